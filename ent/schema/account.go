@@ -1,0 +1,98 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Account is a customer organisation.
+type Account struct{ ent.Schema }
+
+// Mixin of the Account.
+func (Account) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Account.
+func (Account) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Name of the customer organisation.").
+			Annotations(entgql.OrderField("NAME")),
+		externalID(),
+		field.Enum("tier").Values("STRATEGIC", "KEY", "GENERAL").Default("GENERAL").
+			Comment("STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).").
+			Annotations(entgql.OrderField("TIER")),
+		field.String("industry").Optional().MaxLen(100).
+			Comment("Industry, e.g. High Tech, Financial Services, Retail.").
+			Annotations(entgql.OrderField("INDUSTRY")),
+		field.Int("sellers").Optional().Nillable().Min(0).
+			Comment("Size of the customer: number of sellers.").
+			Annotations(entgql.OrderField("SELLERS")),
+		field.String("region").Optional().MaxLen(100).
+			Comment("Sales region, e.g. EMEA, North America.").
+			Annotations(entgql.OrderField("REGION")),
+		field.String("country").Optional().
+			Match(regexp.MustCompile(`^[A-Z]{2}$`)).
+			Comment("ISO 3166-1 alpha-2 country code, e.g. US."),
+		field.Enum("maturity").Values("STARTUP", "GROWTH", "MATURITY", "DECLINE").Optional().Nillable().
+			Comment("Business maturity of the customer."),
+		field.Enum("culture").Values("BUREAUCRATIC", "ENTREPRENEURIAL", "COLLABORATIVE", "INDIVIDUALISTIC").Optional().Nillable().
+			Comment("Organisation culture of the customer."),
+		field.Int64("annual_revenue").Default(0).Min(0).
+			Comment("Annual revenue with us, in minor units of the currency.").
+			Annotations(money, entgql.OrderField("ANNUAL_REVENUE")),
+		currency(),
+	}
+}
+
+// Edges of the Account.
+func (Account) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("children", Account.Type).
+			Comment("Subsidiaries and divisions of this account.").
+			Annotations(detachConnection()...).
+			From("parent").Unique().
+			Comment("The parent account, for subsidiaries and divisions. Never forms a cycle."),
+		edge.From("owner", User.Type).Ref("owned_accounts").Unique().
+			Comment("Our user who owns the account."),
+		edge.To("business_units", BusinessUnit.Type).
+			Comment("Divisions of the customer: the rows of the whitespace matrix.").
+			Annotations(cascadeConnection()...),
+		edge.To("team_members", AccountTeamMember.Type).
+			Comment("Our account team, each with a role.").
+			Annotations(cascadeConnection()...),
+		edge.To("plans", AccountPlan.Type).
+			Comment("Account plans for this account.").
+			Annotations(cascadeConnection()...),
+		edge.To("stakeholders", Stakeholder.Type).
+			Comment("People at the customer.").
+			Annotations(cascadeConnection()...),
+		edge.To("opportunities", Opportunity.Type).
+			Comment("Deals in this account.").
+			Annotations(cascadeConnection()...),
+		edge.To("revenue_records", RevenueRecord.Type).
+			Comment("Revenue per period: starting revenue, expansion, contraction and churn.").
+			Annotations(cascadeConnection()...),
+		edge.To("whitespace_cells", WhitespaceCell.Type).
+			Comment("Business unit × product cells of the whitespace matrix.").
+			Annotations(cascadeConnection()...),
+		edge.To("feedback", Feedback.Type).
+			Comment("Customer feedback: surveys and interviews.").
+			Annotations(cascadeConnection()...),
+	}
+}
+
+// Indexes of the Account.
+func (Account) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("tier"), index.Fields("name")}
+}
+
+// Annotations of the Account.
+func (Account) Annotations() []schema.Annotation {
+	return node("A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback); its subsidiaries become top-level accounts.")
+}

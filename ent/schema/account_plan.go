@@ -1,0 +1,78 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// AccountPlan is the living plan for one account and one period.
+type AccountPlan struct{ ent.Schema }
+
+// Mixin of the AccountPlan.
+func (AccountPlan) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the AccountPlan.
+func (AccountPlan) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Title of the plan, e.g. FY27 Expansion.").
+			Annotations(entgql.OrderField("NAME")),
+		field.Enum("type").Values("ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS").Default("EXPANSION").
+			Comment("What the plan sets out to do: win the account, grow it, or make it successful.").
+			Annotations(entgql.OrderField("TYPE")),
+		field.Enum("status").Values("DRAFT", "ACTIVE", "ARCHIVED").Default("DRAFT").
+			Comment("DRAFT while being written, ACTIVE while in force, ARCHIVED afterwards.").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("period_start").
+			Comment("First day of the period the plan covers.").
+			Annotations(entgql.OrderField("PERIOD_START")),
+		field.Time("period_end").
+			Comment("Last day of the period the plan covers; always after periodStart.").
+			Annotations(entgql.OrderField("PERIOD_END")),
+		field.Enum("review_cadence").Values("WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL").Default("QUARTERLY").
+			Comment("How often the team reviews the plan."),
+		field.Text("customer_goals").Optional().Comment("Overview: the customer's own goals."),
+		field.Text("challenges").Optional().Comment("Overview: the customer's challenges."),
+		field.Text("key_initiatives").Optional().Comment("Overview: the customer's key initiatives."),
+		field.Text("competitors").Optional().Comment("Overview: competitors present in the account."),
+		field.Text("team_structure").Optional().Comment("Overview: how the customer's team is organised."),
+	}
+}
+
+// Edges of the AccountPlan.
+func (AccountPlan) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("plans").Unique().Required().Immutable(),
+		edge.From("owner", User.Type).Ref("owned_plans").Unique().
+			Comment("Our user accountable for the plan."),
+		edge.To("goals", Goal.Type).
+			Comment("The plan's goals; 3 to 6 is the guide.").
+			Annotations(cascadeConnection()...),
+		edge.To("action_items", ActionItem.Type).
+			Comment("Every action item of the plan, with or without an objective.").
+			Annotations(cascadeConnection()...),
+		edge.To("insights", Insight.Type).
+			Comment("Customer insights: goals, pressures, initiatives, obstacles, solutions.").
+			Annotations(cascadeConnection()...),
+		edge.To("swot_items", SwotItem.Type).
+			Comment("Strengths, weaknesses, opportunities and threats.").
+			Annotations(cascadeConnection()...),
+		edge.To("reviews", Review.Type).
+			Comment("Planning meetings held for this plan.").
+			Annotations(cascadeConnection()...),
+		edge.To("feedback", Feedback.Type).
+			Comment("Customer feedback gathered for this plan.").
+			Annotations(detachConnection()...),
+		edge.To("opportunities", Opportunity.Type).
+			Comment("Deals pursued under this plan.").
+			Annotations(detachConnection()...),
+	}
+}
+
+// Annotations of the AccountPlan.
+func (AccountPlan) Annotations() []schema.Annotation {
+	return node("The living plan for one account and one period: research, goals, objectives, KPIs and action items. Deleting a plan deletes its goals, objectives, KPIs, action items, insights, SWOT items and reviews; feedback and opportunities stay, without the plan.")
+}

@@ -1,0 +1,50 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// ActionItem is a task that carries out an objective.
+type ActionItem struct{ ent.Schema }
+
+// Mixin of the ActionItem.
+func (ActionItem) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the ActionItem.
+func (ActionItem) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").NotEmpty().MaxLen(300).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").Optional(),
+		field.Enum("status").Values("OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED").Default("OPEN").
+			Comment("Setting DONE records completedAt; leaving DONE clears it.").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("due_at").Optional().Nillable().
+			Annotations(entgql.OrderField("DUE_AT")),
+		field.Time("completed_at").Optional().Nillable().
+			Comment("When the item was done.").
+			Annotations(entgql.OrderField("COMPLETED_AT")),
+	}
+}
+
+// Edges of the ActionItem.
+func (ActionItem) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("plan", AccountPlan.Type).Ref("action_items").Unique().Required().Immutable(),
+		edge.From("objective", Objective.Type).Ref("action_items").Unique().
+			Comment("The objective the item carries out; of the same plan."),
+		edge.From("owner", User.Type).Ref("action_items").Unique().
+			Comment("Our user who owns the item. An item has at most one owner: a user or a stakeholder."),
+		edge.From("stakeholder_owner", Stakeholder.Type).Ref("action_items").Unique().
+			Comment("The customer stakeholder who owns the item, for a mutual action plan; of the plan's account."),
+	}
+}
+
+// Annotations of the ActionItem.
+func (ActionItem) Annotations() []schema.Annotation {
+	return node("A task of a plan, usually under an objective, owned by one of our users or, in a mutual action plan, by a customer stakeholder.")
+}

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Feedback is what the customer told us, ad hoc or through a survey or interview.
+type Feedback struct{ ent.Schema }
+
+// Mixin of the Feedback.
+func (Feedback) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Feedback.
+func (Feedback) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW").
+			Annotations(entgql.OrderField("KIND")),
+		field.Int("score").Optional().Nillable().Range(0, 10).
+			Comment("Score from 0 (worst) to 10 (best), where the feedback has one.").
+			Annotations(entgql.OrderField("SCORE")),
+		field.Text("text").Optional(),
+		field.Time("received_at").Default(time.Now).
+			Comment("When the feedback was given.").
+			Annotations(entgql.OrderField("RECEIVED_AT")),
+	}
+}
+
+// Edges of the Feedback.
+func (Feedback) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("feedback").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("feedback").Unique().
+			Comment("The plan it was gathered for; of the same account."),
+		edge.From("stakeholder", Stakeholder.Type).Ref("feedback").Unique().
+			Comment("Who gave it; of the same account."),
+	}
+}
+
+// Annotations of the Feedback.
+func (Feedback) Annotations() []schema.Annotation {
+	return node("Customer feedback: ad hoc, a project or contract survey, or an account interview, with a score and text.",
+		entgql.QueryField("feedback"))
+}

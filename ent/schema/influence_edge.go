@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// InfluenceEdge is a directed, typed link between two stakeholders beyond the reporting line.
+type InfluenceEdge struct{ ent.Schema }
+
+// Mixin of the InfluenceEdge.
+func (InfluenceEdge) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the InfluenceEdge.
+func (InfluenceEdge) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("INFLUENCES", "CONFLICTS_WITH", "INFORMAL").Default("INFLUENCES").
+			Comment("INFLUENCES: `from` sways `to`'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.").
+			Annotations(entgql.OrderField("KIND")),
+		field.Int("strength").Default(3).Range(1, 5).
+			Comment("How strong the link is, from 1 (weak) to 5 (strong).").
+			Annotations(entgql.OrderField("STRENGTH")),
+		field.Text("note").Optional(),
+	}
+}
+
+// Edges of the InfluenceEdge.
+func (InfluenceEdge) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("from", Stakeholder.Type).Ref("influence_out").Unique().Required().Immutable().
+			Comment("The stakeholder the link starts from."),
+		edge.From("to", Stakeholder.Type).Ref("influence_in").Unique().Required().Immutable().
+			Comment("The stakeholder the link points to: of the same account, never `from` itself."),
+	}
+}
+
+// Indexes of the InfluenceEdge.
+func (InfluenceEdge) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("from", "to").Fields("kind").Unique()}
+}
+
+// Annotations of the InfluenceEdge.
+func (InfluenceEdge) Annotations() []schema.Annotation {
+	return node("A directed link between two stakeholders of one account beyond the reporting line: influence (with a strength), conflict, or an informal dotted line. These may form cycles; one link per pair and kind.")
+}

@@ -1,0 +1,41 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Insight is a structured piece of customer research in a plan.
+type Insight struct{ ent.Schema }
+
+// Mixin of the Insight.
+func (Insight) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Insight.
+func (Insight) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("GOAL", "PRESSURE", "INITIATIVE", "OBSTACLE", "SOLUTION").
+			Comment("What the insight is about.").
+			Annotations(entgql.OrderField("KIND")),
+		field.Text("text").NotEmpty(),
+		field.Bool("confirmed").Default(false).
+			Comment("Whether the customer has confirmed it."),
+	}
+}
+
+// Edges of the Insight.
+func (Insight) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("plan", AccountPlan.Type).Ref("insights").Unique().Required().Immutable(),
+		edge.From("stakeholder", Stakeholder.Type).Ref("insights").Unique().
+			Comment("The stakeholder who owns the goal, pressure or initiative; of the plan's account."),
+	}
+}
+
+// Annotations of the Insight.
+func (Insight) Annotations() []schema.Annotation {
+	return node("Customer research in a plan: a goal, pressure, initiative, obstacle or solution, optionally owned by a stakeholder and confirmed by the customer.")
+}

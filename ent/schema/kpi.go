@@ -1,0 +1,47 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// KPI is a key performance indicator of an objective.
+type KPI struct{ ent.Schema }
+
+// Mixin of the KPI.
+func (KPI) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the KPI.
+func (KPI) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.String("unit").Optional().MaxLen(50).
+			Comment("Unit of target and values: a currency code such as USD, or %, meetings, users..."),
+		field.String("target").Optional().Nillable().Match(decimalPattern).
+			Annotations(decimal()...),
+		field.String("current_value").Optional().Nillable().Match(decimalPattern).
+			Comment("The latest measured value; recording a newer measurement updates it.").
+			Annotations(decimal()...),
+	}
+}
+
+// Edges of the KPI.
+func (KPI) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("objective", Objective.Type).Ref("kpis").Unique().Required().Immutable(),
+		edge.To("measurements", KPIMeasurement.Type).
+			Comment("The history of measured values.").
+			Annotations(cascadeConnection()...),
+	}
+}
+
+// Annotations of the KPI.
+func (KPI) Annotations() []schema.Annotation {
+	return node("A key performance indicator of an objective: unit, target, current value and the history of measurements.",
+		entsql.Table("kpis"), entgql.QueryField("kpis"))
+}

@@ -1,0 +1,41 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// KPIMeasurement is one measured value of a KPI.
+type KPIMeasurement struct{ ent.Schema }
+
+// Mixin of the KPIMeasurement.
+func (KPIMeasurement) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the KPIMeasurement.
+func (KPIMeasurement) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("value").Match(decimalPattern).
+			Annotations(decimal()...),
+		field.Time("measured_at").Default(time.Now).
+			Annotations(entgql.OrderField("MEASURED_AT")),
+		field.Text("note").Optional(),
+	}
+}
+
+// Edges of the KPIMeasurement.
+func (KPIMeasurement) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("kpi", KPI.Type).Ref("measurements").Unique().Required().Immutable(),
+	}
+}
+
+// Annotations of the KPIMeasurement.
+func (KPIMeasurement) Annotations() []schema.Annotation {
+	return node("One measured value of a KPI. Recording the newest measurement sets the KPI's currentValue.",
+		entgql.QueryField("kpiMeasurements"))
+}

@@ -1,0 +1,94 @@
+package schema
+
+import (
+	"regexp"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+)
+
+// TimeMixin records when a row was created and when it last changed.
+type TimeMixin struct{ mixin.Schema }
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Immutable().
+			Default(time.Now).
+			Comment("When the record was created.").
+			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
+		field.Time("updated_at").
+			Default(time.Now).
+			UpdateDefault(time.Now).
+			Comment("When the record last changed.").
+			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// node returns the annotations every entity shares: a description, a root
+// connection with filters, multi-field ordering, and create/update inputs.
+func node(description string, extra ...schema.Annotation) []schema.Annotation {
+	return append([]schema.Annotation{
+		schema.Comment(description),
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}, extra...)
+}
+
+// connection exposes a to-many edge as a Relay connection. Children link
+// themselves to their parent (where the invariants are checked), so the
+// parent's inputs carry no add/remove lists for them.
+func connection() schema.Annotation {
+	return entgql.Annotation{
+		RelayConnection: true,
+		Skip:            entgql.SkipMutationCreateInput | entgql.SkipMutationUpdateInput,
+	}
+}
+
+// cascadeConnection is a to-many edge whose children are deleted with their parent.
+func cascadeConnection() []schema.Annotation {
+	return []schema.Annotation{connection(), entsql.OnDelete(entsql.Cascade)}
+}
+
+// detachConnection is a to-many edge whose children lose the reference (SET NULL) when their parent is deleted.
+func detachConnection() []schema.Annotation {
+	return []schema.Annotation{connection(), entsql.OnDelete(entsql.SetNull)}
+}
+
+// Money is exact: an integer number of minor units (cents) of the record's currency.
+var money = entgql.Type("Money")
+
+// decimalPattern accepts exact decimals such as "500000", "-3", "92.5" (at most 6 fractional digits).
+var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,18}(\.[0-9]{1,6})?$`)
+
+// decimal marks a string field as an exact Decimal; text order is not numeric, so it has no range filters or ordering.
+func decimal() []schema.Annotation {
+	return []schema.Annotation{entgql.Type("Decimal"), entgql.Skip(entgql.SkipWhereInput)}
+}
+
+// currency is the ISO 4217 code that every money amount of a record is in.
+func currency() ent.Field {
+	return field.String("currency").
+		Default("USD").
+		Match(regexp.MustCompile(`^[A-Z]{3}$`)).
+		Comment("ISO 4217 code of the currency every amount of this record is in, e.g. USD.")
+}
+
+// externalID is the integrator's key for idempotent syncs from a CRM.
+func externalID() ent.Field {
+	return field.String("external_id").
+		Optional().
+		Nillable().
+		Unique().
+		NotEmpty().
+		MaxLen(255).
+		Comment("Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.")
+}

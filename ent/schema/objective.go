@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Objective is a shorter-term, owned step towards a goal.
+type Objective struct{ ent.Schema }
+
+// Mixin of the Objective.
+func (Objective) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Objective.
+func (Objective) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").NotEmpty().MaxLen(300).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").Optional(),
+		field.Enum("status").Values("NOT_STARTED", "IN_PROGRESS", "DEFERRED", "ACHIEVED", "CANCELED").Default("NOT_STARTED").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("due_at").Optional().Nillable().
+			Annotations(entgql.OrderField("DUE_AT")),
+	}
+}
+
+// Edges of the Objective.
+func (Objective) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("goal", Goal.Type).Ref("objectives").Unique().Required().Immutable(),
+		edge.From("owner", User.Type).Ref("owned_objectives").Unique().
+			Comment("Our user who owns the objective."),
+		edge.To("kpis", KPI.Type).
+			Comment("How progress on the objective is measured.").
+			Annotations(cascadeConnection()...),
+		edge.To("action_items", ActionItem.Type).
+			Comment("The action items that carry the objective out.").
+			Annotations(cascadeConnection()...),
+	}
+}
+
+// Annotations of the Objective.
+func (Objective) Annotations() []schema.Annotation {
+	return node("A shorter-term, owned objective under a goal, with a status, a due date, KPIs and action items. Deleting it deletes its KPIs and action items.")
+}

@@ -1,0 +1,61 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Opportunity is a deal in an account.
+type Opportunity struct{ ent.Schema }
+
+// Mixin of the Opportunity.
+func (Opportunity) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Opportunity.
+func (Opportunity) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(300).
+			Annotations(entgql.OrderField("NAME")),
+		externalID(),
+		field.Int64("amount").Default(0).Min(0).
+			Comment("Deal value, in minor units of the currency.").
+			Annotations(money, entgql.OrderField("AMOUNT")),
+		currency(),
+		field.Enum("stage").Values("PROSPECTING", "QUALIFICATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST").Default("PROSPECTING").
+			Comment("Sales stage. Moving to CLOSED_WON or CLOSED_LOST records closedAt when none is given.").
+			Annotations(entgql.OrderField("STAGE")),
+		field.Time("opened_at").Default(time.Now).
+			Comment("When the deal was created in the sales process; start of the sales cycle.").
+			Annotations(entgql.OrderField("OPENED_AT")),
+		field.Time("closed_at").Optional().Nillable().
+			Comment("When the deal was won or lost; never before openedAt.").
+			Annotations(entgql.OrderField("CLOSED_AT")),
+	}
+}
+
+// Edges of the Opportunity.
+func (Opportunity) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("opportunities").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("opportunities").Unique().
+			Comment("The plan the deal is pursued under; of the same account."),
+		edge.From("product", Product.Type).Ref("opportunities").Unique(),
+		edge.From("owner", User.Type).Ref("owned_opportunities").Unique(),
+	}
+}
+
+// Indexes of the Opportunity.
+func (Opportunity) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("stage", "closed_at")}
+}
+
+// Annotations of the Opportunity.
+func (Opportunity) Annotations() []schema.Annotation {
+	return node("A deal in an account: amount, stage, product and dates. Closed deals feed win rate and sales cycle length.")
+}

@@ -1,0 +1,51 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// relationshipLevels run from the weakest to the strongest standing with a stakeholder.
+var relationshipLevels = []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}
+
+// Relationship is one of our users' standing with one stakeholder.
+type Relationship struct{ ent.Schema }
+
+// Mixin of the Relationship.
+func (Relationship) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Relationship.
+func (Relationship) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("current_level").Values(relationshipLevels...).Default("VENDOR").
+			Comment("How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.").
+			Annotations(entgql.OrderField("CURRENT_LEVEL")),
+		field.Enum("desired_level").Values(relationshipLevels...).Optional().Nillable().
+			Comment("The level we are working towards."),
+		field.Time("last_contact_at").Optional().Nillable().
+			Annotations(entgql.OrderField("LAST_CONTACT_AT")),
+		field.Text("note").Optional(),
+	}
+}
+
+// Edges of the Relationship.
+func (Relationship) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("relationships").Unique().Required().Immutable(),
+		edge.From("stakeholder", Stakeholder.Type).Ref("relationships").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the Relationship.
+func (Relationship) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("user", "stakeholder").Unique()}
+}
+
+// Annotations of the Relationship.
+func (Relationship) Annotations() []schema.Annotation {
+	return node("One of our users' relationship with one stakeholder: the current and desired level and the last contact. One per user and stakeholder.")
+}

@@ -1,0 +1,58 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// RevenueRecord is an account's revenue movement over one period.
+type RevenueRecord struct{ ent.Schema }
+
+// Mixin of the RevenueRecord.
+func (RevenueRecord) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the RevenueRecord.
+func (RevenueRecord) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("period_start").
+			Comment("First day of the period; unique per account.").
+			Annotations(entgql.OrderField("PERIOD_START")),
+		field.Time("period_end").
+			Comment("Last day of the period; always after periodStart.").
+			Annotations(entgql.OrderField("PERIOD_END")),
+		field.Int64("starting_revenue").Default(0).Min(0).
+			Comment("Recurring revenue at the start of the period, in minor units.").
+			Annotations(money, entgql.OrderField("STARTING_REVENUE")),
+		field.Int64("expansion").Default(0).Min(0).
+			Comment("Revenue added by existing customers during the period (upsell, cross-sell).").
+			Annotations(money),
+		field.Int64("contraction").Default(0).Min(0).
+			Comment("Revenue lost to downgrades during the period.").
+			Annotations(money),
+		field.Int64("churn").Default(0).Min(0).
+			Comment("Revenue lost to cancellations during the period.").
+			Annotations(money),
+		currency(),
+	}
+}
+
+// Edges of the RevenueRecord.
+func (RevenueRecord) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("revenue_records").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the RevenueRecord.
+func (RevenueRecord) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("period_start").Edges("account").Unique()}
+}
+
+// Annotations of the RevenueRecord.
+func (RevenueRecord) Annotations() []schema.Annotation {
+	return node("An account's recurring revenue over one period: starting revenue, expansion, contraction and churn. Feeds retention and net revenue retention (NRR).")
+}

@@ -1,0 +1,40 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Review is a planning meeting held for a plan.
+type Review struct{ ent.Schema }
+
+// Mixin of the Review.
+func (Review) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Review.
+func (Review) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("held_at").
+			Comment("When the meeting took place.").
+			Annotations(entgql.OrderField("HELD_AT")),
+		field.Text("notes").Optional(),
+	}
+}
+
+// Edges of the Review.
+func (Review) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("plan", AccountPlan.Type).Ref("reviews").Unique().Required().Immutable(),
+		edge.To("attendees", User.Type).
+			Comment("Our users who attended.").
+			Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Annotations of the Review.
+func (Review) Annotations() []schema.Annotation {
+	return node("A planning meeting for a plan: when, who attended, notes. Each review starts from the action items of the one before.")
+}

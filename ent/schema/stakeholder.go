@@ -1,0 +1,101 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Stakeholder is a person at the customer.
+type Stakeholder struct{ ent.Schema }
+
+// Mixin of the Stakeholder.
+func (Stakeholder) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the Stakeholder.
+func (Stakeholder) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		externalID(),
+		field.String("title").Optional().MaxLen(200).
+			Comment("Job title, e.g. VP Sales Operations.").
+			Annotations(entgql.OrderField("TITLE")),
+		field.String("department").Optional().MaxLen(200),
+		field.String("email").Optional().MaxLen(320).
+			Match(regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)),
+		field.Int("rank").Optional().Nillable().Range(1, 5).
+			Comment("Formal seniority from 1 (individual contributor) to 5 (C-level). Separate from influence.").
+			Annotations(entgql.OrderField("RANK")),
+		field.Int("influence").Optional().Nillable().Range(1, 5).
+			Comment("Informal power over decisions from 1 (little) to 5 (decisive). The most senior title is not always the most influential person.").
+			Annotations(entgql.OrderField("INFLUENCE")),
+		field.Enum("political_status").Values("NAIVE", "OBSERVER", "AGILE", "ASTUTE").Optional().Nillable().
+			Comment("How the person plays the organisation's politics: NAIVE (new, still learning them), OBSERVER (watches, plays no real part), AGILE (dodges conflicts, anticipates and responds fast), ASTUTE (inner circle, controls outcomes). AGILE and ASTUTE people are key players.").
+			Annotations(entgql.OrderField("POLITICAL_STATUS")),
+		field.Enum("support").Values("MENTOR", "SUPPORTER", "NEUTRAL", "NON_SUPPORTER", "ENEMY").Default("NEUTRAL").
+			Comment("Their stance toward us: MENTOR (sells for us when we are absent), SUPPORTER, NEUTRAL, NON_SUPPORTER, ENEMY.").
+			Annotations(entgql.OrderField("SUPPORT")),
+		field.Enum("decision_orientation").Values("FINANCIAL", "TECHNICAL", "RELATIONSHIP", "BUSINESS").Optional().Nillable().
+			Comment("What sways their decisions: FINANCIAL (price, cost), TECHNICAL (features), RELATIONSHIP (long-term trusted partnership), BUSINESS (the broad view of all of these)."),
+		field.Enum("adaptability").Values("INNOVATOR", "VISIONARY", "PRAGMATIST", "CONSERVATIVE", "LAGGARD").Optional().Nillable().
+			Comment("Adaptability to change."),
+		field.Enum("buying_role").Values("DECISION_MAKER", "APPROVER", "EVALUATOR", "INFLUENCER", "USER").Optional().Nillable().
+			Comment("Role in buying decisions, where known.").
+			Annotations(entgql.OrderField("BUYING_ROLE")),
+		field.Enum("coverage").Values("UNKNOWN", "NO_CONTACT", "BRIEF_CONTACT", "MULTIPLE_CONTACTS", "IN_DEPTH").Default("UNKNOWN").
+			Comment("How well we know them."),
+		field.Text("motivators").Optional().
+			Comment("What motivates them, personally and professionally."),
+		field.Text("influence_drivers").Optional().
+			Comment("Where their influence comes from."),
+		field.Text("notes").Optional(),
+	}
+}
+
+// Edges of the Stakeholder.
+func (Stakeholder) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("stakeholders").Unique().Required().Immutable(),
+		edge.From("business_unit", BusinessUnit.Type).Ref("stakeholders").Unique().
+			Comment("The business unit they work in; of the same account."),
+		edge.To("direct_reports", Stakeholder.Type).
+			Comment("People who report to this stakeholder.").
+			Annotations(detachConnection()...).
+			From("reports_to").Unique().
+			Comment("Their manager in the formal hierarchy: a stakeholder of the same account, never forming a cycle."),
+		edge.To("influence_out", InfluenceEdge.Type).
+			Comment("Influence edges from this stakeholder to others.").
+			Annotations(cascadeConnection()...),
+		edge.To("influence_in", InfluenceEdge.Type).
+			Comment("Influence edges from others to this stakeholder.").
+			Annotations(cascadeConnection()...),
+		edge.To("relationships", Relationship.Type).
+			Comment("Our users' relationships with this stakeholder.").
+			Annotations(cascadeConnection()...),
+		edge.To("insights", Insight.Type).
+			Comment("Customer insights this stakeholder owns.").
+			Annotations(detachConnection()...),
+		edge.To("action_items", ActionItem.Type).
+			Comment("Mutual-action-plan items this stakeholder owns.").
+			Annotations(detachConnection()...),
+		edge.To("feedback", Feedback.Type).
+			Comment("Feedback this stakeholder gave.").
+			Annotations(detachConnection()...),
+	}
+}
+
+// Indexes of the Stakeholder.
+func (Stakeholder) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("name")}
+}
+
+// Annotations of the Stakeholder.
+func (Stakeholder) Annotations() []schema.Annotation {
+	return node("A person at the customer, with formal rank and informal influence side by side. Deleting a stakeholder deletes their influence edges and relationships and moves their direct reports up to their own manager.")
+}

@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"entgo.io/contrib/entgql"
+)
+
+// User is one of our people: a seller, sales engineer, customer success manager or leader.
+type User struct{ ent.Schema }
+
+// Mixin of the User.
+func (User) Mixin() []ent.Mixin { return mixins() }
+
+// Fields of the User.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Full name.").
+			Annotations(entgql.OrderField("NAME")),
+		field.String("email").Unique().MaxLen(320).
+			Match(regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)).
+			Comment("Work e-mail address; unique.").
+			Annotations(entgql.OrderField("EMAIL")),
+		field.String("title").Optional().MaxLen(200).
+			Comment("Job title, e.g. Strategic Account Manager."),
+	}
+}
+
+// Edges of the User.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("owned_accounts", Account.Type).
+			Comment("Accounts this user owns.").
+			Annotations(detachConnection()...),
+		edge.To("team_memberships", AccountTeamMember.Type).
+			Comment("The account teams this user is on, with their role.").
+			Annotations(cascadeConnection()...),
+		edge.To("owned_plans", AccountPlan.Type).
+			Comment("Account plans this user owns.").
+			Annotations(detachConnection()...),
+		edge.To("owned_objectives", Objective.Type).
+			Comment("Objectives this user owns.").
+			Annotations(detachConnection()...),
+		edge.To("action_items", ActionItem.Type).
+			Comment("Action items assigned to this user.").
+			Annotations(detachConnection()...),
+		edge.To("relationships", Relationship.Type).
+			Comment("This user's relationships with customer stakeholders.").
+			Annotations(cascadeConnection()...),
+		edge.To("owned_opportunities", Opportunity.Type).
+			Comment("Opportunities this user owns.").
+			Annotations(detachConnection()...),
+		edge.From("reviews", Review.Type).Ref("attendees").
+			Comment("Plan reviews this user attended.").
+			Annotations(connection()),
+	}
+}
+
+// Annotations of the User.
+func (User) Annotations() []schema.Annotation {
+	return node("One of our people (seller, sales engineer, customer success, leader). Deleting a user removes their team memberships and relationships and clears them as owner elsewhere.")
+}
