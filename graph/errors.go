@@ -1,0 +1,271 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/accountteammember"
+	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/influenceedge"
+	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/whitespacecell"
+)
+
+// The closed list of extensions.code values a client can see.
+const (
+	CodeBadRequest       = "BAD_REQUEST"            // the HTTP request is malformed (400, 405, 406, 415)
+	CodePayloadTooLarge  = "PAYLOAD_TOO_LARGE"      // the body exceeds the limit (413)
+	CodeParseFailed      = errcode.ParseFailed      // the document is not valid GraphQL syntax
+	CodeValidationFailed = errcode.ValidationFailed // the document or variables do not fit the schema
+	CodeBadUserInput     = "BAD_USER_INPUT"         // a value is refused; extensions.field names the input field
+	CodeNotFound         = "NOT_FOUND"              // an ID names no object of the expected type
+	CodeConflict         = "CONFLICT"               // a unique value is already taken
+	CodeInternal         = "INTERNAL_SERVER_ERROR"  // our fault; the message never carries details
+)
+
+// internalError is a resolver error the client did not cause. Its details go
+// to the log only.
+type internalError struct{ err error }
+
+func (e internalError) Error() string { return e.err.Error() }
+func (e internalError) Unwrap() error { return e.err }
+
+// classify turns a resolver error into a client error with a stable code, or
+// marks it internal.
+func classify(err error) error {
+	var (
+		gqlErr     *gqlerror.Error
+		input      *schema.InputError
+		reference  *schema.ReferenceError
+		validation *ent.ValidationError
+		notFound   *ent.NotFoundError
+	)
+	switch {
+	case errors.As(err, &input):
+		return clientError(CodeBadUserInput, input.Error(), input.Field)
+	case errors.As(err, &reference):
+		return clientError(CodeNotFound, reference.Error(), reference.Field)
+	case errors.As(err, &validation):
+		field := camel(validation.Name)
+		return clientError(CodeBadUserInput, field+": "+validationReason(validation), field)
+	case errors.As(err, &notFound):
+		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
+	case ent.IsConstraintError(err):
+		fields := uniqueFields(err)
+		msg := "this would duplicate a record that must be unique"
+		if len(fields) > 0 {
+			msg = "another record already has this " + strings.Join(fields, " and ")
+		}
+		return clientError(CodeConflict, msg, strings.Join(fields, ","))
+	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] == "INVALID_PAGINATION":
+		return clientError(CodeBadUserInput, gqlErr.Message, paginationField(gqlErr.Message))
+	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] != nil:
+		return gqlErr
+	case errors.As(err, &gqlErr) && gqlErr.Unwrap() == nil:
+		// A bare gqlerror without a code is a message written for the client:
+		// entgql refuses first and last together that way. It used to become
+		// INTERNAL_SERVER_ERROR. Database and Go errors never arrive bare.
+		return clientError(CodeBadUserInput, gqlErr.Message, paginationField(gqlErr.Message))
+	}
+	return internalError{err}
+}
+
+// paginationField names the argument entgql's pagination messages are about.
+func paginationField(message string) string {
+	switch {
+	case strings.Contains(message, "`first` and `last`"), strings.HasPrefix(message, "`last`"):
+		return "last"
+	case strings.HasPrefix(message, "`first`"):
+		return "first"
+	}
+	return ""
+}
+
+func clientError(code, message, field string) *gqlerror.Error {
+	ext := map[string]any{"code": code}
+	if field != "" {
+		ext["field"] = field
+	}
+	return &gqlerror.Error{Message: message, Extensions: ext}
+}
+
+// validationReason rewords ent's validator messages for API users.
+func validationReason(e *ent.ValidationError) string {
+	reason := e.Unwrap().Error()
+	switch {
+	case strings.Contains(reason, "value out of range"):
+		return "value out of range; see the field's description for the allowed range"
+	case strings.Contains(reason, "does not match validat"): // ent says "validation"; this matched "validator" only and fell through to "invalid value"
+		return "value has an invalid format; see the field's description"
+	case strings.Contains(reason, "value is less than the required length"):
+		return "must not be empty"
+	case strings.Contains(reason, "value is greater than the required length"):
+		return "value is too long"
+	case strings.Contains(reason, "missing required"):
+		return "is required"
+	case strings.Contains(reason, "value is less than"):
+		return "must not be negative"
+	case strings.Contains(reason, "invalid enum value"):
+		return "is not one of the allowed values"
+	}
+	return "invalid value"
+}
+
+var (
+	sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: (.+)$`)
+	pgKey        = regexp.MustCompile(`^Key \(([^)]+)\)`)
+)
+
+// uniqueFields names the GraphQL fields of a violated unique constraint, when the database says.
+func uniqueFields(err error) []string {
+	var cols []string
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		if m := pgKey.FindStringSubmatch(pgErr.Detail); m != nil {
+			cols = strings.Split(m[1], ", ")
+		}
+	} else if m := sqliteUnique.FindStringSubmatch(err.Error()); m != nil {
+		for _, c := range strings.Split(m[1], ", ") {
+			cols = append(cols, c[strings.LastIndex(c, ".")+1:])
+		}
+	}
+	fields := make([]string, 0, len(cols))
+	for _, c := range cols {
+		fields = append(fields, foreignKeyField(c))
+	}
+	return fields
+}
+
+// foreignKeyFields names the input field that sets each foreign-key column of
+// a unique index. The old rule (strip the column to its leading type name)
+// answered "account" or, for influence edges, "stakeholder" twice, which are
+// not input fields: clients need accountID, fromID, toID.
+var foreignKeyFields = map[string]string{
+	accountteammember.AccountColumn:   "accountID",
+	accountteammember.UserColumn:      "userID",
+	businessunit.AccountColumn:        "accountID",
+	influenceedge.FromColumn:          "fromID",
+	influenceedge.ToColumn:            "toID",
+	relationship.UserColumn:           "userID",
+	relationship.StakeholderColumn:    "stakeholderID",
+	revenuerecord.AccountColumn:       "accountID",
+	whitespacecell.AccountColumn:      "accountID",
+	whitespacecell.BusinessUnitColumn: "businessUnitID",
+	whitespacecell.ProductColumn:      "productID",
+}
+
+// foreignKeyField turns a column of a unique index into its input field:
+// account_business_units becomes accountID, external_id becomes externalID.
+func foreignKeyField(column string) string {
+	if f, ok := foreignKeyFields[column]; ok {
+		return f
+	}
+	return camel(column)
+}
+
+// camel turns ent's snake_case names into GraphQL's camelCase.
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+		} else if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// presentError gives every error a stable code. Resolver errors arrive
+// classified; what remains without a code was caused by the request itself
+// (an argument that does not coerce), so it is the client's to fix.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	var internal internalError
+	if errors.As(err, &internal) {
+		slog.ErrorContext(ctx, "resolver failed", "path", graphql.GetPath(ctx).String(), "error", internal.err)
+		return &gqlerror.Error{
+			Message:    "internal server error",
+			Path:       graphql.GetPath(ctx),
+			Extensions: map[string]any{"code": CodeInternal},
+		}
+	}
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	if gqlErr.Extensions["code"] == nil {
+		// An argument that does not coerce: name the input field (the last
+		// name on the path) and keep Go's parser messages away from clients.
+		gqlErr.Extensions["code"] = CodeBadUserInput
+		if field := lastPathName(gqlErr.Path); field != "" {
+			gqlErr.Extensions["field"] = field
+			gqlErr.Message = coercionMessage(field, err, gqlErr.Message)
+		}
+	}
+	if gqlErr.Extensions["code"] == CodeNotFound && gqlErr.Extensions["field"] == nil {
+		// The object the field's own id argument names does not exist
+		// (updateX, deleteX, node): say so, and name the argument.
+		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Args["id"] != nil {
+			gqlErr.Extensions["field"] = "id"
+			gqlErr.Message = fmt.Sprintf("id: no %s with id %v", targetType(fc.Field.Name), fc.Args["id"])
+		}
+	}
+	return gqlErr
+}
+
+// lastPathName is the last field name of an error path such as createGoal.input.target.
+func lastPathName(path ast.Path) string {
+	for i := len(path) - 1; i > 0; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
+}
+
+// coercionMessage rewords the errors of gqlgen's built-in scalars, whose text
+// is Go's (strconv.ParseInt: parsing "1.5": invalid syntax).
+func coercionMessage(field string, err error, message string) string {
+	var num *strconv.NumError
+	switch {
+	case errors.As(err, &num) && errors.Is(num.Err, strconv.ErrRange):
+		return fmt.Sprintf("%s: %q is out of range", field, num.Num)
+	case errors.As(err, &num):
+		return fmt.Sprintf("%s: %q is not a whole number", field, num.Num)
+	case strings.HasPrefix(message, "cannot decode cursor"):
+		return field + ": not a cursor this API returned"
+	case strings.HasPrefix(message, field+":"):
+		return message
+	}
+	return field + ": " + message
+}
+
+// targetType is the type a mutation such as updateAccountPlan works on.
+func targetType(mutation string) string {
+	for _, verb := range []string{"update", "delete"} {
+		if t, ok := strings.CutPrefix(mutation, verb); ok && t != "" {
+			return t
+		}
+	}
+	return "object"
+}
+
+// recoverPanic reports a panic as an internal error, never its message.
+func recoverPanic(ctx context.Context, p any) error {
+	slog.ErrorContext(ctx, "resolver panicked", "panic", p)
+	return internalError{fmt.Errorf("panic: %v", p)}
+}

@@ -1,0 +1,128 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/generated"
+	"github.com/accountplan/accountplan/graph/graphiql"
+)
+
+// MaxPageSize is the largest page a connection returns; every connection
+// needs first or last, so no request reads a whole table by accident.
+const MaxPageSize = 100
+
+// maxBodyBytes bounds a request body; a large query document is a few kilobytes.
+const maxBodyBytes = 1 << 20
+
+// Options are the settings of the HTTP handler.
+type Options struct {
+	// CORSOrigins are the origins whose pages may call the API from a browser;
+	// none means same-origin only.
+	CORSOrigins []string
+	// Ready reports whether the database answers, for /readyz.
+	Ready func(context.Context) error
+}
+
+// NewServer builds the GraphQL server: the spec-following HTTP transport, one
+// transaction per mutation request, page-size limits and stable error codes.
+func NewServer(client *ent.Client) *handler.Server {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client}}))
+	srv.AddTransport(httpTransport{maxBodyBytes: maxBodyBytes})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.AroundResponses(hideUncodedErrors)
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.AroundFields(limitPages)
+	srv.AroundFields(classifyErrors)
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(recoverPanic)
+	return srv
+}
+
+// NewHandler serves GraphQL at /query, GraphiQL at /, and health checks at
+// /healthz (the process is up) and /readyz (the database answers).
+func NewHandler(client *ent.Client, opts Options) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/query", NewServer(client))
+	mux.Handle("/", graphiql.Handler("/query"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if opts.Ready != nil {
+			if err := opts.Ready(ctx); err != nil {
+				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	if len(opts.CORSOrigins) == 0 {
+		// rs/cors reads an empty list as "every origin"; ours means same-origin only.
+		return mux
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: opts.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		MaxAge:         600,
+	}).Handler(mux)
+}
+
+// limitPages refuses connections without first or last, or with a page larger than MaxPageSize.
+func limitPages(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc.Field.Definition == nil || !strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection") {
+		return next(ctx)
+	}
+	first, _ := fc.Args["first"].(*int)
+	last, _ := fc.Args["last"].(*int)
+	switch {
+	case first == nil && last == nil:
+		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: pass first or last (at most %d) to page through the list", fc.Field.Name, MaxPageSize), "first")
+	case first != nil && *first > MaxPageSize:
+		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: first must be at most %d", fc.Field.Name, MaxPageSize), "first")
+	case last != nil && *last > MaxPageSize:
+		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: last must be at most %d", fc.Field.Name, MaxPageSize), "last")
+	}
+	return next(ctx)
+}
+
+// classifyErrors gives resolver errors their codes before they leave the resolver.
+func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil {
+		return res, classify(err)
+	}
+	return res, nil
+}
+
+// hideUncodedErrors replaces errors that bypassed the presenter (such as a
+// failed commit, whose text would carry the database's words) with an internal error.
+func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	for i, e := range resp.Errors {
+		if e.Extensions["code"] == nil {
+			slog.ErrorContext(ctx, "request failed", "error", e.Message)
+			resp.Errors[i] = &gqlerror.Error{Message: "internal server error", Extensions: map[string]any{"code": CodeInternal}}
+		}
+	}
+	return resp
+}
