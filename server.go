@@ -1,0 +1,125 @@
+// Command accountplan serves the strategic account planning GraphQL API.
+//
+// Every setting is a flag that can also come from an environment variable:
+//
+//	-addr          ADDR           listen address (default 127.0.0.1:8080)
+//	-db            DATABASE_URL   SQLite file path, or a postgres:// URL (default accountplan.db)
+//	-cors-origins  CORS_ORIGINS   comma-separated origins allowed to call the API from a browser
+//	-demo          DEMO           load the demo data into an empty database
+package main
+
+//go:generate go run ./ent/entc.go
+//go:generate go run github.com/99designs/gqlgen generate
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/accountplan/accountplan/graph"
+	"github.com/accountplan/accountplan/graph/demo"
+	"github.com/accountplan/accountplan/graph/store"
+)
+
+// settings are the server's configuration.
+type settings struct {
+	addr    string
+	db      string
+	origins []string
+	demo    bool
+}
+
+func main() {
+	var cfg settings
+	var origins string
+	flag.StringVar(&cfg.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (env ADDR)")
+	flag.StringVar(&cfg.db, "db", env("DATABASE_URL", "accountplan.db"), "SQLite file path or postgres:// URL (env DATABASE_URL)")
+	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
+	flag.BoolVar(&cfg.demo, "demo", envBool("DEMO"), "load demo data into an empty database (env DEMO)")
+	flag.Parse()
+	cfg.origins = splitList(origins)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		slog.Error("server stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then lets in-flight requests finish.
+func run(ctx context.Context, cfg settings) error {
+	s, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	slog.Info("database ready", "dialect", s.Dialect)
+	if cfg.demo {
+		loaded, err := demo.Load(ctx, s.Client, time.Now())
+		if err != nil {
+			return err
+		}
+		slog.Info("demo data", "loaded", loaded, "note", "loaded only into an empty database")
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	addr := ln.Addr().String()
+	slog.Info("serving GraphiQL at http://" + addr + "/ and GraphQL at http://" + addr + "/query")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: letting in-flight requests finish")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func env(key, fallback string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return fallback
+}
+
+func envBool(key string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(key))
+	return v
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
