@@ -25,7 +25,7 @@ func (Account) Fields() []ent.Field {
 			Annotations(entgql.OrderField("NAME")),
 		externalID(),
 		field.Enum("tier").Values("STRATEGIC", "KEY", "GENERAL").Default("GENERAL").
-			Comment("STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).").
+			Comment("STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.").
 			Annotations(entgql.OrderField("TIER")),
 		field.String("industry").Optional().MaxLen(100).
 			Comment("Industry, e.g. High Tech, Financial Services, Retail.").

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -25,7 +23,7 @@ func (Feedback) Fields() []ent.Field {
 			Comment("Score from 0 (worst) to 10 (best), where the feedback has one.").
 			Annotations(entgql.OrderField("SCORE")),
 		field.Text("text").Optional(),
-		field.Time("received_at").Default(time.Now).
+		field.Time("received_at").Default(now).
 			Comment("When the feedback was given.").
 			Annotations(entgql.OrderField("RECEIVED_AT")),
 	}

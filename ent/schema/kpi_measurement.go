@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -21,7 +19,7 @@ func (KPIMeasurement) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("value").Match(decimalPattern).
 			Annotations(decimal()...),
-		field.Time("measured_at").Default(time.Now).
+		field.Time("measured_at").Default(now).
 			Annotations(entgql.OrderField("MEASURED_AT")),
 		field.Text("note").Optional(),
 	}

@@ -12,6 +12,11 @@ import (
 	"entgo.io/ent/schema/mixin"
 )
 
+// now is the current time at the precision every supported database keeps
+// (PostgreSQL stores microseconds), so a value returned on create equals the
+// value read back later.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
 // TimeMixin records when a row was created and when it last changed.
 type TimeMixin struct{ mixin.Schema }
 
@@ -20,12 +25,12 @@ func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").
 			Immutable().
-			Default(time.Now).
+			Default(now).
 			Comment("When the record was created.").
 			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
 		field.Time("updated_at").
-			Default(time.Now).
-			UpdateDefault(time.Now).
+			Default(now).
+			UpdateDefault(now).
 			Comment("When the record last changed.").
 			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -30,7 +28,7 @@ func (Opportunity) Fields() []ent.Field {
 		field.Enum("stage").Values("PROSPECTING", "QUALIFICATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST").Default("PROSPECTING").
 			Comment("Sales stage. Moving to CLOSED_WON or CLOSED_LOST records closedAt when none is given.").
 			Annotations(entgql.OrderField("STAGE")),
-		field.Time("opened_at").Default(time.Now).
+		field.Time("opened_at").Default(now).
 			Comment("When the deal was created in the sales process; start of the sales cycle.").
 			Annotations(entgql.OrderField("OPENED_AT")),
 		field.Time("closed_at").Optional().Nillable().

@@ -4362,7 +4362,7 @@ type Account implements Node {
   """
   externalID: String
   """
-  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).
+  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.
   """
   tier: AccountTier!
   """
@@ -6224,7 +6224,7 @@ input CreateAccountInput {
   """
   externalID: String
   """
-  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).
+  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.
   """
   tier: AccountTier
   """
@@ -10840,7 +10840,7 @@ input UpdateAccountInput {
   externalID: String
   clearExternalID: Boolean
   """
-  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).
+  STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.
   """
   tier: AccountTier
   """
