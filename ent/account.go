@@ -26,7 +26,7 @@ type Account struct {
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
-	// STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan).
+	// STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.
 	Tier account.Tier `json:"tier,omitempty"`
 	// Industry, e.g. High Tech, Financial Services, Retail.
 	Industry string `json:"industry,omitempty"`
