@@ -219,9 +219,13 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gqlErr.Extensions["code"] == CodeNotFound && gqlErr.Extensions["field"] == nil {
 		// The object the field's own id argument names does not exist
 		// (updateX, deleteX, node): say so, and name the argument.
-		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Args["id"] != nil {
+		switch fc := graphql.GetFieldContext(ctx); {
+		case fc == nil:
+		case fc.Args["id"] != nil:
 			gqlErr.Extensions["field"] = "id"
 			gqlErr.Message = fmt.Sprintf("id: no %s with id %v", targetType(fc.Field.Name), fc.Args["id"])
+		case fc.Args["ids"] != nil:
+			gqlErr.Extensions["field"] = "ids"
 		}
 	}
 	return gqlErr

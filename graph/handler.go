@@ -47,6 +47,7 @@ func NewServer(client *ent.Client) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.AroundRootFields(stopAfterFailure)
 	srv.AroundFields(limitPages)
 	srv.AroundFields(classifyErrors)
 	srv.SetErrorPresenter(presentError)
@@ -84,6 +85,16 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
 		MaxAge:         600,
 	}).Handler(mux)
+}
+
+// stopAfterFailure runs no further mutation once one of the request has
+// failed: the transaction rolls back anyway, and PostgreSQL would refuse every
+// later statement of the aborted transaction with errors of its own.
+func stopAfterFailure(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation && len(graphql.GetErrors(ctx)) > 0 {
+		return graphql.Null
+	}
+	return next(ctx)
 }
 
 // limitPages refuses connections without first or last, or with a page larger than MaxPageSize.

@@ -173,7 +173,7 @@ func checkAncestry(ctx context.Context, parentOf func(context.Context, int) ([]i
 	seen := map[int]bool{}
 	for cur := newParent; !seen[cur]; {
 		if cur == node {
-			return &InputError{Field: field, Message: fmt.Sprintf("the %s would report to itself through this change: the hierarchy cannot form a cycle", noun)}
+			return &InputError{Field: field, Message: fmt.Sprintf("this change would make the %s its own ancestor: the hierarchy cannot form a cycle", noun)}
 		}
 		seen[cur] = true
 		up, err := parentOf(ctx, cur)
@@ -356,10 +356,27 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 		m.ClearOwner()
 	}
 	if status, ok := m.Status(); ok {
-		if _, given := m.CompletedAt(); status == actionitem.StatusDONE && !given {
-			m.SetCompletedAt(time.Now())
-		} else if status != actionitem.StatusDONE {
+		_, given := m.CompletedAt()
+		switch {
+		case status != actionitem.StatusDONE:
 			m.ClearCompletedAt()
+		case given:
+		case m.Op().Is(ent.OpUpdateOne):
+			// Sending DONE for an item already done (a form that saves every
+			// field) moved completedAt to now, losing when it was done.
+			oldStatus, err := m.OldStatus(ctx)
+			if err != nil {
+				return err
+			}
+			old, err := m.OldCompletedAt(ctx)
+			if err != nil {
+				return err
+			}
+			if oldStatus != actionitem.StatusDONE || old == nil {
+				m.SetCompletedAt(now())
+			}
+		default:
+			m.SetCompletedAt(now())
 		}
 	}
 	obj, setObj := m.ObjectiveID()
@@ -533,7 +550,7 @@ func closeDeal(ctx context.Context, m *gen.OpportunityMutation, oldClosedAt func
 			return err
 		}
 	}
-	m.SetClosedAt(time.Now())
+	m.SetClosedAt(now())
 	return nil
 }
 
