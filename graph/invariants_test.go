@@ -559,6 +559,11 @@ func TestInvariantOpportunityClosedAt(t *testing.T) {
 		if stored.ClosedAt == nil || !stored.ClosedAt.Equal(closed) {
 			t.Errorf("stored closedAt %v, want %v", stored.ClosedAt, closed)
 		}
+		// Reopened, the deal loses its close date, so it no longer counts as won.
+		d = e.must(q, map[string]any{"id": invID(w.oppA.ID), "in": map[string]any{"stage": "NEGOTIATION"}})
+		if get(d, "updateOpportunity", "closedAt") != nil {
+			t.Errorf("a reopened deal kept closedAt: %v", d)
+		}
 		// A deal created closed gets a closedAt that reads back the same.
 		d = e.must(`mutation($in: CreateOpportunityInput!) { createOpportunity(input: $in) { id closedAt } }`, map[string]any{"in": map[string]any{
 			"name": "Fast win", "accountID": invID(w.accA.ID), "stage": "CLOSED_WON", "openedAt": "2025-01-01T00:00:00Z"}})

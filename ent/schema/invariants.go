@@ -537,14 +537,24 @@ func (Opportunity) Hooks() []ent.Hook {
 	}, writes)}
 }
 
-// closeDeal records the close date of a deal moved to a closed stage without one.
+// closeDeal keeps closedAt in step with the stage: a deal moved to a closed
+// stage without a date closes now, and a reopened deal loses its close date,
+// so win rate and cycle length never count a deal that is open again.
 func closeDeal(ctx context.Context, m *gen.OpportunityMutation, oldClosedAt func(context.Context) (time.Time, error)) error {
 	stage, ok := m.Stage()
-	if _, given := m.ClosedAt(); !ok || given || m.Op().Is(ent.OpUpdate) ||
-		(stage != opportunity.StageCLOSED_WON && stage != opportunity.StageCLOSED_LOST) {
+	if _, given := m.ClosedAt(); !ok || given {
 		return nil
 	}
-	if m.Op().Is(ent.OpUpdateOne) {
+	if stage != opportunity.StageCLOSED_WON && stage != opportunity.StageCLOSED_LOST {
+		if !m.Op().Is(ent.OpCreate) {
+			m.ClearClosedAt()
+		}
+		return nil
+	}
+	switch {
+	case m.Op().Is(ent.OpUpdate):
+		return nil // a bulk close keeps each deal's own date; rows without one are left to the caller
+	case m.Op().Is(ent.OpUpdateOne):
 		old, err := oldClosedAt(ctx)
 		if err != nil || !old.IsZero() {
 			return err
