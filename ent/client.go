@@ -22,6 +22,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -57,6 +58,8 @@ type Client struct {
 	Feedback *FeedbackClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
+	// IcpCriterion is the client for interacting with the IcpCriterion builders.
+	IcpCriterion *IcpCriterionClient
 	// InfluenceEdge is the client for interacting with the InfluenceEdge builders.
 	InfluenceEdge *InfluenceEdgeClient
 	// Insight is the client for interacting with the Insight builders.
@@ -103,6 +106,7 @@ func (c *Client) init() {
 	c.BusinessUnit = NewBusinessUnitClient(c.config)
 	c.Feedback = NewFeedbackClient(c.config)
 	c.Goal = NewGoalClient(c.config)
+	c.IcpCriterion = NewIcpCriterionClient(c.config)
 	c.InfluenceEdge = NewInfluenceEdgeClient(c.config)
 	c.Insight = NewInsightClient(c.config)
 	c.KPI = NewKPIClient(c.config)
@@ -216,6 +220,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		BusinessUnit:      NewBusinessUnitClient(cfg),
 		Feedback:          NewFeedbackClient(cfg),
 		Goal:              NewGoalClient(cfg),
+		IcpCriterion:      NewIcpCriterionClient(cfg),
 		InfluenceEdge:     NewInfluenceEdgeClient(cfg),
 		Insight:           NewInsightClient(cfg),
 		KPI:               NewKPIClient(cfg),
@@ -256,6 +261,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		BusinessUnit:      NewBusinessUnitClient(cfg),
 		Feedback:          NewFeedbackClient(cfg),
 		Goal:              NewGoalClient(cfg),
+		IcpCriterion:      NewIcpCriterionClient(cfg),
 		InfluenceEdge:     NewInfluenceEdgeClient(cfg),
 		Insight:           NewInsightClient(cfg),
 		KPI:               NewKPIClient(cfg),
@@ -300,9 +306,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountPlan, c.AccountTeamMember, c.ActionItem, c.BusinessUnit,
-		c.Feedback, c.Goal, c.InfluenceEdge, c.Insight, c.KPI, c.KPIMeasurement,
-		c.Objective, c.Opportunity, c.Product, c.Relationship, c.RevenueRecord,
-		c.Review, c.Stakeholder, c.SwotItem, c.User, c.WhitespaceCell,
+		c.Feedback, c.Goal, c.IcpCriterion, c.InfluenceEdge, c.Insight, c.KPI,
+		c.KPIMeasurement, c.Objective, c.Opportunity, c.Product, c.Relationship,
+		c.RevenueRecord, c.Review, c.Stakeholder, c.SwotItem, c.User, c.WhitespaceCell,
 	} {
 		n.Use(hooks...)
 	}
@@ -313,9 +319,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountPlan, c.AccountTeamMember, c.ActionItem, c.BusinessUnit,
-		c.Feedback, c.Goal, c.InfluenceEdge, c.Insight, c.KPI, c.KPIMeasurement,
-		c.Objective, c.Opportunity, c.Product, c.Relationship, c.RevenueRecord,
-		c.Review, c.Stakeholder, c.SwotItem, c.User, c.WhitespaceCell,
+		c.Feedback, c.Goal, c.IcpCriterion, c.InfluenceEdge, c.Insight, c.KPI,
+		c.KPIMeasurement, c.Objective, c.Opportunity, c.Product, c.Relationship,
+		c.RevenueRecord, c.Review, c.Stakeholder, c.SwotItem, c.User, c.WhitespaceCell,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -338,6 +344,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Feedback.mutate(ctx, m)
 	case *GoalMutation:
 		return c.Goal.mutate(ctx, m)
+	case *IcpCriterionMutation:
+		return c.IcpCriterion.mutate(ctx, m)
 	case *InfluenceEdgeMutation:
 		return c.InfluenceEdge.mutate(ctx, m)
 	case *InsightMutation:
@@ -1850,6 +1858,140 @@ func (c *GoalClient) mutate(ctx context.Context, m *GoalMutation) (Value, error)
 		return (&GoalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Goal mutation op: %q", m.Op())
+	}
+}
+
+// IcpCriterionClient is a client for the IcpCriterion schema.
+type IcpCriterionClient struct {
+	config
+}
+
+// NewIcpCriterionClient returns a client for the IcpCriterion from the given config.
+func NewIcpCriterionClient(c config) *IcpCriterionClient {
+	return &IcpCriterionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `icpcriterion.Hooks(f(g(h())))`.
+func (c *IcpCriterionClient) Use(hooks ...Hook) {
+	c.hooks.IcpCriterion = append(c.hooks.IcpCriterion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `icpcriterion.Intercept(f(g(h())))`.
+func (c *IcpCriterionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IcpCriterion = append(c.inters.IcpCriterion, interceptors...)
+}
+
+// Create returns a builder for creating a IcpCriterion entity.
+func (c *IcpCriterionClient) Create() *IcpCriterionCreate {
+	mutation := newIcpCriterionMutation(c.config, OpCreate)
+	return &IcpCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IcpCriterion entities.
+func (c *IcpCriterionClient) CreateBulk(builders ...*IcpCriterionCreate) *IcpCriterionCreateBulk {
+	return &IcpCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IcpCriterionClient) MapCreateBulk(slice any, setFunc func(*IcpCriterionCreate, int)) *IcpCriterionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IcpCriterionCreateBulk{err: fmt.Errorf("calling to IcpCriterionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IcpCriterionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IcpCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IcpCriterion.
+func (c *IcpCriterionClient) Update() *IcpCriterionUpdate {
+	mutation := newIcpCriterionMutation(c.config, OpUpdate)
+	return &IcpCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IcpCriterionClient) UpdateOne(_m *IcpCriterion) *IcpCriterionUpdateOne {
+	mutation := newIcpCriterionMutation(c.config, OpUpdateOne, withIcpCriterion(_m))
+	return &IcpCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IcpCriterionClient) UpdateOneID(id int) *IcpCriterionUpdateOne {
+	mutation := newIcpCriterionMutation(c.config, OpUpdateOne, withIcpCriterionID(id))
+	return &IcpCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IcpCriterion.
+func (c *IcpCriterionClient) Delete() *IcpCriterionDelete {
+	mutation := newIcpCriterionMutation(c.config, OpDelete)
+	return &IcpCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IcpCriterionClient) DeleteOne(_m *IcpCriterion) *IcpCriterionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IcpCriterionClient) DeleteOneID(id int) *IcpCriterionDeleteOne {
+	builder := c.Delete().Where(icpcriterion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IcpCriterionDeleteOne{builder}
+}
+
+// Query returns a query builder for IcpCriterion.
+func (c *IcpCriterionClient) Query() *IcpCriterionQuery {
+	return &IcpCriterionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIcpCriterion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IcpCriterion entity by its id.
+func (c *IcpCriterionClient) Get(ctx context.Context, id int) (*IcpCriterion, error) {
+	return c.Query().Where(icpcriterion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IcpCriterionClient) GetX(ctx context.Context, id int) *IcpCriterion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *IcpCriterionClient) Hooks() []Hook {
+	hooks := c.hooks.IcpCriterion
+	return append(hooks[:len(hooks):len(hooks)], icpcriterion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IcpCriterionClient) Interceptors() []Interceptor {
+	return c.inters.IcpCriterion
+}
+
+func (c *IcpCriterionClient) mutate(ctx context.Context, m *IcpCriterionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IcpCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IcpCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IcpCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IcpCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IcpCriterion mutation op: %q", m.Op())
 	}
 }
 
@@ -4437,14 +4579,14 @@ func (c *WhitespaceCellClient) mutate(ctx context.Context, m *WhitespaceCellMuta
 type (
 	hooks struct {
 		Account, AccountPlan, AccountTeamMember, ActionItem, BusinessUnit, Feedback,
-		Goal, InfluenceEdge, Insight, KPI, KPIMeasurement, Objective, Opportunity,
-		Product, Relationship, RevenueRecord, Review, Stakeholder, SwotItem, User,
-		WhitespaceCell []ent.Hook
+		Goal, IcpCriterion, InfluenceEdge, Insight, KPI, KPIMeasurement, Objective,
+		Opportunity, Product, Relationship, RevenueRecord, Review, Stakeholder,
+		SwotItem, User, WhitespaceCell []ent.Hook
 	}
 	inters struct {
 		Account, AccountPlan, AccountTeamMember, ActionItem, BusinessUnit, Feedback,
-		Goal, InfluenceEdge, Insight, KPI, KPIMeasurement, Objective, Opportunity,
-		Product, Relationship, RevenueRecord, Review, Stakeholder, SwotItem, User,
-		WhitespaceCell []ent.Interceptor
+		Goal, IcpCriterion, InfluenceEdge, Insight, KPI, KPIMeasurement, Objective,
+		Opportunity, Product, Relationship, RevenueRecord, Review, Stakeholder,
+		SwotItem, User, WhitespaceCell []ent.Interceptor
 	}
 )

@@ -19,6 +19,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			businessunit.Table:      businessunit.ValidColumn,
 			feedback.Table:          feedback.ValidColumn,
 			goal.Table:              goal.ValidColumn,
+			icpcriterion.Table:      icpcriterion.ValidColumn,
 			influenceedge.Table:     influenceedge.ValidColumn,
 			insight.Table:           insight.ValidColumn,
 			kpi.Table:               kpi.ValidColumn,

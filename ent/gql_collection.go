@@ -17,6 +17,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -2790,6 +2791,136 @@ func newGoalPaginateArgs(rv map[string]any) *goalPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*GoalWhereInput); ok {
 		args.opts = append(args.opts, WithGoalFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IcpCriterionQuery) CollectFields(ctx context.Context, satisfies ...string) (*IcpCriterionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IcpCriterionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(icpcriterion.Columns))
+		selectedFields = []string{icpcriterion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[icpcriterion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldCreatedAt)
+				fieldSeen[icpcriterion.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[icpcriterion.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldUpdatedAt)
+				fieldSeen[icpcriterion.FieldUpdatedAt] = struct{}{}
+			}
+		case "attribute":
+			if _, ok := fieldSeen[icpcriterion.FieldAttribute]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldAttribute)
+				fieldSeen[icpcriterion.FieldAttribute] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[icpcriterion.FieldValue]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldValue)
+				fieldSeen[icpcriterion.FieldValue] = struct{}{}
+			}
+		case "minSellers":
+			if _, ok := fieldSeen[icpcriterion.FieldMinSellers]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldMinSellers)
+				fieldSeen[icpcriterion.FieldMinSellers] = struct{}{}
+			}
+		case "maxSellers":
+			if _, ok := fieldSeen[icpcriterion.FieldMaxSellers]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldMaxSellers)
+				fieldSeen[icpcriterion.FieldMaxSellers] = struct{}{}
+			}
+		case "grade":
+			if _, ok := fieldSeen[icpcriterion.FieldGrade]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldGrade)
+				fieldSeen[icpcriterion.FieldGrade] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[icpcriterion.FieldNote]; !ok {
+				selectedFields = append(selectedFields, icpcriterion.FieldNote)
+				fieldSeen[icpcriterion.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type icpcriterionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IcpCriterionPaginateOption
+}
+
+func newIcpCriterionPaginateArgs(rv map[string]any) *icpcriterionPaginateArgs {
+	args := &icpcriterionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*IcpCriterionOrder:
+			args.opts = append(args.opts, WithIcpCriterionOrder(v))
+		case []any:
+			var orders []*IcpCriterionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &IcpCriterionOrder{Field: &IcpCriterionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithIcpCriterionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*IcpCriterionWhereInput); ok {
+		args.opts = append(args.opts, WithIcpCriterionFilter(v.Filter))
 	}
 	return args
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/feedback"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/objective"
@@ -770,6 +771,100 @@ func (c *GoalUpdate) SetInput(i UpdateGoalInput) *GoalUpdate {
 
 // SetInput applies the change-set in the UpdateGoalInput on the GoalUpdateOne builder.
 func (c *GoalUpdateOne) SetInput(i UpdateGoalInput) *GoalUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIcpCriterionInput represents a mutation input for creating icpcriterions.
+type CreateIcpCriterionInput struct {
+	Attribute  icpcriterion.Attribute
+	Value      *string
+	MinSellers *int
+	MaxSellers *int
+	Grade      icpcriterion.Grade
+	Note       *string
+}
+
+// Mutate applies the CreateIcpCriterionInput on the IcpCriterionMutation builder.
+func (i *CreateIcpCriterionInput) Mutate(m *IcpCriterionMutation) {
+	m.SetAttribute(i.Attribute)
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if v := i.MinSellers; v != nil {
+		m.SetMinSellers(*v)
+	}
+	if v := i.MaxSellers; v != nil {
+		m.SetMaxSellers(*v)
+	}
+	m.SetGrade(i.Grade)
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateIcpCriterionInput on the IcpCriterionCreate builder.
+func (c *IcpCriterionCreate) SetInput(i CreateIcpCriterionInput) *IcpCriterionCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIcpCriterionInput represents a mutation input for updating icpcriterions.
+type UpdateIcpCriterionInput struct {
+	Attribute       *icpcriterion.Attribute
+	ClearValue      bool
+	Value           *string
+	ClearMinSellers bool
+	MinSellers      *int
+	ClearMaxSellers bool
+	MaxSellers      *int
+	Grade           *icpcriterion.Grade
+	ClearNote       bool
+	Note            *string
+}
+
+// Mutate applies the UpdateIcpCriterionInput on the IcpCriterionMutation builder.
+func (i *UpdateIcpCriterionInput) Mutate(m *IcpCriterionMutation) {
+	if v := i.Attribute; v != nil {
+		m.SetAttribute(*v)
+	}
+	if i.ClearValue {
+		m.ClearValue()
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if i.ClearMinSellers {
+		m.ClearMinSellers()
+	}
+	if v := i.MinSellers; v != nil {
+		m.SetMinSellers(*v)
+	}
+	if i.ClearMaxSellers {
+		m.ClearMaxSellers()
+	}
+	if v := i.MaxSellers; v != nil {
+		m.SetMaxSellers(*v)
+	}
+	if v := i.Grade; v != nil {
+		m.SetGrade(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIcpCriterionInput on the IcpCriterionUpdate builder.
+func (c *IcpCriterionUpdate) SetInput(i UpdateIcpCriterionInput) *IcpCriterionUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIcpCriterionInput on the IcpCriterionUpdateOne builder.
+func (c *IcpCriterionUpdateOne) SetInput(i UpdateIcpCriterionInput) *IcpCriterionUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

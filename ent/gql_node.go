@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/internal"
@@ -73,6 +74,11 @@ var goalImplementors = []string{"Goal", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Goal) IsNode() {}
+
+var icpcriterionImplementors = []string{"IcpCriterion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*IcpCriterion) IsNode() {}
 
 var influenceedgeImplementors = []string{"InfluenceEdge", "Node"}
 
@@ -280,6 +286,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(goal.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, goalImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case icpcriterion.Table:
+		query := c.IcpCriterion.Query().
+			Where(icpcriterion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, icpcriterionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -583,6 +598,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Goal.Query().
 			Where(goal.IDIn(ids...))
 		query, err := query.CollectFields(ctx, goalImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case icpcriterion.Table:
+		query := c.IcpCriterion.Query().
+			Where(icpcriterion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, icpcriterionImplementors...)
 		if err != nil {
 			return nil, err
 		}

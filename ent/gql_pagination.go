@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -2959,6 +2960,410 @@ func (_m *Goal) ToEdge(order *GoalOrder) *GoalEdge {
 		order = DefaultGoalOrder
 	}
 	return &GoalEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IcpCriterionEdge is the edge representation of IcpCriterion.
+type IcpCriterionEdge struct {
+	Node   *IcpCriterion `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// IcpCriterionConnection is the connection containing edges to IcpCriterion.
+type IcpCriterionConnection struct {
+	Edges      []*IcpCriterionEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *IcpCriterionConnection) build(nodes []*IcpCriterion, pager *icpcriterionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *IcpCriterion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *IcpCriterion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *IcpCriterion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IcpCriterionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IcpCriterionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IcpCriterionPaginateOption enables pagination customization.
+type IcpCriterionPaginateOption func(*icpcriterionPager) error
+
+// WithIcpCriterionOrder configures pagination ordering.
+func WithIcpCriterionOrder(order []*IcpCriterionOrder) IcpCriterionPaginateOption {
+	return func(pager *icpcriterionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithIcpCriterionFilter configures pagination filter.
+func WithIcpCriterionFilter(filter func(*IcpCriterionQuery) (*IcpCriterionQuery, error)) IcpCriterionPaginateOption {
+	return func(pager *icpcriterionPager) error {
+		if filter == nil {
+			return errors.New("IcpCriterionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type icpcriterionPager struct {
+	reverse bool
+	order   []*IcpCriterionOrder
+	filter  func(*IcpCriterionQuery) (*IcpCriterionQuery, error)
+}
+
+func newIcpCriterionPager(opts []IcpCriterionPaginateOption, reverse bool) (*icpcriterionPager, error) {
+	pager := &icpcriterionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *icpcriterionPager) applyFilter(query *IcpCriterionQuery) (*IcpCriterionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *icpcriterionPager) toCursor(_m *IcpCriterion) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *icpcriterionPager) applyCursors(query *IcpCriterionQuery, after, before *Cursor) (*IcpCriterionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultIcpCriterionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *icpcriterionPager) applyOrder(query *IcpCriterionQuery) *IcpCriterionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultIcpCriterionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultIcpCriterionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *icpcriterionPager) orderExpr(query *IcpCriterionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultIcpCriterionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to IcpCriterion.
+func (_m *IcpCriterionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IcpCriterionPaginateOption,
+) (*IcpCriterionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIcpCriterionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IcpCriterionConnection{Edges: []*IcpCriterionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IcpCriterionOrderFieldCreatedAt orders IcpCriterion by created_at.
+	IcpCriterionOrderFieldCreatedAt = &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: icpcriterion.FieldCreatedAt,
+		toTerm: icpcriterion.ByCreatedAt,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IcpCriterionOrderFieldUpdatedAt orders IcpCriterion by updated_at.
+	IcpCriterionOrderFieldUpdatedAt = &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: icpcriterion.FieldUpdatedAt,
+		toTerm: icpcriterion.ByUpdatedAt,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IcpCriterionOrderFieldAttribute orders IcpCriterion by attribute.
+	IcpCriterionOrderFieldAttribute = &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.Attribute, nil
+		},
+		column: icpcriterion.FieldAttribute,
+		toTerm: icpcriterion.ByAttribute,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Attribute,
+			}
+		},
+	}
+	// IcpCriterionOrderFieldValue orders IcpCriterion by value.
+	IcpCriterionOrderFieldValue = &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.Value, nil
+		},
+		column: icpcriterion.FieldValue,
+		toTerm: icpcriterion.ByValue,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Value,
+			}
+		},
+	}
+	// IcpCriterionOrderFieldGrade orders IcpCriterion by grade.
+	IcpCriterionOrderFieldGrade = &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.Grade, nil
+		},
+		column: icpcriterion.FieldGrade,
+		toTerm: icpcriterion.ByGrade,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Grade,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IcpCriterionOrderField) String() string {
+	var str string
+	switch f.column {
+	case IcpCriterionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IcpCriterionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IcpCriterionOrderFieldAttribute.column:
+		str = "ATTRIBUTE"
+	case IcpCriterionOrderFieldValue.column:
+		str = "VALUE"
+	case IcpCriterionOrderFieldGrade.column:
+		str = "GRADE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IcpCriterionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IcpCriterionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IcpCriterionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IcpCriterionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IcpCriterionOrderFieldUpdatedAt
+	case "ATTRIBUTE":
+		*f = *IcpCriterionOrderFieldAttribute
+	case "VALUE":
+		*f = *IcpCriterionOrderFieldValue
+	case "GRADE":
+		*f = *IcpCriterionOrderFieldGrade
+	default:
+		return fmt.Errorf("%s is not a valid IcpCriterionOrderField", str)
+	}
+	return nil
+}
+
+// IcpCriterionOrderField defines the ordering field of IcpCriterion.
+type IcpCriterionOrderField struct {
+	// Value extracts the ordering value from the given IcpCriterion.
+	Value    func(*IcpCriterion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) icpcriterion.OrderOption
+	toCursor func(*IcpCriterion) Cursor
+}
+
+// IcpCriterionOrder defines the ordering of IcpCriterion.
+type IcpCriterionOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *IcpCriterionOrderField `json:"field"`
+}
+
+// DefaultIcpCriterionOrder is the default ordering of IcpCriterion.
+var DefaultIcpCriterionOrder = &IcpCriterionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IcpCriterionOrderField{
+		Value: func(_m *IcpCriterion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: icpcriterion.FieldID,
+		toTerm: icpcriterion.ByID,
+		toCursor: func(_m *IcpCriterion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts IcpCriterion into IcpCriterionEdge.
+func (_m *IcpCriterion) ToEdge(order *IcpCriterionOrder) *IcpCriterionEdge {
+	if order == nil {
+		order = DefaultIcpCriterionOrder
+	}
+	return &IcpCriterionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -3898,6 +3899,442 @@ func (i *GoalWhereInput) P() (predicate.Goal, error) {
 		return predicates[0], nil
 	default:
 		return goal.And(predicates...), nil
+	}
+}
+
+// IcpCriterionWhereInput represents a where input for filtering IcpCriterion queries.
+type IcpCriterionWhereInput struct {
+	Predicates []predicate.IcpCriterion  `json:"-"`
+	Not        *IcpCriterionWhereInput   `json:"not,omitempty"`
+	Or         []*IcpCriterionWhereInput `json:"or,omitempty"`
+	And        []*IcpCriterionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "attribute" field predicates.
+	Attribute      *icpcriterion.Attribute  `json:"attribute,omitempty"`
+	AttributeNEQ   *icpcriterion.Attribute  `json:"attributeNEQ,omitempty"`
+	AttributeIn    []icpcriterion.Attribute `json:"attributeIn,omitempty"`
+	AttributeNotIn []icpcriterion.Attribute `json:"attributeNotIn,omitempty"`
+
+	// "value" field predicates.
+	Value             *string  `json:"value,omitempty"`
+	ValueNEQ          *string  `json:"valueNEQ,omitempty"`
+	ValueIn           []string `json:"valueIn,omitempty"`
+	ValueNotIn        []string `json:"valueNotIn,omitempty"`
+	ValueGT           *string  `json:"valueGT,omitempty"`
+	ValueGTE          *string  `json:"valueGTE,omitempty"`
+	ValueLT           *string  `json:"valueLT,omitempty"`
+	ValueLTE          *string  `json:"valueLTE,omitempty"`
+	ValueContains     *string  `json:"valueContains,omitempty"`
+	ValueHasPrefix    *string  `json:"valueHasPrefix,omitempty"`
+	ValueHasSuffix    *string  `json:"valueHasSuffix,omitempty"`
+	ValueIsNil        bool     `json:"valueIsNil,omitempty"`
+	ValueNotNil       bool     `json:"valueNotNil,omitempty"`
+	ValueEqualFold    *string  `json:"valueEqualFold,omitempty"`
+	ValueContainsFold *string  `json:"valueContainsFold,omitempty"`
+
+	// "min_sellers" field predicates.
+	MinSellers       *int  `json:"minSellers,omitempty"`
+	MinSellersNEQ    *int  `json:"minSellersNEQ,omitempty"`
+	MinSellersIn     []int `json:"minSellersIn,omitempty"`
+	MinSellersNotIn  []int `json:"minSellersNotIn,omitempty"`
+	MinSellersGT     *int  `json:"minSellersGT,omitempty"`
+	MinSellersGTE    *int  `json:"minSellersGTE,omitempty"`
+	MinSellersLT     *int  `json:"minSellersLT,omitempty"`
+	MinSellersLTE    *int  `json:"minSellersLTE,omitempty"`
+	MinSellersIsNil  bool  `json:"minSellersIsNil,omitempty"`
+	MinSellersNotNil bool  `json:"minSellersNotNil,omitempty"`
+
+	// "max_sellers" field predicates.
+	MaxSellers       *int  `json:"maxSellers,omitempty"`
+	MaxSellersNEQ    *int  `json:"maxSellersNEQ,omitempty"`
+	MaxSellersIn     []int `json:"maxSellersIn,omitempty"`
+	MaxSellersNotIn  []int `json:"maxSellersNotIn,omitempty"`
+	MaxSellersGT     *int  `json:"maxSellersGT,omitempty"`
+	MaxSellersGTE    *int  `json:"maxSellersGTE,omitempty"`
+	MaxSellersLT     *int  `json:"maxSellersLT,omitempty"`
+	MaxSellersLTE    *int  `json:"maxSellersLTE,omitempty"`
+	MaxSellersIsNil  bool  `json:"maxSellersIsNil,omitempty"`
+	MaxSellersNotNil bool  `json:"maxSellersNotNil,omitempty"`
+
+	// "grade" field predicates.
+	Grade      *icpcriterion.Grade  `json:"grade,omitempty"`
+	GradeNEQ   *icpcriterion.Grade  `json:"gradeNEQ,omitempty"`
+	GradeIn    []icpcriterion.Grade `json:"gradeIn,omitempty"`
+	GradeNotIn []icpcriterion.Grade `json:"gradeNotIn,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IcpCriterionWhereInput) AddPredicates(predicates ...predicate.IcpCriterion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IcpCriterionWhereInput filter on the IcpCriterionQuery builder.
+func (i *IcpCriterionWhereInput) Filter(q *IcpCriterionQuery) (*IcpCriterionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIcpCriterionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIcpCriterionWhereInput is returned in case the IcpCriterionWhereInput is empty.
+var ErrEmptyIcpCriterionWhereInput = errors.New("ent: empty predicate IcpCriterionWhereInput")
+
+// P returns a predicate for filtering icpcriterions.
+// An error is returned if the input is empty or invalid.
+func (i *IcpCriterionWhereInput) P() (predicate.IcpCriterion, error) {
+	var predicates []predicate.IcpCriterion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, icpcriterion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.IcpCriterion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, icpcriterion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.IcpCriterion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, icpcriterion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, icpcriterion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, icpcriterion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, icpcriterion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, icpcriterion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, icpcriterion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, icpcriterion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, icpcriterion.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, icpcriterion.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, icpcriterion.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, icpcriterion.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, icpcriterion.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Attribute != nil {
+		predicates = append(predicates, icpcriterion.AttributeEQ(*i.Attribute))
+	}
+	if i.AttributeNEQ != nil {
+		predicates = append(predicates, icpcriterion.AttributeNEQ(*i.AttributeNEQ))
+	}
+	if len(i.AttributeIn) > 0 {
+		predicates = append(predicates, icpcriterion.AttributeIn(i.AttributeIn...))
+	}
+	if len(i.AttributeNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.AttributeNotIn(i.AttributeNotIn...))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, icpcriterion.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, icpcriterion.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, icpcriterion.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, icpcriterion.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, icpcriterion.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, icpcriterion.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, icpcriterion.ValueLTE(*i.ValueLTE))
+	}
+	if i.ValueContains != nil {
+		predicates = append(predicates, icpcriterion.ValueContains(*i.ValueContains))
+	}
+	if i.ValueHasPrefix != nil {
+		predicates = append(predicates, icpcriterion.ValueHasPrefix(*i.ValueHasPrefix))
+	}
+	if i.ValueHasSuffix != nil {
+		predicates = append(predicates, icpcriterion.ValueHasSuffix(*i.ValueHasSuffix))
+	}
+	if i.ValueIsNil {
+		predicates = append(predicates, icpcriterion.ValueIsNil())
+	}
+	if i.ValueNotNil {
+		predicates = append(predicates, icpcriterion.ValueNotNil())
+	}
+	if i.ValueEqualFold != nil {
+		predicates = append(predicates, icpcriterion.ValueEqualFold(*i.ValueEqualFold))
+	}
+	if i.ValueContainsFold != nil {
+		predicates = append(predicates, icpcriterion.ValueContainsFold(*i.ValueContainsFold))
+	}
+	if i.MinSellers != nil {
+		predicates = append(predicates, icpcriterion.MinSellersEQ(*i.MinSellers))
+	}
+	if i.MinSellersNEQ != nil {
+		predicates = append(predicates, icpcriterion.MinSellersNEQ(*i.MinSellersNEQ))
+	}
+	if len(i.MinSellersIn) > 0 {
+		predicates = append(predicates, icpcriterion.MinSellersIn(i.MinSellersIn...))
+	}
+	if len(i.MinSellersNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.MinSellersNotIn(i.MinSellersNotIn...))
+	}
+	if i.MinSellersGT != nil {
+		predicates = append(predicates, icpcriterion.MinSellersGT(*i.MinSellersGT))
+	}
+	if i.MinSellersGTE != nil {
+		predicates = append(predicates, icpcriterion.MinSellersGTE(*i.MinSellersGTE))
+	}
+	if i.MinSellersLT != nil {
+		predicates = append(predicates, icpcriterion.MinSellersLT(*i.MinSellersLT))
+	}
+	if i.MinSellersLTE != nil {
+		predicates = append(predicates, icpcriterion.MinSellersLTE(*i.MinSellersLTE))
+	}
+	if i.MinSellersIsNil {
+		predicates = append(predicates, icpcriterion.MinSellersIsNil())
+	}
+	if i.MinSellersNotNil {
+		predicates = append(predicates, icpcriterion.MinSellersNotNil())
+	}
+	if i.MaxSellers != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersEQ(*i.MaxSellers))
+	}
+	if i.MaxSellersNEQ != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersNEQ(*i.MaxSellersNEQ))
+	}
+	if len(i.MaxSellersIn) > 0 {
+		predicates = append(predicates, icpcriterion.MaxSellersIn(i.MaxSellersIn...))
+	}
+	if len(i.MaxSellersNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.MaxSellersNotIn(i.MaxSellersNotIn...))
+	}
+	if i.MaxSellersGT != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersGT(*i.MaxSellersGT))
+	}
+	if i.MaxSellersGTE != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersGTE(*i.MaxSellersGTE))
+	}
+	if i.MaxSellersLT != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersLT(*i.MaxSellersLT))
+	}
+	if i.MaxSellersLTE != nil {
+		predicates = append(predicates, icpcriterion.MaxSellersLTE(*i.MaxSellersLTE))
+	}
+	if i.MaxSellersIsNil {
+		predicates = append(predicates, icpcriterion.MaxSellersIsNil())
+	}
+	if i.MaxSellersNotNil {
+		predicates = append(predicates, icpcriterion.MaxSellersNotNil())
+	}
+	if i.Grade != nil {
+		predicates = append(predicates, icpcriterion.GradeEQ(*i.Grade))
+	}
+	if i.GradeNEQ != nil {
+		predicates = append(predicates, icpcriterion.GradeNEQ(*i.GradeNEQ))
+	}
+	if len(i.GradeIn) > 0 {
+		predicates = append(predicates, icpcriterion.GradeIn(i.GradeIn...))
+	}
+	if len(i.GradeNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.GradeNotIn(i.GradeNotIn...))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, icpcriterion.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, icpcriterion.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, icpcriterion.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, icpcriterion.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, icpcriterion.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, icpcriterion.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, icpcriterion.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, icpcriterion.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, icpcriterion.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, icpcriterion.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, icpcriterion.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, icpcriterion.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, icpcriterion.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, icpcriterion.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, icpcriterion.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIcpCriterionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return icpcriterion.And(predicates...), nil
 	}
 }
 

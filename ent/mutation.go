@@ -18,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -51,6 +52,7 @@ const (
 	TypeBusinessUnit      = "BusinessUnit"
 	TypeFeedback          = "Feedback"
 	TypeGoal              = "Goal"
+	TypeIcpCriterion      = "IcpCriterion"
 	TypeInfluenceEdge     = "InfluenceEdge"
 	TypeInsight           = "Insight"
 	TypeKPI               = "KPI"
@@ -8046,6 +8048,860 @@ func (m *GoalMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Goal edge %s", name)
+}
+
+// IcpCriterionMutation represents an operation that mutates the IcpCriterion nodes in the graph.
+type IcpCriterionMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	attribute      *icpcriterion.Attribute
+	value          *string
+	min_sellers    *int
+	addmin_sellers *int
+	max_sellers    *int
+	addmax_sellers *int
+	grade          *icpcriterion.Grade
+	note           *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*IcpCriterion, error)
+	predicates     []predicate.IcpCriterion
+}
+
+var _ ent.Mutation = (*IcpCriterionMutation)(nil)
+
+// icpcriterionOption allows management of the mutation configuration using functional options.
+type icpcriterionOption func(*IcpCriterionMutation)
+
+// newIcpCriterionMutation creates new mutation for the IcpCriterion entity.
+func newIcpCriterionMutation(c config, op Op, opts ...icpcriterionOption) *IcpCriterionMutation {
+	m := &IcpCriterionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIcpCriterion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIcpCriterionID sets the ID field of the mutation.
+func withIcpCriterionID(id int) icpcriterionOption {
+	return func(m *IcpCriterionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IcpCriterion
+		)
+		m.oldValue = func(ctx context.Context) (*IcpCriterion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IcpCriterion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIcpCriterion sets the old IcpCriterion of the mutation.
+func withIcpCriterion(node *IcpCriterion) icpcriterionOption {
+	return func(m *IcpCriterionMutation) {
+		m.oldValue = func(context.Context) (*IcpCriterion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IcpCriterionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IcpCriterionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IcpCriterionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IcpCriterionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IcpCriterion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IcpCriterionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IcpCriterionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IcpCriterionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IcpCriterionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IcpCriterionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IcpCriterionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAttribute sets the "attribute" field.
+func (m *IcpCriterionMutation) SetAttribute(i icpcriterion.Attribute) {
+	m.attribute = &i
+}
+
+// Attribute returns the value of the "attribute" field in the mutation.
+func (m *IcpCriterionMutation) Attribute() (r icpcriterion.Attribute, exists bool) {
+	v := m.attribute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttribute returns the old "attribute" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldAttribute(ctx context.Context) (v icpcriterion.Attribute, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttribute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttribute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttribute: %w", err)
+	}
+	return oldValue.Attribute, nil
+}
+
+// ResetAttribute resets all changes to the "attribute" field.
+func (m *IcpCriterionMutation) ResetAttribute() {
+	m.attribute = nil
+}
+
+// SetValue sets the "value" field.
+func (m *IcpCriterionMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *IcpCriterionMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldValue(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ClearValue clears the value of the "value" field.
+func (m *IcpCriterionMutation) ClearValue() {
+	m.value = nil
+	m.clearedFields[icpcriterion.FieldValue] = struct{}{}
+}
+
+// ValueCleared returns if the "value" field was cleared in this mutation.
+func (m *IcpCriterionMutation) ValueCleared() bool {
+	_, ok := m.clearedFields[icpcriterion.FieldValue]
+	return ok
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *IcpCriterionMutation) ResetValue() {
+	m.value = nil
+	delete(m.clearedFields, icpcriterion.FieldValue)
+}
+
+// SetMinSellers sets the "min_sellers" field.
+func (m *IcpCriterionMutation) SetMinSellers(i int) {
+	m.min_sellers = &i
+	m.addmin_sellers = nil
+}
+
+// MinSellers returns the value of the "min_sellers" field in the mutation.
+func (m *IcpCriterionMutation) MinSellers() (r int, exists bool) {
+	v := m.min_sellers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinSellers returns the old "min_sellers" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldMinSellers(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinSellers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinSellers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinSellers: %w", err)
+	}
+	return oldValue.MinSellers, nil
+}
+
+// AddMinSellers adds i to the "min_sellers" field.
+func (m *IcpCriterionMutation) AddMinSellers(i int) {
+	if m.addmin_sellers != nil {
+		*m.addmin_sellers += i
+	} else {
+		m.addmin_sellers = &i
+	}
+}
+
+// AddedMinSellers returns the value that was added to the "min_sellers" field in this mutation.
+func (m *IcpCriterionMutation) AddedMinSellers() (r int, exists bool) {
+	v := m.addmin_sellers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMinSellers clears the value of the "min_sellers" field.
+func (m *IcpCriterionMutation) ClearMinSellers() {
+	m.min_sellers = nil
+	m.addmin_sellers = nil
+	m.clearedFields[icpcriterion.FieldMinSellers] = struct{}{}
+}
+
+// MinSellersCleared returns if the "min_sellers" field was cleared in this mutation.
+func (m *IcpCriterionMutation) MinSellersCleared() bool {
+	_, ok := m.clearedFields[icpcriterion.FieldMinSellers]
+	return ok
+}
+
+// ResetMinSellers resets all changes to the "min_sellers" field.
+func (m *IcpCriterionMutation) ResetMinSellers() {
+	m.min_sellers = nil
+	m.addmin_sellers = nil
+	delete(m.clearedFields, icpcriterion.FieldMinSellers)
+}
+
+// SetMaxSellers sets the "max_sellers" field.
+func (m *IcpCriterionMutation) SetMaxSellers(i int) {
+	m.max_sellers = &i
+	m.addmax_sellers = nil
+}
+
+// MaxSellers returns the value of the "max_sellers" field in the mutation.
+func (m *IcpCriterionMutation) MaxSellers() (r int, exists bool) {
+	v := m.max_sellers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxSellers returns the old "max_sellers" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldMaxSellers(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxSellers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxSellers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxSellers: %w", err)
+	}
+	return oldValue.MaxSellers, nil
+}
+
+// AddMaxSellers adds i to the "max_sellers" field.
+func (m *IcpCriterionMutation) AddMaxSellers(i int) {
+	if m.addmax_sellers != nil {
+		*m.addmax_sellers += i
+	} else {
+		m.addmax_sellers = &i
+	}
+}
+
+// AddedMaxSellers returns the value that was added to the "max_sellers" field in this mutation.
+func (m *IcpCriterionMutation) AddedMaxSellers() (r int, exists bool) {
+	v := m.addmax_sellers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxSellers clears the value of the "max_sellers" field.
+func (m *IcpCriterionMutation) ClearMaxSellers() {
+	m.max_sellers = nil
+	m.addmax_sellers = nil
+	m.clearedFields[icpcriterion.FieldMaxSellers] = struct{}{}
+}
+
+// MaxSellersCleared returns if the "max_sellers" field was cleared in this mutation.
+func (m *IcpCriterionMutation) MaxSellersCleared() bool {
+	_, ok := m.clearedFields[icpcriterion.FieldMaxSellers]
+	return ok
+}
+
+// ResetMaxSellers resets all changes to the "max_sellers" field.
+func (m *IcpCriterionMutation) ResetMaxSellers() {
+	m.max_sellers = nil
+	m.addmax_sellers = nil
+	delete(m.clearedFields, icpcriterion.FieldMaxSellers)
+}
+
+// SetGrade sets the "grade" field.
+func (m *IcpCriterionMutation) SetGrade(i icpcriterion.Grade) {
+	m.grade = &i
+}
+
+// Grade returns the value of the "grade" field in the mutation.
+func (m *IcpCriterionMutation) Grade() (r icpcriterion.Grade, exists bool) {
+	v := m.grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrade returns the old "grade" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldGrade(ctx context.Context) (v icpcriterion.Grade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrade: %w", err)
+	}
+	return oldValue.Grade, nil
+}
+
+// ResetGrade resets all changes to the "grade" field.
+func (m *IcpCriterionMutation) ResetGrade() {
+	m.grade = nil
+}
+
+// SetNote sets the "note" field.
+func (m *IcpCriterionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *IcpCriterionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the IcpCriterion entity.
+// If the IcpCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IcpCriterionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *IcpCriterionMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[icpcriterion.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *IcpCriterionMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[icpcriterion.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *IcpCriterionMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, icpcriterion.FieldNote)
+}
+
+// Where appends a list predicates to the IcpCriterionMutation builder.
+func (m *IcpCriterionMutation) Where(ps ...predicate.IcpCriterion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IcpCriterionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IcpCriterionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IcpCriterion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IcpCriterionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IcpCriterionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IcpCriterion).
+func (m *IcpCriterionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IcpCriterionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, icpcriterion.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, icpcriterion.FieldUpdatedAt)
+	}
+	if m.attribute != nil {
+		fields = append(fields, icpcriterion.FieldAttribute)
+	}
+	if m.value != nil {
+		fields = append(fields, icpcriterion.FieldValue)
+	}
+	if m.min_sellers != nil {
+		fields = append(fields, icpcriterion.FieldMinSellers)
+	}
+	if m.max_sellers != nil {
+		fields = append(fields, icpcriterion.FieldMaxSellers)
+	}
+	if m.grade != nil {
+		fields = append(fields, icpcriterion.FieldGrade)
+	}
+	if m.note != nil {
+		fields = append(fields, icpcriterion.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IcpCriterionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case icpcriterion.FieldCreatedAt:
+		return m.CreatedAt()
+	case icpcriterion.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case icpcriterion.FieldAttribute:
+		return m.Attribute()
+	case icpcriterion.FieldValue:
+		return m.Value()
+	case icpcriterion.FieldMinSellers:
+		return m.MinSellers()
+	case icpcriterion.FieldMaxSellers:
+		return m.MaxSellers()
+	case icpcriterion.FieldGrade:
+		return m.Grade()
+	case icpcriterion.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IcpCriterionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case icpcriterion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case icpcriterion.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case icpcriterion.FieldAttribute:
+		return m.OldAttribute(ctx)
+	case icpcriterion.FieldValue:
+		return m.OldValue(ctx)
+	case icpcriterion.FieldMinSellers:
+		return m.OldMinSellers(ctx)
+	case icpcriterion.FieldMaxSellers:
+		return m.OldMaxSellers(ctx)
+	case icpcriterion.FieldGrade:
+		return m.OldGrade(ctx)
+	case icpcriterion.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown IcpCriterion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IcpCriterionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case icpcriterion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case icpcriterion.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case icpcriterion.FieldAttribute:
+		v, ok := value.(icpcriterion.Attribute)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttribute(v)
+		return nil
+	case icpcriterion.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case icpcriterion.FieldMinSellers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinSellers(v)
+		return nil
+	case icpcriterion.FieldMaxSellers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxSellers(v)
+		return nil
+	case icpcriterion.FieldGrade:
+		v, ok := value.(icpcriterion.Grade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrade(v)
+		return nil
+	case icpcriterion.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IcpCriterion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IcpCriterionMutation) AddedFields() []string {
+	var fields []string
+	if m.addmin_sellers != nil {
+		fields = append(fields, icpcriterion.FieldMinSellers)
+	}
+	if m.addmax_sellers != nil {
+		fields = append(fields, icpcriterion.FieldMaxSellers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IcpCriterionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case icpcriterion.FieldMinSellers:
+		return m.AddedMinSellers()
+	case icpcriterion.FieldMaxSellers:
+		return m.AddedMaxSellers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IcpCriterionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case icpcriterion.FieldMinSellers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinSellers(v)
+		return nil
+	case icpcriterion.FieldMaxSellers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxSellers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IcpCriterion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IcpCriterionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(icpcriterion.FieldValue) {
+		fields = append(fields, icpcriterion.FieldValue)
+	}
+	if m.FieldCleared(icpcriterion.FieldMinSellers) {
+		fields = append(fields, icpcriterion.FieldMinSellers)
+	}
+	if m.FieldCleared(icpcriterion.FieldMaxSellers) {
+		fields = append(fields, icpcriterion.FieldMaxSellers)
+	}
+	if m.FieldCleared(icpcriterion.FieldNote) {
+		fields = append(fields, icpcriterion.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IcpCriterionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IcpCriterionMutation) ClearField(name string) error {
+	switch name {
+	case icpcriterion.FieldValue:
+		m.ClearValue()
+		return nil
+	case icpcriterion.FieldMinSellers:
+		m.ClearMinSellers()
+		return nil
+	case icpcriterion.FieldMaxSellers:
+		m.ClearMaxSellers()
+		return nil
+	case icpcriterion.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown IcpCriterion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IcpCriterionMutation) ResetField(name string) error {
+	switch name {
+	case icpcriterion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case icpcriterion.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case icpcriterion.FieldAttribute:
+		m.ResetAttribute()
+		return nil
+	case icpcriterion.FieldValue:
+		m.ResetValue()
+		return nil
+	case icpcriterion.FieldMinSellers:
+		m.ResetMinSellers()
+		return nil
+	case icpcriterion.FieldMaxSellers:
+		m.ResetMaxSellers()
+		return nil
+	case icpcriterion.FieldGrade:
+		m.ResetGrade()
+		return nil
+	case icpcriterion.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown IcpCriterion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IcpCriterionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IcpCriterionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IcpCriterionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IcpCriterionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IcpCriterionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IcpCriterionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IcpCriterionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown IcpCriterion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IcpCriterionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown IcpCriterion edge %s", name)
 }
 
 // InfluenceEdgeMutation represents an operation that mutates the InfluenceEdge nodes in the graph.

@@ -26,6 +26,8 @@ type Tx struct {
 	Feedback *FeedbackClient
 	// Goal is the client for interacting with the Goal builders.
 	Goal *GoalClient
+	// IcpCriterion is the client for interacting with the IcpCriterion builders.
+	IcpCriterion *IcpCriterionClient
 	// InfluenceEdge is the client for interacting with the InfluenceEdge builders.
 	InfluenceEdge *InfluenceEdgeClient
 	// Insight is the client for interacting with the Insight builders.
@@ -192,6 +194,7 @@ func (tx *Tx) init() {
 	tx.BusinessUnit = NewBusinessUnitClient(tx.config)
 	tx.Feedback = NewFeedbackClient(tx.config)
 	tx.Goal = NewGoalClient(tx.config)
+	tx.IcpCriterion = NewIcpCriterionClient(tx.config)
 	tx.InfluenceEdge = NewInfluenceEdgeClient(tx.config)
 	tx.Insight = NewInsightClient(tx.config)
 	tx.KPI = NewKPIClient(tx.config)

@@ -617,3 +617,27 @@ func TestInvariantKPICurrentValue(t *testing.T) {
 		}
 	})
 }
+
+// TestInvariantTimesStoredInUTC: a time sent with an offset and nanoseconds is
+// stored in UTC at microsecond precision, so the answer to create, a read and
+// a filter agree on both databases.
+func TestInvariantTimesStoredInUTC(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, e *env) {
+		w := newInvWorld(t, e)
+		d := e.must(`mutation($in: CreateOpportunityInput!) { createOpportunity(input: $in) { id openedAt } }`, map[string]any{"in": map[string]any{
+			"name": "Offset deal", "accountID": invID(w.accA.ID), "openedAt": "2025-01-01T01:30:00.123456789+02:00"}})
+		const want = "2024-12-31T23:30:00.123456Z"
+		if got := get(d, "createOpportunity", "openedAt"); got != want {
+			t.Errorf("create answered openedAt %v, want %v", got, want)
+		}
+		back := e.must(`query($id: ID!) { node(id: $id) { ... on Opportunity { openedAt } } }`, map[string]any{"id": get(d, "createOpportunity", "id")})
+		if got := get(back, "node", "openedAt"); got != want {
+			t.Errorf("read back openedAt %v, want %v", got, want)
+		}
+		// Filtered with a UTC bound, the deal opened on the last day of 2024 is not in 2025.
+		f := e.must(`{ opportunities(first: 10, where: {name: "Offset deal", openedAtGTE: "2025-01-01T00:00:00Z"}) { totalCount } }`, nil)
+		if got := get(f, "opportunities", "totalCount"); got != float64(0) {
+			t.Errorf("a filter from 2025-01-01 UTC matched %v deals, want 0", got)
+		}
+	})
+}

@@ -93,6 +93,18 @@ func (f GoalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GoalMutation", m)
 }
 
+// The IcpCriterionFunc type is an adapter to allow the use of ordinary
+// function as IcpCriterion mutator.
+type IcpCriterionFunc func(context.Context, *ent.IcpCriterionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IcpCriterionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IcpCriterionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IcpCriterionMutation", m)
+}
+
 // The InfluenceEdgeFunc type is an adapter to allow the use of ordinary
 // function as InfluenceEdge mutator.
 type InfluenceEdgeFunc func(context.Context, *ent.InfluenceEdgeMutation) (ent.Value, error)

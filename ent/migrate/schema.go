@@ -98,6 +98,13 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accountplan_account_plans",
+				Unique:  false,
+				Columns: []*schema.Column{AccountPlansColumns[14]},
+			},
+		},
 	}
 	// AccountTeamMembersColumns holds the columns for the "account_team_members" table.
 	AccountTeamMembersColumns = []*schema.Column{
@@ -181,6 +188,18 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "actionitem_account_plan_action_items",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[8]},
+			},
+			{
+				Name:    "actionitem_objective_action_items",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[9]},
+			},
+		},
 	}
 	// BusinessUnitsColumns holds the columns for the "business_units" table.
 	BusinessUnitsColumns = []*schema.Column{
@@ -209,6 +228,11 @@ var (
 				Name:    "businessunit_name_account_business_units",
 				Unique:  true,
 				Columns: []*schema.Column{BusinessUnitsColumns[3], BusinessUnitsColumns[5]},
+			},
+			{
+				Name:    "businessunit_account_business_units",
+				Unique:  false,
+				Columns: []*schema.Column{BusinessUnitsColumns[5]},
 			},
 		},
 	}
@@ -250,6 +274,13 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "feedback_account_feedback",
+				Unique:  false,
+				Columns: []*schema.Column{FeedbacksColumns[7]},
+			},
+		},
 	}
 	// GoalsColumns holds the columns for the "goals" table.
 	GoalsColumns = []*schema.Column{
@@ -278,6 +309,31 @@ var (
 				OnDelete:   schema.Cascade,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "goal_account_plan_goals",
+				Unique:  false,
+				Columns: []*schema.Column{GoalsColumns[10]},
+			},
+		},
+	}
+	// IcpCriteriaColumns holds the columns for the "icp_criteria" table.
+	IcpCriteriaColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "attribute", Type: field.TypeEnum, Enums: []string{"INDUSTRY", "SELLERS", "REGION", "MATURITY", "VP_SALES_CONTACT", "VP_SALES_OPERATIONS_CONTACT"}},
+		{Name: "value", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "min_sellers", Type: field.TypeInt, Nullable: true},
+		{Name: "max_sellers", Type: field.TypeInt, Nullable: true},
+		{Name: "grade", Type: field.TypeEnum, Enums: []string{"IDEAL", "CAUTION", "OFF_STRATEGY"}},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// IcpCriteriaTable holds the schema information for the "icp_criteria" table.
+	IcpCriteriaTable = &schema.Table{
+		Name:       "icp_criteria",
+		Columns:    IcpCriteriaColumns,
+		PrimaryKey: []*schema.Column{IcpCriteriaColumns[0]},
 	}
 	// InfluenceEdgesColumns holds the columns for the "influence_edges" table.
 	InfluenceEdgesColumns = []*schema.Column{
@@ -315,6 +371,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{InfluenceEdgesColumns[3], InfluenceEdgesColumns[6], InfluenceEdgesColumns[7]},
 			},
+			{
+				Name:    "influenceedge_stakeholder_influence_in",
+				Unique:  false,
+				Columns: []*schema.Column{InfluenceEdgesColumns[7]},
+			},
 		},
 	}
 	// InsightsColumns holds the columns for the "insights" table.
@@ -347,6 +408,13 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insight_account_plan_insights",
+				Unique:  false,
+				Columns: []*schema.Column{InsightsColumns[6]},
+			},
+		},
 	}
 	// KpisColumns holds the columns for the "kpis" table.
 	KpisColumns = []*schema.Column{
@@ -372,6 +440,13 @@ var (
 				OnDelete:   schema.Cascade,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "kpi_objective_kpis",
+				Unique:  false,
+				Columns: []*schema.Column{KpisColumns[7]},
+			},
+		},
 	}
 	// KpiMeasurementsColumns holds the columns for the "kpi_measurements" table.
 	KpiMeasurementsColumns = []*schema.Column{
@@ -394,6 +469,13 @@ var (
 				Columns:    []*schema.Column{KpiMeasurementsColumns[6]},
 				RefColumns: []*schema.Column{KpisColumns[0]},
 				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "kpimeasurement_kpi_measurements",
+				Unique:  false,
+				Columns: []*schema.Column{KpiMeasurementsColumns[6]},
 			},
 		},
 	}
@@ -426,6 +508,13 @@ var (
 				Columns:    []*schema.Column{ObjectivesColumns[8]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "objective_goal_objectives",
+				Unique:  false,
+				Columns: []*schema.Column{ObjectivesColumns[7]},
 			},
 		},
 	}
@@ -483,6 +572,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{OpportunitiesColumns[7], OpportunitiesColumns[9]},
 			},
+			{
+				Name:    "opportunity_account_opportunities",
+				Unique:  false,
+				Columns: []*schema.Column{OpportunitiesColumns[10]},
+			},
 		},
 	}
 	// ProductsColumns holds the columns for the "products" table.
@@ -537,6 +631,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{RelationshipsColumns[8], RelationshipsColumns[7]},
 			},
+			{
+				Name:    "relationship_stakeholder_relationships",
+				Unique:  false,
+				Columns: []*schema.Column{RelationshipsColumns[7]},
+			},
 		},
 	}
 	// RevenueRecordsColumns holds the columns for the "revenue_records" table.
@@ -572,6 +671,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[10]},
 			},
+			{
+				Name:    "revenuerecord_account_revenue_records",
+				Unique:  false,
+				Columns: []*schema.Column{RevenueRecordsColumns[10]},
+			},
 		},
 	}
 	// ReviewsColumns holds the columns for the "reviews" table.
@@ -594,6 +698,13 @@ var (
 				Columns:    []*schema.Column{ReviewsColumns[5]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "review_account_plan_reviews",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewsColumns[5]},
 			},
 		},
 	}
@@ -653,6 +764,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{StakeholdersColumns[3]},
 			},
+			{
+				Name:    "stakeholder_account_stakeholders",
+				Unique:  false,
+				Columns: []*schema.Column{StakeholdersColumns[19]},
+			},
 		},
 	}
 	// SwotItemsColumns holds the columns for the "swot_items" table.
@@ -675,6 +791,13 @@ var (
 				Columns:    []*schema.Column{SwotItemsColumns[5]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "swotitem_account_plan_swot_items",
+				Unique:  false,
+				Columns: []*schema.Column{SwotItemsColumns[5]},
 			},
 		},
 	}
@@ -775,6 +898,7 @@ var (
 		BusinessUnitsTable,
 		FeedbacksTable,
 		GoalsTable,
+		IcpCriteriaTable,
 		InfluenceEdgesTable,
 		InsightsTable,
 		KpisTable,
@@ -829,6 +953,10 @@ func init() {
 	GoalsTable.ForeignKeys[0].RefTable = AccountPlansTable
 	GoalsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	IcpCriteriaTable.Annotation = &entsql.Annotation{
+		Table:          "icp_criteria",
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	InfluenceEdgesTable.ForeignKeys[0].RefTable = StakeholdersTable
 	InfluenceEdgesTable.ForeignKeys[1].RefTable = StakeholdersTable

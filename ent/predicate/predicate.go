@@ -27,6 +27,9 @@ type Feedback func(*sql.Selector)
 // Goal is the predicate function for goal builders.
 type Goal func(*sql.Selector)
 
+// IcpCriterion is the predicate function for icpcriterion builders.
+type IcpCriterion func(*sql.Selector)
+
 // InfluenceEdge is the predicate function for influenceedge builders.
 type InfluenceEdge func(*sql.Selector)
 

@@ -12,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
@@ -34,10 +35,12 @@ import (
 // to their package variables.
 func init() {
 	accountMixin := schema.Account{}.Mixin()
+	accountMixinHooks0 := accountMixin[0].Hooks()
 	accountMixinHooks1 := accountMixin[1].Hooks()
 	accountHooks := schema.Account{}.Hooks()
-	account.Hooks[0] = accountMixinHooks1[0]
-	account.Hooks[1] = accountHooks[0]
+	account.Hooks[0] = accountMixinHooks0[0]
+	account.Hooks[1] = accountMixinHooks1[0]
+	account.Hooks[2] = accountHooks[0]
 	accountMixinFields0 := accountMixin[0].Fields()
 	_ = accountMixinFields0
 	accountFields := schema.Account{}.Fields()
@@ -117,10 +120,12 @@ func init() {
 	// account.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	account.CurrencyValidator = accountDescCurrency.Validators[0].(func(string) error)
 	accountplanMixin := schema.AccountPlan{}.Mixin()
+	accountplanMixinHooks0 := accountplanMixin[0].Hooks()
 	accountplanMixinHooks1 := accountplanMixin[1].Hooks()
 	accountplanHooks := schema.AccountPlan{}.Hooks()
-	accountplan.Hooks[0] = accountplanMixinHooks1[0]
-	accountplan.Hooks[1] = accountplanHooks[0]
+	accountplan.Hooks[0] = accountplanMixinHooks0[0]
+	accountplan.Hooks[1] = accountplanMixinHooks1[0]
+	accountplan.Hooks[2] = accountplanHooks[0]
 	accountplanMixinFields0 := accountplanMixin[0].Fields()
 	_ = accountplanMixinFields0
 	accountplanFields := schema.AccountPlan{}.Fields()
@@ -154,8 +159,10 @@ func init() {
 		}
 	}()
 	accountteammemberMixin := schema.AccountTeamMember{}.Mixin()
+	accountteammemberMixinHooks0 := accountteammemberMixin[0].Hooks()
 	accountteammemberMixinHooks1 := accountteammemberMixin[1].Hooks()
-	accountteammember.Hooks[0] = accountteammemberMixinHooks1[0]
+	accountteammember.Hooks[0] = accountteammemberMixinHooks0[0]
+	accountteammember.Hooks[1] = accountteammemberMixinHooks1[0]
 	accountteammemberMixinFields0 := accountteammemberMixin[0].Fields()
 	_ = accountteammemberMixinFields0
 	accountteammemberFields := schema.AccountTeamMember{}.Fields()
@@ -171,10 +178,12 @@ func init() {
 	// accountteammember.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	accountteammember.UpdateDefaultUpdatedAt = accountteammemberDescUpdatedAt.UpdateDefault.(func() time.Time)
 	actionitemMixin := schema.ActionItem{}.Mixin()
+	actionitemMixinHooks0 := actionitemMixin[0].Hooks()
 	actionitemMixinHooks1 := actionitemMixin[1].Hooks()
 	actionitemHooks := schema.ActionItem{}.Hooks()
-	actionitem.Hooks[0] = actionitemMixinHooks1[0]
-	actionitem.Hooks[1] = actionitemHooks[0]
+	actionitem.Hooks[0] = actionitemMixinHooks0[0]
+	actionitem.Hooks[1] = actionitemMixinHooks1[0]
+	actionitem.Hooks[2] = actionitemHooks[0]
 	actionitemMixinFields0 := actionitemMixin[0].Fields()
 	_ = actionitemMixinFields0
 	actionitemFields := schema.ActionItem{}.Fields()
@@ -208,8 +217,10 @@ func init() {
 		}
 	}()
 	businessunitMixin := schema.BusinessUnit{}.Mixin()
+	businessunitMixinHooks0 := businessunitMixin[0].Hooks()
 	businessunitMixinHooks1 := businessunitMixin[1].Hooks()
-	businessunit.Hooks[0] = businessunitMixinHooks1[0]
+	businessunit.Hooks[0] = businessunitMixinHooks0[0]
+	businessunit.Hooks[1] = businessunitMixinHooks1[0]
 	businessunitMixinFields0 := businessunitMixin[0].Fields()
 	_ = businessunitMixinFields0
 	businessunitFields := schema.BusinessUnit{}.Fields()
@@ -243,10 +254,12 @@ func init() {
 		}
 	}()
 	feedbackMixin := schema.Feedback{}.Mixin()
+	feedbackMixinHooks0 := feedbackMixin[0].Hooks()
 	feedbackMixinHooks1 := feedbackMixin[1].Hooks()
 	feedbackHooks := schema.Feedback{}.Hooks()
-	feedback.Hooks[0] = feedbackMixinHooks1[0]
-	feedback.Hooks[1] = feedbackHooks[0]
+	feedback.Hooks[0] = feedbackMixinHooks0[0]
+	feedback.Hooks[1] = feedbackMixinHooks1[0]
+	feedback.Hooks[2] = feedbackHooks[0]
 	feedbackMixinFields0 := feedbackMixin[0].Fields()
 	_ = feedbackMixinFields0
 	feedbackFields := schema.Feedback{}.Fields()
@@ -270,8 +283,10 @@ func init() {
 	// feedback.DefaultReceivedAt holds the default value on creation for the received_at field.
 	feedback.DefaultReceivedAt = feedbackDescReceivedAt.Default.(func() time.Time)
 	goalMixin := schema.Goal{}.Mixin()
+	goalMixinHooks0 := goalMixin[0].Hooks()
 	goalMixinHooks1 := goalMixin[1].Hooks()
-	goal.Hooks[0] = goalMixinHooks1[0]
+	goal.Hooks[0] = goalMixinHooks0[0]
+	goal.Hooks[1] = goalMixinHooks1[0]
 	goalMixinFields0 := goalMixin[0].Fields()
 	_ = goalMixinFields0
 	goalFields := schema.Goal{}.Fields()
@@ -320,11 +335,60 @@ func init() {
 	goalDescUnit := goalFields[5].Descriptor()
 	// goal.UnitValidator is a validator for the "unit" field. It is called by the builders before save.
 	goal.UnitValidator = goalDescUnit.Validators[0].(func(string) error)
+	icpcriterionMixin := schema.IcpCriterion{}.Mixin()
+	icpcriterionMixinHooks0 := icpcriterionMixin[0].Hooks()
+	icpcriterionMixinHooks1 := icpcriterionMixin[1].Hooks()
+	icpcriterionHooks := schema.IcpCriterion{}.Hooks()
+	icpcriterion.Hooks[0] = icpcriterionMixinHooks0[0]
+	icpcriterion.Hooks[1] = icpcriterionMixinHooks1[0]
+	icpcriterion.Hooks[2] = icpcriterionHooks[0]
+	icpcriterionMixinFields0 := icpcriterionMixin[0].Fields()
+	_ = icpcriterionMixinFields0
+	icpcriterionFields := schema.IcpCriterion{}.Fields()
+	_ = icpcriterionFields
+	// icpcriterionDescCreatedAt is the schema descriptor for created_at field.
+	icpcriterionDescCreatedAt := icpcriterionMixinFields0[0].Descriptor()
+	// icpcriterion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	icpcriterion.DefaultCreatedAt = icpcriterionDescCreatedAt.Default.(func() time.Time)
+	// icpcriterionDescUpdatedAt is the schema descriptor for updated_at field.
+	icpcriterionDescUpdatedAt := icpcriterionMixinFields0[1].Descriptor()
+	// icpcriterion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	icpcriterion.DefaultUpdatedAt = icpcriterionDescUpdatedAt.Default.(func() time.Time)
+	// icpcriterion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	icpcriterion.UpdateDefaultUpdatedAt = icpcriterionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// icpcriterionDescValue is the schema descriptor for value field.
+	icpcriterionDescValue := icpcriterionFields[1].Descriptor()
+	// icpcriterion.ValueValidator is a validator for the "value" field. It is called by the builders before save.
+	icpcriterion.ValueValidator = func() func(string) error {
+		validators := icpcriterionDescValue.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(value string) error {
+			for _, fn := range fns {
+				if err := fn(value); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// icpcriterionDescMinSellers is the schema descriptor for min_sellers field.
+	icpcriterionDescMinSellers := icpcriterionFields[2].Descriptor()
+	// icpcriterion.MinSellersValidator is a validator for the "min_sellers" field. It is called by the builders before save.
+	icpcriterion.MinSellersValidator = icpcriterionDescMinSellers.Validators[0].(func(int) error)
+	// icpcriterionDescMaxSellers is the schema descriptor for max_sellers field.
+	icpcriterionDescMaxSellers := icpcriterionFields[3].Descriptor()
+	// icpcriterion.MaxSellersValidator is a validator for the "max_sellers" field. It is called by the builders before save.
+	icpcriterion.MaxSellersValidator = icpcriterionDescMaxSellers.Validators[0].(func(int) error)
 	influenceedgeMixin := schema.InfluenceEdge{}.Mixin()
+	influenceedgeMixinHooks0 := influenceedgeMixin[0].Hooks()
 	influenceedgeMixinHooks1 := influenceedgeMixin[1].Hooks()
 	influenceedgeHooks := schema.InfluenceEdge{}.Hooks()
-	influenceedge.Hooks[0] = influenceedgeMixinHooks1[0]
-	influenceedge.Hooks[1] = influenceedgeHooks[0]
+	influenceedge.Hooks[0] = influenceedgeMixinHooks0[0]
+	influenceedge.Hooks[1] = influenceedgeMixinHooks1[0]
+	influenceedge.Hooks[2] = influenceedgeHooks[0]
 	influenceedgeMixinFields0 := influenceedgeMixin[0].Fields()
 	_ = influenceedgeMixinFields0
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
@@ -346,10 +410,12 @@ func init() {
 	// influenceedge.StrengthValidator is a validator for the "strength" field. It is called by the builders before save.
 	influenceedge.StrengthValidator = influenceedgeDescStrength.Validators[0].(func(int) error)
 	insightMixin := schema.Insight{}.Mixin()
+	insightMixinHooks0 := insightMixin[0].Hooks()
 	insightMixinHooks1 := insightMixin[1].Hooks()
 	insightHooks := schema.Insight{}.Hooks()
-	insight.Hooks[0] = insightMixinHooks1[0]
-	insight.Hooks[1] = insightHooks[0]
+	insight.Hooks[0] = insightMixinHooks0[0]
+	insight.Hooks[1] = insightMixinHooks1[0]
+	insight.Hooks[2] = insightHooks[0]
 	insightMixinFields0 := insightMixin[0].Fields()
 	_ = insightMixinFields0
 	insightFields := schema.Insight{}.Fields()
@@ -373,8 +439,10 @@ func init() {
 	// insight.DefaultConfirmed holds the default value on creation for the confirmed field.
 	insight.DefaultConfirmed = insightDescConfirmed.Default.(bool)
 	kpiMixin := schema.KPI{}.Mixin()
+	kpiMixinHooks0 := kpiMixin[0].Hooks()
 	kpiMixinHooks1 := kpiMixin[1].Hooks()
-	kpi.Hooks[0] = kpiMixinHooks1[0]
+	kpi.Hooks[0] = kpiMixinHooks0[0]
+	kpi.Hooks[1] = kpiMixinHooks1[0]
 	kpiMixinFields0 := kpiMixin[0].Fields()
 	_ = kpiMixinFields0
 	kpiFields := schema.KPI{}.Fields()
@@ -420,10 +488,12 @@ func init() {
 	// kpi.CurrentValueValidator is a validator for the "current_value" field. It is called by the builders before save.
 	kpi.CurrentValueValidator = kpiDescCurrentValue.Validators[0].(func(string) error)
 	kpimeasurementMixin := schema.KPIMeasurement{}.Mixin()
+	kpimeasurementMixinHooks0 := kpimeasurementMixin[0].Hooks()
 	kpimeasurementMixinHooks1 := kpimeasurementMixin[1].Hooks()
 	kpimeasurementHooks := schema.KPIMeasurement{}.Hooks()
-	kpimeasurement.Hooks[0] = kpimeasurementMixinHooks1[0]
-	kpimeasurement.Hooks[1] = kpimeasurementHooks[0]
+	kpimeasurement.Hooks[0] = kpimeasurementMixinHooks0[0]
+	kpimeasurement.Hooks[1] = kpimeasurementMixinHooks1[0]
+	kpimeasurement.Hooks[2] = kpimeasurementHooks[0]
 	kpimeasurementMixinFields0 := kpimeasurementMixin[0].Fields()
 	_ = kpimeasurementMixinFields0
 	kpimeasurementFields := schema.KPIMeasurement{}.Fields()
@@ -447,8 +517,10 @@ func init() {
 	// kpimeasurement.DefaultMeasuredAt holds the default value on creation for the measured_at field.
 	kpimeasurement.DefaultMeasuredAt = kpimeasurementDescMeasuredAt.Default.(func() time.Time)
 	objectiveMixin := schema.Objective{}.Mixin()
+	objectiveMixinHooks0 := objectiveMixin[0].Hooks()
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
-	objective.Hooks[0] = objectiveMixinHooks1[0]
+	objective.Hooks[0] = objectiveMixinHooks0[0]
+	objective.Hooks[1] = objectiveMixinHooks1[0]
 	objectiveMixinFields0 := objectiveMixin[0].Fields()
 	_ = objectiveMixinFields0
 	objectiveFields := schema.Objective{}.Fields()
@@ -482,10 +554,12 @@ func init() {
 		}
 	}()
 	opportunityMixin := schema.Opportunity{}.Mixin()
+	opportunityMixinHooks0 := opportunityMixin[0].Hooks()
 	opportunityMixinHooks1 := opportunityMixin[1].Hooks()
 	opportunityHooks := schema.Opportunity{}.Hooks()
-	opportunity.Hooks[0] = opportunityMixinHooks1[0]
-	opportunity.Hooks[1] = opportunityHooks[0]
+	opportunity.Hooks[0] = opportunityMixinHooks0[0]
+	opportunity.Hooks[1] = opportunityMixinHooks1[0]
+	opportunity.Hooks[2] = opportunityHooks[0]
 	opportunityMixinFields0 := opportunityMixin[0].Fields()
 	_ = opportunityMixinFields0
 	opportunityFields := schema.Opportunity{}.Fields()
@@ -553,8 +627,10 @@ func init() {
 	// opportunity.DefaultOpenedAt holds the default value on creation for the opened_at field.
 	opportunity.DefaultOpenedAt = opportunityDescOpenedAt.Default.(func() time.Time)
 	productMixin := schema.Product{}.Mixin()
+	productMixinHooks0 := productMixin[0].Hooks()
 	productMixinHooks1 := productMixin[1].Hooks()
-	product.Hooks[0] = productMixinHooks1[0]
+	product.Hooks[0] = productMixinHooks0[0]
+	product.Hooks[1] = productMixinHooks1[0]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productFields := schema.Product{}.Fields()
@@ -592,8 +668,10 @@ func init() {
 	// product.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	product.FamilyValidator = productDescFamily.Validators[0].(func(string) error)
 	relationshipMixin := schema.Relationship{}.Mixin()
+	relationshipMixinHooks0 := relationshipMixin[0].Hooks()
 	relationshipMixinHooks1 := relationshipMixin[1].Hooks()
-	relationship.Hooks[0] = relationshipMixinHooks1[0]
+	relationship.Hooks[0] = relationshipMixinHooks0[0]
+	relationship.Hooks[1] = relationshipMixinHooks1[0]
 	relationshipMixinFields0 := relationshipMixin[0].Fields()
 	_ = relationshipMixinFields0
 	relationshipFields := schema.Relationship{}.Fields()
@@ -609,10 +687,12 @@ func init() {
 	// relationship.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	relationship.UpdateDefaultUpdatedAt = relationshipDescUpdatedAt.UpdateDefault.(func() time.Time)
 	revenuerecordMixin := schema.RevenueRecord{}.Mixin()
+	revenuerecordMixinHooks0 := revenuerecordMixin[0].Hooks()
 	revenuerecordMixinHooks1 := revenuerecordMixin[1].Hooks()
 	revenuerecordHooks := schema.RevenueRecord{}.Hooks()
-	revenuerecord.Hooks[0] = revenuerecordMixinHooks1[0]
-	revenuerecord.Hooks[1] = revenuerecordHooks[0]
+	revenuerecord.Hooks[0] = revenuerecordMixinHooks0[0]
+	revenuerecord.Hooks[1] = revenuerecordMixinHooks1[0]
+	revenuerecord.Hooks[2] = revenuerecordHooks[0]
 	revenuerecordMixinFields0 := revenuerecordMixin[0].Fields()
 	_ = revenuerecordMixinFields0
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
@@ -658,8 +738,10 @@ func init() {
 	// revenuerecord.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	revenuerecord.CurrencyValidator = revenuerecordDescCurrency.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
+	reviewMixinHooks0 := reviewMixin[0].Hooks()
 	reviewMixinHooks1 := reviewMixin[1].Hooks()
-	review.Hooks[0] = reviewMixinHooks1[0]
+	review.Hooks[0] = reviewMixinHooks0[0]
+	review.Hooks[1] = reviewMixinHooks1[0]
 	reviewMixinFields0 := reviewMixin[0].Fields()
 	_ = reviewMixinFields0
 	reviewFields := schema.Review{}.Fields()
@@ -675,11 +757,13 @@ func init() {
 	// review.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	review.UpdateDefaultUpdatedAt = reviewDescUpdatedAt.UpdateDefault.(func() time.Time)
 	stakeholderMixin := schema.Stakeholder{}.Mixin()
+	stakeholderMixinHooks0 := stakeholderMixin[0].Hooks()
 	stakeholderMixinHooks1 := stakeholderMixin[1].Hooks()
 	stakeholderHooks := schema.Stakeholder{}.Hooks()
-	stakeholder.Hooks[0] = stakeholderMixinHooks1[0]
-	stakeholder.Hooks[1] = stakeholderHooks[0]
-	stakeholder.Hooks[2] = stakeholderHooks[1]
+	stakeholder.Hooks[0] = stakeholderMixinHooks0[0]
+	stakeholder.Hooks[1] = stakeholderMixinHooks1[0]
+	stakeholder.Hooks[2] = stakeholderHooks[0]
+	stakeholder.Hooks[3] = stakeholderHooks[1]
 	stakeholderMixinFields0 := stakeholderMixin[0].Fields()
 	_ = stakeholderMixinFields0
 	stakeholderFields := schema.Stakeholder{}.Fields()
@@ -765,8 +849,10 @@ func init() {
 	// stakeholder.InfluenceValidator is a validator for the "influence" field. It is called by the builders before save.
 	stakeholder.InfluenceValidator = stakeholderDescInfluence.Validators[0].(func(int) error)
 	swotitemMixin := schema.SwotItem{}.Mixin()
+	swotitemMixinHooks0 := swotitemMixin[0].Hooks()
 	swotitemMixinHooks1 := swotitemMixin[1].Hooks()
-	swotitem.Hooks[0] = swotitemMixinHooks1[0]
+	swotitem.Hooks[0] = swotitemMixinHooks0[0]
+	swotitem.Hooks[1] = swotitemMixinHooks1[0]
 	swotitemMixinFields0 := swotitemMixin[0].Fields()
 	_ = swotitemMixinFields0
 	swotitemFields := schema.SwotItem{}.Fields()
@@ -786,8 +872,10 @@ func init() {
 	// swotitem.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	swotitem.TextValidator = swotitemDescText.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
+	userMixinHooks0 := userMixin[0].Hooks()
 	userMixinHooks1 := userMixin[1].Hooks()
-	user.Hooks[0] = userMixinHooks1[0]
+	user.Hooks[0] = userMixinHooks0[0]
+	user.Hooks[1] = userMixinHooks1[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userFields := schema.User{}.Fields()
@@ -843,10 +931,12 @@ func init() {
 	// user.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	user.TitleValidator = userDescTitle.Validators[0].(func(string) error)
 	whitespacecellMixin := schema.WhitespaceCell{}.Mixin()
+	whitespacecellMixinHooks0 := whitespacecellMixin[0].Hooks()
 	whitespacecellMixinHooks1 := whitespacecellMixin[1].Hooks()
 	whitespacecellHooks := schema.WhitespaceCell{}.Hooks()
-	whitespacecell.Hooks[0] = whitespacecellMixinHooks1[0]
-	whitespacecell.Hooks[1] = whitespacecellHooks[0]
+	whitespacecell.Hooks[0] = whitespacecellMixinHooks0[0]
+	whitespacecell.Hooks[1] = whitespacecellMixinHooks1[0]
+	whitespacecell.Hooks[2] = whitespacecellHooks[0]
 	whitespacecellMixinFields0 := whitespacecellMixin[0].Fields()
 	_ = whitespacecellMixinFields0
 	whitespacecellFields := schema.WhitespaceCell{}.Fields()

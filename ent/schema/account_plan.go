@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // AccountPlan is the living plan for one account and one period.
@@ -70,6 +71,11 @@ func (AccountPlan) Edges() []ent.Edge {
 			Comment("Deals pursued under this plan.").
 			Annotations(detachConnection()...),
 	}
+}
+
+// Indexes of the AccountPlan: the parent edge, which every list of children reads by.
+func (AccountPlan) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("account")}
 }
 
 // Annotations of the AccountPlan.

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // ActionItem is a task that carries out an objective.
@@ -42,6 +43,11 @@ func (ActionItem) Edges() []ent.Edge {
 		edge.From("stakeholder_owner", Stakeholder.Type).Ref("action_items").Unique().
 			Comment("The customer stakeholder who owns the item, for a mutual action plan; of the plan's account."),
 	}
+}
+
+// Indexes of the ActionItem: the parent edge, which every list of children reads by.
+func (ActionItem) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("plan"), index.Edges("objective")}
 }
 
 // Annotations of the ActionItem.

@@ -40,7 +40,7 @@ func (BusinessUnit) Edges() []ent.Edge {
 
 // Indexes of the BusinessUnit.
 func (BusinessUnit) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("name").Edges("account").Unique()}
+	return []ent.Index{index.Fields("name").Edges("account").Unique(), index.Edges("account")}
 }
 
 // Annotations of the BusinessUnit.

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Feedback is what the customer told us, ad hoc or through a survey or interview.
@@ -38,6 +39,11 @@ func (Feedback) Edges() []ent.Edge {
 		edge.From("stakeholder", Stakeholder.Type).Ref("feedback").Unique().
 			Comment("Who gave it; of the same account."),
 	}
+}
+
+// Indexes of the Feedback: the parent edge, which every list of children reads by.
+func (Feedback) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("account")}
 }
 
 // Annotations of the Feedback.

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Goal is a measurable, time-bound aim of a plan.
@@ -45,6 +46,11 @@ func (Goal) Edges() []ent.Edge {
 			Comment("The shorter-term objectives the goal breaks into.").
 			Annotations(cascadeConnection()...),
 	}
+}
+
+// Indexes of the Goal: the parent edge, which every list of children reads by.
+func (Goal) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("plan")}
 }
 
 // Annotations of the Goal.

@@ -40,7 +40,7 @@ func (InfluenceEdge) Edges() []ent.Edge {
 
 // Indexes of the InfluenceEdge.
 func (InfluenceEdge) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("from", "to").Fields("kind").Unique()}
+	return []ent.Index{index.Edges("from", "to").Fields("kind").Unique(), index.Edges("to")}
 }
 
 // Annotations of the InfluenceEdge.

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Insight is a structured piece of customer research in a plan.
@@ -33,6 +34,11 @@ func (Insight) Edges() []ent.Edge {
 		edge.From("stakeholder", Stakeholder.Type).Ref("insights").Unique().
 			Comment("The stakeholder who owns the goal, pressure or initiative; of the plan's account."),
 	}
+}
+
+// Indexes of the Insight: the parent edge, which every list of children reads by.
+func (Insight) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("plan")}
 }
 
 // Annotations of the Insight.

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // KPI is a key performance indicator of an objective.
@@ -38,6 +39,11 @@ func (KPI) Edges() []ent.Edge {
 			Comment("The history of measured values.").
 			Annotations(cascadeConnection()...),
 	}
+}
+
+// Indexes of the KPI: the parent edge, which every list of children reads by.
+func (KPI) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("objective")}
 }
 
 // Annotations of the KPI.

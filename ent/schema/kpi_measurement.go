@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // KPIMeasurement is one measured value of a KPI.
@@ -30,6 +31,11 @@ func (KPIMeasurement) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("kpi", KPI.Type).Ref("measurements").Unique().Required().Immutable(),
 	}
+}
+
+// Indexes of the KPIMeasurement: the parent edge, which every list of children reads by.
+func (KPIMeasurement) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("kpi")}
 }
 
 // Annotations of the KPIMeasurement.

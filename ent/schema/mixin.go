@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"regexp"
 	"time"
 
@@ -10,6 +11,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
+
+	"github.com/accountplan/accountplan/ent/hook"
 )
 
 // now is the current time at the precision every supported database keeps
@@ -34,6 +37,26 @@ func (TimeMixin) Fields() []ent.Field {
 			Comment("When the record last changed.").
 			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
+}
+
+// Hooks of the TimeMixin: every time is stored in UTC at microsecond
+// precision, whoever sent it and in whatever offset. SQLite compares times as
+// text and PostgreSQL keeps microseconds; normalised, both filter, group and
+// read back alike.
+func (TimeMixin) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, name := range m.Fields() {
+				v, _ := m.Field(name)
+				if t, ok := v.(time.Time); ok {
+					if err := m.SetField(name, t.UTC().Truncate(time.Microsecond)); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)}
 }
 
 // node returns the annotations every entity shares: a description, a root

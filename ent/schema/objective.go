@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Objective is a shorter-term, owned step towards a goal.
@@ -40,6 +41,11 @@ func (Objective) Edges() []ent.Edge {
 			Comment("The action items that carry the objective out.").
 			Annotations(cascadeConnection()...),
 	}
+}
+
+// Indexes of the Objective: the parent edge, which every list of children reads by.
+func (Objective) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("goal")}
 }
 
 // Annotations of the Objective.

@@ -50,7 +50,7 @@ func (Opportunity) Edges() []ent.Edge {
 
 // Indexes of the Opportunity.
 func (Opportunity) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("stage", "closed_at")}
+	return []ent.Index{index.Fields("stage", "closed_at"), index.Edges("account")}
 }
 
 // Annotations of the Opportunity.

@@ -42,7 +42,7 @@ func (Relationship) Edges() []ent.Edge {
 
 // Indexes of the Relationship.
 func (Relationship) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("user", "stakeholder").Unique()}
+	return []ent.Index{index.Edges("user", "stakeholder").Unique(), index.Edges("stakeholder")}
 }
 
 // Annotations of the Relationship.

@@ -49,7 +49,7 @@ func (RevenueRecord) Edges() []ent.Edge {
 
 // Indexes of the RevenueRecord.
 func (RevenueRecord) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("period_start").Edges("account").Unique()}
+	return []ent.Index{index.Fields("period_start").Edges("account").Unique(), index.Edges("account")}
 }
 
 // Annotations of the RevenueRecord.

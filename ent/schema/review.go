@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Review is a planning meeting held for a plan.
@@ -32,6 +33,11 @@ func (Review) Edges() []ent.Edge {
 			Comment("Our users who attended.").
 			Annotations(entgql.RelayConnection()),
 	}
+}
+
+// Indexes of the Review: the parent edge, which every list of children reads by.
+func (Review) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("plan")}
 }
 
 // Annotations of the Review.

@@ -92,7 +92,7 @@ func (Stakeholder) Edges() []ent.Edge {
 
 // Indexes of the Stakeholder.
 func (Stakeholder) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("name")}
+	return []ent.Index{index.Fields("name"), index.Edges("account")}
 }
 
 // Annotations of the Stakeholder.

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // SwotItem is one entry of a plan's SWOT analysis.
@@ -28,6 +29,11 @@ func (SwotItem) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("plan", AccountPlan.Type).Ref("swot_items").Unique().Required().Immutable(),
 	}
+}
+
+// Indexes of the SwotItem: the parent edge, which every list of children reads by.
+func (SwotItem) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("plan")}
 }
 
 // Annotations of the SwotItem.
