@@ -1,0 +1,250 @@
+package planhealth
+
+import (
+	"context"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/insight"
+	"github.com/accountplan/accountplan/ent/kpi"
+	"github.com/accountplan/accountplan/ent/objective"
+	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/graph/batch"
+)
+
+// Loader grades the plans and accounts of one request at one instant. It
+// loads the facts of every plan (or account) the request read together, at
+// the first health field: six statements for the plans, one for the accounts.
+type Loader struct {
+	now      time.Time
+	plans    *batch.Loader[Plan] // the plan's own fields are left empty
+	accounts *batch.Loader[int]  // ACTIVE plans per account
+}
+
+// NewLoader returns a loader that reads through client, unless the context of
+// a request carries a transaction's client (ent.FromContext), and grades at now.
+func NewLoader(client *ent.Client, now time.Time) *Loader {
+	using := func(ctx context.Context) *ent.Client {
+		if c := ent.FromContext(ctx); c != nil {
+			return c
+		}
+		return client
+	}
+	return &Loader{
+		now: now,
+		plans: batch.New(func(ctx context.Context, ids []int) (map[int]Plan, error) {
+			return loadPlans(ctx, using(ctx), ids, now)
+		}),
+		accounts: batch.New(func(ctx context.Context, ids []int) (map[int]int, error) {
+			return loadActivePlans(ctx, using(ctx), ids)
+		}),
+	}
+}
+
+type ctxKey struct{}
+
+// WithLoader gives a request its loader; install it around each root field.
+func WithLoader(ctx context.Context, client *ent.Client) context.Context {
+	return context.WithValue(ctx, ctxKey{}, NewLoader(client, time.Now()))
+}
+
+// For is the request's loader, or an unshared one when the request has none.
+func For(ctx context.Context, client *ent.Client) *Loader {
+	if l, ok := ctx.Value(ctxKey{}).(*Loader); ok {
+		return l
+	}
+	return NewLoader(client, time.Now())
+}
+
+// Interceptor notes the plans and the tier 1 and 2 accounts every query of a
+// request reads, for the request's loader.
+var Interceptor = ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+	return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+		v, err := next.Query(ctx, q)
+		if l, ok := ctx.Value(ctxKey{}).(*Loader); ok {
+			switch rows := v.(type) {
+			case []*ent.AccountPlan:
+				for _, p := range rows {
+					l.plans.Note(p.ID)
+				}
+			case []*ent.Account:
+				for _, a := range rows {
+					if a.Tier != account.TierGENERAL {
+						l.accounts.Note(a.ID)
+					}
+				}
+			}
+		}
+		return v, err
+	})
+})
+
+// PlanHealth grades a plan.
+func (l *Loader) PlanHealth(ctx context.Context, p *ent.AccountPlan) (*Health, error) {
+	facts, err := l.plans.Load(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	facts.Status, facts.ReviewCadence, facts.PeriodStart = p.Status, p.ReviewCadence, p.PeriodStart
+	h := Evaluate(facts, l.now)
+	return &h, nil
+}
+
+// PlanCoverage grades whether an account has the plan its tier requires. Only
+// tier 1 and 2 accounts need a plan, so only they are looked up.
+func (l *Loader) PlanCoverage(ctx context.Context, a *ent.Account) (*Health, error) {
+	var active int
+	if a.Tier != account.TierGENERAL {
+		var err error
+		if active, err = l.accounts.Load(ctx, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	h := EvaluateAccount(Account{Tier: a.Tier, ActivePlans: active})
+	return &h, nil
+}
+
+// The queries filter on foreign-key columns directly (HasPlanWith would add a
+// subquery) and read only the columns the rules need. The struct tags name
+// those columns: goal.PlanColumn, objective.GoalColumn and so on.
+
+// loadPlans gathers the facts of the plans ids in six statements.
+func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (map[int]Plan, error) {
+	facts := make(map[int]*Plan, len(ids))
+	for _, id := range ids {
+		facts[id] = &Plan{}
+	}
+	var goals []struct {
+		ID   int `json:"id"`
+		Plan int `json:"account_plan_goals"`
+	}
+	if err := c.Goal.Query().Where(entsql.FieldIn(goal.PlanColumn, ids...)).
+		Select(goal.FieldID, goal.PlanColumn).Scan(ctx, &goals); err != nil {
+		return nil, err
+	}
+	planOf := make(map[int]int, len(goals))
+	goalIDs := make([]int, len(goals))
+	for i, g := range goals {
+		planOf[g.ID] = g.Plan
+		goalIDs[i] = g.ID
+		facts[g.Plan].Goals++
+	}
+
+	// Objectives and then their KPIs: a "has no KPI" predicate becomes a
+	// correlated subquery, which scanned every KPI for each objective.
+	var objectives []struct {
+		ID    int    `json:"id"`
+		Title string `json:"title"`
+		Goal  int    `json:"goal_objectives"`
+		Owner *int   `json:"user_owned_objectives"`
+	}
+	if err := c.Objective.Query().
+		Where(entsql.FieldIn(objective.GoalColumn, goalIDs...), objective.StatusNotIn(objective.StatusACHIEVED, objective.StatusCANCELED)).
+		Order(objective.ByID()).Select(objective.FieldID, objective.FieldTitle, objective.GoalColumn, objective.OwnerColumn).
+		Scan(ctx, &objectives); err != nil {
+		return nil, err
+	}
+	objectiveIDs := make([]int, len(objectives))
+	for i, o := range objectives {
+		objectiveIDs[i] = o.ID
+	}
+	var measured []struct {
+		Objective int `json:"objective_kpis"`
+		Count     int `json:"count"`
+	}
+	if err := c.KPI.Query().Where(entsql.FieldIn(kpi.ObjectiveColumn, objectiveIDs...)).
+		GroupBy(kpi.ObjectiveColumn).Aggregate(ent.Count()).Scan(ctx, &measured); err != nil {
+		return nil, err
+	}
+	hasKPI := make(map[int]bool, len(measured))
+	for _, m := range measured {
+		hasKPI[m.Objective] = true
+	}
+	for _, o := range objectives {
+		p := facts[planOf[o.Goal]]
+		if o.Owner == nil {
+			p.ObjectivesWithoutOwner = append(p.ObjectivesWithoutOwner, o.Title)
+		}
+		if !hasKPI[o.ID] {
+			p.ObjectivesWithoutKPI = append(p.ObjectivesWithoutKPI, o.Title)
+		}
+	}
+
+	var items []struct {
+		Title string    `json:"title"`
+		DueAt time.Time `json:"due_at"`
+		Plan  int       `json:"account_plan_action_items"`
+	}
+	if err := c.ActionItem.Query().
+		Where(entsql.FieldIn(actionitem.PlanColumn, ids...), actionitem.StatusNotIn(actionitem.StatusDONE, actionitem.StatusCANCELED), actionitem.DueAtLT(now)).
+		Order(actionitem.ByDueAt(), actionitem.ByID()).
+		Select(actionitem.FieldTitle, actionitem.FieldDueAt, actionitem.PlanColumn).Scan(ctx, &items); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		p := facts[it.Plan]
+		p.ActionItems = append(p.ActionItems, ActionItem{Title: it.Title, DueAt: it.DueAt})
+	}
+
+	// A plan has a few reviews a year; reading their dates is simpler than
+	// a MAX, which SQLite returns as text.
+	var reviews []struct {
+		HeldAt time.Time `json:"held_at"`
+		Plan   int       `json:"account_plan_reviews"`
+	}
+	if err := c.Review.Query().Where(entsql.FieldIn(review.PlanColumn, ids...)).
+		Select(review.FieldHeldAt, review.PlanColumn).Scan(ctx, &reviews); err != nil {
+		return nil, err
+	}
+	for _, r := range reviews {
+		if p := facts[r.Plan]; r.HeldAt.After(p.LastReview) {
+			p.LastReview = r.HeldAt
+		}
+	}
+
+	var insights []struct {
+		Plan      int  `json:"account_plan_insights"`
+		Confirmed bool `json:"confirmed"`
+		Count     int  `json:"count"`
+	}
+	if err := c.Insight.Query().Where(entsql.FieldIn(insight.PlanColumn, ids...)).
+		GroupBy(insight.PlanColumn, insight.FieldConfirmed).Aggregate(ent.Count()).Scan(ctx, &insights); err != nil {
+		return nil, err
+	}
+	for _, in := range insights {
+		p := facts[in.Plan]
+		p.Insights += in.Count
+		if in.Confirmed {
+			p.Confirmed += in.Count
+		}
+	}
+
+	out := make(map[int]Plan, len(facts))
+	for id, p := range facts {
+		out[id] = *p
+	}
+	return out, nil
+}
+
+// loadActivePlans counts the ACTIVE plans of the accounts ids in one statement.
+func loadActivePlans(ctx context.Context, c *ent.Client, ids []int) (map[int]int, error) {
+	var rows []struct {
+		Account int `json:"account_plans"`
+		Count   int `json:"count"`
+	}
+	if err := c.AccountPlan.Query().Where(entsql.FieldIn(accountplan.AccountColumn, ids...), accountplan.StatusEQ(accountplan.StatusACTIVE)).
+		GroupBy(accountplan.AccountColumn).Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	active := make(map[int]int, len(rows))
+	for _, r := range rows {
+		active[r.Account] = r.Count
+	}
+	return active, nil
+}
