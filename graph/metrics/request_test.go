@@ -1,0 +1,114 @@
+package metrics
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/accountplan/accountplan/ent/schema"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestRequestRefusesBadInput(t *testing.T) {
+	year := Period{Start: date("2025-01-01T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}
+	for _, c := range []struct {
+		name    string
+		period  Period
+		groupBy []Dimension
+		field   string
+	}{
+		{"end before start", Period{Start: year.End, End: year.Start}, nil, "end"},
+		{"empty period", Period{Start: year.Start, End: year.Start}, nil, "end"},
+		{"dimension twice", year, []Dimension{Tier, Owner, Tier}, "groupBy"},
+		{"two calendar units", year, []Dimension{Month, Quarter}, "groupBy"},
+		{"too many months", Period{Start: date("1900-01-01T00:00:00Z"), End: date("2001-01-01T00:00:00Z")}, []Dimension{Month}, "groupBy"},
+	} {
+		_, err := newRequest(c.period, nil, c.groupBy)
+		var input *schema.InputError
+		if !errors.As(err, &input) || input.Field != c.field {
+			t.Errorf("%s: error %v, want an input error on %s", c.name, err, c.field)
+		}
+	}
+	_, err := newRequest(year, &Filter{OwnerIDs: make([]int, MaxFilterValues+1)}, nil)
+	if input := (*schema.InputError)(nil); !errors.As(err, &input) || input.Field != "ownerIDs" {
+		t.Errorf("too many owners: error %v, want an input error on ownerIDs", err)
+	}
+	// A century of years is fine, and so is any period without a calendar unit.
+	if _, err := newRequest(Period{Start: date("1900-01-01T00:00:00Z"), End: date("2001-01-01T00:00:00Z")}, nil, []Dimension{Year}); err != nil {
+		t.Error(err)
+	}
+	if _, err := newRequest(Period{Start: date("0001-01-01T00:00:00Z"), End: date("9999-01-01T00:00:00Z")}, nil, []Dimension{Tier}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCalendarPeriods(t *testing.T) {
+	type span struct{ start, end, label string }
+	for _, c := range []struct {
+		name    string
+		period  Period
+		unit    Dimension
+		buckets []span
+	}{
+		{
+			"quarters cut to the period", Period{Start: date("2025-02-15T00:00:00Z"), End: date("2025-10-01T00:00:00Z")}, Quarter,
+			[]span{
+				{"2025-02-15T00:00:00Z", "2025-04-01T00:00:00Z", "2025-Q1"},
+				{"2025-04-01T00:00:00Z", "2025-07-01T00:00:00Z", "2025-Q2"},
+				{"2025-07-01T00:00:00Z", "2025-10-01T00:00:00Z", "2025-Q3"},
+			},
+		},
+		{
+			"months over a new year, in UTC", Period{Start: date("2025-12-01T01:00:00+02:00"), End: date("2026-02-10T00:00:00Z")}, Month,
+			[]span{
+				{"2025-11-30T23:00:00Z", "2025-12-01T00:00:00Z", "2025-11"},
+				{"2025-12-01T00:00:00Z", "2026-01-01T00:00:00Z", "2025-12"},
+				{"2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-01"},
+				{"2026-02-01T00:00:00Z", "2026-02-10T00:00:00Z", "2026-02"},
+			},
+		},
+		{
+			"years", Period{Start: date("2024-01-01T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}, Year,
+			[]span{
+				{"2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "2024"},
+				{"2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2025"},
+			},
+		},
+	} {
+		r, err := newRequest(c.period, nil, []Dimension{c.unit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.buckets != len(c.buckets) {
+			t.Errorf("%s: %d periods, want %d", c.name, r.buckets, len(c.buckets))
+			continue
+		}
+		for b, want := range c.buckets {
+			start, end, label := r.span(b)
+			if got := (span{start.Format(time.RFC3339), end.Format(time.RFC3339), *label}); got != want {
+				t.Errorf("%s: period %d is %v, want %v", c.name, b, got, want)
+			}
+		}
+	}
+	r, _ := newRequest(Period{Start: date("2025-02-15T00:00:00Z"), End: date("2025-03-01T00:00:00Z")}, nil, []Dimension{Tier})
+	if start, end, label := r.span(0); r.buckets != 1 || !start.Equal(r.period.Start) || !end.Equal(r.period.End) || label != nil {
+		t.Errorf("without a calendar unit: %d periods, %v–%v %v; want the report period, unlabelled", r.buckets, start, end, label)
+	}
+}
+
+func TestDimensionsReadOnlyTheirEnumValues(t *testing.T) {
+	var d Dimension
+	if err := d.UnmarshalGQL("QUARTER"); err != nil || d != Quarter {
+		t.Errorf("QUARTER read as %q, %v", d, err)
+	}
+	if err := d.UnmarshalGQL("WEEK"); err == nil {
+		t.Error("WEEK was accepted")
+	}
+}
