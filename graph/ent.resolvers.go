@@ -58,6 +58,11 @@ func (r *queryResolver) Goals(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.client.Goal.Query().Paginate(ctx, after, first, before, last, ent.WithGoalOrder(orderBy), ent.WithGoalFilter(where.Filter))
 }
 
+// IcpCriteria is the resolver for the icpCriteria field.
+func (r *queryResolver) IcpCriteria(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IcpCriterionOrder, where *ent.IcpCriterionWhereInput) (*ent.IcpCriterionConnection, error) {
+	return r.client.IcpCriterion.Query().Paginate(ctx, after, first, before, last, ent.WithIcpCriterionOrder(orderBy), ent.WithIcpCriterionFilter(where.Filter))
+}
+
 // InfluenceEdges is the resolver for the influenceEdges field.
 func (r *queryResolver) InfluenceEdges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InfluenceEdgeOrder, where *ent.InfluenceEdgeWhereInput) (*ent.InfluenceEdgeConnection, error) {
 	return r.client.InfluenceEdge.Query().Paginate(ctx, after, first, before, last, ent.WithInfluenceEdgeOrder(orderBy), ent.WithInfluenceEdgeFilter(where.Filter))
@@ -128,7 +133,17 @@ func (r *queryResolver) WhitespaceCells(ctx context.Context, after *entgql.Curso
 	return r.client.WhitespaceCell.Query().Paginate(ctx, after, first, before, last, ent.WithWhitespaceCellOrder(orderBy), ent.WithWhitespaceCellFilter(where.Filter))
 }
 
+// Account returns generated.AccountResolver implementation.
+func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }
+
+// AccountPlan returns generated.AccountPlanResolver implementation.
+func (r *Resolver) AccountPlan() generated.AccountPlanResolver { return &accountPlanResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	accountResolver     struct{ *Resolver }
+	accountPlanResolver struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+)

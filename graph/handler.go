@@ -20,6 +20,8 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/generated"
 	"github.com/accountplan/accountplan/graph/graphiql"
+	"github.com/accountplan/accountplan/graph/icp"
+	"github.com/accountplan/accountplan/graph/planhealth"
 )
 
 // MaxPageSize is the largest page a connection returns; every connection
@@ -48,6 +50,13 @@ func NewServer(client *ent.Client) *handler.Server {
 	srv.AroundResponses(hideUncodedErrors)
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundRootFields(stopAfterFailure)
+	// Plan health and ICP fit load for every plan and account a root field reads
+	// at once: the interceptors note the rows, the loaders live per root field
+	// (so a mutation's result sees the mutations before it).
+	client.Intercept(planhealth.Interceptor, icp.Interceptor)
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		return next(icp.WithLoader(planhealth.WithLoader(ctx, client), client))
+	})
 	srv.AroundFields(limitPages)
 	srv.AroundFields(classifyErrors)
 	srv.SetErrorPresenter(presentError)

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -26,14 +27,20 @@ func TestRelayCompiler(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no schema files: %v", err)
 	}
-	var schema []byte
+	// Relay wants a type defined before any extension of it.
+	var defs, exts []byte
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		schema = append(append(schema, b...), '\n')
+		if bytes.Contains(b, []byte("extend type")) {
+			exts = append(append(exts, b...), '\n')
+		} else {
+			defs = append(append(defs, b...), '\n')
+		}
 	}
+	schema := append(defs, exts...)
 	work := t.TempDir()
 	schemaPath := filepath.Join(work, "schema.graphql")
 	if err := os.WriteFile(schemaPath, schema, 0o644); err != nil {

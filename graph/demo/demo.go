@@ -3,7 +3,8 @@
 // and account teams, products and whitespace matrices, account plans with
 // goals, objectives, KPIs and action items, a rich stakeholder map for the
 // flagship account (Northwind Robotics) and smaller ones for the other planned
-// accounts, and two years of opportunities and revenue records.
+// accounts, two years of opportunities and revenue records, and the ideal
+// customer profile of the source white paper.
 //
 // The data lives in the tables of this package; every date is relative to the
 // day Load is given, so the same day always yields the same data and the data
@@ -80,7 +81,7 @@ type acct struct {
 
 func (l *loader) load(ctx context.Context) error {
 	steps := []func(context.Context) error{
-		l.loadUsers, l.loadProducts, l.loadAccounts, l.loadOrgCharts, l.loadPlans, l.loadSales,
+		l.loadUsers, l.loadProducts, l.loadAccounts, l.loadOrgCharts, l.loadPlans, l.loadSales, l.loadProfile,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
@@ -237,6 +239,24 @@ func TestLoad(t *testing.T) {
 		check(t, client.Opportunity.Query().Where(opportunity.HasPlan()).ExistX(ctx), "no opportunity tied to a plan")
 	})
 
+	t.Run("ideal customer profile", func(t *testing.T) {
+		criteria := client.IcpCriterion.Query().AllX(ctx)
+		check(t, len(criteria) >= 25, "ICP criteria: got %d, want at least 25", len(criteria))
+		checkCovers(t, "ICP attribute", values(criteria, func(c *ent.IcpCriterion) icpcriterion.Attribute { return c.Attribute }), []icpcriterion.Attribute{icpcriterion.AttributeINDUSTRY, icpcriterion.AttributeSELLERS, icpcriterion.AttributeREGION, icpcriterion.AttributeMATURITY, icpcriterion.AttributeVP_SALES_CONTACT, icpcriterion.AttributeVP_SALES_OPERATIONS_CONTACT})
+		checkCovers(t, "ICP grade", values(criteria, func(c *ent.IcpCriterion) icpcriterion.Grade { return c.Grade }), []icpcriterion.Grade{icpcriterion.GradeIDEAL, icpcriterion.GradeCAUTION, icpcriterion.GradeOFF_STRATEGY})
+		ranges := client.IcpCriterion.Query().Where(icpcriterion.AttributeEQ(icpcriterion.AttributeSELLERS)).AllX(ctx)
+		check(t, len(ranges) == 3, "seller ranges: got %d, want 3", len(ranges))
+		// Every industry of the demo accounts but two, left unknown on purpose, has a criterion.
+		graded := values(criteria, func(c *ent.IcpCriterion) string { return strings.ToLower(val0(c.Value)) })
+		var ungraded []string
+		for _, a := range accounts {
+			if !slices.Contains(graded, strings.ToLower(a.Industry)) {
+				ungraded = append(ungraded, a.Industry)
+			}
+		}
+		check(t, slices.Equal(ungraded, []string{"Manufacturing", "Media"}), "industries without a criterion: %v", ungraded)
+	})
+
 	t.Run("second load", func(t *testing.T) {
 		before := dump(t, client)
 		if load(t, client) {
@@ -315,11 +335,22 @@ func dump(t *testing.T, c *ent.Client) []string {
 	for _, o := range c.Opportunity.Query().WithAccount().AllX(ctx) {
 		add("opportunity", o.Edges.Account.Name, o.Name, o.Amount, o.Stage, o.OpenedAt, val(o.ClosedAt))
 	}
+	for _, i := range c.IcpCriterion.Query().AllX(ctx) {
+		add("icp", i.Attribute, val(i.Value), val(i.MinSellers), val(i.MaxSellers), i.Grade, i.Note)
+	}
 	for _, r := range c.RevenueRecord.Query().WithAccount().AllX(ctx) {
 		add("revenue", r.Edges.Account.Name, r.PeriodStart, r.StartingRevenue, r.Expansion, r.Contraction, r.Churn)
 	}
 	slices.Sort(lines)
 	return lines
+}
+
+// val0 is what a nullable string holds, or "".
+func val0(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // val is what a nullable field holds, for the dump.

@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/feedback"
+	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/objective"
@@ -29,7 +30,12 @@ import (
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
+	"github.com/accountplan/accountplan/graph/icp"
+	"github.com/accountplan/accountplan/graph/metrics"
+	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/planhealth"
 	"github.com/accountplan/accountplan/graph/scalar"
+	"github.com/accountplan/accountplan/graph/tiering"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -44,6 +50,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Account() AccountResolver
+	AccountPlan() AccountPlanResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 }
@@ -63,12 +71,14 @@ type ComplexityRoot struct {
 		ExternalID      func(childComplexity int) int
 		Feedback        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
 		ID              func(childComplexity int) int
+		IcpFit          func(childComplexity int) int
 		Industry        func(childComplexity int) int
 		Maturity        func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Opportunities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
 		Owner           func(childComplexity int) int
 		Parent          func(childComplexity int) int
+		PlanCoverage    func(childComplexity int) int
 		Plans           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountPlanOrder, where *ent.AccountPlanWhereInput) int
 		Region          func(childComplexity int) int
 		RevenueRecords  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
@@ -100,6 +110,7 @@ type ComplexityRoot struct {
 		CustomerGoals  func(childComplexity int) int
 		Feedback       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
 		Goals          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		Health         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Insights       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InsightOrder, where *ent.InsightWhereInput) int
 		KeyInitiatives func(childComplexity int) int
@@ -196,6 +207,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Days struct {
+		Reason func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	DecisionMakerPath struct {
+		Path        func(childComplexity int) int
+		Stakeholder func(childComplexity int) int
+	}
+
 	Feedback struct {
 		Account     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -246,6 +267,49 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	HealthFinding struct {
+		Message  func(childComplexity int) int
+		Rule     func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
+	IcpCriterion struct {
+		Attribute  func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Grade      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		MaxSellers func(childComplexity int) int
+		MinSellers func(childComplexity int) int
+		Note       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	IcpCriterionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	IcpCriterionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	IcpFit struct {
+		Grade   func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	IcpReason struct {
+		Attribute func(childComplexity int) int
+		Criterion func(childComplexity int) int
+		Grade     func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
 	InfluenceEdge struct {
 		CreatedAt func(childComplexity int) int
 		From      func(childComplexity int) int
@@ -266,6 +330,22 @@ type ComplexityRoot struct {
 	InfluenceEdgeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InfluencePath struct {
+		Hops         func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Supportive   func(childComplexity int) int
+		Warmth       func(childComplexity int) int
+	}
+
+	InfluencePathHop struct {
+		Reverse     func(childComplexity int) int
+		Stakeholder func(childComplexity int) int
+		Via         func(childComplexity int) int
+		Warmth      func(childComplexity int) int
 	}
 
 	Insight struct {
@@ -334,6 +414,50 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MetricsReport struct {
+		GroupBy     func(childComplexity int) int
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Rows        func(childComplexity int) int
+	}
+
+	MetricsRow struct {
+		Accounts              func(childComplexity int) int
+		Churn                 func(childComplexity int) int
+		Contraction           func(childComplexity int) int
+		Currency              func(childComplexity int) int
+		EndingRevenue         func(childComplexity int) int
+		Expansion             func(childComplexity int) int
+		GrossRevenueRetention func(childComplexity int) int
+		Industry              func(childComplexity int) int
+		LogoRetention         func(childComplexity int) int
+		NetRevenueRetention   func(childComplexity int) int
+		OpportunitiesLost     func(childComplexity int) int
+		OpportunitiesOpen     func(childComplexity int) int
+		OpportunitiesWon      func(childComplexity int) int
+		Owner                 func(childComplexity int) int
+		PeriodEnd             func(childComplexity int) int
+		PeriodLabel           func(childComplexity int) int
+		PeriodStart           func(childComplexity int) int
+		PipelineAmount        func(childComplexity int) int
+		Planned               func(childComplexity int) int
+		Region                func(childComplexity int) int
+		RetainedAccounts      func(childComplexity int) int
+		RevenueGrowth         func(childComplexity int) int
+		SalesCycleMeanDays    func(childComplexity int) int
+		SalesCycleMedianDays  func(childComplexity int) int
+		StartingAccounts      func(childComplexity int) int
+		StartingRevenue       func(childComplexity int) int
+		Tier                  func(childComplexity int) int
+		WinRate               func(childComplexity int) int
+		WonAmount             func(childComplexity int) int
+	}
+
+	MoveStakeholdersPayload struct {
+		Manager      func(childComplexity int) int
+		Stakeholders func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CreateAccount           func(childComplexity int, input ent.CreateAccountInput) int
 		CreateAccountPlan       func(childComplexity int, input ent.CreateAccountPlanInput) int
@@ -342,6 +466,7 @@ type ComplexityRoot struct {
 		CreateBusinessUnit      func(childComplexity int, input ent.CreateBusinessUnitInput) int
 		CreateFeedback          func(childComplexity int, input ent.CreateFeedbackInput) int
 		CreateGoal              func(childComplexity int, input ent.CreateGoalInput) int
+		CreateIcpCriterion      func(childComplexity int, input ent.CreateIcpCriterionInput) int
 		CreateInfluenceEdge     func(childComplexity int, input ent.CreateInfluenceEdgeInput) int
 		CreateInsight           func(childComplexity int, input ent.CreateInsightInput) int
 		CreateKPIMeasurement    func(childComplexity int, input ent.CreateKPIMeasurementInput) int
@@ -363,6 +488,7 @@ type ComplexityRoot struct {
 		DeleteBusinessUnit      func(childComplexity int, id int) int
 		DeleteFeedback          func(childComplexity int, id int) int
 		DeleteGoal              func(childComplexity int, id int) int
+		DeleteIcpCriterion      func(childComplexity int, id int) int
 		DeleteInfluenceEdge     func(childComplexity int, id int) int
 		DeleteInsight           func(childComplexity int, id int) int
 		DeleteKPIMeasurement    func(childComplexity int, id int) int
@@ -377,6 +503,7 @@ type ComplexityRoot struct {
 		DeleteSwotItem          func(childComplexity int, id int) int
 		DeleteUser              func(childComplexity int, id int) int
 		DeleteWhitespaceCell    func(childComplexity int, id int) int
+		MoveStakeholders        func(childComplexity int, input orgmap.MoveStakeholdersInput) int
 		UpdateAccount           func(childComplexity int, id int, input ent.UpdateAccountInput) int
 		UpdateAccountPlan       func(childComplexity int, id int, input ent.UpdateAccountPlanInput) int
 		UpdateAccountTeamMember func(childComplexity int, id int, input ent.UpdateAccountTeamMemberInput) int
@@ -384,6 +511,7 @@ type ComplexityRoot struct {
 		UpdateBusinessUnit      func(childComplexity int, id int, input ent.UpdateBusinessUnitInput) int
 		UpdateFeedback          func(childComplexity int, id int, input ent.UpdateFeedbackInput) int
 		UpdateGoal              func(childComplexity int, id int, input ent.UpdateGoalInput) int
+		UpdateIcpCriterion      func(childComplexity int, id int, input ent.UpdateIcpCriterionInput) int
 		UpdateInfluenceEdge     func(childComplexity int, id int, input ent.UpdateInfluenceEdgeInput) int
 		UpdateInsight           func(childComplexity int, id int, input ent.UpdateInsightInput) int
 		UpdateKPIMeasurement    func(childComplexity int, id int, input ent.UpdateKPIMeasurementInput) int
@@ -453,11 +581,70 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OrgMap struct {
+		Account                             func(childComplexity int) int
+		DOT                                 func(childComplexity int) int
+		DecisionMakerPaths                  func(childComplexity int) int
+		DecisionMakersWithoutSupportivePath func(childComplexity int) int
+		Edges                               func(childComplexity int) int
+		Health                              func(childComplexity int) int
+		HiddenInfluencers                   func(childComplexity int, minGap int, minInfluence int) int
+		InfluenceRanking                    func(childComplexity int, first int) int
+		KeyPlayersNotSupporting             func(childComplexity int) int
+		Mermaid                             func(childComplexity int) int
+		Nodes                               func(childComplexity int) int
+		Roots                               func(childComplexity int) int
+		SingleThreading                     func(childComplexity int) int
+		UncoveredKeyPlayers                 func(childComplexity int) int
+	}
+
+	OrgMapEdge struct {
+		FromID                  func(childComplexity int) int
+		Kind                    func(childComplexity int) int
+		NullableInfluenceEdgeID func(childComplexity int) int
+		NullableStrength        func(childComplexity int) int
+		ToID                    func(childComplexity int) int
+	}
+
+	OrgMapFinding struct {
+		Node   func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	OrgMapHealth struct {
+		Grade                func(childComplexity int) int
+		Reasons              func(childComplexity int) int
+		SupportiveKeyPlayers func(childComplexity int) int
+	}
+
+	OrgMapNode struct {
+		Depth               func(childComplexity int) int
+		DirectReportCount   func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		IndirectReportCount func(childComplexity int) int
+		InfluenceRank       func(childComplexity int) int
+		InfluenceScore      func(childComplexity int) int
+		KeyPlayer           func(childComplexity int) int
+		ManagerID           func(childComplexity int) int
+		Relationships       func(childComplexity int) int
+		Stakeholder         func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Percentage struct {
+		Reason func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	PlanHealth struct {
+		Findings func(childComplexity int) int
+		Grade    func(childComplexity int) int
 	}
 
 	Product struct {
@@ -488,22 +675,28 @@ type ComplexityRoot struct {
 		Accounts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
 		ActionItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
 		BusinessUnits      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BusinessUnitOrder, where *ent.BusinessUnitWhereInput) int
+		DecisionMakerPaths func(childComplexity int, accountID int) int
 		Feedback           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
 		Goals              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		IcpCriteria        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IcpCriterionOrder, where *ent.IcpCriterionWhereInput) int
 		InfluenceEdges     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InfluenceEdgeOrder, where *ent.InfluenceEdgeWhereInput) int
+		InfluencePath      func(childComplexity int, fromID int, toID int) int
 		Insights           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InsightOrder, where *ent.InsightWhereInput) int
 		KpiMeasurements    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KPIMeasurementOrder, where *ent.KPIMeasurementWhereInput) int
 		Kpis               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KPIOrder, where *ent.KPIWhereInput) int
+		Metrics            func(childComplexity int, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) int
 		Node               func(childComplexity int, id int) int
 		Nodes              func(childComplexity int, ids []int) int
 		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		Opportunities      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
+		OrgMap             func(childComplexity int, accountID int) int
 		Products           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
 		Relationships      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		RevenueRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
 		Reviews            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Stakeholders       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
 		SwotItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) int
+		TierReport         func(childComplexity int, where *ent.AccountWhereInput) int
 		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		WhitespaceCells    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) int
 	}
@@ -577,6 +770,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SingleThreading struct {
+		Contacts       func(childComplexity int) int
+		Reasons        func(childComplexity int) int
+		SingleThreaded func(childComplexity int) int
+		Supporters     func(childComplexity int) int
+	}
+
 	Stakeholder struct {
 		Account             func(childComplexity int) int
 		ActionItems         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
@@ -640,6 +840,28 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TierReport struct {
+		Accounts   func(childComplexity int) int
+		Mismatches func(childComplexity int) int
+		Tiers      func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
+	TierShare struct {
+		Count      func(childComplexity int) int
+		GuideShare func(childComplexity int) int
+		Share      func(childComplexity int) int
+		Suggested  func(childComplexity int) int
+		Tier       func(childComplexity int) int
+	}
+
+	TierSuggestion struct {
+		Account       func(childComplexity int) int
+		Rank          func(childComplexity int) int
+		SuggestedTier func(childComplexity int) int
+		Tier          func(childComplexity int) int
+	}
+
 	User struct {
 		ActionItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
 		CreatedAt          func(childComplexity int) int
@@ -699,6 +921,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AccountResolver interface {
+	PlanCoverage(ctx context.Context, obj *ent.Account) (*planhealth.Health, error)
+	IcpFit(ctx context.Context, obj *ent.Account) (*icp.Fit, error)
+}
+type AccountPlanResolver interface {
+	Health(ctx context.Context, obj *ent.AccountPlan) (*planhealth.Health, error)
+}
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input ent.CreateAccountInput) (*ent.Account, error)
 	UpdateAccount(ctx context.Context, id int, input ent.UpdateAccountInput) (*ent.Account, error)
@@ -763,6 +992,10 @@ type MutationResolver interface {
 	CreateWhitespaceCell(ctx context.Context, input ent.CreateWhitespaceCellInput) (*ent.WhitespaceCell, error)
 	UpdateWhitespaceCell(ctx context.Context, id int, input ent.UpdateWhitespaceCellInput) (*ent.WhitespaceCell, error)
 	DeleteWhitespaceCell(ctx context.Context, id int) (int, error)
+	CreateIcpCriterion(ctx context.Context, input ent.CreateIcpCriterionInput) (*ent.IcpCriterion, error)
+	UpdateIcpCriterion(ctx context.Context, id int, input ent.UpdateIcpCriterionInput) (*ent.IcpCriterion, error)
+	DeleteIcpCriterion(ctx context.Context, id int) (int, error)
+	MoveStakeholders(ctx context.Context, input orgmap.MoveStakeholdersInput) (*orgmap.MoveStakeholdersPayload, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -774,6 +1007,7 @@ type QueryResolver interface {
 	BusinessUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BusinessUnitOrder, where *ent.BusinessUnitWhereInput) (*ent.BusinessUnitConnection, error)
 	Feedback(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) (*ent.FeedbackConnection, error)
 	Goals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) (*ent.GoalConnection, error)
+	IcpCriteria(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.IcpCriterionOrder, where *ent.IcpCriterionWhereInput) (*ent.IcpCriterionConnection, error)
 	InfluenceEdges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InfluenceEdgeOrder, where *ent.InfluenceEdgeWhereInput) (*ent.InfluenceEdgeConnection, error)
 	Insights(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InsightOrder, where *ent.InsightWhereInput) (*ent.InsightConnection, error)
 	Kpis(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KPIOrder, where *ent.KPIWhereInput) (*ent.KPIConnection, error)
@@ -788,6 +1022,11 @@ type QueryResolver interface {
 	SwotItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) (*ent.SwotItemConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	WhitespaceCells(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) (*ent.WhitespaceCellConnection, error)
+	TierReport(ctx context.Context, where *ent.AccountWhereInput) (*tiering.Report, error)
+	Metrics(ctx context.Context, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) (*metrics.Report, error)
+	OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error)
+	InfluencePath(ctx context.Context, fromID int, toID int) (*orgmap.Path, error)
+	DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -883,6 +1122,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.ID(childComplexity), true
+	case "Account.icpFit":
+		if e.ComplexityRoot.Account.IcpFit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.IcpFit(childComplexity), true
 	case "Account.industry":
 		if e.ComplexityRoot.Account.Industry == nil {
 			break
@@ -924,6 +1169,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Parent(childComplexity), true
+	case "Account.planCoverage":
+		if e.ComplexityRoot.Account.PlanCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.PlanCoverage(childComplexity), true
 	case "Account.plans":
 		if e.ComplexityRoot.Account.Plans == nil {
 			break
@@ -1099,6 +1350,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountPlan.Goals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.GoalOrder), args["where"].(*ent.GoalWhereInput)), true
+	case "AccountPlan.health":
+		if e.ComplexityRoot.AccountPlan.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountPlan.Health(childComplexity), true
 	case "AccountPlan.id":
 		if e.ComplexityRoot.AccountPlan.ID == nil {
 			break
@@ -1507,6 +1764,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BusinessUnitEdge.Node(childComplexity), true
 
+	case "Days.reason":
+		if e.ComplexityRoot.Days.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Days.Reason(childComplexity), true
+	case "Days.value":
+		if e.ComplexityRoot.Days.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Days.Value(childComplexity), true
+
+	case "DecisionMakerPath.path":
+		if e.ComplexityRoot.DecisionMakerPath.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecisionMakerPath.Path(childComplexity), true
+	case "DecisionMakerPath.stakeholder":
+		if e.ComplexityRoot.DecisionMakerPath.Stakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecisionMakerPath.Stakeholder(childComplexity), true
+
 	case "Feedback.account":
 		if e.ComplexityRoot.Feedback.Account == nil {
 			break
@@ -1710,6 +1993,162 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GoalEdge.Node(childComplexity), true
 
+	case "HealthFinding.message":
+		if e.ComplexityRoot.HealthFinding.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthFinding.Message(childComplexity), true
+	case "HealthFinding.rule":
+		if e.ComplexityRoot.HealthFinding.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthFinding.Rule(childComplexity), true
+	case "HealthFinding.severity":
+		if e.ComplexityRoot.HealthFinding.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HealthFinding.Severity(childComplexity), true
+
+	case "IcpCriterion.attribute":
+		if e.ComplexityRoot.IcpCriterion.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.Attribute(childComplexity), true
+	case "IcpCriterion.createdAt":
+		if e.ComplexityRoot.IcpCriterion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.CreatedAt(childComplexity), true
+	case "IcpCriterion.grade":
+		if e.ComplexityRoot.IcpCriterion.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.Grade(childComplexity), true
+	case "IcpCriterion.id":
+		if e.ComplexityRoot.IcpCriterion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.ID(childComplexity), true
+	case "IcpCriterion.maxSellers":
+		if e.ComplexityRoot.IcpCriterion.MaxSellers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.MaxSellers(childComplexity), true
+	case "IcpCriterion.minSellers":
+		if e.ComplexityRoot.IcpCriterion.MinSellers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.MinSellers(childComplexity), true
+	case "IcpCriterion.note":
+		if e.ComplexityRoot.IcpCriterion.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.Note(childComplexity), true
+	case "IcpCriterion.updatedAt":
+		if e.ComplexityRoot.IcpCriterion.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.UpdatedAt(childComplexity), true
+	case "IcpCriterion.value":
+		if e.ComplexityRoot.IcpCriterion.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterion.Value(childComplexity), true
+
+	case "IcpCriterionConnection.edges":
+		if e.ComplexityRoot.IcpCriterionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterionConnection.Edges(childComplexity), true
+	case "IcpCriterionConnection.pageInfo":
+		if e.ComplexityRoot.IcpCriterionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterionConnection.PageInfo(childComplexity), true
+	case "IcpCriterionConnection.totalCount":
+		if e.ComplexityRoot.IcpCriterionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterionConnection.TotalCount(childComplexity), true
+
+	case "IcpCriterionEdge.cursor":
+		if e.ComplexityRoot.IcpCriterionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterionEdge.Cursor(childComplexity), true
+	case "IcpCriterionEdge.node":
+		if e.ComplexityRoot.IcpCriterionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpCriterionEdge.Node(childComplexity), true
+
+	case "IcpFit.grade":
+		if e.ComplexityRoot.IcpFit.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpFit.Grade(childComplexity), true
+	case "IcpFit.reasons":
+		if e.ComplexityRoot.IcpFit.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpFit.Reasons(childComplexity), true
+	case "IcpFit.score":
+		if e.ComplexityRoot.IcpFit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpFit.Score(childComplexity), true
+
+	case "IcpReason.attribute":
+		if e.ComplexityRoot.IcpReason.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpReason.Attribute(childComplexity), true
+	case "IcpReason.criterion":
+		if e.ComplexityRoot.IcpReason.Criterion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpReason.Criterion(childComplexity), true
+	case "IcpReason.grade":
+		if e.ComplexityRoot.IcpReason.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpReason.Grade(childComplexity), true
+	case "IcpReason.message":
+		if e.ComplexityRoot.IcpReason.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpReason.Message(childComplexity), true
+	case "IcpReason.value":
+		if e.ComplexityRoot.IcpReason.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IcpReason.Value(childComplexity), true
+
 	case "InfluenceEdge.createdAt":
 		if e.ComplexityRoot.InfluenceEdge.CreatedAt == nil {
 			break
@@ -1790,6 +2229,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InfluenceEdgeEdge.Node(childComplexity), true
+
+	case "InfluencePath.hops":
+		if e.ComplexityRoot.InfluencePath.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Hops(childComplexity), true
+	case "InfluencePath.message":
+		if e.ComplexityRoot.InfluencePath.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Message(childComplexity), true
+	case "InfluencePath.relationship":
+		if e.ComplexityRoot.InfluencePath.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Relationship(childComplexity), true
+	case "InfluencePath.status":
+		if e.ComplexityRoot.InfluencePath.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Status(childComplexity), true
+	case "InfluencePath.supportive":
+		if e.ComplexityRoot.InfluencePath.Supportive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Supportive(childComplexity), true
+	case "InfluencePath.warmth":
+		if e.ComplexityRoot.InfluencePath.Warmth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePath.Warmth(childComplexity), true
+
+	case "InfluencePathHop.reverse":
+		if e.ComplexityRoot.InfluencePathHop.Reverse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePathHop.Reverse(childComplexity), true
+	case "InfluencePathHop.stakeholder":
+		if e.ComplexityRoot.InfluencePathHop.Stakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePathHop.Stakeholder(childComplexity), true
+	case "InfluencePathHop.via":
+		if e.ComplexityRoot.InfluencePathHop.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePathHop.Via(childComplexity), true
+	case "InfluencePathHop.warmth":
+		if e.ComplexityRoot.InfluencePathHop.Warmth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluencePathHop.Warmth(childComplexity), true
 
 	case "Insight.confirmed":
 		if e.ComplexityRoot.Insight.Confirmed == nil {
@@ -2039,6 +2540,219 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KPIMeasurementEdge.Node(childComplexity), true
 
+	case "MetricsReport.groupBy":
+		if e.ComplexityRoot.MetricsReport.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsReport.GroupBy(childComplexity), true
+	case "MetricsReport.periodEnd":
+		if e.ComplexityRoot.MetricsReport.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsReport.PeriodEnd(childComplexity), true
+	case "MetricsReport.periodStart":
+		if e.ComplexityRoot.MetricsReport.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsReport.PeriodStart(childComplexity), true
+	case "MetricsReport.rows":
+		if e.ComplexityRoot.MetricsReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsReport.Rows(childComplexity), true
+
+	case "MetricsRow.accounts":
+		if e.ComplexityRoot.MetricsRow.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Accounts(childComplexity), true
+	case "MetricsRow.churn":
+		if e.ComplexityRoot.MetricsRow.Churn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Churn(childComplexity), true
+	case "MetricsRow.contraction":
+		if e.ComplexityRoot.MetricsRow.Contraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Contraction(childComplexity), true
+	case "MetricsRow.currency":
+		if e.ComplexityRoot.MetricsRow.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Currency(childComplexity), true
+	case "MetricsRow.endingRevenue":
+		if e.ComplexityRoot.MetricsRow.EndingRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.EndingRevenue(childComplexity), true
+	case "MetricsRow.expansion":
+		if e.ComplexityRoot.MetricsRow.Expansion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Expansion(childComplexity), true
+	case "MetricsRow.grossRevenueRetention":
+		if e.ComplexityRoot.MetricsRow.GrossRevenueRetention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.GrossRevenueRetention(childComplexity), true
+	case "MetricsRow.industry":
+		if e.ComplexityRoot.MetricsRow.Industry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Industry(childComplexity), true
+	case "MetricsRow.logoRetention":
+		if e.ComplexityRoot.MetricsRow.LogoRetention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.LogoRetention(childComplexity), true
+	case "MetricsRow.netRevenueRetention":
+		if e.ComplexityRoot.MetricsRow.NetRevenueRetention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.NetRevenueRetention(childComplexity), true
+	case "MetricsRow.opportunitiesLost":
+		if e.ComplexityRoot.MetricsRow.OpportunitiesLost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.OpportunitiesLost(childComplexity), true
+	case "MetricsRow.opportunitiesOpen":
+		if e.ComplexityRoot.MetricsRow.OpportunitiesOpen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.OpportunitiesOpen(childComplexity), true
+	case "MetricsRow.opportunitiesWon":
+		if e.ComplexityRoot.MetricsRow.OpportunitiesWon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.OpportunitiesWon(childComplexity), true
+	case "MetricsRow.owner":
+		if e.ComplexityRoot.MetricsRow.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Owner(childComplexity), true
+	case "MetricsRow.periodEnd":
+		if e.ComplexityRoot.MetricsRow.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PeriodEnd(childComplexity), true
+	case "MetricsRow.periodLabel":
+		if e.ComplexityRoot.MetricsRow.PeriodLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PeriodLabel(childComplexity), true
+	case "MetricsRow.periodStart":
+		if e.ComplexityRoot.MetricsRow.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PeriodStart(childComplexity), true
+	case "MetricsRow.pipelineAmount":
+		if e.ComplexityRoot.MetricsRow.PipelineAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PipelineAmount(childComplexity), true
+	case "MetricsRow.planned":
+		if e.ComplexityRoot.MetricsRow.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Planned(childComplexity), true
+	case "MetricsRow.region":
+		if e.ComplexityRoot.MetricsRow.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Region(childComplexity), true
+	case "MetricsRow.retainedAccounts":
+		if e.ComplexityRoot.MetricsRow.RetainedAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.RetainedAccounts(childComplexity), true
+	case "MetricsRow.revenueGrowth":
+		if e.ComplexityRoot.MetricsRow.RevenueGrowth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.RevenueGrowth(childComplexity), true
+	case "MetricsRow.salesCycleMeanDays":
+		if e.ComplexityRoot.MetricsRow.SalesCycleMeanDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.SalesCycleMeanDays(childComplexity), true
+	case "MetricsRow.salesCycleMedianDays":
+		if e.ComplexityRoot.MetricsRow.SalesCycleMedianDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.SalesCycleMedianDays(childComplexity), true
+	case "MetricsRow.startingAccounts":
+		if e.ComplexityRoot.MetricsRow.StartingAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.StartingAccounts(childComplexity), true
+	case "MetricsRow.startingRevenue":
+		if e.ComplexityRoot.MetricsRow.StartingRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.StartingRevenue(childComplexity), true
+	case "MetricsRow.tier":
+		if e.ComplexityRoot.MetricsRow.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.Tier(childComplexity), true
+	case "MetricsRow.winRate":
+		if e.ComplexityRoot.MetricsRow.WinRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.WinRate(childComplexity), true
+	case "MetricsRow.wonAmount":
+		if e.ComplexityRoot.MetricsRow.WonAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.WonAmount(childComplexity), true
+
+	case "MoveStakeholdersPayload.manager":
+		if e.ComplexityRoot.MoveStakeholdersPayload.Manager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveStakeholdersPayload.Manager(childComplexity), true
+	case "MoveStakeholdersPayload.stakeholders":
+		if e.ComplexityRoot.MoveStakeholdersPayload.Stakeholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveStakeholdersPayload.Stakeholders(childComplexity), true
+
 	case "Mutation.createAccount":
 		if e.ComplexityRoot.Mutation.CreateAccount == nil {
 			break
@@ -2116,6 +2830,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateGoal(childComplexity, args["input"].(ent.CreateGoalInput)), true
+	case "Mutation.createIcpCriterion":
+		if e.ComplexityRoot.Mutation.CreateIcpCriterion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIcpCriterion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIcpCriterion(childComplexity, args["input"].(ent.CreateIcpCriterionInput)), true
 	case "Mutation.createInfluenceEdge":
 		if e.ComplexityRoot.Mutation.CreateInfluenceEdge == nil {
 			break
@@ -2347,6 +3072,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteGoal(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteIcpCriterion":
+		if e.ComplexityRoot.Mutation.DeleteIcpCriterion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteIcpCriterion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteIcpCriterion(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteInfluenceEdge":
 		if e.ComplexityRoot.Mutation.DeleteInfluenceEdge == nil {
 			break
@@ -2501,6 +3237,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWhitespaceCell(childComplexity, args["id"].(int)), true
+	case "Mutation.moveStakeholders":
+		if e.ComplexityRoot.Mutation.MoveStakeholders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveStakeholders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveStakeholders(childComplexity, args["input"].(orgmap.MoveStakeholdersInput)), true
 	case "Mutation.updateAccount":
 		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
 			break
@@ -2578,6 +3325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateGoal(childComplexity, args["id"].(int), args["input"].(ent.UpdateGoalInput)), true
+	case "Mutation.updateIcpCriterion":
+		if e.ComplexityRoot.Mutation.UpdateIcpCriterion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIcpCriterion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIcpCriterion(childComplexity, args["id"].(int), args["input"].(ent.UpdateIcpCriterionInput)), true
 	case "Mutation.updateInfluenceEdge":
 		if e.ComplexityRoot.Mutation.UpdateInfluenceEdge == nil {
 			break
@@ -2959,6 +3717,225 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OpportunityEdge.Node(childComplexity), true
 
+	case "OrgMap.account":
+		if e.ComplexityRoot.OrgMap.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Account(childComplexity), true
+	case "OrgMap.dot":
+		if e.ComplexityRoot.OrgMap.DOT == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.DOT(childComplexity), true
+	case "OrgMap.decisionMakerPaths":
+		if e.ComplexityRoot.OrgMap.DecisionMakerPaths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.DecisionMakerPaths(childComplexity), true
+	case "OrgMap.decisionMakersWithoutSupportivePath":
+		if e.ComplexityRoot.OrgMap.DecisionMakersWithoutSupportivePath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.DecisionMakersWithoutSupportivePath(childComplexity), true
+	case "OrgMap.edges":
+		if e.ComplexityRoot.OrgMap.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Edges(childComplexity), true
+	case "OrgMap.health":
+		if e.ComplexityRoot.OrgMap.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Health(childComplexity), true
+	case "OrgMap.hiddenInfluencers":
+		if e.ComplexityRoot.OrgMap.HiddenInfluencers == nil {
+			break
+		}
+
+		args, err := ec.field_OrgMap_hiddenInfluencers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OrgMap.HiddenInfluencers(childComplexity, args["minGap"].(int), args["minInfluence"].(int)), true
+	case "OrgMap.influenceRanking":
+		if e.ComplexityRoot.OrgMap.InfluenceRanking == nil {
+			break
+		}
+
+		args, err := ec.field_OrgMap_influenceRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OrgMap.InfluenceRanking(childComplexity, args["first"].(int)), true
+	case "OrgMap.keyPlayersNotSupporting":
+		if e.ComplexityRoot.OrgMap.KeyPlayersNotSupporting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.KeyPlayersNotSupporting(childComplexity), true
+	case "OrgMap.mermaid":
+		if e.ComplexityRoot.OrgMap.Mermaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Mermaid(childComplexity), true
+	case "OrgMap.nodes":
+		if e.ComplexityRoot.OrgMap.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Nodes(childComplexity), true
+	case "OrgMap.roots":
+		if e.ComplexityRoot.OrgMap.Roots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Roots(childComplexity), true
+	case "OrgMap.singleThreading":
+		if e.ComplexityRoot.OrgMap.SingleThreading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.SingleThreading(childComplexity), true
+	case "OrgMap.uncoveredKeyPlayers":
+		if e.ComplexityRoot.OrgMap.UncoveredKeyPlayers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.UncoveredKeyPlayers(childComplexity), true
+
+	case "OrgMapEdge.fromID":
+		if e.ComplexityRoot.OrgMapEdge.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdge.FromID(childComplexity), true
+	case "OrgMapEdge.kind":
+		if e.ComplexityRoot.OrgMapEdge.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdge.Kind(childComplexity), true
+	case "OrgMapEdge.influenceEdgeID":
+		if e.ComplexityRoot.OrgMapEdge.NullableInfluenceEdgeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdge.NullableInfluenceEdgeID(childComplexity), true
+	case "OrgMapEdge.strength":
+		if e.ComplexityRoot.OrgMapEdge.NullableStrength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdge.NullableStrength(childComplexity), true
+	case "OrgMapEdge.toID":
+		if e.ComplexityRoot.OrgMapEdge.ToID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdge.ToID(childComplexity), true
+
+	case "OrgMapFinding.node":
+		if e.ComplexityRoot.OrgMapFinding.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapFinding.Node(childComplexity), true
+	case "OrgMapFinding.reason":
+		if e.ComplexityRoot.OrgMapFinding.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapFinding.Reason(childComplexity), true
+
+	case "OrgMapHealth.grade":
+		if e.ComplexityRoot.OrgMapHealth.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapHealth.Grade(childComplexity), true
+	case "OrgMapHealth.reasons":
+		if e.ComplexityRoot.OrgMapHealth.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapHealth.Reasons(childComplexity), true
+	case "OrgMapHealth.supportiveKeyPlayers":
+		if e.ComplexityRoot.OrgMapHealth.SupportiveKeyPlayers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapHealth.SupportiveKeyPlayers(childComplexity), true
+
+	case "OrgMapNode.depth":
+		if e.ComplexityRoot.OrgMapNode.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.Depth(childComplexity), true
+	case "OrgMapNode.directReportCount":
+		if e.ComplexityRoot.OrgMapNode.DirectReportCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.DirectReportCount(childComplexity), true
+	case "OrgMapNode.id":
+		if e.ComplexityRoot.OrgMapNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.ID(childComplexity), true
+	case "OrgMapNode.indirectReportCount":
+		if e.ComplexityRoot.OrgMapNode.IndirectReportCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.IndirectReportCount(childComplexity), true
+	case "OrgMapNode.influenceRank":
+		if e.ComplexityRoot.OrgMapNode.InfluenceRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.InfluenceRank(childComplexity), true
+	case "OrgMapNode.influenceScore":
+		if e.ComplexityRoot.OrgMapNode.InfluenceScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.InfluenceScore(childComplexity), true
+	case "OrgMapNode.keyPlayer":
+		if e.ComplexityRoot.OrgMapNode.KeyPlayer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.KeyPlayer(childComplexity), true
+	case "OrgMapNode.managerID":
+		if e.ComplexityRoot.OrgMapNode.ManagerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.ManagerID(childComplexity), true
+	case "OrgMapNode.relationships":
+		if e.ComplexityRoot.OrgMapNode.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.Relationships(childComplexity), true
+	case "OrgMapNode.stakeholder":
+		if e.ComplexityRoot.OrgMapNode.Stakeholder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNode.Stakeholder(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2983,6 +3960,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Percentage.reason":
+		if e.ComplexityRoot.Percentage.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Percentage.Reason(childComplexity), true
+	case "Percentage.value":
+		if e.ComplexityRoot.Percentage.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Percentage.Value(childComplexity), true
+
+	case "PlanHealth.findings":
+		if e.ComplexityRoot.PlanHealth.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanHealth.Findings(childComplexity), true
+	case "PlanHealth.grade":
+		if e.ComplexityRoot.PlanHealth.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanHealth.Grade(childComplexity), true
 
 	case "Product.createdAt":
 		if e.ComplexityRoot.Product.CreatedAt == nil {
@@ -3130,6 +4133,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BusinessUnits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.BusinessUnitOrder), args["where"].(*ent.BusinessUnitWhereInput)), true
+	case "Query.decisionMakerPaths":
+		if e.ComplexityRoot.Query.DecisionMakerPaths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_decisionMakerPaths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DecisionMakerPaths(childComplexity, args["accountID"].(int)), true
 	case "Query.feedback":
 		if e.ComplexityRoot.Query.Feedback == nil {
 			break
@@ -3152,6 +4166,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Goals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.GoalOrder), args["where"].(*ent.GoalWhereInput)), true
+	case "Query.icpCriteria":
+		if e.ComplexityRoot.Query.IcpCriteria == nil {
+			break
+		}
+
+		args, err := ec.field_Query_icpCriteria_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IcpCriteria(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.IcpCriterionOrder), args["where"].(*ent.IcpCriterionWhereInput)), true
 	case "Query.influenceEdges":
 		if e.ComplexityRoot.Query.InfluenceEdges == nil {
 			break
@@ -3163,6 +4188,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InfluenceEdges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InfluenceEdgeOrder), args["where"].(*ent.InfluenceEdgeWhereInput)), true
+	case "Query.influencePath":
+		if e.ComplexityRoot.Query.InfluencePath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_influencePath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InfluencePath(childComplexity, args["fromID"].(int), args["toID"].(int)), true
 	case "Query.insights":
 		if e.ComplexityRoot.Query.Insights == nil {
 			break
@@ -3197,6 +4233,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Kpis(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.KPIOrder), args["where"].(*ent.KPIWhereInput)), true
+	case "Query.metrics":
+		if e.ComplexityRoot.Query.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Metrics(childComplexity, args["period"].(metrics.Period), args["filter"].(*metrics.Filter), args["groupBy"].([]metrics.Dimension)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3241,6 +4288,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Opportunities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OpportunityOrder), args["where"].(*ent.OpportunityWhereInput)), true
+	case "Query.orgMap":
+		if e.ComplexityRoot.Query.OrgMap == nil {
+			break
+		}
+
+		args, err := ec.field_Query_orgMap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrgMap(childComplexity, args["accountID"].(int)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -3307,6 +4365,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SwotItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SwotItemOrder), args["where"].(*ent.SwotItemWhereInput)), true
+	case "Query.tierReport":
+		if e.ComplexityRoot.Query.TierReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tierReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TierReport(childComplexity, args["where"].(*ent.AccountWhereInput)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3595,6 +4664,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewEdge.Node(childComplexity), true
+
+	case "SingleThreading.contacts":
+		if e.ComplexityRoot.SingleThreading.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SingleThreading.Contacts(childComplexity), true
+	case "SingleThreading.reasons":
+		if e.ComplexityRoot.SingleThreading.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SingleThreading.Reasons(childComplexity), true
+	case "SingleThreading.singleThreaded":
+		if e.ComplexityRoot.SingleThreading.SingleThreaded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SingleThreading.SingleThreaded(childComplexity), true
+	case "SingleThreading.supporters":
+		if e.ComplexityRoot.SingleThreading.Supporters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SingleThreading.Supporters(childComplexity), true
 
 	case "Stakeholder.account":
 		if e.ComplexityRoot.Stakeholder.Account == nil {
@@ -3907,6 +5001,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SwotItemEdge.Node(childComplexity), true
 
+	case "TierReport.accounts":
+		if e.ComplexityRoot.TierReport.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierReport.Accounts(childComplexity), true
+	case "TierReport.mismatches":
+		if e.ComplexityRoot.TierReport.Mismatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierReport.Mismatches(childComplexity), true
+	case "TierReport.tiers":
+		if e.ComplexityRoot.TierReport.Tiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierReport.Tiers(childComplexity), true
+	case "TierReport.total":
+		if e.ComplexityRoot.TierReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierReport.Total(childComplexity), true
+
+	case "TierShare.count":
+		if e.ComplexityRoot.TierShare.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierShare.Count(childComplexity), true
+	case "TierShare.guideShare":
+		if e.ComplexityRoot.TierShare.GuideShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierShare.GuideShare(childComplexity), true
+	case "TierShare.share":
+		if e.ComplexityRoot.TierShare.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierShare.Share(childComplexity), true
+	case "TierShare.suggested":
+		if e.ComplexityRoot.TierShare.Suggested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierShare.Suggested(childComplexity), true
+	case "TierShare.tier":
+		if e.ComplexityRoot.TierShare.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierShare.Tier(childComplexity), true
+
+	case "TierSuggestion.account":
+		if e.ComplexityRoot.TierSuggestion.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierSuggestion.Account(childComplexity), true
+	case "TierSuggestion.rank":
+		if e.ComplexityRoot.TierSuggestion.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierSuggestion.Rank(childComplexity), true
+	case "TierSuggestion.suggestedTier":
+		if e.ComplexityRoot.TierSuggestion.SuggestedTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierSuggestion.SuggestedTier(childComplexity), true
+	case "TierSuggestion.tier":
+		if e.ComplexityRoot.TierSuggestion.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierSuggestion.Tier(childComplexity), true
+
 	case "User.actionItems":
 		if e.ComplexityRoot.User.ActionItems == nil {
 			break
@@ -4195,6 +5370,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateBusinessUnitInput", ec.unmarshalInputCreateBusinessUnitInput),
 			graphql.NewInputUnmarshaler("CreateFeedbackInput", ec.unmarshalInputCreateFeedbackInput),
 			graphql.NewInputUnmarshaler("CreateGoalInput", ec.unmarshalInputCreateGoalInput),
+			graphql.NewInputUnmarshaler("CreateIcpCriterionInput", ec.unmarshalInputCreateIcpCriterionInput),
 			graphql.NewInputUnmarshaler("CreateInfluenceEdgeInput", ec.unmarshalInputCreateInfluenceEdgeInput),
 			graphql.NewInputUnmarshaler("CreateInsightInput", ec.unmarshalInputCreateInsightInput),
 			graphql.NewInputUnmarshaler("CreateKPIInput", ec.unmarshalInputCreateKPIInput),
@@ -4213,6 +5389,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FeedbackWhereInput", ec.unmarshalInputFeedbackWhereInput),
 			graphql.NewInputUnmarshaler("GoalOrder", ec.unmarshalInputGoalOrder),
 			graphql.NewInputUnmarshaler("GoalWhereInput", ec.unmarshalInputGoalWhereInput),
+			graphql.NewInputUnmarshaler("IcpCriterionOrder", ec.unmarshalInputIcpCriterionOrder),
+			graphql.NewInputUnmarshaler("IcpCriterionWhereInput", ec.unmarshalInputIcpCriterionWhereInput),
 			graphql.NewInputUnmarshaler("InfluenceEdgeOrder", ec.unmarshalInputInfluenceEdgeOrder),
 			graphql.NewInputUnmarshaler("InfluenceEdgeWhereInput", ec.unmarshalInputInfluenceEdgeWhereInput),
 			graphql.NewInputUnmarshaler("InsightOrder", ec.unmarshalInputInsightOrder),
@@ -4221,6 +5399,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("KPIMeasurementWhereInput", ec.unmarshalInputKPIMeasurementWhereInput),
 			graphql.NewInputUnmarshaler("KPIOrder", ec.unmarshalInputKPIOrder),
 			graphql.NewInputUnmarshaler("KPIWhereInput", ec.unmarshalInputKPIWhereInput),
+			graphql.NewInputUnmarshaler("MetricsFilter", ec.unmarshalInputMetricsFilter),
+			graphql.NewInputUnmarshaler("MetricsPeriodInput", ec.unmarshalInputMetricsPeriodInput),
+			graphql.NewInputUnmarshaler("MoveStakeholdersInput", ec.unmarshalInputMoveStakeholdersInput),
 			graphql.NewInputUnmarshaler("ObjectiveOrder", ec.unmarshalInputObjectiveOrder),
 			graphql.NewInputUnmarshaler("ObjectiveWhereInput", ec.unmarshalInputObjectiveWhereInput),
 			graphql.NewInputUnmarshaler("OpportunityOrder", ec.unmarshalInputOpportunityOrder),
@@ -4244,6 +5425,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateBusinessUnitInput", ec.unmarshalInputUpdateBusinessUnitInput),
 			graphql.NewInputUnmarshaler("UpdateFeedbackInput", ec.unmarshalInputUpdateFeedbackInput),
 			graphql.NewInputUnmarshaler("UpdateGoalInput", ec.unmarshalInputUpdateGoalInput),
+			graphql.NewInputUnmarshaler("UpdateIcpCriterionInput", ec.unmarshalInputUpdateIcpCriterionInput),
 			graphql.NewInputUnmarshaler("UpdateInfluenceEdgeInput", ec.unmarshalInputUpdateInfluenceEdgeInput),
 			graphql.NewInputUnmarshaler("UpdateInsightInput", ec.unmarshalInputUpdateInsightInput),
 			graphql.NewInputUnmarshaler("UpdateKPIInput", ec.unmarshalInputUpdateKPIInput),
@@ -6411,6 +7593,36 @@ input CreateGoalInput {
   planID: ID!
 }
 """
+CreateIcpCriterionInput is used for create IcpCriterion object.
+Input was generated by ent.
+"""
+input CreateIcpCriterionInput {
+  """
+  The account attribute the criterion grades: INDUSTRY (the account's industry), SELLERS (its size in sellers, as a range), REGION (its country or sales region), MATURITY (its business maturity), VP_SALES_CONTACT and VP_SALES_OPERATIONS_CONTACT (whether a stakeholder holds such a title). The description of value says which value each takes.
+  """
+  attribute: IcpAttribute!
+  """
+  The value graded, for every attribute but SELLERS: an industry name (INDUSTRY, e.g. High Tech); an ISO country code or a sales region (REGION, e.g. GB or North America; a country criterion wins over a region one); STARTUP, GROWTH, MATURITY or DECLINE (MATURITY); PRESENT or ABSENT (the contact attributes). Compared case-insensitively. For INDUSTRY and REGION, * grades every value no other criterion names.
+  """
+  value: String
+  """
+  SELLERS only: the smallest seller count in the range, inclusive; leave it out for no lower bound.
+  """
+  minSellers: Int
+  """
+  SELLERS only: the largest seller count in the range, inclusive; leave it out for no upper bound. At least minSellers.
+  """
+  maxSellers: Int
+  """
+  How an account with this value fits: IDEAL (our sweet spot), CAUTION (can work, with care), OFF_STRATEGY (not a customer we pursue).
+  """
+  grade: IcpGrade!
+  """
+  Why the value has this grade, shown with the account's fit; e.g. requires complex customer engagement.
+  """
+  note: String
+}
+"""
 CreateInfluenceEdgeInput is used for create InfluenceEdge object.
 Input was generated by ent.
 """
@@ -7180,6 +8392,234 @@ input GoalWhereInput {
   """
   hasObjectives: Boolean
   hasObjectivesWith: [ObjectiveWhereInput!]
+}
+"""
+IcpAttribute is enum for the field attribute
+"""
+enum IcpAttribute @goModel(model: "github.com/accountplan/accountplan/ent/icpcriterion.Attribute") {
+  INDUSTRY
+  SELLERS
+  REGION
+  MATURITY
+  VP_SALES_CONTACT
+  VP_SALES_OPERATIONS_CONTACT
+}
+"""
+One criterion of the ideal customer profile (ICP): a value of an account attribute, or a range of seller counts, graded IDEAL, CAUTION or OFF_STRATEGY. Every account's icpFit is computed from these. Each value of an attribute has one grade at most: two criteria of the same attribute may not name the same value or overlapping seller ranges.
+"""
+type IcpCriterion implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record last changed.
+  """
+  updatedAt: Time!
+  """
+  The account attribute the criterion grades: INDUSTRY (the account's industry), SELLERS (its size in sellers, as a range), REGION (its country or sales region), MATURITY (its business maturity), VP_SALES_CONTACT and VP_SALES_OPERATIONS_CONTACT (whether a stakeholder holds such a title). The description of value says which value each takes.
+  """
+  attribute: IcpAttribute!
+  """
+  The value graded, for every attribute but SELLERS: an industry name (INDUSTRY, e.g. High Tech); an ISO country code or a sales region (REGION, e.g. GB or North America; a country criterion wins over a region one); STARTUP, GROWTH, MATURITY or DECLINE (MATURITY); PRESENT or ABSENT (the contact attributes). Compared case-insensitively. For INDUSTRY and REGION, * grades every value no other criterion names.
+  """
+  value: String
+  """
+  SELLERS only: the smallest seller count in the range, inclusive; leave it out for no lower bound.
+  """
+  minSellers: Int
+  """
+  SELLERS only: the largest seller count in the range, inclusive; leave it out for no upper bound. At least minSellers.
+  """
+  maxSellers: Int
+  """
+  How an account with this value fits: IDEAL (our sweet spot), CAUTION (can work, with care), OFF_STRATEGY (not a customer we pursue).
+  """
+  grade: IcpGrade!
+  """
+  Why the value has this grade, shown with the account's fit; e.g. requires complex customer engagement.
+  """
+  note: String
+}
+"""
+A connection to a list of items.
+"""
+type IcpCriterionConnection {
+  """
+  A list of edges.
+  """
+  edges: [IcpCriterionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type IcpCriterionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: IcpCriterion
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for IcpCriterion connections
+"""
+input IcpCriterionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order IcpCriterions.
+  """
+  field: IcpCriterionOrderField!
+}
+"""
+Properties by which IcpCriterion connections can be ordered.
+"""
+enum IcpCriterionOrderField {
+  CREATED_AT
+  UPDATED_AT
+  ATTRIBUTE
+  VALUE
+  GRADE
+}
+"""
+IcpCriterionWhereInput is used for filtering IcpCriterion objects.
+Input was generated by ent.
+"""
+input IcpCriterionWhereInput {
+  not: IcpCriterionWhereInput
+  and: [IcpCriterionWhereInput!]
+  or: [IcpCriterionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  attribute field predicates
+  """
+  attribute: IcpAttribute
+  attributeNEQ: IcpAttribute
+  attributeIn: [IcpAttribute!]
+  attributeNotIn: [IcpAttribute!]
+  """
+  value field predicates
+  """
+  value: String
+  valueNEQ: String
+  valueIn: [String!]
+  valueNotIn: [String!]
+  valueGT: String
+  valueGTE: String
+  valueLT: String
+  valueLTE: String
+  valueContains: String
+  valueHasPrefix: String
+  valueHasSuffix: String
+  valueIsNil: Boolean
+  valueNotNil: Boolean
+  valueEqualFold: String
+  valueContainsFold: String
+  """
+  min_sellers field predicates
+  """
+  minSellers: Int
+  minSellersNEQ: Int
+  minSellersIn: [Int!]
+  minSellersNotIn: [Int!]
+  minSellersGT: Int
+  minSellersGTE: Int
+  minSellersLT: Int
+  minSellersLTE: Int
+  minSellersIsNil: Boolean
+  minSellersNotNil: Boolean
+  """
+  max_sellers field predicates
+  """
+  maxSellers: Int
+  maxSellersNEQ: Int
+  maxSellersIn: [Int!]
+  maxSellersNotIn: [Int!]
+  maxSellersGT: Int
+  maxSellersGTE: Int
+  maxSellersLT: Int
+  maxSellersLTE: Int
+  maxSellersIsNil: Boolean
+  maxSellersNotNil: Boolean
+  """
+  grade field predicates
+  """
+  grade: IcpGrade
+  gradeNEQ: IcpGrade
+  gradeIn: [IcpGrade!]
+  gradeNotIn: [IcpGrade!]
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+}
+"""
+IcpGrade is enum for the field grade
+"""
+enum IcpGrade @goModel(model: "github.com/accountplan/accountplan/ent/icpcriterion.Grade") {
+  IDEAL
+  CAUTION
+  OFF_STRATEGY
 }
 """
 A directed link between two stakeholders of one account beyond the reporting line: influence (with a strength), conflict, or an informal dotted line. These may form cycles; one link per pair and kind.
@@ -8919,6 +10359,37 @@ type Query {
     """
     where: GoalWhereInput
   ): GoalConnection!
+  icpCriteria(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for IcpCriterions returned from the connection.
+    """
+    orderBy: [IcpCriterionOrder!]
+
+    """
+    Filtering options for IcpCriterions returned from the connection.
+    """
+    where: IcpCriterionWhereInput
+  ): IcpCriterionConnection!
   influenceEdges(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11051,6 +12522,40 @@ input UpdateGoalInput {
   clearDueAt: Boolean
 }
 """
+UpdateIcpCriterionInput is used for update IcpCriterion object.
+Input was generated by ent.
+"""
+input UpdateIcpCriterionInput {
+  """
+  The account attribute the criterion grades: INDUSTRY (the account's industry), SELLERS (its size in sellers, as a range), REGION (its country or sales region), MATURITY (its business maturity), VP_SALES_CONTACT and VP_SALES_OPERATIONS_CONTACT (whether a stakeholder holds such a title). The description of value says which value each takes.
+  """
+  attribute: IcpAttribute
+  """
+  The value graded, for every attribute but SELLERS: an industry name (INDUSTRY, e.g. High Tech); an ISO country code or a sales region (REGION, e.g. GB or North America; a country criterion wins over a region one); STARTUP, GROWTH, MATURITY or DECLINE (MATURITY); PRESENT or ABSENT (the contact attributes). Compared case-insensitively. For INDUSTRY and REGION, * grades every value no other criterion names.
+  """
+  value: String
+  clearValue: Boolean
+  """
+  SELLERS only: the smallest seller count in the range, inclusive; leave it out for no lower bound.
+  """
+  minSellers: Int
+  clearMinSellers: Boolean
+  """
+  SELLERS only: the largest seller count in the range, inclusive; leave it out for no upper bound. At least minSellers.
+  """
+  maxSellers: Int
+  clearMaxSellers: Boolean
+  """
+  How an account with this value fits: IDEAL (our sweet spot), CAUTION (can work, with care), OFF_STRATEGY (not a customer we pursue).
+  """
+  grade: IcpGrade
+  """
+  Why the value has this grade, shown with the account's fit; e.g. requires complex customer engagement.
+  """
+  note: String
+  clearNote: Boolean
+}
+"""
 UpdateInfluenceEdgeInput is used for update InfluenceEdge object.
 Input was generated by ent.
 """
@@ -12088,6 +13593,391 @@ input WhitespaceCellWhereInput {
   hasProductWith: [ProductWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../../api/health.graphql", Input: `# Plan health, tiering and the ideal customer profile: what the server
+# computes from the plans and accounts to say where attention is needed.
+
+extend type AccountPlan {
+  """
+  How healthy the plan is by the playbook's rules, evaluated now. See
+  HealthRule for the rules and HealthGrade for how they make the grade. A
+  page of plans asking for health costs a fixed number of SQL statements
+  (six), however many plans it holds.
+  """
+  health: PlanHealth!
+}
+
+extend type Account {
+  """
+  Whether the account has the plan its tier requires: a STRATEGIC or KEY
+  account without an ACTIVE plan has a REQUIRED_PLAN_MISSING finding and is
+  RED. GENERAL accounts need no plan and are always GREEN.
+  """
+  planCoverage: PlanHealth!
+  """
+  How the account fits the ideal customer profile (the icpCriteria): a grade
+  and a score, with the reason for each attribute.
+  """
+  icpFit: IcpFit!
+}
+
+extend type Query {
+  """
+  The tier mix of the accounts against the playbook's guide (10% STRATEGIC,
+  15% KEY, 75% GENERAL), with a tier suggested for every account from its
+  rank by annual revenue, and the accounts whose tier differs from the
+  suggestion. where narrows the accounts ranked (for example to one region);
+  annual revenues are compared as recorded, whatever their currency.
+  """
+  tierReport(where: AccountWhereInput): TierReport!
+}
+
+extend type Mutation {
+  "Adds a criterion to the ideal customer profile. Refused with BAD_USER_INPUT when its value or seller range does not suit its attribute, or when another criterion of the attribute already grades the value."
+  createIcpCriterion(input: CreateIcpCriterionInput!): IcpCriterion!
+  "Changes the given fields of an ICP criterion; fields left out keep their value. The same rules as on create apply to the result."
+  updateIcpCriterion(id: ID!, input: UpdateIcpCriterionInput!): IcpCriterion!
+  "Deletes an ICP criterion and returns its ID. Accounts whose value it graded become unknown on that attribute."
+  deleteIcpCriterion(id: ID!): ID!
+}
+
+"A grade and the findings behind it."
+type PlanHealth @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Health") {
+  grade: HealthGrade!
+  "Every rule broken, in the order of HealthRule; empty when all is well."
+  findings: [HealthFinding!]!
+}
+
+"One rule a plan or an account breaks."
+type HealthFinding @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Finding") {
+  rule: HealthRule!
+  severity: HealthSeverity!
+  "What is wrong, naming the counts and up to three of the items concerned, e.g. 2 objectives have no owner: \"Land the pilot\", \"Train the EMEA team\"."
+  message: String!
+}
+
+"""
+The grade follows from the worst finding: RED when one is CRITICAL, AMBER when
+one is a WARNING, GREEN otherwise. INFO findings never lower the grade.
+"""
+enum HealthGrade @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Grade") {
+  GREEN
+  AMBER
+  RED
+}
+
+"How much a finding matters."
+enum HealthSeverity @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Severity") {
+  "Worth knowing; does not lower the grade. Every finding on a DRAFT or ARCHIVED plan is INFO, since only an ACTIVE plan is in force."
+  INFO
+  "Needs attention: the plan is AMBER."
+  WARNING
+  "Needs action now: the plan is RED."
+  CRITICAL
+}
+
+"""
+The health rules. The two time rules (ACTION_ITEMS_OVERDUE, REVIEW_OVERDUE)
+apply to ACTIVE plans only; they are evaluated at the time of the request.
+"""
+enum HealthRule @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Rule") {
+  "WARNING: the plan has fewer than 3 or more than 6 goals; the playbook asks for at least 3 and no more than 5 to 6."
+  GOALS_OUT_OF_RANGE
+  "WARNING: an open objective (neither ACHIEVED nor CANCELED) has no owner."
+  OBJECTIVE_WITHOUT_OWNER
+  "WARNING: an open objective (neither ACHIEVED nor CANCELED) has no KPI to measure it."
+  OBJECTIVE_WITHOUT_KPI
+  "WARNING: an action item neither DONE nor CANCELED is past its due date; CRITICAL when one is more than 30 days late."
+  ACTION_ITEMS_OVERDUE
+  "WARNING: no review was held within one reviewCadence (a week, a month, a quarter or a year) of the later of the last review and periodStart; CRITICAL when two cadences have passed."
+  REVIEW_OVERDUE
+  "WARNING: the customer has confirmed none of the plan's insights, or the plan records none."
+  NO_CONFIRMED_INSIGHT
+  "CRITICAL, on an account: a STRATEGIC (tier 1) or KEY (tier 2) account has no ACTIVE plan."
+  REQUIRED_PLAN_MISSING
+}
+
+"""
+An account's fit with the ideal customer profile. Each attribute is matched
+against the criteria (see IcpCriterion): an attribute no criterion grades, or
+that the account does not record, is unknown and counts for neither grade nor
+score. A page of accounts asking for icpFit costs two SQL statements: the
+criteria and the stakeholders' titles.
+"""
+type IcpFit @goModel(model: "github.com/accountplan/accountplan/graph/icp.Fit") {
+  "The worst grade among the matched attributes: one OFF_STRATEGY attribute makes the account OFF_STRATEGY. Null when no attribute matched."
+  grade: IcpGrade
+  "0 to 100: the mean over the matched attributes of IDEAL = 100, CAUTION = 50, OFF_STRATEGY = 0, rounded half up. Null when no attribute matched."
+  score: Int
+  "One reason per attribute, in the order of IcpAttribute."
+  reasons: [IcpReason!]!
+}
+
+"""
+How one attribute of an account fits the profile. VP_SALES_CONTACT and
+VP_SALES_OPERATIONS_CONTACT are PRESENT when a stakeholder's title names a VP
+(VP, SVP, EVP, AVP, RVP or Vice President), then, after an optional of, the,
+global or worldwide, Sales: "VP Sales, EMEA", "Senior Vice President of Sales".
+When Sales is followed by Operations or Ops ("VP Sales Operations",
+"Vice President, Sales Ops") the title is a VP Sales Operations, not a VP Sales.
+"""
+type IcpReason @goModel(model: "github.com/accountplan/accountplan/graph/icp.Reason") {
+  attribute: IcpAttribute!
+  "The account's value as the criteria see it: the industry, the number of sellers, the region and country (e.g. EMEA (GB)), the business maturity, PRESENT or ABSENT. Null when the account does not record it."
+  value: String
+  "The criterion that matched. Null when none did: the attribute is unknown."
+  criterion: IcpCriterion
+  "The matched criterion's grade. Null when the attribute is unknown."
+  grade: IcpGrade
+  "Why, in words, with the criterion's note."
+  message: String!
+}
+
+"The tier mix of a set of accounts and a suggested tier for each."
+type TierReport @goModel(model: "github.com/accountplan/accountplan/graph/tiering.Report") {
+  "How many accounts were ranked."
+  total: Int!
+  "STRATEGIC, KEY and GENERAL, in that order."
+  tiers: [TierShare!]!
+  """
+  Every account by rank, then by ID. The top round(total × 10%) ranks are
+  suggested STRATEGIC and the top round(total × 25%) ranks STRATEGIC or KEY
+  (halves round up); the rest GENERAL. Accounts with the same annual revenue
+  share a rank (1, 2, 2, 4), so ties at a cut-off all get the higher tier. An
+  account with no annual revenue is always suggested GENERAL.
+  """
+  accounts: [TierSuggestion!]!
+  "The accounts whose tier differs from the suggestion, by rank."
+  mismatches: [TierSuggestion!]!
+}
+
+"One tier against the guide."
+type TierShare @goModel(model: "github.com/accountplan/accountplan/graph/tiering.TierShare") {
+  tier: AccountTier!
+  "Accounts with this tier."
+  count: Int!
+  "Their share of all accounts ranked, in percent to one decimal."
+  share: Float!
+  "The playbook's share for the tier, in percent: 10, 15 or 75."
+  guideShare: Float!
+  "Accounts suggested for this tier."
+  suggested: Int!
+}
+
+"An account's rank by annual revenue and the tier it suggests."
+type TierSuggestion @goModel(model: "github.com/accountplan/accountplan/graph/tiering.Suggestion") {
+  account: Account!
+  "1 for the highest annual revenue; equal revenues share a rank."
+  rank: Int!
+  "The account's tier."
+  tier: AccountTier!
+  suggestedTier: AccountTier!
+}
+`, BuiltIn: false},
+	{Name: "../../api/metrics.graphql", Input: `# Metric rollups: revenue retention, win rate, sales cycle and pipeline,
+# computed by the server from the revenue records and opportunities.
+
+extend type Query {
+  """
+  Revenue retention, deal and pipeline figures over a period, for the accounts
+  the filter lets through, in rows grouped by any combination of account
+  attributes and one calendar unit. Without groupBy the report has one row per
+  currency: the total. Comparing planned with unplanned accounts is one
+  request: ` + "`" + `groupBy: [PLANNED]` + "`" + `.
+
+  Every row covers one currency: amounts of different currencies are never
+  added, and a row's counts and ratios cover only the records in its currency
+  (revenue records and opportunities each carry their own currency). Amounts
+  are exact sums; ratios are computed from those exact sums and rounded once,
+  as described on Percentage. A row appears when at least one revenue record,
+  won or lost opportunity, or open opportunity falls in it.
+
+  The database computes the sums in two SQL statements (three when grouped by
+  OWNER), whatever the number of accounts. Refused with BAD_USER_INPUT when the
+  period does not end after it starts (` + "`" + `extensions.field` + "`" + ` "end"), when a filter
+  list holds more than 1,000 values (that list), when groupBy names a dimension
+  twice or more than one of MONTH, QUARTER and YEAR, when the period holds more
+  than 1,200 calendar units of the one grouped by, or when the report would
+  have more than 5,000 rows (field "groupBy").
+  """
+  metrics(
+    "The period the figures cover, [start, end)."
+    period: MetricsPeriodInput!
+    "The accounts covered; all accounts when left out. Each list holds at most 1,000 values."
+    filter: MetricsFilter
+    "What the rows are grouped by, in the order the rows are sorted by. Left out or empty: one row per currency."
+    groupBy: [MetricsDimension!]
+  ): MetricsReport!
+}
+
+"""
+A half-open period: from start (included) to end (excluded). For the year
+2026, give start 2026-01-01T00:00:00Z and end 2027-01-01T00:00:00Z. Calendar
+months, quarters and years are those of UTC.
+"""
+input MetricsPeriodInput @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Period") {
+  "The first instant of the period."
+  start: Time!
+  "The first instant after the period; must be after start."
+  end: Time!
+}
+
+"""
+Which accounts a report covers. Every given field must match (AND); a field
+left out does not filter. An empty list matches no account.
+"""
+input MetricsFilter @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Filter") {
+  "Only these accounts."
+  accountIDs: [ID!]
+  "Only accounts of these tiers."
+  tiers: [AccountTier!]
+  "Only accounts owned by these users."
+  ownerIDs: [ID!]
+  "Only accounts of these industries, compared exactly; \"\" matches accounts with no industry."
+  industries: [String!]
+  "Only accounts of these regions, compared exactly; \"\" matches accounts with no region."
+  regions: [String!]
+  "true: only accounts with an ACTIVE plan now; false: only accounts without one."
+  planned: Boolean
+}
+
+"What the rows of a metrics report can be grouped by. Account attributes are their values now."
+enum MetricsDimension @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Dimension") {
+  "The account's tier."
+  TIER
+  "The account's owner (accounts without one form their own row)."
+  OWNER
+  "The account's industry (accounts without one form their own row)."
+  INDUSTRY
+  "The account's region (accounts without one form their own row)."
+  REGION
+  "Whether the account has a plan whose status is ACTIVE now, whatever the plan's dates."
+  PLANNED
+  "Calendar month (UTC) of each revenue record's periodStart and each deal's closedAt; pipeline at each month's end."
+  MONTH
+  "Calendar quarter (UTC), as MONTH."
+  QUARTER
+  "Calendar year (UTC), as MONTH."
+  YEAR
+}
+
+"The answer to a metrics request."
+type MetricsReport @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Report") {
+  "The start of the period asked for, in UTC."
+  periodStart: Time!
+  "The end (excluded) of the period asked for, in UTC."
+  periodEnd: Time!
+  "The dimensions the rows are grouped by, in order."
+  groupBy: [MetricsDimension!]!
+  "The rows, sorted by the groupBy dimensions in order (tiers STRATEGIC, KEY, GENERAL; owners by name; planned first; missing values last), then by period and currency."
+  rows: [MetricsRow!]!
+}
+
+"""
+The figures of one group of accounts, over one period, in one currency.
+
+Revenue figures come from the revenue records whose periodStart falls in the
+row's period (a record counts whole, wherever its periodEnd falls). An
+account's starting revenue in the row is the startingRevenue of its earliest
+such record; its expansion, contraction and churn are the sums over all of
+them; the row adds these up over its accounts. So a YEAR row of quarterly
+records starts from each account's first quarter and sums the year's
+movements.
+
+Deal figures come from opportunities: won and lost are those in stage
+CLOSED_WON or CLOSED_LOST whose closedAt falls in the row's period; open are
+those open at the end of the row's period (opened before it, and either in an
+open stage or closed at or after it).
+"""
+type MetricsRow @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Row") {
+  "The accounts' tier; null unless grouped by TIER."
+  tier: AccountTier
+  "The accounts' owner; null unless grouped by OWNER, or for accounts without an owner."
+  owner: User
+  "The accounts' industry; null unless grouped by INDUSTRY, or for accounts without one."
+  industry: String
+  "The accounts' region; null unless grouped by REGION, or for accounts without one."
+  region: String
+  "Whether the accounts have an ACTIVE plan now; null unless grouped by PLANNED."
+  planned: Boolean
+  "The start of the row's period: its calendar month, quarter or year, cut to the report's period; the report's start when not grouped by time."
+  periodStart: Time!
+  "The end (excluded) of the row's period, cut to the report's period."
+  periodEnd: Time!
+  "The calendar unit of the row, e.g. \"2026-03\", \"2026-Q1\" or \"2026\"; null when not grouped by time."
+  periodLabel: String
+  "ISO 4217 code of every amount of the row."
+  currency: String!
+
+  "Accounts with at least one revenue record in the row: the cohort the revenue figures describe."
+  accounts: Int!
+  "Sum over the cohort of each account's starting revenue (that of its earliest record in the row)."
+  startingRevenue: Money!
+  "Sum of the records' expansion."
+  expansion: Money!
+  "Sum of the records' contraction."
+  contraction: Money!
+  "Sum of the records' churn."
+  churn: Money!
+  "startingRevenue + expansion − contraction − churn."
+  endingRevenue: Money!
+  "Net revenue retention, NRR = (startingRevenue + expansion − contraction − churn) ÷ startingRevenue × 100. Null when startingRevenue is 0."
+  netRevenueRetention: Percentage!
+  "Gross revenue retention, GRR = (startingRevenue − contraction − churn) ÷ startingRevenue × 100. Null when startingRevenue is 0."
+  grossRevenueRetention: Percentage!
+  "Revenue growth = (endingRevenue − startingRevenue) ÷ startingRevenue × 100, which is NRR − 100. Null when startingRevenue is 0."
+  revenueGrowth: Percentage!
+  "Accounts of the cohort whose starting revenue is above 0."
+  startingAccounts: Int!
+  "Of the startingAccounts, those whose own ending revenue (starting + expansion − contraction − churn over their records in the row) is above 0."
+  retainedAccounts: Int!
+  "Logo retention = retainedAccounts ÷ startingAccounts × 100. Null when startingAccounts is 0."
+  logoRetention: Percentage!
+
+  "Opportunities in stage CLOSED_WON whose closedAt falls in the row's period."
+  opportunitiesWon: Int!
+  "Opportunities in stage CLOSED_LOST whose closedAt falls in the row's period."
+  opportunitiesLost: Int!
+  "Opportunities open at the end of the row's period: openedAt before it, and either in an open stage now or closed (closedAt) at or after it."
+  opportunitiesOpen: Int!
+  "Sum of the amounts of opportunitiesWon."
+  wonAmount: Money!
+  "Sum of the amounts of opportunitiesOpen."
+  pipelineAmount: Money!
+  "Win rate = opportunitiesWon ÷ (opportunitiesWon + opportunitiesLost) × 100. Null when neither won nor lost any."
+  winRate: Percentage!
+  "Median sales cycle of opportunitiesWon, in days (see Days); the mean of the middle two when their number is even. Null when none was won."
+  salesCycleMedianDays: Days!
+  "Mean sales cycle of opportunitiesWon, in days (see Days). Null when none was won."
+  salesCycleMeanDays: Days!
+}
+
+"""
+A percentage computed exactly from the row's exact sums and rounded once, to
+2 decimals, half away from zero (as a spreadsheet's ROUND does): 112.5 stays
+"112.50", 66.666… is "66.67", −12.345 is "-12.35". When the denominator is 0
+there is no value, and reason says why.
+"""
+type Percentage @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Figure") {
+  "The percentage with exactly 2 decimals, e.g. \"110.00\"; null when the denominator is 0."
+  value: Decimal
+  "Why value is null, e.g. \"no starting revenue\"; null when there is a value."
+  reason: String
+}
+
+"""
+A sales cycle length in days. A deal's cycle is the number of calendar days
+(UTC) from the date of its openedAt to the date of its closedAt: a deal won on
+the day it opened took 0 days. Means are rounded to 2 decimals, half away from
+zero; medians are exact. When no deal was won there is no value, and reason
+says why.
+"""
+type Days @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Figure") {
+  "The number of days with exactly 2 decimals, e.g. \"45.50\"; null when no deal was won."
+  value: Decimal
+  "Why value is null; null when there is a value."
+  reason: String
+}
+`, BuiltIn: false},
 	{Name: "../../api/mutations.graphql", Input: `"""
 Every change goes through these mutations. All mutations of one request run in
 one transaction: if any fails, none of them changes anything. Invalid input is
@@ -12225,6 +14115,313 @@ type Mutation {
   deleteWhitespaceCell(id: ID!): ID!
 }
 `, BuiltIn: false},
+	{Name: "../../api/orgmap.graphql", Input: `# The org map: an account's stakeholders as a graph (reporting lines and
+# influence edges), what the server reads from it, the warmest paths through
+# it, pictures of it, and moving people in it.
+
+extend type Query {
+  """
+  The org map of an account: every stakeholder as a node with the computed
+  facts about them, every reporting line and influence edge, the insight lists
+  and the map's health, and the map as Graphviz DOT and Mermaid text. A
+  frontend can draw the chart from this answer alone. The request costs the
+  same number of SQL statements whatever the size of the map: six, one more
+  when anything of type Stakeholder is selected, and what entgql runs for
+  the edges selected under those stakeholders (one or two per edge selected,
+  never one per node). An unknown accountID is refused with NOT_FOUND.
+  """
+  orgMap(accountID: ID!): OrgMap!
+  """
+  The warmest path from one stakeholder to another over reporting lines and
+  influence edges, with every hop. How warmth is computed is described on
+  InfluencePath. Never an error for IDs that name no stakeholder, for
+  stakeholders of two accounts or when nothing connects them: the status and
+  message say so. Four SQL statements, whatever the size of the map, plus
+  what entgql runs for edges selected under the hops' stakeholders.
+  """
+  influencePath(fromID: ID!, toID: ID!): InfluencePath!
+  """
+  For every DECISION_MAKER and APPROVER of the account, the warmest path from
+  any stakeholder one of our users has a relationship with (see InfluencePath),
+  the decision makers first, then by name. An unknown accountID is refused
+  with NOT_FOUND. Seven SQL statements, whatever the size of the map.
+  """
+  decisionMakerPaths(accountID: ID!): [DecisionMakerPath!]!
+}
+
+extend type Mutation {
+  """
+  Moves stakeholders, each with everyone under them, to report to a new
+  manager, in one transaction: all move or none does. Each stakeholder listed
+  reports to the new manager afterwards, even one listed under another. Refused with
+  BAD_USER_INPUT (field managerID) when the manager is one of the moved
+  stakeholders or works under one of them, which would make a reporting
+  cycle, or belongs to another account; with NOT_FOUND when an ID names no
+  stakeholder.
+  """
+  moveStakeholders(input: MoveStakeholdersInput!): MoveStakeholdersPayload!
+}
+
+input MoveStakeholdersInput @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.MoveStakeholdersInput") {
+  "The stakeholders to move; their direct and indirect reports move with them. At least one."
+  stakeholderIDs: [ID!]!
+  "Their new manager: a stakeholder of the same account, outside the subtrees being moved."
+  managerID: ID!
+}
+
+type MoveStakeholdersPayload @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.MoveStakeholdersPayload") {
+  "The moved stakeholders, in the order given."
+  stakeholders: [Stakeholder!]!
+  "Their new manager."
+  manager: Stakeholder!
+}
+
+"""
+An account's stakeholders as a graph. Nodes come in reporting order: each
+manager before their reports, the tops of the trees first and colleagues by
+name. Edges are the reporting lines, in the order of the nodes, then the
+influence edges in the order they were recorded. The insight lists name the
+stakeholders concerned with the reason for each; the lists and the health
+grade are computed when asked for, from the same reading of the map.
+"""
+type OrgMap @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Map") {
+  account: Account!
+  "Every stakeholder of the account."
+  nodes: [OrgMapNode!]!
+  "Every reporting line and influence edge between them."
+  edges: [OrgMapEdge!]!
+  "The stakeholders who report to no one: the tops of the reporting trees."
+  roots: [OrgMapNode!]!
+  """
+  Hidden influencers: people whose influence is well above their formal rank.
+  A stakeholder is listed when influence − rank ≥ minGap and influence ≥
+  minInfluence (both recorded), the widest gap first. The defaults find high
+  influence (4 or 5 on the 1–5 scale) at least two steps above rank, e.g. an
+  executive assistant of rank 2 with influence 5. A minGap below 1 is
+  refused with BAD_USER_INPUT.
+  """
+  hiddenInfluencers(minGap: Int! = 2, minInfluence: Int! = 4): [OrgMapFinding!]!
+  """
+  Key players (political status AGILE or ASTUTE) who are not a MENTOR or
+  SUPPORTER: enemies first, then non-supporters, then neutrals, the most
+  influential (by recorded influence, then rank) first within each.
+  """
+  keyPlayersNotSupporting: [OrgMapFinding!]!
+  """
+  Key players (AGILE or ASTUTE) whom our team does not cover: no user of ours
+  has a relationship with them, or their coverage is only NO_CONTACT or
+  BRIEF_CONTACT; the most influential (by recorded influence, then rank)
+  first.
+  """
+  uncoveredKeyPlayers: [OrgMapFinding!]!
+  """
+  DECISION_MAKERs and APPROVERs with no supportive path to us: no path that
+  starts at a stakeholder one of our users has a relationship with and passes
+  only through MENTORs and SUPPORTERs (the start included; the decision maker
+  at the end may be anyone) over the lines a path may walk (see
+  InfluencePath). A supporting decision maker we have a relationship with is
+  their own path. Decision makers first, then approvers, each by name.
+  """
+  decisionMakersWithoutSupportivePath: [OrgMapFinding!]!
+  "Whether the account rests on a single contact."
+  singleThreading: SingleThreading!
+  "The map's health grade, with the reasons."
+  health: OrgMapHealth!
+  """
+  The first most influential stakeholders by influence score (see
+  OrgMapNode.influenceScore), with what makes each one influential: formal
+  rank, the size of their reporting tree, whom they influence and the dotted
+  lines that lead to them. A negative first is refused with BAD_USER_INPUT.
+  """
+  influenceRanking(first: Int! = 10): [OrgMapFinding!]!
+  "For every DECISION_MAKER and APPROVER, the warmest path from our relationships; the same as the decisionMakerPaths query."
+  decisionMakerPaths: [DecisionMakerPath!]!
+  """
+  The map in Graphviz DOT, for ` + "`" + `dot -Tsvg` + "`" + `: reporting lines top down, the
+  fill colour by support (dark green MENTOR, light green SUPPORTER, grey
+  NEUTRAL, orange NON_SUPPORTER, red ENEMY), the shape by political status
+  (hexagon ASTUTE, parallelogram AGILE, box OBSERVER or unknown, ellipse
+  NAIVE), key players with a thick border; influence edges blue, conflicts
+  red, informal lines dashed, labelled with their strength.
+  """
+  dot: String!
+  """
+  The map as a Mermaid flowchart, for any Mermaid renderer: class
+  definitions, then one line per stakeholder and one per edge. Nodes are
+  coloured as in dot and shaped alike: ASTUTE {{hexagon}}, AGILE
+  [/parallelogram/], NAIVE ([stadium], for dot's ellipse), others [box].
+  Reporting lines are plain links from manager to report, influence edges
+  arrows, conflicts crossed, informal lines dotted, each labelled with its
+  kind and strength. Quotes and markup in names are written as entity codes.
+  """
+  mermaid: String!
+}
+
+"A stakeholder on the org map, with what the map computes about them."
+type OrgMapNode @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Node") {
+  "The stakeholder's ID."
+  id: ID!
+  "The stakeholder's record: every attribute, and any of its edges, loaded for the whole map at once."
+  stakeholder: Stakeholder!
+  "The ID of their manager; null at the top of a reporting tree."
+  managerID: ID
+  "Levels below the top of their reporting tree: 0 for someone who reports to no one."
+  depth: Int!
+  "How many people report to them directly."
+  directReportCount: Int!
+  "How many people report to them through someone else: the rest of their reporting tree."
+  indirectReportCount: Int!
+  "Political status AGILE or ASTUTE."
+  keyPlayer: Boolean!
+  """
+  Their share, in percent, of the account's influence (the scores of a map
+  add up to 100): a weighted PageRank in which each stakeholder passes their
+  own score on to the people they defer to, so that influence comes from
+  being listened to by influential people. A stakeholder defers to their
+  manager (weight 3, a reporting line counting as a medium influence), to
+  whoever INFLUENCES them (weight: the edge's strength, 1–5) and to whoever
+  their INFORMAL dotted line leads to (weight: its strength); CONFLICTS_WITH
+  counts for nothing. score(v) = (1 − d)·p(v) + d·(Σ over u deferring to v of
+  score(u)·w(u,v)/W(u) + p(v)·Σ over u deferring to no one of score(u)), with
+  d = 0.85, W(u) the sum of u's weights, and p(v) = rank(v) / Σ rank (formal
+  rank 1–5, 1 when unknown), so formal seniority is where influence starts
+  and the lines say where it flows.
+  """
+  influenceScore: Float!
+  "Their place by influenceScore: 1 for the most influential."
+  influenceRank: Int!
+  "Our users' relationships with them, with the current and desired level, the oldest first."
+  relationships: [Relationship!]!
+}
+
+"A reporting line or an influence edge on the org map."
+type OrgMapEdge @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Edge") {
+  kind: OrgMapEdgeKind!
+  "The stakeholder the line starts from: the report of a REPORTS_TO line."
+  fromID: ID!
+  "The stakeholder the line points to: the manager of a REPORTS_TO line."
+  toID: ID!
+  "The strength of an influence edge, 1–5; null for a reporting line."
+  strength: Int @goField(name: "NullableStrength")
+  "The InfluenceEdge behind the line, for changing or deleting it; null for a reporting line."
+  influenceEdgeID: ID @goField(name: "NullableInfluenceEdgeID")
+}
+
+enum OrgMapEdgeKind @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.EdgeKind") {
+  "` + "`" + `from` + "`" + ` reports to ` + "`" + `to` + "`" + ` in the formal hierarchy."
+  REPORTS_TO
+  "` + "`" + `from` + "`" + ` sways ` + "`" + `to` + "`" + `'s decisions."
+  INFLUENCES
+  "They work against each other."
+  CONFLICTS_WITH
+  "A dotted reporting line from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `."
+  INFORMAL
+}
+
+"A stakeholder an insight list names, and why."
+type OrgMapFinding @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Finding") {
+  node: OrgMapNode!
+  "Why they are on the list, in one sentence with the values that put them there."
+  reason: String!
+}
+
+"Whether everything rests on one contact."
+type SingleThreading @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.SingleThreading") {
+  """
+  True when at most one stakeholder has a relationship with our team, or at
+  most one stakeholder is a MENTOR or SUPPORTER: lose that person and we lose
+  the account.
+  """
+  singleThreaded: Boolean!
+  "The stakeholders with at least one relationship of ours."
+  contacts: [OrgMapNode!]!
+  "The stakeholders who are a MENTOR or SUPPORTER."
+  supporters: [OrgMapNode!]!
+  "What the answer rests on, one sentence per count."
+  reasons: [String!]!
+}
+
+"How well the map supports a deal."
+type OrgMapHealth @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Health") {
+  grade: OrgMapHealthGrade!
+  "Why the map has this grade, naming the people it rests on."
+  reasons: [String!]!
+  "Key players (AGILE or ASTUTE) who are a MENTOR or SUPPORTER, the decision makers and approvers first."
+  supportiveKeyPlayers: [OrgMapNode!]!
+}
+
+enum OrgMapHealthGrade @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Grade") {
+  "A key player who supports us (MENTOR or SUPPORTER) is a DECISION_MAKER or APPROVER."
+  GREEN
+  "Key players support us, but none of them decides or approves."
+  AMBER
+  "No key player (AGILE or ASTUTE) supports us."
+  RED
+}
+
+"""
+The warmest path between two stakeholders. A path walks reporting lines
+(both ways: up to the manager or down to a report), INFLUENCES edges (in
+their direction only: from the one who sways to the one swayed) and INFORMAL
+lines (both ways); it never walks a CONFLICTS_WITH edge.
+
+Its warmth, from 0 to 1, is the product of its steps' warmth, and the path
+returned is the one with the highest warmth. A step from stakeholder u over a
+line multiplies the warmth by how friendly u is, the one passing us on
+(MENTOR 1, SUPPORTER 0.9, NEUTRAL 0.6, NON_SUPPORTER 0.3, ENEMY 0.1), times
+how strong the line is (an INFLUENCES or INFORMAL edge: strength ÷ 5; a
+reporting line: 0.7, about a strength 3.5 influence). The stance of the last
+stakeholder does not count: they are where we want to go. A path from our
+relationships (decisionMakerPaths) also starts with our strongest
+relationship with its first stakeholder: TRUSTED_ADVISOR 1, PROBLEM_SOLVER
+0.75, CREDIBLE_SOURCE 0.5, VENDOR 0.25. So a trusted mentor's introduction
+over a strength 4 influence (1 × 1 × 0.8 = 0.8) beats being a problem solver
+to the decision maker ourselves (0.75). Of paths equally warm, the one with
+fewer hops wins.
+"""
+type InfluencePath @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Path") {
+  status: InfluencePathStatus!
+  "The answer in a sentence, e.g. why there is no path."
+  message: String!
+  "The stakeholders along the path, first to last; empty unless FOUND. A path from someone to themselves has one hop."
+  hops: [InfluencePathHop!]!
+  "The path's warmth, 0 to 1 (see above); 0 unless FOUND."
+  warmth: Float!
+  "For a path from our relationships: our relationship with the first stakeholder that the path starts from. Null otherwise."
+  relationship: Relationship
+  "True when everyone who passes us on is a MENTOR or SUPPORTER: every stakeholder on the path but the last, or the only one of a one-stakeholder path."
+  supportive: Boolean!
+}
+
+enum InfluencePathStatus @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.PathStatus") {
+  "A path was found; hops holds it."
+  FOUND
+  "No walkable path leads there (see InfluencePath for the lines a path may walk)."
+  NO_PATH
+  "The two stakeholders belong to different accounts; a path stays inside one account's map."
+  DIFFERENT_ACCOUNTS
+  "An ID names no stakeholder; the message says which."
+  UNKNOWN_STAKEHOLDER
+}
+
+"One stakeholder on a path."
+type InfluencePathHop @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Hop") {
+  stakeholder: Stakeholder!
+  "The line walked to reach this stakeholder from the previous one; null for the first hop."
+  via: OrgMapEdge
+  "True when the line was walked against its direction: from a manager down to a report, or back along an INFORMAL line."
+  reverse: Boolean!
+  "What this step multiplied the path's warmth by; for the first hop, our relationship's factor on a path from us, else 1."
+  warmth: Float!
+}
+
+"The warmest path from our relationships to one decision maker or approver."
+type DecisionMakerPath @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.DecisionMakerPath") {
+  "A stakeholder whose buying role is DECISION_MAKER or APPROVER."
+  stakeholder: Stakeholder!
+  path: InfluencePath!
+}
+`, BuiltIn: false},
 	{Name: "../../api/scalars.graphql", Input: `"""
 An exact amount of money as a whole number of minor units of the record's
 currency (cents for USD, yen for JPY), sent as a JSON integer. Never a float:
@@ -12300,6 +14497,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_whitespaceCells(ctx, field)
 	case "feedback":
 		return ec.fieldContext_Account_feedback(ctx, field)
+	case "planCoverage":
+		return ec.fieldContext_Account_planCoverage(ctx, field)
+	case "icpFit":
+		return ec.fieldContext_Account_icpFit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -12374,6 +14575,8 @@ func (ec *executionContext) childFields_AccountPlan(ctx context.Context, field g
 		return ec.fieldContext_AccountPlan_feedback(ctx, field)
 	case "opportunities":
 		return ec.fieldContext_AccountPlan_opportunities(ctx, field)
+	case "health":
+		return ec.fieldContext_AccountPlan_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountPlan", field.Name)
 }
@@ -12536,6 +14739,26 @@ func (ec *executionContext) childFields_BusinessUnitEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BusinessUnitEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Days(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Days_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_Days_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Days", field.Name)
+}
+
+func (ec *executionContext) childFields_DecisionMakerPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stakeholder":
+		return ec.fieldContext_DecisionMakerPath_stakeholder(ctx, field)
+	case "path":
+		return ec.fieldContext_DecisionMakerPath_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecisionMakerPath", field.Name)
+}
+
 func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12636,6 +14859,92 @@ func (ec *executionContext) childFields_GoalEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GoalEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_HealthFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_HealthFinding_rule(ctx, field)
+	case "severity":
+		return ec.fieldContext_HealthFinding_severity(ctx, field)
+	case "message":
+		return ec.fieldContext_HealthFinding_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HealthFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_IcpCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IcpCriterion_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IcpCriterion_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_IcpCriterion_updatedAt(ctx, field)
+	case "attribute":
+		return ec.fieldContext_IcpCriterion_attribute(ctx, field)
+	case "value":
+		return ec.fieldContext_IcpCriterion_value(ctx, field)
+	case "minSellers":
+		return ec.fieldContext_IcpCriterion_minSellers(ctx, field)
+	case "maxSellers":
+		return ec.fieldContext_IcpCriterion_maxSellers(ctx, field)
+	case "grade":
+		return ec.fieldContext_IcpCriterion_grade(ctx, field)
+	case "note":
+		return ec.fieldContext_IcpCriterion_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IcpCriterion", field.Name)
+}
+
+func (ec *executionContext) childFields_IcpCriterionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IcpCriterionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IcpCriterionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IcpCriterionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IcpCriterionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_IcpCriterionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_IcpCriterionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IcpCriterionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_IcpFit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "grade":
+		return ec.fieldContext_IcpFit_grade(ctx, field)
+	case "score":
+		return ec.fieldContext_IcpFit_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_IcpFit_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IcpFit", field.Name)
+}
+
+func (ec *executionContext) childFields_IcpReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attribute":
+		return ec.fieldContext_IcpReason_attribute(ctx, field)
+	case "value":
+		return ec.fieldContext_IcpReason_value(ctx, field)
+	case "criterion":
+		return ec.fieldContext_IcpReason_criterion(ctx, field)
+	case "grade":
+		return ec.fieldContext_IcpReason_grade(ctx, field)
+	case "message":
+		return ec.fieldContext_IcpReason_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IcpReason", field.Name)
+}
+
 func (ec *executionContext) childFields_InfluenceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12678,6 +14987,38 @@ func (ec *executionContext) childFields_InfluenceEdgeEdge(ctx context.Context, f
 		return ec.fieldContext_InfluenceEdgeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InfluenceEdgeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InfluencePath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_InfluencePath_status(ctx, field)
+	case "message":
+		return ec.fieldContext_InfluencePath_message(ctx, field)
+	case "hops":
+		return ec.fieldContext_InfluencePath_hops(ctx, field)
+	case "warmth":
+		return ec.fieldContext_InfluencePath_warmth(ctx, field)
+	case "relationship":
+		return ec.fieldContext_InfluencePath_relationship(ctx, field)
+	case "supportive":
+		return ec.fieldContext_InfluencePath_supportive(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InfluencePath", field.Name)
+}
+
+func (ec *executionContext) childFields_InfluencePathHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stakeholder":
+		return ec.fieldContext_InfluencePathHop_stakeholder(ctx, field)
+	case "via":
+		return ec.fieldContext_InfluencePathHop_via(ctx, field)
+	case "reverse":
+		return ec.fieldContext_InfluencePathHop_reverse(ctx, field)
+	case "warmth":
+		return ec.fieldContext_InfluencePathHop_warmth(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InfluencePathHop", field.Name)
 }
 
 func (ec *executionContext) childFields_Insight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12812,6 +15153,94 @@ func (ec *executionContext) childFields_KPIMeasurementEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type KPIMeasurementEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MetricsReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "periodStart":
+		return ec.fieldContext_MetricsReport_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_MetricsReport_periodEnd(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MetricsReport_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_MetricsReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsReport", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tier":
+		return ec.fieldContext_MetricsRow_tier(ctx, field)
+	case "owner":
+		return ec.fieldContext_MetricsRow_owner(ctx, field)
+	case "industry":
+		return ec.fieldContext_MetricsRow_industry(ctx, field)
+	case "region":
+		return ec.fieldContext_MetricsRow_region(ctx, field)
+	case "planned":
+		return ec.fieldContext_MetricsRow_planned(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_MetricsRow_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_MetricsRow_periodEnd(ctx, field)
+	case "periodLabel":
+		return ec.fieldContext_MetricsRow_periodLabel(ctx, field)
+	case "currency":
+		return ec.fieldContext_MetricsRow_currency(ctx, field)
+	case "accounts":
+		return ec.fieldContext_MetricsRow_accounts(ctx, field)
+	case "startingRevenue":
+		return ec.fieldContext_MetricsRow_startingRevenue(ctx, field)
+	case "expansion":
+		return ec.fieldContext_MetricsRow_expansion(ctx, field)
+	case "contraction":
+		return ec.fieldContext_MetricsRow_contraction(ctx, field)
+	case "churn":
+		return ec.fieldContext_MetricsRow_churn(ctx, field)
+	case "endingRevenue":
+		return ec.fieldContext_MetricsRow_endingRevenue(ctx, field)
+	case "netRevenueRetention":
+		return ec.fieldContext_MetricsRow_netRevenueRetention(ctx, field)
+	case "grossRevenueRetention":
+		return ec.fieldContext_MetricsRow_grossRevenueRetention(ctx, field)
+	case "revenueGrowth":
+		return ec.fieldContext_MetricsRow_revenueGrowth(ctx, field)
+	case "startingAccounts":
+		return ec.fieldContext_MetricsRow_startingAccounts(ctx, field)
+	case "retainedAccounts":
+		return ec.fieldContext_MetricsRow_retainedAccounts(ctx, field)
+	case "logoRetention":
+		return ec.fieldContext_MetricsRow_logoRetention(ctx, field)
+	case "opportunitiesWon":
+		return ec.fieldContext_MetricsRow_opportunitiesWon(ctx, field)
+	case "opportunitiesLost":
+		return ec.fieldContext_MetricsRow_opportunitiesLost(ctx, field)
+	case "opportunitiesOpen":
+		return ec.fieldContext_MetricsRow_opportunitiesOpen(ctx, field)
+	case "wonAmount":
+		return ec.fieldContext_MetricsRow_wonAmount(ctx, field)
+	case "pipelineAmount":
+		return ec.fieldContext_MetricsRow_pipelineAmount(ctx, field)
+	case "winRate":
+		return ec.fieldContext_MetricsRow_winRate(ctx, field)
+	case "salesCycleMedianDays":
+		return ec.fieldContext_MetricsRow_salesCycleMedianDays(ctx, field)
+	case "salesCycleMeanDays":
+		return ec.fieldContext_MetricsRow_salesCycleMeanDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsRow", field.Name)
+}
+
+func (ec *executionContext) childFields_MoveStakeholdersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stakeholders":
+		return ec.fieldContext_MoveStakeholdersPayload_stakeholders(ctx, field)
+	case "manager":
+		return ec.fieldContext_MoveStakeholdersPayload_manager(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveStakeholdersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Objective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12918,6 +15347,104 @@ func (ec *executionContext) childFields_OpportunityEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type OpportunityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OrgMap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_OrgMap_account(ctx, field)
+	case "nodes":
+		return ec.fieldContext_OrgMap_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_OrgMap_edges(ctx, field)
+	case "roots":
+		return ec.fieldContext_OrgMap_roots(ctx, field)
+	case "hiddenInfluencers":
+		return ec.fieldContext_OrgMap_hiddenInfluencers(ctx, field)
+	case "keyPlayersNotSupporting":
+		return ec.fieldContext_OrgMap_keyPlayersNotSupporting(ctx, field)
+	case "uncoveredKeyPlayers":
+		return ec.fieldContext_OrgMap_uncoveredKeyPlayers(ctx, field)
+	case "decisionMakersWithoutSupportivePath":
+		return ec.fieldContext_OrgMap_decisionMakersWithoutSupportivePath(ctx, field)
+	case "singleThreading":
+		return ec.fieldContext_OrgMap_singleThreading(ctx, field)
+	case "health":
+		return ec.fieldContext_OrgMap_health(ctx, field)
+	case "influenceRanking":
+		return ec.fieldContext_OrgMap_influenceRanking(ctx, field)
+	case "decisionMakerPaths":
+		return ec.fieldContext_OrgMap_decisionMakerPaths(ctx, field)
+	case "dot":
+		return ec.fieldContext_OrgMap_dot(ctx, field)
+	case "mermaid":
+		return ec.fieldContext_OrgMap_mermaid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMap", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_OrgMapEdge_kind(ctx, field)
+	case "fromID":
+		return ec.fieldContext_OrgMapEdge_fromID(ctx, field)
+	case "toID":
+		return ec.fieldContext_OrgMapEdge_toID(ctx, field)
+	case "strength":
+		return ec.fieldContext_OrgMapEdge_strength(ctx, field)
+	case "influenceEdgeID":
+		return ec.fieldContext_OrgMapEdge_influenceEdgeID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OrgMapFinding_node(ctx, field)
+	case "reason":
+		return ec.fieldContext_OrgMapFinding_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "grade":
+		return ec.fieldContext_OrgMapHealth_grade(ctx, field)
+	case "reasons":
+		return ec.fieldContext_OrgMapHealth_reasons(ctx, field)
+	case "supportiveKeyPlayers":
+		return ec.fieldContext_OrgMapHealth_supportiveKeyPlayers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapHealth", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OrgMapNode_id(ctx, field)
+	case "stakeholder":
+		return ec.fieldContext_OrgMapNode_stakeholder(ctx, field)
+	case "managerID":
+		return ec.fieldContext_OrgMapNode_managerID(ctx, field)
+	case "depth":
+		return ec.fieldContext_OrgMapNode_depth(ctx, field)
+	case "directReportCount":
+		return ec.fieldContext_OrgMapNode_directReportCount(ctx, field)
+	case "indirectReportCount":
+		return ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field)
+	case "keyPlayer":
+		return ec.fieldContext_OrgMapNode_keyPlayer(ctx, field)
+	case "influenceScore":
+		return ec.fieldContext_OrgMapNode_influenceScore(ctx, field)
+	case "influenceRank":
+		return ec.fieldContext_OrgMapNode_influenceRank(ctx, field)
+	case "relationships":
+		return ec.fieldContext_OrgMapNode_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapNode", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -12930,6 +15457,26 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Percentage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Percentage_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_Percentage_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Percentage", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "grade":
+		return ec.fieldContext_PlanHealth_grade(ctx, field)
+	case "findings":
+		return ec.fieldContext_PlanHealth_findings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13114,6 +15661,20 @@ func (ec *executionContext) childFields_ReviewEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ReviewEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SingleThreading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "singleThreaded":
+		return ec.fieldContext_SingleThreading_singleThreaded(ctx, field)
+	case "contacts":
+		return ec.fieldContext_SingleThreading_contacts(ctx, field)
+	case "supporters":
+		return ec.fieldContext_SingleThreading_supporters(ctx, field)
+	case "reasons":
+		return ec.fieldContext_SingleThreading_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SingleThreading", field.Name)
+}
+
 func (ec *executionContext) childFields_Stakeholder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -13238,6 +15799,50 @@ func (ec *executionContext) childFields_SwotItemEdge(ctx context.Context, field 
 		return ec.fieldContext_SwotItemEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SwotItemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TierReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_TierReport_total(ctx, field)
+	case "tiers":
+		return ec.fieldContext_TierReport_tiers(ctx, field)
+	case "accounts":
+		return ec.fieldContext_TierReport_accounts(ctx, field)
+	case "mismatches":
+		return ec.fieldContext_TierReport_mismatches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierReport", field.Name)
+}
+
+func (ec *executionContext) childFields_TierShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tier":
+		return ec.fieldContext_TierShare_tier(ctx, field)
+	case "count":
+		return ec.fieldContext_TierShare_count(ctx, field)
+	case "share":
+		return ec.fieldContext_TierShare_share(ctx, field)
+	case "guideShare":
+		return ec.fieldContext_TierShare_guideShare(ctx, field)
+	case "suggested":
+		return ec.fieldContext_TierShare_suggested(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierShare", field.Name)
+}
+
+func (ec *executionContext) childFields_TierSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_TierSuggestion_account(ctx, field)
+	case "rank":
+		return ec.fieldContext_TierSuggestion_rank(ctx, field)
+	case "tier":
+		return ec.fieldContext_TierSuggestion_tier(ctx, field)
+	case "suggestedTier":
+		return ec.fieldContext_TierSuggestion_suggestedTier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierSuggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14642,6 +17247,20 @@ func (ec *executionContext) field_Mutation_createGoal_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createIcpCriterion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateIcpCriterionInput, error) {
+			return ec.unmarshalNCreateIcpCriterionInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐCreateIcpCriterionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createInfluenceEdge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14936,6 +17555,20 @@ func (ec *executionContext) field_Mutation_deleteGoal_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteIcpCriterion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteInfluenceEdge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15132,6 +17765,20 @@ func (ec *executionContext) field_Mutation_deleteWhitespaceCell_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_moveStakeholders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (orgmap.MoveStakeholdersInput, error) {
+			return ec.unmarshalNMoveStakeholdersInput2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMoveStakeholdersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateAccountPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15278,6 +17925,28 @@ func (ec *executionContext) field_Mutation_updateGoal_args(ctx context.Context, 
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateGoalInput, error) {
 			return ec.unmarshalNUpdateGoalInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUpdateGoalInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIcpCriterion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateIcpCriterionInput, error) {
+			return ec.unmarshalNUpdateIcpCriterionInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUpdateIcpCriterionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15702,6 +18371,42 @@ func (ec *executionContext) field_Objective_kpis_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_OrgMap_hiddenInfluencers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "minGap",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minGap"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "minInfluence",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minInfluence"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_OrgMap_influenceRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Product_opportunities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16094,6 +18799,20 @@ func (ec *executionContext) field_Query_businessUnits_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_decisionMakerPaths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountID"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16202,6 +18921,60 @@ func (ec *executionContext) field_Query_goals_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_icpCriteria_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.IcpCriterionOrder, error) {
+			return ec.unmarshalOIcpCriterionOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.IcpCriterionWhereInput, error) {
+			return ec.unmarshalOIcpCriterionWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_influenceEdges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16253,6 +19026,28 @@ func (ec *executionContext) field_Query_influenceEdges_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_influencePath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toID"] = arg1
 	return args, nil
 }
 
@@ -16418,6 +19213,36 @@ func (ec *executionContext) field_Query_kpis_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (metrics.Period, error) {
+			return ec.unmarshalNMetricsPeriodInput2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*metrics.Filter, error) {
+			return ec.unmarshalOMetricsFilter2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]metrics.Dimension, error) {
+			return ec.unmarshalOMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16551,6 +19376,20 @@ func (ec *executionContext) field_Query_opportunities_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_orgMap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountID"] = arg0
 	return args, nil
 }
 
@@ -16875,6 +19714,20 @@ func (ec *executionContext) field_Query_swotItems_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tierReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AccountWhereInput, error) {
+			return ec.unmarshalOAccountWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -18706,6 +21559,70 @@ func (ec *executionContext) fieldContext_Account_feedback(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Account_planCoverage(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_planCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().PlanCoverage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *planhealth.Health) graphql.Marshaler {
+			return ec.marshalNPlanHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_planCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanHealth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_icpFit(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_icpFit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().IcpFit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *icp.Fit) graphql.Marshaler {
+			return ec.marshalNIcpFit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐFit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_icpFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpFit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19538,6 +22455,38 @@ func (ec *executionContext) fieldContext_AccountPlan_opportunities(ctx context.C
 	if fc.Args, err = ec.field_AccountPlan_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccountPlan_health(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountPlan_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccountPlan().Health(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *planhealth.Health) graphql.Marshaler {
+			return ec.marshalNPlanHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountPlan_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccountPlan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanHealth(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -20813,6 +23762,116 @@ func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Days_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Days_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Days_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Days", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Days_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Days_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Days", field, false, false, "String")
+}
+
+func (ec *executionContext) _DecisionMakerPath_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.DecisionMakerPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecisionMakerPath_stakeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stakeholder(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecisionMakerPath_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecisionMakerPath",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DecisionMakerPath_path(ctx context.Context, field graphql.CollectedField, obj *orgmap.DecisionMakerPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecisionMakerPath_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Path) graphql.Marshaler {
+			return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecisionMakerPath_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecisionMakerPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InfluencePath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21660,6 +24719,626 @@ func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("GoalEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _HealthFinding_rule(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthFinding_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Rule) graphql.Marshaler {
+			return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthFinding_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthRule")
+}
+
+func (ec *executionContext) _HealthFinding_severity(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthFinding_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Severity) graphql.Marshaler {
+			return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
+}
+
+func (ec *executionContext) _HealthFinding_message(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HealthFinding_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HealthFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
+			return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
+}
+
+func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+}
+
+func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_minSellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinSellers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_maxSellers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSellers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Grade) graphql.Marshaler {
+			return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
+}
+
+func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterion_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+}
+
+func (ec *executionContext) _IcpCriterionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.IcpCriterionEdge) graphql.Marshaler {
+			return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IcpCriterionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IcpCriterionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IcpCriterionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+			return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IcpCriterionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IcpCriterionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpCriterionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpFit_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *icpcriterion.Grade) graphql.Marshaler {
+			return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "IcpGrade")
+}
+
+func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpFit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpFit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IcpFit_reasons(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpFit_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []icp.Reason) graphql.Marshaler {
+			return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IcpFit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IcpReason_attribute(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpReason_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
+			return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
+}
+
+func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpReason_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpReason_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _IcpReason_criterion(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpReason_criterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criterion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+			return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IcpReason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IcpReason_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpReason_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *icpcriterion.Grade) graphql.Marshaler {
+			return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpGrade")
+}
+
+func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IcpReason_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IcpReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+}
+
 func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22002,6 +25681,272 @@ func (ec *executionContext) _InfluenceEdgeEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _InfluencePath_status(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v orgmap.PathStatus) graphql.Marshaler {
+			return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
+}
+
+func (ec *executionContext) _InfluencePath_message(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "String")
+}
+
+func (ec *executionContext) _InfluencePath_hops(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Hop) graphql.Marshaler {
+			return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfluencePath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InfluencePathHop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfluencePath_warmth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_warmth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warmth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InfluencePath_relationship(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfluencePath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfluencePath_supportive(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePath_supportive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supportive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePath_supportive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InfluencePathHop_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePathHop_stakeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stakeholder(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePathHop_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfluencePathHop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfluencePathHop_via(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePathHop_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Edge) graphql.Marshaler {
+			return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InfluencePathHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InfluencePathHop_reverse(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePathHop_reverse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reverse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePathHop_reverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InfluencePathHop_warmth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InfluencePathHop_warmth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warmth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InfluencePathHop_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -23037,6 +26982,910 @@ func (ec *executionContext) _KPIMeasurementEdge_cursor(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MetricsReport_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsReport_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsReport_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MetricsReport_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsReport_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsReport_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MetricsReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsReport_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []metrics.Dimension) graphql.Marshaler {
+			return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
+}
+
+func (ec *executionContext) _MetricsReport_rows(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*metrics.Row) graphql.Marshaler {
+			return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_tier(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *account.Tier) graphql.Marshaler {
+			return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+}
+
+func (ec *executionContext) _MetricsRow_owner(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_industry(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_industry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Industry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MetricsRow_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_periodLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_periodLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricsRow_currency(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_startingRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartingRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_expansion(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_expansion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expansion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_contraction(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_contraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_churn(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_churn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Churn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_endingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_endingRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndingRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_netRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_netRevenueRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetRevenueRetention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Percentage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_grossRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_grossRevenueRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrossRevenueRetention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_grossRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Percentage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_revenueGrowth(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_revenueGrowth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevenueGrowth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Percentage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_startingAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_startingAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartingAccounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_startingAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_retainedAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetainedAccounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_retainedAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_logoRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_logoRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogoRetention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Percentage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_opportunitiesWon(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_opportunitiesWon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpportunitiesWon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_opportunitiesWon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_opportunitiesLost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpportunitiesLost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_opportunitiesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_opportunitiesOpen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpportunitiesOpen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_opportunitiesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsRow_wonAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_wonAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WonAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_wonAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_pipelineAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_pipelineAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PipelineAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_pipelineAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+}
+
+func (ec *executionContext) _MetricsRow_winRate(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_winRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WinRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_winRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Percentage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_salesCycleMedianDays(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_salesCycleMedianDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SalesCycleMedianDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_salesCycleMedianDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Days(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsRow_salesCycleMeanDays(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_salesCycleMeanDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SalesCycleMeanDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+			return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Days(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveStakeholdersPayload_stakeholders(ctx context.Context, field graphql.CollectedField, obj *orgmap.MoveStakeholdersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveStakeholdersPayload_stakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stakeholders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveStakeholdersPayload_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveStakeholdersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveStakeholdersPayload_manager(ctx context.Context, field graphql.CollectedField, obj *orgmap.MoveStakeholdersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveStakeholdersPayload_manager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manager, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveStakeholdersPayload_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveStakeholdersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -25811,6 +30660,182 @@ func (ec *executionContext) fieldContext_Mutation_deleteWhitespaceCell(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createIcpCriterion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIcpCriterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIcpCriterion(ctx, fc.Args["input"].(ent.CreateIcpCriterionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+			return ec.marshalNIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIcpCriterion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIcpCriterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIcpCriterion(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateIcpCriterionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+			return ec.marshalNIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteIcpCriterion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteIcpCriterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteIcpCriterion(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveStakeholders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveStakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveStakeholders(ctx, fc.Args["input"].(orgmap.MoveStakeholdersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.MoveStakeholdersPayload) graphql.Marshaler {
+			return ec.marshalNMoveStakeholdersPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMoveStakeholdersPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveStakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveStakeholdersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveStakeholders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26766,6 +31791,956 @@ func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _OrgMap_account(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_nodes(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_edges(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Edge) graphql.Marshaler {
+			return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_roots(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_roots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_roots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_hiddenInfluencers(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_hiddenInfluencers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.HiddenInfluencers(fc.Args["minGap"].(int), fc.Args["minInfluence"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+			return ec.marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_hiddenInfluencers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapFinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OrgMap_hiddenInfluencers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_keyPlayersNotSupporting(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_keyPlayersNotSupporting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyPlayersNotSupporting(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+			return ec.marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_keyPlayersNotSupporting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_uncoveredKeyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_uncoveredKeyPlayers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UncoveredKeyPlayers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+			return ec.marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_uncoveredKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_decisionMakersWithoutSupportivePath(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_decisionMakersWithoutSupportivePath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionMakersWithoutSupportivePath(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+			return ec.marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_decisionMakersWithoutSupportivePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_singleThreading(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_singleThreading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleThreading(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.SingleThreading) graphql.Marshaler {
+			return ec.marshalNSingleThreading2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐSingleThreading(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_singleThreading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SingleThreading(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_health(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Health) graphql.Marshaler {
+			return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapHealth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_influenceRanking(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_influenceRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.InfluenceRanking(fc.Args["first"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+			return ec.marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_influenceRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapFinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OrgMap_influenceRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_decisionMakerPaths(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_decisionMakerPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionMakerPaths(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.DecisionMakerPath) graphql.Marshaler {
+			return ec.marshalNDecisionMakerPath2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_decisionMakerPaths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecisionMakerPath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_dot(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_dot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DOT(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_dot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMap_mermaid(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_mermaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mermaid(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_mermaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdge_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v orgmap.EdgeKind) graphql.Marshaler {
+			return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
+}
+
+func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdge_fromID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdge_toID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdge_toID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapEdge_strength(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdge_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NullableStrength(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapEdge_influenceEdgeID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdge_influenceEdgeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NullableInfluenceEdgeID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdge_influenceEdgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapFinding_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMapFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapFinding_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapFinding_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrgMapHealth_grade(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapHealth_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v orgmap.Grade) graphql.Marshaler {
+			return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
+}
+
+func (ec *executionContext) _OrgMapHealth_reasons(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapHealth_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapHealth_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrgMapHealth_supportiveKeyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapHealth_supportiveKeyPlayers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportiveKeyPlayers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMapHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapNode_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_stakeholder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stakeholder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
+			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMapNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_managerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManagerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_directReportCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DirectReportCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndirectReportCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_indirectReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNode_keyPlayer(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_keyPlayer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyPlayer(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_keyPlayer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _OrgMapNode_influenceScore(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_influenceScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InfluenceScore(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_influenceScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OrgMapNode_influenceRank(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_influenceRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InfluenceRank(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_influenceRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNode_relationships(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNode_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNode_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMapNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26856,6 +32831,107 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Percentage_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Percentage_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Percentage_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Percentage", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Percentage_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Percentage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Percentage", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanHealth_grade(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanHealth_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
+			return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
+}
+
+func (ec *executionContext) _PlanHealth_findings(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanHealth_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
+			return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HealthFinding(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -27622,6 +33698,50 @@ func (ec *executionContext) fieldContext_Query_goals(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_icpCriteria(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_icpCriteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IcpCriteria(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.IcpCriterionOrder), fc.Args["where"].(*ent.IcpCriterionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterionConnection) graphql.Marshaler {
+			return ec.marshalNIcpCriterionConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_icpCriteria(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IcpCriterionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_icpCriteria_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_influenceEdges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28232,6 +34352,226 @@ func (ec *executionContext) fieldContext_Query_whitespaceCells(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_whitespaceCells_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tierReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tierReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TierReport(ctx, fc.Args["where"].(*ent.AccountWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tiering.Report) graphql.Marshaler {
+			return ec.marshalNTierReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tierReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tierReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_metrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Metrics(ctx, fc.Args["period"].(metrics.Period), fc.Args["filter"].(*metrics.Filter), fc.Args["groupBy"].([]metrics.Dimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *metrics.Report) graphql.Marshaler {
+			return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_orgMap(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orgMap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrgMap(ctx, fc.Args["accountID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Map) graphql.Marshaler {
+			return ec.marshalNOrgMap2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orgMap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_orgMap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_influencePath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_influencePath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InfluencePath(ctx, fc.Args["fromID"].(int), fc.Args["toID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Path) graphql.Marshaler {
+			return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_influencePath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InfluencePath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_influencePath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_decisionMakerPaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_decisionMakerPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DecisionMakerPaths(ctx, fc.Args["accountID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.DecisionMakerPath) graphql.Marshaler {
+			return ec.marshalNDecisionMakerPath2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecisionMakerPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_decisionMakerPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29416,6 +35756,116 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SingleThreading_singleThreaded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleThreaded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SingleThreading_singleThreaded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SingleThreading_contacts(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SingleThreading_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SingleThreading_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SingleThreading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SingleThreading_supporters(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SingleThreading_supporters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supporters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SingleThreading_supporters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SingleThreading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SingleThreading_reasons(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SingleThreading_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SingleThreading_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -30688,6 +37138,341 @@ func (ec *executionContext) _SwotItemEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierReport_tiers(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierReport_tiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tiering.TierShare) graphql.Marshaler {
+			return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierReport_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierReport_accounts(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierReport_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
+			return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierReport_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierReport_mismatches(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierReport_mismatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mismatches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
+			return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierShare_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierShare_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
+			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierShare", field, false, false, "AccountTier")
+}
+
+func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierShare_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierShare_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierShare_share(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierShare_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TierShare_guideShare(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierShare_guideShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuideShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TierShare_suggested(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierShare_suggested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierShare_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierSuggestion_account(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierSuggestion_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierSuggestion_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierSuggestion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierSuggestion_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
+			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierSuggestion_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
+}
+
+func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierSuggestion_suggestedTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuggestedTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
+			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierSuggestion_suggestedTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -37508,6 +44293,83 @@ func UnmarshalCreateGoalInput(ctx context.Context, raw any) (ent.CreateGoalInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIcpCriterionInput(ctx context.Context, obj any) (ent.CreateIcpCriterionInput, error) {
+	var it ent.CreateIcpCriterionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attribute", "value", "minSellers", "maxSellers", "grade", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribute"))
+			data, err := ec.unmarshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribute = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "minSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellers = data
+		case "maxSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellers = data
+		case "grade":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grade"))
+			data, err := ec.unmarshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grade = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIcpCriterionInput unmarshals raw into the CreateIcpCriterionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIcpCriterionInput(ctx context.Context, raw any) (ent.CreateIcpCriterionInput, error) {
+	var out ent.CreateIcpCriterionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIcpCriterionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateInfluenceEdgeInput(ctx context.Context, obj any) (ent.CreateInfluenceEdgeInput, error) {
 	var it ent.CreateInfluenceEdgeInput
 	if obj == nil {
@@ -39994,6 +46856,689 @@ func UnmarshalGoalWhereInput(ctx context.Context, raw any) (ent.GoalWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIcpCriterionOrder(ctx context.Context, obj any) (ent.IcpCriterionOrder, error) {
+	var it ent.IcpCriterionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNIcpCriterionOrderField2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIcpCriterionOrder unmarshals raw into the IcpCriterionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIcpCriterionOrder(ctx context.Context, raw any) (ent.IcpCriterionOrder, error) {
+	var out ent.IcpCriterionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IcpCriterionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIcpCriterionWhereInput(ctx context.Context, obj any) (ent.IcpCriterionWhereInput, error) {
+	var it ent.IcpCriterionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "attribute", "attributeNEQ", "attributeIn", "attributeNotIn", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "valueContains", "valueHasPrefix", "valueHasSuffix", "valueIsNil", "valueNotNil", "valueEqualFold", "valueContainsFold", "minSellers", "minSellersNEQ", "minSellersIn", "minSellersNotIn", "minSellersGT", "minSellersGTE", "minSellersLT", "minSellersLTE", "minSellersIsNil", "minSellersNotNil", "maxSellers", "maxSellersNEQ", "maxSellersIn", "maxSellersNotIn", "maxSellersGT", "maxSellersGTE", "maxSellersLT", "maxSellersLTE", "maxSellersIsNil", "maxSellersNotNil", "grade", "gradeNEQ", "gradeIn", "gradeNotIn", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOIcpCriterionWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOIcpCriterionWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOIcpCriterionWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "attribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribute"))
+			data, err := ec.unmarshalOIcpAttribute2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribute = data
+		case "attributeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeNEQ"))
+			data, err := ec.unmarshalOIcpAttribute2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeNEQ = data
+		case "attributeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeIn"))
+			data, err := ec.unmarshalOIcpAttribute2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeIn = data
+		case "attributeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributeNotIn"))
+			data, err := ec.unmarshalOIcpAttribute2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttributeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttributeNotIn = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "valueContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContains = data
+		case "valueHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasPrefix = data
+		case "valueHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasSuffix = data
+		case "valueIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIsNil = data
+		case "valueNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotNil = data
+		case "valueEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueEqualFold = data
+		case "valueContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContainsFold = data
+		case "minSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellers = data
+		case "minSellersNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersNEQ = data
+		case "minSellersIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersIn = data
+		case "minSellersNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersNotIn = data
+		case "minSellersGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersGT = data
+		case "minSellersGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersGTE = data
+		case "minSellersLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersLT = data
+		case "minSellersLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersLTE = data
+		case "minSellersIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersIsNil = data
+		case "minSellersNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellersNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellersNotNil = data
+		case "maxSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellers = data
+		case "maxSellersNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersNEQ = data
+		case "maxSellersIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersIn = data
+		case "maxSellersNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersNotIn = data
+		case "maxSellersGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersGT = data
+		case "maxSellersGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersGTE = data
+		case "maxSellersLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersLT = data
+		case "maxSellersLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersLTE = data
+		case "maxSellersIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersIsNil = data
+		case "maxSellersNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellersNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellersNotNil = data
+		case "grade":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grade"))
+			data, err := ec.unmarshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grade = data
+		case "gradeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeNEQ"))
+			data, err := ec.unmarshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeNEQ = data
+		case "gradeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeIn"))
+			data, err := ec.unmarshalOIcpGrade2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeIn = data
+		case "gradeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeNotIn"))
+			data, err := ec.unmarshalOIcpGrade2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeNotIn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIcpCriterionWhereInput unmarshals raw into the IcpCriterionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIcpCriterionWhereInput(ctx context.Context, raw any) (ent.IcpCriterionWhereInput, error) {
+	var out ent.IcpCriterionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IcpCriterionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInfluenceEdgeOrder(ctx context.Context, obj any) (ent.InfluenceEdgeOrder, error) {
 	var it ent.InfluenceEdgeOrder
 	if obj == nil {
@@ -41876,6 +49421,181 @@ func (ec *executionContext) unmarshalInputKPIWhereInput(ctx context.Context, obj
 func UnmarshalKPIWhereInput(ctx context.Context, raw any) (ent.KPIWhereInput, error) {
 	var out ent.KPIWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "KPIWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMetricsFilter(ctx context.Context, obj any) (metrics.Filter, error) {
+	var it metrics.Filter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountIDs", "tiers", "ownerIDs", "industries", "regions", "planned"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountIDs = data
+		case "tiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tiers"))
+			data, err := ec.unmarshalOAccountTier2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tiers = data
+		case "ownerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerIDs = data
+		case "industries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industries = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		case "planned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Planned = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMetricsFilter unmarshals raw into the MetricsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMetricsFilter(ctx context.Context, raw any) (metrics.Filter, error) {
+	var out metrics.Filter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetricsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMetricsPeriodInput(ctx context.Context, obj any) (metrics.Period, error) {
+	var it metrics.Period
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMetricsPeriodInput unmarshals raw into the MetricsPeriodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMetricsPeriodInput(ctx context.Context, raw any) (metrics.Period, error) {
+	var out metrics.Period
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetricsPeriodInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveStakeholdersInput(ctx context.Context, obj any) (orgmap.MoveStakeholdersInput, error) {
+	var it orgmap.MoveStakeholdersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"stakeholderIDs", "managerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "stakeholderIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholderIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StakeholderIDs = data
+		case "managerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveStakeholdersInput unmarshals raw into the MoveStakeholdersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveStakeholdersInput(ctx context.Context, raw any) (orgmap.MoveStakeholdersInput, error) {
+	var out orgmap.MoveStakeholdersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveStakeholdersInput", raw, &out)
 	return out, err
 }
 
@@ -48505,6 +56225,111 @@ func UnmarshalUpdateGoalInput(ctx context.Context, raw any) (ent.UpdateGoalInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateIcpCriterionInput(ctx context.Context, obj any) (ent.UpdateIcpCriterionInput, error) {
+	var it ent.UpdateIcpCriterionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attribute", "value", "clearValue", "minSellers", "clearMinSellers", "maxSellers", "clearMaxSellers", "grade", "note", "clearNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attribute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attribute"))
+			data, err := ec.unmarshalOIcpAttribute2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attribute = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "clearValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearValue"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearValue = data
+		case "minSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSellers = data
+		case "clearMinSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMinSellers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMinSellers = data
+		case "maxSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSellers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSellers = data
+		case "clearMaxSellers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMaxSellers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMaxSellers = data
+		case "grade":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grade"))
+			data, err := ec.unmarshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grade = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIcpCriterionInput unmarshals raw into the UpdateIcpCriterionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIcpCriterionInput(ctx context.Context, raw any) (ent.UpdateIcpCriterionInput, error) {
+	var out ent.UpdateIcpCriterionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIcpCriterionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateInfluenceEdgeInput(ctx context.Context, obj any) (ent.UpdateInfluenceEdgeInput, error) {
 	var it ent.UpdateInfluenceEdgeInput
 	if obj == nil {
@@ -51335,6 +59160,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._InfluenceEdge(ctx, sel, obj)
+	case *ent.IcpCriterion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IcpCriterion(ctx, sel, obj)
 	case *ent.Goal:
 		if obj == nil {
 			return graphql.Null
@@ -51529,6 +59359,18 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_feedback(ctx, field, obj)
+				})
+		case "planCoverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_planCoverage(ctx, field, obj)
+				})
+		case "icpFit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_icpFit(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -51762,6 +59604,12 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_opportunities(ctx, field, obj)
+				})
+		case "health":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccountPlan_health(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -52327,6 +60175,82 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var daysImplementors = []string{"Days"}
+
+func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj *metrics.Figure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, daysImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Days")
+		case "value":
+			out.Values[i] = ec._Days_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Days_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var decisionMakerPathImplementors = []string{"DecisionMakerPath"}
+
+func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.SelectionSet, obj *orgmap.DecisionMakerPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decisionMakerPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecisionMakerPath")
+		case "stakeholder":
+			out.Values[i] = ec._DecisionMakerPath_stakeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._DecisionMakerPath_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var feedbackImplementors = []string{"Feedback", "Node"}
 
 func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet, obj *ent.Feedback) graphql.Marshaler {
@@ -52660,6 +60584,299 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var healthFindingImplementors = []string{"HealthFinding"}
+
+func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.SelectionSet, obj *planhealth.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, healthFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HealthFinding")
+		case "rule":
+			out.Values[i] = ec._HealthFinding_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._HealthFinding_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._HealthFinding_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var icpCriterionImplementors = []string{"IcpCriterion", "Node"}
+
+func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IcpCriterion")
+		case "id":
+			out.Values[i] = ec._IcpCriterion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._IcpCriterion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._IcpCriterion_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec._IcpCriterion_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._IcpCriterion_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minSellers":
+			out.Values[i] = ec._IcpCriterion_minSellers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxSellers":
+			out.Values[i] = ec._IcpCriterion_maxSellers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grade":
+			out.Values[i] = ec._IcpCriterion_grade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._IcpCriterion_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var icpCriterionConnectionImplementors = []string{"IcpCriterionConnection"}
+
+func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IcpCriterionConnection")
+		case "edges":
+			out.Values[i] = ec._IcpCriterionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._IcpCriterionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._IcpCriterionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var icpCriterionEdgeImplementors = []string{"IcpCriterionEdge"}
+
+func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IcpCriterionEdge")
+		case "node":
+			out.Values[i] = ec._IcpCriterionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._IcpCriterionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var icpFitImplementors = []string{"IcpFit"}
+
+func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, obj *icp.Fit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, icpFitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IcpFit")
+		case "grade":
+			out.Values[i] = ec._IcpFit_grade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._IcpFit_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._IcpFit_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var icpReasonImplementors = []string{"IcpReason"}
+
+func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet, obj *icp.Reason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, icpReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IcpReason")
+		case "attribute":
+			out.Values[i] = ec._IcpReason_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._IcpReason_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "criterion":
+			out.Values[i] = ec._IcpReason_criterion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grade":
+			out.Values[i] = ec._IcpReason_grade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._IcpReason_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var influenceEdgeImplementors = []string{"InfluenceEdge", "Node"}
 
 func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdge) graphql.Marshaler {
@@ -52791,6 +61008,112 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 			}
 		case "cursor":
 			out.Values[i] = ec._InfluenceEdgeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var influencePathImplementors = []string{"InfluencePath"}
+
+func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InfluencePath")
+		case "status":
+			out.Values[i] = ec._InfluencePath_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._InfluencePath_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._InfluencePath_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warmth":
+			out.Values[i] = ec._InfluencePath_warmth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._InfluencePath_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "supportive":
+			out.Values[i] = ec._InfluencePath_supportive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var influencePathHopImplementors = []string{"InfluencePathHop"}
+
+func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Hop) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathHopImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InfluencePathHop")
+		case "stakeholder":
+			out.Values[i] = ec._InfluencePathHop_stakeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._InfluencePathHop_via(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reverse":
+			out.Values[i] = ec._InfluencePathHop_reverse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warmth":
+			out.Values[i] = ec._InfluencePathHop_warmth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -53243,6 +61566,265 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 			}
 		case "cursor":
 			out.Values[i] = ec._KPIMeasurementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricsReportImplementors = []string{"MetricsReport"}
+
+func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.SelectionSet, obj *metrics.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricsReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricsReport")
+		case "periodStart":
+			out.Values[i] = ec._MetricsReport_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodEnd":
+			out.Values[i] = ec._MetricsReport_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._MetricsReport_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._MetricsReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricsRowImplementors = []string{"MetricsRow"}
+
+func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSet, obj *metrics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricsRow")
+		case "tier":
+			out.Values[i] = ec._MetricsRow_tier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "owner":
+			out.Values[i] = ec._MetricsRow_owner(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "industry":
+			out.Values[i] = ec._MetricsRow_industry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._MetricsRow_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planned":
+			out.Values[i] = ec._MetricsRow_planned(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "periodStart":
+			out.Values[i] = ec._MetricsRow_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodEnd":
+			out.Values[i] = ec._MetricsRow_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periodLabel":
+			out.Values[i] = ec._MetricsRow_periodLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._MetricsRow_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accounts":
+			out.Values[i] = ec._MetricsRow_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startingRevenue":
+			out.Values[i] = ec._MetricsRow_startingRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expansion":
+			out.Values[i] = ec._MetricsRow_expansion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contraction":
+			out.Values[i] = ec._MetricsRow_contraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "churn":
+			out.Values[i] = ec._MetricsRow_churn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endingRevenue":
+			out.Values[i] = ec._MetricsRow_endingRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "netRevenueRetention":
+			out.Values[i] = ec._MetricsRow_netRevenueRetention(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grossRevenueRetention":
+			out.Values[i] = ec._MetricsRow_grossRevenueRetention(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revenueGrowth":
+			out.Values[i] = ec._MetricsRow_revenueGrowth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startingAccounts":
+			out.Values[i] = ec._MetricsRow_startingAccounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retainedAccounts":
+			out.Values[i] = ec._MetricsRow_retainedAccounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logoRetention":
+			out.Values[i] = ec._MetricsRow_logoRetention(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opportunitiesWon":
+			out.Values[i] = ec._MetricsRow_opportunitiesWon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opportunitiesLost":
+			out.Values[i] = ec._MetricsRow_opportunitiesLost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opportunitiesOpen":
+			out.Values[i] = ec._MetricsRow_opportunitiesOpen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wonAmount":
+			out.Values[i] = ec._MetricsRow_wonAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pipelineAmount":
+			out.Values[i] = ec._MetricsRow_pipelineAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "winRate":
+			out.Values[i] = ec._MetricsRow_winRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "salesCycleMedianDays":
+			out.Values[i] = ec._MetricsRow_salesCycleMedianDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "salesCycleMeanDays":
+			out.Values[i] = ec._MetricsRow_salesCycleMeanDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moveStakeholdersPayloadImplementors = []string{"MoveStakeholdersPayload"}
+
+func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel ast.SelectionSet, obj *orgmap.MoveStakeholdersPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveStakeholdersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveStakeholdersPayload")
+		case "stakeholders":
+			out.Values[i] = ec._MoveStakeholdersPayload_stakeholders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manager":
+			out.Values[i] = ec._MoveStakeholdersPayload_manager(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -53723,6 +62305,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createIcpCriterion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIcpCriterion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIcpCriterion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIcpCriterion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteIcpCriterion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteIcpCriterion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveStakeholders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveStakeholders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -54091,6 +62701,316 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var orgMapImplementors = []string{"OrgMap"}
+
+func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Map) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMap")
+		case "account":
+			out.Values[i] = ec._OrgMap_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._OrgMap_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._OrgMap_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roots":
+			out.Values[i] = ec._OrgMap_roots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenInfluencers":
+			out.Values[i] = ec._OrgMap_hiddenInfluencers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyPlayersNotSupporting":
+			out.Values[i] = ec._OrgMap_keyPlayersNotSupporting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncoveredKeyPlayers":
+			out.Values[i] = ec._OrgMap_uncoveredKeyPlayers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisionMakersWithoutSupportivePath":
+			out.Values[i] = ec._OrgMap_decisionMakersWithoutSupportivePath(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singleThreading":
+			out.Values[i] = ec._OrgMap_singleThreading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._OrgMap_health(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceRanking":
+			out.Values[i] = ec._OrgMap_influenceRanking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisionMakerPaths":
+			out.Values[i] = ec._OrgMap_decisionMakerPaths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dot":
+			out.Values[i] = ec._OrgMap_dot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mermaid":
+			out.Values[i] = ec._OrgMap_mermaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapEdgeImplementors = []string{"OrgMapEdge"}
+
+func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapEdge")
+		case "kind":
+			out.Values[i] = ec._OrgMapEdge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromID":
+			out.Values[i] = ec._OrgMapEdge_fromID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toID":
+			out.Values[i] = ec._OrgMapEdge_toID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._OrgMapEdge_strength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "influenceEdgeID":
+			out.Values[i] = ec._OrgMapEdge_influenceEdgeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapFindingImplementors = []string{"OrgMapFinding"}
+
+func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapFinding")
+		case "node":
+			out.Values[i] = ec._OrgMapFinding_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._OrgMapFinding_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapHealthImplementors = []string{"OrgMapHealth"}
+
+func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Health) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapHealth")
+		case "grade":
+			out.Values[i] = ec._OrgMapHealth_grade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._OrgMapHealth_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportiveKeyPlayers":
+			out.Values[i] = ec._OrgMapHealth_supportiveKeyPlayers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapNodeImplementors = []string{"OrgMapNode"}
+
+func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Node) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapNode")
+		case "id":
+			out.Values[i] = ec._OrgMapNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stakeholder":
+			out.Values[i] = ec._OrgMapNode_stakeholder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "managerID":
+			out.Values[i] = ec._OrgMapNode_managerID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._OrgMapNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "directReportCount":
+			out.Values[i] = ec._OrgMapNode_directReportCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indirectReportCount":
+			out.Values[i] = ec._OrgMapNode_indirectReportCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyPlayer":
+			out.Values[i] = ec._OrgMapNode_keyPlayer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceScore":
+			out.Values[i] = ec._OrgMapNode_influenceScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceRank":
+			out.Values[i] = ec._OrgMapNode_influenceRank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._OrgMapNode_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
@@ -54120,6 +63040,82 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var percentageImplementors = []string{"Percentage"}
+
+func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSet, obj *metrics.Figure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, percentageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Percentage")
+		case "value":
+			out.Values[i] = ec._Percentage_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Percentage_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planHealthImplementors = []string{"PlanHealth"}
+
+func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSet, obj *planhealth.Health) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanHealth")
+		case "grade":
+			out.Values[i] = ec._PlanHealth_grade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._PlanHealth_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -54363,6 +63359,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_goals(ctx, field)
 				})
+		case "icpCriteria":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_icpCriteria(ctx, field)
+				})
 		case "influenceEdges":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -54446,6 +63448,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_whitespaceCells(ctx, field)
+				})
+		case "tierReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tierReport(ctx, field)
+				})
+		case "metrics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_metrics(ctx, field)
+				})
+		case "orgMap":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orgMap(ctx, field)
+				})
+		case "influencePath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_influencePath(ctx, field)
+				})
+		case "decisionMakerPaths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_decisionMakerPaths(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -54945,6 +63977,54 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var singleThreadingImplementors = []string{"SingleThreading"}
+
+func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.SelectionSet, obj *orgmap.SingleThreading) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, singleThreadingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SingleThreading")
+		case "singleThreaded":
+			out.Values[i] = ec._SingleThreading_singleThreaded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._SingleThreading_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supporters":
+			out.Values[i] = ec._SingleThreading_supporters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._SingleThreading_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stakeholderImplementors = []string{"Stakeholder", "Node"}
 
 func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionSet, obj *ent.Stakeholder) graphql.Marshaler {
@@ -55329,6 +64409,155 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._SwotItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierReportImplementors = []string{"TierReport"}
+
+func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSet, obj *tiering.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierReport")
+		case "total":
+			out.Values[i] = ec._TierReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tiers":
+			out.Values[i] = ec._TierReport_tiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accounts":
+			out.Values[i] = ec._TierReport_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mismatches":
+			out.Values[i] = ec._TierReport_mismatches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierShareImplementors = []string{"TierShare"}
+
+func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet, obj *tiering.TierShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierShare")
+		case "tier":
+			out.Values[i] = ec._TierShare_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TierShare_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._TierShare_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "guideShare":
+			out.Values[i] = ec._TierShare_guideShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggested":
+			out.Values[i] = ec._TierShare_suggested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierSuggestionImplementors = []string{"TierSuggestion"}
+
+func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.SelectionSet, obj *tiering.Suggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierSuggestion")
+		case "account":
+			out.Values[i] = ec._TierSuggestion_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._TierSuggestion_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._TierSuggestion_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestedTier":
+			out.Values[i] = ec._TierSuggestion_suggestedTier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -56399,6 +65628,11 @@ func (ec *executionContext) unmarshalNCreateGoalInput2githubᚗcomᚋaccountplan
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIcpCriterionInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐCreateIcpCriterionInput(ctx context.Context, v any) (ent.CreateIcpCriterionInput, error) {
+	res, err := ec.unmarshalInputCreateIcpCriterionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateInfluenceEdgeInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐCreateInfluenceEdgeInput(ctx context.Context, v any) (ent.CreateInfluenceEdgeInput, error) {
 	res, err := ec.unmarshalInputCreateInfluenceEdgeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56479,6 +65713,10 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx context.Context, sel ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+	return ec._Days(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNDecimal2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalDecimal(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56491,6 +65729,30 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDecisionMakerPath2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.DecisionMakerPath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDecisionMakerPath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDecisionMakerPath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPath(ctx context.Context, sel ast.SelectionSet, v *orgmap.DecisionMakerPath) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecisionMakerPath!")
+		return graphql.Null
+	}
+	return ec._DecisionMakerPath(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *ent.Feedback) graphql.Marshaler {
@@ -56543,6 +65805,20 @@ func (ec *executionContext) unmarshalNFeedbackWhereInput2ᚖgithubᚗcomᚋaccou
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ctx context.Context, sel ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Goal!")
@@ -56583,6 +65859,71 @@ func (ec *executionContext) unmarshalNGoalWhereInput2ᚖgithubᚗcomᚋaccountpl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNHealthFinding2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFinding(ctx context.Context, sel ast.SelectionSet, v planhealth.Finding) graphql.Marshaler {
+	return ec._HealthFinding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHealthFinding2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx context.Context, v any) (planhealth.Grade, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := planhealth.Grade(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx context.Context, sel ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HealthGrade!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx context.Context, v any) (planhealth.Rule, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := planhealth.Rule(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx context.Context, sel ast.SelectionSet, v planhealth.Rule) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HealthRule!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx context.Context, v any) (planhealth.Severity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := planhealth.Severity(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx context.Context, sel ast.SelectionSet, v planhealth.Severity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HealthSeverity!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56616,6 +65957,94 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	for i := range v {
 		ret[i] = ec.marshalNID2int(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, v any) (icpcriterion.Attribute, error) {
+	var res icpcriterion.Attribute
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IcpCriterion!")
+		return graphql.Null
+	}
+	return ec._IcpCriterion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIcpCriterionConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IcpCriterionConnection!")
+		return graphql.Null
+	}
+	return ec._IcpCriterionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIcpCriterionOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrder(ctx context.Context, v any) (*ent.IcpCriterionOrder, error) {
+	res, err := ec.unmarshalInputIcpCriterionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNIcpCriterionOrderField2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrderField(ctx context.Context, v any) (*ent.IcpCriterionOrderField, error) {
+	var res = new(ent.IcpCriterionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIcpCriterionOrderField2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IcpCriterionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNIcpCriterionWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInput(ctx context.Context, v any) (*ent.IcpCriterionWhereInput, error) {
+	res, err := ec.unmarshalInputIcpCriterionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIcpFit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐFit(ctx context.Context, sel ast.SelectionSet, v *icp.Fit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IcpFit!")
+		return graphql.Null
+	}
+	return ec._IcpFit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, v any) (icpcriterion.Grade, error) {
+	var res icpcriterion.Grade
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Grade) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNIcpReason2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReason(ctx context.Context, sel ast.SelectionSet, v icp.Reason) graphql.Marshaler {
+	return ec._IcpReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []icp.Reason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIcpReason2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReason(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -56676,6 +66105,53 @@ func (ec *executionContext) unmarshalNInfluenceEdgeWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ctx context.Context, sel ast.SelectionSet, v *orgmap.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InfluencePath!")
+		return graphql.Null
+	}
+	return ec._InfluencePath(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Hop) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInfluencePathHop2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHop(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInfluencePathHop2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHop(ctx context.Context, sel ast.SelectionSet, v *orgmap.Hop) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InfluencePathHop!")
+		return graphql.Null
+	}
+	return ec._InfluencePathHop(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx context.Context, v any) (orgmap.PathStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := orgmap.PathStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx context.Context, sel ast.SelectionSet, v orgmap.PathStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InfluencePathStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx context.Context, sel ast.SelectionSet, v *ent.Insight) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Insight!")
@@ -56734,6 +66210,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -56820,6 +66310,83 @@ func (ec *executionContext) unmarshalNKPIWhereInput2ᚖgithubᚗcomᚋaccountpla
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx context.Context, v any) (metrics.Dimension, error) {
+	var res metrics.Dimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx context.Context, sel ast.SelectionSet, v metrics.Dimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, v any) ([]metrics.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]metrics.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []metrics.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMetricsPeriodInput2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPeriod(ctx context.Context, v any) (metrics.Period, error) {
+	res, err := ec.unmarshalInputMetricsPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(ctx context.Context, sel ast.SelectionSet, v *metrics.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricsReport!")
+		return graphql.Null
+	}
+	return ec._MetricsReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*metrics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricsRow2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetricsRow2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRow(ctx context.Context, sel ast.SelectionSet, v *metrics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricsRow!")
+		return graphql.Null
+	}
+	return ec._MetricsRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMoney2int64(ctx context.Context, v any) (int64, error) {
 	res, err := graphql.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56832,6 +66399,19 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Money!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMoveStakeholdersInput2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMoveStakeholdersInput(ctx context.Context, v any) (orgmap.MoveStakeholdersInput, error) {
+	res, err := ec.unmarshalInputMoveStakeholdersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveStakeholdersPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMoveStakeholdersPayload(ctx context.Context, sel ast.SelectionSet, v *orgmap.MoveStakeholdersPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoveStakeholdersPayload!")
+		return graphql.Null
+	}
+	return ec._MoveStakeholdersPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -56954,8 +66534,138 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 	return v
 }
 
+func (ec *executionContext) marshalNOrgMap2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐMap(ctx context.Context, sel ast.SelectionSet, v *orgmap.Map) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMap!")
+		return graphql.Null
+	}
+	return ec._OrgMap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx context.Context, sel ast.SelectionSet, v *orgmap.Edge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapEdge!")
+		return graphql.Null
+	}
+	return ec._OrgMapEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx context.Context, v any) (orgmap.EdgeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := orgmap.EdgeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v orgmap.EdgeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OrgMapEdgeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrgMapFinding2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrgMapFinding2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFinding(ctx context.Context, sel ast.SelectionSet, v *orgmap.Finding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapFinding!")
+		return graphql.Null
+	}
+	return ec._OrgMapFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ctx context.Context, sel ast.SelectionSet, v *orgmap.Health) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapHealth!")
+		return graphql.Null
+	}
+	return ec._OrgMapHealth(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx context.Context, v any) (orgmap.Grade, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := orgmap.Grade(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx context.Context, sel ast.SelectionSet, v orgmap.Grade) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OrgMapHealthGrade!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx context.Context, sel ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapNode!")
+		return graphql.Null
+	}
+	return ec._OrgMapNode(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx context.Context, sel ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
+	return ec._Percentage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlanHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx context.Context, sel ast.SelectionSet, v *planhealth.Health) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanHealth!")
+		return graphql.Null
+	}
+	return ec._PlanHealth(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
@@ -56996,6 +66706,22 @@ func (ec *executionContext) marshalNProductOrderField2ᚖgithubᚗcomᚋaccountp
 func (ec *executionContext) unmarshalNProductWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductWhereInput(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Relationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *ent.Relationship) graphql.Marshaler {
@@ -57138,6 +66864,30 @@ func (ec *executionContext) unmarshalNReviewWhereInput2ᚖgithubᚗcomᚋaccount
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSingleThreading2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐSingleThreading(ctx context.Context, sel ast.SelectionSet, v *orgmap.SingleThreading) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SingleThreading!")
+		return graphql.Null
+	}
+	return ec._SingleThreading(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stakeholder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx context.Context, sel ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Stakeholder!")
@@ -57252,6 +67002,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(ctx context.Context, sel ast.SelectionSet, v *ent.SwotItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SwotItem!")
@@ -57302,6 +67081,54 @@ func (ec *executionContext) unmarshalNSwotItemWhereInput2ᚖgithubᚗcomᚋaccou
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTierReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐReport(ctx context.Context, sel ast.SelectionSet, v *tiering.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierReport!")
+		return graphql.Null
+	}
+	return ec._TierReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierShare2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShare(ctx context.Context, sel ast.SelectionSet, v tiering.TierShare) graphql.Marshaler {
+	return ec._TierShare(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ctx context.Context, sel ast.SelectionSet, v []tiering.TierShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierShare2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTierSuggestion2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestion(ctx context.Context, sel ast.SelectionSet, v tiering.Suggestion) graphql.Marshaler {
+	return ec._TierSuggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierSuggestion2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57348,6 +67175,11 @@ func (ec *executionContext) unmarshalNUpdateFeedbackInput2githubᚗcomᚋaccount
 
 func (ec *executionContext) unmarshalNUpdateGoalInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUpdateGoalInput(ctx context.Context, v any) (ent.UpdateGoalInput, error) {
 	res, err := ec.unmarshalInputUpdateGoalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateIcpCriterionInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUpdateIcpCriterionInput(ctx context.Context, v any) (ent.UpdateIcpCriterionInput, error) {
+	res, err := ec.unmarshalInputUpdateIcpCriterionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -58721,6 +68553,179 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOIcpAttribute2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttributeᚄ(ctx context.Context, v any) ([]icpcriterion.Attribute, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]icpcriterion.Attribute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIcpAttribute2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []icpcriterion.Attribute) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIcpAttribute2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, v any) (*icpcriterion.Attribute, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(icpcriterion.Attribute)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIcpAttribute2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, sel ast.SelectionSet, v *icpcriterion.Attribute) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IcpCriterion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.IcpCriterionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOIcpCriterionEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOIcpCriterionEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IcpCriterionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOIcpCriterionOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrderᚄ(ctx context.Context, v any) ([]*ent.IcpCriterionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.IcpCriterionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIcpCriterionOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIcpCriterionWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInputᚄ(ctx context.Context, v any) ([]*ent.IcpCriterionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.IcpCriterionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIcpCriterionWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIcpCriterionWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionWhereInput(ctx context.Context, v any) (*ent.IcpCriterionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIcpCriterionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIcpGrade2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGradeᚄ(ctx context.Context, v any) ([]icpcriterion.Grade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]icpcriterion.Grade, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIcpGrade2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGradeᚄ(ctx context.Context, sel ast.SelectionSet, v []icpcriterion.Grade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, v any) (*icpcriterion.Grade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(icpcriterion.Grade)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, sel ast.SelectionSet, v *icpcriterion.Grade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InfluenceEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -59154,6 +69159,50 @@ func (ec *executionContext) unmarshalOKPIWhereInput2ᚖgithubᚗcomᚋaccountpla
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, v any) ([]metrics.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]metrics.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []metrics.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMetricsFilter2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFilter(ctx context.Context, v any) (*metrics.Filter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMetricsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMoney2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
 	if v == nil {
 		return nil, nil
@@ -59454,6 +69503,13 @@ func (ec *executionContext) unmarshalOOpportunityWhereInput2ᚖgithubᚗcomᚋac
 	}
 	res, err := ec.unmarshalInputOpportunityWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx context.Context, sel ast.SelectionSet, v *orgmap.Edge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrgMapEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
