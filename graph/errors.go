@@ -76,9 +76,9 @@ func classify(err error) error {
 	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] != nil:
 		return gqlErr
 	case errors.As(err, &gqlErr) && gqlErr.Unwrap() == nil:
-		// A bare gqlerror without a code is a message written for the client:
-		// entgql refuses first and last together that way. It used to become
-		// INTERNAL_SERVER_ERROR. Database and Go errors never arrive bare.
+		// A bare gqlerror without a code is a message written for the client
+		// (entgql refuses first and last together that way); database and Go
+		// errors never arrive bare.
 		return clientError(CodeBadUserInput, gqlErr.Message, paginationField(gqlErr.Message))
 	}
 	return internalError{err}
@@ -109,7 +109,7 @@ func validationReason(e *ent.ValidationError) string {
 	switch {
 	case strings.Contains(reason, "value out of range"):
 		return "value out of range; see the field's description for the allowed range"
-	case strings.Contains(reason, "does not match validat"): // ent says "validation"; this matched "validator" only and fell through to "invalid value"
+	case strings.Contains(reason, "does not match validat"): // ent's wording: "does not match validation"
 		return "value has an invalid format; see the field's description"
 	case strings.Contains(reason, "value is less than the required length"):
 		return "must not be empty"
@@ -151,9 +151,8 @@ func uniqueFields(err error) []string {
 }
 
 // foreignKeyFields names the input field that sets each foreign-key column of
-// a unique index. The old rule (strip the column to its leading type name)
-// answered "account" or, for influence edges, "stakeholder" twice, which are
-// not input fields: clients need accountID, fromID, toID.
+// a unique index: clients set accountID, fromID, toID, not the column names
+// ent gives the edges.
 var foreignKeyFields = map[string]string{
 	accountteammember.AccountColumn:   "accountID",
 	accountteammember.UserColumn:      "userID",

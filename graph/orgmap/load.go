@@ -138,8 +138,12 @@ func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) 
 	if err != nil {
 		return nil, err
 	}
+	exists := make(map[int]bool, len(found))
+	for _, id := range found {
+		exists[id] = true
+	}
 	for _, id := range in.StakeholderIDs {
-		if !slices.Contains(found, id) {
+		if !exists[id] {
 			return nil, &schema.ReferenceError{Field: "stakeholderIDs", Type: "Stakeholder", ID: id}
 		}
 	}
