@@ -6,6 +6,10 @@
 //	-db            DATABASE_URL   SQLite file path, or a postgres:// URL (default accountplan.db)
 //	-cors-origins  CORS_ORIGINS   comma-separated origins allowed to call the API from a browser
 //	-demo          DEMO           load the demo data into an empty database
+//	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
+//
+// Until an API token exists the server runs open (every request acts as an
+// admin), which it does only on a loopback address.
 package main
 
 //go:generate go run ./ent/entc.go
@@ -15,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,6 +31,7 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/graph"
+	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/store"
 )
@@ -36,6 +42,8 @@ type settings struct {
 	db      string
 	origins []string
 	demo    bool
+	// createAdmin is an e-mail address to make an admin and print a token for, instead of serving.
+	createAdmin string
 }
 
 func main() {
@@ -45,6 +53,7 @@ func main() {
 	flag.StringVar(&cfg.db, "db", env("DATABASE_URL", "accountplan.db"), "SQLite file path or postgres:// URL (env DATABASE_URL)")
 	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
 	flag.BoolVar(&cfg.demo, "demo", envBool("DEMO"), "load demo data into an empty database (env DEMO)")
+	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
 	flag.Parse()
 	cfg.origins = splitList(origins)
 
@@ -72,12 +81,33 @@ func run(ctx context.Context, cfg settings) error {
 		slog.Info("demo data", "loaded", loaded, "note", "loaded only into an empty database")
 	}
 
+	if cfg.createAdmin != "" {
+		secret, err := auth.CreateAdmin(ctx, s.Client, cfg.createAdmin, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Println(secret)
+		slog.Info("created an API token: send it as Authorization: Bearer <token>; it is shown only this once", "admin", cfg.createAdmin)
+		return nil
+	}
+	hasTokens, err := auth.HasTokens(ctx, s.Client, time.Now())
+	if err != nil {
+		return err
+	}
+	open := !hasTokens
+	if open && !loopback(cfg.addr) {
+		return fmt.Errorf("refusing to serve %s without authentication: no API token exists yet. Create the first admin and their token with -create-admin you@example.com, then start again (or listen on 127.0.0.1 to explore without authentication)", cfg.addr)
+	}
+	if open {
+		slog.Warn("running open: no API token exists, so every request acts as an admin. This is allowed on loopback only; create a token with -create-admin and restart to require sign-in")
+	}
+
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping}),
+		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -122,4 +152,17 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// loopback reports whether addr listens on the loopback interface only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -23,6 +23,8 @@ type AccountPlan struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
+	Version int `json:"version,omitempty"`
 	// Title of the plan, e.g. FY27 Expansion.
 	Name string `json:"name,omitempty"`
 	// What the plan sets out to do: win the account, grow it, or make it successful.
@@ -178,7 +180,7 @@ func (*AccountPlan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case accountplan.FieldID:
+		case accountplan.FieldID, accountplan.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
 			values[i] = new(sql.NullString)
@@ -220,6 +222,12 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case accountplan.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case accountplan.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -387,6 +395,9 @@ func (_m *AccountPlan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -59,6 +59,20 @@ func (_c *AccountPlanCreate) SetNillableUpdatedAt(v *time.Time) *AccountPlanCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *AccountPlanCreate) SetVersion(v int) *AccountPlanCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillableVersion(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *AccountPlanCreate) SetName(v string) *AccountPlanCreate {
 	_c.mutation.SetName(v)
@@ -375,6 +389,10 @@ func (_c *AccountPlanCreate) defaults() error {
 		v := accountplan.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := accountplan.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.GetType(); !ok {
 		v := accountplan.DefaultType
 		_c.mutation.SetType(v)
@@ -397,6 +415,14 @@ func (_c *AccountPlanCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "AccountPlan.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "AccountPlan.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := accountplan.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "AccountPlan.name"`)}
@@ -473,6 +499,10 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(accountplan.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(accountplan.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)
@@ -728,6 +758,24 @@ func (u *AccountPlanUpsert) UpdateUpdatedAt() *AccountPlanUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *AccountPlanUpsert) SetVersion(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdateVersion() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AccountPlanUpsert) AddVersion(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *AccountPlanUpsert) SetName(v string) *AccountPlanUpsert {
 	u.Set(accountplan.FieldName, v)
@@ -946,6 +994,27 @@ func (u *AccountPlanUpsertOne) SetUpdatedAt(v time.Time) *AccountPlanUpsertOne {
 func (u *AccountPlanUpsertOne) UpdateUpdatedAt() *AccountPlanUpsertOne {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AccountPlanUpsertOne) SetVersion(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AccountPlanUpsertOne) AddVersion(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdateVersion() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1360,6 +1429,27 @@ func (u *AccountPlanUpsertBulk) SetUpdatedAt(v time.Time) *AccountPlanUpsertBulk
 func (u *AccountPlanUpsertBulk) UpdateUpdatedAt() *AccountPlanUpsertBulk {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AccountPlanUpsertBulk) SetVersion(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AccountPlanUpsertBulk) AddVersion(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdateVersion() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -42,6 +42,27 @@ func (_u *AccountPlanUpdate) SetUpdatedAt(v time.Time) *AccountPlanUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AccountPlanUpdate) SetVersion(v int) *AccountPlanUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillableVersion(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AccountPlanUpdate) AddVersion(v int) *AccountPlanUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *AccountPlanUpdate) SetName(v string) *AccountPlanUpdate {
 	_u.mutation.SetName(v)
@@ -552,6 +573,11 @@ func (_u *AccountPlanUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AccountPlanUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := accountplan.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := accountplan.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.name": %w`, err)}
@@ -592,6 +618,12 @@ func (_u *AccountPlanUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(accountplan.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(accountplan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)
@@ -1008,6 +1040,27 @@ type AccountPlanUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *AccountPlanUpdateOne) SetUpdatedAt(v time.Time) *AccountPlanUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *AccountPlanUpdateOne) SetVersion(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillableVersion(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AccountPlanUpdateOne) AddVersion(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1534,6 +1587,11 @@ func (_u *AccountPlanUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AccountPlanUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := accountplan.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := accountplan.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.name": %w`, err)}
@@ -1591,6 +1649,12 @@ func (_u *AccountPlanUpdateOne) sqlSave(ctx context.Context) (_node *AccountPlan
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(accountplan.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(accountplan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)

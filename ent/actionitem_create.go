@@ -54,6 +54,20 @@ func (_c *ActionItemCreate) SetNillableUpdatedAt(v *time.Time) *ActionItemCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ActionItemCreate) SetVersion(v int) *ActionItemCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableVersion(v *int) *ActionItemCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ActionItemCreate) SetTitle(v string) *ActionItemCreate {
 	_c.mutation.SetTitle(v)
@@ -235,6 +249,10 @@ func (_c *ActionItemCreate) defaults() error {
 		v := actionitem.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := actionitem.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := actionitem.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -249,6 +267,14 @@ func (_c *ActionItemCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "ActionItem.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "ActionItem.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := actionitem.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "ActionItem.title"`)}
@@ -303,6 +329,10 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(actionitem.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(actionitem.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)
@@ -456,6 +486,24 @@ func (u *ActionItemUpsert) UpdateUpdatedAt() *ActionItemUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *ActionItemUpsert) SetVersion(v int) *ActionItemUpsert {
+	u.Set(actionitem.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateVersion() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActionItemUpsert) AddVersion(v int) *ActionItemUpsert {
+	u.Add(actionitem.FieldVersion, v)
+	return u
+}
+
 // SetTitle sets the "title" field.
 func (u *ActionItemUpsert) SetTitle(v string) *ActionItemUpsert {
 	u.Set(actionitem.FieldTitle, v)
@@ -590,6 +638,27 @@ func (u *ActionItemUpsertOne) SetUpdatedAt(v time.Time) *ActionItemUpsertOne {
 func (u *ActionItemUpsertOne) UpdateUpdatedAt() *ActionItemUpsertOne {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ActionItemUpsertOne) SetVersion(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActionItemUpsertOne) AddVersion(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateVersion() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -906,6 +975,27 @@ func (u *ActionItemUpsertBulk) SetUpdatedAt(v time.Time) *ActionItemUpsertBulk {
 func (u *ActionItemUpsertBulk) UpdateUpdatedAt() *ActionItemUpsertBulk {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ActionItemUpsertBulk) SetVersion(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ActionItemUpsertBulk) AddVersion(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateVersion() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateVersion()
 	})
 }
 

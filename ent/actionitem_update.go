@@ -37,6 +37,27 @@ func (_u *ActionItemUpdate) SetUpdatedAt(v time.Time) *ActionItemUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ActionItemUpdate) SetVersion(v int) *ActionItemUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableVersion(v *int) *ActionItemUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ActionItemUpdate) AddVersion(v int) *ActionItemUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *ActionItemUpdate) SetTitle(v string) *ActionItemUpdate {
 	_u.mutation.SetTitle(v)
@@ -249,6 +270,11 @@ func (_u *ActionItemUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActionItemUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := actionitem.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := actionitem.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "ActionItem.title": %w`, err)}
@@ -279,6 +305,12 @@ func (_u *ActionItemUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(actionitem.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(actionitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)
@@ -414,6 +446,27 @@ type ActionItemUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ActionItemUpdateOne) SetUpdatedAt(v time.Time) *ActionItemUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ActionItemUpdateOne) SetVersion(v int) *ActionItemUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableVersion(v *int) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ActionItemUpdateOne) AddVersion(v int) *ActionItemUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -642,6 +695,11 @@ func (_u *ActionItemUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ActionItemUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := actionitem.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := actionitem.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "ActionItem.title": %w`, err)}
@@ -689,6 +747,12 @@ func (_u *ActionItemUpdateOne) sqlSave(ctx context.Context) (_node *ActionItem, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(actionitem.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(actionitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -440,6 +441,12 @@ func (_q *BusinessUnitQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if businessunit.Policy == nil {
+		return errors.New("ent: uninitialized businessunit.Policy (forgotten import ent/runtime?)")
+	}
+	if err := businessunit.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

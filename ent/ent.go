@@ -16,7 +16,9 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
 	"github.com/accountplan/accountplan/ent/icpcriterion"
@@ -94,11 +96,13 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apitoken.Table:          apitoken.ValidColumn,
 			account.Table:           account.ValidColumn,
 			accountplan.Table:       accountplan.ValidColumn,
 			accountteammember.Table: accountteammember.ValidColumn,
 			actionitem.Table:        actionitem.ValidColumn,
 			businessunit.Table:      businessunit.ValidColumn,
+			change.Table:            change.ValidColumn,
 			feedback.Table:          feedback.ValidColumn,
 			goal.Table:              goal.ValidColumn,
 			icpcriterion.Table:      icpcriterion.ValidColumn,

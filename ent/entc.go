@@ -24,7 +24,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./api/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes, describePageSize),
+		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -32,7 +32,7 @@ func main() {
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:   "./ent",
 		Package:  "github.com/accountplan/accountplan/ent",
-		Features: []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert},
+		Features: []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
@@ -71,6 +71,28 @@ func describePageSize(_ *gen.Graph, s *ast.Schema) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// addHistory gives every type a history connection: the changes made to that
+// record, with the arguments of the changes query.
+func addHistory(g *gen.Graph, s *ast.Schema) error {
+	changes := s.Types["Query"].Fields.ForName("changes")
+	if changes == nil {
+		return fmt.Errorf("addHistory: the Query type has no changes field to copy")
+	}
+	for _, n := range g.Nodes {
+		def, ok := s.Types[n.Name]
+		if !ok || n.Name == "Change" {
+			continue
+		}
+		def.Fields = append(def.Fields, &ast.FieldDefinition{
+			Name:        "history",
+			Description: "The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).",
+			Arguments:   changes.Arguments,
+			Type:        changes.Type,
+		})
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ type Goal struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
+	Version int `json:"version,omitempty"`
 	// e.g. Grow the account by $500K in 12 months.
 	Title string `json:"title,omitempty"`
 	// Description holds the value of the "description" field.
@@ -83,7 +85,7 @@ func (*Goal) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case goal.FieldID:
+		case goal.FieldID, goal.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case goal.FieldTitle, goal.FieldDescription, goal.FieldMetric, goal.FieldBaseline, goal.FieldTarget, goal.FieldUnit:
 			values[i] = new(sql.NullString)
@@ -123,6 +125,12 @@ func (_m *Goal) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case goal.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case goal.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -227,6 +235,9 @@ func (_m *Goal) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

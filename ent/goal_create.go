@@ -52,6 +52,20 @@ func (_c *GoalCreate) SetNillableUpdatedAt(v *time.Time) *GoalCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *GoalCreate) SetVersion(v int) *GoalCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *GoalCreate) SetNillableVersion(v *int) *GoalCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *GoalCreate) SetTitle(v string) *GoalCreate {
 	_c.mutation.SetTitle(v)
@@ -219,6 +233,10 @@ func (_c *GoalCreate) defaults() error {
 		v := goal.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := goal.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -229,6 +247,14 @@ func (_c *GoalCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Goal.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Goal.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := goal.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Goal.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Goal.title"`)}
@@ -295,6 +321,10 @@ func (_c *GoalCreate) createSpec() (*Goal, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(goal.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(goal.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(goal.FieldTitle, field.TypeString, value)
@@ -418,6 +448,24 @@ func (u *GoalUpsert) SetUpdatedAt(v time.Time) *GoalUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *GoalUpsert) UpdateUpdatedAt() *GoalUpsert {
 	u.SetExcluded(goal.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *GoalUpsert) SetVersion(v int) *GoalUpsert {
+	u.Set(goal.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *GoalUpsert) UpdateVersion() *GoalUpsert {
+	u.SetExcluded(goal.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *GoalUpsert) AddVersion(v int) *GoalUpsert {
+	u.Add(goal.FieldVersion, v)
 	return u
 }
 
@@ -597,6 +645,27 @@ func (u *GoalUpsertOne) SetUpdatedAt(v time.Time) *GoalUpsertOne {
 func (u *GoalUpsertOne) UpdateUpdatedAt() *GoalUpsertOne {
 	return u.Update(func(s *GoalUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *GoalUpsertOne) SetVersion(v int) *GoalUpsertOne {
+	return u.Update(func(s *GoalUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *GoalUpsertOne) AddVersion(v int) *GoalUpsertOne {
+	return u.Update(func(s *GoalUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *GoalUpsertOne) UpdateVersion() *GoalUpsertOne {
+	return u.Update(func(s *GoalUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -962,6 +1031,27 @@ func (u *GoalUpsertBulk) SetUpdatedAt(v time.Time) *GoalUpsertBulk {
 func (u *GoalUpsertBulk) UpdateUpdatedAt() *GoalUpsertBulk {
 	return u.Update(func(s *GoalUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *GoalUpsertBulk) SetVersion(v int) *GoalUpsertBulk {
+	return u.Update(func(s *GoalUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *GoalUpsertBulk) AddVersion(v int) *GoalUpsertBulk {
+	return u.Update(func(s *GoalUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *GoalUpsertBulk) UpdateVersion() *GoalUpsertBulk {
+	return u.Update(func(s *GoalUpsert) {
+		s.UpdateVersion()
 	})
 }
 

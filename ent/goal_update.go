@@ -35,6 +35,27 @@ func (_u *GoalUpdate) SetUpdatedAt(v time.Time) *GoalUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *GoalUpdate) SetVersion(v int) *GoalUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *GoalUpdate) SetNillableVersion(v *int) *GoalUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *GoalUpdate) AddVersion(v int) *GoalUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *GoalUpdate) SetTitle(v string) *GoalUpdate {
 	_u.mutation.SetTitle(v)
@@ -254,6 +275,11 @@ func (_u *GoalUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *GoalUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := goal.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Goal.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := goal.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Goal.title": %w`, err)}
@@ -299,6 +325,12 @@ func (_u *GoalUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(goal.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(goal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(goal.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(goal.FieldTitle, field.TypeString, value)
@@ -407,6 +439,27 @@ type GoalUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *GoalUpdateOne) SetUpdatedAt(v time.Time) *GoalUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *GoalUpdateOne) SetVersion(v int) *GoalUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *GoalUpdateOne) SetNillableVersion(v *int) *GoalUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *GoalUpdateOne) AddVersion(v int) *GoalUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -642,6 +695,11 @@ func (_u *GoalUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *GoalUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := goal.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Goal.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := goal.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Goal.title": %w`, err)}
@@ -704,6 +762,12 @@ func (_u *GoalUpdateOne) sqlSave(ctx context.Context) (_node *Goal, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(goal.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(goal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(goal.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(goal.FieldTitle, field.TypeString, value)

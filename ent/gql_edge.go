@@ -8,6 +8,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *APIToken) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Account) Parent(ctx context.Context) (*Account, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {
@@ -472,6 +480,14 @@ func (_m *BusinessUnit) WhitespaceCells(
 		return conn, nil
 	}
 	return _m.QueryWhitespaceCells().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Change) Actor(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Feedback) Account(ctx context.Context) (*Account, error) {
@@ -1107,6 +1123,48 @@ func (_m *User) OwnedOpportunities(
 	return _m.QueryOwnedOpportunities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *User) APITokens(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*APITokenOrder, where *APITokenWhereInput,
+) (*APITokenConnection, error) {
+	opts := []APITokenPaginateOption{
+		WithAPITokenOrder(orderBy),
+		WithAPITokenFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedAPITokens(alias); err == nil || hasTotalCount {
+		pager, err := newAPITokenPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &APITokenConnection{Edges: []*APITokenEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAPITokens().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *User) Changes(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ChangeOrder, where *ChangeWhereInput,
+) (*ChangeConnection, error) {
+	opts := []ChangePaginateOption{
+		WithChangeOrder(orderBy),
+		WithChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedChanges(alias); err == nil || hasTotalCount {
+		pager, err := newChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ChangeConnection{Edges: []*ChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryChanges().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *User) Reviews(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ReviewOrder, where *ReviewWhereInput,
 ) (*ReviewConnection, error) {
@@ -1115,7 +1173,7 @@ func (_m *User) Reviews(
 		WithReviewFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
 	if nodes, err := _m.NamedReviews(alias); err == nil || hasTotalCount {
 		pager, err := newReviewPager(opts, last != nil)
 		if err != nil {

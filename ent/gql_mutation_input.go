@@ -18,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
+	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
@@ -253,6 +254,7 @@ func (c *AccountPlanCreate) SetInput(i CreateAccountPlanInput) *AccountPlanCreat
 
 // UpdateAccountPlanInput represents a mutation input for updating accountplans.
 type UpdateAccountPlanInput struct {
+	Version             *int
 	Name                *string
 	Type                *accountplan.Type
 	Status              *accountplan.Status
@@ -275,6 +277,9 @@ type UpdateAccountPlanInput struct {
 
 // Mutate applies the UpdateAccountPlanInput on the AccountPlanMutation builder.
 func (i *UpdateAccountPlanInput) Mutate(m *AccountPlanMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -435,6 +440,7 @@ func (c *ActionItemCreate) SetInput(i CreateActionItemInput) *ActionItemCreate {
 
 // UpdateActionItemInput represents a mutation input for updating actionitems.
 type UpdateActionItemInput struct {
+	Version               *int
 	Title                 *string
 	ClearDescription      bool
 	Description           *string
@@ -453,6 +459,9 @@ type UpdateActionItemInput struct {
 
 // Mutate applies the UpdateActionItemInput on the ActionItemMutation builder.
 func (i *UpdateActionItemInput) Mutate(m *ActionItemMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -705,6 +714,7 @@ func (c *GoalCreate) SetInput(i CreateGoalInput) *GoalCreate {
 
 // UpdateGoalInput represents a mutation input for updating goals.
 type UpdateGoalInput struct {
+	Version          *int
 	Title            *string
 	ClearDescription bool
 	Description      *string
@@ -722,6 +732,9 @@ type UpdateGoalInput struct {
 
 // Mutate applies the UpdateGoalInput on the GoalMutation builder.
 func (i *UpdateGoalInput) Mutate(m *GoalMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -1035,6 +1048,7 @@ func (c *KPICreate) SetInput(i CreateKPIInput) *KPICreate {
 
 // UpdateKPIInput represents a mutation input for updating kpis.
 type UpdateKPIInput struct {
+	Version           *int
 	Name              *string
 	ClearUnit         bool
 	Unit              *string
@@ -1046,6 +1060,9 @@ type UpdateKPIInput struct {
 
 // Mutate applies the UpdateKPIInput on the KPIMutation builder.
 func (i *UpdateKPIInput) Mutate(m *KPIMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1179,6 +1196,7 @@ func (c *ObjectiveCreate) SetInput(i CreateObjectiveInput) *ObjectiveCreate {
 
 // UpdateObjectiveInput represents a mutation input for updating objectives.
 type UpdateObjectiveInput struct {
+	Version          *int
 	Title            *string
 	ClearDescription bool
 	Description      *string
@@ -1191,6 +1209,9 @@ type UpdateObjectiveInput struct {
 
 // Mutate applies the UpdateObjectiveInput on the ObjectiveMutation builder.
 func (i *UpdateObjectiveInput) Mutate(m *ObjectiveMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
 	}
@@ -1755,6 +1776,7 @@ func (c *StakeholderCreate) SetInput(i CreateStakeholderInput) *StakeholderCreat
 
 // UpdateStakeholderInput represents a mutation input for updating stakeholders.
 type UpdateStakeholderInput struct {
+	Version                  *int
 	Name                     *string
 	ClearExternalID          bool
 	ExternalID               *string
@@ -1792,6 +1814,9 @@ type UpdateStakeholderInput struct {
 
 // Mutate applies the UpdateStakeholderInput on the StakeholderMutation builder.
 func (i *UpdateStakeholderInput) Mutate(m *StakeholderMutation) {
+	if v := i.Version; v != nil {
+		m.SetVersion(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1958,6 +1983,7 @@ type CreateUserInput struct {
 	Name  string
 	Email string
 	Title *string
+	Role  *user.Role
 }
 
 // Mutate applies the CreateUserInput on the UserMutation builder.
@@ -1966,6 +1992,9 @@ func (i *CreateUserInput) Mutate(m *UserMutation) {
 	m.SetEmail(i.Email)
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
+	}
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
 	}
 }
 
@@ -1981,6 +2010,7 @@ type UpdateUserInput struct {
 	Email      *string
 	ClearTitle bool
 	Title      *string
+	Role       *user.Role
 }
 
 // Mutate applies the UpdateUserInput on the UserMutation builder.
@@ -1996,6 +2026,9 @@ func (i *UpdateUserInput) Mutate(m *UserMutation) {
 	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
+	}
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
 	}
 }
 

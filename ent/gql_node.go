@@ -13,7 +13,9 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
 	"github.com/accountplan/accountplan/ent/icpcriterion"
@@ -40,6 +42,11 @@ type Noder interface {
 	IsNode()
 }
 
+var apitokenImplementors = []string{"APIToken", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*APIToken) IsNode() {}
+
 var accountImplementors = []string{"Account", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -64,6 +71,11 @@ var businessunitImplementors = []string{"BusinessUnit", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*BusinessUnit) IsNode() {}
+
+var changeImplementors = []string{"Change", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Change) IsNode() {}
 
 var feedbackImplementors = []string{"Feedback", "Node"}
 
@@ -227,6 +239,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case apitoken.Table:
+		query := c.APIToken.Query().
+			Where(apitoken.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, apitokenImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case account.Table:
 		query := c.Account.Query().
 			Where(account.ID(id))
@@ -268,6 +289,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(businessunit.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, businessunitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case change.Table:
+		query := c.Change.Query().
+			Where(change.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, changeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -498,6 +528,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case apitoken.Table:
+		query := c.APIToken.Query().
+			Where(apitoken.IDIn(ids...))
+		query, err := query.CollectFields(ctx, apitokenImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case account.Table:
 		query := c.Account.Query().
 			Where(account.IDIn(ids...))
@@ -566,6 +612,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.BusinessUnit.Query().
 			Where(businessunit.IDIn(ids...))
 		query, err := query.CollectFields(ctx, businessunitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case change.Table:
+		query := c.Change.Query().
+			Where(change.IDIn(ids...))
+		query, err := query.CollectFields(ctx, changeImplementors...)
 		if err != nil {
 			return nil, err
 		}

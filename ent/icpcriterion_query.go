@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -328,6 +329,12 @@ func (_q *IcpCriterionQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if icpcriterion.Policy == nil {
+		return errors.New("ent: uninitialized icpcriterion.Policy (forgotten import ent/runtime?)")
+	}
+	if err := icpcriterion.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -52,6 +52,20 @@ func (_c *KPICreate) SetNillableUpdatedAt(v *time.Time) *KPICreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *KPICreate) SetVersion(v int) *KPICreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *KPICreate) SetNillableVersion(v *int) *KPICreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *KPICreate) SetName(v string) *KPICreate {
 	_c.mutation.SetName(v)
@@ -177,6 +191,10 @@ func (_c *KPICreate) defaults() error {
 		v := kpi.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := kpi.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -187,6 +205,14 @@ func (_c *KPICreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "KPI.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "KPI.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := kpi.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "KPI.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "KPI.name"`)}
@@ -248,6 +274,10 @@ func (_c *KPICreate) createSpec() (*KPI, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(kpi.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(kpi.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(kpi.FieldName, field.TypeString, value)
@@ -359,6 +389,24 @@ func (u *KPIUpsert) SetUpdatedAt(v time.Time) *KPIUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *KPIUpsert) UpdateUpdatedAt() *KPIUpsert {
 	u.SetExcluded(kpi.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *KPIUpsert) SetVersion(v int) *KPIUpsert {
+	u.Set(kpi.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *KPIUpsert) UpdateVersion() *KPIUpsert {
+	u.SetExcluded(kpi.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *KPIUpsert) AddVersion(v int) *KPIUpsert {
+	u.Add(kpi.FieldVersion, v)
 	return u
 }
 
@@ -484,6 +532,27 @@ func (u *KPIUpsertOne) SetUpdatedAt(v time.Time) *KPIUpsertOne {
 func (u *KPIUpsertOne) UpdateUpdatedAt() *KPIUpsertOne {
 	return u.Update(func(s *KPIUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *KPIUpsertOne) SetVersion(v int) *KPIUpsertOne {
+	return u.Update(func(s *KPIUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *KPIUpsertOne) AddVersion(v int) *KPIUpsertOne {
+	return u.Update(func(s *KPIUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *KPIUpsertOne) UpdateVersion() *KPIUpsertOne {
+	return u.Update(func(s *KPIUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -786,6 +855,27 @@ func (u *KPIUpsertBulk) SetUpdatedAt(v time.Time) *KPIUpsertBulk {
 func (u *KPIUpsertBulk) UpdateUpdatedAt() *KPIUpsertBulk {
 	return u.Update(func(s *KPIUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *KPIUpsertBulk) SetVersion(v int) *KPIUpsertBulk {
+	return u.Update(func(s *KPIUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *KPIUpsertBulk) AddVersion(v int) *KPIUpsertBulk {
+	return u.Update(func(s *KPIUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *KPIUpsertBulk) UpdateVersion() *KPIUpsertBulk {
+	return u.Update(func(s *KPIUpsert) {
+		s.UpdateVersion()
 	})
 }
 

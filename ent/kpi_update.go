@@ -35,6 +35,27 @@ func (_u *KPIUpdate) SetUpdatedAt(v time.Time) *KPIUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *KPIUpdate) SetVersion(v int) *KPIUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *KPIUpdate) SetNillableVersion(v *int) *KPIUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *KPIUpdate) AddVersion(v int) *KPIUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *KPIUpdate) SetName(v string) *KPIUpdate {
 	_u.mutation.SetName(v)
@@ -194,6 +215,11 @@ func (_u *KPIUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *KPIUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := kpi.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "KPI.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := kpi.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "KPI.name": %w`, err)}
@@ -234,6 +260,12 @@ func (_u *KPIUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(kpi.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(kpi.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(kpi.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(kpi.FieldName, field.TypeString, value)
@@ -324,6 +356,27 @@ type KPIUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *KPIUpdateOne) SetUpdatedAt(v time.Time) *KPIUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *KPIUpdateOne) SetVersion(v int) *KPIUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *KPIUpdateOne) SetNillableVersion(v *int) *KPIUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *KPIUpdateOne) AddVersion(v int) *KPIUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -499,6 +552,11 @@ func (_u *KPIUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *KPIUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := kpi.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "KPI.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := kpi.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "KPI.name": %w`, err)}
@@ -556,6 +614,12 @@ func (_u *KPIUpdateOne) sqlSave(ctx context.Context) (_node *KPI, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(kpi.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(kpi.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(kpi.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(kpi.FieldName, field.TypeString, value)

@@ -54,6 +54,20 @@ func (_c *ObjectiveCreate) SetNillableUpdatedAt(v *time.Time) *ObjectiveCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ObjectiveCreate) SetVersion(v int) *ObjectiveCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ObjectiveCreate) SetNillableVersion(v *int) *ObjectiveCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ObjectiveCreate) SetTitle(v string) *ObjectiveCreate {
 	_c.mutation.SetTitle(v)
@@ -213,6 +227,10 @@ func (_c *ObjectiveCreate) defaults() error {
 		v := objective.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := objective.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := objective.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -227,6 +245,14 @@ func (_c *ObjectiveCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Objective.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Objective.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := objective.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Objective.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Objective.title"`)}
@@ -281,6 +307,10 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(objective.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(objective.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(objective.FieldTitle, field.TypeString, value)
@@ -428,6 +458,24 @@ func (u *ObjectiveUpsert) UpdateUpdatedAt() *ObjectiveUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsert) SetVersion(v int) *ObjectiveUpsert {
+	u.Set(objective.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsert) UpdateVersion() *ObjectiveUpsert {
+	u.SetExcluded(objective.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsert) AddVersion(v int) *ObjectiveUpsert {
+	u.Add(objective.FieldVersion, v)
+	return u
+}
+
 // SetTitle sets the "title" field.
 func (u *ObjectiveUpsert) SetTitle(v string) *ObjectiveUpsert {
 	u.Set(objective.FieldTitle, v)
@@ -544,6 +592,27 @@ func (u *ObjectiveUpsertOne) SetUpdatedAt(v time.Time) *ObjectiveUpsertOne {
 func (u *ObjectiveUpsertOne) UpdateUpdatedAt() *ObjectiveUpsertOne {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsertOne) SetVersion(v int) *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsertOne) AddVersion(v int) *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsertOne) UpdateVersion() *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -839,6 +908,27 @@ func (u *ObjectiveUpsertBulk) SetUpdatedAt(v time.Time) *ObjectiveUpsertBulk {
 func (u *ObjectiveUpsertBulk) UpdateUpdatedAt() *ObjectiveUpsertBulk {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ObjectiveUpsertBulk) SetVersion(v int) *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ObjectiveUpsertBulk) AddVersion(v int) *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ObjectiveUpsertBulk) UpdateVersion() *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -37,6 +37,27 @@ func (_u *ObjectiveUpdate) SetUpdatedAt(v time.Time) *ObjectiveUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ObjectiveUpdate) SetVersion(v int) *ObjectiveUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ObjectiveUpdate) SetNillableVersion(v *int) *ObjectiveUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ObjectiveUpdate) AddVersion(v int) *ObjectiveUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *ObjectiveUpdate) SetTitle(v string) *ObjectiveUpdate {
 	_u.mutation.SetTitle(v)
@@ -251,6 +272,11 @@ func (_u *ObjectiveUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ObjectiveUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := objective.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Objective.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := objective.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Objective.title": %w`, err)}
@@ -281,6 +307,12 @@ func (_u *ObjectiveUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(objective.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(objective.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(objective.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(objective.FieldTitle, field.TypeString, value)
@@ -442,6 +474,27 @@ type ObjectiveUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ObjectiveUpdateOne) SetUpdatedAt(v time.Time) *ObjectiveUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ObjectiveUpdateOne) SetVersion(v int) *ObjectiveUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ObjectiveUpdateOne) SetNillableVersion(v *int) *ObjectiveUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ObjectiveUpdateOne) AddVersion(v int) *ObjectiveUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -672,6 +725,11 @@ func (_u *ObjectiveUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ObjectiveUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := objective.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Objective.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := objective.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Objective.title": %w`, err)}
@@ -719,6 +777,12 @@ func (_u *ObjectiveUpdateOne) sqlSave(ctx context.Context) (_node *Objective, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(objective.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(objective.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(objective.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(objective.FieldTitle, field.TypeString, value)

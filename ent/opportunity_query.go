@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -473,6 +474,12 @@ func (_q *OpportunityQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if opportunity.Policy == nil {
+		return errors.New("ent: uninitialized opportunity.Policy (forgotten import ent/runtime?)")
+	}
+	if err := opportunity.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ type Stakeholder struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
+	Version int `json:"version,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
@@ -202,7 +204,7 @@ func (*Stakeholder) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case stakeholder.FieldID, stakeholder.FieldRank, stakeholder.FieldInfluence:
+		case stakeholder.FieldID, stakeholder.FieldVersion, stakeholder.FieldRank, stakeholder.FieldInfluence:
 			values[i] = new(sql.NullInt64)
 		case stakeholder.FieldName, stakeholder.FieldExternalID, stakeholder.FieldTitle, stakeholder.FieldDepartment, stakeholder.FieldEmail, stakeholder.FieldPoliticalStatus, stakeholder.FieldSupport, stakeholder.FieldDecisionOrientation, stakeholder.FieldAdaptability, stakeholder.FieldBuyingRole, stakeholder.FieldCoverage, stakeholder.FieldMotivators, stakeholder.FieldInfluenceDrivers, stakeholder.FieldNotes:
 			values[i] = new(sql.NullString)
@@ -246,6 +248,12 @@ func (_m *Stakeholder) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case stakeholder.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case stakeholder.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -462,6 +470,9 @@ func (_m *Stakeholder) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

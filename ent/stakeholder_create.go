@@ -57,6 +57,20 @@ func (_c *StakeholderCreate) SetNillableUpdatedAt(v *time.Time) *StakeholderCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *StakeholderCreate) SetVersion(v int) *StakeholderCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *StakeholderCreate) SetNillableVersion(v *int) *StakeholderCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *StakeholderCreate) SetName(v string) *StakeholderCreate {
 	_c.mutation.SetName(v)
@@ -478,6 +492,10 @@ func (_c *StakeholderCreate) defaults() error {
 		v := stakeholder.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := stakeholder.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Support(); !ok {
 		v := stakeholder.DefaultSupport
 		_c.mutation.SetSupport(v)
@@ -496,6 +514,14 @@ func (_c *StakeholderCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Stakeholder.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Stakeholder.version"`)}
+	}
+	if v, ok := _c.mutation.Version(); ok {
+		if err := stakeholder.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.version": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Stakeholder.name"`)}
@@ -608,6 +634,10 @@ func (_c *StakeholderCreate) createSpec() (*Stakeholder, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(stakeholder.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(stakeholder.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)
@@ -897,6 +927,24 @@ func (u *StakeholderUpsert) SetUpdatedAt(v time.Time) *StakeholderUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *StakeholderUpsert) UpdateUpdatedAt() *StakeholderUpsert {
 	u.SetExcluded(stakeholder.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *StakeholderUpsert) SetVersion(v int) *StakeholderUpsert {
+	u.Set(stakeholder.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *StakeholderUpsert) UpdateVersion() *StakeholderUpsert {
+	u.SetExcluded(stakeholder.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *StakeholderUpsert) AddVersion(v int) *StakeholderUpsert {
+	u.Add(stakeholder.FieldVersion, v)
 	return u
 }
 
@@ -1238,6 +1286,27 @@ func (u *StakeholderUpsertOne) SetUpdatedAt(v time.Time) *StakeholderUpsertOne {
 func (u *StakeholderUpsertOne) UpdateUpdatedAt() *StakeholderUpsertOne {
 	return u.Update(func(s *StakeholderUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *StakeholderUpsertOne) SetVersion(v int) *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *StakeholderUpsertOne) AddVersion(v int) *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *StakeholderUpsertOne) UpdateVersion() *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1792,6 +1861,27 @@ func (u *StakeholderUpsertBulk) SetUpdatedAt(v time.Time) *StakeholderUpsertBulk
 func (u *StakeholderUpsertBulk) UpdateUpdatedAt() *StakeholderUpsertBulk {
 	return u.Update(func(s *StakeholderUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *StakeholderUpsertBulk) SetVersion(v int) *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *StakeholderUpsertBulk) AddVersion(v int) *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *StakeholderUpsertBulk) UpdateVersion() *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -694,6 +695,12 @@ func (_q *StakeholderQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if stakeholder.Policy == nil {
+		return errors.New("ent: uninitialized stakeholder.Policy (forgotten import ent/runtime?)")
+	}
+	if err := stakeholder.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -40,6 +40,27 @@ func (_u *StakeholderUpdate) SetUpdatedAt(v time.Time) *StakeholderUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *StakeholderUpdate) SetVersion(v int) *StakeholderUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *StakeholderUpdate) SetNillableVersion(v *int) *StakeholderUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *StakeholderUpdate) AddVersion(v int) *StakeholderUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *StakeholderUpdate) SetName(v string) *StakeholderUpdate {
 	_u.mutation.SetName(v)
@@ -707,6 +728,11 @@ func (_u *StakeholderUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *StakeholderUpdate) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := stakeholder.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := stakeholder.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.name": %w`, err)}
@@ -792,6 +818,12 @@ func (_u *StakeholderUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(stakeholder.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(stakeholder.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(stakeholder.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)
@@ -1282,6 +1314,27 @@ type StakeholderUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *StakeholderUpdateOne) SetUpdatedAt(v time.Time) *StakeholderUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *StakeholderUpdateOne) SetVersion(v int) *StakeholderUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *StakeholderUpdateOne) SetNillableVersion(v *int) *StakeholderUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *StakeholderUpdateOne) AddVersion(v int) *StakeholderUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1965,6 +2018,11 @@ func (_u *StakeholderUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *StakeholderUpdateOne) check() error {
+	if v, ok := _u.mutation.Version(); ok {
+		if err := stakeholder.VersionValidator(v); err != nil {
+			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.version": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := stakeholder.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.name": %w`, err)}
@@ -2067,6 +2125,12 @@ func (_u *StakeholderUpdateOne) sqlSave(ctx context.Context) (_node *Stakeholder
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(stakeholder.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(stakeholder.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(stakeholder.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)

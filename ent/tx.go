@@ -12,6 +12,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIToken is the client for interacting with the APIToken builders.
+	APIToken *APITokenClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
 	// AccountPlan is the client for interacting with the AccountPlan builders.
@@ -22,6 +24,8 @@ type Tx struct {
 	ActionItem *ActionItemClient
 	// BusinessUnit is the client for interacting with the BusinessUnit builders.
 	BusinessUnit *BusinessUnitClient
+	// Change is the client for interacting with the Change builders.
+	Change *ChangeClient
 	// Feedback is the client for interacting with the Feedback builders.
 	Feedback *FeedbackClient
 	// Goal is the client for interacting with the Goal builders.
@@ -187,11 +191,13 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIToken = NewAPITokenClient(tx.config)
 	tx.Account = NewAccountClient(tx.config)
 	tx.AccountPlan = NewAccountPlanClient(tx.config)
 	tx.AccountTeamMember = NewAccountTeamMemberClient(tx.config)
 	tx.ActionItem = NewActionItemClient(tx.config)
 	tx.BusinessUnit = NewBusinessUnitClient(tx.config)
+	tx.Change = NewChangeClient(tx.config)
 	tx.Feedback = NewFeedbackClient(tx.config)
 	tx.Goal = NewGoalClient(tx.config)
 	tx.IcpCriterion = NewIcpCriterionClient(tx.config)
@@ -218,7 +224,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Account.QueryXXX(), the query will be executed
+// applies a query, for example: APIToken.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -27,6 +27,8 @@ type User struct {
 	Email string `json:"email,omitempty"`
 	// Job title, e.g. Strategic Account Manager.
 	Title string `json:"title,omitempty"`
+	// What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
+	Role user.Role `json:"role,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -49,13 +51,17 @@ type UserEdges struct {
 	Relationships []*Relationship `json:"relationships,omitempty"`
 	// Opportunities this user owns.
 	OwnedOpportunities []*Opportunity `json:"owned_opportunities,omitempty"`
+	// The user's API tokens; only they and admins see them.
+	APITokens []*APIToken `json:"api_tokens,omitempty"`
+	// The changes this user made through the API.
+	Changes []*Change `json:"changes,omitempty"`
 	// Plan reviews this user attended.
 	Reviews []*Review `json:"reviews,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [10]map[string]int
 
 	namedOwnedAccounts      map[string][]*Account
 	namedTeamMemberships    map[string][]*AccountTeamMember
@@ -64,6 +70,8 @@ type UserEdges struct {
 	namedActionItems        map[string][]*ActionItem
 	namedRelationships      map[string][]*Relationship
 	namedOwnedOpportunities map[string][]*Opportunity
+	namedAPITokens          map[string][]*APIToken
+	namedChanges            map[string][]*Change
 	namedReviews            map[string][]*Review
 }
 
@@ -130,10 +138,28 @@ func (e UserEdges) OwnedOpportunitiesOrErr() ([]*Opportunity, error) {
 	return nil, &NotLoadedError{edge: "owned_opportunities"}
 }
 
+// APITokensOrErr returns the APITokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) APITokensOrErr() ([]*APIToken, error) {
+	if e.loadedTypes[7] {
+		return e.APITokens, nil
+	}
+	return nil, &NotLoadedError{edge: "api_tokens"}
+}
+
+// ChangesOrErr returns the Changes value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ChangesOrErr() ([]*Change, error) {
+	if e.loadedTypes[8] {
+		return e.Changes, nil
+	}
+	return nil, &NotLoadedError{edge: "changes"}
+}
+
 // ReviewsOrErr returns the Reviews value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ReviewsOrErr() ([]*Review, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[9] {
 		return e.Reviews, nil
 	}
 	return nil, &NotLoadedError{edge: "reviews"}
@@ -146,7 +172,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldName, user.FieldEmail, user.FieldTitle:
+		case user.FieldName, user.FieldEmail, user.FieldTitle, user.FieldRole:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -201,6 +227,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Title = value.String
 			}
+		case user.FieldRole:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field role", values[i])
+			} else if value.Valid {
+				_m.Role = user.Role(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -249,6 +281,16 @@ func (_m *User) QueryOwnedOpportunities() *OpportunityQuery {
 	return NewUserClient(_m.config).QueryOwnedOpportunities(_m)
 }
 
+// QueryAPITokens queries the "api_tokens" edge of the User entity.
+func (_m *User) QueryAPITokens() *APITokenQuery {
+	return NewUserClient(_m.config).QueryAPITokens(_m)
+}
+
+// QueryChanges queries the "changes" edge of the User entity.
+func (_m *User) QueryChanges() *ChangeQuery {
+	return NewUserClient(_m.config).QueryChanges(_m)
+}
+
 // QueryReviews queries the "reviews" edge of the User entity.
 func (_m *User) QueryReviews() *ReviewQuery {
 	return NewUserClient(_m.config).QueryReviews(_m)
@@ -291,6 +333,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)
+	builder.WriteString(", ")
+	builder.WriteString("role=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Role))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -460,6 +505,54 @@ func (_m *User) appendNamedOwnedOpportunities(name string, edges ...*Opportunity
 		_m.Edges.namedOwnedOpportunities[name] = []*Opportunity{}
 	} else {
 		_m.Edges.namedOwnedOpportunities[name] = append(_m.Edges.namedOwnedOpportunities[name], edges...)
+	}
+}
+
+// NamedAPITokens returns the APITokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedAPITokens(name string) ([]*APIToken, error) {
+	if _m.Edges.namedAPITokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAPITokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedAPITokens(name string, edges ...*APIToken) {
+	if _m.Edges.namedAPITokens == nil {
+		_m.Edges.namedAPITokens = make(map[string][]*APIToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAPITokens[name] = []*APIToken{}
+	} else {
+		_m.Edges.namedAPITokens[name] = append(_m.Edges.namedAPITokens[name], edges...)
+	}
+}
+
+// NamedChanges returns the Changes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedChanges(name string) ([]*Change, error) {
+	if _m.Edges.namedChanges == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedChanges[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedChanges(name string, edges ...*Change) {
+	if _m.Edges.namedChanges == nil {
+		_m.Edges.namedChanges = make(map[string][]*Change)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedChanges[name] = []*Change{}
+	} else {
+		_m.Edges.namedChanges[name] = append(_m.Edges.namedChanges[name], edges...)
 	}
 }
 

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/apitoken"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/predicate"
@@ -38,6 +41,8 @@ type UserQuery struct {
 	withActionItems             *ActionItemQuery
 	withRelationships           *RelationshipQuery
 	withOwnedOpportunities      *OpportunityQuery
+	withAPITokens               *APITokenQuery
+	withChanges                 *ChangeQuery
 	withReviews                 *ReviewQuery
 	modifiers                   []func(*sql.Selector)
 	loadTotal                   []func(context.Context, []*User) error
@@ -48,6 +53,8 @@ type UserQuery struct {
 	withNamedActionItems        map[string]*ActionItemQuery
 	withNamedRelationships      map[string]*RelationshipQuery
 	withNamedOwnedOpportunities map[string]*OpportunityQuery
+	withNamedAPITokens          map[string]*APITokenQuery
+	withNamedChanges            map[string]*ChangeQuery
 	withNamedReviews            map[string]*ReviewQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -232,6 +239,50 @@ func (_q *UserQuery) QueryOwnedOpportunities() *OpportunityQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(opportunity.Table, opportunity.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.OwnedOpportunitiesTable, user.OwnedOpportunitiesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAPITokens chains the current query on the "api_tokens" edge.
+func (_q *UserQuery) QueryAPITokens() *APITokenQuery {
+	query := (&APITokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.APITokensTable, user.APITokensColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChanges chains the current query on the "changes" edge.
+func (_q *UserQuery) QueryChanges() *ChangeQuery {
+	query := (&ChangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(change.Table, change.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ChangesTable, user.ChangesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -460,6 +511,8 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withActionItems:        _q.withActionItems.Clone(),
 		withRelationships:      _q.withRelationships.Clone(),
 		withOwnedOpportunities: _q.withOwnedOpportunities.Clone(),
+		withAPITokens:          _q.withAPITokens.Clone(),
+		withChanges:            _q.withChanges.Clone(),
 		withReviews:            _q.withReviews.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -541,6 +594,28 @@ func (_q *UserQuery) WithOwnedOpportunities(opts ...func(*OpportunityQuery)) *Us
 		opt(query)
 	}
 	_q.withOwnedOpportunities = query
+	return _q
+}
+
+// WithAPITokens tells the query-builder to eager-load the nodes that are connected to
+// the "api_tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithAPITokens(opts ...func(*APITokenQuery)) *UserQuery {
+	query := (&APITokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAPITokens = query
+	return _q
+}
+
+// WithChanges tells the query-builder to eager-load the nodes that are connected to
+// the "changes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithChanges(opts ...func(*ChangeQuery)) *UserQuery {
+	query := (&ChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChanges = query
 	return _q
 }
 
@@ -626,6 +701,12 @@ func (_q *UserQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if user.Policy == nil {
+		return errors.New("ent: uninitialized user.Policy (forgotten import ent/runtime?)")
+	}
+	if err := user.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -633,7 +714,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [10]bool{
 			_q.withOwnedAccounts != nil,
 			_q.withTeamMemberships != nil,
 			_q.withOwnedPlans != nil,
@@ -641,6 +722,8 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withActionItems != nil,
 			_q.withRelationships != nil,
 			_q.withOwnedOpportunities != nil,
+			_q.withAPITokens != nil,
+			_q.withChanges != nil,
 			_q.withReviews != nil,
 		}
 	)
@@ -714,6 +797,20 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withAPITokens; query != nil {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *User) { n.Edges.APITokens = []*APIToken{} },
+			func(n *User, e *APIToken) { n.Edges.APITokens = append(n.Edges.APITokens, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChanges; query != nil {
+		if err := _q.loadChanges(ctx, query, nodes,
+			func(n *User) { n.Edges.Changes = []*Change{} },
+			func(n *User, e *Change) { n.Edges.Changes = append(n.Edges.Changes, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withReviews; query != nil {
 		if err := _q.loadReviews(ctx, query, nodes,
 			func(n *User) { n.Edges.Reviews = []*Review{} },
@@ -767,6 +864,20 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadOwnedOpportunities(ctx, query, nodes,
 			func(n *User) { n.appendNamedOwnedOpportunities(name) },
 			func(n *User, e *Opportunity) { n.appendNamedOwnedOpportunities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAPITokens {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *User) { n.appendNamedAPITokens(name) },
+			func(n *User, e *APIToken) { n.appendNamedAPITokens(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedChanges {
+		if err := _q.loadChanges(ctx, query, nodes,
+			func(n *User) { n.appendNamedChanges(name) },
+			func(n *User, e *Change) { n.appendNamedChanges(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -997,6 +1108,68 @@ func (_q *UserQuery) loadOwnedOpportunities(ctx context.Context, query *Opportun
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "user_owned_opportunities" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadAPITokens(ctx context.Context, query *APITokenQuery, nodes []*User, init func(*User), assign func(*User, *APIToken)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.APIToken(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.APITokensColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.user_api_tokens
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "user_api_tokens" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_api_tokens" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadChanges(ctx context.Context, query *ChangeQuery, nodes []*User, init func(*User), assign func(*User, *Change)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Change(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.ChangesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.user_changes
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "user_changes" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_changes" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1243,6 +1416,34 @@ func (_q *UserQuery) WithNamedOwnedOpportunities(name string, opts ...func(*Oppo
 		_q.withNamedOwnedOpportunities = make(map[string]*OpportunityQuery)
 	}
 	_q.withNamedOwnedOpportunities[name] = query
+	return _q
+}
+
+// WithNamedAPITokens tells the query-builder to eager-load the nodes that are connected to the "api_tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedAPITokens(name string, opts ...func(*APITokenQuery)) *UserQuery {
+	query := (&APITokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAPITokens == nil {
+		_q.withNamedAPITokens = make(map[string]*APITokenQuery)
+	}
+	_q.withNamedAPITokens[name] = query
+	return _q
+}
+
+// WithNamedChanges tells the query-builder to eager-load the nodes that are connected to the "changes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedChanges(name string, opts ...func(*ChangeQuery)) *UserQuery {
+	query := (&ChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedChanges == nil {
+		_q.withNamedChanges = make(map[string]*ChangeQuery)
+	}
+	_q.withNamedChanges[name] = query
 	return _q
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -437,6 +438,12 @@ func (_q *WhitespaceCellQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if whitespacecell.Policy == nil {
+		return errors.New("ent: uninitialized whitespacecell.Policy (forgotten import ent/runtime?)")
+	}
+	if err := whitespacecell.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -13,6 +13,86 @@ import (
 	"github.com/accountplan/accountplan/graph/generated"
 )
 
+// History is the resolver for the history field.
+func (r *aPITokenResolver) History(ctx context.Context, obj *ent.APIToken, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *accountResolver) History(ctx context.Context, obj *ent.Account, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *accountPlanResolver) History(ctx context.Context, obj *ent.AccountPlan, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *accountTeamMemberResolver) History(ctx context.Context, obj *ent.AccountTeamMember, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *actionItemResolver) History(ctx context.Context, obj *ent.ActionItem, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *businessUnitResolver) History(ctx context.Context, obj *ent.BusinessUnit, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *feedbackResolver) History(ctx context.Context, obj *ent.Feedback, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *goalResolver) History(ctx context.Context, obj *ent.Goal, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *icpCriterionResolver) History(ctx context.Context, obj *ent.IcpCriterion, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *influenceEdgeResolver) History(ctx context.Context, obj *ent.InfluenceEdge, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *insightResolver) History(ctx context.Context, obj *ent.Insight, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *kPIResolver) History(ctx context.Context, obj *ent.KPI, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *kPIMeasurementResolver) History(ctx context.Context, obj *ent.KPIMeasurement, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *objectiveResolver) History(ctx context.Context, obj *ent.Objective, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *opportunityResolver) History(ctx context.Context, obj *ent.Opportunity, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *productResolver) History(ctx context.Context, obj *ent.Product, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	return r.client.Noder(ctx, id)
@@ -21,6 +101,11 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
 	return nodes(ctx, r.client, ids)
+}
+
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error) {
+	return r.client.APIToken.Query().Paginate(ctx, after, first, before, last, ent.WithAPITokenOrder(orderBy), ent.WithAPITokenFilter(where.Filter))
 }
 
 // Accounts is the resolver for the accounts field.
@@ -46,6 +131,11 @@ func (r *queryResolver) ActionItems(ctx context.Context, after *entgql.Cursor[in
 // BusinessUnits is the resolver for the businessUnits field.
 func (r *queryResolver) BusinessUnits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BusinessUnitOrder, where *ent.BusinessUnitWhereInput) (*ent.BusinessUnitConnection, error) {
 	return r.client.BusinessUnit.Query().Paginate(ctx, after, first, before, last, ent.WithBusinessUnitOrder(orderBy), ent.WithBusinessUnitFilter(where.Filter))
+}
+
+// Changes is the resolver for the changes field.
+func (r *queryResolver) Changes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.client.Change.Query().Paginate(ctx, after, first, before, last, ent.WithChangeOrder(orderBy), ent.WithChangeFilter(where.Filter))
 }
 
 // Feedback is the resolver for the feedback field.
@@ -133,17 +223,142 @@ func (r *queryResolver) WhitespaceCells(ctx context.Context, after *entgql.Curso
 	return r.client.WhitespaceCell.Query().Paginate(ctx, after, first, before, last, ent.WithWhitespaceCellOrder(orderBy), ent.WithWhitespaceCellFilter(where.Filter))
 }
 
+// History is the resolver for the history field.
+func (r *relationshipResolver) History(ctx context.Context, obj *ent.Relationship, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *revenueRecordResolver) History(ctx context.Context, obj *ent.RevenueRecord, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *reviewResolver) History(ctx context.Context, obj *ent.Review, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *stakeholderResolver) History(ctx context.Context, obj *ent.Stakeholder, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *swotItemResolver) History(ctx context.Context, obj *ent.SwotItem, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *userResolver) History(ctx context.Context, obj *ent.User, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *whitespaceCellResolver) History(ctx context.Context, obj *ent.WhitespaceCell, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// APIToken returns generated.APITokenResolver implementation.
+func (r *Resolver) APIToken() generated.APITokenResolver { return &aPITokenResolver{r} }
+
 // Account returns generated.AccountResolver implementation.
 func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }
 
 // AccountPlan returns generated.AccountPlanResolver implementation.
 func (r *Resolver) AccountPlan() generated.AccountPlanResolver { return &accountPlanResolver{r} }
 
+// AccountTeamMember returns generated.AccountTeamMemberResolver implementation.
+func (r *Resolver) AccountTeamMember() generated.AccountTeamMemberResolver {
+	return &accountTeamMemberResolver{r}
+}
+
+// ActionItem returns generated.ActionItemResolver implementation.
+func (r *Resolver) ActionItem() generated.ActionItemResolver { return &actionItemResolver{r} }
+
+// BusinessUnit returns generated.BusinessUnitResolver implementation.
+func (r *Resolver) BusinessUnit() generated.BusinessUnitResolver { return &businessUnitResolver{r} }
+
+// Feedback returns generated.FeedbackResolver implementation.
+func (r *Resolver) Feedback() generated.FeedbackResolver { return &feedbackResolver{r} }
+
+// Goal returns generated.GoalResolver implementation.
+func (r *Resolver) Goal() generated.GoalResolver { return &goalResolver{r} }
+
+// IcpCriterion returns generated.IcpCriterionResolver implementation.
+func (r *Resolver) IcpCriterion() generated.IcpCriterionResolver { return &icpCriterionResolver{r} }
+
+// InfluenceEdge returns generated.InfluenceEdgeResolver implementation.
+func (r *Resolver) InfluenceEdge() generated.InfluenceEdgeResolver { return &influenceEdgeResolver{r} }
+
+// Insight returns generated.InsightResolver implementation.
+func (r *Resolver) Insight() generated.InsightResolver { return &insightResolver{r} }
+
+// KPI returns generated.KPIResolver implementation.
+func (r *Resolver) KPI() generated.KPIResolver { return &kPIResolver{r} }
+
+// KPIMeasurement returns generated.KPIMeasurementResolver implementation.
+func (r *Resolver) KPIMeasurement() generated.KPIMeasurementResolver {
+	return &kPIMeasurementResolver{r}
+}
+
+// Objective returns generated.ObjectiveResolver implementation.
+func (r *Resolver) Objective() generated.ObjectiveResolver { return &objectiveResolver{r} }
+
+// Opportunity returns generated.OpportunityResolver implementation.
+func (r *Resolver) Opportunity() generated.OpportunityResolver { return &opportunityResolver{r} }
+
+// Product returns generated.ProductResolver implementation.
+func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Relationship returns generated.RelationshipResolver implementation.
+func (r *Resolver) Relationship() generated.RelationshipResolver { return &relationshipResolver{r} }
+
+// RevenueRecord returns generated.RevenueRecordResolver implementation.
+func (r *Resolver) RevenueRecord() generated.RevenueRecordResolver { return &revenueRecordResolver{r} }
+
+// Review returns generated.ReviewResolver implementation.
+func (r *Resolver) Review() generated.ReviewResolver { return &reviewResolver{r} }
+
+// Stakeholder returns generated.StakeholderResolver implementation.
+func (r *Resolver) Stakeholder() generated.StakeholderResolver { return &stakeholderResolver{r} }
+
+// SwotItem returns generated.SwotItemResolver implementation.
+func (r *Resolver) SwotItem() generated.SwotItemResolver { return &swotItemResolver{r} }
+
+// User returns generated.UserResolver implementation.
+func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
+
+// WhitespaceCell returns generated.WhitespaceCellResolver implementation.
+func (r *Resolver) WhitespaceCell() generated.WhitespaceCellResolver {
+	return &whitespaceCellResolver{r}
+}
+
 type (
-	accountResolver     struct{ *Resolver }
-	accountPlanResolver struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
+	aPITokenResolver          struct{ *Resolver }
+	accountResolver           struct{ *Resolver }
+	accountPlanResolver       struct{ *Resolver }
+	accountTeamMemberResolver struct{ *Resolver }
+	actionItemResolver        struct{ *Resolver }
+	businessUnitResolver      struct{ *Resolver }
+	feedbackResolver          struct{ *Resolver }
+	goalResolver              struct{ *Resolver }
+	icpCriterionResolver      struct{ *Resolver }
+	influenceEdgeResolver     struct{ *Resolver }
+	insightResolver           struct{ *Resolver }
+	kPIResolver               struct{ *Resolver }
+	kPIMeasurementResolver    struct{ *Resolver }
+	objectiveResolver         struct{ *Resolver }
+	opportunityResolver       struct{ *Resolver }
+	productResolver           struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	relationshipResolver      struct{ *Resolver }
+	revenueRecordResolver     struct{ *Resolver }
+	reviewResolver            struct{ *Resolver }
+	stakeholderResolver       struct{ *Resolver }
+	swotItemResolver          struct{ *Resolver }
+	userResolver              struct{ *Resolver }
+	whitespaceCellResolver    struct{ *Resolver }
 )

@@ -37,17 +37,31 @@ type env struct {
 	t      *testing.T
 	client *ent.Client // writes fixtures directly, bypassing the API
 	url    string      // the GraphQL endpoint
-	stmts  atomic.Int64
+	stmts  *atomic.Int64
+	token  string // sent as a bearer token when set
 }
 
-// eachDatabase runs the test on SQLite, and on PostgreSQL when one is reachable.
+// eachDatabase runs the test on SQLite, and on PostgreSQL when one is
+// reachable, with the server running open (no tokens needed).
 func eachDatabase(t *testing.T, test func(t *testing.T, e *env)) {
+	eachDatabaseWith(t, graph.Options{Open: true}, test)
+}
+
+// eachDatabaseWith runs the test on both databases with the given handler options.
+func eachDatabaseWith(t *testing.T, opts graph.Options, test func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) {
-		test(t, newEnv(t, filepath.Join(t.TempDir(), "test.db")))
+		test(t, newEnv(t, filepath.Join(t.TempDir(), "test.db"), opts))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		test(t, newEnv(t, postgresDatabase(t)))
+		test(t, newEnv(t, postgresDatabase(t), opts))
 	})
+}
+
+// as is the same server, called with a bearer token.
+func (e *env) as(token string) *env {
+	c := *e
+	c.token = token
+	return &c
 }
 
 // postgresDatabase creates an empty database for one test and drops it afterwards.
@@ -80,15 +94,16 @@ func postgresDatabase(t *testing.T) string {
 	return u
 }
 
-func newEnv(t *testing.T, target string) *env {
+func newEnv(t *testing.T, target string, opts graph.Options) *env {
 	t.Helper()
 	s, err := store.Open(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, client: s.Client}
-	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &e.stmts}))
-	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Ready: s.Ping}))
+	e := &env{t: t, client: s.Client, stmts: new(atomic.Int64)}
+	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}))
+	opts.Ready = s.Ping
+	srv := httptest.NewServer(graph.NewHandler(counted, opts))
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()
@@ -152,7 +167,12 @@ type result struct {
 func (e *env) do(query string, vars map[string]any) result {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(e.url, "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

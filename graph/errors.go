@@ -19,6 +19,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/influenceedge"
+	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/schema"
@@ -32,8 +33,10 @@ const (
 	CodeParseFailed      = errcode.ParseFailed      // the document is not valid GraphQL syntax
 	CodeValidationFailed = errcode.ValidationFailed // the document or variables do not fit the schema
 	CodeBadUserInput     = "BAD_USER_INPUT"         // a value is refused; extensions.field names the input field
+	CodeUnauthenticated  = "UNAUTHENTICATED"        // no valid API token (401)
+	CodeForbidden        = "FORBIDDEN"              // the viewer may not make this change
 	CodeNotFound         = "NOT_FOUND"              // an ID names no object of the expected type
-	CodeConflict         = "CONFLICT"               // a unique value is already taken
+	CodeConflict         = "CONFLICT"               // a unique value is taken, or the version sent is stale
 	CodeInternal         = "INTERNAL_SERVER_ERROR"  // our fault; the message never carries details
 )
 
@@ -53,8 +56,18 @@ func classify(err error) error {
 		reference  *schema.ReferenceError
 		validation *ent.ValidationError
 		notFound   *ent.NotFoundError
+		forbidden  *schema.ForbiddenError
+		conflict   *schema.ConflictError
 	)
 	switch {
+	case errors.As(err, &forbidden):
+		return clientError(CodeForbidden, forbidden.Message, "")
+	case errors.Is(err, privacy.Deny):
+		return clientError(CodeForbidden, "you may not make this change", "")
+	case errors.As(err, &conflict):
+		e := clientError(CodeConflict, conflict.Error(), "version")
+		e.Extensions["currentVersion"] = conflict.Current
+		return e
 	case errors.As(err, &input):
 		return clientError(CodeBadUserInput, input.Error(), input.Field)
 	case errors.As(err, &reference):

@@ -17,11 +17,12 @@ import (
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
-// forSubtest returns an env that talks to the same server and database but
-// reports failures on t, so that table rows can run as subtests. Its
-// statement counter is not wired to the server: use the parent env for count.
+// forSubtest returns an env that talks to the same server and database, with
+// the same token, but reports failures on t, so that table rows can run as subtests.
 func (e *env) forSubtest(t *testing.T) *env {
-	return &env{t: t, client: e.client, url: e.url}
+	c := *e
+	c.t = t
+	return &c
 }
 
 // gid turns an ent ID into the GraphQL ID the API uses.

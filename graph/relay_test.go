@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/accountplan/accountplan/graph"
 )
 
 // TestRelayCompiler compiles Relay documents (a @refetchable account list
@@ -62,7 +64,7 @@ func TestRelayCompiler(t *testing.T) {
 		t.Fatalf("bad compiler output %q", out)
 	}
 
-	e := newEnv(t, filepath.Join(t.TempDir(), "relay.db"))
+	e := newEnv(t, filepath.Join(t.TempDir(), "relay.db"), graph.Options{Open: true})
 	acc := e.client.Account.Create().SetName("Relay Co").SaveX(context.Background())
 	boss := e.client.Stakeholder.Create().SetName("Boss").SetRank(5).SetAccount(acc).SaveX(context.Background())
 	e.client.Stakeholder.Create().SetName("Report").SetRank(2).SetAccount(acc).SetReportsTo(boss).SaveX(context.Background())

@@ -4,9 +4,12 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/graph/viewer"
 )
 
 // Resolver is the root resolver; its dependencies are shared by every request.
@@ -26,4 +29,18 @@ func nodes(ctx context.Context, client *ent.Client, ids []int) ([]ent.Noder, err
 		graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(0)), err)
 	}
 	return []ent.Noder{n}, nil
+}
+
+// history is a record's change history.
+func (r *Resolver) history(ctx context.Context, id int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.client.Change.Query().Where(change.SubjectID(id)).Paginate(ctx, after, first, before, last, ent.WithChangeOrder(orderBy), ent.WithChangeFilter(where.Filter))
+}
+
+// me is the signed-in user; nil while the server runs open.
+func me(ctx context.Context, client *ent.Client) (*ent.User, error) {
+	v, _ := viewer.FromContext(ctx)
+	if v.UserID == 0 {
+		return nil, nil
+	}
+	return client.User.Get(ctx, v.UserID)
 }

@@ -9,6 +9,41 @@ import (
 )
 
 var (
+	// APITokensColumns holds the columns for the "api_tokens" table.
+	APITokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "secret_hash", Type: field.TypeString, Unique: true},
+		{Name: "prefix", Type: field.TypeString},
+		{Name: "read_only", Type: field.TypeBool, Default: false},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_api_tokens", Type: field.TypeInt},
+	}
+	// APITokensTable holds the schema information for the "api_tokens" table.
+	APITokensTable = &schema.Table{
+		Name:       "api_tokens",
+		Columns:    APITokensColumns,
+		PrimaryKey: []*schema.Column{APITokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_tokens_users_api_tokens",
+				Columns:    []*schema.Column{APITokensColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "apitoken_user_api_tokens",
+				Unique:  false,
+				Columns: []*schema.Column{APITokensColumns[10]},
+			},
+		},
+	}
 	// AccountsColumns holds the columns for the "accounts" table.
 	AccountsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -65,6 +100,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS"}, Default: "EXPANSION"},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "ACTIVE", "ARCHIVED"}, Default: "DRAFT"},
@@ -87,13 +123,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "account_plans_accounts_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[14]},
+				Columns:    []*schema.Column{AccountPlansColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "account_plans_users_owned_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[15]},
+				Columns:    []*schema.Column{AccountPlansColumns[16]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -102,7 +138,7 @@ var (
 			{
 				Name:    "accountplan_account_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[14]},
+				Columns: []*schema.Column{AccountPlansColumns[15]},
 			},
 		},
 	}
@@ -147,6 +183,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED"}, Default: "OPEN"},
@@ -165,25 +202,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "action_items_account_plans_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[8]},
+				Columns:    []*schema.Column{ActionItemsColumns[9]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_objectives_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[9]},
+				Columns:    []*schema.Column{ActionItemsColumns[10]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_stakeholders_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[10]},
+				Columns:    []*schema.Column{ActionItemsColumns[11]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_users_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[11]},
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -192,12 +229,12 @@ var (
 			{
 				Name:    "actionitem_account_plan_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[8]},
+				Columns: []*schema.Column{ActionItemsColumns[9]},
 			},
 			{
 				Name:    "actionitem_objective_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[9]},
+				Columns: []*schema.Column{ActionItemsColumns[10]},
 			},
 		},
 	}
@@ -233,6 +270,48 @@ var (
 				Name:    "businessunit_account_business_units",
 				Unique:  false,
 				Columns: []*schema.Column{BusinessUnitsColumns[5]},
+			},
+		},
+	}
+	// ChangesColumns holds the columns for the "changes" table.
+	ChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "subject_type", Type: field.TypeString},
+		{Name: "subject_id", Type: field.TypeInt},
+		{Name: "account_id", Type: field.TypeInt, Nullable: true},
+		{Name: "fields", Type: field.TypeJSON},
+		{Name: "user_changes", Type: field.TypeInt, Nullable: true},
+	}
+	// ChangesTable holds the schema information for the "changes" table.
+	ChangesTable = &schema.Table{
+		Name:       "changes",
+		Columns:    ChangesColumns,
+		PrimaryKey: []*schema.Column{ChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "changes_users_changes",
+				Columns:    []*schema.Column{ChangesColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "change_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[4]},
+			},
+			{
+				Name:    "change_account_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[5], ChangesColumns[1]},
+			},
+			{
+				Name:    "change_user_changes",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[7]},
 			},
 		},
 	}
@@ -287,6 +366,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "metric", Type: field.TypeString, Nullable: true, Size: 200},
@@ -304,7 +384,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "goals_account_plans_goals",
-				Columns:    []*schema.Column{GoalsColumns[10]},
+				Columns:    []*schema.Column{GoalsColumns[11]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -313,7 +393,7 @@ var (
 			{
 				Name:    "goal_account_plan_goals",
 				Unique:  false,
-				Columns: []*schema.Column{GoalsColumns[10]},
+				Columns: []*schema.Column{GoalsColumns[11]},
 			},
 		},
 	}
@@ -421,6 +501,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "unit", Type: field.TypeString, Nullable: true, Size: 50},
 		{Name: "target", Type: field.TypeString, Nullable: true},
@@ -435,7 +516,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "kpis_objectives_kpis",
-				Columns:    []*schema.Column{KpisColumns[7]},
+				Columns:    []*schema.Column{KpisColumns[8]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -444,7 +525,7 @@ var (
 			{
 				Name:    "kpi_objective_kpis",
 				Unique:  false,
-				Columns: []*schema.Column{KpisColumns[7]},
+				Columns: []*schema.Column{KpisColumns[8]},
 			},
 		},
 	}
@@ -484,6 +565,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"NOT_STARTED", "IN_PROGRESS", "DEFERRED", "ACHIEVED", "CANCELED"}, Default: "NOT_STARTED"},
@@ -499,13 +581,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "objectives_goals_objectives",
-				Columns:    []*schema.Column{ObjectivesColumns[7]},
+				Columns:    []*schema.Column{ObjectivesColumns[8]},
 				RefColumns: []*schema.Column{GoalsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "objectives_users_owned_objectives",
-				Columns:    []*schema.Column{ObjectivesColumns[8]},
+				Columns:    []*schema.Column{ObjectivesColumns[9]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -514,7 +596,7 @@ var (
 			{
 				Name:    "objective_goal_objectives",
 				Unique:  false,
-				Columns: []*schema.Column{ObjectivesColumns[7]},
+				Columns: []*schema.Column{ObjectivesColumns[8]},
 			},
 		},
 	}
@@ -713,6 +795,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 200},
@@ -741,19 +824,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "stakeholders_accounts_stakeholders",
-				Columns:    []*schema.Column{StakeholdersColumns[19]},
+				Columns:    []*schema.Column{StakeholdersColumns[20]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "stakeholders_business_units_stakeholders",
-				Columns:    []*schema.Column{StakeholdersColumns[20]},
+				Columns:    []*schema.Column{StakeholdersColumns[21]},
 				RefColumns: []*schema.Column{BusinessUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "stakeholders_stakeholders_direct_reports",
-				Columns:    []*schema.Column{StakeholdersColumns[21]},
+				Columns:    []*schema.Column{StakeholdersColumns[22]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -762,12 +845,12 @@ var (
 			{
 				Name:    "stakeholder_name",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[3]},
+				Columns: []*schema.Column{StakeholdersColumns[4]},
 			},
 			{
 				Name:    "stakeholder_account_stakeholders",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[19]},
+				Columns: []*schema.Column{StakeholdersColumns[20]},
 			},
 		},
 	}
@@ -809,6 +892,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "email", Type: field.TypeString, Unique: true, Size: 320},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "VIEWER"}, Default: "VIEWER"},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{
@@ -891,11 +975,13 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APITokensTable,
 		AccountsTable,
 		AccountPlansTable,
 		AccountTeamMembersTable,
 		ActionItemsTable,
 		BusinessUnitsTable,
+		ChangesTable,
 		FeedbacksTable,
 		GoalsTable,
 		IcpCriteriaTable,
@@ -918,6 +1004,10 @@ var (
 )
 
 func init() {
+	APITokensTable.ForeignKeys[0].RefTable = UsersTable
+	APITokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
 	AccountsTable.ForeignKeys[0].RefTable = AccountsTable
 	AccountsTable.ForeignKeys[1].RefTable = UsersTable
 	AccountsTable.Annotation = &entsql.Annotation{
@@ -943,6 +1033,10 @@ func init() {
 	BusinessUnitsTable.ForeignKeys[0].RefTable = AccountsTable
 	BusinessUnitsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	ChangesTable.ForeignKeys[0].RefTable = UsersTable
+	ChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	FeedbacksTable.ForeignKeys[0].RefTable = AccountsTable
 	FeedbacksTable.ForeignKeys[1].RefTable = AccountPlansTable

@@ -3,13 +3,16 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/actionitem"
+	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/goal"
 	"github.com/accountplan/accountplan/ent/icpcriterion"
@@ -28,29 +31,102 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apitokenMixin := schema.APIToken{}.Mixin()
+	apitoken.Policy = privacy.NewPolicies(apitokenMixin[0], schema.APIToken{})
+	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apitokenMixinHooks1 := apitokenMixin[1].Hooks()
+	apitokenMixinHooks2 := apitokenMixin[2].Hooks()
+	apitokenMixinHooks3 := apitokenMixin[3].Hooks()
+
+	apitoken.Hooks[1] = apitokenMixinHooks1[0]
+
+	apitoken.Hooks[2] = apitokenMixinHooks2[0]
+
+	apitoken.Hooks[3] = apitokenMixinHooks3[0]
+	apitokenMixinFields2 := apitokenMixin[2].Fields()
+	_ = apitokenMixinFields2
+	apitokenFields := schema.APIToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescCreatedAt is the schema descriptor for created_at field.
+	apitokenDescCreatedAt := apitokenMixinFields2[0].Descriptor()
+	// apitoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apitoken.DefaultCreatedAt = apitokenDescCreatedAt.Default.(func() time.Time)
+	// apitokenDescUpdatedAt is the schema descriptor for updated_at field.
+	apitokenDescUpdatedAt := apitokenMixinFields2[1].Descriptor()
+	// apitoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apitoken.DefaultUpdatedAt = apitokenDescUpdatedAt.Default.(func() time.Time)
+	// apitoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apitoken.UpdateDefaultUpdatedAt = apitokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescReadOnly is the schema descriptor for read_only field.
+	apitokenDescReadOnly := apitokenFields[3].Descriptor()
+	// apitoken.DefaultReadOnly holds the default value on creation for the read_only field.
+	apitoken.DefaultReadOnly = apitokenDescReadOnly.Default.(bool)
 	accountMixin := schema.Account{}.Mixin()
-	accountMixinHooks0 := accountMixin[0].Hooks()
+	account.Policy = privacy.NewPolicies(accountMixin[0], schema.Account{})
+	account.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := account.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	accountMixinHooks1 := accountMixin[1].Hooks()
+	accountMixinHooks2 := accountMixin[2].Hooks()
+	accountMixinHooks3 := accountMixin[3].Hooks()
 	accountHooks := schema.Account{}.Hooks()
-	account.Hooks[0] = accountMixinHooks0[0]
+
 	account.Hooks[1] = accountMixinHooks1[0]
-	account.Hooks[2] = accountHooks[0]
-	accountMixinFields0 := accountMixin[0].Fields()
-	_ = accountMixinFields0
+
+	account.Hooks[2] = accountMixinHooks2[0]
+
+	account.Hooks[3] = accountMixinHooks3[0]
+
+	account.Hooks[4] = accountHooks[0]
+	accountMixinFields2 := accountMixin[2].Fields()
+	_ = accountMixinFields2
 	accountFields := schema.Account{}.Fields()
 	_ = accountFields
 	// accountDescCreatedAt is the schema descriptor for created_at field.
-	accountDescCreatedAt := accountMixinFields0[0].Descriptor()
+	accountDescCreatedAt := accountMixinFields2[0].Descriptor()
 	// account.DefaultCreatedAt holds the default value on creation for the created_at field.
 	account.DefaultCreatedAt = accountDescCreatedAt.Default.(func() time.Time)
 	// accountDescUpdatedAt is the schema descriptor for updated_at field.
-	accountDescUpdatedAt := accountMixinFields0[1].Descriptor()
+	accountDescUpdatedAt := accountMixinFields2[1].Descriptor()
 	// account.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	account.DefaultUpdatedAt = accountDescUpdatedAt.Default.(func() time.Time)
 	// account.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -120,26 +196,52 @@ func init() {
 	// account.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	account.CurrencyValidator = accountDescCurrency.Validators[0].(func(string) error)
 	accountplanMixin := schema.AccountPlan{}.Mixin()
-	accountplanMixinHooks0 := accountplanMixin[0].Hooks()
+	accountplan.Policy = privacy.NewPolicies(accountplanMixin[0], schema.AccountPlan{})
+	accountplan.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := accountplan.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	accountplanMixinHooks1 := accountplanMixin[1].Hooks()
+	accountplanMixinHooks2 := accountplanMixin[2].Hooks()
+	accountplanMixinHooks3 := accountplanMixin[3].Hooks()
+	accountplanMixinHooks4 := accountplanMixin[4].Hooks()
 	accountplanHooks := schema.AccountPlan{}.Hooks()
-	accountplan.Hooks[0] = accountplanMixinHooks0[0]
+
 	accountplan.Hooks[1] = accountplanMixinHooks1[0]
-	accountplan.Hooks[2] = accountplanHooks[0]
-	accountplanMixinFields0 := accountplanMixin[0].Fields()
-	_ = accountplanMixinFields0
+
+	accountplan.Hooks[2] = accountplanMixinHooks2[0]
+
+	accountplan.Hooks[3] = accountplanMixinHooks3[0]
+
+	accountplan.Hooks[4] = accountplanMixinHooks4[0]
+
+	accountplan.Hooks[5] = accountplanHooks[0]
+	accountplanMixinFields2 := accountplanMixin[2].Fields()
+	_ = accountplanMixinFields2
+	accountplanMixinFields4 := accountplanMixin[4].Fields()
+	_ = accountplanMixinFields4
 	accountplanFields := schema.AccountPlan{}.Fields()
 	_ = accountplanFields
 	// accountplanDescCreatedAt is the schema descriptor for created_at field.
-	accountplanDescCreatedAt := accountplanMixinFields0[0].Descriptor()
+	accountplanDescCreatedAt := accountplanMixinFields2[0].Descriptor()
 	// accountplan.DefaultCreatedAt holds the default value on creation for the created_at field.
 	accountplan.DefaultCreatedAt = accountplanDescCreatedAt.Default.(func() time.Time)
 	// accountplanDescUpdatedAt is the schema descriptor for updated_at field.
-	accountplanDescUpdatedAt := accountplanMixinFields0[1].Descriptor()
+	accountplanDescUpdatedAt := accountplanMixinFields2[1].Descriptor()
 	// accountplan.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	accountplan.DefaultUpdatedAt = accountplanDescUpdatedAt.Default.(func() time.Time)
 	// accountplan.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	accountplan.UpdateDefaultUpdatedAt = accountplanDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// accountplanDescVersion is the schema descriptor for version field.
+	accountplanDescVersion := accountplanMixinFields4[0].Descriptor()
+	// accountplan.DefaultVersion holds the default value on creation for the version field.
+	accountplan.DefaultVersion = accountplanDescVersion.Default.(int)
+	// accountplan.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	accountplan.VersionValidator = accountplanDescVersion.Validators[0].(func(int) error)
 	// accountplanDescName is the schema descriptor for name field.
 	accountplanDescName := accountplanFields[0].Descriptor()
 	// accountplan.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -159,45 +261,85 @@ func init() {
 		}
 	}()
 	accountteammemberMixin := schema.AccountTeamMember{}.Mixin()
-	accountteammemberMixinHooks0 := accountteammemberMixin[0].Hooks()
+	accountteammember.Policy = privacy.NewPolicies(accountteammemberMixin[0], schema.AccountTeamMember{})
+	accountteammember.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := accountteammember.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	accountteammemberMixinHooks1 := accountteammemberMixin[1].Hooks()
-	accountteammember.Hooks[0] = accountteammemberMixinHooks0[0]
+	accountteammemberMixinHooks2 := accountteammemberMixin[2].Hooks()
+	accountteammemberMixinHooks3 := accountteammemberMixin[3].Hooks()
+
 	accountteammember.Hooks[1] = accountteammemberMixinHooks1[0]
-	accountteammemberMixinFields0 := accountteammemberMixin[0].Fields()
-	_ = accountteammemberMixinFields0
+
+	accountteammember.Hooks[2] = accountteammemberMixinHooks2[0]
+
+	accountteammember.Hooks[3] = accountteammemberMixinHooks3[0]
+	accountteammemberMixinFields2 := accountteammemberMixin[2].Fields()
+	_ = accountteammemberMixinFields2
 	accountteammemberFields := schema.AccountTeamMember{}.Fields()
 	_ = accountteammemberFields
 	// accountteammemberDescCreatedAt is the schema descriptor for created_at field.
-	accountteammemberDescCreatedAt := accountteammemberMixinFields0[0].Descriptor()
+	accountteammemberDescCreatedAt := accountteammemberMixinFields2[0].Descriptor()
 	// accountteammember.DefaultCreatedAt holds the default value on creation for the created_at field.
 	accountteammember.DefaultCreatedAt = accountteammemberDescCreatedAt.Default.(func() time.Time)
 	// accountteammemberDescUpdatedAt is the schema descriptor for updated_at field.
-	accountteammemberDescUpdatedAt := accountteammemberMixinFields0[1].Descriptor()
+	accountteammemberDescUpdatedAt := accountteammemberMixinFields2[1].Descriptor()
 	// accountteammember.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	accountteammember.DefaultUpdatedAt = accountteammemberDescUpdatedAt.Default.(func() time.Time)
 	// accountteammember.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	accountteammember.UpdateDefaultUpdatedAt = accountteammemberDescUpdatedAt.UpdateDefault.(func() time.Time)
 	actionitemMixin := schema.ActionItem{}.Mixin()
-	actionitemMixinHooks0 := actionitemMixin[0].Hooks()
+	actionitem.Policy = privacy.NewPolicies(actionitemMixin[0], schema.ActionItem{})
+	actionitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := actionitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	actionitemMixinHooks1 := actionitemMixin[1].Hooks()
+	actionitemMixinHooks2 := actionitemMixin[2].Hooks()
+	actionitemMixinHooks3 := actionitemMixin[3].Hooks()
+	actionitemMixinHooks4 := actionitemMixin[4].Hooks()
 	actionitemHooks := schema.ActionItem{}.Hooks()
-	actionitem.Hooks[0] = actionitemMixinHooks0[0]
+
 	actionitem.Hooks[1] = actionitemMixinHooks1[0]
-	actionitem.Hooks[2] = actionitemHooks[0]
-	actionitemMixinFields0 := actionitemMixin[0].Fields()
-	_ = actionitemMixinFields0
+
+	actionitem.Hooks[2] = actionitemMixinHooks2[0]
+
+	actionitem.Hooks[3] = actionitemMixinHooks3[0]
+
+	actionitem.Hooks[4] = actionitemMixinHooks4[0]
+
+	actionitem.Hooks[5] = actionitemHooks[0]
+	actionitemMixinFields2 := actionitemMixin[2].Fields()
+	_ = actionitemMixinFields2
+	actionitemMixinFields4 := actionitemMixin[4].Fields()
+	_ = actionitemMixinFields4
 	actionitemFields := schema.ActionItem{}.Fields()
 	_ = actionitemFields
 	// actionitemDescCreatedAt is the schema descriptor for created_at field.
-	actionitemDescCreatedAt := actionitemMixinFields0[0].Descriptor()
+	actionitemDescCreatedAt := actionitemMixinFields2[0].Descriptor()
 	// actionitem.DefaultCreatedAt holds the default value on creation for the created_at field.
 	actionitem.DefaultCreatedAt = actionitemDescCreatedAt.Default.(func() time.Time)
 	// actionitemDescUpdatedAt is the schema descriptor for updated_at field.
-	actionitemDescUpdatedAt := actionitemMixinFields0[1].Descriptor()
+	actionitemDescUpdatedAt := actionitemMixinFields2[1].Descriptor()
 	// actionitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	actionitem.DefaultUpdatedAt = actionitemDescUpdatedAt.Default.(func() time.Time)
 	// actionitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	actionitem.UpdateDefaultUpdatedAt = actionitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// actionitemDescVersion is the schema descriptor for version field.
+	actionitemDescVersion := actionitemMixinFields4[0].Descriptor()
+	// actionitem.DefaultVersion holds the default value on creation for the version field.
+	actionitem.DefaultVersion = actionitemDescVersion.Default.(int)
+	// actionitem.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	actionitem.VersionValidator = actionitemDescVersion.Validators[0].(func(int) error)
 	// actionitemDescTitle is the schema descriptor for title field.
 	actionitemDescTitle := actionitemFields[0].Descriptor()
 	// actionitem.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -217,20 +359,34 @@ func init() {
 		}
 	}()
 	businessunitMixin := schema.BusinessUnit{}.Mixin()
-	businessunitMixinHooks0 := businessunitMixin[0].Hooks()
+	businessunit.Policy = privacy.NewPolicies(businessunitMixin[0], schema.BusinessUnit{})
+	businessunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := businessunit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	businessunitMixinHooks1 := businessunitMixin[1].Hooks()
-	businessunit.Hooks[0] = businessunitMixinHooks0[0]
+	businessunitMixinHooks2 := businessunitMixin[2].Hooks()
+	businessunitMixinHooks3 := businessunitMixin[3].Hooks()
+
 	businessunit.Hooks[1] = businessunitMixinHooks1[0]
-	businessunitMixinFields0 := businessunitMixin[0].Fields()
-	_ = businessunitMixinFields0
+
+	businessunit.Hooks[2] = businessunitMixinHooks2[0]
+
+	businessunit.Hooks[3] = businessunitMixinHooks3[0]
+	businessunitMixinFields2 := businessunitMixin[2].Fields()
+	_ = businessunitMixinFields2
 	businessunitFields := schema.BusinessUnit{}.Fields()
 	_ = businessunitFields
 	// businessunitDescCreatedAt is the schema descriptor for created_at field.
-	businessunitDescCreatedAt := businessunitMixinFields0[0].Descriptor()
+	businessunitDescCreatedAt := businessunitMixinFields2[0].Descriptor()
 	// businessunit.DefaultCreatedAt holds the default value on creation for the created_at field.
 	businessunit.DefaultCreatedAt = businessunitDescCreatedAt.Default.(func() time.Time)
 	// businessunitDescUpdatedAt is the schema descriptor for updated_at field.
-	businessunitDescUpdatedAt := businessunitMixinFields0[1].Descriptor()
+	businessunitDescUpdatedAt := businessunitMixinFields2[1].Descriptor()
 	// businessunit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	businessunit.DefaultUpdatedAt = businessunitDescUpdatedAt.Default.(func() time.Time)
 	// businessunit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -253,23 +409,53 @@ func init() {
 			return nil
 		}
 	}()
+	change.Policy = privacy.NewPolicies(schema.Change{})
+	change.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := change.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	changeFields := schema.Change{}.Fields()
+	_ = changeFields
+	// changeDescAt is the schema descriptor for at field.
+	changeDescAt := changeFields[0].Descriptor()
+	// change.DefaultAt holds the default value on creation for the at field.
+	change.DefaultAt = changeDescAt.Default.(func() time.Time)
 	feedbackMixin := schema.Feedback{}.Mixin()
-	feedbackMixinHooks0 := feedbackMixin[0].Hooks()
+	feedback.Policy = privacy.NewPolicies(feedbackMixin[0], schema.Feedback{})
+	feedback.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := feedback.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	feedbackMixinHooks1 := feedbackMixin[1].Hooks()
+	feedbackMixinHooks2 := feedbackMixin[2].Hooks()
+	feedbackMixinHooks3 := feedbackMixin[3].Hooks()
 	feedbackHooks := schema.Feedback{}.Hooks()
-	feedback.Hooks[0] = feedbackMixinHooks0[0]
+
 	feedback.Hooks[1] = feedbackMixinHooks1[0]
-	feedback.Hooks[2] = feedbackHooks[0]
-	feedbackMixinFields0 := feedbackMixin[0].Fields()
-	_ = feedbackMixinFields0
+
+	feedback.Hooks[2] = feedbackMixinHooks2[0]
+
+	feedback.Hooks[3] = feedbackMixinHooks3[0]
+
+	feedback.Hooks[4] = feedbackHooks[0]
+	feedbackMixinFields2 := feedbackMixin[2].Fields()
+	_ = feedbackMixinFields2
 	feedbackFields := schema.Feedback{}.Fields()
 	_ = feedbackFields
 	// feedbackDescCreatedAt is the schema descriptor for created_at field.
-	feedbackDescCreatedAt := feedbackMixinFields0[0].Descriptor()
+	feedbackDescCreatedAt := feedbackMixinFields2[0].Descriptor()
 	// feedback.DefaultCreatedAt holds the default value on creation for the created_at field.
 	feedback.DefaultCreatedAt = feedbackDescCreatedAt.Default.(func() time.Time)
 	// feedbackDescUpdatedAt is the schema descriptor for updated_at field.
-	feedbackDescUpdatedAt := feedbackMixinFields0[1].Descriptor()
+	feedbackDescUpdatedAt := feedbackMixinFields2[1].Descriptor()
 	// feedback.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	feedback.DefaultUpdatedAt = feedbackDescUpdatedAt.Default.(func() time.Time)
 	// feedback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -283,24 +469,49 @@ func init() {
 	// feedback.DefaultReceivedAt holds the default value on creation for the received_at field.
 	feedback.DefaultReceivedAt = feedbackDescReceivedAt.Default.(func() time.Time)
 	goalMixin := schema.Goal{}.Mixin()
-	goalMixinHooks0 := goalMixin[0].Hooks()
+	goal.Policy = privacy.NewPolicies(goalMixin[0], schema.Goal{})
+	goal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := goal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	goalMixinHooks1 := goalMixin[1].Hooks()
-	goal.Hooks[0] = goalMixinHooks0[0]
+	goalMixinHooks2 := goalMixin[2].Hooks()
+	goalMixinHooks3 := goalMixin[3].Hooks()
+	goalMixinHooks4 := goalMixin[4].Hooks()
+
 	goal.Hooks[1] = goalMixinHooks1[0]
-	goalMixinFields0 := goalMixin[0].Fields()
-	_ = goalMixinFields0
+
+	goal.Hooks[2] = goalMixinHooks2[0]
+
+	goal.Hooks[3] = goalMixinHooks3[0]
+
+	goal.Hooks[4] = goalMixinHooks4[0]
+	goalMixinFields2 := goalMixin[2].Fields()
+	_ = goalMixinFields2
+	goalMixinFields4 := goalMixin[4].Fields()
+	_ = goalMixinFields4
 	goalFields := schema.Goal{}.Fields()
 	_ = goalFields
 	// goalDescCreatedAt is the schema descriptor for created_at field.
-	goalDescCreatedAt := goalMixinFields0[0].Descriptor()
+	goalDescCreatedAt := goalMixinFields2[0].Descriptor()
 	// goal.DefaultCreatedAt holds the default value on creation for the created_at field.
 	goal.DefaultCreatedAt = goalDescCreatedAt.Default.(func() time.Time)
 	// goalDescUpdatedAt is the schema descriptor for updated_at field.
-	goalDescUpdatedAt := goalMixinFields0[1].Descriptor()
+	goalDescUpdatedAt := goalMixinFields2[1].Descriptor()
 	// goal.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	goal.DefaultUpdatedAt = goalDescUpdatedAt.Default.(func() time.Time)
 	// goal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	goal.UpdateDefaultUpdatedAt = goalDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// goalDescVersion is the schema descriptor for version field.
+	goalDescVersion := goalMixinFields4[0].Descriptor()
+	// goal.DefaultVersion holds the default value on creation for the version field.
+	goal.DefaultVersion = goalDescVersion.Default.(int)
+	// goal.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	goal.VersionValidator = goalDescVersion.Validators[0].(func(int) error)
 	// goalDescTitle is the schema descriptor for title field.
 	goalDescTitle := goalFields[0].Descriptor()
 	// goal.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -336,22 +547,37 @@ func init() {
 	// goal.UnitValidator is a validator for the "unit" field. It is called by the builders before save.
 	goal.UnitValidator = goalDescUnit.Validators[0].(func(string) error)
 	icpcriterionMixin := schema.IcpCriterion{}.Mixin()
-	icpcriterionMixinHooks0 := icpcriterionMixin[0].Hooks()
+	icpcriterion.Policy = privacy.NewPolicies(icpcriterionMixin[0], schema.IcpCriterion{})
+	icpcriterion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := icpcriterion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	icpcriterionMixinHooks1 := icpcriterionMixin[1].Hooks()
+	icpcriterionMixinHooks2 := icpcriterionMixin[2].Hooks()
+	icpcriterionMixinHooks3 := icpcriterionMixin[3].Hooks()
 	icpcriterionHooks := schema.IcpCriterion{}.Hooks()
-	icpcriterion.Hooks[0] = icpcriterionMixinHooks0[0]
+
 	icpcriterion.Hooks[1] = icpcriterionMixinHooks1[0]
-	icpcriterion.Hooks[2] = icpcriterionHooks[0]
-	icpcriterionMixinFields0 := icpcriterionMixin[0].Fields()
-	_ = icpcriterionMixinFields0
+
+	icpcriterion.Hooks[2] = icpcriterionMixinHooks2[0]
+
+	icpcriterion.Hooks[3] = icpcriterionMixinHooks3[0]
+
+	icpcriterion.Hooks[4] = icpcriterionHooks[0]
+	icpcriterionMixinFields2 := icpcriterionMixin[2].Fields()
+	_ = icpcriterionMixinFields2
 	icpcriterionFields := schema.IcpCriterion{}.Fields()
 	_ = icpcriterionFields
 	// icpcriterionDescCreatedAt is the schema descriptor for created_at field.
-	icpcriterionDescCreatedAt := icpcriterionMixinFields0[0].Descriptor()
+	icpcriterionDescCreatedAt := icpcriterionMixinFields2[0].Descriptor()
 	// icpcriterion.DefaultCreatedAt holds the default value on creation for the created_at field.
 	icpcriterion.DefaultCreatedAt = icpcriterionDescCreatedAt.Default.(func() time.Time)
 	// icpcriterionDescUpdatedAt is the schema descriptor for updated_at field.
-	icpcriterionDescUpdatedAt := icpcriterionMixinFields0[1].Descriptor()
+	icpcriterionDescUpdatedAt := icpcriterionMixinFields2[1].Descriptor()
 	// icpcriterion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	icpcriterion.DefaultUpdatedAt = icpcriterionDescUpdatedAt.Default.(func() time.Time)
 	// icpcriterion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -383,22 +609,37 @@ func init() {
 	// icpcriterion.MaxSellersValidator is a validator for the "max_sellers" field. It is called by the builders before save.
 	icpcriterion.MaxSellersValidator = icpcriterionDescMaxSellers.Validators[0].(func(int) error)
 	influenceedgeMixin := schema.InfluenceEdge{}.Mixin()
-	influenceedgeMixinHooks0 := influenceedgeMixin[0].Hooks()
+	influenceedge.Policy = privacy.NewPolicies(influenceedgeMixin[0], schema.InfluenceEdge{})
+	influenceedge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := influenceedge.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	influenceedgeMixinHooks1 := influenceedgeMixin[1].Hooks()
+	influenceedgeMixinHooks2 := influenceedgeMixin[2].Hooks()
+	influenceedgeMixinHooks3 := influenceedgeMixin[3].Hooks()
 	influenceedgeHooks := schema.InfluenceEdge{}.Hooks()
-	influenceedge.Hooks[0] = influenceedgeMixinHooks0[0]
+
 	influenceedge.Hooks[1] = influenceedgeMixinHooks1[0]
-	influenceedge.Hooks[2] = influenceedgeHooks[0]
-	influenceedgeMixinFields0 := influenceedgeMixin[0].Fields()
-	_ = influenceedgeMixinFields0
+
+	influenceedge.Hooks[2] = influenceedgeMixinHooks2[0]
+
+	influenceedge.Hooks[3] = influenceedgeMixinHooks3[0]
+
+	influenceedge.Hooks[4] = influenceedgeHooks[0]
+	influenceedgeMixinFields2 := influenceedgeMixin[2].Fields()
+	_ = influenceedgeMixinFields2
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
 	_ = influenceedgeFields
 	// influenceedgeDescCreatedAt is the schema descriptor for created_at field.
-	influenceedgeDescCreatedAt := influenceedgeMixinFields0[0].Descriptor()
+	influenceedgeDescCreatedAt := influenceedgeMixinFields2[0].Descriptor()
 	// influenceedge.DefaultCreatedAt holds the default value on creation for the created_at field.
 	influenceedge.DefaultCreatedAt = influenceedgeDescCreatedAt.Default.(func() time.Time)
 	// influenceedgeDescUpdatedAt is the schema descriptor for updated_at field.
-	influenceedgeDescUpdatedAt := influenceedgeMixinFields0[1].Descriptor()
+	influenceedgeDescUpdatedAt := influenceedgeMixinFields2[1].Descriptor()
 	// influenceedge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	influenceedge.DefaultUpdatedAt = influenceedgeDescUpdatedAt.Default.(func() time.Time)
 	// influenceedge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -410,22 +651,37 @@ func init() {
 	// influenceedge.StrengthValidator is a validator for the "strength" field. It is called by the builders before save.
 	influenceedge.StrengthValidator = influenceedgeDescStrength.Validators[0].(func(int) error)
 	insightMixin := schema.Insight{}.Mixin()
-	insightMixinHooks0 := insightMixin[0].Hooks()
+	insight.Policy = privacy.NewPolicies(insightMixin[0], schema.Insight{})
+	insight.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := insight.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	insightMixinHooks1 := insightMixin[1].Hooks()
+	insightMixinHooks2 := insightMixin[2].Hooks()
+	insightMixinHooks3 := insightMixin[3].Hooks()
 	insightHooks := schema.Insight{}.Hooks()
-	insight.Hooks[0] = insightMixinHooks0[0]
+
 	insight.Hooks[1] = insightMixinHooks1[0]
-	insight.Hooks[2] = insightHooks[0]
-	insightMixinFields0 := insightMixin[0].Fields()
-	_ = insightMixinFields0
+
+	insight.Hooks[2] = insightMixinHooks2[0]
+
+	insight.Hooks[3] = insightMixinHooks3[0]
+
+	insight.Hooks[4] = insightHooks[0]
+	insightMixinFields2 := insightMixin[2].Fields()
+	_ = insightMixinFields2
 	insightFields := schema.Insight{}.Fields()
 	_ = insightFields
 	// insightDescCreatedAt is the schema descriptor for created_at field.
-	insightDescCreatedAt := insightMixinFields0[0].Descriptor()
+	insightDescCreatedAt := insightMixinFields2[0].Descriptor()
 	// insight.DefaultCreatedAt holds the default value on creation for the created_at field.
 	insight.DefaultCreatedAt = insightDescCreatedAt.Default.(func() time.Time)
 	// insightDescUpdatedAt is the schema descriptor for updated_at field.
-	insightDescUpdatedAt := insightMixinFields0[1].Descriptor()
+	insightDescUpdatedAt := insightMixinFields2[1].Descriptor()
 	// insight.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	insight.DefaultUpdatedAt = insightDescUpdatedAt.Default.(func() time.Time)
 	// insight.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -439,24 +695,49 @@ func init() {
 	// insight.DefaultConfirmed holds the default value on creation for the confirmed field.
 	insight.DefaultConfirmed = insightDescConfirmed.Default.(bool)
 	kpiMixin := schema.KPI{}.Mixin()
-	kpiMixinHooks0 := kpiMixin[0].Hooks()
+	kpi.Policy = privacy.NewPolicies(kpiMixin[0], schema.KPI{})
+	kpi.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := kpi.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	kpiMixinHooks1 := kpiMixin[1].Hooks()
-	kpi.Hooks[0] = kpiMixinHooks0[0]
+	kpiMixinHooks2 := kpiMixin[2].Hooks()
+	kpiMixinHooks3 := kpiMixin[3].Hooks()
+	kpiMixinHooks4 := kpiMixin[4].Hooks()
+
 	kpi.Hooks[1] = kpiMixinHooks1[0]
-	kpiMixinFields0 := kpiMixin[0].Fields()
-	_ = kpiMixinFields0
+
+	kpi.Hooks[2] = kpiMixinHooks2[0]
+
+	kpi.Hooks[3] = kpiMixinHooks3[0]
+
+	kpi.Hooks[4] = kpiMixinHooks4[0]
+	kpiMixinFields2 := kpiMixin[2].Fields()
+	_ = kpiMixinFields2
+	kpiMixinFields4 := kpiMixin[4].Fields()
+	_ = kpiMixinFields4
 	kpiFields := schema.KPI{}.Fields()
 	_ = kpiFields
 	// kpiDescCreatedAt is the schema descriptor for created_at field.
-	kpiDescCreatedAt := kpiMixinFields0[0].Descriptor()
+	kpiDescCreatedAt := kpiMixinFields2[0].Descriptor()
 	// kpi.DefaultCreatedAt holds the default value on creation for the created_at field.
 	kpi.DefaultCreatedAt = kpiDescCreatedAt.Default.(func() time.Time)
 	// kpiDescUpdatedAt is the schema descriptor for updated_at field.
-	kpiDescUpdatedAt := kpiMixinFields0[1].Descriptor()
+	kpiDescUpdatedAt := kpiMixinFields2[1].Descriptor()
 	// kpi.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	kpi.DefaultUpdatedAt = kpiDescUpdatedAt.Default.(func() time.Time)
 	// kpi.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	kpi.UpdateDefaultUpdatedAt = kpiDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// kpiDescVersion is the schema descriptor for version field.
+	kpiDescVersion := kpiMixinFields4[0].Descriptor()
+	// kpi.DefaultVersion holds the default value on creation for the version field.
+	kpi.DefaultVersion = kpiDescVersion.Default.(int)
+	// kpi.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	kpi.VersionValidator = kpiDescVersion.Validators[0].(func(int) error)
 	// kpiDescName is the schema descriptor for name field.
 	kpiDescName := kpiFields[0].Descriptor()
 	// kpi.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -488,22 +769,37 @@ func init() {
 	// kpi.CurrentValueValidator is a validator for the "current_value" field. It is called by the builders before save.
 	kpi.CurrentValueValidator = kpiDescCurrentValue.Validators[0].(func(string) error)
 	kpimeasurementMixin := schema.KPIMeasurement{}.Mixin()
-	kpimeasurementMixinHooks0 := kpimeasurementMixin[0].Hooks()
+	kpimeasurement.Policy = privacy.NewPolicies(kpimeasurementMixin[0], schema.KPIMeasurement{})
+	kpimeasurement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := kpimeasurement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	kpimeasurementMixinHooks1 := kpimeasurementMixin[1].Hooks()
+	kpimeasurementMixinHooks2 := kpimeasurementMixin[2].Hooks()
+	kpimeasurementMixinHooks3 := kpimeasurementMixin[3].Hooks()
 	kpimeasurementHooks := schema.KPIMeasurement{}.Hooks()
-	kpimeasurement.Hooks[0] = kpimeasurementMixinHooks0[0]
+
 	kpimeasurement.Hooks[1] = kpimeasurementMixinHooks1[0]
-	kpimeasurement.Hooks[2] = kpimeasurementHooks[0]
-	kpimeasurementMixinFields0 := kpimeasurementMixin[0].Fields()
-	_ = kpimeasurementMixinFields0
+
+	kpimeasurement.Hooks[2] = kpimeasurementMixinHooks2[0]
+
+	kpimeasurement.Hooks[3] = kpimeasurementMixinHooks3[0]
+
+	kpimeasurement.Hooks[4] = kpimeasurementHooks[0]
+	kpimeasurementMixinFields2 := kpimeasurementMixin[2].Fields()
+	_ = kpimeasurementMixinFields2
 	kpimeasurementFields := schema.KPIMeasurement{}.Fields()
 	_ = kpimeasurementFields
 	// kpimeasurementDescCreatedAt is the schema descriptor for created_at field.
-	kpimeasurementDescCreatedAt := kpimeasurementMixinFields0[0].Descriptor()
+	kpimeasurementDescCreatedAt := kpimeasurementMixinFields2[0].Descriptor()
 	// kpimeasurement.DefaultCreatedAt holds the default value on creation for the created_at field.
 	kpimeasurement.DefaultCreatedAt = kpimeasurementDescCreatedAt.Default.(func() time.Time)
 	// kpimeasurementDescUpdatedAt is the schema descriptor for updated_at field.
-	kpimeasurementDescUpdatedAt := kpimeasurementMixinFields0[1].Descriptor()
+	kpimeasurementDescUpdatedAt := kpimeasurementMixinFields2[1].Descriptor()
 	// kpimeasurement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	kpimeasurement.DefaultUpdatedAt = kpimeasurementDescUpdatedAt.Default.(func() time.Time)
 	// kpimeasurement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -517,24 +813,49 @@ func init() {
 	// kpimeasurement.DefaultMeasuredAt holds the default value on creation for the measured_at field.
 	kpimeasurement.DefaultMeasuredAt = kpimeasurementDescMeasuredAt.Default.(func() time.Time)
 	objectiveMixin := schema.Objective{}.Mixin()
-	objectiveMixinHooks0 := objectiveMixin[0].Hooks()
+	objective.Policy = privacy.NewPolicies(objectiveMixin[0], schema.Objective{})
+	objective.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := objective.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	objectiveMixinHooks1 := objectiveMixin[1].Hooks()
-	objective.Hooks[0] = objectiveMixinHooks0[0]
+	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
+	objectiveMixinHooks3 := objectiveMixin[3].Hooks()
+	objectiveMixinHooks4 := objectiveMixin[4].Hooks()
+
 	objective.Hooks[1] = objectiveMixinHooks1[0]
-	objectiveMixinFields0 := objectiveMixin[0].Fields()
-	_ = objectiveMixinFields0
+
+	objective.Hooks[2] = objectiveMixinHooks2[0]
+
+	objective.Hooks[3] = objectiveMixinHooks3[0]
+
+	objective.Hooks[4] = objectiveMixinHooks4[0]
+	objectiveMixinFields2 := objectiveMixin[2].Fields()
+	_ = objectiveMixinFields2
+	objectiveMixinFields4 := objectiveMixin[4].Fields()
+	_ = objectiveMixinFields4
 	objectiveFields := schema.Objective{}.Fields()
 	_ = objectiveFields
 	// objectiveDescCreatedAt is the schema descriptor for created_at field.
-	objectiveDescCreatedAt := objectiveMixinFields0[0].Descriptor()
+	objectiveDescCreatedAt := objectiveMixinFields2[0].Descriptor()
 	// objective.DefaultCreatedAt holds the default value on creation for the created_at field.
 	objective.DefaultCreatedAt = objectiveDescCreatedAt.Default.(func() time.Time)
 	// objectiveDescUpdatedAt is the schema descriptor for updated_at field.
-	objectiveDescUpdatedAt := objectiveMixinFields0[1].Descriptor()
+	objectiveDescUpdatedAt := objectiveMixinFields2[1].Descriptor()
 	// objective.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	objective.DefaultUpdatedAt = objectiveDescUpdatedAt.Default.(func() time.Time)
 	// objective.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	objective.UpdateDefaultUpdatedAt = objectiveDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// objectiveDescVersion is the schema descriptor for version field.
+	objectiveDescVersion := objectiveMixinFields4[0].Descriptor()
+	// objective.DefaultVersion holds the default value on creation for the version field.
+	objective.DefaultVersion = objectiveDescVersion.Default.(int)
+	// objective.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	objective.VersionValidator = objectiveDescVersion.Validators[0].(func(int) error)
 	// objectiveDescTitle is the schema descriptor for title field.
 	objectiveDescTitle := objectiveFields[0].Descriptor()
 	// objective.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -554,22 +875,37 @@ func init() {
 		}
 	}()
 	opportunityMixin := schema.Opportunity{}.Mixin()
-	opportunityMixinHooks0 := opportunityMixin[0].Hooks()
+	opportunity.Policy = privacy.NewPolicies(opportunityMixin[0], schema.Opportunity{})
+	opportunity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := opportunity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	opportunityMixinHooks1 := opportunityMixin[1].Hooks()
+	opportunityMixinHooks2 := opportunityMixin[2].Hooks()
+	opportunityMixinHooks3 := opportunityMixin[3].Hooks()
 	opportunityHooks := schema.Opportunity{}.Hooks()
-	opportunity.Hooks[0] = opportunityMixinHooks0[0]
+
 	opportunity.Hooks[1] = opportunityMixinHooks1[0]
-	opportunity.Hooks[2] = opportunityHooks[0]
-	opportunityMixinFields0 := opportunityMixin[0].Fields()
-	_ = opportunityMixinFields0
+
+	opportunity.Hooks[2] = opportunityMixinHooks2[0]
+
+	opportunity.Hooks[3] = opportunityMixinHooks3[0]
+
+	opportunity.Hooks[4] = opportunityHooks[0]
+	opportunityMixinFields2 := opportunityMixin[2].Fields()
+	_ = opportunityMixinFields2
 	opportunityFields := schema.Opportunity{}.Fields()
 	_ = opportunityFields
 	// opportunityDescCreatedAt is the schema descriptor for created_at field.
-	opportunityDescCreatedAt := opportunityMixinFields0[0].Descriptor()
+	opportunityDescCreatedAt := opportunityMixinFields2[0].Descriptor()
 	// opportunity.DefaultCreatedAt holds the default value on creation for the created_at field.
 	opportunity.DefaultCreatedAt = opportunityDescCreatedAt.Default.(func() time.Time)
 	// opportunityDescUpdatedAt is the schema descriptor for updated_at field.
-	opportunityDescUpdatedAt := opportunityMixinFields0[1].Descriptor()
+	opportunityDescUpdatedAt := opportunityMixinFields2[1].Descriptor()
 	// opportunity.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	opportunity.DefaultUpdatedAt = opportunityDescUpdatedAt.Default.(func() time.Time)
 	// opportunity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -627,20 +963,34 @@ func init() {
 	// opportunity.DefaultOpenedAt holds the default value on creation for the opened_at field.
 	opportunity.DefaultOpenedAt = opportunityDescOpenedAt.Default.(func() time.Time)
 	productMixin := schema.Product{}.Mixin()
-	productMixinHooks0 := productMixin[0].Hooks()
+	product.Policy = privacy.NewPolicies(productMixin[0], schema.Product{})
+	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := product.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	productMixinHooks1 := productMixin[1].Hooks()
-	product.Hooks[0] = productMixinHooks0[0]
+	productMixinHooks2 := productMixin[2].Hooks()
+	productMixinHooks3 := productMixin[3].Hooks()
+
 	product.Hooks[1] = productMixinHooks1[0]
-	productMixinFields0 := productMixin[0].Fields()
-	_ = productMixinFields0
+
+	product.Hooks[2] = productMixinHooks2[0]
+
+	product.Hooks[3] = productMixinHooks3[0]
+	productMixinFields2 := productMixin[2].Fields()
+	_ = productMixinFields2
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescCreatedAt is the schema descriptor for created_at field.
-	productDescCreatedAt := productMixinFields0[0].Descriptor()
+	productDescCreatedAt := productMixinFields2[0].Descriptor()
 	// product.DefaultCreatedAt holds the default value on creation for the created_at field.
 	product.DefaultCreatedAt = productDescCreatedAt.Default.(func() time.Time)
 	// productDescUpdatedAt is the schema descriptor for updated_at field.
-	productDescUpdatedAt := productMixinFields0[1].Descriptor()
+	productDescUpdatedAt := productMixinFields2[1].Descriptor()
 	// product.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -668,41 +1018,70 @@ func init() {
 	// product.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	product.FamilyValidator = productDescFamily.Validators[0].(func(string) error)
 	relationshipMixin := schema.Relationship{}.Mixin()
-	relationshipMixinHooks0 := relationshipMixin[0].Hooks()
+	relationship.Policy = privacy.NewPolicies(relationshipMixin[0], schema.Relationship{})
+	relationship.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := relationship.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	relationshipMixinHooks1 := relationshipMixin[1].Hooks()
-	relationship.Hooks[0] = relationshipMixinHooks0[0]
+	relationshipMixinHooks2 := relationshipMixin[2].Hooks()
+	relationshipMixinHooks3 := relationshipMixin[3].Hooks()
+
 	relationship.Hooks[1] = relationshipMixinHooks1[0]
-	relationshipMixinFields0 := relationshipMixin[0].Fields()
-	_ = relationshipMixinFields0
+
+	relationship.Hooks[2] = relationshipMixinHooks2[0]
+
+	relationship.Hooks[3] = relationshipMixinHooks3[0]
+	relationshipMixinFields2 := relationshipMixin[2].Fields()
+	_ = relationshipMixinFields2
 	relationshipFields := schema.Relationship{}.Fields()
 	_ = relationshipFields
 	// relationshipDescCreatedAt is the schema descriptor for created_at field.
-	relationshipDescCreatedAt := relationshipMixinFields0[0].Descriptor()
+	relationshipDescCreatedAt := relationshipMixinFields2[0].Descriptor()
 	// relationship.DefaultCreatedAt holds the default value on creation for the created_at field.
 	relationship.DefaultCreatedAt = relationshipDescCreatedAt.Default.(func() time.Time)
 	// relationshipDescUpdatedAt is the schema descriptor for updated_at field.
-	relationshipDescUpdatedAt := relationshipMixinFields0[1].Descriptor()
+	relationshipDescUpdatedAt := relationshipMixinFields2[1].Descriptor()
 	// relationship.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	relationship.DefaultUpdatedAt = relationshipDescUpdatedAt.Default.(func() time.Time)
 	// relationship.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	relationship.UpdateDefaultUpdatedAt = relationshipDescUpdatedAt.UpdateDefault.(func() time.Time)
 	revenuerecordMixin := schema.RevenueRecord{}.Mixin()
-	revenuerecordMixinHooks0 := revenuerecordMixin[0].Hooks()
+	revenuerecord.Policy = privacy.NewPolicies(revenuerecordMixin[0], schema.RevenueRecord{})
+	revenuerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := revenuerecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	revenuerecordMixinHooks1 := revenuerecordMixin[1].Hooks()
+	revenuerecordMixinHooks2 := revenuerecordMixin[2].Hooks()
+	revenuerecordMixinHooks3 := revenuerecordMixin[3].Hooks()
 	revenuerecordHooks := schema.RevenueRecord{}.Hooks()
-	revenuerecord.Hooks[0] = revenuerecordMixinHooks0[0]
+
 	revenuerecord.Hooks[1] = revenuerecordMixinHooks1[0]
-	revenuerecord.Hooks[2] = revenuerecordHooks[0]
-	revenuerecordMixinFields0 := revenuerecordMixin[0].Fields()
-	_ = revenuerecordMixinFields0
+
+	revenuerecord.Hooks[2] = revenuerecordMixinHooks2[0]
+
+	revenuerecord.Hooks[3] = revenuerecordMixinHooks3[0]
+
+	revenuerecord.Hooks[4] = revenuerecordHooks[0]
+	revenuerecordMixinFields2 := revenuerecordMixin[2].Fields()
+	_ = revenuerecordMixinFields2
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
 	_ = revenuerecordFields
 	// revenuerecordDescCreatedAt is the schema descriptor for created_at field.
-	revenuerecordDescCreatedAt := revenuerecordMixinFields0[0].Descriptor()
+	revenuerecordDescCreatedAt := revenuerecordMixinFields2[0].Descriptor()
 	// revenuerecord.DefaultCreatedAt holds the default value on creation for the created_at field.
 	revenuerecord.DefaultCreatedAt = revenuerecordDescCreatedAt.Default.(func() time.Time)
 	// revenuerecordDescUpdatedAt is the schema descriptor for updated_at field.
-	revenuerecordDescUpdatedAt := revenuerecordMixinFields0[1].Descriptor()
+	revenuerecordDescUpdatedAt := revenuerecordMixinFields2[1].Descriptor()
 	// revenuerecord.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	revenuerecord.DefaultUpdatedAt = revenuerecordDescUpdatedAt.Default.(func() time.Time)
 	// revenuerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -738,46 +1117,87 @@ func init() {
 	// revenuerecord.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	revenuerecord.CurrencyValidator = revenuerecordDescCurrency.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
-	reviewMixinHooks0 := reviewMixin[0].Hooks()
+	review.Policy = privacy.NewPolicies(reviewMixin[0], schema.Review{})
+	review.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := review.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	reviewMixinHooks1 := reviewMixin[1].Hooks()
-	review.Hooks[0] = reviewMixinHooks0[0]
+	reviewMixinHooks2 := reviewMixin[2].Hooks()
+	reviewMixinHooks3 := reviewMixin[3].Hooks()
+
 	review.Hooks[1] = reviewMixinHooks1[0]
-	reviewMixinFields0 := reviewMixin[0].Fields()
-	_ = reviewMixinFields0
+
+	review.Hooks[2] = reviewMixinHooks2[0]
+
+	review.Hooks[3] = reviewMixinHooks3[0]
+	reviewMixinFields2 := reviewMixin[2].Fields()
+	_ = reviewMixinFields2
 	reviewFields := schema.Review{}.Fields()
 	_ = reviewFields
 	// reviewDescCreatedAt is the schema descriptor for created_at field.
-	reviewDescCreatedAt := reviewMixinFields0[0].Descriptor()
+	reviewDescCreatedAt := reviewMixinFields2[0].Descriptor()
 	// review.DefaultCreatedAt holds the default value on creation for the created_at field.
 	review.DefaultCreatedAt = reviewDescCreatedAt.Default.(func() time.Time)
 	// reviewDescUpdatedAt is the schema descriptor for updated_at field.
-	reviewDescUpdatedAt := reviewMixinFields0[1].Descriptor()
+	reviewDescUpdatedAt := reviewMixinFields2[1].Descriptor()
 	// review.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	review.DefaultUpdatedAt = reviewDescUpdatedAt.Default.(func() time.Time)
 	// review.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	review.UpdateDefaultUpdatedAt = reviewDescUpdatedAt.UpdateDefault.(func() time.Time)
 	stakeholderMixin := schema.Stakeholder{}.Mixin()
-	stakeholderMixinHooks0 := stakeholderMixin[0].Hooks()
+	stakeholder.Policy = privacy.NewPolicies(stakeholderMixin[0], schema.Stakeholder{})
+	stakeholder.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stakeholder.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	stakeholderMixinHooks1 := stakeholderMixin[1].Hooks()
+	stakeholderMixinHooks2 := stakeholderMixin[2].Hooks()
+	stakeholderMixinHooks3 := stakeholderMixin[3].Hooks()
+	stakeholderMixinHooks4 := stakeholderMixin[4].Hooks()
 	stakeholderHooks := schema.Stakeholder{}.Hooks()
-	stakeholder.Hooks[0] = stakeholderMixinHooks0[0]
+
 	stakeholder.Hooks[1] = stakeholderMixinHooks1[0]
-	stakeholder.Hooks[2] = stakeholderHooks[0]
-	stakeholder.Hooks[3] = stakeholderHooks[1]
-	stakeholderMixinFields0 := stakeholderMixin[0].Fields()
-	_ = stakeholderMixinFields0
+
+	stakeholder.Hooks[2] = stakeholderMixinHooks2[0]
+
+	stakeholder.Hooks[3] = stakeholderMixinHooks3[0]
+
+	stakeholder.Hooks[4] = stakeholderMixinHooks4[0]
+
+	stakeholder.Hooks[5] = stakeholderHooks[0]
+
+	stakeholder.Hooks[6] = stakeholderHooks[1]
+	stakeholderMixinFields2 := stakeholderMixin[2].Fields()
+	_ = stakeholderMixinFields2
+	stakeholderMixinFields4 := stakeholderMixin[4].Fields()
+	_ = stakeholderMixinFields4
 	stakeholderFields := schema.Stakeholder{}.Fields()
 	_ = stakeholderFields
 	// stakeholderDescCreatedAt is the schema descriptor for created_at field.
-	stakeholderDescCreatedAt := stakeholderMixinFields0[0].Descriptor()
+	stakeholderDescCreatedAt := stakeholderMixinFields2[0].Descriptor()
 	// stakeholder.DefaultCreatedAt holds the default value on creation for the created_at field.
 	stakeholder.DefaultCreatedAt = stakeholderDescCreatedAt.Default.(func() time.Time)
 	// stakeholderDescUpdatedAt is the schema descriptor for updated_at field.
-	stakeholderDescUpdatedAt := stakeholderMixinFields0[1].Descriptor()
+	stakeholderDescUpdatedAt := stakeholderMixinFields2[1].Descriptor()
 	// stakeholder.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	stakeholder.DefaultUpdatedAt = stakeholderDescUpdatedAt.Default.(func() time.Time)
 	// stakeholder.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	stakeholder.UpdateDefaultUpdatedAt = stakeholderDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// stakeholderDescVersion is the schema descriptor for version field.
+	stakeholderDescVersion := stakeholderMixinFields4[0].Descriptor()
+	// stakeholder.DefaultVersion holds the default value on creation for the version field.
+	stakeholder.DefaultVersion = stakeholderDescVersion.Default.(int)
+	// stakeholder.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	stakeholder.VersionValidator = stakeholderDescVersion.Validators[0].(func(int) error)
 	// stakeholderDescName is the schema descriptor for name field.
 	stakeholderDescName := stakeholderFields[0].Descriptor()
 	// stakeholder.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -849,20 +1269,34 @@ func init() {
 	// stakeholder.InfluenceValidator is a validator for the "influence" field. It is called by the builders before save.
 	stakeholder.InfluenceValidator = stakeholderDescInfluence.Validators[0].(func(int) error)
 	swotitemMixin := schema.SwotItem{}.Mixin()
-	swotitemMixinHooks0 := swotitemMixin[0].Hooks()
+	swotitem.Policy = privacy.NewPolicies(swotitemMixin[0], schema.SwotItem{})
+	swotitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := swotitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	swotitemMixinHooks1 := swotitemMixin[1].Hooks()
-	swotitem.Hooks[0] = swotitemMixinHooks0[0]
+	swotitemMixinHooks2 := swotitemMixin[2].Hooks()
+	swotitemMixinHooks3 := swotitemMixin[3].Hooks()
+
 	swotitem.Hooks[1] = swotitemMixinHooks1[0]
-	swotitemMixinFields0 := swotitemMixin[0].Fields()
-	_ = swotitemMixinFields0
+
+	swotitem.Hooks[2] = swotitemMixinHooks2[0]
+
+	swotitem.Hooks[3] = swotitemMixinHooks3[0]
+	swotitemMixinFields2 := swotitemMixin[2].Fields()
+	_ = swotitemMixinFields2
 	swotitemFields := schema.SwotItem{}.Fields()
 	_ = swotitemFields
 	// swotitemDescCreatedAt is the schema descriptor for created_at field.
-	swotitemDescCreatedAt := swotitemMixinFields0[0].Descriptor()
+	swotitemDescCreatedAt := swotitemMixinFields2[0].Descriptor()
 	// swotitem.DefaultCreatedAt holds the default value on creation for the created_at field.
 	swotitem.DefaultCreatedAt = swotitemDescCreatedAt.Default.(func() time.Time)
 	// swotitemDescUpdatedAt is the schema descriptor for updated_at field.
-	swotitemDescUpdatedAt := swotitemMixinFields0[1].Descriptor()
+	swotitemDescUpdatedAt := swotitemMixinFields2[1].Descriptor()
 	// swotitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	swotitem.DefaultUpdatedAt = swotitemDescUpdatedAt.Default.(func() time.Time)
 	// swotitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -872,20 +1306,34 @@ func init() {
 	// swotitem.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	swotitem.TextValidator = swotitemDescText.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
-	userMixinHooks0 := userMixin[0].Hooks()
+	user.Policy = privacy.NewPolicies(userMixin[0], schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	userMixinHooks1 := userMixin[1].Hooks()
-	user.Hooks[0] = userMixinHooks0[0]
+	userMixinHooks2 := userMixin[2].Hooks()
+	userMixinHooks3 := userMixin[3].Hooks()
+
 	user.Hooks[1] = userMixinHooks1[0]
-	userMixinFields0 := userMixin[0].Fields()
-	_ = userMixinFields0
+
+	user.Hooks[2] = userMixinHooks2[0]
+
+	user.Hooks[3] = userMixinHooks3[0]
+	userMixinFields2 := userMixin[2].Fields()
+	_ = userMixinFields2
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
-	userDescCreatedAt := userMixinFields0[0].Descriptor()
+	userDescCreatedAt := userMixinFields2[0].Descriptor()
 	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
 	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
 	// userDescUpdatedAt is the schema descriptor for updated_at field.
-	userDescUpdatedAt := userMixinFields0[1].Descriptor()
+	userDescUpdatedAt := userMixinFields2[1].Descriptor()
 	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -931,22 +1379,37 @@ func init() {
 	// user.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	user.TitleValidator = userDescTitle.Validators[0].(func(string) error)
 	whitespacecellMixin := schema.WhitespaceCell{}.Mixin()
-	whitespacecellMixinHooks0 := whitespacecellMixin[0].Hooks()
+	whitespacecell.Policy = privacy.NewPolicies(whitespacecellMixin[0], schema.WhitespaceCell{})
+	whitespacecell.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := whitespacecell.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	whitespacecellMixinHooks1 := whitespacecellMixin[1].Hooks()
+	whitespacecellMixinHooks2 := whitespacecellMixin[2].Hooks()
+	whitespacecellMixinHooks3 := whitespacecellMixin[3].Hooks()
 	whitespacecellHooks := schema.WhitespaceCell{}.Hooks()
-	whitespacecell.Hooks[0] = whitespacecellMixinHooks0[0]
+
 	whitespacecell.Hooks[1] = whitespacecellMixinHooks1[0]
-	whitespacecell.Hooks[2] = whitespacecellHooks[0]
-	whitespacecellMixinFields0 := whitespacecellMixin[0].Fields()
-	_ = whitespacecellMixinFields0
+
+	whitespacecell.Hooks[2] = whitespacecellMixinHooks2[0]
+
+	whitespacecell.Hooks[3] = whitespacecellMixinHooks3[0]
+
+	whitespacecell.Hooks[4] = whitespacecellHooks[0]
+	whitespacecellMixinFields2 := whitespacecellMixin[2].Fields()
+	_ = whitespacecellMixinFields2
 	whitespacecellFields := schema.WhitespaceCell{}.Fields()
 	_ = whitespacecellFields
 	// whitespacecellDescCreatedAt is the schema descriptor for created_at field.
-	whitespacecellDescCreatedAt := whitespacecellMixinFields0[0].Descriptor()
+	whitespacecellDescCreatedAt := whitespacecellMixinFields2[0].Descriptor()
 	// whitespacecell.DefaultCreatedAt holds the default value on creation for the created_at field.
 	whitespacecell.DefaultCreatedAt = whitespacecellDescCreatedAt.Default.(func() time.Time)
 	// whitespacecellDescUpdatedAt is the schema descriptor for updated_at field.
-	whitespacecellDescUpdatedAt := whitespacecellMixinFields0[1].Descriptor()
+	whitespacecellDescUpdatedAt := whitespacecellMixinFields2[1].Descriptor()
 	// whitespacecell.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	whitespacecell.DefaultUpdatedAt = whitespacecellDescUpdatedAt.Default.(func() time.Time)
 	// whitespacecell.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -13,7 +13,7 @@ import (
 type AccountPlan struct{ ent.Schema }
 
 // Mixin of the AccountPlan.
-func (AccountPlan) Mixin() []ent.Mixin { return mixins() }
+func (AccountPlan) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the AccountPlan.
 func (AccountPlan) Fields() []ent.Field {

@@ -13,7 +13,7 @@ import (
 type ActionItem struct{ ent.Schema }
 
 // Mixin of the ActionItem.
-func (ActionItem) Mixin() []ent.Mixin { return mixins() }
+func (ActionItem) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the ActionItem.
 func (ActionItem) Fields() []ent.Field {

@@ -13,7 +13,7 @@ import (
 type Goal struct{ ent.Schema }
 
 // Mixin of the Goal.
-func (Goal) Mixin() []ent.Mixin { return mixins() }
+func (Goal) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the Goal.
 func (Goal) Fields() []ent.Field {

@@ -52,7 +52,7 @@ func (e *ReferenceError) Error() string {
 var all = []ent.Interface{
 	Account{}, AccountPlan{}, AccountTeamMember{}, ActionItem{}, BusinessUnit{}, Feedback{}, Goal{},
 	InfluenceEdge{}, Insight{}, KPI{}, KPIMeasurement{}, Objective{}, Opportunity{}, Product{},
-	Relationship{}, RevenueRecord{}, Review{}, Stakeholder{}, SwotItem{}, User{}, WhitespaceCell{},
+	Relationship{}, RevenueRecord{}, Review{}, Stakeholder{}, SwotItem{}, User{}, WhitespaceCell{}, APIToken{}, Change{},
 }
 
 type edgeInfo struct {
@@ -138,7 +138,9 @@ func checkReferences(next ent.Mutator) ent.Mutator {
 }
 
 // mixins are the mixins every schema uses.
-func mixins() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ReferenceMixin{}} }
+func mixins() []ent.Mixin {
+	return []ent.Mixin{PolicyMixin{}, HistoryMixin{}, TimeMixin{}, ReferenceMixin{}}
+}
 
 // writes are the operations that can break a cross-record invariant.
 const writes = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne

@@ -14,7 +14,7 @@ import (
 type KPI struct{ ent.Schema }
 
 // Mixin of the KPI.
-func (KPI) Mixin() []ent.Mixin { return mixins() }
+func (KPI) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the KPI.
 func (KPI) Fields() []ent.Field {

@@ -13,7 +13,7 @@ import (
 type Objective struct{ ent.Schema }
 
 // Mixin of the Objective.
-func (Objective) Mixin() []ent.Mixin { return mixins() }
+func (Objective) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the Objective.
 func (Objective) Fields() []ent.Field {

@@ -15,7 +15,7 @@ import (
 type Stakeholder struct{ ent.Schema }
 
 // Mixin of the Stakeholder.
-func (Stakeholder) Mixin() []ent.Mixin { return mixins() }
+func (Stakeholder) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 
 // Fields of the Stakeholder.
 func (Stakeholder) Fields() []ent.Field {

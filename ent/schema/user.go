@@ -29,6 +29,9 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.OrderField("EMAIL")),
 		field.String("title").Optional().MaxLen(200).
 			Comment("Job title, e.g. Strategic Account Manager."),
+		field.Enum("role").Values("ADMIN", "EDITOR", "VIEWER").Default("VIEWER").
+			Comment("What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.").
+			Annotations(entgql.OrderField("ROLE")),
 	}
 }
 
@@ -55,6 +58,12 @@ func (User) Edges() []ent.Edge {
 			Annotations(cascadeConnection()...),
 		edge.To("owned_opportunities", Opportunity.Type).
 			Comment("Opportunities this user owns.").
+			Annotations(detachConnection()...),
+		edge.To("api_tokens", APIToken.Type).
+			Comment("The user's API tokens; only they and admins see them.").
+			Annotations(cascadeConnection()...),
+		edge.To("changes", Change.Type).
+			Comment("The changes this user made through the API.").
 			Annotations(detachConnection()...),
 		edge.From("reviews", Review.Type).Ref("attendees").
 			Comment("Plan reviews this user attended.").

@@ -3,6 +3,9 @@
 package user
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -25,6 +28,8 @@ const (
 	FieldEmail = "email"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
+	// FieldRole holds the string denoting the role field in the database.
+	FieldRole = "role"
 	// EdgeOwnedAccounts holds the string denoting the owned_accounts edge name in mutations.
 	EdgeOwnedAccounts = "owned_accounts"
 	// EdgeTeamMemberships holds the string denoting the team_memberships edge name in mutations.
@@ -39,6 +44,10 @@ const (
 	EdgeRelationships = "relationships"
 	// EdgeOwnedOpportunities holds the string denoting the owned_opportunities edge name in mutations.
 	EdgeOwnedOpportunities = "owned_opportunities"
+	// EdgeAPITokens holds the string denoting the api_tokens edge name in mutations.
+	EdgeAPITokens = "api_tokens"
+	// EdgeChanges holds the string denoting the changes edge name in mutations.
+	EdgeChanges = "changes"
 	// EdgeReviews holds the string denoting the reviews edge name in mutations.
 	EdgeReviews = "reviews"
 	// Table holds the table name of the user in the database.
@@ -92,6 +101,20 @@ const (
 	OwnedOpportunitiesInverseTable = "opportunities"
 	// OwnedOpportunitiesColumn is the table column denoting the owned_opportunities relation/edge.
 	OwnedOpportunitiesColumn = "user_owned_opportunities"
+	// APITokensTable is the table that holds the api_tokens relation/edge.
+	APITokensTable = "api_tokens"
+	// APITokensInverseTable is the table name for the APIToken entity.
+	// It exists in this package in order to avoid circular dependency with the "apitoken" package.
+	APITokensInverseTable = "api_tokens"
+	// APITokensColumn is the table column denoting the api_tokens relation/edge.
+	APITokensColumn = "user_api_tokens"
+	// ChangesTable is the table that holds the changes relation/edge.
+	ChangesTable = "changes"
+	// ChangesInverseTable is the table name for the Change entity.
+	// It exists in this package in order to avoid circular dependency with the "change" package.
+	ChangesInverseTable = "changes"
+	// ChangesColumn is the table column denoting the changes relation/edge.
+	ChangesColumn = "user_changes"
 	// ReviewsTable is the table that holds the reviews relation/edge. The primary key declared below.
 	ReviewsTable = "review_attendees"
 	// ReviewsInverseTable is the table name for the Review entity.
@@ -107,6 +130,7 @@ var Columns = []string{
 	FieldName,
 	FieldEmail,
 	FieldTitle,
+	FieldRole,
 }
 
 var (
@@ -131,7 +155,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks  [4]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -145,6 +170,33 @@ var (
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
 )
+
+// Role defines the type for the "role" enum field.
+type Role string
+
+// RoleVIEWER is the default value of the Role enum.
+const DefaultRole = RoleVIEWER
+
+// Role values.
+const (
+	RoleADMIN  Role = "ADMIN"
+	RoleEDITOR Role = "EDITOR"
+	RoleVIEWER Role = "VIEWER"
+)
+
+func (r Role) String() string {
+	return string(r)
+}
+
+// RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
+func RoleValidator(r Role) error {
+	switch r {
+	case RoleADMIN, RoleEDITOR, RoleVIEWER:
+		return nil
+	default:
+		return fmt.Errorf("user: invalid enum value for role field: %q", r)
+	}
+}
 
 // OrderOption defines the ordering options for the User queries.
 type OrderOption func(*sql.Selector)
@@ -177,6 +229,11 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByTitle orders the results by the title field.
 func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitle, opts...).ToFunc()
+}
+
+// ByRole orders the results by the role field.
+func ByRole(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRole, opts...).ToFunc()
 }
 
 // ByOwnedAccountsCount orders the results by owned_accounts count.
@@ -277,6 +334,34 @@ func ByOwnedOpportunities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOptio
 	}
 }
 
+// ByAPITokensCount orders the results by api_tokens count.
+func ByAPITokensCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAPITokensStep(), opts...)
+	}
+}
+
+// ByAPITokens orders the results by api_tokens terms.
+func ByAPITokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAPITokensStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByChangesCount orders the results by changes count.
+func ByChangesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newChangesStep(), opts...)
+	}
+}
+
+// ByChanges orders the results by changes terms.
+func ByChanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChangesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByReviewsCount orders the results by reviews count.
 func ByReviewsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -339,10 +424,42 @@ func newOwnedOpportunitiesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, OwnedOpportunitiesTable, OwnedOpportunitiesColumn),
 	)
 }
+func newAPITokensStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(APITokensInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, APITokensTable, APITokensColumn),
+	)
+}
+func newChangesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChangesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ChangesTable, ChangesColumn),
+	)
+}
 func newReviewsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ReviewsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, ReviewsTable, ReviewsPrimaryKey...),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Role) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Role) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Role(str)
+	if err := RoleValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
 }

@@ -1,0 +1,64 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/graph/history"
+)
+
+// Change is one change made through the API to one record: the change history.
+type Change struct{ ent.Schema }
+
+// Fields of the Change.
+func (Change) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("at").Immutable().Default(now).
+			Comment("When the change was made.").
+			Annotations(entgql.OrderField("AT")),
+		field.Enum("operation").Values("CREATE", "UPDATE", "DELETE").Immutable().
+			Comment("Whether the record was created, updated or deleted."),
+		field.String("subject_type").Immutable().
+			Comment("The type of the record changed, e.g. AccountPlan."),
+		field.Int("subject_id").Immutable().
+			Comment("The ID of the record changed; it may since have been deleted.").
+			Annotations(entgql.Type("ID")),
+		field.Int("account_id").Optional().Nillable().Immutable().
+			Comment("The account the record belongs to, or is; null for users, products, ICP criteria and tokens.").
+			Annotations(entgql.Type("ID")),
+		field.JSON("fields", []history.FieldChange{}).Immutable().
+			Comment("The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.").
+			Annotations(entgql.Type("[FieldChange!]"), entgql.Skip(entgql.SkipWhereInput)),
+	}
+}
+
+// Edges of the Change.
+func (Change) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("actor", User.Type).Ref("changes").Unique().Immutable().
+			Comment("Who made the change; null while the server ran open, or once the user is deleted."),
+	}
+}
+
+// Indexes of the Change: a record's history, and an account's since a date.
+func (Change) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("subject_id"),
+		index.Fields("account_id", "at"),
+		index.Edges("actor"),
+	}
+}
+
+// Annotations of the Change: read-only through the API.
+func (Change) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("One change made through the API to one record: who, when, which record, which fields, their old and new values. Written in the same transaction as the change."),
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
