@@ -24,11 +24,8 @@ import (
 // against it, then sends SIGTERM while a request is in flight: that request
 // must still be answered and the process must exit cleanly.
 func TestBinary(t *testing.T) {
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "accountplan")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/accountplan/accountplan").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
+	dir := filepath.Dir(bin)
 	cmd := exec.Command(bin, "-demo", "-addr", "127.0.0.1:0")
 	cmd.Dir = dir
 	stderr, _ := cmd.StderrPipe()
@@ -103,6 +100,65 @@ func TestBinary(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not stop after SIGTERM")
+	}
+}
+
+// buildServer builds the server binary into a fresh directory, where it keeps its database.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "accountplan")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/accountplan/accountplan").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestBinarySecureByDefault: without a token the server serves loopback only
+// (and says what to do), -create-admin prints the first admin's token, and
+// from then on every address works and every request needs a token.
+func TestBinarySecureByDefault(t *testing.T) {
+	bin := buildServer(t)
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = filepath.Dir(bin)
+		return cmd
+	}
+	out, err := run("-addr", "0.0.0.0:0").CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("-create-admin")) {
+		t.Fatalf("serving every address without a token: err %v, output %s", err, out)
+	}
+	out, err = run("-create-admin", "ada@example.com").Output()
+	token := strings.TrimSpace(string(out))
+	if err != nil || !strings.HasPrefix(token, "ap_") {
+		t.Fatalf("-create-admin: err %v, output %q", err, out)
+	}
+
+	cmd := run("-addr", "0.0.0.0:0")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	_, port, _ := net.SplitHostPort(listeningAddress(t, stderr))
+	ask := func(header string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+port+"/query", strings.NewReader(`{"query":"{ me { email role } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := ask(""); status != http.StatusUnauthorized || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("no token: %d %s", status, body)
+	}
+	if status, body := ask("Bearer " + token); status != http.StatusOK || body != `{"data":{"me":{"email":"ada@example.com","role":"ADMIN"}}}` {
+		t.Errorf("the admin's token: %d %s", status, body)
 	}
 }
 

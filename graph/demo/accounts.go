@@ -7,17 +7,22 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountteammember"
+	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
-// users are our people; accounts and team tables refer to them by key.
-var users = []struct{ key, name, title string }{
-	{"maya", "Maya Fischer", "Strategic Account Manager"},
-	{"omar", "Omar Haddad", "Key Account Manager"},
-	{"priya", "Priya Raman", "Account Executive"},
-	{"lena", "Lena Park", "Solutions Engineer"},
-	{"sam", "Sam Okafor", "Customer Success Manager"},
-	{"ruth", "Ruth Castillo", "Chief Revenue Officer"},
+// users are our people; accounts and team tables refer to them by key. The
+// sellers edit their accounts; the CRO reads across all of them.
+var users = []struct {
+	key, name, title string
+	role             user.Role
+}{
+	{"maya", "Maya Fischer", "Strategic Account Manager", user.RoleEDITOR},
+	{"omar", "Omar Haddad", "Key Account Manager", user.RoleEDITOR},
+	{"priya", "Priya Raman", "Account Executive", user.RoleEDITOR},
+	{"lena", "Lena Park", "Solutions Engineer", user.RoleEDITOR},
+	{"sam", "Sam Okafor", "Customer Success Manager", user.RoleEDITOR},
+	{"ruth", "Ruth Castillo", "Chief Revenue Officer", user.RoleVIEWER},
 }
 
 // productSpec is one of our offerings, with the competitor we meet most often
@@ -142,7 +147,7 @@ var cellStatus = map[rune]whitespacecell.Status{
 
 func (l *loader) loadUsers(ctx context.Context) error {
 	for _, u := range users {
-		user, err := l.c.User.Create().SetName(u.name).SetTitle(u.title).SetEmail(email(u.name, "AccountPlan")).Save(ctx)
+		user, err := l.c.User.Create().SetName(u.name).SetTitle(u.title).SetRole(u.role).SetEmail(email(u.name, "AccountPlan")).Save(ctx)
 		if err != nil {
 			return fmt.Errorf("user %s: %w", u.name, err)
 		}
