@@ -106,6 +106,16 @@ func TestRolesForEveryMutationKind(t *testing.T) {
 			t.Errorf("an editor changed the ICP: %s", code)
 		}
 		admin.must(icp, nil)
+
+		// Moving people in the org map is a change of the account too.
+		move := `mutation($s: ID!, $m: ID!) { moveStakeholders(input: {stakeholderIDs: [$s], managerID: $m}) { manager { id } } }`
+		vars := map[string]any{"s": p.stakeholder, "m": p.manager}
+		for who, r := range refused {
+			if code, _ := r.code(move, vars); code != "FORBIDDEN" {
+				t.Errorf("%s moving a stakeholder: %s, want FORBIDDEN", who, code)
+			}
+		}
+		owner.must(move, vars)
 	})
 }
 
