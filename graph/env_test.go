@@ -82,19 +82,33 @@ func postgresDatabase(t *testing.T) string {
 
 func newEnv(t *testing.T, target string) *env {
 	t.Helper()
+	return newEnvWithLimits(t, target, testLimits())
+}
+
+// newEnvWithLimits is newEnv with the given limits.
+func newEnvWithLimits(t *testing.T, target string, limits graph.Limits) *env {
+	t.Helper()
 	s, err := store.Open(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, client: s.Client}
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &e.stmts}))
-	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Ready: s.Ping}))
+	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Ready: s.Ping, Limits: limits}))
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()
 	})
 	e.url = srv.URL + "/query"
 	return e
+}
+
+// testLimits are the default limits without the rate limit, since a test
+// sends many requests from one address; limits_test.go tests the rate limit.
+func testLimits() graph.Limits {
+	l := graph.DefaultLimits()
+	l.RatePerSecond = 0
+	return l
 }
 
 // countingDriver counts the SQL statements the API runs, as ent's todo example does.
