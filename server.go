@@ -8,6 +8,21 @@
 //	-demo          DEMO           load the demo data into an empty database
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
 //
+// and the limits, whose defaults are graph.DefaultLimits() (README, "Limits"; 0 turns a number off):
+//
+//	-max-depth       MAX_DEPTH        deepest field nesting
+//	-max-cost        MAX_COST         operation cost, page sizes multiplied
+//	-max-aliases     MAX_ALIASES      aliased or repeated fields per document
+//	-max-tokens      MAX_TOKENS       tokens per document
+//	-max-body-bytes  MAX_BODY_BYTES   request body size
+//	-max-batch       MAX_BATCH        operations per batched POST (0: batching off)
+//	-timeout         REQUEST_TIMEOUT  per-request time limit
+//	-rate-limit      RATE_LIMIT       requests per second per client
+//	-rate-burst      RATE_BURST       requests a client may send at once
+//	-max-in-flight   MAX_IN_FLIGHT    requests executing at once
+//	-introspection   INTROSPECTION    answer introspection
+//	-graphiql        GRAPHIQL         serve GraphiQL at /
+//
 // Until an API token exists the server runs open (every request acts as an
 // admin), which it does only on a loopback address.
 package main
@@ -42,6 +57,7 @@ type settings struct {
 	db      string
 	origins []string
 	demo    bool
+	limits  graph.Limits
 	// createAdmin is an e-mail address to make an admin and print a token for, instead of serving.
 	createAdmin string
 }
@@ -54,6 +70,7 @@ func main() {
 	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
 	flag.BoolVar(&cfg.demo, "demo", envBool("DEMO"), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
+	limitFlags(&cfg.limits)
 	flag.Parse()
 	cfg.origins = splitList(origins)
 
@@ -107,7 +124,7 @@ func run(ctx context.Context, cfg settings) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open}),
+		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open, Limits: cfg.limits}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -130,6 +147,39 @@ func run(ctx context.Context, cfg settings) error {
 		return err
 	}
 	return nil
+}
+
+// limitFlags declares a flag and an environment variable for each limit.
+func limitFlags(l *graph.Limits) {
+	*l = graph.DefaultLimits()
+	atoi := strconv.Atoi
+	flag.IntVar(&l.MaxDepth, "max-depth", envParse("MAX_DEPTH", l.MaxDepth, atoi), "deepest field nesting; 0 for none (env MAX_DEPTH)")
+	flag.IntVar(&l.MaxCost, "max-cost", envParse("MAX_COST", l.MaxCost, atoi), "operation cost, page sizes multiplied; 0 for none (env MAX_COST)")
+	flag.IntVar(&l.MaxAliases, "max-aliases", envParse("MAX_ALIASES", l.MaxAliases, atoi), "aliased or repeated fields per document; 0 for none (env MAX_ALIASES)")
+	flag.IntVar(&l.MaxTokens, "max-tokens", envParse("MAX_TOKENS", l.MaxTokens, atoi), "tokens per document; 0 for none (env MAX_TOKENS)")
+	flag.Int64Var(&l.MaxBodyBytes, "max-body-bytes", envParse("MAX_BODY_BYTES", l.MaxBodyBytes, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }), "request body size; 0 for none (env MAX_BODY_BYTES)")
+	flag.IntVar(&l.MaxBatch, "max-batch", envParse("MAX_BATCH", l.MaxBatch, atoi), "operations per batched POST; 0 turns batching off (env MAX_BATCH)")
+	flag.DurationVar(&l.Timeout, "timeout", envParse("REQUEST_TIMEOUT", l.Timeout, time.ParseDuration), "per-request time limit; 0 for none (env REQUEST_TIMEOUT)")
+	flag.Float64Var(&l.RatePerSecond, "rate-limit", envParse("RATE_LIMIT", l.RatePerSecond, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }), "requests per second per client; 0 for none (env RATE_LIMIT)")
+	flag.IntVar(&l.Burst, "rate-burst", envParse("RATE_BURST", l.Burst, atoi), "requests a client may send at once (env RATE_BURST)")
+	flag.IntVar(&l.MaxInFlight, "max-in-flight", envParse("MAX_IN_FLIGHT", l.MaxInFlight, atoi), "requests executing at once; 0 for none (env MAX_IN_FLIGHT)")
+	flag.BoolVar(&l.Introspection, "introspection", envParse("INTROSPECTION", l.Introspection, strconv.ParseBool), "answer introspection queries; false also hides suggestions (env INTROSPECTION)")
+	flag.BoolVar(&l.GraphiQL, "graphiql", envParse("GRAPHIQL", l.GraphiQL, strconv.ParseBool), "serve GraphiQL at / (env GRAPHIQL)")
+}
+
+// envParse reads an environment variable with parse, or gives fallback when it
+// is unset; a value that does not parse stops the server rather than being ignored.
+func envParse[T any](key string, fallback T, parse func(string) (T, error)) T {
+	v, ok := os.LookupEnv(key)
+	if !ok {
+		return fallback
+	}
+	t, err := parse(v)
+	if err != nil {
+		slog.Error("bad environment variable", "name", key, "error", err)
+		os.Exit(2)
+	}
+	return t
 }
 
 func env(key, fallback string) string {

@@ -40,9 +40,9 @@ func authenticate(client *ent.Client, open bool, next http.Handler) http.Handler
 		case err != nil:
 			slog.ErrorContext(r.Context(), "signing in failed", "error", err)
 			media, _ := negotiate(r.Header.Get("Accept"))
-			writeResponse(w, media, http.StatusInternalServerError, &graphql.Response{Errors: gqlerror.List{{
+			writeJSON(w, media, http.StatusInternalServerError, toResponse(&graphql.Response{Errors: gqlerror.List{{
 				Message: "internal server error", Extensions: map[string]any{"code": CodeInternal},
-			}}})
+			}}}))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
@@ -57,7 +57,5 @@ func refuse(w http.ResponseWriter, r *http.Request, message string) {
 		media = mediaJSON
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="accountplan"`)
-	writeResponse(w, media, http.StatusUnauthorized, &graphql.Response{Errors: gqlerror.List{{
-		Message: message, Extensions: map[string]any{"code": CodeUnauthenticated},
-	}}})
+	writeRequestError(w, media, http.StatusUnauthorized, message)
 }

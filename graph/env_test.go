@@ -94,6 +94,13 @@ func postgresDatabase(t *testing.T) string {
 	return u
 }
 
+// newEnvWithLimits is an open server with the given limits.
+func newEnvWithLimits(t *testing.T, target string, limits graph.Limits) *env {
+	t.Helper()
+	return newEnv(t, target, graph.Options{Open: true, Limits: limits})
+}
+
+// newEnv is a server with the given options; without limits, testLimits().
 func newEnv(t *testing.T, target string, opts graph.Options) *env {
 	t.Helper()
 	s, err := store.Open(context.Background(), target)
@@ -103,6 +110,9 @@ func newEnv(t *testing.T, target string, opts graph.Options) *env {
 	e := &env{t: t, client: s.Client, stmts: new(atomic.Int64)}
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}))
 	opts.Ready = s.Ping
+	if opts.Limits == (graph.Limits{}) {
+		opts.Limits = testLimits()
+	}
 	srv := httptest.NewServer(graph.NewHandler(counted, opts))
 	t.Cleanup(func() {
 		srv.Close()
@@ -110,6 +120,14 @@ func newEnv(t *testing.T, target string, opts graph.Options) *env {
 	})
 	e.url = srv.URL + "/query"
 	return e
+}
+
+// testLimits are the default limits without the rate limit, since a test
+// sends many requests from one address; limits_test.go tests the rate limit.
+func testLimits() graph.Limits {
+	l := graph.DefaultLimits()
+	l.RatePerSecond = 0
+	return l
 }
 
 // countingDriver counts the SQL statements the API runs, as ent's todo example does.

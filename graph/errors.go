@@ -30,6 +30,9 @@ import (
 const (
 	CodeBadRequest       = "BAD_REQUEST"            // the HTTP request is malformed (400, 405, 406, 415)
 	CodePayloadTooLarge  = "PAYLOAD_TOO_LARGE"      // the body exceeds the limit (413)
+	CodeTooComplex       = "QUERY_TOO_COMPLEX"      // the document exceeds the depth, cost, alias or token limit
+	CodeRateLimited      = "RATE_LIMITED"           // too many requests: from this client (429) or at once (503)
+	CodeTimeout          = "TIMEOUT"                // the request ran out of time and its database work was cancelled
 	CodeParseFailed      = errcode.ParseFailed      // the document is not valid GraphQL syntax
 	CodeValidationFailed = errcode.ValidationFailed // the document or variables do not fit the schema
 	CodeBadUserInput     = "BAD_USER_INPUT"         // a value is refused; extensions.field names the input field
@@ -60,6 +63,8 @@ func classify(err error) error {
 		conflict   *schema.ConflictError
 	)
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return timeoutError()
 	case errors.As(err, &forbidden):
 		return clientError(CodeForbidden, forbidden.Message, "")
 	case errors.Is(err, privacy.Deny):
@@ -106,6 +111,10 @@ func paginationField(message string) string {
 		return "first"
 	}
 	return ""
+}
+
+func timeoutError() *gqlerror.Error {
+	return clientError(CodeTimeout, "the request ran out of time and was cancelled: ask for less, or retry later", "")
 }
 
 func clientError(code, message, field string) *gqlerror.Error {

@@ -13,6 +13,7 @@ import (
 var errCodes = map[string]bool{
 	"BAD_REQUEST": true, "PAYLOAD_TOO_LARGE": true, "GRAPHQL_PARSE_FAILED": true, "GRAPHQL_VALIDATION_FAILED": true,
 	"BAD_USER_INPUT": true, "NOT_FOUND": true, "CONFLICT": true, "INTERNAL_SERVER_ERROR": true,
+	"QUERY_TOO_COMPLEX": true, "RATE_LIMITED": true, "TIMEOUT": true,
 }
 
 // errLeaks are words that only the database, ent or Go would write.

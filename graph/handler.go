@@ -2,10 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -28,9 +28,6 @@ import (
 // needs first or last, so no request reads a whole table by accident.
 const MaxPageSize = 100
 
-// maxBodyBytes bounds a request body; a large query document is a few kilobytes.
-const maxBodyBytes = 1 << 20
-
 // Options are the settings of the HTTP handler.
 type Options struct {
 	// CORSOrigins are the origins whose pages may call the API from a browser;
@@ -41,15 +38,33 @@ type Options struct {
 	// Open lets requests without a token act as an admin: for exploring on
 	// loopback before anyone has a token. Requests with a token are signed in.
 	Open bool
+	// Limits bound what a request or a client can make the server do; the
+	// zero value means DefaultLimits().
+	Limits Limits
+}
+
+func (o Options) limits() Limits {
+	if o.Limits == (Limits{}) {
+		return DefaultLimits()
+	}
+	return o.Limits
 }
 
 // NewServer builds the GraphQL server: the spec-following HTTP transport, one
-// transaction per mutation request, page-size limits and stable error codes.
-func NewServer(client *ent.Client) *handler.Server {
+// transaction per mutation request, document limits and stable error codes.
+func NewServer(client *ent.Client, opts Options) *handler.Server {
+	limits := opts.limits()
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client}}))
-	srv.AddTransport(httpTransport{maxBodyBytes: maxBodyBytes})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	srv.AddTransport(httpTransport{maxBodyBytes: limits.MaxBodyBytes, maxBatch: limits.MaxBatch})
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	if limits.Introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+		srv.SetDisableSuggestion(true)
+	}
+	srv.Use(documentLimits{Limits: limits, cache: cache})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundRootFields(stopAfterFailure)
@@ -60,19 +75,22 @@ func NewServer(client *ent.Client) *handler.Server {
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		return next(icp.WithLoader(planhealth.WithLoader(ctx, client), client))
 	})
-	srv.AroundFields(limitPages)
 	srv.AroundFields(classifyErrors)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return srv
 }
 
-// NewHandler serves GraphQL at /query, GraphiQL at /, and health checks at
-// /healthz (the process is up) and /readyz (the database answers).
+// NewHandler serves GraphQL at /query (behind the rate limit, the cap on
+// requests at once and the timeout), GraphiQL at / unless it is off, and
+// health checks at /healthz (the process is up) and /readyz (the database answers).
 func NewHandler(client *ent.Client, opts Options) http.Handler {
+	limits := opts.limits()
 	mux := http.NewServeMux()
-	mux.Handle("/query", authenticate(client, opts.Open, NewServer(client)))
-	mux.Handle("/", graphiql.Handler("/query"))
+	mux.Handle("/query", guard(authenticate(client, opts.Open, NewServer(client, opts)), limits))
+	if limits.GraphiQL {
+		mux.Handle("/", graphiql.Handler("/query"))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -109,25 +127,6 @@ func stopAfterFailure(ctx context.Context, next graphql.RootResolver) graphql.Ma
 	return next(ctx)
 }
 
-// limitPages refuses connections without first or last, or with a page larger than MaxPageSize.
-func limitPages(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc.Field.Definition == nil || !strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection") {
-		return next(ctx)
-	}
-	first, _ := fc.Args["first"].(*int)
-	last, _ := fc.Args["last"].(*int)
-	switch {
-	case first == nil && last == nil:
-		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: pass first or last (at most %d) to page through the list", fc.Field.Name, MaxPageSize), "first")
-	case first != nil && *first > MaxPageSize:
-		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: first must be at most %d", fc.Field.Name, MaxPageSize), "first")
-	case last != nil && *last > MaxPageSize:
-		return nil, clientError(CodeBadUserInput, fmt.Sprintf("%s: last must be at most %d", fc.Field.Name, MaxPageSize), "last")
-	}
-	return next(ctx)
-}
-
 // classifyErrors gives resolver errors their codes before they leave the resolver.
 func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
@@ -138,11 +137,16 @@ func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
 }
 
 // hideUncodedErrors replaces errors that bypassed the presenter (such as a
-// failed commit, whose text would carry the database's words) with an internal error.
+// failed commit, whose text would carry the database's words) with an internal
+// error, or with a timeout when the request's deadline has passed.
 func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	for i, e := range resp.Errors {
-		if e.Extensions["code"] == nil {
+		switch {
+		case e.Extensions["code"] != nil:
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			resp.Errors[i] = timeoutError()
+		default:
 			slog.ErrorContext(ctx, "request failed", "error", e.Message)
 			resp.Errors[i] = &gqlerror.Error{Message: "internal server error", Extensions: map[string]any{"code": CodeInternal}}
 		}

@@ -39,7 +39,7 @@ func BenchmarkPlanHealthList(b *testing.B) {
 	generatePlans(b, s.Client, benchPlans)
 	var stmts atomic.Int64
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &stmts}))
-	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Open: true}))
+	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Open: true, Limits: testLimits()}))
 	defer srv.Close()
 
 	const q = `query($after: Cursor) { accountPlans(first: 100, after: $after) { pageInfo { hasNextPage endCursor }

@@ -26,7 +26,7 @@ func newHTTPServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(s.Client, graph.Options{Ready: s.Ping, Open: true}))
+	srv := httptest.NewServer(graph.NewHandler(s.Client, graph.Options{Ready: s.Ping, Open: true, Limits: testLimits()}))
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()

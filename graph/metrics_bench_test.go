@@ -25,7 +25,7 @@ func benchmarkMetrics(b *testing.B, groupBy []string, wantRows int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(s.Client, graph.Options{Open: true}))
+	srv := httptest.NewServer(graph.NewHandler(s.Client, graph.Options{Open: true, Limits: testLimits()}))
 	b.Cleanup(func() {
 		srv.Close()
 		s.Close()

@@ -53,7 +53,7 @@ func newBenchServer(b *testing.B) *benchServer {
 		b.Fatal(err)
 	}
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}))
-	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Open: true}))
+	srv := httptest.NewServer(graph.NewHandler(counted, graph.Options{Open: true, Limits: testLimits()}))
 	b.Cleanup(func() {
 		srv.Close()
 		s.Close()

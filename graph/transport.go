@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +29,8 @@ const (
 // data entry when the request never reached execution. gqlgen's stock
 // transports answer 422 and 406 there and echo bodies back in errors.
 type httpTransport struct {
-	maxBodyBytes int64
+	maxBodyBytes int64 // 0: no limit
+	maxBatch     int   // 0: one operation per request
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -43,27 +45,79 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		writeRequestError(w, mediaJSON, http.StatusNotAcceptable, "the Accept header allows neither application/graphql-response+json nor application/json")
 		return
 	}
-	var params *graphql.RawParams
-	var status int
-	var problem string
 	switch r.Method {
 	case http.MethodGet:
-		params, problem = paramsFromURL(r)
-		status = http.StatusBadRequest
+		params, problem := paramsFromURL(r)
+		if problem != "" {
+			writeRequestError(w, media, http.StatusBadRequest, problem)
+			return
+		}
+		status, resp := execute(r, exec, params, media)
+		if status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "POST")
+		}
+		writeJSON(w, media, status, toResponse(resp))
 	case http.MethodPost:
-		params, status, problem = t.paramsFromBody(w, r)
+		t.post(w, r, exec, media)
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		writeRequestError(w, media, http.StatusMethodNotAllowed, "use POST, or GET for queries")
-		return
 	}
+}
+
+// post runs the operation of a JSON object body, or each operation of a JSON
+// array body when batching is on, answering an array in the same order.
+func (t httpTransport) post(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
+	body, status, problem := t.readBody(w, r)
 	if problem != "" {
 		writeRequestError(w, media, status, problem)
 		return
 	}
+	if !isBatch(body) {
+		var req request
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeRequestError(w, media, http.StatusBadRequest, "the request body is not a JSON object")
+			return
+		}
+		params, problem := req.params()
+		if problem != "" {
+			writeRequestError(w, media, http.StatusBadRequest, problem)
+			return
+		}
+		status, resp := execute(r, exec, params, media)
+		writeJSON(w, media, status, toResponse(resp))
+		return
+	}
+	var batch []request
+	switch {
+	case t.maxBatch == 0:
+		writeRequestError(w, media, http.StatusBadRequest, "send one operation per request: batching is off on this server")
+		return
+	case json.Unmarshal(body, &batch) != nil:
+		writeRequestError(w, media, http.StatusBadRequest, "the request body is not a JSON array of request objects")
+		return
+	case len(batch) == 0 || len(batch) > t.maxBatch:
+		writeRequestError(w, media, http.StatusBadRequest, fmt.Sprintf("a batch holds 1 to %d operations", t.maxBatch))
+		return
+	}
+	out := make([]response, len(batch))
+	for i, req := range batch {
+		params, problem := req.params()
+		if problem != "" {
+			out[i] = toResponse(requestError(http.StatusBadRequest, problem))
+			continue
+		}
+		_, resp := execute(r, exec, params, media)
+		out[i] = toResponse(resp)
+	}
+	writeJSON(w, media, http.StatusOK, out)
+}
+
+// execute runs one operation and returns the response with its status: the
+// request errors of section 7.1.2 get 400 under application/graphql-response+json.
+func execute(r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) (int, *graphql.Response) {
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
-
 	ctx := r.Context()
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -71,21 +125,28 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
-		writeResponse(w, media, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
-		return
+		return status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
-		w.Header().Set("Allow", "POST")
-		writeRequestError(w, media, http.StatusMethodNotAllowed, "GET requests may only run queries: send mutations with POST")
-		return
+		return http.StatusMethodNotAllowed, requestError(http.StatusMethodNotAllowed, "GET requests may only run queries: send mutations with POST")
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing when the context ended before execution began.
+		resp = &graphql.Response{Errors: gqlerror.List{timeoutError()}}
+	}
 	if resp.Data == nil {
 		// Executed but rolled back or failed at the root: report data as null, as execution does.
 		resp.Data = json.RawMessage("null")
 	}
-	writeResponse(w, media, http.StatusOK, resp)
+	return http.StatusOK, resp
+}
+
+// isBatch tells a JSON array body from an object one.
+func isBatch(body []byte) bool {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	return len(trimmed) > 0 && trimmed[0] == '['
 }
 
 // negotiate picks the response media type from the Accept header. No header
@@ -130,7 +191,9 @@ type request struct {
 	Extensions    json.RawMessage `json:"extensions"`
 }
 
-func (t httpTransport) paramsFromBody(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, string) {
+// readBody reads a POST body, refusing media types other than JSON: a form or
+// text/plain post could come from another site's page without a CORS preflight.
+func (t httpTransport) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != mediaJSON {
 		return nil, http.StatusUnsupportedMediaType, "send the request as Content-Type: application/json"
@@ -138,7 +201,11 @@ func (t httpTransport) paramsFromBody(w http.ResponseWriter, r *http.Request) (*
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return nil, http.StatusUnsupportedMediaType, "the request body must be UTF-8"
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBodyBytes))
+	reader := r.Body
+	if t.maxBodyBytes > 0 {
+		reader = http.MaxBytesReader(w, r.Body, t.maxBodyBytes)
+	}
+	body, err := io.ReadAll(reader)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -146,12 +213,7 @@ func (t httpTransport) paramsFromBody(w http.ResponseWriter, r *http.Request) (*
 	case err != nil:
 		return nil, http.StatusBadRequest, "the request body could not be read"
 	}
-	var req request
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, http.StatusBadRequest, "the request body is not a JSON object"
-	}
-	p, problem := req.params()
-	return p, http.StatusBadRequest, problem
+	return body, http.StatusOK, ""
 }
 
 func (req request) params() (*graphql.RawParams, string) {
@@ -210,8 +272,12 @@ type response struct {
 	Extensions map[string]any  `json:"extensions,omitempty"`
 }
 
-func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.Response) {
-	b, err := json.Marshal(response{Errors: r.Errors, Data: r.Data, Extensions: r.Extensions})
+func toResponse(r *graphql.Response) response {
+	return response{Errors: r.Errors, Data: r.Data, Extensions: r.Extensions}
+}
+
+func writeJSON(w http.ResponseWriter, media string, status int, v any) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
@@ -221,13 +287,20 @@ func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.R
 	_, _ = w.Write(b)
 }
 
-func writeRequestError(w http.ResponseWriter, media string, status int, message string) {
+// requestError is the answer to a request that never reached execution.
+func requestError(status int, message string) *graphql.Response {
 	code := CodeBadRequest
-	if status == http.StatusRequestEntityTooLarge {
+	switch status {
+	case http.StatusRequestEntityTooLarge:
 		code = CodePayloadTooLarge
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		code = CodeRateLimited
+	case http.StatusUnauthorized:
+		code = CodeUnauthenticated
 	}
-	writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{{
-		Message:    message,
-		Extensions: map[string]any{"code": code},
-	}}})
+	return &graphql.Response{Errors: gqlerror.List{{Message: message, Extensions: map[string]any{"code": code}}}}
+}
+
+func writeRequestError(w http.ResponseWriter, media string, status int, message string) {
+	writeJSON(w, media, status, toResponse(requestError(status, message)))
 }
