@@ -38,6 +38,12 @@ func (e *env) send(contentType, auth, body string) reply {
 	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.url, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
+	return e.roundTrip(req, auth)
+}
+
+// roundTrip sends a request with an Authorization header (when not empty).
+func (e *env) roundTrip(req *http.Request, auth string) reply {
+	e.t.Helper()
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
@@ -449,14 +455,5 @@ func TestAbuseProbes(t *testing.T) {
 func (e *env) get(auth string, params url.Values) reply {
 	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.url+"?"+params.Encode(), nil)
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, b}
+	return e.roundTrip(req, auth)
 }
