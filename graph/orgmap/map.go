@@ -70,8 +70,10 @@ func (e *Edge) NullableStrength() *int { return nonZero(e.Strength) }
 // NullableInfluenceEdgeID is the InfluenceEdge's ID, or nil for a reporting line.
 func (e *Edge) NullableInfluenceEdgeID() *int { return nonZero(e.InfluenceEdgeID) }
 
-func nonZero(v int) *int {
-	if v == 0 {
+// nonZero is v, or nil for its type's zero: a value not recorded.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
 		return nil
 	}
 	return &v
