@@ -62,6 +62,8 @@ type Edge struct {
 	ToID            int
 	Strength        int // 1–5; 0 for a reporting line
 	InfluenceEdgeID int // 0 for a reporting line
+
+	from, to *Node // set by New, so that the algorithms need not look the IDs up
 }
 
 // NullableStrength is the strength, or nil for a reporting line.
@@ -147,13 +149,15 @@ func New(account *ent.Account, people []*Node, influence []*Edge) *Map {
 		n.DirectReportCount, n.IndirectReportCount = len(n.reports), below-len(n.reports)
 	}
 	m.Edges = make([]*Edge, 0, len(people)+len(influence))
+	reporting := make([]Edge, 0, len(people))
 	for _, n := range m.Nodes {
 		if boss := m.manager(n); boss != nil {
-			m.Edges = append(m.Edges, &Edge{Kind: ReportsTo, FromID: n.ID, ToID: boss.ID})
+			reporting = append(reporting, Edge{Kind: ReportsTo, FromID: n.ID, ToID: boss.ID, from: n, to: boss})
+			m.Edges = append(m.Edges, &reporting[len(reporting)-1])
 		}
 	}
 	for _, e := range influence {
-		if m.byID[e.FromID] != nil && m.byID[e.ToID] != nil {
+		if e.from, e.to = m.byID[e.FromID], m.byID[e.ToID]; e.from != nil && e.to != nil {
 			m.Edges = append(m.Edges, e)
 		}
 	}

@@ -45,7 +45,6 @@ func pageRank(m *Map) []float64 {
 	if n == 0 {
 		return nil
 	}
-	index := func(id int) int { return m.byID[id].at }
 	type vote struct {
 		from, to int
 		weight   float64
@@ -56,11 +55,11 @@ func pageRank(m *Map) []float64 {
 		var v vote
 		switch e.Kind {
 		case ReportsTo:
-			v = vote{index(e.FromID), index(e.ToID), reportingVotes}
+			v = vote{e.from.at, e.to.at, reportingVotes}
 		case Influences:
-			v = vote{index(e.ToID), index(e.FromID), float64(e.Strength)}
+			v = vote{e.to.at, e.from.at, float64(e.Strength)}
 		case Informal:
-			v = vote{index(e.FromID), index(e.ToID), float64(e.Strength)}
+			v = vote{e.from.at, e.to.at, float64(e.Strength)}
 		default:
 			continue
 		}
