@@ -90,6 +90,7 @@ type Map struct {
 
 	byID     map[int]*Node
 	ranking  sync.Once
+	ranked   []*Node // the most influential first, set by rank
 	arcsOnce sync.Once
 	arcs     [][]arc
 }
