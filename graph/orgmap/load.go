@@ -326,15 +326,23 @@ func (r *row) int() int {
 		return 0
 	}
 	v, err := strconv.Atoi(f)
-	r.err = cmp.Or(r.err, err)
+	r.fail(err)
 	return v
 }
 
 // text reads a free-text field.
 func (r *row) text() string {
 	v, err := url.PathUnescape(r.next())
-	r.err = cmp.Or(r.err, err)
+	r.fail(err)
 	return v
+}
+
+// fail keeps the first error; cmp.Or, comparing interfaces generically, took
+// a fifth of the time of unpacking 20,000 edges.
+func (r *row) fail(err error) {
+	if err != nil && r.err == nil {
+		r.err = err
+	}
 }
 
 // unpack reads what packed read, each row of n fields with read.
