@@ -202,16 +202,8 @@ func jsonString(q map[string][]string, key string) json.RawMessage {
 	return b
 }
 
-// response is a GraphQL response whose data entry is left out when absent:
-// a request error never reached execution, so it has no data (section 7.1.2).
-type response struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
-}
-
 func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.Response) {
-	b, err := json.Marshal(response{Errors: r.Errors, Data: r.Data, Extensions: r.Extensions})
+	b, err := marshalResponse(r)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
@@ -219,6 +211,39 @@ func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.R
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// marshalResponse writes the entries of a GraphQL response that are present:
+// a request error never reached execution, so it has no data (section 7.1.2).
+// The data is JSON already, written by the executor; marshalling it as a
+// json.RawMessage would validate and compact all of it again, which took a
+// sixth of the time of a large org map request.
+func marshalResponse(r *graphql.Response) ([]byte, error) {
+	b := []byte{'{'}
+	add := func(key string, value []byte) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(append(b, '"'), key...), '"', ':'), value...)
+	}
+	if len(r.Errors) > 0 {
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			return nil, err
+		}
+		add("errors", errs)
+	}
+	if len(r.Data) > 0 {
+		add("data", r.Data)
+	}
+	if len(r.Extensions) > 0 {
+		ext, err := json.Marshal(r.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		add("extensions", ext)
+	}
+	return append(b, '}'), nil
 }
 
 func writeRequestError(w http.ResponseWriter, media string, status int, message string) {
