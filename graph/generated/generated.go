@@ -14300,7 +14300,8 @@ extend type Query {
   The org map of an account: every stakeholder as a node with the computed
   facts about them, every reporting line and influence edge, the insight lists
   and the map's health, and the map as Graphviz DOT and Mermaid text. A
-  frontend can draw the chart from this answer alone. The request costs the
+  frontend can draw the chart from this answer alone; for thousands of
+  stakeholders, from nodeColumns and edgeColumns. The request costs the
   same number of SQL statements whatever the size of the map: six, one more
   when anything of type Stakeholder is selected, and what entgql runs for
   the edges selected under those stakeholders (one or two per edge selected,
