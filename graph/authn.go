@@ -40,9 +40,9 @@ func authenticate(client *ent.Client, open bool, next http.Handler) http.Handler
 		case err != nil:
 			slog.ErrorContext(r.Context(), "signing in failed", "error", err)
 			media, _ := negotiate(r.Header.Get("Accept"))
-			writeJSON(w, media, http.StatusInternalServerError, toResponse(&graphql.Response{Errors: gqlerror.List{{
+			writeResponse(w, media, http.StatusInternalServerError, &graphql.Response{Errors: gqlerror.List{{
 				Message: "internal server error", Extensions: map[string]any{"code": CodeInternal},
-			}}}))
+			}}})
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))

@@ -5,7 +5,7 @@ package graph_test
 // seven or eight levels deep, 20,000 influence edges, 400 relationships. They
 // run only with -bench, for example:
 //
-//	go test ./graph/ -run '^$' -bench '^Benchmark(OrgMapHTTP|Insights|InfluencePath|DecisionMakerPaths)$' -benchmem
+//	go test ./graph/ -run '^$' -bench '^Benchmark(OrgMapHTTP|OrgMapChartHTTP|Insights|InfluencePath|DecisionMakerPaths)$' -benchmem
 //
 // Each reports stmts/op, the SQL statements one request runs. Generating the
 // account takes a few seconds per benchmark, outside the timing.
@@ -99,6 +99,21 @@ const orgMapScreen = `query($id: ID!) { orgMap(accountID: $id) {
 func BenchmarkOrgMapHTTP(b *testing.B) {
 	bs := newBenchServer(b)
 	bs.run(b, orgMapScreen, map[string]any{"id": gid(bs.account)})
+}
+
+// orgMapChart asks for what orgMapScreen shows, in columns: every node's
+// attributes and facts, every edge, our relationships on the contacts.
+const orgMapChart = `query($id: ID!) { orgMap(accountID: $id) {
+	roots { id }
+	nodeColumns { ids managerIDs depths directReportCounts indirectReportCounts keyPlayers influenceScores influenceRanks
+		names titles ranks influences politicalStatuses supports buyingRoles coverages }
+	edgeColumns { kinds fromIDs toIDs strengths influenceEdgeIDs }
+	singleThreading { contacts { id relationships { currentLevel desiredLevel user { name } } } }
+	health { grade reasons } } }`
+
+func BenchmarkOrgMapChartHTTP(b *testing.B) {
+	bs := newBenchServer(b)
+	bs.run(b, orgMapChart, map[string]any{"id": gid(bs.account)})
 }
 
 // insightsScreen asks for every insight list, with names.

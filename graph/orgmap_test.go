@@ -382,6 +382,7 @@ func TestOrgMapStatements(t *testing.T) {
 			{"orgMap with the records' edges", orgMapScreenWithEdges, map[string]any{"id": gid(small)}, map[string]any{"id": gid(large)}, 10},
 			{"orgMap without records", `query($id: ID!) { orgMap(accountID: $id) { nodes { id depth } edges { fromID toID } dot mermaid } }`,
 				map[string]any{"id": gid(small)}, map[string]any{"id": gid(large)}, 6},
+			{"orgMap in columns", orgMapChart, map[string]any{"id": gid(small)}, map[string]any{"id": gid(large)}, 6},
 			{"influencePath", pathQuery, map[string]any{"from": gid(ids["Finn"]), "to": gid(ids["Hal"])}, map[string]any{"from": gid(deepest), "to": gid(top)}, 4},
 			{"influencePath with the hops' managers", `query($from: ID!, $to: ID!) { influencePath(fromID: $from, toID: $to) { hops { stakeholder { name reportsTo { name } } } } }`,
 				map[string]any{"from": gid(ids["Finn"]), "to": gid(ids["Hal"])}, map[string]any{"from": gid(deepest), "to": gid(top)}, 5},
@@ -408,6 +409,53 @@ func TestOrgMapStatements(t *testing.T) {
 			if want := map[any][2]any{"Ada": {nil, 3.0}, "Ben": {"Ada", 2.0}, "Eve": {"Dev", 0.0}}[name]; want != [2]any{} && (boss != want[0] || reports != want[1]) {
 				t.Errorf("%s: manager %v and %v reports, want %v", name, boss, reports, want)
 			}
+		}
+	})
+}
+
+// TestOrgMapColumns checks that entry i of every column is what nodes[i] or
+// edges[i] says, on a map with optional attributes missing and every kind of edge.
+func TestOrgMapColumns(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, e *env) {
+		acc, _ := boardroom(t, e, "Boardroom")
+		d := e.must(`query($id: ID!) { orgMap(accountID: $id) {
+			nodes { id managerID depth directReportCount indirectReportCount keyPlayer influenceScore influenceRank relationships { id }
+				stakeholder { name title rank influence politicalStatus support buyingRole coverage } }
+			edges { kind fromID toID strength influenceEdgeID }
+			nodeColumns { ids managerIDs names titles ranks influences politicalStatuses supports buyingRoles coverages
+				depths directReportCounts indirectReportCounts keyPlayers influenceScores influenceRanks relationshipCounts }
+			edgeColumns { kinds fromIDs toIDs strengths influenceEdgeIDs } } }`, map[string]any{"id": gid(acc)})
+		check := func(list, columns string, fields map[string][]any) {
+			items := get(d, "orgMap", list).([]any)
+			for column, path := range fields {
+				values, _ := get(d, "orgMap", columns, column).([]any)
+				if len(values) != len(items) {
+					t.Errorf("%s.%s: %d entries, want %d", columns, column, len(values), len(items))
+					continue
+				}
+				for i, it := range items {
+					want := get(it, path...)
+					if column == "relationshipCounts" {
+						want = float64(len(want.([]any)))
+					}
+					if values[i] != want {
+						t.Errorf("%s.%s[%d] = %v, want %v as %s[%d] says", columns, column, i, values[i], want, list, i)
+					}
+				}
+			}
+		}
+		check("nodes", "nodeColumns", map[string][]any{
+			"ids": {"id"}, "managerIDs": {"managerID"}, "names": {"stakeholder", "name"}, "titles": {"stakeholder", "title"},
+			"ranks": {"stakeholder", "rank"}, "influences": {"stakeholder", "influence"}, "politicalStatuses": {"stakeholder", "politicalStatus"},
+			"supports": {"stakeholder", "support"}, "buyingRoles": {"stakeholder", "buyingRole"}, "coverages": {"stakeholder", "coverage"},
+			"depths": {"depth"}, "directReportCounts": {"directReportCount"}, "indirectReportCounts": {"indirectReportCount"},
+			"keyPlayers": {"keyPlayer"}, "influenceScores": {"influenceScore"}, "influenceRanks": {"influenceRank"}, "relationshipCounts": {"relationships"},
+		})
+		check("edges", "edgeColumns", map[string][]any{
+			"kinds": {"kind"}, "fromIDs": {"fromID"}, "toIDs": {"toID"}, "strengths": {"strength"}, "influenceEdgeIDs": {"influenceEdgeID"},
+		})
+		if kinds := fmt.Sprint(get(d, "orgMap", "edgeColumns", "kinds")); !strings.Contains(kinds, "CONFLICTS_WITH") || !strings.Contains(kinds, "REPORTS_TO") {
+			t.Errorf("edge kinds %s, want every kind of the map", kinds)
 		}
 	})
 }

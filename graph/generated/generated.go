@@ -692,12 +692,14 @@ type ComplexityRoot struct {
 		DOT                                 func(childComplexity int) int
 		DecisionMakerPaths                  func(childComplexity int) int
 		DecisionMakersWithoutSupportivePath func(childComplexity int) int
+		EdgeColumns                         func(childComplexity int) int
 		Edges                               func(childComplexity int) int
 		Health                              func(childComplexity int) int
 		HiddenInfluencers                   func(childComplexity int, minGap int, minInfluence int) int
 		InfluenceRanking                    func(childComplexity int, first int) int
 		KeyPlayersNotSupporting             func(childComplexity int) int
 		Mermaid                             func(childComplexity int) int
+		NodeColumns                         func(childComplexity int) int
 		Nodes                               func(childComplexity int) int
 		Roots                               func(childComplexity int) int
 		SingleThreading                     func(childComplexity int) int
@@ -710,6 +712,14 @@ type ComplexityRoot struct {
 		NullableInfluenceEdgeID func(childComplexity int) int
 		NullableStrength        func(childComplexity int) int
 		ToID                    func(childComplexity int) int
+	}
+
+	OrgMapEdgeColumns struct {
+		FromIDs          func(childComplexity int) int
+		InfluenceEdgeIDs func(childComplexity int) int
+		Kinds            func(childComplexity int) int
+		Strengths        func(childComplexity int) int
+		ToIDs            func(childComplexity int) int
 	}
 
 	OrgMapFinding struct {
@@ -734,6 +744,26 @@ type ComplexityRoot struct {
 		ManagerID           func(childComplexity int) int
 		Relationships       func(childComplexity int) int
 		Stakeholder         func(childComplexity int) int
+	}
+
+	OrgMapNodeColumns struct {
+		BuyingRoles          func(childComplexity int) int
+		Coverages            func(childComplexity int) int
+		Depths               func(childComplexity int) int
+		DirectReportCounts   func(childComplexity int) int
+		IDs                  func(childComplexity int) int
+		IndirectReportCounts func(childComplexity int) int
+		InfluenceRanks       func(childComplexity int) int
+		InfluenceScores      func(childComplexity int) int
+		Influences           func(childComplexity int) int
+		KeyPlayers           func(childComplexity int) int
+		ManagerIDs           func(childComplexity int) int
+		Names                func(childComplexity int) int
+		PoliticalStatuses    func(childComplexity int) int
+		Ranks                func(childComplexity int) int
+		RelationshipCounts   func(childComplexity int) int
+		Supports             func(childComplexity int) int
+		Titles               func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -4367,6 +4397,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMap.DecisionMakersWithoutSupportivePath(childComplexity), true
+	case "OrgMap.edgeColumns":
+		if e.ComplexityRoot.OrgMap.EdgeColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.EdgeColumns(childComplexity), true
 	case "OrgMap.edges":
 		if e.ComplexityRoot.OrgMap.Edges == nil {
 			break
@@ -4413,6 +4449,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMap.Mermaid(childComplexity), true
+	case "OrgMap.nodeColumns":
+		if e.ComplexityRoot.OrgMap.NodeColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.NodeColumns(childComplexity), true
 	case "OrgMap.nodes":
 		if e.ComplexityRoot.OrgMap.Nodes == nil {
 			break
@@ -4468,6 +4510,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMapEdge.ToID(childComplexity), true
+
+	case "OrgMapEdgeColumns.fromIDs":
+		if e.ComplexityRoot.OrgMapEdgeColumns.FromIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdgeColumns.FromIDs(childComplexity), true
+	case "OrgMapEdgeColumns.influenceEdgeIDs":
+		if e.ComplexityRoot.OrgMapEdgeColumns.InfluenceEdgeIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdgeColumns.InfluenceEdgeIDs(childComplexity), true
+	case "OrgMapEdgeColumns.kinds":
+		if e.ComplexityRoot.OrgMapEdgeColumns.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdgeColumns.Kinds(childComplexity), true
+	case "OrgMapEdgeColumns.strengths":
+		if e.ComplexityRoot.OrgMapEdgeColumns.Strengths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdgeColumns.Strengths(childComplexity), true
+	case "OrgMapEdgeColumns.toIDs":
+		if e.ComplexityRoot.OrgMapEdgeColumns.ToIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapEdgeColumns.ToIDs(childComplexity), true
 
 	case "OrgMapFinding.node":
 		if e.ComplexityRoot.OrgMapFinding.Node == nil {
@@ -4561,6 +4634,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMapNode.Stakeholder(childComplexity), true
+
+	case "OrgMapNodeColumns.buyingRoles":
+		if e.ComplexityRoot.OrgMapNodeColumns.BuyingRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.BuyingRoles(childComplexity), true
+	case "OrgMapNodeColumns.coverages":
+		if e.ComplexityRoot.OrgMapNodeColumns.Coverages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Coverages(childComplexity), true
+	case "OrgMapNodeColumns.depths":
+		if e.ComplexityRoot.OrgMapNodeColumns.Depths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Depths(childComplexity), true
+	case "OrgMapNodeColumns.directReportCounts":
+		if e.ComplexityRoot.OrgMapNodeColumns.DirectReportCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.DirectReportCounts(childComplexity), true
+	case "OrgMapNodeColumns.ids":
+		if e.ComplexityRoot.OrgMapNodeColumns.IDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.IDs(childComplexity), true
+	case "OrgMapNodeColumns.indirectReportCounts":
+		if e.ComplexityRoot.OrgMapNodeColumns.IndirectReportCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.IndirectReportCounts(childComplexity), true
+	case "OrgMapNodeColumns.influenceRanks":
+		if e.ComplexityRoot.OrgMapNodeColumns.InfluenceRanks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.InfluenceRanks(childComplexity), true
+	case "OrgMapNodeColumns.influenceScores":
+		if e.ComplexityRoot.OrgMapNodeColumns.InfluenceScores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.InfluenceScores(childComplexity), true
+	case "OrgMapNodeColumns.influences":
+		if e.ComplexityRoot.OrgMapNodeColumns.Influences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Influences(childComplexity), true
+	case "OrgMapNodeColumns.keyPlayers":
+		if e.ComplexityRoot.OrgMapNodeColumns.KeyPlayers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.KeyPlayers(childComplexity), true
+	case "OrgMapNodeColumns.managerIDs":
+		if e.ComplexityRoot.OrgMapNodeColumns.ManagerIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.ManagerIDs(childComplexity), true
+	case "OrgMapNodeColumns.names":
+		if e.ComplexityRoot.OrgMapNodeColumns.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Names(childComplexity), true
+	case "OrgMapNodeColumns.politicalStatuses":
+		if e.ComplexityRoot.OrgMapNodeColumns.PoliticalStatuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.PoliticalStatuses(childComplexity), true
+	case "OrgMapNodeColumns.ranks":
+		if e.ComplexityRoot.OrgMapNodeColumns.Ranks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Ranks(childComplexity), true
+	case "OrgMapNodeColumns.relationshipCounts":
+		if e.ComplexityRoot.OrgMapNodeColumns.RelationshipCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.RelationshipCounts(childComplexity), true
+	case "OrgMapNodeColumns.supports":
+		if e.ComplexityRoot.OrgMapNodeColumns.Supports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Supports(childComplexity), true
+	case "OrgMapNodeColumns.titles":
+		if e.ComplexityRoot.OrgMapNodeColumns.Titles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapNodeColumns.Titles(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -16365,7 +16541,8 @@ extend type Query {
   The org map of an account: every stakeholder as a node with the computed
   facts about them, every reporting line and influence edge, the insight lists
   and the map's health, and the map as Graphviz DOT and Mermaid text. A
-  frontend can draw the chart from this answer alone. The request costs the
+  frontend can draw the chart from this answer alone; for thousands of
+  stakeholders, from nodeColumns and edgeColumns. The request costs the
   same number of SQL statements whatever the size of the map: six, one more
   when anything of type Stakeholder is selected, and what entgql runs for
   the edges selected under those stakeholders (one or two per edge selected,
@@ -16431,6 +16608,16 @@ type OrgMap @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Map
   nodes: [OrgMapNode!]!
   "Every reporting line and influence edge between them."
   edges: [OrgMapEdge!]!
+  """
+  The nodes as parallel lists, one per attribute, for drawing large maps:
+  entry i of every list describes nodes[i]. A list of numbers or names costs
+  the server and the browser far less than one object per node; on a map of
+  5,000 stakeholders, draw from nodeColumns and edgeColumns rather than nodes
+  and edges. Select only the lists the chart shows.
+  """
+  nodeColumns: OrgMapNodeColumns!
+  "The edges as parallel lists, one per attribute: entry i of every list describes edges[i]."
+  edgeColumns: OrgMapEdgeColumns!
   "The stakeholders who report to no one: the tops of the reporting trees."
   roots: [OrgMapNode!]!
   """
@@ -16533,6 +16720,53 @@ type OrgMapNode @goModel(model: "github.com/accountplan/accountplan/graph/orgmap
   influenceRank: Int!
   "Our users' relationships with them, with the current and desired level, the oldest first."
   relationships: [Relationship!]!
+}
+
+"""
+The org map's nodes as parallel lists: entry i of every list describes the
+same stakeholder, nodes[i] of the map. The attributes are the map's reading
+of the stakeholder records and the facts OrgMapNode describes; a list of an
+optional attribute holds null where none is recorded. Enumerated values come
+as their names, which keeps the lists plain. Our relationships
+with each stakeholder are on OrgMap.singleThreading.contacts, the only nodes
+that have any.
+"""
+type OrgMapNodeColumns @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.NodeColumns") {
+  ids: [ID!]!
+  "Null at the top of a reporting tree."
+  managerIDs: [ID]!
+  names: [String!]!
+  titles: [String]!
+  ranks: [Int]!
+  influences: [Int]!
+  "Names of StakeholderPoliticalStatus values."
+  politicalStatuses: [String]!
+  "Names of StakeholderSupport values."
+  supports: [String!]!
+  "Names of StakeholderBuyingRole values."
+  buyingRoles: [String]!
+  "Names of StakeholderCoverage values."
+  coverages: [String!]!
+  depths: [Int!]!
+  directReportCounts: [Int!]!
+  indirectReportCounts: [Int!]!
+  keyPlayers: [Boolean!]!
+  influenceScores: [Float!]!
+  influenceRanks: [Int!]!
+  "How many relationships our users have with each stakeholder."
+  relationshipCounts: [Int!]!
+}
+
+"The org map's edges as parallel lists: entry i of every list describes edges[i] of the map."
+type OrgMapEdgeColumns @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.EdgeColumns") {
+  "Names of OrgMapEdgeKind values."
+  kinds: [String!]!
+  fromIDs: [ID!]!
+  toIDs: [ID!]!
+  "Null for a reporting line."
+  strengths: [Int]!
+  "Null for a reporting line."
+  influenceEdgeIDs: [ID]!
 }
 
 "A reporting line or an influence edge on the org map."
@@ -17752,6 +17986,10 @@ func (ec *executionContext) childFields_OrgMap(ctx context.Context, field graphq
 		return ec.fieldContext_OrgMap_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_OrgMap_edges(ctx, field)
+	case "nodeColumns":
+		return ec.fieldContext_OrgMap_nodeColumns(ctx, field)
+	case "edgeColumns":
+		return ec.fieldContext_OrgMap_edgeColumns(ctx, field)
 	case "roots":
 		return ec.fieldContext_OrgMap_roots(ctx, field)
 	case "hiddenInfluencers":
@@ -17792,6 +18030,22 @@ func (ec *executionContext) childFields_OrgMapEdge(ctx context.Context, field gr
 		return ec.fieldContext_OrgMapEdge_influenceEdgeID(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrgMapEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapEdgeColumns(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kinds":
+		return ec.fieldContext_OrgMapEdgeColumns_kinds(ctx, field)
+	case "fromIDs":
+		return ec.fieldContext_OrgMapEdgeColumns_fromIDs(ctx, field)
+	case "toIDs":
+		return ec.fieldContext_OrgMapEdgeColumns_toIDs(ctx, field)
+	case "strengths":
+		return ec.fieldContext_OrgMapEdgeColumns_strengths(ctx, field)
+	case "influenceEdgeIDs":
+		return ec.fieldContext_OrgMapEdgeColumns_influenceEdgeIDs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapEdgeColumns", field.Name)
 }
 
 func (ec *executionContext) childFields_OrgMapFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17840,6 +18094,46 @@ func (ec *executionContext) childFields_OrgMapNode(ctx context.Context, field gr
 		return ec.fieldContext_OrgMapNode_relationships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrgMapNode", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapNodeColumns(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ids":
+		return ec.fieldContext_OrgMapNodeColumns_ids(ctx, field)
+	case "managerIDs":
+		return ec.fieldContext_OrgMapNodeColumns_managerIDs(ctx, field)
+	case "names":
+		return ec.fieldContext_OrgMapNodeColumns_names(ctx, field)
+	case "titles":
+		return ec.fieldContext_OrgMapNodeColumns_titles(ctx, field)
+	case "ranks":
+		return ec.fieldContext_OrgMapNodeColumns_ranks(ctx, field)
+	case "influences":
+		return ec.fieldContext_OrgMapNodeColumns_influences(ctx, field)
+	case "politicalStatuses":
+		return ec.fieldContext_OrgMapNodeColumns_politicalStatuses(ctx, field)
+	case "supports":
+		return ec.fieldContext_OrgMapNodeColumns_supports(ctx, field)
+	case "buyingRoles":
+		return ec.fieldContext_OrgMapNodeColumns_buyingRoles(ctx, field)
+	case "coverages":
+		return ec.fieldContext_OrgMapNodeColumns_coverages(ctx, field)
+	case "depths":
+		return ec.fieldContext_OrgMapNodeColumns_depths(ctx, field)
+	case "directReportCounts":
+		return ec.fieldContext_OrgMapNodeColumns_directReportCounts(ctx, field)
+	case "indirectReportCounts":
+		return ec.fieldContext_OrgMapNodeColumns_indirectReportCounts(ctx, field)
+	case "keyPlayers":
+		return ec.fieldContext_OrgMapNodeColumns_keyPlayers(ctx, field)
+	case "influenceScores":
+		return ec.fieldContext_OrgMapNodeColumns_influenceScores(ctx, field)
+	case "influenceRanks":
+		return ec.fieldContext_OrgMapNodeColumns_influenceRanks(ctx, field)
+	case "relationshipCounts":
+		return ec.fieldContext_OrgMapNodeColumns_relationshipCounts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapNodeColumns", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -37604,6 +37898,70 @@ func (ec *executionContext) fieldContext_OrgMap_edges(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _OrgMap_nodeColumns(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_nodeColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeColumns(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.NodeColumns) graphql.Marshaler {
+			return ec.marshalNOrgMapNodeColumns2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeColumns(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_nodeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapNodeColumns(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMap_edgeColumns(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_edgeColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeColumns(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.EdgeColumns) graphql.Marshaler {
+			return ec.marshalNOrgMapEdgeColumns2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeColumns(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_edgeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapEdgeColumns(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrgMap_roots(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38077,6 +38435,121 @@ func (ec *executionContext) fieldContext_OrgMapEdge_influenceEdgeID(_ context.Co
 	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "ID")
 }
 
+func (ec *executionContext) _OrgMapEdgeColumns_kinds(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdgeColumns_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdgeColumns_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapEdgeColumns_fromIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdgeColumns_fromIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromIDs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdgeColumns_fromIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapEdgeColumns_toIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdgeColumns_toIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToIDs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdgeColumns_toIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapEdgeColumns_strengths(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdgeColumns_strengths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strengths(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdgeColumns_strengths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapEdgeColumns_influenceEdgeIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapEdgeColumns_influenceEdgeIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InfluenceEdgeIDs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int) graphql.Marshaler {
+			return ec.marshalNID2ᚕᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapEdgeColumns_influenceEdgeIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+}
+
 func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38456,6 +38929,397 @@ func (ec *executionContext) fieldContext_OrgMapNode_relationships(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_ids(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_managerIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_managerIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManagerIDs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int) graphql.Marshaler {
+			return ec.marshalNID2ᚕᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_managerIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_names(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Names(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_titles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_titles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Titles(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_titles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_ranks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_ranks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ranks(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_ranks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_influences(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_influences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Influences(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_influences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_politicalStatuses(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_politicalStatuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoliticalStatuses(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_politicalStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_supports(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_supports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supports(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_supports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_buyingRoles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_buyingRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyingRoles(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_buyingRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_coverages(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_coverages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverages(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_coverages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_depths(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_depths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depths(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_depths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_directReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_directReportCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DirectReportCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_directReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_indirectReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_indirectReportCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndirectReportCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_indirectReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_keyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_keyPlayers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyPlayers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []bool) graphql.Marshaler {
+			return ec.marshalNBoolean2ᚕboolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_keyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_influenceScores(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_influenceScores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InfluenceScores(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceScores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_influenceRanks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_influenceRanks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InfluenceRanks(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceRanks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrgMapNodeColumns_relationshipCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMapNodeColumns_relationshipCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMapNodeColumns_relationshipCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -70942,6 +71806,16 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "nodeColumns":
+			out.Values[i] = ec._OrgMap_nodeColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeColumns":
+			out.Values[i] = ec._OrgMap_edgeColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "roots":
 			out.Values[i] = ec._OrgMap_roots(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -71048,6 +71922,59 @@ func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSe
 		case "influenceEdgeID":
 			out.Values[i] = ec._OrgMapEdge_influenceEdgeID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapEdgeColumnsImplementors = []string{"OrgMapEdgeColumns"}
+
+func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.SelectionSet, obj *orgmap.EdgeColumns) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeColumnsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapEdgeColumns")
+		case "kinds":
+			out.Values[i] = ec._OrgMapEdgeColumns_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromIDs":
+			out.Values[i] = ec._OrgMapEdgeColumns_fromIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toIDs":
+			out.Values[i] = ec._OrgMapEdgeColumns_toIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strengths":
+			out.Values[i] = ec._OrgMapEdgeColumns_strengths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceEdgeIDs":
+			out.Values[i] = ec._OrgMapEdgeColumns_influenceEdgeIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -71206,6 +72133,119 @@ func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSe
 			}
 		case "relationships":
 			out.Values[i] = ec._OrgMapNode_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orgMapNodeColumnsImplementors = []string{"OrgMapNodeColumns"}
+
+func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.SelectionSet, obj *orgmap.NodeColumns) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeColumnsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMapNodeColumns")
+		case "ids":
+			out.Values[i] = ec._OrgMapNodeColumns_ids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "managerIDs":
+			out.Values[i] = ec._OrgMapNodeColumns_managerIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "names":
+			out.Values[i] = ec._OrgMapNodeColumns_names(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "titles":
+			out.Values[i] = ec._OrgMapNodeColumns_titles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ranks":
+			out.Values[i] = ec._OrgMapNodeColumns_ranks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influences":
+			out.Values[i] = ec._OrgMapNodeColumns_influences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "politicalStatuses":
+			out.Values[i] = ec._OrgMapNodeColumns_politicalStatuses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supports":
+			out.Values[i] = ec._OrgMapNodeColumns_supports(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyingRoles":
+			out.Values[i] = ec._OrgMapNodeColumns_buyingRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverages":
+			out.Values[i] = ec._OrgMapNodeColumns_coverages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depths":
+			out.Values[i] = ec._OrgMapNodeColumns_depths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "directReportCounts":
+			out.Values[i] = ec._OrgMapNodeColumns_directReportCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indirectReportCounts":
+			out.Values[i] = ec._OrgMapNodeColumns_indirectReportCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyPlayers":
+			out.Values[i] = ec._OrgMapNodeColumns_keyPlayers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceScores":
+			out.Values[i] = ec._OrgMapNodeColumns_influenceScores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "influenceRanks":
+			out.Values[i] = ec._OrgMapNodeColumns_influenceRanks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipCounts":
+			out.Values[i] = ec._OrgMapNodeColumns_relationshipCounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73896,6 +74936,35 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNBoolean2ᚕboolᚄ(ctx context.Context, v any) ([]bool, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]bool, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBoolean2bool(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBoolean2ᚕboolᚄ(ctx context.Context, sel ast.SelectionSet, v []bool) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNBoolean2bool(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(ctx context.Context, sel ast.SelectionSet, v *ent.BusinessUnit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BusinessUnit!")
@@ -74237,6 +75306,35 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ctx context.Context, sel ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Goal!")
@@ -74380,6 +75478,29 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNID2ᚕᚖint(ctx context.Context, v any) ([]*int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOID2ᚖint(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕᚖint(ctx context.Context, sel ast.SelectionSet, v []*int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOID2ᚖint(ctx, sel, v[i])
 	}
 
 	return ret
@@ -74646,6 +75767,58 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕᚖint(ctx context.Context, v any) ([]*int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOInt2ᚖint(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕᚖint(ctx context.Context, sel ast.SelectionSet, v []*int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOInt2ᚖint(ctx, sel, v[i])
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx context.Context, sel ast.SelectionSet, v *ent.KPI) graphql.Marshaler {
@@ -74984,6 +76157,14 @@ func (ec *executionContext) marshalNOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋa
 	return ec._OrgMapEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrgMapEdgeColumns2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeColumns(ctx context.Context, sel ast.SelectionSet, v *orgmap.EdgeColumns) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapEdgeColumns!")
+		return graphql.Null
+	}
+	return ec._OrgMapEdgeColumns(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx context.Context, v any) (orgmap.EdgeKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := orgmap.EdgeKind(tmp)
@@ -75068,6 +76249,14 @@ func (ec *executionContext) marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋa
 		return graphql.Null
 	}
 	return ec._OrgMapNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrgMapNodeColumns2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeColumns(ctx context.Context, sel ast.SelectionSet, v *orgmap.NodeColumns) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMapNodeColumns!")
+		return graphql.Null
+	}
+	return ec._OrgMapNodeColumns(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
@@ -75444,6 +76633,29 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret

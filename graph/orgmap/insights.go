@@ -239,23 +239,19 @@ func (m *Map) InfluenceRanking(first int) ([]*Finding, error) {
 		return nil, &schema.InputError{Field: "first", Message: "must not be negative"}
 	}
 	m.rank()
-	top := m.ranked()[:min(first, len(m.Nodes))]
-	type drivers struct{ influenced, strength, dotted int }
-	of := make(map[int]*drivers, len(top))
-	for _, n := range top {
-		of[n.ID] = &drivers{}
-	}
+	top := m.ranked[:min(first, len(m.Nodes))]
+	of := make([]struct{ influenced, strength, dotted int }, len(top)) // by place
 	for _, e := range m.Edges {
 		switch {
-		case e.Kind == Influences && of[e.FromID] != nil:
-			of[e.FromID].influenced++
-			of[e.FromID].strength += e.Strength
-		case e.Kind == Informal && of[e.ToID] != nil:
-			of[e.ToID].dotted++
+		case e.Kind == Influences && e.from.place <= len(top):
+			of[e.from.place-1].influenced++
+			of[e.from.place-1].strength += e.Strength
+		case e.Kind == Informal && e.to.place <= len(top):
+			of[e.to.place-1].dotted++
 		}
 	}
 	return findings(top, func(n *Node) string {
-		d := of[n.ID]
+		d := of[n.place-1]
 		drivers := []string{"formal rank " + recorded(n.Rank)}
 		if below := n.DirectReportCount + n.IndirectReportCount; below > 0 {
 			drivers = append(drivers, fmt.Sprintf("%s in their reporting tree, %d directly", plural(below, "person", "people"), n.DirectReportCount))

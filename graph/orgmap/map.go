@@ -62,6 +62,8 @@ type Edge struct {
 	ToID            int
 	Strength        int // 1–5; 0 for a reporting line
 	InfluenceEdgeID int // 0 for a reporting line
+
+	from, to *Node // set by New, so that the algorithms need not look the IDs up
 }
 
 // NullableStrength is the strength, or nil for a reporting line.
@@ -70,8 +72,10 @@ func (e *Edge) NullableStrength() *int { return nonZero(e.Strength) }
 // NullableInfluenceEdgeID is the InfluenceEdge's ID, or nil for a reporting line.
 func (e *Edge) NullableInfluenceEdgeID() *int { return nonZero(e.InfluenceEdgeID) }
 
-func nonZero(v int) *int {
-	if v == 0 {
+// nonZero is v, or nil for its type's zero: a value not recorded.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
 		return nil
 	}
 	return &v
@@ -86,6 +90,7 @@ type Map struct {
 
 	byID     map[int]*Node
 	ranking  sync.Once
+	ranked   []*Node // the most influential first, set by rank
 	arcsOnce sync.Once
 	arcs     [][]arc
 }
@@ -145,13 +150,15 @@ func New(account *ent.Account, people []*Node, influence []*Edge) *Map {
 		n.DirectReportCount, n.IndirectReportCount = len(n.reports), below-len(n.reports)
 	}
 	m.Edges = make([]*Edge, 0, len(people)+len(influence))
+	reporting := make([]Edge, 0, len(people))
 	for _, n := range m.Nodes {
 		if boss := m.manager(n); boss != nil {
-			m.Edges = append(m.Edges, &Edge{Kind: ReportsTo, FromID: n.ID, ToID: boss.ID})
+			reporting = append(reporting, Edge{Kind: ReportsTo, FromID: n.ID, ToID: boss.ID, from: n, to: boss})
+			m.Edges = append(m.Edges, &reporting[len(reporting)-1])
 		}
 	}
 	for _, e := range influence {
-		if m.byID[e.FromID] != nil && m.byID[e.ToID] != nil {
+		if e.from, e.to = m.byID[e.FromID], m.byID[e.ToID]; e.from != nil && e.to != nil {
 			m.Edges = append(m.Edges, e)
 		}
 	}

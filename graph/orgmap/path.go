@@ -96,7 +96,7 @@ func (m *Map) walkable() [][]arc {
 	m.arcsOnce.Do(func() {
 		each := func(visit func(from *Node, a arc)) {
 			for _, e := range m.Edges {
-				from, to := m.byID[e.FromID], m.byID[e.ToID]
+				from, to := e.from, e.to
 				switch e.Kind {
 				case ReportsTo:
 					visit(from, arc{to, e, false, reportingWarmth})

@@ -21,19 +21,19 @@ func (m *Map) rank() {
 		for i, n := range m.Nodes {
 			n.score = 100 * scores[i]
 		}
-		for i, n := range m.ranked() {
+		// The names only break ties: comparing them for every pair took
+		// longer than the PageRank.
+		m.ranked = slices.Clone(m.Nodes)
+		slices.SortFunc(m.ranked, func(a, b *Node) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+		for i, n := range m.ranked {
 			n.place = i + 1
 		}
 	})
-}
-
-// ranked is the nodes, the most influential first.
-func (m *Map) ranked() []*Node {
-	nodes := slices.Clone(m.Nodes)
-	slices.SortStableFunc(nodes, func(a, b *Node) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), byName(a, b))
-	})
-	return nodes
 }
 
 // pageRank is the weighted PageRank of the nodes (in m.Nodes order) over the
@@ -45,7 +45,6 @@ func pageRank(m *Map) []float64 {
 	if n == 0 {
 		return nil
 	}
-	index := func(id int) int { return m.byID[id].at }
 	type vote struct {
 		from, to int
 		weight   float64
@@ -56,11 +55,11 @@ func pageRank(m *Map) []float64 {
 		var v vote
 		switch e.Kind {
 		case ReportsTo:
-			v = vote{index(e.FromID), index(e.ToID), reportingVotes}
+			v = vote{e.from.at, e.to.at, reportingVotes}
 		case Influences:
-			v = vote{index(e.ToID), index(e.FromID), float64(e.Strength)}
+			v = vote{e.to.at, e.from.at, float64(e.Strength)}
 		case Informal:
-			v = vote{index(e.FromID), index(e.ToID), float64(e.Strength)}
+			v = vote{e.from.at, e.to.at, float64(e.Strength)}
 		default:
 			continue
 		}
