@@ -146,6 +146,9 @@ func accountOfChange(ctx context.Context, client *gen.Client, m ent.Mutation) (*
 	if _, ok := parents[m.Type()]; !ok && m.Type() != gen.TypeAccount {
 		return nil, nil
 	}
+	if m.Type() == gen.TypeAccount && m.Op().Is(ent.OpCreate) {
+		return nil, nil // the new account's own ID, known once it is written
+	}
 	if id, ok := directAccount(m); ok {
 		return &id, nil
 	}

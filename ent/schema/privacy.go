@@ -144,14 +144,11 @@ var parents = map[string]struct{ edge, typ string }{
 }
 
 // mutationAccounts is a predicate on the accounts the mutation's records belong
-// to (their parent's, for records being created); false for types that
-// belong to no account.
+// to (their parent's, for records being created). Only for types under an
+// account, and for existing accounts: a new account belongs to none yet.
 func mutationAccounts(ctx context.Context, m ent.Mutation) (predicate.Account, error) {
 	typ, ids := m.Type(), []int(nil)
 	if m.Op().Is(ent.OpCreate) {
-		if typ == gen.TypeAccount {
-			return account.IDIn(), nil
-		}
 		p := parents[typ]
 		for _, id := range m.AddedIDs(p.edge) {
 			ids = append(ids, id.(int))
