@@ -44,6 +44,8 @@ type Account struct {
 	AnnualRevenue int64 `json:"annual_revenue,omitempty"`
 	// ISO 4217 code of the currency every amount of this record is in, e.g. USD.
 	Currency string `json:"currency,omitempty"`
+	// Changes, in the same transaction, with every change to the account's org map: the account, its stakeholders, the influence edges between them, our relationships with them and those relationships' users. A server keeps what it computed from a map under it.
+	MapVersion int `json:"map_version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountQuery when eager-loading is set.
 	Edges               AccountEdges `json:"edges"`
@@ -201,7 +203,7 @@ func (*Account) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldID, account.FieldSellers, account.FieldAnnualRevenue:
+		case account.FieldID, account.FieldSellers, account.FieldAnnualRevenue, account.FieldMapVersion:
 			values[i] = new(sql.NullInt64)
 		case account.FieldName, account.FieldExternalID, account.FieldTier, account.FieldIndustry, account.FieldRegion, account.FieldCountry, account.FieldMaturity, account.FieldCulture, account.FieldCurrency:
 			values[i] = new(sql.NullString)
@@ -313,6 +315,12 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field currency", values[i])
 			} else if value.Valid {
 				_m.Currency = value.String
+			}
+		case account.FieldMapVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field map_version", values[i])
+			} else if value.Valid {
+				_m.MapVersion = int(value.Int64)
 			}
 		case account.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -465,6 +473,9 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)
+	builder.WriteString(", ")
+	builder.WriteString("map_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MapVersion))
 	builder.WriteByte(')')
 	return builder.String()
 }

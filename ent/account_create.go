@@ -205,6 +205,20 @@ func (_c *AccountCreate) SetNillableCurrency(v *string) *AccountCreate {
 	return _c
 }
 
+// SetMapVersion sets the "map_version" field.
+func (_c *AccountCreate) SetMapVersion(v int) *AccountCreate {
+	_c.mutation.SetMapVersion(v)
+	return _c
+}
+
+// SetNillableMapVersion sets the "map_version" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableMapVersion(v *int) *AccountCreate {
+	if v != nil {
+		_c.SetMapVersion(*v)
+	}
+	return _c
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_c *AccountCreate) SetParentID(id int) *AccountCreate {
 	_c.mutation.SetParentID(id)
@@ -441,6 +455,10 @@ func (_c *AccountCreate) defaults() error {
 		v := account.DefaultCurrency
 		_c.mutation.SetCurrency(v)
 	}
+	if _, ok := _c.mutation.MapVersion(); !ok {
+		v := account.DefaultMapVersion
+		_c.mutation.SetMapVersion(v)
+	}
 	return nil
 }
 
@@ -518,6 +536,9 @@ func (_c *AccountCreate) check() error {
 		if err := account.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Account.currency": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.MapVersion(); !ok {
+		return &ValidationError{Name: "map_version", err: errors.New(`ent: missing required field "Account.map_version"`)}
 	}
 	return nil
 }
@@ -597,6 +618,10 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Currency(); ok {
 		_spec.SetField(account.FieldCurrency, field.TypeString, value)
 		_node.Currency = value
+	}
+	if value, ok := _c.mutation.MapVersion(); ok {
+		_spec.SetField(account.FieldMapVersion, field.TypeInt, value)
+		_node.MapVersion = value
 	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1026,6 +1051,24 @@ func (u *AccountUpsert) UpdateCurrency() *AccountUpsert {
 	return u
 }
 
+// SetMapVersion sets the "map_version" field.
+func (u *AccountUpsert) SetMapVersion(v int) *AccountUpsert {
+	u.Set(account.FieldMapVersion, v)
+	return u
+}
+
+// UpdateMapVersion sets the "map_version" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateMapVersion() *AccountUpsert {
+	u.SetExcluded(account.FieldMapVersion)
+	return u
+}
+
+// AddMapVersion adds v to the "map_version" field.
+func (u *AccountUpsert) AddMapVersion(v int) *AccountUpsert {
+	u.Add(account.FieldMapVersion, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1299,6 +1342,27 @@ func (u *AccountUpsertOne) SetCurrency(v string) *AccountUpsertOne {
 func (u *AccountUpsertOne) UpdateCurrency() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetMapVersion sets the "map_version" field.
+func (u *AccountUpsertOne) SetMapVersion(v int) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetMapVersion(v)
+	})
+}
+
+// AddMapVersion adds v to the "map_version" field.
+func (u *AccountUpsertOne) AddMapVersion(v int) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.AddMapVersion(v)
+	})
+}
+
+// UpdateMapVersion sets the "map_version" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateMapVersion() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateMapVersion()
 	})
 }
 
@@ -1741,6 +1805,27 @@ func (u *AccountUpsertBulk) SetCurrency(v string) *AccountUpsertBulk {
 func (u *AccountUpsertBulk) UpdateCurrency() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetMapVersion sets the "map_version" field.
+func (u *AccountUpsertBulk) SetMapVersion(v int) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetMapVersion(v)
+	})
+}
+
+// AddMapVersion adds v to the "map_version" field.
+func (u *AccountUpsertBulk) AddMapVersion(v int) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.AddMapVersion(v)
+	})
+}
+
+// UpdateMapVersion sets the "map_version" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateMapVersion() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateMapVersion()
 	})
 }
 

@@ -253,6 +253,27 @@ func (_u *AccountUpdate) SetNillableCurrency(v *string) *AccountUpdate {
 	return _u
 }
 
+// SetMapVersion sets the "map_version" field.
+func (_u *AccountUpdate) SetMapVersion(v int) *AccountUpdate {
+	_u.mutation.ResetMapVersion()
+	_u.mutation.SetMapVersion(v)
+	return _u
+}
+
+// SetNillableMapVersion sets the "map_version" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillableMapVersion(v *int) *AccountUpdate {
+	if v != nil {
+		_u.SetMapVersion(*v)
+	}
+	return _u
+}
+
+// AddMapVersion adds value to the "map_version" field.
+func (_u *AccountUpdate) AddMapVersion(v int) *AccountUpdate {
+	_u.mutation.AddMapVersion(v)
+	return _u
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_u *AccountUpdate) SetParentID(id int) *AccountUpdate {
 	_u.mutation.SetParentID(id)
@@ -808,6 +829,12 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(account.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.MapVersion(); ok {
+		_spec.SetField(account.FieldMapVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMapVersion(); ok {
+		_spec.AddField(account.FieldMapVersion, field.TypeInt, value)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1508,6 +1535,27 @@ func (_u *AccountUpdateOne) SetNillableCurrency(v *string) *AccountUpdateOne {
 	return _u
 }
 
+// SetMapVersion sets the "map_version" field.
+func (_u *AccountUpdateOne) SetMapVersion(v int) *AccountUpdateOne {
+	_u.mutation.ResetMapVersion()
+	_u.mutation.SetMapVersion(v)
+	return _u
+}
+
+// SetNillableMapVersion sets the "map_version" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableMapVersion(v *int) *AccountUpdateOne {
+	if v != nil {
+		_u.SetMapVersion(*v)
+	}
+	return _u
+}
+
+// AddMapVersion adds value to the "map_version" field.
+func (_u *AccountUpdateOne) AddMapVersion(v int) *AccountUpdateOne {
+	_u.mutation.AddMapVersion(v)
+	return _u
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_u *AccountUpdateOne) SetParentID(id int) *AccountUpdateOne {
 	_u.mutation.SetParentID(id)
@@ -2093,6 +2141,12 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(account.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.MapVersion(); ok {
+		_spec.SetField(account.FieldMapVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMapVersion(); ok {
+		_spec.AddField(account.FieldMapVersion, field.TypeInt, value)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{

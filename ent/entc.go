@@ -32,7 +32,7 @@ func main() {
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:   "./ent",
 		Package:  "github.com/accountplan/accountplan/ent",
-		Features: []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy},
+		Features: []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)

@@ -980,6 +980,8 @@ type AccountMutation struct {
 	annual_revenue          *int64
 	addannual_revenue       *int64
 	currency                *string
+	map_version             *int
+	addmap_version          *int
 	clearedFields           map[string]struct{}
 	parent                  *int
 	clearedparent           bool
@@ -1715,6 +1717,62 @@ func (m *AccountMutation) ResetCurrency() {
 	m.currency = nil
 }
 
+// SetMapVersion sets the "map_version" field.
+func (m *AccountMutation) SetMapVersion(i int) {
+	m.map_version = &i
+	m.addmap_version = nil
+}
+
+// MapVersion returns the value of the "map_version" field in the mutation.
+func (m *AccountMutation) MapVersion() (r int, exists bool) {
+	v := m.map_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMapVersion returns the old "map_version" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldMapVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMapVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMapVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMapVersion: %w", err)
+	}
+	return oldValue.MapVersion, nil
+}
+
+// AddMapVersion adds i to the "map_version" field.
+func (m *AccountMutation) AddMapVersion(i int) {
+	if m.addmap_version != nil {
+		*m.addmap_version += i
+	} else {
+		m.addmap_version = &i
+	}
+}
+
+// AddedMapVersion returns the value that was added to the "map_version" field in this mutation.
+func (m *AccountMutation) AddedMapVersion() (r int, exists bool) {
+	v := m.addmap_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMapVersion resets all changes to the "map_version" field.
+func (m *AccountMutation) ResetMapVersion() {
+	m.map_version = nil
+	m.addmap_version = nil
+}
+
 // SetParentID sets the "parent" edge to the Account entity by id.
 func (m *AccountMutation) SetParentID(id int) {
 	m.parent = &id
@@ -2313,7 +2371,7 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, account.FieldCreatedAt)
 	}
@@ -2353,6 +2411,9 @@ func (m *AccountMutation) Fields() []string {
 	if m.currency != nil {
 		fields = append(fields, account.FieldCurrency)
 	}
+	if m.map_version != nil {
+		fields = append(fields, account.FieldMapVersion)
+	}
 	return fields
 }
 
@@ -2387,6 +2448,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.AnnualRevenue()
 	case account.FieldCurrency:
 		return m.Currency()
+	case account.FieldMapVersion:
+		return m.MapVersion()
 	}
 	return nil, false
 }
@@ -2422,6 +2485,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldAnnualRevenue(ctx)
 	case account.FieldCurrency:
 		return m.OldCurrency(ctx)
+	case account.FieldMapVersion:
+		return m.OldMapVersion(ctx)
 	}
 	return nil, fmt.Errorf("unknown Account field %s", name)
 }
@@ -2522,6 +2587,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCurrency(v)
 		return nil
+	case account.FieldMapVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMapVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)
 }
@@ -2536,6 +2608,9 @@ func (m *AccountMutation) AddedFields() []string {
 	if m.addannual_revenue != nil {
 		fields = append(fields, account.FieldAnnualRevenue)
 	}
+	if m.addmap_version != nil {
+		fields = append(fields, account.FieldMapVersion)
+	}
 	return fields
 }
 
@@ -2548,6 +2623,8 @@ func (m *AccountMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSellers()
 	case account.FieldAnnualRevenue:
 		return m.AddedAnnualRevenue()
+	case account.FieldMapVersion:
+		return m.AddedMapVersion()
 	}
 	return nil, false
 }
@@ -2570,6 +2647,13 @@ func (m *AccountMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAnnualRevenue(v)
+		return nil
+	case account.FieldMapVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMapVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Account numeric field %s", name)
@@ -2681,6 +2765,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldCurrency:
 		m.ResetCurrency()
+		return nil
+	case account.FieldMapVersion:
+		m.ResetMapVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)

@@ -146,6 +146,17 @@ func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) er
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
+// ExecContext runs the statements ent's ExecContext sends, such as the
+// schema's map version bump.
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.(execContext).ExecContext(ctx, query, args...)
+}
+
+type execContext interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := d.Driver.Tx(ctx)
 	if err != nil {
@@ -167,6 +178,11 @@ func (tx *countingTx) Query(ctx context.Context, query string, args, v any) erro
 func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {
 	tx.n.Add(1)
 	return tx.Tx.Exec(ctx, query, args, v)
+}
+
+func (tx *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.n.Add(1)
+	return tx.Tx.(execContext).ExecContext(ctx, query, args...)
 }
 
 // result is a decoded GraphQL response.

@@ -44,6 +44,8 @@ const (
 	FieldAnnualRevenue = "annual_revenue"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
+	// FieldMapVersion holds the string denoting the map_version field in the database.
+	FieldMapVersion = "map_version"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -157,6 +159,7 @@ var Columns = []string{
 	FieldCulture,
 	FieldAnnualRevenue,
 	FieldCurrency,
+	FieldMapVersion,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "accounts"
@@ -187,7 +190,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -215,6 +218,8 @@ var (
 	DefaultCurrency string
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultMapVersion holds the default value on creation for the "map_version" field.
+	DefaultMapVersion int
 )
 
 // Tier defines the type for the "tier" enum field.
@@ -365,6 +370,11 @@ func ByAnnualRevenue(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByMapVersion orders the results by the map_version field.
+func ByMapVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMapVersion, opts...).ToFunc()
 }
 
 // ByParentField orders the results by parent field.

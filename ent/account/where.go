@@ -105,6 +105,11 @@ func Currency(v string) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldCurrency, v))
 }
 
+// MapVersion applies equality check predicate on the "map_version" field. It's identical to MapVersionEQ.
+func MapVersion(v int) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldMapVersion, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldCreatedAt, v))
@@ -783,6 +788,46 @@ func CurrencyEqualFold(v string) predicate.Account {
 // CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
 func CurrencyContainsFold(v string) predicate.Account {
 	return predicate.Account(sql.FieldContainsFold(FieldCurrency, v))
+}
+
+// MapVersionEQ applies the EQ predicate on the "map_version" field.
+func MapVersionEQ(v int) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldMapVersion, v))
+}
+
+// MapVersionNEQ applies the NEQ predicate on the "map_version" field.
+func MapVersionNEQ(v int) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldMapVersion, v))
+}
+
+// MapVersionIn applies the In predicate on the "map_version" field.
+func MapVersionIn(vs ...int) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldMapVersion, vs...))
+}
+
+// MapVersionNotIn applies the NotIn predicate on the "map_version" field.
+func MapVersionNotIn(vs ...int) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldMapVersion, vs...))
+}
+
+// MapVersionGT applies the GT predicate on the "map_version" field.
+func MapVersionGT(v int) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldMapVersion, v))
+}
+
+// MapVersionGTE applies the GTE predicate on the "map_version" field.
+func MapVersionGTE(v int) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldMapVersion, v))
+}
+
+// MapVersionLT applies the LT predicate on the "map_version" field.
+func MapVersionLT(v int) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldMapVersion, v))
+}
+
+// MapVersionLTE applies the LTE predicate on the "map_version" field.
+func MapVersionLTE(v int) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldMapVersion, v))
 }
 
 // HasParent applies the HasEdge predicate on the "parent" edge.

@@ -60,6 +60,7 @@ var (
 		{Name: "culture", Type: field.TypeEnum, Nullable: true, Enums: []string{"BUREAUCRATIC", "ENTREPRENEURIAL", "COLLABORATIVE", "INDIVIDUALISTIC"}},
 		{Name: "annual_revenue", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Default: "USD"},
+		{Name: "map_version", Type: field.TypeInt, Default: 0},
 		{Name: "account_children", Type: field.TypeInt, Nullable: true},
 		{Name: "user_owned_accounts", Type: field.TypeInt, Nullable: true},
 	}
@@ -71,13 +72,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "accounts_accounts_children",
-				Columns:    []*schema.Column{AccountsColumns[14]},
+				Columns:    []*schema.Column{AccountsColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "accounts_users_owned_accounts",
-				Columns:    []*schema.Column{AccountsColumns[15]},
+				Columns:    []*schema.Column{AccountsColumns[16]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -117,6 +117,8 @@ func init() {
 	account.Hooks[3] = accountMixinHooks3[0]
 
 	account.Hooks[4] = accountHooks[0]
+
+	account.Hooks[5] = accountHooks[1]
 	accountMixinFields2 := accountMixin[2].Fields()
 	_ = accountMixinFields2
 	accountFields := schema.Account{}.Fields()
@@ -195,6 +197,10 @@ func init() {
 	account.DefaultCurrency = accountDescCurrency.Default.(string)
 	// account.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	account.CurrencyValidator = accountDescCurrency.Validators[0].(func(string) error)
+	// accountDescMapVersion is the schema descriptor for map_version field.
+	accountDescMapVersion := accountFields[11].Descriptor()
+	// account.DefaultMapVersion holds the default value on creation for the map_version field.
+	account.DefaultMapVersion = accountDescMapVersion.Default.(int)
 	accountplanMixin := schema.AccountPlan{}.Mixin()
 	accountplan.Policy = privacy.NewPolicies(accountplanMixin[0], schema.AccountPlan{})
 	accountplan.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -630,6 +636,8 @@ func init() {
 	influenceedge.Hooks[3] = influenceedgeMixinHooks3[0]
 
 	influenceedge.Hooks[4] = influenceedgeHooks[0]
+
+	influenceedge.Hooks[5] = influenceedgeHooks[1]
 	influenceedgeMixinFields2 := influenceedgeMixin[2].Fields()
 	_ = influenceedgeMixinFields2
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
@@ -1030,12 +1038,15 @@ func init() {
 	relationshipMixinHooks1 := relationshipMixin[1].Hooks()
 	relationshipMixinHooks2 := relationshipMixin[2].Hooks()
 	relationshipMixinHooks3 := relationshipMixin[3].Hooks()
+	relationshipHooks := schema.Relationship{}.Hooks()
 
 	relationship.Hooks[1] = relationshipMixinHooks1[0]
 
 	relationship.Hooks[2] = relationshipMixinHooks2[0]
 
 	relationship.Hooks[3] = relationshipMixinHooks3[0]
+
+	relationship.Hooks[4] = relationshipHooks[0]
 	relationshipMixinFields2 := relationshipMixin[2].Fields()
 	_ = relationshipMixinFields2
 	relationshipFields := schema.Relationship{}.Fields()
@@ -1176,6 +1187,8 @@ func init() {
 	stakeholder.Hooks[5] = stakeholderHooks[0]
 
 	stakeholder.Hooks[6] = stakeholderHooks[1]
+
+	stakeholder.Hooks[7] = stakeholderHooks[2]
 	stakeholderMixinFields2 := stakeholderMixin[2].Fields()
 	_ = stakeholderMixinFields2
 	stakeholderMixinFields4 := stakeholderMixin[4].Fields()
@@ -1318,12 +1331,15 @@ func init() {
 	userMixinHooks1 := userMixin[1].Hooks()
 	userMixinHooks2 := userMixin[2].Hooks()
 	userMixinHooks3 := userMixin[3].Hooks()
+	userHooks := schema.User{}.Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
 
 	user.Hooks[2] = userMixinHooks2[0]
 
 	user.Hooks[3] = userMixinHooks3[0]
+
+	user.Hooks[4] = userHooks[0]
 	userMixinFields2 := userMixin[2].Fields()
 	_ = userMixinFields2
 	userFields := schema.User{}.Fields()

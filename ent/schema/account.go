@@ -47,6 +47,9 @@ func (Account) Fields() []ent.Field {
 			Comment("Annual revenue with us, in minor units of the currency.").
 			Annotations(money, entgql.OrderField("ANNUAL_REVENUE")),
 		currency(),
+		field.Int("map_version").Default(0).
+			Comment("Changes, in the same transaction, with every change to the account's org map: the account, its stakeholders, the influence edges between them, our relationships with them and those relationships' users. A server keeps what it computed from a map under it.").
+			Annotations(entgql.Skip()),
 	}
 }
 

@@ -29,8 +29,9 @@ type HistoryMixin struct{ mixin.Schema }
 // Hooks of the HistoryMixin.
 func (HistoryMixin) Hooks() []ent.Hook { return []ent.Hook{recordChanges} }
 
-// unrecorded are fields every change touches; the change's own time says when.
-var unrecorded = map[string]bool{"createdAt": true, "updatedAt": true, "version": true}
+// unrecorded are fields every change touches (the change's own time says
+// when) and the account's map version, which other records' changes move.
+var unrecorded = map[string]bool{"createdAt": true, "updatedAt": true, "version": true, "mapVersion": true}
 
 func recordChanges(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

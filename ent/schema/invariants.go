@@ -145,9 +145,9 @@ func mixins() []ent.Mixin {
 // writes are the operations that can break a cross-record invariant.
 const writes = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne
 
-// Hooks of the Account: the parent hierarchy never forms a cycle.
+// Hooks of the Account: its map version moves; the parent hierarchy never forms a cycle.
 func (Account) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
+	return []ent.Hook{touchAccountMap, hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AccountFunc(func(ctx context.Context, m *gen.AccountMutation) (ent.Value, error) {
 			parent, ok := m.ParentID()
 			if !ok || m.Op().Is(ent.OpCreate) {
@@ -187,10 +187,12 @@ func checkAncestry(ctx context.Context, parentOf func(context.Context, int) ([]i
 	return nil
 }
 
-// Hooks of the Stakeholder: manager and business unit of the same account, no
-// reporting cycle; deleting a stakeholder moves their direct reports up.
+// Hooks of the Stakeholder: its account's map version moves; manager and
+// business unit of the same account, no reporting cycle; deleting a
+// stakeholder moves their direct reports up.
 func (Stakeholder) Hooks() []ent.Hook {
 	return []ent.Hook{
+		touchMaps,
 		hook.On(func(next ent.Mutator) ent.Mutator {
 			return hook.StakeholderFunc(func(ctx context.Context, m *gen.StakeholderMutation) (ent.Value, error) {
 				if err := checkStakeholderLinks(ctx, m); err != nil {
@@ -293,9 +295,10 @@ func promoteDirectReports(ctx context.Context, m *gen.StakeholderMutation) error
 	return nil
 }
 
-// Hooks of the InfluenceEdge: it joins two different stakeholders of one account.
+// Hooks of the InfluenceEdge: its account's map version moves; it joins two
+// different stakeholders of one account.
 func (InfluenceEdge) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
+	return []ent.Hook{touchMaps, hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.InfluenceEdgeFunc(func(ctx context.Context, m *gen.InfluenceEdgeMutation) (ent.Value, error) {
 			from, okFrom := m.FromID()
 			to, okTo := m.ToID()
