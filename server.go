@@ -31,6 +31,7 @@ package main
 //go:generate go run github.com/99designs/gqlgen generate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -58,6 +59,7 @@ type settings struct {
 	origins []string
 	demo    bool
 	limits  graph.Limits
+	mapMB   int
 	// createAdmin is an e-mail address to make an admin and print a token for, instead of serving.
 	createAdmin string
 }
@@ -70,6 +72,7 @@ func main() {
 	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
 	flag.BoolVar(&cfg.demo, "demo", envBool("DEMO"), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
+	flag.IntVar(&cfg.mapMB, "map-cache-mb", envParse("MAP_CACHE_MB", graph.DefaultMapCacheMB, strconv.Atoi), "memory for org maps and answers kept between changes, in MiB; 0 for none (env MAP_CACHE_MB)")
 	limitFlags(&cfg.limits)
 	flag.Parse()
 	cfg.origins = splitList(origins)
@@ -124,7 +127,7 @@ func run(ctx context.Context, cfg settings) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open, Limits: cfg.limits}),
+		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open, Limits: cfg.limits, MapCacheMB: cmp.Or(cfg.mapMB, -1)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

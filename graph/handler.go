@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/graph/generated"
 	"github.com/accountplan/accountplan/graph/graphiql"
 	"github.com/accountplan/accountplan/graph/icp"
+	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/planhealth"
 )
 
@@ -41,6 +42,22 @@ type Options struct {
 	// Limits bound what a request or a client can make the server do; the
 	// zero value means DefaultLimits().
 	Limits Limits
+	// MapCacheMB is about how much memory org maps and the answers computed
+	// from them may keep: 0 means DefaultMapCacheMB, a negative value none.
+	MapCacheMB int
+}
+
+// DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
+const DefaultMapCacheMB = 256
+
+func (o Options) mapCache() *orgmap.Cache {
+	switch {
+	case o.MapCacheMB < 0:
+		return nil
+	case o.MapCacheMB == 0:
+		return orgmap.NewCache(DefaultMapCacheMB << 20)
+	}
+	return orgmap.NewCache(o.MapCacheMB << 20)
 }
 
 func (o Options) limits() Limits {
@@ -54,7 +71,8 @@ func (o Options) limits() Limits {
 // transaction per mutation request, document limits and stable error codes.
 func NewServer(client *ent.Client, opts Options) *handler.Server {
 	limits := opts.limits()
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client}}))
+	maps := opts.mapCache()
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}}))
 	srv.AddTransport(httpTransport{maxBodyBytes: limits.MaxBodyBytes, maxBatch: limits.MaxBatch})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
@@ -75,6 +93,7 @@ func NewServer(client *ent.Client, opts Options) *handler.Server {
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		return next(icp.WithLoader(planhealth.WithLoader(ctx, client), client))
 	})
+	srv.AroundRootFields(mapAnswers{client: client, cache: maps}.aroundRootField)
 	srv.AroundFields(classifyErrors)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)

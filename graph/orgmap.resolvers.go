@@ -20,15 +20,15 @@ func (r *mutationResolver) MoveStakeholders(ctx context.Context, input orgmap.Mo
 
 // OrgMap is the resolver for the orgMap field.
 func (r *queryResolver) OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error) {
-	return orgmap.Loader{Client: r.client, Records: selection.Stakeholders(ctx)}.OrgMap(ctx, accountID)
+	return r.mapLoader(ctx).OrgMap(ctx, accountID)
 }
 
 // InfluencePath is the resolver for the influencePath field.
 func (r *queryResolver) InfluencePath(ctx context.Context, fromID int, toID int) (*orgmap.Path, error) {
-	return orgmap.Loader{Client: r.client, Records: selection.Stakeholders(ctx)}.InfluencePath(ctx, fromID, toID)
+	return r.mapLoader(ctx).InfluencePath(ctx, fromID, toID)
 }
 
 // DecisionMakerPaths is the resolver for the decisionMakerPaths field.
 func (r *queryResolver) DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error) {
-	return orgmap.Loader{Client: r.client, Records: selection.Stakeholders(ctx)}.DecisionMakerPaths(ctx, accountID)
+	return r.mapLoader(ctx).DecisionMakerPaths(ctx, accountID)
 }

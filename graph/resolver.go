@@ -9,12 +9,20 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/orgmap/selection"
 	"github.com/accountplan/accountplan/graph/viewer"
 )
 
 // Resolver is the root resolver; its dependencies are shared by every request.
 type Resolver struct {
 	client *ent.Client
+	maps   *orgmap.Cache
+}
+
+// mapLoader reads org maps, keeping them in the server's cache.
+func (r *Resolver) mapLoader(ctx context.Context) orgmap.Loader {
+	return orgmap.Loader{Client: r.client, Records: selection.Stakeholders(ctx), Cache: r.maps}
 }
 
 // nodes is ent's Client.Noders, except for a single unknown ID: like any other

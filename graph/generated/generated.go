@@ -16543,10 +16543,14 @@ extend type Query {
   and the map's health, and the map as Graphviz DOT and Mermaid text. A
   frontend can draw the chart from this answer alone; for thousands of
   stakeholders, from nodeColumns and edgeColumns. The request costs the
-  same number of SQL statements whatever the size of the map: six, one more
+  same number of SQL statements whatever the size of the map: seven, one more
   when anything of type Stakeholder is selected, and what entgql runs for
   the edges selected under those stakeholders (one or two per edge selected,
-  never one per node). An unknown accountID is refused with NOT_FOUND.
+  never one per node). The server keeps the map it read, and the answer when
+  every field selected comes from the map, until the map changes: asked
+  again, the answer costs one statement (the map's version), or two and the
+  stakeholders' when it was not kept whole. An unknown accountID is refused
+  with NOT_FOUND.
   """
   orgMap(accountID: ID!): OrgMap!
   """
@@ -16554,15 +16558,17 @@ extend type Query {
   influence edges, with every hop. How warmth is computed is described on
   InfluencePath. Never an error for IDs that name no stakeholder, for
   stakeholders of two accounts or when nothing connects them: the status and
-  message say so. Four SQL statements, whatever the size of the map, plus
-  what entgql runs for edges selected under the hops' stakeholders.
+  message say so. Eight SQL statements, whatever the size of the map, or
+  three when the server has kept the map since it last changed, plus what
+  entgql runs for edges selected under the hops' stakeholders.
   """
   influencePath(fromID: ID!, toID: ID!): InfluencePath!
   """
   For every DECISION_MAKER and APPROVER of the account, the warmest path from
   any stakeholder one of our users has a relationship with (see InfluencePath),
   the decision makers first, then by name. An unknown accountID is refused
-  with NOT_FOUND. Seven SQL statements, whatever the size of the map.
+  with NOT_FOUND. Seven SQL statements, whatever the size of the map, or two
+  when the server has kept the map since it last changed.
   """
   decisionMakerPaths(accountID: ID!): [DecisionMakerPath!]!
 }

@@ -24,15 +24,17 @@ func BenchmarkAlgorithms(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := Loader{Client: s.Client}.load(ctx, account, everything)
+	read, err := Loader{Client: s.Client}.read(ctx, account)
 	if err != nil {
 		b.Fatal(err)
 	}
+	m := read.build()
 	leaf, top := m.Nodes[len(m.Nodes)-1], m.Roots[0]
 	for _, c := range []struct {
 		name string
 		run  func()
 	}{
+		{"Build", func() { read.build() }},
 		{"PageRank", func() { pageRank(m) }},
 		{"InsightLists", func() {
 			_, _ = m.HiddenInfluencers(2, 4)

@@ -24,16 +24,18 @@ import (
 )
 
 // Loader reads org maps through an ent client, with a number of SQL
-// statements that does not grow with the map: the stakeholders, the
-// influence edges, the relationships with their users and stakeholders
-// (three, when the question needs them), and the stakeholder records when
-// asked for.
+// statements that does not grow with the map: the account's map version, the
+// stakeholders, the influence edges, the relationships with their users and
+// stakeholders (three, unless the map read at that version is kept), and the
+// stakeholder records when asked for.
 type Loader struct {
 	Client *ent.Client
 	// Records prepares the query for the stakeholder records an answer shows,
 	// e.g. to eager-load what a GraphQL request selects under them. When nil,
 	// no records are read and Node.Stakeholder stays nil.
 	Records func(*ent.StakeholderQuery) (*ent.StakeholderQuery, error)
+	// Cache keeps the maps read; nil keeps none.
+	Cache *Cache
 }
 
 // OrgMap reads the map of an account.
@@ -45,7 +47,7 @@ func (l Loader) OrgMap(ctx context.Context, accountID int) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := l.load(ctx, accountID, everything)
+	m, err := l.current(ctx, accountID, acc.MapVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +84,17 @@ func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, err
 	case ends[0].Account != ends[len(ends)-1].Account:
 		return &Path{Status: DifferentAccounts, Message: fmt.Sprintf("%s and %s belong to different accounts; a path stays inside one account's map.", ends[0].Name, ends[1].Name)}, nil
 	}
-	m, err := l.load(ctx, ends[0].Account, lines)
+	version, err := l.version(ctx, ends[0].Account)
+	if err != nil {
+		return nil, err
+	}
+	m, err := l.current(ctx, ends[0].Account, version)
 	if err != nil {
 		return nil, err
 	}
 	from, to := m.byID[fromID], m.byID[toID]
 	if from == nil || to == nil { // deleted since the first statement
 		return &Path{Status: UnknownStakeholder, Message: "One of the stakeholders was deleted while the path was sought."}, nil
-	}
-	for _, e := range ends { // for the message; the map has no names
-		m.byID[e.ID].Name = e.Name
 	}
 	p := m.InfluencePath(from, to)
 	return p, l.records(ctx, m, stakeholder.IDIn(hopIDs(p)...))
@@ -100,13 +103,11 @@ func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, err
 // DecisionMakerPaths reads, for every decision maker and approver of the
 // account, the warmest path from our relationships.
 func (l Loader) DecisionMakerPaths(ctx context.Context, accountID int) ([]*DecisionMakerPath, error) {
-	switch ok, err := l.Client.Account.Query().Where(account.ID(accountID)).Exist(ctx); {
-	case err != nil:
+	version, err := l.version(ctx, accountID)
+	if err != nil {
 		return nil, err
-	case !ok:
-		return nil, &schema.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
 	}
-	m, err := l.load(ctx, accountID, relationships)
+	m, err := l.current(ctx, accountID, version)
 	if err != nil {
 		return nil, err
 	}
@@ -185,66 +186,61 @@ func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) 
 	return p, nil
 }
 
-// detail is how much a question needs beyond the reporting tree, the
-// influence edges and everyone's support.
-type detail int
-
-const (
-	lines         detail = iota // a path between two stakeholders: reading 5,000 names would double the cost of the stakeholders' statement
-	relationships               // paths from us: our relationships, everyone's name and buying role too
-	everything                  // the org map: the attributes its insights and pictures read too
-)
-
-// load reads the map of an account: its stakeholders, the influence edges
-// between them and, as need be, our relationships with them. The statements
-// are independent, so the edges, the longest, are read on a connection of
-// their own while the stakeholders and relationships are read on another.
-func (l Loader) load(ctx context.Context, accountID int, need detail) (*Map, error) {
-	var (
-		nodes []*Node
-		edges []*Edge
-		ours  []*ent.Relationship
-		g     errgroup.Group
-	)
-	g.Go(func() (err error) {
-		if nodes, err = l.people(ctx, accountID, need); err != nil || need == lines {
-			return err
-		}
-		ours, err = l.ourRelationships(ctx, accountID)
-		return err
-	})
-	g.Go(func() (err error) {
-		edges, err = l.influence(ctx, accountID, need)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return nil, err
+// version reads the account's map version. It is read before the map, so
+// that the map read is at least as new as the version it is kept under.
+func (l Loader) version(ctx context.Context, accountID int) (int, error) {
+	v, err := l.Client.Account.Query().Where(account.ID(accountID)).Select(account.FieldMapVersion).Int(ctx)
+	if ent.IsNotFound(err) {
+		return 0, &schema.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
 	}
-	m := New(nil, nodes, edges)
-	// The statements are not one snapshot: skip anyone added since the first.
-	for _, r := range ours {
-		if n := m.byID[r.Edges.Stakeholder.ID]; n != nil {
-			n.Relationships = append(n.Relationships, r)
-		}
-	}
-	return m, nil
+	return v, err
 }
 
-// people reads the stakeholders of an account, with what the question needs.
-func (l Loader) people(ctx context.Context, accountID int, need detail) ([]*Node, error) {
+// current is a map of the account's own, built from the map kept for the
+// version or else read now (and kept).
+func (l Loader) current(ctx context.Context, accountID, version int) (*Map, error) {
+	s := l.Cache.snapshot(accountID, version)
+	if s == nil {
+		var err error
+		if s, err = l.read(ctx, accountID); err != nil {
+			return nil, err
+		}
+		l.Cache.keep(accountID, version, s)
+	}
+	return s.build(), nil
+}
+
+// read reads the map of an account: its stakeholders, the influence edges
+// between them and our relationships with them. The statements are
+// independent, so the edges, the longest, are read on a connection of their
+// own while the stakeholders and relationships are read on another.
+func (l Loader) read(ctx context.Context, accountID int) (*snapshot, error) {
+	var (
+		s snapshot
+		g errgroup.Group
+	)
+	g.Go(func() (err error) {
+		if s.people, err = l.people(ctx, accountID); err != nil {
+			return err
+		}
+		s.ours, err = l.ourRelationships(ctx, accountID)
+		return err
+	})
+	g.Go(func() (err error) {
+		s.influence, err = l.influence(ctx, accountID)
+		return err
+	})
+	return &s, g.Wait()
+}
+
+// people reads the stakeholders of an account: the attributes the map shows.
+func (l Loader) people(ctx context.Context, accountID int) ([]Node, error) {
 	// Filtering on the foreign key columns directly, here and in influence:
 	// ent's HasAccountWith and HasFromWith test every row with a correlated
 	// subquery, which made reading 20,000 edges take four times as long.
-	columns := []string{stakeholder.FieldID, stakeholder.ReportsToColumn, stakeholder.FieldSupport}
-	var text []string
-	if need >= relationships {
-		columns = append(columns, stakeholder.FieldBuyingRole)
-		text = append(text, stakeholder.FieldName)
-	}
-	if need == everything {
-		columns = append(columns, stakeholder.FieldRank, stakeholder.FieldInfluence, stakeholder.FieldPoliticalStatus, stakeholder.FieldCoverage)
-		text = append(text, stakeholder.FieldTitle)
-	}
+	columns := []string{stakeholder.FieldID, stakeholder.ReportsToColumn, stakeholder.FieldSupport, stakeholder.FieldBuyingRole,
+		stakeholder.FieldRank, stakeholder.FieldInfluence, stakeholder.FieldPoliticalStatus, stakeholder.FieldCoverage}
+	text := []string{stakeholder.FieldName, stakeholder.FieldTitle}
 	var people []string
 	err := l.Client.Stakeholder.Query().
 		Where(predicate.Stakeholder(sql.FieldEQ(stakeholder.AccountColumn, accountID))).
@@ -253,56 +249,36 @@ func (l Loader) people(ctx context.Context, accountID int, need detail) ([]*Node
 	if err != nil {
 		return nil, err
 	}
-	return unpack(people[0], len(columns)+len(text), func(r *row) *Node {
-		n := &Node{ID: r.int()}
+	return unpack(people[0], len(columns)+len(text), func(r *row) Node {
+		n := Node{ID: r.int()}
 		if manager := r.int(); manager != 0 {
 			n.ManagerID = &manager
 		}
-		n.Support = stakeholder.Support(r.next())
-		if need >= relationships {
-			n.BuyingRole = stakeholder.BuyingRole(r.next())
-		}
-		if need == everything {
-			n.Rank, n.Influence = r.int(), r.int()
-			n.PoliticalStatus, n.Coverage = stakeholder.PoliticalStatus(r.next()), stakeholder.Coverage(r.next())
-		}
-		if need >= relationships {
-			n.Name = r.text()
-		}
-		if need == everything {
-			n.Title = r.text()
-		}
+		n.Support, n.BuyingRole = stakeholder.Support(r.next()), stakeholder.BuyingRole(r.next())
+		n.Rank, n.Influence = r.int(), r.int()
+		n.PoliticalStatus, n.Coverage = stakeholder.PoliticalStatus(r.next()), stakeholder.Coverage(r.next())
+		n.Name, n.Title = r.text(), r.text()
 		return n
 	})
 }
 
 // influence reads the influence edges from the stakeholders of an account,
-// in the order they were recorded; without conflicts for a path, which never
-// walks them.
-func (l Loader) influence(ctx context.Context, accountID int, need detail) ([]*Edge, error) {
-	q := l.Client.InfluenceEdge.Query().Where(predicate.InfluenceEdge(ofAccount(influenceedge.FromColumn, accountID)))
-	if need != everything {
-		q.Where(influenceedge.KindNEQ(influenceedge.KindCONFLICTS_WITH))
-	}
+// in the order they were recorded.
+func (l Loader) influence(ctx context.Context, accountID int) ([]Edge, error) {
 	var influence []string
-	err := q.Aggregate(packed([]string{influenceedge.FieldID, influenceedge.FromColumn, influenceedge.ToColumn, influenceedge.FieldStrength, influenceedge.FieldKind})).
+	err := l.Client.InfluenceEdge.Query().
+		Where(predicate.InfluenceEdge(ofAccount(influenceedge.FromColumn, accountID))).
+		Aggregate(packed([]string{influenceedge.FieldID, influenceedge.FromColumn, influenceedge.ToColumn, influenceedge.FieldStrength, influenceedge.FieldKind})).
 		Scan(ctx, &influence)
 	if err != nil {
 		return nil, err
 	}
-	values, err := unpack(influence[0], 5, func(r *row) Edge {
+	edges, err := unpack(influence[0], 5, func(r *row) Edge {
 		return Edge{InfluenceEdgeID: r.int(), FromID: r.int(), ToID: r.int(), Strength: r.int(), Kind: EdgeKind(r.next())}
 	})
-	if err != nil {
-		return nil, err
-	}
 	// Whatever order the database aggregated them in.
-	slices.SortFunc(values, func(a, b Edge) int { return cmp.Compare(a.InfluenceEdgeID, b.InfluenceEdgeID) })
-	edges := make([]*Edge, len(values))
-	for i := range values {
-		edges[i] = &values[i]
-	}
-	return edges, nil
+	slices.SortFunc(edges, func(a, b Edge) int { return cmp.Compare(a.InfluenceEdgeID, b.InfluenceEdgeID) })
+	return edges, err
 }
 
 // ourRelationships reads our relationships with the stakeholders of an
