@@ -2,7 +2,12 @@ package orgmap
 
 import (
 	"container/list"
+	"context"
+	"fmt"
 	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/accountplan/accountplan/ent"
 )
@@ -15,6 +20,7 @@ import (
 // it. The least recently used maps go first when the kept ones would take more
 // than the budget. A nil *Cache keeps nothing.
 type Cache struct {
+	reads     singleflight.Group // one read of a map at a time, shared by whoever asks meanwhile
 	mu        sync.Mutex
 	budget    int
 	used      int
@@ -39,6 +45,9 @@ type snapshot struct {
 	ours      []*ent.Relationship
 }
 
+// sharedReadTimeout bounds a read of a map that several requests wait for.
+const sharedReadTimeout = 30 * time.Second
+
 // Rough sizes of what a snapshot holds, for the budget.
 const (
 	nodeSize         = 256
@@ -57,6 +66,35 @@ func (c *Cache) snapshot(account, version int) *snapshot {
 		return k.read
 	}
 	return nil
+}
+
+// load is the account's map at version: kept, or read (once, however many
+// ask for it at the same time) and kept. The read does not end with the
+// request that started it, which would fail the others, but within
+// sharedReadTimeout.
+func (c *Cache) load(ctx context.Context, account, version int, read func(context.Context) (*snapshot, error)) (*snapshot, error) {
+	if c == nil {
+		return read(ctx)
+	}
+	if s := c.snapshot(account, version); s != nil {
+		return s, nil
+	}
+	s, err, _ := c.reads.Do(fmt.Sprint(account, "@", version), func() (any, error) {
+		if s := c.snapshot(account, version); s != nil { // kept by a read that just ended
+			return s, nil
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
+		defer cancel()
+		s, err := read(ctx)
+		if err == nil {
+			c.keep(account, version, s)
+		}
+		return s, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.(*snapshot), nil
 }
 
 // keep holds the account's map as read at version. A newer version replaces

@@ -1,6 +1,12 @@
 package orgmap
 
-import "testing"
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
 
 func TestCache(t *testing.T) {
 	people := func(n int) *snapshot { return &snapshot{people: make([]Node, n)} }
@@ -42,5 +48,34 @@ func TestCache(t *testing.T) {
 	none.KeepAnswer(1, 1, "q", []byte("{}"))
 	if none.snapshot(1, 1) != nil || none.Answer(1, 1, "q") != nil {
 		t.Error("a nil cache kept something")
+	}
+}
+
+// TestCacheReadsOnce has many requests ask for a map not kept at once: the
+// database is read once, and the requests after it find the map kept.
+func TestCacheReadsOnce(t *testing.T) {
+	c := NewCache(1 << 20)
+	var reads atomic.Int32
+	release := make(chan struct{})
+	read := func(context.Context) (*snapshot, error) {
+		reads.Add(1)
+		<-release
+		return &snapshot{people: make([]Node, 3)}, nil
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if s, err := c.load(context.Background(), 1, 1, read); err != nil || len(s.people) != 3 {
+				t.Errorf("read: %v, %v", s, err)
+			}
+		})
+	}
+	for reads.Load() == 0 {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if n := reads.Load(); n != 1 || c.snapshot(1, 1) == nil {
+		t.Errorf("%d reads, kept: %v", n, c.snapshot(1, 1) != nil)
 	}
 }

@@ -196,16 +196,12 @@ func (l Loader) version(ctx context.Context, accountID int) (int, error) {
 	return v, err
 }
 
-// current is a map of the account's own, built from the map kept for the
+// current is a map of its own, built from the account's map kept for the
 // version or else read now (and kept).
 func (l Loader) current(ctx context.Context, accountID, version int) (*Map, error) {
-	s := l.Cache.snapshot(accountID, version)
-	if s == nil {
-		var err error
-		if s, err = l.read(ctx, accountID); err != nil {
-			return nil, err
-		}
-		l.Cache.keep(accountID, version, s)
+	s, err := l.Cache.load(ctx, accountID, version, func(ctx context.Context) (*snapshot, error) { return l.read(ctx, accountID) })
+	if err != nil {
+		return nil, err
 	}
 	return s.build(), nil
 }
