@@ -200,6 +200,7 @@ func (c *Cache) evict() {
 func (s *snapshot) build() *Map {
 	nodes, edges := pointers(s.people), pointers(s.influence)
 	m := New(nil, nodes, edges)
+	// The map's statements are not one snapshot: skip anyone added since the first.
 	for _, r := range s.ours {
 		if n := m.byID[r.Edges.Stakeholder.ID]; n != nil {
 			own := *r
