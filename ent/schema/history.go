@@ -29,8 +29,13 @@ type HistoryMixin struct{ mixin.Schema }
 // Hooks of the HistoryMixin.
 func (HistoryMixin) Hooks() []ent.Hook { return []ent.Hook{recordChanges} }
 
-// unrecorded are fields every change touches; the change's own time says when.
-var unrecorded = map[string]bool{"createdAt": true, "updatedAt": true, "version": true}
+// unrecorded are fields every change touches, whose change's own time says
+// when, and the calendar numbers hooks derive from recorded times.
+var unrecorded = map[string]bool{
+	"createdAt": true, "updatedAt": true, "version": true,
+	"openedDay": true, "openedMonth": true, "closedDay": true, "closedMonth": true,
+	"periodStartDay": true, "periodStartMonth": true,
+}
 
 func recordChanges(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
