@@ -14869,31 +14869,39 @@ func (m *ObjectiveMutation) ResetEdge(name string) error {
 // OpportunityMutation represents an operation that mutates the Opportunity nodes in the graph.
 type OpportunityMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	created_at     *time.Time
-	updated_at     *time.Time
-	name           *string
-	external_id    *string
-	amount         *int64
-	addamount      *int64
-	currency       *string
-	stage          *opportunity.Stage
-	opened_at      *time.Time
-	closed_at      *time.Time
-	clearedFields  map[string]struct{}
-	account        *int
-	clearedaccount bool
-	plan           *int
-	clearedplan    bool
-	product        *int
-	clearedproduct bool
-	owner          *int
-	clearedowner   bool
-	done           bool
-	oldValue       func(context.Context) (*Opportunity, error)
-	predicates     []predicate.Opportunity
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	external_id     *string
+	amount          *int64
+	addamount       *int64
+	currency        *string
+	stage           *opportunity.Stage
+	opened_at       *time.Time
+	closed_at       *time.Time
+	opened_day      *int
+	addopened_day   *int
+	opened_month    *int
+	addopened_month *int
+	closed_day      *int
+	addclosed_day   *int
+	closed_month    *int
+	addclosed_month *int
+	clearedFields   map[string]struct{}
+	account         *int
+	clearedaccount  bool
+	plan            *int
+	clearedplan     bool
+	product         *int
+	clearedproduct  bool
+	owner           *int
+	clearedowner    bool
+	done            bool
+	oldValue        func(context.Context) (*Opportunity, error)
+	predicates      []predicate.Opportunity
 }
 
 var _ ent.Mutation = (*OpportunityMutation)(nil)
@@ -15364,6 +15372,286 @@ func (m *OpportunityMutation) ResetClosedAt() {
 	delete(m.clearedFields, opportunity.FieldClosedAt)
 }
 
+// SetOpenedDay sets the "opened_day" field.
+func (m *OpportunityMutation) SetOpenedDay(i int) {
+	m.opened_day = &i
+	m.addopened_day = nil
+}
+
+// OpenedDay returns the value of the "opened_day" field in the mutation.
+func (m *OpportunityMutation) OpenedDay() (r int, exists bool) {
+	v := m.opened_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenedDay returns the old "opened_day" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldOpenedDay(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenedDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenedDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenedDay: %w", err)
+	}
+	return oldValue.OpenedDay, nil
+}
+
+// AddOpenedDay adds i to the "opened_day" field.
+func (m *OpportunityMutation) AddOpenedDay(i int) {
+	if m.addopened_day != nil {
+		*m.addopened_day += i
+	} else {
+		m.addopened_day = &i
+	}
+}
+
+// AddedOpenedDay returns the value that was added to the "opened_day" field in this mutation.
+func (m *OpportunityMutation) AddedOpenedDay() (r int, exists bool) {
+	v := m.addopened_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (m *OpportunityMutation) ClearOpenedDay() {
+	m.opened_day = nil
+	m.addopened_day = nil
+	m.clearedFields[opportunity.FieldOpenedDay] = struct{}{}
+}
+
+// OpenedDayCleared returns if the "opened_day" field was cleared in this mutation.
+func (m *OpportunityMutation) OpenedDayCleared() bool {
+	_, ok := m.clearedFields[opportunity.FieldOpenedDay]
+	return ok
+}
+
+// ResetOpenedDay resets all changes to the "opened_day" field.
+func (m *OpportunityMutation) ResetOpenedDay() {
+	m.opened_day = nil
+	m.addopened_day = nil
+	delete(m.clearedFields, opportunity.FieldOpenedDay)
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (m *OpportunityMutation) SetOpenedMonth(i int) {
+	m.opened_month = &i
+	m.addopened_month = nil
+}
+
+// OpenedMonth returns the value of the "opened_month" field in the mutation.
+func (m *OpportunityMutation) OpenedMonth() (r int, exists bool) {
+	v := m.opened_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenedMonth returns the old "opened_month" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldOpenedMonth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenedMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenedMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenedMonth: %w", err)
+	}
+	return oldValue.OpenedMonth, nil
+}
+
+// AddOpenedMonth adds i to the "opened_month" field.
+func (m *OpportunityMutation) AddOpenedMonth(i int) {
+	if m.addopened_month != nil {
+		*m.addopened_month += i
+	} else {
+		m.addopened_month = &i
+	}
+}
+
+// AddedOpenedMonth returns the value that was added to the "opened_month" field in this mutation.
+func (m *OpportunityMutation) AddedOpenedMonth() (r int, exists bool) {
+	v := m.addopened_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (m *OpportunityMutation) ClearOpenedMonth() {
+	m.opened_month = nil
+	m.addopened_month = nil
+	m.clearedFields[opportunity.FieldOpenedMonth] = struct{}{}
+}
+
+// OpenedMonthCleared returns if the "opened_month" field was cleared in this mutation.
+func (m *OpportunityMutation) OpenedMonthCleared() bool {
+	_, ok := m.clearedFields[opportunity.FieldOpenedMonth]
+	return ok
+}
+
+// ResetOpenedMonth resets all changes to the "opened_month" field.
+func (m *OpportunityMutation) ResetOpenedMonth() {
+	m.opened_month = nil
+	m.addopened_month = nil
+	delete(m.clearedFields, opportunity.FieldOpenedMonth)
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (m *OpportunityMutation) SetClosedDay(i int) {
+	m.closed_day = &i
+	m.addclosed_day = nil
+}
+
+// ClosedDay returns the value of the "closed_day" field in the mutation.
+func (m *OpportunityMutation) ClosedDay() (r int, exists bool) {
+	v := m.closed_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedDay returns the old "closed_day" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldClosedDay(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedDay: %w", err)
+	}
+	return oldValue.ClosedDay, nil
+}
+
+// AddClosedDay adds i to the "closed_day" field.
+func (m *OpportunityMutation) AddClosedDay(i int) {
+	if m.addclosed_day != nil {
+		*m.addclosed_day += i
+	} else {
+		m.addclosed_day = &i
+	}
+}
+
+// AddedClosedDay returns the value that was added to the "closed_day" field in this mutation.
+func (m *OpportunityMutation) AddedClosedDay() (r int, exists bool) {
+	v := m.addclosed_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (m *OpportunityMutation) ClearClosedDay() {
+	m.closed_day = nil
+	m.addclosed_day = nil
+	m.clearedFields[opportunity.FieldClosedDay] = struct{}{}
+}
+
+// ClosedDayCleared returns if the "closed_day" field was cleared in this mutation.
+func (m *OpportunityMutation) ClosedDayCleared() bool {
+	_, ok := m.clearedFields[opportunity.FieldClosedDay]
+	return ok
+}
+
+// ResetClosedDay resets all changes to the "closed_day" field.
+func (m *OpportunityMutation) ResetClosedDay() {
+	m.closed_day = nil
+	m.addclosed_day = nil
+	delete(m.clearedFields, opportunity.FieldClosedDay)
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (m *OpportunityMutation) SetClosedMonth(i int) {
+	m.closed_month = &i
+	m.addclosed_month = nil
+}
+
+// ClosedMonth returns the value of the "closed_month" field in the mutation.
+func (m *OpportunityMutation) ClosedMonth() (r int, exists bool) {
+	v := m.closed_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedMonth returns the old "closed_month" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldClosedMonth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedMonth: %w", err)
+	}
+	return oldValue.ClosedMonth, nil
+}
+
+// AddClosedMonth adds i to the "closed_month" field.
+func (m *OpportunityMutation) AddClosedMonth(i int) {
+	if m.addclosed_month != nil {
+		*m.addclosed_month += i
+	} else {
+		m.addclosed_month = &i
+	}
+}
+
+// AddedClosedMonth returns the value that was added to the "closed_month" field in this mutation.
+func (m *OpportunityMutation) AddedClosedMonth() (r int, exists bool) {
+	v := m.addclosed_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (m *OpportunityMutation) ClearClosedMonth() {
+	m.closed_month = nil
+	m.addclosed_month = nil
+	m.clearedFields[opportunity.FieldClosedMonth] = struct{}{}
+}
+
+// ClosedMonthCleared returns if the "closed_month" field was cleared in this mutation.
+func (m *OpportunityMutation) ClosedMonthCleared() bool {
+	_, ok := m.clearedFields[opportunity.FieldClosedMonth]
+	return ok
+}
+
+// ResetClosedMonth resets all changes to the "closed_month" field.
+func (m *OpportunityMutation) ResetClosedMonth() {
+	m.closed_month = nil
+	m.addclosed_month = nil
+	delete(m.clearedFields, opportunity.FieldClosedMonth)
+}
+
 // SetAccountID sets the "account" edge to the Account entity by id.
 func (m *OpportunityMutation) SetAccountID(id int) {
 	m.account = &id
@@ -15554,7 +15842,7 @@ func (m *OpportunityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OpportunityMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, opportunity.FieldCreatedAt)
 	}
@@ -15582,6 +15870,18 @@ func (m *OpportunityMutation) Fields() []string {
 	if m.closed_at != nil {
 		fields = append(fields, opportunity.FieldClosedAt)
 	}
+	if m.opened_day != nil {
+		fields = append(fields, opportunity.FieldOpenedDay)
+	}
+	if m.opened_month != nil {
+		fields = append(fields, opportunity.FieldOpenedMonth)
+	}
+	if m.closed_day != nil {
+		fields = append(fields, opportunity.FieldClosedDay)
+	}
+	if m.closed_month != nil {
+		fields = append(fields, opportunity.FieldClosedMonth)
+	}
 	return fields
 }
 
@@ -15608,6 +15908,14 @@ func (m *OpportunityMutation) Field(name string) (ent.Value, bool) {
 		return m.OpenedAt()
 	case opportunity.FieldClosedAt:
 		return m.ClosedAt()
+	case opportunity.FieldOpenedDay:
+		return m.OpenedDay()
+	case opportunity.FieldOpenedMonth:
+		return m.OpenedMonth()
+	case opportunity.FieldClosedDay:
+		return m.ClosedDay()
+	case opportunity.FieldClosedMonth:
+		return m.ClosedMonth()
 	}
 	return nil, false
 }
@@ -15635,6 +15943,14 @@ func (m *OpportunityMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldOpenedAt(ctx)
 	case opportunity.FieldClosedAt:
 		return m.OldClosedAt(ctx)
+	case opportunity.FieldOpenedDay:
+		return m.OldOpenedDay(ctx)
+	case opportunity.FieldOpenedMonth:
+		return m.OldOpenedMonth(ctx)
+	case opportunity.FieldClosedDay:
+		return m.OldClosedDay(ctx)
+	case opportunity.FieldClosedMonth:
+		return m.OldClosedMonth(ctx)
 	}
 	return nil, fmt.Errorf("unknown Opportunity field %s", name)
 }
@@ -15707,6 +16023,34 @@ func (m *OpportunityMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClosedAt(v)
 		return nil
+	case opportunity.FieldOpenedDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenedDay(v)
+		return nil
+	case opportunity.FieldOpenedMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenedMonth(v)
+		return nil
+	case opportunity.FieldClosedDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedDay(v)
+		return nil
+	case opportunity.FieldClosedMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedMonth(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Opportunity field %s", name)
 }
@@ -15718,6 +16062,18 @@ func (m *OpportunityMutation) AddedFields() []string {
 	if m.addamount != nil {
 		fields = append(fields, opportunity.FieldAmount)
 	}
+	if m.addopened_day != nil {
+		fields = append(fields, opportunity.FieldOpenedDay)
+	}
+	if m.addopened_month != nil {
+		fields = append(fields, opportunity.FieldOpenedMonth)
+	}
+	if m.addclosed_day != nil {
+		fields = append(fields, opportunity.FieldClosedDay)
+	}
+	if m.addclosed_month != nil {
+		fields = append(fields, opportunity.FieldClosedMonth)
+	}
 	return fields
 }
 
@@ -15728,6 +16084,14 @@ func (m *OpportunityMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case opportunity.FieldAmount:
 		return m.AddedAmount()
+	case opportunity.FieldOpenedDay:
+		return m.AddedOpenedDay()
+	case opportunity.FieldOpenedMonth:
+		return m.AddedOpenedMonth()
+	case opportunity.FieldClosedDay:
+		return m.AddedClosedDay()
+	case opportunity.FieldClosedMonth:
+		return m.AddedClosedMonth()
 	}
 	return nil, false
 }
@@ -15744,6 +16108,34 @@ func (m *OpportunityMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddAmount(v)
 		return nil
+	case opportunity.FieldOpenedDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpenedDay(v)
+		return nil
+	case opportunity.FieldOpenedMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpenedMonth(v)
+		return nil
+	case opportunity.FieldClosedDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClosedDay(v)
+		return nil
+	case opportunity.FieldClosedMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClosedMonth(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Opportunity numeric field %s", name)
 }
@@ -15757,6 +16149,18 @@ func (m *OpportunityMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(opportunity.FieldClosedAt) {
 		fields = append(fields, opportunity.FieldClosedAt)
+	}
+	if m.FieldCleared(opportunity.FieldOpenedDay) {
+		fields = append(fields, opportunity.FieldOpenedDay)
+	}
+	if m.FieldCleared(opportunity.FieldOpenedMonth) {
+		fields = append(fields, opportunity.FieldOpenedMonth)
+	}
+	if m.FieldCleared(opportunity.FieldClosedDay) {
+		fields = append(fields, opportunity.FieldClosedDay)
+	}
+	if m.FieldCleared(opportunity.FieldClosedMonth) {
+		fields = append(fields, opportunity.FieldClosedMonth)
 	}
 	return fields
 }
@@ -15777,6 +16181,18 @@ func (m *OpportunityMutation) ClearField(name string) error {
 		return nil
 	case opportunity.FieldClosedAt:
 		m.ClearClosedAt()
+		return nil
+	case opportunity.FieldOpenedDay:
+		m.ClearOpenedDay()
+		return nil
+	case opportunity.FieldOpenedMonth:
+		m.ClearOpenedMonth()
+		return nil
+	case opportunity.FieldClosedDay:
+		m.ClearClosedDay()
+		return nil
+	case opportunity.FieldClosedMonth:
+		m.ClearClosedMonth()
 		return nil
 	}
 	return fmt.Errorf("unknown Opportunity nullable field %s", name)
@@ -15812,6 +16228,18 @@ func (m *OpportunityMutation) ResetField(name string) error {
 		return nil
 	case opportunity.FieldClosedAt:
 		m.ResetClosedAt()
+		return nil
+	case opportunity.FieldOpenedDay:
+		m.ResetOpenedDay()
+		return nil
+	case opportunity.FieldOpenedMonth:
+		m.ResetOpenedMonth()
+		return nil
+	case opportunity.FieldClosedDay:
+		m.ResetClosedDay()
+		return nil
+	case opportunity.FieldClosedMonth:
+		m.ResetClosedMonth()
 		return nil
 	}
 	return fmt.Errorf("unknown Opportunity field %s", name)
@@ -17489,28 +17917,32 @@ func (m *RelationshipMutation) ResetEdge(name string) error {
 // RevenueRecordMutation represents an operation that mutates the RevenueRecord nodes in the graph.
 type RevenueRecordMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	period_start        *time.Time
-	period_end          *time.Time
-	starting_revenue    *int64
-	addstarting_revenue *int64
-	expansion           *int64
-	addexpansion        *int64
-	contraction         *int64
-	addcontraction      *int64
-	churn               *int64
-	addchurn            *int64
-	currency            *string
-	clearedFields       map[string]struct{}
-	account             *int
-	clearedaccount      bool
-	done                bool
-	oldValue            func(context.Context) (*RevenueRecord, error)
-	predicates          []predicate.RevenueRecord
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	period_start          *time.Time
+	period_end            *time.Time
+	starting_revenue      *int64
+	addstarting_revenue   *int64
+	expansion             *int64
+	addexpansion          *int64
+	contraction           *int64
+	addcontraction        *int64
+	churn                 *int64
+	addchurn              *int64
+	currency              *string
+	period_start_day      *int
+	addperiod_start_day   *int
+	period_start_month    *int
+	addperiod_start_month *int
+	clearedFields         map[string]struct{}
+	account               *int
+	clearedaccount        bool
+	done                  bool
+	oldValue              func(context.Context) (*RevenueRecord, error)
+	predicates            []predicate.RevenueRecord
 }
 
 var _ ent.Mutation = (*RevenueRecordMutation)(nil)
@@ -18015,6 +18447,146 @@ func (m *RevenueRecordMutation) ResetCurrency() {
 	m.currency = nil
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (m *RevenueRecordMutation) SetPeriodStartDay(i int) {
+	m.period_start_day = &i
+	m.addperiod_start_day = nil
+}
+
+// PeriodStartDay returns the value of the "period_start_day" field in the mutation.
+func (m *RevenueRecordMutation) PeriodStartDay() (r int, exists bool) {
+	v := m.period_start_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartDay returns the old "period_start_day" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldPeriodStartDay(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartDay: %w", err)
+	}
+	return oldValue.PeriodStartDay, nil
+}
+
+// AddPeriodStartDay adds i to the "period_start_day" field.
+func (m *RevenueRecordMutation) AddPeriodStartDay(i int) {
+	if m.addperiod_start_day != nil {
+		*m.addperiod_start_day += i
+	} else {
+		m.addperiod_start_day = &i
+	}
+}
+
+// AddedPeriodStartDay returns the value that was added to the "period_start_day" field in this mutation.
+func (m *RevenueRecordMutation) AddedPeriodStartDay() (r int, exists bool) {
+	v := m.addperiod_start_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (m *RevenueRecordMutation) ClearPeriodStartDay() {
+	m.period_start_day = nil
+	m.addperiod_start_day = nil
+	m.clearedFields[revenuerecord.FieldPeriodStartDay] = struct{}{}
+}
+
+// PeriodStartDayCleared returns if the "period_start_day" field was cleared in this mutation.
+func (m *RevenueRecordMutation) PeriodStartDayCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldPeriodStartDay]
+	return ok
+}
+
+// ResetPeriodStartDay resets all changes to the "period_start_day" field.
+func (m *RevenueRecordMutation) ResetPeriodStartDay() {
+	m.period_start_day = nil
+	m.addperiod_start_day = nil
+	delete(m.clearedFields, revenuerecord.FieldPeriodStartDay)
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (m *RevenueRecordMutation) SetPeriodStartMonth(i int) {
+	m.period_start_month = &i
+	m.addperiod_start_month = nil
+}
+
+// PeriodStartMonth returns the value of the "period_start_month" field in the mutation.
+func (m *RevenueRecordMutation) PeriodStartMonth() (r int, exists bool) {
+	v := m.period_start_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartMonth returns the old "period_start_month" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldPeriodStartMonth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartMonth: %w", err)
+	}
+	return oldValue.PeriodStartMonth, nil
+}
+
+// AddPeriodStartMonth adds i to the "period_start_month" field.
+func (m *RevenueRecordMutation) AddPeriodStartMonth(i int) {
+	if m.addperiod_start_month != nil {
+		*m.addperiod_start_month += i
+	} else {
+		m.addperiod_start_month = &i
+	}
+}
+
+// AddedPeriodStartMonth returns the value that was added to the "period_start_month" field in this mutation.
+func (m *RevenueRecordMutation) AddedPeriodStartMonth() (r int, exists bool) {
+	v := m.addperiod_start_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (m *RevenueRecordMutation) ClearPeriodStartMonth() {
+	m.period_start_month = nil
+	m.addperiod_start_month = nil
+	m.clearedFields[revenuerecord.FieldPeriodStartMonth] = struct{}{}
+}
+
+// PeriodStartMonthCleared returns if the "period_start_month" field was cleared in this mutation.
+func (m *RevenueRecordMutation) PeriodStartMonthCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldPeriodStartMonth]
+	return ok
+}
+
+// ResetPeriodStartMonth resets all changes to the "period_start_month" field.
+func (m *RevenueRecordMutation) ResetPeriodStartMonth() {
+	m.period_start_month = nil
+	m.addperiod_start_month = nil
+	delete(m.clearedFields, revenuerecord.FieldPeriodStartMonth)
+}
+
 // SetAccountID sets the "account" edge to the Account entity by id.
 func (m *RevenueRecordMutation) SetAccountID(id int) {
 	m.account = &id
@@ -18088,7 +18660,7 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
@@ -18116,6 +18688,12 @@ func (m *RevenueRecordMutation) Fields() []string {
 	if m.currency != nil {
 		fields = append(fields, revenuerecord.FieldCurrency)
 	}
+	if m.period_start_day != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartDay)
+	}
+	if m.period_start_month != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
+	}
 	return fields
 }
 
@@ -18142,6 +18720,10 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.Churn()
 	case revenuerecord.FieldCurrency:
 		return m.Currency()
+	case revenuerecord.FieldPeriodStartDay:
+		return m.PeriodStartDay()
+	case revenuerecord.FieldPeriodStartMonth:
+		return m.PeriodStartMonth()
 	}
 	return nil, false
 }
@@ -18169,6 +18751,10 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldChurn(ctx)
 	case revenuerecord.FieldCurrency:
 		return m.OldCurrency(ctx)
+	case revenuerecord.FieldPeriodStartDay:
+		return m.OldPeriodStartDay(ctx)
+	case revenuerecord.FieldPeriodStartMonth:
+		return m.OldPeriodStartMonth(ctx)
 	}
 	return nil, fmt.Errorf("unknown RevenueRecord field %s", name)
 }
@@ -18241,6 +18827,20 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCurrency(v)
 		return nil
+	case revenuerecord.FieldPeriodStartDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartDay(v)
+		return nil
+	case revenuerecord.FieldPeriodStartMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartMonth(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord field %s", name)
 }
@@ -18261,6 +18861,12 @@ func (m *RevenueRecordMutation) AddedFields() []string {
 	if m.addchurn != nil {
 		fields = append(fields, revenuerecord.FieldChurn)
 	}
+	if m.addperiod_start_day != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartDay)
+	}
+	if m.addperiod_start_month != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
+	}
 	return fields
 }
 
@@ -18277,6 +18883,10 @@ func (m *RevenueRecordMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedContraction()
 	case revenuerecord.FieldChurn:
 		return m.AddedChurn()
+	case revenuerecord.FieldPeriodStartDay:
+		return m.AddedPeriodStartDay()
+	case revenuerecord.FieldPeriodStartMonth:
+		return m.AddedPeriodStartMonth()
 	}
 	return nil, false
 }
@@ -18314,6 +18924,20 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddChurn(v)
 		return nil
+	case revenuerecord.FieldPeriodStartDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartDay(v)
+		return nil
+	case revenuerecord.FieldPeriodStartMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartMonth(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord numeric field %s", name)
 }
@@ -18321,7 +18945,14 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *RevenueRecordMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(revenuerecord.FieldPeriodStartDay) {
+		fields = append(fields, revenuerecord.FieldPeriodStartDay)
+	}
+	if m.FieldCleared(revenuerecord.FieldPeriodStartMonth) {
+		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -18334,6 +18965,14 @@ func (m *RevenueRecordMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *RevenueRecordMutation) ClearField(name string) error {
+	switch name {
+	case revenuerecord.FieldPeriodStartDay:
+		m.ClearPeriodStartDay()
+		return nil
+	case revenuerecord.FieldPeriodStartMonth:
+		m.ClearPeriodStartMonth()
+		return nil
+	}
 	return fmt.Errorf("unknown RevenueRecord nullable field %s", name)
 }
 
@@ -18367,6 +19006,12 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldCurrency:
 		m.ResetCurrency()
+		return nil
+	case revenuerecord.FieldPeriodStartDay:
+		m.ResetPeriodStartDay()
+		return nil
+	case revenuerecord.FieldPeriodStartMonth:
+		m.ResetPeriodStartMonth()
 		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord field %s", name)

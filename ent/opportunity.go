@@ -39,6 +39,14 @@ type Opportunity struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// When the deal was won or lost; never before openedAt.
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// Calendar day (UTC) of opened_at, in days since 1970-01-01; kept by a hook.
+	OpenedDay *int `json:"opened_day,omitempty"`
+	// Calendar month (UTC) of opened_at, in months since January of year 0; kept by a hook.
+	OpenedMonth *int `json:"opened_month,omitempty"`
+	// Calendar day (UTC) of closed_at, in days since 1970-01-01; kept by a hook.
+	ClosedDay *int `json:"closed_day,omitempty"`
+	// Calendar month (UTC) of closed_at, in months since January of year 0; kept by a hook.
+	ClosedMonth *int `json:"closed_month,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OpportunityQuery when eager-loading is set.
 	Edges                      OpportunityEdges `json:"edges"`
@@ -115,7 +123,7 @@ func (*Opportunity) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case opportunity.FieldID, opportunity.FieldAmount:
+		case opportunity.FieldID, opportunity.FieldAmount, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth, opportunity.FieldClosedDay, opportunity.FieldClosedMonth:
 			values[i] = new(sql.NullInt64)
 		case opportunity.FieldName, opportunity.FieldExternalID, opportunity.FieldCurrency, opportunity.FieldStage:
 			values[i] = new(sql.NullString)
@@ -205,6 +213,34 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ClosedAt = new(time.Time)
 				*_m.ClosedAt = value.Time
+			}
+		case opportunity.FieldOpenedDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field opened_day", values[i])
+			} else if value.Valid {
+				_m.OpenedDay = new(int)
+				*_m.OpenedDay = int(value.Int64)
+			}
+		case opportunity.FieldOpenedMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field opened_month", values[i])
+			} else if value.Valid {
+				_m.OpenedMonth = new(int)
+				*_m.OpenedMonth = int(value.Int64)
+			}
+		case opportunity.FieldClosedDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field closed_day", values[i])
+			} else if value.Valid {
+				_m.ClosedDay = new(int)
+				*_m.ClosedDay = int(value.Int64)
+			}
+		case opportunity.FieldClosedMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field closed_month", values[i])
+			} else if value.Valid {
+				_m.ClosedMonth = new(int)
+				*_m.ClosedMonth = int(value.Int64)
 			}
 		case opportunity.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -319,6 +355,26 @@ func (_m *Opportunity) String() string {
 	if v := _m.ClosedAt; v != nil {
 		builder.WriteString("closed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.OpenedDay; v != nil {
+		builder.WriteString("opened_day=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OpenedMonth; v != nil {
+		builder.WriteString("opened_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClosedDay; v != nil {
+		builder.WriteString("closed_day=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClosedMonth; v != nil {
+		builder.WriteString("closed_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -144,6 +144,62 @@ func (_c *OpportunityCreate) SetNillableClosedAt(v *time.Time) *OpportunityCreat
 	return _c
 }
 
+// SetOpenedDay sets the "opened_day" field.
+func (_c *OpportunityCreate) SetOpenedDay(v int) *OpportunityCreate {
+	_c.mutation.SetOpenedDay(v)
+	return _c
+}
+
+// SetNillableOpenedDay sets the "opened_day" field if the given value is not nil.
+func (_c *OpportunityCreate) SetNillableOpenedDay(v *int) *OpportunityCreate {
+	if v != nil {
+		_c.SetOpenedDay(*v)
+	}
+	return _c
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (_c *OpportunityCreate) SetOpenedMonth(v int) *OpportunityCreate {
+	_c.mutation.SetOpenedMonth(v)
+	return _c
+}
+
+// SetNillableOpenedMonth sets the "opened_month" field if the given value is not nil.
+func (_c *OpportunityCreate) SetNillableOpenedMonth(v *int) *OpportunityCreate {
+	if v != nil {
+		_c.SetOpenedMonth(*v)
+	}
+	return _c
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (_c *OpportunityCreate) SetClosedDay(v int) *OpportunityCreate {
+	_c.mutation.SetClosedDay(v)
+	return _c
+}
+
+// SetNillableClosedDay sets the "closed_day" field if the given value is not nil.
+func (_c *OpportunityCreate) SetNillableClosedDay(v *int) *OpportunityCreate {
+	if v != nil {
+		_c.SetClosedDay(*v)
+	}
+	return _c
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (_c *OpportunityCreate) SetClosedMonth(v int) *OpportunityCreate {
+	_c.mutation.SetClosedMonth(v)
+	return _c
+}
+
+// SetNillableClosedMonth sets the "closed_month" field if the given value is not nil.
+func (_c *OpportunityCreate) SetNillableClosedMonth(v *int) *OpportunityCreate {
+	if v != nil {
+		_c.SetClosedMonth(*v)
+	}
+	return _c
+}
+
 // SetAccountID sets the "account" edge to the Account entity by ID.
 func (_c *OpportunityCreate) SetAccountID(id int) *OpportunityCreate {
 	_c.mutation.SetAccountID(id)
@@ -399,6 +455,22 @@ func (_c *OpportunityCreate) createSpec() (*Opportunity, *sqlgraph.CreateSpec) {
 		_spec.SetField(opportunity.FieldClosedAt, field.TypeTime, value)
 		_node.ClosedAt = &value
 	}
+	if value, ok := _c.mutation.OpenedDay(); ok {
+		_spec.SetField(opportunity.FieldOpenedDay, field.TypeInt, value)
+		_node.OpenedDay = &value
+	}
+	if value, ok := _c.mutation.OpenedMonth(); ok {
+		_spec.SetField(opportunity.FieldOpenedMonth, field.TypeInt, value)
+		_node.OpenedMonth = &value
+	}
+	if value, ok := _c.mutation.ClosedDay(); ok {
+		_spec.SetField(opportunity.FieldClosedDay, field.TypeInt, value)
+		_node.ClosedDay = &value
+	}
+	if value, ok := _c.mutation.ClosedMonth(); ok {
+		_spec.SetField(opportunity.FieldClosedMonth, field.TypeInt, value)
+		_node.ClosedMonth = &value
+	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -633,6 +705,102 @@ func (u *OpportunityUpsert) ClearClosedAt() *OpportunityUpsert {
 	return u
 }
 
+// SetOpenedDay sets the "opened_day" field.
+func (u *OpportunityUpsert) SetOpenedDay(v int) *OpportunityUpsert {
+	u.Set(opportunity.FieldOpenedDay, v)
+	return u
+}
+
+// UpdateOpenedDay sets the "opened_day" field to the value that was provided on create.
+func (u *OpportunityUpsert) UpdateOpenedDay() *OpportunityUpsert {
+	u.SetExcluded(opportunity.FieldOpenedDay)
+	return u
+}
+
+// AddOpenedDay adds v to the "opened_day" field.
+func (u *OpportunityUpsert) AddOpenedDay(v int) *OpportunityUpsert {
+	u.Add(opportunity.FieldOpenedDay, v)
+	return u
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (u *OpportunityUpsert) ClearOpenedDay() *OpportunityUpsert {
+	u.SetNull(opportunity.FieldOpenedDay)
+	return u
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (u *OpportunityUpsert) SetOpenedMonth(v int) *OpportunityUpsert {
+	u.Set(opportunity.FieldOpenedMonth, v)
+	return u
+}
+
+// UpdateOpenedMonth sets the "opened_month" field to the value that was provided on create.
+func (u *OpportunityUpsert) UpdateOpenedMonth() *OpportunityUpsert {
+	u.SetExcluded(opportunity.FieldOpenedMonth)
+	return u
+}
+
+// AddOpenedMonth adds v to the "opened_month" field.
+func (u *OpportunityUpsert) AddOpenedMonth(v int) *OpportunityUpsert {
+	u.Add(opportunity.FieldOpenedMonth, v)
+	return u
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (u *OpportunityUpsert) ClearOpenedMonth() *OpportunityUpsert {
+	u.SetNull(opportunity.FieldOpenedMonth)
+	return u
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (u *OpportunityUpsert) SetClosedDay(v int) *OpportunityUpsert {
+	u.Set(opportunity.FieldClosedDay, v)
+	return u
+}
+
+// UpdateClosedDay sets the "closed_day" field to the value that was provided on create.
+func (u *OpportunityUpsert) UpdateClosedDay() *OpportunityUpsert {
+	u.SetExcluded(opportunity.FieldClosedDay)
+	return u
+}
+
+// AddClosedDay adds v to the "closed_day" field.
+func (u *OpportunityUpsert) AddClosedDay(v int) *OpportunityUpsert {
+	u.Add(opportunity.FieldClosedDay, v)
+	return u
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (u *OpportunityUpsert) ClearClosedDay() *OpportunityUpsert {
+	u.SetNull(opportunity.FieldClosedDay)
+	return u
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (u *OpportunityUpsert) SetClosedMonth(v int) *OpportunityUpsert {
+	u.Set(opportunity.FieldClosedMonth, v)
+	return u
+}
+
+// UpdateClosedMonth sets the "closed_month" field to the value that was provided on create.
+func (u *OpportunityUpsert) UpdateClosedMonth() *OpportunityUpsert {
+	u.SetExcluded(opportunity.FieldClosedMonth)
+	return u
+}
+
+// AddClosedMonth adds v to the "closed_month" field.
+func (u *OpportunityUpsert) AddClosedMonth(v int) *OpportunityUpsert {
+	u.Add(opportunity.FieldClosedMonth, v)
+	return u
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (u *OpportunityUpsert) ClearClosedMonth() *OpportunityUpsert {
+	u.SetNull(opportunity.FieldClosedMonth)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -808,6 +976,118 @@ func (u *OpportunityUpsertOne) UpdateClosedAt() *OpportunityUpsertOne {
 func (u *OpportunityUpsertOne) ClearClosedAt() *OpportunityUpsertOne {
 	return u.Update(func(s *OpportunityUpsert) {
 		s.ClearClosedAt()
+	})
+}
+
+// SetOpenedDay sets the "opened_day" field.
+func (u *OpportunityUpsertOne) SetOpenedDay(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetOpenedDay(v)
+	})
+}
+
+// AddOpenedDay adds v to the "opened_day" field.
+func (u *OpportunityUpsertOne) AddOpenedDay(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddOpenedDay(v)
+	})
+}
+
+// UpdateOpenedDay sets the "opened_day" field to the value that was provided on create.
+func (u *OpportunityUpsertOne) UpdateOpenedDay() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateOpenedDay()
+	})
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (u *OpportunityUpsertOne) ClearOpenedDay() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearOpenedDay()
+	})
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (u *OpportunityUpsertOne) SetOpenedMonth(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetOpenedMonth(v)
+	})
+}
+
+// AddOpenedMonth adds v to the "opened_month" field.
+func (u *OpportunityUpsertOne) AddOpenedMonth(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddOpenedMonth(v)
+	})
+}
+
+// UpdateOpenedMonth sets the "opened_month" field to the value that was provided on create.
+func (u *OpportunityUpsertOne) UpdateOpenedMonth() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateOpenedMonth()
+	})
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (u *OpportunityUpsertOne) ClearOpenedMonth() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearOpenedMonth()
+	})
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (u *OpportunityUpsertOne) SetClosedDay(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetClosedDay(v)
+	})
+}
+
+// AddClosedDay adds v to the "closed_day" field.
+func (u *OpportunityUpsertOne) AddClosedDay(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddClosedDay(v)
+	})
+}
+
+// UpdateClosedDay sets the "closed_day" field to the value that was provided on create.
+func (u *OpportunityUpsertOne) UpdateClosedDay() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateClosedDay()
+	})
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (u *OpportunityUpsertOne) ClearClosedDay() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearClosedDay()
+	})
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (u *OpportunityUpsertOne) SetClosedMonth(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetClosedMonth(v)
+	})
+}
+
+// AddClosedMonth adds v to the "closed_month" field.
+func (u *OpportunityUpsertOne) AddClosedMonth(v int) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddClosedMonth(v)
+	})
+}
+
+// UpdateClosedMonth sets the "closed_month" field to the value that was provided on create.
+func (u *OpportunityUpsertOne) UpdateClosedMonth() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateClosedMonth()
+	})
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (u *OpportunityUpsertOne) ClearClosedMonth() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearClosedMonth()
 	})
 }
 
@@ -1152,6 +1432,118 @@ func (u *OpportunityUpsertBulk) UpdateClosedAt() *OpportunityUpsertBulk {
 func (u *OpportunityUpsertBulk) ClearClosedAt() *OpportunityUpsertBulk {
 	return u.Update(func(s *OpportunityUpsert) {
 		s.ClearClosedAt()
+	})
+}
+
+// SetOpenedDay sets the "opened_day" field.
+func (u *OpportunityUpsertBulk) SetOpenedDay(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetOpenedDay(v)
+	})
+}
+
+// AddOpenedDay adds v to the "opened_day" field.
+func (u *OpportunityUpsertBulk) AddOpenedDay(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddOpenedDay(v)
+	})
+}
+
+// UpdateOpenedDay sets the "opened_day" field to the value that was provided on create.
+func (u *OpportunityUpsertBulk) UpdateOpenedDay() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateOpenedDay()
+	})
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (u *OpportunityUpsertBulk) ClearOpenedDay() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearOpenedDay()
+	})
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (u *OpportunityUpsertBulk) SetOpenedMonth(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetOpenedMonth(v)
+	})
+}
+
+// AddOpenedMonth adds v to the "opened_month" field.
+func (u *OpportunityUpsertBulk) AddOpenedMonth(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddOpenedMonth(v)
+	})
+}
+
+// UpdateOpenedMonth sets the "opened_month" field to the value that was provided on create.
+func (u *OpportunityUpsertBulk) UpdateOpenedMonth() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateOpenedMonth()
+	})
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (u *OpportunityUpsertBulk) ClearOpenedMonth() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearOpenedMonth()
+	})
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (u *OpportunityUpsertBulk) SetClosedDay(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetClosedDay(v)
+	})
+}
+
+// AddClosedDay adds v to the "closed_day" field.
+func (u *OpportunityUpsertBulk) AddClosedDay(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddClosedDay(v)
+	})
+}
+
+// UpdateClosedDay sets the "closed_day" field to the value that was provided on create.
+func (u *OpportunityUpsertBulk) UpdateClosedDay() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateClosedDay()
+	})
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (u *OpportunityUpsertBulk) ClearClosedDay() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearClosedDay()
+	})
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (u *OpportunityUpsertBulk) SetClosedMonth(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetClosedMonth(v)
+	})
+}
+
+// AddClosedMonth adds v to the "closed_month" field.
+func (u *OpportunityUpsertBulk) AddClosedMonth(v int) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.AddClosedMonth(v)
+	})
+}
+
+// UpdateClosedMonth sets the "closed_month" field to the value that was provided on create.
+func (u *OpportunityUpsertBulk) UpdateClosedMonth() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateClosedMonth()
+	})
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (u *OpportunityUpsertBulk) ClearClosedMonth() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearClosedMonth()
 	})
 }
 

@@ -154,6 +154,114 @@ func (_u *OpportunityUpdate) ClearClosedAt() *OpportunityUpdate {
 	return _u
 }
 
+// SetOpenedDay sets the "opened_day" field.
+func (_u *OpportunityUpdate) SetOpenedDay(v int) *OpportunityUpdate {
+	_u.mutation.ResetOpenedDay()
+	_u.mutation.SetOpenedDay(v)
+	return _u
+}
+
+// SetNillableOpenedDay sets the "opened_day" field if the given value is not nil.
+func (_u *OpportunityUpdate) SetNillableOpenedDay(v *int) *OpportunityUpdate {
+	if v != nil {
+		_u.SetOpenedDay(*v)
+	}
+	return _u
+}
+
+// AddOpenedDay adds value to the "opened_day" field.
+func (_u *OpportunityUpdate) AddOpenedDay(v int) *OpportunityUpdate {
+	_u.mutation.AddOpenedDay(v)
+	return _u
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (_u *OpportunityUpdate) ClearOpenedDay() *OpportunityUpdate {
+	_u.mutation.ClearOpenedDay()
+	return _u
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (_u *OpportunityUpdate) SetOpenedMonth(v int) *OpportunityUpdate {
+	_u.mutation.ResetOpenedMonth()
+	_u.mutation.SetOpenedMonth(v)
+	return _u
+}
+
+// SetNillableOpenedMonth sets the "opened_month" field if the given value is not nil.
+func (_u *OpportunityUpdate) SetNillableOpenedMonth(v *int) *OpportunityUpdate {
+	if v != nil {
+		_u.SetOpenedMonth(*v)
+	}
+	return _u
+}
+
+// AddOpenedMonth adds value to the "opened_month" field.
+func (_u *OpportunityUpdate) AddOpenedMonth(v int) *OpportunityUpdate {
+	_u.mutation.AddOpenedMonth(v)
+	return _u
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (_u *OpportunityUpdate) ClearOpenedMonth() *OpportunityUpdate {
+	_u.mutation.ClearOpenedMonth()
+	return _u
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (_u *OpportunityUpdate) SetClosedDay(v int) *OpportunityUpdate {
+	_u.mutation.ResetClosedDay()
+	_u.mutation.SetClosedDay(v)
+	return _u
+}
+
+// SetNillableClosedDay sets the "closed_day" field if the given value is not nil.
+func (_u *OpportunityUpdate) SetNillableClosedDay(v *int) *OpportunityUpdate {
+	if v != nil {
+		_u.SetClosedDay(*v)
+	}
+	return _u
+}
+
+// AddClosedDay adds value to the "closed_day" field.
+func (_u *OpportunityUpdate) AddClosedDay(v int) *OpportunityUpdate {
+	_u.mutation.AddClosedDay(v)
+	return _u
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (_u *OpportunityUpdate) ClearClosedDay() *OpportunityUpdate {
+	_u.mutation.ClearClosedDay()
+	return _u
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (_u *OpportunityUpdate) SetClosedMonth(v int) *OpportunityUpdate {
+	_u.mutation.ResetClosedMonth()
+	_u.mutation.SetClosedMonth(v)
+	return _u
+}
+
+// SetNillableClosedMonth sets the "closed_month" field if the given value is not nil.
+func (_u *OpportunityUpdate) SetNillableClosedMonth(v *int) *OpportunityUpdate {
+	if v != nil {
+		_u.SetClosedMonth(*v)
+	}
+	return _u
+}
+
+// AddClosedMonth adds value to the "closed_month" field.
+func (_u *OpportunityUpdate) AddClosedMonth(v int) *OpportunityUpdate {
+	_u.mutation.AddClosedMonth(v)
+	return _u
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (_u *OpportunityUpdate) ClearClosedMonth() *OpportunityUpdate {
+	_u.mutation.ClearClosedMonth()
+	return _u
+}
+
 // SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
 func (_u *OpportunityUpdate) SetPlanID(id int) *OpportunityUpdate {
 	_u.mutation.SetPlanID(id)
@@ -353,6 +461,42 @@ func (_u *OpportunityUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(opportunity.FieldClosedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OpenedDay(); ok {
+		_spec.SetField(opportunity.FieldOpenedDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenedDay(); ok {
+		_spec.AddField(opportunity.FieldOpenedDay, field.TypeInt, value)
+	}
+	if _u.mutation.OpenedDayCleared() {
+		_spec.ClearField(opportunity.FieldOpenedDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.OpenedMonth(); ok {
+		_spec.SetField(opportunity.FieldOpenedMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenedMonth(); ok {
+		_spec.AddField(opportunity.FieldOpenedMonth, field.TypeInt, value)
+	}
+	if _u.mutation.OpenedMonthCleared() {
+		_spec.ClearField(opportunity.FieldOpenedMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ClosedDay(); ok {
+		_spec.SetField(opportunity.FieldClosedDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedClosedDay(); ok {
+		_spec.AddField(opportunity.FieldClosedDay, field.TypeInt, value)
+	}
+	if _u.mutation.ClosedDayCleared() {
+		_spec.ClearField(opportunity.FieldClosedDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ClosedMonth(); ok {
+		_spec.SetField(opportunity.FieldClosedMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedClosedMonth(); ok {
+		_spec.AddField(opportunity.FieldClosedMonth, field.TypeInt, value)
+	}
+	if _u.mutation.ClosedMonthCleared() {
+		_spec.ClearField(opportunity.FieldClosedMonth, field.TypeInt)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -581,6 +725,114 @@ func (_u *OpportunityUpdateOne) SetNillableClosedAt(v *time.Time) *OpportunityUp
 // ClearClosedAt clears the value of the "closed_at" field.
 func (_u *OpportunityUpdateOne) ClearClosedAt() *OpportunityUpdateOne {
 	_u.mutation.ClearClosedAt()
+	return _u
+}
+
+// SetOpenedDay sets the "opened_day" field.
+func (_u *OpportunityUpdateOne) SetOpenedDay(v int) *OpportunityUpdateOne {
+	_u.mutation.ResetOpenedDay()
+	_u.mutation.SetOpenedDay(v)
+	return _u
+}
+
+// SetNillableOpenedDay sets the "opened_day" field if the given value is not nil.
+func (_u *OpportunityUpdateOne) SetNillableOpenedDay(v *int) *OpportunityUpdateOne {
+	if v != nil {
+		_u.SetOpenedDay(*v)
+	}
+	return _u
+}
+
+// AddOpenedDay adds value to the "opened_day" field.
+func (_u *OpportunityUpdateOne) AddOpenedDay(v int) *OpportunityUpdateOne {
+	_u.mutation.AddOpenedDay(v)
+	return _u
+}
+
+// ClearOpenedDay clears the value of the "opened_day" field.
+func (_u *OpportunityUpdateOne) ClearOpenedDay() *OpportunityUpdateOne {
+	_u.mutation.ClearOpenedDay()
+	return _u
+}
+
+// SetOpenedMonth sets the "opened_month" field.
+func (_u *OpportunityUpdateOne) SetOpenedMonth(v int) *OpportunityUpdateOne {
+	_u.mutation.ResetOpenedMonth()
+	_u.mutation.SetOpenedMonth(v)
+	return _u
+}
+
+// SetNillableOpenedMonth sets the "opened_month" field if the given value is not nil.
+func (_u *OpportunityUpdateOne) SetNillableOpenedMonth(v *int) *OpportunityUpdateOne {
+	if v != nil {
+		_u.SetOpenedMonth(*v)
+	}
+	return _u
+}
+
+// AddOpenedMonth adds value to the "opened_month" field.
+func (_u *OpportunityUpdateOne) AddOpenedMonth(v int) *OpportunityUpdateOne {
+	_u.mutation.AddOpenedMonth(v)
+	return _u
+}
+
+// ClearOpenedMonth clears the value of the "opened_month" field.
+func (_u *OpportunityUpdateOne) ClearOpenedMonth() *OpportunityUpdateOne {
+	_u.mutation.ClearOpenedMonth()
+	return _u
+}
+
+// SetClosedDay sets the "closed_day" field.
+func (_u *OpportunityUpdateOne) SetClosedDay(v int) *OpportunityUpdateOne {
+	_u.mutation.ResetClosedDay()
+	_u.mutation.SetClosedDay(v)
+	return _u
+}
+
+// SetNillableClosedDay sets the "closed_day" field if the given value is not nil.
+func (_u *OpportunityUpdateOne) SetNillableClosedDay(v *int) *OpportunityUpdateOne {
+	if v != nil {
+		_u.SetClosedDay(*v)
+	}
+	return _u
+}
+
+// AddClosedDay adds value to the "closed_day" field.
+func (_u *OpportunityUpdateOne) AddClosedDay(v int) *OpportunityUpdateOne {
+	_u.mutation.AddClosedDay(v)
+	return _u
+}
+
+// ClearClosedDay clears the value of the "closed_day" field.
+func (_u *OpportunityUpdateOne) ClearClosedDay() *OpportunityUpdateOne {
+	_u.mutation.ClearClosedDay()
+	return _u
+}
+
+// SetClosedMonth sets the "closed_month" field.
+func (_u *OpportunityUpdateOne) SetClosedMonth(v int) *OpportunityUpdateOne {
+	_u.mutation.ResetClosedMonth()
+	_u.mutation.SetClosedMonth(v)
+	return _u
+}
+
+// SetNillableClosedMonth sets the "closed_month" field if the given value is not nil.
+func (_u *OpportunityUpdateOne) SetNillableClosedMonth(v *int) *OpportunityUpdateOne {
+	if v != nil {
+		_u.SetClosedMonth(*v)
+	}
+	return _u
+}
+
+// AddClosedMonth adds value to the "closed_month" field.
+func (_u *OpportunityUpdateOne) AddClosedMonth(v int) *OpportunityUpdateOne {
+	_u.mutation.AddClosedMonth(v)
+	return _u
+}
+
+// ClearClosedMonth clears the value of the "closed_month" field.
+func (_u *OpportunityUpdateOne) ClearClosedMonth() *OpportunityUpdateOne {
+	_u.mutation.ClearClosedMonth()
 	return _u
 }
 
@@ -813,6 +1065,42 @@ func (_u *OpportunityUpdateOne) sqlSave(ctx context.Context) (_node *Opportunity
 	}
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(opportunity.FieldClosedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OpenedDay(); ok {
+		_spec.SetField(opportunity.FieldOpenedDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenedDay(); ok {
+		_spec.AddField(opportunity.FieldOpenedDay, field.TypeInt, value)
+	}
+	if _u.mutation.OpenedDayCleared() {
+		_spec.ClearField(opportunity.FieldOpenedDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.OpenedMonth(); ok {
+		_spec.SetField(opportunity.FieldOpenedMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenedMonth(); ok {
+		_spec.AddField(opportunity.FieldOpenedMonth, field.TypeInt, value)
+	}
+	if _u.mutation.OpenedMonthCleared() {
+		_spec.ClearField(opportunity.FieldOpenedMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ClosedDay(); ok {
+		_spec.SetField(opportunity.FieldClosedDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedClosedDay(); ok {
+		_spec.AddField(opportunity.FieldClosedDay, field.TypeInt, value)
+	}
+	if _u.mutation.ClosedDayCleared() {
+		_spec.ClearField(opportunity.FieldClosedDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.ClosedMonth(); ok {
+		_spec.SetField(opportunity.FieldClosedMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedClosedMonth(); ok {
+		_spec.AddField(opportunity.FieldClosedMonth, field.TypeInt, value)
+	}
+	if _u.mutation.ClosedMonthCleared() {
+		_spec.ClearField(opportunity.FieldClosedMonth, field.TypeInt)
 	}
 	if _u.mutation.PlanCleared() {
 		edge := &sqlgraph.EdgeSpec{

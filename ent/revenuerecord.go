@@ -36,6 +36,10 @@ type RevenueRecord struct {
 	Churn int64 `json:"churn,omitempty"`
 	// ISO 4217 code of the currency every amount of this record is in, e.g. USD.
 	Currency string `json:"currency,omitempty"`
+	// Calendar day (UTC) of period_start, in days since 1970-01-01; kept by a hook.
+	PeriodStartDay *int `json:"period_start_day,omitempty"`
+	// Calendar month (UTC) of period_start, in months since January of year 0; kept by a hook.
+	PeriodStartMonth *int `json:"period_start_month,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RevenueRecordQuery when eager-loading is set.
 	Edges                   RevenueRecordEdges `json:"edges"`
@@ -70,7 +74,7 @@ func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn:
+		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth:
 			values[i] = new(sql.NullInt64)
 		case revenuerecord.FieldCurrency:
 			values[i] = new(sql.NullString)
@@ -153,6 +157,20 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Currency = value.String
 			}
+		case revenuerecord.FieldPeriodStartDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_day", values[i])
+			} else if value.Valid {
+				_m.PeriodStartDay = new(int)
+				*_m.PeriodStartDay = int(value.Int64)
+			}
+		case revenuerecord.FieldPeriodStartMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_month", values[i])
+			} else if value.Valid {
+				_m.PeriodStartMonth = new(int)
+				*_m.PeriodStartMonth = int(value.Int64)
+			}
 		case revenuerecord.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field account_revenue_records", value)
@@ -227,6 +245,16 @@ func (_m *RevenueRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)
+	builder.WriteString(", ")
+	if v := _m.PeriodStartDay; v != nil {
+		builder.WriteString("period_start_day=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartMonth; v != nil {
+		builder.WriteString("period_start_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -133,6 +133,34 @@ func (_c *RevenueRecordCreate) SetNillableCurrency(v *string) *RevenueRecordCrea
 	return _c
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_c *RevenueRecordCreate) SetPeriodStartDay(v int) *RevenueRecordCreate {
+	_c.mutation.SetPeriodStartDay(v)
+	return _c
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillablePeriodStartDay(v *int) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetPeriodStartDay(*v)
+	}
+	return _c
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_c *RevenueRecordCreate) SetPeriodStartMonth(v int) *RevenueRecordCreate {
+	_c.mutation.SetPeriodStartMonth(v)
+	return _c
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillablePeriodStartMonth(v *int) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetPeriodStartMonth(*v)
+	}
+	return _c
+}
+
 // SetAccountID sets the "account" edge to the Account entity by ID.
 func (_c *RevenueRecordCreate) SetAccountID(id int) *RevenueRecordCreate {
 	_c.mutation.SetAccountID(id)
@@ -338,6 +366,14 @@ func (_c *RevenueRecordCreate) createSpec() (*RevenueRecord, *sqlgraph.CreateSpe
 		_spec.SetField(revenuerecord.FieldCurrency, field.TypeString, value)
 		_node.Currency = value
 	}
+	if value, ok := _c.mutation.PeriodStartDay(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartDay, field.TypeInt, value)
+		_node.PeriodStartDay = &value
+	}
+	if value, ok := _c.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
+		_node.PeriodStartMonth = &value
+	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -527,6 +563,54 @@ func (u *RevenueRecordUpsert) UpdateCurrency() *RevenueRecordUpsert {
 	return u
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *RevenueRecordUpsert) SetPeriodStartDay(v int) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldPeriodStartDay, v)
+	return u
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdatePeriodStartDay() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldPeriodStartDay)
+	return u
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *RevenueRecordUpsert) AddPeriodStartDay(v int) *RevenueRecordUpsert {
+	u.Add(revenuerecord.FieldPeriodStartDay, v)
+	return u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *RevenueRecordUpsert) ClearPeriodStartDay() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldPeriodStartDay)
+	return u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *RevenueRecordUpsert) SetPeriodStartMonth(v int) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldPeriodStartMonth, v)
+	return u
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdatePeriodStartMonth() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldPeriodStartMonth)
+	return u
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *RevenueRecordUpsert) AddPeriodStartMonth(v int) *RevenueRecordUpsert {
+	u.Add(revenuerecord.FieldPeriodStartMonth, v)
+	return u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *RevenueRecordUpsert) ClearPeriodStartMonth() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldPeriodStartMonth)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -709,6 +793,62 @@ func (u *RevenueRecordUpsertOne) SetCurrency(v string) *RevenueRecordUpsertOne {
 func (u *RevenueRecordUpsertOne) UpdateCurrency() *RevenueRecordUpsertOne {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *RevenueRecordUpsertOne) SetPeriodStartDay(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartDay(v)
+	})
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *RevenueRecordUpsertOne) AddPeriodStartDay(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartDay(v)
+	})
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdatePeriodStartDay() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartDay()
+	})
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *RevenueRecordUpsertOne) ClearPeriodStartDay() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartDay()
+	})
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *RevenueRecordUpsertOne) SetPeriodStartMonth(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartMonth(v)
+	})
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *RevenueRecordUpsertOne) AddPeriodStartMonth(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartMonth(v)
+	})
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdatePeriodStartMonth() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartMonth()
+	})
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *RevenueRecordUpsertOne) ClearPeriodStartMonth() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartMonth()
 	})
 }
 
@@ -1060,6 +1200,62 @@ func (u *RevenueRecordUpsertBulk) SetCurrency(v string) *RevenueRecordUpsertBulk
 func (u *RevenueRecordUpsertBulk) UpdateCurrency() *RevenueRecordUpsertBulk {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *RevenueRecordUpsertBulk) SetPeriodStartDay(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartDay(v)
+	})
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *RevenueRecordUpsertBulk) AddPeriodStartDay(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartDay(v)
+	})
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdatePeriodStartDay() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartDay()
+	})
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *RevenueRecordUpsertBulk) ClearPeriodStartDay() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartDay()
+	})
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *RevenueRecordUpsertBulk) SetPeriodStartMonth(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartMonth(v)
+	})
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *RevenueRecordUpsertBulk) AddPeriodStartMonth(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartMonth(v)
+	})
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdatePeriodStartMonth() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartMonth()
+	})
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *RevenueRecordUpsertBulk) ClearPeriodStartMonth() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartMonth()
 	})
 }
 

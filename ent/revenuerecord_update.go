@@ -160,6 +160,60 @@ func (_u *RevenueRecordUpdate) SetNillableCurrency(v *string) *RevenueRecordUpda
 	return _u
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_u *RevenueRecordUpdate) SetPeriodStartDay(v int) *RevenueRecordUpdate {
+	_u.mutation.ResetPeriodStartDay()
+	_u.mutation.SetPeriodStartDay(v)
+	return _u
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillablePeriodStartDay(v *int) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetPeriodStartDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartDay adds value to the "period_start_day" field.
+func (_u *RevenueRecordUpdate) AddPeriodStartDay(v int) *RevenueRecordUpdate {
+	_u.mutation.AddPeriodStartDay(v)
+	return _u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (_u *RevenueRecordUpdate) ClearPeriodStartDay() *RevenueRecordUpdate {
+	_u.mutation.ClearPeriodStartDay()
+	return _u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_u *RevenueRecordUpdate) SetPeriodStartMonth(v int) *RevenueRecordUpdate {
+	_u.mutation.ResetPeriodStartMonth()
+	_u.mutation.SetPeriodStartMonth(v)
+	return _u
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillablePeriodStartMonth(v *int) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetPeriodStartMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartMonth adds value to the "period_start_month" field.
+func (_u *RevenueRecordUpdate) AddPeriodStartMonth(v int) *RevenueRecordUpdate {
+	_u.mutation.AddPeriodStartMonth(v)
+	return _u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (_u *RevenueRecordUpdate) ClearPeriodStartMonth() *RevenueRecordUpdate {
+	_u.mutation.ClearPeriodStartMonth()
+	return _u
+}
+
 // Mutation returns the RevenueRecordMutation object of the builder.
 func (_u *RevenueRecordUpdate) Mutation() *RevenueRecordMutation {
 	return _u.mutation
@@ -287,6 +341,24 @@ func (_u *RevenueRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(revenuerecord.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PeriodStartDay(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartDay(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartDayCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartMonth(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartMonthCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartMonth, field.TypeInt)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -437,6 +509,60 @@ func (_u *RevenueRecordUpdateOne) SetNillableCurrency(v *string) *RevenueRecordU
 	if v != nil {
 		_u.SetCurrency(*v)
 	}
+	return _u
+}
+
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_u *RevenueRecordUpdateOne) SetPeriodStartDay(v int) *RevenueRecordUpdateOne {
+	_u.mutation.ResetPeriodStartDay()
+	_u.mutation.SetPeriodStartDay(v)
+	return _u
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillablePeriodStartDay(v *int) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartDay adds value to the "period_start_day" field.
+func (_u *RevenueRecordUpdateOne) AddPeriodStartDay(v int) *RevenueRecordUpdateOne {
+	_u.mutation.AddPeriodStartDay(v)
+	return _u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (_u *RevenueRecordUpdateOne) ClearPeriodStartDay() *RevenueRecordUpdateOne {
+	_u.mutation.ClearPeriodStartDay()
+	return _u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_u *RevenueRecordUpdateOne) SetPeriodStartMonth(v int) *RevenueRecordUpdateOne {
+	_u.mutation.ResetPeriodStartMonth()
+	_u.mutation.SetPeriodStartMonth(v)
+	return _u
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillablePeriodStartMonth(v *int) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartMonth adds value to the "period_start_month" field.
+func (_u *RevenueRecordUpdateOne) AddPeriodStartMonth(v int) *RevenueRecordUpdateOne {
+	_u.mutation.AddPeriodStartMonth(v)
+	return _u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (_u *RevenueRecordUpdateOne) ClearPeriodStartMonth() *RevenueRecordUpdateOne {
+	_u.mutation.ClearPeriodStartMonth()
 	return _u
 }
 
@@ -597,6 +723,24 @@ func (_u *RevenueRecordUpdateOne) sqlSave(ctx context.Context) (_node *RevenueRe
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(revenuerecord.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PeriodStartDay(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartDay(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartDayCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartMonth(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartMonthCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartMonth, field.TypeInt)
 	}
 	_node = &RevenueRecord{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +18,11 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/demo"
+	"github.com/accountplan/accountplan/graph/store"
 )
 
 const metricsQuery = `query($period: MetricsPeriodInput!, $filter: MetricsFilter, $groupBy: [MetricsDimension!]) {
@@ -662,6 +667,7 @@ func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
 			{name: "planned against unplanned", start: "2025-01-01", end: "2026-01-01", groupBy: []string{"PLANNED"}, keep: all},
 			{name: "owner by year", start: "2024-01-01", end: "2026-06-01", months: 12, groupBy: []string{"OWNER", "YEAR"}, keep: all},
 			{name: "planned by month, cut", start: "2025-02-10", end: "2025-08-20", months: 1, groupBy: []string{"PLANNED", "MONTH"}, keep: all},
+			{name: "tier by month, cut within days", start: "2025-02-10T12:00:00Z", end: "2025-08-20T06:30:00Z", months: 1, groupBy: []string{"TIER", "MONTH"}, keep: all},
 			{
 				name: "industry and region of tiers 1 and 2", start: "2024-07-01", end: "2026-04-01", groupBy: []string{"INDUSTRY", "REGION"},
 				filter: map[string]any{"tiers": []string{"STRATEGIC", "KEY"}},
@@ -683,7 +689,7 @@ func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				want := ref.rows(at(c.start), at(c.end), c.months, c.groupBy, c.keep)
 				d := e.forSubtest(t).must(metricsQuery, map[string]any{
-					"period": map[string]any{"start": c.start + "T00:00:00Z", "end": c.end + "T00:00:00Z"}, "filter": c.filter, "groupBy": c.groupBy,
+					"period": map[string]any{"start": at(c.start).Format(time.RFC3339), "end": at(c.end).Format(time.RFC3339)}, "filter": c.filter, "groupBy": c.groupBy,
 				})
 				got := describeRows(d["metrics"])
 				slices.Sort(got)
@@ -694,4 +700,95 @@ func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestMetricsFollowEditsAndMigratedRows changes the dates of the demo data's
+// deals and revenue records through each kind of write, empties the calendar
+// numbers of some rows as a database from before those columns would have
+// them, opens the store again (which fills them), and checks every row's
+// numbers and the API's answers against figures recomputed from the times.
+func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
+	for name, target := range map[string]func(*testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"postgres": postgresDatabase,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			target := target(t)
+			e := newEnv(t, target, graph.Options{Open: true})
+			c := e.client
+			if _, err := demo.Load(ctx, c, time.Date(2026, 5, 14, 15, 4, 5, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			won := c.Opportunity.Query().Where(opportunity.StageEQ(opportunity.StageCLOSED_WON)).Order(ent.Asc(opportunity.FieldID)).IDsX(ctx)
+			open := c.Opportunity.Query().Where(opportunity.ClosedAtIsNil()).Order(ent.Asc(opportunity.FieldID)).IDsX(ctx)
+			if len(won) < 4 || len(open) < 2 {
+				t.Fatalf("the demo data has %d won and %d open deals; the test needs 4 and 2", len(won), len(open))
+			}
+			c.Opportunity.Update().Where(opportunity.IDIn(won[:2]...)).
+				SetOpenedAt(at("2025-03-31T22:00:00Z")).SetClosedAt(at("2025-07-01T01:30:00Z")).ExecX(ctx)
+			c.Opportunity.UpdateOneID(won[2]).SetStage(opportunity.StagePROSPECTING).ExecX(ctx) // reopened: no close date
+			w := c.Opportunity.GetX(ctx, won[3])
+			c.Opportunity.UpdateOne(w).SetOpenedAt(w.ClosedAt.Add(-45*24*time.Hour - 13*time.Hour)).ExecX(ctx)
+			o := c.Opportunity.GetX(ctx, open[0])
+			c.Opportunity.UpdateOne(o).SetStage(opportunity.StageCLOSED_LOST).SetClosedAt(o.OpenedAt.Add(40*24*time.Hour + 11*time.Hour)).ExecX(ctx)
+			c.Opportunity.UpdateOneID(open[1]).SetOpenedAt(at("2025-05-20T10:00:00Z")).ExecX(ctx)
+			r := c.RevenueRecord.Query().Order(ent.Asc(revenuerecord.FieldID)).FirstX(ctx)
+			c.RevenueRecord.UpdateOne(r).SetPeriodStart(r.PeriodStart.Add(-90 * time.Minute)).ExecX(ctx)
+
+			old, err := store.Open(ctx, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range []string{
+				"UPDATE opportunities SET opened_day = NULL, opened_month = NULL, closed_day = NULL, closed_month = NULL WHERE id % 3 = 0",
+				"UPDATE revenue_records SET period_start_day = NULL, period_start_month = NULL WHERE id % 3 = 0",
+			} {
+				if _, err := old.DB.ExecContext(ctx, stmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old.Close()
+			reopened, err := store.Open(ctx, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reopened.Close()
+
+			same := func(what string, id int, got *int, want int) {
+				if got == nil || *got != want {
+					t.Errorf("%s of %d: %v, want %d", what, id, got, want)
+				}
+			}
+			for _, o := range c.Opportunity.Query().AllX(ctx) {
+				same("openedDay", o.ID, o.OpenedDay, schema.Day(o.OpenedAt))
+				same("openedMonth", o.ID, o.OpenedMonth, schema.Month(o.OpenedAt))
+				if o.ClosedAt == nil {
+					if o.ClosedDay != nil || o.ClosedMonth != nil {
+						t.Errorf("closed numbers of %d without a close date", o.ID)
+					}
+					continue
+				}
+				same("closedDay", o.ID, o.ClosedDay, schema.Day(*o.ClosedAt))
+				same("closedMonth", o.ID, o.ClosedMonth, schema.Month(*o.ClosedAt))
+			}
+			for _, r := range c.RevenueRecord.Query().AllX(ctx) {
+				same("periodStartDay", r.ID, r.PeriodStartDay, schema.Day(r.PeriodStart))
+				same("periodStartMonth", r.ID, r.PeriodStartMonth, schema.Month(r.PeriodStart))
+			}
+
+			ref := loadMetricsReference(t, e)
+			all := func(*ent.Account) bool { return true }
+			for _, p := range []struct{ start, end string }{{"2024-01-01", "2026-07-01"}, {"2025-01-01T12:00:00Z", "2025-10-01T00:30:00Z"}} {
+				want := ref.rows(at(p.start), at(p.end), 3, []string{"TIER", "QUARTER"}, all)
+				d := e.must(metricsQuery, map[string]any{
+					"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
+					"groupBy": []string{"TIER", "QUARTER"},
+				})
+				got := describeRows(d["metrics"])
+				slices.Sort(got)
+				sameLines(t, p.start, got, want)
+			}
+		})
+	}
 }

@@ -613,6 +613,10 @@ var (
 		{Name: "stage", Type: field.TypeEnum, Enums: []string{"PROSPECTING", "QUALIFICATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST"}, Default: "PROSPECTING"},
 		{Name: "opened_at", Type: field.TypeTime},
 		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "opened_day", Type: field.TypeInt, Nullable: true},
+		{Name: "opened_month", Type: field.TypeInt, Nullable: true},
+		{Name: "closed_day", Type: field.TypeInt, Nullable: true},
+		{Name: "closed_month", Type: field.TypeInt, Nullable: true},
 		{Name: "account_opportunities", Type: field.TypeInt},
 		{Name: "account_plan_opportunities", Type: field.TypeInt, Nullable: true},
 		{Name: "product_opportunities", Type: field.TypeInt, Nullable: true},
@@ -626,25 +630,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "opportunities_accounts_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[10]},
+				Columns:    []*schema.Column{OpportunitiesColumns[14]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "opportunities_account_plans_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[11]},
+				Columns:    []*schema.Column{OpportunitiesColumns[15]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "opportunities_products_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[12]},
+				Columns:    []*schema.Column{OpportunitiesColumns[16]},
 				RefColumns: []*schema.Column{ProductsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "opportunities_users_owned_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[13]},
+				Columns:    []*schema.Column{OpportunitiesColumns[17]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -658,7 +662,7 @@ var (
 			{
 				Name:    "opportunity_account_opportunities",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[10]},
+				Columns: []*schema.Column{OpportunitiesColumns[14]},
 			},
 		},
 	}
@@ -733,6 +737,8 @@ var (
 		{Name: "contraction", Type: field.TypeInt64, Default: 0},
 		{Name: "churn", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Default: "USD"},
+		{Name: "period_start_day", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_month", Type: field.TypeInt, Nullable: true},
 		{Name: "account_revenue_records", Type: field.TypeInt},
 	}
 	// RevenueRecordsTable holds the schema information for the "revenue_records" table.
@@ -743,7 +749,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revenue_records_accounts_revenue_records",
-				Columns:    []*schema.Column{RevenueRecordsColumns[10]},
+				Columns:    []*schema.Column{RevenueRecordsColumns[12]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -752,12 +758,12 @@ var (
 			{
 				Name:    "revenuerecord_period_start_account_revenue_records",
 				Unique:  true,
-				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[10]},
+				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[12]},
 			},
 			{
 				Name:    "revenuerecord_account_revenue_records",
 				Unique:  false,
-				Columns: []*schema.Column{RevenueRecordsColumns[10]},
+				Columns: []*schema.Column{RevenueRecordsColumns[12]},
 			},
 		},
 	}

@@ -36,6 +36,14 @@ const (
 	FieldOpenedAt = "opened_at"
 	// FieldClosedAt holds the string denoting the closed_at field in the database.
 	FieldClosedAt = "closed_at"
+	// FieldOpenedDay holds the string denoting the opened_day field in the database.
+	FieldOpenedDay = "opened_day"
+	// FieldOpenedMonth holds the string denoting the opened_month field in the database.
+	FieldOpenedMonth = "opened_month"
+	// FieldClosedDay holds the string denoting the closed_day field in the database.
+	FieldClosedDay = "closed_day"
+	// FieldClosedMonth holds the string denoting the closed_month field in the database.
+	FieldClosedMonth = "closed_month"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
@@ -88,6 +96,10 @@ var Columns = []string{
 	FieldStage,
 	FieldOpenedAt,
 	FieldClosedAt,
+	FieldOpenedDay,
+	FieldOpenedMonth,
+	FieldClosedDay,
+	FieldClosedMonth,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "opportunities"
@@ -120,7 +132,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -225,6 +237,26 @@ func ByOpenedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClosedAt orders the results by the closed_at field.
 func ByClosedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClosedAt, opts...).ToFunc()
+}
+
+// ByOpenedDay orders the results by the opened_day field.
+func ByOpenedDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenedDay, opts...).ToFunc()
+}
+
+// ByOpenedMonth orders the results by the opened_month field.
+func ByOpenedMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenedMonth, opts...).ToFunc()
+}
+
+// ByClosedDay orders the results by the closed_day field.
+func ByClosedDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClosedDay, opts...).ToFunc()
+}
+
+// ByClosedMonth orders the results by the closed_month field.
+func ByClosedMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClosedMonth, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

@@ -95,6 +95,26 @@ func ClosedAt(v time.Time) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldClosedAt, v))
 }
 
+// OpenedDay applies equality check predicate on the "opened_day" field. It's identical to OpenedDayEQ.
+func OpenedDay(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldOpenedDay, v))
+}
+
+// OpenedMonth applies equality check predicate on the "opened_month" field. It's identical to OpenedMonthEQ.
+func OpenedMonth(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldOpenedMonth, v))
+}
+
+// ClosedDay applies equality check predicate on the "closed_day" field. It's identical to ClosedDayEQ.
+func ClosedDay(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldClosedDay, v))
+}
+
+// ClosedMonth applies equality check predicate on the "closed_month" field. It's identical to ClosedMonthEQ.
+func ClosedMonth(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldClosedMonth, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldCreatedAt, v))
@@ -528,6 +548,206 @@ func ClosedAtIsNil() predicate.Opportunity {
 // ClosedAtNotNil applies the NotNil predicate on the "closed_at" field.
 func ClosedAtNotNil() predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldNotNull(FieldClosedAt))
+}
+
+// OpenedDayEQ applies the EQ predicate on the "opened_day" field.
+func OpenedDayEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldOpenedDay, v))
+}
+
+// OpenedDayNEQ applies the NEQ predicate on the "opened_day" field.
+func OpenedDayNEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldOpenedDay, v))
+}
+
+// OpenedDayIn applies the In predicate on the "opened_day" field.
+func OpenedDayIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldOpenedDay, vs...))
+}
+
+// OpenedDayNotIn applies the NotIn predicate on the "opened_day" field.
+func OpenedDayNotIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldOpenedDay, vs...))
+}
+
+// OpenedDayGT applies the GT predicate on the "opened_day" field.
+func OpenedDayGT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGT(FieldOpenedDay, v))
+}
+
+// OpenedDayGTE applies the GTE predicate on the "opened_day" field.
+func OpenedDayGTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGTE(FieldOpenedDay, v))
+}
+
+// OpenedDayLT applies the LT predicate on the "opened_day" field.
+func OpenedDayLT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLT(FieldOpenedDay, v))
+}
+
+// OpenedDayLTE applies the LTE predicate on the "opened_day" field.
+func OpenedDayLTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLTE(FieldOpenedDay, v))
+}
+
+// OpenedDayIsNil applies the IsNil predicate on the "opened_day" field.
+func OpenedDayIsNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIsNull(FieldOpenedDay))
+}
+
+// OpenedDayNotNil applies the NotNil predicate on the "opened_day" field.
+func OpenedDayNotNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotNull(FieldOpenedDay))
+}
+
+// OpenedMonthEQ applies the EQ predicate on the "opened_month" field.
+func OpenedMonthEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldOpenedMonth, v))
+}
+
+// OpenedMonthNEQ applies the NEQ predicate on the "opened_month" field.
+func OpenedMonthNEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldOpenedMonth, v))
+}
+
+// OpenedMonthIn applies the In predicate on the "opened_month" field.
+func OpenedMonthIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldOpenedMonth, vs...))
+}
+
+// OpenedMonthNotIn applies the NotIn predicate on the "opened_month" field.
+func OpenedMonthNotIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldOpenedMonth, vs...))
+}
+
+// OpenedMonthGT applies the GT predicate on the "opened_month" field.
+func OpenedMonthGT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGT(FieldOpenedMonth, v))
+}
+
+// OpenedMonthGTE applies the GTE predicate on the "opened_month" field.
+func OpenedMonthGTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGTE(FieldOpenedMonth, v))
+}
+
+// OpenedMonthLT applies the LT predicate on the "opened_month" field.
+func OpenedMonthLT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLT(FieldOpenedMonth, v))
+}
+
+// OpenedMonthLTE applies the LTE predicate on the "opened_month" field.
+func OpenedMonthLTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLTE(FieldOpenedMonth, v))
+}
+
+// OpenedMonthIsNil applies the IsNil predicate on the "opened_month" field.
+func OpenedMonthIsNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIsNull(FieldOpenedMonth))
+}
+
+// OpenedMonthNotNil applies the NotNil predicate on the "opened_month" field.
+func OpenedMonthNotNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotNull(FieldOpenedMonth))
+}
+
+// ClosedDayEQ applies the EQ predicate on the "closed_day" field.
+func ClosedDayEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldClosedDay, v))
+}
+
+// ClosedDayNEQ applies the NEQ predicate on the "closed_day" field.
+func ClosedDayNEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldClosedDay, v))
+}
+
+// ClosedDayIn applies the In predicate on the "closed_day" field.
+func ClosedDayIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldClosedDay, vs...))
+}
+
+// ClosedDayNotIn applies the NotIn predicate on the "closed_day" field.
+func ClosedDayNotIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldClosedDay, vs...))
+}
+
+// ClosedDayGT applies the GT predicate on the "closed_day" field.
+func ClosedDayGT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGT(FieldClosedDay, v))
+}
+
+// ClosedDayGTE applies the GTE predicate on the "closed_day" field.
+func ClosedDayGTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGTE(FieldClosedDay, v))
+}
+
+// ClosedDayLT applies the LT predicate on the "closed_day" field.
+func ClosedDayLT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLT(FieldClosedDay, v))
+}
+
+// ClosedDayLTE applies the LTE predicate on the "closed_day" field.
+func ClosedDayLTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLTE(FieldClosedDay, v))
+}
+
+// ClosedDayIsNil applies the IsNil predicate on the "closed_day" field.
+func ClosedDayIsNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIsNull(FieldClosedDay))
+}
+
+// ClosedDayNotNil applies the NotNil predicate on the "closed_day" field.
+func ClosedDayNotNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotNull(FieldClosedDay))
+}
+
+// ClosedMonthEQ applies the EQ predicate on the "closed_month" field.
+func ClosedMonthEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldClosedMonth, v))
+}
+
+// ClosedMonthNEQ applies the NEQ predicate on the "closed_month" field.
+func ClosedMonthNEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldClosedMonth, v))
+}
+
+// ClosedMonthIn applies the In predicate on the "closed_month" field.
+func ClosedMonthIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldClosedMonth, vs...))
+}
+
+// ClosedMonthNotIn applies the NotIn predicate on the "closed_month" field.
+func ClosedMonthNotIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldClosedMonth, vs...))
+}
+
+// ClosedMonthGT applies the GT predicate on the "closed_month" field.
+func ClosedMonthGT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGT(FieldClosedMonth, v))
+}
+
+// ClosedMonthGTE applies the GTE predicate on the "closed_month" field.
+func ClosedMonthGTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGTE(FieldClosedMonth, v))
+}
+
+// ClosedMonthLT applies the LT predicate on the "closed_month" field.
+func ClosedMonthLT(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLT(FieldClosedMonth, v))
+}
+
+// ClosedMonthLTE applies the LTE predicate on the "closed_month" field.
+func ClosedMonthLTE(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLTE(FieldClosedMonth, v))
+}
+
+// ClosedMonthIsNil applies the IsNil predicate on the "closed_month" field.
+func ClosedMonthIsNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIsNull(FieldClosedMonth))
+}
+
+// ClosedMonthNotNil applies the NotNil predicate on the "closed_month" field.
+func ClosedMonthNotNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotNull(FieldClosedMonth))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

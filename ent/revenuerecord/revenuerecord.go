@@ -33,6 +33,10 @@ const (
 	FieldChurn = "churn"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
+	// FieldPeriodStartDay holds the string denoting the period_start_day field in the database.
+	FieldPeriodStartDay = "period_start_day"
+	// FieldPeriodStartMonth holds the string denoting the period_start_month field in the database.
+	FieldPeriodStartMonth = "period_start_month"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// Table holds the table name of the revenuerecord in the database.
@@ -58,6 +62,8 @@ var Columns = []string{
 	FieldContraction,
 	FieldChurn,
 	FieldCurrency,
+	FieldPeriodStartDay,
+	FieldPeriodStartMonth,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "revenue_records"
@@ -87,7 +93,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -168,6 +174,16 @@ func ByChurn(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByPeriodStartDay orders the results by the period_start_day field.
+func ByPeriodStartDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartDay, opts...).ToFunc()
+}
+
+// ByPeriodStartMonth orders the results by the period_start_month field.
+func ByPeriodStartMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartMonth, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

@@ -100,6 +100,16 @@ func Currency(v string) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldCurrency, v))
 }
 
+// PeriodStartDay applies equality check predicate on the "period_start_day" field. It's identical to PeriodStartDayEQ.
+func PeriodStartDay(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartMonth applies equality check predicate on the "period_start_month" field. It's identical to PeriodStartMonthEQ.
+func PeriodStartMonth(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartMonth, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldCreatedAt, v))
@@ -483,6 +493,106 @@ func CurrencyEqualFold(v string) predicate.RevenueRecord {
 // CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
 func CurrencyContainsFold(v string) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldContainsFold(FieldCurrency, v))
+}
+
+// PeriodStartDayEQ applies the EQ predicate on the "period_start_day" field.
+func PeriodStartDayEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayNEQ applies the NEQ predicate on the "period_start_day" field.
+func PeriodStartDayNEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayIn applies the In predicate on the "period_start_day" field.
+func PeriodStartDayIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldPeriodStartDay, vs...))
+}
+
+// PeriodStartDayNotIn applies the NotIn predicate on the "period_start_day" field.
+func PeriodStartDayNotIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldPeriodStartDay, vs...))
+}
+
+// PeriodStartDayGT applies the GT predicate on the "period_start_day" field.
+func PeriodStartDayGT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayGTE applies the GTE predicate on the "period_start_day" field.
+func PeriodStartDayGTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayLT applies the LT predicate on the "period_start_day" field.
+func PeriodStartDayLT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayLTE applies the LTE predicate on the "period_start_day" field.
+func PeriodStartDayLTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayIsNil applies the IsNil predicate on the "period_start_day" field.
+func PeriodStartDayIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldPeriodStartDay))
+}
+
+// PeriodStartDayNotNil applies the NotNil predicate on the "period_start_day" field.
+func PeriodStartDayNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldPeriodStartDay))
+}
+
+// PeriodStartMonthEQ applies the EQ predicate on the "period_start_month" field.
+func PeriodStartMonthEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthNEQ applies the NEQ predicate on the "period_start_month" field.
+func PeriodStartMonthNEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthIn applies the In predicate on the "period_start_month" field.
+func PeriodStartMonthIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldPeriodStartMonth, vs...))
+}
+
+// PeriodStartMonthNotIn applies the NotIn predicate on the "period_start_month" field.
+func PeriodStartMonthNotIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldPeriodStartMonth, vs...))
+}
+
+// PeriodStartMonthGT applies the GT predicate on the "period_start_month" field.
+func PeriodStartMonthGT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthGTE applies the GTE predicate on the "period_start_month" field.
+func PeriodStartMonthGTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthLT applies the LT predicate on the "period_start_month" field.
+func PeriodStartMonthLT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthLTE applies the LTE predicate on the "period_start_month" field.
+func PeriodStartMonthLTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthIsNil applies the IsNil predicate on the "period_start_month" field.
+func PeriodStartMonthIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldPeriodStartMonth))
+}
+
+// PeriodStartMonthNotNil applies the NotNil predicate on the "period_start_month" field.
+func PeriodStartMonthNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldPeriodStartMonth))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -904,6 +904,8 @@ func init() {
 	opportunity.Hooks[3] = opportunityMixinHooks3[0]
 
 	opportunity.Hooks[4] = opportunityHooks[0]
+
+	opportunity.Hooks[5] = opportunityHooks[1]
 	opportunityMixinFields2 := opportunityMixin[2].Fields()
 	_ = opportunityMixinFields2
 	opportunityFields := schema.Opportunity{}.Fields()
@@ -1083,6 +1085,8 @@ func init() {
 	revenuerecord.Hooks[3] = revenuerecordMixinHooks3[0]
 
 	revenuerecord.Hooks[4] = revenuerecordHooks[0]
+
+	revenuerecord.Hooks[5] = revenuerecordHooks[1]
 	revenuerecordMixinFields2 := revenuerecordMixin[2].Fields()
 	_ = revenuerecordMixinFields2
 	revenuerecordFields := schema.RevenueRecord{}.Fields()

@@ -29,9 +29,14 @@ type HistoryMixin struct{ mixin.Schema }
 // Hooks of the HistoryMixin.
 func (HistoryMixin) Hooks() []ent.Hook { return []ent.Hook{recordChanges} }
 
-// unrecorded are fields every change touches (the change's own time says
-// when) and the account's map version, which other records' changes move.
-var unrecorded = map[string]bool{"createdAt": true, "updatedAt": true, "version": true, "mapVersion": true}
+// unrecorded are fields every change touches, whose change's own time says
+// when, the account's map version, which other records' changes move, and
+// the calendar numbers hooks derive from recorded times.
+var unrecorded = map[string]bool{
+	"createdAt": true, "updatedAt": true, "version": true, "mapVersion": true,
+	"openedDay": true, "openedMonth": true, "closedDay": true, "closedMonth": true,
+	"periodStartDay": true, "periodStartMonth": true,
+}
 
 func recordChanges(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

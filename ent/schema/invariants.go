@@ -539,7 +539,7 @@ func (Opportunity) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes)}
+	}, writes), calendarHook("opened_at", "closed_at")}
 }
 
 // closeDeal keeps closedAt in step with the stage: a deal moved to a closed
@@ -618,7 +618,7 @@ func (RevenueRecord) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes)}
+	}, writes), calendarHook("period_start")}
 }
 
 // Hooks of the KPIMeasurement: recording the newest measurement sets the KPI's current value.

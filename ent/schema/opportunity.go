@@ -17,7 +17,7 @@ func (Opportunity) Mixin() []ent.Mixin { return mixins() }
 
 // Fields of the Opportunity.
 func (Opportunity) Fields() []ent.Field {
-	return []ent.Field{
+	return append([]ent.Field{
 		field.String("name").NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		externalID(),
@@ -34,7 +34,7 @@ func (Opportunity) Fields() []ent.Field {
 		field.Time("closed_at").Optional().Nillable().
 			Comment("When the deal was won or lost; never before openedAt.").
 			Annotations(entgql.OrderField("CLOSED_AT")),
-	}
+	}, append(calendarFields("opened_at"), calendarFields("closed_at")...)...)
 }
 
 // Edges of the Opportunity.

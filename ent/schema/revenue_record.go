@@ -17,7 +17,7 @@ func (RevenueRecord) Mixin() []ent.Mixin { return mixins() }
 
 // Fields of the RevenueRecord.
 func (RevenueRecord) Fields() []ent.Field {
-	return []ent.Field{
+	return append([]ent.Field{
 		field.Time("period_start").
 			Comment("First day of the period; unique per account.").
 			Annotations(entgql.OrderField("PERIOD_START")),
@@ -37,7 +37,7 @@ func (RevenueRecord) Fields() []ent.Field {
 			Comment("Revenue lost to cancellations during the period.").
 			Annotations(money),
 		currency(),
-	}
+	}, calendarFields("period_start")...)
 }
 
 // Edges of the RevenueRecord.

@@ -115,7 +115,7 @@ type request struct {
 	groupBy []Dimension
 	keys    map[Dimension]bool // the account dimensions grouped by
 	months  int                // length of the calendar periods grouped by; 0 when none
-	first   int                // the calendar period the report starts in, in months since year 0 ÷ months
+	first   int                // the calendar period the report starts in, in months since January of year 0 ÷ months
 	buckets int                // the number of calendar periods the report covers, numbered from 0
 }
 
@@ -149,17 +149,14 @@ func newRequest(period Period, filter *Filter, groupBy []Dimension) (*request, e
 		}
 	}
 	if r.months != 0 {
-		r.first = monthIndex(r.period.Start) / r.months
-		r.buckets = monthIndex(r.period.End.Add(-time.Nanosecond))/r.months - r.first + 1
+		r.first = schema.Month(r.period.Start) / r.months
+		r.buckets = schema.Month(r.period.End.Add(-time.Nanosecond))/r.months - r.first + 1
 	}
 	if r.buckets > MaxBuckets {
 		return nil, &schema.InputError{Field: "groupBy", Message: fmt.Sprintf("the period holds %d calendar periods of this length; at most %d: shorten the period or choose a longer unit", r.buckets, MaxBuckets)}
 	}
 	return r, nil
 }
-
-// monthIndex numbers the calendar month of t: months since January of year 0.
-func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
 
 // bucketStart is the first instant of calendar period b of the report.
 func (r *request) bucketStart(b int) time.Time {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema"
 )
 
 // The statements below are SQL text that runs unchanged on SQLite and
@@ -30,6 +32,8 @@ var names = strings.NewReplacer(
 	"{revenue_records}", revenuerecord.Table,
 	"{revenue.account}", revenuerecord.AccountColumn,
 	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
+	"{revenue.period_start_day}", revenuerecord.FieldPeriodStartDay,
+	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
 	"{revenue.starting_revenue}", revenuerecord.FieldStartingRevenue,
 	"{revenue.expansion}", revenuerecord.FieldExpansion,
 	"{revenue.contraction}", revenuerecord.FieldContraction,
@@ -41,7 +45,11 @@ var names = strings.NewReplacer(
 	"{opportunity.currency}", opportunity.FieldCurrency,
 	"{opportunity.stage}", opportunity.FieldStage,
 	"{opportunity.opened_at}", opportunity.FieldOpenedAt,
+	"{opportunity.opened_day}", opportunity.FieldOpenedDay,
+	"{opportunity.opened_month}", opportunity.FieldOpenedMonth,
 	"{opportunity.closed_at}", opportunity.FieldClosedAt,
+	"{opportunity.closed_day}", opportunity.FieldClosedDay,
+	"{opportunity.closed_month}", opportunity.FieldClosedMonth,
 )
 
 // statement is SQL text whose ? placeholders take args in order.
@@ -153,12 +161,6 @@ func in[T any](s *statement, expr string, values []T) {
 
 // dialectSQL is the SQL that differs between the databases.
 type dialectSQL struct {
-	// monthIndex numbers the calendar month (UTC) of a time column: months
-	// since January of year 0.
-	monthIndex func(col string) string
-	// days is the number of calendar days (UTC) from the date of one time
-	// column to that of another.
-	days func(from, to string) string
 	// first is, in a GROUP BY that also selects MIN(order), the value of the
 	// row of the group with the least order.
 	first func(value, order string) string
@@ -168,19 +170,6 @@ type dialectSQL struct {
 
 var dialects = map[string]dialectSQL{
 	dialect.SQLite: {
-		// SQLite keeps a time as text, "2006-01-02 15:04:05.999999999-07:00",
-		// in the offset it was written with. The period filter compares that
-		// text, and this reads its month the same way, at a fraction of
-		// strftime's cost; both are UTC for times written in UTC.
-		monthIndex: func(col string) string {
-			return fmt.Sprintf("(CAST(substr(%[1]s, 1, 4) AS INTEGER) * 12 + CAST(substr(%[1]s, 6, 2) AS INTEGER) - 1)", col)
-		},
-		// julianday reads the text. The Julian day number of a date is that of
-		// its noon, so floor(jd + 0.5) is the day number of jd's date; at this
-		// magnitude a double keeps milliseconds, so the floor is exact.
-		days: func(from, to string) string {
-			return fmt.Sprintf("(CAST(julianday(%s) + 0.5 AS INTEGER) - CAST(julianday(%s) + 0.5 AS INTEGER))", to, from)
-		},
 		// With a single min() aggregate, SQLite takes a bare column from the
 		// row holding the minimum (sqlite.org/lang_select.html#bareagg): no
 		// window or sort of its own, where a window function costs a pass.
@@ -194,12 +183,6 @@ var dialects = map[string]dialectSQL{
 		scan: func(col string) string { return "+" + col },
 	},
 	dialect.Postgres: {
-		monthIndex: func(col string) string {
-			return fmt.Sprintf("(CAST(EXTRACT(YEAR FROM %[1]s AT TIME ZONE 'UTC') AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM %[1]s AT TIME ZONE 'UTC') AS INTEGER) - 1)", col)
-		},
-		days: func(from, to string) string {
-			return fmt.Sprintf("(CAST(%s AT TIME ZONE 'UTC' AS DATE) - CAST(%s AT TIME ZONE 'UTC' AS DATE))", to, from)
-		},
 		first: func(value, order string) string {
 			return fmt.Sprintf("(ARRAY_AGG(%s ORDER BY %s))[1]", value, order)
 		},
@@ -207,15 +190,56 @@ var dialects = map[string]dialectSQL{
 	},
 }
 
-// bucketSQL numbers the calendar period of the report that col falls in,
-// from 0, as request.bucketStart does; times before the period count in
-// period 0.
-func (r *request) bucketSQL(s *statement, d dialectSQL, col string) {
+// The statements read the calendar numbers kept beside each time (see
+// ent/schema/metrics_columns.go) rather than the time: on SQLite a time is
+// text, and reading its date on every row cost more than the rest of a row's
+// work. A bound that does not start a day also compares the time itself, on
+// that day's rows only.
+
+// before is the condition "the time in timeCol is before t", where dayCol
+// holds its day number; NULL when the time is.
+func before(s *statement, d dialectSQL, timeCol string, t time.Time) {
+	day := schema.Day(t)
+	if startsDay(t) {
+		s.add(dayColumn(timeCol)+" < ?", day)
+		return
+	}
+	s.add("("+dayColumn(timeCol)+" < ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" < ?))", day, day, t)
+}
+
+// notBefore is the condition "the time in timeCol is t or later"; NULL when the time is.
+func notBefore(s *statement, d dialectSQL, timeCol string, t time.Time) {
+	day := schema.Day(t)
+	if startsDay(t) {
+		s.add(dayColumn(timeCol)+" >= ?", day)
+		return
+	}
+	s.add("("+dayColumn(timeCol)+" > ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" >= ?))", day, day, t)
+}
+
+func startsDay(t time.Time) bool { return t.Equal(time.Unix(int64(schema.Day(t))*86400, 0)) }
+
+// dayColumn and monthColumn name the calendar numbers of a time column
+// written as "alias.{table.column}".
+func dayColumn(timeCol string) string {
+	return schema.DayField(strings.TrimSuffix(timeCol, "}")) + "}"
+}
+
+func monthColumn(timeCol string) string {
+	return schema.MonthField(strings.TrimSuffix(timeCol, "}")) + "}"
+}
+
+// bucketSQL numbers the calendar period of the report that the time in
+// timeCol falls in, from 0, as request.bucketStart does; times before the
+// period count in period 0. The report starts in period 0, so a month before
+// its first period's first month is before the report.
+func (r *request) bucketSQL(s *statement, timeCol string) {
 	if r.months == 0 {
 		s.add("0")
 		return
 	}
-	s.add(fmt.Sprintf("(CASE WHEN %s < ? THEN 0 ELSE %s / %d - %d END)", d.scan(col), d.monthIndex(col), r.months, r.first), r.period.Start)
+	first := r.first * r.months
+	s.add(fmt.Sprintf("(CASE WHEN %[1]s < %[2]d THEN 0 ELSE (%[1]s - %[2]d) / %[3]d END)", monthColumn(timeCol), first, r.months))
 }
 
 // limit reads one row more than a statement may return for a report of
@@ -239,16 +263,20 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
   SUM(CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END) AS retained_accounts
 FROM (
   SELECT rr.{revenue.account} AS account, `)
-	r.bucketSQL(s, d, "rr.{revenue.period_start}")
+	r.bucketSQL(s, "rr.{revenue.period_start}")
 	s.add(` AS bucket, rr.{revenue.currency} AS currency,
     MIN(rr.{revenue.period_start}) AS first_start,
-    `+d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}")+` AS starting,
+    ` + d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}") + ` AS starting,
     SUM(rr.{revenue.expansion}) AS expansion, SUM(rr.{revenue.contraction}) AS contraction, SUM(rr.{revenue.churn}) AS churn
   FROM {revenue_records} rr
-  WHERE `+d.scan("rr.{revenue.period_start}")+` >= ? AND `+d.scan("rr.{revenue.period_start}")+` < ?`+r.onlyFiltered("rr.{revenue.account}")+`
+  WHERE `)
+	notBefore(s, d, "rr.{revenue.period_start}", r.period.Start)
+	s.add(" AND ")
+	before(s, d, "rr.{revenue.period_start}", r.period.End)
+	s.add(r.onlyFiltered("rr.{revenue.account}") + `
   GROUP BY account, bucket, currency
 ) x JOIN acc ON acc.id = x.account
-GROUP BY x.bucket, `+r.grouped("acc.")+`x.currency`+limit(1), r.period.Start, r.period.End)
+GROUP BY x.bucket, ` + r.grouped("acc.") + `x.currency` + limit(1))
 	return s
 }
 
@@ -269,48 +297,62 @@ GROUP BY x.bucket, `+r.grouped("acc.")+`x.currency`+limit(1), r.period.Start, r.
 // by: SQLite sorts every deal for a GROUP BY and pays for each column of the
 // key on every deal (on 200,000 deals, grouping by one integer instead of
 // four columns takes about 120 ms less CPU). A cycle is never negative
-// (closedAt is never before openedAt), so kind unpacks exactly.
+// (closedAt is never before openedAt), so kind unpacks exactly. One CASE
+// per outcome computes kind, so that each deal reads its columns and
+// compares its stage once or twice, not once per part of kind.
 // The table is MATERIALIZED: both parts read it, and the databases would
 // otherwise be free to run the pass once for each.
 func (r *request) dealsSQL(d dialectSQL) *statement {
 	won, lost := opportunity.StageCLOSED_WON, opportunity.StageCLOSED_LOST
-	opened, closed := d.scan("o.{opportunity.opened_at}"), d.scan("o.{opportunity.closed_at}")
 	notClosed := strconv.Itoa(r.buckets)
 	base := strconv.Itoa(r.buckets + 1) // periods run from 0 to notClosed
 	g := r.grouped("")
+	// Not "NOT IN": SQLite tests its operand for NULL by reading the stage
+	// as a number.
+	open := "(o.{opportunity.stage} <> ? AND o.{opportunity.stage} <> ?)"
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
 	r.accountsCTE(s)
 	s.add(`,
-buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < `+notClosed+` - 1),
+buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 deals AS MATERIALIZED (
-  SELECT `+g+`currency, kind / (4 * `+base+` * `+base+`) AS days, kind / (4 * `+base+`) % `+base+` AS opened,
-    kind / 4 % `+base+` AS closed, kind % 4 AS outcome, n, amount
+  SELECT ` + g + `currency, kind / (4 * ` + base + ` * ` + base + `) AS days, kind / (4 * ` + base + `) % ` + base + ` AS opened,
+    kind / 4 % ` + base + ` AS closed, kind % 4 AS outcome, n, amount
   FROM (
-    SELECT `+g+`currency, ((CAST(days AS BIGINT) * `+base+` + opened) * `+base+` + CASE WHEN outcome = 0 THEN `+notClosed+` ELSE closed_in END) * 4 + outcome AS kind,
-      COUNT(*) AS n, SUM(amount) AS amount
-    FROM (
-      SELECT `+r.grouped("acc.")+`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount,
-        CASE WHEN `+closed+` >= ? THEN 0 WHEN o.{opportunity.stage} = ? THEN 1 WHEN o.{opportunity.stage} = ? THEN 2 ELSE 0 END AS outcome,
-        CASE WHEN o.{opportunity.stage} = ? AND `+closed+` < ? THEN `+d.days("o.{opportunity.opened_at}", "o.{opportunity.closed_at}")+` ELSE 0 END AS days,
-        `, r.period.End, won, lost, won, r.period.End)
-	r.bucketSQL(s, d, "o.{opportunity.opened_at}")
-	s.add(` AS opened, `)
-	r.bucketSQL(s, d, "o.{opportunity.closed_at}")
-	s.add(` AS closed_in
-      FROM {opportunities} o JOIN acc ON acc.id = o.{opportunity.account}
-      WHERE `+opened+` < ? AND (o.{opportunity.stage} NOT IN (?, ?) OR `+closed+` >= ?)
-    ) deal
-    GROUP BY kind, `+g+`currency
+    SELECT ` + r.grouped("acc.") + `o.{opportunity.currency} AS currency,
+      CASE WHEN `)
+	notBefore(s, d, "o.{opportunity.closed_at}", r.period.End)
+	s.add(" OR "+open+" THEN (", won, lost)
+	r.bucketSQL(s, "o.{opportunity.opened_at}")
+	s.add(" * "+base+" + "+notClosed+`) * 4
+        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + ", won)
+	r.bucketSQL(s, "o.{opportunity.opened_at}")
+	s.add(") * " + base + " + ")
+	r.bucketSQL(s, "o.{opportunity.closed_at}")
+	s.add(`) * 4 + 1
+        ELSE (`)
+	r.bucketSQL(s, "o.{opportunity.opened_at}")
+	s.add(" * " + base + " + ")
+	r.bucketSQL(s, "o.{opportunity.closed_at}")
+	s.add(`) * 4 + 2
+      END AS kind,
+      COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
+    FROM {opportunities} o JOIN acc ON acc.id = o.{opportunity.account}
+    WHERE `)
+	before(s, d, "o.{opportunity.opened_at}", r.period.End)
+	s.add(" AND ("+open+" OR ", won, lost)
+	notBefore(s, d, "o.{opportunity.closed_at}", r.period.Start)
+	s.add(`)
+    GROUP BY kind, ` + r.grouped("acc.") + `currency
   ) counted
 ),
 won_lost AS (
   SELECT deals.*,
-    CAST(SUM(n) OVER (PARTITION BY `+g+`currency, closed, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
-    CAST(SUM(n) OVER (PARTITION BY `+g+`currency, closed, outcome) AS BIGINT) AS total
+    CAST(SUM(n) OVER (PARTITION BY ` + g + `currency, closed, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY ` + g + `currency, closed, outcome) AS BIGINT) AS total
   FROM deals WHERE outcome > 0
 )
-SELECT `+r.outKeys("")+`closed AS bucket, currency,
+SELECT ` + r.outKeys("") + `closed AS bucket, currency,
   CAST(SUM(CASE WHEN outcome = 1 THEN n ELSE 0 END) AS BIGINT) AS won,
   CAST(SUM(CASE WHEN outcome = 2 THEN n ELSE 0 END) AS BIGINT) AS lost,
   CAST(SUM(CASE WHEN outcome = 1 THEN amount ELSE 0 END) AS BIGINT) AS won_amount,
@@ -319,12 +361,11 @@ SELECT `+r.outKeys("")+`closed AS bucket, currency,
     SUM(CASE WHEN outcome = 1 AND upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days,
   0 AS open, 0 AS pipeline
 FROM won_lost
-GROUP BY `+g+`closed, currency
+GROUP BY ` + g + `closed, currency
 UNION ALL
-SELECT `+r.outKeys("deals.")+`b.bucket, currency, 0, 0, 0, 0, 0,
+SELECT ` + r.outKeys("deals.") + `b.bucket, currency, 0, 0, 0, 0, 0,
   CAST(SUM(n) AS BIGINT), CAST(SUM(amount) AS BIGINT)
 FROM deals JOIN buckets b ON deals.opened <= b.bucket AND b.bucket < deals.closed
-GROUP BY `+r.grouped("deals.")+`b.bucket, currency`+limit(2),
-		r.period.End, won, lost, r.period.Start)
+GROUP BY ` + r.grouped("deals.") + `b.bucket, currency` + limit(2))
 	return s
 }

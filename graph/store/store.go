@@ -39,6 +39,10 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
+	if err := s.fillCalendar(ctx); err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("migrating the schema: calendar numbers: %w", err)
+	}
 	return s, nil
 }
 

@@ -21,7 +21,7 @@ import (
 )
 
 // version names the generated file; change it when the data below changes.
-const version = "v1"
+const version = "v2"
 
 // The size of the data set.
 const (

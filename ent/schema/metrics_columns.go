@@ -1,0 +1,75 @@
+package schema
+
+// Calendar numbers kept beside the times the metric rollups read, so that
+// their statements compare and bucket integers instead of reading time text
+// (SQLite) on every row. A hook keeps them in step with the times in the same
+// mutation; they are hidden from the API and from the change history.
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+
+	"github.com/accountplan/accountplan/ent/hook"
+)
+
+// Day numbers the calendar day (UTC) of t: days since 1970-01-01.
+func Day(t time.Time) int {
+	s := t.Unix()
+	d := s / 86400
+	if s%86400 < 0 {
+		d-- // floor, for times before 1970
+	}
+	return int(d)
+}
+
+// Month numbers the calendar month (UTC) of t: months since January of year 0.
+func Month(t time.Time) int {
+	t = t.UTC()
+	return t.Year()*12 + int(t.Month()) - 1
+}
+
+// DayField and MonthField name the calendar numbers of a time field.
+func DayField(timeField string) string   { return strings.TrimSuffix(timeField, "_at") + "_day" }
+func MonthField(timeField string) string { return strings.TrimSuffix(timeField, "_at") + "_month" }
+
+// calendarFields are the day and month numbers of a time field. They are
+// optional only for rows written before they existed, which the store fills
+// in when it migrates.
+func calendarFields(timeField string) []ent.Field {
+	return []ent.Field{
+		field.Int(DayField(timeField)).Optional().Nillable().
+			Comment("Calendar day (UTC) of " + timeField + ", in days since 1970-01-01; kept by a hook.").
+			Annotations(entgql.Skip()),
+		field.Int(MonthField(timeField)).Optional().Nillable().
+			Comment("Calendar month (UTC) of " + timeField + ", in months since January of year 0; kept by a hook.").
+			Annotations(entgql.Skip()),
+	}
+}
+
+// calendarHook sets or clears the numbers of the time fields a write sets
+// or clears. It must run after any hook that sets or clears those fields.
+func calendarHook(timeFields ...string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, f := range timeFields {
+				var err error
+				if v, ok := m.Field(f); ok {
+					t := v.(time.Time)
+					err = errors.Join(m.SetField(DayField(f), Day(t)), m.SetField(MonthField(f), Month(t)))
+				} else if m.FieldCleared(f) {
+					err = errors.Join(m.ClearField(DayField(f)), m.ClearField(MonthField(f)))
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, writes)
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema"
+)
+
+// calendarTimes are the time columns that have calendar numbers beside them
+// (see ent/schema/metrics_columns.go), by table.
+var calendarTimes = map[string][]string{
+	opportunity.Table:   {opportunity.FieldOpenedAt, opportunity.FieldClosedAt},
+	revenuerecord.Table: {revenuerecord.FieldPeriodStart},
+}
+
+// fillCalendar sets the calendar numbers of rows written before those
+// columns existed, which the migration added empty; writes through ent keep
+// them from then on. Once every row has them, it costs one scan per table.
+func (s *Store) fillCalendar(ctx context.Context) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for table, columns := range calendarTimes {
+		var missing []*entsql.Predicate
+		for _, col := range columns {
+			missing = append(missing, entsql.And(entsql.NotNull(col), entsql.IsNull(schema.DayField(col))))
+		}
+		query, args := entsql.Dialect(s.Dialect).Select(append([]string{"id"}, columns...)...).
+			From(entsql.Table(table)).Where(entsql.Or(missing...)).Query()
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		times := map[int][]sql.NullTime{}
+		for rows.Next() {
+			var id int
+			t := make([]sql.NullTime, len(columns))
+			dest := []any{&id}
+			for i := range t {
+				dest = append(dest, &t[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return err
+			}
+			times[id] = t
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for id, t := range times {
+			update := entsql.Dialect(s.Dialect).Update(table).Where(entsql.EQ("id", id))
+			for i, col := range columns {
+				if t[i].Valid {
+					update.Set(schema.DayField(col), schema.Day(t[i].Time)).Set(schema.MonthField(col), schema.Month(t[i].Time))
+				}
+			}
+			query, args := update.Query()
+			if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+				return fmt.Errorf("filling the calendar numbers of %s: %w", table, err)
+			}
+		}
+	}
+	return tx.Commit()
+}
