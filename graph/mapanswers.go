@@ -11,7 +11,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/accountplan/accountplan/ent"
-	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/graph/orgmap"
 )
 
@@ -38,7 +37,7 @@ func (a mapAnswers) aroundRootField(ctx context.Context, next graphql.RootResolv
 	if err != nil {
 		return next(ctx)
 	}
-	version, err := a.client.Account.Query().Where(account.ID(id)).Select(account.FieldMapVersion).Int(ctx)
+	version, err := orgmap.Loader{Client: a.client}.Version(ctx, id)
 	if err != nil {
 		return next(ctx) // the resolver reports what is wrong
 	}

@@ -84,7 +84,7 @@ func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, err
 	case ends[0].Account != ends[len(ends)-1].Account:
 		return &Path{Status: DifferentAccounts, Message: fmt.Sprintf("%s and %s belong to different accounts; a path stays inside one account's map.", ends[0].Name, ends[1].Name)}, nil
 	}
-	version, err := l.version(ctx, ends[0].Account)
+	version, err := l.Version(ctx, ends[0].Account)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, err
 // DecisionMakerPaths reads, for every decision maker and approver of the
 // account, the warmest path from our relationships.
 func (l Loader) DecisionMakerPaths(ctx context.Context, accountID int) ([]*DecisionMakerPath, error) {
-	version, err := l.version(ctx, accountID)
+	version, err := l.Version(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +186,9 @@ func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) 
 	return p, nil
 }
 
-// version reads the account's map version. It is read before the map, so
+// Version reads the account's map version. It is read before the map, so
 // that the map read is at least as new as the version it is kept under.
-func (l Loader) version(ctx context.Context, accountID int) (int, error) {
+func (l Loader) Version(ctx context.Context, accountID int) (int, error) {
 	v, err := l.Client.Account.Query().Where(account.ID(accountID)).Select(account.FieldMapVersion).Int(ctx)
 	if ent.IsNotFound(err) {
 		return 0, &schema.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
