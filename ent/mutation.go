@@ -17917,32 +17917,36 @@ func (m *RelationshipMutation) ResetEdge(name string) error {
 // RevenueRecordMutation represents an operation that mutates the RevenueRecord nodes in the graph.
 type RevenueRecordMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	period_start          *time.Time
-	period_end            *time.Time
-	starting_revenue      *int64
-	addstarting_revenue   *int64
-	expansion             *int64
-	addexpansion          *int64
-	contraction           *int64
-	addcontraction        *int64
-	churn                 *int64
-	addchurn              *int64
-	currency              *string
-	period_start_day      *int
-	addperiod_start_day   *int
-	period_start_month    *int
-	addperiod_start_month *int
-	clearedFields         map[string]struct{}
-	account               *int
-	clearedaccount        bool
-	done                  bool
-	oldValue              func(context.Context) (*RevenueRecord, error)
-	predicates            []predicate.RevenueRecord
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	period_start            *time.Time
+	period_end              *time.Time
+	starting_revenue        *int64
+	addstarting_revenue     *int64
+	expansion               *int64
+	addexpansion            *int64
+	contraction             *int64
+	addcontraction          *int64
+	churn                   *int64
+	addchurn                *int64
+	currency                *string
+	period_start_day        *int
+	addperiod_start_day     *int
+	period_start_month      *int
+	addperiod_start_month   *int
+	period_start_quarter    *int
+	addperiod_start_quarter *int
+	period_start_year       *int
+	addperiod_start_year    *int
+	clearedFields           map[string]struct{}
+	account                 *int
+	clearedaccount          bool
+	done                    bool
+	oldValue                func(context.Context) (*RevenueRecord, error)
+	predicates              []predicate.RevenueRecord
 }
 
 var _ ent.Mutation = (*RevenueRecordMutation)(nil)
@@ -18587,6 +18591,146 @@ func (m *RevenueRecordMutation) ResetPeriodStartMonth() {
 	delete(m.clearedFields, revenuerecord.FieldPeriodStartMonth)
 }
 
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (m *RevenueRecordMutation) SetPeriodStartQuarter(i int) {
+	m.period_start_quarter = &i
+	m.addperiod_start_quarter = nil
+}
+
+// PeriodStartQuarter returns the value of the "period_start_quarter" field in the mutation.
+func (m *RevenueRecordMutation) PeriodStartQuarter() (r int, exists bool) {
+	v := m.period_start_quarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartQuarter returns the old "period_start_quarter" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldPeriodStartQuarter(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartQuarter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartQuarter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartQuarter: %w", err)
+	}
+	return oldValue.PeriodStartQuarter, nil
+}
+
+// AddPeriodStartQuarter adds i to the "period_start_quarter" field.
+func (m *RevenueRecordMutation) AddPeriodStartQuarter(i int) {
+	if m.addperiod_start_quarter != nil {
+		*m.addperiod_start_quarter += i
+	} else {
+		m.addperiod_start_quarter = &i
+	}
+}
+
+// AddedPeriodStartQuarter returns the value that was added to the "period_start_quarter" field in this mutation.
+func (m *RevenueRecordMutation) AddedPeriodStartQuarter() (r int, exists bool) {
+	v := m.addperiod_start_quarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (m *RevenueRecordMutation) ClearPeriodStartQuarter() {
+	m.period_start_quarter = nil
+	m.addperiod_start_quarter = nil
+	m.clearedFields[revenuerecord.FieldPeriodStartQuarter] = struct{}{}
+}
+
+// PeriodStartQuarterCleared returns if the "period_start_quarter" field was cleared in this mutation.
+func (m *RevenueRecordMutation) PeriodStartQuarterCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldPeriodStartQuarter]
+	return ok
+}
+
+// ResetPeriodStartQuarter resets all changes to the "period_start_quarter" field.
+func (m *RevenueRecordMutation) ResetPeriodStartQuarter() {
+	m.period_start_quarter = nil
+	m.addperiod_start_quarter = nil
+	delete(m.clearedFields, revenuerecord.FieldPeriodStartQuarter)
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (m *RevenueRecordMutation) SetPeriodStartYear(i int) {
+	m.period_start_year = &i
+	m.addperiod_start_year = nil
+}
+
+// PeriodStartYear returns the value of the "period_start_year" field in the mutation.
+func (m *RevenueRecordMutation) PeriodStartYear() (r int, exists bool) {
+	v := m.period_start_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartYear returns the old "period_start_year" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldPeriodStartYear(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartYear: %w", err)
+	}
+	return oldValue.PeriodStartYear, nil
+}
+
+// AddPeriodStartYear adds i to the "period_start_year" field.
+func (m *RevenueRecordMutation) AddPeriodStartYear(i int) {
+	if m.addperiod_start_year != nil {
+		*m.addperiod_start_year += i
+	} else {
+		m.addperiod_start_year = &i
+	}
+}
+
+// AddedPeriodStartYear returns the value that was added to the "period_start_year" field in this mutation.
+func (m *RevenueRecordMutation) AddedPeriodStartYear() (r int, exists bool) {
+	v := m.addperiod_start_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (m *RevenueRecordMutation) ClearPeriodStartYear() {
+	m.period_start_year = nil
+	m.addperiod_start_year = nil
+	m.clearedFields[revenuerecord.FieldPeriodStartYear] = struct{}{}
+}
+
+// PeriodStartYearCleared returns if the "period_start_year" field was cleared in this mutation.
+func (m *RevenueRecordMutation) PeriodStartYearCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldPeriodStartYear]
+	return ok
+}
+
+// ResetPeriodStartYear resets all changes to the "period_start_year" field.
+func (m *RevenueRecordMutation) ResetPeriodStartYear() {
+	m.period_start_year = nil
+	m.addperiod_start_year = nil
+	delete(m.clearedFields, revenuerecord.FieldPeriodStartYear)
+}
+
 // SetAccountID sets the "account" edge to the Account entity by id.
 func (m *RevenueRecordMutation) SetAccountID(id int) {
 	m.account = &id
@@ -18660,7 +18804,7 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
@@ -18694,6 +18838,12 @@ func (m *RevenueRecordMutation) Fields() []string {
 	if m.period_start_month != nil {
 		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
 	}
+	if m.period_start_quarter != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartQuarter)
+	}
+	if m.period_start_year != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartYear)
+	}
 	return fields
 }
 
@@ -18724,6 +18874,10 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.PeriodStartDay()
 	case revenuerecord.FieldPeriodStartMonth:
 		return m.PeriodStartMonth()
+	case revenuerecord.FieldPeriodStartQuarter:
+		return m.PeriodStartQuarter()
+	case revenuerecord.FieldPeriodStartYear:
+		return m.PeriodStartYear()
 	}
 	return nil, false
 }
@@ -18755,6 +18909,10 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldPeriodStartDay(ctx)
 	case revenuerecord.FieldPeriodStartMonth:
 		return m.OldPeriodStartMonth(ctx)
+	case revenuerecord.FieldPeriodStartQuarter:
+		return m.OldPeriodStartQuarter(ctx)
+	case revenuerecord.FieldPeriodStartYear:
+		return m.OldPeriodStartYear(ctx)
 	}
 	return nil, fmt.Errorf("unknown RevenueRecord field %s", name)
 }
@@ -18841,6 +18999,20 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPeriodStartMonth(v)
 		return nil
+	case revenuerecord.FieldPeriodStartQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartQuarter(v)
+		return nil
+	case revenuerecord.FieldPeriodStartYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartYear(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord field %s", name)
 }
@@ -18867,6 +19039,12 @@ func (m *RevenueRecordMutation) AddedFields() []string {
 	if m.addperiod_start_month != nil {
 		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
 	}
+	if m.addperiod_start_quarter != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartQuarter)
+	}
+	if m.addperiod_start_year != nil {
+		fields = append(fields, revenuerecord.FieldPeriodStartYear)
+	}
 	return fields
 }
 
@@ -18887,6 +19065,10 @@ func (m *RevenueRecordMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPeriodStartDay()
 	case revenuerecord.FieldPeriodStartMonth:
 		return m.AddedPeriodStartMonth()
+	case revenuerecord.FieldPeriodStartQuarter:
+		return m.AddedPeriodStartQuarter()
+	case revenuerecord.FieldPeriodStartYear:
+		return m.AddedPeriodStartYear()
 	}
 	return nil, false
 }
@@ -18938,6 +19120,20 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPeriodStartMonth(v)
 		return nil
+	case revenuerecord.FieldPeriodStartQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartQuarter(v)
+		return nil
+	case revenuerecord.FieldPeriodStartYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartYear(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord numeric field %s", name)
 }
@@ -18951,6 +19147,12 @@ func (m *RevenueRecordMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(revenuerecord.FieldPeriodStartMonth) {
 		fields = append(fields, revenuerecord.FieldPeriodStartMonth)
+	}
+	if m.FieldCleared(revenuerecord.FieldPeriodStartQuarter) {
+		fields = append(fields, revenuerecord.FieldPeriodStartQuarter)
+	}
+	if m.FieldCleared(revenuerecord.FieldPeriodStartYear) {
+		fields = append(fields, revenuerecord.FieldPeriodStartYear)
 	}
 	return fields
 }
@@ -18971,6 +19173,12 @@ func (m *RevenueRecordMutation) ClearField(name string) error {
 		return nil
 	case revenuerecord.FieldPeriodStartMonth:
 		m.ClearPeriodStartMonth()
+		return nil
+	case revenuerecord.FieldPeriodStartQuarter:
+		m.ClearPeriodStartQuarter()
+		return nil
+	case revenuerecord.FieldPeriodStartYear:
+		m.ClearPeriodStartYear()
 		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord nullable field %s", name)
@@ -19012,6 +19220,12 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldPeriodStartMonth:
 		m.ResetPeriodStartMonth()
+		return nil
+	case revenuerecord.FieldPeriodStartQuarter:
+		m.ResetPeriodStartQuarter()
+		return nil
+	case revenuerecord.FieldPeriodStartYear:
+		m.ResetPeriodStartYear()
 		return nil
 	}
 	return fmt.Errorf("unknown RevenueRecord field %s", name)

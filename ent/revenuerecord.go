@@ -40,6 +40,10 @@ type RevenueRecord struct {
 	PeriodStartDay *int `json:"period_start_day,omitempty"`
 	// Calendar month (UTC) of period_start, in months since January of year 0; kept by a hook.
 	PeriodStartMonth *int `json:"period_start_month,omitempty"`
+	// Calendar quarter (UTC) of period_start, in quarters since year 0; kept by a hook.
+	PeriodStartQuarter *int `json:"period_start_quarter,omitempty"`
+	// Calendar year (UTC) of period_start; kept by a hook.
+	PeriodStartYear *int `json:"period_start_year,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RevenueRecordQuery when eager-loading is set.
 	Edges                   RevenueRecordEdges `json:"edges"`
@@ -74,7 +78,7 @@ func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth:
+		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartYear:
 			values[i] = new(sql.NullInt64)
 		case revenuerecord.FieldCurrency:
 			values[i] = new(sql.NullString)
@@ -171,6 +175,20 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 				_m.PeriodStartMonth = new(int)
 				*_m.PeriodStartMonth = int(value.Int64)
 			}
+		case revenuerecord.FieldPeriodStartQuarter:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_quarter", values[i])
+			} else if value.Valid {
+				_m.PeriodStartQuarter = new(int)
+				*_m.PeriodStartQuarter = int(value.Int64)
+			}
+		case revenuerecord.FieldPeriodStartYear:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_year", values[i])
+			} else if value.Valid {
+				_m.PeriodStartYear = new(int)
+				*_m.PeriodStartYear = int(value.Int64)
+			}
 		case revenuerecord.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field account_revenue_records", value)
@@ -253,6 +271,16 @@ func (_m *RevenueRecord) String() string {
 	builder.WriteString(", ")
 	if v := _m.PeriodStartMonth; v != nil {
 		builder.WriteString("period_start_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartQuarter; v != nil {
+		builder.WriteString("period_start_quarter=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartYear; v != nil {
+		builder.WriteString("period_start_year=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

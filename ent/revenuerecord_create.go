@@ -161,6 +161,34 @@ func (_c *RevenueRecordCreate) SetNillablePeriodStartMonth(v *int) *RevenueRecor
 	return _c
 }
 
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_c *RevenueRecordCreate) SetPeriodStartQuarter(v int) *RevenueRecordCreate {
+	_c.mutation.SetPeriodStartQuarter(v)
+	return _c
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillablePeriodStartQuarter(v *int) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetPeriodStartQuarter(*v)
+	}
+	return _c
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_c *RevenueRecordCreate) SetPeriodStartYear(v int) *RevenueRecordCreate {
+	_c.mutation.SetPeriodStartYear(v)
+	return _c
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillablePeriodStartYear(v *int) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetPeriodStartYear(*v)
+	}
+	return _c
+}
+
 // SetAccountID sets the "account" edge to the Account entity by ID.
 func (_c *RevenueRecordCreate) SetAccountID(id int) *RevenueRecordCreate {
 	_c.mutation.SetAccountID(id)
@@ -373,6 +401,14 @@ func (_c *RevenueRecordCreate) createSpec() (*RevenueRecord, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.PeriodStartMonth(); ok {
 		_spec.SetField(revenuerecord.FieldPeriodStartMonth, field.TypeInt, value)
 		_node.PeriodStartMonth = &value
+	}
+	if value, ok := _c.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt, value)
+		_node.PeriodStartQuarter = &value
+	}
+	if value, ok := _c.mutation.PeriodStartYear(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartYear, field.TypeInt, value)
+		_node.PeriodStartYear = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -608,6 +644,54 @@ func (u *RevenueRecordUpsert) AddPeriodStartMonth(v int) *RevenueRecordUpsert {
 // ClearPeriodStartMonth clears the value of the "period_start_month" field.
 func (u *RevenueRecordUpsert) ClearPeriodStartMonth() *RevenueRecordUpsert {
 	u.SetNull(revenuerecord.FieldPeriodStartMonth)
+	return u
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *RevenueRecordUpsert) SetPeriodStartQuarter(v int) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldPeriodStartQuarter, v)
+	return u
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdatePeriodStartQuarter() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldPeriodStartQuarter)
+	return u
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *RevenueRecordUpsert) AddPeriodStartQuarter(v int) *RevenueRecordUpsert {
+	u.Add(revenuerecord.FieldPeriodStartQuarter, v)
+	return u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *RevenueRecordUpsert) ClearPeriodStartQuarter() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldPeriodStartQuarter)
+	return u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *RevenueRecordUpsert) SetPeriodStartYear(v int) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldPeriodStartYear, v)
+	return u
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdatePeriodStartYear() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldPeriodStartYear)
+	return u
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *RevenueRecordUpsert) AddPeriodStartYear(v int) *RevenueRecordUpsert {
+	u.Add(revenuerecord.FieldPeriodStartYear, v)
+	return u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *RevenueRecordUpsert) ClearPeriodStartYear() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldPeriodStartYear)
 	return u
 }
 
@@ -849,6 +933,62 @@ func (u *RevenueRecordUpsertOne) UpdatePeriodStartMonth() *RevenueRecordUpsertOn
 func (u *RevenueRecordUpsertOne) ClearPeriodStartMonth() *RevenueRecordUpsertOne {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.ClearPeriodStartMonth()
+	})
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *RevenueRecordUpsertOne) SetPeriodStartQuarter(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartQuarter(v)
+	})
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *RevenueRecordUpsertOne) AddPeriodStartQuarter(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartQuarter(v)
+	})
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdatePeriodStartQuarter() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartQuarter()
+	})
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *RevenueRecordUpsertOne) ClearPeriodStartQuarter() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartQuarter()
+	})
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *RevenueRecordUpsertOne) SetPeriodStartYear(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartYear(v)
+	})
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *RevenueRecordUpsertOne) AddPeriodStartYear(v int) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartYear(v)
+	})
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdatePeriodStartYear() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartYear()
+	})
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *RevenueRecordUpsertOne) ClearPeriodStartYear() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartYear()
 	})
 }
 
@@ -1256,6 +1396,62 @@ func (u *RevenueRecordUpsertBulk) UpdatePeriodStartMonth() *RevenueRecordUpsertB
 func (u *RevenueRecordUpsertBulk) ClearPeriodStartMonth() *RevenueRecordUpsertBulk {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.ClearPeriodStartMonth()
+	})
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *RevenueRecordUpsertBulk) SetPeriodStartQuarter(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartQuarter(v)
+	})
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *RevenueRecordUpsertBulk) AddPeriodStartQuarter(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartQuarter(v)
+	})
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdatePeriodStartQuarter() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartQuarter()
+	})
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *RevenueRecordUpsertBulk) ClearPeriodStartQuarter() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartQuarter()
+	})
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *RevenueRecordUpsertBulk) SetPeriodStartYear(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetPeriodStartYear(v)
+	})
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *RevenueRecordUpsertBulk) AddPeriodStartYear(v int) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.AddPeriodStartYear(v)
+	})
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdatePeriodStartYear() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdatePeriodStartYear()
+	})
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *RevenueRecordUpsertBulk) ClearPeriodStartYear() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearPeriodStartYear()
 	})
 }
 

@@ -214,6 +214,60 @@ func (_u *RevenueRecordUpdate) ClearPeriodStartMonth() *RevenueRecordUpdate {
 	return _u
 }
 
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_u *RevenueRecordUpdate) SetPeriodStartQuarter(v int) *RevenueRecordUpdate {
+	_u.mutation.ResetPeriodStartQuarter()
+	_u.mutation.SetPeriodStartQuarter(v)
+	return _u
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillablePeriodStartQuarter(v *int) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetPeriodStartQuarter(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartQuarter adds value to the "period_start_quarter" field.
+func (_u *RevenueRecordUpdate) AddPeriodStartQuarter(v int) *RevenueRecordUpdate {
+	_u.mutation.AddPeriodStartQuarter(v)
+	return _u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (_u *RevenueRecordUpdate) ClearPeriodStartQuarter() *RevenueRecordUpdate {
+	_u.mutation.ClearPeriodStartQuarter()
+	return _u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_u *RevenueRecordUpdate) SetPeriodStartYear(v int) *RevenueRecordUpdate {
+	_u.mutation.ResetPeriodStartYear()
+	_u.mutation.SetPeriodStartYear(v)
+	return _u
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillablePeriodStartYear(v *int) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetPeriodStartYear(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartYear adds value to the "period_start_year" field.
+func (_u *RevenueRecordUpdate) AddPeriodStartYear(v int) *RevenueRecordUpdate {
+	_u.mutation.AddPeriodStartYear(v)
+	return _u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (_u *RevenueRecordUpdate) ClearPeriodStartYear() *RevenueRecordUpdate {
+	_u.mutation.ClearPeriodStartYear()
+	return _u
+}
+
 // Mutation returns the RevenueRecordMutation object of the builder.
 func (_u *RevenueRecordUpdate) Mutation() *RevenueRecordMutation {
 	return _u.mutation
@@ -359,6 +413,24 @@ func (_u *RevenueRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.PeriodStartMonthCleared() {
 		_spec.ClearField(revenuerecord.FieldPeriodStartMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartQuarter(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartQuarterCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartYear(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartYear(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartYearCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartYear, field.TypeInt)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -566,6 +638,60 @@ func (_u *RevenueRecordUpdateOne) ClearPeriodStartMonth() *RevenueRecordUpdateOn
 	return _u
 }
 
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_u *RevenueRecordUpdateOne) SetPeriodStartQuarter(v int) *RevenueRecordUpdateOne {
+	_u.mutation.ResetPeriodStartQuarter()
+	_u.mutation.SetPeriodStartQuarter(v)
+	return _u
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillablePeriodStartQuarter(v *int) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartQuarter(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartQuarter adds value to the "period_start_quarter" field.
+func (_u *RevenueRecordUpdateOne) AddPeriodStartQuarter(v int) *RevenueRecordUpdateOne {
+	_u.mutation.AddPeriodStartQuarter(v)
+	return _u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (_u *RevenueRecordUpdateOne) ClearPeriodStartQuarter() *RevenueRecordUpdateOne {
+	_u.mutation.ClearPeriodStartQuarter()
+	return _u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_u *RevenueRecordUpdateOne) SetPeriodStartYear(v int) *RevenueRecordUpdateOne {
+	_u.mutation.ResetPeriodStartYear()
+	_u.mutation.SetPeriodStartYear(v)
+	return _u
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillablePeriodStartYear(v *int) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartYear(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartYear adds value to the "period_start_year" field.
+func (_u *RevenueRecordUpdateOne) AddPeriodStartYear(v int) *RevenueRecordUpdateOne {
+	_u.mutation.AddPeriodStartYear(v)
+	return _u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (_u *RevenueRecordUpdateOne) ClearPeriodStartYear() *RevenueRecordUpdateOne {
+	_u.mutation.ClearPeriodStartYear()
+	return _u
+}
+
 // Mutation returns the RevenueRecordMutation object of the builder.
 func (_u *RevenueRecordUpdateOne) Mutation() *RevenueRecordMutation {
 	return _u.mutation
@@ -741,6 +867,24 @@ func (_u *RevenueRecordUpdateOne) sqlSave(ctx context.Context) (_node *RevenueRe
 	}
 	if _u.mutation.PeriodStartMonthCleared() {
 		_spec.ClearField(revenuerecord.FieldPeriodStartMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartQuarter(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartQuarterCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartQuarter, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartYear(); ok {
+		_spec.SetField(revenuerecord.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartYear(); ok {
+		_spec.AddField(revenuerecord.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartYearCleared() {
+		_spec.ClearField(revenuerecord.FieldPeriodStartYear, field.TypeInt)
 	}
 	_node = &RevenueRecord{config: _u.config}
 	_spec.Assign = _node.assignValues

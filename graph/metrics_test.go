@@ -743,6 +743,8 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 			for _, stmt := range []string{
 				"UPDATE opportunities SET opened_day = NULL, opened_month = NULL, closed_day = NULL, closed_month = NULL WHERE id % 3 = 0",
 				"UPDATE revenue_records SET period_start_day = NULL, period_start_month = NULL WHERE id % 3 = 0",
+				// Rows of the version before quarters and years were kept.
+				"UPDATE revenue_records SET period_start_quarter = NULL, period_start_year = NULL WHERE id % 3 = 1",
 			} {
 				if _, err := old.DB.ExecContext(ctx, stmt); err != nil {
 					t.Fatal(err)
@@ -775,19 +777,31 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 			for _, r := range c.RevenueRecord.Query().AllX(ctx) {
 				same("periodStartDay", r.ID, r.PeriodStartDay, schema.Day(r.PeriodStart))
 				same("periodStartMonth", r.ID, r.PeriodStartMonth, schema.Month(r.PeriodStart))
+				same("periodStartQuarter", r.ID, r.PeriodStartQuarter, schema.Month(r.PeriodStart)/3)
+				same("periodStartYear", r.ID, r.PeriodStartYear, schema.Month(r.PeriodStart)/12)
 			}
 
 			ref := loadMetricsReference(t, e)
 			all := func(*ent.Account) bool { return true }
-			for _, p := range []struct{ start, end string }{{"2024-01-01", "2026-07-01"}, {"2025-01-01T12:00:00Z", "2025-10-01T00:30:00Z"}} {
-				want := ref.rows(at(p.start), at(p.end), 3, []string{"TIER", "QUARTER"}, all)
+			for _, p := range []struct {
+				start, end string
+				months     int
+				groupBy    []string
+			}{
+				{"2024-01-01", "2026-07-01", 3, []string{"TIER", "QUARTER"}},
+				{"2025-01-01T12:00:00Z", "2025-10-01T00:30:00Z", 3, []string{"TIER", "QUARTER"}},
+				{"2024-03-01", "2026-02-01", 1, []string{"MONTH"}},
+				{"2024-03-01", "2026-02-01", 12, []string{"YEAR", "PLANNED"}},
+				{"2024-03-01", "2026-02-01", 0, []string{"REGION"}},
+			} {
+				want := ref.rows(at(p.start), at(p.end), p.months, p.groupBy, all)
 				d := e.must(metricsQuery, map[string]any{
 					"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
-					"groupBy": []string{"TIER", "QUARTER"},
+					"groupBy": p.groupBy,
 				})
 				got := describeRows(d["metrics"])
 				slices.Sort(got)
-				sameLines(t, p.start, got, want)
+				sameLines(t, fmt.Sprint(p.start, p.groupBy), got, want)
 			}
 		})
 	}

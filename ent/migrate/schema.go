@@ -739,6 +739,8 @@ var (
 		{Name: "currency", Type: field.TypeString, Default: "USD"},
 		{Name: "period_start_day", Type: field.TypeInt, Nullable: true},
 		{Name: "period_start_month", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_quarter", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_year", Type: field.TypeInt, Nullable: true},
 		{Name: "account_revenue_records", Type: field.TypeInt},
 	}
 	// RevenueRecordsTable holds the schema information for the "revenue_records" table.
@@ -749,7 +751,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revenue_records_accounts_revenue_records",
-				Columns:    []*schema.Column{RevenueRecordsColumns[12]},
+				Columns:    []*schema.Column{RevenueRecordsColumns[14]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -758,12 +760,12 @@ var (
 			{
 				Name:    "revenuerecord_period_start_account_revenue_records",
 				Unique:  true,
-				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[12]},
+				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[14]},
 			},
 			{
 				Name:    "revenuerecord_account_revenue_records",
 				Unique:  false,
-				Columns: []*schema.Column{RevenueRecordsColumns[12]},
+				Columns: []*schema.Column{RevenueRecordsColumns[14]},
 			},
 		},
 	}

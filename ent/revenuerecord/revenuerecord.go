@@ -37,6 +37,10 @@ const (
 	FieldPeriodStartDay = "period_start_day"
 	// FieldPeriodStartMonth holds the string denoting the period_start_month field in the database.
 	FieldPeriodStartMonth = "period_start_month"
+	// FieldPeriodStartQuarter holds the string denoting the period_start_quarter field in the database.
+	FieldPeriodStartQuarter = "period_start_quarter"
+	// FieldPeriodStartYear holds the string denoting the period_start_year field in the database.
+	FieldPeriodStartYear = "period_start_year"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// Table holds the table name of the revenuerecord in the database.
@@ -64,6 +68,8 @@ var Columns = []string{
 	FieldCurrency,
 	FieldPeriodStartDay,
 	FieldPeriodStartMonth,
+	FieldPeriodStartQuarter,
+	FieldPeriodStartYear,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "revenue_records"
@@ -93,7 +99,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -184,6 +190,16 @@ func ByPeriodStartDay(opts ...sql.OrderTermOption) OrderOption {
 // ByPeriodStartMonth orders the results by the period_start_month field.
 func ByPeriodStartMonth(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPeriodStartMonth, opts...).ToFunc()
+}
+
+// ByPeriodStartQuarter orders the results by the period_start_quarter field.
+func ByPeriodStartQuarter(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartQuarter, opts...).ToFunc()
+}
+
+// ByPeriodStartYear orders the results by the period_start_year field.
+func ByPeriodStartYear(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartYear, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

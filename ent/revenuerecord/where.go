@@ -110,6 +110,16 @@ func PeriodStartMonth(v int) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartMonth, v))
 }
 
+// PeriodStartQuarter applies equality check predicate on the "period_start_quarter" field. It's identical to PeriodStartQuarterEQ.
+func PeriodStartQuarter(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartYear applies equality check predicate on the "period_start_year" field. It's identical to PeriodStartYearEQ.
+func PeriodStartYear(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartYear, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldCreatedAt, v))
@@ -593,6 +603,106 @@ func PeriodStartMonthIsNil() predicate.RevenueRecord {
 // PeriodStartMonthNotNil applies the NotNil predicate on the "period_start_month" field.
 func PeriodStartMonthNotNil() predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldNotNull(FieldPeriodStartMonth))
+}
+
+// PeriodStartQuarterEQ applies the EQ predicate on the "period_start_quarter" field.
+func PeriodStartQuarterEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterNEQ applies the NEQ predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterIn applies the In predicate on the "period_start_quarter" field.
+func PeriodStartQuarterIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldPeriodStartQuarter, vs...))
+}
+
+// PeriodStartQuarterNotIn applies the NotIn predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNotIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldPeriodStartQuarter, vs...))
+}
+
+// PeriodStartQuarterGT applies the GT predicate on the "period_start_quarter" field.
+func PeriodStartQuarterGT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterGTE applies the GTE predicate on the "period_start_quarter" field.
+func PeriodStartQuarterGTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterLT applies the LT predicate on the "period_start_quarter" field.
+func PeriodStartQuarterLT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterLTE applies the LTE predicate on the "period_start_quarter" field.
+func PeriodStartQuarterLTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterIsNil applies the IsNil predicate on the "period_start_quarter" field.
+func PeriodStartQuarterIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldPeriodStartQuarter))
+}
+
+// PeriodStartQuarterNotNil applies the NotNil predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldPeriodStartQuarter))
+}
+
+// PeriodStartYearEQ applies the EQ predicate on the "period_start_year" field.
+func PeriodStartYearEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearNEQ applies the NEQ predicate on the "period_start_year" field.
+func PeriodStartYearNEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearIn applies the In predicate on the "period_start_year" field.
+func PeriodStartYearIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldPeriodStartYear, vs...))
+}
+
+// PeriodStartYearNotIn applies the NotIn predicate on the "period_start_year" field.
+func PeriodStartYearNotIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldPeriodStartYear, vs...))
+}
+
+// PeriodStartYearGT applies the GT predicate on the "period_start_year" field.
+func PeriodStartYearGT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearGTE applies the GTE predicate on the "period_start_year" field.
+func PeriodStartYearGTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearLT applies the LT predicate on the "period_start_year" field.
+func PeriodStartYearLT(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearLTE applies the LTE predicate on the "period_start_year" field.
+func PeriodStartYearLTE(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearIsNil applies the IsNil predicate on the "period_start_year" field.
+func PeriodStartYearIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldPeriodStartYear))
+}
+
+// PeriodStartYearNotNil applies the NotNil predicate on the "period_start_year" field.
+func PeriodStartYearNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldPeriodStartYear))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -35,7 +35,7 @@ func (HistoryMixin) Hooks() []ent.Hook { return []ent.Hook{recordChanges} }
 var unrecorded = map[string]bool{
 	"createdAt": true, "updatedAt": true, "version": true, "mapVersion": true,
 	"openedDay": true, "openedMonth": true, "closedDay": true, "closedMonth": true,
-	"periodStartDay": true, "periodStartMonth": true,
+	"periodStartDay": true, "periodStartMonth": true, "periodStartQuarter": true, "periodStartYear": true,
 }
 
 func recordChanges(next ent.Mutator) ent.Mutator {

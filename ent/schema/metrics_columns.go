@@ -34,9 +34,12 @@ func Month(t time.Time) int {
 	return t.Year()*12 + int(t.Month()) - 1
 }
 
-// DayField and MonthField name the calendar numbers of a time field.
-func DayField(timeField string) string   { return strings.TrimSuffix(timeField, "_at") + "_day" }
-func MonthField(timeField string) string { return strings.TrimSuffix(timeField, "_at") + "_month" }
+// DayField, MonthField, QuarterField and YearField name the calendar numbers
+// of a time field. Quarters and years are numbered from year 0, as months.
+func DayField(timeField string) string     { return strings.TrimSuffix(timeField, "_at") + "_day" }
+func MonthField(timeField string) string   { return strings.TrimSuffix(timeField, "_at") + "_month" }
+func QuarterField(timeField string) string { return strings.TrimSuffix(timeField, "_at") + "_quarter" }
+func YearField(timeField string) string    { return strings.TrimSuffix(timeField, "_at") + "_year" }
 
 // calendarFields are the day and month numbers of a time field. They are
 // optional only for rows written before they existed, which the store fills
@@ -50,6 +53,36 @@ func calendarFields(timeField string) []ent.Field {
 			Comment("Calendar month (UTC) of " + timeField + ", in months since January of year 0; kept by a hook.").
 			Annotations(entgql.Skip()),
 	}
+}
+
+// periodFields are the quarter and year numbers of a time field that starts
+// periods: the rollups group a revenue record by them (and by its month) in
+// the order of an index, with no sort (see graph/store/indexes.go).
+func periodFields(timeField string) []ent.Field {
+	return []ent.Field{
+		field.Int(QuarterField(timeField)).Optional().Nillable().
+			Comment("Calendar quarter (UTC) of " + timeField + ", in quarters since year 0; kept by a hook.").
+			Annotations(entgql.Skip()),
+		field.Int(YearField(timeField)).Optional().Nillable().
+			Comment("Calendar year (UTC) of " + timeField + "; kept by a hook.").
+			Annotations(entgql.Skip()),
+	}
+}
+
+// periodHook sets the quarter and year numbers of a time field a write sets.
+// It must run after any hook that sets that field.
+func periodHook(timeField string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if v, ok := m.Field(timeField); ok {
+				month := Month(v.(time.Time))
+				if err := errors.Join(m.SetField(QuarterField(timeField), month/3), m.SetField(YearField(timeField), month/12)); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, writes)
 }
 
 // calendarHook sets or clears the numbers of the time fields a write sets

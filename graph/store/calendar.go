@@ -19,6 +19,9 @@ var calendarTimes = map[string][]string{
 	revenuerecord.Table: {revenuerecord.FieldPeriodStart},
 }
 
+// periodTimes are those that also have quarter and year numbers.
+var periodTimes = map[string]bool{revenuerecord.FieldPeriodStart: true}
+
 // fillCalendar sets the calendar numbers of rows written before those
 // columns existed, which the migration added empty; writes through ent keep
 // them from then on. Once every row has them, it costs one scan per table.
@@ -31,7 +34,11 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 	for table, columns := range calendarTimes {
 		var missing []*entsql.Predicate
 		for _, col := range columns {
-			missing = append(missing, entsql.And(entsql.NotNull(col), entsql.IsNull(schema.DayField(col))))
+			unset := entsql.IsNull(schema.DayField(col))
+			if periodTimes[col] {
+				unset = entsql.Or(unset, entsql.IsNull(schema.QuarterField(col)))
+			}
+			missing = append(missing, entsql.And(entsql.NotNull(col), unset))
 		}
 		query, args := entsql.Dialect(s.Dialect).Select(append([]string{"id"}, columns...)...).
 			From(entsql.Table(table)).Where(entsql.Or(missing...)).Query()
@@ -60,7 +67,11 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 			update := entsql.Dialect(s.Dialect).Update(table).Where(entsql.EQ("id", id))
 			for i, col := range columns {
 				if t[i].Valid {
-					update.Set(schema.DayField(col), schema.Day(t[i].Time)).Set(schema.MonthField(col), schema.Month(t[i].Time))
+					month := schema.Month(t[i].Time)
+					update.Set(schema.DayField(col), schema.Day(t[i].Time)).Set(schema.MonthField(col), month)
+					if periodTimes[col] {
+						update.Set(schema.QuarterField(col), month/3).Set(schema.YearField(col), month/12)
+					}
 				}
 			}
 			query, args := update.Query()

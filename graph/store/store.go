@@ -12,6 +12,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/schema"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
 	_ "github.com/mattn/go-sqlite3"    // SQLite driver, registered as "sqlite3"
 
@@ -35,7 +36,7 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		return nil, err
 	}
 	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
-	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true)); err != nil {
+	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(withRollupIndexes)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
