@@ -1087,8 +1087,6 @@ func init() {
 	revenuerecord.Hooks[4] = revenuerecordHooks[0]
 
 	revenuerecord.Hooks[5] = revenuerecordHooks[1]
-
-	revenuerecord.Hooks[6] = revenuerecordHooks[2]
 	revenuerecordMixinFields2 := revenuerecordMixin[2].Fields()
 	_ = revenuerecordMixinFields2
 	revenuerecordFields := schema.RevenueRecord{}.Fields()

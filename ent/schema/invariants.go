@@ -618,7 +618,7 @@ func (RevenueRecord) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes), calendarHook("period_start"), periodHook("period_start")}
+	}, writes), calendarHook("period_start")}
 }
 
 // Hooks of the KPIMeasurement: recording the newest measurement sets the KPI's current value.

@@ -45,7 +45,7 @@ func YearField(timeField string) string    { return strings.TrimSuffix(timeField
 // optional only for rows written before they existed, which the store fills
 // in when it migrates.
 func calendarFields(timeField string) []ent.Field {
-	return []ent.Field{
+	fields := []ent.Field{
 		field.Int(DayField(timeField)).Optional().Nillable().
 			Comment("Calendar day (UTC) of " + timeField + ", in days since 1970-01-01; kept by a hook.").
 			Annotations(entgql.Skip()),
@@ -53,37 +53,24 @@ func calendarFields(timeField string) []ent.Field {
 			Comment("Calendar month (UTC) of " + timeField + ", in months since January of year 0; kept by a hook.").
 			Annotations(entgql.Skip()),
 	}
-}
-
-// periodFields are the quarter and year numbers of a time field that starts
-// periods: the rollups group a revenue record by them (and by its month) in
-// the order of an index, with no sort (see graph/store/indexes.go).
-func periodFields(timeField string) []ent.Field {
-	return []ent.Field{
-		field.Int(QuarterField(timeField)).Optional().Nillable().
-			Comment("Calendar quarter (UTC) of " + timeField + ", in quarters since year 0; kept by a hook.").
-			Annotations(entgql.Skip()),
-		field.Int(YearField(timeField)).Optional().Nillable().
-			Comment("Calendar year (UTC) of " + timeField + "; kept by a hook.").
-			Annotations(entgql.Skip()),
+	if StartsPeriods(timeField) {
+		fields = append(fields,
+			field.Int(QuarterField(timeField)).Optional().Nillable().
+				Comment("Calendar quarter (UTC) of "+timeField+", in quarters since year 0; kept by a hook.").
+				Annotations(entgql.Skip()),
+			field.Int(YearField(timeField)).Optional().Nillable().
+				Comment("Calendar year (UTC) of "+timeField+"; kept by a hook.").
+				Annotations(entgql.Skip()))
 	}
+	return fields
 }
 
-// periodHook sets the quarter and year numbers of a time field a write sets.
-// It must run after any hook that sets that field.
-func periodHook(timeField string) ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if v, ok := m.Field(timeField); ok {
-				month := Month(v.(time.Time))
-				if err := errors.Join(m.SetField(QuarterField(timeField), month/3), m.SetField(YearField(timeField), month/12)); err != nil {
-					return nil, err
-				}
-			}
-			return next.Mutate(ctx, m)
-		})
-	}, writes)
-}
+// StartsPeriods tells whether a time field starts periods, and so also has
+// quarter and year numbers: the rollups group a revenue record by them (and
+// by its month) in the order of an index, with no sort (see
+// graph/store/indexes.go). Those numbers are never cleared: the field is
+// required.
+func StartsPeriods(timeField string) bool { return timeField == "period_start" }
 
 // calendarHook sets or clears the numbers of the time fields a write sets
 // or clears. It must run after any hook that sets or clears those fields.
@@ -95,6 +82,9 @@ func calendarHook(timeFields ...string) ent.Hook {
 				if v, ok := m.Field(f); ok {
 					t := v.(time.Time)
 					err = errors.Join(m.SetField(DayField(f), Day(t)), m.SetField(MonthField(f), Month(t)))
+					if StartsPeriods(f) && err == nil {
+						err = errors.Join(m.SetField(QuarterField(f), Month(t)/3), m.SetField(YearField(f), Month(t)/12))
+					}
 				} else if m.FieldCleared(f) {
 					err = errors.Join(m.ClearField(DayField(f)), m.ClearField(MonthField(f)))
 				}

@@ -37,7 +37,7 @@ func (RevenueRecord) Fields() []ent.Field {
 			Comment("Revenue lost to cancellations during the period.").
 			Annotations(money),
 		currency(),
-	}, append(calendarFields("period_start"), periodFields("period_start")...)...)
+	}, calendarFields("period_start")...)
 }
 
 // Edges of the RevenueRecord.

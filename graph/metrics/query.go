@@ -401,7 +401,7 @@ runs AS (
     SUM(amount) OVER (PARTITION BY g, currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
   FROM moves
 )
-SELECT ` + r.outKeys("groups.") + `c.* FROM (
+SELECT ` + r.outKeys("groups.") + `c.bucket, c.currency, c.won, c.lost, c.won_amount, c.cycle_days, c.cycle_middle_days, c.open, c.pipeline FROM (
   SELECT g, closed AS bucket, currency,
     CAST(SUM(CASE WHEN outcome = 1 THEN n ELSE 0 END) AS BIGINT) AS won,
     CAST(SUM(CASE WHEN outcome = 2 THEN n ELSE 0 END) AS BIGINT) AS lost,
@@ -414,7 +414,7 @@ SELECT ` + r.outKeys("groups.") + `c.* FROM (
   GROUP BY g, closed, currency
 ) c JOIN groups ON groups.g = c.g
 UNION ALL
-SELECT ` + r.outKeys("groups.") + `runs.g, b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(runs.n AS BIGINT), CAST(runs.amount AS BIGINT)
+SELECT ` + r.outKeys("groups.") + `b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(runs.n AS BIGINT), CAST(runs.amount AS BIGINT)
 FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
   JOIN groups ON groups.g = runs.g
 WHERE runs.n > 0` + limit(2))

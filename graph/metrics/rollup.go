@@ -25,7 +25,6 @@ type sums struct {
 	Industry sql.NullString `sql:"k_industry"`
 	Region   sql.NullString `sql:"k_region"`
 	Planned  sql.NullInt64  `sql:"k_planned"`
-	Group    int64          `sql:"g"` // the statement's own number for the group
 	Bucket   int64          `sql:"bucket"`
 	Currency string         `sql:"currency"`
 

@@ -19,9 +19,6 @@ var calendarTimes = map[string][]string{
 	revenuerecord.Table: {revenuerecord.FieldPeriodStart},
 }
 
-// periodTimes are those that also have quarter and year numbers.
-var periodTimes = map[string]bool{revenuerecord.FieldPeriodStart: true}
-
 // fillCalendar sets the calendar numbers of rows written before those
 // columns existed, which the migration added empty; writes through ent keep
 // them from then on. Once every row has them, it costs one scan per table.
@@ -35,7 +32,7 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 		var missing []*entsql.Predicate
 		for _, col := range columns {
 			unset := entsql.IsNull(schema.DayField(col))
-			if periodTimes[col] {
+			if schema.StartsPeriods(col) {
 				unset = entsql.Or(unset, entsql.IsNull(schema.QuarterField(col)))
 			}
 			missing = append(missing, entsql.And(entsql.NotNull(col), unset))
@@ -69,7 +66,7 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 				if t[i].Valid {
 					month := schema.Month(t[i].Time)
 					update.Set(schema.DayField(col), schema.Day(t[i].Time)).Set(schema.MonthField(col), month)
-					if periodTimes[col] {
+					if schema.StartsPeriods(col) {
 						update.Set(schema.QuarterField(col), month/3).Set(schema.YearField(col), month/12)
 					}
 				}
