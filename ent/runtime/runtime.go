@@ -119,6 +119,8 @@ func init() {
 	account.Hooks[4] = accountHooks[0]
 
 	account.Hooks[5] = accountHooks[1]
+
+	account.Hooks[6] = accountHooks[2]
 	accountMixinFields2 := accountMixin[2].Fields()
 	_ = accountMixinFields2
 	accountFields := schema.Account{}.Fields()
@@ -226,6 +228,8 @@ func init() {
 	accountplan.Hooks[4] = accountplanMixinHooks4[0]
 
 	accountplan.Hooks[5] = accountplanHooks[0]
+
+	accountplan.Hooks[6] = accountplanHooks[1]
 	accountplanMixinFields2 := accountplanMixin[2].Fields()
 	_ = accountplanMixinFields2
 	accountplanMixinFields4 := accountplanMixin[4].Fields()
@@ -906,6 +910,8 @@ func init() {
 	opportunity.Hooks[4] = opportunityHooks[0]
 
 	opportunity.Hooks[5] = opportunityHooks[1]
+
+	opportunity.Hooks[6] = opportunityHooks[2]
 	opportunityMixinFields2 := opportunityMixin[2].Fields()
 	_ = opportunityMixinFields2
 	opportunityFields := schema.Opportunity{}.Fields()
@@ -1087,6 +1093,8 @@ func init() {
 	revenuerecord.Hooks[4] = revenuerecordHooks[0]
 
 	revenuerecord.Hooks[5] = revenuerecordHooks[1]
+
+	revenuerecord.Hooks[6] = revenuerecordHooks[2]
 	revenuerecordMixinFields2 := revenuerecordMixin[2].Fields()
 	_ = revenuerecordMixinFields2
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
@@ -1344,6 +1352,8 @@ func init() {
 	user.Hooks[3] = userMixinHooks3[0]
 
 	user.Hooks[4] = userHooks[0]
+
+	user.Hooks[5] = userHooks[1]
 	userMixinFields2 := userMixin[2].Fields()
 	_ = userMixinFields2
 	userFields := schema.User{}.Fields()

@@ -145,7 +145,8 @@ func mixins() []ent.Mixin {
 // writes are the operations that can break a cross-record invariant.
 const writes = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne
 
-// Hooks of the Account: its map version moves; the parent hierarchy never forms a cycle.
+// Hooks of the Account: its map version moves; the parent hierarchy never
+// forms a cycle; the metric totals follow its segment.
 func (Account) Hooks() []ent.Hook {
 	return []ent.Hook{touchAccountMap, hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AccountFunc(func(ctx context.Context, m *gen.AccountMutation) (ent.Value, error) {
@@ -167,7 +168,7 @@ func (Account) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, ent.OpUpdate|ent.OpUpdateOne)}
+	}, ent.OpUpdate|ent.OpUpdateOne), totalsHook(ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
 }
 
 // checkAncestry refuses to put node under newParent when newParent is node itself or one of its descendants.
@@ -506,7 +507,7 @@ func accountsOf(ctx context.Context, created func() (int, bool), ids func(contex
 }
 
 // Hooks of the Opportunity: its plan belongs to its account, a closed deal has
-// a close date, and it never closes before it opened.
+// a close date, and it never closes before it opened; the metric totals follow it.
 func (Opportunity) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.OpportunityFunc(func(ctx context.Context, m *gen.OpportunityMutation) (ent.Value, error) {
@@ -539,7 +540,7 @@ func (Opportunity) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes), calendarHook("opened_at", "closed_at")}
+	}, writes), calendarHook("opened_at", "closed_at"), totalsHook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
 }
 
 // closeDeal keeps closedAt in step with the stage: a deal moved to a closed
@@ -597,7 +598,8 @@ func checkPeriod(ctx context.Context, op ent.Op, start, end func() (time.Time, b
 	return nil
 }
 
-// Hooks of the AccountPlan: the period ends after it starts.
+// Hooks of the AccountPlan: the period ends after it starts; the metric
+// totals follow whether its account has an ACTIVE plan.
 func (AccountPlan) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AccountPlanFunc(func(ctx context.Context, m *gen.AccountPlanMutation) (ent.Value, error) {
@@ -606,10 +608,10 @@ func (AccountPlan) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes)}
+	}, writes), totalsHook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
 }
 
-// Hooks of the RevenueRecord: the period ends after it starts.
+// Hooks of the RevenueRecord: the period ends after it starts; the metric totals follow it.
 func (RevenueRecord) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.RevenueRecordFunc(func(ctx context.Context, m *gen.RevenueRecordMutation) (ent.Value, error) {
@@ -618,7 +620,7 @@ func (RevenueRecord) Hooks() []ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes), calendarHook("period_start")}
+	}, writes), calendarHook("period_start"), totalsHook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
 }
 
 // Hooks of the KPIMeasurement: recording the newest measurement sets the KPI's current value.

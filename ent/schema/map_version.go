@@ -25,8 +25,11 @@ import (
 func (Relationship) Hooks() []ent.Hook { return []ent.Hook{touchMaps} }
 
 // Hooks of the User: a user's name and the like show on the maps of the
-// accounts where they have relationships.
-func (User) Hooks() []ent.Hook { return []ent.Hook{hook.Unless(touchMaps, ent.OpCreate)} }
+// accounts where they have relationships; deleting a user leaves the accounts
+// they own without an owner, in another segment of the metric totals.
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{hook.Unless(touchMaps, ent.OpCreate), totalsHook(ent.OpDelete | ent.OpDeleteOne)}
+}
 
 // touchAccountMap moves the map version of accounts being changed, in the
 // same UPDATE: the map shows the account.

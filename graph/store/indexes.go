@@ -7,8 +7,10 @@ import (
 
 	"entgo.io/ent/dialect/sql/schema"
 
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	entschema "github.com/accountplan/accountplan/ent/schema"
 )
 
 // rollupIndexes are indexes for the metric rollups that ent's schema cannot
@@ -34,12 +36,15 @@ var rollupIndexes = []struct {
 	}},
 }
 
-// withRollupIndexes adds rollupIndexes to the tables the migration creates or
-// updates. It changes copies: ent's tables are shared by every store.
-func withRollupIndexes(next schema.Creator) schema.Creator {
+// withMetricsTables adds to the migration what the metrics need beyond ent's
+// schema: rollupIndexes, and the metric totals' tables and account column
+// (ent/schema/metric_totals.go). It changes copies: ent's tables are shared
+// by every store.
+func withMetricsTables(next schema.Creator) schema.Creator {
 	return schema.CreateFunc(func(ctx context.Context, tables ...*schema.Table) error {
 		tables = slices.Clone(tables)
 		for i, t := range tables {
+			copied := *t
 			for _, x := range rollupIndexes {
 				if x.table != t.Name {
 					continue
@@ -52,11 +57,13 @@ func withRollupIndexes(next schema.Creator) schema.Creator {
 					}
 					idx.Columns = append(idx.Columns, c)
 				}
-				copied := *t
-				copied.Indexes = append(slices.Clone(t.Indexes), idx)
-				tables[i] = &copied
+				copied.Indexes = append(slices.Clone(copied.Indexes), idx)
 			}
+			if t.Name == account.Table {
+				copied.Columns = append(slices.Clone(t.Columns), entschema.AccountSegment)
+			}
+			tables[i] = &copied
 		}
-		return next.Create(ctx, tables...)
+		return next.Create(ctx, append(tables, entschema.TotalsTables()...)...)
 	})
 }

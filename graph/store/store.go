@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/migrate"
 	_ "github.com/accountplan/accountplan/ent/runtime" // schema hooks and defaults
+	entschema "github.com/accountplan/accountplan/ent/schema"
 )
 
 // Store is an open, migrated database.
@@ -36,13 +38,17 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		return nil, err
 	}
 	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
-	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(withRollupIndexes)); err != nil {
+	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(withMetricsTables)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
 	if err := s.fillCalendar(ctx); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: calendar numbers: %w", err)
+	}
+	if err := s.countTotals(ctx); err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("migrating the schema: metric totals: %w", err)
 	}
 	return s, nil
 }
@@ -90,6 +96,20 @@ func sqliteDSN(path string) string {
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// countTotals puts the accounts that the metric totals do not hold yet into
+// them, in one transaction: all of them, the first time a database from
+// before the totals opens; else those without deals or revenue records.
+func (s *Store) countTotals(ctx context.Context) error {
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := entschema.CountTotals(ctx, tx.Client()); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
 }
 
 // Ping checks that the database answers.

@@ -1,0 +1,372 @@
+package schema
+
+// Metric totals: the metrics rollups (graph/metrics) read sums kept per
+// segment and calendar month rather than every deal and revenue record. A
+// segment is the accounts alike in every dimension a report filters and
+// groups by: tier, owner, industry, region, and whether they have an ACTIVE
+// plan. On the benchmark data (graph/metrics/metricstest) 200,000 deals sum
+// to 29,000 rows of deal totals and 120,000 revenue records to 9,600 rows of
+// quarterly totals: SQLite sorts every row a GROUP BY reads, and the sort was
+// most of a rollup's time.
+//
+// Every account whose deals and revenue records the totals hold names its
+// segment in metric_segment; NULL means they hold none of them. A mutation
+// that changes what an account contributes takes the account out of the
+// totals before it writes (uncount) and puts it back after (count), with its
+// segment then, computed from the rows as they are, in the same transaction.
+// Both steps skip accounts already out (or in), so that nested hooks, as a
+// bulk create runs them, count an account once, after all its rows are
+// written. The store counts any account left out when it opens (the totals
+// of a database from before they existed). Writes outside a transaction do
+// each step on its own, and two of them on one account at the same time may
+// leave its totals stale: the API runs every mutation in a transaction.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
+	entschema "entgo.io/ent/dialect/sql/schema"
+	"entgo.io/ent/schema/field"
+
+	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/user"
+)
+
+// The tables of the totals and the account column naming its segment. The
+// store adds them to ent's migration; ent's generated code never reads them.
+const (
+	AccountSegmentColumn = "metric_segment"
+	SegmentsTable        = "metric_segments"
+	DealTotalsTable      = "metric_deal_totals"
+	WonCyclesTable       = "metric_won_cycles"
+	RevenueTotalsTable   = "metric_revenue_totals"
+)
+
+// revenuePeriods are the calendar periods revenue totals are kept for, by
+// length in months, and the column numbering a record's period of that
+// length: the starting revenue and retention of an account in a period
+// depend on all its records there, so no period sums from shorter ones.
+var revenuePeriods = []struct {
+	months int
+	column string
+}{{1, "{revenue.period_start_month}"}, {3, "{revenue.period_start_quarter}"}, {12, "{revenue.period_start_year}"}}
+
+// AccountSegment is the column added to the accounts table.
+var AccountSegment = &entschema.Column{Name: AccountSegmentColumn, Type: field.TypeInt, Nullable: true}
+
+// TotalsTables are the tables of the totals, for the migration.
+func TotalsTables() []*entschema.Table {
+	text := func(name string) *entschema.Column { return &entschema.Column{Name: name, Type: field.TypeString} }
+	integer := func(name string) *entschema.Column { return &entschema.Column{Name: name, Type: field.TypeInt64} }
+	table := func(name string, key []*entschema.Column, sums ...string) *entschema.Table {
+		t := &entschema.Table{Name: name, Columns: key, PrimaryKey: key}
+		for _, s := range sums {
+			t.Columns = append(t.Columns, integer(s))
+		}
+		return t
+	}
+	id := &entschema.Column{Name: "id", Type: field.TypeInt, Increment: true}
+	dims := []*entschema.Column{text("tier"), integer("owner"), text("industry"), text("region"), integer("planned")}
+	segments := &entschema.Table{Name: SegmentsTable, Columns: append([]*entschema.Column{id}, dims...), PrimaryKey: []*entschema.Column{id},
+		Indexes: []*entschema.Index{{Name: SegmentsTable + "_dimensions", Unique: true, Columns: dims}}}
+	return []*entschema.Table{
+		segments,
+		// Per segment, currency and month: deals opened, and deals closed won or lost.
+		table(DealTotalsTable, []*entschema.Column{integer("segment"), text("currency"), integer("month")},
+			"opened", "opened_amount", "won", "won_amount", "won_days", "lost", "closed_amount"),
+		// Deals won per segment, currency, month closed and sales cycle in days: the median's input.
+		table(WonCyclesTable, []*entschema.Column{integer("segment"), text("currency"), integer("month"), integer("days")}, "deals"),
+		// Per segment, currency and calendar period of each length in revenuePeriods.
+		table(RevenueTotalsTable, []*entschema.Column{integer("segment"), text("currency"), integer("months"), integer("period")},
+			"accounts", "starting", "expansion", "contraction", "churn", "starting_accounts", "retained_accounts"),
+	}
+}
+
+// totalled names, per type, the fields and edges whose change changes what
+// an account contributes to the totals.
+var totalled = map[string][]string{
+	gen.TypeOpportunity: {opportunity.FieldAmount, opportunity.FieldCurrency, opportunity.FieldStage, opportunity.FieldOpenedAt, opportunity.FieldClosedAt, opportunity.EdgeAccount},
+	gen.TypeRevenueRecord: {revenuerecord.FieldPeriodStart, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion,
+		revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldCurrency, revenuerecord.EdgeAccount},
+	gen.TypeAccountPlan: {accountplan.FieldStatus, accountplan.EdgeAccount},
+	gen.TypeAccount:     {account.FieldTier, account.FieldIndustry, account.FieldRegion, account.EdgeOwner},
+}
+
+// keepTotals takes the accounts a mutation changes the contribution of out
+// of the totals before it, and puts them back after, also when it fails.
+func keepTotals(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) && !changesAny(m, totalled[m.Type()]) {
+			return next.Mutate(ctx, m)
+		}
+		client := m.(interface{ Client() *gen.Client }).Client()
+		accounts, err := totalledAccounts(ctx, client, m)
+		if err != nil {
+			return nil, err
+		}
+		if len(accounts) == 0 {
+			return next.Mutate(ctx, m)
+		}
+		if err := uncount(ctx, client, accounts); err != nil {
+			return nil, fmt.Errorf("metric totals: %w", err)
+		}
+		v, err := next.Mutate(ctx, m)
+		if cerr := count(ctx, client, accounts); cerr != nil && err == nil {
+			return nil, fmt.Errorf("metric totals: %w", cerr)
+		}
+		return v, err
+	})
+}
+
+// totalsHook is keepTotals on the operations of a type that change totals.
+func totalsHook(op ent.Op) ent.Hook { return hook.On(keepTotals, op) }
+
+// changesAny tells whether the mutation sets, adds to or clears any of the named fields and edges.
+func changesAny(m ent.Mutation, names []string) bool {
+	for _, list := range [][]string{m.Fields(), m.AddedFields(), m.ClearedFields(), m.AddedEdges(), m.ClearedEdges()} {
+		for _, n := range list {
+			if slices.Contains(names, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// totalledAccounts are the accounts of the mutation's records before it and
+// after it (a record moved to another account changes both); for a user
+// being deleted, the accounts they own, which lose their owner.
+func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int, error) {
+	if id, ok := directAccount(m); ok {
+		return []int{id}, nil
+	}
+	// Finding the accounts is the server's business, whoever asked.
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	var where []predicate.Account
+	if m.Type() == gen.TypeUser {
+		ids, err := m.(interface {
+			IDs(context.Context) ([]int, error)
+		}).IDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, account.HasOwnerWith(user.IDIn(ids...)))
+	} else {
+		p, err := mutationAccounts(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, p)
+		if p, ok := parents[m.Type()]; ok && !m.Op().Is(ent.OpCreate) {
+			for _, id := range m.AddedIDs(p.edge) {
+				where = append(where, account.ID(id.(int)))
+			}
+		}
+	}
+	return client.Account.Query().Where(account.Or(where...)).IDs(ctx)
+}
+
+// CountTotals puts every account the totals do not hold into them: when the
+// store opens, after the migration, and before anything else writes.
+func CountTotals(ctx context.Context, client *gen.Client) error {
+	ids, err := accountIDs(ctx, client, nil, false)
+	if err != nil {
+		return err
+	}
+	return count(ctx, client, ids)
+}
+
+// count puts the accounts that the totals do not hold into them, under
+// their segment as it is now.
+func count(ctx context.Context, client *gen.Client, accounts []int) error {
+	if len(accounts) == 0 {
+		return nil
+	}
+	out, err := accountIDs(ctx, client, accounts, false)
+	if err != nil || len(out) == 0 {
+		return err
+	}
+	in := idList(out)
+	if _, err := client.ExecContext(ctx, totalsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned)
+SELECT DISTINCT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
+ON CONFLICT (tier, owner, industry, region, planned) DO NOTHING`)); err != nil {
+		return err
+	}
+	if _, err := client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = (
+  SELECT s.id FROM {segments} s WHERE (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
+WHERE {account.id} IN (`+in+`)`)); err != nil {
+		return err
+	}
+	return addTotals(ctx, client, in, "")
+}
+
+// uncount takes the accounts that the totals hold out of them. It first
+// writes the accounts' rows, unchanged: on PostgreSQL that locks them until
+// the transaction ends, so that a concurrent one changing the same account
+// waits here, then finds it counted again with the first one's rows, and
+// never subtracts what another already took out. SQLite runs one writing
+// transaction at a time.
+func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
+	if len(accounts) == 0 {
+		return nil
+	}
+	if _, err := client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = {account.segment} WHERE {account.id} IN (`+idList(accounts)+`)`)); err != nil {
+		return err
+	}
+	in, err := accountIDs(ctx, client, accounts, true)
+	if err != nil || len(in) == 0 {
+		return err
+	}
+	if err := addTotals(ctx, client, idList(in), "-"); err != nil {
+		return err
+	}
+	_, err = client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = NULL WHERE {account.id} IN (`+idList(in)+`)`))
+	return err
+}
+
+// segmentOf selects the segment dimensions of the account aliased a.
+func segmentOf(a string) string {
+	return strings.ReplaceAll(`a.{account.tier}, COALESCE(a.{account.owner}, 0), COALESCE(a.{account.industry}, ''), COALESCE(a.{account.region}, ''),
+  CASE WHEN a.{account.id} IN (SELECT p.{plan.account} FROM {plans} p WHERE p.{plan.status} = '{active}') THEN 1 ELSE 0 END`, "a.", a+".")
+}
+
+// addTotals adds (sign "") or subtracts (sign "-") the contributions of the
+// listed accounts, under the segment each names, to the totals. Each
+// statement groups by the totals' key first, so that no two of its rows
+// update the same total. Sums of zero stay; the rollups skip them.
+func addTotals(ctx context.Context, client *gen.Client, in, sign string) error {
+	deals := `FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account} WHERE a.{account.id} IN (` + in + `)`
+	closed := deals + ` AND (o.{opportunity.stage} = '{won}' OR o.{opportunity.stage} = '{lost}') AND o.{opportunity.closed_month} IS NOT NULL`
+	var periods []string
+	for _, p := range revenuePeriods {
+		periods = append(periods, `SELECT a.{account.segment} AS segment, rr.{revenue.currency} AS currency, `+strconv.Itoa(p.months)+` AS months, rr.`+p.column+` AS period,
+      rr.{revenue.starting_revenue} AS starting_revenue, rr.{revenue.expansion} AS expansion, rr.{revenue.contraction} AS contraction, rr.{revenue.churn} AS churn,
+      ROW_NUMBER() OVER (PARTITION BY a.{account.id}, rr.{revenue.currency}, rr.`+p.column+` ORDER BY rr.{revenue.period_start}) AS nth,
+      a.{account.id} AS account
+    FROM {revenue_records} rr JOIN {accounts} a ON a.{account.id} = rr.{revenue.account} WHERE a.{account.id} IN (`+in+`)`)
+	}
+	statements := []string{`INSERT INTO {deal_totals} (segment, currency, month, opened, opened_amount, won, won_amount, won_days, lost, closed_amount)
+SELECT segment, currency, month, {sign}SUM(opened), {sign}SUM(opened_amount), {sign}SUM(won), {sign}SUM(won_amount), {sign}SUM(won_days), {sign}SUM(lost), {sign}SUM(closed_amount) FROM (
+  SELECT a.{account.segment} AS segment, o.{opportunity.currency} AS currency, o.{opportunity.opened_month} AS month,
+    1 AS opened, o.{opportunity.amount} AS opened_amount, 0 AS won, 0 AS won_amount, 0 AS won_days, 0 AS lost, 0 AS closed_amount ` + deals + `
+  UNION ALL
+  SELECT a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, 0, 0,
+    CASE WHEN o.{opportunity.stage} = '{won}' THEN 1 ELSE 0 END, CASE WHEN o.{opportunity.stage} = '{won}' THEN o.{opportunity.amount} ELSE 0 END,
+    CASE WHEN o.{opportunity.stage} = '{won}' THEN o.{opportunity.closed_day} - o.{opportunity.opened_day} ELSE 0 END,
+    CASE WHEN o.{opportunity.stage} = '{lost}' THEN 1 ELSE 0 END, o.{opportunity.amount} ` + closed + `
+) x GROUP BY segment, currency, month
+ON CONFLICT (segment, currency, month) DO UPDATE SET opened = {deal_totals}.opened + excluded.opened,
+  opened_amount = {deal_totals}.opened_amount + excluded.opened_amount, won = {deal_totals}.won + excluded.won,
+  won_amount = {deal_totals}.won_amount + excluded.won_amount, won_days = {deal_totals}.won_days + excluded.won_days,
+  lost = {deal_totals}.lost + excluded.lost, closed_amount = {deal_totals}.closed_amount + excluded.closed_amount`, `INSERT INTO {won_cycles} (segment, currency, month, days, deals)
+SELECT a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}, {sign}COUNT(*) ` + deals + `
+  AND o.{opportunity.stage} = '{won}' AND o.{opportunity.closed_month} IS NOT NULL
+GROUP BY a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}
+ON CONFLICT (segment, currency, month, days) DO UPDATE SET deals = {won_cycles}.deals + excluded.deals`,
+		// An account's starting revenue in a period is that of its first
+		// record there (nth = 1); it is retained when it ends the period above 0.
+		`INSERT INTO {revenue_totals} (segment, currency, months, period, accounts, starting, expansion, contraction, churn, starting_accounts, retained_accounts)
+SELECT segment, currency, months, period, {sign}COUNT(*), {sign}SUM(starting), {sign}SUM(expansion), {sign}SUM(contraction), {sign}SUM(churn),
+  {sign}SUM(CASE WHEN starting > 0 THEN 1 ELSE 0 END),
+  {sign}SUM(CASE WHEN starting > 0 AND starting + expansion - contraction - churn > 0 THEN 1 ELSE 0 END)
+FROM (
+  SELECT segment, currency, months, period, SUM(CASE WHEN nth = 1 THEN starting_revenue ELSE 0 END) AS starting,
+    SUM(expansion) AS expansion, SUM(contraction) AS contraction, SUM(churn) AS churn
+  FROM (` + strings.Join(periods, "\n    UNION ALL ") + `) r
+  GROUP BY account, segment, currency, months, period
+) x GROUP BY segment, currency, months, period
+ON CONFLICT (segment, currency, months, period) DO UPDATE SET accounts = {revenue_totals}.accounts + excluded.accounts,
+  starting = {revenue_totals}.starting + excluded.starting, expansion = {revenue_totals}.expansion + excluded.expansion,
+  contraction = {revenue_totals}.contraction + excluded.contraction, churn = {revenue_totals}.churn + excluded.churn,
+  starting_accounts = {revenue_totals}.starting_accounts + excluded.starting_accounts,
+  retained_accounts = {revenue_totals}.retained_accounts + excluded.retained_accounts`,
+	}
+	for _, st := range statements {
+		if _, err := client.ExecContext(ctx, strings.ReplaceAll(totalsSQL(st), "{sign}", sign)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// accountIDs are those of the accounts the totals hold (or not), among ids
+// when given. It reads through ent, like any query.
+func accountIDs(ctx context.Context, client *gen.Client, ids []int, counted bool) ([]int, error) {
+	q := client.Account.Query().Where(func(s *sql.Selector) {
+		if counted {
+			s.Where(sql.NotNull(s.C(AccountSegmentColumn)))
+		} else {
+			s.Where(sql.IsNull(s.C(AccountSegmentColumn)))
+		}
+	})
+	if ids != nil {
+		q.Where(account.IDIn(ids...))
+	}
+	return q.IDs(privacy.DecisionContext(ctx, privacy.Allow))
+}
+
+// idList writes IDs read from the database into SQL text.
+func idList(ids []int) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.Itoa(id)
+	}
+	return strings.Join(s, ", ")
+}
+
+// totalsSQL replaces the {names} of the statements above by tables, columns
+// and enum values. The statements take no arguments: the IDs in them are
+// numbers read from the database, and the enum values are the schema's.
+func totalsSQL(text string) string { return totalsNames.Replace(text) }
+
+var totalsNames = strings.NewReplacer(
+	"{segments}", SegmentsTable,
+	"{deal_totals}", DealTotalsTable,
+	"{won_cycles}", WonCyclesTable,
+	"{revenue_totals}", RevenueTotalsTable,
+	"{accounts}", account.Table,
+	"{account.id}", account.FieldID,
+	"{account.segment}", AccountSegmentColumn,
+	"{account.tier}", account.FieldTier,
+	"{account.owner}", account.OwnerColumn,
+	"{account.industry}", account.FieldIndustry,
+	"{account.region}", account.FieldRegion,
+	"{plans}", accountplan.Table,
+	"{plan.account}", accountplan.AccountColumn,
+	"{plan.status}", accountplan.FieldStatus,
+	"{opportunities}", opportunity.Table,
+	"{opportunity.account}", opportunity.AccountColumn,
+	"{opportunity.amount}", opportunity.FieldAmount,
+	"{opportunity.currency}", opportunity.FieldCurrency,
+	"{opportunity.stage}", opportunity.FieldStage,
+	"{opportunity.opened_day}", opportunity.FieldOpenedDay,
+	"{opportunity.opened_month}", opportunity.FieldOpenedMonth,
+	"{opportunity.closed_day}", opportunity.FieldClosedDay,
+	"{opportunity.closed_month}", opportunity.FieldClosedMonth,
+	"{revenue_records}", revenuerecord.Table,
+	"{revenue.account}", revenuerecord.AccountColumn,
+	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
+	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
+	"{revenue.period_start_quarter}", revenuerecord.FieldPeriodStartQuarter,
+	"{revenue.period_start_year}", revenuerecord.FieldPeriodStartYear,
+	"{revenue.starting_revenue}", revenuerecord.FieldStartingRevenue,
+	"{revenue.expansion}", revenuerecord.FieldExpansion,
+	"{revenue.contraction}", revenuerecord.FieldContraction,
+	"{revenue.churn}", revenuerecord.FieldChurn,
+	"{revenue.currency}", revenuerecord.FieldCurrency,
+	"{active}", string(accountplan.StatusACTIVE),
+	"{won}", string(opportunity.StageCLOSED_WON),
+	"{lost}", string(opportunity.StageCLOSED_LOST),
+)
