@@ -409,29 +409,35 @@ func metricsAccounts(t *testing.T, e *env, from, n int) {
 	}
 }
 
-// The statements a metrics request runs do not grow with the data: two
-// (revenue records, opportunities), and one more to load the owners.
+// The statements a metrics request runs do not grow with the data: three on
+// the metric totals (revenue, deals, median sales cycles), or two on the
+// rows (revenue records, opportunities) for a period the totals do not
+// divide into, and one more to load the owners.
 func TestMetricsStatementsDoNotGrowWithAccounts(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, e *env) {
+		midMonth := map[string]any{"start": "2025-01-15T00:00:00Z", "end": "2026-01-01T00:00:00Z"}
 		requests := []struct {
+			period     map[string]any
 			groupBy    []string
 			statements int64
 		}{
-			{nil, 2},
-			{[]string{"TIER", "QUARTER"}, 2},
-			{[]string{"PLANNED", "INDUSTRY", "MONTH"}, 2},
-			{[]string{"OWNER", "YEAR"}, 3},
+			{year2025, nil, 3},
+			{year2025, []string{"TIER", "QUARTER"}, 3},
+			{year2025, []string{"PLANNED", "INDUSTRY", "MONTH"}, 3},
+			{year2025, []string{"OWNER", "YEAR"}, 4},
+			{midMonth, []string{"TIER", "QUARTER"}, 2},
+			{midMonth, []string{"OWNER"}, 3},
 		}
 		run := func(accounts int) {
 			for _, r := range requests {
 				var d map[string]any
 				n := e.count(func() {
-					d = e.must(metricsQuery, map[string]any{"period": year2025, "groupBy": r.groupBy})
+					d = e.must(metricsQuery, map[string]any{"period": r.period, "groupBy": r.groupBy})
 				})
 				rows := len(get(d, "metrics", "rows").([]any))
-				t.Logf("%d accounts, groupBy %v: %d rows, %d statements", accounts, r.groupBy, rows, n)
+				t.Logf("%d accounts, %v, groupBy %v: %d rows, %d statements", accounts, r.period, r.groupBy, rows, n)
 				if n != r.statements {
-					t.Errorf("%d accounts, groupBy %v: %d statements, want %d", accounts, r.groupBy, n, r.statements)
+					t.Errorf("%d accounts, %v, groupBy %v: %d statements, want %d", accounts, r.period, r.groupBy, n, r.statements)
 				}
 			}
 		}
@@ -805,4 +811,138 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMetricsTotalsFollowEveryWrite makes, on the demo data, each kind of
+// write that changes what an account contributes to the metric totals, or
+// the segment it contributes under (ent/schema/metric_totals.go), including
+// bulk creates with several rows of one account and writes that fail, and
+// checks the reports the totals answer against figures recomputed from the
+// rows; then that opening a database from before the totals counts them.
+func TestMetricsTotalsFollowEveryWrite(t *testing.T) {
+	for name, target := range map[string]func(*testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"postgres": postgresDatabase,
+	} {
+		t.Run(name, func(t *testing.T) { totalsFollowEveryWrite(t, target(t)) })
+	}
+}
+
+func totalsFollowEveryWrite(t *testing.T, target string) {
+	ctx := context.Background()
+	e := newEnv(t, target, graph.Options{Open: true})
+	c := e.client
+	if _, err := demo.Load(ctx, c, time.Date(2026, 5, 14, 15, 4, 5, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	accounts := c.Account.Query().WithPlans().Order(ent.Asc(account.FieldID)).AllX(ctx)
+	if len(accounts) < 6 {
+		t.Fatalf("the demo data has %d accounts; the test needs 6", len(accounts))
+	}
+	a0, a1, a2, a3, a4, a5 := accounts[0], accounts[1], accounts[2], accounts[3], accounts[4], accounts[5]
+	seller := c.User.Create().SetName("Leaving Seller").SetEmail("leaving@example.com").SaveX(ctx)
+
+	// Segments move: tier, industry, region, owner, plans.
+	c.Account.UpdateOne(a0).SetTier(account.TierGENERAL).ClearIndustry().SetRegion("LATAM").SetOwner(seller).ExecX(ctx)
+	c.Account.Update().Where(account.IDIn(a1.ID, a2.ID)).SetTier(account.TierKEY).SetIndustry("Retail").ExecX(ctx)
+	c.Account.UpdateOne(a3).SetOwner(seller).ExecX(ctx)
+	c.User.DeleteOne(seller).ExecX(ctx) // a0 and a3 lose their owner
+	for _, a := range []*ent.Account{a1, a4} {
+		for _, p := range a.Edges.Plans {
+			if p.Status == accountplan.StatusACTIVE {
+				c.AccountPlan.UpdateOne(p).SetStatus(accountplan.StatusARCHIVED).ExecX(ctx)
+			}
+		}
+	}
+	c.AccountPlan.CreateBulk(
+		c.AccountPlan.Create().SetName("New plan").SetAccount(a5).SetStatus(accountplan.StatusACTIVE).SetPeriodStart(at("2025-01-01")).SetPeriodEnd(at("2025-12-31")),
+		c.AccountPlan.Create().SetName("Second plan").SetAccount(a5).SetStatus(accountplan.StatusACTIVE).SetPeriodStart(at("2025-01-01")).SetPeriodEnd(at("2025-12-31")),
+	).ExecX(ctx)
+	c.AccountPlan.Delete().Where(accountplan.HasAccountWith(account.ID(a2.ID))).ExecX(ctx)
+
+	// Rows change: bulk creates with several rows of one account, edits,
+	// deletes.
+	c.RevenueRecord.MapCreateBulk([]int{0, 1, 2}, func(rc *ent.RevenueRecordCreate, i int) {
+		start := at("2023-01-01").AddDate(0, i, 0)
+		rc.SetAccount(a4).SetPeriodStart(start).SetPeriodEnd(start.AddDate(0, 1, -1)).SetStartingRevenue(int64(1000 + i)).SetExpansion(int64(10 * i))
+	}).ExecX(ctx)
+	c.Opportunity.MapCreateBulk([]int{0, 1, 2, 3}, func(oc *ent.OpportunityCreate, i int) {
+		opened := at("2025-02-03T10:00:00Z").AddDate(0, i, 0)
+		oc.SetAccount(a5).SetName(fmt.Sprint("Bulk ", i)).SetAmount(int64(100_000 * (i + 1))).SetOpenedAt(opened)
+		if i%2 == 0 {
+			oc.SetStage(opportunity.StageCLOSED_WON).SetClosedAt(opened.AddDate(0, 0, 20+i))
+		}
+	}).ExecX(ctx)
+	deals := c.Opportunity.Query().Where(opportunity.HasAccountWith(account.ID(a1.ID))).AllX(ctx)
+	records := c.RevenueRecord.Query().Where(revenuerecord.HasAccountWith(account.ID(a2.ID))).AllX(ctx)
+	if len(deals) < 2 || len(records) < 2 {
+		t.Fatalf("%d deals of account 1 and %d revenue records of account 2; the test needs 2 of each", len(deals), len(records))
+	}
+	c.Opportunity.UpdateOne(deals[0]).SetAmount(123_400).SetCurrency("EUR").ExecX(ctx)
+	c.Opportunity.DeleteOne(deals[1]).ExecX(ctx)
+	c.RevenueRecord.UpdateOne(records[0]).SetChurn(records[0].StartingRevenue).SetPeriodStart(records[0].PeriodStart.AddDate(0, -1, 0)).ExecX(ctx)
+	c.RevenueRecord.DeleteOne(records[1]).ExecX(ctx)
+	c.Account.DeleteOneID(accounts[len(accounts)-1].ID).ExecX(ctx)
+
+	// A write refused by an invariant, and a transaction rolled back,
+	// change nothing.
+	if err := c.Opportunity.UpdateOne(deals[0]).SetStage(opportunity.StageCLOSED_WON).SetClosedAt(deals[0].OpenedAt.Add(-time.Hour)).Exec(ctx); err == nil {
+		t.Fatal("a deal closed before it opened was accepted")
+	}
+	rollback, err := c.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rollback.Account.UpdateOneID(a4.ID).SetTier(account.TierSTRATEGIC).ExecX(ctx)
+	rollback.Opportunity.DeleteOneID(deals[0].ID).ExecX(ctx)
+	if err := rollback.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(when string) {
+		ref := loadMetricsReference(t, e)
+		all := func(*ent.Account) bool { return true }
+		for _, p := range []struct {
+			start, end string
+			months     int
+			groupBy    []string
+		}{
+			{"2023-01-01", "2027-01-01", 3, []string{"TIER", "QUARTER"}},
+			{"2024-01-01", "2026-07-01", 0, []string{"OWNER", "PLANNED"}},
+			{"2024-03-01", "2026-02-01", 1, []string{"INDUSTRY", "REGION", "MONTH"}},
+			{"2023-01-01", "2027-01-01", 12, []string{"YEAR", "PLANNED", "TIER"}},
+		} {
+			want := ref.rows(at(p.start), at(p.end), p.months, p.groupBy, all)
+			d := e.must(metricsQuery, map[string]any{
+				"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
+				"groupBy": p.groupBy,
+			})
+			got := describeRows(d["metrics"])
+			slices.Sort(got)
+			sameLines(t, fmt.Sprint(when, " ", p.start, p.groupBy), got, want)
+		}
+	}
+	check("after the writes")
+
+	// A database from before the totals: no totals, no segments.
+	old, err := store.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		"DROP TABLE " + schema.DealTotalsTable, "DROP TABLE " + schema.WonCyclesTable,
+		"DROP TABLE " + schema.RevenueTotalsTable, "DROP TABLE " + schema.SegmentsTable,
+		"ALTER TABLE accounts DROP COLUMN " + schema.AccountSegmentColumn,
+	} {
+		if _, err := old.DB.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	reopened, err := store.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened.Close()
+	check("counted when the store opened")
 }

@@ -21,6 +21,10 @@ import (
 // generated ent packages.
 var names = strings.NewReplacer(
 	"{accounts}", account.Table,
+	"{segments}", schema.SegmentsTable,
+	"{deal_totals}", schema.DealTotalsTable,
+	"{won_cycles}", schema.WonCyclesTable,
+	"{revenue_totals}", schema.RevenueTotalsTable,
 	"{account.id}", account.FieldID,
 	"{account.tier}", account.FieldTier,
 	"{account.owner}", account.OwnerColumn,
@@ -101,14 +105,36 @@ func (r *request) outKeys(qualifier string) string {
 	return b.String()
 }
 
-// accountsCTE selects the accounts the filter lets through, as the CTE acc
-// with the account dimensions grouped by. When numbered, it also numbers
-// their groups g, from 1, and lists them as the CTE groups, so that a
-// statement can group rows by that number rather than by the dimensions: an
-// integer is a quicker sort key than text (on 200,000 deals, tier as text
-// cost SQLite a fifth more). Numbering costs a pass over the accounts, which
-// a statement over fewer rows (revenueSQL) does not win back.
-func (r *request) accountsCTE(s *statement, numbered bool) {
+// rowSource is where accountsCTE reads the account dimensions: each
+// expression selects one, and filters on it.
+type rowSource struct {
+	from                                   string
+	tier, owner, industry, region, planned string
+	args                                   []any // of planned
+}
+
+// accountRows are the accounts themselves; segmentRows the segments of the
+// metric totals (ent/schema/metric_totals.go), whose owner is 0 for none.
+var (
+	accountRows = rowSource{
+		from: "{accounts} a", tier: "a.{account.tier}", owner: "a.{account.owner}",
+		industry: "COALESCE(a.{account.industry}, '')", region: "COALESCE(a.{account.region}, '')",
+		planned: "CASE WHEN " + planned + " THEN 1 ELSE 0 END", args: []any{accountplan.StatusACTIVE},
+	}
+	segmentRows = rowSource{
+		from: "{segments} a", tier: "a.tier", owner: "NULLIF(a.owner, 0)",
+		industry: "a.industry", region: "a.region", planned: "a.planned",
+	}
+)
+
+// accountsCTE selects the accounts (or segments) the filter lets through,
+// as the CTE acc with the account dimensions grouped by. When numbered, it
+// also numbers their groups g, from 1, and lists them as the CTE groups, so
+// that a statement can group rows by that number rather than by the
+// dimensions: an integer is a quicker sort key than text (on 200,000 deals,
+// tier as text cost SQLite a fifth more). Numbering costs a pass over the
+// accounts, which a statement over fewer rows (revenueSQL) does not win back.
+func (r *request) accountsCTE(s *statement, src rowSource, numbered bool) {
 	key := func(d Dimension, expr string, args ...any) {
 		if r.keys[d] {
 			s.add(", "+expr+" AS "+keyColumn(d), args...)
@@ -116,30 +142,26 @@ func (r *request) accountsCTE(s *statement, numbered bool) {
 	}
 	switch {
 	case !numbered:
-		s.add("acc AS (SELECT a.{account.id} AS id")
+		s.add("acc AS (SELECT a.id AS id")
 	case len(r.keys) == 0:
-		s.add("acc AS (SELECT a.{account.id} AS id, 1 AS g")
+		s.add("acc AS (SELECT a.id AS id, 1 AS g")
 	default:
-		s.add("acc AS MATERIALIZED (SELECT *, DENSE_RANK() OVER (ORDER BY " + strings.TrimSuffix(r.grouped(""), ", ") + ") AS g FROM (SELECT a.{account.id} AS id")
+		s.add("acc AS MATERIALIZED (SELECT *, DENSE_RANK() OVER (ORDER BY " + strings.TrimSuffix(r.grouped(""), ", ") + ") AS g FROM (SELECT a.id AS id")
 	}
-	key(Tier, "a.{account.tier}")
-	key(Owner, "a.{account.owner}")
-	key(Industry, "COALESCE(a.{account.industry}, '')")
-	key(Region, "COALESCE(a.{account.region}, '')")
-	key(Planned, "CASE WHEN "+planned+" THEN 1 ELSE 0 END", accountplan.StatusACTIVE)
-	s.add(" FROM {accounts} a WHERE 1 = 1")
+	key(Tier, src.tier)
+	key(Owner, src.owner)
+	key(Industry, src.industry)
+	key(Region, src.region)
+	key(Planned, src.planned, src.args...)
+	s.add(" FROM " + src.from + " WHERE 1 = 1")
 	f := r.filter
-	in(s, "a.{account.id}", f.AccountIDs)
-	in(s, "a.{account.tier}", f.Tiers)
-	in(s, "a.{account.owner}", f.OwnerIDs)
-	in(s, "COALESCE(a.{account.industry}, '')", f.Industries)
-	in(s, "COALESCE(a.{account.region}, '')", f.Regions)
-	switch {
-	case f.Planned == nil:
-	case *f.Planned:
-		s.add(" AND "+planned, accountplan.StatusACTIVE)
-	default:
-		s.add(" AND NOT "+planned, accountplan.StatusACTIVE)
+	in(s, "a.id", f.AccountIDs)
+	in(s, src.tier, f.Tiers)
+	in(s, src.owner, f.OwnerIDs)
+	in(s, src.industry, f.Industries)
+	in(s, src.region, f.Regions)
+	if f.Planned != nil {
+		s.add(" AND "+src.planned+" = "+strconv.Itoa(b2i(*f.Planned)), src.args...)
 	}
 	switch {
 	case !numbered:
@@ -250,17 +272,25 @@ func monthColumn(timeCol string) string {
 	return schema.MonthField(strings.TrimSuffix(timeCol, "}")) + "}"
 }
 
-// bucketSQL numbers the calendar period of the report that the time in
-// timeCol falls in, from 0, as request.bucketStart does; times before the
-// period count in period 0. The report starts in period 0, so a month before
-// its first period's first month is before the report.
-func (r *request) bucketSQL(s *statement, timeCol string) {
+// bucketSQL numbers the calendar period of the report that a month (as
+// schema.Month numbers it) falls in, from 0, as request.bucketStart does;
+// months before the period count in period 0. The report starts in period 0,
+// so a month before its first period's first month is before the report.
+func (r *request) bucketSQL(month string) string {
 	if r.months == 0 {
-		s.add("0")
-		return
+		return "0"
 	}
 	first := r.first * r.months
-	s.add(fmt.Sprintf("(CASE WHEN %[1]s < %[2]d THEN 0 ELSE (%[1]s - %[2]d) / %[3]d END)", monthColumn(timeCol), first, r.months))
+	return fmt.Sprintf("(CASE WHEN %[1]s < %[2]d THEN 0 ELSE (%[1]s - %[2]d) / %[3]d END)", month, first, r.months)
+}
+
+// groupBucket adds the calendar period of a month to a GROUP BY, unless
+// there is only one: a constant there would name a column by position.
+func (r *request) groupBucket(month string) string {
+	if r.months == 0 {
+		return ""
+	}
+	return ", " + r.bucketSQL(month)
 }
 
 // limit reads one row more than a statement may return for a report of
@@ -287,7 +317,7 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
 	}
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, false)
+	r.accountsCTE(s, accountRows, false)
 	s.add(` SELECT ` + r.outKeys("acc.") + `x.bucket, x.currency,
   COUNT(*) AS accounts,
   CAST(SUM(x.starting) AS BIGINT) AS starting,
@@ -346,9 +376,10 @@ func (r *request) dealsSQL(d dialectSQL) *statement {
 	// Not "NOT IN": SQLite tests its operand for NULL by reading the stage
 	// as a number.
 	open := "(o.{opportunity.stage} <> ? AND o.{opportunity.stage} <> ?)"
+	opened, closed := r.bucketSQL(monthColumn("o.{opportunity.opened_at}")), r.bucketSQL(monthColumn("o.{opportunity.closed_at}"))
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, true)
+	r.accountsCTE(s, accountRows, true)
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 counted AS MATERIALIZED (
@@ -357,20 +388,11 @@ counted AS MATERIALIZED (
   FROM (
     SELECT CASE WHEN `)
 	notBefore(s, d, "o.{opportunity.closed_at}", r.period.End)
-	s.add(" OR "+open+" THEN (", won, lost)
-	r.bucketSQL(s, "o.{opportunity.opened_at}")
-	s.add(" * "+base+" + "+notClosed+`) * 4
-        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + ", won)
-	r.bucketSQL(s, "o.{opportunity.opened_at}")
-	s.add(") * " + base + " + ")
-	r.bucketSQL(s, "o.{opportunity.closed_at}")
-	s.add(`) * 4 + 1
-        ELSE (`)
-	r.bucketSQL(s, "o.{opportunity.opened_at}")
-	s.add(" * " + base + " + ")
-	r.bucketSQL(s, "o.{opportunity.closed_at}")
-	s.add(`) * 4 + 2
-      END AS kind,
+	s.add(" OR "+open+" THEN ("+opened+" * "+base+" + "+notClosed+`) * 4
+        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + "+opened+") * "+base+" + "+closed+`) * 4 + 1
+        ELSE (`+opened+" * "+base+" + "+closed+`) * 4 + 2
+`, won, lost, won)
+	s.add(`      END AS kind,
       acc.g AS g, o.{opportunity.currency} AS currency, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
     FROM {opportunities} o JOIN acc ON acc.id = o.{opportunity.account}
     WHERE `)
@@ -418,5 +440,110 @@ SELECT ` + r.outKeys("groups.") + `b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(
 FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
   JOIN groups ON groups.g = runs.g
 WHERE runs.n > 0` + limit(2))
+	return s
+}
+
+// The statements below read the metric totals (ent/schema/metric_totals.go)
+// instead of the deals and revenue records: sums per segment of accounts
+// and calendar month (or period, for revenue), kept in step with every
+// write. Rollup uses them when the report's bounds fall on the totals'
+// periods and its filter names no accounts, which the totals do not know.
+
+// revenueTotalsSQL sums the revenue totals of the report's periods.
+func (r *request) revenueTotalsSQL(dialectSQL) *statement {
+	s := &statement{}
+	s.add("WITH ")
+	r.accountsCTE(s, segmentRows, false)
+	s.add(` SELECT `+r.outKeys("acc.")+`t.period - `+strconv.Itoa(r.first)+` AS bucket, t.currency,
+  CAST(SUM(t.accounts) AS BIGINT) AS accounts,
+  CAST(SUM(t.starting) AS BIGINT) AS starting,
+  CAST(SUM(t.expansion) AS BIGINT) AS expansion,
+  CAST(SUM(t.contraction) AS BIGINT) AS contraction,
+  CAST(SUM(t.churn) AS BIGINT) AS churn,
+  CAST(SUM(t.starting_accounts) AS BIGINT) AS starting_accounts,
+  CAST(SUM(t.retained_accounts) AS BIGINT) AS retained_accounts
+FROM {revenue_totals} t JOIN acc ON acc.id = t.segment
+WHERE t.months = ? AND t.period >= ? AND t.period < ?
+GROUP BY t.period, `+r.grouped("acc.")+`t.currency
+HAVING SUM(t.accounts) > 0`+limit(1), r.months, r.first, r.first+r.buckets)
+	return s
+}
+
+// dealTotalsSQL computes, from the deal totals, won and lost deals, won
+// amount and cycle total per period closed in, and open deals and pipeline
+// at each period's end: the running total of deals opened less deals
+// closed, from the first month on record (months before the report count
+// in its first period), as dealsSQL explains.
+func (r *request) dealTotalsSQL(dialectSQL) *statement {
+	first, end := schema.Month(r.period.Start), schema.Month(r.period.End)
+	notClosed := strconv.Itoa(r.buckets)
+	s := &statement{}
+	s.add("WITH RECURSIVE ")
+	r.accountsCTE(s, segmentRows, true)
+	s.add(`,
+buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < `+notClosed+` - 1),
+moves AS (
+  SELECT acc.g AS g, t.currency AS currency, `+r.bucketSQL("t.month")+` AS bucket,
+    SUM(t.opened - t.won - t.lost) AS n, SUM(t.opened_amount - t.closed_amount) AS amount,
+    SUM(CASE WHEN t.month >= ? THEN t.won ELSE 0 END) AS won,
+    SUM(CASE WHEN t.month >= ? THEN t.lost ELSE 0 END) AS lost,
+    SUM(CASE WHEN t.month >= ? THEN t.won_amount ELSE 0 END) AS won_amount,
+    SUM(CASE WHEN t.month >= ? THEN t.won_days ELSE 0 END) AS won_days
+  FROM {deal_totals} t JOIN acc ON acc.id = t.segment
+  WHERE t.month < ?
+  GROUP BY acc.g, t.currency`+r.groupBucket("t.month")+`
+),
+runs AS (
+  SELECT g, currency, bucket AS first, LEAD(bucket, 1, `+notClosed+`) OVER (PARTITION BY g, currency ORDER BY bucket) AS stop,
+    SUM(n) OVER (PARTITION BY g, currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS n,
+    SUM(amount) OVER (PARTITION BY g, currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
+  FROM moves
+)
+SELECT `+r.outKeys("groups.")+`m.bucket, m.currency, CAST(m.won AS BIGINT) AS won, CAST(m.lost AS BIGINT) AS lost,
+  CAST(m.won_amount AS BIGINT) AS won_amount, CAST(m.won_days AS BIGINT) AS cycle_days, 0 AS cycle_middle_days, 0 AS open, 0 AS pipeline
+FROM moves m JOIN groups ON groups.g = m.g
+WHERE m.won + m.lost > 0
+UNION ALL
+SELECT `+r.outKeys("groups.")+`b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(runs.n AS BIGINT), CAST(runs.amount AS BIGINT)
+FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
+  JOIN groups ON groups.g = runs.g
+WHERE runs.n > 0`+limit(2), first, first, first, first, end)
+	return s
+}
+
+// cycleDaysBound bounds a sales cycle in days (about 11,000 years), so that
+// cyclesSQL can pack period and cycle into one integer to group by.
+const cycleDaysBound = 1 << 22
+
+// cyclesSQL computes the median sales cycle of the deals won in each period
+// from the won-cycle totals: their count per cycle length, in the order of
+// that length, and the cumulative count, which holds the middle deals, as
+// in dealsSQL. It groups by group number and one integer, kind, packing
+// period and cycle: the sort of that GROUP BY is most of the statement.
+func (r *request) cyclesSQL(dialectSQL) *statement {
+	bound := strconv.Itoa(cycleDaysBound)
+	s := &statement{}
+	s.add("WITH ")
+	r.accountsCTE(s, segmentRows, true)
+	s.add(`,
+counted AS (
+  SELECT acc.g AS g, `+r.bucketSQL("c.month")+` * `+bound+` + c.days AS kind, c.currency AS currency, CAST(SUM(c.deals) AS BIGINT) AS n
+  FROM {won_cycles} c JOIN acc ON acc.id = c.segment
+  WHERE c.month >= ? AND c.month < ?
+  GROUP BY acc.g, `+r.bucketSQL("c.month")+` * `+bound+` + c.days, c.currency
+),
+ranked AS (
+  SELECT g, currency, kind / `+bound+` AS bucket, kind % `+bound+` AS days, n,
+    CAST(SUM(n) OVER (PARTITION BY g, currency, kind / `+bound+` ORDER BY kind ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY g, currency, kind / `+bound+`) AS BIGINT) AS total
+  FROM counted WHERE n > 0
+)
+SELECT `+r.outKeys("groups.")+`c.bucket, c.currency, c.cycle_middle_days FROM (
+  SELECT g, bucket, currency,
+    CAST(SUM(CASE WHEN upto - n < (total + 1) / 2 AND (total + 1) / 2 <= upto THEN days ELSE 0 END) +
+      SUM(CASE WHEN upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days
+  FROM ranked
+  GROUP BY g, bucket, currency
+) c JOIN groups ON groups.g = c.g`+limit(1), schema.Month(r.period.Start), schema.Month(r.period.End))
 	return s
 }

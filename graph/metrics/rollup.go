@@ -3,11 +3,13 @@ package metrics
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -58,46 +60,52 @@ func (s sums) key() groupKey {
 	return groupKey{tier: s.Tier, industry: s.Industry, region: s.Region, owner: s.Owner, planned: s.Planned, bucket: s.Bucket, currency: s.Currency}
 }
 
-// Rollup answers a metrics request with two SQL statements (revenue records,
-// opportunities), and a third that loads the owners when the rows are
-// grouped by OWNER. The two run side by side, so client must not be a
-// transaction's, whose one connection serves one statement at a time
-// (GraphQL queries run outside transactions; only mutations run in one).
+// Rollup answers a metrics request with SQL statements run side by side, on
+// as many connections, so that the wait is that of the slowest: one for
+// revenue and one or two for deals, and one more that loads the owners when
+// the rows are grouped by OWNER. So client must not be a transaction's, whose
+// one connection serves one statement at a time (GraphQL queries run
+// outside transactions; only mutations run in one).
+//
+// The statements read the metric totals when they can (see statements), and
+// the deals and revenue records otherwise.
 func Rollup(ctx context.Context, client *ent.Client, period Period, filter *Filter, groupBy []Dimension) (*Report, error) {
 	r, err := newRequest(period, filter, groupBy)
 	if err != nil {
 		return nil, err
 	}
-	// The statements read different tables: running them side by side, on
-	// two connections, makes the wait that of the slower one.
-	var (
-		revenue, deals       []sums
-		revenueErr, dealsErr error
-		wg                   sync.WaitGroup
-	)
-	wg.Go(func() { revenueErr = scan(ctx, client, r.revenueSQL, &revenue) })
-	wg.Go(func() { dealsErr = scan(ctx, client, r.dealsSQL, &deals) })
-	wg.Wait()
-	if revenueErr != nil {
-		return nil, fmt.Errorf("metrics: summing revenue records: %w", revenueErr)
+	statements := r.statements()
+	results := make([][]sums, len(statements))
+	errs := make([]error, len(statements))
+	var wg sync.WaitGroup
+	for i, st := range statements {
+		wg.Go(func() {
+			if err := scan(ctx, client, st.build, &results[i]); err != nil {
+				errs[i] = fmt.Errorf("metrics: %s: %w", st.what, err)
+			}
+		})
 	}
-	if dealsErr != nil {
-		return nil, fmt.Errorf("metrics: summing opportunities: %w", dealsErr)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 
-	// A group has up to three result rows (revenue, won and lost, open):
-	// adding them up merges them.
+	// A group has up to four result rows (revenue, won and lost, median,
+	// open): adding them up merges them.
 	rows := map[groupKey]*Row{}
-	for _, s := range slices.Concat(revenue, deals) {
-		k := s.key()
-		if rows[k] == nil {
-			rows[k] = r.newRow(s)
+	cut := false
+	for i, result := range results {
+		// Each statement reads one row more than MaxRows groups give.
+		cut = cut || len(result) > statements[i].rowsPerGroup*MaxRows
+		for _, s := range result {
+			k := s.key()
+			if rows[k] == nil {
+				rows[k] = r.newRow(s)
+			}
+			rows[k].sums.add(s)
 		}
-		rows[k].sums.add(s)
 	}
-	// Each statement reads at most one row more than MaxRows groups give, so
-	// none was cut short unless one of these holds.
-	if len(rows) > MaxRows || len(revenue) > MaxRows || len(deals) > 2*MaxRows {
+	if cut || len(rows) > MaxRows {
 		return nil, &schema.InputError{Field: "groupBy", Message: fmt.Sprintf("the report would have more than %d rows: filter further or group by fewer dimensions", MaxRows)}
 	}
 
@@ -123,6 +131,39 @@ func Rollup(ctx context.Context, client *ent.Client, period Period, filter *Filt
 	}
 	slices.SortFunc(report.Rows, r.compare)
 	return report, nil
+}
+
+// rollupStatement is one statement of a report.
+type rollupStatement struct {
+	what         string
+	build        func(dialectSQL) *statement
+	rowsPerGroup int // the most result rows it has per group
+}
+
+// statements are those that answer the request. The totals hold no account
+// IDs, and sum per month (per calendar period, for revenue): they answer
+// when the filter names no accounts and the report's bounds fall on their
+// periods. Revenue without calendar periods grouped by reads the records:
+// an account's starting revenue is that of its first record in the whole
+// report, which no sum per period keeps; but grouped per account and
+// currency in index order, that statement sorts a row per account, not per
+// record.
+func (r *request) statements() []rollupStatement {
+	totals := r.filter.AccountIDs == nil && startsMonth(r.period.Start) && startsMonth(r.period.End)
+	revenue := rollupStatement{"summing revenue records", r.revenueSQL, 1}
+	if totals && r.months != 0 && r.bucketStart(0).Equal(r.period.Start) && r.bucketStart(r.buckets).Equal(r.period.End) {
+		revenue = rollupStatement{"summing revenue totals", r.revenueTotalsSQL, 1}
+	}
+	if !totals {
+		return []rollupStatement{revenue, {"summing opportunities", r.dealsSQL, 2}}
+	}
+	return []rollupStatement{revenue, {"summing deal totals", r.dealTotalsSQL, 2}, {"finding median sales cycles", r.cyclesSQL, 1}}
+}
+
+// startsMonth tells whether t is the first instant of a month, in UTC.
+func startsMonth(t time.Time) bool {
+	t = t.UTC()
+	return t.Equal(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
 }
 
 // scan runs a statement through the ent client, so that it goes through the
