@@ -16208,8 +16208,11 @@ extend type Query {
   as described on Percentage. A row appears when at least one revenue record,
   won or lost opportunity, or open opportunity falls in it.
 
-  The database computes the sums in two SQL statements (three when grouped by
-  OWNER), whatever the number of accounts. Refused with BAD_USER_INPUT when the
+  The database computes the sums in three SQL statements, from totals it keeps
+  per segment of alike accounts and calendar month, or in two from the revenue
+  records and opportunities themselves when the filter names accounts or a
+  bound of the period falls inside a month; one more loads the owners when
+  grouped by OWNER. Their number does not grow with the accounts. Refused with BAD_USER_INPUT when the
   period does not end after it starts (` + "`" + `extensions.field` + "`" + ` "end"), when a filter
   list holds more than 1,000 values (that list), when groupBy names a dimension
   twice or more than one of MONTH, QUARTER and YEAR, when the period holds more
