@@ -787,28 +787,13 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 				same("periodStartYear", r.ID, r.PeriodStartYear, schema.Month(r.PeriodStart)/12)
 			}
 
-			ref := loadMetricsReference(t, e)
-			all := func(*ent.Account) bool { return true }
-			for _, p := range []struct {
-				start, end string
-				months     int
-				groupBy    []string
-			}{
+			sameReports(t, e, "", []reportCase{
 				{"2024-01-01", "2026-07-01", 3, []string{"TIER", "QUARTER"}},
 				{"2025-01-01T12:00:00Z", "2025-10-01T00:30:00Z", 3, []string{"TIER", "QUARTER"}},
 				{"2024-03-01", "2026-02-01", 1, []string{"MONTH"}},
 				{"2024-03-01", "2026-02-01", 12, []string{"YEAR", "PLANNED"}},
 				{"2024-03-01", "2026-02-01", 0, []string{"REGION"}},
-			} {
-				want := ref.rows(at(p.start), at(p.end), p.months, p.groupBy, all)
-				d := e.must(metricsQuery, map[string]any{
-					"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
-					"groupBy": p.groupBy,
-				})
-				got := describeRows(d["metrics"])
-				slices.Sort(got)
-				sameLines(t, fmt.Sprint(p.start, p.groupBy), got, want)
-			}
+			})
 		})
 	}
 }
@@ -899,30 +884,13 @@ func totalsFollowEveryWrite(t *testing.T, target string) {
 		t.Fatal(err)
 	}
 
-	check := func(when string) {
-		ref := loadMetricsReference(t, e)
-		all := func(*ent.Account) bool { return true }
-		for _, p := range []struct {
-			start, end string
-			months     int
-			groupBy    []string
-		}{
-			{"2023-01-01", "2027-01-01", 3, []string{"TIER", "QUARTER"}},
-			{"2024-01-01", "2026-07-01", 0, []string{"OWNER", "PLANNED"}},
-			{"2024-03-01", "2026-02-01", 1, []string{"INDUSTRY", "REGION", "MONTH"}},
-			{"2023-01-01", "2027-01-01", 12, []string{"YEAR", "PLANNED", "TIER"}},
-		} {
-			want := ref.rows(at(p.start), at(p.end), p.months, p.groupBy, all)
-			d := e.must(metricsQuery, map[string]any{
-				"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
-				"groupBy": p.groupBy,
-			})
-			got := describeRows(d["metrics"])
-			slices.Sort(got)
-			sameLines(t, fmt.Sprint(when, " ", p.start, p.groupBy), got, want)
-		}
+	cases := []reportCase{
+		{"2023-01-01", "2027-01-01", 3, []string{"TIER", "QUARTER"}},
+		{"2024-01-01", "2026-07-01", 0, []string{"OWNER", "PLANNED"}},
+		{"2024-03-01", "2026-02-01", 1, []string{"INDUSTRY", "REGION", "MONTH"}},
+		{"2023-01-01", "2027-01-01", 12, []string{"YEAR", "PLANNED", "TIER"}},
 	}
-	check("after the writes")
+	sameReports(t, e, "after the writes", cases)
 
 	// A database from before the totals: no totals, no segments.
 	old, err := store.Open(ctx, target)
@@ -944,5 +912,31 @@ func totalsFollowEveryWrite(t *testing.T, target string) {
 		t.Fatal(err)
 	}
 	reopened.Close()
-	check("counted when the store opened")
+	sameReports(t, e, "counted when the store opened", cases)
+}
+
+// reportCase is a report to compare with recomputation from the rows:
+// period, calendar unit in months (0 for none) and dimensions.
+type reportCase struct {
+	start, end string
+	months     int
+	groupBy    []string
+}
+
+// sameReports checks the API's answer to each case against the figures
+// recomputed from the rows as they are now.
+func sameReports(t *testing.T, e *env, when string, cases []reportCase) {
+	t.Helper()
+	ref := loadMetricsReference(t, e)
+	all := func(*ent.Account) bool { return true }
+	for _, p := range cases {
+		want := ref.rows(at(p.start), at(p.end), p.months, p.groupBy, all)
+		d := e.must(metricsQuery, map[string]any{
+			"period":  map[string]any{"start": at(p.start).Format(time.RFC3339), "end": at(p.end).Format(time.RFC3339)},
+			"groupBy": p.groupBy,
+		})
+		got := describeRows(d["metrics"])
+		slices.Sort(got)
+		sameLines(t, strings.TrimSpace(fmt.Sprint(when, " ", p.start, p.groupBy)), got, want)
+	}
 }

@@ -97,10 +97,10 @@ func TotalsTables() []*entschema.Table {
 // totalled names, per type, the fields and edges whose change changes what
 // an account contributes to the totals.
 var totalled = map[string][]string{
-	gen.TypeOpportunity: {opportunity.FieldAmount, opportunity.FieldCurrency, opportunity.FieldStage, opportunity.FieldOpenedAt, opportunity.FieldClosedAt, opportunity.EdgeAccount},
+	gen.TypeOpportunity: {opportunity.FieldAmount, opportunity.FieldCurrency, opportunity.FieldStage, opportunity.FieldOpenedAt, opportunity.FieldClosedAt},
 	gen.TypeRevenueRecord: {revenuerecord.FieldPeriodStart, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion,
-		revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldCurrency, revenuerecord.EdgeAccount},
-	gen.TypeAccountPlan: {accountplan.FieldStatus, accountplan.EdgeAccount},
+		revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldCurrency},
+	gen.TypeAccountPlan: {accountplan.FieldStatus},
 	gen.TypeAccount:     {account.FieldTier, account.FieldIndustry, account.FieldRegion, account.EdgeOwner},
 }
 
@@ -145,8 +145,8 @@ func changesAny(m ent.Mutation, names []string) bool {
 	return false
 }
 
-// totalledAccounts are the accounts of the mutation's records before it and
-// after it (a record moved to another account changes both); for a user
+// totalledAccounts are the accounts of the mutation's records (a record
+// never moves to another account: the edges are immutable); for a user
 // being deleted, the accounts they own, which lose their owner.
 func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int, error) {
 	if id, ok := directAccount(m); ok {
@@ -169,11 +169,6 @@ func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) (
 			return nil, err
 		}
 		where = append(where, p)
-		if p, ok := parents[m.Type()]; ok && !m.Op().Is(ent.OpCreate) {
-			for _, id := range m.AddedIDs(p.edge) {
-				where = append(where, account.ID(id.(int)))
-			}
-		}
 	}
 	return client.Account.Query().Where(account.Or(where...)).IDs(ctx)
 }
@@ -199,12 +194,12 @@ func count(ctx context.Context, client *gen.Client, accounts []int) error {
 		return err
 	}
 	in := idList(out)
-	if _, err := client.ExecContext(ctx, totalsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned)
+	if _, err := client.ExecContext(ctx, MetricsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned)
 SELECT DISTINCT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
 ON CONFLICT (tier, owner, industry, region, planned) DO NOTHING`)); err != nil {
 		return err
 	}
-	if _, err := client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = (
+	if _, err := client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = (
   SELECT s.id FROM {segments} s WHERE (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
 WHERE {account.id} IN (`+in+`)`)); err != nil {
 		return err
@@ -222,7 +217,7 @@ func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
 	if len(accounts) == 0 {
 		return nil
 	}
-	if _, err := client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = {account.segment} WHERE {account.id} IN (`+idList(accounts)+`)`)); err != nil {
+	if _, err := client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = {account.segment} WHERE {account.id} IN (`+idList(accounts)+`)`)); err != nil {
 		return err
 	}
 	in, err := accountIDs(ctx, client, accounts, true)
@@ -232,7 +227,7 @@ func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
 	if err := addTotals(ctx, client, idList(in), "-"); err != nil {
 		return err
 	}
-	_, err = client.ExecContext(ctx, totalsSQL(`UPDATE {accounts} SET {account.segment} = NULL WHERE {account.id} IN (`+idList(in)+`)`))
+	_, err = client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = NULL WHERE {account.id} IN (`+idList(in)+`)`))
 	return err
 }
 
@@ -294,7 +289,7 @@ ON CONFLICT (segment, currency, months, period) DO UPDATE SET accounts = {revenu
   retained_accounts = {revenue_totals}.retained_accounts + excluded.retained_accounts`,
 	}
 	for _, st := range statements {
-		if _, err := client.ExecContext(ctx, strings.ReplaceAll(totalsSQL(st), "{sign}", sign)); err != nil {
+		if _, err := client.ExecContext(ctx, strings.ReplaceAll(MetricsSQL(st), "{sign}", sign)); err != nil {
 			return err
 		}
 	}
@@ -326,12 +321,13 @@ func idList(ids []int) string {
 	return strings.Join(s, ", ")
 }
 
-// totalsSQL replaces the {names} of the statements above by tables, columns
-// and enum values. The statements take no arguments: the IDs in them are
-// numbers read from the database, and the enum values are the schema's.
-func totalsSQL(text string) string { return totalsNames.Replace(text) }
+// MetricsSQL replaces the {names} in the SQL text of the metric totals and
+// the rollups (graph/metrics) by tables, columns and enum values. The
+// statements above take no arguments: the IDs in them are numbers read from
+// the database, and the enum values are the schema's.
+func MetricsSQL(text string) string { return metricsNames.Replace(text) }
 
-var totalsNames = strings.NewReplacer(
+var metricsNames = strings.NewReplacer(
 	"{segments}", SegmentsTable,
 	"{deal_totals}", DealTotalsTable,
 	"{won_cycles}", WonCyclesTable,
@@ -351,6 +347,8 @@ var totalsNames = strings.NewReplacer(
 	"{opportunity.amount}", opportunity.FieldAmount,
 	"{opportunity.currency}", opportunity.FieldCurrency,
 	"{opportunity.stage}", opportunity.FieldStage,
+	"{opportunity.opened_at}", opportunity.FieldOpenedAt,
+	"{opportunity.closed_at}", opportunity.FieldClosedAt,
 	"{opportunity.opened_day}", opportunity.FieldOpenedDay,
 	"{opportunity.opened_month}", opportunity.FieldOpenedMonth,
 	"{opportunity.closed_day}", opportunity.FieldClosedDay,
@@ -358,6 +356,7 @@ var totalsNames = strings.NewReplacer(
 	"{revenue_records}", revenuerecord.Table,
 	"{revenue.account}", revenuerecord.AccountColumn,
 	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
+	"{revenue.period_start_day}", revenuerecord.FieldPeriodStartDay,
 	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
 	"{revenue.period_start_quarter}", revenuerecord.FieldPeriodStartQuarter,
 	"{revenue.period_start_year}", revenuerecord.FieldPeriodStartYear,

@@ -8,55 +8,15 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
-	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/schema"
 )
 
 // The statements below are SQL text that runs unchanged on SQLite and
 // PostgreSQL, apart from dialectSQL. User input only ever reaches them as ?
 // parameters; {names} are replaced by the table and column names of the
-// generated ent packages.
-var names = strings.NewReplacer(
-	"{accounts}", account.Table,
-	"{segments}", schema.SegmentsTable,
-	"{deal_totals}", schema.DealTotalsTable,
-	"{won_cycles}", schema.WonCyclesTable,
-	"{revenue_totals}", schema.RevenueTotalsTable,
-	"{account.id}", account.FieldID,
-	"{account.tier}", account.FieldTier,
-	"{account.owner}", account.OwnerColumn,
-	"{account.industry}", account.FieldIndustry,
-	"{account.region}", account.FieldRegion,
-	"{plans}", accountplan.Table,
-	"{plan.account}", accountplan.AccountColumn,
-	"{plan.status}", accountplan.FieldStatus,
-	"{revenue_records}", revenuerecord.Table,
-	"{revenue.account}", revenuerecord.AccountColumn,
-	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
-	"{revenue.period_start_day}", revenuerecord.FieldPeriodStartDay,
-	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
-	"{revenue.period_start_quarter}", revenuerecord.FieldPeriodStartQuarter,
-	"{revenue.period_start_year}", revenuerecord.FieldPeriodStartYear,
-	"{revenue.starting_revenue}", revenuerecord.FieldStartingRevenue,
-	"{revenue.expansion}", revenuerecord.FieldExpansion,
-	"{revenue.contraction}", revenuerecord.FieldContraction,
-	"{revenue.churn}", revenuerecord.FieldChurn,
-	"{revenue.currency}", revenuerecord.FieldCurrency,
-	"{opportunities}", opportunity.Table,
-	"{opportunity.account}", opportunity.AccountColumn,
-	"{opportunity.amount}", opportunity.FieldAmount,
-	"{opportunity.currency}", opportunity.FieldCurrency,
-	"{opportunity.stage}", opportunity.FieldStage,
-	"{opportunity.opened_at}", opportunity.FieldOpenedAt,
-	"{opportunity.opened_day}", opportunity.FieldOpenedDay,
-	"{opportunity.opened_month}", opportunity.FieldOpenedMonth,
-	"{opportunity.closed_at}", opportunity.FieldClosedAt,
-	"{opportunity.closed_day}", opportunity.FieldClosedDay,
-	"{opportunity.closed_month}", opportunity.FieldClosedMonth,
-)
+// generated ent packages (schema.MetricsSQL).
 
 // statement is SQL text whose ? placeholders take args in order.
 type statement struct {
@@ -68,7 +28,7 @@ func (s *statement) add(text string, args ...any) {
 	if n := strings.Count(text, "?"); n != len(args) {
 		panic(fmt.Sprintf("metrics: %d placeholders, %d arguments in %q", n, len(args), text))
 	}
-	s.text.WriteString(names.Replace(text))
+	s.text.WriteString(schema.MetricsSQL(text))
 	s.args = append(s.args, args...)
 }
 
