@@ -4,28 +4,48 @@ import (
 	"context"
 	"testing"
 
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/metrics/metricstest"
 )
 
-// BenchmarkRollupTierByQuarter rolls the generated data set up by tier and
-// quarter over its 12 quarters, on SQLite, without the HTTP layer.
-func BenchmarkRollupTierByQuarter(b *testing.B) {
+// BenchmarkRollup rolls the generated data set up on SQLite, without the
+// HTTP layer, in the shapes analysts ask for: by tier and quarter (the
+// issue's benchmark) and by plan, which read the broad segments of the
+// totals; by owner, and by every dimension, which read the fine ones; and
+// with bounds inside a month, which read the deals and revenue records.
+func BenchmarkRollup(b *testing.B) {
 	ctx := context.Background()
 	s, err := metricstest.Open(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	period := metrics.Period{Start: metricstest.Start, End: metricstest.End}
-	groupBy := []metrics.Dimension{metrics.Tier, metrics.Quarter}
-	for b.Loop() {
-		report, err := metrics.Rollup(ctx, s.Client, period, nil, groupBy)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(report.Rows) != 3*metricstest.Quarters {
-			b.Fatalf("%d rows, want %d", len(report.Rows), 3*metricstest.Quarters)
-		}
+	whole := metrics.Period{Start: metricstest.Start, End: metricstest.End}
+	inside := metrics.Period{Start: whole.Start.AddDate(0, 0, 14), End: whole.End.AddDate(0, 0, -14)}
+	for _, c := range []struct {
+		name    string
+		period  metrics.Period
+		filter  *metrics.Filter
+		groupBy []metrics.Dimension
+		rows    int
+	}{
+		{"TierByQuarter", whole, nil, []metrics.Dimension{metrics.Tier, metrics.Quarter}, 3 * metricstest.Quarters},
+		{"PlannedStrategicByQuarter", whole, &metrics.Filter{Tiers: []account.Tier{account.TierSTRATEGIC}}, []metrics.Dimension{metrics.Planned, metrics.Quarter}, 2 * metricstest.Quarters},
+		{"OwnerByQuarter", whole, nil, []metrics.Dimension{metrics.Owner, metrics.Quarter}, metricstest.Users * metricstest.Quarters},
+		{"EveryDimensionByYear", whole, nil, []metrics.Dimension{metrics.Tier, metrics.Owner, metrics.Industry, metrics.Region, metrics.Planned, metrics.Year}, 0},
+		{"TierByQuarterInsideMonths", inside, nil, []metrics.Dimension{metrics.Tier, metrics.Quarter}, 3 * metricstest.Quarters},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				report, err := metrics.Rollup(ctx, s.Client, c.period, c.filter, c.groupBy)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if c.rows != 0 && len(report.Rows) != c.rows {
+					b.Fatalf("%d rows, want %d", len(report.Rows), c.rows)
+				}
+			}
+		})
 	}
 }
