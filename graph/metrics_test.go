@@ -803,7 +803,8 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 // the segment it contributes under (ent/schema/metric_totals.go), including
 // bulk creates with several rows of one account and writes that fail, and
 // checks the reports the totals answer against figures recomputed from the
-// rows; then that opening a database from before the totals counts them.
+// rows; then that opening a database from before the totals, or before
+// their broad segments, counts them.
 func TestMetricsTotalsFollowEveryWrite(t *testing.T) {
 	for name, target := range map[string]func(*testing.T) string{
 		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
@@ -892,27 +893,38 @@ func totalsFollowEveryWrite(t *testing.T, target string) {
 	}
 	sameReports(t, e, "after the writes", cases)
 
-	// A database from before the totals: no totals, no segments.
-	old, err := store.Open(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
-		"DROP TABLE " + schema.DealTotalsTable, "DROP TABLE " + schema.WonCyclesTable,
-		"DROP TABLE " + schema.RevenueTotalsTable, "DROP TABLE " + schema.SegmentsTable,
-		"ALTER TABLE accounts DROP COLUMN " + schema.AccountSegmentColumn,
+	// Databases from before broad segments (fine ones alone, unlinked) and
+	// from before the totals: the store counts them when it opens.
+	for _, old := range []struct {
+		what       string
+		statements []string
+	}{
+		{"before broad segments", []string{
+			"DELETE FROM " + schema.SegmentsTable + " WHERE broad = 1", "UPDATE " + schema.SegmentsTable + " SET broad_segment = NULL",
+		}},
+		{"before the totals", []string{
+			"DROP TABLE " + schema.DealTotalsTable, "DROP TABLE " + schema.WonCyclesTable,
+			"DROP TABLE " + schema.RevenueTotalsTable, "DROP TABLE " + schema.SegmentsTable,
+			"ALTER TABLE accounts DROP COLUMN " + schema.AccountSegmentColumn,
+		}},
 	} {
-		if _, err := old.DB.ExecContext(ctx, stmt); err != nil {
+		s, err := store.Open(ctx, target)
+		if err != nil {
 			t.Fatal(err)
 		}
+		for _, stmt := range old.statements {
+			if _, err := s.DB.ExecContext(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Close()
+		reopened, err := store.Open(ctx, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reopened.Close()
+		sameReports(t, e, "counted when a database from "+old.what+" opened", cases)
 	}
-	old.Close()
-	reopened, err := store.Open(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reopened.Close()
-	sameReports(t, e, "counted when the store opened", cases)
 }
 
 // reportCase is a report to compare with recomputation from the rows:

@@ -5,24 +5,32 @@ package schema
 // segment is the accounts alike in every dimension a report filters and
 // groups by: tier, owner, industry, region, and whether they have an ACTIVE
 // plan. On the benchmark data (graph/metrics/metricstest) 200,000 deals sum
-// to 29,000 rows of deal totals and 120,000 revenue records to 9,600 rows of
-// quarterly totals: SQLite sorts every row a GROUP BY reads, and the sort was
+// to 30,600 rows of deal totals and 120,000 revenue records to 10,200 rows
+// of quarterly totals: SQLite sorts every row a GROUP BY reads, and the sort was
 // most of a rollup's time.
 //
+// Each such segment also adds to a broad segment: the accounts alike in
+// tier and plan alone, which reports by tier or plan (the analyst's first
+// questions) read. Fine segments barely sum won deals: on the benchmark data
+// nearly every one is alone in its segment, month and cycle length, so the
+// median read 81,000 rows of won cycles; broad segments hold 22,000.
+//
 // Every account whose deals and revenue records the totals hold names its
-// segment in metric_segment; NULL means they hold none of them. A mutation
-// that changes what an account contributes takes the account out of the
-// totals before it writes (uncount) and puts it back after (count), with its
-// segment then, computed from the rows as they are, in the same transaction.
-// Both steps skip accounts already out (or in), so that nested hooks, as a
-// bulk create runs them, count an account once, after all its rows are
-// written. The store counts any account left out when it opens (the totals
+// (fine) segment in metric_segment; NULL means they hold none of them. A
+// mutation that changes what an account contributes takes the account out of
+// the totals before it writes (uncount) and puts it back after (count), with
+// its segment then, computed from the rows as they are, in the same
+// transaction. Both steps skip accounts already out (or in), so that nested
+// hooks, as a bulk create runs them, count an account once, after all its
+// rows are written. The store counts any account left out when it opens (the totals
 // of a database from before they existed). Writes outside a transaction do
 // each step on its own, and two of them on one account at the same time may
 // leave its totals stale: the API runs every mutation in a transaction.
 
 import (
 	"context"
+	stdsql "database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -78,8 +86,13 @@ func TotalsTables() []*entschema.Table {
 		return t
 	}
 	id := &entschema.Column{Name: "id", Type: field.TypeInt, Increment: true}
-	dims := []*entschema.Column{text("tier"), integer("owner"), text("industry"), text("region"), integer("planned")}
-	segments := &entschema.Table{Name: SegmentsTable, Columns: append([]*entschema.Column{id}, dims...), PrimaryKey: []*entschema.Column{id},
+	// broad is 1 for a broad segment, whose owner, industry and region are
+	// 0 and ''; broad_segment names the broad segment of a fine one.
+	dims := []*entschema.Column{text("tier"), integer("owner"), text("industry"), text("region"), integer("planned"),
+		{Name: "broad", Type: field.TypeInt64, Default: 0}}
+	columns := append([]*entschema.Column{id}, dims...)
+	columns = append(columns, &entschema.Column{Name: "broad_segment", Type: field.TypeInt, Nullable: true})
+	segments := &entschema.Table{Name: SegmentsTable, Columns: columns, PrimaryKey: []*entschema.Column{id},
 		Indexes: []*entschema.Index{{Name: SegmentsTable + "_dimensions", Unique: true, Columns: dims}}}
 	return []*entschema.Table{
 		segments,
@@ -174,13 +187,39 @@ func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) (
 }
 
 // CountTotals puts every account the totals do not hold into them: when the
-// store opens, after the migration, and before anything else writes.
+// store opens, after the migration, and before anything else writes. Totals
+// kept before there were broad segments are counted anew.
 func CountTotals(ctx context.Context, client *gen.Client) error {
+	rows, err := client.QueryContext(ctx, MetricsSQL(`SELECT COUNT(*) FROM {segments} WHERE broad = 0 AND broad_segment IS NULL`))
+	if err != nil {
+		return err
+	}
+	var unlinked int
+	if err := scanOne(rows, &unlinked); err != nil {
+		return err
+	}
+	if unlinked > 0 {
+		for _, st := range []string{`DELETE FROM {deal_totals}`, `DELETE FROM {won_cycles}`, `DELETE FROM {revenue_totals}`,
+			`DELETE FROM {segments}`, `UPDATE {accounts} SET {account.segment} = NULL`} {
+			if _, err := client.ExecContext(ctx, MetricsSQL(st)); err != nil {
+				return err
+			}
+		}
+	}
 	ids, err := accountIDs(ctx, client, nil, false)
 	if err != nil {
 		return err
 	}
 	return count(ctx, client, ids)
+}
+
+// scanOne reads the one value of a one-row result.
+func scanOne(rows *stdsql.Rows, v any) error {
+	defer rows.Close()
+	if !rows.Next() {
+		return errors.Join(rows.Err(), stdsql.ErrNoRows)
+	}
+	return errors.Join(rows.Scan(v), rows.Close())
 }
 
 // count puts the accounts that the totals do not hold into them, under
@@ -194,17 +233,37 @@ func count(ctx context.Context, client *gen.Client, accounts []int) error {
 		return err
 	}
 	in := idList(out)
-	if _, err := client.ExecContext(ctx, MetricsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned)
-SELECT DISTINCT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
-ON CONFLICT (tier, owner, industry, region, planned) DO NOTHING`)); err != nil {
+	added, err := client.ExecContext(ctx, MetricsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
+SELECT DISTINCT `+segmentOf("a")+`, 0 FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
+ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
+	if err != nil {
 		return err
 	}
+	if n, err := added.RowsAffected(); err != nil || n > 0 {
+		if err := linkBroadSegments(ctx, client); err != nil {
+			return err
+		}
+	}
 	if _, err := client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = (
-  SELECT s.id FROM {segments} s WHERE (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
+  SELECT s.id FROM {segments} s WHERE s.broad = 0 AND (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
 WHERE {account.id} IN (`+in+`)`)); err != nil {
 		return err
 	}
 	return addTotals(ctx, client, in, "")
+}
+
+// linkBroadSegments adds the broad segments of new fine ones and names them there.
+func linkBroadSegments(ctx context.Context, client *gen.Client) error {
+	for _, st := range []string{`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
+SELECT DISTINCT tier, 0, '', '', planned, 1 FROM {segments} WHERE broad = 0 AND broad_segment IS NULL
+ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`, `UPDATE {segments} SET broad_segment = (
+  SELECT b.id FROM {segments} b WHERE b.broad = 1 AND b.tier = {segments}.tier AND b.planned = {segments}.planned)
+WHERE broad = 0 AND broad_segment IS NULL`} {
+		if _, err := client.ExecContext(ctx, MetricsSQL(st)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // uncount takes the accounts that the totals hold out of them. It first
@@ -237,27 +296,34 @@ func segmentOf(a string) string {
   CASE WHEN a.{account.id} IN (SELECT p.{plan.account} FROM {plans} p WHERE p.{plan.status} = '{active}') THEN 1 ELSE 0 END`, "a.", a+".")
 }
 
+// addsTo joins the account aliased a to the segments its rows add to, as
+// into: its own (fine) one and the broad one holding it, a row for each.
+const (
+	addsTo = ` JOIN {segments} fs ON fs.id = a.{account.segment} CROSS JOIN (SELECT 0 AS broad UNION ALL SELECT 1 AS broad) lv`
+	into   = `CASE WHEN lv.broad = 1 THEN fs.broad_segment ELSE fs.id END`
+)
+
 // addTotals adds (sign "") or subtracts (sign "-") the contributions of the
-// listed accounts, under the segment each names, to the totals. Each
+// listed accounts, under the segments of each (addsTo), to the totals. Each
 // statement groups by the totals' key first, so that no two of its rows
 // update the same total. Sums of zero stay; the rollups skip them.
 func addTotals(ctx context.Context, client *gen.Client, in, sign string) error {
-	deals := `FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account} WHERE a.{account.id} IN (` + in + `)`
+	deals := `FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account}` + addsTo + ` WHERE a.{account.id} IN (` + in + `)`
 	closed := deals + ` AND (o.{opportunity.stage} = '{won}' OR o.{opportunity.stage} = '{lost}') AND o.{opportunity.closed_month} IS NOT NULL`
 	var periods []string
 	for _, p := range revenuePeriods {
-		periods = append(periods, `SELECT a.{account.segment} AS segment, rr.{revenue.currency} AS currency, `+strconv.Itoa(p.months)+` AS months, rr.`+p.column+` AS period,
+		periods = append(periods, `SELECT {into} AS segment, rr.{revenue.currency} AS currency, `+strconv.Itoa(p.months)+` AS months, rr.`+p.column+` AS period,
       rr.{revenue.starting_revenue} AS starting_revenue, rr.{revenue.expansion} AS expansion, rr.{revenue.contraction} AS contraction, rr.{revenue.churn} AS churn,
-      ROW_NUMBER() OVER (PARTITION BY a.{account.id}, rr.{revenue.currency}, rr.`+p.column+` ORDER BY rr.{revenue.period_start}) AS nth,
+      ROW_NUMBER() OVER (PARTITION BY a.{account.id}, lv.broad, rr.{revenue.currency}, rr.`+p.column+` ORDER BY rr.{revenue.period_start}) AS nth,
       a.{account.id} AS account
-    FROM {revenue_records} rr JOIN {accounts} a ON a.{account.id} = rr.{revenue.account} WHERE a.{account.id} IN (`+in+`)`)
+    FROM {revenue_records} rr JOIN {accounts} a ON a.{account.id} = rr.{revenue.account}`+addsTo+` WHERE a.{account.id} IN (`+in+`)`)
 	}
 	statements := []string{`INSERT INTO {deal_totals} (segment, currency, month, opened, opened_amount, won, won_amount, won_days, lost, closed_amount)
 SELECT segment, currency, month, {sign}SUM(opened), {sign}SUM(opened_amount), {sign}SUM(won), {sign}SUM(won_amount), {sign}SUM(won_days), {sign}SUM(lost), {sign}SUM(closed_amount) FROM (
-  SELECT a.{account.segment} AS segment, o.{opportunity.currency} AS currency, o.{opportunity.opened_month} AS month,
+  SELECT {into} AS segment, o.{opportunity.currency} AS currency, o.{opportunity.opened_month} AS month,
     1 AS opened, o.{opportunity.amount} AS opened_amount, 0 AS won, 0 AS won_amount, 0 AS won_days, 0 AS lost, 0 AS closed_amount ` + deals + `
   UNION ALL
-  SELECT a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, 0, 0,
+  SELECT {into}, o.{opportunity.currency}, o.{opportunity.closed_month}, 0, 0,
     CASE WHEN o.{opportunity.stage} = '{won}' THEN 1 ELSE 0 END, CASE WHEN o.{opportunity.stage} = '{won}' THEN o.{opportunity.amount} ELSE 0 END,
     CASE WHEN o.{opportunity.stage} = '{won}' THEN o.{opportunity.closed_day} - o.{opportunity.opened_day} ELSE 0 END,
     CASE WHEN o.{opportunity.stage} = '{lost}' THEN 1 ELSE 0 END, o.{opportunity.amount} ` + closed + `
@@ -266,9 +332,9 @@ ON CONFLICT (segment, currency, month) DO UPDATE SET opened = {deal_totals}.open
   opened_amount = {deal_totals}.opened_amount + excluded.opened_amount, won = {deal_totals}.won + excluded.won,
   won_amount = {deal_totals}.won_amount + excluded.won_amount, won_days = {deal_totals}.won_days + excluded.won_days,
   lost = {deal_totals}.lost + excluded.lost, closed_amount = {deal_totals}.closed_amount + excluded.closed_amount`, `INSERT INTO {won_cycles} (segment, currency, month, days, deals)
-SELECT a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}, {sign}COUNT(*) ` + deals + `
+SELECT {into}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}, {sign}COUNT(*) ` + deals + `
   AND o.{opportunity.stage} = '{won}' AND o.{opportunity.closed_month} IS NOT NULL
-GROUP BY a.{account.segment}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}
+GROUP BY {into}, o.{opportunity.currency}, o.{opportunity.closed_month}, o.{opportunity.closed_day} - o.{opportunity.opened_day}
 ON CONFLICT (segment, currency, month, days) DO UPDATE SET deals = {won_cycles}.deals + excluded.deals`,
 		// An account's starting revenue in a period is that of its first
 		// record there (nth = 1); it is retained when it ends the period above 0.
@@ -289,7 +355,7 @@ ON CONFLICT (segment, currency, months, period) DO UPDATE SET accounts = {revenu
   retained_accounts = {revenue_totals}.retained_accounts + excluded.retained_accounts`,
 	}
 	for _, st := range statements {
-		if _, err := client.ExecContext(ctx, strings.ReplaceAll(MetricsSQL(st), "{sign}", sign)); err != nil {
+		if _, err := client.ExecContext(ctx, strings.NewReplacer("{sign}", sign, "{into}", into).Replace(MetricsSQL(st))); err != nil {
 			return err
 		}
 	}

@@ -68,24 +68,30 @@ func (r *request) outKeys(qualifier string) string {
 // rowSource is where accountsCTE reads the account dimensions: each
 // expression selects one, and filters on it.
 type rowSource struct {
-	from                                   string
+	from, where                            string
 	tier, owner, industry, region, planned string
 	args                                   []any // of planned
 }
 
-// accountRows are the accounts themselves; segmentRows the segments of the
-// metric totals (ent/schema/metric_totals.go), whose owner is 0 for none.
-var (
-	accountRows = rowSource{
-		from: "{accounts} a", tier: "a.{account.tier}", owner: "a.{account.owner}",
-		industry: "COALESCE(a.{account.industry}, '')", region: "COALESCE(a.{account.region}, '')",
-		planned: "CASE WHEN " + planned + " THEN 1 ELSE 0 END", args: []any{accountplan.StatusACTIVE},
-	}
-	segmentRows = rowSource{
-		from: "{segments} a", tier: "a.tier", owner: "NULLIF(a.owner, 0)",
+// accountRows are the accounts themselves.
+var accountRows = rowSource{
+	from: "{accounts} a", where: "1 = 1", tier: "a.{account.tier}", owner: "a.{account.owner}",
+	industry: "COALESCE(a.{account.industry}, '')", region: "COALESCE(a.{account.region}, '')",
+	planned: "CASE WHEN " + planned + " THEN 1 ELSE 0 END", args: []any{accountplan.StatusACTIVE},
+}
+
+// segmentRows are the segments of the metric totals
+// (ent/schema/metric_totals.go), whose owner is 0 for none: the broad ones
+// when the request groups and filters by tier and plan alone, since they
+// hold the same sums in fewer rows, else the fine ones.
+func (r *request) segmentRows() rowSource {
+	f := r.filter
+	broad := f.OwnerIDs == nil && f.Industries == nil && f.Regions == nil && !r.keys[Owner] && !r.keys[Industry] && !r.keys[Region]
+	return rowSource{
+		from: "{segments} a", where: "a.broad = " + strconv.Itoa(b2i(broad)), tier: "a.tier", owner: "NULLIF(a.owner, 0)",
 		industry: "a.industry", region: "a.region", planned: "a.planned",
 	}
-)
+}
 
 // accountsCTE selects the accounts (or segments) the filter lets through,
 // as the CTE acc with the account dimensions grouped by. When numbered, it
@@ -113,7 +119,7 @@ func (r *request) accountsCTE(s *statement, src rowSource, numbered bool) {
 	key(Industry, src.industry)
 	key(Region, src.region)
 	key(Planned, src.planned, src.args...)
-	s.add(" FROM " + src.from + " WHERE 1 = 1")
+	s.add(" FROM " + src.from + " WHERE " + src.where)
 	f := r.filter
 	in(s, "a.id", f.AccountIDs)
 	in(s, src.tier, f.Tiers)
@@ -413,7 +419,7 @@ WHERE runs.n > 0` + limit(2))
 func (r *request) revenueTotalsSQL(dialectSQL) *statement {
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, segmentRows, false)
+	r.accountsCTE(s, r.segmentRows(), false)
 	s.add(` SELECT `+r.outKeys("acc.")+`t.period - `+strconv.Itoa(r.first)+` AS bucket, t.currency,
   CAST(SUM(t.accounts) AS BIGINT) AS accounts,
   CAST(SUM(t.starting) AS BIGINT) AS starting,
@@ -439,7 +445,7 @@ func (r *request) dealTotalsSQL(dialectSQL) *statement {
 	notClosed := strconv.Itoa(r.buckets)
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, segmentRows, true)
+	r.accountsCTE(s, r.segmentRows(), true)
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < `+notClosed+` - 1),
 moves AS (
@@ -479,31 +485,38 @@ const cycleDaysBound = 1 << 22
 // from the won-cycle totals: their count per cycle length, in the order of
 // that length, and the cumulative count, which holds the middle deals, as
 // in dealsSQL. It groups by group number and one integer, kind, packing
-// period and cycle: the sort of that GROUP BY is most of the statement.
+// period and cycle: the sort of that GROUP BY is most of the statement. Both
+// windows share one order, which that GROUP BY's matches, and only the
+// middle rows reach the last GROUP BY: on 600 groups of owner and quarter
+// (the fine segments' 81,000 rows), that took the statement from 148 ms to
+// 121 ms.
 func (r *request) cyclesSQL(dialectSQL) *statement {
 	bound := strconv.Itoa(cycleDaysBound)
+	kind := r.bucketSQL("c.month") + " * " + bound + " + c.days"
+	window := "PARTITION BY g, currency, kind / " + bound + " ORDER BY kind ROWS "
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, segmentRows, true)
+	r.accountsCTE(s, r.segmentRows(), true)
 	s.add(`,
 counted AS (
-  SELECT acc.g AS g, `+r.bucketSQL("c.month")+` * `+bound+` + c.days AS kind, c.currency AS currency, CAST(SUM(c.deals) AS BIGINT) AS n
+  SELECT acc.g AS g, c.currency AS currency, `+kind+` AS kind, CAST(SUM(c.deals) AS BIGINT) AS n
   FROM {won_cycles} c JOIN acc ON acc.id = c.segment
   WHERE c.month >= ? AND c.month < ?
-  GROUP BY acc.g, `+r.bucketSQL("c.month")+` * `+bound+` + c.days, c.currency
+  GROUP BY acc.g, c.currency, `+kind+`
 ),
 ranked AS (
   SELECT g, currency, kind / `+bound+` AS bucket, kind % `+bound+` AS days, n,
-    CAST(SUM(n) OVER (PARTITION BY g, currency, kind / `+bound+` ORDER BY kind ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
-    CAST(SUM(n) OVER (PARTITION BY g, currency, kind / `+bound+`) AS BIGINT) AS total
+    CAST(SUM(n) OVER (`+window+`UNBOUNDED PRECEDING) AS BIGINT) AS upto,
+    CAST(SUM(n) OVER (`+window+`BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS BIGINT) AS total
   FROM counted WHERE n > 0
 )
 SELECT `+r.outKeys("groups.")+`c.bucket, c.currency, c.cycle_middle_days FROM (
-  SELECT g, bucket, currency,
+  SELECT g, currency, bucket,
     CAST(SUM(CASE WHEN upto - n < (total + 1) / 2 AND (total + 1) / 2 <= upto THEN days ELSE 0 END) +
       SUM(CASE WHEN upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days
   FROM ranked
-  GROUP BY g, bucket, currency
+  WHERE upto - n < (total + 2) / 2 AND (total + 1) / 2 <= upto
+  GROUP BY g, currency, bucket
 ) c JOIN groups ON groups.g = c.g`+limit(1), schema.Month(r.period.Start), schema.Month(r.period.End))
 	return s
 }
