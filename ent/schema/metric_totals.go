@@ -239,6 +239,7 @@ ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
 	if err != nil {
 		return err
 	}
+	// A driver that cannot tell how many rows it added links anyway.
 	if n, err := added.RowsAffected(); err != nil || n > 0 {
 		if err := linkBroadSegments(ctx, client); err != nil {
 			return err
