@@ -205,25 +205,16 @@ var dialects = map[string]dialectSQL{
 // work. A bound that does not start a day also compares the time itself, on
 // that day's rows only.
 
-// before is the condition "the time in timeCol is before t", where dayCol
-// holds its day number; NULL when the time is.
-func before(s *statement, d dialectSQL, timeCol string, t time.Time) {
+// timeIs is the condition "the time in timeCol op t", op being "<" or
+// ">=", where dayCol holds its day number; NULL when the time is. Inside
+// t's day, the strict half of op (< or >) decides by day alone.
+func timeIs(s *statement, d dialectSQL, timeCol, op string, t time.Time) {
 	day := schema.Day(t)
 	if startsDay(t) {
-		s.add(dayColumn(timeCol)+" < ?", day)
+		s.add(dayColumn(timeCol)+" "+op+" ?", day)
 		return
 	}
-	s.add("("+dayColumn(timeCol)+" < ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" < ?))", day, day, t)
-}
-
-// notBefore is the condition "the time in timeCol is t or later"; NULL when the time is.
-func notBefore(s *statement, d dialectSQL, timeCol string, t time.Time) {
-	day := schema.Day(t)
-	if startsDay(t) {
-		s.add(dayColumn(timeCol)+" >= ?", day)
-		return
-	}
-	s.add("("+dayColumn(timeCol)+" > ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" >= ?))", day, day, t)
+	s.add("("+dayColumn(timeCol)+" "+op[:1]+" ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" "+op+" ?))", day, day, t)
 }
 
 func startsDay(t time.Time) bool { return t.Equal(time.Unix(int64(schema.Day(t))*86400, 0)) }
@@ -299,9 +290,9 @@ FROM (
     SUM(rr.{revenue.expansion}) AS expansion, SUM(rr.{revenue.contraction}) AS contraction, SUM(rr.{revenue.churn}) AS churn
   FROM {revenue_records} rr
   WHERE `)
-	notBefore(s, d, "rr.{revenue.period_start}", r.period.Start)
+	timeIs(s, d, "rr.{revenue.period_start}", ">=", r.period.Start)
 	s.add(" AND ")
-	before(s, d, "rr.{revenue.period_start}", r.period.End)
+	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
 	s.add(r.onlyFiltered("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
 ) x JOIN acc ON acc.id = x.account
@@ -353,7 +344,7 @@ counted AS MATERIALIZED (
     kind / 4 % ` + base + ` AS closed, kind % 4 AS outcome, n, amount
   FROM (
     SELECT CASE WHEN `)
-	notBefore(s, d, "o.{opportunity.closed_at}", r.period.End)
+	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.End)
 	s.add(" OR "+open+" THEN ("+opened+" * "+base+" + "+notClosed+`) * 4
         WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + "+opened+") * "+base+" + "+closed+`) * 4 + 1
         ELSE (`+opened+" * "+base+" + "+closed+`) * 4 + 2
@@ -362,9 +353,9 @@ counted AS MATERIALIZED (
       acc.g AS g, o.{opportunity.currency} AS currency, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
     FROM {opportunities} o JOIN acc ON acc.id = o.{opportunity.account}
     WHERE `)
-	before(s, d, "o.{opportunity.opened_at}", r.period.End)
+	timeIs(s, d, "o.{opportunity.opened_at}", "<", r.period.End)
 	s.add(" AND ("+open+" OR ", won, lost)
-	notBefore(s, d, "o.{opportunity.closed_at}", r.period.Start)
+	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.Start)
 	s.add(`)
     GROUP BY kind, acc.g, o.{opportunity.currency}
   ) x
