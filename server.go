@@ -8,7 +8,7 @@
 //	-demo          DEMO           load the demo data into an empty database
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
 //
-// and the limits, whose defaults are graph.DefaultLimits() (README, "Limits"; 0 turns a number off):
+// and the limits (README, "Limits"; 0 turns a number off):
 //
 //	-max-depth       MAX_DEPTH        deepest field nesting
 //	-max-cost        MAX_COST         operation cost, page sizes multiplied
@@ -31,7 +31,6 @@ package main
 //go:generate go run github.com/99designs/gqlgen generate
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -49,17 +48,17 @@ import (
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
+	"github.com/accountplan/accountplan/graph/httpedge"
 	"github.com/accountplan/accountplan/graph/store"
 )
 
 // settings are the server's configuration.
 type settings struct {
-	addr    string
-	db      string
-	origins []string
-	demo    bool
-	limits  graph.Limits
-	mapMB   int
+	addr string
+	db   string
+	demo bool
+	// edge holds the HTTP and GraphQL settings, every field set from its flag.
+	edge httpedge.Settings
 	// createAdmin is an e-mail address to make an admin and print a token for, instead of serving.
 	createAdmin string
 }
@@ -70,12 +69,12 @@ func main() {
 	flag.StringVar(&cfg.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (env ADDR)")
 	flag.StringVar(&cfg.db, "db", env("DATABASE_URL", "accountplan.db"), "SQLite file path or postgres:// URL (env DATABASE_URL)")
 	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
-	flag.BoolVar(&cfg.demo, "demo", envBool("DEMO"), "load demo data into an empty database (env DEMO)")
+	flag.BoolVar(&cfg.demo, "demo", envParse("DEMO", false, strconv.ParseBool), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
-	flag.IntVar(&cfg.mapMB, "map-cache-mb", envParse("MAP_CACHE_MB", graph.DefaultMapCacheMB, strconv.Atoi), "memory for org maps and answers kept between changes, in MiB; 0 for none (env MAP_CACHE_MB)")
-	limitFlags(&cfg.limits)
+	edge := edgeFlags()
 	flag.Parse()
-	cfg.origins = splitList(origins)
+	cfg.edge = edge()
+	cfg.edge.CORSOrigins = splitList(origins)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -126,8 +125,9 @@ func run(ctx context.Context, cfg settings) error {
 	if err != nil {
 		return err
 	}
+	cfg.edge.Ready, cfg.edge.Open = s.Ping, open
 	srv := &http.Server{
-		Handler:           graph.NewHandler(s.Client, graph.Options{CORSOrigins: cfg.origins, Ready: s.Ping, Open: open, Limits: cfg.limits, MapCacheMB: cmp.Or(cfg.mapMB, -1)}),
+		Handler:           httpedge.NewHandler(s.Client, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -136,7 +136,11 @@ func run(ctx context.Context, cfg settings) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
-	slog.Info("serving GraphiQL at http://" + addr + "/ and GraphQL at http://" + addr + "/query")
+	if *cfg.edge.GraphiQL {
+		slog.Info("serving GraphiQL at http://" + addr + "/ and GraphQL at http://" + addr + "/query")
+	} else {
+		slog.Info("serving GraphQL at http://" + addr + "/query (GraphiQL is off)")
+	}
 
 	select {
 	case err := <-errc:
@@ -152,22 +156,43 @@ func run(ctx context.Context, cfg settings) error {
 	return nil
 }
 
-// limitFlags declares a flag and an environment variable for each limit.
-func limitFlags(l *graph.Limits) {
-	*l = graph.DefaultLimits()
+// edgeFlags declares a flag and an environment variable for each limit and
+// switch of the HTTP edge and the GraphQL layer; the function it returns,
+// called after flag.Parse, gives the settings with every field set.
+func edgeFlags() func() httpedge.Settings {
 	atoi := strconv.Atoi
-	flag.IntVar(&l.MaxDepth, "max-depth", envParse("MAX_DEPTH", l.MaxDepth, atoi), "deepest field nesting; 0 for none (env MAX_DEPTH)")
-	flag.IntVar(&l.MaxCost, "max-cost", envParse("MAX_COST", l.MaxCost, atoi), "operation cost, page sizes multiplied; 0 for none (env MAX_COST)")
-	flag.IntVar(&l.MaxAliases, "max-aliases", envParse("MAX_ALIASES", l.MaxAliases, atoi), "aliased or repeated fields per document; 0 for none (env MAX_ALIASES)")
-	flag.IntVar(&l.MaxTokens, "max-tokens", envParse("MAX_TOKENS", l.MaxTokens, atoi), "tokens per document; 0 for none (env MAX_TOKENS)")
-	flag.Int64Var(&l.MaxBodyBytes, "max-body-bytes", envParse("MAX_BODY_BYTES", l.MaxBodyBytes, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }), "request body size; 0 for none (env MAX_BODY_BYTES)")
-	flag.IntVar(&l.MaxBatch, "max-batch", envParse("MAX_BATCH", l.MaxBatch, atoi), "operations per batched POST; 0 turns batching off (env MAX_BATCH)")
-	flag.DurationVar(&l.Timeout, "timeout", envParse("REQUEST_TIMEOUT", l.Timeout, time.ParseDuration), "per-request time limit; 0 for none (env REQUEST_TIMEOUT)")
-	flag.Float64Var(&l.RatePerSecond, "rate-limit", envParse("RATE_LIMIT", l.RatePerSecond, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }), "requests per second per client; 0 for none (env RATE_LIMIT)")
-	flag.IntVar(&l.Burst, "rate-burst", envParse("RATE_BURST", l.Burst, atoi), "requests a client may send at once (env RATE_BURST)")
-	flag.IntVar(&l.MaxInFlight, "max-in-flight", envParse("MAX_IN_FLIGHT", l.MaxInFlight, atoi), "requests executing at once; 0 for none (env MAX_IN_FLIGHT)")
-	flag.BoolVar(&l.Introspection, "introspection", envParse("INTROSPECTION", l.Introspection, strconv.ParseBool), "answer introspection queries; false also hides suggestions (env INTROSPECTION)")
-	flag.BoolVar(&l.GraphiQL, "graphiql", envParse("GRAPHIQL", l.GraphiQL, strconv.ParseBool), "serve GraphiQL at / (env GRAPHIQL)")
+	intFlag := func(name, env string, value int, usage string) *int {
+		return flag.Int(name, envParse(env, value, atoi), usage+" (env "+env+")")
+	}
+	boolFlag := func(name, env string, usage string) *bool {
+		return flag.Bool(name, envParse(env, true, strconv.ParseBool), usage+" (env "+env+")")
+	}
+	depth := intFlag("max-depth", "MAX_DEPTH", graph.DefaultMaxDepth, "deepest field nesting; 0 for none")
+	cost := intFlag("max-cost", "MAX_COST", graph.DefaultMaxCost, "operation cost, page sizes multiplied; 0 for none")
+	aliases := intFlag("max-aliases", "MAX_ALIASES", graph.DefaultMaxAliases, "aliased or repeated fields per document; 0 for none")
+	tokens := intFlag("max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens per document; 0 for none")
+	introspection := boolFlag("introspection", "INTROSPECTION", "answer introspection queries; false also hides suggestions")
+	mapMB := intFlag("map-cache-mb", "MAP_CACHE_MB", graph.DefaultMapCacheMB, "memory for org maps and answers kept between changes, in MiB; 0 for none")
+	body := flag.Int64("max-body-bytes", envParse("MAX_BODY_BYTES", int64(httpedge.DefaultMaxBodyBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }), "request body size; 0 for none (env MAX_BODY_BYTES)")
+	batch := intFlag("max-batch", "MAX_BATCH", 0, "operations per batched POST; 0 turns batching off")
+	timeout := flag.Duration("timeout", envParse("REQUEST_TIMEOUT", httpedge.DefaultTimeout, time.ParseDuration), "per-request time limit; 0 for none (env REQUEST_TIMEOUT)")
+	rate := flag.Float64("rate-limit", envParse("RATE_LIMIT", float64(httpedge.DefaultRatePerSecond), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }), "requests per second per client; 0 for none (env RATE_LIMIT)")
+	burst := intFlag("rate-burst", "RATE_BURST", httpedge.DefaultBurst, "requests a client may send at once")
+	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests executing at once; 0 for none")
+	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
+	return func() httpedge.Settings {
+		return httpedge.Settings{
+			GraphiQL: graphiql,
+			Limits: httpedge.Limits{
+				MaxBodyBytes: body, MaxBatch: *batch, Timeout: timeout,
+				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,
+			},
+			GraphQL: graph.Settings{
+				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
+				MapCacheMB: mapMB,
+			},
+		}
+	}
 }
 
 // envParse reads an environment variable with parse, or gives fallback when it
@@ -190,11 +215,6 @@ func env(key, fallback string) string {
 		return v
 	}
 	return fallback
-}
-
-func envBool(key string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(key))
-	return v
 }
 
 func splitList(s string) []string {

@@ -64,7 +64,7 @@ func classify(err error) error {
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return timeoutError()
+		return TimeoutError()
 	case errors.As(err, &forbidden):
 		return clientError(CodeForbidden, forbidden.Message, "")
 	case errors.Is(err, privacy.Deny):
@@ -113,7 +113,8 @@ func paginationField(message string) string {
 	return ""
 }
 
-func timeoutError() *gqlerror.Error {
+// TimeoutError is the answer to a request whose deadline passed.
+func TimeoutError() *gqlerror.Error {
 	return clientError(CodeTimeout, "the request ran out of time and was cancelled: ask for less, or retry later", "")
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,40 +15,47 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
-// Limits bound what one request, or one client, can make the server do. A zero
-// number turns its limit off; the README's Limits section says why each
-// default is what it is.
+// Limits bound what one document can make the server do; the README's Limits
+// section says why each default is what it is. A nil field means its default,
+// a 0 turns its limit off.
 type Limits struct {
-	MaxDepth      int           // fields nested inside each other, counting edges and node
-	MaxCost       int           // each field costs 1; a list multiplies its selection by its page size
-	MaxAliases    int           // aliased fields, and fields repeated in one selection set
-	MaxTokens     int           // lexical tokens of the document, counted before it is parsed
-	MaxBodyBytes  int64         // request body; larger gets 413
-	MaxBatch      int           // operations a POST may carry as a JSON array; 0 turns batching off
-	Timeout       time.Duration // per request; the database work is cancelled with it
-	RatePerSecond float64       // requests a client may sustain, refilling a bucket of Burst
-	Burst         int           // requests a client may send at once
-	MaxInFlight   int           // requests executing at once, over all clients
-	Introspection bool          // answer __schema and __type; off also hides "did you mean" suggestions
-	GraphiQL      bool          // serve GraphiQL at /
+	MaxDepth      *int  // fields nested inside each other, counting edges and node; default 20
+	MaxCost       *int  // each field costs 1; a list multiplies its selection by its page size; default 250,000
+	MaxAliases    *int  // aliased fields, and fields repeated in one selection set; default 100
+	MaxTokens     *int  // lexical tokens of the document, counted before it is parsed; default 2,000
+	Introspection *bool // answer __schema and __type; false also hides "did you mean" suggestions; default true
 }
 
-// DefaultLimits are the limits of a server started without flags.
-func DefaultLimits() Limits {
-	return Limits{
-		MaxDepth:      20,
-		MaxCost:       250_000,
-		MaxAliases:    100,
-		MaxTokens:     2_000,
-		MaxBodyBytes:  1 << 20,
-		MaxBatch:      0,
-		Timeout:       15 * time.Second,
-		RatePerSecond: 10,
-		Burst:         40,
-		MaxInFlight:   64,
-		Introspection: true,
-		GraphiQL:      true,
+// The defaults of Limits.
+const (
+	DefaultMaxDepth   = 20
+	DefaultMaxCost    = 250_000
+	DefaultMaxAliases = 100
+	DefaultMaxTokens  = 2_000
+)
+
+// limits are Limits with the defaults filled in; 0 is off.
+type limits struct {
+	maxDepth, maxCost, maxAliases, maxTokens int
+	introspection                            bool
+}
+
+func (l Limits) resolve() limits {
+	return limits{
+		maxDepth:      valueOr(l.MaxDepth, DefaultMaxDepth),
+		maxCost:       valueOr(l.MaxCost, DefaultMaxCost),
+		maxAliases:    valueOr(l.MaxAliases, DefaultMaxAliases),
+		maxTokens:     valueOr(l.MaxTokens, DefaultMaxTokens),
+		introspection: valueOr(l.Introspection, true),
 	}
+}
+
+// valueOr is the value a setting points to, or its default when it is unset.
+func valueOr[T any](p *T, fallback T) T {
+	if p == nil {
+		return fallback
+	}
+	return *p
 }
 
 // listMultiplier is what a list without first or last multiplies its
@@ -62,7 +68,7 @@ const listMultiplier = 10
 // too much or pages a connection without a size once it is: once per
 // operation, before any resolver or SQL statement runs.
 type documentLimits struct {
-	Limits
+	limits
 	cache graphql.Cache[*ast.QueryDocument] // the server's cache of documents that passed validation
 }
 
@@ -82,30 +88,30 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	if _, ok := l.cache.Get(ctx, p.Query); ok {
 		return nil // it passed before
 	}
-	if l.MaxTokens > 0 && tokensOver(p.Query, l.MaxTokens) {
-		return tooComplex("the document has more than %d tokens (the token limit)", l.MaxTokens)
+	if l.maxTokens > 0 && tokensOver(p.Query, l.maxTokens) {
+		return tooComplex("the document has more than %d tokens (the token limit)", l.maxTokens)
 	}
-	if l.MaxAliases == 0 {
+	if l.maxAliases == 0 {
 		return nil
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
 	if err != nil {
 		return nil // gqlgen reports it
 	}
-	if aliasesAndRepeats(doc) > l.MaxAliases {
-		return tooComplex("the document has more than %d aliased or repeated fields (the alias limit)", l.MaxAliases)
+	if aliasesAndRepeats(doc) > l.maxAliases {
+		return tooComplex("the document has more than %d aliased or repeated fields (the alias limit)", l.maxAliases)
 	}
 	return nil
 }
 
 func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := walk{Limits: l.Limits, vars: oc.Variables}
+	w := walk{limits: l.limits, vars: oc.Variables}
 	cost := w.selection(oc.Operation.SelectionSet, 1, false)
 	switch {
 	case w.err != nil:
 		return w.err
-	case l.MaxCost > 0 && cost > l.MaxCost:
-		return costError(l.MaxCost)
+	case l.maxCost > 0 && cost > l.maxCost:
+		return costError(l.maxCost)
 	}
 	return nil
 }
@@ -164,13 +170,13 @@ func aliasesAndRepeats(doc *ast.QueryDocument) int {
 
 // walk measures an operation with its fragments expanded and its variables resolved.
 type walk struct {
-	Limits
+	limits
 	vars   map[string]any
-	fields int // fields visited; the cost is at least this, so the walk stops once it passes MaxCost
+	fields int // fields visited; the cost is at least this, so the walk stops once it passes the cost limit
 	err    *gqlerror.Error
 }
 
-// costCap keeps costs from overflowing when MaxCost is off.
+// costCap keeps costs from overflowing when the cost limit is off.
 const costCap = math.MaxInt32
 
 // selection returns the cost of a selection set whose fields sit at depth;
@@ -198,15 +204,15 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool) int {
 	w.fields++
 	switch {
 	case f.Name == "__schema" || f.Name == "__type":
-		if !w.Introspection {
+		if !w.introspection {
 			w.err = clientError(CodeValidationFailed, "introspection is off on this server", "")
 		}
 		// The schema bounds introspection, and gqlparser's MaxIntrospectionDepth rule its nesting.
 		return 0
-	case w.MaxDepth > 0 && depth > w.MaxDepth:
-		w.err = tooComplex("the operation nests fields deeper than %d levels (the depth limit)", w.MaxDepth)
-	case w.MaxCost > 0 && w.fields > w.MaxCost:
-		w.err = costError(w.MaxCost)
+	case w.maxDepth > 0 && depth > w.maxDepth:
+		w.err = tooComplex("the operation nests fields deeper than %d levels (the depth limit)", w.maxDepth)
+	case w.maxCost > 0 && w.fields > w.maxCost:
+		w.err = costError(w.maxCost)
 	}
 	if w.err != nil || f.SelectionSet == nil {
 		return 1

@@ -33,7 +33,7 @@ func UnmarshalDecimal(v any) (string, error) {
 	case int64:
 		s = strconv.FormatInt(v, 10)
 	default:
-		return "", fmt.Errorf("Decimal must be a string such as \"92.5\", got %T", v)
+		return "", fmt.Errorf("a Decimal must be a string such as \"92.5\", got %T", v)
 	}
 	if !decimalPattern.MatchString(s) {
 		return "", fmt.Errorf("%q is not a Decimal: use digits with an optional sign and at most 6 decimals, e.g. \"92.5\"", s)

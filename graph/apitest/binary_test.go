@@ -1,0 +1,210 @@
+package apitest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestBinary builds the real server, starts it as the README says (with the
+// demo data, on a SQLite file), runs every GraphQL example of the README
+// against it, then sends SIGTERM while a request is in flight: that request
+// must still be answered and the process must exit cleanly.
+func TestBinary(t *testing.T) {
+	bin := buildServer(t)
+	dir := filepath.Dir(bin)
+	cmd := exec.Command(bin, "-demo", "-addr", "127.0.0.1:0")
+	cmd.Dir = dir
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := listeningAddress(t, stderr)
+	base := "http://" + addr
+
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(base + path)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+
+	t.Run("README examples", func(t *testing.T) {
+		readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(readme, -1)
+		if len(blocks) < 6 {
+			t.Fatalf("the README has %d GraphQL examples, want at least 6", len(blocks))
+		}
+		for i, b := range blocks {
+			body, _ := json.Marshal(map[string]string{"query": string(b[1])})
+			resp, err := http.Post(base+"/query", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || bytes.Contains(out, []byte(`"errors"`)) || !bytes.HasPrefix(out, []byte(`{"data":{`)) {
+				t.Errorf("README example %d: %d %s", i+1, resp.StatusCode, out)
+			}
+		}
+	})
+
+	// Start a request and send only half of its body, so that it is in flight.
+	body := `{"query":"{ accounts(first: 1) { totalCount } }"}`
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the server has read the request head: the connection is active
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // shutdown has begun and waits for the request
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the in-flight request got no answer: %v", err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(answer), `"totalCount":12`) {
+		t.Fatalf("in-flight request: %d %s", resp.StatusCode, answer)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the server did not exit cleanly: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop after SIGTERM")
+	}
+}
+
+// buildServer builds the server binary into a fresh directory, where it keeps its database.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "accountplan")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/accountplan/accountplan").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestBinarySecureByDefault: without a token the server serves loopback only
+// (and says what to do), -create-admin prints the first admin's token, and
+// from then on every address works and every request needs a token.
+func TestBinarySecureByDefault(t *testing.T) {
+	bin := buildServer(t)
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = filepath.Dir(bin)
+		return cmd
+	}
+	out, err := run("-addr", "0.0.0.0:0").CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("-create-admin")) {
+		t.Fatalf("serving every address without a token: err %v, output %s", err, out)
+	}
+	out, err = run("-create-admin", "ada@example.com").Output()
+	token := strings.TrimSpace(string(out))
+	if err != nil || !strings.HasPrefix(token, "ap_") {
+		t.Fatalf("-create-admin: err %v, output %q", err, out)
+	}
+
+	cmd := run("-addr", "0.0.0.0:0")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	_, port, _ := net.SplitHostPort(listeningAddress(t, stderr))
+	ask := func(header string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+port+"/query", strings.NewReader(`{"query":"{ me { email role } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := ask(""); status != http.StatusUnauthorized || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("no token: %d %s", status, body)
+	}
+	if status, body := ask("Bearer " + token); status != http.StatusOK || body != `{"data":{"me":{"email":"ada@example.com","role":"ADMIN"}}}` {
+		t.Errorf("the admin's token: %d %s", status, body)
+	}
+}
+
+// TestBinaryRefusesBadSettings: every environment variable that does not
+// parse stops the server before it opens the database, naming the variable.
+func TestBinaryRefusesBadSettings(t *testing.T) {
+	bin := buildServer(t)
+	for _, bad := range []string{"DEMO=maybe", "INTROSPECTION=on", "GRAPHIQL=yes", "MAX_COST=lots", "RATE_LIMIT=fast", "REQUEST_TIMEOUT=15", "MAP_CACHE_MB=1.5", "MAX_BODY_BYTES=1MB"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a server that accepted it would serve on
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0")
+		cmd.Dir = filepath.Dir(bin)
+		cmd.Env = append(os.Environ(), bad)
+		out, err := cmd.CombinedOutput()
+		name, _, _ := strings.Cut(bad, "=")
+		if err == nil || !strings.Contains(string(out), name) {
+			t.Errorf("%s: err %v, output %s", bad, err, out)
+		}
+		if _, err := os.Stat(filepath.Join(cmd.Dir, "accountplan.db")); err == nil {
+			t.Errorf("%s: the server opened its database before refusing", bad)
+		}
+	}
+}
+
+// listeningAddress reads the server's log until it says where it listens.
+func listeningAddress(t *testing.T, log io.Reader) string {
+	t.Helper()
+	found := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`serving GraphiQL at http://([^/]+)/`)
+		sc := bufio.NewScanner(log)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, log)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	select {
+	case addr := <-found:
+		return addr
+	case <-ctx.Done():
+		t.Fatal("the server did not start listening")
+		return ""
+	}
+}

@@ -1,0 +1,288 @@
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/httpedge"
+	"github.com/accountplan/accountplan/graph/store"
+)
+
+// postgresURL is the server the PostgreSQL variant of each test runs on; CI has one there.
+func postgresURL() string {
+	if u := os.Getenv("TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// env is one test's server: a fresh database behind the real HTTP handler.
+type env struct {
+	t      *testing.T
+	client *ent.Client // writes fixtures directly, bypassing the API
+	url    string      // the GraphQL endpoint
+	stmts  *atomic.Int64
+	token  string // sent as a bearer token when set
+}
+
+// eachDatabase runs the test on SQLite, and on PostgreSQL when one is
+// reachable, with the server running open (no tokens needed).
+func eachDatabase(t *testing.T, test func(t *testing.T, e *env)) {
+	eachDatabaseWith(t, httpedge.Settings{Open: true}, test)
+}
+
+// eachDatabaseWith runs the test on both databases with the given handler options.
+func eachDatabaseWith(t *testing.T, opts httpedge.Settings, test func(t *testing.T, e *env)) {
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, newEnv(t, filepath.Join(t.TempDir(), "test.db"), opts))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, newEnv(t, postgresDatabase(t), opts))
+	})
+}
+
+// as is the same server, called with a bearer token.
+func (e *env) as(token string) *env {
+	c := *e
+	c.token = token
+	return &c
+}
+
+// postgresDatabase creates an empty database for one test and drops it afterwards.
+func postgresDatabase(t *testing.T) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", postgresURL())
+	if err == nil {
+		err = admin.PingContext(context.Background())
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is not reachable at %s: %v", postgresURL(), err)
+		}
+		t.Skipf("PostgreSQL is not reachable at %s (%v): start one there or set TEST_POSTGRES_URL to run the PostgreSQL variant", postgresURL(), err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "accountplan_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := urlWithDatabase(postgresURL(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// newEnv is a server with the given settings. The rate limit is off unless
+// they set it, since a test sends many requests from one address.
+func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
+	t.Helper()
+	s, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, client: s.Client, stmts: new(atomic.Int64)}
+	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}))
+	settings.Ready = s.Ping
+	if settings.Limits.RatePerSecond == nil {
+		settings.Limits.RatePerSecond = new(0.0)
+	}
+	srv := httptest.NewServer(httpedge.NewHandler(counted, settings))
+	t.Cleanup(func() {
+		srv.Close()
+		s.Close()
+	})
+	e.url = srv.URL + "/query"
+	return e
+}
+
+// testSettings are an open server's, with the default limits but no rate limit.
+func testSettings() httpedge.Settings {
+	return httpedge.Settings{Open: true, Limits: httpedge.Limits{RatePerSecond: new(0.0)}}
+}
+
+func withReady(s httpedge.Settings, ready func(context.Context) error) httpedge.Settings {
+	s.Ready = ready
+	return s
+}
+
+func withoutMapCache(s httpedge.Settings) httpedge.Settings {
+	s.GraphQL.MapCacheMB = new(0)
+	return s
+}
+
+// countingDriver counts the SQL statements the API runs, as ent's todo example does.
+type countingDriver struct {
+	dialect.Driver
+	n *atomic.Int64
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Exec(ctx, query, args, v)
+}
+
+// ExecContext runs the statements ent's ExecContext sends, such as the
+// schema's map version bump.
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.(execContext).ExecContext(ctx, query, args...)
+}
+
+type execContext interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, n: d.n}, nil
+}
+
+type countingTx struct {
+	dialect.Tx
+	n *atomic.Int64
+}
+
+func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	tx.n.Add(1)
+	return tx.Tx.Query(ctx, query, args, v)
+}
+
+func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	tx.n.Add(1)
+	return tx.Tx.Exec(ctx, query, args, v)
+}
+
+func (tx *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.n.Add(1)
+	return tx.Tx.(execContext).ExecContext(ctx, query, args...)
+}
+
+// result is a decoded GraphQL response.
+type result struct {
+	Status int
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	HasData bool
+}
+
+// do posts a GraphQL request and decodes the answer.
+func (e *env) do(query string, vars map[string]any) result {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, e.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw map[string]json.RawMessage
+	var r result
+	buf := new(bytes.Buffer)
+	_, _ = buf.ReadFrom(resp.Body)
+	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil {
+		e.t.Fatalf("response is not JSON: %s", buf)
+	}
+	_, r.HasData = raw["data"]
+	if err := json.Unmarshal(buf.Bytes(), &r); err != nil {
+		e.t.Fatal(err)
+	}
+	r.Status = resp.StatusCode
+	return r
+}
+
+// must runs a request that must succeed and returns its data.
+func (e *env) must(query string, vars map[string]any) map[string]any {
+	e.t.Helper()
+	r := e.do(query, vars)
+	if len(r.Errors) > 0 {
+		e.t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	return r.Data
+}
+
+// code runs a request that must fail and returns the first error's code and field.
+func (e *env) code(query string, vars map[string]any) (code, field string) {
+	e.t.Helper()
+	r := e.do(query, vars)
+	if len(r.Errors) == 0 {
+		e.t.Fatalf("expected an error, got data %v", r.Data)
+	}
+	code, _ = r.Errors[0].Extensions["code"].(string)
+	field, _ = r.Errors[0].Extensions["field"].(string)
+	return code, field
+}
+
+// count runs fn and returns the number of SQL statements the API ran for it.
+func (e *env) count(fn func()) int64 {
+	before := e.stmts.Load()
+	fn()
+	return e.stmts.Load() - before
+}
+
+// get walks a decoded JSON value by keys and indexes.
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			s, _ := v.([]any)
+			if k >= len(s) {
+				return nil
+			}
+			v = s[k]
+		default:
+			panic(fmt.Sprintf("bad path element %v", p))
+		}
+	}
+	return v
+}
+
+// urlWithDatabase points a PostgreSQL URL at another database.
+func urlWithDatabase(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}

@@ -1,0 +1,133 @@
+// Package httpedge is the HTTP edge: everything between a connection and the
+// GraphQL layer (package graph). A request to /query passes, in this order:
+//
+//  1. CORS, for the origins in Settings.CORSOrigins (preflights end here);
+//  2. the rate limit per client (429) and the cap on requests at once (503);
+//  3. the request timeout, which cancels the request's database work;
+//  4. signing in with the bearer token (401), which puts the viewer in the context;
+//  5. the GraphQL-over-HTTP transport: method, media types, body size (413), batches;
+//  6. the GraphQL layer (graph.NewServer): document limits, the transaction,
+//     loaders, resolvers and the error presenter.
+//
+// GraphiQL is served at /, and health checks at /healthz and /readyz.
+package httpedge
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/rs/cors"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph"
+	"github.com/accountplan/accountplan/graph/httpedge/graphiql"
+)
+
+// Settings configure the HTTP edge and, through GraphQL, the layer below it.
+// The zero value means the documented defaults, field by field.
+type Settings struct {
+	// CORSOrigins are the origins whose pages may call the API from a browser;
+	// none means same-origin only.
+	CORSOrigins []string
+	// Ready reports whether the database answers, for /readyz; nil always answers ok.
+	Ready func(context.Context) error
+	// Open lets requests without a token act as an admin: for exploring on
+	// loopback before anyone has a token. Requests with a token are signed in.
+	Open bool
+	// GraphiQL serves GraphiQL at /; nil means served.
+	GraphiQL *bool
+	// Limits bound what a request or a client can make the server do at the edge.
+	Limits Limits
+	// GraphQL configures the GraphQL layer: document limits, introspection, the map cache.
+	GraphQL graph.Settings
+}
+
+// Limits bound what one request, or one client, can make the edge do. A nil
+// field means its default, a 0 turns its limit off; the README's Limits
+// section says why each default is what it is.
+type Limits struct {
+	MaxBodyBytes  *int64         // request body; larger gets 413; default 1 MiB
+	MaxBatch      int            // operations a POST may carry as a JSON array; 0 (the default) turns batching off
+	Timeout       *time.Duration // per request; the database work is cancelled with it; default 15 s
+	RatePerSecond *float64       // requests a client may sustain, refilling a bucket of Burst; default 10
+	Burst         *int           // requests a client may send at once; default 40
+	MaxInFlight   *int           // requests executing at once, over all clients; default 64
+}
+
+// The defaults of Limits.
+const (
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultTimeout       = 15 * time.Second
+	DefaultRatePerSecond = 10
+	DefaultBurst         = 40
+	DefaultMaxInFlight   = 64
+)
+
+// limits are Limits with the defaults filled in; 0 is off.
+type limits struct {
+	maxBodyBytes  int64
+	maxBatch      int
+	timeout       time.Duration
+	ratePerSecond float64
+	burst         int
+	maxInFlight   int
+}
+
+func (l Limits) resolve() limits {
+	return limits{
+		maxBodyBytes:  valueOr(l.MaxBodyBytes, DefaultMaxBodyBytes),
+		maxBatch:      l.MaxBatch,
+		timeout:       valueOr(l.Timeout, DefaultTimeout),
+		ratePerSecond: valueOr(l.RatePerSecond, DefaultRatePerSecond),
+		burst:         valueOr(l.Burst, DefaultBurst),
+		maxInFlight:   valueOr(l.MaxInFlight, DefaultMaxInFlight),
+	}
+}
+
+// valueOr is the value a setting points to, or its default when it is unset.
+func valueOr[T any](p *T, fallback T) T {
+	if p == nil {
+		return fallback
+	}
+	return *p
+}
+
+// NewHandler serves GraphQL at /query through the pipeline in the package
+// comment, GraphiQL at / unless it is off, and health checks at /healthz (the
+// process is up) and /readyz (the database answers).
+func NewHandler(client *ent.Client, s Settings) http.Handler {
+	l := s.Limits.resolve()
+	srv := graph.NewServer(client, s.GraphQL)
+	srv.AddTransport(transport{maxBodyBytes: l.maxBodyBytes, maxBatch: l.maxBatch})
+	mux := http.NewServeMux()
+	mux.Handle("/query", guard(authenticate(client, s.Open, srv), l))
+	if valueOr(s.GraphiQL, true) {
+		mux.Handle("/", graphiql.Handler("/query"))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if s.Ready != nil {
+			if err := s.Ready(ctx); err != nil {
+				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	if len(s.CORSOrigins) == 0 {
+		// rs/cors reads an empty list as "every origin"; ours means same-origin only.
+		return mux
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: s.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		MaxAge:         600,
+	}).Handler(mux)
+}

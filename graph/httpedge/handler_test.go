@@ -1,0 +1,23 @@
+package httpedge
+
+import (
+	"testing"
+	"time"
+)
+
+// The zero value of Limits means the documented defaults, field by field, and
+// a 0 that is set turns a number off.
+func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
+	want := limits{maxBodyBytes: 1 << 20, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40, maxInFlight: 64}
+	if got := (Limits{}).resolve(); got != want {
+		t.Errorf("zero Limits: got %+v, want %+v", got, want)
+	}
+	partly := Limits{MaxInFlight: new(8)}
+	if got := partly.resolve(); got.maxInFlight != 8 || got.ratePerSecond != 10 || got.timeout != 15*time.Second {
+		t.Errorf("a partly filled Limits lost the other defaults: %+v", got)
+	}
+	off := Limits{MaxBodyBytes: new(int64(0)), Timeout: new(time.Duration(0)), RatePerSecond: new(0.0), MaxInFlight: new(0)}
+	if got := off.resolve(); got != (limits{burst: 40}) {
+		t.Errorf("limits set to 0: got %+v, want them off", got)
+	}
+}

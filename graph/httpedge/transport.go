@@ -1,0 +1,351 @@
+package httpedge
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/accountplan/accountplan/graph"
+)
+
+// Media types of GraphQL responses (GraphQL over HTTP, section 6.4).
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// transport serves GraphQL over HTTP as its specification asks
+// (https://graphql.github.io/graphql-over-http/draft/): POST with a JSON body,
+// GET for queries only (405 for mutations), 200 for request errors under
+// application/json and 400 under application/graphql-response+json, and no
+// data entry when the request never reached execution. gqlgen's stock
+// transports answer 422 and 406 there and echo bodies back in errors.
+type transport struct {
+	maxBodyBytes int64 // 0: no limit
+	maxBatch     int   // 0: one operation per request
+}
+
+var _ graphql.Transport = transport{}
+
+// Supports every plain HTTP request, so that wrong methods and media types get
+// the specification's status codes instead of a generic refusal.
+func (transport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") == "" }
+
+func (t transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		writeRequestError(w, mediaJSON, http.StatusNotAcceptable, "the Accept header allows neither application/graphql-response+json nor application/json")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		params, problem := paramsFromURL(r)
+		if problem != "" {
+			writeRequestError(w, media, http.StatusBadRequest, problem)
+			return
+		}
+		status, resp := execute(r, exec, params, media)
+		if status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "POST")
+		}
+		writeResponse(w, media, status, resp)
+	case http.MethodPost:
+		t.post(w, r, exec, media)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		writeRequestError(w, media, http.StatusMethodNotAllowed, "use POST, or GET for queries")
+	}
+}
+
+// post runs the operation of a JSON object body, or each operation of a JSON
+// array body when batching is on, answering an array in the same order.
+func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
+	body, status, problem := t.readBody(w, r)
+	if problem != "" {
+		writeRequestError(w, media, status, problem)
+		return
+	}
+	if !isBatch(body) {
+		var req request
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeRequestError(w, media, http.StatusBadRequest, "the request body is not a JSON object")
+			return
+		}
+		params, problem := req.params()
+		if problem != "" {
+			writeRequestError(w, media, http.StatusBadRequest, problem)
+			return
+		}
+		status, resp := execute(r, exec, params, media)
+		writeResponse(w, media, status, resp)
+		return
+	}
+	var batch []request
+	switch {
+	case t.maxBatch == 0:
+		writeRequestError(w, media, http.StatusBadRequest, "send one operation per request: batching is off on this server")
+		return
+	case json.Unmarshal(body, &batch) != nil:
+		writeRequestError(w, media, http.StatusBadRequest, "the request body is not a JSON array of request objects")
+		return
+	case len(batch) == 0 || len(batch) > t.maxBatch:
+		writeRequestError(w, media, http.StatusBadRequest, fmt.Sprintf("a batch holds 1 to %d operations", t.maxBatch))
+		return
+	}
+	out := make([]*graphql.Response, len(batch))
+	for i, req := range batch {
+		params, problem := req.params()
+		if problem != "" {
+			out[i] = requestError(http.StatusBadRequest, problem)
+			continue
+		}
+		_, resp := execute(r, exec, params, media)
+		out[i] = resp
+	}
+	writeBatch(w, media, out)
+}
+
+// execute runs one operation and returns the response with its status: the
+// request errors of section 7.1.2 get 400 under application/graphql-response+json.
+func execute(r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) (int, *graphql.Response) {
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+	ctx := r.Context()
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		return status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+	}
+	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
+		return http.StatusMethodNotAllowed, requestError(http.StatusMethodNotAllowed, "GET requests may only run queries: send mutations with POST")
+	}
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing when the context ended before execution began.
+		resp = &graphql.Response{Errors: gqlerror.List{graph.TimeoutError()}}
+	}
+	if resp.Data == nil {
+		// Executed but rolled back or failed at the root: report data as null, as execution does.
+		resp.Data = json.RawMessage("null")
+	}
+	return http.StatusOK, resp
+}
+
+// isBatch tells a JSON array body from an object one.
+func isBatch(body []byte) bool {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	return len(trimmed) > 0 && trimmed[0] == '['
+}
+
+// negotiate picks the response media type from the Accept header. No header
+// means application/json, as do */* and application/* (audit 47DE, 80D8).
+func negotiate(accept string) (string, bool) {
+	if strings.TrimSpace(accept) == "" {
+		return mediaJSON, true
+	}
+	best, bestQ := "", 0.0
+	for _, part := range strings.Split(accept, ",") {
+		mediaType, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
+		}
+		var candidate string
+		switch mediaType {
+		case mediaGraphQLResponse, mediaJSON:
+			candidate = mediaType
+		case "*/*", "application/*":
+			candidate = mediaJSON
+		default:
+			continue
+		}
+		if q > bestQ || (q == bestQ && candidate == mediaGraphQLResponse) {
+			best, bestQ = candidate, q
+		}
+	}
+	return best, best != ""
+}
+
+// request is the JSON body of a POST; fields stay raw until their types are checked.
+type request struct {
+	Query         json.RawMessage `json:"query"`
+	OperationName json.RawMessage `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// readBody reads a POST body, refusing media types other than JSON: a form or
+// text/plain post could come from another site's page without a CORS preflight.
+func (t transport) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != mediaJSON {
+		return nil, http.StatusUnsupportedMediaType, "send the request as Content-Type: application/json"
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return nil, http.StatusUnsupportedMediaType, "the request body must be UTF-8"
+	}
+	reader := r.Body
+	if t.maxBodyBytes > 0 {
+		reader = http.MaxBytesReader(w, r.Body, t.maxBodyBytes)
+	}
+	body, err := io.ReadAll(reader)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", t.maxBodyBytes)
+	case err != nil:
+		return nil, http.StatusBadRequest, "the request body could not be read"
+	}
+	return body, http.StatusOK, ""
+}
+
+func (req request) params() (*graphql.RawParams, string) {
+	p := &graphql.RawParams{}
+	if err := decodeOptional(req.Query, &p.Query); err != nil || p.Query == "" {
+		return nil, "the request needs a query: a string holding a GraphQL document"
+	}
+	if err := decodeOptional(req.OperationName, &p.OperationName); err != nil {
+		return nil, "operationName must be a string"
+	}
+	if err := decodeOptional(req.Variables, &p.Variables); err != nil {
+		return nil, "variables must be a JSON object"
+	}
+	if err := decodeOptional(req.Extensions, &p.Extensions); err != nil {
+		return nil, "extensions must be a JSON object"
+	}
+	return p, ""
+}
+
+// decodeOptional decodes a raw JSON value unless it is absent or null; numbers stay exact.
+func decodeOptional(raw json.RawMessage, into any) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	return dec.Decode(into)
+}
+
+func paramsFromURL(r *http.Request) (*graphql.RawParams, string) {
+	q := r.URL.Query()
+	req := request{Query: jsonString(q, "query"), OperationName: jsonString(q, "operationName")}
+	if v := q.Get("variables"); v != "" {
+		req.Variables = json.RawMessage(v)
+	}
+	if v := q.Get("extensions"); v != "" {
+		req.Extensions = json.RawMessage(v)
+	}
+	return req.params()
+}
+
+func jsonString(q map[string][]string, key string) json.RawMessage {
+	v, ok := q[key]
+	if !ok || len(v) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(v[0])
+	return b
+}
+
+func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.Response) {
+	writeBody(w, media, status, func() ([]byte, error) { return appendResponse(nil, r) })
+}
+
+// writeBatch writes the responses of a batch as a JSON array, in order.
+func writeBatch(w http.ResponseWriter, media string, rs []*graphql.Response) {
+	writeBody(w, media, http.StatusOK, func() ([]byte, error) {
+		b := []byte{'['}
+		for i, r := range rs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendResponse(b, r); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	})
+}
+
+func writeBody(w http.ResponseWriter, media string, status int, encode func() ([]byte, error)) {
+	b, err := encode()
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// appendResponse writes the entries of a GraphQL response that are present:
+// a request error never reached execution, so it has no data (section 7.1.2).
+// The data is JSON already, written by the executor; marshalling it as a
+// json.RawMessage would validate and compact all of it again, which took a
+// sixth of the time of a large org map request.
+func appendResponse(b []byte, r *graphql.Response) ([]byte, error) {
+	b = append(b, '{')
+	start := len(b)
+	add := func(key string, value []byte) {
+		if len(b) > start {
+			b = append(b, ',')
+		}
+		b = append(append(append(append(b, '"'), key...), '"', ':'), value...)
+	}
+	if len(r.Errors) > 0 {
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			return nil, err
+		}
+		add("errors", errs)
+	}
+	if len(r.Data) > 0 {
+		add("data", r.Data)
+	}
+	if len(r.Extensions) > 0 {
+		ext, err := json.Marshal(r.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		add("extensions", ext)
+	}
+	return append(b, '}'), nil
+}
+
+// requestError is the answer to a request that never reached execution.
+func requestError(status int, message string) *graphql.Response {
+	code := graph.CodeBadRequest
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		code = graph.CodePayloadTooLarge
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		code = graph.CodeRateLimited
+	case http.StatusUnauthorized:
+		code = graph.CodeUnauthenticated
+	}
+	return &graphql.Response{Errors: gqlerror.List{{Message: message, Extensions: map[string]any{"code": code}}}}
+}
+
+func writeRequestError(w http.ResponseWriter, media string, status int, message string) {
+	writeResponse(w, media, status, requestError(status, message))
+}

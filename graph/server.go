@@ -1,0 +1,121 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/generated"
+	"github.com/accountplan/accountplan/graph/icp"
+	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/planhealth"
+)
+
+// MaxPageSize is the largest page a connection returns; every connection
+// needs first or last, so no request reads a whole table by accident.
+const MaxPageSize = 100
+
+// Settings configure the GraphQL layer. The zero value means the documented
+// defaults, field by field; a 0 that is set turns a number off.
+type Settings struct {
+	Limits Limits
+	// MapCacheMB is the memory, in MiB, that org maps and the answers computed
+	// from them may keep until the map changes: nil means DefaultMapCacheMB, 0 none.
+	MapCacheMB *int
+}
+
+// DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
+const DefaultMapCacheMB = 256
+
+func (s Settings) mapCache() *orgmap.Cache {
+	mb := DefaultMapCacheMB
+	if s.MapCacheMB != nil {
+		mb = *s.MapCacheMB
+	}
+	if mb <= 0 {
+		return nil
+	}
+	return orgmap.NewCache(mb << 20)
+}
+
+// NewServer builds the GraphQL executor with everything a request passes
+// through after the HTTP edge, in this order: the document limits (tokens and
+// aliases before parsing; depth, cost and page sizes after validation), one
+// transaction per mutation request, the per-root-field loaders (plan health,
+// ICP fit, kept org-map answers), the resolvers, and the error presenter that
+// gives every error a stable code. The caller adds the HTTP transport.
+func NewServer(client *ent.Client, s Settings) *handler.Server {
+	limits := s.Limits.resolve()
+	maps := s.mapCache()
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}}))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	if limits.introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+		srv.SetDisableSuggestion(true)
+	}
+	srv.Use(documentLimits{limits: limits, cache: cache})
+	srv.AroundResponses(hideUncodedErrors)
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.AroundRootFields(stopAfterFailure)
+	// Plan health and ICP fit load for every plan and account a root field reads
+	// at once: the interceptors note the rows, the loaders live per root field
+	// (so a mutation's result sees the mutations before it).
+	client.Intercept(planhealth.Interceptor, icp.Interceptor)
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		return next(icp.WithLoader(planhealth.WithLoader(ctx, client), client))
+	})
+	srv.AroundRootFields(mapAnswers{client: client, cache: maps}.aroundRootField)
+	srv.AroundFields(classifyErrors)
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(recoverPanic)
+	return srv
+}
+
+// stopAfterFailure runs no further mutation once one of the request has
+// failed: the transaction rolls back anyway, and PostgreSQL would refuse every
+// later statement of the aborted transaction with errors of its own.
+func stopAfterFailure(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation && len(graphql.GetErrors(ctx)) > 0 {
+		return graphql.Null
+	}
+	return next(ctx)
+}
+
+// classifyErrors gives resolver errors their codes before they leave the resolver.
+func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil {
+		return res, classify(err)
+	}
+	return res, nil
+}
+
+// hideUncodedErrors replaces errors that bypassed the presenter (such as a
+// failed commit, whose text would carry the database's words) with an internal
+// error, or with a timeout when the request's deadline has passed.
+func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	for i, e := range resp.Errors {
+		switch {
+		case e.Extensions["code"] != nil:
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			resp.Errors[i] = TimeoutError()
+		default:
+			slog.ErrorContext(ctx, "request failed", "error", e.Message)
+			resp.Errors[i] = &gqlerror.Error{Message: "internal server error", Extensions: map[string]any{"code": CodeInternal}}
+		}
+	}
+	return resp
+}
