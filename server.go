@@ -45,11 +45,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // settings are the server's configuration.

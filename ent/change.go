@@ -11,8 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/user"
-	"github.com/accountplan/accountplan/graph/history"
 )
 
 // One change made through the API to one record: who, when, which record, which fields, their old and new values. Written in the same transaction as the change.
@@ -31,7 +31,7 @@ type Change struct {
 	// The account the record belongs to, or is; null for users, products, ICP criteria and tokens.
 	AccountID *int `json:"account_id,omitempty"`
 	// The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.
-	Fields []history.FieldChange `json:"fields,omitempty"`
+	Fields []schematype.FieldChange `json:"fields,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChangeQuery when eager-loading is set.
 	Edges        ChangeEdges `json:"edges"`

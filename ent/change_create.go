@@ -12,8 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/user"
-	"github.com/accountplan/accountplan/graph/history"
 )
 
 // ChangeCreate is the builder for creating a Change entity.
@@ -71,7 +71,7 @@ func (_c *ChangeCreate) SetNillableAccountID(v *int) *ChangeCreate {
 }
 
 // SetFields sets the "fields" field.
-func (_c *ChangeCreate) SetFields(v []history.FieldChange) *ChangeCreate {
+func (_c *ChangeCreate) SetFields(v []schematype.FieldChange) *ChangeCreate {
 	_c.mutation.SetFields(v)
 	return _c
 }

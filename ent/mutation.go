@@ -32,11 +32,11 @@ import (
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
-	"github.com/accountplan/accountplan/graph/history"
 )
 
 const (
@@ -7334,8 +7334,8 @@ type ChangeMutation struct {
 	addsubject_id *int
 	account_id    *int
 	addaccount_id *int
-	fields        *[]history.FieldChange
-	appendfields  []history.FieldChange
+	fields        *[]schematype.FieldChange
+	appendfields  []schematype.FieldChange
 	clearedFields map[string]struct{}
 	actor         *int
 	clearedactor  bool
@@ -7677,13 +7677,13 @@ func (m *ChangeMutation) ResetAccountID() {
 }
 
 // SetFields sets the "fields" field.
-func (m *ChangeMutation) SetFields(hc []history.FieldChange) {
-	m.fields = &hc
+func (m *ChangeMutation) SetFields(sc []schematype.FieldChange) {
+	m.fields = &sc
 	m.appendfields = nil
 }
 
 // GetFields returns the value of the "fields" field in the mutation.
-func (m *ChangeMutation) GetFields() (r []history.FieldChange, exists bool) {
+func (m *ChangeMutation) GetFields() (r []schematype.FieldChange, exists bool) {
 	v := m.fields
 	if v == nil {
 		return
@@ -7694,7 +7694,7 @@ func (m *ChangeMutation) GetFields() (r []history.FieldChange, exists bool) {
 // OldFields returns the old "fields" field's value of the Change entity.
 // If the Change object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ChangeMutation) OldFields(ctx context.Context) (v []history.FieldChange, err error) {
+func (m *ChangeMutation) OldFields(ctx context.Context) (v []schematype.FieldChange, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldFields is only allowed on UpdateOne operations")
 	}
@@ -7708,13 +7708,13 @@ func (m *ChangeMutation) OldFields(ctx context.Context) (v []history.FieldChange
 	return oldValue.Fields, nil
 }
 
-// AppendFields adds hc to the "fields" field.
-func (m *ChangeMutation) AppendFields(hc []history.FieldChange) {
-	m.appendfields = append(m.appendfields, hc...)
+// AppendFields adds sc to the "fields" field.
+func (m *ChangeMutation) AppendFields(sc []schematype.FieldChange) {
+	m.appendfields = append(m.appendfields, sc...)
 }
 
 // AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
-func (m *ChangeMutation) AppendedFields() ([]history.FieldChange, bool) {
+func (m *ChangeMutation) AppendedFields() ([]schematype.FieldChange, bool) {
 	if len(m.appendfields) == 0 {
 		return nil, false
 	}
@@ -7905,7 +7905,7 @@ func (m *ChangeMutation) SetField(name string, value ent.Value) error {
 		m.SetAccountID(v)
 		return nil
 	case change.FieldFields:
-		v, ok := value.([]history.FieldChange)
+		v, ok := value.([]schematype.FieldChange)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

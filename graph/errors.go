@@ -22,7 +22,7 @@ import (
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
@@ -55,12 +55,12 @@ func (e internalError) Unwrap() error { return e.err }
 func classify(err error) error {
 	var (
 		gqlErr     *gqlerror.Error
-		input      *schema.InputError
-		reference  *schema.ReferenceError
+		input      *clienterr.InputError
+		reference  *clienterr.ReferenceError
 		validation *ent.ValidationError
 		notFound   *ent.NotFoundError
-		forbidden  *schema.ForbiddenError
-		conflict   *schema.ConflictError
+		forbidden  *clienterr.ForbiddenError
+		conflict   *clienterr.ConflictError
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):

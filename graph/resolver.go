@@ -9,9 +9,9 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/orgmap/selection"
-	"github.com/accountplan/accountplan/graph/viewer"
 )
 
 // Resolver is the root resolver; its dependencies are shared by every request.

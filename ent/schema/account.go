@@ -1,14 +1,18 @@
 package schema
 
 import (
-	"regexp"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"regexp"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/mapversion"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // Account is a customer organisation.
@@ -98,4 +102,14 @@ func (Account) Indexes() []ent.Index {
 // Annotations of the Account.
 func (Account) Annotations() []schema.Annotation {
 	return node("A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback); its subsidiaries become top-level accounts.")
+}
+
+// Hooks of the Account: its map version moves; the parent hierarchy never
+// forms a cycle; the metric totals follow its segment.
+func (Account) Hooks() []ent.Hook {
+	return []ent.Hook{
+		mapversion.TouchAccount,
+		hook.On(invariant.AccountAcyclic, ent.OpUpdate|ent.OpUpdateOne),
+		totals.Hook(ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne),
+	}
 }

@@ -7,6 +7,10 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // AccountPlan is the living plan for one account and one period.
@@ -81,4 +85,10 @@ func (AccountPlan) Indexes() []ent.Index {
 // Annotations of the AccountPlan.
 func (AccountPlan) Annotations() []schema.Annotation {
 	return node("The living plan for one account and one period: research, goals, objectives, KPIs and action items. Deleting a plan deletes its goals, objectives, KPIs, action items, insights, SWOT items and reviews; feedback and opportunities stay, without the plan.")
+}
+
+// Hooks of the AccountPlan: the period ends after it starts; the metric
+// totals follow whether its account has an ACTIVE plan.
+func (AccountPlan) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.PlanPeriod, writes), totals.Hook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
 }

@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 )
 
 // ActionItem is a task that carries out an objective.
@@ -53,4 +56,10 @@ func (ActionItem) Indexes() []ent.Index {
 // Annotations of the ActionItem.
 func (ActionItem) Annotations() []schema.Annotation {
 	return node("A task of a plan, usually under an objective, owned by one of our users or, in a mutual action plan, by a customer stakeholder.")
+}
+
+// Hooks of the ActionItem: one owner at most, objective of the same plan,
+// stakeholder owner of the plan's account, completedAt follows status.
+func (ActionItem) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.ActionItemRules, writes)}
 }

@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/rule"
 )
 
 // APIToken is a bearer token a user signs in with, from a script or a frontend.
@@ -64,5 +67,13 @@ func (APIToken) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
+	}
+}
+
+// Policy of the APIToken: users see and manage their own tokens.
+func (APIToken) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.OwnTokensOnly()},
+		Mutation: privacy.MutationPolicy{rule.AllowOwnTokens(), rule.DenyAll("only an admin may change another user's tokens")},
 	}
 }

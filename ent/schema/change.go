@@ -8,7 +8,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/accountplan/accountplan/graph/history"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/rule"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
 
 // Change is one change made through the API to one record: the change history.
@@ -30,7 +32,7 @@ func (Change) Fields() []ent.Field {
 		field.Int("account_id").Optional().Nillable().Immutable().
 			Comment("The account the record belongs to, or is; null for users, products, ICP criteria and tokens.").
 			Annotations(entgql.Type("ID")),
-		field.JSON("fields", []history.FieldChange{}).Immutable().
+		field.JSON("fields", []schematype.FieldChange{}).Immutable().
 			Comment("The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.").
 			Annotations(entgql.Type("[FieldChange!]"), entgql.Skip(entgql.SkipWhereInput)),
 	}
@@ -60,5 +62,12 @@ func (Change) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
+	}
+}
+
+// Policy of the Change: the history is written by the server alone.
+func (Change) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("the change history cannot be edited")},
 	}
 }

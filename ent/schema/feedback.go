@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 )
 
 // Feedback is what the customer told us, ad hoc or through a survey or interview.
@@ -50,4 +53,9 @@ func (Feedback) Indexes() []ent.Index {
 func (Feedback) Annotations() []schema.Annotation {
 	return node("Customer feedback: ad hoc, a project or contract survey, or an account interview, with a score and text.",
 		entgql.QueryField("feedback"))
+}
+
+// Hooks of the Feedback: its plan and stakeholder belong to its account.
+func (Feedback) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.FeedbackOfOneAccount, writes)}
 }

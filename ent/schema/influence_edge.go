@@ -7,6 +7,10 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/mapversion"
 )
 
 // InfluenceEdge is a directed, typed link between two stakeholders beyond the reporting line.
@@ -46,4 +50,10 @@ func (InfluenceEdge) Indexes() []ent.Index {
 // Annotations of the InfluenceEdge.
 func (InfluenceEdge) Annotations() []schema.Annotation {
 	return node("A directed link between two stakeholders of one account beyond the reporting line: influence (with a strength), conflict, or an informal dotted line. These may form cycles; one link per pair and kind.")
+}
+
+// Hooks of the InfluenceEdge: its account's map version moves; it joins two
+// different stakeholders of one account.
+func (InfluenceEdge) Hooks() []ent.Hook {
+	return []ent.Hook{mapversion.TouchMaps, hook.On(invariant.InfluenceEdgeJoinsOneAccount, ent.OpCreate)}
 }

@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 )
 
 // Insight is a structured piece of customer research in a plan.
@@ -44,4 +47,9 @@ func (Insight) Indexes() []ent.Index {
 // Annotations of the Insight.
 func (Insight) Annotations() []schema.Annotation {
 	return node("Customer research in a plan: a goal, pressure, initiative, obstacle or solution, optionally owned by a stakeholder and confirmed by the customer.")
+}
+
+// Hooks of the Insight: its stakeholder belongs to the plan's account.
+func (Insight) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.InsightStakeholderOfPlanAccount, writes)}
 }

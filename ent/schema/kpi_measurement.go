@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 )
 
 // KPIMeasurement is one measured value of a KPI.
@@ -42,4 +45,9 @@ func (KPIMeasurement) Indexes() []ent.Index {
 func (KPIMeasurement) Annotations() []schema.Annotation {
 	return node("One measured value of a KPI. Recording the newest measurement sets the KPI's currentValue.",
 		entgql.QueryField("kpiMeasurements"))
+}
+
+// Hooks of the KPIMeasurement: recording the newest measurement sets the KPI's current value.
+func (KPIMeasurement) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.KPICurrentValue, ent.OpCreate)}
 }

@@ -1,28 +1,26 @@
 package schema
 
 import (
-	"context"
-	"fmt"
-	"reflect"
 	"regexp"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
-	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
-	gen "github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/history"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/rule"
 )
 
-// now is the current time at the precision every supported database keeps
-// (PostgreSQL stores microseconds), so a value returned on create equals the
-// value read back later.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// now is the time every default and hook writes: at the precision that
+// every supported database keeps.
+var now = calendar.Now
 
 // TimeMixin records when a row was created and when it last changed.
 type TimeMixin struct{ mixin.Schema }
@@ -43,24 +41,9 @@ func (TimeMixin) Fields() []ent.Field {
 	}
 }
 
-// Hooks of the TimeMixin: every time is stored in UTC at microsecond
-// precision, whoever sent it and in whatever offset. SQLite compares times as
-// text and PostgreSQL keeps microseconds; normalised, both filter, group and
-// read back alike.
+// Hooks of the TimeMixin.
 func (TimeMixin) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			for _, name := range m.Fields() {
-				v, _ := m.Field(name)
-				if t, ok := v.(time.Time); ok {
-					if err := m.SetField(name, t.UTC().Truncate(time.Microsecond)); err != nil {
-						return nil, err
-					}
-				}
-			}
-			return next.Mutate(ctx, m)
-		})
-	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)}
+	return []ent.Hook{hook.On(invariant.NormalizeTimes, writes)}
 }
 
 // node returns the annotations every entity shares: a description, a root
@@ -141,48 +124,41 @@ func (VersionMixin) Fields() []ent.Field {
 	}
 }
 
-// Hooks of the VersionMixin: every update makes a new version, and a version
-// the client sends must still be the current one.
+// Hooks of the VersionMixin.
 func (VersionMixin) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(checkVersion, ent.OpUpdate|ent.OpUpdateOne)}
+	return []ent.Hook{hook.On(invariant.Version, ent.OpUpdate|ent.OpUpdateOne)}
 }
 
-func checkVersion(next ent.Mutator) ent.Mutator {
-	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		sent, checked := m.Field("version")
-		m.ResetField("version")
-		if err := m.AddField("version", 1); err != nil {
-			return nil, err
-		}
-		if !checked {
-			return next.Mutate(ctx, m)
-		}
-		// The version is compared in the UPDATE itself, so that two
-		// transactions that read the same version cannot both write.
-		m.(interface{ WhereP(...func(*sql.Selector)) }).WhereP(sql.FieldEQ("version", sent))
-		value, err := next.Mutate(ctx, m)
-		id, one := m.(interface{ ID() (int, bool) }).ID()
-		if !gen.IsNotFound(err) || !one {
-			return value, err
-		}
-		current, lookupErr := m.(interface{ Client() *gen.Client }).Client().Noder(ctx, id)
-		if lookupErr != nil {
-			return value, err
-		}
-		return nil, &ConflictError{
-			Type:    m.Type(),
-			Sent:    sent.(int),
-			Current: int(reflect.ValueOf(current).Elem().FieldByName("Version").Int()),
-		}
-	})
+// ReferenceMixin refuses writes that point an edge at a missing object.
+type ReferenceMixin struct{ mixin.Schema }
+
+// Hooks of the ReferenceMixin.
+func (ReferenceMixin) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.References, writes)}
 }
 
-// ConflictError is an update made from a version that is no longer current.
-type ConflictError struct {
-	Type          string
-	Sent, Current int
+// HistoryMixin records the changes made to a type.
+type HistoryMixin struct{ mixin.Schema }
+
+// Hooks of the HistoryMixin.
+func (HistoryMixin) Hooks() []ent.Hook { return []ent.Hook{history.Record} }
+
+// PolicyMixin holds the rules every schema shares. A type that belongs to no
+// account (users, products, ICP criteria, tokens) adds its own rules, which
+// end in a refusal.
+type PolicyMixin struct{ mixin.Schema }
+
+// Policy of the PolicyMixin.
+func (PolicyMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{rule.DenyReadOnly(), rule.AllowServerAndAdmins(), rule.AllowAccountTeam()},
+	}
 }
 
-func (e *ConflictError) Error() string {
-	return fmt.Sprintf("version: the %s changed since you read it (you sent version %d, it is now at version %d): read it again and reapply your change", e.Type, e.Sent, e.Current)
+// mixins are the mixins every schema uses.
+func mixins() []ent.Mixin {
+	return []ent.Mixin{PolicyMixin{}, HistoryMixin{}, TimeMixin{}, ReferenceMixin{}}
 }
+
+// writes are the operations that can break a cross-record invariant.
+const writes = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne

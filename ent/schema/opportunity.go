@@ -7,6 +7,11 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // Opportunity is a deal in an account.
@@ -56,4 +61,15 @@ func (Opportunity) Indexes() []ent.Index {
 // Annotations of the Opportunity.
 func (Opportunity) Annotations() []schema.Annotation {
 	return node("A deal in an account: amount, stage, product and dates. Closed deals feed win rate and sales cycle length.")
+}
+
+// Hooks of the Opportunity: its plan belongs to its account, a closed deal has
+// a close date, and it never closes before it opened; the calendar numbers
+// and the metric totals follow it.
+func (Opportunity) Hooks() []ent.Hook {
+	return []ent.Hook{
+		hook.On(invariant.OpportunityRules, writes),
+		calendar.Hook("opened_at", "closed_at"),
+		totals.Hook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne),
+	}
 }

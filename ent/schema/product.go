@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/rule"
 )
 
 // Product is one of our offerings.
@@ -42,4 +45,9 @@ func (Product) Edges() []ent.Edge {
 // Annotations of the Product.
 func (Product) Annotations() []schema.Annotation {
 	return node("One of our offerings: a column of the whitespace matrix. Deleting it deletes its whitespace cells and clears it from opportunities.")
+}
+
+// Policy of the Product: the catalogue is the admins'.
+func (Product) Policy() ent.Policy {
+	return privacy.Policy{Mutation: privacy.MutationPolicy{rule.DenyAll("only an admin may change the product catalogue")}}
 }

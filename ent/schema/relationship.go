@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/schema/mapversion"
 )
 
 // relationshipLevels run from the weakest to the strongest standing with a stakeholder.
@@ -49,3 +51,6 @@ func (Relationship) Indexes() []ent.Index {
 func (Relationship) Annotations() []schema.Annotation {
 	return node("One of our users' relationship with one stakeholder: the current and desired level and the last contact. One per user and stakeholder.")
 }
+
+// Hooks of the Relationship: its account's map changes.
+func (Relationship) Hooks() []ent.Hook { return []ent.Hook{mapversion.TouchMaps} }

@@ -7,6 +7,11 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // RevenueRecord is an account's revenue movement over one period.
@@ -55,4 +60,14 @@ func (RevenueRecord) Indexes() []ent.Index {
 // Annotations of the RevenueRecord.
 func (RevenueRecord) Annotations() []schema.Annotation {
 	return node("An account's recurring revenue over one period: starting revenue, expansion, contraction and churn. Feeds retention and net revenue retention (NRR).")
+}
+
+// Hooks of the RevenueRecord: the period ends after it starts; the calendar
+// numbers and the metric totals follow it.
+func (RevenueRecord) Hooks() []ent.Hook {
+	return []ent.Hook{
+		hook.On(invariant.RevenuePeriod, writes),
+		calendar.Hook("period_start"),
+		totals.Hook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne),
+	}
 }

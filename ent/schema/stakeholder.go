@@ -1,14 +1,17 @@
 package schema
 
 import (
-	"regexp"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"regexp"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/mapversion"
 )
 
 // Stakeholder is a person at the customer.
@@ -98,4 +101,15 @@ func (Stakeholder) Indexes() []ent.Index {
 // Annotations of the Stakeholder.
 func (Stakeholder) Annotations() []schema.Annotation {
 	return node("A person at the customer, with formal rank and informal influence side by side. Deleting a stakeholder deletes their influence edges and relationships and moves their direct reports up to their own manager.")
+}
+
+// Hooks of the Stakeholder: its account's map version moves; manager and
+// business unit of the same account, no reporting cycle; deleting a
+// stakeholder moves their direct reports up.
+func (Stakeholder) Hooks() []ent.Hook {
+	return []ent.Hook{
+		mapversion.TouchMaps,
+		hook.On(invariant.StakeholderLinks, writes),
+		hook.On(invariant.PromoteDirectReports, ent.OpDelete|ent.OpDeleteOne),
+	}
 }

@@ -1,14 +1,18 @@
 package schema
 
 import (
-	"regexp"
-
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"regexp"
 
-	"entgo.io/contrib/entgql"
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/mapversion"
+	"github.com/accountplan/accountplan/ent/schema/rule"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // User is one of our people: a seller, sales engineer, customer success manager or leader.
@@ -74,4 +78,19 @@ func (User) Edges() []ent.Edge {
 // Annotations of the User.
 func (User) Annotations() []schema.Annotation {
 	return node("One of our people (seller, sales engineer, customer success, leader). Deleting a user removes their team memberships and relationships and clears them as owner elsewhere.")
+}
+
+// Hooks of the User: a user's name and the like show on the maps of the
+// accounts where they have relationships; deleting a user leaves the accounts
+// they own without an owner, in another segment of the metric totals.
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{hook.Unless(mapversion.TouchMaps, ent.OpCreate), totals.Hook(ent.OpDelete | ent.OpDeleteOne)}
+}
+
+// Policy of the User: admins manage users and roles; everyone may edit their
+// own name, title and e-mail address.
+func (User) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{rule.AllowOwnProfile(), rule.DenyAll("only an admin may create, change or delete other users")},
+	}
 }

@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 )
 
 // WhitespaceCell is one business unit × product cell of an account's whitespace matrix.
@@ -53,4 +56,9 @@ func (WhitespaceCell) Indexes() []ent.Index {
 // Annotations of the WhitespaceCell.
 func (WhitespaceCell) Annotations() []schema.Annotation {
 	return node("One business unit × product cell of an account's whitespace matrix; unique per account, business unit and product.")
+}
+
+// Hooks of the WhitespaceCell: its business unit belongs to its account.
+func (WhitespaceCell) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.WhitespaceCellOfOneAccount, ent.OpCreate)}
 }

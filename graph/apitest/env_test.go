@@ -20,8 +20,8 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // postgresURL is the server the PostgreSQL variant of each test runs on; CI has one there.

@@ -18,8 +18,8 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/insight"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // benchPlans is how many plans BenchmarkPlanHealthList lists, in pages of 100.

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // newHTTPServer serves the real handler on a fresh SQLite file.

@@ -20,10 +20,10 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // reply is a raw HTTP answer of the endpoint.

@@ -19,10 +19,11 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/totals"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 const metricsQuery = `query($period: MetricsPeriodInput!, $filter: MetricsFilter, $groupBy: [MetricsDimension!]) {
@@ -769,22 +770,22 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 				}
 			}
 			for _, o := range c.Opportunity.Query().AllX(ctx) {
-				same("openedDay", o.ID, o.OpenedDay, schema.Day(o.OpenedAt))
-				same("openedMonth", o.ID, o.OpenedMonth, schema.Month(o.OpenedAt))
+				same("openedDay", o.ID, o.OpenedDay, calendar.Day(o.OpenedAt))
+				same("openedMonth", o.ID, o.OpenedMonth, calendar.Month(o.OpenedAt))
 				if o.ClosedAt == nil {
 					if o.ClosedDay != nil || o.ClosedMonth != nil {
 						t.Errorf("closed numbers of %d without a close date", o.ID)
 					}
 					continue
 				}
-				same("closedDay", o.ID, o.ClosedDay, schema.Day(*o.ClosedAt))
-				same("closedMonth", o.ID, o.ClosedMonth, schema.Month(*o.ClosedAt))
+				same("closedDay", o.ID, o.ClosedDay, calendar.Day(*o.ClosedAt))
+				same("closedMonth", o.ID, o.ClosedMonth, calendar.Month(*o.ClosedAt))
 			}
 			for _, r := range c.RevenueRecord.Query().AllX(ctx) {
-				same("periodStartDay", r.ID, r.PeriodStartDay, schema.Day(r.PeriodStart))
-				same("periodStartMonth", r.ID, r.PeriodStartMonth, schema.Month(r.PeriodStart))
-				same("periodStartQuarter", r.ID, r.PeriodStartQuarter, schema.Month(r.PeriodStart)/3)
-				same("periodStartYear", r.ID, r.PeriodStartYear, schema.Month(r.PeriodStart)/12)
+				same("periodStartDay", r.ID, r.PeriodStartDay, calendar.Day(r.PeriodStart))
+				same("periodStartMonth", r.ID, r.PeriodStartMonth, calendar.Month(r.PeriodStart))
+				same("periodStartQuarter", r.ID, r.PeriodStartQuarter, calendar.Month(r.PeriodStart)/3)
+				same("periodStartYear", r.ID, r.PeriodStartYear, calendar.Month(r.PeriodStart)/12)
 			}
 
 			sameReports(t, e, "", []reportCase{
@@ -900,12 +901,12 @@ func totalsFollowEveryWrite(t *testing.T, target string) {
 		statements []string
 	}{
 		{"before broad segments", []string{
-			"DELETE FROM " + schema.SegmentsTable + " WHERE broad = 1", "UPDATE " + schema.SegmentsTable + " SET broad_segment = NULL",
+			"DELETE FROM " + totals.SegmentsTable + " WHERE broad = 1", "UPDATE " + totals.SegmentsTable + " SET broad_segment = NULL",
 		}},
 		{"before the totals", []string{
-			"DROP TABLE " + schema.DealTotalsTable, "DROP TABLE " + schema.WonCyclesTable,
-			"DROP TABLE " + schema.RevenueTotalsTable, "DROP TABLE " + schema.SegmentsTable,
-			"ALTER TABLE accounts DROP COLUMN " + schema.AccountSegmentColumn,
+			"DROP TABLE " + totals.DealTotalsTable, "DROP TABLE " + totals.WonCyclesTable,
+			"DROP TABLE " + totals.RevenueTotalsTable, "DROP TABLE " + totals.SegmentsTable,
+			"ALTER TABLE accounts DROP COLUMN " + totals.AccountSegmentColumn,
 		}},
 	} {
 		s, err := store.Open(ctx, target)

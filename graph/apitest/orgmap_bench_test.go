@@ -28,9 +28,9 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/stakeholder"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/httpedge"
 	"github.com/accountplan/accountplan/graph/orgmap"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // largeAccount is the generated account the benchmarks and the statement test read.

@@ -15,9 +15,9 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/apitoken"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/ent/user"
-	"github.com/accountplan/accountplan/graph/viewer"
 )
 
 // secretPrefix starts every secret, so that leaked tokens are easy to find in logs and repositories.
@@ -63,10 +63,10 @@ func CreateToken(ctx context.Context, client *ent.Client, in TokenInput, now tim
 		userID = *in.UserID
 	}
 	if userID == 0 {
-		return nil, &schema.InputError{Field: "userID", Message: "name the user the token is for: the server runs open, so no one is signed in"}
+		return nil, &clienterr.InputError{Field: "userID", Message: "name the user the token is for: the server runs open, so no one is signed in"}
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
-		return nil, &schema.InputError{Field: "expiresAt", Message: "must be in the future"}
+		return nil, &clienterr.InputError{Field: "expiresAt", Message: "must be in the future"}
 	}
 	secret := newSecret()
 	token, err := client.APIToken.Create().
@@ -146,7 +146,7 @@ func CreateAdmin(ctx context.Context, client *ent.Client, email string, now time
 		u, err = u.Update().SetRole(user.RoleADMIN).Save(ctx)
 	}
 	if err != nil {
-		var input *schema.InputError
+		var input *clienterr.InputError
 		var validation *ent.ValidationError
 		if errors.As(err, &validation) || errors.As(err, &input) {
 			return "", fmt.Errorf("%q is not a valid e-mail address", email)

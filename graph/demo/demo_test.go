@@ -21,10 +21,10 @@ import (
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 	_ "github.com/accountplan/accountplan/ent/runtime" // schema hooks and defaults
 	"github.com/accountplan/accountplan/ent/stakeholder"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 	"github.com/accountplan/accountplan/graph/demo"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // now is the fixed day the tests load the demo for.

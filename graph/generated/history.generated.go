@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/accountplan/accountplan/graph/history"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -25,7 +25,7 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *history.FieldChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -48,7 +48,7 @@ func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, fi
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
 }
 
-func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *history.FieldChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -71,7 +71,7 @@ func (ec *executionContext) fieldContext_FieldChange_old(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.CollectedField, obj *history.FieldChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -108,7 +108,7 @@ func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, fiel
 
 var fieldChangeImplementors = []string{"FieldChange"}
 
-func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *history.FieldChange) graphql.Marshaler {
+func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *schematype.FieldChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -153,15 +153,15 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋhistoryᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v history.FieldChange) graphql.Marshaler {
+func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v schematype.FieldChange) graphql.Marshaler {
 	return ec._FieldChange(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋhistoryᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []history.FieldChange) graphql.Marshaler {
+func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FieldChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFieldChange2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋhistoryᚐFieldChange(ctx, sel, v[i])
+		return ec.marshalNFieldChange2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

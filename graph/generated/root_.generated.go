@@ -15948,7 +15948,7 @@ type TierSuggestion @goModel(model: "github.com/accountplan/accountplan/graph/ti
 scalar JSON
 
 "One field of a changed record, before and after."
-type FieldChange @goModel(model: "github.com/accountplan/accountplan/graph/history.FieldChange") {
+type FieldChange @goModel(model: "github.com/accountplan/accountplan/ent/schema/schematype.FieldChange") {
   """
   The field's name as in the record's GraphQL type (dueDate, status) or, for
   a link to another record, as in its input (ownerID, attendeeIDs).

@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/auth"
-	"github.com/accountplan/accountplan/graph/viewer"
 )
 
 // authenticate signs every request in with its bearer token before anything

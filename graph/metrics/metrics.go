@@ -13,7 +13,8 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 )
 
 // Dimension is what a report's rows may be grouped by.
@@ -127,21 +128,21 @@ func newRequest(period Period, filter *Filter, groupBy []Dimension) (*request, e
 	f := r.filter
 	for field, n := range map[string]int{"accountIDs": len(f.AccountIDs), "tiers": len(f.Tiers), "ownerIDs": len(f.OwnerIDs), "industries": len(f.Industries), "regions": len(f.Regions)} {
 		if n > MaxFilterValues {
-			return nil, &schema.InputError{Field: field, Message: fmt.Sprintf("at most %d values", MaxFilterValues)}
+			return nil, &clienterr.InputError{Field: field, Message: fmt.Sprintf("at most %d values", MaxFilterValues)}
 		}
 	}
 	if !r.period.End.After(r.period.Start) {
-		return nil, &schema.InputError{Field: "end", Message: "the period must end after it starts"}
+		return nil, &clienterr.InputError{Field: "end", Message: "the period must end after it starts"}
 	}
 	seen := map[Dimension]bool{}
 	for _, d := range groupBy {
 		if seen[d] {
-			return nil, &schema.InputError{Field: "groupBy", Message: fmt.Sprintf("%s is given twice", d)}
+			return nil, &clienterr.InputError{Field: "groupBy", Message: fmt.Sprintf("%s is given twice", d)}
 		}
 		seen[d] = true
 		if n, ok := months[d]; ok {
 			if r.months != 0 {
-				return nil, &schema.InputError{Field: "groupBy", Message: "group by at most one of MONTH, QUARTER and YEAR"}
+				return nil, &clienterr.InputError{Field: "groupBy", Message: "group by at most one of MONTH, QUARTER and YEAR"}
 			}
 			r.months = n
 		} else {
@@ -149,11 +150,11 @@ func newRequest(period Period, filter *Filter, groupBy []Dimension) (*request, e
 		}
 	}
 	if r.months != 0 {
-		r.first = schema.Month(r.period.Start) / r.months
-		r.buckets = schema.Month(r.period.End.Add(-time.Nanosecond))/r.months - r.first + 1
+		r.first = calendar.Month(r.period.Start) / r.months
+		r.buckets = calendar.Month(r.period.End.Add(-time.Nanosecond))/r.months - r.first + 1
 	}
 	if r.buckets > MaxBuckets {
-		return nil, &schema.InputError{Field: "groupBy", Message: fmt.Sprintf("the period holds %d calendar periods of this length; at most %d: shorten the period or choose a longer unit", r.buckets, MaxBuckets)}
+		return nil, &clienterr.InputError{Field: "groupBy", Message: fmt.Sprintf("the period holds %d calendar periods of this length; at most %d: shorten the period or choose a longer unit", r.buckets, MaxBuckets)}
 	}
 	return r, nil
 }

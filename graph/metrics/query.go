@@ -10,13 +10,14 @@ import (
 
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // The statements below are SQL text that runs unchanged on SQLite and
 // PostgreSQL, apart from dialectSQL. User input only ever reaches them as ?
 // parameters; {names} are replaced by the table and column names of the
-// generated ent packages (schema.MetricsSQL).
+// generated ent packages (totals.SQL).
 
 // statement is SQL text whose ? placeholders take args in order.
 type statement struct {
@@ -28,7 +29,7 @@ func (s *statement) add(text string, args ...any) {
 	if n := strings.Count(text, "?"); n != len(args) {
 		panic(fmt.Sprintf("metrics: %d placeholders, %d arguments in %q", n, len(args), text))
 	}
-	s.text.WriteString(schema.MetricsSQL(text))
+	s.text.WriteString(totals.SQL(text))
 	s.args = append(s.args, args...)
 }
 
@@ -209,7 +210,7 @@ var dialects = map[string]dialectSQL{
 // ">=", where dayCol holds its day number; NULL when the time is. Inside
 // t's day, the strict half of op (< or >) decides by day alone.
 func timeIs(s *statement, d dialectSQL, timeCol, op string, t time.Time) {
-	day := schema.Day(t)
+	day := calendar.Day(t)
 	if startsDay(t) {
 		s.add(dayColumn(timeCol)+" "+op+" ?", day)
 		return
@@ -217,20 +218,20 @@ func timeIs(s *statement, d dialectSQL, timeCol, op string, t time.Time) {
 	s.add("("+dayColumn(timeCol)+" "+op[:1]+" ? OR ("+dayColumn(timeCol)+" = ? AND "+d.scan(timeCol)+" "+op+" ?))", day, day, t)
 }
 
-func startsDay(t time.Time) bool { return t.Equal(time.Unix(int64(schema.Day(t))*86400, 0)) }
+func startsDay(t time.Time) bool { return t.Equal(time.Unix(int64(calendar.Day(t))*86400, 0)) }
 
 // dayColumn and monthColumn name the calendar numbers of a time column
 // written as "alias.{table.column}".
 func dayColumn(timeCol string) string {
-	return schema.DayField(strings.TrimSuffix(timeCol, "}")) + "}"
+	return calendar.DayField(strings.TrimSuffix(timeCol, "}")) + "}"
 }
 
 func monthColumn(timeCol string) string {
-	return schema.MonthField(strings.TrimSuffix(timeCol, "}")) + "}"
+	return calendar.MonthField(strings.TrimSuffix(timeCol, "}")) + "}"
 }
 
 // bucketSQL numbers the calendar period of the report that a month (as
-// schema.Month numbers it) falls in, from 0, as request.bucketStart does;
+// calendar.Month numbers it) falls in, from 0, as request.bucketStart does;
 // months before the period count in period 0. The report starts in period 0,
 // so a month before its first period's first month is before the report.
 func (r *request) bucketSQL(month string) string {
@@ -432,7 +433,7 @@ HAVING SUM(t.accounts) > 0`+limit(1), r.months, r.first, r.first+r.buckets)
 // closed, from the first month on record (months before the report count
 // in its first period), as dealsSQL explains.
 func (r *request) dealTotalsSQL(dialectSQL) *statement {
-	first, end := schema.Month(r.period.Start), schema.Month(r.period.End)
+	first, end := calendar.Month(r.period.Start), calendar.Month(r.period.End)
 	notClosed := strconv.Itoa(r.buckets)
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
@@ -508,6 +509,6 @@ SELECT `+r.outKeys("groups.")+`c.bucket, c.currency, c.cycle_middle_days FROM (
   FROM ranked
   WHERE upto - n < (total + 2) / 2 AND (total + 1) / 2 <= upto
   GROUP BY g, currency, bucket
-) c JOIN groups ON groups.g = c.g`+limit(1), schema.Month(r.period.Start), schema.Month(r.period.End))
+) c JOIN groups ON groups.g = c.g`+limit(1), calendar.Month(r.period.Start), calendar.Month(r.period.End))
 	return s
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 )
 
 func date(s string) time.Time {
@@ -31,13 +31,13 @@ func TestRequestRefusesBadInput(t *testing.T) {
 		{"too many months", Period{Start: date("1900-01-01T00:00:00Z"), End: date("2001-01-01T00:00:00Z")}, []Dimension{Month}, "groupBy"},
 	} {
 		_, err := newRequest(c.period, nil, c.groupBy)
-		var input *schema.InputError
+		var input *clienterr.InputError
 		if !errors.As(err, &input) || input.Field != c.field {
 			t.Errorf("%s: error %v, want an input error on %s", c.name, err, c.field)
 		}
 	}
 	_, err := newRequest(year, &Filter{OwnerIDs: make([]int, MaxFilterValues+1)}, nil)
-	if input := (*schema.InputError)(nil); !errors.As(err, &input) || input.Field != "ownerIDs" {
+	if input := (*clienterr.InputError)(nil); !errors.As(err, &input) || input.Field != "ownerIDs" {
 		t.Errorf("too many owners: error %v, want an input error on ownerIDs", err)
 	}
 	// A century of years is fine, and so is any period without a calendar unit.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -106,7 +106,7 @@ func Rollup(ctx context.Context, client *ent.Client, period Period, filter *Filt
 		}
 	}
 	if cut || len(rows) > MaxRows {
-		return nil, &schema.InputError{Field: "groupBy", Message: fmt.Sprintf("the report would have more than %d rows: filter further or group by fewer dimensions", MaxRows)}
+		return nil, &clienterr.InputError{Field: "groupBy", Message: fmt.Sprintf("the report would have more than %d rows: filter further or group by fewer dimensions", MaxRows)}
 	}
 
 	report := &Report{PeriodStart: r.period.Start, PeriodEnd: r.period.End, GroupBy: append([]Dimension{}, groupBy...)}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/accountplan/accountplan/graph/store"
+	"github.com/accountplan/accountplan/ent/store"
 )
 
 // BenchmarkAlgorithms times the algorithms alone, without SQL, on the map of

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -39,7 +39,7 @@ func byInfluence(a, b *Node) int {
 // minGap above their formal rank and at least minInfluence, the widest gap first.
 func (m *Map) HiddenInfluencers(minGap, minInfluence int) ([]*Finding, error) {
 	if minGap < 1 {
-		return nil, &schema.InputError{Field: "minGap", Message: "must be at least 1: influence above rank"}
+		return nil, &clienterr.InputError{Field: "minGap", Message: "must be at least 1: influence above rank"}
 	}
 	var found []*Node
 	for _, n := range m.Nodes {
@@ -236,7 +236,7 @@ func names(nodes []*Node) string {
 // with what makes each of them influential.
 func (m *Map) InfluenceRanking(first int) ([]*Finding, error) {
 	if first < 0 {
-		return nil, &schema.InputError{Field: "first", Message: "must not be negative"}
+		return nil, &clienterr.InputError{Field: "first", Message: "must not be negative"}
 	}
 	m.rank()
 	top := m.ranked[:min(first, len(m.Nodes))]

@@ -19,7 +19,7 @@ import (
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/relationship"
-	"github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -42,7 +42,7 @@ type Loader struct {
 func (l Loader) OrgMap(ctx context.Context, accountID int) (*Map, error) {
 	acc, err := l.Client.Account.Get(ctx, accountID)
 	if ent.IsNotFound(err) {
-		return nil, &schema.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
+		return nil, &clienterr.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
 	}
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ type MoveStakeholdersPayload struct {
 // another account or inside the moved subtrees.
 func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) (*MoveStakeholdersPayload, error) {
 	if len(in.StakeholderIDs) == 0 {
-		return nil, &schema.InputError{Field: "stakeholderIDs", Message: "name at least one stakeholder to move"}
+		return nil, &clienterr.InputError{Field: "stakeholderIDs", Message: "name at least one stakeholder to move"}
 	}
 	found, err := l.Client.Stakeholder.Query().Where(stakeholder.IDIn(in.StakeholderIDs...)).IDs(ctx)
 	if err != nil {
@@ -149,13 +149,13 @@ func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) 
 	}
 	for _, id := range in.StakeholderIDs {
 		if !exists[id] {
-			return nil, &schema.ReferenceError{Field: "stakeholderIDs", Type: "Stakeholder", ID: id}
+			return nil, &clienterr.ReferenceError{Field: "stakeholderIDs", Type: "Stakeholder", ID: id}
 		}
 	}
 	err = l.Client.Stakeholder.Update().Where(stakeholder.IDIn(in.StakeholderIDs...)).SetReportsToID(in.ManagerID).Exec(ctx)
 	// The hooks name the field of updateStakeholder; here it is managerID.
-	var input *schema.InputError
-	var reference *schema.ReferenceError
+	var input *clienterr.InputError
+	var reference *clienterr.ReferenceError
 	switch {
 	case errors.As(err, &input) && input.Field == "reportsToID":
 		input.Field = "managerID"
@@ -191,7 +191,7 @@ func (l Loader) MoveStakeholders(ctx context.Context, in MoveStakeholdersInput) 
 func (l Loader) Version(ctx context.Context, accountID int) (int, error) {
 	v, err := l.Client.Account.Query().Where(account.ID(accountID)).Select(account.FieldMapVersion).Int(ctx)
 	if ent.IsNotFound(err) {
-		return 0, &schema.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
+		return 0, &clienterr.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
 	}
 	return v, err
 }

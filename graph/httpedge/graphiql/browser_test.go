@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph/httpedge"
-	"github.com/accountplan/accountplan/graph/store"
 )
 
 // TestBrowser opens GraphiQL in a real headless Chromium against the real

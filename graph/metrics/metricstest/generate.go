@@ -17,7 +17,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
-	"github.com/accountplan/accountplan/graph/store"
+	"github.com/accountplan/accountplan/ent/store"
 )
 
 // version names the generated file; change it when the data below changes.

@@ -1,5 +1,7 @@
-// Package history holds what the change history records of one field.
-package history
+// Package schematype holds the Go types of ent fields that are neither
+// scalars nor entities, so generated code can import them without reaching
+// up into the API layer.
+package schematype
 
 import "encoding/json"
 

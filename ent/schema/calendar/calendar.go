@@ -1,9 +1,9 @@
-package schema
-
-// Calendar numbers kept beside the times the metric rollups read, so that
-// their statements compare and bucket integers instead of reading time text
-// (SQLite) on every row. A hook keeps them in step with the times in the same
-// mutation; they are hidden from the API and from the change history.
+// Package calendar keeps calendar numbers beside the times the metric
+// rollups read, so that their statements compare and bucket integers instead
+// of reading time text (SQLite) on every row. A hook keeps them in step with
+// the times in the same mutation; they are hidden from the API and from the
+// change history.
+package calendar
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/schema/field"
 
 	"github.com/accountplan/accountplan/ent/hook"
 )
+
+// Now is the current time at the precision every supported database keeps
+// (PostgreSQL stores microseconds), so a value returned on create equals the
+// value read back later.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Day numbers the calendar day (UTC) of t: days since 1970-01-01.
 func Day(t time.Time) int {
@@ -41,40 +44,15 @@ func MonthField(timeField string) string   { return strings.TrimSuffix(timeField
 func QuarterField(timeField string) string { return strings.TrimSuffix(timeField, "_at") + "_quarter" }
 func YearField(timeField string) string    { return strings.TrimSuffix(timeField, "_at") + "_year" }
 
-// calendarFields are the day and month numbers of a time field. They are
-// optional only for rows written before they existed, which the store fills
-// in when it migrates.
-func calendarFields(timeField string) []ent.Field {
-	fields := []ent.Field{
-		field.Int(DayField(timeField)).Optional().Nillable().
-			Comment("Calendar day (UTC) of " + timeField + ", in days since 1970-01-01; kept by a hook.").
-			Annotations(entgql.Skip()),
-		field.Int(MonthField(timeField)).Optional().Nillable().
-			Comment("Calendar month (UTC) of " + timeField + ", in months since January of year 0; kept by a hook.").
-			Annotations(entgql.Skip()),
-	}
-	if StartsPeriods(timeField) {
-		fields = append(fields,
-			field.Int(QuarterField(timeField)).Optional().Nillable().
-				Comment("Calendar quarter (UTC) of "+timeField+", in quarters since year 0; kept by a hook.").
-				Annotations(entgql.Skip()),
-			field.Int(YearField(timeField)).Optional().Nillable().
-				Comment("Calendar year (UTC) of "+timeField+"; kept by a hook.").
-				Annotations(entgql.Skip()))
-	}
-	return fields
-}
-
 // StartsPeriods tells whether a time field starts periods, and so also has
 // quarter and year numbers: the rollups group a revenue record by them (and
 // by its month) in the order of an index, with no sort (see
-// graph/store/indexes.go). Those numbers are never cleared: the field is
-// required.
+// ent/schema/totals). Those numbers are never cleared: the field is required.
 func StartsPeriods(timeField string) bool { return timeField == "period_start" }
 
-// calendarHook sets or clears the numbers of the time fields a write sets
-// or clears. It must run after any hook that sets or clears those fields.
-func calendarHook(timeFields ...string) ent.Hook {
+// Hook sets or clears the numbers of the time fields a write sets or
+// clears. It must run after any hook that sets or clears those fields.
+func Hook(timeFields ...string) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			for _, f := range timeFields {
@@ -94,5 +72,5 @@ func calendarHook(timeFields ...string) ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, writes)
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
 }

@@ -20,7 +20,8 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/migrate"
 	_ "github.com/accountplan/accountplan/ent/runtime" // schema hooks and defaults
-	entschema "github.com/accountplan/accountplan/ent/schema"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
+	"github.com/accountplan/accountplan/ent/schema/totals"
 )
 
 // Store is an open, migrated database.
@@ -38,11 +39,11 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		return nil, err
 	}
 	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
-	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(withMetricsTables)); err != nil {
+	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
-	if err := s.fillCalendar(ctx); err != nil {
+	if err := calendar.Fill(ctx, s.DB, s.Dialect); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: calendar numbers: %w", err)
 	}
@@ -106,7 +107,7 @@ func (s *Store) countTotals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := entschema.CountTotals(ctx, tx.Client()); err != nil {
+	if err := totals.CountAll(ctx, tx.Client()); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()

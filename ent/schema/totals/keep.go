@@ -1,31 +1,24 @@
-package schema
-
-// Metric totals: the metrics rollups (graph/metrics) read sums kept per
-// segment and calendar month rather than every deal and revenue record. A
+// Package totals keeps the metric totals: sums per segment and calendar
+// month that the metrics rollups (graph/metrics) read instead of every deal
+// and revenue record, since SQLite sorts every row a GROUP BY reads. A
 // segment is the accounts alike in every dimension a report filters and
 // groups by: tier, owner, industry, region, and whether they have an ACTIVE
-// plan. On the benchmark data (graph/metrics/metricstest) 200,000 deals sum
-// to 30,600 rows of deal totals and 120,000 revenue records to 10,200 rows
-// of quarterly totals: SQLite sorts every row a GROUP BY reads, and the sort was
-// most of a rollup's time.
+// plan. Each such (fine) segment also adds to a broad one, alike in tier and
+// plan alone, which the reports by tier or plan read: fine segments barely
+// sum won deals, so the median would read nearly one row per deal.
 //
-// Each such segment also adds to a broad segment: the accounts alike in
-// tier and plan alone, which reports by tier or plan (the analyst's first
-// questions) read. Fine segments barely sum won deals: on the benchmark data
-// nearly every one is alone in its segment, month and cycle length, so the
-// median read 81,000 rows of won cycles; broad segments hold 22,000.
-//
-// Every account whose deals and revenue records the totals hold names its
-// (fine) segment in metric_segment; NULL means they hold none of them. A
-// mutation that changes what an account contributes takes the account out of
-// the totals before it writes (uncount) and puts it back after (count), with
-// its segment then, computed from the rows as they are, in the same
-// transaction. Both steps skip accounts already out (or in), so that nested
-// hooks, as a bulk create runs them, count an account once, after all its
-// rows are written. The store counts any account left out when it opens (the totals
-// of a database from before they existed). Writes outside a transaction do
-// each step on its own, and two of them on one account at the same time may
+// Every account whose rows the totals hold names its fine segment in
+// metric_segment; NULL means they hold none of them. A mutation that changes
+// what an account contributes takes the account out of the totals before it
+// writes (uncount) and puts it back after (count), under its segment then,
+// in the same transaction. Both steps skip accounts already out (or in), so
+// that nested hooks, as a bulk create runs them, count an account once.
+// CountAll counts any account left out when the store opens (a database from
+// before the totals). Two writes to one account outside a transaction may
 // leave its totals stale: the API runs every mutation in a transaction.
+//
+// The tables are declared in tables.go and added to ent's migration by Migrate.
+package totals
 
 import (
 	"context"
@@ -38,74 +31,17 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	entschema "entgo.io/ent/dialect/sql/schema"
-	"entgo.io/ent/schema/field"
 
 	gen "github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/hook"
 	"github.com/accountplan/accountplan/ent/opportunity"
-	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema/scope"
 	"github.com/accountplan/accountplan/ent/user"
 )
-
-// The tables of the totals and the account column naming its segment. The
-// store adds them to ent's migration; ent's generated code never reads them.
-const (
-	AccountSegmentColumn = "metric_segment"
-	SegmentsTable        = "metric_segments"
-	DealTotalsTable      = "metric_deal_totals"
-	WonCyclesTable       = "metric_won_cycles"
-	RevenueTotalsTable   = "metric_revenue_totals"
-)
-
-// revenuePeriods are the calendar periods revenue totals are kept for, by
-// length in months, and the column numbering a record's period of that
-// length: the starting revenue and retention of an account in a period
-// depend on all its records there, so no period sums from shorter ones.
-var revenuePeriods = []struct {
-	months int
-	column string
-}{{1, "{revenue.period_start_month}"}, {3, "{revenue.period_start_quarter}"}, {12, "{revenue.period_start_year}"}}
-
-// AccountSegment is the column added to the accounts table.
-var AccountSegment = &entschema.Column{Name: AccountSegmentColumn, Type: field.TypeInt, Nullable: true}
-
-// TotalsTables are the tables of the totals, for the migration.
-func TotalsTables() []*entschema.Table {
-	text := func(name string) *entschema.Column { return &entschema.Column{Name: name, Type: field.TypeString} }
-	integer := func(name string) *entschema.Column { return &entschema.Column{Name: name, Type: field.TypeInt64} }
-	table := func(name string, key []*entschema.Column, sums ...string) *entschema.Table {
-		t := &entschema.Table{Name: name, Columns: key, PrimaryKey: key}
-		for _, s := range sums {
-			t.Columns = append(t.Columns, integer(s))
-		}
-		return t
-	}
-	id := &entschema.Column{Name: "id", Type: field.TypeInt, Increment: true}
-	// broad is 1 for a broad segment, whose owner, industry and region are
-	// 0 and ''; broad_segment names the broad segment of a fine one.
-	dims := []*entschema.Column{text("tier"), integer("owner"), text("industry"), text("region"), integer("planned"),
-		{Name: "broad", Type: field.TypeInt64, Default: 0}}
-	columns := append([]*entschema.Column{id}, dims...)
-	columns = append(columns, &entschema.Column{Name: "broad_segment", Type: field.TypeInt, Nullable: true})
-	segments := &entschema.Table{Name: SegmentsTable, Columns: columns, PrimaryKey: []*entschema.Column{id},
-		Indexes: []*entschema.Index{{Name: SegmentsTable + "_dimensions", Unique: true, Columns: dims}}}
-	return []*entschema.Table{
-		segments,
-		// Per segment, currency and month: deals opened, and deals closed won or lost.
-		table(DealTotalsTable, []*entschema.Column{integer("segment"), text("currency"), integer("month")},
-			"opened", "opened_amount", "won", "won_amount", "won_days", "lost", "closed_amount"),
-		// Deals won per segment, currency, month closed and sales cycle in days: the median's input.
-		table(WonCyclesTable, []*entschema.Column{integer("segment"), text("currency"), integer("month"), integer("days")}, "deals"),
-		// Per segment, currency and calendar period of each length in revenuePeriods.
-		table(RevenueTotalsTable, []*entschema.Column{integer("segment"), text("currency"), integer("months"), integer("period")},
-			"accounts", "starting", "expansion", "contraction", "churn", "starting_accounts", "retained_accounts"),
-	}
-}
 
 // totalled names, per type, the fields and edges whose change changes what
 // an account contributes to the totals.
@@ -143,8 +79,8 @@ func keepTotals(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// totalsHook is keepTotals on the operations of a type that change totals.
-func totalsHook(op ent.Op) ent.Hook { return hook.On(keepTotals, op) }
+// Hook is keepTotals on the operations of a type that change totals.
+func Hook(op ent.Op) ent.Hook { return hook.On(keepTotals, op) }
 
 // changesAny tells whether the mutation sets, adds to or clears any of the named fields and edges.
 func changesAny(m ent.Mutation, names []string) bool {
@@ -162,35 +98,25 @@ func changesAny(m ent.Mutation, names []string) bool {
 // never moves to another account: the edges are immutable); for a user
 // being deleted, the accounts they own, which lose their owner.
 func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int, error) {
-	if id, ok := directAccount(m); ok {
-		return []int{id}, nil
-	}
 	// Finding the accounts is the server's business, whoever asked.
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	var where []predicate.Account
-	if m.Type() == gen.TypeUser {
-		ids, err := m.(interface {
-			IDs(context.Context) ([]int, error)
-		}).IDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, account.HasOwnerWith(user.IDIn(ids...)))
-	} else {
-		p, err := mutationAccounts(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, p)
+	if m.Type() != gen.TypeUser {
+		return scope.Accounts(ctx, client, m)
 	}
-	return client.Account.Query().Where(account.Or(where...)).IDs(ctx)
+	ids, err := m.(interface {
+		IDs(context.Context) ([]int, error)
+	}).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return client.Account.Query().Where(account.HasOwnerWith(user.IDIn(ids...))).IDs(ctx)
 }
 
-// CountTotals puts every account the totals do not hold into them: when the
+// CountAll puts every account the totals do not hold into them: when the
 // store opens, after the migration, and before anything else writes. Totals
 // kept before there were broad segments are counted anew.
-func CountTotals(ctx context.Context, client *gen.Client) error {
-	rows, err := client.QueryContext(ctx, MetricsSQL(`SELECT COUNT(*) FROM {segments} WHERE broad = 0 AND broad_segment IS NULL`))
+func CountAll(ctx context.Context, client *gen.Client) error {
+	rows, err := client.QueryContext(ctx, SQL(`SELECT COUNT(*) FROM {segments} WHERE broad = 0 AND broad_segment IS NULL`))
 	if err != nil {
 		return err
 	}
@@ -201,7 +127,7 @@ func CountTotals(ctx context.Context, client *gen.Client) error {
 	if unlinked > 0 {
 		for _, st := range []string{`DELETE FROM {deal_totals}`, `DELETE FROM {won_cycles}`, `DELETE FROM {revenue_totals}`,
 			`DELETE FROM {segments}`, `UPDATE {accounts} SET {account.segment} = NULL`} {
-			if _, err := client.ExecContext(ctx, MetricsSQL(st)); err != nil {
+			if _, err := client.ExecContext(ctx, SQL(st)); err != nil {
 				return err
 			}
 		}
@@ -233,7 +159,7 @@ func count(ctx context.Context, client *gen.Client, accounts []int) error {
 		return err
 	}
 	in := idList(out)
-	added, err := client.ExecContext(ctx, MetricsSQL(`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
+	added, err := client.ExecContext(ctx, SQL(`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
 SELECT DISTINCT `+segmentOf("a")+`, 0 FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
 ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
 	if err != nil {
@@ -245,7 +171,7 @@ ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
 			return err
 		}
 	}
-	if _, err := client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = (
+	if _, err := client.ExecContext(ctx, SQL(`UPDATE {accounts} SET {account.segment} = (
   SELECT s.id FROM {segments} s WHERE s.broad = 0 AND (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
 WHERE {account.id} IN (`+in+`)`)); err != nil {
 		return err
@@ -260,7 +186,7 @@ SELECT DISTINCT tier, 0, '', '', planned, 1 FROM {segments} WHERE broad = 0 AND 
 ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`, `UPDATE {segments} SET broad_segment = (
   SELECT b.id FROM {segments} b WHERE b.broad = 1 AND b.tier = {segments}.tier AND b.planned = {segments}.planned)
 WHERE broad = 0 AND broad_segment IS NULL`} {
-		if _, err := client.ExecContext(ctx, MetricsSQL(st)); err != nil {
+		if _, err := client.ExecContext(ctx, SQL(st)); err != nil {
 			return err
 		}
 	}
@@ -277,7 +203,7 @@ func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
 	if len(accounts) == 0 {
 		return nil
 	}
-	if _, err := client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = {account.segment} WHERE {account.id} IN (`+idList(accounts)+`)`)); err != nil {
+	if _, err := client.ExecContext(ctx, SQL(`UPDATE {accounts} SET {account.segment} = {account.segment} WHERE {account.id} IN (`+idList(accounts)+`)`)); err != nil {
 		return err
 	}
 	in, err := accountIDs(ctx, client, accounts, true)
@@ -287,7 +213,7 @@ func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
 	if err := addTotals(ctx, client, idList(in), "-"); err != nil {
 		return err
 	}
-	_, err = client.ExecContext(ctx, MetricsSQL(`UPDATE {accounts} SET {account.segment} = NULL WHERE {account.id} IN (`+idList(in)+`)`))
+	_, err = client.ExecContext(ctx, SQL(`UPDATE {accounts} SET {account.segment} = NULL WHERE {account.id} IN (`+idList(in)+`)`))
 	return err
 }
 
@@ -356,7 +282,7 @@ ON CONFLICT (segment, currency, months, period) DO UPDATE SET accounts = {revenu
   retained_accounts = {revenue_totals}.retained_accounts + excluded.retained_accounts`,
 	}
 	for _, st := range statements {
-		if _, err := client.ExecContext(ctx, strings.NewReplacer("{sign}", sign, "{into}", into).Replace(MetricsSQL(st))); err != nil {
+		if _, err := client.ExecContext(ctx, strings.NewReplacer("{sign}", sign, "{into}", into).Replace(SQL(st))); err != nil {
 			return err
 		}
 	}
@@ -387,52 +313,3 @@ func idList(ids []int) string {
 	}
 	return strings.Join(s, ", ")
 }
-
-// MetricsSQL replaces the {names} in the SQL text of the metric totals and
-// the rollups (graph/metrics) by tables, columns and enum values. The
-// statements above take no arguments: the IDs in them are numbers read from
-// the database, and the enum values are the schema's.
-func MetricsSQL(text string) string { return metricsNames.Replace(text) }
-
-var metricsNames = strings.NewReplacer(
-	"{segments}", SegmentsTable,
-	"{deal_totals}", DealTotalsTable,
-	"{won_cycles}", WonCyclesTable,
-	"{revenue_totals}", RevenueTotalsTable,
-	"{accounts}", account.Table,
-	"{account.id}", account.FieldID,
-	"{account.segment}", AccountSegmentColumn,
-	"{account.tier}", account.FieldTier,
-	"{account.owner}", account.OwnerColumn,
-	"{account.industry}", account.FieldIndustry,
-	"{account.region}", account.FieldRegion,
-	"{plans}", accountplan.Table,
-	"{plan.account}", accountplan.AccountColumn,
-	"{plan.status}", accountplan.FieldStatus,
-	"{opportunities}", opportunity.Table,
-	"{opportunity.account}", opportunity.AccountColumn,
-	"{opportunity.amount}", opportunity.FieldAmount,
-	"{opportunity.currency}", opportunity.FieldCurrency,
-	"{opportunity.stage}", opportunity.FieldStage,
-	"{opportunity.opened_at}", opportunity.FieldOpenedAt,
-	"{opportunity.closed_at}", opportunity.FieldClosedAt,
-	"{opportunity.opened_day}", opportunity.FieldOpenedDay,
-	"{opportunity.opened_month}", opportunity.FieldOpenedMonth,
-	"{opportunity.closed_day}", opportunity.FieldClosedDay,
-	"{opportunity.closed_month}", opportunity.FieldClosedMonth,
-	"{revenue_records}", revenuerecord.Table,
-	"{revenue.account}", revenuerecord.AccountColumn,
-	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
-	"{revenue.period_start_day}", revenuerecord.FieldPeriodStartDay,
-	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
-	"{revenue.period_start_quarter}", revenuerecord.FieldPeriodStartQuarter,
-	"{revenue.period_start_year}", revenuerecord.FieldPeriodStartYear,
-	"{revenue.starting_revenue}", revenuerecord.FieldStartingRevenue,
-	"{revenue.expansion}", revenuerecord.FieldExpansion,
-	"{revenue.contraction}", revenuerecord.FieldContraction,
-	"{revenue.churn}", revenuerecord.FieldChurn,
-	"{revenue.currency}", revenuerecord.FieldCurrency,
-	"{active}", string(accountplan.StatusACTIVE),
-	"{won}", string(opportunity.StageCLOSED_WON),
-	"{lost}", string(opportunity.StageCLOSED_LOST),
-)

@@ -1,4 +1,4 @@
-package store
+package calendar
 
 import (
 	"context"
@@ -9,21 +9,20 @@ import (
 
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
-	"github.com/accountplan/accountplan/ent/schema"
 )
 
 // calendarTimes are the time columns that have calendar numbers beside them
-// (see ent/schema/metrics_columns.go), by table.
+// (see Hook), by table.
 var calendarTimes = map[string][]string{
 	opportunity.Table:   {opportunity.FieldOpenedAt, opportunity.FieldClosedAt},
 	revenuerecord.Table: {revenuerecord.FieldPeriodStart},
 }
 
-// fillCalendar sets the calendar numbers of rows written before those
+// Fill sets the calendar numbers of rows written before those
 // columns existed, which the migration added empty; writes through ent keep
 // them from then on. Once every row has them, it costs one scan per table.
-func (s *Store) fillCalendar(ctx context.Context) error {
-	tx, err := s.DB.BeginTx(ctx, nil)
+func Fill(ctx context.Context, db *sql.DB, dialect string) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -31,13 +30,13 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 	for table, columns := range calendarTimes {
 		var missing []*entsql.Predicate
 		for _, col := range columns {
-			unset := entsql.IsNull(schema.DayField(col))
-			if schema.StartsPeriods(col) {
-				unset = entsql.Or(unset, entsql.IsNull(schema.QuarterField(col)))
+			unset := entsql.IsNull(DayField(col))
+			if StartsPeriods(col) {
+				unset = entsql.Or(unset, entsql.IsNull(QuarterField(col)))
 			}
 			missing = append(missing, entsql.And(entsql.NotNull(col), unset))
 		}
-		query, args := entsql.Dialect(s.Dialect).Select(append([]string{"id"}, columns...)...).
+		query, args := entsql.Dialect(dialect).Select(append([]string{"id"}, columns...)...).
 			From(entsql.Table(table)).Where(entsql.Or(missing...)).Query()
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -61,13 +60,13 @@ func (s *Store) fillCalendar(ctx context.Context) error {
 			return err
 		}
 		for id, t := range times {
-			update := entsql.Dialect(s.Dialect).Update(table).Where(entsql.EQ("id", id))
+			update := entsql.Dialect(dialect).Update(table).Where(entsql.EQ("id", id))
 			for i, col := range columns {
 				if t[i].Valid {
-					month := schema.Month(t[i].Time)
-					update.Set(schema.DayField(col), schema.Day(t[i].Time)).Set(schema.MonthField(col), month)
-					if schema.StartsPeriods(col) {
-						update.Set(schema.QuarterField(col), month/3).Set(schema.YearField(col), month/12)
+					month := Month(t[i].Time)
+					update.Set(DayField(col), Day(t[i].Time)).Set(MonthField(col), month)
+					if StartsPeriods(col) {
+						update.Set(QuarterField(col), month/3).Set(YearField(col), month/12)
 					}
 				}
 			}

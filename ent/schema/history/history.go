@@ -1,0 +1,255 @@
+// Package history records the change history: every change made through the
+// API, in the mutation's transaction, with who made it and each field's old
+// and new value under its GraphQL name.
+package history
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"entgo.io/ent"
+
+	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/lookup"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
+	"github.com/accountplan/accountplan/ent/schema/scope"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
+)
+
+// unrecorded are fields every change touches, whose change's own time and
+// order say enough. Fields the API does not show are not recorded either.
+var unrecorded = map[string]bool{"created_at": true, "updated_at": true, "version": true}
+
+// Record records the changes of every mutation made on behalf of a viewer.
+func Record(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		v, ok := viewer.FromContext(ctx)
+		if !ok {
+			// The server's own writes (demo data, the first admin) are not API changes.
+			return next.Mutate(ctx, m)
+		}
+		client := m.(interface{ Client() *gen.Client }).Client()
+		var ids []int
+		var before []gen.Noder
+		oldLinks := map[string]json.RawMessage{}
+		if !m.Op().Is(ent.OpCreate) {
+			var err error
+			if ids, err = m.(interface {
+				IDs(context.Context) ([]int, error)
+			}).IDs(ctx); err != nil {
+				return nil, err
+			}
+			if before, err = lookup.Records(ctx, client, m.Type(), ids); err != nil {
+				return nil, err
+			}
+			if m.Op().Is(ent.OpUpdateOne) && len(before) == 1 && before[0] != nil {
+				if oldLinks, err = links(ctx, m, before[0]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		accountID, err := accountOf(ctx, client, m)
+		if err != nil {
+			return nil, err
+		}
+		value, err := next.Mutate(ctx, m)
+		if err != nil {
+			return value, err
+		}
+
+		var after []gen.Noder
+		switch {
+		case m.Op().Is(ent.OpCreate | ent.OpUpdateOne):
+			n, ok := value.(gen.Noder)
+			if !ok {
+				return value, nil
+			}
+			after = []gen.Noder{n}
+			if m.Op().Is(ent.OpCreate) {
+				id, _ := m.(interface{ ID() (int, bool) }).ID()
+				ids, before = []int{id}, []gen.Noder{nil}
+				if m.Type() == gen.TypeAccount {
+					accountID = &id
+				}
+			}
+		case m.Op().Is(ent.OpUpdate):
+			if after, err = lookup.Records(ctx, client, m.Type(), ids); err != nil {
+				return nil, err
+			}
+		default:
+			after = make([]gen.Noder, len(ids))
+		}
+		operation := change.OperationUPDATE
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			operation = change.OperationCREATE
+		case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
+			operation = change.OperationDELETE
+		}
+		edits := linkChanges(m, oldLinks)
+		var records []*gen.ChangeCreate
+		for i, id := range ids {
+			if i >= len(before) || (before[i] == nil && after[i] == nil) {
+				continue
+			}
+			fields := append(fieldChanges(m.Type(), before[i], after[i]), edits...)
+			if len(fields) == 0 {
+				continue
+			}
+			create := client.Change.Create().
+				SetOperation(operation).
+				SetSubjectType(m.Type()).
+				SetSubjectID(id).
+				SetNillableAccountID(accountID).
+				SetFields(fields)
+			if v.UserID != 0 {
+				create.SetActorID(v.UserID)
+			}
+			records = append(records, create)
+		}
+		if len(records) > 0 {
+			if err := client.Change.CreateBulk(records...).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+				return nil, err
+			}
+		}
+		return value, nil
+	})
+}
+
+// accountOf is the account the mutation's records belong to, when there is
+// exactly one that exists already.
+func accountOf(ctx context.Context, client *gen.Client, m ent.Mutation) (*int, error) {
+	if !scope.InAccount(m.Type()) || (m.Type() == gen.TypeAccount && m.Op().Is(ent.OpCreate)) {
+		return nil, nil
+	}
+	ids, err := scope.Accounts(ctx, client, m)
+	if err != nil || len(ids) != 1 {
+		return nil, err
+	}
+	return &ids[0], nil
+}
+
+// fieldChanges lists the fields whose values differ between two versions of
+// a record of the type; either may be nil (created, deleted).
+func fieldChanges(typ string, before, after any) []schematype.FieldChange {
+	old, cur := fieldValues(typ, before), fieldValues(typ, after)
+	names := old.names
+	if len(names) == 0 {
+		names = cur.names
+	}
+	var out []schematype.FieldChange
+	for _, name := range names {
+		o, n := old.values[name], cur.values[name]
+		if bytes.Equal(o, n) || (before == nil && cur.zero[name]) {
+			continue
+		}
+		out = append(out, schematype.FieldChange{Field: name, Old: o, New: n})
+	}
+	return out
+}
+
+type values struct {
+	names  []string
+	values map[string]json.RawMessage
+	zero   map[string]bool // "", 0 and false: not worth listing on creation
+}
+
+// fieldValues reads the recorded fields of a record by their GraphQL names,
+// as JSON; unset values are left out.
+func fieldValues(typ string, record any) values {
+	out := values{values: map[string]json.RawMessage{}, zero: map[string]bool{}}
+	rv := reflect.ValueOf(record)
+	if !rv.IsValid() || rv.IsNil() {
+		return out
+	}
+	rv = rv.Elem()
+	for i := range rv.NumField() {
+		f := rv.Type().Field(i)
+		// ent tags each field with its ent name; sensitive fields have none.
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, ok := gen.GraphQLNames[typ][tag]
+		if !f.IsExported() || !ok || name.Hidden || name.Target != "" || unrecorded[tag] {
+			continue
+		}
+		out.names = append(out.names, name.Field)
+		fv := rv.Field(i)
+		if t, ok := fv.Interface().(time.Time); (ok && t.IsZero()) || (fv.Kind() == reflect.Pointer && fv.IsNil()) {
+			continue
+		}
+		out.values[name.Field], _ = json.Marshal(fv.Interface())
+		out.zero[name.Field] = fv.IsZero()
+	}
+	return out
+}
+
+// links reads, before an update, the records the mutation's single links
+// point to, so the history can say what they were.
+func links(ctx context.Context, m ent.Mutation, record gen.Noder) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	for _, edge := range append(m.AddedEdges(), m.ClearedEdges()...) {
+		name := gen.GraphQLNames[m.Type()][edge]
+		if !name.Unique {
+			continue
+		}
+		query := reflect.ValueOf(record).MethodByName(name.Query)
+		if !query.IsValid() {
+			continue
+		}
+		res := query.Call(nil)[0].MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(ctx)})
+		if err, _ := res[1].Interface().(error); err != nil {
+			return nil, err
+		}
+		if ids := res[0].Interface().([]int); len(ids) == 1 {
+			out[edge] = idJSON(ids[0])
+		}
+	}
+	return out, nil
+}
+
+// linkChanges lists the links the mutation sets, clears, adds or removes,
+// under the input field that sets them on create.
+func linkChanges(m ent.Mutation, old map[string]json.RawMessage) []schematype.FieldChange {
+	var out []schematype.FieldChange
+	seen := map[string]bool{}
+	for _, edge := range append(append(m.AddedEdges(), m.ClearedEdges()...), m.RemovedEdges()...) {
+		if seen[edge] {
+			continue
+		}
+		seen[edge] = true
+		name := gen.GraphQLNames[m.Type()][edge]
+		if name.Unique {
+			var cur json.RawMessage
+			if ids := m.AddedIDs(edge); len(ids) == 1 {
+				cur = idJSON(ids[0].(int))
+			}
+			if !bytes.Equal(old[edge], cur) {
+				out = append(out, schematype.FieldChange{Field: name.Field, Old: old[edge], New: cur})
+			}
+			continue
+		}
+		out = append(out, schematype.FieldChange{Field: name.Field, Old: idsJSON(m.RemovedIDs(edge)), New: idsJSON(m.AddedIDs(edge))})
+	}
+	return out
+}
+
+// idJSON writes an ID as GraphQL does: a string.
+func idJSON(id int) json.RawMessage { return json.RawMessage(strconv.Quote(strconv.Itoa(id))) }
+
+func idsJSON(ids []ent.Value) json.RawMessage {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Itoa(id.(int))
+	}
+	b, _ := json.Marshal(out)
+	return b
+}

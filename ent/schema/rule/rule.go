@@ -1,0 +1,152 @@
+// Package rule holds the privacy rules: who may write what, enforced in the
+// data layer so that no resolver can forget them. Each entity's schema file
+// lists its rules in its Policy; everyone signed in reads everything (plans
+// are meant to be transparent across departments), except API tokens, which
+// only their user and admins see.
+package rule
+
+import (
+	"context"
+
+	"entgo.io/ent"
+
+	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/accountteammember"
+	"github.com/accountplan/accountplan/ent/apitoken"
+	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/scope"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
+	"github.com/accountplan/accountplan/ent/user"
+)
+
+var forbidden = clienterr.Forbidden
+
+// DenyReadOnly refuses every write made with a read-only token.
+func DenyReadOnly() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		if v, ok := viewer.FromContext(ctx); ok && v.ReadOnly {
+			return forbidden("this token is read-only: use a token without readOnly to make changes")
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowServerAndAdmins lets admins write anything, and the server's own code
+// (a context without a viewer: demo data, the first admin) too.
+func AllowServerAndAdmins() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		if v, ok := viewer.FromContext(ctx); !ok || v.IsAdmin() {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowServer lets the server's own code write, and nobody else.
+func AllowServer() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		if _, ok := viewer.FromContext(ctx); !ok {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowAccountTeam lets an editor change an account and everything under it
+// when they own the account or are on its team, and refuses everyone else
+// below an admin. Types that belong to no account are left to later rules.
+func AllowAccountTeam() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		if !scope.InAccount(m.Type()) {
+			return privacy.Skip
+		}
+		v, _ := viewer.FromContext(ctx)
+		if v.Role != viewer.RoleEditor {
+			return forbidden("your role is %s: only an editor on the account's team or an admin may change it", v.Role)
+		}
+		if am, ok := m.(*gen.AccountMutation); ok && m.Op().Is(ent.OpCreate) {
+			if owner, ok := am.OwnerID(); !ok || owner != v.UserID {
+				return forbidden("an editor may create an account only as its owner: set ownerID to your own user")
+			}
+			return privacy.Allow
+		}
+		where, err := scope.Where(ctx, m)
+		if err != nil {
+			return err
+		}
+		client := m.(interface{ Client() *gen.Client }).Client()
+		outside, err := client.Account.Query().
+			Where(where, account.Not(account.Or(
+				account.HasOwnerWith(user.ID(v.UserID)),
+				account.HasTeamMembersWith(accountteammember.HasUserWith(user.ID(v.UserID))),
+			))).
+			Exist(ctx)
+		switch {
+		case err != nil:
+			return err
+		case outside:
+			return forbidden("you may change only the accounts you own or are on the team of, and what is under them")
+		}
+		return privacy.Allow
+	})
+}
+
+// AllowOwnProfile lets users edit their own name, title and e-mail address,
+// but not their role.
+func AllowOwnProfile() privacy.MutationRule {
+	return privacy.UserMutationRuleFunc(func(ctx context.Context, m *gen.UserMutation) error {
+		v, _ := viewer.FromContext(ctx)
+		id, ok := m.ID()
+		if !m.Op().Is(ent.OpUpdateOne) || !ok || id != v.UserID {
+			return privacy.Skip
+		}
+		if _, setsRole := m.Role(); setsRole {
+			return forbidden("only an admin may change roles")
+		}
+		return privacy.Allow
+	})
+}
+
+// OwnTokensOnly narrows every token query of a user below admin to their own tokens.
+func OwnTokensOnly() privacy.QueryRule {
+	return privacy.APITokenQueryRuleFunc(func(ctx context.Context, q *gen.APITokenQuery) error {
+		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
+			q.Where(apitoken.HasUserWith(user.ID(v.UserID)))
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowOwnTokens lets users create, change and revoke their own tokens.
+func AllowOwnTokens() privacy.MutationRule {
+	return privacy.APITokenMutationRuleFunc(func(ctx context.Context, m *gen.APITokenMutation) error {
+		v, _ := viewer.FromContext(ctx)
+		if m.Op().Is(ent.OpCreate) {
+			if owner, _ := m.UserID(); owner == v.UserID {
+				return privacy.Allow
+			}
+			return forbidden("only an admin may create tokens for another user")
+		}
+		ids, err := m.IDs(ctx)
+		if err != nil {
+			return err
+		}
+		others, err := m.Client().APIToken.Query().
+			Where(apitoken.IDIn(ids...), apitoken.Not(apitoken.HasUserWith(user.ID(v.UserID)))).
+			Exist(ctx)
+		switch {
+		case err != nil:
+			return err
+		case others:
+			return forbidden("only an admin may change another user's tokens")
+		}
+		return privacy.Allow
+	})
+}
+
+// DenyAll refuses the write with the message: the last rule of a policy.
+func DenyAll(message string) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error { return forbidden("%s", message) })
+}
