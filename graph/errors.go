@@ -16,14 +16,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/accountplan/accountplan/ent"
-	"github.com/accountplan/accountplan/ent/accountteammember"
-	"github.com/accountplan/accountplan/ent/businessunit"
-	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/privacy"
-	"github.com/accountplan/accountplan/ent/relationship"
-	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
-	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
 // The closed list of extensions.code values a client can see.
@@ -78,7 +72,7 @@ func classify(err error) error {
 	case errors.As(err, &reference):
 		return clientError(CodeNotFound, reference.Error(), reference.Field)
 	case errors.As(err, &validation):
-		field := camel(validation.Name)
+		field := validatedField(validation)
 		return clientError(CodeBadUserInput, field+": "+validationReason(validation), field)
 	case errors.As(err, &notFound):
 		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
@@ -155,61 +149,46 @@ var (
 
 // uniqueFields names the GraphQL fields of a violated unique constraint, when the database says.
 func uniqueFields(err error) []string {
+	var table string
 	var cols []string
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		table = pgErr.TableName
 		if m := pgKey.FindStringSubmatch(pgErr.Detail); m != nil {
 			cols = strings.Split(m[1], ", ")
 		}
 	} else if m := sqliteUnique.FindStringSubmatch(err.Error()); m != nil {
 		for _, c := range strings.Split(m[1], ", ") {
-			cols = append(cols, c[strings.LastIndex(c, ".")+1:])
+			t, col, _ := strings.Cut(c, ".") // table.column
+			table, cols = t, append(cols, col)
 		}
 	}
 	fields := make([]string, 0, len(cols))
 	for _, c := range cols {
-		fields = append(fields, foreignKeyField(c))
+		fields = append(fields, graphQLField(ent.GraphQLTypes[table], c))
 	}
 	return fields
 }
 
-// foreignKeyFields names the input field that sets each foreign-key column of
-// a unique index: clients set accountID, fromID, toID, not the column names
-// ent gives the edges.
-var foreignKeyFields = map[string]string{
-	accountteammember.AccountColumn:   "accountID",
-	accountteammember.UserColumn:      "userID",
-	businessunit.AccountColumn:        "accountID",
-	influenceedge.FromColumn:          "fromID",
-	influenceedge.ToColumn:            "toID",
-	relationship.UserColumn:           "userID",
-	relationship.StakeholderColumn:    "stakeholderID",
-	revenuerecord.AccountColumn:       "accountID",
-	whitespacecell.AccountColumn:      "accountID",
-	whitespacecell.BusinessUnitColumn: "businessUnitID",
-	whitespacecell.ProductColumn:      "productID",
+// validatedType reads the type out of ent's message: validator failed for field "Account.name".
+var validatedType = regexp.MustCompile(`field "([A-Za-z]+)\.`)
+
+// validatedField is the GraphQL field a refused value was sent in.
+func validatedField(e *ent.ValidationError) string {
+	var typ string
+	if m := validatedType.FindStringSubmatch(e.Error()); m != nil {
+		typ = m[1]
+	}
+	return graphQLField(typ, e.Name)
 }
 
-// foreignKeyField turns a column of a unique index into its input field:
-// account_business_units becomes accountID, external_id becomes externalID.
-func foreignKeyField(column string) string {
-	if f, ok := foreignKeyFields[column]; ok {
-		return f
+// graphQLField is the GraphQL field of an ent field or column of the type
+// (a foreign key's is the input field that sets its edge: accountID).
+func graphQLField(typ, name string) string {
+	if n, ok := ent.GraphQLNames[typ][name]; ok {
+		return n.Field
 	}
-	return camel(column)
-}
-
-// camel turns ent's snake_case names into GraphQL's camelCase.
-func camel(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" {
-			parts[i] = "ID"
-		} else if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
+	return name
 }
 
 // presentError gives every error a stable code. Resolver errors arrive

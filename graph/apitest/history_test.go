@@ -140,3 +140,50 @@ func TestVersions(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryNamesFieldsAsTheSchemaDoes: the history names every field as
+// the GraphQL type or its inputs do (externalID, not externalId; accountID,
+// not account), whatever the type and operation.
+func TestHistoryNamesFieldsAsTheSchemaDoes(t *testing.T) {
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		ada := e.as(newToken(t, e, intID(t, p.user), user.RoleADMIN, false))
+		ada.must(`mutation($id: ID!) { updateAccount(id: $id, input: {externalID: "crm-1", industry: "Retail"}) { id } }`, map[string]any{"id": p.account})
+		ada.must(`mutation($id: ID!) { updateStakeholder(id: $id, input: {externalID: "crm-2", influence: 4}) { id } }`, map[string]any{"id": p.stakeholder})
+		deal := get(ada.must(`mutation($a: ID!) { createOpportunity(input: {name: "Renewal", accountID: $a, amount: 1000, externalID: "crm-3"}) { id } }`,
+			map[string]any{"a": p.account}), "createOpportunity", "id")
+		ada.must(`mutation($id: ID!) { updateOpportunity(id: $id, input: {stage: CLOSED_WON}) { id } }`, map[string]any{"id": deal})
+		ada.must(`mutation($id: ID!) { deleteOpportunity(id: $id) }`, map[string]any{"id": deal})
+
+		account := get(ada.must(`query($id: ID!) { node(id: $id) { ... on Account { history(first: 10) { edges { node { fields { field new } } } } } } }`,
+			map[string]any{"id": p.account}), "node", "history", "edges").([]any)
+		if fields := get(account[len(account)-1], "node", "fields"); !sameJSON(fields, []any{
+			map[string]any{"field": "externalID", "new": "crm-1"}, map[string]any{"field": "industry", "new": "Retail"},
+		}) {
+			t.Errorf("account update fields = %v", asJSON(fields))
+		}
+
+		changes := get(ada.must(`{ changes(first: 100) { edges { node { subjectType fields { field } } } } }`, nil), "changes", "edges").([]any)
+		known := map[string]map[string]bool{}
+		for _, c := range changes {
+			typ := get(c, "node", "subjectType").(string)
+			if known[typ] == nil {
+				known[typ] = map[string]bool{}
+				for _, name := range []string{typ, "Create" + typ + "Input", "Update" + typ + "Input"} {
+					r := ada.must(`query($n: String!) { __type(name: $n) { fields { name } inputFields { name } } }`, map[string]any{"n": name})
+					for _, list := range []string{"fields", "inputFields"} {
+						fs, _ := get(r, "__type", list).([]any)
+						for _, f := range fs {
+							known[typ][get(f, "name").(string)] = true
+						}
+					}
+				}
+			}
+			for _, f := range get(c, "node", "fields").([]any) {
+				if name := get(f, "field").(string); !known[typ][name] {
+					t.Errorf("the history of a %s names %q, which is no field of the type or its inputs", typ, name)
+				}
+			}
+		}
+	})
+}
