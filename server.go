@@ -127,7 +127,7 @@ func run(ctx context.Context, cfg settings) error {
 	}
 	cfg.edge.Ready, cfg.edge.Open = s.Ping, open
 	srv := &http.Server{
-		Handler:           httpedge.NewHandler(s.Client, cfg.edge),
+		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

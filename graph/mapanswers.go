@@ -21,7 +21,7 @@ import (
 //
 // Only fields whose values come from the map itself are kept (see
 // fromMapOnly): what the map's version covers. Every signed-in user reads every
-// account's map (ent/schema/privacy.go), so answers are shared between users.
+// account's map (ent/schema/rule), so answers are shared between users.
 type mapAnswers struct {
 	client *ent.Client
 	cache  *orgmap.Cache

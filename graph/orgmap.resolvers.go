@@ -10,7 +10,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/orgmap"
-	"github.com/accountplan/accountplan/graph/orgmap/selection"
+	"github.com/accountplan/accountplan/graph/selection"
 )
 
 // MoveStakeholders is the resolver for the moveStakeholders field.

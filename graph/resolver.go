@@ -11,7 +11,7 @@ import (
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/graph/orgmap"
-	"github.com/accountplan/accountplan/graph/orgmap/selection"
+	"github.com/accountplan/accountplan/graph/selection"
 )
 
 // Resolver is the root resolver; its dependencies are shared by every request.

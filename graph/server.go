@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -52,8 +53,11 @@ func (s Settings) mapCache() *orgmap.Cache {
 // aliases before parsing; depth, cost and page sizes after validation), one
 // transaction per mutation request, the per-root-field loaders (plan health,
 // ICP fit, kept org-map answers), the resolvers, and the error presenter that
-// gives every error a stable code. The caller adds the HTTP transport.
-func NewServer(client *ent.Client, s Settings) *handler.Server {
+// gives every error a stable code. The caller adds the HTTP transport. It
+// opens its own ent client on drv, so what it adds to the client (the
+// interceptors below) changes nobody else's.
+func NewServer(drv dialect.Driver, s Settings) *handler.Server {
+	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
 	maps := s.mapCache()
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}}))

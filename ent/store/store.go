@@ -29,6 +29,8 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+	// Driver is the ent driver Client runs on, for a caller that makes clients of its own.
+	Driver dialect.Driver
 }
 
 // Open connects to a postgres:// or postgresql:// URL, or else to the SQLite
@@ -38,7 +40,8 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 	if err != nil {
 		return nil, err
 	}
-	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
+	s.Driver = entsql.OpenDB(s.Dialect, s.DB)
+	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
 	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
@@ -83,12 +86,9 @@ func IsPostgres(target string) bool {
 // errors; _txlock=immediate takes the write lock when a transaction begins, so
 // two writers queue instead of failing halfway.
 // cache_size and temp_store stay at SQLite's defaults on purpose: the sorter
-// behind the metrics' GROUP BYs sorts runs the size of the page cache (2 MB)
-// that fit the CPU's caches and merges them from a temporary file. A 32 MB
-// cache made the tier × quarter rollup on the benchmark data about 20% slower
-// while saving an org map's edge statement 15–20%; a 64 MB cache or
-// temp_store=MEMORY made the rollup 30–50% slower in CPU time, and mmap_size
-// changed nothing measurable.
+// behind the metrics' GROUP BYs sorts runs the size of the page cache that
+// fit the CPU's caches; larger caches and temp_store=MEMORY made the rollups
+// slower (README, "Metrics").
 func sqliteDSN(path string) string {
 	q := url.Values{}
 	q.Set("_fk", "1")

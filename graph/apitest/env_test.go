@@ -35,8 +35,9 @@ func postgresURL() string {
 // env is one test's server: a fresh database behind the real HTTP handler.
 type env struct {
 	t      *testing.T
-	client *ent.Client // writes fixtures directly, bypassing the API
-	url    string      // the GraphQL endpoint
+	client *ent.Client    // writes fixtures directly, bypassing the API
+	driver dialect.Driver // the client's, for another handler on the same database
+	url    string         // the GraphQL endpoint
 	stmts  *atomic.Int64
 	token  string // sent as a bearer token when set
 }
@@ -102,8 +103,8 @@ func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, client: s.Client, stmts: new(atomic.Int64)}
-	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}))
+	e := &env{t: t, client: s.Client, driver: s.Driver, stmts: new(atomic.Int64)}
+	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}
 	settings.Ready = s.Ping
 	if settings.Limits.RatePerSecond == nil {
 		settings.Limits.RatePerSecond = new(0.0)

@@ -38,7 +38,7 @@ func BenchmarkPlanHealthList(b *testing.B) {
 	defer s.Close()
 	generatePlans(b, s.Client, benchPlans)
 	var stmts atomic.Int64
-	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &stmts}))
+	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &stmts}
 	srv := httptest.NewServer(httpedge.NewHandler(counted, testSettings()))
 	defer srv.Close()
 

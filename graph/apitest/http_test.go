@@ -26,7 +26,7 @@ func newHTTPServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpedge.NewHandler(s.Client, withReady(testSettings(), s.Ping)))
+	srv := httptest.NewServer(httpedge.NewHandler(s.Driver, withReady(testSettings(), s.Ping)))
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()
@@ -176,7 +176,7 @@ func TestCORS(t *testing.T) {
 		{"other origin", []string{"https://app.example.com"}, "https://evil.example.net", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := httpedge.NewHandler(s.Client, httpedge.Settings{CORSOrigins: c.allowed, Open: true})
+			h := httpedge.NewHandler(s.Driver, httpedge.Settings{CORSOrigins: c.allowed, Open: true})
 			preflight := httptest.NewRequest(http.MethodOptions, "/query", nil)
 			preflight.Header.Set("Origin", c.origin)
 			preflight.Header.Set("Access-Control-Request-Method", "POST")

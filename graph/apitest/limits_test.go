@@ -19,7 +19,6 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/auth"
@@ -310,7 +309,7 @@ func blockingServer(t *testing.T, l httpedge.Settings) (*blockingDriver, string)
 		t.Fatal(err)
 	}
 	d := &blockingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), entered: make(chan struct{}, 10), release: make(chan struct{}), ended: make(chan error, 10)}
-	srv := httptest.NewServer(httpedge.NewHandler(ent.NewClient(ent.Driver(d)), l))
+	srv := httptest.NewServer(httpedge.NewHandler(d, l))
 	t.Cleanup(func() {
 		srv.Close()
 		s.Close()

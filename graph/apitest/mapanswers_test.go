@@ -34,7 +34,7 @@ func TestKeptMapsFollowChanges(t *testing.T) {
 		acc, ids := boardroom(t, e, "Boardroom")
 		maya := e.client.User.Query().Where(user.Name("Maya")).OnlyIDX(ctx)
 		ruth := e.client.User.Query().Where(user.Name("Ruth")).OnlyIDX(ctx)
-		srv := httptest.NewServer(httpedge.NewHandler(e.client, withoutMapCache(testSettings())))
+		srv := httptest.NewServer(httpedge.NewHandler(e.driver, withoutMapCache(testSettings())))
 		t.Cleanup(srv.Close)
 		fresh := *e
 		fresh.url = srv.URL + "/query"

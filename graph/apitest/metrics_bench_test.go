@@ -25,7 +25,7 @@ func benchmarkMetrics(b *testing.B, groupBy []string, wantRows int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(httpedge.NewHandler(s.Client, testSettings()))
+	srv := httptest.NewServer(httpedge.NewHandler(s.Driver, testSettings()))
 	b.Cleanup(func() {
 		srv.Close()
 		s.Close()

@@ -801,7 +801,7 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 
 // TestMetricsTotalsFollowEveryWrite makes, on the demo data, each kind of
 // write that changes what an account contributes to the metric totals, or
-// the segment it contributes under (ent/schema/metric_totals.go), including
+// the segment it contributes under (ent/schema/totals), including
 // bulk creates with several rows of one account and writes that fail, and
 // checks the reports the totals answer against figures recomputed from the
 // rows; then that opening a database from before the totals, or before

@@ -55,7 +55,7 @@ func newBenchServer(b *testing.B) *benchServer {
 	if bs.account, err = orgmap.Generate(ctx, s.Client, largeAccount); err != nil {
 		b.Fatal(err)
 	}
-	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}))
+	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}
 	srv := httptest.NewServer(httpedge.NewHandler(counted, testSettings()))
 	b.Cleanup(func() {
 		srv.Close()

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/rs/cors"
 
 	"github.com/accountplan/accountplan/ent"
@@ -97,9 +98,10 @@ func valueOr[T any](p *T, fallback T) T {
 // NewHandler serves GraphQL at /query through the pipeline in the package
 // comment, GraphiQL at / unless it is off, and health checks at /healthz (the
 // process is up) and /readyz (the database answers).
-func NewHandler(client *ent.Client, s Settings) http.Handler {
+func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	l := s.Limits.resolve()
-	srv := graph.NewServer(client, s.GraphQL)
+	client := ent.NewClient(ent.Driver(drv))
+	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBodyBytes: l.maxBodyBytes, maxBatch: l.maxBatch})
 	mux := http.NewServeMux()
 	mux.Handle("/query", guard(authenticate(client, s.Open, srv), l))

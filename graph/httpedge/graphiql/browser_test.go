@@ -43,7 +43,7 @@ func TestBrowser(t *testing.T) {
 	t.Cleanup(func() { s.Client.Close() })
 	s.Client.Account.Create().SetName("Browser Test Co").SetTier(account.TierSTRATEGIC).
 		SetAnnualRevenue(125_000_00).SetCurrency("EUR").SaveX(ctx)
-	srv := httptest.NewServer(httpedge.NewHandler(s.Client, httpedge.Settings{Open: true}))
+	srv := httptest.NewServer(httpedge.NewHandler(s.Driver, httpedge.Settings{Open: true}))
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)

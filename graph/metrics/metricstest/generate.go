@@ -180,7 +180,7 @@ func revenue(ctx context.Context, c *ent.Client, rnd *rand.Rand, accounts []int)
 // won, lost or still open; those that would close after End are open. An
 // account's deals are written together, as a CRM export lists them: each
 // write puts its account's figures back into the metric totals once
-// (ent/schema/metric_totals.go), not once per deal.
+// (ent/schema/totals), not once per deal.
 func deals(ctx context.Context, c *ent.Client, rnd *rand.Rand, accounts []int) error {
 	days := int(End.Sub(Start).Hours() / 24)
 	open := []opportunity.Stage{opportunity.StagePROSPECTING, opportunity.StageQUALIFICATION, opportunity.StagePROPOSAL, opportunity.StageNEGOTIATION}
