@@ -41,9 +41,7 @@ func Record(next ent.Mutator) ent.Mutator {
 		oldLinks := map[string]json.RawMessage{}
 		if !m.Op().Is(ent.OpCreate) {
 			var err error
-			if ids, err = m.(interface {
-				IDs(context.Context) ([]int, error)
-			}).IDs(ctx); err != nil {
+			if ids, err = scope.IDs(ctx, m); err != nil {
 				return nil, err
 			}
 			if before, err = lookup.Records(ctx, client, m.Type(), ids); err != nil {

@@ -68,9 +68,7 @@ func mapAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int
 	if m.Type() != gen.TypeUser {
 		return scope.Accounts(ctx, client, m)
 	}
-	ids, err := m.(interface {
-		IDs(context.Context) ([]int, error)
-	}).IDs(ctx)
+	ids, err := scope.IDs(ctx, m)
 	if err != nil {
 		return nil, err
 	}

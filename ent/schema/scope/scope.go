@@ -91,13 +91,18 @@ func Where(ctx context.Context, m ent.Mutation) (predicate.Account, error) {
 		typ = p.typ
 	} else {
 		var err error
-		if ids, err = m.(interface {
-			IDs(context.Context) ([]int, error)
-		}).IDs(ctx); err != nil {
+		if ids, err = IDs(ctx, m); err != nil {
 			return nil, err
 		}
 	}
 	return of(typ, ids), nil
+}
+
+// IDs are the IDs of the records an update or delete writes.
+func IDs(ctx context.Context, m ent.Mutation) ([]int, error) {
+	return m.(interface {
+		IDs(context.Context) ([]int, error)
+	}).IDs(ctx)
 }
 
 // Accounts are the IDs of the accounts the mutation's records belong to:

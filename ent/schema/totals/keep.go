@@ -103,9 +103,7 @@ func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) (
 	if m.Type() != gen.TypeUser {
 		return scope.Accounts(ctx, client, m)
 	}
-	ids, err := m.(interface {
-		IDs(context.Context) ([]int, error)
-	}).IDs(ctx)
+	ids, err := scope.IDs(ctx, m)
 	if err != nil {
 		return nil, err
 	}
