@@ -46,12 +46,13 @@ type Account struct {
 	Currency string `json:"currency,omitempty"`
 	// Changes, in the same transaction, with every change to the account's org map: the account, its stakeholders, the influence edges between them, our relationships with them and those relationships' users. A server keeps what it computed from a map under it.
 	MapVersion int `json:"map_version,omitempty"`
+	// OwnerID holds the value of the "owner_id" field.
+	OwnerID *int `json:"owner_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountQuery when eager-loading is set.
-	Edges               AccountEdges `json:"edges"`
-	account_children    *int
-	user_owned_accounts *int
-	selectValues        sql.SelectValues
+	Edges            AccountEdges `json:"edges"`
+	account_children *int
+	selectValues     sql.SelectValues
 }
 
 // AccountEdges holds the relations/edges for other nodes in the graph.
@@ -203,15 +204,13 @@ func (*Account) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldID, account.FieldSellers, account.FieldAnnualRevenue, account.FieldMapVersion:
+		case account.FieldID, account.FieldSellers, account.FieldAnnualRevenue, account.FieldMapVersion, account.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
 		case account.FieldName, account.FieldExternalID, account.FieldTier, account.FieldIndustry, account.FieldRegion, account.FieldCountry, account.FieldMaturity, account.FieldCulture, account.FieldCurrency:
 			values[i] = new(sql.NullString)
 		case account.FieldCreatedAt, account.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
 		case account.ForeignKeys[0]: // account_children
-			values[i] = new(sql.NullInt64)
-		case account.ForeignKeys[1]: // user_owned_accounts
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -322,19 +321,19 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MapVersion = int(value.Int64)
 			}
+		case account.FieldOwnerID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
+			} else if value.Valid {
+				_m.OwnerID = new(int)
+				*_m.OwnerID = int(value.Int64)
+			}
 		case account.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field account_children", value)
 			} else if value.Valid {
 				_m.account_children = new(int)
 				*_m.account_children = int(value.Int64)
-			}
-		case account.ForeignKeys[1]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_owned_accounts", value)
-			} else if value.Valid {
-				_m.user_owned_accounts = new(int)
-				*_m.user_owned_accounts = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -476,6 +475,11 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("map_version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MapVersion))
+	builder.WriteString(", ")
+	if v := _m.OwnerID; v != nil {
+		builder.WriteString("owner_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -219,6 +219,20 @@ func (_c *AccountCreate) SetNillableMapVersion(v *int) *AccountCreate {
 	return _c
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_c *AccountCreate) SetOwnerID(v int) *AccountCreate {
+	_c.mutation.SetOwnerID(v)
+	return _c
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableOwnerID(v *int) *AccountCreate {
+	if v != nil {
+		_c.SetOwnerID(*v)
+	}
+	return _c
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_c *AccountCreate) SetParentID(id int) *AccountCreate {
 	_c.mutation.SetParentID(id)
@@ -251,20 +265,6 @@ func (_c *AccountCreate) AddChildren(v ...*Account) *AccountCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddChildIDs(ids...)
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_c *AccountCreate) SetOwnerID(id int) *AccountCreate {
-	_c.mutation.SetOwnerID(id)
-	return _c
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_c *AccountCreate) SetNillableOwnerID(id *int) *AccountCreate {
-	if id != nil {
-		_c = _c.SetOwnerID(*id)
-	}
-	return _c
 }
 
 // SetOwner sets the "owner" edge to the User entity.
@@ -670,7 +670,7 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.user_owned_accounts = &nodes[0]
+		_node.OwnerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.BusinessUnitsIDs(); len(nodes) > 0 {
@@ -1069,6 +1069,24 @@ func (u *AccountUpsert) AddMapVersion(v int) *AccountUpsert {
 	return u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountUpsert) SetOwnerID(v int) *AccountUpsert {
+	u.Set(account.FieldOwnerID, v)
+	return u
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateOwnerID() *AccountUpsert {
+	u.SetExcluded(account.FieldOwnerID)
+	return u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountUpsert) ClearOwnerID() *AccountUpsert {
+	u.SetNull(account.FieldOwnerID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1363,6 +1381,27 @@ func (u *AccountUpsertOne) AddMapVersion(v int) *AccountUpsertOne {
 func (u *AccountUpsertOne) UpdateMapVersion() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateMapVersion()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountUpsertOne) SetOwnerID(v int) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateOwnerID() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountUpsertOne) ClearOwnerID() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearOwnerID()
 	})
 }
 
@@ -1826,6 +1865,27 @@ func (u *AccountUpsertBulk) AddMapVersion(v int) *AccountUpsertBulk {
 func (u *AccountUpsertBulk) UpdateMapVersion() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateMapVersion()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountUpsertBulk) SetOwnerID(v int) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateOwnerID() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountUpsertBulk) ClearOwnerID() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearOwnerID()
 	})
 }
 

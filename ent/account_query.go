@@ -763,7 +763,7 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 			_q.withFeedback != nil,
 		}
 	)
-	if _q.withParent != nil || _q.withOwner != nil {
+	if _q.withParent != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -1003,10 +1003,10 @@ func (_q *AccountQuery) loadOwner(ctx context.Context, query *UserQuery, nodes [
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Account)
 	for i := range nodes {
-		if nodes[i].user_owned_accounts == nil {
+		if nodes[i].OwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].user_owned_accounts
+		fk := *nodes[i].OwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -1023,7 +1023,7 @@ func (_q *AccountQuery) loadOwner(ctx context.Context, query *UserQuery, nodes [
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_owned_accounts" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -1104,6 +1104,9 @@ func (_q *AccountQuery) loadPlans(ctx context.Context, query *AccountPlanQuery, 
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(accountplan.FieldAccountID)
+	}
 	query.Where(predicate.AccountPlan(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.PlansColumn), fks...))
 	}))
@@ -1112,13 +1115,10 @@ func (_q *AccountQuery) loadPlans(ctx context.Context, query *AccountPlanQuery, 
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plans
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plans" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plans" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1135,6 +1135,9 @@ func (_q *AccountQuery) loadStakeholders(ctx context.Context, query *Stakeholder
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(stakeholder.FieldAccountID)
+	}
 	query.Where(predicate.Stakeholder(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.StakeholdersColumn), fks...))
 	}))
@@ -1143,13 +1146,10 @@ func (_q *AccountQuery) loadStakeholders(ctx context.Context, query *Stakeholder
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_stakeholders
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_stakeholders" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_stakeholders" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1166,6 +1166,9 @@ func (_q *AccountQuery) loadOpportunities(ctx context.Context, query *Opportunit
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(opportunity.FieldAccountID)
+	}
 	query.Where(predicate.Opportunity(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.OpportunitiesColumn), fks...))
 	}))
@@ -1174,13 +1177,10 @@ func (_q *AccountQuery) loadOpportunities(ctx context.Context, query *Opportunit
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_opportunities
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_opportunities" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_opportunities" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1196,7 +1196,9 @@ func (_q *AccountQuery) loadRevenueRecords(ctx context.Context, query *RevenueRe
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(revenuerecord.FieldAccountID)
+	}
 	query.Where(predicate.RevenueRecord(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.RevenueRecordsColumn), fks...))
 	}))
@@ -1205,13 +1207,10 @@ func (_q *AccountQuery) loadRevenueRecords(ctx context.Context, query *RevenueRe
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_revenue_records
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_revenue_records" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_revenue_records" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1307,6 +1306,9 @@ func (_q *AccountQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != account.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withOwner != nil {
+			_spec.Node.AddColumnOnce(account.FieldOwnerID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -274,6 +274,26 @@ func (_u *AccountUpdate) AddMapVersion(v int) *AccountUpdate {
 	return _u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_u *AccountUpdate) SetOwnerID(v int) *AccountUpdate {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillableOwnerID(v *int) *AccountUpdate {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *AccountUpdate) ClearOwnerID() *AccountUpdate {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_u *AccountUpdate) SetParentID(id int) *AccountUpdate {
 	_u.mutation.SetParentID(id)
@@ -306,20 +326,6 @@ func (_u *AccountUpdate) AddChildren(v ...*Account) *AccountUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddChildIDs(ids...)
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *AccountUpdate) SetOwnerID(id int) *AccountUpdate {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *AccountUpdate) SetNillableOwnerID(id *int) *AccountUpdate {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
-	return _u
 }
 
 // SetOwner sets the "owner" edge to the User entity.
@@ -1556,6 +1562,26 @@ func (_u *AccountUpdateOne) AddMapVersion(v int) *AccountUpdateOne {
 	return _u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_u *AccountUpdateOne) SetOwnerID(v int) *AccountUpdateOne {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableOwnerID(v *int) *AccountUpdateOne {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *AccountUpdateOne) ClearOwnerID() *AccountUpdateOne {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
 // SetParentID sets the "parent" edge to the Account entity by ID.
 func (_u *AccountUpdateOne) SetParentID(id int) *AccountUpdateOne {
 	_u.mutation.SetParentID(id)
@@ -1588,20 +1614,6 @@ func (_u *AccountUpdateOne) AddChildren(v ...*Account) *AccountUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddChildIDs(ids...)
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *AccountUpdateOne) SetOwnerID(id int) *AccountUpdateOne {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *AccountUpdateOne) SetNillableOwnerID(id *int) *AccountUpdateOne {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
-	return _u
 }
 
 // SetOwner sets the "owner" edge to the User entity.

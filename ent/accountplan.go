@@ -47,10 +47,11 @@ type AccountPlan struct {
 	Competitors string `json:"competitors,omitempty"`
 	// Overview: how the customer's team is organised.
 	TeamStructure string `json:"team_structure,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountPlanQuery when eager-loading is set.
 	Edges            AccountPlanEdges `json:"edges"`
-	account_plans    *int
 	user_owned_plans *int
 	selectValues     sql.SelectValues
 }
@@ -180,15 +181,13 @@ func (*AccountPlan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case accountplan.FieldID, accountplan.FieldVersion:
+		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID:
 			values[i] = new(sql.NullInt64)
 		case accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
 			values[i] = new(sql.NullString)
 		case accountplan.FieldCreatedAt, accountplan.FieldUpdatedAt, accountplan.FieldPeriodStart, accountplan.FieldPeriodEnd:
 			values[i] = new(sql.NullTime)
-		case accountplan.ForeignKeys[0]: // account_plans
-			values[i] = new(sql.NullInt64)
-		case accountplan.ForeignKeys[1]: // user_owned_plans
+		case accountplan.ForeignKeys[0]: // user_owned_plans
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -295,14 +294,13 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TeamStructure = value.String
 			}
-		case accountplan.ForeignKeys[0]:
+		case accountplan.FieldAccountID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plans", value)
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
-				_m.account_plans = new(int)
-				*_m.account_plans = int(value.Int64)
+				_m.AccountID = int(value.Int64)
 			}
-		case accountplan.ForeignKeys[1]:
+		case accountplan.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field user_owned_plans", value)
 			} else if value.Valid {
@@ -431,6 +429,9 @@ func (_m *AccountPlan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("team_structure=")
 	builder.WriteString(_m.TeamStructure)
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
 	builder.WriteByte(')')
 	return builder.String()
 }

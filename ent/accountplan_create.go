@@ -203,9 +203,9 @@ func (_c *AccountPlanCreate) SetNillableTeamStructure(v *string) *AccountPlanCre
 	return _c
 }
 
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *AccountPlanCreate) SetAccountID(id int) *AccountPlanCreate {
-	_c.mutation.SetAccountID(id)
+// SetAccountID sets the "account_id" field.
+func (_c *AccountPlanCreate) SetAccountID(v int) *AccountPlanCreate {
+	_c.mutation.SetAccountID(v)
 	return _c
 }
 
@@ -462,6 +462,9 @@ func (_c *AccountPlanCreate) check() error {
 			return &ValidationError{Name: "review_cadence", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.review_cadence": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "AccountPlan.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "AccountPlan.account"`)}
 	}
@@ -562,7 +565,7 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plans = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
@@ -951,6 +954,9 @@ func (u *AccountPlanUpsertOne) UpdateNewValues() *AccountPlanUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(accountplan.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(accountplan.FieldAccountID)
 		}
 	}))
 	return u
@@ -1385,6 +1391,9 @@ func (u *AccountPlanUpsertBulk) UpdateNewValues() *AccountPlanUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(accountplan.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(accountplan.FieldAccountID)
 			}
 		}
 	}))

@@ -689,7 +689,7 @@ func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withOpportunities != nil,
 		}
 	)
-	if _q.withAccount != nil || _q.withOwner != nil {
+	if _q.withOwner != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -838,10 +838,7 @@ func (_q *AccountPlanQuery) loadAccount(ctx context.Context, query *AccountQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*AccountPlan)
 	for i := range nodes {
-		if nodes[i].account_plans == nil {
-			continue
-		}
-		fk := *nodes[i].account_plans
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -858,7 +855,7 @@ func (_q *AccountPlanQuery) loadAccount(ctx context.Context, query *AccountQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plans" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -908,7 +905,9 @@ func (_q *AccountPlanQuery) loadGoals(ctx context.Context, query *GoalQuery, nod
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(goal.FieldPlanID)
+	}
 	query.Where(predicate.Goal(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(accountplan.GoalsColumn), fks...))
 	}))
@@ -917,13 +916,10 @@ func (_q *AccountPlanQuery) loadGoals(ctx context.Context, query *GoalQuery, nod
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plan_goals
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plan_goals" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.PlanID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plan_goals" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -940,6 +936,9 @@ func (_q *AccountPlanQuery) loadActionItems(ctx context.Context, query *ActionIt
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actionitem.FieldPlanID)
+	}
 	query.Where(predicate.ActionItem(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(accountplan.ActionItemsColumn), fks...))
 	}))
@@ -948,13 +947,10 @@ func (_q *AccountPlanQuery) loadActionItems(ctx context.Context, query *ActionIt
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plan_action_items
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plan_action_items" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.PlanID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plan_action_items" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -971,6 +967,9 @@ func (_q *AccountPlanQuery) loadInsights(ctx context.Context, query *InsightQuer
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(insight.FieldPlanID)
+	}
 	query.Where(predicate.Insight(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(accountplan.InsightsColumn), fks...))
 	}))
@@ -979,13 +978,10 @@ func (_q *AccountPlanQuery) loadInsights(ctx context.Context, query *InsightQuer
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plan_insights
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plan_insights" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.PlanID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plan_insights" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1032,7 +1028,9 @@ func (_q *AccountPlanQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(review.FieldPlanID)
+	}
 	query.Where(predicate.Review(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(accountplan.ReviewsColumn), fks...))
 	}))
@@ -1041,13 +1039,10 @@ func (_q *AccountPlanQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plan_reviews
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plan_reviews" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.PlanID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plan_reviews" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1143,6 +1138,9 @@ func (_q *AccountPlanQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != accountplan.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(accountplan.FieldAccountID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -37,14 +37,15 @@ type ActionItem struct {
 	DueAt *time.Time `json:"due_at,omitempty"`
 	// When the item was done.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// PlanID holds the value of the "plan_id" field.
+	PlanID int `json:"plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActionItemQuery when eager-loading is set.
-	Edges                     ActionItemEdges `json:"edges"`
-	account_plan_action_items *int
-	objective_action_items    *int
-	stakeholder_action_items  *int
-	user_action_items         *int
-	selectValues              sql.SelectValues
+	Edges                    ActionItemEdges `json:"edges"`
+	objective_action_items   *int
+	stakeholder_action_items *int
+	user_action_items        *int
+	selectValues             sql.SelectValues
 }
 
 // ActionItemEdges holds the relations/edges for other nodes in the graph.
@@ -113,19 +114,17 @@ func (*ActionItem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case actionitem.FieldID, actionitem.FieldVersion:
+		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID:
 			values[i] = new(sql.NullInt64)
 		case actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
 			values[i] = new(sql.NullString)
 		case actionitem.FieldCreatedAt, actionitem.FieldUpdatedAt, actionitem.FieldDueAt, actionitem.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
-		case actionitem.ForeignKeys[0]: // account_plan_action_items
+		case actionitem.ForeignKeys[0]: // objective_action_items
 			values[i] = new(sql.NullInt64)
-		case actionitem.ForeignKeys[1]: // objective_action_items
+		case actionitem.ForeignKeys[1]: // stakeholder_action_items
 			values[i] = new(sql.NullInt64)
-		case actionitem.ForeignKeys[2]: // stakeholder_action_items
-			values[i] = new(sql.NullInt64)
-		case actionitem.ForeignKeys[3]: // user_action_items
+		case actionitem.ForeignKeys[2]: // user_action_items
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -198,28 +197,27 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
 			}
-		case actionitem.ForeignKeys[0]:
+		case actionitem.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plan_action_items", value)
+				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.account_plan_action_items = new(int)
-				*_m.account_plan_action_items = int(value.Int64)
+				_m.PlanID = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[1]:
+		case actionitem.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field objective_action_items", value)
 			} else if value.Valid {
 				_m.objective_action_items = new(int)
 				*_m.objective_action_items = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[2]:
+		case actionitem.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field stakeholder_action_items", value)
 			} else if value.Valid {
 				_m.stakeholder_action_items = new(int)
 				*_m.stakeholder_action_items = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[3]:
+		case actionitem.ForeignKeys[2]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field user_action_items", value)
 			} else if value.Valid {
@@ -309,6 +307,9 @@ func (_m *ActionItem) String() string {
 		builder.WriteString("completed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("plan_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -130,9 +130,9 @@ func (_c *ActionItemCreate) SetNillableCompletedAt(v *time.Time) *ActionItemCrea
 	return _c
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_c *ActionItemCreate) SetPlanID(id int) *ActionItemCreate {
-	_c.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_c *ActionItemCreate) SetPlanID(v int) *ActionItemCreate {
+	_c.mutation.SetPlanID(v)
 	return _c
 }
 
@@ -292,6 +292,9 @@ func (_c *ActionItemCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ActionItem.status": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.PlanID(); !ok {
+		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "ActionItem.plan_id"`)}
+	}
 	if len(_c.mutation.PlanIDs()) == 0 {
 		return &ValidationError{Name: "plan", err: errors.New(`ent: missing required edge "ActionItem.plan"`)}
 	}
@@ -368,7 +371,7 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plan_action_items = &nodes[0]
+		_node.PlanID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ObjectiveIDs(); len(nodes) > 0 {
@@ -595,6 +598,9 @@ func (u *ActionItemUpsertOne) UpdateNewValues() *ActionItemUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(actionitem.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.PlanID(); exists {
+			s.SetIgnore(actionitem.FieldPlanID)
 		}
 	}))
 	return u
@@ -931,6 +937,9 @@ func (u *ActionItemUpsertBulk) UpdateNewValues() *ActionItemUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(actionitem.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.PlanID(); exists {
+				s.SetIgnore(actionitem.FieldPlanID)
 			}
 		}
 	}))

@@ -496,7 +496,7 @@ func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 			_q.withStakeholderOwner != nil,
 		}
 	)
-	if _q.withPlan != nil || _q.withObjective != nil || _q.withOwner != nil || _q.withStakeholderOwner != nil {
+	if _q.withObjective != nil || _q.withOwner != nil || _q.withStakeholderOwner != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -559,10 +559,7 @@ func (_q *ActionItemQuery) loadPlan(ctx context.Context, query *AccountPlanQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*ActionItem)
 	for i := range nodes {
-		if nodes[i].account_plan_action_items == nil {
-			continue
-		}
-		fk := *nodes[i].account_plan_action_items
+		fk := nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -579,7 +576,7 @@ func (_q *ActionItemQuery) loadPlan(ctx context.Context, query *AccountPlanQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plan_action_items" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "plan_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -711,6 +708,9 @@ func (_q *ActionItemQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != actionitem.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withPlan != nil {
+			_spec.Node.AddColumnOnce(actionitem.FieldPlanID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

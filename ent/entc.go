@@ -145,6 +145,9 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 		for _, n := range g.Nodes {
 			names := map[string]string{}
 			for _, f := range n.Fields {
+				if f.IsEdgeField() {
+					continue // named as its edge, below
+				}
 				ant := &entgql.Annotation{}
 				if raw, ok := f.Annotations[ant.Name()]; ok {
 					if err := ant.Decode(raw); err != nil {
@@ -166,6 +169,9 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 				}
 				name := fmt.Sprintf("{Field: %q, Update: %q, Target: %q, Unique: %v, Query: %q}", create, update, e.Type.Name, e.Unique, "Query"+e.StructField())
 				names[e.Name] = name
+				if f := e.Field(); f != nil {
+					names[f.Name] = name // the edge field (account_id): the API shows only the edge
+				}
 				if e.OwnFK() {
 					names[e.Rel.Column()] = name
 				}

@@ -38,11 +38,12 @@ type Goal struct {
 	Unit string `json:"unit,omitempty"`
 	// When the goal must be reached.
 	DueAt *time.Time `json:"due_at,omitempty"`
+	// PlanID holds the value of the "plan_id" field.
+	PlanID int `json:"plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the GoalQuery when eager-loading is set.
-	Edges              GoalEdges `json:"edges"`
-	account_plan_goals *int
-	selectValues       sql.SelectValues
+	Edges        GoalEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // GoalEdges holds the relations/edges for other nodes in the graph.
@@ -85,14 +86,12 @@ func (*Goal) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case goal.FieldID, goal.FieldVersion:
+		case goal.FieldID, goal.FieldVersion, goal.FieldPlanID:
 			values[i] = new(sql.NullInt64)
 		case goal.FieldTitle, goal.FieldDescription, goal.FieldMetric, goal.FieldBaseline, goal.FieldTarget, goal.FieldUnit:
 			values[i] = new(sql.NullString)
 		case goal.FieldCreatedAt, goal.FieldUpdatedAt, goal.FieldDueAt:
 			values[i] = new(sql.NullTime)
-		case goal.ForeignKeys[0]: // account_plan_goals
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -177,12 +176,11 @@ func (_m *Goal) assignValues(columns []string, values []any) error {
 				_m.DueAt = new(time.Time)
 				*_m.DueAt = value.Time
 			}
-		case goal.ForeignKeys[0]:
+		case goal.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plan_goals", value)
+				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.account_plan_goals = new(int)
-				*_m.account_plan_goals = int(value.Int64)
+				_m.PlanID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -265,6 +263,9 @@ func (_m *Goal) String() string {
 		builder.WriteString("due_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("plan_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
 	builder.WriteByte(')')
 	return builder.String()
 }

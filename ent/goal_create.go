@@ -156,9 +156,9 @@ func (_c *GoalCreate) SetNillableDueAt(v *time.Time) *GoalCreate {
 	return _c
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_c *GoalCreate) SetPlanID(id int) *GoalCreate {
-	_c.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_c *GoalCreate) SetPlanID(v int) *GoalCreate {
+	_c.mutation.SetPlanID(v)
 	return _c
 }
 
@@ -284,6 +284,9 @@ func (_c *GoalCreate) check() error {
 			return &ValidationError{Name: "unit", err: fmt.Errorf(`ent: validator failed for field "Goal.unit": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.PlanID(); !ok {
+		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "Goal.plan_id"`)}
+	}
 	if len(_c.mutation.PlanIDs()) == 0 {
 		return &ValidationError{Name: "plan", err: errors.New(`ent: missing required edge "Goal.plan"`)}
 	}
@@ -368,7 +371,7 @@ func (_c *GoalCreate) createSpec() (*Goal, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plan_goals = &nodes[0]
+		_node.PlanID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ObjectivesIDs(); len(nodes) > 0 {
@@ -602,6 +605,9 @@ func (u *GoalUpsertOne) UpdateNewValues() *GoalUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(goal.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.PlanID(); exists {
+			s.SetIgnore(goal.FieldPlanID)
 		}
 	}))
 	return u
@@ -987,6 +993,9 @@ func (u *GoalUpsertBulk) UpdateNewValues() *GoalUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(goal.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.PlanID(); exists {
+				s.SetIgnore(goal.FieldPlanID)
 			}
 		}
 	}))

@@ -28,7 +28,6 @@ type GoalQuery struct {
 	predicates          []predicate.Goal
 	withPlan            *AccountPlanQuery
 	withObjectives      *ObjectiveQuery
-	withFKs             bool
 	modifiers           []func(*sql.Selector)
 	loadTotal           []func(context.Context, []*Goal) error
 	withNamedObjectives map[string]*ObjectiveQuery
@@ -417,19 +416,12 @@ func (_q *GoalQuery) prepareQuery(ctx context.Context) error {
 func (_q *GoalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Goal, error) {
 	var (
 		nodes       = []*Goal{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withPlan != nil,
 			_q.withObjectives != nil,
 		}
 	)
-	if _q.withPlan != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, goal.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Goal).scanValues(nil, columns)
 	}
@@ -483,10 +475,7 @@ func (_q *GoalQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, node
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Goal)
 	for i := range nodes {
-		if nodes[i].account_plan_goals == nil {
-			continue
-		}
-		fk := *nodes[i].account_plan_goals
+		fk := nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -503,7 +492,7 @@ func (_q *GoalQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, node
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plan_goals" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "plan_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -521,7 +510,9 @@ func (_q *GoalQuery) loadObjectives(ctx context.Context, query *ObjectiveQuery, 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(objective.FieldGoalID)
+	}
 	query.Where(predicate.Objective(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(goal.ObjectivesColumn), fks...))
 	}))
@@ -530,13 +521,10 @@ func (_q *GoalQuery) loadObjectives(ctx context.Context, query *ObjectiveQuery, 
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.goal_objectives
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "goal_objectives" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.GoalID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "goal_objectives" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "goal_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -570,6 +558,9 @@ func (_q *GoalQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != goal.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withPlan != nil {
+			_spec.Node.AddColumnOnce(goal.FieldPlanID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -309,6 +309,10 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				return err
 			}
 			_q.withOwner = query
+			if _, ok := fieldSeen[account.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, account.FieldOwnerID)
+				fieldSeen[account.FieldOwnerID] = struct{}{}
+			}
 
 		case "businessUnits":
 			var (
@@ -1187,6 +1191,10 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[accountplan.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, accountplan.FieldAccountID)
+				fieldSeen[accountplan.FieldAccountID] = struct{}{}
+			}
 
 		case "owner":
 			var (
@@ -2119,6 +2127,10 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.withPlan = query
+			if _, ok := fieldSeen[actionitem.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldPlanID)
+				fieldSeen[actionitem.FieldPlanID] = struct{}{}
+			}
 
 		case "objective":
 			var (
@@ -2876,6 +2888,10 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				return err
 			}
 			_q.withPlan = query
+			if _, ok := fieldSeen[goal.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, goal.FieldPlanID)
+				fieldSeen[goal.FieldPlanID] = struct{}{}
+			}
 
 		case "objectives":
 			var (
@@ -3246,6 +3262,10 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 				return err
 			}
 			_q.withFrom = query
+			if _, ok := fieldSeen[influenceedge.FieldFromID]; !ok {
+				selectedFields = append(selectedFields, influenceedge.FieldFromID)
+				fieldSeen[influenceedge.FieldFromID] = struct{}{}
+			}
 
 		case "to":
 			var (
@@ -3257,6 +3277,10 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 				return err
 			}
 			_q.withTo = query
+			if _, ok := fieldSeen[influenceedge.FieldToID]; !ok {
+				selectedFields = append(selectedFields, influenceedge.FieldToID)
+				fieldSeen[influenceedge.FieldToID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[influenceedge.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, influenceedge.FieldCreatedAt)
@@ -3383,6 +3407,10 @@ func (_q *InsightQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				return err
 			}
 			_q.withPlan = query
+			if _, ok := fieldSeen[insight.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, insight.FieldPlanID)
+				fieldSeen[insight.FieldPlanID] = struct{}{}
+			}
 
 		case "stakeholder":
 			var (
@@ -3520,6 +3548,10 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				return err
 			}
 			_q.withObjective = query
+			if _, ok := fieldSeen[kpi.FieldObjectiveID]; !ok {
+				selectedFields = append(selectedFields, kpi.FieldObjectiveID)
+				fieldSeen[kpi.FieldObjectiveID] = struct{}{}
+			}
 
 		case "measurements":
 			var (
@@ -3871,6 +3903,10 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				return err
 			}
 			_q.withGoal = query
+			if _, ok := fieldSeen[objective.FieldGoalID]; !ok {
+				selectedFields = append(selectedFields, objective.FieldGoalID)
+				fieldSeen[objective.FieldGoalID] = struct{}{}
+			}
 
 		case "owner":
 			var (
@@ -3882,6 +3918,10 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				return err
 			}
 			_q.withOwner = query
+			if _, ok := fieldSeen[objective.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, objective.FieldOwnerID)
+				fieldSeen[objective.FieldOwnerID] = struct{}{}
+			}
 
 		case "kpis":
 			var (
@@ -4196,6 +4236,10 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[opportunity.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, opportunity.FieldAccountID)
+				fieldSeen[opportunity.FieldAccountID] = struct{}{}
+			}
 
 		case "plan":
 			var (
@@ -4679,6 +4723,10 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				return err
 			}
 			_q.withStakeholder = query
+			if _, ok := fieldSeen[relationship.FieldStakeholderID]; !ok {
+				selectedFields = append(selectedFields, relationship.FieldStakeholderID)
+				fieldSeen[relationship.FieldStakeholderID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[relationship.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, relationship.FieldCreatedAt)
@@ -4810,6 +4858,10 @@ func (_q *RevenueRecordQuery) collectField(ctx context.Context, oneNode bool, op
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[revenuerecord.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, revenuerecord.FieldAccountID)
+				fieldSeen[revenuerecord.FieldAccountID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[revenuerecord.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, revenuerecord.FieldCreatedAt)
@@ -4956,6 +5008,10 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				return err
 			}
 			_q.withPlan = query
+			if _, ok := fieldSeen[review.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, review.FieldPlanID)
+				fieldSeen[review.FieldPlanID] = struct{}{}
+			}
 
 		case "attendees":
 			var (
@@ -5170,6 +5226,10 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[stakeholder.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, stakeholder.FieldAccountID)
+				fieldSeen[stakeholder.FieldAccountID] = struct{}{}
+			}
 
 		case "businessUnit":
 			var (
@@ -5192,6 +5252,10 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				return err
 			}
 			_q.withReportsTo = query
+			if _, ok := fieldSeen[stakeholder.FieldReportsToID]; !ok {
+				selectedFields = append(selectedFields, stakeholder.FieldReportsToID)
+				fieldSeen[stakeholder.FieldReportsToID] = struct{}{}
+			}
 
 		case "directReports":
 			var (

@@ -28,12 +28,14 @@ type InfluenceEdge struct {
 	Strength int `json:"strength,omitempty"`
 	// Note holds the value of the "note" field.
 	Note string `json:"note,omitempty"`
+	// FromID holds the value of the "from_id" field.
+	FromID int `json:"from_id,omitempty"`
+	// ToID holds the value of the "to_id" field.
+	ToID int `json:"to_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InfluenceEdgeQuery when eager-loading is set.
-	Edges                     InfluenceEdgeEdges `json:"edges"`
-	stakeholder_influence_out *int
-	stakeholder_influence_in  *int
-	selectValues              sql.SelectValues
+	Edges        InfluenceEdgeEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // InfluenceEdgeEdges holds the relations/edges for other nodes in the graph.
@@ -76,16 +78,12 @@ func (*InfluenceEdge) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case influenceedge.FieldID, influenceedge.FieldStrength:
+		case influenceedge.FieldID, influenceedge.FieldStrength, influenceedge.FieldFromID, influenceedge.FieldToID:
 			values[i] = new(sql.NullInt64)
 		case influenceedge.FieldKind, influenceedge.FieldNote:
 			values[i] = new(sql.NullString)
 		case influenceedge.FieldCreatedAt, influenceedge.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case influenceedge.ForeignKeys[0]: // stakeholder_influence_out
-			values[i] = new(sql.NullInt64)
-		case influenceedge.ForeignKeys[1]: // stakeholder_influence_in
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -137,19 +135,17 @@ func (_m *InfluenceEdge) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Note = value.String
 			}
-		case influenceedge.ForeignKeys[0]:
+		case influenceedge.FieldFromID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_influence_out", value)
+				return fmt.Errorf("unexpected type %T for field from_id", values[i])
 			} else if value.Valid {
-				_m.stakeholder_influence_out = new(int)
-				*_m.stakeholder_influence_out = int(value.Int64)
+				_m.FromID = int(value.Int64)
 			}
-		case influenceedge.ForeignKeys[1]:
+		case influenceedge.FieldToID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_influence_in", value)
+				return fmt.Errorf("unexpected type %T for field to_id", values[i])
 			} else if value.Valid {
-				_m.stakeholder_influence_in = new(int)
-				*_m.stakeholder_influence_in = int(value.Int64)
+				_m.ToID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -211,6 +207,12 @@ func (_m *InfluenceEdge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("note=")
 	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	builder.WriteString("from_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FromID))
+	builder.WriteString(", ")
+	builder.WriteString("to_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ToID))
 	builder.WriteByte(')')
 	return builder.String()
 }

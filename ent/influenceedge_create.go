@@ -93,21 +93,21 @@ func (_c *InfluenceEdgeCreate) SetNillableNote(v *string) *InfluenceEdgeCreate {
 	return _c
 }
 
-// SetFromID sets the "from" edge to the Stakeholder entity by ID.
-func (_c *InfluenceEdgeCreate) SetFromID(id int) *InfluenceEdgeCreate {
-	_c.mutation.SetFromID(id)
+// SetFromID sets the "from_id" field.
+func (_c *InfluenceEdgeCreate) SetFromID(v int) *InfluenceEdgeCreate {
+	_c.mutation.SetFromID(v)
+	return _c
+}
+
+// SetToID sets the "to_id" field.
+func (_c *InfluenceEdgeCreate) SetToID(v int) *InfluenceEdgeCreate {
+	_c.mutation.SetToID(v)
 	return _c
 }
 
 // SetFrom sets the "from" edge to the Stakeholder entity.
 func (_c *InfluenceEdgeCreate) SetFrom(v *Stakeholder) *InfluenceEdgeCreate {
 	return _c.SetFromID(v.ID)
-}
-
-// SetToID sets the "to" edge to the Stakeholder entity by ID.
-func (_c *InfluenceEdgeCreate) SetToID(id int) *InfluenceEdgeCreate {
-	_c.mutation.SetToID(id)
-	return _c
 }
 
 // SetTo sets the "to" edge to the Stakeholder entity.
@@ -201,6 +201,12 @@ func (_c *InfluenceEdgeCreate) check() error {
 			return &ValidationError{Name: "strength", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.strength": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.FromID(); !ok {
+		return &ValidationError{Name: "from_id", err: errors.New(`ent: missing required field "InfluenceEdge.from_id"`)}
+	}
+	if _, ok := _c.mutation.ToID(); !ok {
+		return &ValidationError{Name: "to_id", err: errors.New(`ent: missing required field "InfluenceEdge.to_id"`)}
+	}
 	if len(_c.mutation.FromIDs()) == 0 {
 		return &ValidationError{Name: "from", err: errors.New(`ent: missing required edge "InfluenceEdge.from"`)}
 	}
@@ -268,7 +274,7 @@ func (_c *InfluenceEdgeCreate) createSpec() (*InfluenceEdge, *sqlgraph.CreateSpe
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_influence_out = &nodes[0]
+		_node.FromID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ToIDs(); len(nodes) > 0 {
@@ -285,7 +291,7 @@ func (_c *InfluenceEdgeCreate) createSpec() (*InfluenceEdge, *sqlgraph.CreateSpe
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_influence_in = &nodes[0]
+		_node.ToID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -413,6 +419,12 @@ func (u *InfluenceEdgeUpsertOne) UpdateNewValues() *InfluenceEdgeUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(influenceedge.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.FromID(); exists {
+			s.SetIgnore(influenceedge.FieldFromID)
+		}
+		if _, exists := u.create.mutation.ToID(); exists {
+			s.SetIgnore(influenceedge.FieldToID)
 		}
 	}))
 	return u
@@ -693,6 +705,12 @@ func (u *InfluenceEdgeUpsertBulk) UpdateNewValues() *InfluenceEdgeUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(influenceedge.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.FromID(); exists {
+				s.SetIgnore(influenceedge.FieldFromID)
+			}
+			if _, exists := b.mutation.ToID(); exists {
+				s.SetIgnore(influenceedge.FieldToID)
 			}
 		}
 	}))

@@ -26,7 +26,6 @@ type InfluenceEdgeQuery struct {
 	predicates []predicate.InfluenceEdge
 	withFrom   *StakeholderQuery
 	withTo     *StakeholderQuery
-	withFKs    bool
 	modifiers  []func(*sql.Selector)
 	loadTotal  []func(context.Context, []*InfluenceEdge) error
 	// intermediate query (i.e. traversal path).
@@ -414,19 +413,12 @@ func (_q *InfluenceEdgeQuery) prepareQuery(ctx context.Context) error {
 func (_q *InfluenceEdgeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*InfluenceEdge, error) {
 	var (
 		nodes       = []*InfluenceEdge{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withFrom != nil,
 			_q.withTo != nil,
 		}
 	)
-	if _q.withFrom != nil || _q.withTo != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, influenceedge.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*InfluenceEdge).scanValues(nil, columns)
 	}
@@ -472,10 +464,7 @@ func (_q *InfluenceEdgeQuery) loadFrom(ctx context.Context, query *StakeholderQu
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*InfluenceEdge)
 	for i := range nodes {
-		if nodes[i].stakeholder_influence_out == nil {
-			continue
-		}
-		fk := *nodes[i].stakeholder_influence_out
+		fk := nodes[i].FromID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -492,7 +481,7 @@ func (_q *InfluenceEdgeQuery) loadFrom(ctx context.Context, query *StakeholderQu
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_influence_out" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "from_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -504,10 +493,7 @@ func (_q *InfluenceEdgeQuery) loadTo(ctx context.Context, query *StakeholderQuer
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*InfluenceEdge)
 	for i := range nodes {
-		if nodes[i].stakeholder_influence_in == nil {
-			continue
-		}
-		fk := *nodes[i].stakeholder_influence_in
+		fk := nodes[i].ToID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -524,7 +510,7 @@ func (_q *InfluenceEdgeQuery) loadTo(ctx context.Context, query *StakeholderQuer
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_influence_in" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "to_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -560,6 +546,12 @@ func (_q *InfluenceEdgeQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != influenceedge.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withFrom != nil {
+			_spec.Node.AddColumnOnce(influenceedge.FieldFromID)
+		}
+		if _q.withTo != nil {
+			_spec.Node.AddColumnOnce(influenceedge.FieldToID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

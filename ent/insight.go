@@ -29,12 +29,13 @@ type Insight struct {
 	Text string `json:"text,omitempty"`
 	// Whether the customer has confirmed it.
 	Confirmed bool `json:"confirmed,omitempty"`
+	// PlanID holds the value of the "plan_id" field.
+	PlanID int `json:"plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InsightQuery when eager-loading is set.
-	Edges                 InsightEdges `json:"edges"`
-	account_plan_insights *int
-	stakeholder_insights  *int
-	selectValues          sql.SelectValues
+	Edges                InsightEdges `json:"edges"`
+	stakeholder_insights *int
+	selectValues         sql.SelectValues
 }
 
 // InsightEdges holds the relations/edges for other nodes in the graph.
@@ -79,15 +80,13 @@ func (*Insight) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case insight.FieldConfirmed:
 			values[i] = new(sql.NullBool)
-		case insight.FieldID:
+		case insight.FieldID, insight.FieldPlanID:
 			values[i] = new(sql.NullInt64)
 		case insight.FieldKind, insight.FieldText:
 			values[i] = new(sql.NullString)
 		case insight.FieldCreatedAt, insight.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case insight.ForeignKeys[0]: // account_plan_insights
-			values[i] = new(sql.NullInt64)
-		case insight.ForeignKeys[1]: // stakeholder_insights
+		case insight.ForeignKeys[0]: // stakeholder_insights
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -140,14 +139,13 @@ func (_m *Insight) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Confirmed = value.Bool
 			}
-		case insight.ForeignKeys[0]:
+		case insight.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plan_insights", value)
+				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.account_plan_insights = new(int)
-				*_m.account_plan_insights = int(value.Int64)
+				_m.PlanID = int(value.Int64)
 			}
-		case insight.ForeignKeys[1]:
+		case insight.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field stakeholder_insights", value)
 			} else if value.Valid {
@@ -214,6 +212,9 @@ func (_m *Insight) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("confirmed=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Confirmed))
+	builder.WriteString(", ")
+	builder.WriteString("plan_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -78,9 +78,9 @@ func (_c *InsightCreate) SetNillableConfirmed(v *bool) *InsightCreate {
 	return _c
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_c *InsightCreate) SetPlanID(id int) *InsightCreate {
-	_c.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_c *InsightCreate) SetPlanID(v int) *InsightCreate {
+	_c.mutation.SetPlanID(v)
 	return _c
 }
 
@@ -193,6 +193,9 @@ func (_c *InsightCreate) check() error {
 	if _, ok := _c.mutation.Confirmed(); !ok {
 		return &ValidationError{Name: "confirmed", err: errors.New(`ent: missing required field "Insight.confirmed"`)}
 	}
+	if _, ok := _c.mutation.PlanID(); !ok {
+		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "Insight.plan_id"`)}
+	}
 	if len(_c.mutation.PlanIDs()) == 0 {
 		return &ValidationError{Name: "plan", err: errors.New(`ent: missing required edge "Insight.plan"`)}
 	}
@@ -257,7 +260,7 @@ func (_c *InsightCreate) createSpec() (*Insight, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plan_insights = &nodes[0]
+		_node.PlanID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.StakeholderIDs(); len(nodes) > 0 {
@@ -390,6 +393,9 @@ func (u *InsightUpsertOne) UpdateNewValues() *InsightUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(insight.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.PlanID(); exists {
+			s.SetIgnore(insight.FieldPlanID)
 		}
 	}))
 	return u
@@ -656,6 +662,9 @@ func (u *InsightUpsertBulk) UpdateNewValues() *InsightUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(insight.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.PlanID(); exists {
+				s.SetIgnore(insight.FieldPlanID)
 			}
 		}
 	}))

@@ -422,7 +422,7 @@ func (_q *InsightQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Insi
 			_q.withStakeholder != nil,
 		}
 	)
-	if _q.withPlan != nil || _q.withStakeholder != nil {
+	if _q.withStakeholder != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -473,10 +473,7 @@ func (_q *InsightQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, n
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Insight)
 	for i := range nodes {
-		if nodes[i].account_plan_insights == nil {
-			continue
-		}
-		fk := *nodes[i].account_plan_insights
+		fk := nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -493,7 +490,7 @@ func (_q *InsightQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, n
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plan_insights" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "plan_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -561,6 +558,9 @@ func (_q *InsightQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != insight.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withPlan != nil {
+			_spec.Node.AddColumnOnce(insight.FieldPlanID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

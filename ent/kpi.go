@@ -32,11 +32,12 @@ type KPI struct {
 	Target *string `json:"target,omitempty"`
 	// The latest measured value; recording a newer measurement updates it.
 	CurrentValue *string `json:"current_value,omitempty"`
+	// ObjectiveID holds the value of the "objective_id" field.
+	ObjectiveID int `json:"objective_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the KPIQuery when eager-loading is set.
-	Edges          KPIEdges `json:"edges"`
-	objective_kpis *int
-	selectValues   sql.SelectValues
+	Edges        KPIEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // KPIEdges holds the relations/edges for other nodes in the graph.
@@ -79,14 +80,12 @@ func (*KPI) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case kpi.FieldID, kpi.FieldVersion:
+		case kpi.FieldID, kpi.FieldVersion, kpi.FieldObjectiveID:
 			values[i] = new(sql.NullInt64)
 		case kpi.FieldName, kpi.FieldUnit, kpi.FieldTarget, kpi.FieldCurrentValue:
 			values[i] = new(sql.NullString)
 		case kpi.FieldCreatedAt, kpi.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case kpi.ForeignKeys[0]: // objective_kpis
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -152,12 +151,11 @@ func (_m *KPI) assignValues(columns []string, values []any) error {
 				_m.CurrentValue = new(string)
 				*_m.CurrentValue = value.String
 			}
-		case kpi.ForeignKeys[0]:
+		case kpi.FieldObjectiveID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field objective_kpis", value)
+				return fmt.Errorf("unexpected type %T for field objective_id", values[i])
 			} else if value.Valid {
-				_m.objective_kpis = new(int)
-				*_m.objective_kpis = int(value.Int64)
+				_m.ObjectiveID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -229,6 +227,9 @@ func (_m *KPI) String() string {
 		builder.WriteString("current_value=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("objective_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ObjectiveID))
 	builder.WriteByte(')')
 	return builder.String()
 }

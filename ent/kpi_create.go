@@ -114,9 +114,9 @@ func (_c *KPICreate) SetNillableCurrentValue(v *string) *KPICreate {
 	return _c
 }
 
-// SetObjectiveID sets the "objective" edge to the Objective entity by ID.
-func (_c *KPICreate) SetObjectiveID(id int) *KPICreate {
-	_c.mutation.SetObjectiveID(id)
+// SetObjectiveID sets the "objective_id" field.
+func (_c *KPICreate) SetObjectiveID(v int) *KPICreate {
+	_c.mutation.SetObjectiveID(v)
 	return _c
 }
 
@@ -237,6 +237,9 @@ func (_c *KPICreate) check() error {
 			return &ValidationError{Name: "current_value", err: fmt.Errorf(`ent: validator failed for field "KPI.current_value": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.ObjectiveID(); !ok {
+		return &ValidationError{Name: "objective_id", err: errors.New(`ent: missing required field "KPI.objective_id"`)}
+	}
 	if len(_c.mutation.ObjectiveIDs()) == 0 {
 		return &ValidationError{Name: "objective", err: errors.New(`ent: missing required edge "KPI.objective"`)}
 	}
@@ -309,7 +312,7 @@ func (_c *KPICreate) createSpec() (*KPI, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.objective_kpis = &nodes[0]
+		_node.ObjectiveID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.MeasurementsIDs(); len(nodes) > 0 {
@@ -489,6 +492,9 @@ func (u *KPIUpsertOne) UpdateNewValues() *KPIUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(kpi.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ObjectiveID(); exists {
+			s.SetIgnore(kpi.FieldObjectiveID)
 		}
 	}))
 	return u
@@ -811,6 +817,9 @@ func (u *KPIUpsertBulk) UpdateNewValues() *KPIUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(kpi.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ObjectiveID(); exists {
+				s.SetIgnore(kpi.FieldObjectiveID)
 			}
 		}
 	}))

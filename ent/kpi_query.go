@@ -28,7 +28,6 @@ type KPIQuery struct {
 	predicates            []predicate.KPI
 	withObjective         *ObjectiveQuery
 	withMeasurements      *KPIMeasurementQuery
-	withFKs               bool
 	modifiers             []func(*sql.Selector)
 	loadTotal             []func(context.Context, []*KPI) error
 	withNamedMeasurements map[string]*KPIMeasurementQuery
@@ -417,19 +416,12 @@ func (_q *KPIQuery) prepareQuery(ctx context.Context) error {
 func (_q *KPIQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*KPI, error) {
 	var (
 		nodes       = []*KPI{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withObjective != nil,
 			_q.withMeasurements != nil,
 		}
 	)
-	if _q.withObjective != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, kpi.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*KPI).scanValues(nil, columns)
 	}
@@ -483,10 +475,7 @@ func (_q *KPIQuery) loadObjective(ctx context.Context, query *ObjectiveQuery, no
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*KPI)
 	for i := range nodes {
-		if nodes[i].objective_kpis == nil {
-			continue
-		}
-		fk := *nodes[i].objective_kpis
+		fk := nodes[i].ObjectiveID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -503,7 +492,7 @@ func (_q *KPIQuery) loadObjective(ctx context.Context, query *ObjectiveQuery, no
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "objective_kpis" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "objective_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -570,6 +559,9 @@ func (_q *KPIQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != kpi.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withObjective != nil {
+			_spec.Node.AddColumnOnce(kpi.FieldObjectiveID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

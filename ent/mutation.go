@@ -1773,6 +1773,55 @@ func (m *AccountMutation) ResetMapVersion() {
 	m.addmap_version = nil
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (m *AccountMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *AccountMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (m *AccountMutation) ClearOwnerID() {
+	m.owner = nil
+	m.clearedFields[account.FieldOwnerID] = struct{}{}
+}
+
+// OwnerIDCleared returns if the "owner_id" field was cleared in this mutation.
+func (m *AccountMutation) OwnerIDCleared() bool {
+	_, ok := m.clearedFields[account.FieldOwnerID]
+	return ok
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *AccountMutation) ResetOwnerID() {
+	m.owner = nil
+	delete(m.clearedFields, account.FieldOwnerID)
+}
+
 // SetParentID sets the "parent" edge to the Account entity by id.
 func (m *AccountMutation) SetParentID(id int) {
 	m.parent = &id
@@ -1866,27 +1915,15 @@ func (m *AccountMutation) ResetChildren() {
 	m.removedchildren = nil
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by id.
-func (m *AccountMutation) SetOwnerID(id int) {
-	m.owner = &id
-}
-
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *AccountMutation) ClearOwner() {
 	m.clearedowner = true
+	m.clearedFields[account.FieldOwnerID] = struct{}{}
 }
 
 // OwnerCleared reports if the "owner" edge to the User entity was cleared.
 func (m *AccountMutation) OwnerCleared() bool {
-	return m.clearedowner
-}
-
-// OwnerID returns the "owner" edge ID in the mutation.
-func (m *AccountMutation) OwnerID() (id int, exists bool) {
-	if m.owner != nil {
-		return *m.owner, true
-	}
-	return
+	return m.OwnerIDCleared() || m.clearedowner
 }
 
 // OwnerIDs returns the "owner" edge IDs in the mutation.
@@ -2371,7 +2408,7 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, account.FieldCreatedAt)
 	}
@@ -2414,6 +2451,9 @@ func (m *AccountMutation) Fields() []string {
 	if m.map_version != nil {
 		fields = append(fields, account.FieldMapVersion)
 	}
+	if m.owner != nil {
+		fields = append(fields, account.FieldOwnerID)
+	}
 	return fields
 }
 
@@ -2450,6 +2490,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case account.FieldMapVersion:
 		return m.MapVersion()
+	case account.FieldOwnerID:
+		return m.OwnerID()
 	}
 	return nil, false
 }
@@ -2487,6 +2529,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCurrency(ctx)
 	case account.FieldMapVersion:
 		return m.OldMapVersion(ctx)
+	case account.FieldOwnerID:
+		return m.OldOwnerID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Account field %s", name)
 }
@@ -2594,6 +2638,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMapVersion(v)
 		return nil
+	case account.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)
 }
@@ -2684,6 +2735,9 @@ func (m *AccountMutation) ClearedFields() []string {
 	if m.FieldCleared(account.FieldCulture) {
 		fields = append(fields, account.FieldCulture)
 	}
+	if m.FieldCleared(account.FieldOwnerID) {
+		fields = append(fields, account.FieldOwnerID)
+	}
 	return fields
 }
 
@@ -2718,6 +2772,9 @@ func (m *AccountMutation) ClearField(name string) error {
 		return nil
 	case account.FieldCulture:
 		m.ClearCulture()
+		return nil
+	case account.FieldOwnerID:
+		m.ClearOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown Account nullable field %s", name)
@@ -2768,6 +2825,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldMapVersion:
 		m.ResetMapVersion()
+		return nil
+	case account.FieldOwnerID:
+		m.ResetOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)
@@ -3840,27 +3900,51 @@ func (m *AccountPlanMutation) ResetTeamStructure() {
 	delete(m.clearedFields, accountplan.FieldTeamStructure)
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *AccountPlanMutation) SetAccountID(id int) {
-	m.account = &id
+// SetAccountID sets the "account_id" field.
+func (m *AccountPlanMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *AccountPlanMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *AccountPlanMutation) ResetAccountID() {
+	m.account = nil
 }
 
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *AccountPlanMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[accountplan.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *AccountPlanMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *AccountPlanMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -4330,7 +4414,7 @@ func (m *AccountPlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountPlanMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, accountplan.FieldCreatedAt)
 	}
@@ -4373,6 +4457,9 @@ func (m *AccountPlanMutation) Fields() []string {
 	if m.team_structure != nil {
 		fields = append(fields, accountplan.FieldTeamStructure)
 	}
+	if m.account != nil {
+		fields = append(fields, accountplan.FieldAccountID)
+	}
 	return fields
 }
 
@@ -4409,6 +4496,8 @@ func (m *AccountPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Competitors()
 	case accountplan.FieldTeamStructure:
 		return m.TeamStructure()
+	case accountplan.FieldAccountID:
+		return m.AccountID()
 	}
 	return nil, false
 }
@@ -4446,6 +4535,8 @@ func (m *AccountPlanMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCompetitors(ctx)
 	case accountplan.FieldTeamStructure:
 		return m.OldTeamStructure(ctx)
+	case accountplan.FieldAccountID:
+		return m.OldAccountID(ctx)
 	}
 	return nil, fmt.Errorf("unknown AccountPlan field %s", name)
 }
@@ -4552,6 +4643,13 @@ func (m *AccountPlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTeamStructure(v)
+		return nil
+	case accountplan.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan field %s", name)
@@ -4691,6 +4789,9 @@ func (m *AccountPlanMutation) ResetField(name string) error {
 		return nil
 	case accountplan.FieldTeamStructure:
 		m.ResetTeamStructure()
+		return nil
+	case accountplan.FieldAccountID:
+		m.ResetAccountID()
 		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan field %s", name)
@@ -6006,27 +6107,51 @@ func (m *ActionItemMutation) ResetCompletedAt() {
 	delete(m.clearedFields, actionitem.FieldCompletedAt)
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by id.
-func (m *ActionItemMutation) SetPlanID(id int) {
-	m.plan = &id
+// SetPlanID sets the "plan_id" field.
+func (m *ActionItemMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *ActionItemMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *ActionItemMutation) ResetPlanID() {
+	m.plan = nil
 }
 
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *ActionItemMutation) ClearPlan() {
 	m.clearedplan = true
+	m.clearedFields[actionitem.FieldPlanID] = struct{}{}
 }
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *ActionItemMutation) PlanCleared() bool {
 	return m.clearedplan
-}
-
-// PlanID returns the "plan" edge ID in the mutation.
-func (m *ActionItemMutation) PlanID() (id int, exists bool) {
-	if m.plan != nil {
-		return *m.plan, true
-	}
-	return
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -6196,7 +6321,7 @@ func (m *ActionItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActionItemMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, actionitem.FieldCreatedAt)
 	}
@@ -6220,6 +6345,9 @@ func (m *ActionItemMutation) Fields() []string {
 	}
 	if m.completed_at != nil {
 		fields = append(fields, actionitem.FieldCompletedAt)
+	}
+	if m.plan != nil {
+		fields = append(fields, actionitem.FieldPlanID)
 	}
 	return fields
 }
@@ -6245,6 +6373,8 @@ func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
 		return m.DueAt()
 	case actionitem.FieldCompletedAt:
 		return m.CompletedAt()
+	case actionitem.FieldPlanID:
+		return m.PlanID()
 	}
 	return nil, false
 }
@@ -6270,6 +6400,8 @@ func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDueAt(ctx)
 	case actionitem.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case actionitem.FieldPlanID:
+		return m.OldPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ActionItem field %s", name)
 }
@@ -6334,6 +6466,13 @@ func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCompletedAt(v)
+		return nil
+	case actionitem.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)
@@ -6443,6 +6582,9 @@ func (m *ActionItemMutation) ResetField(name string) error {
 		return nil
 	case actionitem.FieldCompletedAt:
 		m.ResetCompletedAt()
+		return nil
+	case actionitem.FieldPlanID:
+		m.ResetPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)
@@ -9535,27 +9677,51 @@ func (m *GoalMutation) ResetDueAt() {
 	delete(m.clearedFields, goal.FieldDueAt)
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by id.
-func (m *GoalMutation) SetPlanID(id int) {
-	m.plan = &id
+// SetPlanID sets the "plan_id" field.
+func (m *GoalMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *GoalMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the Goal entity.
+// If the Goal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GoalMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *GoalMutation) ResetPlanID() {
+	m.plan = nil
 }
 
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *GoalMutation) ClearPlan() {
 	m.clearedplan = true
+	m.clearedFields[goal.FieldPlanID] = struct{}{}
 }
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *GoalMutation) PlanCleared() bool {
 	return m.clearedplan
-}
-
-// PlanID returns the "plan" edge ID in the mutation.
-func (m *GoalMutation) PlanID() (id int, exists bool) {
-	if m.plan != nil {
-		return *m.plan, true
-	}
-	return
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -9662,7 +9828,7 @@ func (m *GoalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *GoalMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, goal.FieldCreatedAt)
 	}
@@ -9693,6 +9859,9 @@ func (m *GoalMutation) Fields() []string {
 	if m.due_at != nil {
 		fields = append(fields, goal.FieldDueAt)
 	}
+	if m.plan != nil {
+		fields = append(fields, goal.FieldPlanID)
+	}
 	return fields
 }
 
@@ -9721,6 +9890,8 @@ func (m *GoalMutation) Field(name string) (ent.Value, bool) {
 		return m.Unit()
 	case goal.FieldDueAt:
 		return m.DueAt()
+	case goal.FieldPlanID:
+		return m.PlanID()
 	}
 	return nil, false
 }
@@ -9750,6 +9921,8 @@ func (m *GoalMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldUnit(ctx)
 	case goal.FieldDueAt:
 		return m.OldDueAt(ctx)
+	case goal.FieldPlanID:
+		return m.OldPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Goal field %s", name)
 }
@@ -9828,6 +10001,13 @@ func (m *GoalMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDueAt(v)
+		return nil
+	case goal.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Goal field %s", name)
@@ -9961,6 +10141,9 @@ func (m *GoalMutation) ResetField(name string) error {
 		return nil
 	case goal.FieldDueAt:
 		m.ResetDueAt()
+		return nil
+	case goal.FieldPlanID:
+		m.ResetPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown Goal field %s", name)
@@ -11255,27 +11438,87 @@ func (m *InfluenceEdgeMutation) ResetNote() {
 	delete(m.clearedFields, influenceedge.FieldNote)
 }
 
-// SetFromID sets the "from" edge to the Stakeholder entity by id.
-func (m *InfluenceEdgeMutation) SetFromID(id int) {
-	m.from = &id
+// SetFromID sets the "from_id" field.
+func (m *InfluenceEdgeMutation) SetFromID(i int) {
+	m.from = &i
+}
+
+// FromID returns the value of the "from_id" field in the mutation.
+func (m *InfluenceEdgeMutation) FromID() (r int, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromID returns the old "from_id" field's value of the InfluenceEdge entity.
+// If the InfluenceEdge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InfluenceEdgeMutation) OldFromID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromID: %w", err)
+	}
+	return oldValue.FromID, nil
+}
+
+// ResetFromID resets all changes to the "from_id" field.
+func (m *InfluenceEdgeMutation) ResetFromID() {
+	m.from = nil
+}
+
+// SetToID sets the "to_id" field.
+func (m *InfluenceEdgeMutation) SetToID(i int) {
+	m.to = &i
+}
+
+// ToID returns the value of the "to_id" field in the mutation.
+func (m *InfluenceEdgeMutation) ToID() (r int, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToID returns the old "to_id" field's value of the InfluenceEdge entity.
+// If the InfluenceEdge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InfluenceEdgeMutation) OldToID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToID: %w", err)
+	}
+	return oldValue.ToID, nil
+}
+
+// ResetToID resets all changes to the "to_id" field.
+func (m *InfluenceEdgeMutation) ResetToID() {
+	m.to = nil
 }
 
 // ClearFrom clears the "from" edge to the Stakeholder entity.
 func (m *InfluenceEdgeMutation) ClearFrom() {
 	m.clearedfrom = true
+	m.clearedFields[influenceedge.FieldFromID] = struct{}{}
 }
 
 // FromCleared reports if the "from" edge to the Stakeholder entity was cleared.
 func (m *InfluenceEdgeMutation) FromCleared() bool {
 	return m.clearedfrom
-}
-
-// FromID returns the "from" edge ID in the mutation.
-func (m *InfluenceEdgeMutation) FromID() (id int, exists bool) {
-	if m.from != nil {
-		return *m.from, true
-	}
-	return
 }
 
 // FromIDs returns the "from" edge IDs in the mutation.
@@ -11294,27 +11537,15 @@ func (m *InfluenceEdgeMutation) ResetFrom() {
 	m.clearedfrom = false
 }
 
-// SetToID sets the "to" edge to the Stakeholder entity by id.
-func (m *InfluenceEdgeMutation) SetToID(id int) {
-	m.to = &id
-}
-
 // ClearTo clears the "to" edge to the Stakeholder entity.
 func (m *InfluenceEdgeMutation) ClearTo() {
 	m.clearedto = true
+	m.clearedFields[influenceedge.FieldToID] = struct{}{}
 }
 
 // ToCleared reports if the "to" edge to the Stakeholder entity was cleared.
 func (m *InfluenceEdgeMutation) ToCleared() bool {
 	return m.clearedto
-}
-
-// ToID returns the "to" edge ID in the mutation.
-func (m *InfluenceEdgeMutation) ToID() (id int, exists bool) {
-	if m.to != nil {
-		return *m.to, true
-	}
-	return
 }
 
 // ToIDs returns the "to" edge IDs in the mutation.
@@ -11367,7 +11598,7 @@ func (m *InfluenceEdgeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InfluenceEdgeMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, influenceedge.FieldCreatedAt)
 	}
@@ -11382,6 +11613,12 @@ func (m *InfluenceEdgeMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, influenceedge.FieldNote)
+	}
+	if m.from != nil {
+		fields = append(fields, influenceedge.FieldFromID)
+	}
+	if m.to != nil {
+		fields = append(fields, influenceedge.FieldToID)
 	}
 	return fields
 }
@@ -11401,6 +11638,10 @@ func (m *InfluenceEdgeMutation) Field(name string) (ent.Value, bool) {
 		return m.Strength()
 	case influenceedge.FieldNote:
 		return m.Note()
+	case influenceedge.FieldFromID:
+		return m.FromID()
+	case influenceedge.FieldToID:
+		return m.ToID()
 	}
 	return nil, false
 }
@@ -11420,6 +11661,10 @@ func (m *InfluenceEdgeMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldStrength(ctx)
 	case influenceedge.FieldNote:
 		return m.OldNote(ctx)
+	case influenceedge.FieldFromID:
+		return m.OldFromID(ctx)
+	case influenceedge.FieldToID:
+		return m.OldToID(ctx)
 	}
 	return nil, fmt.Errorf("unknown InfluenceEdge field %s", name)
 }
@@ -11463,6 +11708,20 @@ func (m *InfluenceEdgeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNote(v)
+		return nil
+	case influenceedge.FieldFromID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromID(v)
+		return nil
+	case influenceedge.FieldToID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown InfluenceEdge field %s", name)
@@ -11551,6 +11810,12 @@ func (m *InfluenceEdgeMutation) ResetField(name string) error {
 		return nil
 	case influenceedge.FieldNote:
 		m.ResetNote()
+		return nil
+	case influenceedge.FieldFromID:
+		m.ResetFromID()
+		return nil
+	case influenceedge.FieldToID:
+		m.ResetToID()
 		return nil
 	}
 	return fmt.Errorf("unknown InfluenceEdge field %s", name)
@@ -11947,27 +12212,51 @@ func (m *InsightMutation) ResetConfirmed() {
 	m.confirmed = nil
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by id.
-func (m *InsightMutation) SetPlanID(id int) {
-	m.plan = &id
+// SetPlanID sets the "plan_id" field.
+func (m *InsightMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *InsightMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the Insight entity.
+// If the Insight object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *InsightMutation) ResetPlanID() {
+	m.plan = nil
 }
 
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *InsightMutation) ClearPlan() {
 	m.clearedplan = true
+	m.clearedFields[insight.FieldPlanID] = struct{}{}
 }
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *InsightMutation) PlanCleared() bool {
 	return m.clearedplan
-}
-
-// PlanID returns the "plan" edge ID in the mutation.
-func (m *InsightMutation) PlanID() (id int, exists bool) {
-	if m.plan != nil {
-		return *m.plan, true
-	}
-	return
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -12059,7 +12348,7 @@ func (m *InsightMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InsightMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, insight.FieldCreatedAt)
 	}
@@ -12074,6 +12363,9 @@ func (m *InsightMutation) Fields() []string {
 	}
 	if m.confirmed != nil {
 		fields = append(fields, insight.FieldConfirmed)
+	}
+	if m.plan != nil {
+		fields = append(fields, insight.FieldPlanID)
 	}
 	return fields
 }
@@ -12093,6 +12385,8 @@ func (m *InsightMutation) Field(name string) (ent.Value, bool) {
 		return m.Text()
 	case insight.FieldConfirmed:
 		return m.Confirmed()
+	case insight.FieldPlanID:
+		return m.PlanID()
 	}
 	return nil, false
 }
@@ -12112,6 +12406,8 @@ func (m *InsightMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldText(ctx)
 	case insight.FieldConfirmed:
 		return m.OldConfirmed(ctx)
+	case insight.FieldPlanID:
+		return m.OldPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Insight field %s", name)
 }
@@ -12156,6 +12452,13 @@ func (m *InsightMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetConfirmed(v)
 		return nil
+	case insight.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Insight field %s", name)
 }
@@ -12163,13 +12466,16 @@ func (m *InsightMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *InsightMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *InsightMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -12219,6 +12525,9 @@ func (m *InsightMutation) ResetField(name string) error {
 		return nil
 	case insight.FieldConfirmed:
 		m.ResetConfirmed()
+		return nil
+	case insight.FieldPlanID:
+		m.ResetPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown Insight field %s", name)
@@ -12750,27 +13059,51 @@ func (m *KPIMutation) ResetCurrentValue() {
 	delete(m.clearedFields, kpi.FieldCurrentValue)
 }
 
-// SetObjectiveID sets the "objective" edge to the Objective entity by id.
-func (m *KPIMutation) SetObjectiveID(id int) {
-	m.objective = &id
+// SetObjectiveID sets the "objective_id" field.
+func (m *KPIMutation) SetObjectiveID(i int) {
+	m.objective = &i
+}
+
+// ObjectiveID returns the value of the "objective_id" field in the mutation.
+func (m *KPIMutation) ObjectiveID() (r int, exists bool) {
+	v := m.objective
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectiveID returns the old "objective_id" field's value of the KPI entity.
+// If the KPI object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KPIMutation) OldObjectiveID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectiveID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectiveID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectiveID: %w", err)
+	}
+	return oldValue.ObjectiveID, nil
+}
+
+// ResetObjectiveID resets all changes to the "objective_id" field.
+func (m *KPIMutation) ResetObjectiveID() {
+	m.objective = nil
 }
 
 // ClearObjective clears the "objective" edge to the Objective entity.
 func (m *KPIMutation) ClearObjective() {
 	m.clearedobjective = true
+	m.clearedFields[kpi.FieldObjectiveID] = struct{}{}
 }
 
 // ObjectiveCleared reports if the "objective" edge to the Objective entity was cleared.
 func (m *KPIMutation) ObjectiveCleared() bool {
 	return m.clearedobjective
-}
-
-// ObjectiveID returns the "objective" edge ID in the mutation.
-func (m *KPIMutation) ObjectiveID() (id int, exists bool) {
-	if m.objective != nil {
-		return *m.objective, true
-	}
-	return
 }
 
 // ObjectiveIDs returns the "objective" edge IDs in the mutation.
@@ -12877,7 +13210,7 @@ func (m *KPIMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *KPIMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, kpi.FieldCreatedAt)
 	}
@@ -12898,6 +13231,9 @@ func (m *KPIMutation) Fields() []string {
 	}
 	if m.current_value != nil {
 		fields = append(fields, kpi.FieldCurrentValue)
+	}
+	if m.objective != nil {
+		fields = append(fields, kpi.FieldObjectiveID)
 	}
 	return fields
 }
@@ -12921,6 +13257,8 @@ func (m *KPIMutation) Field(name string) (ent.Value, bool) {
 		return m.Target()
 	case kpi.FieldCurrentValue:
 		return m.CurrentValue()
+	case kpi.FieldObjectiveID:
+		return m.ObjectiveID()
 	}
 	return nil, false
 }
@@ -12944,6 +13282,8 @@ func (m *KPIMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldTarget(ctx)
 	case kpi.FieldCurrentValue:
 		return m.OldCurrentValue(ctx)
+	case kpi.FieldObjectiveID:
+		return m.OldObjectiveID(ctx)
 	}
 	return nil, fmt.Errorf("unknown KPI field %s", name)
 }
@@ -13001,6 +13341,13 @@ func (m *KPIMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCurrentValue(v)
+		return nil
+	case kpi.FieldObjectiveID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectiveID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown KPI field %s", name)
@@ -13107,6 +13454,9 @@ func (m *KPIMutation) ResetField(name string) error {
 		return nil
 	case kpi.FieldCurrentValue:
 		m.ResetCurrentValue()
+		return nil
+	case kpi.FieldObjectiveID:
+		m.ResetObjectiveID()
 		return nil
 	}
 	return fmt.Errorf("unknown KPI field %s", name)
@@ -14271,27 +14621,100 @@ func (m *ObjectiveMutation) ResetDueAt() {
 	delete(m.clearedFields, objective.FieldDueAt)
 }
 
-// SetGoalID sets the "goal" edge to the Goal entity by id.
-func (m *ObjectiveMutation) SetGoalID(id int) {
-	m.goal = &id
+// SetGoalID sets the "goal_id" field.
+func (m *ObjectiveMutation) SetGoalID(i int) {
+	m.goal = &i
+}
+
+// GoalID returns the value of the "goal_id" field in the mutation.
+func (m *ObjectiveMutation) GoalID() (r int, exists bool) {
+	v := m.goal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGoalID returns the old "goal_id" field's value of the Objective entity.
+// If the Objective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObjectiveMutation) OldGoalID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGoalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGoalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGoalID: %w", err)
+	}
+	return oldValue.GoalID, nil
+}
+
+// ResetGoalID resets all changes to the "goal_id" field.
+func (m *ObjectiveMutation) ResetGoalID() {
+	m.goal = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *ObjectiveMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *ObjectiveMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Objective entity.
+// If the Objective object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObjectiveMutation) OldOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (m *ObjectiveMutation) ClearOwnerID() {
+	m.owner = nil
+	m.clearedFields[objective.FieldOwnerID] = struct{}{}
+}
+
+// OwnerIDCleared returns if the "owner_id" field was cleared in this mutation.
+func (m *ObjectiveMutation) OwnerIDCleared() bool {
+	_, ok := m.clearedFields[objective.FieldOwnerID]
+	return ok
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *ObjectiveMutation) ResetOwnerID() {
+	m.owner = nil
+	delete(m.clearedFields, objective.FieldOwnerID)
 }
 
 // ClearGoal clears the "goal" edge to the Goal entity.
 func (m *ObjectiveMutation) ClearGoal() {
 	m.clearedgoal = true
+	m.clearedFields[objective.FieldGoalID] = struct{}{}
 }
 
 // GoalCleared reports if the "goal" edge to the Goal entity was cleared.
 func (m *ObjectiveMutation) GoalCleared() bool {
 	return m.clearedgoal
-}
-
-// GoalID returns the "goal" edge ID in the mutation.
-func (m *ObjectiveMutation) GoalID() (id int, exists bool) {
-	if m.goal != nil {
-		return *m.goal, true
-	}
-	return
 }
 
 // GoalIDs returns the "goal" edge IDs in the mutation.
@@ -14310,27 +14733,15 @@ func (m *ObjectiveMutation) ResetGoal() {
 	m.clearedgoal = false
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by id.
-func (m *ObjectiveMutation) SetOwnerID(id int) {
-	m.owner = &id
-}
-
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *ObjectiveMutation) ClearOwner() {
 	m.clearedowner = true
+	m.clearedFields[objective.FieldOwnerID] = struct{}{}
 }
 
 // OwnerCleared reports if the "owner" edge to the User entity was cleared.
 func (m *ObjectiveMutation) OwnerCleared() bool {
-	return m.clearedowner
-}
-
-// OwnerID returns the "owner" edge ID in the mutation.
-func (m *ObjectiveMutation) OwnerID() (id int, exists bool) {
-	if m.owner != nil {
-		return *m.owner, true
-	}
-	return
+	return m.OwnerIDCleared() || m.clearedowner
 }
 
 // OwnerIDs returns the "owner" edge IDs in the mutation.
@@ -14491,7 +14902,7 @@ func (m *ObjectiveMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ObjectiveMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, objective.FieldCreatedAt)
 	}
@@ -14512,6 +14923,12 @@ func (m *ObjectiveMutation) Fields() []string {
 	}
 	if m.due_at != nil {
 		fields = append(fields, objective.FieldDueAt)
+	}
+	if m.goal != nil {
+		fields = append(fields, objective.FieldGoalID)
+	}
+	if m.owner != nil {
+		fields = append(fields, objective.FieldOwnerID)
 	}
 	return fields
 }
@@ -14535,6 +14952,10 @@ func (m *ObjectiveMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case objective.FieldDueAt:
 		return m.DueAt()
+	case objective.FieldGoalID:
+		return m.GoalID()
+	case objective.FieldOwnerID:
+		return m.OwnerID()
 	}
 	return nil, false
 }
@@ -14558,6 +14979,10 @@ func (m *ObjectiveMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldStatus(ctx)
 	case objective.FieldDueAt:
 		return m.OldDueAt(ctx)
+	case objective.FieldGoalID:
+		return m.OldGoalID(ctx)
+	case objective.FieldOwnerID:
+		return m.OldOwnerID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Objective field %s", name)
 }
@@ -14616,6 +15041,20 @@ func (m *ObjectiveMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDueAt(v)
 		return nil
+	case objective.FieldGoalID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGoalID(v)
+		return nil
+	case objective.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Objective field %s", name)
 }
@@ -14667,6 +15106,9 @@ func (m *ObjectiveMutation) ClearedFields() []string {
 	if m.FieldCleared(objective.FieldDueAt) {
 		fields = append(fields, objective.FieldDueAt)
 	}
+	if m.FieldCleared(objective.FieldOwnerID) {
+		fields = append(fields, objective.FieldOwnerID)
+	}
 	return fields
 }
 
@@ -14686,6 +15128,9 @@ func (m *ObjectiveMutation) ClearField(name string) error {
 		return nil
 	case objective.FieldDueAt:
 		m.ClearDueAt()
+		return nil
+	case objective.FieldOwnerID:
+		m.ClearOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown Objective nullable field %s", name)
@@ -14715,6 +15160,12 @@ func (m *ObjectiveMutation) ResetField(name string) error {
 		return nil
 	case objective.FieldDueAt:
 		m.ResetDueAt()
+		return nil
+	case objective.FieldGoalID:
+		m.ResetGoalID()
+		return nil
+	case objective.FieldOwnerID:
+		m.ResetOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown Objective field %s", name)
@@ -15372,6 +15823,42 @@ func (m *OpportunityMutation) ResetClosedAt() {
 	delete(m.clearedFields, opportunity.FieldClosedAt)
 }
 
+// SetAccountID sets the "account_id" field.
+func (m *OpportunityMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OpportunityMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OpportunityMutation) ResetAccountID() {
+	m.account = nil
+}
+
 // SetOpenedDay sets the "opened_day" field.
 func (m *OpportunityMutation) SetOpenedDay(i int) {
 	m.opened_day = &i
@@ -15652,27 +16139,15 @@ func (m *OpportunityMutation) ResetClosedMonth() {
 	delete(m.clearedFields, opportunity.FieldClosedMonth)
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *OpportunityMutation) SetAccountID(id int) {
-	m.account = &id
-}
-
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *OpportunityMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[opportunity.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *OpportunityMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *OpportunityMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -15842,7 +16317,7 @@ func (m *OpportunityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OpportunityMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, opportunity.FieldCreatedAt)
 	}
@@ -15869,6 +16344,9 @@ func (m *OpportunityMutation) Fields() []string {
 	}
 	if m.closed_at != nil {
 		fields = append(fields, opportunity.FieldClosedAt)
+	}
+	if m.account != nil {
+		fields = append(fields, opportunity.FieldAccountID)
 	}
 	if m.opened_day != nil {
 		fields = append(fields, opportunity.FieldOpenedDay)
@@ -15908,6 +16386,8 @@ func (m *OpportunityMutation) Field(name string) (ent.Value, bool) {
 		return m.OpenedAt()
 	case opportunity.FieldClosedAt:
 		return m.ClosedAt()
+	case opportunity.FieldAccountID:
+		return m.AccountID()
 	case opportunity.FieldOpenedDay:
 		return m.OpenedDay()
 	case opportunity.FieldOpenedMonth:
@@ -15943,6 +16423,8 @@ func (m *OpportunityMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldOpenedAt(ctx)
 	case opportunity.FieldClosedAt:
 		return m.OldClosedAt(ctx)
+	case opportunity.FieldAccountID:
+		return m.OldAccountID(ctx)
 	case opportunity.FieldOpenedDay:
 		return m.OldOpenedDay(ctx)
 	case opportunity.FieldOpenedMonth:
@@ -16022,6 +16504,13 @@ func (m *OpportunityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetClosedAt(v)
+		return nil
+	case opportunity.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
 		return nil
 	case opportunity.FieldOpenedDay:
 		v, ok := value.(int)
@@ -16228,6 +16717,9 @@ func (m *OpportunityMutation) ResetField(name string) error {
 		return nil
 	case opportunity.FieldClosedAt:
 		m.ResetClosedAt()
+		return nil
+	case opportunity.FieldAccountID:
+		m.ResetAccountID()
 		return nil
 	case opportunity.FieldOpenedDay:
 		m.ResetOpenedDay()
@@ -17507,6 +17999,42 @@ func (m *RelationshipMutation) ResetNote() {
 	delete(m.clearedFields, relationship.FieldNote)
 }
 
+// SetStakeholderID sets the "stakeholder_id" field.
+func (m *RelationshipMutation) SetStakeholderID(i int) {
+	m.stakeholder = &i
+}
+
+// StakeholderID returns the value of the "stakeholder_id" field in the mutation.
+func (m *RelationshipMutation) StakeholderID() (r int, exists bool) {
+	v := m.stakeholder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStakeholderID returns the old "stakeholder_id" field's value of the Relationship entity.
+// If the Relationship object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RelationshipMutation) OldStakeholderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStakeholderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStakeholderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStakeholderID: %w", err)
+	}
+	return oldValue.StakeholderID, nil
+}
+
+// ResetStakeholderID resets all changes to the "stakeholder_id" field.
+func (m *RelationshipMutation) ResetStakeholderID() {
+	m.stakeholder = nil
+}
+
 // SetUserID sets the "user" edge to the User entity by id.
 func (m *RelationshipMutation) SetUserID(id int) {
 	m.user = &id
@@ -17546,27 +18074,15 @@ func (m *RelationshipMutation) ResetUser() {
 	m.cleareduser = false
 }
 
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by id.
-func (m *RelationshipMutation) SetStakeholderID(id int) {
-	m.stakeholder = &id
-}
-
 // ClearStakeholder clears the "stakeholder" edge to the Stakeholder entity.
 func (m *RelationshipMutation) ClearStakeholder() {
 	m.clearedstakeholder = true
+	m.clearedFields[relationship.FieldStakeholderID] = struct{}{}
 }
 
 // StakeholderCleared reports if the "stakeholder" edge to the Stakeholder entity was cleared.
 func (m *RelationshipMutation) StakeholderCleared() bool {
 	return m.clearedstakeholder
-}
-
-// StakeholderID returns the "stakeholder" edge ID in the mutation.
-func (m *RelationshipMutation) StakeholderID() (id int, exists bool) {
-	if m.stakeholder != nil {
-		return *m.stakeholder, true
-	}
-	return
 }
 
 // StakeholderIDs returns the "stakeholder" edge IDs in the mutation.
@@ -17619,7 +18135,7 @@ func (m *RelationshipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RelationshipMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, relationship.FieldCreatedAt)
 	}
@@ -17637,6 +18153,9 @@ func (m *RelationshipMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, relationship.FieldNote)
+	}
+	if m.stakeholder != nil {
+		fields = append(fields, relationship.FieldStakeholderID)
 	}
 	return fields
 }
@@ -17658,6 +18177,8 @@ func (m *RelationshipMutation) Field(name string) (ent.Value, bool) {
 		return m.LastContactAt()
 	case relationship.FieldNote:
 		return m.Note()
+	case relationship.FieldStakeholderID:
+		return m.StakeholderID()
 	}
 	return nil, false
 }
@@ -17679,6 +18200,8 @@ func (m *RelationshipMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLastContactAt(ctx)
 	case relationship.FieldNote:
 		return m.OldNote(ctx)
+	case relationship.FieldStakeholderID:
+		return m.OldStakeholderID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Relationship field %s", name)
 }
@@ -17730,6 +18253,13 @@ func (m *RelationshipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNote(v)
 		return nil
+	case relationship.FieldStakeholderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStakeholderID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Relationship field %s", name)
 }
@@ -17737,13 +18267,16 @@ func (m *RelationshipMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *RelationshipMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *RelationshipMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -17817,6 +18350,9 @@ func (m *RelationshipMutation) ResetField(name string) error {
 		return nil
 	case relationship.FieldNote:
 		m.ResetNote()
+		return nil
+	case relationship.FieldStakeholderID:
+		m.ResetStakeholderID()
 		return nil
 	}
 	return fmt.Errorf("unknown Relationship field %s", name)
@@ -18451,6 +18987,42 @@ func (m *RevenueRecordMutation) ResetCurrency() {
 	m.currency = nil
 }
 
+// SetAccountID sets the "account_id" field.
+func (m *RevenueRecordMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *RevenueRecordMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *RevenueRecordMutation) ResetAccountID() {
+	m.account = nil
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (m *RevenueRecordMutation) SetPeriodStartDay(i int) {
 	m.period_start_day = &i
@@ -18731,27 +19303,15 @@ func (m *RevenueRecordMutation) ResetPeriodStartYear() {
 	delete(m.clearedFields, revenuerecord.FieldPeriodStartYear)
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *RevenueRecordMutation) SetAccountID(id int) {
-	m.account = &id
-}
-
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *RevenueRecordMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[revenuerecord.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *RevenueRecordMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *RevenueRecordMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -18804,7 +19364,7 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
@@ -18831,6 +19391,9 @@ func (m *RevenueRecordMutation) Fields() []string {
 	}
 	if m.currency != nil {
 		fields = append(fields, revenuerecord.FieldCurrency)
+	}
+	if m.account != nil {
+		fields = append(fields, revenuerecord.FieldAccountID)
 	}
 	if m.period_start_day != nil {
 		fields = append(fields, revenuerecord.FieldPeriodStartDay)
@@ -18870,6 +19433,8 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.Churn()
 	case revenuerecord.FieldCurrency:
 		return m.Currency()
+	case revenuerecord.FieldAccountID:
+		return m.AccountID()
 	case revenuerecord.FieldPeriodStartDay:
 		return m.PeriodStartDay()
 	case revenuerecord.FieldPeriodStartMonth:
@@ -18905,6 +19470,8 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldChurn(ctx)
 	case revenuerecord.FieldCurrency:
 		return m.OldCurrency(ctx)
+	case revenuerecord.FieldAccountID:
+		return m.OldAccountID(ctx)
 	case revenuerecord.FieldPeriodStartDay:
 		return m.OldPeriodStartDay(ctx)
 	case revenuerecord.FieldPeriodStartMonth:
@@ -18984,6 +19551,13 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCurrency(v)
+		return nil
+	case revenuerecord.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
 		return nil
 	case revenuerecord.FieldPeriodStartDay:
 		v, ok := value.(int)
@@ -19214,6 +19788,9 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldCurrency:
 		m.ResetCurrency()
+		return nil
+	case revenuerecord.FieldAccountID:
+		m.ResetAccountID()
 		return nil
 	case revenuerecord.FieldPeriodStartDay:
 		m.ResetPeriodStartDay()
@@ -19581,27 +20158,51 @@ func (m *ReviewMutation) ResetNotes() {
 	delete(m.clearedFields, review.FieldNotes)
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by id.
-func (m *ReviewMutation) SetPlanID(id int) {
-	m.plan = &id
+// SetPlanID sets the "plan_id" field.
+func (m *ReviewMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *ReviewMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldPlanID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *ReviewMutation) ResetPlanID() {
+	m.plan = nil
 }
 
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *ReviewMutation) ClearPlan() {
 	m.clearedplan = true
+	m.clearedFields[review.FieldPlanID] = struct{}{}
 }
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *ReviewMutation) PlanCleared() bool {
 	return m.clearedplan
-}
-
-// PlanID returns the "plan" edge ID in the mutation.
-func (m *ReviewMutation) PlanID() (id int, exists bool) {
-	if m.plan != nil {
-		return *m.plan, true
-	}
-	return
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -19708,7 +20309,7 @@ func (m *ReviewMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReviewMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, review.FieldCreatedAt)
 	}
@@ -19720,6 +20321,9 @@ func (m *ReviewMutation) Fields() []string {
 	}
 	if m.notes != nil {
 		fields = append(fields, review.FieldNotes)
+	}
+	if m.plan != nil {
+		fields = append(fields, review.FieldPlanID)
 	}
 	return fields
 }
@@ -19737,6 +20341,8 @@ func (m *ReviewMutation) Field(name string) (ent.Value, bool) {
 		return m.HeldAt()
 	case review.FieldNotes:
 		return m.Notes()
+	case review.FieldPlanID:
+		return m.PlanID()
 	}
 	return nil, false
 }
@@ -19754,6 +20360,8 @@ func (m *ReviewMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldHeldAt(ctx)
 	case review.FieldNotes:
 		return m.OldNotes(ctx)
+	case review.FieldPlanID:
+		return m.OldPlanID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Review field %s", name)
 }
@@ -19791,6 +20399,13 @@ func (m *ReviewMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNotes(v)
 		return nil
+	case review.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Review field %s", name)
 }
@@ -19798,13 +20413,16 @@ func (m *ReviewMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ReviewMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ReviewMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -19860,6 +20478,9 @@ func (m *ReviewMutation) ResetField(name string) error {
 		return nil
 	case review.FieldNotes:
 		m.ResetNotes()
+		return nil
+	case review.FieldPlanID:
+		m.ResetPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown Review field %s", name)
@@ -21041,27 +21662,100 @@ func (m *StakeholderMutation) ResetNotes() {
 	delete(m.clearedFields, stakeholder.FieldNotes)
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *StakeholderMutation) SetAccountID(id int) {
-	m.account = &id
+// SetAccountID sets the "account_id" field.
+func (m *StakeholderMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *StakeholderMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the Stakeholder entity.
+// If the Stakeholder object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StakeholderMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *StakeholderMutation) ResetAccountID() {
+	m.account = nil
+}
+
+// SetReportsToID sets the "reports_to_id" field.
+func (m *StakeholderMutation) SetReportsToID(i int) {
+	m.reports_to = &i
+}
+
+// ReportsToID returns the value of the "reports_to_id" field in the mutation.
+func (m *StakeholderMutation) ReportsToID() (r int, exists bool) {
+	v := m.reports_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportsToID returns the old "reports_to_id" field's value of the Stakeholder entity.
+// If the Stakeholder object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StakeholderMutation) OldReportsToID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportsToID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportsToID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportsToID: %w", err)
+	}
+	return oldValue.ReportsToID, nil
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (m *StakeholderMutation) ClearReportsToID() {
+	m.reports_to = nil
+	m.clearedFields[stakeholder.FieldReportsToID] = struct{}{}
+}
+
+// ReportsToIDCleared returns if the "reports_to_id" field was cleared in this mutation.
+func (m *StakeholderMutation) ReportsToIDCleared() bool {
+	_, ok := m.clearedFields[stakeholder.FieldReportsToID]
+	return ok
+}
+
+// ResetReportsToID resets all changes to the "reports_to_id" field.
+func (m *StakeholderMutation) ResetReportsToID() {
+	m.reports_to = nil
+	delete(m.clearedFields, stakeholder.FieldReportsToID)
 }
 
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *StakeholderMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[stakeholder.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *StakeholderMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *StakeholderMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -21119,27 +21813,15 @@ func (m *StakeholderMutation) ResetBusinessUnit() {
 	m.clearedbusiness_unit = false
 }
 
-// SetReportsToID sets the "reports_to" edge to the Stakeholder entity by id.
-func (m *StakeholderMutation) SetReportsToID(id int) {
-	m.reports_to = &id
-}
-
 // ClearReportsTo clears the "reports_to" edge to the Stakeholder entity.
 func (m *StakeholderMutation) ClearReportsTo() {
 	m.clearedreports_to = true
+	m.clearedFields[stakeholder.FieldReportsToID] = struct{}{}
 }
 
 // ReportsToCleared reports if the "reports_to" edge to the Stakeholder entity was cleared.
 func (m *StakeholderMutation) ReportsToCleared() bool {
-	return m.clearedreports_to
-}
-
-// ReportsToID returns the "reports_to" edge ID in the mutation.
-func (m *StakeholderMutation) ReportsToID() (id int, exists bool) {
-	if m.reports_to != nil {
-		return *m.reports_to, true
-	}
-	return
+	return m.ReportsToIDCleared() || m.clearedreports_to
 }
 
 // ReportsToIDs returns the "reports_to" edge IDs in the mutation.
@@ -21570,7 +22252,7 @@ func (m *StakeholderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StakeholderMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, stakeholder.FieldCreatedAt)
 	}
@@ -21628,6 +22310,12 @@ func (m *StakeholderMutation) Fields() []string {
 	if m.notes != nil {
 		fields = append(fields, stakeholder.FieldNotes)
 	}
+	if m.account != nil {
+		fields = append(fields, stakeholder.FieldAccountID)
+	}
+	if m.reports_to != nil {
+		fields = append(fields, stakeholder.FieldReportsToID)
+	}
 	return fields
 }
 
@@ -21674,6 +22362,10 @@ func (m *StakeholderMutation) Field(name string) (ent.Value, bool) {
 		return m.InfluenceDrivers()
 	case stakeholder.FieldNotes:
 		return m.Notes()
+	case stakeholder.FieldAccountID:
+		return m.AccountID()
+	case stakeholder.FieldReportsToID:
+		return m.ReportsToID()
 	}
 	return nil, false
 }
@@ -21721,6 +22413,10 @@ func (m *StakeholderMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldInfluenceDrivers(ctx)
 	case stakeholder.FieldNotes:
 		return m.OldNotes(ctx)
+	case stakeholder.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case stakeholder.FieldReportsToID:
+		return m.OldReportsToID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Stakeholder field %s", name)
 }
@@ -21863,6 +22559,20 @@ func (m *StakeholderMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNotes(v)
 		return nil
+	case stakeholder.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case stakeholder.FieldReportsToID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportsToID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Stakeholder field %s", name)
 }
@@ -21971,6 +22681,9 @@ func (m *StakeholderMutation) ClearedFields() []string {
 	if m.FieldCleared(stakeholder.FieldNotes) {
 		fields = append(fields, stakeholder.FieldNotes)
 	}
+	if m.FieldCleared(stakeholder.FieldReportsToID) {
+		fields = append(fields, stakeholder.FieldReportsToID)
+	}
 	return fields
 }
 
@@ -22023,6 +22736,9 @@ func (m *StakeholderMutation) ClearField(name string) error {
 		return nil
 	case stakeholder.FieldNotes:
 		m.ClearNotes()
+		return nil
+	case stakeholder.FieldReportsToID:
+		m.ClearReportsToID()
 		return nil
 	}
 	return fmt.Errorf("unknown Stakeholder nullable field %s", name)
@@ -22088,6 +22804,12 @@ func (m *StakeholderMutation) ResetField(name string) error {
 		return nil
 	case stakeholder.FieldNotes:
 		m.ResetNotes()
+		return nil
+	case stakeholder.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case stakeholder.FieldReportsToID:
+		m.ResetReportsToID()
 		return nil
 	}
 	return fmt.Errorf("unknown Stakeholder field %s", name)

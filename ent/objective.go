@@ -33,12 +33,14 @@ type Objective struct {
 	Status objective.Status `json:"status,omitempty"`
 	// DueAt holds the value of the "due_at" field.
 	DueAt *time.Time `json:"due_at,omitempty"`
+	// GoalID holds the value of the "goal_id" field.
+	GoalID int `json:"goal_id,omitempty"`
+	// OwnerID holds the value of the "owner_id" field.
+	OwnerID *int `json:"owner_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ObjectiveQuery when eager-loading is set.
-	Edges                 ObjectiveEdges `json:"edges"`
-	goal_objectives       *int
-	user_owned_objectives *int
-	selectValues          sql.SelectValues
+	Edges        ObjectiveEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // ObjectiveEdges holds the relations/edges for other nodes in the graph.
@@ -106,16 +108,12 @@ func (*Objective) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case objective.FieldID, objective.FieldVersion:
+		case objective.FieldID, objective.FieldVersion, objective.FieldGoalID, objective.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
 		case objective.FieldTitle, objective.FieldDescription, objective.FieldStatus:
 			values[i] = new(sql.NullString)
 		case objective.FieldCreatedAt, objective.FieldUpdatedAt, objective.FieldDueAt:
 			values[i] = new(sql.NullTime)
-		case objective.ForeignKeys[0]: // goal_objectives
-			values[i] = new(sql.NullInt64)
-		case objective.ForeignKeys[1]: // user_owned_objectives
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -180,19 +178,18 @@ func (_m *Objective) assignValues(columns []string, values []any) error {
 				_m.DueAt = new(time.Time)
 				*_m.DueAt = value.Time
 			}
-		case objective.ForeignKeys[0]:
+		case objective.FieldGoalID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field goal_objectives", value)
+				return fmt.Errorf("unexpected type %T for field goal_id", values[i])
 			} else if value.Valid {
-				_m.goal_objectives = new(int)
-				*_m.goal_objectives = int(value.Int64)
+				_m.GoalID = int(value.Int64)
 			}
-		case objective.ForeignKeys[1]:
+		case objective.FieldOwnerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_owned_objectives", value)
+				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
-				_m.user_owned_objectives = new(int)
-				*_m.user_owned_objectives = int(value.Int64)
+				_m.OwnerID = new(int)
+				*_m.OwnerID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -271,6 +268,14 @@ func (_m *Objective) String() string {
 	if v := _m.DueAt; v != nil {
 		builder.WriteString("due_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("goal_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.GoalID))
+	builder.WriteString(", ")
+	if v := _m.OwnerID; v != nil {
+		builder.WriteString("owner_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

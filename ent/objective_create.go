@@ -116,29 +116,29 @@ func (_c *ObjectiveCreate) SetNillableDueAt(v *time.Time) *ObjectiveCreate {
 	return _c
 }
 
-// SetGoalID sets the "goal" edge to the Goal entity by ID.
-func (_c *ObjectiveCreate) SetGoalID(id int) *ObjectiveCreate {
-	_c.mutation.SetGoalID(id)
+// SetGoalID sets the "goal_id" field.
+func (_c *ObjectiveCreate) SetGoalID(v int) *ObjectiveCreate {
+	_c.mutation.SetGoalID(v)
+	return _c
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (_c *ObjectiveCreate) SetOwnerID(v int) *ObjectiveCreate {
+	_c.mutation.SetOwnerID(v)
+	return _c
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_c *ObjectiveCreate) SetNillableOwnerID(v *int) *ObjectiveCreate {
+	if v != nil {
+		_c.SetOwnerID(*v)
+	}
 	return _c
 }
 
 // SetGoal sets the "goal" edge to the Goal entity.
 func (_c *ObjectiveCreate) SetGoal(v *Goal) *ObjectiveCreate {
 	return _c.SetGoalID(v.ID)
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_c *ObjectiveCreate) SetOwnerID(id int) *ObjectiveCreate {
-	_c.mutation.SetOwnerID(id)
-	return _c
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_c *ObjectiveCreate) SetNillableOwnerID(id *int) *ObjectiveCreate {
-	if id != nil {
-		_c = _c.SetOwnerID(*id)
-	}
-	return _c
 }
 
 // SetOwner sets the "owner" edge to the User entity.
@@ -270,6 +270,9 @@ func (_c *ObjectiveCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Objective.status": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.GoalID(); !ok {
+		return &ValidationError{Name: "goal_id", err: errors.New(`ent: missing required field "Objective.goal_id"`)}
+	}
 	if len(_c.mutation.GoalIDs()) == 0 {
 		return &ValidationError{Name: "goal", err: errors.New(`ent: missing required edge "Objective.goal"`)}
 	}
@@ -342,7 +345,7 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.goal_objectives = &nodes[0]
+		_node.GoalID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
@@ -359,7 +362,7 @@ func (_c *ObjectiveCreate) createSpec() (*Objective, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.user_owned_objectives = &nodes[0]
+		_node.OwnerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.KpisIDs(); len(nodes) > 0 {
@@ -536,6 +539,24 @@ func (u *ObjectiveUpsert) ClearDueAt() *ObjectiveUpsert {
 	return u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (u *ObjectiveUpsert) SetOwnerID(v int) *ObjectiveUpsert {
+	u.Set(objective.FieldOwnerID, v)
+	return u
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ObjectiveUpsert) UpdateOwnerID() *ObjectiveUpsert {
+	u.SetExcluded(objective.FieldOwnerID)
+	return u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ObjectiveUpsert) ClearOwnerID() *ObjectiveUpsert {
+	u.SetNull(objective.FieldOwnerID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -549,6 +570,9 @@ func (u *ObjectiveUpsertOne) UpdateNewValues() *ObjectiveUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(objective.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.GoalID(); exists {
+			s.SetIgnore(objective.FieldGoalID)
 		}
 	}))
 	return u
@@ -683,6 +707,27 @@ func (u *ObjectiveUpsertOne) UpdateDueAt() *ObjectiveUpsertOne {
 func (u *ObjectiveUpsertOne) ClearDueAt() *ObjectiveUpsertOne {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.ClearDueAt()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *ObjectiveUpsertOne) SetOwnerID(v int) *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ObjectiveUpsertOne) UpdateOwnerID() *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ObjectiveUpsertOne) ClearOwnerID() *ObjectiveUpsertOne {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.ClearOwnerID()
 	})
 }
 
@@ -865,6 +910,9 @@ func (u *ObjectiveUpsertBulk) UpdateNewValues() *ObjectiveUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(objective.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.GoalID(); exists {
+				s.SetIgnore(objective.FieldGoalID)
+			}
 		}
 	}))
 	return u
@@ -999,6 +1047,27 @@ func (u *ObjectiveUpsertBulk) UpdateDueAt() *ObjectiveUpsertBulk {
 func (u *ObjectiveUpsertBulk) ClearDueAt() *ObjectiveUpsertBulk {
 	return u.Update(func(s *ObjectiveUpsert) {
 		s.ClearDueAt()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *ObjectiveUpsertBulk) SetOwnerID(v int) *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ObjectiveUpsertBulk) UpdateOwnerID() *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ObjectiveUpsertBulk) ClearOwnerID() *ObjectiveUpsertBulk {
+	return u.Update(func(s *ObjectiveUpsert) {
+		s.ClearOwnerID()
 	})
 }
 

@@ -32,7 +32,6 @@ type ObjectiveQuery struct {
 	withOwner            *UserQuery
 	withKpis             *KPIQuery
 	withActionItems      *ActionItemQuery
-	withFKs              bool
 	modifiers            []func(*sql.Selector)
 	loadTotal            []func(context.Context, []*Objective) error
 	withNamedKpis        map[string]*KPIQuery
@@ -490,7 +489,6 @@ func (_q *ObjectiveQuery) prepareQuery(ctx context.Context) error {
 func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Objective, error) {
 	var (
 		nodes       = []*Objective{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [4]bool{
 			_q.withGoal != nil,
@@ -499,12 +497,6 @@ func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ob
 			_q.withActionItems != nil,
 		}
 	)
-	if _q.withGoal != nil || _q.withOwner != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, objective.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Objective).scanValues(nil, columns)
 	}
@@ -578,10 +570,7 @@ func (_q *ObjectiveQuery) loadGoal(ctx context.Context, query *GoalQuery, nodes 
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Objective)
 	for i := range nodes {
-		if nodes[i].goal_objectives == nil {
-			continue
-		}
-		fk := *nodes[i].goal_objectives
+		fk := nodes[i].GoalID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -598,7 +587,7 @@ func (_q *ObjectiveQuery) loadGoal(ctx context.Context, query *GoalQuery, nodes 
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "goal_objectives" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "goal_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -610,10 +599,10 @@ func (_q *ObjectiveQuery) loadOwner(ctx context.Context, query *UserQuery, nodes
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Objective)
 	for i := range nodes {
-		if nodes[i].user_owned_objectives == nil {
+		if nodes[i].OwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].user_owned_objectives
+		fk := *nodes[i].OwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -630,7 +619,7 @@ func (_q *ObjectiveQuery) loadOwner(ctx context.Context, query *UserQuery, nodes
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_owned_objectives" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -648,7 +637,9 @@ func (_q *ObjectiveQuery) loadKpis(ctx context.Context, query *KPIQuery, nodes [
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(kpi.FieldObjectiveID)
+	}
 	query.Where(predicate.KPI(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(objective.KpisColumn), fks...))
 	}))
@@ -657,13 +648,10 @@ func (_q *ObjectiveQuery) loadKpis(ctx context.Context, query *KPIQuery, nodes [
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.objective_kpis
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "objective_kpis" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.ObjectiveID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "objective_kpis" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "objective_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -728,6 +716,12 @@ func (_q *ObjectiveQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != objective.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withGoal != nil {
+			_spec.Node.AddColumnOnce(objective.FieldGoalID)
+		}
+		if _q.withOwner != nil {
+			_spec.Node.AddColumnOnce(objective.FieldOwnerID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -126,17 +126,23 @@ func (_u *ObjectiveUpdate) ClearDueAt() *ObjectiveUpdate {
 	return _u
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *ObjectiveUpdate) SetOwnerID(id int) *ObjectiveUpdate {
-	_u.mutation.SetOwnerID(id)
+// SetOwnerID sets the "owner_id" field.
+func (_u *ObjectiveUpdate) SetOwnerID(v int) *ObjectiveUpdate {
+	_u.mutation.SetOwnerID(v)
 	return _u
 }
 
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *ObjectiveUpdate) SetNillableOwnerID(id *int) *ObjectiveUpdate {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *ObjectiveUpdate) SetNillableOwnerID(v *int) *ObjectiveUpdate {
+	if v != nil {
+		_u.SetOwnerID(*v)
 	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *ObjectiveUpdate) ClearOwnerID() *ObjectiveUpdate {
+	_u.mutation.ClearOwnerID()
 	return _u
 }
 
@@ -566,17 +572,23 @@ func (_u *ObjectiveUpdateOne) ClearDueAt() *ObjectiveUpdateOne {
 	return _u
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *ObjectiveUpdateOne) SetOwnerID(id int) *ObjectiveUpdateOne {
-	_u.mutation.SetOwnerID(id)
+// SetOwnerID sets the "owner_id" field.
+func (_u *ObjectiveUpdateOne) SetOwnerID(v int) *ObjectiveUpdateOne {
+	_u.mutation.SetOwnerID(v)
 	return _u
 }
 
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *ObjectiveUpdateOne) SetNillableOwnerID(id *int) *ObjectiveUpdateOne {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *ObjectiveUpdateOne) SetNillableOwnerID(v *int) *ObjectiveUpdateOne {
+	if v != nil {
+		_u.SetOwnerID(*v)
 	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *ObjectiveUpdateOne) ClearOwnerID() *ObjectiveUpdateOne {
+	_u.mutation.ClearOwnerID()
 	return _u
 }
 

@@ -39,6 +39,8 @@ type Opportunity struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// When the deal was won or lost; never before openedAt.
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
 	// Calendar day (UTC) of opened_at, in days since 1970-01-01; kept by a hook.
 	OpenedDay *int `json:"opened_day,omitempty"`
 	// Calendar month (UTC) of opened_at, in months since January of year 0; kept by a hook.
@@ -50,7 +52,6 @@ type Opportunity struct {
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OpportunityQuery when eager-loading is set.
 	Edges                      OpportunityEdges `json:"edges"`
-	account_opportunities      *int
 	account_plan_opportunities *int
 	product_opportunities      *int
 	user_owned_opportunities   *int
@@ -123,19 +124,17 @@ func (*Opportunity) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case opportunity.FieldID, opportunity.FieldAmount, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth, opportunity.FieldClosedDay, opportunity.FieldClosedMonth:
+		case opportunity.FieldID, opportunity.FieldAmount, opportunity.FieldAccountID, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth, opportunity.FieldClosedDay, opportunity.FieldClosedMonth:
 			values[i] = new(sql.NullInt64)
 		case opportunity.FieldName, opportunity.FieldExternalID, opportunity.FieldCurrency, opportunity.FieldStage:
 			values[i] = new(sql.NullString)
 		case opportunity.FieldCreatedAt, opportunity.FieldUpdatedAt, opportunity.FieldOpenedAt, opportunity.FieldClosedAt:
 			values[i] = new(sql.NullTime)
-		case opportunity.ForeignKeys[0]: // account_opportunities
+		case opportunity.ForeignKeys[0]: // account_plan_opportunities
 			values[i] = new(sql.NullInt64)
-		case opportunity.ForeignKeys[1]: // account_plan_opportunities
+		case opportunity.ForeignKeys[1]: // product_opportunities
 			values[i] = new(sql.NullInt64)
-		case opportunity.ForeignKeys[2]: // product_opportunities
-			values[i] = new(sql.NullInt64)
-		case opportunity.ForeignKeys[3]: // user_owned_opportunities
+		case opportunity.ForeignKeys[2]: // user_owned_opportunities
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -214,6 +213,12 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 				_m.ClosedAt = new(time.Time)
 				*_m.ClosedAt = value.Time
 			}
+		case opportunity.FieldAccountID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
+			} else if value.Valid {
+				_m.AccountID = int(value.Int64)
+			}
 		case opportunity.FieldOpenedDay:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field opened_day", values[i])
@@ -244,26 +249,19 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 			}
 		case opportunity.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_opportunities", value)
-			} else if value.Valid {
-				_m.account_opportunities = new(int)
-				*_m.account_opportunities = int(value.Int64)
-			}
-		case opportunity.ForeignKeys[1]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field account_plan_opportunities", value)
 			} else if value.Valid {
 				_m.account_plan_opportunities = new(int)
 				*_m.account_plan_opportunities = int(value.Int64)
 			}
-		case opportunity.ForeignKeys[2]:
+		case opportunity.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field product_opportunities", value)
 			} else if value.Valid {
 				_m.product_opportunities = new(int)
 				*_m.product_opportunities = int(value.Int64)
 			}
-		case opportunity.ForeignKeys[3]:
+		case opportunity.ForeignKeys[2]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field user_owned_opportunities", value)
 			} else if value.Valid {
@@ -356,6 +354,9 @@ func (_m *Opportunity) String() string {
 		builder.WriteString("closed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
 	builder.WriteString(", ")
 	if v := _m.OpenedDay; v != nil {
 		builder.WriteString("opened_day=")

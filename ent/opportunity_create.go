@@ -144,6 +144,12 @@ func (_c *OpportunityCreate) SetNillableClosedAt(v *time.Time) *OpportunityCreat
 	return _c
 }
 
+// SetAccountID sets the "account_id" field.
+func (_c *OpportunityCreate) SetAccountID(v int) *OpportunityCreate {
+	_c.mutation.SetAccountID(v)
+	return _c
+}
+
 // SetOpenedDay sets the "opened_day" field.
 func (_c *OpportunityCreate) SetOpenedDay(v int) *OpportunityCreate {
 	_c.mutation.SetOpenedDay(v)
@@ -197,12 +203,6 @@ func (_c *OpportunityCreate) SetNillableClosedMonth(v *int) *OpportunityCreate {
 	if v != nil {
 		_c.SetClosedMonth(*v)
 	}
-	return _c
-}
-
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *OpportunityCreate) SetAccountID(id int) *OpportunityCreate {
-	_c.mutation.SetAccountID(id)
 	return _c
 }
 
@@ -389,6 +389,9 @@ func (_c *OpportunityCreate) check() error {
 	if _, ok := _c.mutation.OpenedAt(); !ok {
 		return &ValidationError{Name: "opened_at", err: errors.New(`ent: missing required field "Opportunity.opened_at"`)}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "Opportunity.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "Opportunity.account"`)}
 	}
@@ -485,7 +488,7 @@ func (_c *OpportunityCreate) createSpec() (*Opportunity, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_opportunities = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
@@ -814,6 +817,9 @@ func (u *OpportunityUpsertOne) UpdateNewValues() *OpportunityUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(opportunity.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(opportunity.FieldAccountID)
 		}
 	}))
 	return u
@@ -1269,6 +1275,9 @@ func (u *OpportunityUpsertBulk) UpdateNewValues() *OpportunityUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(opportunity.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(opportunity.FieldAccountID)
 			}
 		}
 	}))

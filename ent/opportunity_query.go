@@ -496,7 +496,7 @@ func (_q *OpportunityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withOwner != nil,
 		}
 	)
-	if _q.withAccount != nil || _q.withPlan != nil || _q.withProduct != nil || _q.withOwner != nil {
+	if _q.withPlan != nil || _q.withProduct != nil || _q.withOwner != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -559,10 +559,7 @@ func (_q *OpportunityQuery) loadAccount(ctx context.Context, query *AccountQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Opportunity)
 	for i := range nodes {
-		if nodes[i].account_opportunities == nil {
-			continue
-		}
-		fk := *nodes[i].account_opportunities
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -579,7 +576,7 @@ func (_q *OpportunityQuery) loadAccount(ctx context.Context, query *AccountQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_opportunities" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -711,6 +708,9 @@ func (_q *OpportunityQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != opportunity.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(opportunity.FieldAccountID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -31,12 +31,13 @@ type Relationship struct {
 	LastContactAt *time.Time `json:"last_contact_at,omitempty"`
 	// Note holds the value of the "note" field.
 	Note string `json:"note,omitempty"`
+	// StakeholderID holds the value of the "stakeholder_id" field.
+	StakeholderID int `json:"stakeholder_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RelationshipQuery when eager-loading is set.
-	Edges                     RelationshipEdges `json:"edges"`
-	stakeholder_relationships *int
-	user_relationships        *int
-	selectValues              sql.SelectValues
+	Edges              RelationshipEdges `json:"edges"`
+	user_relationships *int
+	selectValues       sql.SelectValues
 }
 
 // RelationshipEdges holds the relations/edges for other nodes in the graph.
@@ -79,15 +80,13 @@ func (*Relationship) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case relationship.FieldID:
+		case relationship.FieldID, relationship.FieldStakeholderID:
 			values[i] = new(sql.NullInt64)
 		case relationship.FieldCurrentLevel, relationship.FieldDesiredLevel, relationship.FieldNote:
 			values[i] = new(sql.NullString)
 		case relationship.FieldCreatedAt, relationship.FieldUpdatedAt, relationship.FieldLastContactAt:
 			values[i] = new(sql.NullTime)
-		case relationship.ForeignKeys[0]: // stakeholder_relationships
-			values[i] = new(sql.NullInt64)
-		case relationship.ForeignKeys[1]: // user_relationships
+		case relationship.ForeignKeys[0]: // user_relationships
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -148,14 +147,13 @@ func (_m *Relationship) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Note = value.String
 			}
-		case relationship.ForeignKeys[0]:
+		case relationship.FieldStakeholderID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_relationships", value)
+				return fmt.Errorf("unexpected type %T for field stakeholder_id", values[i])
 			} else if value.Valid {
-				_m.stakeholder_relationships = new(int)
-				*_m.stakeholder_relationships = int(value.Int64)
+				_m.StakeholderID = int(value.Int64)
 			}
-		case relationship.ForeignKeys[1]:
+		case relationship.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field user_relationships", value)
 			} else if value.Valid {
@@ -229,6 +227,9 @@ func (_m *Relationship) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("note=")
 	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	builder.WriteString("stakeholder_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StakeholderID))
 	builder.WriteByte(')')
 	return builder.String()
 }

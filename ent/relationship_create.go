@@ -108,6 +108,12 @@ func (_c *RelationshipCreate) SetNillableNote(v *string) *RelationshipCreate {
 	return _c
 }
 
+// SetStakeholderID sets the "stakeholder_id" field.
+func (_c *RelationshipCreate) SetStakeholderID(v int) *RelationshipCreate {
+	_c.mutation.SetStakeholderID(v)
+	return _c
+}
+
 // SetUserID sets the "user" edge to the User entity by ID.
 func (_c *RelationshipCreate) SetUserID(id int) *RelationshipCreate {
 	_c.mutation.SetUserID(id)
@@ -117,12 +123,6 @@ func (_c *RelationshipCreate) SetUserID(id int) *RelationshipCreate {
 // SetUser sets the "user" edge to the User entity.
 func (_c *RelationshipCreate) SetUser(v *User) *RelationshipCreate {
 	return _c.SetUserID(v.ID)
-}
-
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID.
-func (_c *RelationshipCreate) SetStakeholderID(id int) *RelationshipCreate {
-	_c.mutation.SetStakeholderID(id)
-	return _c
 }
 
 // SetStakeholder sets the "stakeholder" edge to the Stakeholder entity.
@@ -208,6 +208,9 @@ func (_c *RelationshipCreate) check() error {
 		if err := relationship.DesiredLevelValidator(v); err != nil {
 			return &ValidationError{Name: "desired_level", err: fmt.Errorf(`ent: validator failed for field "Relationship.desired_level": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.StakeholderID(); !ok {
+		return &ValidationError{Name: "stakeholder_id", err: errors.New(`ent: missing required field "Relationship.stakeholder_id"`)}
 	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Relationship.user"`)}
@@ -297,7 +300,7 @@ func (_c *RelationshipCreate) createSpec() (*Relationship, *sqlgraph.CreateSpec)
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_relationships = &nodes[0]
+		_node.StakeholderID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -443,6 +446,9 @@ func (u *RelationshipUpsertOne) UpdateNewValues() *RelationshipUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(relationship.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.StakeholderID(); exists {
+			s.SetIgnore(relationship.FieldStakeholderID)
 		}
 	}))
 	return u
@@ -744,6 +750,9 @@ func (u *RelationshipUpsertBulk) UpdateNewValues() *RelationshipUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(relationship.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.StakeholderID(); exists {
+				s.SetIgnore(relationship.FieldStakeholderID)
 			}
 		}
 	}))

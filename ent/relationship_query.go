@@ -422,7 +422,7 @@ func (_q *RelationshipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withStakeholder != nil,
 		}
 	)
-	if _q.withUser != nil || _q.withStakeholder != nil {
+	if _q.withUser != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -505,10 +505,7 @@ func (_q *RelationshipQuery) loadStakeholder(ctx context.Context, query *Stakeho
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Relationship)
 	for i := range nodes {
-		if nodes[i].stakeholder_relationships == nil {
-			continue
-		}
-		fk := *nodes[i].stakeholder_relationships
+		fk := nodes[i].StakeholderID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -525,7 +522,7 @@ func (_q *RelationshipQuery) loadStakeholder(ctx context.Context, query *Stakeho
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_relationships" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "stakeholder_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -561,6 +558,9 @@ func (_q *RelationshipQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != relationship.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withStakeholder != nil {
+			_spec.Node.AddColumnOnce(relationship.FieldStakeholderID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

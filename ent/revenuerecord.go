@@ -36,6 +36,8 @@ type RevenueRecord struct {
 	Churn int64 `json:"churn,omitempty"`
 	// ISO 4217 code of the currency every amount of this record is in, e.g. USD.
 	Currency string `json:"currency,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
 	// Calendar day (UTC) of period_start, in days since 1970-01-01; kept by a hook.
 	PeriodStartDay *int `json:"period_start_day,omitempty"`
 	// Calendar month (UTC) of period_start, in months since January of year 0; kept by a hook.
@@ -46,9 +48,8 @@ type RevenueRecord struct {
 	PeriodStartYear *int `json:"period_start_year,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RevenueRecordQuery when eager-loading is set.
-	Edges                   RevenueRecordEdges `json:"edges"`
-	account_revenue_records *int
-	selectValues            sql.SelectValues
+	Edges        RevenueRecordEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // RevenueRecordEdges holds the relations/edges for other nodes in the graph.
@@ -78,14 +79,12 @@ func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartYear:
+		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldAccountID, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartYear:
 			values[i] = new(sql.NullInt64)
 		case revenuerecord.FieldCurrency:
 			values[i] = new(sql.NullString)
 		case revenuerecord.FieldCreatedAt, revenuerecord.FieldUpdatedAt, revenuerecord.FieldPeriodStart, revenuerecord.FieldPeriodEnd:
 			values[i] = new(sql.NullTime)
-		case revenuerecord.ForeignKeys[0]: // account_revenue_records
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -161,6 +160,12 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Currency = value.String
 			}
+		case revenuerecord.FieldAccountID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
+			} else if value.Valid {
+				_m.AccountID = int(value.Int64)
+			}
 		case revenuerecord.FieldPeriodStartDay:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field period_start_day", values[i])
@@ -188,13 +193,6 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PeriodStartYear = new(int)
 				*_m.PeriodStartYear = int(value.Int64)
-			}
-		case revenuerecord.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_revenue_records", value)
-			} else if value.Valid {
-				_m.account_revenue_records = new(int)
-				*_m.account_revenue_records = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -263,6 +261,9 @@ func (_m *RevenueRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
 	builder.WriteString(", ")
 	if v := _m.PeriodStartDay; v != nil {
 		builder.WriteString("period_start_day=")

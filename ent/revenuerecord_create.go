@@ -133,6 +133,12 @@ func (_c *RevenueRecordCreate) SetNillableCurrency(v *string) *RevenueRecordCrea
 	return _c
 }
 
+// SetAccountID sets the "account_id" field.
+func (_c *RevenueRecordCreate) SetAccountID(v int) *RevenueRecordCreate {
+	_c.mutation.SetAccountID(v)
+	return _c
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (_c *RevenueRecordCreate) SetPeriodStartDay(v int) *RevenueRecordCreate {
 	_c.mutation.SetPeriodStartDay(v)
@@ -186,12 +192,6 @@ func (_c *RevenueRecordCreate) SetNillablePeriodStartYear(v *int) *RevenueRecord
 	if v != nil {
 		_c.SetPeriodStartYear(*v)
 	}
-	return _c
-}
-
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *RevenueRecordCreate) SetAccountID(id int) *RevenueRecordCreate {
-	_c.mutation.SetAccountID(id)
 	return _c
 }
 
@@ -328,6 +328,9 @@ func (_c *RevenueRecordCreate) check() error {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.currency": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "RevenueRecord.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "RevenueRecord.account"`)}
 	}
@@ -424,7 +427,7 @@ func (_c *RevenueRecordCreate) createSpec() (*RevenueRecord, *sqlgraph.CreateSpe
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_revenue_records = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -708,6 +711,9 @@ func (u *RevenueRecordUpsertOne) UpdateNewValues() *RevenueRecordUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(revenuerecord.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(revenuerecord.FieldAccountID)
 		}
 	}))
 	return u
@@ -1170,6 +1176,9 @@ func (u *RevenueRecordUpsertBulk) UpdateNewValues() *RevenueRecordUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(revenuerecord.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(revenuerecord.FieldAccountID)
 			}
 		}
 	}))

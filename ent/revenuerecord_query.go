@@ -25,7 +25,6 @@ type RevenueRecordQuery struct {
 	inters      []Interceptor
 	predicates  []predicate.RevenueRecord
 	withAccount *AccountQuery
-	withFKs     bool
 	modifiers   []func(*sql.Selector)
 	loadTotal   []func(context.Context, []*RevenueRecord) error
 	// intermediate query (i.e. traversal path).
@@ -379,18 +378,11 @@ func (_q *RevenueRecordQuery) prepareQuery(ctx context.Context) error {
 func (_q *RevenueRecordQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*RevenueRecord, error) {
 	var (
 		nodes       = []*RevenueRecord{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [1]bool{
 			_q.withAccount != nil,
 		}
 	)
-	if _q.withAccount != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, revenuerecord.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*RevenueRecord).scanValues(nil, columns)
 	}
@@ -430,10 +422,7 @@ func (_q *RevenueRecordQuery) loadAccount(ctx context.Context, query *AccountQue
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*RevenueRecord)
 	for i := range nodes {
-		if nodes[i].account_revenue_records == nil {
-			continue
-		}
-		fk := *nodes[i].account_revenue_records
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -450,7 +439,7 @@ func (_q *RevenueRecordQuery) loadAccount(ctx context.Context, query *AccountQue
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_revenue_records" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -486,6 +475,9 @@ func (_q *RevenueRecordQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != revenuerecord.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(revenuerecord.FieldAccountID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -26,11 +26,12 @@ type Review struct {
 	HeldAt time.Time `json:"held_at,omitempty"`
 	// Notes holds the value of the "notes" field.
 	Notes string `json:"notes,omitempty"`
+	// PlanID holds the value of the "plan_id" field.
+	PlanID int `json:"plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ReviewQuery when eager-loading is set.
-	Edges                ReviewEdges `json:"edges"`
-	account_plan_reviews *int
-	selectValues         sql.SelectValues
+	Edges        ReviewEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // ReviewEdges holds the relations/edges for other nodes in the graph.
@@ -73,14 +74,12 @@ func (*Review) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case review.FieldID:
+		case review.FieldID, review.FieldPlanID:
 			values[i] = new(sql.NullInt64)
 		case review.FieldNotes:
 			values[i] = new(sql.NullString)
 		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldHeldAt:
 			values[i] = new(sql.NullTime)
-		case review.ForeignKeys[0]: // account_plan_reviews
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -126,12 +125,11 @@ func (_m *Review) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Notes = value.String
 			}
-		case review.ForeignKeys[0]:
+		case review.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plan_reviews", value)
+				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.account_plan_reviews = new(int)
-				*_m.account_plan_reviews = int(value.Int64)
+				_m.PlanID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -190,6 +188,9 @@ func (_m *Review) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("notes=")
 	builder.WriteString(_m.Notes)
+	builder.WriteString(", ")
+	builder.WriteString("plan_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -72,9 +72,9 @@ func (_c *ReviewCreate) SetNillableNotes(v *string) *ReviewCreate {
 	return _c
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_c *ReviewCreate) SetPlanID(id int) *ReviewCreate {
-	_c.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_c *ReviewCreate) SetPlanID(v int) *ReviewCreate {
+	_c.mutation.SetPlanID(v)
 	return _c
 }
 
@@ -163,6 +163,9 @@ func (_c *ReviewCreate) check() error {
 	if _, ok := _c.mutation.HeldAt(); !ok {
 		return &ValidationError{Name: "held_at", err: errors.New(`ent: missing required field "Review.held_at"`)}
 	}
+	if _, ok := _c.mutation.PlanID(); !ok {
+		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "Review.plan_id"`)}
+	}
 	if len(_c.mutation.PlanIDs()) == 0 {
 		return &ValidationError{Name: "plan", err: errors.New(`ent: missing required edge "Review.plan"`)}
 	}
@@ -223,7 +226,7 @@ func (_c *ReviewCreate) createSpec() (*Review, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plan_reviews = &nodes[0]
+		_node.PlanID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.AttendeesIDs(); len(nodes) > 0 {
@@ -349,6 +352,9 @@ func (u *ReviewUpsertOne) UpdateNewValues() *ReviewUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(review.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.PlanID(); exists {
+			s.SetIgnore(review.FieldPlanID)
 		}
 	}))
 	return u
@@ -608,6 +614,9 @@ func (u *ReviewUpsertBulk) UpdateNewValues() *ReviewUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(review.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.PlanID(); exists {
+				s.SetIgnore(review.FieldPlanID)
 			}
 		}
 	}))

@@ -28,7 +28,6 @@ type ReviewQuery struct {
 	predicates         []predicate.Review
 	withPlan           *AccountPlanQuery
 	withAttendees      *UserQuery
-	withFKs            bool
 	modifiers          []func(*sql.Selector)
 	loadTotal          []func(context.Context, []*Review) error
 	withNamedAttendees map[string]*UserQuery
@@ -417,19 +416,12 @@ func (_q *ReviewQuery) prepareQuery(ctx context.Context) error {
 func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Review, error) {
 	var (
 		nodes       = []*Review{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withPlan != nil,
 			_q.withAttendees != nil,
 		}
 	)
-	if _q.withPlan != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, review.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Review).scanValues(nil, columns)
 	}
@@ -483,10 +475,7 @@ func (_q *ReviewQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, no
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Review)
 	for i := range nodes {
-		if nodes[i].account_plan_reviews == nil {
-			continue
-		}
-		fk := *nodes[i].account_plan_reviews
+		fk := nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -503,7 +492,7 @@ func (_q *ReviewQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, no
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plan_reviews" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "plan_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -600,6 +589,9 @@ func (_q *ReviewQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != review.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withPlan != nil {
+			_spec.Node.AddColumnOnce(review.FieldPlanID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

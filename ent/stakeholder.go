@@ -57,12 +57,14 @@ type Stakeholder struct {
 	InfluenceDrivers string `json:"influence_drivers,omitempty"`
 	// Notes holds the value of the "notes" field.
 	Notes string `json:"notes,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
+	// ReportsToID holds the value of the "reports_to_id" field.
+	ReportsToID *int `json:"reports_to_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the StakeholderQuery when eager-loading is set.
 	Edges                      StakeholderEdges `json:"edges"`
-	account_stakeholders       *int
 	business_unit_stakeholders *int
-	stakeholder_direct_reports *int
 	selectValues               sql.SelectValues
 }
 
@@ -204,17 +206,13 @@ func (*Stakeholder) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case stakeholder.FieldID, stakeholder.FieldVersion, stakeholder.FieldRank, stakeholder.FieldInfluence:
+		case stakeholder.FieldID, stakeholder.FieldVersion, stakeholder.FieldRank, stakeholder.FieldInfluence, stakeholder.FieldAccountID, stakeholder.FieldReportsToID:
 			values[i] = new(sql.NullInt64)
 		case stakeholder.FieldName, stakeholder.FieldExternalID, stakeholder.FieldTitle, stakeholder.FieldDepartment, stakeholder.FieldEmail, stakeholder.FieldPoliticalStatus, stakeholder.FieldSupport, stakeholder.FieldDecisionOrientation, stakeholder.FieldAdaptability, stakeholder.FieldBuyingRole, stakeholder.FieldCoverage, stakeholder.FieldMotivators, stakeholder.FieldInfluenceDrivers, stakeholder.FieldNotes:
 			values[i] = new(sql.NullString)
 		case stakeholder.FieldCreatedAt, stakeholder.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case stakeholder.ForeignKeys[0]: // account_stakeholders
-			values[i] = new(sql.NullInt64)
-		case stakeholder.ForeignKeys[1]: // business_unit_stakeholders
-			values[i] = new(sql.NullInt64)
-		case stakeholder.ForeignKeys[2]: // stakeholder_direct_reports
+		case stakeholder.ForeignKeys[0]: // business_unit_stakeholders
 			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -358,26 +356,25 @@ func (_m *Stakeholder) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Notes = value.String
 			}
-		case stakeholder.ForeignKeys[0]:
+		case stakeholder.FieldAccountID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_stakeholders", value)
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
-				_m.account_stakeholders = new(int)
-				*_m.account_stakeholders = int(value.Int64)
+				_m.AccountID = int(value.Int64)
 			}
-		case stakeholder.ForeignKeys[1]:
+		case stakeholder.FieldReportsToID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field reports_to_id", values[i])
+			} else if value.Valid {
+				_m.ReportsToID = new(int)
+				*_m.ReportsToID = int(value.Int64)
+			}
+		case stakeholder.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field business_unit_stakeholders", value)
 			} else if value.Valid {
 				_m.business_unit_stakeholders = new(int)
 				*_m.business_unit_stakeholders = int(value.Int64)
-			}
-		case stakeholder.ForeignKeys[2]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_direct_reports", value)
-			} else if value.Valid {
-				_m.stakeholder_direct_reports = new(int)
-				*_m.stakeholder_direct_reports = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -535,6 +532,14 @@ func (_m *Stakeholder) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("notes=")
 	builder.WriteString(_m.Notes)
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
+	builder.WriteString(", ")
+	if v := _m.ReportsToID; v != nil {
+		builder.WriteString("reports_to_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

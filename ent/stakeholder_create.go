@@ -287,9 +287,23 @@ func (_c *StakeholderCreate) SetNillableNotes(v *string) *StakeholderCreate {
 	return _c
 }
 
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *StakeholderCreate) SetAccountID(id int) *StakeholderCreate {
-	_c.mutation.SetAccountID(id)
+// SetAccountID sets the "account_id" field.
+func (_c *StakeholderCreate) SetAccountID(v int) *StakeholderCreate {
+	_c.mutation.SetAccountID(v)
+	return _c
+}
+
+// SetReportsToID sets the "reports_to_id" field.
+func (_c *StakeholderCreate) SetReportsToID(v int) *StakeholderCreate {
+	_c.mutation.SetReportsToID(v)
+	return _c
+}
+
+// SetNillableReportsToID sets the "reports_to_id" field if the given value is not nil.
+func (_c *StakeholderCreate) SetNillableReportsToID(v *int) *StakeholderCreate {
+	if v != nil {
+		_c.SetReportsToID(*v)
+	}
 	return _c
 }
 
@@ -315,20 +329,6 @@ func (_c *StakeholderCreate) SetNillableBusinessUnitID(id *int) *StakeholderCrea
 // SetBusinessUnit sets the "business_unit" edge to the BusinessUnit entity.
 func (_c *StakeholderCreate) SetBusinessUnit(v *BusinessUnit) *StakeholderCreate {
 	return _c.SetBusinessUnitID(v.ID)
-}
-
-// SetReportsToID sets the "reports_to" edge to the Stakeholder entity by ID.
-func (_c *StakeholderCreate) SetReportsToID(id int) *StakeholderCreate {
-	_c.mutation.SetReportsToID(id)
-	return _c
-}
-
-// SetNillableReportsToID sets the "reports_to" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_c *StakeholderCreate) SetNillableReportsToID(id *int) *StakeholderCreate {
-	if id != nil {
-		_c = _c.SetReportsToID(*id)
-	}
-	return _c
 }
 
 // SetReportsTo sets the "reports_to" edge to the Stakeholder entity.
@@ -597,6 +597,9 @@ func (_c *StakeholderCreate) check() error {
 			return &ValidationError{Name: "coverage", err: fmt.Errorf(`ent: validator failed for field "Stakeholder.coverage": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "Stakeholder.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "Stakeholder.account"`)}
 	}
@@ -717,7 +720,7 @@ func (_c *StakeholderCreate) createSpec() (*Stakeholder, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_stakeholders = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.BusinessUnitIDs(); len(nodes) > 0 {
@@ -751,7 +754,7 @@ func (_c *StakeholderCreate) createSpec() (*Stakeholder, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_direct_reports = &nodes[0]
+		_node.ReportsToID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.DirectReportsIDs(); len(nodes) > 0 {
@@ -1230,6 +1233,24 @@ func (u *StakeholderUpsert) ClearNotes() *StakeholderUpsert {
 	return u
 }
 
+// SetReportsToID sets the "reports_to_id" field.
+func (u *StakeholderUpsert) SetReportsToID(v int) *StakeholderUpsert {
+	u.Set(stakeholder.FieldReportsToID, v)
+	return u
+}
+
+// UpdateReportsToID sets the "reports_to_id" field to the value that was provided on create.
+func (u *StakeholderUpsert) UpdateReportsToID() *StakeholderUpsert {
+	u.SetExcluded(stakeholder.FieldReportsToID)
+	return u
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (u *StakeholderUpsert) ClearReportsToID() *StakeholderUpsert {
+	u.SetNull(stakeholder.FieldReportsToID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1243,6 +1264,9 @@ func (u *StakeholderUpsertOne) UpdateNewValues() *StakeholderUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(stakeholder.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(stakeholder.FieldAccountID)
 		}
 	}))
 	return u
@@ -1639,6 +1663,27 @@ func (u *StakeholderUpsertOne) ClearNotes() *StakeholderUpsertOne {
 	})
 }
 
+// SetReportsToID sets the "reports_to_id" field.
+func (u *StakeholderUpsertOne) SetReportsToID(v int) *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetReportsToID(v)
+	})
+}
+
+// UpdateReportsToID sets the "reports_to_id" field to the value that was provided on create.
+func (u *StakeholderUpsertOne) UpdateReportsToID() *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateReportsToID()
+	})
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (u *StakeholderUpsertOne) ClearReportsToID() *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.ClearReportsToID()
+	})
+}
+
 // Exec executes the query.
 func (u *StakeholderUpsertOne) Exec(ctx context.Context) error {
 	if len(u.create.conflict) == 0 {
@@ -1817,6 +1862,9 @@ func (u *StakeholderUpsertBulk) UpdateNewValues() *StakeholderUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(stakeholder.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(stakeholder.FieldAccountID)
 			}
 		}
 	}))
@@ -2211,6 +2259,27 @@ func (u *StakeholderUpsertBulk) UpdateNotes() *StakeholderUpsertBulk {
 func (u *StakeholderUpsertBulk) ClearNotes() *StakeholderUpsertBulk {
 	return u.Update(func(s *StakeholderUpsert) {
 		s.ClearNotes()
+	})
+}
+
+// SetReportsToID sets the "reports_to_id" field.
+func (u *StakeholderUpsertBulk) SetReportsToID(v int) *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetReportsToID(v)
+	})
+}
+
+// UpdateReportsToID sets the "reports_to_id" field to the value that was provided on create.
+func (u *StakeholderUpsertBulk) UpdateReportsToID() *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateReportsToID()
+	})
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (u *StakeholderUpsertBulk) ClearReportsToID() *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.ClearReportsToID()
 	})
 }
 

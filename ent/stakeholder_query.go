@@ -723,7 +723,7 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withFeedback != nil,
 		}
 	)
-	if _q.withAccount != nil || _q.withBusinessUnit != nil || _q.withReportsTo != nil {
+	if _q.withBusinessUnit != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -878,10 +878,7 @@ func (_q *StakeholderQuery) loadAccount(ctx context.Context, query *AccountQuery
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Stakeholder)
 	for i := range nodes {
-		if nodes[i].account_stakeholders == nil {
-			continue
-		}
-		fk := *nodes[i].account_stakeholders
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -898,7 +895,7 @@ func (_q *StakeholderQuery) loadAccount(ctx context.Context, query *AccountQuery
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_stakeholders" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -942,10 +939,10 @@ func (_q *StakeholderQuery) loadReportsTo(ctx context.Context, query *Stakeholde
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Stakeholder)
 	for i := range nodes {
-		if nodes[i].stakeholder_direct_reports == nil {
+		if nodes[i].ReportsToID == nil {
 			continue
 		}
-		fk := *nodes[i].stakeholder_direct_reports
+		fk := *nodes[i].ReportsToID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -962,7 +959,7 @@ func (_q *StakeholderQuery) loadReportsTo(ctx context.Context, query *Stakeholde
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_direct_reports" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "reports_to_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -981,6 +978,9 @@ func (_q *StakeholderQuery) loadDirectReports(ctx context.Context, query *Stakeh
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(stakeholder.FieldReportsToID)
+	}
 	query.Where(predicate.Stakeholder(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.DirectReportsColumn), fks...))
 	}))
@@ -989,13 +989,13 @@ func (_q *StakeholderQuery) loadDirectReports(ctx context.Context, query *Stakeh
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_direct_reports
+		fk := n.ReportsToID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_direct_reports" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "reports_to_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_direct_reports" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "reports_to_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1011,7 +1011,9 @@ func (_q *StakeholderQuery) loadInfluenceOut(ctx context.Context, query *Influen
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(influenceedge.FieldFromID)
+	}
 	query.Where(predicate.InfluenceEdge(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.InfluenceOutColumn), fks...))
 	}))
@@ -1020,13 +1022,10 @@ func (_q *StakeholderQuery) loadInfluenceOut(ctx context.Context, query *Influen
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_influence_out
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_influence_out" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.FromID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_influence_out" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "from_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1042,7 +1041,9 @@ func (_q *StakeholderQuery) loadInfluenceIn(ctx context.Context, query *Influenc
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(influenceedge.FieldToID)
+	}
 	query.Where(predicate.InfluenceEdge(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.InfluenceInColumn), fks...))
 	}))
@@ -1051,13 +1052,10 @@ func (_q *StakeholderQuery) loadInfluenceIn(ctx context.Context, query *Influenc
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_influence_in
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_influence_in" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.ToID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_influence_in" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "to_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1074,6 +1072,9 @@ func (_q *StakeholderQuery) loadRelationships(ctx context.Context, query *Relati
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(relationship.FieldStakeholderID)
+	}
 	query.Where(predicate.Relationship(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.RelationshipsColumn), fks...))
 	}))
@@ -1082,13 +1083,10 @@ func (_q *StakeholderQuery) loadRelationships(ctx context.Context, query *Relati
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_relationships
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_relationships" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.StakeholderID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_relationships" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1215,6 +1213,12 @@ func (_q *StakeholderQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != stakeholder.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(stakeholder.FieldAccountID)
+		}
+		if _q.withReportsTo != nil {
+			_spec.Node.AddColumnOnce(stakeholder.FieldReportsToID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

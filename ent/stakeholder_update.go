@@ -377,6 +377,26 @@ func (_u *StakeholderUpdate) ClearNotes() *StakeholderUpdate {
 	return _u
 }
 
+// SetReportsToID sets the "reports_to_id" field.
+func (_u *StakeholderUpdate) SetReportsToID(v int) *StakeholderUpdate {
+	_u.mutation.SetReportsToID(v)
+	return _u
+}
+
+// SetNillableReportsToID sets the "reports_to_id" field if the given value is not nil.
+func (_u *StakeholderUpdate) SetNillableReportsToID(v *int) *StakeholderUpdate {
+	if v != nil {
+		_u.SetReportsToID(*v)
+	}
+	return _u
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (_u *StakeholderUpdate) ClearReportsToID() *StakeholderUpdate {
+	_u.mutation.ClearReportsToID()
+	return _u
+}
+
 // SetBusinessUnitID sets the "business_unit" edge to the BusinessUnit entity by ID.
 func (_u *StakeholderUpdate) SetBusinessUnitID(id int) *StakeholderUpdate {
 	_u.mutation.SetBusinessUnitID(id)
@@ -394,20 +414,6 @@ func (_u *StakeholderUpdate) SetNillableBusinessUnitID(id *int) *StakeholderUpda
 // SetBusinessUnit sets the "business_unit" edge to the BusinessUnit entity.
 func (_u *StakeholderUpdate) SetBusinessUnit(v *BusinessUnit) *StakeholderUpdate {
 	return _u.SetBusinessUnitID(v.ID)
-}
-
-// SetReportsToID sets the "reports_to" edge to the Stakeholder entity by ID.
-func (_u *StakeholderUpdate) SetReportsToID(id int) *StakeholderUpdate {
-	_u.mutation.SetReportsToID(id)
-	return _u
-}
-
-// SetNillableReportsToID sets the "reports_to" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *StakeholderUpdate) SetNillableReportsToID(id *int) *StakeholderUpdate {
-	if id != nil {
-		_u = _u.SetReportsToID(*id)
-	}
-	return _u
 }
 
 // SetReportsTo sets the "reports_to" edge to the Stakeholder entity.
@@ -1654,6 +1660,26 @@ func (_u *StakeholderUpdateOne) ClearNotes() *StakeholderUpdateOne {
 	return _u
 }
 
+// SetReportsToID sets the "reports_to_id" field.
+func (_u *StakeholderUpdateOne) SetReportsToID(v int) *StakeholderUpdateOne {
+	_u.mutation.SetReportsToID(v)
+	return _u
+}
+
+// SetNillableReportsToID sets the "reports_to_id" field if the given value is not nil.
+func (_u *StakeholderUpdateOne) SetNillableReportsToID(v *int) *StakeholderUpdateOne {
+	if v != nil {
+		_u.SetReportsToID(*v)
+	}
+	return _u
+}
+
+// ClearReportsToID clears the value of the "reports_to_id" field.
+func (_u *StakeholderUpdateOne) ClearReportsToID() *StakeholderUpdateOne {
+	_u.mutation.ClearReportsToID()
+	return _u
+}
+
 // SetBusinessUnitID sets the "business_unit" edge to the BusinessUnit entity by ID.
 func (_u *StakeholderUpdateOne) SetBusinessUnitID(id int) *StakeholderUpdateOne {
 	_u.mutation.SetBusinessUnitID(id)
@@ -1671,20 +1697,6 @@ func (_u *StakeholderUpdateOne) SetNillableBusinessUnitID(id *int) *StakeholderU
 // SetBusinessUnit sets the "business_unit" edge to the BusinessUnit entity.
 func (_u *StakeholderUpdateOne) SetBusinessUnit(v *BusinessUnit) *StakeholderUpdateOne {
 	return _u.SetBusinessUnitID(v.ID)
-}
-
-// SetReportsToID sets the "reports_to" edge to the Stakeholder entity by ID.
-func (_u *StakeholderUpdateOne) SetReportsToID(id int) *StakeholderUpdateOne {
-	_u.mutation.SetReportsToID(id)
-	return _u
-}
-
-// SetNillableReportsToID sets the "reports_to" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *StakeholderUpdateOne) SetNillableReportsToID(id *int) *StakeholderUpdateOne {
-	if id != nil {
-		_u = _u.SetReportsToID(*id)
-	}
-	return _u
 }
 
 // SetReportsTo sets the "reports_to" edge to the Stakeholder entity.

@@ -907,6 +907,9 @@ func (_q *UserQuery) loadOwnedAccounts(ctx context.Context, query *AccountQuery,
 		}
 	}
 	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(account.FieldOwnerID)
+	}
 	query.Where(predicate.Account(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.OwnedAccountsColumn), fks...))
 	}))
@@ -915,13 +918,13 @@ func (_q *UserQuery) loadOwnedAccounts(ctx context.Context, query *AccountQuery,
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.user_owned_accounts
+		fk := n.OwnerID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_owned_accounts" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "owner_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_owned_accounts" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -999,7 +1002,9 @@ func (_q *UserQuery) loadOwnedObjectives(ctx context.Context, query *ObjectiveQu
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(objective.FieldOwnerID)
+	}
 	query.Where(predicate.Objective(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.OwnedObjectivesColumn), fks...))
 	}))
@@ -1008,13 +1013,13 @@ func (_q *UserQuery) loadOwnedObjectives(ctx context.Context, query *ObjectiveQu
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.user_owned_objectives
+		fk := n.OwnerID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_owned_objectives" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "owner_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_owned_objectives" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -46,6 +46,8 @@ const (
 	FieldCurrency = "currency"
 	// FieldMapVersion holds the string denoting the map_version field in the database.
 	FieldMapVersion = "map_version"
+	// FieldOwnerID holds the string denoting the owner_id field in the database.
+	FieldOwnerID = "user_owned_accounts"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -160,13 +162,13 @@ var Columns = []string{
 	FieldAnnualRevenue,
 	FieldCurrency,
 	FieldMapVersion,
+	FieldOwnerID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "accounts"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
 	"account_children",
-	"user_owned_accounts",
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -375,6 +377,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByMapVersion orders the results by the map_version field.
 func ByMapVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMapVersion, opts...).ToFunc()
+}
+
+// ByOwnerID orders the results by the owner_id field.
+func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
 }
 
 // ByParentField orders the results by parent field.

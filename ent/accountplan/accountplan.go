@@ -46,6 +46,8 @@ const (
 	FieldCompetitors = "competitors"
 	// FieldTeamStructure holds the string denoting the team_structure field in the database.
 	FieldTeamStructure = "team_structure"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_plans"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
@@ -148,12 +150,12 @@ var Columns = []string{
 	FieldKeyInitiatives,
 	FieldCompetitors,
 	FieldTeamStructure,
+	FieldAccountID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "account_plans"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"account_plans",
 	"user_owned_plans",
 }
 
@@ -352,6 +354,11 @@ func ByCompetitors(opts ...sql.OrderTermOption) OrderOption {
 // ByTeamStructure orders the results by the team_structure field.
 func ByTeamStructure(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTeamStructure, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

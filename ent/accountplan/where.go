@@ -110,6 +110,11 @@ func TeamStructure(v string) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldTeamStructure, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldAccountID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldCreatedAt, v))
@@ -808,6 +813,26 @@ func TeamStructureEqualFold(v string) predicate.AccountPlan {
 // TeamStructureContainsFold applies the ContainsFold predicate on the "team_structure" field.
 func TeamStructureContainsFold(v string) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldContainsFold(FieldTeamStructure, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldAccountID, vs...))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

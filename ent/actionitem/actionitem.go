@@ -34,6 +34,8 @@ const (
 	FieldDueAt = "due_at"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldPlanID holds the string denoting the plan_id field in the database.
+	FieldPlanID = "account_plan_action_items"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeObjective holds the string denoting the objective edge name in mutations.
@@ -85,12 +87,12 @@ var Columns = []string{
 	FieldStatus,
 	FieldDueAt,
 	FieldCompletedAt,
+	FieldPlanID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "action_items"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"account_plan_action_items",
 	"objective_action_items",
 	"stakeholder_action_items",
 	"user_action_items",
@@ -208,6 +210,11 @@ func ByDueAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCompletedAt orders the results by the completed_at field.
 func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+}
+
+// ByPlanID orders the results by the plan_id field.
+func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

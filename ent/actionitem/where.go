@@ -90,6 +90,11 @@ func CompletedAt(v time.Time) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldCompletedAt, v))
 }
 
+// PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
+func PlanID(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldCreatedAt, v))
@@ -468,6 +473,26 @@ func CompletedAtIsNil() predicate.ActionItem {
 // CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
 func CompletedAtNotNil() predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// PlanIDEQ applies the EQ predicate on the "plan_id" field.
+func PlanIDEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldPlanID, v))
+}
+
+// PlanIDNEQ applies the NEQ predicate on the "plan_id" field.
+func PlanIDNEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldPlanID, v))
+}
+
+// PlanIDIn applies the In predicate on the "plan_id" field.
+func PlanIDIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldPlanID, vs...))
+}
+
+// PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
+func PlanIDNotIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldPlanID, vs...))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -35,6 +35,8 @@ const (
 	FieldUnit = "unit"
 	// FieldDueAt holds the string denoting the due_at field in the database.
 	FieldDueAt = "due_at"
+	// FieldPlanID holds the string denoting the plan_id field in the database.
+	FieldPlanID = "account_plan_goals"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeObjectives holds the string denoting the objectives edge name in mutations.
@@ -70,23 +72,13 @@ var Columns = []string{
 	FieldTarget,
 	FieldUnit,
 	FieldDueAt,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "goals"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"account_plan_goals",
+	FieldPlanID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -179,6 +171,11 @@ func ByUnit(opts ...sql.OrderTermOption) OrderOption {
 // ByDueAt orders the results by the due_at field.
 func ByDueAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDueAt, opts...).ToFunc()
+}
+
+// ByPlanID orders the results by the plan_id field.
+func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -105,6 +105,11 @@ func DueAt(v time.Time) predicate.Goal {
 	return predicate.Goal(sql.FieldEQ(FieldDueAt, v))
 }
 
+// PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
+func PlanID(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldEQ(FieldPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Goal {
 	return predicate.Goal(sql.FieldEQ(FieldCreatedAt, v))
@@ -713,6 +718,26 @@ func DueAtIsNil() predicate.Goal {
 // DueAtNotNil applies the NotNil predicate on the "due_at" field.
 func DueAtNotNil() predicate.Goal {
 	return predicate.Goal(sql.FieldNotNull(FieldDueAt))
+}
+
+// PlanIDEQ applies the EQ predicate on the "plan_id" field.
+func PlanIDEQ(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldEQ(FieldPlanID, v))
+}
+
+// PlanIDNEQ applies the NEQ predicate on the "plan_id" field.
+func PlanIDNEQ(v int) predicate.Goal {
+	return predicate.Goal(sql.FieldNEQ(FieldPlanID, v))
+}
+
+// PlanIDIn applies the In predicate on the "plan_id" field.
+func PlanIDIn(vs ...int) predicate.Goal {
+	return predicate.Goal(sql.FieldIn(FieldPlanID, vs...))
+}
+
+// PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
+func PlanIDNotIn(vs ...int) predicate.Goal {
+	return predicate.Goal(sql.FieldNotIn(FieldPlanID, vs...))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

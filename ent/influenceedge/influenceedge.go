@@ -28,6 +28,10 @@ const (
 	FieldStrength = "strength"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldFromID holds the string denoting the from_id field in the database.
+	FieldFromID = "stakeholder_influence_out"
+	// FieldToID holds the string denoting the to_id field in the database.
+	FieldToID = "stakeholder_influence_in"
 	// EdgeFrom holds the string denoting the from edge name in mutations.
 	EdgeFrom = "from"
 	// EdgeTo holds the string denoting the to edge name in mutations.
@@ -58,24 +62,14 @@ var Columns = []string{
 	FieldKind,
 	FieldStrength,
 	FieldNote,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "influence_edges"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"stakeholder_influence_out",
-	"stakeholder_influence_in",
+	FieldFromID,
+	FieldToID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -160,6 +154,16 @@ func ByStrength(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// ByFromID orders the results by the from_id field.
+func ByFromID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFromID, opts...).ToFunc()
+}
+
+// ByToID orders the results by the to_id field.
+func ByToID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldToID, opts...).ToFunc()
 }
 
 // ByFromField orders the results by from field.

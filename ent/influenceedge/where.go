@@ -75,6 +75,16 @@ func Note(v string) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldEQ(FieldNote, v))
 }
 
+// FromID applies equality check predicate on the "from_id" field. It's identical to FromIDEQ.
+func FromID(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldFromID, v))
+}
+
+// ToID applies equality check predicate on the "to_id" field. It's identical to ToIDEQ.
+func ToID(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldToID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldEQ(FieldCreatedAt, v))
@@ -288,6 +298,46 @@ func NoteEqualFold(v string) predicate.InfluenceEdge {
 // NoteContainsFold applies the ContainsFold predicate on the "note" field.
 func NoteContainsFold(v string) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldContainsFold(FieldNote, v))
+}
+
+// FromIDEQ applies the EQ predicate on the "from_id" field.
+func FromIDEQ(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldFromID, v))
+}
+
+// FromIDNEQ applies the NEQ predicate on the "from_id" field.
+func FromIDNEQ(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNEQ(FieldFromID, v))
+}
+
+// FromIDIn applies the In predicate on the "from_id" field.
+func FromIDIn(vs ...int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldIn(FieldFromID, vs...))
+}
+
+// FromIDNotIn applies the NotIn predicate on the "from_id" field.
+func FromIDNotIn(vs ...int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNotIn(FieldFromID, vs...))
+}
+
+// ToIDEQ applies the EQ predicate on the "to_id" field.
+func ToIDEQ(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldToID, v))
+}
+
+// ToIDNEQ applies the NEQ predicate on the "to_id" field.
+func ToIDNEQ(v int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNEQ(FieldToID, v))
+}
+
+// ToIDIn applies the In predicate on the "to_id" field.
+func ToIDIn(vs ...int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldIn(FieldToID, vs...))
+}
+
+// ToIDNotIn applies the NotIn predicate on the "to_id" field.
+func ToIDNotIn(vs ...int) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNotIn(FieldToID, vs...))
 }
 
 // HasFrom applies the HasEdge predicate on the "from" edge.

@@ -28,6 +28,8 @@ const (
 	FieldText = "text"
 	// FieldConfirmed holds the string denoting the confirmed field in the database.
 	FieldConfirmed = "confirmed"
+	// FieldPlanID holds the string denoting the plan_id field in the database.
+	FieldPlanID = "account_plan_insights"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeStakeholder holds the string denoting the stakeholder edge name in mutations.
@@ -58,12 +60,12 @@ var Columns = []string{
 	FieldKind,
 	FieldText,
 	FieldConfirmed,
+	FieldPlanID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "insights"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"account_plan_insights",
 	"stakeholder_insights",
 }
 
@@ -159,6 +161,11 @@ func ByText(opts ...sql.OrderTermOption) OrderOption {
 // ByConfirmed orders the results by the confirmed field.
 func ByConfirmed(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldConfirmed, opts...).ToFunc()
+}
+
+// ByPlanID orders the results by the plan_id field.
+func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -75,6 +75,11 @@ func Confirmed(v bool) predicate.Insight {
 	return predicate.Insight(sql.FieldEQ(FieldConfirmed, v))
 }
 
+// PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
+func PlanID(v int) predicate.Insight {
+	return predicate.Insight(sql.FieldEQ(FieldPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Insight {
 	return predicate.Insight(sql.FieldEQ(FieldCreatedAt, v))
@@ -248,6 +253,26 @@ func ConfirmedEQ(v bool) predicate.Insight {
 // ConfirmedNEQ applies the NEQ predicate on the "confirmed" field.
 func ConfirmedNEQ(v bool) predicate.Insight {
 	return predicate.Insight(sql.FieldNEQ(FieldConfirmed, v))
+}
+
+// PlanIDEQ applies the EQ predicate on the "plan_id" field.
+func PlanIDEQ(v int) predicate.Insight {
+	return predicate.Insight(sql.FieldEQ(FieldPlanID, v))
+}
+
+// PlanIDNEQ applies the NEQ predicate on the "plan_id" field.
+func PlanIDNEQ(v int) predicate.Insight {
+	return predicate.Insight(sql.FieldNEQ(FieldPlanID, v))
+}
+
+// PlanIDIn applies the In predicate on the "plan_id" field.
+func PlanIDIn(vs ...int) predicate.Insight {
+	return predicate.Insight(sql.FieldIn(FieldPlanID, vs...))
+}
+
+// PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
+func PlanIDNotIn(vs ...int) predicate.Insight {
+	return predicate.Insight(sql.FieldNotIn(FieldPlanID, vs...))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -29,6 +29,8 @@ const (
 	FieldTarget = "target"
 	// FieldCurrentValue holds the string denoting the current_value field in the database.
 	FieldCurrentValue = "current_value"
+	// FieldObjectiveID holds the string denoting the objective_id field in the database.
+	FieldObjectiveID = "objective_kpis"
 	// EdgeObjective holds the string denoting the objective edge name in mutations.
 	EdgeObjective = "objective"
 	// EdgeMeasurements holds the string denoting the measurements edge name in mutations.
@@ -61,23 +63,13 @@ var Columns = []string{
 	FieldUnit,
 	FieldTarget,
 	FieldCurrentValue,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "kpis"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"objective_kpis",
+	FieldObjectiveID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -153,6 +145,11 @@ func ByTarget(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrentValue orders the results by the current_value field.
 func ByCurrentValue(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrentValue, opts...).ToFunc()
+}
+
+// ByObjectiveID orders the results by the objective_id field.
+func ByObjectiveID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldObjectiveID, opts...).ToFunc()
 }
 
 // ByObjectiveField orders the results by objective field.

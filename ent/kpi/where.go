@@ -90,6 +90,11 @@ func CurrentValue(v string) predicate.KPI {
 	return predicate.KPI(sql.FieldEQ(FieldCurrentValue, v))
 }
 
+// ObjectiveID applies equality check predicate on the "objective_id" field. It's identical to ObjectiveIDEQ.
+func ObjectiveID(v int) predicate.KPI {
+	return predicate.KPI(sql.FieldEQ(FieldObjectiveID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.KPI {
 	return predicate.KPI(sql.FieldEQ(FieldCreatedAt, v))
@@ -498,6 +503,26 @@ func CurrentValueEqualFold(v string) predicate.KPI {
 // CurrentValueContainsFold applies the ContainsFold predicate on the "current_value" field.
 func CurrentValueContainsFold(v string) predicate.KPI {
 	return predicate.KPI(sql.FieldContainsFold(FieldCurrentValue, v))
+}
+
+// ObjectiveIDEQ applies the EQ predicate on the "objective_id" field.
+func ObjectiveIDEQ(v int) predicate.KPI {
+	return predicate.KPI(sql.FieldEQ(FieldObjectiveID, v))
+}
+
+// ObjectiveIDNEQ applies the NEQ predicate on the "objective_id" field.
+func ObjectiveIDNEQ(v int) predicate.KPI {
+	return predicate.KPI(sql.FieldNEQ(FieldObjectiveID, v))
+}
+
+// ObjectiveIDIn applies the In predicate on the "objective_id" field.
+func ObjectiveIDIn(vs ...int) predicate.KPI {
+	return predicate.KPI(sql.FieldIn(FieldObjectiveID, vs...))
+}
+
+// ObjectiveIDNotIn applies the NotIn predicate on the "objective_id" field.
+func ObjectiveIDNotIn(vs ...int) predicate.KPI {
+	return predicate.KPI(sql.FieldNotIn(FieldObjectiveID, vs...))
 }
 
 // HasObjective applies the HasEdge predicate on the "objective" edge.

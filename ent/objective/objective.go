@@ -32,6 +32,10 @@ const (
 	FieldStatus = "status"
 	// FieldDueAt holds the string denoting the due_at field in the database.
 	FieldDueAt = "due_at"
+	// FieldGoalID holds the string denoting the goal_id field in the database.
+	FieldGoalID = "goal_objectives"
+	// FieldOwnerID holds the string denoting the owner_id field in the database.
+	FieldOwnerID = "user_owned_objectives"
 	// EdgeGoal holds the string denoting the goal edge name in mutations.
 	EdgeGoal = "goal"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
@@ -82,24 +86,14 @@ var Columns = []string{
 	FieldDescription,
 	FieldStatus,
 	FieldDueAt,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "objectives"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"goal_objectives",
-	"user_owned_objectives",
+	FieldGoalID,
+	FieldOwnerID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -198,6 +192,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByDueAt orders the results by the due_at field.
 func ByDueAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDueAt, opts...).ToFunc()
+}
+
+// ByGoalID orders the results by the goal_id field.
+func ByGoalID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGoalID, opts...).ToFunc()
+}
+
+// ByOwnerID orders the results by the owner_id field.
+func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
 }
 
 // ByGoalField orders the results by goal field.

@@ -85,6 +85,16 @@ func DueAt(v time.Time) predicate.Objective {
 	return predicate.Objective(sql.FieldEQ(FieldDueAt, v))
 }
 
+// GoalID applies equality check predicate on the "goal_id" field. It's identical to GoalIDEQ.
+func GoalID(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldEQ(FieldGoalID, v))
+}
+
+// OwnerID applies equality check predicate on the "owner_id" field. It's identical to OwnerIDEQ.
+func OwnerID(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldEQ(FieldOwnerID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Objective {
 	return predicate.Objective(sql.FieldEQ(FieldCreatedAt, v))
@@ -413,6 +423,56 @@ func DueAtIsNil() predicate.Objective {
 // DueAtNotNil applies the NotNil predicate on the "due_at" field.
 func DueAtNotNil() predicate.Objective {
 	return predicate.Objective(sql.FieldNotNull(FieldDueAt))
+}
+
+// GoalIDEQ applies the EQ predicate on the "goal_id" field.
+func GoalIDEQ(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldEQ(FieldGoalID, v))
+}
+
+// GoalIDNEQ applies the NEQ predicate on the "goal_id" field.
+func GoalIDNEQ(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldNEQ(FieldGoalID, v))
+}
+
+// GoalIDIn applies the In predicate on the "goal_id" field.
+func GoalIDIn(vs ...int) predicate.Objective {
+	return predicate.Objective(sql.FieldIn(FieldGoalID, vs...))
+}
+
+// GoalIDNotIn applies the NotIn predicate on the "goal_id" field.
+func GoalIDNotIn(vs ...int) predicate.Objective {
+	return predicate.Objective(sql.FieldNotIn(FieldGoalID, vs...))
+}
+
+// OwnerIDEQ applies the EQ predicate on the "owner_id" field.
+func OwnerIDEQ(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldEQ(FieldOwnerID, v))
+}
+
+// OwnerIDNEQ applies the NEQ predicate on the "owner_id" field.
+func OwnerIDNEQ(v int) predicate.Objective {
+	return predicate.Objective(sql.FieldNEQ(FieldOwnerID, v))
+}
+
+// OwnerIDIn applies the In predicate on the "owner_id" field.
+func OwnerIDIn(vs ...int) predicate.Objective {
+	return predicate.Objective(sql.FieldIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDNotIn applies the NotIn predicate on the "owner_id" field.
+func OwnerIDNotIn(vs ...int) predicate.Objective {
+	return predicate.Objective(sql.FieldNotIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDIsNil applies the IsNil predicate on the "owner_id" field.
+func OwnerIDIsNil() predicate.Objective {
+	return predicate.Objective(sql.FieldIsNull(FieldOwnerID))
+}
+
+// OwnerIDNotNil applies the NotNil predicate on the "owner_id" field.
+func OwnerIDNotNil() predicate.Objective {
+	return predicate.Objective(sql.FieldNotNull(FieldOwnerID))
 }
 
 // HasGoal applies the HasEdge predicate on the "goal" edge.

@@ -36,6 +36,8 @@ const (
 	FieldOpenedAt = "opened_at"
 	// FieldClosedAt holds the string denoting the closed_at field in the database.
 	FieldClosedAt = "closed_at"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_opportunities"
 	// FieldOpenedDay holds the string denoting the opened_day field in the database.
 	FieldOpenedDay = "opened_day"
 	// FieldOpenedMonth holds the string denoting the opened_month field in the database.
@@ -96,6 +98,7 @@ var Columns = []string{
 	FieldStage,
 	FieldOpenedAt,
 	FieldClosedAt,
+	FieldAccountID,
 	FieldOpenedDay,
 	FieldOpenedMonth,
 	FieldClosedDay,
@@ -105,7 +108,6 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "opportunities"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"account_opportunities",
 	"account_plan_opportunities",
 	"product_opportunities",
 	"user_owned_opportunities",
@@ -237,6 +239,11 @@ func ByOpenedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClosedAt orders the results by the closed_at field.
 func ByClosedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClosedAt, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
 }
 
 // ByOpenedDay orders the results by the opened_day field.

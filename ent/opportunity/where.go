@@ -95,6 +95,11 @@ func ClosedAt(v time.Time) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldClosedAt, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldAccountID, v))
+}
+
 // OpenedDay applies equality check predicate on the "opened_day" field. It's identical to OpenedDayEQ.
 func OpenedDay(v int) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldOpenedDay, v))
@@ -548,6 +553,26 @@ func ClosedAtIsNil() predicate.Opportunity {
 // ClosedAtNotNil applies the NotNil predicate on the "closed_at" field.
 func ClosedAtNotNil() predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldNotNull(FieldClosedAt))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldAccountID, vs...))
 }
 
 // OpenedDayEQ applies the EQ predicate on the "opened_day" field.

@@ -30,6 +30,8 @@ const (
 	FieldLastContactAt = "last_contact_at"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldStakeholderID holds the string denoting the stakeholder_id field in the database.
+	FieldStakeholderID = "stakeholder_relationships"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeStakeholder holds the string denoting the stakeholder edge name in mutations.
@@ -61,12 +63,12 @@ var Columns = []string{
 	FieldDesiredLevel,
 	FieldLastContactAt,
 	FieldNote,
+	FieldStakeholderID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "relationships"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"stakeholder_relationships",
 	"user_relationships",
 }
 
@@ -190,6 +192,11 @@ func ByLastContactAt(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// ByStakeholderID orders the results by the stakeholder_id field.
+func ByStakeholderID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStakeholderID, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

@@ -75,6 +75,11 @@ func Note(v string) predicate.Relationship {
 	return predicate.Relationship(sql.FieldEQ(FieldNote, v))
 }
 
+// StakeholderID applies equality check predicate on the "stakeholder_id" field. It's identical to StakeholderIDEQ.
+func StakeholderID(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldEQ(FieldStakeholderID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Relationship {
 	return predicate.Relationship(sql.FieldEQ(FieldCreatedAt, v))
@@ -328,6 +333,26 @@ func NoteEqualFold(v string) predicate.Relationship {
 // NoteContainsFold applies the ContainsFold predicate on the "note" field.
 func NoteContainsFold(v string) predicate.Relationship {
 	return predicate.Relationship(sql.FieldContainsFold(FieldNote, v))
+}
+
+// StakeholderIDEQ applies the EQ predicate on the "stakeholder_id" field.
+func StakeholderIDEQ(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldEQ(FieldStakeholderID, v))
+}
+
+// StakeholderIDNEQ applies the NEQ predicate on the "stakeholder_id" field.
+func StakeholderIDNEQ(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldNEQ(FieldStakeholderID, v))
+}
+
+// StakeholderIDIn applies the In predicate on the "stakeholder_id" field.
+func StakeholderIDIn(vs ...int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldIn(FieldStakeholderID, vs...))
+}
+
+// StakeholderIDNotIn applies the NotIn predicate on the "stakeholder_id" field.
+func StakeholderIDNotIn(vs ...int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldNotIn(FieldStakeholderID, vs...))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

@@ -33,6 +33,8 @@ const (
 	FieldChurn = "churn"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_revenue_records"
 	// FieldPeriodStartDay holds the string denoting the period_start_day field in the database.
 	FieldPeriodStartDay = "period_start_day"
 	// FieldPeriodStartMonth holds the string denoting the period_start_month field in the database.
@@ -66,27 +68,17 @@ var Columns = []string{
 	FieldContraction,
 	FieldChurn,
 	FieldCurrency,
+	FieldAccountID,
 	FieldPeriodStartDay,
 	FieldPeriodStartMonth,
 	FieldPeriodStartQuarter,
 	FieldPeriodStartYear,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "revenue_records"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"account_revenue_records",
-}
-
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -180,6 +172,11 @@ func ByChurn(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
 }
 
 // ByPeriodStartDay orders the results by the period_start_day field.

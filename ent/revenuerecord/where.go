@@ -100,6 +100,11 @@ func Currency(v string) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldCurrency, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldAccountID, v))
+}
+
 // PeriodStartDay applies equality check predicate on the "period_start_day" field. It's identical to PeriodStartDayEQ.
 func PeriodStartDay(v int) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStartDay, v))
@@ -503,6 +508,26 @@ func CurrencyEqualFold(v string) predicate.RevenueRecord {
 // CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
 func CurrencyContainsFold(v string) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldContainsFold(FieldCurrency, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldAccountID, vs...))
 }
 
 // PeriodStartDayEQ applies the EQ predicate on the "period_start_day" field.

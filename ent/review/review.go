@@ -23,6 +23,8 @@ const (
 	FieldHeldAt = "held_at"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldPlanID holds the string denoting the plan_id field in the database.
+	FieldPlanID = "account_plan_reviews"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeAttendees holds the string denoting the attendees edge name in mutations.
@@ -50,12 +52,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldHeldAt,
 	FieldNotes,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "reviews"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"account_plan_reviews",
+	FieldPlanID,
 }
 
 var (
@@ -68,11 +65,6 @@ var (
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -121,6 +113,11 @@ func ByHeldAt(opts ...sql.OrderTermOption) OrderOption {
 // ByNotes orders the results by the notes field.
 func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
+}
+
+// ByPlanID orders the results by the plan_id field.
+func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

@@ -75,6 +75,11 @@ func Notes(v string) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldNotes, v))
 }
 
+// PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
+func PlanID(v int) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldPlanID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldCreatedAt, v))
@@ -268,6 +273,26 @@ func NotesEqualFold(v string) predicate.Review {
 // NotesContainsFold applies the ContainsFold predicate on the "notes" field.
 func NotesContainsFold(v string) predicate.Review {
 	return predicate.Review(sql.FieldContainsFold(FieldNotes, v))
+}
+
+// PlanIDEQ applies the EQ predicate on the "plan_id" field.
+func PlanIDEQ(v int) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldPlanID, v))
+}
+
+// PlanIDNEQ applies the NEQ predicate on the "plan_id" field.
+func PlanIDNEQ(v int) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldPlanID, v))
+}
+
+// PlanIDIn applies the In predicate on the "plan_id" field.
+func PlanIDIn(vs ...int) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldPlanID, vs...))
+}
+
+// PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
+func PlanIDNotIn(vs ...int) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldPlanID, vs...))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

@@ -54,6 +54,7 @@ func (Account) Fields() []ent.Field {
 		field.Int("map_version").Default(0).
 			Comment("Changes, in the same transaction, with every change to the account's org map: the account, its stakeholders, the influence edges between them, our relationships with them and those relationships' users. A server keeps what it computed from a map under it.").
 			Annotations(entgql.Skip()),
+		optionalKey("owner_id", "user_owned_accounts"),
 	}
 }
 
@@ -65,7 +66,7 @@ func (Account) Edges() []ent.Edge {
 			Annotations(detachConnection()...).
 			From("parent").Unique().
 			Comment("The parent account, for subsidiaries and divisions. Never forms a cycle."),
-		edge.From("owner", User.Type).Ref("owned_accounts").Unique().
+		edge.From("owner", User.Type).Ref("owned_accounts").Unique().Field("owner_id").
 			Comment("Our user who owns the account."),
 		edge.To("business_units", BusinessUnit.Type).
 			Comment("Divisions of the customer: the rows of the whitespace matrix.").

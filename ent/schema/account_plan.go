@@ -44,13 +44,14 @@ func (AccountPlan) Fields() []ent.Field {
 		field.Text("key_initiatives").Optional().Comment("Overview: the customer's key initiatives."),
 		field.Text("competitors").Optional().Comment("Overview: competitors present in the account."),
 		field.Text("team_structure").Optional().Comment("Overview: how the customer's team is organised."),
+		parentKey("account_id", "account_plans"),
 	}
 }
 
 // Edges of the AccountPlan.
 func (AccountPlan) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("plans").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Ref("plans").Unique().Required().Immutable().Field("account_id"),
 		edge.From("owner", User.Type).Ref("owned_plans").Unique().
 			Comment("Our user accountable for the plan."),
 		edge.To("goals", Goal.Type).

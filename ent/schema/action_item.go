@@ -32,13 +32,14 @@ func (ActionItem) Fields() []ent.Field {
 		field.Time("completed_at").Optional().Nillable().
 			Comment("When the item was done.").
 			Annotations(entgql.OrderField("COMPLETED_AT")),
+		parentKey("plan_id", "account_plan_action_items"),
 	}
 }
 
 // Edges of the ActionItem.
 func (ActionItem) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("action_items").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("action_items").Unique().Required().Immutable().Field("plan_id"),
 		edge.From("objective", Objective.Type).Ref("action_items").Unique().
 			Comment("The objective the item carries out; of the same plan."),
 		edge.From("owner", User.Type).Ref("action_items").Unique().

@@ -35,13 +35,14 @@ func (Goal) Fields() []ent.Field {
 		field.Time("due_at").Optional().Nillable().
 			Comment("When the goal must be reached.").
 			Annotations(entgql.OrderField("DUE_AT")),
+		parentKey("plan_id", "account_plan_goals"),
 	}
 }
 
 // Edges of the Goal.
 func (Goal) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("goals").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("goals").Unique().Required().Immutable().Field("plan_id"),
 		edge.To("objectives", Objective.Type).
 			Comment("The shorter-term objectives the goal breaks into.").
 			Annotations(cascadeConnection()...),

@@ -29,15 +29,17 @@ func (InfluenceEdge) Fields() []ent.Field {
 			Comment("How strong the link is, from 1 (weak) to 5 (strong).").
 			Annotations(entgql.OrderField("STRENGTH")),
 		field.Text("note").Optional(),
+		parentKey("from_id", "stakeholder_influence_out"),
+		parentKey("to_id", "stakeholder_influence_in"),
 	}
 }
 
 // Edges of the InfluenceEdge.
 func (InfluenceEdge) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("from", Stakeholder.Type).Ref("influence_out").Unique().Required().Immutable().
+		edge.From("from", Stakeholder.Type).Ref("influence_out").Unique().Required().Immutable().Field("from_id").
 			Comment("The stakeholder the link starts from."),
-		edge.From("to", Stakeholder.Type).Ref("influence_in").Unique().Required().Immutable().
+		edge.From("to", Stakeholder.Type).Ref("influence_in").Unique().Required().Immutable().Field("to_id").
 			Comment("The stakeholder the link points to: of the same account, never `from` itself."),
 	}
 }

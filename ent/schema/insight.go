@@ -27,13 +27,14 @@ func (Insight) Fields() []ent.Field {
 		field.Text("text").NotEmpty(),
 		field.Bool("confirmed").Default(false).
 			Comment("Whether the customer has confirmed it."),
+		parentKey("plan_id", "account_plan_insights"),
 	}
 }
 
 // Edges of the Insight.
 func (Insight) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("insights").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("insights").Unique().Required().Immutable().Field("plan_id"),
 		edge.From("stakeholder", Stakeholder.Type).Ref("insights").Unique().
 			Comment("The stakeholder who owns the goal, pressure or initiative; of the plan's account."),
 	}

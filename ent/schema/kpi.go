@@ -28,13 +28,14 @@ func (KPI) Fields() []ent.Field {
 		field.String("current_value").Optional().Nillable().Match(decimalPattern).
 			Comment("The latest measured value; recording a newer measurement updates it.").
 			Annotations(decimal()...),
+		parentKey("objective_id", "objective_kpis"),
 	}
 }
 
 // Edges of the KPI.
 func (KPI) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("objective", Objective.Type).Ref("kpis").Unique().Required().Immutable(),
+		edge.From("objective", Objective.Type).Ref("kpis").Unique().Required().Immutable().Field("objective_id"),
 		edge.To("measurements", KPIMeasurement.Type).
 			Comment("The history of measured values.").
 			Annotations(cascadeConnection()...),

@@ -25,14 +25,16 @@ func (Objective) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("due_at").Optional().Nillable().
 			Annotations(entgql.OrderField("DUE_AT")),
+		parentKey("goal_id", "goal_objectives"),
+		optionalKey("owner_id", "user_owned_objectives"),
 	}
 }
 
 // Edges of the Objective.
 func (Objective) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("goal", Goal.Type).Ref("objectives").Unique().Required().Immutable(),
-		edge.From("owner", User.Type).Ref("owned_objectives").Unique().
+		edge.From("goal", Goal.Type).Ref("objectives").Unique().Required().Immutable().Field("goal_id"),
+		edge.From("owner", User.Type).Ref("owned_objectives").Unique().Field("owner_id").
 			Comment("Our user who owns the objective."),
 		edge.To("kpis", KPI.Type).
 			Comment("How progress on the objective is measured.").

@@ -39,13 +39,14 @@ func (Opportunity) Fields() []ent.Field {
 		field.Time("closed_at").Optional().Nillable().
 			Comment("When the deal was won or lost; never before openedAt.").
 			Annotations(entgql.OrderField("CLOSED_AT")),
+		parentKey("account_id", "account_opportunities"),
 	}, append(calendarFields("opened_at"), calendarFields("closed_at")...)...)
 }
 
 // Edges of the Opportunity.
 func (Opportunity) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("opportunities").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Ref("opportunities").Unique().Required().Immutable().Field("account_id"),
 		edge.From("plan", AccountPlan.Type).Ref("opportunities").Unique().
 			Comment("The plan the deal is pursued under; of the same account."),
 		edge.From("product", Product.Type).Ref("opportunities").Unique(),

@@ -31,6 +31,7 @@ func (Relationship) Fields() []ent.Field {
 		field.Time("last_contact_at").Optional().Nillable().
 			Annotations(entgql.OrderField("LAST_CONTACT_AT")),
 		field.Text("note").Optional(),
+		parentKey("stakeholder_id", "stakeholder_relationships"),
 	}
 }
 
@@ -38,7 +39,7 @@ func (Relationship) Fields() []ent.Field {
 func (Relationship) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("user", User.Type).Ref("relationships").Unique().Required().Immutable(),
-		edge.From("stakeholder", Stakeholder.Type).Ref("relationships").Unique().Required().Immutable(),
+		edge.From("stakeholder", Stakeholder.Type).Ref("relationships").Unique().Required().Immutable().Field("stakeholder_id"),
 	}
 }
 

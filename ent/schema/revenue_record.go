@@ -42,13 +42,14 @@ func (RevenueRecord) Fields() []ent.Field {
 			Comment("Revenue lost to cancellations during the period.").
 			Annotations(money),
 		currency(),
+		parentKey("account_id", "account_revenue_records"),
 	}, calendarFields("period_start")...)
 }
 
 // Edges of the RevenueRecord.
 func (RevenueRecord) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("revenue_records").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Ref("revenue_records").Unique().Required().Immutable().Field("account_id"),
 	}
 }
 

@@ -22,13 +22,14 @@ func (Review) Fields() []ent.Field {
 			Comment("When the meeting took place.").
 			Annotations(entgql.OrderField("HELD_AT")),
 		field.Text("notes").Optional(),
+		parentKey("plan_id", "account_plan_reviews"),
 	}
 }
 
 // Edges of the Review.
 func (Review) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("reviews").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Ref("reviews").Unique().Required().Immutable().Field("plan_id"),
 		edge.To("attendees", User.Type).
 			Comment("Our users who attended.").
 			Annotations(entgql.RelayConnection()),

@@ -58,19 +58,21 @@ func (Stakeholder) Fields() []ent.Field {
 		field.Text("influence_drivers").Optional().
 			Comment("Where their influence comes from."),
 		field.Text("notes").Optional(),
+		parentKey("account_id", "account_stakeholders"),
+		optionalKey("reports_to_id", "stakeholder_direct_reports"),
 	}
 }
 
 // Edges of the Stakeholder.
 func (Stakeholder) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("stakeholders").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Ref("stakeholders").Unique().Required().Immutable().Field("account_id"),
 		edge.From("business_unit", BusinessUnit.Type).Ref("stakeholders").Unique().
 			Comment("The business unit they work in; of the same account."),
 		edge.To("direct_reports", Stakeholder.Type).
 			Comment("People who report to this stakeholder.").
 			Annotations(detachConnection()...).
-			From("reports_to").Unique().
+			From("reports_to").Unique().Field("reports_to_id").
 			Comment("Their manager in the formal hierarchy: a stakeholder of the same account, never forming a cycle."),
 		edge.To("influence_out", InfluenceEdge.Type).
 			Comment("Influence edges from this stakeholder to others.").

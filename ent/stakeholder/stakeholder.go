@@ -56,6 +56,10 @@ const (
 	FieldInfluenceDrivers = "influence_drivers"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_stakeholders"
+	// FieldReportsToID holds the string denoting the reports_to_id field in the database.
+	FieldReportsToID = "stakeholder_direct_reports"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgeBusinessUnit holds the string denoting the business_unit edge name in mutations.
@@ -166,14 +170,14 @@ var Columns = []string{
 	FieldMotivators,
 	FieldInfluenceDrivers,
 	FieldNotes,
+	FieldAccountID,
+	FieldReportsToID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "stakeholders"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"account_stakeholders",
 	"business_unit_stakeholders",
-	"stakeholder_direct_reports",
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -486,6 +490,16 @@ func ByInfluenceDrivers(opts ...sql.OrderTermOption) OrderOption {
 // ByNotes orders the results by the notes field.
 func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
+// ByReportsToID orders the results by the reports_to_id field.
+func ByReportsToID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReportsToID, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

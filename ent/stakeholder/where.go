@@ -120,6 +120,16 @@ func Notes(v string) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldEQ(FieldNotes, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldAccountID, v))
+}
+
+// ReportsToID applies equality check predicate on the "reports_to_id" field. It's identical to ReportsToIDEQ.
+func ReportsToID(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldReportsToID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldEQ(FieldCreatedAt, v))
@@ -1088,6 +1098,56 @@ func NotesEqualFold(v string) predicate.Stakeholder {
 // NotesContainsFold applies the ContainsFold predicate on the "notes" field.
 func NotesContainsFold(v string) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldContainsFold(FieldNotes, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNotIn(FieldAccountID, vs...))
+}
+
+// ReportsToIDEQ applies the EQ predicate on the "reports_to_id" field.
+func ReportsToIDEQ(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldReportsToID, v))
+}
+
+// ReportsToIDNEQ applies the NEQ predicate on the "reports_to_id" field.
+func ReportsToIDNEQ(v int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNEQ(FieldReportsToID, v))
+}
+
+// ReportsToIDIn applies the In predicate on the "reports_to_id" field.
+func ReportsToIDIn(vs ...int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldIn(FieldReportsToID, vs...))
+}
+
+// ReportsToIDNotIn applies the NotIn predicate on the "reports_to_id" field.
+func ReportsToIDNotIn(vs ...int) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNotIn(FieldReportsToID, vs...))
+}
+
+// ReportsToIDIsNil applies the IsNil predicate on the "reports_to_id" field.
+func ReportsToIDIsNil() predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldIsNull(FieldReportsToID))
+}
+
+// ReportsToIDNotNil applies the NotNil predicate on the "reports_to_id" field.
+func ReportsToIDNotNil() predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNotNull(FieldReportsToID))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/graph/batch"
@@ -84,19 +82,16 @@ func (l *Loader) Fit(ctx context.Context, a *ent.Account) (*Fit, error) {
 // loadTitles reads the titles that may name a VP (every title vpOf accepts
 // contains "vp" or "vice") of the stakeholders of the accounts ids.
 func loadTitles(ctx context.Context, c *ent.Client, ids []int) (map[int][]string, error) {
-	var rows []struct {
-		Title   string `json:"title"`
-		Account int    `json:"account_stakeholders"` // stakeholder.AccountColumn
-	}
-	if err := c.Stakeholder.Query().
-		Where(entsql.FieldIn(stakeholder.AccountColumn, ids...), stakeholder.Or(stakeholder.TitleContainsFold("vp"), stakeholder.TitleContainsFold("vice"))).
+	rows, err := c.Stakeholder.Query().
+		Where(stakeholder.AccountIDIn(ids...), stakeholder.Or(stakeholder.TitleContainsFold("vp"), stakeholder.TitleContainsFold("vice"))).
 		Order(stakeholder.ByID()).
-		Select(stakeholder.FieldTitle, stakeholder.AccountColumn).Scan(ctx, &rows); err != nil {
+		Select(stakeholder.FieldTitle, stakeholder.FieldAccountID).All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	titles := make(map[int][]string, len(ids))
 	for _, r := range rows {
-		titles[r.Account] = append(titles[r.Account], r.Title)
+		titles[r.AccountID] = append(titles[r.AccountID], r.Title)
 	}
 	return titles, nil
 }

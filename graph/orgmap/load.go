@@ -52,20 +52,14 @@ func (l Loader) OrgMap(ctx context.Context, accountID int) (*Map, error) {
 		return nil, err
 	}
 	m.Account = acc
-	return m, l.records(ctx, m, predicate.Stakeholder(sql.FieldEQ(stakeholder.AccountColumn, accountID)))
+	return m, l.records(ctx, m, stakeholder.AccountID(accountID))
 }
 
 // InfluencePath reads the warmest path between two stakeholders. IDs that
 // name no stakeholder and stakeholders of two accounts are answers, not errors.
 func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, error) {
-	type end struct {
-		ID      int    `sql:"id"`
-		Name    string `sql:"name"`
-		Account int    `sql:"account_stakeholders"`
-	}
-	var ends []end
-	err := l.Client.Stakeholder.Query().Where(stakeholder.IDIn(fromID, toID)).
-		Select(stakeholder.FieldID, stakeholder.FieldName, stakeholder.AccountColumn).Scan(ctx, &ends)
+	ends, err := l.Client.Stakeholder.Query().Where(stakeholder.IDIn(fromID, toID)).
+		Select(stakeholder.FieldID, stakeholder.FieldName, stakeholder.FieldAccountID).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,21 +68,21 @@ func (l Loader) InfluencePath(ctx context.Context, fromID, toID int) (*Path, err
 		field string
 		id    int
 	}{{"fromID", fromID}, {"toID", toID}} {
-		if !slices.ContainsFunc(ends, func(e end) bool { return e.ID == given.id }) {
+		if !slices.ContainsFunc(ends, func(e *ent.Stakeholder) bool { return e.ID == given.id }) {
 			unknown = append(unknown, fmt.Sprintf("%s %d", given.field, given.id))
 		}
 	}
 	switch {
 	case len(unknown) > 0:
 		return &Path{Status: UnknownStakeholder, Message: "No stakeholder has the ID given as " + strings.Join(unknown, " or ") + "."}, nil
-	case ends[0].Account != ends[len(ends)-1].Account:
+	case ends[0].AccountID != ends[len(ends)-1].AccountID:
 		return &Path{Status: DifferentAccounts, Message: fmt.Sprintf("%s and %s belong to different accounts; a path stays inside one account's map.", ends[0].Name, ends[1].Name)}, nil
 	}
-	version, err := l.Version(ctx, ends[0].Account)
+	version, err := l.Version(ctx, ends[0].AccountID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := l.current(ctx, ends[0].Account, version)
+	m, err := l.current(ctx, ends[0].AccountID, version)
 	if err != nil {
 		return nil, err
 	}
@@ -231,15 +225,15 @@ func (l Loader) read(ctx context.Context, accountID int) (*snapshot, error) {
 
 // people reads the stakeholders of an account: the attributes the map shows.
 func (l Loader) people(ctx context.Context, accountID int) ([]Node, error) {
-	// Filtering on the foreign key columns directly, here and in influence:
+	// Filtering on the edge fields (the foreign keys) directly, here and in influence:
 	// ent's HasAccountWith and HasFromWith test every row with a correlated
 	// subquery, which made reading 20,000 edges take four times as long.
-	columns := []string{stakeholder.FieldID, stakeholder.ReportsToColumn, stakeholder.FieldSupport, stakeholder.FieldBuyingRole,
+	columns := []string{stakeholder.FieldID, stakeholder.FieldReportsToID, stakeholder.FieldSupport, stakeholder.FieldBuyingRole,
 		stakeholder.FieldRank, stakeholder.FieldInfluence, stakeholder.FieldPoliticalStatus, stakeholder.FieldCoverage}
 	text := []string{stakeholder.FieldName, stakeholder.FieldTitle}
 	var people []string
 	err := l.Client.Stakeholder.Query().
-		Where(predicate.Stakeholder(sql.FieldEQ(stakeholder.AccountColumn, accountID))).
+		Where(stakeholder.AccountID(accountID)).
 		Aggregate(packed(columns, text...)).
 		Scan(ctx, &people)
 	if err != nil {
@@ -263,8 +257,8 @@ func (l Loader) people(ctx context.Context, accountID int) ([]Node, error) {
 func (l Loader) influence(ctx context.Context, accountID int) ([]Edge, error) {
 	var influence []string
 	err := l.Client.InfluenceEdge.Query().
-		Where(predicate.InfluenceEdge(ofAccount(influenceedge.FromColumn, accountID))).
-		Aggregate(packed([]string{influenceedge.FieldID, influenceedge.FromColumn, influenceedge.ToColumn, influenceedge.FieldStrength, influenceedge.FieldKind})).
+		Where(predicate.InfluenceEdge(ofAccount(influenceedge.FieldFromID, accountID))).
+		Aggregate(packed([]string{influenceedge.FieldID, influenceedge.FieldFromID, influenceedge.FieldToID, influenceedge.FieldStrength, influenceedge.FieldKind})).
 		Scan(ctx, &influence)
 	if err != nil {
 		return nil, err
@@ -281,7 +275,7 @@ func (l Loader) influence(ctx context.Context, accountID int) ([]Edge, error) {
 // account, the oldest first, with their users.
 func (l Loader) ourRelationships(ctx context.Context, accountID int) ([]*ent.Relationship, error) {
 	return l.Client.Relationship.Query().
-		Where(predicate.Relationship(ofAccount(relationship.StakeholderColumn, accountID))).
+		Where(predicate.Relationship(ofAccount(relationship.FieldStakeholderID, accountID))).
 		Order(relationship.ByID()).
 		WithUser().
 		WithStakeholder(func(q *ent.StakeholderQuery) { q.Select(stakeholder.FieldID) }).
@@ -372,7 +366,7 @@ func unpack[T any](s string, n int, read func(*row) T) ([]T, error) {
 func ofAccount(column string, accountID int) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		t := sql.Table(stakeholder.Table)
-		s.Where(sql.In(s.C(column), sql.Select(t.C(stakeholder.FieldID)).From(t).Where(sql.EQ(t.C(stakeholder.AccountColumn), accountID))))
+		s.Where(sql.In(s.C(column), sql.Select(t.C(stakeholder.FieldID)).From(t).Where(sql.EQ(t.C(stakeholder.FieldAccountID), accountID))))
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
@@ -110,9 +108,8 @@ func (l *Loader) PlanCoverage(ctx context.Context, a *ent.Account) (*Health, err
 	return &h, nil
 }
 
-// The queries filter on foreign-key columns directly (HasPlanWith would add a
-// subquery) and read only the columns the rules need. The struct tags name
-// those columns: goal.PlanColumn, objective.GoalColumn and so on.
+// The queries filter on the edge fields directly (HasPlanWith would add a
+// subquery) and read only the columns the rules need.
 
 // loadPlans gathers the facts of the plans ids in six statements.
 func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (map[int]Plan, error) {
@@ -120,55 +117,44 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 	for _, id := range ids {
 		facts[id] = &Plan{}
 	}
-	var goals []struct {
-		ID   int `json:"id"`
-		Plan int `json:"account_plan_goals"`
-	}
-	if err := c.Goal.Query().Where(entsql.FieldIn(goal.PlanColumn, ids...)).
-		Select(goal.FieldID, goal.PlanColumn).Scan(ctx, &goals); err != nil {
+	goals, err := c.Goal.Query().Where(goal.PlanIDIn(ids...)).
+		Select(goal.FieldID, goal.FieldPlanID).All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	planOf := make(map[int]int, len(goals))
 	goalIDs := make([]int, len(goals))
 	for i, g := range goals {
-		planOf[g.ID] = g.Plan
+		planOf[g.ID] = g.PlanID
 		goalIDs[i] = g.ID
-		facts[g.Plan].Goals++
+		facts[g.PlanID].Goals++
 	}
 
-	// Objectives and then their KPIs: a "has no KPI" predicate becomes a
-	// correlated subquery, which scanned every KPI for each objective.
-	var objectives []struct {
-		ID    int    `json:"id"`
-		Title string `json:"title"`
-		Goal  int    `json:"goal_objectives"`
-		Owner *int   `json:"user_owned_objectives"`
-	}
-	if err := c.Objective.Query().
-		Where(entsql.FieldIn(objective.GoalColumn, goalIDs...), objective.StatusNotIn(objective.StatusACHIEVED, objective.StatusCANCELED)).
-		Order(objective.ByID()).Select(objective.FieldID, objective.FieldTitle, objective.GoalColumn, objective.OwnerColumn).
-		Scan(ctx, &objectives); err != nil {
+	// Objectives and then the ones with KPIs: a "has no KPI" predicate becomes
+	// a correlated subquery, which scanned every KPI for each objective.
+	objectives, err := c.Objective.Query().
+		Where(objective.GoalIDIn(goalIDs...), objective.StatusNotIn(objective.StatusACHIEVED, objective.StatusCANCELED)).
+		Order(objective.ByID()).Select(objective.FieldID, objective.FieldTitle, objective.FieldGoalID, objective.FieldOwnerID).
+		All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	objectiveIDs := make([]int, len(objectives))
 	for i, o := range objectives {
 		objectiveIDs[i] = o.ID
 	}
-	var measured []struct {
-		Objective int `json:"objective_kpis"`
-		Count     int `json:"count"`
-	}
-	if err := c.KPI.Query().Where(entsql.FieldIn(kpi.ObjectiveColumn, objectiveIDs...)).
-		GroupBy(kpi.ObjectiveColumn).Aggregate(ent.Count()).Scan(ctx, &measured); err != nil {
+	measured, err := c.KPI.Query().Where(kpi.ObjectiveIDIn(objectiveIDs...)).
+		Unique(true).Select(kpi.FieldObjectiveID).Ints(ctx)
+	if err != nil {
 		return nil, err
 	}
 	hasKPI := make(map[int]bool, len(measured))
-	for _, m := range measured {
-		hasKPI[m.Objective] = true
+	for _, id := range measured {
+		hasKPI[id] = true
 	}
 	for _, o := range objectives {
-		p := facts[planOf[o.Goal]]
-		if o.Owner == nil {
+		p := facts[planOf[o.GoalID]]
+		if o.OwnerID == nil {
 			p.ObjectivesWithoutOwner = append(p.ObjectivesWithoutOwner, o.Title)
 		}
 		if !hasKPI[o.ID] {
@@ -176,52 +162,43 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 		}
 	}
 
-	var items []struct {
-		Title string    `json:"title"`
-		DueAt time.Time `json:"due_at"`
-		Plan  int       `json:"account_plan_action_items"`
-	}
-	if err := c.ActionItem.Query().
-		Where(entsql.FieldIn(actionitem.PlanColumn, ids...), actionitem.StatusNotIn(actionitem.StatusDONE, actionitem.StatusCANCELED), actionitem.DueAtLT(now)).
+	items, err := c.ActionItem.Query().
+		Where(actionitem.PlanIDIn(ids...), actionitem.StatusNotIn(actionitem.StatusDONE, actionitem.StatusCANCELED), actionitem.DueAtLT(now)).
 		Order(actionitem.ByDueAt(), actionitem.ByID()).
-		Select(actionitem.FieldTitle, actionitem.FieldDueAt, actionitem.PlanColumn).Scan(ctx, &items); err != nil {
+		Select(actionitem.FieldTitle, actionitem.FieldDueAt, actionitem.FieldPlanID).All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	for _, it := range items {
-		p := facts[it.Plan]
-		p.ActionItems = append(p.ActionItems, ActionItem{Title: it.Title, DueAt: it.DueAt})
+		p := facts[it.PlanID]
+		p.ActionItems = append(p.ActionItems, ActionItem{Title: it.Title, DueAt: *it.DueAt}) // DueAtLT: never nil
 	}
 
 	// A plan has a few reviews a year; reading their dates is simpler than
 	// a MAX, which SQLite returns as text.
-	var reviews []struct {
-		HeldAt time.Time `json:"held_at"`
-		Plan   int       `json:"account_plan_reviews"`
-	}
-	if err := c.Review.Query().Where(entsql.FieldIn(review.PlanColumn, ids...)).
-		Select(review.FieldHeldAt, review.PlanColumn).Scan(ctx, &reviews); err != nil {
+	reviews, err := c.Review.Query().Where(review.PlanIDIn(ids...)).
+		Select(review.FieldHeldAt, review.FieldPlanID).All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range reviews {
-		if p := facts[r.Plan]; r.HeldAt.After(p.LastReview) {
+		if p := facts[r.PlanID]; r.HeldAt.After(p.LastReview) {
 			p.LastReview = r.HeldAt
 		}
 	}
 
-	var insights []struct {
-		Plan      int  `json:"account_plan_insights"`
-		Confirmed bool `json:"confirmed"`
-		Count     int  `json:"count"`
-	}
-	if err := c.Insight.Query().Where(entsql.FieldIn(insight.PlanColumn, ids...)).
-		GroupBy(insight.PlanColumn, insight.FieldConfirmed).Aggregate(ent.Count()).Scan(ctx, &insights); err != nil {
+	// A plan records tens of insights: counting them here is simpler than
+	// grouping, whose rows ent scans by column name.
+	insights, err := c.Insight.Query().Where(insight.PlanIDIn(ids...)).
+		Select(insight.FieldPlanID, insight.FieldConfirmed).All(ctx)
+	if err != nil {
 		return nil, err
 	}
 	for _, in := range insights {
-		p := facts[in.Plan]
-		p.Insights += in.Count
+		p := facts[in.PlanID]
+		p.Insights++
 		if in.Confirmed {
-			p.Confirmed += in.Count
+			p.Confirmed++
 		}
 	}
 
@@ -232,19 +209,17 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 	return out, nil
 }
 
-// loadActivePlans counts the ACTIVE plans of the accounts ids in one statement.
+// loadActivePlans counts the ACTIVE plans of the accounts ids in one
+// statement: it reads the account of each, a few per account.
 func loadActivePlans(ctx context.Context, c *ent.Client, ids []int) (map[int]int, error) {
-	var rows []struct {
-		Account int `json:"account_plans"`
-		Count   int `json:"count"`
-	}
-	if err := c.AccountPlan.Query().Where(entsql.FieldIn(accountplan.AccountColumn, ids...), accountplan.StatusEQ(accountplan.StatusACTIVE)).
-		GroupBy(accountplan.AccountColumn).Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
+	accounts, err := c.AccountPlan.Query().Where(accountplan.AccountIDIn(ids...), accountplan.StatusEQ(accountplan.StatusACTIVE)).
+		Select(accountplan.FieldAccountID).Ints(ctx)
+	if err != nil {
 		return nil, err
 	}
-	active := make(map[int]int, len(rows))
-	for _, r := range rows {
-		active[r.Account] = r.Count
+	active := make(map[int]int, len(accounts))
+	for _, id := range accounts {
+		active[id]++
 	}
 	return active, nil
 }

@@ -70,10 +70,11 @@ func Tables() []*schema.Table {
 	}
 }
 
-// rollupIndexes are indexes for the metric rollups that ent's schema cannot
-// declare, because an index declared there lists an edge's column after the
-// fields, and these lead with the account, so that the rollups read each
-// account's rows from an index alone rather than the whole rows. The
+// rollupIndexes are indexes for the metric rollups, added by Migrate rather
+// than declared in ent's schema, where an index could list an edge's column
+// only after the fields until the account edges had fields (account_id).
+// They lead with the account, so that the rollups read each account's rows
+// from an index alone rather than the whole rows. The
 // revenue statement groups records per account, currency and calendar
 // period in the order of its index, which SQLite then needs no sort for.
 var rollupIndexes = []struct {
@@ -81,11 +82,11 @@ var rollupIndexes = []struct {
 	columns     []string
 }{
 	{opportunity.Table, "opportunity_account_rollup", []string{
-		opportunity.AccountColumn, opportunity.FieldStage, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth,
+		opportunity.FieldAccountID, opportunity.FieldStage, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth,
 		opportunity.FieldClosedDay, opportunity.FieldClosedMonth, opportunity.FieldAmount, opportunity.FieldCurrency,
 	}},
 	{revenuerecord.Table, "revenuerecord_account_rollup", []string{
-		revenuerecord.AccountColumn, revenuerecord.FieldCurrency, revenuerecord.FieldPeriodStartYear,
+		revenuerecord.FieldAccountID, revenuerecord.FieldCurrency, revenuerecord.FieldPeriodStartYear,
 		revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartDay,
 		revenuerecord.FieldPeriodStart, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion,
 		revenuerecord.FieldContraction, revenuerecord.FieldChurn,
@@ -139,14 +140,14 @@ var metricsNames = strings.NewReplacer(
 	"{account.id}", account.FieldID,
 	"{account.segment}", AccountSegmentColumn,
 	"{account.tier}", account.FieldTier,
-	"{account.owner}", account.OwnerColumn,
+	"{account.owner}", account.FieldOwnerID,
 	"{account.industry}", account.FieldIndustry,
 	"{account.region}", account.FieldRegion,
 	"{plans}", accountplan.Table,
-	"{plan.account}", accountplan.AccountColumn,
+	"{plan.account}", accountplan.FieldAccountID,
 	"{plan.status}", accountplan.FieldStatus,
 	"{opportunities}", opportunity.Table,
-	"{opportunity.account}", opportunity.AccountColumn,
+	"{opportunity.account}", opportunity.FieldAccountID,
 	"{opportunity.amount}", opportunity.FieldAmount,
 	"{opportunity.currency}", opportunity.FieldCurrency,
 	"{opportunity.stage}", opportunity.FieldStage,
@@ -157,7 +158,7 @@ var metricsNames = strings.NewReplacer(
 	"{opportunity.closed_day}", opportunity.FieldClosedDay,
 	"{opportunity.closed_month}", opportunity.FieldClosedMonth,
 	"{revenue_records}", revenuerecord.Table,
-	"{revenue.account}", revenuerecord.AccountColumn,
+	"{revenue.account}", revenuerecord.FieldAccountID,
 	"{revenue.period_start}", revenuerecord.FieldPeriodStart,
 	"{revenue.period_start_day}", revenuerecord.FieldPeriodStartDay,
 	"{revenue.period_start_month}", revenuerecord.FieldPeriodStartMonth,
