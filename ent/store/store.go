@@ -42,7 +42,7 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 	}
 	s.Driver = entsql.OpenDB(s.Dialect, s.DB)
 	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
-	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate)); err != nil {
+	if err := migrateTo(ctx, s.Driver); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
@@ -55,6 +55,31 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		return nil, fmt.Errorf("migrating the schema: metric totals: %w", err)
 	}
 	return s, nil
+}
+
+// migrateTo runs ent's migration, with the metric totals' tables and
+// indexes, on drv.
+func migrateTo(ctx context.Context, drv dialect.Driver) error {
+	// ent's migration changes the tables it is given (it shortens long names
+	// to the database's limit), and migrate.Tables is shared by every store.
+	tables, err := schema.CopyTables(migrate.Tables)
+	if err != nil {
+		return err
+	}
+	return migrate.Create(ctx, migrate.NewSchema(drv), tables, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate))
+}
+
+// Plan is the SQL that Open would run to migrate the database at target,
+// which it leaves as it is.
+func Plan(ctx context.Context, target string) (string, error) {
+	s, err := connect(target)
+	if err != nil {
+		return "", err
+	}
+	defer s.DB.Close()
+	var plan strings.Builder
+	err = migrateTo(ctx, &schema.WriteDriver{Writer: &plan, Driver: entsql.OpenDB(s.Dialect, s.DB)})
+	return plan.String(), err
 }
 
 func connect(target string) (*Store, error) {
