@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/schema/scope"
@@ -224,6 +225,61 @@ func TestOutsideAccounts(t *testing.T) {
 			},
 		} {
 			try(t, client, w, what, []string{"server"}, write)
+		}
+	})
+}
+
+// TestOwnTokens: users create, change and revoke their own tokens and no
+// one else's, and read no one else's; admins manage everyone's.
+func TestOwnTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, client *ent.Client) {
+		w := newWorld(t, client)
+		ctx := context.Background()
+		token := func(owner int, name string) int {
+			return client.APIToken.Create().SetName(name).SetSecretHash(name).SetPrefix(name).SetUserID(owner).SaveX(ctx).ID
+		}
+		mine, theirs := token(w.a.User, "mine"), token(w.b.User, "theirs")
+		token(w.reader, "reader's")
+		own := []string{"editor on a's team"}
+		for what, c := range map[string]struct {
+			allowed []string
+			write   func(context.Context, *ent.Client) error
+		}{
+			"creating a token for a's editor": {own, func(ctx context.Context, c *ent.Client) error {
+				return c.APIToken.Create().SetName("new").SetSecretHash("new").SetPrefix("new").SetUserID(w.a.User).Exec(ctx)
+			}},
+			"renaming a's editor's token": {own, func(ctx context.Context, c *ent.Client) error {
+				return c.APIToken.UpdateOneID(mine).SetName("renamed").Exec(ctx)
+			}},
+			"revoking a's editor's token": {own, func(ctx context.Context, c *ent.Client) error {
+				return c.APIToken.UpdateOneID(mine).SetRevokedAt(time.Now()).Exec(ctx)
+			}},
+			"deleting a's editor's token": {own, func(ctx context.Context, c *ent.Client) error { return c.APIToken.DeleteOneID(mine).Exec(ctx) }},
+			"revoking b's editor's token": {[]string{"editor on b's team"}, func(ctx context.Context, c *ent.Client) error {
+				return c.APIToken.UpdateOneID(theirs).SetRevokedAt(time.Now()).Exec(ctx)
+			}},
+			"deleting b's editor's token": {[]string{"editor on b's team"}, func(ctx context.Context, c *ent.Client) error { return c.APIToken.DeleteOneID(theirs).Exec(ctx) }},
+			"revoking every token": {nil, func(ctx context.Context, c *ent.Client) error {
+				return c.APIToken.Update().Where(apitoken.RevokedAtIsNil()).SetRevokedAt(time.Now()).Exec(ctx)
+			}},
+			"deleting every token": {nil, func(ctx context.Context, c *ent.Client) error {
+				_, err := c.APIToken.Delete().Exec(ctx)
+				return err
+			}},
+		} {
+			try(t, client, w, what, append(c.allowed, "server", "admin", "open server"), c.write)
+		}
+
+		// Users below admin read their own tokens alone.
+		for name, want := range map[string][]string{
+			"server": {"mine", "reader's", "theirs"}, "admin": {"mine", "reader's", "theirs"},
+			"editor on a's team": {"mine"}, "editor on b's team": {"theirs"}, "viewer on a's team": {"reader's"},
+			"read-only editor on a's": {"mine"}, "editor owning a": {},
+		} {
+			got, err := client.APIToken.Query().Order(apitoken.ByName()).Select(apitoken.FieldName).Strings(w.roles[name])
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("the tokens %s reads: %v, %v; want %v", name, got, err, want)
+			}
 		}
 	})
 }
