@@ -1,7 +1,7 @@
 // Package storetest gives data-layer tests a fresh, migrated database:
 // SQLite always, and PostgreSQL when one answers at TEST_POSTGRES_URL (or
 // the default local URL). A test package that uses it runs its tests
-// through Main, which drops the PostgreSQL template at the end:
+// through Main, which drops the PostgreSQL databases at the end:
 //
 //	func TestMain(m *testing.M) { storetest.Main(m) }
 //
@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -72,22 +73,35 @@ var template struct {
 	err  error
 }
 
-// Main runs the tests of a package, then drops the PostgreSQL template.
+// Main runs the tests of a package, waits for their PostgreSQL databases
+// to be dropped, then drops the template.
 func Main(m *testing.M) {
 	template.Lock()
 	template.main = true
 	template.Unlock()
 	code := m.Run()
+	drops.Wait()
 	if template.name != "" {
 		if err := dropDatabase(template.name); err != nil {
 			fmt.Fprintf(os.Stderr, "storetest: dropping the template database %s: %v\n", template.name, err)
 			code = max(code, 1)
 		}
 	}
+	if dropFailed.Load() {
+		code = max(code, 1)
+	}
 	os.Exit(code)
 }
 
-// Postgres is a fresh, migrated PostgreSQL database, dropped when the test ends.
+// drops are the test databases being dropped. Dropping one waits for a
+// checkpoint, a few hundred milliseconds on a busy server, which the next
+// test need not wait for: Main does.
+var (
+	drops      sync.WaitGroup
+	dropFailed atomic.Bool
+)
+
+// Postgres is a fresh, migrated PostgreSQL database, dropped once the test ends.
 func Postgres(t *testing.T) *store.Store {
 	t.Helper()
 	admin, err := sql.Open("pgx", PostgresURL())
@@ -116,9 +130,12 @@ func Postgres(t *testing.T) *store.Store {
 	s := &store.Store{Client: ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db))), DB: db, Dialect: dialect.Postgres}
 	t.Cleanup(func() {
 		s.Close()
-		if err := dropDatabase(name); err != nil {
-			t.Errorf("dropping the test database %s: %v", name, err)
-		}
+		drops.Go(func() {
+			if err := dropDatabase(name); err != nil {
+				fmt.Fprintf(os.Stderr, "storetest: dropping the test database %s: %v\n", name, err)
+				dropFailed.Store(true)
+			}
+		})
 	})
 	return s
 }

@@ -1,4 +1,4 @@
-package storetest_test
+package storetest
 
 import (
 	"context"
@@ -7,28 +7,26 @@ import (
 	"testing"
 
 	"github.com/accountplan/accountplan/ent"
-	_ "github.com/accountplan/accountplan/ent/store" // the pgx driver
-	"github.com/accountplan/accountplan/ent/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) { Main(m) }
 
 // TestEachDatabaseIsFreshAndMigrated: every test starts from an empty,
 // migrated database of its own, whatever the tests before it wrote; Dump
 // sees every write and Changes names it.
 func TestEachDatabaseIsFreshAndMigrated(t *testing.T) {
 	for round := range 2 {
-		storetest.Each(t, func(t *testing.T, client *ent.Client) {
+		Each(t, func(t *testing.T, client *ent.Client) {
 			ctx := context.Background()
 			if n := client.User.Query().CountX(ctx); n != 0 {
 				t.Fatalf("round %d: a fresh database holds %d users", round, n)
 			}
-			before := storetest.Dump(t, client)
-			if storetest.Changes(before, storetest.Dump(t, client)) != "" {
+			before := Dump(t, client)
+			if Changes(before, Dump(t, client)) != "" {
 				t.Fatal("two dumps of an unchanged database differ")
 			}
 			client.User.Create().SetName("Ada").SetEmail("ada@example.com").ExecX(ctx)
-			changes := storetest.Changes(before, storetest.Dump(t, client))
+			changes := Changes(before, Dump(t, client))
 			if !strings.HasPrefix(changes, "+users:") || strings.Count(changes, "\n") != 1 {
 				t.Errorf("creating a user changed:\n%s", changes)
 			}
@@ -36,11 +34,11 @@ func TestEachDatabaseIsFreshAndMigrated(t *testing.T) {
 	}
 }
 
-// TestPostgresDatabasesAreDropped: a test's PostgreSQL database is gone once it ends.
+// TestPostgresDatabasesAreDropped: a test's PostgreSQL database is dropped once it ends.
 func TestPostgresDatabasesAreDropped(t *testing.T) {
 	var name string
 	t.Run("test", func(t *testing.T) {
-		s := storetest.Postgres(t)
+		s := Postgres(t)
 		if err := s.DB.QueryRow("SELECT current_database()").Scan(&name); err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +46,8 @@ func TestPostgresDatabasesAreDropped(t *testing.T) {
 	if name == "" {
 		t.Skip("no PostgreSQL")
 	}
-	admin, err := sql.Open("pgx", storetest.PostgresURL())
+	drops.Wait()
+	admin, err := sql.Open("pgx", PostgresURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +56,7 @@ func TestPostgresDatabasesAreDropped(t *testing.T) {
 	if err := admin.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&left); err != nil {
 		t.Fatal(err)
 	}
-	if left {
+	if left || dropFailed.Load() {
 		t.Errorf("the database %s outlived its test", name)
 	}
 }
