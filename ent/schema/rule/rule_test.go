@@ -34,6 +34,7 @@ type world struct {
 }
 
 func newWorld(t *testing.T, client *ent.Client) world {
+	t.Helper()
 	ctx := context.Background()
 	w := world{a: storetest.NewTree(t, client, "a"), b: storetest.NewTree(t, client, "b")}
 	w.admin = client.User.Create().SetName("Admin").SetEmail("admin@example.com").SetRole(user.RoleADMIN).SaveX(ctx).ID
@@ -56,10 +57,10 @@ func newWorld(t *testing.T, client *ent.Client) world {
 	return w
 }
 
-// try runs a write as every role. Those the roles in allowed may make run
-// in a transaction rolled back after, and must succeed; the others must be
-// refused with a ForbiddenError, which is also privacy's Deny, and, run
-// outside any transaction, change nothing.
+// try runs a write as every role. It must succeed for the roles in
+// allowed, in a transaction rolled back after. Every other role must be
+// refused with a ForbiddenError (which is also privacy's Deny), outside any
+// transaction, and change nothing.
 func try(t *testing.T, client *ent.Client, w world, what string, allowed []string, write func(context.Context, *ent.Client) error) {
 	t.Helper()
 	before := storetest.Dump(t, client)
@@ -84,7 +85,7 @@ func try(t *testing.T, client *ent.Client, w world, what string, allowed []strin
 		}
 	}
 	if changes := storetest.Changes(before, storetest.Dump(t, client)); changes != "" {
-		t.Errorf("%s was refused but changed:\n%s", what, changes)
+		t.Errorf("the refused writes of %s changed:\n%s", what, changes)
 	}
 }
 
