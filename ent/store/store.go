@@ -121,8 +121,12 @@ func sqliteDSN(path string) string {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
+
+// uriPath escapes what would end the path of a file: URI, or be decoded in
+// it: a path with a # or ? opened another file, named by what came before.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
 
 // countTotals puts the accounts that the metric totals do not hold yet into
 // them, in one transaction: all of them, the first time a database from

@@ -129,13 +129,16 @@ func AllowOwnTokens() privacy.MutationRule {
 			}
 			return forbidden("only an admin may create tokens for another user")
 		}
-		ids, err := m.IDs(ctx)
+		// These queries read every token: under OwnTokensOnly they saw the
+		// viewer's alone, and so never found another's to refuse.
+		all := privacy.DecisionContext(ctx, privacy.Allow)
+		ids, err := m.IDs(all)
 		if err != nil {
 			return err
 		}
 		others, err := m.Client().APIToken.Query().
 			Where(apitoken.IDIn(ids...), apitoken.Not(apitoken.HasUserWith(user.ID(v.UserID)))).
-			Exist(ctx)
+			Exist(all)
 		switch {
 		case err != nil:
 			return err
