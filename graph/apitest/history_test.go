@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -155,18 +156,23 @@ func TestHistoryNamesFieldsAsTheSchemaDoes(t *testing.T) {
 		ada.must(`mutation($id: ID!) { updateOpportunity(id: $id, input: {stage: CLOSED_WON}) { id } }`, map[string]any{"id": deal})
 		ada.must(`mutation($id: ID!) { deleteOpportunity(id: $id) }`, map[string]any{"id": deal})
 
-		account := get(ada.must(`query($id: ID!) { node(id: $id) { ... on Account { history(first: 10) { edges { node { fields { field new } } } } } } }`,
-			map[string]any{"id": p.account}), "node", "history", "edges").([]any)
-		if fields := get(account[len(account)-1], "node", "fields"); !sameJSON(fields, []any{
-			map[string]any{"field": "externalID", "new": "crm-1"}, map[string]any{"field": "industry", "new": "Retail"},
-		}) {
-			t.Errorf("account update fields = %v", asJSON(fields))
+		account := mustAs[struct {
+			Node struct {
+				History connection[historyEntry] `json:"history"`
+			} `json:"node"`
+		}](ada, `query($id: ID!) { node(id: $id) { ... on Account { history(first: 10) { edges { node { fields { field new } } } } } } }`,
+			map[string]any{"id": p.account}).Node.History.nodes()
+		want := []fieldChange{{Field: "externalID", New: json.RawMessage(`"crm-1"`)}, {Field: "industry", New: json.RawMessage(`"Retail"`)}}
+		if got := account[len(account)-1].Fields; !sameJSON(got, want) {
+			t.Errorf("account update fields = %v, want %v", asJSON(got), asJSON(want))
 		}
 
-		changes := get(ada.must(`{ changes(first: 100) { edges { node { subjectType fields { field } } } } }`, nil), "changes", "edges").([]any)
+		changes := mustAs[struct {
+			Changes connection[historyEntry] `json:"changes"`
+		}](ada, `{ changes(first: 100) { edges { node { subjectType fields { field } } } } }`, nil).Changes.nodes()
 		known := map[string]map[string]bool{}
 		for _, c := range changes {
-			typ := get(c, "node", "subjectType").(string)
+			typ := c.SubjectType
 			if known[typ] == nil {
 				known[typ] = map[string]bool{}
 				for _, name := range []string{typ, "Create" + typ + "Input", "Update" + typ + "Input"} {
@@ -179,9 +185,9 @@ func TestHistoryNamesFieldsAsTheSchemaDoes(t *testing.T) {
 					}
 				}
 			}
-			for _, f := range get(c, "node", "fields").([]any) {
-				if name := get(f, "field").(string); !known[typ][name] {
-					t.Errorf("the history of a %s names %q, which is no field of the type or its inputs", typ, name)
+			for _, f := range c.Fields {
+				if !known[typ][f.Field] {
+					t.Errorf("the history of a %s names %q, which is no field of the type or its inputs", typ, f.Field)
 				}
 			}
 		}
