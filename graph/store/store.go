@@ -33,11 +33,10 @@ type Store struct {
 // Open connects to a postgres:// or postgresql:// URL, or else to the SQLite
 // file at the given path, and migrates the schema.
 func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error) {
-	s, err := connect(target)
+	s, err := OpenMigrated(target, opts...)
 	if err != nil {
 		return nil, err
 	}
-	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
 	if err := s.Client.Schema.Create(ctx, migrate.WithForeignKeys(true), schema.WithHooks(withMetricsTables)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
@@ -50,6 +49,17 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: metric totals: %w", err)
 	}
+	return s, nil
+}
+
+// OpenMigrated connects like Open but does not migrate: only for a database
+// that Open of this version has migrated, or an exact copy of one.
+func OpenMigrated(target string, opts ...ent.Option) (*Store, error) {
+	s, err := connect(target)
+	if err != nil {
+		return nil, err
+	}
+	s.Client = ent.NewClient(append(opts, ent.Driver(entsql.OpenDB(s.Dialect, s.DB)))...)
 	return s, nil
 }
 
