@@ -13,8 +13,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -23,6 +27,13 @@ import (
 	"github.com/accountplan/accountplan/graph/httpedge"
 	"github.com/accountplan/accountplan/graph/store"
 )
+
+// TestMain drops the PostgreSQL template once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	closePostgres()
+	os.Exit(code)
+}
 
 // postgresURL is the server the PostgreSQL variant of each test runs on; CI has one there.
 func postgresURL() string {
@@ -64,41 +75,154 @@ func (e *env) as(token string) *env {
 	return &c
 }
 
-// postgresDatabase creates an empty database for one test and drops it afterwards.
+// postgres is the PostgreSQL server the tests share: one admin connection and
+// a template database, migrated once per run, that each test's database copies.
+var postgres struct {
+	once        sync.Once
+	unreachable error // the server did not answer: the PostgreSQL variants skip, or fail in CI
+	err         error // the template could not be made
+	admin       *sql.DB
+	run         string // this run's database names start with it
+	template    string // set once created, so that TestMain drops it
+	copies      atomic.Int64
+	drops       sync.WaitGroup
+	slots       chan struct{} // databases at once, so that their pools stay under the server's connection limit
+}
+
+// testDatabasePrefix starts every test database's name, followed by the Unix
+// time its run began, so that later runs can drop the ones killed runs left.
+const testDatabasePrefix = "accountplan_test_"
+
+// postgresDatabase creates a database for one test, a copy of the run's
+// migrated template, and drops it afterwards.
 func postgresDatabase(t *testing.T) string {
 	t.Helper()
-	admin, err := sql.Open("pgx", postgresURL())
-	if err == nil {
-		err = admin.PingContext(context.Background())
-	}
-	if err != nil {
+	postgres.once.Do(preparePostgres)
+	if err := postgres.unreachable; err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("PostgreSQL is not reachable at %s: %v", postgresURL(), err)
 		}
 		t.Skipf("PostgreSQL is not reachable at %s (%v): start one there or set TEST_POSTGRES_URL to run the PostgreSQL variant", postgresURL(), err)
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "accountplan_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	if postgres.err != nil {
+		t.Fatal(postgres.err)
+	}
+	postgres.slots <- struct{}{}
+	name := fmt.Sprintf("%s_%d", postgres.run, postgres.copies.Add(1))
+	if _, err := postgres.admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + postgres.template); err != nil {
+		<-postgres.slots
 		t.Fatal(err)
 	}
+	// Dropping waits for the closed sessions' backends to exit: do it after the test, not in it.
 	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-		admin.Close()
+		postgres.drops.Go(func() {
+			_, _ = postgres.admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			<-postgres.slots
+		})
 	})
 	u, err := urlWithDatabase(postgresURL(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
+	migratedCopies.Store(u, true)
 	return u
+}
+
+// preparePostgres connects, drops what killed runs left behind and makes
+// this run's template: migrated by store.Open, so that it holds exactly what
+// a migrated database holds, then closed, since a database with sessions
+// cannot be copied.
+func preparePostgres() {
+	postgres.slots = make(chan struct{}, 4)
+	admin, err := sql.Open("pgx", postgresURL())
+	if err == nil {
+		err = admin.PingContext(context.Background())
+	}
+	if err != nil {
+		admin.Close()
+		postgres.unreachable = err
+		return
+	}
+	postgres.admin = admin
+	dropStaleDatabases(admin, time.Now().Add(-time.Hour))
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	postgres.run = fmt.Sprintf("%s%d_%s", testDatabasePrefix, time.Now().Unix(), hex.EncodeToString(b))
+	template := postgres.run + "_template"
+	if _, err := admin.Exec("CREATE DATABASE " + template); err != nil {
+		postgres.err = fmt.Errorf("creating the template database: %w", err)
+		return
+	}
+	postgres.template = template
+	u, err := urlWithDatabase(postgresURL(), template)
+	if err != nil {
+		postgres.err = err
+		return
+	}
+	s, err := store.Open(context.Background(), u)
+	if err != nil {
+		postgres.err = fmt.Errorf("migrating the template database: %w", err)
+		return
+	}
+	if err := s.Close(); err != nil {
+		postgres.err = fmt.Errorf("closing the template database: %w", err)
+	}
+}
+
+// dropStaleDatabases drops the test databases of runs that began before the
+// given time: runs that were killed before they could drop their own.
+func dropStaleDatabases(admin *sql.DB, before time.Time) {
+	rows, err := admin.Query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", testDatabasePrefix)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		began, _, ok := strings.Cut(strings.TrimPrefix(name, testDatabasePrefix), "_")
+		if sec, err := strconv.ParseInt(began, 10, 64); ok && err == nil && time.Unix(sec, 0).Before(before) {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = admin.Exec(`DROP DATABASE IF EXISTS "` + strings.ReplaceAll(name, `"`, `""`) + `" WITH (FORCE)`)
+	}
+}
+
+// closePostgres drops this run's template, once every test's copy is dropped.
+func closePostgres() {
+	if postgres.admin == nil {
+		return
+	}
+	postgres.drops.Wait()
+	if postgres.template != "" {
+		_, _ = postgres.admin.Exec("DROP DATABASE IF EXISTS " + postgres.template + " WITH (FORCE)")
+	}
+	postgres.admin.Close()
+}
+
+// migratedCopies holds the targets that are unopened copies of a template
+// store.Open migrated, which need no migration of their own.
+var migratedCopies sync.Map
+
+// openStore opens a test's database, migrating it unless it is a fresh copy
+// of a migrated template; every later open of it migrates as the server would.
+func openStore(target string) (*store.Store, error) {
+	if _, fresh := migratedCopies.LoadAndDelete(target); fresh {
+		return store.OpenMigrated(target)
+	}
+	return store.Open(context.Background(), target)
 }
 
 // newEnv is a server with the given settings. The rate limit is off unless
 // they set it, since a test sends many requests from one address.
 func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
 	t.Helper()
-	s, err := store.Open(context.Background(), target)
+	s, err := openStore(target)
 	if err != nil {
 		t.Fatal(err)
 	}
