@@ -7,7 +7,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,10 +30,13 @@ import (
 	"github.com/accountplan/accountplan/graph/store"
 )
 
-// TestMain drops the PostgreSQL template once every test has run.
+// TestMain removes the templates the tests copied once every test has run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	closePostgres()
+	if sqliteTemplate.dir != "" {
+		os.RemoveAll(sqliteTemplate.dir)
+	}
 	os.Exit(code)
 }
 
@@ -61,7 +66,7 @@ func eachDatabase(t *testing.T, test func(t *testing.T, e *env)) {
 // eachDatabaseWith runs the test on both databases with the given handler options.
 func eachDatabaseWith(t *testing.T, opts httpedge.Settings, test func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) {
-		test(t, newEnv(t, filepath.Join(t.TempDir(), "test.db"), opts))
+		test(t, newEnv(t, sqliteDatabase(t), opts))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		test(t, newEnv(t, postgresDatabase(t), opts))
@@ -73,6 +78,57 @@ func (e *env) as(token string) *env {
 	c := *e
 	c.token = token
 	return &c
+}
+
+// sqliteTemplate is a SQLite file migrated once per run, which each test's file copies.
+var sqliteTemplate struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// sqliteDatabase is a SQLite file for one test, a copy of the run's migrated template.
+func sqliteDatabase(t *testing.T) string {
+	t.Helper()
+	sqliteTemplate.once.Do(prepareSQLite)
+	if sqliteTemplate.err != nil {
+		t.Fatal(sqliteTemplate.err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	b, err := os.ReadFile(sqliteTemplate.path)
+	if err == nil {
+		err = os.WriteFile(path, b, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	migratedCopies.Store(path, true)
+	return path
+}
+
+// prepareSQLite migrates the template through store.Open and closes it,
+// which checkpoints its WAL into the file, so that the file alone is the database.
+func prepareSQLite() {
+	sqliteTemplate.dir, sqliteTemplate.err = os.MkdirTemp("", "accountplan-sqlite-")
+	if sqliteTemplate.err != nil {
+		return
+	}
+	path := filepath.Join(sqliteTemplate.dir, "template.db")
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		sqliteTemplate.err = fmt.Errorf("migrating the SQLite template: %w", err)
+		return
+	}
+	if err := s.Close(); err != nil {
+		sqliteTemplate.err = fmt.Errorf("closing the SQLite template: %w", err)
+		return
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		sqliteTemplate.err = fmt.Errorf("the SQLite template kept its WAL file after closing (%v)", err)
+		return
+	}
+	sqliteTemplate.path = path
 }
 
 // postgres is the PostgreSQL server the tests share: one admin connection and

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -715,7 +714,7 @@ func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
 // numbers and the API's answers against figures recomputed from the times.
 func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 	for name, target := range map[string]func(*testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"sqlite":   sqliteDatabase,
 		"postgres": postgresDatabase,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -807,7 +806,7 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 // their broad segments, counts them.
 func TestMetricsTotalsFollowEveryWrite(t *testing.T) {
 	for name, target := range map[string]func(*testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"sqlite":   sqliteDatabase,
 		"postgres": postgresDatabase,
 	} {
 		t.Run(name, func(t *testing.T) { totalsFollowEveryWrite(t, target(t)) })

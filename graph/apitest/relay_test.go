@@ -64,7 +64,7 @@ func TestRelayCompiler(t *testing.T) {
 		t.Fatalf("bad compiler output %q", out)
 	}
 
-	e := newEnv(t, filepath.Join(t.TempDir(), "relay.db"), httpedge.Settings{Open: true})
+	e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 	acc := e.client.Account.Create().SetName("Relay Co").SaveX(context.Background())
 	boss := e.client.Stakeholder.Create().SetName("Boss").SetRank(5).SetAccount(acc).SaveX(context.Background())
 	e.client.Stakeholder.Create().SetName("Report").SetRank(2).SetAccount(acc).SetReportsTo(boss).SaveX(context.Background())
