@@ -30,13 +30,14 @@ import (
 	"github.com/accountplan/accountplan/graph/store"
 )
 
-// TestMain removes the templates the tests copied once every test has run.
+// TestMain removes what the tests shared once every test has run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	closePostgres()
 	if sqliteTemplate.dir != "" {
 		os.RemoveAll(sqliteTemplate.dir)
 	}
+	removeServer()
 	os.Exit(code)
 }
 
