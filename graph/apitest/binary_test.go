@@ -143,6 +143,7 @@ func removeServer() {
 // (and says what to do), -create-admin prints the first admin's token, and
 // from then on every address works and every request needs a token.
 func TestBinarySecureByDefault(t *testing.T) {
+	t.Parallel()
 	bin, dir := buildServer(t)
 	run := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
@@ -191,6 +192,7 @@ func TestBinarySecureByDefault(t *testing.T) {
 // TestBinaryRefusesBadSettings: every environment variable that does not
 // parse stops the server before it opens the database, naming the variable.
 func TestBinaryRefusesBadSettings(t *testing.T) {
+	t.Parallel()
 	bin, dir := buildServer(t)
 	for _, bad := range []string{"DEMO=maybe", "INTROSPECTION=on", "GRAPHIQL=yes", "MAX_COST=lots", "RATE_LIMIT=fast", "REQUEST_TIMEOUT=15", "MAP_CACHE_MB=1.5", "MAX_BODY_BYTES=1MB"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a server that accepted it would serve on

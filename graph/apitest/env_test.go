@@ -67,9 +67,11 @@ func eachDatabase(t *testing.T, test func(t *testing.T, e *env)) {
 // eachDatabaseWith runs the test on both databases with the given handler options.
 func eachDatabaseWith(t *testing.T, opts httpedge.Settings, test func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		test(t, newEnv(t, sqliteDatabase(t), opts))
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		test(t, newEnv(t, postgresDatabase(t), opts))
 	})
 }

@@ -92,6 +92,7 @@ func aliased(n int, field string) string {
 }
 
 func TestLimitsDocument(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		query string
@@ -145,6 +146,7 @@ func TestLimitsDocument(t *testing.T) {
 }
 
 func TestLimitsMessagesNameTheLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 	for query, want := range map[string]string{
 		`{ accounts(first: 1) { edges { node { ` + nested("parent", 30, "name") + ` } } } }`:                                        "deeper than 20 levels",
@@ -160,6 +162,7 @@ func TestLimitsMessagesNameTheLimit(t *testing.T) {
 }
 
 func TestLimitsBodySize(t *testing.T) {
+	t.Parallel()
 	l := testSettings()
 	l.Limits.MaxBodyBytes = new(int64(1024))
 	e := newEnv(t, sqliteDatabase(t), l)
@@ -176,6 +179,7 @@ func TestLimitsBodySize(t *testing.T) {
 }
 
 func TestLimitsBatching(t *testing.T) {
+	t.Parallel()
 	batch := `[{"query":"{ a: __typename }"},{"query":"{ accounts(first: 1) { totalCount } }"},{"query":"{ nope }"}]`
 	t.Run("off by default", func(t *testing.T) {
 		e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
@@ -210,6 +214,7 @@ func TestLimitsBatching(t *testing.T) {
 }
 
 func TestLimitsIntrospectionAndGraphiQLOff(t *testing.T) {
+	t.Parallel()
 	l := testSettings()
 	l.GraphQL.Limits.Introspection = new(false)
 	l.GraphiQL = new(false)
@@ -357,6 +362,7 @@ func TestLimitsRequestsAtOnce(t *testing.T) {
 // runs no SQL and gets a short answer that echoes nothing back, and the
 // client's answers stay right.
 func TestAbuseProbes(t *testing.T) {
+	t.Parallel()
 	mutation := `mutation { deleteAccount(id: "1") }`
 	probes := []struct {
 		name, method, contentType, body string
@@ -387,6 +393,7 @@ func TestAbuseProbes(t *testing.T) {
 		{"postgres", postgresDatabase},
 	} {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, db.target(t), l)
 			ctx := context.Background()
 			for _, name := range []string{"Acme Corp", "Globex"} {

@@ -19,6 +19,7 @@ import (
 // @deleteEdge mutation) against api/*.graphql with Relay's own compiler, then
 // runs the exact operations Relay would send against the real handler.
 func TestRelayCompiler(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(filepath.Join("..", "e2e", "node_modules", "relay-compiler")); err != nil {
 		need(t, "relay-compiler is not installed: run `npm ci --prefix graph/e2e`")
 	}
