@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,8 +32,14 @@ import (
 	"github.com/accountplan/accountplan/graph/store"
 )
 
-// TestMain removes what the tests shared once every test has run.
+// TestMain runs the tests, more at once than there are CPUs unless -parallel
+// says how many, and then removes what they shared.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if !flagGiven("test.parallel") {
+		// The tests wait on PostgreSQL, child processes and timers more than they compute.
+		_ = flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+	}
 	code := m.Run()
 	closePostgres()
 	if sqliteTemplate.dir != "" {
@@ -39,6 +47,13 @@ func TestMain(m *testing.M) {
 	}
 	removeServer()
 	os.Exit(code)
+}
+
+// flagGiven tells whether the command line set the flag.
+func flagGiven(name string) bool {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // postgresURL is the server the PostgreSQL variant of each test runs on; CI has one there.
