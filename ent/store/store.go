@@ -36,12 +36,10 @@ type Store struct {
 // Open connects to a postgres:// or postgresql:// URL, or else to the SQLite
 // file at the given path, and migrates the schema.
 func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error) {
-	s, err := connect(target)
+	s, err := OpenMigrated(target, opts...)
 	if err != nil {
 		return nil, err
 	}
-	s.Driver = entsql.OpenDB(s.Dialect, s.DB)
-	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
 	if err := migrateTo(ctx, s.Driver); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
@@ -80,6 +78,18 @@ func Plan(ctx context.Context, target string) (string, error) {
 	var plan strings.Builder
 	err = migrateTo(ctx, &schema.WriteDriver{Writer: &plan, Driver: entsql.OpenDB(s.Dialect, s.DB)})
 	return plan.String(), err
+}
+
+// OpenMigrated connects like Open but does not migrate: only for a database
+// that Open of this version has migrated, or an exact copy of one.
+func OpenMigrated(target string, opts ...ent.Option) (*Store, error) {
+	s, err := connect(target)
+	if err != nil {
+		return nil, err
+	}
+	s.Driver = entsql.OpenDB(s.Dialect, s.DB)
+	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
+	return s, nil
 }
 
 func connect(target string) (*Store, error) {

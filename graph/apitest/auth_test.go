@@ -47,6 +47,7 @@ func intID(t *testing.T, id string) int {
 // the account may write, refusals are FORBIDDEN and change nothing, and every
 // write that is let through is in the change history.
 func TestRolesForEveryMutationKind(t *testing.T) {
+	t.Parallel()
 	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
 		p := newParents(t, e)
 		admin := e.as(newToken(t, e, newUser(t, e, "root"), user.RoleADMIN, false))
@@ -121,6 +122,7 @@ func TestRolesForEveryMutationKind(t *testing.T) {
 
 // TestTokens creates, lists and revokes tokens through the API.
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
 		ada := newUser(t, e, "ada")
 		bob := newUser(t, e, "bob")
@@ -226,6 +228,7 @@ func TestTokens(t *testing.T) {
 
 // TestOpenServer: on loopback before any token exists, requests act as an admin.
 func TestOpenServer(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		if me := e.must(`{ me { name } }`, nil)["me"]; me != nil {
 			t.Errorf("me = %v while open, want null", me)

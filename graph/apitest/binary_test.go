@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,8 +25,7 @@ import (
 // against it, then sends SIGTERM while a request is in flight: that request
 // must still be answered and the process must exit cleanly.
 func TestBinary(t *testing.T) {
-	bin := buildServer(t)
-	dir := filepath.Dir(bin)
+	bin, dir := buildServer(t)
 	cmd := exec.Command(bin, "-demo", "-addr", "127.0.0.1:0")
 	cmd.Dir = dir
 	stderr, _ := cmd.StderrPipe()
@@ -103,24 +103,51 @@ func TestBinary(t *testing.T) {
 	}
 }
 
-// buildServer builds the server binary into a fresh directory, where it keeps its database.
-func buildServer(t *testing.T) string {
+// server is the server binary, built once for the tests that run it.
+var server struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// buildServer builds the server binary once per run and returns its path and
+// a fresh directory to run it in, where it keeps its database.
+func buildServer(t *testing.T) (bin, dir string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "accountplan")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/accountplan/accountplan").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	server.once.Do(func() {
+		server.dir, server.err = os.MkdirTemp("", "accountplan-server-")
+		if server.err != nil {
+			return
+		}
+		server.bin = filepath.Join(server.dir, "accountplan")
+		// Without DWARF, which only debuggers read, the link takes half the time.
+		if out, err := exec.Command("go", "build", "-ldflags=-w", "-o", server.bin, "github.com/accountplan/accountplan").CombinedOutput(); err != nil {
+			server.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if server.err != nil {
+		t.Fatal(server.err)
 	}
-	return bin
+	return server.bin, t.TempDir()
+}
+
+// removeServer removes the binary that buildServer built, if it did.
+func removeServer() {
+	if server.dir != "" {
+		os.RemoveAll(server.dir)
+	}
 }
 
 // TestBinarySecureByDefault: without a token the server serves loopback only
 // (and says what to do), -create-admin prints the first admin's token, and
 // from then on every address works and every request needs a token.
 func TestBinarySecureByDefault(t *testing.T) {
-	bin := buildServer(t)
+	t.Parallel()
+	bin, dir := buildServer(t)
 	run := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
-		cmd.Dir = filepath.Dir(bin)
+		cmd.Dir = dir
 		return cmd
 	}
 	out, err := run("-addr", "0.0.0.0:0").CombinedOutput()
@@ -165,12 +192,13 @@ func TestBinarySecureByDefault(t *testing.T) {
 // TestBinaryRefusesBadSettings: every environment variable that does not
 // parse stops the server before it opens the database, naming the variable.
 func TestBinaryRefusesBadSettings(t *testing.T) {
-	bin := buildServer(t)
+	t.Parallel()
+	bin, dir := buildServer(t)
 	for _, bad := range []string{"DEMO=maybe", "INTROSPECTION=on", "GRAPHIQL=yes", "MAX_COST=lots", "RATE_LIMIT=fast", "REQUEST_TIMEOUT=15", "MAP_CACHE_MB=1.5", "MAX_BODY_BYTES=1MB"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a server that accepted it would serve on
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0")
-		cmd.Dir = filepath.Dir(bin)
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), bad)
 		out, err := cmd.CombinedOutput()
 		name, _, _ := strings.Cut(bad, "=")

@@ -234,6 +234,7 @@ var crudCases = []crudCase{
 // TestCRUD creates, reads (node and root connection), updates and deletes one
 // record of every type through the API.
 func TestCRUD(t *testing.T) {
+	t.Parallel()
 	if len(crudCases) != 21 {
 		t.Fatalf("crudCases covers %d types; api/mutations.graphql has 21", len(crudCases))
 	}
@@ -369,6 +370,7 @@ func sameMicrosecond(t *testing.T, a, b any) bool {
 // TestCRUDTimestamps: the createdAt and updatedAt a mutation returns are the
 // ones stored, so that a client can read them back or filter on them.
 func TestCRUDTimestamps(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		created := get(e.must(`mutation { createAccount(input: {name: "Acme Corp"}) { id createdAt updatedAt } }`, nil), "createAccount")
 		q := `query($id: ID!, $createdAt: Time!) {
@@ -400,6 +402,7 @@ func TestCRUDTimestamps(t *testing.T) {
 // feedback and opportunities stay, without the plan. Another plan of the same
 // account keeps all of its records.
 func TestDeleteAccountPlan(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := e.client
@@ -551,6 +554,7 @@ func newStakeholderOrg(t *testing.T, e *env, name string) stakeholderOrg {
 // TestDeleteStakeholder: deleting a stakeholder deletes their influence edges
 // and relationships and moves their direct reports up to their own manager.
 func TestDeleteStakeholder(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		delete   string
@@ -607,6 +611,7 @@ func TestDeleteStakeholder(t *testing.T) {
 // TestDeleteUser: deleting a user removes their team memberships and
 // relationships and clears them as owner elsewhere; what they owned stays.
 func TestDeleteUser(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := e.client
@@ -666,6 +671,7 @@ func TestDeleteUser(t *testing.T) {
 // TestDeleteAccount: deleting an account deletes everything recorded under it;
 // another account keeps its records and a subsidiary becomes top-level.
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := e.client
@@ -761,6 +767,7 @@ func TestDeleteAccount(t *testing.T) {
 // Each row deletes one record of a fresh set and checks how the totalCount
 // of each listed connection changes.
 func TestDeleteOtherTypes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		typ     string         // the mutation is delete<typ>
@@ -857,6 +864,7 @@ func probeCounts(e *env, probes []string) map[string]int {
 // TestNodes: nodes(ids) resolves IDs of any types in the order given; an ID
 // that names nothing gives null at its position and a NOT_FOUND error there.
 func TestNodes(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		p := newParents(t, e)
 		deleted := get(e.must(`mutation { createProduct(input: {name: "Retired"}) { id } }`, nil), "createProduct", "id").(string)

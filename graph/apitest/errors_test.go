@@ -44,6 +44,7 @@ func errCheck(t *testing.T, r result) {
 }
 
 func TestErrorsNeverLeakInternals(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		ctx := context.Background()
@@ -134,6 +135,7 @@ func TestErrorsNeverLeakInternals(t *testing.T) {
 }
 
 func TestErrorsOfTheDocument(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		cases := []struct {
 			name, query string
@@ -181,6 +183,7 @@ func TestErrorsOfTheDocument(t *testing.T) {
 }
 
 func TestErrorsInternalWithoutDetails(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		e.must(`mutation { createAccount(input: {name: "Acme"}) { id } }`, nil)
 		// The handler shares the database handle with the fixture client:

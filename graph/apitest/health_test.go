@@ -88,6 +88,7 @@ func (p healthPlan) create(t *testing.T, c *ent.Client, acc *ent.Account, owner 
 }
 
 func TestPlanHealthRules(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		owner := e.client.User.Create().SetName("Owner").SetEmail("owner@example.com").SaveX(ctx)
@@ -153,6 +154,7 @@ func TestPlanHealthRules(t *testing.T) {
 // TestPlanHealthInMutations checks that a mutation's result is graded on the
 // writes of the request so far, read inside its transaction.
 func TestPlanHealthInMutations(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		owner := e.client.User.Create().SetName("Owner").SetEmail("owner@example.com").SaveX(ctx)
@@ -179,6 +181,7 @@ func TestPlanHealthInMutations(t *testing.T) {
 }
 
 func TestPlanCoverage(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := e.client
@@ -235,6 +238,7 @@ func healthWorld(t *testing.T, c *ent.Client, from, to int) {
 // health, their account's plan coverage and ICP fit runs as many statements
 // for 5 plans as for 50, as does a page of accounts with their plans' health.
 func TestHealthStatementsConstant(t *testing.T) {
+	t.Parallel()
 	const plans = `{ accountPlans(first: 100) { edges { node { name health { grade findings { rule message } }
 		account { name planCoverage { grade findings { rule } } icpFit { grade score reasons { attribute grade criterion { id grade } } } } } } } }`
 	const accounts = `{ accounts(first: 100) { edges { node { name planCoverage { grade } icpFit { score }
@@ -271,6 +275,7 @@ func TestHealthStatementsConstant(t *testing.T) {
 }
 
 func TestTierReport(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		// Revenues in thousands of dollars, with a tie at the KEY cut-off: of
@@ -337,6 +342,7 @@ func TestTierReport(t *testing.T) {
 }
 
 func TestIcpCriterionMutations(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		const create = `mutation($in: CreateIcpCriterionInput!) { createIcpCriterion(input: $in) { id attribute value minSellers maxSellers grade note } }`
 		const update = `mutation($id: ID!, $in: UpdateIcpCriterionInput!) { updateIcpCriterion(id: $id, input: $in) { id value minSellers maxSellers grade note } }`
@@ -439,6 +445,7 @@ func orUnknown(v any) any {
 }
 
 func TestIcpFit(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		c := e.client
@@ -516,6 +523,7 @@ func TestIcpFit(t *testing.T) {
 // tables of graph/demo: each account's industry, size, country and region,
 // maturity, and whether its org chart has a VP Sales and a VP Sales Operations.
 func TestHealthOfTheDemo(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		if _, err := demo.Load(context.Background(), e.client, time.Now()); err != nil {
 			t.Fatal(err)

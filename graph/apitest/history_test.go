@@ -14,6 +14,7 @@ import (
 // each field's old and new value; the record's history and its account's
 // activity list it; a refused change leaves no trace.
 func TestHistory(t *testing.T) {
+	t.Parallel()
 	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
 		p := newParents(t, e)
 		ada := e.as(newToken(t, e, intID(t, p.user), user.RoleEDITOR, false))
@@ -85,6 +86,7 @@ func TestHistory(t *testing.T) {
 // TestVersions: an update may send the version it read; a stale one is
 // refused with CONFLICT and the current version, and changes nothing.
 func TestVersions(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		p := newParents(t, e)
 		const update = `mutation($id: ID!, $in: UpdateAccountPlanInput!) { updateAccountPlan(id: $id, input: $in) { name version } }`

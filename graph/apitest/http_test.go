@@ -36,6 +36,7 @@ func newHTTPServer(t *testing.T) *httptest.Server {
 
 // TestHTTPTransport pins the GraphQL-over-HTTP behaviour, case by case.
 func TestHTTPTransport(t *testing.T) {
+	t.Parallel()
 	srv := newHTTPServer(t)
 	const gqlResponse = "application/graphql-response+json"
 	cases := []struct {
@@ -119,6 +120,7 @@ func TestHTTPTransport(t *testing.T) {
 // reference implementation's checks of every MUST, SHOULD and MAY) against
 // the real handler and requires every audit to pass.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
+	t.Parallel()
 	script := filepath.Join("..", "e2e", "audit.mjs")
 	if _, err := os.Stat(filepath.Join("..", "e2e", "node_modules", "graphql-http")); err != nil {
 		need(t, "graphql-http is not installed: run `npm ci --prefix graph/e2e`")
@@ -160,6 +162,7 @@ func need(t *testing.T, why string) {
 
 // TestCORS: only configured origins may call the API from a browser.
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "cors.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -436,6 +436,7 @@ func invRefusals() []invCase {
 }
 
 func TestInvariantRefusals(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		for _, tc := range invRefusals() {
@@ -464,6 +465,7 @@ func TestInvariantRefusals(t *testing.T) {
 }
 
 func TestInvariantAllowedEdgeCases(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		// Influence edges may form cycles; the reporting line may move within the tree.
@@ -488,6 +490,7 @@ func TestInvariantAllowedEdgeCases(t *testing.T) {
 }
 
 func TestInvariantActionItemCompletedAt(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		const q = `mutation($id: ID!, $status: ActionItemStatus!) { updateActionItem(id: $id, input: {status: $status}) { status completedAt } }`
@@ -542,6 +545,7 @@ func TestInvariantActionItemCompletedAt(t *testing.T) {
 }
 
 func TestInvariantOpportunityClosedAt(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		const q = `mutation($id: ID!, $in: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $in) { stage closedAt } }`
@@ -581,6 +585,7 @@ func TestInvariantOpportunityClosedAt(t *testing.T) {
 }
 
 func TestInvariantKPICurrentValue(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		const measure = `mutation($kpi: ID!, $v: Decimal!, $at: Time!) { createKPIMeasurement(input: {kpiID: $kpi, value: $v, measuredAt: $at}) { id kpi { currentValue } } }`
@@ -622,6 +627,7 @@ func TestInvariantKPICurrentValue(t *testing.T) {
 // stored in UTC at microsecond precision, so the answer to create, a read and
 // a filter agree on both databases.
 func TestInvariantTimesStoredInUTC(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		d := e.must(`mutation($in: CreateOpportunityInput!) { createOpportunity(input: $in) { id openedAt } }`, map[string]any{"in": map[string]any{

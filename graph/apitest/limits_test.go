@@ -91,6 +91,7 @@ func aliased(n int, field string) string {
 }
 
 func TestLimitsDocument(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		query string
@@ -144,7 +145,8 @@ func TestLimitsDocument(t *testing.T) {
 }
 
 func TestLimitsMessagesNameTheLimit(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "t.db"), httpedge.Settings{Open: true})
+	t.Parallel()
+	e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 	for query, want := range map[string]string{
 		`{ accounts(first: 1) { edges { node { ` + nested("parent", 30, "name") + ` } } } }`:                                        "deeper than 20 levels",
 		`{ accounts(first: 100) { edges { node { plans(first: 100) { edges { node { goals(first: 100) { totalCount } } } } } } } }`: "costs more than 250000",
@@ -159,9 +161,10 @@ func TestLimitsMessagesNameTheLimit(t *testing.T) {
 }
 
 func TestLimitsBodySize(t *testing.T) {
+	t.Parallel()
 	l := testSettings()
 	l.Limits.MaxBodyBytes = new(int64(1024))
-	e := newEnv(t, filepath.Join(t.TempDir(), "t.db"), l)
+	e := newEnv(t, sqliteDatabase(t), l)
 	padding := func(n int) string {
 		return `{"query":"{ __typename }","extensions":{"pad":"` + strings.Repeat("a", n) + `"}}`
 	}
@@ -175,9 +178,10 @@ func TestLimitsBodySize(t *testing.T) {
 }
 
 func TestLimitsBatching(t *testing.T) {
+	t.Parallel()
 	batch := `[{"query":"{ a: __typename }"},{"query":"{ accounts(first: 1) { totalCount } }"},{"query":"{ nope }"}]`
 	t.Run("off by default", func(t *testing.T) {
-		e := newEnv(t, filepath.Join(t.TempDir(), "t.db"), httpedge.Settings{Open: true})
+		e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 		var r reply
 		if n := e.count(func() { r = e.send("application/json", "", batch) }); n != 0 {
 			t.Errorf("%d SQL statements ran", n)
@@ -189,7 +193,7 @@ func TestLimitsBatching(t *testing.T) {
 	t.Run("on", func(t *testing.T) {
 		l := testSettings()
 		l.Limits.MaxBatch = 3
-		e := newEnv(t, filepath.Join(t.TempDir(), "t.db"), l)
+		e := newEnv(t, sqliteDatabase(t), l)
 		r := e.send("application/json", "", batch)
 		var out []result
 		if err := json.Unmarshal(r.body, &out); err != nil || r.status != http.StatusOK || len(out) != 3 {
@@ -209,11 +213,12 @@ func TestLimitsBatching(t *testing.T) {
 }
 
 func TestLimitsIntrospectionAndGraphiQLOff(t *testing.T) {
+	t.Parallel()
 	l := testSettings()
 	l.GraphQL.Limits.Introspection = new(false)
 	l.GraphiQL = new(false)
-	off := newEnv(t, filepath.Join(t.TempDir(), "off.db"), l)
-	on := newEnv(t, filepath.Join(t.TempDir(), "on.db"), httpedge.Settings{Open: true})
+	off := newEnv(t, sqliteDatabase(t), l)
+	on := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 
 	for _, q := range []string{`{ __schema { types { name } } }`, `{ __type(name: "Account") { fields { name } } }`} {
 		if r := off.do(q, nil); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" || r.Errors[0].Message != "introspection is off on this server" {
@@ -261,7 +266,7 @@ func TestLimitsRate(t *testing.T) {
 	l := testSettings()
 	l.Limits.RatePerSecond = new(0.001) // one request back every 1,000 s: nothing refills during the test
 	l.Limits.Burst = new(3)
-	e := newEnv(t, filepath.Join(t.TempDir(), "t.db"), l)
+	e := newEnv(t, sqliteDatabase(t), l)
 	one := "Bearer " + newToken(t, e, newUser(t, e, "one"), user.RoleVIEWER, false)
 	two := "Bearer " + newToken(t, e, newUser(t, e, "two"), user.RoleVIEWER, false)
 	query := gqlBody(`{ __typename }`, nil)
@@ -356,6 +361,7 @@ func TestLimitsRequestsAtOnce(t *testing.T) {
 // runs no SQL and gets a short answer that echoes nothing back, and the
 // client's answers stay right.
 func TestAbuseProbes(t *testing.T) {
+	t.Parallel()
 	mutation := `mutation { deleteAccount(id: "1") }`
 	probes := []struct {
 		name, method, contentType, body string
@@ -382,10 +388,11 @@ func TestAbuseProbes(t *testing.T) {
 		name   string
 		target func(*testing.T) string
 	}{
-		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "t.db") }},
+		{"sqlite", sqliteDatabase},
 		{"postgres", postgresDatabase},
 	} {
 		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, db.target(t), l)
 			ctx := context.Background()
 			for _, name := range []string{"Acme Corp", "Globex"} {

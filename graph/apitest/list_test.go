@@ -71,6 +71,7 @@ func accountBook(t *testing.T, e *env) map[string]string {
 
 // TestListWhere filters accounts; results are ordered by name.
 func TestListWhere(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		where string
@@ -128,6 +129,7 @@ func TestListWhere(t *testing.T) {
 
 // TestListWhereVariables: Money filters also come as variables, as 64-bit integers.
 func TestListWhereVariables(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		accountBook(t, e)
 		d := e.must(`query($where: AccountWhereInput) { accounts(first: 10, where: $where, orderBy: [{field: NAME}]) { edges { node { name annualRevenue } } } }`,
@@ -170,6 +172,7 @@ var orderCases = []struct {
 // (first + after) and backward (last + before) three at a time: the cursors
 // of a multi-field ordering must neither skip nor repeat a record.
 func TestListOrder(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		accountBook(t, e)
 		for _, tc := range orderCases {
@@ -237,6 +240,7 @@ type pageWant struct {
 
 // TestListForwardPagination walks accounts by name with first + after.
 func TestListForwardPagination(t *testing.T) {
+	t.Parallel()
 	pages := []pageWant{
 		{[]string{"Acme Corp", "Globex", "Hooli"}, true, false},
 		{[]string{"Initech", "Stark Industries", "Umbrella Health"}, true, true},
@@ -252,6 +256,7 @@ func TestListForwardPagination(t *testing.T) {
 
 // TestListBackwardPagination walks accounts by name from the end with last + before.
 func TestListBackwardPagination(t *testing.T) {
+	t.Parallel()
 	pages := []pageWant{
 		{[]string{"Umbrella Health", "Vandelay Imports", "Wayne Enterprises"}, false, true},
 		{[]string{"Hooli", "Initech", "Stark Industries"}, true, true},
@@ -267,6 +272,7 @@ func TestListBackwardPagination(t *testing.T) {
 
 // TestListPaginationWithFilter: totalCount counts the filtered list on every page.
 func TestListPaginationWithFilter(t *testing.T) {
+	t.Parallel()
 	pages := []pageWant{
 		{[]string{"Umbrella Health", "Stark Industries"}, true, false},
 		{[]string{"Initech", "Wayne Enterprises"}, true, true},
@@ -315,6 +321,7 @@ func checkPages(e *env, query, root, next string, total int, pages []pageWant) {
 // TestListPageLimits: every connection, root or nested, needs first or last,
 // at most 100, and not both.
 func TestListPageLimits(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		query string
@@ -354,6 +361,7 @@ func TestListPageLimits(t *testing.T) {
 // TestListNestedConnections: connections inside a node or inside another
 // list filter, order and paginate like root ones.
 func TestListNestedConnections(t *testing.T) {
+	t.Parallel()
 	byInfluence := `orderBy: [{field: INFLUENCE, direction: DESC}, {field: NAME}]`
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ids := accountBook(t, e)

@@ -29,6 +29,7 @@ var mapQuestions = []string{
 // the API and around it, and after each change compares what a server that
 // keeps maps answers with what one that keeps none answers, on one database.
 func TestKeptMapsFollowChanges(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		acc, ids := boardroom(t, e, "Boardroom")

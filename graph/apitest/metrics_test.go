@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -206,6 +205,7 @@ const (
 )
 
 func TestMetricsHandComputed(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		f := newMetricsFixture(t, e)
 		cases := []struct {
@@ -353,6 +353,7 @@ func TestMetricsHandComputed(t *testing.T) {
 // TestMetricsSourceExample is the source document's example as an API
 // request: a $500K cohort grows $100K and churns $50K: NRR is exactly 110%.
 func TestMetricsSourceExample(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		a := e.client.Account.Create().SetName("Cohort").SaveX(ctx)
@@ -371,6 +372,7 @@ func TestMetricsSourceExample(t *testing.T) {
 }
 
 func TestMetricsRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		for _, c := range []struct {
 			name, query, code, field string
@@ -415,6 +417,7 @@ func metricsAccounts(t *testing.T, e *env, from, n int) {
 // rows (revenue records, opportunities) for a period the totals do not
 // divide into, and one more to load the owners.
 func TestMetricsStatementsDoNotGrowWithAccounts(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		midMonth := map[string]any{"start": "2025-01-15T00:00:00Z", "end": "2026-01-01T00:00:00Z"}
 		requests := []struct {
@@ -654,6 +657,7 @@ func (m metricsReference) rows(start, end time.Time, months int, dims []string, 
 // figures recomputed in Go from the raw rows of the demo data, to the cent
 // and to the documented rounding, for several filters and groupings.
 func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		if _, err := demo.Load(ctx, e.client, time.Date(2026, 5, 14, 15, 4, 5, 0, time.UTC)); err != nil {
@@ -715,11 +719,13 @@ func TestMetricsMatchRecomputationOnDemoData(t *testing.T) {
 // them, opens the store again (which fills them), and checks every row's
 // numbers and the API's answers against figures recomputed from the times.
 func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
+	t.Parallel()
 	for name, target := range map[string]func(*testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"sqlite":   sqliteDatabase,
 		"postgres": postgresDatabase,
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			target := target(t)
 			e := newEnv(t, target, httpedge.Settings{Open: true})
@@ -807,11 +813,15 @@ func TestMetricsFollowEditsAndMigratedRows(t *testing.T) {
 // rows; then that opening a database from before the totals, or before
 // their broad segments, counts them.
 func TestMetricsTotalsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	for name, target := range map[string]func(*testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") },
+		"sqlite":   sqliteDatabase,
 		"postgres": postgresDatabase,
 	} {
-		t.Run(name, func(t *testing.T) { totalsFollowEveryWrite(t, target(t)) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			totalsFollowEveryWrite(t, target(t))
+		})
 	}
 }
 

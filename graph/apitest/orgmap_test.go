@@ -119,6 +119,7 @@ const insightsQuery = `query($id: ID!) { orgMap(accountID: $id) {
 	decisionMakerPaths { stakeholder { name } path { status warmth hops { stakeholder { name } } relationship { user { name } } } } } }`
 
 func TestOrgMapInsights(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		acc, ids := boardroom(t, e, "Boardroom")
 		d := e.must(insightsQuery, map[string]any{"id": gid(acc)})
@@ -198,6 +199,7 @@ const hopsQuery = `query($from: ID!, $to: ID!) { influencePath(fromID: $from, to
 	status message warmth supportive hops { stakeholder { name } via { kind strength } reverse warmth } } }`
 
 func TestInfluencePathAnswers(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		_, ids := boardroom(t, e, "Boardroom")
 		_, other := boardroom(t, e, "Other")
@@ -277,6 +279,7 @@ func demoAccount(t *testing.T, e *env, name string) int {
 // TestOrgMapDemo checks the flagship demo account against a reading of its
 // org chart (graph/demo/people.go).
 func TestOrgMapDemo(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		acc := demoAccount(t, e, "Northwind Robotics")
 		d := e.must(insightsQuery, map[string]any{"id": gid(acc)})
@@ -364,6 +367,7 @@ const orgMapScreenWithEdges = `query($id: ID!) { orgMap(accountID: $id) {
 // map, the map is not read again, and an answer from the map alone is kept
 // whole: it costs the map version only.
 func TestOrgMapStatements(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		small, ids := boardroom(t, e, "Boardroom")
@@ -428,6 +432,7 @@ func TestOrgMapStatements(t *testing.T) {
 // TestOrgMapColumns checks that entry i of every column is what nodes[i] or
 // edges[i] says, on a map with optional attributes missing and every kind of edge.
 func TestOrgMapColumns(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		acc, _ := boardroom(t, e, "Boardroom")
 		d := e.must(`query($id: ID!) { orgMap(accountID: $id) {
@@ -476,6 +481,7 @@ func TestOrgMapColumns(t *testing.T) {
 // Graphviz, and checks its Mermaid text; TestOrgMapDemo does the same for
 // the demo account.
 func TestOrgMapPictures(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		odd := e.client.Account.Create().SetName(`Odd "Names", Inc.`).SaveX(ctx)
@@ -552,6 +558,7 @@ const moveMutation = `mutation($in: MoveStakeholdersInput!) { moveStakeholders(i
 	stakeholders { name reportsTo { name } } manager { name directReports(first: 10) { totalCount } } } }`
 
 func TestMoveStakeholders(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		_, ids := boardroom(t, e, "Boardroom")

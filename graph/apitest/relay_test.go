@@ -19,6 +19,7 @@ import (
 // @deleteEdge mutation) against api/*.graphql with Relay's own compiler, then
 // runs the exact operations Relay would send against the real handler.
 func TestRelayCompiler(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(filepath.Join("..", "e2e", "node_modules", "relay-compiler")); err != nil {
 		need(t, "relay-compiler is not installed: run `npm ci --prefix graph/e2e`")
 	}
@@ -64,7 +65,7 @@ func TestRelayCompiler(t *testing.T) {
 		t.Fatalf("bad compiler output %q", out)
 	}
 
-	e := newEnv(t, filepath.Join(t.TempDir(), "relay.db"), httpedge.Settings{Open: true})
+	e := newEnv(t, sqliteDatabase(t), httpedge.Settings{Open: true})
 	acc := e.client.Account.Create().SetName("Relay Co").SaveX(context.Background())
 	boss := e.client.Stakeholder.Create().SetName("Boss").SetRank(5).SetAccount(acc).SaveX(context.Background())
 	e.client.Stakeholder.Create().SetName("Report").SetRank(2).SetAccount(acc).SetReportsTo(boss).SaveX(context.Background())

@@ -73,6 +73,7 @@ const stmtQuery = `{ accounts(first: 50) { totalCount edges { node { name owner 
 const stmtMaxNested = 10
 
 func TestStatementsNestedQueryBoundedByDepth(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		run := func(accounts int) int64 {
 			var d map[string]any
@@ -121,6 +122,7 @@ func TestStatementsNestedQueryBoundedByDepth(t *testing.T) {
 }
 
 func TestStatementsNodeAndMutationSelections(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		stmtFixture(t, e, 0, 2)
 		ctx := context.Background()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestTransactionRollsBackEveryMutation(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		w := newInvWorld(t, e)
 		cases := []struct {
@@ -106,6 +107,7 @@ func TestTransactionRollsBackEveryMutation(t *testing.T) {
 }
 
 func TestTransactionCommitsAll(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		d := e.must(`mutation { a: createAccount(input: {name: "Tx Co", tier: KEY}) { id name }
@@ -148,6 +150,7 @@ func TestTransactionCommitsAll(t *testing.T) {
 // (a duplicate e-mail), the later mutations do not run, so the only error is
 // the one the client caused.
 func TestTransactionStopsAfterFailure(t *testing.T) {
+	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
 		e.must(`mutation { createUser(input: {name: "Ada", email: "ada@example.com"}) { id } }`, nil)
 		r := e.do(`mutation {
