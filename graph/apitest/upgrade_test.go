@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/accountplan/accountplan/ent/store"
+	"github.com/accountplan/accountplan/ent/store/storetest"
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/httpedge"
 )
@@ -53,7 +54,7 @@ func TestUpgrade(t *testing.T) {
 		checkUpgrade(t, "sqlite", path)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		target := postgresDatabase(t)
+		target := storetest.EmptyPostgresDatabase(t)
 		restorePostgres(t, target, upgradeFixture(t, "postgres.sql.gz"))
 		checkUpgrade(t, "postgres", target)
 	})
