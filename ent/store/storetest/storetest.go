@@ -49,10 +49,18 @@ func Each(t *testing.T, test func(t *testing.T, client *ent.Client)) {
 }
 
 // EachStore is Each for tests that need the database beneath the client.
+// The variants run in parallel with each other, and the test waits for both.
 func EachStore(t *testing.T, test func(t *testing.T, s *store.Store)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { test(t, SQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { test(t, Postgres(t)) })
+	// The two databases share nothing, so the variants run at once.
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, SQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, Postgres(t))
+	})
 }
 
 // SQLite is a fresh, migrated SQLite database, closed when the test ends.
