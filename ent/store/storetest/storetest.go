@@ -153,15 +153,34 @@ var postgres struct {
 	admin       *sql.DB
 	template    string
 	err         error         // the template could not be made
-	slots       chan struct{} // databases at once, so that their pools stay under the server's connection limit
+	slots       chan struct{} // databases in use at once, so that their pools stay under the server's connection limit
+	used        []string      // databases whose tests are over, not dropped yet
+}
+
+// dropBatch is how many used databases are dropped at once: each drop waits
+// for a checkpoint, which drops at the same time share.
+const dropBatch = 8
+
+// dropUsed drops the used databases, all at once, in the background; the
+// caller holds the lock.
+func dropUsed() {
+	batch := postgres.used
+	postgres.used = nil
+	for _, name := range batch {
+		drops.Go(func() {
+			if _, err := postgres.admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+				fmt.Fprintf(os.Stderr, "storetest: dropping the test database %s: %v\n", name, err)
+				dropFailed.Store(true)
+			}
+		})
+	}
 }
 
 // prefix starts the name of every database made here, followed by the Unix
 // time its binary began, so that a later run drops what a killed one left.
 const prefix = "storetest_"
 
-// drops are the test databases being dropped. Dropping one waits for a
-// checkpoint, which the next test need not wait for: Run does.
+// drops are the test databases being dropped, which no test waits for: Run does.
 var (
 	drops      sync.WaitGroup
 	dropFailed atomic.Bool
@@ -188,14 +207,15 @@ func newDatabase(t *testing.T, migrated bool) string {
 		<-postgres.slots
 		t.Fatal(err)
 	}
+	// Runs after the cleanups registered later, which close the test's connections.
 	t.Cleanup(func() {
-		drops.Go(func() {
-			if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-				fmt.Fprintf(os.Stderr, "storetest: dropping the test database %s: %v\n", name, err)
-				dropFailed.Store(true)
-			}
-			<-postgres.slots
-		})
+		<-postgres.slots
+		postgres.Lock()
+		defer postgres.Unlock()
+		postgres.used = append(postgres.used, name)
+		if len(postgres.used) >= dropBatch {
+			dropUsed()
+		}
 	})
 	u := databaseURL(name)
 	if migrated {
@@ -291,6 +311,9 @@ func Run(m *testing.M) int {
 	postgres.main = true
 	postgres.Unlock()
 	code := m.Run()
+	postgres.Lock()
+	dropUsed()
+	postgres.Unlock()
 	drops.Wait()
 	if postgres.template != "" {
 		if _, err := postgres.admin.Exec("DROP DATABASE IF EXISTS " + postgres.template + " WITH (FORCE)"); err != nil {
