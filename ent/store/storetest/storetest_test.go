@@ -34,7 +34,9 @@ func TestEachDatabaseIsFreshAndMigrated(t *testing.T) {
 	}
 }
 
-// TestPostgresDatabasesAreDropped: a test's PostgreSQL database is dropped once it ends.
+// TestPostgresDatabasesAreDropped: a test's PostgreSQL database is dropped
+// after it ends, with the batch it joins (here the batch is dropped at once,
+// as Run drops the last one).
 func TestPostgresDatabasesAreDropped(t *testing.T) {
 	var name string
 	t.Run("test", func(t *testing.T) {
@@ -46,6 +48,9 @@ func TestPostgresDatabasesAreDropped(t *testing.T) {
 	if name == "" {
 		t.Skip("no PostgreSQL")
 	}
+	postgres.Lock()
+	dropUsed()
+	postgres.Unlock()
 	drops.Wait()
 	admin, err := sql.Open("pgx", PostgresURL())
 	if err != nil {
