@@ -3,12 +3,9 @@ package rule_test
 import (
 	"context"
 	"errors"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
-
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/apitoken"
@@ -109,12 +106,14 @@ func TestUnderAnAccount(t *testing.T) {
 			}
 			t.Run(typ, func(t *testing.T) {
 				id, other := w.a.IDs[typ], w.b.IDs[typ]
-				try(t, client, w, "update one", writers, func(ctx context.Context, c *ent.Client) error { return write(ctx, c, typ, "UpdateOneID", id) })
-				try(t, client, w, "delete one", writers, func(ctx context.Context, c *ent.Client) error { return write(ctx, c, typ, "DeleteOneID", id) })
-				try(t, client, w, "bulk update", writers, func(ctx context.Context, c *ent.Client) error { return write(ctx, c, typ, "Update", id) })
-				try(t, client, w, "bulk delete", writers, func(ctx context.Context, c *ent.Client) error { return write(ctx, c, typ, "Delete", id) })
+				try(t, client, w, "update one", writers, func(ctx context.Context, c *ent.Client) error { return storetest.Write(ctx, c, typ, "UpdateOneID", id) })
+				try(t, client, w, "delete one", writers, func(ctx context.Context, c *ent.Client) error { return storetest.Write(ctx, c, typ, "DeleteOneID", id) })
+				try(t, client, w, "bulk update", writers, func(ctx context.Context, c *ent.Client) error { return storetest.Write(ctx, c, typ, "Update", id) })
+				try(t, client, w, "bulk delete", writers, func(ctx context.Context, c *ent.Client) error { return storetest.Write(ctx, c, typ, "Delete", id) })
 				// One record of another account is enough to refuse an editor the lot.
-				try(t, client, w, "bulk update across accounts", admins, func(ctx context.Context, c *ent.Client) error { return write(ctx, c, typ, "Update", id, other) })
+				try(t, client, w, "bulk update across accounts", admins, func(ctx context.Context, c *ent.Client) error {
+					return storetest.Write(ctx, c, typ, "Update", id, other)
+				})
 			})
 		}
 	})
@@ -283,28 +282,4 @@ func TestOwnTokens(t *testing.T) {
 			}
 		}
 	})
-}
-
-// write runs client.<typ>.UpdateOneID(id) or DeleteOneID(id), or the bulk
-// Update() or Delete() of the records with the ids.
-func write(ctx context.Context, client *ent.Client, typ, method string, ids ...int) error {
-	c := reflect.ValueOf(client).Elem().FieldByName(typ)
-	var b reflect.Value
-	switch method {
-	case "UpdateOneID", "DeleteOneID":
-		b = c.MethodByName(method).Call([]reflect.Value{reflect.ValueOf(ids[0])})[0]
-	default:
-		b = c.MethodByName(method).Call(nil)[0]
-		where := b.MethodByName("Where")
-		values := make([]any, len(ids))
-		for i, id := range ids {
-			values[i] = id
-		}
-		// Every type's predicate is a func(*sql.Selector) of its own named type.
-		p := reflect.ValueOf(sql.FieldIn("id", values...)).Convert(where.Type().In(0).Elem())
-		b = where.Call([]reflect.Value{p})[0]
-	}
-	res := b.MethodByName("Exec").Call([]reflect.Value{reflect.ValueOf(ctx)})
-	err, _ := res[len(res)-1].Interface().(error)
-	return err
 }

@@ -3,12 +3,10 @@ package scope_test
 import (
 	"context"
 	"errors"
-	"reflect"
 	"slices"
 	"testing"
 
 	entgo "entgo.io/ent"
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/scope"
@@ -139,39 +137,15 @@ func TestAccounts(t *testing.T) {
 				}
 				both := []int{a.Account, b.Account}
 				slices.Sort(both)
-				expect(t, "update one", ask(t, func() error { return write(ctx, client, typ, "UpdateOneID", id) }), direct, a.Account)
-				expect(t, "delete one", ask(t, func() error { return write(ctx, client, typ, "DeleteOneID", id) }), direct, a.Account)
-				expect(t, "bulk update", ask(t, func() error { return write(ctx, client, typ, "Update", id) }), 0, a.Account)
-				expect(t, "bulk update of both", ask(t, func() error { return write(ctx, client, typ, "Update", id, other) }), 0, both...)
-				expect(t, "bulk update of none", ask(t, func() error { return write(ctx, client, typ, "Update", -1) }), 0)
-				expect(t, "bulk delete", ask(t, func() error { return write(ctx, client, typ, "Delete", other) }), 0, b.Account)
+				expect(t, "update one", ask(t, func() error { return storetest.Write(ctx, client, typ, "UpdateOneID", id) }), direct, a.Account)
+				expect(t, "delete one", ask(t, func() error { return storetest.Write(ctx, client, typ, "DeleteOneID", id) }), direct, a.Account)
+				expect(t, "bulk update", ask(t, func() error { return storetest.Write(ctx, client, typ, "Update", id) }), 0, a.Account)
+				expect(t, "bulk update of both", ask(t, func() error { return storetest.Write(ctx, client, typ, "Update", id, other) }), 0, both...)
+				expect(t, "bulk update of none", ask(t, func() error { return storetest.Write(ctx, client, typ, "Update", -1) }), 0)
+				expect(t, "bulk delete", ask(t, func() error { return storetest.Write(ctx, client, typ, "Delete", other) }), 0, b.Account)
 			})
 		}
 	})
-}
-
-// write runs client.<typ>.UpdateOneID(id) or DeleteOneID(id), or the bulk
-// Update() or Delete() of the records with the ids.
-func write(ctx context.Context, client *ent.Client, typ, method string, ids ...int) error {
-	c := reflect.ValueOf(client).Elem().FieldByName(typ)
-	var b reflect.Value
-	switch method {
-	case "UpdateOneID", "DeleteOneID":
-		b = c.MethodByName(method).Call([]reflect.Value{reflect.ValueOf(ids[0])})[0]
-	default:
-		b = c.MethodByName(method).Call(nil)[0]
-		where := b.MethodByName("Where")
-		values := make([]any, len(ids))
-		for i, id := range ids {
-			values[i] = id
-		}
-		// Every type's predicate is a func(*sql.Selector) of its own named type.
-		p := reflect.ValueOf(sql.FieldIn("id", values...)).Convert(where.Type().In(0).Elem())
-		b = where.Call([]reflect.Value{p})[0]
-	}
-	res := b.MethodByName("Exec").Call([]reflect.Value{reflect.ValueOf(ctx)})
-	err, _ := res[len(res)-1].Interface().(error)
-	return err
 }
 
 // creators create a record of each type under an account, under the parent

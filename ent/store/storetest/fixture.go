@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/feedback"
@@ -65,4 +67,28 @@ func NewTree(t *testing.T, client *ent.Client, name string) Tree {
 		ent.TypeRelationship:   client.Relationship.Create().SetUserID(u.ID).SetStakeholderID(person.ID).SaveX(ctx).ID,
 	}
 	return Tree{IDs: ids, Account: acc.ID, Stakeholder: person.ID, Other: other.ID, User: u.ID, Product: p.ID}
+}
+
+// Write runs client.<typ>.UpdateOneID(id) or DeleteOneID(id), or the bulk
+// Update() or Delete() of the records with the ids.
+func Write(ctx context.Context, client *ent.Client, typ, method string, ids ...int) error {
+	c := reflect.ValueOf(client).Elem().FieldByName(typ)
+	var b reflect.Value
+	switch method {
+	case "UpdateOneID", "DeleteOneID":
+		b = c.MethodByName(method).Call([]reflect.Value{reflect.ValueOf(ids[0])})[0]
+	default:
+		b = c.MethodByName(method).Call(nil)[0]
+		where := b.MethodByName("Where")
+		values := make([]any, len(ids))
+		for i, id := range ids {
+			values[i] = id
+		}
+		// Every type's predicate is a func(*sql.Selector) of its own named type.
+		p := reflect.ValueOf(sql.FieldIn("id", values...)).Convert(where.Type().In(0).Elem())
+		b = where.Call([]reflect.Value{p})[0]
+	}
+	res := b.MethodByName("Exec").Call([]reflect.Value{reflect.ValueOf(ctx)})
+	err, _ := res[len(res)-1].Interface().(error)
+	return err
 }
