@@ -76,6 +76,8 @@ func classify(err error) error {
 		return clientError(CodeBadUserInput, field+": "+validationReason(validation), field)
 	case errors.As(err, &notFound):
 		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
+	case outOfRange(err):
+		return clientError(CodeBadUserInput, "a value, or a sum of values, is beyond what the server can store: see the field's description for its range", "")
 	case ent.IsConstraintError(err):
 		fields := uniqueFields(err)
 		msg := "this would duplicate a record that must be unique"
@@ -146,6 +148,16 @@ var (
 	sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: (.+)$`)
 	pgKey        = regexp.MustCompile(`^Key \(([^)]+)\)`)
 )
+
+// outOfRange tells a value or sum the database cannot hold: the door bounds
+// every value, so only sums of many records at the maximum get here.
+func outOfRange(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "22003" // numeric_value_out_of_range
+	}
+	return strings.Contains(err.Error(), "integer overflow") // SQLite's SUM and arithmetic
+}
 
 // uniqueFields names the GraphQL fields of a violated unique constraint, when the database says.
 func uniqueFields(err error) []string {

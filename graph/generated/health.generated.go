@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/graph/icp"
 	"github.com/accountplan/accountplan/graph/planhealth"
+	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/accountplan/accountplan/graph/tiering"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -1052,14 +1053,14 @@ func (ec *executionContext) marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) unmarshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx context.Context, v any) (planhealth.Grade, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := planhealth.Grade(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx context.Context, sel ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "HealthGrade!")
 	}
@@ -1067,14 +1068,14 @@ func (ec *executionContext) marshalNHealthGrade2githubᚗcomᚋaccountplanᚋacc
 }
 
 func (ec *executionContext) unmarshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx context.Context, v any) (planhealth.Rule, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := planhealth.Rule(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx context.Context, sel ast.SelectionSet, v planhealth.Rule) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "HealthRule!")
 	}
@@ -1082,14 +1083,14 @@ func (ec *executionContext) marshalNHealthRule2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) unmarshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx context.Context, v any) (planhealth.Severity, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := planhealth.Severity(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx context.Context, sel ast.SelectionSet, v planhealth.Severity) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "HealthSeverity!")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -2922,14 +2923,14 @@ func (ec *executionContext) marshalNInfluencePathHop2ᚖgithubᚗcomᚋaccountpl
 }
 
 func (ec *executionContext) unmarshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx context.Context, v any) (orgmap.PathStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := orgmap.PathStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx context.Context, sel ast.SelectionSet, v orgmap.PathStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "InfluencePathStatus!")
 	}
@@ -2990,14 +2991,14 @@ func (ec *executionContext) marshalNOrgMapEdgeColumns2ᚖgithubᚗcomᚋaccountp
 }
 
 func (ec *executionContext) unmarshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx context.Context, v any) (orgmap.EdgeKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := orgmap.EdgeKind(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v orgmap.EdgeKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrgMapEdgeKind!")
 	}
@@ -3037,14 +3038,14 @@ func (ec *executionContext) marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) unmarshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx context.Context, v any) (orgmap.Grade, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := scalar.UnmarshalString(v)
 	res := orgmap.Grade(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx context.Context, sel ast.SelectionSet, v orgmap.Grade) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := scalar.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrgMapHealthGrade!")
 	}

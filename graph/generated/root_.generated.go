@@ -16008,7 +16008,7 @@ extend type Query {
     period: MetricsPeriodInput!
     "The accounts covered; all accounts when left out. Each list holds at most 1,000 values."
     filter: MetricsFilter
-    "What the rows are grouped by, in the order the rows are sorted by. Left out or empty: one row per currency."
+    "What the rows are grouped by. The rows are sorted by the attribute dimensions (TIER, OWNER, INDUSTRY, REGION, PLANNED) in the order given here, then by period (MONTH, QUARTER or YEAR, wherever it stands in this list), then by currency. Left out or empty: one row per currency."
     groupBy: [MetricsDimension!]
   ): MetricsReport!
 }
@@ -16072,7 +16072,7 @@ type MetricsReport @goModel(model: "github.com/accountplan/accountplan/graph/met
   periodEnd: Time!
   "The dimensions the rows are grouped by, in order."
   groupBy: [MetricsDimension!]!
-  "The rows, sorted by the groupBy dimensions in order (tiers STRATEGIC, KEY, GENERAL; owners by name; planned first; missing values last), then by period and currency."
+  "The rows, sorted by the attribute dimensions of groupBy in the order given (tiers STRATEGIC, KEY, GENERAL; owners, industries and regions by name; planned first; missing values last), then by period (wherever groupBy names it), then by currency."
   rows: [MetricsRow!]!
 }
 
@@ -16343,9 +16343,10 @@ extend type Query {
   """
   The warmest path from one stakeholder to another over reporting lines and
   influence edges, with every hop. How warmth is computed is described on
-  InfluencePath. Never an error for IDs that name no stakeholder, for
-  stakeholders of two accounts or when nothing connects them: the status and
-  message say so. Eight SQL statements, whatever the size of the map, or
+  InfluencePath. Well-formed IDs that name no stakeholder, stakeholders of two
+  accounts and stakeholders that nothing connects are not errors: the status
+  and message say so. An ID that is not an ID at all (not a whole number) is
+  refused with BAD_USER_INPUT naming fromID or toID. Eight SQL statements, whatever the size of the map, or
   three when the server has kept the map since it last changed, plus what
   entgql runs for edges selected under the hops' stakeholders.
   """
@@ -16693,8 +16694,9 @@ type DecisionMakerPath @goModel(model: "github.com/accountplan/accountplan/graph
 	{Name: "../../api/scalars.graphql", Input: `"""
 An exact amount of money as a whole number of minor units of the record's
 currency (cents for USD, yen for JPY), sent as a JSON integer. Never a float:
-$1,250.50 is 125050. Every record with amounts also has a ` + "`" + `currency` + "`" + ` field
-(ISO 4217) that its amounts are in.
+$1,250.50 is 125050. At most 10^15 (1000000000000000) either side of zero,
+so that no sum the server computes can overflow. Every record with amounts
+also has a ` + "`" + `currency` + "`" + ` field (ISO 4217) that its amounts are in.
 """
 scalar Money
 
