@@ -65,9 +65,11 @@ func (Change) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of the Change: the history is written by the server alone.
+// Policy of the Change: the history is written by the server alone, and
+// the changes of a token are read by its user and admins alone.
 func (Change) Policy() ent.Policy {
 	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.OwnTokenChangesOnly()},
 		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("the change history cannot be edited")},
 	}
 }

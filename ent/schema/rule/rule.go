@@ -9,11 +9,13 @@ import (
 	"context"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
 
 	gen "github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountteammember"
 	"github.com/accountplan/accountplan/ent/apitoken"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/schema/scope"
@@ -115,6 +117,26 @@ func OwnTokensOnly() privacy.QueryRule {
 		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
 			q.Where(apitoken.HasUserWith(user.ID(v.UserID)))
 		}
+		return privacy.Skip
+	})
+}
+
+// OwnTokenChangesOnly hides from users below admin the history of other
+// users' tokens, whose changes carry the token's name, prefix, scope and expiry.
+func OwnTokenChangesOnly() privacy.QueryRule {
+	return privacy.ChangeQueryRuleFunc(func(ctx context.Context, q *gen.ChangeQuery) error {
+		v, ok := viewer.FromContext(ctx)
+		if !ok || v.IsAdmin() {
+			return privacy.Skip
+		}
+		q.Where(func(s *sql.Selector) {
+			tokens := sql.Table(apitoken.Table)
+			own := sql.Select(tokens.C(apitoken.FieldID)).From(tokens).Where(sql.EQ(tokens.C(apitoken.UserColumn), v.UserID))
+			s.Where(sql.Or(
+				sql.NEQ(s.C(change.FieldSubjectType), gen.TypeAPIToken),
+				sql.In(s.C(change.FieldSubjectID), own),
+			))
+		})
 		return privacy.Skip
 	})
 }
