@@ -35,15 +35,25 @@ func main() {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
-		Target:   "./ent",
-		Package:  "github.com/accountplan/accountplan/ent",
-		Features: []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
-		Hooks:    []gen.Hook{writeGraphQLNames},
+		Target:    "./ent",
+		Package:   "github.com/accountplan/accountplan/ent",
+		Features:  []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
+		Hooks:     []gen.Hook{writeGraphQLNames},
+		Templates: []*gen.Template{dialectTemplate},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 }
+
+// dialectTemplate writes ent/dialect.go: a client's SQL dialect, which hooks
+// whose SQL differs between databases ask (a transaction's client included).
+var dialectTemplate = gen.MustParse(gen.NewTemplate("dialect").Parse(`{{ define "dialect" }}
+{{ template "header" $ }}
+
+// Dialect is the SQL dialect of the client's driver: dialect.SQLite or dialect.Postgres.
+func (c *Client) Dialect() string { return c.driver.Dialect() }
+{{ end }}`))
 
 // describeTypes copies each schema's Comment annotation into the GraphQL type
 // description, so the SDL documents every entity for GraphiQL users.

@@ -78,6 +78,10 @@ func classify(err error) error {
 		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
 	case outOfRange(err):
 		return clientError(CodeBadUserInput, "a value, or a sum of values, is beyond what the server can store: see the field's description for its range", "")
+	case collided(err):
+		return retryableConflict()
+	case ent.IsConstraintError(err) && isForeignKey(err):
+		return missingReference(err)
 	case ent.IsConstraintError(err):
 		fields := uniqueFields(err)
 		msg := "this would duplicate a record that must be unique"
@@ -159,7 +163,33 @@ func outOfRange(err error) bool {
 	return strings.Contains(err.Error(), "integer overflow") // SQLite's SUM and arithmetic
 }
 
-// uniqueFields names the GraphQL fields of a violated unique constraint, when the database says.
+// isForeignKey tells a violated foreign key from a violated unique index.
+func isForeignKey(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	return strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
+// missingReference answers a write whose reference vanished under a
+// concurrent delete, after the write checked it: NOT_FOUND, naming the input
+// field when the database says (PostgreSQL does, SQLite does not).
+func missingReference(err error) *gqlerror.Error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.Contains(pgErr.Detail, "is still referenced") {
+		return clientError(CodeConflict, "other records still refer to this one", "")
+	}
+	field := strings.Join(uniqueFields(err), ",")
+	msg := "an object this change refers to does not exist (it may have just been deleted)"
+	if field != "" {
+		msg = field + ": the object it names does not exist (it may have just been deleted)"
+	}
+	return clientError(CodeNotFound, msg, field)
+}
+
+// uniqueFields names the GraphQL fields of a violated unique constraint (or
+// foreign key), when the database says.
 func uniqueFields(err error) []string {
 	var table string
 	var cols []string

@@ -51,7 +51,8 @@ func (s Settings) mapCache() *orgmap.Cache {
 // NewServer builds the GraphQL executor with everything a request passes
 // through after the HTTP edge, in this order: the document limits (tokens and
 // aliases before parsing; depth, cost and page sizes after validation), one
-// transaction per mutation request, the per-root-field loaders (plan health,
+// transaction per mutation request (run again, in a new one, when it
+// collides with another), the per-root-field loaders (plan health,
 // ICP fit, kept org-map answers), the resolvers, and the error presenter that
 // gives every error a stable code. The caller adds the HTTP transport. It
 // opens its own ent client on drv, so what it adds to the client (the
@@ -72,6 +73,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	srv.Use(documentLimits{limits: limits, cache: cache})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(retryConflicts{})
 	srv.AroundRootFields(stopAfterFailure)
 	// Plan health and ICP fit load for every plan and account a root field reads
 	// at once: the interceptors note the rows, the loaders live per root field

@@ -53,22 +53,25 @@ func init() {
 	apitokenMixinHooks1 := apitokenMixin[1].Hooks()
 	apitokenMixinHooks2 := apitokenMixin[2].Hooks()
 	apitokenMixinHooks3 := apitokenMixin[3].Hooks()
+	apitokenMixinHooks4 := apitokenMixin[4].Hooks()
 
 	apitoken.Hooks[1] = apitokenMixinHooks1[0]
 
 	apitoken.Hooks[2] = apitokenMixinHooks2[0]
 
 	apitoken.Hooks[3] = apitokenMixinHooks3[0]
-	apitokenMixinFields2 := apitokenMixin[2].Fields()
-	_ = apitokenMixinFields2
+
+	apitoken.Hooks[4] = apitokenMixinHooks4[0]
+	apitokenMixinFields3 := apitokenMixin[3].Fields()
+	_ = apitokenMixinFields3
 	apitokenFields := schema.APIToken{}.Fields()
 	_ = apitokenFields
 	// apitokenDescCreatedAt is the schema descriptor for created_at field.
-	apitokenDescCreatedAt := apitokenMixinFields2[0].Descriptor()
+	apitokenDescCreatedAt := apitokenMixinFields3[0].Descriptor()
 	// apitoken.DefaultCreatedAt holds the default value on creation for the created_at field.
 	apitoken.DefaultCreatedAt = apitokenDescCreatedAt.Default.(func() time.Time)
 	// apitokenDescUpdatedAt is the schema descriptor for updated_at field.
-	apitokenDescUpdatedAt := apitokenMixinFields2[1].Descriptor()
+	apitokenDescUpdatedAt := apitokenMixinFields3[1].Descriptor()
 	// apitoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	apitoken.DefaultUpdatedAt = apitokenDescUpdatedAt.Default.(func() time.Time)
 	// apitoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -108,6 +111,7 @@ func init() {
 	accountMixinHooks1 := accountMixin[1].Hooks()
 	accountMixinHooks2 := accountMixin[2].Hooks()
 	accountMixinHooks3 := accountMixin[3].Hooks()
+	accountMixinHooks4 := accountMixin[4].Hooks()
 	accountHooks := schema.Account{}.Hooks()
 
 	account.Hooks[1] = accountMixinHooks1[0]
@@ -116,21 +120,23 @@ func init() {
 
 	account.Hooks[3] = accountMixinHooks3[0]
 
-	account.Hooks[4] = accountHooks[0]
+	account.Hooks[4] = accountMixinHooks4[0]
 
-	account.Hooks[5] = accountHooks[1]
+	account.Hooks[5] = accountHooks[0]
 
-	account.Hooks[6] = accountHooks[2]
-	accountMixinFields2 := accountMixin[2].Fields()
-	_ = accountMixinFields2
+	account.Hooks[6] = accountHooks[1]
+
+	account.Hooks[7] = accountHooks[2]
+	accountMixinFields3 := accountMixin[3].Fields()
+	_ = accountMixinFields3
 	accountFields := schema.Account{}.Fields()
 	_ = accountFields
 	// accountDescCreatedAt is the schema descriptor for created_at field.
-	accountDescCreatedAt := accountMixinFields2[0].Descriptor()
+	accountDescCreatedAt := accountMixinFields3[0].Descriptor()
 	// account.DefaultCreatedAt holds the default value on creation for the created_at field.
 	account.DefaultCreatedAt = accountDescCreatedAt.Default.(func() time.Time)
 	// accountDescUpdatedAt is the schema descriptor for updated_at field.
-	accountDescUpdatedAt := accountMixinFields2[1].Descriptor()
+	accountDescUpdatedAt := accountMixinFields3[1].Descriptor()
 	// account.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	account.DefaultUpdatedAt = accountDescUpdatedAt.Default.(func() time.Time)
 	// account.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -217,6 +223,7 @@ func init() {
 	accountplanMixinHooks2 := accountplanMixin[2].Hooks()
 	accountplanMixinHooks3 := accountplanMixin[3].Hooks()
 	accountplanMixinHooks4 := accountplanMixin[4].Hooks()
+	accountplanMixinHooks5 := accountplanMixin[5].Hooks()
 	accountplanHooks := schema.AccountPlan{}.Hooks()
 
 	accountplan.Hooks[1] = accountplanMixinHooks1[0]
@@ -227,27 +234,29 @@ func init() {
 
 	accountplan.Hooks[4] = accountplanMixinHooks4[0]
 
-	accountplan.Hooks[5] = accountplanHooks[0]
+	accountplan.Hooks[5] = accountplanMixinHooks5[0]
 
-	accountplan.Hooks[6] = accountplanHooks[1]
-	accountplanMixinFields2 := accountplanMixin[2].Fields()
-	_ = accountplanMixinFields2
-	accountplanMixinFields4 := accountplanMixin[4].Fields()
-	_ = accountplanMixinFields4
+	accountplan.Hooks[6] = accountplanHooks[0]
+
+	accountplan.Hooks[7] = accountplanHooks[1]
+	accountplanMixinFields3 := accountplanMixin[3].Fields()
+	_ = accountplanMixinFields3
+	accountplanMixinFields5 := accountplanMixin[5].Fields()
+	_ = accountplanMixinFields5
 	accountplanFields := schema.AccountPlan{}.Fields()
 	_ = accountplanFields
 	// accountplanDescCreatedAt is the schema descriptor for created_at field.
-	accountplanDescCreatedAt := accountplanMixinFields2[0].Descriptor()
+	accountplanDescCreatedAt := accountplanMixinFields3[0].Descriptor()
 	// accountplan.DefaultCreatedAt holds the default value on creation for the created_at field.
 	accountplan.DefaultCreatedAt = accountplanDescCreatedAt.Default.(func() time.Time)
 	// accountplanDescUpdatedAt is the schema descriptor for updated_at field.
-	accountplanDescUpdatedAt := accountplanMixinFields2[1].Descriptor()
+	accountplanDescUpdatedAt := accountplanMixinFields3[1].Descriptor()
 	// accountplan.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	accountplan.DefaultUpdatedAt = accountplanDescUpdatedAt.Default.(func() time.Time)
 	// accountplan.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	accountplan.UpdateDefaultUpdatedAt = accountplanDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// accountplanDescVersion is the schema descriptor for version field.
-	accountplanDescVersion := accountplanMixinFields4[0].Descriptor()
+	accountplanDescVersion := accountplanMixinFields5[0].Descriptor()
 	// accountplan.DefaultVersion holds the default value on creation for the version field.
 	accountplan.DefaultVersion = accountplanDescVersion.Default.(int)
 	// accountplan.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -283,22 +292,25 @@ func init() {
 	accountteammemberMixinHooks1 := accountteammemberMixin[1].Hooks()
 	accountteammemberMixinHooks2 := accountteammemberMixin[2].Hooks()
 	accountteammemberMixinHooks3 := accountteammemberMixin[3].Hooks()
+	accountteammemberMixinHooks4 := accountteammemberMixin[4].Hooks()
 
 	accountteammember.Hooks[1] = accountteammemberMixinHooks1[0]
 
 	accountteammember.Hooks[2] = accountteammemberMixinHooks2[0]
 
 	accountteammember.Hooks[3] = accountteammemberMixinHooks3[0]
-	accountteammemberMixinFields2 := accountteammemberMixin[2].Fields()
-	_ = accountteammemberMixinFields2
+
+	accountteammember.Hooks[4] = accountteammemberMixinHooks4[0]
+	accountteammemberMixinFields3 := accountteammemberMixin[3].Fields()
+	_ = accountteammemberMixinFields3
 	accountteammemberFields := schema.AccountTeamMember{}.Fields()
 	_ = accountteammemberFields
 	// accountteammemberDescCreatedAt is the schema descriptor for created_at field.
-	accountteammemberDescCreatedAt := accountteammemberMixinFields2[0].Descriptor()
+	accountteammemberDescCreatedAt := accountteammemberMixinFields3[0].Descriptor()
 	// accountteammember.DefaultCreatedAt holds the default value on creation for the created_at field.
 	accountteammember.DefaultCreatedAt = accountteammemberDescCreatedAt.Default.(func() time.Time)
 	// accountteammemberDescUpdatedAt is the schema descriptor for updated_at field.
-	accountteammemberDescUpdatedAt := accountteammemberMixinFields2[1].Descriptor()
+	accountteammemberDescUpdatedAt := accountteammemberMixinFields3[1].Descriptor()
 	// accountteammember.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	accountteammember.DefaultUpdatedAt = accountteammemberDescUpdatedAt.Default.(func() time.Time)
 	// accountteammember.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -317,6 +329,7 @@ func init() {
 	actionitemMixinHooks2 := actionitemMixin[2].Hooks()
 	actionitemMixinHooks3 := actionitemMixin[3].Hooks()
 	actionitemMixinHooks4 := actionitemMixin[4].Hooks()
+	actionitemMixinHooks5 := actionitemMixin[5].Hooks()
 	actionitemHooks := schema.ActionItem{}.Hooks()
 
 	actionitem.Hooks[1] = actionitemMixinHooks1[0]
@@ -327,25 +340,27 @@ func init() {
 
 	actionitem.Hooks[4] = actionitemMixinHooks4[0]
 
-	actionitem.Hooks[5] = actionitemHooks[0]
-	actionitemMixinFields2 := actionitemMixin[2].Fields()
-	_ = actionitemMixinFields2
-	actionitemMixinFields4 := actionitemMixin[4].Fields()
-	_ = actionitemMixinFields4
+	actionitem.Hooks[5] = actionitemMixinHooks5[0]
+
+	actionitem.Hooks[6] = actionitemHooks[0]
+	actionitemMixinFields3 := actionitemMixin[3].Fields()
+	_ = actionitemMixinFields3
+	actionitemMixinFields5 := actionitemMixin[5].Fields()
+	_ = actionitemMixinFields5
 	actionitemFields := schema.ActionItem{}.Fields()
 	_ = actionitemFields
 	// actionitemDescCreatedAt is the schema descriptor for created_at field.
-	actionitemDescCreatedAt := actionitemMixinFields2[0].Descriptor()
+	actionitemDescCreatedAt := actionitemMixinFields3[0].Descriptor()
 	// actionitem.DefaultCreatedAt holds the default value on creation for the created_at field.
 	actionitem.DefaultCreatedAt = actionitemDescCreatedAt.Default.(func() time.Time)
 	// actionitemDescUpdatedAt is the schema descriptor for updated_at field.
-	actionitemDescUpdatedAt := actionitemMixinFields2[1].Descriptor()
+	actionitemDescUpdatedAt := actionitemMixinFields3[1].Descriptor()
 	// actionitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	actionitem.DefaultUpdatedAt = actionitemDescUpdatedAt.Default.(func() time.Time)
 	// actionitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	actionitem.UpdateDefaultUpdatedAt = actionitemDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// actionitemDescVersion is the schema descriptor for version field.
-	actionitemDescVersion := actionitemMixinFields4[0].Descriptor()
+	actionitemDescVersion := actionitemMixinFields5[0].Descriptor()
 	// actionitem.DefaultVersion holds the default value on creation for the version field.
 	actionitem.DefaultVersion = actionitemDescVersion.Default.(int)
 	// actionitem.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -381,22 +396,25 @@ func init() {
 	businessunitMixinHooks1 := businessunitMixin[1].Hooks()
 	businessunitMixinHooks2 := businessunitMixin[2].Hooks()
 	businessunitMixinHooks3 := businessunitMixin[3].Hooks()
+	businessunitMixinHooks4 := businessunitMixin[4].Hooks()
 
 	businessunit.Hooks[1] = businessunitMixinHooks1[0]
 
 	businessunit.Hooks[2] = businessunitMixinHooks2[0]
 
 	businessunit.Hooks[3] = businessunitMixinHooks3[0]
-	businessunitMixinFields2 := businessunitMixin[2].Fields()
-	_ = businessunitMixinFields2
+
+	businessunit.Hooks[4] = businessunitMixinHooks4[0]
+	businessunitMixinFields3 := businessunitMixin[3].Fields()
+	_ = businessunitMixinFields3
 	businessunitFields := schema.BusinessUnit{}.Fields()
 	_ = businessunitFields
 	// businessunitDescCreatedAt is the schema descriptor for created_at field.
-	businessunitDescCreatedAt := businessunitMixinFields2[0].Descriptor()
+	businessunitDescCreatedAt := businessunitMixinFields3[0].Descriptor()
 	// businessunit.DefaultCreatedAt holds the default value on creation for the created_at field.
 	businessunit.DefaultCreatedAt = businessunitDescCreatedAt.Default.(func() time.Time)
 	// businessunitDescUpdatedAt is the schema descriptor for updated_at field.
-	businessunitDescUpdatedAt := businessunitMixinFields2[1].Descriptor()
+	businessunitDescUpdatedAt := businessunitMixinFields3[1].Descriptor()
 	// businessunit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	businessunit.DefaultUpdatedAt = businessunitDescUpdatedAt.Default.(func() time.Time)
 	// businessunit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -447,6 +465,7 @@ func init() {
 	feedbackMixinHooks1 := feedbackMixin[1].Hooks()
 	feedbackMixinHooks2 := feedbackMixin[2].Hooks()
 	feedbackMixinHooks3 := feedbackMixin[3].Hooks()
+	feedbackMixinHooks4 := feedbackMixin[4].Hooks()
 	feedbackHooks := schema.Feedback{}.Hooks()
 
 	feedback.Hooks[1] = feedbackMixinHooks1[0]
@@ -455,17 +474,19 @@ func init() {
 
 	feedback.Hooks[3] = feedbackMixinHooks3[0]
 
-	feedback.Hooks[4] = feedbackHooks[0]
-	feedbackMixinFields2 := feedbackMixin[2].Fields()
-	_ = feedbackMixinFields2
+	feedback.Hooks[4] = feedbackMixinHooks4[0]
+
+	feedback.Hooks[5] = feedbackHooks[0]
+	feedbackMixinFields3 := feedbackMixin[3].Fields()
+	_ = feedbackMixinFields3
 	feedbackFields := schema.Feedback{}.Fields()
 	_ = feedbackFields
 	// feedbackDescCreatedAt is the schema descriptor for created_at field.
-	feedbackDescCreatedAt := feedbackMixinFields2[0].Descriptor()
+	feedbackDescCreatedAt := feedbackMixinFields3[0].Descriptor()
 	// feedback.DefaultCreatedAt holds the default value on creation for the created_at field.
 	feedback.DefaultCreatedAt = feedbackDescCreatedAt.Default.(func() time.Time)
 	// feedbackDescUpdatedAt is the schema descriptor for updated_at field.
-	feedbackDescUpdatedAt := feedbackMixinFields2[1].Descriptor()
+	feedbackDescUpdatedAt := feedbackMixinFields3[1].Descriptor()
 	// feedback.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	feedback.DefaultUpdatedAt = feedbackDescUpdatedAt.Default.(func() time.Time)
 	// feedback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -492,6 +513,7 @@ func init() {
 	goalMixinHooks2 := goalMixin[2].Hooks()
 	goalMixinHooks3 := goalMixin[3].Hooks()
 	goalMixinHooks4 := goalMixin[4].Hooks()
+	goalMixinHooks5 := goalMixin[5].Hooks()
 
 	goal.Hooks[1] = goalMixinHooks1[0]
 
@@ -500,24 +522,26 @@ func init() {
 	goal.Hooks[3] = goalMixinHooks3[0]
 
 	goal.Hooks[4] = goalMixinHooks4[0]
-	goalMixinFields2 := goalMixin[2].Fields()
-	_ = goalMixinFields2
-	goalMixinFields4 := goalMixin[4].Fields()
-	_ = goalMixinFields4
+
+	goal.Hooks[5] = goalMixinHooks5[0]
+	goalMixinFields3 := goalMixin[3].Fields()
+	_ = goalMixinFields3
+	goalMixinFields5 := goalMixin[5].Fields()
+	_ = goalMixinFields5
 	goalFields := schema.Goal{}.Fields()
 	_ = goalFields
 	// goalDescCreatedAt is the schema descriptor for created_at field.
-	goalDescCreatedAt := goalMixinFields2[0].Descriptor()
+	goalDescCreatedAt := goalMixinFields3[0].Descriptor()
 	// goal.DefaultCreatedAt holds the default value on creation for the created_at field.
 	goal.DefaultCreatedAt = goalDescCreatedAt.Default.(func() time.Time)
 	// goalDescUpdatedAt is the schema descriptor for updated_at field.
-	goalDescUpdatedAt := goalMixinFields2[1].Descriptor()
+	goalDescUpdatedAt := goalMixinFields3[1].Descriptor()
 	// goal.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	goal.DefaultUpdatedAt = goalDescUpdatedAt.Default.(func() time.Time)
 	// goal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	goal.UpdateDefaultUpdatedAt = goalDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// goalDescVersion is the schema descriptor for version field.
-	goalDescVersion := goalMixinFields4[0].Descriptor()
+	goalDescVersion := goalMixinFields5[0].Descriptor()
 	// goal.DefaultVersion holds the default value on creation for the version field.
 	goal.DefaultVersion = goalDescVersion.Default.(int)
 	// goal.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -569,6 +593,7 @@ func init() {
 	icpcriterionMixinHooks1 := icpcriterionMixin[1].Hooks()
 	icpcriterionMixinHooks2 := icpcriterionMixin[2].Hooks()
 	icpcriterionMixinHooks3 := icpcriterionMixin[3].Hooks()
+	icpcriterionMixinHooks4 := icpcriterionMixin[4].Hooks()
 	icpcriterionHooks := schema.IcpCriterion{}.Hooks()
 
 	icpcriterion.Hooks[1] = icpcriterionMixinHooks1[0]
@@ -577,17 +602,19 @@ func init() {
 
 	icpcriterion.Hooks[3] = icpcriterionMixinHooks3[0]
 
-	icpcriterion.Hooks[4] = icpcriterionHooks[0]
-	icpcriterionMixinFields2 := icpcriterionMixin[2].Fields()
-	_ = icpcriterionMixinFields2
+	icpcriterion.Hooks[4] = icpcriterionMixinHooks4[0]
+
+	icpcriterion.Hooks[5] = icpcriterionHooks[0]
+	icpcriterionMixinFields3 := icpcriterionMixin[3].Fields()
+	_ = icpcriterionMixinFields3
 	icpcriterionFields := schema.IcpCriterion{}.Fields()
 	_ = icpcriterionFields
 	// icpcriterionDescCreatedAt is the schema descriptor for created_at field.
-	icpcriterionDescCreatedAt := icpcriterionMixinFields2[0].Descriptor()
+	icpcriterionDescCreatedAt := icpcriterionMixinFields3[0].Descriptor()
 	// icpcriterion.DefaultCreatedAt holds the default value on creation for the created_at field.
 	icpcriterion.DefaultCreatedAt = icpcriterionDescCreatedAt.Default.(func() time.Time)
 	// icpcriterionDescUpdatedAt is the schema descriptor for updated_at field.
-	icpcriterionDescUpdatedAt := icpcriterionMixinFields2[1].Descriptor()
+	icpcriterionDescUpdatedAt := icpcriterionMixinFields3[1].Descriptor()
 	// icpcriterion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	icpcriterion.DefaultUpdatedAt = icpcriterionDescUpdatedAt.Default.(func() time.Time)
 	// icpcriterion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -631,6 +658,7 @@ func init() {
 	influenceedgeMixinHooks1 := influenceedgeMixin[1].Hooks()
 	influenceedgeMixinHooks2 := influenceedgeMixin[2].Hooks()
 	influenceedgeMixinHooks3 := influenceedgeMixin[3].Hooks()
+	influenceedgeMixinHooks4 := influenceedgeMixin[4].Hooks()
 	influenceedgeHooks := schema.InfluenceEdge{}.Hooks()
 
 	influenceedge.Hooks[1] = influenceedgeMixinHooks1[0]
@@ -639,19 +667,21 @@ func init() {
 
 	influenceedge.Hooks[3] = influenceedgeMixinHooks3[0]
 
-	influenceedge.Hooks[4] = influenceedgeHooks[0]
+	influenceedge.Hooks[4] = influenceedgeMixinHooks4[0]
 
-	influenceedge.Hooks[5] = influenceedgeHooks[1]
-	influenceedgeMixinFields2 := influenceedgeMixin[2].Fields()
-	_ = influenceedgeMixinFields2
+	influenceedge.Hooks[5] = influenceedgeHooks[0]
+
+	influenceedge.Hooks[6] = influenceedgeHooks[1]
+	influenceedgeMixinFields3 := influenceedgeMixin[3].Fields()
+	_ = influenceedgeMixinFields3
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
 	_ = influenceedgeFields
 	// influenceedgeDescCreatedAt is the schema descriptor for created_at field.
-	influenceedgeDescCreatedAt := influenceedgeMixinFields2[0].Descriptor()
+	influenceedgeDescCreatedAt := influenceedgeMixinFields3[0].Descriptor()
 	// influenceedge.DefaultCreatedAt holds the default value on creation for the created_at field.
 	influenceedge.DefaultCreatedAt = influenceedgeDescCreatedAt.Default.(func() time.Time)
 	// influenceedgeDescUpdatedAt is the schema descriptor for updated_at field.
-	influenceedgeDescUpdatedAt := influenceedgeMixinFields2[1].Descriptor()
+	influenceedgeDescUpdatedAt := influenceedgeMixinFields3[1].Descriptor()
 	// influenceedge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	influenceedge.DefaultUpdatedAt = influenceedgeDescUpdatedAt.Default.(func() time.Time)
 	// influenceedge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -675,6 +705,7 @@ func init() {
 	insightMixinHooks1 := insightMixin[1].Hooks()
 	insightMixinHooks2 := insightMixin[2].Hooks()
 	insightMixinHooks3 := insightMixin[3].Hooks()
+	insightMixinHooks4 := insightMixin[4].Hooks()
 	insightHooks := schema.Insight{}.Hooks()
 
 	insight.Hooks[1] = insightMixinHooks1[0]
@@ -683,17 +714,19 @@ func init() {
 
 	insight.Hooks[3] = insightMixinHooks3[0]
 
-	insight.Hooks[4] = insightHooks[0]
-	insightMixinFields2 := insightMixin[2].Fields()
-	_ = insightMixinFields2
+	insight.Hooks[4] = insightMixinHooks4[0]
+
+	insight.Hooks[5] = insightHooks[0]
+	insightMixinFields3 := insightMixin[3].Fields()
+	_ = insightMixinFields3
 	insightFields := schema.Insight{}.Fields()
 	_ = insightFields
 	// insightDescCreatedAt is the schema descriptor for created_at field.
-	insightDescCreatedAt := insightMixinFields2[0].Descriptor()
+	insightDescCreatedAt := insightMixinFields3[0].Descriptor()
 	// insight.DefaultCreatedAt holds the default value on creation for the created_at field.
 	insight.DefaultCreatedAt = insightDescCreatedAt.Default.(func() time.Time)
 	// insightDescUpdatedAt is the schema descriptor for updated_at field.
-	insightDescUpdatedAt := insightMixinFields2[1].Descriptor()
+	insightDescUpdatedAt := insightMixinFields3[1].Descriptor()
 	// insight.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	insight.DefaultUpdatedAt = insightDescUpdatedAt.Default.(func() time.Time)
 	// insight.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -720,6 +753,7 @@ func init() {
 	kpiMixinHooks2 := kpiMixin[2].Hooks()
 	kpiMixinHooks3 := kpiMixin[3].Hooks()
 	kpiMixinHooks4 := kpiMixin[4].Hooks()
+	kpiMixinHooks5 := kpiMixin[5].Hooks()
 
 	kpi.Hooks[1] = kpiMixinHooks1[0]
 
@@ -728,24 +762,26 @@ func init() {
 	kpi.Hooks[3] = kpiMixinHooks3[0]
 
 	kpi.Hooks[4] = kpiMixinHooks4[0]
-	kpiMixinFields2 := kpiMixin[2].Fields()
-	_ = kpiMixinFields2
-	kpiMixinFields4 := kpiMixin[4].Fields()
-	_ = kpiMixinFields4
+
+	kpi.Hooks[5] = kpiMixinHooks5[0]
+	kpiMixinFields3 := kpiMixin[3].Fields()
+	_ = kpiMixinFields3
+	kpiMixinFields5 := kpiMixin[5].Fields()
+	_ = kpiMixinFields5
 	kpiFields := schema.KPI{}.Fields()
 	_ = kpiFields
 	// kpiDescCreatedAt is the schema descriptor for created_at field.
-	kpiDescCreatedAt := kpiMixinFields2[0].Descriptor()
+	kpiDescCreatedAt := kpiMixinFields3[0].Descriptor()
 	// kpi.DefaultCreatedAt holds the default value on creation for the created_at field.
 	kpi.DefaultCreatedAt = kpiDescCreatedAt.Default.(func() time.Time)
 	// kpiDescUpdatedAt is the schema descriptor for updated_at field.
-	kpiDescUpdatedAt := kpiMixinFields2[1].Descriptor()
+	kpiDescUpdatedAt := kpiMixinFields3[1].Descriptor()
 	// kpi.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	kpi.DefaultUpdatedAt = kpiDescUpdatedAt.Default.(func() time.Time)
 	// kpi.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	kpi.UpdateDefaultUpdatedAt = kpiDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// kpiDescVersion is the schema descriptor for version field.
-	kpiDescVersion := kpiMixinFields4[0].Descriptor()
+	kpiDescVersion := kpiMixinFields5[0].Descriptor()
 	// kpi.DefaultVersion holds the default value on creation for the version field.
 	kpi.DefaultVersion = kpiDescVersion.Default.(int)
 	// kpi.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -793,6 +829,7 @@ func init() {
 	kpimeasurementMixinHooks1 := kpimeasurementMixin[1].Hooks()
 	kpimeasurementMixinHooks2 := kpimeasurementMixin[2].Hooks()
 	kpimeasurementMixinHooks3 := kpimeasurementMixin[3].Hooks()
+	kpimeasurementMixinHooks4 := kpimeasurementMixin[4].Hooks()
 	kpimeasurementHooks := schema.KPIMeasurement{}.Hooks()
 
 	kpimeasurement.Hooks[1] = kpimeasurementMixinHooks1[0]
@@ -801,17 +838,19 @@ func init() {
 
 	kpimeasurement.Hooks[3] = kpimeasurementMixinHooks3[0]
 
-	kpimeasurement.Hooks[4] = kpimeasurementHooks[0]
-	kpimeasurementMixinFields2 := kpimeasurementMixin[2].Fields()
-	_ = kpimeasurementMixinFields2
+	kpimeasurement.Hooks[4] = kpimeasurementMixinHooks4[0]
+
+	kpimeasurement.Hooks[5] = kpimeasurementHooks[0]
+	kpimeasurementMixinFields3 := kpimeasurementMixin[3].Fields()
+	_ = kpimeasurementMixinFields3
 	kpimeasurementFields := schema.KPIMeasurement{}.Fields()
 	_ = kpimeasurementFields
 	// kpimeasurementDescCreatedAt is the schema descriptor for created_at field.
-	kpimeasurementDescCreatedAt := kpimeasurementMixinFields2[0].Descriptor()
+	kpimeasurementDescCreatedAt := kpimeasurementMixinFields3[0].Descriptor()
 	// kpimeasurement.DefaultCreatedAt holds the default value on creation for the created_at field.
 	kpimeasurement.DefaultCreatedAt = kpimeasurementDescCreatedAt.Default.(func() time.Time)
 	// kpimeasurementDescUpdatedAt is the schema descriptor for updated_at field.
-	kpimeasurementDescUpdatedAt := kpimeasurementMixinFields2[1].Descriptor()
+	kpimeasurementDescUpdatedAt := kpimeasurementMixinFields3[1].Descriptor()
 	// kpimeasurement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	kpimeasurement.DefaultUpdatedAt = kpimeasurementDescUpdatedAt.Default.(func() time.Time)
 	// kpimeasurement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -838,6 +877,7 @@ func init() {
 	objectiveMixinHooks2 := objectiveMixin[2].Hooks()
 	objectiveMixinHooks3 := objectiveMixin[3].Hooks()
 	objectiveMixinHooks4 := objectiveMixin[4].Hooks()
+	objectiveMixinHooks5 := objectiveMixin[5].Hooks()
 
 	objective.Hooks[1] = objectiveMixinHooks1[0]
 
@@ -846,24 +886,26 @@ func init() {
 	objective.Hooks[3] = objectiveMixinHooks3[0]
 
 	objective.Hooks[4] = objectiveMixinHooks4[0]
-	objectiveMixinFields2 := objectiveMixin[2].Fields()
-	_ = objectiveMixinFields2
-	objectiveMixinFields4 := objectiveMixin[4].Fields()
-	_ = objectiveMixinFields4
+
+	objective.Hooks[5] = objectiveMixinHooks5[0]
+	objectiveMixinFields3 := objectiveMixin[3].Fields()
+	_ = objectiveMixinFields3
+	objectiveMixinFields5 := objectiveMixin[5].Fields()
+	_ = objectiveMixinFields5
 	objectiveFields := schema.Objective{}.Fields()
 	_ = objectiveFields
 	// objectiveDescCreatedAt is the schema descriptor for created_at field.
-	objectiveDescCreatedAt := objectiveMixinFields2[0].Descriptor()
+	objectiveDescCreatedAt := objectiveMixinFields3[0].Descriptor()
 	// objective.DefaultCreatedAt holds the default value on creation for the created_at field.
 	objective.DefaultCreatedAt = objectiveDescCreatedAt.Default.(func() time.Time)
 	// objectiveDescUpdatedAt is the schema descriptor for updated_at field.
-	objectiveDescUpdatedAt := objectiveMixinFields2[1].Descriptor()
+	objectiveDescUpdatedAt := objectiveMixinFields3[1].Descriptor()
 	// objective.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	objective.DefaultUpdatedAt = objectiveDescUpdatedAt.Default.(func() time.Time)
 	// objective.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	objective.UpdateDefaultUpdatedAt = objectiveDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// objectiveDescVersion is the schema descriptor for version field.
-	objectiveDescVersion := objectiveMixinFields4[0].Descriptor()
+	objectiveDescVersion := objectiveMixinFields5[0].Descriptor()
 	// objective.DefaultVersion holds the default value on creation for the version field.
 	objective.DefaultVersion = objectiveDescVersion.Default.(int)
 	// objective.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -899,6 +941,7 @@ func init() {
 	opportunityMixinHooks1 := opportunityMixin[1].Hooks()
 	opportunityMixinHooks2 := opportunityMixin[2].Hooks()
 	opportunityMixinHooks3 := opportunityMixin[3].Hooks()
+	opportunityMixinHooks4 := opportunityMixin[4].Hooks()
 	opportunityHooks := schema.Opportunity{}.Hooks()
 
 	opportunity.Hooks[1] = opportunityMixinHooks1[0]
@@ -907,21 +950,23 @@ func init() {
 
 	opportunity.Hooks[3] = opportunityMixinHooks3[0]
 
-	opportunity.Hooks[4] = opportunityHooks[0]
+	opportunity.Hooks[4] = opportunityMixinHooks4[0]
 
-	opportunity.Hooks[5] = opportunityHooks[1]
+	opportunity.Hooks[5] = opportunityHooks[0]
 
-	opportunity.Hooks[6] = opportunityHooks[2]
-	opportunityMixinFields2 := opportunityMixin[2].Fields()
-	_ = opportunityMixinFields2
+	opportunity.Hooks[6] = opportunityHooks[1]
+
+	opportunity.Hooks[7] = opportunityHooks[2]
+	opportunityMixinFields3 := opportunityMixin[3].Fields()
+	_ = opportunityMixinFields3
 	opportunityFields := schema.Opportunity{}.Fields()
 	_ = opportunityFields
 	// opportunityDescCreatedAt is the schema descriptor for created_at field.
-	opportunityDescCreatedAt := opportunityMixinFields2[0].Descriptor()
+	opportunityDescCreatedAt := opportunityMixinFields3[0].Descriptor()
 	// opportunity.DefaultCreatedAt holds the default value on creation for the created_at field.
 	opportunity.DefaultCreatedAt = opportunityDescCreatedAt.Default.(func() time.Time)
 	// opportunityDescUpdatedAt is the schema descriptor for updated_at field.
-	opportunityDescUpdatedAt := opportunityMixinFields2[1].Descriptor()
+	opportunityDescUpdatedAt := opportunityMixinFields3[1].Descriptor()
 	// opportunity.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	opportunity.DefaultUpdatedAt = opportunityDescUpdatedAt.Default.(func() time.Time)
 	// opportunity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -991,22 +1036,25 @@ func init() {
 	productMixinHooks1 := productMixin[1].Hooks()
 	productMixinHooks2 := productMixin[2].Hooks()
 	productMixinHooks3 := productMixin[3].Hooks()
+	productMixinHooks4 := productMixin[4].Hooks()
 
 	product.Hooks[1] = productMixinHooks1[0]
 
 	product.Hooks[2] = productMixinHooks2[0]
 
 	product.Hooks[3] = productMixinHooks3[0]
-	productMixinFields2 := productMixin[2].Fields()
-	_ = productMixinFields2
+
+	product.Hooks[4] = productMixinHooks4[0]
+	productMixinFields3 := productMixin[3].Fields()
+	_ = productMixinFields3
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescCreatedAt is the schema descriptor for created_at field.
-	productDescCreatedAt := productMixinFields2[0].Descriptor()
+	productDescCreatedAt := productMixinFields3[0].Descriptor()
 	// product.DefaultCreatedAt holds the default value on creation for the created_at field.
 	product.DefaultCreatedAt = productDescCreatedAt.Default.(func() time.Time)
 	// productDescUpdatedAt is the schema descriptor for updated_at field.
-	productDescUpdatedAt := productMixinFields2[1].Descriptor()
+	productDescUpdatedAt := productMixinFields3[1].Descriptor()
 	// product.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1046,6 +1094,7 @@ func init() {
 	relationshipMixinHooks1 := relationshipMixin[1].Hooks()
 	relationshipMixinHooks2 := relationshipMixin[2].Hooks()
 	relationshipMixinHooks3 := relationshipMixin[3].Hooks()
+	relationshipMixinHooks4 := relationshipMixin[4].Hooks()
 	relationshipHooks := schema.Relationship{}.Hooks()
 
 	relationship.Hooks[1] = relationshipMixinHooks1[0]
@@ -1054,17 +1103,19 @@ func init() {
 
 	relationship.Hooks[3] = relationshipMixinHooks3[0]
 
-	relationship.Hooks[4] = relationshipHooks[0]
-	relationshipMixinFields2 := relationshipMixin[2].Fields()
-	_ = relationshipMixinFields2
+	relationship.Hooks[4] = relationshipMixinHooks4[0]
+
+	relationship.Hooks[5] = relationshipHooks[0]
+	relationshipMixinFields3 := relationshipMixin[3].Fields()
+	_ = relationshipMixinFields3
 	relationshipFields := schema.Relationship{}.Fields()
 	_ = relationshipFields
 	// relationshipDescCreatedAt is the schema descriptor for created_at field.
-	relationshipDescCreatedAt := relationshipMixinFields2[0].Descriptor()
+	relationshipDescCreatedAt := relationshipMixinFields3[0].Descriptor()
 	// relationship.DefaultCreatedAt holds the default value on creation for the created_at field.
 	relationship.DefaultCreatedAt = relationshipDescCreatedAt.Default.(func() time.Time)
 	// relationshipDescUpdatedAt is the schema descriptor for updated_at field.
-	relationshipDescUpdatedAt := relationshipMixinFields2[1].Descriptor()
+	relationshipDescUpdatedAt := relationshipMixinFields3[1].Descriptor()
 	// relationship.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	relationship.DefaultUpdatedAt = relationshipDescUpdatedAt.Default.(func() time.Time)
 	// relationship.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1082,6 +1133,7 @@ func init() {
 	revenuerecordMixinHooks1 := revenuerecordMixin[1].Hooks()
 	revenuerecordMixinHooks2 := revenuerecordMixin[2].Hooks()
 	revenuerecordMixinHooks3 := revenuerecordMixin[3].Hooks()
+	revenuerecordMixinHooks4 := revenuerecordMixin[4].Hooks()
 	revenuerecordHooks := schema.RevenueRecord{}.Hooks()
 
 	revenuerecord.Hooks[1] = revenuerecordMixinHooks1[0]
@@ -1090,21 +1142,23 @@ func init() {
 
 	revenuerecord.Hooks[3] = revenuerecordMixinHooks3[0]
 
-	revenuerecord.Hooks[4] = revenuerecordHooks[0]
+	revenuerecord.Hooks[4] = revenuerecordMixinHooks4[0]
 
-	revenuerecord.Hooks[5] = revenuerecordHooks[1]
+	revenuerecord.Hooks[5] = revenuerecordHooks[0]
 
-	revenuerecord.Hooks[6] = revenuerecordHooks[2]
-	revenuerecordMixinFields2 := revenuerecordMixin[2].Fields()
-	_ = revenuerecordMixinFields2
+	revenuerecord.Hooks[6] = revenuerecordHooks[1]
+
+	revenuerecord.Hooks[7] = revenuerecordHooks[2]
+	revenuerecordMixinFields3 := revenuerecordMixin[3].Fields()
+	_ = revenuerecordMixinFields3
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
 	_ = revenuerecordFields
 	// revenuerecordDescCreatedAt is the schema descriptor for created_at field.
-	revenuerecordDescCreatedAt := revenuerecordMixinFields2[0].Descriptor()
+	revenuerecordDescCreatedAt := revenuerecordMixinFields3[0].Descriptor()
 	// revenuerecord.DefaultCreatedAt holds the default value on creation for the created_at field.
 	revenuerecord.DefaultCreatedAt = revenuerecordDescCreatedAt.Default.(func() time.Time)
 	// revenuerecordDescUpdatedAt is the schema descriptor for updated_at field.
-	revenuerecordDescUpdatedAt := revenuerecordMixinFields2[1].Descriptor()
+	revenuerecordDescUpdatedAt := revenuerecordMixinFields3[1].Descriptor()
 	// revenuerecord.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	revenuerecord.DefaultUpdatedAt = revenuerecordDescUpdatedAt.Default.(func() time.Time)
 	// revenuerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1152,22 +1206,25 @@ func init() {
 	reviewMixinHooks1 := reviewMixin[1].Hooks()
 	reviewMixinHooks2 := reviewMixin[2].Hooks()
 	reviewMixinHooks3 := reviewMixin[3].Hooks()
+	reviewMixinHooks4 := reviewMixin[4].Hooks()
 
 	review.Hooks[1] = reviewMixinHooks1[0]
 
 	review.Hooks[2] = reviewMixinHooks2[0]
 
 	review.Hooks[3] = reviewMixinHooks3[0]
-	reviewMixinFields2 := reviewMixin[2].Fields()
-	_ = reviewMixinFields2
+
+	review.Hooks[4] = reviewMixinHooks4[0]
+	reviewMixinFields3 := reviewMixin[3].Fields()
+	_ = reviewMixinFields3
 	reviewFields := schema.Review{}.Fields()
 	_ = reviewFields
 	// reviewDescCreatedAt is the schema descriptor for created_at field.
-	reviewDescCreatedAt := reviewMixinFields2[0].Descriptor()
+	reviewDescCreatedAt := reviewMixinFields3[0].Descriptor()
 	// review.DefaultCreatedAt holds the default value on creation for the created_at field.
 	review.DefaultCreatedAt = reviewDescCreatedAt.Default.(func() time.Time)
 	// reviewDescUpdatedAt is the schema descriptor for updated_at field.
-	reviewDescUpdatedAt := reviewMixinFields2[1].Descriptor()
+	reviewDescUpdatedAt := reviewMixinFields3[1].Descriptor()
 	// review.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	review.DefaultUpdatedAt = reviewDescUpdatedAt.Default.(func() time.Time)
 	// review.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1186,6 +1243,7 @@ func init() {
 	stakeholderMixinHooks2 := stakeholderMixin[2].Hooks()
 	stakeholderMixinHooks3 := stakeholderMixin[3].Hooks()
 	stakeholderMixinHooks4 := stakeholderMixin[4].Hooks()
+	stakeholderMixinHooks5 := stakeholderMixin[5].Hooks()
 	stakeholderHooks := schema.Stakeholder{}.Hooks()
 
 	stakeholder.Hooks[1] = stakeholderMixinHooks1[0]
@@ -1196,29 +1254,31 @@ func init() {
 
 	stakeholder.Hooks[4] = stakeholderMixinHooks4[0]
 
-	stakeholder.Hooks[5] = stakeholderHooks[0]
+	stakeholder.Hooks[5] = stakeholderMixinHooks5[0]
 
-	stakeholder.Hooks[6] = stakeholderHooks[1]
+	stakeholder.Hooks[6] = stakeholderHooks[0]
 
-	stakeholder.Hooks[7] = stakeholderHooks[2]
-	stakeholderMixinFields2 := stakeholderMixin[2].Fields()
-	_ = stakeholderMixinFields2
-	stakeholderMixinFields4 := stakeholderMixin[4].Fields()
-	_ = stakeholderMixinFields4
+	stakeholder.Hooks[7] = stakeholderHooks[1]
+
+	stakeholder.Hooks[8] = stakeholderHooks[2]
+	stakeholderMixinFields3 := stakeholderMixin[3].Fields()
+	_ = stakeholderMixinFields3
+	stakeholderMixinFields5 := stakeholderMixin[5].Fields()
+	_ = stakeholderMixinFields5
 	stakeholderFields := schema.Stakeholder{}.Fields()
 	_ = stakeholderFields
 	// stakeholderDescCreatedAt is the schema descriptor for created_at field.
-	stakeholderDescCreatedAt := stakeholderMixinFields2[0].Descriptor()
+	stakeholderDescCreatedAt := stakeholderMixinFields3[0].Descriptor()
 	// stakeholder.DefaultCreatedAt holds the default value on creation for the created_at field.
 	stakeholder.DefaultCreatedAt = stakeholderDescCreatedAt.Default.(func() time.Time)
 	// stakeholderDescUpdatedAt is the schema descriptor for updated_at field.
-	stakeholderDescUpdatedAt := stakeholderMixinFields2[1].Descriptor()
+	stakeholderDescUpdatedAt := stakeholderMixinFields3[1].Descriptor()
 	// stakeholder.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	stakeholder.DefaultUpdatedAt = stakeholderDescUpdatedAt.Default.(func() time.Time)
 	// stakeholder.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	stakeholder.UpdateDefaultUpdatedAt = stakeholderDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// stakeholderDescVersion is the schema descriptor for version field.
-	stakeholderDescVersion := stakeholderMixinFields4[0].Descriptor()
+	stakeholderDescVersion := stakeholderMixinFields5[0].Descriptor()
 	// stakeholder.DefaultVersion holds the default value on creation for the version field.
 	stakeholder.DefaultVersion = stakeholderDescVersion.Default.(int)
 	// stakeholder.VersionValidator is a validator for the "version" field. It is called by the builders before save.
@@ -1306,22 +1366,25 @@ func init() {
 	swotitemMixinHooks1 := swotitemMixin[1].Hooks()
 	swotitemMixinHooks2 := swotitemMixin[2].Hooks()
 	swotitemMixinHooks3 := swotitemMixin[3].Hooks()
+	swotitemMixinHooks4 := swotitemMixin[4].Hooks()
 
 	swotitem.Hooks[1] = swotitemMixinHooks1[0]
 
 	swotitem.Hooks[2] = swotitemMixinHooks2[0]
 
 	swotitem.Hooks[3] = swotitemMixinHooks3[0]
-	swotitemMixinFields2 := swotitemMixin[2].Fields()
-	_ = swotitemMixinFields2
+
+	swotitem.Hooks[4] = swotitemMixinHooks4[0]
+	swotitemMixinFields3 := swotitemMixin[3].Fields()
+	_ = swotitemMixinFields3
 	swotitemFields := schema.SwotItem{}.Fields()
 	_ = swotitemFields
 	// swotitemDescCreatedAt is the schema descriptor for created_at field.
-	swotitemDescCreatedAt := swotitemMixinFields2[0].Descriptor()
+	swotitemDescCreatedAt := swotitemMixinFields3[0].Descriptor()
 	// swotitem.DefaultCreatedAt holds the default value on creation for the created_at field.
 	swotitem.DefaultCreatedAt = swotitemDescCreatedAt.Default.(func() time.Time)
 	// swotitemDescUpdatedAt is the schema descriptor for updated_at field.
-	swotitemDescUpdatedAt := swotitemMixinFields2[1].Descriptor()
+	swotitemDescUpdatedAt := swotitemMixinFields3[1].Descriptor()
 	// swotitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	swotitem.DefaultUpdatedAt = swotitemDescUpdatedAt.Default.(func() time.Time)
 	// swotitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1343,6 +1406,7 @@ func init() {
 	userMixinHooks1 := userMixin[1].Hooks()
 	userMixinHooks2 := userMixin[2].Hooks()
 	userMixinHooks3 := userMixin[3].Hooks()
+	userMixinHooks4 := userMixin[4].Hooks()
 	userHooks := schema.User{}.Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
@@ -1351,19 +1415,21 @@ func init() {
 
 	user.Hooks[3] = userMixinHooks3[0]
 
-	user.Hooks[4] = userHooks[0]
+	user.Hooks[4] = userMixinHooks4[0]
 
-	user.Hooks[5] = userHooks[1]
-	userMixinFields2 := userMixin[2].Fields()
-	_ = userMixinFields2
+	user.Hooks[5] = userHooks[0]
+
+	user.Hooks[6] = userHooks[1]
+	userMixinFields3 := userMixin[3].Fields()
+	_ = userMixinFields3
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
-	userDescCreatedAt := userMixinFields2[0].Descriptor()
+	userDescCreatedAt := userMixinFields3[0].Descriptor()
 	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
 	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
 	// userDescUpdatedAt is the schema descriptor for updated_at field.
-	userDescUpdatedAt := userMixinFields2[1].Descriptor()
+	userDescUpdatedAt := userMixinFields3[1].Descriptor()
 	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -1421,6 +1487,7 @@ func init() {
 	whitespacecellMixinHooks1 := whitespacecellMixin[1].Hooks()
 	whitespacecellMixinHooks2 := whitespacecellMixin[2].Hooks()
 	whitespacecellMixinHooks3 := whitespacecellMixin[3].Hooks()
+	whitespacecellMixinHooks4 := whitespacecellMixin[4].Hooks()
 	whitespacecellHooks := schema.WhitespaceCell{}.Hooks()
 
 	whitespacecell.Hooks[1] = whitespacecellMixinHooks1[0]
@@ -1429,17 +1496,19 @@ func init() {
 
 	whitespacecell.Hooks[3] = whitespacecellMixinHooks3[0]
 
-	whitespacecell.Hooks[4] = whitespacecellHooks[0]
-	whitespacecellMixinFields2 := whitespacecellMixin[2].Fields()
-	_ = whitespacecellMixinFields2
+	whitespacecell.Hooks[4] = whitespacecellMixinHooks4[0]
+
+	whitespacecell.Hooks[5] = whitespacecellHooks[0]
+	whitespacecellMixinFields3 := whitespacecellMixin[3].Fields()
+	_ = whitespacecellMixinFields3
 	whitespacecellFields := schema.WhitespaceCell{}.Fields()
 	_ = whitespacecellFields
 	// whitespacecellDescCreatedAt is the schema descriptor for created_at field.
-	whitespacecellDescCreatedAt := whitespacecellMixinFields2[0].Descriptor()
+	whitespacecellDescCreatedAt := whitespacecellMixinFields3[0].Descriptor()
 	// whitespacecell.DefaultCreatedAt holds the default value on creation for the created_at field.
 	whitespacecell.DefaultCreatedAt = whitespacecellDescCreatedAt.Default.(func() time.Time)
 	// whitespacecellDescUpdatedAt is the schema descriptor for updated_at field.
-	whitespacecellDescUpdatedAt := whitespacecellMixinFields2[1].Descriptor()
+	whitespacecellDescUpdatedAt := whitespacecellMixinFields3[1].Descriptor()
 	// whitespacecell.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	whitespacecell.DefaultUpdatedAt = whitespacecellDescUpdatedAt.Default.(func() time.Time)
 	// whitespacecell.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.

@@ -137,6 +137,13 @@ func (ReferenceMixin) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(invariant.References, writes)}
 }
 
+// SerialMixin runs the checks across rows and the write they guard as one
+// step, also when writers race on PostgreSQL.
+type SerialMixin struct{ mixin.Schema }
+
+// Hooks of the SerialMixin: first, so that every check reads after the lock.
+func (SerialMixin) Hooks() []ent.Hook { return []ent.Hook{invariant.Serialise} }
+
 // HistoryMixin records the changes made to a type.
 type HistoryMixin struct{ mixin.Schema }
 
@@ -157,7 +164,7 @@ func (PolicyMixin) Policy() ent.Policy {
 
 // mixins are the mixins every schema uses.
 func mixins() []ent.Mixin {
-	return []ent.Mixin{PolicyMixin{}, HistoryMixin{}, TimeMixin{}, ReferenceMixin{}}
+	return []ent.Mixin{PolicyMixin{}, SerialMixin{}, HistoryMixin{}, TimeMixin{}, ReferenceMixin{}}
 }
 
 // writes are the operations that can break a cross-record invariant.

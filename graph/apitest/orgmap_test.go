@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/influenceedge"
@@ -615,7 +617,12 @@ func TestMoveStakeholders(t *testing.T) {
 		}
 
 		// Refusing a cycle walks up from the new manager one statement per
-		// level: fine for a deep chain too.
+		// level: fine for a deep chain too. PostgreSQL first finds the
+		// account of the moved stakeholders and locks it: 3 statements more.
+		limit := int64(40)
+		if e.driver.Dialect() == dialect.Postgres {
+			limit += 3
+		}
 		chainAccount := e.client.Account.Create().SetName("Chain").SaveX(ctx)
 		chain := make([]int, 21)
 		for i := range chain {
@@ -636,16 +643,16 @@ func TestMoveStakeholders(t *testing.T) {
 		var code, field string
 		n := e.count(func() { code, field = e.code(moveMutation, vars(chain[20], chain[1])) })
 		t.Logf("refusing a move 20 levels deep: %d statements, %v", n, time.Since(start))
-		if code != "BAD_USER_INPUT" || field != "managerID" || n > 40 {
-			t.Errorf("moving level 1 under level 20: %s %s in %d statements, want BAD_USER_INPUT managerID in at most 40", code, field, n)
+		if code != "BAD_USER_INPUT" || field != "managerID" || n > limit {
+			t.Errorf("moving level 1 under level 20: %s %s in %d statements, want BAD_USER_INPUT managerID in at most %d", code, field, n, limit)
 		}
 		// Someone from outside the chain moves under its deepest level.
 		side := e.client.Stakeholder.Create().SetAccountID(chainAccount.ID).SetName("Side").SaveX(ctx)
 		start = time.Now()
 		n = e.count(func() { e.must(moveMutation, vars(chain[20], side.ID)) })
 		t.Logf("a move under someone 20 levels deep: %d statements, %v", n, time.Since(start))
-		if n > 40 {
-			t.Errorf("a move under someone 20 levels deep: %d statements, want at most 40", n)
+		if n > limit {
+			t.Errorf("a move under someone 20 levels deep: %d statements, want at most %d", n, limit)
 		}
 	})
 }

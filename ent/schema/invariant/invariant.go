@@ -4,7 +4,8 @@
 // after they start, and the values one write derives from another. Each
 // entity's schema file lists the hooks it runs, with the operations they
 // run on. A refused write returns a clienterr.InputError or ReferenceError
-// and changes nothing.
+// and changes nothing. Serialise keeps each check one step with its write
+// when writers race.
 package invariant
 
 import (
