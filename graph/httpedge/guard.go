@@ -1,20 +1,28 @@
 package httpedge
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// guard refuses a client's requests beyond its rate (429) and any request
-// beyond the cap on requests at once (503), both before the body is read, and
-// gives the rest the request timeout, which cancels their database work.
+// guard lets a request take the server's scarce resources only for work that
+// is ready: a client's requests beyond its rate (429) or beyond what one
+// client or one address may hold at once (429) are refused first; the rest
+// have their whole body read under the body deadline (408) and size limit
+// (413), and only then take one of the slots of the cap on requests at once
+// (503) and the request timeout, which cancels their database work. A slow
+// body thus holds its own client's share and never a slot.
 func guard(next http.Handler, l limits) http.Handler {
 	var rate *rateLimiter
 	if l.ratePerSecond > 0 {
@@ -24,19 +32,35 @@ func guard(next http.Handler, l limits) http.Handler {
 	if l.maxInFlight > 0 {
 		slots = make(chan struct{}, l.maxInFlight)
 	}
+	held := &holdings{perClient: l.maxInFlightPerClient, perAddress: l.maxInFlightPerAddress, clients: map[[32]byte]int{}, addresses: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media, ok := negotiate(r.Header.Get("Accept"))
 		if !ok {
 			media = mediaJSON
 		}
+		client, address := clientKey(r), remoteHost(r)
 		if rate != nil {
-			if wait, ok := rate.allow(clientKey(r), time.Now()); !ok {
+			if wait, ok := rate.allow(client, time.Now()); !ok {
 				seconds := int(math.Ceil(wait.Seconds()))
 				w.Header().Set("Retry-After", strconv.Itoa(seconds))
 				writeRequestError(w, media, http.StatusTooManyRequests, fmt.Sprintf("too many requests from this client: retry after %d s", seconds))
 				return
 			}
 		}
+		if problem := held.take(client, address); problem != "" {
+			w.Header().Set("Retry-After", "1")
+			writeRequestError(w, media, http.StatusTooManyRequests, problem+": retry after 1 s, when one of them has finished")
+			return
+		}
+		defer held.give(client, address)
+		body, status, problem := readBody(w, r, l.maxBodyBytes, l.bodyTimeout)
+		if problem != "" {
+			// The rest of the body, if any, is never read: the connection cannot carry another request.
+			w.Header().Set("Connection", "close")
+			writeRequestError(w, media, status, problem)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if slots != nil {
 			select {
 			case slots <- struct{}{}:
@@ -56,6 +80,76 @@ func guard(next http.Handler, l limits) http.Handler {
 	})
 }
 
+// readBody reads the whole request body, refusing one larger than limit
+// (413) or still arriving after timeout (408); 0 turns either off. A GET has
+// no body and reads as empty at once.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, timeout time.Duration) ([]byte, int, string) {
+	tooLarge := fmt.Sprintf("the request body is larger than %d bytes", limit)
+	if limit > 0 && r.ContentLength > limit {
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	if timeout > 0 {
+		rc := http.NewResponseController(w)
+		// Where the connection cannot take a deadline, the server's read timeout still bounds the read.
+		if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+			// A deadline left in place would cancel the request when it passed during execution.
+			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+		}
+	}
+	reader := r.Body
+	if limit > 0 {
+		reader = http.MaxBytesReader(w, r.Body, limit)
+	}
+	body, err := io.ReadAll(reader)
+	var over *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, http.StatusOK, ""
+	case errors.As(err, &over):
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive within %s: send the whole request at once", timeout)
+	}
+	return nil, http.StatusBadRequest, "the request body could not be read"
+}
+
+// holdings count the requests each client and each remote address have open,
+// from before their body is read until their answer is written.
+type holdings struct {
+	perClient, perAddress int // 0: no cap
+	mu                    sync.Mutex
+	clients               map[[32]byte]int
+	addresses             map[string]int
+}
+
+// take counts a request in, or says which cap it would pass. The address cap
+// stops one address opening many requests under as many made-up tokens.
+func (h *holdings) take(client [32]byte, address string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perClient > 0 && h.clients[client] >= h.perClient {
+		return fmt.Sprintf("this client already has %d requests open, as many as one client may", h.perClient)
+	}
+	if h.perAddress > 0 && h.addresses[address] >= h.perAddress {
+		return fmt.Sprintf("this address already has %d requests open, as many as one address may", h.perAddress)
+	}
+	h.clients[client]++
+	h.addresses[address]++
+	return ""
+}
+
+// give counts a request out, forgetting clients and addresses with none left.
+func (h *holdings) give(client [32]byte, address string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.clients[client]--; h.clients[client] <= 0 {
+		delete(h.clients, client)
+	}
+	if h.addresses[address]--; h.addresses[address] <= 0 {
+		delete(h.addresses, address)
+	}
+}
+
 // clientKey names the client of a request: its Authorization header, so that
 // clients behind one address are told apart, or else its address. Only a hash
 // of the header is kept, so the limiter never holds a credential.
@@ -63,11 +157,16 @@ func clientKey(r *http.Request) [32]byte {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		return sha256.Sum256([]byte("authorization\x00" + auth))
 	}
+	return sha256.Sum256([]byte("address\x00" + remoteHost(r)))
+}
+
+// remoteHost is the address a request came from, without its port.
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return sha256.Sum256([]byte("address\x00" + host))
+	return host
 }
 
 // rateLimiter is a token bucket per client: a bucket holds up to burst
