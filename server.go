@@ -134,7 +134,7 @@ func run(ctx context.Context, cfg settings) error {
 		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout(cfg.edge.Limits),
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)
@@ -158,6 +158,14 @@ func run(ctx context.Context, cfg settings) error {
 		return err
 	}
 	return nil
+}
+
+// writeTimeout bounds how long a request may take from its headers to the
+// end of its answer, so that a client that reads slowly holds its share of
+// the server for that long at most: the time to send its body, to sign in
+// (5 s) and to run, and 30 s more for the answer to leave; 60 s at least.
+func writeTimeout(l httpedge.Limits) time.Duration {
+	return max(60*time.Second, *l.BodyTimeout+5*time.Second+*l.Timeout+30*time.Second)
 }
 
 // edgeFlags declares a flag and an environment variable for each limit and
@@ -185,7 +193,7 @@ func edgeFlags() func() httpedge.Settings {
 	burst := intFlag("rate-burst", "RATE_BURST", httpedge.DefaultBurst, "requests a client may send at once")
 	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests executing at once; 0 for none")
 	perClient := intFlag("max-in-flight-per-client", "MAX_IN_FLIGHT_PER_CLIENT", httpedge.DefaultMaxInFlightPerClient, "requests one client (token, or address without one) may have open at once; 0 for none")
-	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", httpedge.DefaultMaxInFlightPerAddress, "requests one remote address may have open at once; 0 for none")
+	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", 0, "requests one remote address may have open at once, whatever their tokens; 0 for none")
 	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
 	return func() httpedge.Settings {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/ent/user"
+	"github.com/accountplan/accountplan/graph/httpedge"
 )
 
 // slowBody is a connection sending a request whose body trickles in.
@@ -167,23 +168,44 @@ func TestEdgeCapPerClient(t *testing.T) {
 	}
 }
 
-// Made-up tokens buy no share of their own beyond the address's: one address
-// holding as many requests as an address may gets 429 for the next, whatever
-// its token, and other addresses are served.
+// A made-up token is refused before its body is read, so it holds nothing
+// while the body trickles in, however many there are.
+func TestEdgeMadeUpTokensHoldNothing(t *testing.T) {
+	t.Parallel()
+	l := testSettings()
+	l.Limits.BodyTimeout = new(time.Hour)
+	e := newEnv(t, sqliteDatabase(t), l)
+	for i := range 2 * httpedge.DefaultMaxInFlight {
+		_, resp := startSlowBody(t, e.url, fmt.Sprintf("Bearer made-up-%d", i), "")
+		if code, _ := decodeReply(t, resp); resp.StatusCode != http.StatusUnauthorized || code != "UNAUTHENTICATED" {
+			t.Fatalf("made-up token %d: %d %s, want 401 before the body is read", i+1, resp.StatusCode, code)
+		}
+	}
+	if r := e.send("application/json", "", gqlBody(`{ __typename }`, nil)); r.status != http.StatusOK || r.code() != "" {
+		t.Errorf("a request without a token: %d %s", r.status, r.body)
+	}
+}
+
+// With the address cap on, one address holding as many requests as it may
+// gets 429 for the next, whatever its token, and other addresses are served.
 func TestEdgeCapPerAddress(t *testing.T) {
 	t.Parallel()
 	l := testSettings()
 	l.Limits.MaxInFlightPerAddress = new(3)
 	l.Limits.BodyTimeout = new(time.Hour)
 	e := newEnv(t, sqliteDatabase(t), l)
-	analyst := "Bearer " + newToken(t, e, newUser(t, e, "analyst"), user.RoleVIEWER, false)
-	for i := range 3 {
-		reading(t, e.url, fmt.Sprintf("Bearer made-up-%d", i), 1)
+	tokens := make([]string, 5)
+	for i := range tokens {
+		tokens[i] = "Bearer " + newToken(t, e, newUser(t, e, fmt.Sprintf("user%d", i)), user.RoleVIEWER, false)
 	}
-	r := e.send("application/json", "Bearer made-up-3", gqlBody(`{ __typename }`, nil))
+	for _, token := range tokens[:3] {
+		reading(t, e.url, token, 1)
+	}
+	r := e.send("application/json", tokens[3], gqlBody(`{ __typename }`, nil))
 	if r.status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" || !strings.Contains(string(r.body), "this address already has 3 requests open") {
-		t.Errorf("a fourth made-up token from the address: %d %s", r.status, r.body)
+		t.Errorf("a fourth token from the address: %d %s", r.status, r.body)
 	}
+	analyst := tokens[4]
 	// Every 127.x.y.z address is the loopback interface: 127.0.0.2 is another client.
 	s, resp := startSlowBody(t, e.url, analyst, "127.0.0.2")
 	if resp.StatusCode != http.StatusContinue {

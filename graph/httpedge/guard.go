@@ -16,28 +16,18 @@ import (
 	"time"
 )
 
-// guard lets a request take the server's scarce resources only for work that
-// is ready: a client's requests beyond its rate (429) or beyond what one
-// client or one address may hold at once (429) are refused first; the rest
-// have their whole body read under the body deadline (408) and size limit
-// (413), and only then take one of the slots of the cap on requests at once
-// (503) and the request timeout, which cancels their database work. A slow
-// body thus holds its own client's share and never a slot.
-func guard(next http.Handler, l limits) http.Handler {
+// admit refuses a client's requests beyond its rate (429), and beyond what
+// one client, or one address when that cap is on, may have open at once
+// (429), before anything else is done for them; the rest hold their share
+// until their answer is written. So a slow or greedy client waits on itself.
+func admit(next http.Handler, l limits) http.Handler {
 	var rate *rateLimiter
 	if l.ratePerSecond > 0 {
 		rate = &rateLimiter{rate: l.ratePerSecond, burst: float64(max(l.burst, 1)), buckets: map[[32]byte]bucket{}}
 	}
-	var slots chan struct{}
-	if l.maxInFlight > 0 {
-		slots = make(chan struct{}, l.maxInFlight)
-	}
 	held := &holdings{perClient: l.maxInFlightPerClient, perAddress: l.maxInFlightPerAddress, clients: map[[32]byte]int{}, addresses: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		media, ok := negotiate(r.Header.Get("Accept"))
-		if !ok {
-			media = mediaJSON
-		}
+		media := responseMedia(r)
 		client, address := clientKey(r), remoteHost(r)
 		if rate != nil {
 			if wait, ok := rate.allow(client, time.Now()); !ok {
@@ -53,6 +43,17 @@ func guard(next http.Handler, l limits) http.Handler {
 			return
 		}
 		defer held.give(client, address)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ready reads a signed-in request's whole body under the body deadline (408)
+// and size limit (413); only then does the request take a slot of the cap on
+// requests at once (503) and the request timeout, which cancels its database
+// work. A body that trickles in thus holds its own client's share, never a slot.
+func ready(next http.Handler, l limits, slots slots) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		media := responseMedia(r)
 		body, status, problem := readBody(w, r, l.maxBodyBytes, l.bodyTimeout)
 		if problem != "" {
 			// The rest of the body, if any, is never read: the connection cannot carry another request.
@@ -61,16 +62,11 @@ func guard(next http.Handler, l limits) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if slots != nil {
-			select {
-			case slots <- struct{}{}:
-				defer func() { <-slots }()
-			default:
-				w.Header().Set("Retry-After", "1")
-				writeRequestError(w, media, http.StatusServiceUnavailable, "the server is running as many requests as it takes at once: retry after 1 s")
-				return
-			}
+		if !slots.take() {
+			refuseBusy(w, media)
+			return
 		}
+		defer slots.give()
 		if l.timeout > 0 {
 			ctx, cancel := context.WithTimeout(r.Context(), l.timeout)
 			defer cancel()
@@ -78,6 +74,53 @@ func guard(next http.Handler, l limits) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// slots are the cap on requests at once, over all clients: a request takes
+// one to sign in and gives it back, and takes one again once its body is in.
+// nil is no cap.
+type slots chan struct{}
+
+func newSlots(n int) slots {
+	if n <= 0 {
+		return nil
+	}
+	return make(slots, n)
+}
+
+// take takes a slot if one is free.
+func (s slots) take() bool {
+	if s == nil {
+		return true
+	}
+	select {
+	case s <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s slots) give() {
+	if s != nil {
+		<-s
+	}
+}
+
+// refuseBusy answers a request that found no free slot.
+func refuseBusy(w http.ResponseWriter, media string) {
+	w.Header().Set("Retry-After", "1")
+	writeRequestError(w, media, http.StatusServiceUnavailable, "the server is running as many requests as it takes at once: retry after 1 s")
+}
+
+// responseMedia is the media type of the request's answers, application/json
+// when its Accept header allows none, for refusals made before the transport.
+func responseMedia(r *http.Request) string {
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		return mediaJSON
+	}
+	return media
 }
 
 // readBody reads the whole request body, refusing one larger than limit
@@ -122,8 +165,7 @@ type holdings struct {
 	addresses             map[string]int
 }
 
-// take counts a request in, or says which cap it would pass. The address cap
-// stops one address opening many requests under as many made-up tokens.
+// take counts a request in, or says which cap it would pass.
 func (h *holdings) take(client [32]byte, address string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -2,12 +2,16 @@
 // GraphQL layer (package graph). A request to /query passes, in this order:
 //
 //  1. CORS, for the origins in Settings.CORSOrigins (preflights end here);
-//  2. the rate limit per client (429), then the caps on what one client and
-//     one address may hold at once (429), kept until the answer is written;
-//  3. reading the whole body under the body deadline (408) and size limit (413);
-//  4. the cap on requests at once (503), taken only by requests whose body is in;
-//  5. the request timeout, which cancels the request's database work;
-//  6. signing in with the bearer token (401), which puts the viewer in the context;
+//  2. the rate limit per client (429), then the caps on what one client, and
+//     one address when that cap is on, may have open at once (429), held
+//     until the answer is written;
+//  3. signing in with the bearer token (401), which puts the viewer in the
+//     context; finding the token takes a slot of the cap on requests at once
+//     (503) and gives it back;
+//  4. reading the whole body under the body deadline (408) and size limit (413);
+//  5. a slot of the cap on requests at once (503), taken only now that the
+//     request is ready to run;
+//  6. the request timeout, which cancels the request's database work;
 //  7. the GraphQL-over-HTTP transport: method, media types, batches, and the
 //     size of a query's answer (QUERY_TOO_COMPLEX);
 //  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
@@ -61,21 +65,20 @@ type Limits struct {
 	Burst                 *int           // requests a client may send at once; default 40
 	MaxInFlight           *int           // requests executing at once, over all clients; default 64
 	MaxInFlightPerClient  *int           // requests one client (token, or address without one) may have open at once; default 8
-	MaxInFlightPerAddress *int           // requests one remote address may have open at once, whatever their tokens; default 32
+	MaxInFlightPerAddress *int           // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
 	MaxResponseBytes      *int           // the data of a query's answer; larger gets QUERY_TOO_COMPLEX; default 16 MiB
 }
 
 // The defaults of Limits.
 const (
-	DefaultMaxBodyBytes          = 1 << 20
-	DefaultBodyTimeout           = 5 * time.Second
-	DefaultTimeout               = 15 * time.Second
-	DefaultRatePerSecond         = 10
-	DefaultBurst                 = 40
-	DefaultMaxInFlight           = 64
-	DefaultMaxInFlightPerClient  = 8
-	DefaultMaxInFlightPerAddress = 32
-	DefaultMaxResponseBytes      = 16 << 20
+	DefaultMaxBodyBytes         = 1 << 20
+	DefaultBodyTimeout          = 5 * time.Second
+	DefaultTimeout              = 15 * time.Second
+	DefaultRatePerSecond        = 10
+	DefaultBurst                = 40
+	DefaultMaxInFlight          = 64
+	DefaultMaxInFlightPerClient = 8
+	DefaultMaxResponseBytes     = 16 << 20
 )
 
 // limits are Limits with the defaults filled in; 0 is off.
@@ -102,7 +105,7 @@ func (l Limits) resolve() limits {
 		burst:                 valueOr(l.Burst, DefaultBurst),
 		maxInFlight:           valueOr(l.MaxInFlight, DefaultMaxInFlight),
 		maxInFlightPerClient:  valueOr(l.MaxInFlightPerClient, DefaultMaxInFlightPerClient),
-		maxInFlightPerAddress: valueOr(l.MaxInFlightPerAddress, DefaultMaxInFlightPerAddress),
+		maxInFlightPerAddress: valueOr(l.MaxInFlightPerAddress, 0),
 		maxResponseBytes:      valueOr(l.MaxResponseBytes, DefaultMaxResponseBytes),
 	}
 }
@@ -124,7 +127,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	mux := http.NewServeMux()
-	mux.Handle("/query", guard(authenticate(client, s.Open, srv), l))
+	slots := newSlots(l.maxInFlight)
+	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

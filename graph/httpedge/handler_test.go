@@ -10,7 +10,7 @@ import (
 func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	want := limits{
 		maxBodyBytes: 1 << 20, bodyTimeout: 5 * time.Second, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40,
-		maxInFlight: 64, maxInFlightPerClient: 8, maxInFlightPerAddress: 32, maxResponseBytes: 16 << 20,
+		maxInFlight: 64, maxInFlightPerClient: 8, maxResponseBytes: 16 << 20,
 	}
 	if got := (Limits{}).resolve(); got != want {
 		t.Errorf("zero Limits: got %+v, want %+v", got, want)
