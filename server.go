@@ -202,7 +202,7 @@ func edgeFlags() func() httpedge.Settings {
 			Limits: httpedge.Limits{
 				MaxBodyBytes: body, BodyTimeout: bodyTimeout, MaxBatch: *batch, Timeout: timeout,
 				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,
-				MaxInFlightPerClient: perClient, MaxInFlightPerAddress: perAddress, MaxResponseBytes: response,
+				MaxInFlightPerClient: perClient, MaxInFlightPerAddress: *perAddress, MaxResponseBytes: response,
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},

@@ -108,8 +108,7 @@ func TestEdgeSlowBodiesTakeNoSlot(t *testing.T) {
 	l := testSettings()
 	l.Limits.MaxInFlight = new(4)
 	l.Limits.MaxInFlightPerClient = new(0) // only the slots are under test here
-	l.Limits.MaxInFlightPerAddress = new(0)
-	l.Limits.BodyTimeout = new(time.Hour) // the slow bodies are read for as long as the test runs
+	l.Limits.BodyTimeout = new(time.Hour)  // the slow bodies are read for as long as the test runs
 	eachDatabaseWith(t, l, func(t *testing.T, e *env) {
 		attacker := "Bearer " + newToken(t, e, newUser(t, e, "attacker"), user.RoleVIEWER, false)
 		analyst := "Bearer " + newToken(t, e, newUser(t, e, "analyst"), user.RoleVIEWER, false)
@@ -191,7 +190,7 @@ func TestEdgeMadeUpTokensHoldNothing(t *testing.T) {
 func TestEdgeCapPerAddress(t *testing.T) {
 	t.Parallel()
 	l := testSettings()
-	l.Limits.MaxInFlightPerAddress = new(3)
+	l.Limits.MaxInFlightPerAddress = 3
 	l.Limits.BodyTimeout = new(time.Hour)
 	e := newEnv(t, sqliteDatabase(t), l)
 	tokens := make([]string, 5)

@@ -58,14 +58,14 @@ type Settings struct {
 // section says why each default is what it is.
 type Limits struct {
 	MaxBodyBytes          *int64         // request body; larger gets 413; default 1 MiB
-	BodyTimeout           *time.Duration // to send the whole body, before anything else is taken; slower gets 408; default 5 s
+	BodyTimeout           *time.Duration // to send the whole body once signed in, before a slot is taken; slower gets 408; default 5 s
 	MaxBatch              int            // operations a POST may carry as a JSON array; 0 (the default) turns batching off
 	Timeout               *time.Duration // per request; the database work is cancelled with it; default 15 s
 	RatePerSecond         *float64       // requests a client may sustain, refilling a bucket of Burst; default 10
 	Burst                 *int           // requests a client may send at once; default 40
 	MaxInFlight           *int           // requests executing at once, over all clients; default 64
 	MaxInFlightPerClient  *int           // requests one client (token, or address without one) may have open at once; default 8
-	MaxInFlightPerAddress *int           // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
+	MaxInFlightPerAddress int            // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
 	MaxResponseBytes      *int           // the data of a query's answer; larger gets QUERY_TOO_COMPLEX; default 16 MiB
 }
 
@@ -105,7 +105,7 @@ func (l Limits) resolve() limits {
 		burst:                 valueOr(l.Burst, DefaultBurst),
 		maxInFlight:           valueOr(l.MaxInFlight, DefaultMaxInFlight),
 		maxInFlightPerClient:  valueOr(l.MaxInFlightPerClient, DefaultMaxInFlightPerClient),
-		maxInFlightPerAddress: valueOr(l.MaxInFlightPerAddress, 0),
+		maxInFlightPerAddress: l.MaxInFlightPerAddress,
 		maxResponseBytes:      valueOr(l.MaxResponseBytes, DefaultMaxResponseBytes),
 	}
 }

@@ -21,7 +21,7 @@ func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	}
 	off := Limits{
 		MaxBodyBytes: new(int64(0)), BodyTimeout: new(time.Duration(0)), Timeout: new(time.Duration(0)), RatePerSecond: new(0.0),
-		MaxInFlight: new(0), MaxInFlightPerClient: new(0), MaxInFlightPerAddress: new(0), MaxResponseBytes: new(0),
+		MaxInFlight: new(0), MaxInFlightPerClient: new(0), MaxResponseBytes: new(0),
 	}
 	if got := off.resolve(); got != (limits{burst: 40}) {
 		t.Errorf("limits set to 0: got %+v, want them off", got)
