@@ -10,18 +10,22 @@
 //
 // and the limits (README, "Limits"; 0 turns a number off):
 //
-//	-max-depth       MAX_DEPTH        deepest field nesting
-//	-max-cost        MAX_COST         operation cost, page sizes multiplied
-//	-max-aliases     MAX_ALIASES      aliased or repeated fields per document
-//	-max-tokens      MAX_TOKENS       tokens per document
-//	-max-body-bytes  MAX_BODY_BYTES   request body size
-//	-max-batch       MAX_BATCH        operations per batched POST (0: batching off)
-//	-timeout         REQUEST_TIMEOUT  per-request time limit
-//	-rate-limit      RATE_LIMIT       requests per second per client
-//	-rate-burst      RATE_BURST       requests a client may send at once
-//	-max-in-flight   MAX_IN_FLIGHT    requests executing at once
-//	-introspection   INTROSPECTION    answer introspection
-//	-graphiql        GRAPHIQL         serve GraphiQL at /
+//	-max-depth                  MAX_DEPTH                  deepest field nesting
+//	-max-cost                   MAX_COST                   operation cost, page sizes multiplied
+//	-max-aliases                MAX_ALIASES                aliased or repeated fields per document
+//	-max-tokens                 MAX_TOKENS                 tokens per document
+//	-max-body-bytes             MAX_BODY_BYTES             request body size
+//	-body-timeout               BODY_TIMEOUT               time to send the whole request body
+//	-max-batch                  MAX_BATCH                  operations per batched POST (0: batching off)
+//	-timeout                    REQUEST_TIMEOUT            per-request time limit
+//	-rate-limit                 RATE_LIMIT                 requests per second per client
+//	-rate-burst                 RATE_BURST                 requests a client may send at once
+//	-max-in-flight              MAX_IN_FLIGHT              requests executing at once
+//	-max-in-flight-per-client   MAX_IN_FLIGHT_PER_CLIENT   requests one client may have open at once
+//	-max-in-flight-per-address  MAX_IN_FLIGHT_PER_ADDRESS  requests one remote address may have open at once
+//	-max-response-bytes         MAX_RESPONSE_BYTES         size of a query's answer
+//	-introspection              INTROSPECTION              answer introspection
+//	-graphiql                   GRAPHIQL                   serve GraphiQL at /
 //
 // Until an API token exists the server runs open (every request acts as an
 // admin), which it does only on a loopback address.
@@ -130,7 +134,7 @@ func run(ctx context.Context, cfg settings) error {
 		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout(cfg.edge.Limits),
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)
@@ -156,6 +160,14 @@ func run(ctx context.Context, cfg settings) error {
 	return nil
 }
 
+// writeTimeout bounds how long a request may take from its headers to the
+// end of its answer, so that a client that reads slowly holds its share of
+// the server for that long at most: the time to send its body, to sign in
+// (5 s) and to run, and 30 s more for the answer to leave; 60 s at least.
+func writeTimeout(l httpedge.Limits) time.Duration {
+	return max(60*time.Second, *l.BodyTimeout+5*time.Second+*l.Timeout+30*time.Second)
+}
+
 // edgeFlags declares a flag and an environment variable for each limit and
 // switch of the HTTP edge and the GraphQL layer; the function it returns,
 // called after flag.Parse, gives the settings with every field set.
@@ -173,19 +185,24 @@ func edgeFlags() func() httpedge.Settings {
 	tokens := intFlag("max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens per document; 0 for none")
 	introspection := boolFlag("introspection", "INTROSPECTION", "answer introspection queries; false also hides suggestions")
 	mapMB := intFlag("map-cache-mb", "MAP_CACHE_MB", graph.DefaultMapCacheMB, "memory for org maps and answers kept between changes, in MiB; 0 for none")
+	bodyTimeout := flag.Duration("body-timeout", envParse("BODY_TIMEOUT", httpedge.DefaultBodyTimeout, time.ParseDuration), "time a client has to send the whole request body; 0 for none (env BODY_TIMEOUT)")
 	body := flag.Int64("max-body-bytes", envParse("MAX_BODY_BYTES", int64(httpedge.DefaultMaxBodyBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }), "request body size; 0 for none (env MAX_BODY_BYTES)")
 	batch := intFlag("max-batch", "MAX_BATCH", 0, "operations per batched POST; 0 turns batching off")
 	timeout := flag.Duration("timeout", envParse("REQUEST_TIMEOUT", httpedge.DefaultTimeout, time.ParseDuration), "per-request time limit; 0 for none (env REQUEST_TIMEOUT)")
 	rate := flag.Float64("rate-limit", envParse("RATE_LIMIT", float64(httpedge.DefaultRatePerSecond), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }), "requests per second per client; 0 for none (env RATE_LIMIT)")
 	burst := intFlag("rate-burst", "RATE_BURST", httpedge.DefaultBurst, "requests a client may send at once")
 	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests executing at once; 0 for none")
+	perClient := intFlag("max-in-flight-per-client", "MAX_IN_FLIGHT_PER_CLIENT", httpedge.DefaultMaxInFlightPerClient, "requests one client (token, or address without one) may have open at once; 0 for none")
+	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", 0, "requests one remote address may have open at once, whatever their tokens; 0 for none")
+	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
 	return func() httpedge.Settings {
 		return httpedge.Settings{
 			GraphiQL: graphiql,
 			Limits: httpedge.Limits{
-				MaxBodyBytes: body, MaxBatch: *batch, Timeout: timeout,
+				MaxBodyBytes: body, BodyTimeout: bodyTimeout, MaxBatch: *batch, Timeout: timeout,
 				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,
+				MaxInFlightPerClient: perClient, MaxInFlightPerAddress: *perAddress, MaxResponseBytes: response,
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},

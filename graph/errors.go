@@ -22,10 +22,10 @@ import (
 
 // The closed list of extensions.code values a client can see.
 const (
-	CodeBadRequest       = "BAD_REQUEST"            // the HTTP request is malformed (400, 405, 406, 415)
+	CodeBadRequest       = "BAD_REQUEST"            // the HTTP request is malformed (400, 405, 406, 415), or its body came too slowly (408)
 	CodePayloadTooLarge  = "PAYLOAD_TOO_LARGE"      // the body exceeds the limit (413)
-	CodeTooComplex       = "QUERY_TOO_COMPLEX"      // the document exceeds the depth, cost, alias or token limit
-	CodeRateLimited      = "RATE_LIMITED"           // too many requests: from this client (429) or at once (503)
+	CodeTooComplex       = "QUERY_TOO_COMPLEX"      // the document exceeds the depth, cost, alias or token limit, or a query's answer the size limit
+	CodeRateLimited      = "RATE_LIMITED"           // too many requests: from this client or open at once from it (429), or at once (503)
 	CodeTimeout          = "TIMEOUT"                // the request ran out of time and its database work was cancelled
 	CodeParseFailed      = errcode.ParseFailed      // the document is not valid GraphQL syntax
 	CodeValidationFailed = errcode.ValidationFailed // the document or variables do not fit the schema

@@ -16,10 +16,13 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 )
 
-// authenticate signs every request in with its bearer token before anything
-// runs, and refuses it with 401 when it cannot. While the server runs open,
-// a request without a token acts as an anonymous admin.
-func authenticate(client *ent.Client, open bool, next http.Handler) http.Handler {
+// authenticate signs every request in with its bearer token before its body
+// is read, and refuses it with 401 when it cannot: a made-up token holds
+// nothing while a body trickles in. Finding the token takes a slot of the cap
+// on requests at once (503 when none is free), given back before the body is
+// read. While the server runs open, a request without a token acts as an
+// anonymous admin.
+func authenticate(client *ent.Client, open bool, slots slots, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
 		if header == "" && open {
@@ -30,9 +33,12 @@ func authenticate(client *ent.Client, open bool, next http.Handler) http.Handler
 			refuse(w, r, "sign in: send an API token as Authorization: Bearer <token>")
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		defer cancel()
-		v, err := auth.Authenticate(ctx, client, header, time.Now())
+		if !slots.take() {
+			refuseBusy(w, responseMedia(r))
+			return
+		}
+		v, err := signIn(r.Context(), client, header)
+		slots.give()
 		var authErr *auth.Error
 		switch {
 		case errors.As(err, &authErr):
@@ -48,6 +54,13 @@ func authenticate(client *ent.Client, open bool, next http.Handler) http.Handler
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
+}
+
+// signIn finds the viewer of a bearer token, in 5 s at most.
+func signIn(ctx context.Context, client *ent.Client, header string) (viewer.Viewer, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return auth.Authenticate(ctx, client, header, time.Now())
 }
 
 // refuse answers 401, which GraphQL over HTTP allows for requests refused

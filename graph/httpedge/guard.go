@@ -1,52 +1,72 @@
 package httpedge
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// guard refuses a client's requests beyond its rate (429) and any request
-// beyond the cap on requests at once (503), both before the body is read, and
-// gives the rest the request timeout, which cancels their database work.
-func guard(next http.Handler, l limits) http.Handler {
+// admit refuses a client's requests beyond its rate (429), and beyond what
+// one client, or one address when that cap is on, may have open at once
+// (429), before anything else is done for them; the rest hold their share
+// until their answer is written. So a slow or greedy client waits on itself.
+func admit(next http.Handler, l limits) http.Handler {
 	var rate *rateLimiter
 	if l.ratePerSecond > 0 {
 		rate = &rateLimiter{rate: l.ratePerSecond, burst: float64(max(l.burst, 1)), buckets: map[[32]byte]bucket{}}
 	}
-	var slots chan struct{}
-	if l.maxInFlight > 0 {
-		slots = make(chan struct{}, l.maxInFlight)
-	}
+	held := &holdings{perClient: l.maxInFlightPerClient, perAddress: l.maxInFlightPerAddress, clients: map[[32]byte]int{}, addresses: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		media, ok := negotiate(r.Header.Get("Accept"))
-		if !ok {
-			media = mediaJSON
-		}
+		media := responseMedia(r)
+		client, address := clientKey(r), remoteHost(r)
 		if rate != nil {
-			if wait, ok := rate.allow(clientKey(r), time.Now()); !ok {
+			if wait, ok := rate.allow(client, time.Now()); !ok {
 				seconds := int(math.Ceil(wait.Seconds()))
 				w.Header().Set("Retry-After", strconv.Itoa(seconds))
 				writeRequestError(w, media, http.StatusTooManyRequests, fmt.Sprintf("too many requests from this client: retry after %d s", seconds))
 				return
 			}
 		}
-		if slots != nil {
-			select {
-			case slots <- struct{}{}:
-				defer func() { <-slots }()
-			default:
-				w.Header().Set("Retry-After", "1")
-				writeRequestError(w, media, http.StatusServiceUnavailable, "the server is running as many requests as it takes at once: retry after 1 s")
-				return
-			}
+		if problem := held.take(client, address); problem != "" {
+			w.Header().Set("Retry-After", "1")
+			writeRequestError(w, media, http.StatusTooManyRequests, problem+": retry after 1 s, when one of them has finished")
+			return
 		}
+		defer held.give(client, address)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ready reads a signed-in request's whole body under the body deadline (408)
+// and size limit (413); only then does the request take a slot of the cap on
+// requests at once (503) and the request timeout, which cancels its database
+// work. A body that trickles in thus holds its own client's share, never a slot.
+func ready(next http.Handler, l limits, slots slots) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		media := responseMedia(r)
+		body, status, problem := readBody(w, r, l.maxBodyBytes, l.bodyTimeout)
+		if problem != "" {
+			// The rest of the body, if any, is never read: the connection cannot carry another request.
+			w.Header().Set("Connection", "close")
+			writeRequestError(w, media, status, problem)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !slots.take() {
+			refuseBusy(w, media)
+			return
+		}
+		defer slots.give()
 		if l.timeout > 0 {
 			ctx, cancel := context.WithTimeout(r.Context(), l.timeout)
 			defer cancel()
@@ -56,6 +76,124 @@ func guard(next http.Handler, l limits) http.Handler {
 	})
 }
 
+// slots are the cap on requests at once, over all clients: a request takes
+// one to sign in and gives it back, and takes one again once its body is in.
+// nil is no cap.
+type slots chan struct{}
+
+func newSlots(n int) slots {
+	if n <= 0 {
+		return nil
+	}
+	return make(slots, n)
+}
+
+// take takes a slot if one is free.
+func (s slots) take() bool {
+	if s == nil {
+		return true
+	}
+	select {
+	case s <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s slots) give() {
+	if s != nil {
+		<-s
+	}
+}
+
+// refuseBusy answers a request that found no free slot.
+func refuseBusy(w http.ResponseWriter, media string) {
+	w.Header().Set("Retry-After", "1")
+	writeRequestError(w, media, http.StatusServiceUnavailable, "the server is running as many requests as it takes at once: retry after 1 s")
+}
+
+// responseMedia is the media type of the request's answers, application/json
+// when its Accept header allows none, for refusals made before the transport.
+func responseMedia(r *http.Request) string {
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		return mediaJSON
+	}
+	return media
+}
+
+// readBody reads the whole request body, refusing one larger than limit
+// (413) or still arriving after timeout (408); 0 turns either off.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, timeout time.Duration) ([]byte, int, string) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, http.StatusOK, "" // a GET: the server is already reading ahead, under its own deadlines
+	}
+	tooLarge := fmt.Sprintf("the request body is larger than %d bytes", limit)
+	if limit > 0 && r.ContentLength > limit {
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	}
+	if timeout > 0 {
+		rc := http.NewResponseController(w)
+		// Where the connection cannot take a deadline, the server's read timeout still bounds the read.
+		if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+			// A deadline left in place would cancel the request when it passed during execution.
+			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+		}
+	}
+	reader := r.Body
+	if limit > 0 {
+		reader = http.MaxBytesReader(w, r.Body, limit)
+	}
+	body, err := io.ReadAll(reader)
+	var over *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, http.StatusOK, ""
+	case errors.As(err, &over):
+		return nil, http.StatusRequestEntityTooLarge, tooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, http.StatusRequestTimeout, fmt.Sprintf("the request body did not arrive within %s: send the whole request at once", timeout)
+	}
+	return nil, http.StatusBadRequest, "the request body could not be read"
+}
+
+// holdings count the requests each client and each remote address have open,
+// from before their body is read until their answer is written.
+type holdings struct {
+	perClient, perAddress int // 0: no cap
+	mu                    sync.Mutex
+	clients               map[[32]byte]int
+	addresses             map[string]int
+}
+
+// take counts a request in, or says which cap it would pass.
+func (h *holdings) take(client [32]byte, address string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perClient > 0 && h.clients[client] >= h.perClient {
+		return fmt.Sprintf("this client already has %d requests open, as many as one client may", h.perClient)
+	}
+	if h.perAddress > 0 && h.addresses[address] >= h.perAddress {
+		return fmt.Sprintf("this address already has %d requests open, as many as one address may", h.perAddress)
+	}
+	h.clients[client]++
+	h.addresses[address]++
+	return ""
+}
+
+// give counts a request out, forgetting clients and addresses with none left.
+func (h *holdings) give(client [32]byte, address string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.clients[client]--; h.clients[client] <= 0 {
+		delete(h.clients, client)
+	}
+	if h.addresses[address]--; h.addresses[address] <= 0 {
+		delete(h.addresses, address)
+	}
+}
+
 // clientKey names the client of a request: its Authorization header, so that
 // clients behind one address are told apart, or else its address. Only a hash
 // of the header is kept, so the limiter never holds a credential.
@@ -63,11 +201,16 @@ func clientKey(r *http.Request) [32]byte {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		return sha256.Sum256([]byte("authorization\x00" + auth))
 	}
+	return sha256.Sum256([]byte("address\x00" + remoteHost(r)))
+}
+
+// remoteHost is the address a request came from, without its port.
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return sha256.Sum256([]byte("address\x00" + host))
+	return host
 }
 
 // rateLimiter is a token bucket per client: a bucket holds up to burst

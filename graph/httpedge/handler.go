@@ -2,11 +2,19 @@
 // GraphQL layer (package graph). A request to /query passes, in this order:
 //
 //  1. CORS, for the origins in Settings.CORSOrigins (preflights end here);
-//  2. the rate limit per client (429) and the cap on requests at once (503);
-//  3. the request timeout, which cancels the request's database work;
-//  4. signing in with the bearer token (401), which puts the viewer in the context;
-//  5. the GraphQL-over-HTTP transport: method, media types, body size (413), batches;
-//  6. the GraphQL layer (graph.NewServer): document limits, the transaction,
+//  2. the rate limit per client (429), then the caps on what one client, and
+//     one address when that cap is on, may have open at once (429), held
+//     until the answer is written;
+//  3. signing in with the bearer token (401), which puts the viewer in the
+//     context; finding the token takes a slot of the cap on requests at once
+//     (503) and gives it back;
+//  4. reading the whole body under the body deadline (408) and size limit (413);
+//  5. a slot of the cap on requests at once (503), taken only now that the
+//     request is ready to run;
+//  6. the request timeout, which cancels the request's database work;
+//  7. the GraphQL-over-HTTP transport: method, media types, batches, and the
+//     size of a query's answer (QUERY_TOO_COMPLEX);
+//  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
 //     loaders, resolvers and the error presenter.
 //
 // GraphiQL is served at /, and health checks at /healthz and /readyz.
@@ -49,41 +57,56 @@ type Settings struct {
 // field means its default, a 0 turns its limit off; the README's Limits
 // section says why each default is what it is.
 type Limits struct {
-	MaxBodyBytes  *int64         // request body; larger gets 413; default 1 MiB
-	MaxBatch      int            // operations a POST may carry as a JSON array; 0 (the default) turns batching off
-	Timeout       *time.Duration // per request; the database work is cancelled with it; default 15 s
-	RatePerSecond *float64       // requests a client may sustain, refilling a bucket of Burst; default 10
-	Burst         *int           // requests a client may send at once; default 40
-	MaxInFlight   *int           // requests executing at once, over all clients; default 64
+	MaxBodyBytes          *int64         // request body; larger gets 413; default 1 MiB
+	BodyTimeout           *time.Duration // to send the whole body once signed in, before a slot is taken; slower gets 408; default 5 s
+	MaxBatch              int            // operations a POST may carry as a JSON array; 0 (the default) turns batching off
+	Timeout               *time.Duration // per request; the database work is cancelled with it; default 15 s
+	RatePerSecond         *float64       // requests a client may sustain, refilling a bucket of Burst; default 10
+	Burst                 *int           // requests a client may send at once; default 40
+	MaxInFlight           *int           // requests executing at once, over all clients; default 64
+	MaxInFlightPerClient  *int           // requests one client (token, or address without one) may have open at once; default 8
+	MaxInFlightPerAddress int            // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
+	MaxResponseBytes      *int           // the data of a query's answer; larger gets QUERY_TOO_COMPLEX; default 16 MiB
 }
 
 // The defaults of Limits.
 const (
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultTimeout       = 15 * time.Second
-	DefaultRatePerSecond = 10
-	DefaultBurst         = 40
-	DefaultMaxInFlight   = 64
+	DefaultMaxBodyBytes         = 1 << 20
+	DefaultBodyTimeout          = 5 * time.Second
+	DefaultTimeout              = 15 * time.Second
+	DefaultRatePerSecond        = 10
+	DefaultBurst                = 40
+	DefaultMaxInFlight          = 64
+	DefaultMaxInFlightPerClient = 8
+	DefaultMaxResponseBytes     = 16 << 20
 )
 
 // limits are Limits with the defaults filled in; 0 is off.
 type limits struct {
-	maxBodyBytes  int64
-	maxBatch      int
-	timeout       time.Duration
-	ratePerSecond float64
-	burst         int
-	maxInFlight   int
+	maxBodyBytes          int64
+	bodyTimeout           time.Duration
+	maxBatch              int
+	timeout               time.Duration
+	ratePerSecond         float64
+	burst                 int
+	maxInFlight           int
+	maxInFlightPerClient  int
+	maxInFlightPerAddress int
+	maxResponseBytes      int
 }
 
 func (l Limits) resolve() limits {
 	return limits{
-		maxBodyBytes:  valueOr(l.MaxBodyBytes, DefaultMaxBodyBytes),
-		maxBatch:      l.MaxBatch,
-		timeout:       valueOr(l.Timeout, DefaultTimeout),
-		ratePerSecond: valueOr(l.RatePerSecond, DefaultRatePerSecond),
-		burst:         valueOr(l.Burst, DefaultBurst),
-		maxInFlight:   valueOr(l.MaxInFlight, DefaultMaxInFlight),
+		maxBodyBytes:          valueOr(l.MaxBodyBytes, DefaultMaxBodyBytes),
+		bodyTimeout:           valueOr(l.BodyTimeout, DefaultBodyTimeout),
+		maxBatch:              l.MaxBatch,
+		timeout:               valueOr(l.Timeout, DefaultTimeout),
+		ratePerSecond:         valueOr(l.RatePerSecond, DefaultRatePerSecond),
+		burst:                 valueOr(l.Burst, DefaultBurst),
+		maxInFlight:           valueOr(l.MaxInFlight, DefaultMaxInFlight),
+		maxInFlightPerClient:  valueOr(l.MaxInFlightPerClient, DefaultMaxInFlightPerClient),
+		maxInFlightPerAddress: l.MaxInFlightPerAddress,
+		maxResponseBytes:      valueOr(l.MaxResponseBytes, DefaultMaxResponseBytes),
 	}
 }
 
@@ -102,9 +125,10 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	l := s.Limits.resolve()
 	client := ent.NewClient(ent.Driver(drv))
 	srv := graph.NewServer(drv, s.GraphQL)
-	srv.AddTransport(transport{maxBodyBytes: l.maxBodyBytes, maxBatch: l.maxBatch})
+	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	mux := http.NewServeMux()
-	mux.Handle("/query", guard(authenticate(client, s.Open, srv), l))
+	slots := newSlots(l.maxInFlight)
+	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

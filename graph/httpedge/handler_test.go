@@ -8,7 +8,10 @@ import (
 // The zero value of Limits means the documented defaults, field by field, and
 // a 0 that is set turns a number off.
 func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
-	want := limits{maxBodyBytes: 1 << 20, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40, maxInFlight: 64}
+	want := limits{
+		maxBodyBytes: 1 << 20, bodyTimeout: 5 * time.Second, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40,
+		maxInFlight: 64, maxInFlightPerClient: 8, maxResponseBytes: 16 << 20,
+	}
 	if got := (Limits{}).resolve(); got != want {
 		t.Errorf("zero Limits: got %+v, want %+v", got, want)
 	}
@@ -16,7 +19,10 @@ func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	if got := partly.resolve(); got.maxInFlight != 8 || got.ratePerSecond != 10 || got.timeout != 15*time.Second {
 		t.Errorf("a partly filled Limits lost the other defaults: %+v", got)
 	}
-	off := Limits{MaxBodyBytes: new(int64(0)), Timeout: new(time.Duration(0)), RatePerSecond: new(0.0), MaxInFlight: new(0)}
+	off := Limits{
+		MaxBodyBytes: new(int64(0)), BodyTimeout: new(time.Duration(0)), Timeout: new(time.Duration(0)), RatePerSecond: new(0.0),
+		MaxInFlight: new(0), MaxInFlightPerClient: new(0), MaxResponseBytes: new(0),
+	}
 	if got := off.resolve(); got != (limits{burst: 40}) {
 		t.Errorf("limits set to 0: got %+v, want them off", got)
 	}

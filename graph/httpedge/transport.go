@@ -3,7 +3,6 @@ package httpedge
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -30,9 +29,10 @@ const (
 // application/json and 400 under application/graphql-response+json, and no
 // data entry when the request never reached execution. gqlgen's stock
 // transports answer 422 and 406 there and echo bodies back in errors.
+// The body arrives read and bounded by guard.
 type transport struct {
-	maxBodyBytes int64 // 0: no limit
-	maxBatch     int   // 0: one operation per request
+	maxBatch         int // 0: one operation per request
+	maxResponseBytes int // the data of a query's answer; 0: no limit
 }
 
 var _ graphql.Transport = transport{}
@@ -54,7 +54,7 @@ func (t transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 			writeRequestError(w, media, http.StatusBadRequest, problem)
 			return
 		}
-		status, resp := execute(r, exec, params, media)
+		status, resp := t.execute(r, exec, params, media)
 		if status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", "POST")
 		}
@@ -70,9 +70,9 @@ func (t transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 // post runs the operation of a JSON object body, or each operation of a JSON
 // array body when batching is on, answering an array in the same order.
 func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
-	body, status, problem := t.readBody(w, r)
+	body, problem := jsonBody(r)
 	if problem != "" {
-		writeRequestError(w, media, status, problem)
+		writeRequestError(w, media, http.StatusUnsupportedMediaType, problem)
 		return
 	}
 	if !isBatch(body) {
@@ -86,7 +86,7 @@ func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			writeRequestError(w, media, http.StatusBadRequest, problem)
 			return
 		}
-		status, resp := execute(r, exec, params, media)
+		status, resp := t.execute(r, exec, params, media)
 		writeResponse(w, media, status, resp)
 		return
 	}
@@ -109,7 +109,7 @@ func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			out[i] = requestError(http.StatusBadRequest, problem)
 			continue
 		}
-		_, resp := execute(r, exec, params, media)
+		_, resp := t.execute(r, exec, params, media)
 		out[i] = resp
 	}
 	writeBatch(w, media, out)
@@ -117,7 +117,9 @@ func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 // execute runs one operation and returns the response with its status: the
 // request errors of section 7.1.2 get 400 under application/graphql-response+json.
-func execute(r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) (int, *graphql.Response) {
+// A query whose data is over the response limit is answered with an error
+// instead, so that no answer costs more than that to send and to hold.
+func (t transport) execute(r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) (int, *graphql.Response) {
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
 	ctx := r.Context()
@@ -137,6 +139,10 @@ func execute(r *http.Request, exec graphql.GraphExecutor, params *graphql.RawPar
 	if resp == nil {
 		// gqlgen answers nothing when the context ended before execution began.
 		resp = &graphql.Response{Errors: gqlerror.List{graph.TimeoutError()}}
+	}
+	if t.maxResponseBytes > 0 && len(resp.Data) > t.maxResponseBytes && opCtx.Operation.Operation == ast.Query {
+		// A mutation's answer is always sent: its changes are made, and the client must see them.
+		resp = &graphql.Response{Errors: gqlerror.List{responseTooLarge(t.maxResponseBytes)}}
 	}
 	if resp.Data == nil {
 		// Executed but rolled back or failed at the root: report data as null, as execution does.
@@ -193,29 +199,19 @@ type request struct {
 	Extensions    json.RawMessage `json:"extensions"`
 }
 
-// readBody reads a POST body, refusing media types other than JSON: a form or
-// text/plain post could come from another site's page without a CORS preflight.
-func (t transport) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
+// jsonBody is a POST's body, which guard has read already, refusing media
+// types other than JSON (415): a form or text/plain post could come from
+// another site's page without a CORS preflight.
+func jsonBody(r *http.Request) ([]byte, string) {
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != mediaJSON {
-		return nil, http.StatusUnsupportedMediaType, "send the request as Content-Type: application/json"
+		return nil, "send the request as Content-Type: application/json"
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return nil, http.StatusUnsupportedMediaType, "the request body must be UTF-8"
+		return nil, "the request body must be UTF-8"
 	}
-	reader := r.Body
-	if t.maxBodyBytes > 0 {
-		reader = http.MaxBytesReader(w, r.Body, t.maxBodyBytes)
-	}
-	body, err := io.ReadAll(reader)
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", t.maxBodyBytes)
-	case err != nil:
-		return nil, http.StatusBadRequest, "the request body could not be read"
-	}
-	return body, http.StatusOK, ""
+	body, _ := io.ReadAll(r.Body) // in memory: it cannot fail
+	return body, ""
 }
 
 func (req request) params() (*graphql.RawParams, string) {
@@ -330,6 +326,14 @@ func appendResponse(b []byte, r *graphql.Response) ([]byte, error) {
 		add("extensions", ext)
 	}
 	return append(b, '}'), nil
+}
+
+// responseTooLarge is the error that replaces a query's answer over the limit.
+func responseTooLarge(limit int) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("the answer is larger than %d bytes, the most this server sends: ask for smaller pages (first or last) or fewer fields, and page through the rest", limit),
+		Extensions: map[string]any{"code": graph.CodeTooComplex},
+	}
 }
 
 // requestError is the answer to a request that never reached execution.
