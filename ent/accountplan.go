@@ -58,7 +58,7 @@ type AccountPlan struct {
 
 // AccountPlanEdges holds the relations/edges for other nodes in the graph.
 type AccountPlanEdges struct {
-	// Account holds the value of the account edge.
+	// The account this plan is for.
 	Account *Account `json:"account,omitempty"`
 	// Our user accountable for the plan.
 	Owner *User `json:"owner,omitempty"`

@@ -35,9 +35,9 @@ type AccountTeamMember struct {
 
 // AccountTeamMemberEdges holds the relations/edges for other nodes in the graph.
 type AccountTeamMemberEdges struct {
-	// Account holds the value of the account edge.
+	// The account whose team this is.
 	Account *Account `json:"account,omitempty"`
-	// User holds the value of the user edge.
+	// Our user on the account team.
 	User *User `json:"user,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -27,13 +27,13 @@ type ActionItem struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
-	// Title holds the value of the "title" field.
+	// What is to be done, in a line.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// Details of the action item.
 	Description string `json:"description,omitempty"`
 	// Setting DONE records completedAt; leaving DONE clears it.
 	Status actionitem.Status `json:"status,omitempty"`
-	// DueAt holds the value of the "due_at" field.
+	// When the action item is due; overdue open items lower the plan's health.
 	DueAt *time.Time `json:"due_at,omitempty"`
 	// When the item was done.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
@@ -50,7 +50,7 @@ type ActionItem struct {
 
 // ActionItemEdges holds the relations/edges for other nodes in the graph.
 type ActionItemEdges struct {
-	// Plan holds the value of the plan edge.
+	// The plan the action item belongs to.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// The objective the item carries out; of the same plan.
 	Objective *Objective `json:"objective,omitempty"`

@@ -24,7 +24,7 @@ type BusinessUnit struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Name of the division; unique within the account.
 	Name string `json:"name,omitempty"`
-	// Description holds the value of the "description" field.
+	// What the business unit does and what it buys.
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BusinessUnitQuery when eager-loading is set.
@@ -35,7 +35,7 @@ type BusinessUnit struct {
 
 // BusinessUnitEdges holds the relations/edges for other nodes in the graph.
 type BusinessUnitEdges struct {
-	// Account holds the value of the account edge.
+	// The account the business unit belongs to.
 	Account *Account `json:"account,omitempty"`
 	// Stakeholders who work in this business unit.
 	Stakeholders []*Stakeholder `json:"stakeholders,omitempty"`

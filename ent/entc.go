@@ -29,7 +29,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./api/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory),
+		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory, describeEnumValues, describeGenerated),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -89,6 +89,199 @@ func describePageSize(_ *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
+}
+
+// describeEnumValues copies each enum field's ValueDocs annotation (see
+// ent/schema/docs.go) into the descriptions of the GraphQL enum's values.
+func describeEnumValues(g *gen.Graph, s *ast.Schema) error {
+	camel := gen.Funcs["camel"].(func(string) string)
+	for _, n := range g.Nodes {
+		for _, f := range n.Fields {
+			docs, ok := f.Annotations["ValueDocs"].(map[string]any)
+			if !ok {
+				continue
+			}
+			def := s.Types[n.Name]
+			if def == nil || def.Fields.ForName(camel(f.Name)) == nil {
+				return fmt.Errorf("describeEnumValues: %s.%s is not in the schema", n.Name, f.Name)
+			}
+			enum := s.Types[def.Fields.ForName(camel(f.Name)).Type.Name()]
+			for _, v := range enum.EnumValues {
+				d, ok := docs[v.Name].(string)
+				if !ok {
+					return fmt.Errorf("describeEnumValues: %s.%s has no description for %s", n.Name, f.Name, v.Name)
+				}
+				v.Description = d
+			}
+			if len(docs) != len(enum.EnumValues) {
+				return fmt.Errorf("describeEnumValues: %s.%s describes values it does not have", n.Name, f.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// describeGenerated describes what entgql generates without a description:
+// IDs, the input fields that set edges, the filters of where inputs and the
+// fields connections can be ordered by, each from the field it is about.
+func describeGenerated(g *gen.Graph, s *ast.Schema) error {
+	camel := gen.Funcs["camel"].(func(string) string)
+	var undescribed []string
+	for _, n := range g.Nodes {
+		def := s.Types[n.Name]
+		if def == nil {
+			continue
+		}
+		if id := def.Fields.ForName("id"); id != nil && id.Description == "" {
+			id.Description = fmt.Sprintf("The global ID of this %s: pass it to node(id:) or to any argument that takes one.", n.Name)
+		}
+		for _, e := range n.Edges {
+			// entgql leaves out the edge's comment on connection fields.
+			if f := def.Fields.ForName(camel(e.Name)); f != nil && f.Description == "" {
+				f.Description = e.Comment()
+				if f.Description == "" {
+					undescribed = append(undescribed, n.Name+"."+e.Name)
+				}
+			}
+		}
+		describeInput(s.Types["Create"+n.Name+"Input"], def)
+		describeInput(s.Types["Update"+n.Name+"Input"], def)
+		describeWhere(s.Types[n.Name+"WhereInput"], def)
+		if order := s.Types[n.Name+"OrderField"]; order != nil {
+			for _, v := range order.EnumValues {
+				v.Description = fmt.Sprintf("Orders by %s.", camel(strings.ToLower(v.Name)))
+			}
+		}
+	}
+	query := s.Types["Query"]
+	query.Description = "Everything a client can read. Every list is a Relay connection: page it with first and after (or last and before), filter it with where, sort it with orderBy."
+	for _, f := range query.Fields {
+		if f.Description == "" && strings.HasSuffix(f.Type.Name(), "Connection") {
+			f.Description = fmt.Sprintf("Every %s you may see, as a Relay connection.", strings.TrimSuffix(f.Type.Name(), "Connection"))
+		}
+	}
+	// gqlgen's directives steer code generation; clients may ignore them.
+	for _, d := range s.Directives {
+		if strings.HasPrefix(d.Name, "go") {
+			d.Description = "Tells the server's code generator (gqlgen) how to bind this element to Go; clients may ignore it."
+			for _, a := range d.Arguments {
+				a.Description = "A setting of gqlgen's code generation."
+			}
+		}
+	}
+	if len(undescribed) > 0 {
+		return fmt.Errorf("describeGenerated: these edges have no Comment: %s", strings.Join(undescribed, ", "))
+	}
+	return nil
+}
+
+// describeInput describes a create or update input's fields from the fields
+// and edges of the type they set.
+func describeInput(in, typ *ast.Definition) {
+	if in == nil {
+		return
+	}
+	about := func(name string) string {
+		if f := typ.Fields.ForName(name); f != nil {
+			return strings.TrimSuffix(f.Description, ".")
+		}
+		return name
+	}
+	for _, f := range in.Fields {
+		if f.Description != "" {
+			continue
+		}
+		name := f.Name
+		switch {
+		case strings.HasPrefix(name, "clear"):
+			field := lowerFirst(strings.TrimPrefix(name, "clear"))
+			f.Description = fmt.Sprintf("Empties %s: %s.", field, lowerFirst(about(field)))
+		case strings.HasPrefix(name, "add") && strings.HasSuffix(name, "IDs"):
+			f.Description = fmt.Sprintf("Adds these records to %s.", pluralEdge(typ, strings.TrimSuffix(strings.TrimPrefix(name, "add"), "IDs")))
+		case strings.HasPrefix(name, "remove") && strings.HasSuffix(name, "IDs"):
+			f.Description = fmt.Sprintf("Removes these records from %s.", pluralEdge(typ, strings.TrimSuffix(strings.TrimPrefix(name, "remove"), "IDs")))
+		case strings.HasSuffix(name, "IDs"):
+			edge := pluralEdge(typ, strings.TrimSuffix(name, "IDs"))
+			f.Description = fmt.Sprintf("The IDs of %s: %s.", edge, lowerFirst(about(edge)))
+		case strings.HasSuffix(name, "ID"):
+			edge := strings.TrimSuffix(name, "ID")
+			f.Description = fmt.Sprintf("The ID of %s: %s.", edge, lowerFirst(about(edge)))
+		default:
+			f.Description = about(name) + "."
+		}
+	}
+}
+
+// pluralEdge is the name of the list edge of typ whose singular is the given
+// name in Pascal case (Attendee → attendees).
+func pluralEdge(typ *ast.Definition, singular string) string {
+	for _, f := range typ.Fields {
+		if strings.HasPrefix(f.Name, lowerFirst(singular)) && f.Type.Elem != nil || strings.HasPrefix(f.Name, lowerFirst(singular)) && strings.HasSuffix(f.Type.Name(), "Connection") {
+			return f.Name
+		}
+	}
+	return lowerFirst(singular) + "s"
+}
+
+// wherePredicates are the suffixes of a where input's fields, with what each keeps.
+var wherePredicates = []struct{ suffix, keeps string }{
+	{"NEQ", "Records whose %s is not this value."},
+	{"NotIn", "Records whose %s is none of these values."},
+	{"In", "Records whose %s is one of these values."},
+	{"GTE", "Records whose %s is at least this value."},
+	{"GT", "Records whose %s is greater than this value."},
+	{"LTE", "Records whose %s is at most this value."},
+	{"LT", "Records whose %s is less than this value."},
+	{"ContainsFold", "Records whose %s contains this text, ignoring case."},
+	{"Contains", "Records whose %s contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters)."},
+	{"HasPrefix", "Records whose %s starts with this text."},
+	{"HasSuffix", "Records whose %s ends with this text."},
+	{"EqualFold", "Records whose %s equals this text, ignoring case."},
+	{"IsNil", "Records with no %s."},
+	{"NotNil", "Records with a %s."},
+}
+
+// describeWhere describes every filter of a where input by the field it compares.
+func describeWhere(where, typ *ast.Definition) {
+	if where == nil {
+		return
+	}
+	for _, f := range where.Fields {
+		name := f.Name
+		switch {
+		case name == "not":
+			f.Description = "Records that do not match this filter."
+		case name == "and":
+			f.Description = "Records that match every one of these filters."
+		case name == "or":
+			f.Description = "Records that match at least one of these filters."
+		case strings.HasPrefix(name, "has") && strings.HasSuffix(name, "With") && typ.Fields.ForName(lowerFirst(strings.TrimSuffix(strings.TrimPrefix(name, "has"), "With"))) != nil:
+			f.Description = fmt.Sprintf("Records with at least one %s matching one of these filters.", lowerFirst(strings.TrimSuffix(strings.TrimPrefix(name, "has"), "With")))
+		case strings.HasPrefix(name, "has") && typ.Fields.ForName(lowerFirst(strings.TrimPrefix(name, "has"))) != nil:
+			f.Description = fmt.Sprintf("Records that have (true) or do not have (false) any %s.", lowerFirst(strings.TrimPrefix(name, "has")))
+		default:
+			f.Description = whereDescription(name, typ)
+		}
+	}
+}
+
+func whereDescription(name string, typ *ast.Definition) string {
+	if typ.Fields.ForName(name) != nil {
+		return fmt.Sprintf("Records whose %s equals this value.", name)
+	}
+	for _, p := range wherePredicates {
+		if field, ok := strings.CutSuffix(name, p.suffix); ok && field != "" {
+			return fmt.Sprintf(p.keeps, field)
+		}
+	}
+	return fmt.Sprintf("Records whose %s equals this value.", name)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // addHistory gives every type a history connection: the changes made to that

@@ -24,11 +24,11 @@ type Feedback struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// How the feedback was gathered.
 	Kind feedback.Kind `json:"kind,omitempty"`
 	// Score from 0 (worst) to 10 (best), where the feedback has one.
 	Score *int `json:"score,omitempty"`
-	// Text holds the value of the "text" field.
+	// What the customer said.
 	Text string `json:"text,omitempty"`
 	// When the feedback was given.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
@@ -43,7 +43,7 @@ type Feedback struct {
 
 // FeedbackEdges holds the relations/edges for other nodes in the graph.
 type FeedbackEdges struct {
-	// Account holds the value of the account edge.
+	// The account the feedback came from.
 	Account *Account `json:"account,omitempty"`
 	// The plan it was gathered for; of the same account.
 	Plan *AccountPlan `json:"plan,omitempty"`

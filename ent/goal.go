@@ -26,7 +26,7 @@ type Goal struct {
 	Version int `json:"version,omitempty"`
 	// e.g. Grow the account by $500K in 12 months.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// Details of the goal: why it matters to the customer and to us.
 	Description string `json:"description,omitempty"`
 	// What is measured, e.g. annual recurring revenue.
 	Metric string `json:"metric,omitempty"`
@@ -48,7 +48,7 @@ type Goal struct {
 
 // GoalEdges holds the relations/edges for other nodes in the graph.
 type GoalEdges struct {
-	// Plan holds the value of the plan edge.
+	// The plan the goal belongs to.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// The shorter-term objectives the goal breaks into.
 	Objectives []*Objective `json:"objectives,omitempty"`

@@ -26,7 +26,7 @@ type InfluenceEdge struct {
 	Kind influenceedge.Kind `json:"kind,omitempty"`
 	// How strong the link is, from 1 (weak) to 5 (strong).
 	Strength int `json:"strength,omitempty"`
-	// Note holds the value of the "note" field.
+	// What the influence rests on, e.g. they golf together.
 	Note string `json:"note,omitempty"`
 	// FromID holds the value of the "from_id" field.
 	FromID int `json:"from_id,omitempty"`

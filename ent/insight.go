@@ -25,7 +25,7 @@ type Insight struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// What the insight is about.
 	Kind insight.Kind `json:"kind,omitempty"`
-	// Text holds the value of the "text" field.
+	// The insight, in the customer's words where possible.
 	Text string `json:"text,omitempty"`
 	// Whether the customer has confirmed it.
 	Confirmed bool `json:"confirmed,omitempty"`
@@ -40,7 +40,7 @@ type Insight struct {
 
 // InsightEdges holds the relations/edges for other nodes in the graph.
 type InsightEdges struct {
-	// Plan holds the value of the plan edge.
+	// The plan whose research this insight is part of.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// The stakeholder who owns the goal, pressure or initiative; of the plan's account.
 	Stakeholder *Stakeholder `json:"stakeholder,omitempty"`

@@ -24,11 +24,11 @@ type KPI struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
-	// Name holds the value of the "name" field.
+	// What the KPI measures, e.g. NPS or weekly active users.
 	Name string `json:"name,omitempty"`
 	// Unit of target and values: a currency code such as USD, or %, meetings, users...
 	Unit string `json:"unit,omitempty"`
-	// Target holds the value of the "target" field.
+	// The value the KPI should reach, in its unit, as an exact Decimal.
 	Target *string `json:"target,omitempty"`
 	// The latest measured value; recording a newer measurement updates it.
 	CurrentValue *string `json:"current_value,omitempty"`
@@ -42,7 +42,7 @@ type KPI struct {
 
 // KPIEdges holds the relations/edges for other nodes in the graph.
 type KPIEdges struct {
-	// Objective holds the value of the objective edge.
+	// The objective this KPI measures.
 	Objective *Objective `json:"objective,omitempty"`
 	// The history of measured values.
 	Measurements []*KPIMeasurement `json:"measurements,omitempty"`

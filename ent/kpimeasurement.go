@@ -22,11 +22,11 @@ type KPIMeasurement struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Value holds the value of the "value" field.
+	// The value measured, in the KPI's unit, as an exact Decimal.
 	Value string `json:"value,omitempty"`
-	// MeasuredAt holds the value of the "measured_at" field.
+	// When the value was measured; the latest measurement sets the KPI's currentValue.
 	MeasuredAt time.Time `json:"measured_at,omitempty"`
-	// Note holds the value of the "note" field.
+	// Where the value comes from, or what explains it.
 	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the KPIMeasurementQuery when eager-loading is set.
@@ -37,7 +37,7 @@ type KPIMeasurement struct {
 
 // KPIMeasurementEdges holds the relations/edges for other nodes in the graph.
 type KPIMeasurementEdges struct {
-	// Kpi holds the value of the kpi edge.
+	// The KPI measured.
 	Kpi *KPI `json:"kpi,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -25,13 +25,13 @@ type Objective struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
-	// Title holds the value of the "title" field.
+	// The objective, in a line: a measurable step towards the goal.
 	Title string `json:"title,omitempty"`
-	// Description holds the value of the "description" field.
+	// Details of the objective.
 	Description string `json:"description,omitempty"`
-	// Status holds the value of the "status" field.
+	// How far the objective has come.
 	Status objective.Status `json:"status,omitempty"`
-	// DueAt holds the value of the "due_at" field.
+	// When the objective is due.
 	DueAt *time.Time `json:"due_at,omitempty"`
 	// GoalID holds the value of the "goal_id" field.
 	GoalID int `json:"goal_id,omitempty"`
@@ -45,7 +45,7 @@ type Objective struct {
 
 // ObjectiveEdges holds the relations/edges for other nodes in the graph.
 type ObjectiveEdges struct {
-	// Goal holds the value of the goal edge.
+	// The goal this objective serves.
 	Goal *Goal `json:"goal,omitempty"`
 	// Our user who owns the objective.
 	Owner *User `json:"owner,omitempty"`

@@ -25,7 +25,7 @@ type Opportunity struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// The deal's name, as the CRM shows it.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
@@ -60,13 +60,13 @@ type Opportunity struct {
 
 // OpportunityEdges holds the relations/edges for other nodes in the graph.
 type OpportunityEdges struct {
-	// Account holds the value of the account edge.
+	// The account the deal is in.
 	Account *Account `json:"account,omitempty"`
 	// The plan the deal is pursued under; of the same account.
 	Plan *AccountPlan `json:"plan,omitempty"`
-	// Product holds the value of the product edge.
+	// The product sold, when the deal is for one.
 	Product *Product `json:"product,omitempty"`
-	// Owner holds the value of the owner edge.
+	// Our user who owns the deal.
 	Owner *User `json:"owner,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -25,7 +25,7 @@ type Product struct {
 	Name string `json:"name,omitempty"`
 	// Product family or line, e.g. Analytics.
 	Family string `json:"family,omitempty"`
-	// Description holds the value of the "description" field.
+	// What the product does, for the whitespace map and the deals.
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.

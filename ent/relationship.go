@@ -27,9 +27,9 @@ type Relationship struct {
 	CurrentLevel relationship.CurrentLevel `json:"current_level,omitempty"`
 	// The level we are working towards.
 	DesiredLevel *relationship.DesiredLevel `json:"desired_level,omitempty"`
-	// LastContactAt holds the value of the "last_contact_at" field.
+	// When our user last spoke with the stakeholder.
 	LastContactAt *time.Time `json:"last_contact_at,omitempty"`
-	// Note holds the value of the "note" field.
+	// Notes on the relationship.
 	Note string `json:"note,omitempty"`
 	// StakeholderID holds the value of the "stakeholder_id" field.
 	StakeholderID int `json:"stakeholder_id,omitempty"`
@@ -42,9 +42,9 @@ type Relationship struct {
 
 // RelationshipEdges holds the relations/edges for other nodes in the graph.
 type RelationshipEdges struct {
-	// User holds the value of the user edge.
+	// Our user in the relationship.
 	User *User `json:"user,omitempty"`
-	// Stakeholder holds the value of the stakeholder edge.
+	// The customer's stakeholder in the relationship.
 	Stakeholder *Stakeholder `json:"stakeholder,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

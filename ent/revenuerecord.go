@@ -54,7 +54,7 @@ type RevenueRecord struct {
 
 // RevenueRecordEdges holds the relations/edges for other nodes in the graph.
 type RevenueRecordEdges struct {
-	// Account holds the value of the account edge.
+	// The account the revenue is from.
 	Account *Account `json:"account,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

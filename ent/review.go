@@ -24,7 +24,7 @@ type Review struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// When the meeting took place.
 	HeldAt time.Time `json:"held_at,omitempty"`
-	// Notes holds the value of the "notes" field.
+	// What the review found and decided.
 	Notes string `json:"notes,omitempty"`
 	// PlanID holds the value of the "plan_id" field.
 	PlanID int `json:"plan_id,omitempty"`
@@ -36,7 +36,7 @@ type Review struct {
 
 // ReviewEdges holds the relations/edges for other nodes in the graph.
 type ReviewEdges struct {
-	// Plan holds the value of the plan edge.
+	// The plan reviewed.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// Our users who attended.
 	Attendees []*User `json:"attendees,omitempty"`

@@ -25,15 +25,15 @@ type Stakeholder struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
-	// Name holds the value of the "name" field.
+	// The stakeholder's full name.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// Job title, e.g. VP Sales Operations.
 	Title string `json:"title,omitempty"`
-	// Department holds the value of the "department" field.
+	// The department they work in, e.g. IT or Procurement.
 	Department string `json:"department,omitempty"`
-	// Email holds the value of the "email" field.
+	// Their e-mail address.
 	Email string `json:"email,omitempty"`
 	// Formal seniority from 1 (individual contributor) to 5 (C-level). Separate from influence.
 	Rank *int `json:"rank,omitempty"`
@@ -55,7 +55,7 @@ type Stakeholder struct {
 	Motivators string `json:"motivators,omitempty"`
 	// Where their influence comes from.
 	InfluenceDrivers string `json:"influence_drivers,omitempty"`
-	// Notes holds the value of the "notes" field.
+	// What we know of them: priorities, history with us, how to approach them.
 	Notes string `json:"notes,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID int `json:"account_id,omitempty"`
@@ -70,7 +70,7 @@ type Stakeholder struct {
 
 // StakeholderEdges holds the relations/edges for other nodes in the graph.
 type StakeholderEdges struct {
-	// Account holds the value of the account edge.
+	// The account the stakeholder works at.
 	Account *Account `json:"account,omitempty"`
 	// The business unit they work in; of the same account.
 	BusinessUnit *BusinessUnit `json:"business_unit,omitempty"`

@@ -22,9 +22,9 @@ type SwotItem struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// Which quadrant of the SWOT analysis the item is in.
 	Kind swotitem.Kind `json:"kind,omitempty"`
-	// Text holds the value of the "text" field.
+	// The strength, weakness, opportunity or threat, in a line.
 	Text string `json:"text,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SwotItemQuery when eager-loading is set.
@@ -35,7 +35,7 @@ type SwotItem struct {
 
 // SwotItemEdges holds the relations/edges for other nodes in the graph.
 type SwotItemEdges struct {
-	// Plan holds the value of the plan edge.
+	// The plan whose SWOT analysis this item is part of.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -34,7 +34,7 @@ type WhitespaceCell struct {
 	Currency string `json:"currency,omitempty"`
 	// The competitor in place, where there is one.
 	Competitor string `json:"competitor,omitempty"`
-	// Note holds the value of the "note" field.
+	// Notes on the cell: who uses what, or why it is not a fit.
 	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WhitespaceCellQuery when eager-loading is set.
@@ -47,7 +47,7 @@ type WhitespaceCell struct {
 
 // WhitespaceCellEdges holds the relations/edges for other nodes in the graph.
 type WhitespaceCellEdges struct {
-	// Account holds the value of the account edge.
+	// The account of the cell's business unit.
 	Account *Account `json:"account,omitempty"`
 	// The row: a business unit of the same account.
 	BusinessUnit *BusinessUnit `json:"business_unit,omitempty"`

@@ -28,7 +28,11 @@ func (Account) Fields() []ent.Field {
 			Comment("Name of the customer organisation.").
 			Annotations(entgql.OrderField("NAME")),
 		externalID(),
-		field.Enum("tier").Values("STRATEGIC", "KEY", "GENERAL").Default("GENERAL").
+		field.Enum("tier").Annotations(valueDocs{
+			"STRATEGIC": "Tier 1: about 10% of accounts; a plan is required and reviewed quarterly with sales and executive leadership.",
+			"KEY":       "Tier 2: about 15% of accounts; a plan is required and reviewed quarterly with the VPs of the region or business unit.",
+			"GENERAL":   "Tier 3: the rest; no dedicated plan, at most an annual review driven by sales leaders.",
+		}).Values("STRATEGIC", "KEY", "GENERAL").Default("GENERAL").
 			Comment("STRATEGIC (tier 1, ~10% of accounts, plan required, quarterly review with executive leadership), KEY (tier 2, ~15%, plan required, quarterly review), GENERAL (tier 3, no dedicated plan). Ordering by TIER sorts by name: DESC gives STRATEGIC, KEY, GENERAL.").
 			Annotations(entgql.OrderField("TIER")),
 		field.String("industry").Optional().MaxLen(100).
@@ -43,9 +47,19 @@ func (Account) Fields() []ent.Field {
 		field.String("country").Optional().
 			Match(regexp.MustCompile(`^[A-Z]{2}$`)).
 			Comment("ISO 3166-1 alpha-2 country code, e.g. US."),
-		field.Enum("maturity").Values("STARTUP", "GROWTH", "MATURITY", "DECLINE").Optional().Nillable().
+		field.Enum("maturity").Annotations(valueDocs{
+			"STARTUP":  "A young company finding its market.",
+			"GROWTH":   "A company growing fast.",
+			"MATURITY": "An established company growing slowly.",
+			"DECLINE":  "A company whose business is shrinking.",
+		}).Values("STARTUP", "GROWTH", "MATURITY", "DECLINE").Optional().Nillable().
 			Comment("Business maturity of the customer."),
-		field.Enum("culture").Values("BUREAUCRATIC", "ENTREPRENEURIAL", "COLLABORATIVE", "INDIVIDUALISTIC").Optional().Nillable().
+		field.Enum("culture").Annotations(valueDocs{
+			"BUREAUCRATIC":    "Decisions follow rules and hierarchy.",
+			"ENTREPRENEURIAL": "Decisions are fast and favour new ideas.",
+			"COLLABORATIVE":   "Decisions are made together, by consensus.",
+			"INDIVIDUALISTIC": "Decisions rest with strong individuals.",
+		}).Values("BUREAUCRATIC", "ENTREPRENEURIAL", "COLLABORATIVE", "INDIVIDUALISTIC").Optional().Nillable().
 			Comment("Organisation culture of the customer."),
 		field.Int64("annual_revenue").Default(0).Min(0).
 			Comment("Annual revenue with us, in minor units of the currency.").

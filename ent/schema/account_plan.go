@@ -25,10 +25,18 @@ func (AccountPlan) Fields() []ent.Field {
 		field.String("name").NotEmpty().MaxLen(200).
 			Comment("Title of the plan, e.g. FY27 Expansion.").
 			Annotations(entgql.OrderField("NAME")),
-		field.Enum("type").Values("ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS").Default("EXPANSION").
+		field.Enum("type").Annotations(valueDocs{
+			"ACQUISITION":      "Win a new customer.",
+			"EXPANSION":        "Grow an existing customer: upsell and cross-sell.",
+			"CUSTOMER_SUCCESS": "Keep a customer: adoption, satisfaction and renewal.",
+		}).Values("ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS").Default("EXPANSION").
 			Comment("What the plan sets out to do: win the account, grow it, or make it successful.").
 			Annotations(entgql.OrderField("TYPE")),
-		field.Enum("status").Values("DRAFT", "ACTIVE", "ARCHIVED").Default("DRAFT").
+		field.Enum("status").Annotations(valueDocs{
+			"DRAFT":    "Being written; not yet in force.",
+			"ACTIVE":   "In force: the team works to it and plan health judges it.",
+			"ARCHIVED": "No longer in force; kept for the record.",
+		}).Values("DRAFT", "ACTIVE", "ARCHIVED").Default("DRAFT").
 			Comment("DRAFT while being written, ACTIVE while in force, ARCHIVED afterwards.").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("period_start").
@@ -37,7 +45,12 @@ func (AccountPlan) Fields() []ent.Field {
 		field.Time("period_end").
 			Comment("Last day of the period the plan covers; always after periodStart.").
 			Annotations(entgql.OrderField("PERIOD_END")),
-		field.Enum("review_cadence").Values("WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL").Default("QUARTERLY").
+		field.Enum("review_cadence").Annotations(valueDocs{
+			"WEEKLY":    "Reviewed every week.",
+			"MONTHLY":   "Reviewed every month.",
+			"QUARTERLY": "Reviewed every quarter, as tiers 1 and 2 require.",
+			"ANNUAL":    "Reviewed once a year.",
+		}).Values("WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL").Default("QUARTERLY").
 			Comment("How often the team reviews the plan."),
 		field.Text("customer_goals").Optional().Comment("Overview: the customer's own goals."),
 		field.Text("challenges").Optional().Comment("Overview: the customer's challenges."),
@@ -51,7 +64,7 @@ func (AccountPlan) Fields() []ent.Field {
 // Edges of the AccountPlan.
 func (AccountPlan) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("plans").Unique().Required().Immutable().Field("account_id"),
+		edge.From("account", Account.Type).Comment("The account this plan is for.").Ref("plans").Unique().Required().Immutable().Field("account_id"),
 		edge.From("owner", User.Type).Ref("owned_plans").Unique().
 			Comment("Our user accountable for the plan."),
 		edge.To("goals", Goal.Type).

@@ -18,7 +18,15 @@ func (AccountTeamMember) Mixin() []ent.Mixin { return mixins() }
 // Fields of the AccountTeamMember.
 func (AccountTeamMember) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("role").
+		field.Enum("role").Annotations(valueDocs{
+			"ACCOUNT_MANAGER":   "Owns the relationship and the plan day to day.",
+			"SALES_ENGINEER":    "Brings the technical expertise.",
+			"CUSTOMER_SUCCESS":  "Drives adoption and renewal.",
+			"EXECUTIVE_SPONSOR": "Our executive paired with the customer's leadership.",
+			"BDR":               "Business development: finds new opportunities.",
+			"PARTNER":           "A partner's person working the account with us.",
+			"OTHER":             "Any other role.",
+		}).
 			Values("ACCOUNT_MANAGER", "SALES_ENGINEER", "CUSTOMER_SUCCESS", "EXECUTIVE_SPONSOR", "BDR", "PARTNER", "OTHER").
 			Comment("The member's role on the account team.").
 			Annotations(entgql.OrderField("ROLE")),
@@ -28,8 +36,8 @@ func (AccountTeamMember) Fields() []ent.Field {
 // Edges of the AccountTeamMember.
 func (AccountTeamMember) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("team_members").Unique().Required().Immutable(),
-		edge.From("user", User.Type).Ref("team_memberships").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Comment("The account whose team this is.").Ref("team_members").Unique().Required().Immutable(),
+		edge.From("user", User.Type).Comment("Our user on the account team.").Ref("team_memberships").Unique().Required().Immutable(),
 	}
 }
 

@@ -21,13 +21,19 @@ func (ActionItem) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) 
 // Fields of the ActionItem.
 func (ActionItem) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").NotEmpty().MaxLen(300).
+		field.String("title").Comment("What is to be done, in a line.").NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("TITLE")),
-		field.Text("description").Optional(),
-		field.Enum("status").Values("OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED").Default("OPEN").
+		field.Text("description").Comment("Details of the action item.").Optional(),
+		field.Enum("status").Annotations(valueDocs{
+			"OPEN":        "Not started.",
+			"IN_PROGRESS": "Being worked on.",
+			"BLOCKED":     "Cannot go on until something else happens.",
+			"DONE":        "Done; completedAt says when.",
+			"CANCELED":    "Will not be done.",
+		}).Values("OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED").Default("OPEN").
 			Comment("Setting DONE records completedAt; leaving DONE clears it.").
 			Annotations(entgql.OrderField("STATUS")),
-		field.Time("due_at").Optional().Nillable().
+		field.Time("due_at").Comment("When the action item is due; overdue open items lower the plan's health.").Optional().Nillable().
 			Annotations(entgql.OrderField("DUE_AT")),
 		field.Time("completed_at").Optional().Nillable().
 			Comment("When the item was done.").
@@ -39,7 +45,7 @@ func (ActionItem) Fields() []ent.Field {
 // Edges of the ActionItem.
 func (ActionItem) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("action_items").Unique().Required().Immutable().Field("plan_id"),
+		edge.From("plan", AccountPlan.Type).Comment("The plan the action item belongs to.").Ref("action_items").Unique().Required().Immutable().Field("plan_id"),
 		edge.From("objective", Objective.Type).Ref("action_items").Unique().
 			Comment("The objective the item carries out; of the same plan."),
 		edge.From("owner", User.Type).Ref("action_items").Unique().

@@ -22,7 +22,11 @@ func (Change) Fields() []ent.Field {
 		field.Time("at").Immutable().Default(now).
 			Comment("When the change was made.").
 			Annotations(entgql.OrderField("AT")),
-		field.Enum("operation").Values("CREATE", "UPDATE", "DELETE").Immutable().
+		field.Enum("operation").Annotations(valueDocs{
+			"CREATE": "The record was created; the change lists every field set.",
+			"UPDATE": "Fields of the record changed; the change lists them with their old and new values.",
+			"DELETE": "The record was deleted; the change lists every field it had.",
+		}).Values("CREATE", "UPDATE", "DELETE").Immutable().
 			Comment("Whether the record was created, updated or deleted."),
 		field.String("subject_type").Immutable().
 			Comment("The type of the record changed, e.g. AccountPlan."),

@@ -21,12 +21,17 @@ func (Feedback) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Feedback.
 func (Feedback) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW").
+		field.Enum("kind").Annotations(valueDocs{
+			"AD_HOC":            "Said in passing: a call, a meeting, an e-mail.",
+			"PROJECT_SURVEY":    "A survey at the end of a project.",
+			"CONTRACT_SURVEY":   "A survey at a contract milestone, such as renewal.",
+			"ACCOUNT_INTERVIEW": "A structured interview about the whole relationship.",
+		}).Comment("How the feedback was gathered.").Values("AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW").
 			Annotations(entgql.OrderField("KIND")),
 		field.Int("score").Optional().Nillable().Range(0, 10).
 			Comment("Score from 0 (worst) to 10 (best), where the feedback has one.").
 			Annotations(entgql.OrderField("SCORE")),
-		field.Text("text").Optional(),
+		field.Text("text").Comment("What the customer said.").Optional(),
 		field.Time("received_at").Default(now).
 			Comment("When the feedback was given.").
 			Annotations(entgql.OrderField("RECEIVED_AT")),
@@ -36,7 +41,7 @@ func (Feedback) Fields() []ent.Field {
 // Edges of the Feedback.
 func (Feedback) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("feedback").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Comment("The account the feedback came from.").Ref("feedback").Unique().Required().Immutable(),
 		edge.From("plan", AccountPlan.Type).Ref("feedback").Unique().
 			Comment("The plan it was gathered for; of the same account."),
 		edge.From("stakeholder", Stakeholder.Type).Ref("feedback").Unique().

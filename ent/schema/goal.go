@@ -21,7 +21,7 @@ func (Goal) Fields() []ent.Field {
 		field.String("title").NotEmpty().MaxLen(300).
 			Comment("e.g. Grow the account by $500K in 12 months.").
 			Annotations(entgql.OrderField("TITLE")),
-		field.Text("description").Optional(),
+		field.Text("description").Comment("Details of the goal: why it matters to the customer and to us.").Optional(),
 		field.String("metric").Optional().MaxLen(200).
 			Comment("What is measured, e.g. annual recurring revenue."),
 		field.String("baseline").Optional().Nillable().Match(decimalPattern).
@@ -42,7 +42,7 @@ func (Goal) Fields() []ent.Field {
 // Edges of the Goal.
 func (Goal) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("goals").Unique().Required().Immutable().Field("plan_id"),
+		edge.From("plan", AccountPlan.Type).Comment("The plan the goal belongs to.").Ref("goals").Unique().Required().Immutable().Field("plan_id"),
 		edge.To("objectives", Objective.Type).
 			Comment("The shorter-term objectives the goal breaks into.").
 			Annotations(cascadeConnection()...),

@@ -23,7 +23,14 @@ func (IcpCriterion) Mixin() []ent.Mixin { return mixins() }
 // Fields of the IcpCriterion.
 func (IcpCriterion) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("attribute").
+		field.Enum("attribute").Annotations(valueDocs{
+			"INDUSTRY":                    "The account's industry.",
+			"SELLERS":                     "The account's size: its number of sellers.",
+			"REGION":                      "The account's region and country.",
+			"MATURITY":                    "The account's business maturity.",
+			"VP_SALES_CONTACT":            "Whether we have a relationship with the account's VP Sales.",
+			"VP_SALES_OPERATIONS_CONTACT": "Whether we have a relationship with the account's VP Sales Operations.",
+		}).
 			Values("INDUSTRY", "SELLERS", "REGION", "MATURITY", "VP_SALES_CONTACT", "VP_SALES_OPERATIONS_CONTACT").
 			Comment("The account attribute the criterion grades: INDUSTRY (the account's industry), SELLERS (its size in sellers, as a range), REGION (its country or sales region), MATURITY (its business maturity), VP_SALES_CONTACT and VP_SALES_OPERATIONS_CONTACT (whether a stakeholder holds such a title). The description of value says which value each takes.").
 			Annotations(entgql.Type("IcpAttribute"), entgql.OrderField("ATTRIBUTE")),
@@ -34,7 +41,11 @@ func (IcpCriterion) Fields() []ent.Field {
 			Comment("SELLERS only: the smallest seller count in the range, inclusive; leave it out for no lower bound."),
 		field.Int("max_sellers").Optional().Nillable().Min(0).
 			Comment("SELLERS only: the largest seller count in the range, inclusive; leave it out for no upper bound. At least minSellers."),
-		field.Enum("grade").Values("IDEAL", "CAUTION", "OFF_STRATEGY").
+		field.Enum("grade").Annotations(valueDocs{
+			"IDEAL":        "The value fits our ideal customer.",
+			"CAUTION":      "The value fits with reservations.",
+			"OFF_STRATEGY": "The value does not fit our strategy.",
+		}).Values("IDEAL", "CAUTION", "OFF_STRATEGY").
 			Comment("How an account with this value fits: IDEAL (our sweet spot), CAUTION (can work, with care), OFF_STRATEGY (not a customer we pursue).").
 			Annotations(entgql.Type("IcpGrade"), entgql.OrderField("GRADE")),
 		field.Text("note").Optional().

@@ -22,13 +22,17 @@ func (InfluenceEdge) Mixin() []ent.Mixin { return mixins() }
 // Fields of the InfluenceEdge.
 func (InfluenceEdge) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("INFLUENCES", "CONFLICTS_WITH", "INFORMAL").Default("INFLUENCES").
+		field.Enum("kind").Annotations(valueDocs{
+			"INFLUENCES":     "`from` sways `to`'s decisions, with the edge's strength.",
+			"CONFLICTS_WITH": "They work against each other.",
+			"INFORMAL":       "A dotted reporting line from `from` to `to`.",
+		}).Values("INFLUENCES", "CONFLICTS_WITH", "INFORMAL").Default("INFLUENCES").
 			Comment("INFLUENCES: `from` sways `to`'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.").
 			Annotations(entgql.OrderField("KIND")),
 		field.Int("strength").Default(3).Range(1, 5).
 			Comment("How strong the link is, from 1 (weak) to 5 (strong).").
 			Annotations(entgql.OrderField("STRENGTH")),
-		field.Text("note").Optional(),
+		field.Text("note").Comment("What the influence rests on, e.g. they golf together.").Optional(),
 		parentKey("from_id", "stakeholder_influence_out"),
 		parentKey("to_id", "stakeholder_influence_in"),
 	}

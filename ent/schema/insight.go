@@ -21,10 +21,16 @@ func (Insight) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Insight.
 func (Insight) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("GOAL", "PRESSURE", "INITIATIVE", "OBSTACLE", "SOLUTION").
+		field.Enum("kind").Annotations(valueDocs{
+			"GOAL":       "What the customer wants to achieve.",
+			"PRESSURE":   "What pushes the customer: market, competition, regulation.",
+			"INITIATIVE": "A project the customer runs to reach a goal.",
+			"OBSTACLE":   "What stands in the customer's way.",
+			"SOLUTION":   "How we can help.",
+		}).Values("GOAL", "PRESSURE", "INITIATIVE", "OBSTACLE", "SOLUTION").
 			Comment("What the insight is about.").
 			Annotations(entgql.OrderField("KIND")),
-		field.Text("text").NotEmpty(),
+		field.Text("text").Comment("The insight, in the customer's words where possible.").NotEmpty(),
 		field.Bool("confirmed").Default(false).
 			Comment("Whether the customer has confirmed it."),
 		parentKey("plan_id", "account_plan_insights"),
@@ -34,7 +40,7 @@ func (Insight) Fields() []ent.Field {
 // Edges of the Insight.
 func (Insight) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("insights").Unique().Required().Immutable().Field("plan_id"),
+		edge.From("plan", AccountPlan.Type).Comment("The plan whose research this insight is part of.").Ref("insights").Unique().Required().Immutable().Field("plan_id"),
 		edge.From("stakeholder", Stakeholder.Type).Ref("insights").Unique().
 			Comment("The stakeholder who owns the goal, pressure or initiative; of the plan's account."),
 	}

@@ -19,11 +19,11 @@ func (KPI) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 // Fields of the KPI.
 func (KPI) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").Comment("What the KPI measures, e.g. NPS or weekly active users.").NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.String("unit").Optional().MaxLen(50).
 			Comment("Unit of target and values: a currency code such as USD, or %, meetings, users..."),
-		field.String("target").Optional().Nillable().Match(decimalPattern).
+		field.String("target").Comment("The value the KPI should reach, in its unit, as an exact Decimal.").Optional().Nillable().Match(decimalPattern).
 			Annotations(decimal()...),
 		field.String("current_value").Optional().Nillable().Match(decimalPattern).
 			Comment("The latest measured value; recording a newer measurement updates it.").
@@ -35,7 +35,7 @@ func (KPI) Fields() []ent.Field {
 // Edges of the KPI.
 func (KPI) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("objective", Objective.Type).Ref("kpis").Unique().Required().Immutable().Field("objective_id"),
+		edge.From("objective", Objective.Type).Comment("The objective this KPI measures.").Ref("kpis").Unique().Required().Immutable().Field("objective_id"),
 		edge.To("measurements", KPIMeasurement.Type).
 			Comment("The history of measured values.").
 			Annotations(cascadeConnection()...),

@@ -21,18 +21,18 @@ func (KPIMeasurement) Mixin() []ent.Mixin { return mixins() }
 // Fields of the KPIMeasurement.
 func (KPIMeasurement) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("value").Match(decimalPattern).
+		field.String("value").Comment("The value measured, in the KPI's unit, as an exact Decimal.").Match(decimalPattern).
 			Annotations(decimal()...),
-		field.Time("measured_at").Default(now).
+		field.Time("measured_at").Comment("When the value was measured; the latest measurement sets the KPI's currentValue.").Default(now).
 			Annotations(entgql.OrderField("MEASURED_AT")),
-		field.Text("note").Optional(),
+		field.Text("note").Comment("Where the value comes from, or what explains it.").Optional(),
 	}
 }
 
 // Edges of the KPIMeasurement.
 func (KPIMeasurement) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("kpi", KPI.Type).Ref("measurements").Unique().Required().Immutable(),
+		edge.From("kpi", KPI.Type).Comment("The KPI measured.").Ref("measurements").Unique().Required().Immutable(),
 	}
 }
 

@@ -18,12 +18,18 @@ func (Objective) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
 // Fields of the Objective.
 func (Objective) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").NotEmpty().MaxLen(300).
+		field.String("title").Comment("The objective, in a line: a measurable step towards the goal.").NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("TITLE")),
-		field.Text("description").Optional(),
-		field.Enum("status").Values("NOT_STARTED", "IN_PROGRESS", "DEFERRED", "ACHIEVED", "CANCELED").Default("NOT_STARTED").
+		field.Text("description").Comment("Details of the objective.").Optional(),
+		field.Enum("status").Annotations(valueDocs{
+			"NOT_STARTED": "Work has not begun.",
+			"IN_PROGRESS": "Being worked on.",
+			"DEFERRED":    "Put off to later.",
+			"ACHIEVED":    "Reached.",
+			"CANCELED":    "Dropped.",
+		}).Comment("How far the objective has come.").Values("NOT_STARTED", "IN_PROGRESS", "DEFERRED", "ACHIEVED", "CANCELED").Default("NOT_STARTED").
 			Annotations(entgql.OrderField("STATUS")),
-		field.Time("due_at").Optional().Nillable().
+		field.Time("due_at").Comment("When the objective is due.").Optional().Nillable().
 			Annotations(entgql.OrderField("DUE_AT")),
 		parentKey("goal_id", "goal_objectives"),
 		optionalKey("owner_id", "user_owned_objectives"),
@@ -33,7 +39,7 @@ func (Objective) Fields() []ent.Field {
 // Edges of the Objective.
 func (Objective) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("goal", Goal.Type).Ref("objectives").Unique().Required().Immutable().Field("goal_id"),
+		edge.From("goal", Goal.Type).Comment("The goal this objective serves.").Ref("objectives").Unique().Required().Immutable().Field("goal_id"),
 		edge.From("owner", User.Type).Ref("owned_objectives").Unique().Field("owner_id").
 			Comment("Our user who owns the objective."),
 		edge.To("kpis", KPI.Type).

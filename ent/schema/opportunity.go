@@ -23,14 +23,21 @@ func (Opportunity) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Opportunity.
 func (Opportunity) Fields() []ent.Field {
 	return append([]ent.Field{
-		field.String("name").NotEmpty().MaxLen(300).
+		field.String("name").Comment("The deal's name, as the CRM shows it.").NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		externalID(),
 		field.Int64("amount").Default(0).Min(0).
 			Comment("Deal value, in minor units of the currency.").
 			Annotations(money, entgql.OrderField("AMOUNT")),
 		currency(),
-		field.Enum("stage").Values("PROSPECTING", "QUALIFICATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST").Default("PROSPECTING").
+		field.Enum("stage").Annotations(valueDocs{
+			"PROSPECTING":   "A possible deal, not yet qualified.",
+			"QUALIFICATION": "Checking need, budget, authority and timing.",
+			"PROPOSAL":      "A proposal is with the customer.",
+			"NEGOTIATION":   "Agreeing terms.",
+			"CLOSED_WON":    "Won: counts in win rate and sales cycle length.",
+			"CLOSED_LOST":   "Lost: counts in win rate.",
+		}).Values("PROSPECTING", "QUALIFICATION", "PROPOSAL", "NEGOTIATION", "CLOSED_WON", "CLOSED_LOST").Default("PROSPECTING").
 			Comment("Sales stage. Moving to CLOSED_WON or CLOSED_LOST records closedAt when none is given.").
 			Annotations(entgql.OrderField("STAGE")),
 		field.Time("opened_at").Default(now).
@@ -46,11 +53,11 @@ func (Opportunity) Fields() []ent.Field {
 // Edges of the Opportunity.
 func (Opportunity) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("opportunities").Unique().Required().Immutable().Field("account_id"),
+		edge.From("account", Account.Type).Comment("The account the deal is in.").Ref("opportunities").Unique().Required().Immutable().Field("account_id"),
 		edge.From("plan", AccountPlan.Type).Ref("opportunities").Unique().
 			Comment("The plan the deal is pursued under; of the same account."),
-		edge.From("product", Product.Type).Ref("opportunities").Unique(),
-		edge.From("owner", User.Type).Ref("owned_opportunities").Unique(),
+		edge.From("product", Product.Type).Comment("The product sold, when the deal is for one.").Ref("opportunities").Unique(),
+		edge.From("owner", User.Type).Comment("Our user who owns the deal.").Ref("owned_opportunities").Unique(),
 	}
 }
 

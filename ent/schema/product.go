@@ -26,7 +26,7 @@ func (Product) Fields() []ent.Field {
 		field.String("family").Optional().MaxLen(100).
 			Comment("Product family or line, e.g. Analytics.").
 			Annotations(entgql.OrderField("FAMILY")),
-		field.Text("description").Optional(),
+		field.Text("description").Comment("What the product does, for the whitespace map and the deals.").Optional(),
 	}
 }
 

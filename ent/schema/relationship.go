@@ -14,6 +14,14 @@ import (
 // relationshipLevels run from the weakest to the strongest standing with a stakeholder.
 var relationshipLevels = []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}
 
+// relationshipLevelDocs say what each level means.
+var relationshipLevelDocs = valueDocs{
+	"VENDOR":          "We are one vendor among others.",
+	"CREDIBLE_SOURCE": "They trust what we say.",
+	"PROBLEM_SOLVER":  "They bring us their problems to solve.",
+	"TRUSTED_ADVISOR": "They seek our advice before deciding.",
+}
+
 // Relationship is one of our users' standing with one stakeholder.
 type Relationship struct{ ent.Schema }
 
@@ -23,14 +31,14 @@ func (Relationship) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Relationship.
 func (Relationship) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("current_level").Values(relationshipLevels...).Default("VENDOR").
+		field.Enum("current_level").Annotations(relationshipLevelDocs).Values(relationshipLevels...).Default("VENDOR").
 			Comment("How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.").
 			Annotations(entgql.OrderField("CURRENT_LEVEL")),
-		field.Enum("desired_level").Values(relationshipLevels...).Optional().Nillable().
+		field.Enum("desired_level").Annotations(relationshipLevelDocs).Values(relationshipLevels...).Optional().Nillable().
 			Comment("The level we are working towards."),
-		field.Time("last_contact_at").Optional().Nillable().
+		field.Time("last_contact_at").Comment("When our user last spoke with the stakeholder.").Optional().Nillable().
 			Annotations(entgql.OrderField("LAST_CONTACT_AT")),
-		field.Text("note").Optional(),
+		field.Text("note").Comment("Notes on the relationship.").Optional(),
 		parentKey("stakeholder_id", "stakeholder_relationships"),
 	}
 }
@@ -38,8 +46,8 @@ func (Relationship) Fields() []ent.Field {
 // Edges of the Relationship.
 func (Relationship) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Ref("relationships").Unique().Required().Immutable(),
-		edge.From("stakeholder", Stakeholder.Type).Ref("relationships").Unique().Required().Immutable().Field("stakeholder_id"),
+		edge.From("user", User.Type).Comment("Our user in the relationship.").Ref("relationships").Unique().Required().Immutable(),
+		edge.From("stakeholder", Stakeholder.Type).Comment("The customer's stakeholder in the relationship.").Ref("relationships").Unique().Required().Immutable().Field("stakeholder_id"),
 	}
 }
 

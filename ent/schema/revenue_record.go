@@ -49,7 +49,7 @@ func (RevenueRecord) Fields() []ent.Field {
 // Edges of the RevenueRecord.
 func (RevenueRecord) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("revenue_records").Unique().Required().Immutable().Field("account_id"),
+		edge.From("account", Account.Type).Comment("The account the revenue is from.").Ref("revenue_records").Unique().Required().Immutable().Field("account_id"),
 	}
 }
 

@@ -21,7 +21,7 @@ func (Review) Fields() []ent.Field {
 		field.Time("held_at").
 			Comment("When the meeting took place.").
 			Annotations(entgql.OrderField("HELD_AT")),
-		field.Text("notes").Optional(),
+		field.Text("notes").Comment("What the review found and decided.").Optional(),
 		parentKey("plan_id", "account_plan_reviews"),
 	}
 }
@@ -29,7 +29,7 @@ func (Review) Fields() []ent.Field {
 // Edges of the Review.
 func (Review) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("reviews").Unique().Required().Immutable().Field("plan_id"),
+		edge.From("plan", AccountPlan.Type).Comment("The plan reviewed.").Ref("reviews").Unique().Required().Immutable().Field("plan_id"),
 		edge.To("attendees", User.Type).
 			Comment("Our users who attended.").
 			Annotations(entgql.RelayConnection()),

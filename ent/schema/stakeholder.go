@@ -23,14 +23,14 @@ func (Stakeholder) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{})
 // Fields of the Stakeholder.
 func (Stakeholder) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").Comment("The stakeholder's full name.").NotEmpty().MaxLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		externalID(),
 		field.String("title").Optional().MaxLen(200).
 			Comment("Job title, e.g. VP Sales Operations.").
 			Annotations(entgql.OrderField("TITLE")),
-		field.String("department").Optional().MaxLen(200),
-		field.String("email").Optional().MaxLen(320).
+		field.String("department").Comment("The department they work in, e.g. IT or Procurement.").Optional().MaxLen(200),
+		field.String("email").Comment("Their e-mail address.").Optional().MaxLen(320).
 			Match(regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)),
 		field.Int("rank").Optional().Nillable().Range(1, 5).
 			Comment("Formal seniority from 1 (individual contributor) to 5 (C-level). Separate from influence.").
@@ -38,26 +38,60 @@ func (Stakeholder) Fields() []ent.Field {
 		field.Int("influence").Optional().Nillable().Range(1, 5).
 			Comment("Informal power over decisions from 1 (little) to 5 (decisive). The most senior title is not always the most influential person.").
 			Annotations(entgql.OrderField("INFLUENCE")),
-		field.Enum("political_status").Values("NAIVE", "OBSERVER", "AGILE", "ASTUTE").Optional().Nillable().
+		field.Enum("political_status").Annotations(valueDocs{
+			"NAIVE":    "New: just beginning to understand the politics.",
+			"OBSERVER": "Watches the politics but plays no real part in how things are done.",
+			"AGILE":    "Dodges conflicts, anticipates events and responds fast: a key player.",
+			"ASTUTE":   "In the inner circle and controls outcomes: a key player.",
+		}).Values("NAIVE", "OBSERVER", "AGILE", "ASTUTE").Optional().Nillable().
 			Comment("How the person plays the organisation's politics: NAIVE (new, still learning them), OBSERVER (watches, plays no real part), AGILE (dodges conflicts, anticipates and responds fast), ASTUTE (inner circle, controls outcomes). AGILE and ASTUTE people are key players.").
 			Annotations(entgql.OrderField("POLITICAL_STATUS")),
-		field.Enum("support").Values("MENTOR", "SUPPORTER", "NEUTRAL", "NON_SUPPORTER", "ENEMY").Default("NEUTRAL").
+		field.Enum("support").Annotations(valueDocs{
+			"MENTOR":        "Sells for us when we are absent.",
+			"SUPPORTER":     "Favours us.",
+			"NEUTRAL":       "Favours no one.",
+			"NON_SUPPORTER": "Favours someone else.",
+			"ENEMY":         "Works against us.",
+		}).Values("MENTOR", "SUPPORTER", "NEUTRAL", "NON_SUPPORTER", "ENEMY").Default("NEUTRAL").
 			Comment("Their stance toward us: MENTOR (sells for us when we are absent), SUPPORTER, NEUTRAL, NON_SUPPORTER, ENEMY.").
 			Annotations(entgql.OrderField("SUPPORT")),
-		field.Enum("decision_orientation").Values("FINANCIAL", "TECHNICAL", "RELATIONSHIP", "BUSINESS").Optional().Nillable().
+		field.Enum("decision_orientation").Annotations(valueDocs{
+			"FINANCIAL":    "Decides on price, cost and economics.",
+			"TECHNICAL":    "Decides on features and capabilities.",
+			"RELATIONSHIP": "Decides on a long-term trusted partnership.",
+			"BUSINESS":     "Takes the broad view of all of these.",
+		}).Values("FINANCIAL", "TECHNICAL", "RELATIONSHIP", "BUSINESS").Optional().Nillable().
 			Comment("What sways their decisions: FINANCIAL (price, cost), TECHNICAL (features), RELATIONSHIP (long-term trusted partnership), BUSINESS (the broad view of all of these)."),
-		field.Enum("adaptability").Values("INNOVATOR", "VISIONARY", "PRAGMATIST", "CONSERVATIVE", "LAGGARD").Optional().Nillable().
+		field.Enum("adaptability").Annotations(valueDocs{
+			"INNOVATOR":    "Seeks out the new before anyone else.",
+			"VISIONARY":    "Adopts the new early, for the advantage it brings.",
+			"PRAGMATIST":   "Adopts the new once it is proven.",
+			"CONSERVATIVE": "Adopts the new when most others have.",
+			"LAGGARD":      "Resists change as long as possible.",
+		}).Values("INNOVATOR", "VISIONARY", "PRAGMATIST", "CONSERVATIVE", "LAGGARD").Optional().Nillable().
 			Comment("Adaptability to change."),
-		field.Enum("buying_role").Values("DECISION_MAKER", "APPROVER", "EVALUATOR", "INFLUENCER", "USER").Optional().Nillable().
+		field.Enum("buying_role").Annotations(valueDocs{
+			"DECISION_MAKER": "Makes the buying decision.",
+			"APPROVER":       "Signs off on the decision, e.g. the budget holder.",
+			"EVALUATOR":      "Assesses the options, e.g. technically.",
+			"INFLUENCER":     "Sways the decision without making it.",
+			"USER":           "Will use what is bought.",
+		}).Values("DECISION_MAKER", "APPROVER", "EVALUATOR", "INFLUENCER", "USER").Optional().Nillable().
 			Comment("Role in buying decisions, where known.").
 			Annotations(entgql.OrderField("BUYING_ROLE")),
-		field.Enum("coverage").Values("UNKNOWN", "NO_CONTACT", "BRIEF_CONTACT", "MULTIPLE_CONTACTS", "IN_DEPTH").Default("UNKNOWN").
+		field.Enum("coverage").Annotations(valueDocs{
+			"UNKNOWN":           "We do not know how well we know them.",
+			"NO_CONTACT":        "No one of ours has met them.",
+			"BRIEF_CONTACT":     "We have met them briefly.",
+			"MULTIPLE_CONTACTS": "We have met them several times.",
+			"IN_DEPTH":          "We know them well.",
+		}).Values("UNKNOWN", "NO_CONTACT", "BRIEF_CONTACT", "MULTIPLE_CONTACTS", "IN_DEPTH").Default("UNKNOWN").
 			Comment("How well we know them."),
 		field.Text("motivators").Optional().
 			Comment("What motivates them, personally and professionally."),
 		field.Text("influence_drivers").Optional().
 			Comment("Where their influence comes from."),
-		field.Text("notes").Optional(),
+		field.Text("notes").Comment("What we know of them: priorities, history with us, how to approach them.").Optional(),
 		parentKey("account_id", "account_stakeholders"),
 		optionalKey("reports_to_id", "stakeholder_direct_reports"),
 	}
@@ -66,7 +100,7 @@ func (Stakeholder) Fields() []ent.Field {
 // Edges of the Stakeholder.
 func (Stakeholder) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("stakeholders").Unique().Required().Immutable().Field("account_id"),
+		edge.From("account", Account.Type).Comment("The account the stakeholder works at.").Ref("stakeholders").Unique().Required().Immutable().Field("account_id"),
 		edge.From("business_unit", BusinessUnit.Type).Ref("stakeholders").Unique().
 			Comment("The business unit they work in; of the same account."),
 		edge.To("direct_reports", Stakeholder.Type).

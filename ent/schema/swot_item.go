@@ -18,16 +18,21 @@ func (SwotItem) Mixin() []ent.Mixin { return mixins() }
 // Fields of the SwotItem.
 func (SwotItem) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT").
+		field.Enum("kind").Annotations(valueDocs{
+			"STRENGTH":    "Where we are strong in this account.",
+			"WEAKNESS":    "Where we are weak in this account.",
+			"OPPORTUNITY": "What we could win.",
+			"THREAT":      "What could cost us the account, e.g. a competitor.",
+		}).Comment("Which quadrant of the SWOT analysis the item is in.").Values("STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT").
 			Annotations(entgql.OrderField("KIND")),
-		field.Text("text").NotEmpty(),
+		field.Text("text").Comment("The strength, weakness, opportunity or threat, in a line.").NotEmpty(),
 	}
 }
 
 // Edges of the SwotItem.
 func (SwotItem) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("plan", AccountPlan.Type).Ref("swot_items").Unique().Required().Immutable(),
+		edge.From("plan", AccountPlan.Type).Comment("The plan whose SWOT analysis this item is part of.").Ref("swot_items").Unique().Required().Immutable(),
 	}
 }
 

@@ -33,7 +33,11 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.OrderField("EMAIL")),
 		field.String("title").Optional().MaxLen(200).
 			Comment("Job title, e.g. Strategic Account Manager."),
-		field.Enum("role").Values("ADMIN", "EDITOR", "VIEWER").Default("VIEWER").
+		field.Enum("role").Annotations(valueDocs{
+			"ADMIN":  "May change anything: users, roles, the product catalogue, every account.",
+			"EDITOR": "May change the accounts they own or are on the team of, and everything under them.",
+			"VIEWER": "May read everything and change only their own profile and tokens.",
+		}).Values("ADMIN", "EDITOR", "VIEWER").Default("VIEWER").
 			Comment("What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.").
 			Annotations(entgql.OrderField("ROLE")),
 	}

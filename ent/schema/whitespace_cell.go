@@ -21,7 +21,13 @@ func (WhitespaceCell) Mixin() []ent.Mixin { return mixins() }
 // Fields of the WhitespaceCell.
 func (WhitespaceCell) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("status").Values("IN_USE", "OPPORTUNITY", "COMPETITOR", "NOT_A_FIT", "UNKNOWN").Default("UNKNOWN").
+		field.Enum("status").Annotations(valueDocs{
+			"IN_USE":      "The business unit uses the product.",
+			"OPPORTUNITY": "The business unit could use it: potential to sell.",
+			"COMPETITOR":  "The business unit uses a competitor's product.",
+			"NOT_A_FIT":   "The product does not fit the business unit.",
+			"UNKNOWN":     "Not yet known.",
+		}).Values("IN_USE", "OPPORTUNITY", "COMPETITOR", "NOT_A_FIT", "UNKNOWN").Default("UNKNOWN").
 			Comment("IN_USE: they use our product here; OPPORTUNITY: room to expand; COMPETITOR: a competitor's product is in place; NOT_A_FIT; UNKNOWN.").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Int64("potential_value").Optional().Nillable().Min(0).
@@ -33,14 +39,14 @@ func (WhitespaceCell) Fields() []ent.Field {
 		currency(),
 		field.String("competitor").Optional().MaxLen(200).
 			Comment("The competitor in place, where there is one."),
-		field.Text("note").Optional(),
+		field.Text("note").Comment("Notes on the cell: who uses what, or why it is not a fit.").Optional(),
 	}
 }
 
 // Edges of the WhitespaceCell.
 func (WhitespaceCell) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("whitespace_cells").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Comment("The account of the cell's business unit.").Ref("whitespace_cells").Unique().Required().Immutable(),
 		edge.From("business_unit", BusinessUnit.Type).Ref("whitespace_cells").Unique().Required().Immutable().
 			Comment("The row: a business unit of the same account."),
 		edge.From("product", Product.Type).Ref("whitespace_cells").Unique().Required().Immutable().
