@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -88,14 +89,17 @@ func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 // document, whose check of overlapping fields compares every pair of fields
 // with the same name: 5,000 copies of one field take seconds.
 func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if err := variablesTooBig(p.Variables); err != nil {
+	if err := variablesTooBig(p.Query, p.Variables); err != nil {
 		return err
 	}
 	if _, ok := l.cache.Get(ctx, p.Query); ok {
 		return nil // it passed before
 	}
-	if l.maxTokens > 0 && tokensOver(p.Query, l.maxTokens) {
+	switch tooMany, tooDeep := lexOver(p.Query, l.maxTokens); {
+	case tooMany:
 		return tooComplex("the document has more than %d tokens (the token limit)", l.maxTokens)
+	case tooDeep:
+		return tooComplex("an argument written in the document nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", maxVariableNesting, MaxInputDepth)
 	}
 	if l.maxAliases == 0 {
 		return nil
@@ -122,17 +126,40 @@ func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.Op
 	return nil
 }
 
-// tokensOver lexes no further than the limit, so a token flood costs no more
-// than a document at the limit.
-func tokensOver(query string, limit int) bool {
+// lexOver lexes the document no further than its token limit (0: none), so
+// that a token flood costs no more than a document at the limit, and tells
+// whether it has more tokens than that, or an argument's value (between
+// parentheses) nests objects and lists deeper than any valid one: gqlparser
+// validates such values in time that grows with the square of their depth
+// (90 ms for a not nested 660 deep, which 2,000 tokens can write).
+func lexOver(query string, maxTokens int) (tooMany, tooDeep bool) {
 	lex := lexer.New(&ast.Source{Input: query})
-	for n := 0; n <= limit; n++ {
+	parens, nesting := 0, 0
+	for n := 0; ; n++ {
+		if maxTokens > 0 && n > maxTokens {
+			return true, false
+		}
 		tok, err := lex.ReadToken()
 		if err != nil || tok.Kind == lexer.EOF {
-			return false // a lexical error is the parser's to report
+			return false, false // a lexical error is the parser's to report
+		}
+		switch tok.Kind {
+		case lexer.ParenL:
+			parens++
+		case lexer.ParenR:
+			parens = max(parens-1, 0)
+			nesting = 0
+		case lexer.BraceL, lexer.BracketL:
+			if parens > 0 {
+				nesting++
+			}
+		case lexer.BraceR, lexer.BracketR:
+			nesting = max(nesting-1, 0)
+		}
+		if nesting > maxVariableNesting {
+			return false, true
 		}
 	}
-	return true
 }
 
 // aliasesAndRepeats counts the aliased fields of a document, each a resolver
@@ -273,7 +300,7 @@ func (w *walk) answersAsked(f *ast.Field) (int, bool) {
 		found = true
 		k := listLength(arg.Value, w.vars)
 		if k > MaxPageSize {
-			w.err = clientError(CodeBadUserInput, fmt.Sprintf("%s: %s holds %d items, at most %d: each is an answer, and a page is at most %d", f.Name, arg.Name, k, MaxPageSize, MaxPageSize), arg.Name)
+			w.err = clientError(CodeBadUserInput, fmt.Sprintf("%s: %s holds %d items, at most %d: each asks for an answer, and a page is at most %d", f.Name, arg.Name, k, MaxPageSize, MaxPageSize), arg.Name)
 		}
 		n = max(n, k)
 	}
@@ -291,11 +318,11 @@ func listLength(v *ast.Value, vars map[string]any) int {
 	case v.Kind != ast.Variable:
 		return 1
 	}
-	switch x := vars[v.Raw].(type) {
-	case nil:
+	switch x := reflect.ValueOf(vars[v.Raw]); {
+	case !x.IsValid():
 		return 0
-	case []any:
-		return len(x)
+	case x.Kind() == reflect.Slice: // []any, or a single value coerced to a slice of its type
+		return x.Len()
 	default:
 		return 1
 	}
@@ -348,23 +375,31 @@ const (
 // object (an or of 50,000 took 1.7 s) and 240 ms for a not nested 9,000 deep,
 // while a list of scalars coerces faster than it decodes. So a variable nests
 // at most maxVariableNesting objects and lists (a where nested MaxInputDepth
-// deep with a list at each level: and, or, hasXWith), and the variables hold
-// at most maxVariableObjects objects in all, room for one list of objects one
-// over MaxListValues, which the precise bounds on each argument then name.
+// deep with a list at each level, and, or, hasXWith, nests 2*MaxInputDepth;
+// the rest is room for the bounds on arguments to name one a little too
+// deep), a list of objects holds at most MaxListValues, and the variables
+// hold at most maxVariableObjects objects in all (an argument within its
+// bounds holds at most MaxInputFields objects that are not empty).
 const (
-	maxVariableNesting = 2 * MaxInputDepth
-	maxVariableObjects = 2 * MaxListValues
+	maxVariableNesting = 3 * MaxInputDepth
+	maxVariableObjects = 5 * MaxInputFields
 )
 
 // variablesTooBig refuses variables nested deeper, or holding more objects,
 // than any request within the bounds on arguments needs.
-func variablesTooBig(vars map[string]any) *gqlerror.Error {
+func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
 	var c objectCount
 	for name, v := range vars {
-		c.add(v, maxVariableNesting)
+		c.add(v, name, maxVariableNesting)
 		switch {
 		case c.deep:
 			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", name, maxVariableNesting, MaxInputDepth)
+		case c.longList != "":
+			field := c.longList
+			if field == name {
+				field = argumentOf(query, name) // the variable is the list
+			}
+			return clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", field, MaxListValues), field)
 		case c.objects > maxVariableObjects:
 			return tooComplex("variable $%s: the variables hold more than %d input objects in all", name, maxVariableObjects)
 		}
@@ -373,41 +408,106 @@ func variablesTooBig(vars map[string]any) *gqlerror.Error {
 }
 
 // objectCount counts the objects of decoded JSON, and notes one nested deeper
-// than its limit; it goes no deeper than the limit and no further than
-// maxVariableObjects.
+// than its limit or a list of objects longer than MaxListValues; it goes no
+// deeper than the limit and no further than its bounds.
 type objectCount struct {
-	objects int
-	deep    bool
+	objects  int
+	deep     bool
+	longList string // the key of the first list of objects over MaxListValues
 }
 
-func (c *objectCount) add(v any, limit int) {
-	var items []any
+// add counts v, found under key (an object's key, or the variable's name).
+func (c *objectCount) add(v any, key string, limit int) {
 	switch x := v.(type) {
 	case map[string]any:
 		c.objects++
+		for k, item := range x {
+			if c.done(limit) {
+				return
+			}
+			c.add(item, k, limit-1)
+		}
+	case []any:
+		if len(x) > MaxListValues && isObject(x[0]) {
+			c.longList = key
+		}
 		for _, item := range x {
 			if c.done(limit) {
 				return
 			}
-			c.add(item, limit-1)
+			c.add(item, key, limit-1)
 		}
-		return
-	case []any:
-		items = x
-	}
-	for _, item := range items {
-		if c.done(limit) {
-			return
-		}
-		c.add(item, limit-1)
 	}
 }
 
 // done tells whether to stop: a container inside this one would be too deep,
-// or the objects are over their bound.
+// or a bound is passed.
 func (c *objectCount) done(limit int) bool {
 	c.deep = c.deep || limit == 0
-	return c.deep || c.objects > maxVariableObjects
+	return c.deep || c.longList != "" || c.objects > maxVariableObjects
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
+}
+
+// argumentOf is the argument or input field whose value is the variable, or
+// the variable's name when the document does not say.
+func argumentOf(query, variable string) string {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return variable
+	}
+	name := variable
+	var visit func(set ast.SelectionSet) bool
+	var value func(holder string, v *ast.Value) bool
+	value = func(holder string, v *ast.Value) bool {
+		switch {
+		case v == nil:
+		case v.Kind == ast.Variable && v.Raw == variable:
+			name = holder
+			return true
+		case v.Kind == ast.ObjectValue:
+			for _, c := range v.Children {
+				if value(c.Name, c.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	visit = func(set ast.SelectionSet) bool {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if value(a.Name, a.Value) {
+						return true
+					}
+				}
+				if visit(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if visit(s.SelectionSet) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		if visit(op.SelectionSet) {
+			return name
+		}
+	}
+	for _, f := range doc.Fragments {
+		if visit(f.SelectionSet) {
+			return name
+		}
+	}
+	return name
 }
 
 // arguments checks the values of a field's arguments against the bounds above
@@ -478,14 +578,15 @@ func (a *argWalk) variable(v any, typ *ast.Type, path string, depth int, filter 
 		return
 	}
 	if typ.Elem != nil {
-		items, ok := v.([]any)
-		if !ok {
+		// gqlparser coerces a single value to a slice of its own type: []map[string]any, []string...
+		items := reflect.ValueOf(v)
+		if items.Kind() != reflect.Slice {
 			a.variable(v, typ.Elem, path, depth, filter) // a single value is a list of one
 			return
 		}
-		if a.list(len(items), path) {
-			for _, item := range items {
-				a.variable(item, typ.Elem, path, depth, filter)
+		if a.list(items.Len(), path) {
+			for i := range items.Len() {
+				a.variable(items.Index(i).Interface(), typ.Elem, path, depth, filter)
 			}
 		}
 		return
@@ -513,7 +614,7 @@ func (a *argWalk) variable(v any, typ *ast.Type, path string, depth int, filter 
 func (a *argWalk) list(n int, path string) bool {
 	a.items += n
 	if a.items > MaxListValues {
-		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s: too many values: the lists of one argument hold at most %d items in all", path, MaxListValues), lastName(path))
+		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", path, MaxListValues), lastName(path))
 	}
 	return a.err == nil
 }
@@ -526,7 +627,7 @@ func (a *argWalk) object(typ *ast.Type, path string, depth int, filter bool) (*a
 		return nil, filter, false
 	}
 	if depth >= MaxInputDepth {
-		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s: input objects nest deeper than %d levels (the input depth limit)", a.arg, MaxInputDepth), a.arg)
+		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s nests input objects deeper than %d levels (the input depth limit)", a.arg, MaxInputDepth), a.arg)
 		return nil, filter, false
 	}
 	return def, filter || isFilter(def), true
@@ -536,7 +637,7 @@ func (a *argWalk) object(typ *ast.Type, path string, depth int, filter bool) (*a
 func (a *argWalk) field(path string) bool {
 	a.fields++
 	if a.fields > MaxInputFields {
-		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s: more than %d input fields (the input field limit): each is a predicate or a value to check", a.arg, MaxInputFields), a.arg)
+		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s sets more than %d input fields (the input field limit): each is a predicate or a value to check", a.arg, MaxInputFields), a.arg)
 	}
 	return a.err == nil
 }
@@ -548,7 +649,7 @@ func (a *argWalk) text(s, path string, filter bool) {
 		limit, what = MaxFilterString, "a string in a filter"
 	}
 	if len(s) > limit && utf8.RuneCountInString(s) > limit { // a string has at least as many bytes as characters
-		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s: too long: %s has at most %d characters", path, what, limit), lastName(path))
+		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s is too long: %s has at most %d characters", path, what, limit), lastName(path))
 	}
 }
 
