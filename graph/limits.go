@@ -116,7 +116,7 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 
 func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	w := walk{limits: l.limits, vars: oc.Variables, schema: l.schema}
-	cost := w.selection(oc.Operation.SelectionSet, 1, false)
+	cost := w.selection(oc.Operation.SelectionSet, 1, false, 0)
 	switch {
 	case w.err != nil:
 		return w.err
@@ -214,8 +214,10 @@ type walk struct {
 const costCap = math.MaxInt32
 
 // selection returns the cost of a selection set whose fields sit at depth;
-// inConnection says the set is a connection's, whose lists (edges, nodes) are the page itself.
-func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool) int {
+// inConnection says the set is a connection's, whose lists (edges, nodes) are
+// the page itself, and listed is the longest list in the arguments above it
+// (outside filters) that no list below has counted yet.
+func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool, listed int) int {
 	cost := 0
 	for _, s := range set {
 		if w.err != nil {
@@ -223,20 +225,20 @@ func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool) int
 		}
 		switch s := s.(type) {
 		case *ast.Field:
-			cost += w.field(s, depth, inConnection)
+			cost += w.field(s, depth, inConnection, listed)
 		case *ast.InlineFragment:
-			cost += w.selection(s.SelectionSet, depth, inConnection)
+			cost += w.selection(s.SelectionSet, depth, inConnection, listed)
 		case *ast.FragmentSpread:
-			cost += w.selection(s.Definition.SelectionSet, depth, inConnection)
+			cost += w.selection(s.Definition.SelectionSet, depth, inConnection, listed)
 		}
 		cost = min(cost, costCap)
 	}
 	return cost
 }
 
-func (w *walk) field(f *ast.Field, depth int, inConnection bool) int {
+func (w *walk) field(f *ast.Field, depth int, inConnection bool, listed int) int {
 	w.fields++
-	values := w.arguments(f)
+	values, longest := w.arguments(f)
 	switch {
 	case w.err != nil:
 		return 0
@@ -255,15 +257,18 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool) int {
 		return 1 + values
 	}
 	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection")
-	n := w.multiplier(f, connection, inConnection)
-	return min(1+values+n*w.selection(f.SelectionSet, depth+1, connection), costCap)
+	n, listed := w.multiplier(f, connection, inConnection, max(listed, longest))
+	return min(1+values+n*w.selection(f.SelectionSet, depth+1, connection, listed), costCap)
 }
 
 // multiplier is how many times a field's selection runs: a connection's or
 // list's page size, 1 for a single object. It refuses a connection without
 // first or last, or with a page over MaxPageSize, so that no request reads a
-// whole table by accident.
-func (w *walk) multiplier(f *ast.Field, connection, inConnection bool) int {
+// whole table by accident. A list without a page size may answer an item
+// for each item of a list argument above it (moveStakeholders' stakeholders,
+// one for each of its stakeholderIDs), so it counts the longest one listed
+// there, and leaves the lists below it to count their own.
+func (w *walk) multiplier(f *ast.Field, connection, inConnection bool, listed int) (int, int) {
 	first, hasFirst := w.pageArg(f, "first")
 	last, hasLast := w.pageArg(f, "last")
 	if connection {
@@ -278,14 +283,14 @@ func (w *walk) multiplier(f *ast.Field, connection, inConnection bool) int {
 	}
 	switch {
 	case hasFirst || hasLast:
-		return min(max(first, last, 1), costCap)
+		return min(max(first, last, 1), costCap), listed
 	case f.Definition.Type.Elem == nil || inConnection:
-		return 1
+		return 1, listed
 	}
 	if n, ok := w.answersAsked(f); ok {
-		return n
+		return n, 0
 	}
-	return listMultiplier
+	return max(listMultiplier, listed), 0
 }
 
 // answersAsked is the length of a list field's list argument, such as
@@ -511,9 +516,10 @@ func argumentOf(query, variable string) string {
 }
 
 // arguments checks the values of a field's arguments against the bounds above
-// and returns what they cost: 1 for each list item and each input field given.
-func (w *walk) arguments(f *ast.Field) int {
-	cost := 0
+// and returns what they cost, 1 for each list item and each input field
+// given, and the length of their longest list outside filters.
+func (w *walk) arguments(f *ast.Field) (int, int) {
+	cost, longest := 0, 0
 	for _, arg := range f.Arguments {
 		def := f.Definition.Arguments.ForName(arg.Name)
 		if def == nil {
@@ -523,11 +529,12 @@ func (w *walk) arguments(f *ast.Field) int {
 		a.literal(arg.Value, def.Type, arg.Name, 0, false)
 		if a.err != nil {
 			w.err = a.err
-			return 0
+			return 0, 0
 		}
 		cost += a.items + a.fields
+		longest = max(longest, a.longest)
 	}
-	return cost
+	return cost, longest
 }
 
 // argWalk measures one argument's value, following its type through the
@@ -538,6 +545,7 @@ type argWalk struct {
 	vars          map[string]any
 	arg           string
 	items, fields int
+	longest       int // the longest list outside filters
 	err           *gqlerror.Error
 }
 
@@ -549,7 +557,7 @@ func (a *argWalk) literal(v *ast.Value, typ *ast.Type, path string, depth int, f
 	case v.Kind == ast.Variable:
 		a.variable(a.vars[v.Raw], typ, path, depth, filter)
 	case v.Kind == ast.ListValue && typ.Elem != nil:
-		if a.list(len(v.Children), path) {
+		if a.list(len(v.Children), path, filter) {
 			for _, item := range v.Children {
 				a.literal(item.Value, typ.Elem, path, depth, filter)
 			}
@@ -584,7 +592,7 @@ func (a *argWalk) variable(v any, typ *ast.Type, path string, depth int, filter 
 			a.variable(v, typ.Elem, path, depth, filter) // a single value is a list of one
 			return
 		}
-		if a.list(items.Len(), path) {
+		if a.list(items.Len(), path, filter) {
 			for i := range items.Len() {
 				a.variable(items.Index(i).Interface(), typ.Elem, path, depth, filter)
 			}
@@ -611,8 +619,11 @@ func (a *argWalk) variable(v any, typ *ast.Type, path string, depth int, filter 
 }
 
 // list counts a list's items against MaxListValues before they are walked.
-func (a *argWalk) list(n int, path string) bool {
+func (a *argWalk) list(n int, path string, filter bool) bool {
 	a.items += n
+	if !filter {
+		a.longest = max(a.longest, n)
+	}
 	if a.items > MaxListValues {
 		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", path, MaxListValues), lastName(path))
 	}

@@ -52,7 +52,7 @@ func measure(t *testing.T, query string, vars map[string]any) (int, *gqlerror.Er
 		t.Fatalf("variables: %v", err)
 	}
 	w := walk{limits: l.limits, vars: coerced, schema: testSchema}
-	cost := w.selection(doc.Operations[0].SelectionSet, 1, false)
+	cost := w.selection(doc.Operations[0].SelectionSet, 1, false, 0)
 	return cost, l.MutateOperationContext(context.Background(), &graphql.OperationContext{Operation: doc.Operations[0], Variables: coerced})
 }
 
@@ -93,6 +93,21 @@ func TestLimitsArgumentsCostTheirValues(t *testing.T) {
 	literal := `{ accounts(first: 10, where: {or: [{nameContains: "a"}, {idIn: ["1", "2"]}]}) { totalCount } }`
 	if got := costOf(literal, nil); got != base+1+2+2+2 { // or, its 2 items, their 2 fields, 2 IDs
 		t.Errorf("a literal where costs %d, want %d", got, base+7)
+	}
+	// A list without a page size counts the longest list argument above it:
+	// moveStakeholders answers a stakeholder for each ID it moves.
+	move := `mutation($in: MoveStakeholdersInput!) { moveStakeholders(input: $in) { manager { id } stakeholders { id name } } }`
+	for _, n := range []int{1, 10, 500} {
+		in := map[string]any{"in": map[string]any{"stakeholderIDs": ids(n), "managerID": "1"}}
+		// The field, its 2 input fields and n IDs; manager and its id; stakeholders, and n (at least 10) times 2 fields.
+		if got, want := costOf(move, in), 1+(2+n)+2+1+max(n, listMultiplier)*2; got != want {
+			t.Errorf("moving %d stakeholders costs %d, want %d", n, got, want)
+		}
+	}
+	// ... but not a filter's lists, which narrow what is answered.
+	if got := costOf(`query($w: AccountWhereInput) { accounts(first: 1, where: $w) { edges { node { icpFit { reasons { message } } } } } }`,
+		map[string]any{"w": map[string]any{"idIn": ids(500)}}); got > 1000 {
+		t.Errorf("a filter of 500 IDs multiplied a list: cost %d", got)
 	}
 	// A page of IDs under pages of 100: the IDs multiply like a page size.
 	heavy := `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Account { plans(first: 100) { edges { node { goals(first: 100) { totalCount } } } } } } }`
