@@ -67,9 +67,10 @@ func valueOr[T any](p *T, fallback T) T {
 const listMultiplier = 10
 
 // documentLimits refuses a document with too many tokens, aliases or repeated
-// fields before it is validated, and an operation that nests too deep, costs
-// too much or pages a connection without a size once it is: once per
-// operation, before any resolver or SQL statement runs.
+// fields, or arguments and variables nested too deep, before it is validated,
+// and an operation that nests too deep, costs too much, pages a connection
+// without a size or passes an argument value over its bounds once it is: once
+// per operation, before any resolver or SQL statement runs.
 type documentLimits struct {
 	limits
 	cache  graphql.Cache[*ast.QueryDocument] // the server's cache of documents that passed validation
@@ -87,7 +88,8 @@ func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters runs before gqlgen parses and validates the
 // document, whose check of overlapping fields compares every pair of fields
-// with the same name: 5,000 copies of one field take seconds.
+// with the same name (5,000 copies of one field take seconds), and before
+// gqlparser coerces the variables.
 func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if err := variablesTooBig(p.Query, p.Variables); err != nil {
 		return err
