@@ -397,21 +397,31 @@ const (
 func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
 	var c objectCount
 	for name, v := range vars {
-		c.add(v, name, maxVariableNesting)
+		c.add(v, "", maxVariableNesting)
 		switch {
 		case c.deep:
-			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", name, maxVariableNesting, MaxInputDepth)
-		case c.longList != "":
-			field := c.longList
-			if field == name {
+			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", clip(name), maxVariableNesting, MaxInputDepth)
+		case c.longList:
+			field := c.longKey
+			if field == "" {
 				field = argumentOf(query, name) // the variable is the list
 			}
+			field = clip(field)
 			return clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", field, MaxListValues), field)
 		case c.objects > maxVariableObjects:
-			return tooComplex("variable $%s: the variables hold more than %d input objects in all", name, maxVariableObjects)
+			return tooComplex("variable $%s: the variables hold more than %d input objects in all", clip(name), maxVariableObjects)
 		}
 	}
 	return nil
+}
+
+// clip shortens a name the request wrote, not yet validated against the
+// schema, so that an answer never echoes much of a request back.
+func clip(name string) string {
+	if len(name) <= 64 {
+		return name
+	}
+	return strings.ToValidUTF8(name[:64], "") + "…"
 }
 
 // objectCount counts the objects of decoded JSON, and notes one nested deeper
@@ -420,10 +430,11 @@ func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
 type objectCount struct {
 	objects  int
 	deep     bool
-	longList string // the key of the first list of objects over MaxListValues
+	longList bool   // a list of objects is over MaxListValues
+	longKey  string // under this key, "" when it is the variable itself
 }
 
-// add counts v, found under key (an object's key, or the variable's name).
+// add counts v, found under key (an object's key, "" for the variable itself).
 func (c *objectCount) add(v any, key string, limit int) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -436,7 +447,7 @@ func (c *objectCount) add(v any, key string, limit int) {
 		}
 	case []any:
 		if len(x) > MaxListValues && isObject(x[0]) {
-			c.longList = key
+			c.longList, c.longKey = true, key
 		}
 		for _, item := range x {
 			if c.done(limit) {
@@ -451,7 +462,7 @@ func (c *objectCount) add(v any, key string, limit int) {
 // or a bound is passed.
 func (c *objectCount) done(limit int) bool {
 	c.deep = c.deep || limit == 0
-	return c.deep || c.longList != "" || c.objects > maxVariableObjects
+	return c.deep || c.longList || c.objects > maxVariableObjects
 }
 
 func isObject(v any) bool {

@@ -220,3 +220,30 @@ func TestLimitsLexing(t *testing.T) {
 		}
 	}
 }
+
+// A refusal before validation names what the request wrote, never much of it.
+func TestLimitsRefusalsEchoLittle(t *testing.T) {
+	name := strings.Repeat("v", 10_000)
+	deep := []any{}
+	for range 100 {
+		deep = []any{deep}
+	}
+	long := repeatAny(MaxListValues+1, map[string]any{})
+	for _, c := range []struct {
+		query string
+		vars  map[string]any
+	}{
+		{`{ __typename }`, map[string]any{name: deep}},
+		{`{ __typename }`, map[string]any{"v": map[string]any{name: long}}},
+		{`query($v: [AccountOrder!]) { accounts(first: 1, ` + name + `: $v) { totalCount } }`, map[string]any{"v": long}},
+	} {
+		err := documentLimits{limits: Limits{}.resolve(), cache: lru.New[*ast.QueryDocument](1), schema: testSchema}.
+			MutateOperationParameters(context.Background(), &graphql.RawParams{Query: c.query, Variables: c.vars})
+		if err == nil {
+			t.Fatalf("%.50s: accepted", c.query)
+		}
+		if b, _ := json.Marshal(err); len(b) > 500 {
+			t.Errorf("a %d-byte refusal: %.200s", len(b), b)
+		}
+	}
+}
