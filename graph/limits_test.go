@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/accountplan/accountplan/graph/generated"
 )
@@ -43,7 +44,7 @@ func measure(t *testing.T, query string, vars map[string]any) (int, *gqlerror.Er
 	if err := l.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: query, Variables: vars}); err != nil {
 		return 0, err
 	}
-	doc, errs := gqlparser.LoadQuery(testSchema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(testSchema, query, rules.NewDefaultRules())
 	if errs != nil {
 		t.Fatalf("invalid: %v", errs)
 	}
