@@ -2,9 +2,12 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -64,12 +67,14 @@ func valueOr[T any](p *T, fallback T) T {
 const listMultiplier = 10
 
 // documentLimits refuses a document with too many tokens, aliases or repeated
-// fields before it is validated, and an operation that nests too deep, costs
-// too much or pages a connection without a size once it is: once per
-// operation, before any resolver or SQL statement runs.
+// fields, or arguments and variables nested too deep, before it is validated,
+// and an operation that nests too deep, costs too much, pages a connection
+// without a size or passes an argument value over its bounds once it is: once
+// per operation, before any resolver or SQL statement runs.
 type documentLimits struct {
 	limits
-	cache graphql.Cache[*ast.QueryDocument] // the server's cache of documents that passed validation
+	cache  graphql.Cache[*ast.QueryDocument] // the server's cache of documents that passed validation
+	schema *ast.Schema                       // for the types of argument values sent as variables
 }
 
 var _ interface {
@@ -83,13 +88,20 @@ func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters runs before gqlgen parses and validates the
 // document, whose check of overlapping fields compares every pair of fields
-// with the same name: 5,000 copies of one field take seconds.
+// with the same name (5,000 copies of one field take seconds), and before
+// gqlparser coerces the variables.
 func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if err := variablesTooBig(p.Query, p.Variables); err != nil {
+		return err
+	}
 	if _, ok := l.cache.Get(ctx, p.Query); ok {
 		return nil // it passed before
 	}
-	if l.maxTokens > 0 && tokensOver(p.Query, l.maxTokens) {
+	switch tooMany, tooDeep := lexOver(p.Query, l.maxTokens); {
+	case tooMany:
 		return tooComplex("the document has more than %d tokens (the token limit)", l.maxTokens)
+	case tooDeep:
+		return tooComplex("an argument written in the document nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", maxVariableNesting, MaxInputDepth)
 	}
 	if l.maxAliases == 0 {
 		return nil
@@ -105,8 +117,8 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 }
 
 func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := walk{limits: l.limits, vars: oc.Variables}
-	cost := w.selection(oc.Operation.SelectionSet, 1, false)
+	w := walk{limits: l.limits, vars: oc.Variables, schema: l.schema}
+	cost := w.selection(oc.Operation.SelectionSet, 1, false, 0)
 	switch {
 	case w.err != nil:
 		return w.err
@@ -116,17 +128,40 @@ func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.Op
 	return nil
 }
 
-// tokensOver lexes no further than the limit, so a token flood costs no more
-// than a document at the limit.
-func tokensOver(query string, limit int) bool {
+// lexOver lexes the document no further than its token limit (0: none), so
+// that a token flood costs no more than a document at the limit, and tells
+// whether it has more tokens than that, or an argument's value (between
+// parentheses) nests objects and lists deeper than any valid one: gqlparser
+// validates such values in time that grows with the square of their depth
+// (90 ms for a not nested 660 deep, which 2,000 tokens can write).
+func lexOver(query string, maxTokens int) (tooMany, tooDeep bool) {
 	lex := lexer.New(&ast.Source{Input: query})
-	for n := 0; n <= limit; n++ {
+	parens, nesting := 0, 0
+	for n := 0; ; n++ {
+		if maxTokens > 0 && n > maxTokens {
+			return true, false
+		}
 		tok, err := lex.ReadToken()
 		if err != nil || tok.Kind == lexer.EOF {
-			return false // a lexical error is the parser's to report
+			return false, false // a lexical error is the parser's to report
+		}
+		switch tok.Kind {
+		case lexer.ParenL:
+			parens++
+		case lexer.ParenR:
+			parens = max(parens-1, 0)
+			nesting = 0
+		case lexer.BraceL, lexer.BracketL:
+			if parens > 0 {
+				nesting++
+			}
+		case lexer.BraceR, lexer.BracketR:
+			nesting = max(nesting-1, 0)
+		}
+		if nesting > maxVariableNesting {
+			return false, true
 		}
 	}
-	return true
 }
 
 // aliasesAndRepeats counts the aliased fields of a document, each a resolver
@@ -172,6 +207,7 @@ func aliasesAndRepeats(doc *ast.QueryDocument) int {
 type walk struct {
 	limits
 	vars   map[string]any
+	schema *ast.Schema
 	fields int // fields visited; the cost is at least this, so the walk stops once it passes the cost limit
 	err    *gqlerror.Error
 }
@@ -180,8 +216,10 @@ type walk struct {
 const costCap = math.MaxInt32
 
 // selection returns the cost of a selection set whose fields sit at depth;
-// inConnection says the set is a connection's, whose lists (edges, nodes) are the page itself.
-func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool) int {
+// inConnection says the set is a connection's, whose lists (edges, nodes) are
+// the page itself, and listed is the longest list in the arguments above it
+// (outside filters) that no list below has counted yet.
+func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool, listed int) int {
 	cost := 0
 	for _, s := range set {
 		if w.err != nil {
@@ -189,20 +227,23 @@ func (w *walk) selection(set ast.SelectionSet, depth int, inConnection bool) int
 		}
 		switch s := s.(type) {
 		case *ast.Field:
-			cost += w.field(s, depth, inConnection)
+			cost += w.field(s, depth, inConnection, listed)
 		case *ast.InlineFragment:
-			cost += w.selection(s.SelectionSet, depth, inConnection)
+			cost += w.selection(s.SelectionSet, depth, inConnection, listed)
 		case *ast.FragmentSpread:
-			cost += w.selection(s.Definition.SelectionSet, depth, inConnection)
+			cost += w.selection(s.Definition.SelectionSet, depth, inConnection, listed)
 		}
 		cost = min(cost, costCap)
 	}
 	return cost
 }
 
-func (w *walk) field(f *ast.Field, depth int, inConnection bool) int {
+func (w *walk) field(f *ast.Field, depth int, inConnection bool, listed int) int {
 	w.fields++
+	values, longest := w.arguments(f)
 	switch {
+	case w.err != nil:
+		return 0
 	case f.Name == "__schema" || f.Name == "__type":
 		if !w.introspection {
 			w.err = clientError(CodeValidationFailed, "introspection is off on this server", "")
@@ -215,18 +256,21 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool) int {
 		w.err = costError(w.maxCost)
 	}
 	if w.err != nil || f.SelectionSet == nil {
-		return 1
+		return 1 + values
 	}
 	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection")
-	n := w.multiplier(f, connection, inConnection)
-	return min(1+n*w.selection(f.SelectionSet, depth+1, connection), costCap)
+	n, listed := w.multiplier(f, connection, inConnection, max(listed, longest))
+	return min(1+values+n*w.selection(f.SelectionSet, depth+1, connection, listed), costCap)
 }
 
 // multiplier is how many times a field's selection runs: a connection's or
 // list's page size, 1 for a single object. It refuses a connection without
 // first or last, or with a page over MaxPageSize, so that no request reads a
-// whole table by accident.
-func (w *walk) multiplier(f *ast.Field, connection, inConnection bool) int {
+// whole table by accident. A list without a page size may answer an item
+// for each item of a list argument above it (moveStakeholders' stakeholders,
+// one for each of its stakeholderIDs), so it counts the longest one listed
+// there, and leaves the lists below it to count their own.
+func (w *walk) multiplier(f *ast.Field, connection, inConnection bool, listed int) (int, int) {
 	first, hasFirst := w.pageArg(f, "first")
 	last, hasLast := w.pageArg(f, "last")
 	if connection {
@@ -241,11 +285,54 @@ func (w *walk) multiplier(f *ast.Field, connection, inConnection bool) int {
 	}
 	switch {
 	case hasFirst || hasLast:
-		return min(max(first, last, 1), costCap)
+		return min(max(first, last, 1), costCap), listed
 	case f.Definition.Type.Elem == nil || inConnection:
+		return 1, listed
+	}
+	if n, ok := w.answersAsked(f); ok {
+		return n, 0
+	}
+	return max(listMultiplier, listed), 0
+}
+
+// answersAsked is the length of a list field's list argument, such as
+// nodes(ids:), which asks for one answer per item. Such a list is a page, so
+// it is refused over MaxPageSize.
+func (w *walk) answersAsked(f *ast.Field) (int, bool) {
+	n, found := 0, false
+	for _, arg := range f.Arguments {
+		if def := f.Definition.Arguments.ForName(arg.Name); def == nil || def.Type.Elem == nil {
+			continue
+		}
+		found = true
+		k := listLength(arg.Value, w.vars)
+		if k > MaxPageSize {
+			w.err = clientError(CodeBadUserInput, fmt.Sprintf("%s: %s holds %d items, at most %d: each asks for an answer, and a page is at most %d", f.Name, arg.Name, k, MaxPageSize, MaxPageSize), arg.Name)
+		}
+		n = max(n, k)
+	}
+	return n, found
+}
+
+// listLength is the number of items of a list argument, given literally or by
+// a variable; a single value stands for a list of one, as GraphQL coerces it.
+func listLength(v *ast.Value, vars map[string]any) int {
+	switch {
+	case v == nil || v.Kind == ast.NullValue:
+		return 0
+	case v.Kind == ast.ListValue:
+		return len(v.Children)
+	case v.Kind != ast.Variable:
 		return 1
 	}
-	return listMultiplier
+	switch x := reflect.ValueOf(vars[v.Raw]); {
+	case !x.IsValid():
+		return 0
+	case x.Kind() == reflect.Slice: // []any, or a single value coerced to a slice of its type
+		return x.Len()
+	default:
+		return 1
+	}
 }
 
 // pageArg reads a first or last argument, given literally or by a variable.
@@ -261,6 +348,345 @@ func (w *walk) pageArg(f *ast.Field, name string) (int, bool) {
 	// Literals and coerced Int variables are both int64; null is absent.
 	n, ok := v.(int64)
 	return int(n), ok
+}
+
+// Bounds on the values of arguments, written in the document or sent as
+// variables: each item or field of an argument's value is work (an SQL term or
+// variable, a check, a row written), so none may be unbounded. Fixed rather
+// than settings: they fit every query and import we know, and the databases'
+// own limits (SQLite's 32,766 variables per statement and expression depth of
+// 1,000, PostgreSQL's 65,535 parameters) must never be what refuses a request.
+const (
+	// MaxListValues is the number of items an argument's lists may hold in
+	// all, so that a where's idIn or an import's ID list stays far from the
+	// databases' limits on variables.
+	MaxListValues = 1_000
+	// MaxInputDepth is how deep input objects may nest in one argument: a
+	// where five edges deep (hasPlansWith: {hasGoalsWith: ...}) under and,
+	// or and not nests 8.
+	MaxInputDepth = 10
+	// MaxInputFields is the number of input fields one argument may set, its
+	// nested objects' included: each field of a where is a predicate.
+	MaxInputFields = 100
+	// MaxFilterString is the length, in characters, of a string in a filter
+	// (a where input and anything under it): no stored name is longer than
+	// 320, and a LIKE pattern costs its length in every row it is tried on.
+	MaxFilterString = 1_000
+	// MaxInputString is the length, in characters, of any other string
+	// argument: free text (notes, descriptions, a plan's overview) of 50 pages.
+	MaxInputString = 100_000
+)
+
+// Variables are bounded before gqlparser coerces them, recursively and
+// field by field of each input object's type: about 35 µs for each where
+// object (an or of 50,000 took 1.7 s) and 240 ms for a not nested 9,000 deep,
+// while a list of scalars coerces faster than it decodes. So a variable nests
+// at most maxVariableNesting objects and lists (a where nested MaxInputDepth
+// deep with a list at each level, and, or, hasXWith, nests 2*MaxInputDepth;
+// the rest is room for the bounds on arguments to name one a little too
+// deep), a list of objects holds at most MaxListValues, and the variables
+// hold at most maxVariableObjects objects in all (an argument within its
+// bounds holds at most MaxInputFields objects that are not empty).
+const (
+	maxVariableNesting = 3 * MaxInputDepth
+	maxVariableObjects = 5 * MaxInputFields
+)
+
+// variablesTooBig refuses variables nested deeper, or holding more objects,
+// than any request within the bounds on arguments needs.
+func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
+	var c objectCount
+	for name, v := range vars {
+		c.add(v, "", maxVariableNesting)
+		switch {
+		case c.deep:
+			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", clip(name), maxVariableNesting, MaxInputDepth)
+		case c.longList:
+			field := c.longKey
+			if field == "" {
+				field = argumentOf(query, name) // the variable is the list
+			}
+			field = clip(field)
+			return clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", field, MaxListValues), field)
+		case c.objects > maxVariableObjects:
+			return tooComplex("variable $%s: the variables hold more than %d input objects in all", clip(name), maxVariableObjects)
+		}
+	}
+	return nil
+}
+
+// clip shortens a name the request wrote, not yet validated against the
+// schema, so that an answer never echoes much of a request back.
+func clip(name string) string {
+	if len(name) <= 64 {
+		return name
+	}
+	return strings.ToValidUTF8(name[:64], "") + "…"
+}
+
+// objectCount counts the objects of decoded JSON, and notes one nested deeper
+// than its limit or a list of objects longer than MaxListValues; it goes no
+// deeper than the limit and no further than its bounds.
+type objectCount struct {
+	objects  int
+	deep     bool
+	longList bool   // a list of objects is over MaxListValues
+	longKey  string // under this key, "" when it is the variable itself
+}
+
+// add counts v, found under key (an object's key, "" for the variable itself).
+func (c *objectCount) add(v any, key string, limit int) {
+	switch x := v.(type) {
+	case map[string]any:
+		c.objects++
+		for k, item := range x {
+			if c.done(limit) {
+				return
+			}
+			c.add(item, k, limit-1)
+		}
+	case []any:
+		if len(x) > MaxListValues && isObject(x[0]) {
+			c.longList, c.longKey = true, key
+		}
+		for _, item := range x {
+			if c.done(limit) {
+				return
+			}
+			c.add(item, key, limit-1)
+		}
+	}
+}
+
+// done tells whether to stop: a container inside this one would be too deep,
+// or a bound is passed.
+func (c *objectCount) done(limit int) bool {
+	c.deep = c.deep || limit == 0
+	return c.deep || c.longList || c.objects > maxVariableObjects
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
+}
+
+// argumentOf is the argument or input field whose value is the variable, or
+// the variable's name when the document does not say.
+func argumentOf(query, variable string) string {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return variable
+	}
+	name := variable
+	var visit func(set ast.SelectionSet) bool
+	var value func(holder string, v *ast.Value) bool
+	value = func(holder string, v *ast.Value) bool {
+		switch {
+		case v == nil:
+		case v.Kind == ast.Variable && v.Raw == variable:
+			name = holder
+			return true
+		case v.Kind == ast.ObjectValue:
+			for _, c := range v.Children {
+				if value(c.Name, c.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	visit = func(set ast.SelectionSet) bool {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if value(a.Name, a.Value) {
+						return true
+					}
+				}
+				if visit(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if visit(s.SelectionSet) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		if visit(op.SelectionSet) {
+			return name
+		}
+	}
+	for _, f := range doc.Fragments {
+		if visit(f.SelectionSet) {
+			return name
+		}
+	}
+	return name
+}
+
+// arguments checks the values of a field's arguments against the bounds above
+// and returns what they cost, 1 for each list item and each input field
+// given, and the length of their longest list outside filters.
+func (w *walk) arguments(f *ast.Field) (int, int) {
+	cost, longest := 0, 0
+	for _, arg := range f.Arguments {
+		def := f.Definition.Arguments.ForName(arg.Name)
+		if def == nil {
+			continue // validation refused it already
+		}
+		a := argWalk{schema: w.schema, vars: w.vars, arg: arg.Name}
+		a.literal(arg.Value, def.Type, arg.Name, 0, false)
+		if a.err != nil {
+			w.err = a.err
+			return 0, 0
+		}
+		cost += a.items + a.fields
+		longest = max(longest, a.longest)
+	}
+	return cost, longest
+}
+
+// argWalk measures one argument's value, following its type through the
+// schema: literals as the document has them, variables as gqlparser coerced
+// them. It refuses a value over a bound before walking further into it.
+type argWalk struct {
+	schema        *ast.Schema
+	vars          map[string]any
+	arg           string
+	items, fields int
+	longest       int // the longest list outside filters
+	err           *gqlerror.Error
+}
+
+// literal walks a value of the document, which may hold variables.
+func (a *argWalk) literal(v *ast.Value, typ *ast.Type, path string, depth int, filter bool) {
+	switch {
+	case v == nil || a.err != nil:
+		return
+	case v.Kind == ast.Variable:
+		a.variable(a.vars[v.Raw], typ, path, depth, filter)
+	case v.Kind == ast.ListValue && typ.Elem != nil:
+		if a.list(len(v.Children), path, filter) {
+			for _, item := range v.Children {
+				a.literal(item.Value, typ.Elem, path, depth, filter)
+			}
+		}
+	case typ.Elem != nil:
+		a.literal(v, typ.Elem, path, depth, filter) // a single value is a list of one
+	case v.Kind == ast.ObjectValue:
+		def, filter, ok := a.object(typ, path, depth, filter)
+		for _, child := range v.Children {
+			if !ok || a.err != nil {
+				return
+			}
+			if fd := def.Fields.ForName(child.Name); fd != nil && a.field(path) {
+				a.literal(child.Value, fd.Type, path+"."+child.Name, depth+1, filter)
+			}
+		}
+	case v.Kind == ast.StringValue || v.Kind == ast.BlockValue || v.Kind == ast.IntValue || v.Kind == ast.FloatValue:
+		a.text(v.Raw, path, filter) // numbers too: a Decimal of a million digits is slow to parse
+	}
+}
+
+// variable walks a coerced variable's value: maps for input objects, slices
+// for lists, strings and json.Numbers for scalars.
+func (a *argWalk) variable(v any, typ *ast.Type, path string, depth int, filter bool) {
+	if a.err != nil || v == nil {
+		return
+	}
+	if typ.Elem != nil {
+		// gqlparser coerces a single value to a slice of its own type: []map[string]any, []string...
+		items := reflect.ValueOf(v)
+		if items.Kind() != reflect.Slice {
+			a.variable(v, typ.Elem, path, depth, filter) // a single value is a list of one
+			return
+		}
+		if a.list(items.Len(), path, filter) {
+			for i := range items.Len() {
+				a.variable(items.Index(i).Interface(), typ.Elem, path, depth, filter)
+			}
+		}
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		def, filter, ok := a.object(typ, path, depth, filter)
+		if !ok {
+			return // a custom scalar's value, which its unmarshaler refuses
+		}
+		// In the schema's order, so that the same request gets the same answer.
+		for _, fd := range def.Fields {
+			if child, given := x[fd.Name]; given && child != nil && a.err == nil && a.field(path) {
+				a.variable(child, fd.Type, path+"."+fd.Name, depth+1, filter)
+			}
+		}
+	case string:
+		a.text(x, path, filter)
+	case json.Number:
+		a.text(string(x), path, filter)
+	}
+}
+
+// list counts a list's items against MaxListValues before they are walked.
+func (a *argWalk) list(n int, path string, filter bool) bool {
+	a.items += n
+	if !filter {
+		a.longest = max(a.longest, n)
+	}
+	if a.items > MaxListValues {
+		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", path, MaxListValues), lastName(path))
+	}
+	return a.err == nil
+}
+
+// object is the input object type of a value at depth, refused deeper than
+// MaxInputDepth, and whether it and what it holds are a filter.
+func (a *argWalk) object(typ *ast.Type, path string, depth int, filter bool) (*ast.Definition, bool, bool) {
+	def := a.schema.Types[typ.Name()]
+	if def == nil || def.Kind != ast.InputObject {
+		return nil, filter, false
+	}
+	if depth >= MaxInputDepth {
+		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s nests input objects deeper than %d levels (the input depth limit)", a.arg, MaxInputDepth), a.arg)
+		return nil, filter, false
+	}
+	return def, filter || isFilter(def), true
+}
+
+// field counts an input field given against MaxInputFields.
+func (a *argWalk) field(path string) bool {
+	a.fields++
+	if a.fields > MaxInputFields {
+		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s sets more than %d input fields (the input field limit): each is a predicate or a value to check", a.arg, MaxInputFields), a.arg)
+	}
+	return a.err == nil
+}
+
+// text refuses a string longer than its bound.
+func (a *argWalk) text(s, path string, filter bool) {
+	limit, what := MaxInputString, "a string argument"
+	if filter {
+		limit, what = MaxFilterString, "a string in a filter"
+	}
+	if len(s) > limit && utf8.RuneCountInString(s) > limit { // a string has at least as many bytes as characters
+		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s is too long: %s has at most %d characters", path, what, limit), lastName(path))
+	}
+}
+
+// isFilter tells an entgql where input by its shape: an input object that
+// negates itself with not (and combines itself with and and or).
+func isFilter(def *ast.Definition) bool {
+	not := def.Fields.ForName("not")
+	return not != nil && not.Type.Name() == def.Name
+}
+
+// lastName is the input field a path such as where.or.idIn ends with.
+func lastName(path string) string {
+	return path[strings.LastIndexByte(path, '.')+1:]
 }
 
 func costError(limit int) *gqlerror.Error {

@@ -61,7 +61,8 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
 	maps := s.mapCache()
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}}))
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}})
+	srv := handler.New(schema)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	if limits.introspection {
@@ -70,7 +71,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 		srv.SetDisableSuggestion(true)
 	}
-	srv.Use(documentLimits{limits: limits, cache: cache})
+	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema()})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})
