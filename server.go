@@ -83,53 +83,51 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg); err != nil {
-		slog.Error("server stopped", "error", err)
+		var start startError
+		if errors.As(err, &start) {
+			slog.Error("could not start", "error", start.err)
+		} else {
+			slog.Error("server stopped", "error", err)
+		}
 		os.Exit(1)
 	}
 }
 
+// startError is a failure before the server began serving.
+type startError struct{ err error }
+
+func (e startError) Error() string { return e.err.Error() }
+
 // run serves until ctx is done, then lets in-flight requests finish.
 func run(ctx context.Context, cfg settings) error {
-	s, err := store.Open(ctx, cfg.db)
+	if cfg.createAdmin != "" {
+		return createAdmin(ctx, cfg)
+	}
+	// The address first: a port in use is reported before the database is touched.
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return err
+		return startError{fmt.Errorf("listening on %s: %w", cfg.addr, errors.Unwrap(err))}
+	}
+	defer ln.Close()
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return startError{err}
 	}
 	defer s.Close()
-	slog.Info("database ready", "dialect", s.Dialect)
-	if cfg.demo {
-		loaded, err := demo.Load(ctx, s.Client, time.Now())
-		if err != nil {
-			return err
-		}
-		slog.Info("demo data", "loaded", loaded, "note", "loaded only into an empty database")
-	}
-
-	if cfg.createAdmin != "" {
-		secret, err := auth.CreateAdmin(ctx, s.Client, cfg.createAdmin, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Println(secret)
-		slog.Info("created an API token: send it as Authorization: Bearer <token>; it is shown only this once", "admin", cfg.createAdmin)
-		return nil
-	}
 	hasTokens, err := auth.HasTokens(ctx, s.Client, time.Now())
 	if err != nil {
-		return err
+		return startError{err}
 	}
 	open := !hasTokens
 	if open && !loopback(cfg.addr) {
-		return fmt.Errorf("refusing to serve %s without authentication: no API token exists yet. Create the first admin and their token with -create-admin you@example.com, then start again (or listen on 127.0.0.1 to explore without authentication)", cfg.addr)
+		return startError{fmt.Errorf("refusing to serve %s without authentication: no API token exists yet. Create the first admin and their token with -create-admin you@example.com, then start again (or listen on 127.0.0.1 to explore without authentication)", cfg.addr)}
 	}
 	if open {
-		slog.Warn("running open: no API token exists, so every request acts as an admin. This is allowed on loopback only; create a token with -create-admin and restart to require sign-in")
+		slog.Warn("running open: no API token exists, so every request acts as an admin. This is allowed on loopback only; once a token exists (createAPIToken, or -create-admin) the server requires sign-in within a second")
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
 	cfg.edge.Ready, cfg.edge.Open = s.Ping, open
+	cfg.edge.TokensExist = func(ctx context.Context) (bool, error) { return auth.HasTokens(ctx, s.Client, time.Now()) }
 	srv := &http.Server{
 		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -157,6 +155,40 @@ func run(ctx context.Context, cfg settings) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// openStore opens and migrates the database, and loads the demo data when asked.
+func openStore(ctx context.Context, cfg settings) (*store.Store, error) {
+	s, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return nil, err
+	}
+	slog.Info("database ready", "dialect", s.Dialect)
+	if cfg.demo {
+		loaded, err := demo.Load(ctx, s.Client, time.Now())
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		slog.Info("demo data", "loaded", loaded, "note", "loaded only into an empty database")
+	}
+	return s, nil
+}
+
+// createAdmin makes the admin -create-admin names and prints their new token.
+func createAdmin(ctx context.Context, cfg settings) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return startError{err}
+	}
+	defer s.Close()
+	secret, err := auth.CreateAdmin(ctx, s.Client, cfg.createAdmin, time.Now())
+	if err != nil {
+		return startError{err}
+	}
+	fmt.Println(secret)
+	slog.Info("created an API token: send it as Authorization: Bearer <token>; it is shown only this once", "admin", cfg.createAdmin)
 	return nil
 }
 

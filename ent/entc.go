@@ -339,6 +339,8 @@ type GraphQLName struct {
 	Query string
 	// Hidden is set for a field the API does not show (kept by the server).
 	Hidden bool
+	// MaxLen is, for a string field with a maximum length, that length.
+	MaxLen int
 }
 
 // GraphQLNames holds, per entity type, the GraphQL name of every field and
@@ -359,8 +361,11 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 				}
 				hidden := f.Sensitive() || ant.Skip.Is(entgql.SkipType)
 				name := fmt.Sprintf("{Field: %q}", camel(f.Name))
-				if hidden {
+				switch size := f.Column().Size; {
+				case hidden:
 					name = fmt.Sprintf("{Field: %q, Hidden: true}", camel(f.Name))
+				case f.IsString() && size > 0 && size < 1<<20: // a Text field's size is unbounded
+					name = fmt.Sprintf("{Field: %q, MaxLen: %d}", camel(f.Name), size)
 				}
 				names[f.Name] = name
 				names[f.StorageKey()] = name

@@ -18,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
 
 // The closed list of extensions.code values a client can see.
@@ -73,7 +74,7 @@ func classify(err error) error {
 		return clientError(CodeNotFound, reference.Error(), reference.Field)
 	case errors.As(err, &validation):
 		field := validatedField(validation)
-		return clientError(CodeBadUserInput, field+": "+validationReason(validation), field)
+		return clientError(CodeBadUserInput, field+": "+validationReason(validation, validatedType(validation)), field)
 	case errors.As(err, &notFound):
 		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
 	case outOfRange(err):
@@ -126,10 +127,16 @@ func clientError(code, message, field string) *gqlerror.Error {
 	return &gqlerror.Error{Message: message, Extensions: ext}
 }
 
-// validationReason rewords ent's validator messages for API users.
-func validationReason(e *ent.ValidationError) string {
+// validationReason rewords ent's validator messages for API users, with the
+// bounds they break.
+func validationReason(e *ent.ValidationError, typ string) string {
 	reason := e.Unwrap().Error()
+	var outside *schematype.OutOfRange
 	switch {
+	case errors.As(e, &outside):
+		return outside.Error()
+	case strings.Contains(reason, "value is greater than the required length") && ent.GraphQLNames[typ][e.Name].MaxLen > 0:
+		return fmt.Sprintf("must be at most %d characters", ent.GraphQLNames[typ][e.Name].MaxLen)
 	case strings.Contains(reason, "value out of range"):
 		return "value out of range; see the field's description for the allowed range"
 	case strings.Contains(reason, "does not match validat"): // ent's wording: "does not match validation"
@@ -212,16 +219,20 @@ func uniqueFields(err error) []string {
 	return fields
 }
 
-// validatedType reads the type out of ent's message: validator failed for field "Account.name".
-var validatedType = regexp.MustCompile(`field "([A-Za-z]+)\.`)
+// validatedTypeName reads the type out of ent's message: validator failed for field "Account.name".
+var validatedTypeName = regexp.MustCompile(`field "([A-Za-z]+)\.`)
+
+// validatedType is the entity type whose field a refused value was for.
+func validatedType(e *ent.ValidationError) string {
+	if m := validatedTypeName.FindStringSubmatch(e.Error()); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // validatedField is the GraphQL field a refused value was sent in.
 func validatedField(e *ent.ValidationError) string {
-	var typ string
-	if m := validatedType.FindStringSubmatch(e.Error()); m != nil {
-		typ = m[1]
-	}
-	return graphQLField(typ, e.Name)
+	return graphQLField(validatedType(e), e.Name)
 }
 
 // graphQLField is the GraphQL field of an ent field or column of the type

@@ -10,6 +10,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent/hook"
 	"github.com/accountplan/accountplan/ent/schema/invariant"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
 
 // Feedback is what the customer told us, ad hoc or through a survey or interview.
@@ -28,7 +29,7 @@ func (Feedback) Fields() []ent.Field {
 			"ACCOUNT_INTERVIEW": "A structured interview about the whole relationship.",
 		}).Comment("How the feedback was gathered.").Values("AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW").
 			Annotations(entgql.OrderField("KIND")),
-		field.Int("score").Optional().Nillable().Range(0, 10).
+		field.Int("score").Optional().Nillable().Validate(schematype.Within(0, 10)).
 			Comment("Score from 0 (worst) to 10 (best), where the feedback has one.").
 			Annotations(entgql.OrderField("SCORE")),
 		field.Text("text").Comment("What the customer said.").Optional(),

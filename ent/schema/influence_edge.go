@@ -11,6 +11,7 @@ import (
 	"github.com/accountplan/accountplan/ent/hook"
 	"github.com/accountplan/accountplan/ent/schema/invariant"
 	"github.com/accountplan/accountplan/ent/schema/mapversion"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
 
 // InfluenceEdge is a directed, typed link between two stakeholders beyond the reporting line.
@@ -29,7 +30,7 @@ func (InfluenceEdge) Fields() []ent.Field {
 		}).Values("INFLUENCES", "CONFLICTS_WITH", "INFORMAL").Default("INFLUENCES").
 			Comment("INFLUENCES: `from` sways `to`'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.").
 			Annotations(entgql.OrderField("KIND")),
-		field.Int("strength").Default(3).Range(1, 5).
+		field.Int("strength").Default(3).Validate(schematype.Within(1, 5)).
 			Comment("How strong the link is, from 1 (weak) to 5 (strong).").
 			Annotations(entgql.OrderField("STRENGTH")),
 		field.Text("note").Comment("What the influence rests on, e.g. they golf together.").Optional(),

@@ -1,17 +1,19 @@
 package schema
 
 import (
+	"regexp"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
-	"regexp"
 
 	"github.com/accountplan/accountplan/ent/hook"
 	"github.com/accountplan/accountplan/ent/schema/invariant"
 	"github.com/accountplan/accountplan/ent/schema/mapversion"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
 
 // Stakeholder is a person at the customer.
@@ -32,10 +34,10 @@ func (Stakeholder) Fields() []ent.Field {
 		field.String("department").Comment("The department they work in, e.g. IT or Procurement.").Optional().MaxLen(200),
 		field.String("email").Comment("Their e-mail address.").Optional().MaxLen(320).
 			Match(regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)),
-		field.Int("rank").Optional().Nillable().Range(1, 5).
+		field.Int("rank").Optional().Nillable().Validate(schematype.Within(1, 5)).
 			Comment("Formal seniority from 1 (individual contributor) to 5 (C-level). Separate from influence.").
 			Annotations(entgql.OrderField("RANK")),
-		field.Int("influence").Optional().Nillable().Range(1, 5).
+		field.Int("influence").Optional().Nillable().Validate(schematype.Within(1, 5)).
 			Comment("Informal power over decisions from 1 (little) to 5 (decisive). The most senior title is not always the most influential person.").
 			Annotations(entgql.OrderField("INFLUENCE")),
 		field.Enum("political_status").Annotations(valueDocs{

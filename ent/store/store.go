@@ -8,12 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
 	_ "github.com/mattn/go-sqlite3"    // SQLite driver, registered as "sqlite3"
 
@@ -33,12 +37,16 @@ type Store struct {
 	Driver dialect.Driver
 }
 
-// Open connects to a postgres:// or postgresql:// URL, or else to the SQLite
-// file at the given path, and migrates the schema.
+// Open connects to a postgres:// or postgresql:// URL or a libpq key=value
+// string, or else to the SQLite file at the given path, and migrates the schema.
 func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error) {
 	s, err := OpenMigrated(target, opts...)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.DB.PingContext(ctx); err != nil {
+		s.DB.Close()
+		return nil, connectError(err)
 	}
 	if err := migrateTo(ctx, s.Driver); err != nil {
 		s.DB.Close()
@@ -93,7 +101,11 @@ func OpenMigrated(target string, opts ...ent.Option) (*Store, error) {
 }
 
 func connect(target string) (*Store, error) {
-	if IsPostgres(target) {
+	kind, err := classify(target)
+	if err != nil {
+		return nil, err
+	}
+	if kind == dialect.Postgres {
 		db, err := sql.Open("pgx", target)
 		if err != nil {
 			return nil, err
@@ -104,6 +116,9 @@ func connect(target string) (*Store, error) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		return &Store{DB: db, Dialect: dialect.Postgres}, nil
 	}
+	if err := checkSQLitePath(target); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite3", sqliteDSN(target))
 	if err != nil {
 		return nil, err
@@ -111,9 +126,67 @@ func connect(target string) (*Store, error) {
 	return &Store{DB: db, Dialect: dialect.SQLite}, nil
 }
 
-// IsPostgres tells whether the target is a PostgreSQL URL rather than a SQLite path.
+// IsPostgres tells whether the target names a PostgreSQL database rather than a SQLite file.
 func IsPostgres(target string) bool {
-	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+	kind, err := classify(target)
+	return err == nil && kind == dialect.Postgres
+}
+
+var (
+	// urlScheme is the scheme of a URL such as mysql://...
+	urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+	// libpqKeywords opens a libpq connection string: host=db dbname=plans ...
+	libpqKeywords = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
+)
+
+// classify tells which database a target names: a postgres:// or
+// postgresql:// URL and a libpq key=value string name PostgreSQL, a path
+// names a SQLite file; a URL of any other scheme is refused.
+func classify(target string) (string, error) {
+	switch m := urlScheme.FindStringSubmatch(target); {
+	case target == "":
+		return "", errors.New("no database: give -db a SQLite file path or a postgres:// URL")
+	case m != nil && (m[1] == "postgres" || m[1] == "postgresql"):
+		return dialect.Postgres, nil
+	case m != nil:
+		return "", fmt.Errorf("-db: %s:// databases are not supported: give a SQLite file path (e.g. accountplan.db) or a PostgreSQL URL (postgres://user@host:5432/dbname) or libpq string (host=... dbname=...)", m[1])
+	case libpqKeywords.MatchString(target):
+		return dialect.Postgres, nil
+	}
+	return dialect.SQLite, nil
+}
+
+// connectError says what to do when the database does not answer.
+func connectError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "3D000" { // invalid_catalog_name
+		return fmt.Errorf("connecting to PostgreSQL: %s: create it first, e.g. createdb -h <host> -U <user> <name>", pgErr.Message)
+	}
+	return fmt.Errorf("connecting to the database: %w", err)
+}
+
+// checkSQLitePath names the path and the cause when the SQLite file cannot be
+// opened for writing, which the driver would report without either.
+func checkSQLitePath(path string) error {
+	dir := filepath.Dir(path)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("opening the SQLite database %s: the directory %s does not exist", path, dir)
+	}
+	probe, err := os.CreateTemp(dir, ".accountplan-probe-*")
+	if err != nil {
+		return fmt.Errorf("opening the SQLite database %s: cannot write in the directory %s (%v): SQLite keeps its journal beside the file", path, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("opening the SQLite database %s: it is a directory, not a file", path)
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("opening the SQLite database %s: %v", path, errors.Unwrap(err))
+	}
+	return nil
 }
 
 // sqliteDSN turns a file path into a DSN with foreign keys on, WAL journaling

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/accountplan/accountplan/ent/store"
@@ -39,5 +40,54 @@ func TestSQLitePath(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTargets: -db takes what the README documents, refuses anything else
+// before touching a file, and names the path and the cause when a SQLite
+// file cannot be opened.
+func TestTargets(t *testing.T) {
+	for _, c := range []struct{ target, postgres string }{
+		{"postgres://u@h:5432/d", "yes"},
+		{"postgresql://u@h/d?sslmode=disable", "yes"},
+		{"host=127.0.0.1 dbname=plans user=postgres", "yes"},
+		{"  dbname=plans", "yes"},
+		{"accountplan.db", "no"},
+		{"data/host=x.db", "no"},
+		{"./plans.sqlite", "no"},
+	} {
+		if got := map[bool]string{true: "yes", false: "no"}[store.IsPostgres(c.target)]; got != c.postgres {
+			t.Errorf("IsPostgres(%q) = %s, want %s", c.target, got, c.postgres)
+		}
+	}
+	dir := t.TempDir()
+	for _, c := range []struct{ target, want string }{
+		{"mysql://root@127.0.0.1/test", "mysql:// databases are not supported"},
+		{"sqlserver://sa@db", "sqlserver:// databases are not supported"},
+		{"", "no database"},
+		{filepath.Join(dir, "missing", "plans.db"), "the directory " + filepath.Join(dir, "missing") + " does not exist"},
+		{dir, "is a directory"},
+	} {
+		_, err := store.Open(context.Background(), c.target)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Open(%q) = %v, want an error saying %q", c.target, err, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("refused targets left files behind: %v", entries)
+	}
+}
+
+// TestMissingPostgresDatabase: a database that does not exist is named, with how to create it.
+func TestMissingPostgresDatabase(t *testing.T) {
+	url := "postgres://postgres@127.0.0.1:5432/accountplan_no_such_database?sslmode=disable&connect_timeout=2"
+	_, err := store.Open(context.Background(), url)
+	switch {
+	case err == nil:
+		t.Fatal("opened a database that does not exist")
+	case strings.Contains(err.Error(), "connect: connection refused") && os.Getenv("CI") != "true":
+		t.Skip("no PostgreSQL server at 127.0.0.1:5432")
+	case !strings.Contains(err.Error(), `database "accountplan_no_such_database" does not exist`) || !strings.Contains(err.Error(), "createdb"):
+		t.Errorf("got %v, want the database named and createdb suggested", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/auth"
@@ -239,4 +240,44 @@ func TestOpenServer(t *testing.T) {
 			t.Errorf("change = %+v, want a Product change without actor", c)
 		}
 	})
+}
+
+// TestOpenServerClosesAtTheFirstToken: a server that runs open requires
+// sign-in within seconds of the first API token existing, made through the
+// API or beside it (-create-admin while the server runs), without a restart.
+func TestOpenServerClosesAtTheFirstToken(t *testing.T) {
+	t.Parallel()
+	for name, database := range map[string]func(*testing.T) string{"sqlite": sqliteDatabase, "postgres": postgresDatabase} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var client *ent.Client // the test's own, as the server's is: not counted in any request
+			settings := testSettings()
+			settings.TokensExist = func(ctx context.Context) (bool, error) { return auth.HasTokens(ctx, client, time.Now()) }
+			e := newEnv(t, database(t), settings)
+			client = e.client
+			firstTokenClosesTheServer(t, e)
+		})
+	}
+}
+
+// firstTokenClosesTheServer makes the first token through the API and waits for sign-in to be required.
+func firstTokenClosesTheServer(t *testing.T, e *env) {
+	admin := newUser(t, e, "root")
+	r := mustAs[struct {
+		CreateAPIToken struct{ Secret string }
+	}](e, `mutation($u: ID!) { createAPIToken(input: {name: "first", userID: $u}) { secret } }`, map[string]any{"u": gid(admin)})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res := e.do(`{ __typename }`, nil)
+		if res.Status == http.StatusUnauthorized {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still runs open 10 s after the first token: %d %+v", res.Status, res.Errors)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d := e.as(r.CreateAPIToken.Secret).must(`{ me { name } }`, nil); get(d, "me", "name") != "root" {
+		t.Errorf("the first token signs in as %v, want root", d)
+	}
 }

@@ -211,6 +211,46 @@ func TestBinaryRefusesBadSettings(t *testing.T) {
 	}
 }
 
+// TestBinaryStartUpErrors: a server that cannot start says why, naming the
+// address, path or setting and the cause, says "could not start" rather than
+// "stopped", and touches no database it was not given.
+func TestBinaryStartUpErrors(t *testing.T) {
+	t.Parallel()
+	bin, dir := buildServer(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	empty := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-addr", taken.Addr().String(), "-db", filepath.Join(empty, "new.db")}, []string{taken.Addr().String(), "address already in use"}},
+		{[]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(empty, "no", "such", "dir", "plans.db")}, []string{filepath.Join(empty, "no", "such", "dir"), "does not exist"}},
+		{[]string{"-addr", "127.0.0.1:0", "-db", "mysql://root@127.0.0.1/test"}, []string{"mysql:// databases are not supported"}},
+		{[]string{"-addr", "127.0.0.1:0", "-db", empty}, []string{empty, "is a directory"}},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, c.args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err == nil || !bytes.Contains(out, []byte("could not start")) || bytes.Contains(out, []byte("server stopped")) {
+			t.Errorf("%v: err %v, output %s", c.args, err, out)
+		}
+		for _, w := range c.want {
+			if !bytes.Contains(out, []byte(w)) {
+				t.Errorf("%v: the output does not say %q: %s", c.args, w, out)
+			}
+		}
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("a server that could not start left files behind: %v", entries)
+	}
+}
+
 // listeningAddress reads the server's log until it says where it listens.
 func listeningAddress(t *testing.T, log io.Reader) string {
 	t.Helper()

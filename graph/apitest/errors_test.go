@@ -5,6 +5,7 @@ package apitest
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,11 @@ func TestErrorsNeverLeakInternals(t *testing.T) {
 				y: createRelationship(input: {userID: $u, stakeholderID: $s}) { id } }`,
 				map[string]any{"u": invID(w.userA.ID), "s": invID(w.sA1.ID)}, "CONFLICT", "userID,stakeholderID", "userID"},
 			{"value out of range", `mutation($a: ID!) { createStakeholder(input: {name: "X", accountID: $a, rank: 9}) { id } }`, map[string]any{"a": invID(w.accA.ID)},
-				"BAD_USER_INPUT", "rank", "rank"},
+				"BAD_USER_INPUT", "rank", "rank: must be 1–5"},
+			{"score out of range", `mutation($a: ID!) { createFeedback(input: {accountID: $a, kind: AD_HOC, score: 11}) { id } }`, map[string]any{"a": invID(w.accA.ID)},
+				"BAD_USER_INPUT", "score", "score: must be 0–10"},
+			{"name too long", `mutation($n: String!) { createAccount(input: {name: $n}) { id } }`, map[string]any{"n": strings.Repeat("n", 201)},
+				"BAD_USER_INPUT", "name", "name: must be at most 200 characters"},
 			{"empty name", `mutation { createAccount(input: {name: ""}) { id } }`, nil,
 				"BAD_USER_INPUT", "name", "name"},
 			{"e-mail without @", `mutation { createUser(input: {name: "A", email: "nobody"}) { id } }`, nil,
@@ -209,4 +214,30 @@ func TestErrorsInternalWithoutDetails(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOperationNameMessages: a document with several operations, or an
+// operationName the document lacks, is refused naming what it has.
+func TestOperationNameMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sqliteDatabase(t), testSettings())
+	two := `query A { __typename } query B { __typename }`
+	for _, c := range []struct {
+		name, want string
+	}{
+		{"", "the document has 2 operations: name the one to run in operationName (it has A, B)"},
+		{"C", `the document has no operation named "C" (it has A, B)`},
+	} {
+		body, _ := json.Marshal(map[string]any{"query": two, "operationName": c.name})
+		r := e.send("application/json", "", string(body))
+		var out struct{ Errors []struct{ Message string } }
+		_ = json.Unmarshal(r.body, &out)
+		if r.code() != "GRAPHQL_VALIDATION_FAILED" || len(out.Errors) != 1 || out.Errors[0].Message != c.want {
+			t.Errorf("operationName %q: %s, want %q", c.name, r.body, c.want)
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"query": two, "operationName": "B"})
+	if r := e.send("application/json", "", string(body)); string(r.body) != `{"data":{"__typename":"Query"}}` {
+		t.Errorf("operationName B: %s", r.body)
+	}
 }

@@ -20,12 +20,12 @@ import (
 // is read, and refuses it with 401 when it cannot: a made-up token holds
 // nothing while a body trickles in. Finding the token takes a slot of the cap
 // on requests at once (503 when none is free), given back before the body is
-// read. While the server runs open, a request without a token acts as an
-// anonymous admin.
-func authenticate(client *ent.Client, open bool, slots slots, next http.Handler) http.Handler {
+// read. While the server runs open (until the first API token exists), a
+// request without a token acts as an anonymous admin.
+func authenticate(client *ent.Client, open func(context.Context) bool, slots slots, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
-		if header == "" && open {
+		if header == "" && open(r.Context()) {
 			next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), viewer.Open)))
 			return
 		}

@@ -45,6 +45,10 @@ type Settings struct {
 	// Open lets requests without a token act as an admin: for exploring on
 	// loopback before anyone has a token. Requests with a token are signed in.
 	Open bool
+	// TokensExist, when set, ends Open within a second of it answering true:
+	// the server requires sign-in once the first API token exists. It runs on
+	// a connection of the caller's, outside any request's statements.
+	TokensExist func(context.Context) (bool, error)
 	// GraphiQL serves GraphiQL at /; nil means served.
 	GraphiQL *bool
 	// Limits bound what a request or a client can make the server do at the edge.
@@ -128,7 +132,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	mux := http.NewServeMux()
 	slots := newSlots(l.maxInFlight)
-	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))
+	mux.Handle("/query", admit(authenticate(client, newOpenness(s.Open, s.TokensExist), slots, ready(srv, l, slots)), l))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

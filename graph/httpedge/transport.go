@@ -129,6 +129,9 @@ func (t transport) execute(r *http.Request, exec graphql.GraphExecutor, params *
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		if opCtx.Doc != nil && opCtx.Operation == nil {
+			errs = gqlerror.List{operationNotFound(opCtx.Doc, params.OperationName)}
+		}
 		return status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
@@ -149,6 +152,37 @@ func (t transport) execute(r *http.Request, exec graphql.GraphExecutor, params *
 		resp.Data = json.RawMessage("null")
 	}
 	return http.StatusOK, resp
+}
+
+// operationNotFound says which operations the document has when
+// operationName names none of them, or is missing and the document has
+// several; gqlgen says only "operation  not found".
+func operationNotFound(doc *ast.QueryDocument, name string) *gqlerror.Error {
+	var names []string
+	for _, op := range doc.Operations {
+		if op.Name != "" && len(names) < 10 {
+			names = append(names, clip(op.Name))
+		}
+	}
+	msg := fmt.Sprintf("the document has no operation named %q", clip(name))
+	switch {
+	case len(doc.Operations) == 0:
+		msg = "the document has no operation: send a query, mutation or subscription"
+	case name == "":
+		msg = fmt.Sprintf("the document has %d operations: name the one to run in operationName", len(doc.Operations))
+	}
+	if len(names) > 0 {
+		msg += " (it has " + strings.Join(names, ", ") + ")"
+	}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": graph.CodeValidationFailed}}
+}
+
+// clip shortens a name a client sent before a message echoes it.
+func clip(name string) string {
+	if len(name) > 64 {
+		return name[:64] + "…"
+	}
+	return name
 }
 
 // isBatch tells a JSON array body from an object one.

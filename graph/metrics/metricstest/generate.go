@@ -44,13 +44,17 @@ var (
 )
 
 // Open opens the benchmark database, generating it first when the
-// temporary directory does not hold it yet.
+// temporary directory does not hold it yet. It says where the file is, since
+// it stays there (about 110 MB) for the next run.
 func Open(ctx context.Context) (*store.Store, error) {
 	path := filepath.Join(os.TempDir(), "accountplan-metrics-bench-"+version+".db")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(os.Stderr, "metricstest: generating the benchmark data (a minute or two) into %s, kept for the next run; delete it to free the space\n", path)
 		if err := generate(ctx, path); err != nil {
 			return nil, err
 		}
+	} else {
+		fmt.Fprintf(os.Stderr, "metricstest: using the benchmark data in %s; delete it to free the space\n", path)
 	}
 	return store.Open(ctx, path)
 }
