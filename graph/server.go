@@ -32,12 +32,19 @@ type Settings struct {
 	// MapCacheMB is the memory, in MiB, that org maps and the answers computed
 	// from them may keep until the map changes: nil means DefaultMapCacheMB, 0 none.
 	MapCacheMB *int
+	// Maps is the map cache to share with other readers of maps, such as the
+	// HTTP edge's org-map picture; nil makes one of MapCacheMB (see MapCache).
+	Maps *orgmap.Cache
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
 const DefaultMapCacheMB = 256
 
-func (s Settings) mapCache() *orgmap.Cache {
+// MapCache is Maps, or else a new cache of MapCacheMB; nil when that is 0.
+func (s Settings) MapCache() *orgmap.Cache {
+	if s.Maps != nil {
+		return s.Maps
+	}
 	mb := DefaultMapCacheMB
 	if s.MapCacheMB != nil {
 		mb = *s.MapCacheMB
@@ -60,7 +67,7 @@ func (s Settings) mapCache() *orgmap.Cache {
 func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
-	maps := s.mapCache()
+	maps := s.MapCache()
 	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}})
 	srv := handler.New(schema)
 	cache := lru.New[*ast.QueryDocument](1000)

@@ -17,7 +17,9 @@
 //  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
 //     loaders, resolvers and the error presenter.
 //
-// GraphiQL is served at /, and health checks at /healthz and /readyz.
+// GET /accounts/{id}/orgmap.svg passes the same steps to draw the account's
+// org map (orgmap.go). GraphiQL is served at /, and health checks at /healthz
+// and /readyz.
 package httpedge
 
 import (
@@ -128,11 +130,18 @@ func valueOr[T any](p *T, fallback T) T {
 func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	l := s.Limits.resolve()
 	client := ent.NewClient(ent.Driver(drv))
+	s.GraphQL.Maps = s.GraphQL.MapCache() // shared by /query and the org-map picture
 	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
+	// The API's routes pass the edge together: one rate limit, one set of shares and slots.
+	api := http.NewServeMux()
+	api.Handle("/query", srv)
+	api.Handle("GET /accounts/{id}/orgmap.svg", orgMapPicture(client, s.GraphQL.Maps))
 	mux := http.NewServeMux()
 	slots := newSlots(l.maxInFlight)
-	mux.Handle("/query", admit(authenticate(client, newOpenness(s.Open, s.TokensExist), slots, ready(srv, l, slots)), l))
+	edge := admit(authenticate(client, newOpenness(s.Open, s.TokensExist), slots, ready(api, l, slots)), l)
+	mux.Handle("/query", edge)
+	mux.Handle("GET /accounts/{id}/orgmap.svg", edge)
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

@@ -77,6 +77,9 @@ func (m *Map) DOT() string {
 	if m.Account != nil {
 		title = m.Account.Name + ": org map"
 	}
+	if m.note != "" {
+		title += "\n" + m.note
+	}
 	fmt.Fprintf(&b, "digraph orgmap {\n\tgraph [rankdir=TB, labelloc=t, fontname=Helvetica, label=%s];\n", dotString(title+"\nfill: support (dark green MENTOR, light green SUPPORTER, grey NEUTRAL, orange NON_SUPPORTER, red ENEMY); shape: political status (hexagon ASTUTE, parallelogram AGILE, box OBSERVER or unknown, ellipse NAIVE)"))
 	b.WriteString("\tnode [style=filled, fontname=Helvetica, fontsize=10];\n\tedge [fontname=Helvetica, fontsize=8];\n")
 	for _, n := range m.Nodes {

@@ -93,6 +93,7 @@ type Map struct {
 	ranked   []*Node // the most influential first, set by rank
 	arcsOnce sync.Once
 	arcs     [][]arc
+	note     string // under a picture's title: what a Summary left out
 }
 
 // KeyPlayer reports whether their political status makes them a key player.
