@@ -2,7 +2,8 @@
 // GraphQL layer (package graph). A request to /query passes, in this order:
 //
 //  1. CORS, for the origins in Settings.CORSOrigins (preflights end here);
-//  2. the rate limit per client (429), then the caps on what one client, and
+//  2. the rate limit per client (429; every answer tells the client's bucket
+//     in RateLimit-* headers), then the caps on what one client, and
 //     one address when that cap is on, may have open at once (429), held
 //     until the answer is written;
 //  3. signing in with the bearer token (401), which puts the viewer in the
@@ -153,7 +154,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: s.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader},
+		ExposedHeaders: []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	}).Handler(mux)
 }
