@@ -73,6 +73,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	}
 	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema()})
 	srv.AroundResponses(hideUncodedErrors)
+	srv.AroundResponses(reportCost(limits.maxCost))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})
 	srv.AroundRootFields(stopAfterFailure)
