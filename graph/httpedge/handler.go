@@ -15,7 +15,7 @@
 //  6. the request timeout, which cancels the request's database work;
 //  7. the GraphQL-over-HTTP transport: method, media types, batches, and the
 //     size of a query's answer (QUERY_TOO_COMPLEX);
-//  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
+//  8. the GraphQL layer (graph.NewServer): persisted documents, document limits, the transaction,
 //     loaders, resolvers and the error presenter.
 //
 // GraphiQL is served at /, and health checks at /healthz and /readyz.
