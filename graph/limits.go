@@ -696,7 +696,7 @@ func lastName(path string) string {
 // costError refuses an operation over the cost limit, saying what it costs in
 // extensions.cost, or in extensions.costAtLeast when the walk stopped early.
 func costError(limit int, key string, cost int) *gqlerror.Error {
-	err := tooComplex("the operation costs more than %d (the cost limit): it costs %d, and each field costs 1 and a list multiplies the cost of its selection by its page size, so ask for smaller pages or fewer nested lists", limit, cost)
+	err := tooComplex("the operation costs more than %d (the cost limit): it costs %d: each field costs 1 and a list multiplies the cost of its selection by its page size, so ask for smaller pages or fewer nested lists", limit, cost)
 	if key == "costAtLeast" {
 		err.Message = fmt.Sprintf("the operation costs more than %d (the cost limit): it has more fields than that once its fragments are spread, and each costs at least 1", limit)
 	}
