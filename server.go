@@ -228,7 +228,18 @@ func edgeFlags() func() httpedge.Settings {
 	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", 0, "requests one remote address may have open at once, whatever their tokens; 0 for none")
 	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
+	// An allow-list: the server runs only the documents of this file, so no client can send its own.
+	persistedOnly := flag.String("persisted-only", env("PERSISTED_ONLY", ""), "run only the documents of this JSON file (id → document, or an Apollo manifest); empty runs any document (env PERSISTED_ONLY)")
 	return func() httpedge.Settings {
+		var persisted *graph.PersistedDocuments
+		if *persistedOnly != "" {
+			var err error
+			if persisted, err = graph.LoadPersistedDocuments(*persistedOnly); err != nil {
+				slog.Error("cannot start", "error", err)
+				os.Exit(2)
+			}
+			slog.Info("running only persisted documents", "file", *persistedOnly, "documents", persisted.Len())
+		}
 		return httpedge.Settings{
 			GraphiQL: graphiql,
 			Limits: httpedge.Limits{
@@ -238,7 +249,7 @@ func edgeFlags() func() httpedge.Settings {
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
-				MapCacheMB: mapMB,
+				MapCacheMB: mapMB, PersistedOnly: persisted,
 			},
 		}
 	}

@@ -36,6 +36,12 @@ const (
 	CodeNotFound         = "NOT_FOUND"              // an ID names no object of the expected type
 	CodeConflict         = "CONFLICT"               // a unique value is taken, or the version sent is stale
 	CodeInternal         = "INTERNAL_SERVER_ERROR"  // our fault; the message never carries details
+
+	// The server has no document with the hash sent (automatic persisted
+	// queries): the client sends it with its hash. gqlgen's code, which Apollo's clients expect.
+	CodePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+	// The server runs only the documents its operator registered (-persisted-only), and this is not one.
+	CodePersistedQueryNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED"
 )
 
 // internalError is a resolver error the client did not cause. Its details go

@@ -116,6 +116,8 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	return nil
 }
 
+// MutateOperationContext measures the operation and keeps its cost in the
+// operation's stats, for extensions.cost.
 func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	w := walk{limits: l.limits, vars: oc.Variables, schema: l.schema}
 	cost := w.selection(oc.Operation.SelectionSet, 1, false, 0)
@@ -123,8 +125,9 @@ func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.Op
 	case w.err != nil:
 		return w.err
 	case l.maxCost > 0 && cost > l.maxCost:
-		return costError(l.maxCost)
+		return costError(l.maxCost, "cost", cost)
 	}
+	oc.Stats.SetExtension(costStats, cost)
 	return nil
 }
 
@@ -253,7 +256,8 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool, listed int) int
 	case w.maxDepth > 0 && depth > w.maxDepth:
 		w.err = tooComplex("the operation nests fields deeper than %d levels (the depth limit)", w.maxDepth)
 	case w.maxCost > 0 && w.fields > w.maxCost:
-		w.err = costError(w.maxCost)
+		// Each field costs at least 1: walking further would cost what the limit is for.
+		w.err = costError(w.maxCost, "costAtLeast", w.fields)
 	}
 	if w.err != nil || f.SelectionSet == nil {
 		return 1 + values
@@ -689,8 +693,16 @@ func lastName(path string) string {
 	return path[strings.LastIndexByte(path, '.')+1:]
 }
 
-func costError(limit int) *gqlerror.Error {
-	return tooComplex("the operation costs more than %d (the cost limit): each field costs 1 and a list multiplies the cost of its selection by its page size, so ask for smaller pages or fewer nested lists", limit)
+// costError refuses an operation over the cost limit, saying what it costs in
+// extensions.cost, or in extensions.costAtLeast when the walk stopped early.
+func costError(limit int, key string, cost int) *gqlerror.Error {
+	err := tooComplex("the operation costs more than %d (the cost limit): it costs %d: each field costs 1 and a list multiplies the cost of its selection by its page size, so ask for smaller pages or fewer nested lists", limit, cost)
+	if key == "costAtLeast" {
+		err.Message = fmt.Sprintf("the operation costs more than %d (the cost limit): it has more fields than that once its fragments are spread, and each costs at least 1", limit)
+	}
+	err.Extensions[key] = cost
+	err.Extensions["limit"] = limit
+	return err
 }
 
 func tooComplex(format string, args ...any) *gqlerror.Error {

@@ -29,6 +29,9 @@ const MaxPageSize = 100
 // defaults, field by field; a 0 that is set turns a number off.
 type Settings struct {
 	Limits Limits
+	// PersistedOnly, when set, is the only documents the server runs; nil
+	// runs any document, with automatic persisted queries.
+	PersistedOnly *PersistedDocuments
 	// MapCacheMB is the memory, in MiB, that org maps and the answers computed
 	// from them may keep until the map changes: nil means DefaultMapCacheMB, 0 none.
 	MapCacheMB *int
@@ -56,7 +59,9 @@ func (s Settings) MapCache() *orgmap.Cache {
 }
 
 // NewServer builds the GraphQL executor with everything a request passes
-// through after the HTTP edge, in this order: the document limits (tokens and
+// through after the HTTP edge, in this order: the persisted documents (a hash
+// or id becomes its document, or, persisted-only, an unregistered one is
+// refused), the document limits (tokens and
 // aliases before parsing; depth, cost and page sizes after validation), one
 // transaction per mutation request (run again, in a new one, when it
 // collides with another), the per-root-field loaders (plan health,
@@ -78,8 +83,15 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 		srv.SetDisableSuggestion(true)
 	}
+	// Persisted documents first: the limits must see the document they expand.
+	if s.PersistedOnly != nil {
+		srv.Use(persistedOnly{docs: s.PersistedOnly})
+	} else {
+		srv.Use(newAutomaticPersistedQueries())
+	}
 	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema()})
 	srv.AroundResponses(hideUncodedErrors)
+	srv.AroundResponses(reportCost(limits.maxCost))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})
 	srv.AroundRootFields(stopAfterFailure)

@@ -197,6 +197,10 @@ func TestCORS(t *testing.T) {
 			if got := rec.Header().Get("Access-Control-Allow-Origin"); got != c.wantAllow {
 				t.Errorf("POST Access-Control-Allow-Origin = %q, want %q", got, c.wantAllow)
 			}
+			// A page may read what it spends.
+			if exposed := rec.Header().Get("Access-Control-Expose-Headers"); c.wantAllow != "" && !strings.Contains(exposed, "Ratelimit-Remaining") {
+				t.Errorf("POST Access-Control-Expose-Headers = %q, want the RateLimit headers", exposed)
+			}
 		})
 	}
 }

@@ -30,7 +30,9 @@ func admit(next http.Handler, l limits) http.Handler {
 		media := responseMedia(r)
 		client, address := clientKey(r), remoteHost(r)
 		if rate != nil {
-			if wait, ok := rate.allow(client, time.Now()); !ok {
+			wait, state, ok := rate.allow(client, time.Now())
+			state.write(w.Header())
+			if !ok {
 				seconds := int(math.Ceil(wait.Seconds()))
 				w.Header().Set("Retry-After", strconv.Itoa(seconds))
 				writeRequestError(w, media, http.StatusTooManyRequests, fmt.Sprintf("too many requests from this client: retry after %d s", seconds))
@@ -228,8 +230,9 @@ type bucket struct {
 	at     time.Time
 }
 
-// allow takes a token from the client's bucket, or says how long until one is there.
-func (l *rateLimiter) allow(key [32]byte, now time.Time) (time.Duration, bool) {
+// allow takes a token from the client's bucket, or says how long until one
+// is there; either way it gives the bucket's state after the request.
+func (l *rateLimiter) allow(key [32]byte, now time.Time) (time.Duration, rateState, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.sweep(now)
@@ -239,13 +242,35 @@ func (l *rateLimiter) allow(key [32]byte, now time.Time) (time.Duration, bool) {
 	}
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
 	b.at = now
+	var wait time.Duration
 	if b.tokens < 1 {
-		l.buckets[key] = b
-		return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+		wait = time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	} else {
+		b.tokens--
 	}
-	b.tokens--
 	l.buckets[key] = b
-	return 0, true
+	state := rateState{
+		limit:     int(l.burst),
+		remaining: int(math.Floor(b.tokens)),
+		reset:     int(math.Ceil((l.burst - b.tokens) / l.rate)),
+	}
+	return wait, state, wait == 0
+}
+
+// rateState is a client's bucket as the response headers tell it.
+type rateState struct {
+	limit     int // requests the bucket holds when full (the burst)
+	remaining int // whole requests left in it now
+	reset     int // seconds until it is full again
+}
+
+// write sets the three headers of draft-ietf-httpapi-ratelimit-headers up to
+// its version 06, before they merged into RateLimit and RateLimit-Policy:
+// clients and proxies read this form today.
+func (s rateState) write(h http.Header) {
+	h.Set("RateLimit-Limit", strconv.Itoa(s.limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(s.remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(s.reset))
 }
 
 // sweep forgets the buckets that have refilled, as a new bucket would be just

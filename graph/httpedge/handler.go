@@ -2,7 +2,8 @@
 // GraphQL layer (package graph). A request to /query passes, in this order:
 //
 //  1. CORS, for the origins in Settings.CORSOrigins (preflights end here);
-//  2. the rate limit per client (429), then the caps on what one client, and
+//  2. the rate limit per client (429; every answer tells the client's bucket
+//     in RateLimit-* headers), then the caps on what one client, and
 //     one address when that cap is on, may have open at once (429), held
 //     until the answer is written;
 //  3. signing in with the bearer token (401), which puts the viewer in the
@@ -14,7 +15,7 @@
 //  6. the request timeout, which cancels the request's database work;
 //  7. the GraphQL-over-HTTP transport: method, media types, batches, and the
 //     size of a query's answer (QUERY_TOO_COMPLEX);
-//  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
+//  8. the GraphQL layer (graph.NewServer): persisted documents, document limits, the transaction,
 //     loaders, resolvers and the error presenter.
 //
 // GET /accounts/{id}/orgmap.svg passes the same steps to draw the account's
@@ -166,7 +167,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: s.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader},
+		ExposedHeaders: []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	}).Handler(mux)
 }

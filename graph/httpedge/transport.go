@@ -231,6 +231,8 @@ type request struct {
 	OperationName json.RawMessage `json:"operationName"`
 	Variables     json.RawMessage `json:"variables"`
 	Extensions    json.RawMessage `json:"extensions"`
+	DocumentID    json.RawMessage `json:"documentId"` // a persisted document's id, as GraphQL over HTTP's persisted documents send it
+	DocID         json.RawMessage `json:"doc_id"`     // the same, as Relay's examples send it
 }
 
 // jsonBody is a POST's body, which guard has read already, refusing media
@@ -250,7 +252,7 @@ func jsonBody(r *http.Request) ([]byte, string) {
 
 func (req request) params() (*graphql.RawParams, string) {
 	p := &graphql.RawParams{}
-	if err := decodeOptional(req.Query, &p.Query); err != nil || p.Query == "" {
+	if err := decodeOptional(req.Query, &p.Query); err != nil {
 		return nil, "the request needs a query: a string holding a GraphQL document"
 	}
 	if err := decodeOptional(req.OperationName, &p.OperationName); err != nil {
@@ -261,6 +263,21 @@ func (req request) params() (*graphql.RawParams, string) {
 	}
 	if err := decodeOptional(req.Extensions, &p.Extensions); err != nil {
 		return nil, "extensions must be a JSON object"
+	}
+	var id string
+	for _, raw := range []json.RawMessage{req.DocumentID, req.DocID} {
+		if err := decodeOptional(raw, &id); err != nil {
+			return nil, "documentId must be a string"
+		}
+	}
+	if id != "" {
+		if p.Extensions == nil {
+			p.Extensions = map[string]any{}
+		}
+		p.Extensions[graph.DocumentIDExtension] = strings.TrimPrefix(id, "sha256:")
+	}
+	if p.Query == "" && p.Extensions["persistedQuery"] == nil && id == "" {
+		return nil, "the request needs a query (a string holding a GraphQL document), or the id of a persisted one"
 	}
 	return p, ""
 }
@@ -277,7 +294,7 @@ func decodeOptional(raw json.RawMessage, into any) error {
 
 func paramsFromURL(r *http.Request) (*graphql.RawParams, string) {
 	q := r.URL.Query()
-	req := request{Query: jsonString(q, "query"), OperationName: jsonString(q, "operationName")}
+	req := request{Query: jsonString(q, "query"), OperationName: jsonString(q, "operationName"), DocumentID: jsonString(q, "documentId"), DocID: jsonString(q, "doc_id")}
 	if v := q.Get("variables"); v != "" {
 		req.Variables = json.RawMessage(v)
 	}
