@@ -12,7 +12,7 @@ func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	if got := (Limits{MaxCost: new(0), Introspection: new(false)}).resolve(); got.maxCost != 0 || got.introspection || got.maxDepth != 20 {
 		t.Errorf("a partly filled Limits: got %+v, want cost off, introspection off and the other defaults", got)
 	}
-	if (Settings{}).mapCache() == nil || (Settings{MapCacheMB: new(0)}).mapCache() != nil {
+	if (Settings{}).NewMapCache() == nil || (Settings{MapCacheMB: new(0)}).NewMapCache() != nil {
 		t.Error("MapCacheMB: nil must keep the default cache, 0 none")
 	}
 }

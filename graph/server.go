@@ -32,12 +32,16 @@ type Settings struct {
 	// MapCacheMB is the memory, in MiB, that org maps and the answers computed
 	// from them may keep until the map changes: nil means DefaultMapCacheMB, 0 none.
 	MapCacheMB *int
+	// MapCache, when set, is the cache to use instead of one made from
+	// MapCacheMB: the HTTP edge makes it, to report its use in its metrics.
+	MapCache *orgmap.Cache
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
 const DefaultMapCacheMB = 256
 
-func (s Settings) mapCache() *orgmap.Cache {
+// NewMapCache is the cache MapCacheMB asks for; nil when it is 0.
+func (s Settings) NewMapCache() *orgmap.Cache {
 	mb := DefaultMapCacheMB
 	if s.MapCacheMB != nil {
 		mb = *s.MapCacheMB
@@ -60,7 +64,10 @@ func (s Settings) mapCache() *orgmap.Cache {
 func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
-	maps := s.mapCache()
+	maps := s.MapCache
+	if maps == nil {
+		maps = s.NewMapCache()
+	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}}))
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

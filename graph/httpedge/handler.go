@@ -17,17 +17,23 @@
 //  8. the GraphQL layer (graph.NewServer): document limits, the transaction,
 //     loaders, resolvers and the error presenter.
 //
-// GraphiQL is served at /, and health checks at /healthz and /readyz.
+// GraphiQL is served at /, health checks at /healthz and /readyz, and the
+// Prometheus metrics at /metrics when they are on. Before all of it, every
+// request gets an ID, and once answered, refused or not, a log line, its
+// count in the metrics and, when tracing is on, a span (observe.go).
 package httpedge
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"entgo.io/ent/dialect"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph"
@@ -51,6 +57,16 @@ type Settings struct {
 	Limits Limits
 	// GraphQL configures the GraphQL layer: document limits, introspection, the map cache.
 	GraphQL graph.Settings
+	// Log gets one line per request; nil is slog.Default().
+	Log *slog.Logger
+	// Metrics serves Prometheus metrics at /metrics; off by default.
+	Metrics bool
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// DB is the database's pool, for its statistics in the metrics; nil leaves them out.
+	DB *sql.DB
+	// Tracing gives each request, root field and SQL statement a span; nil is no tracing.
+	Tracing trace.TracerProvider
 }
 
 // Limits bound what one request, or one client, can make the edge do. A nil
@@ -123,10 +139,28 @@ func valueOr[T any](p *T, fallback T) T {
 // process is up) and /readyz (the database answers).
 func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	l := s.Limits.resolve()
+	obs := &observer{log: s.Log}
+	if obs.log == nil {
+		obs.log = slog.Default()
+	}
+	if s.Tracing != nil {
+		obs.tracer = s.Tracing.Tracer("github.com/accountplan/accountplan/graph/httpedge")
+	}
+	drv = newObservedDriver(drv, obs.tracer)
+	if s.GraphQL.MapCache == nil {
+		s.GraphQL.MapCache = s.GraphQL.NewMapCache()
+	}
 	client := ent.NewClient(ent.Driver(drv))
 	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
+	if obs.tracer != nil {
+		srv.AroundRootFields(rootFieldSpans(obs.tracer))
+	}
 	mux := http.NewServeMux()
+	if s.Metrics {
+		obs.metrics = newMetrics(s.DB, s.GraphQL.MapCache)
+		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
+	}
 	slots := newSlots(l.maxInFlight)
 	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))
 	if valueOr(s.GraphiQL, true) {
@@ -148,12 +182,13 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	})
 	if len(s.CORSOrigins) == 0 {
 		// rs/cors reads an empty list as "every origin"; ours means same-origin only.
-		return mux
+		return obs.wrap(mux)
 	}
-	return cors.New(cors.Options{
+	return obs.wrap(cors.New(cors.Options{
 		AllowedOrigins: s.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Request-ID"},
+		ExposedHeaders: []string{"X-Request-ID"},
 		MaxAge:         600,
-	}).Handler(mux)
+	}).Handler(mux))
 }
