@@ -346,8 +346,8 @@ func BenchmarkObservability(b *testing.B) {
 		name     string
 		settings httpedge.Settings
 	}{
-		{"bare", httpedge.Settings{Open: true, Log: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError}))}},
-		{"log+metrics", httpedge.Settings{Open: true, Metrics: true, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}},
+		{"bare", httpedge.Settings{Open: true, Limits: httpedge.Limits{RatePerSecond: new(0.0)}, Log: slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError}))}},
+		{"log+metrics", httpedge.Settings{Open: true, Limits: httpedge.Limits{RatePerSecond: new(0.0)}, Metrics: true, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
