@@ -160,6 +160,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	if s.Metrics {
 		obs.metrics = newMetrics(s.DB, s.GraphQL.MapCache)
 		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
+	} else {
+		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
 	}
 	slots := newSlots(l.maxInFlight)
 	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))

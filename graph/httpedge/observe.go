@@ -241,7 +241,7 @@ func (o *observer) finish(r *http.Request, rec *recorder, span trace.Span, took 
 		if refused != "" {
 			attrs = append(attrs, slog.String("refused", refused))
 		}
-		attrs = append(attrs, slog.Duration("duration", took), slog.Int64("sql", statements))
+		attrs = append(attrs, slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.Int64("sql", statements))
 		if client != "" {
 			attrs = append(attrs, slog.String("client", client))
 		}
