@@ -7,6 +7,10 @@
 //	-cors-origins  CORS_ORIGINS   comma-separated origins allowed to call the API from a browser
 //	-demo          DEMO           load the demo data into an empty database
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
+//	-log-format    LOG_FORMAT     text or json (default text)
+//	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
+//	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
+//	-otlp-endpoint OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP to this base URL (default: no tracing)
 //
 // and the limits (README, "Limits"; 0 turns a number off):
 //
@@ -49,6 +53,11 @@ import (
 	"syscall"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
 	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/auth"
@@ -65,6 +74,8 @@ type settings struct {
 	edge httpedge.Settings
 	// createAdmin is an e-mail address to make an admin and print a token for, instead of serving.
 	createAdmin string
+	// otlpEndpoint is where traces go over OTLP/HTTP; none means no tracing.
+	otlpEndpoint string
 }
 
 func main() {
@@ -75,10 +86,20 @@ func main() {
 	flag.StringVar(&origins, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (env CORS_ORIGINS)")
 	flag.BoolVar(&cfg.demo, "demo", envParse("DEMO", false, strconv.ParseBool), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
+	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
+	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
 	edge := edgeFlags()
 	flag.Parse()
 	cfg.edge = edge()
 	cfg.edge.CORSOrigins = splitList(origins)
+	switch *logFormat {
+	case "text":
+	case "json":
+		slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	default:
+		slog.Error("bad -log-format: use text or json", "value", *logFormat)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -126,8 +147,21 @@ func run(ctx context.Context, cfg settings) error {
 		slog.Warn("running open: no API token exists, so every request acts as an admin. This is allowed on loopback only; once a token exists (createAPIToken, or -create-admin) the server requires sign-in within a second")
 	}
 
-	cfg.edge.Ready, cfg.edge.Open = s.Ping, open
+	cfg.edge.Ready, cfg.edge.Open, cfg.edge.DB = s.Ping, open, s.DB
 	cfg.edge.TokensExist = func(ctx context.Context) (bool, error) { return auth.HasTokens(ctx, s.Client, time.Now()) }
+	if cfg.edge.Metrics && cfg.edge.MetricsToken == "" && !loopback(cfg.addr) {
+		cfg.edge.Metrics = false
+		slog.Warn("metrics are off: /metrics is served without a token on loopback only; set -metrics-token (METRICS_TOKEN) to serve it on " + cfg.addr)
+	}
+	tracing, err := startTracing(ctx, cfg.otlpEndpoint)
+	if err != nil {
+		return startError{err}
+	}
+	if tracing != nil {
+		defer shutdownTracing(tracing)
+		cfg.edge.Tracing = tracing
+		slog.Info("tracing: sending spans over OTLP/HTTP")
+	}
 	srv := &http.Server{
 		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -192,6 +226,39 @@ func createAdmin(ctx context.Context, cfg settings) error {
 	return nil
 }
 
+// startTracing turns tracing on when an OTLP endpoint is set, by flag or by
+// the standard OTEL_EXPORTER_OTLP_* variables (which also give headers,
+// timeouts and TLS); nil when it is off.
+func startTracing(ctx context.Context, endpoint string) (*sdktrace.TracerProvider, error) {
+	var opts []otlptracehttp.Option
+	switch {
+	case endpoint != "" && endpoint != os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"):
+		// A base URL, as in the variable: the exporter adds the traces path to that only.
+		opts = append(opts, otlptracehttp.WithEndpointURL(strings.TrimSuffix(endpoint, "/")+"/v1/traces"))
+	case endpoint == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "":
+		return nil, nil
+	}
+	exporter, err := otlptracehttp.New(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: %w", err)
+	}
+	// service.name is accountplan unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
+	res, err := resource.New(ctx, resource.WithAttributes(attribute.String("service.name", "accountplan")), resource.WithFromEnv(), resource.WithTelemetrySDK())
+	if err != nil {
+		return nil, fmt.Errorf("tracing: %w", err)
+	}
+	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res)), nil
+}
+
+// shutdownTracing sends the spans still held, for 5 s at most.
+func shutdownTracing(p *sdktrace.TracerProvider) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		slog.Warn("tracing: spans not sent", "error", err)
+	}
+}
+
 // writeTimeout bounds how long a request may take from its headers to the
 // end of its answer, so that a client that reads slowly holds its share of
 // the server for that long at most: the time to send its body, to sign in
@@ -230,6 +297,8 @@ func edgeFlags() func() httpedge.Settings {
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
 	// An allow-list: the server runs only the documents of this file, so no client can send its own.
 	persistedOnly := flag.String("persisted-only", env("PERSISTED_ONLY", ""), "run only the documents of this JSON file (id → document, or an Apollo manifest); empty runs any document (env PERSISTED_ONLY)")
+	metrics := boolFlag("metrics", "METRICS", "serve Prometheus metrics at /metrics: without -metrics-token, on a loopback address only")
+	metricsToken := flag.String("metrics-token", env("METRICS_TOKEN", ""), "bearer token /metrics asks for (env METRICS_TOKEN)")
 	return func() httpedge.Settings {
 		var persisted *graph.PersistedDocuments
 		if *persistedOnly != "" {
@@ -241,7 +310,7 @@ func edgeFlags() func() httpedge.Settings {
 			slog.Info("running only persisted documents", "file", *persistedOnly, "documents", persisted.Len())
 		}
 		return httpedge.Settings{
-			GraphiQL: graphiql,
+			GraphiQL: graphiql, Metrics: *metrics, MetricsToken: *metricsToken,
 			Limits: httpedge.Limits{
 				MaxBodyBytes: body, BodyTimeout: bodyTimeout, MaxBatch: *batch, Timeout: timeout,
 				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -94,7 +95,10 @@ func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
 	}
 	e := &env{t: t, client: s.Client, driver: s.Driver, stmts: new(atomic.Int64)}
 	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}
-	settings.Ready = s.Ping
+	settings.Ready, settings.DB = s.Ping, s.DB
+	if settings.Log == nil {
+		settings.Log = slog.New(slog.DiscardHandler)
+	}
 	if settings.Limits.RatePerSecond == nil {
 		settings.Limits.RatePerSecond = new(0.0)
 	}

@@ -35,11 +35,13 @@ func admit(next http.Handler, l limits) http.Handler {
 			if !ok {
 				seconds := int(math.Ceil(wait.Seconds()))
 				w.Header().Set("Retry-After", strconv.Itoa(seconds))
+				noteRefusal(w, refusedRate)
 				writeRequestError(w, media, http.StatusTooManyRequests, fmt.Sprintf("too many requests from this client: retry after %d s", seconds))
 				return
 			}
 		}
-		if problem := held.take(client, address); problem != "" {
+		if reason, problem := held.take(client, address); problem != "" {
+			noteRefusal(w, reason)
 			w.Header().Set("Retry-After", "1")
 			writeRequestError(w, media, http.StatusTooManyRequests, problem+": retry after 1 s, when one of them has finished")
 			return
@@ -56,8 +58,15 @@ func admit(next http.Handler, l limits) http.Handler {
 func ready(next http.Handler, l limits, slots slots) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMedia(r)
+		noteClient(r.Context())
 		body, status, problem := readBody(w, r, l.maxBodyBytes, l.bodyTimeout)
 		if problem != "" {
+			switch status {
+			case http.StatusRequestEntityTooLarge:
+				noteRefusal(w, refusedBodyLarge)
+			case http.StatusRequestTimeout:
+				noteRefusal(w, refusedBodySlow)
+			}
 			// The rest of the body, if any, is never read: the connection cannot carry another request.
 			w.Header().Set("Connection", "close")
 			writeRequestError(w, media, status, problem)
@@ -111,6 +120,7 @@ func (s slots) give() {
 
 // refuseBusy answers a request that found no free slot.
 func refuseBusy(w http.ResponseWriter, media string) {
+	noteRefusal(w, refusedBusy)
 	w.Header().Set("Retry-After", "1")
 	writeRequestError(w, media, http.StatusServiceUnavailable, "the server is running as many requests as it takes at once: retry after 1 s")
 }
@@ -169,19 +179,19 @@ type holdings struct {
 	addresses             map[string]int
 }
 
-// take counts a request in, or says which cap it would pass.
-func (h *holdings) take(client [32]byte, address string) string {
+// take counts a request in, or says which cap it would pass, and how.
+func (h *holdings) take(client [32]byte, address string) (reason, problem string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.perClient > 0 && h.clients[client] >= h.perClient {
-		return fmt.Sprintf("this client already has %d requests open, as many as one client may", h.perClient)
+		return refusedClientOpen, fmt.Sprintf("this client already has %d requests open, as many as one client may", h.perClient)
 	}
 	if h.perAddress > 0 && h.addresses[address] >= h.perAddress {
-		return fmt.Sprintf("this address already has %d requests open, as many as one address may", h.perAddress)
+		return refusedAddressOpen, fmt.Sprintf("this address already has %d requests open, as many as one address may", h.perAddress)
 	}
 	h.clients[client]++
 	h.addresses[address]++
-	return ""
+	return "", ""
 }
 
 // give counts a request out, forgetting clients and addresses with none left.

@@ -19,18 +19,23 @@
 //     loaders, resolvers and the error presenter.
 //
 // GET /accounts/{id}/orgmap.svg passes the same steps to draw the account's
-// org map (orgmap.go). GraphiQL is served at /, and health checks at /healthz
-// and /readyz.
+// org map (orgmap.go). GraphiQL is served at /, health checks at /healthz and
+// /readyz, and the Prometheus metrics at /metrics when they are on. Before all
+// of it, every request gets an ID, and once answered, refused or not, a log
+// line, its count in the metrics and, when tracing is on, a span (observe.go).
 package httpedge
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"entgo.io/ent/dialect"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph"
@@ -58,6 +63,16 @@ type Settings struct {
 	Limits Limits
 	// GraphQL configures the GraphQL layer: document limits, introspection, the map cache.
 	GraphQL graph.Settings
+	// Log gets one line per request; nil is slog.Default().
+	Log *slog.Logger
+	// Metrics serves Prometheus metrics at /metrics; off by default.
+	Metrics bool
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// DB is the database's pool, for its statistics in the metrics; nil leaves them out.
+	DB *sql.DB
+	// Tracing gives each request, root field and SQL statement a span; nil is no tracing.
+	Tracing trace.TracerProvider
 }
 
 // Limits bound what one request, or one client, can make the edge do. A nil
@@ -130,15 +145,32 @@ func valueOr[T any](p *T, fallback T) T {
 // process is up) and /readyz (the database answers).
 func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	l := s.Limits.resolve()
+	obs := &observer{log: s.Log}
+	if obs.log == nil {
+		obs.log = slog.Default()
+	}
+	if s.Tracing != nil {
+		obs.tracer = s.Tracing.Tracer("github.com/accountplan/accountplan/graph/httpedge")
+	}
+	drv = newObservedDriver(drv, obs.tracer)
+	s.GraphQL.Maps = s.GraphQL.MapCache() // shared by /query, the org-map picture and the metrics
 	client := ent.NewClient(ent.Driver(drv))
-	s.GraphQL.Maps = s.GraphQL.MapCache() // shared by /query and the org-map picture
 	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	// The API's routes pass the edge together: one rate limit, one set of shares and slots.
 	api := http.NewServeMux()
 	api.Handle("/query", srv)
 	api.Handle("GET /accounts/{id}/orgmap.svg", orgMapPicture(client, s.GraphQL.Maps))
+	if obs.tracer != nil {
+		srv.AroundRootFields(rootFieldSpans(obs.tracer))
+	}
 	mux := http.NewServeMux()
+	if s.Metrics {
+		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps)
+		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
+	} else {
+		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
+	}
 	slots := newSlots(l.maxInFlight)
 	edge := admit(authenticate(client, newOpenness(s.Open, s.TokensExist), slots, ready(api, l, slots)), l)
 	mux.Handle("/query", edge)
@@ -162,13 +194,13 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	})
 	if len(s.CORSOrigins) == 0 {
 		// rs/cors reads an empty list as "every origin"; ours means same-origin only.
-		return mux
+		return obs.wrap(mux)
 	}
-	return cors.New(cors.Options{
+	return obs.wrap(cors.New(cors.Options{
 		AllowedOrigins: s.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader},
-		ExposedHeaders: []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader, "X-Request-ID"},
+		ExposedHeaders: []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-ID"},
 		MaxAge:         600,
-	}).Handler(mux)
+	}).Handler(mux))
 }

@@ -1,6 +1,7 @@
 package httpedge
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,5 +26,20 @@ func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	}
 	if got := off.resolve(); got != (limits{burst: 40}) {
 		t.Errorf("limits set to 0: got %+v, want them off", got)
+	}
+}
+
+// A client's request ID is taken when it is one short line of printable
+// ASCII; anything else, which would garble the log, gets a new one.
+func TestRequestID(t *testing.T) {
+	for _, given := range []string{"abc-123", "0f8fad5b-d9cb-469f-a165-70867728950e", strings.Repeat("x", maxRequestIDLength)} {
+		if got := requestID(given); got != given {
+			t.Errorf("requestID(%q) = %q, want it kept", given, got)
+		}
+	}
+	for _, given := range []string{"", "two words", "line\nbreak", "tab\t", "naïve", strings.Repeat("x", maxRequestIDLength+1)} {
+		if got := requestID(given); got == given || got == "" || len(got) > maxRequestIDLength {
+			t.Errorf("requestID(%q) = %q, want a new one", given, got)
+		}
 	}
 }

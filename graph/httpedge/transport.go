@@ -137,6 +137,7 @@ func (t transport) execute(r *http.Request, exec graphql.GraphExecutor, params *
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		return http.StatusMethodNotAllowed, requestError(http.StatusMethodNotAllowed, "GET requests may only run queries: send mutations with POST")
 	}
+	noteOperation(ctx, opCtx.Operation)
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
@@ -314,11 +315,15 @@ func jsonString(q map[string][]string, key string) json.RawMessage {
 }
 
 func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.Response) {
+	noteErrors(w, r.Errors)
 	writeBody(w, media, status, func() ([]byte, error) { return appendResponse(nil, r) })
 }
 
 // writeBatch writes the responses of a batch as a JSON array, in order.
 func writeBatch(w http.ResponseWriter, media string, rs []*graphql.Response) {
+	for _, r := range rs {
+		noteErrors(w, r.Errors)
+	}
 	writeBody(w, media, http.StatusOK, func() ([]byte, error) {
 		b := []byte{'['}
 		for i, r := range rs {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -26,6 +27,30 @@ type Cache struct {
 	used      int
 	order     *list.List // of *kept, the most recently used first
 	byAccount map[int]*list.Element
+	// Lookups, counted for the server's metrics.
+	mapHits, mapMisses, answerHits, answerMisses atomic.Uint64
+}
+
+// CacheStats are a cache's lookups since it was made and what it holds now.
+type CacheStats struct {
+	MapHits, MapMisses       uint64 // maps found kept, and read from the database
+	AnswerHits, AnswerMisses uint64 // answers found kept, and not
+	Bytes, Budget            int    // what the kept maps and answers take, roughly, and may take
+	Accounts                 int    // accounts with a map or answers kept
+}
+
+// Stats are the cache's lookups and holdings; a nil *Cache has none.
+func (c *Cache) Stats() CacheStats {
+	if c == nil {
+		return CacheStats{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{
+		MapHits: c.mapHits.Load(), MapMisses: c.mapMisses.Load(),
+		AnswerHits: c.answerHits.Load(), AnswerMisses: c.answerMisses.Load(),
+		Bytes: c.used, Budget: c.budget, Accounts: c.order.Len(),
+	}
 }
 
 // kept is what the cache holds for one account.
@@ -77,8 +102,10 @@ func (c *Cache) load(ctx context.Context, account, version int, read func(contex
 		return read(ctx)
 	}
 	if s := c.snapshot(account, version); s != nil {
+		c.mapHits.Add(1)
 		return s, nil
 	}
+	c.mapMisses.Add(1)
 	s, err, _ := c.reads.Do(fmt.Sprint(account, "@", version), func() (any, error) {
 		if s := c.snapshot(account, version); s != nil { // kept by a read that just ended
 			return s, nil
@@ -124,10 +151,26 @@ func (c *Cache) keep(account, version int, s *snapshot) {
 
 // Answer is the answer kept under key for the account's map at version.
 func (c *Cache) Answer(account, version int, key string) []byte {
-	if k := c.get(account, version); k != nil {
-		return k.answers[key]
+	if c == nil {
+		return nil
 	}
-	return nil
+	var answer []byte
+	if k := c.get(account, version); k != nil {
+		answer = c.answer(k, key)
+	}
+	if answer == nil {
+		c.answerMisses.Add(1)
+	} else {
+		c.answerHits.Add(1)
+	}
+	return answer
+}
+
+// answer reads a kept answer under the lock that KeepAnswer writes them under.
+func (c *Cache) answer(k *kept, key string) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return k.answers[key]
 }
 
 // KeepAnswer holds an answer computed from the account's map at version.
