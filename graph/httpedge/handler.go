@@ -5,8 +5,8 @@
 //  2. the rate limit per client (429), then the caps on what one client, and
 //     one address when that cap is on, may have open at once (429), held
 //     until the answer is written;
-//  3. signing in with the bearer token (401), which puts the viewer in the
-//     context; finding the token takes a slot of the cap on requests at once
+//  3. signing in with the bearer token, an API token or a JWT from the
+//     company's issuer (401), which puts the viewer in the context; finding the token takes a slot of the cap on requests at once
 //     (503) and gives it back;
 //  4. reading the whole body under the body deadline (408) and size limit (413);
 //  5. a slot of the cap on requests at once (503), taken only now that the
@@ -31,6 +31,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph"
+	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/httpedge/graphiql"
 )
 
@@ -45,6 +46,9 @@ type Settings struct {
 	// Open lets requests without a token act as an admin: for exploring on
 	// loopback before anyone has a token. Requests with a token are signed in.
 	Open bool
+	// OIDC signs in JWTs from the company's OpenID Connect issuer beside API
+	// tokens (auth.NewOIDC); nil accepts API tokens only.
+	OIDC *auth.OIDC
 	// GraphiQL serves GraphiQL at /; nil means served.
 	GraphiQL *bool
 	// Limits bound what a request or a client can make the server do at the edge.
@@ -128,7 +132,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	mux := http.NewServeMux()
 	slots := newSlots(l.maxInFlight)
-	mux.Handle("/query", admit(authenticate(client, s.Open, slots, ready(srv, l, slots)), l))
+	mux.Handle("/query", admit(authenticate(client, s.OIDC, s.Open, slots, ready(srv, l, slots)), l))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}
