@@ -130,7 +130,7 @@ func run(ctx context.Context, cfg settings) error {
 		return nil
 	}
 	if cfg.oidc.Issuer != "" || cfg.oidc.Audience != "" || cfg.oidc.JWKSURL != "" {
-		if cfg.edge.OIDC, err = auth.NewOIDC(ctx, cfg.oidc); err != nil {
+		if cfg.edge.OIDC, err = httpedge.NewOIDC(ctx, cfg.oidc); err != nil {
 			return err
 		}
 		slog.Info("company sign-in: JWTs from the issuer sign in beside API tokens", "issuer", cfg.oidc.Issuer, "audience", cfg.oidc.Audience, "create_users", cfg.oidc.CreateUsers)

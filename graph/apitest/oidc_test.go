@@ -120,7 +120,7 @@ func eachDatabaseOIDC(t *testing.T, open bool, cfg auth.OIDCConfig, test func(t 
 			iss := newIssuer(t)
 			cfg := cfg
 			cfg.Issuer, cfg.Audience = iss.srv.URL, audience
-			o, err := auth.NewOIDC(context.Background(), cfg)
+			o, err := httpedge.NewOIDC(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +262,7 @@ func testKeyRotation(t *testing.T, jwks bool) {
 	if jwks {
 		cfg.JWKSURL = iss.srv.URL + "/keys"
 	}
-	o, err := auth.NewOIDC(context.Background(), cfg)
+	o, err := httpedge.NewOIDC(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

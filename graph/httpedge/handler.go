@@ -47,7 +47,7 @@ type Settings struct {
 	// loopback before anyone has a token. Requests with a token are signed in.
 	Open bool
 	// OIDC signs in JWTs from the company's OpenID Connect issuer beside API
-	// tokens (auth.NewOIDC); nil accepts API tokens only.
+	// tokens (NewOIDC); nil accepts API tokens only.
 	OIDC *auth.OIDC
 	// GraphiQL serves GraphiQL at /; nil means served.
 	GraphiQL *bool
