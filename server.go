@@ -31,6 +31,18 @@
 //	-introspection              INTROSPECTION              answer introspection
 //	-graphiql                   GRAPHIQL                   serve GraphiQL at /
 //
+// and company sign-in with JWTs from an OpenID Connect issuer (README,
+// "Company sign-in (OpenID Connect)"; off unless -oidc-issuer is set):
+//
+//	-oidc-issuer                  OIDC_ISSUER                  issuer URL
+//	-oidc-audience                OIDC_AUDIENCE                client ID the tokens must be issued for
+//	-oidc-jwks-url                OIDC_JWKS_URL                the issuer's keys, for issuers without discovery
+//	-oidc-email-claim             OIDC_EMAIL_CLAIM             claim with the e-mail address (default email)
+//	-oidc-allow-unverified-email  OIDC_ALLOW_UNVERIFIED_EMAIL  accept email_verified false
+//	-oidc-role-claim              OIDC_ROLE_CLAIM              claim whose values -oidc-roles maps to roles
+//	-oidc-roles                   OIDC_ROLES                   mapping, e.g. sales-admins=ADMIN,sales=EDITOR
+//	-oidc-create-users            OIDC_CREATE_USERS            create unknown users instead of refusing them
+//
 // Until an API token exists the server runs open (every request acts as an
 // admin), which it does only on a loopback address.
 package main
@@ -76,6 +88,8 @@ type settings struct {
 	createAdmin string
 	// otlpEndpoint is where traces go over OTLP/HTTP; none means no tracing.
 	otlpEndpoint string
+	// oidc configures company sign-in; off when its issuer is "".
+	oidc auth.OIDCConfig
 }
 
 func main() {
@@ -89,6 +103,7 @@ func main() {
 	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
 	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
 	edge := edgeFlags()
+	signIn := oidcFlags()
 	flag.Parse()
 	cfg.edge = edge()
 	cfg.edge.CORSOrigins = splitList(origins)
@@ -100,6 +115,7 @@ func main() {
 		slog.Error("bad -log-format: use text or json", "value", *logFormat)
 		os.Exit(2)
 	}
+	cfg.oidc = signIn()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -135,6 +151,12 @@ func run(ctx context.Context, cfg settings) error {
 		return startError{err}
 	}
 	defer s.Close()
+	if cfg.oidc.Issuer != "" || cfg.oidc.Audience != "" || cfg.oidc.JWKSURL != "" {
+		if cfg.edge.OIDC, err = httpedge.NewOIDC(ctx, cfg.oidc); err != nil {
+			return startError{err}
+		}
+		slog.Info("company sign-in: JWTs from the issuer sign in beside API tokens", "issuer", cfg.oidc.Issuer, "audience", cfg.oidc.Audience, "create_users", cfg.oidc.CreateUsers)
+	}
 	hasTokens, err := auth.HasTokens(ctx, s.Client, time.Now())
 	if err != nil {
 		return startError{err}
@@ -320,6 +342,37 @@ func edgeFlags() func() httpedge.Settings {
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
 				MapCacheMB: mapMB, PersistedOnly: persisted,
 			},
+		}
+	}
+}
+
+// oidcFlags declares the flags of company sign-in; the function it returns,
+// called after flag.Parse, gives its configuration, stopping the server on a
+// role mapping it cannot read.
+func oidcFlags() func() auth.OIDCConfig {
+	str := func(name, key, usage string) *string {
+		return flag.String(name, env(key, ""), usage+" (env "+key+")")
+	}
+	boolean := func(name, key, usage string) *bool {
+		return flag.Bool(name, envParse(key, false, strconv.ParseBool), usage+" (env "+key+")")
+	}
+	issuer := str("oidc-issuer", "OIDC_ISSUER", "OpenID Connect issuer URL whose JWTs sign in beside API tokens; empty turns company sign-in off")
+	audience := str("oidc-audience", "OIDC_AUDIENCE", "client ID the issuer's tokens must carry in aud")
+	jwks := str("oidc-jwks-url", "OIDC_JWKS_URL", "URL of the issuer's keys (JWKS), for issuers without discovery")
+	email := flag.String("oidc-email-claim", env("OIDC_EMAIL_CLAIM", "email"), "claim holding the user's e-mail address (env OIDC_EMAIL_CLAIM)")
+	unverified := boolean("oidc-allow-unverified-email", "OIDC_ALLOW_UNVERIFIED_EMAIL", "accept tokens whose email_verified claim is false")
+	roleClaim := str("oidc-role-claim", "OIDC_ROLE_CLAIM", "claim (string or list; dotted for a nested one) whose values -oidc-roles maps to roles")
+	roles := str("oidc-roles", "OIDC_ROLES", "claim value to role, e.g. sales-admins=ADMIN,sales=EDITOR; when set, a user's role follows it at every sign-in (VIEWER without a match)")
+	create := boolean("oidc-create-users", "OIDC_CREATE_USERS", "create the user of a valid token whose e-mail address no user has (VIEWER, or as -oidc-roles says) instead of refusing it")
+	return func() auth.OIDCConfig {
+		mapping, err := auth.ParseRoles(*roles)
+		if err != nil {
+			slog.Error("bad -oidc-roles", "error", err)
+			os.Exit(2)
+		}
+		return auth.OIDCConfig{
+			Issuer: *issuer, JWKSURL: *jwks, Audience: *audience, EmailClaim: *email,
+			AllowUnverifiedEmail: *unverified, RoleClaim: *roleClaim, Roles: mapping, CreateUsers: *create,
 		}
 	}
 }

@@ -1980,10 +1980,11 @@ func (c *SwotItemUpdateOne) SetInput(i UpdateSwotItemInput) *SwotItemUpdateOne {
 
 // CreateUserInput represents a mutation input for creating users.
 type CreateUserInput struct {
-	Name  string
-	Email string
-	Title *string
-	Role  *user.Role
+	Name          string
+	Email         string
+	Title         *string
+	Role          *user.Role
+	DeactivatedAt *time.Time
 }
 
 // Mutate applies the CreateUserInput on the UserMutation builder.
@@ -1996,6 +1997,9 @@ func (i *CreateUserInput) Mutate(m *UserMutation) {
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
 	}
+	if v := i.DeactivatedAt; v != nil {
+		m.SetDeactivatedAt(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateUserInput on the UserCreate builder.
@@ -2006,11 +2010,13 @@ func (c *UserCreate) SetInput(i CreateUserInput) *UserCreate {
 
 // UpdateUserInput represents a mutation input for updating users.
 type UpdateUserInput struct {
-	Name       *string
-	Email      *string
-	ClearTitle bool
-	Title      *string
-	Role       *user.Role
+	Name               *string
+	Email              *string
+	ClearTitle         bool
+	Title              *string
+	Role               *user.Role
+	ClearDeactivatedAt bool
+	DeactivatedAt      *time.Time
 }
 
 // Mutate applies the UpdateUserInput on the UserMutation builder.
@@ -2029,6 +2035,12 @@ func (i *UpdateUserInput) Mutate(m *UserMutation) {
 	}
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if i.ClearDeactivatedAt {
+		m.ClearDeactivatedAt()
+	}
+	if v := i.DeactivatedAt; v != nil {
+		m.SetDeactivatedAt(*v)
 	}
 }
 

@@ -372,6 +372,7 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 		"api_tokens":          {Field: "apiTokenIDs", Update: "addAPITokenIDs", Target: "APIToken", Unique: false, Query: "QueryAPITokens"},
 		"changes":             {Field: "changeIDs", Update: "addChangeIDs", Target: "Change", Unique: false, Query: "QueryChanges"},
 		"created_at":          {Field: "createdAt"},
+		"deactivated_at":      {Field: "deactivatedAt"},
 		"email":               {Field: "email", MaxLen: 320},
 		"name":                {Field: "name", MaxLen: 200},
 		"owned_accounts":      {Field: "ownedAccountIDs", Update: "addOwnedAccountIDs", Target: "Account", Unique: false, Query: "QueryOwnedAccounts"},

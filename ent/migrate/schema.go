@@ -902,6 +902,7 @@ var (
 		{Name: "email", Type: field.TypeString, Unique: true, Size: 320},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "VIEWER"}, Default: "VIEWER"},
+		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{

@@ -40,6 +40,8 @@ func (User) Fields() []ent.Field {
 		}).Values("ADMIN", "EDITOR", "VIEWER").Default("VIEWER").
 			Comment("What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.").
 			Annotations(entgql.OrderField("ROLE")),
+		field.Time("deactivated_at").Optional().Nillable().
+			Comment("When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again."),
 	}
 }
 

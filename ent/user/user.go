@@ -30,6 +30,8 @@ const (
 	FieldTitle = "title"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
+	// FieldDeactivatedAt holds the string denoting the deactivated_at field in the database.
+	FieldDeactivatedAt = "deactivated_at"
 	// EdgeOwnedAccounts holds the string denoting the owned_accounts edge name in mutations.
 	EdgeOwnedAccounts = "owned_accounts"
 	// EdgeTeamMemberships holds the string denoting the team_memberships edge name in mutations.
@@ -131,6 +133,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldTitle,
 	FieldRole,
+	FieldDeactivatedAt,
 }
 
 var (
@@ -234,6 +237,11 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 // ByRole orders the results by the role field.
 func ByRole(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRole, opts...).ToFunc()
+}
+
+// ByDeactivatedAt orders the results by the deactivated_at field.
+func ByDeactivatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeactivatedAt, opts...).ToFunc()
 }
 
 // ByOwnedAccountsCount orders the results by owned_accounts count.

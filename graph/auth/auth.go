@@ -1,5 +1,6 @@
-// Package auth signs requests in with API tokens: it makes and checks the
-// secrets, and creates the first admin.
+// Package auth signs requests in with API tokens, whose secrets it makes and
+// checks, and with JWTs from the company's OpenID Connect issuer; it also
+// creates the first admin.
 package auth
 
 import (
@@ -38,7 +39,10 @@ type CreatedToken struct {
 }
 
 // Error is a request that could not be signed in.
-type Error struct{ Message string }
+type Error struct {
+	Message string // for the client
+	Reason  string // for the server's log only, when Message is the same for many reasons
+}
 
 func (e *Error) Error() string { return e.Message }
 
@@ -96,7 +100,10 @@ func RevokeToken(ctx context.Context, client *ent.Client, id int, now time.Time)
 func Authenticate(ctx context.Context, client *ent.Client, header string, now time.Time) (viewer.Viewer, error) {
 	scheme, secret, _ := strings.Cut(strings.TrimSpace(header), " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-		return viewer.Viewer{}, &Error{"send the token as Authorization: Bearer <token>"}
+		return viewer.Viewer{}, &Error{Message: "send the token as Authorization: Bearer <token>"}
+	}
+	if LooksLikeJWT(strings.TrimSpace(secret)) {
+		return viewer.Viewer{}, &Error{Message: "company sign-in (OpenID Connect) is not set up on this server: send an API token"}
 	}
 	token, err := client.APIToken.Query().
 		Where(apitoken.SecretHash(hash(strings.TrimSpace(secret)))).
@@ -104,13 +111,15 @@ func Authenticate(ctx context.Context, client *ent.Client, header string, now ti
 		Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
-		return viewer.Viewer{}, &Error{"the token is not valid"}
+		return viewer.Viewer{}, &Error{Message: "the token is not valid"}
 	case err != nil:
 		return viewer.Viewer{}, err
 	case token.RevokedAt != nil:
-		return viewer.Viewer{}, &Error{"the token has been revoked"}
+		return viewer.Viewer{}, &Error{Message: "the token has been revoked"}
 	case token.ExpiresAt != nil && !token.ExpiresAt.After(now):
-		return viewer.Viewer{}, &Error{"the token expired at " + token.ExpiresAt.UTC().Format(time.RFC3339)}
+		return viewer.Viewer{}, &Error{Message: "the token expired at " + token.ExpiresAt.UTC().Format(time.RFC3339)}
+	case token.Edges.User.DeactivatedAt != nil:
+		return viewer.Viewer{}, &Error{Message: "the token's user has been deactivated"}
 	}
 	// Noting the use to the hour keeps writes rare: one per token per hour.
 	if hour := now.UTC().Truncate(time.Hour); token.LastUsedAt == nil || token.LastUsedAt.Before(hour) {

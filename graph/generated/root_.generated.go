@@ -984,6 +984,7 @@ type ComplexityRoot struct {
 		ActionItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
 		Changes            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		CreatedAt          func(childComplexity int) int
+		DeactivatedAt      func(childComplexity int) int
 		Email              func(childComplexity int) int
 		History            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID                 func(childComplexity int) int
@@ -5807,6 +5808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.CreatedAt(childComplexity), true
+	case "User.deactivatedAt":
+		if e.ComplexityRoot.User.DeactivatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.DeactivatedAt(childComplexity), true
 	case "User.email":
 		if e.ComplexityRoot.User.Email == nil {
 			break
@@ -11523,6 +11530,10 @@ input CreateUserInput {
   What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
   """
   role: UserRole
+  """
+  When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
+  """
+  deactivatedAt: Time
 }
 """
 CreateWhitespaceCellInput is used for create WhitespaceCell object.
@@ -21315,6 +21326,14 @@ input UpdateUserInput {
   What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
   """
   role: UserRole
+  """
+  When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
+  """
+  deactivatedAt: Time
+  """
+  Empties deactivatedAt: when an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
+  """
+  clearDeactivatedAt: Boolean
 }
 """
 UpdateWhitespaceCellInput is used for update WhitespaceCell object.
@@ -21390,6 +21409,10 @@ type User implements Node {
   What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
   """
   role: UserRole!
+  """
+  When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
+  """
+  deactivatedAt: Time
   """
   Accounts this user owns.
   """
@@ -22143,6 +22166,46 @@ input UserWhereInput {
   Records whose role is none of these values.
   """
   roleNotIn: [UserRole!]
+  """
+  Records whose deactivatedAt equals this value.
+  """
+  deactivatedAt: Time
+  """
+  Records whose deactivatedAt is not this value.
+  """
+  deactivatedAtNEQ: Time
+  """
+  Records whose deactivatedAt is one of these values.
+  """
+  deactivatedAtIn: [Time!]
+  """
+  Records whose deactivatedAt is none of these values.
+  """
+  deactivatedAtNotIn: [Time!]
+  """
+  Records whose deactivatedAt is greater than this value.
+  """
+  deactivatedAtGT: Time
+  """
+  Records whose deactivatedAt is at least this value.
+  """
+  deactivatedAtGTE: Time
+  """
+  Records whose deactivatedAt is less than this value.
+  """
+  deactivatedAtLT: Time
+  """
+  Records whose deactivatedAt is at most this value.
+  """
+  deactivatedAtLTE: Time
+  """
+  Records with no deactivatedAt.
+  """
+  deactivatedAtIsNil: Boolean
+  """
+  Records with a deactivatedAt.
+  """
+  deactivatedAtNotNil: Boolean
   """
   Records that have (true) or do not have (false) any ownedAccounts.
   """
@@ -25460,6 +25523,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_title(ctx, field)
 	case "role":
 		return ec.fieldContext_User_role(ctx, field)
+	case "deactivatedAt":
+		return ec.fieldContext_User_deactivatedAt(ctx, field)
 	case "ownedAccounts":
 		return ec.fieldContext_User_ownedAccounts(ctx, field)
 	case "teamMemberships":

@@ -6,9 +6,10 @@
 //     in RateLimit-* headers), then the caps on what one client, and
 //     one address when that cap is on, may have open at once (429), held
 //     until the answer is written;
-//  3. signing in with the bearer token (401), which puts the viewer in the
-//     context; finding the token takes a slot of the cap on requests at once
-//     (503) and gives it back;
+//  3. signing in with the bearer token, an API token or a JWT from the
+//     company's issuer (401), which puts the viewer in the context; finding
+//     the token takes a slot of the cap on requests at once (503) and gives
+//     it back;
 //  4. reading the whole body under the body deadline (408) and size limit (413);
 //  5. a slot of the cap on requests at once (503), taken only now that the
 //     request is ready to run;
@@ -39,6 +40,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph"
+	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/httpedge/graphiql"
 )
 
@@ -57,6 +59,9 @@ type Settings struct {
 	// the server requires sign-in once the first API token exists. It runs on
 	// a connection of the caller's, outside any request's statements.
 	TokensExist func(context.Context) (bool, error)
+	// OIDC signs in JWTs from the company's OpenID Connect issuer beside API
+	// tokens (NewOIDC); nil accepts API tokens only.
+	OIDC *auth.OIDC
 	// GraphiQL serves GraphiQL at /; nil means served.
 	GraphiQL *bool
 	// Limits bound what a request or a client can make the server do at the edge.
@@ -172,7 +177,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
 	}
 	slots := newSlots(l.maxInFlight)
-	edge := admit(authenticate(client, newOpenness(s.Open, s.TokensExist), slots, ready(api, l, slots)), l)
+	edge := admit(authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, ready(api, l, slots)), l)
 	mux.Handle("/query", edge)
 	mux.Handle("GET /accounts/{id}/orgmap.svg", edge)
 	if valueOr(s.GraphiQL, true) {

@@ -26,7 +26,8 @@ type Viewer struct {
 	Role Role
 	// ReadOnly is set for a read-only token: it never writes, whatever the role.
 	ReadOnly bool
-	// TokenID is the API token the request came with; 0 when the server runs open.
+	// TokenID is the API token the request came with; 0 when the server runs
+	// open or the request signed in with a JWT from the company's issuer.
 	TokenID int
 }
 
