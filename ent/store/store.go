@@ -64,7 +64,9 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 }
 
 // migrateTo runs ent's migration, with the metric totals' tables and
-// indexes, on drv.
+// indexes, on drv. It drops the indexes the schema no longer declares (the
+// influence edges' unique index was built kind first until issue 15), so
+// that the indexes built are the ones declared.
 func migrateTo(ctx context.Context, drv dialect.Driver) error {
 	// ent's migration changes the tables it is given (it shortens long names
 	// to the database's limit), and migrate.Tables is shared by every store.
@@ -72,7 +74,22 @@ func migrateTo(ctx context.Context, drv dialect.Driver) error {
 	if err != nil {
 		return err
 	}
-	return migrate.Create(ctx, migrate.NewSchema(drv), tables, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate))
+	joinTableIndexes(tables)
+	return migrate.Create(ctx, migrate.NewSchema(drv), tables, migrate.WithForeignKeys(true), migrate.WithDropIndex(true), schema.WithHooks(totals.Migrate))
+}
+
+// joinTableIndexes indexes the second column of each edge's join table
+// (review_attendees' user_id): ent keys a join table by both columns, in
+// that order, and declares no index of its own, so walking the edge from
+// its other end (a user's reviews) would scan the table.
+func joinTableIndexes(tables []*schema.Table) {
+	for _, t := range tables {
+		if len(t.PrimaryKey) != 2 || len(t.ForeignKeys) != 2 {
+			continue
+		}
+		c := t.PrimaryKey[1]
+		t.Indexes = append(t.Indexes, &schema.Index{Name: t.Name + "_" + c.Name, Columns: []*schema.Column{c}})
+	}
 }
 
 // Plan is the SQL that Open would run to migrate the database at target,
