@@ -94,6 +94,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AccountsColumns[3]},
 			},
+			{
+				Name:    "account_account_children",
+				Unique:  false,
+				Columns: []*schema.Column{AccountsColumns[15]},
+			},
+			{
+				Name:    "account_user_owned_accounts",
+				Unique:  false,
+				Columns: []*schema.Column{AccountsColumns[16]},
+			},
 		},
 	}
 	// AccountPlansColumns holds the columns for the "account_plans" table.
@@ -141,6 +151,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AccountPlansColumns[15]},
 			},
+			{
+				Name:    "accountplan_user_owned_plans",
+				Unique:  false,
+				Columns: []*schema.Column{AccountPlansColumns[16]},
+			},
 		},
 	}
 	// AccountTeamMembersColumns holds the columns for the "account_team_members" table.
@@ -176,6 +191,11 @@ var (
 				Name:    "accountteammember_account_team_members_user_team_memberships",
 				Unique:  true,
 				Columns: []*schema.Column{AccountTeamMembersColumns[4], AccountTeamMembersColumns[5]},
+			},
+			{
+				Name:    "accountteammember_user_team_memberships",
+				Unique:  false,
+				Columns: []*schema.Column{AccountTeamMembersColumns[5]},
 			},
 		},
 	}
@@ -236,6 +256,16 @@ var (
 				Name:    "actionitem_objective_action_items",
 				Unique:  false,
 				Columns: []*schema.Column{ActionItemsColumns[10]},
+			},
+			{
+				Name:    "actionitem_user_action_items",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[12]},
+			},
+			{
+				Name:    "actionitem_stakeholder_action_items",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[11]},
 			},
 		},
 	}
@@ -360,6 +390,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{FeedbacksColumns[7]},
 			},
+			{
+				Name:    "feedback_account_plan_feedback",
+				Unique:  false,
+				Columns: []*schema.Column{FeedbacksColumns[8]},
+			},
+			{
+				Name:    "feedback_stakeholder_feedback",
+				Unique:  false,
+				Columns: []*schema.Column{FeedbacksColumns[9]},
+			},
 		},
 	}
 	// GoalsColumns holds the columns for the "goals" table.
@@ -448,9 +488,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "influenceedge_kind_stakeholder_influence_out_stakeholder_influence_in",
+				Name:    "influenceedge_stakeholder_influence_out_stakeholder_influence_in_kind",
 				Unique:  true,
-				Columns: []*schema.Column{InfluenceEdgesColumns[3], InfluenceEdgesColumns[6], InfluenceEdgesColumns[7]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[6], InfluenceEdgesColumns[7], InfluenceEdgesColumns[3]},
 			},
 			{
 				Name:    "influenceedge_stakeholder_influence_in",
@@ -494,6 +534,11 @@ var (
 				Name:    "insight_account_plan_insights",
 				Unique:  false,
 				Columns: []*schema.Column{InsightsColumns[6]},
+			},
+			{
+				Name:    "insight_stakeholder_insights",
+				Unique:  false,
+				Columns: []*schema.Column{InsightsColumns[7]},
 			},
 		},
 	}
@@ -599,6 +644,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{ObjectivesColumns[8]},
 			},
+			{
+				Name:    "objective_user_owned_objectives",
+				Unique:  false,
+				Columns: []*schema.Column{ObjectivesColumns[9]},
+			},
 		},
 	}
 	// OpportunitiesColumns holds the columns for the "opportunities" table.
@@ -663,6 +713,21 @@ var (
 				Name:    "opportunity_account_opportunities",
 				Unique:  false,
 				Columns: []*schema.Column{OpportunitiesColumns[14]},
+			},
+			{
+				Name:    "opportunity_account_plan_opportunities",
+				Unique:  false,
+				Columns: []*schema.Column{OpportunitiesColumns[15]},
+			},
+			{
+				Name:    "opportunity_product_opportunities",
+				Unique:  false,
+				Columns: []*schema.Column{OpportunitiesColumns[16]},
+			},
+			{
+				Name:    "opportunity_user_owned_opportunities",
+				Unique:  false,
+				Columns: []*schema.Column{OpportunitiesColumns[17]},
 			},
 		},
 	}
@@ -861,6 +926,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{StakeholdersColumns[20]},
 			},
+			{
+				Name:    "stakeholder_stakeholder_direct_reports",
+				Unique:  false,
+				Columns: []*schema.Column{StakeholdersColumns[22]},
+			},
+			{
+				Name:    "stakeholder_business_unit_stakeholders",
+				Unique:  false,
+				Columns: []*schema.Column{StakeholdersColumns[21]},
+			},
 		},
 	}
 	// SwotItemsColumns holds the columns for the "swot_items" table.
@@ -955,6 +1030,16 @@ var (
 				Name:    "whitespacecell_account_whitespace_cells_business_unit_whitespace_cells_product_whitespace_cells",
 				Unique:  true,
 				Columns: []*schema.Column{WhitespaceCellsColumns[9], WhitespaceCellsColumns[10], WhitespaceCellsColumns[11]},
+			},
+			{
+				Name:    "whitespacecell_business_unit_whitespace_cells",
+				Unique:  false,
+				Columns: []*schema.Column{WhitespaceCellsColumns[10]},
+			},
+			{
+				Name:    "whitespacecell_product_whitespace_cells",
+				Unique:  false,
+				Columns: []*schema.Column{WhitespaceCellsColumns[11]},
 			},
 		},
 	}

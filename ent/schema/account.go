@@ -109,9 +109,9 @@ func (Account) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Account.
+// Indexes of the Account: by tier and name, and every edge.
 func (Account) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tier"), index.Fields("name")}
+	return []ent.Index{index.Fields("tier"), index.Fields("name"), index.Edges("parent"), index.Edges("owner")}
 }
 
 // Annotations of the Account.

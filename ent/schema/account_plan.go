@@ -91,9 +91,9 @@ func (AccountPlan) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the AccountPlan: the parent edge, which every list of children reads by.
+// Indexes of the AccountPlan: every edge, which lists of children read by.
 func (AccountPlan) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("account")}
+	return []ent.Index{index.Edges("account"), index.Edges("owner")}
 }
 
 // Annotations of the AccountPlan.

@@ -41,9 +41,10 @@ func (AccountTeamMember) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the AccountTeamMember.
+// Indexes of the AccountTeamMember: one membership per account and user,
+// and the memberships of a user.
 func (AccountTeamMember) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("account", "user").Unique()}
+	return []ent.Index{index.Edges("account", "user").Unique(), index.Edges("user")}
 }
 
 // Annotations of the AccountTeamMember.

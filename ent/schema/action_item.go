@@ -55,9 +55,9 @@ func (ActionItem) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the ActionItem: the parent edge, which every list of children reads by.
+// Indexes of the ActionItem: every edge, which lists of children read by.
 func (ActionItem) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("plan"), index.Edges("objective")}
+	return []ent.Index{index.Edges("plan"), index.Edges("objective"), index.Edges("owner"), index.Edges("stakeholder_owner")}
 }
 
 // Annotations of the ActionItem.

@@ -50,9 +50,9 @@ func (Feedback) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Feedback: the parent edge, which every list of children reads by.
+// Indexes of the Feedback: every edge, which lists of children read by.
 func (Feedback) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("account")}
+	return []ent.Index{index.Edges("account"), index.Edges("plan"), index.Edges("stakeholder")}
 }
 
 // Annotations of the Feedback.

@@ -49,9 +49,11 @@ func (InfluenceEdge) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the InfluenceEdge.
+// Indexes of the InfluenceEdge: one link per pair and kind, led by from for
+// the outgoing edges (named by edge fields, since ent puts Fields before
+// Edges); the incoming edges.
 func (InfluenceEdge) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("from", "to").Fields("kind").Unique(), index.Edges("to")}
+	return []ent.Index{index.Fields("from_id", "to_id", "kind").Unique(), index.Edges("to")}
 }
 
 // Annotations of the InfluenceEdge.

@@ -46,9 +46,9 @@ func (Insight) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Insight: the parent edge, which every list of children reads by.
+// Indexes of the Insight: every edge, which lists of children read by.
 func (Insight) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("plan")}
+	return []ent.Index{index.Edges("plan"), index.Edges("stakeholder")}
 }
 
 // Annotations of the Insight.

@@ -51,9 +51,9 @@ func (Objective) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Objective: the parent edge, which every list of children reads by.
+// Indexes of the Objective: every edge, which lists of children read by.
 func (Objective) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("goal")}
+	return []ent.Index{index.Edges("goal"), index.Edges("owner")}
 }
 
 // Annotations of the Objective.

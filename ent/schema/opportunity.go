@@ -61,9 +61,9 @@ func (Opportunity) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Opportunity.
+// Indexes of the Opportunity: by stage, and every edge.
 func (Opportunity) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("stage", "closed_at"), index.Edges("account")}
+	return []ent.Index{index.Fields("stage", "closed_at"), index.Edges("account"), index.Edges("plan"), index.Edges("product"), index.Edges("owner")}
 }
 
 // Annotations of the Opportunity.

@@ -131,9 +131,9 @@ func (Stakeholder) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Stakeholder.
+// Indexes of the Stakeholder: by name, and every edge.
 func (Stakeholder) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("name"), index.Edges("account")}
+	return []ent.Index{index.Fields("name"), index.Edges("account"), index.Edges("reports_to"), index.Edges("business_unit")}
 }
 
 // Annotations of the Stakeholder.

@@ -54,9 +54,10 @@ func (WhitespaceCell) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the WhitespaceCell.
+// Indexes of the WhitespaceCell: one cell per account, business unit and
+// product, and the cells of a business unit or a product.
 func (WhitespaceCell) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("account", "business_unit", "product").Unique()}
+	return []ent.Index{index.Edges("account", "business_unit", "product").Unique(), index.Edges("business_unit"), index.Edges("product")}
 }
 
 // Annotations of the WhitespaceCell.

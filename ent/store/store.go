@@ -64,7 +64,9 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 }
 
 // migrateTo runs ent's migration, with the metric totals' tables and
-// indexes, on drv.
+// indexes, on drv. It drops the indexes the schema no longer declares (the
+// influence edges' unique index was built kind first until issue 15), so
+// that the indexes built are the ones declared.
 func migrateTo(ctx context.Context, drv dialect.Driver) error {
 	// ent's migration changes the tables it is given (it shortens long names
 	// to the database's limit), and migrate.Tables is shared by every store.
@@ -72,7 +74,61 @@ func migrateTo(ctx context.Context, drv dialect.Driver) error {
 	if err != nil {
 		return err
 	}
+	joinTableIndexes(tables)
+	if err := dropRetiredIndexes(ctx, drv); err != nil {
+		return err
+	}
 	return migrate.Create(ctx, migrate.NewSchema(drv), tables, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate))
+}
+
+// retiredIndexes are indexes earlier releases built and this one replaces,
+// by the names ent gave them on SQLite and on PostgreSQL. They are dropped by
+// name, so that an index an operator added by hand is left alone.
+var retiredIndexes = []string{
+	// influence_edges (kind, out, in): now (out, in, kind), which also serves "the edges out of X".
+	"influenceedge_kind_stakeholder__3fb1205c98b511566aa560ec77d9bb6d",
+	"influenceedge_kind_stakeholder_3fb1205c98b511566aa560ec77d9bb6d",
+}
+
+// dropRetiredIndexes drops those of retiredIndexes the database has; a
+// database without them is left as it is, so a migration plan stays empty.
+func dropRetiredIndexes(ctx context.Context, drv dialect.Driver) error {
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?`
+	if drv.Dialect() == dialect.Postgres {
+		exists = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1`
+	}
+	for _, name := range retiredIndexes {
+		var rows entsql.Rows
+		if err := drv.Query(ctx, exists, []any{name}, &rows); err != nil {
+			return err
+		}
+		n, err := entsql.ScanInt(rows)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		if err := drv.Exec(ctx, `DROP INDEX "`+name+`"`, []any{}, nil); err != nil {
+			return fmt.Errorf("dropping the retired index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// joinTableIndexes indexes the second column of each edge's join table
+// (review_attendees' user_id): ent keys a join table by both columns, in
+// that order, and declares no index of its own, so walking the edge from
+// its other end (a user's reviews) would scan the table.
+func joinTableIndexes(tables []*schema.Table) {
+	for _, t := range tables {
+		if len(t.PrimaryKey) != 2 || len(t.ForeignKeys) != 2 {
+			continue
+		}
+		c := t.PrimaryKey[1]
+		t.Indexes = append(t.Indexes, &schema.Index{Name: t.Name + "_" + c.Name, Columns: []*schema.Column{c}})
+	}
 }
 
 // Plan is the SQL that Open would run to migrate the database at target,

@@ -249,7 +249,7 @@ func invRefusals() []invCase {
 		}, "BAD_USER_INPUT", "toID"},
 		{"duplicate influence edge", invCreateInfluenceEdge, func(w *invWorld) map[string]any {
 			return in(map[string]any{"fromID": invID(w.sA4.ID), "toID": invID(w.sA3.ID), "kind": "INFLUENCES"})
-		}, "CONFLICT", "kind,fromID,toID"},
+		}, "CONFLICT", "fromID,toID,kind"},
 
 		// Ranges.
 		{"rank 0", invCreateStakeholder, func(w *invWorld) map[string]any {
