@@ -7,6 +7,7 @@
 //	-cors-origins  CORS_ORIGINS   comma-separated origins allowed to call the API from a browser
 //	-demo          DEMO           load the demo data into an empty database
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
+//	-picture-url-key  PICTURE_URL_KEY  secret that signs OrgMap.pictureURL (servers behind one address share it)
 //	-log-format    LOG_FORMAT     text or json (default text)
 //	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
 //	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
@@ -102,10 +103,14 @@ func main() {
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
 	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
 	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
+	pictureKey := flag.String("picture-url-key", env("PICTURE_URL_KEY", ""), "secret that signs OrgMap.pictureURL; servers behind one address need the same one; none makes a random one per process (env PICTURE_URL_KEY)")
 	edge := edgeFlags()
 	signIn := oidcFlags()
 	flag.Parse()
 	cfg.edge = edge()
+	if *pictureKey != "" {
+		cfg.edge.GraphQL.PictureKey = []byte(*pictureKey)
+	}
 	cfg.edge.CORSOrigins = splitList(origins)
 	switch *logFormat {
 	case "text":

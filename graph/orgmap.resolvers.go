@@ -7,15 +7,23 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/generated"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/orgmap/picture"
 	"github.com/accountplan/accountplan/graph/selection"
 )
 
 // MoveStakeholders is the resolver for the moveStakeholders field.
 func (r *mutationResolver) MoveStakeholders(ctx context.Context, input orgmap.MoveStakeholdersInput) (*orgmap.MoveStakeholdersPayload, error) {
 	return orgmap.Loader{Client: ent.FromContext(ctx), Records: selection.Stakeholders(ctx)}.MoveStakeholders(ctx, input)
+}
+
+// PictureURL is the resolver for the pictureURL field.
+func (r *orgMapResolver) PictureURL(ctx context.Context, obj *orgmap.Map) (string, error) {
+	return picture.SignedPath(r.pictureKey, obj.Account.ID, time.Now()), nil
 }
 
 // OrgMap is the resolver for the orgMap field.
@@ -32,3 +40,8 @@ func (r *queryResolver) InfluencePath(ctx context.Context, fromID int, toID int)
 func (r *queryResolver) DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error) {
 	return r.mapLoader(ctx).DecisionMakerPaths(ctx, accountID)
 }
+
+// OrgMap returns generated.OrgMapResolver implementation.
+func (r *Resolver) OrgMap() generated.OrgMapResolver { return &orgMapResolver{r} }
+
+type orgMapResolver struct{ *Resolver }

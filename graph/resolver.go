@@ -16,8 +16,9 @@ import (
 
 // Resolver is the root resolver; its dependencies are shared by every request.
 type Resolver struct {
-	client *ent.Client
-	maps   *orgmap.Cache
+	client     *ent.Client
+	maps       *orgmap.Cache
+	pictureKey []byte // signs OrgMap.pictureURL
 }
 
 // mapLoader reads org maps, keeping them in the server's cache.

@@ -38,6 +38,9 @@ type Settings struct {
 	// Maps is the map cache to share with other readers of maps, such as the
 	// HTTP edge's org-map picture; nil makes one of MapCacheMB (see MapCache).
 	Maps *orgmap.Cache
+	// PictureKey signs the URLs OrgMap.pictureURL gives; the HTTP edge checks
+	// them with the same key. Servers that share a database share it.
+	PictureKey []byte
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
@@ -73,7 +76,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
 	maps := s.MapCache()
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps}})
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey}})
 	srv := handler.New(schema)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

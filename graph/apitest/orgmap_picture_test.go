@@ -197,3 +197,43 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestOrgMapPictureURL: OrgMap.pictureURL opens the picture without a token,
+// as an <img> or a browser would, for that account only and only while the
+// signature holds (package picture's test checks expiry and keys).
+func TestOrgMapPictureURL(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		acc := e.client.Account.Create().SetName("Signed Co").SaveX(ctx)
+		other := e.client.Account.Create().SetName("Other Co").SaveX(ctx)
+		e.client.Stakeholder.Create().SetName("Sid Signer").SetAccount(acc).SaveX(ctx)
+		viewer := e.as(newToken(t, e, newUser(t, e, "vera"), user.RoleVIEWER, true))
+		path := mustAs[struct {
+			OrgMap struct{ PictureURL string }
+		}](viewer, `query($a: ID!) { orgMap(accountID: $a) { pictureURL } }`, map[string]any{"a": gid(acc.ID)}).OrgMap.PictureURL
+		base := strings.TrimSuffix(e.url, "/query")
+		get := func(url string) (int, string) {
+			resp, err := http.Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		if status, body := get(base + path); status != http.StatusOK || !strings.Contains(body, "Sid Signer") {
+			t.Fatalf("the signed URL %s: %d %.200s", path, status, body)
+		}
+		for name, bad := range map[string]string{
+			"another account":     strings.Replace(path, "/accounts/"+gid(acc.ID)+"/", "/accounts/"+gid(other.ID)+"/", 1),
+			"a changed expiry":    strings.Replace(path, "expires=", "expires=9", 1),
+			"a changed signature": strings.Replace(path, "signature=", "signature=A", 1),
+			"no signature":        strings.Split(path, "?")[0],
+		} {
+			if status, body := get(base + bad); status != http.StatusUnauthorized {
+				t.Errorf("%s: %d %.200s", name, status, body)
+			}
+		}
+	})
+}

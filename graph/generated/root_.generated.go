@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Objective() ObjectiveResolver
 	Opportunity() OpportunityResolver
+	OrgMap() OrgMapResolver
 	Product() ProductResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
@@ -672,6 +673,7 @@ type ComplexityRoot struct {
 		Mermaid                             func(childComplexity int) int
 		NodeColumns                         func(childComplexity int) int
 		Nodes                               func(childComplexity int) int
+		PictureURL                          func(childComplexity int) int
 		Roots                               func(childComplexity int) int
 		SingleThreading                     func(childComplexity int) int
 		UncoveredKeyPlayers                 func(childComplexity int) int
@@ -4246,6 +4248,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMap.Nodes(childComplexity), true
+	case "OrgMap.pictureURL":
+		if e.ComplexityRoot.OrgMap.PictureURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.PictureURL(childComplexity), true
 	case "OrgMap.roots":
 		if e.ComplexityRoot.OrgMap.Roots == nil {
 			break
@@ -23617,6 +23625,13 @@ type OrgMap @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Map
   kind and strength. Quotes and markup in names are written as entity codes.
   """
   mermaid: String!
+  """
+  The path of the map drawn as SVG, /accounts/<id>/orgmap.svg, with an
+  expiry and a signature that stand for the sign-in: a page can show it in an
+  <img> (or a browser open it) without sending a token. It works for an hour
+  and only for this account's picture.
+  """
+  pictureURL: String!
 }
 
 "A stakeholder on the org map, with what the map computes about them."
@@ -24969,6 +24984,8 @@ func (ec *executionContext) childFields_OrgMap(ctx context.Context, field graphq
 		return ec.fieldContext_OrgMap_dot(ctx, field)
 	case "mermaid":
 		return ec.fieldContext_OrgMap_mermaid(ctx, field)
+	case "pictureURL":
+		return ec.fieldContext_OrgMap_pictureURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrgMap", field.Name)
 }

@@ -159,6 +159,9 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	}
 	drv = newObservedDriver(drv, obs.tracer)
 	s.GraphQL.Maps = s.GraphQL.MapCache() // shared by /query, the org-map picture and the metrics
+	if s.GraphQL.PictureKey == nil {
+		s.GraphQL.PictureKey = randomKey()
+	}
 	client := ent.NewClient(ent.Driver(drv))
 	srv := graph.NewServer(drv, s.GraphQL)
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
@@ -177,9 +180,10 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
 	}
 	slots := newSlots(l.maxInFlight)
-	edge := admit(authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, ready(api, l, slots)), l)
-	mux.Handle("/query", edge)
-	mux.Handle("GET /accounts/{id}/orgmap.svg", edge)
+	inner := ready(api, l, slots)
+	signedIn := authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, inner)
+	mux.Handle("/query", admit(signedIn, l))
+	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

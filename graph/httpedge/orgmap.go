@@ -2,18 +2,21 @@ package httpedge
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/orgmap/picture"
@@ -71,6 +74,36 @@ func orgMapPicture(client *ent.Client, maps *orgmap.Cache) http.Handler {
 		w.Header().Set("Content-Length", strconv.Itoa(len(svg)))
 		_, _ = w.Write(svg)
 	})
+}
+
+// signedPicture serves a picture URL that carries a valid signature
+// (OrgMap.pictureURL) as a read-only viewer, without a token, and sends every
+// other request to be signed in. A signature that does not hold, or has
+// expired, is refused like a bad token.
+func signedPicture(key []byte, next, signIn http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if !q.Has("signature") {
+			signIn.ServeHTTP(w, r)
+			return
+		}
+		id, _ := strconv.Atoi(r.PathValue("id"))
+		if !picture.Signed(key, id, q.Get("expires"), q.Get("signature"), time.Now()) {
+			refuse(w, r, "this picture URL is not valid or has expired: ask OrgMap.pictureURL for a new one")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), viewer.Viewer{Role: viewer.RoleViewer, ReadOnly: true})))
+	})
+}
+
+// randomKey is a picture-signing key for one process: its URLs work on this
+// server only, until it stops.
+func randomKey() []byte {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		panic(err) // crypto/rand does not fail on the systems Go supports
+	}
+	return key
 }
 
 // etag names the picture of an account's map at a version.

@@ -2,6 +2,7 @@ package picture_test
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +57,38 @@ func BenchmarkOrgMap(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestSignedPath(t *testing.T) {
+	key, other := []byte("key one"), []byte("key two")
+	now := time.Unix(1_800_000_000, 0)
+	path := picture.SignedPath(key, 42, now)
+	u, err := url.Parse(path)
+	if err != nil || u.Path != "/accounts/42/orgmap.svg" {
+		t.Fatalf("SignedPath = %q (%v)", path, err)
+	}
+	exp, sig := u.Query().Get("expires"), u.Query().Get("signature")
+	for _, c := range []struct {
+		name    string
+		key     []byte
+		account int
+		exp     string
+		sig     string
+		at      time.Time
+		ok      bool
+	}{
+		{"as signed", key, 42, exp, sig, now, true},
+		{"at the last second", key, 42, exp, sig, now.Add(picture.URLLifetime), true},
+		{"expired", key, 42, exp, sig, now.Add(picture.URLLifetime + time.Second), false},
+		{"another account", key, 43, exp, sig, now, false},
+		{"another key", other, 42, exp, sig, now, false},
+		{"a later expiry", key, 42, "9999999999", sig, now, false},
+		{"no signature", key, 42, exp, "", now, false},
+		{"no expiry", key, 42, "", sig, now, false},
+	} {
+		if got := picture.Signed(c.key, c.account, c.exp, c.sig, c.at); got != c.ok {
+			t.Errorf("%s: Signed = %v, want %v", c.name, got, c.ok)
+		}
 	}
 }
