@@ -46,6 +46,19 @@ func TestEveryInputPassesTheDomainScalars(t *testing.T) {
 	}
 }
 
+// A write that kept finding SQLite locked by another is a retryable CONFLICT, as a PostgreSQL deadlock is.
+func TestBusyIsRetryableConflict(t *testing.T) {
+	for _, err := range []error{
+		errors.New("sqlite3: database is locked"),
+		fmt.Errorf("insert: %w", &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}),
+	} {
+		var got *gqlerror.Error
+		if !errors.As(classify(err), &got) || got.Extensions["code"] != CodeConflict || got.Extensions["retryable"] != true {
+			t.Errorf("classify(%v) = %v, want a retryable CONFLICT", err, got)
+		}
+	}
+}
+
 // A sum beyond 64 bits is the client's to narrow, on either database.
 func TestOverflowIsBadUserInput(t *testing.T) {
 	for _, err := range []error{

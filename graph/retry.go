@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -70,19 +71,25 @@ func hasRetryable(errs gqlerror.List) bool {
 	return false
 }
 
-// collided tells whether PostgreSQL rolled the statement's transaction back
-// because of concurrent ones: a deadlock, a serialisation failure, or a lock
-// not available.
+// collided tells whether the database gave up on the statement because of
+// concurrent transactions: on PostgreSQL a deadlock, a serialisation failure
+// or a lock not available; on SQLite a write lock held past the busy timeout.
 func collided(err error) bool {
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) {
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "40P01", "40001", "55P03":
+			return true
+		}
 		return false
 	}
-	switch pgErr.Code {
-	case "40P01", "40001", "55P03":
-		return true
-	}
-	return false
+	return sqliteBusy(err.Error())
+}
+
+// sqliteBusy tells SQLite's answer when its busy timeout ran out while
+// another connection held the write lock (SQLITE_BUSY, SQLITE_LOCKED).
+func sqliteBusy(message string) bool {
+	return strings.Contains(message, "database is locked") || strings.Contains(message, "database table is locked")
 }
 
 // retryableConflict is the answer to a request that kept colliding with others.

@@ -141,6 +141,9 @@ func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graph
 		case e.Extensions["code"] != nil:
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			resp.Errors[i] = TimeoutError()
+		case sqliteBusy(e.Message):
+			// A commit that found the database locked: nothing was written.
+			resp.Errors[i] = retryableConflict()
 		default:
 			slog.ErrorContext(ctx, "request failed", "error", e.Message)
 			resp.Errors[i] = &gqlerror.Error{Message: "internal server error", Extensions: map[string]any{"code": CodeInternal}}
