@@ -404,24 +404,24 @@ func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
 		c.add(v, "", maxVariableNesting)
 		switch {
 		case c.deep:
-			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", clip(name), maxVariableNesting, MaxInputDepth)
+			return tooComplex("variable $%s nests objects and lists deeper than %d levels: input objects nest at most %d deep (the input depth limit)", Clip(name), maxVariableNesting, MaxInputDepth)
 		case c.longList:
 			field := c.longKey
 			if field == "" {
 				field = argumentOf(query, name) // the variable is the list
 			}
-			field = clip(field)
+			field = Clip(field)
 			return clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", field, MaxListValues), field)
 		case c.objects > maxVariableObjects:
-			return tooComplex("variable $%s: the variables hold more than %d input objects in all", clip(name), maxVariableObjects)
+			return tooComplex("variable $%s: the variables hold more than %d input objects in all", Clip(name), maxVariableObjects)
 		}
 	}
 	return nil
 }
 
-// clip shortens a name the request wrote, not yet validated against the
+// Clip shortens a name the request wrote, not yet validated against the
 // schema, so that an answer never echoes much of a request back.
-func clip(name string) string {
+func Clip(name string) string {
 	if len(name) <= 64 {
 		return name
 	}

@@ -201,7 +201,7 @@ func (o persistedOnly) MutateOperationParameters(_ context.Context, p *graphql.R
 	doc, ok := o.docs.byID[id]
 	switch {
 	case !ok:
-		return clientError(CodePersistedQueryNotAllowed, fmt.Sprintf("no document is registered with the id %q: this server runs only the documents its operator registered", clip(id)), "")
+		return clientError(CodePersistedQueryNotAllowed, fmt.Sprintf("no document is registered with the id %q: this server runs only the documents its operator registered", Clip(id)), "")
 	case p.Query != "" && p.Query != doc:
 		return clientError(CodePersistedQueryNotAllowed, "the query sent is not the document registered with this id: send the id alone", "")
 	}

@@ -162,10 +162,10 @@ func operationNotFound(doc *ast.QueryDocument, name string) *gqlerror.Error {
 	var names []string
 	for _, op := range doc.Operations {
 		if op.Name != "" && len(names) < 10 {
-			names = append(names, clip(op.Name))
+			names = append(names, graph.Clip(op.Name))
 		}
 	}
-	msg := fmt.Sprintf("the document has no operation named %q", clip(name))
+	msg := fmt.Sprintf("the document has no operation named %q", graph.Clip(name))
 	switch {
 	case len(doc.Operations) == 0:
 		msg = "the document has no operation: send a query, mutation or subscription"
@@ -176,14 +176,6 @@ func operationNotFound(doc *ast.QueryDocument, name string) *gqlerror.Error {
 		msg += " (it has " + strings.Join(names, ", ") + ")"
 	}
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": graph.CodeValidationFailed}}
-}
-
-// clip shortens a name a client sent before a message echoes it.
-func clip(name string) string {
-	if len(name) > 64 {
-		return name[:64] + "…"
-	}
-	return name
 }
 
 // isBatch tells a JSON array body from an object one.
