@@ -81,8 +81,8 @@ func (e *env) as(token string) *env {
 
 // sqliteDatabase and postgresDatabase are fresh, migrated databases for one test.
 var (
-	sqliteDatabase   = storetest.SQLiteFile
-	postgresDatabase = storetest.PostgresDatabase
+	sqliteDatabase   = func(t *testing.T) string { return storetest.SQLiteFile(t) }
+	postgresDatabase = func(t *testing.T) string { return storetest.PostgresDatabase(t) }
 )
 
 // newEnv is a server with the given settings. The rate limit is off unless

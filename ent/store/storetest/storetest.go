@@ -103,7 +103,7 @@ var sqliteTemplate struct {
 
 // SQLiteFile is the path of a fresh SQLite database for one test, in the
 // test's temporary folder: a copy of the migrated template.
-func SQLiteFile(t *testing.T) string {
+func SQLiteFile(t testing.TB) string {
 	t.Helper()
 	sqliteTemplate.once.Do(migrateSQLiteTemplate)
 	if sqliteTemplate.err != nil {
@@ -188,13 +188,13 @@ var (
 
 // PostgresDatabase is the URL of a fresh PostgreSQL database for one test,
 // a copy of the migrated template, dropped when the test ends.
-func PostgresDatabase(t *testing.T) string { return newDatabase(t, true) }
+func PostgresDatabase(t testing.TB) string { return newDatabase(t, true) }
 
 // EmptyPostgresDatabase is the URL of a new, empty PostgreSQL database for
 // one test (to restore an old one into), dropped when the test ends.
 func EmptyPostgresDatabase(t *testing.T) string { return newDatabase(t, false) }
 
-func newDatabase(t *testing.T, migrated bool) string {
+func newDatabase(t testing.TB, migrated bool) string {
 	t.Helper()
 	admin, template := server(t)
 	postgres.slots <- struct{}{}
@@ -226,7 +226,7 @@ func newDatabase(t *testing.T, migrated bool) string {
 
 // server connects to PostgreSQL and makes the template the first time it
 // is asked; it skips the test when no server answers, or fails it in CI.
-func server(t *testing.T) (*sql.DB, string) {
+func server(t testing.TB) (*sql.DB, string) {
 	t.Helper()
 	postgres.Lock()
 	defer postgres.Unlock()
