@@ -164,3 +164,59 @@ func TestStatementsNodeAndMutationSelections(t *testing.T) {
 		}
 	})
 }
+
+// stmtCounts asks, per account, for counts under aliases with and without
+// where: arguments, and for a filtered list with counts one and two levels
+// down. entgql loads each count of a level with one grouped statement for
+// all parents (GROUP BY the parent's key), never one per parent: the
+// accounts (1); five counts and the filtered plans, with their count (7);
+// their goals, with their count (2); the goals' objective counts (1).
+const stmtCounts = `{ accounts(first: 50) { edges { node { name
+	all: plans(first: 1) { totalCount }
+	drafts: plans(first: 1, where: {status: DRAFT}) { totalCount }
+	active: plans(first: 1, where: {status: ACTIVE}) { totalCount }
+	stakeholders(first: 1) { totalCount }
+	managed: stakeholders(first: 1, where: {hasReportsTo: true}) { totalCount }
+	named: plans(first: 2, where: {nameContains: "Plan"}) { totalCount edges { node { name
+		goals(first: 2, where: {titleContains: "Goal"}) { totalCount edges { node { title
+			objectives(first: 1) { totalCount } } } } } } } } } } }`
+
+const stmtCountsExact = 11
+
+func TestStatementsNestedCountsOnePerLevelAndAlias(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		run := func(accounts int) int64 {
+			var d map[string]any
+			n := e.count(func() { d = e.must(stmtCounts, nil) })
+			edges, _ := get(d, "accounts", "edges").([]any)
+			if len(edges) != accounts {
+				t.Fatalf("%d accounts returned, want %d", len(edges), accounts)
+			}
+			for i := range edges {
+				node := get(edges[i], "node")
+				want := map[string]any{"all": 3.0, "drafts": 3.0, "active": 0.0, "stakeholders": 4.0, "managed": 3.0, "named": 3.0}
+				for alias, count := range want {
+					if got := get(node, alias, "totalCount"); got != count {
+						t.Fatalf("account %d: %s.totalCount %v, want %v", i, alias, got, count)
+					}
+				}
+				plans := get(node, "named", "edges").([]any)
+				if len(plans) != 2 || get(plans[1], "node", "goals", "totalCount") != 4.0 ||
+					len(get(plans[1], "node", "goals", "edges").([]any)) != 2 ||
+					get(plans[1], "node", "goals", "edges", 1, "node", "objectives", "totalCount") != 2.0 {
+					t.Fatalf("account %d: the filtered plans are incomplete: %v", i, plans)
+				}
+			}
+			return n
+		}
+		stmtFixture(t, e, 0, 3)
+		small := run(3)
+		stmtFixture(t, e, 3, 12)
+		large := run(12)
+		t.Logf("nested counts: %d statements for 3 accounts, %d for 12", small, large)
+		if small != stmtCountsExact || large != stmtCountsExact {
+			t.Errorf("%d statements for 3 accounts and %d for 12, want %d for both: one per level and alias", small, large, stmtCountsExact)
+		}
+	})
+}
