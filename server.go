@@ -49,7 +49,7 @@
 package main
 
 //go:generate go run ./ent/entc.go
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go run ./graph/execgen
 
 import (
 	"context"

@@ -164,7 +164,7 @@ func (ec *executionContext) _CreateAPITokenPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAPITokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

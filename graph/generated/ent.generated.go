@@ -5431,7 +5431,7 @@ func (ec *executionContext) fieldContext_APIToken_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_APIToken_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "APIToken_history", ec.field_APIToken_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5971,7 +5971,7 @@ func (ec *executionContext) fieldContext_Account_children(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_children", ec.field_Account_children_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6047,7 +6047,7 @@ func (ec *executionContext) fieldContext_Account_businessUnits(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_businessUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_businessUnits", ec.field_Account_businessUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6091,7 +6091,7 @@ func (ec *executionContext) fieldContext_Account_teamMembers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_teamMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_teamMembers", ec.field_Account_teamMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6135,7 +6135,7 @@ func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_plans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_plans", ec.field_Account_plans_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6179,7 +6179,7 @@ func (ec *executionContext) fieldContext_Account_stakeholders(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_stakeholders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_stakeholders", ec.field_Account_stakeholders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6223,7 +6223,7 @@ func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_opportunities", ec.field_Account_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6267,7 +6267,7 @@ func (ec *executionContext) fieldContext_Account_revenueRecords(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_revenueRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_revenueRecords", ec.field_Account_revenueRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6311,7 +6311,7 @@ func (ec *executionContext) fieldContext_Account_whitespaceCells(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_whitespaceCells_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_whitespaceCells", ec.field_Account_whitespaceCells_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6355,7 +6355,7 @@ func (ec *executionContext) fieldContext_Account_feedback(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_feedback", ec.field_Account_feedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6399,7 +6399,7 @@ func (ec *executionContext) fieldContext_Account_history(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_history", ec.field_Account_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6507,7 +6507,7 @@ func (ec *executionContext) fieldContext_Account_activity(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Account_activity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_activity", ec.field_Account_activity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7102,7 +7102,7 @@ func (ec *executionContext) fieldContext_AccountPlan_goals(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_goals", ec.field_AccountPlan_goals_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7146,7 +7146,7 @@ func (ec *executionContext) fieldContext_AccountPlan_actionItems(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_actionItems", ec.field_AccountPlan_actionItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7190,7 +7190,7 @@ func (ec *executionContext) fieldContext_AccountPlan_insights(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_insights", ec.field_AccountPlan_insights_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7234,7 +7234,7 @@ func (ec *executionContext) fieldContext_AccountPlan_swotItems(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_swotItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_swotItems", ec.field_AccountPlan_swotItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7278,7 +7278,7 @@ func (ec *executionContext) fieldContext_AccountPlan_reviews(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_reviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_reviews", ec.field_AccountPlan_reviews_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7322,7 +7322,7 @@ func (ec *executionContext) fieldContext_AccountPlan_feedback(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_feedback", ec.field_AccountPlan_feedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7366,7 +7366,7 @@ func (ec *executionContext) fieldContext_AccountPlan_opportunities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_opportunities", ec.field_AccountPlan_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7410,7 +7410,7 @@ func (ec *executionContext) fieldContext_AccountPlan_history(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountPlan_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountPlan_history", ec.field_AccountPlan_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7784,7 +7784,7 @@ func (ec *executionContext) fieldContext_AccountTeamMember_history(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_AccountTeamMember_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "AccountTeamMember_history", ec.field_AccountTeamMember_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8305,7 +8305,7 @@ func (ec *executionContext) fieldContext_ActionItem_history(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_ActionItem_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "ActionItem_history", ec.field_ActionItem_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8638,7 +8638,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_stakeholders(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_BusinessUnit_stakeholders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "BusinessUnit_stakeholders", ec.field_BusinessUnit_stakeholders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8682,7 +8682,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_whitespaceCells(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_BusinessUnit_whitespaceCells_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "BusinessUnit_whitespaceCells", ec.field_BusinessUnit_whitespaceCells_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8726,7 +8726,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_history(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_BusinessUnit_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "BusinessUnit_history", ec.field_BusinessUnit_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9513,7 +9513,7 @@ func (ec *executionContext) fieldContext_Feedback_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Feedback_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Feedback_history", ec.field_Feedback_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9984,7 +9984,7 @@ func (ec *executionContext) fieldContext_Goal_objectives(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Goal_objectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Goal_objectives", ec.field_Goal_objectives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10028,7 +10028,7 @@ func (ec *executionContext) fieldContext_Goal_history(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Goal_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Goal_history", ec.field_Goal_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10421,7 +10421,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_history(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_IcpCriterion_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "IcpCriterion_history", ec.field_IcpCriterion_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10809,7 +10809,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_history(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_InfluenceEdge_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "InfluenceEdge_history", ec.field_InfluenceEdge_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11197,7 +11197,7 @@ func (ec *executionContext) fieldContext_Insight_history(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Insight_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Insight_history", ec.field_Insight_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11599,7 +11599,7 @@ func (ec *executionContext) fieldContext_KPI_measurements(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_KPI_measurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "KPI_measurements", ec.field_KPI_measurements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11643,7 +11643,7 @@ func (ec *executionContext) fieldContext_KPI_history(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_KPI_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "KPI_history", ec.field_KPI_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11999,7 +11999,7 @@ func (ec *executionContext) fieldContext_KPIMeasurement_history(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_KPIMeasurement_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "KPIMeasurement_history", ec.field_KPIMeasurement_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12433,7 +12433,7 @@ func (ec *executionContext) fieldContext_Objective_kpis(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Objective_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Objective_kpis", ec.field_Objective_kpis_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12477,7 +12477,7 @@ func (ec *executionContext) fieldContext_Objective_actionItems(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Objective_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Objective_actionItems", ec.field_Objective_actionItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12521,7 +12521,7 @@ func (ec *executionContext) fieldContext_Objective_history(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Objective_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Objective_history", ec.field_Objective_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13065,7 +13065,7 @@ func (ec *executionContext) fieldContext_Opportunity_history(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Opportunity_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Opportunity_history", ec.field_Opportunity_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13481,7 +13481,7 @@ func (ec *executionContext) fieldContext_Product_whitespaceCells(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Product_whitespaceCells_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Product_whitespaceCells", ec.field_Product_whitespaceCells_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13525,7 +13525,7 @@ func (ec *executionContext) fieldContext_Product_opportunities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Product_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Product_opportunities", ec.field_Product_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13569,7 +13569,7 @@ func (ec *executionContext) fieldContext_Product_history(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Product_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Product_history", ec.field_Product_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13755,7 +13755,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_node", ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13799,7 +13799,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_nodes", ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13843,7 +13843,7 @@ func (ec *executionContext) fieldContext_Query_apiTokens(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_apiTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_apiTokens", ec.field_Query_apiTokens_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13887,7 +13887,7 @@ func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_accounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_accounts", ec.field_Query_accounts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13931,7 +13931,7 @@ func (ec *executionContext) fieldContext_Query_accountPlans(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_accountPlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_accountPlans", ec.field_Query_accountPlans_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13975,7 +13975,7 @@ func (ec *executionContext) fieldContext_Query_accountTeamMembers(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_accountTeamMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_accountTeamMembers", ec.field_Query_accountTeamMembers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14019,7 +14019,7 @@ func (ec *executionContext) fieldContext_Query_actionItems(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_actionItems", ec.field_Query_actionItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14063,7 +14063,7 @@ func (ec *executionContext) fieldContext_Query_businessUnits(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_businessUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_businessUnits", ec.field_Query_businessUnits_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14107,7 +14107,7 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_changes", ec.field_Query_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14151,7 +14151,7 @@ func (ec *executionContext) fieldContext_Query_feedback(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_feedback", ec.field_Query_feedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14195,7 +14195,7 @@ func (ec *executionContext) fieldContext_Query_goals(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_goals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_goals", ec.field_Query_goals_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14239,7 +14239,7 @@ func (ec *executionContext) fieldContext_Query_icpCriteria(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_icpCriteria_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_icpCriteria", ec.field_Query_icpCriteria_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14283,7 +14283,7 @@ func (ec *executionContext) fieldContext_Query_influenceEdges(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_influenceEdges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_influenceEdges", ec.field_Query_influenceEdges_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14327,7 +14327,7 @@ func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_insights", ec.field_Query_insights_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14371,7 +14371,7 @@ func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_kpis", ec.field_Query_kpis_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14415,7 +14415,7 @@ func (ec *executionContext) fieldContext_Query_kpiMeasurements(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_kpiMeasurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_kpiMeasurements", ec.field_Query_kpiMeasurements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14459,7 +14459,7 @@ func (ec *executionContext) fieldContext_Query_objectives(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_objectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_objectives", ec.field_Query_objectives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14503,7 +14503,7 @@ func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_opportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_opportunities", ec.field_Query_opportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14547,7 +14547,7 @@ func (ec *executionContext) fieldContext_Query_products(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_products_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_products", ec.field_Query_products_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14591,7 +14591,7 @@ func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_relationships", ec.field_Query_relationships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14635,7 +14635,7 @@ func (ec *executionContext) fieldContext_Query_revenueRecords(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_revenueRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_revenueRecords", ec.field_Query_revenueRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14679,7 +14679,7 @@ func (ec *executionContext) fieldContext_Query_reviews(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_reviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_reviews", ec.field_Query_reviews_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14723,7 +14723,7 @@ func (ec *executionContext) fieldContext_Query_stakeholders(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_stakeholders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_stakeholders", ec.field_Query_stakeholders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14767,7 +14767,7 @@ func (ec *executionContext) fieldContext_Query_swotItems(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_swotItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_swotItems", ec.field_Query_swotItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14811,7 +14811,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_users", ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14855,7 +14855,7 @@ func (ec *executionContext) fieldContext_Query_whitespaceCells(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_whitespaceCells_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_whitespaceCells", ec.field_Query_whitespaceCells_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14931,7 +14931,7 @@ func (ec *executionContext) fieldContext_Query_tierReport(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_tierReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_tierReport", ec.field_Query_tierReport_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14975,7 +14975,7 @@ func (ec *executionContext) fieldContext_Query_metrics(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_metrics", ec.field_Query_metrics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15019,7 +15019,7 @@ func (ec *executionContext) fieldContext_Query_orgMap(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_orgMap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_orgMap", ec.field_Query_orgMap_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15063,7 +15063,7 @@ func (ec *executionContext) fieldContext_Query_influencePath(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_influencePath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_influencePath", ec.field_Query_influencePath_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15107,7 +15107,7 @@ func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_decisionMakerPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_decisionMakerPaths", ec.field_Query_decisionMakerPaths_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15151,7 +15151,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query___type", ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15452,7 +15452,7 @@ func (ec *executionContext) fieldContext_Relationship_history(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Relationship_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Relationship_history", ec.field_Relationship_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15900,7 +15900,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_history(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_RevenueRecord_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "RevenueRecord_history", ec.field_RevenueRecord_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16233,7 +16233,7 @@ func (ec *executionContext) fieldContext_Review_attendees(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Review_attendees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Review_attendees", ec.field_Review_attendees_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16277,7 +16277,7 @@ func (ec *executionContext) fieldContext_Review_history(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Review_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Review_history", ec.field_Review_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17019,7 +17019,7 @@ func (ec *executionContext) fieldContext_Stakeholder_directReports(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_directReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_directReports", ec.field_Stakeholder_directReports_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17063,7 +17063,7 @@ func (ec *executionContext) fieldContext_Stakeholder_influenceOut(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_influenceOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_influenceOut", ec.field_Stakeholder_influenceOut_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17107,7 +17107,7 @@ func (ec *executionContext) fieldContext_Stakeholder_influenceIn(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_influenceIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_influenceIn", ec.field_Stakeholder_influenceIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17151,7 +17151,7 @@ func (ec *executionContext) fieldContext_Stakeholder_relationships(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_relationships", ec.field_Stakeholder_relationships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17195,7 +17195,7 @@ func (ec *executionContext) fieldContext_Stakeholder_insights(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_insights", ec.field_Stakeholder_insights_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17239,7 +17239,7 @@ func (ec *executionContext) fieldContext_Stakeholder_actionItems(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_actionItems", ec.field_Stakeholder_actionItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17283,7 +17283,7 @@ func (ec *executionContext) fieldContext_Stakeholder_feedback(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_feedback", ec.field_Stakeholder_feedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17327,7 +17327,7 @@ func (ec *executionContext) fieldContext_Stakeholder_history(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Stakeholder_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_history", ec.field_Stakeholder_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17660,7 +17660,7 @@ func (ec *executionContext) fieldContext_SwotItem_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_SwotItem_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "SwotItem_history", ec.field_SwotItem_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18030,7 +18030,7 @@ func (ec *executionContext) fieldContext_User_ownedAccounts(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_ownedAccounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_ownedAccounts", ec.field_User_ownedAccounts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18074,7 +18074,7 @@ func (ec *executionContext) fieldContext_User_teamMemberships(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_teamMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_teamMemberships", ec.field_User_teamMemberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18118,7 +18118,7 @@ func (ec *executionContext) fieldContext_User_ownedPlans(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_ownedPlans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_ownedPlans", ec.field_User_ownedPlans_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18162,7 +18162,7 @@ func (ec *executionContext) fieldContext_User_ownedObjectives(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_ownedObjectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_ownedObjectives", ec.field_User_ownedObjectives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18206,7 +18206,7 @@ func (ec *executionContext) fieldContext_User_actionItems(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_actionItems", ec.field_User_actionItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18250,7 +18250,7 @@ func (ec *executionContext) fieldContext_User_relationships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_relationships", ec.field_User_relationships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18294,7 +18294,7 @@ func (ec *executionContext) fieldContext_User_ownedOpportunities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_ownedOpportunities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_ownedOpportunities", ec.field_User_ownedOpportunities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18338,7 +18338,7 @@ func (ec *executionContext) fieldContext_User_apiTokens(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_apiTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_apiTokens", ec.field_User_apiTokens_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18382,7 +18382,7 @@ func (ec *executionContext) fieldContext_User_changes(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_changes", ec.field_User_changes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18426,7 +18426,7 @@ func (ec *executionContext) fieldContext_User_reviews(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_reviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_reviews", ec.field_User_reviews_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18470,7 +18470,7 @@ func (ec *executionContext) fieldContext_User_history(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "User_history", ec.field_User_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18959,7 +18959,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_history(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_WhitespaceCell_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "WhitespaceCell_history", ec.field_WhitespaceCell_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39921,7 +39921,7 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39972,13 +39972,13 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._APIToken_user(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._APIToken_history(ctx, field, obj)
@@ -40006,7 +40006,7 @@ func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40049,7 +40049,7 @@ func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40087,7 +40087,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40163,91 +40163,91 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_parent(ctx, field, obj)
 				})
 		case "children":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_children(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_owner(ctx, field, obj)
 				})
 		case "businessUnits":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_businessUnits(ctx, field, obj)
 				})
 		case "teamMembers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_teamMembers(ctx, field, obj)
 				})
 		case "plans":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_plans(ctx, field, obj)
 				})
 		case "stakeholders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_stakeholders(ctx, field, obj)
 				})
 		case "opportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_opportunities(ctx, field, obj)
 				})
 		case "revenueRecords":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_revenueRecords(ctx, field, obj)
 				})
 		case "whitespaceCells":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_whitespaceCells(ctx, field, obj)
 				})
 		case "feedback":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_feedback(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_history(ctx, field, obj)
 				})
 		case "planCoverage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_planCoverage(ctx, field, obj)
 				})
 		case "icpFit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_icpFit(ctx, field, obj)
 				})
 		case "activity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_activity(ctx, field, obj)
@@ -40275,7 +40275,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40318,7 +40318,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40356,7 +40356,7 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40437,67 +40437,67 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_account(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_owner(ctx, field, obj)
 				})
 		case "goals":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_goals(ctx, field, obj)
 				})
 		case "actionItems":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_actionItems(ctx, field, obj)
 				})
 		case "insights":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_insights(ctx, field, obj)
 				})
 		case "swotItems":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_swotItems(ctx, field, obj)
 				})
 		case "reviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_reviews(ctx, field, obj)
 				})
 		case "feedback":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_feedback(ctx, field, obj)
 				})
 		case "opportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_opportunities(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_history(ctx, field, obj)
 				})
 		case "health":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountPlan_health(ctx, field, obj)
@@ -40525,7 +40525,7 @@ func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40568,7 +40568,7 @@ func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40606,7 +40606,7 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40632,19 +40632,19 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountTeamMember_account(ctx, field, obj)
 				})
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountTeamMember_user(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AccountTeamMember_history(ctx, field, obj)
@@ -40672,7 +40672,7 @@ func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40715,7 +40715,7 @@ func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40753,7 +40753,7 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40804,31 +40804,31 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_plan(ctx, field, obj)
 				})
 		case "objective":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_objective(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_owner(ctx, field, obj)
 				})
 		case "stakeholderOwner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_stakeholderOwner(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_history(ctx, field, obj)
@@ -40856,7 +40856,7 @@ func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40899,7 +40899,7 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40937,7 +40937,7 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40968,25 +40968,25 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BusinessUnit_account(ctx, field, obj)
 				})
 		case "stakeholders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BusinessUnit_stakeholders(ctx, field, obj)
 				})
 		case "whitespaceCells":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BusinessUnit_whitespaceCells(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BusinessUnit_history(ctx, field, obj)
@@ -41014,7 +41014,7 @@ func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41057,7 +41057,7 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41095,7 +41095,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41136,7 +41136,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actor":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_actor(ctx, field, obj)
@@ -41164,7 +41164,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41207,7 +41207,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41245,7 +41245,7 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41286,25 +41286,25 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Feedback_account(ctx, field, obj)
 				})
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Feedback_plan(ctx, field, obj)
 				})
 		case "stakeholder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Feedback_stakeholder(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Feedback_history(ctx, field, obj)
@@ -41332,7 +41332,7 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41375,7 +41375,7 @@ func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41413,7 +41413,7 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, goalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41474,19 +41474,19 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Goal_plan(ctx, field, obj)
 				})
 		case "objectives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Goal_objectives(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Goal_history(ctx, field, obj)
@@ -41514,7 +41514,7 @@ func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, goalConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41557,7 +41557,7 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, goalEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41595,7 +41595,7 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41646,7 +41646,7 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IcpCriterion_history(ctx, field, obj)
@@ -41674,7 +41674,7 @@ func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41717,7 +41717,7 @@ func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41755,7 +41755,7 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41791,19 +41791,19 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InfluenceEdge_from(ctx, field, obj)
 				})
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InfluenceEdge_to(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InfluenceEdge_history(ctx, field, obj)
@@ -41831,7 +41831,7 @@ func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41874,7 +41874,7 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41912,7 +41912,7 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, insightImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41948,19 +41948,19 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Insight_plan(ctx, field, obj)
 				})
 		case "stakeholder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Insight_stakeholder(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Insight_history(ctx, field, obj)
@@ -41988,7 +41988,7 @@ func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, insightConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42031,7 +42031,7 @@ func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, insightEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42069,7 +42069,7 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42115,19 +42115,19 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "objective":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KPI_objective(ctx, field, obj)
 				})
 		case "measurements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KPI_measurements(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KPI_history(ctx, field, obj)
@@ -42155,7 +42155,7 @@ func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42198,7 +42198,7 @@ func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42236,7 +42236,7 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42272,13 +42272,13 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kpi":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KPIMeasurement_kpi(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KPIMeasurement_history(ctx, field, obj)
@@ -42306,7 +42306,7 @@ func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42349,7 +42349,7 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42387,7 +42387,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42433,31 +42433,31 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "goal":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_goal(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_owner(ctx, field, obj)
 				})
 		case "kpis":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_kpis(ctx, field, obj)
 				})
 		case "actionItems":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_actionItems(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_history(ctx, field, obj)
@@ -42485,7 +42485,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42528,7 +42528,7 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42566,7 +42566,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42622,31 +42622,31 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_account(ctx, field, obj)
 				})
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_plan(ctx, field, obj)
 				})
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_product(ctx, field, obj)
 				})
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_owner(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opportunity_history(ctx, field, obj)
@@ -42674,7 +42674,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42717,7 +42717,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42755,7 +42755,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42803,7 +42803,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42839,19 +42839,19 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "whitespaceCells":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_whitespaceCells(ctx, field, obj)
 				})
 		case "opportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_opportunities(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_history(ctx, field, obj)
@@ -42879,7 +42879,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42922,7 +42922,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42963,7 +42963,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -43202,7 +43202,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43243,19 +43243,19 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_user(ctx, field, obj)
 				})
 		case "stakeholder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_stakeholder(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_history(ctx, field, obj)
@@ -43283,7 +43283,7 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43326,7 +43326,7 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43364,7 +43364,7 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43420,13 +43420,13 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RevenueRecord_account(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RevenueRecord_history(ctx, field, obj)
@@ -43454,7 +43454,7 @@ func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43497,7 +43497,7 @@ func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43535,7 +43535,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43566,19 +43566,19 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_plan(ctx, field, obj)
 				})
 		case "attendees":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_attendees(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_history(ctx, field, obj)
@@ -43606,7 +43606,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43649,7 +43649,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43687,7 +43687,7 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43793,67 +43793,67 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_account(ctx, field, obj)
 				})
 		case "businessUnit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_businessUnit(ctx, field, obj)
 				})
 		case "reportsTo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_reportsTo(ctx, field, obj)
 				})
 		case "directReports":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_directReports(ctx, field, obj)
 				})
 		case "influenceOut":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_influenceOut(ctx, field, obj)
 				})
 		case "influenceIn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_influenceIn(ctx, field, obj)
 				})
 		case "relationships":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_relationships(ctx, field, obj)
 				})
 		case "insights":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_insights(ctx, field, obj)
 				})
 		case "actionItems":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_actionItems(ctx, field, obj)
 				})
 		case "feedback":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_feedback(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_history(ctx, field, obj)
@@ -43881,7 +43881,7 @@ func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43924,7 +43924,7 @@ func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43962,7 +43962,7 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43993,13 +43993,13 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "plan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SwotItem_plan(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SwotItem_history(ctx, field, obj)
@@ -44027,7 +44027,7 @@ func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44070,7 +44070,7 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44108,7 +44108,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44154,67 +44154,67 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ownedAccounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_ownedAccounts(ctx, field, obj)
 				})
 		case "teamMemberships":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_teamMemberships(ctx, field, obj)
 				})
 		case "ownedPlans":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_ownedPlans(ctx, field, obj)
 				})
 		case "ownedObjectives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_ownedObjectives(ctx, field, obj)
 				})
 		case "actionItems":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_actionItems(ctx, field, obj)
 				})
 		case "relationships":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_relationships(ctx, field, obj)
 				})
 		case "ownedOpportunities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_ownedOpportunities(ctx, field, obj)
 				})
 		case "apiTokens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_apiTokens(ctx, field, obj)
 				})
 		case "changes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_changes(ctx, field, obj)
 				})
 		case "reviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_reviews(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_history(ctx, field, obj)
@@ -44242,7 +44242,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44285,7 +44285,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44323,7 +44323,7 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44374,25 +44374,25 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WhitespaceCell_account(ctx, field, obj)
 				})
 		case "businessUnit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WhitespaceCell_businessUnit(ctx, field, obj)
 				})
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WhitespaceCell_product(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WhitespaceCell_history(ctx, field, obj)
@@ -44420,7 +44420,7 @@ func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44463,7 +44463,7 @@ func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -45312,7 +45312,7 @@ func (ec *executionContext) unmarshalNKPIWhereInput2ᚖgithubᚗcomᚋaccountpla
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐNoder(ctx, sel, v[i])
@@ -45476,7 +45476,7 @@ func (ec *executionContext) unmarshalNProductWhereInput2ᚖgithubᚗcomᚋaccoun
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx, sel, v[i])
@@ -45632,7 +45632,7 @@ func (ec *executionContext) unmarshalNReviewWhereInput2ᚖgithubᚗcomᚋaccount
 }
 
 func (ec *executionContext) marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stakeholder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, sel, v[i])
@@ -46032,7 +46032,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -46118,7 +46118,7 @@ func (ec *executionContext) marshalOAccountCulture2ᚕgithubᚗcomᚋaccountplan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountCulture2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ctx, sel, v[i])
@@ -46153,7 +46153,7 @@ func (ec *executionContext) marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAccountEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(ctx, sel, v[i])
@@ -46190,7 +46190,7 @@ func (ec *executionContext) marshalOAccountMaturity2ᚕgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountMaturity2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx, sel, v[i])
@@ -46249,7 +46249,7 @@ func (ec *executionContext) marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccount
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAccountPlanEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(ctx, sel, v[i])
@@ -46303,7 +46303,7 @@ func (ec *executionContext) marshalOAccountPlanReviewCadence2ᚕgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx, sel, v[i])
@@ -46355,7 +46355,7 @@ func (ec *executionContext) marshalOAccountPlanStatus2ᚕgithubᚗcomᚋaccountp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx, sel, v[i])
@@ -46407,7 +46407,7 @@ func (ec *executionContext) marshalOAccountPlanType2ᚕgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx, sel, v[i])
@@ -46474,7 +46474,7 @@ func (ec *executionContext) marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAccountTeamMemberEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(ctx, sel, v[i])
@@ -46528,7 +46528,7 @@ func (ec *executionContext) marshalOAccountTeamMemberRole2ᚕgithubᚗcomᚋacco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ctx, sel, v[i])
@@ -46605,7 +46605,7 @@ func (ec *executionContext) marshalOAccountTier2ᚕgithubᚗcomᚋaccountplanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, sel, v[i])
@@ -46672,7 +46672,7 @@ func (ec *executionContext) marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActionItemEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(ctx, sel, v[i])
@@ -46726,7 +46726,7 @@ func (ec *executionContext) marshalOActionItemStatus2ᚕgithubᚗcomᚋaccountpl
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx, sel, v[i])
@@ -46793,7 +46793,7 @@ func (ec *executionContext) marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccoun
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOBusinessUnitEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(ctx, sel, v[i])
@@ -46862,7 +46862,7 @@ func (ec *executionContext) marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOChangeEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ctx, sel, v[i])
@@ -46899,7 +46899,7 @@ func (ec *executionContext) marshalOChangeOperation2ᚕgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx, sel, v[i])
@@ -46999,7 +46999,7 @@ func (ec *executionContext) marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOFeedbackEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(ctx, sel, v[i])
@@ -47036,7 +47036,7 @@ func (ec *executionContext) marshalOFeedbackKind2ᚕgithubᚗcomᚋaccountplan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx, sel, v[i])
@@ -47120,7 +47120,7 @@ func (ec *executionContext) marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOGoalEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(ctx, sel, v[i])
@@ -47199,7 +47199,7 @@ func (ec *executionContext) marshalOIcpAttribute2ᚕgithubᚗcomᚋaccountplan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, sel, v[i])
@@ -47241,7 +47241,7 @@ func (ec *executionContext) marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccoun
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOIcpCriterionEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx, sel, v[i])
@@ -47320,7 +47320,7 @@ func (ec *executionContext) marshalOIcpGrade2ᚕgithubᚗcomᚋaccountplanᚋacc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, sel, v[i])
@@ -47362,7 +47362,7 @@ func (ec *executionContext) marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccou
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInfluenceEdgeEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(ctx, sel, v[i])
@@ -47399,7 +47399,7 @@ func (ec *executionContext) marshalOInfluenceEdgeKind2ᚕgithubᚗcomᚋaccountp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ctx, sel, v[i])
@@ -47483,7 +47483,7 @@ func (ec *executionContext) marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInsightEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(ctx, sel, v[i])
@@ -47520,7 +47520,7 @@ func (ec *executionContext) marshalOInsightKind2ᚕgithubᚗcomᚋaccountplanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ctx, sel, v[i])
@@ -47604,7 +47604,7 @@ func (ec *executionContext) marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKPIEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(ctx, sel, v[i])
@@ -47631,7 +47631,7 @@ func (ec *executionContext) marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋacco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKPIMeasurementEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(ctx, sel, v[i])
@@ -47749,7 +47749,7 @@ func (ec *executionContext) marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountpl
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOObjectiveEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(ctx, sel, v[i])
@@ -47803,7 +47803,7 @@ func (ec *executionContext) marshalOObjectiveStatus2ᚕgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx, sel, v[i])
@@ -47870,7 +47870,7 @@ func (ec *executionContext) marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccount
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOpportunityEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(ctx, sel, v[i])
@@ -47924,7 +47924,7 @@ func (ec *executionContext) marshalOOpportunityStage2ᚕgithubᚗcomᚋaccountpl
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ctx, sel, v[i])
@@ -47991,7 +47991,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplan
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(ctx, sel, v[i])
@@ -48077,7 +48077,7 @@ func (ec *executionContext) marshalORelationshipCurrentLevel2ᚕgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx, sel, v[i])
@@ -48129,7 +48129,7 @@ func (ec *executionContext) marshalORelationshipDesiredLevel2ᚕgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipDesiredLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx, sel, v[i])
@@ -48164,7 +48164,7 @@ func (ec *executionContext) marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccoun
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORelationshipEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(ctx, sel, v[i])
@@ -48233,7 +48233,7 @@ func (ec *executionContext) marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccou
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORevenueRecordEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(ctx, sel, v[i])
@@ -48302,7 +48302,7 @@ func (ec *executionContext) marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOReviewEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(ctx, sel, v[i])
@@ -48388,7 +48388,7 @@ func (ec *executionContext) marshalOStakeholderAdaptability2ᚕgithubᚗcomᚋac
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderAdaptability2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ctx, sel, v[i])
@@ -48440,7 +48440,7 @@ func (ec *executionContext) marshalOStakeholderBuyingRole2ᚕgithubᚗcomᚋacco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderBuyingRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx, sel, v[i])
@@ -48492,7 +48492,7 @@ func (ec *executionContext) marshalOStakeholderCoverage2ᚕgithubᚗcomᚋaccoun
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ctx, sel, v[i])
@@ -48544,7 +48544,7 @@ func (ec *executionContext) marshalOStakeholderDecisionOrientation2ᚕgithubᚗc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderDecisionOrientation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx, sel, v[i])
@@ -48579,7 +48579,7 @@ func (ec *executionContext) marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccount
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStakeholderEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(ctx, sel, v[i])
@@ -48633,7 +48633,7 @@ func (ec *executionContext) marshalOStakeholderPoliticalStatus2ᚕgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderPoliticalStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ctx, sel, v[i])
@@ -48685,7 +48685,7 @@ func (ec *executionContext) marshalOStakeholderSupport2ᚕgithubᚗcomᚋaccount
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx, sel, v[i])
@@ -48752,7 +48752,7 @@ func (ec *executionContext) marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountpla
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSwotItemEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(ctx, sel, v[i])
@@ -48789,7 +48789,7 @@ func (ec *executionContext) marshalOSwotItemKind2ᚕgithubᚗcomᚋaccountplan�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ctx, sel, v[i])
@@ -48926,7 +48926,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(ctx, sel, v[i])
@@ -48980,7 +48980,7 @@ func (ec *executionContext) marshalOUserRole2ᚕgithubᚗcomᚋaccountplanᚋacc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx, sel, v[i])
@@ -49047,7 +49047,7 @@ func (ec *executionContext) marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋacco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWhitespaceCellEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(ctx, sel, v[i])
@@ -49101,7 +49101,7 @@ func (ec *executionContext) marshalOWhitespaceCellStatus2ᚕgithubᚗcomᚋaccou
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ctx, sel, v[i])

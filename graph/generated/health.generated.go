@@ -708,7 +708,7 @@ func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, healthFindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -751,7 +751,7 @@ func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, icpFitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -794,7 +794,7 @@ func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, icpReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -847,7 +847,7 @@ func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, planHealthImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -885,7 +885,7 @@ func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -933,7 +933,7 @@ func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierShareImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -986,7 +986,7 @@ func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierSuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1037,7 +1037,7 @@ func (ec *executionContext) marshalNHealthFinding2githubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHealthFinding2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFinding(ctx, sel, v[i])
@@ -1110,7 +1110,7 @@ func (ec *executionContext) marshalNIcpReason2githubᚗcomᚋaccountplanᚋaccou
 }
 
 func (ec *executionContext) marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []icp.Reason) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIcpReason2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReason(ctx, sel, v[i])
@@ -1146,7 +1146,7 @@ func (ec *executionContext) marshalNTierShare2githubᚗcomᚋaccountplanᚋaccou
 }
 
 func (ec *executionContext) marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ctx context.Context, sel ast.SelectionSet, v []tiering.TierShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTierShare2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShare(ctx, sel, v[i])
@@ -1166,7 +1166,7 @@ func (ec *executionContext) marshalNTierSuggestion2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTierSuggestion2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestion(ctx, sel, v[i])

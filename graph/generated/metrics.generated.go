@@ -1102,7 +1102,7 @@ func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, daysImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1140,7 +1140,7 @@ func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, metricsReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1188,7 +1188,7 @@ func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, metricsRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1361,7 +1361,7 @@ func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, percentageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1426,7 +1426,7 @@ func (ec *executionContext) unmarshalNMetricsDimension2ᚕgithubᚗcomᚋaccount
 }
 
 func (ec *executionContext) marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []metrics.Dimension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, sel, v[i])
@@ -1455,7 +1455,7 @@ func (ec *executionContext) marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*metrics.Row) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricsRow2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRow(ctx, sel, v[i])
@@ -1503,7 +1503,7 @@ func (ec *executionContext) marshalOMetricsDimension2ᚕgithubᚗcomᚋaccountpl
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricsDimension2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimension(ctx, sel, v[i])

@@ -1277,7 +1277,7 @@ func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createAccount", ec.field_Mutation_createAccount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1321,7 +1321,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateAccount", ec.field_Mutation_updateAccount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1365,7 +1365,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAccount(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteAccount", ec.field_Mutation_deleteAccount_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1409,7 +1409,7 @@ func (ec *executionContext) fieldContext_Mutation_createAccountPlan(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAccountPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createAccountPlan", ec.field_Mutation_createAccountPlan_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1453,7 +1453,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAccountPlan(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAccountPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateAccountPlan", ec.field_Mutation_updateAccountPlan_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1497,7 +1497,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAccountPlan(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteAccountPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteAccountPlan", ec.field_Mutation_deleteAccountPlan_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1541,7 +1541,7 @@ func (ec *executionContext) fieldContext_Mutation_createAccountTeamMember(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAccountTeamMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createAccountTeamMember", ec.field_Mutation_createAccountTeamMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1585,7 +1585,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAccountTeamMember(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAccountTeamMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateAccountTeamMember", ec.field_Mutation_updateAccountTeamMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1629,7 +1629,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAccountTeamMember(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteAccountTeamMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteAccountTeamMember", ec.field_Mutation_deleteAccountTeamMember_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1673,7 +1673,7 @@ func (ec *executionContext) fieldContext_Mutation_createActionItem(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createActionItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createActionItem", ec.field_Mutation_createActionItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1717,7 +1717,7 @@ func (ec *executionContext) fieldContext_Mutation_updateActionItem(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateActionItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateActionItem", ec.field_Mutation_updateActionItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1761,7 +1761,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteActionItem(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteActionItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteActionItem", ec.field_Mutation_deleteActionItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1805,7 +1805,7 @@ func (ec *executionContext) fieldContext_Mutation_createBusinessUnit(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createBusinessUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createBusinessUnit", ec.field_Mutation_createBusinessUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1849,7 +1849,7 @@ func (ec *executionContext) fieldContext_Mutation_updateBusinessUnit(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateBusinessUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateBusinessUnit", ec.field_Mutation_updateBusinessUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1893,7 +1893,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteBusinessUnit(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteBusinessUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteBusinessUnit", ec.field_Mutation_deleteBusinessUnit_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1937,7 +1937,7 @@ func (ec *executionContext) fieldContext_Mutation_createFeedback(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createFeedback", ec.field_Mutation_createFeedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1981,7 +1981,7 @@ func (ec *executionContext) fieldContext_Mutation_updateFeedback(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateFeedback", ec.field_Mutation_updateFeedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2025,7 +2025,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteFeedback(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteFeedback", ec.field_Mutation_deleteFeedback_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2069,7 +2069,7 @@ func (ec *executionContext) fieldContext_Mutation_createGoal(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createGoal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createGoal", ec.field_Mutation_createGoal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2113,7 +2113,7 @@ func (ec *executionContext) fieldContext_Mutation_updateGoal(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateGoal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateGoal", ec.field_Mutation_updateGoal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2157,7 +2157,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteGoal(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteGoal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteGoal", ec.field_Mutation_deleteGoal_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2201,7 +2201,7 @@ func (ec *executionContext) fieldContext_Mutation_createInfluenceEdge(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createInfluenceEdge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createInfluenceEdge", ec.field_Mutation_createInfluenceEdge_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2245,7 +2245,7 @@ func (ec *executionContext) fieldContext_Mutation_updateInfluenceEdge(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateInfluenceEdge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateInfluenceEdge", ec.field_Mutation_updateInfluenceEdge_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2289,7 +2289,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteInfluenceEdge(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteInfluenceEdge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteInfluenceEdge", ec.field_Mutation_deleteInfluenceEdge_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2333,7 +2333,7 @@ func (ec *executionContext) fieldContext_Mutation_createInsight(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createInsight_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createInsight", ec.field_Mutation_createInsight_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2377,7 +2377,7 @@ func (ec *executionContext) fieldContext_Mutation_updateInsight(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateInsight_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateInsight", ec.field_Mutation_updateInsight_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2421,7 +2421,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteInsight(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteInsight_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteInsight", ec.field_Mutation_deleteInsight_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2465,7 +2465,7 @@ func (ec *executionContext) fieldContext_Mutation_createKPI(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createKPI_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createKPI", ec.field_Mutation_createKPI_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2509,7 +2509,7 @@ func (ec *executionContext) fieldContext_Mutation_updateKPI(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateKPI_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateKPI", ec.field_Mutation_updateKPI_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2553,7 +2553,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteKPI(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteKPI_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteKPI", ec.field_Mutation_deleteKPI_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2597,7 +2597,7 @@ func (ec *executionContext) fieldContext_Mutation_createKPIMeasurement(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createKPIMeasurement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createKPIMeasurement", ec.field_Mutation_createKPIMeasurement_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2641,7 +2641,7 @@ func (ec *executionContext) fieldContext_Mutation_updateKPIMeasurement(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateKPIMeasurement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateKPIMeasurement", ec.field_Mutation_updateKPIMeasurement_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2685,7 +2685,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteKPIMeasurement(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteKPIMeasurement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteKPIMeasurement", ec.field_Mutation_deleteKPIMeasurement_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2729,7 +2729,7 @@ func (ec *executionContext) fieldContext_Mutation_createObjective(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createObjective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createObjective", ec.field_Mutation_createObjective_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2773,7 +2773,7 @@ func (ec *executionContext) fieldContext_Mutation_updateObjective(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateObjective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateObjective", ec.field_Mutation_updateObjective_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2817,7 +2817,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteObjective(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteObjective_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteObjective", ec.field_Mutation_deleteObjective_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2861,7 +2861,7 @@ func (ec *executionContext) fieldContext_Mutation_createOpportunity(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOpportunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createOpportunity", ec.field_Mutation_createOpportunity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2905,7 +2905,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOpportunity(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOpportunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateOpportunity", ec.field_Mutation_updateOpportunity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2949,7 +2949,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOpportunity(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteOpportunity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteOpportunity", ec.field_Mutation_deleteOpportunity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2993,7 +2993,7 @@ func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createProduct", ec.field_Mutation_createProduct_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3037,7 +3037,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProduct(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateProduct", ec.field_Mutation_updateProduct_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3081,7 +3081,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteProduct(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteProduct", ec.field_Mutation_deleteProduct_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3125,7 +3125,7 @@ func (ec *executionContext) fieldContext_Mutation_createRelationship(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createRelationship", ec.field_Mutation_createRelationship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3169,7 +3169,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRelationship(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateRelationship", ec.field_Mutation_updateRelationship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3213,7 +3213,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRelationship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteRelationship", ec.field_Mutation_deleteRelationship_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3257,7 +3257,7 @@ func (ec *executionContext) fieldContext_Mutation_createRevenueRecord(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRevenueRecord_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createRevenueRecord", ec.field_Mutation_createRevenueRecord_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3301,7 +3301,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRevenueRecord(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRevenueRecord_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateRevenueRecord", ec.field_Mutation_updateRevenueRecord_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3345,7 +3345,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRevenueRecord(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRevenueRecord_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteRevenueRecord", ec.field_Mutation_deleteRevenueRecord_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3389,7 +3389,7 @@ func (ec *executionContext) fieldContext_Mutation_createReview(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createReview", ec.field_Mutation_createReview_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3433,7 +3433,7 @@ func (ec *executionContext) fieldContext_Mutation_updateReview(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateReview", ec.field_Mutation_updateReview_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3477,7 +3477,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteReview(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteReview", ec.field_Mutation_deleteReview_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3521,7 +3521,7 @@ func (ec *executionContext) fieldContext_Mutation_createStakeholder(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createStakeholder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createStakeholder", ec.field_Mutation_createStakeholder_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3565,7 +3565,7 @@ func (ec *executionContext) fieldContext_Mutation_updateStakeholder(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateStakeholder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateStakeholder", ec.field_Mutation_updateStakeholder_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3609,7 +3609,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteStakeholder(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteStakeholder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteStakeholder", ec.field_Mutation_deleteStakeholder_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3653,7 +3653,7 @@ func (ec *executionContext) fieldContext_Mutation_createSwotItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createSwotItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createSwotItem", ec.field_Mutation_createSwotItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3697,7 +3697,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSwotItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateSwotItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateSwotItem", ec.field_Mutation_updateSwotItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3741,7 +3741,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSwotItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteSwotItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteSwotItem", ec.field_Mutation_deleteSwotItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3785,7 +3785,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createUser", ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3829,7 +3829,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateUser", ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3873,7 +3873,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteUser", ec.field_Mutation_deleteUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3917,7 +3917,7 @@ func (ec *executionContext) fieldContext_Mutation_createWhitespaceCell(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createWhitespaceCell_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createWhitespaceCell", ec.field_Mutation_createWhitespaceCell_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3961,7 +3961,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWhitespaceCell(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateWhitespaceCell_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateWhitespaceCell", ec.field_Mutation_updateWhitespaceCell_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4005,7 +4005,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteWhitespaceCell(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteWhitespaceCell_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteWhitespaceCell", ec.field_Mutation_deleteWhitespaceCell_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4049,7 +4049,7 @@ func (ec *executionContext) fieldContext_Mutation_createAPIToken(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAPIToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createAPIToken", ec.field_Mutation_createAPIToken_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4093,7 +4093,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIToken(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeAPIToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_revokeAPIToken", ec.field_Mutation_revokeAPIToken_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4137,7 +4137,7 @@ func (ec *executionContext) fieldContext_Mutation_createIcpCriterion(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_createIcpCriterion", ec.field_Mutation_createIcpCriterion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4181,7 +4181,7 @@ func (ec *executionContext) fieldContext_Mutation_updateIcpCriterion(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_updateIcpCriterion", ec.field_Mutation_updateIcpCriterion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4225,7 +4225,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteIcpCriterion(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteIcpCriterion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_deleteIcpCriterion", ec.field_Mutation_deleteIcpCriterion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4269,7 +4269,7 @@ func (ec *executionContext) fieldContext_Mutation_moveStakeholders(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_moveStakeholders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_moveStakeholders", ec.field_Mutation_moveStakeholders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4297,7 +4297,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,

@@ -688,7 +688,7 @@ func (ec *executionContext) fieldContext_OrgMap_hiddenInfluencers(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_OrgMap_hiddenInfluencers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "OrgMap_hiddenInfluencers", ec.field_OrgMap_hiddenInfluencers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -892,7 +892,7 @@ func (ec *executionContext) fieldContext_OrgMap_influenceRanking(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_OrgMap_influenceRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.argsOnce(ctx, field, "OrgMap_influenceRanking", ec.field_OrgMap_influenceRanking_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2179,7 +2179,7 @@ func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionMakerPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2217,7 +2217,7 @@ func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2275,7 +2275,7 @@ func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathHopImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2323,7 +2323,7 @@ func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, moveStakeholdersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2361,7 +2361,7 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2447,7 +2447,7 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pictureURL":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrgMap_pictureURL(ctx, field, obj)
@@ -2475,7 +2475,7 @@ func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2528,7 +2528,7 @@ func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeColumnsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2581,7 +2581,7 @@ func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapFindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2619,7 +2619,7 @@ func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapHealthImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2662,7 +2662,7 @@ func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2740,7 +2740,7 @@ func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeColumnsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2853,7 +2853,7 @@ func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, singleThreadingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2900,7 +2900,7 @@ func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.Select
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNDecisionMakerPath2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.DecisionMakerPath) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDecisionMakerPath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐDecisionMakerPath(ctx, sel, v[i])
@@ -2932,7 +2932,7 @@ func (ec *executionContext) marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Hop) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInfluencePathHop2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHop(ctx, sel, v[i])
@@ -2992,7 +2992,7 @@ func (ec *executionContext) marshalNOrgMap2ᚖgithubᚗcomᚋaccountplanᚋaccou
 }
 
 func (ec *executionContext) marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx, sel, v[i])
@@ -3039,7 +3039,7 @@ func (ec *executionContext) marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNOrgMapFinding2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Finding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrgMapFinding2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐFinding(ctx, sel, v[i])
@@ -3086,7 +3086,7 @@ func (ec *executionContext) marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, sel, v[i])

@@ -1,0 +1,189 @@
+// Command execgen runs gqlgen and then rewrites the executor it generated
+// (graph/generated) so that a query without @defer resolves its fields and
+// list elements one after another in the goroutine that asks for them, and
+// decodes each field's arguments once per request, not once per parent.
+// gqlgen v0.17.98 has no switch for either: worker_limit still starts a
+// goroutine per list element, and every object builds a @defer group (its
+// path from the context) whether or not the document defers anything.
+// go generate runs it in gqlgen's place (server.go); it is idempotent.
+//
+// The rewrites, each a fixed line of gqlgen's output:
+//   - fieldContext_*: ec.field_X_args(ctx, field.ArgumentMap(ec.Variables))
+//     becomes ec.argsOnce(ctx, field, "X", ec.field_X_args): decoded once per
+//     field of the document, type and request;
+//   - objects: graphql.NewDeferredGroup(ctx) becomes ec.deferredGroup(ctx),
+//     empty unless the document uses @defer;
+//   - objects: out.ResolveConcurrently(ec.OperationContext, &deferred, i, ...)
+//     becomes ec.resolveField(ctx, out, &deferred, i, ...), which resolves
+//     the field at once unless the document uses @defer;
+//   - lists: graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, ...)
+//     becomes ec.marshalSlice(ctx, len(v), ...), one element after another
+//     unless the document uses @defer.
+//
+// The methods they call are written to graph/generated/execgen.generated.go.
+// Every element's data is loaded before its fields resolve (entgql's eager
+// loading, graph/batch's loaders), so running them in turn waits on nothing.
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+// helpers is the file of the methods the rewritten executor calls.
+//
+//go:embed helpers.go.txt
+var helpers []byte
+
+const helpersFile = "execgen.generated.go"
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "execgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if err != nil {
+		return err
+	}
+	dir := cfg.Exec.DirName
+	// gqlgen reads the package it regenerates: without the helpers the rewritten code it replaces still compiles.
+	if err := os.Remove(filepath.Join(dir, helpersFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := restore(dir); err != nil {
+		return err
+	}
+	if err := api.Generate(cfg); err != nil {
+		return err
+	}
+	return rewriteDir(dir)
+}
+
+// rewriteDir rewrites every generated file of the executor and writes the helpers beside them.
+func rewriteDir(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
+	if err != nil {
+		return err
+	}
+	patched := false
+	for _, f := range files {
+		if filepath.Base(f) == helpersFile {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		out, err := Rewrite(src)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		patched = patched || bytes.Contains(out, []byte("\texecgen execgenState\n"))
+		if !bytes.Equal(out, src) {
+			if err := os.WriteFile(f, out, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	if !patched {
+		return errors.New("no executionContext struct to add execgen's state to: has gqlgen's output changed?")
+	}
+	return os.WriteFile(filepath.Join(dir, helpersFile), helpers, 0o644)
+}
+
+// restore undoes the rewrites, so that gqlgen reads a package that compiles without the helpers.
+func restore(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		out := Restore(src)
+		if !bytes.Equal(out, src) {
+			if err := os.WriteFile(f, out, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type rule struct {
+	from *regexp.Regexp
+	to   string
+	back *regexp.Regexp
+	undo string
+}
+
+var rules = []rule{
+	{
+		regexp.MustCompile(`(?m)^(type executionContext struct \{\n\t\*graphql\.ExecutionContextState\[ResolverRoot, DirectiveRoot, ComplexityRoot\]\n)\}`),
+		"${1}\texecgen execgenState\n}",
+		regexp.MustCompile(`\n\texecgen execgenState\n\}`),
+		"\n}",
+	},
+	{
+		regexp.MustCompile(`ec\.field_(\w+)_args\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`),
+		`ec.argsOnce(ctx, field, "$1", ec.field_${1}_args)`,
+		regexp.MustCompile(`ec\.argsOnce\(ctx, field, "(\w+)", ec\.field_\w+_args\)`),
+		`ec.field_${1}_args(ctx, field.ArgumentMap(ec.Variables))`,
+	},
+	{
+		regexp.MustCompile(`graphql\.NewDeferredGroup\(ctx\)`),
+		`ec.deferredGroup(ctx)`,
+		regexp.MustCompile(`ec\.deferredGroup\(ctx\)`),
+		`graphql.NewDeferredGroup(ctx)`,
+	},
+	{
+		regexp.MustCompile(`out\.ResolveConcurrently\(ec\.OperationContext, &deferred, i,`),
+		`ec.resolveField(ctx, out, &deferred, i,`,
+		regexp.MustCompile(`ec\.resolveField\(ctx, out, &deferred, i,`),
+		`out.ResolveConcurrently(ec.OperationContext, &deferred, i,`,
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),
+		`ec.marshalSlice(ctx, len(v), `,
+		regexp.MustCompile(`ec\.marshalSlice\(ctx, len\(v\), `),
+		`graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, `,
+	},
+}
+
+// Rewrite applies the rewrites to one generated file.
+func Rewrite(src []byte) ([]byte, error) {
+	if bytes.Contains(src, []byte("MarshalSliceConcurrently(ctx, len(v), ")) && !bytes.Contains(src, []byte("MarshalSliceConcurrently(ctx, len(v), 0, false, ")) {
+		return nil, errors.New("gqlgen marshals lists with a worker limit or without its panic handler: execgen expects neither (gqlgen.yml)")
+	}
+	for _, r := range rules {
+		src = r.from.ReplaceAll(src, []byte(r.to))
+	}
+	if strings.Contains(string(src), "graphql.NewDeferredGroup(") {
+		return nil, errors.New("a @defer group execgen does not know how to rewrite")
+	}
+	return src, nil
+}
+
+// Restore undoes Rewrite.
+func Restore(src []byte) []byte {
+	for _, r := range rules {
+		src = r.back.ReplaceAll(src, []byte(r.undo))
+	}
+	return src
+}
