@@ -308,7 +308,31 @@ func jsonString(q map[string][]string, key string) json.RawMessage {
 
 func writeResponse(w http.ResponseWriter, media string, status int, r *graphql.Response) {
 	noteErrors(w, r.Errors)
-	writeBody(w, media, status, func() ([]byte, error) { return appendResponse(nil, r) })
+	head, errHead := appendResponse(nil, &graphql.Response{Errors: r.Errors})
+	tail, errTail := appendResponse(nil, &graphql.Response{Extensions: r.Extensions})
+	if len(r.Data) == 0 || errHead != nil || errTail != nil {
+		writeBody(w, media, status, func() ([]byte, error) { return appendResponse(nil, r) })
+		return
+	}
+	// The data, most of a large answer, goes out as the executor wrote it, not copied into one body first.
+	head = head[:len(head)-1]
+	if len(head) > 1 {
+		head = append(head, ',')
+	}
+	head = append(head, `"data":`...)
+	if len(tail) > 2 {
+		tail[0] = ','
+	} else {
+		tail = tail[1:]
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(r.Data)+len(tail)))
+	w.WriteHeader(status)
+	for _, part := range [][]byte{head, r.Data, tail} {
+		if _, err := w.Write(part); err != nil {
+			return
+		}
+	}
 }
 
 // writeBatch writes the responses of a batch as a JSON array, in order.
