@@ -47,7 +47,7 @@ func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
 		}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accountplan_refusals_total",
-			Help: "Requests the edge refused before running them, by reason: rate_limit, client_in_flight, address_in_flight (429), server_in_flight (503), body_too_large (413), body_timeout (408), unauthenticated (401).",
+			Help: "Requests the edge refused before running them, by reason: rate_limit, client_in_flight, address_in_flight (429), server_in_flight (503), body_too_large (413), body_timeout (408), unauthenticated (401), client_streams (429) and server_streams (503) for subscriptions' event streams.",
 		}, []string{"reason"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accountplan_graphql_errors_total",
