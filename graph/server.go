@@ -159,6 +159,9 @@ func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
 // error, or with a timeout when the request's deadline has passed.
 func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if resp == nil {
+		return nil // a subscription's stream has ended
+	}
 	for i, e := range resp.Errors {
 		switch {
 		case e.Extensions["code"] != nil:
