@@ -241,3 +241,20 @@ func TestStreamRefusals(t *testing.T) {
 		}
 	})
 }
+
+func TestStreamsEndOnShutdown(t *testing.T) {
+	stop := make(chan struct{})
+	settings := testSettings()
+	settings.StopStreams = stop
+	e := newEnv(t, sqliteDatabase(t), settings)
+	p := newParents(t, e)
+	s, _ := e.subscribe(accountChanged, map[string]any{"id": p.account})
+	s.quiet()
+	close(stop)
+	if end := s.next(); end.Event != "complete" {
+		t.Fatalf("on shutdown: %+v, want the complete event", end)
+	}
+	if _, open := <-s.events; open {
+		t.Fatal("the stream stayed open after the server began shutting down")
+	}
+}

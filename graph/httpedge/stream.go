@@ -23,6 +23,10 @@ const mediaEventStream = "text/event-stream"
 // keep the connection and a closed one is noticed.
 const keepAlive = 15 * time.Second
 
+// writeWait is how long one event may take to leave: a client that stops
+// reading loses its stream then, instead of holding it for ever.
+const writeWait = 30 * time.Second
+
 // stream serves subscriptions as Server-Sent Events, in the "distinct
 // connections" mode of the GraphQL over SSE protocol that gqlgen's
 // transport.SSE and the graphql-sse client speak: a POST of a JSON body with
@@ -90,7 +94,6 @@ func (s stream) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}
 	noteOperation(ctx, opCtx.Operation)
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // the server's write timeout is for answers, not streams
 	go func() {
 		select {
 		case <-s.stop:
@@ -144,6 +147,8 @@ type eventWriter struct {
 func (e *eventWriter) write(s string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// The server's write timeout counts from the request; a stream's, from each event.
+	_ = e.rc.SetWriteDeadline(time.Now().Add(writeWait))
 	_, _ = e.w.Write([]byte(s))
 	_ = e.rc.Flush()
 }
