@@ -14,11 +14,6 @@ import (
 	"github.com/accountplan/accountplan/graph/orgmap"
 )
 
-// Version is the resolver for the version field.
-func (r *orgMapResolver) Version(ctx context.Context, obj *orgmap.Map) (int, error) {
-	return obj.Account.MapVersion, nil
-}
-
 // AccountChanged is the resolver for the accountChanged field.
 func (r *subscriptionResolver) AccountChanged(ctx context.Context, accountID int, after *entgql.Cursor[int]) (<-chan *ent.ChangeEdge, error) {
 	return r.live.AccountChanged(ctx, accountID, after)

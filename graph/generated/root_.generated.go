@@ -23210,14 +23210,6 @@ type Subscription {
     sinceVersion: Int
   ): OrgMap!
 }
-
-extend type OrgMap {
-  """
-  The map's version: it moves with every change to what the map shows, so a
-  screen can tell whether the map it holds is current.
-  """
-  version: Int!
-}
 `, BuiltIn: false},
 	{Name: "../../api/metrics.graphql", Input: `# Metric rollups: revenue retention, win rate, sales cycle and pipeline,
 # computed by the server from the revenue records and opportunities.
@@ -23740,6 +23732,11 @@ type OrgMap @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Map
   and only for this account's picture.
   """
   pictureURL: String!
+  """
+  The map's version: it moves with every change to what the map shows, so a
+  screen can tell whether the map it holds is current (see orgMapChanged).
+  """
+  version: Int!
 }
 
 "A stakeholder on the org map, with what the map computes about them."
