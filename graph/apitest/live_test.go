@@ -258,3 +258,24 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 		t.Fatal("the stream stayed open after the server began shutting down")
 	}
 }
+
+// TestLocalChangeWakesStreams: a change through this server reaches its
+// streams without waiting for the next reading of the history (here an hour
+// away), which only changes made through other servers need.
+func TestLocalChangeWakesStreams(t *testing.T) {
+	settings := testSettings()
+	settings.GraphQL.LivePoll = time.Hour
+	eachDatabaseWith(t, settings, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		s, _ := e.subscribe(accountChanged, map[string]any{"id": p.account})
+		s.quiet()
+		otherServer(t, e).must(`mutation($id: ID!) { updateAccount(id: $id, input: {name: "Acme Holdings"}) { id } }`, map[string]any{"id": p.account})
+		s.quiet() // another server's change waits for the next reading
+		e.must(`mutation($id: ID!) { updateStakeholder(id: $id, input: {title: "CTO"}) { id } }`, map[string]any{"id": p.manager})
+		// The wake-up reads both: the history, not the mutation, is the source.
+		if first, second := s.next(), s.next(); get(first.Data, "data", "accountChanged", "node", "subjectType") != "Account" ||
+			get(second.Data, "data", "accountChanged", "node", "subjectID") != p.manager {
+			t.Fatalf("after a local change: %+v then %+v", first, second)
+		}
+	})
+}
