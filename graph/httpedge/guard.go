@@ -20,14 +20,12 @@ import (
 // one client, or one address when that cap is on, may have open at once
 // (429), before anything else is done for them; the rest hold their share
 // until their answer is written. So a slow or greedy client waits on itself.
-func admit(next http.Handler, l limits) http.Handler {
+func admit(next http.Handler, l limits, streams *holdings) http.Handler {
 	var rate *rateLimiter
 	if l.ratePerSecond > 0 {
 		rate = &rateLimiter{rate: l.ratePerSecond, burst: float64(max(l.burst, 1)), buckets: map[[32]byte]bucket{}}
 	}
 	held := newHoldings("requests", l.maxInFlightPerClient, l.maxInFlightPerAddress, 0)
-	// A stream lasts as long as its screen is open: it holds a share of its own kind.
-	streams := newHoldings("event streams", l.maxStreamsPerClient, l.maxInFlightPerAddress, l.maxStreams)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMedia(r)
 		client, address := clientKey(r), remoteHost(r)
@@ -197,6 +195,19 @@ type holdings struct {
 	open                  int
 	clients               map[[32]byte]int
 	addresses             map[string]int
+}
+
+// newStreams are the shares of subscriptions' event streams: a stream lasts
+// as long as its screen is open, so it holds a share of its own kind.
+func newStreams(l limits) *holdings {
+	return newHoldings("event streams", l.maxStreamsPerClient, l.maxInFlightPerAddress, l.maxStreams)
+}
+
+// count is how many are open now.
+func (h *holdings) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.open
 }
 
 func newHoldings(what string, perClient, perAddress, total int) *holdings {

@@ -186,8 +186,9 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 		srv.AroundRootFields(rootFieldSpans(obs.tracer))
 	}
 	mux := http.NewServeMux()
+	streams := newStreams(l)
 	if s.Metrics {
-		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps)
+		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps, streams)
 		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
 	} else {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
@@ -195,8 +196,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	slots := newSlots(l.maxInFlight)
 	inner := ready(api, l, slots)
 	signedIn := authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, inner)
-	mux.Handle("/query", admit(signedIn, l))
-	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l))
+	mux.Handle("/query", admit(signedIn, l, streams))
+	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l, streams))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}

@@ -29,7 +29,7 @@ type metrics struct {
 	names      operationNames
 }
 
-func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
+func newMetrics(db *sql.DB, maps *orgmap.Cache, streams *holdings) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -59,7 +59,11 @@ func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
 		}),
 		names: operationNames{seen: map[string]bool{}},
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.refusals, m.errors, m.statements,
+	open := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "accountplan_streams_open",
+		Help: "Subscriptions' event streams open now (see -max-streams).",
+	}, func() float64 { return float64(streams.count()) })
+	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.refusals, m.errors, m.statements, open,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, "accountplan"))
