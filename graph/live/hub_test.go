@@ -2,11 +2,16 @@ package live
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/ent/store/storetest"
 )
@@ -74,4 +79,36 @@ func TestPollerRunsOnlyWhileListened(t *testing.T) {
 			t.Fatal("the poller runs with nobody listening")
 		}
 	})
+}
+
+// TestStreamReadsRecentChangesOnly: a stream's read walks the change IDs
+// after its cursor, not the account's whole history, on SQLite (whose
+// planner would otherwise take the account index and sort).
+func TestStreamReadsRecentChangesOnly(t *testing.T) {
+	s := storetest.SQLite(t)
+	var query string
+	var args []any
+	client := ent.NewClient(ent.Driver(dialect.DebugWithContext(entsql.OpenDB(dialect.SQLite, s.DB), func(_ context.Context, v ...any) {
+		if q, ok := v[0].(string); ok && strings.Contains(q, "SELECT") {
+			query = q
+		}
+	})))
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	if _, err := client.Change.Query().Where(accountIs(1), change.IDGT(5)).Order(ent.Asc(change.FieldID)).Limit(scanPage).All(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The logged statement is "driver.Query: query=... args=[...]"; ask SQLite how it runs the same shape.
+	start, end := strings.Index(query, "SELECT"), strings.LastIndex(query, " args=")
+	if start < 0 || end < start {
+		t.Fatalf("no statement in %q", query)
+	}
+	args = []any{1, 5, scanPage}
+	var id, parent, unused int
+	var detail string
+	if err := s.DB.QueryRow("EXPLAIN QUERY PLAN "+query[start:end], args...).Scan(&id, &parent, &unused, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, "PRIMARY KEY") {
+		t.Fatalf("the stream's read runs as %q, not by the change IDs", detail)
+	}
 }
