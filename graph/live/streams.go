@@ -28,15 +28,15 @@ const scanPage = 100
 // Account.activity. The stream ends with ctx.
 func (h *Hub) AccountChanged(ctx context.Context, accountID int, after *entgql.Cursor[int]) (<-chan *ent.ChangeEdge, error) {
 	if err := h.visible(ctx, accountID); err != nil {
-		return nil, err
+		return ended[*ent.ChangeEdge](ctx, err)
 	}
 	from, err := h.start(ctx, after)
 	if err != nil {
-		return nil, err
+		return ended[*ent.ChangeEdge](ctx, err)
 	}
 	l := &listener{account: accountID, signal: make(chan struct{}, 1), cursor: from}
 	if err := h.listen(ctx, l); err != nil {
-		return nil, err
+		return ended[*ent.ChangeEdge](ctx, err)
 	}
 	out := make(chan *ent.ChangeEdge)
 	go func() {
@@ -108,7 +108,7 @@ func (h *Hub) AccountChanged(ctx context.Context, accountID int, after *entgql.C
 func (h *Hub) OrgMapChanged(ctx context.Context, loader orgmap.Loader, accountID int, sinceVersion *int) (<-chan *orgmap.Map, error) {
 	current, err := loader.Version(ctx, accountID)
 	if err != nil {
-		return nil, err
+		return ended[*orgmap.Map](ctx, err)
 	}
 	sent := -1
 	if sinceVersion != nil {
@@ -118,7 +118,7 @@ func (h *Hub) OrgMapChanged(ctx context.Context, loader orgmap.Loader, accountID
 	}
 	l := &listener{account: accountID, unscoped: true, signal: make(chan struct{}, 1)}
 	if err := h.listen(ctx, l); err != nil {
-		return nil, err
+		return ended[*orgmap.Map](ctx, err)
 	}
 	out := make(chan *orgmap.Map)
 	go func() {
@@ -150,6 +150,17 @@ func (h *Hub) OrgMapChanged(ctx context.Context, loader orgmap.Loader, accountID
 		}
 	}()
 	return out, nil
+}
+
+// ended answers a stream that could not begin: with the error, or, when the
+// client has gone already, with a stream that has ended, for nobody to read.
+func ended[T any](ctx context.Context, err error) (<-chan T, error) {
+	if ctx.Err() != nil {
+		ch := make(chan T)
+		close(ch)
+		return ch, nil
+	}
+	return nil, err
 }
 
 // accountIs is change.AccountID without the index on account_id (a unary
