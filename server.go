@@ -76,6 +76,7 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/httpedge"
+	"github.com/accountplan/accountplan/graph/live"
 )
 
 // settings are the server's configuration.
@@ -189,6 +190,8 @@ func run(ctx context.Context, cfg settings) error {
 		cfg.edge.Tracing = tracing
 		slog.Info("tracing: sending spans over OTLP/HTTP")
 	}
+	stopStreams := make(chan struct{})
+	cfg.edge.StopStreams = stopStreams
 	srv := &http.Server{
 		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -196,6 +199,7 @@ func run(ctx context.Context, cfg settings) error {
 		WriteTimeout:      writeTimeout(cfg.edge.Limits),
 		IdleTimeout:       2 * time.Minute,
 	}
+	srv.RegisterOnShutdown(func() { close(stopStreams) }) // streams would hold the shutdown for its 30 s
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
@@ -320,6 +324,9 @@ func edgeFlags() func() httpedge.Settings {
 	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests executing at once; 0 for none")
 	perClient := intFlag("max-in-flight-per-client", "MAX_IN_FLIGHT_PER_CLIENT", httpedge.DefaultMaxInFlightPerClient, "requests one client (token, or address without one) may have open at once; 0 for none")
 	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", 0, "requests one remote address may have open at once, whatever their tokens; 0 for none")
+	streams := intFlag("max-streams", "MAX_STREAMS", httpedge.DefaultMaxStreams, "subscriptions' event streams open at once over all clients; 0 for none")
+	streamsPerClient := intFlag("max-streams-per-client", "MAX_STREAMS_PER_CLIENT", httpedge.DefaultMaxStreamsPerClient, "event streams one client may have open at once; 0 for none")
+	livePoll := flag.Duration("live-poll", envParse("LIVE_POLL", live.DefaultInterval, time.ParseDuration), "how often subscriptions read the change history for changes made through other servers (env LIVE_POLL)")
 	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
 	// An allow-list: the server runs only the documents of this file, so no client can send its own.
@@ -342,10 +349,11 @@ func edgeFlags() func() httpedge.Settings {
 				MaxBodyBytes: body, BodyTimeout: bodyTimeout, MaxBatch: *batch, Timeout: timeout,
 				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,
 				MaxInFlightPerClient: perClient, MaxInFlightPerAddress: *perAddress, MaxResponseBytes: response,
+				MaxStreams: streams, MaxStreamsPerClient: streamsPerClient,
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
-				MapCacheMB: mapMB, PersistedOnly: persisted,
+				MapCacheMB: mapMB, PersistedOnly: persisted, LivePoll: *livePoll,
 			},
 		}
 	}

@@ -26,6 +26,11 @@ func (r *orgMapResolver) PictureURL(ctx context.Context, obj *orgmap.Map) (strin
 	return picture.SignedPath(r.pictureKey, obj.Account.ID, time.Now()), nil
 }
 
+// Version is the resolver for the version field.
+func (r *orgMapResolver) Version(ctx context.Context, obj *orgmap.Map) (int, error) {
+	return obj.Account.MapVersion, nil
+}
+
 // OrgMap is the resolver for the orgMap field.
 func (r *queryResolver) OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error) {
 	return r.mapLoader(ctx).OrgMap(ctx, accountID)

@@ -10,6 +10,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
+	"github.com/accountplan/accountplan/graph/live"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/selection"
 )
@@ -19,6 +20,7 @@ type Resolver struct {
 	client     *ent.Client
 	maps       *orgmap.Cache
 	pictureKey []byte // signs OrgMap.pictureURL
+	live       *live.Hub
 }
 
 // mapLoader reads org maps, keeping them in the server's cache.

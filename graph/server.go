@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
@@ -17,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/generated"
 	"github.com/accountplan/accountplan/graph/icp"
+	"github.com/accountplan/accountplan/graph/live"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/planhealth"
 )
@@ -41,6 +43,9 @@ type Settings struct {
 	// PictureKey signs the URLs OrgMap.pictureURL gives; the HTTP edge checks
 	// them with the same key. Servers that share a database share it.
 	PictureKey []byte
+	// LivePoll is how often the change history is read for subscriptions
+	// while any is open; 0 means live.DefaultInterval.
+	LivePoll time.Duration
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
@@ -76,8 +81,10 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
 	maps := s.MapCache()
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey}})
+	hub := live.NewHub(client, s.LivePoll)
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey, live: hub}})
 	srv := handler.New(schema)
+	srv.AroundOperations(wakeAfterMutations(hub))
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	if limits.introspection {
@@ -112,6 +119,22 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	return srv
 }
 
+// wakeAfterMutations tells the subscriptions of this server about a mutation
+// once its answer is ready, and so its transaction is over, without waiting
+// for the next reading of the history.
+func wakeAfterMutations(hub *live.Hub) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		responses := next(ctx)
+		if graphql.GetOperationContext(ctx).Operation.Operation != ast.Mutation {
+			return responses
+		}
+		return func(ctx context.Context) *graphql.Response {
+			defer hub.Wake()
+			return responses(ctx)
+		}
+	}
+}
+
 // stopAfterFailure runs no further mutation once one of the request has
 // failed: the transaction rolls back anyway, and PostgreSQL would refuse every
 // later statement of the aborted transaction with errors of its own.
@@ -136,6 +159,9 @@ func classifyErrors(ctx context.Context, next graphql.Resolver) (any, error) {
 // error, or with a timeout when the request's deadline has passed.
 func hideUncodedErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if resp == nil {
+		return nil // a subscription's stream has ended
+	}
 	for i, e := range resp.Errors {
 		switch {
 		case e.Extensions["code"] != nil:

@@ -179,6 +179,7 @@ func TestMetrics(t *testing.T) {
 			`accountplan_request_duration_seconds_count{operation="Accounts",route="/query",type="query"} 3`,
 			`accountplan_graphql_errors_total{code="NOT_FOUND"} 2`,
 			`accountplan_requests_in_flight 1`, // the scrape itself
+			`accountplan_streams_open 0`,
 			`accountplan_orgmap_cache_lookups_total{kind="map",result="miss"} 1`,
 			`go_sql_max_open_connections{db_name="accountplan"}`,
 			`go_goroutines`,

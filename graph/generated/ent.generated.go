@@ -44827,6 +44827,14 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋaccountpl
 	return ec._ChangeConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx context.Context, v any) (change.Operation, error) {
 	var res change.Operation
 	err := res.UnmarshalGQL(v)

@@ -19,6 +19,7 @@ import (
 
 type OrgMapResolver interface {
 	PictureURL(ctx context.Context, obj *orgmap.Map) (string, error)
+	Version(ctx context.Context, obj *orgmap.Map) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -998,6 +999,29 @@ func (ec *executionContext) _OrgMap_pictureURL(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_OrgMap_pictureURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "String")
+}
+
+func (ec *executionContext) _OrgMap_version(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMap_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrgMap().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMap_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -2451,6 +2475,12 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrgMap_pictureURL(ctx, field, obj)
+				})
+		case "version":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgMap_version(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	RevenueRecord() RevenueRecordResolver
 	Review() ReviewResolver
 	Stakeholder() StakeholderResolver
+	Subscription() SubscriptionResolver
 	SwotItem() SwotItemResolver
 	User() UserResolver
 	WhitespaceCell() WhitespaceCellResolver
@@ -677,6 +678,7 @@ type ComplexityRoot struct {
 		Roots                               func(childComplexity int) int
 		SingleThreading                     func(childComplexity int) int
 		UncoveredKeyPlayers                 func(childComplexity int) int
+		Version                             func(childComplexity int) int
 	}
 
 	OrgMapEdge struct {
@@ -936,6 +938,11 @@ type ComplexityRoot struct {
 	StakeholderEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		AccountChanged func(childComplexity int, accountID int, after *entgql.Cursor[int]) int
+		OrgMapChanged  func(childComplexity int, accountID int, sinceVersion *int) int
 	}
 
 	SwotItem struct {
@@ -4272,6 +4279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMap.UncoveredKeyPlayers(childComplexity), true
+	case "OrgMap.version":
+		if e.ComplexityRoot.OrgMap.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMap.Version(childComplexity), true
 
 	case "OrgMapEdge.fromID":
 		if e.ComplexityRoot.OrgMapEdge.FromID == nil {
@@ -5616,6 +5629,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StakeholderEdge.Node(childComplexity), true
 
+	case "Subscription.accountChanged":
+		if e.ComplexityRoot.Subscription.AccountChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accountChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccountChanged(childComplexity, args["accountID"].(int), args["after"].(*entgql.Cursor[int])), true
+	case "Subscription.orgMapChanged":
+		if e.ComplexityRoot.Subscription.OrgMapChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_orgMapChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.OrgMapChanged(childComplexity, args["accountID"].(int), args["sinceVersion"].(*int)), true
+
 	case "SwotItem.createdAt":
 		if e.ComplexityRoot.SwotItem.CreatedAt == nil {
 			break
@@ -6244,6 +6280,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -23112,6 +23165,53 @@ extend type Account {
   ): ChangeConnection!
 }
 `, BuiltIn: false},
+	{Name: "../../api/live.graphql", Input: `# Live updates for screens: subscriptions, sent as Server-Sent Events to a
+# POST with Accept: text/event-stream (see the README's "Live updates").
+
+"""
+Live updates: each subscription is a stream of events that lasts until the
+client closes it. Send the subscription as a POST with the header
+Accept: text/event-stream and the usual bearer token; every event is an SSE
+event ` + "`" + `next` + "`" + ` whose data is a GraphQL response, and its ` + "`" + `id` + "`" + ` is the cursor to
+resume from (send it back as after, or as the Last-Event-ID header). Changes
+made through any server on the same database arrive within a second.
+"""
+type Subscription {
+  """
+  Every change committed under an account from now on (or after the cursor
+  given), one event per change, oldest first: the account itself and every
+  record that belongs to it, as in Account.activity. The event's cursor, also
+  its SSE id, resumes the stream after it. An unknown accountID is refused
+  with NOT_FOUND.
+  """
+  accountChanged(
+    "The account whose changes to follow."
+    accountID: ID!
+    """
+    Send the changes after this cursor first (a ChangeEdge cursor from
+    activity or from an earlier event), then the new ones. Without it (and
+    without a Last-Event-ID header), only changes committed from now on are sent.
+    """
+    after: Cursor
+  ): ChangeEdge!
+  """
+  The account's org map, at once and again each time its version moves (a
+  change to a stakeholder, influence edge or relationship of the account):
+  select version and health { grade }, or anything else of OrgMap. The SSE id
+  of each event is the map's version. An unknown accountID is refused with
+  NOT_FOUND.
+  """
+  orgMapChanged(
+    "The account whose org map to follow."
+    accountID: ID!
+    """
+    The map version the client has already (from an earlier event's version or
+    SSE id): the current map is sent at once only when its version differs.
+    """
+    sinceVersion: Int
+  ): OrgMap!
+}
+`, BuiltIn: false},
 	{Name: "../../api/metrics.graphql", Input: `# Metric rollups: revenue retention, win rate, sales cycle and pipeline,
 # computed by the server from the revenue records and opportunities.
 
@@ -23633,6 +23733,11 @@ type OrgMap @goModel(model: "github.com/accountplan/accountplan/graph/orgmap.Map
   and only for this account's picture.
   """
   pictureURL: String!
+  """
+  The map's version: it moves with every change to what the map shows, so a
+  screen can tell whether the map it holds is current (see orgMapChanged).
+  """
+  version: Int!
 }
 
 "A stakeholder on the org map, with what the map computes about them."
@@ -24987,6 +25092,8 @@ func (ec *executionContext) childFields_OrgMap(ctx context.Context, field graphq
 		return ec.fieldContext_OrgMap_mermaid(ctx, field)
 	case "pictureURL":
 		return ec.fieldContext_OrgMap_pictureURL(ctx, field)
+	case "version":
+		return ec.fieldContext_OrgMap_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrgMap", field.Name)
 }

@@ -20,12 +20,12 @@ import (
 // one client, or one address when that cap is on, may have open at once
 // (429), before anything else is done for them; the rest hold their share
 // until their answer is written. So a slow or greedy client waits on itself.
-func admit(next http.Handler, l limits) http.Handler {
+func admit(next http.Handler, l limits, streams *holdings) http.Handler {
 	var rate *rateLimiter
 	if l.ratePerSecond > 0 {
 		rate = &rateLimiter{rate: l.ratePerSecond, burst: float64(max(l.burst, 1)), buckets: map[[32]byte]bucket{}}
 	}
-	held := &holdings{perClient: l.maxInFlightPerClient, perAddress: l.maxInFlightPerAddress, clients: map[[32]byte]int{}, addresses: map[string]int{}}
+	held := newHoldings("requests", l.maxInFlightPerClient, l.maxInFlightPerAddress, 0)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMedia(r)
 		client, address := clientKey(r), remoteHost(r)
@@ -40,13 +40,21 @@ func admit(next http.Handler, l limits) http.Handler {
 				return
 			}
 		}
-		if reason, problem := held.take(client, address); problem != "" {
+		pool := held
+		if isStream(r) {
+			pool = streams
+		}
+		if reason, problem := pool.take(client, address); problem != "" {
 			noteRefusal(w, reason)
 			w.Header().Set("Retry-After", "1")
-			writeRequestError(w, media, http.StatusTooManyRequests, problem+": retry after 1 s, when one of them has finished")
+			status := http.StatusTooManyRequests
+			if reason == refusedStreams {
+				status = http.StatusServiceUnavailable
+			}
+			writeRequestError(w, media, status, problem+": retry after 1 s, when one of them has finished")
 			return
 		}
-		defer held.give(client, address)
+		defer pool.give(client, address)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -73,6 +81,12 @@ func ready(next http.Handler, l limits, slots slots) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if isStream(r) {
+			// A stream waits for changes far longer than any request runs: it holds
+			// no slot and has no deadline, and -max-streams bounds how many there are.
+			next.ServeHTTP(w, r)
+			return
+		}
 		if !slots.take() {
 			refuseBusy(w, media)
 			return
@@ -170,13 +184,34 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, timeout time.
 	return nil, http.StatusBadRequest, "the request body could not be read"
 }
 
-// holdings count the requests each client and each remote address have open,
-// from before their body is read until their answer is written.
+// holdings count the requests (or the event streams) each client and each
+// remote address have open, from before their body is read until their
+// answer is written.
 type holdings struct {
-	perClient, perAddress int // 0: no cap
+	what                  string // "requests" or "event streams", for the refusals
+	perClient, perAddress int    // 0: no cap
+	total                 int    // over all clients; 0: no cap
 	mu                    sync.Mutex
+	open                  int
 	clients               map[[32]byte]int
 	addresses             map[string]int
+}
+
+// newStreams are the shares of subscriptions' event streams: a stream lasts
+// as long as its screen is open, so it holds a share of its own kind.
+func newStreams(l limits) *holdings {
+	return newHoldings("event streams", l.maxStreamsPerClient, l.maxInFlightPerAddress, l.maxStreams)
+}
+
+// count is how many are open now.
+func (h *holdings) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.open
+}
+
+func newHoldings(what string, perClient, perAddress, total int) *holdings {
+	return &holdings{what: what, perClient: perClient, perAddress: perAddress, total: total, clients: map[[32]byte]int{}, addresses: map[string]int{}}
 }
 
 // take counts a request in, or says which cap it would pass, and how.
@@ -184,11 +219,19 @@ func (h *holdings) take(client [32]byte, address string) (reason, problem string
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.perClient > 0 && h.clients[client] >= h.perClient {
-		return refusedClientOpen, fmt.Sprintf("this client already has %d requests open, as many as one client may", h.perClient)
+		reason := refusedClientOpen
+		if h.total > 0 {
+			reason = refusedClientStreams
+		}
+		return reason, fmt.Sprintf("this client already has %d %s open, as many as one client may", h.perClient, h.what)
 	}
 	if h.perAddress > 0 && h.addresses[address] >= h.perAddress {
-		return refusedAddressOpen, fmt.Sprintf("this address already has %d requests open, as many as one address may", h.perAddress)
+		return refusedAddressOpen, fmt.Sprintf("this address already has %d %s open, as many as one address may", h.perAddress, h.what)
 	}
+	if h.total > 0 && h.open >= h.total {
+		return refusedStreams, fmt.Sprintf("the server has %d %s open, as many as it takes", h.total, h.what)
+	}
+	h.open++
 	h.clients[client]++
 	h.addresses[address]++
 	return "", ""
@@ -198,6 +241,7 @@ func (h *holdings) take(client [32]byte, address string) (reason, problem string
 func (h *holdings) give(client [32]byte, address string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.open--
 	if h.clients[client]--; h.clients[client] <= 0 {
 		delete(h.clients, client)
 	}

@@ -78,6 +78,9 @@ type Settings struct {
 	DB *sql.DB
 	// Tracing gives each request, root field and SQL statement a span; nil is no tracing.
 	Tracing trace.TracerProvider
+	// StopStreams, when closed, ends every subscription's event stream: the
+	// server is shutting down and would otherwise wait for them. nil never does.
+	StopStreams <-chan struct{}
 }
 
 // Limits bound what one request, or one client, can make the edge do. A nil
@@ -94,6 +97,8 @@ type Limits struct {
 	MaxInFlightPerClient  *int           // requests one client (token, or address without one) may have open at once; default 8
 	MaxInFlightPerAddress int            // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
 	MaxResponseBytes      *int           // the data of a query's answer; larger gets QUERY_TOO_COMPLEX; default 16 MiB
+	MaxStreams            *int           // subscriptions' event streams open at once, over all clients; default 1000
+	MaxStreamsPerClient   *int           // event streams one client may have open at once; default 4
 }
 
 // The defaults of Limits.
@@ -106,6 +111,8 @@ const (
 	DefaultMaxInFlight          = 64
 	DefaultMaxInFlightPerClient = 8
 	DefaultMaxResponseBytes     = 16 << 20
+	DefaultMaxStreams           = 1000
+	DefaultMaxStreamsPerClient  = 4
 )
 
 // limits are Limits with the defaults filled in; 0 is off.
@@ -120,6 +127,8 @@ type limits struct {
 	maxInFlightPerClient  int
 	maxInFlightPerAddress int
 	maxResponseBytes      int
+	maxStreams            int
+	maxStreamsPerClient   int
 }
 
 func (l Limits) resolve() limits {
@@ -134,6 +143,8 @@ func (l Limits) resolve() limits {
 		maxInFlightPerClient:  valueOr(l.MaxInFlightPerClient, DefaultMaxInFlightPerClient),
 		maxInFlightPerAddress: l.MaxInFlightPerAddress,
 		maxResponseBytes:      valueOr(l.MaxResponseBytes, DefaultMaxResponseBytes),
+		maxStreams:            valueOr(l.MaxStreams, DefaultMaxStreams),
+		maxStreamsPerClient:   valueOr(l.MaxStreamsPerClient, DefaultMaxStreamsPerClient),
 	}
 }
 
@@ -164,6 +175,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	}
 	client := ent.NewClient(ent.Driver(drv))
 	srv := graph.NewServer(drv, s.GraphQL)
+	// Streams first: the plain transport takes every other request.
+	srv.AddTransport(stream{maxResponseBytes: l.maxResponseBytes, stop: s.StopStreams})
 	srv.AddTransport(transport{maxBatch: l.maxBatch, maxResponseBytes: l.maxResponseBytes})
 	// The API's routes pass the edge together: one rate limit, one set of shares and slots.
 	api := http.NewServeMux()
@@ -173,8 +186,9 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 		srv.AroundRootFields(rootFieldSpans(obs.tracer))
 	}
 	mux := http.NewServeMux()
+	streams := newStreams(l)
 	if s.Metrics {
-		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps)
+		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps, streams)
 		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
 	} else {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
@@ -182,8 +196,8 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	slots := newSlots(l.maxInFlight)
 	inner := ready(api, l, slots)
 	signedIn := authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, inner)
-	mux.Handle("/query", admit(signedIn, l))
-	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l))
+	mux.Handle("/query", admit(signedIn, l, streams))
+	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l, streams))
 	if valueOr(s.GraphiQL, true) {
 		mux.Handle("/", graphiql.Handler("/query"))
 	}
@@ -208,7 +222,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	return obs.wrap(cors.New(cors.Options{
 		AllowedOrigins: s.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader, "X-Request-ID"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", graph.CostHeader, "X-Request-ID", "Last-Event-ID"},
 		ExposedHeaders: []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-ID"},
 		MaxAge:         600,
 	}).Handler(mux))

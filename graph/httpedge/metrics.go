@@ -29,7 +29,7 @@ type metrics struct {
 	names      operationNames
 }
 
-func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
+func newMetrics(db *sql.DB, maps *orgmap.Cache, streams *holdings) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -47,7 +47,7 @@ func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
 		}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accountplan_refusals_total",
-			Help: "Requests the edge refused before running them, by reason: rate_limit, client_in_flight, address_in_flight (429), server_in_flight (503), body_too_large (413), body_timeout (408), unauthenticated (401).",
+			Help: "Requests the edge refused before running them, by reason: rate_limit, client_in_flight, address_in_flight (429), server_in_flight (503), body_too_large (413), body_timeout (408), unauthenticated (401), client_streams (429) and server_streams (503) for subscriptions' event streams.",
 		}, []string{"reason"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accountplan_graphql_errors_total",
@@ -59,7 +59,11 @@ func newMetrics(db *sql.DB, maps *orgmap.Cache) *metrics {
 		}),
 		names: operationNames{seen: map[string]bool{}},
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.refusals, m.errors, m.statements,
+	open := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "accountplan_streams_open",
+		Help: "Subscriptions' event streams open now (see -max-streams).",
+	}, func() float64 { return float64(streams.count()) })
+	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.refusals, m.errors, m.statements, open,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, "accountplan"))

@@ -111,6 +111,9 @@ const (
 	refusedBodyLarge   = "body_too_large"    // 413
 	refusedBodySlow    = "body_timeout"      // 408
 	refusedSignIn      = "unauthenticated"   // 401
+	// Event streams (subscriptions) are capped apart from requests.
+	refusedClientStreams = "client_streams" // 429: the client's open event streams
+	refusedStreams       = "server_streams" // 503: the server's event streams at once
 )
 
 // noteRefusal records why the edge refused a request.

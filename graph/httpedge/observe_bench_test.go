@@ -30,7 +30,7 @@ func BenchmarkObserver(b *testing.B) {
 		{"none", nil},
 		{"id only", &observer{log: quiet}},
 		{"log", &observer{log: logged}},
-		{"log+metrics", &observer{log: logged, metrics: newMetrics(nil, nil)}},
+		{"log+metrics", &observer{log: logged, metrics: newMetrics(nil, nil, newStreams(limits{}))}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			mux := http.NewServeMux()
