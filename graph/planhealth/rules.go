@@ -246,7 +246,7 @@ func tierRules(p Plan, now time.Time) []Finding {
 			missing = append(missing, "executive leadership")
 		}
 		if r.VPs == 0 {
-			missing = append(missing, "a VP")
+			missing = append(missing, "VP")
 		}
 		fs = append(fs, Finding{Rule: Tier1ReviewWithoutLeaders, Severity: Warning, Message: fmt.Sprintf(
 			"The latest tier review, on %s, had no %s among our attendees; a STRATEGIC account is reviewed with executive leadership and the VPs of the region or business unit.", on, strings.Join(missing, " and no "))})
