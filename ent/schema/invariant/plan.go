@@ -117,20 +117,12 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 			}
 		}
 		if setReview {
-			if err := sameAccount(ctx, c.Review.Query().Where(review.ID(meeting)).QueryAccount(), acc, reviewField(m), "the review must be of the plan's account"); err != nil {
+			if err := sameAccount(ctx, c.Review.Query().Where(review.ID(meeting)).QueryAccount(), acc, "reviewID", "the review must be of the plan's account"); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// reviewField is the input field that names an action item's review.
-func reviewField(m *gen.ActionItemMutation) string {
-	if m.Op().Is(ent.OpCreate) {
-		return "reviewID"
-	}
-	return gen.GraphQLNames[gen.TypeActionItem][actionitem.EdgeReview].Update
 }
 
 // planIDs are the plans of the action items a mutation writes.
