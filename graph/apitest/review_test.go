@@ -329,3 +329,28 @@ func TestTierRules(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewPrivacy: reviews are written like every record of an account: by
+// its owner and team, not by another editor, with or without a plan.
+func TestReviewPrivacy(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, testSettings(), func(t *testing.T, e *env) {
+		ctx := context.Background()
+		owner, outsider := newUser(t, e, "owner"), newUser(t, e, "outsider")
+		acc := e.client.Account.Create().SetName("Acme").SetOwnerID(owner).SaveX(ctx)
+		plan := e.client.AccountPlan.Create().SetName("Plan").SetAccount(acc).SetPeriodStart(day("2027-01-01")).SetPeriodEnd(day("2027-12-31")).SaveX(ctx)
+		asOwner, asOutsider := e.as(newToken(t, e, owner, user.RoleEDITOR, false)), e.as(newToken(t, e, outsider, user.RoleEDITOR, false))
+		for name, in := range map[string]map[string]any{
+			"without a plan": {"accountID": gid(acc.ID), "scheduledAt": "2027-03-01T10:00:00Z"},
+			"with a plan":    {"planID": gid(plan.ID), "heldAt": "2027-03-01T10:00:00Z"},
+		} {
+			if code, _ := asOutsider.code(reviewCreate, map[string]any{"in": in}); code != "FORBIDDEN" {
+				t.Errorf("another editor creating a review %s: %s, want FORBIDDEN", name, code)
+			}
+			created := asOwner.must(reviewCreate, map[string]any{"in": in})
+			if code, _ := asOutsider.code(reviewUpdate, map[string]any{"id": get(created, "createReview", "id"), "in": map[string]any{"agenda": "x"}}); code != "FORBIDDEN" {
+				t.Errorf("another editor changing a review %s: %s, want FORBIDDEN", name, code)
+			}
+		}
+	})
+}
