@@ -13,7 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent/user"
 )
 
-// A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback); its subsidiaries become top-level accounts.
+// A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback, reviews); its subsidiaries become top-level accounts.
 type Account struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -79,11 +79,13 @@ type AccountEdges struct {
 	WhitespaceCells []*WhitespaceCell `json:"whitespace_cells,omitempty"`
 	// Customer feedback: surveys and interviews.
 	Feedback []*Feedback `json:"feedback,omitempty"`
+	// Meetings about this account, with or without a plan: plan reviews, QBRs, executive briefings.
+	Reviews []*Review `json:"reviews,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [11]map[string]int
+	totalCount [12]map[string]int
 
 	namedChildren        map[string][]*Account
 	namedBusinessUnits   map[string][]*BusinessUnit
@@ -94,6 +96,7 @@ type AccountEdges struct {
 	namedRevenueRecords  map[string][]*RevenueRecord
 	namedWhitespaceCells map[string][]*WhitespaceCell
 	namedFeedback        map[string][]*Feedback
+	namedReviews         map[string][]*Review
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -197,6 +200,15 @@ func (e AccountEdges) FeedbackOrErr() ([]*Feedback, error) {
 		return e.Feedback, nil
 	}
 	return nil, &NotLoadedError{edge: "feedback"}
+}
+
+// ReviewsOrErr returns the Reviews value or an error if the edge
+// was not loaded in eager-loading.
+func (e AccountEdges) ReviewsOrErr() ([]*Review, error) {
+	if e.loadedTypes[11] {
+		return e.Reviews, nil
+	}
+	return nil, &NotLoadedError{edge: "reviews"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -401,6 +413,11 @@ func (_m *Account) QueryWhitespaceCells() *WhitespaceCellQuery {
 // QueryFeedback queries the "feedback" edge of the Account entity.
 func (_m *Account) QueryFeedback() *FeedbackQuery {
 	return NewAccountClient(_m.config).QueryFeedback(_m)
+}
+
+// QueryReviews queries the "reviews" edge of the Account entity.
+func (_m *Account) QueryReviews() *ReviewQuery {
+	return NewAccountClient(_m.config).QueryReviews(_m)
 }
 
 // Update returns a builder for updating this Account.
@@ -697,6 +714,30 @@ func (_m *Account) appendNamedFeedback(name string, edges ...*Feedback) {
 		_m.Edges.namedFeedback[name] = []*Feedback{}
 	} else {
 		_m.Edges.namedFeedback[name] = append(_m.Edges.namedFeedback[name], edges...)
+	}
+}
+
+// NamedReviews returns the Reviews named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Account) NamedReviews(name string) ([]*Review, error) {
+	if _m.Edges.namedReviews == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedReviews[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Account) appendNamedReviews(name string, edges ...*Review) {
+	if _m.Edges.namedReviews == nil {
+		_m.Edges.namedReviews = make(map[string][]*Review)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedReviews[name] = []*Review{}
+	} else {
+		_m.Edges.namedReviews[name] = append(_m.Edges.namedReviews[name], edges...)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -44,6 +45,7 @@ type AccountQuery struct {
 	withRevenueRecords       *RevenueRecordQuery
 	withWhitespaceCells      *WhitespaceCellQuery
 	withFeedback             *FeedbackQuery
+	withReviews              *ReviewQuery
 	withFKs                  bool
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*Account) error
@@ -56,6 +58,7 @@ type AccountQuery struct {
 	withNamedRevenueRecords  map[string]*RevenueRecordQuery
 	withNamedWhitespaceCells map[string]*WhitespaceCellQuery
 	withNamedFeedback        map[string]*FeedbackQuery
+	withNamedReviews         map[string]*ReviewQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -334,6 +337,28 @@ func (_q *AccountQuery) QueryFeedback() *FeedbackQuery {
 	return query
 }
 
+// QueryReviews chains the current query on the "reviews" edge.
+func (_q *AccountQuery) QueryReviews() *ReviewQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, selector),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.ReviewsTable, account.ReviewsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Account entity from the query.
 // Returns a *NotFoundError when no Account was found.
 func (_q *AccountQuery) First(ctx context.Context) (*Account, error) {
@@ -537,6 +562,7 @@ func (_q *AccountQuery) Clone() *AccountQuery {
 		withRevenueRecords:  _q.withRevenueRecords.Clone(),
 		withWhitespaceCells: _q.withWhitespaceCells.Clone(),
 		withFeedback:        _q.withFeedback.Clone(),
+		withReviews:         _q.withReviews.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -664,6 +690,17 @@ func (_q *AccountQuery) WithFeedback(opts ...func(*FeedbackQuery)) *AccountQuery
 	return _q
 }
 
+// WithReviews tells the query-builder to eager-load the nodes that are connected to
+// the "reviews" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithReviews(opts ...func(*ReviewQuery)) *AccountQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReviews = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -749,7 +786,7 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		nodes       = []*Account{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [11]bool{
+		loadedTypes = [12]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withOwner != nil,
@@ -761,6 +798,7 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 			_q.withRevenueRecords != nil,
 			_q.withWhitespaceCells != nil,
 			_q.withFeedback != nil,
+			_q.withReviews != nil,
 		}
 	)
 	if _q.withParent != nil {
@@ -865,6 +903,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 			return nil, err
 		}
 	}
+	if query := _q.withReviews; query != nil {
+		if err := _q.loadReviews(ctx, query, nodes,
+			func(n *Account) { n.Edges.Reviews = []*Review{} },
+			func(n *Account, e *Review) { n.Edges.Reviews = append(n.Edges.Reviews, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Account) { n.appendNamedChildren(name) },
@@ -925,6 +970,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		if err := _q.loadFeedback(ctx, query, nodes,
 			func(n *Account) { n.appendNamedFeedback(name) },
 			func(n *Account, e *Feedback) { n.appendNamedFeedback(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReviews {
+		if err := _q.loadReviews(ctx, query, nodes,
+			func(n *Account) { n.appendNamedReviews(name) },
+			func(n *Account, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1278,6 +1330,39 @@ func (_q *AccountQuery) loadFeedback(ctx context.Context, query *FeedbackQuery, 
 	}
 	return nil
 }
+func (_q *AccountQuery) loadReviews(ctx context.Context, query *ReviewQuery, nodes []*Account, init func(*Account), assign func(*Account, *Review)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Account)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(review.FieldAccountID)
+	}
+	query.Where(predicate.Review(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(account.ReviewsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AccountID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "account_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AccountQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1489,6 +1574,20 @@ func (_q *AccountQuery) WithNamedFeedback(name string, opts ...func(*FeedbackQue
 		_q.withNamedFeedback = make(map[string]*FeedbackQuery)
 	}
 	_q.withNamedFeedback[name] = query
+	return _q
+}
+
+// WithNamedReviews tells the query-builder to eager-load the nodes that are connected to the "reviews"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithNamedReviews(name string, opts ...func(*ReviewQuery)) *AccountQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedReviews == nil {
+		_q.withNamedReviews = make(map[string]*ReviewQuery)
+	}
+	_q.withNamedReviews[name] = query
 	return _q
 }
 

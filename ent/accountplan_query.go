@@ -1040,9 +1040,12 @@ func (_q *AccountPlanQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 	}
 	for _, n := range neighbors {
 		fk := n.PlanID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "plan_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

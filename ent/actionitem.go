@@ -12,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -39,6 +40,8 @@ type ActionItem struct {
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	// PlanID holds the value of the "plan_id" field.
 	PlanID int `json:"plan_id,omitempty"`
+	// ReviewID holds the value of the "review_id" field.
+	ReviewID *int `json:"review_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActionItemQuery when eager-loading is set.
 	Edges                    ActionItemEdges `json:"edges"`
@@ -58,11 +61,13 @@ type ActionItemEdges struct {
 	Owner *User `json:"owner,omitempty"`
 	// The customer stakeholder who owns the item, for a mutual action plan; of the plan's account.
 	StakeholderOwner *Stakeholder `json:"stakeholder_owner,omitempty"`
+	// The meeting that raised the item; of the plan's account.
+	Review *Review `json:"review,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 }
 
 // PlanOrErr returns the Plan value or an error if the edge
@@ -109,12 +114,23 @@ func (e ActionItemEdges) StakeholderOwnerOrErr() (*Stakeholder, error) {
 	return nil, &NotLoadedError{edge: "stakeholder_owner"}
 }
 
+// ReviewOrErr returns the Review value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActionItemEdges) ReviewOrErr() (*Review, error) {
+	if e.Review != nil {
+		return e.Review, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: review.Label}
+	}
+	return nil, &NotLoadedError{edge: "review"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ActionItem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID:
+		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID, actionitem.FieldReviewID:
 			values[i] = new(sql.NullInt64)
 		case actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -203,6 +219,13 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PlanID = int(value.Int64)
 			}
+		case actionitem.FieldReviewID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field review_id", values[i])
+			} else if value.Valid {
+				_m.ReviewID = new(int)
+				*_m.ReviewID = int(value.Int64)
+			}
 		case actionitem.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field objective_action_items", value)
@@ -255,6 +278,11 @@ func (_m *ActionItem) QueryOwner() *UserQuery {
 // QueryStakeholderOwner queries the "stakeholder_owner" edge of the ActionItem entity.
 func (_m *ActionItem) QueryStakeholderOwner() *StakeholderQuery {
 	return NewActionItemClient(_m.config).QueryStakeholderOwner(_m)
+}
+
+// QueryReview queries the "review" edge of the ActionItem entity.
+func (_m *ActionItem) QueryReview() *ReviewQuery {
+	return NewActionItemClient(_m.config).QueryReview(_m)
 }
 
 // Update returns a builder for updating this ActionItem.
@@ -310,6 +338,11 @@ func (_m *ActionItem) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("plan_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
+	builder.WriteString(", ")
+	if v := _m.ReviewID; v != nil {
+		builder.WriteString("review_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

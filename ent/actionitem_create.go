@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -136,6 +137,20 @@ func (_c *ActionItemCreate) SetPlanID(v int) *ActionItemCreate {
 	return _c
 }
 
+// SetReviewID sets the "review_id" field.
+func (_c *ActionItemCreate) SetReviewID(v int) *ActionItemCreate {
+	_c.mutation.SetReviewID(v)
+	return _c
+}
+
+// SetNillableReviewID sets the "review_id" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableReviewID(v *int) *ActionItemCreate {
+	if v != nil {
+		_c.SetReviewID(*v)
+	}
+	return _c
+}
+
 // SetPlan sets the "plan" edge to the AccountPlan entity.
 func (_c *ActionItemCreate) SetPlan(v *AccountPlan) *ActionItemCreate {
 	return _c.SetPlanID(v.ID)
@@ -196,6 +211,11 @@ func (_c *ActionItemCreate) SetNillableStakeholderOwnerID(id *int) *ActionItemCr
 // SetStakeholderOwner sets the "stakeholder_owner" edge to the Stakeholder entity.
 func (_c *ActionItemCreate) SetStakeholderOwner(v *Stakeholder) *ActionItemCreate {
 	return _c.SetStakeholderOwnerID(v.ID)
+}
+
+// SetReview sets the "review" edge to the Review entity.
+func (_c *ActionItemCreate) SetReview(v *Review) *ActionItemCreate {
+	return _c.SetReviewID(v.ID)
 }
 
 // Mutation returns the ActionItemMutation object of the builder.
@@ -425,6 +445,23 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		_node.stakeholder_action_items = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ReviewIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   actionitem.ReviewTable,
+			Columns: []string{actionitem.ReviewColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ReviewID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -582,6 +619,24 @@ func (u *ActionItemUpsert) UpdateCompletedAt() *ActionItemUpsert {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (u *ActionItemUpsert) ClearCompletedAt() *ActionItemUpsert {
 	u.SetNull(actionitem.FieldCompletedAt)
+	return u
+}
+
+// SetReviewID sets the "review_id" field.
+func (u *ActionItemUpsert) SetReviewID(v int) *ActionItemUpsert {
+	u.Set(actionitem.FieldReviewID, v)
+	return u
+}
+
+// UpdateReviewID sets the "review_id" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateReviewID() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldReviewID)
+	return u
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (u *ActionItemUpsert) ClearReviewID() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldReviewID)
 	return u
 }
 
@@ -756,6 +811,27 @@ func (u *ActionItemUpsertOne) UpdateCompletedAt() *ActionItemUpsertOne {
 func (u *ActionItemUpsertOne) ClearCompletedAt() *ActionItemUpsertOne {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetReviewID sets the "review_id" field.
+func (u *ActionItemUpsertOne) SetReviewID(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetReviewID(v)
+	})
+}
+
+// UpdateReviewID sets the "review_id" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateReviewID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateReviewID()
+	})
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (u *ActionItemUpsertOne) ClearReviewID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearReviewID()
 	})
 }
 
@@ -1096,6 +1172,27 @@ func (u *ActionItemUpsertBulk) UpdateCompletedAt() *ActionItemUpsertBulk {
 func (u *ActionItemUpsertBulk) ClearCompletedAt() *ActionItemUpsertBulk {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetReviewID sets the "review_id" field.
+func (u *ActionItemUpsertBulk) SetReviewID(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetReviewID(v)
+	})
+}
+
+// UpdateReviewID sets the "review_id" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateReviewID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateReviewID()
+	})
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (u *ActionItemUpsertBulk) ClearReviewID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearReviewID()
 	})
 }
 

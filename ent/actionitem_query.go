@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -31,6 +32,7 @@ type ActionItemQuery struct {
 	withObjective        *ObjectiveQuery
 	withOwner            *UserQuery
 	withStakeholderOwner *StakeholderQuery
+	withReview           *ReviewQuery
 	withFKs              bool
 	modifiers            []func(*sql.Selector)
 	loadTotal            []func(context.Context, []*ActionItem) error
@@ -151,6 +153,28 @@ func (_q *ActionItemQuery) QueryStakeholderOwner() *StakeholderQuery {
 			sqlgraph.From(actionitem.Table, actionitem.FieldID, selector),
 			sqlgraph.To(stakeholder.Table, stakeholder.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, actionitem.StakeholderOwnerTable, actionitem.StakeholderOwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReview chains the current query on the "review" edge.
+func (_q *ActionItemQuery) QueryReview() *ReviewQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actionitem.Table, actionitem.FieldID, selector),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, actionitem.ReviewTable, actionitem.ReviewColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -354,6 +378,7 @@ func (_q *ActionItemQuery) Clone() *ActionItemQuery {
 		withObjective:        _q.withObjective.Clone(),
 		withOwner:            _q.withOwner.Clone(),
 		withStakeholderOwner: _q.withStakeholderOwner.Clone(),
+		withReview:           _q.withReview.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -401,6 +426,17 @@ func (_q *ActionItemQuery) WithStakeholderOwner(opts ...func(*StakeholderQuery))
 		opt(query)
 	}
 	_q.withStakeholderOwner = query
+	return _q
+}
+
+// WithReview tells the query-builder to eager-load the nodes that are connected to
+// the "review" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActionItemQuery) WithReview(opts ...func(*ReviewQuery)) *ActionItemQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReview = query
 	return _q
 }
 
@@ -489,11 +525,12 @@ func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 		nodes       = []*ActionItem{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withPlan != nil,
 			_q.withObjective != nil,
 			_q.withOwner != nil,
 			_q.withStakeholderOwner != nil,
+			_q.withReview != nil,
 		}
 	)
 	if _q.withObjective != nil || _q.withOwner != nil || _q.withStakeholderOwner != nil {
@@ -544,6 +581,12 @@ func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if query := _q.withStakeholderOwner; query != nil {
 		if err := _q.loadStakeholderOwner(ctx, query, nodes, nil,
 			func(n *ActionItem, e *Stakeholder) { n.Edges.StakeholderOwner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReview; query != nil {
+		if err := _q.loadReview(ctx, query, nodes, nil,
+			func(n *ActionItem, e *Review) { n.Edges.Review = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -680,6 +723,38 @@ func (_q *ActionItemQuery) loadStakeholderOwner(ctx context.Context, query *Stak
 	}
 	return nil
 }
+func (_q *ActionItemQuery) loadReview(ctx context.Context, query *ReviewQuery, nodes []*ActionItem, init func(*ActionItem), assign func(*ActionItem, *Review)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ActionItem)
+	for i := range nodes {
+		if nodes[i].ReviewID == nil {
+			continue
+		}
+		fk := *nodes[i].ReviewID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(review.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "review_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ActionItemQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -711,6 +786,9 @@ func (_q *ActionItemQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withPlan != nil {
 			_spec.Node.AddColumnOnce(actionitem.FieldPlanID)
+		}
+		if _q.withReview != nil {
+			_spec.Node.AddColumnOnce(actionitem.FieldReviewID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -146,6 +147,26 @@ func (_u *ActionItemUpdate) ClearCompletedAt() *ActionItemUpdate {
 	return _u
 }
 
+// SetReviewID sets the "review_id" field.
+func (_u *ActionItemUpdate) SetReviewID(v int) *ActionItemUpdate {
+	_u.mutation.SetReviewID(v)
+	return _u
+}
+
+// SetNillableReviewID sets the "review_id" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableReviewID(v *int) *ActionItemUpdate {
+	if v != nil {
+		_u.SetReviewID(*v)
+	}
+	return _u
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (_u *ActionItemUpdate) ClearReviewID() *ActionItemUpdate {
+	_u.mutation.ClearReviewID()
+	return _u
+}
+
 // SetObjectiveID sets the "objective" edge to the Objective entity by ID.
 func (_u *ActionItemUpdate) SetObjectiveID(id int) *ActionItemUpdate {
 	_u.mutation.SetObjectiveID(id)
@@ -203,6 +224,11 @@ func (_u *ActionItemUpdate) SetStakeholderOwner(v *Stakeholder) *ActionItemUpdat
 	return _u.SetStakeholderOwnerID(v.ID)
 }
 
+// SetReview sets the "review" edge to the Review entity.
+func (_u *ActionItemUpdate) SetReview(v *Review) *ActionItemUpdate {
+	return _u.SetReviewID(v.ID)
+}
+
 // Mutation returns the ActionItemMutation object of the builder.
 func (_u *ActionItemUpdate) Mutation() *ActionItemMutation {
 	return _u.mutation
@@ -223,6 +249,12 @@ func (_u *ActionItemUpdate) ClearOwner() *ActionItemUpdate {
 // ClearStakeholderOwner clears the "stakeholder_owner" edge to the Stakeholder entity.
 func (_u *ActionItemUpdate) ClearStakeholderOwner() *ActionItemUpdate {
 	_u.mutation.ClearStakeholderOwner()
+	return _u
+}
+
+// ClearReview clears the "review" edge to the Review entity.
+func (_u *ActionItemUpdate) ClearReview() *ActionItemUpdate {
+	_u.mutation.ClearReview()
 	return _u
 }
 
@@ -423,6 +455,35 @@ func (_u *ActionItemUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ReviewCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   actionitem.ReviewTable,
+			Columns: []string{actionitem.ReviewColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReviewIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   actionitem.ReviewTable,
+			Columns: []string{actionitem.ReviewColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{actionitem.Label}
@@ -558,6 +619,26 @@ func (_u *ActionItemUpdateOne) ClearCompletedAt() *ActionItemUpdateOne {
 	return _u
 }
 
+// SetReviewID sets the "review_id" field.
+func (_u *ActionItemUpdateOne) SetReviewID(v int) *ActionItemUpdateOne {
+	_u.mutation.SetReviewID(v)
+	return _u
+}
+
+// SetNillableReviewID sets the "review_id" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableReviewID(v *int) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetReviewID(*v)
+	}
+	return _u
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (_u *ActionItemUpdateOne) ClearReviewID() *ActionItemUpdateOne {
+	_u.mutation.ClearReviewID()
+	return _u
+}
+
 // SetObjectiveID sets the "objective" edge to the Objective entity by ID.
 func (_u *ActionItemUpdateOne) SetObjectiveID(id int) *ActionItemUpdateOne {
 	_u.mutation.SetObjectiveID(id)
@@ -615,6 +696,11 @@ func (_u *ActionItemUpdateOne) SetStakeholderOwner(v *Stakeholder) *ActionItemUp
 	return _u.SetStakeholderOwnerID(v.ID)
 }
 
+// SetReview sets the "review" edge to the Review entity.
+func (_u *ActionItemUpdateOne) SetReview(v *Review) *ActionItemUpdateOne {
+	return _u.SetReviewID(v.ID)
+}
+
 // Mutation returns the ActionItemMutation object of the builder.
 func (_u *ActionItemUpdateOne) Mutation() *ActionItemMutation {
 	return _u.mutation
@@ -635,6 +721,12 @@ func (_u *ActionItemUpdateOne) ClearOwner() *ActionItemUpdateOne {
 // ClearStakeholderOwner clears the "stakeholder_owner" edge to the Stakeholder entity.
 func (_u *ActionItemUpdateOne) ClearStakeholderOwner() *ActionItemUpdateOne {
 	_u.mutation.ClearStakeholderOwner()
+	return _u
+}
+
+// ClearReview clears the "review" edge to the Review entity.
+func (_u *ActionItemUpdateOne) ClearReview() *ActionItemUpdateOne {
+	_u.mutation.ClearReview()
 	return _u
 }
 
@@ -858,6 +950,35 @@ func (_u *ActionItemUpdateOne) sqlSave(ctx context.Context) (_node *ActionItem, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReviewCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   actionitem.ReviewTable,
+			Columns: []string{actionitem.ReviewColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReviewIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   actionitem.ReviewTable,
+			Columns: []string{actionitem.ReviewColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -833,6 +833,22 @@ func (c *AccountClient) QueryFeedback(_m *Account) *FeedbackQuery {
 	return query
 }
 
+// QueryReviews queries the reviews edge of a Account.
+func (c *AccountClient) QueryReviews(_m *Account) *ReviewQuery {
+	query := (&ReviewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, id),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.ReviewsTable, account.ReviewsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AccountClient) Hooks() []Hook {
 	hooks := c.hooks.Account
@@ -1468,6 +1484,22 @@ func (c *ActionItemClient) QueryStakeholderOwner(_m *ActionItem) *StakeholderQue
 			sqlgraph.From(actionitem.Table, actionitem.FieldID, id),
 			sqlgraph.To(stakeholder.Table, stakeholder.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, actionitem.StakeholderOwnerTable, actionitem.StakeholderOwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReview queries the review edge of a ActionItem.
+func (c *ActionItemClient) QueryReview(_m *ActionItem) *ReviewQuery {
+	query := (&ReviewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actionitem.Table, actionitem.FieldID, id),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, actionitem.ReviewTable, actionitem.ReviewColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3949,6 +3981,22 @@ func (c *ReviewClient) GetX(ctx context.Context, id int) *Review {
 	return obj
 }
 
+// QueryAccount queries the account edge of a Review.
+func (c *ReviewClient) QueryAccount(_m *Review) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, review.AccountTable, review.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryPlan queries the plan edge of a Review.
 func (c *ReviewClient) QueryPlan(_m *Review) *AccountPlanQuery {
 	query := (&AccountPlanClient{config: c.config}).Query()
@@ -3974,6 +4022,38 @@ func (c *ReviewClient) QueryAttendees(_m *Review) *UserQuery {
 			sqlgraph.From(review.Table, review.FieldID, id),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, review.AttendeesTable, review.AttendeesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomerAttendees queries the customer_attendees edge of a Review.
+func (c *ReviewClient) QueryCustomerAttendees(_m *Review) *StakeholderQuery {
+	query := (&StakeholderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, id),
+			sqlgraph.To(stakeholder.Table, stakeholder.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, review.CustomerAttendeesTable, review.CustomerAttendeesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActionItems queries the action_items edge of a Review.
+func (c *ReviewClient) QueryActionItems(_m *Review) *ActionItemQuery {
+	query := (&ActionItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, id),
+			sqlgraph.To(actionitem.Table, actionitem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, review.ActionItemsTable, review.ActionItemsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4268,6 +4348,22 @@ func (c *StakeholderClient) QueryFeedback(_m *Stakeholder) *FeedbackQuery {
 			sqlgraph.From(stakeholder.Table, stakeholder.FieldID, id),
 			sqlgraph.To(feedback.Table, feedback.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, stakeholder.FeedbackTable, stakeholder.FeedbackColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReviews queries the reviews edge of a Stakeholder.
+func (c *StakeholderClient) QueryReviews(_m *Stakeholder) *ReviewQuery {
+	query := (&ReviewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(stakeholder.Table, stakeholder.FieldID, id),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, stakeholder.ReviewsTable, stakeholder.ReviewsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -144,9 +144,10 @@ func describeGenerated(g *gen.Graph, s *ast.Schema) error {
 				}
 			}
 		}
-		describeInput(s.Types["Create"+n.Name+"Input"], def)
-		describeInput(s.Types["Update"+n.Name+"Input"], def)
-		describeWhere(s.Types[n.Name+"WhereInput"], def)
+		full := withHidden(n, def, camel)
+		describeInput(s.Types["Create"+n.Name+"Input"], full)
+		describeInput(s.Types["Update"+n.Name+"Input"], full)
+		describeWhere(s.Types[n.Name+"WhereInput"], full)
 		if order := s.Types[n.Name+"OrderField"]; order != nil {
 			for _, v := range order.EnumValues {
 				v.Description = fmt.Sprintf("Orders by %s.", camel(strings.ToLower(v.Name)))
@@ -173,6 +174,28 @@ func describeGenerated(g *gen.Graph, s *ast.Schema) error {
 		return fmt.Errorf("describeGenerated: these edges have no Comment: %s", strings.Join(undescribed, ", "))
 	}
 	return nil
+}
+
+// withHidden is def with the fields and single edges that the schema leaves
+// out of the generated type to show them by hand (Review.heldAt, Review.plan),
+// so that their inputs and filters are described from their comments too.
+func withHidden(n *gen.Type, def *ast.Definition, camel func(string) string) *ast.Definition {
+	full := *def
+	full.Fields = slices.Clone(def.Fields)
+	add := func(name, comment string) {
+		if comment != "" && full.Fields.ForName(camel(name)) == nil {
+			full.Fields = append(full.Fields, &ast.FieldDefinition{Name: camel(name), Description: comment, Type: ast.NamedType("String", nil)})
+		}
+	}
+	for _, f := range n.Fields {
+		add(f.Name, f.Comment())
+	}
+	for _, e := range n.Edges {
+		if e.Unique {
+			add(e.Name, e.Comment())
+		}
+	}
+	return &full
 }
 
 // describeInput describes a create or update input's fields from the fields

@@ -221,6 +221,27 @@ func (_m *Account) Feedback(
 	return _m.QueryFeedback().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Account) Reviews(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ReviewOrder, where *ReviewWhereInput,
+) (*ReviewConnection, error) {
+	opts := []ReviewPaginateOption{
+		WithReviewOrder(orderBy),
+		WithReviewFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[11][alias]
+	if nodes, err := _m.NamedReviews(alias); err == nil || hasTotalCount {
+		pager, err := newReviewPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *AccountPlan) Account(ctx context.Context) (*Account, error) {
 	result, err := _m.Edges.AccountOrErr()
 	if IsNotLoaded(err) {
@@ -428,6 +449,14 @@ func (_m *ActionItem) StakeholderOwner(ctx context.Context) (*Stakeholder, error
 	result, err := _m.Edges.StakeholderOwnerOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryStakeholderOwner().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ActionItem) Review(ctx context.Context) (*Review, error) {
+	result, err := _m.Edges.ReviewOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReview().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }
@@ -768,12 +797,12 @@ func (_m *RevenueRecord) Account(ctx context.Context) (*Account, error) {
 	return result, err
 }
 
-func (_m *Review) Plan(ctx context.Context) (*AccountPlan, error) {
-	result, err := _m.Edges.PlanOrErr()
+func (_m *Review) Account(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.AccountOrErr()
 	if IsNotLoaded(err) {
-		result, err = _m.QueryPlan().Only(ctx)
+		result, err = _m.QueryAccount().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Review) Attendees(
@@ -795,6 +824,48 @@ func (_m *Review) Attendees(
 		return conn, nil
 	}
 	return _m.QueryAttendees().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Review) CustomerAttendees(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*StakeholderOrder, where *StakeholderWhereInput,
+) (*StakeholderConnection, error) {
+	opts := []StakeholderPaginateOption{
+		WithStakeholderOrder(orderBy),
+		WithStakeholderFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedCustomerAttendees(alias); err == nil || hasTotalCount {
+		pager, err := newStakeholderPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &StakeholderConnection{Edges: []*StakeholderEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCustomerAttendees().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Review) ActionItems(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ActionItemOrder, where *ActionItemWhereInput,
+) (*ActionItemConnection, error) {
+	opts := []ActionItemPaginateOption{
+		WithActionItemOrder(orderBy),
+		WithActionItemFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedActionItems(alias); err == nil || hasTotalCount {
+		pager, err := newActionItemPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Stakeholder) Account(ctx context.Context) (*Account, error) {
@@ -966,6 +1037,27 @@ func (_m *Stakeholder) Feedback(
 		return conn, nil
 	}
 	return _m.QueryFeedback().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Stakeholder) Reviews(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ReviewOrder, where *ReviewWhereInput,
+) (*ReviewConnection, error) {
+	opts := []ReviewPaginateOption{
+		WithReviewOrder(orderBy),
+		WithReviewFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
+	if nodes, err := _m.NamedReviews(alias); err == nil || hasTotalCount {
+		pager, err := newReviewPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *SwotItem) Plan(ctx context.Context) (*AccountPlan, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
@@ -403,6 +404,7 @@ type CreateActionItemInput struct {
 	ObjectiveID        *int
 	OwnerID            *int
 	StakeholderOwnerID *int
+	ReviewID           *int
 }
 
 // Mutate applies the CreateActionItemInput on the ActionItemMutation builder.
@@ -430,6 +432,9 @@ func (i *CreateActionItemInput) Mutate(m *ActionItemMutation) {
 	if v := i.StakeholderOwnerID; v != nil {
 		m.SetStakeholderOwnerID(*v)
 	}
+	if v := i.ReviewID; v != nil {
+		m.SetReviewID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateActionItemInput on the ActionItemCreate builder.
@@ -455,6 +460,8 @@ type UpdateActionItemInput struct {
 	OwnerID               *int
 	ClearStakeholderOwner bool
 	StakeholderOwnerID    *int
+	ClearReview           bool
+	ReviewID              *int
 }
 
 // Mutate applies the UpdateActionItemInput on the ActionItemMutation builder.
@@ -503,6 +510,12 @@ func (i *UpdateActionItemInput) Mutate(m *ActionItemMutation) {
 	}
 	if v := i.StakeholderOwnerID; v != nil {
 		m.SetStakeholderOwnerID(*v)
+	}
+	if i.ClearReview {
+		m.ClearReview()
+	}
+	if v := i.ReviewID; v != nil {
+		m.SetReviewID(*v)
 	}
 }
 
@@ -1620,21 +1633,53 @@ func (c *RevenueRecordUpdateOne) SetInput(i UpdateRevenueRecordInput) *RevenueRe
 
 // CreateReviewInput represents a mutation input for creating reviews.
 type CreateReviewInput struct {
-	HeldAt      time.Time
-	Notes       *string
-	PlanID      int
-	AttendeeIDs []int
+	Kind                *review.Kind
+	Status              *review.Status
+	ScheduledAt         *time.Time
+	HeldAt              *time.Time
+	Agenda              *string
+	Notes               *string
+	Decisions           *string
+	AccountID           *int
+	PlanID              *int
+	AttendeeIDs         []int
+	CustomerAttendeeIDs []int
 }
 
 // Mutate applies the CreateReviewInput on the ReviewMutation builder.
 func (i *CreateReviewInput) Mutate(m *ReviewMutation) {
-	m.SetHeldAt(i.HeldAt)
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if v := i.ScheduledAt; v != nil {
+		m.SetScheduledAt(*v)
+	}
+	if v := i.HeldAt; v != nil {
+		m.SetHeldAt(*v)
+	}
+	if v := i.Agenda; v != nil {
+		m.SetAgenda(*v)
+	}
 	if v := i.Notes; v != nil {
 		m.SetNotes(*v)
 	}
-	m.SetPlanID(i.PlanID)
+	if v := i.Decisions; v != nil {
+		m.SetDecisions(*v)
+	}
+	if v := i.AccountID; v != nil {
+		m.SetAccountID(*v)
+	}
+	if v := i.PlanID; v != nil {
+		m.SetPlanID(*v)
+	}
 	if v := i.AttendeeIDs; len(v) > 0 {
 		m.AddAttendeeIDs(v...)
+	}
+	if v := i.CustomerAttendeeIDs; len(v) > 0 {
+		m.AddCustomerAttendeeIDs(v...)
 	}
 }
 
@@ -1646,24 +1691,59 @@ func (c *ReviewCreate) SetInput(i CreateReviewInput) *ReviewCreate {
 
 // UpdateReviewInput represents a mutation input for updating reviews.
 type UpdateReviewInput struct {
-	HeldAt            *time.Time
-	ClearNotes        bool
-	Notes             *string
-	ClearAttendees    bool
-	AddAttendeeIDs    []int
-	RemoveAttendeeIDs []int
+	Kind                      *review.Kind
+	Status                    *review.Status
+	ScheduledAt               *time.Time
+	ClearHeldAt               bool
+	HeldAt                    *time.Time
+	ClearAgenda               bool
+	Agenda                    *string
+	ClearNotes                bool
+	Notes                     *string
+	ClearDecisions            bool
+	Decisions                 *string
+	ClearAttendees            bool
+	AddAttendeeIDs            []int
+	RemoveAttendeeIDs         []int
+	ClearCustomerAttendees    bool
+	AddCustomerAttendeeIDs    []int
+	RemoveCustomerAttendeeIDs []int
 }
 
 // Mutate applies the UpdateReviewInput on the ReviewMutation builder.
 func (i *UpdateReviewInput) Mutate(m *ReviewMutation) {
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if v := i.ScheduledAt; v != nil {
+		m.SetScheduledAt(*v)
+	}
+	if i.ClearHeldAt {
+		m.ClearHeldAt()
+	}
 	if v := i.HeldAt; v != nil {
 		m.SetHeldAt(*v)
+	}
+	if i.ClearAgenda {
+		m.ClearAgenda()
+	}
+	if v := i.Agenda; v != nil {
+		m.SetAgenda(*v)
 	}
 	if i.ClearNotes {
 		m.ClearNotes()
 	}
 	if v := i.Notes; v != nil {
 		m.SetNotes(*v)
+	}
+	if i.ClearDecisions {
+		m.ClearDecisions()
+	}
+	if v := i.Decisions; v != nil {
+		m.SetDecisions(*v)
 	}
 	if i.ClearAttendees {
 		m.ClearAttendees()
@@ -1673,6 +1753,15 @@ func (i *UpdateReviewInput) Mutate(m *ReviewMutation) {
 	}
 	if v := i.RemoveAttendeeIDs; len(v) > 0 {
 		m.RemoveAttendeeIDs(v...)
+	}
+	if i.ClearCustomerAttendees {
+		m.ClearCustomerAttendees()
+	}
+	if v := i.AddCustomerAttendeeIDs; len(v) > 0 {
+		m.AddCustomerAttendeeIDs(v...)
+	}
+	if v := i.RemoveCustomerAttendeeIDs; len(v) > 0 {
+		m.RemoveCustomerAttendeeIDs(v...)
 	}
 }
 
@@ -1984,6 +2073,7 @@ type CreateUserInput struct {
 	Email         string
 	Title         *string
 	Role          *user.Role
+	Seniority     *user.Seniority
 	DeactivatedAt *time.Time
 }
 
@@ -1996,6 +2086,9 @@ func (i *CreateUserInput) Mutate(m *UserMutation) {
 	}
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if v := i.Seniority; v != nil {
+		m.SetSeniority(*v)
 	}
 	if v := i.DeactivatedAt; v != nil {
 		m.SetDeactivatedAt(*v)
@@ -2015,6 +2108,8 @@ type UpdateUserInput struct {
 	ClearTitle         bool
 	Title              *string
 	Role               *user.Role
+	ClearSeniority     bool
+	Seniority          *user.Seniority
 	ClearDeactivatedAt bool
 	DeactivatedAt      *time.Time
 }
@@ -2035,6 +2130,12 @@ func (i *UpdateUserInput) Mutate(m *UserMutation) {
 	}
 	if v := i.Role; v != nil {
 		m.SetRole(*v)
+	}
+	if i.ClearSeniority {
+		m.ClearSeniority()
+	}
+	if v := i.Seniority; v != nil {
+		m.SetSeniority(*v)
 	}
 	if i.ClearDeactivatedAt {
 		m.ClearDeactivatedAt()

@@ -7872,6 +7872,48 @@ var (
 			}
 		},
 	}
+	// ReviewOrderFieldKind orders Review by kind.
+	ReviewOrderFieldKind = &ReviewOrderField{
+		Value: func(_m *Review) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: review.FieldKind,
+		toTerm: review.ByKind,
+		toCursor: func(_m *Review) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// ReviewOrderFieldStatus orders Review by status.
+	ReviewOrderFieldStatus = &ReviewOrderField{
+		Value: func(_m *Review) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: review.FieldStatus,
+		toTerm: review.ByStatus,
+		toCursor: func(_m *Review) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// ReviewOrderFieldScheduledAt orders Review by scheduled_at.
+	ReviewOrderFieldScheduledAt = &ReviewOrderField{
+		Value: func(_m *Review) (ent.Value, error) {
+			return _m.ScheduledAt, nil
+		},
+		column: review.FieldScheduledAt,
+		toTerm: review.ByScheduledAt,
+		toCursor: func(_m *Review) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ScheduledAt,
+			}
+		},
+	}
 	// ReviewOrderFieldHeldAt orders Review by held_at.
 	ReviewOrderFieldHeldAt = &ReviewOrderField{
 		Value: func(_m *Review) (ent.Value, error) {
@@ -7896,6 +7938,12 @@ func (f ReviewOrderField) String() string {
 		str = "CREATED_AT"
 	case ReviewOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
+	case ReviewOrderFieldKind.column:
+		str = "KIND"
+	case ReviewOrderFieldStatus.column:
+		str = "STATUS"
+	case ReviewOrderFieldScheduledAt.column:
+		str = "SCHEDULED_AT"
 	case ReviewOrderFieldHeldAt.column:
 		str = "HELD_AT"
 	}
@@ -7918,6 +7966,12 @@ func (f *ReviewOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *ReviewOrderFieldCreatedAt
 	case "UPDATED_AT":
 		*f = *ReviewOrderFieldUpdatedAt
+	case "KIND":
+		*f = *ReviewOrderFieldKind
+	case "STATUS":
+		*f = *ReviewOrderFieldStatus
+	case "SCHEDULED_AT":
+		*f = *ReviewOrderFieldScheduledAt
 	case "HELD_AT":
 		*f = *ReviewOrderFieldHeldAt
 	default:
@@ -9126,6 +9180,20 @@ var (
 			}
 		},
 	}
+	// UserOrderFieldSeniority orders User by seniority.
+	UserOrderFieldSeniority = &UserOrderField{
+		Value: func(_m *User) (ent.Value, error) {
+			return _m.Seniority, nil
+		},
+		column: user.FieldSeniority,
+		toTerm: user.BySeniority,
+		toCursor: func(_m *User) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Seniority,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -9142,6 +9210,8 @@ func (f UserOrderField) String() string {
 		str = "EMAIL"
 	case UserOrderFieldRole.column:
 		str = "ROLE"
+	case UserOrderFieldSeniority.column:
+		str = "SENIORITY"
 	}
 	return str
 }
@@ -9168,6 +9238,8 @@ func (f *UserOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *UserOrderFieldEmail
 	case "ROLE":
 		*f = *UserOrderFieldRole
+	case "SENIORITY":
+		*f = *UserOrderFieldSeniority
 	default:
 		return fmt.Errorf("%s is not a valid UserOrderField", str)
 	}

@@ -714,6 +714,10 @@ type AccountWhereInput struct {
 	// "feedback" edge predicates.
 	HasFeedback     *bool                 `json:"hasFeedback,omitempty"`
 	HasFeedbackWith []*FeedbackWhereInput `json:"hasFeedbackWith,omitempty"`
+
+	// "reviews" edge predicates.
+	HasReviews     *bool               `json:"hasReviews,omitempty"`
+	HasReviewsWith []*ReviewWhereInput `json:"hasReviewsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1417,6 +1421,24 @@ func (i *AccountWhereInput) P() (predicate.Account, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, account.HasFeedbackWith(with...))
+	}
+	if i.HasReviews != nil {
+		p := account.HasReviews()
+		if !*i.HasReviews {
+			p = account.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReviewsWith) > 0 {
+		with := make([]predicate.Review, 0, len(i.HasReviewsWith))
+		for _, w := range i.HasReviewsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReviewsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, account.HasReviewsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -2672,6 +2694,10 @@ type ActionItemWhereInput struct {
 	// "stakeholder_owner" edge predicates.
 	HasStakeholderOwner     *bool                    `json:"hasStakeholderOwner,omitempty"`
 	HasStakeholderOwnerWith []*StakeholderWhereInput `json:"hasStakeholderOwnerWith,omitempty"`
+
+	// "review" edge predicates.
+	HasReview     *bool               `json:"hasReview,omitempty"`
+	HasReviewWith []*ReviewWhereInput `json:"hasReviewWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3045,6 +3071,24 @@ func (i *ActionItemWhereInput) P() (predicate.ActionItem, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, actionitem.HasStakeholderOwnerWith(with...))
+	}
+	if i.HasReview != nil {
+		p := actionitem.HasReview()
+		if !*i.HasReview {
+			p = actionitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReviewWith) > 0 {
+		with := make([]predicate.Review, 0, len(i.HasReviewWith))
+		for _, w := range i.HasReviewWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReviewWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actionitem.HasReviewWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -8797,15 +8841,56 @@ type ReviewWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "kind" field predicates.
+	Kind      *review.Kind  `json:"kind,omitempty"`
+	KindNEQ   *review.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []review.Kind `json:"kindIn,omitempty"`
+	KindNotIn []review.Kind `json:"kindNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *review.Status  `json:"status,omitempty"`
+	StatusNEQ   *review.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []review.Status `json:"statusIn,omitempty"`
+	StatusNotIn []review.Status `json:"statusNotIn,omitempty"`
+
+	// "scheduled_at" field predicates.
+	ScheduledAt      *time.Time  `json:"scheduledAt,omitempty"`
+	ScheduledAtNEQ   *time.Time  `json:"scheduledAtNEQ,omitempty"`
+	ScheduledAtIn    []time.Time `json:"scheduledAtIn,omitempty"`
+	ScheduledAtNotIn []time.Time `json:"scheduledAtNotIn,omitempty"`
+	ScheduledAtGT    *time.Time  `json:"scheduledAtGT,omitempty"`
+	ScheduledAtGTE   *time.Time  `json:"scheduledAtGTE,omitempty"`
+	ScheduledAtLT    *time.Time  `json:"scheduledAtLT,omitempty"`
+	ScheduledAtLTE   *time.Time  `json:"scheduledAtLTE,omitempty"`
+
 	// "held_at" field predicates.
-	HeldAt      *time.Time  `json:"heldAt,omitempty"`
-	HeldAtNEQ   *time.Time  `json:"heldAtNEQ,omitempty"`
-	HeldAtIn    []time.Time `json:"heldAtIn,omitempty"`
-	HeldAtNotIn []time.Time `json:"heldAtNotIn,omitempty"`
-	HeldAtGT    *time.Time  `json:"heldAtGT,omitempty"`
-	HeldAtGTE   *time.Time  `json:"heldAtGTE,omitempty"`
-	HeldAtLT    *time.Time  `json:"heldAtLT,omitempty"`
-	HeldAtLTE   *time.Time  `json:"heldAtLTE,omitempty"`
+	HeldAt       *time.Time  `json:"heldAt,omitempty"`
+	HeldAtNEQ    *time.Time  `json:"heldAtNEQ,omitempty"`
+	HeldAtIn     []time.Time `json:"heldAtIn,omitempty"`
+	HeldAtNotIn  []time.Time `json:"heldAtNotIn,omitempty"`
+	HeldAtGT     *time.Time  `json:"heldAtGT,omitempty"`
+	HeldAtGTE    *time.Time  `json:"heldAtGTE,omitempty"`
+	HeldAtLT     *time.Time  `json:"heldAtLT,omitempty"`
+	HeldAtLTE    *time.Time  `json:"heldAtLTE,omitempty"`
+	HeldAtIsNil  bool        `json:"heldAtIsNil,omitempty"`
+	HeldAtNotNil bool        `json:"heldAtNotNil,omitempty"`
+
+	// "agenda" field predicates.
+	Agenda             *string  `json:"agenda,omitempty"`
+	AgendaNEQ          *string  `json:"agendaNEQ,omitempty"`
+	AgendaIn           []string `json:"agendaIn,omitempty"`
+	AgendaNotIn        []string `json:"agendaNotIn,omitempty"`
+	AgendaGT           *string  `json:"agendaGT,omitempty"`
+	AgendaGTE          *string  `json:"agendaGTE,omitempty"`
+	AgendaLT           *string  `json:"agendaLT,omitempty"`
+	AgendaLTE          *string  `json:"agendaLTE,omitempty"`
+	AgendaContains     *string  `json:"agendaContains,omitempty"`
+	AgendaHasPrefix    *string  `json:"agendaHasPrefix,omitempty"`
+	AgendaHasSuffix    *string  `json:"agendaHasSuffix,omitempty"`
+	AgendaIsNil        bool     `json:"agendaIsNil,omitempty"`
+	AgendaNotNil       bool     `json:"agendaNotNil,omitempty"`
+	AgendaEqualFold    *string  `json:"agendaEqualFold,omitempty"`
+	AgendaContainsFold *string  `json:"agendaContainsFold,omitempty"`
 
 	// "notes" field predicates.
 	Notes             *string  `json:"notes,omitempty"`
@@ -8824,6 +8909,27 @@ type ReviewWhereInput struct {
 	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
 	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
 
+	// "decisions" field predicates.
+	Decisions             *string  `json:"decisions,omitempty"`
+	DecisionsNEQ          *string  `json:"decisionsNEQ,omitempty"`
+	DecisionsIn           []string `json:"decisionsIn,omitempty"`
+	DecisionsNotIn        []string `json:"decisionsNotIn,omitempty"`
+	DecisionsGT           *string  `json:"decisionsGT,omitempty"`
+	DecisionsGTE          *string  `json:"decisionsGTE,omitempty"`
+	DecisionsLT           *string  `json:"decisionsLT,omitempty"`
+	DecisionsLTE          *string  `json:"decisionsLTE,omitempty"`
+	DecisionsContains     *string  `json:"decisionsContains,omitempty"`
+	DecisionsHasPrefix    *string  `json:"decisionsHasPrefix,omitempty"`
+	DecisionsHasSuffix    *string  `json:"decisionsHasSuffix,omitempty"`
+	DecisionsIsNil        bool     `json:"decisionsIsNil,omitempty"`
+	DecisionsNotNil       bool     `json:"decisionsNotNil,omitempty"`
+	DecisionsEqualFold    *string  `json:"decisionsEqualFold,omitempty"`
+	DecisionsContainsFold *string  `json:"decisionsContainsFold,omitempty"`
+
+	// "account" edge predicates.
+	HasAccount     *bool                `json:"hasAccount,omitempty"`
+	HasAccountWith []*AccountWhereInput `json:"hasAccountWith,omitempty"`
+
 	// "plan" edge predicates.
 	HasPlan     *bool                    `json:"hasPlan,omitempty"`
 	HasPlanWith []*AccountPlanWhereInput `json:"hasPlanWith,omitempty"`
@@ -8831,6 +8937,14 @@ type ReviewWhereInput struct {
 	// "attendees" edge predicates.
 	HasAttendees     *bool             `json:"hasAttendees,omitempty"`
 	HasAttendeesWith []*UserWhereInput `json:"hasAttendeesWith,omitempty"`
+
+	// "customer_attendees" edge predicates.
+	HasCustomerAttendees     *bool                    `json:"hasCustomerAttendees,omitempty"`
+	HasCustomerAttendeesWith []*StakeholderWhereInput `json:"hasCustomerAttendeesWith,omitempty"`
+
+	// "action_items" edge predicates.
+	HasActionItems     *bool                   `json:"hasActionItems,omitempty"`
+	HasActionItemsWith []*ActionItemWhereInput `json:"hasActionItemsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8976,6 +9090,54 @@ func (i *ReviewWhereInput) P() (predicate.Review, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, review.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
+	if i.Kind != nil {
+		predicates = append(predicates, review.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, review.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, review.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, review.KindNotIn(i.KindNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, review.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, review.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, review.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, review.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ScheduledAt != nil {
+		predicates = append(predicates, review.ScheduledAtEQ(*i.ScheduledAt))
+	}
+	if i.ScheduledAtNEQ != nil {
+		predicates = append(predicates, review.ScheduledAtNEQ(*i.ScheduledAtNEQ))
+	}
+	if len(i.ScheduledAtIn) > 0 {
+		predicates = append(predicates, review.ScheduledAtIn(i.ScheduledAtIn...))
+	}
+	if len(i.ScheduledAtNotIn) > 0 {
+		predicates = append(predicates, review.ScheduledAtNotIn(i.ScheduledAtNotIn...))
+	}
+	if i.ScheduledAtGT != nil {
+		predicates = append(predicates, review.ScheduledAtGT(*i.ScheduledAtGT))
+	}
+	if i.ScheduledAtGTE != nil {
+		predicates = append(predicates, review.ScheduledAtGTE(*i.ScheduledAtGTE))
+	}
+	if i.ScheduledAtLT != nil {
+		predicates = append(predicates, review.ScheduledAtLT(*i.ScheduledAtLT))
+	}
+	if i.ScheduledAtLTE != nil {
+		predicates = append(predicates, review.ScheduledAtLTE(*i.ScheduledAtLTE))
+	}
 	if i.HeldAt != nil {
 		predicates = append(predicates, review.HeldAtEQ(*i.HeldAt))
 	}
@@ -8999,6 +9161,57 @@ func (i *ReviewWhereInput) P() (predicate.Review, error) {
 	}
 	if i.HeldAtLTE != nil {
 		predicates = append(predicates, review.HeldAtLTE(*i.HeldAtLTE))
+	}
+	if i.HeldAtIsNil {
+		predicates = append(predicates, review.HeldAtIsNil())
+	}
+	if i.HeldAtNotNil {
+		predicates = append(predicates, review.HeldAtNotNil())
+	}
+	if i.Agenda != nil {
+		predicates = append(predicates, review.AgendaEQ(*i.Agenda))
+	}
+	if i.AgendaNEQ != nil {
+		predicates = append(predicates, review.AgendaNEQ(*i.AgendaNEQ))
+	}
+	if len(i.AgendaIn) > 0 {
+		predicates = append(predicates, review.AgendaIn(i.AgendaIn...))
+	}
+	if len(i.AgendaNotIn) > 0 {
+		predicates = append(predicates, review.AgendaNotIn(i.AgendaNotIn...))
+	}
+	if i.AgendaGT != nil {
+		predicates = append(predicates, review.AgendaGT(*i.AgendaGT))
+	}
+	if i.AgendaGTE != nil {
+		predicates = append(predicates, review.AgendaGTE(*i.AgendaGTE))
+	}
+	if i.AgendaLT != nil {
+		predicates = append(predicates, review.AgendaLT(*i.AgendaLT))
+	}
+	if i.AgendaLTE != nil {
+		predicates = append(predicates, review.AgendaLTE(*i.AgendaLTE))
+	}
+	if i.AgendaContains != nil {
+		predicates = append(predicates, review.AgendaContains(*i.AgendaContains))
+	}
+	if i.AgendaHasPrefix != nil {
+		predicates = append(predicates, review.AgendaHasPrefix(*i.AgendaHasPrefix))
+	}
+	if i.AgendaHasSuffix != nil {
+		predicates = append(predicates, review.AgendaHasSuffix(*i.AgendaHasSuffix))
+	}
+	if i.AgendaIsNil {
+		predicates = append(predicates, review.AgendaIsNil())
+	}
+	if i.AgendaNotNil {
+		predicates = append(predicates, review.AgendaNotNil())
+	}
+	if i.AgendaEqualFold != nil {
+		predicates = append(predicates, review.AgendaEqualFold(*i.AgendaEqualFold))
+	}
+	if i.AgendaContainsFold != nil {
+		predicates = append(predicates, review.AgendaContainsFold(*i.AgendaContainsFold))
 	}
 	if i.Notes != nil {
 		predicates = append(predicates, review.NotesEQ(*i.Notes))
@@ -9045,7 +9258,70 @@ func (i *ReviewWhereInput) P() (predicate.Review, error) {
 	if i.NotesContainsFold != nil {
 		predicates = append(predicates, review.NotesContainsFold(*i.NotesContainsFold))
 	}
+	if i.Decisions != nil {
+		predicates = append(predicates, review.DecisionsEQ(*i.Decisions))
+	}
+	if i.DecisionsNEQ != nil {
+		predicates = append(predicates, review.DecisionsNEQ(*i.DecisionsNEQ))
+	}
+	if len(i.DecisionsIn) > 0 {
+		predicates = append(predicates, review.DecisionsIn(i.DecisionsIn...))
+	}
+	if len(i.DecisionsNotIn) > 0 {
+		predicates = append(predicates, review.DecisionsNotIn(i.DecisionsNotIn...))
+	}
+	if i.DecisionsGT != nil {
+		predicates = append(predicates, review.DecisionsGT(*i.DecisionsGT))
+	}
+	if i.DecisionsGTE != nil {
+		predicates = append(predicates, review.DecisionsGTE(*i.DecisionsGTE))
+	}
+	if i.DecisionsLT != nil {
+		predicates = append(predicates, review.DecisionsLT(*i.DecisionsLT))
+	}
+	if i.DecisionsLTE != nil {
+		predicates = append(predicates, review.DecisionsLTE(*i.DecisionsLTE))
+	}
+	if i.DecisionsContains != nil {
+		predicates = append(predicates, review.DecisionsContains(*i.DecisionsContains))
+	}
+	if i.DecisionsHasPrefix != nil {
+		predicates = append(predicates, review.DecisionsHasPrefix(*i.DecisionsHasPrefix))
+	}
+	if i.DecisionsHasSuffix != nil {
+		predicates = append(predicates, review.DecisionsHasSuffix(*i.DecisionsHasSuffix))
+	}
+	if i.DecisionsIsNil {
+		predicates = append(predicates, review.DecisionsIsNil())
+	}
+	if i.DecisionsNotNil {
+		predicates = append(predicates, review.DecisionsNotNil())
+	}
+	if i.DecisionsEqualFold != nil {
+		predicates = append(predicates, review.DecisionsEqualFold(*i.DecisionsEqualFold))
+	}
+	if i.DecisionsContainsFold != nil {
+		predicates = append(predicates, review.DecisionsContainsFold(*i.DecisionsContainsFold))
+	}
 
+	if i.HasAccount != nil {
+		p := review.HasAccount()
+		if !*i.HasAccount {
+			p = review.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAccountWith) > 0 {
+		with := make([]predicate.Account, 0, len(i.HasAccountWith))
+		for _, w := range i.HasAccountWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAccountWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, review.HasAccountWith(with...))
+	}
 	if i.HasPlan != nil {
 		p := review.HasPlan()
 		if !*i.HasPlan {
@@ -9081,6 +9357,42 @@ func (i *ReviewWhereInput) P() (predicate.Review, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, review.HasAttendeesWith(with...))
+	}
+	if i.HasCustomerAttendees != nil {
+		p := review.HasCustomerAttendees()
+		if !*i.HasCustomerAttendees {
+			p = review.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCustomerAttendeesWith) > 0 {
+		with := make([]predicate.Stakeholder, 0, len(i.HasCustomerAttendeesWith))
+		for _, w := range i.HasCustomerAttendeesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCustomerAttendeesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, review.HasCustomerAttendeesWith(with...))
+	}
+	if i.HasActionItems != nil {
+		p := review.HasActionItems()
+		if !*i.HasActionItems {
+			p = review.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActionItemsWith) > 0 {
+		with := make([]predicate.ActionItem, 0, len(i.HasActionItemsWith))
+		for _, w := range i.HasActionItemsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActionItemsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, review.HasActionItemsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -9370,6 +9682,10 @@ type StakeholderWhereInput struct {
 	// "feedback" edge predicates.
 	HasFeedback     *bool                 `json:"hasFeedback,omitempty"`
 	HasFeedbackWith []*FeedbackWhereInput `json:"hasFeedbackWith,omitempty"`
+
+	// "reviews" edge predicates.
+	HasReviews     *bool               `json:"hasReviews,omitempty"`
+	HasReviewsWith []*ReviewWhereInput `json:"hasReviewsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -10206,6 +10522,24 @@ func (i *StakeholderWhereInput) P() (predicate.Stakeholder, error) {
 		}
 		predicates = append(predicates, stakeholder.HasFeedbackWith(with...))
 	}
+	if i.HasReviews != nil {
+		p := stakeholder.HasReviews()
+		if !*i.HasReviews {
+			p = stakeholder.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReviewsWith) > 0 {
+		with := make([]predicate.Review, 0, len(i.HasReviewsWith))
+		for _, w := range i.HasReviewsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReviewsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, stakeholder.HasReviewsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyStakeholderWhereInput
@@ -10592,6 +10926,14 @@ type UserWhereInput struct {
 	RoleIn    []user.Role `json:"roleIn,omitempty"`
 	RoleNotIn []user.Role `json:"roleNotIn,omitempty"`
 
+	// "seniority" field predicates.
+	Seniority       *user.Seniority  `json:"seniority,omitempty"`
+	SeniorityNEQ    *user.Seniority  `json:"seniorityNEQ,omitempty"`
+	SeniorityIn     []user.Seniority `json:"seniorityIn,omitempty"`
+	SeniorityNotIn  []user.Seniority `json:"seniorityNotIn,omitempty"`
+	SeniorityIsNil  bool             `json:"seniorityIsNil,omitempty"`
+	SeniorityNotNil bool             `json:"seniorityNotNil,omitempty"`
+
 	// "deactivated_at" field predicates.
 	DeactivatedAt       *time.Time  `json:"deactivatedAt,omitempty"`
 	DeactivatedAtNEQ    *time.Time  `json:"deactivatedAtNEQ,omitempty"`
@@ -10922,6 +11264,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if len(i.RoleNotIn) > 0 {
 		predicates = append(predicates, user.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Seniority != nil {
+		predicates = append(predicates, user.SeniorityEQ(*i.Seniority))
+	}
+	if i.SeniorityNEQ != nil {
+		predicates = append(predicates, user.SeniorityNEQ(*i.SeniorityNEQ))
+	}
+	if len(i.SeniorityIn) > 0 {
+		predicates = append(predicates, user.SeniorityIn(i.SeniorityIn...))
+	}
+	if len(i.SeniorityNotIn) > 0 {
+		predicates = append(predicates, user.SeniorityNotIn(i.SeniorityNotIn...))
+	}
+	if i.SeniorityIsNil {
+		predicates = append(predicates, user.SeniorityIsNil())
+	}
+	if i.SeniorityNotNil {
+		predicates = append(predicates, user.SeniorityNotNil())
 	}
 	if i.DeactivatedAt != nil {
 		predicates = append(predicates, user.DeactivatedAtEQ(*i.DeactivatedAt))

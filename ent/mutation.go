@@ -1014,6 +1014,9 @@ type AccountMutation struct {
 	feedback                map[int]struct{}
 	removedfeedback         map[int]struct{}
 	clearedfeedback         bool
+	reviews                 map[int]struct{}
+	removedreviews          map[int]struct{}
+	clearedreviews          bool
 	done                    bool
 	oldValue                func(context.Context) (*Account, error)
 	predicates              []predicate.Account
@@ -2374,6 +2377,60 @@ func (m *AccountMutation) ResetFeedback() {
 	m.removedfeedback = nil
 }
 
+// AddReviewIDs adds the "reviews" edge to the Review entity by ids.
+func (m *AccountMutation) AddReviewIDs(ids ...int) {
+	if m.reviews == nil {
+		m.reviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.reviews[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReviews clears the "reviews" edge to the Review entity.
+func (m *AccountMutation) ClearReviews() {
+	m.clearedreviews = true
+}
+
+// ReviewsCleared reports if the "reviews" edge to the Review entity was cleared.
+func (m *AccountMutation) ReviewsCleared() bool {
+	return m.clearedreviews
+}
+
+// RemoveReviewIDs removes the "reviews" edge to the Review entity by IDs.
+func (m *AccountMutation) RemoveReviewIDs(ids ...int) {
+	if m.removedreviews == nil {
+		m.removedreviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.reviews, ids[i])
+		m.removedreviews[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReviews returns the removed IDs of the "reviews" edge to the Review entity.
+func (m *AccountMutation) RemovedReviewsIDs() (ids []int) {
+	for id := range m.removedreviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReviewsIDs returns the "reviews" edge IDs in the mutation.
+func (m *AccountMutation) ReviewsIDs() (ids []int) {
+	for id := range m.reviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReviews resets all changes to the "reviews" edge.
+func (m *AccountMutation) ResetReviews() {
+	m.reviews = nil
+	m.clearedreviews = false
+	m.removedreviews = nil
+}
+
 // Where appends a list predicates to the AccountMutation builder.
 func (m *AccountMutation) Where(ps ...predicate.Account) {
 	m.predicates = append(m.predicates, ps...)
@@ -2835,7 +2892,7 @@ func (m *AccountMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccountMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.parent != nil {
 		edges = append(edges, account.EdgeParent)
 	}
@@ -2868,6 +2925,9 @@ func (m *AccountMutation) AddedEdges() []string {
 	}
 	if m.feedback != nil {
 		edges = append(edges, account.EdgeFeedback)
+	}
+	if m.reviews != nil {
+		edges = append(edges, account.EdgeReviews)
 	}
 	return edges
 }
@@ -2938,13 +2998,19 @@ func (m *AccountMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.reviews))
+		for id := range m.reviews {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccountMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removedchildren != nil {
 		edges = append(edges, account.EdgeChildren)
 	}
@@ -2971,6 +3037,9 @@ func (m *AccountMutation) RemovedEdges() []string {
 	}
 	if m.removedfeedback != nil {
 		edges = append(edges, account.EdgeFeedback)
+	}
+	if m.removedreviews != nil {
+		edges = append(edges, account.EdgeReviews)
 	}
 	return edges
 }
@@ -3033,13 +3102,19 @@ func (m *AccountMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.removedreviews))
+		for id := range m.removedreviews {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccountMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedparent {
 		edges = append(edges, account.EdgeParent)
 	}
@@ -3073,6 +3148,9 @@ func (m *AccountMutation) ClearedEdges() []string {
 	if m.clearedfeedback {
 		edges = append(edges, account.EdgeFeedback)
 	}
+	if m.clearedreviews {
+		edges = append(edges, account.EdgeReviews)
+	}
 	return edges
 }
 
@@ -3102,6 +3180,8 @@ func (m *AccountMutation) EdgeCleared(name string) bool {
 		return m.clearedwhitespace_cells
 	case account.EdgeFeedback:
 		return m.clearedfeedback
+	case account.EdgeReviews:
+		return m.clearedreviews
 	}
 	return false
 }
@@ -3156,6 +3236,9 @@ func (m *AccountMutation) ResetEdge(name string) error {
 		return nil
 	case account.EdgeFeedback:
 		m.ResetFeedback()
+		return nil
+	case account.EdgeReviews:
+		m.ResetReviews()
 		return nil
 	}
 	return fmt.Errorf("unknown Account edge %s", name)
@@ -5657,6 +5740,8 @@ type ActionItemMutation struct {
 	clearedowner             bool
 	stakeholder_owner        *int
 	clearedstakeholder_owner bool
+	review                   *int
+	clearedreview            bool
 	done                     bool
 	oldValue                 func(context.Context) (*ActionItem, error)
 	predicates               []predicate.ActionItem
@@ -6143,6 +6228,55 @@ func (m *ActionItemMutation) ResetPlanID() {
 	m.plan = nil
 }
 
+// SetReviewID sets the "review_id" field.
+func (m *ActionItemMutation) SetReviewID(i int) {
+	m.review = &i
+}
+
+// ReviewID returns the value of the "review_id" field in the mutation.
+func (m *ActionItemMutation) ReviewID() (r int, exists bool) {
+	v := m.review
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewID returns the old "review_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldReviewID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewID: %w", err)
+	}
+	return oldValue.ReviewID, nil
+}
+
+// ClearReviewID clears the value of the "review_id" field.
+func (m *ActionItemMutation) ClearReviewID() {
+	m.review = nil
+	m.clearedFields[actionitem.FieldReviewID] = struct{}{}
+}
+
+// ReviewIDCleared returns if the "review_id" field was cleared in this mutation.
+func (m *ActionItemMutation) ReviewIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldReviewID]
+	return ok
+}
+
+// ResetReviewID resets all changes to the "review_id" field.
+func (m *ActionItemMutation) ResetReviewID() {
+	m.review = nil
+	delete(m.clearedFields, actionitem.FieldReviewID)
+}
+
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *ActionItemMutation) ClearPlan() {
 	m.clearedplan = true
@@ -6287,6 +6421,33 @@ func (m *ActionItemMutation) ResetStakeholderOwner() {
 	m.clearedstakeholder_owner = false
 }
 
+// ClearReview clears the "review" edge to the Review entity.
+func (m *ActionItemMutation) ClearReview() {
+	m.clearedreview = true
+	m.clearedFields[actionitem.FieldReviewID] = struct{}{}
+}
+
+// ReviewCleared reports if the "review" edge to the Review entity was cleared.
+func (m *ActionItemMutation) ReviewCleared() bool {
+	return m.ReviewIDCleared() || m.clearedreview
+}
+
+// ReviewIDs returns the "review" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReviewID instead. It exists only for internal usage by the builders.
+func (m *ActionItemMutation) ReviewIDs() (ids []int) {
+	if id := m.review; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReview resets all changes to the "review" edge.
+func (m *ActionItemMutation) ResetReview() {
+	m.review = nil
+	m.clearedreview = false
+}
+
 // Where appends a list predicates to the ActionItemMutation builder.
 func (m *ActionItemMutation) Where(ps ...predicate.ActionItem) {
 	m.predicates = append(m.predicates, ps...)
@@ -6321,7 +6482,7 @@ func (m *ActionItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActionItemMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, actionitem.FieldCreatedAt)
 	}
@@ -6349,6 +6510,9 @@ func (m *ActionItemMutation) Fields() []string {
 	if m.plan != nil {
 		fields = append(fields, actionitem.FieldPlanID)
 	}
+	if m.review != nil {
+		fields = append(fields, actionitem.FieldReviewID)
+	}
 	return fields
 }
 
@@ -6375,6 +6539,8 @@ func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
 		return m.CompletedAt()
 	case actionitem.FieldPlanID:
 		return m.PlanID()
+	case actionitem.FieldReviewID:
+		return m.ReviewID()
 	}
 	return nil, false
 }
@@ -6402,6 +6568,8 @@ func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCompletedAt(ctx)
 	case actionitem.FieldPlanID:
 		return m.OldPlanID(ctx)
+	case actionitem.FieldReviewID:
+		return m.OldReviewID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ActionItem field %s", name)
 }
@@ -6474,6 +6642,13 @@ func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPlanID(v)
 		return nil
+	case actionitem.FieldReviewID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)
 }
@@ -6528,6 +6703,9 @@ func (m *ActionItemMutation) ClearedFields() []string {
 	if m.FieldCleared(actionitem.FieldCompletedAt) {
 		fields = append(fields, actionitem.FieldCompletedAt)
 	}
+	if m.FieldCleared(actionitem.FieldReviewID) {
+		fields = append(fields, actionitem.FieldReviewID)
+	}
 	return fields
 }
 
@@ -6550,6 +6728,9 @@ func (m *ActionItemMutation) ClearField(name string) error {
 		return nil
 	case actionitem.FieldCompletedAt:
 		m.ClearCompletedAt()
+		return nil
+	case actionitem.FieldReviewID:
+		m.ClearReviewID()
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem nullable field %s", name)
@@ -6586,13 +6767,16 @@ func (m *ActionItemMutation) ResetField(name string) error {
 	case actionitem.FieldPlanID:
 		m.ResetPlanID()
 		return nil
+	case actionitem.FieldReviewID:
+		m.ResetReviewID()
+		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActionItemMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.plan != nil {
 		edges = append(edges, actionitem.EdgePlan)
 	}
@@ -6604,6 +6788,9 @@ func (m *ActionItemMutation) AddedEdges() []string {
 	}
 	if m.stakeholder_owner != nil {
 		edges = append(edges, actionitem.EdgeStakeholderOwner)
+	}
+	if m.review != nil {
+		edges = append(edges, actionitem.EdgeReview)
 	}
 	return edges
 }
@@ -6628,13 +6815,17 @@ func (m *ActionItemMutation) AddedIDs(name string) []ent.Value {
 		if id := m.stakeholder_owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case actionitem.EdgeReview:
+		if id := m.review; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActionItemMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -6646,7 +6837,7 @@ func (m *ActionItemMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActionItemMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedplan {
 		edges = append(edges, actionitem.EdgePlan)
 	}
@@ -6658,6 +6849,9 @@ func (m *ActionItemMutation) ClearedEdges() []string {
 	}
 	if m.clearedstakeholder_owner {
 		edges = append(edges, actionitem.EdgeStakeholderOwner)
+	}
+	if m.clearedreview {
+		edges = append(edges, actionitem.EdgeReview)
 	}
 	return edges
 }
@@ -6674,6 +6868,8 @@ func (m *ActionItemMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case actionitem.EdgeStakeholderOwner:
 		return m.clearedstakeholder_owner
+	case actionitem.EdgeReview:
+		return m.clearedreview
 	}
 	return false
 }
@@ -6694,6 +6890,9 @@ func (m *ActionItemMutation) ClearEdge(name string) error {
 	case actionitem.EdgeStakeholderOwner:
 		m.ClearStakeholderOwner()
 		return nil
+	case actionitem.EdgeReview:
+		m.ClearReview()
+		return nil
 	}
 	return fmt.Errorf("unknown ActionItem unique edge %s", name)
 }
@@ -6713,6 +6912,9 @@ func (m *ActionItemMutation) ResetEdge(name string) error {
 		return nil
 	case actionitem.EdgeStakeholderOwner:
 		m.ResetStakeholderOwner()
+		return nil
+	case actionitem.EdgeReview:
+		m.ResetReview()
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem edge %s", name)
@@ -19885,22 +20087,35 @@ func (m *RevenueRecordMutation) ResetEdge(name string) error {
 // ReviewMutation represents an operation that mutates the Review nodes in the graph.
 type ReviewMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	held_at          *time.Time
-	notes            *string
-	clearedFields    map[string]struct{}
-	plan             *int
-	clearedplan      bool
-	attendees        map[int]struct{}
-	removedattendees map[int]struct{}
-	clearedattendees bool
-	done             bool
-	oldValue         func(context.Context) (*Review, error)
-	predicates       []predicate.Review
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	kind                      *review.Kind
+	status                    *review.Status
+	scheduled_at              *time.Time
+	held_at                   *time.Time
+	agenda                    *string
+	notes                     *string
+	decisions                 *string
+	clearedFields             map[string]struct{}
+	account                   *int
+	clearedaccount            bool
+	plan                      *int
+	clearedplan               bool
+	attendees                 map[int]struct{}
+	removedattendees          map[int]struct{}
+	clearedattendees          bool
+	customer_attendees        map[int]struct{}
+	removedcustomer_attendees map[int]struct{}
+	clearedcustomer_attendees bool
+	action_items              map[int]struct{}
+	removedaction_items       map[int]struct{}
+	clearedaction_items       bool
+	done                      bool
+	oldValue                  func(context.Context) (*Review, error)
+	predicates                []predicate.Review
 }
 
 var _ ent.Mutation = (*ReviewMutation)(nil)
@@ -20073,6 +20288,114 @@ func (m *ReviewMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
+// SetKind sets the "kind" field.
+func (m *ReviewMutation) SetKind(r review.Kind) {
+	m.kind = &r
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ReviewMutation) Kind() (r review.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldKind(ctx context.Context) (v review.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ReviewMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ReviewMutation) SetStatus(r review.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ReviewMutation) Status() (r review.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldStatus(ctx context.Context) (v review.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ReviewMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (m *ReviewMutation) SetScheduledAt(t time.Time) {
+	m.scheduled_at = &t
+}
+
+// ScheduledAt returns the value of the "scheduled_at" field in the mutation.
+func (m *ReviewMutation) ScheduledAt() (r time.Time, exists bool) {
+	v := m.scheduled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScheduledAt returns the old "scheduled_at" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldScheduledAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScheduledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScheduledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScheduledAt: %w", err)
+	}
+	return oldValue.ScheduledAt, nil
+}
+
+// ResetScheduledAt resets all changes to the "scheduled_at" field.
+func (m *ReviewMutation) ResetScheduledAt() {
+	m.scheduled_at = nil
+}
+
 // SetHeldAt sets the "held_at" field.
 func (m *ReviewMutation) SetHeldAt(t time.Time) {
 	m.held_at = &t
@@ -20090,7 +20413,7 @@ func (m *ReviewMutation) HeldAt() (r time.Time, exists bool) {
 // OldHeldAt returns the old "held_at" field's value of the Review entity.
 // If the Review object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReviewMutation) OldHeldAt(ctx context.Context) (v time.Time, err error) {
+func (m *ReviewMutation) OldHeldAt(ctx context.Context) (v *time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldHeldAt is only allowed on UpdateOne operations")
 	}
@@ -20104,9 +20427,71 @@ func (m *ReviewMutation) OldHeldAt(ctx context.Context) (v time.Time, err error)
 	return oldValue.HeldAt, nil
 }
 
+// ClearHeldAt clears the value of the "held_at" field.
+func (m *ReviewMutation) ClearHeldAt() {
+	m.held_at = nil
+	m.clearedFields[review.FieldHeldAt] = struct{}{}
+}
+
+// HeldAtCleared returns if the "held_at" field was cleared in this mutation.
+func (m *ReviewMutation) HeldAtCleared() bool {
+	_, ok := m.clearedFields[review.FieldHeldAt]
+	return ok
+}
+
 // ResetHeldAt resets all changes to the "held_at" field.
 func (m *ReviewMutation) ResetHeldAt() {
 	m.held_at = nil
+	delete(m.clearedFields, review.FieldHeldAt)
+}
+
+// SetAgenda sets the "agenda" field.
+func (m *ReviewMutation) SetAgenda(s string) {
+	m.agenda = &s
+}
+
+// Agenda returns the value of the "agenda" field in the mutation.
+func (m *ReviewMutation) Agenda() (r string, exists bool) {
+	v := m.agenda
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgenda returns the old "agenda" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldAgenda(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgenda is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgenda requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgenda: %w", err)
+	}
+	return oldValue.Agenda, nil
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (m *ReviewMutation) ClearAgenda() {
+	m.agenda = nil
+	m.clearedFields[review.FieldAgenda] = struct{}{}
+}
+
+// AgendaCleared returns if the "agenda" field was cleared in this mutation.
+func (m *ReviewMutation) AgendaCleared() bool {
+	_, ok := m.clearedFields[review.FieldAgenda]
+	return ok
+}
+
+// ResetAgenda resets all changes to the "agenda" field.
+func (m *ReviewMutation) ResetAgenda() {
+	m.agenda = nil
+	delete(m.clearedFields, review.FieldAgenda)
 }
 
 // SetNotes sets the "notes" field.
@@ -20158,6 +20543,104 @@ func (m *ReviewMutation) ResetNotes() {
 	delete(m.clearedFields, review.FieldNotes)
 }
 
+// SetDecisions sets the "decisions" field.
+func (m *ReviewMutation) SetDecisions(s string) {
+	m.decisions = &s
+}
+
+// Decisions returns the value of the "decisions" field in the mutation.
+func (m *ReviewMutation) Decisions() (r string, exists bool) {
+	v := m.decisions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisions returns the old "decisions" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldDecisions(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisions: %w", err)
+	}
+	return oldValue.Decisions, nil
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (m *ReviewMutation) ClearDecisions() {
+	m.decisions = nil
+	m.clearedFields[review.FieldDecisions] = struct{}{}
+}
+
+// DecisionsCleared returns if the "decisions" field was cleared in this mutation.
+func (m *ReviewMutation) DecisionsCleared() bool {
+	_, ok := m.clearedFields[review.FieldDecisions]
+	return ok
+}
+
+// ResetDecisions resets all changes to the "decisions" field.
+func (m *ReviewMutation) ResetDecisions() {
+	m.decisions = nil
+	delete(m.clearedFields, review.FieldDecisions)
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *ReviewMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *ReviewMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the Review entity.
+// If the Review object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewMutation) OldAccountID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ClearAccountID clears the value of the "account_id" field.
+func (m *ReviewMutation) ClearAccountID() {
+	m.account = nil
+	m.clearedFields[review.FieldAccountID] = struct{}{}
+}
+
+// AccountIDCleared returns if the "account_id" field was cleared in this mutation.
+func (m *ReviewMutation) AccountIDCleared() bool {
+	_, ok := m.clearedFields[review.FieldAccountID]
+	return ok
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *ReviewMutation) ResetAccountID() {
+	m.account = nil
+	delete(m.clearedFields, review.FieldAccountID)
+}
+
 // SetPlanID sets the "plan_id" field.
 func (m *ReviewMutation) SetPlanID(i int) {
 	m.plan = &i
@@ -20175,7 +20658,7 @@ func (m *ReviewMutation) PlanID() (r int, exists bool) {
 // OldPlanID returns the old "plan_id" field's value of the Review entity.
 // If the Review object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ReviewMutation) OldPlanID(ctx context.Context) (v int, err error) {
+func (m *ReviewMutation) OldPlanID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
 	}
@@ -20189,9 +20672,49 @@ func (m *ReviewMutation) OldPlanID(ctx context.Context) (v int, err error) {
 	return oldValue.PlanID, nil
 }
 
+// ClearPlanID clears the value of the "plan_id" field.
+func (m *ReviewMutation) ClearPlanID() {
+	m.plan = nil
+	m.clearedFields[review.FieldPlanID] = struct{}{}
+}
+
+// PlanIDCleared returns if the "plan_id" field was cleared in this mutation.
+func (m *ReviewMutation) PlanIDCleared() bool {
+	_, ok := m.clearedFields[review.FieldPlanID]
+	return ok
+}
+
 // ResetPlanID resets all changes to the "plan_id" field.
 func (m *ReviewMutation) ResetPlanID() {
 	m.plan = nil
+	delete(m.clearedFields, review.FieldPlanID)
+}
+
+// ClearAccount clears the "account" edge to the Account entity.
+func (m *ReviewMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[review.FieldAccountID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the Account entity was cleared.
+func (m *ReviewMutation) AccountCleared() bool {
+	return m.AccountIDCleared() || m.clearedaccount
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *ReviewMutation) AccountIDs() (ids []int) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *ReviewMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
 }
 
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
@@ -20202,7 +20725,7 @@ func (m *ReviewMutation) ClearPlan() {
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *ReviewMutation) PlanCleared() bool {
-	return m.clearedplan
+	return m.PlanIDCleared() || m.clearedplan
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -20275,6 +20798,114 @@ func (m *ReviewMutation) ResetAttendees() {
 	m.removedattendees = nil
 }
 
+// AddCustomerAttendeeIDs adds the "customer_attendees" edge to the Stakeholder entity by ids.
+func (m *ReviewMutation) AddCustomerAttendeeIDs(ids ...int) {
+	if m.customer_attendees == nil {
+		m.customer_attendees = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.customer_attendees[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCustomerAttendees clears the "customer_attendees" edge to the Stakeholder entity.
+func (m *ReviewMutation) ClearCustomerAttendees() {
+	m.clearedcustomer_attendees = true
+}
+
+// CustomerAttendeesCleared reports if the "customer_attendees" edge to the Stakeholder entity was cleared.
+func (m *ReviewMutation) CustomerAttendeesCleared() bool {
+	return m.clearedcustomer_attendees
+}
+
+// RemoveCustomerAttendeeIDs removes the "customer_attendees" edge to the Stakeholder entity by IDs.
+func (m *ReviewMutation) RemoveCustomerAttendeeIDs(ids ...int) {
+	if m.removedcustomer_attendees == nil {
+		m.removedcustomer_attendees = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.customer_attendees, ids[i])
+		m.removedcustomer_attendees[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCustomerAttendees returns the removed IDs of the "customer_attendees" edge to the Stakeholder entity.
+func (m *ReviewMutation) RemovedCustomerAttendeesIDs() (ids []int) {
+	for id := range m.removedcustomer_attendees {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CustomerAttendeesIDs returns the "customer_attendees" edge IDs in the mutation.
+func (m *ReviewMutation) CustomerAttendeesIDs() (ids []int) {
+	for id := range m.customer_attendees {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCustomerAttendees resets all changes to the "customer_attendees" edge.
+func (m *ReviewMutation) ResetCustomerAttendees() {
+	m.customer_attendees = nil
+	m.clearedcustomer_attendees = false
+	m.removedcustomer_attendees = nil
+}
+
+// AddActionItemIDs adds the "action_items" edge to the ActionItem entity by ids.
+func (m *ReviewMutation) AddActionItemIDs(ids ...int) {
+	if m.action_items == nil {
+		m.action_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.action_items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActionItems clears the "action_items" edge to the ActionItem entity.
+func (m *ReviewMutation) ClearActionItems() {
+	m.clearedaction_items = true
+}
+
+// ActionItemsCleared reports if the "action_items" edge to the ActionItem entity was cleared.
+func (m *ReviewMutation) ActionItemsCleared() bool {
+	return m.clearedaction_items
+}
+
+// RemoveActionItemIDs removes the "action_items" edge to the ActionItem entity by IDs.
+func (m *ReviewMutation) RemoveActionItemIDs(ids ...int) {
+	if m.removedaction_items == nil {
+		m.removedaction_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.action_items, ids[i])
+		m.removedaction_items[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActionItems returns the removed IDs of the "action_items" edge to the ActionItem entity.
+func (m *ReviewMutation) RemovedActionItemsIDs() (ids []int) {
+	for id := range m.removedaction_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActionItemsIDs returns the "action_items" edge IDs in the mutation.
+func (m *ReviewMutation) ActionItemsIDs() (ids []int) {
+	for id := range m.action_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActionItems resets all changes to the "action_items" edge.
+func (m *ReviewMutation) ResetActionItems() {
+	m.action_items = nil
+	m.clearedaction_items = false
+	m.removedaction_items = nil
+}
+
 // Where appends a list predicates to the ReviewMutation builder.
 func (m *ReviewMutation) Where(ps ...predicate.Review) {
 	m.predicates = append(m.predicates, ps...)
@@ -20309,18 +20940,36 @@ func (m *ReviewMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReviewMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, review.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, review.FieldUpdatedAt)
 	}
+	if m.kind != nil {
+		fields = append(fields, review.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, review.FieldStatus)
+	}
+	if m.scheduled_at != nil {
+		fields = append(fields, review.FieldScheduledAt)
+	}
 	if m.held_at != nil {
 		fields = append(fields, review.FieldHeldAt)
 	}
+	if m.agenda != nil {
+		fields = append(fields, review.FieldAgenda)
+	}
 	if m.notes != nil {
 		fields = append(fields, review.FieldNotes)
+	}
+	if m.decisions != nil {
+		fields = append(fields, review.FieldDecisions)
+	}
+	if m.account != nil {
+		fields = append(fields, review.FieldAccountID)
 	}
 	if m.plan != nil {
 		fields = append(fields, review.FieldPlanID)
@@ -20337,10 +20986,22 @@ func (m *ReviewMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case review.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case review.FieldKind:
+		return m.Kind()
+	case review.FieldStatus:
+		return m.Status()
+	case review.FieldScheduledAt:
+		return m.ScheduledAt()
 	case review.FieldHeldAt:
 		return m.HeldAt()
+	case review.FieldAgenda:
+		return m.Agenda()
 	case review.FieldNotes:
 		return m.Notes()
+	case review.FieldDecisions:
+		return m.Decisions()
+	case review.FieldAccountID:
+		return m.AccountID()
 	case review.FieldPlanID:
 		return m.PlanID()
 	}
@@ -20356,10 +21017,22 @@ func (m *ReviewMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case review.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case review.FieldKind:
+		return m.OldKind(ctx)
+	case review.FieldStatus:
+		return m.OldStatus(ctx)
+	case review.FieldScheduledAt:
+		return m.OldScheduledAt(ctx)
 	case review.FieldHeldAt:
 		return m.OldHeldAt(ctx)
+	case review.FieldAgenda:
+		return m.OldAgenda(ctx)
 	case review.FieldNotes:
 		return m.OldNotes(ctx)
+	case review.FieldDecisions:
+		return m.OldDecisions(ctx)
+	case review.FieldAccountID:
+		return m.OldAccountID(ctx)
 	case review.FieldPlanID:
 		return m.OldPlanID(ctx)
 	}
@@ -20385,6 +21058,27 @@ func (m *ReviewMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case review.FieldKind:
+		v, ok := value.(review.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case review.FieldStatus:
+		v, ok := value.(review.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case review.FieldScheduledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScheduledAt(v)
+		return nil
 	case review.FieldHeldAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -20392,12 +21086,33 @@ func (m *ReviewMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetHeldAt(v)
 		return nil
+	case review.FieldAgenda:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgenda(v)
+		return nil
 	case review.FieldNotes:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNotes(v)
+		return nil
+	case review.FieldDecisions:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisions(v)
+		return nil
+	case review.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
 		return nil
 	case review.FieldPlanID:
 		v, ok := value.(int)
@@ -20439,8 +21154,23 @@ func (m *ReviewMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ReviewMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(review.FieldHeldAt) {
+		fields = append(fields, review.FieldHeldAt)
+	}
+	if m.FieldCleared(review.FieldAgenda) {
+		fields = append(fields, review.FieldAgenda)
+	}
 	if m.FieldCleared(review.FieldNotes) {
 		fields = append(fields, review.FieldNotes)
+	}
+	if m.FieldCleared(review.FieldDecisions) {
+		fields = append(fields, review.FieldDecisions)
+	}
+	if m.FieldCleared(review.FieldAccountID) {
+		fields = append(fields, review.FieldAccountID)
+	}
+	if m.FieldCleared(review.FieldPlanID) {
+		fields = append(fields, review.FieldPlanID)
 	}
 	return fields
 }
@@ -20456,8 +21186,23 @@ func (m *ReviewMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ReviewMutation) ClearField(name string) error {
 	switch name {
+	case review.FieldHeldAt:
+		m.ClearHeldAt()
+		return nil
+	case review.FieldAgenda:
+		m.ClearAgenda()
+		return nil
 	case review.FieldNotes:
 		m.ClearNotes()
+		return nil
+	case review.FieldDecisions:
+		m.ClearDecisions()
+		return nil
+	case review.FieldAccountID:
+		m.ClearAccountID()
+		return nil
+	case review.FieldPlanID:
+		m.ClearPlanID()
 		return nil
 	}
 	return fmt.Errorf("unknown Review nullable field %s", name)
@@ -20473,11 +21218,29 @@ func (m *ReviewMutation) ResetField(name string) error {
 	case review.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
+	case review.FieldKind:
+		m.ResetKind()
+		return nil
+	case review.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case review.FieldScheduledAt:
+		m.ResetScheduledAt()
+		return nil
 	case review.FieldHeldAt:
 		m.ResetHeldAt()
 		return nil
+	case review.FieldAgenda:
+		m.ResetAgenda()
+		return nil
 	case review.FieldNotes:
 		m.ResetNotes()
+		return nil
+	case review.FieldDecisions:
+		m.ResetDecisions()
+		return nil
+	case review.FieldAccountID:
+		m.ResetAccountID()
 		return nil
 	case review.FieldPlanID:
 		m.ResetPlanID()
@@ -20488,12 +21251,21 @@ func (m *ReviewMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ReviewMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
+	if m.account != nil {
+		edges = append(edges, review.EdgeAccount)
+	}
 	if m.plan != nil {
 		edges = append(edges, review.EdgePlan)
 	}
 	if m.attendees != nil {
 		edges = append(edges, review.EdgeAttendees)
+	}
+	if m.customer_attendees != nil {
+		edges = append(edges, review.EdgeCustomerAttendees)
+	}
+	if m.action_items != nil {
+		edges = append(edges, review.EdgeActionItems)
 	}
 	return edges
 }
@@ -20502,6 +21274,10 @@ func (m *ReviewMutation) AddedEdges() []string {
 // name in this mutation.
 func (m *ReviewMutation) AddedIDs(name string) []ent.Value {
 	switch name {
+	case review.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
 	case review.EdgePlan:
 		if id := m.plan; id != nil {
 			return []ent.Value{*id}
@@ -20512,15 +21288,33 @@ func (m *ReviewMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case review.EdgeCustomerAttendees:
+		ids := make([]ent.Value, 0, len(m.customer_attendees))
+		for id := range m.customer_attendees {
+			ids = append(ids, id)
+		}
+		return ids
+	case review.EdgeActionItems:
+		ids := make([]ent.Value, 0, len(m.action_items))
+		for id := range m.action_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ReviewMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
 	if m.removedattendees != nil {
 		edges = append(edges, review.EdgeAttendees)
+	}
+	if m.removedcustomer_attendees != nil {
+		edges = append(edges, review.EdgeCustomerAttendees)
+	}
+	if m.removedaction_items != nil {
+		edges = append(edges, review.EdgeActionItems)
 	}
 	return edges
 }
@@ -20535,18 +21329,39 @@ func (m *ReviewMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case review.EdgeCustomerAttendees:
+		ids := make([]ent.Value, 0, len(m.removedcustomer_attendees))
+		for id := range m.removedcustomer_attendees {
+			ids = append(ids, id)
+		}
+		return ids
+	case review.EdgeActionItems:
+		ids := make([]ent.Value, 0, len(m.removedaction_items))
+		for id := range m.removedaction_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ReviewMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
+	if m.clearedaccount {
+		edges = append(edges, review.EdgeAccount)
+	}
 	if m.clearedplan {
 		edges = append(edges, review.EdgePlan)
 	}
 	if m.clearedattendees {
 		edges = append(edges, review.EdgeAttendees)
+	}
+	if m.clearedcustomer_attendees {
+		edges = append(edges, review.EdgeCustomerAttendees)
+	}
+	if m.clearedaction_items {
+		edges = append(edges, review.EdgeActionItems)
 	}
 	return edges
 }
@@ -20555,10 +21370,16 @@ func (m *ReviewMutation) ClearedEdges() []string {
 // was cleared in this mutation.
 func (m *ReviewMutation) EdgeCleared(name string) bool {
 	switch name {
+	case review.EdgeAccount:
+		return m.clearedaccount
 	case review.EdgePlan:
 		return m.clearedplan
 	case review.EdgeAttendees:
 		return m.clearedattendees
+	case review.EdgeCustomerAttendees:
+		return m.clearedcustomer_attendees
+	case review.EdgeActionItems:
+		return m.clearedaction_items
 	}
 	return false
 }
@@ -20567,6 +21388,9 @@ func (m *ReviewMutation) EdgeCleared(name string) bool {
 // if that edge is not defined in the schema.
 func (m *ReviewMutation) ClearEdge(name string) error {
 	switch name {
+	case review.EdgeAccount:
+		m.ClearAccount()
+		return nil
 	case review.EdgePlan:
 		m.ClearPlan()
 		return nil
@@ -20578,11 +21402,20 @@ func (m *ReviewMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ReviewMutation) ResetEdge(name string) error {
 	switch name {
+	case review.EdgeAccount:
+		m.ResetAccount()
+		return nil
 	case review.EdgePlan:
 		m.ResetPlan()
 		return nil
 	case review.EdgeAttendees:
 		m.ResetAttendees()
+		return nil
+	case review.EdgeCustomerAttendees:
+		m.ResetCustomerAttendees()
+		return nil
+	case review.EdgeActionItems:
+		m.ResetActionItems()
 		return nil
 	}
 	return fmt.Errorf("unknown Review edge %s", name)
@@ -20644,6 +21477,9 @@ type StakeholderMutation struct {
 	feedback              map[int]struct{}
 	removedfeedback       map[int]struct{}
 	clearedfeedback       bool
+	reviews               map[int]struct{}
+	removedreviews        map[int]struct{}
+	clearedreviews        bool
 	done                  bool
 	oldValue              func(context.Context) (*Stakeholder, error)
 	predicates            []predicate.Stakeholder
@@ -22218,6 +23054,60 @@ func (m *StakeholderMutation) ResetFeedback() {
 	m.removedfeedback = nil
 }
 
+// AddReviewIDs adds the "reviews" edge to the Review entity by ids.
+func (m *StakeholderMutation) AddReviewIDs(ids ...int) {
+	if m.reviews == nil {
+		m.reviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.reviews[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReviews clears the "reviews" edge to the Review entity.
+func (m *StakeholderMutation) ClearReviews() {
+	m.clearedreviews = true
+}
+
+// ReviewsCleared reports if the "reviews" edge to the Review entity was cleared.
+func (m *StakeholderMutation) ReviewsCleared() bool {
+	return m.clearedreviews
+}
+
+// RemoveReviewIDs removes the "reviews" edge to the Review entity by IDs.
+func (m *StakeholderMutation) RemoveReviewIDs(ids ...int) {
+	if m.removedreviews == nil {
+		m.removedreviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.reviews, ids[i])
+		m.removedreviews[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReviews returns the removed IDs of the "reviews" edge to the Review entity.
+func (m *StakeholderMutation) RemovedReviewsIDs() (ids []int) {
+	for id := range m.removedreviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReviewsIDs returns the "reviews" edge IDs in the mutation.
+func (m *StakeholderMutation) ReviewsIDs() (ids []int) {
+	for id := range m.reviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReviews resets all changes to the "reviews" edge.
+func (m *StakeholderMutation) ResetReviews() {
+	m.reviews = nil
+	m.clearedreviews = false
+	m.removedreviews = nil
+}
+
 // Where appends a list predicates to the StakeholderMutation builder.
 func (m *StakeholderMutation) Where(ps ...predicate.Stakeholder) {
 	m.predicates = append(m.predicates, ps...)
@@ -22817,7 +23707,7 @@ func (m *StakeholderMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *StakeholderMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.account != nil {
 		edges = append(edges, stakeholder.EdgeAccount)
 	}
@@ -22847,6 +23737,9 @@ func (m *StakeholderMutation) AddedEdges() []string {
 	}
 	if m.feedback != nil {
 		edges = append(edges, stakeholder.EdgeFeedback)
+	}
+	if m.reviews != nil {
+		edges = append(edges, stakeholder.EdgeReviews)
 	}
 	return edges
 }
@@ -22909,13 +23802,19 @@ func (m *StakeholderMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case stakeholder.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.reviews))
+		for id := range m.reviews {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *StakeholderMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removeddirect_reports != nil {
 		edges = append(edges, stakeholder.EdgeDirectReports)
 	}
@@ -22936,6 +23835,9 @@ func (m *StakeholderMutation) RemovedEdges() []string {
 	}
 	if m.removedfeedback != nil {
 		edges = append(edges, stakeholder.EdgeFeedback)
+	}
+	if m.removedreviews != nil {
+		edges = append(edges, stakeholder.EdgeReviews)
 	}
 	return edges
 }
@@ -22986,13 +23888,19 @@ func (m *StakeholderMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case stakeholder.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.removedreviews))
+		for id := range m.removedreviews {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *StakeholderMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedaccount {
 		edges = append(edges, stakeholder.EdgeAccount)
 	}
@@ -23023,6 +23931,9 @@ func (m *StakeholderMutation) ClearedEdges() []string {
 	if m.clearedfeedback {
 		edges = append(edges, stakeholder.EdgeFeedback)
 	}
+	if m.clearedreviews {
+		edges = append(edges, stakeholder.EdgeReviews)
+	}
 	return edges
 }
 
@@ -23050,6 +23961,8 @@ func (m *StakeholderMutation) EdgeCleared(name string) bool {
 		return m.clearedaction_items
 	case stakeholder.EdgeFeedback:
 		return m.clearedfeedback
+	case stakeholder.EdgeReviews:
+		return m.clearedreviews
 	}
 	return false
 }
@@ -23104,6 +24017,9 @@ func (m *StakeholderMutation) ResetEdge(name string) error {
 		return nil
 	case stakeholder.EdgeFeedback:
 		m.ResetFeedback()
+		return nil
+	case stakeholder.EdgeReviews:
+		m.ResetReviews()
 		return nil
 	}
 	return fmt.Errorf("unknown Stakeholder edge %s", name)
@@ -23676,6 +24592,7 @@ type UserMutation struct {
 	email                      *string
 	title                      *string
 	role                       *user.Role
+	seniority                  *user.Seniority
 	deactivated_at             *time.Time
 	clearedFields              map[string]struct{}
 	owned_accounts             map[int]struct{}
@@ -24038,6 +24955,55 @@ func (m *UserMutation) OldRole(ctx context.Context) (v user.Role, err error) {
 // ResetRole resets all changes to the "role" field.
 func (m *UserMutation) ResetRole() {
 	m.role = nil
+}
+
+// SetSeniority sets the "seniority" field.
+func (m *UserMutation) SetSeniority(u user.Seniority) {
+	m.seniority = &u
+}
+
+// Seniority returns the value of the "seniority" field in the mutation.
+func (m *UserMutation) Seniority() (r user.Seniority, exists bool) {
+	v := m.seniority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeniority returns the old "seniority" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldSeniority(ctx context.Context) (v *user.Seniority, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeniority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeniority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeniority: %w", err)
+	}
+	return oldValue.Seniority, nil
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (m *UserMutation) ClearSeniority() {
+	m.seniority = nil
+	m.clearedFields[user.FieldSeniority] = struct{}{}
+}
+
+// SeniorityCleared returns if the "seniority" field was cleared in this mutation.
+func (m *UserMutation) SeniorityCleared() bool {
+	_, ok := m.clearedFields[user.FieldSeniority]
+	return ok
+}
+
+// ResetSeniority resets all changes to the "seniority" field.
+func (m *UserMutation) ResetSeniority() {
+	m.seniority = nil
+	delete(m.clearedFields, user.FieldSeniority)
 }
 
 // SetDeactivatedAt sets the "deactivated_at" field.
@@ -24663,7 +25629,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -24681,6 +25647,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.role != nil {
 		fields = append(fields, user.FieldRole)
+	}
+	if m.seniority != nil {
+		fields = append(fields, user.FieldSeniority)
 	}
 	if m.deactivated_at != nil {
 		fields = append(fields, user.FieldDeactivatedAt)
@@ -24705,6 +25674,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Title()
 	case user.FieldRole:
 		return m.Role()
+	case user.FieldSeniority:
+		return m.Seniority()
 	case user.FieldDeactivatedAt:
 		return m.DeactivatedAt()
 	}
@@ -24728,6 +25699,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTitle(ctx)
 	case user.FieldRole:
 		return m.OldRole(ctx)
+	case user.FieldSeniority:
+		return m.OldSeniority(ctx)
 	case user.FieldDeactivatedAt:
 		return m.OldDeactivatedAt(ctx)
 	}
@@ -24781,6 +25754,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRole(v)
 		return nil
+	case user.FieldSeniority:
+		v, ok := value.(user.Seniority)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeniority(v)
+		return nil
 	case user.FieldDeactivatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -24821,6 +25801,9 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldTitle) {
 		fields = append(fields, user.FieldTitle)
 	}
+	if m.FieldCleared(user.FieldSeniority) {
+		fields = append(fields, user.FieldSeniority)
+	}
 	if m.FieldCleared(user.FieldDeactivatedAt) {
 		fields = append(fields, user.FieldDeactivatedAt)
 	}
@@ -24840,6 +25823,9 @@ func (m *UserMutation) ClearField(name string) error {
 	switch name {
 	case user.FieldTitle:
 		m.ClearTitle()
+		return nil
+	case user.FieldSeniority:
+		m.ClearSeniority()
 		return nil
 	case user.FieldDeactivatedAt:
 		m.ClearDeactivatedAt()
@@ -24869,6 +25855,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldRole:
 		m.ResetRole()
+		return nil
+	case user.FieldSeniority:
+		m.ResetSeniority()
 		return nil
 	case user.FieldDeactivatedAt:
 		m.ResetDeactivatedAt()

@@ -9,11 +9,12 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/review"
 )
 
-// A planning meeting for a plan: when, who attended, notes. Each review starts from the action items of the one before.
+// A meeting about an account: a plan review, a QBR or an executive briefing, scheduled, held or cancelled, with our attendees and the customer's, its agenda, notes and decisions. Each review starts from the action items of the one before: see previousReview. Deleting its plan or account deletes the review; deleting a review leaves the action items it raised, without the review.
 type Review struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -22,12 +23,24 @@ type Review struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// When the meeting took place.
-	HeldAt time.Time `json:"held_at,omitempty"`
+	// What kind of meeting it is; QBR when not given. QBR and EXECUTIVE_BRIEFING are the tier reviews that plan health judges by the tier table.
+	Kind review.Kind `json:"kind,omitempty"`
+	// HELD when not given, as every review recorded before reviews had a status; send SCHEDULED to plan a meeting. Setting HELD records heldAt (scheduledAt when not given); leaving HELD clears it.
+	Status review.Status `json:"status,omitempty"`
+	// When the meeting is (or was) scheduled to take place; heldAt when not given on create. Reviews follow one another in this order.
+	ScheduledAt time.Time `json:"scheduled_at,omitempty"`
+	// When the meeting took place; set while the review is HELD, empty otherwise.
+	HeldAt *time.Time `json:"held_at,omitempty"`
+	// What the meeting is to cover.
+	Agenda string `json:"agenda,omitempty"`
 	// What the review found and decided.
 	Notes string `json:"notes,omitempty"`
+	// What the meeting decided, one decision a line.
+	Decisions string `json:"decisions,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID *int `json:"account_id,omitempty"`
 	// PlanID holds the value of the "plan_id" field.
-	PlanID int `json:"plan_id,omitempty"`
+	PlanID *int `json:"plan_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ReviewQuery when eager-loading is set.
 	Edges        ReviewEdges `json:"edges"`
@@ -36,17 +49,36 @@ type Review struct {
 
 // ReviewEdges holds the relations/edges for other nodes in the graph.
 type ReviewEdges struct {
-	// The plan reviewed.
+	// The account the meeting is about; always set: the plan's account when only a plan is given.
+	Account *Account `json:"account,omitempty"`
+	// The plan reviewed; none for an account without a plan (tier 3). The plan's account is the review's account.
 	Plan *AccountPlan `json:"plan,omitempty"`
 	// Our users who attended.
 	Attendees []*User `json:"attendees,omitempty"`
+	// The customer's people who attended: stakeholders of the review's account.
+	CustomerAttendees []*Stakeholder `json:"customer_attendees,omitempty"`
+	// The action items this meeting raised.
+	ActionItems []*ActionItem `json:"action_items,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [4]map[string]int
 
-	namedAttendees map[string][]*User
+	namedAttendees         map[string][]*User
+	namedCustomerAttendees map[string][]*Stakeholder
+	namedActionItems       map[string][]*ActionItem
+}
+
+// AccountOrErr returns the Account value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ReviewEdges) AccountOrErr() (*Account, error) {
+	if e.Account != nil {
+		return e.Account, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: account.Label}
+	}
+	return nil, &NotLoadedError{edge: "account"}
 }
 
 // PlanOrErr returns the Plan value or an error if the edge
@@ -54,7 +86,7 @@ type ReviewEdges struct {
 func (e ReviewEdges) PlanOrErr() (*AccountPlan, error) {
 	if e.Plan != nil {
 		return e.Plan, nil
-	} else if e.loadedTypes[0] {
+	} else if e.loadedTypes[1] {
 		return nil, &NotFoundError{label: accountplan.Label}
 	}
 	return nil, &NotLoadedError{edge: "plan"}
@@ -63,10 +95,28 @@ func (e ReviewEdges) PlanOrErr() (*AccountPlan, error) {
 // AttendeesOrErr returns the Attendees value or an error if the edge
 // was not loaded in eager-loading.
 func (e ReviewEdges) AttendeesOrErr() ([]*User, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Attendees, nil
 	}
 	return nil, &NotLoadedError{edge: "attendees"}
+}
+
+// CustomerAttendeesOrErr returns the CustomerAttendees value or an error if the edge
+// was not loaded in eager-loading.
+func (e ReviewEdges) CustomerAttendeesOrErr() ([]*Stakeholder, error) {
+	if e.loadedTypes[3] {
+		return e.CustomerAttendees, nil
+	}
+	return nil, &NotLoadedError{edge: "customer_attendees"}
+}
+
+// ActionItemsOrErr returns the ActionItems value or an error if the edge
+// was not loaded in eager-loading.
+func (e ReviewEdges) ActionItemsOrErr() ([]*ActionItem, error) {
+	if e.loadedTypes[4] {
+		return e.ActionItems, nil
+	}
+	return nil, &NotLoadedError{edge: "action_items"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -74,11 +124,11 @@ func (*Review) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case review.FieldID, review.FieldPlanID:
+		case review.FieldID, review.FieldAccountID, review.FieldPlanID:
 			values[i] = new(sql.NullInt64)
-		case review.FieldNotes:
+		case review.FieldKind, review.FieldStatus, review.FieldAgenda, review.FieldNotes, review.FieldDecisions:
 			values[i] = new(sql.NullString)
-		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldHeldAt:
+		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldScheduledAt, review.FieldHeldAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -113,11 +163,36 @@ func (_m *Review) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
+		case review.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = review.Kind(value.String)
+			}
+		case review.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = review.Status(value.String)
+			}
+		case review.FieldScheduledAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field scheduled_at", values[i])
+			} else if value.Valid {
+				_m.ScheduledAt = value.Time
+			}
 		case review.FieldHeldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field held_at", values[i])
 			} else if value.Valid {
-				_m.HeldAt = value.Time
+				_m.HeldAt = new(time.Time)
+				*_m.HeldAt = value.Time
+			}
+		case review.FieldAgenda:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agenda", values[i])
+			} else if value.Valid {
+				_m.Agenda = value.String
 			}
 		case review.FieldNotes:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -125,11 +200,25 @@ func (_m *Review) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Notes = value.String
 			}
+		case review.FieldDecisions:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field decisions", values[i])
+			} else if value.Valid {
+				_m.Decisions = value.String
+			}
+		case review.FieldAccountID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
+			} else if value.Valid {
+				_m.AccountID = new(int)
+				*_m.AccountID = int(value.Int64)
+			}
 		case review.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.PlanID = int(value.Int64)
+				_m.PlanID = new(int)
+				*_m.PlanID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -144,6 +233,11 @@ func (_m *Review) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
+// QueryAccount queries the "account" edge of the Review entity.
+func (_m *Review) QueryAccount() *AccountQuery {
+	return NewReviewClient(_m.config).QueryAccount(_m)
+}
+
 // QueryPlan queries the "plan" edge of the Review entity.
 func (_m *Review) QueryPlan() *AccountPlanQuery {
 	return NewReviewClient(_m.config).QueryPlan(_m)
@@ -152,6 +246,16 @@ func (_m *Review) QueryPlan() *AccountPlanQuery {
 // QueryAttendees queries the "attendees" edge of the Review entity.
 func (_m *Review) QueryAttendees() *UserQuery {
 	return NewReviewClient(_m.config).QueryAttendees(_m)
+}
+
+// QueryCustomerAttendees queries the "customer_attendees" edge of the Review entity.
+func (_m *Review) QueryCustomerAttendees() *StakeholderQuery {
+	return NewReviewClient(_m.config).QueryCustomerAttendees(_m)
+}
+
+// QueryActionItems queries the "action_items" edge of the Review entity.
+func (_m *Review) QueryActionItems() *ActionItemQuery {
+	return NewReviewClient(_m.config).QueryActionItems(_m)
 }
 
 // Update returns a builder for updating this Review.
@@ -183,14 +287,38 @@ func (_m *Review) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("held_at=")
-	builder.WriteString(_m.HeldAt.Format(time.ANSIC))
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
+	builder.WriteString(", ")
+	builder.WriteString("status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("scheduled_at=")
+	builder.WriteString(_m.ScheduledAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.HeldAt; v != nil {
+		builder.WriteString("held_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("agenda=")
+	builder.WriteString(_m.Agenda)
 	builder.WriteString(", ")
 	builder.WriteString("notes=")
 	builder.WriteString(_m.Notes)
 	builder.WriteString(", ")
-	builder.WriteString("plan_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.PlanID))
+	builder.WriteString("decisions=")
+	builder.WriteString(_m.Decisions)
+	builder.WriteString(", ")
+	if v := _m.AccountID; v != nil {
+		builder.WriteString("account_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PlanID; v != nil {
+		builder.WriteString("plan_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -216,6 +344,54 @@ func (_m *Review) appendNamedAttendees(name string, edges ...*User) {
 		_m.Edges.namedAttendees[name] = []*User{}
 	} else {
 		_m.Edges.namedAttendees[name] = append(_m.Edges.namedAttendees[name], edges...)
+	}
+}
+
+// NamedCustomerAttendees returns the CustomerAttendees named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Review) NamedCustomerAttendees(name string) ([]*Stakeholder, error) {
+	if _m.Edges.namedCustomerAttendees == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCustomerAttendees[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Review) appendNamedCustomerAttendees(name string, edges ...*Stakeholder) {
+	if _m.Edges.namedCustomerAttendees == nil {
+		_m.Edges.namedCustomerAttendees = make(map[string][]*Stakeholder)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCustomerAttendees[name] = []*Stakeholder{}
+	} else {
+		_m.Edges.namedCustomerAttendees[name] = append(_m.Edges.namedCustomerAttendees[name], edges...)
+	}
+}
+
+// NamedActionItems returns the ActionItems named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Review) NamedActionItems(name string) ([]*ActionItem, error) {
+	if _m.Edges.namedActionItems == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedActionItems[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Review) appendNamedActionItems(name string, edges ...*ActionItem) {
+	if _m.Edges.namedActionItems == nil {
+		_m.Edges.namedActionItems = make(map[string][]*ActionItem)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedActionItems[name] = []*ActionItem{}
+	} else {
+		_m.Edges.namedActionItems[name] = append(_m.Edges.namedActionItems[name], edges...)
 	}
 }
 

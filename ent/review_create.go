@@ -11,8 +11,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -52,9 +55,73 @@ func (_c *ReviewCreate) SetNillableUpdatedAt(v *time.Time) *ReviewCreate {
 	return _c
 }
 
+// SetKind sets the "kind" field.
+func (_c *ReviewCreate) SetKind(v review.Kind) *ReviewCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableKind(v *review.Kind) *ReviewCreate {
+	if v != nil {
+		_c.SetKind(*v)
+	}
+	return _c
+}
+
+// SetStatus sets the "status" field.
+func (_c *ReviewCreate) SetStatus(v review.Status) *ReviewCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableStatus(v *review.Status) *ReviewCreate {
+	if v != nil {
+		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (_c *ReviewCreate) SetScheduledAt(v time.Time) *ReviewCreate {
+	_c.mutation.SetScheduledAt(v)
+	return _c
+}
+
+// SetNillableScheduledAt sets the "scheduled_at" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableScheduledAt(v *time.Time) *ReviewCreate {
+	if v != nil {
+		_c.SetScheduledAt(*v)
+	}
+	return _c
+}
+
 // SetHeldAt sets the "held_at" field.
 func (_c *ReviewCreate) SetHeldAt(v time.Time) *ReviewCreate {
 	_c.mutation.SetHeldAt(v)
+	return _c
+}
+
+// SetNillableHeldAt sets the "held_at" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableHeldAt(v *time.Time) *ReviewCreate {
+	if v != nil {
+		_c.SetHeldAt(*v)
+	}
+	return _c
+}
+
+// SetAgenda sets the "agenda" field.
+func (_c *ReviewCreate) SetAgenda(v string) *ReviewCreate {
+	_c.mutation.SetAgenda(v)
+	return _c
+}
+
+// SetNillableAgenda sets the "agenda" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableAgenda(v *string) *ReviewCreate {
+	if v != nil {
+		_c.SetAgenda(*v)
+	}
 	return _c
 }
 
@@ -72,10 +139,51 @@ func (_c *ReviewCreate) SetNillableNotes(v *string) *ReviewCreate {
 	return _c
 }
 
+// SetDecisions sets the "decisions" field.
+func (_c *ReviewCreate) SetDecisions(v string) *ReviewCreate {
+	_c.mutation.SetDecisions(v)
+	return _c
+}
+
+// SetNillableDecisions sets the "decisions" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableDecisions(v *string) *ReviewCreate {
+	if v != nil {
+		_c.SetDecisions(*v)
+	}
+	return _c
+}
+
+// SetAccountID sets the "account_id" field.
+func (_c *ReviewCreate) SetAccountID(v int) *ReviewCreate {
+	_c.mutation.SetAccountID(v)
+	return _c
+}
+
+// SetNillableAccountID sets the "account_id" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillableAccountID(v *int) *ReviewCreate {
+	if v != nil {
+		_c.SetAccountID(*v)
+	}
+	return _c
+}
+
 // SetPlanID sets the "plan_id" field.
 func (_c *ReviewCreate) SetPlanID(v int) *ReviewCreate {
 	_c.mutation.SetPlanID(v)
 	return _c
+}
+
+// SetNillablePlanID sets the "plan_id" field if the given value is not nil.
+func (_c *ReviewCreate) SetNillablePlanID(v *int) *ReviewCreate {
+	if v != nil {
+		_c.SetPlanID(*v)
+	}
+	return _c
+}
+
+// SetAccount sets the "account" edge to the Account entity.
+func (_c *ReviewCreate) SetAccount(v *Account) *ReviewCreate {
+	return _c.SetAccountID(v.ID)
 }
 
 // SetPlan sets the "plan" edge to the AccountPlan entity.
@@ -96,6 +204,36 @@ func (_c *ReviewCreate) AddAttendees(v ...*User) *ReviewCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAttendeeIDs(ids...)
+}
+
+// AddCustomerAttendeeIDs adds the "customer_attendees" edge to the Stakeholder entity by IDs.
+func (_c *ReviewCreate) AddCustomerAttendeeIDs(ids ...int) *ReviewCreate {
+	_c.mutation.AddCustomerAttendeeIDs(ids...)
+	return _c
+}
+
+// AddCustomerAttendees adds the "customer_attendees" edges to the Stakeholder entity.
+func (_c *ReviewCreate) AddCustomerAttendees(v ...*Stakeholder) *ReviewCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCustomerAttendeeIDs(ids...)
+}
+
+// AddActionItemIDs adds the "action_items" edge to the ActionItem entity by IDs.
+func (_c *ReviewCreate) AddActionItemIDs(ids ...int) *ReviewCreate {
+	_c.mutation.AddActionItemIDs(ids...)
+	return _c
+}
+
+// AddActionItems adds the "action_items" edges to the ActionItem entity.
+func (_c *ReviewCreate) AddActionItems(v ...*ActionItem) *ReviewCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddActionItemIDs(ids...)
 }
 
 // Mutation returns the ReviewMutation object of the builder.
@@ -149,6 +287,21 @@ func (_c *ReviewCreate) defaults() error {
 		v := review.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Kind(); !ok {
+		v := review.DefaultKind
+		_c.mutation.SetKind(v)
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		v := review.DefaultStatus
+		_c.mutation.SetStatus(v)
+	}
+	if _, ok := _c.mutation.ScheduledAt(); !ok {
+		if review.DefaultScheduledAt == nil {
+			return fmt.Errorf("ent: uninitialized review.DefaultScheduledAt (forgotten import ent/runtime?)")
+		}
+		v := review.DefaultScheduledAt()
+		_c.mutation.SetScheduledAt(v)
+	}
 	return nil
 }
 
@@ -160,14 +313,34 @@ func (_c *ReviewCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Review.updated_at"`)}
 	}
-	if _, ok := _c.mutation.HeldAt(); !ok {
-		return &ValidationError{Name: "held_at", err: errors.New(`ent: missing required field "Review.held_at"`)}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Review.kind"`)}
 	}
-	if _, ok := _c.mutation.PlanID(); !ok {
-		return &ValidationError{Name: "plan_id", err: errors.New(`ent: missing required field "Review.plan_id"`)}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := review.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Review.kind": %w`, err)}
+		}
 	}
-	if len(_c.mutation.PlanIDs()) == 0 {
-		return &ValidationError{Name: "plan", err: errors.New(`ent: missing required edge "Review.plan"`)}
+	if _, ok := _c.mutation.Status(); !ok {
+		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Review.status"`)}
+	}
+	if v, ok := _c.mutation.Status(); ok {
+		if err := review.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Review.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.ScheduledAt(); !ok {
+		return &ValidationError{Name: "scheduled_at", err: errors.New(`ent: missing required field "Review.scheduled_at"`)}
+	}
+	if v, ok := _c.mutation.Agenda(); ok {
+		if err := review.AgendaValidator(v); err != nil {
+			return &ValidationError{Name: "agenda", err: fmt.Errorf(`ent: validator failed for field "Review.agenda": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Decisions(); ok {
+		if err := review.DecisionsValidator(v); err != nil {
+			return &ValidationError{Name: "decisions", err: fmt.Errorf(`ent: validator failed for field "Review.decisions": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -204,13 +377,50 @@ func (_c *ReviewCreate) createSpec() (*Review, *sqlgraph.CreateSpec) {
 		_spec.SetField(review.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(review.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(review.FieldStatus, field.TypeEnum, value)
+		_node.Status = value
+	}
+	if value, ok := _c.mutation.ScheduledAt(); ok {
+		_spec.SetField(review.FieldScheduledAt, field.TypeTime, value)
+		_node.ScheduledAt = value
+	}
 	if value, ok := _c.mutation.HeldAt(); ok {
 		_spec.SetField(review.FieldHeldAt, field.TypeTime, value)
-		_node.HeldAt = value
+		_node.HeldAt = &value
+	}
+	if value, ok := _c.mutation.Agenda(); ok {
+		_spec.SetField(review.FieldAgenda, field.TypeString, value)
+		_node.Agenda = value
 	}
 	if value, ok := _c.mutation.Notes(); ok {
 		_spec.SetField(review.FieldNotes, field.TypeString, value)
 		_node.Notes = value
+	}
+	if value, ok := _c.mutation.Decisions(); ok {
+		_spec.SetField(review.FieldDecisions, field.TypeString, value)
+		_node.Decisions = value
+	}
+	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   review.AccountTable,
+			Columns: []string{review.AccountColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(account.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.AccountID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -226,7 +436,7 @@ func (_c *ReviewCreate) createSpec() (*Review, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.PlanID = nodes[0]
+		_node.PlanID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.AttendeesIDs(); len(nodes) > 0 {
@@ -238,6 +448,38 @@ func (_c *ReviewCreate) createSpec() (*Review, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CustomerAttendeesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ActionItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -309,6 +551,42 @@ func (u *ReviewUpsert) UpdateUpdatedAt() *ReviewUpsert {
 	return u
 }
 
+// SetKind sets the "kind" field.
+func (u *ReviewUpsert) SetKind(v review.Kind) *ReviewUpsert {
+	u.Set(review.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReviewUpsert) UpdateKind() *ReviewUpsert {
+	u.SetExcluded(review.FieldKind)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *ReviewUpsert) SetStatus(v review.Status) *ReviewUpsert {
+	u.Set(review.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewUpsert) UpdateStatus() *ReviewUpsert {
+	u.SetExcluded(review.FieldStatus)
+	return u
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (u *ReviewUpsert) SetScheduledAt(v time.Time) *ReviewUpsert {
+	u.Set(review.FieldScheduledAt, v)
+	return u
+}
+
+// UpdateScheduledAt sets the "scheduled_at" field to the value that was provided on create.
+func (u *ReviewUpsert) UpdateScheduledAt() *ReviewUpsert {
+	u.SetExcluded(review.FieldScheduledAt)
+	return u
+}
+
 // SetHeldAt sets the "held_at" field.
 func (u *ReviewUpsert) SetHeldAt(v time.Time) *ReviewUpsert {
 	u.Set(review.FieldHeldAt, v)
@@ -318,6 +596,30 @@ func (u *ReviewUpsert) SetHeldAt(v time.Time) *ReviewUpsert {
 // UpdateHeldAt sets the "held_at" field to the value that was provided on create.
 func (u *ReviewUpsert) UpdateHeldAt() *ReviewUpsert {
 	u.SetExcluded(review.FieldHeldAt)
+	return u
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (u *ReviewUpsert) ClearHeldAt() *ReviewUpsert {
+	u.SetNull(review.FieldHeldAt)
+	return u
+}
+
+// SetAgenda sets the "agenda" field.
+func (u *ReviewUpsert) SetAgenda(v string) *ReviewUpsert {
+	u.Set(review.FieldAgenda, v)
+	return u
+}
+
+// UpdateAgenda sets the "agenda" field to the value that was provided on create.
+func (u *ReviewUpsert) UpdateAgenda() *ReviewUpsert {
+	u.SetExcluded(review.FieldAgenda)
+	return u
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (u *ReviewUpsert) ClearAgenda() *ReviewUpsert {
+	u.SetNull(review.FieldAgenda)
 	return u
 }
 
@@ -339,6 +641,24 @@ func (u *ReviewUpsert) ClearNotes() *ReviewUpsert {
 	return u
 }
 
+// SetDecisions sets the "decisions" field.
+func (u *ReviewUpsert) SetDecisions(v string) *ReviewUpsert {
+	u.Set(review.FieldDecisions, v)
+	return u
+}
+
+// UpdateDecisions sets the "decisions" field to the value that was provided on create.
+func (u *ReviewUpsert) UpdateDecisions() *ReviewUpsert {
+	u.SetExcluded(review.FieldDecisions)
+	return u
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (u *ReviewUpsert) ClearDecisions() *ReviewUpsert {
+	u.SetNull(review.FieldDecisions)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -352,6 +672,9 @@ func (u *ReviewUpsertOne) UpdateNewValues() *ReviewUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(review.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(review.FieldAccountID)
 		}
 		if _, exists := u.create.mutation.PlanID(); exists {
 			s.SetIgnore(review.FieldPlanID)
@@ -401,6 +724,48 @@ func (u *ReviewUpsertOne) UpdateUpdatedAt() *ReviewUpsertOne {
 	})
 }
 
+// SetKind sets the "kind" field.
+func (u *ReviewUpsertOne) SetKind(v review.Kind) *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReviewUpsertOne) UpdateKind() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *ReviewUpsertOne) SetStatus(v review.Status) *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewUpsertOne) UpdateStatus() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (u *ReviewUpsertOne) SetScheduledAt(v time.Time) *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetScheduledAt(v)
+	})
+}
+
+// UpdateScheduledAt sets the "scheduled_at" field to the value that was provided on create.
+func (u *ReviewUpsertOne) UpdateScheduledAt() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateScheduledAt()
+	})
+}
+
 // SetHeldAt sets the "held_at" field.
 func (u *ReviewUpsertOne) SetHeldAt(v time.Time) *ReviewUpsertOne {
 	return u.Update(func(s *ReviewUpsert) {
@@ -412,6 +777,34 @@ func (u *ReviewUpsertOne) SetHeldAt(v time.Time) *ReviewUpsertOne {
 func (u *ReviewUpsertOne) UpdateHeldAt() *ReviewUpsertOne {
 	return u.Update(func(s *ReviewUpsert) {
 		s.UpdateHeldAt()
+	})
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (u *ReviewUpsertOne) ClearHeldAt() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearHeldAt()
+	})
+}
+
+// SetAgenda sets the "agenda" field.
+func (u *ReviewUpsertOne) SetAgenda(v string) *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetAgenda(v)
+	})
+}
+
+// UpdateAgenda sets the "agenda" field to the value that was provided on create.
+func (u *ReviewUpsertOne) UpdateAgenda() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateAgenda()
+	})
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (u *ReviewUpsertOne) ClearAgenda() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearAgenda()
 	})
 }
 
@@ -433,6 +826,27 @@ func (u *ReviewUpsertOne) UpdateNotes() *ReviewUpsertOne {
 func (u *ReviewUpsertOne) ClearNotes() *ReviewUpsertOne {
 	return u.Update(func(s *ReviewUpsert) {
 		s.ClearNotes()
+	})
+}
+
+// SetDecisions sets the "decisions" field.
+func (u *ReviewUpsertOne) SetDecisions(v string) *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetDecisions(v)
+	})
+}
+
+// UpdateDecisions sets the "decisions" field to the value that was provided on create.
+func (u *ReviewUpsertOne) UpdateDecisions() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateDecisions()
+	})
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (u *ReviewUpsertOne) ClearDecisions() *ReviewUpsertOne {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearDecisions()
 	})
 }
 
@@ -615,6 +1029,9 @@ func (u *ReviewUpsertBulk) UpdateNewValues() *ReviewUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(review.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(review.FieldAccountID)
+			}
 			if _, exists := b.mutation.PlanID(); exists {
 				s.SetIgnore(review.FieldPlanID)
 			}
@@ -664,6 +1081,48 @@ func (u *ReviewUpsertBulk) UpdateUpdatedAt() *ReviewUpsertBulk {
 	})
 }
 
+// SetKind sets the "kind" field.
+func (u *ReviewUpsertBulk) SetKind(v review.Kind) *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *ReviewUpsertBulk) UpdateKind() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *ReviewUpsertBulk) SetStatus(v review.Status) *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewUpsertBulk) UpdateStatus() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (u *ReviewUpsertBulk) SetScheduledAt(v time.Time) *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetScheduledAt(v)
+	})
+}
+
+// UpdateScheduledAt sets the "scheduled_at" field to the value that was provided on create.
+func (u *ReviewUpsertBulk) UpdateScheduledAt() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateScheduledAt()
+	})
+}
+
 // SetHeldAt sets the "held_at" field.
 func (u *ReviewUpsertBulk) SetHeldAt(v time.Time) *ReviewUpsertBulk {
 	return u.Update(func(s *ReviewUpsert) {
@@ -675,6 +1134,34 @@ func (u *ReviewUpsertBulk) SetHeldAt(v time.Time) *ReviewUpsertBulk {
 func (u *ReviewUpsertBulk) UpdateHeldAt() *ReviewUpsertBulk {
 	return u.Update(func(s *ReviewUpsert) {
 		s.UpdateHeldAt()
+	})
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (u *ReviewUpsertBulk) ClearHeldAt() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearHeldAt()
+	})
+}
+
+// SetAgenda sets the "agenda" field.
+func (u *ReviewUpsertBulk) SetAgenda(v string) *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetAgenda(v)
+	})
+}
+
+// UpdateAgenda sets the "agenda" field to the value that was provided on create.
+func (u *ReviewUpsertBulk) UpdateAgenda() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateAgenda()
+	})
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (u *ReviewUpsertBulk) ClearAgenda() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearAgenda()
 	})
 }
 
@@ -696,6 +1183,27 @@ func (u *ReviewUpsertBulk) UpdateNotes() *ReviewUpsertBulk {
 func (u *ReviewUpsertBulk) ClearNotes() *ReviewUpsertBulk {
 	return u.Update(func(s *ReviewUpsert) {
 		s.ClearNotes()
+	})
+}
+
+// SetDecisions sets the "decisions" field.
+func (u *ReviewUpsertBulk) SetDecisions(v string) *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.SetDecisions(v)
+	})
+}
+
+// UpdateDecisions sets the "decisions" field to the value that was provided on create.
+func (u *ReviewUpsertBulk) UpdateDecisions() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.UpdateDecisions()
+	})
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (u *ReviewUpsertBulk) ClearDecisions() *ReviewUpsertBulk {
+	return u.Update(func(s *ReviewUpsert) {
+		s.ClearDecisions()
 	})
 }
 

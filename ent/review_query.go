@@ -13,24 +13,32 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
 // ReviewQuery is the builder for querying Review entities.
 type ReviewQuery struct {
 	config
-	ctx                *QueryContext
-	order              []review.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Review
-	withPlan           *AccountPlanQuery
-	withAttendees      *UserQuery
-	modifiers          []func(*sql.Selector)
-	loadTotal          []func(context.Context, []*Review) error
-	withNamedAttendees map[string]*UserQuery
+	ctx                        *QueryContext
+	order                      []review.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.Review
+	withAccount                *AccountQuery
+	withPlan                   *AccountPlanQuery
+	withAttendees              *UserQuery
+	withCustomerAttendees      *StakeholderQuery
+	withActionItems            *ActionItemQuery
+	modifiers                  []func(*sql.Selector)
+	loadTotal                  []func(context.Context, []*Review) error
+	withNamedAttendees         map[string]*UserQuery
+	withNamedCustomerAttendees map[string]*StakeholderQuery
+	withNamedActionItems       map[string]*ActionItemQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -65,6 +73,28 @@ func (_q *ReviewQuery) Unique(unique bool) *ReviewQuery {
 func (_q *ReviewQuery) Order(o ...review.OrderOption) *ReviewQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryAccount chains the current query on the "account" edge.
+func (_q *ReviewQuery) QueryAccount() *AccountQuery {
+	query := (&AccountClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, selector),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, review.AccountTable, review.AccountColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // QueryPlan chains the current query on the "plan" edge.
@@ -104,6 +134,50 @@ func (_q *ReviewQuery) QueryAttendees() *UserQuery {
 			sqlgraph.From(review.Table, review.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, review.AttendeesTable, review.AttendeesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCustomerAttendees chains the current query on the "customer_attendees" edge.
+func (_q *ReviewQuery) QueryCustomerAttendees() *StakeholderQuery {
+	query := (&StakeholderClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, selector),
+			sqlgraph.To(stakeholder.Table, stakeholder.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, review.CustomerAttendeesTable, review.CustomerAttendeesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryActionItems chains the current query on the "action_items" edge.
+func (_q *ReviewQuery) QueryActionItems() *ActionItemQuery {
+	query := (&ActionItemClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(review.Table, review.FieldID, selector),
+			sqlgraph.To(actionitem.Table, actionitem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, review.ActionItemsTable, review.ActionItemsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -298,17 +372,31 @@ func (_q *ReviewQuery) Clone() *ReviewQuery {
 		return nil
 	}
 	return &ReviewQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]review.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Review{}, _q.predicates...),
-		withPlan:      _q.withPlan.Clone(),
-		withAttendees: _q.withAttendees.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]review.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Review{}, _q.predicates...),
+		withAccount:           _q.withAccount.Clone(),
+		withPlan:              _q.withPlan.Clone(),
+		withAttendees:         _q.withAttendees.Clone(),
+		withCustomerAttendees: _q.withCustomerAttendees.Clone(),
+		withActionItems:       _q.withActionItems.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithAccount tells the query-builder to eager-load the nodes that are connected to
+// the "account" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ReviewQuery) WithAccount(opts ...func(*AccountQuery)) *ReviewQuery {
+	query := (&AccountClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAccount = query
+	return _q
 }
 
 // WithPlan tells the query-builder to eager-load the nodes that are connected to
@@ -330,6 +418,28 @@ func (_q *ReviewQuery) WithAttendees(opts ...func(*UserQuery)) *ReviewQuery {
 		opt(query)
 	}
 	_q.withAttendees = query
+	return _q
+}
+
+// WithCustomerAttendees tells the query-builder to eager-load the nodes that are connected to
+// the "customer_attendees" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ReviewQuery) WithCustomerAttendees(opts ...func(*StakeholderQuery)) *ReviewQuery {
+	query := (&StakeholderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCustomerAttendees = query
+	return _q
+}
+
+// WithActionItems tells the query-builder to eager-load the nodes that are connected to
+// the "action_items" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ReviewQuery) WithActionItems(opts ...func(*ActionItemQuery)) *ReviewQuery {
+	query := (&ActionItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withActionItems = query
 	return _q
 }
 
@@ -417,9 +527,12 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 	var (
 		nodes       = []*Review{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [5]bool{
+			_q.withAccount != nil,
 			_q.withPlan != nil,
 			_q.withAttendees != nil,
+			_q.withCustomerAttendees != nil,
+			_q.withActionItems != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -443,6 +556,12 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withAccount; query != nil {
+		if err := _q.loadAccount(ctx, query, nodes, nil,
+			func(n *Review, e *Account) { n.Edges.Account = e }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withPlan; query != nil {
 		if err := _q.loadPlan(ctx, query, nodes, nil,
 			func(n *Review, e *AccountPlan) { n.Edges.Plan = e }); err != nil {
@@ -456,10 +575,38 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 			return nil, err
 		}
 	}
+	if query := _q.withCustomerAttendees; query != nil {
+		if err := _q.loadCustomerAttendees(ctx, query, nodes,
+			func(n *Review) { n.Edges.CustomerAttendees = []*Stakeholder{} },
+			func(n *Review, e *Stakeholder) { n.Edges.CustomerAttendees = append(n.Edges.CustomerAttendees, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withActionItems; query != nil {
+		if err := _q.loadActionItems(ctx, query, nodes,
+			func(n *Review) { n.Edges.ActionItems = []*ActionItem{} },
+			func(n *Review, e *ActionItem) { n.Edges.ActionItems = append(n.Edges.ActionItems, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAttendees {
 		if err := _q.loadAttendees(ctx, query, nodes,
 			func(n *Review) { n.appendNamedAttendees(name) },
 			func(n *Review, e *User) { n.appendNamedAttendees(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCustomerAttendees {
+		if err := _q.loadCustomerAttendees(ctx, query, nodes,
+			func(n *Review) { n.appendNamedCustomerAttendees(name) },
+			func(n *Review, e *Stakeholder) { n.appendNamedCustomerAttendees(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedActionItems {
+		if err := _q.loadActionItems(ctx, query, nodes,
+			func(n *Review) { n.appendNamedActionItems(name) },
+			func(n *Review, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -471,11 +618,46 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 	return nodes, nil
 }
 
+func (_q *ReviewQuery) loadAccount(ctx context.Context, query *AccountQuery, nodes []*Review, init func(*Review), assign func(*Review, *Account)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Review)
+	for i := range nodes {
+		if nodes[i].AccountID == nil {
+			continue
+		}
+		fk := *nodes[i].AccountID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(account.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *ReviewQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, nodes []*Review, init func(*Review), assign func(*Review, *AccountPlan)) error {
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Review)
 	for i := range nodes {
-		fk := nodes[i].PlanID
+		if nodes[i].PlanID == nil {
+			continue
+		}
+		fk := *nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -561,6 +743,101 @@ func (_q *ReviewQuery) loadAttendees(ctx context.Context, query *UserQuery, node
 	}
 	return nil
 }
+func (_q *ReviewQuery) loadCustomerAttendees(ctx context.Context, query *StakeholderQuery, nodes []*Review, init func(*Review), assign func(*Review, *Stakeholder)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Review)
+	nids := make(map[int]map[*Review]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(review.CustomerAttendeesTable)
+		s.Join(joinT).On(s.C(stakeholder.FieldID), joinT.C(review.CustomerAttendeesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(review.CustomerAttendeesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(review.CustomerAttendeesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Review]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Stakeholder](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "customer_attendees" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *ReviewQuery) loadActionItems(ctx context.Context, query *ActionItemQuery, nodes []*Review, init func(*Review), assign func(*Review, *ActionItem)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Review)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actionitem.FieldReviewID)
+	}
+	query.Where(predicate.ActionItem(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(review.ActionItemsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ReviewID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "review_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "review_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ReviewQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -589,6 +866,9 @@ func (_q *ReviewQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != review.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(review.FieldAccountID)
 		}
 		if _q.withPlan != nil {
 			_spec.Node.AddColumnOnce(review.FieldPlanID)
@@ -660,6 +940,34 @@ func (_q *ReviewQuery) WithNamedAttendees(name string, opts ...func(*UserQuery))
 		_q.withNamedAttendees = make(map[string]*UserQuery)
 	}
 	_q.withNamedAttendees[name] = query
+	return _q
+}
+
+// WithNamedCustomerAttendees tells the query-builder to eager-load the nodes that are connected to the "customer_attendees"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ReviewQuery) WithNamedCustomerAttendees(name string, opts ...func(*StakeholderQuery)) *ReviewQuery {
+	query := (&StakeholderClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCustomerAttendees == nil {
+		_q.withNamedCustomerAttendees = make(map[string]*StakeholderQuery)
+	}
+	_q.withNamedCustomerAttendees[name] = query
+	return _q
+}
+
+// WithNamedActionItems tells the query-builder to eager-load the nodes that are connected to the "action_items"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ReviewQuery) WithNamedActionItems(name string, opts ...func(*ActionItemQuery)) *ReviewQuery {
+	query := (&ActionItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedActionItems == nil {
+		_q.withNamedActionItems = make(map[string]*ActionItemQuery)
+	}
+	_q.withNamedActionItems[name] = query
 	return _q
 }
 

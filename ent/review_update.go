@@ -11,8 +11,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -35,6 +37,48 @@ func (_u *ReviewUpdate) SetUpdatedAt(v time.Time) *ReviewUpdate {
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *ReviewUpdate) SetKind(v review.Kind) *ReviewUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReviewUpdate) SetNillableKind(v *review.Kind) *ReviewUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *ReviewUpdate) SetStatus(v review.Status) *ReviewUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *ReviewUpdate) SetNillableStatus(v *review.Status) *ReviewUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (_u *ReviewUpdate) SetScheduledAt(v time.Time) *ReviewUpdate {
+	_u.mutation.SetScheduledAt(v)
+	return _u
+}
+
+// SetNillableScheduledAt sets the "scheduled_at" field if the given value is not nil.
+func (_u *ReviewUpdate) SetNillableScheduledAt(v *time.Time) *ReviewUpdate {
+	if v != nil {
+		_u.SetScheduledAt(*v)
+	}
+	return _u
+}
+
 // SetHeldAt sets the "held_at" field.
 func (_u *ReviewUpdate) SetHeldAt(v time.Time) *ReviewUpdate {
 	_u.mutation.SetHeldAt(v)
@@ -46,6 +90,32 @@ func (_u *ReviewUpdate) SetNillableHeldAt(v *time.Time) *ReviewUpdate {
 	if v != nil {
 		_u.SetHeldAt(*v)
 	}
+	return _u
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (_u *ReviewUpdate) ClearHeldAt() *ReviewUpdate {
+	_u.mutation.ClearHeldAt()
+	return _u
+}
+
+// SetAgenda sets the "agenda" field.
+func (_u *ReviewUpdate) SetAgenda(v string) *ReviewUpdate {
+	_u.mutation.SetAgenda(v)
+	return _u
+}
+
+// SetNillableAgenda sets the "agenda" field if the given value is not nil.
+func (_u *ReviewUpdate) SetNillableAgenda(v *string) *ReviewUpdate {
+	if v != nil {
+		_u.SetAgenda(*v)
+	}
+	return _u
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (_u *ReviewUpdate) ClearAgenda() *ReviewUpdate {
+	_u.mutation.ClearAgenda()
 	return _u
 }
 
@@ -69,6 +139,26 @@ func (_u *ReviewUpdate) ClearNotes() *ReviewUpdate {
 	return _u
 }
 
+// SetDecisions sets the "decisions" field.
+func (_u *ReviewUpdate) SetDecisions(v string) *ReviewUpdate {
+	_u.mutation.SetDecisions(v)
+	return _u
+}
+
+// SetNillableDecisions sets the "decisions" field if the given value is not nil.
+func (_u *ReviewUpdate) SetNillableDecisions(v *string) *ReviewUpdate {
+	if v != nil {
+		_u.SetDecisions(*v)
+	}
+	return _u
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (_u *ReviewUpdate) ClearDecisions() *ReviewUpdate {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
 // AddAttendeeIDs adds the "attendees" edge to the User entity by IDs.
 func (_u *ReviewUpdate) AddAttendeeIDs(ids ...int) *ReviewUpdate {
 	_u.mutation.AddAttendeeIDs(ids...)
@@ -82,6 +172,36 @@ func (_u *ReviewUpdate) AddAttendees(v ...*User) *ReviewUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddAttendeeIDs(ids...)
+}
+
+// AddCustomerAttendeeIDs adds the "customer_attendees" edge to the Stakeholder entity by IDs.
+func (_u *ReviewUpdate) AddCustomerAttendeeIDs(ids ...int) *ReviewUpdate {
+	_u.mutation.AddCustomerAttendeeIDs(ids...)
+	return _u
+}
+
+// AddCustomerAttendees adds the "customer_attendees" edges to the Stakeholder entity.
+func (_u *ReviewUpdate) AddCustomerAttendees(v ...*Stakeholder) *ReviewUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCustomerAttendeeIDs(ids...)
+}
+
+// AddActionItemIDs adds the "action_items" edge to the ActionItem entity by IDs.
+func (_u *ReviewUpdate) AddActionItemIDs(ids ...int) *ReviewUpdate {
+	_u.mutation.AddActionItemIDs(ids...)
+	return _u
+}
+
+// AddActionItems adds the "action_items" edges to the ActionItem entity.
+func (_u *ReviewUpdate) AddActionItems(v ...*ActionItem) *ReviewUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActionItemIDs(ids...)
 }
 
 // Mutation returns the ReviewMutation object of the builder.
@@ -108,6 +228,48 @@ func (_u *ReviewUpdate) RemoveAttendees(v ...*User) *ReviewUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAttendeeIDs(ids...)
+}
+
+// ClearCustomerAttendees clears all "customer_attendees" edges to the Stakeholder entity.
+func (_u *ReviewUpdate) ClearCustomerAttendees() *ReviewUpdate {
+	_u.mutation.ClearCustomerAttendees()
+	return _u
+}
+
+// RemoveCustomerAttendeeIDs removes the "customer_attendees" edge to Stakeholder entities by IDs.
+func (_u *ReviewUpdate) RemoveCustomerAttendeeIDs(ids ...int) *ReviewUpdate {
+	_u.mutation.RemoveCustomerAttendeeIDs(ids...)
+	return _u
+}
+
+// RemoveCustomerAttendees removes "customer_attendees" edges to Stakeholder entities.
+func (_u *ReviewUpdate) RemoveCustomerAttendees(v ...*Stakeholder) *ReviewUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCustomerAttendeeIDs(ids...)
+}
+
+// ClearActionItems clears all "action_items" edges to the ActionItem entity.
+func (_u *ReviewUpdate) ClearActionItems() *ReviewUpdate {
+	_u.mutation.ClearActionItems()
+	return _u
+}
+
+// RemoveActionItemIDs removes the "action_items" edge to ActionItem entities by IDs.
+func (_u *ReviewUpdate) RemoveActionItemIDs(ids ...int) *ReviewUpdate {
+	_u.mutation.RemoveActionItemIDs(ids...)
+	return _u
+}
+
+// RemoveActionItems removes "action_items" edges to ActionItem entities.
+func (_u *ReviewUpdate) RemoveActionItems(v ...*ActionItem) *ReviewUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActionItemIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -154,8 +316,25 @@ func (_u *ReviewUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReviewUpdate) check() error {
-	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Review.plan"`)
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := review.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Review.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := review.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Review.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Agenda(); ok {
+		if err := review.AgendaValidator(v); err != nil {
+			return &ValidationError{Name: "agenda", err: fmt.Errorf(`ent: validator failed for field "Review.agenda": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Decisions(); ok {
+		if err := review.DecisionsValidator(v); err != nil {
+			return &ValidationError{Name: "decisions", err: fmt.Errorf(`ent: validator failed for field "Review.decisions": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -175,14 +354,38 @@ func (_u *ReviewUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(review.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(review.FieldKind, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(review.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ScheduledAt(); ok {
+		_spec.SetField(review.FieldScheduledAt, field.TypeTime, value)
+	}
 	if value, ok := _u.mutation.HeldAt(); ok {
 		_spec.SetField(review.FieldHeldAt, field.TypeTime, value)
+	}
+	if _u.mutation.HeldAtCleared() {
+		_spec.ClearField(review.FieldHeldAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Agenda(); ok {
+		_spec.SetField(review.FieldAgenda, field.TypeString, value)
+	}
+	if _u.mutation.AgendaCleared() {
+		_spec.ClearField(review.FieldAgenda, field.TypeString)
 	}
 	if value, ok := _u.mutation.Notes(); ok {
 		_spec.SetField(review.FieldNotes, field.TypeString, value)
 	}
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(review.FieldNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.Decisions(); ok {
+		_spec.SetField(review.FieldDecisions, field.TypeString, value)
+	}
+	if _u.mutation.DecisionsCleared() {
+		_spec.ClearField(review.FieldDecisions, field.TypeString)
 	}
 	if _u.mutation.AttendeesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -229,6 +432,96 @@ func (_u *ReviewUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CustomerAttendeesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCustomerAttendeesIDs(); len(nodes) > 0 && !_u.mutation.CustomerAttendeesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CustomerAttendeesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActionItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActionItemsIDs(); len(nodes) > 0 && !_u.mutation.ActionItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActionItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{review.Label}
@@ -255,6 +548,48 @@ func (_u *ReviewUpdateOne) SetUpdatedAt(v time.Time) *ReviewUpdateOne {
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *ReviewUpdateOne) SetKind(v review.Kind) *ReviewUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *ReviewUpdateOne) SetNillableKind(v *review.Kind) *ReviewUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *ReviewUpdateOne) SetStatus(v review.Status) *ReviewUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *ReviewUpdateOne) SetNillableStatus(v *review.Status) *ReviewUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetScheduledAt sets the "scheduled_at" field.
+func (_u *ReviewUpdateOne) SetScheduledAt(v time.Time) *ReviewUpdateOne {
+	_u.mutation.SetScheduledAt(v)
+	return _u
+}
+
+// SetNillableScheduledAt sets the "scheduled_at" field if the given value is not nil.
+func (_u *ReviewUpdateOne) SetNillableScheduledAt(v *time.Time) *ReviewUpdateOne {
+	if v != nil {
+		_u.SetScheduledAt(*v)
+	}
+	return _u
+}
+
 // SetHeldAt sets the "held_at" field.
 func (_u *ReviewUpdateOne) SetHeldAt(v time.Time) *ReviewUpdateOne {
 	_u.mutation.SetHeldAt(v)
@@ -266,6 +601,32 @@ func (_u *ReviewUpdateOne) SetNillableHeldAt(v *time.Time) *ReviewUpdateOne {
 	if v != nil {
 		_u.SetHeldAt(*v)
 	}
+	return _u
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (_u *ReviewUpdateOne) ClearHeldAt() *ReviewUpdateOne {
+	_u.mutation.ClearHeldAt()
+	return _u
+}
+
+// SetAgenda sets the "agenda" field.
+func (_u *ReviewUpdateOne) SetAgenda(v string) *ReviewUpdateOne {
+	_u.mutation.SetAgenda(v)
+	return _u
+}
+
+// SetNillableAgenda sets the "agenda" field if the given value is not nil.
+func (_u *ReviewUpdateOne) SetNillableAgenda(v *string) *ReviewUpdateOne {
+	if v != nil {
+		_u.SetAgenda(*v)
+	}
+	return _u
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (_u *ReviewUpdateOne) ClearAgenda() *ReviewUpdateOne {
+	_u.mutation.ClearAgenda()
 	return _u
 }
 
@@ -289,6 +650,26 @@ func (_u *ReviewUpdateOne) ClearNotes() *ReviewUpdateOne {
 	return _u
 }
 
+// SetDecisions sets the "decisions" field.
+func (_u *ReviewUpdateOne) SetDecisions(v string) *ReviewUpdateOne {
+	_u.mutation.SetDecisions(v)
+	return _u
+}
+
+// SetNillableDecisions sets the "decisions" field if the given value is not nil.
+func (_u *ReviewUpdateOne) SetNillableDecisions(v *string) *ReviewUpdateOne {
+	if v != nil {
+		_u.SetDecisions(*v)
+	}
+	return _u
+}
+
+// ClearDecisions clears the value of the "decisions" field.
+func (_u *ReviewUpdateOne) ClearDecisions() *ReviewUpdateOne {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
 // AddAttendeeIDs adds the "attendees" edge to the User entity by IDs.
 func (_u *ReviewUpdateOne) AddAttendeeIDs(ids ...int) *ReviewUpdateOne {
 	_u.mutation.AddAttendeeIDs(ids...)
@@ -302,6 +683,36 @@ func (_u *ReviewUpdateOne) AddAttendees(v ...*User) *ReviewUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddAttendeeIDs(ids...)
+}
+
+// AddCustomerAttendeeIDs adds the "customer_attendees" edge to the Stakeholder entity by IDs.
+func (_u *ReviewUpdateOne) AddCustomerAttendeeIDs(ids ...int) *ReviewUpdateOne {
+	_u.mutation.AddCustomerAttendeeIDs(ids...)
+	return _u
+}
+
+// AddCustomerAttendees adds the "customer_attendees" edges to the Stakeholder entity.
+func (_u *ReviewUpdateOne) AddCustomerAttendees(v ...*Stakeholder) *ReviewUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCustomerAttendeeIDs(ids...)
+}
+
+// AddActionItemIDs adds the "action_items" edge to the ActionItem entity by IDs.
+func (_u *ReviewUpdateOne) AddActionItemIDs(ids ...int) *ReviewUpdateOne {
+	_u.mutation.AddActionItemIDs(ids...)
+	return _u
+}
+
+// AddActionItems adds the "action_items" edges to the ActionItem entity.
+func (_u *ReviewUpdateOne) AddActionItems(v ...*ActionItem) *ReviewUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddActionItemIDs(ids...)
 }
 
 // Mutation returns the ReviewMutation object of the builder.
@@ -328,6 +739,48 @@ func (_u *ReviewUpdateOne) RemoveAttendees(v ...*User) *ReviewUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAttendeeIDs(ids...)
+}
+
+// ClearCustomerAttendees clears all "customer_attendees" edges to the Stakeholder entity.
+func (_u *ReviewUpdateOne) ClearCustomerAttendees() *ReviewUpdateOne {
+	_u.mutation.ClearCustomerAttendees()
+	return _u
+}
+
+// RemoveCustomerAttendeeIDs removes the "customer_attendees" edge to Stakeholder entities by IDs.
+func (_u *ReviewUpdateOne) RemoveCustomerAttendeeIDs(ids ...int) *ReviewUpdateOne {
+	_u.mutation.RemoveCustomerAttendeeIDs(ids...)
+	return _u
+}
+
+// RemoveCustomerAttendees removes "customer_attendees" edges to Stakeholder entities.
+func (_u *ReviewUpdateOne) RemoveCustomerAttendees(v ...*Stakeholder) *ReviewUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCustomerAttendeeIDs(ids...)
+}
+
+// ClearActionItems clears all "action_items" edges to the ActionItem entity.
+func (_u *ReviewUpdateOne) ClearActionItems() *ReviewUpdateOne {
+	_u.mutation.ClearActionItems()
+	return _u
+}
+
+// RemoveActionItemIDs removes the "action_items" edge to ActionItem entities by IDs.
+func (_u *ReviewUpdateOne) RemoveActionItemIDs(ids ...int) *ReviewUpdateOne {
+	_u.mutation.RemoveActionItemIDs(ids...)
+	return _u
+}
+
+// RemoveActionItems removes "action_items" edges to ActionItem entities.
+func (_u *ReviewUpdateOne) RemoveActionItems(v ...*ActionItem) *ReviewUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveActionItemIDs(ids...)
 }
 
 // Where appends a list predicates to the ReviewUpdate builder.
@@ -387,8 +840,25 @@ func (_u *ReviewUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReviewUpdateOne) check() error {
-	if _u.mutation.PlanCleared() && len(_u.mutation.PlanIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Review.plan"`)
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := review.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Review.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := review.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Review.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Agenda(); ok {
+		if err := review.AgendaValidator(v); err != nil {
+			return &ValidationError{Name: "agenda", err: fmt.Errorf(`ent: validator failed for field "Review.agenda": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Decisions(); ok {
+		if err := review.DecisionsValidator(v); err != nil {
+			return &ValidationError{Name: "decisions", err: fmt.Errorf(`ent: validator failed for field "Review.decisions": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -425,14 +895,38 @@ func (_u *ReviewUpdateOne) sqlSave(ctx context.Context) (_node *Review, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(review.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(review.FieldKind, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(review.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ScheduledAt(); ok {
+		_spec.SetField(review.FieldScheduledAt, field.TypeTime, value)
+	}
 	if value, ok := _u.mutation.HeldAt(); ok {
 		_spec.SetField(review.FieldHeldAt, field.TypeTime, value)
+	}
+	if _u.mutation.HeldAtCleared() {
+		_spec.ClearField(review.FieldHeldAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Agenda(); ok {
+		_spec.SetField(review.FieldAgenda, field.TypeString, value)
+	}
+	if _u.mutation.AgendaCleared() {
+		_spec.ClearField(review.FieldAgenda, field.TypeString)
 	}
 	if value, ok := _u.mutation.Notes(); ok {
 		_spec.SetField(review.FieldNotes, field.TypeString, value)
 	}
 	if _u.mutation.NotesCleared() {
 		_spec.ClearField(review.FieldNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.Decisions(); ok {
+		_spec.SetField(review.FieldDecisions, field.TypeString, value)
+	}
+	if _u.mutation.DecisionsCleared() {
+		_spec.ClearField(review.FieldDecisions, field.TypeString)
 	}
 	if _u.mutation.AttendeesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -472,6 +966,96 @@ func (_u *ReviewUpdateOne) sqlSave(ctx context.Context) (_node *Review, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CustomerAttendeesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCustomerAttendeesIDs(); len(nodes) > 0 && !_u.mutation.CustomerAttendeesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CustomerAttendeesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   review.CustomerAttendeesTable,
+			Columns: review.CustomerAttendeesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(stakeholder.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ActionItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedActionItemsIDs(); len(nodes) > 0 && !_u.mutation.ActionItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ActionItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   review.ActionItemsTable,
+			Columns: []string{review.ActionItemsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actionitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

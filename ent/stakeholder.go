@@ -90,11 +90,13 @@ type StakeholderEdges struct {
 	ActionItems []*ActionItem `json:"action_items,omitempty"`
 	// Feedback this stakeholder gave.
 	Feedback []*Feedback `json:"feedback,omitempty"`
+	// The meetings with us this stakeholder attended.
+	Reviews []*Review `json:"reviews,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [10]map[string]int
+	totalCount [11]map[string]int
 
 	namedDirectReports map[string][]*Stakeholder
 	namedInfluenceOut  map[string][]*InfluenceEdge
@@ -103,6 +105,7 @@ type StakeholderEdges struct {
 	namedInsights      map[string][]*Insight
 	namedActionItems   map[string][]*ActionItem
 	namedFeedback      map[string][]*Feedback
+	namedReviews       map[string][]*Review
 }
 
 // AccountOrErr returns the Account value or an error if the edge
@@ -199,6 +202,15 @@ func (e StakeholderEdges) FeedbackOrErr() ([]*Feedback, error) {
 		return e.Feedback, nil
 	}
 	return nil, &NotLoadedError{edge: "feedback"}
+}
+
+// ReviewsOrErr returns the Reviews value or an error if the edge
+// was not loaded in eager-loading.
+func (e StakeholderEdges) ReviewsOrErr() ([]*Review, error) {
+	if e.loadedTypes[10] {
+		return e.Reviews, nil
+	}
+	return nil, &NotLoadedError{edge: "reviews"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -437,6 +449,11 @@ func (_m *Stakeholder) QueryActionItems() *ActionItemQuery {
 // QueryFeedback queries the "feedback" edge of the Stakeholder entity.
 func (_m *Stakeholder) QueryFeedback() *FeedbackQuery {
 	return NewStakeholderClient(_m.config).QueryFeedback(_m)
+}
+
+// QueryReviews queries the "reviews" edge of the Stakeholder entity.
+func (_m *Stakeholder) QueryReviews() *ReviewQuery {
+	return NewStakeholderClient(_m.config).QueryReviews(_m)
 }
 
 // Update returns a builder for updating this Stakeholder.
@@ -709,6 +726,30 @@ func (_m *Stakeholder) appendNamedFeedback(name string, edges ...*Feedback) {
 		_m.Edges.namedFeedback[name] = []*Feedback{}
 	} else {
 		_m.Edges.namedFeedback[name] = append(_m.Edges.namedFeedback[name], edges...)
+	}
+}
+
+// NamedReviews returns the Reviews named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Stakeholder) NamedReviews(name string) ([]*Review, error) {
+	if _m.Edges.namedReviews == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedReviews[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Stakeholder) appendNamedReviews(name string, edges ...*Review) {
+	if _m.Edges.namedReviews == nil {
+		_m.Edges.namedReviews = make(map[string][]*Review)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedReviews[name] = []*Review{}
+	} else {
+		_m.Edges.namedReviews[name] = append(_m.Edges.namedReviews[name], edges...)
 	}
 }
 

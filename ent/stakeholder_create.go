@@ -18,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -441,6 +442,21 @@ func (_c *StakeholderCreate) AddFeedback(v ...*Feedback) *StakeholderCreate {
 	return _c.AddFeedbackIDs(ids...)
 }
 
+// AddReviewIDs adds the "reviews" edge to the Review entity by IDs.
+func (_c *StakeholderCreate) AddReviewIDs(ids ...int) *StakeholderCreate {
+	_c.mutation.AddReviewIDs(ids...)
+	return _c
+}
+
+// AddReviews adds the "reviews" edges to the Review entity.
+func (_c *StakeholderCreate) AddReviews(v ...*Review) *StakeholderCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddReviewIDs(ids...)
+}
+
 // Mutation returns the StakeholderMutation object of the builder.
 func (_c *StakeholderCreate) Mutation() *StakeholderMutation {
 	return _c.mutation
@@ -862,6 +878,22 @@ func (_c *StakeholderCreate) createSpec() (*Stakeholder, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(feedback.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReviewsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   stakeholder.ReviewsTable,
+			Columns: stakeholder.ReviewsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(review.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

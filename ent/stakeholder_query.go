@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -41,6 +42,7 @@ type StakeholderQuery struct {
 	withInsights           *InsightQuery
 	withActionItems        *ActionItemQuery
 	withFeedback           *FeedbackQuery
+	withReviews            *ReviewQuery
 	withFKs                bool
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*Stakeholder) error
@@ -51,6 +53,7 @@ type StakeholderQuery struct {
 	withNamedInsights      map[string]*InsightQuery
 	withNamedActionItems   map[string]*ActionItemQuery
 	withNamedFeedback      map[string]*FeedbackQuery
+	withNamedReviews       map[string]*ReviewQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -307,6 +310,28 @@ func (_q *StakeholderQuery) QueryFeedback() *FeedbackQuery {
 	return query
 }
 
+// QueryReviews chains the current query on the "reviews" edge.
+func (_q *StakeholderQuery) QueryReviews() *ReviewQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(stakeholder.Table, stakeholder.FieldID, selector),
+			sqlgraph.To(review.Table, review.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, stakeholder.ReviewsTable, stakeholder.ReviewsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Stakeholder entity from the query.
 // Returns a *NotFoundError when no Stakeholder was found.
 func (_q *StakeholderQuery) First(ctx context.Context) (*Stakeholder, error) {
@@ -509,6 +534,7 @@ func (_q *StakeholderQuery) Clone() *StakeholderQuery {
 		withInsights:      _q.withInsights.Clone(),
 		withActionItems:   _q.withActionItems.Clone(),
 		withFeedback:      _q.withFeedback.Clone(),
+		withReviews:       _q.withReviews.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -625,6 +651,17 @@ func (_q *StakeholderQuery) WithFeedback(opts ...func(*FeedbackQuery)) *Stakehol
 	return _q
 }
 
+// WithReviews tells the query-builder to eager-load the nodes that are connected to
+// the "reviews" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *StakeholderQuery) WithReviews(opts ...func(*ReviewQuery)) *StakeholderQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReviews = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -710,7 +747,7 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		nodes       = []*Stakeholder{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withAccount != nil,
 			_q.withBusinessUnit != nil,
 			_q.withReportsTo != nil,
@@ -721,6 +758,7 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withInsights != nil,
 			_q.withActionItems != nil,
 			_q.withFeedback != nil,
+			_q.withReviews != nil,
 		}
 	)
 	if _q.withBusinessUnit != nil {
@@ -817,6 +855,13 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withReviews; query != nil {
+		if err := _q.loadReviews(ctx, query, nodes,
+			func(n *Stakeholder) { n.Edges.Reviews = []*Review{} },
+			func(n *Stakeholder, e *Review) { n.Edges.Reviews = append(n.Edges.Reviews, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDirectReports {
 		if err := _q.loadDirectReports(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedDirectReports(name) },
@@ -863,6 +908,13 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadFeedback(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedFeedback(name) },
 			func(n *Stakeholder, e *Feedback) { n.appendNamedFeedback(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReviews {
+		if err := _q.loadReviews(ctx, query, nodes,
+			func(n *Stakeholder) { n.appendNamedReviews(name) },
+			func(n *Stakeholder, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1185,6 +1237,67 @@ func (_q *StakeholderQuery) loadFeedback(ctx context.Context, query *FeedbackQue
 	}
 	return nil
 }
+func (_q *StakeholderQuery) loadReviews(ctx context.Context, query *ReviewQuery, nodes []*Stakeholder, init func(*Stakeholder), assign func(*Stakeholder, *Review)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Stakeholder)
+	nids := make(map[int]map[*Stakeholder]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(stakeholder.ReviewsTable)
+		s.Join(joinT).On(s.C(review.FieldID), joinT.C(stakeholder.ReviewsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(stakeholder.ReviewsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(stakeholder.ReviewsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Stakeholder]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Review](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "reviews" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *StakeholderQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1371,6 +1484,20 @@ func (_q *StakeholderQuery) WithNamedFeedback(name string, opts ...func(*Feedbac
 		_q.withNamedFeedback = make(map[string]*FeedbackQuery)
 	}
 	_q.withNamedFeedback[name] = query
+	return _q
+}
+
+// WithNamedReviews tells the query-builder to eager-load the nodes that are connected to the "reviews"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *StakeholderQuery) WithNamedReviews(name string, opts ...func(*ReviewQuery)) *StakeholderQuery {
+	query := (&ReviewClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedReviews == nil {
+		_q.withNamedReviews = make(map[string]*ReviewQuery)
+	}
+	_q.withNamedReviews[name] = query
 	return _q
 }
 

@@ -29,6 +29,8 @@ type User struct {
 	Title string `json:"title,omitempty"`
 	// What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
 	Role user.Role `json:"role,omitempty"`
+	// How senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.
+	Seniority *user.Seniority `json:"seniority,omitempty"`
 	// When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
 	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -57,7 +59,7 @@ type UserEdges struct {
 	APITokens []*APIToken `json:"api_tokens,omitempty"`
 	// The changes this user made through the API.
 	Changes []*Change `json:"changes,omitempty"`
-	// Plan reviews this user attended.
+	// Reviews (meetings about an account) this user attended.
 	Reviews []*Review `json:"reviews,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
@@ -174,7 +176,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldName, user.FieldEmail, user.FieldTitle, user.FieldRole:
+		case user.FieldName, user.FieldEmail, user.FieldTitle, user.FieldRole, user.FieldSeniority:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldDeactivatedAt:
 			values[i] = new(sql.NullTime)
@@ -234,6 +236,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field role", values[i])
 			} else if value.Valid {
 				_m.Role = user.Role(value.String)
+			}
+		case user.FieldSeniority:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field seniority", values[i])
+			} else if value.Valid {
+				_m.Seniority = new(user.Seniority)
+				*_m.Seniority = user.Seniority(value.String)
 			}
 		case user.FieldDeactivatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -345,6 +354,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))
+	builder.WriteString(", ")
+	if v := _m.Seniority; v != nil {
+		builder.WriteString("seniority=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.DeactivatedAt; v != nil {
 		builder.WriteString("deactivated_at=")

@@ -100,6 +100,20 @@ func (_c *UserCreate) SetNillableRole(v *user.Role) *UserCreate {
 	return _c
 }
 
+// SetSeniority sets the "seniority" field.
+func (_c *UserCreate) SetSeniority(v user.Seniority) *UserCreate {
+	_c.mutation.SetSeniority(v)
+	return _c
+}
+
+// SetNillableSeniority sets the "seniority" field if the given value is not nil.
+func (_c *UserCreate) SetNillableSeniority(v *user.Seniority) *UserCreate {
+	if v != nil {
+		_c.SetSeniority(*v)
+	}
+	return _c
+}
+
 // SetDeactivatedAt sets the "deactivated_at" field.
 func (_c *UserCreate) SetDeactivatedAt(v time.Time) *UserCreate {
 	_c.mutation.SetDeactivatedAt(v)
@@ -359,6 +373,11 @@ func (_c *UserCreate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "User.role": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Seniority(); ok {
+		if err := user.SeniorityValidator(v); err != nil {
+			return &ValidationError{Name: "seniority", err: fmt.Errorf(`ent: validator failed for field "User.seniority": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -409,6 +428,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(user.FieldRole, field.TypeEnum, value)
 		_node.Role = value
+	}
+	if value, ok := _c.mutation.Seniority(); ok {
+		_spec.SetField(user.FieldSeniority, field.TypeEnum, value)
+		_node.Seniority = &value
 	}
 	if value, ok := _c.mutation.DeactivatedAt(); ok {
 		_spec.SetField(user.FieldDeactivatedAt, field.TypeTime, value)
@@ -692,6 +715,24 @@ func (u *UserUpsert) UpdateRole() *UserUpsert {
 	return u
 }
 
+// SetSeniority sets the "seniority" field.
+func (u *UserUpsert) SetSeniority(v user.Seniority) *UserUpsert {
+	u.Set(user.FieldSeniority, v)
+	return u
+}
+
+// UpdateSeniority sets the "seniority" field to the value that was provided on create.
+func (u *UserUpsert) UpdateSeniority() *UserUpsert {
+	u.SetExcluded(user.FieldSeniority)
+	return u
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (u *UserUpsert) ClearSeniority() *UserUpsert {
+	u.SetNull(user.FieldSeniority)
+	return u
+}
+
 // SetDeactivatedAt sets the "deactivated_at" field.
 func (u *UserUpsert) SetDeactivatedAt(v time.Time) *UserUpsert {
 	u.Set(user.FieldDeactivatedAt, v)
@@ -829,6 +870,27 @@ func (u *UserUpsertOne) SetRole(v user.Role) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateRole() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateRole()
+	})
+}
+
+// SetSeniority sets the "seniority" field.
+func (u *UserUpsertOne) SetSeniority(v user.Seniority) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSeniority(v)
+	})
+}
+
+// UpdateSeniority sets the "seniority" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateSeniority() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSeniority()
+	})
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (u *UserUpsertOne) ClearSeniority() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSeniority()
 	})
 }
 
@@ -1138,6 +1200,27 @@ func (u *UserUpsertBulk) SetRole(v user.Role) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateRole() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateRole()
+	})
+}
+
+// SetSeniority sets the "seniority" field.
+func (u *UserUpsertBulk) SetSeniority(v user.Seniority) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetSeniority(v)
+	})
+}
+
+// UpdateSeniority sets the "seniority" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateSeniority() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateSeniority()
+	})
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (u *UserUpsertBulk) ClearSeniority() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearSeniority()
 	})
 }
 

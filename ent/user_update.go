@@ -106,6 +106,26 @@ func (_u *UserUpdate) SetNillableRole(v *user.Role) *UserUpdate {
 	return _u
 }
 
+// SetSeniority sets the "seniority" field.
+func (_u *UserUpdate) SetSeniority(v user.Seniority) *UserUpdate {
+	_u.mutation.SetSeniority(v)
+	return _u
+}
+
+// SetNillableSeniority sets the "seniority" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableSeniority(v *user.Seniority) *UserUpdate {
+	if v != nil {
+		_u.SetSeniority(*v)
+	}
+	return _u
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (_u *UserUpdate) ClearSeniority() *UserUpdate {
+	_u.mutation.ClearSeniority()
+	return _u
+}
+
 // SetDeactivatedAt sets the "deactivated_at" field.
 func (_u *UserUpdate) SetDeactivatedAt(v time.Time) *UserUpdate {
 	_u.mutation.SetDeactivatedAt(v)
@@ -555,6 +575,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "User.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Seniority(); ok {
+		if err := user.SeniorityValidator(v); err != nil {
+			return &ValidationError{Name: "seniority", err: fmt.Errorf(`ent: validator failed for field "User.seniority": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -587,6 +612,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(user.FieldRole, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Seniority(); ok {
+		_spec.SetField(user.FieldSeniority, field.TypeEnum, value)
+	}
+	if _u.mutation.SeniorityCleared() {
+		_spec.ClearField(user.FieldSeniority, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.DeactivatedAt(); ok {
 		_spec.SetField(user.FieldDeactivatedAt, field.TypeTime, value)
@@ -1132,6 +1163,26 @@ func (_u *UserUpdateOne) SetNillableRole(v *user.Role) *UserUpdateOne {
 	return _u
 }
 
+// SetSeniority sets the "seniority" field.
+func (_u *UserUpdateOne) SetSeniority(v user.Seniority) *UserUpdateOne {
+	_u.mutation.SetSeniority(v)
+	return _u
+}
+
+// SetNillableSeniority sets the "seniority" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableSeniority(v *user.Seniority) *UserUpdateOne {
+	if v != nil {
+		_u.SetSeniority(*v)
+	}
+	return _u
+}
+
+// ClearSeniority clears the value of the "seniority" field.
+func (_u *UserUpdateOne) ClearSeniority() *UserUpdateOne {
+	_u.mutation.ClearSeniority()
+	return _u
+}
+
 // SetDeactivatedAt sets the "deactivated_at" field.
 func (_u *UserUpdateOne) SetDeactivatedAt(v time.Time) *UserUpdateOne {
 	_u.mutation.SetDeactivatedAt(v)
@@ -1594,6 +1645,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "User.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Seniority(); ok {
+		if err := user.SeniorityValidator(v); err != nil {
+			return &ValidationError{Name: "seniority", err: fmt.Errorf(`ent: validator failed for field "User.seniority": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1643,6 +1699,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(user.FieldRole, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Seniority(); ok {
+		_spec.SetField(user.FieldSeniority, field.TypeEnum, value)
+	}
+	if _u.mutation.SeniorityCleared() {
+		_spec.ClearField(user.FieldSeniority, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.DeactivatedAt(); ok {
 		_spec.SetField(user.FieldDeactivatedAt, field.TypeTime, value)

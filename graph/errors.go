@@ -58,6 +58,7 @@ func classify(err error) error {
 		gqlErr     *gqlerror.Error
 		input      *clienterr.InputError
 		reference  *clienterr.ReferenceError
+		absent     *clienterr.AbsentError
 		validation *ent.ValidationError
 		notFound   *ent.NotFoundError
 		forbidden  *clienterr.ForbiddenError
@@ -78,6 +79,8 @@ func classify(err error) error {
 		return clientError(CodeBadUserInput, input.Error(), input.Field)
 	case errors.As(err, &reference):
 		return clientError(CodeNotFound, reference.Error(), reference.Field)
+	case errors.As(err, &absent):
+		return clientError(CodeNotFound, absent.Error(), absent.Field)
 	case errors.As(err, &validation):
 		field := validatedField(validation)
 		return clientError(CodeBadUserInput, field+": "+validationReason(validation, validatedType(validation)), field)

@@ -21,6 +21,7 @@ import (
 	"github.com/accountplan/accountplan/graph/live"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/planhealth"
+	"github.com/accountplan/accountplan/graph/reviews"
 )
 
 // MaxPageSize is the largest page a connection returns; every connection
@@ -105,12 +106,12 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})
 	srv.AroundRootFields(stopAfterFailure)
-	// Plan health and ICP fit load for every plan and account a root field reads
+	// Plan health, ICP fit and what reviews start from load for every plan, account and review a root field reads
 	// at once: the interceptors note the rows, the loaders live per root field
 	// (so a mutation's result sees the mutations before it).
-	client.Intercept(planhealth.Interceptor, icp.Interceptor)
+	client.Intercept(planhealth.Interceptor, icp.Interceptor, reviews.Interceptor)
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
-		return next(icp.WithLoader(planhealth.WithLoader(ctx, client), client))
+		return next(reviews.WithLoader(icp.WithLoader(planhealth.WithLoader(ctx, client), client), client))
 	})
 	srv.AroundRootFields(mapAnswers{client: client, cache: maps}.aroundRootField)
 	srv.AroundFields(classifyErrors)

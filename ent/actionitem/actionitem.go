@@ -36,6 +36,8 @@ const (
 	FieldCompletedAt = "completed_at"
 	// FieldPlanID holds the string denoting the plan_id field in the database.
 	FieldPlanID = "account_plan_action_items"
+	// FieldReviewID holds the string denoting the review_id field in the database.
+	FieldReviewID = "review_action_items"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeObjective holds the string denoting the objective edge name in mutations.
@@ -44,6 +46,8 @@ const (
 	EdgeOwner = "owner"
 	// EdgeStakeholderOwner holds the string denoting the stakeholder_owner edge name in mutations.
 	EdgeStakeholderOwner = "stakeholder_owner"
+	// EdgeReview holds the string denoting the review edge name in mutations.
+	EdgeReview = "review"
 	// Table holds the table name of the actionitem in the database.
 	Table = "action_items"
 	// PlanTable is the table that holds the plan relation/edge.
@@ -74,6 +78,13 @@ const (
 	StakeholderOwnerInverseTable = "stakeholders"
 	// StakeholderOwnerColumn is the table column denoting the stakeholder_owner relation/edge.
 	StakeholderOwnerColumn = "stakeholder_action_items"
+	// ReviewTable is the table that holds the review relation/edge.
+	ReviewTable = "action_items"
+	// ReviewInverseTable is the table name for the Review entity.
+	// It exists in this package in order to avoid circular dependency with the "review" package.
+	ReviewInverseTable = "reviews"
+	// ReviewColumn is the table column denoting the review relation/edge.
+	ReviewColumn = "review_action_items"
 )
 
 // Columns holds all SQL columns for actionitem fields.
@@ -88,6 +99,7 @@ var Columns = []string{
 	FieldDueAt,
 	FieldCompletedAt,
 	FieldPlanID,
+	FieldReviewID,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "action_items"
@@ -217,6 +229,11 @@ func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
 }
 
+// ByReviewID orders the results by the review_id field.
+func ByReviewID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReviewID, opts...).ToFunc()
+}
+
 // ByPlanField orders the results by plan field.
 func ByPlanField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -242,6 +259,13 @@ func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByStakeholderOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newStakeholderOwnerStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByReviewField orders the results by review field.
+func ByReviewField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReviewStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newPlanStep() *sqlgraph.Step {
@@ -270,6 +294,13 @@ func newStakeholderOwnerStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StakeholderOwnerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, StakeholderOwnerTable, StakeholderOwnerColumn),
+	)
+}
+func newReviewStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReviewInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ReviewTable, ReviewColumn),
 	)
 }
 

@@ -95,6 +95,11 @@ func PlanID(v int) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldPlanID, v))
 }
 
+// ReviewID applies equality check predicate on the "review_id" field. It's identical to ReviewIDEQ.
+func ReviewID(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldReviewID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldCreatedAt, v))
@@ -495,6 +500,36 @@ func PlanIDNotIn(vs ...int) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldNotIn(FieldPlanID, vs...))
 }
 
+// ReviewIDEQ applies the EQ predicate on the "review_id" field.
+func ReviewIDEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldReviewID, v))
+}
+
+// ReviewIDNEQ applies the NEQ predicate on the "review_id" field.
+func ReviewIDNEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldReviewID, v))
+}
+
+// ReviewIDIn applies the In predicate on the "review_id" field.
+func ReviewIDIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldReviewID, vs...))
+}
+
+// ReviewIDNotIn applies the NotIn predicate on the "review_id" field.
+func ReviewIDNotIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldReviewID, vs...))
+}
+
+// ReviewIDIsNil applies the IsNil predicate on the "review_id" field.
+func ReviewIDIsNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIsNull(FieldReviewID))
+}
+
+// ReviewIDNotNil applies the NotNil predicate on the "review_id" field.
+func ReviewIDNotNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotNull(FieldReviewID))
+}
+
 // HasPlan applies the HasEdge predicate on the "plan" edge.
 func HasPlan() predicate.ActionItem {
 	return predicate.ActionItem(func(s *sql.Selector) {
@@ -579,6 +614,29 @@ func HasStakeholderOwner() predicate.ActionItem {
 func HasStakeholderOwnerWith(preds ...predicate.Stakeholder) predicate.ActionItem {
 	return predicate.ActionItem(func(s *sql.Selector) {
 		step := newStakeholderOwnerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReview applies the HasEdge predicate on the "review" edge.
+func HasReview() predicate.ActionItem {
+	return predicate.ActionItem(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ReviewTable, ReviewColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReviewWith applies the HasEdge predicate on the "review" edge with a given conditions (other predicates).
+func HasReviewWith(preds ...predicate.Review) predicate.ActionItem {
+	return predicate.ActionItem(func(s *sql.Selector) {
+		step := newReviewStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

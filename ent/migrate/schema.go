@@ -212,6 +212,7 @@ var (
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_plan_action_items", Type: field.TypeInt},
 		{Name: "objective_action_items", Type: field.TypeInt, Nullable: true},
+		{Name: "review_action_items", Type: field.TypeInt, Nullable: true},
 		{Name: "stakeholder_action_items", Type: field.TypeInt, Nullable: true},
 		{Name: "user_action_items", Type: field.TypeInt, Nullable: true},
 	}
@@ -234,14 +235,20 @@ var (
 				OnDelete:   schema.Cascade,
 			},
 			{
-				Symbol:     "action_items_stakeholders_action_items",
+				Symbol:     "action_items_reviews_action_items",
 				Columns:    []*schema.Column{ActionItemsColumns[11]},
+				RefColumns: []*schema.Column{ReviewsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "action_items_stakeholders_action_items",
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_users_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[12]},
+				Columns:    []*schema.Column{ActionItemsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -260,10 +267,15 @@ var (
 			{
 				Name:    "actionitem_user_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[12]},
+				Columns: []*schema.Column{ActionItemsColumns[13]},
 			},
 			{
 				Name:    "actionitem_stakeholder_action_items",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[12]},
+			},
+			{
+				Name:    "actionitem_review_action_items",
 				Unique:  false,
 				Columns: []*schema.Column{ActionItemsColumns[11]},
 			},
@@ -839,9 +851,15 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "held_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"WEEKLY", "MONTHLY", "QBR", "EXECUTIVE_BRIEFING"}, Default: "QBR"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SCHEDULED", "HELD", "CANCELLED"}, Default: "HELD"},
+		{Name: "scheduled_at", Type: field.TypeTime},
+		{Name: "held_at", Type: field.TypeTime, Nullable: true},
+		{Name: "agenda", Type: field.TypeString, Nullable: true, Size: 20000},
 		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "account_plan_reviews", Type: field.TypeInt},
+		{Name: "decisions", Type: field.TypeString, Nullable: true, Size: 20000},
+		{Name: "account_reviews", Type: field.TypeInt, Nullable: true},
+		{Name: "account_plan_reviews", Type: field.TypeInt, Nullable: true},
 	}
 	// ReviewsTable holds the schema information for the "reviews" table.
 	ReviewsTable = &schema.Table{
@@ -850,8 +868,14 @@ var (
 		PrimaryKey: []*schema.Column{ReviewsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "reviews_accounts_reviews",
+				Columns:    []*schema.Column{ReviewsColumns[10]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
 				Symbol:     "reviews_account_plans_reviews",
-				Columns:    []*schema.Column{ReviewsColumns[5]},
+				Columns:    []*schema.Column{ReviewsColumns[11]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -860,7 +884,12 @@ var (
 			{
 				Name:    "review_account_plan_reviews",
 				Unique:  false,
-				Columns: []*schema.Column{ReviewsColumns[5]},
+				Columns: []*schema.Column{ReviewsColumns[11]},
+			},
+			{
+				Name:    "review_account_reviews_scheduled_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewsColumns[10], ReviewsColumns[5]},
 			},
 		},
 	}
@@ -977,6 +1006,7 @@ var (
 		{Name: "email", Type: field.TypeString, Unique: true, Size: 320},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "VIEWER"}, Default: "VIEWER"},
+		{Name: "seniority", Type: field.TypeEnum, Nullable: true, Enums: []string{"EXECUTIVE", "VP", "SALES_LEADER", "INDIVIDUAL"}},
 		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
@@ -1068,6 +1098,31 @@ var (
 			},
 		},
 	}
+	// ReviewCustomerAttendeesColumns holds the columns for the "review_customer_attendees" table.
+	ReviewCustomerAttendeesColumns = []*schema.Column{
+		{Name: "review_id", Type: field.TypeInt},
+		{Name: "stakeholder_id", Type: field.TypeInt},
+	}
+	// ReviewCustomerAttendeesTable holds the schema information for the "review_customer_attendees" table.
+	ReviewCustomerAttendeesTable = &schema.Table{
+		Name:       "review_customer_attendees",
+		Columns:    ReviewCustomerAttendeesColumns,
+		PrimaryKey: []*schema.Column{ReviewCustomerAttendeesColumns[0], ReviewCustomerAttendeesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "review_customer_attendees_review_id",
+				Columns:    []*schema.Column{ReviewCustomerAttendeesColumns[0]},
+				RefColumns: []*schema.Column{ReviewsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "review_customer_attendees_stakeholder_id",
+				Columns:    []*schema.Column{ReviewCustomerAttendeesColumns[1]},
+				RefColumns: []*schema.Column{StakeholdersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
@@ -1095,6 +1150,7 @@ var (
 		UsersTable,
 		WhitespaceCellsTable,
 		ReviewAttendeesTable,
+		ReviewCustomerAttendeesTable,
 	}
 )
 
@@ -1120,8 +1176,9 @@ func init() {
 	}
 	ActionItemsTable.ForeignKeys[0].RefTable = AccountPlansTable
 	ActionItemsTable.ForeignKeys[1].RefTable = ObjectivesTable
-	ActionItemsTable.ForeignKeys[2].RefTable = StakeholdersTable
-	ActionItemsTable.ForeignKeys[3].RefTable = UsersTable
+	ActionItemsTable.ForeignKeys[2].RefTable = ReviewsTable
+	ActionItemsTable.ForeignKeys[3].RefTable = StakeholdersTable
+	ActionItemsTable.ForeignKeys[4].RefTable = UsersTable
 	ActionItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
@@ -1190,7 +1247,8 @@ func init() {
 	RevenueRecordsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
-	ReviewsTable.ForeignKeys[0].RefTable = AccountPlansTable
+	ReviewsTable.ForeignKeys[0].RefTable = AccountsTable
+	ReviewsTable.ForeignKeys[1].RefTable = AccountPlansTable
 	ReviewsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
@@ -1215,4 +1273,6 @@ func init() {
 	}
 	ReviewAttendeesTable.ForeignKeys[0].RefTable = ReviewsTable
 	ReviewAttendeesTable.ForeignKeys[1].RefTable = UsersTable
+	ReviewCustomerAttendeesTable.ForeignKeys[0].RefTable = ReviewsTable
+	ReviewCustomerAttendeesTable.ForeignKeys[1].RefTable = StakeholdersTable
 }

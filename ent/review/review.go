@@ -3,6 +3,9 @@
 package review
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -19,18 +22,43 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
+	// FieldScheduledAt holds the string denoting the scheduled_at field in the database.
+	FieldScheduledAt = "scheduled_at"
 	// FieldHeldAt holds the string denoting the held_at field in the database.
 	FieldHeldAt = "held_at"
+	// FieldAgenda holds the string denoting the agenda field in the database.
+	FieldAgenda = "agenda"
 	// FieldNotes holds the string denoting the notes field in the database.
 	FieldNotes = "notes"
+	// FieldDecisions holds the string denoting the decisions field in the database.
+	FieldDecisions = "decisions"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_reviews"
 	// FieldPlanID holds the string denoting the plan_id field in the database.
 	FieldPlanID = "account_plan_reviews"
+	// EdgeAccount holds the string denoting the account edge name in mutations.
+	EdgeAccount = "account"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeAttendees holds the string denoting the attendees edge name in mutations.
 	EdgeAttendees = "attendees"
+	// EdgeCustomerAttendees holds the string denoting the customer_attendees edge name in mutations.
+	EdgeCustomerAttendees = "customer_attendees"
+	// EdgeActionItems holds the string denoting the action_items edge name in mutations.
+	EdgeActionItems = "action_items"
 	// Table holds the table name of the review in the database.
 	Table = "reviews"
+	// AccountTable is the table that holds the account relation/edge.
+	AccountTable = "reviews"
+	// AccountInverseTable is the table name for the Account entity.
+	// It exists in this package in order to avoid circular dependency with the "account" package.
+	AccountInverseTable = "accounts"
+	// AccountColumn is the table column denoting the account relation/edge.
+	AccountColumn = "account_reviews"
 	// PlanTable is the table that holds the plan relation/edge.
 	PlanTable = "reviews"
 	// PlanInverseTable is the table name for the AccountPlan entity.
@@ -43,6 +71,18 @@ const (
 	// AttendeesInverseTable is the table name for the User entity.
 	// It exists in this package in order to avoid circular dependency with the "user" package.
 	AttendeesInverseTable = "users"
+	// CustomerAttendeesTable is the table that holds the customer_attendees relation/edge. The primary key declared below.
+	CustomerAttendeesTable = "review_customer_attendees"
+	// CustomerAttendeesInverseTable is the table name for the Stakeholder entity.
+	// It exists in this package in order to avoid circular dependency with the "stakeholder" package.
+	CustomerAttendeesInverseTable = "stakeholders"
+	// ActionItemsTable is the table that holds the action_items relation/edge.
+	ActionItemsTable = "action_items"
+	// ActionItemsInverseTable is the table name for the ActionItem entity.
+	// It exists in this package in order to avoid circular dependency with the "actionitem" package.
+	ActionItemsInverseTable = "action_items"
+	// ActionItemsColumn is the table column denoting the action_items relation/edge.
+	ActionItemsColumn = "review_action_items"
 )
 
 // Columns holds all SQL columns for review fields.
@@ -50,8 +90,14 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldKind,
+	FieldStatus,
+	FieldScheduledAt,
 	FieldHeldAt,
+	FieldAgenda,
 	FieldNotes,
+	FieldDecisions,
+	FieldAccountID,
 	FieldPlanID,
 }
 
@@ -59,6 +105,9 @@ var (
 	// AttendeesPrimaryKey and AttendeesColumn2 are the table columns denoting the
 	// primary key for the attendees relation (M2M).
 	AttendeesPrimaryKey = []string{"review_id", "user_id"}
+	// CustomerAttendeesPrimaryKey and CustomerAttendeesColumn2 are the table columns denoting the
+	// primary key for the customer_attendees relation (M2M).
+	CustomerAttendeesPrimaryKey = []string{"review_id", "stakeholder_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -77,7 +126,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -85,7 +134,68 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultScheduledAt holds the default value on creation for the "scheduled_at" field.
+	DefaultScheduledAt func() time.Time
+	// AgendaValidator is a validator for the "agenda" field. It is called by the builders before save.
+	AgendaValidator func(string) error
+	// DecisionsValidator is a validator for the "decisions" field. It is called by the builders before save.
+	DecisionsValidator func(string) error
 )
+
+// Kind defines the type for the "kind" enum field.
+type Kind string
+
+// KindQBR is the default value of the Kind enum.
+const DefaultKind = KindQBR
+
+// Kind values.
+const (
+	KindWEEKLY             Kind = "WEEKLY"
+	KindMONTHLY            Kind = "MONTHLY"
+	KindQBR                Kind = "QBR"
+	KindEXECUTIVE_BRIEFING Kind = "EXECUTIVE_BRIEFING"
+)
+
+func (k Kind) String() string {
+	return string(k)
+}
+
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k Kind) error {
+	switch k {
+	case KindWEEKLY, KindMONTHLY, KindQBR, KindEXECUTIVE_BRIEFING:
+		return nil
+	default:
+		return fmt.Errorf("review: invalid enum value for kind field: %q", k)
+	}
+}
+
+// Status defines the type for the "status" enum field.
+type Status string
+
+// StatusHELD is the default value of the Status enum.
+const DefaultStatus = StatusHELD
+
+// Status values.
+const (
+	StatusSCHEDULED Status = "SCHEDULED"
+	StatusHELD      Status = "HELD"
+	StatusCANCELLED Status = "CANCELLED"
+)
+
+func (s Status) String() string {
+	return string(s)
+}
+
+// StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
+func StatusValidator(s Status) error {
+	switch s {
+	case StatusSCHEDULED, StatusHELD, StatusCANCELLED:
+		return nil
+	default:
+		return fmt.Errorf("review: invalid enum value for status field: %q", s)
+	}
+}
 
 // OrderOption defines the ordering options for the Review queries.
 type OrderOption func(*sql.Selector)
@@ -105,9 +215,29 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
 }
 
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
+}
+
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByScheduledAt orders the results by the scheduled_at field.
+func ByScheduledAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScheduledAt, opts...).ToFunc()
+}
+
 // ByHeldAt orders the results by the held_at field.
 func ByHeldAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHeldAt, opts...).ToFunc()
+}
+
+// ByAgenda orders the results by the agenda field.
+func ByAgenda(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgenda, opts...).ToFunc()
 }
 
 // ByNotes orders the results by the notes field.
@@ -115,9 +245,26 @@ func ByNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNotes, opts...).ToFunc()
 }
 
+// ByDecisions orders the results by the decisions field.
+func ByDecisions(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecisions, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
 // ByPlanID orders the results by the plan_id field.
 func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
+}
+
+// ByAccountField orders the results by account field.
+func ByAccountField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAccountStep(), sql.OrderByField(field, opts...))
+	}
 }
 
 // ByPlanField orders the results by plan field.
@@ -140,6 +287,41 @@ func ByAttendees(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAttendeesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCustomerAttendeesCount orders the results by customer_attendees count.
+func ByCustomerAttendeesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCustomerAttendeesStep(), opts...)
+	}
+}
+
+// ByCustomerAttendees orders the results by customer_attendees terms.
+func ByCustomerAttendees(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCustomerAttendeesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByActionItemsCount orders the results by action_items count.
+func ByActionItemsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newActionItemsStep(), opts...)
+	}
+}
+
+// ByActionItems orders the results by action_items terms.
+func ByActionItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newActionItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newAccountStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AccountInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, AccountTable, AccountColumn),
+	)
+}
 func newPlanStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -153,4 +335,54 @@ func newAttendeesStep() *sqlgraph.Step {
 		sqlgraph.To(AttendeesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, AttendeesTable, AttendeesPrimaryKey...),
 	)
+}
+func newCustomerAttendeesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CustomerAttendeesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, CustomerAttendeesTable, CustomerAttendeesPrimaryKey...),
+	)
+}
+func newActionItemsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ActionItemsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ActionItemsTable, ActionItemsColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Kind) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Kind) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Kind(str)
+	if err := KindValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Kind", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Status) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Status) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Status(str)
+	if err := StatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
 }

@@ -65,14 +65,34 @@ func UpdatedAt(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// ScheduledAt applies equality check predicate on the "scheduled_at" field. It's identical to ScheduledAtEQ.
+func ScheduledAt(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldScheduledAt, v))
+}
+
 // HeldAt applies equality check predicate on the "held_at" field. It's identical to HeldAtEQ.
 func HeldAt(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldHeldAt, v))
 }
 
+// Agenda applies equality check predicate on the "agenda" field. It's identical to AgendaEQ.
+func Agenda(v string) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldAgenda, v))
+}
+
 // Notes applies equality check predicate on the "notes" field. It's identical to NotesEQ.
 func Notes(v string) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldNotes, v))
+}
+
+// Decisions applies equality check predicate on the "decisions" field. It's identical to DecisionsEQ.
+func Decisions(v string) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldDecisions, v))
+}
+
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldAccountID, v))
 }
 
 // PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
@@ -160,6 +180,86 @@ func UpdatedAtLTE(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldLTE(FieldUpdatedAt, v))
 }
 
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v Kind) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldKind, v))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v Kind) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldKind, v))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...Kind) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldKind, vs...))
+}
+
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...Kind) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldKind, vs...))
+}
+
+// StatusEQ applies the EQ predicate on the "status" field.
+func StatusEQ(v Status) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldStatus, v))
+}
+
+// StatusNEQ applies the NEQ predicate on the "status" field.
+func StatusNEQ(v Status) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldStatus, v))
+}
+
+// StatusIn applies the In predicate on the "status" field.
+func StatusIn(vs ...Status) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldStatus, vs...))
+}
+
+// StatusNotIn applies the NotIn predicate on the "status" field.
+func StatusNotIn(vs ...Status) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// ScheduledAtEQ applies the EQ predicate on the "scheduled_at" field.
+func ScheduledAtEQ(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldScheduledAt, v))
+}
+
+// ScheduledAtNEQ applies the NEQ predicate on the "scheduled_at" field.
+func ScheduledAtNEQ(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldScheduledAt, v))
+}
+
+// ScheduledAtIn applies the In predicate on the "scheduled_at" field.
+func ScheduledAtIn(vs ...time.Time) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldScheduledAt, vs...))
+}
+
+// ScheduledAtNotIn applies the NotIn predicate on the "scheduled_at" field.
+func ScheduledAtNotIn(vs ...time.Time) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldScheduledAt, vs...))
+}
+
+// ScheduledAtGT applies the GT predicate on the "scheduled_at" field.
+func ScheduledAtGT(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldGT(FieldScheduledAt, v))
+}
+
+// ScheduledAtGTE applies the GTE predicate on the "scheduled_at" field.
+func ScheduledAtGTE(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldGTE(FieldScheduledAt, v))
+}
+
+// ScheduledAtLT applies the LT predicate on the "scheduled_at" field.
+func ScheduledAtLT(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldLT(FieldScheduledAt, v))
+}
+
+// ScheduledAtLTE applies the LTE predicate on the "scheduled_at" field.
+func ScheduledAtLTE(v time.Time) predicate.Review {
+	return predicate.Review(sql.FieldLTE(FieldScheduledAt, v))
+}
+
 // HeldAtEQ applies the EQ predicate on the "held_at" field.
 func HeldAtEQ(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldHeldAt, v))
@@ -198,6 +298,91 @@ func HeldAtLT(v time.Time) predicate.Review {
 // HeldAtLTE applies the LTE predicate on the "held_at" field.
 func HeldAtLTE(v time.Time) predicate.Review {
 	return predicate.Review(sql.FieldLTE(FieldHeldAt, v))
+}
+
+// HeldAtIsNil applies the IsNil predicate on the "held_at" field.
+func HeldAtIsNil() predicate.Review {
+	return predicate.Review(sql.FieldIsNull(FieldHeldAt))
+}
+
+// HeldAtNotNil applies the NotNil predicate on the "held_at" field.
+func HeldAtNotNil() predicate.Review {
+	return predicate.Review(sql.FieldNotNull(FieldHeldAt))
+}
+
+// AgendaEQ applies the EQ predicate on the "agenda" field.
+func AgendaEQ(v string) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldAgenda, v))
+}
+
+// AgendaNEQ applies the NEQ predicate on the "agenda" field.
+func AgendaNEQ(v string) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldAgenda, v))
+}
+
+// AgendaIn applies the In predicate on the "agenda" field.
+func AgendaIn(vs ...string) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldAgenda, vs...))
+}
+
+// AgendaNotIn applies the NotIn predicate on the "agenda" field.
+func AgendaNotIn(vs ...string) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldAgenda, vs...))
+}
+
+// AgendaGT applies the GT predicate on the "agenda" field.
+func AgendaGT(v string) predicate.Review {
+	return predicate.Review(sql.FieldGT(FieldAgenda, v))
+}
+
+// AgendaGTE applies the GTE predicate on the "agenda" field.
+func AgendaGTE(v string) predicate.Review {
+	return predicate.Review(sql.FieldGTE(FieldAgenda, v))
+}
+
+// AgendaLT applies the LT predicate on the "agenda" field.
+func AgendaLT(v string) predicate.Review {
+	return predicate.Review(sql.FieldLT(FieldAgenda, v))
+}
+
+// AgendaLTE applies the LTE predicate on the "agenda" field.
+func AgendaLTE(v string) predicate.Review {
+	return predicate.Review(sql.FieldLTE(FieldAgenda, v))
+}
+
+// AgendaContains applies the Contains predicate on the "agenda" field.
+func AgendaContains(v string) predicate.Review {
+	return predicate.Review(sql.FieldContains(FieldAgenda, v))
+}
+
+// AgendaHasPrefix applies the HasPrefix predicate on the "agenda" field.
+func AgendaHasPrefix(v string) predicate.Review {
+	return predicate.Review(sql.FieldHasPrefix(FieldAgenda, v))
+}
+
+// AgendaHasSuffix applies the HasSuffix predicate on the "agenda" field.
+func AgendaHasSuffix(v string) predicate.Review {
+	return predicate.Review(sql.FieldHasSuffix(FieldAgenda, v))
+}
+
+// AgendaIsNil applies the IsNil predicate on the "agenda" field.
+func AgendaIsNil() predicate.Review {
+	return predicate.Review(sql.FieldIsNull(FieldAgenda))
+}
+
+// AgendaNotNil applies the NotNil predicate on the "agenda" field.
+func AgendaNotNil() predicate.Review {
+	return predicate.Review(sql.FieldNotNull(FieldAgenda))
+}
+
+// AgendaEqualFold applies the EqualFold predicate on the "agenda" field.
+func AgendaEqualFold(v string) predicate.Review {
+	return predicate.Review(sql.FieldEqualFold(FieldAgenda, v))
+}
+
+// AgendaContainsFold applies the ContainsFold predicate on the "agenda" field.
+func AgendaContainsFold(v string) predicate.Review {
+	return predicate.Review(sql.FieldContainsFold(FieldAgenda, v))
 }
 
 // NotesEQ applies the EQ predicate on the "notes" field.
@@ -275,6 +460,111 @@ func NotesContainsFold(v string) predicate.Review {
 	return predicate.Review(sql.FieldContainsFold(FieldNotes, v))
 }
 
+// DecisionsEQ applies the EQ predicate on the "decisions" field.
+func DecisionsEQ(v string) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldDecisions, v))
+}
+
+// DecisionsNEQ applies the NEQ predicate on the "decisions" field.
+func DecisionsNEQ(v string) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldDecisions, v))
+}
+
+// DecisionsIn applies the In predicate on the "decisions" field.
+func DecisionsIn(vs ...string) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldDecisions, vs...))
+}
+
+// DecisionsNotIn applies the NotIn predicate on the "decisions" field.
+func DecisionsNotIn(vs ...string) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldDecisions, vs...))
+}
+
+// DecisionsGT applies the GT predicate on the "decisions" field.
+func DecisionsGT(v string) predicate.Review {
+	return predicate.Review(sql.FieldGT(FieldDecisions, v))
+}
+
+// DecisionsGTE applies the GTE predicate on the "decisions" field.
+func DecisionsGTE(v string) predicate.Review {
+	return predicate.Review(sql.FieldGTE(FieldDecisions, v))
+}
+
+// DecisionsLT applies the LT predicate on the "decisions" field.
+func DecisionsLT(v string) predicate.Review {
+	return predicate.Review(sql.FieldLT(FieldDecisions, v))
+}
+
+// DecisionsLTE applies the LTE predicate on the "decisions" field.
+func DecisionsLTE(v string) predicate.Review {
+	return predicate.Review(sql.FieldLTE(FieldDecisions, v))
+}
+
+// DecisionsContains applies the Contains predicate on the "decisions" field.
+func DecisionsContains(v string) predicate.Review {
+	return predicate.Review(sql.FieldContains(FieldDecisions, v))
+}
+
+// DecisionsHasPrefix applies the HasPrefix predicate on the "decisions" field.
+func DecisionsHasPrefix(v string) predicate.Review {
+	return predicate.Review(sql.FieldHasPrefix(FieldDecisions, v))
+}
+
+// DecisionsHasSuffix applies the HasSuffix predicate on the "decisions" field.
+func DecisionsHasSuffix(v string) predicate.Review {
+	return predicate.Review(sql.FieldHasSuffix(FieldDecisions, v))
+}
+
+// DecisionsIsNil applies the IsNil predicate on the "decisions" field.
+func DecisionsIsNil() predicate.Review {
+	return predicate.Review(sql.FieldIsNull(FieldDecisions))
+}
+
+// DecisionsNotNil applies the NotNil predicate on the "decisions" field.
+func DecisionsNotNil() predicate.Review {
+	return predicate.Review(sql.FieldNotNull(FieldDecisions))
+}
+
+// DecisionsEqualFold applies the EqualFold predicate on the "decisions" field.
+func DecisionsEqualFold(v string) predicate.Review {
+	return predicate.Review(sql.FieldEqualFold(FieldDecisions, v))
+}
+
+// DecisionsContainsFold applies the ContainsFold predicate on the "decisions" field.
+func DecisionsContainsFold(v string) predicate.Review {
+	return predicate.Review(sql.FieldContainsFold(FieldDecisions, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.Review {
+	return predicate.Review(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.Review {
+	return predicate.Review(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.Review {
+	return predicate.Review(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.Review {
+	return predicate.Review(sql.FieldNotIn(FieldAccountID, vs...))
+}
+
+// AccountIDIsNil applies the IsNil predicate on the "account_id" field.
+func AccountIDIsNil() predicate.Review {
+	return predicate.Review(sql.FieldIsNull(FieldAccountID))
+}
+
+// AccountIDNotNil applies the NotNil predicate on the "account_id" field.
+func AccountIDNotNil() predicate.Review {
+	return predicate.Review(sql.FieldNotNull(FieldAccountID))
+}
+
 // PlanIDEQ applies the EQ predicate on the "plan_id" field.
 func PlanIDEQ(v int) predicate.Review {
 	return predicate.Review(sql.FieldEQ(FieldPlanID, v))
@@ -293,6 +583,39 @@ func PlanIDIn(vs ...int) predicate.Review {
 // PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
 func PlanIDNotIn(vs ...int) predicate.Review {
 	return predicate.Review(sql.FieldNotIn(FieldPlanID, vs...))
+}
+
+// PlanIDIsNil applies the IsNil predicate on the "plan_id" field.
+func PlanIDIsNil() predicate.Review {
+	return predicate.Review(sql.FieldIsNull(FieldPlanID))
+}
+
+// PlanIDNotNil applies the NotNil predicate on the "plan_id" field.
+func PlanIDNotNil() predicate.Review {
+	return predicate.Review(sql.FieldNotNull(FieldPlanID))
+}
+
+// HasAccount applies the HasEdge predicate on the "account" edge.
+func HasAccount() predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, AccountTable, AccountColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAccountWith applies the HasEdge predicate on the "account" edge with a given conditions (other predicates).
+func HasAccountWith(preds ...predicate.Account) predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := newAccountStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.
@@ -333,6 +656,52 @@ func HasAttendees() predicate.Review {
 func HasAttendeesWith(preds ...predicate.User) predicate.Review {
 	return predicate.Review(func(s *sql.Selector) {
 		step := newAttendeesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCustomerAttendees applies the HasEdge predicate on the "customer_attendees" edge.
+func HasCustomerAttendees() predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, CustomerAttendeesTable, CustomerAttendeesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCustomerAttendeesWith applies the HasEdge predicate on the "customer_attendees" edge with a given conditions (other predicates).
+func HasCustomerAttendeesWith(preds ...predicate.Stakeholder) predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := newCustomerAttendeesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasActionItems applies the HasEdge predicate on the "action_items" edge.
+func HasActionItems() predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ActionItemsTable, ActionItemsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasActionItemsWith applies the HasEdge predicate on the "action_items" edge with a given conditions (other predicates).
+func HasActionItemsWith(preds ...predicate.ActionItem) predicate.Review {
+	return predicate.Review(func(s *sql.Selector) {
+		step := newActionItemsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

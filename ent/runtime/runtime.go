@@ -1207,6 +1207,7 @@ func init() {
 	reviewMixinHooks2 := reviewMixin[2].Hooks()
 	reviewMixinHooks3 := reviewMixin[3].Hooks()
 	reviewMixinHooks4 := reviewMixin[4].Hooks()
+	reviewHooks := schema.Review{}.Hooks()
 
 	review.Hooks[1] = reviewMixinHooks1[0]
 
@@ -1215,6 +1216,8 @@ func init() {
 	review.Hooks[3] = reviewMixinHooks3[0]
 
 	review.Hooks[4] = reviewMixinHooks4[0]
+
+	review.Hooks[5] = reviewHooks[0]
 	reviewMixinFields3 := reviewMixin[3].Fields()
 	_ = reviewMixinFields3
 	reviewFields := schema.Review{}.Fields()
@@ -1229,6 +1232,18 @@ func init() {
 	review.DefaultUpdatedAt = reviewDescUpdatedAt.Default.(func() time.Time)
 	// review.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	review.UpdateDefaultUpdatedAt = reviewDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// reviewDescScheduledAt is the schema descriptor for scheduled_at field.
+	reviewDescScheduledAt := reviewFields[2].Descriptor()
+	// review.DefaultScheduledAt holds the default value on creation for the scheduled_at field.
+	review.DefaultScheduledAt = reviewDescScheduledAt.Default.(func() time.Time)
+	// reviewDescAgenda is the schema descriptor for agenda field.
+	reviewDescAgenda := reviewFields[4].Descriptor()
+	// review.AgendaValidator is a validator for the "agenda" field. It is called by the builders before save.
+	review.AgendaValidator = reviewDescAgenda.Validators[0].(func(string) error)
+	// reviewDescDecisions is the schema descriptor for decisions field.
+	reviewDescDecisions := reviewFields[6].Descriptor()
+	// review.DecisionsValidator is a validator for the "decisions" field. It is called by the builders before save.
+	review.DecisionsValidator = reviewDescDecisions.Validators[0].(func(string) error)
 	stakeholderMixin := schema.Stakeholder{}.Mixin()
 	stakeholder.Policy = privacy.NewPolicies(stakeholderMixin[0], schema.Stakeholder{})
 	stakeholder.Hooks[0] = func(next ent.Mutator) ent.Mutator {

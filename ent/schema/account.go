@@ -106,6 +106,9 @@ func (Account) Edges() []ent.Edge {
 		edge.To("feedback", Feedback.Type).
 			Comment("Customer feedback: surveys and interviews.").
 			Annotations(cascadeConnection()...),
+		edge.To("reviews", Review.Type).
+			Comment("Meetings about this account, with or without a plan: plan reviews, QBRs, executive briefings.").
+			Annotations(cascadeConnection()...),
 	}
 }
 
@@ -116,7 +119,7 @@ func (Account) Indexes() []ent.Index {
 
 // Annotations of the Account.
 func (Account) Annotations() []schema.Annotation {
-	return node("A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback); its subsidiaries become top-level accounts.")
+	return node("A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback, reviews); its subsidiaries become top-level accounts.")
 }
 
 // Hooks of the Account: its map version moves; the parent hierarchy never

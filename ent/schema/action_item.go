@@ -39,6 +39,7 @@ func (ActionItem) Fields() []ent.Field {
 			Comment("When the item was done.").
 			Annotations(entgql.OrderField("COMPLETED_AT")),
 		parentKey("plan_id", "account_plan_action_items"),
+		optionalKey("review_id", "review_action_items"),
 	}
 }
 
@@ -52,12 +53,14 @@ func (ActionItem) Edges() []ent.Edge {
 			Comment("Our user who owns the item. An item has at most one owner: a user or a stakeholder."),
 		edge.From("stakeholder_owner", Stakeholder.Type).Ref("action_items").Unique().
 			Comment("The customer stakeholder who owns the item, for a mutual action plan; of the plan's account."),
+		edge.From("review", Review.Type).Ref("action_items").Unique().Field("review_id").
+			Comment("The meeting that raised the item; of the plan's account."),
 	}
 }
 
 // Indexes of the ActionItem: every edge, which lists of children read by.
 func (ActionItem) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("plan"), index.Edges("objective"), index.Edges("owner"), index.Edges("stakeholder_owner")}
+	return []ent.Index{index.Edges("plan"), index.Edges("objective"), index.Edges("owner"), index.Edges("stakeholder_owner"), index.Edges("review")}
 }
 
 // Annotations of the ActionItem.
@@ -66,7 +69,7 @@ func (ActionItem) Annotations() []schema.Annotation {
 }
 
 // Hooks of the ActionItem: one owner at most, objective of the same plan,
-// stakeholder owner of the plan's account, completedAt follows status.
+// stakeholder owner and review of the plan's account, completedAt follows status.
 func (ActionItem) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(invariant.ActionItemRules, writes)}
 }

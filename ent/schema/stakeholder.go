@@ -128,6 +128,9 @@ func (Stakeholder) Edges() []ent.Edge {
 		edge.To("feedback", Feedback.Type).
 			Comment("Feedback this stakeholder gave.").
 			Annotations(detachConnection()...),
+		edge.From("reviews", Review.Type).Ref("customer_attendees").
+			Comment("The meetings with us this stakeholder attended.").
+			Annotations(connection()),
 	}
 }
 

@@ -40,6 +40,14 @@ func (User) Fields() []ent.Field {
 		}).Values("ADMIN", "EDITOR", "VIEWER").Default("VIEWER").
 			Comment("What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.").
 			Annotations(entgql.OrderField("ROLE")),
+		field.Enum("seniority").Annotations(valueDocs{
+			"EXECUTIVE":    "Executive leadership: a C-level or the head of a line of business.",
+			"VP":           "A vice president of a region or business unit.",
+			"SALES_LEADER": "Sales leadership: a sales director or manager.",
+			"INDIVIDUAL":   "An individual contributor: a seller, sales engineer, customer success manager.",
+		}).Values("EXECUTIVE", "VP", "SALES_LEADER", "INDIVIDUAL").Optional().Nillable().
+			Comment("How senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.").
+			Annotations(entgql.OrderField("SENIORITY")),
 		field.Time("deactivated_at").Optional().Nillable().
 			Comment("When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again."),
 	}
@@ -76,7 +84,7 @@ func (User) Edges() []ent.Edge {
 			Comment("The changes this user made through the API.").
 			Annotations(detachConnection()...),
 		edge.From("reviews", Review.Type).Ref("attendees").
-			Comment("Plan reviews this user attended.").
+			Comment("Reviews (meetings about an account) this user attended.").
 			Annotations(connection()),
 	}
 }

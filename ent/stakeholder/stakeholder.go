@@ -80,6 +80,8 @@ const (
 	EdgeActionItems = "action_items"
 	// EdgeFeedback holds the string denoting the feedback edge name in mutations.
 	EdgeFeedback = "feedback"
+	// EdgeReviews holds the string denoting the reviews edge name in mutations.
+	EdgeReviews = "reviews"
 	// Table holds the table name of the stakeholder in the database.
 	Table = "stakeholders"
 	// AccountTable is the table that holds the account relation/edge.
@@ -146,6 +148,11 @@ const (
 	FeedbackInverseTable = "feedbacks"
 	// FeedbackColumn is the table column denoting the feedback relation/edge.
 	FeedbackColumn = "stakeholder_feedback"
+	// ReviewsTable is the table that holds the reviews relation/edge. The primary key declared below.
+	ReviewsTable = "review_customer_attendees"
+	// ReviewsInverseTable is the table name for the Review entity.
+	// It exists in this package in order to avoid circular dependency with the "review" package.
+	ReviewsInverseTable = "reviews"
 )
 
 // Columns holds all SQL columns for stakeholder fields.
@@ -179,6 +186,12 @@ var Columns = []string{
 var ForeignKeys = []string{
 	"business_unit_stakeholders",
 }
+
+var (
+	// ReviewsPrimaryKey and ReviewsColumn2 are the table columns denoting the
+	// primary key for the reviews relation (M2M).
+	ReviewsPrimaryKey = []string{"review_id", "stakeholder_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -620,6 +633,20 @@ func ByFeedback(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newFeedbackStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByReviewsCount orders the results by reviews count.
+func ByReviewsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newReviewsStep(), opts...)
+	}
+}
+
+// ByReviews orders the results by reviews terms.
+func ByReviews(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReviewsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAccountStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -688,6 +715,13 @@ func newFeedbackStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FeedbackInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, FeedbackTable, FeedbackColumn),
+	)
+}
+func newReviewsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReviewsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ReviewsTable, ReviewsPrimaryKey...),
 	)
 }
 

@@ -78,6 +78,9 @@ func migrateTo(ctx context.Context, drv dialect.Driver) error {
 	if err := dropRetiredIndexes(ctx, drv); err != nil {
 		return err
 	}
+	if err := upgradeReviews(ctx, drv); err != nil {
+		return fmt.Errorf("giving reviews an account and a scheduled time: %w", err)
+	}
 	return migrate.Create(ctx, migrate.NewSchema(drv), tables, migrate.WithForeignKeys(true), schema.WithHooks(totals.Migrate))
 }
 
@@ -129,6 +132,41 @@ func joinTableIndexes(tables []*schema.Table) {
 		c := t.PrimaryKey[1]
 		t.Indexes = append(t.Indexes, &schema.Index{Name: t.Name + "_" + c.Name, Columns: []*schema.Column{c}})
 	}
+}
+
+// upgradeReviews gives the reviews of a database from before reviews had an
+// account and a scheduled time both, before the migration requires
+// scheduledAt: each review is of its plan's account, scheduled when it was
+// held (and HELD: the status column's default). A database with the columns,
+// or without reviews yet, is left as it is.
+func upgradeReviews(ctx context.Context, drv dialect.Driver) error {
+	old := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'reviews'
+		AND NOT EXISTS (SELECT 1 FROM pragma_table_info('reviews') WHERE name = 'scheduled_at')`
+	timeType, idType := "datetime", "integer"
+	if drv.Dialect() == dialect.Postgres {
+		old = `SELECT COUNT(*) FROM information_schema.tables t WHERE t.table_schema = current_schema() AND t.table_name = 'reviews'
+			AND NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = t.table_schema AND c.table_name = 'reviews' AND c.column_name = 'scheduled_at')`
+		timeType, idType = "timestamptz", "bigint"
+	}
+	var rows entsql.Rows
+	if err := drv.Query(ctx, old, []any{}, &rows); err != nil {
+		return err
+	}
+	n, err := entsql.ScanInt(rows)
+	rows.Close()
+	if err != nil || n == 0 {
+		return err
+	}
+	for _, stmt := range []string{
+		`ALTER TABLE "reviews" ADD COLUMN "scheduled_at" ` + timeType + ` NULL`,
+		`ALTER TABLE "reviews" ADD COLUMN "account_reviews" ` + idType + ` NULL`,
+		`UPDATE "reviews" SET "scheduled_at" = "held_at", "account_reviews" = (SELECT "account_plans" FROM "account_plans" WHERE "account_plans"."id" = "reviews"."account_plan_reviews")`,
+	} {
+		if err := drv.Exec(ctx, stmt, []any{}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Plan is the SQL that Open would run to migrate the database at target,

@@ -30,6 +30,8 @@ const (
 	FieldTitle = "title"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
+	// FieldSeniority holds the string denoting the seniority field in the database.
+	FieldSeniority = "seniority"
 	// FieldDeactivatedAt holds the string denoting the deactivated_at field in the database.
 	FieldDeactivatedAt = "deactivated_at"
 	// EdgeOwnedAccounts holds the string denoting the owned_accounts edge name in mutations.
@@ -133,6 +135,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldTitle,
 	FieldRole,
+	FieldSeniority,
 	FieldDeactivatedAt,
 }
 
@@ -201,6 +204,31 @@ func RoleValidator(r Role) error {
 	}
 }
 
+// Seniority defines the type for the "seniority" enum field.
+type Seniority string
+
+// Seniority values.
+const (
+	SeniorityEXECUTIVE    Seniority = "EXECUTIVE"
+	SeniorityVP           Seniority = "VP"
+	SenioritySALES_LEADER Seniority = "SALES_LEADER"
+	SeniorityINDIVIDUAL   Seniority = "INDIVIDUAL"
+)
+
+func (s Seniority) String() string {
+	return string(s)
+}
+
+// SeniorityValidator is a validator for the "seniority" field enum values. It is called by the builders before save.
+func SeniorityValidator(s Seniority) error {
+	switch s {
+	case SeniorityEXECUTIVE, SeniorityVP, SenioritySALES_LEADER, SeniorityINDIVIDUAL:
+		return nil
+	default:
+		return fmt.Errorf("user: invalid enum value for seniority field: %q", s)
+	}
+}
+
 // OrderOption defines the ordering options for the User queries.
 type OrderOption func(*sql.Selector)
 
@@ -237,6 +265,11 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 // ByRole orders the results by the role field.
 func ByRole(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRole, opts...).ToFunc()
+}
+
+// BySeniority orders the results by the seniority field.
+func BySeniority(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeniority, opts...).ToFunc()
 }
 
 // ByDeactivatedAt orders the results by the deactivated_at field.
@@ -468,6 +501,24 @@ func (e *Role) UnmarshalGQL(val interface{}) error {
 	*e = Role(str)
 	if err := RoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Seniority) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Seniority) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Seniority(str)
+	if err := SeniorityValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Seniority", str)
 	}
 	return nil
 }

@@ -390,6 +390,36 @@ func RoleNotIn(vs ...Role) predicate.User {
 	return predicate.User(sql.FieldNotIn(FieldRole, vs...))
 }
 
+// SeniorityEQ applies the EQ predicate on the "seniority" field.
+func SeniorityEQ(v Seniority) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldSeniority, v))
+}
+
+// SeniorityNEQ applies the NEQ predicate on the "seniority" field.
+func SeniorityNEQ(v Seniority) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldSeniority, v))
+}
+
+// SeniorityIn applies the In predicate on the "seniority" field.
+func SeniorityIn(vs ...Seniority) predicate.User {
+	return predicate.User(sql.FieldIn(FieldSeniority, vs...))
+}
+
+// SeniorityNotIn applies the NotIn predicate on the "seniority" field.
+func SeniorityNotIn(vs ...Seniority) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldSeniority, vs...))
+}
+
+// SeniorityIsNil applies the IsNil predicate on the "seniority" field.
+func SeniorityIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldSeniority))
+}
+
+// SeniorityNotNil applies the NotNil predicate on the "seniority" field.
+func SeniorityNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldSeniority))
+}
+
 // DeactivatedAtEQ applies the EQ predicate on the "deactivated_at" field.
 func DeactivatedAtEQ(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldDeactivatedAt, v))

@@ -263,8 +263,9 @@ func TestHealthStatementsConstant(t *testing.T) {
 		t.Logf("plans with health, coverage and fit: %d statements for 5, %d for 50", smallPlans, largePlans)
 		t.Logf("accounts with coverage, fit and their plans' health: %d statements for 5, %d for 50", smallAccounts, largeAccounts)
 		// Plans and their accounts (or accounts and their plans), six for
-		// health, one for coverage, two for the fit (criteria and titles).
-		const want = 11
+		// health and three for its tier table (tiers, tier reviews and their
+		// attendees), one for coverage, two for the fit (criteria and titles).
+		const want = 14
 		if smallPlans != want || largePlans != want {
 			t.Errorf("plan page: %d statements for 5 plans, %d for 50; want %d", smallPlans, largePlans, want)
 		}

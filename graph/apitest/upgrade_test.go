@@ -93,6 +93,7 @@ func checkUpgrade(t *testing.T, name, target string) {
 	if plan, err := store.Plan(context.Background(), target); err != nil || strings.TrimSpace(plan) != "" {
 		t.Errorf("the migrated database would be migrated again (%v):\n%s", err, plan)
 	}
+	checkUpgradedReviews(t, e)
 	got := askUpgrade(t, e.url)
 	if len(got) != len(want) {
 		t.Fatalf("%d answers, the old release gave %d", len(got), len(want))
@@ -105,11 +106,77 @@ func checkUpgrade(t *testing.T, name, target string) {
 	}
 }
 
+// checkUpgradedReviews checks that every review of the old release became a
+// HELD QBR of its plan's account, scheduled when it was held.
+func checkUpgradedReviews(t *testing.T, e *env) {
+	type review struct {
+		Kind, Status, ScheduledAt, HeldAt string
+		Account                           struct{ ID string }
+		AccountPlan                       struct{ Account struct{ ID string } }
+	}
+	var all []review
+	after := any(nil)
+	for {
+		page := mustAs[struct {
+			Reviews struct {
+				connection[review]
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}](e, `query($after: Cursor) { reviews(first: 100, after: $after) { edges { node { kind status scheduledAt heldAt account { id } accountPlan { account { id } } } } pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after})
+		all = append(all, page.Reviews.nodes()...)
+		if !page.Reviews.PageInfo.HasNextPage {
+			break
+		}
+		after = page.Reviews.PageInfo.EndCursor
+	}
+	if len(all) == 0 {
+		t.Fatal("the old database has no review")
+	}
+	for _, r := range all {
+		if r.Kind != "QBR" || r.Status != "HELD" || r.ScheduledAt != r.HeldAt || r.Account.ID == "" || r.Account.ID != r.AccountPlan.Account.ID {
+			t.Errorf("an upgraded review is not a HELD QBR of its plan's account, scheduled when held: %+v", r)
+		}
+	}
+}
+
 // upgradeAdds are the statements that migrate the old database to this
-// release: nullable columns added since, which leave every old answer alone.
+// release: nullable columns added since, which leave every old answer alone;
+// and the reviews' account, kind, status and scheduled time (issue 17), filled
+// before the migration (store.upgradeReviews) so that every old review is
+// HELD, of its plan's account, scheduled when it was held, and answers as before.
+// Store.Plan prints what the migration would run on the old database as it
+// is, so SQLite's table copies list the columns before upgradeReviews.
 var upgradeAdds = map[string][]string{
-	"sqlite":   {"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;"},
-	"postgres": {`ALTER TABLE "users" ADD COLUMN "deactivated_at" timestamptz NULL;`},
+	"sqlite": {
+		"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;",
+		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" datetime NULL;",
+		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" integer NULL;",
+		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
+		"CREATE TABLE `new_action_items` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `version` integer NOT NULL DEFAULT (1), `title` text NOT NULL, `description` text NULL, `status` text NOT NULL DEFAULT ('OPEN'), `due_at` datetime NULL, `completed_at` datetime NULL, `account_plan_action_items` integer NOT NULL, `objective_action_items` integer NULL, `review_action_items` integer NULL, `stakeholder_action_items` integer NULL, `user_action_items` integer NULL, CONSTRAINT `action_items_account_plans_action_items` FOREIGN KEY (`account_plan_action_items`) REFERENCES `account_plans` (`id`) ON DELETE CASCADE, CONSTRAINT `action_items_objectives_action_items` FOREIGN KEY (`objective_action_items`) REFERENCES `objectives` (`id`) ON DELETE CASCADE, CONSTRAINT `action_items_reviews_action_items` FOREIGN KEY (`review_action_items`) REFERENCES `reviews` (`id`) ON DELETE SET NULL, CONSTRAINT `action_items_stakeholders_action_items` FOREIGN KEY (`stakeholder_action_items`) REFERENCES `stakeholders` (`id`) ON DELETE SET NULL, CONSTRAINT `action_items_users_action_items` FOREIGN KEY (`user_action_items`) REFERENCES `users` (`id`) ON DELETE SET NULL);",
+		"INSERT INTO sqlite_sequence (name, seq) VALUES (\"new_action_items\", 12884901888);",
+		"INSERT INTO `new_action_items` (`id`, `created_at`, `updated_at`, `version`, `title`, `description`, `status`, `due_at`, `completed_at`, `account_plan_action_items`, `objective_action_items`, `stakeholder_action_items`, `user_action_items`) SELECT `id`, `created_at`, `updated_at`, `version`, `title`, `description`, `status`, `due_at`, `completed_at`, `account_plan_action_items`, `objective_action_items`, `stakeholder_action_items`, `user_action_items` FROM `action_items`;",
+		"DROP TABLE `action_items`;",
+		"ALTER TABLE `new_action_items` RENAME TO `action_items`;",
+		"CREATE TABLE `new_reviews` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `kind` text NOT NULL DEFAULT ('QBR'), `status` text NOT NULL DEFAULT ('HELD'), `scheduled_at` datetime NOT NULL, `held_at` datetime NULL, `agenda` text NULL, `notes` text NULL, `decisions` text NULL, `account_reviews` integer NULL, `account_plan_reviews` integer NULL, CONSTRAINT `reviews_accounts_reviews` FOREIGN KEY (`account_reviews`) REFERENCES `accounts` (`id`) ON DELETE CASCADE, CONSTRAINT `reviews_account_plans_reviews` FOREIGN KEY (`account_plan_reviews`) REFERENCES `account_plans` (`id`) ON DELETE CASCADE);",
+		"INSERT INTO sqlite_sequence (name, seq) VALUES (\"new_reviews\", 68719476736);",
+		"INSERT INTO `new_reviews` (`id`, `created_at`, `updated_at`, `held_at`, `notes`, `account_plan_reviews`) SELECT `id`, `created_at`, `updated_at`, `held_at`, `notes`, `account_plan_reviews` FROM `reviews`;",
+		"DROP TABLE `reviews`;",
+		"ALTER TABLE `new_reviews` RENAME TO `reviews`;",
+		"ALTER TABLE `users` ADD COLUMN `seniority` text NULL;",
+		"CREATE TABLE `review_customer_attendees` (`review_id` integer NOT NULL, `stakeholder_id` integer NOT NULL, PRIMARY KEY (`review_id`, `stakeholder_id`), CONSTRAINT `review_customer_attendees_review_id` FOREIGN KEY (`review_id`) REFERENCES `reviews` (`id`) ON DELETE CASCADE, CONSTRAINT `review_customer_attendees_stakeholder_id` FOREIGN KEY (`stakeholder_id`) REFERENCES `stakeholders` (`id`) ON DELETE CASCADE);",
+	},
+	"postgres": {
+		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" timestamptz NULL;",
+		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" bigint NULL;",
+		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
+		"ALTER TABLE \"users\" ADD COLUMN \"seniority\" character varying NULL, ADD COLUMN \"deactivated_at\" timestamptz NULL;",
+		"ALTER TABLE \"reviews\" ALTER COLUMN \"held_at\" DROP NOT NULL, ALTER COLUMN \"account_plan_reviews\" DROP NOT NULL, ADD COLUMN \"kind\" character varying NOT NULL DEFAULT 'QBR', ADD COLUMN \"status\" character varying NOT NULL DEFAULT 'HELD', ADD COLUMN \"scheduled_at\" timestamptz NOT NULL, ADD COLUMN \"agenda\" character varying NULL, ADD COLUMN \"decisions\" character varying NULL, ADD COLUMN \"account_reviews\" bigint NULL, ADD CONSTRAINT \"reviews_accounts_reviews\" FOREIGN KEY (\"account_reviews\") REFERENCES \"accounts\" (\"id\") ON DELETE CASCADE;",
+		"ALTER TABLE \"action_items\" ADD COLUMN \"review_action_items\" bigint NULL, ADD CONSTRAINT \"action_items_reviews_action_items\" FOREIGN KEY (\"review_action_items\") REFERENCES \"reviews\" (\"id\") ON DELETE SET NULL;",
+		"CREATE TABLE \"review_customer_attendees\" (\"review_id\" bigint NOT NULL, \"stakeholder_id\" bigint NOT NULL, PRIMARY KEY (\"review_id\", \"stakeholder_id\"), CONSTRAINT \"review_customer_attendees_review_id\" FOREIGN KEY (\"review_id\") REFERENCES \"reviews\" (\"id\") ON DELETE CASCADE, CONSTRAINT \"review_customer_attendees_stakeholder_id\" FOREIGN KEY (\"stakeholder_id\") REFERENCES \"stakeholders\" (\"id\") ON DELETE CASCADE);",
+	},
 }
 
 // indexMigration is a statement of the migration that changes only indexes.

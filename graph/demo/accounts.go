@@ -16,13 +16,15 @@ import (
 var users = []struct {
 	key, name, title string
 	role             user.Role
+	seniority        user.Seniority
 }{
-	{"maya", "Maya Fischer", "Strategic Account Manager", user.RoleEDITOR},
-	{"omar", "Omar Haddad", "Key Account Manager", user.RoleEDITOR},
-	{"priya", "Priya Raman", "Account Executive", user.RoleEDITOR},
-	{"lena", "Lena Park", "Solutions Engineer", user.RoleEDITOR},
-	{"sam", "Sam Okafor", "Customer Success Manager", user.RoleEDITOR},
-	{"ruth", "Ruth Castillo", "Chief Revenue Officer", user.RoleVIEWER},
+	{"maya", "Maya Fischer", "Strategic Account Manager", user.RoleEDITOR, user.SeniorityINDIVIDUAL},
+	{"omar", "Omar Haddad", "Key Account Manager", user.RoleEDITOR, user.SeniorityINDIVIDUAL},
+	{"priya", "Priya Raman", "Account Executive", user.RoleEDITOR, user.SeniorityINDIVIDUAL},
+	{"lena", "Lena Park", "Solutions Engineer", user.RoleEDITOR, user.SeniorityINDIVIDUAL},
+	{"sam", "Sam Okafor", "Customer Success Manager", user.RoleEDITOR, user.SeniorityINDIVIDUAL},
+	{"ruth", "Ruth Castillo", "Chief Revenue Officer", user.RoleVIEWER, user.SeniorityEXECUTIVE},
+	{"elena", "Elena Brooks", "Regional Vice President, Strategic Accounts", user.RoleVIEWER, user.SeniorityVP},
 }
 
 // productSpec is one of our offerings, with the competitor we meet most often
@@ -147,7 +149,7 @@ var cellStatus = map[rune]whitespacecell.Status{
 
 func (l *loader) loadUsers(ctx context.Context) error {
 	for _, u := range users {
-		user, err := l.c.User.Create().SetName(u.name).SetTitle(u.title).SetRole(u.role).SetEmail(email(u.name, "AccountPlan")).Save(ctx)
+		user, err := l.c.User.Create().SetName(u.name).SetTitle(u.title).SetRole(u.role).SetSeniority(u.seniority).SetEmail(email(u.name, "AccountPlan")).Save(ctx)
 		if err != nil {
 			return fmt.Errorf("user %s: %w", u.name, err)
 		}

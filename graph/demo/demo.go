@@ -81,7 +81,7 @@ type acct struct {
 
 func (l *loader) load(ctx context.Context) error {
 	steps := []func(context.Context) error{
-		l.loadUsers, l.loadProducts, l.loadAccounts, l.loadOrgCharts, l.loadPlans, l.loadSales, l.loadProfile,
+		l.loadUsers, l.loadProducts, l.loadAccounts, l.loadOrgCharts, l.loadPlans, l.loadAccountReviews, l.loadSales, l.loadProfile,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

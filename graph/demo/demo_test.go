@@ -19,12 +19,15 @@ import (
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/review"
 	_ "github.com/accountplan/accountplan/ent/runtime" // schema hooks and defaults
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/store"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 	"github.com/accountplan/accountplan/graph/demo"
+	"github.com/accountplan/accountplan/graph/planhealth"
+	"github.com/accountplan/accountplan/graph/reviews"
 )
 
 // now is the fixed day the tests load the demo for.
@@ -160,7 +163,7 @@ func TestLoad(t *testing.T) {
 			attendees := p.QueryReviews().QueryAttendees().CountX(ctx)
 			check(t, attendees > 0, "%s: reviews without attendees", p.Name)
 			reviews := p.QueryReviews().AllX(ctx)
-			check(t, slices.ContainsFunc(reviews, func(r *ent.Review) bool { return now.Sub(r.HeldAt) < 30*24*time.Hour }), "%s: no recent review", p.Name)
+			check(t, slices.ContainsFunc(reviews, func(r *ent.Review) bool { return r.HeldAt != nil && now.Sub(*r.HeldAt) < 30*24*time.Hour }), "%s: no recent review", p.Name)
 		}
 		check(t, client.AccountPlan.Query().Where(accountplan.StatusEQ(accountplan.StatusARCHIVED)).ExistX(ctx), "no archived plan")
 		feedbackKinds := values(client.Feedback.Query().AllX(ctx), func(f *ent.Feedback) string { return f.Kind.String() })
@@ -257,6 +260,39 @@ func TestLoad(t *testing.T) {
 		check(t, slices.Equal(ungraded, []string{"Manufacturing", "Media"}), "industries without a criterion: %v", ungraded)
 	})
 
+	t.Run("reviews", func(t *testing.T) {
+		// The flagship's meetings: every kind and status, customer attendees, items they raised.
+		mine := flagship.QueryReviews().WithCustomerAttendees().WithActionItems().AllX(ctx)
+		kinds := values(mine, func(r *ent.Review) review.Kind { return r.Kind })
+		statuses := values(mine, func(r *ent.Review) review.Status { return r.Status })
+		checkCovers(t, "flagship review kind", kinds, []review.Kind{review.KindMONTHLY, review.KindQBR, review.KindEXECUTIVE_BRIEFING})
+		checkCovers(t, "flagship review status", statuses, []review.Status{review.StatusSCHEDULED, review.StatusHELD, review.StatusCANCELLED})
+		check(t, slices.ContainsFunc(mine, func(r *ent.Review) bool { return len(r.Edges.CustomerAttendees) > 0 && len(r.Edges.ActionItems) > 0 }),
+			"no flagship review with customer attendees that raised action items")
+		// A tier 3 account's review, without a plan.
+		check(t, client.Review.Query().Where(review.PlanIDIsNil(), review.HasAccountWith(account.TierEQ(account.TierGENERAL))).ExistX(ctx),
+			"no review of a GENERAL account without a plan")
+		// The demo keeps the tier table: no ACTIVE plan breaks a tier rule.
+		health := planhealth.NewLoader(client, now)
+		for _, p := range client.AccountPlan.Query().Where(accountplan.StatusEQ(accountplan.StatusACTIVE)).AllX(ctx) {
+			h, err := health.PlanHealth(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range h.Findings {
+				check(t, !strings.HasPrefix(string(f.Rule), "TIER"), "%s breaks the tier table: %s", p.Name, f.Message)
+			}
+		}
+		// The next QBR starts from the last one and the items still open.
+		next := client.Review.Query().Where(review.AccountID(flagship.ID), review.StatusEQ(review.StatusSCHEDULED)).OnlyX(ctx)
+		start, err := reviews.NewLoader(client).Start(ctx, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, start.Previous != nil && start.Previous.Kind == review.KindQBR && start.Previous.Decisions != "", "the next QBR's previous review: %v", start.Previous)
+		check(t, len(start.Open) >= 2 && len(start.Completed) >= 1, "the next QBR starts from %d open and %d completed items", len(start.Open), len(start.Completed))
+	})
+
 	t.Run("second load", func(t *testing.T) {
 		before := dump(t, client)
 		if load(t, client) {
@@ -323,8 +359,13 @@ func dump(t *testing.T, c *ent.Client) []string {
 	for _, a := range c.ActionItem.Query().WithPlan().AllX(ctx) {
 		add("action", a.Edges.Plan.Name, a.Title, a.Status, *a.DueAt, val(a.CompletedAt))
 	}
-	for _, r := range c.Review.Query().WithPlan().WithAttendees().AllX(ctx) {
-		add("review", r.Edges.Plan.Name, r.HeldAt, len(r.Edges.Attendees))
+	for _, r := range c.Review.Query().WithAccount().WithPlan().WithAttendees().WithCustomerAttendees().WithActionItems().AllX(ctx) {
+		plan := ""
+		if r.Edges.Plan != nil {
+			plan = r.Edges.Plan.Name
+		}
+		add("review", r.Edges.Account.Name, plan, r.Kind, r.Status, r.ScheduledAt, val(r.HeldAt), r.Agenda, r.Decisions,
+			len(r.Edges.Attendees), len(r.Edges.CustomerAttendees), len(r.Edges.ActionItems))
 	}
 	for _, i := range c.Insight.Query().AllX(ctx) {
 		add("insight", i.Kind, i.Text, i.Confirmed)

@@ -343,16 +343,6 @@ var plans = []planSpec{{
 	},
 }}
 
-// reviewEvery is the number of days between reviews at each cadence.
-var reviewEvery = map[string]int{"WEEKLY": 7, "MONTHLY": 30, "QUARTERLY": 91, "ANNUAL": 365}
-
-var reviewNotes = []string{
-	"Went through the action items from the last review; re-planned the overdue ones.",
-	"Updated the stakeholder map after the reorganisation; agreed next steps with the executive sponsor.",
-	"Reviewed the KPI trends and the whitespace matrix; two new opportunities qualified.",
-	"Pipeline and renewal risk review with sales leadership.",
-}
-
 func (l *loader) loadPlans(ctx context.Context) error {
 	for i, spec := range plans {
 		if err := l.loadPlan(ctx, i, spec); err != nil {
@@ -391,7 +381,7 @@ func (l *loader) loadPlan(ctx context.Context, i int, spec planSpec) error {
 			return fmt.Errorf("goal %s: %w", g.title, err)
 		}
 		for _, obj := range playbook[g.playbook] {
-			if err := l.loadObjective(ctx, a, plan.ID, goal.ID, spec.contact, obj); err != nil {
+			if err := l.loadObjective(ctx, a, plan.ID, goal.ID, plan.PeriodStart, spec.contact, obj); err != nil {
 				return fmt.Errorf("objective %s: %w", obj.title, err)
 			}
 		}
@@ -403,7 +393,9 @@ func (l *loader) loadPlan(ctx context.Context, i int, spec planSpec) error {
 }
 
 // loadObjective creates an objective under a goal, with its KPI, the KPI's history and the action items.
-func (l *loader) loadObjective(ctx context.Context, a *acct, plan, goal int, contact string, spec objectiveSpec) error {
+// The items are written when the plan is, so that each review finds those
+// open before it.
+func (l *loader) loadObjective(ctx context.Context, a *acct, plan, goal int, written time.Time, contact string, spec objectiveSpec) error {
 	obj, err := l.c.Objective.Create().SetGoalID(goal).SetTitle(spec.title).
 		SetOwnerID(l.member(a, spec.owner)).SetStatus(objective.Status(spec.status)).SetDueAt(l.day(spec.due)).
 		Save(ctx)
@@ -424,7 +416,7 @@ func (l *loader) loadObjective(ctx context.Context, a *acct, plan, goal int, con
 	for _, act := range spec.actions {
 		due := l.day(act.due)
 		c := l.c.ActionItem.Create().SetPlanID(plan).SetObjectiveID(obj.ID).SetTitle(act.title).
-			SetStatus(actionitem.Status(act.status)).SetDueAt(due)
+			SetStatus(actionitem.Status(act.status)).SetDueAt(due).SetCreatedAt(written)
 		if act.owner == "CUSTOMER" {
 			c.SetNillableStakeholderOwnerID(l.ref(a.stakeholders, "stakeholder", contact))
 		} else {
@@ -465,35 +457,4 @@ func (l *loader) loadResearch(ctx context.Context, a *acct, plan int, spec planS
 		return fmt.Errorf("feedback: %w", err)
 	}
 	return nil
-}
-
-// loadReviews creates the reviews held at the plan's cadence, up to six, the
-// last one a few days ago (or shortly before an archived plan ended), and an
-// action item to prepare the next one.
-func (l *loader) loadReviews(ctx context.Context, a *acct, plan *ent.AccountPlan, i int) error {
-	every := reviewEvery[plan.ReviewCadence.String()]
-	last := l.day(-5 - 3*i)
-	if plan.Status == accountplan.StatusARCHIVED {
-		last = plan.PeriodEnd.AddDate(0, 0, -10)
-	}
-	var attendees []int
-	for _, m := range a.team {
-		attendees = append(attendees, l.users[m.user])
-	}
-	for k := 0; k < 6; k++ {
-		held := last.AddDate(0, 0, -every*k)
-		if held.Before(plan.PeriodStart) {
-			break
-		}
-		err := l.c.Review.Create().SetPlanID(plan.ID).SetHeldAt(held.Add(15 * time.Hour)).
-			SetNotes(reviewNotes[k%len(reviewNotes)]).AddAttendeeIDs(attendees...).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("review: %w", err)
-		}
-	}
-	if plan.Status != accountplan.StatusACTIVE {
-		return nil
-	}
-	return l.c.ActionItem.Create().SetPlanID(plan.ID).SetOwnerID(l.member(a, "ACCOUNT_MANAGER")).
-		SetTitle("Prepare the next plan review").SetDueAt(last.AddDate(0, 0, every)).Exec(ctx)
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
@@ -137,6 +138,12 @@ type RevenueRecordResolver interface {
 }
 type ReviewResolver interface {
 	History(ctx context.Context, obj *ent.Review, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
+	HeldAt(ctx context.Context, obj *ent.Review) (*time.Time, error)
+	Plan(ctx context.Context, obj *ent.Review) (*ent.AccountPlan, error)
+	AccountPlan(ctx context.Context, obj *ent.Review) (*ent.AccountPlan, error)
+	PreviousReview(ctx context.Context, obj *ent.Review) (*ent.Review, error)
+	ActionItemsOpenSincePrevious(ctx context.Context, obj *ent.Review) ([]*ent.ActionItem, error)
+	ActionItemsCompletedSincePrevious(ctx context.Context, obj *ent.Review) ([]*ent.ActionItem, error)
 }
 type StakeholderResolver interface {
 	History(ctx context.Context, obj *ent.Stakeholder, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
@@ -1119,6 +1126,60 @@ func (ec *executionContext) field_Account_revenueRecords_args(ctx context.Contex
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.RevenueRecordWhereInput, error) {
 			return ec.unmarshalORevenueRecordWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Account_reviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ReviewOrder, error) {
+			return ec.unmarshalOReviewOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ReviewWhereInput, error) {
+			return ec.unmarshalOReviewWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3909,6 +3970,60 @@ func (ec *executionContext) field_RevenueRecord_history_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Review_actionItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ActionItemOrder, error) {
+			return ec.unmarshalOActionItemOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActionItemWhereInput, error) {
+			return ec.unmarshalOActionItemWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Review_attendees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3955,6 +4070,60 @@ func (ec *executionContext) field_Review_attendees_args(ctx context.Context, raw
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 			return ec.unmarshalOUserWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Review_customerAttendees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.StakeholderOrder, error) {
+			return ec.unmarshalOStakeholderOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.StakeholderWhereInput, error) {
+			return ec.unmarshalOStakeholderWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4441,6 +4610,60 @@ func (ec *executionContext) field_Stakeholder_relationships_args(ctx context.Con
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.RelationshipWhereInput, error) {
 			return ec.unmarshalORelationshipWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Stakeholder_reviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ReviewOrder, error) {
+			return ec.unmarshalOReviewOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ReviewWhereInput, error) {
+			return ec.unmarshalOReviewWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6362,6 +6585,50 @@ func (ec *executionContext) fieldContext_Account_feedback(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Account_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Reviews(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ReviewOrder), fc.Args["where"].(*ent.ReviewWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Account_reviews", ec.field_Account_reviews_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Account_history(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8263,6 +8530,38 @@ func (ec *executionContext) fieldContext_ActionItem_stakeholderOwner(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stakeholder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItem_review(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16118,16 +16417,62 @@ func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Review_heldAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_heldAt(ctx, field)
+			return ec.fieldContext_Review_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HeldAt, nil
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v review.Kind) graphql.Marshaler {
+			return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewKind")
+}
+
+func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v review.Status) graphql.Marshaler {
+			return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewStatus")
+}
+
+func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_scheduledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduledAt, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -16137,8 +16482,31 @@ func (ec *executionContext) _Review_heldAt(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Review_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_agenda(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agenda, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -16164,33 +16532,56 @@ func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_plan(ctx, field)
+			return ec.fieldContext_Review_decisions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Plan(ctx)
+			return obj.Decisions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
-			return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Review_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Review_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _Review_account(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_account(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Account(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AccountPlan(ctx, field)
+			return ec.childFields_Account(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16240,6 +16631,94 @@ func (ec *executionContext) fieldContext_Review_attendees(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Review_customerAttendees(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_customerAttendees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CustomerAttendees(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.StakeholderOrder), fc.Args["where"].(*ent.StakeholderWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StakeholderConnection) graphql.Marshaler {
+			return ec.marshalNStakeholderConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_customerAttendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StakeholderConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Review_customerAttendees", ec.field_Review_customerAttendees_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_actionItems(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_actionItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ActionItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActionItemOrder), fc.Args["where"].(*ent.ActionItemWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItemConnection) graphql.Marshaler {
+			return ec.marshalNActionItemConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Review_actionItems", ec.field_Review_actionItems_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Review_history(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16280,6 +16759,189 @@ func (ec *executionContext) fieldContext_Review_history(ctx context.Context, fie
 	if fc.Args, err = ec.argsOnce(ctx, field, "Review_history", ec.field_Review_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_heldAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_heldAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().HeldAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
+			return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_accountPlan(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_accountPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().AccountPlan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
+			return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_accountPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_previousReview(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_previousReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().PreviousReview(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_previousReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_actionItemsOpenSincePrevious(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_actionItemsOpenSincePrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().ActionItemsOpenSincePrevious(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
+			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_actionItemsOpenSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Review_actionItemsCompletedSincePrevious(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_actionItemsCompletedSincePrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Review().ActionItemsCompletedSincePrevious(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
+			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_actionItemsCompletedSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Review",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItem(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17290,6 +17952,50 @@ func (ec *executionContext) fieldContext_Stakeholder_feedback(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Stakeholder_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stakeholder_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Reviews(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ReviewOrder), fc.Args["where"].(*ent.ReviewWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stakeholder_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stakeholder",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Stakeholder_reviews", ec.field_Stakeholder_reviews_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Stakeholder_history(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17968,6 +18674,29 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "UserRole")
+}
+
+func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_seniority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seniority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *user.Seniority) graphql.Marshaler {
+			return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "UserSeniority")
 }
 
 func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -21421,7 +22150,7 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "tier", "tierNEQ", "tierIn", "tierNotIn", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryIsNil", "industryNotNil", "industryEqualFold", "industryContainsFold", "sellers", "sellersNEQ", "sellersIn", "sellersNotIn", "sellersGT", "sellersGTE", "sellersLT", "sellersLTE", "sellersIsNil", "sellersNotNil", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "country", "countryNEQ", "countryIn", "countryNotIn", "countryGT", "countryGTE", "countryLT", "countryLTE", "countryContains", "countryHasPrefix", "countryHasSuffix", "countryIsNil", "countryNotNil", "countryEqualFold", "countryContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "maturityIsNil", "maturityNotNil", "culture", "cultureNEQ", "cultureIn", "cultureNotIn", "cultureIsNil", "cultureNotNil", "annualRevenue", "annualRevenueNEQ", "annualRevenueIn", "annualRevenueNotIn", "annualRevenueGT", "annualRevenueGTE", "annualRevenueLT", "annualRevenueLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasOwner", "hasOwnerWith", "hasBusinessUnits", "hasBusinessUnitsWith", "hasTeamMembers", "hasTeamMembersWith", "hasPlans", "hasPlansWith", "hasStakeholders", "hasStakeholdersWith", "hasOpportunities", "hasOpportunitiesWith", "hasRevenueRecords", "hasRevenueRecordsWith", "hasWhitespaceCells", "hasWhitespaceCellsWith", "hasFeedback", "hasFeedbackWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "tier", "tierNEQ", "tierIn", "tierNotIn", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryIsNil", "industryNotNil", "industryEqualFold", "industryContainsFold", "sellers", "sellersNEQ", "sellersIn", "sellersNotIn", "sellersGT", "sellersGTE", "sellersLT", "sellersLTE", "sellersIsNil", "sellersNotNil", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "country", "countryNEQ", "countryIn", "countryNotIn", "countryGT", "countryGTE", "countryLT", "countryLTE", "countryContains", "countryHasPrefix", "countryHasSuffix", "countryIsNil", "countryNotNil", "countryEqualFold", "countryContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "maturityIsNil", "maturityNotNil", "culture", "cultureNEQ", "cultureIn", "cultureNotIn", "cultureIsNil", "cultureNotNil", "annualRevenue", "annualRevenueNEQ", "annualRevenueIn", "annualRevenueNotIn", "annualRevenueGT", "annualRevenueGTE", "annualRevenueLT", "annualRevenueLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasOwner", "hasOwnerWith", "hasBusinessUnits", "hasBusinessUnitsWith", "hasTeamMembers", "hasTeamMembersWith", "hasPlans", "hasPlansWith", "hasStakeholders", "hasStakeholdersWith", "hasOpportunities", "hasOpportunitiesWith", "hasRevenueRecords", "hasRevenueRecordsWith", "hasWhitespaceCells", "hasWhitespaceCellsWith", "hasFeedback", "hasFeedbackWith", "hasReviews", "hasReviewsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22611,6 +23340,20 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasFeedbackWith = data
+		case "hasReviews":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviews"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviews = data
+		case "hasReviewsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviewsWith"))
+			data, err := ec.unmarshalOReviewWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviewsWith = data
 		}
 	}
 	return it, nil
@@ -22692,7 +23435,7 @@ func (ec *executionContext) unmarshalInputActionItemWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasPlan", "hasPlanWith", "hasObjective", "hasObjectiveWith", "hasOwner", "hasOwnerWith", "hasStakeholderOwner", "hasStakeholderOwnerWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasPlan", "hasPlanWith", "hasObjective", "hasObjectiveWith", "hasOwner", "hasOwnerWith", "hasStakeholderOwner", "hasStakeholderOwnerWith", "hasReview", "hasReviewWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23308,6 +24051,20 @@ func (ec *executionContext) unmarshalInputActionItemWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasStakeholderOwnerWith = data
+		case "hasReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReview = data
+		case "hasReviewWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviewWith"))
+			data, err := ec.unmarshalOReviewWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviewWith = data
 		}
 	}
 	return it, nil
@@ -24639,7 +25396,7 @@ func (ec *executionContext) unmarshalInputCreateActionItemInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "status", "dueAt", "completedAt", "planID", "objectiveID", "ownerID", "stakeholderOwnerID"}
+	fieldsInOrder := [...]string{"title", "description", "status", "dueAt", "completedAt", "planID", "objectiveID", "ownerID", "stakeholderOwnerID", "reviewID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24709,6 +25466,13 @@ func (ec *executionContext) unmarshalInputCreateActionItemInput(ctx context.Cont
 				return it, err
 			}
 			it.StakeholderOwnerID = data
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
 		}
 	}
 	return it, nil
@@ -25731,20 +26495,48 @@ func (ec *executionContext) unmarshalInputCreateReviewInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"heldAt", "notes", "planID", "attendeeIDs"}
+	fieldsInOrder := [...]string{"kind", "status", "scheduledAt", "heldAt", "agenda", "notes", "decisions", "accountID", "planID", "attendeeIDs", "customerAttendeeIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "scheduledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAt = data
 		case "heldAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.HeldAt = data
+		case "agenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agenda"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agenda = data
 		case "notes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -25752,9 +26544,23 @@ func (ec *executionContext) unmarshalInputCreateReviewInput(ctx context.Context,
 				return it, err
 			}
 			it.Notes = data
+		case "decisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decisions = data
+		case "accountID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
 		case "planID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25766,6 +26572,13 @@ func (ec *executionContext) unmarshalInputCreateReviewInput(ctx context.Context,
 				return it, err
 			}
 			it.AttendeeIDs = data
+		case "customerAttendeeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerAttendeeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerAttendeeIDs = data
 		}
 	}
 	return it, nil
@@ -26018,7 +26831,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "title", "role", "deactivatedAt"}
+	fieldsInOrder := [...]string{"name", "email", "title", "role", "seniority", "deactivatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26053,6 +26866,13 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.Role = data
+		case "seniority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniority"))
+			data, err := ec.unmarshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seniority = data
 		case "deactivatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deactivatedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -33497,7 +34317,7 @@ func (ec *executionContext) unmarshalInputReviewWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "heldAt", "heldAtNEQ", "heldAtIn", "heldAtNotIn", "heldAtGT", "heldAtGTE", "heldAtLT", "heldAtLTE", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasPlan", "hasPlanWith", "hasAttendees", "hasAttendeesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "scheduledAt", "scheduledAtNEQ", "scheduledAtIn", "scheduledAtNotIn", "scheduledAtGT", "scheduledAtGTE", "scheduledAtLT", "scheduledAtLTE", "heldAt", "heldAtNEQ", "heldAtIn", "heldAtNotIn", "heldAtGT", "heldAtGTE", "heldAtLT", "heldAtLTE", "heldAtIsNil", "heldAtNotNil", "agenda", "agendaNEQ", "agendaIn", "agendaNotIn", "agendaGT", "agendaGTE", "agendaLT", "agendaLTE", "agendaContains", "agendaHasPrefix", "agendaHasSuffix", "agendaIsNil", "agendaNotNil", "agendaEqualFold", "agendaContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "decisions", "decisionsNEQ", "decisionsIn", "decisionsNotIn", "decisionsGT", "decisionsGTE", "decisionsLT", "decisionsLTE", "decisionsContains", "decisionsHasPrefix", "decisionsHasSuffix", "decisionsIsNil", "decisionsNotNil", "decisionsEqualFold", "decisionsContainsFold", "hasAccount", "hasAccountWith", "hasPlan", "hasPlanWith", "hasAttendees", "hasAttendeesWith", "hasCustomerAttendees", "hasCustomerAttendeesWith", "hasActionItems", "hasActionItemsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33693,6 +34513,118 @@ func (ec *executionContext) unmarshalInputReviewWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOReviewKind2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOReviewKind2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOReviewStatus2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOReviewStatus2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "scheduledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAt = data
+		case "scheduledAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtNEQ = data
+		case "scheduledAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtIn = data
+		case "scheduledAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtNotIn = data
+		case "scheduledAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtGT = data
+		case "scheduledAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtGTE = data
+		case "scheduledAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtLT = data
+		case "scheduledAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAtLTE = data
 		case "heldAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -33749,6 +34681,125 @@ func (ec *executionContext) unmarshalInputReviewWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HeldAtLTE = data
+		case "heldAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtIsNil = data
+		case "heldAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldAtNotNil = data
+		case "agenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agenda"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agenda = data
+		case "agendaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaNEQ = data
+		case "agendaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaIn = data
+		case "agendaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaNotIn = data
+		case "agendaGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaGT = data
+		case "agendaGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaGTE = data
+		case "agendaLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaLT = data
+		case "agendaLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaLTE = data
+		case "agendaContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaContains = data
+		case "agendaHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaHasPrefix = data
+		case "agendaHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaHasSuffix = data
+		case "agendaIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaIsNil = data
+		case "agendaNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaNotNil = data
+		case "agendaEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaEqualFold = data
+		case "agendaContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaContainsFold = data
 		case "notes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -33854,6 +34905,125 @@ func (ec *executionContext) unmarshalInputReviewWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.NotesContainsFold = data
+		case "decisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decisions = data
+		case "decisionsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsNEQ = data
+		case "decisionsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsIn = data
+		case "decisionsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsNotIn = data
+		case "decisionsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsGT = data
+		case "decisionsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsGTE = data
+		case "decisionsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsLT = data
+		case "decisionsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsLTE = data
+		case "decisionsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsContains = data
+		case "decisionsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsHasPrefix = data
+		case "decisionsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsHasSuffix = data
+		case "decisionsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsIsNil = data
+		case "decisionsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsNotNil = data
+		case "decisionsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsEqualFold = data
+		case "decisionsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionsContainsFold = data
+		case "hasAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccount"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAccount = data
+		case "hasAccountWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountWith"))
+			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAccountWith = data
 		case "hasPlan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPlan"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33882,6 +35052,34 @@ func (ec *executionContext) unmarshalInputReviewWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasAttendeesWith = data
+		case "hasCustomerAttendees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCustomerAttendees"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCustomerAttendees = data
+		case "hasCustomerAttendeesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCustomerAttendeesWith"))
+			data, err := ec.unmarshalOStakeholderWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCustomerAttendeesWith = data
+		case "hasActionItems":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActionItems"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActionItems = data
+		case "hasActionItemsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActionItemsWith"))
+			data, err := ec.unmarshalOActionItemWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActionItemsWith = data
 		}
 	}
 	return it, nil
@@ -33963,7 +35161,7 @@ func (ec *executionContext) unmarshalInputStakeholderWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "rank", "rankNEQ", "rankIn", "rankNotIn", "rankGT", "rankGTE", "rankLT", "rankLTE", "rankIsNil", "rankNotNil", "influence", "influenceNEQ", "influenceIn", "influenceNotIn", "influenceGT", "influenceGTE", "influenceLT", "influenceLTE", "influenceIsNil", "influenceNotNil", "politicalStatus", "politicalStatusNEQ", "politicalStatusIn", "politicalStatusNotIn", "politicalStatusIsNil", "politicalStatusNotNil", "support", "supportNEQ", "supportIn", "supportNotIn", "decisionOrientation", "decisionOrientationNEQ", "decisionOrientationIn", "decisionOrientationNotIn", "decisionOrientationIsNil", "decisionOrientationNotNil", "adaptability", "adaptabilityNEQ", "adaptabilityIn", "adaptabilityNotIn", "adaptabilityIsNil", "adaptabilityNotNil", "buyingRole", "buyingRoleNEQ", "buyingRoleIn", "buyingRoleNotIn", "buyingRoleIsNil", "buyingRoleNotNil", "coverage", "coverageNEQ", "coverageIn", "coverageNotIn", "motivators", "motivatorsNEQ", "motivatorsIn", "motivatorsNotIn", "motivatorsGT", "motivatorsGTE", "motivatorsLT", "motivatorsLTE", "motivatorsContains", "motivatorsHasPrefix", "motivatorsHasSuffix", "motivatorsIsNil", "motivatorsNotNil", "motivatorsEqualFold", "motivatorsContainsFold", "influenceDrivers", "influenceDriversNEQ", "influenceDriversIn", "influenceDriversNotIn", "influenceDriversGT", "influenceDriversGTE", "influenceDriversLT", "influenceDriversLTE", "influenceDriversContains", "influenceDriversHasPrefix", "influenceDriversHasSuffix", "influenceDriversIsNil", "influenceDriversNotNil", "influenceDriversEqualFold", "influenceDriversContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasAccount", "hasAccountWith", "hasBusinessUnit", "hasBusinessUnitWith", "hasReportsTo", "hasReportsToWith", "hasDirectReports", "hasDirectReportsWith", "hasInfluenceOut", "hasInfluenceOutWith", "hasInfluenceIn", "hasInfluenceInWith", "hasRelationships", "hasRelationshipsWith", "hasInsights", "hasInsightsWith", "hasActionItems", "hasActionItemsWith", "hasFeedback", "hasFeedbackWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "rank", "rankNEQ", "rankIn", "rankNotIn", "rankGT", "rankGTE", "rankLT", "rankLTE", "rankIsNil", "rankNotNil", "influence", "influenceNEQ", "influenceIn", "influenceNotIn", "influenceGT", "influenceGTE", "influenceLT", "influenceLTE", "influenceIsNil", "influenceNotNil", "politicalStatus", "politicalStatusNEQ", "politicalStatusIn", "politicalStatusNotIn", "politicalStatusIsNil", "politicalStatusNotNil", "support", "supportNEQ", "supportIn", "supportNotIn", "decisionOrientation", "decisionOrientationNEQ", "decisionOrientationIn", "decisionOrientationNotIn", "decisionOrientationIsNil", "decisionOrientationNotNil", "adaptability", "adaptabilityNEQ", "adaptabilityIn", "adaptabilityNotIn", "adaptabilityIsNil", "adaptabilityNotNil", "buyingRole", "buyingRoleNEQ", "buyingRoleIn", "buyingRoleNotIn", "buyingRoleIsNil", "buyingRoleNotNil", "coverage", "coverageNEQ", "coverageIn", "coverageNotIn", "motivators", "motivatorsNEQ", "motivatorsIn", "motivatorsNotIn", "motivatorsGT", "motivatorsGTE", "motivatorsLT", "motivatorsLTE", "motivatorsContains", "motivatorsHasPrefix", "motivatorsHasSuffix", "motivatorsIsNil", "motivatorsNotNil", "motivatorsEqualFold", "motivatorsContainsFold", "influenceDrivers", "influenceDriversNEQ", "influenceDriversIn", "influenceDriversNotIn", "influenceDriversGT", "influenceDriversGTE", "influenceDriversLT", "influenceDriversLTE", "influenceDriversContains", "influenceDriversHasPrefix", "influenceDriversHasSuffix", "influenceDriversIsNil", "influenceDriversNotNil", "influenceDriversEqualFold", "influenceDriversContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasAccount", "hasAccountWith", "hasBusinessUnit", "hasBusinessUnitWith", "hasReportsTo", "hasReportsToWith", "hasDirectReports", "hasDirectReportsWith", "hasInfluenceOut", "hasInfluenceOutWith", "hasInfluenceIn", "hasInfluenceInWith", "hasRelationships", "hasRelationshipsWith", "hasInsights", "hasInsightsWith", "hasActionItems", "hasActionItemsWith", "hasFeedback", "hasFeedbackWith", "hasReviews", "hasReviewsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35489,6 +36687,20 @@ func (ec *executionContext) unmarshalInputStakeholderWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasFeedbackWith = data
+		case "hasReviews":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviews"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviews = data
+		case "hasReviewsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviewsWith"))
+			data, err := ec.unmarshalOReviewWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviewsWith = data
 		}
 	}
 	return it, nil
@@ -36326,7 +37538,7 @@ func (ec *executionContext) unmarshalInputUpdateActionItemInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "title", "description", "clearDescription", "status", "dueAt", "clearDueAt", "completedAt", "clearCompletedAt", "objectiveID", "clearObjective", "ownerID", "clearOwner", "stakeholderOwnerID", "clearStakeholderOwner"}
+	fieldsInOrder := [...]string{"version", "title", "description", "clearDescription", "status", "dueAt", "clearDueAt", "completedAt", "clearCompletedAt", "objectiveID", "clearObjective", "ownerID", "clearOwner", "stakeholderOwnerID", "clearStakeholderOwner", "reviewID", "clearReview"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36438,6 +37650,20 @@ func (ec *executionContext) unmarshalInputUpdateActionItemInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearStakeholderOwner = data
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
+		case "clearReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearReview"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearReview = data
 		}
 	}
 	return it, nil
@@ -37628,13 +38854,34 @@ func (ec *executionContext) unmarshalInputUpdateReviewInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"heldAt", "notes", "clearNotes", "addAttendeeIDs", "removeAttendeeIDs", "clearAttendees"}
+	fieldsInOrder := [...]string{"kind", "status", "scheduledAt", "heldAt", "clearHeldAt", "agenda", "clearAgenda", "notes", "clearNotes", "decisions", "clearDecisions", "addAttendeeIDs", "removeAttendeeIDs", "clearAttendees", "addCustomerAttendeeIDs", "removeCustomerAttendeeIDs", "clearCustomerAttendees"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "scheduledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheduledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScheduledAt = data
 		case "heldAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -37642,6 +38889,27 @@ func (ec *executionContext) unmarshalInputUpdateReviewInput(ctx context.Context,
 				return it, err
 			}
 			it.HeldAt = data
+		case "clearHeldAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHeldAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearHeldAt = data
+		case "agenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agenda"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agenda = data
+		case "clearAgenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgenda"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAgenda = data
 		case "notes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -37656,6 +38924,20 @@ func (ec *executionContext) unmarshalInputUpdateReviewInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearNotes = data
+		case "decisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decisions = data
+		case "clearDecisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDecisions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDecisions = data
 		case "addAttendeeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAttendeeIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -37677,6 +38959,27 @@ func (ec *executionContext) unmarshalInputUpdateReviewInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearAttendees = data
+		case "addCustomerAttendeeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCustomerAttendeeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddCustomerAttendeeIDs = data
+		case "removeCustomerAttendeeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCustomerAttendeeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveCustomerAttendeeIDs = data
+		case "clearCustomerAttendees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCustomerAttendees"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCustomerAttendees = data
 		}
 	}
 	return it, nil
@@ -38027,7 +39330,7 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email", "title", "clearTitle", "role", "deactivatedAt", "clearDeactivatedAt"}
+	fieldsInOrder := [...]string{"name", "email", "title", "clearTitle", "role", "seniority", "clearSeniority", "deactivatedAt", "clearDeactivatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38069,6 +39372,20 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.Role = data
+		case "seniority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniority"))
+			data, err := ec.unmarshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seniority = data
+		case "clearSeniority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSeniority"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSeniority = data
 		case "deactivatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deactivatedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -38262,7 +39579,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "deactivatedAt", "deactivatedAtNEQ", "deactivatedAtIn", "deactivatedAtNotIn", "deactivatedAtGT", "deactivatedAtGTE", "deactivatedAtLT", "deactivatedAtLTE", "deactivatedAtIsNil", "deactivatedAtNotNil", "hasOwnedAccounts", "hasOwnedAccountsWith", "hasTeamMemberships", "hasTeamMembershipsWith", "hasOwnedPlans", "hasOwnedPlansWith", "hasOwnedObjectives", "hasOwnedObjectivesWith", "hasActionItems", "hasActionItemsWith", "hasRelationships", "hasRelationshipsWith", "hasOwnedOpportunities", "hasOwnedOpportunitiesWith", "hasAPITokens", "hasAPITokensWith", "hasChanges", "hasChangesWith", "hasReviews", "hasReviewsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "seniority", "seniorityNEQ", "seniorityIn", "seniorityNotIn", "seniorityIsNil", "seniorityNotNil", "deactivatedAt", "deactivatedAtNEQ", "deactivatedAtIn", "deactivatedAtNotIn", "deactivatedAtGT", "deactivatedAtGTE", "deactivatedAtLT", "deactivatedAtLTE", "deactivatedAtIsNil", "deactivatedAtNotNil", "hasOwnedAccounts", "hasOwnedAccountsWith", "hasTeamMemberships", "hasTeamMembershipsWith", "hasOwnedPlans", "hasOwnedPlansWith", "hasOwnedObjectives", "hasOwnedObjectivesWith", "hasActionItems", "hasActionItemsWith", "hasRelationships", "hasRelationshipsWith", "hasOwnedOpportunities", "hasOwnedOpportunitiesWith", "hasAPITokens", "hasAPITokensWith", "hasChanges", "hasChangesWith", "hasReviews", "hasReviewsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38773,6 +40090,48 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.RoleNotIn = data
+		case "seniority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniority"))
+			data, err := ec.unmarshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seniority = data
+		case "seniorityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniorityNEQ"))
+			data, err := ec.unmarshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeniorityNEQ = data
+		case "seniorityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniorityIn"))
+			data, err := ec.unmarshalOUserSeniority2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniorityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeniorityIn = data
+		case "seniorityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniorityNotIn"))
+			data, err := ec.unmarshalOUserSeniority2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniorityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeniorityNotIn = data
+		case "seniorityIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniorityIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeniorityIsNil = data
+		case "seniorityNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seniorityNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeniorityNotNil = data
 		case "deactivatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deactivatedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -40228,6 +41587,12 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_feedback(ctx, field, obj)
 				})
+		case "reviews":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_reviews(ctx, field, obj)
+				})
 		case "history":
 			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
@@ -40826,6 +42191,12 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ActionItem_stakeholderOwner(ctx, field, obj)
+				})
+		case "review":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActionItem_review(ctx, field, obj)
 				})
 		case "history":
 			ec.resolveField(ctx, out, &deferred, i,
@@ -43555,9 +44926,24 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "heldAt":
-			out.Values[i] = ec._Review_heldAt(ctx, field, obj)
+		case "kind":
+			out.Values[i] = ec._Review_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Review_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scheduledAt":
+			out.Values[i] = ec._Review_scheduledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agenda":
+			out.Values[i] = ec._Review_agenda(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "notes":
@@ -43565,11 +44951,16 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "plan":
+		case "decisions":
+			out.Values[i] = ec._Review_decisions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "account":
 			ec.resolveField(ctx, out, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Review_plan(ctx, field, obj)
+					return ec._Review_account(ctx, field, obj)
 				})
 		case "attendees":
 			ec.resolveField(ctx, out, &deferred, i,
@@ -43577,11 +44968,59 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_attendees(ctx, field, obj)
 				})
+		case "customerAttendees":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_customerAttendees(ctx, field, obj)
+				})
+		case "actionItems":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_actionItems(ctx, field, obj)
+				})
 		case "history":
 			ec.resolveField(ctx, out, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_history(ctx, field, obj)
+				})
+		case "heldAt":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_heldAt(ctx, field, obj)
+				})
+		case "plan":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_plan(ctx, field, obj)
+				})
+		case "accountPlan":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_accountPlan(ctx, field, obj)
+				})
+		case "previousReview":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_previousReview(ctx, field, obj)
+				})
+		case "actionItemsOpenSincePrevious":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_actionItemsOpenSincePrevious(ctx, field, obj)
+				})
+		case "actionItemsCompletedSincePrevious":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Review_actionItemsCompletedSincePrevious(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43851,6 +45290,12 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Stakeholder_feedback(ctx, field, obj)
+				})
+		case "reviews":
+			ec.resolveField(ctx, out, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Stakeholder_reviews(ctx, field, obj)
 				})
 		case "history":
 			ec.resolveField(ctx, out, &deferred, i,
@@ -44146,6 +45591,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "role":
 			out.Values[i] = ec._User_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seniority":
+			out.Values[i] = ec._User_seniority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deactivatedAt":
@@ -44727,6 +46177,22 @@ func (ec *executionContext) marshalNAccountTier2githubᚗcomᚋaccountplanᚋacc
 func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountWhereInput(ctx context.Context, v any) (*ent.AccountWhereInput, error) {
 	res, err := ec.unmarshalInputAccountWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
@@ -45615,6 +47081,16 @@ func (ec *executionContext) marshalNReviewConnection2ᚖgithubᚗcomᚋaccountpl
 	return ec._ReviewConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, v any) (review.Kind, error) {
+	var res review.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, sel ast.SelectionSet, v review.Kind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNReviewOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrder(ctx context.Context, v any) (*ent.ReviewOrder, error) {
 	res, err := ec.unmarshalInputReviewOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -45631,6 +47107,16 @@ func (ec *executionContext) marshalNReviewOrderField2ᚖgithubᚗcomᚋaccountpl
 		graphql.AddInvalidNullError(ctx, "ReviewOrderField!")
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, v any) (review.Status, error) {
+	var res review.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, sel ast.SelectionSet, v review.Status) graphql.Marshaler {
 	return v
 }
 
@@ -45819,6 +47305,24 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := scalar.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalTime(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNUpdateAccountInput2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUpdateAccountInput(ctx context.Context, v any) (ent.UpdateAccountInput, error) {
 	res, err := ec.unmarshalInputUpdateAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45971,6 +47475,16 @@ func (ec *executionContext) unmarshalNUserRole2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v user.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, v any) (user.Seniority, error) {
+	var res user.Seniority
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, sel ast.SelectionSet, v user.Seniority) graphql.Marshaler {
 	return v
 }
 
@@ -48326,6 +49840,58 @@ func (ec *executionContext) marshalOReviewEdge2ᚖgithubᚗcomᚋaccountplanᚋa
 	return ec._ReviewEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOReviewKind2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKindᚄ(ctx context.Context, v any) ([]review.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]review.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOReviewKind2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []review.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, v any) (*review.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(review.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReviewKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, sel ast.SelectionSet, v *review.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOReviewOrder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrderᚄ(ctx context.Context, v any) ([]*ent.ReviewOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -48341,6 +49907,58 @@ func (ec *executionContext) unmarshalOReviewOrder2ᚕᚖgithubᚗcomᚋaccountpl
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOReviewStatus2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatusᚄ(ctx context.Context, v any) ([]review.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]review.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOReviewStatus2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []review.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, v any) (*review.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(review.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReviewStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, sel ast.SelectionSet, v *review.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOReviewWhereInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReviewWhereInput, error) {
@@ -49013,6 +50631,58 @@ func (ec *executionContext) unmarshalOUserRole2ᚖgithubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalOUserRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v *user.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOUserSeniority2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniorityᚄ(ctx context.Context, v any) ([]user.Seniority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]user.Seniority, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUserSeniority2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniorityᚄ(ctx context.Context, sel ast.SelectionSet, v []user.Seniority) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, v any) (*user.Seniority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(user.Seniority)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, sel ast.SelectionSet, v *user.Seniority) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -108,6 +108,7 @@ type ComplexityRoot struct {
 		Plans           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountPlanOrder, where *ent.AccountPlanWhereInput) int
 		Region          func(childComplexity int) int
 		RevenueRecords  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
+		Reviews         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Sellers         func(childComplexity int) int
 		Stakeholders    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
 		TeamMembers     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountTeamMemberOrder, where *ent.AccountTeamMemberWhereInput) int
@@ -198,6 +199,7 @@ type ComplexityRoot struct {
 		Objective        func(childComplexity int) int
 		Owner            func(childComplexity int) int
 		Plan             func(childComplexity int) int
+		Review           func(childComplexity int) int
 		StakeholderOwner func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Title            func(childComplexity int) int
@@ -867,14 +869,26 @@ type ComplexityRoot struct {
 	}
 
 	Review struct {
-		Attendees func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		CreatedAt func(childComplexity int) int
-		HeldAt    func(childComplexity int) int
-		History   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID        func(childComplexity int) int
-		Notes     func(childComplexity int) int
-		Plan      func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		Account                           func(childComplexity int) int
+		AccountPlan                       func(childComplexity int) int
+		ActionItems                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
+		ActionItemsCompletedSincePrevious func(childComplexity int) int
+		ActionItemsOpenSincePrevious      func(childComplexity int) int
+		Agenda                            func(childComplexity int) int
+		Attendees                         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		CreatedAt                         func(childComplexity int) int
+		CustomerAttendees                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
+		Decisions                         func(childComplexity int) int
+		HeldAt                            func(childComplexity int) int
+		History                           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID                                func(childComplexity int) int
+		Kind                              func(childComplexity int) int
+		Notes                             func(childComplexity int) int
+		Plan                              func(childComplexity int) int
+		PreviousReview                    func(childComplexity int) int
+		ScheduledAt                       func(childComplexity int) int
+		Status                            func(childComplexity int) int
+		UpdatedAt                         func(childComplexity int) int
 	}
 
 	ReviewConnection struct {
@@ -923,6 +937,7 @@ type ComplexityRoot struct {
 		Rank                func(childComplexity int) int
 		Relationships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		ReportsTo           func(childComplexity int) int
+		Reviews             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Support             func(childComplexity int) int
 		Title               func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
@@ -1005,6 +1020,7 @@ type ComplexityRoot struct {
 		Relationships      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		Reviews            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Role               func(childComplexity int) int
+		Seniority          func(childComplexity int) int
 		TeamMemberships    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountTeamMemberOrder, where *ent.AccountTeamMemberWhereInput) int
 		Title              func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
@@ -1345,6 +1361,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.RevenueRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RevenueRecordOrder), args["where"].(*ent.RevenueRecordWhereInput)), true
+	case "Account.reviews":
+		if e.ComplexityRoot.Account.Reviews == nil {
+			break
+		}
+
+		args, err := ec.field_Account_reviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Account.Reviews(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ReviewOrder), args["where"].(*ent.ReviewWhereInput)), true
 	case "Account.sellers":
 		if e.ComplexityRoot.Account.Sellers == nil {
 			break
@@ -1797,6 +1824,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActionItem.Plan(childComplexity), true
+	case "ActionItem.review":
+		if e.ComplexityRoot.ActionItem.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Review(childComplexity), true
 	case "ActionItem.stakeholderOwner":
 		if e.ComplexityRoot.ActionItem.StakeholderOwner == nil {
 			break
@@ -5254,6 +5287,47 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevenueRecordEdge.Node(childComplexity), true
 
+	case "Review.account":
+		if e.ComplexityRoot.Review.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Account(childComplexity), true
+	case "Review.accountPlan":
+		if e.ComplexityRoot.Review.AccountPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.AccountPlan(childComplexity), true
+	case "Review.actionItems":
+		if e.ComplexityRoot.Review.ActionItems == nil {
+			break
+		}
+
+		args, err := ec.field_Review_actionItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Review.ActionItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActionItemOrder), args["where"].(*ent.ActionItemWhereInput)), true
+	case "Review.actionItemsCompletedSincePrevious":
+		if e.ComplexityRoot.Review.ActionItemsCompletedSincePrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ActionItemsCompletedSincePrevious(childComplexity), true
+	case "Review.actionItemsOpenSincePrevious":
+		if e.ComplexityRoot.Review.ActionItemsOpenSincePrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ActionItemsOpenSincePrevious(childComplexity), true
+	case "Review.agenda":
+		if e.ComplexityRoot.Review.Agenda == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Agenda(childComplexity), true
 	case "Review.attendees":
 		if e.ComplexityRoot.Review.Attendees == nil {
 			break
@@ -5271,6 +5345,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.CreatedAt(childComplexity), true
+	case "Review.customerAttendees":
+		if e.ComplexityRoot.Review.CustomerAttendees == nil {
+			break
+		}
+
+		args, err := ec.field_Review_customerAttendees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Review.CustomerAttendees(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.StakeholderOrder), args["where"].(*ent.StakeholderWhereInput)), true
+	case "Review.decisions":
+		if e.ComplexityRoot.Review.Decisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Decisions(childComplexity), true
 	case "Review.heldAt":
 		if e.ComplexityRoot.Review.HeldAt == nil {
 			break
@@ -5294,6 +5385,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.ID(childComplexity), true
+	case "Review.kind":
+		if e.ComplexityRoot.Review.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Kind(childComplexity), true
 	case "Review.notes":
 		if e.ComplexityRoot.Review.Notes == nil {
 			break
@@ -5306,6 +5403,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.Plan(childComplexity), true
+	case "Review.previousReview":
+		if e.ComplexityRoot.Review.PreviousReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.PreviousReview(childComplexity), true
+	case "Review.scheduledAt":
+		if e.ComplexityRoot.Review.ScheduledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.ScheduledAt(childComplexity), true
+	case "Review.status":
+		if e.ComplexityRoot.Review.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Status(childComplexity), true
 	case "Review.updatedAt":
 		if e.ComplexityRoot.Review.UpdatedAt == nil {
 			break
@@ -5572,6 +5687,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stakeholder.ReportsTo(childComplexity), true
+	case "Stakeholder.reviews":
+		if e.ComplexityRoot.Stakeholder.Reviews == nil {
+			break
+		}
+
+		args, err := ec.field_Stakeholder_reviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Stakeholder.Reviews(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ReviewOrder), args["where"].(*ent.ReviewWhereInput)), true
 	case "Stakeholder.support":
 		if e.ComplexityRoot.Stakeholder.Support == nil {
 			break
@@ -5959,6 +6085,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Role(childComplexity), true
+	case "User.seniority":
+		if e.ComplexityRoot.User.Seniority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Seniority(childComplexity), true
 	case "User.teamMemberships":
 		if e.ComplexityRoot.User.TeamMemberships == nil {
 			break
@@ -6911,7 +7043,7 @@ input APITokenWhereInput {
   hasUserWith: [UserWhereInput!]
 }
 """
-A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback); its subsidiaries become top-level accounts.
+A customer organisation. Deleting an account deletes everything recorded under it (business units, team, plans, stakeholders, opportunities, revenue records, whitespace, feedback, reviews); its subsidiaries become top-level accounts.
 """
 type Account implements Node {
   """
@@ -7284,6 +7416,40 @@ type Account implements Node {
     """
     where: FeedbackWhereInput
   ): FeedbackConnection!
+  """
+  Meetings about this account, with or without a plan: plan reviews, QBRs, executive briefings.
+  """
+  reviews(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Reviews returned from the connection.
+    """
+    orderBy: [ReviewOrder!]
+
+    """
+    Filtering options for Reviews returned from the connection.
+    """
+    where: ReviewWhereInput
+  ): ReviewConnection!
   """
   The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
   """
@@ -9567,6 +9733,14 @@ input AccountWhereInput {
   Records with at least one feedback matching one of these filters.
   """
   hasFeedbackWith: [FeedbackWhereInput!]
+  """
+  Records that have (true) or do not have (false) any reviews.
+  """
+  hasReviews: Boolean
+  """
+  Records with at least one reviews matching one of these filters.
+  """
+  hasReviewsWith: [ReviewWhereInput!]
 }
 """
 A task of a plan, usually under an objective, owned by one of our users or, in a mutual action plan, by a customer stakeholder.
@@ -9624,6 +9798,10 @@ type ActionItem implements Node {
   The customer stakeholder who owns the item, for a mutual action plan; of the plan's account.
   """
   stakeholderOwner: Stakeholder
+  """
+  The meeting that raised the item; of the plan's account.
+  """
+  review: Review
   """
   The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
   """
@@ -10109,6 +10287,14 @@ input ActionItemWhereInput {
   Records with at least one stakeholderOwner matching one of these filters.
   """
   hasStakeholderOwnerWith: [StakeholderWhereInput!]
+  """
+  Records that have (true) or do not have (false) any review.
+  """
+  hasReview: Boolean
+  """
+  Records with at least one review matching one of these filters.
+  """
+  hasReviewWith: [ReviewWhereInput!]
 }
 """
 A division of a customer: a row of the whitespace matrix. Deleting it deletes its whitespace cells; its stakeholders stay, without a business unit.
@@ -11062,6 +11248,10 @@ input CreateActionItemInput {
   The ID of stakeholderOwner: the customer stakeholder who owns the item, for a mutual action plan; of the plan's account.
   """
   stakeholderOwnerID: ID
+  """
+  The ID of review: the meeting that raised the item; of the plan's account.
+  """
+  reviewID: ID
 }
 """
 CreateBusinessUnitInput is used for create BusinessUnit object.
@@ -11455,21 +11645,49 @@ Input was generated by ent.
 """
 input CreateReviewInput {
   """
-  When the meeting took place.
+  What kind of meeting it is; QBR when not given. QBR and EXECUTIVE_BRIEFING are the tier reviews that plan health judges by the tier table.
   """
-  heldAt: Time!
+  kind: ReviewKind
+  """
+  HELD when not given, as every review recorded before reviews had a status; send SCHEDULED to plan a meeting. Setting HELD records heldAt (scheduledAt when not given); leaving HELD clears it.
+  """
+  status: ReviewStatus
+  """
+  When the meeting is (or was) scheduled to take place; heldAt when not given on create. Reviews follow one another in this order.
+  """
+  scheduledAt: Time
+  """
+  When the meeting took place; set while the review is HELD, empty otherwise.
+  """
+  heldAt: Time
+  """
+  What the meeting is to cover.
+  """
+  agenda: String
   """
   What the review found and decided.
   """
   notes: String
   """
-  The ID of plan: the plan reviewed.
+  What the meeting decided, one decision a line.
   """
-  planID: ID!
+  decisions: String
+  """
+  The ID of account: the account the meeting is about; always set: the plan's account when only a plan is given.
+  """
+  accountID: ID
+  """
+  The ID of plan: the plan reviewed; none for an account without a plan (tier 3). The plan's account is the review's account.
+  """
+  planID: ID
   """
   The IDs of attendees: our users who attended.
   """
   attendeeIDs: [ID!]
+  """
+  The IDs of customerAttendees: the customer's people who attended: stakeholders of the review's account.
+  """
+  customerAttendeeIDs: [ID!]
 }
 """
 CreateStakeholderInput is used for create Stakeholder object.
@@ -11592,6 +11810,10 @@ input CreateUserInput {
   What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
   """
   role: UserRole
+  """
+  How senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.
+  """
+  seniority: UserSeniority
   """
   When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
   """
@@ -18258,7 +18480,7 @@ input RevenueRecordWhereInput {
   hasAccountWith: [AccountWhereInput!]
 }
 """
-A planning meeting for a plan: when, who attended, notes. Each review starts from the action items of the one before.
+A meeting about an account: a plan review, a QBR or an executive briefing, scheduled, held or cancelled, with our attendees and the customer's, its agenda, notes and decisions. Each review starts from the action items of the one before: see previousReview. Deleting its plan or account deletes the review; deleting a review leaves the action items it raised, without the review.
 """
 type Review implements Node {
   """
@@ -18274,17 +18496,33 @@ type Review implements Node {
   """
   updatedAt: Time!
   """
-  When the meeting took place.
+  What kind of meeting it is; QBR when not given. QBR and EXECUTIVE_BRIEFING are the tier reviews that plan health judges by the tier table.
   """
-  heldAt: Time!
+  kind: ReviewKind!
+  """
+  HELD when not given, as every review recorded before reviews had a status; send SCHEDULED to plan a meeting. Setting HELD records heldAt (scheduledAt when not given); leaving HELD clears it.
+  """
+  status: ReviewStatus!
+  """
+  When the meeting is (or was) scheduled to take place; heldAt when not given on create. Reviews follow one another in this order.
+  """
+  scheduledAt: Time!
+  """
+  What the meeting is to cover.
+  """
+  agenda: String
   """
   What the review found and decided.
   """
   notes: String
   """
-  The plan reviewed.
+  What the meeting decided, one decision a line.
   """
-  plan: AccountPlan!
+  decisions: String
+  """
+  The account the meeting is about; always set: the plan's account when only a plan is given.
+  """
+  account: Account
   """
   Our users who attended.
   """
@@ -18319,6 +18557,74 @@ type Review implements Node {
     """
     where: UserWhereInput
   ): UserConnection!
+  """
+  The customer's people who attended: stakeholders of the review's account.
+  """
+  customerAttendees(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Stakeholders returned from the connection.
+    """
+    orderBy: [StakeholderOrder!]
+
+    """
+    Filtering options for Stakeholders returned from the connection.
+    """
+    where: StakeholderWhereInput
+  ): StakeholderConnection!
+  """
+  The action items this meeting raised.
+  """
+  actionItems(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for ActionItems returned from the connection.
+    """
+    orderBy: [ActionItemOrder!]
+
+    """
+    Filtering options for ActionItems returned from the connection.
+    """
+    where: ActionItemWhereInput
+  ): ActionItemConnection!
   """
   The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
   """
@@ -18385,6 +18691,27 @@ type ReviewEdge {
   cursor: Cursor!
 }
 """
+ReviewKind is enum for the field kind
+"""
+enum ReviewKind @goModel(model: "github.com/accountplan/accountplan/ent/review.Kind") {
+  """
+  The account team's weekly working meeting on the plan.
+  """
+  WEEKLY
+  """
+  The monthly review of the plan's progress.
+  """
+  MONTHLY
+  """
+  The quarterly business review, with the customer: the review the tier table asks of tier 1 and 2 accounts.
+  """
+  QBR
+  """
+  A briefing with executives, ours and the customer's: the way to ask executive leadership into a tier 2 account's review.
+  """
+  EXECUTIVE_BRIEFING
+}
+"""
 Ordering options for Review connections
 """
 input ReviewOrder {
@@ -18410,9 +18737,38 @@ enum ReviewOrderField {
   """
   UPDATED_AT
   """
+  Orders by kind.
+  """
+  KIND
+  """
+  Orders by status.
+  """
+  STATUS
+  """
+  Orders by scheduledAt.
+  """
+  SCHEDULED_AT
+  """
   Orders by heldAt.
   """
   HELD_AT
+}
+"""
+ReviewStatus is enum for the field status
+"""
+enum ReviewStatus @goModel(model: "github.com/accountplan/accountplan/ent/review.Status") {
+  """
+  Planned for scheduledAt; not held yet.
+  """
+  SCHEDULED
+  """
+  Took place, at heldAt.
+  """
+  HELD
+  """
+  Did not take place and will not.
+  """
+  CANCELLED
 }
 """
 ReviewWhereInput is used for filtering Review objects.
@@ -18528,6 +18884,70 @@ input ReviewWhereInput {
   """
   updatedAtLTE: Time
   """
+  Records whose kind equals this value.
+  """
+  kind: ReviewKind
+  """
+  Records whose kind is not this value.
+  """
+  kindNEQ: ReviewKind
+  """
+  Records whose kind is one of these values.
+  """
+  kindIn: [ReviewKind!]
+  """
+  Records whose kind is none of these values.
+  """
+  kindNotIn: [ReviewKind!]
+  """
+  Records whose status equals this value.
+  """
+  status: ReviewStatus
+  """
+  Records whose status is not this value.
+  """
+  statusNEQ: ReviewStatus
+  """
+  Records whose status is one of these values.
+  """
+  statusIn: [ReviewStatus!]
+  """
+  Records whose status is none of these values.
+  """
+  statusNotIn: [ReviewStatus!]
+  """
+  Records whose scheduledAt equals this value.
+  """
+  scheduledAt: Time
+  """
+  Records whose scheduledAt is not this value.
+  """
+  scheduledAtNEQ: Time
+  """
+  Records whose scheduledAt is one of these values.
+  """
+  scheduledAtIn: [Time!]
+  """
+  Records whose scheduledAt is none of these values.
+  """
+  scheduledAtNotIn: [Time!]
+  """
+  Records whose scheduledAt is greater than this value.
+  """
+  scheduledAtGT: Time
+  """
+  Records whose scheduledAt is at least this value.
+  """
+  scheduledAtGTE: Time
+  """
+  Records whose scheduledAt is less than this value.
+  """
+  scheduledAtLT: Time
+  """
+  Records whose scheduledAt is at most this value.
+  """
+  scheduledAtLTE: Time
+  """
   Records whose heldAt equals this value.
   """
   heldAt: Time
@@ -18559,6 +18979,74 @@ input ReviewWhereInput {
   Records whose heldAt is at most this value.
   """
   heldAtLTE: Time
+  """
+  Records with no heldAt.
+  """
+  heldAtIsNil: Boolean
+  """
+  Records with a heldAt.
+  """
+  heldAtNotNil: Boolean
+  """
+  Records whose agenda equals this value.
+  """
+  agenda: String
+  """
+  Records whose agenda is not this value.
+  """
+  agendaNEQ: String
+  """
+  Records whose agenda is one of these values.
+  """
+  agendaIn: [String!]
+  """
+  Records whose agenda is none of these values.
+  """
+  agendaNotIn: [String!]
+  """
+  Records whose agenda is greater than this value.
+  """
+  agendaGT: String
+  """
+  Records whose agenda is at least this value.
+  """
+  agendaGTE: String
+  """
+  Records whose agenda is less than this value.
+  """
+  agendaLT: String
+  """
+  Records whose agenda is at most this value.
+  """
+  agendaLTE: String
+  """
+  Records whose agenda contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  agendaContains: String
+  """
+  Records whose agenda starts with this text.
+  """
+  agendaHasPrefix: String
+  """
+  Records whose agenda ends with this text.
+  """
+  agendaHasSuffix: String
+  """
+  Records with no agenda.
+  """
+  agendaIsNil: Boolean
+  """
+  Records with a agenda.
+  """
+  agendaNotNil: Boolean
+  """
+  Records whose agenda equals this text, ignoring case.
+  """
+  agendaEqualFold: String
+  """
+  Records whose agenda contains this text, ignoring case.
+  """
+  agendaContainsFold: String
   """
   Records whose notes equals this value.
   """
@@ -18620,6 +19108,74 @@ input ReviewWhereInput {
   """
   notesContainsFold: String
   """
+  Records whose decisions equals this value.
+  """
+  decisions: String
+  """
+  Records whose decisions is not this value.
+  """
+  decisionsNEQ: String
+  """
+  Records whose decisions is one of these values.
+  """
+  decisionsIn: [String!]
+  """
+  Records whose decisions is none of these values.
+  """
+  decisionsNotIn: [String!]
+  """
+  Records whose decisions is greater than this value.
+  """
+  decisionsGT: String
+  """
+  Records whose decisions is at least this value.
+  """
+  decisionsGTE: String
+  """
+  Records whose decisions is less than this value.
+  """
+  decisionsLT: String
+  """
+  Records whose decisions is at most this value.
+  """
+  decisionsLTE: String
+  """
+  Records whose decisions contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  decisionsContains: String
+  """
+  Records whose decisions starts with this text.
+  """
+  decisionsHasPrefix: String
+  """
+  Records whose decisions ends with this text.
+  """
+  decisionsHasSuffix: String
+  """
+  Records with no decisions.
+  """
+  decisionsIsNil: Boolean
+  """
+  Records with a decisions.
+  """
+  decisionsNotNil: Boolean
+  """
+  Records whose decisions equals this text, ignoring case.
+  """
+  decisionsEqualFold: String
+  """
+  Records whose decisions contains this text, ignoring case.
+  """
+  decisionsContainsFold: String
+  """
+  Records that have (true) or do not have (false) any account.
+  """
+  hasAccount: Boolean
+  """
+  Records with at least one account matching one of these filters.
+  """
+  hasAccountWith: [AccountWhereInput!]
+  """
   Records that have (true) or do not have (false) any plan.
   """
   hasPlan: Boolean
@@ -18635,6 +19191,22 @@ input ReviewWhereInput {
   Records with at least one attendees matching one of these filters.
   """
   hasAttendeesWith: [UserWhereInput!]
+  """
+  Records that have (true) or do not have (false) any customerAttendees.
+  """
+  hasCustomerAttendees: Boolean
+  """
+  Records with at least one customerAttendees matching one of these filters.
+  """
+  hasCustomerAttendeesWith: [StakeholderWhereInput!]
+  """
+  Records that have (true) or do not have (false) any actionItems.
+  """
+  hasActionItems: Boolean
+  """
+  Records with at least one actionItems matching one of these filters.
+  """
+  hasActionItemsWith: [ActionItemWhereInput!]
 }
 """
 A person at the customer, with formal rank and informal influence side by side. Deleting a stakeholder deletes their influence edges and relationships and moves their direct reports up to their own manager.
@@ -18970,6 +19542,40 @@ type Stakeholder implements Node {
     """
     where: FeedbackWhereInput
   ): FeedbackConnection!
+  """
+  The meetings with us this stakeholder attended.
+  """
+  reviews(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Reviews returned from the connection.
+    """
+    orderBy: [ReviewOrder!]
+
+    """
+    Filtering options for Reviews returned from the connection.
+    """
+    where: ReviewWhereInput
+  ): ReviewConnection!
   """
   The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
   """
@@ -20104,6 +20710,14 @@ input StakeholderWhereInput {
   Records with at least one feedback matching one of these filters.
   """
   hasFeedbackWith: [FeedbackWhereInput!]
+  """
+  Records that have (true) or do not have (false) any reviews.
+  """
+  hasReviews: Boolean
+  """
+  Records with at least one reviews matching one of these filters.
+  """
+  hasReviewsWith: [ReviewWhereInput!]
 }
 """
 One strength, weakness, opportunity or threat of a plan's SWOT analysis.
@@ -20694,6 +21308,14 @@ input UpdateActionItemInput {
   Empties stakeholderOwner: the customer stakeholder who owns the item, for a mutual action plan; of the plan's account.
   """
   clearStakeholderOwner: Boolean
+  """
+  The ID of review: the meeting that raised the item; of the plan's account.
+  """
+  reviewID: ID
+  """
+  Empties review: the meeting that raised the item; of the plan's account.
+  """
+  clearReview: Boolean
 }
 """
 UpdateBusinessUnitInput is used for update BusinessUnit object.
@@ -21183,9 +21805,33 @@ Input was generated by ent.
 """
 input UpdateReviewInput {
   """
-  When the meeting took place.
+  What kind of meeting it is; QBR when not given. QBR and EXECUTIVE_BRIEFING are the tier reviews that plan health judges by the tier table.
+  """
+  kind: ReviewKind
+  """
+  HELD when not given, as every review recorded before reviews had a status; send SCHEDULED to plan a meeting. Setting HELD records heldAt (scheduledAt when not given); leaving HELD clears it.
+  """
+  status: ReviewStatus
+  """
+  When the meeting is (or was) scheduled to take place; heldAt when not given on create. Reviews follow one another in this order.
+  """
+  scheduledAt: Time
+  """
+  When the meeting took place; set while the review is HELD, empty otherwise.
   """
   heldAt: Time
+  """
+  Empties heldAt: when the meeting took place; set while the review is HELD, empty otherwise.
+  """
+  clearHeldAt: Boolean
+  """
+  What the meeting is to cover.
+  """
+  agenda: String
+  """
+  Empties agenda: what the meeting is to cover.
+  """
+  clearAgenda: Boolean
   """
   What the review found and decided.
   """
@@ -21194,6 +21840,14 @@ input UpdateReviewInput {
   Empties notes: what the review found and decided.
   """
   clearNotes: Boolean
+  """
+  What the meeting decided, one decision a line.
+  """
+  decisions: String
+  """
+  Empties decisions: what the meeting decided, one decision a line.
+  """
+  clearDecisions: Boolean
   """
   Adds these records to attendees.
   """
@@ -21206,6 +21860,18 @@ input UpdateReviewInput {
   Empties attendees: our users who attended.
   """
   clearAttendees: Boolean
+  """
+  Adds these records to customerAttendees.
+  """
+  addCustomerAttendeeIDs: [ID!]
+  """
+  Removes these records from customerAttendees.
+  """
+  removeCustomerAttendeeIDs: [ID!]
+  """
+  Empties customerAttendees: the customer's people who attended: stakeholders of the review's account.
+  """
+  clearCustomerAttendees: Boolean
 }
 """
 UpdateStakeholderInput is used for update Stakeholder object.
@@ -21389,6 +22055,14 @@ input UpdateUserInput {
   """
   role: UserRole
   """
+  How senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.
+  """
+  seniority: UserSeniority
+  """
+  Empties seniority: how senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.
+  """
+  clearSeniority: Boolean
+  """
   When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
   """
   deactivatedAt: Time
@@ -21471,6 +22145,10 @@ type User implements Node {
   What the user may do: ADMIN anything, users and roles included; EDITOR change the accounts they own or are on the team of, and everything under them; VIEWER read. Everyone signed in reads everything. Only an admin sets it.
   """
   role: UserRole!
+  """
+  How senior the user is, for the tier table: tier 1 reviews need executive leadership and VPs, tier 2 reviews executive leadership only when it is asked for. Empty when not recorded. Only an admin sets it.
+  """
+  seniority: UserSeniority
   """
   When an admin deactivated the user; from then on neither their API tokens nor company sign-in (OpenID Connect) let them in. Only an admin sets or clears it; clearing it lets them in again.
   """
@@ -21782,7 +22460,7 @@ type User implements Node {
     where: ChangeWhereInput
   ): ChangeConnection!
   """
-  Plan reviews this user attended.
+  Reviews (meetings about an account) this user attended.
   """
   reviews(
     """
@@ -21917,6 +22595,10 @@ enum UserOrderField {
   Orders by role.
   """
   ROLE
+  """
+  Orders by seniority.
+  """
+  SENIORITY
 }
 """
 UserRole is enum for the field role
@@ -21934,6 +22616,27 @@ enum UserRole @goModel(model: "github.com/accountplan/accountplan/ent/user.Role"
   May read everything and change only their own profile and tokens.
   """
   VIEWER
+}
+"""
+UserSeniority is enum for the field seniority
+"""
+enum UserSeniority @goModel(model: "github.com/accountplan/accountplan/ent/user.Seniority") {
+  """
+  Executive leadership: a C-level or the head of a line of business.
+  """
+  EXECUTIVE
+  """
+  A vice president of a region or business unit.
+  """
+  VP
+  """
+  Sales leadership: a sales director or manager.
+  """
+  SALES_LEADER
+  """
+  An individual contributor: a seller, sales engineer, customer success manager.
+  """
+  INDIVIDUAL
 }
 """
 UserWhereInput is used for filtering User objects.
@@ -22228,6 +22931,30 @@ input UserWhereInput {
   Records whose role is none of these values.
   """
   roleNotIn: [UserRole!]
+  """
+  Records whose seniority equals this value.
+  """
+  seniority: UserSeniority
+  """
+  Records whose seniority is not this value.
+  """
+  seniorityNEQ: UserSeniority
+  """
+  Records whose seniority is one of these values.
+  """
+  seniorityIn: [UserSeniority!]
+  """
+  Records whose seniority is none of these values.
+  """
+  seniorityNotIn: [UserSeniority!]
+  """
+  Records with no seniority.
+  """
+  seniorityIsNil: Boolean
+  """
+  Records with a seniority.
+  """
+  seniorityNotNil: Boolean
   """
   Records whose deactivatedAt equals this value.
   """
@@ -22936,7 +23663,8 @@ extend type AccountPlan {
   How healthy the plan is by the playbook's rules, evaluated now. See
   HealthRule for the rules and HealthGrade for how they make the grade. A
   page of plans asking for health costs a fixed number of SQL statements
-  (six), however many plans it holds.
+  (six, and three more for the tier table when the page holds an ACTIVE
+  plan), however many plans it holds.
   """
   health: PlanHealth!
 }
@@ -23017,7 +23745,7 @@ enum HealthSeverity @goModel(model: "github.com/accountplan/accountplan/graph/pl
 }
 
 """
-The health rules. The two time rules (ACTION_ITEMS_OVERDUE, REVIEW_OVERDUE)
+The health rules. The two time rules (ACTION_ITEMS_OVERDUE, REVIEW_OVERDUE) and the tier table (TIER_...)
 apply to ACTIVE plans only; they are evaluated at the time of the request.
 """
 enum HealthRule @goModel(model: "github.com/accountplan/accountplan/graph/planhealth.Rule") {
@@ -23035,6 +23763,31 @@ enum HealthRule @goModel(model: "github.com/accountplan/accountplan/graph/planhe
   NO_CONFIRMED_INSIGHT
   "CRITICAL, on an account: a STRATEGIC (tier 1) or KEY (tier 2) account has no ACTIVE plan."
   REQUIRED_PLAN_MISSING
+  """
+  The tier table, on an ACTIVE plan of a STRATEGIC or KEY account: tiers 1 and
+  2 are reviewed quarterly. WARNING when the plan's reviewCadence is ANNUAL,
+  or when no tier review (a HELD review of kind QBR or EXECUTIVE_BRIEFING, of
+  the plan's account, with or without a plan) was held within three months
+  of the later of the last one and periodStart; CRITICAL when six months
+  have passed. A GENERAL (tier 3) account needs no review: it never breaks
+  this or the other tier rules, however often or seldom it is reviewed.
+  """
+  TIER_REVIEW_CADENCE
+  """
+  WARNING, the tier table on an ACTIVE plan of a STRATEGIC (tier 1) account:
+  the latest tier review (QBR or EXECUTIVE_BRIEFING, HELD) had no attendee of
+  seniority EXECUTIVE, or none of seniority VP, among our users: tier 1 is
+  reviewed with executive leadership and the VPs of the region or business unit.
+  """
+  TIER1_REVIEW_WITHOUT_LEADERSHIP
+  """
+  WARNING, the tier table on an ACTIVE plan of a KEY (tier 2) account: the
+  latest tier review (QBR or EXECUTIVE_BRIEFING, HELD) had an attendee of
+  seniority EXECUTIVE among our users though executive leadership was not
+  specified. Tier 2 is reviewed without executive leadership unless it is
+  asked for, and a review asks for it by being of kind EXECUTIVE_BRIEFING.
+  """
+  TIER2_EXECUTIVES_NOT_SPECIFIED
 }
 
 """
@@ -23974,6 +24727,50 @@ type DecisionMakerPath @goModel(model: "github.com/accountplan/accountplan/graph
   path: InfluencePath!
 }
 `, BuiltIn: false},
+	{Name: "../../api/review.graphql", Input: `# The review meeting: when it took place, the plan it reviewed, and what it
+# starts from: the review before it and the action items since.
+
+extend type Review {
+  """
+  When the meeting took place, for a HELD review. A SCHEDULED or CANCELLED
+  review has not taken place: for it this is scheduledAt. Read status to tell
+  them apart.
+  """
+  heldAt: Time!
+  """
+  The plan reviewed. A review of an account without a plan (tier 3) has none,
+  and this field then answers a NOT_FOUND error in place of the review.
+  """
+  plan: AccountPlan! @deprecated(reason: "A review may have no plan: read accountPlan, which is null then.")
+  "The plan reviewed; null for a review of an account without a plan (tier 3)."
+  accountPlan: AccountPlan
+  """
+  The review before this one: the latest HELD review of the same account
+  before it, by the time of each (heldAt for a HELD review, scheduledAt for
+  the others; the lower ID first at the same time). Null when there is none.
+  The review of any plan of the account counts, and one without a plan too.
+  """
+  previousReview: Review
+  """
+  The action items open since the previous review, the team's first item at
+  this one: the action items of the account's plans, neither CANCELED nor
+  completed by the time of this review (heldAt, or scheduledAt until it is
+  held), that were created by the time of the previous review or raised by it
+  (see ActionItem.review). Without a previous review, every item of the
+  account's plans open at the time of this review. Earliest due first, items
+  without a due date last. A page of reviews asking for this, previousReview
+  and actionItemsCompletedSincePrevious costs three SQL statements in all.
+  """
+  actionItemsOpenSincePrevious: [ActionItem!]!
+  """
+  The action items of the account's plans completed since the previous
+  review: DONE, with completedAt after the time of the previous review and
+  at or before the time of this one (every completion up to this one when
+  there is no previous review). Earliest completion first.
+  """
+  actionItemsCompletedSincePrevious: [ActionItem!]!
+}
+`, BuiltIn: false},
 	{Name: "../../api/scalars.graphql", Input: `"""
 An exact amount of money as a whole number of minor units of the record's
 currency (cents for USD, yen for JPY), sent as a JSON integer. Never a float:
@@ -24100,6 +24897,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_whitespaceCells(ctx, field)
 	case "feedback":
 		return ec.fieldContext_Account_feedback(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Account_reviews(ctx, field)
 	case "history":
 		return ec.fieldContext_Account_history(ctx, field)
 	case "planCoverage":
@@ -24284,6 +25083,8 @@ func (ec *executionContext) childFields_ActionItem(ctx context.Context, field gr
 		return ec.fieldContext_ActionItem_owner(ctx, field)
 	case "stakeholderOwner":
 		return ec.fieldContext_ActionItem_stakeholderOwner(ctx, field)
+	case "review":
+		return ec.fieldContext_ActionItem_review(ctx, field)
 	case "history":
 		return ec.fieldContext_ActionItem_history(ctx, field)
 	}
@@ -25406,16 +26207,40 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 		return ec.fieldContext_Review_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Review_updatedAt(ctx, field)
-	case "heldAt":
-		return ec.fieldContext_Review_heldAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_Review_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Review_status(ctx, field)
+	case "scheduledAt":
+		return ec.fieldContext_Review_scheduledAt(ctx, field)
+	case "agenda":
+		return ec.fieldContext_Review_agenda(ctx, field)
 	case "notes":
 		return ec.fieldContext_Review_notes(ctx, field)
-	case "plan":
-		return ec.fieldContext_Review_plan(ctx, field)
+	case "decisions":
+		return ec.fieldContext_Review_decisions(ctx, field)
+	case "account":
+		return ec.fieldContext_Review_account(ctx, field)
 	case "attendees":
 		return ec.fieldContext_Review_attendees(ctx, field)
+	case "customerAttendees":
+		return ec.fieldContext_Review_customerAttendees(ctx, field)
+	case "actionItems":
+		return ec.fieldContext_Review_actionItems(ctx, field)
 	case "history":
 		return ec.fieldContext_Review_history(ctx, field)
+	case "heldAt":
+		return ec.fieldContext_Review_heldAt(ctx, field)
+	case "plan":
+		return ec.fieldContext_Review_plan(ctx, field)
+	case "accountPlan":
+		return ec.fieldContext_Review_accountPlan(ctx, field)
+	case "previousReview":
+		return ec.fieldContext_Review_previousReview(ctx, field)
+	case "actionItemsOpenSincePrevious":
+		return ec.fieldContext_Review_actionItemsOpenSincePrevious(ctx, field)
+	case "actionItemsCompletedSincePrevious":
+		return ec.fieldContext_Review_actionItemsCompletedSincePrevious(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
 }
@@ -25518,6 +26343,8 @@ func (ec *executionContext) childFields_Stakeholder(ctx context.Context, field g
 		return ec.fieldContext_Stakeholder_actionItems(ctx, field)
 	case "feedback":
 		return ec.fieldContext_Stakeholder_feedback(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Stakeholder_reviews(ctx, field)
 	case "history":
 		return ec.fieldContext_Stakeholder_history(ctx, field)
 	}
@@ -25648,6 +26475,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_title(ctx, field)
 	case "role":
 		return ec.fieldContext_User_role(ctx, field)
+	case "seniority":
+		return ec.fieldContext_User_seniority(ctx, field)
 	case "deactivatedAt":
 		return ec.fieldContext_User_deactivatedAt(ctx, field)
 	case "ownedAccounts":

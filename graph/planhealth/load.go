@@ -13,16 +13,25 @@ import (
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/batch"
 )
 
 // Loader grades the plans and accounts of one request at one instant. It
 // loads the facts of every plan (or account) the request read together, at
-// the first health field: six statements for the plans, one for the accounts.
+// the first health field: six statements for the plans, three more for the
+// tier table when one is ACTIVE, one for the accounts.
 type Loader struct {
 	now      time.Time
-	plans    *batch.Loader[Plan] // the plan's own fields are left empty
-	accounts *batch.Loader[int]  // ACTIVE plans per account
+	plans    *batch.Loader[Plan]      // the plan's own fields are left empty
+	tiers    *batch.Loader[TierFacts] // by account, for the ACTIVE plans
+	accounts *batch.Loader[int]       // ACTIVE plans per account
+}
+
+// TierFacts are what the tier table looks at in a plan's account.
+type TierFacts struct {
+	Tier   account.Tier
+	Latest TierReview
 }
 
 // NewLoader returns a loader that reads through client, unless the context of
@@ -38,6 +47,9 @@ func NewLoader(client *ent.Client, now time.Time) *Loader {
 		now: now,
 		plans: batch.New(func(ctx context.Context, ids []int) (map[int]Plan, error) {
 			return loadPlans(ctx, using(ctx), ids, now)
+		}),
+		tiers: batch.New(func(ctx context.Context, ids []int) (map[int]TierFacts, error) {
+			return loadTiers(ctx, using(ctx), ids)
 		}),
 		accounts: batch.New(func(ctx context.Context, ids []int) (map[int]int, error) {
 			return loadActivePlans(ctx, using(ctx), ids)
@@ -70,6 +82,9 @@ var Interceptor = ent.InterceptFunc(func(next ent.Querier) ent.Querier {
 			case []*ent.AccountPlan:
 				for _, p := range rows {
 					l.plans.Note(p.ID)
+					if p.Status == accountplan.StatusACTIVE {
+						l.tiers.Note(p.AccountID)
+					}
 				}
 			case []*ent.Account:
 				for _, a := range rows {
@@ -90,6 +105,13 @@ func (l *Loader) PlanHealth(ctx context.Context, p *ent.AccountPlan) (*Health, e
 		return nil, err
 	}
 	facts.Status, facts.ReviewCadence, facts.PeriodStart = p.Status, p.ReviewCadence, p.PeriodStart
+	if p.Status == accountplan.StatusACTIVE {
+		tier, err := l.tiers.Load(ctx, p.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		facts.Tier, facts.TierReview = tier.Tier, tier.Latest
+	}
 	h := Evaluate(facts, l.now)
 	return &h, nil
 }
@@ -176,14 +198,14 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 
 	// A plan has a few reviews a year; reading their dates is simpler than
 	// a MAX, which SQLite returns as text.
-	reviews, err := c.Review.Query().Where(review.PlanIDIn(ids...)).
+	reviews, err := c.Review.Query().Where(review.PlanIDIn(ids...), review.StatusEQ(review.StatusHELD)).
 		Select(review.FieldHeldAt, review.FieldPlanID).All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range reviews {
-		if p := facts[r.PlanID]; r.HeldAt.After(p.LastReview) {
-			p.LastReview = r.HeldAt
+		if p := facts[*r.PlanID]; r.HeldAt.After(p.LastReview) { // PlanIDIn, HELD: neither is nil
+			p.LastReview = *r.HeldAt
 		}
 	}
 
@@ -205,6 +227,54 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 	out := make(map[int]Plan, len(facts))
 	for id, p := range facts {
 		out[id] = *p
+	}
+	return out, nil
+}
+
+// loadTiers reads the tier of the accounts ids and, for those of tier 1 and
+// 2, their latest tier review with its attendees' seniorities: three
+// statements (the attendees are a second query of the reviews').
+func loadTiers(ctx context.Context, c *ent.Client, ids []int) (map[int]TierFacts, error) {
+	accounts, err := c.Account.Query().Where(account.IDIn(ids...)).Select(account.FieldID, account.FieldTier).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]TierFacts, len(accounts))
+	var tiered []int
+	for _, a := range accounts {
+		out[a.ID] = TierFacts{Tier: a.Tier}
+		if a.Tier != account.TierGENERAL {
+			tiered = append(tiered, a.ID)
+		}
+	}
+	if len(tiered) == 0 {
+		return out, nil
+	}
+	reviews, err := c.Review.Query().
+		Where(review.AccountIDIn(tiered...), review.StatusEQ(review.StatusHELD), review.KindIn(review.KindQBR, review.KindEXECUTIVE_BRIEFING)).
+		Select(review.FieldID, review.FieldAccountID, review.FieldHeldAt, review.FieldKind).
+		Order(review.ByHeldAt(), review.ByID()). // the last of equal times wins
+		WithAttendees(func(q *ent.UserQuery) { q.Select(user.FieldID, user.FieldSeniority) }).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reviews {
+		f := out[*r.AccountID]
+		if r.HeldAt.Before(f.Latest.HeldAt) {
+			continue
+		}
+		f.Latest = TierReview{HeldAt: *r.HeldAt, Briefing: r.Kind == review.KindEXECUTIVE_BRIEFING}
+		for _, u := range r.Edges.Attendees {
+			switch {
+			case u.Seniority == nil:
+			case *u.Seniority == user.SeniorityEXECUTIVE:
+				f.Latest.Executives++
+			case *u.Seniority == user.SeniorityVP:
+				f.Latest.VPs++
+			}
+		}
+		out[*r.AccountID] = f
 	}
 	return out, nil
 }

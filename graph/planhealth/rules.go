@@ -46,6 +46,10 @@ const (
 	ReviewOverdue         Rule = "REVIEW_OVERDUE"
 	NoConfirmedInsight    Rule = "NO_CONFIRMED_INSIGHT"
 	RequiredPlanMissing   Rule = "REQUIRED_PLAN_MISSING"
+	// The tier table's review rules.
+	TierReviewCadence           Rule = "TIER_REVIEW_CADENCE"
+	Tier1ReviewWithoutLeaders   Rule = "TIER1_REVIEW_WITHOUT_LEADERSHIP"
+	Tier2ExecutivesNotSpecified Rule = "TIER2_EXECUTIVES_NOT_SPECIFIED"
 )
 
 // Finding is one rule a plan or account breaks.
@@ -85,6 +89,18 @@ type Plan struct {
 	LastReview  time.Time // zero when the plan was never reviewed
 	Insights    int
 	Confirmed   int // insights the customer confirmed
+	// The plan's account: its tier and its latest tier review (zero HeldAt when it has none).
+	Tier       account.Tier
+	TierReview TierReview
+}
+
+// TierReview is a HELD review of kind QBR or EXECUTIVE_BRIEFING, the meetings
+// the tier table speaks of, with the seniorities of our users who attended.
+type TierReview struct {
+	HeldAt     time.Time
+	Briefing   bool // an EXECUTIVE_BRIEFING: executive leadership was asked for
+	Executives int  // attendees of seniority EXECUTIVE
+	VPs        int  // attendees of seniority VP
 }
 
 // ActionItem is an open action item with a due date.
@@ -99,9 +115,10 @@ type ActionItem struct {
 //   - NO_CONFIRMED_INSIGHT (WARNING): the customer confirmed none of the plan's insights;
 //   - ACTION_ITEMS_OVERDUE (WARNING; CRITICAL when one is over 30 days late): open items past their due date;
 //   - REVIEW_OVERDUE (WARNING; CRITICAL when two reviews are missed): no review within
-//     one cadence of the later of the last review and the period start.
+//     one cadence of the later of the last review and the period start;
+//   - the tier table, for the plans of STRATEGIC (tier 1) and KEY (tier 2) accounts (see tierRules).
 //
-// The two time rules apply to ACTIVE plans only. A DRAFT or ARCHIVED plan is
+// The two time rules and the tier table apply to ACTIVE plans only. A DRAFT or ARCHIVED plan is
 // not in force, so its findings are INFO: they say what is missing without
 // lowering its grade.
 func Evaluate(p Plan, now time.Time) Health {
@@ -131,6 +148,7 @@ func Evaluate(p Plan, now time.Time) Health {
 		if f, ok := overdueReview(p, now); ok {
 			fs = append(fs, f)
 		}
+		fs = append(fs, tierRules(p, now)...)
 	} else {
 		for i := range fs {
 			fs[i].Severity = Info
@@ -190,6 +208,76 @@ func overdueReview(p Plan, now time.Time) (Finding, bool) {
 	}
 	return Finding{Rule: ReviewOverdue, Severity: severity, Message: fmt.Sprintf("No review %s: with a %s cadence one was due by %s, %s ago.",
 		what, strings.ToLower(string(p.ReviewCadence)), due.Format(time.DateOnly), count(days(now.Sub(due)), "day", "days"))}, true
+}
+
+// tierRules are the playbook's tier table. The tier reviews are the HELD
+// reviews of kind QBR or EXECUTIVE_BRIEFING of the plan's account, with or
+// without a plan; WEEKLY and MONTHLY meetings are the team's working sessions
+// and do not count.
+//   - TIER_REVIEW_CADENCE (WARNING; CRITICAL when two quarters are missed): tier 1
+//     and 2 are reviewed quarterly, so the plan's cadence is ANNUAL, or no tier
+//     review was held within a quarter of the later of the last one and periodStart;
+//   - TIER1_REVIEW_WITHOUT_LEADERSHIP (WARNING): the latest tier review of a tier 1
+//     account had no user of seniority EXECUTIVE, or none of seniority VP, among
+//     our attendees;
+//   - TIER2_EXECUTIVES_NOT_SPECIFIED (WARNING): the latest tier review of a tier 2
+//     account had a user of seniority EXECUTIVE among our attendees, and
+//     executive leadership was not specified: the review is not of kind
+//     EXECUTIVE_BRIEFING, the one way to ask for it.
+//
+// A GENERAL (tier 3) account needs no plan and no review: it breaks none of
+// these, however often or seldom it is reviewed.
+func tierRules(p Plan, now time.Time) []Finding {
+	if p.Tier != account.TierSTRATEGIC && p.Tier != account.TierKEY {
+		return nil
+	}
+	var fs []Finding
+	if f, ok := tierCadence(p, now); ok {
+		fs = append(fs, f)
+	}
+	r := p.TierReview
+	if r.HeldAt.IsZero() {
+		return fs
+	}
+	on := r.HeldAt.Format(time.DateOnly)
+	if p.Tier == account.TierSTRATEGIC && (r.Executives == 0 || r.VPs == 0) {
+		var missing []string
+		if r.Executives == 0 {
+			missing = append(missing, "executive leadership")
+		}
+		if r.VPs == 0 {
+			missing = append(missing, "VP")
+		}
+		fs = append(fs, Finding{Rule: Tier1ReviewWithoutLeaders, Severity: Warning, Message: fmt.Sprintf(
+			"The latest tier review, on %s, had no %s among our attendees; a STRATEGIC account is reviewed with executive leadership and the VPs of the region or business unit.", on, strings.Join(missing, " and no "))})
+	}
+	if p.Tier == account.TierKEY && r.Executives > 0 && !r.Briefing {
+		fs = append(fs, Finding{Rule: Tier2ExecutivesNotSpecified, Severity: Warning, Message: fmt.Sprintf(
+			"The latest tier review, on %s, had %s among our attendees but was not an EXECUTIVE_BRIEFING; a KEY account is reviewed without executive leadership unless it is asked for.", on, count(r.Executives, "executive", "executives"))})
+	}
+	return fs
+}
+
+func tierCadence(p Plan, now time.Time) (Finding, bool) {
+	if p.ReviewCadence == accountplan.ReviewCadenceANNUAL {
+		return Finding{Rule: TierReviewCadence, Severity: Warning, Message: fmt.Sprintf(
+			"The plan is reviewed yearly; a %s account is reviewed at least quarterly.", p.Tier)}, true
+	}
+	since, what := p.PeriodStart, "since the plan period started on "+p.PeriodStart.Format(time.DateOnly)
+	if p.TierReview.HeldAt.After(since) {
+		since, what = p.TierReview.HeldAt, "since "+p.TierReview.HeldAt.Format(time.DateOnly)
+	}
+	due := next(accountplan.ReviewCadenceQUARTERLY, since)
+	if !now.After(due) {
+		return Finding{}, false
+	}
+	severity := Warning
+	if now.After(next(accountplan.ReviewCadenceQUARTERLY, due)) {
+		severity = Critical
+	}
+	return Finding{Rule: TierReviewCadence, Severity: severity, Message: fmt.Sprintf(
+		"No QBR or executive briefing held %s: a %s account is reviewed quarterly, so one was due by %s, %s ago.",
+		what, p.Tier, due.Format(time.DateOnly), count(days(now.Sub(due)), "day", "days"))}, true
 }
 
 // Account is what the rules look at in an account.

@@ -119,3 +119,60 @@ func TestEvaluateAccount(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+// TestTierRules: the tier table, one case per way to keep or break it; the
+// messages are the ones the API shows.
+func TestTierRules(t *testing.T) {
+	led := TierReview{HeldAt: daysAgo(30), Executives: 1, VPs: 1}
+	cases := []struct {
+		name   string
+		change func(p *Plan)
+		want   []Finding
+	}{
+		{"tier 1 with executives and a VP", func(p *Plan) { p.Tier, p.TierReview = account.TierSTRATEGIC, led }, nil},
+		{"tier 1 reviewed yearly", func(p *Plan) {
+			p.Tier, p.TierReview, p.ReviewCadence, p.LastReview = account.TierSTRATEGIC, led, accountplan.ReviewCadenceANNUAL, daysAgo(30)
+		}, []Finding{{TierReviewCadence, Warning, "The plan is reviewed yearly; a STRATEGIC account is reviewed at least quarterly."}}},
+		{"tier 1 without a tier review for a quarter", func(p *Plan) {
+			p.Tier, p.TierReview = account.TierSTRATEGIC, led
+			p.TierReview.HeldAt = daysAgo(100)
+		}, []Finding{{TierReviewCadence, Warning, "No QBR or executive briefing held since 2025-12-05: a STRATEGIC account is reviewed quarterly, so one was due by 2026-03-05, 10 days ago."}}},
+		{"tier 2 never reviewed", func(p *Plan) { p.Tier = account.TierKEY },
+			[]Finding{{TierReviewCadence, Critical, "No QBR or executive briefing held since the plan period started on 2025-08-27: a KEY account is reviewed quarterly, so one was due by 2025-11-27, 108 days ago."}}},
+		{"tier 1 without a VP", func(p *Plan) {
+			p.Tier, p.TierReview = account.TierSTRATEGIC, led
+			p.TierReview.VPs = 0
+		}, []Finding{{Tier1ReviewWithoutLeaders, Warning, "The latest tier review, on 2026-02-13, had no VP among our attendees; a STRATEGIC account is reviewed with executive leadership and the VPs of the region or business unit."}}},
+		{"tier 1 without leadership", func(p *Plan) {
+			p.Tier, p.TierReview = account.TierSTRATEGIC, TierReview{HeldAt: daysAgo(30)}
+		}, []Finding{{Tier1ReviewWithoutLeaders, Warning, "The latest tier review, on 2026-02-13, had no executive leadership and no VP among our attendees; a STRATEGIC account is reviewed with executive leadership and the VPs of the region or business unit."}}},
+		{"tier 2 without executives", func(p *Plan) { p.Tier, p.TierReview = account.TierKEY, TierReview{HeldAt: daysAgo(30), VPs: 1} }, nil},
+		{"tier 2 with executives not asked for", func(p *Plan) { p.Tier, p.TierReview = account.TierKEY, led },
+			[]Finding{{Tier2ExecutivesNotSpecified, Warning, "The latest tier review, on 2026-02-13, had 1 executive among our attendees but was not an EXECUTIVE_BRIEFING; a KEY account is reviewed without executive leadership unless it is asked for."}}},
+		{"tier 2 with executives asked for", func(p *Plan) {
+			p.Tier, p.TierReview = account.TierKEY, led
+			p.TierReview.Briefing = true
+		}, nil},
+		{"tier 3 never reviewed", func(p *Plan) { p.Tier = account.TierGENERAL }, nil},
+		{"tier 3 reviewed often, with executives", func(p *Plan) {
+			p.Tier, p.TierReview = account.TierGENERAL, TierReview{HeldAt: daysAgo(3), Executives: 2}
+		}, nil},
+		{"a draft of tier 1 is not judged", func(p *Plan) {
+			p.Status, p.Tier, p.ReviewCadence = accountplan.StatusDRAFT, account.TierSTRATEGIC, accountplan.ReviewCadenceANNUAL
+		}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := healthy()
+			c.change(&p)
+			got := Evaluate(p, now)
+			want := c.want
+			if want == nil {
+				want = []Finding{}
+			}
+			if !reflect.DeepEqual(got.Findings, want) {
+				t.Errorf("got %+v\nwant %+v", got.Findings, want)
+			}
+		})
+	}
+}

@@ -29,6 +29,15 @@ func (e *ReferenceError) Error() string {
 	return fmt.Sprintf("%s: no %s with id %d", e.Field, e.Type, e.ID)
 }
 
+// AbsentError is a read of something the record does not have, in a field
+// that cannot answer null.
+type AbsentError struct {
+	Field   string // the GraphQL field read
+	Message string
+}
+
+func (e *AbsentError) Error() string { return e.Field + ": " + e.Message }
+
 // ConflictError is an update made from a version that is no longer current.
 type ConflictError struct {
 	Type          string

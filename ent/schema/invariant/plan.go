@@ -17,6 +17,7 @@ import (
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/schema/calendar"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/stakeholder"
@@ -37,8 +38,8 @@ func WhitespaceCellOfOneAccount(next ent.Mutator) ent.Mutator {
 }
 
 // ActionItemRules keeps an action item to one owner, its objective in its
-// plan, a stakeholder owner in the plan's account, and completedAt in step
-// with its status.
+// plan, a stakeholder owner and the review that raised it in the plan's
+// account, and completedAt in step with its status.
 func ActionItemRules(next ent.Mutator) ent.Mutator {
 	return hook.ActionItemFunc(func(ctx context.Context, m *gen.ActionItemMutation) (ent.Value, error) {
 		if err := checkActionItem(ctx, m); err != nil {
@@ -84,7 +85,8 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 		}
 	}
 	obj, setObj := m.ObjectiveID()
-	if !setObj && !setPerson {
+	meeting, setReview := m.ReviewID()
+	if !setObj && !setPerson && !setReview {
 		return nil
 	}
 	c := m.Client()
@@ -102,12 +104,20 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 				return &clienterr.InputError{Field: "objectiveID", Message: "the objective must belong to the action item's plan"}
 			}
 		}
+		if !setPerson && !setReview {
+			continue
+		}
+		acc, err := c.AccountPlan.Query().Where(accountplan.ID(plan)).Select(accountplan.FieldAccountID).Int(ctx)
+		if err != nil {
+			return err
+		}
 		if setPerson {
-			acc, err := c.AccountPlan.Query().Where(accountplan.ID(plan)).QueryAccount().OnlyID(ctx)
-			if err != nil {
+			if err := sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(person)).QueryAccount(), acc, "stakeholderOwnerID", "the stakeholder must belong to the plan's account"); err != nil {
 				return err
 			}
-			if err := sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(person)).QueryAccount(), acc, "stakeholderOwnerID", "the stakeholder must belong to the plan's account"); err != nil {
+		}
+		if setReview {
+			if err := sameAccount(ctx, c.Review.Query().Where(review.ID(meeting)).QueryAccount(), acc, "reviewID", "the review must be of the plan's account"); err != nil {
 				return err
 			}
 		}

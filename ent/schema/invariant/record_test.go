@@ -47,7 +47,7 @@ func TestNormalizeTimes(t *testing.T) {
 		check(t, "due", *c.ActionItem.GetX(as, item.ID).DueAt)
 
 		ok(t, c.Review.Update().Where(review.ID(a.IDs[ent.TypeReview])).SetHeldAt(sent).Exec(as))
-		check(t, "held, in bulk", c.Review.GetX(as, a.IDs[ent.TypeReview]).HeldAt)
+		check(t, "held, in bulk", *c.Review.GetX(as, a.IDs[ent.TypeReview]).HeldAt)
 
 		fb := c.Feedback.UpdateOneID(a.IDs[ent.TypeFeedback]).SetReceivedAt(sent).SaveX(as)
 		check(t, "received", c.Feedback.GetX(as, fb.ID).ReceivedAt)

@@ -96,7 +96,7 @@ func AllowAccountTeam() privacy.MutationRule {
 }
 
 // AllowOwnProfile lets users edit their own name, title and e-mail address,
-// but not their role nor whether they are deactivated.
+// but not their role, seniority nor whether they are deactivated.
 func AllowOwnProfile() privacy.MutationRule {
 	return privacy.UserMutationRuleFunc(func(ctx context.Context, m *gen.UserMutation) error {
 		v, _ := viewer.FromContext(ctx)
@@ -106,6 +106,9 @@ func AllowOwnProfile() privacy.MutationRule {
 		}
 		if _, setsRole := m.Role(); setsRole {
 			return forbidden("only an admin may change roles")
+		}
+		if _, sets := m.Seniority(); sets || m.SeniorityCleared() {
+			return forbidden("only an admin may change seniority")
 		}
 		if _, sets := m.DeactivatedAt(); sets || m.DeactivatedAtCleared() {
 			return forbidden("only an admin may deactivate or reactivate users")

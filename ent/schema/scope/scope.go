@@ -46,7 +46,7 @@ var parents = map[string]struct{ edge, typ string }{
 	gen.TypeActionItem:        {"plan", gen.TypeAccountPlan},
 	gen.TypeGoal:              {"plan", gen.TypeAccountPlan},
 	gen.TypeInsight:           {"plan", gen.TypeAccountPlan},
-	gen.TypeReview:            {"plan", gen.TypeAccountPlan},
+	gen.TypeReview:            {"account", gen.TypeAccount},
 	gen.TypeSwotItem:          {"plan", gen.TypeAccountPlan},
 	gen.TypeObjective:         {"goal", gen.TypeGoal},
 	gen.TypeKPI:               {"objective", gen.TypeObjective},
@@ -57,8 +57,19 @@ var parents = map[string]struct{ edge, typ string }{
 
 // InAccount tells whether records of the type are an account or belong to one.
 func InAccount(typ string) bool {
-	_, under := parents[typ]
-	return under || typ == gen.TypeAccount
+	_, belongs := parents[typ]
+	return belongs || typ == gen.TypeAccount
+}
+
+// under is the parent a created record names: its account, or, for a review
+// given only its plan (the invariants then take the plan's account), the plan.
+func under(m ent.Mutation) (string, []ent.Value) {
+	p := parents[m.Type()]
+	ids := m.AddedIDs(p.edge)
+	if len(ids) == 0 && m.Type() == gen.TypeReview {
+		return gen.TypeAccountPlan, m.AddedIDs("plan")
+	}
+	return p.typ, ids
 }
 
 // Direct is the one account the mutation names without a lookup: the
@@ -67,7 +78,10 @@ func Direct(m ent.Mutation) (int, bool) {
 	var ids []ent.Value
 	switch {
 	case m.Op().Is(ent.OpCreate) && parents[m.Type()].typ == gen.TypeAccount:
-		ids = m.AddedIDs(parents[m.Type()].edge)
+		var typ string
+		if typ, ids = under(m); typ != gen.TypeAccount {
+			ids = nil
+		}
 	case m.Op().Is(ent.OpUpdateOne|ent.OpDeleteOne) && m.Type() == gen.TypeAccount:
 		id, _ := m.(interface{ ID() (int, bool) }).ID()
 		ids = []ent.Value{id}
@@ -84,11 +98,11 @@ func Direct(m ent.Mutation) (int, bool) {
 func Where(ctx context.Context, m ent.Mutation) (predicate.Account, error) {
 	typ, ids := m.Type(), []int(nil)
 	if m.Op().Is(ent.OpCreate) {
-		p := parents[typ]
-		for _, id := range m.AddedIDs(p.edge) {
+		var added []ent.Value
+		typ, added = under(m)
+		for _, id := range added {
 			ids = append(ids, id.(int))
 		}
-		typ = p.typ
 	} else {
 		var err error
 		if ids, err = IDs(ctx, m); err != nil {
@@ -151,7 +165,7 @@ func of(typ string, ids []int) predicate.Account {
 	case gen.TypeInsight:
 		return plans(accountplan.HasInsightsWith(insight.IDIn(ids...)))
 	case gen.TypeReview:
-		return plans(accountplan.HasReviewsWith(review.IDIn(ids...)))
+		return account.HasReviewsWith(review.IDIn(ids...))
 	case gen.TypeSwotItem:
 		return plans(accountplan.HasSwotItemsWith(swotitem.IDIn(ids...)))
 	case gen.TypeObjective:
