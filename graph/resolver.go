@@ -19,6 +19,8 @@ type Resolver struct {
 	client     *ent.Client
 	maps       *orgmap.Cache
 	pictureKey []byte // signs OrgMap.pictureURL
+	// webhooksAllowPrivate lets endpoints be on private and loopback addresses.
+	webhooksAllowPrivate bool
 }
 
 // mapLoader reads org maps, keeping them in the server's cache.

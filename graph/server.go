@@ -41,6 +41,9 @@ type Settings struct {
 	// PictureKey signs the URLs OrgMap.pictureURL gives; the HTTP edge checks
 	// them with the same key. Servers that share a database share it.
 	PictureKey []byte
+	// WebhooksAllowPrivate lets admins subscribe webhook endpoints on private
+	// and loopback addresses, which are refused by default.
+	WebhooksAllowPrivate bool
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
@@ -76,7 +79,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	client := ent.NewClient(ent.Driver(drv))
 	limits := s.Limits.resolve()
 	maps := s.MapCache()
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey}})
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey, webhooksAllowPrivate: s.WebhooksAllowPrivate}})
 	srv := handler.New(schema)
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

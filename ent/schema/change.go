@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/outbox"
 	"github.com/accountplan/accountplan/ent/schema/rule"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
@@ -77,3 +78,6 @@ func (Change) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("the change history cannot be edited")},
 	}
 }
+
+// Hooks of the Change: the outbox writes each change's webhook events in its transaction.
+func (Change) Hooks() []ent.Hook { return []ent.Hook{outbox.Write} }

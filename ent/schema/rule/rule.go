@@ -178,3 +178,14 @@ func AllowOwnTokens() privacy.MutationRule {
 func DenyAll(message string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error { return forbidden("%s", message) })
 }
+
+// AdminsOnly refuses every query of users below admin with the message; the
+// server's own code reads too.
+func AdminsOnly(message string) privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
+		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
+			return forbidden("%s", message)
+		}
+		return privacy.Skip
+	})
+}
