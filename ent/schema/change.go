@@ -70,11 +70,12 @@ func (Change) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of the Change: the history is written by the server alone, and
-// the changes of a token are read by its user and admins alone.
+// Policy of the Change: the history is written by the server alone, the
+// changes of a token are read by its user and admins alone, and those of a
+// webhook endpoint by admins alone.
 func (Change) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{rule.OwnTokenChangesOnly()},
+		Query:    privacy.QueryPolicy{rule.OwnTokenChangesOnly(), rule.AdminChangesOnly("WebhookEndpoint")},
 		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("the change history cannot be edited")},
 	}
 }

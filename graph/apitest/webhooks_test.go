@@ -66,6 +66,13 @@ func TestWebhookEndpoints(t *testing.T) {
 			}
 		}
 
+		if n := totalCount(get(editor.must(`{ changes(first: 50, where: {subjectType: "WebhookEndpoint"}) { totalCount } }`, nil), "changes")); n != 0 {
+			t.Errorf("an editor sees %d changes of webhook endpoints", n)
+		}
+		if n := totalCount(get(admin.must(`{ changes(first: 50, where: {subjectType: "WebhookEndpoint"}) { totalCount } }`, nil), "changes")); n == 0 {
+			t.Error("an admin sees no change of webhook endpoints")
+		}
+
 		disabled := get(admin.must(`mutation($id: ID!) { disableWebhookEndpoint(id: $id, reason: "CRM migration") { enabled disabledReason } }`, map[string]any{"id": id}), "disableWebhookEndpoint")
 		if !sameJSON(disabled, map[string]any{"enabled": false, "disabledReason": "CRM migration"}) {
 			t.Errorf("disabled: %v", disabled)

@@ -189,3 +189,14 @@ func AdminsOnly(message string) privacy.QueryRule {
 		return privacy.Skip
 	})
 }
+
+// AdminChangesOnly hides from users below admin the history of records of
+// the types, which only admins see (a webhook URL may carry a credential).
+func AdminChangesOnly(types ...string) privacy.QueryRule {
+	return privacy.ChangeQueryRuleFunc(func(ctx context.Context, q *gen.ChangeQuery) error {
+		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
+			q.Where(change.SubjectTypeNotIn(types...))
+		}
+		return privacy.Skip
+	})
+}
