@@ -178,13 +178,15 @@ func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	derived, err := d.mapEvents(ctx, tx.Client(), events, now)
-	if err != nil {
-		return 0, err
-	}
 	endpoints, err := tx.WebhookEndpoint.Query().Where(webhookendpoint.Enabled(true)).All(ctx)
 	if err != nil {
 		return 0, err
+	}
+	var derived []*ent.WebhookEvent
+	if wantMapEvents(endpoints) {
+		if derived, err = d.mapEvents(ctx, tx.Client(), events, now); err != nil {
+			return 0, err
+		}
 	}
 	var deliveries []*ent.WebhookDeliveryCreate
 	for _, e := range append(events, derived...) {
@@ -239,6 +241,19 @@ func (d *Dispatcher) mapEvents(ctx context.Context, client *ent.Client, events [
 			SetSubjectID(e.SubjectID).SetNillableAccountID(e.AccountID).SetPayload(string(body)).SetFannedOut(true)
 	}
 	return client.WebhookEvent.CreateBulk(rows...).Save(ctx)
+}
+
+// wantMapEvents is whether an endpoint takes the org map's events, which
+// cost a map read per account changed.
+func wantMapEvents(endpoints []*ent.WebhookEndpoint) bool {
+	for _, ep := range endpoints {
+		for _, t := range ep.EventTypes {
+			if t == "*" || t == outbox.HealthGradeChanged || t == outbox.SingleThreaded || t == outbox.LostSupportivePath {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // subscribed is whether an endpoint takes an event.

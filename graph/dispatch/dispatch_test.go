@@ -293,9 +293,9 @@ func TestFailingEndpointDisabled(t *testing.T) {
 		as, endpoint := subscribe(t, c, r, "*")
 		c.Stakeholder.UpdateOneID(tree.Stakeholder).SetTitle("VP").ExecX(as)
 		s := fast
-		s.RetryFor = 30 * time.Millisecond
+		s.RetryFor = 300 * time.Millisecond // the first attempt comes well within it, even on a loaded machine
 		d := dispatch.New(c, s)
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(3 * time.Millisecond) {
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			if _, err := d.Step(context.Background()); err != nil {
 				t.Fatal(err)
 			}
