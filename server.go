@@ -12,6 +12,10 @@
 //	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
 //	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
 //	-otlp-endpoint OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP to this base URL (default: no tracing)
+//	-webhooks      WEBHOOKS       send the outbox's webhook events from this server (default true)
+//	-webhooks-allow-private  WEBHOOKS_ALLOW_PRIVATE  allow webhook endpoints on private and loopback addresses
+//	-webhooks-timeout        WEBHOOKS_TIMEOUT        time one delivery attempt may take (default 10s)
+//	-webhooks-retry-for      WEBHOOKS_RETRY_FOR      how long a delivery is retried, and an endpoint may keep failing before it is disabled (default 72h)
 //
 // and the limits (README, "Limits"; 0 turns a number off):
 //
@@ -75,6 +79,7 @@ import (
 	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
+	"github.com/accountplan/accountplan/graph/dispatch"
 	"github.com/accountplan/accountplan/graph/httpedge"
 	"github.com/accountplan/accountplan/graph/live"
 )
@@ -92,6 +97,8 @@ type settings struct {
 	otlpEndpoint string
 	// oidc configures company sign-in; off when its issuer is "".
 	oidc auth.OIDCConfig
+	// webhooks sends the outbox's events; off when it is nil.
+	webhooks *dispatch.Settings
 }
 
 func main() {
@@ -107,6 +114,7 @@ func main() {
 	pictureKey := flag.String("picture-url-key", env("PICTURE_URL_KEY", ""), "secret that signs OrgMap.pictureURL; servers behind one address need the same one; none makes a random one per process (env PICTURE_URL_KEY)")
 	edge := edgeFlags()
 	signIn := oidcFlags()
+	hooks := webhookFlags()
 	flag.Parse()
 	cfg.edge = edge()
 	if *pictureKey != "" {
@@ -122,6 +130,7 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.oidc = signIn()
+	cfg.webhooks, cfg.edge.GraphQL.WebhooksAllowPrivate = hooks()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -200,6 +209,11 @@ func run(ctx context.Context, cfg settings) error {
 		IdleTimeout:       2 * time.Minute,
 	}
 	srv.RegisterOnShutdown(func() { close(stopStreams) }) // streams would hold the shutdown for its 30 s
+	if cfg.webhooks != nil {
+		// Events left by a crash are sent too: the outbox is in the database.
+		go dispatch.New(s.Client, *cfg.webhooks).Run(ctx)
+		slog.Info("webhooks: sending the outbox's events", "timeout", cfg.webhooks.Timeout, "retry_for", cfg.webhooks.RetryFor, "allow_private", cfg.webhooks.AllowPrivate)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
@@ -387,6 +401,22 @@ func oidcFlags() func() auth.OIDCConfig {
 			Issuer: *issuer, JWKSURL: *jwks, Audience: *audience, EmailClaim: *email,
 			AllowUnverifiedEmail: *unverified, RoleClaim: *roleClaim, Roles: mapping, CreateUsers: *create,
 		}
+	}
+}
+
+// webhookFlags declares the flags of the webhook dispatcher; the function it
+// returns, called after flag.Parse, gives its settings (nil when it is off)
+// and whether endpoints may be on private addresses.
+func webhookFlags() func() (*dispatch.Settings, bool) {
+	on := flag.Bool("webhooks", envParse("WEBHOOKS", true, strconv.ParseBool), "send the outbox's webhook events from this server; servers on one PostgreSQL share the work (env WEBHOOKS)")
+	private := flag.Bool("webhooks-allow-private", envParse("WEBHOOKS_ALLOW_PRIVATE", false, strconv.ParseBool), "allow webhook endpoints on private and loopback addresses (env WEBHOOKS_ALLOW_PRIVATE)")
+	timeout := flag.Duration("webhooks-timeout", envParse("WEBHOOKS_TIMEOUT", 10*time.Second, time.ParseDuration), "time one webhook delivery attempt may take (env WEBHOOKS_TIMEOUT)")
+	retryFor := flag.Duration("webhooks-retry-for", envParse("WEBHOOKS_RETRY_FOR", 72*time.Hour, time.ParseDuration), "how long a webhook delivery is retried, and an endpoint may keep failing before it is disabled (env WEBHOOKS_RETRY_FOR)")
+	return func() (*dispatch.Settings, bool) {
+		if !*on {
+			return nil, *private
+		}
+		return &dispatch.Settings{AllowPrivate: *private, Timeout: *timeout, RetryFor: *retryFor}, *private
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/orgmapsignal"
 	"github.com/accountplan/accountplan/ent/product"
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
@@ -35,6 +36,9 @@ import (
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
+	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookendpoint"
+	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
@@ -112,6 +116,7 @@ func checkColumn(t, c string) error {
 			kpimeasurement.Table:    kpimeasurement.ValidColumn,
 			objective.Table:         objective.ValidColumn,
 			opportunity.Table:       opportunity.ValidColumn,
+			orgmapsignal.Table:      orgmapsignal.ValidColumn,
 			product.Table:           product.ValidColumn,
 			relationship.Table:      relationship.ValidColumn,
 			revenuerecord.Table:     revenuerecord.ValidColumn,
@@ -119,6 +124,9 @@ func checkColumn(t, c string) error {
 			stakeholder.Table:       stakeholder.ValidColumn,
 			swotitem.Table:          swotitem.ValidColumn,
 			user.Table:              user.ValidColumn,
+			webhookdelivery.Table:   webhookdelivery.ValidColumn,
+			webhookendpoint.Table:   webhookendpoint.ValidColumn,
+			webhookevent.Table:      webhookevent.ValidColumn,
 			whitespacecell.Table:    whitespacecell.ValidColumn,
 		})
 	})

@@ -46,6 +46,8 @@ type Tx struct {
 	Objective *ObjectiveClient
 	// Opportunity is the client for interacting with the Opportunity builders.
 	Opportunity *OpportunityClient
+	// OrgMapSignal is the client for interacting with the OrgMapSignal builders.
+	OrgMapSignal *OrgMapSignalClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// Relationship is the client for interacting with the Relationship builders.
@@ -60,6 +62,12 @@ type Tx struct {
 	SwotItem *SwotItemClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookEvent is the client for interacting with the WebhookEvent builders.
+	WebhookEvent *WebhookEventClient
 	// WhitespaceCell is the client for interacting with the WhitespaceCell builders.
 	WhitespaceCell *WhitespaceCellClient
 
@@ -209,6 +217,7 @@ func (tx *Tx) init() {
 	tx.KPIMeasurement = NewKPIMeasurementClient(tx.config)
 	tx.Objective = NewObjectiveClient(tx.config)
 	tx.Opportunity = NewOpportunityClient(tx.config)
+	tx.OrgMapSignal = NewOrgMapSignalClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.Relationship = NewRelationshipClient(tx.config)
 	tx.RevenueRecord = NewRevenueRecordClient(tx.config)
@@ -216,6 +225,9 @@ func (tx *Tx) init() {
 	tx.Stakeholder = NewStakeholderClient(tx.config)
 	tx.SwotItem = NewSwotItemClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
+	tx.WebhookEvent = NewWebhookEventClient(tx.config)
 	tx.WhitespaceCell = NewWhitespaceCellClient(tx.config)
 }
 

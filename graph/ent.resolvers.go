@@ -218,6 +218,16 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) (*ent.WebhookDeliveryConnection, error) {
+	return r.client.WebhookDelivery.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookDeliveryOrder(orderBy), ent.WithWebhookDeliveryFilter(where.Filter))
+}
+
+// WebhookEndpoints is the resolver for the webhookEndpoints field.
+func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookEndpointOrder, where *ent.WebhookEndpointWhereInput) (*ent.WebhookEndpointConnection, error) {
+	return r.client.WebhookEndpoint.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookEndpointOrder(orderBy), ent.WithWebhookEndpointFilter(where.Filter))
+}
+
 // WhitespaceCells is the resolver for the whitespaceCells field.
 func (r *queryResolver) WhitespaceCells(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) (*ent.WhitespaceCellConnection, error) {
 	return r.client.WhitespaceCell.Query().Paginate(ctx, after, first, before, last, ent.WithWhitespaceCellOrder(orderBy), ent.WithWhitespaceCellFilter(where.Filter))
@@ -250,6 +260,16 @@ func (r *swotItemResolver) History(ctx context.Context, obj *ent.SwotItem, after
 
 // History is the resolver for the history field.
 func (r *userResolver) History(ctx context.Context, obj *ent.User, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *webhookDeliveryResolver) History(ctx context.Context, obj *ent.WebhookDelivery, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
+func (r *webhookEndpointResolver) History(ctx context.Context, obj *ent.WebhookEndpoint, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
 	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
 }
 
@@ -331,6 +351,16 @@ func (r *Resolver) SwotItem() generated.SwotItemResolver { return &swotItemResol
 // User returns generated.UserResolver implementation.
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
+// WebhookDelivery returns generated.WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
+	return &webhookDeliveryResolver{r}
+}
+
+// WebhookEndpoint returns generated.WebhookEndpointResolver implementation.
+func (r *Resolver) WebhookEndpoint() generated.WebhookEndpointResolver {
+	return &webhookEndpointResolver{r}
+}
+
 // WhitespaceCell returns generated.WhitespaceCellResolver implementation.
 func (r *Resolver) WhitespaceCell() generated.WhitespaceCellResolver {
 	return &whitespaceCellResolver{r}
@@ -360,5 +390,7 @@ type (
 	stakeholderResolver       struct{ *Resolver }
 	swotItemResolver          struct{ *Resolver }
 	userResolver              struct{ *Resolver }
+	webhookDeliveryResolver   struct{ *Resolver }
+	webhookEndpointResolver   struct{ *Resolver }
 	whitespaceCellResolver    struct{ *Resolver }
 )

@@ -21,6 +21,8 @@ type Resolver struct {
 	maps       *orgmap.Cache
 	pictureKey []byte // signs OrgMap.pictureURL
 	live       *live.Hub
+	// webhooksAllowPrivate lets endpoints be on private and loopback addresses.
+	webhooksAllowPrivate bool
 }
 
 // mapLoader reads org maps, keeping them in the server's cache.

@@ -47,6 +47,9 @@ type Settings struct {
 	// LivePoll is how often the change history is read for subscriptions
 	// while any is open; 0 means live.DefaultInterval.
 	LivePoll time.Duration
+	// WebhooksAllowPrivate lets admins subscribe webhook endpoints on private
+	// and loopback addresses, which are refused by default.
+	WebhooksAllowPrivate bool
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
@@ -83,7 +86,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	limits := s.Limits.resolve()
 	maps := s.MapCache()
 	hub := live.NewHub(client, s.LivePoll)
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey, live: hub}})
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{client: client, maps: maps, pictureKey: s.PictureKey, live: hub, webhooksAllowPrivate: s.WebhooksAllowPrivate}})
 	srv := handler.New(schema)
 	srv.AroundOperations(wakeAfterMutations(hub))
 	cache := lru.New[*ast.QueryDocument](1000)

@@ -54,6 +54,9 @@ type Objective func(*sql.Selector)
 // Opportunity is the predicate function for opportunity builders.
 type Opportunity func(*sql.Selector)
 
+// OrgMapSignal is the predicate function for orgmapsignal builders.
+type OrgMapSignal func(*sql.Selector)
+
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
@@ -74,6 +77,15 @@ type SwotItem func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
+
+// WebhookEvent is the predicate function for webhookevent builders.
+type WebhookEvent func(*sql.Selector)
 
 // WhitespaceCell is the predicate function for whitespacecell builders.
 type WhitespaceCell func(*sql.Selector)

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/outbox"
 	"github.com/accountplan/accountplan/ent/schema/rule"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 )
@@ -69,11 +70,15 @@ func (Change) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of the Change: the history is written by the server alone, and
-// the changes of a token are read by its user and admins alone.
+// Policy of the Change: the history is written by the server alone, the
+// changes of a token are read by its user and admins alone, and those of a
+// webhook endpoint by admins alone.
 func (Change) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{rule.OwnTokenChangesOnly()},
+		Query:    privacy.QueryPolicy{rule.OwnTokenChangesOnly(), rule.AdminChangesOnly("WebhookEndpoint")},
 		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("the change history cannot be edited")},
 	}
 }
+
+// Hooks of the Change: the outbox writes each change's webhook events in its transaction.
+func (Change) Hooks() []ent.Hook { return []ent.Hook{outbox.Write} }

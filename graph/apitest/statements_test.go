@@ -141,9 +141,10 @@ func TestStatementsNodeAndMutationSelections(t *testing.T) {
 		}
 
 		// A mutation checks its references without loading the returned
-		// selection onto them: 6 statements for the bare write (two reference
+		// selection onto them: 7 statements for the bare write (two reference
 		// lookups, the same-account check, the insert, the change history's
-		// insert, the account's map version), and on PostgreSQL the account's
+		// insert, the account's map version, the webhook outbox's insert at
+		// commit), and on PostgreSQL the account's
 		// lock, plus what the selection itself needs.
 		in := map[string]any{"in": map[string]any{"name": "New", "accountID": invID(acc.ID), "reportsToID": invID(boss.ID)}}
 		bare := e.count(func() {
@@ -155,7 +156,7 @@ func TestStatementsNodeAndMutationSelections(t *testing.T) {
 				insights(first: 5) { totalCount } } }`, in)
 		})
 		t.Logf("createStakeholder: %d statements bare, %d with a nested selection", bare, rich)
-		limit := int64(6)
+		limit := int64(7)
 		if e.driver.Dialect() == dialect.Postgres {
 			limit++
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/webhook"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -52,6 +53,8 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	SwotItem() SwotItemResolver
 	User() UserResolver
+	WebhookDelivery() WebhookDeliveryResolver
+	WebhookEndpoint() WebhookEndpointResolver
 	WhitespaceCell() WhitespaceCellResolver
 }
 
@@ -535,75 +538,81 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAPIToken          func(childComplexity int, input auth.TokenInput) int
-		CreateAccount           func(childComplexity int, input ent.CreateAccountInput) int
-		CreateAccountPlan       func(childComplexity int, input ent.CreateAccountPlanInput) int
-		CreateAccountTeamMember func(childComplexity int, input ent.CreateAccountTeamMemberInput) int
-		CreateActionItem        func(childComplexity int, input ent.CreateActionItemInput) int
-		CreateBusinessUnit      func(childComplexity int, input ent.CreateBusinessUnitInput) int
-		CreateFeedback          func(childComplexity int, input ent.CreateFeedbackInput) int
-		CreateGoal              func(childComplexity int, input ent.CreateGoalInput) int
-		CreateIcpCriterion      func(childComplexity int, input ent.CreateIcpCriterionInput) int
-		CreateInfluenceEdge     func(childComplexity int, input ent.CreateInfluenceEdgeInput) int
-		CreateInsight           func(childComplexity int, input ent.CreateInsightInput) int
-		CreateKPIMeasurement    func(childComplexity int, input ent.CreateKPIMeasurementInput) int
-		CreateKpi               func(childComplexity int, input ent.CreateKPIInput) int
-		CreateObjective         func(childComplexity int, input ent.CreateObjectiveInput) int
-		CreateOpportunity       func(childComplexity int, input ent.CreateOpportunityInput) int
-		CreateProduct           func(childComplexity int, input ent.CreateProductInput) int
-		CreateRelationship      func(childComplexity int, input ent.CreateRelationshipInput) int
-		CreateRevenueRecord     func(childComplexity int, input ent.CreateRevenueRecordInput) int
-		CreateReview            func(childComplexity int, input ent.CreateReviewInput) int
-		CreateStakeholder       func(childComplexity int, input ent.CreateStakeholderInput) int
-		CreateSwotItem          func(childComplexity int, input ent.CreateSwotItemInput) int
-		CreateUser              func(childComplexity int, input ent.CreateUserInput) int
-		CreateWhitespaceCell    func(childComplexity int, input ent.CreateWhitespaceCellInput) int
-		DeleteAccount           func(childComplexity int, id int) int
-		DeleteAccountPlan       func(childComplexity int, id int) int
-		DeleteAccountTeamMember func(childComplexity int, id int) int
-		DeleteActionItem        func(childComplexity int, id int) int
-		DeleteBusinessUnit      func(childComplexity int, id int) int
-		DeleteFeedback          func(childComplexity int, id int) int
-		DeleteGoal              func(childComplexity int, id int) int
-		DeleteIcpCriterion      func(childComplexity int, id int) int
-		DeleteInfluenceEdge     func(childComplexity int, id int) int
-		DeleteInsight           func(childComplexity int, id int) int
-		DeleteKPIMeasurement    func(childComplexity int, id int) int
-		DeleteKpi               func(childComplexity int, id int) int
-		DeleteObjective         func(childComplexity int, id int) int
-		DeleteOpportunity       func(childComplexity int, id int) int
-		DeleteProduct           func(childComplexity int, id int) int
-		DeleteRelationship      func(childComplexity int, id int) int
-		DeleteRevenueRecord     func(childComplexity int, id int) int
-		DeleteReview            func(childComplexity int, id int) int
-		DeleteStakeholder       func(childComplexity int, id int) int
-		DeleteSwotItem          func(childComplexity int, id int) int
-		DeleteUser              func(childComplexity int, id int) int
-		DeleteWhitespaceCell    func(childComplexity int, id int) int
-		MoveStakeholders        func(childComplexity int, input orgmap.MoveStakeholdersInput) int
-		RevokeAPIToken          func(childComplexity int, id int) int
-		UpdateAccount           func(childComplexity int, id int, input ent.UpdateAccountInput) int
-		UpdateAccountPlan       func(childComplexity int, id int, input ent.UpdateAccountPlanInput) int
-		UpdateAccountTeamMember func(childComplexity int, id int, input ent.UpdateAccountTeamMemberInput) int
-		UpdateActionItem        func(childComplexity int, id int, input ent.UpdateActionItemInput) int
-		UpdateBusinessUnit      func(childComplexity int, id int, input ent.UpdateBusinessUnitInput) int
-		UpdateFeedback          func(childComplexity int, id int, input ent.UpdateFeedbackInput) int
-		UpdateGoal              func(childComplexity int, id int, input ent.UpdateGoalInput) int
-		UpdateIcpCriterion      func(childComplexity int, id int, input ent.UpdateIcpCriterionInput) int
-		UpdateInfluenceEdge     func(childComplexity int, id int, input ent.UpdateInfluenceEdgeInput) int
-		UpdateInsight           func(childComplexity int, id int, input ent.UpdateInsightInput) int
-		UpdateKPIMeasurement    func(childComplexity int, id int, input ent.UpdateKPIMeasurementInput) int
-		UpdateKpi               func(childComplexity int, id int, input ent.UpdateKPIInput) int
-		UpdateObjective         func(childComplexity int, id int, input ent.UpdateObjectiveInput) int
-		UpdateOpportunity       func(childComplexity int, id int, input ent.UpdateOpportunityInput) int
-		UpdateProduct           func(childComplexity int, id int, input ent.UpdateProductInput) int
-		UpdateRelationship      func(childComplexity int, id int, input ent.UpdateRelationshipInput) int
-		UpdateRevenueRecord     func(childComplexity int, id int, input ent.UpdateRevenueRecordInput) int
-		UpdateReview            func(childComplexity int, id int, input ent.UpdateReviewInput) int
-		UpdateStakeholder       func(childComplexity int, id int, input ent.UpdateStakeholderInput) int
-		UpdateSwotItem          func(childComplexity int, id int, input ent.UpdateSwotItemInput) int
-		UpdateUser              func(childComplexity int, id int, input ent.UpdateUserInput) int
-		UpdateWhitespaceCell    func(childComplexity int, id int, input ent.UpdateWhitespaceCellInput) int
+		CreateAPIToken              func(childComplexity int, input auth.TokenInput) int
+		CreateAccount               func(childComplexity int, input ent.CreateAccountInput) int
+		CreateAccountPlan           func(childComplexity int, input ent.CreateAccountPlanInput) int
+		CreateAccountTeamMember     func(childComplexity int, input ent.CreateAccountTeamMemberInput) int
+		CreateActionItem            func(childComplexity int, input ent.CreateActionItemInput) int
+		CreateBusinessUnit          func(childComplexity int, input ent.CreateBusinessUnitInput) int
+		CreateFeedback              func(childComplexity int, input ent.CreateFeedbackInput) int
+		CreateGoal                  func(childComplexity int, input ent.CreateGoalInput) int
+		CreateIcpCriterion          func(childComplexity int, input ent.CreateIcpCriterionInput) int
+		CreateInfluenceEdge         func(childComplexity int, input ent.CreateInfluenceEdgeInput) int
+		CreateInsight               func(childComplexity int, input ent.CreateInsightInput) int
+		CreateKPIMeasurement        func(childComplexity int, input ent.CreateKPIMeasurementInput) int
+		CreateKpi                   func(childComplexity int, input ent.CreateKPIInput) int
+		CreateObjective             func(childComplexity int, input ent.CreateObjectiveInput) int
+		CreateOpportunity           func(childComplexity int, input ent.CreateOpportunityInput) int
+		CreateProduct               func(childComplexity int, input ent.CreateProductInput) int
+		CreateRelationship          func(childComplexity int, input ent.CreateRelationshipInput) int
+		CreateRevenueRecord         func(childComplexity int, input ent.CreateRevenueRecordInput) int
+		CreateReview                func(childComplexity int, input ent.CreateReviewInput) int
+		CreateStakeholder           func(childComplexity int, input ent.CreateStakeholderInput) int
+		CreateSwotItem              func(childComplexity int, input ent.CreateSwotItemInput) int
+		CreateUser                  func(childComplexity int, input ent.CreateUserInput) int
+		CreateWebhookEndpoint       func(childComplexity int, input webhook.EndpointInput) int
+		CreateWhitespaceCell        func(childComplexity int, input ent.CreateWhitespaceCellInput) int
+		DeleteAccount               func(childComplexity int, id int) int
+		DeleteAccountPlan           func(childComplexity int, id int) int
+		DeleteAccountTeamMember     func(childComplexity int, id int) int
+		DeleteActionItem            func(childComplexity int, id int) int
+		DeleteBusinessUnit          func(childComplexity int, id int) int
+		DeleteFeedback              func(childComplexity int, id int) int
+		DeleteGoal                  func(childComplexity int, id int) int
+		DeleteIcpCriterion          func(childComplexity int, id int) int
+		DeleteInfluenceEdge         func(childComplexity int, id int) int
+		DeleteInsight               func(childComplexity int, id int) int
+		DeleteKPIMeasurement        func(childComplexity int, id int) int
+		DeleteKpi                   func(childComplexity int, id int) int
+		DeleteObjective             func(childComplexity int, id int) int
+		DeleteOpportunity           func(childComplexity int, id int) int
+		DeleteProduct               func(childComplexity int, id int) int
+		DeleteRelationship          func(childComplexity int, id int) int
+		DeleteRevenueRecord         func(childComplexity int, id int) int
+		DeleteReview                func(childComplexity int, id int) int
+		DeleteStakeholder           func(childComplexity int, id int) int
+		DeleteSwotItem              func(childComplexity int, id int) int
+		DeleteUser                  func(childComplexity int, id int) int
+		DeleteWhitespaceCell        func(childComplexity int, id int) int
+		DisableWebhookEndpoint      func(childComplexity int, id int, reason string) int
+		EnableWebhookEndpoint       func(childComplexity int, id int) int
+		MoveStakeholders            func(childComplexity int, input orgmap.MoveStakeholdersInput) int
+		RedeliverWebhook            func(childComplexity int, deliveryID int) int
+		RevokeAPIToken              func(childComplexity int, id int) int
+		RotateWebhookEndpointSecret func(childComplexity int, id int) int
+		UpdateAccount               func(childComplexity int, id int, input ent.UpdateAccountInput) int
+		UpdateAccountPlan           func(childComplexity int, id int, input ent.UpdateAccountPlanInput) int
+		UpdateAccountTeamMember     func(childComplexity int, id int, input ent.UpdateAccountTeamMemberInput) int
+		UpdateActionItem            func(childComplexity int, id int, input ent.UpdateActionItemInput) int
+		UpdateBusinessUnit          func(childComplexity int, id int, input ent.UpdateBusinessUnitInput) int
+		UpdateFeedback              func(childComplexity int, id int, input ent.UpdateFeedbackInput) int
+		UpdateGoal                  func(childComplexity int, id int, input ent.UpdateGoalInput) int
+		UpdateIcpCriterion          func(childComplexity int, id int, input ent.UpdateIcpCriterionInput) int
+		UpdateInfluenceEdge         func(childComplexity int, id int, input ent.UpdateInfluenceEdgeInput) int
+		UpdateInsight               func(childComplexity int, id int, input ent.UpdateInsightInput) int
+		UpdateKPIMeasurement        func(childComplexity int, id int, input ent.UpdateKPIMeasurementInput) int
+		UpdateKpi                   func(childComplexity int, id int, input ent.UpdateKPIInput) int
+		UpdateObjective             func(childComplexity int, id int, input ent.UpdateObjectiveInput) int
+		UpdateOpportunity           func(childComplexity int, id int, input ent.UpdateOpportunityInput) int
+		UpdateProduct               func(childComplexity int, id int, input ent.UpdateProductInput) int
+		UpdateRelationship          func(childComplexity int, id int, input ent.UpdateRelationshipInput) int
+		UpdateRevenueRecord         func(childComplexity int, id int, input ent.UpdateRevenueRecordInput) int
+		UpdateReview                func(childComplexity int, id int, input ent.UpdateReviewInput) int
+		UpdateStakeholder           func(childComplexity int, id int, input ent.UpdateStakeholderInput) int
+		UpdateSwotItem              func(childComplexity int, id int, input ent.UpdateSwotItemInput) int
+		UpdateUser                  func(childComplexity int, id int, input ent.UpdateUserInput) int
+		UpdateWebhookEndpoint       func(childComplexity int, id int, input webhook.EndpointInput) int
+		UpdateWhitespaceCell        func(childComplexity int, id int, input ent.UpdateWhitespaceCellInput) int
 	}
 
 	Objective struct {
@@ -815,6 +824,9 @@ type ComplexityRoot struct {
 		SwotItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) int
 		TierReport         func(childComplexity int, where *ent.AccountWhereInput) int
 		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		WebhookDeliveries  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) int
+		WebhookEndpoints   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookEndpointOrder, where *ent.WebhookEndpointWhereInput) int
+		WebhookEventTypes  func(childComplexity int) int
 		WhitespaceCells    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) int
 	}
 
@@ -1035,6 +1047,69 @@ type ComplexityRoot struct {
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		Endpoint       func(childComplexity int) int
+		EndpointID     func(childComplexity int) int
+		EventID        func(childComplexity int) int
+		EventType      func(childComplexity int) int
+		History        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID             func(childComplexity int) int
+		LastAttemptAt  func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Payload        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		SubjectID      func(childComplexity int) int
+		SubjectType    func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookEndpoint struct {
+		AccountID      func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Deliveries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) int
+		Description    func(childComplexity int) int
+		DisabledReason func(childComplexity int) int
+		Enabled        func(childComplexity int) int
+		EventTypes     func(childComplexity int) int
+		FailingSince   func(childComplexity int) int
+		History        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID             func(childComplexity int) int
+		SecretPrefix   func(childComplexity int) int
+		URL            func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	WebhookEndpointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookEndpointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookEndpointSecretPayload struct {
+		Endpoint func(childComplexity int) int
+		Secret   func(childComplexity int) int
 	}
 
 	WhitespaceCell struct {
@@ -3428,6 +3503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(ent.CreateUserInput)), true
+	case "Mutation.createWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.CreateWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhookEndpoint(childComplexity, args["input"].(webhook.EndpointInput)), true
 	case "Mutation.createWhitespaceCell":
 		if e.ComplexityRoot.Mutation.CreateWhitespaceCell == nil {
 			break
@@ -3681,6 +3767,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWhitespaceCell(childComplexity, args["id"].(int)), true
+	case "Mutation.disableWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.DisableWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableWebhookEndpoint(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.enableWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.EnableWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnableWebhookEndpoint(childComplexity, args["id"].(int)), true
 	case "Mutation.moveStakeholders":
 		if e.ComplexityRoot.Mutation.MoveStakeholders == nil {
 			break
@@ -3692,6 +3800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveStakeholders(childComplexity, args["input"].(orgmap.MoveStakeholdersInput)), true
+	case "Mutation.redeliverWebhook":
+		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeliverWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["deliveryID"].(int)), true
 	case "Mutation.revokeAPIToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -3703,6 +3822,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int)), true
+	case "Mutation.rotateWebhookEndpointSecret":
+		if e.ComplexityRoot.Mutation.RotateWebhookEndpointSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateWebhookEndpointSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookEndpointSecret(childComplexity, args["id"].(int)), true
 	case "Mutation.updateAccount":
 		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
 			break
@@ -3934,6 +4064,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(ent.UpdateUserInput)), true
+	case "Mutation.updateWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.UpdateWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhookEndpoint(childComplexity, args["id"].(int), args["input"].(webhook.EndpointInput)), true
 	case "Mutation.updateWhitespaceCell":
 		if e.ComplexityRoot.Mutation.UpdateWhitespaceCell == nil {
 			break
@@ -5067,6 +5208,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WebhookDeliveryOrder), args["where"].(*ent.WebhookDeliveryWhereInput)), true
+	case "Query.webhookEndpoints":
+		if e.ComplexityRoot.Query.WebhookEndpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookEndpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WebhookEndpointOrder), args["where"].(*ent.WebhookEndpointWhereInput)), true
+	case "Query.webhookEventTypes":
+		if e.ComplexityRoot.Query.WebhookEventTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WebhookEventTypes(childComplexity), true
 	case "Query.whitespaceCells":
 		if e.ComplexityRoot.Query.WhitespaceCells == nil {
 			break
@@ -6147,6 +6316,280 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.endpoint":
+		if e.ComplexityRoot.WebhookDelivery.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Endpoint(childComplexity), true
+	case "WebhookDelivery.endpointID":
+		if e.ComplexityRoot.WebhookDelivery.EndpointID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EndpointID(childComplexity), true
+	case "WebhookDelivery.eventID":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.eventType":
+		if e.ComplexityRoot.WebhookDelivery.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventType(childComplexity), true
+	case "WebhookDelivery.history":
+		if e.ComplexityRoot.WebhookDelivery.History == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookDelivery_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.History(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ChangeOrder), args["where"].(*ent.ChangeWhereInput)), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.LastAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastAttemptAt(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.payload":
+		if e.ComplexityRoot.WebhookDelivery.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Payload(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+	case "WebhookDelivery.subjectID":
+		if e.ComplexityRoot.WebhookDelivery.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.SubjectID(childComplexity), true
+	case "WebhookDelivery.subjectType":
+		if e.ComplexityRoot.WebhookDelivery.SubjectType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.SubjectType(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookEndpoint.accountID":
+		if e.ComplexityRoot.WebhookEndpoint.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.AccountID(childComplexity), true
+	case "WebhookEndpoint.createdAt":
+		if e.ComplexityRoot.WebhookEndpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.CreatedAt(childComplexity), true
+	case "WebhookEndpoint.deliveries":
+		if e.ComplexityRoot.WebhookEndpoint.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookEndpoint_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Deliveries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WebhookDeliveryOrder), args["where"].(*ent.WebhookDeliveryWhereInput)), true
+	case "WebhookEndpoint.description":
+		if e.ComplexityRoot.WebhookEndpoint.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Description(childComplexity), true
+	case "WebhookEndpoint.disabledReason":
+		if e.ComplexityRoot.WebhookEndpoint.DisabledReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.DisabledReason(childComplexity), true
+	case "WebhookEndpoint.enabled":
+		if e.ComplexityRoot.WebhookEndpoint.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Enabled(childComplexity), true
+	case "WebhookEndpoint.eventTypes":
+		if e.ComplexityRoot.WebhookEndpoint.EventTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.EventTypes(childComplexity), true
+	case "WebhookEndpoint.failingSince":
+		if e.ComplexityRoot.WebhookEndpoint.FailingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.FailingSince(childComplexity), true
+	case "WebhookEndpoint.history":
+		if e.ComplexityRoot.WebhookEndpoint.History == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookEndpoint_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.History(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ChangeOrder), args["where"].(*ent.ChangeWhereInput)), true
+	case "WebhookEndpoint.id":
+		if e.ComplexityRoot.WebhookEndpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.ID(childComplexity), true
+	case "WebhookEndpoint.secretPrefix":
+		if e.ComplexityRoot.WebhookEndpoint.SecretPrefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.SecretPrefix(childComplexity), true
+	case "WebhookEndpoint.url":
+		if e.ComplexityRoot.WebhookEndpoint.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.URL(childComplexity), true
+	case "WebhookEndpoint.updatedAt":
+		if e.ComplexityRoot.WebhookEndpoint.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.UpdatedAt(childComplexity), true
+
+	case "WebhookEndpointConnection.edges":
+		if e.ComplexityRoot.WebhookEndpointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointConnection.Edges(childComplexity), true
+	case "WebhookEndpointConnection.pageInfo":
+		if e.ComplexityRoot.WebhookEndpointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointConnection.PageInfo(childComplexity), true
+	case "WebhookEndpointConnection.totalCount":
+		if e.ComplexityRoot.WebhookEndpointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointConnection.TotalCount(childComplexity), true
+
+	case "WebhookEndpointEdge.cursor":
+		if e.ComplexityRoot.WebhookEndpointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointEdge.Cursor(childComplexity), true
+	case "WebhookEndpointEdge.node":
+		if e.ComplexityRoot.WebhookEndpointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointEdge.Node(childComplexity), true
+
+	case "WebhookEndpointSecretPayload.endpoint":
+		if e.ComplexityRoot.WebhookEndpointSecretPayload.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointSecretPayload.Endpoint(childComplexity), true
+	case "WebhookEndpointSecretPayload.secret":
+		if e.ComplexityRoot.WebhookEndpointSecretPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointSecretPayload.Secret(childComplexity), true
+
 	case "WhitespaceCell.account":
 		if e.ComplexityRoot.WhitespaceCell.Account == nil {
 			break
@@ -6308,6 +6751,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateStakeholderInput", ec.unmarshalInputCreateStakeholderInput),
 			graphql.NewInputUnmarshaler("CreateSwotItemInput", ec.unmarshalInputCreateSwotItemInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("CreateWebhookEndpointInput", ec.unmarshalInputCreateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("CreateWhitespaceCellInput", ec.unmarshalInputCreateWhitespaceCellInput),
 			graphql.NewInputUnmarshaler("FeedbackOrder", ec.unmarshalInputFeedbackOrder),
 			graphql.NewInputUnmarshaler("FeedbackWhereInput", ec.unmarshalInputFeedbackWhereInput),
@@ -6363,9 +6807,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateStakeholderInput", ec.unmarshalInputUpdateStakeholderInput),
 			graphql.NewInputUnmarshaler("UpdateSwotItemInput", ec.unmarshalInputUpdateSwotItemInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+			graphql.NewInputUnmarshaler("UpdateWebhookEndpointInput", ec.unmarshalInputUpdateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("UpdateWhitespaceCellInput", ec.unmarshalInputUpdateWhitespaceCellInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
+			graphql.NewInputUnmarshaler("WebhookDeliveryWhereInput", ec.unmarshalInputWebhookDeliveryWhereInput),
+			graphql.NewInputUnmarshaler("WebhookEndpointOrder", ec.unmarshalInputWebhookEndpointOrder),
+			graphql.NewInputUnmarshaler("WebhookEndpointWhereInput", ec.unmarshalInputWebhookEndpointWhereInput),
 			graphql.NewInputUnmarshaler("WhitespaceCellOrder", ec.unmarshalInputWhitespaceCellOrder),
 			graphql.NewInputUnmarshaler("WhitespaceCellWhereInput", ec.unmarshalInputWhitespaceCellWhereInput),
 		)
@@ -17477,6 +17926,74 @@ type Query {
     where: UserWhereInput
   ): UserConnection!
   """
+  Every WebhookDelivery you may see, as a Relay connection.
+  """
+  webhookDeliveries(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookDeliveries returned from the connection.
+    """
+    orderBy: [WebhookDeliveryOrder!]
+
+    """
+    Filtering options for WebhookDeliveries returned from the connection.
+    """
+    where: WebhookDeliveryWhereInput
+  ): WebhookDeliveryConnection!
+  """
+  Every WebhookEndpoint you may see, as a Relay connection.
+  """
+  webhookEndpoints(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookEndpoints returned from the connection.
+    """
+    orderBy: [WebhookEndpointOrder!]
+
+    """
+    Filtering options for WebhookEndpoints returned from the connection.
+    """
+    where: WebhookEndpointWhereInput
+  ): WebhookEndpointConnection!
+  """
   Every WhitespaceCell you may see, as a Relay connection.
   """
   whitespaceCells(
@@ -23077,6 +23594,1335 @@ input UserWhereInput {
   hasReviewsWith: [ReviewWhereInput!]
 }
 """
+The delivery log: one event sent to one endpoint, with the number of attempts and the last answer's status code. Admins alone see it.
+"""
+type WebhookDelivery implements Node {
+  """
+  The global ID of this WebhookDelivery: pass it to node(id:) or to any argument that takes one.
+  """
+  id: ID!
+  """
+  When the delivery was queued.
+  """
+  createdAt: Time!
+  """
+  The endpoint it goes to.
+  """
+  endpointID: ID!
+  """
+  The event sent; its webhook-id header is msg_ and this ID, the same on every attempt and redelivery.
+  """
+  eventID: ID!
+  """
+  The event type, e.g. stakeholder.updated.
+  """
+  eventType: String!
+  """
+  The type of the record the event is about.
+  """
+  subjectType: String!
+  """
+  The ID of the record the event is about: its deliveries to one endpoint go in order.
+  """
+  subjectID: ID!
+  """
+  Where the delivery stands.
+  """
+  status: WebhookDeliveryStatus!
+  """
+  How many times it was sent.
+  """
+  attempts: Int!
+  """
+  When it is sent next, while pending.
+  """
+  nextAttemptAt: Time
+  """
+  The HTTP status of the last attempt; null when there was no answer (a timeout, a refused connection).
+  """
+  lastStatusCode: Int
+  """
+  What went wrong in the last attempt, if it failed.
+  """
+  lastError: String
+  """
+  When it was last sent.
+  """
+  lastAttemptAt: Time
+  """
+  When the endpoint accepted it.
+  """
+  deliveredAt: Time
+  """
+  The JSON body sent: type, timestamp and data, as the Standard Webhooks specification suggests.
+  """
+  payload: String!
+  """
+  The endpoint it goes to.
+  """
+  endpoint: WebhookEndpoint!
+  """
+  The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
+  """
+  history(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Changes returned from the connection.
+    """
+    orderBy: [ChangeOrder!]
+
+    """
+    Filtering options for Changes returned from the connection.
+    """
+    where: ChangeWhereInput
+  ): ChangeConnection!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookDeliveryConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookDeliveryEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookDeliveryEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookDelivery
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for WebhookDelivery connections
+"""
+input WebhookDeliveryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookDeliveries.
+  """
+  field: WebhookDeliveryOrderField!
+}
+"""
+Properties by which WebhookDelivery connections can be ordered.
+"""
+enum WebhookDeliveryOrderField {
+  """
+  Orders by createdAt.
+  """
+  CREATED_AT
+  """
+  Orders by status.
+  """
+  STATUS
+}
+"""
+WebhookDeliveryStatus is enum for the field status
+"""
+enum WebhookDeliveryStatus @goModel(model: "github.com/accountplan/accountplan/ent/webhookdelivery.Status") {
+  """
+  Not yet delivered: waiting for its turn, an earlier event of the same record, or its next attempt.
+  """
+  PENDING
+  """
+  The endpoint answered with a 2xx status.
+  """
+  DELIVERED
+  """
+  Every attempt failed for the retry period; redeliverWebhook sends it again.
+  """
+  FAILED
+}
+"""
+WebhookDeliveryWhereInput is used for filtering WebhookDelivery objects.
+Input was generated by ent.
+"""
+input WebhookDeliveryWhereInput {
+  """
+  Records that do not match this filter.
+  """
+  not: WebhookDeliveryWhereInput
+  """
+  Records that match every one of these filters.
+  """
+  and: [WebhookDeliveryWhereInput!]
+  """
+  Records that match at least one of these filters.
+  """
+  or: [WebhookDeliveryWhereInput!]
+  """
+  Records whose id equals this value.
+  """
+  id: ID
+  """
+  Records whose id is not this value.
+  """
+  idNEQ: ID
+  """
+  Records whose id is one of these values.
+  """
+  idIn: [ID!]
+  """
+  Records whose id is none of these values.
+  """
+  idNotIn: [ID!]
+  """
+  Records whose id is greater than this value.
+  """
+  idGT: ID
+  """
+  Records whose id is at least this value.
+  """
+  idGTE: ID
+  """
+  Records whose id is less than this value.
+  """
+  idLT: ID
+  """
+  Records whose id is at most this value.
+  """
+  idLTE: ID
+  """
+  Records whose createdAt equals this value.
+  """
+  createdAt: Time
+  """
+  Records whose createdAt is not this value.
+  """
+  createdAtNEQ: Time
+  """
+  Records whose createdAt is one of these values.
+  """
+  createdAtIn: [Time!]
+  """
+  Records whose createdAt is none of these values.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Records whose createdAt is greater than this value.
+  """
+  createdAtGT: Time
+  """
+  Records whose createdAt is at least this value.
+  """
+  createdAtGTE: Time
+  """
+  Records whose createdAt is less than this value.
+  """
+  createdAtLT: Time
+  """
+  Records whose createdAt is at most this value.
+  """
+  createdAtLTE: Time
+  """
+  Records whose endpointID equals this value.
+  """
+  endpointID: ID
+  """
+  Records whose endpointID is not this value.
+  """
+  endpointIDNEQ: ID
+  """
+  Records whose endpointID is one of these values.
+  """
+  endpointIDIn: [ID!]
+  """
+  Records whose endpointID is none of these values.
+  """
+  endpointIDNotIn: [ID!]
+  """
+  Records whose eventID equals this value.
+  """
+  eventID: ID
+  """
+  Records whose eventID is not this value.
+  """
+  eventIDNEQ: ID
+  """
+  Records whose eventID is one of these values.
+  """
+  eventIDIn: [ID!]
+  """
+  Records whose eventID is none of these values.
+  """
+  eventIDNotIn: [ID!]
+  """
+  Records whose eventID is greater than this value.
+  """
+  eventIDGT: ID
+  """
+  Records whose eventID is at least this value.
+  """
+  eventIDGTE: ID
+  """
+  Records whose eventID is less than this value.
+  """
+  eventIDLT: ID
+  """
+  Records whose eventID is at most this value.
+  """
+  eventIDLTE: ID
+  """
+  Records whose eventType equals this value.
+  """
+  eventType: String
+  """
+  Records whose eventType is not this value.
+  """
+  eventTypeNEQ: String
+  """
+  Records whose eventType is one of these values.
+  """
+  eventTypeIn: [String!]
+  """
+  Records whose eventType is none of these values.
+  """
+  eventTypeNotIn: [String!]
+  """
+  Records whose eventType is greater than this value.
+  """
+  eventTypeGT: String
+  """
+  Records whose eventType is at least this value.
+  """
+  eventTypeGTE: String
+  """
+  Records whose eventType is less than this value.
+  """
+  eventTypeLT: String
+  """
+  Records whose eventType is at most this value.
+  """
+  eventTypeLTE: String
+  """
+  Records whose eventType contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  eventTypeContains: String
+  """
+  Records whose eventType starts with this text.
+  """
+  eventTypeHasPrefix: String
+  """
+  Records whose eventType ends with this text.
+  """
+  eventTypeHasSuffix: String
+  """
+  Records whose eventType equals this text, ignoring case.
+  """
+  eventTypeEqualFold: String
+  """
+  Records whose eventType contains this text, ignoring case.
+  """
+  eventTypeContainsFold: String
+  """
+  Records whose subjectType equals this value.
+  """
+  subjectType: String
+  """
+  Records whose subjectType is not this value.
+  """
+  subjectTypeNEQ: String
+  """
+  Records whose subjectType is one of these values.
+  """
+  subjectTypeIn: [String!]
+  """
+  Records whose subjectType is none of these values.
+  """
+  subjectTypeNotIn: [String!]
+  """
+  Records whose subjectType is greater than this value.
+  """
+  subjectTypeGT: String
+  """
+  Records whose subjectType is at least this value.
+  """
+  subjectTypeGTE: String
+  """
+  Records whose subjectType is less than this value.
+  """
+  subjectTypeLT: String
+  """
+  Records whose subjectType is at most this value.
+  """
+  subjectTypeLTE: String
+  """
+  Records whose subjectType contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  subjectTypeContains: String
+  """
+  Records whose subjectType starts with this text.
+  """
+  subjectTypeHasPrefix: String
+  """
+  Records whose subjectType ends with this text.
+  """
+  subjectTypeHasSuffix: String
+  """
+  Records whose subjectType equals this text, ignoring case.
+  """
+  subjectTypeEqualFold: String
+  """
+  Records whose subjectType contains this text, ignoring case.
+  """
+  subjectTypeContainsFold: String
+  """
+  Records whose subjectID equals this value.
+  """
+  subjectID: ID
+  """
+  Records whose subjectID is not this value.
+  """
+  subjectIDNEQ: ID
+  """
+  Records whose subjectID is one of these values.
+  """
+  subjectIDIn: [ID!]
+  """
+  Records whose subjectID is none of these values.
+  """
+  subjectIDNotIn: [ID!]
+  """
+  Records whose subjectID is greater than this value.
+  """
+  subjectIDGT: ID
+  """
+  Records whose subjectID is at least this value.
+  """
+  subjectIDGTE: ID
+  """
+  Records whose subjectID is less than this value.
+  """
+  subjectIDLT: ID
+  """
+  Records whose subjectID is at most this value.
+  """
+  subjectIDLTE: ID
+  """
+  Records whose status equals this value.
+  """
+  status: WebhookDeliveryStatus
+  """
+  Records whose status is not this value.
+  """
+  statusNEQ: WebhookDeliveryStatus
+  """
+  Records whose status is one of these values.
+  """
+  statusIn: [WebhookDeliveryStatus!]
+  """
+  Records whose status is none of these values.
+  """
+  statusNotIn: [WebhookDeliveryStatus!]
+  """
+  Records whose attempts equals this value.
+  """
+  attempts: Int
+  """
+  Records whose attempts is not this value.
+  """
+  attemptsNEQ: Int
+  """
+  Records whose attempts is one of these values.
+  """
+  attemptsIn: [Int!]
+  """
+  Records whose attempts is none of these values.
+  """
+  attemptsNotIn: [Int!]
+  """
+  Records whose attempts is greater than this value.
+  """
+  attemptsGT: Int
+  """
+  Records whose attempts is at least this value.
+  """
+  attemptsGTE: Int
+  """
+  Records whose attempts is less than this value.
+  """
+  attemptsLT: Int
+  """
+  Records whose attempts is at most this value.
+  """
+  attemptsLTE: Int
+  """
+  Records whose nextAttemptAt equals this value.
+  """
+  nextAttemptAt: Time
+  """
+  Records whose nextAttemptAt is not this value.
+  """
+  nextAttemptAtNEQ: Time
+  """
+  Records whose nextAttemptAt is one of these values.
+  """
+  nextAttemptAtIn: [Time!]
+  """
+  Records whose nextAttemptAt is none of these values.
+  """
+  nextAttemptAtNotIn: [Time!]
+  """
+  Records whose nextAttemptAt is greater than this value.
+  """
+  nextAttemptAtGT: Time
+  """
+  Records whose nextAttemptAt is at least this value.
+  """
+  nextAttemptAtGTE: Time
+  """
+  Records whose nextAttemptAt is less than this value.
+  """
+  nextAttemptAtLT: Time
+  """
+  Records whose nextAttemptAt is at most this value.
+  """
+  nextAttemptAtLTE: Time
+  """
+  Records with no nextAttemptAt.
+  """
+  nextAttemptAtIsNil: Boolean
+  """
+  Records with a nextAttemptAt.
+  """
+  nextAttemptAtNotNil: Boolean
+  """
+  Records whose lastStatusCode equals this value.
+  """
+  lastStatusCode: Int
+  """
+  Records whose lastStatusCode is not this value.
+  """
+  lastStatusCodeNEQ: Int
+  """
+  Records whose lastStatusCode is one of these values.
+  """
+  lastStatusCodeIn: [Int!]
+  """
+  Records whose lastStatusCode is none of these values.
+  """
+  lastStatusCodeNotIn: [Int!]
+  """
+  Records whose lastStatusCode is greater than this value.
+  """
+  lastStatusCodeGT: Int
+  """
+  Records whose lastStatusCode is at least this value.
+  """
+  lastStatusCodeGTE: Int
+  """
+  Records whose lastStatusCode is less than this value.
+  """
+  lastStatusCodeLT: Int
+  """
+  Records whose lastStatusCode is at most this value.
+  """
+  lastStatusCodeLTE: Int
+  """
+  Records with no lastStatusCode.
+  """
+  lastStatusCodeIsNil: Boolean
+  """
+  Records with a lastStatusCode.
+  """
+  lastStatusCodeNotNil: Boolean
+  """
+  Records whose lastError equals this value.
+  """
+  lastError: String
+  """
+  Records whose lastError is not this value.
+  """
+  lastErrorNEQ: String
+  """
+  Records whose lastError is one of these values.
+  """
+  lastErrorIn: [String!]
+  """
+  Records whose lastError is none of these values.
+  """
+  lastErrorNotIn: [String!]
+  """
+  Records whose lastError is greater than this value.
+  """
+  lastErrorGT: String
+  """
+  Records whose lastError is at least this value.
+  """
+  lastErrorGTE: String
+  """
+  Records whose lastError is less than this value.
+  """
+  lastErrorLT: String
+  """
+  Records whose lastError is at most this value.
+  """
+  lastErrorLTE: String
+  """
+  Records whose lastError contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  lastErrorContains: String
+  """
+  Records whose lastError starts with this text.
+  """
+  lastErrorHasPrefix: String
+  """
+  Records whose lastError ends with this text.
+  """
+  lastErrorHasSuffix: String
+  """
+  Records with no lastError.
+  """
+  lastErrorIsNil: Boolean
+  """
+  Records with a lastError.
+  """
+  lastErrorNotNil: Boolean
+  """
+  Records whose lastError equals this text, ignoring case.
+  """
+  lastErrorEqualFold: String
+  """
+  Records whose lastError contains this text, ignoring case.
+  """
+  lastErrorContainsFold: String
+  """
+  Records whose lastAttemptAt equals this value.
+  """
+  lastAttemptAt: Time
+  """
+  Records whose lastAttemptAt is not this value.
+  """
+  lastAttemptAtNEQ: Time
+  """
+  Records whose lastAttemptAt is one of these values.
+  """
+  lastAttemptAtIn: [Time!]
+  """
+  Records whose lastAttemptAt is none of these values.
+  """
+  lastAttemptAtNotIn: [Time!]
+  """
+  Records whose lastAttemptAt is greater than this value.
+  """
+  lastAttemptAtGT: Time
+  """
+  Records whose lastAttemptAt is at least this value.
+  """
+  lastAttemptAtGTE: Time
+  """
+  Records whose lastAttemptAt is less than this value.
+  """
+  lastAttemptAtLT: Time
+  """
+  Records whose lastAttemptAt is at most this value.
+  """
+  lastAttemptAtLTE: Time
+  """
+  Records with no lastAttemptAt.
+  """
+  lastAttemptAtIsNil: Boolean
+  """
+  Records with a lastAttemptAt.
+  """
+  lastAttemptAtNotNil: Boolean
+  """
+  Records whose deliveredAt equals this value.
+  """
+  deliveredAt: Time
+  """
+  Records whose deliveredAt is not this value.
+  """
+  deliveredAtNEQ: Time
+  """
+  Records whose deliveredAt is one of these values.
+  """
+  deliveredAtIn: [Time!]
+  """
+  Records whose deliveredAt is none of these values.
+  """
+  deliveredAtNotIn: [Time!]
+  """
+  Records whose deliveredAt is greater than this value.
+  """
+  deliveredAtGT: Time
+  """
+  Records whose deliveredAt is at least this value.
+  """
+  deliveredAtGTE: Time
+  """
+  Records whose deliveredAt is less than this value.
+  """
+  deliveredAtLT: Time
+  """
+  Records whose deliveredAt is at most this value.
+  """
+  deliveredAtLTE: Time
+  """
+  Records with no deliveredAt.
+  """
+  deliveredAtIsNil: Boolean
+  """
+  Records with a deliveredAt.
+  """
+  deliveredAtNotNil: Boolean
+  """
+  Records that have (true) or do not have (false) any endpoint.
+  """
+  hasEndpoint: Boolean
+  """
+  Records with at least one endpoint matching one of these filters.
+  """
+  hasEndpointWith: [WebhookEndpointWhereInput!]
+}
+"""
+A URL the server POSTs events to, signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature). Admins alone see and manage endpoints.
+"""
+type WebhookEndpoint implements Node {
+  """
+  The global ID of this WebhookEndpoint: pass it to node(id:) or to any argument that takes one.
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record last changed.
+  """
+  updatedAt: Time!
+  """
+  Where the events are POSTed: an http or https URL. Addresses on private or loopback networks are refused unless the server allows them (-webhooks-allow-private).
+  """
+  url: String!
+  """
+  What the endpoint is for, e.g. CRM sync.
+  """
+  description: String
+  """
+  The event types sent to this endpoint, e.g. stakeholder.updated or stakeholder.support_changed; * for every type.
+  """
+  eventTypes: [String!]!
+  """
+  When set, only the events of this account are sent.
+  """
+  accountID: ID
+  """
+  The first characters of the signing secret, to tell secrets apart.
+  """
+  secretPrefix: String!
+  """
+  Whether events are sent; a disabled endpoint keeps its pending deliveries until it is enabled again.
+  """
+  enabled: Boolean!
+  """
+  Why the endpoint was disabled: by an admin, or by the server after its deliveries kept failing.
+  """
+  disabledReason: String
+  """
+  When its deliveries began to fail without a success since; null while they succeed.
+  """
+  failingSince: Time
+  """
+  The deliveries of events to this endpoint, with each one's last answer.
+  """
+  deliveries(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookDeliveries returned from the connection.
+    """
+    orderBy: [WebhookDeliveryOrder!]
+
+    """
+    Filtering options for WebhookDeliveries returned from the connection.
+    """
+    where: WebhookDeliveryWhereInput
+  ): WebhookDeliveryConnection!
+  """
+  The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
+  """
+  history(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Changes returned from the connection.
+    """
+    orderBy: [ChangeOrder!]
+
+    """
+    Filtering options for Changes returned from the connection.
+    """
+    where: ChangeWhereInput
+  ): ChangeConnection!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookEndpointConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookEndpointEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookEndpointEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookEndpoint
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for WebhookEndpoint connections
+"""
+input WebhookEndpointOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookEndpoints.
+  """
+  field: WebhookEndpointOrderField!
+}
+"""
+Properties by which WebhookEndpoint connections can be ordered.
+"""
+enum WebhookEndpointOrderField {
+  """
+  Orders by createdAt.
+  """
+  CREATED_AT
+  """
+  Orders by updatedAt.
+  """
+  UPDATED_AT
+  """
+  Orders by url.
+  """
+  URL
+}
+"""
+WebhookEndpointWhereInput is used for filtering WebhookEndpoint objects.
+Input was generated by ent.
+"""
+input WebhookEndpointWhereInput {
+  """
+  Records that do not match this filter.
+  """
+  not: WebhookEndpointWhereInput
+  """
+  Records that match every one of these filters.
+  """
+  and: [WebhookEndpointWhereInput!]
+  """
+  Records that match at least one of these filters.
+  """
+  or: [WebhookEndpointWhereInput!]
+  """
+  Records whose id equals this value.
+  """
+  id: ID
+  """
+  Records whose id is not this value.
+  """
+  idNEQ: ID
+  """
+  Records whose id is one of these values.
+  """
+  idIn: [ID!]
+  """
+  Records whose id is none of these values.
+  """
+  idNotIn: [ID!]
+  """
+  Records whose id is greater than this value.
+  """
+  idGT: ID
+  """
+  Records whose id is at least this value.
+  """
+  idGTE: ID
+  """
+  Records whose id is less than this value.
+  """
+  idLT: ID
+  """
+  Records whose id is at most this value.
+  """
+  idLTE: ID
+  """
+  Records whose createdAt equals this value.
+  """
+  createdAt: Time
+  """
+  Records whose createdAt is not this value.
+  """
+  createdAtNEQ: Time
+  """
+  Records whose createdAt is one of these values.
+  """
+  createdAtIn: [Time!]
+  """
+  Records whose createdAt is none of these values.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Records whose createdAt is greater than this value.
+  """
+  createdAtGT: Time
+  """
+  Records whose createdAt is at least this value.
+  """
+  createdAtGTE: Time
+  """
+  Records whose createdAt is less than this value.
+  """
+  createdAtLT: Time
+  """
+  Records whose createdAt is at most this value.
+  """
+  createdAtLTE: Time
+  """
+  Records whose updatedAt equals this value.
+  """
+  updatedAt: Time
+  """
+  Records whose updatedAt is not this value.
+  """
+  updatedAtNEQ: Time
+  """
+  Records whose updatedAt is one of these values.
+  """
+  updatedAtIn: [Time!]
+  """
+  Records whose updatedAt is none of these values.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  Records whose updatedAt is greater than this value.
+  """
+  updatedAtGT: Time
+  """
+  Records whose updatedAt is at least this value.
+  """
+  updatedAtGTE: Time
+  """
+  Records whose updatedAt is less than this value.
+  """
+  updatedAtLT: Time
+  """
+  Records whose updatedAt is at most this value.
+  """
+  updatedAtLTE: Time
+  """
+  Records whose url equals this value.
+  """
+  url: String
+  """
+  Records whose url is not this value.
+  """
+  urlNEQ: String
+  """
+  Records whose url is one of these values.
+  """
+  urlIn: [String!]
+  """
+  Records whose url is none of these values.
+  """
+  urlNotIn: [String!]
+  """
+  Records whose url is greater than this value.
+  """
+  urlGT: String
+  """
+  Records whose url is at least this value.
+  """
+  urlGTE: String
+  """
+  Records whose url is less than this value.
+  """
+  urlLT: String
+  """
+  Records whose url is at most this value.
+  """
+  urlLTE: String
+  """
+  Records whose url contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  urlContains: String
+  """
+  Records whose url starts with this text.
+  """
+  urlHasPrefix: String
+  """
+  Records whose url ends with this text.
+  """
+  urlHasSuffix: String
+  """
+  Records whose url equals this text, ignoring case.
+  """
+  urlEqualFold: String
+  """
+  Records whose url contains this text, ignoring case.
+  """
+  urlContainsFold: String
+  """
+  Records whose description equals this value.
+  """
+  description: String
+  """
+  Records whose description is not this value.
+  """
+  descriptionNEQ: String
+  """
+  Records whose description is one of these values.
+  """
+  descriptionIn: [String!]
+  """
+  Records whose description is none of these values.
+  """
+  descriptionNotIn: [String!]
+  """
+  Records whose description is greater than this value.
+  """
+  descriptionGT: String
+  """
+  Records whose description is at least this value.
+  """
+  descriptionGTE: String
+  """
+  Records whose description is less than this value.
+  """
+  descriptionLT: String
+  """
+  Records whose description is at most this value.
+  """
+  descriptionLTE: String
+  """
+  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  descriptionContains: String
+  """
+  Records whose description starts with this text.
+  """
+  descriptionHasPrefix: String
+  """
+  Records whose description ends with this text.
+  """
+  descriptionHasSuffix: String
+  """
+  Records with no description.
+  """
+  descriptionIsNil: Boolean
+  """
+  Records with a description.
+  """
+  descriptionNotNil: Boolean
+  """
+  Records whose description equals this text, ignoring case.
+  """
+  descriptionEqualFold: String
+  """
+  Records whose description contains this text, ignoring case.
+  """
+  descriptionContainsFold: String
+  """
+  Records whose accountID equals this value.
+  """
+  accountID: ID
+  """
+  Records whose accountID is not this value.
+  """
+  accountIDNEQ: ID
+  """
+  Records whose accountID is one of these values.
+  """
+  accountIDIn: [ID!]
+  """
+  Records whose accountID is none of these values.
+  """
+  accountIDNotIn: [ID!]
+  """
+  Records whose accountID is greater than this value.
+  """
+  accountIDGT: ID
+  """
+  Records whose accountID is at least this value.
+  """
+  accountIDGTE: ID
+  """
+  Records whose accountID is less than this value.
+  """
+  accountIDLT: ID
+  """
+  Records whose accountID is at most this value.
+  """
+  accountIDLTE: ID
+  """
+  Records with no accountID.
+  """
+  accountIDIsNil: Boolean
+  """
+  Records with a accountID.
+  """
+  accountIDNotNil: Boolean
+  """
+  Records whose secretPrefix equals this value.
+  """
+  secretPrefix: String
+  """
+  Records whose secretPrefix is not this value.
+  """
+  secretPrefixNEQ: String
+  """
+  Records whose secretPrefix is one of these values.
+  """
+  secretPrefixIn: [String!]
+  """
+  Records whose secretPrefix is none of these values.
+  """
+  secretPrefixNotIn: [String!]
+  """
+  Records whose secretPrefix is greater than this value.
+  """
+  secretPrefixGT: String
+  """
+  Records whose secretPrefix is at least this value.
+  """
+  secretPrefixGTE: String
+  """
+  Records whose secretPrefix is less than this value.
+  """
+  secretPrefixLT: String
+  """
+  Records whose secretPrefix is at most this value.
+  """
+  secretPrefixLTE: String
+  """
+  Records whose secretPrefix contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  secretPrefixContains: String
+  """
+  Records whose secretPrefix starts with this text.
+  """
+  secretPrefixHasPrefix: String
+  """
+  Records whose secretPrefix ends with this text.
+  """
+  secretPrefixHasSuffix: String
+  """
+  Records whose secretPrefix equals this text, ignoring case.
+  """
+  secretPrefixEqualFold: String
+  """
+  Records whose secretPrefix contains this text, ignoring case.
+  """
+  secretPrefixContainsFold: String
+  """
+  Records whose enabled equals this value.
+  """
+  enabled: Boolean
+  """
+  Records whose enabled is not this value.
+  """
+  enabledNEQ: Boolean
+  """
+  Records whose disabledReason equals this value.
+  """
+  disabledReason: String
+  """
+  Records whose disabledReason is not this value.
+  """
+  disabledReasonNEQ: String
+  """
+  Records whose disabledReason is one of these values.
+  """
+  disabledReasonIn: [String!]
+  """
+  Records whose disabledReason is none of these values.
+  """
+  disabledReasonNotIn: [String!]
+  """
+  Records whose disabledReason is greater than this value.
+  """
+  disabledReasonGT: String
+  """
+  Records whose disabledReason is at least this value.
+  """
+  disabledReasonGTE: String
+  """
+  Records whose disabledReason is less than this value.
+  """
+  disabledReasonLT: String
+  """
+  Records whose disabledReason is at most this value.
+  """
+  disabledReasonLTE: String
+  """
+  Records whose disabledReason contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  disabledReasonContains: String
+  """
+  Records whose disabledReason starts with this text.
+  """
+  disabledReasonHasPrefix: String
+  """
+  Records whose disabledReason ends with this text.
+  """
+  disabledReasonHasSuffix: String
+  """
+  Records with no disabledReason.
+  """
+  disabledReasonIsNil: Boolean
+  """
+  Records with a disabledReason.
+  """
+  disabledReasonNotNil: Boolean
+  """
+  Records whose disabledReason equals this text, ignoring case.
+  """
+  disabledReasonEqualFold: String
+  """
+  Records whose disabledReason contains this text, ignoring case.
+  """
+  disabledReasonContainsFold: String
+  """
+  Records whose failingSince equals this value.
+  """
+  failingSince: Time
+  """
+  Records whose failingSince is not this value.
+  """
+  failingSinceNEQ: Time
+  """
+  Records whose failingSince is one of these values.
+  """
+  failingSinceIn: [Time!]
+  """
+  Records whose failingSince is none of these values.
+  """
+  failingSinceNotIn: [Time!]
+  """
+  Records whose failingSince is greater than this value.
+  """
+  failingSinceGT: Time
+  """
+  Records whose failingSince is at least this value.
+  """
+  failingSinceGTE: Time
+  """
+  Records whose failingSince is less than this value.
+  """
+  failingSinceLT: Time
+  """
+  Records whose failingSince is at most this value.
+  """
+  failingSinceLTE: Time
+  """
+  Records with no failingSince.
+  """
+  failingSinceIsNil: Boolean
+  """
+  Records with a failingSince.
+  """
+  failingSinceNotNil: Boolean
+  """
+  Records that have (true) or do not have (false) any deliveries.
+  """
+  hasDeliveries: Boolean
+  """
+  Records with at least one deliveries matching one of these filters.
+  """
+  hasDeliveriesWith: [WebhookDeliveryWhereInput!]
+}
+"""
 One business unit × product cell of an account's whitespace matrix; unique per account, business unit and product.
 """
 type WhitespaceCell implements Node {
@@ -24787,6 +26633,69 @@ unit the record names (a currency code, %, users...). Input also accepts a JSON
 number without exponent.
 """
 scalar Decimal
+`, BuiltIn: false},
+	{Name: "../../api/webhooks.graphql", Input: `# Webhooks: admins subscribe URLs to events; the server sends each event
+# signed as the Standard Webhooks specification says (README, "Webhooks").
+
+extend type Query {
+  "Every event type an endpoint may subscribe to, sorted: a row event per type (stakeholder.created, .updated, .deleted) and the org map's events (stakeholder.support_changed, orgMap.health_grade_changed, account.single_threaded, stakeholder.lost_supportive_path)."
+  webhookEventTypes: [String!]!
+}
+
+extend type Mutation {
+  """
+  Subscribes a URL to events and returns its signing secret, shown this once.
+  Admins only (FORBIDDEN otherwise). Refused with BAD_USER_INPUT (field url)
+  for a URL that is not http(s) or whose host is on a private or loopback
+  address (unless the server runs with -webhooks-allow-private), (field
+  eventTypes) for an unknown event type, and NOT_FOUND for an unknown accountID.
+  """
+  createWebhookEndpoint("The URL, the event types and the account to send events of." input: CreateWebhookEndpointInput!): WebhookEndpointSecretPayload!
+  "Changes an endpoint's URL, description, event types or account filter; the refusals of createWebhookEndpoint apply. Admins only."
+  updateWebhookEndpoint("The ID of the endpoint." id: ID!, "The fields to change; those left out keep their value." input: UpdateWebhookEndpointInput!): WebhookEndpoint!
+  "Gives an endpoint a new signing secret, shown this once; the old secret signs nothing more. Admins only."
+  rotateWebhookEndpointSecret("The ID of the endpoint." id: ID!): WebhookEndpointSecretPayload!
+  "Stops sending to an endpoint, with the reason; its pending deliveries wait until it is enabled. Admins only."
+  disableWebhookEndpoint("The ID of the endpoint." id: ID!, "Why it is disabled, shown as disabledReason." reason: String!): WebhookEndpoint!
+  "Sends to an endpoint again, starting with the deliveries that waited, and clears disabledReason. Admins only."
+  enableWebhookEndpoint("The ID of the endpoint." id: ID!): WebhookEndpoint!
+  "Queues a delivery's event to its endpoint again, at once, as a new delivery with the same webhook-id (so a receiver that saw it can skip it). Admins only."
+  redeliverWebhook("The ID of the delivery to send again." deliveryID: ID!): WebhookDelivery!
+}
+
+"A new webhook endpoint: where to send, what, and of which account."
+input CreateWebhookEndpointInput @goModel(model: "github.com/accountplan/accountplan/graph/webhook.EndpointInput") {
+  "The http or https URL events are POSTed to."
+  url: String!
+  "What the endpoint is for, e.g. CRM sync."
+  description: String
+  "The event types to send (webhookEventTypes lists them); * for every type."
+  eventTypes: [String!]!
+  "Send only the events of this account; omit for every account."
+  accountID: ID
+}
+
+"The fields of a webhook endpoint to change; those left out keep their value."
+input UpdateWebhookEndpointInput @goModel(model: "github.com/accountplan/accountplan/graph/webhook.EndpointInput") {
+  "The http or https URL events are POSTed to."
+  url: String
+  "What the endpoint is for."
+  description: String
+  "The event types to send; * for every type."
+  eventTypes: [String!]
+  "Send only the events of this account."
+  accountID: ID
+  "Send the events of every account again."
+  clearAccountID: Boolean
+}
+
+"A webhook endpoint and its signing secret, shown this once."
+type WebhookEndpointSecretPayload @goModel(model: "github.com/accountplan/accountplan/graph/webhook.Secret") {
+  "The endpoint's record."
+  endpoint: WebhookEndpoint!
+  "The signing secret, whsec_ and base64: verify each webhook-signature with it. Shown only now: store it safely."
+  secret: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -26525,6 +28434,132 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "endpointID":
+		return ec.fieldContext_WebhookDelivery_endpointID(ctx, field)
+	case "eventID":
+		return ec.fieldContext_WebhookDelivery_eventID(ctx, field)
+	case "eventType":
+		return ec.fieldContext_WebhookDelivery_eventType(ctx, field)
+	case "subjectType":
+		return ec.fieldContext_WebhookDelivery_subjectType(ctx, field)
+	case "subjectID":
+		return ec.fieldContext_WebhookDelivery_subjectID(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "lastAttemptAt":
+		return ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	case "payload":
+		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_WebhookDelivery_endpoint(ctx, field)
+	case "history":
+		return ec.fieldContext_WebhookDelivery_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookEndpoint_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookEndpoint_url(ctx, field)
+	case "description":
+		return ec.fieldContext_WebhookEndpoint_description(ctx, field)
+	case "eventTypes":
+		return ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
+	case "accountID":
+		return ec.fieldContext_WebhookEndpoint_accountID(ctx, field)
+	case "secretPrefix":
+		return ec.fieldContext_WebhookEndpoint_secretPrefix(ctx, field)
+	case "enabled":
+		return ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
+	case "disabledReason":
+		return ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
+	case "failingSince":
+		return ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_WebhookEndpoint_deliveries(ctx, field)
+	case "history":
+		return ec.fieldContext_WebhookEndpoint_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookEndpointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookEndpointEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookEndpointEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpointSecretPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpoint":
+		return ec.fieldContext_WebhookEndpointSecretPayload_endpoint(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookEndpointSecretPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointSecretPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WhitespaceCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

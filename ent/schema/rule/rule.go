@@ -181,3 +181,25 @@ func AllowOwnTokens() privacy.MutationRule {
 func DenyAll(message string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error { return forbidden("%s", message) })
 }
+
+// AdminsOnly refuses every query of users below admin with the message; the
+// server's own code reads too.
+func AdminsOnly(message string) privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
+		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
+			return forbidden("%s", message)
+		}
+		return privacy.Skip
+	})
+}
+
+// AdminChangesOnly hides from users below admin the history of records of
+// the types, which only admins see (a webhook URL may carry a credential).
+func AdminChangesOnly(types ...string) privacy.QueryRule {
+	return privacy.ChangeQueryRuleFunc(func(ctx context.Context, q *gen.ChangeQuery) error {
+		if v, ok := viewer.FromContext(ctx); ok && !v.IsAdmin() {
+			q.Where(change.SubjectTypeNotIn(types...))
+		}
+		return privacy.Skip
+	})
+}

@@ -39,10 +39,11 @@ var parents = map[string]string{
 }
 
 // TestInAccount: accounts and every type under one are in an account; users,
-// products, ICP criteria, tokens and the history are not. Every type of the
+// products, ICP criteria, tokens, the history and the webhooks' records are not. Every type of the
 // schema is one or the other here, so a new type needs a decision.
 func TestInAccount(t *testing.T) {
-	outside := []string{ent.TypeUser, ent.TypeProduct, ent.TypeIcpCriterion, ent.TypeAPIToken, ent.TypeChange}
+	outside := []string{ent.TypeUser, ent.TypeProduct, ent.TypeIcpCriterion, ent.TypeAPIToken, ent.TypeChange,
+		ent.TypeWebhookEndpoint, ent.TypeWebhookEvent, ent.TypeWebhookDelivery, ent.TypeOrgMapSignal}
 	for typ := range ent.GraphQLNames {
 		_, under := parents[typ]
 		want := under || typ == ent.TypeAccount
