@@ -18,7 +18,7 @@ var layers = []struct {
 	name     string
 	packages []string // paths in the module; a trailing /... takes the folder's packages too
 }{
-	{"server", []string{", "}},
+	{"server", []string{"", "graph/apitest", "graph/execgen", "graph/loadtest"}},
 	{"HTTP edge", []string{"graph/dispatch", "graph/httpedge/..."}},
 	{"GraphQL layer", []string{"graph", "graph/generated", "graph/scalar", "graph/selection"}},
 	{"domain", []string{"graph/auth", "graph/batch", "graph/benchdata", "graph/demo", "graph/icp", "graph/live", "graph/metrics/...", "graph/orgmap", "graph/orgmap/picture", "graph/planhealth", "graph/reviews", "graph/tiering", "graph/webhook"}},
