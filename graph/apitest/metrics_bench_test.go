@@ -60,3 +60,8 @@ func BenchmarkMetricsTierByQuarter(b *testing.B) {
 func BenchmarkMetricsPlanned(b *testing.B) {
 	benchmarkMetrics(b, []string{"PLANNED"}, 2)
 }
+
+// BenchmarkMetricsPlanPhaseByQuarter compares the accounts before, during and after their plans with those never planned, over the 12 quarters.
+func BenchmarkMetricsPlanPhaseByQuarter(b *testing.B) {
+	benchmarkMetrics(b, []string{"PLAN_PHASE", "QUARTER"}, 4*metricstest.Quarters)
+}
