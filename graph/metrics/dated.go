@@ -15,8 +15,8 @@ import (
 // The dated dimensions describe an account in a row's period (its plan
 // phase, whether a plan covers the period, its tier then) or a deal (whether
 // it was planned), rather than the account as it is now. The statements
-// compute them per account and calendar period of the report, in the CTE ap,
-// from the plans' periods and the change history; the rules are those of
+// look them up for each account and calendar period of the report
+// (datedJoins), from the plans' periods and the change history; the rules are those of
 // api/metrics.graphql, which the tests recompute from the raw rows.
 
 // datedDimensions follow dimensions in the k_ columns every statement returns.
@@ -46,10 +46,8 @@ func countedPlan(s *statement, d dialectSQL) {
 		ent.TypeAccountPlan, accountplan.FieldStatus, accountplan.StatusACTIVE)
 }
 
-// datedCTEs adds, after acc, the CTEs of the dated dimensions, ending with
-// ap: a row per account the filter lets through and calendar period of the
-// report (bucket) the dated filter lets through, with the k_ columns of
-// every dimension grouped by but DEAL_PLANNED. Plans and their periods
+// datedCTEs adds, after acc, the CTEs the dated dimensions read (see
+// datedJoins). Plans and their periods
 // count in days: a period covers the calendar days (UTC) of its start
 // through those of its last instant, a plan those of its periodStart through
 // those of its periodEnd (its last day).
@@ -59,7 +57,9 @@ func countedPlan(s *statement, d dialectSQL) {
 //     during the periods a counted plan overlaps;
 //   - tc: the tier changes of the history, tier_before the tier set by the
 //     last of them before each period's first day, tier_after the tier
-//     before the first of them on or after it.
+//     before the first of them on or after it;
+//   - closed_planned: the deals closed on a day a counted plan of their
+//     account covers.
 func (r *request) datedCTEs(s *statement, d dialectSQL) {
 	var spans []string
 	for b := range r.buckets {
@@ -95,41 +95,7 @@ tier_after AS (
   FROM tc JOIN spans s ON tc.day >= s.first_day GROUP BY tc.account, s.bucket
 )`, ent.TypeAccount, account.FieldTier)
 	}
-	phase := `CASE WHEN pa.account IS NULL THEN '` + string(NeverPlanned) + `' WHEN during.account IS NOT NULL THEN '` + string(DuringPlan) +
-		`' WHEN s.last_day < pa.first_day THEN '` + string(BeforeFirstPlan) + `' ELSE '` + string(AfterPlan) + `' END`
-	inPeriod := "CASE WHEN during.account IS NULL THEN 0 ELSE 1 END"
-	tierAt := "COALESCE(tier_before.tier, tier_after.tier, acc.now_tier)"
-	s.add(",\nap AS MATERIALIZED (SELECT acc.id AS account, s.bucket AS bucket")
-	for _, dim := range dimensions {
-		if r.keys[dim] {
-			s.add(", acc." + keyColumn(dim))
-		}
-	}
-	for _, k := range []struct {
-		dim  Dimension
-		expr string
-	}{{PlanPhaseDim, phase}, {PlannedInPeriod, inPeriod}, {TierAtPeriod, tierAt}} {
-		if r.keys[k.dim] {
-			s.add(", " + k.expr + " AS " + keyColumn(k.dim))
-		}
-	}
-	s.add(" FROM acc CROSS JOIN spans s")
-	if plans {
-		s.add(" LEFT JOIN pa ON pa.account = acc.id LEFT JOIN during ON during.account = acc.id AND during.bucket = s.bucket")
-	}
-	if tiers {
-		s.add(" LEFT JOIN tier_before ON tier_before.account = acc.id AND tier_before.bucket = s.bucket" +
-			" LEFT JOIN tier_after ON tier_after.account = acc.id AND tier_after.bucket = s.bucket")
-	}
-	s.add(" WHERE 1 = 1")
-	f := r.filter
-	in(s, phase, f.PlanPhases)
-	if f.PlannedInPeriod != nil {
-		s.add(" AND " + inPeriod + " = " + strconv.Itoa(b2i(*f.PlannedInPeriod)))
-	}
-	in(s, tierAt, f.TiersAtPeriod)
-	s.add(")")
-	if r.keys[DealPlanned] || f.DealPlanned != nil {
+	if r.keys[DealPlanned] || r.filter.DealPlanned != nil {
 		// The deals closed on a day a counted plan of their account covers.
 		s.add(`,
 closed_planned AS (
@@ -137,6 +103,62 @@ closed_planned AS (
   WHERE pl.first_day <= o.{opportunity.closed_day} AND o.{opportunity.closed_day} <= pl.last_day
 )`)
 	}
+}
+
+// The dated keys of an account in a calendar period of the report.
+const (
+	phaseKey = `CASE WHEN pa.account IS NULL THEN '` + string(NeverPlanned) + `' WHEN during.account IS NOT NULL THEN '` + string(DuringPlan) +
+		`' WHEN s.last_day < pa.first_day THEN '` + string(BeforeFirstPlan) + `' ELSE '` + string(AfterPlan) + `' END`
+	inPeriodKey = "CASE WHEN during.account IS NULL THEN 0 ELSE 1 END"
+	tierAtKey   = "COALESCE(tier_before.tier, tier_after.tier, acc.now_tier)"
+)
+
+// datedKeys selects, after a select list, the k_ column of every dimension
+// grouped by but DEAL_PLANNED, from the joins of datedJoins.
+func (r *request) datedKeys() string {
+	var b strings.Builder
+	for _, dim := range dimensions {
+		if r.keys[dim] {
+			b.WriteString(", acc." + keyColumn(dim) + " AS " + keyColumn(dim))
+		}
+	}
+	for _, k := range []struct {
+		dim  Dimension
+		expr string
+	}{{PlanPhaseDim, phaseKey}, {PlannedInPeriod, inPeriodKey}, {TierAtPeriod, tierAtKey}} {
+		if r.keys[k.dim] {
+			b.WriteString(", " + k.expr + " AS " + keyColumn(k.dim))
+		}
+	}
+	return b.String()
+}
+
+// datedJoins joins, to rows of an account and a calendar period of the
+// report, what datedKeys and datedFilter read: the account in acc (an inner
+// join, which filters), the period in spans, its plans and its tier changes.
+// Each row looks its keys up, in small tables: no table of every account
+// and period is built.
+func (r *request) datedJoins(accountCol, bucketCol string) string {
+	j := " JOIN acc ON acc.id = " + accountCol + " JOIN spans s ON s.bucket = " + bucketCol
+	if r.needsPlans() {
+		j += " LEFT JOIN pa ON pa.account = " + accountCol + " LEFT JOIN during ON during.account = " + accountCol + " AND during.bucket = " + bucketCol
+	}
+	if r.needsTiers() {
+		j += " LEFT JOIN tier_before ON tier_before.account = " + accountCol + " AND tier_before.bucket = " + bucketCol +
+			" LEFT JOIN tier_after ON tier_after.account = " + accountCol + " AND tier_after.bucket = " + bucketCol
+	}
+	return j
+}
+
+// datedFilter adds the WHERE clause of the dated filters over datedJoins.
+func (r *request) datedFilter(s *statement) {
+	f := r.filter
+	s.add(" WHERE 1 = 1")
+	in(s, phaseKey, f.PlanPhases)
+	if f.PlannedInPeriod != nil {
+		s.add(" AND " + inPeriodKey + " = " + strconv.Itoa(b2i(*f.PlannedInPeriod)))
+	}
+	in(s, tierAtKey, f.TiersAtPeriod)
 }
 
 // dealPlanned is 1 when deal o is planned: attached to a plan, or closed on
@@ -157,13 +179,13 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 	if r.keys[DealPlanned] {
 		dp = "k_deal_planned, "
 	}
-	// keys are the grouped k_ columns: from ap, and DEAL_PLANNED from counted.
-	keys := func(ap, c string) string {
-		k := r.grouped(ap)
-		if dp != "" {
-			k += c + "k_deal_planned, "
+	// keys are the grouped k_ columns, and dpCol selects DEAL_PLANNED from a table.
+	keys := r.grouped("") + dp
+	dpCol := func(table string) string {
+		if dp == "" {
+			return ""
 		}
-		return k
+		return table + ".k_deal_planned AS k_deal_planned, "
 	}
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
@@ -194,16 +216,18 @@ counted AS MATERIALIZED (
   ) x
 ),
 won_lost AS (
-  SELECT ` + keys("ap.", "c.") + `c.closed AS bucket, c.currency AS currency, c.outcome AS outcome, c.days AS days,
-    CAST(SUM(c.n) AS BIGINT) AS n, SUM(c.amount) AS amount
-  FROM counted c JOIN ap ON ap.account = c.account AND ap.bucket = c.closed
-  WHERE c.outcome > 0
-  GROUP BY ` + keys("ap.", "c.") + `c.closed, c.currency, c.outcome, c.days
+  SELECT ` + keys + `bucket, currency, outcome, days, CAST(SUM(n) AS BIGINT) AS n, SUM(amount) AS amount FROM (
+    SELECT ` + dpCol("c") + `c.closed AS bucket, c.currency AS currency, c.outcome AS outcome, c.days AS days, c.n AS n, c.amount AS amount` + r.datedKeys() + `
+    FROM counted c` + r.datedJoins("c.account", "c.closed"))
+	r.datedFilter(s)
+	s.add(` AND c.outcome > 0
+  ) w
+  GROUP BY ` + keys + `bucket, currency, outcome, days
 ),
 ranked AS (
   SELECT w.*,
-    CAST(SUM(n) OVER (PARTITION BY ` + keys("", "") + `bucket, currency, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
-    CAST(SUM(n) OVER (PARTITION BY ` + keys("", "") + `bucket, currency, outcome) AS BIGINT) AS total
+    CAST(SUM(n) OVER (PARTITION BY ` + keys + `bucket, currency, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY ` + keys + `bucket, currency, outcome) AS BIGINT) AS total
   FROM won_lost w
 ),
 moves AS (
@@ -219,9 +243,14 @@ runs AS (
     SUM(n) OVER (PARTITION BY account, ` + dp + `currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS n,
     SUM(amount) OVER (PARTITION BY account, ` + dp + `currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
   FROM moves
+),
+open_at AS MATERIALIZED (
+  SELECT runs.account AS account, ` + dpCol("runs") + `runs.currency AS currency, b.bucket AS bucket, runs.n AS n, runs.amount AS amount
+  FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
+  WHERE runs.n > 0
 )
 SELECT ` + r.outKeysDeal("", true) + `c.bucket, c.currency, c.won, c.lost, c.won_amount, c.cycle_days, c.cycle_middle_days, 0 AS open, 0 AS pipeline FROM (
-  SELECT ` + keys("", "") + `bucket, currency,
+  SELECT ` + keys + `bucket, currency,
     CAST(SUM(CASE WHEN outcome = 1 THEN n ELSE 0 END) AS BIGINT) AS won,
     CAST(SUM(CASE WHEN outcome = 2 THEN n ELSE 0 END) AS BIGINT) AS lost,
     CAST(SUM(CASE WHEN outcome = 1 THEN amount ELSE 0 END) AS BIGINT) AS won_amount,
@@ -229,16 +258,17 @@ SELECT ` + r.outKeysDeal("", true) + `c.bucket, c.currency, c.won, c.lost, c.won
     CAST(SUM(CASE WHEN outcome = 1 AND upto - n < (total + 1) / 2 AND (total + 1) / 2 <= upto THEN days ELSE 0 END) +
       SUM(CASE WHEN outcome = 1 AND upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days
   FROM ranked
-  GROUP BY ` + keys("", "") + `bucket, currency
+  GROUP BY ` + keys + `bucket, currency
 ) c
 UNION ALL
 SELECT ` + r.outKeysDeal("", true) + `o.bucket, o.currency, 0, 0, 0, 0, 0, o.open, o.pipeline FROM (
-  SELECT ` + keys("ap.", "runs.") + `b.bucket AS bucket, runs.currency AS currency,
-    CAST(SUM(runs.n) AS BIGINT) AS open, CAST(SUM(runs.amount) AS BIGINT) AS pipeline
-  FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
-    JOIN ap ON ap.account = runs.account AND ap.bucket = b.bucket
-  WHERE runs.n > 0
-  GROUP BY ` + keys("ap.", "runs.") + `b.bucket, runs.currency
+  SELECT ` + keys + `bucket, currency, CAST(SUM(n) AS BIGINT) AS open, CAST(SUM(amount) AS BIGINT) AS pipeline FROM (
+    SELECT ` + dpCol("o") + `o.bucket AS bucket, o.currency AS currency, o.n AS n, o.amount AS amount` + r.datedKeys() + `
+    FROM open_at o` + r.datedJoins("o.account", "o.bucket"))
+	r.datedFilter(s)
+	s.add(`
+  ) o
+  GROUP BY ` + keys + `bucket, currency
 ) o` + limit(2))
 	return s
 }

@@ -297,10 +297,11 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
 			bucket = c.column + " - " + strconv.Itoa(r.first)
 		}
 	}
-	// The keys come from the accounts, or from the accounts in each period.
-	keys, join := "acc.", "acc ON acc.id = x.account"
+	// The keys come from the accounts, or from the accounts in each period
+	// (x, with its keys: dated.go).
+	keys, from := "acc.", "("
 	if r.dated {
-		keys, join = "ap.", "ap ON ap.account = x.account AND ap.bucket = x.bucket"
+		keys, from = "x.", "(SELECT x.*"+r.datedKeys()+" FROM ("
 	}
 	s := &statement{}
 	s.add("WITH ")
@@ -316,7 +317,7 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
   CAST(SUM(x.churn) AS BIGINT) AS churn,
   SUM(CASE WHEN x.starting > 0 THEN 1 ELSE 0 END) AS starting_accounts,
   SUM(CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END) AS retained_accounts
-FROM (
+FROM ` + from + `
   SELECT rr.{revenue.account} AS account, ` + bucket + ` AS bucket, rr.{revenue.currency} AS currency,
     MIN(rr.{revenue.period_start}) AS first_start,
     ` + d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}") + ` AS starting,
@@ -328,7 +329,15 @@ FROM (
 	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
 	s.add(r.onlyFiltered("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
-) x JOIN ` + join + `
+) x`)
+	if r.dated {
+		s.add(r.datedJoins("x.account", "x.bucket"))
+		r.datedFilter(s)
+		s.add(") x")
+	} else {
+		s.add(" JOIN acc ON acc.id = x.account")
+	}
+	s.add(`
 GROUP BY x.bucket, ` + r.grouped(keys) + `x.currency` + limit(1))
 	return s
 }
