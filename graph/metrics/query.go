@@ -61,7 +61,13 @@ func (r *request) outKeys(qualifier string) string { return r.outKeysDeal(qualif
 // outKeysDeal is outKeys, with k_deal_planned too when deal is set.
 func (r *request) outKeysDeal(qualifier string, deal bool) string {
 	var b strings.Builder
-	for _, d := range append(dimensions, datedDimensions...) {
+	all := dimensions
+	if r.dated {
+		// Only dated statements return the dated k_ columns: the others
+		// would scan four more columns of NULLs per row.
+		all = append(all, datedDimensions...)
+	}
+	for _, d := range all {
 		if r.keys[d] && (d != DealPlanned || deal) {
 			b.WriteString(qualifier + keyColumn(d) + ", ")
 		} else {
