@@ -114,8 +114,9 @@ func fill(ctx context.Context, c *ent.Client) error {
 		}
 	}
 	// An ACTIVE plan for most STRATEGIC and KEY accounts and a few GENERAL
-	// ones, starting in one of the first ten quarters and lasting one to six
-	// years' quarters, so that the plan phases split every quarter.
+	// ones, starting in quarter n % 10 (0, 1, 3 or 5, for the accounts
+	// planned) and lasting one to six quarters, so that the plan phases
+	// split the quarters.
 	var planned, planStart []int
 	for n, id := range accounts {
 		if (tier(n) != account.TierGENERAL && n%7 != 0) || n%20 == 1 {
