@@ -108,8 +108,20 @@ func checkUpgrade(t *testing.T, name, target string) {
 // upgradeAdds are the statements that migrate the old database to this
 // release: nullable columns added since, which leave every old answer alone.
 var upgradeAdds = map[string][]string{
-	"sqlite":   {"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;"},
-	"postgres": {`ALTER TABLE "users" ADD COLUMN "deactivated_at" timestamptz NULL;`},
+	"sqlite": {
+		"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;",
+		// The calendar numbers of plans' periods, for the metrics' plan phases; the store fills them.
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_day` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_month` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_quarter` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_year` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_end_day` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_end_month` integer NULL;",
+	},
+	"postgres": {
+		`ALTER TABLE "users" ADD COLUMN "deactivated_at" timestamptz NULL;`,
+		`ALTER TABLE "account_plans" ADD COLUMN "period_start_day" bigint NULL, ADD COLUMN "period_start_month" bigint NULL, ADD COLUMN "period_start_quarter" bigint NULL, ADD COLUMN "period_start_year" bigint NULL, ADD COLUMN "period_end_day" bigint NULL, ADD COLUMN "period_end_month" bigint NULL;`,
+	},
 }
 
 // indexMigration is a statement of the migration that changes only indexes.
