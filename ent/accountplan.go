@@ -49,6 +49,18 @@ type AccountPlan struct {
 	TeamStructure string `json:"team_structure,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID int `json:"account_id,omitempty"`
+	// Calendar day (UTC) of period_start, in days since 1970-01-01; kept by a hook.
+	PeriodStartDay *int `json:"period_start_day,omitempty"`
+	// Calendar month (UTC) of period_start, in months since January of year 0; kept by a hook.
+	PeriodStartMonth *int `json:"period_start_month,omitempty"`
+	// Calendar quarter (UTC) of period_start, in quarters since year 0; kept by a hook.
+	PeriodStartQuarter *int `json:"period_start_quarter,omitempty"`
+	// Calendar year (UTC) of period_start; kept by a hook.
+	PeriodStartYear *int `json:"period_start_year,omitempty"`
+	// Calendar day (UTC) of period_end, in days since 1970-01-01; kept by a hook.
+	PeriodEndDay *int `json:"period_end_day,omitempty"`
+	// Calendar month (UTC) of period_end, in months since January of year 0; kept by a hook.
+	PeriodEndMonth *int `json:"period_end_month,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountPlanQuery when eager-loading is set.
 	Edges            AccountPlanEdges `json:"edges"`
@@ -181,7 +193,7 @@ func (*AccountPlan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID:
+		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID, accountplan.FieldPeriodStartDay, accountplan.FieldPeriodStartMonth, accountplan.FieldPeriodStartQuarter, accountplan.FieldPeriodStartYear, accountplan.FieldPeriodEndDay, accountplan.FieldPeriodEndMonth:
 			values[i] = new(sql.NullInt64)
 		case accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
 			values[i] = new(sql.NullString)
@@ -299,6 +311,48 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
 				_m.AccountID = int(value.Int64)
+			}
+		case accountplan.FieldPeriodStartDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_day", values[i])
+			} else if value.Valid {
+				_m.PeriodStartDay = new(int)
+				*_m.PeriodStartDay = int(value.Int64)
+			}
+		case accountplan.FieldPeriodStartMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_month", values[i])
+			} else if value.Valid {
+				_m.PeriodStartMonth = new(int)
+				*_m.PeriodStartMonth = int(value.Int64)
+			}
+		case accountplan.FieldPeriodStartQuarter:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_quarter", values[i])
+			} else if value.Valid {
+				_m.PeriodStartQuarter = new(int)
+				*_m.PeriodStartQuarter = int(value.Int64)
+			}
+		case accountplan.FieldPeriodStartYear:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_start_year", values[i])
+			} else if value.Valid {
+				_m.PeriodStartYear = new(int)
+				*_m.PeriodStartYear = int(value.Int64)
+			}
+		case accountplan.FieldPeriodEndDay:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_end_day", values[i])
+			} else if value.Valid {
+				_m.PeriodEndDay = new(int)
+				*_m.PeriodEndDay = int(value.Int64)
+			}
+		case accountplan.FieldPeriodEndMonth:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field period_end_month", values[i])
+			} else if value.Valid {
+				_m.PeriodEndMonth = new(int)
+				*_m.PeriodEndMonth = int(value.Int64)
 			}
 		case accountplan.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -432,6 +486,36 @@ func (_m *AccountPlan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("account_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
+	builder.WriteString(", ")
+	if v := _m.PeriodStartDay; v != nil {
+		builder.WriteString("period_start_day=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartMonth; v != nil {
+		builder.WriteString("period_start_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartQuarter; v != nil {
+		builder.WriteString("period_start_quarter=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodStartYear; v != nil {
+		builder.WriteString("period_start_year=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodEndDay; v != nil {
+		builder.WriteString("period_end_day=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PeriodEndMonth; v != nil {
+		builder.WriteString("period_end_month=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

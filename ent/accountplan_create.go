@@ -209,6 +209,90 @@ func (_c *AccountPlanCreate) SetAccountID(v int) *AccountPlanCreate {
 	return _c
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_c *AccountPlanCreate) SetPeriodStartDay(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodStartDay(v)
+	return _c
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodStartDay(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodStartDay(*v)
+	}
+	return _c
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_c *AccountPlanCreate) SetPeriodStartMonth(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodStartMonth(v)
+	return _c
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodStartMonth(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodStartMonth(*v)
+	}
+	return _c
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_c *AccountPlanCreate) SetPeriodStartQuarter(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodStartQuarter(v)
+	return _c
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodStartQuarter(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodStartQuarter(*v)
+	}
+	return _c
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_c *AccountPlanCreate) SetPeriodStartYear(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodStartYear(v)
+	return _c
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodStartYear(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodStartYear(*v)
+	}
+	return _c
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (_c *AccountPlanCreate) SetPeriodEndDay(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodEndDay(v)
+	return _c
+}
+
+// SetNillablePeriodEndDay sets the "period_end_day" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodEndDay(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodEndDay(*v)
+	}
+	return _c
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (_c *AccountPlanCreate) SetPeriodEndMonth(v int) *AccountPlanCreate {
+	_c.mutation.SetPeriodEndMonth(v)
+	return _c
+}
+
+// SetNillablePeriodEndMonth sets the "period_end_month" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillablePeriodEndMonth(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetPeriodEndMonth(*v)
+	}
+	return _c
+}
+
 // SetAccount sets the "account" edge to the Account entity.
 func (_c *AccountPlanCreate) SetAccount(v *Account) *AccountPlanCreate {
 	return _c.SetAccountID(v.ID)
@@ -550,6 +634,30 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TeamStructure(); ok {
 		_spec.SetField(accountplan.FieldTeamStructure, field.TypeString, value)
 		_node.TeamStructure = value
+	}
+	if value, ok := _c.mutation.PeriodStartDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartDay, field.TypeInt, value)
+		_node.PeriodStartDay = &value
+	}
+	if value, ok := _c.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartMonth, field.TypeInt, value)
+		_node.PeriodStartMonth = &value
+	}
+	if value, ok := _c.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartQuarter, field.TypeInt, value)
+		_node.PeriodStartQuarter = &value
+	}
+	if value, ok := _c.mutation.PeriodStartYear(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartYear, field.TypeInt, value)
+		_node.PeriodStartYear = &value
+	}
+	if value, ok := _c.mutation.PeriodEndDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndDay, field.TypeInt, value)
+		_node.PeriodEndDay = &value
+	}
+	if value, ok := _c.mutation.PeriodEndMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndMonth, field.TypeInt, value)
+		_node.PeriodEndMonth = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -941,6 +1049,150 @@ func (u *AccountPlanUpsert) ClearTeamStructure() *AccountPlanUpsert {
 	return u
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *AccountPlanUpsert) SetPeriodStartDay(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodStartDay, v)
+	return u
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodStartDay() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodStartDay)
+	return u
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *AccountPlanUpsert) AddPeriodStartDay(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodStartDay, v)
+	return u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *AccountPlanUpsert) ClearPeriodStartDay() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodStartDay)
+	return u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *AccountPlanUpsert) SetPeriodStartMonth(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodStartMonth, v)
+	return u
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodStartMonth() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodStartMonth)
+	return u
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *AccountPlanUpsert) AddPeriodStartMonth(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodStartMonth, v)
+	return u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *AccountPlanUpsert) ClearPeriodStartMonth() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodStartMonth)
+	return u
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *AccountPlanUpsert) SetPeriodStartQuarter(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodStartQuarter, v)
+	return u
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodStartQuarter() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodStartQuarter)
+	return u
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *AccountPlanUpsert) AddPeriodStartQuarter(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodStartQuarter, v)
+	return u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *AccountPlanUpsert) ClearPeriodStartQuarter() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodStartQuarter)
+	return u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *AccountPlanUpsert) SetPeriodStartYear(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodStartYear, v)
+	return u
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodStartYear() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodStartYear)
+	return u
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *AccountPlanUpsert) AddPeriodStartYear(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodStartYear, v)
+	return u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *AccountPlanUpsert) ClearPeriodStartYear() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodStartYear)
+	return u
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (u *AccountPlanUpsert) SetPeriodEndDay(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodEndDay, v)
+	return u
+}
+
+// UpdatePeriodEndDay sets the "period_end_day" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodEndDay() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodEndDay)
+	return u
+}
+
+// AddPeriodEndDay adds v to the "period_end_day" field.
+func (u *AccountPlanUpsert) AddPeriodEndDay(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodEndDay, v)
+	return u
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (u *AccountPlanUpsert) ClearPeriodEndDay() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodEndDay)
+	return u
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (u *AccountPlanUpsert) SetPeriodEndMonth(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldPeriodEndMonth, v)
+	return u
+}
+
+// UpdatePeriodEndMonth sets the "period_end_month" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdatePeriodEndMonth() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldPeriodEndMonth)
+	return u
+}
+
+// AddPeriodEndMonth adds v to the "period_end_month" field.
+func (u *AccountPlanUpsert) AddPeriodEndMonth(v int) *AccountPlanUpsert {
+	u.Add(accountplan.FieldPeriodEndMonth, v)
+	return u
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (u *AccountPlanUpsert) ClearPeriodEndMonth() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldPeriodEndMonth)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1210,6 +1462,174 @@ func (u *AccountPlanUpsertOne) UpdateTeamStructure() *AccountPlanUpsertOne {
 func (u *AccountPlanUpsertOne) ClearTeamStructure() *AccountPlanUpsertOne {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.ClearTeamStructure()
+	})
+}
+
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *AccountPlanUpsertOne) SetPeriodStartDay(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartDay(v)
+	})
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *AccountPlanUpsertOne) AddPeriodStartDay(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartDay(v)
+	})
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodStartDay() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartDay()
+	})
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *AccountPlanUpsertOne) ClearPeriodStartDay() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartDay()
+	})
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *AccountPlanUpsertOne) SetPeriodStartMonth(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartMonth(v)
+	})
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *AccountPlanUpsertOne) AddPeriodStartMonth(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartMonth(v)
+	})
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodStartMonth() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartMonth()
+	})
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *AccountPlanUpsertOne) ClearPeriodStartMonth() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartMonth()
+	})
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *AccountPlanUpsertOne) SetPeriodStartQuarter(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartQuarter(v)
+	})
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *AccountPlanUpsertOne) AddPeriodStartQuarter(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartQuarter(v)
+	})
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodStartQuarter() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartQuarter()
+	})
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *AccountPlanUpsertOne) ClearPeriodStartQuarter() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartQuarter()
+	})
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *AccountPlanUpsertOne) SetPeriodStartYear(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartYear(v)
+	})
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *AccountPlanUpsertOne) AddPeriodStartYear(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartYear(v)
+	})
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodStartYear() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartYear()
+	})
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *AccountPlanUpsertOne) ClearPeriodStartYear() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartYear()
+	})
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (u *AccountPlanUpsertOne) SetPeriodEndDay(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodEndDay(v)
+	})
+}
+
+// AddPeriodEndDay adds v to the "period_end_day" field.
+func (u *AccountPlanUpsertOne) AddPeriodEndDay(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodEndDay(v)
+	})
+}
+
+// UpdatePeriodEndDay sets the "period_end_day" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodEndDay() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodEndDay()
+	})
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (u *AccountPlanUpsertOne) ClearPeriodEndDay() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodEndDay()
+	})
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (u *AccountPlanUpsertOne) SetPeriodEndMonth(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodEndMonth(v)
+	})
+}
+
+// AddPeriodEndMonth adds v to the "period_end_month" field.
+func (u *AccountPlanUpsertOne) AddPeriodEndMonth(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodEndMonth(v)
+	})
+}
+
+// UpdatePeriodEndMonth sets the "period_end_month" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdatePeriodEndMonth() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodEndMonth()
+	})
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (u *AccountPlanUpsertOne) ClearPeriodEndMonth() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodEndMonth()
 	})
 }
 
@@ -1648,6 +2068,174 @@ func (u *AccountPlanUpsertBulk) UpdateTeamStructure() *AccountPlanUpsertBulk {
 func (u *AccountPlanUpsertBulk) ClearTeamStructure() *AccountPlanUpsertBulk {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.ClearTeamStructure()
+	})
+}
+
+// SetPeriodStartDay sets the "period_start_day" field.
+func (u *AccountPlanUpsertBulk) SetPeriodStartDay(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartDay(v)
+	})
+}
+
+// AddPeriodStartDay adds v to the "period_start_day" field.
+func (u *AccountPlanUpsertBulk) AddPeriodStartDay(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartDay(v)
+	})
+}
+
+// UpdatePeriodStartDay sets the "period_start_day" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodStartDay() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartDay()
+	})
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodStartDay() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartDay()
+	})
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (u *AccountPlanUpsertBulk) SetPeriodStartMonth(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartMonth(v)
+	})
+}
+
+// AddPeriodStartMonth adds v to the "period_start_month" field.
+func (u *AccountPlanUpsertBulk) AddPeriodStartMonth(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartMonth(v)
+	})
+}
+
+// UpdatePeriodStartMonth sets the "period_start_month" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodStartMonth() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartMonth()
+	})
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodStartMonth() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartMonth()
+	})
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (u *AccountPlanUpsertBulk) SetPeriodStartQuarter(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartQuarter(v)
+	})
+}
+
+// AddPeriodStartQuarter adds v to the "period_start_quarter" field.
+func (u *AccountPlanUpsertBulk) AddPeriodStartQuarter(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartQuarter(v)
+	})
+}
+
+// UpdatePeriodStartQuarter sets the "period_start_quarter" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodStartQuarter() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartQuarter()
+	})
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodStartQuarter() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartQuarter()
+	})
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (u *AccountPlanUpsertBulk) SetPeriodStartYear(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodStartYear(v)
+	})
+}
+
+// AddPeriodStartYear adds v to the "period_start_year" field.
+func (u *AccountPlanUpsertBulk) AddPeriodStartYear(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodStartYear(v)
+	})
+}
+
+// UpdatePeriodStartYear sets the "period_start_year" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodStartYear() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodStartYear()
+	})
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodStartYear() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodStartYear()
+	})
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (u *AccountPlanUpsertBulk) SetPeriodEndDay(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodEndDay(v)
+	})
+}
+
+// AddPeriodEndDay adds v to the "period_end_day" field.
+func (u *AccountPlanUpsertBulk) AddPeriodEndDay(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodEndDay(v)
+	})
+}
+
+// UpdatePeriodEndDay sets the "period_end_day" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodEndDay() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodEndDay()
+	})
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodEndDay() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodEndDay()
+	})
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (u *AccountPlanUpsertBulk) SetPeriodEndMonth(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetPeriodEndMonth(v)
+	})
+}
+
+// AddPeriodEndMonth adds v to the "period_end_month" field.
+func (u *AccountPlanUpsertBulk) AddPeriodEndMonth(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.AddPeriodEndMonth(v)
+	})
+}
+
+// UpdatePeriodEndMonth sets the "period_end_month" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdatePeriodEndMonth() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdatePeriodEndMonth()
+	})
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (u *AccountPlanUpsertBulk) ClearPeriodEndMonth() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearPeriodEndMonth()
 	})
 }
 

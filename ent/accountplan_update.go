@@ -247,6 +247,168 @@ func (_u *AccountPlanUpdate) ClearTeamStructure() *AccountPlanUpdate {
 	return _u
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_u *AccountPlanUpdate) SetPeriodStartDay(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodStartDay()
+	_u.mutation.SetPeriodStartDay(v)
+	return _u
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodStartDay(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodStartDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartDay adds value to the "period_start_day" field.
+func (_u *AccountPlanUpdate) AddPeriodStartDay(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodStartDay(v)
+	return _u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (_u *AccountPlanUpdate) ClearPeriodStartDay() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodStartDay()
+	return _u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_u *AccountPlanUpdate) SetPeriodStartMonth(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodStartMonth()
+	_u.mutation.SetPeriodStartMonth(v)
+	return _u
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodStartMonth(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodStartMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartMonth adds value to the "period_start_month" field.
+func (_u *AccountPlanUpdate) AddPeriodStartMonth(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodStartMonth(v)
+	return _u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (_u *AccountPlanUpdate) ClearPeriodStartMonth() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodStartMonth()
+	return _u
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_u *AccountPlanUpdate) SetPeriodStartQuarter(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodStartQuarter()
+	_u.mutation.SetPeriodStartQuarter(v)
+	return _u
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodStartQuarter(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodStartQuarter(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartQuarter adds value to the "period_start_quarter" field.
+func (_u *AccountPlanUpdate) AddPeriodStartQuarter(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodStartQuarter(v)
+	return _u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (_u *AccountPlanUpdate) ClearPeriodStartQuarter() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodStartQuarter()
+	return _u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_u *AccountPlanUpdate) SetPeriodStartYear(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodStartYear()
+	_u.mutation.SetPeriodStartYear(v)
+	return _u
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodStartYear(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodStartYear(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartYear adds value to the "period_start_year" field.
+func (_u *AccountPlanUpdate) AddPeriodStartYear(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodStartYear(v)
+	return _u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (_u *AccountPlanUpdate) ClearPeriodStartYear() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodStartYear()
+	return _u
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (_u *AccountPlanUpdate) SetPeriodEndDay(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodEndDay()
+	_u.mutation.SetPeriodEndDay(v)
+	return _u
+}
+
+// SetNillablePeriodEndDay sets the "period_end_day" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodEndDay(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodEndDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodEndDay adds value to the "period_end_day" field.
+func (_u *AccountPlanUpdate) AddPeriodEndDay(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodEndDay(v)
+	return _u
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (_u *AccountPlanUpdate) ClearPeriodEndDay() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodEndDay()
+	return _u
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (_u *AccountPlanUpdate) SetPeriodEndMonth(v int) *AccountPlanUpdate {
+	_u.mutation.ResetPeriodEndMonth()
+	_u.mutation.SetPeriodEndMonth(v)
+	return _u
+}
+
+// SetNillablePeriodEndMonth sets the "period_end_month" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillablePeriodEndMonth(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetPeriodEndMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodEndMonth adds value to the "period_end_month" field.
+func (_u *AccountPlanUpdate) AddPeriodEndMonth(v int) *AccountPlanUpdate {
+	_u.mutation.AddPeriodEndMonth(v)
+	return _u
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (_u *AccountPlanUpdate) ClearPeriodEndMonth() *AccountPlanUpdate {
+	_u.mutation.ClearPeriodEndMonth()
+	return _u
+}
+
 // SetOwnerID sets the "owner" edge to the User entity by ID.
 func (_u *AccountPlanUpdate) SetOwnerID(id int) *AccountPlanUpdate {
 	_u.mutation.SetOwnerID(id)
@@ -672,6 +834,60 @@ func (_u *AccountPlanUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.TeamStructureCleared() {
 		_spec.ClearField(accountplan.FieldTeamStructure, field.TypeString)
+	}
+	if value, ok := _u.mutation.PeriodStartDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartDay(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartDayCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartMonth(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartMonthCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartQuarter(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartQuarterCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartQuarter, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartYear(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartYear(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartYearCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartYear, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodEndDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodEndDay(); ok {
+		_spec.AddField(accountplan.FieldPeriodEndDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodEndDayCleared() {
+		_spec.ClearField(accountplan.FieldPeriodEndDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodEndMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodEndMonth(); ok {
+		_spec.AddField(accountplan.FieldPeriodEndMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodEndMonthCleared() {
+		_spec.ClearField(accountplan.FieldPeriodEndMonth, field.TypeInt)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1248,6 +1464,168 @@ func (_u *AccountPlanUpdateOne) ClearTeamStructure() *AccountPlanUpdateOne {
 	return _u
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (_u *AccountPlanUpdateOne) SetPeriodStartDay(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodStartDay()
+	_u.mutation.SetPeriodStartDay(v)
+	return _u
+}
+
+// SetNillablePeriodStartDay sets the "period_start_day" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodStartDay(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartDay adds value to the "period_start_day" field.
+func (_u *AccountPlanUpdateOne) AddPeriodStartDay(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodStartDay(v)
+	return _u
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodStartDay() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodStartDay()
+	return _u
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (_u *AccountPlanUpdateOne) SetPeriodStartMonth(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodStartMonth()
+	_u.mutation.SetPeriodStartMonth(v)
+	return _u
+}
+
+// SetNillablePeriodStartMonth sets the "period_start_month" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodStartMonth(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartMonth adds value to the "period_start_month" field.
+func (_u *AccountPlanUpdateOne) AddPeriodStartMonth(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodStartMonth(v)
+	return _u
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodStartMonth() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodStartMonth()
+	return _u
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (_u *AccountPlanUpdateOne) SetPeriodStartQuarter(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodStartQuarter()
+	_u.mutation.SetPeriodStartQuarter(v)
+	return _u
+}
+
+// SetNillablePeriodStartQuarter sets the "period_start_quarter" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodStartQuarter(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartQuarter(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartQuarter adds value to the "period_start_quarter" field.
+func (_u *AccountPlanUpdateOne) AddPeriodStartQuarter(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodStartQuarter(v)
+	return _u
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodStartQuarter() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodStartQuarter()
+	return _u
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (_u *AccountPlanUpdateOne) SetPeriodStartYear(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodStartYear()
+	_u.mutation.SetPeriodStartYear(v)
+	return _u
+}
+
+// SetNillablePeriodStartYear sets the "period_start_year" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodStartYear(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodStartYear(*v)
+	}
+	return _u
+}
+
+// AddPeriodStartYear adds value to the "period_start_year" field.
+func (_u *AccountPlanUpdateOne) AddPeriodStartYear(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodStartYear(v)
+	return _u
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodStartYear() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodStartYear()
+	return _u
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (_u *AccountPlanUpdateOne) SetPeriodEndDay(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodEndDay()
+	_u.mutation.SetPeriodEndDay(v)
+	return _u
+}
+
+// SetNillablePeriodEndDay sets the "period_end_day" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodEndDay(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodEndDay(*v)
+	}
+	return _u
+}
+
+// AddPeriodEndDay adds value to the "period_end_day" field.
+func (_u *AccountPlanUpdateOne) AddPeriodEndDay(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodEndDay(v)
+	return _u
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodEndDay() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodEndDay()
+	return _u
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (_u *AccountPlanUpdateOne) SetPeriodEndMonth(v int) *AccountPlanUpdateOne {
+	_u.mutation.ResetPeriodEndMonth()
+	_u.mutation.SetPeriodEndMonth(v)
+	return _u
+}
+
+// SetNillablePeriodEndMonth sets the "period_end_month" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillablePeriodEndMonth(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetPeriodEndMonth(*v)
+	}
+	return _u
+}
+
+// AddPeriodEndMonth adds value to the "period_end_month" field.
+func (_u *AccountPlanUpdateOne) AddPeriodEndMonth(v int) *AccountPlanUpdateOne {
+	_u.mutation.AddPeriodEndMonth(v)
+	return _u
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (_u *AccountPlanUpdateOne) ClearPeriodEndMonth() *AccountPlanUpdateOne {
+	_u.mutation.ClearPeriodEndMonth()
+	return _u
+}
+
 // SetOwnerID sets the "owner" edge to the User entity by ID.
 func (_u *AccountPlanUpdateOne) SetOwnerID(id int) *AccountPlanUpdateOne {
 	_u.mutation.SetOwnerID(id)
@@ -1703,6 +2081,60 @@ func (_u *AccountPlanUpdateOne) sqlSave(ctx context.Context) (_node *AccountPlan
 	}
 	if _u.mutation.TeamStructureCleared() {
 		_spec.ClearField(accountplan.FieldTeamStructure, field.TypeString)
+	}
+	if value, ok := _u.mutation.PeriodStartDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartDay(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartDayCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartMonth(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartMonthCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartMonth, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartQuarter(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartQuarter(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartQuarter, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartQuarterCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartQuarter, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodStartYear(); ok {
+		_spec.SetField(accountplan.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodStartYear(); ok {
+		_spec.AddField(accountplan.FieldPeriodStartYear, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodStartYearCleared() {
+		_spec.ClearField(accountplan.FieldPeriodStartYear, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodEndDay(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndDay, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodEndDay(); ok {
+		_spec.AddField(accountplan.FieldPeriodEndDay, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodEndDayCleared() {
+		_spec.ClearField(accountplan.FieldPeriodEndDay, field.TypeInt)
+	}
+	if value, ok := _u.mutation.PeriodEndMonth(); ok {
+		_spec.SetField(accountplan.FieldPeriodEndMonth, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPeriodEndMonth(); ok {
+		_spec.AddField(accountplan.FieldPeriodEndMonth, field.TypeInt, value)
+	}
+	if _u.mutation.PeriodEndMonthCleared() {
+		_spec.ClearField(accountplan.FieldPeriodEndMonth, field.TypeInt)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3255,53 +3255,65 @@ func (m *AccountMutation) ResetEdge(name string) error {
 // AccountPlanMutation represents an operation that mutates the AccountPlan nodes in the graph.
 type AccountPlanMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	version              *int
-	addversion           *int
-	name                 *string
-	_type                *accountplan.Type
-	status               *accountplan.Status
-	period_start         *time.Time
-	period_end           *time.Time
-	review_cadence       *accountplan.ReviewCadence
-	customer_goals       *string
-	challenges           *string
-	key_initiatives      *string
-	competitors          *string
-	team_structure       *string
-	clearedFields        map[string]struct{}
-	account              *int
-	clearedaccount       bool
-	owner                *int
-	clearedowner         bool
-	goals                map[int]struct{}
-	removedgoals         map[int]struct{}
-	clearedgoals         bool
-	action_items         map[int]struct{}
-	removedaction_items  map[int]struct{}
-	clearedaction_items  bool
-	insights             map[int]struct{}
-	removedinsights      map[int]struct{}
-	clearedinsights      bool
-	swot_items           map[int]struct{}
-	removedswot_items    map[int]struct{}
-	clearedswot_items    bool
-	reviews              map[int]struct{}
-	removedreviews       map[int]struct{}
-	clearedreviews       bool
-	feedback             map[int]struct{}
-	removedfeedback      map[int]struct{}
-	clearedfeedback      bool
-	opportunities        map[int]struct{}
-	removedopportunities map[int]struct{}
-	clearedopportunities bool
-	done                 bool
-	oldValue             func(context.Context) (*AccountPlan, error)
-	predicates           []predicate.AccountPlan
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	version                 *int
+	addversion              *int
+	name                    *string
+	_type                   *accountplan.Type
+	status                  *accountplan.Status
+	period_start            *time.Time
+	period_end              *time.Time
+	review_cadence          *accountplan.ReviewCadence
+	customer_goals          *string
+	challenges              *string
+	key_initiatives         *string
+	competitors             *string
+	team_structure          *string
+	period_start_day        *int
+	addperiod_start_day     *int
+	period_start_month      *int
+	addperiod_start_month   *int
+	period_start_quarter    *int
+	addperiod_start_quarter *int
+	period_start_year       *int
+	addperiod_start_year    *int
+	period_end_day          *int
+	addperiod_end_day       *int
+	period_end_month        *int
+	addperiod_end_month     *int
+	clearedFields           map[string]struct{}
+	account                 *int
+	clearedaccount          bool
+	owner                   *int
+	clearedowner            bool
+	goals                   map[int]struct{}
+	removedgoals            map[int]struct{}
+	clearedgoals            bool
+	action_items            map[int]struct{}
+	removedaction_items     map[int]struct{}
+	clearedaction_items     bool
+	insights                map[int]struct{}
+	removedinsights         map[int]struct{}
+	clearedinsights         bool
+	swot_items              map[int]struct{}
+	removedswot_items       map[int]struct{}
+	clearedswot_items       bool
+	reviews                 map[int]struct{}
+	removedreviews          map[int]struct{}
+	clearedreviews          bool
+	feedback                map[int]struct{}
+	removedfeedback         map[int]struct{}
+	clearedfeedback         bool
+	opportunities           map[int]struct{}
+	removedopportunities    map[int]struct{}
+	clearedopportunities    bool
+	done                    bool
+	oldValue                func(context.Context) (*AccountPlan, error)
+	predicates              []predicate.AccountPlan
 }
 
 var _ ent.Mutation = (*AccountPlanMutation)(nil)
@@ -4027,6 +4039,426 @@ func (m *AccountPlanMutation) ResetAccountID() {
 	m.account = nil
 }
 
+// SetPeriodStartDay sets the "period_start_day" field.
+func (m *AccountPlanMutation) SetPeriodStartDay(i int) {
+	m.period_start_day = &i
+	m.addperiod_start_day = nil
+}
+
+// PeriodStartDay returns the value of the "period_start_day" field in the mutation.
+func (m *AccountPlanMutation) PeriodStartDay() (r int, exists bool) {
+	v := m.period_start_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartDay returns the old "period_start_day" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodStartDay(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartDay: %w", err)
+	}
+	return oldValue.PeriodStartDay, nil
+}
+
+// AddPeriodStartDay adds i to the "period_start_day" field.
+func (m *AccountPlanMutation) AddPeriodStartDay(i int) {
+	if m.addperiod_start_day != nil {
+		*m.addperiod_start_day += i
+	} else {
+		m.addperiod_start_day = &i
+	}
+}
+
+// AddedPeriodStartDay returns the value that was added to the "period_start_day" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodStartDay() (r int, exists bool) {
+	v := m.addperiod_start_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartDay clears the value of the "period_start_day" field.
+func (m *AccountPlanMutation) ClearPeriodStartDay() {
+	m.period_start_day = nil
+	m.addperiod_start_day = nil
+	m.clearedFields[accountplan.FieldPeriodStartDay] = struct{}{}
+}
+
+// PeriodStartDayCleared returns if the "period_start_day" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodStartDayCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodStartDay]
+	return ok
+}
+
+// ResetPeriodStartDay resets all changes to the "period_start_day" field.
+func (m *AccountPlanMutation) ResetPeriodStartDay() {
+	m.period_start_day = nil
+	m.addperiod_start_day = nil
+	delete(m.clearedFields, accountplan.FieldPeriodStartDay)
+}
+
+// SetPeriodStartMonth sets the "period_start_month" field.
+func (m *AccountPlanMutation) SetPeriodStartMonth(i int) {
+	m.period_start_month = &i
+	m.addperiod_start_month = nil
+}
+
+// PeriodStartMonth returns the value of the "period_start_month" field in the mutation.
+func (m *AccountPlanMutation) PeriodStartMonth() (r int, exists bool) {
+	v := m.period_start_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartMonth returns the old "period_start_month" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodStartMonth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartMonth: %w", err)
+	}
+	return oldValue.PeriodStartMonth, nil
+}
+
+// AddPeriodStartMonth adds i to the "period_start_month" field.
+func (m *AccountPlanMutation) AddPeriodStartMonth(i int) {
+	if m.addperiod_start_month != nil {
+		*m.addperiod_start_month += i
+	} else {
+		m.addperiod_start_month = &i
+	}
+}
+
+// AddedPeriodStartMonth returns the value that was added to the "period_start_month" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodStartMonth() (r int, exists bool) {
+	v := m.addperiod_start_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartMonth clears the value of the "period_start_month" field.
+func (m *AccountPlanMutation) ClearPeriodStartMonth() {
+	m.period_start_month = nil
+	m.addperiod_start_month = nil
+	m.clearedFields[accountplan.FieldPeriodStartMonth] = struct{}{}
+}
+
+// PeriodStartMonthCleared returns if the "period_start_month" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodStartMonthCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodStartMonth]
+	return ok
+}
+
+// ResetPeriodStartMonth resets all changes to the "period_start_month" field.
+func (m *AccountPlanMutation) ResetPeriodStartMonth() {
+	m.period_start_month = nil
+	m.addperiod_start_month = nil
+	delete(m.clearedFields, accountplan.FieldPeriodStartMonth)
+}
+
+// SetPeriodStartQuarter sets the "period_start_quarter" field.
+func (m *AccountPlanMutation) SetPeriodStartQuarter(i int) {
+	m.period_start_quarter = &i
+	m.addperiod_start_quarter = nil
+}
+
+// PeriodStartQuarter returns the value of the "period_start_quarter" field in the mutation.
+func (m *AccountPlanMutation) PeriodStartQuarter() (r int, exists bool) {
+	v := m.period_start_quarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartQuarter returns the old "period_start_quarter" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodStartQuarter(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartQuarter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartQuarter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartQuarter: %w", err)
+	}
+	return oldValue.PeriodStartQuarter, nil
+}
+
+// AddPeriodStartQuarter adds i to the "period_start_quarter" field.
+func (m *AccountPlanMutation) AddPeriodStartQuarter(i int) {
+	if m.addperiod_start_quarter != nil {
+		*m.addperiod_start_quarter += i
+	} else {
+		m.addperiod_start_quarter = &i
+	}
+}
+
+// AddedPeriodStartQuarter returns the value that was added to the "period_start_quarter" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodStartQuarter() (r int, exists bool) {
+	v := m.addperiod_start_quarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartQuarter clears the value of the "period_start_quarter" field.
+func (m *AccountPlanMutation) ClearPeriodStartQuarter() {
+	m.period_start_quarter = nil
+	m.addperiod_start_quarter = nil
+	m.clearedFields[accountplan.FieldPeriodStartQuarter] = struct{}{}
+}
+
+// PeriodStartQuarterCleared returns if the "period_start_quarter" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodStartQuarterCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodStartQuarter]
+	return ok
+}
+
+// ResetPeriodStartQuarter resets all changes to the "period_start_quarter" field.
+func (m *AccountPlanMutation) ResetPeriodStartQuarter() {
+	m.period_start_quarter = nil
+	m.addperiod_start_quarter = nil
+	delete(m.clearedFields, accountplan.FieldPeriodStartQuarter)
+}
+
+// SetPeriodStartYear sets the "period_start_year" field.
+func (m *AccountPlanMutation) SetPeriodStartYear(i int) {
+	m.period_start_year = &i
+	m.addperiod_start_year = nil
+}
+
+// PeriodStartYear returns the value of the "period_start_year" field in the mutation.
+func (m *AccountPlanMutation) PeriodStartYear() (r int, exists bool) {
+	v := m.period_start_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStartYear returns the old "period_start_year" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodStartYear(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStartYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStartYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStartYear: %w", err)
+	}
+	return oldValue.PeriodStartYear, nil
+}
+
+// AddPeriodStartYear adds i to the "period_start_year" field.
+func (m *AccountPlanMutation) AddPeriodStartYear(i int) {
+	if m.addperiod_start_year != nil {
+		*m.addperiod_start_year += i
+	} else {
+		m.addperiod_start_year = &i
+	}
+}
+
+// AddedPeriodStartYear returns the value that was added to the "period_start_year" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodStartYear() (r int, exists bool) {
+	v := m.addperiod_start_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodStartYear clears the value of the "period_start_year" field.
+func (m *AccountPlanMutation) ClearPeriodStartYear() {
+	m.period_start_year = nil
+	m.addperiod_start_year = nil
+	m.clearedFields[accountplan.FieldPeriodStartYear] = struct{}{}
+}
+
+// PeriodStartYearCleared returns if the "period_start_year" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodStartYearCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodStartYear]
+	return ok
+}
+
+// ResetPeriodStartYear resets all changes to the "period_start_year" field.
+func (m *AccountPlanMutation) ResetPeriodStartYear() {
+	m.period_start_year = nil
+	m.addperiod_start_year = nil
+	delete(m.clearedFields, accountplan.FieldPeriodStartYear)
+}
+
+// SetPeriodEndDay sets the "period_end_day" field.
+func (m *AccountPlanMutation) SetPeriodEndDay(i int) {
+	m.period_end_day = &i
+	m.addperiod_end_day = nil
+}
+
+// PeriodEndDay returns the value of the "period_end_day" field in the mutation.
+func (m *AccountPlanMutation) PeriodEndDay() (r int, exists bool) {
+	v := m.period_end_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodEndDay returns the old "period_end_day" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodEndDay(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodEndDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodEndDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodEndDay: %w", err)
+	}
+	return oldValue.PeriodEndDay, nil
+}
+
+// AddPeriodEndDay adds i to the "period_end_day" field.
+func (m *AccountPlanMutation) AddPeriodEndDay(i int) {
+	if m.addperiod_end_day != nil {
+		*m.addperiod_end_day += i
+	} else {
+		m.addperiod_end_day = &i
+	}
+}
+
+// AddedPeriodEndDay returns the value that was added to the "period_end_day" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodEndDay() (r int, exists bool) {
+	v := m.addperiod_end_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodEndDay clears the value of the "period_end_day" field.
+func (m *AccountPlanMutation) ClearPeriodEndDay() {
+	m.period_end_day = nil
+	m.addperiod_end_day = nil
+	m.clearedFields[accountplan.FieldPeriodEndDay] = struct{}{}
+}
+
+// PeriodEndDayCleared returns if the "period_end_day" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodEndDayCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodEndDay]
+	return ok
+}
+
+// ResetPeriodEndDay resets all changes to the "period_end_day" field.
+func (m *AccountPlanMutation) ResetPeriodEndDay() {
+	m.period_end_day = nil
+	m.addperiod_end_day = nil
+	delete(m.clearedFields, accountplan.FieldPeriodEndDay)
+}
+
+// SetPeriodEndMonth sets the "period_end_month" field.
+func (m *AccountPlanMutation) SetPeriodEndMonth(i int) {
+	m.period_end_month = &i
+	m.addperiod_end_month = nil
+}
+
+// PeriodEndMonth returns the value of the "period_end_month" field in the mutation.
+func (m *AccountPlanMutation) PeriodEndMonth() (r int, exists bool) {
+	v := m.period_end_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodEndMonth returns the old "period_end_month" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldPeriodEndMonth(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodEndMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodEndMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodEndMonth: %w", err)
+	}
+	return oldValue.PeriodEndMonth, nil
+}
+
+// AddPeriodEndMonth adds i to the "period_end_month" field.
+func (m *AccountPlanMutation) AddPeriodEndMonth(i int) {
+	if m.addperiod_end_month != nil {
+		*m.addperiod_end_month += i
+	} else {
+		m.addperiod_end_month = &i
+	}
+}
+
+// AddedPeriodEndMonth returns the value that was added to the "period_end_month" field in this mutation.
+func (m *AccountPlanMutation) AddedPeriodEndMonth() (r int, exists bool) {
+	v := m.addperiod_end_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPeriodEndMonth clears the value of the "period_end_month" field.
+func (m *AccountPlanMutation) ClearPeriodEndMonth() {
+	m.period_end_month = nil
+	m.addperiod_end_month = nil
+	m.clearedFields[accountplan.FieldPeriodEndMonth] = struct{}{}
+}
+
+// PeriodEndMonthCleared returns if the "period_end_month" field was cleared in this mutation.
+func (m *AccountPlanMutation) PeriodEndMonthCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldPeriodEndMonth]
+	return ok
+}
+
+// ResetPeriodEndMonth resets all changes to the "period_end_month" field.
+func (m *AccountPlanMutation) ResetPeriodEndMonth() {
+	m.period_end_month = nil
+	m.addperiod_end_month = nil
+	delete(m.clearedFields, accountplan.FieldPeriodEndMonth)
+}
+
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *AccountPlanMutation) ClearAccount() {
 	m.clearedaccount = true
@@ -4505,7 +4937,7 @@ func (m *AccountPlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountPlanMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, accountplan.FieldCreatedAt)
 	}
@@ -4551,6 +4983,24 @@ func (m *AccountPlanMutation) Fields() []string {
 	if m.account != nil {
 		fields = append(fields, accountplan.FieldAccountID)
 	}
+	if m.period_start_day != nil {
+		fields = append(fields, accountplan.FieldPeriodStartDay)
+	}
+	if m.period_start_month != nil {
+		fields = append(fields, accountplan.FieldPeriodStartMonth)
+	}
+	if m.period_start_quarter != nil {
+		fields = append(fields, accountplan.FieldPeriodStartQuarter)
+	}
+	if m.period_start_year != nil {
+		fields = append(fields, accountplan.FieldPeriodStartYear)
+	}
+	if m.period_end_day != nil {
+		fields = append(fields, accountplan.FieldPeriodEndDay)
+	}
+	if m.period_end_month != nil {
+		fields = append(fields, accountplan.FieldPeriodEndMonth)
+	}
 	return fields
 }
 
@@ -4589,6 +5039,18 @@ func (m *AccountPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.TeamStructure()
 	case accountplan.FieldAccountID:
 		return m.AccountID()
+	case accountplan.FieldPeriodStartDay:
+		return m.PeriodStartDay()
+	case accountplan.FieldPeriodStartMonth:
+		return m.PeriodStartMonth()
+	case accountplan.FieldPeriodStartQuarter:
+		return m.PeriodStartQuarter()
+	case accountplan.FieldPeriodStartYear:
+		return m.PeriodStartYear()
+	case accountplan.FieldPeriodEndDay:
+		return m.PeriodEndDay()
+	case accountplan.FieldPeriodEndMonth:
+		return m.PeriodEndMonth()
 	}
 	return nil, false
 }
@@ -4628,6 +5090,18 @@ func (m *AccountPlanMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldTeamStructure(ctx)
 	case accountplan.FieldAccountID:
 		return m.OldAccountID(ctx)
+	case accountplan.FieldPeriodStartDay:
+		return m.OldPeriodStartDay(ctx)
+	case accountplan.FieldPeriodStartMonth:
+		return m.OldPeriodStartMonth(ctx)
+	case accountplan.FieldPeriodStartQuarter:
+		return m.OldPeriodStartQuarter(ctx)
+	case accountplan.FieldPeriodStartYear:
+		return m.OldPeriodStartYear(ctx)
+	case accountplan.FieldPeriodEndDay:
+		return m.OldPeriodEndDay(ctx)
+	case accountplan.FieldPeriodEndMonth:
+		return m.OldPeriodEndMonth(ctx)
 	}
 	return nil, fmt.Errorf("unknown AccountPlan field %s", name)
 }
@@ -4742,6 +5216,48 @@ func (m *AccountPlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAccountID(v)
 		return nil
+	case accountplan.FieldPeriodStartDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartDay(v)
+		return nil
+	case accountplan.FieldPeriodStartMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartMonth(v)
+		return nil
+	case accountplan.FieldPeriodStartQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartQuarter(v)
+		return nil
+	case accountplan.FieldPeriodStartYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStartYear(v)
+		return nil
+	case accountplan.FieldPeriodEndDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodEndDay(v)
+		return nil
+	case accountplan.FieldPeriodEndMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodEndMonth(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan field %s", name)
 }
@@ -4753,6 +5269,24 @@ func (m *AccountPlanMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, accountplan.FieldVersion)
 	}
+	if m.addperiod_start_day != nil {
+		fields = append(fields, accountplan.FieldPeriodStartDay)
+	}
+	if m.addperiod_start_month != nil {
+		fields = append(fields, accountplan.FieldPeriodStartMonth)
+	}
+	if m.addperiod_start_quarter != nil {
+		fields = append(fields, accountplan.FieldPeriodStartQuarter)
+	}
+	if m.addperiod_start_year != nil {
+		fields = append(fields, accountplan.FieldPeriodStartYear)
+	}
+	if m.addperiod_end_day != nil {
+		fields = append(fields, accountplan.FieldPeriodEndDay)
+	}
+	if m.addperiod_end_month != nil {
+		fields = append(fields, accountplan.FieldPeriodEndMonth)
+	}
 	return fields
 }
 
@@ -4763,6 +5297,18 @@ func (m *AccountPlanMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case accountplan.FieldVersion:
 		return m.AddedVersion()
+	case accountplan.FieldPeriodStartDay:
+		return m.AddedPeriodStartDay()
+	case accountplan.FieldPeriodStartMonth:
+		return m.AddedPeriodStartMonth()
+	case accountplan.FieldPeriodStartQuarter:
+		return m.AddedPeriodStartQuarter()
+	case accountplan.FieldPeriodStartYear:
+		return m.AddedPeriodStartYear()
+	case accountplan.FieldPeriodEndDay:
+		return m.AddedPeriodEndDay()
+	case accountplan.FieldPeriodEndMonth:
+		return m.AddedPeriodEndMonth()
 	}
 	return nil, false
 }
@@ -4778,6 +5324,48 @@ func (m *AccountPlanMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddVersion(v)
+		return nil
+	case accountplan.FieldPeriodStartDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartDay(v)
+		return nil
+	case accountplan.FieldPeriodStartMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartMonth(v)
+		return nil
+	case accountplan.FieldPeriodStartQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartQuarter(v)
+		return nil
+	case accountplan.FieldPeriodStartYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodStartYear(v)
+		return nil
+	case accountplan.FieldPeriodEndDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodEndDay(v)
+		return nil
+	case accountplan.FieldPeriodEndMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodEndMonth(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan numeric field %s", name)
@@ -4801,6 +5389,24 @@ func (m *AccountPlanMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(accountplan.FieldTeamStructure) {
 		fields = append(fields, accountplan.FieldTeamStructure)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodStartDay) {
+		fields = append(fields, accountplan.FieldPeriodStartDay)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodStartMonth) {
+		fields = append(fields, accountplan.FieldPeriodStartMonth)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodStartQuarter) {
+		fields = append(fields, accountplan.FieldPeriodStartQuarter)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodStartYear) {
+		fields = append(fields, accountplan.FieldPeriodStartYear)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodEndDay) {
+		fields = append(fields, accountplan.FieldPeriodEndDay)
+	}
+	if m.FieldCleared(accountplan.FieldPeriodEndMonth) {
+		fields = append(fields, accountplan.FieldPeriodEndMonth)
 	}
 	return fields
 }
@@ -4830,6 +5436,24 @@ func (m *AccountPlanMutation) ClearField(name string) error {
 		return nil
 	case accountplan.FieldTeamStructure:
 		m.ClearTeamStructure()
+		return nil
+	case accountplan.FieldPeriodStartDay:
+		m.ClearPeriodStartDay()
+		return nil
+	case accountplan.FieldPeriodStartMonth:
+		m.ClearPeriodStartMonth()
+		return nil
+	case accountplan.FieldPeriodStartQuarter:
+		m.ClearPeriodStartQuarter()
+		return nil
+	case accountplan.FieldPeriodStartYear:
+		m.ClearPeriodStartYear()
+		return nil
+	case accountplan.FieldPeriodEndDay:
+		m.ClearPeriodEndDay()
+		return nil
+	case accountplan.FieldPeriodEndMonth:
+		m.ClearPeriodEndMonth()
 		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan nullable field %s", name)
@@ -4883,6 +5507,24 @@ func (m *AccountPlanMutation) ResetField(name string) error {
 		return nil
 	case accountplan.FieldAccountID:
 		m.ResetAccountID()
+		return nil
+	case accountplan.FieldPeriodStartDay:
+		m.ResetPeriodStartDay()
+		return nil
+	case accountplan.FieldPeriodStartMonth:
+		m.ResetPeriodStartMonth()
+		return nil
+	case accountplan.FieldPeriodStartQuarter:
+		m.ResetPeriodStartQuarter()
+		return nil
+	case accountplan.FieldPeriodStartYear:
+		m.ResetPeriodStartYear()
+		return nil
+	case accountplan.FieldPeriodEndDay:
+		m.ResetPeriodEndDay()
+		return nil
+	case accountplan.FieldPeriodEndMonth:
+		m.ResetPeriodEndMonth()
 		return nil
 	}
 	return fmt.Errorf("unknown AccountPlan field %s", name)

@@ -48,6 +48,18 @@ const (
 	FieldTeamStructure = "team_structure"
 	// FieldAccountID holds the string denoting the account_id field in the database.
 	FieldAccountID = "account_plans"
+	// FieldPeriodStartDay holds the string denoting the period_start_day field in the database.
+	FieldPeriodStartDay = "period_start_day"
+	// FieldPeriodStartMonth holds the string denoting the period_start_month field in the database.
+	FieldPeriodStartMonth = "period_start_month"
+	// FieldPeriodStartQuarter holds the string denoting the period_start_quarter field in the database.
+	FieldPeriodStartQuarter = "period_start_quarter"
+	// FieldPeriodStartYear holds the string denoting the period_start_year field in the database.
+	FieldPeriodStartYear = "period_start_year"
+	// FieldPeriodEndDay holds the string denoting the period_end_day field in the database.
+	FieldPeriodEndDay = "period_end_day"
+	// FieldPeriodEndMonth holds the string denoting the period_end_month field in the database.
+	FieldPeriodEndMonth = "period_end_month"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
@@ -151,6 +163,12 @@ var Columns = []string{
 	FieldCompetitors,
 	FieldTeamStructure,
 	FieldAccountID,
+	FieldPeriodStartDay,
+	FieldPeriodStartMonth,
+	FieldPeriodStartQuarter,
+	FieldPeriodStartYear,
+	FieldPeriodEndDay,
+	FieldPeriodEndMonth,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "account_plans"
@@ -180,7 +198,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [8]ent.Hook
+	Hooks  [9]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -359,6 +377,36 @@ func ByTeamStructure(opts ...sql.OrderTermOption) OrderOption {
 // ByAccountID orders the results by the account_id field.
 func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
+// ByPeriodStartDay orders the results by the period_start_day field.
+func ByPeriodStartDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartDay, opts...).ToFunc()
+}
+
+// ByPeriodStartMonth orders the results by the period_start_month field.
+func ByPeriodStartMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartMonth, opts...).ToFunc()
+}
+
+// ByPeriodStartQuarter orders the results by the period_start_quarter field.
+func ByPeriodStartQuarter(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartQuarter, opts...).ToFunc()
+}
+
+// ByPeriodStartYear orders the results by the period_start_year field.
+func ByPeriodStartYear(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodStartYear, opts...).ToFunc()
+}
+
+// ByPeriodEndDay orders the results by the period_end_day field.
+func ByPeriodEndDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodEndDay, opts...).ToFunc()
+}
+
+// ByPeriodEndMonth orders the results by the period_end_month field.
+func ByPeriodEndMonth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPeriodEndMonth, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

@@ -115,6 +115,36 @@ func AccountID(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldAccountID, v))
 }
 
+// PeriodStartDay applies equality check predicate on the "period_start_day" field. It's identical to PeriodStartDayEQ.
+func PeriodStartDay(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartMonth applies equality check predicate on the "period_start_month" field. It's identical to PeriodStartMonthEQ.
+func PeriodStartMonth(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartQuarter applies equality check predicate on the "period_start_quarter" field. It's identical to PeriodStartQuarterEQ.
+func PeriodStartQuarter(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartYear applies equality check predicate on the "period_start_year" field. It's identical to PeriodStartYearEQ.
+func PeriodStartYear(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartYear, v))
+}
+
+// PeriodEndDay applies equality check predicate on the "period_end_day" field. It's identical to PeriodEndDayEQ.
+func PeriodEndDay(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodEndDay, v))
+}
+
+// PeriodEndMonth applies equality check predicate on the "period_end_month" field. It's identical to PeriodEndMonthEQ.
+func PeriodEndMonth(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodEndMonth, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldCreatedAt, v))
@@ -833,6 +863,306 @@ func AccountIDIn(vs ...int) predicate.AccountPlan {
 // AccountIDNotIn applies the NotIn predicate on the "account_id" field.
 func AccountIDNotIn(vs ...int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldNotIn(FieldAccountID, vs...))
+}
+
+// PeriodStartDayEQ applies the EQ predicate on the "period_start_day" field.
+func PeriodStartDayEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayNEQ applies the NEQ predicate on the "period_start_day" field.
+func PeriodStartDayNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayIn applies the In predicate on the "period_start_day" field.
+func PeriodStartDayIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodStartDay, vs...))
+}
+
+// PeriodStartDayNotIn applies the NotIn predicate on the "period_start_day" field.
+func PeriodStartDayNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodStartDay, vs...))
+}
+
+// PeriodStartDayGT applies the GT predicate on the "period_start_day" field.
+func PeriodStartDayGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayGTE applies the GTE predicate on the "period_start_day" field.
+func PeriodStartDayGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayLT applies the LT predicate on the "period_start_day" field.
+func PeriodStartDayLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayLTE applies the LTE predicate on the "period_start_day" field.
+func PeriodStartDayLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodStartDay, v))
+}
+
+// PeriodStartDayIsNil applies the IsNil predicate on the "period_start_day" field.
+func PeriodStartDayIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodStartDay))
+}
+
+// PeriodStartDayNotNil applies the NotNil predicate on the "period_start_day" field.
+func PeriodStartDayNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodStartDay))
+}
+
+// PeriodStartMonthEQ applies the EQ predicate on the "period_start_month" field.
+func PeriodStartMonthEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthNEQ applies the NEQ predicate on the "period_start_month" field.
+func PeriodStartMonthNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthIn applies the In predicate on the "period_start_month" field.
+func PeriodStartMonthIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodStartMonth, vs...))
+}
+
+// PeriodStartMonthNotIn applies the NotIn predicate on the "period_start_month" field.
+func PeriodStartMonthNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodStartMonth, vs...))
+}
+
+// PeriodStartMonthGT applies the GT predicate on the "period_start_month" field.
+func PeriodStartMonthGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthGTE applies the GTE predicate on the "period_start_month" field.
+func PeriodStartMonthGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthLT applies the LT predicate on the "period_start_month" field.
+func PeriodStartMonthLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthLTE applies the LTE predicate on the "period_start_month" field.
+func PeriodStartMonthLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodStartMonth, v))
+}
+
+// PeriodStartMonthIsNil applies the IsNil predicate on the "period_start_month" field.
+func PeriodStartMonthIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodStartMonth))
+}
+
+// PeriodStartMonthNotNil applies the NotNil predicate on the "period_start_month" field.
+func PeriodStartMonthNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodStartMonth))
+}
+
+// PeriodStartQuarterEQ applies the EQ predicate on the "period_start_quarter" field.
+func PeriodStartQuarterEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterNEQ applies the NEQ predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterIn applies the In predicate on the "period_start_quarter" field.
+func PeriodStartQuarterIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodStartQuarter, vs...))
+}
+
+// PeriodStartQuarterNotIn applies the NotIn predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodStartQuarter, vs...))
+}
+
+// PeriodStartQuarterGT applies the GT predicate on the "period_start_quarter" field.
+func PeriodStartQuarterGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterGTE applies the GTE predicate on the "period_start_quarter" field.
+func PeriodStartQuarterGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterLT applies the LT predicate on the "period_start_quarter" field.
+func PeriodStartQuarterLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterLTE applies the LTE predicate on the "period_start_quarter" field.
+func PeriodStartQuarterLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodStartQuarter, v))
+}
+
+// PeriodStartQuarterIsNil applies the IsNil predicate on the "period_start_quarter" field.
+func PeriodStartQuarterIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodStartQuarter))
+}
+
+// PeriodStartQuarterNotNil applies the NotNil predicate on the "period_start_quarter" field.
+func PeriodStartQuarterNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodStartQuarter))
+}
+
+// PeriodStartYearEQ applies the EQ predicate on the "period_start_year" field.
+func PeriodStartYearEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearNEQ applies the NEQ predicate on the "period_start_year" field.
+func PeriodStartYearNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearIn applies the In predicate on the "period_start_year" field.
+func PeriodStartYearIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodStartYear, vs...))
+}
+
+// PeriodStartYearNotIn applies the NotIn predicate on the "period_start_year" field.
+func PeriodStartYearNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodStartYear, vs...))
+}
+
+// PeriodStartYearGT applies the GT predicate on the "period_start_year" field.
+func PeriodStartYearGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearGTE applies the GTE predicate on the "period_start_year" field.
+func PeriodStartYearGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearLT applies the LT predicate on the "period_start_year" field.
+func PeriodStartYearLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearLTE applies the LTE predicate on the "period_start_year" field.
+func PeriodStartYearLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodStartYear, v))
+}
+
+// PeriodStartYearIsNil applies the IsNil predicate on the "period_start_year" field.
+func PeriodStartYearIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodStartYear))
+}
+
+// PeriodStartYearNotNil applies the NotNil predicate on the "period_start_year" field.
+func PeriodStartYearNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodStartYear))
+}
+
+// PeriodEndDayEQ applies the EQ predicate on the "period_end_day" field.
+func PeriodEndDayEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayNEQ applies the NEQ predicate on the "period_end_day" field.
+func PeriodEndDayNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayIn applies the In predicate on the "period_end_day" field.
+func PeriodEndDayIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodEndDay, vs...))
+}
+
+// PeriodEndDayNotIn applies the NotIn predicate on the "period_end_day" field.
+func PeriodEndDayNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodEndDay, vs...))
+}
+
+// PeriodEndDayGT applies the GT predicate on the "period_end_day" field.
+func PeriodEndDayGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayGTE applies the GTE predicate on the "period_end_day" field.
+func PeriodEndDayGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayLT applies the LT predicate on the "period_end_day" field.
+func PeriodEndDayLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayLTE applies the LTE predicate on the "period_end_day" field.
+func PeriodEndDayLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodEndDay, v))
+}
+
+// PeriodEndDayIsNil applies the IsNil predicate on the "period_end_day" field.
+func PeriodEndDayIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodEndDay))
+}
+
+// PeriodEndDayNotNil applies the NotNil predicate on the "period_end_day" field.
+func PeriodEndDayNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodEndDay))
+}
+
+// PeriodEndMonthEQ applies the EQ predicate on the "period_end_month" field.
+func PeriodEndMonthEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthNEQ applies the NEQ predicate on the "period_end_month" field.
+func PeriodEndMonthNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthIn applies the In predicate on the "period_end_month" field.
+func PeriodEndMonthIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldPeriodEndMonth, vs...))
+}
+
+// PeriodEndMonthNotIn applies the NotIn predicate on the "period_end_month" field.
+func PeriodEndMonthNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldPeriodEndMonth, vs...))
+}
+
+// PeriodEndMonthGT applies the GT predicate on the "period_end_month" field.
+func PeriodEndMonthGT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthGTE applies the GTE predicate on the "period_end_month" field.
+func PeriodEndMonthGTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthLT applies the LT predicate on the "period_end_month" field.
+func PeriodEndMonthLT(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthLTE applies the LTE predicate on the "period_end_month" field.
+func PeriodEndMonthLTE(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldPeriodEndMonth, v))
+}
+
+// PeriodEndMonthIsNil applies the IsNil predicate on the "period_end_month" field.
+func PeriodEndMonthIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldPeriodEndMonth))
+}
+
+// PeriodEndMonthNotNil applies the NotNil predicate on the "period_end_month" field.
+func PeriodEndMonthNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldPeriodEndMonth))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -123,6 +123,12 @@ var (
 		{Name: "key_initiatives", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "competitors", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "team_structure", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "period_start_day", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_month", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_quarter", Type: field.TypeInt, Nullable: true},
+		{Name: "period_start_year", Type: field.TypeInt, Nullable: true},
+		{Name: "period_end_day", Type: field.TypeInt, Nullable: true},
+		{Name: "period_end_month", Type: field.TypeInt, Nullable: true},
 		{Name: "account_plans", Type: field.TypeInt},
 		{Name: "user_owned_plans", Type: field.TypeInt, Nullable: true},
 	}
@@ -134,13 +140,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "account_plans_accounts_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[15]},
+				Columns:    []*schema.Column{AccountPlansColumns[21]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "account_plans_users_owned_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[16]},
+				Columns:    []*schema.Column{AccountPlansColumns[22]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -149,12 +155,12 @@ var (
 			{
 				Name:    "accountplan_account_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[15]},
+				Columns: []*schema.Column{AccountPlansColumns[21]},
 			},
 			{
 				Name:    "accountplan_user_owned_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[16]},
+				Columns: []*schema.Column{AccountPlansColumns[22]},
 			},
 		},
 	}

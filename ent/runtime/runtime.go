@@ -243,6 +243,8 @@ func init() {
 	accountplan.Hooks[6] = accountplanHooks[0]
 
 	accountplan.Hooks[7] = accountplanHooks[1]
+
+	accountplan.Hooks[8] = accountplanHooks[2]
 	accountplanMixinFields3 := accountplanMixin[3].Fields()
 	_ = accountplanMixinFields3
 	accountplanMixinFields5 := accountplanMixin[5].Fields()

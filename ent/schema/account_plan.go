@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/calendar"
 	"github.com/accountplan/accountplan/ent/schema/invariant"
 	"github.com/accountplan/accountplan/ent/schema/totals"
 )
@@ -21,7 +22,7 @@ func (AccountPlan) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{})
 
 // Fields of the AccountPlan.
 func (AccountPlan) Fields() []ent.Field {
-	return []ent.Field{
+	return append([]ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).
 			Comment("Title of the plan, e.g. FY27 Expansion.").
 			Annotations(entgql.OrderField("NAME")),
@@ -58,7 +59,7 @@ func (AccountPlan) Fields() []ent.Field {
 		field.Text("competitors").Optional().Comment("Overview: competitors present in the account."),
 		field.Text("team_structure").Optional().Comment("Overview: how the customer's team is organised."),
 		parentKey("account_id", "account_plans"),
-	}
+	}, append(calendarFields("period_start"), calendarFields("period_end")...)...)
 }
 
 // Edges of the AccountPlan.
@@ -101,8 +102,13 @@ func (AccountPlan) Annotations() []schema.Annotation {
 	return node("The living plan for one account and one period: research, goals, objectives, KPIs and action items. Deleting a plan deletes its goals, objectives, KPIs, action items, insights, SWOT items and reviews; feedback and opportunities stay, without the plan.")
 }
 
-// Hooks of the AccountPlan: the period ends after it starts; the metric
-// totals follow whether its account has an ACTIVE plan.
+// Hooks of the AccountPlan: the period ends after it starts; the calendar
+// numbers of the period (which the metrics' plan phases read) follow it; the
+// metric totals follow whether its account has an ACTIVE plan.
 func (AccountPlan) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(invariant.PlanPeriod, writes), totals.Hook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
+	return []ent.Hook{
+		hook.On(invariant.PlanPeriod, writes),
+		calendar.Hook("period_start", "period_end"),
+		totals.Hook(ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne),
+	}
 }

@@ -60,3 +60,12 @@ func BenchmarkMetricsTierByQuarter(b *testing.B) {
 func BenchmarkMetricsPlanned(b *testing.B) {
 	benchmarkMetrics(b, []string{"PLANNED"}, 2)
 }
+
+// BenchmarkMetricsPlanPhaseByQuarter compares the accounts before, during and after their plans with those never planned, over the 12 quarters.
+func BenchmarkMetricsPlanPhaseByQuarter(b *testing.B) {
+	// The plans of the data start in quarters 0, 1, 3 and 5 (n % 10 of the
+	// planned accounts) and last one to six quarters: no account is before
+	// its plan after quarter 4, nor after one in quarter 0, nor during one
+	// in quarter 11.
+	benchmarkMetrics(b, []string{"PLAN_PHASE", "QUARTER"}, 4*metricstest.Quarters-7-1-1)
+}

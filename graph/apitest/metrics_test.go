@@ -415,7 +415,8 @@ func metricsAccounts(t *testing.T, e *env, from, n int) {
 // The statements a metrics request runs do not grow with the data: three on
 // the metric totals (revenue, deals, median sales cycles), or two on the
 // rows (revenue records, opportunities) for a period the totals do not
-// divide into, and one more to load the owners.
+// divide into or a dimension of the account in each period, and one more to
+// load the owners.
 func TestMetricsStatementsDoNotGrowWithAccounts(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
@@ -431,6 +432,9 @@ func TestMetricsStatementsDoNotGrowWithAccounts(t *testing.T) {
 			{year2025, []string{"OWNER", "YEAR"}, 4},
 			{midMonth, []string{"TIER", "QUARTER"}, 2},
 			{midMonth, []string{"OWNER"}, 3},
+			// The dated dimensions read the rows, the plans and the history.
+			{year2025, []string{"PLAN_PHASE", "QUARTER"}, 2},
+			{year2025, []string{"TIER_AT_PERIOD", "DEAL_PLANNED", "OWNER", "MONTH"}, 3},
 		}
 		run := func(accounts int) {
 			for _, r := range requests {

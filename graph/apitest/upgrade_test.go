@@ -152,6 +152,13 @@ func checkUpgradedReviews(t *testing.T, e *env) {
 var upgradeAdds = map[string][]string{
 	"sqlite": {
 		"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;",
+		// The calendar numbers of plans' periods, for the metrics' plan phases; the store fills them.
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_day` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_month` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_quarter` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_start_year` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_end_day` integer NULL;",
+		"ALTER TABLE `account_plans` ADD COLUMN `period_end_month` integer NULL;",
 		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" datetime NULL;",
 		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" integer NULL;",
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
@@ -169,6 +176,7 @@ var upgradeAdds = map[string][]string{
 		"CREATE TABLE `review_customer_attendees` (`review_id` integer NOT NULL, `stakeholder_id` integer NOT NULL, PRIMARY KEY (`review_id`, `stakeholder_id`), CONSTRAINT `review_customer_attendees_review_id` FOREIGN KEY (`review_id`) REFERENCES `reviews` (`id`) ON DELETE CASCADE, CONSTRAINT `review_customer_attendees_stakeholder_id` FOREIGN KEY (`stakeholder_id`) REFERENCES `stakeholders` (`id`) ON DELETE CASCADE);",
 	},
 	"postgres": {
+		`ALTER TABLE "account_plans" ADD COLUMN "period_start_day" bigint NULL, ADD COLUMN "period_start_month" bigint NULL, ADD COLUMN "period_start_quarter" bigint NULL, ADD COLUMN "period_start_year" bigint NULL, ADD COLUMN "period_end_day" bigint NULL, ADD COLUMN "period_end_month" bigint NULL;`,
 		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" timestamptz NULL;",
 		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" bigint NULL;",
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",

@@ -297,6 +297,98 @@ func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, f
 	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_planPhase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanPhase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *metrics.PlanPhase) graphql.Marshaler {
+			return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_planPhase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
+}
+
+func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_plannedInPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedInPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_plannedInPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_tierAtPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierAtPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *account.Tier) graphql.Marshaler {
+			return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_tierAtPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+}
+
+func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsRow_dealPlanned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DealPlanned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsRow_dealPlanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -973,7 +1065,7 @@ func (ec *executionContext) unmarshalInputMetricsFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"accountIDs", "tiers", "ownerIDs", "industries", "regions", "planned"}
+	fieldsInOrder := [...]string{"accountIDs", "tiers", "ownerIDs", "industries", "regions", "planned", "planPhases", "plannedInPeriod", "tiersAtPeriod", "dealPlanned"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1022,6 +1114,34 @@ func (ec *executionContext) unmarshalInputMetricsFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Planned = data
+		case "planPhases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planPhases"))
+			data, err := ec.unmarshalOPlanPhase2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhaseᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanPhases = data
+		case "plannedInPeriod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedInPeriod"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedInPeriod = data
+		case "tiersAtPeriod":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tiersAtPeriod"))
+			data, err := ec.unmarshalOAccountTier2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TiersAtPeriod = data
+		case "dealPlanned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dealPlanned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DealPlanned = data
 		}
 	}
 	return it, nil
@@ -1215,6 +1335,26 @@ func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSe
 			}
 		case "planned":
 			out.Values[i] = ec._MetricsRow_planned(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "planPhase":
+			out.Values[i] = ec._MetricsRow_planPhase(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "plannedInPeriod":
+			out.Values[i] = ec._MetricsRow_plannedInPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tierAtPeriod":
+			out.Values[i] = ec._MetricsRow_tierAtPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dealPlanned":
+			out.Values[i] = ec._MetricsRow_dealPlanned(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1482,6 +1622,16 @@ func (ec *executionContext) marshalNPercentage2githubᚗcomᚋaccountplanᚋacco
 	return ec._Percentage(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNPlanPhase2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx context.Context, v any) (metrics.PlanPhase, error) {
+	var res metrics.PlanPhase
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanPhase2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx context.Context, sel ast.SelectionSet, v metrics.PlanPhase) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalOMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx context.Context, v any) ([]metrics.Dimension, error) {
 	if v == nil {
 		return nil, nil
@@ -1524,6 +1674,58 @@ func (ec *executionContext) unmarshalOMetricsFilter2ᚖgithubᚗcomᚋaccountpla
 	}
 	res, err := ec.unmarshalInputMetricsFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPlanPhase2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhaseᚄ(ctx context.Context, v any) ([]metrics.PlanPhase, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]metrics.PlanPhase, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanPhase2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanPhase2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhaseᚄ(ctx context.Context, sel ast.SelectionSet, v []metrics.PlanPhase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanPhase2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx context.Context, v any) (*metrics.PlanPhase, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(metrics.PlanPhase)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx context.Context, sel ast.SelectionSet, v *metrics.PlanPhase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 // endregion ***************************** type.gotpl *****************************

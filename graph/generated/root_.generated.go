@@ -505,6 +505,7 @@ type ComplexityRoot struct {
 		Churn                 func(childComplexity int) int
 		Contraction           func(childComplexity int) int
 		Currency              func(childComplexity int) int
+		DealPlanned           func(childComplexity int) int
 		EndingRevenue         func(childComplexity int) int
 		Expansion             func(childComplexity int) int
 		GrossRevenueRetention func(childComplexity int) int
@@ -519,7 +520,9 @@ type ComplexityRoot struct {
 		PeriodLabel           func(childComplexity int) int
 		PeriodStart           func(childComplexity int) int
 		PipelineAmount        func(childComplexity int) int
+		PlanPhase             func(childComplexity int) int
 		Planned               func(childComplexity int) int
+		PlannedInPeriod       func(childComplexity int) int
 		Region                func(childComplexity int) int
 		RetainedAccounts      func(childComplexity int) int
 		RevenueGrowth         func(childComplexity int) int
@@ -528,6 +531,7 @@ type ComplexityRoot struct {
 		StartingAccounts      func(childComplexity int) int
 		StartingRevenue       func(childComplexity int) int
 		Tier                  func(childComplexity int) int
+		TierAtPeriod          func(childComplexity int) int
 		WinRate               func(childComplexity int) int
 		WonAmount             func(childComplexity int) int
 	}
@@ -3097,6 +3101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricsRow.Currency(childComplexity), true
+	case "MetricsRow.dealPlanned":
+		if e.ComplexityRoot.MetricsRow.DealPlanned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.DealPlanned(childComplexity), true
 	case "MetricsRow.endingRevenue":
 		if e.ComplexityRoot.MetricsRow.EndingRevenue == nil {
 			break
@@ -3181,12 +3191,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricsRow.PipelineAmount(childComplexity), true
+	case "MetricsRow.planPhase":
+		if e.ComplexityRoot.MetricsRow.PlanPhase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PlanPhase(childComplexity), true
 	case "MetricsRow.planned":
 		if e.ComplexityRoot.MetricsRow.Planned == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MetricsRow.Planned(childComplexity), true
+	case "MetricsRow.plannedInPeriod":
+		if e.ComplexityRoot.MetricsRow.PlannedInPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.PlannedInPeriod(childComplexity), true
 	case "MetricsRow.region":
 		if e.ComplexityRoot.MetricsRow.Region == nil {
 			break
@@ -3235,6 +3257,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricsRow.Tier(childComplexity), true
+	case "MetricsRow.tierAtPeriod":
+		if e.ComplexityRoot.MetricsRow.TierAtPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsRow.TierAtPeriod(childComplexity), true
 	case "MetricsRow.winRate":
 		if e.ComplexityRoot.MetricsRow.WinRate == nil {
 			break
@@ -25820,7 +25848,9 @@ extend type Query {
   the filter lets through, in rows grouped by any combination of account
   attributes and one calendar unit. Without groupBy the report has one row per
   currency: the total. Comparing planned with unplanned accounts is one
-  request: ` + "`" + `groupBy: [PLANNED]` + "`" + `.
+  request: ` + "`" + `groupBy: [PLANNED]` + "`" + `. Comparing an account cohort before and during
+  its plans, against the accounts never planned, over the same quarters, is
+  one request too: ` + "`" + `groupBy: [PLAN_PHASE, QUARTER]` + "`" + `.
 
   Every row covers one currency: amounts of different currencies are never
   added, and a row's counts and ratios cover only the records in its currency
@@ -25832,8 +25862,10 @@ extend type Query {
   The database computes the sums in three SQL statements, from totals it keeps
   per segment of alike accounts and calendar month, or in two from the revenue
   records and opportunities themselves when the filter names accounts or a
-  bound of the period falls inside a month; one more loads the owners when
-  grouped by OWNER. Their number does not grow with the accounts. Refused with BAD_USER_INPUT when the
+  bound of the period falls inside a month, or the request groups or filters
+  by a dimension of the account in each period (PLAN_PHASE,
+  PLANNED_IN_PERIOD, TIER_AT_PERIOD) or of the deal (DEAL_PLANNED); one more
+  loads the owners when grouped by OWNER. Their number does not grow with the accounts. Refused with BAD_USER_INPUT when the
   period does not end after it starts (` + "`" + `extensions.field` + "`" + ` "end"), when a filter
   list holds more than 1,000 values (that list), when groupBy names a dimension
   twice or more than one of MONTH, QUARTER and YEAR, when the period holds more
@@ -25845,7 +25877,7 @@ extend type Query {
     period: MetricsPeriodInput!
     "The accounts covered; all accounts when left out. Each list holds at most 1,000 values."
     filter: MetricsFilter
-    "What the rows are grouped by. The rows are sorted by the attribute dimensions (TIER, OWNER, INDUSTRY, REGION, PLANNED) in the order given here, then by period (MONTH, QUARTER or YEAR, wherever it stands in this list), then by currency. Left out or empty: one row per currency."
+    "What the rows are grouped by. The rows are sorted by the attribute dimensions (every one but MONTH, QUARTER and YEAR) in the order given here, then by period (MONTH, QUARTER or YEAR, wherever it stands in this list), then by currency. Left out or empty: one row per currency."
     groupBy: [MetricsDimension!]
   ): MetricsReport!
 }
@@ -25879,9 +25911,42 @@ input MetricsFilter @goModel(model: "github.com/accountplan/accountplan/graph/me
   regions: [String!]
   "true: only accounts with an ACTIVE plan now; false: only accounts without one."
   planned: Boolean
+  "Only the accounts in the periods where their plan phase is one of these (see PlanPhase): an account counts in the rows of those periods alone."
+  planPhases: [PlanPhase!]
+  "true: only the accounts in the periods a counted plan of theirs covers (see PLANNED_IN_PERIOD); false: only in the other periods."
+  plannedInPeriod: Boolean
+  "Only the accounts in the periods where their tier then (see TIER_AT_PERIOD) is one of these."
+  tiersAtPeriod: [AccountTier!]
+  "true: only planned deals (see DEAL_PLANNED); false: only the others. It narrows the deal figures alone: revenue figures do not come from deals."
+  dealPlanned: Boolean
 }
 
-"What the rows of a metrics report can be grouped by. Account attributes are their values now."
+"""
+Where a period of a metrics row stands in an account's planning. Only the
+plans that count do: a plan counts when it is ACTIVE now, or when the change
+history records it ACTIVE at some time (created ACTIVE or changed to ACTIVE,
+even if it was later archived or returned to DRAFT), or when it is ARCHIVED
+and the history does not record its creation (plans written by imports or
+the demo data, before the history, which were in force once). A DRAFT plan
+never made ACTIVE does not count, nor does a plan archived without having
+been ACTIVE, nor a deleted plan. A plan covers the calendar days (UTC) from
+its periodStart's through its periodEnd's (its last day), whatever its status
+was when; a row's period covers the calendar days from its periodStart's
+through that of its last instant (the day before periodEnd, when periodEnd
+starts a day).
+"""
+enum PlanPhase @goModel(model: "github.com/accountplan/accountplan/graph/metrics.PlanPhase") {
+  "Every day of the row's period is before the first day of the account's first counted plan."
+  BEFORE_FIRST_PLAN
+  "At least one counted plan of the account covers a day of the row's period: a period overlapping a plan by one day is during it."
+  DURING_PLAN
+  "No counted plan covers a day of the row's period, and one started before it: after a plan ended, also between two plans."
+  AFTER_PLAN
+  "The account has no counted plan at all: the unplanned cohort."
+  NEVER_PLANNED
+}
+
+"What the rows of a metrics report can be grouped by. TIER, OWNER, INDUSTRY, REGION and PLANNED are the accounts' values now; PLAN_PHASE, PLANNED_IN_PERIOD and TIER_AT_PERIOD their values in each row's period, so an account may count in different rows in different periods; DEAL_PLANNED is a deal's."
 enum MetricsDimension @goModel(model: "github.com/accountplan/accountplan/graph/metrics.Dimension") {
   "The account's tier."
   TIER
@@ -25893,6 +25958,14 @@ enum MetricsDimension @goModel(model: "github.com/accountplan/accountplan/graph/
   REGION
   "Whether the account has a plan whose status is ACTIVE now, whatever the plan's dates."
   PLANNED
+  "The account's plan phase in the row's period (see PlanPhase): before its first plan, during a plan, after one, or never planned. Revenue figures take it from the period of the record's periodStart, won and lost deals from the period of their closedAt, open deals from the period at whose end they are open."
+  PLAN_PHASE
+  "Whether a counted plan of the account (see PlanPhase) covers a day of the row's period: the same as PLAN_PHASE being DURING_PLAN."
+  PLANNED_IN_PERIOD
+  "The account's tier at the start of the first day (UTC) of the row's period, from the change history: the new value of the last tier change recorded before that day; when none, the value before the first change recorded on or after it (the tier it was created with, for its creation); when the history records no tier change, its tier now."
+  TIER_AT_PERIOD
+  "For deal figures: whether the deal is planned, that is attached to a plan, or closed (closedAt) on a day a counted plan of its account covers (see PlanPhase). Revenue figures, which come from no deal, are in the rows whose dealPlanned is null."
+  DEAL_PLANNED
   "Calendar month (UTC) of each revenue record's periodStart and each deal's closedAt; pipeline at each month's end."
   MONTH
   "Calendar quarter (UTC), as MONTH."
@@ -25909,7 +25982,7 @@ type MetricsReport @goModel(model: "github.com/accountplan/accountplan/graph/met
   periodEnd: Time!
   "The dimensions the rows are grouped by, in order."
   groupBy: [MetricsDimension!]!
-  "The rows, sorted by the attribute dimensions of groupBy in the order given (tiers STRATEGIC, KEY, GENERAL; owners, industries and regions by name; planned first; missing values last), then by period (wherever groupBy names it), then by currency."
+  "The rows, sorted by the attribute dimensions of groupBy in the order given (tiers STRATEGIC, KEY, GENERAL; owners, industries and regions by name; planned first; phases BEFORE_FIRST_PLAN, DURING_PLAN, AFTER_PLAN, NEVER_PLANNED; missing values last), then by period (wherever groupBy names it), then by currency."
   rows: [MetricsRow!]!
 }
 
@@ -25940,6 +26013,14 @@ type MetricsRow @goModel(model: "github.com/accountplan/accountplan/graph/metric
   region: String
   "Whether the accounts have an ACTIVE plan now; null unless grouped by PLANNED."
   planned: Boolean
+  "The accounts' plan phase in the row's period; null unless grouped by PLAN_PHASE."
+  planPhase: PlanPhase
+  "Whether a counted plan of the accounts covers a day of the row's period; null unless grouped by PLANNED_IN_PERIOD."
+  plannedInPeriod: Boolean
+  "The accounts' tier at the start of the row's period, from the change history; null unless grouped by TIER_AT_PERIOD."
+  tierAtPeriod: AccountTier
+  "Whether the row's deals are planned; null unless grouped by DEAL_PLANNED, and in the rows of revenue figures."
+  dealPlanned: Boolean
   "The start of the row's period: its calendar month, quarter or year, cut to the report's period; the report's start when not grouped by time."
   periodStart: Time!
   "The end (excluded) of the row's period, cut to the report's period."
@@ -27592,6 +27673,14 @@ func (ec *executionContext) childFields_MetricsRow(ctx context.Context, field gr
 		return ec.fieldContext_MetricsRow_region(ctx, field)
 	case "planned":
 		return ec.fieldContext_MetricsRow_planned(ctx, field)
+	case "planPhase":
+		return ec.fieldContext_MetricsRow_planPhase(ctx, field)
+	case "plannedInPeriod":
+		return ec.fieldContext_MetricsRow_plannedInPeriod(ctx, field)
+	case "tierAtPeriod":
+		return ec.fieldContext_MetricsRow_tierAtPeriod(ctx, field)
+	case "dealPlanned":
+		return ec.fieldContext_MetricsRow_dealPlanned(ctx, field)
 	case "periodStart":
 		return ec.fieldContext_MetricsRow_periodStart(ctx, field)
 	case "periodEnd":

@@ -13,7 +13,8 @@ import (
 // HTTP layer, in the shapes analysts ask for: by tier and quarter (the
 // issue's benchmark) and by plan, which read the broad segments of the
 // totals; by owner, and by every dimension, which read the fine ones; and
-// with bounds inside a month, which read the deals and revenue records.
+// with bounds inside a month, which read the deals and revenue records; and
+// by plan phase, tier then and deal planning, which read them too.
 func BenchmarkRollup(b *testing.B) {
 	ctx := context.Background()
 	s, err := metricstest.Open(ctx)
@@ -35,6 +36,11 @@ func BenchmarkRollup(b *testing.B) {
 		{"OwnerByQuarter", whole, nil, []metrics.Dimension{metrics.Owner, metrics.Quarter}, metricstest.Users * metricstest.Quarters},
 		{"EveryDimensionByYear", whole, nil, []metrics.Dimension{metrics.Tier, metrics.Owner, metrics.Industry, metrics.Region, metrics.Planned, metrics.Year}, 0},
 		{"TierByQuarterInsideMonths", inside, nil, []metrics.Dimension{metrics.Tier, metrics.Quarter}, 3 * metricstest.Quarters},
+		// The before/during/after rollups, which read the deals and revenue
+		// records with the plans and the history.
+		{"PlanPhaseByQuarter", whole, nil, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
+		{"StrategicThenPlanPhaseByQuarter", whole, &metrics.Filter{TiersAtPeriod: []account.Tier{account.TierSTRATEGIC}}, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
+		{"TierThenDealPlannedByYear", whole, nil, []metrics.Dimension{metrics.TierAtPeriod, metrics.DealPlanned, metrics.Year}, 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {

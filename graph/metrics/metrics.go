@@ -27,9 +27,15 @@ const (
 	Industry Dimension = "INDUSTRY"
 	Region   Dimension = "REGION"
 	Planned  Dimension = "PLANNED"
-	Month    Dimension = "MONTH"
-	Quarter  Dimension = "QUARTER"
-	Year     Dimension = "YEAR"
+	// The dimensions of an account in a row's period, and of a deal: see
+	// PlanPhase, plannedInPeriod, tierAtPeriod and dealPlanned.
+	PlanPhaseDim    Dimension = "PLAN_PHASE"
+	PlannedInPeriod Dimension = "PLANNED_IN_PERIOD"
+	TierAtPeriod    Dimension = "TIER_AT_PERIOD"
+	DealPlanned     Dimension = "DEAL_PLANNED"
+	Month           Dimension = "MONTH"
+	Quarter         Dimension = "QUARTER"
+	Year            Dimension = "YEAR"
 )
 
 // months is the length of each calendar dimension's periods.
@@ -42,11 +48,39 @@ func (d Dimension) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Qu
 func (d *Dimension) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
 	switch Dimension(s) {
-	case Tier, Owner, Industry, Region, Planned, Month, Quarter, Year:
+	case Tier, Owner, Industry, Region, Planned, PlanPhaseDim, PlannedInPeriod, TierAtPeriod, DealPlanned, Month, Quarter, Year:
 		*d = Dimension(s)
 		return nil
 	}
 	return fmt.Errorf("%v is not a MetricsDimension", v)
+}
+
+// PlanPhase is where a row's period stands in an account's planning: see
+// api/metrics.graphql for the exact rules.
+type PlanPhase string
+
+// The plan phases.
+const (
+	BeforeFirstPlan PlanPhase = "BEFORE_FIRST_PLAN"
+	DuringPlan      PlanPhase = "DURING_PLAN"
+	AfterPlan       PlanPhase = "AFTER_PLAN"
+	NeverPlanned    PlanPhase = "NEVER_PLANNED"
+)
+
+// phaseOrder is the order of the phases in a report.
+var phaseOrder = map[PlanPhase]int{BeforeFirstPlan: 0, DuringPlan: 1, AfterPlan: 2, NeverPlanned: 3}
+
+// MarshalGQL writes the phase as a GraphQL enum value.
+func (p PlanPhase) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(p))) }
+
+// UnmarshalGQL reads a GraphQL enum value.
+func (p *PlanPhase) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	if _, ok := phaseOrder[PlanPhase(s)]; !ok {
+		return fmt.Errorf("%v is not a PlanPhase", v)
+	}
+	*p = PlanPhase(s)
+	return nil
 }
 
 // Period is the half-open interval [Start, End) a report covers.
@@ -63,6 +97,11 @@ type Filter struct {
 	Industries []string // "" matches accounts without an industry
 	Regions    []string // "" matches accounts without a region
 	Planned    *bool    // whether the account has an ACTIVE plan
+	// Of the account in each row's period, and of each deal.
+	PlanPhases      []PlanPhase
+	PlannedInPeriod *bool
+	TiersAtPeriod   []account.Tier
+	DealPlanned     *bool
 }
 
 // Report is the answer to one metrics request.
@@ -80,6 +119,10 @@ type Row struct {
 	Industry               *string
 	Region                 *string
 	Planned                *bool
+	PlanPhase              *PlanPhase
+	PlannedInPeriod        *bool
+	TierAtPeriod           *account.Tier
+	DealPlanned            *bool
 	PeriodStart, PeriodEnd time.Time
 	PeriodLabel            *string // "2026-03", "2026-Q1" or "2026" when grouped by time
 	Currency               string
@@ -116,6 +159,7 @@ type request struct {
 	groupBy []Dimension
 	keys    map[Dimension]bool // the account dimensions grouped by
 	months  int                // length of the calendar periods grouped by; 0 when none
+	dated   bool               // whether a dimension or filter of the account in each period, or of the deal, is asked for
 	first   int                // the calendar period the report starts in, in months since January of year 0 ÷ months
 	buckets int                // the number of calendar periods the report covers, numbered from 0
 }
@@ -126,7 +170,7 @@ func newRequest(period Period, filter *Filter, groupBy []Dimension) (*request, e
 		r.filter = *filter
 	}
 	f := r.filter
-	for field, n := range map[string]int{"accountIDs": len(f.AccountIDs), "tiers": len(f.Tiers), "ownerIDs": len(f.OwnerIDs), "industries": len(f.Industries), "regions": len(f.Regions)} {
+	for field, n := range map[string]int{"accountIDs": len(f.AccountIDs), "tiers": len(f.Tiers), "ownerIDs": len(f.OwnerIDs), "industries": len(f.Industries), "regions": len(f.Regions), "planPhases": len(f.PlanPhases), "tiersAtPeriod": len(f.TiersAtPeriod)} {
 		if n > MaxFilterValues {
 			return nil, &clienterr.InputError{Field: field, Message: fmt.Sprintf("at most %d values", MaxFilterValues)}
 		}
@@ -153,6 +197,8 @@ func newRequest(period Period, filter *Filter, groupBy []Dimension) (*request, e
 		r.first = calendar.Month(r.period.Start) / r.months
 		r.buckets = calendar.Month(r.period.End.Add(-time.Nanosecond))/r.months - r.first + 1
 	}
+	r.dated = f.PlanPhases != nil || f.PlannedInPeriod != nil || f.TiersAtPeriod != nil || f.DealPlanned != nil ||
+		r.keys[PlanPhaseDim] || r.keys[PlannedInPeriod] || r.keys[TierAtPeriod] || r.keys[DealPlanned]
 	if r.buckets > MaxBuckets {
 		return nil, &clienterr.InputError{Field: "groupBy", Message: fmt.Sprintf("the period holds %d calendar periods of this length; at most %d: shorten the period or choose a longer unit", r.buckets, MaxBuckets)}
 	}

@@ -40,12 +40,13 @@ var dimensions = []Dimension{Tier, Owner, Industry, Region, Planned}
 // keyColumn is the column a statement returns an account dimension in.
 func keyColumn(d Dimension) string { return "k_" + strings.ToLower(string(d)) }
 
-// grouped lists the k_ columns of the account dimensions grouped by, each
-// followed by ", " so that it can lead a GROUP BY or select list.
+// grouped lists the k_ columns of the account dimensions grouped by (in
+// each period, too, but not DEAL_PLANNED), each followed by ", " so that it
+// can lead a GROUP BY or select list.
 func (r *request) grouped(qualifier string) string {
 	var b strings.Builder
-	for _, d := range dimensions {
-		if r.keys[d] {
+	for _, d := range append(dimensions, datedDimensions...) {
+		if r.keys[d] && d != DealPlanned {
 			b.WriteString(qualifier + keyColumn(d) + ", ")
 		}
 	}
@@ -53,11 +54,21 @@ func (r *request) grouped(qualifier string) string {
 }
 
 // outKeys selects every k_ column, NULL for the dimensions not grouped by, so
-// that all statements return the same columns.
-func (r *request) outKeys(qualifier string) string {
+// that all statements return the same columns; DEAL_PLANNED is NULL but in
+// the deal figures of dealsDatedSQL.
+func (r *request) outKeys(qualifier string) string { return r.outKeysDeal(qualifier, false) }
+
+// outKeysDeal is outKeys, with k_deal_planned too when deal is set.
+func (r *request) outKeysDeal(qualifier string, deal bool) string {
 	var b strings.Builder
-	for _, d := range dimensions {
-		if r.keys[d] {
+	all := dimensions
+	if r.dated {
+		// Only dated statements return the dated k_ columns: the others
+		// would scan four more columns of NULLs per row.
+		all = append(all, datedDimensions...)
+	}
+	for _, d := range all {
+		if r.keys[d] && (d != DealPlanned || deal) {
 			b.WriteString(qualifier + keyColumn(d) + ", ")
 		} else {
 			b.WriteString("NULL AS " + keyColumn(d) + ", ")
@@ -120,6 +131,9 @@ func (r *request) accountsCTE(s *statement, src rowSource, numbered bool) {
 	key(Industry, src.industry)
 	key(Region, src.region)
 	key(Planned, src.planned, src.args...)
+	if r.dated {
+		s.add(", " + src.tier + " AS now_tier")
+	}
 	s.add(" FROM " + src.from + " WHERE " + src.where)
 	f := r.filter
 	in(s, "a.id", f.AccountIDs)
@@ -176,6 +190,12 @@ type dialectSQL struct {
 	first func(value, order string) string
 	// scan is a time column to compare, as a scan rather than an index lookup.
 	scan func(col string) string
+	// day is the calendar day (UTC) of a time column, as calendar.Day numbers it.
+	day func(col string) string
+	// elements is a FROM item listing the elements of a JSON array column
+	// as j, and get the text of a key of element j.
+	elements func(col string) string
+	get      func(key string) string
 }
 
 var dialects = map[string]dialectSQL{
@@ -191,12 +211,22 @@ var dialects = map[string]dialectSQL{
 		// applies the column's NUMERIC affinity to the text compared with it,
 		// an attempt to read a number on every comparison.
 		scan: func(col string) string { return "+" + col },
+		// 2440587.5 is the Julian day of 1970-01-01T00:00Z; the history
+		// holds no time before 1970, where CAST would round up.
+		day:      func(col string) string { return "CAST(julianday(" + col + ") - 2440587.5 AS INTEGER)" },
+		elements: func(col string) string { return "json_each(" + col + ") j" },
+		get:      func(key string) string { return "json_extract(j.value, '$." + key + "')" },
 	},
 	dialect.Postgres: {
 		first: func(value, order string) string {
 			return fmt.Sprintf("(ARRAY_AGG(%s ORDER BY %s))[1]", value, order)
 		},
 		scan: func(col string) string { return col },
+		day: func(col string) string {
+			return "CAST(FLOOR(EXTRACT(EPOCH FROM " + col + ") / 86400) AS BIGINT)"
+		},
+		elements: func(col string) string { return "jsonb_array_elements(" + col + ") j" },
+		get:      func(key string) string { return "(j.value ->> '" + key + "')" },
 	},
 }
 
@@ -273,10 +303,19 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
 			bucket = c.column + " - " + strconv.Itoa(r.first)
 		}
 	}
+	// The keys come from the accounts, or from the accounts in each period
+	// (x, with its keys: dated.go).
+	keys, from := "acc.", "("
+	if r.dated {
+		keys, from = "x.", "(SELECT x.*"+r.datedKeys()+" FROM ("
+	}
 	s := &statement{}
 	s.add("WITH ")
 	r.accountsCTE(s, accountRows, false)
-	s.add(` SELECT ` + r.outKeys("acc.") + `x.bucket, x.currency,
+	if r.dated {
+		r.datedCTEs(s, d)
+	}
+	s.add(` SELECT ` + r.outKeys(keys) + `x.bucket, x.currency,
   COUNT(*) AS accounts,
   CAST(SUM(x.starting) AS BIGINT) AS starting,
   CAST(SUM(x.expansion) AS BIGINT) AS expansion,
@@ -284,7 +323,7 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
   CAST(SUM(x.churn) AS BIGINT) AS churn,
   SUM(CASE WHEN x.starting > 0 THEN 1 ELSE 0 END) AS starting_accounts,
   SUM(CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END) AS retained_accounts
-FROM (
+FROM ` + from + `
   SELECT rr.{revenue.account} AS account, ` + bucket + ` AS bucket, rr.{revenue.currency} AS currency,
     MIN(rr.{revenue.period_start}) AS first_start,
     ` + d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}") + ` AS starting,
@@ -296,8 +335,16 @@ FROM (
 	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
 	s.add(r.onlyFiltered("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
-) x JOIN acc ON acc.id = x.account
-GROUP BY x.bucket, ` + r.grouped("acc.") + `x.currency` + limit(1))
+) x`)
+	if r.dated {
+		s.add(r.datedJoins("x.account", "x.bucket"))
+		r.datedFilter(s)
+		s.add(") x")
+	} else {
+		s.add(" JOIN acc ON acc.id = x.account")
+	}
+	s.add(`
+GROUP BY x.bucket, ` + r.grouped(keys) + `x.currency` + limit(1))
 	return s
 }
 
@@ -327,36 +374,23 @@ GROUP BY x.bucket, ` + r.grouped("acc.") + `x.currency` + limit(1))
 // The table is MATERIALIZED: every part reads it, and the databases would
 // otherwise be free to run the pass once for each.
 func (r *request) dealsSQL(d dialectSQL) *statement {
-	won, lost := opportunity.StageCLOSED_WON, opportunity.StageCLOSED_LOST
 	notClosed := strconv.Itoa(r.buckets)
-	base := strconv.Itoa(r.buckets + 1) // periods run from 0 to notClosed
-	// Not "NOT IN": SQLite tests its operand for NULL by reading the stage
-	// as a number.
-	open := "(o.{opportunity.stage} <> ? AND o.{opportunity.stage} <> ?)"
-	opened, closed := r.bucketSQL(monthColumn("o.{opportunity.opened_at}")), r.bucketSQL(monthColumn("o.{opportunity.closed_at}"))
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
 	r.accountsCTE(s, accountRows, true)
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 counted AS MATERIALIZED (
-  SELECT g, currency, kind / (4 * ` + base + ` * ` + base + `) AS days, kind / (4 * ` + base + `) % ` + base + ` AS opened,
-    kind / 4 % ` + base + ` AS closed, kind % 4 AS outcome, n, amount
+  SELECT g, currency, ` + r.unpackKind() + `, n, amount
   FROM (
-    SELECT CASE WHEN `)
-	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.End)
-	s.add(" OR "+open+" THEN ("+opened+" * "+base+" + "+notClosed+`) * 4
-        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + "+opened+") * "+base+" + "+closed+`) * 4 + 1
-        ELSE (`+opened+" * "+base+" + "+closed+`) * 4 + 2
-`, won, lost, won)
-	s.add(`      END AS kind,
+    SELECT `)
+	r.dealKind(s, d)
+	s.add(`,
       acc.g AS g, o.{opportunity.currency} AS currency, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
     FROM {opportunities} o JOIN acc ON acc.id = o.{opportunity.account}
     WHERE `)
-	timeIs(s, d, "o.{opportunity.opened_at}", "<", r.period.End)
-	s.add(" AND ("+open+" OR ", won, lost)
-	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.Start)
-	s.add(`)
+	r.dealsInPeriod(s, d)
+	s.add(`
     GROUP BY kind, acc.g, o.{opportunity.currency}
   ) x
 ),
@@ -398,6 +432,40 @@ FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
   JOIN groups ON groups.g = runs.g
 WHERE runs.n > 0` + limit(2))
 	return s
+}
+
+// unpackKind selects days, opened, closed and outcome from the kind of dealKind.
+func (r *request) unpackKind() string {
+	base := strconv.Itoa(r.buckets + 1)
+	return "kind / (4 * " + base + " * " + base + ") AS days, kind / (4 * " + base + ") % " + base + " AS opened, kind / 4 % " + base + " AS closed, kind % 4 AS outcome"
+}
+
+// open is the condition that deal o is in an open stage. Not "NOT IN":
+// SQLite tests its operand for NULL by reading the stage as a number.
+const open = "(o.{opportunity.stage} <> ? AND o.{opportunity.stage} <> ?)"
+
+// dealKind selects, as kind, deal o's cycle, periods and outcome packed into
+// one integer, as dealsSQL explains.
+func (r *request) dealKind(s *statement, d dialectSQL) {
+	won, lost := opportunity.StageCLOSED_WON, opportunity.StageCLOSED_LOST
+	notClosed := strconv.Itoa(r.buckets)
+	base := strconv.Itoa(r.buckets + 1) // periods run from 0 to notClosed
+	opened, closed := r.bucketSQL(monthColumn("o.{opportunity.opened_at}")), r.bucketSQL(monthColumn("o.{opportunity.closed_at}"))
+	s.add("CASE WHEN ")
+	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.End)
+	s.add(" OR "+open+" THEN ("+opened+" * "+base+" + "+notClosed+`) * 4
+        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + "+opened+") * "+base+" + "+closed+`) * 4 + 1
+        ELSE (`+opened+" * "+base+" + "+closed+`) * 4 + 2
+      END AS kind`, won, lost, won)
+}
+
+// dealsInPeriod is the condition that deal o opened before the period ends
+// and is open or closed at or after it starts.
+func (r *request) dealsInPeriod(s *statement, d dialectSQL) {
+	timeIs(s, d, "o.{opportunity.opened_at}", "<", r.period.End)
+	s.add(" AND ("+open+" OR ", opportunity.StageCLOSED_WON, opportunity.StageCLOSED_LOST)
+	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.Start)
+	s.add(")")
 }
 
 // The statements below read the metric totals (ent/schema/totals)

@@ -112,3 +112,40 @@ func TestDimensionsReadOnlyTheirEnumValues(t *testing.T) {
 		t.Error("WEEK was accepted")
 	}
 }
+
+// The dated dimensions and filters read the rows, never the totals, which
+// know no plan period nor history; their lists have the same limit.
+func TestDatedRequestsReadTheRows(t *testing.T) {
+	year := Period{Start: date("2025-01-01T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}
+	yes := true
+	for _, c := range []struct {
+		name    string
+		filter  *Filter
+		groupBy []Dimension
+	}{
+		{"by phase", nil, []Dimension{PlanPhaseDim, Quarter}},
+		{"by tier then", nil, []Dimension{TierAtPeriod}},
+		{"by deal planning", nil, []Dimension{DealPlanned, Year}},
+		{"planned in the period", &Filter{PlannedInPeriod: &yes}, []Dimension{Tier, Quarter}},
+		{"no phase at all", &Filter{PlanPhases: []PlanPhase{}}, nil},
+	} {
+		r, err := newRequest(year, c.filter, c.groupBy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var what []string
+		for _, st := range r.statements() {
+			what = append(what, st.what)
+		}
+		if !r.dated || len(what) != 2 || what[0] != "summing revenue records" || what[1] != "summing opportunities" {
+			t.Errorf("%s: dated %v, statements %v, want the revenue records and opportunities", c.name, r.dated, what)
+		}
+	}
+	if r, _ := newRequest(year, nil, []Dimension{Tier, Quarter}); r.dated {
+		t.Error("a report by tier now is dated")
+	}
+	_, err := newRequest(year, &Filter{PlanPhases: make([]PlanPhase, MaxFilterValues+1)}, nil)
+	if input := (*clienterr.InputError)(nil); !errors.As(err, &input) || input.Field != "planPhases" {
+		t.Errorf("too many phases: error %v, want an input error on planPhases", err)
+	}
+}

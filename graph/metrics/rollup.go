@@ -27,6 +27,10 @@ type sums struct {
 	Industry sql.NullString `sql:"k_industry"`
 	Region   sql.NullString `sql:"k_region"`
 	Planned  sql.NullInt64  `sql:"k_planned"`
+	Phase    sql.NullString `sql:"k_plan_phase"`
+	InPeriod sql.NullInt64  `sql:"k_planned_in_period"`
+	TierAt   sql.NullString `sql:"k_tier_at_period"`
+	Deal     sql.NullInt64  `sql:"k_deal_planned"`
 	Bucket   int64          `sql:"bucket"`
 	Currency string         `sql:"currency"`
 
@@ -50,14 +54,15 @@ type sums struct {
 
 // groupKey is the group of a statement's row, which the rows of the other statements share.
 type groupKey struct {
-	tier, industry, region sql.NullString
-	owner, planned         sql.NullInt64
-	bucket                 int64
-	currency               string
+	tier, industry, region, phase, tierAt sql.NullString
+	owner, planned, inPeriod, deal        sql.NullInt64
+	bucket                                int64
+	currency                              string
 }
 
 func (s sums) key() groupKey {
-	return groupKey{tier: s.Tier, industry: s.Industry, region: s.Region, owner: s.Owner, planned: s.Planned, bucket: s.Bucket, currency: s.Currency}
+	return groupKey{tier: s.Tier, industry: s.Industry, region: s.Region, owner: s.Owner, planned: s.Planned,
+		phase: s.Phase, tierAt: s.TierAt, inPeriod: s.InPeriod, deal: s.Deal, bucket: s.Bucket, currency: s.Currency}
 }
 
 // Rollup answers a metrics request with SQL statements run side by side, on
@@ -154,6 +159,10 @@ func (r *request) statements() []rollupStatement {
 	if totals && r.months != 0 && r.bucketStart(0).Equal(r.period.Start) && r.bucketStart(r.buckets).Equal(r.period.End) {
 		revenue = rollupStatement{"summing revenue totals", r.revenueTotalsSQL, 1}
 	}
+	if r.dated {
+		// The totals know no account's plans or history.
+		return []rollupStatement{{"summing revenue records", r.revenueSQL, 1}, {"summing opportunities", r.dealsDatedSQL, 2}}
+	}
 	if !totals {
 		return []rollupStatement{revenue, {"summing opportunities", r.dealsSQL, 2}}
 	}
@@ -204,6 +213,22 @@ func (r *request) newRow(k sums) *Row {
 	if k.Planned.Valid {
 		p := k.Planned.Int64 == 1
 		x.Planned = &p
+	}
+	if k.Phase.Valid {
+		p := PlanPhase(k.Phase.String)
+		x.PlanPhase = &p
+	}
+	if k.InPeriod.Valid {
+		p := k.InPeriod.Int64 == 1
+		x.PlannedInPeriod = &p
+	}
+	if k.TierAt.Valid {
+		t := account.Tier(k.TierAt.String)
+		x.TierAtPeriod = &t
+	}
+	if k.Deal.Valid {
+		p := k.Deal.Int64 == 1
+		x.DealPlanned = &p
 	}
 	return x
 }
@@ -264,7 +289,15 @@ func (r *request) compare(a, b *Row) int {
 		case Region:
 			c = cmpMissingLast(a.Region, b.Region, strings.Compare)
 		case Planned:
-			c = cmpMissingLast(a.Planned, b.Planned, func(x, y bool) int { return -cmp.Compare(b2i(x), b2i(y)) })
+			c = cmpMissingLast(a.Planned, b.Planned, plannedFirst)
+		case PlanPhaseDim:
+			c = cmpMissingLast(a.PlanPhase, b.PlanPhase, func(x, y PlanPhase) int { return cmp.Compare(phaseOrder[x], phaseOrder[y]) })
+		case PlannedInPeriod:
+			c = cmpMissingLast(a.PlannedInPeriod, b.PlannedInPeriod, plannedFirst)
+		case TierAtPeriod:
+			c = cmpMissingLast(a.TierAtPeriod, b.TierAtPeriod, func(x, y account.Tier) int { return cmp.Compare(tierOrder[x], tierOrder[y]) })
+		case DealPlanned:
+			c = cmpMissingLast(a.DealPlanned, b.DealPlanned, plannedFirst)
 		}
 		if c != 0 {
 			return c
@@ -272,6 +305,8 @@ func (r *request) compare(a, b *Row) int {
 	}
 	return cmp.Or(a.PeriodStart.Compare(b.PeriodStart), strings.Compare(a.Currency, b.Currency))
 }
+
+func plannedFirst(x, y bool) int { return -cmp.Compare(b2i(x), b2i(y)) }
 
 func cmpMissingLast[T any](a, b *T, compare func(x, y T) int) int {
 	switch {

@@ -223,6 +223,7 @@ func TestFill(t *testing.T) {
 		start := at(t, "2023-10-01T00:00:00Z")
 		rec := client.RevenueRecord.Create().SetAccountID(acc.ID).SetPeriodStart(start).SetPeriodEnd(start.AddDate(0, 3, 0)).SaveX(ctx)
 		rec2 := client.RevenueRecord.Create().SetAccountID(acc.ID).SetPeriodStart(closed).SetPeriodEnd(closed.AddDate(0, 3, 0)).SaveX(ctx)
+		plan := client.AccountPlan.Create().SetName("Plan").SetAccountID(acc.ID).SetPeriodStart(start).SetPeriodEnd(opened).SaveX(ctx)
 
 		// As a database from before the numbers: all of them empty, or (a
 		// database from before quarters and years) only those.
@@ -230,6 +231,7 @@ func TestFill(t *testing.T) {
 			`UPDATE opportunities SET opened_day = NULL, opened_month = NULL, closed_day = NULL, closed_month = NULL`,
 			`UPDATE revenue_records SET period_start_day = NULL, period_start_month = NULL, period_start_quarter = NULL, period_start_year = NULL WHERE id = ` + strconv.Itoa(rec.ID),
 			`UPDATE revenue_records SET period_start_quarter = NULL, period_start_year = NULL WHERE id = ` + strconv.Itoa(rec2.ID),
+			`UPDATE account_plans SET period_start_day = NULL, period_start_month = NULL, period_end_day = NULL, period_end_month = NULL`,
 		} {
 			if _, err := client.ExecContext(ctx, st); err != nil {
 				t.Fatal(err)
@@ -241,6 +243,12 @@ func TestFill(t *testing.T) {
 		check(t, "open deal", opportunityNumbers(client.Opportunity.GetX(ctx, open.ID)), expect(map[string]*time.Time{"opened_at": &open.OpenedAt, "closed_at": nil}))
 		check(t, "won deal", opportunityNumbers(client.Opportunity.GetX(ctx, done.ID)), expect(map[string]*time.Time{"opened_at": &done.OpenedAt, "closed_at": &closed}))
 		check(t, "revenue record", revenueNumbers(client.RevenueRecord.GetX(ctx, rec.ID)), expect(map[string]*time.Time{"period_start": &start}))
+		// A plan's period in days, which the metrics' plan phases compare.
+		p := client.AccountPlan.GetX(ctx, plan.ID)
+		if p.PeriodStartDay == nil || *p.PeriodStartDay != calendar.Day(start) || p.PeriodEndDay == nil || *p.PeriodEndDay != calendar.Day(opened) ||
+			p.PeriodEndMonth == nil || *p.PeriodEndMonth != calendar.Month(opened) {
+			t.Errorf("plan: days %v %v, end month %v, want %d %d %d", p.PeriodStartDay, p.PeriodEndDay, p.PeriodEndMonth, calendar.Day(start), calendar.Day(opened), calendar.Month(opened))
+		}
 		check(t, "revenue record without a quarter", revenueNumbers(client.RevenueRecord.GetX(ctx, rec2.ID)), expect(map[string]*time.Time{"period_start": &closed}))
 
 		// Once filled, filling again changes nothing.

@@ -7,6 +7,7 @@ import (
 
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 )
@@ -16,6 +17,7 @@ import (
 var calendarTimes = map[string][]string{
 	opportunity.Table:   {opportunity.FieldOpenedAt, opportunity.FieldClosedAt},
 	revenuerecord.Table: {revenuerecord.FieldPeriodStart},
+	accountplan.Table:   {accountplan.FieldPeriodStart, accountplan.FieldPeriodEnd},
 }
 
 // Fill sets the calendar numbers of rows written before those

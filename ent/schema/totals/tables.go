@@ -11,6 +11,7 @@ import (
 
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 )
@@ -144,10 +145,22 @@ var metricsNames = strings.NewReplacer(
 	"{account.industry}", account.FieldIndustry,
 	"{account.region}", account.FieldRegion,
 	"{plans}", accountplan.Table,
+	"{plan.id}", accountplan.FieldID,
 	"{plan.account}", accountplan.FieldAccountID,
 	"{plan.status}", accountplan.FieldStatus,
+	"{plan.period_start_day}", accountplan.FieldPeriodStartDay,
+	"{plan.period_end_day}", accountplan.FieldPeriodEndDay,
+	"{changes}", change.Table,
+	"{change.id}", change.FieldID,
+	"{change.at}", change.FieldAt,
+	"{change.operation}", change.FieldOperation,
+	"{change.subject_type}", change.FieldSubjectType,
+	"{change.subject_id}", change.FieldSubjectID,
+	"{change.fields}", change.FieldFields,
 	"{opportunities}", opportunity.Table,
+	"{opportunity.id}", opportunity.FieldID,
 	"{opportunity.account}", opportunity.FieldAccountID,
+	"{opportunity.plan}", opportunity.PlanColumn,
 	"{opportunity.amount}", opportunity.FieldAmount,
 	"{opportunity.currency}", opportunity.FieldCurrency,
 	"{opportunity.stage}", opportunity.FieldStage,

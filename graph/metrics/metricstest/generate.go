@@ -1,11 +1,13 @@
 // Package metricstest generates a large, deterministic SQLite database for
 // the metrics benchmarks: 10,000 accounts with 12 quarters of revenue records
-// each and 200,000 opportunities. Generating takes a few seconds; the file is
+// each, 200,000 opportunities, plans of varied periods and a tier change in
+// the history of the STRATEGIC accounts. Generating takes a few seconds; the file is
 // kept in the temporary directory and reused by later runs.
 package metricstest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -16,12 +18,14 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/store"
 )
 
 // version names the generated file; change it when the data below changes.
-const version = "v4"
+const version = "v5"
 
 // The size of the data set.
 const (
@@ -109,22 +113,41 @@ func fill(ctx context.Context, c *ent.Client) error {
 			accounts = append(accounts, a.ID)
 		}
 	}
-	// An ACTIVE plan for most STRATEGIC and KEY accounts and a few GENERAL ones.
-	var planned []int
+	// An ACTIVE plan for most STRATEGIC and KEY accounts and a few GENERAL
+	// ones, starting in quarter n % 10 (0, 1, 3 or 5, for the accounts
+	// planned) and lasting one to six quarters, so that the plan phases
+	// split the quarters.
+	var planned, planStart []int
 	for n, id := range accounts {
 		if (tier(n) != account.TierGENERAL && n%7 != 0) || n%20 == 1 {
-			planned = append(planned, id)
+			planned, planStart = append(planned, id), append(planStart, n)
 		}
 	}
 	for from := 0; from < len(planned); from += batch {
 		part := planned[from:min(from+batch, len(planned))]
 		err := c.AccountPlan.MapCreateBulk(part, func(p *ent.AccountPlanCreate, i int) {
+			n := planStart[from+i]
+			start := Start.AddDate(0, 3*(n%10), 0)
 			p.SetName("Growth plan").SetAccountID(part[i]).SetStatus(accountplan.StatusACTIVE).
-				SetPeriodStart(Start).SetPeriodEnd(End)
+				SetPeriodStart(start).SetPeriodEnd(start.AddDate(0, 3*(1+n%6), -1))
 		}).Exec(ctx)
 		if err != nil {
 			return err
 		}
+	}
+	// The STRATEGIC accounts (one in ten) were KEY until one of the quarters.
+	var moved []int
+	for n := 0; n < len(accounts); n += 10 {
+		moved = append(moved, n)
+	}
+	err = c.Change.MapCreateBulk(moved, func(ch *ent.ChangeCreate, i int) {
+		n := moved[i]
+		ch.SetAt(Start.AddDate(0, 3*(n/10%Quarters), 10)).SetOperation(change.OperationUPDATE).
+			SetSubjectType(ent.TypeAccount).SetSubjectID(accounts[n]).SetAccountID(accounts[n]).
+			SetFields([]schematype.FieldChange{{Field: "tier", Old: json.RawMessage(`"KEY"`), New: json.RawMessage(`"` + string(tier(n)) + `"`)}})
+	}).Exec(ctx)
+	if err != nil {
+		return err
 	}
 	if err := revenue(ctx, c, rnd, accounts); err != nil {
 		return err
