@@ -394,6 +394,7 @@ func (c *AccountTeamMemberUpdateOne) SetInput(i UpdateAccountTeamMemberInput) *A
 
 // CreateActionItemInput represents a mutation input for creating actionitems.
 type CreateActionItemInput struct {
+	ExternalID         *string
 	Title              string
 	Description        *string
 	Status             *actionitem.Status
@@ -407,6 +408,9 @@ type CreateActionItemInput struct {
 
 // Mutate applies the CreateActionItemInput on the ActionItemMutation builder.
 func (i *CreateActionItemInput) Mutate(m *ActionItemMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -441,6 +445,8 @@ func (c *ActionItemCreate) SetInput(i CreateActionItemInput) *ActionItemCreate {
 // UpdateActionItemInput represents a mutation input for updating actionitems.
 type UpdateActionItemInput struct {
 	Version               *int
+	ClearExternalID       bool
+	ExternalID            *string
 	Title                 *string
 	ClearDescription      bool
 	Description           *string
@@ -461,6 +467,12 @@ type UpdateActionItemInput struct {
 func (i *UpdateActionItemInput) Mutate(m *ActionItemMutation) {
 	if v := i.Version; v != nil {
 		m.SetVersion(*v)
+	}
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
 	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
@@ -520,6 +532,7 @@ func (c *ActionItemUpdateOne) SetInput(i UpdateActionItemInput) *ActionItemUpdat
 
 // CreateBusinessUnitInput represents a mutation input for creating businessunits.
 type CreateBusinessUnitInput struct {
+	ExternalID  *string
 	Name        string
 	Description *string
 	AccountID   int
@@ -527,6 +540,9 @@ type CreateBusinessUnitInput struct {
 
 // Mutate applies the CreateBusinessUnitInput on the BusinessUnitMutation builder.
 func (i *CreateBusinessUnitInput) Mutate(m *BusinessUnitMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -542,6 +558,8 @@ func (c *BusinessUnitCreate) SetInput(i CreateBusinessUnitInput) *BusinessUnitCr
 
 // UpdateBusinessUnitInput represents a mutation input for updating businessunits.
 type UpdateBusinessUnitInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Name             *string
 	ClearDescription bool
 	Description      *string
@@ -549,6 +567,12 @@ type UpdateBusinessUnitInput struct {
 
 // Mutate applies the UpdateBusinessUnitInput on the BusinessUnitMutation builder.
 func (i *UpdateBusinessUnitInput) Mutate(m *BusinessUnitMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -574,6 +598,7 @@ func (c *BusinessUnitUpdateOne) SetInput(i UpdateBusinessUnitInput) *BusinessUni
 
 // CreateFeedbackInput represents a mutation input for creating feedbacks.
 type CreateFeedbackInput struct {
+	ExternalID    *string
 	Kind          feedback.Kind
 	Score         *int
 	Text          *string
@@ -585,6 +610,9 @@ type CreateFeedbackInput struct {
 
 // Mutate applies the CreateFeedbackInput on the FeedbackMutation builder.
 func (i *CreateFeedbackInput) Mutate(m *FeedbackMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetKind(i.Kind)
 	if v := i.Score; v != nil {
 		m.SetScore(*v)
@@ -612,6 +640,8 @@ func (c *FeedbackCreate) SetInput(i CreateFeedbackInput) *FeedbackCreate {
 
 // UpdateFeedbackInput represents a mutation input for updating feedbacks.
 type UpdateFeedbackInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Kind             *feedback.Kind
 	ClearScore       bool
 	Score            *int
@@ -626,6 +656,12 @@ type UpdateFeedbackInput struct {
 
 // Mutate applies the UpdateFeedbackInput on the FeedbackMutation builder.
 func (i *UpdateFeedbackInput) Mutate(m *FeedbackMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -884,15 +920,19 @@ func (c *IcpCriterionUpdateOne) SetInput(i UpdateIcpCriterionInput) *IcpCriterio
 
 // CreateInfluenceEdgeInput represents a mutation input for creating influenceedges.
 type CreateInfluenceEdgeInput struct {
-	Kind     *influenceedge.Kind
-	Strength *int
-	Note     *string
-	FromID   int
-	ToID     int
+	ExternalID *string
+	Kind       *influenceedge.Kind
+	Strength   *int
+	Note       *string
+	FromID     int
+	ToID       int
 }
 
 // Mutate applies the CreateInfluenceEdgeInput on the InfluenceEdgeMutation builder.
 func (i *CreateInfluenceEdgeInput) Mutate(m *InfluenceEdgeMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -914,14 +954,22 @@ func (c *InfluenceEdgeCreate) SetInput(i CreateInfluenceEdgeInput) *InfluenceEdg
 
 // UpdateInfluenceEdgeInput represents a mutation input for updating influenceedges.
 type UpdateInfluenceEdgeInput struct {
-	Kind      *influenceedge.Kind
-	Strength  *int
-	ClearNote bool
-	Note      *string
+	ClearExternalID bool
+	ExternalID      *string
+	Kind            *influenceedge.Kind
+	Strength        *int
+	ClearNote       bool
+	Note            *string
 }
 
 // Mutate applies the UpdateInfluenceEdgeInput on the InfluenceEdgeMutation builder.
 func (i *UpdateInfluenceEdgeInput) Mutate(m *InfluenceEdgeMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -1386,6 +1434,7 @@ func (c *OpportunityUpdateOne) SetInput(i UpdateOpportunityInput) *OpportunityUp
 
 // CreateProductInput represents a mutation input for creating products.
 type CreateProductInput struct {
+	ExternalID  *string
 	Name        string
 	Family      *string
 	Description *string
@@ -1393,6 +1442,9 @@ type CreateProductInput struct {
 
 // Mutate applies the CreateProductInput on the ProductMutation builder.
 func (i *CreateProductInput) Mutate(m *ProductMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Family; v != nil {
 		m.SetFamily(*v)
@@ -1410,6 +1462,8 @@ func (c *ProductCreate) SetInput(i CreateProductInput) *ProductCreate {
 
 // UpdateProductInput represents a mutation input for updating products.
 type UpdateProductInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Name             *string
 	ClearFamily      bool
 	Family           *string
@@ -1419,6 +1473,12 @@ type UpdateProductInput struct {
 
 // Mutate applies the UpdateProductInput on the ProductMutation builder.
 func (i *UpdateProductInput) Mutate(m *ProductMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1450,6 +1510,7 @@ func (c *ProductUpdateOne) SetInput(i UpdateProductInput) *ProductUpdateOne {
 
 // CreateRelationshipInput represents a mutation input for creating relationships.
 type CreateRelationshipInput struct {
+	ExternalID    *string
 	CurrentLevel  *relationship.CurrentLevel
 	DesiredLevel  *relationship.DesiredLevel
 	LastContactAt *time.Time
@@ -1460,6 +1521,9 @@ type CreateRelationshipInput struct {
 
 // Mutate applies the CreateRelationshipInput on the RelationshipMutation builder.
 func (i *CreateRelationshipInput) Mutate(m *RelationshipMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.CurrentLevel; v != nil {
 		m.SetCurrentLevel(*v)
 	}
@@ -1484,6 +1548,8 @@ func (c *RelationshipCreate) SetInput(i CreateRelationshipInput) *RelationshipCr
 
 // UpdateRelationshipInput represents a mutation input for updating relationships.
 type UpdateRelationshipInput struct {
+	ClearExternalID    bool
+	ExternalID         *string
 	CurrentLevel       *relationship.CurrentLevel
 	ClearDesiredLevel  bool
 	DesiredLevel       *relationship.DesiredLevel
@@ -1495,6 +1561,12 @@ type UpdateRelationshipInput struct {
 
 // Mutate applies the UpdateRelationshipInput on the RelationshipMutation builder.
 func (i *UpdateRelationshipInput) Mutate(m *RelationshipMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.CurrentLevel; v != nil {
 		m.SetCurrentLevel(*v)
 	}

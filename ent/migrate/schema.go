@@ -205,6 +205,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED"}, Default: "OPEN"},
@@ -223,25 +224,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "action_items_account_plans_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[9]},
+				Columns:    []*schema.Column{ActionItemsColumns[10]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_objectives_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[10]},
+				Columns:    []*schema.Column{ActionItemsColumns[11]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_stakeholders_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[11]},
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_users_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[12]},
+				Columns:    []*schema.Column{ActionItemsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -250,22 +251,22 @@ var (
 			{
 				Name:    "actionitem_account_plan_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[9]},
+				Columns: []*schema.Column{ActionItemsColumns[10]},
 			},
 			{
 				Name:    "actionitem_objective_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[10]},
+				Columns: []*schema.Column{ActionItemsColumns[11]},
 			},
 			{
 				Name:    "actionitem_user_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[12]},
+				Columns: []*schema.Column{ActionItemsColumns[13]},
 			},
 			{
 				Name:    "actionitem_stakeholder_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[11]},
+				Columns: []*schema.Column{ActionItemsColumns[12]},
 			},
 		},
 	}
@@ -274,6 +275,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "account_business_units", Type: field.TypeInt},
@@ -286,7 +288,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "business_units_accounts_business_units",
-				Columns:    []*schema.Column{BusinessUnitsColumns[5]},
+				Columns:    []*schema.Column{BusinessUnitsColumns[6]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -295,12 +297,12 @@ var (
 			{
 				Name:    "businessunit_name_account_business_units",
 				Unique:  true,
-				Columns: []*schema.Column{BusinessUnitsColumns[3], BusinessUnitsColumns[5]},
+				Columns: []*schema.Column{BusinessUnitsColumns[4], BusinessUnitsColumns[6]},
 			},
 			{
 				Name:    "businessunit_account_business_units",
 				Unique:  false,
-				Columns: []*schema.Column{BusinessUnitsColumns[5]},
+				Columns: []*schema.Column{BusinessUnitsColumns[6]},
 			},
 		},
 	}
@@ -313,6 +315,9 @@ var (
 		{Name: "subject_id", Type: field.TypeInt},
 		{Name: "account_id", Type: field.TypeInt, Nullable: true},
 		{Name: "fields", Type: field.TypeJSON},
+		{Name: "subject_external_id", Type: field.TypeString, Nullable: true},
+		{Name: "origin_token_id", Type: field.TypeInt, Nullable: true},
+		{Name: "origin_token_name", Type: field.TypeString, Nullable: true},
 		{Name: "user_changes", Type: field.TypeInt, Nullable: true},
 	}
 	// ChangesTable holds the schema information for the "changes" table.
@@ -323,7 +328,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "changes_users_changes",
-				Columns:    []*schema.Column{ChangesColumns[7]},
+				Columns:    []*schema.Column{ChangesColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -342,7 +347,12 @@ var (
 			{
 				Name:    "change_user_changes",
 				Unique:  false,
-				Columns: []*schema.Column{ChangesColumns[7]},
+				Columns: []*schema.Column{ChangesColumns[10]},
+			},
+			{
+				Name:    "change_origin_token_id",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[8]},
 			},
 		},
 	}
@@ -351,6 +361,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW"}},
 		{Name: "score", Type: field.TypeInt, Nullable: true},
 		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -367,19 +378,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "feedbacks_accounts_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[7]},
+				Columns:    []*schema.Column{FeedbacksColumns[8]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "feedbacks_account_plans_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[8]},
+				Columns:    []*schema.Column{FeedbacksColumns[9]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "feedbacks_stakeholders_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[9]},
+				Columns:    []*schema.Column{FeedbacksColumns[10]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -388,17 +399,17 @@ var (
 			{
 				Name:    "feedback_account_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[7]},
+				Columns: []*schema.Column{FeedbacksColumns[8]},
 			},
 			{
 				Name:    "feedback_account_plan_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[8]},
+				Columns: []*schema.Column{FeedbacksColumns[9]},
 			},
 			{
 				Name:    "feedback_stakeholder_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[9]},
+				Columns: []*schema.Column{FeedbacksColumns[10]},
 			},
 		},
 	}
@@ -461,6 +472,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INFLUENCES", "CONFLICTS_WITH", "INFORMAL"}, Default: "INFLUENCES"},
 		{Name: "strength", Type: field.TypeInt, Default: 3},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -475,13 +487,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "influence_edges_stakeholders_influence_out",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[6]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[7]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "influence_edges_stakeholders_influence_in",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[7]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[8]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -490,12 +502,12 @@ var (
 			{
 				Name:    "influenceedge_stakeholder_influence_out_stakeholder_influence_in_kind",
 				Unique:  true,
-				Columns: []*schema.Column{InfluenceEdgesColumns[6], InfluenceEdgesColumns[7], InfluenceEdgesColumns[3]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[7], InfluenceEdgesColumns[8], InfluenceEdgesColumns[4]},
 			},
 			{
 				Name:    "influenceedge_stakeholder_influence_in",
 				Unique:  false,
-				Columns: []*schema.Column{InfluenceEdgesColumns[7]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[8]},
 			},
 		},
 	}
@@ -736,6 +748,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "family", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -751,6 +764,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "current_level", Type: field.TypeEnum, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}, Default: "VENDOR"},
 		{Name: "desired_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}},
 		{Name: "last_contact_at", Type: field.TypeTime, Nullable: true},
@@ -766,13 +780,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "relationships_stakeholders_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[7]},
+				Columns:    []*schema.Column{RelationshipsColumns[8]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "relationships_users_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[8]},
+				Columns:    []*schema.Column{RelationshipsColumns[9]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -781,12 +795,12 @@ var (
 			{
 				Name:    "relationship_user_relationships_stakeholder_relationships",
 				Unique:  true,
-				Columns: []*schema.Column{RelationshipsColumns[8], RelationshipsColumns[7]},
+				Columns: []*schema.Column{RelationshipsColumns[9], RelationshipsColumns[8]},
 			},
 			{
 				Name:    "relationship_stakeholder_relationships",
 				Unique:  false,
-				Columns: []*schema.Column{RelationshipsColumns[7]},
+				Columns: []*schema.Column{RelationshipsColumns[8]},
 			},
 		},
 	}

@@ -365,8 +365,26 @@ func init() {
 	actionitem.DefaultVersion = actionitemDescVersion.Default.(int)
 	// actionitem.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	actionitem.VersionValidator = actionitemDescVersion.Validators[0].(func(int) error)
+	// actionitemDescExternalID is the schema descriptor for external_id field.
+	actionitemDescExternalID := actionitemFields[0].Descriptor()
+	// actionitem.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	actionitem.ExternalIDValidator = func() func(string) error {
+		validators := actionitemDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// actionitemDescTitle is the schema descriptor for title field.
-	actionitemDescTitle := actionitemFields[0].Descriptor()
+	actionitemDescTitle := actionitemFields[1].Descriptor()
 	// actionitem.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	actionitem.TitleValidator = func() func(string) error {
 		validators := actionitemDescTitle.Validators
@@ -419,8 +437,26 @@ func init() {
 	businessunit.DefaultUpdatedAt = businessunitDescUpdatedAt.Default.(func() time.Time)
 	// businessunit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	businessunit.UpdateDefaultUpdatedAt = businessunitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// businessunitDescExternalID is the schema descriptor for external_id field.
+	businessunitDescExternalID := businessunitFields[0].Descriptor()
+	// businessunit.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	businessunit.ExternalIDValidator = func() func(string) error {
+		validators := businessunitDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// businessunitDescName is the schema descriptor for name field.
-	businessunitDescName := businessunitFields[0].Descriptor()
+	businessunitDescName := businessunitFields[1].Descriptor()
 	// businessunit.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	businessunit.NameValidator = func() func(string) error {
 		validators := businessunitDescName.Validators
@@ -491,12 +527,30 @@ func init() {
 	feedback.DefaultUpdatedAt = feedbackDescUpdatedAt.Default.(func() time.Time)
 	// feedback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	feedback.UpdateDefaultUpdatedAt = feedbackDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// feedbackDescExternalID is the schema descriptor for external_id field.
+	feedbackDescExternalID := feedbackFields[0].Descriptor()
+	// feedback.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	feedback.ExternalIDValidator = func() func(string) error {
+		validators := feedbackDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// feedbackDescScore is the schema descriptor for score field.
-	feedbackDescScore := feedbackFields[1].Descriptor()
+	feedbackDescScore := feedbackFields[2].Descriptor()
 	// feedback.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	feedback.ScoreValidator = feedbackDescScore.Validators[0].(func(int) error)
 	// feedbackDescReceivedAt is the schema descriptor for received_at field.
-	feedbackDescReceivedAt := feedbackFields[3].Descriptor()
+	feedbackDescReceivedAt := feedbackFields[4].Descriptor()
 	// feedback.DefaultReceivedAt holds the default value on creation for the received_at field.
 	feedback.DefaultReceivedAt = feedbackDescReceivedAt.Default.(func() time.Time)
 	goalMixin := schema.Goal{}.Mixin()
@@ -686,8 +740,26 @@ func init() {
 	influenceedge.DefaultUpdatedAt = influenceedgeDescUpdatedAt.Default.(func() time.Time)
 	// influenceedge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	influenceedge.UpdateDefaultUpdatedAt = influenceedgeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// influenceedgeDescExternalID is the schema descriptor for external_id field.
+	influenceedgeDescExternalID := influenceedgeFields[0].Descriptor()
+	// influenceedge.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	influenceedge.ExternalIDValidator = func() func(string) error {
+		validators := influenceedgeDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// influenceedgeDescStrength is the schema descriptor for strength field.
-	influenceedgeDescStrength := influenceedgeFields[1].Descriptor()
+	influenceedgeDescStrength := influenceedgeFields[2].Descriptor()
 	// influenceedge.DefaultStrength holds the default value on creation for the strength field.
 	influenceedge.DefaultStrength = influenceedgeDescStrength.Default.(int)
 	// influenceedge.StrengthValidator is a validator for the "strength" field. It is called by the builders before save.
@@ -1059,8 +1131,26 @@ func init() {
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	product.UpdateDefaultUpdatedAt = productDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// productDescExternalID is the schema descriptor for external_id field.
+	productDescExternalID := productFields[0].Descriptor()
+	// product.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	product.ExternalIDValidator = func() func(string) error {
+		validators := productDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// productDescName is the schema descriptor for name field.
-	productDescName := productFields[0].Descriptor()
+	productDescName := productFields[1].Descriptor()
 	// product.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	product.NameValidator = func() func(string) error {
 		validators := productDescName.Validators
@@ -1078,7 +1168,7 @@ func init() {
 		}
 	}()
 	// productDescFamily is the schema descriptor for family field.
-	productDescFamily := productFields[1].Descriptor()
+	productDescFamily := productFields[2].Descriptor()
 	// product.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	product.FamilyValidator = productDescFamily.Validators[0].(func(string) error)
 	relationshipMixin := schema.Relationship{}.Mixin()
@@ -1120,6 +1210,24 @@ func init() {
 	relationship.DefaultUpdatedAt = relationshipDescUpdatedAt.Default.(func() time.Time)
 	// relationship.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	relationship.UpdateDefaultUpdatedAt = relationshipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// relationshipDescExternalID is the schema descriptor for external_id field.
+	relationshipDescExternalID := relationshipFields[0].Descriptor()
+	// relationship.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	relationship.ExternalIDValidator = func() func(string) error {
+		validators := relationshipDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	revenuerecordMixin := schema.RevenueRecord{}.Mixin()
 	revenuerecord.Policy = privacy.NewPolicies(revenuerecordMixin[0], schema.RevenueRecord{})
 	revenuerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -1,0 +1,167 @@
+// Package bulk lets one call that writes many records (a CRM upsert) share,
+// across the mutations it runs, what every mutation would otherwise redo
+// per record: the advisory locks already held, the records already known to
+// exist and the account each belongs to, and the derived rows (the change
+// history, the accounts whose map version moves), which are written once at
+// the end of the call instead of once per record.
+//
+// A context without a Call behaves exactly as before: every hook asks the
+// database and writes its derived rows itself.
+package bulk
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/privacy"
+)
+
+// Call is what the mutations of one bulk call share. Its methods are safe on
+// a nil Call, which knows nothing and defers nothing.
+type Call struct {
+	mu      sync.Mutex
+	locked  map[int64]bool
+	known   map[key]int // record → its account (0 for none)
+	allowed map[int]bool
+	changes []*gen.ChangeCreate
+	maps    map[int]bool
+}
+
+type key struct {
+	typ string
+	id  int
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying a new Call.
+func NewContext(ctx context.Context) (context.Context, *Call) {
+	c := &Call{locked: map[int64]bool{}, known: map[key]int{}, allowed: map[int]bool{}, maps: map[int]bool{}}
+	return context.WithValue(ctx, ctxKey{}, c), c
+}
+
+// FromContext is the Call of ctx, or nil.
+func FromContext(ctx context.Context) *Call {
+	c, _ := ctx.Value(ctxKey{}).(*Call)
+	return c
+}
+
+// Lock tells whether the advisory lock must still be taken, and notes it
+// as taken: a transaction-scoped lock is held until the call commits.
+func (c *Call) Lock(k int64) bool {
+	if c == nil {
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.locked[k] {
+		return false
+	}
+	c.locked[k] = true
+	return true
+}
+
+// Know notes that the record exists and belongs to the account (0 for none).
+func (c *Call) Know(typ string, id, accountID int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.known[key{typ, id}] = accountID
+	c.mu.Unlock()
+}
+
+// AccountOf is the account of a record known to exist.
+func (c *Call) AccountOf(typ string, id int) (int, bool) {
+	if c == nil {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	acc, ok := c.known[key{typ, id}]
+	return acc, ok
+}
+
+// Allow notes that the viewer may change the account and what is under it.
+func (c *Call) Allow(accountID int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.allowed[accountID] = true
+	c.mu.Unlock()
+}
+
+// Allowed tells whether the viewer was found to be allowed to change the account.
+func (c *Call) Allowed(accountID int) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.allowed[accountID]
+}
+
+// DeferChanges keeps history entries for Flush; false without a Call.
+func (c *Call) DeferChanges(changes []*gen.ChangeCreate) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	c.changes = append(c.changes, changes...)
+	c.mu.Unlock()
+	return true
+}
+
+// DeferMaps keeps the accounts whose map version moves for Flush; false without a Call.
+func (c *Call) DeferMaps(accounts []int) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	for _, id := range accounts {
+		c.maps[id] = true
+	}
+	c.mu.Unlock()
+	return true
+}
+
+// changesPerStatement keeps an INSERT of history entries under SQLite's and
+// PostgreSQL's limits on bound parameters (9 columns each).
+const changesPerStatement = 3000
+
+// Flush writes what the call deferred: the history entries, a few thousand
+// per statement, and one move of each touched account's map version.
+func (c *Call) Flush(ctx context.Context, client *gen.Client) error {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	changes, maps := c.changes, c.maps
+	c.changes, c.maps = nil, map[int]bool{}
+	c.mu.Unlock()
+	// The history is written by the server alone.
+	allow := privacy.DecisionContext(ctx, privacy.Allow)
+	for chunk := range slices.Chunk(changes, changesPerStatement) {
+		if err := client.Change.CreateBulk(chunk...).Exec(allow); err != nil {
+			return err
+		}
+	}
+	if len(maps) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(maps))
+	for id := range maps {
+		ids = append(ids, strconv.Itoa(id))
+	}
+	slices.Sort(ids)
+	// As mapversion's own bump: numbers read from the database, written into the text.
+	_, err := client.ExecContext(ctx, "UPDATE "+account.Table+" SET "+account.FieldMapVersion+" = "+account.FieldMapVersion+
+		" + 1 WHERE "+account.FieldID+" IN ("+strings.Join(ids, ", ")+")")
+	return err
+}
