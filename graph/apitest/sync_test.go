@@ -325,3 +325,35 @@ func TestChangeFeedExcludesOwnToken(t *testing.T) {
 		}
 	})
 }
+
+// Deals change the metric totals: an upsert takes each account out of them
+// and puts it back once per call, whatever the number of deals.
+func TestUpsertOpportunitiesStatements(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}, {"externalID": "globex", "name": "Globex"}}})
+		const q = `mutation($rows: [OpportunityUpsertInput!]!) { upsertOpportunities(input: $rows) { created updated unchanged } }`
+		deals := func(from, n int) []map[string]any {
+			rows := make([]map[string]any, n)
+			for i := range rows {
+				rows[i] = map[string]any{"externalID": fmt.Sprint("d", from+i), "accountExternalID": []string{"acme", "globex"}[i%2],
+					"name": fmt.Sprint("Deal ", i), "amount": 1000 * (i + 1), "stage": "CLOSED_WON",
+					"openedAt": "2026-01-02T00:00:00Z", "closedAt": "2026-03-04T00:00:00Z"}
+			}
+			return rows
+		}
+		var d map[string]any
+		// The first deals put the accounts into the totals: later calls take them out first.
+		s.must(q, map[string]any{"rows": deals(200, 2)})
+		small := s.count(func() { d = s.must(q, map[string]any{"rows": deals(0, 6)}) })
+		large := s.count(func() { d = s.must(q, map[string]any{"rows": deals(100, 40)}) })
+		if get(d, "upsertOpportunities", "created") != float64(40) {
+			t.Fatalf("created: %v", d)
+		}
+		t.Logf("statements: %d for 6 deals, %d for 40", small, large)
+		if small != large {
+			t.Errorf("statements grow with rows: %d for 6 deals, %d for 40", small, large)
+		}
+	})
+}

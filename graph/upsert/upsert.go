@@ -404,6 +404,9 @@ func (u *run) guard(write func() error, rows ...int) error {
 	if _, rbErr := u.client.ExecContext(u.ctx, "ROLLBACK TO SAVEPOINT upsert_row"); rbErr != nil {
 		return rbErr
 	}
+	if rbErr := u.call.RolledBack(u.ctx, u.client); rbErr != nil {
+		return rbErr
+	}
 	if len(rows) == 1 {
 		u.refuse(rows[0], err)
 	}

@@ -30,6 +30,15 @@ type Call struct {
 	allowed map[int]bool
 	changes []*gen.ChangeCreate
 	maps    map[int]bool
+	held    map[string]map[int]bool
+	flush   []named // run by Flush, in the order first registered
+	undo    []named // run by RolledBack
+}
+
+// named is work registered once per name.
+type named struct {
+	name string
+	fn   func(ctx context.Context, client *gen.Client) error
 }
 
 type key struct {
@@ -41,7 +50,7 @@ type ctxKey struct{}
 
 // NewContext returns ctx carrying a new Call.
 func NewContext(ctx context.Context) (context.Context, *Call) {
-	c := &Call{locked: map[int64]bool{}, known: map[key]int{}, allowed: map[int]bool{}, maps: map[int]bool{}}
+	c := &Call{locked: map[int64]bool{}, known: map[key]int{}, allowed: map[int]bool{}, maps: map[int]bool{}, held: map[string]map[int]bool{}}
 	return context.WithValue(ctx, ctxKey{}, c), c
 }
 
@@ -131,20 +140,94 @@ func (c *Call) DeferMaps(accounts []int) bool {
 	return true
 }
 
+// Hold notes the IDs in the named set and returns those it did not hold
+// yet: a hook does its work before the first write of each, once per call.
+func (c *Call) Hold(set string, ids []int) []int {
+	if c == nil {
+		return ids
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.held[set] == nil {
+		c.held[set] = map[int]bool{}
+	}
+	var fresh []int
+	for _, id := range ids {
+		if !c.held[set][id] {
+			c.held[set][id] = true
+			fresh = append(fresh, id)
+		}
+	}
+	return fresh
+}
+
+// Held are the IDs of the named set, in order.
+func (c *Call) Held(set string) []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]int, 0, len(c.held[set]))
+	for id := range c.held[set] {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// OnFlush registers work for Flush, once per name.
+func (c *Call) OnFlush(name string, fn func(ctx context.Context, client *gen.Client) error) {
+	c.register(&c.flush, name, fn)
+}
+
+// OnRollback registers work to redo after a write of the call was rolled
+// back to a savepoint, once per name: what that write undid of the hooks' work.
+func (c *Call) OnRollback(name string, fn func(ctx context.Context, client *gen.Client) error) {
+	c.register(&c.undo, name, fn)
+}
+
+func (c *Call) register(list *[]named, name string, fn func(ctx context.Context, client *gen.Client) error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range *list {
+		if n.name == name {
+			return
+		}
+	}
+	*list = append(*list, named{name, fn})
+}
+
+// RolledBack runs the work registered with OnRollback.
+func (c *Call) RolledBack(ctx context.Context, client *gen.Client) error {
+	c.mu.Lock()
+	undo := slices.Clone(c.undo)
+	c.mu.Unlock()
+	for _, n := range undo {
+		if err := n.fn(ctx, client); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // changesPerStatement keeps an INSERT of history entries under SQLite's and
 // PostgreSQL's limits on bound parameters (9 columns each).
 const changesPerStatement = 3000
 
 // Flush writes what the call deferred: the history entries, a few thousand
-// per statement, and one move of each touched account's map version.
+// per statement, one move of each touched account's map version, and the
+// work registered with OnFlush (the metric totals of the accounts written).
 func (c *Call) Flush(ctx context.Context, client *gen.Client) error {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	changes, maps := c.changes, c.maps
-	c.changes, c.maps = nil, map[int]bool{}
+	changes, maps, flush := c.changes, c.maps, c.flush
+	c.changes, c.maps, c.flush = nil, map[int]bool{}, nil
 	c.mu.Unlock()
+	for _, n := range flush {
+		if err := n.fn(ctx, client); err != nil {
+			return err
+		}
+	}
 	// The history is written by the server alone.
 	allow := privacy.DecisionContext(ctx, privacy.Allow)
 	for chunk := range slices.Chunk(changes, changesPerStatement) {
