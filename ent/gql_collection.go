@@ -4917,6 +4917,11 @@ func (_q *RevenueRecordQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, revenuerecord.FieldUpdatedAt)
 				fieldSeen[revenuerecord.FieldUpdatedAt] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[revenuerecord.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, revenuerecord.FieldExternalID)
+				fieldSeen[revenuerecord.FieldExternalID] = struct{}{}
+			}
 		case "periodStart":
 			if _, ok := fieldSeen[revenuerecord.FieldPeriodStart]; !ok {
 				selectedFields = append(selectedFields, revenuerecord.FieldPeriodStart)

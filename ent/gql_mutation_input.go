@@ -1604,6 +1604,7 @@ func (c *RelationshipUpdateOne) SetInput(i UpdateRelationshipInput) *Relationshi
 
 // CreateRevenueRecordInput represents a mutation input for creating revenuerecords.
 type CreateRevenueRecordInput struct {
+	ExternalID      *string
 	PeriodStart     time.Time
 	PeriodEnd       time.Time
 	StartingRevenue *int64
@@ -1616,6 +1617,9 @@ type CreateRevenueRecordInput struct {
 
 // Mutate applies the CreateRevenueRecordInput on the RevenueRecordMutation builder.
 func (i *CreateRevenueRecordInput) Mutate(m *RevenueRecordMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetPeriodStart(i.PeriodStart)
 	m.SetPeriodEnd(i.PeriodEnd)
 	if v := i.StartingRevenue; v != nil {
@@ -1644,6 +1648,8 @@ func (c *RevenueRecordCreate) SetInput(i CreateRevenueRecordInput) *RevenueRecor
 
 // UpdateRevenueRecordInput represents a mutation input for updating revenuerecords.
 type UpdateRevenueRecordInput struct {
+	ClearExternalID bool
+	ExternalID      *string
 	PeriodStart     *time.Time
 	PeriodEnd       *time.Time
 	StartingRevenue *int64
@@ -1655,6 +1661,12 @@ type UpdateRevenueRecordInput struct {
 
 // Mutate applies the UpdateRevenueRecordInput on the RevenueRecordMutation builder.
 func (i *UpdateRevenueRecordInput) Mutate(m *RevenueRecordMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.PeriodStart; v != nil {
 		m.SetPeriodStart(*v)
 	}

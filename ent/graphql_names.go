@@ -313,6 +313,7 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 		"created_at":              {Field: "createdAt"},
 		"currency":                {Field: "currency"},
 		"expansion":               {Field: "expansion"},
+		"external_id":             {Field: "externalID", MaxLen: 255},
 		"period_end":              {Field: "periodEnd"},
 		"period_start":            {Field: "periodStart"},
 		"period_start_day":        {Field: "periodStartDay", Hidden: true},

@@ -19149,6 +19149,7 @@ type RevenueRecordMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	external_id             *string
 	period_start            *time.Time
 	period_end              *time.Time
 	starting_revenue        *int64
@@ -19344,6 +19345,55 @@ func (m *RevenueRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RevenueRecordMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *RevenueRecordMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *RevenueRecordMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *RevenueRecordMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[revenuerecord.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *RevenueRecordMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *RevenueRecordMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, revenuerecord.FieldExternalID)
 }
 
 // SetPeriodStart sets the "period_start" field.
@@ -20055,12 +20105,15 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, revenuerecord.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, revenuerecord.FieldExternalID)
 	}
 	if m.period_start != nil {
 		fields = append(fields, revenuerecord.FieldPeriodStart)
@@ -20110,6 +20163,8 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case revenuerecord.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case revenuerecord.FieldExternalID:
+		return m.ExternalID()
 	case revenuerecord.FieldPeriodStart:
 		return m.PeriodStart()
 	case revenuerecord.FieldPeriodEnd:
@@ -20147,6 +20202,8 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case revenuerecord.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case revenuerecord.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case revenuerecord.FieldPeriodStart:
 		return m.OldPeriodStart(ctx)
 	case revenuerecord.FieldPeriodEnd:
@@ -20193,6 +20250,13 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case revenuerecord.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case revenuerecord.FieldPeriodStart:
 		v, ok := value.(time.Time)
@@ -20407,6 +20471,9 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RevenueRecordMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(revenuerecord.FieldExternalID) {
+		fields = append(fields, revenuerecord.FieldExternalID)
+	}
 	if m.FieldCleared(revenuerecord.FieldPeriodStartDay) {
 		fields = append(fields, revenuerecord.FieldPeriodStartDay)
 	}
@@ -20433,6 +20500,9 @@ func (m *RevenueRecordMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RevenueRecordMutation) ClearField(name string) error {
 	switch name {
+	case revenuerecord.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case revenuerecord.FieldPeriodStartDay:
 		m.ClearPeriodStartDay()
 		return nil
@@ -20458,6 +20528,9 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case revenuerecord.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case revenuerecord.FieldPeriodStart:
 		m.ResetPeriodStart()

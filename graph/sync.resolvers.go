@@ -34,6 +34,16 @@ func (r *mutationResolver) UpsertOpportunities(ctx context.Context, input []*ups
 	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeOpportunity, upsert.Rows(input), mode)
 }
 
+// UpsertProducts is the resolver for the upsertProducts field.
+func (r *mutationResolver) UpsertProducts(ctx context.Context, input []*upsert.ProductInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeProduct, upsert.Rows(input), mode)
+}
+
+// UpsertRevenueRecords is the resolver for the upsertRevenueRecords field.
+func (r *mutationResolver) UpsertRevenueRecords(ctx context.Context, input []*upsert.RevenueRecordInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeRevenueRecord, upsert.Rows(input), mode)
+}
+
 // ChangeFeed is the resolver for the changeFeed field.
 func (r *queryResolver) ChangeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
 	return r.changeFeed(ctx, after, first, excludeOwnToken, where)

@@ -809,6 +809,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "period_start", Type: field.TypeTime},
 		{Name: "period_end", Type: field.TypeTime},
 		{Name: "starting_revenue", Type: field.TypeInt64, Default: 0},
@@ -830,7 +831,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revenue_records_accounts_revenue_records",
-				Columns:    []*schema.Column{RevenueRecordsColumns[14]},
+				Columns:    []*schema.Column{RevenueRecordsColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -839,12 +840,12 @@ var (
 			{
 				Name:    "revenuerecord_period_start_account_revenue_records",
 				Unique:  true,
-				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[14]},
+				Columns: []*schema.Column{RevenueRecordsColumns[4], RevenueRecordsColumns[15]},
 			},
 			{
 				Name:    "revenuerecord_account_revenue_records",
 				Unique:  false,
-				Columns: []*schema.Column{RevenueRecordsColumns[14]},
+				Columns: []*schema.Column{RevenueRecordsColumns[15]},
 			},
 		},
 	}

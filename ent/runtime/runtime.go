@@ -1271,32 +1271,50 @@ func init() {
 	revenuerecord.DefaultUpdatedAt = revenuerecordDescUpdatedAt.Default.(func() time.Time)
 	// revenuerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	revenuerecord.UpdateDefaultUpdatedAt = revenuerecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// revenuerecordDescExternalID is the schema descriptor for external_id field.
+	revenuerecordDescExternalID := revenuerecordFields[0].Descriptor()
+	// revenuerecord.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	revenuerecord.ExternalIDValidator = func() func(string) error {
+		validators := revenuerecordDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// revenuerecordDescStartingRevenue is the schema descriptor for starting_revenue field.
-	revenuerecordDescStartingRevenue := revenuerecordFields[2].Descriptor()
+	revenuerecordDescStartingRevenue := revenuerecordFields[3].Descriptor()
 	// revenuerecord.DefaultStartingRevenue holds the default value on creation for the starting_revenue field.
 	revenuerecord.DefaultStartingRevenue = revenuerecordDescStartingRevenue.Default.(int64)
 	// revenuerecord.StartingRevenueValidator is a validator for the "starting_revenue" field. It is called by the builders before save.
 	revenuerecord.StartingRevenueValidator = revenuerecordDescStartingRevenue.Validators[0].(func(int64) error)
 	// revenuerecordDescExpansion is the schema descriptor for expansion field.
-	revenuerecordDescExpansion := revenuerecordFields[3].Descriptor()
+	revenuerecordDescExpansion := revenuerecordFields[4].Descriptor()
 	// revenuerecord.DefaultExpansion holds the default value on creation for the expansion field.
 	revenuerecord.DefaultExpansion = revenuerecordDescExpansion.Default.(int64)
 	// revenuerecord.ExpansionValidator is a validator for the "expansion" field. It is called by the builders before save.
 	revenuerecord.ExpansionValidator = revenuerecordDescExpansion.Validators[0].(func(int64) error)
 	// revenuerecordDescContraction is the schema descriptor for contraction field.
-	revenuerecordDescContraction := revenuerecordFields[4].Descriptor()
+	revenuerecordDescContraction := revenuerecordFields[5].Descriptor()
 	// revenuerecord.DefaultContraction holds the default value on creation for the contraction field.
 	revenuerecord.DefaultContraction = revenuerecordDescContraction.Default.(int64)
 	// revenuerecord.ContractionValidator is a validator for the "contraction" field. It is called by the builders before save.
 	revenuerecord.ContractionValidator = revenuerecordDescContraction.Validators[0].(func(int64) error)
 	// revenuerecordDescChurn is the schema descriptor for churn field.
-	revenuerecordDescChurn := revenuerecordFields[5].Descriptor()
+	revenuerecordDescChurn := revenuerecordFields[6].Descriptor()
 	// revenuerecord.DefaultChurn holds the default value on creation for the churn field.
 	revenuerecord.DefaultChurn = revenuerecordDescChurn.Default.(int64)
 	// revenuerecord.ChurnValidator is a validator for the "churn" field. It is called by the builders before save.
 	revenuerecord.ChurnValidator = revenuerecordDescChurn.Validators[0].(func(int64) error)
 	// revenuerecordDescCurrency is the schema descriptor for currency field.
-	revenuerecordDescCurrency := revenuerecordFields[6].Descriptor()
+	revenuerecordDescCurrency := revenuerecordFields[7].Descriptor()
 	// revenuerecord.DefaultCurrency holds the default value on creation for the currency field.
 	revenuerecord.DefaultCurrency = revenuerecordDescCurrency.Default.(string)
 	// revenuerecord.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.

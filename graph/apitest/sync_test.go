@@ -357,3 +357,24 @@ func TestUpsertOpportunitiesStatements(t *testing.T) {
 		}
 	})
 }
+
+func TestUpsertProductsAndRevenueRecords(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		products := `mutation($rows: [ProductUpsertInput!]!) { upsertProducts(input: $rows, mode: PER_ROW) { results { outcome error { code } } } }`
+		rows := map[string]any{"rows": []map[string]any{{"externalID": "p1", "name": "Insight", "family": "Analytics"}, {"externalID": "p2", "name": "Insight"}}}
+		d := s.must(products, rows)
+		if got := get(d, "upsertProducts", "results"); !sameJSON(got, []any{map[string]any{"outcome": "CREATED", "error": nil}, map[string]any{"outcome": "FAILED", "error": map[string]any{"code": "CONFLICT"}}}) {
+			t.Errorf("products: %v", got)
+		}
+		revenue := `mutation($rows: [RevenueRecordUpsertInput!]!) { upsertRevenueRecords(input: $rows) { created updated unchanged } }`
+		r := map[string]any{"rows": []map[string]any{{"externalID": "r1", "accountExternalID": "acme", "periodStart": "2026-01-01T00:00:00Z", "periodEnd": "2026-03-31T00:00:00Z", "startingRevenue": 100000, "expansion": 5000}}}
+		for _, want := range []string{"created", "unchanged"} {
+			if got := get(s.must(revenue, r), "upsertRevenueRecords", want); got != float64(1) {
+				t.Errorf("revenue records %s: %v", want, got)
+			}
+		}
+	})
+}

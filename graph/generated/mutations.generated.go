@@ -93,6 +93,8 @@ type MutationResolver interface {
 	UpsertStakeholders(ctx context.Context, input []*upsert.StakeholderInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertInfluenceEdges(ctx context.Context, input []*upsert.InfluenceEdgeInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertOpportunities(ctx context.Context, input []*upsert.OpportunityInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertProducts(ctx context.Context, input []*upsert.ProductInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertRevenueRecords(ctx context.Context, input []*upsert.RevenueRecordInput, mode upsert.Mode) (*upsert.Payload, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1291,6 +1293,50 @@ func (ec *executionContext) field_Mutation_upsertOpportunities_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) ([]*upsert.OpportunityInput, error) {
 			return ec.unmarshalNOpportunityUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOpportunityInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.ProductInput, error) {
+			return ec.unmarshalNProductUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertRevenueRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.RevenueRecordInput, error) {
+			return ec.unmarshalNRevenueRecordUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRevenueRecordInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4545,6 +4591,94 @@ func (ec *executionContext) fieldContext_Mutation_upsertOpportunities(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertProducts(ctx, fc.Args["input"].([]*upsert.ProductInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertRevenueRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertRevenueRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertRevenueRecords(ctx, fc.Args["input"].([]*upsert.RevenueRecordInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertRevenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertRevenueRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -5083,6 +5217,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsertOpportunities":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertOpportunities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertProducts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertRevenueRecords":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertRevenueRecords(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -650,6 +650,181 @@ func UnmarshalOpportunityUpsertInput(ctx context.Context, raw any) (upsert.Oppor
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProductUpsertInput(ctx context.Context, obj any) (upsert.ProductInput, error) {
+	var it upsert.ProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "name", "family", "description", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "family":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("family"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Family = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProductUpsertInput unmarshals raw into the ProductUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProductUpsertInput(ctx context.Context, raw any) (upsert.ProductInput, error) {
+	var out upsert.ProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductUpsertInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevenueRecordUpsertInput(ctx context.Context, obj any) (upsert.RevenueRecordInput, error) {
+	var it upsert.RevenueRecordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "accountExternalID", "periodStart", "periodEnd", "startingRevenue", "expansion", "contraction", "churn", "currency", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "accountExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountExternalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountExternalID = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
+		case "periodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEnd"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEnd = data
+		case "startingRevenue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startingRevenue"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartingRevenue = data
+		case "expansion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expansion"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expansion = data
+		case "contraction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contraction"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contraction = data
+		case "churn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("churn"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Churn = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevenueRecordUpsertInput unmarshals raw into the RevenueRecordUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevenueRecordUpsertInput(ctx context.Context, raw any) (upsert.RevenueRecordInput, error) {
+	var out upsert.RevenueRecordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevenueRecordUpsertInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStakeholderUpsertInput(ctx context.Context, obj any) (upsert.StakeholderInput, error) {
 	var it upsert.StakeholderInput
 	if obj == nil {
@@ -1034,6 +1209,44 @@ func (ec *executionContext) unmarshalNOpportunityUpsertInput2ᚕᚖgithubᚗcom�
 
 func (ec *executionContext) unmarshalNOpportunityUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOpportunityInput(ctx context.Context, v any) (*upsert.OpportunityInput, error) {
 	res, err := ec.unmarshalInputOpportunityUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProductUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInputᚄ(ctx context.Context, v any) ([]*upsert.ProductInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.ProductInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProductUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNProductUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInput(ctx context.Context, v any) (*upsert.ProductInput, error) {
+	res, err := ec.unmarshalInputProductUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRevenueRecordUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRevenueRecordInputᚄ(ctx context.Context, v any) ([]*upsert.RevenueRecordInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.RevenueRecordInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRevenueRecordUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRevenueRecordInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRevenueRecordUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRevenueRecordInput(ctx context.Context, v any) (*upsert.RevenueRecordInput, error) {
+	res, err := ec.unmarshalInputRevenueRecordUpsertInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

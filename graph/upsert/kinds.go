@@ -81,6 +81,29 @@ type OpportunityInput struct {
 	SourceUpdatedAt   *time.Time         `json:"sourceUpdatedAt" upsert:"source"`
 }
 
+// ProductInput is one product to upsert.
+type ProductInput struct {
+	ExternalID      string     `json:"externalID" upsert:"key"`
+	Name            string     `json:"name" ent:"name"`
+	Family          *string    `json:"family" ent:"family"`
+	Description     *string    `json:"description" ent:"description"`
+	SourceUpdatedAt *time.Time `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// RevenueRecordInput is one revenue record to upsert.
+type RevenueRecordInput struct {
+	ExternalID        string     `json:"externalID" upsert:"key"`
+	AccountExternalID string     `json:"accountExternalID" ref:"Account,account_revenue_records,fixed"`
+	PeriodStart       time.Time  `json:"periodStart" ent:"period_start"`
+	PeriodEnd         time.Time  `json:"periodEnd" ent:"period_end"`
+	StartingRevenue   *int64     `json:"startingRevenue" ent:"starting_revenue"`
+	Expansion         *int64     `json:"expansion" ent:"expansion"`
+	Contraction       *int64     `json:"contraction" ent:"contraction"`
+	Churn             *int64     `json:"churn" ent:"churn"`
+	Currency          *string    `json:"currency" ent:"currency"`
+	SourceUpdatedAt   *time.Time `json:"sourceUpdatedAt" upsert:"source"`
+}
+
 // Rows turns inputs into rows by their struct tags.
 func Rows[T any](inputs []*T) []Row {
 	rows := make([]Row, len(inputs))
