@@ -378,3 +378,17 @@ func TestUpsertProductsAndRevenueRecords(t *testing.T) {
 		}
 	})
 }
+
+// A read-only token may not upsert, even rows that would change nothing.
+func TestUpsertReadOnlyRefused(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		rows := map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}}
+		s.must(upsertAccounts, rows)
+		reader := e.as(newToken(t, e, newUser(t, e, "rita"), user.RoleADMIN, true))
+		if code, _ := reader.code(upsertAccounts, rows); code != "FORBIDDEN" {
+			t.Errorf("a read-only token's replay: %s, want FORBIDDEN", code)
+		}
+	})
+}

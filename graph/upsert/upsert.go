@@ -31,6 +31,7 @@ import (
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -118,6 +119,10 @@ type record struct {
 func Run(ctx context.Context, client *gen.Client, typ string, rows []Row, mode Mode) (*Payload, error) {
 	if len(rows) > MaxRows {
 		return nil, &clienterr.InputError{Field: "input", Message: fmt.Sprintf("at most %d rows per call; send the rest in another", MaxRows)}
+	}
+	// Refused before reading, as every write would be: an unchanged row writes nothing to refuse.
+	if v, ok := viewer.FromContext(ctx); ok && (v.ReadOnly || v.Role == viewer.RoleViewer) {
+		return nil, clienterr.Forbidden("a read-only token or a VIEWER never writes: an upsert is refused whatever its rows")
 	}
 	ctx, call := bulk.NewContext(ctx)
 	u := &run{ctx: ctx, client: client, call: call, typ: typ, rows: rows, mode: mode,
