@@ -109,7 +109,7 @@ func checkUpgrade(t *testing.T, name, target string) {
 // upgradeAdds are the statements that migrate the old database to this
 // release: nullable columns added since, which leave every old answer alone.
 var upgradeAdds = map[string][]string{
-	"sqlite":   {"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;"},
+	"sqlite": {"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;"},
 	"postgres": {`ALTER TABLE "users" ADD COLUMN "deactivated_at" timestamptz NULL;`,
 		`ALTER TABLE "action_items" ADD COLUMN "external_id" character varying NULL;`,
 		`ALTER TABLE "business_units" ADD COLUMN "external_id" character varying NULL;`,
