@@ -28,6 +28,8 @@ type ActionItem struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// What is to be done, in a line.
 	Title string `json:"title,omitempty"`
 	// Details of the action item.
@@ -132,7 +134,7 @@ func (*ActionItem) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID, actionitem.FieldReviewID:
 			values[i] = new(sql.NullInt64)
-		case actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
+		case actionitem.FieldExternalID, actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
 			values[i] = new(sql.NullString)
 		case actionitem.FieldCreatedAt, actionitem.FieldUpdatedAt, actionitem.FieldDueAt, actionitem.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
@@ -180,6 +182,13 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case actionitem.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case actionitem.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -316,6 +325,11 @@ func (_m *ActionItem) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

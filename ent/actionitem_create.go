@@ -69,6 +69,20 @@ func (_c *ActionItemCreate) SetNillableVersion(v *int) *ActionItemCreate {
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *ActionItemCreate) SetExternalID(v string) *ActionItemCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableExternalID(v *string) *ActionItemCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *ActionItemCreate) SetTitle(v string) *ActionItemCreate {
 	_c.mutation.SetTitle(v)
@@ -296,6 +310,11 @@ func (_c *ActionItemCreate) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := actionitem.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "ActionItem.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "ActionItem.title"`)}
 	}
@@ -356,6 +375,10 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(actionitem.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)
@@ -544,6 +567,24 @@ func (u *ActionItemUpsert) AddVersion(v int) *ActionItemUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *ActionItemUpsert) SetExternalID(v string) *ActionItemUpsert {
+	u.Set(actionitem.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateExternalID() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ActionItemUpsert) ClearExternalID() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldExternalID)
+	return u
+}
+
 // SetTitle sets the "title" field.
 func (u *ActionItemUpsert) SetTitle(v string) *ActionItemUpsert {
 	u.Set(actionitem.FieldTitle, v)
@@ -720,6 +761,27 @@ func (u *ActionItemUpsertOne) AddVersion(v int) *ActionItemUpsertOne {
 func (u *ActionItemUpsertOne) UpdateVersion() *ActionItemUpsertOne {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *ActionItemUpsertOne) SetExternalID(v string) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateExternalID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ActionItemUpsertOne) ClearExternalID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -1081,6 +1143,27 @@ func (u *ActionItemUpsertBulk) AddVersion(v int) *ActionItemUpsertBulk {
 func (u *ActionItemUpsertBulk) UpdateVersion() *ActionItemUpsertBulk {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *ActionItemUpsertBulk) SetExternalID(v string) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateExternalID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ActionItemUpsertBulk) ClearExternalID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearExternalID()
 	})
 }
 

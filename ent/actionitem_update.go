@@ -59,6 +59,26 @@ func (_u *ActionItemUpdate) AddVersion(v int) *ActionItemUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *ActionItemUpdate) SetExternalID(v string) *ActionItemUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableExternalID(v *string) *ActionItemUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *ActionItemUpdate) ClearExternalID() *ActionItemUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *ActionItemUpdate) SetTitle(v string) *ActionItemUpdate {
 	_u.mutation.SetTitle(v)
@@ -307,6 +327,11 @@ func (_u *ActionItemUpdate) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := actionitem.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "ActionItem.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := actionitem.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "ActionItem.title": %w`, err)}
@@ -343,6 +368,12 @@ func (_u *ActionItemUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(actionitem.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)
@@ -528,6 +559,26 @@ func (_u *ActionItemUpdateOne) SetNillableVersion(v *int) *ActionItemUpdateOne {
 // AddVersion adds value to the "version" field.
 func (_u *ActionItemUpdateOne) AddVersion(v int) *ActionItemUpdateOne {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *ActionItemUpdateOne) SetExternalID(v string) *ActionItemUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableExternalID(v *string) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *ActionItemUpdateOne) ClearExternalID() *ActionItemUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -792,6 +843,11 @@ func (_u *ActionItemUpdateOne) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "ActionItem.version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := actionitem.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "ActionItem.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := actionitem.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "ActionItem.title": %w`, err)}
@@ -845,6 +901,12 @@ func (_u *ActionItemUpdateOne) sqlSave(ctx context.Context) (_node *ActionItem, 
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(actionitem.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(actionitem.FieldTitle, field.TypeString, value)

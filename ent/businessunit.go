@@ -22,6 +22,8 @@ type BusinessUnit struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// Name of the division; unique within the account.
 	Name string `json:"name,omitempty"`
 	// What the business unit does and what it buys.
@@ -87,7 +89,7 @@ func (*BusinessUnit) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case businessunit.FieldID:
 			values[i] = new(sql.NullInt64)
-		case businessunit.FieldName, businessunit.FieldDescription:
+		case businessunit.FieldExternalID, businessunit.FieldName, businessunit.FieldDescription:
 			values[i] = new(sql.NullString)
 		case businessunit.FieldCreatedAt, businessunit.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -125,6 +127,13 @@ func (_m *BusinessUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case businessunit.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case businessunit.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -201,6 +210,11 @@ func (_m *BusinessUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

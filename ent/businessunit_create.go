@@ -53,6 +53,20 @@ func (_c *BusinessUnitCreate) SetNillableUpdatedAt(v *time.Time) *BusinessUnitCr
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *BusinessUnitCreate) SetExternalID(v string) *BusinessUnitCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *BusinessUnitCreate) SetNillableExternalID(v *string) *BusinessUnitCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *BusinessUnitCreate) SetName(v string) *BusinessUnitCreate {
 	_c.mutation.SetName(v)
@@ -176,6 +190,11 @@ func (_c *BusinessUnitCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "BusinessUnit.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := businessunit.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "BusinessUnit.name"`)}
 	}
@@ -221,6 +240,10 @@ func (_c *BusinessUnitCreate) createSpec() (*BusinessUnit, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(businessunit.FieldName, field.TypeString, value)
@@ -343,6 +366,24 @@ func (u *BusinessUnitUpsert) UpdateUpdatedAt() *BusinessUnitUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *BusinessUnitUpsert) SetExternalID(v string) *BusinessUnitUpsert {
+	u.Set(businessunit.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *BusinessUnitUpsert) UpdateExternalID() *BusinessUnitUpsert {
+	u.SetExcluded(businessunit.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *BusinessUnitUpsert) ClearExternalID() *BusinessUnitUpsert {
+	u.SetNull(businessunit.FieldExternalID)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *BusinessUnitUpsert) SetName(v string) *BusinessUnitUpsert {
 	u.Set(businessunit.FieldName, v)
@@ -429,6 +470,27 @@ func (u *BusinessUnitUpsertOne) SetUpdatedAt(v time.Time) *BusinessUnitUpsertOne
 func (u *BusinessUnitUpsertOne) UpdateUpdatedAt() *BusinessUnitUpsertOne {
 	return u.Update(func(s *BusinessUnitUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *BusinessUnitUpsertOne) SetExternalID(v string) *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *BusinessUnitUpsertOne) UpdateExternalID() *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *BusinessUnitUpsertOne) ClearExternalID() *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -689,6 +751,27 @@ func (u *BusinessUnitUpsertBulk) SetUpdatedAt(v time.Time) *BusinessUnitUpsertBu
 func (u *BusinessUnitUpsertBulk) UpdateUpdatedAt() *BusinessUnitUpsertBulk {
 	return u.Update(func(s *BusinessUnitUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *BusinessUnitUpsertBulk) SetExternalID(v string) *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *BusinessUnitUpsertBulk) UpdateExternalID() *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *BusinessUnitUpsertBulk) ClearExternalID() *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.ClearExternalID()
 	})
 }
 

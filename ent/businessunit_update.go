@@ -36,6 +36,26 @@ func (_u *BusinessUnitUpdate) SetUpdatedAt(v time.Time) *BusinessUnitUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *BusinessUnitUpdate) SetExternalID(v string) *BusinessUnitUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *BusinessUnitUpdate) SetNillableExternalID(v *string) *BusinessUnitUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *BusinessUnitUpdate) ClearExternalID() *BusinessUnitUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *BusinessUnitUpdate) SetName(v string) *BusinessUnitUpdate {
 	_u.mutation.SetName(v)
@@ -191,6 +211,11 @@ func (_u *BusinessUnitUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *BusinessUnitUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := businessunit.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := businessunit.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.name": %w`, err)}
@@ -216,6 +241,12 @@ func (_u *BusinessUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(businessunit.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(businessunit.FieldName, field.TypeString, value)
@@ -339,6 +370,26 @@ type BusinessUnitUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *BusinessUnitUpdateOne) SetUpdatedAt(v time.Time) *BusinessUnitUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *BusinessUnitUpdateOne) SetExternalID(v string) *BusinessUnitUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *BusinessUnitUpdateOne) SetNillableExternalID(v *string) *BusinessUnitUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *BusinessUnitUpdateOne) ClearExternalID() *BusinessUnitUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -510,6 +561,11 @@ func (_u *BusinessUnitUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *BusinessUnitUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := businessunit.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := businessunit.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.name": %w`, err)}
@@ -552,6 +608,12 @@ func (_u *BusinessUnitUpdateOne) sqlSave(ctx context.Context) (_node *BusinessUn
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(businessunit.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(businessunit.FieldName, field.TypeString, value)

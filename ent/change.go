@@ -32,6 +32,12 @@ type Change struct {
 	AccountID *int `json:"account_id,omitempty"`
 	// The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.
 	Fields []schematype.FieldChange `json:"fields,omitempty"`
+	// The record's external ID (its key in a CRM) when it had one; kept on deletes, so a sync knows what to delete on its side.
+	SubjectExternalID *string `json:"subject_external_id,omitempty"`
+	// The API token the change was made with; null for a change made by a company sign-in, the server, or while it ran open. Kept when the token is deleted.
+	OriginTokenID *int `json:"origin_token_id,omitempty"`
+	// The name of the API token the change was made with, as it was then, e.g. CRM sync.
+	OriginTokenName *string `json:"origin_token_name,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChangeQuery when eager-loading is set.
 	Edges        ChangeEdges `json:"edges"`
@@ -68,9 +74,9 @@ func (*Change) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case change.FieldFields:
 			values[i] = new([]byte)
-		case change.FieldID, change.FieldSubjectID, change.FieldAccountID:
+		case change.FieldID, change.FieldSubjectID, change.FieldAccountID, change.FieldOriginTokenID:
 			values[i] = new(sql.NullInt64)
-		case change.FieldOperation, change.FieldSubjectType:
+		case change.FieldOperation, change.FieldSubjectType, change.FieldSubjectExternalID, change.FieldOriginTokenName:
 			values[i] = new(sql.NullString)
 		case change.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -135,6 +141,27 @@ func (_m *Change) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Fields); err != nil {
 					return fmt.Errorf("unmarshal field fields: %w", err)
 				}
+			}
+		case change.FieldSubjectExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_external_id", values[i])
+			} else if value.Valid {
+				_m.SubjectExternalID = new(string)
+				*_m.SubjectExternalID = value.String
+			}
+		case change.FieldOriginTokenID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field origin_token_id", values[i])
+			} else if value.Valid {
+				_m.OriginTokenID = new(int)
+				*_m.OriginTokenID = int(value.Int64)
+			}
+		case change.FieldOriginTokenName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field origin_token_name", values[i])
+			} else if value.Valid {
+				_m.OriginTokenName = new(string)
+				*_m.OriginTokenName = value.String
 			}
 		case change.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -203,6 +230,21 @@ func (_m *Change) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("fields=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
+	builder.WriteString(", ")
+	if v := _m.SubjectExternalID; v != nil {
+		builder.WriteString("subject_external_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.OriginTokenID; v != nil {
+		builder.WriteString("origin_token_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OriginTokenName; v != nil {
+		builder.WriteString("origin_token_name=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -76,6 +76,48 @@ func (_c *ChangeCreate) SetFields(v []schematype.FieldChange) *ChangeCreate {
 	return _c
 }
 
+// SetSubjectExternalID sets the "subject_external_id" field.
+func (_c *ChangeCreate) SetSubjectExternalID(v string) *ChangeCreate {
+	_c.mutation.SetSubjectExternalID(v)
+	return _c
+}
+
+// SetNillableSubjectExternalID sets the "subject_external_id" field if the given value is not nil.
+func (_c *ChangeCreate) SetNillableSubjectExternalID(v *string) *ChangeCreate {
+	if v != nil {
+		_c.SetSubjectExternalID(*v)
+	}
+	return _c
+}
+
+// SetOriginTokenID sets the "origin_token_id" field.
+func (_c *ChangeCreate) SetOriginTokenID(v int) *ChangeCreate {
+	_c.mutation.SetOriginTokenID(v)
+	return _c
+}
+
+// SetNillableOriginTokenID sets the "origin_token_id" field if the given value is not nil.
+func (_c *ChangeCreate) SetNillableOriginTokenID(v *int) *ChangeCreate {
+	if v != nil {
+		_c.SetOriginTokenID(*v)
+	}
+	return _c
+}
+
+// SetOriginTokenName sets the "origin_token_name" field.
+func (_c *ChangeCreate) SetOriginTokenName(v string) *ChangeCreate {
+	_c.mutation.SetOriginTokenName(v)
+	return _c
+}
+
+// SetNillableOriginTokenName sets the "origin_token_name" field if the given value is not nil.
+func (_c *ChangeCreate) SetNillableOriginTokenName(v *string) *ChangeCreate {
+	if v != nil {
+		_c.SetOriginTokenName(*v)
+	}
+	return _c
+}
+
 // SetActorID sets the "actor" edge to the User entity by ID.
 func (_c *ChangeCreate) SetActorID(id int) *ChangeCreate {
 	_c.mutation.SetActorID(id)
@@ -215,6 +257,18 @@ func (_c *ChangeCreate) createSpec() (*Change, *sqlgraph.CreateSpec) {
 		_spec.SetField(change.FieldFields, field.TypeJSON, value)
 		_node.Fields = value
 	}
+	if value, ok := _c.mutation.SubjectExternalID(); ok {
+		_spec.SetField(change.FieldSubjectExternalID, field.TypeString, value)
+		_node.SubjectExternalID = &value
+	}
+	if value, ok := _c.mutation.OriginTokenID(); ok {
+		_spec.SetField(change.FieldOriginTokenID, field.TypeInt, value)
+		_node.OriginTokenID = &value
+	}
+	if value, ok := _c.mutation.OriginTokenName(); ok {
+		_spec.SetField(change.FieldOriginTokenName, field.TypeString, value)
+		_node.OriginTokenName = &value
+	}
 	if nodes := _c.mutation.ActorIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -312,6 +366,15 @@ func (u *ChangeUpsertOne) UpdateNewValues() *ChangeUpsertOne {
 		}
 		if _, exists := u.create.mutation.GetFields(); exists {
 			s.SetIgnore(change.FieldFields)
+		}
+		if _, exists := u.create.mutation.SubjectExternalID(); exists {
+			s.SetIgnore(change.FieldSubjectExternalID)
+		}
+		if _, exists := u.create.mutation.OriginTokenID(); exists {
+			s.SetIgnore(change.FieldOriginTokenID)
+		}
+		if _, exists := u.create.mutation.OriginTokenName(); exists {
+			s.SetIgnore(change.FieldOriginTokenName)
 		}
 	}))
 	return u
@@ -537,6 +600,15 @@ func (u *ChangeUpsertBulk) UpdateNewValues() *ChangeUpsertBulk {
 			}
 			if _, exists := b.mutation.GetFields(); exists {
 				s.SetIgnore(change.FieldFields)
+			}
+			if _, exists := b.mutation.SubjectExternalID(); exists {
+				s.SetIgnore(change.FieldSubjectExternalID)
+			}
+			if _, exists := b.mutation.OriginTokenID(); exists {
+				s.SetIgnore(change.FieldOriginTokenID)
+			}
+			if _, exists := b.mutation.OriginTokenName(); exists {
+				s.SetIgnore(change.FieldOriginTokenName)
 			}
 		}
 	}))

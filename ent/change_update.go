@@ -71,6 +71,15 @@ func (_u *ChangeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.AccountIDCleared() {
 		_spec.ClearField(change.FieldAccountID, field.TypeInt)
 	}
+	if _u.mutation.SubjectExternalIDCleared() {
+		_spec.ClearField(change.FieldSubjectExternalID, field.TypeString)
+	}
+	if _u.mutation.OriginTokenIDCleared() {
+		_spec.ClearField(change.FieldOriginTokenID, field.TypeInt)
+	}
+	if _u.mutation.OriginTokenNameCleared() {
+		_spec.ClearField(change.FieldOriginTokenName, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{change.Label}
@@ -164,6 +173,15 @@ func (_u *ChangeUpdateOne) sqlSave(ctx context.Context) (_node *Change, err erro
 	}
 	if _u.mutation.AccountIDCleared() {
 		_spec.ClearField(change.FieldAccountID, field.TypeInt)
+	}
+	if _u.mutation.SubjectExternalIDCleared() {
+		_spec.ClearField(change.FieldSubjectExternalID, field.TypeString)
+	}
+	if _u.mutation.OriginTokenIDCleared() {
+		_spec.ClearField(change.FieldOriginTokenID, field.TypeInt)
+	}
+	if _u.mutation.OriginTokenNameCleared() {
+		_spec.ClearField(change.FieldOriginTokenName, field.TypeString)
 	}
 	_node = &Change{config: _u.config}
 	_spec.Assign = _node.assignValues

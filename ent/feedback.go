@@ -24,6 +24,8 @@ type Feedback struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// How the feedback was gathered.
 	Kind feedback.Kind `json:"kind,omitempty"`
 	// Score from 0 (worst) to 10 (best), where the feedback has one.
@@ -96,7 +98,7 @@ func (*Feedback) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case feedback.FieldID, feedback.FieldScore:
 			values[i] = new(sql.NullInt64)
-		case feedback.FieldKind, feedback.FieldText:
+		case feedback.FieldExternalID, feedback.FieldKind, feedback.FieldText:
 			values[i] = new(sql.NullString)
 		case feedback.FieldCreatedAt, feedback.FieldUpdatedAt, feedback.FieldReceivedAt:
 			values[i] = new(sql.NullTime)
@@ -138,6 +140,13 @@ func (_m *Feedback) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case feedback.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case feedback.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -241,6 +250,11 @@ func (_m *Feedback) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

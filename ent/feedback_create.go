@@ -53,6 +53,20 @@ func (_c *FeedbackCreate) SetNillableUpdatedAt(v *time.Time) *FeedbackCreate {
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *FeedbackCreate) SetExternalID(v string) *FeedbackCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *FeedbackCreate) SetNillableExternalID(v *string) *FeedbackCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *FeedbackCreate) SetKind(v feedback.Kind) *FeedbackCreate {
 	_c.mutation.SetKind(v)
@@ -219,6 +233,11 @@ func (_c *FeedbackCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Feedback.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := feedback.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Feedback.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Feedback.kind"`)}
 	}
@@ -272,6 +291,10 @@ func (_c *FeedbackCreate) createSpec() (*Feedback, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(feedback.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(feedback.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(feedback.FieldKind, field.TypeEnum, value)
@@ -404,6 +427,24 @@ func (u *FeedbackUpsert) UpdateUpdatedAt() *FeedbackUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *FeedbackUpsert) SetExternalID(v string) *FeedbackUpsert {
+	u.Set(feedback.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *FeedbackUpsert) UpdateExternalID() *FeedbackUpsert {
+	u.SetExcluded(feedback.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *FeedbackUpsert) ClearExternalID() *FeedbackUpsert {
+	u.SetNull(feedback.FieldExternalID)
+	return u
+}
+
 // SetKind sets the "kind" field.
 func (u *FeedbackUpsert) SetKind(v feedback.Kind) *FeedbackUpsert {
 	u.Set(feedback.FieldKind, v)
@@ -526,6 +567,27 @@ func (u *FeedbackUpsertOne) SetUpdatedAt(v time.Time) *FeedbackUpsertOne {
 func (u *FeedbackUpsertOne) UpdateUpdatedAt() *FeedbackUpsertOne {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *FeedbackUpsertOne) SetExternalID(v string) *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *FeedbackUpsertOne) UpdateExternalID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *FeedbackUpsertOne) ClearExternalID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -828,6 +890,27 @@ func (u *FeedbackUpsertBulk) SetUpdatedAt(v time.Time) *FeedbackUpsertBulk {
 func (u *FeedbackUpsertBulk) UpdateUpdatedAt() *FeedbackUpsertBulk {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *FeedbackUpsertBulk) SetExternalID(v string) *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *FeedbackUpsertBulk) UpdateExternalID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *FeedbackUpsertBulk) ClearExternalID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearExternalID()
 	})
 }
 

@@ -36,6 +36,26 @@ func (_u *FeedbackUpdate) SetUpdatedAt(v time.Time) *FeedbackUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *FeedbackUpdate) SetExternalID(v string) *FeedbackUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *FeedbackUpdate) SetNillableExternalID(v *string) *FeedbackUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *FeedbackUpdate) ClearExternalID() *FeedbackUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *FeedbackUpdate) SetKind(v feedback.Kind) *FeedbackUpdate {
 	_u.mutation.SetKind(v)
@@ -210,6 +230,11 @@ func (_u *FeedbackUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *FeedbackUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := feedback.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Feedback.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := feedback.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Feedback.kind": %w`, err)}
@@ -240,6 +265,12 @@ func (_u *FeedbackUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(feedback.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(feedback.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(feedback.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(feedback.FieldKind, field.TypeEnum, value)
@@ -343,6 +374,26 @@ type FeedbackUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *FeedbackUpdateOne) SetUpdatedAt(v time.Time) *FeedbackUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *FeedbackUpdateOne) SetExternalID(v string) *FeedbackUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *FeedbackUpdateOne) SetNillableExternalID(v *string) *FeedbackUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *FeedbackUpdateOne) ClearExternalID() *FeedbackUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -533,6 +584,11 @@ func (_u *FeedbackUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *FeedbackUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := feedback.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Feedback.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := feedback.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Feedback.kind": %w`, err)}
@@ -580,6 +636,12 @@ func (_u *FeedbackUpdateOne) sqlSave(ctx context.Context) (_node *Feedback, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(feedback.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(feedback.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(feedback.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(feedback.FieldKind, field.TypeEnum, value)

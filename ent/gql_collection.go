@@ -2285,6 +2285,11 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, actionitem.FieldVersion)
 				fieldSeen[actionitem.FieldVersion] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[actionitem.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldExternalID)
+				fieldSeen[actionitem.FieldExternalID] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[actionitem.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, actionitem.FieldTitle)
@@ -2599,6 +2604,11 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, businessunit.FieldUpdatedAt)
 				fieldSeen[businessunit.FieldUpdatedAt] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[businessunit.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, businessunit.FieldExternalID)
+				fieldSeen[businessunit.FieldExternalID] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[businessunit.FieldName]; !ok {
 				selectedFields = append(selectedFields, businessunit.FieldName)
@@ -2740,6 +2750,21 @@ func (_q *ChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, change.FieldFields)
 				fieldSeen[change.FieldFields] = struct{}{}
 			}
+		case "subjectExternalID":
+			if _, ok := fieldSeen[change.FieldSubjectExternalID]; !ok {
+				selectedFields = append(selectedFields, change.FieldSubjectExternalID)
+				fieldSeen[change.FieldSubjectExternalID] = struct{}{}
+			}
+		case "originTokenID":
+			if _, ok := fieldSeen[change.FieldOriginTokenID]; !ok {
+				selectedFields = append(selectedFields, change.FieldOriginTokenID)
+				fieldSeen[change.FieldOriginTokenID] = struct{}{}
+			}
+		case "originTokenName":
+			if _, ok := fieldSeen[change.FieldOriginTokenName]; !ok {
+				selectedFields = append(selectedFields, change.FieldOriginTokenName)
+				fieldSeen[change.FieldOriginTokenName] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2872,6 +2897,11 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[feedback.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, feedback.FieldUpdatedAt)
 				fieldSeen[feedback.FieldUpdatedAt] = struct{}{}
+			}
+		case "externalID":
+			if _, ok := fieldSeen[feedback.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, feedback.FieldExternalID)
+				fieldSeen[feedback.FieldExternalID] = struct{}{}
 			}
 		case "kind":
 			if _, ok := fieldSeen[feedback.FieldKind]; !ok {
@@ -3396,6 +3426,11 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[influenceedge.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, influenceedge.FieldUpdatedAt)
 				fieldSeen[influenceedge.FieldUpdatedAt] = struct{}{}
+			}
+		case "externalID":
+			if _, ok := fieldSeen[influenceedge.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, influenceedge.FieldExternalID)
+				fieldSeen[influenceedge.FieldExternalID] = struct{}{}
 			}
 		case "kind":
 			if _, ok := fieldSeen[influenceedge.FieldKind]; !ok {
@@ -4702,6 +4737,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldUpdatedAt)
 				fieldSeen[product.FieldUpdatedAt] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[product.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, product.FieldExternalID)
+				fieldSeen[product.FieldExternalID] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[product.FieldName]; !ok {
 				selectedFields = append(selectedFields, product.FieldName)
@@ -4843,6 +4883,11 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, relationship.FieldUpdatedAt)
 				fieldSeen[relationship.FieldUpdatedAt] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[relationship.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, relationship.FieldExternalID)
+				fieldSeen[relationship.FieldExternalID] = struct{}{}
+			}
 		case "currentLevel":
 			if _, ok := fieldSeen[relationship.FieldCurrentLevel]; !ok {
 				selectedFields = append(selectedFields, relationship.FieldCurrentLevel)
@@ -4977,6 +5022,11 @@ func (_q *RevenueRecordQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[revenuerecord.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, revenuerecord.FieldUpdatedAt)
 				fieldSeen[revenuerecord.FieldUpdatedAt] = struct{}{}
+			}
+		case "externalID":
+			if _, ok := fieldSeen[revenuerecord.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, revenuerecord.FieldExternalID)
+				fieldSeen[revenuerecord.FieldExternalID] = struct{}{}
 			}
 		case "periodStart":
 			if _, ok := fieldSeen[revenuerecord.FieldPeriodStart]; !ok {

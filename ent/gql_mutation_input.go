@@ -395,6 +395,7 @@ func (c *AccountTeamMemberUpdateOne) SetInput(i UpdateAccountTeamMemberInput) *A
 
 // CreateActionItemInput represents a mutation input for creating actionitems.
 type CreateActionItemInput struct {
+	ExternalID         *string
 	Title              string
 	Description        *string
 	Status             *actionitem.Status
@@ -409,6 +410,9 @@ type CreateActionItemInput struct {
 
 // Mutate applies the CreateActionItemInput on the ActionItemMutation builder.
 func (i *CreateActionItemInput) Mutate(m *ActionItemMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -446,6 +450,8 @@ func (c *ActionItemCreate) SetInput(i CreateActionItemInput) *ActionItemCreate {
 // UpdateActionItemInput represents a mutation input for updating actionitems.
 type UpdateActionItemInput struct {
 	Version               *int
+	ClearExternalID       bool
+	ExternalID            *string
 	Title                 *string
 	ClearDescription      bool
 	Description           *string
@@ -468,6 +474,12 @@ type UpdateActionItemInput struct {
 func (i *UpdateActionItemInput) Mutate(m *ActionItemMutation) {
 	if v := i.Version; v != nil {
 		m.SetVersion(*v)
+	}
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
 	}
 	if v := i.Title; v != nil {
 		m.SetTitle(*v)
@@ -533,6 +545,7 @@ func (c *ActionItemUpdateOne) SetInput(i UpdateActionItemInput) *ActionItemUpdat
 
 // CreateBusinessUnitInput represents a mutation input for creating businessunits.
 type CreateBusinessUnitInput struct {
+	ExternalID  *string
 	Name        string
 	Description *string
 	AccountID   int
@@ -540,6 +553,9 @@ type CreateBusinessUnitInput struct {
 
 // Mutate applies the CreateBusinessUnitInput on the BusinessUnitMutation builder.
 func (i *CreateBusinessUnitInput) Mutate(m *BusinessUnitMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Description; v != nil {
 		m.SetDescription(*v)
@@ -555,6 +571,8 @@ func (c *BusinessUnitCreate) SetInput(i CreateBusinessUnitInput) *BusinessUnitCr
 
 // UpdateBusinessUnitInput represents a mutation input for updating businessunits.
 type UpdateBusinessUnitInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Name             *string
 	ClearDescription bool
 	Description      *string
@@ -562,6 +580,12 @@ type UpdateBusinessUnitInput struct {
 
 // Mutate applies the UpdateBusinessUnitInput on the BusinessUnitMutation builder.
 func (i *UpdateBusinessUnitInput) Mutate(m *BusinessUnitMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -587,6 +611,7 @@ func (c *BusinessUnitUpdateOne) SetInput(i UpdateBusinessUnitInput) *BusinessUni
 
 // CreateFeedbackInput represents a mutation input for creating feedbacks.
 type CreateFeedbackInput struct {
+	ExternalID    *string
 	Kind          feedback.Kind
 	Score         *int
 	Text          *string
@@ -598,6 +623,9 @@ type CreateFeedbackInput struct {
 
 // Mutate applies the CreateFeedbackInput on the FeedbackMutation builder.
 func (i *CreateFeedbackInput) Mutate(m *FeedbackMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetKind(i.Kind)
 	if v := i.Score; v != nil {
 		m.SetScore(*v)
@@ -625,6 +653,8 @@ func (c *FeedbackCreate) SetInput(i CreateFeedbackInput) *FeedbackCreate {
 
 // UpdateFeedbackInput represents a mutation input for updating feedbacks.
 type UpdateFeedbackInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Kind             *feedback.Kind
 	ClearScore       bool
 	Score            *int
@@ -639,6 +669,12 @@ type UpdateFeedbackInput struct {
 
 // Mutate applies the UpdateFeedbackInput on the FeedbackMutation builder.
 func (i *UpdateFeedbackInput) Mutate(m *FeedbackMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -897,15 +933,19 @@ func (c *IcpCriterionUpdateOne) SetInput(i UpdateIcpCriterionInput) *IcpCriterio
 
 // CreateInfluenceEdgeInput represents a mutation input for creating influenceedges.
 type CreateInfluenceEdgeInput struct {
-	Kind     *influenceedge.Kind
-	Strength *int
-	Note     *string
-	FromID   int
-	ToID     int
+	ExternalID *string
+	Kind       *influenceedge.Kind
+	Strength   *int
+	Note       *string
+	FromID     int
+	ToID       int
 }
 
 // Mutate applies the CreateInfluenceEdgeInput on the InfluenceEdgeMutation builder.
 func (i *CreateInfluenceEdgeInput) Mutate(m *InfluenceEdgeMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -927,14 +967,22 @@ func (c *InfluenceEdgeCreate) SetInput(i CreateInfluenceEdgeInput) *InfluenceEdg
 
 // UpdateInfluenceEdgeInput represents a mutation input for updating influenceedges.
 type UpdateInfluenceEdgeInput struct {
-	Kind      *influenceedge.Kind
-	Strength  *int
-	ClearNote bool
-	Note      *string
+	ClearExternalID bool
+	ExternalID      *string
+	Kind            *influenceedge.Kind
+	Strength        *int
+	ClearNote       bool
+	Note            *string
 }
 
 // Mutate applies the UpdateInfluenceEdgeInput on the InfluenceEdgeMutation builder.
 func (i *UpdateInfluenceEdgeInput) Mutate(m *InfluenceEdgeMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
 	}
@@ -1399,6 +1447,7 @@ func (c *OpportunityUpdateOne) SetInput(i UpdateOpportunityInput) *OpportunityUp
 
 // CreateProductInput represents a mutation input for creating products.
 type CreateProductInput struct {
+	ExternalID  *string
 	Name        string
 	Family      *string
 	Description *string
@@ -1406,6 +1455,9 @@ type CreateProductInput struct {
 
 // Mutate applies the CreateProductInput on the ProductMutation builder.
 func (i *CreateProductInput) Mutate(m *ProductMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Family; v != nil {
 		m.SetFamily(*v)
@@ -1423,6 +1475,8 @@ func (c *ProductCreate) SetInput(i CreateProductInput) *ProductCreate {
 
 // UpdateProductInput represents a mutation input for updating products.
 type UpdateProductInput struct {
+	ClearExternalID  bool
+	ExternalID       *string
 	Name             *string
 	ClearFamily      bool
 	Family           *string
@@ -1432,6 +1486,12 @@ type UpdateProductInput struct {
 
 // Mutate applies the UpdateProductInput on the ProductMutation builder.
 func (i *UpdateProductInput) Mutate(m *ProductMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -1463,6 +1523,7 @@ func (c *ProductUpdateOne) SetInput(i UpdateProductInput) *ProductUpdateOne {
 
 // CreateRelationshipInput represents a mutation input for creating relationships.
 type CreateRelationshipInput struct {
+	ExternalID    *string
 	CurrentLevel  *relationship.CurrentLevel
 	DesiredLevel  *relationship.DesiredLevel
 	LastContactAt *time.Time
@@ -1473,6 +1534,9 @@ type CreateRelationshipInput struct {
 
 // Mutate applies the CreateRelationshipInput on the RelationshipMutation builder.
 func (i *CreateRelationshipInput) Mutate(m *RelationshipMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.CurrentLevel; v != nil {
 		m.SetCurrentLevel(*v)
 	}
@@ -1497,6 +1561,8 @@ func (c *RelationshipCreate) SetInput(i CreateRelationshipInput) *RelationshipCr
 
 // UpdateRelationshipInput represents a mutation input for updating relationships.
 type UpdateRelationshipInput struct {
+	ClearExternalID    bool
+	ExternalID         *string
 	CurrentLevel       *relationship.CurrentLevel
 	ClearDesiredLevel  bool
 	DesiredLevel       *relationship.DesiredLevel
@@ -1508,6 +1574,12 @@ type UpdateRelationshipInput struct {
 
 // Mutate applies the UpdateRelationshipInput on the RelationshipMutation builder.
 func (i *UpdateRelationshipInput) Mutate(m *RelationshipMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.CurrentLevel; v != nil {
 		m.SetCurrentLevel(*v)
 	}
@@ -1545,6 +1617,7 @@ func (c *RelationshipUpdateOne) SetInput(i UpdateRelationshipInput) *Relationshi
 
 // CreateRevenueRecordInput represents a mutation input for creating revenuerecords.
 type CreateRevenueRecordInput struct {
+	ExternalID      *string
 	PeriodStart     time.Time
 	PeriodEnd       time.Time
 	StartingRevenue *int64
@@ -1557,6 +1630,9 @@ type CreateRevenueRecordInput struct {
 
 // Mutate applies the CreateRevenueRecordInput on the RevenueRecordMutation builder.
 func (i *CreateRevenueRecordInput) Mutate(m *RevenueRecordMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetPeriodStart(i.PeriodStart)
 	m.SetPeriodEnd(i.PeriodEnd)
 	if v := i.StartingRevenue; v != nil {
@@ -1585,6 +1661,8 @@ func (c *RevenueRecordCreate) SetInput(i CreateRevenueRecordInput) *RevenueRecor
 
 // UpdateRevenueRecordInput represents a mutation input for updating revenuerecords.
 type UpdateRevenueRecordInput struct {
+	ClearExternalID bool
+	ExternalID      *string
 	PeriodStart     *time.Time
 	PeriodEnd       *time.Time
 	StartingRevenue *int64
@@ -1596,6 +1674,12 @@ type UpdateRevenueRecordInput struct {
 
 // Mutate applies the UpdateRevenueRecordInput on the RevenueRecordMutation builder.
 func (i *UpdateRevenueRecordInput) Mutate(m *RevenueRecordMutation) {
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	if v := i.PeriodStart; v != nil {
 		m.SetPeriodStart(*v)
 	}

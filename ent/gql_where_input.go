@@ -2619,6 +2619,23 @@ type ActionItemWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
+
 	// "title" field predicates.
 	Title             *string  `json:"title,omitempty"`
 	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
@@ -2844,6 +2861,51 @@ func (i *ActionItemWhereInput) P() (predicate.ActionItem, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, actionitem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, actionitem.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, actionitem.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, actionitem.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, actionitem.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, actionitem.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, actionitem.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, actionitem.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, actionitem.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, actionitem.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, actionitem.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, actionitem.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, actionitem.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, actionitem.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, actionitem.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, actionitem.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.Title != nil {
 		predicates = append(predicates, actionitem.TitleEQ(*i.Title))
@@ -3139,6 +3201,23 @@ type BusinessUnitWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
+
 	// "name" field predicates.
 	Name             *string  `json:"name,omitempty"`
 	NameNEQ          *string  `json:"nameNEQ,omitempty"`
@@ -3326,6 +3405,51 @@ func (i *BusinessUnitWhereInput) P() (predicate.BusinessUnit, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, businessunit.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, businessunit.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, businessunit.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, businessunit.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, businessunit.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, businessunit.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, businessunit.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, businessunit.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, businessunit.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, businessunit.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, businessunit.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, businessunit.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, businessunit.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, businessunit.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, businessunit.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, businessunit.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.Name != nil {
 		predicates = append(predicates, businessunit.NameEQ(*i.Name))
@@ -3545,6 +3669,52 @@ type ChangeWhereInput struct {
 	AccountIDLTE    *int  `json:"accountIDLTE,omitempty"`
 	AccountIDIsNil  bool  `json:"accountIDIsNil,omitempty"`
 	AccountIDNotNil bool  `json:"accountIDNotNil,omitempty"`
+
+	// "subject_external_id" field predicates.
+	SubjectExternalID             *string  `json:"subjectExternalID,omitempty"`
+	SubjectExternalIDNEQ          *string  `json:"subjectExternalIDNEQ,omitempty"`
+	SubjectExternalIDIn           []string `json:"subjectExternalIDIn,omitempty"`
+	SubjectExternalIDNotIn        []string `json:"subjectExternalIDNotIn,omitempty"`
+	SubjectExternalIDGT           *string  `json:"subjectExternalIDGT,omitempty"`
+	SubjectExternalIDGTE          *string  `json:"subjectExternalIDGTE,omitempty"`
+	SubjectExternalIDLT           *string  `json:"subjectExternalIDLT,omitempty"`
+	SubjectExternalIDLTE          *string  `json:"subjectExternalIDLTE,omitempty"`
+	SubjectExternalIDContains     *string  `json:"subjectExternalIDContains,omitempty"`
+	SubjectExternalIDHasPrefix    *string  `json:"subjectExternalIDHasPrefix,omitempty"`
+	SubjectExternalIDHasSuffix    *string  `json:"subjectExternalIDHasSuffix,omitempty"`
+	SubjectExternalIDIsNil        bool     `json:"subjectExternalIDIsNil,omitempty"`
+	SubjectExternalIDNotNil       bool     `json:"subjectExternalIDNotNil,omitempty"`
+	SubjectExternalIDEqualFold    *string  `json:"subjectExternalIDEqualFold,omitempty"`
+	SubjectExternalIDContainsFold *string  `json:"subjectExternalIDContainsFold,omitempty"`
+
+	// "origin_token_id" field predicates.
+	OriginTokenID       *int  `json:"originTokenID,omitempty"`
+	OriginTokenIDNEQ    *int  `json:"originTokenIDNEQ,omitempty"`
+	OriginTokenIDIn     []int `json:"originTokenIDIn,omitempty"`
+	OriginTokenIDNotIn  []int `json:"originTokenIDNotIn,omitempty"`
+	OriginTokenIDGT     *int  `json:"originTokenIDGT,omitempty"`
+	OriginTokenIDGTE    *int  `json:"originTokenIDGTE,omitempty"`
+	OriginTokenIDLT     *int  `json:"originTokenIDLT,omitempty"`
+	OriginTokenIDLTE    *int  `json:"originTokenIDLTE,omitempty"`
+	OriginTokenIDIsNil  bool  `json:"originTokenIDIsNil,omitempty"`
+	OriginTokenIDNotNil bool  `json:"originTokenIDNotNil,omitempty"`
+
+	// "origin_token_name" field predicates.
+	OriginTokenName             *string  `json:"originTokenName,omitempty"`
+	OriginTokenNameNEQ          *string  `json:"originTokenNameNEQ,omitempty"`
+	OriginTokenNameIn           []string `json:"originTokenNameIn,omitempty"`
+	OriginTokenNameNotIn        []string `json:"originTokenNameNotIn,omitempty"`
+	OriginTokenNameGT           *string  `json:"originTokenNameGT,omitempty"`
+	OriginTokenNameGTE          *string  `json:"originTokenNameGTE,omitempty"`
+	OriginTokenNameLT           *string  `json:"originTokenNameLT,omitempty"`
+	OriginTokenNameLTE          *string  `json:"originTokenNameLTE,omitempty"`
+	OriginTokenNameContains     *string  `json:"originTokenNameContains,omitempty"`
+	OriginTokenNameHasPrefix    *string  `json:"originTokenNameHasPrefix,omitempty"`
+	OriginTokenNameHasSuffix    *string  `json:"originTokenNameHasSuffix,omitempty"`
+	OriginTokenNameIsNil        bool     `json:"originTokenNameIsNil,omitempty"`
+	OriginTokenNameNotNil       bool     `json:"originTokenNameNotNil,omitempty"`
+	OriginTokenNameEqualFold    *string  `json:"originTokenNameEqualFold,omitempty"`
+	OriginTokenNameContainsFold *string  `json:"originTokenNameContainsFold,omitempty"`
 
 	// "actor" edge predicates.
 	HasActor     *bool             `json:"hasActor,omitempty"`
@@ -3775,6 +3945,126 @@ func (i *ChangeWhereInput) P() (predicate.Change, error) {
 	if i.AccountIDNotNil {
 		predicates = append(predicates, change.AccountIDNotNil())
 	}
+	if i.SubjectExternalID != nil {
+		predicates = append(predicates, change.SubjectExternalIDEQ(*i.SubjectExternalID))
+	}
+	if i.SubjectExternalIDNEQ != nil {
+		predicates = append(predicates, change.SubjectExternalIDNEQ(*i.SubjectExternalIDNEQ))
+	}
+	if len(i.SubjectExternalIDIn) > 0 {
+		predicates = append(predicates, change.SubjectExternalIDIn(i.SubjectExternalIDIn...))
+	}
+	if len(i.SubjectExternalIDNotIn) > 0 {
+		predicates = append(predicates, change.SubjectExternalIDNotIn(i.SubjectExternalIDNotIn...))
+	}
+	if i.SubjectExternalIDGT != nil {
+		predicates = append(predicates, change.SubjectExternalIDGT(*i.SubjectExternalIDGT))
+	}
+	if i.SubjectExternalIDGTE != nil {
+		predicates = append(predicates, change.SubjectExternalIDGTE(*i.SubjectExternalIDGTE))
+	}
+	if i.SubjectExternalIDLT != nil {
+		predicates = append(predicates, change.SubjectExternalIDLT(*i.SubjectExternalIDLT))
+	}
+	if i.SubjectExternalIDLTE != nil {
+		predicates = append(predicates, change.SubjectExternalIDLTE(*i.SubjectExternalIDLTE))
+	}
+	if i.SubjectExternalIDContains != nil {
+		predicates = append(predicates, change.SubjectExternalIDContains(*i.SubjectExternalIDContains))
+	}
+	if i.SubjectExternalIDHasPrefix != nil {
+		predicates = append(predicates, change.SubjectExternalIDHasPrefix(*i.SubjectExternalIDHasPrefix))
+	}
+	if i.SubjectExternalIDHasSuffix != nil {
+		predicates = append(predicates, change.SubjectExternalIDHasSuffix(*i.SubjectExternalIDHasSuffix))
+	}
+	if i.SubjectExternalIDIsNil {
+		predicates = append(predicates, change.SubjectExternalIDIsNil())
+	}
+	if i.SubjectExternalIDNotNil {
+		predicates = append(predicates, change.SubjectExternalIDNotNil())
+	}
+	if i.SubjectExternalIDEqualFold != nil {
+		predicates = append(predicates, change.SubjectExternalIDEqualFold(*i.SubjectExternalIDEqualFold))
+	}
+	if i.SubjectExternalIDContainsFold != nil {
+		predicates = append(predicates, change.SubjectExternalIDContainsFold(*i.SubjectExternalIDContainsFold))
+	}
+	if i.OriginTokenID != nil {
+		predicates = append(predicates, change.OriginTokenIDEQ(*i.OriginTokenID))
+	}
+	if i.OriginTokenIDNEQ != nil {
+		predicates = append(predicates, change.OriginTokenIDNEQ(*i.OriginTokenIDNEQ))
+	}
+	if len(i.OriginTokenIDIn) > 0 {
+		predicates = append(predicates, change.OriginTokenIDIn(i.OriginTokenIDIn...))
+	}
+	if len(i.OriginTokenIDNotIn) > 0 {
+		predicates = append(predicates, change.OriginTokenIDNotIn(i.OriginTokenIDNotIn...))
+	}
+	if i.OriginTokenIDGT != nil {
+		predicates = append(predicates, change.OriginTokenIDGT(*i.OriginTokenIDGT))
+	}
+	if i.OriginTokenIDGTE != nil {
+		predicates = append(predicates, change.OriginTokenIDGTE(*i.OriginTokenIDGTE))
+	}
+	if i.OriginTokenIDLT != nil {
+		predicates = append(predicates, change.OriginTokenIDLT(*i.OriginTokenIDLT))
+	}
+	if i.OriginTokenIDLTE != nil {
+		predicates = append(predicates, change.OriginTokenIDLTE(*i.OriginTokenIDLTE))
+	}
+	if i.OriginTokenIDIsNil {
+		predicates = append(predicates, change.OriginTokenIDIsNil())
+	}
+	if i.OriginTokenIDNotNil {
+		predicates = append(predicates, change.OriginTokenIDNotNil())
+	}
+	if i.OriginTokenName != nil {
+		predicates = append(predicates, change.OriginTokenNameEQ(*i.OriginTokenName))
+	}
+	if i.OriginTokenNameNEQ != nil {
+		predicates = append(predicates, change.OriginTokenNameNEQ(*i.OriginTokenNameNEQ))
+	}
+	if len(i.OriginTokenNameIn) > 0 {
+		predicates = append(predicates, change.OriginTokenNameIn(i.OriginTokenNameIn...))
+	}
+	if len(i.OriginTokenNameNotIn) > 0 {
+		predicates = append(predicates, change.OriginTokenNameNotIn(i.OriginTokenNameNotIn...))
+	}
+	if i.OriginTokenNameGT != nil {
+		predicates = append(predicates, change.OriginTokenNameGT(*i.OriginTokenNameGT))
+	}
+	if i.OriginTokenNameGTE != nil {
+		predicates = append(predicates, change.OriginTokenNameGTE(*i.OriginTokenNameGTE))
+	}
+	if i.OriginTokenNameLT != nil {
+		predicates = append(predicates, change.OriginTokenNameLT(*i.OriginTokenNameLT))
+	}
+	if i.OriginTokenNameLTE != nil {
+		predicates = append(predicates, change.OriginTokenNameLTE(*i.OriginTokenNameLTE))
+	}
+	if i.OriginTokenNameContains != nil {
+		predicates = append(predicates, change.OriginTokenNameContains(*i.OriginTokenNameContains))
+	}
+	if i.OriginTokenNameHasPrefix != nil {
+		predicates = append(predicates, change.OriginTokenNameHasPrefix(*i.OriginTokenNameHasPrefix))
+	}
+	if i.OriginTokenNameHasSuffix != nil {
+		predicates = append(predicates, change.OriginTokenNameHasSuffix(*i.OriginTokenNameHasSuffix))
+	}
+	if i.OriginTokenNameIsNil {
+		predicates = append(predicates, change.OriginTokenNameIsNil())
+	}
+	if i.OriginTokenNameNotNil {
+		predicates = append(predicates, change.OriginTokenNameNotNil())
+	}
+	if i.OriginTokenNameEqualFold != nil {
+		predicates = append(predicates, change.OriginTokenNameEqualFold(*i.OriginTokenNameEqualFold))
+	}
+	if i.OriginTokenNameContainsFold != nil {
+		predicates = append(predicates, change.OriginTokenNameContainsFold(*i.OriginTokenNameContainsFold))
+	}
 
 	if i.HasActor != nil {
 		p := change.HasActor()
@@ -3840,6 +4130,23 @@ type FeedbackWhereInput struct {
 	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
 
 	// "kind" field predicates.
 	Kind      *feedback.Kind  `json:"kind,omitempty"`
@@ -4041,6 +4348,51 @@ func (i *FeedbackWhereInput) P() (predicate.Feedback, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, feedback.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, feedback.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, feedback.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, feedback.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, feedback.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, feedback.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, feedback.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, feedback.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, feedback.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, feedback.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, feedback.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, feedback.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, feedback.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, feedback.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, feedback.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, feedback.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.Kind != nil {
 		predicates = append(predicates, feedback.KindEQ(*i.Kind))
@@ -5209,6 +5561,23 @@ type InfluenceEdgeWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
+
 	// "kind" field predicates.
 	Kind      *influenceedge.Kind  `json:"kind,omitempty"`
 	KindNEQ   *influenceedge.Kind  `json:"kindNEQ,omitempty"`
@@ -5393,6 +5762,51 @@ func (i *InfluenceEdgeWhereInput) P() (predicate.InfluenceEdge, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, influenceedge.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, influenceedge.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, influenceedge.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, influenceedge.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, influenceedge.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, influenceedge.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, influenceedge.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, influenceedge.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, influenceedge.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, influenceedge.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, influenceedge.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, influenceedge.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, influenceedge.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, influenceedge.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, influenceedge.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, influenceedge.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.Kind != nil {
 		predicates = append(predicates, influenceedge.KindEQ(*i.Kind))
@@ -7573,6 +7987,23 @@ type ProductWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
+
 	// "name" field predicates.
 	Name             *string  `json:"name,omitempty"`
 	NameNEQ          *string  `json:"nameNEQ,omitempty"`
@@ -7773,6 +8204,51 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, product.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, product.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, product.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, product.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, product.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, product.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, product.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, product.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, product.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, product.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, product.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, product.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, product.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, product.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, product.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, product.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.Name != nil {
 		predicates = append(predicates, product.NameEQ(*i.Name))
@@ -7987,6 +8463,23 @@ type RelationshipWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
+
 	// "current_level" field predicates.
 	CurrentLevel      *relationship.CurrentLevel  `json:"currentLevel,omitempty"`
 	CurrentLevelNEQ   *relationship.CurrentLevel  `json:"currentLevelNEQ,omitempty"`
@@ -8182,6 +8675,51 @@ func (i *RelationshipWhereInput) P() (predicate.Relationship, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, relationship.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, relationship.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, relationship.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, relationship.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, relationship.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, relationship.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, relationship.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, relationship.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, relationship.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, relationship.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, relationship.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, relationship.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, relationship.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, relationship.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, relationship.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, relationship.ExternalIDContainsFold(*i.ExternalIDContainsFold))
+	}
 	if i.CurrentLevel != nil {
 		predicates = append(predicates, relationship.CurrentLevelEQ(*i.CurrentLevel))
 	}
@@ -8370,6 +8908,23 @@ type RevenueRecordWhereInput struct {
 	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "external_id" field predicates.
+	ExternalID             *string  `json:"externalID,omitempty"`
+	ExternalIDNEQ          *string  `json:"externalIDNEQ,omitempty"`
+	ExternalIDIn           []string `json:"externalIDIn,omitempty"`
+	ExternalIDNotIn        []string `json:"externalIDNotIn,omitempty"`
+	ExternalIDGT           *string  `json:"externalIDGT,omitempty"`
+	ExternalIDGTE          *string  `json:"externalIDGTE,omitempty"`
+	ExternalIDLT           *string  `json:"externalIDLT,omitempty"`
+	ExternalIDLTE          *string  `json:"externalIDLTE,omitempty"`
+	ExternalIDContains     *string  `json:"externalIDContains,omitempty"`
+	ExternalIDHasPrefix    *string  `json:"externalIDHasPrefix,omitempty"`
+	ExternalIDHasSuffix    *string  `json:"externalIDHasSuffix,omitempty"`
+	ExternalIDIsNil        bool     `json:"externalIDIsNil,omitempty"`
+	ExternalIDNotNil       bool     `json:"externalIDNotNil,omitempty"`
+	ExternalIDEqualFold    *string  `json:"externalIDEqualFold,omitempty"`
+	ExternalIDContainsFold *string  `json:"externalIDContainsFold,omitempty"`
 
 	// "period_start" field predicates.
 	PeriodStart      *time.Time  `json:"periodStart,omitempty"`
@@ -8593,6 +9148,51 @@ func (i *RevenueRecordWhereInput) P() (predicate.RevenueRecord, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, revenuerecord.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ExternalID != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDEQ(*i.ExternalID))
+	}
+	if i.ExternalIDNEQ != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDNEQ(*i.ExternalIDNEQ))
+	}
+	if len(i.ExternalIDIn) > 0 {
+		predicates = append(predicates, revenuerecord.ExternalIDIn(i.ExternalIDIn...))
+	}
+	if len(i.ExternalIDNotIn) > 0 {
+		predicates = append(predicates, revenuerecord.ExternalIDNotIn(i.ExternalIDNotIn...))
+	}
+	if i.ExternalIDGT != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDGT(*i.ExternalIDGT))
+	}
+	if i.ExternalIDGTE != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDGTE(*i.ExternalIDGTE))
+	}
+	if i.ExternalIDLT != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDLT(*i.ExternalIDLT))
+	}
+	if i.ExternalIDLTE != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDLTE(*i.ExternalIDLTE))
+	}
+	if i.ExternalIDContains != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDContains(*i.ExternalIDContains))
+	}
+	if i.ExternalIDHasPrefix != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDHasPrefix(*i.ExternalIDHasPrefix))
+	}
+	if i.ExternalIDHasSuffix != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDHasSuffix(*i.ExternalIDHasSuffix))
+	}
+	if i.ExternalIDIsNil {
+		predicates = append(predicates, revenuerecord.ExternalIDIsNil())
+	}
+	if i.ExternalIDNotNil {
+		predicates = append(predicates, revenuerecord.ExternalIDNotNil())
+	}
+	if i.ExternalIDEqualFold != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDEqualFold(*i.ExternalIDEqualFold))
+	}
+	if i.ExternalIDContainsFold != nil {
+		predicates = append(predicates, revenuerecord.ExternalIDContainsFold(*i.ExternalIDContainsFold))
 	}
 	if i.PeriodStart != nil {
 		predicates = append(predicates, revenuerecord.PeriodStartEQ(*i.PeriodStart))

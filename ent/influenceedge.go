@@ -22,6 +22,8 @@ type InfluenceEdge struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// INFLUENCES: `from` sways `to`'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.
 	Kind influenceedge.Kind `json:"kind,omitempty"`
 	// How strong the link is, from 1 (weak) to 5 (strong).
@@ -80,7 +82,7 @@ func (*InfluenceEdge) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case influenceedge.FieldID, influenceedge.FieldStrength, influenceedge.FieldFromID, influenceedge.FieldToID:
 			values[i] = new(sql.NullInt64)
-		case influenceedge.FieldKind, influenceedge.FieldNote:
+		case influenceedge.FieldExternalID, influenceedge.FieldKind, influenceedge.FieldNote:
 			values[i] = new(sql.NullString)
 		case influenceedge.FieldCreatedAt, influenceedge.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -116,6 +118,13 @@ func (_m *InfluenceEdge) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case influenceedge.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case influenceedge.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -198,6 +207,11 @@ func (_m *InfluenceEdge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

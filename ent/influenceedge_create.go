@@ -51,6 +51,20 @@ func (_c *InfluenceEdgeCreate) SetNillableUpdatedAt(v *time.Time) *InfluenceEdge
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *InfluenceEdgeCreate) SetExternalID(v string) *InfluenceEdgeCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *InfluenceEdgeCreate) SetNillableExternalID(v *string) *InfluenceEdgeCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *InfluenceEdgeCreate) SetKind(v influenceedge.Kind) *InfluenceEdgeCreate {
 	_c.mutation.SetKind(v)
@@ -185,6 +199,11 @@ func (_c *InfluenceEdgeCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "InfluenceEdge.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := influenceedge.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "InfluenceEdge.kind"`)}
 	}
@@ -247,6 +266,10 @@ func (_c *InfluenceEdgeCreate) createSpec() (*InfluenceEdge, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(influenceedge.FieldKind, field.TypeEnum, value)
@@ -355,6 +378,24 @@ func (u *InfluenceEdgeUpsert) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *InfluenceEdgeUpsert) UpdateUpdatedAt() *InfluenceEdgeUpsert {
 	u.SetExcluded(influenceedge.FieldUpdatedAt)
+	return u
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *InfluenceEdgeUpsert) SetExternalID(v string) *InfluenceEdgeUpsert {
+	u.Set(influenceedge.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsert) UpdateExternalID() *InfluenceEdgeUpsert {
+	u.SetExcluded(influenceedge.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *InfluenceEdgeUpsert) ClearExternalID() *InfluenceEdgeUpsert {
+	u.SetNull(influenceedge.FieldExternalID)
 	return u
 }
 
@@ -468,6 +509,27 @@ func (u *InfluenceEdgeUpsertOne) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsertO
 func (u *InfluenceEdgeUpsertOne) UpdateUpdatedAt() *InfluenceEdgeUpsertOne {
 	return u.Update(func(s *InfluenceEdgeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *InfluenceEdgeUpsertOne) SetExternalID(v string) *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsertOne) UpdateExternalID() *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *InfluenceEdgeUpsertOne) ClearExternalID() *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -755,6 +817,27 @@ func (u *InfluenceEdgeUpsertBulk) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsert
 func (u *InfluenceEdgeUpsertBulk) UpdateUpdatedAt() *InfluenceEdgeUpsertBulk {
 	return u.Update(func(s *InfluenceEdgeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *InfluenceEdgeUpsertBulk) SetExternalID(v string) *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsertBulk) UpdateExternalID() *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *InfluenceEdgeUpsertBulk) ClearExternalID() *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.ClearExternalID()
 	})
 }
 

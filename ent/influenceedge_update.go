@@ -34,6 +34,26 @@ func (_u *InfluenceEdgeUpdate) SetUpdatedAt(v time.Time) *InfluenceEdgeUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *InfluenceEdgeUpdate) SetExternalID(v string) *InfluenceEdgeUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *InfluenceEdgeUpdate) SetNillableExternalID(v *string) *InfluenceEdgeUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *InfluenceEdgeUpdate) ClearExternalID() *InfluenceEdgeUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *InfluenceEdgeUpdate) SetKind(v influenceedge.Kind) *InfluenceEdgeUpdate {
 	_u.mutation.SetKind(v)
@@ -138,6 +158,11 @@ func (_u *InfluenceEdgeUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *InfluenceEdgeUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := influenceedge.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := influenceedge.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.kind": %w`, err)}
@@ -171,6 +196,12 @@ func (_u *InfluenceEdgeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(influenceedge.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(influenceedge.FieldKind, field.TypeEnum, value)
@@ -210,6 +241,26 @@ type InfluenceEdgeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InfluenceEdgeUpdateOne) SetUpdatedAt(v time.Time) *InfluenceEdgeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *InfluenceEdgeUpdateOne) SetExternalID(v string) *InfluenceEdgeUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *InfluenceEdgeUpdateOne) SetNillableExternalID(v *string) *InfluenceEdgeUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *InfluenceEdgeUpdateOne) ClearExternalID() *InfluenceEdgeUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -330,6 +381,11 @@ func (_u *InfluenceEdgeUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *InfluenceEdgeUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := influenceedge.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := influenceedge.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "InfluenceEdge.kind": %w`, err)}
@@ -380,6 +436,12 @@ func (_u *InfluenceEdgeUpdateOne) sqlSave(ctx context.Context) (_node *Influence
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(influenceedge.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(influenceedge.FieldKind, field.TypeEnum, value)

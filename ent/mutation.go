@@ -6376,6 +6376,7 @@ type ActionItemMutation struct {
 	updated_at               *time.Time
 	version                  *int
 	addversion               *int
+	external_id              *string
 	title                    *string
 	description              *string
 	status                   *actionitem.Status
@@ -6621,6 +6622,55 @@ func (m *ActionItemMutation) AddedVersion() (r int, exists bool) {
 func (m *ActionItemMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *ActionItemMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *ActionItemMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *ActionItemMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[actionitem.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *ActionItemMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *ActionItemMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, actionitem.FieldExternalID)
 }
 
 // SetTitle sets the "title" field.
@@ -7132,7 +7182,7 @@ func (m *ActionItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActionItemMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, actionitem.FieldCreatedAt)
 	}
@@ -7141,6 +7191,9 @@ func (m *ActionItemMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, actionitem.FieldVersion)
+	}
+	if m.external_id != nil {
+		fields = append(fields, actionitem.FieldExternalID)
 	}
 	if m.title != nil {
 		fields = append(fields, actionitem.FieldTitle)
@@ -7177,6 +7230,8 @@ func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case actionitem.FieldVersion:
 		return m.Version()
+	case actionitem.FieldExternalID:
+		return m.ExternalID()
 	case actionitem.FieldTitle:
 		return m.Title()
 	case actionitem.FieldDescription:
@@ -7206,6 +7261,8 @@ func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldUpdatedAt(ctx)
 	case actionitem.FieldVersion:
 		return m.OldVersion(ctx)
+	case actionitem.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case actionitem.FieldTitle:
 		return m.OldTitle(ctx)
 	case actionitem.FieldDescription:
@@ -7249,6 +7306,13 @@ func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case actionitem.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case actionitem.FieldTitle:
 		v, ok := value.(string)
@@ -7344,6 +7408,9 @@ func (m *ActionItemMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ActionItemMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(actionitem.FieldExternalID) {
+		fields = append(fields, actionitem.FieldExternalID)
+	}
 	if m.FieldCleared(actionitem.FieldDescription) {
 		fields = append(fields, actionitem.FieldDescription)
 	}
@@ -7370,6 +7437,9 @@ func (m *ActionItemMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ActionItemMutation) ClearField(name string) error {
 	switch name {
+	case actionitem.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case actionitem.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -7398,6 +7468,9 @@ func (m *ActionItemMutation) ResetField(name string) error {
 		return nil
 	case actionitem.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case actionitem.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case actionitem.FieldTitle:
 		m.ResetTitle()
@@ -7578,6 +7651,7 @@ type BusinessUnitMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	external_id             *string
 	name                    *string
 	description             *string
 	clearedFields           map[string]struct{}
@@ -7762,6 +7836,55 @@ func (m *BusinessUnitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *BusinessUnitMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *BusinessUnitMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *BusinessUnitMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the BusinessUnit entity.
+// If the BusinessUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BusinessUnitMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *BusinessUnitMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[businessunit.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *BusinessUnitMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[businessunit.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *BusinessUnitMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, businessunit.FieldExternalID)
 }
 
 // SetName sets the "name" field.
@@ -8030,12 +8153,15 @@ func (m *BusinessUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BusinessUnitMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, businessunit.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, businessunit.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, businessunit.FieldExternalID)
 	}
 	if m.name != nil {
 		fields = append(fields, businessunit.FieldName)
@@ -8055,6 +8181,8 @@ func (m *BusinessUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case businessunit.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case businessunit.FieldExternalID:
+		return m.ExternalID()
 	case businessunit.FieldName:
 		return m.Name()
 	case businessunit.FieldDescription:
@@ -8072,6 +8200,8 @@ func (m *BusinessUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case businessunit.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case businessunit.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case businessunit.FieldName:
 		return m.OldName(ctx)
 	case businessunit.FieldDescription:
@@ -8098,6 +8228,13 @@ func (m *BusinessUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case businessunit.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case businessunit.FieldName:
 		v, ok := value.(string)
@@ -8143,6 +8280,9 @@ func (m *BusinessUnitMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *BusinessUnitMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(businessunit.FieldExternalID) {
+		fields = append(fields, businessunit.FieldExternalID)
+	}
 	if m.FieldCleared(businessunit.FieldDescription) {
 		fields = append(fields, businessunit.FieldDescription)
 	}
@@ -8160,6 +8300,9 @@ func (m *BusinessUnitMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *BusinessUnitMutation) ClearField(name string) error {
 	switch name {
+	case businessunit.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case businessunit.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -8176,6 +8319,9 @@ func (m *BusinessUnitMutation) ResetField(name string) error {
 		return nil
 	case businessunit.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case businessunit.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case businessunit.FieldName:
 		m.ResetName()
@@ -8318,24 +8464,28 @@ func (m *BusinessUnitMutation) ResetEdge(name string) error {
 // ChangeMutation represents an operation that mutates the Change nodes in the graph.
 type ChangeMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	at            *time.Time
-	operation     *change.Operation
-	subject_type  *string
-	subject_id    *int
-	addsubject_id *int
-	account_id    *int
-	addaccount_id *int
-	fields        *[]schematype.FieldChange
-	appendfields  []schematype.FieldChange
-	clearedFields map[string]struct{}
-	actor         *int
-	clearedactor  bool
-	done          bool
-	oldValue      func(context.Context) (*Change, error)
-	predicates    []predicate.Change
+	op                  Op
+	typ                 string
+	id                  *int
+	at                  *time.Time
+	operation           *change.Operation
+	subject_type        *string
+	subject_id          *int
+	addsubject_id       *int
+	account_id          *int
+	addaccount_id       *int
+	fields              *[]schematype.FieldChange
+	appendfields        []schematype.FieldChange
+	subject_external_id *string
+	origin_token_id     *int
+	addorigin_token_id  *int
+	origin_token_name   *string
+	clearedFields       map[string]struct{}
+	actor               *int
+	clearedactor        bool
+	done                bool
+	oldValue            func(context.Context) (*Change, error)
+	predicates          []predicate.Change
 }
 
 var _ ent.Mutation = (*ChangeMutation)(nil)
@@ -8721,6 +8871,174 @@ func (m *ChangeMutation) ResetFields() {
 	m.appendfields = nil
 }
 
+// SetSubjectExternalID sets the "subject_external_id" field.
+func (m *ChangeMutation) SetSubjectExternalID(s string) {
+	m.subject_external_id = &s
+}
+
+// SubjectExternalID returns the value of the "subject_external_id" field in the mutation.
+func (m *ChangeMutation) SubjectExternalID() (r string, exists bool) {
+	v := m.subject_external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectExternalID returns the old "subject_external_id" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldSubjectExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectExternalID: %w", err)
+	}
+	return oldValue.SubjectExternalID, nil
+}
+
+// ClearSubjectExternalID clears the value of the "subject_external_id" field.
+func (m *ChangeMutation) ClearSubjectExternalID() {
+	m.subject_external_id = nil
+	m.clearedFields[change.FieldSubjectExternalID] = struct{}{}
+}
+
+// SubjectExternalIDCleared returns if the "subject_external_id" field was cleared in this mutation.
+func (m *ChangeMutation) SubjectExternalIDCleared() bool {
+	_, ok := m.clearedFields[change.FieldSubjectExternalID]
+	return ok
+}
+
+// ResetSubjectExternalID resets all changes to the "subject_external_id" field.
+func (m *ChangeMutation) ResetSubjectExternalID() {
+	m.subject_external_id = nil
+	delete(m.clearedFields, change.FieldSubjectExternalID)
+}
+
+// SetOriginTokenID sets the "origin_token_id" field.
+func (m *ChangeMutation) SetOriginTokenID(i int) {
+	m.origin_token_id = &i
+	m.addorigin_token_id = nil
+}
+
+// OriginTokenID returns the value of the "origin_token_id" field in the mutation.
+func (m *ChangeMutation) OriginTokenID() (r int, exists bool) {
+	v := m.origin_token_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOriginTokenID returns the old "origin_token_id" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldOriginTokenID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOriginTokenID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOriginTokenID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOriginTokenID: %w", err)
+	}
+	return oldValue.OriginTokenID, nil
+}
+
+// AddOriginTokenID adds i to the "origin_token_id" field.
+func (m *ChangeMutation) AddOriginTokenID(i int) {
+	if m.addorigin_token_id != nil {
+		*m.addorigin_token_id += i
+	} else {
+		m.addorigin_token_id = &i
+	}
+}
+
+// AddedOriginTokenID returns the value that was added to the "origin_token_id" field in this mutation.
+func (m *ChangeMutation) AddedOriginTokenID() (r int, exists bool) {
+	v := m.addorigin_token_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOriginTokenID clears the value of the "origin_token_id" field.
+func (m *ChangeMutation) ClearOriginTokenID() {
+	m.origin_token_id = nil
+	m.addorigin_token_id = nil
+	m.clearedFields[change.FieldOriginTokenID] = struct{}{}
+}
+
+// OriginTokenIDCleared returns if the "origin_token_id" field was cleared in this mutation.
+func (m *ChangeMutation) OriginTokenIDCleared() bool {
+	_, ok := m.clearedFields[change.FieldOriginTokenID]
+	return ok
+}
+
+// ResetOriginTokenID resets all changes to the "origin_token_id" field.
+func (m *ChangeMutation) ResetOriginTokenID() {
+	m.origin_token_id = nil
+	m.addorigin_token_id = nil
+	delete(m.clearedFields, change.FieldOriginTokenID)
+}
+
+// SetOriginTokenName sets the "origin_token_name" field.
+func (m *ChangeMutation) SetOriginTokenName(s string) {
+	m.origin_token_name = &s
+}
+
+// OriginTokenName returns the value of the "origin_token_name" field in the mutation.
+func (m *ChangeMutation) OriginTokenName() (r string, exists bool) {
+	v := m.origin_token_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOriginTokenName returns the old "origin_token_name" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldOriginTokenName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOriginTokenName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOriginTokenName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOriginTokenName: %w", err)
+	}
+	return oldValue.OriginTokenName, nil
+}
+
+// ClearOriginTokenName clears the value of the "origin_token_name" field.
+func (m *ChangeMutation) ClearOriginTokenName() {
+	m.origin_token_name = nil
+	m.clearedFields[change.FieldOriginTokenName] = struct{}{}
+}
+
+// OriginTokenNameCleared returns if the "origin_token_name" field was cleared in this mutation.
+func (m *ChangeMutation) OriginTokenNameCleared() bool {
+	_, ok := m.clearedFields[change.FieldOriginTokenName]
+	return ok
+}
+
+// ResetOriginTokenName resets all changes to the "origin_token_name" field.
+func (m *ChangeMutation) ResetOriginTokenName() {
+	m.origin_token_name = nil
+	delete(m.clearedFields, change.FieldOriginTokenName)
+}
+
 // SetActorID sets the "actor" edge to the User entity by id.
 func (m *ChangeMutation) SetActorID(id int) {
 	m.actor = &id
@@ -8794,7 +9112,7 @@ func (m *ChangeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChangeMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 9)
 	if m.at != nil {
 		fields = append(fields, change.FieldAt)
 	}
@@ -8812,6 +9130,15 @@ func (m *ChangeMutation) Fields() []string {
 	}
 	if m.fields != nil {
 		fields = append(fields, change.FieldFields)
+	}
+	if m.subject_external_id != nil {
+		fields = append(fields, change.FieldSubjectExternalID)
+	}
+	if m.origin_token_id != nil {
+		fields = append(fields, change.FieldOriginTokenID)
+	}
+	if m.origin_token_name != nil {
+		fields = append(fields, change.FieldOriginTokenName)
 	}
 	return fields
 }
@@ -8833,6 +9160,12 @@ func (m *ChangeMutation) Field(name string) (ent.Value, bool) {
 		return m.AccountID()
 	case change.FieldFields:
 		return m.GetFields()
+	case change.FieldSubjectExternalID:
+		return m.SubjectExternalID()
+	case change.FieldOriginTokenID:
+		return m.OriginTokenID()
+	case change.FieldOriginTokenName:
+		return m.OriginTokenName()
 	}
 	return nil, false
 }
@@ -8854,6 +9187,12 @@ func (m *ChangeMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldAccountID(ctx)
 	case change.FieldFields:
 		return m.OldFields(ctx)
+	case change.FieldSubjectExternalID:
+		return m.OldSubjectExternalID(ctx)
+	case change.FieldOriginTokenID:
+		return m.OldOriginTokenID(ctx)
+	case change.FieldOriginTokenName:
+		return m.OldOriginTokenName(ctx)
 	}
 	return nil, fmt.Errorf("unknown Change field %s", name)
 }
@@ -8905,6 +9244,27 @@ func (m *ChangeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFields(v)
 		return nil
+	case change.FieldSubjectExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectExternalID(v)
+		return nil
+	case change.FieldOriginTokenID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOriginTokenID(v)
+		return nil
+	case change.FieldOriginTokenName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOriginTokenName(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Change field %s", name)
 }
@@ -8919,6 +9279,9 @@ func (m *ChangeMutation) AddedFields() []string {
 	if m.addaccount_id != nil {
 		fields = append(fields, change.FieldAccountID)
 	}
+	if m.addorigin_token_id != nil {
+		fields = append(fields, change.FieldOriginTokenID)
+	}
 	return fields
 }
 
@@ -8931,6 +9294,8 @@ func (m *ChangeMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSubjectID()
 	case change.FieldAccountID:
 		return m.AddedAccountID()
+	case change.FieldOriginTokenID:
+		return m.AddedOriginTokenID()
 	}
 	return nil, false
 }
@@ -8954,6 +9319,13 @@ func (m *ChangeMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddAccountID(v)
 		return nil
+	case change.FieldOriginTokenID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOriginTokenID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Change numeric field %s", name)
 }
@@ -8964,6 +9336,15 @@ func (m *ChangeMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(change.FieldAccountID) {
 		fields = append(fields, change.FieldAccountID)
+	}
+	if m.FieldCleared(change.FieldSubjectExternalID) {
+		fields = append(fields, change.FieldSubjectExternalID)
+	}
+	if m.FieldCleared(change.FieldOriginTokenID) {
+		fields = append(fields, change.FieldOriginTokenID)
+	}
+	if m.FieldCleared(change.FieldOriginTokenName) {
+		fields = append(fields, change.FieldOriginTokenName)
 	}
 	return fields
 }
@@ -8981,6 +9362,15 @@ func (m *ChangeMutation) ClearField(name string) error {
 	switch name {
 	case change.FieldAccountID:
 		m.ClearAccountID()
+		return nil
+	case change.FieldSubjectExternalID:
+		m.ClearSubjectExternalID()
+		return nil
+	case change.FieldOriginTokenID:
+		m.ClearOriginTokenID()
+		return nil
+	case change.FieldOriginTokenName:
+		m.ClearOriginTokenName()
 		return nil
 	}
 	return fmt.Errorf("unknown Change nullable field %s", name)
@@ -9007,6 +9397,15 @@ func (m *ChangeMutation) ResetField(name string) error {
 		return nil
 	case change.FieldFields:
 		m.ResetFields()
+		return nil
+	case change.FieldSubjectExternalID:
+		m.ResetSubjectExternalID()
+		return nil
+	case change.FieldOriginTokenID:
+		m.ResetOriginTokenID()
+		return nil
+	case change.FieldOriginTokenName:
+		m.ResetOriginTokenName()
 		return nil
 	}
 	return fmt.Errorf("unknown Change field %s", name)
@@ -9094,6 +9493,7 @@ type FeedbackMutation struct {
 	id                 *int
 	created_at         *time.Time
 	updated_at         *time.Time
+	external_id        *string
 	kind               *feedback.Kind
 	score              *int
 	addscore           *int
@@ -9279,6 +9679,55 @@ func (m *FeedbackMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *FeedbackMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *FeedbackMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *FeedbackMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Feedback entity.
+// If the Feedback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedbackMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *FeedbackMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[feedback.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *FeedbackMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[feedback.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *FeedbackMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, feedback.FieldExternalID)
 }
 
 // SetKind sets the "kind" field.
@@ -9623,12 +10072,15 @@ func (m *FeedbackMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FeedbackMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, feedback.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, feedback.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, feedback.FieldExternalID)
 	}
 	if m.kind != nil {
 		fields = append(fields, feedback.FieldKind)
@@ -9654,6 +10106,8 @@ func (m *FeedbackMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case feedback.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case feedback.FieldExternalID:
+		return m.ExternalID()
 	case feedback.FieldKind:
 		return m.Kind()
 	case feedback.FieldScore:
@@ -9675,6 +10129,8 @@ func (m *FeedbackMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case feedback.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case feedback.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case feedback.FieldKind:
 		return m.OldKind(ctx)
 	case feedback.FieldScore:
@@ -9705,6 +10161,13 @@ func (m *FeedbackMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case feedback.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case feedback.FieldKind:
 		v, ok := value.(feedback.Kind)
@@ -9779,6 +10242,9 @@ func (m *FeedbackMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *FeedbackMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(feedback.FieldExternalID) {
+		fields = append(fields, feedback.FieldExternalID)
+	}
 	if m.FieldCleared(feedback.FieldScore) {
 		fields = append(fields, feedback.FieldScore)
 	}
@@ -9799,6 +10265,9 @@ func (m *FeedbackMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *FeedbackMutation) ClearField(name string) error {
 	switch name {
+	case feedback.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case feedback.FieldScore:
 		m.ClearScore()
 		return nil
@@ -9818,6 +10287,9 @@ func (m *FeedbackMutation) ResetField(name string) error {
 		return nil
 	case feedback.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case feedback.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case feedback.FieldKind:
 		m.ResetKind()
@@ -11965,6 +12437,7 @@ type InfluenceEdgeMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	external_id   *string
 	kind          *influenceedge.Kind
 	strength      *int
 	addstrength   *int
@@ -12147,6 +12620,55 @@ func (m *InfluenceEdgeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *InfluenceEdgeMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *InfluenceEdgeMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *InfluenceEdgeMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the InfluenceEdge entity.
+// If the InfluenceEdge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InfluenceEdgeMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *InfluenceEdgeMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[influenceedge.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *InfluenceEdgeMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[influenceedge.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *InfluenceEdgeMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, influenceedge.FieldExternalID)
 }
 
 // SetKind sets the "kind" field.
@@ -12450,12 +12972,15 @@ func (m *InfluenceEdgeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InfluenceEdgeMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, influenceedge.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, influenceedge.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, influenceedge.FieldExternalID)
 	}
 	if m.kind != nil {
 		fields = append(fields, influenceedge.FieldKind)
@@ -12484,6 +13009,8 @@ func (m *InfluenceEdgeMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case influenceedge.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case influenceedge.FieldExternalID:
+		return m.ExternalID()
 	case influenceedge.FieldKind:
 		return m.Kind()
 	case influenceedge.FieldStrength:
@@ -12507,6 +13034,8 @@ func (m *InfluenceEdgeMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case influenceedge.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case influenceedge.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case influenceedge.FieldKind:
 		return m.OldKind(ctx)
 	case influenceedge.FieldStrength:
@@ -12539,6 +13068,13 @@ func (m *InfluenceEdgeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case influenceedge.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case influenceedge.FieldKind:
 		v, ok := value.(influenceedge.Kind)
@@ -12620,6 +13156,9 @@ func (m *InfluenceEdgeMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *InfluenceEdgeMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(influenceedge.FieldExternalID) {
+		fields = append(fields, influenceedge.FieldExternalID)
+	}
 	if m.FieldCleared(influenceedge.FieldNote) {
 		fields = append(fields, influenceedge.FieldNote)
 	}
@@ -12637,6 +13176,9 @@ func (m *InfluenceEdgeMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *InfluenceEdgeMutation) ClearField(name string) error {
 	switch name {
+	case influenceedge.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case influenceedge.FieldNote:
 		m.ClearNote()
 		return nil
@@ -12653,6 +13195,9 @@ func (m *InfluenceEdgeMutation) ResetField(name string) error {
 		return nil
 	case influenceedge.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case influenceedge.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case influenceedge.FieldKind:
 		m.ResetKind()
@@ -18288,6 +18833,7 @@ type ProductMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	external_id             *string
 	name                    *string
 	family                  *string
 	description             *string
@@ -18471,6 +19017,55 @@ func (m *ProductMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ProductMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *ProductMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *ProductMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *ProductMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[product.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *ProductMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[product.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *ProductMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, product.FieldExternalID)
 }
 
 // SetName sets the "name" field.
@@ -18749,12 +19344,15 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, product.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, product.FieldExternalID)
 	}
 	if m.name != nil {
 		fields = append(fields, product.FieldName)
@@ -18777,6 +19375,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case product.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case product.FieldExternalID:
+		return m.ExternalID()
 	case product.FieldName:
 		return m.Name()
 	case product.FieldFamily:
@@ -18796,6 +19396,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case product.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case product.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case product.FieldName:
 		return m.OldName(ctx)
 	case product.FieldFamily:
@@ -18824,6 +19426,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case product.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case product.FieldName:
 		v, ok := value.(string)
@@ -18876,6 +19485,9 @@ func (m *ProductMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ProductMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(product.FieldExternalID) {
+		fields = append(fields, product.FieldExternalID)
+	}
 	if m.FieldCleared(product.FieldFamily) {
 		fields = append(fields, product.FieldFamily)
 	}
@@ -18896,6 +19508,9 @@ func (m *ProductMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProductMutation) ClearField(name string) error {
 	switch name {
+	case product.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case product.FieldFamily:
 		m.ClearFamily()
 		return nil
@@ -18915,6 +19530,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case product.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case product.FieldName:
 		m.ResetName()
@@ -19047,6 +19665,7 @@ type RelationshipMutation struct {
 	id                 *int
 	created_at         *time.Time
 	updated_at         *time.Time
+	external_id        *string
 	current_level      *relationship.CurrentLevel
 	desired_level      *relationship.DesiredLevel
 	last_contact_at    *time.Time
@@ -19229,6 +19848,55 @@ func (m *RelationshipMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RelationshipMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *RelationshipMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *RelationshipMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Relationship entity.
+// If the Relationship object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RelationshipMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *RelationshipMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[relationship.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *RelationshipMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[relationship.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *RelationshipMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, relationship.FieldExternalID)
 }
 
 // SetCurrentLevel sets the "current_level" field.
@@ -19550,12 +20218,15 @@ func (m *RelationshipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RelationshipMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, relationship.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, relationship.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, relationship.FieldExternalID)
 	}
 	if m.current_level != nil {
 		fields = append(fields, relationship.FieldCurrentLevel)
@@ -19584,6 +20255,8 @@ func (m *RelationshipMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case relationship.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case relationship.FieldExternalID:
+		return m.ExternalID()
 	case relationship.FieldCurrentLevel:
 		return m.CurrentLevel()
 	case relationship.FieldDesiredLevel:
@@ -19607,6 +20280,8 @@ func (m *RelationshipMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case relationship.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case relationship.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case relationship.FieldCurrentLevel:
 		return m.OldCurrentLevel(ctx)
 	case relationship.FieldDesiredLevel:
@@ -19639,6 +20314,13 @@ func (m *RelationshipMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case relationship.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case relationship.FieldCurrentLevel:
 		v, ok := value.(relationship.CurrentLevel)
@@ -19708,6 +20390,9 @@ func (m *RelationshipMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RelationshipMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(relationship.FieldExternalID) {
+		fields = append(fields, relationship.FieldExternalID)
+	}
 	if m.FieldCleared(relationship.FieldDesiredLevel) {
 		fields = append(fields, relationship.FieldDesiredLevel)
 	}
@@ -19731,6 +20416,9 @@ func (m *RelationshipMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RelationshipMutation) ClearField(name string) error {
 	switch name {
+	case relationship.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case relationship.FieldDesiredLevel:
 		m.ClearDesiredLevel()
 		return nil
@@ -19753,6 +20441,9 @@ func (m *RelationshipMutation) ResetField(name string) error {
 		return nil
 	case relationship.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case relationship.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case relationship.FieldCurrentLevel:
 		m.ResetCurrentLevel()
@@ -19873,6 +20564,7 @@ type RevenueRecordMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	external_id             *string
 	period_start            *time.Time
 	period_end              *time.Time
 	starting_revenue        *int64
@@ -20068,6 +20760,55 @@ func (m *RevenueRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RevenueRecordMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *RevenueRecordMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *RevenueRecordMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *RevenueRecordMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[revenuerecord.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *RevenueRecordMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *RevenueRecordMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, revenuerecord.FieldExternalID)
 }
 
 // SetPeriodStart sets the "period_start" field.
@@ -20779,12 +21520,15 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, revenuerecord.FieldUpdatedAt)
+	}
+	if m.external_id != nil {
+		fields = append(fields, revenuerecord.FieldExternalID)
 	}
 	if m.period_start != nil {
 		fields = append(fields, revenuerecord.FieldPeriodStart)
@@ -20834,6 +21578,8 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case revenuerecord.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case revenuerecord.FieldExternalID:
+		return m.ExternalID()
 	case revenuerecord.FieldPeriodStart:
 		return m.PeriodStart()
 	case revenuerecord.FieldPeriodEnd:
@@ -20871,6 +21617,8 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case revenuerecord.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case revenuerecord.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case revenuerecord.FieldPeriodStart:
 		return m.OldPeriodStart(ctx)
 	case revenuerecord.FieldPeriodEnd:
@@ -20917,6 +21665,13 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case revenuerecord.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case revenuerecord.FieldPeriodStart:
 		v, ok := value.(time.Time)
@@ -21131,6 +21886,9 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RevenueRecordMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(revenuerecord.FieldExternalID) {
+		fields = append(fields, revenuerecord.FieldExternalID)
+	}
 	if m.FieldCleared(revenuerecord.FieldPeriodStartDay) {
 		fields = append(fields, revenuerecord.FieldPeriodStartDay)
 	}
@@ -21157,6 +21915,9 @@ func (m *RevenueRecordMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RevenueRecordMutation) ClearField(name string) error {
 	switch name {
+	case revenuerecord.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case revenuerecord.FieldPeriodStartDay:
 		m.ClearPeriodStartDay()
 		return nil
@@ -21182,6 +21943,9 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case revenuerecord.FieldExternalID:
+		m.ResetExternalID()
 		return nil
 	case revenuerecord.FieldPeriodStart:
 		m.ResetPeriodStart()

@@ -52,6 +52,20 @@ func (_c *ProductCreate) SetNillableUpdatedAt(v *time.Time) *ProductCreate {
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *ProductCreate) SetExternalID(v string) *ProductCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableExternalID(v *string) *ProductCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *ProductCreate) SetName(v string) *ProductCreate {
 	_c.mutation.SetName(v)
@@ -178,6 +192,11 @@ func (_c *ProductCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Product.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := product.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Product.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Product.name"`)}
 	}
@@ -225,6 +244,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(product.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeString, value)
@@ -334,6 +357,24 @@ func (u *ProductUpsert) UpdateUpdatedAt() *ProductUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *ProductUpsert) SetExternalID(v string) *ProductUpsert {
+	u.Set(product.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateExternalID() *ProductUpsert {
+	u.SetExcluded(product.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ProductUpsert) ClearExternalID() *ProductUpsert {
+	u.SetNull(product.FieldExternalID)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *ProductUpsert) SetName(v string) *ProductUpsert {
 	u.Set(product.FieldName, v)
@@ -438,6 +479,27 @@ func (u *ProductUpsertOne) SetUpdatedAt(v time.Time) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdateUpdatedAt() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *ProductUpsertOne) SetExternalID(v string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateExternalID() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ProductUpsertOne) ClearExternalID() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -719,6 +781,27 @@ func (u *ProductUpsertBulk) SetUpdatedAt(v time.Time) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdateUpdatedAt() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *ProductUpsertBulk) SetExternalID(v string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateExternalID() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *ProductUpsertBulk) ClearExternalID() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearExternalID()
 	})
 }
 

@@ -36,6 +36,26 @@ func (_u *ProductUpdate) SetUpdatedAt(v time.Time) *ProductUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *ProductUpdate) SetExternalID(v string) *ProductUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableExternalID(v *string) *ProductUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *ProductUpdate) ClearExternalID() *ProductUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ProductUpdate) SetName(v string) *ProductUpdate {
 	_u.mutation.SetName(v)
@@ -211,6 +231,11 @@ func (_u *ProductUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ProductUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := product.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Product.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := product.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Product.name": %w`, err)}
@@ -238,6 +263,12 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(product.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(product.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeString, value)
@@ -367,6 +398,26 @@ type ProductUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProductUpdateOne) SetUpdatedAt(v time.Time) *ProductUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *ProductUpdateOne) SetExternalID(v string) *ProductUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableExternalID(v *string) *ProductUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *ProductUpdateOne) ClearExternalID() *ProductUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -558,6 +609,11 @@ func (_u *ProductUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ProductUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := product.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Product.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := product.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Product.name": %w`, err)}
@@ -602,6 +658,12 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(product.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(product.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeString, value)

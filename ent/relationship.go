@@ -23,6 +23,8 @@ type Relationship struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.
 	CurrentLevel relationship.CurrentLevel `json:"current_level,omitempty"`
 	// The level we are working towards.
@@ -82,7 +84,7 @@ func (*Relationship) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case relationship.FieldID, relationship.FieldStakeholderID:
 			values[i] = new(sql.NullInt64)
-		case relationship.FieldCurrentLevel, relationship.FieldDesiredLevel, relationship.FieldNote:
+		case relationship.FieldExternalID, relationship.FieldCurrentLevel, relationship.FieldDesiredLevel, relationship.FieldNote:
 			values[i] = new(sql.NullString)
 		case relationship.FieldCreatedAt, relationship.FieldUpdatedAt, relationship.FieldLastContactAt:
 			values[i] = new(sql.NullTime)
@@ -120,6 +122,13 @@ func (_m *Relationship) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case relationship.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case relationship.FieldCurrentLevel:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -211,6 +220,11 @@ func (_m *Relationship) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("current_level=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CurrentLevel))

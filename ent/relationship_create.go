@@ -52,6 +52,20 @@ func (_c *RelationshipCreate) SetNillableUpdatedAt(v *time.Time) *RelationshipCr
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *RelationshipCreate) SetExternalID(v string) *RelationshipCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *RelationshipCreate) SetNillableExternalID(v *string) *RelationshipCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetCurrentLevel sets the "current_level" field.
 func (_c *RelationshipCreate) SetCurrentLevel(v relationship.CurrentLevel) *RelationshipCreate {
 	_c.mutation.SetCurrentLevel(v)
@@ -196,6 +210,11 @@ func (_c *RelationshipCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Relationship.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := relationship.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Relationship.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CurrentLevel(); !ok {
 		return &ValidationError{Name: "current_level", err: errors.New(`ent: missing required field "Relationship.current_level"`)}
 	}
@@ -252,6 +271,10 @@ func (_c *RelationshipCreate) createSpec() (*Relationship, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.CurrentLevel(); ok {
 		_spec.SetField(relationship.FieldCurrentLevel, field.TypeEnum, value)
@@ -364,6 +387,24 @@ func (u *RelationshipUpsert) SetUpdatedAt(v time.Time) *RelationshipUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *RelationshipUpsert) UpdateUpdatedAt() *RelationshipUpsert {
 	u.SetExcluded(relationship.FieldUpdatedAt)
+	return u
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RelationshipUpsert) SetExternalID(v string) *RelationshipUpsert {
+	u.Set(relationship.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RelationshipUpsert) UpdateExternalID() *RelationshipUpsert {
+	u.SetExcluded(relationship.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RelationshipUpsert) ClearExternalID() *RelationshipUpsert {
+	u.SetNull(relationship.FieldExternalID)
 	return u
 }
 
@@ -492,6 +533,27 @@ func (u *RelationshipUpsertOne) SetUpdatedAt(v time.Time) *RelationshipUpsertOne
 func (u *RelationshipUpsertOne) UpdateUpdatedAt() *RelationshipUpsertOne {
 	return u.Update(func(s *RelationshipUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RelationshipUpsertOne) SetExternalID(v string) *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RelationshipUpsertOne) UpdateExternalID() *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RelationshipUpsertOne) ClearExternalID() *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -797,6 +859,27 @@ func (u *RelationshipUpsertBulk) SetUpdatedAt(v time.Time) *RelationshipUpsertBu
 func (u *RelationshipUpsertBulk) UpdateUpdatedAt() *RelationshipUpsertBulk {
 	return u.Update(func(s *RelationshipUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RelationshipUpsertBulk) SetExternalID(v string) *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RelationshipUpsertBulk) UpdateExternalID() *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RelationshipUpsertBulk) ClearExternalID() *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.ClearExternalID()
 	})
 }
 

@@ -34,6 +34,26 @@ func (_u *RelationshipUpdate) SetUpdatedAt(v time.Time) *RelationshipUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *RelationshipUpdate) SetExternalID(v string) *RelationshipUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *RelationshipUpdate) SetNillableExternalID(v *string) *RelationshipUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *RelationshipUpdate) ClearExternalID() *RelationshipUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetCurrentLevel sets the "current_level" field.
 func (_u *RelationshipUpdate) SetCurrentLevel(v relationship.CurrentLevel) *RelationshipUpdate {
 	_u.mutation.SetCurrentLevel(v)
@@ -157,6 +177,11 @@ func (_u *RelationshipUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RelationshipUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := relationship.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Relationship.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CurrentLevel(); ok {
 		if err := relationship.CurrentLevelValidator(v); err != nil {
 			return &ValidationError{Name: "current_level", err: fmt.Errorf(`ent: validator failed for field "Relationship.current_level": %w`, err)}
@@ -190,6 +215,12 @@ func (_u *RelationshipUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(relationship.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.CurrentLevel(); ok {
 		_spec.SetField(relationship.FieldCurrentLevel, field.TypeEnum, value)
@@ -235,6 +266,26 @@ type RelationshipUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *RelationshipUpdateOne) SetUpdatedAt(v time.Time) *RelationshipUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *RelationshipUpdateOne) SetExternalID(v string) *RelationshipUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *RelationshipUpdateOne) SetNillableExternalID(v *string) *RelationshipUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *RelationshipUpdateOne) ClearExternalID() *RelationshipUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -374,6 +425,11 @@ func (_u *RelationshipUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RelationshipUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := relationship.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Relationship.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CurrentLevel(); ok {
 		if err := relationship.CurrentLevelValidator(v); err != nil {
 			return &ValidationError{Name: "current_level", err: fmt.Errorf(`ent: validator failed for field "Relationship.current_level": %w`, err)}
@@ -424,6 +480,12 @@ func (_u *RelationshipUpdateOne) sqlSave(ctx context.Context) (_node *Relationsh
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(relationship.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.CurrentLevel(); ok {
 		_spec.SetField(relationship.FieldCurrentLevel, field.TypeEnum, value)

@@ -22,6 +22,8 @@ type RevenueRecord struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// First day of the period; unique per account.
 	PeriodStart time.Time `json:"period_start,omitempty"`
 	// Last day of the period; always after periodStart.
@@ -81,7 +83,7 @@ func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldAccountID, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartYear:
 			values[i] = new(sql.NullInt64)
-		case revenuerecord.FieldCurrency:
+		case revenuerecord.FieldExternalID, revenuerecord.FieldCurrency:
 			values[i] = new(sql.NullString)
 		case revenuerecord.FieldCreatedAt, revenuerecord.FieldUpdatedAt, revenuerecord.FieldPeriodStart, revenuerecord.FieldPeriodEnd:
 			values[i] = new(sql.NullTime)
@@ -117,6 +119,13 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case revenuerecord.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case revenuerecord.FieldPeriodStart:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -240,6 +249,11 @@ func (_m *RevenueRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("period_start=")
 	builder.WriteString(_m.PeriodStart.Format(time.ANSIC))

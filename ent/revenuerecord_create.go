@@ -51,6 +51,20 @@ func (_c *RevenueRecordCreate) SetNillableUpdatedAt(v *time.Time) *RevenueRecord
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *RevenueRecordCreate) SetExternalID(v string) *RevenueRecordCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillableExternalID(v *string) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetPeriodStart sets the "period_start" field.
 func (_c *RevenueRecordCreate) SetPeriodStart(v time.Time) *RevenueRecordCreate {
 	_c.mutation.SetPeriodStart(v)
@@ -282,6 +296,11 @@ func (_c *RevenueRecordCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "RevenueRecord.updated_at"`)}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := revenuerecord.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PeriodStart(); !ok {
 		return &ValidationError{Name: "period_start", err: errors.New(`ent: missing required field "RevenueRecord.period_start"`)}
 	}
@@ -368,6 +387,10 @@ func (_c *RevenueRecordCreate) createSpec() (*RevenueRecord, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.PeriodStart(); ok {
 		_spec.SetField(revenuerecord.FieldPeriodStart, field.TypeTime, value)
@@ -491,6 +514,24 @@ func (u *RevenueRecordUpsert) SetUpdatedAt(v time.Time) *RevenueRecordUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *RevenueRecordUpsert) UpdateUpdatedAt() *RevenueRecordUpsert {
 	u.SetExcluded(revenuerecord.FieldUpdatedAt)
+	return u
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RevenueRecordUpsert) SetExternalID(v string) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdateExternalID() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RevenueRecordUpsert) ClearExternalID() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldExternalID)
 	return u
 }
 
@@ -757,6 +798,27 @@ func (u *RevenueRecordUpsertOne) SetUpdatedAt(v time.Time) *RevenueRecordUpsertO
 func (u *RevenueRecordUpsertOne) UpdateUpdatedAt() *RevenueRecordUpsertOne {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RevenueRecordUpsertOne) SetExternalID(v string) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdateExternalID() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RevenueRecordUpsertOne) ClearExternalID() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearExternalID()
 	})
 }
 
@@ -1223,6 +1285,27 @@ func (u *RevenueRecordUpsertBulk) SetUpdatedAt(v time.Time) *RevenueRecordUpsert
 func (u *RevenueRecordUpsertBulk) UpdateUpdatedAt() *RevenueRecordUpsertBulk {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetExternalID sets the "external_id" field.
+func (u *RevenueRecordUpsertBulk) SetExternalID(v string) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdateExternalID() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *RevenueRecordUpsertBulk) ClearExternalID() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearExternalID()
 	})
 }
 

@@ -34,6 +34,26 @@ func (_u *RevenueRecordUpdate) SetUpdatedAt(v time.Time) *RevenueRecordUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *RevenueRecordUpdate) SetExternalID(v string) *RevenueRecordUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillableExternalID(v *string) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *RevenueRecordUpdate) ClearExternalID() *RevenueRecordUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetPeriodStart sets the "period_start" field.
 func (_u *RevenueRecordUpdate) SetPeriodStart(v time.Time) *RevenueRecordUpdate {
 	_u.mutation.SetPeriodStart(v)
@@ -317,6 +337,11 @@ func (_u *RevenueRecordUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RevenueRecordUpdate) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := revenuerecord.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.StartingRevenue(); ok {
 		if err := revenuerecord.StartingRevenueValidator(v); err != nil {
 			return &ValidationError{Name: "starting_revenue", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.starting_revenue": %w`, err)}
@@ -362,6 +387,12 @@ func (_u *RevenueRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(revenuerecord.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PeriodStart(); ok {
 		_spec.SetField(revenuerecord.FieldPeriodStart, field.TypeTime, value)
@@ -455,6 +486,26 @@ type RevenueRecordUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *RevenueRecordUpdateOne) SetUpdatedAt(v time.Time) *RevenueRecordUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetExternalID sets the "external_id" field.
+func (_u *RevenueRecordUpdateOne) SetExternalID(v string) *RevenueRecordUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillableExternalID(v *string) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *RevenueRecordUpdateOne) ClearExternalID() *RevenueRecordUpdateOne {
+	_u.mutation.ClearExternalID()
 	return _u
 }
 
@@ -754,6 +805,11 @@ func (_u *RevenueRecordUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RevenueRecordUpdateOne) check() error {
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := revenuerecord.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.StartingRevenue(); ok {
 		if err := revenuerecord.StartingRevenueValidator(v); err != nil {
 			return &ValidationError{Name: "starting_revenue", err: fmt.Errorf(`ent: validator failed for field "RevenueRecord.starting_revenue": %w`, err)}
@@ -816,6 +872,12 @@ func (_u *RevenueRecordUpdateOne) sqlSave(ctx context.Context) (_node *RevenueRe
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(revenuerecord.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PeriodStart(); ok {
 		_spec.SetField(revenuerecord.FieldPeriodStart, field.TypeTime, value)

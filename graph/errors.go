@@ -19,6 +19,8 @@ import (
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
+	"github.com/accountplan/accountplan/graph/generated"
+	"github.com/accountplan/accountplan/graph/upsert"
 )
 
 // The closed list of extensions.code values a client can see.
@@ -64,9 +66,19 @@ func classify(err error) error {
 		forbidden  *clienterr.ForbiddenError
 		conflict   *clienterr.ConflictError
 	)
+	var row *upsert.RowError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return TimeoutError()
+	case errors.As(err, &row):
+		// A refused row of an upsert: the row's error, with its place in the call.
+		e, ok := classify(row.Err).(*gqlerror.Error)
+		if !ok {
+			return internalError{err}
+		}
+		e.Message = fmt.Sprintf("row %d (externalID %q): %s", row.Index, Clip(row.ExternalID), e.Message)
+		e.Extensions["index"], e.Extensions["externalID"] = row.Index, row.ExternalID
+		return e
 	case errors.As(err, &forbidden):
 		return clientError(CodeForbidden, forbidden.Message, "")
 	case errors.Is(err, privacy.Deny):
@@ -110,6 +122,23 @@ func classify(err error) error {
 		return clientError(CodeBadUserInput, gqlErr.Message, paginationField(gqlErr.Message))
 	}
 	return internalError{err}
+}
+
+// upsertError is why a row of an upsert was refused, coded as a request's error would be.
+func upsertError(err error) *generated.UpsertError {
+	if err == nil {
+		return nil
+	}
+	e, ok := classify(err).(*gqlerror.Error)
+	if !ok {
+		return &generated.UpsertError{Code: CodeInternal, Message: "internal server error"}
+	}
+	code, _ := e.Extensions["code"].(string)
+	out := &generated.UpsertError{Code: code, Message: e.Message}
+	if field, _ := e.Extensions["field"].(string); field != "" {
+		out.Field = &field
+	}
+	return out
 }
 
 // paginationField names the argument entgql's pagination messages are about.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/accountplan/accountplan/graph/upsert"
 )
 
 // Limits bound what one document can make the server do; the README's Limits
@@ -379,6 +382,11 @@ const (
 	// MaxInputString is the length, in characters, of any other string
 	// argument: free text (notes, descriptions, a plan's overview) of 50 pages.
 	MaxInputString = 100_000
+	// MaxUpsertRows is the number of rows an upsert's input list may hold
+	// (an argument whose items are of a type named XUpsertInput): flat
+	// objects of scalars, each bounded by its type's fields, written with
+	// statements bounded by the kinds of record, not the rows.
+	MaxUpsertRows = upsert.MaxRows
 )
 
 // Variables are bounded before gqlparser coerces them, recursively and
@@ -400,7 +408,15 @@ const (
 // than any request within the bounds on arguments needs.
 func variablesTooBig(query string, vars map[string]any) *gqlerror.Error {
 	var c objectCount
+	rows := 0
 	for name, v := range vars {
+		if list, ok := v.([]any); ok && upsertRows.MatchString(variableType(query, name)) && flatRows(list) {
+			// The rows of an upsert: counted apart from the objects of filters.
+			if rows += len(list); rows > MaxUpsertRows {
+				return clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: an upsert takes at most %d rows", Clip(name), MaxUpsertRows), argumentOf(query, name))
+			}
+			continue
+		}
 		c.add(v, "", maxVariableNesting)
 		switch {
 		case c.deep:
@@ -467,6 +483,49 @@ func (c *objectCount) add(v any, key string, limit int) {
 func (c *objectCount) done(limit int) bool {
 	c.deep = c.deep || limit == 0
 	return c.deep || c.longList || c.objects > maxVariableObjects
+}
+
+// upsertRows is the declared type of a variable that holds the rows of an upsert.
+var upsertRows = regexp.MustCompile(`^\[\s*[A-Za-z]+UpsertInput\s*!`)
+
+// variableType is the type the document declares for the variable, as
+// written, or "" when no declaration is found.
+func variableType(query, name string) string {
+	i := strings.Index(query, "$"+name)
+	for i >= 0 {
+		rest := strings.TrimLeft(query[i+1+len(name):], " \t\r\n,")
+		if after, ok := strings.CutPrefix(rest, ":"); ok {
+			return strings.TrimLeft(after, " \t\r\n,")
+		}
+		next := strings.Index(query[i+1:], "$"+name)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return ""
+}
+
+// flatRows tells whether a list holds at most MaxUpsertRows objects whose
+// values are all scalars (at most MaxInputFields each): rows to upsert,
+// which coerce in time proportional to their fields.
+func flatRows(list []any) bool {
+	if len(list) > MaxUpsertRows {
+		return false
+	}
+	for _, item := range list {
+		row, ok := item.(map[string]any)
+		if !ok || len(row) > MaxInputFields {
+			return false
+		}
+		for _, v := range row {
+			switch v.(type) {
+			case map[string]any, []any:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isObject(v any) bool {
@@ -542,7 +601,10 @@ func (w *walk) arguments(f *ast.Field) (int, int) {
 		if def == nil {
 			continue // validation refused it already
 		}
-		a := argWalk{schema: w.schema, vars: w.vars, arg: arg.Name}
+		a := argWalk{schema: w.schema, vars: w.vars, arg: arg.Name, maxItems: MaxListValues, maxFields: MaxInputFields}
+		if rows := w.schema.Types[def.Type.Name()]; def.Type.Elem != nil && rows != nil && strings.HasSuffix(rows.Name, "UpsertInput") {
+			a.maxItems, a.maxFields = MaxUpsertRows, MaxUpsertRows*len(rows.Fields)
+		}
 		a.literal(arg.Value, def.Type, arg.Name, 0, false)
 		if a.err != nil {
 			w.err = a.err
@@ -562,8 +624,11 @@ type argWalk struct {
 	vars          map[string]any
 	arg           string
 	items, fields int
-	longest       int // the longest list outside filters
-	err           *gqlerror.Error
+	// maxItems and maxFields are MaxListValues and MaxInputFields, or more
+	// for the rows of an upsert.
+	maxItems, maxFields int
+	longest             int // the longest list outside filters
+	err                 *gqlerror.Error
 }
 
 // literal walks a value of the document, which may hold variables.
@@ -641,8 +706,8 @@ func (a *argWalk) list(n int, path string, filter bool) bool {
 	if !filter {
 		a.longest = max(a.longest, n)
 	}
-	if a.items > MaxListValues {
-		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", path, MaxListValues), lastName(path))
+	if a.items > a.maxItems {
+		a.err = clientError(CodeBadUserInput, fmt.Sprintf("%s holds too many values: the lists of one argument hold at most %d items in all", path, a.maxItems), lastName(path))
 	}
 	return a.err == nil
 }
@@ -664,8 +729,8 @@ func (a *argWalk) object(typ *ast.Type, path string, depth int, filter bool) (*a
 // field counts an input field given against MaxInputFields.
 func (a *argWalk) field(path string) bool {
 	a.fields++
-	if a.fields > MaxInputFields {
-		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s sets more than %d input fields (the input field limit): each is a predicate or a value to check", a.arg, MaxInputFields), a.arg)
+	if a.fields > a.maxFields {
+		a.err = clientError(CodeTooComplex, fmt.Sprintf("%s sets more than %d input fields (the input field limit): each is a predicate or a value to check", a.arg, a.maxFields), a.arg)
 	}
 	return a.err == nil
 }

@@ -248,3 +248,25 @@ func TestLimitsRefusalsEchoLittle(t *testing.T) {
 		}
 	}
 }
+
+// The rows of an upsert, sent as a variable of type [XUpsertInput!], are
+// bounded by MaxUpsertRows instead of the objects of filters.
+func TestLimitsUpsertRows(t *testing.T) {
+	const q = `mutation($rows: [StakeholderUpsertInput!]!) { upsertStakeholders(input: $rows) { created } }`
+	row := map[string]any{"externalID": "x", "accountExternalID": "a", "name": "n"}
+	for _, c := range []struct {
+		query, name string
+		n           int
+		ok          bool
+	}{
+		{q, "rows", MaxUpsertRows, true},
+		{q, "rows", MaxUpsertRows + 1, false},
+		{`query($w: [AccountWhereInput!]) { accounts(first: 1, where: {or: $w}) { totalCount } }`, "w", MaxListValues, false},
+	} {
+		err := documentLimits{limits: Limits{}.resolve(), cache: lru.New[*ast.QueryDocument](1), schema: testSchema}.
+			MutateOperationParameters(context.Background(), &graphql.RawParams{Query: c.query, Variables: map[string]any{c.name: repeatAny(c.n, row)}})
+		if (err == nil) != c.ok {
+			t.Errorf("%d rows for %.40s: %v, want ok=%v", c.n, c.query, err, c.ok)
+		}
+	}
+}

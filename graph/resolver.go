@@ -49,6 +49,16 @@ func (r *Resolver) history(ctx context.Context, id int, after *entgql.Cursor[int
 	return r.client.Change.Query().Where(change.SubjectID(id)).Paginate(ctx, after, first, before, last, ent.WithChangeOrder(orderBy), ent.WithChangeFilter(where.Filter))
 }
 
+// changeFeed is every change in the order written, without those of the
+// request's own API token when asked (a change without a token is not its).
+func (r *Resolver) changeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	q := r.client.Change.Query()
+	if v, _ := viewer.FromContext(ctx); excludeOwnToken && v.TokenID != 0 {
+		q.Where(change.Or(change.OriginTokenIDIsNil(), change.OriginTokenIDNEQ(v.TokenID)))
+	}
+	return q.Paginate(ctx, after, &first, nil, nil, ent.WithChangeFilter(where.Filter))
+}
+
 // me is the signed-in user; nil while the server runs open.
 func me(ctx context.Context, client *ent.Client) (*ent.User, error) {
 	v, _ := viewer.FromContext(ctx)

@@ -30,6 +30,12 @@ const (
 	FieldAccountID = "account_id"
 	// FieldFields holds the string denoting the fields field in the database.
 	FieldFields = "fields"
+	// FieldSubjectExternalID holds the string denoting the subject_external_id field in the database.
+	FieldSubjectExternalID = "subject_external_id"
+	// FieldOriginTokenID holds the string denoting the origin_token_id field in the database.
+	FieldOriginTokenID = "origin_token_id"
+	// FieldOriginTokenName holds the string denoting the origin_token_name field in the database.
+	FieldOriginTokenName = "origin_token_name"
 	// EdgeActor holds the string denoting the actor edge name in mutations.
 	EdgeActor = "actor"
 	// Table holds the table name of the change in the database.
@@ -52,6 +58,9 @@ var Columns = []string{
 	FieldSubjectID,
 	FieldAccountID,
 	FieldFields,
+	FieldSubjectExternalID,
+	FieldOriginTokenID,
+	FieldOriginTokenName,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "changes"
@@ -142,6 +151,21 @@ func BySubjectID(opts ...sql.OrderTermOption) OrderOption {
 // ByAccountID orders the results by the account_id field.
 func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
+// BySubjectExternalID orders the results by the subject_external_id field.
+func BySubjectExternalID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectExternalID, opts...).ToFunc()
+}
+
+// ByOriginTokenID orders the results by the origin_token_id field.
+func ByOriginTokenID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOriginTokenID, opts...).ToFunc()
+}
+
+// ByOriginTokenName orders the results by the origin_token_name field.
+func ByOriginTokenName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOriginTokenName, opts...).ToFunc()
 }
 
 // ByActorField orders the results by actor field.

@@ -75,6 +75,21 @@ func AccountID(v int) predicate.Change {
 	return predicate.Change(sql.FieldEQ(FieldAccountID, v))
 }
 
+// SubjectExternalID applies equality check predicate on the "subject_external_id" field. It's identical to SubjectExternalIDEQ.
+func SubjectExternalID(v string) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldSubjectExternalID, v))
+}
+
+// OriginTokenID applies equality check predicate on the "origin_token_id" field. It's identical to OriginTokenIDEQ.
+func OriginTokenID(v int) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldOriginTokenID, v))
+}
+
+// OriginTokenName applies equality check predicate on the "origin_token_name" field. It's identical to OriginTokenNameEQ.
+func OriginTokenName(v string) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldOriginTokenName, v))
+}
+
 // AtEQ applies the EQ predicate on the "at" field.
 func AtEQ(v time.Time) predicate.Change {
 	return predicate.Change(sql.FieldEQ(FieldAt, v))
@@ -288,6 +303,206 @@ func AccountIDIsNil() predicate.Change {
 // AccountIDNotNil applies the NotNil predicate on the "account_id" field.
 func AccountIDNotNil() predicate.Change {
 	return predicate.Change(sql.FieldNotNull(FieldAccountID))
+}
+
+// SubjectExternalIDEQ applies the EQ predicate on the "subject_external_id" field.
+func SubjectExternalIDEQ(v string) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDNEQ applies the NEQ predicate on the "subject_external_id" field.
+func SubjectExternalIDNEQ(v string) predicate.Change {
+	return predicate.Change(sql.FieldNEQ(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDIn applies the In predicate on the "subject_external_id" field.
+func SubjectExternalIDIn(vs ...string) predicate.Change {
+	return predicate.Change(sql.FieldIn(FieldSubjectExternalID, vs...))
+}
+
+// SubjectExternalIDNotIn applies the NotIn predicate on the "subject_external_id" field.
+func SubjectExternalIDNotIn(vs ...string) predicate.Change {
+	return predicate.Change(sql.FieldNotIn(FieldSubjectExternalID, vs...))
+}
+
+// SubjectExternalIDGT applies the GT predicate on the "subject_external_id" field.
+func SubjectExternalIDGT(v string) predicate.Change {
+	return predicate.Change(sql.FieldGT(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDGTE applies the GTE predicate on the "subject_external_id" field.
+func SubjectExternalIDGTE(v string) predicate.Change {
+	return predicate.Change(sql.FieldGTE(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDLT applies the LT predicate on the "subject_external_id" field.
+func SubjectExternalIDLT(v string) predicate.Change {
+	return predicate.Change(sql.FieldLT(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDLTE applies the LTE predicate on the "subject_external_id" field.
+func SubjectExternalIDLTE(v string) predicate.Change {
+	return predicate.Change(sql.FieldLTE(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDContains applies the Contains predicate on the "subject_external_id" field.
+func SubjectExternalIDContains(v string) predicate.Change {
+	return predicate.Change(sql.FieldContains(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDHasPrefix applies the HasPrefix predicate on the "subject_external_id" field.
+func SubjectExternalIDHasPrefix(v string) predicate.Change {
+	return predicate.Change(sql.FieldHasPrefix(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDHasSuffix applies the HasSuffix predicate on the "subject_external_id" field.
+func SubjectExternalIDHasSuffix(v string) predicate.Change {
+	return predicate.Change(sql.FieldHasSuffix(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDIsNil applies the IsNil predicate on the "subject_external_id" field.
+func SubjectExternalIDIsNil() predicate.Change {
+	return predicate.Change(sql.FieldIsNull(FieldSubjectExternalID))
+}
+
+// SubjectExternalIDNotNil applies the NotNil predicate on the "subject_external_id" field.
+func SubjectExternalIDNotNil() predicate.Change {
+	return predicate.Change(sql.FieldNotNull(FieldSubjectExternalID))
+}
+
+// SubjectExternalIDEqualFold applies the EqualFold predicate on the "subject_external_id" field.
+func SubjectExternalIDEqualFold(v string) predicate.Change {
+	return predicate.Change(sql.FieldEqualFold(FieldSubjectExternalID, v))
+}
+
+// SubjectExternalIDContainsFold applies the ContainsFold predicate on the "subject_external_id" field.
+func SubjectExternalIDContainsFold(v string) predicate.Change {
+	return predicate.Change(sql.FieldContainsFold(FieldSubjectExternalID, v))
+}
+
+// OriginTokenIDEQ applies the EQ predicate on the "origin_token_id" field.
+func OriginTokenIDEQ(v int) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDNEQ applies the NEQ predicate on the "origin_token_id" field.
+func OriginTokenIDNEQ(v int) predicate.Change {
+	return predicate.Change(sql.FieldNEQ(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDIn applies the In predicate on the "origin_token_id" field.
+func OriginTokenIDIn(vs ...int) predicate.Change {
+	return predicate.Change(sql.FieldIn(FieldOriginTokenID, vs...))
+}
+
+// OriginTokenIDNotIn applies the NotIn predicate on the "origin_token_id" field.
+func OriginTokenIDNotIn(vs ...int) predicate.Change {
+	return predicate.Change(sql.FieldNotIn(FieldOriginTokenID, vs...))
+}
+
+// OriginTokenIDGT applies the GT predicate on the "origin_token_id" field.
+func OriginTokenIDGT(v int) predicate.Change {
+	return predicate.Change(sql.FieldGT(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDGTE applies the GTE predicate on the "origin_token_id" field.
+func OriginTokenIDGTE(v int) predicate.Change {
+	return predicate.Change(sql.FieldGTE(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDLT applies the LT predicate on the "origin_token_id" field.
+func OriginTokenIDLT(v int) predicate.Change {
+	return predicate.Change(sql.FieldLT(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDLTE applies the LTE predicate on the "origin_token_id" field.
+func OriginTokenIDLTE(v int) predicate.Change {
+	return predicate.Change(sql.FieldLTE(FieldOriginTokenID, v))
+}
+
+// OriginTokenIDIsNil applies the IsNil predicate on the "origin_token_id" field.
+func OriginTokenIDIsNil() predicate.Change {
+	return predicate.Change(sql.FieldIsNull(FieldOriginTokenID))
+}
+
+// OriginTokenIDNotNil applies the NotNil predicate on the "origin_token_id" field.
+func OriginTokenIDNotNil() predicate.Change {
+	return predicate.Change(sql.FieldNotNull(FieldOriginTokenID))
+}
+
+// OriginTokenNameEQ applies the EQ predicate on the "origin_token_name" field.
+func OriginTokenNameEQ(v string) predicate.Change {
+	return predicate.Change(sql.FieldEQ(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameNEQ applies the NEQ predicate on the "origin_token_name" field.
+func OriginTokenNameNEQ(v string) predicate.Change {
+	return predicate.Change(sql.FieldNEQ(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameIn applies the In predicate on the "origin_token_name" field.
+func OriginTokenNameIn(vs ...string) predicate.Change {
+	return predicate.Change(sql.FieldIn(FieldOriginTokenName, vs...))
+}
+
+// OriginTokenNameNotIn applies the NotIn predicate on the "origin_token_name" field.
+func OriginTokenNameNotIn(vs ...string) predicate.Change {
+	return predicate.Change(sql.FieldNotIn(FieldOriginTokenName, vs...))
+}
+
+// OriginTokenNameGT applies the GT predicate on the "origin_token_name" field.
+func OriginTokenNameGT(v string) predicate.Change {
+	return predicate.Change(sql.FieldGT(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameGTE applies the GTE predicate on the "origin_token_name" field.
+func OriginTokenNameGTE(v string) predicate.Change {
+	return predicate.Change(sql.FieldGTE(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameLT applies the LT predicate on the "origin_token_name" field.
+func OriginTokenNameLT(v string) predicate.Change {
+	return predicate.Change(sql.FieldLT(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameLTE applies the LTE predicate on the "origin_token_name" field.
+func OriginTokenNameLTE(v string) predicate.Change {
+	return predicate.Change(sql.FieldLTE(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameContains applies the Contains predicate on the "origin_token_name" field.
+func OriginTokenNameContains(v string) predicate.Change {
+	return predicate.Change(sql.FieldContains(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameHasPrefix applies the HasPrefix predicate on the "origin_token_name" field.
+func OriginTokenNameHasPrefix(v string) predicate.Change {
+	return predicate.Change(sql.FieldHasPrefix(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameHasSuffix applies the HasSuffix predicate on the "origin_token_name" field.
+func OriginTokenNameHasSuffix(v string) predicate.Change {
+	return predicate.Change(sql.FieldHasSuffix(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameIsNil applies the IsNil predicate on the "origin_token_name" field.
+func OriginTokenNameIsNil() predicate.Change {
+	return predicate.Change(sql.FieldIsNull(FieldOriginTokenName))
+}
+
+// OriginTokenNameNotNil applies the NotNil predicate on the "origin_token_name" field.
+func OriginTokenNameNotNil() predicate.Change {
+	return predicate.Change(sql.FieldNotNull(FieldOriginTokenName))
+}
+
+// OriginTokenNameEqualFold applies the EqualFold predicate on the "origin_token_name" field.
+func OriginTokenNameEqualFold(v string) predicate.Change {
+	return predicate.Change(sql.FieldEqualFold(FieldOriginTokenName, v))
+}
+
+// OriginTokenNameContainsFold applies the ContainsFold predicate on the "origin_token_name" field.
+func OriginTokenNameContainsFold(v string) predicate.Change {
+	return predicate.Change(sql.FieldContainsFold(FieldOriginTokenName, v))
 }
 
 // HasActor applies the HasEdge predicate on the "actor" edge.

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
+func ExternalID(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldExternalID, v))
+}
+
 // Strength applies equality check predicate on the "strength" field. It's identical to StrengthEQ.
 func Strength(v int) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldEQ(FieldStrength, v))
@@ -163,6 +168,81 @@ func UpdatedAtLT(v time.Time) predicate.InfluenceEdge {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.InfluenceEdge {
 	return predicate.InfluenceEdge(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// ExternalIDEQ applies the EQ predicate on the "external_id" field.
+func ExternalIDEQ(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEQ(FieldExternalID, v))
+}
+
+// ExternalIDNEQ applies the NEQ predicate on the "external_id" field.
+func ExternalIDNEQ(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNEQ(FieldExternalID, v))
+}
+
+// ExternalIDIn applies the In predicate on the "external_id" field.
+func ExternalIDIn(vs ...string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldIn(FieldExternalID, vs...))
+}
+
+// ExternalIDNotIn applies the NotIn predicate on the "external_id" field.
+func ExternalIDNotIn(vs ...string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNotIn(FieldExternalID, vs...))
+}
+
+// ExternalIDGT applies the GT predicate on the "external_id" field.
+func ExternalIDGT(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldGT(FieldExternalID, v))
+}
+
+// ExternalIDGTE applies the GTE predicate on the "external_id" field.
+func ExternalIDGTE(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldGTE(FieldExternalID, v))
+}
+
+// ExternalIDLT applies the LT predicate on the "external_id" field.
+func ExternalIDLT(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldLT(FieldExternalID, v))
+}
+
+// ExternalIDLTE applies the LTE predicate on the "external_id" field.
+func ExternalIDLTE(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldLTE(FieldExternalID, v))
+}
+
+// ExternalIDContains applies the Contains predicate on the "external_id" field.
+func ExternalIDContains(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldContains(FieldExternalID, v))
+}
+
+// ExternalIDHasPrefix applies the HasPrefix predicate on the "external_id" field.
+func ExternalIDHasPrefix(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldHasPrefix(FieldExternalID, v))
+}
+
+// ExternalIDHasSuffix applies the HasSuffix predicate on the "external_id" field.
+func ExternalIDHasSuffix(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldHasSuffix(FieldExternalID, v))
+}
+
+// ExternalIDIsNil applies the IsNil predicate on the "external_id" field.
+func ExternalIDIsNil() predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldIsNull(FieldExternalID))
+}
+
+// ExternalIDNotNil applies the NotNil predicate on the "external_id" field.
+func ExternalIDNotNil() predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldNotNull(FieldExternalID))
+}
+
+// ExternalIDEqualFold applies the EqualFold predicate on the "external_id" field.
+func ExternalIDEqualFold(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldEqualFold(FieldExternalID, v))
+}
+
+// ExternalIDContainsFold applies the ContainsFold predicate on the "external_id" field.
+func ExternalIDContainsFold(v string) predicate.InfluenceEdge {
+	return predicate.InfluenceEdge(sql.FieldContainsFold(FieldExternalID, v))
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.

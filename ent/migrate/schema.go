@@ -211,6 +211,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "IN_PROGRESS", "BLOCKED", "DONE", "CANCELED"}, Default: "OPEN"},
@@ -230,31 +231,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "action_items_account_plans_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[9]},
+				Columns:    []*schema.Column{ActionItemsColumns[10]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_objectives_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[10]},
+				Columns:    []*schema.Column{ActionItemsColumns[11]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_reviews_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[11]},
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
 				RefColumns: []*schema.Column{ReviewsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_stakeholders_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[12]},
+				Columns:    []*schema.Column{ActionItemsColumns[13]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_users_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[13]},
+				Columns:    []*schema.Column{ActionItemsColumns[14]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -263,27 +264,27 @@ var (
 			{
 				Name:    "actionitem_account_plan_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[9]},
+				Columns: []*schema.Column{ActionItemsColumns[10]},
 			},
 			{
 				Name:    "actionitem_objective_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[10]},
+				Columns: []*schema.Column{ActionItemsColumns[11]},
 			},
 			{
 				Name:    "actionitem_user_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[13]},
+				Columns: []*schema.Column{ActionItemsColumns[14]},
 			},
 			{
 				Name:    "actionitem_stakeholder_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[12]},
+				Columns: []*schema.Column{ActionItemsColumns[13]},
 			},
 			{
 				Name:    "actionitem_review_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[11]},
+				Columns: []*schema.Column{ActionItemsColumns[12]},
 			},
 		},
 	}
@@ -292,6 +293,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "account_business_units", Type: field.TypeInt},
@@ -304,7 +306,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "business_units_accounts_business_units",
-				Columns:    []*schema.Column{BusinessUnitsColumns[5]},
+				Columns:    []*schema.Column{BusinessUnitsColumns[6]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -313,12 +315,12 @@ var (
 			{
 				Name:    "businessunit_name_account_business_units",
 				Unique:  true,
-				Columns: []*schema.Column{BusinessUnitsColumns[3], BusinessUnitsColumns[5]},
+				Columns: []*schema.Column{BusinessUnitsColumns[4], BusinessUnitsColumns[6]},
 			},
 			{
 				Name:    "businessunit_account_business_units",
 				Unique:  false,
-				Columns: []*schema.Column{BusinessUnitsColumns[5]},
+				Columns: []*schema.Column{BusinessUnitsColumns[6]},
 			},
 		},
 	}
@@ -331,6 +333,9 @@ var (
 		{Name: "subject_id", Type: field.TypeInt},
 		{Name: "account_id", Type: field.TypeInt, Nullable: true},
 		{Name: "fields", Type: field.TypeJSON},
+		{Name: "subject_external_id", Type: field.TypeString, Nullable: true},
+		{Name: "origin_token_id", Type: field.TypeInt, Nullable: true},
+		{Name: "origin_token_name", Type: field.TypeString, Nullable: true},
 		{Name: "user_changes", Type: field.TypeInt, Nullable: true},
 	}
 	// ChangesTable holds the schema information for the "changes" table.
@@ -341,7 +346,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "changes_users_changes",
-				Columns:    []*schema.Column{ChangesColumns[7]},
+				Columns:    []*schema.Column{ChangesColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -360,7 +365,12 @@ var (
 			{
 				Name:    "change_user_changes",
 				Unique:  false,
-				Columns: []*schema.Column{ChangesColumns[7]},
+				Columns: []*schema.Column{ChangesColumns[10]},
+			},
+			{
+				Name:    "change_origin_token_id",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[8]},
 			},
 		},
 	}
@@ -369,6 +379,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW"}},
 		{Name: "score", Type: field.TypeInt, Nullable: true},
 		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -385,19 +396,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "feedbacks_accounts_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[7]},
+				Columns:    []*schema.Column{FeedbacksColumns[8]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "feedbacks_account_plans_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[8]},
+				Columns:    []*schema.Column{FeedbacksColumns[9]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "feedbacks_stakeholders_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[9]},
+				Columns:    []*schema.Column{FeedbacksColumns[10]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -406,17 +417,17 @@ var (
 			{
 				Name:    "feedback_account_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[7]},
+				Columns: []*schema.Column{FeedbacksColumns[8]},
 			},
 			{
 				Name:    "feedback_account_plan_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[8]},
+				Columns: []*schema.Column{FeedbacksColumns[9]},
 			},
 			{
 				Name:    "feedback_stakeholder_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[9]},
+				Columns: []*schema.Column{FeedbacksColumns[10]},
 			},
 		},
 	}
@@ -479,6 +490,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INFLUENCES", "CONFLICTS_WITH", "INFORMAL"}, Default: "INFLUENCES"},
 		{Name: "strength", Type: field.TypeInt, Default: 3},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -493,13 +505,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "influence_edges_stakeholders_influence_out",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[6]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[7]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "influence_edges_stakeholders_influence_in",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[7]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[8]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -508,12 +520,12 @@ var (
 			{
 				Name:    "influenceedge_stakeholder_influence_out_stakeholder_influence_in_kind",
 				Unique:  true,
-				Columns: []*schema.Column{InfluenceEdgesColumns[6], InfluenceEdgesColumns[7], InfluenceEdgesColumns[3]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[7], InfluenceEdgesColumns[8], InfluenceEdgesColumns[4]},
 			},
 			{
 				Name:    "influenceedge_stakeholder_influence_in",
 				Unique:  false,
-				Columns: []*schema.Column{InfluenceEdgesColumns[7]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[8]},
 			},
 		},
 	}
@@ -768,6 +780,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "family", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -783,6 +796,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "current_level", Type: field.TypeEnum, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}, Default: "VENDOR"},
 		{Name: "desired_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}},
 		{Name: "last_contact_at", Type: field.TypeTime, Nullable: true},
@@ -798,13 +812,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "relationships_stakeholders_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[7]},
+				Columns:    []*schema.Column{RelationshipsColumns[8]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "relationships_users_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[8]},
+				Columns:    []*schema.Column{RelationshipsColumns[9]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -813,12 +827,12 @@ var (
 			{
 				Name:    "relationship_user_relationships_stakeholder_relationships",
 				Unique:  true,
-				Columns: []*schema.Column{RelationshipsColumns[8], RelationshipsColumns[7]},
+				Columns: []*schema.Column{RelationshipsColumns[9], RelationshipsColumns[8]},
 			},
 			{
 				Name:    "relationship_stakeholder_relationships",
 				Unique:  false,
-				Columns: []*schema.Column{RelationshipsColumns[7]},
+				Columns: []*schema.Column{RelationshipsColumns[8]},
 			},
 		},
 	}
@@ -827,6 +841,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "period_start", Type: field.TypeTime},
 		{Name: "period_end", Type: field.TypeTime},
 		{Name: "starting_revenue", Type: field.TypeInt64, Default: 0},
@@ -848,7 +863,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revenue_records_accounts_revenue_records",
-				Columns:    []*schema.Column{RevenueRecordsColumns[14]},
+				Columns:    []*schema.Column{RevenueRecordsColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -857,12 +872,12 @@ var (
 			{
 				Name:    "revenuerecord_period_start_account_revenue_records",
 				Unique:  true,
-				Columns: []*schema.Column{RevenueRecordsColumns[3], RevenueRecordsColumns[14]},
+				Columns: []*schema.Column{RevenueRecordsColumns[4], RevenueRecordsColumns[15]},
 			},
 			{
 				Name:    "revenuerecord_account_revenue_records",
 				Unique:  false,
-				Columns: []*schema.Column{RevenueRecordsColumns[14]},
+				Columns: []*schema.Column{RevenueRecordsColumns[15]},
 			},
 		},
 	}

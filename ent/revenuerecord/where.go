@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
+func ExternalID(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldExternalID, v))
+}
+
 // PeriodStart applies equality check predicate on the "period_start" field. It's identical to PeriodStartEQ.
 func PeriodStart(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldPeriodStart, v))
@@ -203,6 +208,81 @@ func UpdatedAtLT(v time.Time) predicate.RevenueRecord {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// ExternalIDEQ applies the EQ predicate on the "external_id" field.
+func ExternalIDEQ(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldExternalID, v))
+}
+
+// ExternalIDNEQ applies the NEQ predicate on the "external_id" field.
+func ExternalIDNEQ(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldExternalID, v))
+}
+
+// ExternalIDIn applies the In predicate on the "external_id" field.
+func ExternalIDIn(vs ...string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldExternalID, vs...))
+}
+
+// ExternalIDNotIn applies the NotIn predicate on the "external_id" field.
+func ExternalIDNotIn(vs ...string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldExternalID, vs...))
+}
+
+// ExternalIDGT applies the GT predicate on the "external_id" field.
+func ExternalIDGT(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldExternalID, v))
+}
+
+// ExternalIDGTE applies the GTE predicate on the "external_id" field.
+func ExternalIDGTE(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldExternalID, v))
+}
+
+// ExternalIDLT applies the LT predicate on the "external_id" field.
+func ExternalIDLT(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldExternalID, v))
+}
+
+// ExternalIDLTE applies the LTE predicate on the "external_id" field.
+func ExternalIDLTE(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldExternalID, v))
+}
+
+// ExternalIDContains applies the Contains predicate on the "external_id" field.
+func ExternalIDContains(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldContains(FieldExternalID, v))
+}
+
+// ExternalIDHasPrefix applies the HasPrefix predicate on the "external_id" field.
+func ExternalIDHasPrefix(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldHasPrefix(FieldExternalID, v))
+}
+
+// ExternalIDHasSuffix applies the HasSuffix predicate on the "external_id" field.
+func ExternalIDHasSuffix(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldHasSuffix(FieldExternalID, v))
+}
+
+// ExternalIDIsNil applies the IsNil predicate on the "external_id" field.
+func ExternalIDIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldExternalID))
+}
+
+// ExternalIDNotNil applies the NotNil predicate on the "external_id" field.
+func ExternalIDNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldExternalID))
+}
+
+// ExternalIDEqualFold applies the EqualFold predicate on the "external_id" field.
+func ExternalIDEqualFold(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEqualFold(FieldExternalID, v))
+}
+
+// ExternalIDContainsFold applies the ContainsFold predicate on the "external_id" field.
+func ExternalIDContainsFold(v string) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldContainsFold(FieldExternalID, v))
 }
 
 // PeriodStartEQ applies the EQ predicate on the "period_start" field.

@@ -371,8 +371,26 @@ func init() {
 	actionitem.DefaultVersion = actionitemDescVersion.Default.(int)
 	// actionitem.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	actionitem.VersionValidator = actionitemDescVersion.Validators[0].(func(int) error)
+	// actionitemDescExternalID is the schema descriptor for external_id field.
+	actionitemDescExternalID := actionitemFields[0].Descriptor()
+	// actionitem.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	actionitem.ExternalIDValidator = func() func(string) error {
+		validators := actionitemDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// actionitemDescTitle is the schema descriptor for title field.
-	actionitemDescTitle := actionitemFields[0].Descriptor()
+	actionitemDescTitle := actionitemFields[1].Descriptor()
 	// actionitem.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	actionitem.TitleValidator = func() func(string) error {
 		validators := actionitemDescTitle.Validators
@@ -425,8 +443,26 @@ func init() {
 	businessunit.DefaultUpdatedAt = businessunitDescUpdatedAt.Default.(func() time.Time)
 	// businessunit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	businessunit.UpdateDefaultUpdatedAt = businessunitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// businessunitDescExternalID is the schema descriptor for external_id field.
+	businessunitDescExternalID := businessunitFields[0].Descriptor()
+	// businessunit.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	businessunit.ExternalIDValidator = func() func(string) error {
+		validators := businessunitDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// businessunitDescName is the schema descriptor for name field.
-	businessunitDescName := businessunitFields[0].Descriptor()
+	businessunitDescName := businessunitFields[1].Descriptor()
 	// businessunit.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	businessunit.NameValidator = func() func(string) error {
 		validators := businessunitDescName.Validators
@@ -500,12 +536,30 @@ func init() {
 	feedback.DefaultUpdatedAt = feedbackDescUpdatedAt.Default.(func() time.Time)
 	// feedback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	feedback.UpdateDefaultUpdatedAt = feedbackDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// feedbackDescExternalID is the schema descriptor for external_id field.
+	feedbackDescExternalID := feedbackFields[0].Descriptor()
+	// feedback.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	feedback.ExternalIDValidator = func() func(string) error {
+		validators := feedbackDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// feedbackDescScore is the schema descriptor for score field.
-	feedbackDescScore := feedbackFields[1].Descriptor()
+	feedbackDescScore := feedbackFields[2].Descriptor()
 	// feedback.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	feedback.ScoreValidator = feedbackDescScore.Validators[0].(func(int) error)
 	// feedbackDescReceivedAt is the schema descriptor for received_at field.
-	feedbackDescReceivedAt := feedbackFields[3].Descriptor()
+	feedbackDescReceivedAt := feedbackFields[4].Descriptor()
 	// feedback.DefaultReceivedAt holds the default value on creation for the received_at field.
 	feedback.DefaultReceivedAt = feedbackDescReceivedAt.Default.(func() time.Time)
 	goalMixin := schema.Goal{}.Mixin()
@@ -695,8 +749,26 @@ func init() {
 	influenceedge.DefaultUpdatedAt = influenceedgeDescUpdatedAt.Default.(func() time.Time)
 	// influenceedge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	influenceedge.UpdateDefaultUpdatedAt = influenceedgeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// influenceedgeDescExternalID is the schema descriptor for external_id field.
+	influenceedgeDescExternalID := influenceedgeFields[0].Descriptor()
+	// influenceedge.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	influenceedge.ExternalIDValidator = func() func(string) error {
+		validators := influenceedgeDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// influenceedgeDescStrength is the schema descriptor for strength field.
-	influenceedgeDescStrength := influenceedgeFields[1].Descriptor()
+	influenceedgeDescStrength := influenceedgeFields[2].Descriptor()
 	// influenceedge.DefaultStrength holds the default value on creation for the strength field.
 	influenceedge.DefaultStrength = influenceedgeDescStrength.Default.(int)
 	// influenceedge.StrengthValidator is a validator for the "strength" field. It is called by the builders before save.
@@ -1077,8 +1149,26 @@ func init() {
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	product.UpdateDefaultUpdatedAt = productDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// productDescExternalID is the schema descriptor for external_id field.
+	productDescExternalID := productFields[0].Descriptor()
+	// product.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	product.ExternalIDValidator = func() func(string) error {
+		validators := productDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// productDescName is the schema descriptor for name field.
-	productDescName := productFields[0].Descriptor()
+	productDescName := productFields[1].Descriptor()
 	// product.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	product.NameValidator = func() func(string) error {
 		validators := productDescName.Validators
@@ -1096,7 +1186,7 @@ func init() {
 		}
 	}()
 	// productDescFamily is the schema descriptor for family field.
-	productDescFamily := productFields[1].Descriptor()
+	productDescFamily := productFields[2].Descriptor()
 	// product.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
 	product.FamilyValidator = productDescFamily.Validators[0].(func(string) error)
 	relationshipMixin := schema.Relationship{}.Mixin()
@@ -1138,6 +1228,24 @@ func init() {
 	relationship.DefaultUpdatedAt = relationshipDescUpdatedAt.Default.(func() time.Time)
 	// relationship.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	relationship.UpdateDefaultUpdatedAt = relationshipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// relationshipDescExternalID is the schema descriptor for external_id field.
+	relationshipDescExternalID := relationshipFields[0].Descriptor()
+	// relationship.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	relationship.ExternalIDValidator = func() func(string) error {
+		validators := relationshipDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	revenuerecordMixin := schema.RevenueRecord{}.Mixin()
 	revenuerecord.Policy = privacy.NewPolicies(revenuerecordMixin[0], schema.RevenueRecord{})
 	revenuerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1181,32 +1289,50 @@ func init() {
 	revenuerecord.DefaultUpdatedAt = revenuerecordDescUpdatedAt.Default.(func() time.Time)
 	// revenuerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	revenuerecord.UpdateDefaultUpdatedAt = revenuerecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// revenuerecordDescExternalID is the schema descriptor for external_id field.
+	revenuerecordDescExternalID := revenuerecordFields[0].Descriptor()
+	// revenuerecord.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	revenuerecord.ExternalIDValidator = func() func(string) error {
+		validators := revenuerecordDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// revenuerecordDescStartingRevenue is the schema descriptor for starting_revenue field.
-	revenuerecordDescStartingRevenue := revenuerecordFields[2].Descriptor()
+	revenuerecordDescStartingRevenue := revenuerecordFields[3].Descriptor()
 	// revenuerecord.DefaultStartingRevenue holds the default value on creation for the starting_revenue field.
 	revenuerecord.DefaultStartingRevenue = revenuerecordDescStartingRevenue.Default.(int64)
 	// revenuerecord.StartingRevenueValidator is a validator for the "starting_revenue" field. It is called by the builders before save.
 	revenuerecord.StartingRevenueValidator = revenuerecordDescStartingRevenue.Validators[0].(func(int64) error)
 	// revenuerecordDescExpansion is the schema descriptor for expansion field.
-	revenuerecordDescExpansion := revenuerecordFields[3].Descriptor()
+	revenuerecordDescExpansion := revenuerecordFields[4].Descriptor()
 	// revenuerecord.DefaultExpansion holds the default value on creation for the expansion field.
 	revenuerecord.DefaultExpansion = revenuerecordDescExpansion.Default.(int64)
 	// revenuerecord.ExpansionValidator is a validator for the "expansion" field. It is called by the builders before save.
 	revenuerecord.ExpansionValidator = revenuerecordDescExpansion.Validators[0].(func(int64) error)
 	// revenuerecordDescContraction is the schema descriptor for contraction field.
-	revenuerecordDescContraction := revenuerecordFields[4].Descriptor()
+	revenuerecordDescContraction := revenuerecordFields[5].Descriptor()
 	// revenuerecord.DefaultContraction holds the default value on creation for the contraction field.
 	revenuerecord.DefaultContraction = revenuerecordDescContraction.Default.(int64)
 	// revenuerecord.ContractionValidator is a validator for the "contraction" field. It is called by the builders before save.
 	revenuerecord.ContractionValidator = revenuerecordDescContraction.Validators[0].(func(int64) error)
 	// revenuerecordDescChurn is the schema descriptor for churn field.
-	revenuerecordDescChurn := revenuerecordFields[5].Descriptor()
+	revenuerecordDescChurn := revenuerecordFields[6].Descriptor()
 	// revenuerecord.DefaultChurn holds the default value on creation for the churn field.
 	revenuerecord.DefaultChurn = revenuerecordDescChurn.Default.(int64)
 	// revenuerecord.ChurnValidator is a validator for the "churn" field. It is called by the builders before save.
 	revenuerecord.ChurnValidator = revenuerecordDescChurn.Validators[0].(func(int64) error)
 	// revenuerecordDescCurrency is the schema descriptor for currency field.
-	revenuerecordDescCurrency := revenuerecordFields[6].Descriptor()
+	revenuerecordDescCurrency := revenuerecordFields[7].Descriptor()
 	// revenuerecord.DefaultCurrency holds the default value on creation for the currency field.
 	revenuerecord.DefaultCurrency = revenuerecordDescCurrency.Default.(string)
 	// revenuerecord.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.

@@ -21,6 +21,7 @@ func (ActionItem) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) 
 // Fields of the ActionItem.
 func (ActionItem) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.String("title").Comment("What is to be done, in a line.").NotEmpty().MaxLen(300).
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").Comment("Details of the action item.").Optional(),

@@ -18,6 +18,7 @@ func (BusinessUnit) Mixin() []ent.Mixin { return mixins() }
 // Fields of the BusinessUnit.
 func (BusinessUnit) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.String("name").NotEmpty().MaxLen(200).
 			Comment("Name of the division; unique within the account.").
 			Annotations(entgql.OrderField("NAME")),

@@ -40,6 +40,13 @@ func (Change) Fields() []ent.Field {
 		field.JSON("fields", []schematype.FieldChange{}).Immutable().
 			Comment("The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.").
 			Annotations(entgql.Type("[FieldChange!]"), entgql.Skip(entgql.SkipWhereInput)),
+		field.String("subject_external_id").Optional().Nillable().Immutable().
+			Comment("The record's external ID (its key in a CRM) when it had one; kept on deletes, so a sync knows what to delete on its side."),
+		field.Int("origin_token_id").Optional().Nillable().Immutable().
+			Comment("The API token the change was made with; null for a change made by a company sign-in, the server, or while it ran open. Kept when the token is deleted.").
+			Annotations(entgql.Type("ID")),
+		field.String("origin_token_name").Optional().Nillable().Immutable().
+			Comment("The name of the API token the change was made with, as it was then, e.g. CRM sync."),
 	}
 }
 
@@ -57,6 +64,7 @@ func (Change) Indexes() []ent.Index {
 		index.Fields("subject_id"),
 		index.Fields("account_id", "at"),
 		index.Edges("actor"),
+		index.Fields("origin_token_id"),
 	}
 }
 

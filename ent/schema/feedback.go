@@ -22,6 +22,7 @@ func (Feedback) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Feedback.
 func (Feedback) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.Enum("kind").Annotations(valueDocs{
 			"AD_HOC":            "Said in passing: a call, a meeting, an e-mail.",
 			"PROJECT_SURVEY":    "A survey at the end of a project.",

@@ -23,6 +23,7 @@ func (InfluenceEdge) Mixin() []ent.Mixin { return mixins() }
 // Fields of the InfluenceEdge.
 func (InfluenceEdge) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.Enum("kind").Annotations(valueDocs{
 			"INFLUENCES":     "`from` sways `to`'s decisions, with the edge's strength.",
 			"CONFLICTS_WITH": "They work against each other.",

@@ -20,6 +20,7 @@ func (Product) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Product.
 func (Product) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.String("name").NotEmpty().MaxLen(200).Unique().
 			Comment("Name of the offering; unique.").
 			Annotations(entgql.OrderField("NAME")),

@@ -31,6 +31,7 @@ func (Relationship) Mixin() []ent.Mixin { return mixins() }
 // Fields of the Relationship.
 func (Relationship) Fields() []ent.Field {
 	return []ent.Field{
+		externalID(),
 		field.Enum("current_level").Annotations(relationshipLevelDocs).Values(relationshipLevels...).Default("VENDOR").
 			Comment("How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.").
 			Annotations(entgql.OrderField("CURRENT_LEVEL")),

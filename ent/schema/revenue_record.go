@@ -23,6 +23,7 @@ func (RevenueRecord) Mixin() []ent.Mixin { return mixins() }
 // Fields of the RevenueRecord.
 func (RevenueRecord) Fields() []ent.Field {
 	return append([]ent.Field{
+		externalID(),
 		field.Time("period_start").
 			Comment("First day of the period; unique per account.").
 			Annotations(entgql.OrderField("PERIOD_START")),

@@ -61,7 +61,12 @@ type raceRequest struct {
 // post is do for any goroutine: it returns what do would fail the test on.
 func (e *env) post(query string, vars map[string]any) (result, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(e.url, "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return result{}, err
 	}

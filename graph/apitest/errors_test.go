@@ -19,7 +19,7 @@ var errCodes = map[string]bool{
 }
 
 // errExtensions are the extensions an error may carry besides its code.
-var errExtensions = map[string]bool{"field": true, "cost": true, "costAtLeast": true, "limit": true}
+var errExtensions = map[string]bool{"field": true, "cost": true, "costAtLeast": true, "limit": true, "index": true, "externalID": true}
 
 // errLeaks are words that only the database, ent or Go would write.
 var errLeaks = []string{

@@ -15,12 +15,10 @@ package apitest
 import (
 	"context"
 	"log/slog"
-	"os"
-	"strconv"
+	"net/http/httptest"
 	"testing"
 
 	entsql "entgo.io/ent/dialect/sql"
-	"net/http/httptest"
 
 	"github.com/accountplan/accountplan/ent/store/storetest"
 	"github.com/accountplan/accountplan/graph/benchdata"
@@ -36,17 +34,12 @@ func benchSettings() httpedge.Settings {
 
 // benchSize is the data the screen benchmarks read, from the environment.
 func benchSize() benchdata.Size {
-	size := benchdata.Size{Accounts: 100, Stakeholders: 50, InfluenceEdges: 100, Seed: 1}
-	for name, v := range map[string]*int{"BENCH_ACCOUNTS": &size.Accounts, "BENCH_STAKEHOLDERS": &size.Stakeholders, "BENCH_EDGES": &size.InfluenceEdges} {
-		if s := os.Getenv(name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				panic(name + ": " + err.Error())
-			}
-			*v = n
-		}
+	return benchdata.Size{
+		Accounts:       envSize("BENCH_ACCOUNTS", 100),
+		Stakeholders:   envSize("BENCH_STAKEHOLDERS", 50),
+		InfluenceEdges: envSize("BENCH_EDGES", 100),
+		Seed:           1,
 	}
-	return size
 }
 
 func BenchmarkScreens(b *testing.B) {

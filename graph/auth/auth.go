@@ -128,10 +128,11 @@ func Authenticate(ctx context.Context, client *ent.Client, header string, now ti
 		}
 	}
 	return viewer.Viewer{
-		UserID:   token.Edges.User.ID,
-		Role:     viewer.Role(token.Edges.User.Role),
-		ReadOnly: token.ReadOnly,
-		TokenID:  token.ID,
+		UserID:    token.Edges.User.ID,
+		Role:      viewer.Role(token.Edges.User.Role),
+		ReadOnly:  token.ReadOnly,
+		TokenID:   token.ID,
+		TokenName: token.Name,
 	}, nil
 }
 

@@ -10,3 +10,13 @@ package generated
 // made through any server on the same database arrive within a second.
 type Subscription struct {
 }
+
+// Why a row of an upsert was refused.
+type UpsertError struct {
+	// The error code, from the same closed list as extensions.code: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, CONFLICT.
+	Code string `json:"code"`
+	// What is wrong, for a person.
+	Message string `json:"message"`
+	// The input field at fault, when one is.
+	Field *string `json:"field,omitempty"`
+}

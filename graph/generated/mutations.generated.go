@@ -13,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/upsert"
 	"github.com/accountplan/accountplan/graph/webhook"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -89,6 +90,12 @@ type MutationResolver interface {
 	UpdateIcpCriterion(ctx context.Context, id int, input ent.UpdateIcpCriterionInput) (*ent.IcpCriterion, error)
 	DeleteIcpCriterion(ctx context.Context, id int) (int, error)
 	MoveStakeholders(ctx context.Context, input orgmap.MoveStakeholdersInput) (*orgmap.MoveStakeholdersPayload, error)
+	UpsertAccounts(ctx context.Context, input []*upsert.AccountInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertStakeholders(ctx context.Context, input []*upsert.StakeholderInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertInfluenceEdges(ctx context.Context, input []*upsert.InfluenceEdgeInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertOpportunities(ctx context.Context, input []*upsert.OpportunityInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertProducts(ctx context.Context, input []*upsert.ProductInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertRevenueRecords(ctx context.Context, input []*upsert.RevenueRecordInput, mode upsert.Mode) (*upsert.Payload, error)
 	CreateWebhookEndpoint(ctx context.Context, input webhook.EndpointInput) (*webhook.Secret, error)
 	UpdateWebhookEndpoint(ctx context.Context, id int, input webhook.EndpointInput) (*ent.WebhookEndpoint, error)
 	RotateWebhookEndpointSecret(ctx context.Context, id int) (*webhook.Secret, error)
@@ -1340,6 +1347,138 @@ func (ec *executionContext) field_Mutation_updateWhitespaceCell_args(ctx context
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.AccountInput, error) {
+			return ec.unmarshalNAccountUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertInfluenceEdges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.InfluenceEdgeInput, error) {
+			return ec.unmarshalNInfluenceEdgeUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐInfluenceEdgeInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOpportunities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.OpportunityInput, error) {
+			return ec.unmarshalNOpportunityUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOpportunityInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.ProductInput, error) {
+			return ec.unmarshalNProductUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertRevenueRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.RevenueRecordInput, error) {
+			return ec.unmarshalNRevenueRecordUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRevenueRecordInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertStakeholders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.StakeholderInput, error) {
+			return ec.unmarshalNStakeholderUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐStakeholderInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
 	return args, nil
 }
 
@@ -4383,6 +4522,270 @@ func (ec *executionContext) fieldContext_Mutation_moveStakeholders(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertAccounts(ctx, fc.Args["input"].([]*upsert.AccountInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertAccounts", ec.field_Mutation_upsertAccounts_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertStakeholders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertStakeholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertStakeholders(ctx, fc.Args["input"].([]*upsert.StakeholderInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertStakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertStakeholders", ec.field_Mutation_upsertStakeholders_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertInfluenceEdges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertInfluenceEdges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertInfluenceEdges(ctx, fc.Args["input"].([]*upsert.InfluenceEdgeInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertInfluenceEdges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertInfluenceEdges", ec.field_Mutation_upsertInfluenceEdges_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertOpportunities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOpportunities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOpportunities(ctx, fc.Args["input"].([]*upsert.OpportunityInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOpportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertOpportunities", ec.field_Mutation_upsertOpportunities_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertProducts(ctx, fc.Args["input"].([]*upsert.ProductInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertProducts", ec.field_Mutation_upsertProducts_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertRevenueRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertRevenueRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertRevenueRecords(ctx, fc.Args["input"].([]*upsert.RevenueRecordInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertRevenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertRevenueRecords", ec.field_Mutation_upsertRevenueRecords_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5157,6 +5560,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveStakeholders":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveStakeholders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertAccounts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertAccounts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertStakeholders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertStakeholders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertInfluenceEdges":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertInfluenceEdges(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertOpportunities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOpportunities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertProducts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertRevenueRecords":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertRevenueRecords(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

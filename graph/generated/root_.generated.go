@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/upsert"
 	"github.com/accountplan/accountplan/graph/webhook"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -52,6 +53,7 @@ type ResolverRoot interface {
 	Stakeholder() StakeholderResolver
 	Subscription() SubscriptionResolver
 	SwotItem() SwotItemResolver
+	UpsertResult() UpsertResultResolver
 	User() UserResolver
 	WebhookDelivery() WebhookDeliveryResolver
 	WebhookEndpoint() WebhookEndpointResolver
@@ -197,6 +199,7 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		Description      func(childComplexity int) int
 		DueAt            func(childComplexity int) int
+		ExternalID       func(childComplexity int) int
 		History          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID               func(childComplexity int) int
 		Objective        func(childComplexity int) int
@@ -225,6 +228,7 @@ type ComplexityRoot struct {
 		Account         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
 		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
@@ -245,14 +249,17 @@ type ComplexityRoot struct {
 	}
 
 	Change struct {
-		AccountID   func(childComplexity int) int
-		Actor       func(childComplexity int) int
-		At          func(childComplexity int) int
-		Fields      func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Operation   func(childComplexity int) int
-		SubjectID   func(childComplexity int) int
-		SubjectType func(childComplexity int) int
+		AccountID         func(childComplexity int) int
+		Actor             func(childComplexity int) int
+		At                func(childComplexity int) int
+		Fields            func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Operation         func(childComplexity int) int
+		OriginTokenID     func(childComplexity int) int
+		OriginTokenName   func(childComplexity int) int
+		SubjectExternalID func(childComplexity int) int
+		SubjectID         func(childComplexity int) int
+		SubjectType       func(childComplexity int) int
 	}
 
 	ChangeConnection struct {
@@ -284,6 +291,7 @@ type ComplexityRoot struct {
 	Feedback struct {
 		Account     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
 		History     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -385,15 +393,16 @@ type ComplexityRoot struct {
 	}
 
 	InfluenceEdge struct {
-		CreatedAt func(childComplexity int) int
-		From      func(childComplexity int) int
-		History   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Note      func(childComplexity int) int
-		Strength  func(childComplexity int) int
-		To        func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		From       func(childComplexity int) int
+		History    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Strength   func(childComplexity int) int
+		To         func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	InfluenceEdgeConnection struct {
@@ -617,6 +626,12 @@ type ComplexityRoot struct {
 		UpdateUser                  func(childComplexity int, id int, input ent.UpdateUserInput) int
 		UpdateWebhookEndpoint       func(childComplexity int, id int, input webhook.EndpointInput) int
 		UpdateWhitespaceCell        func(childComplexity int, id int, input ent.UpdateWhitespaceCellInput) int
+		UpsertAccounts              func(childComplexity int, input []*upsert.AccountInput, mode upsert.Mode) int
+		UpsertInfluenceEdges        func(childComplexity int, input []*upsert.InfluenceEdgeInput, mode upsert.Mode) int
+		UpsertOpportunities         func(childComplexity int, input []*upsert.OpportunityInput, mode upsert.Mode) int
+		UpsertProducts              func(childComplexity int, input []*upsert.ProductInput, mode upsert.Mode) int
+		UpsertRevenueRecords        func(childComplexity int, input []*upsert.RevenueRecordInput, mode upsert.Mode) int
+		UpsertStakeholders          func(childComplexity int, input []*upsert.StakeholderInput, mode upsert.Mode) int
 	}
 
 	Objective struct {
@@ -776,6 +791,7 @@ type ComplexityRoot struct {
 	Product struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
 		Family          func(childComplexity int) int
 		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID              func(childComplexity int) int
@@ -803,6 +819,7 @@ type ComplexityRoot struct {
 		Accounts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
 		ActionItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
 		BusinessUnits      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BusinessUnitOrder, where *ent.BusinessUnitWhereInput) int
+		ChangeFeed         func(childComplexity int, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) int
 		Changes            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		DecisionMakerPaths func(childComplexity int, accountID int) int
 		Feedback           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
@@ -838,6 +855,7 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		CurrentLevel  func(childComplexity int) int
 		DesiredLevel  func(childComplexity int) int
+		ExternalID    func(childComplexity int) int
 		History       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID            func(childComplexity int) int
 		LastContactAt func(childComplexity int) int
@@ -865,6 +883,7 @@ type ComplexityRoot struct {
 		CreatedAt       func(childComplexity int) int
 		Currency        func(childComplexity int) int
 		Expansion       func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
 		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID              func(childComplexity int) int
 		PeriodEnd       func(childComplexity int) int
@@ -1017,6 +1036,28 @@ type ComplexityRoot struct {
 		Rank          func(childComplexity int) int
 		SuggestedTier func(childComplexity int) int
 		Tier          func(childComplexity int) int
+	}
+
+	UpsertError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	UpsertPayload struct {
+		Created   func(childComplexity int) int
+		Failed    func(childComplexity int) int
+		Results   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
+	UpsertResult struct {
+		Error      func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Index      func(childComplexity int) int
+		Outcome    func(childComplexity int) int
 	}
 
 	User struct {
@@ -1868,6 +1909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActionItem.DueAt(childComplexity), true
+	case "ActionItem.externalID":
+		if e.ComplexityRoot.ActionItem.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.ExternalID(childComplexity), true
 	case "ActionItem.history":
 		if e.ComplexityRoot.ActionItem.History == nil {
 			break
@@ -1990,6 +2037,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BusinessUnit.Description(childComplexity), true
+	case "BusinessUnit.externalID":
+		if e.ComplexityRoot.BusinessUnit.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessUnit.ExternalID(childComplexity), true
 	case "BusinessUnit.history":
 		if e.ComplexityRoot.BusinessUnit.History == nil {
 			break
@@ -2110,6 +2163,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.Operation(childComplexity), true
+	case "Change.originTokenID":
+		if e.ComplexityRoot.Change.OriginTokenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.OriginTokenID(childComplexity), true
+	case "Change.originTokenName":
+		if e.ComplexityRoot.Change.OriginTokenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.OriginTokenName(childComplexity), true
+	case "Change.subjectExternalID":
+		if e.ComplexityRoot.Change.SubjectExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.SubjectExternalID(childComplexity), true
 	case "Change.subjectID":
 		if e.ComplexityRoot.Change.SubjectID == nil {
 			break
@@ -2206,6 +2277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feedback.CreatedAt(childComplexity), true
+	case "Feedback.externalID":
+		if e.ComplexityRoot.Feedback.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ExternalID(childComplexity), true
 	case "Feedback.history":
 		if e.ComplexityRoot.Feedback.History == nil {
 			break
@@ -2617,6 +2694,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InfluenceEdge.CreatedAt(childComplexity), true
+	case "InfluenceEdge.externalID":
+		if e.ComplexityRoot.InfluenceEdge.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluenceEdge.ExternalID(childComplexity), true
 	case "InfluenceEdge.from":
 		if e.ComplexityRoot.InfluenceEdge.From == nil {
 			break
@@ -4114,6 +4197,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWhitespaceCell(childComplexity, args["id"].(int), args["input"].(ent.UpdateWhitespaceCellInput)), true
+	case "Mutation.upsertAccounts":
+		if e.ComplexityRoot.Mutation.UpsertAccounts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertAccounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertAccounts(childComplexity, args["input"].([]*upsert.AccountInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertInfluenceEdges":
+		if e.ComplexityRoot.Mutation.UpsertInfluenceEdges == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertInfluenceEdges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertInfluenceEdges(childComplexity, args["input"].([]*upsert.InfluenceEdgeInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertOpportunities":
+		if e.ComplexityRoot.Mutation.UpsertOpportunities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOpportunities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOpportunities(childComplexity, args["input"].([]*upsert.OpportunityInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertProducts":
+		if e.ComplexityRoot.Mutation.UpsertProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertProducts(childComplexity, args["input"].([]*upsert.ProductInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertRevenueRecords":
+		if e.ComplexityRoot.Mutation.UpsertRevenueRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertRevenueRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertRevenueRecords(childComplexity, args["input"].([]*upsert.RevenueRecordInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertStakeholders":
+		if e.ComplexityRoot.Mutation.UpsertStakeholders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertStakeholders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertStakeholders(childComplexity, args["input"].([]*upsert.StakeholderInput), args["mode"].(upsert.Mode)), true
 
 	case "Objective.actionItems":
 		if e.ComplexityRoot.Objective.ActionItems == nil {
@@ -4809,6 +4958,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Description(childComplexity), true
+	case "Product.externalID":
+		if e.ComplexityRoot.Product.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ExternalID(childComplexity), true
 	case "Product.family":
 		if e.ComplexityRoot.Product.Family == nil {
 			break
@@ -4965,6 +5120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BusinessUnits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.BusinessUnitOrder), args["where"].(*ent.BusinessUnitWhereInput)), true
+	case "Query.changeFeed":
+		if e.ComplexityRoot.Query.ChangeFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changeFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChangeFeed(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(int), args["excludeOwnToken"].(bool), args["where"].(*ent.ChangeWhereInput)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -5294,6 +5460,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.DesiredLevel(childComplexity), true
+	case "Relationship.externalID":
+		if e.ComplexityRoot.Relationship.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.ExternalID(childComplexity), true
 	case "Relationship.history":
 		if e.ComplexityRoot.Relationship.History == nil {
 			break
@@ -5410,6 +5582,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevenueRecord.Expansion(childComplexity), true
+	case "RevenueRecord.externalID":
+		if e.ComplexityRoot.RevenueRecord.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRecord.ExternalID(childComplexity), true
 	case "RevenueRecord.history":
 		if e.ComplexityRoot.RevenueRecord.History == nil {
 			break
@@ -6136,6 +6314,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TierSuggestion.Tier(childComplexity), true
 
+	case "UpsertError.code":
+		if e.ComplexityRoot.UpsertError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertError.Code(childComplexity), true
+	case "UpsertError.field":
+		if e.ComplexityRoot.UpsertError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertError.Field(childComplexity), true
+	case "UpsertError.message":
+		if e.ComplexityRoot.UpsertError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertError.Message(childComplexity), true
+
+	case "UpsertPayload.created":
+		if e.ComplexityRoot.UpsertPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertPayload.Created(childComplexity), true
+	case "UpsertPayload.failed":
+		if e.ComplexityRoot.UpsertPayload.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertPayload.Failed(childComplexity), true
+	case "UpsertPayload.results":
+		if e.ComplexityRoot.UpsertPayload.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertPayload.Results(childComplexity), true
+	case "UpsertPayload.unchanged":
+		if e.ComplexityRoot.UpsertPayload.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertPayload.Unchanged(childComplexity), true
+	case "UpsertPayload.updated":
+		if e.ComplexityRoot.UpsertPayload.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertPayload.Updated(childComplexity), true
+
+	case "UpsertResult.error":
+		if e.ComplexityRoot.UpsertResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertResult.Error(childComplexity), true
+	case "UpsertResult.externalID":
+		if e.ComplexityRoot.UpsertResult.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertResult.ExternalID(childComplexity), true
+	case "UpsertResult.id":
+		if e.ComplexityRoot.UpsertResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertResult.ID(childComplexity), true
+	case "UpsertResult.index":
+		if e.ComplexityRoot.UpsertResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertResult.Index(childComplexity), true
+	case "UpsertResult.outcome":
+		if e.ComplexityRoot.UpsertResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertResult.Outcome(childComplexity), true
+
 	case "User.apiTokens":
 		if e.ComplexityRoot.User.APITokens == nil {
 			break
@@ -6750,6 +7009,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccountPlanWhereInput", ec.unmarshalInputAccountPlanWhereInput),
 			graphql.NewInputUnmarshaler("AccountTeamMemberOrder", ec.unmarshalInputAccountTeamMemberOrder),
 			graphql.NewInputUnmarshaler("AccountTeamMemberWhereInput", ec.unmarshalInputAccountTeamMemberWhereInput),
+			graphql.NewInputUnmarshaler("AccountUpsertInput", ec.unmarshalInputAccountUpsertInput),
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
 			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
 			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
@@ -6788,6 +7048,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IcpCriterionOrder", ec.unmarshalInputIcpCriterionOrder),
 			graphql.NewInputUnmarshaler("IcpCriterionWhereInput", ec.unmarshalInputIcpCriterionWhereInput),
 			graphql.NewInputUnmarshaler("InfluenceEdgeOrder", ec.unmarshalInputInfluenceEdgeOrder),
+			graphql.NewInputUnmarshaler("InfluenceEdgeUpsertInput", ec.unmarshalInputInfluenceEdgeUpsertInput),
 			graphql.NewInputUnmarshaler("InfluenceEdgeWhereInput", ec.unmarshalInputInfluenceEdgeWhereInput),
 			graphql.NewInputUnmarshaler("InsightOrder", ec.unmarshalInputInsightOrder),
 			graphql.NewInputUnmarshaler("InsightWhereInput", ec.unmarshalInputInsightWhereInput),
@@ -6801,16 +7062,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ObjectiveOrder", ec.unmarshalInputObjectiveOrder),
 			graphql.NewInputUnmarshaler("ObjectiveWhereInput", ec.unmarshalInputObjectiveWhereInput),
 			graphql.NewInputUnmarshaler("OpportunityOrder", ec.unmarshalInputOpportunityOrder),
+			graphql.NewInputUnmarshaler("OpportunityUpsertInput", ec.unmarshalInputOpportunityUpsertInput),
 			graphql.NewInputUnmarshaler("OpportunityWhereInput", ec.unmarshalInputOpportunityWhereInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
+			graphql.NewInputUnmarshaler("ProductUpsertInput", ec.unmarshalInputProductUpsertInput),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
 			graphql.NewInputUnmarshaler("RelationshipOrder", ec.unmarshalInputRelationshipOrder),
 			graphql.NewInputUnmarshaler("RelationshipWhereInput", ec.unmarshalInputRelationshipWhereInput),
 			graphql.NewInputUnmarshaler("RevenueRecordOrder", ec.unmarshalInputRevenueRecordOrder),
+			graphql.NewInputUnmarshaler("RevenueRecordUpsertInput", ec.unmarshalInputRevenueRecordUpsertInput),
 			graphql.NewInputUnmarshaler("RevenueRecordWhereInput", ec.unmarshalInputRevenueRecordWhereInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewWhereInput", ec.unmarshalInputReviewWhereInput),
 			graphql.NewInputUnmarshaler("StakeholderOrder", ec.unmarshalInputStakeholderOrder),
+			graphql.NewInputUnmarshaler("StakeholderUpsertInput", ec.unmarshalInputStakeholderUpsertInput),
 			graphql.NewInputUnmarshaler("StakeholderWhereInput", ec.unmarshalInputStakeholderWhereInput),
 			graphql.NewInputUnmarshaler("SwotItemOrder", ec.unmarshalInputSwotItemOrder),
 			graphql.NewInputUnmarshaler("SwotItemWhereInput", ec.unmarshalInputSwotItemWhereInput),
@@ -10240,6 +10505,10 @@ type ActionItem implements Node {
   """
   version: Int!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   What is to be done, in a line.
   """
   title: String!
@@ -10525,6 +10794,66 @@ input ActionItemWhereInput {
   """
   updatedAtLTE: Time
   """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
+  """
   Records whose title equals this value.
   """
   title: String
@@ -10789,6 +11118,10 @@ type BusinessUnit implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   Name of the division; unique within the account.
   """
@@ -11078,6 +11411,66 @@ input BusinessUnitWhereInput {
   """
   updatedAtLTE: Time
   """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
+  """
   Records whose name equals this value.
   """
   name: String
@@ -11246,6 +11639,18 @@ type Change implements Node {
   The fields that changed, with their values before and after. A creation lists every field set, a deletion every field the record had.
   """
   fields: [FieldChange!]!
+  """
+  The record's external ID (its key in a CRM) when it had one; kept on deletes, so a sync knows what to delete on its side.
+  """
+  subjectExternalID: String
+  """
+  The API token the change was made with; null for a change made by a company sign-in, the server, or while it ran open. Kept when the token is deleted.
+  """
+  originTokenID: ID
+  """
+  The name of the API token the change was made with, as it was then, e.g. CRM sync.
+  """
+  originTokenName: String
   """
   Who made the change; null while the server ran open, or once the user is deleted.
   """
@@ -11542,6 +11947,166 @@ input ChangeWhereInput {
   """
   accountIDNotNil: Boolean
   """
+  Records whose subjectExternalID equals this value.
+  """
+  subjectExternalID: String
+  """
+  Records whose subjectExternalID is not this value.
+  """
+  subjectExternalIDNEQ: String
+  """
+  Records whose subjectExternalID is one of these values.
+  """
+  subjectExternalIDIn: [String!]
+  """
+  Records whose subjectExternalID is none of these values.
+  """
+  subjectExternalIDNotIn: [String!]
+  """
+  Records whose subjectExternalID is greater than this value.
+  """
+  subjectExternalIDGT: String
+  """
+  Records whose subjectExternalID is at least this value.
+  """
+  subjectExternalIDGTE: String
+  """
+  Records whose subjectExternalID is less than this value.
+  """
+  subjectExternalIDLT: String
+  """
+  Records whose subjectExternalID is at most this value.
+  """
+  subjectExternalIDLTE: String
+  """
+  Records whose subjectExternalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  subjectExternalIDContains: String
+  """
+  Records whose subjectExternalID starts with this text.
+  """
+  subjectExternalIDHasPrefix: String
+  """
+  Records whose subjectExternalID ends with this text.
+  """
+  subjectExternalIDHasSuffix: String
+  """
+  Records with no subjectExternalID.
+  """
+  subjectExternalIDIsNil: Boolean
+  """
+  Records with a subjectExternalID.
+  """
+  subjectExternalIDNotNil: Boolean
+  """
+  Records whose subjectExternalID equals this text, ignoring case.
+  """
+  subjectExternalIDEqualFold: String
+  """
+  Records whose subjectExternalID contains this text, ignoring case.
+  """
+  subjectExternalIDContainsFold: String
+  """
+  Records whose originTokenID equals this value.
+  """
+  originTokenID: ID
+  """
+  Records whose originTokenID is not this value.
+  """
+  originTokenIDNEQ: ID
+  """
+  Records whose originTokenID is one of these values.
+  """
+  originTokenIDIn: [ID!]
+  """
+  Records whose originTokenID is none of these values.
+  """
+  originTokenIDNotIn: [ID!]
+  """
+  Records whose originTokenID is greater than this value.
+  """
+  originTokenIDGT: ID
+  """
+  Records whose originTokenID is at least this value.
+  """
+  originTokenIDGTE: ID
+  """
+  Records whose originTokenID is less than this value.
+  """
+  originTokenIDLT: ID
+  """
+  Records whose originTokenID is at most this value.
+  """
+  originTokenIDLTE: ID
+  """
+  Records with no originTokenID.
+  """
+  originTokenIDIsNil: Boolean
+  """
+  Records with a originTokenID.
+  """
+  originTokenIDNotNil: Boolean
+  """
+  Records whose originTokenName equals this value.
+  """
+  originTokenName: String
+  """
+  Records whose originTokenName is not this value.
+  """
+  originTokenNameNEQ: String
+  """
+  Records whose originTokenName is one of these values.
+  """
+  originTokenNameIn: [String!]
+  """
+  Records whose originTokenName is none of these values.
+  """
+  originTokenNameNotIn: [String!]
+  """
+  Records whose originTokenName is greater than this value.
+  """
+  originTokenNameGT: String
+  """
+  Records whose originTokenName is at least this value.
+  """
+  originTokenNameGTE: String
+  """
+  Records whose originTokenName is less than this value.
+  """
+  originTokenNameLT: String
+  """
+  Records whose originTokenName is at most this value.
+  """
+  originTokenNameLTE: String
+  """
+  Records whose originTokenName contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  originTokenNameContains: String
+  """
+  Records whose originTokenName starts with this text.
+  """
+  originTokenNameHasPrefix: String
+  """
+  Records whose originTokenName ends with this text.
+  """
+  originTokenNameHasSuffix: String
+  """
+  Records with no originTokenName.
+  """
+  originTokenNameIsNil: Boolean
+  """
+  Records with a originTokenName.
+  """
+  originTokenNameNotNil: Boolean
+  """
+  Records whose originTokenName equals this text, ignoring case.
+  """
+  originTokenNameEqualFold: String
+  """
+  Records whose originTokenName contains this text, ignoring case.
+  """
+  originTokenNameContainsFold: String
+  """
   Records that have (true) or do not have (false) any actor.
   """
   hasActor: Boolean
@@ -11690,6 +12255,10 @@ Input was generated by ent.
 """
 input CreateActionItemInput {
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   What is to be done, in a line.
   """
   title: String!
@@ -11736,6 +12305,10 @@ Input was generated by ent.
 """
 input CreateBusinessUnitInput {
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   Name of the division; unique within the account.
   """
   name: String!
@@ -11753,6 +12326,10 @@ CreateFeedbackInput is used for create Feedback object.
 Input was generated by ent.
 """
 input CreateFeedbackInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   How the feedback was gathered.
   """
@@ -11855,6 +12432,10 @@ CreateInfluenceEdgeInput is used for create InfluenceEdge object.
 Input was generated by ent.
 """
 input CreateInfluenceEdgeInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   INFLUENCES: ` + "`" + `from` + "`" + ` sways ` + "`" + `to` + "`" + `'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.
   """
@@ -12036,6 +12617,10 @@ Input was generated by ent.
 """
 input CreateProductInput {
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   Name of the offering; unique.
   """
   name: String!
@@ -12053,6 +12638,10 @@ CreateRelationshipInput is used for create Relationship object.
 Input was generated by ent.
 """
 input CreateRelationshipInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.
   """
@@ -12083,6 +12672,10 @@ CreateRevenueRecordInput is used for create RevenueRecord object.
 Input was generated by ent.
 """
 input CreateRevenueRecordInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   First day of the period; unique per account.
   """
@@ -12360,6 +12953,10 @@ type Feedback implements Node {
   """
   updatedAt: Time!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   How the feedback was gathered.
   """
   kind: FeedbackKind!
@@ -12624,6 +13221,66 @@ input FeedbackWhereInput {
   Records whose updatedAt is at most this value.
   """
   updatedAtLTE: Time
+  """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
   """
   Records whose kind equals this value.
   """
@@ -13936,6 +14593,10 @@ type InfluenceEdge implements Node {
   """
   updatedAt: Time!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   INFLUENCES: ` + "`" + `from` + "`" + ` sways ` + "`" + `to` + "`" + `'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.
   """
   kind: InfluenceEdgeKind!
@@ -14184,6 +14845,66 @@ input InfluenceEdgeWhereInput {
   Records whose updatedAt is at most this value.
   """
   updatedAtLTE: Time
+  """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
   """
   Records whose kind equals this value.
   """
@@ -16669,6 +17390,10 @@ type Product implements Node {
   """
   updatedAt: Time!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   Name of the offering; unique.
   """
   name: String!
@@ -16960,6 +17685,66 @@ input ProductWhereInput {
   Records whose updatedAt is at most this value.
   """
   updatedAtLTE: Time
+  """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
   """
   Records whose name equals this value.
   """
@@ -18073,6 +18858,10 @@ type Relationship implements Node {
   """
   updatedAt: Time!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.
   """
   currentLevel: RelationshipCurrentLevel!
@@ -18351,6 +19140,66 @@ input RelationshipWhereInput {
   """
   updatedAtLTE: Time
   """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
+  """
   Records whose currentLevel equals this value.
   """
   currentLevel: RelationshipCurrentLevel
@@ -18523,6 +19372,10 @@ type RevenueRecord implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   First day of the period; unique per account.
   """
@@ -18771,6 +19624,66 @@ input RevenueRecordWhereInput {
   Records whose updatedAt is at most this value.
   """
   updatedAtLTE: Time
+  """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
   """
   Records whose periodStart equals this value.
   """
@@ -21798,6 +22711,14 @@ input UpdateActionItemInput {
   """
   version: Int
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
+  """
   What is to be done, in a line.
   """
   title: String
@@ -21868,6 +22789,14 @@ Input was generated by ent.
 """
 input UpdateBusinessUnitInput {
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
+  """
   Name of the division; unique within the account.
   """
   name: String
@@ -21885,6 +22814,14 @@ UpdateFeedbackInput is used for update Feedback object.
 Input was generated by ent.
 """
 input UpdateFeedbackInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
   """
   How the feedback was gathered.
   """
@@ -22039,6 +22976,14 @@ UpdateInfluenceEdgeInput is used for update InfluenceEdge object.
 Input was generated by ent.
 """
 input UpdateInfluenceEdgeInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
   """
   INFLUENCES: ` + "`" + `from` + "`" + ` sways ` + "`" + `to` + "`" + `'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.
   """
@@ -22256,6 +23201,14 @@ Input was generated by ent.
 """
 input UpdateProductInput {
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
+  """
   Name of the offering; unique.
   """
   name: String
@@ -22281,6 +23234,14 @@ UpdateRelationshipInput is used for update Relationship object.
 Input was generated by ent.
 """
 input UpdateRelationshipInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
   """
   How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.
   """
@@ -22315,6 +23276,14 @@ UpdateRevenueRecordInput is used for update RevenueRecord object.
 Input was generated by ent.
 """
 input UpdateRevenueRecordInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
   """
   First day of the period; unique per account.
   """
@@ -26715,6 +27684,266 @@ number without exponent.
 """
 scalar Decimal
 `, BuiltIn: false},
+	{Name: "../../api/sync.graphql", Input: `# Syncing with a CRM: bulk upserts keyed by external IDs, and a change feed
+# that says which token made each change.
+
+extend type Mutation {
+  """
+  Creates or updates up to 5,000 accounts keyed by externalID (send the rows as
+  a variable). Fields left out or null keep their value here. Statements run
+  do not grow with the rows created or unchanged. Costs 1 per row and per field given.
+  """
+  upsertAccounts("The accounts, in any order." input: [AccountUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  """
+  Creates or updates up to 5,000 stakeholders keyed by externalID. Rows name
+  their account and manager by external ID, in any order: a manager may come
+  after their reports. A reporting cycle among the rows is refused with
+  BAD_USER_INPUT and the index of each row on it. Fields left out or null
+  keep their value here.
+  """
+  upsertStakeholders("The stakeholders, in any order." input: [StakeholderUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 influence edges keyed by externalID, between stakeholders named by their external IDs."
+  upsertInfluenceEdges("The influence edges, in any order." input: [InfluenceEdgeUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 opportunities keyed by externalID, in accounts named by their external IDs."
+  upsertOpportunities("The opportunities, in any order." input: [OpportunityUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 products keyed by externalID; a product's name stays unique (CONFLICT)."
+  upsertProducts("The products, in any order." input: [ProductUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 revenue records keyed by externalID, in accounts named by their external IDs; one per account and period start."
+  upsertRevenueRecords("The revenue records, in any order." input: [RevenueRecordUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+}
+
+extend type Query {
+  """
+  The change feed: every change made through the API, oldest first, deletes
+  included (with the external ID of what was deleted in subjectExternalID).
+  Resume from the endCursor of the last page you read: the cursor stays valid
+  for ever. With excludeOwnToken, the changes made with the API token of this
+  request are left out, so that a two-way sync does not read back its own
+  writes. On PostgreSQL, a change may become visible after a later one that
+  committed first: read up to changes at least as old as the request timeout
+  (15 s by default) before you move your cursor past them, or accept to read
+  some twice.
+  """
+  changeFeed(
+    "Returns the changes after this cursor: the endCursor of the page read last. Null for the first change ever."
+    after: Cursor
+    "Returns the first _n_ changes after the cursor: at most 100."
+    first: Int!
+    "Leaves out the changes made with the API token of this request."
+    excludeOwnToken: Boolean! = false
+    "Filtering options for the changes, e.g. {subjectType: \"Stakeholder\"}."
+    where: ChangeWhereInput
+  ): ChangeConnection!
+}
+
+"What a refused row does to the other rows of an upsert."
+enum UpsertMode @goModel(model: "github.com/accountplan/accountplan/graph/upsert.Mode") {
+  "One refused row refuses the call: nothing is written, and the error names the row's index (extensions.index)."
+  ATOMIC
+  "A refused row is reported in its result with its error; the other rows are written."
+  PER_ROW
+}
+
+"What an upsert did with a row."
+enum UpsertOutcome @goModel(model: "github.com/accountplan/accountplan/graph/upsert.Outcome") {
+  "The record was created."
+  CREATED
+  "Fields of the record changed: a new version, in the history."
+  UPDATED
+  "The record already had these values: nothing was written, no version, no history."
+  UNCHANGED
+  "The record changed here after the row's sourceUpdatedAt: it was kept as it is, nothing was written."
+  KEPT_NEWER
+  "The row was refused: see error."
+  FAILED
+}
+
+"The answer of an upsert: one result per row, in the order sent."
+type UpsertPayload @goModel(model: "github.com/accountplan/accountplan/graph/upsert.Payload") {
+  "One result per row, in the order of the input."
+  results: [UpsertResult!]!
+  "The number of rows that created a record."
+  created: Int!
+  "The number of rows that changed a record."
+  updated: Int!
+  "The number of rows that changed nothing (UNCHANGED or KEPT_NEWER)."
+  unchanged: Int!
+  "The number of rows refused (PER_ROW mode only)."
+  failed: Int!
+}
+
+"What became of one row of an upsert."
+type UpsertResult @goModel(model: "github.com/accountplan/accountplan/graph/upsert.Result") {
+  "The row's position in the input, from 0."
+  index: Int!
+  "The row's external ID."
+  externalID: String!
+  "The record's ID here; null when the row was refused and no record has its external ID."
+  id: ID
+  "What the row did."
+  outcome: UpsertOutcome!
+  "Why the row was refused; null unless outcome is FAILED."
+  error: UpsertError
+}
+
+"Why a row of an upsert was refused."
+type UpsertError {
+  "The error code, from the same closed list as extensions.code: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, CONFLICT."
+  code: String!
+  "What is wrong, for a person."
+  message: String!
+  "The input field at fault, when one is."
+  field: String
+}
+
+"An account to create or update, keyed by its external ID."
+input AccountUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.AccountInput") {
+  "The account's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The account's name."
+  name: String!
+  "The account's tier."
+  tier: AccountTier
+  "The customer's industry."
+  industry: String
+  "The number of sellers the customer has."
+  sellers: Int
+  "The customer's region."
+  region: String
+  "The customer's country (ISO 3166 code)."
+  country: String
+  "The customer's business maturity."
+  maturity: AccountMaturity
+  "The customer's organisation culture."
+  culture: AccountCulture
+  "Annual revenue with us, in cents."
+  annualRevenue: Money
+  "The e-mail address of the user who owns the account here."
+  ownerEmail: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A stakeholder to create or update, keyed by their external ID."
+input StakeholderUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.StakeholderInput") {
+  "The stakeholder's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the stakeholder's account; a stakeholder never moves to another account."
+  accountExternalID: String!
+  "The stakeholder's full name."
+  name: String!
+  "Job title."
+  title: String
+  "The department they work in."
+  department: String
+  "Their e-mail address."
+  email: String
+  "Formal seniority from 1 to 5."
+  rank: Int
+  "Informal power over decisions from 1 to 5."
+  influence: Int
+  "How they play the organisation's politics."
+  politicalStatus: StakeholderPoliticalStatus
+  "Their stance toward us."
+  support: StakeholderSupport
+  "What sways their decisions."
+  decisionOrientation: StakeholderDecisionOrientation
+  "Adaptability to change."
+  adaptability: StakeholderAdaptability
+  "Role in buying decisions."
+  buyingRole: StakeholderBuyingRole
+  "How well we know them."
+  coverage: StakeholderCoverage
+  "What motivates them."
+  motivators: String
+  "Where their influence comes from."
+  influenceDrivers: String
+  "What we know of them."
+  notes: String
+  "The external ID of their manager: a stakeholder of the same account, in this call or already here."
+  reportsToExternalID: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"An influence edge to create or update, keyed by its external ID."
+input InfluenceEdgeUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.InfluenceEdgeInput") {
+  "The edge's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the stakeholder the edge starts from; it never changes."
+  fromExternalID: String!
+  "The external ID of the stakeholder the edge leads to; it never changes."
+  toExternalID: String!
+  "The kind of edge."
+  kind: InfluenceEdgeKind
+  "How strong the influence is, from 1 to 5."
+  strength: Int
+  "What the influence rests on."
+  note: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"An opportunity to create or update, keyed by its external ID."
+input OpportunityUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.OpportunityInput") {
+  "The deal's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the deal's account; a deal never moves to another account."
+  accountExternalID: String!
+  "The deal's name."
+  name: String!
+  "The deal's amount, in cents."
+  amount: Money
+  "ISO 4217 code of the amount's currency."
+  currency: String
+  "The deal's stage."
+  stage: OpportunityStage
+  "When the deal was opened."
+  openedAt: Time
+  "When the deal was closed."
+  closedAt: Time
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A product to create or update, keyed by its external ID."
+input ProductUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.ProductInput") {
+  "The product's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The product's name; unique."
+  name: String!
+  "The product family, e.g. Analytics."
+  family: String
+  "What the product does."
+  description: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A revenue record to create or update, keyed by its external ID."
+input RevenueRecordUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.RevenueRecordInput") {
+  "The record's ID in the CRM or billing system: the key of the upsert."
+  externalID: String!
+  "The external ID of the record's account; a record never moves to another account."
+  accountExternalID: String!
+  "First day of the period; unique per account."
+  periodStart: Time!
+  "Last day of the period; after periodStart."
+  periodEnd: Time!
+  "Recurring revenue at the start of the period, in cents."
+  startingRevenue: Money
+  "Revenue added by existing customers during the period, in cents."
+  expansion: Money
+  "Revenue lost to downgrades during the period, in cents."
+  contraction: Money
+  "Revenue lost to cancellations during the period, in cents."
+  churn: Money
+  "ISO 4217 code of the amounts' currency."
+  currency: String
+  "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+`, BuiltIn: false},
 	{Name: "../../api/webhooks.graphql", Input: `# Webhooks: admins subscribe URLs to events; the server sends each event
 # signed as the Standard Webhooks specification says (README, "Webhooks").
 
@@ -27055,6 +28284,8 @@ func (ec *executionContext) childFields_ActionItem(ctx context.Context, field gr
 		return ec.fieldContext_ActionItem_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_ActionItem_version(ctx, field)
+	case "externalID":
+		return ec.fieldContext_ActionItem_externalID(ctx, field)
 	case "title":
 		return ec.fieldContext_ActionItem_title(ctx, field)
 	case "description":
@@ -27111,6 +28342,8 @@ func (ec *executionContext) childFields_BusinessUnit(ctx context.Context, field 
 		return ec.fieldContext_BusinessUnit_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_BusinessUnit_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_BusinessUnit_externalID(ctx, field)
 	case "name":
 		return ec.fieldContext_BusinessUnit_name(ctx, field)
 	case "description":
@@ -27165,6 +28398,12 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_accountID(ctx, field)
 	case "fields":
 		return ec.fieldContext_Change_fields(ctx, field)
+	case "subjectExternalID":
+		return ec.fieldContext_Change_subjectExternalID(ctx, field)
+	case "originTokenID":
+		return ec.fieldContext_Change_originTokenID(ctx, field)
+	case "originTokenName":
+		return ec.fieldContext_Change_originTokenName(ctx, field)
 	case "actor":
 		return ec.fieldContext_Change_actor(ctx, field)
 	}
@@ -27231,6 +28470,8 @@ func (ec *executionContext) childFields_Feedback(ctx context.Context, field grap
 		return ec.fieldContext_Feedback_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Feedback_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_Feedback_externalID(ctx, field)
 	case "kind":
 		return ec.fieldContext_Feedback_kind(ctx, field)
 	case "score":
@@ -27437,6 +28678,8 @@ func (ec *executionContext) childFields_InfluenceEdge(ctx context.Context, field
 		return ec.fieldContext_InfluenceEdge_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_InfluenceEdge_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_InfluenceEdge_externalID(ctx, field)
 	case "kind":
 		return ec.fieldContext_InfluenceEdge_kind(ctx, field)
 	case "strength":
@@ -28059,6 +29302,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Product_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_Product_externalID(ctx, field)
 	case "name":
 		return ec.fieldContext_Product_name(ctx, field)
 	case "family":
@@ -28105,6 +29350,8 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Relationship_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_Relationship_externalID(ctx, field)
 	case "currentLevel":
 		return ec.fieldContext_Relationship_currentLevel(ctx, field)
 	case "desiredLevel":
@@ -28153,6 +29400,8 @@ func (ec *executionContext) childFields_RevenueRecord(ctx context.Context, field
 		return ec.fieldContext_RevenueRecord_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RevenueRecord_updatedAt(ctx, field)
+	case "externalID":
+		return ec.fieldContext_RevenueRecord_externalID(ctx, field)
 	case "periodStart":
 		return ec.fieldContext_RevenueRecord_periodStart(ctx, field)
 	case "periodEnd":
@@ -28455,6 +29704,50 @@ func (ec *executionContext) childFields_TierSuggestion(ctx context.Context, fiel
 		return ec.fieldContext_TierSuggestion_suggestedTier(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TierSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_UpsertError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_UpsertError_message(ctx, field)
+	case "field":
+		return ec.fieldContext_UpsertError_field(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertError", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "results":
+		return ec.fieldContext_UpsertPayload_results(ctx, field)
+	case "created":
+		return ec.fieldContext_UpsertPayload_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_UpsertPayload_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_UpsertPayload_unchanged(ctx, field)
+	case "failed":
+		return ec.fieldContext_UpsertPayload_failed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_UpsertResult_index(ctx, field)
+	case "externalID":
+		return ec.fieldContext_UpsertResult_externalID(ctx, field)
+	case "id":
+		return ec.fieldContext_UpsertResult_id(ctx, field)
+	case "outcome":
+		return ec.fieldContext_UpsertResult_outcome(ctx, field)
+	case "error":
+		return ec.fieldContext_UpsertResult_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertResult", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -17,6 +17,7 @@ import (
 	gen "github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/lookup"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/schema/scope"
@@ -106,19 +107,37 @@ func Record(next ent.Mutator) ent.Mutator {
 				SetSubjectType(m.Type()).
 				SetSubjectID(id).
 				SetNillableAccountID(accountID).
+				SetNillableSubjectExternalID(externalID(after[i], before[i])).
 				SetFields(fields)
 			if v.UserID != 0 {
 				create.SetActorID(v.UserID)
 			}
+			if v.TokenID != 0 {
+				create.SetOriginTokenID(v.TokenID).SetOriginTokenName(v.TokenName)
+			}
 			records = append(records, create)
 		}
-		if len(records) > 0 {
+		if len(records) > 0 && !bulk.FromContext(ctx).DeferChanges(records) {
 			if err := client.Change.CreateBulk(records...).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
 				return nil, err
 			}
 		}
 		return value, nil
 	})
+}
+
+// externalID is the record's external ID, from its latest version that has one.
+func externalID(records ...gen.Noder) *string {
+	for _, r := range records {
+		rv := reflect.ValueOf(r)
+		if !rv.IsValid() || rv.IsNil() {
+			continue
+		}
+		if f := rv.Elem().FieldByName("ExternalID"); f.IsValid() && !f.IsNil() {
+			return f.Interface().(*string)
+		}
+	}
+	return nil
 }
 
 // accountOf is the account the mutation's records belong to, when there is

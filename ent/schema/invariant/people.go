@@ -9,6 +9,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/hook"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
@@ -77,7 +78,7 @@ func checkStakeholderLinks(ctx context.Context, m *gen.StakeholderMutation) erro
 	}
 	for _, t := range targets {
 		if setManager {
-			if err := sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(manager)).QueryAccount(), t.account, "reportsToID", "the manager must be a stakeholder of the same account"); err != nil {
+			if err := sameStakeholderAccount(ctx, c, manager, t.account, "reportsToID", "the manager must be a stakeholder of the same account"); err != nil {
 				return err
 			}
 			if t.id != 0 {
@@ -93,6 +94,18 @@ func checkStakeholderLinks(ctx context.Context, m *gen.StakeholderMutation) erro
 		}
 	}
 	return nil
+}
+
+// sameStakeholderAccount refuses a stakeholder of another account than want,
+// asking the database only when the bulk call does not know the stakeholder.
+func sameStakeholderAccount(ctx context.Context, c *gen.Client, id, want int, field, message string) error {
+	if acc, ok := bulk.FromContext(ctx).AccountOf(gen.TypeStakeholder, id); ok {
+		if acc != want {
+			return &clienterr.InputError{Field: field, Message: message}
+		}
+		return nil
+	}
+	return sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(id)).QueryAccount(), want, field, message)
 }
 
 // PromoteDirectReports moves the direct reports of deleted stakeholders up
@@ -141,11 +154,14 @@ func InfluenceEdgeJoinsOneAccount(next ent.Mutator) ent.Mutator {
 				return nil, &clienterr.InputError{Field: "toID", Message: "an influence edge cannot join a stakeholder to themselves"}
 			}
 			c := m.Client()
-			acc, err := c.Stakeholder.Query().Where(stakeholder.ID(from)).QueryAccount().OnlyID(ctx)
-			if err != nil {
-				return nil, err
+			acc, known := bulk.FromContext(ctx).AccountOf(gen.TypeStakeholder, from)
+			if !known {
+				var err error
+				if acc, err = c.Stakeholder.Query().Where(stakeholder.ID(from)).QueryAccount().OnlyID(ctx); err != nil {
+					return nil, err
+				}
 			}
-			if err := sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(to)).QueryAccount(), acc, "toID", "both stakeholders must belong to the same account"); err != nil {
+			if err := sameStakeholderAccount(ctx, c, to, acc, "toID", "both stakeholders must belong to the same account"); err != nil {
 				return nil, err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	gen "github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/scope"
 )
 
@@ -46,7 +47,11 @@ func Serialise(next ent.Mutator) ent.Mutator {
 		// One order for every transaction, so that two never wait on each other
 		// over these keys; PostgreSQL breaks any other cycle as a deadlock.
 		slices.Sort(keys)
+		call := bulk.FromContext(ctx)
 		for _, k := range slices.Compact(keys) {
+			if !call.Lock(k) {
+				continue
+			}
 			if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", k); err != nil {
 				return nil, err
 			}

@@ -12,10 +12,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 )
 
 // Exists tells whether a record of the type has the ID.
 func Exists(ctx context.Context, client *gen.Client, typ string, id int) (bool, error) {
+	if _, ok := bulk.FromContext(ctx).AccountOf(typ, id); ok {
+		return true, nil
+	}
 	res, err := call(ctx, query(client, typ, id), "Exist")
 	if err != nil {
 		return false, err

@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/hook"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/scope"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
@@ -81,7 +82,7 @@ func mapAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int
 // the Account hooks: it is not a change anyone made to the account. The IDs
 // are numbers read from the database, written into the text.
 func bump(ctx context.Context, client *gen.Client, accounts []int) error {
-	if len(accounts) == 0 {
+	if len(accounts) == 0 || bulk.FromContext(ctx).DeferMaps(accounts) {
 		return nil
 	}
 	ids := make([]string, len(accounts))

@@ -17,6 +17,7 @@ import (
 	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/privacy"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/schema/scope"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
@@ -74,6 +75,11 @@ func AllowAccountTeam() privacy.MutationRule {
 			}
 			return privacy.Allow
 		}
+		call := bulk.FromContext(ctx)
+		direct, isDirect := scope.Direct(m)
+		if isDirect && call.Allowed(direct) {
+			return privacy.Allow
+		}
 		where, err := scope.Where(ctx, m)
 		if err != nil {
 			return err
@@ -90,6 +96,9 @@ func AllowAccountTeam() privacy.MutationRule {
 			return err
 		case outside:
 			return forbidden("you may change only the accounts you own or are on the team of, and what is under them")
+		}
+		if isDirect {
+			call.Allow(direct)
 		}
 		return privacy.Allow
 	})

@@ -26,6 +26,7 @@ import (
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -125,11 +126,36 @@ func Accounts(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int, e
 	if id, ok := Direct(m); ok {
 		return []int{id}, nil
 	}
+	if id, ok := known(ctx, m); ok && id != 0 {
+		return []int{id}, nil
+	}
 	where, err := Where(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	return client.Account.Query().Where(where).IDs(ctx)
+}
+
+// known is the account of the record a create names as its parent, or of
+// the record an update writes, when the bulk call it runs in knows it.
+func known(ctx context.Context, m ent.Mutation) (int, bool) {
+	call := bulk.FromContext(ctx)
+	if call == nil {
+		return 0, false
+	}
+	if m.Op().Is(ent.OpCreate) {
+		p := parents[m.Type()]
+		if ids := m.AddedIDs(p.edge); len(ids) == 1 {
+			return call.AccountOf(p.typ, ids[0].(int))
+		}
+		return 0, false
+	}
+	if m.Op().Is(ent.OpUpdateOne) {
+		if id, ok := m.(interface{ ID() (int, bool) }).ID(); ok {
+			return call.AccountOf(m.Type(), id)
+		}
+	}
+	return 0, false
 }
 
 // of is a predicate on the accounts of the given records.

@@ -39,6 +39,7 @@ import (
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/scope"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -53,6 +54,9 @@ var totalled = map[string][]string{
 	gen.TypeAccount:     {account.FieldTier, account.FieldIndustry, account.FieldRegion, account.EdgeOwner},
 }
 
+// heldAccounts names, in a bulk call, the accounts taken out of the totals until it ends.
+const heldAccounts = "totals"
+
 // keepTotals takes the accounts a mutation changes the contribution of out
 // of the totals before it, and puts them back after, also when it fails.
 func keepTotals(next ent.Mutator) ent.Mutator {
@@ -66,6 +70,21 @@ func keepTotals(next ent.Mutator) ent.Mutator {
 			return nil, err
 		}
 		if len(accounts) == 0 {
+			return next.Mutate(ctx, m)
+		}
+		if call := bulk.FromContext(ctx); call != nil {
+			// In a bulk call, each account is taken out once, before its
+			// first write, and put back once, when the call ends: the shared
+			// totals rows are written once per call, not once per record.
+			if err := uncount(ctx, client, call.Hold(heldAccounts, accounts)); err != nil {
+				return nil, fmt.Errorf("metric totals: %w", err)
+			}
+			call.OnFlush(heldAccounts, func(ctx context.Context, client *gen.Client) error {
+				return count(ctx, client, call.Held(heldAccounts))
+			})
+			call.OnRollback(heldAccounts, func(ctx context.Context, client *gen.Client) error {
+				return uncount(ctx, client, call.Held(heldAccounts))
+			})
 			return next.Mutate(ctx, m)
 		}
 		if err := uncount(ctx, client, accounts); err != nil {

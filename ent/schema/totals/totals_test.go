@@ -13,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/totals"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/ent/store"
@@ -355,4 +356,40 @@ func TestSQL(t *testing.T) {
 	if got != want {
 		t.Errorf("SQL = %s\nwant  %s", got, want)
 	}
+}
+
+// TestTotalsInABulkCall: in a bulk call the accounts leave the totals at
+// their first write and come back once, at Flush, with what a recount gives.
+func TestTotalsInABulkCall(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		ctx := viewer.NewContext(context.Background(), viewer.Open)
+		acc := c.Account.Create().SetName("A").SetTier(account.TierKEY).SaveX(ctx).ID
+		first := c.Opportunity.Create().SetName("first").SetAccountID(acc).SetAmount(100).SetOpenedAt(at(1, 2)).SaveX(ctx)
+		tx, err := c.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bctx, call := bulk.NewContext(ctx)
+		creates := make([]*ent.OpportunityCreate, 5)
+		for i := range creates {
+			creates[i] = tx.Opportunity.Create().SetName(fmt.Sprint("deal ", i)).SetAccountID(acc).SetAmount(int64(1000 * (i + 1))).
+				SetStage(opportunity.StageCLOSED_WON).SetOpenedAt(at(2, 1)).SetClosedAt(at(3, 1+i))
+		}
+		tx.Opportunity.CreateBulk(creates...).ExecX(bctx)
+		tx.Opportunity.UpdateOneID(first.ID).SetAmount(250).ExecX(bctx)
+		if held := call.Held("totals"); len(held) != 1 || held[0] != acc {
+			t.Errorf("held accounts: %v", held)
+		}
+		if err := call.Flush(bctx, tx.Client()); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		kept := snapshot(t, c)
+		recount(t, c)
+		if got := snapshot(t, c); got != kept || !strings.Contains(kept, "15000") {
+			t.Errorf("kept:\n%s\nrecounted:\n%s", kept, got)
+		}
+	})
 }

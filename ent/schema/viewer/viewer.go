@@ -29,6 +29,9 @@ type Viewer struct {
 	// TokenID is the API token the request came with; 0 when the server runs
 	// open or the request signed in with a JWT from the company's issuer.
 	TokenID int
+	// TokenName is the token's name when the request came with one, kept in
+	// the history so a change says which integration made it.
+	TokenName string
 }
 
 // Open is the viewer of every request while the server runs without

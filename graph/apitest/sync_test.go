@@ -1,0 +1,394 @@
+package apitest
+
+// Syncing with a CRM: bulk upserts keyed by external IDs, whose rows name
+// each other by natural keys in any order, and the change feed that leaves
+// out a sync's own writes.
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/user"
+	"github.com/accountplan/accountplan/graph/httpedge"
+)
+
+const upsertStakeholders = `mutation($rows: [StakeholderUpsertInput!]!, $mode: UpsertMode!) {
+	upsertStakeholders(input: $rows, mode: $mode) { created updated unchanged failed
+		results { index externalID id outcome error { code field message } } } }`
+
+const upsertEdges = `mutation($rows: [InfluenceEdgeUpsertInput!]!) {
+	upsertInfluenceEdges(input: $rows) { created updated unchanged failed } }`
+
+const upsertAccounts = `mutation($rows: [AccountUpsertInput!]!) {
+	upsertAccounts(input: $rows) { created updated unchanged results { id outcome } } }`
+
+// syncEnv is a server with tokens: an admin's for the CRM sync.
+func syncEnv(t *testing.T, e *env) *env {
+	t.Helper()
+	return e.as(newToken(t, e, newUser(t, e, "sync"), user.RoleADMIN, false))
+}
+
+// orgRows are n stakeholders of account acc in a tree three levels deep
+// (a chief, up to 5 managers, everyone else under a manager), shuffled so
+// that reports often come before their managers.
+func orgRows(acc string, n int, seed uint64) []map[string]any {
+	rows := make([]map[string]any, n)
+	for i := range rows {
+		r := map[string]any{"externalID": fmt.Sprintf("%s-p%d", acc, i), "accountExternalID": acc,
+			"name": fmt.Sprintf("Person %d", i), "rank": 1 + i%5, "support": "NEUTRAL"}
+		switch {
+		case i == 0:
+		case i <= 5:
+			r["reportsToExternalID"] = acc + "-p0"
+		default:
+			r["reportsToExternalID"] = fmt.Sprintf("%s-p%d", acc, 1+i%5)
+		}
+		rows[i] = r
+	}
+	rand.New(rand.NewPCG(seed, 1)).Shuffle(n, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	return rows
+}
+
+// edgeRows are n (at most 3 × people) influence edges between the stakeholders of orgRows.
+func edgeRows(acc string, people, n int) []map[string]any {
+	rows := make([]map[string]any, n)
+	for i := range rows {
+		from, to := i%people, (i*7+1)%people
+		if from == to {
+			to = (to + 1) % people
+		}
+		kind := []string{"INFLUENCES", "INFORMAL", "CONFLICTS_WITH"}[i/people%3]
+		rows[i] = map[string]any{"externalID": fmt.Sprintf("%s-e%d", acc, i), "kind": kind, "strength": 1 + i%5,
+			"fromExternalID": fmt.Sprintf("%s-p%d", acc, from), "toExternalID": fmt.Sprintf("%s-p%d", acc, to)}
+	}
+	return rows
+}
+
+func outcomes(d map[string]any, field string) map[string]int {
+	out := map[string]int{}
+	for _, r := range get(d, field, "results").([]any) {
+		out[get(r, "outcome").(string)]++
+	}
+	return out
+}
+
+func TestUpsertImportTwice(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := syncEnv(t, e)
+		owner := newUser(t, e, "olivia")
+		accounts := s.must(upsertAccounts, map[string]any{"rows": []map[string]any{
+			{"externalID": "acme", "name": "Acme", "ownerEmail": "olivia@example.com", "tier": "STRATEGIC"},
+			{"externalID": "globex", "name": "Globex"},
+		}})
+		if got := get(accounts, "upsertAccounts", "created"); got != float64(2) {
+			t.Fatalf("accounts created: %v", accounts)
+		}
+		acme := e.client.Account.Query().Where(account.ExternalID("acme")).OnlyX(ctx)
+		if acme.OwnerID == nil || *acme.OwnerID != owner {
+			t.Errorf("ownerEmail did not set the owner: %v", acme.OwnerID)
+		}
+
+		// Each import costs the same statements whatever its size: first import and replay.
+		var first, replay [2]int64
+		for k, n := range []int{30, 120} {
+			acc := []string{"acme", "globex"}[k]
+			people, edges := orgRows(acc, n, uint64(n)), edgeRows(acc, n, 2*n)
+			var d map[string]any
+			first[k] = s.count(func() { d = s.must(upsertStakeholders, map[string]any{"rows": people, "mode": "ATOMIC"}) })
+			if got := outcomes(d, "upsertStakeholders"); got["CREATED"] != n {
+				t.Fatalf("first import of %d: %v", n, got)
+			}
+			if got := get(s.must(upsertEdges, map[string]any{"rows": edges}), "upsertInfluenceEdges", "created"); got != float64(2*n) {
+				t.Fatalf("edges created: %v", got)
+			}
+			changes := e.client.Change.Query().CountX(ctx)
+			before := e.client.Account.Query().Where(account.ExternalID(acc)).OnlyX(ctx)
+			rand.Shuffle(n, func(i, j int) { people[i], people[j] = people[j], people[i] })
+			replay[k] = s.count(func() { d = s.must(upsertStakeholders, map[string]any{"rows": people, "mode": "ATOMIC"}) })
+			if got := outcomes(d, "upsertStakeholders"); got["UNCHANGED"] != n {
+				t.Errorf("replay of %d: %v", n, got)
+			}
+			if got := get(s.must(upsertEdges, map[string]any{"rows": edges}), "upsertInfluenceEdges", "unchanged"); got != float64(2*n) {
+				t.Errorf("edges replayed: %v unchanged", got)
+			}
+			if after := e.client.Change.Query().CountX(ctx); after != changes {
+				t.Errorf("the replay wrote %d history entries", after-changes)
+			}
+			after := e.client.Account.Query().Where(account.ExternalID(acc)).OnlyX(ctx)
+			if after.MapVersion != before.MapVersion {
+				t.Errorf("the replay moved the map version from %d to %d", before.MapVersion, after.MapVersion)
+			}
+		}
+		// The reporting lines are the ones sent.
+		org := s.must(`{ stakeholders(first: 1, where: {externalID: "globex-p17"}) { edges { node { version reportsTo { externalID } account { externalID } } } } }`, nil)
+		if got := get(org, "stakeholders", "edges", 0, "node"); !sameJSON(got, map[string]any{"version": 1, "reportsTo": map[string]any{"externalID": "globex-p3"}, "account": map[string]any{"externalID": "globex"}}) {
+			t.Errorf("globex-p17: %v", got)
+		}
+		t.Logf("statements: first import %v, replay %v (30 and 120 rows)", first, replay)
+		if first[0] != first[1] || replay[0] != replay[1] {
+			t.Errorf("statements grow with rows: first import %v, replay %v", first, replay)
+		}
+		// The history of an imported record names the token that wrote it.
+		c := e.client.Change.Query().Where(change.SubjectExternalID("acme-p3")).OnlyX(ctx)
+		if c.OriginTokenName == nil || *c.OriginTokenName != "test" || c.OriginTokenID == nil {
+			t.Errorf("origin of the import's change: %v %v", c.OriginTokenID, c.OriginTokenName)
+		}
+	})
+}
+
+func TestUpsertUpdatesAndSourceTime(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		rows := orgRows("acme", 8, 1)
+		s.must(upsertStakeholders, map[string]any{"rows": rows, "mode": "ATOMIC"})
+		// A changed title updates one row; a source older than the last change here keeps the record.
+		d := s.must(upsertStakeholders, map[string]any{"mode": "ATOMIC", "rows": []map[string]any{
+			{"externalID": "acme-p1", "accountExternalID": "acme", "name": "Person 1", "title": "CFO"},
+			{"externalID": "acme-p2", "accountExternalID": "acme", "name": "Renamed", "sourceUpdatedAt": "2001-01-01T00:00:00Z"},
+			{"externalID": "acme-p3", "accountExternalID": "acme", "name": "Person 3"},
+		}})
+		want := []any{"UPDATED", "KEPT_NEWER", "UNCHANGED"}
+		for i, w := range want {
+			if got := get(d, "upsertStakeholders", "results", i, "outcome"); got != w {
+				t.Errorf("row %d: %v, want %v", i, got, w)
+			}
+		}
+		node := s.must(`{ stakeholders(first: 1, where: {externalID: "acme-p1"}) { edges { node { title version history(first: 5) { totalCount } } } } }`, nil)
+		if got := get(node, "stakeholders", "edges", 0, "node"); !sameJSON(got, map[string]any{"title": "CFO", "version": 2, "history": map[string]any{"totalCount": 2}}) {
+			t.Errorf("after the update: %v", got)
+		}
+		// A stakeholder never moves to another account.
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "globex", "name": "Globex"}}})
+		code, field := s.code(upsertStakeholders, map[string]any{"mode": "ATOMIC", "rows": []map[string]any{
+			{"externalID": "acme-p1", "accountExternalID": "globex", "name": "Person 1"}}})
+		if code != "BAD_USER_INPUT" || field != "accountExternalID" {
+			t.Errorf("moving a stakeholder: %s %s", code, field)
+		}
+	})
+}
+
+func TestUpsertCycleRefused(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		row := func(id, manager string) map[string]any {
+			return map[string]any{"externalID": id, "accountExternalID": "acme", "name": id, "reportsToExternalID": manager}
+		}
+		rows := []map[string]any{row("ok", "a"), row("a", "b"), row("b", "c"), row("c", "a"), {"externalID": "free", "accountExternalID": "acme", "name": "free"}}
+		r := s.do(upsertStakeholders, map[string]any{"rows": rows, "mode": "ATOMIC"})
+		if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["index"] == nil {
+			t.Fatalf("a cycle in ATOMIC mode: %+v", r.Errors)
+		}
+		if n := e.client.Stakeholder.Query().CountX(ctx); n != 0 {
+			t.Errorf("a refused call wrote %d stakeholders", n)
+		}
+		d := s.must(upsertStakeholders, map[string]any{"rows": rows, "mode": "PER_ROW"})
+		want := []string{"FAILED", "FAILED", "FAILED", "FAILED", "CREATED"}
+		for i, w := range want {
+			res := get(d, "upsertStakeholders", "results", i)
+			if get(res, "outcome") != w {
+				t.Errorf("row %d: %v, want %s", i, res, w)
+			}
+			if w == "FAILED" && get(res, "error", "code") != "BAD_USER_INPUT" {
+				t.Errorf("row %d: %v", i, res)
+			}
+		}
+	})
+}
+
+func TestUpsertPerRowErrors(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		rows := []map[string]any{
+			{"externalID": "p0", "accountExternalID": "acme", "name": "Fine"},
+			{"externalID": "p1", "accountExternalID": "nowhere", "name": "No account"},
+			{"externalID": "p2", "accountExternalID": "acme", "name": "Too senior", "rank": 9},
+			{"externalID": "p3", "accountExternalID": "acme", "name": "Reports to a refused row", "reportsToExternalID": "p2"},
+			{"externalID": "p0", "accountExternalID": "acme", "name": "Twice"},
+			{"externalID": "p5", "accountExternalID": "acme", "name": "Fine too", "reportsToExternalID": "p0"},
+		}
+		code, _ := s.code(upsertStakeholders, map[string]any{"rows": rows, "mode": "ATOMIC"})
+		if code != "BAD_USER_INPUT" {
+			t.Errorf("ATOMIC with refused rows: %s", code)
+		}
+		if n := e.client.Stakeholder.Query().CountX(ctx); n != 0 {
+			t.Errorf("a refused call wrote %d stakeholders", n)
+		}
+		d := s.must(upsertStakeholders, map[string]any{"rows": rows, "mode": "PER_ROW"})
+		want := []struct{ outcome, code, field string }{
+			{"CREATED", "", ""},
+			{"FAILED", "BAD_USER_INPUT", "accountExternalID"},
+			{"FAILED", "BAD_USER_INPUT", "rank"},
+			{"FAILED", "BAD_USER_INPUT", "reportsToExternalID"},
+			{"FAILED", "BAD_USER_INPUT", "externalID"},
+			{"CREATED", "", ""},
+		}
+		for i, w := range want {
+			res := get(d, "upsertStakeholders", "results", i)
+			code, _ := get(res, "error", "code").(string)
+			field, _ := get(res, "error", "field").(string)
+			if get(res, "outcome") != w.outcome || code != w.code || field != w.field {
+				t.Errorf("row %d: %v, want %+v", i, res, w)
+			}
+		}
+		if n := e.client.Stakeholder.Query().CountX(ctx); n != 2 {
+			t.Errorf("%d stakeholders written, want 2", n)
+		}
+	})
+}
+
+func TestUpsertConcurrentSameExternalID(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		for trial := range raceTrials {
+			id := fmt.Sprintf("p%d", trial)
+			req := func(name string) raceRequest {
+				return raceRequest{upsertStakeholders, map[string]any{"mode": "ATOMIC", "rows": []map[string]any{
+					{"externalID": id, "accountExternalID": "acme", "name": name}}}}
+			}
+			got := map[string]int{}
+			for _, r := range s.race(req("First"), req("Second")) {
+				if len(r.Errors) > 0 {
+					t.Fatalf("trial %d: %+v", trial, r.Errors)
+				}
+				got[get(r.Data, "upsertStakeholders", "results", 0, "outcome").(string)]++
+			}
+			if got["CREATED"] != 1 || got["UPDATED"] != 1 {
+				t.Errorf("trial %d: %v, want one CREATED and one UPDATED", trial, got)
+			}
+		}
+	})
+}
+
+func TestChangeFeedExcludesOwnToken(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		human := e.as(newToken(t, e, newUser(t, e, "hugo"), user.RoleADMIN, false))
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		d := s.must(upsertStakeholders, map[string]any{"rows": orgRows("acme", 3, 2), "mode": "ATOMIC"})
+		const feed = `query($after: Cursor) { changeFeed(first: 100, after: $after, excludeOwnToken: true) {
+			edges { node { operation subjectType subjectExternalID originTokenName } } pageInfo { endCursor } } }`
+		page := s.must(feed, nil)
+		if edges := get(page, "changeFeed", "edges").([]any); len(edges) != 0 {
+			t.Fatalf("the sync reads its own writes: %v", edges)
+		}
+		cursor := get(page, "changeFeed", "pageInfo", "endCursor")
+		var ids []string
+		for _, r := range get(d, "upsertStakeholders", "results").([]any) {
+			ids = append(ids, get(r, "id").(string))
+		}
+		human.must(`mutation($id: ID!) { updateStakeholder(id: $id, input: {title: "CEO"}) { id } }`, map[string]any{"id": ids[0]})
+		human.must(`mutation($id: ID!) { deleteStakeholder(id: $id) }`, map[string]any{"id": ids[1]})
+		page = s.must(feed, nil)
+		got := get(page, "changeFeed", "edges").([]any)
+		// The delete also moves the deleted person's reports up: every change is hugo's.
+		if len(got) < 2 || get(got, 0, "node", "operation") != "UPDATE" {
+			t.Fatalf("the feed: %v", got)
+		}
+		var deleted bool
+		for _, c := range got {
+			if get(c, "node", "originTokenName") != "test" {
+				t.Errorf("a change without its token's name: %v", c)
+			}
+			if get(c, "node", "operation") == "DELETE" {
+				deleted = get(c, "node", "subjectExternalID") != nil
+			}
+		}
+		if !deleted {
+			t.Errorf("the delete has no external ID: %v", got)
+		}
+		// Resuming from the cursor read before hugo's changes gives the same changes.
+		again := s.must(feed, map[string]any{"after": cursor})
+		if !sameJSON(get(again, "changeFeed", "edges"), got) {
+			t.Errorf("resumed: %v, want %v", get(again, "changeFeed", "edges"), got)
+		}
+		// Without excludeOwnToken the sync sees its own writes too.
+		all := s.must(`{ changeFeed(first: 100) { edges { node { id } } } }`, nil)
+		if n := len(get(all, "changeFeed", "edges").([]any)); n <= len(got) {
+			t.Errorf("the whole feed has %d changes", n)
+		}
+	})
+}
+
+// Deals change the metric totals: an upsert takes each account out of them
+// and puts it back once per call, whatever the number of deals.
+func TestUpsertOpportunitiesStatements(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}, {"externalID": "globex", "name": "Globex"}}})
+		const q = `mutation($rows: [OpportunityUpsertInput!]!) { upsertOpportunities(input: $rows) { created updated unchanged } }`
+		deals := func(from, n int) []map[string]any {
+			rows := make([]map[string]any, n)
+			for i := range rows {
+				rows[i] = map[string]any{"externalID": fmt.Sprint("d", from+i), "accountExternalID": []string{"acme", "globex"}[i%2],
+					"name": fmt.Sprint("Deal ", i), "amount": 1000 * (i + 1), "stage": "CLOSED_WON",
+					"openedAt": "2026-01-02T00:00:00Z", "closedAt": "2026-03-04T00:00:00Z"}
+			}
+			return rows
+		}
+		var d map[string]any
+		// The first deals put the accounts into the totals: later calls take them out first.
+		s.must(q, map[string]any{"rows": deals(200, 2)})
+		small := s.count(func() { d = s.must(q, map[string]any{"rows": deals(0, 6)}) })
+		large := s.count(func() { d = s.must(q, map[string]any{"rows": deals(100, 40)}) })
+		if get(d, "upsertOpportunities", "created") != float64(40) {
+			t.Fatalf("created: %v", d)
+		}
+		t.Logf("statements: %d for 6 deals, %d for 40", small, large)
+		if small != large {
+			t.Errorf("statements grow with rows: %d for 6 deals, %d for 40", small, large)
+		}
+	})
+}
+
+func TestUpsertProductsAndRevenueRecords(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		products := `mutation($rows: [ProductUpsertInput!]!) { upsertProducts(input: $rows, mode: PER_ROW) { results { outcome error { code } } } }`
+		rows := map[string]any{"rows": []map[string]any{{"externalID": "p1", "name": "Insight", "family": "Analytics"}, {"externalID": "p2", "name": "Insight"}}}
+		d := s.must(products, rows)
+		if got := get(d, "upsertProducts", "results"); !sameJSON(got, []any{map[string]any{"outcome": "CREATED", "error": nil}, map[string]any{"outcome": "FAILED", "error": map[string]any{"code": "CONFLICT"}}}) {
+			t.Errorf("products: %v", got)
+		}
+		revenue := `mutation($rows: [RevenueRecordUpsertInput!]!) { upsertRevenueRecords(input: $rows) { created updated unchanged } }`
+		r := map[string]any{"rows": []map[string]any{{"externalID": "r1", "accountExternalID": "acme", "periodStart": "2026-01-01T00:00:00Z", "periodEnd": "2026-03-31T00:00:00Z", "startingRevenue": 100000, "expansion": 5000}}}
+		for _, want := range []string{"created", "unchanged"} {
+			if got := get(s.must(revenue, r), "upsertRevenueRecords", want); got != float64(1) {
+				t.Errorf("revenue records %s: %v", want, got)
+			}
+		}
+	})
+}
+
+// A read-only token may not upsert, even rows that would change nothing.
+func TestUpsertReadOnlyRefused(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		rows := map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}}
+		s.must(upsertAccounts, rows)
+		reader := e.as(newToken(t, e, newUser(t, e, "rita"), user.RoleADMIN, true))
+		if code, _ := reader.code(upsertAccounts, rows); code != "FORBIDDEN" {
+			t.Errorf("a read-only token's replay: %s, want FORBIDDEN", code)
+		}
+	})
+}
