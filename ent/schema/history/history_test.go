@@ -276,4 +276,3 @@ func TestCascade(t *testing.T) {
 		}
 	})
 }
-
