@@ -38,6 +38,7 @@ import (
 	"github.com/accountplan/accountplan/graph/planhealth"
 	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/accountplan/accountplan/graph/tiering"
+	"github.com/accountplan/accountplan/graph/timeline"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -96,7 +97,7 @@ type ProductResolver interface {
 	History(ctx context.Context, obj *ent.Product, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id int) (ent.Noder, error)
+	Node(ctx context.Context, id int, asOf *time.Time) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error)
 	Accounts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error)
@@ -125,9 +126,12 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	TierReport(ctx context.Context, where *ent.AccountWhereInput) (*tiering.Report, error)
 	Metrics(ctx context.Context, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) (*metrics.Report, error)
-	OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error)
+	OrgMap(ctx context.Context, accountID int, asOf *time.Time) (*orgmap.Map, error)
 	InfluencePath(ctx context.Context, fromID int, toID int) (*orgmap.Path, error)
 	DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error)
+	PlanAsOf(ctx context.Context, planID int, asOf time.Time) (*timeline.Plan, error)
+	PlanDiff(ctx context.Context, planID int, from timeline.PointInTime, to timeline.PointInTime) (*timeline.PlanDiff, error)
+	OrgMapDiff(ctx context.Context, accountID int, from timeline.PointInTime, to timeline.PointInTime) (*timeline.OrgMapDiff, error)
 }
 type RelationshipResolver interface {
 	History(ctx context.Context, obj *ent.Relationship, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
@@ -3216,6 +3220,14 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -3341,6 +3353,36 @@ func (ec *executionContext) field_Query_opportunities_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_orgMapDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_orgMap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3352,6 +3394,66 @@ func (ec *executionContext) field_Query_orgMap_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["accountID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planAsOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
 	return args, nil
 }
 
@@ -13728,7 +13830,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(int))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -14992,7 +15094,7 @@ func (ec *executionContext) _Query_orgMap(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().OrgMap(ctx, fc.Args["accountID"].(int))
+			return ec.Resolvers.Query().OrgMap(ctx, fc.Args["accountID"].(int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Map) graphql.Marshaler {
@@ -15108,6 +15210,138 @@ func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_decisionMakerPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planAsOf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanAsOf(ctx, fc.Args["planID"].(int), fc.Args["asOf"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.Plan) graphql.Marshaler {
+			return ec.marshalNPlanAsOf2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanAsOf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planAsOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanDiff(ctx, fc.Args["planID"].(int), fc.Args["from"].(timeline.PointInTime), fc.Args["to"].(timeline.PointInTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.PlanDiff) graphql.Marshaler {
+			return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planDiff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orgMapDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrgMapDiff(ctx, fc.Args["accountID"].(int), fc.Args["from"].(timeline.PointInTime), fc.Args["to"].(timeline.PointInTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.OrgMapDiff) graphql.Marshaler {
+			return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_orgMapDiff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -43165,6 +43399,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_decisionMakerPaths(ctx, field)
 				})
+		case "planAsOf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planAsOf(ctx, field)
+				})
+		case "planDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planDiff(ctx, field)
+				})
+		case "orgMapDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orgMapDiff(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -44729,6 +44981,22 @@ func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋaccoun
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActionItem!")
@@ -45181,6 +45449,22 @@ func (ec *executionContext) unmarshalNInfluenceEdgeWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Insight) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx context.Context, sel ast.SelectionSet, v *ent.Insight) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Insight!")
@@ -45229,6 +45513,22 @@ func (ec *executionContext) marshalNInsightOrderField2ᚖgithubᚗcomᚋaccountp
 func (ec *executionContext) unmarshalNInsightWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightWhereInput(ctx context.Context, v any) (*ent.InsightWhereInput, error) {
 	res, err := ec.unmarshalInputInsightWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KPI) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx context.Context, sel ast.SelectionSet, v *ent.KPI) graphql.Marshaler {
@@ -45589,6 +45889,22 @@ func (ec *executionContext) marshalNRevenueRecordOrderField2ᚖgithubᚗcomᚋac
 func (ec *executionContext) unmarshalNRevenueRecordWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordWhereInput(ctx context.Context, v any) (*ent.RevenueRecordWhereInput, error) {
 	res, err := ec.unmarshalInputRevenueRecordWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Review) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {

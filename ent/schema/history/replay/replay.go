@@ -34,16 +34,8 @@ type History struct {
 // account's history begins (its creation) is refused with an input error on
 // field, since nothing recorded can say what was there before.
 func Since(ctx context.Context, client *gen.Client, accountID int, t time.Time, field string) (*History, error) {
-	created, err := client.Account.Query().Where(account.ID(accountID)).Select(account.FieldCreatedAt).Only(ctx)
-	if gen.IsNotFound(err) {
-		return nil, &clienterr.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
-	}
-	if err != nil {
+	if err := Begun(ctx, client, accountID, t, field); err != nil {
 		return nil, err
-	}
-	if t.Before(created.CreatedAt) {
-		return nil, &clienterr.InputError{Field: field, Message: fmt.Sprintf("the history of the account begins when it was created, at %s; %s is before it",
-			created.CreatedAt.UTC().Format(time.RFC3339Nano), t.UTC().Format(time.RFC3339Nano))}
 	}
 	changes, err := client.Change.Query().
 		Where(change.AccountID(accountID), change.AtGT(t)).
@@ -53,6 +45,24 @@ func Since(ctx context.Context, client *gen.Client, accountID int, t time.Time, 
 		return nil, err
 	}
 	return &History{At: t, Changes: changes}, nil
+}
+
+// Begun refuses, with an input error on field, a time before the account's
+// history begins: its creation, before which nothing recorded can say what
+// there was.
+func Begun(ctx context.Context, client *gen.Client, accountID int, t time.Time, field string) error {
+	created, err := client.Account.Query().Where(account.ID(accountID)).Select(account.FieldCreatedAt).Only(ctx)
+	if gen.IsNotFound(err) {
+		return &clienterr.ReferenceError{Field: "accountID", Type: "Account", ID: accountID}
+	}
+	if err != nil {
+		return err
+	}
+	if t.Before(created.CreatedAt) {
+		return &clienterr.InputError{Field: field, Message: fmt.Sprintf("the history of the account begins when it was created, at %s; %s is before it",
+			created.CreatedAt.UTC().Format(time.RFC3339Nano), t.UTC().Format(time.RFC3339Nano))}
+	}
+	return nil
 }
 
 // Of are the changes of one type, the newest first.
@@ -168,8 +178,7 @@ func ID(v json.RawMessage) (int, error) {
 // GraphQL names through gen.GraphQLNames, links kept in the record's columns
 // included; New binds a record to the client so that its edges can be read.
 func Entity[T any](typ string, bare func() T) Kind[T] {
-	var zero T
-	rt := reflect.TypeOf(zero).Elem()
+	rt := reflect.TypeOf(bare()).Elem()
 	fields, links := map[string]int{}, map[string]bool{}
 	for i := range rt.NumField() {
 		f := rt.Field(i)
