@@ -7,12 +7,12 @@ package graph
 
 import (
 	"context"
-	"github.com/accountplan/accountplan/graph/timeline"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/generated"
+	"github.com/accountplan/accountplan/graph/timeline"
 )
 
 // History is the resolver for the history field.
