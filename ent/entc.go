@@ -29,7 +29,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./api/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory, addAsOf, describeEnumValues, describeGenerated),
+		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory, describeEnumValues, describeGenerated),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -314,23 +314,6 @@ func addHistory(g *gen.Graph, s *ast.Schema) error {
 			Type:        changes.Type,
 		})
 	}
-	return nil
-}
-
-// addAsOf gives Query.node an asOf argument: any record as it was at a past
-// time, rebuilt from the change history (graph/timeline).
-func addAsOf(_ *gen.Graph, s *ast.Schema) error {
-	node := s.Types["Query"].Fields.ForName("node")
-	if node == nil {
-		return fmt.Errorf("addAsOf: the Query type has no node field")
-	}
-	node.Arguments = append(node.Arguments, &ast.ArgumentDefinition{
-		Name: "asOf",
-		Description: "The time to show the object at, rebuilt from the change history: its fields as they were then, " +
-			"its edges as they are now; null when it did not exist then (a deleted object included). Now when omitted. " +
-			"A time before its account was created, when the history begins, is refused with BAD_USER_INPUT.",
-		Type: ast.NamedType("Time", nil),
-	})
 	return nil
 }
 

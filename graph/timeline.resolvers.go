@@ -9,8 +9,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/graph/timeline"
 )
+
+// NodeAsOf is the resolver for the nodeAsOf field.
+func (r *queryResolver) NodeAsOf(ctx context.Context, id int, asOf time.Time) (ent.Noder, error) {
+	return timeline.Node(ctx, r.client, id, asOf, "asOf")
+}
 
 // PlanAsOf is the resolver for the planAsOf field.
 func (r *queryResolver) PlanAsOf(ctx context.Context, planID int, asOf time.Time) (*timeline.Plan, error) {

@@ -20,7 +20,7 @@ const (
 		decisionMakersWithoutSupportivePath { node { id } reason }
 		health { grade reasons } decisionMakerPaths { stakeholder { id } path { warmth hops { stakeholder { id } } } } mermaid`
 	personNow = `query($id: ID!) { node(id: $id) { ... on Stakeholder { id name title support reportsTo { id } } } }`
-	personAt  = `query($id: ID!, $t: Time) { node(id: $id, asOf: $t) { ... on Stakeholder { id name title support reportsTo { id } } } }`
+	personAt  = `query($id: ID!, $t: Time!) { nodeAsOf(id: $id, asOf: $t) { ... on Stakeholder { id name title support reportsTo { id } } } }`
 	planNow   = `query($p: ID!) { node(id: $p) { ... on AccountPlan { name status
 		goals(first: 20) { edges { node { id title target objectives(first: 20) { edges { node { id title status
 			kpis(first: 20) { edges { node { id name currentValue target } } }
@@ -209,7 +209,7 @@ func TestAsOf(t *testing.T) {
 			if got := get(e.must(mapAt, map[string]any{"a": p.account, "t": at}), "orgMap"); !sameJSON(got, s.orgMap) {
 				t.Fatalf("orgMap as of step %d:\n%v\nwant\n%v", i, asJSON(got), asJSON(s.orgMap))
 			}
-			if got := get(e.must(personAt, map[string]any{"id": p.stakeholder, "t": at}), "node"); !sameJSON(got, s.person) {
+			if got := get(e.must(personAt, map[string]any{"id": p.stakeholder, "t": at}), "nodeAsOf"); !sameJSON(got, s.person) {
 				t.Fatalf("node as of step %d: %v, want %v", i, asJSON(got), asJSON(s.person))
 			}
 			if got := planLines(t, get(e.must(planAt, map[string]any{"p": p.plan, "t": at}), "planAsOf"), true); !slices.Equal(got, s.plan) {

@@ -896,7 +896,8 @@ type ComplexityRoot struct {
 		Kpis               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KPIOrder, where *ent.KPIWhereInput) int
 		Me                 func(childComplexity int) int
 		Metrics            func(childComplexity int, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) int
-		Node               func(childComplexity int, id int, asOf *time.Time) int
+		Node               func(childComplexity int, id int) int
+		NodeAsOf           func(childComplexity int, id int, asOf time.Time) int
 		Nodes              func(childComplexity int, ids []int) int
 		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		Opportunities      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
@@ -5361,7 +5362,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int)), true
+	case "Query.nodeAsOf":
+		if e.ComplexityRoot.Query.NodeAsOf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodeAsOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NodeAsOf(childComplexity, args["id"].(int), args["asOf"].(time.Time)), true
 	case "Query.nodes":
 		if e.ComplexityRoot.Query.Nodes == nil {
 			break
@@ -16915,11 +16927,6 @@ type Query {
     ID of the object.
     """
     id: ID!
-
-    """
-    The time to show the object at, rebuilt from the change history: its fields as they were then, its edges as they are now; null when it did not exist then (a deleted object included). Now when omitted. A time before its account was created, when the history begins, is refused with BAD_USER_INPUT.
-    """
-    asOf: Time
   ): Node
   """
   Lookup nodes by a list of IDs.
@@ -24413,6 +24420,15 @@ scalar Decimal
 # past state is rebuilt from the records now and the change history since.
 
 extend type Query {
+  """
+  Any object as it was at asOf, rebuilt from the record now (if it still
+  exists) and its change history since: its fields as they were then, its
+  edges, when selected, as they are now. Null when it did not exist then
+  (a record deleted since is rebuilt). Two or three SQL statements whatever
+  the number of its changes. A time before its account was created, when the
+  history begins, is refused with BAD_USER_INPUT (asOf).
+  """
+  nodeAsOf("The ID of the object; it may have been deleted since." id: ID!, "The time to rebuild the object at." asOf: Time!): Node
   """
   An account plan with its goals, objectives, KPIs, action items, insights
   and reviews as they were at asOf, rebuilt from the change history. Each

@@ -10,14 +10,6 @@ import (
 	"github.com/accountplan/accountplan/ent/schema/history/replay"
 )
 
-// NodeAt is the record with the ID now, or as it was at a time when given.
-func NodeAt(ctx context.Context, c *ent.Client, id int, at *time.Time) (ent.Noder, error) {
-	if at == nil {
-		return c.Noder(ctx, id)
-	}
-	return Node(ctx, c, id, *at, "asOf")
-}
-
 // Node rebuilds any record as it was at a time, from the record now (if it
 // still exists) and its changes since, read over the history's subject
 // index: two statements, three when the record belongs to an account (whose
