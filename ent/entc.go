@@ -39,7 +39,7 @@ func main() {
 		Package:   "github.com/accountplan/accountplan/ent",
 		Features:  []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
 		Hooks:     []gen.Hook{writeGraphQLNames},
-		Templates: []*gen.Template{dialectTemplate},
+		Templates: []*gen.Template{dialectTemplate, bareTemplate},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
@@ -53,6 +53,17 @@ var dialectTemplate = gen.MustParse(gen.NewTemplate("dialect").Parse(`{{ define 
 
 // Dialect is the SQL dialect of the client's driver: dialect.SQLite or dialect.Postgres.
 func (c *Client) Dialect() string { return c.driver.Dialect() }
+{{ end }}`))
+
+// bareTemplate writes ent/bare.go: an empty record bound to its client, which
+// the change history fills with the values a record had, so that its edges
+// can be queried like those of a record read from the database.
+var bareTemplate = gen.MustParse(gen.NewTemplate("bare").Parse(`{{ define "bare" }}
+{{ template "header" $ }}
+{{ range $n := $.Nodes }}
+// Bare is an empty {{ $n.Name }} bound to the client, for a record rebuilt from the change history.
+func (c *{{ $n.Name }}Client) Bare() *{{ $n.Name }} { return &{{ $n.Name }}{config: c.config} }
+{{ end }}
 {{ end }}`))
 
 // describeTypes copies each schema's Comment annotation into the GraphQL type

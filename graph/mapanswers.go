@@ -29,7 +29,7 @@ type mapAnswers struct {
 
 func (a mapAnswers) aroundRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	field := graphql.GetRootFieldContext(ctx).Field
-	if a.cache == nil || field.ObjectDefinition.Name != "Query" || field.Name != "orgMap" || !fromMapOnly(field.Selections) {
+	if a.cache == nil || field.ObjectDefinition.Name != "Query" || field.Name != "orgMap" || field.Arguments.ForName("asOf") != nil || !fromMapOnly(field.Selections) {
 		return next(ctx)
 	}
 	op := graphql.GetOperationContext(ctx)

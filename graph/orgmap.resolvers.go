@@ -32,8 +32,8 @@ func (r *orgMapResolver) Version(ctx context.Context, obj *orgmap.Map) (int, err
 }
 
 // OrgMap is the resolver for the orgMap field.
-func (r *queryResolver) OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error) {
-	return r.mapLoader(ctx).OrgMap(ctx, accountID)
+func (r *queryResolver) OrgMap(ctx context.Context, accountID int, asOf *time.Time) (*orgmap.Map, error) {
+	return r.mapLoader(ctx).OrgMapAt(ctx, accountID, asOf)
 }
 
 // InfluencePath is the resolver for the influencePath field.

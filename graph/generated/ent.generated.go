@@ -40,6 +40,7 @@ import (
 	"github.com/accountplan/accountplan/graph/planhealth"
 	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/accountplan/accountplan/graph/tiering"
+	"github.com/accountplan/accountplan/graph/timeline"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -129,10 +130,14 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	TierReport(ctx context.Context, where *ent.AccountWhereInput) (*tiering.Report, error)
 	Metrics(ctx context.Context, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) (*metrics.Report, error)
-	OrgMap(ctx context.Context, accountID int) (*orgmap.Map, error)
+	OrgMap(ctx context.Context, accountID int, asOf *time.Time) (*orgmap.Map, error)
 	InfluencePath(ctx context.Context, fromID int, toID int) (*orgmap.Path, error)
 	DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error)
 	ChangeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
+	NodeAsOf(ctx context.Context, id int, asOf time.Time) (ent.Noder, error)
+	PlanAsOf(ctx context.Context, planID int, asOf time.Time) (*timeline.Plan, error)
+	PlanDiff(ctx context.Context, planID int, from timeline.PointInTime, to timeline.PointInTime) (*timeline.PlanDiff, error)
+	OrgMapDiff(ctx context.Context, accountID int, from timeline.PointInTime, to timeline.PointInTime) (*timeline.OrgMapDiff, error)
 	WebhookEventTypes(ctx context.Context) ([]string, error)
 }
 type RelationshipResolver interface {
@@ -3315,6 +3320,28 @@ func (ec *executionContext) field_Query_metrics_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_nodeAsOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3451,6 +3478,36 @@ func (ec *executionContext) field_Query_opportunities_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_orgMapDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_orgMap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3462,6 +3519,66 @@ func (ec *executionContext) field_Query_orgMap_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["accountID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planAsOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (timeline.PointInTime, error) {
+			return ec.unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
 	return args, nil
 }
 
@@ -15882,7 +15999,7 @@ func (ec *executionContext) _Query_orgMap(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().OrgMap(ctx, fc.Args["accountID"].(int))
+			return ec.Resolvers.Query().OrgMap(ctx, fc.Args["accountID"].(int), fc.Args["asOf"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Map) graphql.Marshaler {
@@ -16042,6 +16159,182 @@ func (ec *executionContext) fieldContext_Query_changeFeed(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.argsOnce(ctx, field, "Query_changeFeed", ec.field_Query_changeFeed_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodeAsOf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodeAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NodeAsOf(ctx, fc.Args["id"].(int), fc.Args["asOf"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodeAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_nodeAsOf", ec.field_Query_nodeAsOf_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planAsOf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanAsOf(ctx, fc.Args["planID"].(int), fc.Args["asOf"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.Plan) graphql.Marshaler {
+			return ec.marshalNPlanAsOf2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanAsOf(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_planAsOf", ec.field_Query_planAsOf_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanDiff(ctx, fc.Args["planID"].(int), fc.Args["from"].(timeline.PointInTime), fc.Args["to"].(timeline.PointInTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.PlanDiff) graphql.Marshaler {
+			return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_planDiff", ec.field_Query_planDiff_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orgMapDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrgMapDiff(ctx, fc.Args["accountID"].(int), fc.Args["from"].(timeline.PointInTime), fc.Args["to"].(timeline.PointInTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timeline.OrgMapDiff) graphql.Marshaler {
+			return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMapDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_orgMapDiff", ec.field_Query_orgMapDiff_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -49379,6 +49672,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changeFeed(ctx, field)
 				})
+		case "nodeAsOf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodeAsOf(ctx, field)
+				})
+		case "planAsOf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planAsOf(ctx, field)
+				})
+		case "planDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planDiff(ctx, field)
+				})
+		case "orgMapDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orgMapDiff(ctx, field)
+				})
 		case "webhookEventTypes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -51886,6 +52203,22 @@ func (ec *executionContext) unmarshalNInfluenceEdgeWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Insight) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx context.Context, sel ast.SelectionSet, v *ent.Insight) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Insight!")
@@ -51934,6 +52267,22 @@ func (ec *executionContext) marshalNInsightOrderField2ᚖgithubᚗcomᚋaccountp
 func (ec *executionContext) unmarshalNInsightWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightWhereInput(ctx context.Context, v any) (*ent.InsightWhereInput, error) {
 	res, err := ec.unmarshalInputInsightWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KPI) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx context.Context, sel ast.SelectionSet, v *ent.KPI) graphql.Marshaler {
@@ -52294,6 +52643,22 @@ func (ec *executionContext) marshalNRevenueRecordOrderField2ᚖgithubᚗcomᚋac
 func (ec *executionContext) unmarshalNRevenueRecordWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordWhereInput(ctx context.Context, v any) (*ent.RevenueRecordWhereInput, error) {
 	res, err := ec.unmarshalInputRevenueRecordWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Review) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {

@@ -3162,4 +3162,11 @@ func (ec *executionContext) marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋa
 	return ec._OrgMapEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx context.Context, sel ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrgMapNode(ctx, sel, v)
+}
+
 // endregion ***************************** type.gotpl *****************************

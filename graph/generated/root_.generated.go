@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -14,6 +15,7 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
+	"github.com/accountplan/accountplan/graph/timeline"
 	"github.com/accountplan/accountplan/graph/upsert"
 	"github.com/accountplan/accountplan/graph/webhook"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -224,6 +226,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ActionItemSlip struct {
+		ActionItem func(childComplexity int) int
+		DueFrom    func(childComplexity int) int
+		DueTo      func(childComplexity int) int
+		Reason     func(childComplexity int) int
+	}
+
 	BusinessUnit struct {
 		Account         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
@@ -288,6 +297,12 @@ type ComplexityRoot struct {
 		Stakeholder func(childComplexity int) int
 	}
 
+	DecisionMakerWarmth struct {
+		From func(childComplexity int) int
+		Node func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Feedback struct {
 		Account     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -335,6 +350,11 @@ type ComplexityRoot struct {
 		Unit        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		Version     func(childComplexity int) int
+	}
+
+	GoalAsOf struct {
+		Goal       func(childComplexity int) int
+		Objectives func(childComplexity int) int
 	}
 
 	GoalConnection struct {
@@ -502,6 +522,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	KPIMove struct {
+		From         func(childComplexity int) int
+		KPI          func(childComplexity int) int
+		Target       func(childComplexity int) int
+		To           func(childComplexity int) int
+		TowardTarget func(childComplexity int) int
+	}
+
 	MetricsReport struct {
 		GroupBy     func(childComplexity int) int
 		PeriodEnd   func(childComplexity int) int
@@ -650,6 +678,12 @@ type ComplexityRoot struct {
 		Version     func(childComplexity int) int
 	}
 
+	ObjectiveAsOf struct {
+		ActionItems func(childComplexity int) int
+		KPIs        func(childComplexity int) int
+		Objective   func(childComplexity int) int
+	}
+
 	ObjectiveConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -711,6 +745,27 @@ type ComplexityRoot struct {
 		Version                             func(childComplexity int) int
 	}
 
+	OrgMapAttributeChange struct {
+		From func(childComplexity int) int
+		Node func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
+	OrgMapDiff struct {
+		DecisionMakers         func(childComplexity int) int
+		From                   func(childComplexity int) int
+		HealthFrom             func(childComplexity int) int
+		HealthTo               func(childComplexity int) int
+		Joined                 func(childComplexity int) int
+		KeyPlayersGained       func(childComplexity int) int
+		KeyPlayersLost         func(childComplexity int) int
+		Left                   func(childComplexity int) int
+		Moved                  func(childComplexity int) int
+		PoliticalStatusChanges func(childComplexity int) int
+		SupportChanges         func(childComplexity int) int
+		To                     func(childComplexity int) int
+	}
+
 	OrgMapEdge struct {
 		FromID                  func(childComplexity int) int
 		Kind                    func(childComplexity int) int
@@ -736,6 +791,12 @@ type ComplexityRoot struct {
 		Grade                func(childComplexity int) int
 		Reasons              func(childComplexity int) int
 		SupportiveKeyPlayers func(childComplexity int) int
+	}
+
+	OrgMapMove struct {
+		ManagerFrom func(childComplexity int) int
+		ManagerTo   func(childComplexity int) int
+		Node        func(childComplexity int) int
 	}
 
 	OrgMapNode struct {
@@ -783,9 +844,46 @@ type ComplexityRoot struct {
 		Value  func(childComplexity int) int
 	}
 
+	PlanAsOf struct {
+		ActionItems func(childComplexity int) int
+		AsOf        func(childComplexity int) int
+		Goals       func(childComplexity int) int
+		Insights    func(childComplexity int) int
+		Plan        func(childComplexity int) int
+		Reviews     func(childComplexity int) int
+	}
+
+	PlanDiff struct {
+		ActionItemsCompleted func(childComplexity int) int
+		ActionItemsSlipped   func(childComplexity int) int
+		Added                func(childComplexity int) int
+		Changed              func(childComplexity int) int
+		FindingsOpened       func(childComplexity int) int
+		FindingsResolved     func(childComplexity int) int
+		From                 func(childComplexity int) int
+		HealthFrom           func(childComplexity int) int
+		HealthTo             func(childComplexity int) int
+		KPIs                 func(childComplexity int) int
+		Removed              func(childComplexity int) int
+		To                   func(childComplexity int) int
+	}
+
 	PlanHealth struct {
 		Findings func(childComplexity int) int
 		Grade    func(childComplexity int) int
+	}
+
+	PlanRecord struct {
+		ID    func(childComplexity int) int
+		Title func(childComplexity int) int
+		Type  func(childComplexity int) int
+	}
+
+	PlanRecordChange struct {
+		Fields func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Title  func(childComplexity int) int
+		Type   func(childComplexity int) int
 	}
 
 	Product struct {
@@ -833,10 +931,14 @@ type ComplexityRoot struct {
 		Me                 func(childComplexity int) int
 		Metrics            func(childComplexity int, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) int
 		Node               func(childComplexity int, id int) int
+		NodeAsOf           func(childComplexity int, id int, asOf time.Time) int
 		Nodes              func(childComplexity int, ids []int) int
 		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
 		Opportunities      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
-		OrgMap             func(childComplexity int, accountID int) int
+		OrgMap             func(childComplexity int, accountID int, asOf *time.Time) int
+		OrgMapDiff         func(childComplexity int, accountID int, from timeline.PointInTime, to timeline.PointInTime) int
+		PlanAsOf           func(childComplexity int, planID int, asOf time.Time) int
+		PlanDiff           func(childComplexity int, planID int, from timeline.PointInTime, to timeline.PointInTime) int
 		Products           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
 		Relationships      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		RevenueRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
@@ -2019,6 +2121,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActionItemEdge.Node(childComplexity), true
 
+	case "ActionItemSlip.actionItem":
+		if e.ComplexityRoot.ActionItemSlip.ActionItem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemSlip.ActionItem(childComplexity), true
+	case "ActionItemSlip.dueFrom":
+		if e.ComplexityRoot.ActionItemSlip.DueFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemSlip.DueFrom(childComplexity), true
+	case "ActionItemSlip.dueTo":
+		if e.ComplexityRoot.ActionItemSlip.DueTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemSlip.DueTo(childComplexity), true
+	case "ActionItemSlip.reason":
+		if e.ComplexityRoot.ActionItemSlip.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemSlip.Reason(childComplexity), true
+
 	case "BusinessUnit.account":
 		if e.ComplexityRoot.BusinessUnit.Account == nil {
 			break
@@ -2265,6 +2392,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DecisionMakerPath.Stakeholder(childComplexity), true
 
+	case "DecisionMakerWarmth.from":
+		if e.ComplexityRoot.DecisionMakerWarmth.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecisionMakerWarmth.From(childComplexity), true
+	case "DecisionMakerWarmth.node":
+		if e.ComplexityRoot.DecisionMakerWarmth.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecisionMakerWarmth.Node(childComplexity), true
+	case "DecisionMakerWarmth.to":
+		if e.ComplexityRoot.DecisionMakerWarmth.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecisionMakerWarmth.To(childComplexity), true
+
 	case "Feedback.account":
 		if e.ComplexityRoot.Feedback.Account == nil {
 			break
@@ -2488,6 +2634,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Goal.Version(childComplexity), true
+
+	case "GoalAsOf.goal":
+		if e.ComplexityRoot.GoalAsOf.Goal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Goal(childComplexity), true
+	case "GoalAsOf.objectives":
+		if e.ComplexityRoot.GoalAsOf.Objectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GoalAsOf.Objectives(childComplexity), true
 
 	case "GoalConnection.edges":
 		if e.ComplexityRoot.GoalConnection.Edges == nil {
@@ -3134,6 +3293,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KPIMeasurementEdge.Node(childComplexity), true
+
+	case "KPIMove.from":
+		if e.ComplexityRoot.KPIMove.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMove.From(childComplexity), true
+	case "KPIMove.kpi":
+		if e.ComplexityRoot.KPIMove.KPI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMove.KPI(childComplexity), true
+	case "KPIMove.target":
+		if e.ComplexityRoot.KPIMove.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMove.Target(childComplexity), true
+	case "KPIMove.to":
+		if e.ComplexityRoot.KPIMove.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMove.To(childComplexity), true
+	case "KPIMove.towardTarget":
+		if e.ComplexityRoot.KPIMove.TowardTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIMove.TowardTarget(childComplexity), true
 
 	case "MetricsReport.groupBy":
 		if e.ComplexityRoot.MetricsReport.GroupBy == nil {
@@ -4358,6 +4548,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Objective.Version(childComplexity), true
 
+	case "ObjectiveAsOf.actionItems":
+		if e.ComplexityRoot.ObjectiveAsOf.ActionItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveAsOf.ActionItems(childComplexity), true
+	case "ObjectiveAsOf.kpis":
+		if e.ComplexityRoot.ObjectiveAsOf.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveAsOf.KPIs(childComplexity), true
+	case "ObjectiveAsOf.objective":
+		if e.ComplexityRoot.ObjectiveAsOf.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveAsOf.Objective(childComplexity), true
+
 	case "ObjectiveConnection.edges":
 		if e.ComplexityRoot.ObjectiveConnection.Edges == nil {
 			break
@@ -4637,6 +4846,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrgMap.Version(childComplexity), true
 
+	case "OrgMapAttributeChange.from":
+		if e.ComplexityRoot.OrgMapAttributeChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapAttributeChange.From(childComplexity), true
+	case "OrgMapAttributeChange.node":
+		if e.ComplexityRoot.OrgMapAttributeChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapAttributeChange.Node(childComplexity), true
+	case "OrgMapAttributeChange.to":
+		if e.ComplexityRoot.OrgMapAttributeChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapAttributeChange.To(childComplexity), true
+
+	case "OrgMapDiff.decisionMakers":
+		if e.ComplexityRoot.OrgMapDiff.DecisionMakers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.DecisionMakers(childComplexity), true
+	case "OrgMapDiff.from":
+		if e.ComplexityRoot.OrgMapDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.From(childComplexity), true
+	case "OrgMapDiff.healthFrom":
+		if e.ComplexityRoot.OrgMapDiff.HealthFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.HealthFrom(childComplexity), true
+	case "OrgMapDiff.healthTo":
+		if e.ComplexityRoot.OrgMapDiff.HealthTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.HealthTo(childComplexity), true
+	case "OrgMapDiff.joined":
+		if e.ComplexityRoot.OrgMapDiff.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.Joined(childComplexity), true
+	case "OrgMapDiff.keyPlayersGained":
+		if e.ComplexityRoot.OrgMapDiff.KeyPlayersGained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.KeyPlayersGained(childComplexity), true
+	case "OrgMapDiff.keyPlayersLost":
+		if e.ComplexityRoot.OrgMapDiff.KeyPlayersLost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.KeyPlayersLost(childComplexity), true
+	case "OrgMapDiff.left":
+		if e.ComplexityRoot.OrgMapDiff.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.Left(childComplexity), true
+	case "OrgMapDiff.moved":
+		if e.ComplexityRoot.OrgMapDiff.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.Moved(childComplexity), true
+	case "OrgMapDiff.politicalStatusChanges":
+		if e.ComplexityRoot.OrgMapDiff.PoliticalStatusChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.PoliticalStatusChanges(childComplexity), true
+	case "OrgMapDiff.supportChanges":
+		if e.ComplexityRoot.OrgMapDiff.SupportChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.SupportChanges(childComplexity), true
+	case "OrgMapDiff.to":
+		if e.ComplexityRoot.OrgMapDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapDiff.To(childComplexity), true
+
 	case "OrgMapEdge.fromID":
 		if e.ComplexityRoot.OrgMapEdge.FromID == nil {
 			break
@@ -4730,6 +5031,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrgMapHealth.SupportiveKeyPlayers(childComplexity), true
+
+	case "OrgMapMove.managerFrom":
+		if e.ComplexityRoot.OrgMapMove.ManagerFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapMove.ManagerFrom(childComplexity), true
+	case "OrgMapMove.managerTo":
+		if e.ComplexityRoot.OrgMapMove.ManagerTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapMove.ManagerTo(childComplexity), true
+	case "OrgMapMove.node":
+		if e.ComplexityRoot.OrgMapMove.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMapMove.Node(childComplexity), true
 
 	case "OrgMapNode.depth":
 		if e.ComplexityRoot.OrgMapNode.Depth == nil {
@@ -4933,6 +5253,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Percentage.Value(childComplexity), true
 
+	case "PlanAsOf.actionItems":
+		if e.ComplexityRoot.PlanAsOf.ActionItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.ActionItems(childComplexity), true
+	case "PlanAsOf.asOf":
+		if e.ComplexityRoot.PlanAsOf.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.AsOf(childComplexity), true
+	case "PlanAsOf.goals":
+		if e.ComplexityRoot.PlanAsOf.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Goals(childComplexity), true
+	case "PlanAsOf.insights":
+		if e.ComplexityRoot.PlanAsOf.Insights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Insights(childComplexity), true
+	case "PlanAsOf.plan":
+		if e.ComplexityRoot.PlanAsOf.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Plan(childComplexity), true
+	case "PlanAsOf.reviews":
+		if e.ComplexityRoot.PlanAsOf.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Reviews(childComplexity), true
+
+	case "PlanDiff.actionItemsCompleted":
+		if e.ComplexityRoot.PlanDiff.ActionItemsCompleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.ActionItemsCompleted(childComplexity), true
+	case "PlanDiff.actionItemsSlipped":
+		if e.ComplexityRoot.PlanDiff.ActionItemsSlipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.ActionItemsSlipped(childComplexity), true
+	case "PlanDiff.added":
+		if e.ComplexityRoot.PlanDiff.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.Added(childComplexity), true
+	case "PlanDiff.changed":
+		if e.ComplexityRoot.PlanDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.Changed(childComplexity), true
+	case "PlanDiff.findingsOpened":
+		if e.ComplexityRoot.PlanDiff.FindingsOpened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.FindingsOpened(childComplexity), true
+	case "PlanDiff.findingsResolved":
+		if e.ComplexityRoot.PlanDiff.FindingsResolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.FindingsResolved(childComplexity), true
+	case "PlanDiff.from":
+		if e.ComplexityRoot.PlanDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.From(childComplexity), true
+	case "PlanDiff.healthFrom":
+		if e.ComplexityRoot.PlanDiff.HealthFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.HealthFrom(childComplexity), true
+	case "PlanDiff.healthTo":
+		if e.ComplexityRoot.PlanDiff.HealthTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.HealthTo(childComplexity), true
+	case "PlanDiff.kpis":
+		if e.ComplexityRoot.PlanDiff.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.KPIs(childComplexity), true
+	case "PlanDiff.removed":
+		if e.ComplexityRoot.PlanDiff.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.Removed(childComplexity), true
+	case "PlanDiff.to":
+		if e.ComplexityRoot.PlanDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanDiff.To(childComplexity), true
+
 	case "PlanHealth.findings":
 		if e.ComplexityRoot.PlanHealth.Findings == nil {
 			break
@@ -4945,6 +5375,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanHealth.Grade(childComplexity), true
+
+	case "PlanRecord.id":
+		if e.ComplexityRoot.PlanRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecord.ID(childComplexity), true
+	case "PlanRecord.title":
+		if e.ComplexityRoot.PlanRecord.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecord.Title(childComplexity), true
+	case "PlanRecord.type":
+		if e.ComplexityRoot.PlanRecord.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecord.Type(childComplexity), true
+
+	case "PlanRecordChange.fields":
+		if e.ComplexityRoot.PlanRecordChange.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecordChange.Fields(childComplexity), true
+	case "PlanRecordChange.id":
+		if e.ComplexityRoot.PlanRecordChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecordChange.ID(childComplexity), true
+	case "PlanRecordChange.title":
+		if e.ComplexityRoot.PlanRecordChange.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecordChange.Title(childComplexity), true
+	case "PlanRecordChange.type":
+		if e.ComplexityRoot.PlanRecordChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanRecordChange.Type(childComplexity), true
 
 	case "Product.createdAt":
 		if e.ComplexityRoot.Product.CreatedAt == nil {
@@ -5270,6 +5744,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int)), true
+	case "Query.nodeAsOf":
+		if e.ComplexityRoot.Query.NodeAsOf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodeAsOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NodeAsOf(childComplexity, args["id"].(int), args["asOf"].(time.Time)), true
 	case "Query.nodes":
 		if e.ComplexityRoot.Query.Nodes == nil {
 			break
@@ -5313,7 +5798,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.OrgMap(childComplexity, args["accountID"].(int)), true
+		return e.ComplexityRoot.Query.OrgMap(childComplexity, args["accountID"].(int), args["asOf"].(*time.Time)), true
+	case "Query.orgMapDiff":
+		if e.ComplexityRoot.Query.OrgMapDiff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_orgMapDiff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrgMapDiff(childComplexity, args["accountID"].(int), args["from"].(timeline.PointInTime), args["to"].(timeline.PointInTime)), true
+	case "Query.planAsOf":
+		if e.ComplexityRoot.Query.PlanAsOf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planAsOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanAsOf(childComplexity, args["planID"].(int), args["asOf"].(time.Time)), true
+	case "Query.planDiff":
+		if e.ComplexityRoot.Query.PlanDiff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planDiff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanDiff(childComplexity, args["planID"].(int), args["from"].(timeline.PointInTime), args["to"].(timeline.PointInTime)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -7064,6 +7582,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OpportunityOrder", ec.unmarshalInputOpportunityOrder),
 			graphql.NewInputUnmarshaler("OpportunityUpsertInput", ec.unmarshalInputOpportunityUpsertInput),
 			graphql.NewInputUnmarshaler("OpportunityWhereInput", ec.unmarshalInputOpportunityWhereInput),
+			graphql.NewInputUnmarshaler("PointInTime", ec.unmarshalInputPointInTime),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ProductUpsertInput", ec.unmarshalInputProductUpsertInput),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
@@ -27224,9 +27743,20 @@ extend type Query {
   every field selected comes from the map, until the map changes: asked
   again, the answer costs one statement (the map's version), or two and the
   stakeholders' when it was not kept whole. An unknown accountID is refused
-  with NOT_FOUND.
+  with NOT_FOUND. With asOf, the map as it was then, rebuilt from the map now
+  and the change history since (see planAsOf): every node, edge, insight,
+  path, health grade and picture text is computed on that state; stakeholder
+  records show their fields as they were, our users as they are. Two
+  statements more than the map now, three when relationships deleted since
+  need their users; never one per change. A time before the account was
+  created, when its history begins, is refused with BAD_USER_INPUT (asOf).
   """
-  orgMap("The account whose stakeholders to map." accountID: ID!): OrgMap!
+  orgMap(
+    "The account whose stakeholders to map."
+    accountID: ID!
+    "The time to show the map at; now when omitted. pictureURL always draws the map now."
+    asOf: Time
+  ): OrgMap!
   """
   The warmest path from one stakeholder to another over reporting lines and
   influence edges, with every hop. How warmth is computed is described on
@@ -27944,6 +28474,243 @@ input RevenueRecordUpsertInput @goModel(model: "github.com/accountplan/accountpl
   sourceUpdatedAt: Time
 }
 `, BuiltIn: false},
+	{Name: "../../api/timeline.graphql", Input: `# Planning over time: a plan and any record as they were at a past time, and
+# what changed in a plan or an org map between two times or two reviews. Every
+# past state is rebuilt from the records now and the change history since.
+
+extend type Query {
+  """
+  Any object as it was at asOf, rebuilt from the record now (if it still
+  exists) and its change history since: its fields as they were then, its
+  edges, when selected, as they are now. Null when it did not exist then
+  (a record deleted since is rebuilt). Two or three SQL statements whatever
+  the number of its changes. A time before its account was created, when the
+  history begins, is refused with BAD_USER_INPUT (asOf).
+  """
+  nodeAsOf("The ID of the object; it may have been deleted since." id: ID!, "The time to rebuild the object at." asOf: Time!): Node
+  """
+  An account plan with its goals, objectives, KPIs, action items, insights
+  and reviews as they were at asOf, rebuilt from the change history. Each
+  record's fields are as they were then; edges selected under those records
+  are read as they are now. Read-only. Eleven SQL statements whatever the
+  size of the plan or the number of changes since, plus what entgql runs for
+  edges selected under the records. Refused with BAD_USER_INPUT (asOf) for a
+  time before the account was created, when the history begins, or when the
+  plan did not exist then; with NOT_FOUND for an unknown planID.
+  """
+  planAsOf("The plan to rebuild; it may have been deleted since." planID: ID!, "The time to rebuild the plan at." asOf: Time!): PlanAsOf!
+  """
+  What changed in a plan between two times, each a time or a review (its
+  heldAt): records added, removed and changed with each field before and
+  after; KPIs whose current value moved, and whether toward their target;
+  action items completed, and those that slipped; the health grade then and
+  now with the findings opened and resolved. Refused with BAD_USER_INPUT when
+  to is before from, a point gives both or neither of at and reviewID, or a
+  time is before the history or the plan; with NOT_FOUND for an unknown plan
+  or review.
+  """
+  planDiff(
+    "The plan to compare."
+    planID: ID!
+    "The earlier point, e.g. the last review."
+    from: PointInTime!
+    "The later point, e.g. this review or now."
+    to: PointInTime!
+  ): PlanDiff!
+  """
+  What changed in an account's org map between two times, each a time or a
+  review (its heldAt): people who joined, left or moved, support and
+  political-status changes, key players gained and lost, the map's health
+  then and now, and for each decision maker and approver the warmth of our
+  best path then and now. Both maps are rebuilt as orgMap(asOf:) does. The
+  same refusals as planDiff, with NOT_FOUND for an unknown account.
+  """
+  orgMapDiff(
+    "The account whose org map to compare."
+    accountID: ID!
+    "The earlier point, e.g. the last review."
+    from: PointInTime!
+    "The later point, e.g. this review or now."
+    to: PointInTime!
+  ): OrgMapDiff!
+}
+
+"A point in time: a time, or a review whose heldAt it is. Give exactly one."
+input PointInTime @goModel(model: "github.com/accountplan/accountplan/graph/timeline.PointInTime") {
+  "A time, e.g. 2025-03-31T00:00:00Z."
+  at: Time
+  "A review: the point is the time it was held."
+  reviewID: ID
+}
+
+"An account plan and its records as they were at a time."
+type PlanAsOf @goModel(model: "github.com/accountplan/accountplan/graph/timeline.Plan") {
+  "The time the plan is rebuilt at."
+  asOf: Time!
+  "The plan's own fields as they were."
+  plan: AccountPlan!
+  "The plan's goals then, oldest first, each with its objectives."
+  goals: [GoalAsOf!]!
+  "Every action item of the plan then, with or without an objective, oldest first."
+  actionItems: [ActionItem!]!
+  "The plan's customer insights then, oldest first."
+  insights: [Insight!]!
+  "The plan's reviews as recorded then, oldest first."
+  reviews: [Review!]!
+}
+
+"A goal as it was, with its objectives."
+type GoalAsOf @goModel(model: "github.com/accountplan/accountplan/graph/timeline.Goal") {
+  "The goal's fields as they were."
+  goal: Goal!
+  "Its objectives then, oldest first."
+  objectives: [ObjectiveAsOf!]!
+}
+
+"An objective as it was, with its KPIs and action items."
+type ObjectiveAsOf @goModel(model: "github.com/accountplan/accountplan/graph/timeline.Objective") {
+  "The objective's fields as they were."
+  objective: Objective!
+  "Its KPIs then, oldest first."
+  kpis: [KPI!]!
+  "The action items carrying it out then, oldest first."
+  actionItems: [ActionItem!]!
+}
+
+"What changed in a plan between two times."
+type PlanDiff @goModel(model: "github.com/accountplan/accountplan/graph/timeline.PlanDiff") {
+  "The earlier time."
+  from: Time!
+  "The later time."
+  to: Time!
+  "Records of the plan (the plan, goals, objectives, KPIs, action items, insights) there at to and not at from."
+  added: [PlanRecord!]!
+  "Records there at from and not at to."
+  removed: [PlanRecord!]!
+  "Records there at both times whose fields differ, with each field before and after."
+  changed: [PlanRecordChange!]!
+  "KPIs whose current value moved, against their target."
+  kpis: [KPIMove!]!
+  "Action items DONE at to that were not DONE (or not there) at from."
+  actionItemsCompleted: [ActionItem!]!
+  "Open action items whose due date moved later, or that fell overdue between the two times."
+  actionItemsSlipped: [ActionItemSlip!]!
+  "The plan's health grade at from."
+  healthFrom: HealthGrade!
+  "The plan's health grade at to."
+  healthTo: HealthGrade!
+  "Findings (by rule) at to that were not at from, as they read at to."
+  findingsOpened: [HealthFinding!]!
+  "Findings (by rule) at from that are no longer at to, as they read at from."
+  findingsResolved: [HealthFinding!]!
+}
+
+"A record of a plan, named."
+type PlanRecord @goModel(model: "github.com/accountplan/accountplan/graph/timeline.PlanRecord") {
+  "Its type: AccountPlan, Goal, Objective, KPI, ActionItem or Insight."
+  type: String!
+  "Its ID; it may have been deleted since."
+  id: ID!
+  "Its title, name or text (the later one for a changed record)."
+  title: String!
+}
+
+"A record of a plan whose fields changed."
+type PlanRecordChange @goModel(model: "github.com/accountplan/accountplan/graph/timeline.PlanRecordChange") {
+  "Its type: AccountPlan, Goal, Objective, KPI, ActionItem or Insight."
+  type: String!
+  "Its ID."
+  id: ID!
+  "Its title, name or text at to."
+  title: String!
+  "The fields that differ, by GraphQL name, with the value at from (old) and at to (new)."
+  fields: [FieldChange!]!
+}
+
+"A KPI whose current value moved."
+type KPIMove @goModel(model: "github.com/accountplan/accountplan/graph/timeline.KPIMove") {
+  "The KPI as it is at to."
+  kpi: KPI!
+  "Its current value at from."
+  from: Decimal
+  "Its current value at to."
+  to: Decimal
+  "Its target at to."
+  target: Decimal
+  "Whether the value moved closer to the target; null without a target or either value."
+  towardTarget: Boolean
+}
+
+"An action item that slipped."
+type ActionItemSlip @goModel(model: "github.com/accountplan/accountplan/graph/timeline.ActionItemSlip") {
+  "The action item as it is at to."
+  actionItem: ActionItem!
+  "Its due date at from; null when it had none or was not there."
+  dueFrom: Time
+  "Its due date at to."
+  dueTo: Time
+  "How it slipped: its due date moved, or it fell overdue."
+  reason: String!
+}
+
+"What changed in an org map between two times."
+type OrgMapDiff @goModel(model: "github.com/accountplan/accountplan/graph/timeline.OrgMapDiff") {
+  "The earlier time."
+  from: Time!
+  "The later time."
+  to: Time!
+  "Stakeholders on the map at to and not at from, as they are at to."
+  joined: [OrgMapNode!]!
+  "Stakeholders on the map at from and not at to, as they were at from."
+  left: [OrgMapNode!]!
+  "Stakeholders whose manager changed."
+  moved: [OrgMapMove!]!
+  "Stakeholders whose support (MENTOR ... ENEMY) changed."
+  supportChanges: [OrgMapAttributeChange!]!
+  "Stakeholders whose political status (NAIVE ... ASTUTE) changed."
+  politicalStatusChanges: [OrgMapAttributeChange!]!
+  "Key players (AGILE or ASTUTE) at to who were not, or were not on the map, at from."
+  keyPlayersGained: [OrgMapNode!]!
+  "Key players at from who are not, or are not on the map, at to."
+  keyPlayersLost: [OrgMapNode!]!
+  "The map's health at from."
+  healthFrom: OrgMapHealth!
+  "The map's health at to."
+  healthTo: OrgMapHealth!
+  "Every decision maker and approver at either time, with the warmth of our best path to them at each."
+  decisionMakers: [DecisionMakerWarmth!]!
+}
+
+"A stakeholder whose manager changed."
+type OrgMapMove @goModel(model: "github.com/accountplan/accountplan/graph/timeline.Move") {
+  "The stakeholder as they are at to."
+  node: OrgMapNode!
+  "Their manager at from; null when they reported to no one."
+  managerFrom: OrgMapNode
+  "Their manager at to; null when they report to no one."
+  managerTo: OrgMapNode
+}
+
+"A stakeholder whose support or political status changed."
+type OrgMapAttributeChange @goModel(model: "github.com/accountplan/accountplan/graph/timeline.AttributeChange") {
+  "The stakeholder as they are at to."
+  node: OrgMapNode!
+  "The value at from; empty when none was recorded."
+  from: String!
+  "The value at to; empty when none is recorded."
+  to: String!
+}
+
+"A decision maker or approver and the warmth of our best path to them."
+type DecisionMakerWarmth @goModel(model: "github.com/accountplan/accountplan/graph/timeline.WarmthChange") {
+  "The decision maker, as at to (as at from when they left)."
+  node: OrgMapNode!
+  "The warmth (0–1, see InfluencePath) of our best path at from; null when there was none."
+  from: Float
+  "The warmth of our best path at to; null when there is none."
+  to: Float
+}
+`, BuiltIn: false},
 	{Name: "../../api/webhooks.graphql", Input: `# Webhooks: admins subscribe URLs to events; the server sends each event
 # signed as the Standard Webhooks specification says (README, "Webhooks").
 
@@ -28334,6 +29101,20 @@ func (ec *executionContext) childFields_ActionItemEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ActionItemEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ActionItemSlip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actionItem":
+		return ec.fieldContext_ActionItemSlip_actionItem(ctx, field)
+	case "dueFrom":
+		return ec.fieldContext_ActionItemSlip_dueFrom(ctx, field)
+	case "dueTo":
+		return ec.fieldContext_ActionItemSlip_dueTo(ctx, field)
+	case "reason":
+		return ec.fieldContext_ActionItemSlip_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionItemSlip", field.Name)
+}
+
 func (ec *executionContext) childFields_BusinessUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -28462,6 +29243,18 @@ func (ec *executionContext) childFields_DecisionMakerPath(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DecisionMakerPath", field.Name)
 }
 
+func (ec *executionContext) childFields_DecisionMakerWarmth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DecisionMakerWarmth_node(ctx, field)
+	case "from":
+		return ec.fieldContext_DecisionMakerWarmth_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DecisionMakerWarmth_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecisionMakerWarmth", field.Name)
+}
+
 func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -28558,6 +29351,16 @@ func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.
 		return ec.fieldContext_Goal_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Goal", field.Name)
+}
+
+func (ec *executionContext) childFields_GoalAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "goal":
+		return ec.fieldContext_GoalAsOf_goal(ctx, field)
+	case "objectives":
+		return ec.fieldContext_GoalAsOf_objectives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GoalAsOf", field.Name)
 }
 
 func (ec *executionContext) childFields_GoalConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -28890,6 +29693,22 @@ func (ec *executionContext) childFields_KPIMeasurementEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type KPIMeasurementEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_KPIMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpi":
+		return ec.fieldContext_KPIMove_kpi(ctx, field)
+	case "from":
+		return ec.fieldContext_KPIMove_from(ctx, field)
+	case "to":
+		return ec.fieldContext_KPIMove_to(ctx, field)
+	case "target":
+		return ec.fieldContext_KPIMove_target(ctx, field)
+	case "towardTarget":
+		return ec.fieldContext_KPIMove_towardTarget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KPIMove", field.Name)
+}
+
 func (ec *executionContext) childFields_MetricsReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "periodStart":
@@ -29018,6 +29837,18 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
 }
 
+func (ec *executionContext) childFields_ObjectiveAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "objective":
+		return ec.fieldContext_ObjectiveAsOf_objective(ctx, field)
+	case "kpis":
+		return ec.fieldContext_ObjectiveAsOf_kpis(ctx, field)
+	case "actionItems":
+		return ec.fieldContext_ObjectiveAsOf_actionItems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveAsOf", field.Name)
+}
+
 func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -29140,6 +29971,48 @@ func (ec *executionContext) childFields_OrgMap(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type OrgMap", field.Name)
 }
 
+func (ec *executionContext) childFields_OrgMapAttributeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OrgMapAttributeChange_node(ctx, field)
+	case "from":
+		return ec.fieldContext_OrgMapAttributeChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OrgMapAttributeChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapAttributeChange", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OrgMapDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OrgMapDiff_to(ctx, field)
+	case "joined":
+		return ec.fieldContext_OrgMapDiff_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_OrgMapDiff_left(ctx, field)
+	case "moved":
+		return ec.fieldContext_OrgMapDiff_moved(ctx, field)
+	case "supportChanges":
+		return ec.fieldContext_OrgMapDiff_supportChanges(ctx, field)
+	case "politicalStatusChanges":
+		return ec.fieldContext_OrgMapDiff_politicalStatusChanges(ctx, field)
+	case "keyPlayersGained":
+		return ec.fieldContext_OrgMapDiff_keyPlayersGained(ctx, field)
+	case "keyPlayersLost":
+		return ec.fieldContext_OrgMapDiff_keyPlayersLost(ctx, field)
+	case "healthFrom":
+		return ec.fieldContext_OrgMapDiff_healthFrom(ctx, field)
+	case "healthTo":
+		return ec.fieldContext_OrgMapDiff_healthTo(ctx, field)
+	case "decisionMakers":
+		return ec.fieldContext_OrgMapDiff_decisionMakers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapDiff", field.Name)
+}
+
 func (ec *executionContext) childFields_OrgMapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -29192,6 +30065,18 @@ func (ec *executionContext) childFields_OrgMapHealth(ctx context.Context, field 
 		return ec.fieldContext_OrgMapHealth_supportiveKeyPlayers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrgMapHealth", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMapMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OrgMapMove_node(ctx, field)
+	case "managerFrom":
+		return ec.fieldContext_OrgMapMove_managerFrom(ctx, field)
+	case "managerTo":
+		return ec.fieldContext_OrgMapMove_managerTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMapMove", field.Name)
 }
 
 func (ec *executionContext) childFields_OrgMapNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -29284,6 +30169,54 @@ func (ec *executionContext) childFields_Percentage(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Percentage", field.Name)
 }
 
+func (ec *executionContext) childFields_PlanAsOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_PlanAsOf_asOf(ctx, field)
+	case "plan":
+		return ec.fieldContext_PlanAsOf_plan(ctx, field)
+	case "goals":
+		return ec.fieldContext_PlanAsOf_goals(ctx, field)
+	case "actionItems":
+		return ec.fieldContext_PlanAsOf_actionItems(ctx, field)
+	case "insights":
+		return ec.fieldContext_PlanAsOf_insights(ctx, field)
+	case "reviews":
+		return ec.fieldContext_PlanAsOf_reviews(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanAsOf", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PlanDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PlanDiff_to(ctx, field)
+	case "added":
+		return ec.fieldContext_PlanDiff_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_PlanDiff_removed(ctx, field)
+	case "changed":
+		return ec.fieldContext_PlanDiff_changed(ctx, field)
+	case "kpis":
+		return ec.fieldContext_PlanDiff_kpis(ctx, field)
+	case "actionItemsCompleted":
+		return ec.fieldContext_PlanDiff_actionItemsCompleted(ctx, field)
+	case "actionItemsSlipped":
+		return ec.fieldContext_PlanDiff_actionItemsSlipped(ctx, field)
+	case "healthFrom":
+		return ec.fieldContext_PlanDiff_healthFrom(ctx, field)
+	case "healthTo":
+		return ec.fieldContext_PlanDiff_healthTo(ctx, field)
+	case "findingsOpened":
+		return ec.fieldContext_PlanDiff_findingsOpened(ctx, field)
+	case "findingsResolved":
+		return ec.fieldContext_PlanDiff_findingsResolved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanDiff", field.Name)
+}
+
 func (ec *executionContext) childFields_PlanHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "grade":
@@ -29292,6 +30225,32 @@ func (ec *executionContext) childFields_PlanHealth(ctx context.Context, field gr
 		return ec.fieldContext_PlanHealth_findings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanHealth", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_PlanRecord_type(ctx, field)
+	case "id":
+		return ec.fieldContext_PlanRecord_id(ctx, field)
+	case "title":
+		return ec.fieldContext_PlanRecord_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanRecordChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_PlanRecordChange_type(ctx, field)
+	case "id":
+		return ec.fieldContext_PlanRecordChange_id(ctx, field)
+	case "title":
+		return ec.fieldContext_PlanRecordChange_title(ctx, field)
+	case "fields":
+		return ec.fieldContext_PlanRecordChange_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanRecordChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,19 +41,22 @@ func Record(next ent.Mutator) ent.Mutator {
 		client := m.(interface{ Client() *gen.Client }).Client()
 		var ids []int
 		var before []gen.Noder
-		oldLinks := map[string]json.RawMessage{}
+		var oldLinks []map[string]json.RawMessage
 		if !m.Op().Is(ent.OpCreate) {
 			var err error
 			if ids, err = scope.IDs(ctx, m); err != nil {
 				return nil, err
 			}
+			if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+				if err := cascade(ctx, client, m.Type(), ids); err != nil {
+					return nil, err
+				}
+			}
 			if before, err = lookup.Records(ctx, client, m.Type(), ids); err != nil {
 				return nil, err
 			}
-			if m.Op().Is(ent.OpUpdateOne) && len(before) == 1 && before[0] != nil {
-				if oldLinks, err = links(ctx, m, before[0]); err != nil {
-					return nil, err
-				}
+			if oldLinks, err = links(ctx, m, before); err != nil {
+				return nil, err
 			}
 		}
 		accountID, err := accountOf(ctx, client, m)
@@ -92,13 +97,20 @@ func Record(next ent.Mutator) ent.Mutator {
 		case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
 			operation = change.OperationDELETE
 		}
-		edits := linkChanges(m, oldLinks)
 		var records []*gen.ChangeCreate
 		for i, id := range ids {
 			if i >= len(before) || (before[i] == nil && after[i] == nil) {
 				continue
 			}
-			fields := append(fieldChanges(m.Type(), before[i], after[i]), edits...)
+			var old map[string]json.RawMessage
+			if i < len(oldLinks) {
+				old = oldLinks[i]
+			}
+			record := before[i]
+			if record == nil {
+				record = after[i]
+			}
+			fields := append(fieldChanges(m.Type(), before[i], after[i]), linkChanges(m, record, old)...)
 			if len(fields) == 0 {
 				continue
 			}
@@ -174,6 +186,7 @@ func fieldChanges(typ string, before, after any) []schematype.FieldChange {
 
 type values struct {
 	names  []string
+	links  map[string]bool // the names of links kept in the record's own columns
 	values map[string]json.RawMessage
 	zero   map[string]bool // "", 0 and false: not worth listing on creation
 }
@@ -181,7 +194,7 @@ type values struct {
 // fieldValues reads the recorded fields of a record by their GraphQL names,
 // as JSON; unset values are left out.
 func fieldValues(typ string, record any) values {
-	out := values{values: map[string]json.RawMessage{}, zero: map[string]bool{}}
+	out := values{values: map[string]json.RawMessage{}, zero: map[string]bool{}, links: map[string]bool{}}
 	rv := reflect.ValueOf(record)
 	if !rv.IsValid() || rv.IsNil() {
 		return out
@@ -192,11 +205,22 @@ func fieldValues(typ string, record any) values {
 		// ent tags each field with its ent name; sensitive fields have none.
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		name, ok := gen.GraphQLNames[typ][tag]
-		if !f.IsExported() || !ok || name.Hidden || name.Target != "" || unrecorded[tag] {
+		if !f.IsExported() || !ok || name.Hidden || (name.Target != "" && !name.Unique) || unrecorded[tag] || tag == "edges" {
 			continue
 		}
 		out.names = append(out.names, name.Field)
 		fv := rv.Field(i)
+		if name.Target != "" {
+			// A link kept in a column of the record (planID): an ID, as GraphQL writes it.
+			out.links[name.Field] = true
+			if fv.Kind() == reflect.Pointer {
+				fv = fv.Elem()
+			}
+			if fv.IsValid() && fv.Int() != 0 {
+				out.values[name.Field] = idJSON(int(fv.Int()))
+			}
+			continue
+		}
 		if t, ok := fv.Interface().(time.Time); (ok && t.IsZero()) || (fv.Kind() == reflect.Pointer && fv.IsNil()) {
 			continue
 		}
@@ -206,34 +230,65 @@ func fieldValues(typ string, record any) values {
 	return out
 }
 
-// links reads, before an update, the records the mutation's single links
-// point to, so the history can say what they were.
-func links(ctx context.Context, m ent.Mutation, record gen.Noder) (map[string]json.RawMessage, error) {
-	out := map[string]json.RawMessage{}
-	for _, edge := range append(m.AddedEdges(), m.ClearedEdges()...) {
-		name := gen.GraphQLNames[m.Type()][edge]
-		if !name.Unique {
+// links reads, before an update or a delete, the records that each record's
+// single links point to, so the history can say what they were: the links
+// the update sets or clears, or every link of a deleted record. Links kept in
+// the record's own columns (planID, reportsToID) are read with the record.
+func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[string]json.RawMessage, error) {
+	edges := append(m.AddedEdges(), m.ClearedEdges()...)
+	if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+		edges = nil
+		seen := map[string]bool{}
+		for edge, name := range gen.GraphQLNames[m.Type()] {
+			if name.Unique && !seen[name.Field] {
+				seen[name.Field] = true
+				edges = append(edges, edge)
+			}
+		}
+		slices.Sort(edges)
+	}
+	out := make([]map[string]json.RawMessage, len(before))
+	for i, record := range before {
+		out[i] = map[string]json.RawMessage{}
+		if record == nil {
 			continue
 		}
-		query := reflect.ValueOf(record).MethodByName(name.Query)
-		if !query.IsValid() {
-			continue
-		}
-		res := query.Call(nil)[0].MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(ctx)})
-		if err, _ := res[1].Interface().(error); err != nil {
-			return nil, err
-		}
-		if ids := res[0].Interface().([]int); len(ids) == 1 {
-			out[edge] = idJSON(ids[0])
+		inColumns := fieldValues(m.Type(), record).links
+		for _, edge := range edges {
+			name := gen.GraphQLNames[m.Type()][edge]
+			if !name.Unique || inColumns[name.Field] {
+				continue
+			}
+			query := reflect.ValueOf(record).MethodByName(name.Query)
+			if !query.IsValid() {
+				continue
+			}
+			res := query.Call(nil)[0].MethodByName("IDs").Call([]reflect.Value{reflect.ValueOf(ctx)})
+			if err, _ := res[1].Interface().(error); err != nil {
+				return nil, err
+			}
+			if ids := res[0].Interface().([]int); len(ids) == 1 {
+				out[i][edge] = idJSON(ids[0])
+			}
 		}
 	}
 	return out, nil
 }
 
 // linkChanges lists the links the mutation sets, clears, adds or removes,
-// under the input field that sets them on create.
-func linkChanges(m ent.Mutation, old map[string]json.RawMessage) []schematype.FieldChange {
+// under the input field that sets them on create, and the links a deleted
+// record had. Links kept in the record's own columns are fields, listed by
+// fieldChanges.
+func linkChanges(m ent.Mutation, record gen.Noder, old map[string]json.RawMessage) []schematype.FieldChange {
 	var out []schematype.FieldChange
+	inColumns := fieldValues(m.Type(), record).links
+	if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+		edges := slices.Sorted(maps.Keys(old))
+		for _, edge := range edges {
+			out = append(out, schematype.FieldChange{Field: gen.GraphQLNames[m.Type()][edge].Field, Old: old[edge]})
+		}
+		return out
+	}
 	seen := map[string]bool{}
 	for _, edge := range append(append(m.AddedEdges(), m.ClearedEdges()...), m.RemovedEdges()...) {
 		if seen[edge] {
@@ -241,6 +296,9 @@ func linkChanges(m ent.Mutation, old map[string]json.RawMessage) []schematype.Fi
 		}
 		seen[edge] = true
 		name := gen.GraphQLNames[m.Type()][edge]
+		if inColumns[name.Field] {
+			continue
+		}
 		if name.Unique {
 			var cur json.RawMessage
 			if ids := m.AddedIDs(edge); len(ids) == 1 {

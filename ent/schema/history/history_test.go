@@ -154,7 +154,7 @@ func TestRecord(t *testing.T) {
 		start = last(t, c)
 		c.Goal.DeleteOneID(goal).ExecX(as)
 		expect(t, "a delete", records(t, c, start), record{"DELETE", id("Goal", goal), ada, a.Account,
-			[]string{`title: "Grow more" -> null`, `description: "" -> null`, `metric: "" -> null`, `target: "600000" -> null`, `unit: "USD" -> null`}})
+			[]string{`title: "Grow more" -> null`, `description: "" -> null`, `metric: "" -> null`, `target: "600000" -> null`, `unit: "USD" -> null`, "planID: " + q(plan) + " -> null"}})
 
 		// An account is its own account; users and products belong to none.
 		// With the server open, there is no one to name.
@@ -239,6 +239,40 @@ func TestRecordedFields(t *testing.T) {
 		}
 		if len(types) < 10 {
 			t.Errorf("the writes recorded changes of %d types only: %v", len(types), types)
+		}
+	})
+}
+
+// TestCascade: deleting a stakeholder records the deletion of their
+// influence edges and relationships and the links cleared to them, and a
+// bulk move records each stakeholder's old manager, so that the history
+// holds every value the database changed.
+func TestCascade(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		as := viewer.NewContext(context.Background(), viewer.Open)
+		a := storetest.NewTree(t, c, "a")
+		edge, rel := a.IDs[ent.TypeInfluenceEdge], a.IDs[ent.TypeRelationship]
+		item := c.ActionItem.Create().SetTitle("Call").SetPlanID(a.IDs[ent.TypeAccountPlan]).SetStakeholderOwnerID(a.Stakeholder).SaveX(as).ID
+
+		start := last(t, c)
+		c.Stakeholder.Update().Where(stakeholder.ID(a.Other)).SetReportsToID(a.Stakeholder).ExecX(as)
+		expect(t, "a bulk move", records(t, c, start),
+			record{"UPDATE", id("Stakeholder", a.Other), 0, a.Account, []string{"reportsToID: null -> " + q(a.Stakeholder)}})
+
+		start = last(t, c)
+		c.Stakeholder.DeleteOneID(a.Stakeholder).ExecX(as)
+		got := map[string]bool{}
+		for _, r := range records(t, c, start) {
+			got[r.operation+" "+r.subject] = true
+			if r.subject == id("Stakeholder", a.Other) && !slices.Equal(r.fields, []string{"reportsToID: " + q(a.Stakeholder) + " -> null"}) {
+				t.Errorf("the promotion of the report recorded %v, want their old manager", r.fields)
+			}
+		}
+		for _, want := range []string{"DELETE " + id("InfluenceEdge", edge), "DELETE " + id("Relationship", rel),
+			"UPDATE " + id("ActionItem", item), "UPDATE " + id("Stakeholder", a.Other), "DELETE " + id("Stakeholder", a.Stakeholder)} {
+			if !got[want] {
+				t.Errorf("deleting a stakeholder recorded %v, missing %s", got, want)
+			}
 		}
 	})
 }

@@ -1,0 +1,151 @@
+package apitest
+
+import (
+	"testing"
+	"time"
+)
+
+// TestDiffs: between a review and now, planDiff lists the records added,
+// removed and changed, the KPI that moved toward its target, the action item
+// completed and the one whose due date slipped, and the finding opened;
+// orgMapDiff lists who joined, left and moved, the support and
+// political-status changes, the key player gained and the decision makers'
+// path warmth then and now.
+func TestDiffs(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		id := func(r map[string]any, path ...any) string { return get(r, path...).(string) }
+		// The state at the review.
+		kpi := id(e.must(`mutation($o: ID!) { createKPI(input: {objectiveID: $o, name: "Pipeline", target: "10", currentValue: "2"}) { id } }`,
+			map[string]any{"o": p.objective}), "createKPI", "id")
+		done := id(e.must(`mutation($p: ID!) { createActionItem(input: {planID: $p, title: "Send the proposal", dueAt: "2030-01-01T00:00:00Z"}) { id } }`,
+			map[string]any{"p": p.plan}), "createActionItem", "id")
+		slipped := id(e.must(`mutation($p: ID!) { createActionItem(input: {planID: $p, title: "Book the workshop", dueAt: "2030-01-01T00:00:00Z"}) { id } }`,
+			map[string]any{"p": p.plan}), "createActionItem", "id")
+		leaver := id(e.must(`mutation($a: ID!, $m: ID!) { createStakeholder(input: {accountID: $a, reportsToID: $m, name: "Lee Park"}) { id } }`,
+			map[string]any{"a": p.account, "m": p.manager}), "createStakeholder", "id")
+		e.must(`mutation($u: ID!, $s: ID!) { createRelationship(input: {userID: $u, stakeholderID: $s, currentLevel: TRUSTED_ADVISOR}) { id } }`,
+			map[string]any{"u": p.user, "s": p.stakeholder})
+		e.must(`mutation($id: ID!) { updateStakeholder(id: $id, input: {buyingRole: DECISION_MAKER}) { id } }`, map[string]any{"id": p.manager})
+		time.Sleep(2 * time.Millisecond)
+		heldAt := time.Now().UTC().Format(time.RFC3339Nano)
+		review := id(e.must(`mutation($p: ID!, $t: Time!) { createReview(input: {planID: $p, heldAt: $t}) { id } }`,
+			map[string]any{"p": p.plan, "t": heldAt}), "createReview", "id")
+		time.Sleep(2 * time.Millisecond)
+
+		// What happens until now.
+		goal := id(e.must(`mutation($p: ID!) { createGoal(input: {planID: $p, title: "Win the renewal"}) { id } }`, map[string]any{"p": p.plan}), "createGoal", "id")
+		e.must(`mutation($g: ID!) { createObjective(input: {goalID: $g, title: "Map the buying committee"}) { id } }`, map[string]any{"g": goal})
+		e.must(`mutation($id: ID!) { updateGoal(id: $id, input: {title: "Grow by $600K"}) { id } }`, map[string]any{"id": p.goal})
+		e.must(`mutation($id: ID!) { updateKPI(id: $id, input: {currentValue: "7"}) { id } }`, map[string]any{"id": kpi})
+		e.must(`mutation($id: ID!) { updateActionItem(id: $id, input: {status: DONE}) { id } }`, map[string]any{"id": done})
+		e.must(`mutation($id: ID!) { updateActionItem(id: $id, input: {dueAt: "2030-03-01T00:00:00Z"}) { id } }`, map[string]any{"id": slipped})
+		joiner := id(e.must(`mutation($a: ID!) { createStakeholder(input: {accountID: $a, name: "Kim Doe", politicalStatus: ASTUTE}) { id } }`,
+			map[string]any{"a": p.account}), "createStakeholder", "id")
+		e.must(`mutation($id: ID!) { deleteStakeholder(id: $id) }`, map[string]any{"id": leaver})
+		e.must(`mutation($ids: [ID!]!, $m: ID!) { moveStakeholders(input: {stakeholderIDs: $ids, managerID: $m}) { manager { id } } }`,
+			map[string]any{"ids": []string{p.stakeholder}, "m": joiner})
+		e.must(`mutation($id: ID!) { updateStakeholder(id: $id, input: {support: MENTOR, politicalStatus: AGILE}) { id } }`, map[string]any{"id": p.manager})
+		now := time.Now().UTC().Format(time.RFC3339Nano)
+
+		plan := get(e.must(`query($p: ID!, $r: ID!, $t: Time!) { planDiff(planID: $p, from: {reviewID: $r}, to: {at: $t}) {
+			added { type title } removed { type title } changed { type title fields { field old new } }
+			kpis { kpi { id } from to target towardTarget } actionItemsCompleted { id } actionItemsSlipped { actionItem { id } reason }
+			healthFrom healthTo findingsOpened { rule } findingsResolved { rule } } }`,
+			map[string]any{"p": p.plan, "r": review, "t": now}), "planDiff")
+		want := map[string]any{
+			"added":   []any{map[string]any{"type": "Goal", "title": "Win the renewal"}, map[string]any{"type": "Objective", "title": "Map the buying committee"}},
+			"removed": []any{},
+			"changed": []any{
+				map[string]any{"type": "Goal", "title": "Grow by $600K", "fields": []any{map[string]any{"field": "title", "old": "Grow the account by $500K in 12 months", "new": "Grow by $600K"}}},
+				map[string]any{"type": "KPI", "title": "Pipeline", "fields": []any{map[string]any{"field": "currentValue", "old": "2", "new": "7"}}},
+				map[string]any{"type": "ActionItem", "title": "Send the proposal", "fields": get(plan, "changed", 2, "fields")},
+				map[string]any{"type": "ActionItem", "title": "Book the workshop", "fields": []any{map[string]any{"field": "dueAt", "old": "2030-01-01T00:00:00Z", "new": "2030-03-01T00:00:00Z"}}},
+			},
+			"kpis":                 []any{map[string]any{"kpi": map[string]any{"id": kpi}, "from": "2", "to": "7", "target": "10", "towardTarget": true}},
+			"actionItemsCompleted": []any{map[string]any{"id": done}},
+			"actionItemsSlipped":   []any{map[string]any{"actionItem": map[string]any{"id": slipped}, "reason": "its due date moved from 2030-01-01 to 2030-03-01"}},
+			"healthFrom":           get(plan, "healthFrom"), "healthTo": get(plan, "healthTo"),
+			"findingsOpened":   []any{map[string]any{"rule": "OBJECTIVE_WITHOUT_KPI"}},
+			"findingsResolved": []any{},
+		}
+		if !sameJSON(plan, want) {
+			t.Errorf("planDiff = %v\nwant %v", asJSON(plan), asJSON(want))
+		}
+
+		m := get(e.must(`query($a: ID!, $r: ID!, $t: Time!) { orgMapDiff(accountID: $a, from: {reviewID: $r}, to: {at: $t}) {
+			joined { id } left { id } moved { node { id } managerFrom { id } managerTo { id } }
+			supportChanges { node { id } from to } politicalStatusChanges { node { id } from to }
+			keyPlayersGained { id } keyPlayersLost { id } healthFrom { grade } healthTo { grade }
+			decisionMakers { node { id } from to } } }`,
+			map[string]any{"a": p.account, "r": review, "t": now}), "orgMapDiff")
+		node := func(id string) map[string]any { return map[string]any{"id": id} }
+		wantMap := map[string]any{
+			"joined": []any{node(joiner)}, "left": []any{node(leaver)},
+			"moved":                  []any{map[string]any{"node": node(p.stakeholder), "managerFrom": node(p.manager), "managerTo": node(joiner)}},
+			"supportChanges":         []any{map[string]any{"node": node(p.manager), "from": "NEUTRAL", "to": "MENTOR"}},
+			"politicalStatusChanges": []any{map[string]any{"node": node(p.manager), "from": "", "to": "AGILE"}},
+			"keyPlayersGained":       []any{node(joiner), node(p.manager)},
+			"keyPlayersLost":         []any{},
+			"healthFrom":             map[string]any{"grade": "RED"}, "healthTo": map[string]any{"grade": "GREEN"},
+			"decisionMakers": []any{map[string]any{"node": node(p.manager), "from": get(m, "decisionMakers", 0, "from"), "to": get(m, "decisionMakers", 0, "to")}},
+		}
+		if !sameJSON(m, wantMap) {
+			t.Errorf("orgMapDiff = %v\nwant %v", asJSON(m), asJSON(wantMap))
+		}
+		if w, _ := get(m, "decisionMakers", 0, "from").(float64); w <= 0 {
+			t.Errorf("the decision maker's path warmth: %v", asJSON(get(m, "decisionMakers")))
+		}
+
+		// Refusals: to before from, a point naming both or neither, an unknown review.
+		for _, c := range []struct {
+			from, to    map[string]any
+			code, field string
+		}{
+			{map[string]any{"at": now}, map[string]any{"at": heldAt}, "BAD_USER_INPUT", "to"},
+			{map[string]any{"at": now, "reviewID": review}, map[string]any{"at": now}, "BAD_USER_INPUT", "from"},
+			{map[string]any{}, map[string]any{"at": now}, "BAD_USER_INPUT", "from"},
+			{map[string]any{"reviewID": gid(1)}, map[string]any{"at": now}, "NOT_FOUND", "from.reviewID"},
+			{map[string]any{"at": "2001-01-01T00:00:00Z"}, map[string]any{"at": now}, "BAD_USER_INPUT", "from"},
+		} {
+			if code, field := e.code(`query($p: ID!, $f: PointInTime!, $t: PointInTime!) { planDiff(planID: $p, from: $f, to: $t) { from } }`,
+				map[string]any{"p": p.plan, "f": c.from, "t": c.to}); code != c.code || field != c.field {
+				t.Errorf("planDiff(%v, %v): %s %s, want %s %s", c.from, c.to, code, field, c.code, c.field)
+			}
+		}
+	})
+}
+
+// TestAsOfStatements: the statements of orgMap(asOf:) and planAsOf do not
+// grow with the number of changes made since the time asked.
+func TestAsOfStatements(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, withoutMapCache(testSettings()), func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		time.Sleep(2 * time.Millisecond)
+		at := time.Now().UTC().Format(time.RFC3339Nano)
+		measure := func() (int64, int64) {
+			m := e.count(func() { e.must(mapAt, map[string]any{"a": p.account, "t": at}) })
+			pl := e.count(func() { e.must(planAt, map[string]any{"p": p.plan, "t": at}) })
+			return m, pl
+		}
+		edit := func(n int) {
+			for i := range n {
+				e.must(`mutation($id: ID!, $t: String!) { updateStakeholder(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.stakeholder, "t": gid(i)})
+				e.must(`mutation($id: ID!, $t: String!) { updateGoal(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.goal, "t": gid(i)})
+			}
+		}
+		edit(1)
+		m1, p1 := measure()
+		edit(30)
+		m2, p2 := measure()
+		if m1 != m2 || p1 != p2 {
+			t.Errorf("statements after 1 and 31 changes per record: orgMap %d then %d, planAsOf %d then %d", m1, m2, p1, p2)
+		}
+		t.Logf("statements: orgMap(asOf:) %d, orgMap %d, planAsOf %d", m1, e.count(func() { e.must(mapNow, map[string]any{"a": p.account}) }), p1)
+		if p1 > 11 {
+			t.Errorf("planAsOf ran %d statements, documented as eleven", p1)
+		}
+	})
+}

@@ -1,0 +1,224 @@
+package apitest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// The org map, a stakeholder and the plan as a client records them as it
+// edits, and as asOf rebuilds them.
+const (
+	mapNow    = `query($a: ID!) { orgMap(accountID: $a) { ` + mapFields + ` } }`
+	mapAt     = `query($a: ID!, $t: Time) { orgMap(accountID: $a, asOf: $t) { ` + mapFields + ` } }`
+	mapFields = `nodes { id managerID depth keyPlayer influenceRank relationships { id currentLevel user { id } }
+		stakeholder { name title support politicalStatus buyingRole } }
+		edges { kind fromID toID strength influenceEdgeID }
+		keyPlayersNotSupporting { node { id } reason } uncoveredKeyPlayers { node { id } reason }
+		decisionMakersWithoutSupportivePath { node { id } reason }
+		health { grade reasons } decisionMakerPaths { stakeholder { id } path { warmth hops { stakeholder { id } } } } mermaid`
+	personNow = `query($id: ID!) { node(id: $id) { ... on Stakeholder { id name title support reportsTo { id } } } }`
+	personAt  = `query($id: ID!, $t: Time!) { nodeAsOf(id: $id, asOf: $t) { ... on Stakeholder { id name title support reportsTo { id } } } }`
+	planNow   = `query($p: ID!) { node(id: $p) { ... on AccountPlan { name status
+		goals(first: 20) { edges { node { id title target objectives(first: 20) { edges { node { id title status
+			kpis(first: 20) { edges { node { id name currentValue target } } }
+			actionItems(first: 20) { edges { node { id title status dueAt } } } } } } } } }
+		actionItems(first: 20) { edges { node { id title status } } } } } }`
+	planAt = `query($p: ID!, $t: Time!) { planAsOf(planID: $p, asOf: $t) { plan { name status }
+		goals { goal { id title target } objectives { objective { id title status }
+			kpis { id name currentValue target } actionItems { id title status dueAt } } }
+		actionItems { id title status } } }`
+)
+
+// planLines flattens a plan, read either way, to comparable lines.
+func planLines(t *testing.T, plan any, asOf bool) []string {
+	t.Helper()
+	list := func(v any, path ...any) []any {
+		x := get(v, path...)
+		if !asOf {
+			var out []any
+			for _, e := range get(x, "edges").([]any) {
+				out = append(out, get(e, "node"))
+			}
+			return out
+		}
+		l, _ := x.([]any)
+		return l
+	}
+	line := func(kind string, v any) string { return kind + " " + fmt.Sprint(asJSON(v)) }
+	var out []string
+	if asOf {
+		out = append(out, line("plan", get(plan, "plan")))
+		for _, g := range list(plan, "goals") {
+			out = append(out, line("goal", get(g, "goal")))
+			for _, o := range list(g, "objectives") {
+				obj := get(o, "objective")
+				out = append(out, line("objective", obj))
+				for _, k := range list(o, "kpis") {
+					out = append(out, line("kpi "+get(obj, "id").(string), k))
+				}
+				for _, it := range list(o, "actionItems") {
+					out = append(out, line("item "+get(obj, "id").(string), it))
+				}
+			}
+		}
+	} else {
+		out = append(out, line("plan", map[string]any{"name": get(plan, "name"), "status": get(plan, "status")}))
+		for _, g := range list(plan, "goals") {
+			out = append(out, line("goal", map[string]any{"id": get(g, "id"), "title": get(g, "title"), "target": get(g, "target")}))
+			for _, o := range list(g, "objectives") {
+				out = append(out, line("objective", map[string]any{"id": get(o, "id"), "title": get(o, "title"), "status": get(o, "status")}))
+				for _, k := range list(o, "kpis") {
+					out = append(out, line("kpi "+get(o, "id").(string), k))
+				}
+				for _, it := range list(o, "actionItems") {
+					out = append(out, line("item "+get(o, "id").(string), it))
+				}
+			}
+		}
+	}
+	for _, it := range list(plan, "actionItems") {
+		out = append(out, line("plan item", it))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestAsOf: random timed edits of a plan and an org map (creations,
+// updates, moves, deletions), with the map, a stakeholder and the plan
+// recorded after each; asked asOf each of those times, the API answers what
+// was recorded then.
+func TestAsOf(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		rng := rand.New(rand.NewPCG(17, 4))
+		people := []string{p.manager, p.stakeholder}
+		var edges, goals, objectives, kpis, items []string
+		related := map[string]bool{}
+		id := func(r map[string]any, path ...any) string { return get(r, path...).(string) }
+		pick := func(l []string) string { return l[rng.IntN(len(l))] }
+		remove := func(l []string, x string) []string {
+			return slices.DeleteFunc(l, func(y string) bool { return y == x })
+		}
+		supports := []string{"MENTOR", "SUPPORTER", "NEUTRAL", "NON_SUPPORTER", "ENEMY"}
+		statuses := []string{"NAIVE", "OBSERVER", "AGILE", "ASTUTE"}
+
+		type snapshot struct {
+			at             time.Time
+			orgMap, person any
+			plan           []string
+		}
+		var snaps []snapshot
+		take := func() {
+			s := snapshot{
+				orgMap: get(e.must(mapNow, map[string]any{"a": p.account}), "orgMap"),
+				person: get(e.must(personNow, map[string]any{"id": p.stakeholder}), "node"),
+				plan:   planLines(t, get(e.must(planNow, map[string]any{"p": p.plan}), "node"), false),
+			}
+			s.at = time.Now().UTC()
+			snaps = append(snaps, s)
+			time.Sleep(2 * time.Millisecond) // the next change is recorded after this time
+		}
+		take()
+		ran := map[int]int{}
+		for i := range 60 {
+			op := rng.IntN(12)
+			ran[op]++
+			switch {
+			case op == 0 || len(people) < 3:
+				r := e.must(`mutation($a: ID!, $m: ID, $n: String!, $s: StakeholderSupport, $ps: StakeholderPoliticalStatus) {
+					createStakeholder(input: {accountID: $a, reportsToID: $m, name: $n, support: $s, politicalStatus: $ps, buyingRole: DECISION_MAKER, influence: 4}) { id } }`,
+					map[string]any{"a": p.account, "m": pick(people), "n": fmt.Sprint("Person ", i), "s": pick(supports), "ps": pick(statuses)})
+				people = append(people, id(r, "createStakeholder", "id"))
+			case op == 1:
+				e.must(`mutation($id: ID!, $s: StakeholderSupport, $ps: StakeholderPoliticalStatus, $t: String) {
+					updateStakeholder(id: $id, input: {support: $s, politicalStatus: $ps, title: $t}) { id } }`,
+					map[string]any{"id": pick(people), "s": pick(supports), "ps": pick(statuses), "t": fmt.Sprint("Title ", i)})
+			case op == 2:
+				// A move that would make a cycle is refused and changes nothing.
+				e.do(`mutation($ids: [ID!]!, $m: ID!) { moveStakeholders(input: {stakeholderIDs: $ids, managerID: $m}) { manager { id } } }`,
+					map[string]any{"ids": []string{pick(people)}, "m": pick(people)})
+			case op == 3:
+				gone := pick(people[1:]) // the manager stays, so that the map never empties
+				e.must(`mutation($id: ID!) { deleteStakeholder(id: $id) }`, map[string]any{"id": gone})
+				people = remove(people, gone)
+				edges = nil // an edge may have gone with them; only new ones are deleted below
+			case op == 4:
+				from, to := pick(people), pick(people)
+				if from == to {
+					continue
+				}
+				r := e.do(`mutation($f: ID!, $t: ID!, $s: Int) { createInfluenceEdge(input: {fromID: $f, toID: $t, kind: INFLUENCES, strength: $s}) { id } }`,
+					map[string]any{"f": from, "t": to, "s": 1 + rng.IntN(5)})
+				if len(r.Errors) == 0 {
+					edges = append(edges, id(r.Data, "createInfluenceEdge", "id"))
+				}
+			case op == 5 && len(edges) > 0:
+				gone := pick(edges)
+				e.must(`mutation($id: ID!) { deleteInfluenceEdge(id: $id) }`, map[string]any{"id": gone})
+				edges = remove(edges, gone)
+			case op == 6:
+				s := pick(people)
+				if related[s] {
+					continue
+				}
+				related[s] = true
+				e.must(`mutation($u: ID!, $s: ID!) { createRelationship(input: {userID: $u, stakeholderID: $s, currentLevel: TRUSTED_ADVISOR}) { id } }`,
+					map[string]any{"u": p.user, "s": s})
+			case op == 7:
+				r := e.must(`mutation($p: ID!, $t: String!) { createGoal(input: {planID: $p, title: $t, target: "100"}) { id } }`,
+					map[string]any{"p": p.plan, "t": fmt.Sprint("Goal ", i)})
+				goals = append(goals, id(r, "createGoal", "id"))
+				r = e.must(`mutation($g: ID!, $t: String!) { createObjective(input: {goalID: $g, title: $t}) { id } }`,
+					map[string]any{"g": goals[len(goals)-1], "t": fmt.Sprint("Objective ", i)})
+				objectives = append(objectives, id(r, "createObjective", "id"))
+			case op == 8 && len(objectives) > 0:
+				o := pick(objectives)
+				r := e.must(`mutation($o: ID!, $n: String!) { createKPI(input: {objectiveID: $o, name: $n, target: "10", currentValue: "1"}) { id } }`,
+					map[string]any{"o": o, "n": fmt.Sprint("KPI ", i)})
+				kpis = append(kpis, id(r, "createKPI", "id"))
+				r = e.must(`mutation($p: ID!, $o: ID!, $t: String!, $d: Time) { createActionItem(input: {planID: $p, objectiveID: $o, title: $t, dueAt: $d}) { id } }`,
+					map[string]any{"p": p.plan, "o": o, "t": fmt.Sprint("Item ", i), "d": "2027-02-01T00:00:00Z"})
+				items = append(items, id(r, "createActionItem", "id"))
+			case op == 9 && len(kpis) > 0:
+				e.must(`mutation($id: ID!, $v: Decimal) { updateKPI(id: $id, input: {currentValue: $v}) { id } }`, map[string]any{"id": pick(kpis), "v": fmt.Sprint(i)})
+				if len(items) > 0 {
+					e.must(`mutation($id: ID!) { updateActionItem(id: $id, input: {status: DONE}) { id } }`, map[string]any{"id": pick(items)})
+				}
+			case op == 10 && len(goals) > 0:
+				// Deleting a goal deletes its objectives, their KPIs and action items.
+				e.must(`mutation($id: ID!) { deleteGoal(id: $id) }`, map[string]any{"id": goals[0]})
+				// The objectives of the goals left are not picked again: only new ones are.
+				goals, objectives, kpis, items = goals[1:], nil, nil, nil
+			case op == 11:
+				e.must(`mutation($id: ID!, $t: String!) { updateGoal(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.goal, "t": fmt.Sprint("Goal title ", i)})
+			default:
+				continue
+			}
+			take()
+		}
+		t.Logf("operations: %v", ran)
+		if len(snaps) < 20 {
+			t.Fatalf("only %d snapshots", len(snaps))
+		}
+		for i, s := range snaps {
+			at := s.at.Format(time.RFC3339Nano)
+			if got := get(e.must(mapAt, map[string]any{"a": p.account, "t": at}), "orgMap"); !sameJSON(got, s.orgMap) {
+				t.Fatalf("orgMap as of step %d:\n%v\nwant\n%v", i, asJSON(got), asJSON(s.orgMap))
+			}
+			if got := get(e.must(personAt, map[string]any{"id": p.stakeholder, "t": at}), "nodeAsOf"); !sameJSON(got, s.person) {
+				t.Fatalf("node as of step %d: %v, want %v", i, asJSON(got), asJSON(s.person))
+			}
+			if got := planLines(t, get(e.must(planAt, map[string]any{"p": p.plan, "t": at}), "planAsOf"), true); !slices.Equal(got, s.plan) {
+				t.Fatalf("plan as of step %d:\n%v\nwant\n%v", i, got, s.plan)
+			}
+		}
+		// Before the account existed there is no history to rebuild from.
+		if code, field := e.code(mapAt, map[string]any{"a": p.account, "t": "2001-01-01T00:00:00Z"}); code != "BAD_USER_INPUT" || field != "asOf" {
+			t.Errorf("orgMap before the history: %s %s", code, field)
+		}
+	})
+}
