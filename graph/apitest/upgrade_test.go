@@ -192,7 +192,7 @@ var upgradeAdds = map[string][]string{
 		"CREATE TABLE `review_customer_attendees` (`review_id` integer NOT NULL, `stakeholder_id` integer NOT NULL, PRIMARY KEY (`review_id`, `stakeholder_id`), CONSTRAINT `review_customer_attendees_review_id` FOREIGN KEY (`review_id`) REFERENCES `reviews` (`id`) ON DELETE CASCADE, CONSTRAINT `review_customer_attendees_stakeholder_id` FOREIGN KEY (`stakeholder_id`) REFERENCES `stakeholders` (`id`) ON DELETE CASCADE);",
 	},
 	"postgres": {
-		`ALTER TABLE "action_items" ADD COLUMN "external_id" character varying NULL;`,
+		`ALTER TABLE "action_items" ADD COLUMN "external_id" character varying NULL, ADD COLUMN "review_action_items" bigint NULL, ADD CONSTRAINT "action_items_reviews_action_items" FOREIGN KEY ("review_action_items") REFERENCES "reviews" ("id") ON DELETE SET NULL;`,
 		`ALTER TABLE "business_units" ADD COLUMN "external_id" character varying NULL;`,
 		`ALTER TABLE "changes" ADD COLUMN "subject_external_id" character varying NULL, ADD COLUMN "origin_token_id" bigint NULL, ADD COLUMN "origin_token_name" character varying NULL;`,
 		`ALTER TABLE "feedbacks" ADD COLUMN "external_id" character varying NULL;`,
@@ -206,7 +206,6 @@ var upgradeAdds = map[string][]string{
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
 		"ALTER TABLE \"users\" ADD COLUMN \"seniority\" character varying NULL, ADD COLUMN \"deactivated_at\" timestamptz NULL;",
 		"ALTER TABLE \"reviews\" ALTER COLUMN \"held_at\" DROP NOT NULL, ALTER COLUMN \"account_plan_reviews\" DROP NOT NULL, ADD COLUMN \"kind\" character varying NOT NULL DEFAULT 'QBR', ADD COLUMN \"status\" character varying NOT NULL DEFAULT 'HELD', ADD COLUMN \"scheduled_at\" timestamptz NOT NULL, ADD COLUMN \"agenda\" character varying NULL, ADD COLUMN \"decisions\" character varying NULL, ADD COLUMN \"account_reviews\" bigint NULL, ADD CONSTRAINT \"reviews_accounts_reviews\" FOREIGN KEY (\"account_reviews\") REFERENCES \"accounts\" (\"id\") ON DELETE CASCADE;",
-		"ALTER TABLE \"action_items\" ADD COLUMN \"review_action_items\" bigint NULL, ADD CONSTRAINT \"action_items_reviews_action_items\" FOREIGN KEY (\"review_action_items\") REFERENCES \"reviews\" (\"id\") ON DELETE SET NULL;",
 		"CREATE TABLE \"review_customer_attendees\" (\"review_id\" bigint NOT NULL, \"stakeholder_id\" bigint NOT NULL, PRIMARY KEY (\"review_id\", \"stakeholder_id\"), CONSTRAINT \"review_customer_attendees_review_id\" FOREIGN KEY (\"review_id\") REFERENCES \"reviews\" (\"id\") ON DELETE CASCADE, CONSTRAINT \"review_customer_attendees_stakeholder_id\" FOREIGN KEY (\"stakeholder_id\") REFERENCES \"stakeholders\" (\"id\") ON DELETE CASCADE);",
 	},
 }
