@@ -1093,7 +1093,9 @@ func (_q *AccountQuery) loadBusinessUnits(ctx context.Context, query *BusinessUn
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(businessunit.FieldAccountID)
+	}
 	query.Where(predicate.BusinessUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.BusinessUnitsColumn), fks...))
 	}))
@@ -1102,13 +1104,10 @@ func (_q *AccountQuery) loadBusinessUnits(ctx context.Context, query *BusinessUn
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_business_units
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_business_units" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_business_units" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1309,7 +1308,9 @@ func (_q *AccountQuery) loadFeedback(ctx context.Context, query *FeedbackQuery, 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(feedback.FieldAccountID)
+	}
 	query.Where(predicate.Feedback(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.FeedbackColumn), fks...))
 	}))
@@ -1318,13 +1319,10 @@ func (_q *AccountQuery) loadFeedback(ctx context.Context, query *FeedbackQuery, 
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_feedback
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_feedback" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AccountID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_feedback" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -1061,7 +1061,9 @@ func (_q *AccountPlanQuery) loadFeedback(ctx context.Context, query *FeedbackQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(feedback.FieldPlanID)
+	}
 	query.Where(predicate.Feedback(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(accountplan.FeedbackColumn), fks...))
 	}))
@@ -1070,13 +1072,13 @@ func (_q *AccountPlanQuery) loadFeedback(ctx context.Context, query *FeedbackQue
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.account_plan_feedback
+		fk := n.PlanID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "account_plan_feedback" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "plan_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "account_plan_feedback" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "plan_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -28,11 +28,12 @@ type BusinessUnit struct {
 	Name string `json:"name,omitempty"`
 	// What the business unit does and what it buys.
 	Description string `json:"description,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BusinessUnitQuery when eager-loading is set.
-	Edges                  BusinessUnitEdges `json:"edges"`
-	account_business_units *int
-	selectValues           sql.SelectValues
+	Edges        BusinessUnitEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // BusinessUnitEdges holds the relations/edges for other nodes in the graph.
@@ -87,14 +88,12 @@ func (*BusinessUnit) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case businessunit.FieldID:
+		case businessunit.FieldID, businessunit.FieldAccountID:
 			values[i] = new(sql.NullInt64)
 		case businessunit.FieldExternalID, businessunit.FieldName, businessunit.FieldDescription:
 			values[i] = new(sql.NullString)
 		case businessunit.FieldCreatedAt, businessunit.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case businessunit.ForeignKeys[0]: // account_business_units
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -147,12 +146,11 @@ func (_m *BusinessUnit) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Description = value.String
 			}
-		case businessunit.ForeignKeys[0]:
+		case businessunit.FieldAccountID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_business_units", value)
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
-				_m.account_business_units = new(int)
-				*_m.account_business_units = int(value.Int64)
+				_m.AccountID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -221,6 +219,9 @@ func (_m *BusinessUnit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -87,9 +87,9 @@ func (_c *BusinessUnitCreate) SetNillableDescription(v *string) *BusinessUnitCre
 	return _c
 }
 
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *BusinessUnitCreate) SetAccountID(id int) *BusinessUnitCreate {
-	_c.mutation.SetAccountID(id)
+// SetAccountID sets the "account_id" field.
+func (_c *BusinessUnitCreate) SetAccountID(v int) *BusinessUnitCreate {
+	_c.mutation.SetAccountID(v)
 	return _c
 }
 
@@ -203,6 +203,9 @@ func (_c *BusinessUnitCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "BusinessUnit.name": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "BusinessUnit.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "BusinessUnit.account"`)}
 	}
@@ -267,7 +270,7 @@ func (_c *BusinessUnitCreate) createSpec() (*BusinessUnit, *sqlgraph.CreateSpec)
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_business_units = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.StakeholdersIDs(); len(nodes) > 0 {
@@ -427,6 +430,9 @@ func (u *BusinessUnitUpsertOne) UpdateNewValues() *BusinessUnitUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(businessunit.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(businessunit.FieldAccountID)
 		}
 	}))
 	return u
@@ -707,6 +713,9 @@ func (u *BusinessUnitUpsertBulk) UpdateNewValues() *BusinessUnitUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(businessunit.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(businessunit.FieldAccountID)
 			}
 		}
 	}))

@@ -30,7 +30,6 @@ type BusinessUnitQuery struct {
 	withAccount              *AccountQuery
 	withStakeholders         *StakeholderQuery
 	withWhitespaceCells      *WhitespaceCellQuery
-	withFKs                  bool
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*BusinessUnit) error
 	withNamedStakeholders    map[string]*StakeholderQuery
@@ -454,7 +453,6 @@ func (_q *BusinessUnitQuery) prepareQuery(ctx context.Context) error {
 func (_q *BusinessUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*BusinessUnit, error) {
 	var (
 		nodes       = []*BusinessUnit{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [3]bool{
 			_q.withAccount != nil,
@@ -462,12 +460,6 @@ func (_q *BusinessUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withWhitespaceCells != nil,
 		}
 	)
-	if _q.withAccount != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, businessunit.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*BusinessUnit).scanValues(nil, columns)
 	}
@@ -535,10 +527,7 @@ func (_q *BusinessUnitQuery) loadAccount(ctx context.Context, query *AccountQuer
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*BusinessUnit)
 	for i := range nodes {
-		if nodes[i].account_business_units == nil {
-			continue
-		}
-		fk := *nodes[i].account_business_units
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -555,7 +544,7 @@ func (_q *BusinessUnitQuery) loadAccount(ctx context.Context, query *AccountQuer
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_business_units" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -653,6 +642,9 @@ func (_q *BusinessUnitQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != businessunit.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(businessunit.FieldAccountID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -34,13 +34,16 @@ type Feedback struct {
 	Text string `json:"text,omitempty"`
 	// When the feedback was given.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
+	// AccountID holds the value of the "account_id" field.
+	AccountID int `json:"account_id,omitempty"`
+	// PlanID holds the value of the "plan_id" field.
+	PlanID *int `json:"plan_id,omitempty"`
+	// StakeholderID holds the value of the "stakeholder_id" field.
+	StakeholderID *int `json:"stakeholder_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the FeedbackQuery when eager-loading is set.
-	Edges                 FeedbackEdges `json:"edges"`
-	account_feedback      *int
-	account_plan_feedback *int
-	stakeholder_feedback  *int
-	selectValues          sql.SelectValues
+	Edges        FeedbackEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // FeedbackEdges holds the relations/edges for other nodes in the graph.
@@ -96,18 +99,12 @@ func (*Feedback) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case feedback.FieldID, feedback.FieldScore:
+		case feedback.FieldID, feedback.FieldScore, feedback.FieldAccountID, feedback.FieldPlanID, feedback.FieldStakeholderID:
 			values[i] = new(sql.NullInt64)
 		case feedback.FieldExternalID, feedback.FieldKind, feedback.FieldText:
 			values[i] = new(sql.NullString)
 		case feedback.FieldCreatedAt, feedback.FieldUpdatedAt, feedback.FieldReceivedAt:
 			values[i] = new(sql.NullTime)
-		case feedback.ForeignKeys[0]: // account_feedback
-			values[i] = new(sql.NullInt64)
-		case feedback.ForeignKeys[1]: // account_plan_feedback
-			values[i] = new(sql.NullInt64)
-		case feedback.ForeignKeys[2]: // stakeholder_feedback
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -173,26 +170,25 @@ func (_m *Feedback) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReceivedAt = value.Time
 			}
-		case feedback.ForeignKeys[0]:
+		case feedback.FieldAccountID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_feedback", value)
+				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
-				_m.account_feedback = new(int)
-				*_m.account_feedback = int(value.Int64)
+				_m.AccountID = int(value.Int64)
 			}
-		case feedback.ForeignKeys[1]:
+		case feedback.FieldPlanID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field account_plan_feedback", value)
+				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
-				_m.account_plan_feedback = new(int)
-				*_m.account_plan_feedback = int(value.Int64)
+				_m.PlanID = new(int)
+				*_m.PlanID = int(value.Int64)
 			}
-		case feedback.ForeignKeys[2]:
+		case feedback.FieldStakeholderID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_feedback", value)
+				return fmt.Errorf("unexpected type %T for field stakeholder_id", values[i])
 			} else if value.Valid {
-				_m.stakeholder_feedback = new(int)
-				*_m.stakeholder_feedback = int(value.Int64)
+				_m.StakeholderID = new(int)
+				*_m.StakeholderID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -269,6 +265,19 @@ func (_m *Feedback) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("received_at=")
 	builder.WriteString(_m.ReceivedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("account_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
+	builder.WriteString(", ")
+	if v := _m.PlanID; v != nil {
+		builder.WriteString("plan_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.StakeholderID; v != nil {
+		builder.WriteString("stakeholder_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -115,9 +115,37 @@ func (_c *FeedbackCreate) SetNillableReceivedAt(v *time.Time) *FeedbackCreate {
 	return _c
 }
 
-// SetAccountID sets the "account" edge to the Account entity by ID.
-func (_c *FeedbackCreate) SetAccountID(id int) *FeedbackCreate {
-	_c.mutation.SetAccountID(id)
+// SetAccountID sets the "account_id" field.
+func (_c *FeedbackCreate) SetAccountID(v int) *FeedbackCreate {
+	_c.mutation.SetAccountID(v)
+	return _c
+}
+
+// SetPlanID sets the "plan_id" field.
+func (_c *FeedbackCreate) SetPlanID(v int) *FeedbackCreate {
+	_c.mutation.SetPlanID(v)
+	return _c
+}
+
+// SetNillablePlanID sets the "plan_id" field if the given value is not nil.
+func (_c *FeedbackCreate) SetNillablePlanID(v *int) *FeedbackCreate {
+	if v != nil {
+		_c.SetPlanID(*v)
+	}
+	return _c
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (_c *FeedbackCreate) SetStakeholderID(v int) *FeedbackCreate {
+	_c.mutation.SetStakeholderID(v)
+	return _c
+}
+
+// SetNillableStakeholderID sets the "stakeholder_id" field if the given value is not nil.
+func (_c *FeedbackCreate) SetNillableStakeholderID(v *int) *FeedbackCreate {
+	if v != nil {
+		_c.SetStakeholderID(*v)
+	}
 	return _c
 }
 
@@ -126,37 +154,9 @@ func (_c *FeedbackCreate) SetAccount(v *Account) *FeedbackCreate {
 	return _c.SetAccountID(v.ID)
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_c *FeedbackCreate) SetPlanID(id int) *FeedbackCreate {
-	_c.mutation.SetPlanID(id)
-	return _c
-}
-
-// SetNillablePlanID sets the "plan" edge to the AccountPlan entity by ID if the given value is not nil.
-func (_c *FeedbackCreate) SetNillablePlanID(id *int) *FeedbackCreate {
-	if id != nil {
-		_c = _c.SetPlanID(*id)
-	}
-	return _c
-}
-
 // SetPlan sets the "plan" edge to the AccountPlan entity.
 func (_c *FeedbackCreate) SetPlan(v *AccountPlan) *FeedbackCreate {
 	return _c.SetPlanID(v.ID)
-}
-
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID.
-func (_c *FeedbackCreate) SetStakeholderID(id int) *FeedbackCreate {
-	_c.mutation.SetStakeholderID(id)
-	return _c
-}
-
-// SetNillableStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_c *FeedbackCreate) SetNillableStakeholderID(id *int) *FeedbackCreate {
-	if id != nil {
-		_c = _c.SetStakeholderID(*id)
-	}
-	return _c
 }
 
 // SetStakeholder sets the "stakeholder" edge to the Stakeholder entity.
@@ -254,6 +254,9 @@ func (_c *FeedbackCreate) check() error {
 	if _, ok := _c.mutation.ReceivedAt(); !ok {
 		return &ValidationError{Name: "received_at", err: errors.New(`ent: missing required field "Feedback.received_at"`)}
 	}
+	if _, ok := _c.mutation.AccountID(); !ok {
+		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "Feedback.account_id"`)}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "Feedback.account"`)}
 	}
@@ -326,7 +329,7 @@ func (_c *FeedbackCreate) createSpec() (*Feedback, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_feedback = &nodes[0]
+		_node.AccountID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.PlanIDs(); len(nodes) > 0 {
@@ -343,7 +346,7 @@ func (_c *FeedbackCreate) createSpec() (*Feedback, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.account_plan_feedback = &nodes[0]
+		_node.PlanID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.StakeholderIDs(); len(nodes) > 0 {
@@ -360,7 +363,7 @@ func (_c *FeedbackCreate) createSpec() (*Feedback, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_feedback = &nodes[0]
+		_node.StakeholderID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -511,6 +514,42 @@ func (u *FeedbackUpsert) UpdateReceivedAt() *FeedbackUpsert {
 	return u
 }
 
+// SetPlanID sets the "plan_id" field.
+func (u *FeedbackUpsert) SetPlanID(v int) *FeedbackUpsert {
+	u.Set(feedback.FieldPlanID, v)
+	return u
+}
+
+// UpdatePlanID sets the "plan_id" field to the value that was provided on create.
+func (u *FeedbackUpsert) UpdatePlanID() *FeedbackUpsert {
+	u.SetExcluded(feedback.FieldPlanID)
+	return u
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (u *FeedbackUpsert) ClearPlanID() *FeedbackUpsert {
+	u.SetNull(feedback.FieldPlanID)
+	return u
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (u *FeedbackUpsert) SetStakeholderID(v int) *FeedbackUpsert {
+	u.Set(feedback.FieldStakeholderID, v)
+	return u
+}
+
+// UpdateStakeholderID sets the "stakeholder_id" field to the value that was provided on create.
+func (u *FeedbackUpsert) UpdateStakeholderID() *FeedbackUpsert {
+	u.SetExcluded(feedback.FieldStakeholderID)
+	return u
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (u *FeedbackUpsert) ClearStakeholderID() *FeedbackUpsert {
+	u.SetNull(feedback.FieldStakeholderID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -524,6 +563,9 @@ func (u *FeedbackUpsertOne) UpdateNewValues() *FeedbackUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(feedback.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.AccountID(); exists {
+			s.SetIgnore(feedback.FieldAccountID)
 		}
 	}))
 	return u
@@ -665,6 +707,48 @@ func (u *FeedbackUpsertOne) SetReceivedAt(v time.Time) *FeedbackUpsertOne {
 func (u *FeedbackUpsertOne) UpdateReceivedAt() *FeedbackUpsertOne {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateReceivedAt()
+	})
+}
+
+// SetPlanID sets the "plan_id" field.
+func (u *FeedbackUpsertOne) SetPlanID(v int) *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetPlanID(v)
+	})
+}
+
+// UpdatePlanID sets the "plan_id" field to the value that was provided on create.
+func (u *FeedbackUpsertOne) UpdatePlanID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdatePlanID()
+	})
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (u *FeedbackUpsertOne) ClearPlanID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearPlanID()
+	})
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (u *FeedbackUpsertOne) SetStakeholderID(v int) *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetStakeholderID(v)
+	})
+}
+
+// UpdateStakeholderID sets the "stakeholder_id" field to the value that was provided on create.
+func (u *FeedbackUpsertOne) UpdateStakeholderID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateStakeholderID()
+	})
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (u *FeedbackUpsertOne) ClearStakeholderID() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearStakeholderID()
 	})
 }
 
@@ -847,6 +931,9 @@ func (u *FeedbackUpsertBulk) UpdateNewValues() *FeedbackUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(feedback.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.AccountID(); exists {
+				s.SetIgnore(feedback.FieldAccountID)
+			}
 		}
 	}))
 	return u
@@ -988,6 +1075,48 @@ func (u *FeedbackUpsertBulk) SetReceivedAt(v time.Time) *FeedbackUpsertBulk {
 func (u *FeedbackUpsertBulk) UpdateReceivedAt() *FeedbackUpsertBulk {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateReceivedAt()
+	})
+}
+
+// SetPlanID sets the "plan_id" field.
+func (u *FeedbackUpsertBulk) SetPlanID(v int) *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetPlanID(v)
+	})
+}
+
+// UpdatePlanID sets the "plan_id" field to the value that was provided on create.
+func (u *FeedbackUpsertBulk) UpdatePlanID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdatePlanID()
+	})
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (u *FeedbackUpsertBulk) ClearPlanID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearPlanID()
+	})
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (u *FeedbackUpsertBulk) SetStakeholderID(v int) *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetStakeholderID(v)
+	})
+}
+
+// UpdateStakeholderID sets the "stakeholder_id" field to the value that was provided on create.
+func (u *FeedbackUpsertBulk) UpdateStakeholderID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateStakeholderID()
+	})
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (u *FeedbackUpsertBulk) ClearStakeholderID() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearStakeholderID()
 	})
 }
 

@@ -29,7 +29,6 @@ type FeedbackQuery struct {
 	withAccount     *AccountQuery
 	withPlan        *AccountPlanQuery
 	withStakeholder *StakeholderQuery
-	withFKs         bool
 	modifiers       []func(*sql.Selector)
 	loadTotal       []func(context.Context, []*Feedback) error
 	// intermediate query (i.e. traversal path).
@@ -451,7 +450,6 @@ func (_q *FeedbackQuery) prepareQuery(ctx context.Context) error {
 func (_q *FeedbackQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Feedback, error) {
 	var (
 		nodes       = []*Feedback{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [3]bool{
 			_q.withAccount != nil,
@@ -459,12 +457,6 @@ func (_q *FeedbackQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fee
 			_q.withStakeholder != nil,
 		}
 	)
-	if _q.withAccount != nil || _q.withPlan != nil || _q.withStakeholder != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, feedback.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Feedback).scanValues(nil, columns)
 	}
@@ -516,10 +508,7 @@ func (_q *FeedbackQuery) loadAccount(ctx context.Context, query *AccountQuery, n
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Feedback)
 	for i := range nodes {
-		if nodes[i].account_feedback == nil {
-			continue
-		}
-		fk := *nodes[i].account_feedback
+		fk := nodes[i].AccountID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -536,7 +525,7 @@ func (_q *FeedbackQuery) loadAccount(ctx context.Context, query *AccountQuery, n
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_feedback" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "account_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -548,10 +537,10 @@ func (_q *FeedbackQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, 
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Feedback)
 	for i := range nodes {
-		if nodes[i].account_plan_feedback == nil {
+		if nodes[i].PlanID == nil {
 			continue
 		}
-		fk := *nodes[i].account_plan_feedback
+		fk := *nodes[i].PlanID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -568,7 +557,7 @@ func (_q *FeedbackQuery) loadPlan(ctx context.Context, query *AccountPlanQuery, 
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "account_plan_feedback" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "plan_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -580,10 +569,10 @@ func (_q *FeedbackQuery) loadStakeholder(ctx context.Context, query *Stakeholder
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Feedback)
 	for i := range nodes {
-		if nodes[i].stakeholder_feedback == nil {
+		if nodes[i].StakeholderID == nil {
 			continue
 		}
-		fk := *nodes[i].stakeholder_feedback
+		fk := *nodes[i].StakeholderID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -600,7 +589,7 @@ func (_q *FeedbackQuery) loadStakeholder(ctx context.Context, query *Stakeholder
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_feedback" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "stakeholder_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -636,6 +625,15 @@ func (_q *FeedbackQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != feedback.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withAccount != nil {
+			_spec.Node.AddColumnOnce(feedback.FieldAccountID)
+		}
+		if _q.withPlan != nil {
+			_spec.Node.AddColumnOnce(feedback.FieldPlanID)
+		}
+		if _q.withStakeholder != nil {
+			_spec.Node.AddColumnOnce(feedback.FieldStakeholderID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

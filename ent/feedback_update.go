@@ -131,37 +131,49 @@ func (_u *FeedbackUpdate) SetNillableReceivedAt(v *time.Time) *FeedbackUpdate {
 	return _u
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_u *FeedbackUpdate) SetPlanID(id int) *FeedbackUpdate {
-	_u.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_u *FeedbackUpdate) SetPlanID(v int) *FeedbackUpdate {
+	_u.mutation.SetPlanID(v)
 	return _u
 }
 
-// SetNillablePlanID sets the "plan" edge to the AccountPlan entity by ID if the given value is not nil.
-func (_u *FeedbackUpdate) SetNillablePlanID(id *int) *FeedbackUpdate {
-	if id != nil {
-		_u = _u.SetPlanID(*id)
+// SetNillablePlanID sets the "plan_id" field if the given value is not nil.
+func (_u *FeedbackUpdate) SetNillablePlanID(v *int) *FeedbackUpdate {
+	if v != nil {
+		_u.SetPlanID(*v)
 	}
+	return _u
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (_u *FeedbackUpdate) ClearPlanID() *FeedbackUpdate {
+	_u.mutation.ClearPlanID()
+	return _u
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (_u *FeedbackUpdate) SetStakeholderID(v int) *FeedbackUpdate {
+	_u.mutation.SetStakeholderID(v)
+	return _u
+}
+
+// SetNillableStakeholderID sets the "stakeholder_id" field if the given value is not nil.
+func (_u *FeedbackUpdate) SetNillableStakeholderID(v *int) *FeedbackUpdate {
+	if v != nil {
+		_u.SetStakeholderID(*v)
+	}
+	return _u
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (_u *FeedbackUpdate) ClearStakeholderID() *FeedbackUpdate {
+	_u.mutation.ClearStakeholderID()
 	return _u
 }
 
 // SetPlan sets the "plan" edge to the AccountPlan entity.
 func (_u *FeedbackUpdate) SetPlan(v *AccountPlan) *FeedbackUpdate {
 	return _u.SetPlanID(v.ID)
-}
-
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID.
-func (_u *FeedbackUpdate) SetStakeholderID(id int) *FeedbackUpdate {
-	_u.mutation.SetStakeholderID(id)
-	return _u
-}
-
-// SetNillableStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *FeedbackUpdate) SetNillableStakeholderID(id *int) *FeedbackUpdate {
-	if id != nil {
-		_u = _u.SetStakeholderID(*id)
-	}
-	return _u
 }
 
 // SetStakeholder sets the "stakeholder" edge to the Stakeholder entity.
@@ -472,37 +484,49 @@ func (_u *FeedbackUpdateOne) SetNillableReceivedAt(v *time.Time) *FeedbackUpdate
 	return _u
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by ID.
-func (_u *FeedbackUpdateOne) SetPlanID(id int) *FeedbackUpdateOne {
-	_u.mutation.SetPlanID(id)
+// SetPlanID sets the "plan_id" field.
+func (_u *FeedbackUpdateOne) SetPlanID(v int) *FeedbackUpdateOne {
+	_u.mutation.SetPlanID(v)
 	return _u
 }
 
-// SetNillablePlanID sets the "plan" edge to the AccountPlan entity by ID if the given value is not nil.
-func (_u *FeedbackUpdateOne) SetNillablePlanID(id *int) *FeedbackUpdateOne {
-	if id != nil {
-		_u = _u.SetPlanID(*id)
+// SetNillablePlanID sets the "plan_id" field if the given value is not nil.
+func (_u *FeedbackUpdateOne) SetNillablePlanID(v *int) *FeedbackUpdateOne {
+	if v != nil {
+		_u.SetPlanID(*v)
 	}
+	return _u
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (_u *FeedbackUpdateOne) ClearPlanID() *FeedbackUpdateOne {
+	_u.mutation.ClearPlanID()
+	return _u
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (_u *FeedbackUpdateOne) SetStakeholderID(v int) *FeedbackUpdateOne {
+	_u.mutation.SetStakeholderID(v)
+	return _u
+}
+
+// SetNillableStakeholderID sets the "stakeholder_id" field if the given value is not nil.
+func (_u *FeedbackUpdateOne) SetNillableStakeholderID(v *int) *FeedbackUpdateOne {
+	if v != nil {
+		_u.SetStakeholderID(*v)
+	}
+	return _u
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (_u *FeedbackUpdateOne) ClearStakeholderID() *FeedbackUpdateOne {
+	_u.mutation.ClearStakeholderID()
 	return _u
 }
 
 // SetPlan sets the "plan" edge to the AccountPlan entity.
 func (_u *FeedbackUpdateOne) SetPlan(v *AccountPlan) *FeedbackUpdateOne {
 	return _u.SetPlanID(v.ID)
-}
-
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID.
-func (_u *FeedbackUpdateOne) SetStakeholderID(id int) *FeedbackUpdateOne {
-	_u.mutation.SetStakeholderID(id)
-	return _u
-}
-
-// SetNillableStakeholderID sets the "stakeholder" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *FeedbackUpdateOne) SetNillableStakeholderID(id *int) *FeedbackUpdateOne {
-	if id != nil {
-		_u = _u.SetStakeholderID(*id)
-	}
-	return _u
 }
 
 // SetStakeholder sets the "stakeholder" edge to the Stakeholder entity.

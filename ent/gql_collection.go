@@ -2416,6 +2416,10 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[businessunit.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, businessunit.FieldAccountID)
+				fieldSeen[businessunit.FieldAccountID] = struct{}{}
+			}
 
 		case "stakeholders":
 			var (
@@ -2866,6 +2870,10 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.withAccount = query
+			if _, ok := fieldSeen[feedback.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, feedback.FieldAccountID)
+				fieldSeen[feedback.FieldAccountID] = struct{}{}
+			}
 
 		case "plan":
 			var (
@@ -2877,6 +2885,10 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.withPlan = query
+			if _, ok := fieldSeen[feedback.FieldPlanID]; !ok {
+				selectedFields = append(selectedFields, feedback.FieldPlanID)
+				fieldSeen[feedback.FieldPlanID] = struct{}{}
+			}
 
 		case "stakeholder":
 			var (
@@ -2888,6 +2900,10 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				return err
 			}
 			_q.withStakeholder = query
+			if _, ok := fieldSeen[feedback.FieldStakeholderID]; !ok {
+				selectedFields = append(selectedFields, feedback.FieldStakeholderID)
+				fieldSeen[feedback.FieldStakeholderID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[feedback.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, feedback.FieldCreatedAt)
@@ -4858,6 +4874,10 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				return err
 			}
 			_q.withUser = query
+			if _, ok := fieldSeen[relationship.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, relationship.FieldUserID)
+				fieldSeen[relationship.FieldUserID] = struct{}{}
+			}
 
 		case "stakeholder":
 			var (

@@ -7972,27 +7972,51 @@ func (m *BusinessUnitMutation) ResetDescription() {
 	delete(m.clearedFields, businessunit.FieldDescription)
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *BusinessUnitMutation) SetAccountID(id int) {
-	m.account = &id
+// SetAccountID sets the "account_id" field.
+func (m *BusinessUnitMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *BusinessUnitMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the BusinessUnit entity.
+// If the BusinessUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BusinessUnitMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *BusinessUnitMutation) ResetAccountID() {
+	m.account = nil
 }
 
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *BusinessUnitMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[businessunit.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *BusinessUnitMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *BusinessUnitMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -8153,7 +8177,7 @@ func (m *BusinessUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BusinessUnitMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, businessunit.FieldCreatedAt)
 	}
@@ -8168,6 +8192,9 @@ func (m *BusinessUnitMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, businessunit.FieldDescription)
+	}
+	if m.account != nil {
+		fields = append(fields, businessunit.FieldAccountID)
 	}
 	return fields
 }
@@ -8187,6 +8214,8 @@ func (m *BusinessUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case businessunit.FieldDescription:
 		return m.Description()
+	case businessunit.FieldAccountID:
+		return m.AccountID()
 	}
 	return nil, false
 }
@@ -8206,6 +8235,8 @@ func (m *BusinessUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldName(ctx)
 	case businessunit.FieldDescription:
 		return m.OldDescription(ctx)
+	case businessunit.FieldAccountID:
+		return m.OldAccountID(ctx)
 	}
 	return nil, fmt.Errorf("unknown BusinessUnit field %s", name)
 }
@@ -8250,6 +8281,13 @@ func (m *BusinessUnitMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDescription(v)
 		return nil
+	case businessunit.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown BusinessUnit field %s", name)
 }
@@ -8257,13 +8295,16 @@ func (m *BusinessUnitMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *BusinessUnitMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *BusinessUnitMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
 	return nil, false
 }
 
@@ -8328,6 +8369,9 @@ func (m *BusinessUnitMutation) ResetField(name string) error {
 		return nil
 	case businessunit.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case businessunit.FieldAccountID:
+		m.ResetAccountID()
 		return nil
 	}
 	return fmt.Errorf("unknown BusinessUnit field %s", name)
@@ -9921,27 +9965,149 @@ func (m *FeedbackMutation) ResetReceivedAt() {
 	m.received_at = nil
 }
 
-// SetAccountID sets the "account" edge to the Account entity by id.
-func (m *FeedbackMutation) SetAccountID(id int) {
-	m.account = &id
+// SetAccountID sets the "account_id" field.
+func (m *FeedbackMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *FeedbackMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the Feedback entity.
+// If the Feedback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedbackMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *FeedbackMutation) ResetAccountID() {
+	m.account = nil
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *FeedbackMutation) SetPlanID(i int) {
+	m.plan = &i
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *FeedbackMutation) PlanID() (r int, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the Feedback entity.
+// If the Feedback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedbackMutation) OldPlanID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// ClearPlanID clears the value of the "plan_id" field.
+func (m *FeedbackMutation) ClearPlanID() {
+	m.plan = nil
+	m.clearedFields[feedback.FieldPlanID] = struct{}{}
+}
+
+// PlanIDCleared returns if the "plan_id" field was cleared in this mutation.
+func (m *FeedbackMutation) PlanIDCleared() bool {
+	_, ok := m.clearedFields[feedback.FieldPlanID]
+	return ok
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *FeedbackMutation) ResetPlanID() {
+	m.plan = nil
+	delete(m.clearedFields, feedback.FieldPlanID)
+}
+
+// SetStakeholderID sets the "stakeholder_id" field.
+func (m *FeedbackMutation) SetStakeholderID(i int) {
+	m.stakeholder = &i
+}
+
+// StakeholderID returns the value of the "stakeholder_id" field in the mutation.
+func (m *FeedbackMutation) StakeholderID() (r int, exists bool) {
+	v := m.stakeholder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStakeholderID returns the old "stakeholder_id" field's value of the Feedback entity.
+// If the Feedback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedbackMutation) OldStakeholderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStakeholderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStakeholderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStakeholderID: %w", err)
+	}
+	return oldValue.StakeholderID, nil
+}
+
+// ClearStakeholderID clears the value of the "stakeholder_id" field.
+func (m *FeedbackMutation) ClearStakeholderID() {
+	m.stakeholder = nil
+	m.clearedFields[feedback.FieldStakeholderID] = struct{}{}
+}
+
+// StakeholderIDCleared returns if the "stakeholder_id" field was cleared in this mutation.
+func (m *FeedbackMutation) StakeholderIDCleared() bool {
+	_, ok := m.clearedFields[feedback.FieldStakeholderID]
+	return ok
+}
+
+// ResetStakeholderID resets all changes to the "stakeholder_id" field.
+func (m *FeedbackMutation) ResetStakeholderID() {
+	m.stakeholder = nil
+	delete(m.clearedFields, feedback.FieldStakeholderID)
 }
 
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *FeedbackMutation) ClearAccount() {
 	m.clearedaccount = true
+	m.clearedFields[feedback.FieldAccountID] = struct{}{}
 }
 
 // AccountCleared reports if the "account" edge to the Account entity was cleared.
 func (m *FeedbackMutation) AccountCleared() bool {
 	return m.clearedaccount
-}
-
-// AccountID returns the "account" edge ID in the mutation.
-func (m *FeedbackMutation) AccountID() (id int, exists bool) {
-	if m.account != nil {
-		return *m.account, true
-	}
-	return
 }
 
 // AccountIDs returns the "account" edge IDs in the mutation.
@@ -9960,27 +10126,15 @@ func (m *FeedbackMutation) ResetAccount() {
 	m.clearedaccount = false
 }
 
-// SetPlanID sets the "plan" edge to the AccountPlan entity by id.
-func (m *FeedbackMutation) SetPlanID(id int) {
-	m.plan = &id
-}
-
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *FeedbackMutation) ClearPlan() {
 	m.clearedplan = true
+	m.clearedFields[feedback.FieldPlanID] = struct{}{}
 }
 
 // PlanCleared reports if the "plan" edge to the AccountPlan entity was cleared.
 func (m *FeedbackMutation) PlanCleared() bool {
-	return m.clearedplan
-}
-
-// PlanID returns the "plan" edge ID in the mutation.
-func (m *FeedbackMutation) PlanID() (id int, exists bool) {
-	if m.plan != nil {
-		return *m.plan, true
-	}
-	return
+	return m.PlanIDCleared() || m.clearedplan
 }
 
 // PlanIDs returns the "plan" edge IDs in the mutation.
@@ -9999,27 +10153,15 @@ func (m *FeedbackMutation) ResetPlan() {
 	m.clearedplan = false
 }
 
-// SetStakeholderID sets the "stakeholder" edge to the Stakeholder entity by id.
-func (m *FeedbackMutation) SetStakeholderID(id int) {
-	m.stakeholder = &id
-}
-
 // ClearStakeholder clears the "stakeholder" edge to the Stakeholder entity.
 func (m *FeedbackMutation) ClearStakeholder() {
 	m.clearedstakeholder = true
+	m.clearedFields[feedback.FieldStakeholderID] = struct{}{}
 }
 
 // StakeholderCleared reports if the "stakeholder" edge to the Stakeholder entity was cleared.
 func (m *FeedbackMutation) StakeholderCleared() bool {
-	return m.clearedstakeholder
-}
-
-// StakeholderID returns the "stakeholder" edge ID in the mutation.
-func (m *FeedbackMutation) StakeholderID() (id int, exists bool) {
-	if m.stakeholder != nil {
-		return *m.stakeholder, true
-	}
-	return
+	return m.StakeholderIDCleared() || m.clearedstakeholder
 }
 
 // StakeholderIDs returns the "stakeholder" edge IDs in the mutation.
@@ -10072,7 +10214,7 @@ func (m *FeedbackMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FeedbackMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, feedback.FieldCreatedAt)
 	}
@@ -10093,6 +10235,15 @@ func (m *FeedbackMutation) Fields() []string {
 	}
 	if m.received_at != nil {
 		fields = append(fields, feedback.FieldReceivedAt)
+	}
+	if m.account != nil {
+		fields = append(fields, feedback.FieldAccountID)
+	}
+	if m.plan != nil {
+		fields = append(fields, feedback.FieldPlanID)
+	}
+	if m.stakeholder != nil {
+		fields = append(fields, feedback.FieldStakeholderID)
 	}
 	return fields
 }
@@ -10116,6 +10267,12 @@ func (m *FeedbackMutation) Field(name string) (ent.Value, bool) {
 		return m.Text()
 	case feedback.FieldReceivedAt:
 		return m.ReceivedAt()
+	case feedback.FieldAccountID:
+		return m.AccountID()
+	case feedback.FieldPlanID:
+		return m.PlanID()
+	case feedback.FieldStakeholderID:
+		return m.StakeholderID()
 	}
 	return nil, false
 }
@@ -10139,6 +10296,12 @@ func (m *FeedbackMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldText(ctx)
 	case feedback.FieldReceivedAt:
 		return m.OldReceivedAt(ctx)
+	case feedback.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case feedback.FieldPlanID:
+		return m.OldPlanID(ctx)
+	case feedback.FieldStakeholderID:
+		return m.OldStakeholderID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Feedback field %s", name)
 }
@@ -10197,6 +10360,27 @@ func (m *FeedbackMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReceivedAt(v)
 		return nil
+	case feedback.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case feedback.FieldPlanID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	case feedback.FieldStakeholderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStakeholderID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Feedback field %s", name)
 }
@@ -10251,6 +10435,12 @@ func (m *FeedbackMutation) ClearedFields() []string {
 	if m.FieldCleared(feedback.FieldText) {
 		fields = append(fields, feedback.FieldText)
 	}
+	if m.FieldCleared(feedback.FieldPlanID) {
+		fields = append(fields, feedback.FieldPlanID)
+	}
+	if m.FieldCleared(feedback.FieldStakeholderID) {
+		fields = append(fields, feedback.FieldStakeholderID)
+	}
 	return fields
 }
 
@@ -10273,6 +10463,12 @@ func (m *FeedbackMutation) ClearField(name string) error {
 		return nil
 	case feedback.FieldText:
 		m.ClearText()
+		return nil
+	case feedback.FieldPlanID:
+		m.ClearPlanID()
+		return nil
+	case feedback.FieldStakeholderID:
+		m.ClearStakeholderID()
 		return nil
 	}
 	return fmt.Errorf("unknown Feedback nullable field %s", name)
@@ -10302,6 +10498,15 @@ func (m *FeedbackMutation) ResetField(name string) error {
 		return nil
 	case feedback.FieldReceivedAt:
 		m.ResetReceivedAt()
+		return nil
+	case feedback.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case feedback.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	case feedback.FieldStakeholderID:
+		m.ResetStakeholderID()
 		return nil
 	}
 	return fmt.Errorf("unknown Feedback field %s", name)
@@ -20118,27 +20323,51 @@ func (m *RelationshipMutation) ResetStakeholderID() {
 	m.stakeholder = nil
 }
 
-// SetUserID sets the "user" edge to the User entity by id.
-func (m *RelationshipMutation) SetUserID(id int) {
-	m.user = &id
+// SetUserID sets the "user_id" field.
+func (m *RelationshipMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *RelationshipMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the Relationship entity.
+// If the Relationship object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RelationshipMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *RelationshipMutation) ResetUserID() {
+	m.user = nil
 }
 
 // ClearUser clears the "user" edge to the User entity.
 func (m *RelationshipMutation) ClearUser() {
 	m.cleareduser = true
+	m.clearedFields[relationship.FieldUserID] = struct{}{}
 }
 
 // UserCleared reports if the "user" edge to the User entity was cleared.
 func (m *RelationshipMutation) UserCleared() bool {
 	return m.cleareduser
-}
-
-// UserID returns the "user" edge ID in the mutation.
-func (m *RelationshipMutation) UserID() (id int, exists bool) {
-	if m.user != nil {
-		return *m.user, true
-	}
-	return
 }
 
 // UserIDs returns the "user" edge IDs in the mutation.
@@ -20218,7 +20447,7 @@ func (m *RelationshipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RelationshipMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, relationship.FieldCreatedAt)
 	}
@@ -20242,6 +20471,9 @@ func (m *RelationshipMutation) Fields() []string {
 	}
 	if m.stakeholder != nil {
 		fields = append(fields, relationship.FieldStakeholderID)
+	}
+	if m.user != nil {
+		fields = append(fields, relationship.FieldUserID)
 	}
 	return fields
 }
@@ -20267,6 +20499,8 @@ func (m *RelationshipMutation) Field(name string) (ent.Value, bool) {
 		return m.Note()
 	case relationship.FieldStakeholderID:
 		return m.StakeholderID()
+	case relationship.FieldUserID:
+		return m.UserID()
 	}
 	return nil, false
 }
@@ -20292,6 +20526,8 @@ func (m *RelationshipMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldNote(ctx)
 	case relationship.FieldStakeholderID:
 		return m.OldStakeholderID(ctx)
+	case relationship.FieldUserID:
+		return m.OldUserID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Relationship field %s", name)
 }
@@ -20356,6 +20592,13 @@ func (m *RelationshipMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStakeholderID(v)
+		return nil
+	case relationship.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Relationship field %s", name)
@@ -20459,6 +20702,9 @@ func (m *RelationshipMutation) ResetField(name string) error {
 		return nil
 	case relationship.FieldStakeholderID:
 		m.ResetStakeholderID()
+		return nil
+	case relationship.FieldUserID:
+		m.ResetUserID()
 		return nil
 	}
 	return fmt.Errorf("unknown Relationship field %s", name)

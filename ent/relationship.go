@@ -35,11 +35,12 @@ type Relationship struct {
 	Note string `json:"note,omitempty"`
 	// StakeholderID holds the value of the "stakeholder_id" field.
 	StakeholderID int `json:"stakeholder_id,omitempty"`
+	// UserID holds the value of the "user_id" field.
+	UserID int `json:"user_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RelationshipQuery when eager-loading is set.
-	Edges              RelationshipEdges `json:"edges"`
-	user_relationships *int
-	selectValues       sql.SelectValues
+	Edges        RelationshipEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // RelationshipEdges holds the relations/edges for other nodes in the graph.
@@ -82,14 +83,12 @@ func (*Relationship) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case relationship.FieldID, relationship.FieldStakeholderID:
+		case relationship.FieldID, relationship.FieldStakeholderID, relationship.FieldUserID:
 			values[i] = new(sql.NullInt64)
 		case relationship.FieldExternalID, relationship.FieldCurrentLevel, relationship.FieldDesiredLevel, relationship.FieldNote:
 			values[i] = new(sql.NullString)
 		case relationship.FieldCreatedAt, relationship.FieldUpdatedAt, relationship.FieldLastContactAt:
 			values[i] = new(sql.NullTime)
-		case relationship.ForeignKeys[0]: // user_relationships
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -162,12 +161,11 @@ func (_m *Relationship) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.StakeholderID = int(value.Int64)
 			}
-		case relationship.ForeignKeys[0]:
+		case relationship.FieldUserID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_relationships", value)
+				return fmt.Errorf("unexpected type %T for field user_id", values[i])
 			} else if value.Valid {
-				_m.user_relationships = new(int)
-				*_m.user_relationships = int(value.Int64)
+				_m.UserID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -244,6 +242,9 @@ func (_m *Relationship) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("stakeholder_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StakeholderID))
+	builder.WriteString(", ")
+	builder.WriteString("user_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.UserID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -128,9 +128,9 @@ func (_c *RelationshipCreate) SetStakeholderID(v int) *RelationshipCreate {
 	return _c
 }
 
-// SetUserID sets the "user" edge to the User entity by ID.
-func (_c *RelationshipCreate) SetUserID(id int) *RelationshipCreate {
-	_c.mutation.SetUserID(id)
+// SetUserID sets the "user_id" field.
+func (_c *RelationshipCreate) SetUserID(v int) *RelationshipCreate {
+	_c.mutation.SetUserID(v)
 	return _c
 }
 
@@ -231,6 +231,9 @@ func (_c *RelationshipCreate) check() error {
 	if _, ok := _c.mutation.StakeholderID(); !ok {
 		return &ValidationError{Name: "stakeholder_id", err: errors.New(`ent: missing required field "Relationship.stakeholder_id"`)}
 	}
+	if _, ok := _c.mutation.UserID(); !ok {
+		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "Relationship.user_id"`)}
+	}
 	if len(_c.mutation.UserIDs()) == 0 {
 		return &ValidationError{Name: "user", err: errors.New(`ent: missing required edge "Relationship.user"`)}
 	}
@@ -306,7 +309,7 @@ func (_c *RelationshipCreate) createSpec() (*Relationship, *sqlgraph.CreateSpec)
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.user_relationships = &nodes[0]
+		_node.UserID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.StakeholderIDs(); len(nodes) > 0 {
@@ -490,6 +493,9 @@ func (u *RelationshipUpsertOne) UpdateNewValues() *RelationshipUpsertOne {
 		}
 		if _, exists := u.create.mutation.StakeholderID(); exists {
 			s.SetIgnore(relationship.FieldStakeholderID)
+		}
+		if _, exists := u.create.mutation.UserID(); exists {
+			s.SetIgnore(relationship.FieldUserID)
 		}
 	}))
 	return u
@@ -815,6 +821,9 @@ func (u *RelationshipUpsertBulk) UpdateNewValues() *RelationshipUpsertBulk {
 			}
 			if _, exists := b.mutation.StakeholderID(); exists {
 				s.SetIgnore(relationship.FieldStakeholderID)
+			}
+			if _, exists := b.mutation.UserID(); exists {
+				s.SetIgnore(relationship.FieldUserID)
 			}
 		}
 	}))

@@ -27,7 +27,6 @@ type RelationshipQuery struct {
 	predicates      []predicate.Relationship
 	withUser        *UserQuery
 	withStakeholder *StakeholderQuery
-	withFKs         bool
 	modifiers       []func(*sql.Selector)
 	loadTotal       []func(context.Context, []*Relationship) error
 	// intermediate query (i.e. traversal path).
@@ -415,19 +414,12 @@ func (_q *RelationshipQuery) prepareQuery(ctx context.Context) error {
 func (_q *RelationshipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Relationship, error) {
 	var (
 		nodes       = []*Relationship{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withUser != nil,
 			_q.withStakeholder != nil,
 		}
 	)
-	if _q.withUser != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, relationship.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Relationship).scanValues(nil, columns)
 	}
@@ -473,10 +465,7 @@ func (_q *RelationshipQuery) loadUser(ctx context.Context, query *UserQuery, nod
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Relationship)
 	for i := range nodes {
-		if nodes[i].user_relationships == nil {
-			continue
-		}
-		fk := *nodes[i].user_relationships
+		fk := nodes[i].UserID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -493,7 +482,7 @@ func (_q *RelationshipQuery) loadUser(ctx context.Context, query *UserQuery, nod
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_relationships" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "user_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -558,6 +547,9 @@ func (_q *RelationshipQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != relationship.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withUser != nil {
+			_spec.Node.AddColumnOnce(relationship.FieldUserID)
 		}
 		if _q.withStakeholder != nil {
 			_spec.Node.AddColumnOnce(relationship.FieldStakeholderID)

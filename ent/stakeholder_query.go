@@ -1123,7 +1123,6 @@ func (_q *StakeholderQuery) loadRelationships(ctx context.Context, query *Relati
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(relationship.FieldStakeholderID)
 	}
@@ -1216,7 +1215,9 @@ func (_q *StakeholderQuery) loadFeedback(ctx context.Context, query *FeedbackQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(feedback.FieldStakeholderID)
+	}
 	query.Where(predicate.Feedback(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.FeedbackColumn), fks...))
 	}))
@@ -1225,13 +1226,13 @@ func (_q *StakeholderQuery) loadFeedback(ctx context.Context, query *FeedbackQue
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_feedback
+		fk := n.StakeholderID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_feedback" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "stakeholder_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_feedback" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

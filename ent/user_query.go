@@ -1066,7 +1066,9 @@ func (_q *UserQuery) loadRelationships(ctx context.Context, query *RelationshipQ
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(relationship.FieldUserID)
+	}
 	query.Where(predicate.Relationship(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.RelationshipsColumn), fks...))
 	}))
@@ -1075,13 +1077,10 @@ func (_q *UserQuery) loadRelationships(ctx context.Context, query *RelationshipQ
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.user_relationships
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_relationships" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.UserID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_relationships" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

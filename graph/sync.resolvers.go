@@ -44,6 +44,21 @@ func (r *mutationResolver) UpsertRevenueRecords(ctx context.Context, input []*up
 	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeRevenueRecord, upsert.Rows(input), mode)
 }
 
+// UpsertRelationships is the resolver for the upsertRelationships field.
+func (r *mutationResolver) UpsertRelationships(ctx context.Context, input []*upsert.RelationshipInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeRelationship, upsert.Rows(input), mode)
+}
+
+// UpsertBusinessUnits is the resolver for the upsertBusinessUnits field.
+func (r *mutationResolver) UpsertBusinessUnits(ctx context.Context, input []*upsert.BusinessUnitInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeBusinessUnit, upsert.Rows(input), mode)
+}
+
+// UpsertFeedback is the resolver for the upsertFeedback field.
+func (r *mutationResolver) UpsertFeedback(ctx context.Context, input []*upsert.FeedbackInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeFeedback, upsert.Rows(input), mode)
+}
+
 // ChangeFeed is the resolver for the changeFeed field.
 func (r *queryResolver) ChangeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
 	return r.changeFeed(ctx, after, first, excludeOwnToken, where)

@@ -80,6 +80,11 @@ func Description(v string) predicate.BusinessUnit {
 	return predicate.BusinessUnit(sql.FieldEQ(FieldDescription, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.BusinessUnit {
+	return predicate.BusinessUnit(sql.FieldEQ(FieldAccountID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.BusinessUnit {
 	return predicate.BusinessUnit(sql.FieldEQ(FieldCreatedAt, v))
@@ -373,6 +378,26 @@ func DescriptionEqualFold(v string) predicate.BusinessUnit {
 // DescriptionContainsFold applies the ContainsFold predicate on the "description" field.
 func DescriptionContainsFold(v string) predicate.BusinessUnit {
 	return predicate.BusinessUnit(sql.FieldContainsFold(FieldDescription, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.BusinessUnit {
+	return predicate.BusinessUnit(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.BusinessUnit {
+	return predicate.BusinessUnit(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.BusinessUnit {
+	return predicate.BusinessUnit(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.BusinessUnit {
+	return predicate.BusinessUnit(sql.FieldNotIn(FieldAccountID, vs...))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -32,6 +32,12 @@ const (
 	FieldText = "text"
 	// FieldReceivedAt holds the string denoting the received_at field in the database.
 	FieldReceivedAt = "received_at"
+	// FieldAccountID holds the string denoting the account_id field in the database.
+	FieldAccountID = "account_feedback"
+	// FieldPlanID holds the string denoting the plan_id field in the database.
+	FieldPlanID = "account_plan_feedback"
+	// FieldStakeholderID holds the string denoting the stakeholder_id field in the database.
+	FieldStakeholderID = "stakeholder_feedback"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
@@ -73,25 +79,15 @@ var Columns = []string{
 	FieldScore,
 	FieldText,
 	FieldReceivedAt,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "feedbacks"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"account_feedback",
-	"account_plan_feedback",
-	"stakeholder_feedback",
+	FieldAccountID,
+	FieldPlanID,
+	FieldStakeholderID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -186,6 +182,21 @@ func ByText(opts ...sql.OrderTermOption) OrderOption {
 // ByReceivedAt orders the results by the received_at field.
 func ByReceivedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReceivedAt, opts...).ToFunc()
+}
+
+// ByAccountID orders the results by the account_id field.
+func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
+// ByPlanID orders the results by the plan_id field.
+func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlanID, opts...).ToFunc()
+}
+
+// ByStakeholderID orders the results by the stakeholder_id field.
+func ByStakeholderID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStakeholderID, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

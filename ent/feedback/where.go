@@ -85,6 +85,21 @@ func ReceivedAt(v time.Time) predicate.Feedback {
 	return predicate.Feedback(sql.FieldEQ(FieldReceivedAt, v))
 }
 
+// AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
+func AccountID(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldAccountID, v))
+}
+
+// PlanID applies equality check predicate on the "plan_id" field. It's identical to PlanIDEQ.
+func PlanID(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldPlanID, v))
+}
+
+// StakeholderID applies equality check predicate on the "stakeholder_id" field. It's identical to StakeholderIDEQ.
+func StakeholderID(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldStakeholderID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Feedback {
 	return predicate.Feedback(sql.FieldEQ(FieldCreatedAt, v))
@@ -423,6 +438,86 @@ func ReceivedAtLT(v time.Time) predicate.Feedback {
 // ReceivedAtLTE applies the LTE predicate on the "received_at" field.
 func ReceivedAtLTE(v time.Time) predicate.Feedback {
 	return predicate.Feedback(sql.FieldLTE(FieldReceivedAt, v))
+}
+
+// AccountIDEQ applies the EQ predicate on the "account_id" field.
+func AccountIDEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldAccountID, v))
+}
+
+// AccountIDNEQ applies the NEQ predicate on the "account_id" field.
+func AccountIDNEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNEQ(FieldAccountID, v))
+}
+
+// AccountIDIn applies the In predicate on the "account_id" field.
+func AccountIDIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldIn(FieldAccountID, vs...))
+}
+
+// AccountIDNotIn applies the NotIn predicate on the "account_id" field.
+func AccountIDNotIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNotIn(FieldAccountID, vs...))
+}
+
+// PlanIDEQ applies the EQ predicate on the "plan_id" field.
+func PlanIDEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldPlanID, v))
+}
+
+// PlanIDNEQ applies the NEQ predicate on the "plan_id" field.
+func PlanIDNEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNEQ(FieldPlanID, v))
+}
+
+// PlanIDIn applies the In predicate on the "plan_id" field.
+func PlanIDIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldIn(FieldPlanID, vs...))
+}
+
+// PlanIDNotIn applies the NotIn predicate on the "plan_id" field.
+func PlanIDNotIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNotIn(FieldPlanID, vs...))
+}
+
+// PlanIDIsNil applies the IsNil predicate on the "plan_id" field.
+func PlanIDIsNil() predicate.Feedback {
+	return predicate.Feedback(sql.FieldIsNull(FieldPlanID))
+}
+
+// PlanIDNotNil applies the NotNil predicate on the "plan_id" field.
+func PlanIDNotNil() predicate.Feedback {
+	return predicate.Feedback(sql.FieldNotNull(FieldPlanID))
+}
+
+// StakeholderIDEQ applies the EQ predicate on the "stakeholder_id" field.
+func StakeholderIDEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldEQ(FieldStakeholderID, v))
+}
+
+// StakeholderIDNEQ applies the NEQ predicate on the "stakeholder_id" field.
+func StakeholderIDNEQ(v int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNEQ(FieldStakeholderID, v))
+}
+
+// StakeholderIDIn applies the In predicate on the "stakeholder_id" field.
+func StakeholderIDIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldIn(FieldStakeholderID, vs...))
+}
+
+// StakeholderIDNotIn applies the NotIn predicate on the "stakeholder_id" field.
+func StakeholderIDNotIn(vs ...int) predicate.Feedback {
+	return predicate.Feedback(sql.FieldNotIn(FieldStakeholderID, vs...))
+}
+
+// StakeholderIDIsNil applies the IsNil predicate on the "stakeholder_id" field.
+func StakeholderIDIsNil() predicate.Feedback {
+	return predicate.Feedback(sql.FieldIsNull(FieldStakeholderID))
+}
+
+// StakeholderIDNotNil applies the NotNil predicate on the "stakeholder_id" field.
+func StakeholderIDNotNil() predicate.Feedback {
+	return predicate.Feedback(sql.FieldNotNull(FieldStakeholderID))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

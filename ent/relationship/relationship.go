@@ -34,6 +34,8 @@ const (
 	FieldNote = "note"
 	// FieldStakeholderID holds the string denoting the stakeholder_id field in the database.
 	FieldStakeholderID = "stakeholder_relationships"
+	// FieldUserID holds the string denoting the user_id field in the database.
+	FieldUserID = "user_relationships"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeStakeholder holds the string denoting the stakeholder edge name in mutations.
@@ -67,23 +69,13 @@ var Columns = []string{
 	FieldLastContactAt,
 	FieldNote,
 	FieldStakeholderID,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "relationships"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"user_relationships",
+	FieldUserID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -207,6 +199,11 @@ func ByNote(opts ...sql.OrderTermOption) OrderOption {
 // ByStakeholderID orders the results by the stakeholder_id field.
 func ByStakeholderID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStakeholderID, opts...).ToFunc()
+}
+
+// ByUserID orders the results by the user_id field.
+func ByUserID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUserID, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

@@ -85,6 +85,11 @@ func StakeholderID(v int) predicate.Relationship {
 	return predicate.Relationship(sql.FieldEQ(FieldStakeholderID, v))
 }
 
+// UserID applies equality check predicate on the "user_id" field. It's identical to UserIDEQ.
+func UserID(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldEQ(FieldUserID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Relationship {
 	return predicate.Relationship(sql.FieldEQ(FieldCreatedAt, v))
@@ -433,6 +438,26 @@ func StakeholderIDIn(vs ...int) predicate.Relationship {
 // StakeholderIDNotIn applies the NotIn predicate on the "stakeholder_id" field.
 func StakeholderIDNotIn(vs ...int) predicate.Relationship {
 	return predicate.Relationship(sql.FieldNotIn(FieldStakeholderID, vs...))
+}
+
+// UserIDEQ applies the EQ predicate on the "user_id" field.
+func UserIDEQ(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldEQ(FieldUserID, v))
+}
+
+// UserIDNEQ applies the NEQ predicate on the "user_id" field.
+func UserIDNEQ(v int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldNEQ(FieldUserID, v))
+}
+
+// UserIDIn applies the In predicate on the "user_id" field.
+func UserIDIn(vs ...int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldIn(FieldUserID, vs...))
+}
+
+// UserIDNotIn applies the NotIn predicate on the "user_id" field.
+func UserIDNotIn(vs ...int) predicate.Relationship {
+	return predicate.Relationship(sql.FieldNotIn(FieldUserID, vs...))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

@@ -23,13 +23,14 @@ func (BusinessUnit) Fields() []ent.Field {
 			Comment("Name of the division; unique within the account.").
 			Annotations(entgql.OrderField("NAME")),
 		field.Text("description").Comment("What the business unit does and what it buys.").Optional(),
+		parentKey("account_id", "account_business_units"),
 	}
 }
 
 // Edges of the BusinessUnit.
 func (BusinessUnit) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Comment("The account the business unit belongs to.").Ref("business_units").Unique().Required().Immutable(),
+		edge.From("account", Account.Type).Comment("The account the business unit belongs to.").Ref("business_units").Unique().Required().Immutable().Field("account_id"),
 		edge.To("stakeholders", Stakeholder.Type).
 			Comment("Stakeholders who work in this business unit.").
 			Annotations(detachConnection()...),

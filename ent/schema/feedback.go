@@ -37,16 +37,19 @@ func (Feedback) Fields() []ent.Field {
 		field.Time("received_at").Default(now).
 			Comment("When the feedback was given.").
 			Annotations(entgql.OrderField("RECEIVED_AT")),
+		parentKey("account_id", "account_feedback"),
+		optionalKey("plan_id", "account_plan_feedback"),
+		optionalKey("stakeholder_id", "stakeholder_feedback"),
 	}
 }
 
 // Edges of the Feedback.
 func (Feedback) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Comment("The account the feedback came from.").Ref("feedback").Unique().Required().Immutable(),
-		edge.From("plan", AccountPlan.Type).Ref("feedback").Unique().
+		edge.From("account", Account.Type).Comment("The account the feedback came from.").Ref("feedback").Unique().Required().Immutable().Field("account_id"),
+		edge.From("plan", AccountPlan.Type).Ref("feedback").Unique().Field("plan_id").
 			Comment("The plan it was gathered for; of the same account."),
-		edge.From("stakeholder", Stakeholder.Type).Ref("feedback").Unique().
+		edge.From("stakeholder", Stakeholder.Type).Ref("feedback").Unique().Field("stakeholder_id").
 			Comment("Who gave it; of the same account."),
 	}
 }

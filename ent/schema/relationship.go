@@ -41,13 +41,14 @@ func (Relationship) Fields() []ent.Field {
 			Annotations(entgql.OrderField("LAST_CONTACT_AT")),
 		field.Text("note").Comment("Notes on the relationship.").Optional(),
 		parentKey("stakeholder_id", "stakeholder_relationships"),
+		parentKey("user_id", "user_relationships"),
 	}
 }
 
 // Edges of the Relationship.
 func (Relationship) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Comment("Our user in the relationship.").Ref("relationships").Unique().Required().Immutable(),
+		edge.From("user", User.Type).Comment("Our user in the relationship.").Ref("relationships").Unique().Required().Immutable().Field("user_id"),
 		edge.From("stakeholder", Stakeholder.Type).Comment("The customer's stakeholder in the relationship.").Ref("relationships").Unique().Required().Immutable().Field("stakeholder_id"),
 	}
 }

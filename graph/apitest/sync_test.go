@@ -12,6 +12,8 @@ import (
 
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/feedback"
+	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/httpedge"
 )
@@ -389,6 +391,80 @@ func TestUpsertReadOnlyRefused(t *testing.T) {
 		reader := e.as(newToken(t, e, newUser(t, e, "rita"), user.RoleADMIN, true))
 		if code, _ := reader.code(upsertAccounts, rows); code != "FORBIDDEN" {
 			t.Errorf("a read-only token's replay: %s, want FORBIDDEN", code)
+		}
+	})
+}
+
+// Relationships, business units and feedback: each imported twice, the
+// second time all UNCHANGED with no history written and the map kept.
+func TestUpsertRelationshipsBusinessUnitsFeedback(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		s := syncEnv(t, e)
+		olivia := newUser(t, e, "olivia")
+		newUser(t, e, "omar")
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "acme", "name": "Acme"}}})
+		s.must(upsertStakeholders, map[string]any{"rows": orgRows("acme", 6, 1), "mode": "ATOMIC"})
+		imports := []struct {
+			field, input string
+			rows         []map[string]any
+		}{
+			{"upsertRelationships", "RelationshipUpsertInput", []map[string]any{
+				{"externalID": "r1", "stakeholderExternalID": "acme-p0", "userEmail": "olivia@example.com", "currentLevel": "TRUSTED_ADVISOR", "lastContactAt": "2026-05-01T10:00:00Z"},
+				{"externalID": "r2", "stakeholderExternalID": "acme-p1", "userEmail": "omar@example.com", "desiredLevel": "PROBLEM_SOLVER", "note": "Met at the fair"},
+			}},
+			{"upsertBusinessUnits", "BusinessUnitUpsertInput", []map[string]any{
+				{"externalID": "bu1", "accountExternalID": "acme", "name": "Retail", "description": "Stores"},
+				{"externalID": "bu2", "accountExternalID": "acme", "name": "Wholesale"},
+			}},
+			{"upsertFeedback", "FeedbackUpsertInput", []map[string]any{
+				{"externalID": "f1", "accountExternalID": "acme", "stakeholderExternalID": "acme-p2", "kind": "PROJECT_SURVEY", "score": 8, "text": "Good rollout", "receivedAt": "2026-04-01T00:00:00Z"},
+				{"externalID": "f2", "accountExternalID": "acme", "kind": "AD_HOC"},
+			}},
+		}
+		for _, imp := range imports {
+			q := fmt.Sprintf(`mutation($rows: [%s!]!) { %s(input: $rows) { created updated unchanged failed } }`, imp.input, imp.field)
+			if got := get(s.must(q, map[string]any{"rows": imp.rows}), imp.field); !sameJSON(got, map[string]any{"created": 2, "updated": 0, "unchanged": 0, "failed": 0}) {
+				t.Fatalf("%s first import: %v", imp.field, got)
+			}
+			changes := e.client.Change.Query().CountX(ctx)
+			before := e.client.Account.Query().Where(account.ExternalID("acme")).OnlyX(ctx).MapVersion
+			if got := get(s.must(q, map[string]any{"rows": imp.rows}), imp.field); !sameJSON(got, map[string]any{"created": 0, "updated": 0, "unchanged": 2, "failed": 0}) {
+				t.Errorf("%s replay: %v", imp.field, got)
+			}
+			if after := e.client.Change.Query().CountX(ctx); after != changes {
+				t.Errorf("%s replay wrote %d history entries", imp.field, after-changes)
+			}
+			if after := e.client.Account.Query().Where(account.ExternalID("acme")).OnlyX(ctx).MapVersion; after != before {
+				t.Errorf("%s replay moved the map version from %d to %d", imp.field, before, after)
+			}
+		}
+		r1 := e.client.Relationship.Query().Where(relationship.ExternalID("r1")).OnlyX(ctx)
+		if r1.UserID != olivia || r1.CurrentLevel != relationship.CurrentLevelTRUSTED_ADVISOR {
+			t.Errorf("r1: user %d level %s", r1.UserID, r1.CurrentLevel)
+		}
+		f1 := e.client.Feedback.Query().Where(feedback.ExternalID("f1")).OnlyX(ctx)
+		if f1.StakeholderID == nil || f1.Score == nil || *f1.Score != 8 {
+			t.Errorf("f1: stakeholder %v score %v", f1.StakeholderID, f1.Score)
+		}
+
+		// A change updates; a relationship never moves to another user; a second one per user and stakeholder is a CONFLICT.
+		q := `mutation($rows: [RelationshipUpsertInput!]!) { upsertRelationships(input: $rows, mode: PER_ROW) { results { outcome error { code field } } } }`
+		d := s.must(q, map[string]any{"rows": []map[string]any{
+			{"externalID": "r1", "stakeholderExternalID": "acme-p0", "userEmail": "olivia@example.com", "currentLevel": "PROBLEM_SOLVER"},
+			{"externalID": "r2", "stakeholderExternalID": "acme-p1", "userEmail": "olivia@example.com"},
+			{"externalID": "r3", "stakeholderExternalID": "acme-p0", "userEmail": "olivia@example.com"},
+			{"externalID": "r4", "stakeholderExternalID": "acme-p0", "userEmail": "nobody@example.com"},
+		}})
+		want := []any{
+			map[string]any{"outcome": "UPDATED", "error": nil},
+			map[string]any{"outcome": "FAILED", "error": map[string]any{"code": "BAD_USER_INPUT", "field": "userEmail"}},
+			map[string]any{"outcome": "FAILED", "error": map[string]any{"code": "CONFLICT", "field": "userID,stakeholderID"}},
+			map[string]any{"outcome": "FAILED", "error": map[string]any{"code": "BAD_USER_INPUT", "field": "userEmail"}},
+		}
+		if got := get(d, "upsertRelationships", "results"); !sameJSON(got, want) {
+			t.Errorf("relationship updates: %v", got)
 		}
 	})
 }

@@ -96,6 +96,9 @@ type MutationResolver interface {
 	UpsertOpportunities(ctx context.Context, input []*upsert.OpportunityInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertProducts(ctx context.Context, input []*upsert.ProductInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertRevenueRecords(ctx context.Context, input []*upsert.RevenueRecordInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertRelationships(ctx context.Context, input []*upsert.RelationshipInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertBusinessUnits(ctx context.Context, input []*upsert.BusinessUnitInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertFeedback(ctx context.Context, input []*upsert.FeedbackInput, mode upsert.Mode) (*upsert.Payload, error)
 	CreateWebhookEndpoint(ctx context.Context, input webhook.EndpointInput) (*webhook.Secret, error)
 	UpdateWebhookEndpoint(ctx context.Context, id int, input webhook.EndpointInput) (*ent.WebhookEndpoint, error)
 	RotateWebhookEndpointSecret(ctx context.Context, id int) (*webhook.Secret, error)
@@ -1372,6 +1375,50 @@ func (ec *executionContext) field_Mutation_upsertAccounts_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_upsertBusinessUnits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.BusinessUnitInput, error) {
+			return ec.unmarshalNBusinessUnitUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐBusinessUnitInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.FeedbackInput, error) {
+			return ec.unmarshalNFeedbackUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐFeedbackInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_upsertInfluenceEdges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1422,6 +1469,28 @@ func (ec *executionContext) field_Mutation_upsertProducts_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) ([]*upsert.ProductInput, error) {
 			return ec.unmarshalNProductUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertRelationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.RelationshipInput, error) {
+			return ec.unmarshalNRelationshipUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRelationshipInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4786,6 +4855,138 @@ func (ec *executionContext) fieldContext_Mutation_upsertRevenueRecords(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertRelationships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertRelationships(ctx, fc.Args["input"].([]*upsert.RelationshipInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertRelationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertRelationships", ec.field_Mutation_upsertRelationships_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertBusinessUnits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertBusinessUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertBusinessUnits(ctx, fc.Args["input"].([]*upsert.BusinessUnitInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertBusinessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertBusinessUnits", ec.field_Mutation_upsertBusinessUnits_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertFeedback(ctx, fc.Args["input"].([]*upsert.FeedbackInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertFeedback", ec.field_Mutation_upsertFeedback_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5602,6 +5803,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsertRevenueRecords":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertRevenueRecords(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertRelationships":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertRelationships(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertBusinessUnits":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertBusinessUnits(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertFeedback(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -655,9 +655,12 @@ type ComplexityRoot struct {
 		UpdateWebhookEndpoint       func(childComplexity int, id int, input webhook.EndpointInput) int
 		UpdateWhitespaceCell        func(childComplexity int, id int, input ent.UpdateWhitespaceCellInput) int
 		UpsertAccounts              func(childComplexity int, input []*upsert.AccountInput, mode upsert.Mode) int
+		UpsertBusinessUnits         func(childComplexity int, input []*upsert.BusinessUnitInput, mode upsert.Mode) int
+		UpsertFeedback              func(childComplexity int, input []*upsert.FeedbackInput, mode upsert.Mode) int
 		UpsertInfluenceEdges        func(childComplexity int, input []*upsert.InfluenceEdgeInput, mode upsert.Mode) int
 		UpsertOpportunities         func(childComplexity int, input []*upsert.OpportunityInput, mode upsert.Mode) int
 		UpsertProducts              func(childComplexity int, input []*upsert.ProductInput, mode upsert.Mode) int
+		UpsertRelationships         func(childComplexity int, input []*upsert.RelationshipInput, mode upsert.Mode) int
 		UpsertRevenueRecords        func(childComplexity int, input []*upsert.RevenueRecordInput, mode upsert.Mode) int
 		UpsertStakeholders          func(childComplexity int, input []*upsert.StakeholderInput, mode upsert.Mode) int
 	}
@@ -4398,6 +4401,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertAccounts(childComplexity, args["input"].([]*upsert.AccountInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertBusinessUnits":
+		if e.ComplexityRoot.Mutation.UpsertBusinessUnits == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertBusinessUnits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertBusinessUnits(childComplexity, args["input"].([]*upsert.BusinessUnitInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertFeedback":
+		if e.ComplexityRoot.Mutation.UpsertFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertFeedback(childComplexity, args["input"].([]*upsert.FeedbackInput), args["mode"].(upsert.Mode)), true
 	case "Mutation.upsertInfluenceEdges":
 		if e.ComplexityRoot.Mutation.UpsertInfluenceEdges == nil {
 			break
@@ -4431,6 +4456,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertProducts(childComplexity, args["input"].([]*upsert.ProductInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertRelationships":
+		if e.ComplexityRoot.Mutation.UpsertRelationships == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertRelationships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertRelationships(childComplexity, args["input"].([]*upsert.RelationshipInput), args["mode"].(upsert.Mode)), true
 	case "Mutation.upsertRevenueRecords":
 		if e.ComplexityRoot.Mutation.UpsertRevenueRecords == nil {
 			break
@@ -7532,6 +7568,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
 			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
 			graphql.NewInputUnmarshaler("BusinessUnitOrder", ec.unmarshalInputBusinessUnitOrder),
+			graphql.NewInputUnmarshaler("BusinessUnitUpsertInput", ec.unmarshalInputBusinessUnitUpsertInput),
 			graphql.NewInputUnmarshaler("BusinessUnitWhereInput", ec.unmarshalInputBusinessUnitWhereInput),
 			graphql.NewInputUnmarshaler("ChangeOrder", ec.unmarshalInputChangeOrder),
 			graphql.NewInputUnmarshaler("ChangeWhereInput", ec.unmarshalInputChangeWhereInput),
@@ -7560,6 +7597,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateWebhookEndpointInput", ec.unmarshalInputCreateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("CreateWhitespaceCellInput", ec.unmarshalInputCreateWhitespaceCellInput),
 			graphql.NewInputUnmarshaler("FeedbackOrder", ec.unmarshalInputFeedbackOrder),
+			graphql.NewInputUnmarshaler("FeedbackUpsertInput", ec.unmarshalInputFeedbackUpsertInput),
 			graphql.NewInputUnmarshaler("FeedbackWhereInput", ec.unmarshalInputFeedbackWhereInput),
 			graphql.NewInputUnmarshaler("GoalOrder", ec.unmarshalInputGoalOrder),
 			graphql.NewInputUnmarshaler("GoalWhereInput", ec.unmarshalInputGoalWhereInput),
@@ -7587,6 +7625,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProductUpsertInput", ec.unmarshalInputProductUpsertInput),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
 			graphql.NewInputUnmarshaler("RelationshipOrder", ec.unmarshalInputRelationshipOrder),
+			graphql.NewInputUnmarshaler("RelationshipUpsertInput", ec.unmarshalInputRelationshipUpsertInput),
 			graphql.NewInputUnmarshaler("RelationshipWhereInput", ec.unmarshalInputRelationshipWhereInput),
 			graphql.NewInputUnmarshaler("RevenueRecordOrder", ec.unmarshalInputRevenueRecordOrder),
 			graphql.NewInputUnmarshaler("RevenueRecordUpsertInput", ec.unmarshalInputRevenueRecordUpsertInput),
@@ -28240,6 +28279,12 @@ extend type Mutation {
   upsertProducts("The products, in any order." input: [ProductUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
   "Creates or updates up to 5,000 revenue records keyed by externalID, in accounts named by their external IDs; one per account and period start."
   upsertRevenueRecords("The revenue records, in any order." input: [RevenueRecordUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 relationships keyed by externalID, between our users named by e-mail and stakeholders named by external ID; one per user and stakeholder (CONFLICT)."
+  upsertRelationships("The relationships, in any order." input: [RelationshipUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 business units keyed by externalID, in accounts named by their external IDs; a name stays unique within its account (CONFLICT)."
+  upsertBusinessUnits("The business units, in any order." input: [BusinessUnitUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 pieces of feedback keyed by externalID, from accounts and stakeholders named by their external IDs."
+  upsertFeedback("The feedback, in any order." input: [FeedbackUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
 }
 
 extend type Query {
@@ -28470,6 +28515,60 @@ input RevenueRecordUpsertInput @goModel(model: "github.com/accountplan/accountpl
   churn: Money
   "ISO 4217 code of the amounts' currency."
   currency: String
+  "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A relationship to create or update, keyed by its external ID."
+input RelationshipUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.RelationshipInput") {
+  "The relationship's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the stakeholder; a relationship never moves to another stakeholder."
+  stakeholderExternalID: String!
+  "The e-mail address of our user; a relationship never moves to another user."
+  userEmail: String!
+  "How the stakeholder sees our user today; VENDOR when a new relationship leaves it out."
+  currentLevel: RelationshipCurrentLevel
+  "The level we are working towards."
+  desiredLevel: RelationshipDesiredLevel
+  "When our user last spoke with the stakeholder."
+  lastContactAt: Time
+  "Notes on the relationship."
+  note: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A business unit to create or update, keyed by its external ID."
+input BusinessUnitUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.BusinessUnitInput") {
+  "The division's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the business unit's account; a business unit never moves to another account."
+  accountExternalID: String!
+  "Name of the division; unique within the account."
+  name: String!
+  "What the business unit does and what it buys."
+  description: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"A piece of customer feedback to create or update, keyed by its external ID."
+input FeedbackUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.FeedbackInput") {
+  "The feedback's ID in the CRM or survey tool: the key of the upsert."
+  externalID: String!
+  "The external ID of the account it came from; feedback never moves to another account."
+  accountExternalID: String!
+  "The external ID of the stakeholder who gave it; of the same account."
+  stakeholderExternalID: String
+  "How the feedback was gathered."
+  kind: FeedbackKind!
+  "Score from 0 (worst) to 10 (best), where the feedback has one."
+  score: Int
+  "What the customer said."
+  text: String
+  "When the feedback was given; now when a new piece leaves it out."
+  receivedAt: Time
   "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
   sourceUpdatedAt: Time
 }

@@ -468,6 +468,167 @@ func UnmarshalAccountUpsertInput(ctx context.Context, raw any) (upsert.AccountIn
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBusinessUnitUpsertInput(ctx context.Context, obj any) (upsert.BusinessUnitInput, error) {
+	var it upsert.BusinessUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "accountExternalID", "name", "description", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "accountExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountExternalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBusinessUnitUpsertInput unmarshals raw into the BusinessUnitUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBusinessUnitUpsertInput(ctx context.Context, raw any) (upsert.BusinessUnitInput, error) {
+	var out upsert.BusinessUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BusinessUnitUpsertInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFeedbackUpsertInput(ctx context.Context, obj any) (upsert.FeedbackInput, error) {
+	var it upsert.FeedbackInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "accountExternalID", "stakeholderExternalID", "kind", "score", "text", "receivedAt", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "accountExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountExternalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountExternalID = data
+		case "stakeholderExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholderExternalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StakeholderExternalID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeedbackUpsertInput unmarshals raw into the FeedbackUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeedbackUpsertInput(ctx context.Context, raw any) (upsert.FeedbackInput, error) {
+	var out upsert.FeedbackInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeedbackUpsertInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInfluenceEdgeUpsertInput(ctx context.Context, obj any) (upsert.InfluenceEdgeInput, error) {
 	var it upsert.InfluenceEdgeInput
 	if obj == nil {
@@ -717,6 +878,97 @@ func (ec *executionContext) unmarshalInputProductUpsertInput(ctx context.Context
 func UnmarshalProductUpsertInput(ctx context.Context, raw any) (upsert.ProductInput, error) {
 	var out upsert.ProductInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductUpsertInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationshipUpsertInput(ctx context.Context, obj any) (upsert.RelationshipInput, error) {
+	var it upsert.RelationshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "stakeholderExternalID", "userEmail", "currentLevel", "desiredLevel", "lastContactAt", "note", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "stakeholderExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholderExternalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StakeholderExternalID = data
+		case "userEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userEmail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserEmail = data
+		case "currentLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentLevel"))
+			data, err := ec.unmarshalORelationshipCurrentLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentLevel = data
+		case "desiredLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("desiredLevel"))
+			data, err := ec.unmarshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DesiredLevel = data
+		case "lastContactAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactAt = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationshipUpsertInput unmarshals raw into the RelationshipUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationshipUpsertInput(ctx context.Context, raw any) (upsert.RelationshipInput, error) {
+	var out upsert.RelationshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationshipUpsertInput", raw, &out)
 	return out, err
 }
 
@@ -1174,6 +1426,44 @@ func (ec *executionContext) unmarshalNAccountUpsertInput2ᚖgithubᚗcomᚋaccou
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNBusinessUnitUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐBusinessUnitInputᚄ(ctx context.Context, v any) ([]*upsert.BusinessUnitInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.BusinessUnitInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBusinessUnitUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐBusinessUnitInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBusinessUnitUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐBusinessUnitInput(ctx context.Context, v any) (*upsert.BusinessUnitInput, error) {
+	res, err := ec.unmarshalInputBusinessUnitUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFeedbackUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐFeedbackInputᚄ(ctx context.Context, v any) ([]*upsert.FeedbackInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.FeedbackInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFeedbackUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐFeedbackInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFeedbackUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐFeedbackInput(ctx context.Context, v any) (*upsert.FeedbackInput, error) {
+	res, err := ec.unmarshalInputFeedbackUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInfluenceEdgeUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐInfluenceEdgeInputᚄ(ctx context.Context, v any) ([]*upsert.InfluenceEdgeInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -1228,6 +1518,25 @@ func (ec *executionContext) unmarshalNProductUpsertInput2ᚕᚖgithubᚗcomᚋac
 
 func (ec *executionContext) unmarshalNProductUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐProductInput(ctx context.Context, v any) (*upsert.ProductInput, error) {
 	res, err := ec.unmarshalInputProductUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRelationshipUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRelationshipInputᚄ(ctx context.Context, v any) ([]*upsert.RelationshipInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.RelationshipInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationshipUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRelationshipInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRelationshipUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐRelationshipInput(ctx context.Context, v any) (*upsert.RelationshipInput, error) {
+	res, err := ec.unmarshalInputRelationshipUpsertInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

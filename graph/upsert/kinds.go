@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -102,6 +104,39 @@ type RevenueRecordInput struct {
 	Churn             *int64     `json:"churn" ent:"churn"`
 	Currency          *string    `json:"currency" ent:"currency"`
 	SourceUpdatedAt   *time.Time `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// RelationshipInput is one relationship to upsert.
+type RelationshipInput struct {
+	ExternalID            string                     `json:"externalID" upsert:"key"`
+	StakeholderExternalID string                     `json:"stakeholderExternalID" ref:"Stakeholder,stakeholder_relationships,fixed"`
+	UserEmail             string                     `json:"userEmail" ref:"User,user_relationships,fixed"`
+	CurrentLevel          *relationship.CurrentLevel `json:"currentLevel" ent:"current_level"`
+	DesiredLevel          *relationship.DesiredLevel `json:"desiredLevel" ent:"desired_level"`
+	LastContactAt         *time.Time                 `json:"lastContactAt" ent:"last_contact_at"`
+	Note                  *string                    `json:"note" ent:"note"`
+	SourceUpdatedAt       *time.Time                 `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// BusinessUnitInput is one business unit to upsert.
+type BusinessUnitInput struct {
+	ExternalID        string     `json:"externalID" upsert:"key"`
+	AccountExternalID string     `json:"accountExternalID" ref:"Account,account_business_units,fixed"`
+	Name              string     `json:"name" ent:"name"`
+	Description       *string    `json:"description" ent:"description"`
+	SourceUpdatedAt   *time.Time `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// FeedbackInput is one piece of feedback to upsert.
+type FeedbackInput struct {
+	ExternalID            string        `json:"externalID" upsert:"key"`
+	AccountExternalID     string        `json:"accountExternalID" ref:"Account,account_feedback,fixed"`
+	StakeholderExternalID *string       `json:"stakeholderExternalID" ref:"Stakeholder,stakeholder_feedback"`
+	Kind                  feedback.Kind `json:"kind" ent:"kind"`
+	Score                 *int          `json:"score" ent:"score"`
+	Text                  *string       `json:"text" ent:"text"`
+	ReceivedAt            *time.Time    `json:"receivedAt" ent:"received_at"`
+	SourceUpdatedAt       *time.Time    `json:"sourceUpdatedAt" upsert:"source"`
 }
 
 // Rows turns inputs into rows by their struct tags.
