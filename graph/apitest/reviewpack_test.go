@@ -85,6 +85,21 @@ func TestReviewPackStatements(t *testing.T) {
 				t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
 			}
 		}
+		// Refusals: an unknown plan or review, a point naming neither or in the future.
+		for _, c := range []struct {
+			plan        string
+			since       map[string]any
+			code, field string
+		}{
+			{gid(1), nil, "NOT_FOUND", "planID"},
+			{p.plan, map[string]any{"reviewID": gid(1)}, "NOT_FOUND", "since.reviewID"},
+			{p.plan, map[string]any{}, "BAD_USER_INPUT", "since"},
+			{p.plan, map[string]any{"at": "2199-01-01T00:00:00Z"}, "BAD_USER_INPUT", "since"},
+		} {
+			if code, field := e.code(reviewPackQuery, map[string]any{"p": c.plan, "s": c.since}); code != c.code || field != c.field {
+				t.Errorf("reviewPack(%s, %v): %s %s, want %s %s", c.plan, c.since, code, field, c.code, c.field)
+			}
+		}
 		t.Logf("review pack: %d statements for the small plan, %d for the large one", small, large)
 		if small != large {
 			t.Errorf("statements grow with the plan: %d for the small plan, %d for the large one", small, large)
