@@ -38,6 +38,7 @@ import (
 	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/planhealth"
+	"github.com/accountplan/accountplan/graph/reviewpack"
 	"github.com/accountplan/accountplan/graph/scalar"
 	"github.com/accountplan/accountplan/graph/tiering"
 	"github.com/accountplan/accountplan/graph/timeline"
@@ -133,6 +134,7 @@ type QueryResolver interface {
 	OrgMap(ctx context.Context, accountID int, asOf *time.Time) (*orgmap.Map, error)
 	InfluencePath(ctx context.Context, fromID int, toID int) (*orgmap.Path, error)
 	DecisionMakerPaths(ctx context.Context, accountID int) ([]*orgmap.DecisionMakerPath, error)
+	ReviewPack(ctx context.Context, planID int, since *timeline.PointInTime) (*reviewpack.Pack, error)
 	ChangeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
 	NodeAsOf(ctx context.Context, id int, asOf time.Time) (ent.Noder, error)
 	PlanAsOf(ctx context.Context, planID int, asOf time.Time) (*timeline.Plan, error)
@@ -3741,6 +3743,28 @@ func (ec *executionContext) field_Query_revenueRecords_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewPack_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*timeline.PointInTime, error) {
+			return ec.unmarshalOPointInTime2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -16115,6 +16139,50 @@ func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.argsOnce(ctx, field, "Query_decisionMakerPaths", ec.field_Query_decisionMakerPaths_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reviewPack(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewPack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewPack(ctx, fc.Args["planID"].(int), fc.Args["since"].(*timeline.PointInTime))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *reviewpack.Pack) graphql.Marshaler {
+			return ec.marshalNReviewPack2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋreviewpackᚐPack(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewPack(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewPack(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Query_reviewPack", ec.field_Query_reviewPack_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -49666,6 +49734,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_decisionMakerPaths(ctx, field)
 				})
+		case "reviewPack":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewPack(ctx, field)
+				})
 		case "changeFeed":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -52003,6 +52077,22 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Feedback) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *ent.Feedback) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Feedback!")
@@ -53177,6 +53267,22 @@ func (ec *executionContext) marshalNWebhookEndpointOrderField2ᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNWebhookEndpointWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointWhereInput(ctx context.Context, v any) (*ent.WebhookEndpointWhereInput, error) {
 	res, err := ec.unmarshalInputWebhookEndpointWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WhitespaceCell) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ctx context.Context, sel ast.SelectionSet, v *ent.WhitespaceCell) graphql.Marshaler {

@@ -945,6 +945,7 @@ type ComplexityRoot struct {
 		Products           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
 		Relationships      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		RevenueRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
+		ReviewPack         func(childComplexity int, planID int, since *timeline.PointInTime) int
 		Reviews            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Stakeholders       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
 		SwotItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) int
@@ -1040,6 +1041,32 @@ type ComplexityRoot struct {
 	ReviewEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ReviewPack struct {
+		Feedback    func(childComplexity int) int
+		Goals       func(childComplexity int) int
+		Markdown    func(childComplexity int) int
+		OrgMapDiff  func(childComplexity int) int
+		Overdue     func(childComplexity int) int
+		Plan        func(childComplexity int) int
+		PlanDiff    func(childComplexity int) int
+		Revenue     func(childComplexity int) int
+		Since       func(childComplexity int) int
+		SinceReview func(childComplexity int) int
+		Until       func(childComplexity int) int
+		Whitespace  func(childComplexity int) int
+	}
+
+	ReviewPackQuarter struct {
+		Churn           func(childComplexity int) int
+		Contraction     func(childComplexity int) int
+		End             func(childComplexity int) int
+		EndingRevenue   func(childComplexity int) int
+		Expansion       func(childComplexity int) int
+		NRR             func(childComplexity int) int
+		Start           func(childComplexity int) int
+		StartingRevenue func(childComplexity int) int
 	}
 
 	SingleThreading struct {
@@ -5901,6 +5928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RevenueRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RevenueRecordOrder), args["where"].(*ent.RevenueRecordWhereInput)), true
+	case "Query.reviewPack":
+		if e.ComplexityRoot.Query.ReviewPack == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewPack_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewPack(childComplexity, args["planID"].(int), args["since"].(*timeline.PointInTime)), true
 	case "Query.reviews":
 		if e.ComplexityRoot.Query.Reviews == nil {
 			break
@@ -6388,6 +6426,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewEdge.Node(childComplexity), true
+
+	case "ReviewPack.feedback":
+		if e.ComplexityRoot.ReviewPack.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Feedback(childComplexity), true
+	case "ReviewPack.goals":
+		if e.ComplexityRoot.ReviewPack.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Goals(childComplexity), true
+	case "ReviewPack.markdown":
+		if e.ComplexityRoot.ReviewPack.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Markdown(childComplexity), true
+	case "ReviewPack.orgMapDiff":
+		if e.ComplexityRoot.ReviewPack.OrgMapDiff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.OrgMapDiff(childComplexity), true
+	case "ReviewPack.overdueActionItems":
+		if e.ComplexityRoot.ReviewPack.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Overdue(childComplexity), true
+	case "ReviewPack.plan":
+		if e.ComplexityRoot.ReviewPack.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Plan(childComplexity), true
+	case "ReviewPack.planDiff":
+		if e.ComplexityRoot.ReviewPack.PlanDiff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.PlanDiff(childComplexity), true
+	case "ReviewPack.revenue":
+		if e.ComplexityRoot.ReviewPack.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Revenue(childComplexity), true
+	case "ReviewPack.since":
+		if e.ComplexityRoot.ReviewPack.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Since(childComplexity), true
+	case "ReviewPack.sinceReview":
+		if e.ComplexityRoot.ReviewPack.SinceReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.SinceReview(childComplexity), true
+	case "ReviewPack.until":
+		if e.ComplexityRoot.ReviewPack.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Until(childComplexity), true
+	case "ReviewPack.whitespace":
+		if e.ComplexityRoot.ReviewPack.Whitespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Whitespace(childComplexity), true
+
+	case "ReviewPackQuarter.churn":
+		if e.ComplexityRoot.ReviewPackQuarter.Churn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.Churn(childComplexity), true
+	case "ReviewPackQuarter.contraction":
+		if e.ComplexityRoot.ReviewPackQuarter.Contraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.Contraction(childComplexity), true
+	case "ReviewPackQuarter.end":
+		if e.ComplexityRoot.ReviewPackQuarter.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.End(childComplexity), true
+	case "ReviewPackQuarter.endingRevenue":
+		if e.ComplexityRoot.ReviewPackQuarter.EndingRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.EndingRevenue(childComplexity), true
+	case "ReviewPackQuarter.expansion":
+		if e.ComplexityRoot.ReviewPackQuarter.Expansion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.Expansion(childComplexity), true
+	case "ReviewPackQuarter.nrr":
+		if e.ComplexityRoot.ReviewPackQuarter.NRR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.NRR(childComplexity), true
+	case "ReviewPackQuarter.start":
+		if e.ComplexityRoot.ReviewPackQuarter.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.Start(childComplexity), true
+	case "ReviewPackQuarter.startingRevenue":
+		if e.ComplexityRoot.ReviewPackQuarter.StartingRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPackQuarter.StartingRevenue(childComplexity), true
 
 	case "SingleThreading.contacts":
 		if e.ComplexityRoot.SingleThreading.Contacts == nil {
@@ -28236,6 +28396,79 @@ extend type Review {
   actionItemsCompletedSincePrevious: [ActionItem!]!
 }
 `, BuiltIn: false},
+	{Name: "../../api/reviewpack.graphql", Input: `# The review pack: what a plan review looks at, in one request, and the same
+# as Markdown to paste into a document.
+
+extend type Query {
+  """
+  What a review of the plan looks at, since a point (by default the plan's
+  last held review, else the plan's creation) until now: the plan, its goals
+  and KPIs against target, overdue, completed and slipped action items, what
+  changed in the plan and in the account's org map, the account's revenue
+  this quarter and the previous one, whitespace, the feedback since, and all
+  of it as Markdown with the org map in a mermaid block. The plan and map
+  diffs start at since or, when since is earlier, at the plan's creation,
+  where its history begins. A fixed number of
+  SQL statements whatever the size of the plan, plus what entgql runs for
+  edges selected under the records. Refused with NOT_FOUND for an unknown
+  plan or review, with BAD_USER_INPUT (since) for a point in the future.
+  """
+  reviewPack(
+    "The plan to review."
+    planID: ID!
+    "Where the pack starts: a time or a review. By default the plan's last held review, else its creation."
+    since: PointInTime
+  ): ReviewPack!
+}
+
+"What a plan review looks at."
+type ReviewPack @goModel(model: "github.com/accountplan/accountplan/graph/reviewpack.Pack") {
+  "The plan as it is now."
+  plan: AccountPlan!
+  "Where the pack starts."
+  since: Time!
+  "Where the pack ends: the time it was made."
+  until: Time!
+  "The review the pack starts at, when it starts at one."
+  sinceReview: Review
+  "The plan's goals now, each with its objectives, KPIs (current value against target) and action items."
+  goals: [GoalAsOf!]!
+  "The plan's open action items past their due date, oldest first."
+  overdueActionItems: [ActionItem!]! @goField(name: "Overdue")
+  "What changed in the plan since: records, KPIs, action items completed and slipped, health findings."
+  planDiff: PlanDiff!
+  "What changed in the account's org map since."
+  orgMapDiff: OrgMapDiff!
+  "The account's revenue this calendar quarter, then the previous one (UTC)."
+  revenue: [ReviewPackQuarter!]!
+  "The account's whitespace cells, oldest first."
+  whitespace: [WhitespaceCell!]!
+  "The account's feedback received since, oldest first."
+  feedback: [Feedback!]!
+  "The whole pack as Markdown, with the org map now in a mermaid block, ready to paste."
+  markdown: String!
+}
+
+"An account's revenue over a calendar quarter: the sums of its revenue records that start in it."
+type ReviewPackQuarter @goModel(model: "github.com/accountplan/accountplan/graph/reviewpack.Quarter") {
+  "The quarter's first instant (UTC)."
+  start: Time!
+  "The next quarter's first instant (UTC)."
+  end: Time!
+  "Revenue at the start of the records' periods, in whole currency units."
+  startingRevenue: Int!
+  "Revenue gained from the account, in whole currency units."
+  expansion: Int!
+  "Revenue lost without the account leaving, in whole currency units."
+  contraction: Int!
+  "Revenue lost by churn, in whole currency units."
+  churn: Int!
+  "Starting revenue plus expansion less contraction and churn."
+  endingRevenue: Int!
+  "Net revenue retention: ending over starting revenue, e.g. 1.05; null without starting revenue."
+  nrr: Float
+}
+`, BuiltIn: false},
 	{Name: "../../api/scalars.graphql", Input: `"""
 An exact amount of money as a whole number of minor units of the record's
 currency (cents for USD, yen for JPY), sent as a JSON integer. Never a float:
@@ -30570,6 +30803,58 @@ func (ec *executionContext) childFields_ReviewEdge(ctx context.Context, field gr
 		return ec.fieldContext_ReviewEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewPack(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_ReviewPack_plan(ctx, field)
+	case "since":
+		return ec.fieldContext_ReviewPack_since(ctx, field)
+	case "until":
+		return ec.fieldContext_ReviewPack_until(ctx, field)
+	case "sinceReview":
+		return ec.fieldContext_ReviewPack_sinceReview(ctx, field)
+	case "goals":
+		return ec.fieldContext_ReviewPack_goals(ctx, field)
+	case "overdueActionItems":
+		return ec.fieldContext_ReviewPack_overdueActionItems(ctx, field)
+	case "planDiff":
+		return ec.fieldContext_ReviewPack_planDiff(ctx, field)
+	case "orgMapDiff":
+		return ec.fieldContext_ReviewPack_orgMapDiff(ctx, field)
+	case "revenue":
+		return ec.fieldContext_ReviewPack_revenue(ctx, field)
+	case "whitespace":
+		return ec.fieldContext_ReviewPack_whitespace(ctx, field)
+	case "feedback":
+		return ec.fieldContext_ReviewPack_feedback(ctx, field)
+	case "markdown":
+		return ec.fieldContext_ReviewPack_markdown(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewPack", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewPackQuarter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ReviewPackQuarter_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ReviewPackQuarter_end(ctx, field)
+	case "startingRevenue":
+		return ec.fieldContext_ReviewPackQuarter_startingRevenue(ctx, field)
+	case "expansion":
+		return ec.fieldContext_ReviewPackQuarter_expansion(ctx, field)
+	case "contraction":
+		return ec.fieldContext_ReviewPackQuarter_contraction(ctx, field)
+	case "churn":
+		return ec.fieldContext_ReviewPackQuarter_churn(ctx, field)
+	case "endingRevenue":
+		return ec.fieldContext_ReviewPackQuarter_endingRevenue(ctx, field)
+	case "nrr":
+		return ec.fieldContext_ReviewPackQuarter_nrr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewPackQuarter", field.Name)
 }
 
 func (ec *executionContext) childFields_SingleThreading(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -2678,4 +2678,12 @@ func (ec *executionContext) unmarshalNPointInTime2githubᚗcomᚋaccountplanᚋa
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPointInTime2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPointInTime(ctx context.Context, v any) (*timeline.PointInTime, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointInTime(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 // endregion ***************************** type.gotpl *****************************

@@ -471,3 +471,7 @@ func pathWarmth(p *orgmap.DecisionMakerPath) *float64 {
 }
 
 func sameInt(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
+// ComparePlans is Diff for two plans already rebuilt, so a caller that
+// needs the plans too rebuilds each once.
+func ComparePlans(before, after *Plan) *PlanDiff { return comparePlans(before, after) }
