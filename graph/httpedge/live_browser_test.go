@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -24,18 +23,7 @@ import (
 // balancer: the event comes from the change history. The latency is logged,
 // a figure for the README, not a limit: wall-clock limits fail on busy machines.
 func TestLiveUpdatesInBrowser(t *testing.T) {
-	script, err := filepath.Abs(filepath.Join("..", "e2e", "live.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, need := range []string{"/usr/bin/chromium", filepath.Join("..", "e2e", "node_modules", "playwright-core")} {
-		if _, err := os.Stat(need); err != nil {
-			missing(t, need+" is missing")
-		}
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing(t, "node is missing")
-	}
+	script := browserScript(t, "live.mjs")
 	ctx := t.Context()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {

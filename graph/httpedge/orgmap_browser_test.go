@@ -26,19 +26,7 @@ import (
 // real headless Chromium, signed in with a token on a closed server, and
 // checks that the browser draws every stakeholder's name.
 func TestOrgMapPictureInBrowser(t *testing.T) {
-	// The working directory of a test is its package's: graph/httpedge.
-	script, err := filepath.Abs(filepath.Join("..", "e2e", "orgmap.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, need := range []string{"/usr/bin/chromium", filepath.Join("..", "e2e", "node_modules", "playwright-core")} {
-		if _, err := os.Stat(need); err != nil {
-			missing(t, need+" is missing")
-		}
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing(t, "node is missing")
-	}
+	script := browserScript(t, "orgmap.mjs")
 
 	ctx := t.Context()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
@@ -102,4 +90,24 @@ func missing(t *testing.T, what string) {
 		t.Fatalf("%s (CI is set, so the browser test may not be skipped); %s", what, how)
 	}
 	t.Skipf("%s; %s", what, how)
+}
+
+// browserScript is the path of a script of graph/e2e that drives Chromium,
+// or skips the test (fails it under CI) when Chromium, Playwright or node is missing.
+func browserScript(t *testing.T, name string) string {
+	t.Helper()
+	// The working directory of a test is its package's: graph/httpedge.
+	script, err := filepath.Abs(filepath.Join("..", "e2e", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, need := range []string{"/usr/bin/chromium", filepath.Join("..", "e2e", "node_modules", "playwright-core")} {
+		if _, err := os.Stat(need); err != nil {
+			missing(t, need+" is missing")
+		}
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		missing(t, "node is missing")
+	}
+	return script
 }
