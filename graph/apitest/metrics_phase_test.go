@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 	"testing"
@@ -250,18 +249,8 @@ func (m phaseReference) rows(start, end time.Time, months int, dims []string, ke
 		byID[a.ID] = a
 	}
 	yes := map[bool]string{true: "yes", false: "no"}
-	type perAccount struct {
-		first                                   time.Time
-		starting, expansion, contraction, churn int64
-	}
-	type row struct {
-		accounts            map[int]*perAccount
-		won                 []int64
-		lost, open          int64
-		wonAmount, pipeline int64
-	}
-	rows := map[string]*row{}
-	get := func(a *ent.Account, label string, first, last int, deal string, currency string) *row {
+	rows := map[string]*referenceRow{}
+	get := func(a *ent.Account, label string, first, last int, deal string, currency string) *referenceRow {
 		var key strings.Builder
 		for _, d := range dims {
 			v := ""
@@ -283,7 +272,7 @@ func (m phaseReference) rows(start, end time.Time, months int, dims []string, ke
 		}
 		key.WriteString(currency)
 		if rows[key.String()] == nil {
-			rows[key.String()] = &row{accounts: map[int]*perAccount{}}
+			rows[key.String()] = &referenceRow{accounts: map[int]*referenceAccount{}}
 		}
 		return rows[key.String()]
 	}
@@ -298,7 +287,7 @@ func (m phaseReference) rows(start, end time.Time, months int, dims []string, ke
 			x := get(a, s.label, first, last, "none", r.Currency)
 			p := x.accounts[a.ID]
 			if p == nil {
-				p = &perAccount{first: r.PeriodStart, starting: r.StartingRevenue}
+				p = &referenceAccount{first: r.PeriodStart, starting: r.StartingRevenue}
 				x.accounts[a.ID] = p
 			} else if r.PeriodStart.Before(p.first) {
 				p.first, p.starting = r.PeriodStart, r.StartingRevenue
@@ -330,51 +319,7 @@ func (m phaseReference) rows(start, end time.Time, months int, dims []string, ke
 			}
 		}
 	}
-	pct := func(num, den int64, why string) string {
-		if den == 0 {
-			return "null(" + why + ")"
-		}
-		return new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(100)), big.NewInt(den)).FloatString(2)
-	}
-	var lines []string
-	for key, x := range rows {
-		var n, starting, expansion, contraction, churn, startingAccounts, retained int64
-		for _, p := range x.accounts {
-			n++
-			starting += p.starting
-			expansion += p.expansion
-			contraction += p.contraction
-			churn += p.churn
-			if p.starting > 0 {
-				startingAccounts++
-				if p.starting+p.expansion-p.contraction-p.churn > 0 {
-					retained++
-				}
-			}
-		}
-		ending := starting + expansion - contraction - churn
-		median, mean := "null(no opportunity won)", "null(no opportunity won)"
-		if w := x.won; len(w) > 0 {
-			slices.Sort(w)
-			var total int64
-			for _, d := range w {
-				total += d
-			}
-			median = big.NewRat(w[(len(w)-1)/2]+w[len(w)/2], 2).FloatString(2)
-			mean = big.NewRat(total, int64(len(w))).FloatString(2)
-		}
-		won := int64(len(x.won))
-		sep := strings.LastIndex(key, " ") + 1
-		lines = append(lines, fmt.Sprintf("%s%s: accounts %d start %d exp %d contr %d churn %d end %d nrr %s grr %s growth %s logo %d/%d %s"+
-			" | won %d lost %d open %d wonAmount %d pipeline %d win %s median %s mean %s",
-			key[:sep], key[sep:], n, starting, expansion, contraction, churn, ending,
-			pct(ending, starting, "no starting revenue"), pct(starting-contraction-churn, starting, "no starting revenue"),
-			pct(ending-starting, starting, "no starting revenue"),
-			retained, startingAccounts, pct(retained, startingAccounts, "no account with starting revenue"),
-			won, x.lost, x.open, x.wonAmount, x.pipeline, pct(won, won+x.lost, "no opportunity won or lost"), median, mean))
-	}
-	slices.Sort(lines)
-	return lines
+	return referenceLines(rows)
 }
 
 // describePhaseRows is describeRows with the dated dimensions.

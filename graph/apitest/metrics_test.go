@@ -537,19 +537,8 @@ func (m metricsReference) rows(start, end time.Time, months int, dims []string, 
 	for _, a := range m.accounts {
 		byID[a.ID] = a
 	}
-	type perAccount struct {
-		first                                   time.Time
-		starting, expansion, contraction, churn int64
-	}
-	type row struct {
-		accounts            map[int]*perAccount
-		won                 []int64 // cycle days of the deals won
-		lost                int64
-		open                int64
-		wonAmount, pipeline int64
-	}
-	rows := map[string]*row{}
-	get := func(a *ent.Account, label, currency string) *row {
+	rows := map[string]*referenceRow{}
+	get := func(a *ent.Account, label, currency string) *referenceRow {
 		var key strings.Builder
 		for _, d := range dims {
 			if d == "MONTH" || d == "QUARTER" || d == "YEAR" {
@@ -560,7 +549,7 @@ func (m metricsReference) rows(start, end time.Time, months int, dims []string, 
 		}
 		key.WriteString(currency)
 		if rows[key.String()] == nil {
-			rows[key.String()] = &row{accounts: map[int]*perAccount{}}
+			rows[key.String()] = &referenceRow{accounts: map[int]*referenceAccount{}}
 		}
 		return rows[key.String()]
 	}
@@ -578,7 +567,7 @@ func (m metricsReference) rows(start, end time.Time, months int, dims []string, 
 			x := get(a, s.label, r.Currency)
 			p := x.accounts[a.ID]
 			if p == nil {
-				p = &perAccount{first: r.PeriodStart, starting: r.StartingRevenue}
+				p = &referenceAccount{first: r.PeriodStart, starting: r.StartingRevenue}
 				x.accounts[a.ID] = p
 			} else if r.PeriodStart.Before(p.first) {
 				p.first, p.starting = r.PeriodStart, r.StartingRevenue
@@ -610,51 +599,7 @@ func (m metricsReference) rows(start, end time.Time, months int, dims []string, 
 			}
 		}
 	}
-	pct := func(num, den int64, why string) string {
-		if den == 0 {
-			return "null(" + why + ")"
-		}
-		return new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(100)), big.NewInt(den)).FloatString(2)
-	}
-	var lines []string
-	for key, x := range rows {
-		var n, starting, expansion, contraction, churn, startingAccounts, retained int64
-		for _, p := range x.accounts {
-			n++
-			starting += p.starting
-			expansion += p.expansion
-			contraction += p.contraction
-			churn += p.churn
-			if p.starting > 0 {
-				startingAccounts++
-				if p.starting+p.expansion-p.contraction-p.churn > 0 {
-					retained++
-				}
-			}
-		}
-		ending := starting + expansion - contraction - churn
-		median, mean := "null(no opportunity won)", "null(no opportunity won)"
-		if w := x.won; len(w) > 0 {
-			slices.Sort(w)
-			var total int64
-			for _, d := range w {
-				total += d
-			}
-			median = big.NewRat(w[(len(w)-1)/2]+w[len(w)/2], 2).FloatString(2)
-			mean = big.NewRat(total, int64(len(w))).FloatString(2)
-		}
-		won := int64(len(x.won))
-		sep := strings.LastIndex(key, " ") + 1 // the currency follows the dimension values
-		lines = append(lines, fmt.Sprintf("%s%s: accounts %d start %d exp %d contr %d churn %d end %d nrr %s grr %s growth %s logo %d/%d %s"+
-			" | won %d lost %d open %d wonAmount %d pipeline %d win %s median %s mean %s",
-			key[:sep], key[sep:], n, starting, expansion, contraction, churn, ending,
-			pct(ending, starting, "no starting revenue"), pct(starting-contraction-churn, starting, "no starting revenue"),
-			pct(ending-starting, starting, "no starting revenue"),
-			retained, startingAccounts, pct(retained, startingAccounts, "no account with starting revenue"),
-			won, x.lost, x.open, x.wonAmount, x.pipeline, pct(won, won+x.lost, "no opportunity won or lost"), median, mean))
-	}
-	slices.Sort(lines)
-	return lines
+	return referenceLines(rows)
 }
 
 // TestMetricsMatchRecomputationOnDemoData compares the API's answers with
@@ -966,4 +911,69 @@ func sameReports(t *testing.T, e *env, when string, cases []reportCase) {
 		slices.Sort(got)
 		sameLines(t, strings.TrimSpace(fmt.Sprint(when, " ", p.start, p.groupBy)), got, want)
 	}
+}
+
+// referenceAccount is an account's revenue in a row of a recomputed report.
+type referenceAccount struct {
+	first                                   time.Time
+	starting, expansion, contraction, churn int64
+}
+
+// referenceRow is a row of a report recomputed from the raw rows.
+type referenceRow struct {
+	accounts            map[int]*referenceAccount
+	won                 []int64 // cycle days of the deals won
+	lost                int64
+	open                int64
+	wonAmount, pipeline int64
+}
+
+// referenceLines are the rows' figures, a line each as describeRows writes
+// the API's, keyed by the dimension values and the currency.
+func referenceLines(rows map[string]*referenceRow) []string {
+	pct := func(num, den int64, why string) string {
+		if den == 0 {
+			return "null(" + why + ")"
+		}
+		return new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(100)), big.NewInt(den)).FloatString(2)
+	}
+	var lines []string
+	for key, x := range rows {
+		var n, starting, expansion, contraction, churn, startingAccounts, retained int64
+		for _, p := range x.accounts {
+			n++
+			starting += p.starting
+			expansion += p.expansion
+			contraction += p.contraction
+			churn += p.churn
+			if p.starting > 0 {
+				startingAccounts++
+				if p.starting+p.expansion-p.contraction-p.churn > 0 {
+					retained++
+				}
+			}
+		}
+		ending := starting + expansion - contraction - churn
+		median, mean := "null(no opportunity won)", "null(no opportunity won)"
+		if w := x.won; len(w) > 0 {
+			slices.Sort(w)
+			var total int64
+			for _, d := range w {
+				total += d
+			}
+			median = big.NewRat(w[(len(w)-1)/2]+w[len(w)/2], 2).FloatString(2)
+			mean = big.NewRat(total, int64(len(w))).FloatString(2)
+		}
+		won := int64(len(x.won))
+		sep := strings.LastIndex(key, " ") + 1 // the currency follows the dimension values
+		lines = append(lines, fmt.Sprintf("%s%s: accounts %d start %d exp %d contr %d churn %d end %d nrr %s grr %s growth %s logo %d/%d %s"+
+			" | won %d lost %d open %d wonAmount %d pipeline %d win %s median %s mean %s",
+			key[:sep], key[sep:], n, starting, expansion, contraction, churn, ending,
+			pct(ending, starting, "no starting revenue"), pct(starting-contraction-churn, starting, "no starting revenue"),
+			pct(ending-starting, starting, "no starting revenue"),
+			retained, startingAccounts, pct(retained, startingAccounts, "no account with starting revenue"),
+			won, x.lost, x.open, x.wonAmount, x.pipeline, pct(won, won+x.lost, "no opportunity won or lost"), median, mean))
+	}
+	slices.Sort(lines)
+	return lines
 }
