@@ -10,16 +10,21 @@ package apitest
 // Each reports ns/op, B/op and allocs/op (server and client together, in one
 // process) and stmts/op. BENCH_ACCOUNTS (default 100), BENCH_STAKEHOLDERS
 // (50 per account) and BENCH_EDGES (100 influence edges per account) size the
-// data, generated anew for each database and run.
+// data, generated anew for each database and run; BENCH_SQLITE (a file) and
+// BENCH_POSTGRES (a URL) name a database graph/loadtest -generate filled
+// instead, read as it is, so that a profile holds only the requests.
 
 import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/store/storetest"
 	"github.com/accountplan/accountplan/graph/benchdata"
 	"github.com/accountplan/accountplan/graph/httpedge"
@@ -44,11 +49,16 @@ func benchSize() benchdata.Size {
 
 func BenchmarkScreens(b *testing.B) {
 	for _, db := range []struct {
-		name   string
-		target func(testing.TB) string
-	}{{"sqlite", storetest.SQLiteFile}, {"postgres", storetest.PostgresDatabase}} {
+		name, env string
+		target    func(testing.TB) string
+	}{{"sqlite", "BENCH_SQLITE", storetest.SQLiteFile}, {"postgres", "BENCH_POSTGRES", storetest.PostgresDatabase}} {
 		b.Run(db.name, func(b *testing.B) {
-			bs := newScreensServer(b, db.target(b))
+			var bs *benchServer
+			if target := os.Getenv(db.env); target != "" {
+				bs = newScreensServer(b, target, false)
+			} else {
+				bs = newScreensServer(b, db.target(b), true)
+			}
 			for _, screen := range benchdata.Screens {
 				var vars map[string]any
 				if screen.ByAccount {
@@ -60,19 +70,24 @@ func BenchmarkScreens(b *testing.B) {
 	}
 }
 
-// newScreensServer is the handler, with the map cache off, over the generated data in the target database.
-func newScreensServer(b *testing.B, target string) *benchServer {
+// newScreensServer is the handler, with the map cache off, over the
+// benchmark data in the target database, which it writes first if generate.
+func newScreensServer(b *testing.B, target string, generate bool) *benchServer {
 	b.Helper()
 	s, err := storetest.Open(target)
 	if err != nil {
 		b.Fatal(err)
 	}
 	bs := &benchServer{client: s.Client}
-	ids, err := benchdata.Generate(context.Background(), s.Client, benchSize())
-	if err != nil {
-		b.Fatal(err)
+	if generate {
+		ids, err := benchdata.Generate(context.Background(), s.Client, benchSize())
+		if err != nil {
+			b.Fatal(err)
+		}
+		bs.account = ids[0]
+	} else if bs.account, err = s.Client.Account.Query().Order(ent.Asc(account.FieldName)).FirstID(context.Background()); err != nil {
+		b.Fatalf("%s holds no generated accounts: %v", target, err)
 	}
-	bs.account = ids[0]
 	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}
 	srv := httptest.NewServer(httpedge.NewHandler(counted, benchSettings()))
 	b.Cleanup(func() {
