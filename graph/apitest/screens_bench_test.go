@@ -8,18 +8,26 @@ package apitest
 //	go test ./graph/apitest -run '^$' -bench '^BenchmarkScreens' -benchmem -benchtime 1x
 //
 // Each reports ns/op, B/op and allocs/op (server and client together, in one
-// process) and stmts/op. BENCH_ACCOUNTS (default 100), BENCH_STAKEHOLDERS
+// process), stmts/op, cpu-ms/op (this process) and, when the PostgreSQL
+// server runs on this machine, pg-cpu-ms/op (its backends for the database). BENCH_ACCOUNTS (default 100), BENCH_STAKEHOLDERS
 // (50 per account) and BENCH_EDGES (100 influence edges per account) size the
 // data, generated anew for each database and run; BENCH_SQLITE (a file) and
 // BENCH_POSTGRES (a URL) name a database graph/loadtest -generate filled
 // instead, read as it is, so that a profile holds only the requests.
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -95,5 +103,48 @@ func newScreensServer(b *testing.B, target string, generate bool) *benchServer {
 		s.Close()
 	})
 	bs.url = srv.URL + "/query"
+	if s.Dialect == dialect.Postgres {
+		var name string
+		if err := s.DB.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+			b.Fatal(err)
+		}
+		bs.dbCPU = backendsCPU(name)
+	}
 	return bs
+}
+
+// backendsCPU returns the CPU time the PostgreSQL backends serving database
+// name have used, read from /proc, or nil when no such process is visible
+// (the server is on another machine or its processes are hidden).
+func backendsCPU(name string) func() time.Duration {
+	read := func() (time.Duration, int) {
+		var total time.Duration
+		n := 0
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range procs {
+			cmd, err := os.ReadFile(p)
+			// A backend's title is "postgres: <cluster>: <user> <database> <client> <state>".
+			if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(" "+name+" ")) {
+				continue
+			}
+			// schedstat's first field is the nanoseconds the process has run on a CPU.
+			stat, err := os.ReadFile(filepath.Join(filepath.Dir(p), "schedstat"))
+			if err != nil {
+				continue
+			}
+			fields := strings.Fields(string(stat))
+			if len(fields) == 0 {
+				continue
+			}
+			if ns, err := strconv.ParseInt(fields[0], 10, 64); err == nil {
+				total += time.Duration(ns)
+				n++
+			}
+		}
+		return total, n
+	}
+	if _, n := read(); n == 0 {
+		return nil
+	}
+	return func() time.Duration { t, _ := read(); return t }
 }
