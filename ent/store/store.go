@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -283,6 +284,11 @@ func checkSQLitePath(path string) error {
 	return nil
 }
 
+// sqliteStatementCache is how many prepared statements each SQLite connection
+// keeps: a screen's eager loads repeat their SQL text, whose window queries
+// over hundreds of parameters SQLite otherwise parses and plans anew each time.
+const sqliteStatementCache = 128
+
 // sqliteDSN turns a file path into a DSN with foreign keys on, WAL journaling
 // (readers never wait for the writer) and a busy timeout instead of SQLITE_BUSY
 // errors; _txlock=immediate takes the write lock when a transaction begins, so
@@ -298,6 +304,7 @@ func sqliteDSN(path string) string {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	q.Set("_stmt_cache_size", strconv.Itoa(sqliteStatementCache))
 	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
 

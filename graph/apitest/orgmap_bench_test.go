@@ -44,6 +44,7 @@ type benchServer struct {
 	stmts   atomic.Int64
 	client  *ent.Client // uncounted, for picking IDs
 	account int
+	dbCPU   func() time.Duration // the database server's CPU time, when it can be read; else nil
 }
 
 func newBenchServer(b *testing.B) *benchServer {
@@ -100,20 +101,32 @@ func (bs *benchServer) runChanging(b *testing.B, query string, vars map[string]a
 		}
 	}
 	post() // warm the query cache and the database pages
-	statements, cpu := int64(0), time.Duration(0)
+	statements, cpu, dbCPU := int64(0), time.Duration(0), time.Duration(0)
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
 		change()
+		var dbBefore time.Duration
+		if bs.dbCPU != nil {
+			dbBefore = bs.dbCPU()
+		}
 		before, cpuBefore := bs.stmts.Load(), processCPU()
 		b.StartTimer()
 		post()
 		statements += bs.stmts.Load() - before
 		cpu += processCPU() - cpuBefore
+		if bs.dbCPU != nil {
+			b.StopTimer()
+			dbCPU += bs.dbCPU() - dbBefore
+			b.StartTimer()
+		}
 	}
 	b.ReportMetric(float64(statements)/float64(b.N), "stmts/op")
 	// CPU time is steadier than wall time on a busy machine; it counts this process: server, client and SQLite, not PostgreSQL.
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	if bs.dbCPU != nil {
+		b.ReportMetric(float64(dbCPU.Microseconds())/1000/float64(b.N), "pg-cpu-ms/op")
+	}
 }
 
 // processCPU is the CPU time this process has used, user and system.

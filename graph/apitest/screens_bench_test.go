@@ -8,18 +8,31 @@ package apitest
 //	go test ./graph/apitest -run '^$' -bench '^BenchmarkScreens' -benchmem -benchtime 1x
 //
 // Each reports ns/op, B/op and allocs/op (server and client together, in one
-// process) and stmts/op. BENCH_ACCOUNTS (default 100), BENCH_STAKEHOLDERS
+// process), stmts/op, cpu-ms/op (this process) and, when the PostgreSQL
+// server runs on this machine, pg-cpu-ms/op (its backends for the database). BENCH_ACCOUNTS (default 100), BENCH_STAKEHOLDERS
 // (50 per account) and BENCH_EDGES (100 influence edges per account) size the
-// data, generated anew for each database and run.
+// data, generated anew for each database and run; BENCH_SQLITE (a file) and
+// BENCH_POSTGRES (a URL) name a database graph/loadtest -generate filled
+// instead, read as it is, so that a profile holds only the requests.
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
 
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/store/storetest"
 	"github.com/accountplan/accountplan/graph/benchdata"
 	"github.com/accountplan/accountplan/graph/httpedge"
@@ -44,11 +57,16 @@ func benchSize() benchdata.Size {
 
 func BenchmarkScreens(b *testing.B) {
 	for _, db := range []struct {
-		name   string
-		target func(testing.TB) string
-	}{{"sqlite", storetest.SQLiteFile}, {"postgres", storetest.PostgresDatabase}} {
+		name, env string
+		target    func(testing.TB) string
+	}{{"sqlite", "BENCH_SQLITE", storetest.SQLiteFile}, {"postgres", "BENCH_POSTGRES", storetest.PostgresDatabase}} {
 		b.Run(db.name, func(b *testing.B) {
-			bs := newScreensServer(b, db.target(b))
+			var bs *benchServer
+			if target := os.Getenv(db.env); target != "" {
+				bs = newScreensServer(b, target, false)
+			} else {
+				bs = newScreensServer(b, db.target(b), true)
+			}
 			for _, screen := range benchdata.Screens {
 				var vars map[string]any
 				if screen.ByAccount {
@@ -60,19 +78,24 @@ func BenchmarkScreens(b *testing.B) {
 	}
 }
 
-// newScreensServer is the handler, with the map cache off, over the generated data in the target database.
-func newScreensServer(b *testing.B, target string) *benchServer {
+// newScreensServer is the handler, with the map cache off, over the
+// benchmark data in the target database, which it writes first if generate.
+func newScreensServer(b *testing.B, target string, generate bool) *benchServer {
 	b.Helper()
 	s, err := storetest.Open(target)
 	if err != nil {
 		b.Fatal(err)
 	}
 	bs := &benchServer{client: s.Client}
-	ids, err := benchdata.Generate(context.Background(), s.Client, benchSize())
-	if err != nil {
-		b.Fatal(err)
+	if generate {
+		ids, err := benchdata.Generate(context.Background(), s.Client, benchSize())
+		if err != nil {
+			b.Fatal(err)
+		}
+		bs.account = ids[0]
+	} else if bs.account, err = s.Client.Account.Query().Order(ent.Asc(account.FieldName)).FirstID(context.Background()); err != nil {
+		b.Fatalf("%s holds no generated accounts: %v", target, err)
 	}
-	bs.account = ids[0]
 	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}
 	srv := httptest.NewServer(httpedge.NewHandler(counted, benchSettings()))
 	b.Cleanup(func() {
@@ -80,5 +103,48 @@ func newScreensServer(b *testing.B, target string) *benchServer {
 		s.Close()
 	})
 	bs.url = srv.URL + "/query"
+	if s.Dialect == dialect.Postgres {
+		var name string
+		if err := s.DB.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+			b.Fatal(err)
+		}
+		bs.dbCPU = backendsCPU(name)
+	}
 	return bs
+}
+
+// backendsCPU returns the CPU time the PostgreSQL backends serving database
+// name have used, read from /proc, or nil when no such process is visible
+// (the server is on another machine or its processes are hidden).
+func backendsCPU(name string) func() time.Duration {
+	read := func() (time.Duration, int) {
+		var total time.Duration
+		n := 0
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range procs {
+			cmd, err := os.ReadFile(p)
+			// A backend's title is "postgres: <cluster>: <user> <database> <client> <state>".
+			if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(" "+name+" ")) {
+				continue
+			}
+			// schedstat's first field is the nanoseconds the process has run on a CPU.
+			stat, err := os.ReadFile(filepath.Join(filepath.Dir(p), "schedstat"))
+			if err != nil {
+				continue
+			}
+			fields := strings.Fields(string(stat))
+			if len(fields) == 0 {
+				continue
+			}
+			if ns, err := strconv.ParseInt(fields[0], 10, 64); err == nil {
+				total += time.Duration(ns)
+				n++
+			}
+		}
+		return total, n
+	}
+	if _, n := read(); n == 0 {
+		return nil
+	}
+	return func() time.Duration { t, _ := read(); return t }
 }

@@ -14,6 +14,9 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/influenceedge"
+	"github.com/accountplan/accountplan/ent/stakeholder"
+	"github.com/accountplan/accountplan/graph/benchdata"
 )
 
 // stmtFixture writes accounts from to to-1, each with an owner, 3 plans of 4
@@ -219,5 +222,70 @@ func TestStatementsNestedCountsOnePerLevelAndAlias(t *testing.T) {
 		if small != stmtCountsExact || large != stmtCountsExact {
 			t.Errorf("%d statements for 3 accounts and %d for 12, want %d for both: one per level and alias", small, large, stmtCountsExact)
 		}
+	})
+}
+
+// screenStatements are the statements each benchmarked screen (graph/benchdata)
+// runs, one per level whatever the rows: nested, the accounts and one window
+// query per nested list (plans, goals, objectives); relay, the account, its
+// stakeholders, their influenceOut page, its grouped totalCount and the edges' to.
+var screenStatements = map[string]int64{"nested": 4, "relay": 5}
+
+func TestStatementsScreensOnePerLevel(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		run := func(size benchdata.Size) {
+			t.Helper()
+			ids, err := benchdata.Generate(ctx, e.client, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			accounts := e.client.Account.Query().CountX(ctx)
+			var d map[string]any
+			n := e.count(func() { d = e.must(benchdata.NestedLists, nil) })
+			edges, _ := get(d, "accounts", "edges").([]any)
+			if len(edges) != accounts {
+				t.Fatalf("nested: %d accounts, want %d", len(edges), accounts)
+			}
+			for i := range edges {
+				plans := get(edges[i], "node", "plans", "edges").([]any)
+				if len(plans) != 2 || len(get(plans[1], "node", "goals", "edges").([]any)) != 2 ||
+					len(get(plans[1], "node", "goals", "edges", 0, "node", "objectives", "edges").([]any)) != 3 {
+					t.Fatalf("nested: account %d is incomplete: %v", i, get(edges[i], "node"))
+				}
+			}
+			if n != screenStatements["nested"] {
+				t.Errorf("nested, %d accounts: %d statements, want %d", accounts, n, screenStatements["nested"])
+			}
+
+			last := ids[len(ids)-1]
+			n = e.count(func() { d = e.must(benchdata.Influence, map[string]any{"id": gid(last)}) })
+			people, _ := get(d, "node", "stakeholders", "edges").([]any)
+			if len(people) != size.Stakeholders {
+				t.Fatalf("relay: %d stakeholders, want %d", len(people), size.Stakeholders)
+			}
+			total, shown := 0.0, 0
+			for _, p := range people {
+				out := get(p, "node", "influenceOut")
+				total += get(out, "totalCount").(float64)
+				for _, edge := range get(out, "edges").([]any) {
+					if get(edge, "node", "to", "name") == nil {
+						t.Fatalf("relay: an influence edge without its target: %v", edge)
+					}
+					shown++
+				}
+			}
+			want := e.client.InfluenceEdge.Query().Where(influenceedge.HasFromWith(stakeholder.AccountID(last))).CountX(ctx)
+			if int(total) != want || shown != want {
+				t.Fatalf("relay: totalCount %v and %d edges shown, want %d", total, shown, want)
+			}
+			if n != screenStatements["relay"] {
+				t.Errorf("relay, %d stakeholders: %d statements, want %d", size.Stakeholders, n, screenStatements["relay"])
+			}
+			t.Logf("%d accounts, %d stakeholders each: nested and relay in the statements expected", accounts, size.Stakeholders)
+		}
+		run(benchdata.Size{Accounts: 2, Stakeholders: 5, InfluenceEdges: 6, Seed: 1})
+		run(benchdata.Size{Accounts: 6, Stakeholders: 15, InfluenceEdges: 30, Seed: 7})
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
@@ -37,7 +39,8 @@ const (
 )
 
 // Generate writes the accounts, named "Account 0001" and up so that ordering
-// by name is creation order, and returns their IDs in that order.
+// by name is creation order, and returns their IDs in that order. On
+// PostgreSQL it then analyses the tables, as autovacuum would in production.
 func Generate(ctx context.Context, client *ent.Client, size Size) ([]int, error) {
 	ids := make([]int, 0, size.Accounts)
 	for i := range size.Accounts {
@@ -52,6 +55,13 @@ func Generate(ctx context.Context, client *ent.Client, size Size) ([]int, error)
 			return nil, fmt.Errorf("generate plans of account %d: %w", id, err)
 		}
 		ids = append(ids, id)
+	}
+	// A fresh PostgreSQL database has no statistics until autovacuum runs (if
+	// it is on): without them the planner scans whole tables for IN lists.
+	if client.Dialect() == dialect.Postgres {
+		if _, err := client.ExecContext(ctx, "ANALYZE"); err != nil {
+			return nil, fmt.Errorf("analyze the generated tables: %w", err)
+		}
 	}
 	return ids, nil
 }
