@@ -22,6 +22,7 @@ import (
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -30,23 +31,26 @@ import (
 // AccountQuery is the builder for querying Account entities.
 type AccountQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []account.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.Account
-	withParent               *AccountQuery
-	withChildren             *AccountQuery
-	withOwner                *UserQuery
-	withBusinessUnits        *BusinessUnitQuery
-	withTeamMembers          *AccountTeamMemberQuery
-	withPlans                *AccountPlanQuery
-	withStakeholders         *StakeholderQuery
-	withOpportunities        *OpportunityQuery
-	withRevenueRecords       *RevenueRecordQuery
-	withWhitespaceCells      *WhitespaceCellQuery
-	withFeedback             *FeedbackQuery
-	withReviews              *ReviewQuery
-	withFKs                  bool
+	ctx                 *QueryContext
+	order               []account.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Account
+	withParent          *AccountQuery
+	withChildren        *AccountQuery
+	withOwner           *UserQuery
+	withBusinessUnits   *BusinessUnitQuery
+	withTeamMembers     *AccountTeamMemberQuery
+	withPlans           *AccountPlanQuery
+	withStakeholders    *StakeholderQuery
+	withOpportunities   *OpportunityQuery
+	withRevenueRecords  *RevenueRecordQuery
+	withWhitespaceCells *WhitespaceCellQuery
+	withFeedback        *FeedbackQuery
+	withReviews         *ReviewQuery
+	withFKs             bool
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*Account) error
 	withNamedChildren        map[string]*AccountQuery

@@ -22,6 +22,7 @@ import (
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -29,20 +30,23 @@ import (
 // AccountPlanQuery is the builder for querying AccountPlan entities.
 type AccountPlanQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []accountplan.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.AccountPlan
-	withAccount            *AccountQuery
-	withOwner              *UserQuery
-	withGoals              *GoalQuery
-	withActionItems        *ActionItemQuery
-	withInsights           *InsightQuery
-	withSwotItems          *SwotItemQuery
-	withReviews            *ReviewQuery
-	withFeedback           *FeedbackQuery
-	withOpportunities      *OpportunityQuery
-	withFKs                bool
+	ctx               *QueryContext
+	order             []accountplan.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.AccountPlan
+	withAccount       *AccountQuery
+	withOwner         *UserQuery
+	withGoals         *GoalQuery
+	withActionItems   *ActionItemQuery
+	withInsights      *InsightQuery
+	withSwotItems     *SwotItemQuery
+	withReviews       *ReviewQuery
+	withFeedback      *FeedbackQuery
+	withOpportunities *OpportunityQuery
+	withFKs           bool
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*AccountPlan) error
 	withNamedGoals         map[string]*GoalQuery

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/apitoken"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -26,8 +27,11 @@ type APITokenQuery struct {
 	predicates []predicate.APIToken
 	withUser   *UserQuery
 	withFKs    bool
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*APIToken) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*APIToken) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

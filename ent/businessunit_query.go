@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
@@ -23,13 +24,16 @@ import (
 // BusinessUnitQuery is the builder for querying BusinessUnit entities.
 type BusinessUnitQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []businessunit.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.BusinessUnit
-	withAccount              *AccountQuery
-	withStakeholders         *StakeholderQuery
-	withWhitespaceCells      *WhitespaceCellQuery
+	ctx                 *QueryContext
+	order               []businessunit.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.BusinessUnit
+	withAccount         *AccountQuery
+	withStakeholders    *StakeholderQuery
+	withWhitespaceCells *WhitespaceCellQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*BusinessUnit) error
 	withNamedStakeholders    map[string]*StakeholderQuery

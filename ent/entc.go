@@ -40,11 +40,151 @@ func main() {
 		Features:  []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
 		Hooks:     []gen.Hook{writeGraphQLNames},
 		Templates: []*gen.Template{dialectTemplate, bareTemplate},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), withTemplates(countTemplate))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 }
+
+// withTemplates adds templates after entgql's, so that theirs override its own.
+func withTemplates(ts ...*gen.Template) entc.Option {
+	return func(cfg *gen.Config) error {
+		cfg.Templates = append(cfg.Templates, ts...)
+		return nil
+	}
+}
+
+// countTemplate makes entgql count the edges of one level in one statement:
+// its load_total helper (one grouped count per alias) becomes a part of the
+// level's edgecount.Batch, and ent/gql_edge_counts.go gives every query the
+// batch and the count statement of its records, privacy and interceptors
+// applied. Many-to-many edges keep entgql's own count.
+var countTemplate = gen.MustParse(gen.NewTemplate("counts").Parse(`
+{{ define "gql_pagination/helper/load_total" }}
+	{{- $node := $ }}
+	{{- $i := $.Scope.Index }}
+	{{- $e := $.Scope.Edge }}
+	{{- $receiver := $.Scope.Receiver }}
+	query := query.Clone()
+	{{- if or $e.M2M (ne $node.ID.Type.String "int") }}
+	{{ $receiver }}.loadTotal = append({{ $receiver }}.loadTotal, func(ctx context.Context, nodes []*{{ $node.Name }}) error {
+		ids := make([]driver.Value, len(nodes))
+		for i := range nodes {
+			ids[i] = nodes[i].{{ $node.ID.StructField }}
+		}
+		{{- $fk1idx := 1 }}{{- $fk2idx := 0 }}{{ if $e.IsInverse }}{{ $fk1idx = 0 }}{{ $fk2idx = 1 }}{{ end }}
+		{{- $edgeid := print $e.Type.Package "." $e.Type.ID.Constant }}
+		{{- $nodeid := print $node.Package "." $e.PKConstant "[" $fk2idx "]" }}
+		var v []struct{
+			NodeID {{ $node.ID.Type }} ` + "`" + `sql:"{{ index $e.Rel.Columns $fk2idx }}"` + "`" + `
+			Count int ` + "`" + `sql:"count"` + "`" + `
+		}
+		query.Where(func(s *sql.Selector) {
+			joinT := sql.Table({{ $.Package }}.{{ $e.TableConstant }})
+			s.Join(joinT).On(s.C({{ $edgeid }}), joinT.C({{ $.Package }}.{{ $e.PKConstant }}[{{ $fk1idx }}]))
+			s.Where(sql.InValues(joinT.C({{ $.Package }}.{{ $e.PKConstant }}[{{ $fk2idx }}]), ids...))
+			s.Select(joinT.C({{ $nodeid }}), sql.Count("*"))
+			s.GroupBy(joinT.C({{ $nodeid }}))
+		})
+		if err := query.Select().Scan(ctx, &v); err != nil {
+			return err
+		}
+		m := make(map[{{ $node.ID.Type }}]int, len(v))
+		for i := range v {
+			m[v[i].NodeID] = v[i].Count
+		}
+		for i := range nodes {
+			n := m[nodes[i].{{ $node.ID.StructField }}]
+			if nodes[i].Edges.totalCount[{{ $i }}] == nil {
+				nodes[i].Edges.totalCount[{{ $i }}] = make(map[string]int)
+			}
+			nodes[i].Edges.totalCount[{{ $i }}][alias] = n
+		}
+		return nil
+	})
+	{{- else }}
+	part := {{ $receiver }}.edgeCountBatch().Add({{ $e.Type.Package }}.Table, {{ $node.Package }}.{{ $e.ColumnConstant }}, query.countSelector)
+	{{ $receiver }}.loadTotal = append({{ $receiver }}.loadTotal, func(_ context.Context, nodes []*{{ $node.Name }}) error {
+		for i := range nodes {
+			if nodes[i].Edges.totalCount[{{ $i }}] == nil {
+				nodes[i].Edges.totalCount[{{ $i }}] = make(map[string]int)
+			}
+			nodes[i].Edges.totalCount[{{ $i }}][alias] = part.Count(nodes[i].ID)
+		}
+		return nil
+	})
+	{{- end }}
+{{ end }}
+
+{{ define "dialect/sql/query/fields/additional/edge_counts" }}
+	{{- if eq $.ID.Type.String "int" }}
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+	{{- end }}
+{{ end }}
+
+{{ define "import/additional/edgecount" }}
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
+{{- end }}
+
+{{ define "gql_edge_counts" }}
+{{ template "header" $ }}
+
+import (
+	"context"
+	"database/sql/driver"
+
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
+)
+
+// countCapture ends a count's interceptors: it keeps the statement instead of running it.
+type countCapture[Q interface{ sqlQuery(context.Context) *sql.Selector }] struct{ sel *sql.Selector }
+
+func (c *countCapture[Q]) sqlScan(ctx context.Context, q Q, _ any) error {
+	c.sel = q.sqlQuery(ctx)
+	return nil
+}
+{{ range $n := $.Nodes }}{{ if eq $n.ID.Type.String "int" }}
+{{- $q := $n.QueryName }}{{ $r := $n.QueryReceiver }}
+// edgeCountBatch is the batch of the totalCounts asked under these nodes, run once they are loaded.
+func ({{ $r }} *{{ $q }}) edgeCountBatch() *edgecount.Batch {
+	if {{ $r }}.edgeCounts == nil {
+		b, drv := &edgecount.Batch{}, {{ $r }}.driver
+		{{ $r }}.edgeCounts = b
+		{{ $r }}.loadTotal = append({{ $r }}.loadTotal, func(ctx context.Context, nodes []*{{ $n.Name }}) error {
+			ids := make([]driver.Value, len(nodes))
+			for i := range nodes {
+				ids[i] = nodes[i].ID
+			}
+			return b.Run(ctx, drv, ids)
+		})
+	}
+	return {{ $r }}.edgeCounts
+}
+
+// countSelector is the statement counting these records, with the privacy
+// policy and the interceptors applied as to a GroupBy, and whether it is a
+// plain filter of the table that other counts of the table may share.
+func ({{ $r }} *{{ $q }}) countSelector(ctx context.Context) (*sql.Selector, bool, error) {
+	ctx = setContextOp(ctx, {{ $r }}.ctx, ent.OpQueryGroupBy)
+	if err := {{ $r }}.prepareQuery(ctx); err != nil {
+		return nil, false, err
+	}
+	c := &countCapture[*{{ $q }}]{}
+	if err := scanWithInterceptors[*{{ $q }}, *countCapture[*{{ $q }}]](ctx, {{ $r }}, c, {{ $r }}.inters, new([]int)); err != nil {
+		return nil, false, err
+	}
+	if c.sel == nil {
+		return nil, false, nil
+	}
+	plain := {{ $r }}.sql == nil && {{ $r }}.ctx.Limit == nil && {{ $r }}.ctx.Offset == nil && len({{ $r }}.order) == 0 &&
+		({{ $r }}.ctx.Unique == nil || !*{{ $r }}.ctx.Unique) && len({{ $r }}.modifiers) == 0 && !c.sel.HasJoins()
+	return c.sel, plain, nil
+}
+{{ end }}{{ end }}
+{{ end }}`))
 
 // dialectTemplate writes ent/dialect.go: a client's SQL dialect, which hooks
 // whose SQL differs between databases ask (a transaction's client included).

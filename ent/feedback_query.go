@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -29,8 +30,11 @@ type FeedbackQuery struct {
 	withAccount     *AccountQuery
 	withPlan        *AccountPlanQuery
 	withStakeholder *StakeholderQuery
-	modifiers       []func(*sql.Selector)
-	loadTotal       []func(context.Context, []*Feedback) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*Feedback) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

@@ -17,17 +17,21 @@ import (
 	"github.com/accountplan/accountplan/ent/goal"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // GoalQuery is the builder for querying Goal entities.
 type GoalQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []goal.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Goal
-	withPlan            *AccountPlanQuery
-	withObjectives      *ObjectiveQuery
+	ctx            *QueryContext
+	order          []goal.OrderOption
+	inters         []Interceptor
+	predicates     []predicate.Goal
+	withPlan       *AccountPlanQuery
+	withObjectives *ObjectiveQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers           []func(*sql.Selector)
 	loadTotal           []func(context.Context, []*Goal) error
 	withNamedObjectives map[string]*ObjectiveQuery

@@ -234,31 +234,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(account.Table, account.ChildrenColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_children"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.ChildrenColumn), ids...))
-						})
-						if err := query.GroupBy(account.ChildrenColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -338,31 +320,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(businessunit.Table, account.BusinessUnitsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_business_units"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.BusinessUnitsColumn), ids...))
-						})
-						if err := query.GroupBy(account.BusinessUnitsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -427,31 +391,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(accountteammember.Table, account.TeamMembersColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_team_members"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.TeamMembersColumn), ids...))
-						})
-						if err := query.GroupBy(account.TeamMembersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -516,31 +462,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(accountplan.Table, account.PlansColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plans"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.PlansColumn), ids...))
-						})
-						if err := query.GroupBy(account.PlansColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -605,31 +533,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(stakeholder.Table, account.StakeholdersColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_stakeholders"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.StakeholdersColumn), ids...))
-						})
-						if err := query.GroupBy(account.StakeholdersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -694,31 +604,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(opportunity.Table, account.OpportunitiesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_opportunities"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.OpportunitiesColumn), ids...))
-						})
-						if err := query.GroupBy(account.OpportunitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[7] == nil {
 								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -783,31 +675,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(revenuerecord.Table, account.RevenueRecordsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_revenue_records"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.RevenueRecordsColumn), ids...))
-						})
-						if err := query.GroupBy(account.RevenueRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[8] == nil {
 								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -872,31 +746,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(whitespacecell.Table, account.WhitespaceCellsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_whitespace_cells"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.WhitespaceCellsColumn), ids...))
-						})
-						if err := query.GroupBy(account.WhitespaceCellsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[9] == nil {
 								nodes[i].Edges.totalCount[9] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[9][alias] = n
+							nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -961,31 +817,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(feedback.Table, account.FeedbackColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_feedback"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.FeedbackColumn), ids...))
-						})
-						if err := query.GroupBy(account.FeedbackColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[10] == nil {
 								nodes[i].Edges.totalCount[10] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[10][alias] = n
+							nodes[i].Edges.totalCount[10][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1050,31 +888,13 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Account) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(review.Table, account.ReviewsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_reviews"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(account.ReviewsColumn), ids...))
-						})
-						if err := query.GroupBy(account.ReviewsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[11] == nil {
 								nodes[i].Edges.totalCount[11] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[11][alias] = n
+							nodes[i].Edges.totalCount[11][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1320,31 +1140,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(goal.Table, accountplan.GoalsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_goals"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.GoalsColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.GoalsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1409,31 +1211,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(actionitem.Table, accountplan.ActionItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_action_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.ActionItemsColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.ActionItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1498,31 +1282,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(insight.Table, accountplan.InsightsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_insights"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.InsightsColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.InsightsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1587,31 +1353,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(swotitem.Table, accountplan.SwotItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_swot_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.SwotItemsColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.SwotItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1676,31 +1424,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(review.Table, accountplan.ReviewsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_reviews"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.ReviewsColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.ReviewsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1765,31 +1495,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(feedback.Table, accountplan.FeedbackColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_feedback"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.FeedbackColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.FeedbackColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[7] == nil {
 								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -1854,31 +1566,13 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*AccountPlan) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(opportunity.Table, accountplan.OpportunitiesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"account_plan_opportunities"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(accountplan.OpportunitiesColumn), ids...))
-						})
-						if err := query.GroupBy(accountplan.OpportunitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[8] == nil {
 								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -2443,31 +2137,13 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*BusinessUnit) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(stakeholder.Table, businessunit.StakeholdersColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"business_unit_stakeholders"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(businessunit.StakeholdersColumn), ids...))
-						})
-						if err := query.GroupBy(businessunit.StakeholdersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -2532,31 +2208,13 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*BusinessUnit) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(whitespacecell.Table, businessunit.WhitespaceCellsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"business_unit_whitespace_cells"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(businessunit.WhitespaceCellsColumn), ids...))
-						})
-						if err := query.GroupBy(businessunit.WhitespaceCellsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -3067,31 +2725,13 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Goal) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(objective.Table, goal.ObjectivesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"goal_objectives"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(goal.ObjectivesColumn), ids...))
-						})
-						if err := query.GroupBy(goal.ObjectivesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -3732,31 +3372,13 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*KPI) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(kpimeasurement.Table, kpi.MeasurementsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"kpi_measurements"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(kpi.MeasurementsColumn), ids...))
-						})
-						if err := query.GroupBy(kpi.MeasurementsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -4102,31 +3724,13 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Objective) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(kpi.Table, objective.KpisColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"objective_kpis"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(objective.KpisColumn), ids...))
-						})
-						if err := query.GroupBy(objective.KpisColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -4191,31 +3795,13 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Objective) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(actionitem.Table, objective.ActionItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"objective_action_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(objective.ActionItemsColumn), ids...))
-						})
-						if err := query.GroupBy(objective.ActionItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -4588,31 +4174,13 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Product) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(whitespacecell.Table, product.WhitespaceCellsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"product_whitespace_cells"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(product.WhitespaceCellsColumn), ids...))
-						})
-						if err := query.GroupBy(product.WhitespaceCellsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -4677,31 +4245,13 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Product) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(opportunity.Table, product.OpportunitiesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"product_opportunities"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(product.OpportunitiesColumn), ids...))
-						})
-						if err := query.GroupBy(product.OpportunitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -5397,31 +4947,13 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Review) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(actionitem.Table, review.ActionItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"review_action_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(review.ActionItemsColumn), ids...))
-						})
-						if err := query.GroupBy(review.ActionItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -5657,31 +5189,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(stakeholder.Table, stakeholder.DirectReportsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_direct_reports"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.DirectReportsColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.DirectReportsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -5746,31 +5260,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceOutColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_influence_out"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.InfluenceOutColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.InfluenceOutColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -5835,31 +5331,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceInColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_influence_in"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.InfluenceInColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.InfluenceInColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -5924,31 +5402,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(relationship.Table, stakeholder.RelationshipsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_relationships"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.RelationshipsColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.RelationshipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6013,31 +5473,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(insight.Table, stakeholder.InsightsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_insights"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.InsightsColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.InsightsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[7] == nil {
 								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6102,31 +5544,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(actionitem.Table, stakeholder.ActionItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_action_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.ActionItemsColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.ActionItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[8] == nil {
 								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6191,31 +5615,13 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(feedback.Table, stakeholder.FeedbackColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"stakeholder_feedback"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(stakeholder.FeedbackColumn), ids...))
-						})
-						if err := query.GroupBy(stakeholder.FeedbackColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[9] == nil {
 								nodes[i].Edges.totalCount[9] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[9][alias] = n
+							nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6679,31 +6085,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(account.Table, user.OwnedAccountsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_owned_accounts"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.OwnedAccountsColumn), ids...))
-						})
-						if err := query.GroupBy(user.OwnedAccountsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6768,31 +6156,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(accountteammember.Table, user.TeamMembershipsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_team_memberships"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.TeamMembershipsColumn), ids...))
-						})
-						if err := query.GroupBy(user.TeamMembershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[1] == nil {
 								nodes[i].Edges.totalCount[1] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6857,31 +6227,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(accountplan.Table, user.OwnedPlansColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_owned_plans"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.OwnedPlansColumn), ids...))
-						})
-						if err := query.GroupBy(user.OwnedPlansColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[2] == nil {
 								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -6946,31 +6298,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(objective.Table, user.OwnedObjectivesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_owned_objectives"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.OwnedObjectivesColumn), ids...))
-						})
-						if err := query.GroupBy(user.OwnedObjectivesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[3] == nil {
 								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7035,31 +6369,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(actionitem.Table, user.ActionItemsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_action_items"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.ActionItemsColumn), ids...))
-						})
-						if err := query.GroupBy(user.ActionItemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[4] == nil {
 								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7124,31 +6440,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(relationship.Table, user.RelationshipsColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_relationships"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.RelationshipsColumn), ids...))
-						})
-						if err := query.GroupBy(user.RelationshipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[5] == nil {
 								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7213,31 +6511,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(opportunity.Table, user.OwnedOpportunitiesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_owned_opportunities"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.OwnedOpportunitiesColumn), ids...))
-						})
-						if err := query.GroupBy(user.OwnedOpportunitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[6] == nil {
 								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7302,31 +6582,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(apitoken.Table, user.APITokensColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_api_tokens"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.APITokensColumn), ids...))
-						})
-						if err := query.GroupBy(user.APITokensColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[7] == nil {
 								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7391,31 +6653,13 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(change.Table, user.ChangesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"user_changes"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.ChangesColumn), ids...))
-						})
-						if err := query.GroupBy(user.ChangesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[8] == nil {
 								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})
@@ -7878,31 +7122,13 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*WebhookEndpoint) error {
-						ids := make([]driver.Value, len(nodes))
+					part := _q.edgeCountBatch().Add(webhookdelivery.Table, webhookendpoint.DeliveriesColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
 						for i := range nodes {
-							ids[i] = nodes[i].ID
-						}
-						var v []struct {
-							NodeID int `sql:"endpoint_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(webhookendpoint.DeliveriesColumn), ids...))
-						})
-						if err := query.GroupBy(webhookendpoint.DeliveriesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
 							if nodes[i].Edges.totalCount[0] == nil {
 								nodes[i].Edges.totalCount[0] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
+							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
 						}
 						return nil
 					})

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/icpcriterion"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // IcpCriterionQuery is the builder for querying IcpCriterion entities.
@@ -23,8 +24,11 @@ type IcpCriterionQuery struct {
 	order      []icpcriterion.OrderOption
 	inters     []Interceptor
 	predicates []predicate.IcpCriterion
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*IcpCriterion) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*IcpCriterion) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

@@ -17,17 +17,21 @@ import (
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // KPIQuery is the builder for querying KPI entities.
 type KPIQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []kpi.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.KPI
-	withObjective         *ObjectiveQuery
-	withMeasurements      *KPIMeasurementQuery
+	ctx              *QueryContext
+	order            []kpi.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.KPI
+	withObjective    *ObjectiveQuery
+	withMeasurements *KPIMeasurementQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers             []func(*sql.Selector)
 	loadTotal             []func(context.Context, []*KPI) error
 	withNamedMeasurements map[string]*KPIMeasurementQuery

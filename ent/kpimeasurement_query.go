@@ -15,6 +15,7 @@ import (
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // KPIMeasurementQuery is the builder for querying KPIMeasurement entities.
@@ -26,8 +27,11 @@ type KPIMeasurementQuery struct {
 	predicates []predicate.KPIMeasurement
 	withKpi    *KPIQuery
 	withFKs    bool
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*KPIMeasurement) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*KPIMeasurement) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

@@ -18,20 +18,24 @@ import (
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
 // ObjectiveQuery is the builder for querying Objective entities.
 type ObjectiveQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []objective.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.Objective
-	withGoal             *GoalQuery
-	withOwner            *UserQuery
-	withKpis             *KPIQuery
-	withActionItems      *ActionItemQuery
+	ctx             *QueryContext
+	order           []objective.OrderOption
+	inters          []Interceptor
+	predicates      []predicate.Objective
+	withGoal        *GoalQuery
+	withOwner       *UserQuery
+	withKpis        *KPIQuery
+	withActionItems *ActionItemQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers            []func(*sql.Selector)
 	loadTotal            []func(context.Context, []*Objective) error
 	withNamedKpis        map[string]*KPIQuery

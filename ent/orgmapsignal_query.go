@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/orgmapsignal"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // OrgMapSignalQuery is the builder for querying OrgMapSignal entities.
@@ -23,8 +24,11 @@ type OrgMapSignalQuery struct {
 	order      []orgmapsignal.OrderOption
 	inters     []Interceptor
 	predicates []predicate.OrgMapSignal
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*OrgMapSignal) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*OrgMapSignal) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

@@ -16,18 +16,22 @@ import (
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/product"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
 // ProductQuery is the builder for querying Product entities.
 type ProductQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []product.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.Product
-	withWhitespaceCells      *WhitespaceCellQuery
-	withOpportunities        *OpportunityQuery
+	ctx                 *QueryContext
+	order               []product.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Product
+	withWhitespaceCells *WhitespaceCellQuery
+	withOpportunities   *OpportunityQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*Product) error
 	withNamedWhitespaceCells map[string]*WhitespaceCellQuery

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/relationship"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -27,8 +28,11 @@ type RelationshipQuery struct {
 	predicates      []predicate.Relationship
 	withUser        *UserQuery
 	withStakeholder *StakeholderQuery
-	modifiers       []func(*sql.Selector)
-	loadTotal       []func(context.Context, []*Relationship) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*Relationship) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

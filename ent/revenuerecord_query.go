@@ -15,6 +15,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // RevenueRecordQuery is the builder for querying RevenueRecord entities.
@@ -25,8 +26,11 @@ type RevenueRecordQuery struct {
 	inters      []Interceptor
 	predicates  []predicate.RevenueRecord
 	withAccount *AccountQuery
-	modifiers   []func(*sql.Selector)
-	loadTotal   []func(context.Context, []*RevenueRecord) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*RevenueRecord) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

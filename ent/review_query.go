@@ -18,6 +18,7 @@ import (
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -25,15 +26,18 @@ import (
 // ReviewQuery is the builder for querying Review entities.
 type ReviewQuery struct {
 	config
-	ctx                        *QueryContext
-	order                      []review.OrderOption
-	inters                     []Interceptor
-	predicates                 []predicate.Review
-	withAccount                *AccountQuery
-	withPlan                   *AccountPlanQuery
-	withAttendees              *UserQuery
-	withCustomerAttendees      *StakeholderQuery
-	withActionItems            *ActionItemQuery
+	ctx                   *QueryContext
+	order                 []review.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Review
+	withAccount           *AccountQuery
+	withPlan              *AccountPlanQuery
+	withAttendees         *UserQuery
+	withCustomerAttendees *StakeholderQuery
+	withActionItems       *ActionItemQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers                  []func(*sql.Selector)
 	loadTotal                  []func(context.Context, []*Review) error
 	withNamedAttendees         map[string]*UserQuery

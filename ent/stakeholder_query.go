@@ -22,28 +22,32 @@ import (
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
 // StakeholderQuery is the builder for querying Stakeholder entities.
 type StakeholderQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []stakeholder.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Stakeholder
-	withAccount            *AccountQuery
-	withBusinessUnit       *BusinessUnitQuery
-	withReportsTo          *StakeholderQuery
-	withDirectReports      *StakeholderQuery
-	withInfluenceOut       *InfluenceEdgeQuery
-	withInfluenceIn        *InfluenceEdgeQuery
-	withRelationships      *RelationshipQuery
-	withInsights           *InsightQuery
-	withActionItems        *ActionItemQuery
-	withFeedback           *FeedbackQuery
-	withReviews            *ReviewQuery
-	withFKs                bool
+	ctx               *QueryContext
+	order             []stakeholder.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.Stakeholder
+	withAccount       *AccountQuery
+	withBusinessUnit  *BusinessUnitQuery
+	withReportsTo     *StakeholderQuery
+	withDirectReports *StakeholderQuery
+	withInfluenceOut  *InfluenceEdgeQuery
+	withInfluenceIn   *InfluenceEdgeQuery
+	withRelationships *RelationshipQuery
+	withInsights      *InsightQuery
+	withActionItems   *ActionItemQuery
+	withFeedback      *FeedbackQuery
+	withReviews       *ReviewQuery
+	withFKs           bool
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*Stakeholder) error
 	withNamedDirectReports map[string]*StakeholderQuery

@@ -24,26 +24,30 @@ import (
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx                         *QueryContext
-	order                       []user.OrderOption
-	inters                      []Interceptor
-	predicates                  []predicate.User
-	withOwnedAccounts           *AccountQuery
-	withTeamMemberships         *AccountTeamMemberQuery
-	withOwnedPlans              *AccountPlanQuery
-	withOwnedObjectives         *ObjectiveQuery
-	withActionItems             *ActionItemQuery
-	withRelationships           *RelationshipQuery
-	withOwnedOpportunities      *OpportunityQuery
-	withAPITokens               *APITokenQuery
-	withChanges                 *ChangeQuery
-	withReviews                 *ReviewQuery
+	ctx                    *QueryContext
+	order                  []user.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.User
+	withOwnedAccounts      *AccountQuery
+	withTeamMemberships    *AccountTeamMemberQuery
+	withOwnedPlans         *AccountPlanQuery
+	withOwnedObjectives    *ObjectiveQuery
+	withActionItems        *ActionItemQuery
+	withRelationships      *RelationshipQuery
+	withOwnedOpportunities *OpportunityQuery
+	withAPITokens          *APITokenQuery
+	withChanges            *ChangeQuery
+	withReviews            *ReviewQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers                   []func(*sql.Selector)
 	loadTotal                   []func(context.Context, []*User) error
 	withNamedOwnedAccounts      map[string]*AccountQuery

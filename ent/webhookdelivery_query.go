@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
@@ -25,8 +26,11 @@ type WebhookDeliveryQuery struct {
 	inters       []Interceptor
 	predicates   []predicate.WebhookDelivery
 	withEndpoint *WebhookEndpointQuery
-	modifiers    []func(*sql.Selector)
-	loadTotal    []func(context.Context, []*WebhookDelivery) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*WebhookDelivery) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

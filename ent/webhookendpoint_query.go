@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
@@ -21,11 +22,14 @@ import (
 // WebhookEndpointQuery is the builder for querying WebhookEndpoint entities.
 type WebhookEndpointQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []webhookendpoint.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.WebhookEndpoint
-	withDeliveries      *WebhookDeliveryQuery
+	ctx            *QueryContext
+	order          []webhookendpoint.OrderOption
+	inters         []Interceptor
+	predicates     []predicate.WebhookEndpoint
+	withDeliveries *WebhookDeliveryQuery
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
 	modifiers           []func(*sql.Selector)
 	loadTotal           []func(context.Context, []*WebhookEndpoint) error
 	withNamedDeliveries map[string]*WebhookDeliveryQuery

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/predicate"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 )
 
@@ -23,8 +24,11 @@ type WebhookEventQuery struct {
 	order      []webhookevent.OrderOption
 	inters     []Interceptor
 	predicates []predicate.WebhookEvent
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*WebhookEvent) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*WebhookEvent) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

@@ -16,6 +16,7 @@ import (
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/product"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
@@ -30,8 +31,11 @@ type WhitespaceCellQuery struct {
 	withBusinessUnit *BusinessUnitQuery
 	withProduct      *ProductQuery
 	withFKs          bool
-	modifiers        []func(*sql.Selector)
-	loadTotal        []func(context.Context, []*WhitespaceCell) error
+	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
+	edgeCounts *edgecount.Batch
+
+	modifiers []func(*sql.Selector)
+	loadTotal []func(context.Context, []*WhitespaceCell) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)

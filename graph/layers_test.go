@@ -25,7 +25,7 @@ var layers = []struct {
 	{"data layer", []string{"ent/store/...", "ent/runtime", "ent/enttest", "ent/schema", "ent/schema/bulk", "ent/schema/calendar", "ent/schema/history", "ent/schema/history/replay", "ent/schema/invariant",
 		"ent/schema/lookup", "ent/schema/mapversion", "ent/schema/outbox", "ent/schema/rule", "ent/schema/scope", "ent/schema/totals"}},
 	{"generated ent", []string{"ent/..."}},
-	{"leaf types", []string{"ent/schema/clienterr", "ent/schema/schematype", "ent/schema/viewer"}},
+	{"leaf types", []string{"ent/schema/clienterr", "ent/schema/edgecount", "ent/schema/schematype", "ent/schema/viewer"}},
 }
 
 // layer is the index in layers of a package path relative to the module.
