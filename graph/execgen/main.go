@@ -25,7 +25,10 @@
 //     middlewares (AroundFields), the resolver closure, the recover and the
 //     boxing of the value; errors its marshaler or children report keep
 //     their path. AroundFields middlewares therefore see only resolver and
-//     method fields.
+//     method fields;
+//   - objects: return out becomes return ec.objectOut(fields, out), which
+//     writes the object's fields without the map and per-field allocations
+//     of FieldSet.MarshalGQL unless the document uses @defer.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -184,6 +187,12 @@ var rules = []rule{
 			"\t\tfunc(ctx context.Context) (any, error) {\n\t\t\treturn obj.${5}, nil\n\t\t},\n\t\tnil,\n" +
 			"\t\tfunc(ctx context.Context, selections ast.SelectionSet, v ${4}) graphql.Marshaler {\n\t\t\treturn ec.${6}(ctx, selections, v)\n\t\t},\n" +
 			"\t\t${2},\n\t\t${3},\n\t)\n",
+	},
+	{
+		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn out\n\}`),
+		"${1}\treturn ec.objectOut(fields, out)\n}",
+		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn ec\.objectOut\(fields, out\)\n\}`),
+		"${1}\treturn out\n}",
 	},
 	{
 		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),

@@ -71,6 +71,17 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				})
 		}
 	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 func (ec *executionContext) marshalOAccountEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AccountEdge) graphql.Marshaler {
@@ -91,6 +102,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"deferred := ec.deferredGroup(ctx)",
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
+		"\treturn ec.objectOut(fields, out)\n}",
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +

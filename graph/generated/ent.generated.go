@@ -42333,7 +42333,7 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var aPITokenConnectionImplementors = []string{"APITokenConnection"}
@@ -42376,7 +42376,7 @@ func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var aPITokenEdgeImplementors = []string{"APITokenEdge"}
@@ -42414,7 +42414,7 @@ func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountImplementors = []string{"Account", "Node"}
@@ -42608,7 +42608,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
@@ -42651,7 +42651,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
@@ -42689,7 +42689,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanImplementors = []string{"AccountPlan", "Node"}
@@ -42858,7 +42858,7 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanConnectionImplementors = []string{"AccountPlanConnection"}
@@ -42901,7 +42901,7 @@ func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanEdgeImplementors = []string{"AccountPlanEdge"}
@@ -42939,7 +42939,7 @@ func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberImplementors = []string{"AccountTeamMember", "Node"}
@@ -43005,7 +43005,7 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberConnectionImplementors = []string{"AccountTeamMemberConnection"}
@@ -43048,7 +43048,7 @@ func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberEdgeImplementors = []string{"AccountTeamMemberEdge"}
@@ -43086,7 +43086,7 @@ func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemImplementors = []string{"ActionItem", "Node"}
@@ -43200,7 +43200,7 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemConnectionImplementors = []string{"ActionItemConnection"}
@@ -43243,7 +43243,7 @@ func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemEdgeImplementors = []string{"ActionItemEdge"}
@@ -43281,7 +43281,7 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitImplementors = []string{"BusinessUnit", "Node"}
@@ -43363,7 +43363,7 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitConnectionImplementors = []string{"BusinessUnitConnection"}
@@ -43406,7 +43406,7 @@ func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitEdgeImplementors = []string{"BusinessUnitEdge"}
@@ -43444,7 +43444,7 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeImplementors = []string{"Change", "Node"}
@@ -43528,7 +43528,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
@@ -43571,7 +43571,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
@@ -43609,7 +43609,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackImplementors = []string{"Feedback", "Node"}
@@ -43701,7 +43701,7 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackConnectionImplementors = []string{"FeedbackConnection"}
@@ -43744,7 +43744,7 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackEdgeImplementors = []string{"FeedbackEdge"}
@@ -43782,7 +43782,7 @@ func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalImplementors = []string{"Goal", "Node"}
@@ -43883,7 +43883,7 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalConnectionImplementors = []string{"GoalConnection"}
@@ -43926,7 +43926,7 @@ func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalEdgeImplementors = []string{"GoalEdge"}
@@ -43964,7 +43964,7 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionImplementors = []string{"IcpCriterion", "Node"}
@@ -44043,7 +44043,7 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionConnectionImplementors = []string{"IcpCriterionConnection"}
@@ -44086,7 +44086,7 @@ func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionEdgeImplementors = []string{"IcpCriterionEdge"}
@@ -44124,7 +44124,7 @@ func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeImplementors = []string{"InfluenceEdge", "Node"}
@@ -44205,7 +44205,7 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeConnectionImplementors = []string{"InfluenceEdgeConnection"}
@@ -44248,7 +44248,7 @@ func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeEdgeImplementors = []string{"InfluenceEdgeEdge"}
@@ -44286,7 +44286,7 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightImplementors = []string{"Insight", "Node"}
@@ -44362,7 +44362,7 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightConnectionImplementors = []string{"InsightConnection"}
@@ -44405,7 +44405,7 @@ func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightEdgeImplementors = []string{"InsightEdge"}
@@ -44443,7 +44443,7 @@ func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIImplementors = []string{"KPI", "Node"}
@@ -44529,7 +44529,7 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIConnectionImplementors = []string{"KPIConnection"}
@@ -44572,7 +44572,7 @@ func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIEdgeImplementors = []string{"KPIEdge"}
@@ -44610,7 +44610,7 @@ func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementImplementors = []string{"KPIMeasurement", "Node"}
@@ -44680,7 +44680,7 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementConnectionImplementors = []string{"KPIMeasurementConnection"}
@@ -44723,7 +44723,7 @@ func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementEdgeImplementors = []string{"KPIMeasurementEdge"}
@@ -44761,7 +44761,7 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveImplementors = []string{"Objective", "Node"}
@@ -44859,7 +44859,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
@@ -44902,7 +44902,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
@@ -44940,7 +44940,7 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
@@ -45048,7 +45048,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
@@ -45091,7 +45091,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
@@ -45129,7 +45129,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -45177,7 +45177,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productImplementors = []string{"Product", "Node"}
@@ -45258,7 +45258,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
@@ -45301,7 +45301,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
@@ -45339,7 +45339,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -45635,7 +45635,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipImplementors = []string{"Relationship", "Node"}
@@ -45721,7 +45721,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipConnectionImplementors = []string{"RelationshipConnection"}
@@ -45764,7 +45764,7 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
@@ -45802,7 +45802,7 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordImplementors = []string{"RevenueRecord", "Node"}
@@ -45897,7 +45897,7 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordConnectionImplementors = []string{"RevenueRecordConnection"}
@@ -45940,7 +45940,7 @@ func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordEdgeImplementors = []string{"RevenueRecordEdge"}
@@ -45978,7 +45978,7 @@ func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
@@ -46117,7 +46117,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
@@ -46160,7 +46160,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
@@ -46198,7 +46198,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderImplementors = []string{"Stakeholder", "Node"}
@@ -46398,7 +46398,7 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderConnectionImplementors = []string{"StakeholderConnection"}
@@ -46441,7 +46441,7 @@ func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderEdgeImplementors = []string{"StakeholderEdge"}
@@ -46479,7 +46479,7 @@ func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemImplementors = []string{"SwotItem", "Node"}
@@ -46544,7 +46544,7 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemConnectionImplementors = []string{"SwotItemConnection"}
@@ -46587,7 +46587,7 @@ func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemEdgeImplementors = []string{"SwotItemEdge"}
@@ -46625,7 +46625,7 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -46764,7 +46764,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -46807,7 +46807,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -46845,7 +46845,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
@@ -46960,7 +46960,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
@@ -47003,7 +47003,7 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
@@ -47041,7 +47041,7 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
@@ -47136,7 +47136,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
@@ -47179,7 +47179,7 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
@@ -47217,7 +47217,7 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellImplementors = []string{"WhitespaceCell", "Node"}
@@ -47314,7 +47314,7 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellConnectionImplementors = []string{"WhitespaceCellConnection"}
@@ -47357,7 +47357,7 @@ func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellEdgeImplementors = []string{"WhitespaceCellEdge"}
@@ -47395,7 +47395,7 @@ func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

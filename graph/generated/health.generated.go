@@ -456,7 +456,7 @@ func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpFitImplementors = []string{"IcpFit"}
@@ -499,7 +499,7 @@ func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpReasonImplementors = []string{"IcpReason"}
@@ -552,7 +552,7 @@ func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planHealthImplementors = []string{"PlanHealth"}
@@ -590,7 +590,7 @@ func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierReportImplementors = []string{"TierReport"}
@@ -638,7 +638,7 @@ func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierShareImplementors = []string{"TierShare"}
@@ -691,7 +691,7 @@ func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierSuggestionImplementors = []string{"TierSuggestion"}
@@ -739,7 +739,7 @@ func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -800,7 +800,7 @@ func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var metricsReportImplementors = []string{"MetricsReport"}
@@ -848,7 +848,7 @@ func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var metricsRowImplementors = []string{"MetricsRow"}
@@ -1041,7 +1041,7 @@ func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var percentageImplementors = []string{"Percentage"}
@@ -1079,7 +1079,7 @@ func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

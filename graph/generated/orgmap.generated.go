@@ -1847,7 +1847,7 @@ func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influencePathImplementors = []string{"InfluencePath"}
@@ -1905,7 +1905,7 @@ func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influencePathHopImplementors = []string{"InfluencePathHop"}
@@ -1953,7 +1953,7 @@ func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var moveStakeholdersPayloadImplementors = []string{"MoveStakeholdersPayload"}
@@ -1991,7 +1991,7 @@ func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapImplementors = []string{"OrgMap"}
@@ -2111,7 +2111,7 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapEdgeImplementors = []string{"OrgMapEdge"}
@@ -2164,7 +2164,7 @@ func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapEdgeColumnsImplementors = []string{"OrgMapEdgeColumns"}
@@ -2217,7 +2217,7 @@ func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapFindingImplementors = []string{"OrgMapFinding"}
@@ -2255,7 +2255,7 @@ func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapHealthImplementors = []string{"OrgMapHealth"}
@@ -2298,7 +2298,7 @@ func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapNodeImplementors = []string{"OrgMapNode"}
@@ -2376,7 +2376,7 @@ func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapNodeColumnsImplementors = []string{"OrgMapNodeColumns"}
@@ -2489,7 +2489,7 @@ func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var singleThreadingImplementors = []string{"SingleThreading"}
@@ -2537,7 +2537,7 @@ func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -466,7 +466,7 @@ func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewPackQuarterImplementors = []string{"ReviewPackQuarter"}
@@ -534,7 +534,7 @@ func (ec *executionContext) _ReviewPackQuarter(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

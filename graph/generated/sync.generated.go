@@ -1205,7 +1205,7 @@ func (ec *executionContext) _UpsertError(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var upsertPayloadImplementors = []string{"UpsertPayload"}
@@ -1258,7 +1258,7 @@ func (ec *executionContext) _UpsertPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var upsertResultImplementors = []string{"UpsertResult"}
@@ -1312,7 +1312,7 @@ func (ec *executionContext) _UpsertResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

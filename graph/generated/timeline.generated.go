@@ -1178,7 +1178,7 @@ func (ec *executionContext) _ActionItemSlip(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var decisionMakerWarmthImplementors = []string{"DecisionMakerWarmth"}
@@ -1221,7 +1221,7 @@ func (ec *executionContext) _DecisionMakerWarmth(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalAsOfImplementors = []string{"GoalAsOf"}
@@ -1259,7 +1259,7 @@ func (ec *executionContext) _GoalAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMoveImplementors = []string{"KPIMove"}
@@ -1312,7 +1312,7 @@ func (ec *executionContext) _KPIMove(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveAsOfImplementors = []string{"ObjectiveAsOf"}
@@ -1355,7 +1355,7 @@ func (ec *executionContext) _ObjectiveAsOf(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapAttributeChangeImplementors = []string{"OrgMapAttributeChange"}
@@ -1398,7 +1398,7 @@ func (ec *executionContext) _OrgMapAttributeChange(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapDiffImplementors = []string{"OrgMapDiff"}
@@ -1486,7 +1486,7 @@ func (ec *executionContext) _OrgMapDiff(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapMoveImplementors = []string{"OrgMapMove"}
@@ -1529,7 +1529,7 @@ func (ec *executionContext) _OrgMapMove(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planAsOfImplementors = []string{"PlanAsOf"}
@@ -1587,7 +1587,7 @@ func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planDiffImplementors = []string{"PlanDiff"}
@@ -1675,7 +1675,7 @@ func (ec *executionContext) _PlanDiff(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planRecordImplementors = []string{"PlanRecord"}
@@ -1718,7 +1718,7 @@ func (ec *executionContext) _PlanRecord(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planRecordChangeImplementors = []string{"PlanRecordChange"}
@@ -1766,7 +1766,7 @@ func (ec *executionContext) _PlanRecordChange(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -237,7 +237,7 @@ func (ec *executionContext) _WebhookEndpointSecretPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************
