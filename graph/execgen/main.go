@@ -28,7 +28,9 @@
 //     method fields;
 //   - objects: return out becomes return ec.objectOut(fields, out), which
 //     writes the object's fields without the map and per-field allocations
-//     of FieldSet.MarshalGQL unless the document uses @defer.
+//     of FieldSet.MarshalGQL unless the document uses @defer;
+//   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
+//     the same field context with a Child shared by every field of the type.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -193,6 +195,12 @@ var rules = []rule{
 		"${1}\treturn ec.objectOut(fields, out)\n}",
 		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn ec\.objectOut\(fields, out\)\n\}`),
 		"${1}\treturn out\n}",
+	},
+	{
+		regexp.MustCompile(`\treturn graphql\.NewScalarFieldContext\(`),
+		"\treturn scalarFieldContext(",
+		regexp.MustCompile(`\treturn scalarFieldContext\(`),
+		"\treturn graphql.NewScalarFieldContext(",
 	},
 	{
 		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),

@@ -39,6 +39,10 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	)
 }
 
+func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
 func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -103,6 +107,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
 		"\treturn ec.objectOut(fields, out)\n}",
+		`return scalarFieldContext("Account", field, false, false, "String")`,
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +
@@ -158,7 +163,7 @@ func TestExecutorIsRewritten(t *testing.T) {
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}

@@ -54,7 +54,7 @@ func (ec *executionContext) _CreateAPITokenPayload_secret(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPITokenPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateAPITokenPayload", field, false, false, "String")
+	return scalarFieldContext("CreateAPITokenPayload", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************

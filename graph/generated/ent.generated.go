@@ -5847,7 +5847,7 @@ func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.Coll
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "ID")
+	return scalarFieldContext("APIToken", field, false, false, "ID")
 }
 
 func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5859,7 +5859,7 @@ func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5871,7 +5871,7 @@ func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5883,7 +5883,7 @@ func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "String")
+	return scalarFieldContext("APIToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5895,7 +5895,7 @@ func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "String")
+	return scalarFieldContext("APIToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5907,7 +5907,7 @@ func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphq
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Boolean")
+	return scalarFieldContext("APIToken", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5919,7 +5919,7 @@ func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graph
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5931,7 +5931,7 @@ func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field grap
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -5943,7 +5943,7 @@ func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graph
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_user(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -6073,7 +6073,7 @@ func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APITokenConnection", field, false, false, "Int")
+	return scalarFieldContext("APITokenConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APITokenEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenEdge) (ret graphql.Marshaler) {
@@ -6106,7 +6106,7 @@ func (ec *executionContext) _APITokenEdge_cursor(ctx context.Context, field grap
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APITokenEdge", field, false, false, "Cursor")
+	return scalarFieldContext("APITokenEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6118,7 +6118,7 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
+	return scalarFieldContext("Account", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6130,7 +6130,7 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Time")
+	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6142,7 +6142,7 @@ func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Time")
+	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6154,7 +6154,7 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6166,7 +6166,7 @@ func (ec *executionContext) _Account_externalID(ctx context.Context, field graph
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6178,7 +6178,7 @@ func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.Col
 	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountTier")
+	return scalarFieldContext("Account", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _Account_industry(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6190,7 +6190,7 @@ func (ec *executionContext) _Account_industry(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6202,7 +6202,7 @@ func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Int")
+	return scalarFieldContext("Account", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Account_region(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6214,7 +6214,7 @@ func (ec *executionContext) _Account_region(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_country(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6226,7 +6226,7 @@ func (ec *executionContext) _Account_country(ctx context.Context, field graphql.
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6238,7 +6238,7 @@ func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql
 	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_maturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountMaturity")
+	return scalarFieldContext("Account", field, false, false, "AccountMaturity")
 }
 
 func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6250,7 +6250,7 @@ func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.
 	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_culture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountCulture")
+	return scalarFieldContext("Account", field, false, false, "AccountCulture")
 }
 
 func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6262,7 +6262,7 @@ func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field gr
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Money")
+	return scalarFieldContext("Account", field, false, false, "Money")
 }
 
 func (ec *executionContext) _Account_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6274,7 +6274,7 @@ func (ec *executionContext) _Account_currency(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -6984,7 +6984,7 @@ func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, f
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountEdge) (ret graphql.Marshaler) {
@@ -7017,7 +7017,7 @@ func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graph
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7029,7 +7029,7 @@ func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.C
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "ID")
+	return scalarFieldContext("AccountPlan", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7041,7 +7041,7 @@ func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7053,7 +7053,7 @@ func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_version(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7065,7 +7065,7 @@ func (ec *executionContext) _AccountPlan_version(ctx context.Context, field grap
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Int")
+	return scalarFieldContext("AccountPlan", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7077,7 +7077,7 @@ func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7089,7 +7089,7 @@ func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql
 	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
 }
 
 func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7101,7 +7101,7 @@ func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graph
 	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
 }
 
 func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7113,7 +7113,7 @@ func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7125,7 +7125,7 @@ func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7137,7 +7137,7 @@ func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, fiel
 	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
 }
 
 func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7149,7 +7149,7 @@ func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7161,7 +7161,7 @@ func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7173,7 +7173,7 @@ func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, fie
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7185,7 +7185,7 @@ func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field 
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7197,7 +7197,7 @@ func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_teamStructure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_account(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -7699,7 +7699,7 @@ func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlanConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountPlanConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanEdge) (ret graphql.Marshaler) {
@@ -7732,7 +7732,7 @@ func (ec *executionContext) _AccountPlanEdge_cursor(ctx context.Context, field g
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -7744,7 +7744,7 @@ func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field gra
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "ID")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -7756,7 +7756,7 @@ func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, fi
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "Time")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -7768,7 +7768,7 @@ func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, fi
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "Time")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -7780,7 +7780,7 @@ func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field g
 	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
 }
 
 func (ec *executionContext) _AccountTeamMember_account(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -7942,7 +7942,7 @@ func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountTeamMemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberEdge) (ret graphql.Marshaler) {
@@ -7975,7 +7975,7 @@ func (ec *executionContext) _AccountTeamMemberEdge_cursor(ctx context.Context, f
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -7987,7 +7987,7 @@ func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.Co
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ID")
+	return scalarFieldContext("ActionItem", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -7999,7 +7999,7 @@ func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field gra
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8011,7 +8011,7 @@ func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field gra
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_version(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8023,7 +8023,7 @@ func (ec *executionContext) _ActionItem_version(ctx context.Context, field graph
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Int")
+	return scalarFieldContext("ActionItem", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8035,7 +8035,7 @@ func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field gr
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8047,7 +8047,7 @@ func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_description(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8059,7 +8059,7 @@ func (ec *executionContext) _ActionItem_description(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8071,7 +8071,7 @@ func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphq
 	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
+	return scalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
 }
 
 func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8083,7 +8083,7 @@ func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8095,7 +8095,7 @@ func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field g
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_plan(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -8353,7 +8353,7 @@ func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemConnection", field, false, false, "Int")
+	return scalarFieldContext("ActionItemConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemEdge) (ret graphql.Marshaler) {
@@ -8386,7 +8386,7 @@ func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field gr
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8398,7 +8398,7 @@ func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "ID")
+	return scalarFieldContext("BusinessUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8410,7 +8410,7 @@ func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "Time")
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8422,7 +8422,7 @@ func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "Time")
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8434,7 +8434,7 @@ func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field 
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8446,7 +8446,7 @@ func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8458,7 +8458,7 @@ func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_account(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -8676,7 +8676,7 @@ func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Conte
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
+	return scalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BusinessUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitEdge) (ret graphql.Marshaler) {
@@ -8709,7 +8709,7 @@ func (ec *executionContext) _BusinessUnitEdge_cursor(ctx context.Context, field 
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
+	return scalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8721,7 +8721,7 @@ func (ec *executionContext) _Change_id(ctx context.Context, field graphql.Collec
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8733,7 +8733,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+	return scalarFieldContext("Change", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8745,7 +8745,7 @@ func (ec *executionContext) _Change_operation(ctx context.Context, field graphql
 	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOperation")
+	return scalarFieldContext("Change", field, false, false, "ChangeOperation")
 }
 
 func (ec *executionContext) _Change_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8757,7 +8757,7 @@ func (ec *executionContext) _Change_subjectType(ctx context.Context, field graph
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8769,7 +8769,7 @@ func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8781,7 +8781,7 @@ func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql
 	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_fields(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8814,7 +8814,7 @@ func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_originTokenID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8826,7 +8826,7 @@ func (ec *executionContext) _Change_originTokenID(ctx context.Context, field gra
 	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_originTokenName(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8838,7 +8838,7 @@ func (ec *executionContext) _Change_originTokenName(ctx context.Context, field g
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -8924,7 +8924,7 @@ func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, fi
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+	return scalarFieldContext("ChangeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeEdge) (ret graphql.Marshaler) {
@@ -8957,7 +8957,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ChangeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -8969,7 +8969,7 @@ func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.Coll
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "ID")
+	return scalarFieldContext("Feedback", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -8981,7 +8981,7 @@ func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -8993,7 +8993,7 @@ func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9005,7 +9005,7 @@ func (ec *executionContext) _Feedback_externalID(ctx context.Context, field grap
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+	return scalarFieldContext("Feedback", field, false, false, "String")
 }
 
 func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9017,7 +9017,7 @@ func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.Co
 	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "FeedbackKind")
+	return scalarFieldContext("Feedback", field, false, false, "FeedbackKind")
 }
 
 func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9029,7 +9029,7 @@ func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.C
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Int")
+	return scalarFieldContext("Feedback", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9041,7 +9041,7 @@ func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+	return scalarFieldContext("Feedback", field, false, false, "String")
 }
 
 func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9053,7 +9053,7 @@ func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field grap
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_account(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -9247,7 +9247,7 @@ func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeedbackConnection", field, false, false, "Int")
+	return scalarFieldContext("FeedbackConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackEdge) (ret graphql.Marshaler) {
@@ -9280,7 +9280,7 @@ func (ec *executionContext) _FeedbackEdge_cursor(ctx context.Context, field grap
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
+	return scalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9292,7 +9292,7 @@ func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.Collecte
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "ID")
+	return scalarFieldContext("Goal", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9304,7 +9304,7 @@ func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.C
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9316,7 +9316,7 @@ func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.C
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9328,7 +9328,7 @@ func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.Col
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Int")
+	return scalarFieldContext("Goal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9340,7 +9340,7 @@ func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.Colle
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_description(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9352,7 +9352,7 @@ func (ec *executionContext) _Goal_description(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9364,7 +9364,7 @@ func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.Coll
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9376,7 +9376,7 @@ func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.Co
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Decimal")
+	return scalarFieldContext("Goal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9388,7 +9388,7 @@ func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.Coll
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Decimal")
+	return scalarFieldContext("Goal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9400,7 +9400,7 @@ func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.Collec
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9412,7 +9412,7 @@ func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.Colle
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -9586,7 +9586,7 @@ func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, fiel
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GoalConnection", field, false, false, "Int")
+	return scalarFieldContext("GoalConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GoalEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.GoalEdge) (ret graphql.Marshaler) {
@@ -9619,7 +9619,7 @@ func (ec *executionContext) _GoalEdge_cursor(ctx context.Context, field graphql.
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GoalEdge", field, false, false, "Cursor")
+	return scalarFieldContext("GoalEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9631,7 +9631,7 @@ func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "ID")
+	return scalarFieldContext("IcpCriterion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9643,7 +9643,7 @@ func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9655,7 +9655,7 @@ func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9667,7 +9667,7 @@ func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field g
 	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
+	return scalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
 }
 
 func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9679,7 +9679,7 @@ func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graph
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+	return scalarFieldContext("IcpCriterion", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9691,7 +9691,7 @@ func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field 
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9703,7 +9703,7 @@ func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field 
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9715,7 +9715,7 @@ func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graph
 	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9727,7 +9727,7 @@ func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+	return scalarFieldContext("IcpCriterion", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpCriterion_history(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -9825,7 +9825,7 @@ func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Conte
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionEdge) (ret graphql.Marshaler) {
@@ -9858,7 +9858,7 @@ func (ec *executionContext) _IcpCriterionEdge_cursor(ctx context.Context, field 
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
+	return scalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9870,7 +9870,7 @@ func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "ID")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9882,7 +9882,7 @@ func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Time")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
 func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9894,7 +9894,7 @@ func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Time")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
 func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9906,7 +9906,7 @@ func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "String")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9918,7 +9918,7 @@ func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graph
 	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
 }
 
 func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9930,7 +9930,7 @@ func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field g
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Int")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -9942,7 +9942,7 @@ func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graph
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "String")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluenceEdge_from(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -10104,7 +10104,7 @@ func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Cont
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
+	return scalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InfluenceEdgeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeEdge) (ret graphql.Marshaler) {
@@ -10137,7 +10137,7 @@ func (ec *executionContext) _InfluenceEdgeEdge_cursor(ctx context.Context, field
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
+	return scalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10149,7 +10149,7 @@ func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.Colle
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "ID")
+	return scalarFieldContext("Insight", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10161,7 +10161,7 @@ func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Time")
+	return scalarFieldContext("Insight", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10173,7 +10173,7 @@ func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Time")
+	return scalarFieldContext("Insight", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10185,7 +10185,7 @@ func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.Col
 	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "InsightKind")
+	return scalarFieldContext("Insight", field, false, false, "InsightKind")
 }
 
 func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10197,7 +10197,7 @@ func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "String")
+	return scalarFieldContext("Insight", field, false, false, "String")
 }
 
 func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10209,7 +10209,7 @@ func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphq
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Boolean")
+	return scalarFieldContext("Insight", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Insight_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -10371,7 +10371,7 @@ func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, f
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InsightConnection", field, false, false, "Int")
+	return scalarFieldContext("InsightConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InsightEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InsightEdge) (ret graphql.Marshaler) {
@@ -10404,7 +10404,7 @@ func (ec *executionContext) _InsightEdge_cursor(ctx context.Context, field graph
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InsightEdge", field, false, false, "Cursor")
+	return scalarFieldContext("InsightEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10416,7 +10416,7 @@ func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.Collected
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "ID")
+	return scalarFieldContext("KPI", field, false, false, "ID")
 }
 
 func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10428,7 +10428,7 @@ func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.Co
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Time")
+	return scalarFieldContext("KPI", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10440,7 +10440,7 @@ func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.Co
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Time")
+	return scalarFieldContext("KPI", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10452,7 +10452,7 @@ func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.Coll
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Int")
+	return scalarFieldContext("KPI", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10464,7 +10464,7 @@ func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.Collect
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "String")
+	return scalarFieldContext("KPI", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10476,7 +10476,7 @@ func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.Collect
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "String")
+	return scalarFieldContext("KPI", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10488,7 +10488,7 @@ func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.Colle
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Decimal")
+	return scalarFieldContext("KPI", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10500,7 +10500,7 @@ func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Decimal")
+	return scalarFieldContext("KPI", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPI_objective(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -10674,7 +10674,7 @@ func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIConnection", field, false, false, "Int")
+	return scalarFieldContext("KPIConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPIEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KPIEdge) (ret graphql.Marshaler) {
@@ -10707,7 +10707,7 @@ func (ec *executionContext) _KPIEdge_cursor(ctx context.Context, field graphql.C
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIEdge", field, false, false, "Cursor")
+	return scalarFieldContext("KPIEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10719,7 +10719,7 @@ func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphq
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "ID")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10731,7 +10731,7 @@ func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10743,7 +10743,7 @@ func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10755,7 +10755,7 @@ func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field gra
 	return ec.marshalNDecimal2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10767,7 +10767,7 @@ func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10779,7 +10779,7 @@ func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "String")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPIMeasurement_kpi(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -10909,7 +10909,7 @@ func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Con
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
+	return scalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPIMeasurementEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementEdge) (ret graphql.Marshaler) {
@@ -10942,7 +10942,7 @@ func (ec *executionContext) _KPIMeasurementEdge_cursor(ctx context.Context, fiel
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
+	return scalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -10954,7 +10954,7 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ID")
+	return scalarFieldContext("Objective", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Objective_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -10966,7 +10966,7 @@ func (ec *executionContext) _Objective_createdAt(ctx context.Context, field grap
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -10978,7 +10978,7 @@ func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field grap
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_version(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -10990,7 +10990,7 @@ func (ec *executionContext) _Objective_version(ctx context.Context, field graphq
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Int")
+	return scalarFieldContext("Objective", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -11002,7 +11002,7 @@ func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return scalarFieldContext("Objective", field, false, false, "String")
 }
 
 func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -11014,7 +11014,7 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return scalarFieldContext("Objective", field, false, false, "String")
 }
 
 func (ec *executionContext) _Objective_status(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -11026,7 +11026,7 @@ func (ec *executionContext) _Objective_status(ctx context.Context, field graphql
 	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
+	return scalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
 }
 
 func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -11038,7 +11038,7 @@ func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_goal(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -11288,7 +11288,7 @@ func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context,
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
+	return scalarFieldContext("ObjectiveConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveEdge) (ret graphql.Marshaler) {
@@ -11321,7 +11321,7 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11333,7 +11333,7 @@ func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.C
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "ID")
+	return scalarFieldContext("Opportunity", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11345,7 +11345,7 @@ func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11357,7 +11357,7 @@ func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11369,7 +11369,7 @@ func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11381,7 +11381,7 @@ func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field g
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11393,7 +11393,7 @@ func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graph
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Money")
+	return scalarFieldContext("Opportunity", field, false, false, "Money")
 }
 
 func (ec *executionContext) _Opportunity_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11405,7 +11405,7 @@ func (ec *executionContext) _Opportunity_currency(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11417,7 +11417,7 @@ func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphq
 	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
+	return scalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
 }
 
 func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11429,7 +11429,7 @@ func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field gra
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11441,7 +11441,7 @@ func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field gra
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_account(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -11667,7 +11667,7 @@ func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OpportunityConnection", field, false, false, "Int")
+	return scalarFieldContext("OpportunityConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityEdge) (ret graphql.Marshaler) {
@@ -11700,7 +11700,7 @@ func (ec *executionContext) _OpportunityEdge_cursor(ctx context.Context, field g
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
+	return scalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -11712,7 +11712,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -11724,7 +11724,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -11736,7 +11736,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -11748,7 +11748,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11760,7 +11760,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return scalarFieldContext("Product", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11772,7 +11772,7 @@ func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11784,7 +11784,7 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Product_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11796,7 +11796,7 @@ func (ec *executionContext) _Product_externalID(ctx context.Context, field graph
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11808,7 +11808,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_family(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11820,7 +11820,7 @@ func (ec *executionContext) _Product_family(ctx context.Context, field graphql.C
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_family(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -11832,7 +11832,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_whitespaceCells(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -12018,7 +12018,7 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, "Int")
+	return scalarFieldContext("ProductConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
@@ -12051,7 +12051,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ProductEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13822,7 +13822,7 @@ func (ec *executionContext) _Query_webhookEventTypes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+	return scalarFieldContext("Query", field, true, true, "String")
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13910,7 +13910,7 @@ func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "ID")
+	return scalarFieldContext("Relationship", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13922,7 +13922,7 @@ func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13934,7 +13934,7 @@ func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13946,7 +13946,7 @@ func (ec *executionContext) _Relationship_externalID(ctx context.Context, field 
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return scalarFieldContext("Relationship", field, false, false, "String")
 }
 
 func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13958,7 +13958,7 @@ func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, fiel
 	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_currentLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
+	return scalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
 }
 
 func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13970,7 +13970,7 @@ func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, fiel
 	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
+	return scalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
 }
 
 func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13982,7 +13982,7 @@ func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, fie
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_note(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -13994,7 +13994,7 @@ func (ec *executionContext) _Relationship_note(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return scalarFieldContext("Relationship", field, false, false, "String")
 }
 
 func (ec *executionContext) _Relationship_user(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -14156,7 +14156,7 @@ func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Conte
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationshipConnection", field, false, false, "Int")
+	return scalarFieldContext("RelationshipConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipEdge) (ret graphql.Marshaler) {
@@ -14189,7 +14189,7 @@ func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field 
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
+	return scalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14201,7 +14201,7 @@ func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "ID")
+	return scalarFieldContext("RevenueRecord", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14213,7 +14213,7 @@ func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14225,7 +14225,7 @@ func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14237,7 +14237,7 @@ func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "String")
+	return scalarFieldContext("RevenueRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14249,7 +14249,7 @@ func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14261,7 +14261,7 @@ func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14273,7 +14273,7 @@ func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, 
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14285,7 +14285,7 @@ func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field 
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14297,7 +14297,7 @@ func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, fiel
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14309,7 +14309,7 @@ func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field grap
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14321,7 +14321,7 @@ func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "String")
+	return scalarFieldContext("RevenueRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _RevenueRecord_account(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -14451,7 +14451,7 @@ func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Cont
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
+	return scalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RevenueRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordEdge) (ret graphql.Marshaler) {
@@ -14484,7 +14484,7 @@ func (ec *executionContext) _RevenueRecordEdge_cursor(ctx context.Context, field
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
+	return scalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14496,7 +14496,7 @@ func (ec *executionContext) _Review_id(ctx context.Context, field graphql.Collec
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
+	return scalarFieldContext("Review", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14508,7 +14508,7 @@ func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14520,7 +14520,7 @@ func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14532,7 +14532,7 @@ func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.Coll
 	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewKind")
+	return scalarFieldContext("Review", field, false, false, "ReviewKind")
 }
 
 func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14544,7 +14544,7 @@ func (ec *executionContext) _Review_status(ctx context.Context, field graphql.Co
 	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewStatus")
+	return scalarFieldContext("Review", field, false, false, "ReviewStatus")
 }
 
 func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14556,7 +14556,7 @@ func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14568,7 +14568,7 @@ func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.Co
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14580,7 +14580,7 @@ func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.Col
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14592,7 +14592,7 @@ func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_account(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -14823,7 +14823,7 @@ func (ec *executionContext) _Review_heldAt(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Review_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, true, true, "Time")
+	return scalarFieldContext("Review", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -15037,7 +15037,7 @@ func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, fi
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewConnection", field, false, false, "Int")
+	return scalarFieldContext("ReviewConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewEdge) (ret graphql.Marshaler) {
@@ -15070,7 +15070,7 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ReviewEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15082,7 +15082,7 @@ func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.C
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "ID")
+	return scalarFieldContext("Stakeholder", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15094,7 +15094,7 @@ func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Time")
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15106,7 +15106,7 @@ func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Time")
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_version(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15118,7 +15118,7 @@ func (ec *executionContext) _Stakeholder_version(ctx context.Context, field grap
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15130,7 +15130,7 @@ func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15142,7 +15142,7 @@ func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field g
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15154,7 +15154,7 @@ func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_department(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15166,7 +15166,7 @@ func (ec *executionContext) _Stakeholder_department(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15178,7 +15178,7 @@ func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15190,7 +15190,7 @@ func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15202,7 +15202,7 @@ func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field gr
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15214,7 +15214,7 @@ func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, fi
 	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_politicalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
 }
 
 func (ec *executionContext) _Stakeholder_support(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15226,7 +15226,7 @@ func (ec *executionContext) _Stakeholder_support(ctx context.Context, field grap
 	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
 }
 
 func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15238,7 +15238,7 @@ func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context
 	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_decisionOrientation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
 }
 
 func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15250,7 +15250,7 @@ func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field
 	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_adaptability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
 }
 
 func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15262,7 +15262,7 @@ func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field g
 	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_buyingRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
 }
 
 func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15274,7 +15274,7 @@ func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field gra
 	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
 }
 
 func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15286,7 +15286,7 @@ func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field g
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15298,7 +15298,7 @@ func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, f
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15310,7 +15310,7 @@ func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphq
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_account(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -15856,7 +15856,7 @@ func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Contex
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StakeholderConnection", field, false, false, "Int")
+	return scalarFieldContext("StakeholderConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StakeholderEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderEdge) (ret graphql.Marshaler) {
@@ -15889,7 +15889,7 @@ func (ec *executionContext) _StakeholderEdge_cursor(ctx context.Context, field g
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
+	return scalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -15901,7 +15901,7 @@ func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.Coll
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "ID")
+	return scalarFieldContext("SwotItem", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -15913,7 +15913,7 @@ func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "Time")
+	return scalarFieldContext("SwotItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -15925,7 +15925,7 @@ func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "Time")
+	return scalarFieldContext("SwotItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -15937,7 +15937,7 @@ func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.Co
 	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
+	return scalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
 }
 
 func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -15949,7 +15949,7 @@ func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.Co
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "String")
+	return scalarFieldContext("SwotItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _SwotItem_plan(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -16079,7 +16079,7 @@ func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, 
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItemConnection", field, false, false, "Int")
+	return scalarFieldContext("SwotItemConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SwotItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemEdge) (ret graphql.Marshaler) {
@@ -16112,7 +16112,7 @@ func (ec *executionContext) _SwotItemEdge_cursor(ctx context.Context, field grap
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
+	return scalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16124,7 +16124,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
+	return scalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16136,7 +16136,7 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16148,7 +16148,7 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16160,7 +16160,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16172,7 +16172,7 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_title(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16184,7 +16184,7 @@ func (ec *executionContext) _User_title(ctx context.Context, field graphql.Colle
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16196,7 +16196,7 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "UserRole")
+	return scalarFieldContext("User", field, false, false, "UserRole")
 }
 
 func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16208,7 +16208,7 @@ func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.C
 	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "UserSeniority")
+	return scalarFieldContext("User", field, false, false, "UserSeniority")
 }
 
 func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16220,7 +16220,7 @@ func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graph
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_deactivatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_ownedAccounts(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -16758,7 +16758,7 @@ func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, fiel
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
+	return scalarFieldContext("UserConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
@@ -16791,7 +16791,7 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+	return scalarFieldContext("UserEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16803,7 +16803,7 @@ func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graph
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16815,7 +16815,7 @@ func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16827,7 +16827,7 @@ func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, fie
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16839,7 +16839,7 @@ func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field 
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16851,7 +16851,7 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16863,7 +16863,7 @@ func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, fi
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16875,7 +16875,7 @@ func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, fiel
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16887,7 +16887,7 @@ func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field g
 	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16899,7 +16899,7 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16911,7 +16911,7 @@ func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, 
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16923,7 +16923,7 @@ func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context,
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16935,7 +16935,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16947,7 +16947,7 @@ func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, 
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16959,7 +16959,7 @@ func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, fi
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -16971,7 +16971,7 @@ func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -17101,7 +17101,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Co
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
+	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
@@ -17134,7 +17134,7 @@ func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, fie
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17146,7 +17146,7 @@ func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graph
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "ID")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17158,7 +17158,7 @@ func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17170,7 +17170,7 @@ func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17182,7 +17182,7 @@ func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17194,7 +17194,7 @@ func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, fi
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17206,7 +17206,7 @@ func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, fie
 	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17218,7 +17218,7 @@ func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, fiel
 	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "ID")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17230,7 +17230,7 @@ func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, f
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_secretPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17242,7 +17242,7 @@ func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field 
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17254,7 +17254,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17266,7 +17266,7 @@ func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, f
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -17408,7 +17408,7 @@ func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Co
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
+	return scalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointEdge) (ret graphql.Marshaler) {
@@ -17441,7 +17441,7 @@ func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, fie
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17453,7 +17453,7 @@ func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphq
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "ID")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17465,7 +17465,7 @@ func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Time")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17477,7 +17477,7 @@ func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Time")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17489,7 +17489,7 @@ func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field gr
 	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
 }
 
 func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17501,7 +17501,7 @@ func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, 
 	return ec.marshalOMoney2ᚖint64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_potentialValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Money")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
 }
 
 func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17513,7 +17513,7 @@ func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, fi
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Money")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
 }
 
 func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17525,7 +17525,7 @@ func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17537,7 +17537,7 @@ func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, fiel
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17549,7 +17549,7 @@ func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field grap
 	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_account(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -17743,7 +17743,7 @@ func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Con
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
+	return scalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WhitespaceCellEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellEdge) (ret graphql.Marshaler) {
@@ -17776,7 +17776,7 @@ func (ec *executionContext) _WhitespaceCellEdge_cursor(ctx context.Context, fiel
 	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
 }
 
 // endregion **************************** field.gotpl *****************************

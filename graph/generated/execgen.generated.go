@@ -191,3 +191,35 @@ func seenAlias(before []graphql.CollectedField, alias string) bool {
 	}
 	return false
 }
+
+// scalarFieldContext is graphql.NewScalarFieldContext with one Child function
+// per scalar type, made once, instead of a closure per field.
+func scalarFieldContext(object string, field graphql.CollectedField, isMethod, isResolver bool, typeName string) (*graphql.FieldContext, error) {
+	return &graphql.FieldContext{Object: object, Field: field, IsMethod: isMethod, IsResolver: isResolver, Child: scalarChild(typeName)}, nil
+}
+
+type childFunc = func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error)
+
+// scalarChildren maps a scalar type's name to its Child; replaced, never changed, so readers take no lock.
+var scalarChildren atomic.Pointer[map[string]childFunc]
+
+func scalarChild(typeName string) childFunc {
+	if m := scalarChildren.Load(); m != nil {
+		if f, ok := (*m)[typeName]; ok {
+			return f
+		}
+	}
+	child, _ := graphql.NewScalarFieldContext("", graphql.CollectedField{}, false, false, typeName)
+	for {
+		old := scalarChildren.Load()
+		next := map[string]childFunc{typeName: child.Child}
+		if old != nil {
+			for k, v := range *old {
+				next[k] = v
+			}
+		}
+		if scalarChildren.CompareAndSwap(old, &next) {
+			return child.Child
+		}
+	}
+}

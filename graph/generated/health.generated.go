@@ -38,7 +38,7 @@ func (ec *executionContext) _HealthFinding_rule(ctx context.Context, field graph
 	return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthRule")
+	return scalarFieldContext("HealthFinding", field, false, false, "HealthRule")
 }
 
 func (ec *executionContext) _HealthFinding_severity(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
@@ -50,7 +50,7 @@ func (ec *executionContext) _HealthFinding_severity(ctx context.Context, field g
 	return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
+	return scalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
 }
 
 func (ec *executionContext) _HealthFinding_message(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
@@ -62,7 +62,7 @@ func (ec *executionContext) _HealthFinding_message(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "String")
+	return scalarFieldContext("HealthFinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
@@ -74,7 +74,7 @@ func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.Col
 	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpFit", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
@@ -86,7 +86,7 @@ func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.Col
 	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "Int")
+	return scalarFieldContext("IcpFit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpFit_reasons(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
@@ -119,7 +119,7 @@ func (ec *executionContext) _IcpReason_attribute(ctx context.Context, field grap
 	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
+	return scalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
 }
 
 func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
@@ -131,7 +131,7 @@ func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+	return scalarFieldContext("IcpReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpReason_criterion(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
@@ -164,7 +164,7 @@ func (ec *executionContext) _IcpReason_grade(ctx context.Context, field graphql.
 	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpReason", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
@@ -176,7 +176,7 @@ func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+	return scalarFieldContext("IcpReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanHealth_grade(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
@@ -188,7 +188,7 @@ func (ec *executionContext) _PlanHealth_grade(ctx context.Context, field graphql
 	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanHealth_findings(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
@@ -221,7 +221,7 @@ func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierReport", field, false, false, "Int")
+	return scalarFieldContext("TierReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierReport_tiers(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
@@ -296,7 +296,7 @@ func (ec *executionContext) _TierShare_tier(ctx context.Context, field graphql.C
 	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "AccountTier")
+	return scalarFieldContext("TierShare", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
@@ -308,7 +308,7 @@ func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+	return scalarFieldContext("TierShare", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierShare_share(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
@@ -320,7 +320,7 @@ func (ec *executionContext) _TierShare_share(ctx context.Context, field graphql.
 	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+	return scalarFieldContext("TierShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TierShare_guideShare(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
@@ -332,7 +332,7 @@ func (ec *executionContext) _TierShare_guideShare(ctx context.Context, field gra
 	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+	return scalarFieldContext("TierShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TierShare_suggested(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
@@ -344,7 +344,7 @@ func (ec *executionContext) _TierShare_suggested(ctx context.Context, field grap
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+	return scalarFieldContext("TierShare", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierSuggestion_account(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
@@ -377,7 +377,7 @@ func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field grap
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "Int")
+	return scalarFieldContext("TierSuggestion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
@@ -389,7 +389,7 @@ func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field grap
 	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
+	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
@@ -401,7 +401,7 @@ func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, f
 	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_suggestedTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
+	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
 }
 
 // endregion **************************** field.gotpl *****************************

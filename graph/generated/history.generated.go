@@ -34,7 +34,7 @@ func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphq
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+	return scalarFieldContext("FieldChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
@@ -46,7 +46,7 @@ func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.
 	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
+	return scalarFieldContext("FieldChange", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
@@ -58,7 +58,7 @@ func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.
 	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
+	return scalarFieldContext("FieldChange", field, false, false, "JSON")
 }
 
 // endregion **************************** field.gotpl *****************************

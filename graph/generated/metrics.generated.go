@@ -35,7 +35,7 @@ func (ec *executionContext) _Days_value(ctx context.Context, field graphql.Colle
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Days", field, false, false, "Decimal")
+	return scalarFieldContext("Days", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
@@ -47,7 +47,7 @@ func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.Coll
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Days", field, false, false, "String")
+	return scalarFieldContext("Days", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsReport_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
@@ -59,7 +59,7 @@ func (ec *executionContext) _MetricsReport_periodStart(ctx context.Context, fiel
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+	return scalarFieldContext("MetricsReport", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsReport_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
@@ -71,7 +71,7 @@ func (ec *executionContext) _MetricsReport_periodEnd(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+	return scalarFieldContext("MetricsReport", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
@@ -83,7 +83,7 @@ func (ec *executionContext) _MetricsReport_groupBy(ctx context.Context, field gr
 	return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
+	return scalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
 }
 
 func (ec *executionContext) _MetricsReport_rows(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
@@ -116,7 +116,7 @@ func (ec *executionContext) _MetricsRow_tier(ctx context.Context, field graphql.
 	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _MetricsRow_owner(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -149,7 +149,7 @@ func (ec *executionContext) _MetricsRow_industry(ctx context.Context, field grap
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -161,7 +161,7 @@ func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphq
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -173,7 +173,7 @@ func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graph
 	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -185,7 +185,7 @@ func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field gra
 	return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planPhase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
+	return scalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
 }
 
 func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -197,7 +197,7 @@ func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, fie
 	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_plannedInPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -209,7 +209,7 @@ func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field 
 	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tierAtPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -221,7 +221,7 @@ func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field g
 	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_dealPlanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -233,7 +233,7 @@ func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+	return scalarFieldContext("MetricsRow", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsRow_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -245,7 +245,7 @@ func (ec *executionContext) _MetricsRow_periodEnd(ctx context.Context, field gra
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+	return scalarFieldContext("MetricsRow", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -257,7 +257,7 @@ func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field g
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_currency(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -269,7 +269,7 @@ func (ec *executionContext) _MetricsRow_currency(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -281,7 +281,7 @@ func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field grap
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -293,7 +293,7 @@ func (ec *executionContext) _MetricsRow_startingRevenue(ctx context.Context, fie
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_expansion(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -305,7 +305,7 @@ func (ec *executionContext) _MetricsRow_expansion(ctx context.Context, field gra
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_contraction(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -317,7 +317,7 @@ func (ec *executionContext) _MetricsRow_contraction(ctx context.Context, field g
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_churn(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -329,7 +329,7 @@ func (ec *executionContext) _MetricsRow_churn(ctx context.Context, field graphql
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_endingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -341,7 +341,7 @@ func (ec *executionContext) _MetricsRow_endingRevenue(ctx context.Context, field
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_netRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -416,7 +416,7 @@ func (ec *executionContext) _MetricsRow_startingAccounts(ctx context.Context, fi
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -428,7 +428,7 @@ func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, fi
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_retainedAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_logoRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -461,7 +461,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesWon(ctx context.Context, fi
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesWon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -473,7 +473,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, f
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -485,7 +485,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, f
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_wonAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -497,7 +497,7 @@ func (ec *executionContext) _MetricsRow_wonAmount(ctx context.Context, field gra
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_wonAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_pipelineAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -509,7 +509,7 @@ func (ec *executionContext) _MetricsRow_pipelineAmount(ctx context.Context, fiel
 	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_pipelineAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_winRate(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
@@ -584,7 +584,7 @@ func (ec *executionContext) _Percentage_value(ctx context.Context, field graphql
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Percentage", field, false, false, "Decimal")
+	return scalarFieldContext("Percentage", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
@@ -596,7 +596,7 @@ func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphq
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Percentage", field, false, false, "String")
+	return scalarFieldContext("Percentage", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************

@@ -128,7 +128,7 @@ func (ec *executionContext) _InfluencePath_status(ctx context.Context, field gra
 	return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
+	return scalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
 }
 
 func (ec *executionContext) _InfluencePath_message(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
@@ -140,7 +140,7 @@ func (ec *executionContext) _InfluencePath_message(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "String")
+	return scalarFieldContext("InfluencePath", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluencePath_hops(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
@@ -173,7 +173,7 @@ func (ec *executionContext) _InfluencePath_warmth(ctx context.Context, field gra
 	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Float")
+	return scalarFieldContext("InfluencePath", field, false, false, "Float")
 }
 
 func (ec *executionContext) _InfluencePath_relationship(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
@@ -206,7 +206,7 @@ func (ec *executionContext) _InfluencePath_supportive(ctx context.Context, field
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_supportive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Boolean")
+	return scalarFieldContext("InfluencePath", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InfluencePathHop_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
@@ -271,7 +271,7 @@ func (ec *executionContext) _InfluencePathHop_reverse(ctx context.Context, field
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_reverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
+	return scalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InfluencePathHop_warmth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
@@ -283,7 +283,7 @@ func (ec *executionContext) _InfluencePathHop_warmth(ctx context.Context, field 
 	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Float")
+	return scalarFieldContext("InfluencePathHop", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MoveStakeholdersPayload_stakeholders(ctx context.Context, field graphql.CollectedField, obj *orgmap.MoveStakeholdersPayload) (ret graphql.Marshaler) {
@@ -776,7 +776,7 @@ func (ec *executionContext) _OrgMap_dot(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_dot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+	return scalarFieldContext("OrgMap", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMap_mermaid(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -799,7 +799,7 @@ func (ec *executionContext) _OrgMap_mermaid(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_mermaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+	return scalarFieldContext("OrgMap", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMap_pictureURL(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -822,7 +822,7 @@ func (ec *executionContext) _OrgMap_pictureURL(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_pictureURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "String")
+	return scalarFieldContext("OrgMap", field, true, true, "String")
 }
 
 func (ec *executionContext) _OrgMap_version(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -845,7 +845,7 @@ func (ec *executionContext) _OrgMap_version(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "Int")
+	return scalarFieldContext("OrgMap", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -857,7 +857,7 @@ func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.
 	return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
 }
 
 func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -869,7 +869,7 @@ func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphq
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -881,7 +881,7 @@ func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_toID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdge_strength(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -904,7 +904,7 @@ func (ec *executionContext) _OrgMapEdge_strength(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "Int")
+	return scalarFieldContext("OrgMapEdge", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdge_influenceEdgeID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -927,7 +927,7 @@ func (ec *executionContext) _OrgMapEdge_influenceEdgeID(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_influenceEdgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_kinds(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -950,7 +950,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_kinds(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_fromIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -973,7 +973,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_fromIDs(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_fromIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_toIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -996,7 +996,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_toIDs(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_toIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_strengths(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1019,7 +1019,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_strengths(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_strengths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_influenceEdgeIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1042,7 +1042,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_influenceEdgeIDs(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_influenceEdgeIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
@@ -1075,7 +1075,7 @@ func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field gra
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapFinding", field, false, false, "String")
+	return scalarFieldContext("OrgMapFinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapHealth_grade(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
@@ -1087,7 +1087,7 @@ func (ec *executionContext) _OrgMapHealth_grade(ctx context.Context, field graph
 	return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
+	return scalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
 }
 
 func (ec *executionContext) _OrgMapHealth_reasons(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
@@ -1099,7 +1099,7 @@ func (ec *executionContext) _OrgMapHealth_reasons(ctx context.Context, field gra
 	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "String")
+	return scalarFieldContext("OrgMapHealth", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapHealth_supportiveKeyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
@@ -1132,7 +1132,7 @@ func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.Co
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNode_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1165,7 +1165,7 @@ func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field gra
 	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1177,7 +1177,7 @@ func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1189,7 +1189,7 @@ func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, f
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1201,7 +1201,7 @@ func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context,
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_indirectReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_keyPlayer(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1224,7 +1224,7 @@ func (ec *executionContext) _OrgMapNode_keyPlayer(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_keyPlayer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Boolean")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _OrgMapNode_influenceScore(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1247,7 +1247,7 @@ func (ec *executionContext) _OrgMapNode_influenceScore(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_influenceScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Float")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OrgMapNode_influenceRank(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1270,7 +1270,7 @@ func (ec *executionContext) _OrgMapNode_influenceRank(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_influenceRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_relationships(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1314,7 +1314,7 @@ func (ec *executionContext) _OrgMapNodeColumns_ids(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_managerIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1337,7 +1337,7 @@ func (ec *executionContext) _OrgMapNodeColumns_managerIDs(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_managerIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_names(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1360,7 +1360,7 @@ func (ec *executionContext) _OrgMapNodeColumns_names(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_titles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1383,7 +1383,7 @@ func (ec *executionContext) _OrgMapNodeColumns_titles(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_titles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_ranks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1406,7 +1406,7 @@ func (ec *executionContext) _OrgMapNodeColumns_ranks(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_ranks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influences(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1429,7 +1429,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influences(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_politicalStatuses(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1452,7 +1452,7 @@ func (ec *executionContext) _OrgMapNodeColumns_politicalStatuses(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_politicalStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_supports(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1475,7 +1475,7 @@ func (ec *executionContext) _OrgMapNodeColumns_supports(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_supports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_buyingRoles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1498,7 +1498,7 @@ func (ec *executionContext) _OrgMapNodeColumns_buyingRoles(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_buyingRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_coverages(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1521,7 +1521,7 @@ func (ec *executionContext) _OrgMapNodeColumns_coverages(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_coverages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_depths(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1544,7 +1544,7 @@ func (ec *executionContext) _OrgMapNodeColumns_depths(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_depths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_directReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1567,7 +1567,7 @@ func (ec *executionContext) _OrgMapNodeColumns_directReportCounts(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_directReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_indirectReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1590,7 +1590,7 @@ func (ec *executionContext) _OrgMapNodeColumns_indirectReportCounts(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_indirectReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_keyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1613,7 +1613,7 @@ func (ec *executionContext) _OrgMapNodeColumns_keyPlayers(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_keyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Boolean")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influenceScores(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1636,7 +1636,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influenceScores(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceScores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Float")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influenceRanks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1659,7 +1659,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influenceRanks(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceRanks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_relationshipCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1682,7 +1682,7 @@ func (ec *executionContext) _OrgMapNodeColumns_relationshipCounts(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_relationshipCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
@@ -1694,7 +1694,7 @@ func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context,
 	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_singleThreaded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "Boolean")
+	return scalarFieldContext("SingleThreading", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SingleThreading_contacts(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
@@ -1748,7 +1748,7 @@ func (ec *executionContext) _SingleThreading_reasons(ctx context.Context, field 
 	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "String")
+	return scalarFieldContext("SingleThreading", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************

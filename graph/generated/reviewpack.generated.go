@@ -56,7 +56,7 @@ func (ec *executionContext) _ReviewPack_since(ctx context.Context, field graphql
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "Time")
+	return scalarFieldContext("ReviewPack", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPack_until(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
@@ -68,7 +68,7 @@ func (ec *executionContext) _ReviewPack_until(ctx context.Context, field graphql
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "Time")
+	return scalarFieldContext("ReviewPack", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPack_sinceReview(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
@@ -248,7 +248,7 @@ func (ec *executionContext) _ReviewPack_markdown(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "String")
+	return scalarFieldContext("ReviewPack", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_start(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -260,7 +260,7 @@ func (ec *executionContext) _ReviewPackQuarter_start(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_end(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -272,7 +272,7 @@ func (ec *executionContext) _ReviewPackQuarter_end(ctx context.Context, field gr
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -284,7 +284,7 @@ func (ec *executionContext) _ReviewPackQuarter_startingRevenue(ctx context.Conte
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_expansion(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -296,7 +296,7 @@ func (ec *executionContext) _ReviewPackQuarter_expansion(ctx context.Context, fi
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_contraction(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -308,7 +308,7 @@ func (ec *executionContext) _ReviewPackQuarter_contraction(ctx context.Context, 
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_churn(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -320,7 +320,7 @@ func (ec *executionContext) _ReviewPackQuarter_churn(ctx context.Context, field 
 	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_endingRevenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -343,7 +343,7 @@ func (ec *executionContext) _ReviewPackQuarter_endingRevenue(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, true, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, true, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_nrr(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -366,7 +366,7 @@ func (ec *executionContext) _ReviewPackQuarter_nrr(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_nrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, true, false, "Float")
+	return scalarFieldContext("ReviewPackQuarter", field, true, false, "Float")
 }
 
 // endregion **************************** field.gotpl *****************************

@@ -37,7 +37,7 @@ func (ec *executionContext) _UpsertError_code(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertError_message(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
@@ -49,7 +49,7 @@ func (ec *executionContext) _UpsertError_message(ctx context.Context, field grap
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertError_field(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
@@ -61,7 +61,7 @@ func (ec *executionContext) _UpsertError_field(ctx context.Context, field graphq
 	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertPayload_results(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -105,7 +105,7 @@ func (ec *executionContext) _UpsertPayload_created(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_updated(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -128,7 +128,7 @@ func (ec *executionContext) _UpsertPayload_updated(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -151,7 +151,7 @@ func (ec *executionContext) _UpsertPayload_unchanged(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_failed(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -174,7 +174,7 @@ func (ec *executionContext) _UpsertPayload_failed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertResult_index(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
@@ -186,7 +186,7 @@ func (ec *executionContext) _UpsertResult_index(ctx context.Context, field graph
 	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "Int")
+	return scalarFieldContext("UpsertResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpsertResult_externalID(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
@@ -198,7 +198,7 @@ func (ec *executionContext) _UpsertResult_externalID(ctx context.Context, field 
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "String")
+	return scalarFieldContext("UpsertResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertResult_id(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
@@ -210,7 +210,7 @@ func (ec *executionContext) _UpsertResult_id(ctx context.Context, field graphql.
 	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "ID")
+	return scalarFieldContext("UpsertResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UpsertResult_outcome(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
@@ -222,7 +222,7 @@ func (ec *executionContext) _UpsertResult_outcome(ctx context.Context, field gra
 	return ec.marshalNUpsertOutcome2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOutcome(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "UpsertOutcome")
+	return scalarFieldContext("UpsertResult", field, false, false, "UpsertOutcome")
 }
 
 func (ec *executionContext) _UpsertResult_error(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {

@@ -58,7 +58,7 @@ func (ec *executionContext) _ActionItemSlip_dueFrom(ctx context.Context, field g
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "Time")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItemSlip_dueTo(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
@@ -70,7 +70,7 @@ func (ec *executionContext) _ActionItemSlip_dueTo(ctx context.Context, field gra
 	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "Time")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItemSlip_reason(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
@@ -82,7 +82,7 @@ func (ec *executionContext) _ActionItemSlip_reason(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "String")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "String")
 }
 
 func (ec *executionContext) _DecisionMakerWarmth_node(ctx context.Context, field graphql.CollectedField, obj *timeline.WarmthChange) (ret graphql.Marshaler) {
@@ -115,7 +115,7 @@ func (ec *executionContext) _DecisionMakerWarmth_from(ctx context.Context, field
 	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
+	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DecisionMakerWarmth_to(ctx context.Context, field graphql.CollectedField, obj *timeline.WarmthChange) (ret graphql.Marshaler) {
@@ -127,7 +127,7 @@ func (ec *executionContext) _DecisionMakerWarmth_to(ctx context.Context, field g
 	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
+	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
 }
 
 func (ec *executionContext) _GoalAsOf_goal(ctx context.Context, field graphql.CollectedField, obj *timeline.Goal) (ret graphql.Marshaler) {
@@ -202,7 +202,7 @@ func (ec *executionContext) _KPIMove_from(ctx context.Context, field graphql.Col
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_to(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
@@ -214,7 +214,7 @@ func (ec *executionContext) _KPIMove_to(ctx context.Context, field graphql.Colle
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_target(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
@@ -226,7 +226,7 @@ func (ec *executionContext) _KPIMove_target(ctx context.Context, field graphql.C
 	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_towardTarget(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
@@ -238,7 +238,7 @@ func (ec *executionContext) _KPIMove_towardTarget(ctx context.Context, field gra
 	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_towardTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Boolean")
+	return scalarFieldContext("KPIMove", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ObjectiveAsOf_objective(ctx context.Context, field graphql.CollectedField, obj *timeline.Objective) (ret graphql.Marshaler) {
@@ -334,7 +334,7 @@ func (ec *executionContext) _OrgMapAttributeChange_from(ctx context.Context, fie
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
+	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapAttributeChange_to(ctx context.Context, field graphql.CollectedField, obj *timeline.AttributeChange) (ret graphql.Marshaler) {
@@ -346,7 +346,7 @@ func (ec *executionContext) _OrgMapAttributeChange_to(ctx context.Context, field
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
+	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapDiff_from(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
@@ -358,7 +358,7 @@ func (ec *executionContext) _OrgMapDiff_from(ctx context.Context, field graphql.
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapDiff", field, false, false, "Time")
+	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _OrgMapDiff_to(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
@@ -370,7 +370,7 @@ func (ec *executionContext) _OrgMapDiff_to(ctx context.Context, field graphql.Co
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapDiff", field, false, false, "Time")
+	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _OrgMapDiff_joined(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
@@ -655,7 +655,7 @@ func (ec *executionContext) _PlanAsOf_asOf(ctx context.Context, field graphql.Co
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "Time")
+	return scalarFieldContext("PlanAsOf", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanAsOf_plan(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
@@ -772,7 +772,7 @@ func (ec *executionContext) _PlanDiff_from(ctx context.Context, field graphql.Co
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "Time")
+	return scalarFieldContext("PlanDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanDiff_to(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
@@ -784,7 +784,7 @@ func (ec *executionContext) _PlanDiff_to(ctx context.Context, field graphql.Coll
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "Time")
+	return scalarFieldContext("PlanDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanDiff_added(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
@@ -922,7 +922,7 @@ func (ec *executionContext) _PlanDiff_healthFrom(ctx context.Context, field grap
 	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanDiff_healthTo(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
@@ -934,7 +934,7 @@ func (ec *executionContext) _PlanDiff_healthTo(ctx context.Context, field graphq
 	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanDiff_findingsOpened(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
@@ -988,7 +988,7 @@ func (ec *executionContext) _PlanRecord_type(ctx context.Context, field graphql.
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "String")
+	return scalarFieldContext("PlanRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
@@ -1000,7 +1000,7 @@ func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.Co
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "ID")
+	return scalarFieldContext("PlanRecord", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PlanRecord_title(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
@@ -1012,7 +1012,7 @@ func (ec *executionContext) _PlanRecord_title(ctx context.Context, field graphql
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "String")
+	return scalarFieldContext("PlanRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_type(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
@@ -1024,7 +1024,7 @@ func (ec *executionContext) _PlanRecordChange_type(ctx context.Context, field gr
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "String")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
@@ -1036,7 +1036,7 @@ func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field grap
 	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "ID")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PlanRecordChange_title(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
@@ -1048,7 +1048,7 @@ func (ec *executionContext) _PlanRecordChange_title(ctx context.Context, field g
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "String")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_fields(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {

@@ -54,7 +54,7 @@ func (ec *executionContext) _WebhookEndpointSecretPayload_secret(ctx context.Con
 	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointSecretPayload", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpointSecretPayload", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
