@@ -18,7 +18,19 @@
 //     the field at once unless the document uses @defer;
 //   - lists: graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, ...)
 //     becomes ec.marshalSlice(ctx, len(v), ...), one element after another
-//     unless the document uses @defer.
+//     unless the document uses @defer;
+//   - fields read from a struct (return obj.X, nil; no directive): the
+//     graphql.ResolveField call becomes its field context and the marshal
+//     call. Such a read cannot fail or panic, so it skips the field
+//     middlewares (AroundFields), the resolver closure, the recover and the
+//     boxing of the value; errors its marshaler or children report keep
+//     their path. AroundFields middlewares therefore see only resolver and
+//     method fields;
+//   - objects: return out becomes return ec.objectOut(fields, out), which
+//     writes the object's fields without the map and per-field allocations
+//     of FieldSet.MarshalGQL unless the document uses @defer;
+//   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
+//     the same field context with a Child shared by every field of the type.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -159,12 +171,47 @@ var rules = []rule{
 		`out.ResolveConcurrently(ec.OperationContext, &deferred, i,`,
 	},
 	{
+		regexp.MustCompile(`\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+			`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_(\w+)\(ctx, field\)\n\t\t\},\n` +
+			`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n\t\tnil,\n` +
+			`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^()\n]+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(\s]+)\(ctx, selections, v\)\n\t\t\},\n` +
+			`\t\t(true|false),\n\t\t(true|false),\n\t\)\n`),
+		"\tfc, err := ec.fieldContext_${1}(ctx, field) // execgen: ResolveField(..., ${5}, ${6}) of a struct field, without middleware\n" +
+			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
+			"\tvar v ${3} = obj.${2}\n" +
+			"\treturn ec.${4}(graphql.WithFieldContext(ctx, fc), field.Selections, v)\n",
+		regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (true|false), (true|false)\) of a struct field, without middleware\n` +
+			`\tif err != nil \{\n\t\treturn graphql\.Null\n\t\}\n` +
+			`\tvar v ([^()\n]+) = obj\.(\w+)\n` +
+			`\treturn ec\.(marshal[^(\s]+)\(graphql\.WithFieldContext\(ctx, fc\), field\.Selections, v\)\n`),
+		"\treturn graphql.ResolveField(\n\t\tctx,\n\t\tec.OperationContext,\n\t\tfield,\n" +
+			"\t\tfunc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {\n\t\t\treturn ec.fieldContext_${1}(ctx, field)\n\t\t},\n" +
+			"\t\tfunc(ctx context.Context) (any, error) {\n\t\t\treturn obj.${5}, nil\n\t\t},\n\t\tnil,\n" +
+			"\t\tfunc(ctx context.Context, selections ast.SelectionSet, v ${4}) graphql.Marshaler {\n\t\t\treturn ec.${6}(ctx, selections, v)\n\t\t},\n" +
+			"\t\t${2},\n\t\t${3},\n\t)\n",
+	},
+	{
+		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn out\n\}`),
+		"${1}\treturn ec.objectOut(fields, out)\n}",
+		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn ec\.objectOut\(fields, out\)\n\}`),
+		"${1}\treturn out\n}",
+	},
+	{
+		regexp.MustCompile(`\treturn graphql\.NewScalarFieldContext\(`),
+		"\treturn scalarFieldContext(",
+		regexp.MustCompile(`\treturn scalarFieldContext\(`),
+		"\treturn graphql.NewScalarFieldContext(",
+	},
+	{
 		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),
 		`ec.marshalSlice(ctx, len(v), `,
 		regexp.MustCompile(`ec\.marshalSlice\(ctx, len\(v\), `),
 		`graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, `,
 	},
 }
+
+// interfaceRead is a rewritten struct read of an interface value, whose nil gqlgen reports and the read would not.
+var interfaceRead = regexp.MustCompile(`\n\tvar v (any|interface\{\}) = obj\.`)
 
 // Rewrite applies the rewrites to one generated file.
 func Rewrite(src []byte) ([]byte, error) {
@@ -173,6 +220,9 @@ func Rewrite(src []byte) ([]byte, error) {
 	}
 	for _, r := range rules {
 		src = r.from.ReplaceAll(src, []byte(r.to))
+	}
+	if interfaceRead.Match(src) {
+		return nil, errors.New("a struct field of an interface type: execgen's read of it would not report a nil as gqlgen does")
 	}
 	if strings.Contains(string(src), "graphql.NewDeferredGroup(") {
 		return nil, errors.New("a @defer group execgen does not know how to rewrite")

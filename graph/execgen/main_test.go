@@ -19,6 +19,50 @@ func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, fiel
 	}
 }
 
+func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+}
+
+func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Account().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *ent.Account) graphql.Marshaler {
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
@@ -31,6 +75,17 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				})
 		}
 	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 func (ec *executionContext) marshalOAccountEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AccountEdge) graphql.Marshaler {
@@ -51,10 +106,19 @@ func TestRewriteAndRestore(t *testing.T) {
 		"deferred := ec.deferredGroup(ctx)",
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
+		"\treturn ec.objectOut(fields, out)\n}",
+		`return scalarFieldContext("Account", field, false, false, "String")`,
+		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
+			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
+			"\tvar v string = obj.Name\n" +
+			"\treturn ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)\n}",
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the rewritten executor lacks %q:\n%s", want, out)
 		}
+	}
+	if n := bytes.Count(out, []byte("return graphql.ResolveField(")); n != 1 {
+		t.Errorf("%d fields still resolve through graphql.ResolveField, want 1 (the resolver's)", n)
 	}
 	if again, _ := Rewrite(out); !bytes.Equal(again, out) {
 		t.Errorf("rewriting twice changes the code:\n%s", again)
@@ -72,6 +136,10 @@ func TestRewriteRefusesWhatItDoesNotKnow(t *testing.T) {
 	other := strings.Replace(gqlgenOutput, "graphql.NewDeferredGroup(ctx)", "graphql.NewDeferredGroup(childCtx)", 1)
 	if _, err := Rewrite([]byte(other)); err == nil {
 		t.Error("a @defer group execgen does not rewrite was left in place")
+	}
+	iface := strings.Replace(gqlgenOutput, "v string) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", "v any) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", 1)
+	if _, err := Rewrite([]byte(iface)); err == nil {
+		t.Error("a struct field of type any was read without gqlgen's nil check")
 	}
 }
 
@@ -95,7 +163,7 @@ func TestExecutorIsRewritten(t *testing.T) {
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}

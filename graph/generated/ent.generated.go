@@ -5839,210 +5839,111 @@ func (ec *executionContext) field_WhitespaceCell_history_args(ctx context.Contex
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "ID")
+	return scalarFieldContext("APIToken", field, false, false, "ID")
 }
 
 func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "String")
+	return scalarFieldContext("APIToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_prefix(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Prefix, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_prefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Prefix
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "String")
+	return scalarFieldContext("APIToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_readOnly(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadOnly, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIToken_readOnly(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.ReadOnly
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Boolean")
+	return scalarFieldContext("APIToken", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIToken_expiresAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.ExpiresAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIToken_lastUsedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.LastUsedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIToken_revokedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIToken_revokedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.RevokedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIToken", field, false, false, "Time")
+	return scalarFieldContext("APIToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIToken_user(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
@@ -6122,23 +6023,12 @@ func (ec *executionContext) fieldContext_APIToken_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _APITokenConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APITokenConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APITokenEdge) graphql.Marshaler {
-			return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APITokenConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.APITokenEdge = obj.Edges
+	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6154,23 +6044,12 @@ func (ec *executionContext) fieldContext_APITokenConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _APITokenConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APITokenConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APITokenConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6186,46 +6065,24 @@ func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APITokenConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APITokenConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APITokenConnection", field, false, false, "Int")
+	return scalarFieldContext("APITokenConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APITokenEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APITokenEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIToken) graphql.Marshaler {
-			return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APITokenEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.APIToken = obj.Node
+	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6241,348 +6098,183 @@ func (ec *executionContext) fieldContext_APITokenEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _APITokenEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APITokenEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APITokenEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APITokenEdge", field, false, false, "Cursor")
+	return scalarFieldContext("APITokenEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
+	return scalarFieldContext("Account", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Time")
+	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Time")
+	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_tier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
-			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v account.Tier = obj.Tier
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountTier")
+	return scalarFieldContext("Account", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _Account_industry(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_industry(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Industry, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_industry(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Industry
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_sellers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sellers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_sellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.Sellers
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Int")
+	return scalarFieldContext("Account", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Account_region(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_region(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Region
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_country(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_country(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Country
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_maturity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Maturity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *account.Maturity) graphql.Marshaler {
-			return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_maturity(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *account.Maturity = obj.Maturity
+	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_maturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountMaturity")
+	return scalarFieldContext("Account", field, false, false, "AccountMaturity")
 }
 
 func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_culture(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Culture, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *account.Culture) graphql.Marshaler {
-			return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Account_culture(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *account.Culture = obj.Culture
+	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_culture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountCulture")
+	return scalarFieldContext("Account", field, false, false, "AccountCulture")
 }
 
 func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_annualRevenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AnnualRevenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_annualRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.AnnualRevenue
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Money")
+	return scalarFieldContext("Account", field, false, false, "Money")
 }
 
 func (ec *executionContext) _Account_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Account_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Currency
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return scalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -7242,23 +6934,12 @@ func (ec *executionContext) fieldContext_Account_activity(ctx context.Context, f
 }
 
 func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AccountEdge) graphql.Marshaler {
-			return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.AccountEdge = obj.Edges
+	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7274,23 +6955,12 @@ func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7306,46 +6976,24 @@ func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Account = obj.Node
+	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7361,371 +7009,195 @@ func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "ID")
+	return scalarFieldContext("AccountPlan", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_version(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Int")
+	return scalarFieldContext("AccountPlan", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v accountplan.Type) graphql.Marshaler {
-			return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_type(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v accountplan.Type = obj.Type
+	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
 }
 
 func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v accountplan.Status) graphql.Marshaler {
-			return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v accountplan.Status = obj.Status
+	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
 }
 
 func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_periodStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodStart
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_periodEnd(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodEnd, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodEnd
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "Time")
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_reviewCadence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewCadence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v accountplan.ReviewCadence) graphql.Marshaler {
-			return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlan_reviewCadence(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v accountplan.ReviewCadence = obj.ReviewCadence
+	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
+	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
 }
 
 func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_customerGoals(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CustomerGoals, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlan_customerGoals(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.CustomerGoals
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_challenges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Challenges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlan_challenges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Challenges
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_keyInitiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KeyInitiatives, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlan_keyInitiatives(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.KeyInitiatives
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_competitors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Competitors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlan_competitors(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Competitors
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlan_teamStructure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TeamStructure, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlan_teamStructure(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.TeamStructure
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_teamStructure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlan", field, false, false, "String")
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountPlan_account(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -8177,23 +7649,12 @@ func (ec *executionContext) fieldContext_AccountPlan_health(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountPlanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlanConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AccountPlanEdge) graphql.Marshaler {
-			return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlanConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.AccountPlanEdge = obj.Edges
+	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8209,23 +7670,12 @@ func (ec *executionContext) fieldContext_AccountPlanConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _AccountPlanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlanConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlanConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8241,46 +7691,24 @@ func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlanConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlanConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlanConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountPlanConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountPlanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlanEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
-			return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountPlanEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.AccountPlan = obj.Node
+	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8296,118 +7724,63 @@ func (ec *executionContext) fieldContext_AccountPlanEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AccountPlanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountPlanEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountPlanEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMember_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMember_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "ID")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMember_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMember_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "Time")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMember_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMember_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "Time")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMember_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v accountteammember.Role) graphql.Marshaler {
-			return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMember_role(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v accountteammember.Role = obj.Role
+	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
+	return scalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
 }
 
 func (ec *executionContext) _AccountTeamMember_account(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
@@ -8519,23 +7892,12 @@ func (ec *executionContext) fieldContext_AccountTeamMember_history(ctx context.C
 }
 
 func (ec *executionContext) _AccountTeamMemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMemberConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AccountTeamMemberEdge) graphql.Marshaler {
-			return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountTeamMemberConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.AccountTeamMemberEdge = obj.Edges
+	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8551,23 +7913,12 @@ func (ec *executionContext) fieldContext_AccountTeamMemberConnection_edges(_ con
 }
 
 func (ec *executionContext) _AccountTeamMemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMemberConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMemberConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8583,46 +7934,24 @@ func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMemberConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMemberConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
+	return scalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountTeamMemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMemberEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountTeamMember) graphql.Marshaler {
-			return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AccountTeamMemberEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.AccountTeamMember = obj.Node
+	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8638,256 +7967,135 @@ func (ec *executionContext) fieldContext_AccountTeamMemberEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _AccountTeamMemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountTeamMemberEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AccountTeamMemberEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
+	return scalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ID")
+	return scalarFieldContext("ActionItem", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_version(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Int")
+	return scalarFieldContext("ActionItem", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItem_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_description(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItem_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+	return scalarFieldContext("ActionItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v actionitem.Status) graphql.Marshaler {
-			return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItem_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v actionitem.Status = obj.Status
+	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
+	return scalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
 }
 
 func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_dueAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItem_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DueAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItem_completedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompletedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItem_completedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.CompletedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItem_plan(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
@@ -9095,23 +8303,12 @@ func (ec *executionContext) fieldContext_ActionItem_history(ctx context.Context,
 }
 
 func (ec *executionContext) _ActionItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItemEdge) graphql.Marshaler {
-			return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItemConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ActionItemEdge = obj.Edges
+	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9127,23 +8324,12 @@ func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _ActionItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItemConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9159,46 +8345,24 @@ func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemConnection", field, false, false, "Int")
+	return scalarFieldContext("ActionItemConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
-			return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItemEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.ActionItem = obj.Node
+	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9214,164 +8378,87 @@ func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItemEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "ID")
+	return scalarFieldContext("BusinessUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "Time")
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "Time")
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnit_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BusinessUnit_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnit", field, false, false, "String")
+	return scalarFieldContext("BusinessUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _BusinessUnit_account(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
@@ -9539,23 +8626,12 @@ func (ec *executionContext) fieldContext_BusinessUnit_history(ctx context.Contex
 }
 
 func (ec *executionContext) _BusinessUnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnitConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BusinessUnitEdge) graphql.Marshaler {
-			return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BusinessUnitConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.BusinessUnitEdge = obj.Edges
+	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9571,23 +8647,12 @@ func (ec *executionContext) fieldContext_BusinessUnitConnection_edges(_ context.
 }
 
 func (ec *executionContext) _BusinessUnitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnitConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnitConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9603,46 +8668,24 @@ func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnitConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnitConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
+	return scalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BusinessUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnitEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.BusinessUnit) graphql.Marshaler {
-			return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BusinessUnitEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.BusinessUnit = obj.Node
+	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9658,184 +8701,96 @@ func (ec *executionContext) fieldContext_BusinessUnitEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _BusinessUnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BusinessUnitEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BusinessUnitEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
+	return scalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.At, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_at(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.At
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+	return scalarFieldContext("Change", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_operation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Operation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v change.Operation) graphql.Marshaler {
-			return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_operation(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v change.Operation = obj.Operation
+	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOperation")
+	return scalarFieldContext("Change", field, false, false, "ChangeOperation")
 }
 
 func (ec *executionContext) _Change_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_subjectType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.SubjectType
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.SubjectID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_accountID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccountID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Change_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.AccountID
+	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_fields(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_fields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fields, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.FieldChange) graphql.Marshaler {
-			return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Change_fields(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []schematype.FieldChange = obj.Fields
+	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9851,72 +8806,39 @@ func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field 
 }
 
 func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_subjectExternalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Change_subjectExternalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.SubjectExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_originTokenID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_originTokenID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OriginTokenID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Change_originTokenID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.OriginTokenID
+	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return scalarFieldContext("Change", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Change_originTokenName(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_originTokenName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OriginTokenName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Change_originTokenName(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.OriginTokenName
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return scalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
@@ -9952,23 +8874,12 @@ func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field g
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ChangeEdge) graphql.Marshaler {
-			return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ChangeConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ChangeEdge = obj.Edges
+	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9984,23 +8895,12 @@ func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChangeConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10016,46 +8916,24 @@ func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChangeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+	return scalarFieldContext("ChangeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Change) graphql.Marshaler {
-			return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ChangeEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Change = obj.Node
+	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10071,210 +8949,111 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChangeEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ChangeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Feedback_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "ID")
+	return scalarFieldContext("Feedback", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Feedback_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Feedback_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Feedback_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+	return scalarFieldContext("Feedback", field, false, false, "String")
 }
 
 func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v feedback.Kind) graphql.Marshaler {
-			return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Feedback_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v feedback.Kind = obj.Kind
+	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "FeedbackKind")
+	return scalarFieldContext("Feedback", field, false, false, "FeedbackKind")
 }
 
 func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Feedback_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.Score
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Int")
+	return scalarFieldContext("Feedback", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Feedback_text(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Text
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+	return scalarFieldContext("Feedback", field, false, false, "String")
 }
 
 func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Feedback_receivedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReceivedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Feedback_receivedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.ReceivedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Feedback_account(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
@@ -10418,23 +9197,12 @@ func (ec *executionContext) fieldContext_Feedback_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _FeedbackConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeedbackConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FeedbackEdge) graphql.Marshaler {
-			return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FeedbackConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.FeedbackEdge = obj.Edges
+	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10450,23 +9218,12 @@ func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeedbackConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FeedbackConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10482,46 +9239,24 @@ func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeedbackConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FeedbackConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeedbackConnection", field, false, false, "Int")
+	return scalarFieldContext("FeedbackConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeedbackEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Feedback) graphql.Marshaler {
-			return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FeedbackEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Feedback = obj.Node
+	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10537,279 +9272,147 @@ func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _FeedbackEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeedbackEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FeedbackEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
+	return scalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Goal_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "ID")
+	return scalarFieldContext("Goal", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Goal_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Goal_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Goal_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Int")
+	return scalarFieldContext("Goal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Goal_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_description(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_metric(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metric, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_metric(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Metric
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_baseline(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Baseline, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_baseline(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Baseline
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Decimal")
+	return scalarFieldContext("Goal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Target
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Decimal")
+	return scalarFieldContext("Goal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Unit
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
+	return scalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Goal_dueAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Goal_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DueAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, "Time")
+	return scalarFieldContext("Goal", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Goal_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
@@ -10933,23 +9536,12 @@ func (ec *executionContext) fieldContext_Goal_history(ctx context.Context, field
 }
 
 func (ec *executionContext) _GoalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.GoalEdge) graphql.Marshaler {
-			return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_GoalConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.GoalEdge = obj.Edges
+	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10965,23 +9557,12 @@ func (ec *executionContext) fieldContext_GoalConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _GoalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GoalConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10997,46 +9578,24 @@ func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GoalConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GoalConnection", field, false, false, "Int")
+	return scalarFieldContext("GoalConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GoalEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.GoalEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
-			return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_GoalEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Goal = obj.Node
+	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11052,233 +9611,123 @@ func (ec *executionContext) fieldContext_GoalEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _GoalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.GoalEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GoalEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GoalEdge", field, false, false, "Cursor")
+	return scalarFieldContext("GoalEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "ID")
+	return scalarFieldContext("IcpCriterion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Time")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_attribute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attribute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
-			return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_attribute(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v icpcriterion.Attribute = obj.Attribute
+	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
+	return scalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
 }
 
 func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Value
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+	return scalarFieldContext("IcpCriterion", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_minSellers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinSellers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_minSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.MinSellers
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_maxSellers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxSellers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_maxSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.MaxSellers
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_grade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Grade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Grade) graphql.Marshaler {
-			return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_grade(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v icpcriterion.Grade = obj.Grade
+	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterion_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterion_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Note
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterion", field, false, false, "String")
+	return scalarFieldContext("IcpCriterion", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpCriterion_history(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
@@ -11326,23 +9775,12 @@ func (ec *executionContext) fieldContext_IcpCriterion_history(ctx context.Contex
 }
 
 func (ec *executionContext) _IcpCriterionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.IcpCriterionEdge) graphql.Marshaler {
-			return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterionConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.IcpCriterionEdge = obj.Edges
+	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11358,23 +9796,12 @@ func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.
 }
 
 func (ec *executionContext) _IcpCriterionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterionConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterionConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11390,46 +9817,24 @@ func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
+	return scalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
-			return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpCriterionEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.IcpCriterion = obj.Node
+	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11445,187 +9850,99 @@ func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _IcpCriterionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpCriterionEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpCriterionEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
+	return scalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "ID")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Time")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
 func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Time")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
 func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "String")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v influenceedge.Kind) graphql.Marshaler {
-			return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v influenceedge.Kind = obj.Kind
+	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
 }
 
 func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_strength(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Strength, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_strength(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Strength
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "Int")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdge_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluenceEdge_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Note
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdge", field, false, false, "String")
+	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluenceEdge_from(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
@@ -11737,23 +10054,12 @@ func (ec *executionContext) fieldContext_InfluenceEdge_history(ctx context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdgeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdgeConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InfluenceEdgeEdge) graphql.Marshaler {
-			return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluenceEdgeConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.InfluenceEdgeEdge = obj.Edges
+	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11769,23 +10075,12 @@ func (ec *executionContext) fieldContext_InfluenceEdgeConnection_edges(_ context
 }
 
 func (ec *executionContext) _InfluenceEdgeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdgeConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdgeConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11801,46 +10096,24 @@ func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdgeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdgeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
+	return scalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InfluenceEdgeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdgeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.InfluenceEdge) graphql.Marshaler {
-			return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluenceEdgeEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.InfluenceEdge = obj.Node
+	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11856,164 +10129,87 @@ func (ec *executionContext) fieldContext_InfluenceEdgeEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _InfluenceEdgeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluenceEdgeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluenceEdgeEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
+	return scalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "ID")
+	return scalarFieldContext("Insight", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Time")
+	return scalarFieldContext("Insight", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Time")
+	return scalarFieldContext("Insight", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v insight.Kind) graphql.Marshaler {
-			return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v insight.Kind = obj.Kind
+	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "InsightKind")
+	return scalarFieldContext("Insight", field, false, false, "InsightKind")
 }
 
 func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Text
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "String")
+	return scalarFieldContext("Insight", field, false, false, "String")
 }
 
 func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Insight_confirmed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confirmed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Insight_confirmed(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.Confirmed
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Insight", field, false, false, "Boolean")
+	return scalarFieldContext("Insight", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Insight_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
@@ -12125,23 +10321,12 @@ func (ec *executionContext) fieldContext_Insight_history(ctx context.Context, fi
 }
 
 func (ec *executionContext) _InsightConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InsightConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsightConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InsightEdge) graphql.Marshaler {
-			return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InsightConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.InsightEdge = obj.Edges
+	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12157,23 +10342,12 @@ func (ec *executionContext) fieldContext_InsightConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _InsightConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.InsightConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsightConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InsightConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12189,46 +10363,24 @@ func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InsightConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsightConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InsightConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InsightConnection", field, false, false, "Int")
+	return scalarFieldContext("InsightConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InsightEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InsightEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsightEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Insight) graphql.Marshaler {
-			return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InsightEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Insight = obj.Node
+	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12244,210 +10396,111 @@ func (ec *executionContext) fieldContext_InsightEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _InsightEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.InsightEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsightEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InsightEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InsightEdge", field, false, false, "Cursor")
+	return scalarFieldContext("InsightEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPI_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "ID")
+	return scalarFieldContext("KPI", field, false, false, "ID")
 }
 
 func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPI_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Time")
+	return scalarFieldContext("KPI", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPI_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Time")
+	return scalarFieldContext("KPI", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPI_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Int")
+	return scalarFieldContext("KPI", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPI_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "String")
+	return scalarFieldContext("KPI", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPI_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Unit
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "String")
+	return scalarFieldContext("KPI", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPI_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Target
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Decimal")
+	return scalarFieldContext("KPI", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPI_currentValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CurrentValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPI_currentValue(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.CurrentValue
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPI", field, false, false, "Decimal")
+	return scalarFieldContext("KPI", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPI_objective(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
@@ -12571,23 +10624,12 @@ func (ec *executionContext) fieldContext_KPI_history(ctx context.Context, field 
 }
 
 func (ec *executionContext) _KPIConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.KPIConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KPIEdge) graphql.Marshaler {
-			return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.KPIEdge = obj.Edges
+	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12603,23 +10645,12 @@ func (ec *executionContext) fieldContext_KPIConnection_edges(_ context.Context, 
 }
 
 func (ec *executionContext) _KPIConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.KPIConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12635,46 +10666,24 @@ func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Contex
 }
 
 func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIConnection", field, false, false, "Int")
+	return scalarFieldContext("KPIConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPIEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KPIEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.KPI) graphql.Marshaler {
-			return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.KPI = obj.Node
+	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12690,164 +10699,87 @@ func (ec *executionContext) fieldContext_KPIEdge_node(_ context.Context, field g
 }
 
 func (ec *executionContext) _KPIEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.KPIEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIEdge", field, false, false, "Cursor")
+	return scalarFieldContext("KPIEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "ID")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDecimal2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_value(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Value
+	return ec.marshalNDecimal2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_measuredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MeasuredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_measuredAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.MeasuredAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "Time")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurement_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMeasurement_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Note
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurement", field, false, false, "String")
+	return scalarFieldContext("KPIMeasurement", field, false, false, "String")
 }
 
 func (ec *executionContext) _KPIMeasurement_kpi(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
@@ -12927,23 +10859,12 @@ func (ec *executionContext) fieldContext_KPIMeasurement_history(ctx context.Cont
 }
 
 func (ec *executionContext) _KPIMeasurementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurementConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KPIMeasurementEdge) graphql.Marshaler {
-			return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMeasurementConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.KPIMeasurementEdge = obj.Edges
+	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12959,23 +10880,12 @@ func (ec *executionContext) fieldContext_KPIMeasurementConnection_edges(_ contex
 }
 
 func (ec *executionContext) _KPIMeasurementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurementConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurementConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12991,46 +10901,24 @@ func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurementConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurementConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
+	return scalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KPIMeasurementEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurementEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.KPIMeasurement) graphql.Marshaler {
-			return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMeasurementEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.KPIMeasurement = obj.Node
+	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13046,210 +10934,111 @@ func (ec *executionContext) fieldContext_KPIMeasurementEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _KPIMeasurementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMeasurementEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMeasurementEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
+	return scalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ID")
+	return scalarFieldContext("Objective", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Objective_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_version(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Int")
+	return scalarFieldContext("Objective", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return scalarFieldContext("Objective", field, false, false, "String")
 }
 
 func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Objective_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return scalarFieldContext("Objective", field, false, false, "String")
 }
 
 func (ec *executionContext) _Objective_status(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v objective.Status) graphql.Marshaler {
-			return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v objective.Status = obj.Status
+	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
+	return scalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
 }
 
 func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_dueAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Objective_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DueAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Time")
+	return scalarFieldContext("Objective", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Objective_goal(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
@@ -13449,23 +11238,12 @@ func (ec *executionContext) fieldContext_Objective_history(ctx context.Context, 
 }
 
 func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ObjectiveEdge) graphql.Marshaler {
-			return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ObjectiveConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ObjectiveEdge = obj.Edges
+	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13481,23 +11259,12 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13513,46 +11280,24 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
+	return scalarFieldContext("ObjectiveConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Objective) graphql.Marshaler {
-			return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ObjectiveEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Objective = obj.Node
+	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13568,256 +11313,135 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "ID")
+	return scalarFieldContext("Opportunity", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Opportunity_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_amount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Amount
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Money")
+	return scalarFieldContext("Opportunity", field, false, false, "Money")
 }
 
 func (ec *executionContext) _Opportunity_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Currency
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "String")
+	return scalarFieldContext("Opportunity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v opportunity.Stage) graphql.Marshaler {
-			return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_stage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v opportunity.Stage = obj.Stage
+	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
+	return scalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
 }
 
 func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_openedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpenedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Opportunity_openedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.OpenedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Opportunity_closedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClosedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Opportunity_closedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.ClosedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Opportunity", field, false, false, "Time")
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Opportunity_account(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
@@ -13993,23 +11617,12 @@ func (ec *executionContext) fieldContext_Opportunity_history(ctx context.Context
 }
 
 func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OpportunityEdge) graphql.Marshaler {
-			return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OpportunityConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.OpportunityEdge = obj.Edges
+	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14025,23 +11638,12 @@ func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OpportunityConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14057,46 +11659,24 @@ func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OpportunityConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OpportunityConnection", field, false, false, "Int")
+	return scalarFieldContext("OpportunityConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Opportunity) graphql.Marshaler {
-			return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OpportunityEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Opportunity = obj.Node
+	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14112,279 +11692,147 @@ func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _OpportunityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpportunityEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OpportunityEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
+	return scalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.HasNextPage
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PageInfo_hasPreviousPage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.HasPreviousPage
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PageInfo_startCursor(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *entgql.Cursor[int] = obj.StartCursor
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *entgql.Cursor[int] = obj.EndCursor
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Product_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return scalarFieldContext("Product", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Product_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Product_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Product_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Product_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Product_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_family(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_family(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Family, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Product_family(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Family
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_family(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Product_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Product_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return scalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_whitespaceCells(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -14520,23 +11968,12 @@ func (ec *executionContext) fieldContext_Product_history(ctx context.Context, fi
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProductEdge) graphql.Marshaler {
-			return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProductConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ProductEdge = obj.Edges
+	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14552,23 +11989,12 @@ func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProductConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14584,46 +12010,24 @@ func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProductConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, "Int")
+	return scalarFieldContext("ProductConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProductEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Product = obj.Node
+	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14639,26 +12043,15 @@ func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProductEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProductEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ProductEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16429,7 +13822,7 @@ func (ec *executionContext) _Query_webhookEventTypes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+	return scalarFieldContext("Query", field, true, true, "String")
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16509,187 +13902,99 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relationship_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "ID")
+	return scalarFieldContext("Relationship", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relationship_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relationship_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Relationship_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return scalarFieldContext("Relationship", field, false, false, "String")
 }
 
 func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_currentLevel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CurrentLevel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v relationship.CurrentLevel) graphql.Marshaler {
-			return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relationship_currentLevel(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v relationship.CurrentLevel = obj.CurrentLevel
+	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_currentLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
+	return scalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
 }
 
 func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_desiredLevel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DesiredLevel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *relationship.DesiredLevel) graphql.Marshaler {
-			return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Relationship_desiredLevel(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *relationship.DesiredLevel = obj.DesiredLevel
+	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
+	return scalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
 }
 
 func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_lastContactAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastContactAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Relationship_lastContactAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.LastContactAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Time")
+	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Relationship_note(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Relationship_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Note
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+	return scalarFieldContext("Relationship", field, false, false, "String")
 }
 
 func (ec *executionContext) _Relationship_user(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
@@ -16801,23 +14106,12 @@ func (ec *executionContext) fieldContext_Relationship_history(ctx context.Contex
 }
 
 func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationshipConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RelationshipEdge) graphql.Marshaler {
-			return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RelationshipConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.RelationshipEdge = obj.Edges
+	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16833,23 +14127,12 @@ func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.
 }
 
 func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationshipConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationshipConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16865,46 +14148,24 @@ func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationshipConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationshipConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationshipConnection", field, false, false, "Int")
+	return scalarFieldContext("RelationshipConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationshipEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RelationshipEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Relationship = obj.Node
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16920,279 +14181,147 @@ func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationshipEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationshipEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
+	return scalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "ID")
+	return scalarFieldContext("RevenueRecord", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "String")
+	return scalarFieldContext("RevenueRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_periodStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodStart
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_periodEnd(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodEnd, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodEnd
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Time")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_startingRevenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartingRevenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_startingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.StartingRevenue
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_expansion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Expansion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_expansion(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Expansion
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_contraction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contraction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_contraction(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Contraction
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_churn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Churn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_churn(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Churn
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "Money")
+	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
 }
 
 func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecord_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecord_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Currency
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecord", field, false, false, "String")
+	return scalarFieldContext("RevenueRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _RevenueRecord_account(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
@@ -17272,23 +14401,12 @@ func (ec *executionContext) fieldContext_RevenueRecord_history(ctx context.Conte
 }
 
 func (ec *executionContext) _RevenueRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecordConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RevenueRecordEdge) graphql.Marshaler {
-			return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RevenueRecordConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.RevenueRecordEdge = obj.Edges
+	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17304,23 +14422,12 @@ func (ec *executionContext) fieldContext_RevenueRecordConnection_edges(_ context
 }
 
 func (ec *executionContext) _RevenueRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecordConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecordConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17336,46 +14443,24 @@ func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecordConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecordConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
+	return scalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RevenueRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecordEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RevenueRecord) graphql.Marshaler {
-			return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RevenueRecordEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.RevenueRecord = obj.Node
+	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17391,233 +14476,123 @@ func (ec *executionContext) fieldContext_RevenueRecordEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _RevenueRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevenueRecordEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevenueRecordEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
+	return scalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
+	return scalarFieldContext("Review", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v review.Kind) graphql.Marshaler {
-			return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v review.Kind = obj.Kind
+	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewKind")
+	return scalarFieldContext("Review", field, false, false, "ReviewKind")
 }
 
 func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v review.Status) graphql.Marshaler {
-			return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v review.Status = obj.Status
+	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewStatus")
+	return scalarFieldContext("Review", field, false, false, "ReviewStatus")
 }
 
 func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_scheduledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScheduledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Review_scheduledAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.ScheduledAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return scalarFieldContext("Review", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_agenda(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Agenda, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Review_agenda(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Agenda
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Review_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Notes
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_decisions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Decisions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Review_decisions(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Decisions
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+	return scalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_account(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -17848,7 +14823,7 @@ func (ec *executionContext) _Review_heldAt(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Review_heldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, true, true, "Time")
+	return scalarFieldContext("Review", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -18012,23 +14987,12 @@ func (ec *executionContext) fieldContext_Review_actionItemsCompletedSincePreviou
 }
 
 func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReviewEdge) graphql.Marshaler {
-			return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReviewConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ReviewEdge = obj.Edges
+	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18044,23 +15008,12 @@ func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18076,46 +15029,24 @@ func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewConnection", field, false, false, "Int")
+	return scalarFieldContext("ReviewConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReviewEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Review = obj.Node
+	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18131,486 +15062,255 @@ func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewEdge", field, false, false, "Cursor")
+	return scalarFieldContext("ReviewEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "ID")
+	return scalarFieldContext("Stakeholder", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Time")
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Time")
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_version(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Version
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_department(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_department(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Department, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_department(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Department
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_email(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Email
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_rank(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.Rank
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_influence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Influence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_influence(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.Influence
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "Int")
+	return scalarFieldContext("Stakeholder", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_politicalStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PoliticalStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *stakeholder.PoliticalStatus) graphql.Marshaler {
-			return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_politicalStatus(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *stakeholder.PoliticalStatus = obj.PoliticalStatus
+	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_politicalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
 }
 
 func (ec *executionContext) _Stakeholder_support(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_support(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Support, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v stakeholder.Support) graphql.Marshaler {
-			return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_support(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v stakeholder.Support = obj.Support
+	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
 }
 
 func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_decisionOrientation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecisionOrientation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *stakeholder.DecisionOrientation) graphql.Marshaler {
-			return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_decisionOrientation(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *stakeholder.DecisionOrientation = obj.DecisionOrientation
+	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_decisionOrientation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
 }
 
 func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_adaptability(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Adaptability, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *stakeholder.Adaptability) graphql.Marshaler {
-			return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_adaptability(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *stakeholder.Adaptability = obj.Adaptability
+	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_adaptability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
 }
 
 func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_buyingRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BuyingRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *stakeholder.BuyingRole) graphql.Marshaler {
-			return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_buyingRole(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *stakeholder.BuyingRole = obj.BuyingRole
+	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_buyingRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
 }
 
 func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_coverage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Coverage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v stakeholder.Coverage) graphql.Marshaler {
-			return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stakeholder_coverage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v stakeholder.Coverage = obj.Coverage
+	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
+	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
 }
 
 func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_motivators(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Motivators, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_motivators(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Motivators
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_influenceDrivers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InfluenceDrivers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_influenceDrivers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.InfluenceDrivers
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stakeholder_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Stakeholder_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Notes
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stakeholder", field, false, false, "String")
+	return scalarFieldContext("Stakeholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stakeholder_account(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -19106,23 +15806,12 @@ func (ec *executionContext) fieldContext_Stakeholder_history(ctx context.Context
 }
 
 func (ec *executionContext) _StakeholderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StakeholderConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.StakeholderEdge) graphql.Marshaler {
-			return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_StakeholderConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.StakeholderEdge = obj.Edges
+	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19138,23 +15827,12 @@ func (ec *executionContext) fieldContext_StakeholderConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _StakeholderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StakeholderConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StakeholderConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19170,46 +15848,24 @@ func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StakeholderConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StakeholderConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StakeholderConnection", field, false, false, "Int")
+	return scalarFieldContext("StakeholderConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StakeholderEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StakeholderEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
-			return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_StakeholderEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Stakeholder = obj.Node
+	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19225,141 +15881,75 @@ func (ec *executionContext) fieldContext_StakeholderEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _StakeholderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StakeholderEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StakeholderEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
+	return scalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItem_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "ID")
+	return scalarFieldContext("SwotItem", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItem_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "Time")
+	return scalarFieldContext("SwotItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItem_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "Time")
+	return scalarFieldContext("SwotItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItem_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v swotitem.Kind) graphql.Marshaler {
-			return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItem_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v swotitem.Kind = obj.Kind
+	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
+	return scalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
 }
 
 func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItem_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItem_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Text
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItem", field, false, false, "String")
+	return scalarFieldContext("SwotItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _SwotItem_plan(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
@@ -19439,23 +16029,12 @@ func (ec *executionContext) fieldContext_SwotItem_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _SwotItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItemConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SwotItemEdge) graphql.Marshaler {
-			return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SwotItemConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.SwotItemEdge = obj.Edges
+	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19471,23 +16050,12 @@ func (ec *executionContext) fieldContext_SwotItemConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _SwotItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItemConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItemConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19503,46 +16071,24 @@ func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItemConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItemConnection", field, false, false, "Int")
+	return scalarFieldContext("SwotItemConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SwotItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItemEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.SwotItem) graphql.Marshaler {
-			return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SwotItemEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.SwotItem = obj.Node
+	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19558,233 +16104,123 @@ func (ec *executionContext) fieldContext_SwotItemEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _SwotItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SwotItemEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SwotItemEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
+	return scalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
+	return scalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Name
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_email(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Email
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_title(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_User_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return scalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v user.Role) graphql.Marshaler {
-			return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_role(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v user.Role = obj.Role
+	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "UserRole")
+	return scalarFieldContext("User", field, false, false, "UserRole")
 }
 
 func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_seniority(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Seniority, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *user.Seniority) graphql.Marshaler {
-			return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_User_seniority(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *user.Seniority = obj.Seniority
+	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "UserSeniority")
+	return scalarFieldContext("User", field, false, false, "UserSeniority")
 }
 
 func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_deactivatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeactivatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_User_deactivatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DeactivatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_deactivatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return scalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_ownedAccounts(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -20272,23 +16708,12 @@ func (ec *executionContext) fieldContext_User_history(ctx context.Context, field
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UserConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.UserEdge = obj.Edges
+	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20304,23 +16729,12 @@ func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UserConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20336,46 +16750,24 @@ func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UserConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
+	return scalarFieldContext("UserConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UserEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.User = obj.Node
+	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20391,371 +16783,195 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UserEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+	return scalarFieldContext("UserEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_endpointID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndpointID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_endpointID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.EndpointID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_eventID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_eventID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.EventID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_eventType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_eventType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.EventType
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_subjectType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.SubjectType
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.SubjectID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v webhookdelivery.Status) graphql.Marshaler {
-			return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v webhookdelivery.Status = obj.Status
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attempts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_attempts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Attempts
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.NextAttemptAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastStatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.LastStatusCode
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastError, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_lastError(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.LastError
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastAttemptAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.LastAttemptAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeliveredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DeliveredAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_payload(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payload, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDelivery_payload(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Payload
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
@@ -20835,23 +17051,12 @@ func (ec *executionContext) fieldContext_WebhookDelivery_history(ctx context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WebhookDeliveryEdge) graphql.Marshaler {
-			return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.WebhookDeliveryEdge = obj.Edges
+	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20867,23 +17072,12 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ conte
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20899,46 +17093,24 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
+	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WebhookDelivery) graphql.Marshaler {
-			return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.WebhookDelivery = obj.Node
+	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20954,279 +17126,147 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "ID")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_url(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.URL
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Description
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventTypes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_eventTypes(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []string = obj.EventTypes
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_accountID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccountID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.AccountID
+	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "ID")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_secretPrefix(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecretPrefix, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_secretPrefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.SecretPrefix
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_secretPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_enabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Enabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_enabled(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.Enabled
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.DisabledReason
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_failingSince(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailingSince, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpoint_failingSince(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.FailingSince
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, "Time")
+	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -21318,23 +17358,12 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_history(ctx context.Con
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WebhookEndpointEdge) graphql.Marshaler {
-			return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.WebhookEndpointEdge = obj.Edges
+	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21350,23 +17379,12 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ conte
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21382,46 +17400,24 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
+	return scalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WebhookEndpoint) graphql.Marshaler {
-			return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.WebhookEndpoint = obj.Node
+	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21437,233 +17433,123 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "ID")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.CreatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Time")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.UpdatedAt
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Time")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
 }
 
 func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v whitespacecell.Status) graphql.Marshaler {
-			return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v whitespacecell.Status = obj.Status
+	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
 }
 
 func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_potentialValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PotentialValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_potentialValue(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int64 = obj.PotentialValue
+	return ec.marshalOMoney2ᚖint64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_potentialValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Money")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
 }
 
 func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_currentValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CurrentValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_currentValue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.CurrentValue
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "Money")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
 }
 
 func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Currency
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_competitor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Competitor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_competitor(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Competitor
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCell_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WhitespaceCell_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Note
+	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCell", field, false, false, "String")
+	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
 }
 
 func (ec *executionContext) _WhitespaceCell_account(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
@@ -21807,23 +17693,12 @@ func (ec *executionContext) fieldContext_WhitespaceCell_history(ctx context.Cont
 }
 
 func (ec *executionContext) _WhitespaceCellConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCellConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WhitespaceCellEdge) graphql.Marshaler {
-			return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WhitespaceCellConnection_edges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.WhitespaceCellEdge = obj.Edges
+	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21839,23 +17714,12 @@ func (ec *executionContext) fieldContext_WhitespaceCellConnection_edges(_ contex
 }
 
 func (ec *executionContext) _WhitespaceCellConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCellConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCellConnection_pageInfo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.PageInfo[int] = obj.PageInfo
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21871,46 +17735,24 @@ func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCellConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCellConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.TotalCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
+	return scalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WhitespaceCellEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCellEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WhitespaceCell) graphql.Marshaler {
-			return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WhitespaceCellEdge_node(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.WhitespaceCell = obj.Node
+	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21926,26 +17768,15 @@ func (ec *executionContext) fieldContext_WhitespaceCellEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _WhitespaceCellEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WhitespaceCellEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WhitespaceCellEdge_cursor(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v entgql.Cursor[int] = obj.Cursor
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
+	return scalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -46502,7 +42333,7 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var aPITokenConnectionImplementors = []string{"APITokenConnection"}
@@ -46545,7 +42376,7 @@ func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var aPITokenEdgeImplementors = []string{"APITokenEdge"}
@@ -46583,7 +42414,7 @@ func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountImplementors = []string{"Account", "Node"}
@@ -46777,7 +42608,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
@@ -46820,7 +42651,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
@@ -46858,7 +42689,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanImplementors = []string{"AccountPlan", "Node"}
@@ -47027,7 +42858,7 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanConnectionImplementors = []string{"AccountPlanConnection"}
@@ -47070,7 +42901,7 @@ func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountPlanEdgeImplementors = []string{"AccountPlanEdge"}
@@ -47108,7 +42939,7 @@ func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberImplementors = []string{"AccountTeamMember", "Node"}
@@ -47174,7 +43005,7 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberConnectionImplementors = []string{"AccountTeamMemberConnection"}
@@ -47217,7 +43048,7 @@ func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var accountTeamMemberEdgeImplementors = []string{"AccountTeamMemberEdge"}
@@ -47255,7 +43086,7 @@ func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemImplementors = []string{"ActionItem", "Node"}
@@ -47369,7 +43200,7 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemConnectionImplementors = []string{"ActionItemConnection"}
@@ -47412,7 +43243,7 @@ func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var actionItemEdgeImplementors = []string{"ActionItemEdge"}
@@ -47450,7 +43281,7 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitImplementors = []string{"BusinessUnit", "Node"}
@@ -47532,7 +43363,7 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitConnectionImplementors = []string{"BusinessUnitConnection"}
@@ -47575,7 +43406,7 @@ func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var businessUnitEdgeImplementors = []string{"BusinessUnitEdge"}
@@ -47613,7 +43444,7 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeImplementors = []string{"Change", "Node"}
@@ -47697,7 +43528,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
@@ -47740,7 +43571,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
@@ -47778,7 +43609,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackImplementors = []string{"Feedback", "Node"}
@@ -47870,7 +43701,7 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackConnectionImplementors = []string{"FeedbackConnection"}
@@ -47913,7 +43744,7 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var feedbackEdgeImplementors = []string{"FeedbackEdge"}
@@ -47951,7 +43782,7 @@ func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalImplementors = []string{"Goal", "Node"}
@@ -48052,7 +43883,7 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalConnectionImplementors = []string{"GoalConnection"}
@@ -48095,7 +43926,7 @@ func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalEdgeImplementors = []string{"GoalEdge"}
@@ -48133,7 +43964,7 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionImplementors = []string{"IcpCriterion", "Node"}
@@ -48212,7 +44043,7 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionConnectionImplementors = []string{"IcpCriterionConnection"}
@@ -48255,7 +44086,7 @@ func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpCriterionEdgeImplementors = []string{"IcpCriterionEdge"}
@@ -48293,7 +44124,7 @@ func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeImplementors = []string{"InfluenceEdge", "Node"}
@@ -48374,7 +44205,7 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeConnectionImplementors = []string{"InfluenceEdgeConnection"}
@@ -48417,7 +44248,7 @@ func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influenceEdgeEdgeImplementors = []string{"InfluenceEdgeEdge"}
@@ -48455,7 +44286,7 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightImplementors = []string{"Insight", "Node"}
@@ -48531,7 +44362,7 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightConnectionImplementors = []string{"InsightConnection"}
@@ -48574,7 +44405,7 @@ func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var insightEdgeImplementors = []string{"InsightEdge"}
@@ -48612,7 +44443,7 @@ func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIImplementors = []string{"KPI", "Node"}
@@ -48698,7 +44529,7 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIConnectionImplementors = []string{"KPIConnection"}
@@ -48741,7 +44572,7 @@ func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIEdgeImplementors = []string{"KPIEdge"}
@@ -48779,7 +44610,7 @@ func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementImplementors = []string{"KPIMeasurement", "Node"}
@@ -48849,7 +44680,7 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementConnectionImplementors = []string{"KPIMeasurementConnection"}
@@ -48892,7 +44723,7 @@ func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMeasurementEdgeImplementors = []string{"KPIMeasurementEdge"}
@@ -48930,7 +44761,7 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveImplementors = []string{"Objective", "Node"}
@@ -49028,7 +44859,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
@@ -49071,7 +44902,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
@@ -49109,7 +44940,7 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
@@ -49217,7 +45048,7 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
@@ -49260,7 +45091,7 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
@@ -49298,7 +45129,7 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -49346,7 +45177,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productImplementors = []string{"Product", "Node"}
@@ -49427,7 +45258,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
@@ -49470,7 +45301,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
@@ -49508,7 +45339,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -49804,7 +45635,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipImplementors = []string{"Relationship", "Node"}
@@ -49890,7 +45721,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipConnectionImplementors = []string{"RelationshipConnection"}
@@ -49933,7 +45764,7 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
@@ -49971,7 +45802,7 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordImplementors = []string{"RevenueRecord", "Node"}
@@ -50066,7 +45897,7 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordConnectionImplementors = []string{"RevenueRecordConnection"}
@@ -50109,7 +45940,7 @@ func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var revenueRecordEdgeImplementors = []string{"RevenueRecordEdge"}
@@ -50147,7 +45978,7 @@ func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
@@ -50286,7 +46117,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
@@ -50329,7 +46160,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
@@ -50367,7 +46198,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderImplementors = []string{"Stakeholder", "Node"}
@@ -50567,7 +46398,7 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderConnectionImplementors = []string{"StakeholderConnection"}
@@ -50610,7 +46441,7 @@ func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var stakeholderEdgeImplementors = []string{"StakeholderEdge"}
@@ -50648,7 +46479,7 @@ func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemImplementors = []string{"SwotItem", "Node"}
@@ -50713,7 +46544,7 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemConnectionImplementors = []string{"SwotItemConnection"}
@@ -50756,7 +46587,7 @@ func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var swotItemEdgeImplementors = []string{"SwotItemEdge"}
@@ -50794,7 +46625,7 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -50933,7 +46764,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -50976,7 +46807,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -51014,7 +46845,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
@@ -51129,7 +46960,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
@@ -51172,7 +47003,7 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
@@ -51210,7 +47041,7 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
@@ -51305,7 +47136,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
@@ -51348,7 +47179,7 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
@@ -51386,7 +47217,7 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellImplementors = []string{"WhitespaceCell", "Node"}
@@ -51483,7 +47314,7 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellConnectionImplementors = []string{"WhitespaceCellConnection"}
@@ -51526,7 +47357,7 @@ func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var whitespaceCellEdgeImplementors = []string{"WhitespaceCellEdge"}
@@ -51564,7 +47395,7 @@ func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"context"
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -144,4 +145,81 @@ func marshalElement1(ctx context.Context, i int, marshalElement func(context.Con
 		}
 	}()
 	return marshalElement(ctx, i)
+}
+
+// objectOut is an object's answer: out itself when the document uses @defer,
+// and otherwise its values, written without the map and the per-field
+// allocations of gqlgen's FieldSet.MarshalGQL.
+func (ec *executionContext) objectOut(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
+	if ec.usesDefer() {
+		return out
+	}
+	return &fieldValues{fields: fields, values: out.Values}
+}
+
+type fieldValues struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+// MarshalGQL writes {"alias":value,...} as FieldSet.MarshalGQL does: the
+// first field of an alias only; an alias is a GraphQL name, which needs no escaping.
+func (f *fieldValues) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+	for i := range f.fields {
+		alias := f.fields[i].Alias
+		if seenAlias(f.fields[:i], alias) {
+			continue
+		}
+		if i > 0 {
+			io.WriteString(w, `,"`)
+		} else {
+			io.WriteString(w, `"`)
+		}
+		io.WriteString(w, alias)
+		io.WriteString(w, `":`)
+		f.values[i].MarshalGQL(w)
+	}
+	io.WriteString(w, "}")
+}
+
+func seenAlias(before []graphql.CollectedField, alias string) bool {
+	for i := range before {
+		if before[i].Alias == alias {
+			return true
+		}
+	}
+	return false
+}
+
+// scalarFieldContext is graphql.NewScalarFieldContext with one Child function
+// per scalar type, made once, instead of a closure per field.
+func scalarFieldContext(object string, field graphql.CollectedField, isMethod, isResolver bool, typeName string) (*graphql.FieldContext, error) {
+	return &graphql.FieldContext{Object: object, Field: field, IsMethod: isMethod, IsResolver: isResolver, Child: scalarChild(typeName)}, nil
+}
+
+type childFunc = func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error)
+
+// scalarChildren maps a scalar type's name to its Child; replaced, never changed, so readers take no lock.
+var scalarChildren atomic.Pointer[map[string]childFunc]
+
+func scalarChild(typeName string) childFunc {
+	if m := scalarChildren.Load(); m != nil {
+		if f, ok := (*m)[typeName]; ok {
+			return f
+		}
+	}
+	child, _ := graphql.NewScalarFieldContext("", graphql.CollectedField{}, false, false, typeName)
+	for {
+		old := scalarChildren.Load()
+		next := map[string]childFunc{typeName: child.Child}
+		if old != nil {
+			for k, v := range *old {
+				next[k] = v
+			}
+		}
+		if scalarChildren.CompareAndSwap(old, &next) {
+			return child.Child
+		}
+	}
 }

@@ -30,138 +30,72 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _HealthFinding_rule(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HealthFinding_rule(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rule, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Rule) graphql.Marshaler {
-			return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_HealthFinding_rule(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v planhealth.Rule = obj.Rule
+	return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthRule")
+	return scalarFieldContext("HealthFinding", field, false, false, "HealthRule")
 }
 
 func (ec *executionContext) _HealthFinding_severity(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HealthFinding_severity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Severity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Severity) graphql.Marshaler {
-			return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_HealthFinding_severity(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v planhealth.Severity = obj.Severity
+	return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
+	return scalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
 }
 
 func (ec *executionContext) _HealthFinding_message(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HealthFinding_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_HealthFinding_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Message
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HealthFinding", field, false, false, "String")
+	return scalarFieldContext("HealthFinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpFit_grade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Grade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *icpcriterion.Grade) graphql.Marshaler {
-			return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpFit_grade(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *icpcriterion.Grade = obj.Grade
+	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpFit", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpFit_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpFit_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.Score
+	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpFit", field, false, false, "Int")
+	return scalarFieldContext("IcpFit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IcpFit_reasons(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpFit_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []icp.Reason) graphql.Marshaler {
-			return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpFit_reasons(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []icp.Reason = obj.Reasons
+	return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -177,69 +111,36 @@ func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field
 }
 
 func (ec *executionContext) _IcpReason_attribute(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpReason_attribute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attribute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
-			return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpReason_attribute(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v icpcriterion.Attribute = obj.Attribute
+	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
+	return scalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
 }
 
 func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpReason_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpReason_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Value
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+	return scalarFieldContext("IcpReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _IcpReason_criterion(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpReason_criterion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Criterion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
-			return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpReason_criterion(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.IcpCriterion = obj.Criterion
+	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -255,92 +156,48 @@ func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, 
 }
 
 func (ec *executionContext) _IcpReason_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpReason_grade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Grade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *icpcriterion.Grade) graphql.Marshaler {
-			return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IcpReason_grade(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *icpcriterion.Grade = obj.Grade
+	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "IcpGrade")
+	return scalarFieldContext("IcpReason", field, false, false, "IcpGrade")
 }
 
 func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IcpReason_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_IcpReason_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Message
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IcpReason", field, false, false, "String")
+	return scalarFieldContext("IcpReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanHealth_grade(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanHealth_grade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Grade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
-			return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanHealth_grade(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v planhealth.Grade = obj.Grade
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanHealth_findings(ctx context.Context, field graphql.CollectedField, obj *planhealth.Health) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanHealth_findings(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Findings, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
-			return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanHealth_findings(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []planhealth.Finding = obj.Findings
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -356,46 +213,24 @@ func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, 
 }
 
 func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierReport_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierReport_total(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Total
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierReport", field, false, false, "Int")
+	return scalarFieldContext("TierReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierReport_tiers(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierReport_tiers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tiers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []tiering.TierShare) graphql.Marshaler {
-			return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierReport_tiers(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []tiering.TierShare = obj.Tiers
+	return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -411,23 +246,12 @@ func (ec *executionContext) fieldContext_TierReport_tiers(_ context.Context, fie
 }
 
 func (ec *executionContext) _TierReport_accounts(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierReport_accounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Accounts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
-			return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierReport_accounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []tiering.Suggestion = obj.Accounts
+	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -443,23 +267,12 @@ func (ec *executionContext) fieldContext_TierReport_accounts(_ context.Context, 
 }
 
 func (ec *executionContext) _TierReport_mismatches(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierReport_mismatches(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mismatches, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []tiering.Suggestion) graphql.Marshaler {
-			return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierReport_mismatches(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []tiering.Suggestion = obj.Mismatches
+	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -475,138 +288,72 @@ func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context
 }
 
 func (ec *executionContext) _TierShare_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierShare_tier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
-			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierShare_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v account.Tier = obj.Tier
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "AccountTier")
+	return scalarFieldContext("TierShare", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierShare_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierShare_count(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Count
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+	return scalarFieldContext("TierShare", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierShare_share(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierShare_share(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Share, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierShare_share(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v float64 = obj.Share
+	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+	return scalarFieldContext("TierShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TierShare_guideShare(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierShare_guideShare(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GuideShare, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierShare_guideShare(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v float64 = obj.GuideShare
+	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Float")
+	return scalarFieldContext("TierShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TierShare_suggested(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierShare_suggested(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Suggested, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierShare_suggested(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Suggested
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierShare", field, false, false, "Int")
+	return scalarFieldContext("TierShare", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierSuggestion_account(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierSuggestion_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
-			return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierSuggestion_account(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Account = obj.Account
+	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -622,72 +369,39 @@ func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Contex
 }
 
 func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierSuggestion_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierSuggestion_rank(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Rank
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "Int")
+	return scalarFieldContext("TierSuggestion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierSuggestion_tier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
-			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierSuggestion_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v account.Tier = obj.Tier
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
+	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TierSuggestion_suggestedTier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SuggestedTier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v account.Tier) graphql.Marshaler {
-			return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TierSuggestion_suggestedTier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v account.Tier = obj.SuggestedTier
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_suggestedTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
+	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -742,7 +456,7 @@ func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpFitImplementors = []string{"IcpFit"}
@@ -785,7 +499,7 @@ func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var icpReasonImplementors = []string{"IcpReason"}
@@ -838,7 +552,7 @@ func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planHealthImplementors = []string{"PlanHealth"}
@@ -876,7 +590,7 @@ func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierReportImplementors = []string{"TierReport"}
@@ -924,7 +638,7 @@ func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierShareImplementors = []string{"TierShare"}
@@ -977,7 +691,7 @@ func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var tierSuggestionImplementors = []string{"TierSuggestion"}
@@ -1025,7 +739,7 @@ func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

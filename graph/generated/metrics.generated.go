@@ -27,138 +27,72 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Days_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Days_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Days_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Value
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Days", field, false, false, "Decimal")
+	return scalarFieldContext("Days", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Days_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Days_reason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Reason
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Days", field, false, false, "String")
+	return scalarFieldContext("Days", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsReport_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsReport_periodStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsReport_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodStart
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+	return scalarFieldContext("MetricsReport", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsReport_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsReport_periodEnd(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodEnd, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsReport_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodEnd
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "Time")
+	return scalarFieldContext("MetricsReport", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsReport_groupBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GroupBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []metrics.Dimension) graphql.Marshaler {
-			return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsReport_groupBy(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []metrics.Dimension = obj.GroupBy
+	return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
+	return scalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
 }
 
 func (ec *executionContext) _MetricsReport_rows(ctx context.Context, field graphql.CollectedField, obj *metrics.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsReport_rows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*metrics.Row) graphql.Marshaler {
-			return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsReport_rows(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*metrics.Row = obj.Rows
+	return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -174,46 +108,24 @@ func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, f
 }
 
 func (ec *executionContext) _MetricsRow_tier(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_tier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tier, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *account.Tier) graphql.Marshaler {
-			return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_tier(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *account.Tier = obj.Tier
+	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _MetricsRow_owner(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_owner(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Owner, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_owner(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.User = obj.Owner
+	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -229,414 +141,216 @@ func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, fie
 }
 
 func (ec *executionContext) _MetricsRow_industry(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_industry(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Industry, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_industry(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Industry
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_region(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Region
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_planned(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Planned, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_planned(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *bool = obj.Planned
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_planPhase(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PlanPhase, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *metrics.PlanPhase) graphql.Marshaler {
-			return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_planPhase(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *metrics.PlanPhase = obj.PlanPhase
+	return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planPhase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
+	return scalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
 }
 
 func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_plannedInPeriod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PlannedInPeriod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_plannedInPeriod(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *bool = obj.PlannedInPeriod
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_plannedInPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_tierAtPeriod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TierAtPeriod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *account.Tier) graphql.Marshaler {
-			return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_tierAtPeriod(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *account.Tier = obj.TierAtPeriod
+	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tierAtPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "AccountTier")
+	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
 }
 
 func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_dealPlanned(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DealPlanned, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_dealPlanned(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *bool = obj.DealPlanned
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_dealPlanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Boolean")
+	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_periodStart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodStart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodStart
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+	return scalarFieldContext("MetricsRow", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsRow_periodEnd(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_periodEnd(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodEnd, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.PeriodEnd
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Time")
+	return scalarFieldContext("MetricsRow", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_periodLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodLabel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MetricsRow_periodLabel(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.PeriodLabel
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_currency(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Currency
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "String")
+	return scalarFieldContext("MetricsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_accounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Accounts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_accounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Accounts
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_startingRevenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartingRevenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_startingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.StartingRevenue
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_expansion(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_expansion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Expansion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_expansion(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Expansion
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_contraction(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_contraction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contraction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_contraction(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Contraction
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_churn(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_churn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Churn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_churn(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Churn
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_endingRevenue(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_endingRevenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndingRevenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_endingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.EndingRevenue
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_netRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_netRevenueRetention(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NetRevenueRetention, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_netRevenueRetention(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.NetRevenueRetention
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -652,23 +366,12 @@ func (ec *executionContext) fieldContext_MetricsRow_netRevenueRetention(_ contex
 }
 
 func (ec *executionContext) _MetricsRow_grossRevenueRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_grossRevenueRetention(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GrossRevenueRetention, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_grossRevenueRetention(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.GrossRevenueRetention
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_grossRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -684,23 +387,12 @@ func (ec *executionContext) fieldContext_MetricsRow_grossRevenueRetention(_ cont
 }
 
 func (ec *executionContext) _MetricsRow_revenueGrowth(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_revenueGrowth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevenueGrowth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_revenueGrowth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.RevenueGrowth
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -716,69 +408,36 @@ func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Cont
 }
 
 func (ec *executionContext) _MetricsRow_startingAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_startingAccounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartingAccounts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_startingAccounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.StartingAccounts
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_retainedAccounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RetainedAccounts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_retainedAccounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.RetainedAccounts
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_retainedAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_logoRetention(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_logoRetention(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LogoRetention, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_logoRetention(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.LogoRetention
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -794,138 +453,72 @@ func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Cont
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesWon(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_opportunitiesWon(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpportunitiesWon, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_opportunitiesWon(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.OpportunitiesWon
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesWon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_opportunitiesLost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpportunitiesLost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_opportunitiesLost(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.OpportunitiesLost
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_opportunitiesOpen(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpportunitiesOpen, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_opportunitiesOpen(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.OpportunitiesOpen
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Int")
+	return scalarFieldContext("MetricsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MetricsRow_wonAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_wonAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WonAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_wonAmount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.WonAmount
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_wonAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_pipelineAmount(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_pipelineAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PipelineAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNMoney2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_pipelineAmount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.PipelineAmount
+	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_pipelineAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MetricsRow", field, false, false, "Money")
+	return scalarFieldContext("MetricsRow", field, false, false, "Money")
 }
 
 func (ec *executionContext) _MetricsRow_winRate(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_winRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WinRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_winRate(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.WinRate
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_winRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -941,23 +534,12 @@ func (ec *executionContext) fieldContext_MetricsRow_winRate(_ context.Context, f
 }
 
 func (ec *executionContext) _MetricsRow_salesCycleMedianDays(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_salesCycleMedianDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SalesCycleMedianDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_salesCycleMedianDays(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.SalesCycleMedianDays
+	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMedianDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -973,23 +555,12 @@ func (ec *executionContext) fieldContext_MetricsRow_salesCycleMedianDays(_ conte
 }
 
 func (ec *executionContext) _MetricsRow_salesCycleMeanDays(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MetricsRow_salesCycleMeanDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SalesCycleMeanDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v metrics.Figure) graphql.Marshaler {
-			return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MetricsRow_salesCycleMeanDays(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v metrics.Figure = obj.SalesCycleMeanDays
+	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1005,49 +576,27 @@ func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context
 }
 
 func (ec *executionContext) _Percentage_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Percentage_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Percentage_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Value
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Percentage", field, false, false, "Decimal")
+	return scalarFieldContext("Percentage", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Percentage_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Percentage_reason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Reason
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Percentage", field, false, false, "String")
+	return scalarFieldContext("Percentage", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1251,7 +800,7 @@ func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var metricsReportImplementors = []string{"MetricsReport"}
@@ -1299,7 +848,7 @@ func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var metricsRowImplementors = []string{"MetricsRow"}
@@ -1492,7 +1041,7 @@ func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var percentageImplementors = []string{"Percentage"}
@@ -1530,7 +1079,7 @@ func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -99,23 +99,12 @@ func (ec *executionContext) fieldContext_DecisionMakerPath_stakeholder(_ context
 }
 
 func (ec *executionContext) _DecisionMakerPath_path(ctx context.Context, field graphql.CollectedField, obj *orgmap.DecisionMakerPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecisionMakerPath_path(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Path, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Path) graphql.Marshaler {
-			return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecisionMakerPath_path(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Path = obj.Path
+	return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerPath_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -131,69 +120,36 @@ func (ec *executionContext) fieldContext_DecisionMakerPath_path(_ context.Contex
 }
 
 func (ec *executionContext) _InfluencePath_status(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v orgmap.PathStatus) graphql.Marshaler {
-			return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePath_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v orgmap.PathStatus = obj.Status
+	return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
+	return scalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
 }
 
 func (ec *executionContext) _InfluencePath_message(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePath_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Message
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "String")
+	return scalarFieldContext("InfluencePath", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfluencePath_hops(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_hops(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hops, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Hop) graphql.Marshaler {
-			return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePath_hops(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Hop = obj.Hops
+	return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -209,46 +165,24 @@ func (ec *executionContext) fieldContext_InfluencePath_hops(_ context.Context, f
 }
 
 func (ec *executionContext) _InfluencePath_warmth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_warmth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Warmth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePath_warmth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v float64 = obj.Warmth
+	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Float")
+	return scalarFieldContext("InfluencePath", field, false, false, "Float")
 }
 
 func (ec *executionContext) _InfluencePath_relationship(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Relationship) graphql.Marshaler {
-			return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluencePath_relationship(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Relationship = obj.Relationship
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -264,26 +198,15 @@ func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Co
 }
 
 func (ec *executionContext) _InfluencePath_supportive(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePath_supportive(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Supportive, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePath_supportive(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.Supportive
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_supportive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePath", field, false, false, "Boolean")
+	return scalarFieldContext("InfluencePath", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InfluencePathHop_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
@@ -319,23 +242,12 @@ func (ec *executionContext) fieldContext_InfluencePathHop_stakeholder(_ context.
 }
 
 func (ec *executionContext) _InfluencePathHop_via(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePathHop_via(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Via, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Edge) graphql.Marshaler {
-			return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InfluencePathHop_via(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Edge = obj.Via
+	return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -351,69 +263,36 @@ func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context,
 }
 
 func (ec *executionContext) _InfluencePathHop_reverse(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePathHop_reverse(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reverse, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePathHop_reverse(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.Reverse
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_reverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
+	return scalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InfluencePathHop_warmth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InfluencePathHop_warmth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Warmth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InfluencePathHop_warmth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v float64 = obj.Warmth
+	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InfluencePathHop", field, false, false, "Float")
+	return scalarFieldContext("InfluencePathHop", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MoveStakeholdersPayload_stakeholders(ctx context.Context, field graphql.CollectedField, obj *orgmap.MoveStakeholdersPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MoveStakeholdersPayload_stakeholders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stakeholders, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Stakeholder) graphql.Marshaler {
-			return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MoveStakeholdersPayload_stakeholders(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.Stakeholder = obj.Stakeholders
+	return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -429,23 +308,12 @@ func (ec *executionContext) fieldContext_MoveStakeholdersPayload_stakeholders(_ 
 }
 
 func (ec *executionContext) _MoveStakeholdersPayload_manager(ctx context.Context, field graphql.CollectedField, obj *orgmap.MoveStakeholdersPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MoveStakeholdersPayload_manager(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Manager, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
-			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MoveStakeholdersPayload_manager(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Stakeholder = obj.Manager
+	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -461,23 +329,12 @@ func (ec *executionContext) fieldContext_MoveStakeholdersPayload_manager(_ conte
 }
 
 func (ec *executionContext) _OrgMap_account(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMap_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
-			return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMap_account(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Account = obj.Account
+	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -493,23 +350,12 @@ func (ec *executionContext) fieldContext_OrgMap_account(_ context.Context, field
 }
 
 func (ec *executionContext) _OrgMap_nodes(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMap_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMap_nodes(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Nodes
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -525,23 +371,12 @@ func (ec *executionContext) fieldContext_OrgMap_nodes(_ context.Context, field g
 }
 
 func (ec *executionContext) _OrgMap_edges(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMap_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Edge) graphql.Marshaler {
-			return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMap_edges(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Edge = obj.Edges
+	return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -621,23 +456,12 @@ func (ec *executionContext) fieldContext_OrgMap_edgeColumns(_ context.Context, f
 }
 
 func (ec *executionContext) _OrgMap_roots(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMap_roots(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Roots, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMap_roots(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Roots
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_roots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -952,7 +776,7 @@ func (ec *executionContext) _OrgMap_dot(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_dot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+	return scalarFieldContext("OrgMap", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMap_mermaid(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -975,7 +799,7 @@ func (ec *executionContext) _OrgMap_mermaid(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_mermaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, false, "String")
+	return scalarFieldContext("OrgMap", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMap_pictureURL(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -998,7 +822,7 @@ func (ec *executionContext) _OrgMap_pictureURL(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_pictureURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "String")
+	return scalarFieldContext("OrgMap", field, true, true, "String")
 }
 
 func (ec *executionContext) _OrgMap_version(ctx context.Context, field graphql.CollectedField, obj *orgmap.Map) (ret graphql.Marshaler) {
@@ -1021,76 +845,43 @@ func (ec *executionContext) _OrgMap_version(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMap", field, true, true, "Int")
+	return scalarFieldContext("OrgMap", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapEdge_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v orgmap.EdgeKind) graphql.Marshaler {
-			return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapEdge_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v orgmap.EdgeKind = obj.Kind
+	return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
 }
 
 func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapEdge_fromID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FromID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapEdge_fromID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.FromID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapEdge_toID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapEdge_toID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ToID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_toID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, false, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdge_strength(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -1113,7 +904,7 @@ func (ec *executionContext) _OrgMapEdge_strength(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "Int")
+	return scalarFieldContext("OrgMapEdge", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdge_influenceEdgeID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
@@ -1136,7 +927,7 @@ func (ec *executionContext) _OrgMapEdge_influenceEdgeID(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_influenceEdgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdge", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdge", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_kinds(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1159,7 +950,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_kinds(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_fromIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1182,7 +973,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_fromIDs(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_fromIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_toIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1205,7 +996,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_toIDs(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_toIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_strengths(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1228,7 +1019,7 @@ func (ec *executionContext) _OrgMapEdgeColumns_strengths(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_strengths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapEdgeColumns_influenceEdgeIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.EdgeColumns) (ret graphql.Marshaler) {
@@ -1251,27 +1042,16 @@ func (ec *executionContext) _OrgMapEdgeColumns_influenceEdgeIDs(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapEdgeColumns_influenceEdgeIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapEdgeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapFinding_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapFinding_node(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.Node
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1287,92 +1067,48 @@ func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, f
 }
 
 func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapFinding_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapFinding_reason(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Reason
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapFinding", field, false, false, "String")
+	return scalarFieldContext("OrgMapFinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapHealth_grade(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapHealth_grade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Grade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v orgmap.Grade) graphql.Marshaler {
-			return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapHealth_grade(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v orgmap.Grade = obj.Grade
+	return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
+	return scalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
 }
 
 func (ec *executionContext) _OrgMapHealth_reasons(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapHealth_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapHealth_reasons(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []string = obj.Reasons
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapHealth", field, false, false, "String")
+	return scalarFieldContext("OrgMapHealth", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapHealth_supportiveKeyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.Health) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapHealth_supportiveKeyPlayers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SupportiveKeyPlayers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapHealth_supportiveKeyPlayers(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.SupportiveKeyPlayers
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1388,46 +1124,24 @@ func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ con
 }
 
 func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNode_stakeholder(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_stakeholder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stakeholder, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Stakeholder) graphql.Marshaler {
-			return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_stakeholder(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Stakeholder = obj.Stakeholder
+	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1443,95 +1157,51 @@ func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Contex
 }
 
 func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_managerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ManagerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_managerID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.ManagerID
+	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "ID")
+	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_depth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Depth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_depth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Depth
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_directReportCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DirectReportCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_directReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.DirectReportCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IndirectReportCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.IndirectReportCount
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_indirectReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, false, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_keyPlayer(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1554,7 +1224,7 @@ func (ec *executionContext) _OrgMapNode_keyPlayer(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_keyPlayer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Boolean")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _OrgMapNode_influenceScore(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1577,7 +1247,7 @@ func (ec *executionContext) _OrgMapNode_influenceScore(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_influenceScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Float")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OrgMapNode_influenceRank(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
@@ -1600,27 +1270,16 @@ func (ec *executionContext) _OrgMapNode_influenceRank(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_influenceRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNode", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNode", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNode_relationships(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapNode_relationships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapNode_relationships(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.Relationship = obj.Relationships
+	return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1655,7 +1314,7 @@ func (ec *executionContext) _OrgMapNodeColumns_ids(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_managerIDs(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1678,7 +1337,7 @@ func (ec *executionContext) _OrgMapNodeColumns_managerIDs(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_managerIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_names(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1701,7 +1360,7 @@ func (ec *executionContext) _OrgMapNodeColumns_names(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_titles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1724,7 +1383,7 @@ func (ec *executionContext) _OrgMapNodeColumns_titles(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_titles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_ranks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1747,7 +1406,7 @@ func (ec *executionContext) _OrgMapNodeColumns_ranks(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_ranks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influences(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1770,7 +1429,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influences(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_politicalStatuses(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1793,7 +1452,7 @@ func (ec *executionContext) _OrgMapNodeColumns_politicalStatuses(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_politicalStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_supports(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1816,7 +1475,7 @@ func (ec *executionContext) _OrgMapNodeColumns_supports(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_supports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_buyingRoles(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1839,7 +1498,7 @@ func (ec *executionContext) _OrgMapNodeColumns_buyingRoles(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_buyingRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_coverages(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1862,7 +1521,7 @@ func (ec *executionContext) _OrgMapNodeColumns_coverages(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_coverages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_depths(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1885,7 +1544,7 @@ func (ec *executionContext) _OrgMapNodeColumns_depths(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_depths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_directReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1908,7 +1567,7 @@ func (ec *executionContext) _OrgMapNodeColumns_directReportCounts(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_directReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_indirectReportCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1931,7 +1590,7 @@ func (ec *executionContext) _OrgMapNodeColumns_indirectReportCounts(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_indirectReportCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_keyPlayers(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1954,7 +1613,7 @@ func (ec *executionContext) _OrgMapNodeColumns_keyPlayers(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_keyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Boolean")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influenceScores(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -1977,7 +1636,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influenceScores(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceScores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Float")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_influenceRanks(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -2000,7 +1659,7 @@ func (ec *executionContext) _OrgMapNodeColumns_influenceRanks(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_influenceRanks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrgMapNodeColumns_relationshipCounts(ctx context.Context, field graphql.CollectedField, obj *orgmap.NodeColumns) (ret graphql.Marshaler) {
@@ -2023,50 +1682,28 @@ func (ec *executionContext) _OrgMapNodeColumns_relationshipCounts(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMapNodeColumns_relationshipCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
+	return scalarFieldContext("OrgMapNodeColumns", field, true, false, "Int")
 }
 
 func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SingleThreading_singleThreaded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SingleThreaded, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SingleThreading_singleThreaded(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v bool = obj.SingleThreaded
+	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_singleThreaded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "Boolean")
+	return scalarFieldContext("SingleThreading", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SingleThreading_contacts(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SingleThreading_contacts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contacts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SingleThreading_contacts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Contacts
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2082,23 +1719,12 @@ func (ec *executionContext) fieldContext_SingleThreading_contacts(_ context.Cont
 }
 
 func (ec *executionContext) _SingleThreading_supporters(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SingleThreading_supporters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Supporters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SingleThreading_supporters(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Supporters
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_supporters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2114,26 +1740,15 @@ func (ec *executionContext) fieldContext_SingleThreading_supporters(_ context.Co
 }
 
 func (ec *executionContext) _SingleThreading_reasons(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SingleThreading_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SingleThreading_reasons(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []string = obj.Reasons
+	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SingleThreading", field, false, false, "String")
+	return scalarFieldContext("SingleThreading", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -2232,7 +1847,7 @@ func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influencePathImplementors = []string{"InfluencePath"}
@@ -2290,7 +1905,7 @@ func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var influencePathHopImplementors = []string{"InfluencePathHop"}
@@ -2338,7 +1953,7 @@ func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var moveStakeholdersPayloadImplementors = []string{"MoveStakeholdersPayload"}
@@ -2376,7 +1991,7 @@ func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapImplementors = []string{"OrgMap"}
@@ -2496,7 +2111,7 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapEdgeImplementors = []string{"OrgMapEdge"}
@@ -2549,7 +2164,7 @@ func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapEdgeColumnsImplementors = []string{"OrgMapEdgeColumns"}
@@ -2602,7 +2217,7 @@ func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapFindingImplementors = []string{"OrgMapFinding"}
@@ -2640,7 +2255,7 @@ func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapHealthImplementors = []string{"OrgMapHealth"}
@@ -2683,7 +2298,7 @@ func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapNodeImplementors = []string{"OrgMapNode"}
@@ -2761,7 +2376,7 @@ func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapNodeColumnsImplementors = []string{"OrgMapNodeColumns"}
@@ -2874,7 +2489,7 @@ func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var singleThreadingImplementors = []string{"SingleThreading"}
@@ -2922,7 +2537,7 @@ func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

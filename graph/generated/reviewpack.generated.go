@@ -27,23 +27,12 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ReviewPack_plan(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_plan(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Plan, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
-			return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_plan(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.AccountPlan = obj.Plan
+	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -59,69 +48,36 @@ func (ec *executionContext) fieldContext_ReviewPack_plan(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ReviewPack_since(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_since(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.Since
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "Time")
+	return scalarFieldContext("ReviewPack", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPack_until(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_until(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Until, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_until(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.Until
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "Time")
+	return scalarFieldContext("ReviewPack", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPack_sinceReview(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_sinceReview(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SinceReview, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReviewPack_sinceReview(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Review = obj.SinceReview
+	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_sinceReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -137,23 +93,12 @@ func (ec *executionContext) fieldContext_ReviewPack_sinceReview(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewPack_goals(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_goals(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Goals, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.Goal) graphql.Marshaler {
-			return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_goals(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.Goal = obj.Goals
+	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -169,23 +114,12 @@ func (ec *executionContext) fieldContext_ReviewPack_goals(_ context.Context, fie
 }
 
 func (ec *executionContext) _ReviewPack_overdueActionItems(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_overdueActionItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Overdue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
-			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_overdueActionItems(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ActionItem = obj.Overdue
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_overdueActionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -201,23 +135,12 @@ func (ec *executionContext) fieldContext_ReviewPack_overdueActionItems(_ context
 }
 
 func (ec *executionContext) _ReviewPack_planDiff(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_planDiff(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PlanDiff, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *timeline.PlanDiff) graphql.Marshaler {
-			return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_planDiff(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *timeline.PlanDiff = obj.PlanDiff
+	return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_planDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -233,23 +156,12 @@ func (ec *executionContext) fieldContext_ReviewPack_planDiff(_ context.Context, 
 }
 
 func (ec *executionContext) _ReviewPack_orgMapDiff(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_orgMapDiff(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrgMapDiff, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *timeline.OrgMapDiff) graphql.Marshaler {
-			return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_orgMapDiff(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *timeline.OrgMapDiff = obj.OrgMapDiff
+	return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -265,23 +177,12 @@ func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context
 }
 
 func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_revenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Revenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*reviewpack.Quarter) graphql.Marshaler {
-			return ec.marshalNReviewPackQuarter2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋreviewpackᚐQuarterᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_revenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*reviewpack.Quarter = obj.Revenue
+	return ec.marshalNReviewPackQuarter2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋreviewpackᚐQuarterᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -297,23 +198,12 @@ func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, f
 }
 
 func (ec *executionContext) _ReviewPack_whitespace(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_whitespace(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Whitespace, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WhitespaceCell) graphql.Marshaler {
-			return ec.marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_whitespace(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.WhitespaceCell = obj.Whitespace
+	return ec.marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_whitespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -329,23 +219,12 @@ func (ec *executionContext) fieldContext_ReviewPack_whitespace(_ context.Context
 }
 
 func (ec *executionContext) _ReviewPack_feedback(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_feedback(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Feedback, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Feedback) graphql.Marshaler {
-			return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_feedback(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.Feedback = obj.Feedback
+	return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -361,164 +240,87 @@ func (ec *executionContext) fieldContext_ReviewPack_feedback(_ context.Context, 
 }
 
 func (ec *executionContext) _ReviewPack_markdown(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPack_markdown(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Markdown, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPack_markdown(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Markdown
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPack", field, false, false, "String")
+	return scalarFieldContext("ReviewPack", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_start(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_start(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.Start
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_end(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_end(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.End
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_startingRevenue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartingRevenue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_startingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.StartingRevenue
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_expansion(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_expansion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Expansion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_expansion(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Expansion
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_contraction(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_contraction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contraction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_contraction(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Contraction
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_churn(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewPackQuarter_churn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Churn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewPackQuarter_churn(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int64 = obj.Churn
+	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_endingRevenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -541,7 +343,7 @@ func (ec *executionContext) _ReviewPackQuarter_endingRevenue(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, true, false, "Int")
+	return scalarFieldContext("ReviewPackQuarter", field, true, false, "Int")
 }
 
 func (ec *executionContext) _ReviewPackQuarter_nrr(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
@@ -564,7 +366,7 @@ func (ec *executionContext) _ReviewPackQuarter_nrr(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_nrr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewPackQuarter", field, true, false, "Float")
+	return scalarFieldContext("ReviewPackQuarter", field, true, false, "Float")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -664,7 +466,7 @@ func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var reviewPackQuarterImplementors = []string{"ReviewPackQuarter"}
@@ -732,7 +534,7 @@ func (ec *executionContext) _ReviewPackQuarter(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -29,92 +29,48 @@ type UpsertResultResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _UpsertError_code(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertError_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertError_code(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Code
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertError_message(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertError_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertError_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Message
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertError_field(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertError_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UpsertError_field(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Field
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertError", field, false, false, "String")
+	return scalarFieldContext("UpsertError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertPayload_results(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertPayload_results(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Results, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upsert.Result) graphql.Marshaler {
-			return ec.marshalNUpsertResult2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐResultᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertPayload_results(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []upsert.Result = obj.Results
+	return ec.marshalNUpsertResult2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐResultᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -149,7 +105,7 @@ func (ec *executionContext) _UpsertPayload_created(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_updated(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -172,7 +128,7 @@ func (ec *executionContext) _UpsertPayload_updated(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -195,7 +151,7 @@ func (ec *executionContext) _UpsertPayload_unchanged(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertPayload_failed(ctx context.Context, field graphql.CollectedField, obj *upsert.Payload) (ret graphql.Marshaler) {
@@ -218,99 +174,55 @@ func (ec *executionContext) _UpsertPayload_failed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertPayload", field, true, false, "Int")
+	return scalarFieldContext("UpsertPayload", field, true, false, "Int")
 }
 
 func (ec *executionContext) _UpsertResult_index(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertResult_index(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Index, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertResult_index(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.Index
+	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "Int")
+	return scalarFieldContext("UpsertResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpsertResult_externalID(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertResult_externalID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExternalID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertResult_externalID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.ExternalID
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "String")
+	return scalarFieldContext("UpsertResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertResult_id(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertResult_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UpsertResult_id(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *int = obj.ID
+	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "ID")
+	return scalarFieldContext("UpsertResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UpsertResult_outcome(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertResult_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v upsert.Outcome) graphql.Marshaler {
-			return ec.marshalNUpsertOutcome2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOutcome(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpsertResult_outcome(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v upsert.Outcome = obj.Outcome
+	return ec.marshalNUpsertOutcome2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOutcome(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpsertResult", field, false, false, "UpsertOutcome")
+	return scalarFieldContext("UpsertResult", field, false, false, "UpsertOutcome")
 }
 
 func (ec *executionContext) _UpsertResult_error(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
@@ -1293,7 +1205,7 @@ func (ec *executionContext) _UpsertError(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var upsertPayloadImplementors = []string{"UpsertPayload"}
@@ -1346,7 +1258,7 @@ func (ec *executionContext) _UpsertPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var upsertResultImplementors = []string{"UpsertResult"}
@@ -1400,7 +1312,7 @@ func (ec *executionContext) _UpsertResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -29,23 +29,12 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActionItemSlip_actionItem(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemSlip_actionItem(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActionItem, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
-			return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItemSlip_actionItem(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.ActionItem = obj.ActionItem
+	return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_actionItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -61,92 +50,48 @@ func (ec *executionContext) fieldContext_ActionItemSlip_actionItem(_ context.Con
 }
 
 func (ec *executionContext) _ActionItemSlip_dueFrom(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemSlip_dueFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItemSlip_dueFrom(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DueFrom
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "Time")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItemSlip_dueTo(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemSlip_dueTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DueTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActionItemSlip_dueTo(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.DueTo
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "Time")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ActionItemSlip_reason(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActionItemSlip_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActionItemSlip_reason(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Reason
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionItemSlip", field, false, false, "String")
+	return scalarFieldContext("ActionItemSlip", field, false, false, "String")
 }
 
 func (ec *executionContext) _DecisionMakerWarmth_node(ctx context.Context, field graphql.CollectedField, obj *timeline.WarmthChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecisionMakerWarmth_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecisionMakerWarmth_node(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.Node
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -162,69 +107,36 @@ func (ec *executionContext) fieldContext_DecisionMakerWarmth_node(_ context.Cont
 }
 
 func (ec *executionContext) _DecisionMakerWarmth_from(ctx context.Context, field graphql.CollectedField, obj *timeline.WarmthChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecisionMakerWarmth_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DecisionMakerWarmth_from(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *float64 = obj.From
+	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
+	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DecisionMakerWarmth_to(ctx context.Context, field graphql.CollectedField, obj *timeline.WarmthChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecisionMakerWarmth_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DecisionMakerWarmth_to(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *float64 = obj.To
+	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
+	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
 }
 
 func (ec *executionContext) _GoalAsOf_goal(ctx context.Context, field graphql.CollectedField, obj *timeline.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalAsOf_goal(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Goal, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Goal) graphql.Marshaler {
-			return ec.marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GoalAsOf_goal(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Goal = obj.Goal
+	return ec.marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -240,23 +152,12 @@ func (ec *executionContext) fieldContext_GoalAsOf_goal(_ context.Context, field 
 }
 
 func (ec *executionContext) _GoalAsOf_objectives(ctx context.Context, field graphql.CollectedField, obj *timeline.Goal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GoalAsOf_objectives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Objectives, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.Objective) graphql.Marshaler {
-			return ec.marshalNObjectiveAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐObjectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GoalAsOf_objectives(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.Objective = obj.Objectives
+	return ec.marshalNObjectiveAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐObjectiveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -272,23 +173,12 @@ func (ec *executionContext) fieldContext_GoalAsOf_objectives(_ context.Context, 
 }
 
 func (ec *executionContext) _KPIMove_kpi(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMove_kpi(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KPI, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.KPI) graphql.Marshaler {
-			return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KPIMove_kpi(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.KPI = obj.KPI
+	return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -304,115 +194,60 @@ func (ec *executionContext) fieldContext_KPIMove_kpi(_ context.Context, field gr
 }
 
 func (ec *executionContext) _KPIMove_from(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMove_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMove_from(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.From
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_to(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMove_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMove_to(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.To
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_target(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMove_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMove_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.Target
+	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Decimal")
+	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _KPIMove_towardTarget(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KPIMove_towardTarget(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TowardTarget, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_KPIMove_towardTarget(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *bool = obj.TowardTarget
+	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_towardTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KPIMove", field, false, false, "Boolean")
+	return scalarFieldContext("KPIMove", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ObjectiveAsOf_objective(ctx context.Context, field graphql.CollectedField, obj *timeline.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveAsOf_objective(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Objective, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveAsOf_objective(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.Objective = obj.Objective
+	return ec.marshalNObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -428,23 +263,12 @@ func (ec *executionContext) fieldContext_ObjectiveAsOf_objective(_ context.Conte
 }
 
 func (ec *executionContext) _ObjectiveAsOf_kpis(ctx context.Context, field graphql.CollectedField, obj *timeline.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveAsOf_kpis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KPIs, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KPI) graphql.Marshaler {
-			return ec.marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveAsOf_kpis(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.KPI = obj.KPIs
+	return ec.marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -460,23 +284,12 @@ func (ec *executionContext) fieldContext_ObjectiveAsOf_kpis(_ context.Context, f
 }
 
 func (ec *executionContext) _ObjectiveAsOf_actionItems(ctx context.Context, field graphql.CollectedField, obj *timeline.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ObjectiveAsOf_actionItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActionItems, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
-			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ObjectiveAsOf_actionItems(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ActionItem = obj.ActionItems
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -492,23 +305,12 @@ func (ec *executionContext) fieldContext_ObjectiveAsOf_actionItems(_ context.Con
 }
 
 func (ec *executionContext) _OrgMapAttributeChange_node(ctx context.Context, field graphql.CollectedField, obj *timeline.AttributeChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapAttributeChange_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapAttributeChange_node(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.Node
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -524,115 +326,60 @@ func (ec *executionContext) fieldContext_OrgMapAttributeChange_node(_ context.Co
 }
 
 func (ec *executionContext) _OrgMapAttributeChange_from(ctx context.Context, field graphql.CollectedField, obj *timeline.AttributeChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapAttributeChange_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapAttributeChange_from(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.From
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
+	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapAttributeChange_to(ctx context.Context, field graphql.CollectedField, obj *timeline.AttributeChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapAttributeChange_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapAttributeChange_to(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.To
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
+	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrgMapDiff_from(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_from(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.From
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapDiff", field, false, false, "Time")
+	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _OrgMapDiff_to(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_to(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.To
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrgMapDiff", field, false, false, "Time")
+	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _OrgMapDiff_joined(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_joined(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Joined, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_joined(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Joined
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -648,23 +395,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_joined(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrgMapDiff_left(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_left(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Left, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_left(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.Left
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -680,23 +416,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_left(_ context.Context, fiel
 }
 
 func (ec *executionContext) _OrgMapDiff_moved(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_moved(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Moved, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.Move) graphql.Marshaler {
-			return ec.marshalNOrgMapMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐMoveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_moved(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.Move = obj.Moved
+	return ec.marshalNOrgMapMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐMoveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -712,23 +437,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_moved(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrgMapDiff_supportChanges(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_supportChanges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SupportChanges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.AttributeChange) graphql.Marshaler {
-			return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_supportChanges(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.AttributeChange = obj.SupportChanges
+	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_supportChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -744,23 +458,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_supportChanges(_ context.Con
 }
 
 func (ec *executionContext) _OrgMapDiff_politicalStatusChanges(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_politicalStatusChanges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PoliticalStatusChanges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.AttributeChange) graphql.Marshaler {
-			return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_politicalStatusChanges(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.AttributeChange = obj.PoliticalStatusChanges
+	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_politicalStatusChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -776,23 +479,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_politicalStatusChanges(_ con
 }
 
 func (ec *executionContext) _OrgMapDiff_keyPlayersGained(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_keyPlayersGained(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KeyPlayersGained, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_keyPlayersGained(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.KeyPlayersGained
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -808,23 +500,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersGained(_ context.C
 }
 
 func (ec *executionContext) _OrgMapDiff_keyPlayersLost(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_keyPlayersLost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KeyPlayersLost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_keyPlayersLost(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*orgmap.Node = obj.KeyPlayersLost
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -840,23 +521,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersLost(_ context.Con
 }
 
 func (ec *executionContext) _OrgMapDiff_healthFrom(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_healthFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Health) graphql.Marshaler {
-			return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_healthFrom(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Health = obj.HealthFrom
+	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -872,23 +542,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_healthFrom(_ context.Context
 }
 
 func (ec *executionContext) _OrgMapDiff_healthTo(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_healthTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Health) graphql.Marshaler {
-			return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_healthTo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Health = obj.HealthTo
+	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -904,23 +563,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_healthTo(_ context.Context, 
 }
 
 func (ec *executionContext) _OrgMapDiff_decisionMakers(ctx context.Context, field graphql.CollectedField, obj *timeline.OrgMapDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapDiff_decisionMakers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecisionMakers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.WarmthChange) graphql.Marshaler {
-			return ec.marshalNDecisionMakerWarmth2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐWarmthChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapDiff_decisionMakers(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.WarmthChange = obj.DecisionMakers
+	return ec.marshalNDecisionMakerWarmth2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐWarmthChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_decisionMakers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -936,23 +584,12 @@ func (ec *executionContext) fieldContext_OrgMapDiff_decisionMakers(_ context.Con
 }
 
 func (ec *executionContext) _OrgMapMove_node(ctx context.Context, field graphql.CollectedField, obj *timeline.Move) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapMove_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrgMapMove_node(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.Node
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -968,23 +605,12 @@ func (ec *executionContext) fieldContext_OrgMapMove_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _OrgMapMove_managerFrom(ctx context.Context, field graphql.CollectedField, obj *timeline.Move) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapMove_managerFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ManagerFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrgMapMove_managerFrom(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.ManagerFrom
+	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1000,23 +626,12 @@ func (ec *executionContext) fieldContext_OrgMapMove_managerFrom(_ context.Contex
 }
 
 func (ec *executionContext) _OrgMapMove_managerTo(ctx context.Context, field graphql.CollectedField, obj *timeline.Move) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrgMapMove_managerTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ManagerTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *orgmap.Node) graphql.Marshaler {
-			return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrgMapMove_managerTo(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *orgmap.Node = obj.ManagerTo
+	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1032,46 +647,24 @@ func (ec *executionContext) fieldContext_OrgMapMove_managerTo(_ context.Context,
 }
 
 func (ec *executionContext) _PlanAsOf_asOf(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_asOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_asOf(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.AsOf
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanAsOf", field, false, false, "Time")
+	return scalarFieldContext("PlanAsOf", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanAsOf_plan(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_plan(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Plan, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountPlan) graphql.Marshaler {
-			return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_plan(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.AccountPlan = obj.Plan
+	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1087,23 +680,12 @@ func (ec *executionContext) fieldContext_PlanAsOf_plan(_ context.Context, field 
 }
 
 func (ec *executionContext) _PlanAsOf_goals(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_goals(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Goals, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.Goal) graphql.Marshaler {
-			return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_goals(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.Goal = obj.Goals
+	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1119,23 +701,12 @@ func (ec *executionContext) fieldContext_PlanAsOf_goals(_ context.Context, field
 }
 
 func (ec *executionContext) _PlanAsOf_actionItems(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_actionItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActionItems, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
-			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_actionItems(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ActionItem = obj.ActionItems
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1151,23 +722,12 @@ func (ec *executionContext) fieldContext_PlanAsOf_actionItems(_ context.Context,
 }
 
 func (ec *executionContext) _PlanAsOf_insights(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_insights(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Insights, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Insight) graphql.Marshaler {
-			return ec.marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_insights(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.Insight = obj.Insights
+	return ec.marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_insights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1183,23 +743,12 @@ func (ec *executionContext) fieldContext_PlanAsOf_insights(_ context.Context, fi
 }
 
 func (ec *executionContext) _PlanAsOf_reviews(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanAsOf_reviews(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reviews, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanAsOf_reviews(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.Review = obj.Reviews
+	return ec.marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1215,69 +764,36 @@ func (ec *executionContext) fieldContext_PlanAsOf_reviews(_ context.Context, fie
 }
 
 func (ec *executionContext) _PlanDiff_from(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_from(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.From
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "Time")
+	return scalarFieldContext("PlanDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanDiff_to(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_to(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v time.Time = obj.To
+	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "Time")
+	return scalarFieldContext("PlanDiff", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PlanDiff_added(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_added(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Added, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.PlanRecord) graphql.Marshaler {
-			return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_added(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.PlanRecord = obj.Added
+	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1293,23 +809,12 @@ func (ec *executionContext) fieldContext_PlanDiff_added(_ context.Context, field
 }
 
 func (ec *executionContext) _PlanDiff_removed(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_removed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Removed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.PlanRecord) graphql.Marshaler {
-			return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_removed(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.PlanRecord = obj.Removed
+	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1325,23 +830,12 @@ func (ec *executionContext) fieldContext_PlanDiff_removed(_ context.Context, fie
 }
 
 func (ec *executionContext) _PlanDiff_changed(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_changed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Changed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.PlanRecordChange) graphql.Marshaler {
-			return ec.marshalNPlanRecordChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_changed(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.PlanRecordChange = obj.Changed
+	return ec.marshalNPlanRecordChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1357,23 +851,12 @@ func (ec *executionContext) fieldContext_PlanDiff_changed(_ context.Context, fie
 }
 
 func (ec *executionContext) _PlanDiff_kpis(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_kpis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KPIs, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.KPIMove) graphql.Marshaler {
-			return ec.marshalNKPIMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐKPIMoveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_kpis(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.KPIMove = obj.KPIs
+	return ec.marshalNKPIMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐKPIMoveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1389,23 +872,12 @@ func (ec *executionContext) fieldContext_PlanDiff_kpis(_ context.Context, field 
 }
 
 func (ec *executionContext) _PlanDiff_actionItemsCompleted(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_actionItemsCompleted(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActionItemsCompleted, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItem) graphql.Marshaler {
-			return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_actionItemsCompleted(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*ent.ActionItem = obj.ActionItemsCompleted
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsCompleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1421,23 +893,12 @@ func (ec *executionContext) fieldContext_PlanDiff_actionItemsCompleted(_ context
 }
 
 func (ec *executionContext) _PlanDiff_actionItemsSlipped(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_actionItemsSlipped(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActionItemsSlipped, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*timeline.ActionItemSlip) graphql.Marshaler {
-			return ec.marshalNActionItemSlip2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐActionItemSlipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_actionItemsSlipped(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []*timeline.ActionItemSlip = obj.ActionItemsSlipped
+	return ec.marshalNActionItemSlip2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐActionItemSlipᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsSlipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1453,69 +914,36 @@ func (ec *executionContext) fieldContext_PlanDiff_actionItemsSlipped(_ context.C
 }
 
 func (ec *executionContext) _PlanDiff_healthFrom(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_healthFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
-			return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_healthFrom(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v planhealth.Grade = obj.HealthFrom
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanDiff_healthTo(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_healthTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HealthTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Grade) graphql.Marshaler {
-			return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_healthTo(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v planhealth.Grade = obj.HealthTo
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
+	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
 }
 
 func (ec *executionContext) _PlanDiff_findingsOpened(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_findingsOpened(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FindingsOpened, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
-			return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_findingsOpened(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []planhealth.Finding = obj.FindingsOpened
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1531,23 +959,12 @@ func (ec *executionContext) fieldContext_PlanDiff_findingsOpened(_ context.Conte
 }
 
 func (ec *executionContext) _PlanDiff_findingsResolved(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanDiff_findingsResolved(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FindingsResolved, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []planhealth.Finding) graphql.Marshaler {
-			return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanDiff_findingsResolved(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []planhealth.Finding = obj.FindingsResolved
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsResolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1563,161 +980,84 @@ func (ec *executionContext) fieldContext_PlanDiff_findingsResolved(_ context.Con
 }
 
 func (ec *executionContext) _PlanRecord_type(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecord_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecord_type(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Type
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "String")
+	return scalarFieldContext("PlanRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecord_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "ID")
+	return scalarFieldContext("PlanRecord", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PlanRecord_title(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecord_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecord_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecord", field, false, false, "String")
+	return scalarFieldContext("PlanRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_type(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecordChange_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecordChange_type(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Type
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "String")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecordChange_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecordChange_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v int = obj.ID
+	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "ID")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PlanRecordChange_title(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecordChange_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecordChange_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Title
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PlanRecordChange", field, false, false, "String")
+	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlanRecordChange_fields(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanRecordChange_fields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fields, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schematype.FieldChange) graphql.Marshaler {
-			return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlanRecordChange_fields(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v []schematype.FieldChange = obj.Fields
+	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -1838,7 +1178,7 @@ func (ec *executionContext) _ActionItemSlip(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var decisionMakerWarmthImplementors = []string{"DecisionMakerWarmth"}
@@ -1881,7 +1221,7 @@ func (ec *executionContext) _DecisionMakerWarmth(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var goalAsOfImplementors = []string{"GoalAsOf"}
@@ -1919,7 +1259,7 @@ func (ec *executionContext) _GoalAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var kPIMoveImplementors = []string{"KPIMove"}
@@ -1972,7 +1312,7 @@ func (ec *executionContext) _KPIMove(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var objectiveAsOfImplementors = []string{"ObjectiveAsOf"}
@@ -2015,7 +1355,7 @@ func (ec *executionContext) _ObjectiveAsOf(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapAttributeChangeImplementors = []string{"OrgMapAttributeChange"}
@@ -2058,7 +1398,7 @@ func (ec *executionContext) _OrgMapAttributeChange(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapDiffImplementors = []string{"OrgMapDiff"}
@@ -2146,7 +1486,7 @@ func (ec *executionContext) _OrgMapDiff(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var orgMapMoveImplementors = []string{"OrgMapMove"}
@@ -2189,7 +1529,7 @@ func (ec *executionContext) _OrgMapMove(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planAsOfImplementors = []string{"PlanAsOf"}
@@ -2247,7 +1587,7 @@ func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planDiffImplementors = []string{"PlanDiff"}
@@ -2335,7 +1675,7 @@ func (ec *executionContext) _PlanDiff(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planRecordImplementors = []string{"PlanRecord"}
@@ -2378,7 +1718,7 @@ func (ec *executionContext) _PlanRecord(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 var planRecordChangeImplementors = []string{"PlanRecordChange"}
@@ -2426,7 +1766,7 @@ func (ec *executionContext) _PlanRecordChange(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -25,23 +25,12 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _WebhookEndpointSecretPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *webhook.Secret) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointSecretPayload_endpoint(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Endpoint, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WebhookEndpoint) graphql.Marshaler {
-			return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointSecretPayload_endpoint(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *ent.WebhookEndpoint = obj.Endpoint
+	return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -57,26 +46,15 @@ func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_endpoint(_
 }
 
 func (ec *executionContext) _WebhookEndpointSecretPayload_secret(ctx context.Context, field graphql.CollectedField, obj *webhook.Secret) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointSecretPayload_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WebhookEndpointSecretPayload_secret(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v string = obj.Secret
+	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WebhookEndpointSecretPayload", field, false, false, "String")
+	return scalarFieldContext("WebhookEndpointSecretPayload", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -259,7 +237,7 @@ func (ec *executionContext) _WebhookEndpointSecretPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return ec.objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************
