@@ -33,6 +33,7 @@ type comparison struct {
 	rounds  int
 	n       int
 	dur     time.Duration
+	warmup  time.Duration // per shape and server, before the rounds
 }
 
 // clockTick is the kernel's USER_HZ, 100 on every Linux architecture Go runs on.
@@ -132,8 +133,8 @@ func (c *comparison) prepare(s shape) error {
 		if err != nil {
 			return fmt.Errorf("%s on %s: %w", s.Name, sv.label, err)
 		}
-		// PostGraphile plans a document on first sight and the JIT warms up: not what a round measures
-		for range 4 {
+		// PostGraphile plans a document on first sight and Node's JIT warms up: not what a round measures
+		for start := time.Now(); time.Since(start) < c.warmup; {
 			if _, err := sv.l.post(body); err != nil {
 				return fmt.Errorf("%s on %s: %w", s.Name, sv.label, err)
 			}

@@ -48,6 +48,7 @@ func main() {
 		rounds    = flag.Int("rounds", 3, "with -compare: rounds per shape, number of clients and server")
 		only      = flag.String("shapes", "", "with -compare: comma-separated shapes to send; empty sends all")
 		pids      = flag.String("pids", "", "with -compare: label=PID,... of servers to read CPU and memory of; others are found by their port")
+		warmup    = flag.Duration("warmup", 2*time.Second, "with -compare: time each server answers each shape before the rounds")
 		pgDB      = flag.String("pg-db", "accountplan_bench", "with -compare: the database whose PostgreSQL backends' CPU counts; empty for none")
 	)
 	flag.Parse()
@@ -60,7 +61,7 @@ func main() {
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	if *compare != "" {
-		c := &comparison{pgDB: *pgDB, rounds: *rounds, n: *n, dur: *duration}
+		c := &comparison{pgDB: *pgDB, rounds: *rounds, n: *n, dur: *duration, warmup: *warmup}
 		if err := c.setUp(*url, *compare, *pids, os.Getenv("TOKEN"), client); err != nil {
 			fail(err)
 		}
