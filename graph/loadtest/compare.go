@@ -87,25 +87,48 @@ func (c *comparison) run(picked []shape, conns []int) error {
 			}
 		}
 	}
-	fmt.Printf("\nranges over %d rounds (min–max)\n", c.rounds)
-	fmt.Printf("%-10s %3s %-11s %15s %17s %15s %9s\n", "shape", "c", "server", "rps", "p99 ms", "CPU ms/req", "peak MB")
+	fmt.Printf("\nranges over %d rounds (min–max); × is ours over PostGraphile's in the same round\n", c.rounds)
+	fmt.Printf("%-10s %3s %-11s %11s %11s %13s %11s %11s %8s\n", "shape", "c", "server", "rps", "rps ×", "p99 ms", "CPU ms/req", "CPU ×", "peak MB")
+	rps := func(m measure) float64 { return m.rps }
+	cpu := func(m measure) float64 { return m.cpu }
 	for _, k := range order {
-		ms := all[k]
-		fmt.Printf("%-10s %3d %-11s %15s %17s %15s %9.0f\n", k.shape, k.c, k.server,
-			span(ms, func(m measure) float64 { return m.rps }), span(ms, func(m measure) float64 { return m.p99 }),
-			span(ms, func(m measure) float64 { return m.cpu }), slices.MaxFunc(ms, func(a, b measure) int { return int(a.hwm - b.hwm) }).hwm)
+		ms, theirs := all[k], all[key{k.shape, c.servers[len(c.servers)-1].label, k.c}]
+		rpsX, cpuX := "", ""
+		if k.server != c.servers[len(c.servers)-1].label {
+			rpsX, cpuX = ratio(ms, theirs, rps), ratio(ms, theirs, cpu)
+		}
+		fmt.Printf("%-10s %3d %-11s %11s %11s %13s %11s %11s %8.0f\n", k.shape, k.c, k.server,
+			span(values(ms, rps)), rpsX, span(values(ms, func(m measure) float64 { return m.p99 })),
+			span(values(ms, cpu)), cpuX, slices.Max(values(ms, func(m measure) float64 { return m.hwm })))
 	}
 	return nil
 }
 
-func span(ms []measure, f func(measure) float64) string {
-	lo, hi := f(ms[0]), f(ms[0])
-	for _, m := range ms[1:] {
-		lo, hi = min(lo, f(m)), max(hi, f(m))
+func values(ms []measure, f func(measure) float64) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = f(m)
 	}
+	return out
+}
+
+// ratio is the span of ours over theirs, round by round.
+func ratio(ours, theirs []measure, f func(measure) float64) string {
+	out := make([]float64, min(len(ours), len(theirs)))
+	for i := range out {
+		out[i] = f(ours[i]) / f(theirs[i])
+	}
+	return span(out) + "×"
+}
+
+func span(vs []float64) string {
+	lo, hi := slices.Min(vs), slices.Max(vs)
 	p := 1
-	if hi >= 100 {
+	switch {
+	case hi >= 100:
 		p = 0
+	case hi < 10:
+		p = 2
 	}
 	return strconv.FormatFloat(lo, 'f', p, 64) + "–" + strconv.FormatFloat(hi, 'f', p, 64)
 }

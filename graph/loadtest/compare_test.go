@@ -83,3 +83,14 @@ func TestParseServersLabelsURLs(t *testing.T) {
 		t.Errorf("parseServers: %q, %v", got, err)
 	}
 }
+
+func TestRatioPairsRoundsOfTheSameTurn(t *testing.T) {
+	ours := []measure{{rps: 20, cpu: 10}, {rps: 30, cpu: 6}}
+	theirs := []measure{{rps: 10, cpu: 20}, {rps: 60, cpu: 12}}
+	if got := ratio(ours, theirs, func(m measure) float64 { return m.rps }); got != "0.50–2.00×" {
+		t.Errorf("rps ratio %s", got)
+	}
+	if got := ratio(ours, theirs, func(m measure) float64 { return m.cpu }); got != "0.50–0.50×" {
+		t.Errorf("CPU ratio %s", got)
+	}
+}
