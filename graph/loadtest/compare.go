@@ -130,7 +130,11 @@ func span(vs []float64) string {
 	case hi < 10:
 		p = 2
 	}
-	return strconv.FormatFloat(lo, 'f', p, 64) + "–" + strconv.FormatFloat(hi, 'f', p, 64)
+	a, b := strconv.FormatFloat(lo, 'f', p, 64), strconv.FormatFloat(hi, 'f', p, 64)
+	if a == b {
+		return a
+	}
+	return a + "–" + b
 }
 
 // prepare builds each server's request for the shape and checks that all answers hold the same rows.
