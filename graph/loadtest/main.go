@@ -44,6 +44,12 @@ func main() {
 		accounts  = flag.Int("accounts", benchdata.Issue.Accounts, "with -generate: accounts to write")
 		people    = flag.Int("stakeholders", benchdata.Issue.Stakeholders, "with -generate: stakeholders per account")
 		influence = flag.Int("edges", benchdata.Issue.InfluenceEdges, "with -generate: influence edges per account")
+		compare   = flag.String("compare", "", "PostGraphile's GraphQL endpoint: compare it with -url (a comma-separated label=URL list) in interleaved rounds")
+		rounds    = flag.Int("rounds", 3, "with -compare: rounds per shape, number of clients and server")
+		only      = flag.String("shapes", "", "with -compare: comma-separated shapes to send; empty sends all")
+		pids      = flag.String("pids", "", "with -compare: label=PID,... of servers to read CPU and memory of; others are found by their port")
+		warmup    = flag.Duration("warmup", 2*time.Second, "with -compare: time each server answers each shape before the rounds")
+		pgDB      = flag.String("pg-db", "accountplan_bench", "with -compare: the database whose PostgreSQL backends' CPU counts; empty for none")
 	)
 	flag.Parse()
 	if *generate {
@@ -53,7 +59,22 @@ func main() {
 		}
 		return
 	}
-	l := &loader{url: *url, token: os.Getenv("TOKEN"), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	if *compare != "" {
+		c := &comparison{pgDB: *pgDB, rounds: *rounds, n: *n, dur: *duration, warmup: *warmup}
+		if err := c.setUp(*url, *compare, *pids, os.Getenv("TOKEN"), client); err != nil {
+			fail(err)
+		}
+		picked, conns, err := c.pick(*only, *conns)
+		if err != nil {
+			fail(err)
+		}
+		if err := c.run(picked, conns); err != nil {
+			fail(err)
+		}
+		return
+	}
+	l := &loader{url: *url, token: os.Getenv("TOKEN"), client: client}
 	screens := benchdata.Screens
 	switch {
 	case *query != "":
