@@ -15,9 +15,10 @@ import (
 // The dated dimensions describe an account in a row's period (its plan
 // phase, whether a plan covers the period, its tier then) or a deal (whether
 // it was planned), rather than the account as it is now. The statements
-// look them up for each account and calendar period of the report
-// (datedJoins), from the plans' periods and the change history; the rules are those of
-// api/metrics.graphql, which the tests recompute from the raw rows.
+// look them up for each stretch of an account's calendar periods where they
+// stay the same (datedCTEs), from the plans' periods and the change history;
+// the rules are those of api/metrics.graphql, which the tests recompute from
+// the raw rows.
 
 // datedDimensions follow dimensions in the k_ columns every statement returns.
 var datedDimensions = []Dimension{PlanPhaseDim, PlannedInPeriod, TierAtPeriod, DealPlanned}
@@ -171,10 +172,10 @@ func (r *request) datedKeys() string {
 }
 
 // datedJoins joins, to rows of an account and a calendar period of the
-// report, what datedKeys and datedFilter read: the account in acc (an inner
-// join, which filters), the period in spans, its plans and its tier changes.
-// Each row looks its keys up, in small tables: no table of every account
-// and period is built.
+// report (the first of each stretch), what datedKeys and datedFilter read:
+// the account in acc (an inner join, which filters), the period in spans,
+// its plans and its tier changes. Each row looks its keys up, in small
+// tables: no table of every account and period is built.
 func (r *request) datedJoins(accountCol, bucketCol string) string {
 	j := " JOIN acc ON acc.id = " + accountCol + " JOIN spans s ON s.bucket = " + bucketCol
 	if r.needsPlans() {
