@@ -15,9 +15,10 @@ import (
 // The dated dimensions describe an account in a row's period (its plan
 // phase, whether a plan covers the period, its tier then) or a deal (whether
 // it was planned), rather than the account as it is now. The statements
-// look them up for each account and calendar period of the report
-// (datedJoins), from the plans' periods and the change history; the rules are those of
-// api/metrics.graphql, which the tests recompute from the raw rows.
+// look them up for each stretch of an account's calendar periods where they
+// stay the same (datedCTEs), from the plans' periods and the change history;
+// the rules are those of api/metrics.graphql, which the tests recompute from
+// the raw rows.
 
 // datedDimensions follow dimensions in the k_ columns every statement returns.
 var datedDimensions = []Dimension{PlanPhaseDim, PlannedInPeriod, TierAtPeriod, DealPlanned}
@@ -59,7 +60,13 @@ func countedPlan(s *statement, d dialectSQL) {
 //     last of them before each period's first day, tier_after the tier
 //     before the first of them on or after it;
 //   - closed_planned: the deals closed on a day a counted plan of their
-//     account covers.
+//     account covers;
+//   - stretches: each account's calendar periods cut into stretches
+//     [first, stop) where its dated keys stay the same (turns: where they
+//     may change), with the keys of its first period, numbered g per group
+//     as groups lists them. The statements look the keys of a row of an
+//     account and period up there, in a row per stretch (a few per account)
+//     rather than one per account and period.
 func (r *request) datedCTEs(s *statement, d dialectSQL) {
 	var spans []string
 	for b := range r.buckets {
@@ -103,6 +110,37 @@ closed_planned AS (
   WHERE pl.first_day <= o.{opportunity.closed_day} AND o.{opportunity.closed_day} <= pl.last_day
 )`)
 	}
+	// The days a key may change after: a plan's first and last days and a
+	// tier change's; it changes in the period holding the day or the next.
+	var events []string // a dated request needs the plans or the tiers
+	if plans {
+		events = append(events, "SELECT account, first_day AS day FROM pl", "SELECT account, last_day FROM pl")
+	}
+	if tiers {
+		events = append(events, "SELECT account, day FROM tc")
+	}
+	numbered := "1"
+	if keys := strings.TrimSuffix(r.grouped(""), ", "); keys != "" {
+		numbered = "DENSE_RANK() OVER (ORDER BY " + keys + ")"
+	}
+	s.add(`,
+turns AS (
+  SELECT id AS account, 0 AS bucket FROM acc
+  UNION
+  SELECT e.account, s.bucket + k.k FROM (` + strings.Join(events, " UNION ALL ") + `) e
+    JOIN spans s ON s.first_day <= e.day AND e.day <= s.last_day
+    JOIN (SELECT 0 AS k UNION ALL SELECT 1) k ON s.bucket + k.k < ` + strconv.Itoa(r.buckets) + `
+),
+stretches AS MATERIALIZED (
+  SELECT k.*, ` + numbered + ` AS g FROM (
+    SELECT t.account AS account, t.first AS first, t.stop AS stop` + r.datedKeys() + `
+    FROM (SELECT account, bucket AS first, LEAD(bucket, 1, ` + strconv.Itoa(r.buckets) + `) OVER (PARTITION BY account ORDER BY bucket) AS stop FROM turns) t` +
+		r.datedJoins("t.account", "t.first"))
+	r.datedFilter(s)
+	s.add(`
+  ) k
+),
+groups AS (SELECT DISTINCT ` + r.grouped("") + `g FROM stretches)`)
 }
 
 // The dated keys of an account in a calendar period of the report.
@@ -134,10 +172,10 @@ func (r *request) datedKeys() string {
 }
 
 // datedJoins joins, to rows of an account and a calendar period of the
-// report, what datedKeys and datedFilter read: the account in acc (an inner
-// join, which filters), the period in spans, its plans and its tier changes.
-// Each row looks its keys up, in small tables: no table of every account
-// and period is built.
+// report (the first of each stretch), what datedKeys and datedFilter read:
+// the account in acc (an inner join, which filters), the period in spans,
+// its plans and its tier changes. Each row looks its keys up, in small
+// tables: no table of every account and period is built.
 func (r *request) datedJoins(accountCol, bucketCol string) string {
 	j := " JOIN acc ON acc.id = " + accountCol + " JOIN spans s ON s.bucket = " + bucketCol
 	if r.needsPlans() {
@@ -165,28 +203,22 @@ func (r *request) datedFilter(s *statement) {
 // a day a counted plan of its account covers; else 0.
 const dealPlanned = "CASE WHEN o.{opportunity.plan} IS NOT NULL OR o.{opportunity.id} IN (SELECT id FROM closed_planned) THEN 1 ELSE 0 END"
 
-// dealsDatedSQL computes the deal figures as dealsSQL does, but per account
-// rather than per group, since an account's dated keys may differ from one
-// period to the next: won and lost deals take them from the period they
-// closed in, open deals from each period they are open at the end of. The
-// frequency table counted is per account (and DEAL_PLANNED, when grouped by);
-// the won and lost deals are then summed per group, closing period, outcome
-// and cycle, for the median; the running totals of open deals are per
-// account, spread over their periods, then summed per group.
+// dealsDatedSQL computes the deal figures as dealsSQL does, with the
+// groups of the stretches rather than of the accounts: each deal counts, in
+// the frequency table counted, once per stretch of its account that it is
+// open in or closes in, open from the later of its opening and the
+// stretch's start, until the earlier of its closing and the stretch's end,
+// and won or lost in the stretch it closes in. So a won or lost deal takes
+// the keys of the period it closed in, an open one those of each period it
+// is open at the end of, and counted stays a table per group, not per
+// account. DEAL_PLANNED, a key of the deal, is a column of its own.
 func (r *request) dealsDatedSQL(d dialectSQL) *statement {
-	notClosed := strconv.Itoa(r.buckets)
-	dp := "" // the DEAL_PLANNED column of counted
+	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
+	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
 	if r.keys[DealPlanned] {
-		dp = "k_deal_planned, "
+		dp, dpCol = "k_deal_planned, ", "x.k_deal_planned, "
 	}
-	// keys are the grouped k_ columns, and dpCol selects DEAL_PLANNED from a table.
-	keys := r.grouped("") + dp
-	dpCol := func(table string) string {
-		if dp == "" {
-			return ""
-		}
-		return table + ".k_deal_planned AS k_deal_planned, "
-	}
+	closes := "x.closed < k.stop" // the deal closes in stretch k
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
 	r.accountsCTE(s, accountRows, false)
@@ -194,81 +226,32 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 counted AS MATERIALIZED (
-  SELECT account, ` + dp + `currency, ` + r.unpackKind() + `, n, amount
-  FROM (
-    SELECT `)
+  SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (
+    SELECT ((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
+        + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
+        + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END AS kind,
+      k.g AS g, ` + dpCol + `x.currency AS currency, COUNT(*) AS n, SUM(x.amount) AS amount
+    FROM (
+      SELECT account, ` + dp + `currency, amount, ` + r.unpackKind() + ` FROM (
+        SELECT `)
 	r.dealKind(s, d)
-	s.add(`,
-      o.{opportunity.account} AS account, `)
+	s.add(`, o.{opportunity.account} AS account, `)
 	if dp != "" {
 		s.add(dealPlanned + " AS k_deal_planned, ")
 	}
-	s.add(`o.{opportunity.currency} AS currency, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
-    FROM {opportunities} o
-    WHERE `)
+	s.add(`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount
+        FROM {opportunities} o
+        WHERE `)
 	r.dealsInPeriod(s, d)
-	s.add(" AND o.{opportunity.account} IN (SELECT id FROM acc)")
 	if f := r.filter.DealPlanned; f != nil {
 		s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
 	}
 	s.add(`
-    GROUP BY kind, o.{opportunity.account}, ` + dp + `o.{opportunity.currency}
-  ) x
-),
-won_lost AS (
-  SELECT ` + keys + `bucket, currency, outcome, days, CAST(SUM(n) AS BIGINT) AS n, SUM(amount) AS amount FROM (
-    SELECT ` + dpCol("c") + `c.closed AS bucket, c.currency AS currency, c.outcome AS outcome, c.days AS days, c.n AS n, c.amount AS amount` + r.datedKeys() + `
-    FROM counted c` + r.datedJoins("c.account", "c.closed"))
-	r.datedFilter(s)
-	s.add(` AND c.outcome > 0
-  ) w
-  GROUP BY ` + keys + `bucket, currency, outcome, days
-),
-ranked AS (
-  SELECT w.*,
-    CAST(SUM(n) OVER (PARTITION BY ` + keys + `bucket, currency, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
-    CAST(SUM(n) OVER (PARTITION BY ` + keys + `bucket, currency, outcome) AS BIGINT) AS total
-  FROM won_lost w
-),
-moves AS (
-  SELECT account, ` + dp + `currency, bucket, SUM(n) AS n, SUM(amount) AS amount FROM (
-    SELECT account, ` + dp + `currency, opened AS bucket, n, amount FROM counted
-    UNION ALL
-    SELECT account, ` + dp + `currency, closed, -n, -amount FROM counted WHERE outcome > 0
-  ) m
-  GROUP BY account, ` + dp + `currency, bucket
-),
-runs AS (
-  SELECT account, ` + dp + `currency, bucket AS first, LEAD(bucket, 1, ` + notClosed + `) OVER (PARTITION BY account, ` + dp + `currency ORDER BY bucket) AS stop,
-    SUM(n) OVER (PARTITION BY account, ` + dp + `currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS n,
-    SUM(amount) OVER (PARTITION BY account, ` + dp + `currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
-  FROM moves
-),
-open_at AS MATERIALIZED (
-  SELECT runs.account AS account, ` + dpCol("runs") + `runs.currency AS currency, b.bucket AS bucket, runs.n AS n, runs.amount AS amount
-  FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
-  WHERE runs.n > 0
-)
-SELECT ` + r.outKeysDeal("", true) + `c.bucket, c.currency, c.won, c.lost, c.won_amount, c.cycle_days, c.cycle_middle_days, 0 AS open, 0 AS pipeline FROM (
-  SELECT ` + keys + `bucket, currency,
-    CAST(SUM(CASE WHEN outcome = 1 THEN n ELSE 0 END) AS BIGINT) AS won,
-    CAST(SUM(CASE WHEN outcome = 2 THEN n ELSE 0 END) AS BIGINT) AS lost,
-    CAST(SUM(CASE WHEN outcome = 1 THEN amount ELSE 0 END) AS BIGINT) AS won_amount,
-    CAST(SUM(CASE WHEN outcome = 1 THEN days * n ELSE 0 END) AS BIGINT) AS cycle_days,
-    CAST(SUM(CASE WHEN outcome = 1 AND upto - n < (total + 1) / 2 AND (total + 1) / 2 <= upto THEN days ELSE 0 END) +
-      SUM(CASE WHEN outcome = 1 AND upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days
-  FROM ranked
-  GROUP BY ` + keys + `bucket, currency
-) c
-UNION ALL
-SELECT ` + r.outKeysDeal("", true) + `o.bucket, o.currency, 0, 0, 0, 0, 0, o.open, o.pipeline FROM (
-  SELECT ` + keys + `bucket, currency, CAST(SUM(n) AS BIGINT) AS open, CAST(SUM(amount) AS BIGINT) AS pipeline FROM (
-    SELECT ` + dpCol("o") + `o.bucket AS bucket, o.currency AS currency, o.n AS n, o.amount AS amount` + r.datedKeys() + `
-    FROM open_at o` + r.datedJoins("o.account", "o.bucket"))
-	r.datedFilter(s)
-	s.add(`
-  ) o
-  GROUP BY ` + keys + `bucket, currency
-) o` + limit(2))
+      ) o` + d.once + `
+    ) x JOIN stretches k ON k.account = x.account AND k.first <= x.closed AND x.opened < k.stop
+    GROUP BY kind, k.g, ` + dpCol + `x.currency
+  ) y
+)`)
+	r.dealFigures(s, dp)
 	return s
 }

@@ -56,10 +56,11 @@ func (r *request) grouped(qualifier string) string {
 // outKeys selects every k_ column, NULL for the dimensions not grouped by, so
 // that all statements return the same columns; DEAL_PLANNED is NULL but in
 // the deal figures of dealsDatedSQL.
-func (r *request) outKeys(qualifier string) string { return r.outKeysDeal(qualifier, false) }
+func (r *request) outKeys(qualifier string) string { return r.outKeysFrom(qualifier, "", "") }
 
-// outKeysDeal is outKeys, with k_deal_planned too when deal is set.
-func (r *request) outKeysDeal(qualifier string, deal bool) string {
+// outKeysFrom is outKeys, with k_deal_planned too, from dealQualifier, when
+// deal (the column's name followed by ", ") is not "".
+func (r *request) outKeysFrom(qualifier, deal, dealQualifier string) string {
 	var b strings.Builder
 	all := dimensions
 	if r.dated {
@@ -68,9 +69,12 @@ func (r *request) outKeysDeal(qualifier string, deal bool) string {
 		all = append(all, datedDimensions...)
 	}
 	for _, d := range all {
-		if r.keys[d] && (d != DealPlanned || deal) {
+		switch {
+		case d == DealPlanned && deal != "":
+			b.WriteString(dealQualifier + keyColumn(d) + ", ")
+		case r.keys[d] && d != DealPlanned:
 			b.WriteString(qualifier + keyColumn(d) + ", ")
-		} else {
+		default:
 			b.WriteString("NULL AS " + keyColumn(d) + ", ")
 		}
 	}
@@ -196,6 +200,10 @@ type dialectSQL struct {
 	// as j, and get the text of a key of element j.
 	elements func(col string) string
 	get      func(key string) string
+	// once ends a subquery of the FROM clause that the database must not
+	// merge into its query, so that each of its rows is computed once
+	// rather than its expressions at every use.
+	once string
 }
 
 var dialects = map[string]dialectSQL{
@@ -216,6 +224,8 @@ var dialects = map[string]dialectSQL{
 		day:      func(col string) string { return "CAST(julianday(" + col + ") - 2440587.5 AS INTEGER)" },
 		elements: func(col string) string { return "json_each(" + col + ") j" },
 		get:      func(key string) string { return "json_extract(j.value, '$." + key + "')" },
+		// An OFFSET keeps SQLite from flattening the subquery (sqlite.org/optoverview.html#flattening).
+		once: " LIMIT -1 OFFSET 0",
 	},
 	dialect.Postgres: {
 		first: func(value, order string) string {
@@ -227,6 +237,7 @@ var dialects = map[string]dialectSQL{
 		},
 		elements: func(col string) string { return "jsonb_array_elements(" + col + ") j" },
 		get:      func(key string) string { return "(j.value ->> '" + key + "')" },
+		once:     " OFFSET 0",
 	},
 }
 
@@ -303,11 +314,11 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
 			bucket = c.column + " - " + strconv.Itoa(r.first)
 		}
 	}
-	// The keys come from the accounts, or from the accounts in each period
-	// (x, with its keys: dated.go).
-	keys, from := "acc.", "("
+	// The keys come from the accounts, or from the stretches of the
+	// accounts' periods (dated.go).
+	keys, join := "acc.", " JOIN acc ON acc.id = x.account"
 	if r.dated {
-		keys, from = "x.", "(SELECT x.*"+r.datedKeys()+" FROM ("
+		keys, join = "k.", " JOIN stretches k ON k.account = x.account AND k.first <= x.bucket AND x.bucket < k.stop"
 	}
 	s := &statement{}
 	s.add("WITH ")
@@ -323,7 +334,7 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
   CAST(SUM(x.churn) AS BIGINT) AS churn,
   SUM(CASE WHEN x.starting > 0 THEN 1 ELSE 0 END) AS starting_accounts,
   SUM(CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END) AS retained_accounts
-FROM ` + from + `
+FROM (
   SELECT rr.{revenue.account} AS account, ` + bucket + ` AS bucket, rr.{revenue.currency} AS currency,
     MIN(rr.{revenue.period_start}) AS first_start,
     ` + d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}") + ` AS starting,
@@ -336,14 +347,7 @@ FROM ` + from + `
 	s.add(r.onlyFiltered("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
 ) x`)
-	if r.dated {
-		s.add(r.datedJoins("x.account", "x.bucket"))
-		r.datedFilter(s)
-		s.add(") x")
-	} else {
-		s.add(" JOIN acc ON acc.id = x.account")
-	}
-	s.add(`
+	s.add(join + `
 GROUP BY x.bucket, ` + r.grouped(keys) + `x.currency` + limit(1))
 	return s
 }
@@ -393,29 +397,43 @@ counted AS MATERIALIZED (
 	s.add(`
     GROUP BY kind, acc.g, o.{opportunity.currency}
   ) x
-),
+)`)
+	r.dealFigures(s, "")
+	return s
+}
+
+// dealFigures adds, after the CTEs groups, buckets and counted (with the
+// k_deal_planned column named in dp, when not ""), the rest of a deals
+// statement: won, lost and the cycles per period closed in, and the deals
+// open at each period's end, as dealsSQL explains. A counted row's opened
+// and closed are the periods it is open from and until; it leaves the open
+// deals when closed is in the report, won or lost when outcome says so.
+func (r *request) dealFigures(s *statement, dp string) {
+	notClosed := strconv.Itoa(r.buckets)
+	part := "g, " + dp + "currency"
+	s.add(`,
 won_lost AS (
   SELECT counted.*,
-    CAST(SUM(n) OVER (PARTITION BY g, currency, closed, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
-    CAST(SUM(n) OVER (PARTITION BY g, currency, closed, outcome) AS BIGINT) AS total
+    CAST(SUM(n) OVER (PARTITION BY ` + part + `, closed, outcome ORDER BY days ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY ` + part + `, closed, outcome) AS BIGINT) AS total
   FROM counted WHERE outcome > 0
 ),
 moves AS (
-  SELECT g, currency, bucket, SUM(n) AS n, SUM(amount) AS amount FROM (
-    SELECT g, currency, opened AS bucket, n, amount FROM counted
+  SELECT ` + part + `, bucket, SUM(n) AS n, SUM(amount) AS amount FROM (
+    SELECT ` + part + `, opened AS bucket, n, amount FROM counted
     UNION ALL
-    SELECT g, currency, closed, -n, -amount FROM counted WHERE outcome > 0
+    SELECT ` + part + `, closed, -n, -amount FROM counted WHERE closed < ` + notClosed + `
   ) m
-  GROUP BY g, currency, bucket
+  GROUP BY ` + part + `, bucket
 ),
 runs AS (
-  SELECT g, currency, bucket AS first, LEAD(bucket, 1, ` + notClosed + `) OVER (PARTITION BY g, currency ORDER BY bucket) AS stop,
-    SUM(n) OVER (PARTITION BY g, currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS n,
-    SUM(amount) OVER (PARTITION BY g, currency ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
+  SELECT ` + part + `, bucket AS first, LEAD(bucket, 1, ` + notClosed + `) OVER (PARTITION BY ` + part + ` ORDER BY bucket) AS stop,
+    SUM(n) OVER (PARTITION BY ` + part + ` ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS n,
+    SUM(amount) OVER (PARTITION BY ` + part + ` ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS amount
   FROM moves
 )
-SELECT ` + r.outKeys("groups.") + `c.bucket, c.currency, c.won, c.lost, c.won_amount, c.cycle_days, c.cycle_middle_days, c.open, c.pipeline FROM (
-  SELECT g, closed AS bucket, currency,
+SELECT ` + r.outKeysFrom("groups.", dp, "c.") + `c.bucket, c.currency, c.won, c.lost, c.won_amount, c.cycle_days, c.cycle_middle_days, c.open, c.pipeline FROM (
+  SELECT ` + part + `, closed AS bucket,
     CAST(SUM(CASE WHEN outcome = 1 THEN n ELSE 0 END) AS BIGINT) AS won,
     CAST(SUM(CASE WHEN outcome = 2 THEN n ELSE 0 END) AS BIGINT) AS lost,
     CAST(SUM(CASE WHEN outcome = 1 THEN amount ELSE 0 END) AS BIGINT) AS won_amount,
@@ -424,14 +442,13 @@ SELECT ` + r.outKeys("groups.") + `c.bucket, c.currency, c.won, c.lost, c.won_am
       SUM(CASE WHEN outcome = 1 AND upto - n < (total + 2) / 2 AND (total + 2) / 2 <= upto THEN days ELSE 0 END) AS BIGINT) AS cycle_middle_days,
     0 AS open, 0 AS pipeline
   FROM won_lost
-  GROUP BY g, closed, currency
+  GROUP BY ` + part + `, closed
 ) c JOIN groups ON groups.g = c.g
 UNION ALL
-SELECT ` + r.outKeys("groups.") + `b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(runs.n AS BIGINT), CAST(runs.amount AS BIGINT)
+SELECT ` + r.outKeysFrom("groups.", dp, "runs.") + `b.bucket, runs.currency, 0, 0, 0, 0, 0, CAST(runs.n AS BIGINT), CAST(runs.amount AS BIGINT)
 FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
   JOIN groups ON groups.g = runs.g
 WHERE runs.n > 0` + limit(2))
-	return s
 }
 
 // unpackKind selects days, opened, closed and outcome from the kind of dealKind.
