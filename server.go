@@ -16,6 +16,7 @@
 //	-webhooks-allow-private  WEBHOOKS_ALLOW_PRIVATE  allow webhook endpoints on private and loopback addresses
 //	-webhooks-timeout        WEBHOOKS_TIMEOUT        time one delivery attempt may take (default 10s)
 //	-webhooks-retry-for      WEBHOOKS_RETRY_FOR      how long a delivery is retried, and an endpoint may keep failing before it is disabled (default 72h)
+//	-webhooks-retain         WEBHOOKS_RETAIN         how long delivered and failed deliveries, their attempts and events are kept (default 720h; 0 keeps them)
 //
 // and the limits (README, "Limits"; 0 turns a number off):
 //
@@ -199,6 +200,10 @@ func run(ctx context.Context, cfg settings) error {
 		cfg.edge.Tracing = tracing
 		slog.Info("tracing: sending spans over OTLP/HTTP")
 	}
+	if cfg.webhooks != nil && cfg.edge.Metrics {
+		cfg.webhooks.Metrics = dispatch.NewMetrics()
+		cfg.edge.Collectors = append(cfg.edge.Collectors, cfg.webhooks.Metrics)
+	}
 	stopStreams := make(chan struct{})
 	cfg.edge.StopStreams = stopStreams
 	srv := &http.Server{
@@ -212,7 +217,7 @@ func run(ctx context.Context, cfg settings) error {
 	if cfg.webhooks != nil {
 		// Events left by a crash are sent too: the outbox is in the database.
 		go dispatch.New(s.Client, *cfg.webhooks).Run(ctx)
-		slog.Info("webhooks: sending the outbox's events", "timeout", cfg.webhooks.Timeout, "retry_for", cfg.webhooks.RetryFor, "allow_private", cfg.webhooks.AllowPrivate)
+		slog.Info("webhooks: sending the outbox's events", "timeout", cfg.webhooks.Timeout, "retry_for", cfg.webhooks.RetryFor, "retain", cfg.webhooks.Retain, "allow_private", cfg.webhooks.AllowPrivate)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -412,11 +417,12 @@ func webhookFlags() func() (*dispatch.Settings, bool) {
 	private := flag.Bool("webhooks-allow-private", envParse("WEBHOOKS_ALLOW_PRIVATE", false, strconv.ParseBool), "allow webhook endpoints on private and loopback addresses (env WEBHOOKS_ALLOW_PRIVATE)")
 	timeout := flag.Duration("webhooks-timeout", envParse("WEBHOOKS_TIMEOUT", 10*time.Second, time.ParseDuration), "time one webhook delivery attempt may take (env WEBHOOKS_TIMEOUT)")
 	retryFor := flag.Duration("webhooks-retry-for", envParse("WEBHOOKS_RETRY_FOR", 72*time.Hour, time.ParseDuration), "how long a webhook delivery is retried, and an endpoint may keep failing before it is disabled (env WEBHOOKS_RETRY_FOR)")
+	retain := flag.Duration("webhooks-retain", envParse("WEBHOOKS_RETAIN", 720*time.Hour, time.ParseDuration), "how long delivered and failed webhook deliveries, their attempts and their events are kept; 0 keeps them (env WEBHOOKS_RETAIN)")
 	return func() (*dispatch.Settings, bool) {
 		if !*on {
 			return nil, *private
 		}
-		return &dispatch.Settings{AllowPrivate: *private, Timeout: *timeout, RetryFor: *retryFor}, *private
+		return &dispatch.Settings{AllowPrivate: *private, Timeout: *timeout, RetryFor: *retryFor, Retain: *retain}, *private
 	}
 }
 

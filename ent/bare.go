@@ -79,6 +79,11 @@ func (c *UserClient) Bare() *User { return &User{config: c.config} }
 // Bare is an empty WebhookDelivery bound to the client, for a record rebuilt from the change history.
 func (c *WebhookDeliveryClient) Bare() *WebhookDelivery { return &WebhookDelivery{config: c.config} }
 
+// Bare is an empty WebhookDeliveryAttempt bound to the client, for a record rebuilt from the change history.
+func (c *WebhookDeliveryAttemptClient) Bare() *WebhookDeliveryAttempt {
+	return &WebhookDeliveryAttempt{config: c.config}
+}
+
 // Bare is an empty WebhookEndpoint bound to the client, for a record rebuilt from the change history.
 func (c *WebhookEndpointClient) Bare() *WebhookEndpoint { return &WebhookEndpoint{config: c.config} }
 

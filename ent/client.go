@@ -40,6 +40,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -102,6 +103,8 @@ type Client struct {
 	User *UserClient
 	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
 	WebhookDelivery *WebhookDeliveryClient
+	// WebhookDeliveryAttempt is the client for interacting with the WebhookDeliveryAttempt builders.
+	WebhookDeliveryAttempt *WebhookDeliveryAttemptClient
 	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
 	WebhookEndpoint *WebhookEndpointClient
 	// WebhookEvent is the client for interacting with the WebhookEvent builders.
@@ -144,6 +147,7 @@ func (c *Client) init() {
 	c.SwotItem = NewSwotItemClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
+	c.WebhookDeliveryAttempt = NewWebhookDeliveryAttemptClient(c.config)
 	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
 	c.WebhookEvent = NewWebhookEventClient(c.config)
 	c.WhitespaceCell = NewWhitespaceCellClient(c.config)
@@ -237,36 +241,37 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		APIToken:          NewAPITokenClient(cfg),
-		Account:           NewAccountClient(cfg),
-		AccountPlan:       NewAccountPlanClient(cfg),
-		AccountTeamMember: NewAccountTeamMemberClient(cfg),
-		ActionItem:        NewActionItemClient(cfg),
-		BusinessUnit:      NewBusinessUnitClient(cfg),
-		Change:            NewChangeClient(cfg),
-		Feedback:          NewFeedbackClient(cfg),
-		Goal:              NewGoalClient(cfg),
-		IcpCriterion:      NewIcpCriterionClient(cfg),
-		InfluenceEdge:     NewInfluenceEdgeClient(cfg),
-		Insight:           NewInsightClient(cfg),
-		KPI:               NewKPIClient(cfg),
-		KPIMeasurement:    NewKPIMeasurementClient(cfg),
-		Objective:         NewObjectiveClient(cfg),
-		Opportunity:       NewOpportunityClient(cfg),
-		OrgMapSignal:      NewOrgMapSignalClient(cfg),
-		Product:           NewProductClient(cfg),
-		Relationship:      NewRelationshipClient(cfg),
-		RevenueRecord:     NewRevenueRecordClient(cfg),
-		Review:            NewReviewClient(cfg),
-		Stakeholder:       NewStakeholderClient(cfg),
-		SwotItem:          NewSwotItemClient(cfg),
-		User:              NewUserClient(cfg),
-		WebhookDelivery:   NewWebhookDeliveryClient(cfg),
-		WebhookEndpoint:   NewWebhookEndpointClient(cfg),
-		WebhookEvent:      NewWebhookEventClient(cfg),
-		WhitespaceCell:    NewWhitespaceCellClient(cfg),
+		ctx:                    ctx,
+		config:                 cfg,
+		APIToken:               NewAPITokenClient(cfg),
+		Account:                NewAccountClient(cfg),
+		AccountPlan:            NewAccountPlanClient(cfg),
+		AccountTeamMember:      NewAccountTeamMemberClient(cfg),
+		ActionItem:             NewActionItemClient(cfg),
+		BusinessUnit:           NewBusinessUnitClient(cfg),
+		Change:                 NewChangeClient(cfg),
+		Feedback:               NewFeedbackClient(cfg),
+		Goal:                   NewGoalClient(cfg),
+		IcpCriterion:           NewIcpCriterionClient(cfg),
+		InfluenceEdge:          NewInfluenceEdgeClient(cfg),
+		Insight:                NewInsightClient(cfg),
+		KPI:                    NewKPIClient(cfg),
+		KPIMeasurement:         NewKPIMeasurementClient(cfg),
+		Objective:              NewObjectiveClient(cfg),
+		Opportunity:            NewOpportunityClient(cfg),
+		OrgMapSignal:           NewOrgMapSignalClient(cfg),
+		Product:                NewProductClient(cfg),
+		Relationship:           NewRelationshipClient(cfg),
+		RevenueRecord:          NewRevenueRecordClient(cfg),
+		Review:                 NewReviewClient(cfg),
+		Stakeholder:            NewStakeholderClient(cfg),
+		SwotItem:               NewSwotItemClient(cfg),
+		User:                   NewUserClient(cfg),
+		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
+		WebhookDeliveryAttempt: NewWebhookDeliveryAttemptClient(cfg),
+		WebhookEndpoint:        NewWebhookEndpointClient(cfg),
+		WebhookEvent:           NewWebhookEventClient(cfg),
+		WhitespaceCell:         NewWhitespaceCellClient(cfg),
 	}, nil
 }
 
@@ -284,36 +289,37 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		APIToken:          NewAPITokenClient(cfg),
-		Account:           NewAccountClient(cfg),
-		AccountPlan:       NewAccountPlanClient(cfg),
-		AccountTeamMember: NewAccountTeamMemberClient(cfg),
-		ActionItem:        NewActionItemClient(cfg),
-		BusinessUnit:      NewBusinessUnitClient(cfg),
-		Change:            NewChangeClient(cfg),
-		Feedback:          NewFeedbackClient(cfg),
-		Goal:              NewGoalClient(cfg),
-		IcpCriterion:      NewIcpCriterionClient(cfg),
-		InfluenceEdge:     NewInfluenceEdgeClient(cfg),
-		Insight:           NewInsightClient(cfg),
-		KPI:               NewKPIClient(cfg),
-		KPIMeasurement:    NewKPIMeasurementClient(cfg),
-		Objective:         NewObjectiveClient(cfg),
-		Opportunity:       NewOpportunityClient(cfg),
-		OrgMapSignal:      NewOrgMapSignalClient(cfg),
-		Product:           NewProductClient(cfg),
-		Relationship:      NewRelationshipClient(cfg),
-		RevenueRecord:     NewRevenueRecordClient(cfg),
-		Review:            NewReviewClient(cfg),
-		Stakeholder:       NewStakeholderClient(cfg),
-		SwotItem:          NewSwotItemClient(cfg),
-		User:              NewUserClient(cfg),
-		WebhookDelivery:   NewWebhookDeliveryClient(cfg),
-		WebhookEndpoint:   NewWebhookEndpointClient(cfg),
-		WebhookEvent:      NewWebhookEventClient(cfg),
-		WhitespaceCell:    NewWhitespaceCellClient(cfg),
+		ctx:                    ctx,
+		config:                 cfg,
+		APIToken:               NewAPITokenClient(cfg),
+		Account:                NewAccountClient(cfg),
+		AccountPlan:            NewAccountPlanClient(cfg),
+		AccountTeamMember:      NewAccountTeamMemberClient(cfg),
+		ActionItem:             NewActionItemClient(cfg),
+		BusinessUnit:           NewBusinessUnitClient(cfg),
+		Change:                 NewChangeClient(cfg),
+		Feedback:               NewFeedbackClient(cfg),
+		Goal:                   NewGoalClient(cfg),
+		IcpCriterion:           NewIcpCriterionClient(cfg),
+		InfluenceEdge:          NewInfluenceEdgeClient(cfg),
+		Insight:                NewInsightClient(cfg),
+		KPI:                    NewKPIClient(cfg),
+		KPIMeasurement:         NewKPIMeasurementClient(cfg),
+		Objective:              NewObjectiveClient(cfg),
+		Opportunity:            NewOpportunityClient(cfg),
+		OrgMapSignal:           NewOrgMapSignalClient(cfg),
+		Product:                NewProductClient(cfg),
+		Relationship:           NewRelationshipClient(cfg),
+		RevenueRecord:          NewRevenueRecordClient(cfg),
+		Review:                 NewReviewClient(cfg),
+		Stakeholder:            NewStakeholderClient(cfg),
+		SwotItem:               NewSwotItemClient(cfg),
+		User:                   NewUserClient(cfg),
+		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
+		WebhookDeliveryAttempt: NewWebhookDeliveryAttemptClient(cfg),
+		WebhookEndpoint:        NewWebhookEndpointClient(cfg),
+		WebhookEvent:           NewWebhookEventClient(cfg),
+		WhitespaceCell:         NewWhitespaceCellClient(cfg),
 	}, nil
 }
 
@@ -347,8 +353,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.BusinessUnit, c.Change, c.Feedback, c.Goal, c.IcpCriterion, c.InfluenceEdge,
 		c.Insight, c.KPI, c.KPIMeasurement, c.Objective, c.Opportunity, c.OrgMapSignal,
 		c.Product, c.Relationship, c.RevenueRecord, c.Review, c.Stakeholder,
-		c.SwotItem, c.User, c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
-		c.WhitespaceCell,
+		c.SwotItem, c.User, c.WebhookDelivery, c.WebhookDeliveryAttempt,
+		c.WebhookEndpoint, c.WebhookEvent, c.WhitespaceCell,
 	} {
 		n.Use(hooks...)
 	}
@@ -362,8 +368,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.BusinessUnit, c.Change, c.Feedback, c.Goal, c.IcpCriterion, c.InfluenceEdge,
 		c.Insight, c.KPI, c.KPIMeasurement, c.Objective, c.Opportunity, c.OrgMapSignal,
 		c.Product, c.Relationship, c.RevenueRecord, c.Review, c.Stakeholder,
-		c.SwotItem, c.User, c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
-		c.WhitespaceCell,
+		c.SwotItem, c.User, c.WebhookDelivery, c.WebhookDeliveryAttempt,
+		c.WebhookEndpoint, c.WebhookEvent, c.WhitespaceCell,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -422,6 +428,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	case *WebhookDeliveryMutation:
 		return c.WebhookDelivery.mutate(ctx, m)
+	case *WebhookDeliveryAttemptMutation:
+		return c.WebhookDeliveryAttempt.mutate(ctx, m)
 	case *WebhookEndpointMutation:
 		return c.WebhookEndpoint.mutate(ctx, m)
 	case *WebhookEventMutation:
@@ -5133,6 +5141,22 @@ func (c *WebhookDeliveryClient) QueryEndpoint(_m *WebhookDelivery) *WebhookEndpo
 	return query
 }
 
+// QueryAttemptLog queries the attempt_log edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryAttemptLog(_m *WebhookDelivery) *WebhookDeliveryAttemptQuery {
+	query := (&WebhookDeliveryAttemptClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(webhookdeliveryattempt.Table, webhookdeliveryattempt.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookdelivery.AttemptLogTable, webhookdelivery.AttemptLogColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *WebhookDeliveryClient) Hooks() []Hook {
 	hooks := c.hooks.WebhookDelivery
@@ -5156,6 +5180,156 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 		return (&WebhookDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown WebhookDelivery mutation op: %q", m.Op())
+	}
+}
+
+// WebhookDeliveryAttemptClient is a client for the WebhookDeliveryAttempt schema.
+type WebhookDeliveryAttemptClient struct {
+	config
+}
+
+// NewWebhookDeliveryAttemptClient returns a client for the WebhookDeliveryAttempt from the given config.
+func NewWebhookDeliveryAttemptClient(c config) *WebhookDeliveryAttemptClient {
+	return &WebhookDeliveryAttemptClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookdeliveryattempt.Hooks(f(g(h())))`.
+func (c *WebhookDeliveryAttemptClient) Use(hooks ...Hook) {
+	c.hooks.WebhookDeliveryAttempt = append(c.hooks.WebhookDeliveryAttempt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookdeliveryattempt.Intercept(f(g(h())))`.
+func (c *WebhookDeliveryAttemptClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookDeliveryAttempt = append(c.inters.WebhookDeliveryAttempt, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookDeliveryAttempt entity.
+func (c *WebhookDeliveryAttemptClient) Create() *WebhookDeliveryAttemptCreate {
+	mutation := newWebhookDeliveryAttemptMutation(c.config, OpCreate)
+	return &WebhookDeliveryAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookDeliveryAttempt entities.
+func (c *WebhookDeliveryAttemptClient) CreateBulk(builders ...*WebhookDeliveryAttemptCreate) *WebhookDeliveryAttemptCreateBulk {
+	return &WebhookDeliveryAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookDeliveryAttemptClient) MapCreateBulk(slice any, setFunc func(*WebhookDeliveryAttemptCreate, int)) *WebhookDeliveryAttemptCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookDeliveryAttemptCreateBulk{err: fmt.Errorf("calling to WebhookDeliveryAttemptClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookDeliveryAttemptCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookDeliveryAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookDeliveryAttempt.
+func (c *WebhookDeliveryAttemptClient) Update() *WebhookDeliveryAttemptUpdate {
+	mutation := newWebhookDeliveryAttemptMutation(c.config, OpUpdate)
+	return &WebhookDeliveryAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookDeliveryAttemptClient) UpdateOne(_m *WebhookDeliveryAttempt) *WebhookDeliveryAttemptUpdateOne {
+	mutation := newWebhookDeliveryAttemptMutation(c.config, OpUpdateOne, withWebhookDeliveryAttempt(_m))
+	return &WebhookDeliveryAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookDeliveryAttemptClient) UpdateOneID(id int) *WebhookDeliveryAttemptUpdateOne {
+	mutation := newWebhookDeliveryAttemptMutation(c.config, OpUpdateOne, withWebhookDeliveryAttemptID(id))
+	return &WebhookDeliveryAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookDeliveryAttempt.
+func (c *WebhookDeliveryAttemptClient) Delete() *WebhookDeliveryAttemptDelete {
+	mutation := newWebhookDeliveryAttemptMutation(c.config, OpDelete)
+	return &WebhookDeliveryAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookDeliveryAttemptClient) DeleteOne(_m *WebhookDeliveryAttempt) *WebhookDeliveryAttemptDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookDeliveryAttemptClient) DeleteOneID(id int) *WebhookDeliveryAttemptDeleteOne {
+	builder := c.Delete().Where(webhookdeliveryattempt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookDeliveryAttemptDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookDeliveryAttempt.
+func (c *WebhookDeliveryAttemptClient) Query() *WebhookDeliveryAttemptQuery {
+	return &WebhookDeliveryAttemptQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookDeliveryAttempt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookDeliveryAttempt entity by its id.
+func (c *WebhookDeliveryAttemptClient) Get(ctx context.Context, id int) (*WebhookDeliveryAttempt, error) {
+	return c.Query().Where(webhookdeliveryattempt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookDeliveryAttemptClient) GetX(ctx context.Context, id int) *WebhookDeliveryAttempt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDelivery queries the delivery edge of a WebhookDeliveryAttempt.
+func (c *WebhookDeliveryAttemptClient) QueryDelivery(_m *WebhookDeliveryAttempt) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdeliveryattempt.Table, webhookdeliveryattempt.FieldID, id),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webhookdeliveryattempt.DeliveryTable, webhookdeliveryattempt.DeliveryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookDeliveryAttemptClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookDeliveryAttempt
+	return append(hooks[:len(hooks):len(hooks)], webhookdeliveryattempt.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookDeliveryAttemptClient) Interceptors() []Interceptor {
+	return c.inters.WebhookDeliveryAttempt
+}
+
+func (c *WebhookDeliveryAttemptClient) mutate(ctx context.Context, m *WebhookDeliveryAttemptMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookDeliveryAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookDeliveryAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookDeliveryAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookDeliveryAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookDeliveryAttempt mutation op: %q", m.Op())
 	}
 }
 
@@ -5632,14 +5806,16 @@ type (
 		Change, Feedback, Goal, IcpCriterion, InfluenceEdge, Insight, KPI,
 		KPIMeasurement, Objective, Opportunity, OrgMapSignal, Product, Relationship,
 		RevenueRecord, Review, Stakeholder, SwotItem, User, WebhookDelivery,
-		WebhookEndpoint, WebhookEvent, WhitespaceCell []ent.Hook
+		WebhookDeliveryAttempt, WebhookEndpoint, WebhookEvent,
+		WhitespaceCell []ent.Hook
 	}
 	inters struct {
 		APIToken, Account, AccountPlan, AccountTeamMember, ActionItem, BusinessUnit,
 		Change, Feedback, Goal, IcpCriterion, InfluenceEdge, Insight, KPI,
 		KPIMeasurement, Objective, Opportunity, OrgMapSignal, Product, Relationship,
 		RevenueRecord, Review, Stakeholder, SwotItem, User, WebhookDelivery,
-		WebhookEndpoint, WebhookEvent, WhitespaceCell []ent.Interceptor
+		WebhookDeliveryAttempt, WebhookEndpoint, WebhookEvent,
+		WhitespaceCell []ent.Interceptor
 	}
 )
 

@@ -37,6 +37,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -100,34 +101,35 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:          apitoken.ValidColumn,
-			account.Table:           account.ValidColumn,
-			accountplan.Table:       accountplan.ValidColumn,
-			accountteammember.Table: accountteammember.ValidColumn,
-			actionitem.Table:        actionitem.ValidColumn,
-			businessunit.Table:      businessunit.ValidColumn,
-			change.Table:            change.ValidColumn,
-			feedback.Table:          feedback.ValidColumn,
-			goal.Table:              goal.ValidColumn,
-			icpcriterion.Table:      icpcriterion.ValidColumn,
-			influenceedge.Table:     influenceedge.ValidColumn,
-			insight.Table:           insight.ValidColumn,
-			kpi.Table:               kpi.ValidColumn,
-			kpimeasurement.Table:    kpimeasurement.ValidColumn,
-			objective.Table:         objective.ValidColumn,
-			opportunity.Table:       opportunity.ValidColumn,
-			orgmapsignal.Table:      orgmapsignal.ValidColumn,
-			product.Table:           product.ValidColumn,
-			relationship.Table:      relationship.ValidColumn,
-			revenuerecord.Table:     revenuerecord.ValidColumn,
-			review.Table:            review.ValidColumn,
-			stakeholder.Table:       stakeholder.ValidColumn,
-			swotitem.Table:          swotitem.ValidColumn,
-			user.Table:              user.ValidColumn,
-			webhookdelivery.Table:   webhookdelivery.ValidColumn,
-			webhookendpoint.Table:   webhookendpoint.ValidColumn,
-			webhookevent.Table:      webhookevent.ValidColumn,
-			whitespacecell.Table:    whitespacecell.ValidColumn,
+			apitoken.Table:               apitoken.ValidColumn,
+			account.Table:                account.ValidColumn,
+			accountplan.Table:            accountplan.ValidColumn,
+			accountteammember.Table:      accountteammember.ValidColumn,
+			actionitem.Table:             actionitem.ValidColumn,
+			businessunit.Table:           businessunit.ValidColumn,
+			change.Table:                 change.ValidColumn,
+			feedback.Table:               feedback.ValidColumn,
+			goal.Table:                   goal.ValidColumn,
+			icpcriterion.Table:           icpcriterion.ValidColumn,
+			influenceedge.Table:          influenceedge.ValidColumn,
+			insight.Table:                insight.ValidColumn,
+			kpi.Table:                    kpi.ValidColumn,
+			kpimeasurement.Table:         kpimeasurement.ValidColumn,
+			objective.Table:              objective.ValidColumn,
+			opportunity.Table:            opportunity.ValidColumn,
+			orgmapsignal.Table:           orgmapsignal.ValidColumn,
+			product.Table:                product.ValidColumn,
+			relationship.Table:           relationship.ValidColumn,
+			revenuerecord.Table:          revenuerecord.ValidColumn,
+			review.Table:                 review.ValidColumn,
+			stakeholder.Table:            stakeholder.ValidColumn,
+			swotitem.Table:               swotitem.ValidColumn,
+			user.Table:                   user.ValidColumn,
+			webhookdelivery.Table:        webhookdelivery.ValidColumn,
+			webhookdeliveryattempt.Table: webhookdeliveryattempt.ValidColumn,
+			webhookendpoint.Table:        webhookendpoint.ValidColumn,
+			webhookevent.Table:           webhookevent.ValidColumn,
+			whitespacecell.Table:         whitespacecell.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -34,6 +34,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
@@ -6939,6 +6940,77 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				selectedFields = append(selectedFields, webhookdelivery.FieldEndpointID)
 				fieldSeen[webhookdelivery.FieldEndpointID] = struct{}{}
 			}
+
+		case "attemptLog":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookDeliveryAttemptClient{config: _q.config}).Query()
+			)
+			args := newWebhookDeliveryAttemptPaginateArgs(fieldArgs(ctx, new(WebhookDeliveryAttemptWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newWebhookDeliveryAttemptPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					part := _q.edgeCountBatch().Add(webhookdeliveryattempt.Table, webhookdelivery.AttemptLogColumn, query.countSelector)
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
+						for i := range nodes {
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.AttemptLog)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, webhookdeliveryattemptImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(webhookdelivery.AttemptLogColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAttemptLog(alias, func(wq *WebhookDeliveryAttemptQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[webhookdelivery.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, webhookdelivery.FieldCreatedAt)
@@ -7009,6 +7081,11 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				selectedFields = append(selectedFields, webhookdelivery.FieldPayload)
 				fieldSeen[webhookdelivery.FieldPayload] = struct{}{}
 			}
+		case "eventAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldEventAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEventAt)
+				fieldSeen[webhookdelivery.FieldEventAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -7074,6 +7151,151 @@ func newWebhookDeliveryPaginateArgs(rv map[string]any) *webhookdeliveryPaginateA
 	}
 	if v, ok := rv[whereField].(*WebhookDeliveryWhereInput); ok {
 		args.opts = append(args.opts, WithWebhookDeliveryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookDeliveryAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookDeliveryAttemptQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookDeliveryAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookdeliveryattempt.Columns))
+		selectedFields = []string{webhookdeliveryattempt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "delivery":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookDeliveryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookdeliveryImplementors)...); err != nil {
+				return err
+			}
+			_q.withDelivery = query
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldDeliveryID]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldDeliveryID)
+				fieldSeen[webhookdeliveryattempt.FieldDeliveryID] = struct{}{}
+			}
+		case "deliveryID":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldDeliveryID]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldDeliveryID)
+				fieldSeen[webhookdeliveryattempt.FieldDeliveryID] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldNumber)
+				fieldSeen[webhookdeliveryattempt.FieldNumber] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldStartedAt)
+				fieldSeen[webhookdeliveryattempt.FieldStartedAt] = struct{}{}
+			}
+		case "durationMs":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldDurationMs]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldDurationMs)
+				fieldSeen[webhookdeliveryattempt.FieldDurationMs] = struct{}{}
+			}
+		case "statusCode":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldStatusCode]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldStatusCode)
+				fieldSeen[webhookdeliveryattempt.FieldStatusCode] = struct{}{}
+			}
+		case "errorKind":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldErrorKind]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldErrorKind)
+				fieldSeen[webhookdeliveryattempt.FieldErrorKind] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldError]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldError)
+				fieldSeen[webhookdeliveryattempt.FieldError] = struct{}{}
+			}
+		case "responseExcerpt":
+			if _, ok := fieldSeen[webhookdeliveryattempt.FieldResponseExcerpt]; !ok {
+				selectedFields = append(selectedFields, webhookdeliveryattempt.FieldResponseExcerpt)
+				fieldSeen[webhookdeliveryattempt.FieldResponseExcerpt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookdeliveryattemptPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookDeliveryAttemptPaginateOption
+}
+
+func newWebhookDeliveryAttemptPaginateArgs(rv map[string]any) *webhookdeliveryattemptPaginateArgs {
+	args := &webhookdeliveryattemptPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*WebhookDeliveryAttemptOrder:
+			args.opts = append(args.opts, WithWebhookDeliveryAttemptOrder(v))
+		case []any:
+			var orders []*WebhookDeliveryAttemptOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &WebhookDeliveryAttemptOrder{Field: &WebhookDeliveryAttemptOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithWebhookDeliveryAttemptOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*WebhookDeliveryAttemptWhereInput); ok {
+		args.opts = append(args.opts, WithWebhookDeliveryAttemptFilter(v.Filter))
 	}
 	return args
 }

@@ -1286,6 +1286,35 @@ func (_m *WebhookDelivery) Endpoint(ctx context.Context) (*WebhookEndpoint, erro
 	return result, err
 }
 
+func (_m *WebhookDelivery) AttemptLog(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*WebhookDeliveryAttemptOrder, where *WebhookDeliveryAttemptWhereInput,
+) (*WebhookDeliveryAttemptConnection, error) {
+	opts := []WebhookDeliveryAttemptPaginateOption{
+		WithWebhookDeliveryAttemptOrder(orderBy),
+		WithWebhookDeliveryAttemptFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedAttemptLog(alias); err == nil || hasTotalCount {
+		pager, err := newWebhookDeliveryAttemptPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &WebhookDeliveryAttemptConnection{Edges: []*WebhookDeliveryAttemptEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAttemptLog().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WebhookDeliveryAttempt) Delivery(ctx context.Context) (*WebhookDelivery, error) {
+	result, err := _m.Edges.DeliveryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDelivery().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *WebhookEndpoint) Deliveries(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*WebhookDeliveryOrder, where *WebhookDeliveryWhereInput,
 ) (*WebhookDeliveryConnection, error) {

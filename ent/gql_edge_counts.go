@@ -922,6 +922,42 @@ func (_q *WebhookDeliveryQuery) countSelector(ctx context.Context) (*sql.Selecto
 }
 
 // edgeCountBatch is the batch of the totalCounts asked under these nodes, run once they are loaded.
+func (_q *WebhookDeliveryAttemptQuery) edgeCountBatch() *edgecount.Batch {
+	if _q.edgeCounts == nil {
+		b, drv := &edgecount.Batch{}, _q.driver
+		_q.edgeCounts = b
+		_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*WebhookDeliveryAttempt) error {
+			ids := make([]driver.Value, len(nodes))
+			for i := range nodes {
+				ids[i] = nodes[i].ID
+			}
+			return b.Run(ctx, drv, ids)
+		})
+	}
+	return _q.edgeCounts
+}
+
+// countSelector is the statement counting these records, with the privacy
+// policy and the interceptors applied as to a GroupBy, and whether it is a
+// plain filter of the table that other counts of the table may share.
+func (_q *WebhookDeliveryAttemptQuery) countSelector(ctx context.Context) (*sql.Selector, bool, error) {
+	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryGroupBy)
+	if err := _q.prepareQuery(ctx); err != nil {
+		return nil, false, err
+	}
+	c := &countCapture[*WebhookDeliveryAttemptQuery]{}
+	if err := scanWithInterceptors[*WebhookDeliveryAttemptQuery, *countCapture[*WebhookDeliveryAttemptQuery]](ctx, _q, c, _q.inters, new([]int)); err != nil {
+		return nil, false, err
+	}
+	if c.sel == nil {
+		return nil, false, nil
+	}
+	plain := _q.sql == nil && _q.ctx.Limit == nil && _q.ctx.Offset == nil && len(_q.order) == 0 &&
+		(_q.ctx.Unique == nil || !*_q.ctx.Unique) && len(_q.modifiers) == 0 && !c.sel.HasJoins()
+	return c.sel, plain, nil
+}
+
+// edgeCountBatch is the batch of the totalCounts asked under these nodes, run once they are loaded.
 func (_q *WebhookEndpointQuery) edgeCountBatch() *edgecount.Batch {
 	if _q.edgeCounts == nil {
 		b, drv := &edgecount.Batch{}, _q.driver

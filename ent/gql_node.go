@@ -34,6 +34,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 	"github.com/hashicorp/go-multierror"
@@ -163,6 +164,11 @@ var webhookdeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*WebhookDelivery) IsNode() {}
+
+var webhookdeliveryattemptImplementors = []string{"WebhookDeliveryAttempt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookDeliveryAttempt) IsNode() {}
 
 var webhookendpointImplementors = []string{"WebhookEndpoint", "Node"}
 
@@ -463,6 +469,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(webhookdelivery.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookdeliveryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookdeliveryattempt.Table:
+		query := c.WebhookDeliveryAttempt.Query().
+			Where(webhookdeliveryattempt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookdeliveryattemptImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -930,6 +945,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.WebhookDelivery.Query().
 			Where(webhookdelivery.IDIn(ids...))
 		query, err := query.CollectFields(ctx, webhookdeliveryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookdeliveryattempt.Table:
+		query := c.WebhookDeliveryAttempt.Query().
+			Where(webhookdeliveryattempt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookdeliveryattemptImplementors...)
 		if err != nil {
 			return nil, err
 		}

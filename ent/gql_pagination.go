@@ -38,6 +38,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -9634,6 +9635,356 @@ func (_m *WebhookDelivery) ToEdge(order *WebhookDeliveryOrder) *WebhookDeliveryE
 		order = DefaultWebhookDeliveryOrder
 	}
 	return &WebhookDeliveryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// WebhookDeliveryAttemptEdge is the edge representation of WebhookDeliveryAttempt.
+type WebhookDeliveryAttemptEdge struct {
+	Node   *WebhookDeliveryAttempt `json:"node"`
+	Cursor Cursor                  `json:"cursor"`
+}
+
+// WebhookDeliveryAttemptConnection is the connection containing edges to WebhookDeliveryAttempt.
+type WebhookDeliveryAttemptConnection struct {
+	Edges      []*WebhookDeliveryAttemptEdge `json:"edges"`
+	PageInfo   PageInfo                      `json:"pageInfo"`
+	TotalCount int                           `json:"totalCount"`
+}
+
+func (c *WebhookDeliveryAttemptConnection) build(nodes []*WebhookDeliveryAttempt, pager *webhookdeliveryattemptPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *WebhookDeliveryAttempt
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *WebhookDeliveryAttempt {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *WebhookDeliveryAttempt {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*WebhookDeliveryAttemptEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &WebhookDeliveryAttemptEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// WebhookDeliveryAttemptPaginateOption enables pagination customization.
+type WebhookDeliveryAttemptPaginateOption func(*webhookdeliveryattemptPager) error
+
+// WithWebhookDeliveryAttemptOrder configures pagination ordering.
+func WithWebhookDeliveryAttemptOrder(order []*WebhookDeliveryAttemptOrder) WebhookDeliveryAttemptPaginateOption {
+	return func(pager *webhookdeliveryattemptPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithWebhookDeliveryAttemptFilter configures pagination filter.
+func WithWebhookDeliveryAttemptFilter(filter func(*WebhookDeliveryAttemptQuery) (*WebhookDeliveryAttemptQuery, error)) WebhookDeliveryAttemptPaginateOption {
+	return func(pager *webhookdeliveryattemptPager) error {
+		if filter == nil {
+			return errors.New("WebhookDeliveryAttemptQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type webhookdeliveryattemptPager struct {
+	reverse bool
+	order   []*WebhookDeliveryAttemptOrder
+	filter  func(*WebhookDeliveryAttemptQuery) (*WebhookDeliveryAttemptQuery, error)
+}
+
+func newWebhookDeliveryAttemptPager(opts []WebhookDeliveryAttemptPaginateOption, reverse bool) (*webhookdeliveryattemptPager, error) {
+	pager := &webhookdeliveryattemptPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *webhookdeliveryattemptPager) applyFilter(query *WebhookDeliveryAttemptQuery) (*WebhookDeliveryAttemptQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *webhookdeliveryattemptPager) toCursor(_m *WebhookDeliveryAttempt) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *webhookdeliveryattemptPager) applyCursors(query *WebhookDeliveryAttemptQuery, after, before *Cursor) (*WebhookDeliveryAttemptQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultWebhookDeliveryAttemptOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *webhookdeliveryattemptPager) applyOrder(query *WebhookDeliveryAttemptQuery) *WebhookDeliveryAttemptQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultWebhookDeliveryAttemptOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultWebhookDeliveryAttemptOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *webhookdeliveryattemptPager) orderExpr(query *WebhookDeliveryAttemptQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultWebhookDeliveryAttemptOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to WebhookDeliveryAttempt.
+func (_m *WebhookDeliveryAttemptQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...WebhookDeliveryAttemptPaginateOption,
+) (*WebhookDeliveryAttemptConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newWebhookDeliveryAttemptPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &WebhookDeliveryAttemptConnection{Edges: []*WebhookDeliveryAttemptEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// WebhookDeliveryAttemptOrderFieldNumber orders WebhookDeliveryAttempt by number.
+	WebhookDeliveryAttemptOrderFieldNumber = &WebhookDeliveryAttemptOrderField{
+		Value: func(_m *WebhookDeliveryAttempt) (ent.Value, error) {
+			return _m.Number, nil
+		},
+		column: webhookdeliveryattempt.FieldNumber,
+		toTerm: webhookdeliveryattempt.ByNumber,
+		toCursor: func(_m *WebhookDeliveryAttempt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Number,
+			}
+		},
+	}
+	// WebhookDeliveryAttemptOrderFieldStartedAt orders WebhookDeliveryAttempt by started_at.
+	WebhookDeliveryAttemptOrderFieldStartedAt = &WebhookDeliveryAttemptOrderField{
+		Value: func(_m *WebhookDeliveryAttempt) (ent.Value, error) {
+			return _m.StartedAt, nil
+		},
+		column: webhookdeliveryattempt.FieldStartedAt,
+		toTerm: webhookdeliveryattempt.ByStartedAt,
+		toCursor: func(_m *WebhookDeliveryAttempt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f WebhookDeliveryAttemptOrderField) String() string {
+	var str string
+	switch f.column {
+	case WebhookDeliveryAttemptOrderFieldNumber.column:
+		str = "NUMBER"
+	case WebhookDeliveryAttemptOrderFieldStartedAt.column:
+		str = "STARTED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f WebhookDeliveryAttemptOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *WebhookDeliveryAttemptOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("WebhookDeliveryAttemptOrderField %T must be a string", v)
+	}
+	switch str {
+	case "NUMBER":
+		*f = *WebhookDeliveryAttemptOrderFieldNumber
+	case "STARTED_AT":
+		*f = *WebhookDeliveryAttemptOrderFieldStartedAt
+	default:
+		return fmt.Errorf("%s is not a valid WebhookDeliveryAttemptOrderField", str)
+	}
+	return nil
+}
+
+// WebhookDeliveryAttemptOrderField defines the ordering field of WebhookDeliveryAttempt.
+type WebhookDeliveryAttemptOrderField struct {
+	// Value extracts the ordering value from the given WebhookDeliveryAttempt.
+	Value    func(*WebhookDeliveryAttempt) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) webhookdeliveryattempt.OrderOption
+	toCursor func(*WebhookDeliveryAttempt) Cursor
+}
+
+// WebhookDeliveryAttemptOrder defines the ordering of WebhookDeliveryAttempt.
+type WebhookDeliveryAttemptOrder struct {
+	Direction OrderDirection                    `json:"direction"`
+	Field     *WebhookDeliveryAttemptOrderField `json:"field"`
+}
+
+// DefaultWebhookDeliveryAttemptOrder is the default ordering of WebhookDeliveryAttempt.
+var DefaultWebhookDeliveryAttemptOrder = &WebhookDeliveryAttemptOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &WebhookDeliveryAttemptOrderField{
+		Value: func(_m *WebhookDeliveryAttempt) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: webhookdeliveryattempt.FieldID,
+		toTerm: webhookdeliveryattempt.ByID,
+		toCursor: func(_m *WebhookDeliveryAttempt) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts WebhookDeliveryAttempt into WebhookDeliveryAttemptEdge.
+func (_m *WebhookDeliveryAttempt) ToEdge(order *WebhookDeliveryAttemptOrder) *WebhookDeliveryAttemptEdge {
+	if order == nil {
+		order = DefaultWebhookDeliveryAttemptOrder
+	}
+	return &WebhookDeliveryAttemptEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
@@ -12270,9 +12271,25 @@ type WebhookDeliveryWhereInput struct {
 	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
 	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
 
+	// "event_at" field predicates.
+	EventAt       *time.Time  `json:"eventAt,omitempty"`
+	EventAtNEQ    *time.Time  `json:"eventAtNEQ,omitempty"`
+	EventAtIn     []time.Time `json:"eventAtIn,omitempty"`
+	EventAtNotIn  []time.Time `json:"eventAtNotIn,omitempty"`
+	EventAtGT     *time.Time  `json:"eventAtGT,omitempty"`
+	EventAtGTE    *time.Time  `json:"eventAtGTE,omitempty"`
+	EventAtLT     *time.Time  `json:"eventAtLT,omitempty"`
+	EventAtLTE    *time.Time  `json:"eventAtLTE,omitempty"`
+	EventAtIsNil  bool        `json:"eventAtIsNil,omitempty"`
+	EventAtNotNil bool        `json:"eventAtNotNil,omitempty"`
+
 	// "endpoint" edge predicates.
 	HasEndpoint     *bool                        `json:"hasEndpoint,omitempty"`
 	HasEndpointWith []*WebhookEndpointWhereInput `json:"hasEndpointWith,omitempty"`
+
+	// "attempt_log" edge predicates.
+	HasAttemptLog     *bool                               `json:"hasAttemptLog,omitempty"`
+	HasAttemptLogWith []*WebhookDeliveryAttemptWhereInput `json:"hasAttemptLogWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -12733,6 +12750,36 @@ func (i *WebhookDeliveryWhereInput) P() (predicate.WebhookDelivery, error) {
 	if i.DeliveredAtNotNil {
 		predicates = append(predicates, webhookdelivery.DeliveredAtNotNil())
 	}
+	if i.EventAt != nil {
+		predicates = append(predicates, webhookdelivery.EventAtEQ(*i.EventAt))
+	}
+	if i.EventAtNEQ != nil {
+		predicates = append(predicates, webhookdelivery.EventAtNEQ(*i.EventAtNEQ))
+	}
+	if len(i.EventAtIn) > 0 {
+		predicates = append(predicates, webhookdelivery.EventAtIn(i.EventAtIn...))
+	}
+	if len(i.EventAtNotIn) > 0 {
+		predicates = append(predicates, webhookdelivery.EventAtNotIn(i.EventAtNotIn...))
+	}
+	if i.EventAtGT != nil {
+		predicates = append(predicates, webhookdelivery.EventAtGT(*i.EventAtGT))
+	}
+	if i.EventAtGTE != nil {
+		predicates = append(predicates, webhookdelivery.EventAtGTE(*i.EventAtGTE))
+	}
+	if i.EventAtLT != nil {
+		predicates = append(predicates, webhookdelivery.EventAtLT(*i.EventAtLT))
+	}
+	if i.EventAtLTE != nil {
+		predicates = append(predicates, webhookdelivery.EventAtLTE(*i.EventAtLTE))
+	}
+	if i.EventAtIsNil {
+		predicates = append(predicates, webhookdelivery.EventAtIsNil())
+	}
+	if i.EventAtNotNil {
+		predicates = append(predicates, webhookdelivery.EventAtNotNil())
+	}
 
 	if i.HasEndpoint != nil {
 		p := webhookdelivery.HasEndpoint()
@@ -12752,6 +12799,24 @@ func (i *WebhookDeliveryWhereInput) P() (predicate.WebhookDelivery, error) {
 		}
 		predicates = append(predicates, webhookdelivery.HasEndpointWith(with...))
 	}
+	if i.HasAttemptLog != nil {
+		p := webhookdelivery.HasAttemptLog()
+		if !*i.HasAttemptLog {
+			p = webhookdelivery.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAttemptLogWith) > 0 {
+		with := make([]predicate.WebhookDeliveryAttempt, 0, len(i.HasAttemptLogWith))
+		for _, w := range i.HasAttemptLogWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAttemptLogWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, webhookdelivery.HasAttemptLogWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyWebhookDeliveryWhereInput
@@ -12759,6 +12824,464 @@ func (i *WebhookDeliveryWhereInput) P() (predicate.WebhookDelivery, error) {
 		return predicates[0], nil
 	default:
 		return webhookdelivery.And(predicates...), nil
+	}
+}
+
+// WebhookDeliveryAttemptWhereInput represents a where input for filtering WebhookDeliveryAttempt queries.
+type WebhookDeliveryAttemptWhereInput struct {
+	Predicates []predicate.WebhookDeliveryAttempt  `json:"-"`
+	Not        *WebhookDeliveryAttemptWhereInput   `json:"not,omitempty"`
+	Or         []*WebhookDeliveryAttemptWhereInput `json:"or,omitempty"`
+	And        []*WebhookDeliveryAttemptWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "delivery_id" field predicates.
+	DeliveryID      *int  `json:"deliveryID,omitempty"`
+	DeliveryIDNEQ   *int  `json:"deliveryIDNEQ,omitempty"`
+	DeliveryIDIn    []int `json:"deliveryIDIn,omitempty"`
+	DeliveryIDNotIn []int `json:"deliveryIDNotIn,omitempty"`
+
+	// "number" field predicates.
+	Number      *int  `json:"number,omitempty"`
+	NumberNEQ   *int  `json:"numberNEQ,omitempty"`
+	NumberIn    []int `json:"numberIn,omitempty"`
+	NumberNotIn []int `json:"numberNotIn,omitempty"`
+	NumberGT    *int  `json:"numberGT,omitempty"`
+	NumberGTE   *int  `json:"numberGTE,omitempty"`
+	NumberLT    *int  `json:"numberLT,omitempty"`
+	NumberLTE   *int  `json:"numberLTE,omitempty"`
+
+	// "started_at" field predicates.
+	StartedAt      *time.Time  `json:"startedAt,omitempty"`
+	StartedAtNEQ   *time.Time  `json:"startedAtNEQ,omitempty"`
+	StartedAtIn    []time.Time `json:"startedAtIn,omitempty"`
+	StartedAtNotIn []time.Time `json:"startedAtNotIn,omitempty"`
+	StartedAtGT    *time.Time  `json:"startedAtGT,omitempty"`
+	StartedAtGTE   *time.Time  `json:"startedAtGTE,omitempty"`
+	StartedAtLT    *time.Time  `json:"startedAtLT,omitempty"`
+	StartedAtLTE   *time.Time  `json:"startedAtLTE,omitempty"`
+
+	// "duration_ms" field predicates.
+	DurationMs      *float64  `json:"durationMs,omitempty"`
+	DurationMsNEQ   *float64  `json:"durationMsNEQ,omitempty"`
+	DurationMsIn    []float64 `json:"durationMsIn,omitempty"`
+	DurationMsNotIn []float64 `json:"durationMsNotIn,omitempty"`
+	DurationMsGT    *float64  `json:"durationMsGT,omitempty"`
+	DurationMsGTE   *float64  `json:"durationMsGTE,omitempty"`
+	DurationMsLT    *float64  `json:"durationMsLT,omitempty"`
+	DurationMsLTE   *float64  `json:"durationMsLTE,omitempty"`
+
+	// "status_code" field predicates.
+	StatusCode       *int  `json:"statusCode,omitempty"`
+	StatusCodeNEQ    *int  `json:"statusCodeNEQ,omitempty"`
+	StatusCodeIn     []int `json:"statusCodeIn,omitempty"`
+	StatusCodeNotIn  []int `json:"statusCodeNotIn,omitempty"`
+	StatusCodeGT     *int  `json:"statusCodeGT,omitempty"`
+	StatusCodeGTE    *int  `json:"statusCodeGTE,omitempty"`
+	StatusCodeLT     *int  `json:"statusCodeLT,omitempty"`
+	StatusCodeLTE    *int  `json:"statusCodeLTE,omitempty"`
+	StatusCodeIsNil  bool  `json:"statusCodeIsNil,omitempty"`
+	StatusCodeNotNil bool  `json:"statusCodeNotNil,omitempty"`
+
+	// "error_kind" field predicates.
+	ErrorKind       *webhookdeliveryattempt.ErrorKind  `json:"errorKind,omitempty"`
+	ErrorKindNEQ    *webhookdeliveryattempt.ErrorKind  `json:"errorKindNEQ,omitempty"`
+	ErrorKindIn     []webhookdeliveryattempt.ErrorKind `json:"errorKindIn,omitempty"`
+	ErrorKindNotIn  []webhookdeliveryattempt.ErrorKind `json:"errorKindNotIn,omitempty"`
+	ErrorKindIsNil  bool                               `json:"errorKindIsNil,omitempty"`
+	ErrorKindNotNil bool                               `json:"errorKindNotNil,omitempty"`
+
+	// "error" field predicates.
+	Error             *string  `json:"error,omitempty"`
+	ErrorNEQ          *string  `json:"errorNEQ,omitempty"`
+	ErrorIn           []string `json:"errorIn,omitempty"`
+	ErrorNotIn        []string `json:"errorNotIn,omitempty"`
+	ErrorGT           *string  `json:"errorGT,omitempty"`
+	ErrorGTE          *string  `json:"errorGTE,omitempty"`
+	ErrorLT           *string  `json:"errorLT,omitempty"`
+	ErrorLTE          *string  `json:"errorLTE,omitempty"`
+	ErrorContains     *string  `json:"errorContains,omitempty"`
+	ErrorHasPrefix    *string  `json:"errorHasPrefix,omitempty"`
+	ErrorHasSuffix    *string  `json:"errorHasSuffix,omitempty"`
+	ErrorIsNil        bool     `json:"errorIsNil,omitempty"`
+	ErrorNotNil       bool     `json:"errorNotNil,omitempty"`
+	ErrorEqualFold    *string  `json:"errorEqualFold,omitempty"`
+	ErrorContainsFold *string  `json:"errorContainsFold,omitempty"`
+
+	// "response_excerpt" field predicates.
+	ResponseExcerpt             *string  `json:"responseExcerpt,omitempty"`
+	ResponseExcerptNEQ          *string  `json:"responseExcerptNEQ,omitempty"`
+	ResponseExcerptIn           []string `json:"responseExcerptIn,omitempty"`
+	ResponseExcerptNotIn        []string `json:"responseExcerptNotIn,omitempty"`
+	ResponseExcerptGT           *string  `json:"responseExcerptGT,omitempty"`
+	ResponseExcerptGTE          *string  `json:"responseExcerptGTE,omitempty"`
+	ResponseExcerptLT           *string  `json:"responseExcerptLT,omitempty"`
+	ResponseExcerptLTE          *string  `json:"responseExcerptLTE,omitempty"`
+	ResponseExcerptContains     *string  `json:"responseExcerptContains,omitempty"`
+	ResponseExcerptHasPrefix    *string  `json:"responseExcerptHasPrefix,omitempty"`
+	ResponseExcerptHasSuffix    *string  `json:"responseExcerptHasSuffix,omitempty"`
+	ResponseExcerptIsNil        bool     `json:"responseExcerptIsNil,omitempty"`
+	ResponseExcerptNotNil       bool     `json:"responseExcerptNotNil,omitempty"`
+	ResponseExcerptEqualFold    *string  `json:"responseExcerptEqualFold,omitempty"`
+	ResponseExcerptContainsFold *string  `json:"responseExcerptContainsFold,omitempty"`
+
+	// "delivery" edge predicates.
+	HasDelivery     *bool                        `json:"hasDelivery,omitempty"`
+	HasDeliveryWith []*WebhookDeliveryWhereInput `json:"hasDeliveryWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *WebhookDeliveryAttemptWhereInput) AddPredicates(predicates ...predicate.WebhookDeliveryAttempt) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the WebhookDeliveryAttemptWhereInput filter on the WebhookDeliveryAttemptQuery builder.
+func (i *WebhookDeliveryAttemptWhereInput) Filter(q *WebhookDeliveryAttemptQuery) (*WebhookDeliveryAttemptQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyWebhookDeliveryAttemptWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyWebhookDeliveryAttemptWhereInput is returned in case the WebhookDeliveryAttemptWhereInput is empty.
+var ErrEmptyWebhookDeliveryAttemptWhereInput = errors.New("ent: empty predicate WebhookDeliveryAttemptWhereInput")
+
+// P returns a predicate for filtering webhookdeliveryattempts.
+// An error is returned if the input is empty or invalid.
+func (i *WebhookDeliveryAttemptWhereInput) P() (predicate.WebhookDeliveryAttempt, error) {
+	var predicates []predicate.WebhookDeliveryAttempt
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, webhookdeliveryattempt.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.WebhookDeliveryAttempt, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, webhookdeliveryattempt.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.WebhookDeliveryAttempt, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, webhookdeliveryattempt.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.IDLTE(*i.IDLTE))
+	}
+	if i.DeliveryID != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DeliveryIDEQ(*i.DeliveryID))
+	}
+	if i.DeliveryIDNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DeliveryIDNEQ(*i.DeliveryIDNEQ))
+	}
+	if len(i.DeliveryIDIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.DeliveryIDIn(i.DeliveryIDIn...))
+	}
+	if len(i.DeliveryIDNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.DeliveryIDNotIn(i.DeliveryIDNotIn...))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.NumberLTE(*i.NumberLTE))
+	}
+	if i.StartedAt != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtEQ(*i.StartedAt))
+	}
+	if i.StartedAtNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtNEQ(*i.StartedAtNEQ))
+	}
+	if len(i.StartedAtIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtIn(i.StartedAtIn...))
+	}
+	if len(i.StartedAtNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtNotIn(i.StartedAtNotIn...))
+	}
+	if i.StartedAtGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtGT(*i.StartedAtGT))
+	}
+	if i.StartedAtGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtGTE(*i.StartedAtGTE))
+	}
+	if i.StartedAtLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtLT(*i.StartedAtLT))
+	}
+	if i.StartedAtLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StartedAtLTE(*i.StartedAtLTE))
+	}
+	if i.DurationMs != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsEQ(*i.DurationMs))
+	}
+	if i.DurationMsNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsNEQ(*i.DurationMsNEQ))
+	}
+	if len(i.DurationMsIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsIn(i.DurationMsIn...))
+	}
+	if len(i.DurationMsNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsNotIn(i.DurationMsNotIn...))
+	}
+	if i.DurationMsGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsGT(*i.DurationMsGT))
+	}
+	if i.DurationMsGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsGTE(*i.DurationMsGTE))
+	}
+	if i.DurationMsLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsLT(*i.DurationMsLT))
+	}
+	if i.DurationMsLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.DurationMsLTE(*i.DurationMsLTE))
+	}
+	if i.StatusCode != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeEQ(*i.StatusCode))
+	}
+	if i.StatusCodeNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeNEQ(*i.StatusCodeNEQ))
+	}
+	if len(i.StatusCodeIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeIn(i.StatusCodeIn...))
+	}
+	if len(i.StatusCodeNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeNotIn(i.StatusCodeNotIn...))
+	}
+	if i.StatusCodeGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeGT(*i.StatusCodeGT))
+	}
+	if i.StatusCodeGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeGTE(*i.StatusCodeGTE))
+	}
+	if i.StatusCodeLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeLT(*i.StatusCodeLT))
+	}
+	if i.StatusCodeLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeLTE(*i.StatusCodeLTE))
+	}
+	if i.StatusCodeIsNil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeIsNil())
+	}
+	if i.StatusCodeNotNil {
+		predicates = append(predicates, webhookdeliveryattempt.StatusCodeNotNil())
+	}
+	if i.ErrorKind != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindEQ(*i.ErrorKind))
+	}
+	if i.ErrorKindNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindNEQ(*i.ErrorKindNEQ))
+	}
+	if len(i.ErrorKindIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindIn(i.ErrorKindIn...))
+	}
+	if len(i.ErrorKindNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindNotIn(i.ErrorKindNotIn...))
+	}
+	if i.ErrorKindIsNil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindIsNil())
+	}
+	if i.ErrorKindNotNil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorKindNotNil())
+	}
+	if i.Error != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorEQ(*i.Error))
+	}
+	if i.ErrorNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorNEQ(*i.ErrorNEQ))
+	}
+	if len(i.ErrorIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorIn(i.ErrorIn...))
+	}
+	if len(i.ErrorNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorNotIn(i.ErrorNotIn...))
+	}
+	if i.ErrorGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorGT(*i.ErrorGT))
+	}
+	if i.ErrorGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorGTE(*i.ErrorGTE))
+	}
+	if i.ErrorLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorLT(*i.ErrorLT))
+	}
+	if i.ErrorLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorLTE(*i.ErrorLTE))
+	}
+	if i.ErrorContains != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorContains(*i.ErrorContains))
+	}
+	if i.ErrorHasPrefix != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorHasPrefix(*i.ErrorHasPrefix))
+	}
+	if i.ErrorHasSuffix != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorHasSuffix(*i.ErrorHasSuffix))
+	}
+	if i.ErrorIsNil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorIsNil())
+	}
+	if i.ErrorNotNil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorNotNil())
+	}
+	if i.ErrorEqualFold != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorEqualFold(*i.ErrorEqualFold))
+	}
+	if i.ErrorContainsFold != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ErrorContainsFold(*i.ErrorContainsFold))
+	}
+	if i.ResponseExcerpt != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptEQ(*i.ResponseExcerpt))
+	}
+	if i.ResponseExcerptNEQ != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptNEQ(*i.ResponseExcerptNEQ))
+	}
+	if len(i.ResponseExcerptIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptIn(i.ResponseExcerptIn...))
+	}
+	if len(i.ResponseExcerptNotIn) > 0 {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptNotIn(i.ResponseExcerptNotIn...))
+	}
+	if i.ResponseExcerptGT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptGT(*i.ResponseExcerptGT))
+	}
+	if i.ResponseExcerptGTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptGTE(*i.ResponseExcerptGTE))
+	}
+	if i.ResponseExcerptLT != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptLT(*i.ResponseExcerptLT))
+	}
+	if i.ResponseExcerptLTE != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptLTE(*i.ResponseExcerptLTE))
+	}
+	if i.ResponseExcerptContains != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptContains(*i.ResponseExcerptContains))
+	}
+	if i.ResponseExcerptHasPrefix != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptHasPrefix(*i.ResponseExcerptHasPrefix))
+	}
+	if i.ResponseExcerptHasSuffix != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptHasSuffix(*i.ResponseExcerptHasSuffix))
+	}
+	if i.ResponseExcerptIsNil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptIsNil())
+	}
+	if i.ResponseExcerptNotNil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptNotNil())
+	}
+	if i.ResponseExcerptEqualFold != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptEqualFold(*i.ResponseExcerptEqualFold))
+	}
+	if i.ResponseExcerptContainsFold != nil {
+		predicates = append(predicates, webhookdeliveryattempt.ResponseExcerptContainsFold(*i.ResponseExcerptContainsFold))
+	}
+
+	if i.HasDelivery != nil {
+		p := webhookdeliveryattempt.HasDelivery()
+		if !*i.HasDelivery {
+			p = webhookdeliveryattempt.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDeliveryWith) > 0 {
+		with := make([]predicate.WebhookDelivery, 0, len(i.HasDeliveryWith))
+		for _, w := range i.HasDeliveryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDeliveryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, webhookdeliveryattempt.HasDeliveryWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyWebhookDeliveryAttemptWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return webhookdeliveryattempt.And(predicates...), nil
 	}
 }
 

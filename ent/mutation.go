@@ -38,6 +38,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -52,34 +53,35 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken          = "APIToken"
-	TypeAccount           = "Account"
-	TypeAccountPlan       = "AccountPlan"
-	TypeAccountTeamMember = "AccountTeamMember"
-	TypeActionItem        = "ActionItem"
-	TypeBusinessUnit      = "BusinessUnit"
-	TypeChange            = "Change"
-	TypeFeedback          = "Feedback"
-	TypeGoal              = "Goal"
-	TypeIcpCriterion      = "IcpCriterion"
-	TypeInfluenceEdge     = "InfluenceEdge"
-	TypeInsight           = "Insight"
-	TypeKPI               = "KPI"
-	TypeKPIMeasurement    = "KPIMeasurement"
-	TypeObjective         = "Objective"
-	TypeOpportunity       = "Opportunity"
-	TypeOrgMapSignal      = "OrgMapSignal"
-	TypeProduct           = "Product"
-	TypeRelationship      = "Relationship"
-	TypeRevenueRecord     = "RevenueRecord"
-	TypeReview            = "Review"
-	TypeStakeholder       = "Stakeholder"
-	TypeSwotItem          = "SwotItem"
-	TypeUser              = "User"
-	TypeWebhookDelivery   = "WebhookDelivery"
-	TypeWebhookEndpoint   = "WebhookEndpoint"
-	TypeWebhookEvent      = "WebhookEvent"
-	TypeWhitespaceCell    = "WhitespaceCell"
+	TypeAPIToken               = "APIToken"
+	TypeAccount                = "Account"
+	TypeAccountPlan            = "AccountPlan"
+	TypeAccountTeamMember      = "AccountTeamMember"
+	TypeActionItem             = "ActionItem"
+	TypeBusinessUnit           = "BusinessUnit"
+	TypeChange                 = "Change"
+	TypeFeedback               = "Feedback"
+	TypeGoal                   = "Goal"
+	TypeIcpCriterion           = "IcpCriterion"
+	TypeInfluenceEdge          = "InfluenceEdge"
+	TypeInsight                = "Insight"
+	TypeKPI                    = "KPI"
+	TypeKPIMeasurement         = "KPIMeasurement"
+	TypeObjective              = "Objective"
+	TypeOpportunity            = "Opportunity"
+	TypeOrgMapSignal           = "OrgMapSignal"
+	TypeProduct                = "Product"
+	TypeRelationship           = "Relationship"
+	TypeRevenueRecord          = "RevenueRecord"
+	TypeReview                 = "Review"
+	TypeStakeholder            = "Stakeholder"
+	TypeSwotItem               = "SwotItem"
+	TypeUser                   = "User"
+	TypeWebhookDelivery        = "WebhookDelivery"
+	TypeWebhookDeliveryAttempt = "WebhookDeliveryAttempt"
+	TypeWebhookEndpoint        = "WebhookEndpoint"
+	TypeWebhookEvent           = "WebhookEvent"
+	TypeWhitespaceCell         = "WhitespaceCell"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -28430,9 +28432,13 @@ type WebhookDeliveryMutation struct {
 	last_attempt_at     *time.Time
 	delivered_at        *time.Time
 	payload             *string
+	event_at            *time.Time
 	clearedFields       map[string]struct{}
 	endpoint            *int
 	clearedendpoint     bool
+	attempt_log         map[int]struct{}
+	removedattempt_log  map[int]struct{}
+	clearedattempt_log  bool
 	done                bool
 	oldValue            func(context.Context) (*WebhookDelivery, error)
 	predicates          []predicate.WebhookDelivery
@@ -29186,6 +29192,55 @@ func (m *WebhookDeliveryMutation) ResetPayload() {
 	m.payload = nil
 }
 
+// SetEventAt sets the "event_at" field.
+func (m *WebhookDeliveryMutation) SetEventAt(t time.Time) {
+	m.event_at = &t
+}
+
+// EventAt returns the value of the "event_at" field in the mutation.
+func (m *WebhookDeliveryMutation) EventAt() (r time.Time, exists bool) {
+	v := m.event_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventAt returns the old "event_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldEventAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventAt: %w", err)
+	}
+	return oldValue.EventAt, nil
+}
+
+// ClearEventAt clears the value of the "event_at" field.
+func (m *WebhookDeliveryMutation) ClearEventAt() {
+	m.event_at = nil
+	m.clearedFields[webhookdelivery.FieldEventAt] = struct{}{}
+}
+
+// EventAtCleared returns if the "event_at" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) EventAtCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldEventAt]
+	return ok
+}
+
+// ResetEventAt resets all changes to the "event_at" field.
+func (m *WebhookDeliveryMutation) ResetEventAt() {
+	m.event_at = nil
+	delete(m.clearedFields, webhookdelivery.FieldEventAt)
+}
+
 // ClearEndpoint clears the "endpoint" edge to the WebhookEndpoint entity.
 func (m *WebhookDeliveryMutation) ClearEndpoint() {
 	m.clearedendpoint = true
@@ -29211,6 +29266,60 @@ func (m *WebhookDeliveryMutation) EndpointIDs() (ids []int) {
 func (m *WebhookDeliveryMutation) ResetEndpoint() {
 	m.endpoint = nil
 	m.clearedendpoint = false
+}
+
+// AddAttemptLogIDs adds the "attempt_log" edge to the WebhookDeliveryAttempt entity by ids.
+func (m *WebhookDeliveryMutation) AddAttemptLogIDs(ids ...int) {
+	if m.attempt_log == nil {
+		m.attempt_log = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attempt_log[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttemptLog clears the "attempt_log" edge to the WebhookDeliveryAttempt entity.
+func (m *WebhookDeliveryMutation) ClearAttemptLog() {
+	m.clearedattempt_log = true
+}
+
+// AttemptLogCleared reports if the "attempt_log" edge to the WebhookDeliveryAttempt entity was cleared.
+func (m *WebhookDeliveryMutation) AttemptLogCleared() bool {
+	return m.clearedattempt_log
+}
+
+// RemoveAttemptLogIDs removes the "attempt_log" edge to the WebhookDeliveryAttempt entity by IDs.
+func (m *WebhookDeliveryMutation) RemoveAttemptLogIDs(ids ...int) {
+	if m.removedattempt_log == nil {
+		m.removedattempt_log = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attempt_log, ids[i])
+		m.removedattempt_log[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttemptLog returns the removed IDs of the "attempt_log" edge to the WebhookDeliveryAttempt entity.
+func (m *WebhookDeliveryMutation) RemovedAttemptLogIDs() (ids []int) {
+	for id := range m.removedattempt_log {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttemptLogIDs returns the "attempt_log" edge IDs in the mutation.
+func (m *WebhookDeliveryMutation) AttemptLogIDs() (ids []int) {
+	for id := range m.attempt_log {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttemptLog resets all changes to the "attempt_log" edge.
+func (m *WebhookDeliveryMutation) ResetAttemptLog() {
+	m.attempt_log = nil
+	m.clearedattempt_log = false
+	m.removedattempt_log = nil
 }
 
 // Where appends a list predicates to the WebhookDeliveryMutation builder.
@@ -29247,7 +29356,7 @@ func (m *WebhookDeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookDeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, webhookdelivery.FieldCreatedAt)
 	}
@@ -29290,6 +29399,9 @@ func (m *WebhookDeliveryMutation) Fields() []string {
 	if m.payload != nil {
 		fields = append(fields, webhookdelivery.FieldPayload)
 	}
+	if m.event_at != nil {
+		fields = append(fields, webhookdelivery.FieldEventAt)
+	}
 	return fields
 }
 
@@ -29326,6 +29438,8 @@ func (m *WebhookDeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.DeliveredAt()
 	case webhookdelivery.FieldPayload:
 		return m.Payload()
+	case webhookdelivery.FieldEventAt:
+		return m.EventAt()
 	}
 	return nil, false
 }
@@ -29363,6 +29477,8 @@ func (m *WebhookDeliveryMutation) OldField(ctx context.Context, name string) (en
 		return m.OldDeliveredAt(ctx)
 	case webhookdelivery.FieldPayload:
 		return m.OldPayload(ctx)
+	case webhookdelivery.FieldEventAt:
+		return m.OldEventAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown WebhookDelivery field %s", name)
 }
@@ -29470,6 +29586,13 @@ func (m *WebhookDeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPayload(v)
 		return nil
+	case webhookdelivery.FieldEventAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery field %s", name)
 }
@@ -29566,6 +29689,9 @@ func (m *WebhookDeliveryMutation) ClearedFields() []string {
 	if m.FieldCleared(webhookdelivery.FieldDeliveredAt) {
 		fields = append(fields, webhookdelivery.FieldDeliveredAt)
 	}
+	if m.FieldCleared(webhookdelivery.FieldEventAt) {
+		fields = append(fields, webhookdelivery.FieldEventAt)
+	}
 	return fields
 }
 
@@ -29594,6 +29720,9 @@ func (m *WebhookDeliveryMutation) ClearField(name string) error {
 		return nil
 	case webhookdelivery.FieldDeliveredAt:
 		m.ClearDeliveredAt()
+		return nil
+	case webhookdelivery.FieldEventAt:
+		m.ClearEventAt()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery nullable field %s", name)
@@ -29645,15 +29774,21 @@ func (m *WebhookDeliveryMutation) ResetField(name string) error {
 	case webhookdelivery.FieldPayload:
 		m.ResetPayload()
 		return nil
+	case webhookdelivery.FieldEventAt:
+		m.ResetEventAt()
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *WebhookDeliveryMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.endpoint != nil {
 		edges = append(edges, webhookdelivery.EdgeEndpoint)
+	}
+	if m.attempt_log != nil {
+		edges = append(edges, webhookdelivery.EdgeAttemptLog)
 	}
 	return edges
 }
@@ -29666,27 +29801,47 @@ func (m *WebhookDeliveryMutation) AddedIDs(name string) []ent.Value {
 		if id := m.endpoint; id != nil {
 			return []ent.Value{*id}
 		}
+	case webhookdelivery.EdgeAttemptLog:
+		ids := make([]ent.Value, 0, len(m.attempt_log))
+		for id := range m.attempt_log {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *WebhookDeliveryMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedattempt_log != nil {
+		edges = append(edges, webhookdelivery.EdgeAttemptLog)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *WebhookDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case webhookdelivery.EdgeAttemptLog:
+		ids := make([]ent.Value, 0, len(m.removedattempt_log))
+		for id := range m.removedattempt_log {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *WebhookDeliveryMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedendpoint {
 		edges = append(edges, webhookdelivery.EdgeEndpoint)
+	}
+	if m.clearedattempt_log {
+		edges = append(edges, webhookdelivery.EdgeAttemptLog)
 	}
 	return edges
 }
@@ -29697,6 +29852,8 @@ func (m *WebhookDeliveryMutation) EdgeCleared(name string) bool {
 	switch name {
 	case webhookdelivery.EdgeEndpoint:
 		return m.clearedendpoint
+	case webhookdelivery.EdgeAttemptLog:
+		return m.clearedattempt_log
 	}
 	return false
 }
@@ -29719,8 +29876,951 @@ func (m *WebhookDeliveryMutation) ResetEdge(name string) error {
 	case webhookdelivery.EdgeEndpoint:
 		m.ResetEndpoint()
 		return nil
+	case webhookdelivery.EdgeAttemptLog:
+		m.ResetAttemptLog()
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookDelivery edge %s", name)
+}
+
+// WebhookDeliveryAttemptMutation represents an operation that mutates the WebhookDeliveryAttempt nodes in the graph.
+type WebhookDeliveryAttemptMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	number           *int
+	addnumber        *int
+	started_at       *time.Time
+	duration_ms      *float64
+	addduration_ms   *float64
+	status_code      *int
+	addstatus_code   *int
+	error_kind       *webhookdeliveryattempt.ErrorKind
+	error            *string
+	response_excerpt *string
+	clearedFields    map[string]struct{}
+	delivery         *int
+	cleareddelivery  bool
+	done             bool
+	oldValue         func(context.Context) (*WebhookDeliveryAttempt, error)
+	predicates       []predicate.WebhookDeliveryAttempt
+}
+
+var _ ent.Mutation = (*WebhookDeliveryAttemptMutation)(nil)
+
+// webhookdeliveryattemptOption allows management of the mutation configuration using functional options.
+type webhookdeliveryattemptOption func(*WebhookDeliveryAttemptMutation)
+
+// newWebhookDeliveryAttemptMutation creates new mutation for the WebhookDeliveryAttempt entity.
+func newWebhookDeliveryAttemptMutation(c config, op Op, opts ...webhookdeliveryattemptOption) *WebhookDeliveryAttemptMutation {
+	m := &WebhookDeliveryAttemptMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookDeliveryAttempt,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookDeliveryAttemptID sets the ID field of the mutation.
+func withWebhookDeliveryAttemptID(id int) webhookdeliveryattemptOption {
+	return func(m *WebhookDeliveryAttemptMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookDeliveryAttempt
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookDeliveryAttempt, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookDeliveryAttempt.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookDeliveryAttempt sets the old WebhookDeliveryAttempt of the mutation.
+func withWebhookDeliveryAttempt(node *WebhookDeliveryAttempt) webhookdeliveryattemptOption {
+	return func(m *WebhookDeliveryAttemptMutation) {
+		m.oldValue = func(context.Context) (*WebhookDeliveryAttempt, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookDeliveryAttemptMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookDeliveryAttemptMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookDeliveryAttemptMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookDeliveryAttemptMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookDeliveryAttempt.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDeliveryID sets the "delivery_id" field.
+func (m *WebhookDeliveryAttemptMutation) SetDeliveryID(i int) {
+	m.delivery = &i
+}
+
+// DeliveryID returns the value of the "delivery_id" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) DeliveryID() (r int, exists bool) {
+	v := m.delivery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryID returns the old "delivery_id" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldDeliveryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryID: %w", err)
+	}
+	return oldValue.DeliveryID, nil
+}
+
+// ResetDeliveryID resets all changes to the "delivery_id" field.
+func (m *WebhookDeliveryAttemptMutation) ResetDeliveryID() {
+	m.delivery = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *WebhookDeliveryAttemptMutation) SetNumber(i int) {
+	m.number = &i
+	m.addnumber = nil
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) Number() (r int, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldNumber(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// AddNumber adds i to the "number" field.
+func (m *WebhookDeliveryAttemptMutation) AddNumber(i int) {
+	if m.addnumber != nil {
+		*m.addnumber += i
+	} else {
+		m.addnumber = &i
+	}
+}
+
+// AddedNumber returns the value that was added to the "number" field in this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedNumber() (r int, exists bool) {
+	v := m.addnumber
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *WebhookDeliveryAttemptMutation) ResetNumber() {
+	m.number = nil
+	m.addnumber = nil
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *WebhookDeliveryAttemptMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldStartedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *WebhookDeliveryAttemptMutation) ResetStartedAt() {
+	m.started_at = nil
+}
+
+// SetDurationMs sets the "duration_ms" field.
+func (m *WebhookDeliveryAttemptMutation) SetDurationMs(f float64) {
+	m.duration_ms = &f
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) DurationMs() (r float64, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldDurationMs(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds f to the "duration_ms" field.
+func (m *WebhookDeliveryAttemptMutation) AddDurationMs(f float64) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += f
+	} else {
+		m.addduration_ms = &f
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedDurationMs() (r float64, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *WebhookDeliveryAttemptMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+}
+
+// SetStatusCode sets the "status_code" field.
+func (m *WebhookDeliveryAttemptMutation) SetStatusCode(i int) {
+	m.status_code = &i
+	m.addstatus_code = nil
+}
+
+// StatusCode returns the value of the "status_code" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) StatusCode() (r int, exists bool) {
+	v := m.status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusCode returns the old "status_code" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldStatusCode(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusCode: %w", err)
+	}
+	return oldValue.StatusCode, nil
+}
+
+// AddStatusCode adds i to the "status_code" field.
+func (m *WebhookDeliveryAttemptMutation) AddStatusCode(i int) {
+	if m.addstatus_code != nil {
+		*m.addstatus_code += i
+	} else {
+		m.addstatus_code = &i
+	}
+}
+
+// AddedStatusCode returns the value that was added to the "status_code" field in this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedStatusCode() (r int, exists bool) {
+	v := m.addstatus_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStatusCode clears the value of the "status_code" field.
+func (m *WebhookDeliveryAttemptMutation) ClearStatusCode() {
+	m.status_code = nil
+	m.addstatus_code = nil
+	m.clearedFields[webhookdeliveryattempt.FieldStatusCode] = struct{}{}
+}
+
+// StatusCodeCleared returns if the "status_code" field was cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) StatusCodeCleared() bool {
+	_, ok := m.clearedFields[webhookdeliveryattempt.FieldStatusCode]
+	return ok
+}
+
+// ResetStatusCode resets all changes to the "status_code" field.
+func (m *WebhookDeliveryAttemptMutation) ResetStatusCode() {
+	m.status_code = nil
+	m.addstatus_code = nil
+	delete(m.clearedFields, webhookdeliveryattempt.FieldStatusCode)
+}
+
+// SetErrorKind sets the "error_kind" field.
+func (m *WebhookDeliveryAttemptMutation) SetErrorKind(wk webhookdeliveryattempt.ErrorKind) {
+	m.error_kind = &wk
+}
+
+// ErrorKind returns the value of the "error_kind" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) ErrorKind() (r webhookdeliveryattempt.ErrorKind, exists bool) {
+	v := m.error_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErrorKind returns the old "error_kind" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldErrorKind(ctx context.Context) (v *webhookdeliveryattempt.ErrorKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErrorKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErrorKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErrorKind: %w", err)
+	}
+	return oldValue.ErrorKind, nil
+}
+
+// ClearErrorKind clears the value of the "error_kind" field.
+func (m *WebhookDeliveryAttemptMutation) ClearErrorKind() {
+	m.error_kind = nil
+	m.clearedFields[webhookdeliveryattempt.FieldErrorKind] = struct{}{}
+}
+
+// ErrorKindCleared returns if the "error_kind" field was cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) ErrorKindCleared() bool {
+	_, ok := m.clearedFields[webhookdeliveryattempt.FieldErrorKind]
+	return ok
+}
+
+// ResetErrorKind resets all changes to the "error_kind" field.
+func (m *WebhookDeliveryAttemptMutation) ResetErrorKind() {
+	m.error_kind = nil
+	delete(m.clearedFields, webhookdeliveryattempt.FieldErrorKind)
+}
+
+// SetError sets the "error" field.
+func (m *WebhookDeliveryAttemptMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ClearError clears the value of the "error" field.
+func (m *WebhookDeliveryAttemptMutation) ClearError() {
+	m.error = nil
+	m.clearedFields[webhookdeliveryattempt.FieldError] = struct{}{}
+}
+
+// ErrorCleared returns if the "error" field was cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) ErrorCleared() bool {
+	_, ok := m.clearedFields[webhookdeliveryattempt.FieldError]
+	return ok
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *WebhookDeliveryAttemptMutation) ResetError() {
+	m.error = nil
+	delete(m.clearedFields, webhookdeliveryattempt.FieldError)
+}
+
+// SetResponseExcerpt sets the "response_excerpt" field.
+func (m *WebhookDeliveryAttemptMutation) SetResponseExcerpt(s string) {
+	m.response_excerpt = &s
+}
+
+// ResponseExcerpt returns the value of the "response_excerpt" field in the mutation.
+func (m *WebhookDeliveryAttemptMutation) ResponseExcerpt() (r string, exists bool) {
+	v := m.response_excerpt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseExcerpt returns the old "response_excerpt" field's value of the WebhookDeliveryAttempt entity.
+// If the WebhookDeliveryAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryAttemptMutation) OldResponseExcerpt(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseExcerpt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseExcerpt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseExcerpt: %w", err)
+	}
+	return oldValue.ResponseExcerpt, nil
+}
+
+// ClearResponseExcerpt clears the value of the "response_excerpt" field.
+func (m *WebhookDeliveryAttemptMutation) ClearResponseExcerpt() {
+	m.response_excerpt = nil
+	m.clearedFields[webhookdeliveryattempt.FieldResponseExcerpt] = struct{}{}
+}
+
+// ResponseExcerptCleared returns if the "response_excerpt" field was cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) ResponseExcerptCleared() bool {
+	_, ok := m.clearedFields[webhookdeliveryattempt.FieldResponseExcerpt]
+	return ok
+}
+
+// ResetResponseExcerpt resets all changes to the "response_excerpt" field.
+func (m *WebhookDeliveryAttemptMutation) ResetResponseExcerpt() {
+	m.response_excerpt = nil
+	delete(m.clearedFields, webhookdeliveryattempt.FieldResponseExcerpt)
+}
+
+// ClearDelivery clears the "delivery" edge to the WebhookDelivery entity.
+func (m *WebhookDeliveryAttemptMutation) ClearDelivery() {
+	m.cleareddelivery = true
+	m.clearedFields[webhookdeliveryattempt.FieldDeliveryID] = struct{}{}
+}
+
+// DeliveryCleared reports if the "delivery" edge to the WebhookDelivery entity was cleared.
+func (m *WebhookDeliveryAttemptMutation) DeliveryCleared() bool {
+	return m.cleareddelivery
+}
+
+// DeliveryIDs returns the "delivery" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeliveryID instead. It exists only for internal usage by the builders.
+func (m *WebhookDeliveryAttemptMutation) DeliveryIDs() (ids []int) {
+	if id := m.delivery; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDelivery resets all changes to the "delivery" edge.
+func (m *WebhookDeliveryAttemptMutation) ResetDelivery() {
+	m.delivery = nil
+	m.cleareddelivery = false
+}
+
+// Where appends a list predicates to the WebhookDeliveryAttemptMutation builder.
+func (m *WebhookDeliveryAttemptMutation) Where(ps ...predicate.WebhookDeliveryAttempt) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookDeliveryAttemptMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookDeliveryAttemptMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookDeliveryAttempt, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookDeliveryAttemptMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookDeliveryAttemptMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookDeliveryAttempt).
+func (m *WebhookDeliveryAttemptMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookDeliveryAttemptMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.delivery != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldDeliveryID)
+	}
+	if m.number != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldNumber)
+	}
+	if m.started_at != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldStartedAt)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldDurationMs)
+	}
+	if m.status_code != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldStatusCode)
+	}
+	if m.error_kind != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldErrorKind)
+	}
+	if m.error != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldError)
+	}
+	if m.response_excerpt != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldResponseExcerpt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookDeliveryAttemptMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookdeliveryattempt.FieldDeliveryID:
+		return m.DeliveryID()
+	case webhookdeliveryattempt.FieldNumber:
+		return m.Number()
+	case webhookdeliveryattempt.FieldStartedAt:
+		return m.StartedAt()
+	case webhookdeliveryattempt.FieldDurationMs:
+		return m.DurationMs()
+	case webhookdeliveryattempt.FieldStatusCode:
+		return m.StatusCode()
+	case webhookdeliveryattempt.FieldErrorKind:
+		return m.ErrorKind()
+	case webhookdeliveryattempt.FieldError:
+		return m.Error()
+	case webhookdeliveryattempt.FieldResponseExcerpt:
+		return m.ResponseExcerpt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookDeliveryAttemptMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookdeliveryattempt.FieldDeliveryID:
+		return m.OldDeliveryID(ctx)
+	case webhookdeliveryattempt.FieldNumber:
+		return m.OldNumber(ctx)
+	case webhookdeliveryattempt.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case webhookdeliveryattempt.FieldDurationMs:
+		return m.OldDurationMs(ctx)
+	case webhookdeliveryattempt.FieldStatusCode:
+		return m.OldStatusCode(ctx)
+	case webhookdeliveryattempt.FieldErrorKind:
+		return m.OldErrorKind(ctx)
+	case webhookdeliveryattempt.FieldError:
+		return m.OldError(ctx)
+	case webhookdeliveryattempt.FieldResponseExcerpt:
+		return m.OldResponseExcerpt(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookDeliveryAttempt field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookDeliveryAttemptMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookdeliveryattempt.FieldDeliveryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryID(v)
+		return nil
+	case webhookdeliveryattempt.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case webhookdeliveryattempt.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case webhookdeliveryattempt.FieldDurationMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
+	case webhookdeliveryattempt.FieldStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusCode(v)
+		return nil
+	case webhookdeliveryattempt.FieldErrorKind:
+		v, ok := value.(webhookdeliveryattempt.ErrorKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErrorKind(v)
+		return nil
+	case webhookdeliveryattempt.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case webhookdeliveryattempt.FieldResponseExcerpt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseExcerpt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedFields() []string {
+	var fields []string
+	if m.addnumber != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldNumber)
+	}
+	if m.addduration_ms != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldDurationMs)
+	}
+	if m.addstatus_code != nil {
+		fields = append(fields, webhookdeliveryattempt.FieldStatusCode)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookDeliveryAttemptMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case webhookdeliveryattempt.FieldNumber:
+		return m.AddedNumber()
+	case webhookdeliveryattempt.FieldDurationMs:
+		return m.AddedDurationMs()
+	case webhookdeliveryattempt.FieldStatusCode:
+		return m.AddedStatusCode()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookDeliveryAttemptMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case webhookdeliveryattempt.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNumber(v)
+		return nil
+	case webhookdeliveryattempt.FieldDurationMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
+	case webhookdeliveryattempt.FieldStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatusCode(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookDeliveryAttemptMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webhookdeliveryattempt.FieldStatusCode) {
+		fields = append(fields, webhookdeliveryattempt.FieldStatusCode)
+	}
+	if m.FieldCleared(webhookdeliveryattempt.FieldErrorKind) {
+		fields = append(fields, webhookdeliveryattempt.FieldErrorKind)
+	}
+	if m.FieldCleared(webhookdeliveryattempt.FieldError) {
+		fields = append(fields, webhookdeliveryattempt.FieldError)
+	}
+	if m.FieldCleared(webhookdeliveryattempt.FieldResponseExcerpt) {
+		fields = append(fields, webhookdeliveryattempt.FieldResponseExcerpt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookDeliveryAttemptMutation) ClearField(name string) error {
+	switch name {
+	case webhookdeliveryattempt.FieldStatusCode:
+		m.ClearStatusCode()
+		return nil
+	case webhookdeliveryattempt.FieldErrorKind:
+		m.ClearErrorKind()
+		return nil
+	case webhookdeliveryattempt.FieldError:
+		m.ClearError()
+		return nil
+	case webhookdeliveryattempt.FieldResponseExcerpt:
+		m.ClearResponseExcerpt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookDeliveryAttemptMutation) ResetField(name string) error {
+	switch name {
+	case webhookdeliveryattempt.FieldDeliveryID:
+		m.ResetDeliveryID()
+		return nil
+	case webhookdeliveryattempt.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case webhookdeliveryattempt.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case webhookdeliveryattempt.FieldDurationMs:
+		m.ResetDurationMs()
+		return nil
+	case webhookdeliveryattempt.FieldStatusCode:
+		m.ResetStatusCode()
+		return nil
+	case webhookdeliveryattempt.FieldErrorKind:
+		m.ResetErrorKind()
+		return nil
+	case webhookdeliveryattempt.FieldError:
+		m.ResetError()
+		return nil
+	case webhookdeliveryattempt.FieldResponseExcerpt:
+		m.ResetResponseExcerpt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.delivery != nil {
+		edges = append(edges, webhookdeliveryattempt.EdgeDelivery)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookDeliveryAttemptMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webhookdeliveryattempt.EdgeDelivery:
+		if id := m.delivery; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookDeliveryAttemptMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookDeliveryAttemptMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddelivery {
+		edges = append(edges, webhookdeliveryattempt.EdgeDelivery)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookDeliveryAttemptMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webhookdeliveryattempt.EdgeDelivery:
+		return m.cleareddelivery
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookDeliveryAttemptMutation) ClearEdge(name string) error {
+	switch name {
+	case webhookdeliveryattempt.EdgeDelivery:
+		m.ClearDelivery()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookDeliveryAttemptMutation) ResetEdge(name string) error {
+	switch name {
+	case webhookdeliveryattempt.EdgeDelivery:
+		m.ResetDelivery()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDeliveryAttempt edge %s", name)
 }
 
 // WebhookEndpointMutation represents an operation that mutates the WebhookEndpoint nodes in the graph.

@@ -32,7 +32,7 @@ type WebhookDelivery struct {
 	SubjectID int `json:"subject_id,omitempty"`
 	// Where the delivery stands.
 	Status webhookdelivery.Status `json:"status,omitempty"`
-	// How many times it was sent.
+	// How many times it was sent; attemptLog lists each one.
 	Attempts int `json:"attempts,omitempty"`
 	// When it is sent next, while pending.
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
@@ -46,6 +46,8 @@ type WebhookDelivery struct {
 	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
 	// The JSON body sent: type, timestamp and data, as the Standard Webhooks specification suggests.
 	Payload string `json:"payload,omitempty"`
+	// When the event it sends was committed; null for deliveries queued before it was recorded.
+	EventAt *time.Time `json:"event_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookDeliveryQuery when eager-loading is set.
 	Edges        WebhookDeliveryEdges `json:"edges"`
@@ -56,11 +58,15 @@ type WebhookDelivery struct {
 type WebhookDeliveryEdges struct {
 	// The endpoint it goes to.
 	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// Each time it was sent, first to last: when, how long it took, and the answer's status code or what went wrong.
+	AttemptLog []*WebhookDeliveryAttempt `json:"attempt_log,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
+
+	namedAttemptLog map[string][]*WebhookDeliveryAttempt
 }
 
 // EndpointOrErr returns the Endpoint value or an error if the edge
@@ -74,6 +80,15 @@ func (e WebhookDeliveryEdges) EndpointOrErr() (*WebhookEndpoint, error) {
 	return nil, &NotLoadedError{edge: "endpoint"}
 }
 
+// AttemptLogOrErr returns the AttemptLog value or an error if the edge
+// was not loaded in eager-loading.
+func (e WebhookDeliveryEdges) AttemptLogOrErr() ([]*WebhookDeliveryAttempt, error) {
+	if e.loadedTypes[1] {
+		return e.AttemptLog, nil
+	}
+	return nil, &NotLoadedError{edge: "attempt_log"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*WebhookDelivery) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -83,7 +98,7 @@ func (*WebhookDelivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case webhookdelivery.FieldEventType, webhookdelivery.FieldSubjectType, webhookdelivery.FieldStatus, webhookdelivery.FieldLastError, webhookdelivery.FieldPayload:
 			values[i] = new(sql.NullString)
-		case webhookdelivery.FieldCreatedAt, webhookdelivery.FieldNextAttemptAt, webhookdelivery.FieldLastAttemptAt, webhookdelivery.FieldDeliveredAt:
+		case webhookdelivery.FieldCreatedAt, webhookdelivery.FieldNextAttemptAt, webhookdelivery.FieldLastAttemptAt, webhookdelivery.FieldDeliveredAt, webhookdelivery.FieldEventAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -194,6 +209,13 @@ func (_m *WebhookDelivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Payload = value.String
 			}
+		case webhookdelivery.FieldEventAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field event_at", values[i])
+			} else if value.Valid {
+				_m.EventAt = new(time.Time)
+				*_m.EventAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -210,6 +232,11 @@ func (_m *WebhookDelivery) Value(name string) (ent.Value, error) {
 // QueryEndpoint queries the "endpoint" edge of the WebhookDelivery entity.
 func (_m *WebhookDelivery) QueryEndpoint() *WebhookEndpointQuery {
 	return NewWebhookDeliveryClient(_m.config).QueryEndpoint(_m)
+}
+
+// QueryAttemptLog queries the "attempt_log" edge of the WebhookDelivery entity.
+func (_m *WebhookDelivery) QueryAttemptLog() *WebhookDeliveryAttemptQuery {
+	return NewWebhookDeliveryClient(_m.config).QueryAttemptLog(_m)
 }
 
 // Update returns a builder for updating this WebhookDelivery.
@@ -284,8 +311,37 @@ func (_m *WebhookDelivery) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("payload=")
 	builder.WriteString(_m.Payload)
+	builder.WriteString(", ")
+	if v := _m.EventAt; v != nil {
+		builder.WriteString("event_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAttemptLog returns the AttemptLog named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *WebhookDelivery) NamedAttemptLog(name string) ([]*WebhookDeliveryAttempt, error) {
+	if _m.Edges.namedAttemptLog == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAttemptLog[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *WebhookDelivery) appendNamedAttemptLog(name string, edges ...*WebhookDeliveryAttempt) {
+	if _m.Edges.namedAttemptLog == nil {
+		_m.Edges.namedAttemptLog = make(map[string][]*WebhookDeliveryAttempt)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAttemptLog[name] = []*WebhookDeliveryAttempt{}
+	} else {
+		_m.Edges.namedAttemptLog[name] = append(_m.Edges.namedAttemptLog[name], edges...)
+	}
 }
 
 // WebhookDeliveries is a parsable slice of WebhookDelivery.

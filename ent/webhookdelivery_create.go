@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
 
@@ -171,9 +172,38 @@ func (_c *WebhookDeliveryCreate) SetPayload(v string) *WebhookDeliveryCreate {
 	return _c
 }
 
+// SetEventAt sets the "event_at" field.
+func (_c *WebhookDeliveryCreate) SetEventAt(v time.Time) *WebhookDeliveryCreate {
+	_c.mutation.SetEventAt(v)
+	return _c
+}
+
+// SetNillableEventAt sets the "event_at" field if the given value is not nil.
+func (_c *WebhookDeliveryCreate) SetNillableEventAt(v *time.Time) *WebhookDeliveryCreate {
+	if v != nil {
+		_c.SetEventAt(*v)
+	}
+	return _c
+}
+
 // SetEndpoint sets the "endpoint" edge to the WebhookEndpoint entity.
 func (_c *WebhookDeliveryCreate) SetEndpoint(v *WebhookEndpoint) *WebhookDeliveryCreate {
 	return _c.SetEndpointID(v.ID)
+}
+
+// AddAttemptLogIDs adds the "attempt_log" edge to the WebhookDeliveryAttempt entity by IDs.
+func (_c *WebhookDeliveryCreate) AddAttemptLogIDs(ids ...int) *WebhookDeliveryCreate {
+	_c.mutation.AddAttemptLogIDs(ids...)
+	return _c
+}
+
+// AddAttemptLog adds the "attempt_log" edges to the WebhookDeliveryAttempt entity.
+func (_c *WebhookDeliveryCreate) AddAttemptLog(v ...*WebhookDeliveryAttempt) *WebhookDeliveryCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAttemptLogIDs(ids...)
 }
 
 // Mutation returns the WebhookDeliveryMutation object of the builder.
@@ -347,6 +377,10 @@ func (_c *WebhookDeliveryCreate) createSpec() (*WebhookDelivery, *sqlgraph.Creat
 		_spec.SetField(webhookdelivery.FieldPayload, field.TypeString, value)
 		_node.Payload = value
 	}
+	if value, ok := _c.mutation.EventAt(); ok {
+		_spec.SetField(webhookdelivery.FieldEventAt, field.TypeTime, value)
+		_node.EventAt = &value
+	}
 	if nodes := _c.mutation.EndpointIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -362,6 +396,22 @@ func (_c *WebhookDeliveryCreate) createSpec() (*WebhookDelivery, *sqlgraph.Creat
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.EndpointID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AttemptLogIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -573,6 +623,9 @@ func (u *WebhookDeliveryUpsertOne) UpdateNewValues() *WebhookDeliveryUpsertOne {
 		}
 		if _, exists := u.create.mutation.Payload(); exists {
 			s.SetIgnore(webhookdelivery.FieldPayload)
+		}
+		if _, exists := u.create.mutation.EventAt(); exists {
+			s.SetIgnore(webhookdelivery.FieldEventAt)
 		}
 	}))
 	return u
@@ -948,6 +1001,9 @@ func (u *WebhookDeliveryUpsertBulk) UpdateNewValues() *WebhookDeliveryUpsertBulk
 			}
 			if _, exists := b.mutation.Payload(); exists {
 				s.SetIgnore(webhookdelivery.FieldPayload)
+			}
+			if _, exists := b.mutation.EventAt(); exists {
+				s.SetIgnore(webhookdelivery.FieldEventAt)
 			}
 		}
 	}))

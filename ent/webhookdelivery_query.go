@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -15,22 +16,25 @@ import (
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
 
 // WebhookDeliveryQuery is the builder for querying WebhookDelivery entities.
 type WebhookDeliveryQuery struct {
 	config
-	ctx          *QueryContext
-	order        []webhookdelivery.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.WebhookDelivery
-	withEndpoint *WebhookEndpointQuery
+	ctx            *QueryContext
+	order          []webhookdelivery.OrderOption
+	inters         []Interceptor
+	predicates     []predicate.WebhookDelivery
+	withEndpoint   *WebhookEndpointQuery
+	withAttemptLog *WebhookDeliveryAttemptQuery
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
 
-	modifiers []func(*sql.Selector)
-	loadTotal []func(context.Context, []*WebhookDelivery) error
+	modifiers           []func(*sql.Selector)
+	loadTotal           []func(context.Context, []*WebhookDelivery) error
+	withNamedAttemptLog map[string]*WebhookDeliveryAttemptQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -82,6 +86,28 @@ func (_q *WebhookDeliveryQuery) QueryEndpoint() *WebhookEndpointQuery {
 			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, selector),
 			sqlgraph.To(webhookendpoint.Table, webhookendpoint.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, webhookdelivery.EndpointTable, webhookdelivery.EndpointColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAttemptLog chains the current query on the "attempt_log" edge.
+func (_q *WebhookDeliveryQuery) QueryAttemptLog() *WebhookDeliveryAttemptQuery {
+	query := (&WebhookDeliveryAttemptClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, selector),
+			sqlgraph.To(webhookdeliveryattempt.Table, webhookdeliveryattempt.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookdelivery.AttemptLogTable, webhookdelivery.AttemptLogColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -276,12 +302,13 @@ func (_q *WebhookDeliveryQuery) Clone() *WebhookDeliveryQuery {
 		return nil
 	}
 	return &WebhookDeliveryQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]webhookdelivery.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.WebhookDelivery{}, _q.predicates...),
-		withEndpoint: _q.withEndpoint.Clone(),
+		config:         _q.config,
+		ctx:            _q.ctx.Clone(),
+		order:          append([]webhookdelivery.OrderOption{}, _q.order...),
+		inters:         append([]Interceptor{}, _q.inters...),
+		predicates:     append([]predicate.WebhookDelivery{}, _q.predicates...),
+		withEndpoint:   _q.withEndpoint.Clone(),
+		withAttemptLog: _q.withAttemptLog.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -296,6 +323,17 @@ func (_q *WebhookDeliveryQuery) WithEndpoint(opts ...func(*WebhookEndpointQuery)
 		opt(query)
 	}
 	_q.withEndpoint = query
+	return _q
+}
+
+// WithAttemptLog tells the query-builder to eager-load the nodes that are connected to
+// the "attempt_log" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *WebhookDeliveryQuery) WithAttemptLog(opts ...func(*WebhookDeliveryAttemptQuery)) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryAttemptClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAttemptLog = query
 	return _q
 }
 
@@ -383,8 +421,9 @@ func (_q *WebhookDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 	var (
 		nodes       = []*WebhookDelivery{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withEndpoint != nil,
+			_q.withAttemptLog != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -411,6 +450,22 @@ func (_q *WebhookDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 	if query := _q.withEndpoint; query != nil {
 		if err := _q.loadEndpoint(ctx, query, nodes, nil,
 			func(n *WebhookDelivery, e *WebhookEndpoint) { n.Edges.Endpoint = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAttemptLog; query != nil {
+		if err := _q.loadAttemptLog(ctx, query, nodes,
+			func(n *WebhookDelivery) { n.Edges.AttemptLog = []*WebhookDeliveryAttempt{} },
+			func(n *WebhookDelivery, e *WebhookDeliveryAttempt) {
+				n.Edges.AttemptLog = append(n.Edges.AttemptLog, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAttemptLog {
+		if err := _q.loadAttemptLog(ctx, query, nodes,
+			func(n *WebhookDelivery) { n.appendNamedAttemptLog(name) },
+			func(n *WebhookDelivery, e *WebhookDeliveryAttempt) { n.appendNamedAttemptLog(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -448,6 +503,36 @@ func (_q *WebhookDeliveryQuery) loadEndpoint(ctx context.Context, query *Webhook
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *WebhookDeliveryQuery) loadAttemptLog(ctx context.Context, query *WebhookDeliveryAttemptQuery, nodes []*WebhookDelivery, init func(*WebhookDelivery), assign func(*WebhookDelivery, *WebhookDeliveryAttempt)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*WebhookDelivery)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(webhookdeliveryattempt.FieldDeliveryID)
+	}
+	query.Where(predicate.WebhookDeliveryAttempt(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(webhookdelivery.AttemptLogColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DeliveryID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "delivery_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -537,6 +622,20 @@ func (_q *WebhookDeliveryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedAttemptLog tells the query-builder to eager-load the nodes that are connected to the "attempt_log"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *WebhookDeliveryQuery) WithNamedAttemptLog(name string, opts ...func(*WebhookDeliveryAttemptQuery)) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryAttemptClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAttemptLog == nil {
+		_q.withNamedAttemptLog = make(map[string]*WebhookDeliveryAttemptQuery)
+	}
+	_q.withNamedAttemptLog[name] = query
+	return _q
 }
 
 // WebhookDeliveryGroupBy is the group-by builder for WebhookDelivery entities.

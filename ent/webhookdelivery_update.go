@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/accountplan/accountplan/ent/predicate"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 )
 
 // WebhookDeliveryUpdate is the builder for updating WebhookDelivery entities.
@@ -170,9 +171,45 @@ func (_u *WebhookDeliveryUpdate) ClearDeliveredAt() *WebhookDeliveryUpdate {
 	return _u
 }
 
+// AddAttemptLogIDs adds the "attempt_log" edge to the WebhookDeliveryAttempt entity by IDs.
+func (_u *WebhookDeliveryUpdate) AddAttemptLogIDs(ids ...int) *WebhookDeliveryUpdate {
+	_u.mutation.AddAttemptLogIDs(ids...)
+	return _u
+}
+
+// AddAttemptLog adds the "attempt_log" edges to the WebhookDeliveryAttempt entity.
+func (_u *WebhookDeliveryUpdate) AddAttemptLog(v ...*WebhookDeliveryAttempt) *WebhookDeliveryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAttemptLogIDs(ids...)
+}
+
 // Mutation returns the WebhookDeliveryMutation object of the builder.
 func (_u *WebhookDeliveryUpdate) Mutation() *WebhookDeliveryMutation {
 	return _u.mutation
+}
+
+// ClearAttemptLog clears all "attempt_log" edges to the WebhookDeliveryAttempt entity.
+func (_u *WebhookDeliveryUpdate) ClearAttemptLog() *WebhookDeliveryUpdate {
+	_u.mutation.ClearAttemptLog()
+	return _u
+}
+
+// RemoveAttemptLogIDs removes the "attempt_log" edge to WebhookDeliveryAttempt entities by IDs.
+func (_u *WebhookDeliveryUpdate) RemoveAttemptLogIDs(ids ...int) *WebhookDeliveryUpdate {
+	_u.mutation.RemoveAttemptLogIDs(ids...)
+	return _u
+}
+
+// RemoveAttemptLog removes "attempt_log" edges to WebhookDeliveryAttempt entities.
+func (_u *WebhookDeliveryUpdate) RemoveAttemptLog(v ...*WebhookDeliveryAttempt) *WebhookDeliveryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAttemptLogIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -268,6 +305,54 @@ func (_u *WebhookDeliveryUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if _u.mutation.DeliveredAtCleared() {
 		_spec.ClearField(webhookdelivery.FieldDeliveredAt, field.TypeTime)
+	}
+	if _u.mutation.EventAtCleared() {
+		_spec.ClearField(webhookdelivery.FieldEventAt, field.TypeTime)
+	}
+	if _u.mutation.AttemptLogCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAttemptLogIDs(); len(nodes) > 0 && !_u.mutation.AttemptLogCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AttemptLogIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -431,9 +516,45 @@ func (_u *WebhookDeliveryUpdateOne) ClearDeliveredAt() *WebhookDeliveryUpdateOne
 	return _u
 }
 
+// AddAttemptLogIDs adds the "attempt_log" edge to the WebhookDeliveryAttempt entity by IDs.
+func (_u *WebhookDeliveryUpdateOne) AddAttemptLogIDs(ids ...int) *WebhookDeliveryUpdateOne {
+	_u.mutation.AddAttemptLogIDs(ids...)
+	return _u
+}
+
+// AddAttemptLog adds the "attempt_log" edges to the WebhookDeliveryAttempt entity.
+func (_u *WebhookDeliveryUpdateOne) AddAttemptLog(v ...*WebhookDeliveryAttempt) *WebhookDeliveryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAttemptLogIDs(ids...)
+}
+
 // Mutation returns the WebhookDeliveryMutation object of the builder.
 func (_u *WebhookDeliveryUpdateOne) Mutation() *WebhookDeliveryMutation {
 	return _u.mutation
+}
+
+// ClearAttemptLog clears all "attempt_log" edges to the WebhookDeliveryAttempt entity.
+func (_u *WebhookDeliveryUpdateOne) ClearAttemptLog() *WebhookDeliveryUpdateOne {
+	_u.mutation.ClearAttemptLog()
+	return _u
+}
+
+// RemoveAttemptLogIDs removes the "attempt_log" edge to WebhookDeliveryAttempt entities by IDs.
+func (_u *WebhookDeliveryUpdateOne) RemoveAttemptLogIDs(ids ...int) *WebhookDeliveryUpdateOne {
+	_u.mutation.RemoveAttemptLogIDs(ids...)
+	return _u
+}
+
+// RemoveAttemptLog removes "attempt_log" edges to WebhookDeliveryAttempt entities.
+func (_u *WebhookDeliveryUpdateOne) RemoveAttemptLog(v ...*WebhookDeliveryAttempt) *WebhookDeliveryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAttemptLogIDs(ids...)
 }
 
 // Where appends a list predicates to the WebhookDeliveryUpdate builder.
@@ -559,6 +680,54 @@ func (_u *WebhookDeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Webhook
 	}
 	if _u.mutation.DeliveredAtCleared() {
 		_spec.ClearField(webhookdelivery.FieldDeliveredAt, field.TypeTime)
+	}
+	if _u.mutation.EventAtCleared() {
+		_spec.ClearField(webhookdelivery.FieldEventAt, field.TypeTime)
+	}
+	if _u.mutation.AttemptLogCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAttemptLogIDs(); len(nodes) > 0 && !_u.mutation.AttemptLogCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AttemptLogIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdeliveryattempt.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &WebhookDelivery{config: _u.config}
 	_spec.Assign = _node.assignValues

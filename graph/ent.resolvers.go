@@ -269,6 +269,11 @@ func (r *webhookDeliveryResolver) History(ctx context.Context, obj *ent.WebhookD
 }
 
 // History is the resolver for the history field.
+func (r *webhookDeliveryAttemptResolver) History(ctx context.Context, obj *ent.WebhookDeliveryAttempt, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// History is the resolver for the history field.
 func (r *webhookEndpointResolver) History(ctx context.Context, obj *ent.WebhookEndpoint, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
 	return r.history(ctx, obj.ID, after, first, before, last, orderBy, where)
 }
@@ -356,6 +361,11 @@ func (r *Resolver) WebhookDelivery() generated.WebhookDeliveryResolver {
 	return &webhookDeliveryResolver{r}
 }
 
+// WebhookDeliveryAttempt returns generated.WebhookDeliveryAttemptResolver implementation.
+func (r *Resolver) WebhookDeliveryAttempt() generated.WebhookDeliveryAttemptResolver {
+	return &webhookDeliveryAttemptResolver{r}
+}
+
 // WebhookEndpoint returns generated.WebhookEndpointResolver implementation.
 func (r *Resolver) WebhookEndpoint() generated.WebhookEndpointResolver {
 	return &webhookEndpointResolver{r}
@@ -367,30 +377,31 @@ func (r *Resolver) WhitespaceCell() generated.WhitespaceCellResolver {
 }
 
 type (
-	aPITokenResolver          struct{ *Resolver }
-	accountResolver           struct{ *Resolver }
-	accountPlanResolver       struct{ *Resolver }
-	accountTeamMemberResolver struct{ *Resolver }
-	actionItemResolver        struct{ *Resolver }
-	businessUnitResolver      struct{ *Resolver }
-	feedbackResolver          struct{ *Resolver }
-	goalResolver              struct{ *Resolver }
-	icpCriterionResolver      struct{ *Resolver }
-	influenceEdgeResolver     struct{ *Resolver }
-	insightResolver           struct{ *Resolver }
-	kPIResolver               struct{ *Resolver }
-	kPIMeasurementResolver    struct{ *Resolver }
-	objectiveResolver         struct{ *Resolver }
-	opportunityResolver       struct{ *Resolver }
-	productResolver           struct{ *Resolver }
-	queryResolver             struct{ *Resolver }
-	relationshipResolver      struct{ *Resolver }
-	revenueRecordResolver     struct{ *Resolver }
-	reviewResolver            struct{ *Resolver }
-	stakeholderResolver       struct{ *Resolver }
-	swotItemResolver          struct{ *Resolver }
-	userResolver              struct{ *Resolver }
-	webhookDeliveryResolver   struct{ *Resolver }
-	webhookEndpointResolver   struct{ *Resolver }
-	whitespaceCellResolver    struct{ *Resolver }
+	aPITokenResolver               struct{ *Resolver }
+	accountResolver                struct{ *Resolver }
+	accountPlanResolver            struct{ *Resolver }
+	accountTeamMemberResolver      struct{ *Resolver }
+	actionItemResolver             struct{ *Resolver }
+	businessUnitResolver           struct{ *Resolver }
+	feedbackResolver               struct{ *Resolver }
+	goalResolver                   struct{ *Resolver }
+	icpCriterionResolver           struct{ *Resolver }
+	influenceEdgeResolver          struct{ *Resolver }
+	insightResolver                struct{ *Resolver }
+	kPIResolver                    struct{ *Resolver }
+	kPIMeasurementResolver         struct{ *Resolver }
+	objectiveResolver              struct{ *Resolver }
+	opportunityResolver            struct{ *Resolver }
+	productResolver                struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	relationshipResolver           struct{ *Resolver }
+	revenueRecordResolver          struct{ *Resolver }
+	reviewResolver                 struct{ *Resolver }
+	stakeholderResolver            struct{ *Resolver }
+	swotItemResolver               struct{ *Resolver }
+	userResolver                   struct{ *Resolver }
+	webhookDeliveryResolver        struct{ *Resolver }
+	webhookDeliveryAttemptResolver struct{ *Resolver }
+	webhookEndpointResolver        struct{ *Resolver }
+	whitespaceCellResolver         struct{ *Resolver }
 )

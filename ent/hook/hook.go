@@ -309,6 +309,18 @@ func (f WebhookDeliveryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WebhookDeliveryMutation", m)
 }
 
+// The WebhookDeliveryAttemptFunc type is an adapter to allow the use of ordinary
+// function as WebhookDeliveryAttempt mutator.
+type WebhookDeliveryAttemptFunc func(context.Context, *ent.WebhookDeliveryAttemptMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WebhookDeliveryAttemptFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WebhookDeliveryAttemptMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WebhookDeliveryAttemptMutation", m)
+}
+
 // The WebhookEndpointFunc type is an adapter to allow the use of ordinary
 // function as WebhookEndpoint mutator.
 type WebhookEndpointFunc func(context.Context, *ent.WebhookEndpointMutation) (ent.Value, error)

@@ -1066,6 +1066,7 @@ var (
 		{Name: "last_attempt_at", Type: field.TypeTime, Nullable: true},
 		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payload", Type: field.TypeString, Size: 2147483647},
+		{Name: "event_at", Type: field.TypeTime, Nullable: true},
 		{Name: "endpoint_id", Type: field.TypeInt},
 	}
 	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
@@ -1076,7 +1077,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhook_deliveries_webhook_endpoints_deliveries",
-				Columns:    []*schema.Column{WebhookDeliveriesColumns[14]},
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[15]},
 				RefColumns: []*schema.Column{WebhookEndpointsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1090,7 +1091,50 @@ var (
 			{
 				Name:    "webhookdelivery_endpoint_id_subject_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookDeliveriesColumns[14], WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[6]},
+				Columns: []*schema.Column{WebhookDeliveriesColumns[15], WebhookDeliveriesColumns[5], WebhookDeliveriesColumns[6]},
+			},
+			{
+				Name:    "webhookdelivery_event_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[2], WebhookDeliveriesColumns[6]},
+			},
+			{
+				Name:    "webhookdelivery_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[6], WebhookDeliveriesColumns[1]},
+			},
+		},
+	}
+	// WebhookDeliveryAttemptsColumns holds the columns for the "webhook_delivery_attempts" table.
+	WebhookDeliveryAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "number", Type: field.TypeInt},
+		{Name: "started_at", Type: field.TypeTime},
+		{Name: "duration_ms", Type: field.TypeFloat64},
+		{Name: "status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "error_kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"HTTP_STATUS", "TIMEOUT", "CONNECTION", "PRIVATE_ADDRESS", "TLS", "OTHER"}},
+		{Name: "error", Type: field.TypeString, Nullable: true},
+		{Name: "response_excerpt", Type: field.TypeString, Nullable: true},
+		{Name: "delivery_id", Type: field.TypeInt},
+	}
+	// WebhookDeliveryAttemptsTable holds the schema information for the "webhook_delivery_attempts" table.
+	WebhookDeliveryAttemptsTable = &schema.Table{
+		Name:       "webhook_delivery_attempts",
+		Columns:    WebhookDeliveryAttemptsColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveryAttemptsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_delivery_attempts_webhook_deliveries_attempt_log",
+				Columns:    []*schema.Column{WebhookDeliveryAttemptsColumns[8]},
+				RefColumns: []*schema.Column{WebhookDeliveriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdeliveryattempt_delivery_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{WebhookDeliveryAttemptsColumns[8], WebhookDeliveryAttemptsColumns[1]},
 			},
 		},
 	}
@@ -1136,6 +1180,11 @@ var (
 				Name:    "webhookevent_fanned_out",
 				Unique:  false,
 				Columns: []*schema.Column{WebhookEventsColumns[7]},
+			},
+			{
+				Name:    "webhookevent_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEventsColumns[1]},
 			},
 		},
 	}
@@ -1274,6 +1323,7 @@ var (
 		SwotItemsTable,
 		UsersTable,
 		WebhookDeliveriesTable,
+		WebhookDeliveryAttemptsTable,
 		WebhookEndpointsTable,
 		WebhookEventsTable,
 		WhitespaceCellsTable,
@@ -1399,6 +1449,10 @@ func init() {
 	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookEndpointsTable
 	WebhookDeliveriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	WebhookDeliveryAttemptsTable.ForeignKeys[0].RefTable = WebhookDeliveriesTable
+	WebhookDeliveryAttemptsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	WebhookEndpointsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(111669149696),

@@ -81,6 +81,9 @@ type User func(*sql.Selector)
 // WebhookDelivery is the predicate function for webhookdelivery builders.
 type WebhookDelivery func(*sql.Selector)
 
+// WebhookDeliveryAttempt is the predicate function for webhookdeliveryattempt builders.
+type WebhookDeliveryAttempt func(*sql.Selector)
+
 // WebhookEndpoint is the predicate function for webhookendpoint builders.
 type WebhookEndpoint func(*sql.Selector)
 

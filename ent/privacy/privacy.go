@@ -710,6 +710,30 @@ func (f WebhookDeliveryMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WebhookDeliveryMutation", m)
 }
 
+// The WebhookDeliveryAttemptQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WebhookDeliveryAttemptQueryRuleFunc func(context.Context, *ent.WebhookDeliveryAttemptQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WebhookDeliveryAttemptQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookDeliveryAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WebhookDeliveryAttemptQuery", q)
+}
+
+// The WebhookDeliveryAttemptMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WebhookDeliveryAttemptMutationRuleFunc func(context.Context, *ent.WebhookDeliveryAttemptMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WebhookDeliveryAttemptMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WebhookDeliveryAttemptMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WebhookDeliveryAttemptMutation", m)
+}
+
 // The WebhookEndpointQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type WebhookEndpointQueryRuleFunc func(context.Context, *ent.WebhookEndpointQuery) error

@@ -32,6 +32,7 @@ import (
 	"github.com/accountplan/accountplan/ent/swotitem"
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
@@ -1652,6 +1653,21 @@ func init() {
 	webhookdeliveryDescAttempts := webhookdeliveryFields[7].Descriptor()
 	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
 	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	webhookdeliveryattempt.Policy = privacy.NewPolicies(schema.WebhookDeliveryAttempt{})
+	webhookdeliveryattempt.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookdeliveryattempt.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookdeliveryattemptFields := schema.WebhookDeliveryAttempt{}.Fields()
+	_ = webhookdeliveryattemptFields
+	// webhookdeliveryattemptDescNumber is the schema descriptor for number field.
+	webhookdeliveryattemptDescNumber := webhookdeliveryattemptFields[1].Descriptor()
+	// webhookdeliveryattempt.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	webhookdeliveryattempt.NumberValidator = webhookdeliveryattemptDescNumber.Validators[0].(func(int) error)
 	webhookendpointMixin := schema.WebhookEndpoint{}.Mixin()
 	webhookendpoint.Policy = privacy.NewPolicies(webhookendpointMixin[0], schema.WebhookEndpoint{})
 	webhookendpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -102,9 +102,10 @@ func (WebhookEvent) Fields() []ent.Field {
 	}
 }
 
-// Indexes of the WebhookEvent: the dispatcher reads the events not yet fanned out.
+// Indexes of the WebhookEvent: the dispatcher reads the events not yet
+// fanned out, and retention the old ones.
 func (WebhookEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("fanned_out")}
+	return []ent.Index{index.Fields("fanned_out"), index.Fields("at")}
 }
 
 // Annotations of the WebhookEvent: not in the API; deliveries show its body.
@@ -149,7 +150,7 @@ func (WebhookDelivery) Fields() []ent.Field {
 			}, entgql.OrderField("STATUS")).
 			Comment("Where the delivery stands."),
 		field.Int("attempts").Default(0).
-			Comment("How many times it was sent."),
+			Comment("How many times it was sent; attemptLog lists each one."),
 		field.Time("next_attempt_at").Optional().Nillable().
 			Comment("When it is sent next, while pending."),
 		field.Int("last_status_code").Optional().Nillable().
@@ -163,6 +164,8 @@ func (WebhookDelivery) Fields() []ent.Field {
 		field.Text("payload").Immutable().
 			Comment("The JSON body sent: type, timestamp and data, as the Standard Webhooks specification suggests.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Time("event_at").Optional().Nillable().Immutable().
+			Comment("When the event it sends was committed; null for deliveries queued before it was recorded."),
 	}
 }
 
@@ -171,14 +174,20 @@ func (WebhookDelivery) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("endpoint", WebhookEndpoint.Type).Ref("deliveries").Field("endpoint_id").Unique().Required().Immutable().
 			Comment("The endpoint it goes to."),
+		edge.To("attempt_log", WebhookDeliveryAttempt.Type).
+			Comment("Each time it was sent, first to last: when, how long it took, and the answer's status code or what went wrong.").
+			Annotations(cascadeConnection()...),
 	}
 }
 
-// Indexes of the WebhookDelivery: the due deliveries, and a record's earlier ones.
+// Indexes of the WebhookDelivery: the due deliveries, a record's earlier
+// ones, an event's pending ones and the old ones retention deletes.
 func (WebhookDelivery) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("status", "next_attempt_at"),
 		index.Fields("endpoint_id", "subject_id", "status"),
+		index.Fields("event_id", "status"),
+		index.Fields("status", "created_at"),
 	}
 }
 
@@ -197,6 +206,72 @@ func (WebhookDelivery) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AdminsOnly("only an admin may see webhook deliveries")},
 		Mutation: privacy.MutationPolicy{rule.DenyReadOnly(), rule.AllowServerAndAdmins(), rule.DenyAll("only an admin may redeliver webhooks")},
+	}
+}
+
+// WebhookDeliveryAttempt is one time a delivery was sent, and how it went.
+type WebhookDeliveryAttempt struct{ ent.Schema }
+
+// Fields of the WebhookDeliveryAttempt.
+func (WebhookDeliveryAttempt) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("delivery_id").Immutable().
+			Comment("The delivery sent.").
+			Annotations(entgql.Type("ID")),
+		field.Int("number").Immutable().Positive().
+			Comment("Which attempt of the delivery it was: 1 for the first.").
+			Annotations(entgql.OrderField("NUMBER")),
+		field.Time("started_at").Immutable().
+			Comment("When the request was sent (its webhook-timestamp).").
+			Annotations(entgql.OrderField("STARTED_AT")),
+		field.Float("duration_ms").Immutable().
+			Comment("How long the attempt took, in milliseconds: from connecting to the end of the answer, or to the failure."),
+		field.Int("status_code").Optional().Nillable().Immutable().
+			Comment("The HTTP status the endpoint answered; null when there was no answer."),
+		field.Enum("error_kind").Values("HTTP_STATUS", "TIMEOUT", "CONNECTION", "PRIVATE_ADDRESS", "TLS", "OTHER").Optional().Nillable().Immutable().
+			Annotations(valueDocs{
+				"HTTP_STATUS":     "The endpoint answered with a status other than 2xx (see statusCode).",
+				"TIMEOUT":         "No answer within -webhooks-timeout.",
+				"CONNECTION":      "The host did not resolve, refused the connection or closed it.",
+				"PRIVATE_ADDRESS": "The host is on a private or loopback address, which the server refuses to connect to.",
+				"TLS":             "The TLS handshake or the certificate failed.",
+				"OTHER":           "Anything else; error says what.",
+			}).
+			Comment("What kind of failure it was; null when the endpoint accepted the event."),
+		field.String("error").Optional().Immutable().
+			Comment("What went wrong, if the attempt failed, without the URL."),
+		field.String("response_excerpt").Optional().Immutable().
+			Comment("The start of the answer's body (at most 256 bytes), to tell why an endpoint refused; never the whole body."),
+	}
+}
+
+// Edges of the WebhookDeliveryAttempt.
+func (WebhookDeliveryAttempt) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("delivery", WebhookDelivery.Type).Ref("attempt_log").Field("delivery_id").Unique().Required().Immutable().
+			Comment("The delivery sent."),
+	}
+}
+
+// Indexes of the WebhookDeliveryAttempt: a delivery's attempts, in order.
+func (WebhookDeliveryAttempt) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("delivery_id", "number").Unique()}
+}
+
+// Annotations of the WebhookDeliveryAttempt: the per-attempt log, read through its delivery.
+func (WebhookDeliveryAttempt) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("One attempt to send a webhook delivery: when, how long it took, and the endpoint's status code or the kind of failure. Admins alone see it."),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
+
+// Policy of the WebhookDeliveryAttempt: written by the server alone.
+func (WebhookDeliveryAttempt) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AdminsOnly("only an admin may see webhook deliveries")},
+		Mutation: privacy.MutationPolicy{rule.AllowServer(), rule.DenyAll("webhook delivery attempts are written by the server")},
 	}
 }
 

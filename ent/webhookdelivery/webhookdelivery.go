@@ -46,8 +46,12 @@ const (
 	FieldDeliveredAt = "delivered_at"
 	// FieldPayload holds the string denoting the payload field in the database.
 	FieldPayload = "payload"
+	// FieldEventAt holds the string denoting the event_at field in the database.
+	FieldEventAt = "event_at"
 	// EdgeEndpoint holds the string denoting the endpoint edge name in mutations.
 	EdgeEndpoint = "endpoint"
+	// EdgeAttemptLog holds the string denoting the attempt_log edge name in mutations.
+	EdgeAttemptLog = "attempt_log"
 	// Table holds the table name of the webhookdelivery in the database.
 	Table = "webhook_deliveries"
 	// EndpointTable is the table that holds the endpoint relation/edge.
@@ -57,6 +61,13 @@ const (
 	EndpointInverseTable = "webhook_endpoints"
 	// EndpointColumn is the table column denoting the endpoint relation/edge.
 	EndpointColumn = "endpoint_id"
+	// AttemptLogTable is the table that holds the attempt_log relation/edge.
+	AttemptLogTable = "webhook_delivery_attempts"
+	// AttemptLogInverseTable is the table name for the WebhookDeliveryAttempt entity.
+	// It exists in this package in order to avoid circular dependency with the "webhookdeliveryattempt" package.
+	AttemptLogInverseTable = "webhook_delivery_attempts"
+	// AttemptLogColumn is the table column denoting the attempt_log relation/edge.
+	AttemptLogColumn = "delivery_id"
 )
 
 // Columns holds all SQL columns for webhookdelivery fields.
@@ -76,6 +87,7 @@ var Columns = []string{
 	FieldLastAttemptAt,
 	FieldDeliveredAt,
 	FieldPayload,
+	FieldEventAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -207,10 +219,29 @@ func ByPayload(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPayload, opts...).ToFunc()
 }
 
+// ByEventAt orders the results by the event_at field.
+func ByEventAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEventAt, opts...).ToFunc()
+}
+
 // ByEndpointField orders the results by endpoint field.
 func ByEndpointField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newEndpointStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByAttemptLogCount orders the results by attempt_log count.
+func ByAttemptLogCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAttemptLogStep(), opts...)
+	}
+}
+
+// ByAttemptLog orders the results by attempt_log terms.
+func ByAttemptLog(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAttemptLogStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 func newEndpointStep() *sqlgraph.Step {
@@ -218,6 +249,13 @@ func newEndpointStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EndpointInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, EndpointTable, EndpointColumn),
+	)
+}
+func newAttemptLogStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AttemptLogInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AttemptLogTable, AttemptLogColumn),
 	)
 }
 

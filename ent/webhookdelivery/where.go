@@ -120,6 +120,11 @@ func Payload(v string) predicate.WebhookDelivery {
 	return predicate.WebhookDelivery(sql.FieldEQ(FieldPayload, v))
 }
 
+// EventAt applies equality check predicate on the "event_at" field. It's identical to EventAtEQ.
+func EventAt(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldEQ(FieldEventAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.WebhookDelivery {
 	return predicate.WebhookDelivery(sql.FieldEQ(FieldCreatedAt, v))
@@ -790,6 +795,56 @@ func PayloadContainsFold(v string) predicate.WebhookDelivery {
 	return predicate.WebhookDelivery(sql.FieldContainsFold(FieldPayload, v))
 }
 
+// EventAtEQ applies the EQ predicate on the "event_at" field.
+func EventAtEQ(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldEQ(FieldEventAt, v))
+}
+
+// EventAtNEQ applies the NEQ predicate on the "event_at" field.
+func EventAtNEQ(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldNEQ(FieldEventAt, v))
+}
+
+// EventAtIn applies the In predicate on the "event_at" field.
+func EventAtIn(vs ...time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldIn(FieldEventAt, vs...))
+}
+
+// EventAtNotIn applies the NotIn predicate on the "event_at" field.
+func EventAtNotIn(vs ...time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldNotIn(FieldEventAt, vs...))
+}
+
+// EventAtGT applies the GT predicate on the "event_at" field.
+func EventAtGT(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldGT(FieldEventAt, v))
+}
+
+// EventAtGTE applies the GTE predicate on the "event_at" field.
+func EventAtGTE(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldGTE(FieldEventAt, v))
+}
+
+// EventAtLT applies the LT predicate on the "event_at" field.
+func EventAtLT(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldLT(FieldEventAt, v))
+}
+
+// EventAtLTE applies the LTE predicate on the "event_at" field.
+func EventAtLTE(v time.Time) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldLTE(FieldEventAt, v))
+}
+
+// EventAtIsNil applies the IsNil predicate on the "event_at" field.
+func EventAtIsNil() predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldIsNull(FieldEventAt))
+}
+
+// EventAtNotNil applies the NotNil predicate on the "event_at" field.
+func EventAtNotNil() predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(sql.FieldNotNull(FieldEventAt))
+}
+
 // HasEndpoint applies the HasEdge predicate on the "endpoint" edge.
 func HasEndpoint() predicate.WebhookDelivery {
 	return predicate.WebhookDelivery(func(s *sql.Selector) {
@@ -805,6 +860,29 @@ func HasEndpoint() predicate.WebhookDelivery {
 func HasEndpointWith(preds ...predicate.WebhookEndpoint) predicate.WebhookDelivery {
 	return predicate.WebhookDelivery(func(s *sql.Selector) {
 		step := newEndpointStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAttemptLog applies the HasEdge predicate on the "attempt_log" edge.
+func HasAttemptLog() predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AttemptLogTable, AttemptLogColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAttemptLogWith applies the HasEdge predicate on the "attempt_log" edge with a given conditions (other predicates).
+func HasAttemptLogWith(preds ...predicate.WebhookDeliveryAttempt) predicate.WebhookDelivery {
+	return predicate.WebhookDelivery(func(s *sql.Selector) {
+		step := newAttemptLogStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

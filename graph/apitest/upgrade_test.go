@@ -214,7 +214,7 @@ var upgradeAdds = map[string][]string{
 var newTable = regexp.MustCompile("^(CREATE TABLE|INSERT INTO sqlite_sequence \\(name, seq\\) VALUES \\() ?[`\"](" + strings.Join(upgradeNewTables, "|") + ")[`\"]")
 
 // upgradeNewTables are the tables added since the old release.
-var upgradeNewTables = []string{"webhook_endpoints", "webhook_events", "webhook_deliveries", "org_map_signals"}
+var upgradeNewTables = []string{"webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_delivery_attempts", "org_map_signals"}
 
 // indexMigration is a statement of the migration that changes only indexes.
 var indexMigration = regexp.MustCompile(`^(CREATE (UNIQUE )?INDEX|DROP INDEX|PRAGMA foreign_keys = o(n|ff);)`)

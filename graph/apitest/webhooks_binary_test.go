@@ -16,10 +16,24 @@ import (
 
 // TestBinaryKillLosesNoAcknowledgedEvent: the server is killed (SIGKILL)
 // while clients write; after a restart the receiver gets the webhook of
-// every write the server acknowledged.
+// every write the server acknowledged, on either database.
 func TestBinaryKillLosesNoAcknowledgedEvent(t *testing.T) {
 	t.Parallel()
 	bin, dir := buildServer(t)
+	for name, database := range map[string]func(*testing.T) string{
+		"sqlite":   func(*testing.T) string { return filepath.Join(t.TempDir(), "kill.db") },
+		"postgres": postgresDatabase,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			killUnderWrites(t, bin, dir, database(t))
+		})
+	}
+}
+
+// killUnderWrites runs the server on db, kills it under four writers, and
+// waits for the webhook of every acknowledged write after a restart.
+func killUnderWrites(t *testing.T, bin, dir, db string) {
 	var mu sync.Mutex
 	received := map[string]bool{}
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +59,6 @@ func TestBinaryKillLosesNoAcknowledgedEvent(t *testing.T) {
 	}))
 	defer receiver.Close()
 
-	db := filepath.Join(dir, "kill.db")
 	start := func() (*exec.Cmd, string) {
 		cmd := exec.Command(bin, "-demo", "-addr", "127.0.0.1:0", "-db", db, "-webhooks-allow-private", "-rate-limit", "0")
 		cmd.Dir = dir

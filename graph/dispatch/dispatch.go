@@ -8,6 +8,8 @@ package dispatch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +29,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/outbox"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
+	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 	"github.com/accountplan/accountplan/graph/webhook"
@@ -46,6 +50,14 @@ type Settings struct {
 	AllowPrivate bool
 	// Batch is how many deliveries one step claims, and Workers how many it sends at once (defaults 100, 16).
 	Batch, Workers int
+	// Retain is how long delivered and failed deliveries, their attempts and
+	// their events are kept before Clean deletes them; 0 keeps everything.
+	Retain time.Duration
+	// CleanEvery is how often Run cleans, and CleanBatch how many rows of a kind one clean-up transaction deletes (defaults 1 min, 1000).
+	CleanEvery time.Duration
+	CleanBatch int
+	// Metrics counts deliveries and times attempts; nil counts nothing.
+	Metrics *Metrics
 	// Log gets a line per endpoint disabled and per failed step; nil is slog.Default().
 	Log *slog.Logger
 }
@@ -62,6 +74,10 @@ func (s Settings) withDefaults() Settings {
 	def(&s.RetryBase, 5*time.Second)
 	def(&s.RetryMax, time.Hour)
 	def(&s.RetryFor, 72*time.Hour)
+	def(&s.CleanEvery, time.Minute)
+	if s.CleanBatch <= 0 {
+		s.CleanBatch = 1000
+	}
 	if s.Batch <= 0 {
 		s.Batch = 100
 	}
@@ -104,12 +120,13 @@ func New(client *ent.Client, s Settings) *Dispatcher {
 		dialer.Control = func(_, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil || webhook.Private(ap.Addr()) {
-				return fmt.Errorf("refused to connect to %s: a private or loopback address", address)
+				return fmt.Errorf("%w: %s", errPrivate, address)
 			}
 			return nil
 		}
 	}
 	transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: s.Workers, ResponseHeaderTimeout: s.Timeout, TLSHandshakeTimeout: s.Timeout}
+	s.Metrics.bind(client)
 	return &Dispatcher{
 		client: client,
 		s:      s,
@@ -119,10 +136,20 @@ func New(client *ent.Client, s Settings) *Dispatcher {
 	}
 }
 
+// errPrivate refuses a connection to a private or loopback address.
+var errPrivate = errors.New("refused to connect to a private or loopback address")
+
 // Run dispatches until ctx is done: at once after a commit of this process
-// with events, else every Poll.
+// with events, else every Poll; and cleans every CleanEvery.
 func (d *Dispatcher) Run(ctx context.Context) {
+	var cleaned time.Time
 	for {
+		if now := time.Now(); now.Sub(cleaned) >= d.s.CleanEvery {
+			cleaned = now
+			if _, err := d.Clean(ctx, now); err != nil && ctx.Err() == nil {
+				d.s.Log.Warn("webhooks: deleting old deliveries failed; trying again later", "error", err)
+			}
+		}
 		n, err := d.Step(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.s.Log.Warn("webhooks: dispatching failed; trying again", "error", err)
@@ -194,7 +221,7 @@ func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
 			if subscribed(ep, e) {
 				deliveries = append(deliveries, tx.WebhookDelivery.Create().
 					SetEndpointID(ep.ID).SetEventID(e.ID).SetEventType(e.Type).SetSubjectType(e.SubjectType).
-					SetSubjectID(e.SubjectID).SetPayload(e.Payload).SetNextAttemptAt(now))
+					SetSubjectID(e.SubjectID).SetPayload(e.Payload).SetNextAttemptAt(now).SetEventAt(e.At))
 			}
 		}
 	}
@@ -314,14 +341,30 @@ func (d *Dispatcher) Deliver(ctx context.Context, now time.Time) (int, error) {
 		}()
 	}
 	wg.Wait()
+	attempts := make([]*ent.WebhookDeliveryAttemptCreate, len(batch))
+	disabled := 0
 	for i, dl := range batch {
-		if err := d.record(ctx, client, dl, results[i]); err != nil {
+		off, err := d.record(ctx, client, dl, results[i])
+		if err != nil {
+			return 0, err
+		}
+		if off {
+			disabled++
+		}
+		attempts[i] = results[i].attempt(client, dl)
+	}
+	if err := client.WebhookDeliveryAttempt.CreateBulk(attempts...).Exec(ctx); err != nil {
+		return 0, err
+	}
+	if tx != nil {
+		if err := tx.Commit(); err != nil {
 			return 0, err
 		}
 	}
-	if tx != nil {
-		return len(batch), tx.Commit()
+	for i, dl := range batch {
+		d.s.Metrics.observe(dl, results[i], d.outcome(dl, results[i]))
 	}
+	d.s.Metrics.disabledEndpoints(disabled)
 	return len(batch), nil
 }
 
@@ -370,25 +413,49 @@ func noEarlierPending(s *entsql.Selector) {
 
 // result is how one attempt went.
 type result struct {
-	at     time.Time
-	status int // 0: no answer
-	err    string
+	at      time.Time
+	took    time.Duration
+	status  int // 0: no answer
+	kind    webhookdeliveryattempt.ErrorKind
+	err     string
+	excerpt string
 }
 
 func (r result) ok() bool { return r.status >= 200 && r.status < 300 }
 
+// attempt is the row of the delivery's attempt log that says how it went.
+func (r result) attempt(client *ent.Client, dl *ent.WebhookDelivery) *ent.WebhookDeliveryAttemptCreate {
+	c := client.WebhookDeliveryAttempt.Create().SetDeliveryID(dl.ID).SetNumber(dl.Attempts + 1).
+		SetStartedAt(r.at).SetDurationMs(float64(r.took.Microseconds()) / 1000).
+		SetError(r.err).SetResponseExcerpt(r.excerpt)
+	if r.status != 0 {
+		c.SetStatusCode(r.status)
+	}
+	if r.kind != "" {
+		c.SetErrorKind(r.kind)
+	}
+	return c
+}
+
+// excerptBytes bounds the start of a refusal's body kept in the attempt log.
+const excerptBytes = 256
+
 // send POSTs a delivery's event to its endpoint with the Standard Webhooks headers.
 func (d *Dispatcher) send(ctx context.Context, dl *ent.WebhookDelivery) result {
 	at := time.Now()
+	failed := func(err error) result {
+		kind, msg := classify(err)
+		return result{at: at, took: time.Since(at), kind: kind, err: msg}
+	}
 	id := webhook.MessageID(dl.EventID)
 	body := []byte(dl.Payload)
 	signature, err := webhook.Sign(dl.Edges.Endpoint.Secret, id, at, body)
 	if err != nil {
-		return result{at: at, err: err.Error()}
+		return failed(err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, dl.Edges.Endpoint.URL, strings.NewReader(dl.Payload))
 	if err != nil {
-		return result{at: at, err: err.Error()}
+		return failed(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "accountplan-webhooks")
@@ -397,20 +464,67 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.WebhookDelivery) result {
 	req.Header.Set("webhook-signature", signature)
 	resp, err := d.http.Do(req)
 	if err != nil {
-		return result{at: at, err: err.Error()}
+		return failed(err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	r := result{at: at, status: resp.StatusCode}
+	start, _ := io.ReadAll(io.LimitReader(resp.Body, excerptBytes))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	r.took = time.Since(at)
 	if !r.ok() {
-		r.err = "HTTP " + resp.Status
+		r.kind, r.err = webhookdeliveryattempt.ErrorKindHTTP_STATUS, "HTTP "+resp.Status
+		r.excerpt = strings.ToValidUTF8(string(start), "")
 	}
 	return r
 }
 
+// classify names the kind of a failed attempt, and says what went wrong
+// without the URL, which may carry a credential.
+func classify(err error) (webhookdeliveryattempt.ErrorKind, string) {
+	var u *url.Error
+	if errors.As(err, &u) {
+		err = u.Err
+	}
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	var headerErr tls.RecordHeaderError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.Is(err, errPrivate):
+		return webhookdeliveryattempt.ErrorKindPRIVATE_ADDRESS, err.Error()
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+		return webhookdeliveryattempt.ErrorKindTIMEOUT, err.Error()
+	case errors.As(err, &certErr) || errors.As(err, &headerErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname):
+		return webhookdeliveryattempt.ErrorKindTLS, err.Error()
+	case errors.As(err, &dns) || errors.As(err, &op) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return webhookdeliveryattempt.ErrorKindCONNECTION, err.Error()
+	}
+	return webhookdeliveryattempt.ErrorKindOTHER, err.Error()
+}
+
+// outcome is what an attempt made of its delivery, for the metrics.
+func (d *Dispatcher) outcome(dl *ent.WebhookDelivery, r result) string {
+	switch {
+	case r.ok():
+		return "delivered"
+	case d.gaveUp(dl, r):
+		return "failed"
+	}
+	return "retry"
+}
+
+// gaveUp is whether a failed attempt was the delivery's last: its next would come after RetryFor.
+func (d *Dispatcher) gaveUp(dl *ent.WebhookDelivery, r result) bool {
+	return r.at.Add(d.s.Delay(dl.Attempts+1)).Sub(dl.CreatedAt) > d.s.RetryFor
+}
+
 // record writes how an attempt went: delivered, retried later, or failed for
 // good; and the endpoint's failing streak, which disables it when too long.
-func (d *Dispatcher) record(ctx context.Context, client *ent.Client, dl *ent.WebhookDelivery, r result) error {
+// It says whether it disabled the endpoint.
+func (d *Dispatcher) record(ctx context.Context, client *ent.Client, dl *ent.WebhookDelivery, r result) (bool, error) {
 	u := client.WebhookDelivery.UpdateOneID(dl.ID).AddAttempts(1).SetLastAttemptAt(r.at).SetLastError(r.err)
 	if r.status != 0 {
 		u.SetLastStatusCode(r.status)
@@ -420,31 +534,33 @@ func (d *Dispatcher) record(ctx context.Context, client *ent.Client, dl *ent.Web
 	ep := dl.Edges.Endpoint
 	if r.ok() {
 		if err := u.SetStatus(webhookdelivery.StatusDELIVERED).SetDeliveredAt(r.at).ClearNextAttemptAt().Exec(ctx); err != nil {
-			return err
+			return false, err
 		}
 		if ep.FailingSince != nil {
-			return client.WebhookEndpoint.UpdateOneID(ep.ID).ClearFailingSince().Exec(ctx)
+			ep.FailingSince = nil // the batch's other deliveries to it see the success
+			return false, client.WebhookEndpoint.UpdateOneID(ep.ID).ClearFailingSince().Exec(ctx)
 		}
-		return nil
+		return false, nil
 	}
-	next := r.at.Add(d.s.Delay(dl.Attempts + 1))
-	gaveUp := next.Sub(dl.CreatedAt) > d.s.RetryFor
+	gaveUp := d.gaveUp(dl, r)
 	if gaveUp {
 		u.SetStatus(webhookdelivery.StatusFAILED).ClearNextAttemptAt()
 	} else {
-		u.SetNextAttemptAt(next)
+		u.SetNextAttemptAt(r.at.Add(d.s.Delay(dl.Attempts + 1)))
 	}
 	if err := u.Exec(ctx); err != nil {
-		return err
+		return false, err
 	}
 	switch {
 	case ep.FailingSince == nil:
-		return client.WebhookEndpoint.UpdateOneID(ep.ID).SetFailingSince(r.at).Exec(ctx)
+		ep.FailingSince = &r.at
+		return false, client.WebhookEndpoint.UpdateOneID(ep.ID).SetFailingSince(r.at).Exec(ctx)
 	case ep.Enabled && (gaveUp || r.at.Sub(*ep.FailingSince) > d.s.RetryFor):
 		// A delivery failed for the whole retry period with no success since.
 		reason := fmt.Sprintf("disabled by the server: every delivery failed since %s (last: %s)", ep.FailingSince.UTC().Format(time.RFC3339), r.err)
 		d.s.Log.Warn("webhooks: endpoint disabled", "endpoint", ep.ID, "reason", reason)
-		return client.WebhookEndpoint.UpdateOneID(ep.ID).SetEnabled(false).SetDisabledReason(reason).Exec(ctx)
+		ep.Enabled = false // disabled once, whatever else of the batch goes to it
+		return true, client.WebhookEndpoint.UpdateOneID(ep.ID).SetEnabled(false).SetDisabledReason(reason).Exec(ctx)
 	}
-	return nil
+	return false, nil
 }

@@ -58,6 +58,7 @@ type ResolverRoot interface {
 	UpsertResult() UpsertResultResolver
 	User() UserResolver
 	WebhookDelivery() WebhookDeliveryResolver
+	WebhookDeliveryAttempt() WebhookDeliveryAttemptResolver
 	WebhookEndpoint() WebhookEndpointResolver
 	WhitespaceCell() WhitespaceCellResolver
 }
@@ -1227,11 +1228,13 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDelivery struct {
+		AttemptLog     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WebhookDeliveryAttemptOrder, where *ent.WebhookDeliveryAttemptWhereInput) int
 		Attempts       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		DeliveredAt    func(childComplexity int) int
 		Endpoint       func(childComplexity int) int
 		EndpointID     func(childComplexity int) int
+		EventAt        func(childComplexity int) int
 		EventID        func(childComplexity int) int
 		EventType      func(childComplexity int) int
 		History        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
@@ -1244,6 +1247,31 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		SubjectID      func(childComplexity int) int
 		SubjectType    func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttempt struct {
+		Delivery        func(childComplexity int) int
+		DeliveryID      func(childComplexity int) int
+		DurationMs      func(childComplexity int) int
+		Error           func(childComplexity int) int
+		ErrorKind       func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		Number          func(childComplexity int) int
+		ResponseExcerpt func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		StatusCode      func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	WebhookDeliveryConnection struct {
@@ -7317,6 +7345,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WebhookDelivery.attemptLog":
+		if e.ComplexityRoot.WebhookDelivery.AttemptLog == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookDelivery_attemptLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.AttemptLog(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WebhookDeliveryAttemptOrder), args["where"].(*ent.WebhookDeliveryAttemptWhereInput)), true
 	case "WebhookDelivery.attempts":
 		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
 			break
@@ -7347,6 +7386,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.EndpointID(childComplexity), true
+	case "WebhookDelivery.eventAt":
+		if e.ComplexityRoot.WebhookDelivery.EventAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventAt(childComplexity), true
 	case "WebhookDelivery.eventID":
 		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
 			break
@@ -7424,6 +7469,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.SubjectType(childComplexity), true
+
+	case "WebhookDeliveryAttempt.delivery":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Delivery(childComplexity), true
+	case "WebhookDeliveryAttempt.deliveryID":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.DeliveryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.DeliveryID(childComplexity), true
+	case "WebhookDeliveryAttempt.durationMs":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.DurationMs(childComplexity), true
+	case "WebhookDeliveryAttempt.error":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Error(childComplexity), true
+	case "WebhookDeliveryAttempt.errorKind":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.ErrorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.ErrorKind(childComplexity), true
+	case "WebhookDeliveryAttempt.history":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.History == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookDeliveryAttempt_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.History(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ChangeOrder), args["where"].(*ent.ChangeWhereInput)), true
+	case "WebhookDeliveryAttempt.id":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.ID(childComplexity), true
+	case "WebhookDeliveryAttempt.number":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Number(childComplexity), true
+	case "WebhookDeliveryAttempt.responseExcerpt":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.ResponseExcerpt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.ResponseExcerpt(childComplexity), true
+	case "WebhookDeliveryAttempt.startedAt":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.StartedAt(childComplexity), true
+	case "WebhookDeliveryAttempt.statusCode":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.StatusCode(childComplexity), true
+
+	case "WebhookDeliveryAttemptConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryAttemptConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptConnection.Edges(childComplexity), true
+	case "WebhookDeliveryAttemptConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryAttemptConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryAttemptConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryAttemptConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptConnection.TotalCount(childComplexity), true
+
+	case "WebhookDeliveryAttemptEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryAttemptEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryAttemptEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryAttemptEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptEdge.Node(childComplexity), true
 
 	case "WebhookDeliveryConnection.edges":
 		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
@@ -7822,6 +7971,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateWhitespaceCellInput", ec.unmarshalInputUpdateWhitespaceCellInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("WebhookDeliveryAttemptOrder", ec.unmarshalInputWebhookDeliveryAttemptOrder),
+			graphql.NewInputUnmarshaler("WebhookDeliveryAttemptWhereInput", ec.unmarshalInputWebhookDeliveryAttemptWhereInput),
 			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
 			graphql.NewInputUnmarshaler("WebhookDeliveryWhereInput", ec.unmarshalInputWebhookDeliveryWhereInput),
 			graphql.NewInputUnmarshaler("WebhookEndpointOrder", ec.unmarshalInputWebhookEndpointOrder),
@@ -25345,7 +25496,7 @@ type WebhookDelivery implements Node {
   """
   status: WebhookDeliveryStatus!
   """
-  How many times it was sent.
+  How many times it was sent; attemptLog lists each one.
   """
   attempts: Int!
   """
@@ -25373,9 +25524,47 @@ type WebhookDelivery implements Node {
   """
   payload: String!
   """
+  When the event it sends was committed; null for deliveries queued before it was recorded.
+  """
+  eventAt: Time
+  """
   The endpoint it goes to.
   """
   endpoint: WebhookEndpoint!
+  """
+  Each time it was sent, first to last: when, how long it took, and the answer's status code or what went wrong.
+  """
+  attemptLog(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookDeliveryAttempts returned from the connection.
+    """
+    orderBy: [WebhookDeliveryAttemptOrder!]
+
+    """
+    Filtering options for WebhookDeliveryAttempts returned from the connection.
+    """
+    where: WebhookDeliveryAttemptWhereInput
+  ): WebhookDeliveryAttemptConnection!
   """
   The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
   """
@@ -25410,6 +25599,524 @@ type WebhookDelivery implements Node {
     """
     where: ChangeWhereInput
   ): ChangeConnection!
+}
+"""
+One attempt to send a webhook delivery: when, how long it took, and the endpoint's status code or the kind of failure. Admins alone see it.
+"""
+type WebhookDeliveryAttempt implements Node {
+  """
+  The global ID of this WebhookDeliveryAttempt: pass it to node(id:) or to any argument that takes one.
+  """
+  id: ID!
+  """
+  The delivery sent.
+  """
+  deliveryID: ID!
+  """
+  Which attempt of the delivery it was: 1 for the first.
+  """
+  number: Int!
+  """
+  When the request was sent (its webhook-timestamp).
+  """
+  startedAt: Time!
+  """
+  How long the attempt took, in milliseconds: from connecting to the end of the answer, or to the failure.
+  """
+  durationMs: Float!
+  """
+  The HTTP status the endpoint answered; null when there was no answer.
+  """
+  statusCode: Int
+  """
+  What kind of failure it was; null when the endpoint accepted the event.
+  """
+  errorKind: WebhookDeliveryAttemptErrorKind
+  """
+  What went wrong, if the attempt failed, without the URL.
+  """
+  error: String
+  """
+  The start of the answer's body (at most 256 bytes), to tell why an endpoint refused; never the whole body.
+  """
+  responseExcerpt: String
+  """
+  The delivery sent.
+  """
+  delivery: WebhookDelivery!
+  """
+  The changes made to this record through the API, oldest first (orderBy AT, direction DESC, for the newest first).
+  """
+  history(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list: at most 100. Give first or last.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list: at most 100. Give first or last.
+    """
+    last: Int
+
+    """
+    Ordering options for Changes returned from the connection.
+    """
+    orderBy: [ChangeOrder!]
+
+    """
+    Filtering options for Changes returned from the connection.
+    """
+    where: ChangeWhereInput
+  ): ChangeConnection!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookDeliveryAttemptConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookDeliveryAttemptEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookDeliveryAttemptEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookDeliveryAttempt
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+WebhookDeliveryAttemptErrorKind is enum for the field error_kind
+"""
+enum WebhookDeliveryAttemptErrorKind @goModel(model: "github.com/accountplan/accountplan/ent/webhookdeliveryattempt.ErrorKind") {
+  """
+  The endpoint answered with a status other than 2xx (see statusCode).
+  """
+  HTTP_STATUS
+  """
+  No answer within -webhooks-timeout.
+  """
+  TIMEOUT
+  """
+  The host did not resolve, refused the connection or closed it.
+  """
+  CONNECTION
+  """
+  The host is on a private or loopback address, which the server refuses to connect to.
+  """
+  PRIVATE_ADDRESS
+  """
+  The TLS handshake or the certificate failed.
+  """
+  TLS
+  """
+  Anything else; error says what.
+  """
+  OTHER
+}
+"""
+Ordering options for WebhookDeliveryAttempt connections
+"""
+input WebhookDeliveryAttemptOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookDeliveryAttempts.
+  """
+  field: WebhookDeliveryAttemptOrderField!
+}
+"""
+Properties by which WebhookDeliveryAttempt connections can be ordered.
+"""
+enum WebhookDeliveryAttemptOrderField {
+  """
+  Orders by number.
+  """
+  NUMBER
+  """
+  Orders by startedAt.
+  """
+  STARTED_AT
+}
+"""
+WebhookDeliveryAttemptWhereInput is used for filtering WebhookDeliveryAttempt objects.
+Input was generated by ent.
+"""
+input WebhookDeliveryAttemptWhereInput {
+  """
+  Records that do not match this filter.
+  """
+  not: WebhookDeliveryAttemptWhereInput
+  """
+  Records that match every one of these filters.
+  """
+  and: [WebhookDeliveryAttemptWhereInput!]
+  """
+  Records that match at least one of these filters.
+  """
+  or: [WebhookDeliveryAttemptWhereInput!]
+  """
+  Records whose id equals this value.
+  """
+  id: ID
+  """
+  Records whose id is not this value.
+  """
+  idNEQ: ID
+  """
+  Records whose id is one of these values.
+  """
+  idIn: [ID!]
+  """
+  Records whose id is none of these values.
+  """
+  idNotIn: [ID!]
+  """
+  Records whose id is greater than this value.
+  """
+  idGT: ID
+  """
+  Records whose id is at least this value.
+  """
+  idGTE: ID
+  """
+  Records whose id is less than this value.
+  """
+  idLT: ID
+  """
+  Records whose id is at most this value.
+  """
+  idLTE: ID
+  """
+  Records whose deliveryID equals this value.
+  """
+  deliveryID: ID
+  """
+  Records whose deliveryID is not this value.
+  """
+  deliveryIDNEQ: ID
+  """
+  Records whose deliveryID is one of these values.
+  """
+  deliveryIDIn: [ID!]
+  """
+  Records whose deliveryID is none of these values.
+  """
+  deliveryIDNotIn: [ID!]
+  """
+  Records whose number equals this value.
+  """
+  number: Int
+  """
+  Records whose number is not this value.
+  """
+  numberNEQ: Int
+  """
+  Records whose number is one of these values.
+  """
+  numberIn: [Int!]
+  """
+  Records whose number is none of these values.
+  """
+  numberNotIn: [Int!]
+  """
+  Records whose number is greater than this value.
+  """
+  numberGT: Int
+  """
+  Records whose number is at least this value.
+  """
+  numberGTE: Int
+  """
+  Records whose number is less than this value.
+  """
+  numberLT: Int
+  """
+  Records whose number is at most this value.
+  """
+  numberLTE: Int
+  """
+  Records whose startedAt equals this value.
+  """
+  startedAt: Time
+  """
+  Records whose startedAt is not this value.
+  """
+  startedAtNEQ: Time
+  """
+  Records whose startedAt is one of these values.
+  """
+  startedAtIn: [Time!]
+  """
+  Records whose startedAt is none of these values.
+  """
+  startedAtNotIn: [Time!]
+  """
+  Records whose startedAt is greater than this value.
+  """
+  startedAtGT: Time
+  """
+  Records whose startedAt is at least this value.
+  """
+  startedAtGTE: Time
+  """
+  Records whose startedAt is less than this value.
+  """
+  startedAtLT: Time
+  """
+  Records whose startedAt is at most this value.
+  """
+  startedAtLTE: Time
+  """
+  Records whose durationMs equals this value.
+  """
+  durationMs: Float
+  """
+  Records whose durationMs is not this value.
+  """
+  durationMsNEQ: Float
+  """
+  Records whose durationMs is one of these values.
+  """
+  durationMsIn: [Float!]
+  """
+  Records whose durationMs is none of these values.
+  """
+  durationMsNotIn: [Float!]
+  """
+  Records whose durationMs is greater than this value.
+  """
+  durationMsGT: Float
+  """
+  Records whose durationMs is at least this value.
+  """
+  durationMsGTE: Float
+  """
+  Records whose durationMs is less than this value.
+  """
+  durationMsLT: Float
+  """
+  Records whose durationMs is at most this value.
+  """
+  durationMsLTE: Float
+  """
+  Records whose statusCode equals this value.
+  """
+  statusCode: Int
+  """
+  Records whose statusCode is not this value.
+  """
+  statusCodeNEQ: Int
+  """
+  Records whose statusCode is one of these values.
+  """
+  statusCodeIn: [Int!]
+  """
+  Records whose statusCode is none of these values.
+  """
+  statusCodeNotIn: [Int!]
+  """
+  Records whose statusCode is greater than this value.
+  """
+  statusCodeGT: Int
+  """
+  Records whose statusCode is at least this value.
+  """
+  statusCodeGTE: Int
+  """
+  Records whose statusCode is less than this value.
+  """
+  statusCodeLT: Int
+  """
+  Records whose statusCode is at most this value.
+  """
+  statusCodeLTE: Int
+  """
+  Records with no statusCode.
+  """
+  statusCodeIsNil: Boolean
+  """
+  Records with a statusCode.
+  """
+  statusCodeNotNil: Boolean
+  """
+  Records whose errorKind equals this value.
+  """
+  errorKind: WebhookDeliveryAttemptErrorKind
+  """
+  Records whose errorKind is not this value.
+  """
+  errorKindNEQ: WebhookDeliveryAttemptErrorKind
+  """
+  Records whose errorKind is one of these values.
+  """
+  errorKindIn: [WebhookDeliveryAttemptErrorKind!]
+  """
+  Records whose errorKind is none of these values.
+  """
+  errorKindNotIn: [WebhookDeliveryAttemptErrorKind!]
+  """
+  Records with no errorKind.
+  """
+  errorKindIsNil: Boolean
+  """
+  Records with a errorKind.
+  """
+  errorKindNotNil: Boolean
+  """
+  Records whose error equals this value.
+  """
+  error: String
+  """
+  Records whose error is not this value.
+  """
+  errorNEQ: String
+  """
+  Records whose error is one of these values.
+  """
+  errorIn: [String!]
+  """
+  Records whose error is none of these values.
+  """
+  errorNotIn: [String!]
+  """
+  Records whose error is greater than this value.
+  """
+  errorGT: String
+  """
+  Records whose error is at least this value.
+  """
+  errorGTE: String
+  """
+  Records whose error is less than this value.
+  """
+  errorLT: String
+  """
+  Records whose error is at most this value.
+  """
+  errorLTE: String
+  """
+  Records whose error contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  errorContains: String
+  """
+  Records whose error starts with this text.
+  """
+  errorHasPrefix: String
+  """
+  Records whose error ends with this text.
+  """
+  errorHasSuffix: String
+  """
+  Records with no error.
+  """
+  errorIsNil: Boolean
+  """
+  Records with a error.
+  """
+  errorNotNil: Boolean
+  """
+  Records whose error equals this text, ignoring case.
+  """
+  errorEqualFold: String
+  """
+  Records whose error contains this text, ignoring case.
+  """
+  errorContainsFold: String
+  """
+  Records whose responseExcerpt equals this value.
+  """
+  responseExcerpt: String
+  """
+  Records whose responseExcerpt is not this value.
+  """
+  responseExcerptNEQ: String
+  """
+  Records whose responseExcerpt is one of these values.
+  """
+  responseExcerptIn: [String!]
+  """
+  Records whose responseExcerpt is none of these values.
+  """
+  responseExcerptNotIn: [String!]
+  """
+  Records whose responseExcerpt is greater than this value.
+  """
+  responseExcerptGT: String
+  """
+  Records whose responseExcerpt is at least this value.
+  """
+  responseExcerptGTE: String
+  """
+  Records whose responseExcerpt is less than this value.
+  """
+  responseExcerptLT: String
+  """
+  Records whose responseExcerpt is at most this value.
+  """
+  responseExcerptLTE: String
+  """
+  Records whose responseExcerpt contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  responseExcerptContains: String
+  """
+  Records whose responseExcerpt starts with this text.
+  """
+  responseExcerptHasPrefix: String
+  """
+  Records whose responseExcerpt ends with this text.
+  """
+  responseExcerptHasSuffix: String
+  """
+  Records with no responseExcerpt.
+  """
+  responseExcerptIsNil: Boolean
+  """
+  Records with a responseExcerpt.
+  """
+  responseExcerptNotNil: Boolean
+  """
+  Records whose responseExcerpt equals this text, ignoring case.
+  """
+  responseExcerptEqualFold: String
+  """
+  Records whose responseExcerpt contains this text, ignoring case.
+  """
+  responseExcerptContainsFold: String
+  """
+  Records that have (true) or do not have (false) any delivery.
+  """
+  hasDelivery: Boolean
+  """
+  Records with at least one delivery matching one of these filters.
+  """
+  hasDeliveryWith: [WebhookDeliveryWhereInput!]
 }
 """
 A connection to a list of items.
@@ -26018,6 +26725,46 @@ input WebhookDeliveryWhereInput {
   """
   deliveredAtNotNil: Boolean
   """
+  Records whose eventAt equals this value.
+  """
+  eventAt: Time
+  """
+  Records whose eventAt is not this value.
+  """
+  eventAtNEQ: Time
+  """
+  Records whose eventAt is one of these values.
+  """
+  eventAtIn: [Time!]
+  """
+  Records whose eventAt is none of these values.
+  """
+  eventAtNotIn: [Time!]
+  """
+  Records whose eventAt is greater than this value.
+  """
+  eventAtGT: Time
+  """
+  Records whose eventAt is at least this value.
+  """
+  eventAtGTE: Time
+  """
+  Records whose eventAt is less than this value.
+  """
+  eventAtLT: Time
+  """
+  Records whose eventAt is at most this value.
+  """
+  eventAtLTE: Time
+  """
+  Records with no eventAt.
+  """
+  eventAtIsNil: Boolean
+  """
+  Records with a eventAt.
+  """
+  eventAtNotNil: Boolean
+  """
   Records that have (true) or do not have (false) any endpoint.
   """
   hasEndpoint: Boolean
@@ -26025,6 +26772,14 @@ input WebhookDeliveryWhereInput {
   Records with at least one endpoint matching one of these filters.
   """
   hasEndpointWith: [WebhookEndpointWhereInput!]
+  """
+  Records that have (true) or do not have (false) any attemptLog.
+  """
+  hasAttemptLog: Boolean
+  """
+  Records with at least one attemptLog matching one of these filters.
+  """
+  hasAttemptLogWith: [WebhookDeliveryAttemptWhereInput!]
 }
 """
 A URL the server POSTs events to, signed as the Standard Webhooks specification says (webhook-id, webhook-timestamp, webhook-signature). Admins alone see and manage endpoints.
@@ -31193,12 +31948,66 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
 	case "payload":
 		return ec.fieldContext_WebhookDelivery_payload(ctx, field)
+	case "eventAt":
+		return ec.fieldContext_WebhookDelivery_eventAt(ctx, field)
 	case "endpoint":
 		return ec.fieldContext_WebhookDelivery_endpoint(ctx, field)
+	case "attemptLog":
+		return ec.fieldContext_WebhookDelivery_attemptLog(ctx, field)
 	case "history":
 		return ec.fieldContext_WebhookDelivery_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field)
+	case "deliveryID":
+		return ec.fieldContext_WebhookDeliveryAttempt_deliveryID(ctx, field)
+	case "number":
+		return ec.fieldContext_WebhookDeliveryAttempt_number(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_WebhookDeliveryAttempt_startedAt(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_WebhookDeliveryAttempt_durationMs(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_WebhookDeliveryAttempt_statusCode(ctx, field)
+	case "errorKind":
+		return ec.fieldContext_WebhookDeliveryAttempt_errorKind(ctx, field)
+	case "error":
+		return ec.fieldContext_WebhookDeliveryAttempt_error(ctx, field)
+	case "responseExcerpt":
+		return ec.fieldContext_WebhookDeliveryAttempt_responseExcerpt(ctx, field)
+	case "delivery":
+		return ec.fieldContext_WebhookDeliveryAttempt_delivery(ctx, field)
+	case "history":
+		return ec.fieldContext_WebhookDeliveryAttempt_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttemptConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryAttemptConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryAttemptConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryAttemptConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttemptConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttemptEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookDeliveryAttemptEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryAttemptEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttemptEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/cors"
 	"go.opentelemetry.io/otel/trace"
 
@@ -76,6 +77,8 @@ type Settings struct {
 	MetricsToken string
 	// DB is the database's pool, for its statistics in the metrics; nil leaves them out.
 	DB *sql.DB
+	// Collectors are more metrics /metrics serves, such as the webhook dispatcher's.
+	Collectors []prometheus.Collector
 	// Tracing gives each request, root field and SQL statement a span; nil is no tracing.
 	Tracing trace.TracerProvider
 	// StopStreams, when closed, ends every subscription's event stream: the
@@ -188,7 +191,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 	mux := http.NewServeMux()
 	streams := newStreams(l)
 	if s.Metrics {
-		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps, streams)
+		obs.metrics = newMetrics(s.DB, s.GraphQL.Maps, streams, s.Collectors...)
 		mux.Handle("GET /metrics", obs.metrics.handler(s.MetricsToken))
 	} else {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics

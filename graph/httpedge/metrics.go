@@ -29,7 +29,7 @@ type metrics struct {
 	names      operationNames
 }
 
-func newMetrics(db *sql.DB, maps *orgmap.Cache, streams *holdings) *metrics {
+func newMetrics(db *sql.DB, maps *orgmap.Cache, streams *holdings, more ...prometheus.Collector) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -71,6 +71,7 @@ func newMetrics(db *sql.DB, maps *orgmap.Cache, streams *holdings) *metrics {
 	if maps != nil {
 		m.registry.MustRegister(mapCacheCollector{maps})
 	}
+	m.registry.MustRegister(more...)
 	return m
 }
 

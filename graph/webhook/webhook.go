@@ -114,7 +114,7 @@ func Redeliver(ctx context.Context, client *ent.Client, id int, now time.Time) (
 	return client.WebhookDelivery.Create().
 		SetEndpointID(d.EndpointID).SetEventID(d.EventID).SetEventType(d.EventType).
 		SetSubjectType(d.SubjectType).SetSubjectID(d.SubjectID).SetPayload(d.Payload).
-		SetStatus(webhookdelivery.StatusPENDING).SetNextAttemptAt(now).
+		SetStatus(webhookdelivery.StatusPENDING).SetNextAttemptAt(now).SetNillableEventAt(d.EventAt).
 		Save(ctx)
 }
 

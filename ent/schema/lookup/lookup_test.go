@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/lookup"
@@ -40,6 +41,8 @@ func TestEveryType(t *testing.T) {
 			m[ent.TypeWebhookEndpoint], m[ent.TypeWebhookEvent] = ep.ID, ev.ID
 			m[ent.TypeWebhookDelivery] = client.WebhookDelivery.Create().SetEndpointID(ep.ID).SetEventID(ev.ID).SetEventType(ev.Type).
 				SetSubjectType("User").SetSubjectID(a.User).SetPayload("{}").SaveX(ctx).ID
+			m[ent.TypeWebhookDeliveryAttempt] = client.WebhookDeliveryAttempt.Create().SetDeliveryID(m[ent.TypeWebhookDelivery]).SetNumber(1).
+				SetStartedAt(time.Now()).SetDurationMs(1).SetStatusCode(204).SaveX(ctx).ID
 		}
 		first[ent.TypeOrgMapSignal] = client.OrgMapSignal.Create().SetAccountID(a.Account).SetGrade("RED").SetSingleThreaded(true).SaveX(ctx).ID
 		second[ent.TypeOrgMapSignal] = client.OrgMapSignal.Create().SetAccountID(b.Account).SetGrade("RED").SetSingleThreaded(true).SaveX(ctx).ID

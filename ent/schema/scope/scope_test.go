@@ -43,7 +43,7 @@ var parents = map[string]string{
 // schema is one or the other here, so a new type needs a decision.
 func TestInAccount(t *testing.T) {
 	outside := []string{ent.TypeUser, ent.TypeProduct, ent.TypeIcpCriterion, ent.TypeAPIToken, ent.TypeChange,
-		ent.TypeWebhookEndpoint, ent.TypeWebhookEvent, ent.TypeWebhookDelivery, ent.TypeOrgMapSignal}
+		ent.TypeWebhookEndpoint, ent.TypeWebhookEvent, ent.TypeWebhookDelivery, ent.TypeWebhookDeliveryAttempt, ent.TypeOrgMapSignal}
 	for typ := range ent.GraphQLNames {
 		_, under := parents[typ]
 		want := under || typ == ent.TypeAccount
