@@ -42,7 +42,6 @@ type AccountPlanQuery struct {
 	withReviews            *ReviewQuery
 	withFeedback           *FeedbackQuery
 	withOpportunities      *OpportunityQuery
-	withFKs                bool
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*AccountPlan) error
 	withNamedGoals         map[string]*GoalQuery
@@ -675,7 +674,6 @@ func (_q *AccountPlanQuery) prepareQuery(ctx context.Context) error {
 func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AccountPlan, error) {
 	var (
 		nodes       = []*AccountPlan{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [9]bool{
 			_q.withAccount != nil,
@@ -689,12 +687,6 @@ func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withOpportunities != nil,
 		}
 	)
-	if _q.withOwner != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, accountplan.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AccountPlan).scanValues(nil, columns)
 	}
@@ -867,10 +859,10 @@ func (_q *AccountPlanQuery) loadOwner(ctx context.Context, query *UserQuery, nod
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*AccountPlan)
 	for i := range nodes {
-		if nodes[i].user_owned_plans == nil {
+		if nodes[i].OwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].user_owned_plans
+		fk := *nodes[i].OwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -887,7 +879,7 @@ func (_q *AccountPlanQuery) loadOwner(ctx context.Context, query *UserQuery, nod
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_owned_plans" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -935,7 +927,6 @@ func (_q *AccountPlanQuery) loadActionItems(ctx context.Context, query *ActionIt
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(actionitem.FieldPlanID)
 	}
@@ -1146,6 +1137,9 @@ func (_q *AccountPlanQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAccount != nil {
 			_spec.Node.AddColumnOnce(accountplan.FieldAccountID)
+		}
+		if _q.withOwner != nil {
+			_spec.Node.AddColumnOnce(accountplan.FieldOwnerID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
