@@ -553,8 +553,22 @@ func (u *run) accountOf(i int) int {
 	return 0
 }
 
-// create inserts the rows' records in one statement.
+// createsPerStatement keeps an INSERT under PostgreSQL's 65,535 and
+// SQLite's 32,766 bound parameters, for types of up to 30 columns.
+const createsPerStatement = 1000
+
+// create inserts the rows' records, a thousand per statement.
 func (u *run) create(rows []int) error {
+	for chunk := range slices.Chunk(rows, createsPerStatement) {
+		if err := u.insert(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insert inserts the rows' records in one statement.
+func (u *run) insert(rows []int) error {
 	c := u.entClient(u.typ)
 	builders := reflect.MakeSlice(reflect.SliceOf(c.MethodByName("Create").Type().Out(0)), len(rows), len(rows))
 	for n, i := range rows {
