@@ -209,7 +209,7 @@ func (u *run) keys() error {
 		switch first, twice := u.byKey[r.ExternalID]; {
 		case r.ExternalID == "":
 			u.refuse(i, &clienterr.InputError{Field: "externalID", Message: "every row needs an external ID"})
-		case r.Invalid != nil:
+		case r.Invalid != nil && !twice:
 			u.refuse(i, r.Invalid)
 			u.byKey[r.ExternalID] = i
 		case twice:
