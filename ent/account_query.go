@@ -1158,7 +1158,6 @@ func (_q *AccountQuery) loadPlans(ctx context.Context, query *AccountPlanQuery, 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(accountplan.FieldAccountID)
 	}

@@ -25,6 +25,8 @@ type AccountPlan struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
+	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+	ExternalID *string `json:"external_id,omitempty"`
 	// Title of the plan, e.g. FY27 Expansion.
 	Name string `json:"name,omitempty"`
 	// What the plan sets out to do: win the account, grow it, or make it successful.
@@ -49,6 +51,8 @@ type AccountPlan struct {
 	TeamStructure string `json:"team_structure,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID int `json:"account_id,omitempty"`
+	// OwnerID holds the value of the "owner_id" field.
+	OwnerID *int `json:"owner_id,omitempty"`
 	// Calendar day (UTC) of period_start, in days since 1970-01-01; kept by a hook.
 	PeriodStartDay *int `json:"period_start_day,omitempty"`
 	// Calendar month (UTC) of period_start, in months since January of year 0; kept by a hook.
@@ -63,9 +67,8 @@ type AccountPlan struct {
 	PeriodEndMonth *int `json:"period_end_month,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountPlanQuery when eager-loading is set.
-	Edges            AccountPlanEdges `json:"edges"`
-	user_owned_plans *int
-	selectValues     sql.SelectValues
+	Edges        AccountPlanEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // AccountPlanEdges holds the relations/edges for other nodes in the graph.
@@ -193,14 +196,12 @@ func (*AccountPlan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID, accountplan.FieldPeriodStartDay, accountplan.FieldPeriodStartMonth, accountplan.FieldPeriodStartQuarter, accountplan.FieldPeriodStartYear, accountplan.FieldPeriodEndDay, accountplan.FieldPeriodEndMonth:
+		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID, accountplan.FieldOwnerID, accountplan.FieldPeriodStartDay, accountplan.FieldPeriodStartMonth, accountplan.FieldPeriodStartQuarter, accountplan.FieldPeriodStartYear, accountplan.FieldPeriodEndDay, accountplan.FieldPeriodEndMonth:
 			values[i] = new(sql.NullInt64)
-		case accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
+		case accountplan.FieldExternalID, accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
 			values[i] = new(sql.NullString)
 		case accountplan.FieldCreatedAt, accountplan.FieldUpdatedAt, accountplan.FieldPeriodStart, accountplan.FieldPeriodEnd:
 			values[i] = new(sql.NullTime)
-		case accountplan.ForeignKeys[0]: // user_owned_plans
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -239,6 +240,13 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case accountplan.FieldExternalID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_id", values[i])
+			} else if value.Valid {
+				_m.ExternalID = new(string)
+				*_m.ExternalID = value.String
 			}
 		case accountplan.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -312,6 +320,13 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AccountID = int(value.Int64)
 			}
+		case accountplan.FieldOwnerID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
+			} else if value.Valid {
+				_m.OwnerID = new(int)
+				*_m.OwnerID = int(value.Int64)
+			}
 		case accountplan.FieldPeriodStartDay:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field period_start_day", values[i])
@@ -353,13 +368,6 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PeriodEndMonth = new(int)
 				*_m.PeriodEndMonth = int(value.Int64)
-			}
-		case accountplan.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_owned_plans", value)
-			} else if value.Valid {
-				_m.user_owned_plans = new(int)
-				*_m.user_owned_plans = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -451,6 +459,11 @@ func (_m *AccountPlan) String() string {
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
+	if v := _m.ExternalID; v != nil {
+		builder.WriteString("external_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
 	builder.WriteString(", ")
@@ -486,6 +499,11 @@ func (_m *AccountPlan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("account_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
+	builder.WriteString(", ")
+	if v := _m.OwnerID; v != nil {
+		builder.WriteString("owner_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.PeriodStartDay; v != nil {
 		builder.WriteString("period_start_day=")

@@ -73,6 +73,20 @@ func (_c *AccountPlanCreate) SetNillableVersion(v *int) *AccountPlanCreate {
 	return _c
 }
 
+// SetExternalID sets the "external_id" field.
+func (_c *AccountPlanCreate) SetExternalID(v string) *AccountPlanCreate {
+	_c.mutation.SetExternalID(v)
+	return _c
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillableExternalID(v *string) *AccountPlanCreate {
+	if v != nil {
+		_c.SetExternalID(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *AccountPlanCreate) SetName(v string) *AccountPlanCreate {
 	_c.mutation.SetName(v)
@@ -209,6 +223,20 @@ func (_c *AccountPlanCreate) SetAccountID(v int) *AccountPlanCreate {
 	return _c
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_c *AccountPlanCreate) SetOwnerID(v int) *AccountPlanCreate {
+	_c.mutation.SetOwnerID(v)
+	return _c
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillableOwnerID(v *int) *AccountPlanCreate {
+	if v != nil {
+		_c.SetOwnerID(*v)
+	}
+	return _c
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (_c *AccountPlanCreate) SetPeriodStartDay(v int) *AccountPlanCreate {
 	_c.mutation.SetPeriodStartDay(v)
@@ -296,20 +324,6 @@ func (_c *AccountPlanCreate) SetNillablePeriodEndMonth(v *int) *AccountPlanCreat
 // SetAccount sets the "account" edge to the Account entity.
 func (_c *AccountPlanCreate) SetAccount(v *Account) *AccountPlanCreate {
 	return _c.SetAccountID(v.ID)
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_c *AccountPlanCreate) SetOwnerID(id int) *AccountPlanCreate {
-	_c.mutation.SetOwnerID(id)
-	return _c
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_c *AccountPlanCreate) SetNillableOwnerID(id *int) *AccountPlanCreate {
-	if id != nil {
-		_c = _c.SetOwnerID(*id)
-	}
-	return _c
 }
 
 // SetOwner sets the "owner" edge to the User entity.
@@ -508,6 +522,11 @@ func (_c *AccountPlanCreate) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ExternalID(); ok {
+		if err := accountplan.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.external_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "AccountPlan.name"`)}
 	}
@@ -590,6 +609,10 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(accountplan.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.ExternalID(); ok {
+		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)
+		_node.ExternalID = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)
@@ -690,7 +713,7 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.user_owned_plans = &nodes[0]
+		_node.OwnerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.GoalsIDs(); len(nodes) > 0 {
@@ -887,6 +910,24 @@ func (u *AccountPlanUpsert) AddVersion(v int) *AccountPlanUpsert {
 	return u
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *AccountPlanUpsert) SetExternalID(v string) *AccountPlanUpsert {
+	u.Set(accountplan.FieldExternalID, v)
+	return u
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdateExternalID() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldExternalID)
+	return u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *AccountPlanUpsert) ClearExternalID() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldExternalID)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *AccountPlanUpsert) SetName(v string) *AccountPlanUpsert {
 	u.Set(accountplan.FieldName, v)
@@ -1046,6 +1087,24 @@ func (u *AccountPlanUpsert) UpdateTeamStructure() *AccountPlanUpsert {
 // ClearTeamStructure clears the value of the "team_structure" field.
 func (u *AccountPlanUpsert) ClearTeamStructure() *AccountPlanUpsert {
 	u.SetNull(accountplan.FieldTeamStructure)
+	return u
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountPlanUpsert) SetOwnerID(v int) *AccountPlanUpsert {
+	u.Set(accountplan.FieldOwnerID, v)
+	return u
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdateOwnerID() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldOwnerID)
+	return u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountPlanUpsert) ClearOwnerID() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldOwnerID)
 	return u
 }
 
@@ -1276,6 +1335,27 @@ func (u *AccountPlanUpsertOne) UpdateVersion() *AccountPlanUpsertOne {
 	})
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *AccountPlanUpsertOne) SetExternalID(v string) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdateExternalID() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *AccountPlanUpsertOne) ClearExternalID() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearExternalID()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *AccountPlanUpsertOne) SetName(v string) *AccountPlanUpsertOne {
 	return u.Update(func(s *AccountPlanUpsert) {
@@ -1462,6 +1542,27 @@ func (u *AccountPlanUpsertOne) UpdateTeamStructure() *AccountPlanUpsertOne {
 func (u *AccountPlanUpsertOne) ClearTeamStructure() *AccountPlanUpsertOne {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.ClearTeamStructure()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountPlanUpsertOne) SetOwnerID(v int) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdateOwnerID() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountPlanUpsertOne) ClearOwnerID() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearOwnerID()
 	})
 }
 
@@ -1882,6 +1983,27 @@ func (u *AccountPlanUpsertBulk) UpdateVersion() *AccountPlanUpsertBulk {
 	})
 }
 
+// SetExternalID sets the "external_id" field.
+func (u *AccountPlanUpsertBulk) SetExternalID(v string) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetExternalID(v)
+	})
+}
+
+// UpdateExternalID sets the "external_id" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdateExternalID() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateExternalID()
+	})
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (u *AccountPlanUpsertBulk) ClearExternalID() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearExternalID()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *AccountPlanUpsertBulk) SetName(v string) *AccountPlanUpsertBulk {
 	return u.Update(func(s *AccountPlanUpsert) {
@@ -2068,6 +2190,27 @@ func (u *AccountPlanUpsertBulk) UpdateTeamStructure() *AccountPlanUpsertBulk {
 func (u *AccountPlanUpsertBulk) ClearTeamStructure() *AccountPlanUpsertBulk {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.ClearTeamStructure()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *AccountPlanUpsertBulk) SetOwnerID(v int) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdateOwnerID() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *AccountPlanUpsertBulk) ClearOwnerID() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearOwnerID()
 	})
 }
 

@@ -43,7 +43,6 @@ type AccountPlanQuery struct {
 	withReviews       *ReviewQuery
 	withFeedback      *FeedbackQuery
 	withOpportunities *OpportunityQuery
-	withFKs           bool
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
 
@@ -679,7 +678,6 @@ func (_q *AccountPlanQuery) prepareQuery(ctx context.Context) error {
 func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AccountPlan, error) {
 	var (
 		nodes       = []*AccountPlan{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [9]bool{
 			_q.withAccount != nil,
@@ -693,12 +691,6 @@ func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withOpportunities != nil,
 		}
 	)
-	if _q.withOwner != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, accountplan.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AccountPlan).scanValues(nil, columns)
 	}
@@ -871,10 +863,10 @@ func (_q *AccountPlanQuery) loadOwner(ctx context.Context, query *UserQuery, nod
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*AccountPlan)
 	for i := range nodes {
-		if nodes[i].user_owned_plans == nil {
+		if nodes[i].OwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].user_owned_plans
+		fk := *nodes[i].OwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -891,7 +883,7 @@ func (_q *AccountPlanQuery) loadOwner(ctx context.Context, query *UserQuery, nod
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_owned_plans" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -939,7 +931,6 @@ func (_q *AccountPlanQuery) loadActionItems(ctx context.Context, query *ActionIt
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(actionitem.FieldPlanID)
 	}
@@ -1150,6 +1141,9 @@ func (_q *AccountPlanQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAccount != nil {
 			_spec.Node.AddColumnOnce(accountplan.FieldAccountID)
+		}
+		if _q.withOwner != nil {
+			_spec.Node.AddColumnOnce(accountplan.FieldOwnerID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -63,6 +63,26 @@ func (_u *AccountPlanUpdate) AddVersion(v int) *AccountPlanUpdate {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *AccountPlanUpdate) SetExternalID(v string) *AccountPlanUpdate {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillableExternalID(v *string) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *AccountPlanUpdate) ClearExternalID() *AccountPlanUpdate {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *AccountPlanUpdate) SetName(v string) *AccountPlanUpdate {
 	_u.mutation.SetName(v)
@@ -247,6 +267,26 @@ func (_u *AccountPlanUpdate) ClearTeamStructure() *AccountPlanUpdate {
 	return _u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_u *AccountPlanUpdate) SetOwnerID(v int) *AccountPlanUpdate {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillableOwnerID(v *int) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *AccountPlanUpdate) ClearOwnerID() *AccountPlanUpdate {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (_u *AccountPlanUpdate) SetPeriodStartDay(v int) *AccountPlanUpdate {
 	_u.mutation.ResetPeriodStartDay()
@@ -406,20 +446,6 @@ func (_u *AccountPlanUpdate) AddPeriodEndMonth(v int) *AccountPlanUpdate {
 // ClearPeriodEndMonth clears the value of the "period_end_month" field.
 func (_u *AccountPlanUpdate) ClearPeriodEndMonth() *AccountPlanUpdate {
 	_u.mutation.ClearPeriodEndMonth()
-	return _u
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *AccountPlanUpdate) SetOwnerID(id int) *AccountPlanUpdate {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *AccountPlanUpdate) SetNillableOwnerID(id *int) *AccountPlanUpdate {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
 	return _u
 }
 
@@ -740,6 +766,11 @@ func (_u *AccountPlanUpdate) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := accountplan.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := accountplan.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.name": %w`, err)}
@@ -786,6 +817,12 @@ func (_u *AccountPlanUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(accountplan.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)
@@ -1280,6 +1317,26 @@ func (_u *AccountPlanUpdateOne) AddVersion(v int) *AccountPlanUpdateOne {
 	return _u
 }
 
+// SetExternalID sets the "external_id" field.
+func (_u *AccountPlanUpdateOne) SetExternalID(v string) *AccountPlanUpdateOne {
+	_u.mutation.SetExternalID(v)
+	return _u
+}
+
+// SetNillableExternalID sets the "external_id" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillableExternalID(v *string) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetExternalID(*v)
+	}
+	return _u
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (_u *AccountPlanUpdateOne) ClearExternalID() *AccountPlanUpdateOne {
+	_u.mutation.ClearExternalID()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *AccountPlanUpdateOne) SetName(v string) *AccountPlanUpdateOne {
 	_u.mutation.SetName(v)
@@ -1464,6 +1521,26 @@ func (_u *AccountPlanUpdateOne) ClearTeamStructure() *AccountPlanUpdateOne {
 	return _u
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (_u *AccountPlanUpdateOne) SetOwnerID(v int) *AccountPlanUpdateOne {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillableOwnerID(v *int) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *AccountPlanUpdateOne) ClearOwnerID() *AccountPlanUpdateOne {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (_u *AccountPlanUpdateOne) SetPeriodStartDay(v int) *AccountPlanUpdateOne {
 	_u.mutation.ResetPeriodStartDay()
@@ -1623,20 +1700,6 @@ func (_u *AccountPlanUpdateOne) AddPeriodEndMonth(v int) *AccountPlanUpdateOne {
 // ClearPeriodEndMonth clears the value of the "period_end_month" field.
 func (_u *AccountPlanUpdateOne) ClearPeriodEndMonth() *AccountPlanUpdateOne {
 	_u.mutation.ClearPeriodEndMonth()
-	return _u
-}
-
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *AccountPlanUpdateOne) SetOwnerID(id int) *AccountPlanUpdateOne {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *AccountPlanUpdateOne) SetNillableOwnerID(id *int) *AccountPlanUpdateOne {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
 	return _u
 }
 
@@ -1970,6 +2033,11 @@ func (_u *AccountPlanUpdateOne) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalID(); ok {
+		if err := accountplan.ExternalIDValidator(v); err != nil {
+			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.external_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := accountplan.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "AccountPlan.name": %w`, err)}
@@ -2033,6 +2101,12 @@ func (_u *AccountPlanUpdateOne) sqlSave(ctx context.Context) (_node *AccountPlan
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExternalID(); ok {
+		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)
+	}
+	if _u.mutation.ExternalIDCleared() {
+		_spec.ClearField(accountplan.FieldExternalID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(accountplan.FieldName, field.TypeString, value)

@@ -44,13 +44,16 @@ type ActionItem struct {
 	PlanID int `json:"plan_id,omitempty"`
 	// ReviewID holds the value of the "review_id" field.
 	ReviewID *int `json:"review_id,omitempty"`
+	// ObjectiveID holds the value of the "objective_id" field.
+	ObjectiveID *int `json:"objective_id,omitempty"`
+	// OwnerID holds the value of the "owner_id" field.
+	OwnerID *int `json:"owner_id,omitempty"`
+	// StakeholderOwnerID holds the value of the "stakeholder_owner_id" field.
+	StakeholderOwnerID *int `json:"stakeholder_owner_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ActionItemQuery when eager-loading is set.
-	Edges                    ActionItemEdges `json:"edges"`
-	objective_action_items   *int
-	stakeholder_action_items *int
-	user_action_items        *int
-	selectValues             sql.SelectValues
+	Edges        ActionItemEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // ActionItemEdges holds the relations/edges for other nodes in the graph.
@@ -132,18 +135,12 @@ func (*ActionItem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID, actionitem.FieldReviewID:
+		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID, actionitem.FieldReviewID, actionitem.FieldObjectiveID, actionitem.FieldOwnerID, actionitem.FieldStakeholderOwnerID:
 			values[i] = new(sql.NullInt64)
 		case actionitem.FieldExternalID, actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
 			values[i] = new(sql.NullString)
 		case actionitem.FieldCreatedAt, actionitem.FieldUpdatedAt, actionitem.FieldDueAt, actionitem.FieldCompletedAt:
 			values[i] = new(sql.NullTime)
-		case actionitem.ForeignKeys[0]: // objective_action_items
-			values[i] = new(sql.NullInt64)
-		case actionitem.ForeignKeys[1]: // stakeholder_action_items
-			values[i] = new(sql.NullInt64)
-		case actionitem.ForeignKeys[2]: // user_action_items
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -235,26 +232,26 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 				_m.ReviewID = new(int)
 				*_m.ReviewID = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[0]:
+		case actionitem.FieldObjectiveID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field objective_action_items", value)
+				return fmt.Errorf("unexpected type %T for field objective_id", values[i])
 			} else if value.Valid {
-				_m.objective_action_items = new(int)
-				*_m.objective_action_items = int(value.Int64)
+				_m.ObjectiveID = new(int)
+				*_m.ObjectiveID = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[1]:
+		case actionitem.FieldOwnerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field stakeholder_action_items", value)
+				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
-				_m.stakeholder_action_items = new(int)
-				*_m.stakeholder_action_items = int(value.Int64)
+				_m.OwnerID = new(int)
+				*_m.OwnerID = int(value.Int64)
 			}
-		case actionitem.ForeignKeys[2]:
+		case actionitem.FieldStakeholderOwnerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field user_action_items", value)
+				return fmt.Errorf("unexpected type %T for field stakeholder_owner_id", values[i])
 			} else if value.Valid {
-				_m.user_action_items = new(int)
-				*_m.user_action_items = int(value.Int64)
+				_m.StakeholderOwnerID = new(int)
+				*_m.StakeholderOwnerID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -355,6 +352,21 @@ func (_m *ActionItem) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReviewID; v != nil {
 		builder.WriteString("review_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ObjectiveID; v != nil {
+		builder.WriteString("objective_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OwnerID; v != nil {
+		builder.WriteString("owner_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.StakeholderOwnerID; v != nil {
+		builder.WriteString("stakeholder_owner_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

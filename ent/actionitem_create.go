@@ -165,23 +165,51 @@ func (_c *ActionItemCreate) SetNillableReviewID(v *int) *ActionItemCreate {
 	return _c
 }
 
+// SetObjectiveID sets the "objective_id" field.
+func (_c *ActionItemCreate) SetObjectiveID(v int) *ActionItemCreate {
+	_c.mutation.SetObjectiveID(v)
+	return _c
+}
+
+// SetNillableObjectiveID sets the "objective_id" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableObjectiveID(v *int) *ActionItemCreate {
+	if v != nil {
+		_c.SetObjectiveID(*v)
+	}
+	return _c
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (_c *ActionItemCreate) SetOwnerID(v int) *ActionItemCreate {
+	_c.mutation.SetOwnerID(v)
+	return _c
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableOwnerID(v *int) *ActionItemCreate {
+	if v != nil {
+		_c.SetOwnerID(*v)
+	}
+	return _c
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (_c *ActionItemCreate) SetStakeholderOwnerID(v int) *ActionItemCreate {
+	_c.mutation.SetStakeholderOwnerID(v)
+	return _c
+}
+
+// SetNillableStakeholderOwnerID sets the "stakeholder_owner_id" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableStakeholderOwnerID(v *int) *ActionItemCreate {
+	if v != nil {
+		_c.SetStakeholderOwnerID(*v)
+	}
+	return _c
+}
+
 // SetPlan sets the "plan" edge to the AccountPlan entity.
 func (_c *ActionItemCreate) SetPlan(v *AccountPlan) *ActionItemCreate {
 	return _c.SetPlanID(v.ID)
-}
-
-// SetObjectiveID sets the "objective" edge to the Objective entity by ID.
-func (_c *ActionItemCreate) SetObjectiveID(id int) *ActionItemCreate {
-	_c.mutation.SetObjectiveID(id)
-	return _c
-}
-
-// SetNillableObjectiveID sets the "objective" edge to the Objective entity by ID if the given value is not nil.
-func (_c *ActionItemCreate) SetNillableObjectiveID(id *int) *ActionItemCreate {
-	if id != nil {
-		_c = _c.SetObjectiveID(*id)
-	}
-	return _c
 }
 
 // SetObjective sets the "objective" edge to the Objective entity.
@@ -189,37 +217,9 @@ func (_c *ActionItemCreate) SetObjective(v *Objective) *ActionItemCreate {
 	return _c.SetObjectiveID(v.ID)
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_c *ActionItemCreate) SetOwnerID(id int) *ActionItemCreate {
-	_c.mutation.SetOwnerID(id)
-	return _c
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_c *ActionItemCreate) SetNillableOwnerID(id *int) *ActionItemCreate {
-	if id != nil {
-		_c = _c.SetOwnerID(*id)
-	}
-	return _c
-}
-
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *ActionItemCreate) SetOwner(v *User) *ActionItemCreate {
 	return _c.SetOwnerID(v.ID)
-}
-
-// SetStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID.
-func (_c *ActionItemCreate) SetStakeholderOwnerID(id int) *ActionItemCreate {
-	_c.mutation.SetStakeholderOwnerID(id)
-	return _c
-}
-
-// SetNillableStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_c *ActionItemCreate) SetNillableStakeholderOwnerID(id *int) *ActionItemCreate {
-	if id != nil {
-		_c = _c.SetStakeholderOwnerID(*id)
-	}
-	return _c
 }
 
 // SetStakeholderOwner sets the "stakeholder_owner" edge to the Stakeholder entity.
@@ -431,7 +431,7 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.objective_action_items = &nodes[0]
+		_node.ObjectiveID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
@@ -448,7 +448,7 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.user_action_items = &nodes[0]
+		_node.OwnerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.StakeholderOwnerIDs(); len(nodes) > 0 {
@@ -465,7 +465,7 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.stakeholder_action_items = &nodes[0]
+		_node.StakeholderOwnerID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.ReviewIDs(); len(nodes) > 0 {
@@ -678,6 +678,60 @@ func (u *ActionItemUpsert) UpdateReviewID() *ActionItemUpsert {
 // ClearReviewID clears the value of the "review_id" field.
 func (u *ActionItemUpsert) ClearReviewID() *ActionItemUpsert {
 	u.SetNull(actionitem.FieldReviewID)
+	return u
+}
+
+// SetObjectiveID sets the "objective_id" field.
+func (u *ActionItemUpsert) SetObjectiveID(v int) *ActionItemUpsert {
+	u.Set(actionitem.FieldObjectiveID, v)
+	return u
+}
+
+// UpdateObjectiveID sets the "objective_id" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateObjectiveID() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldObjectiveID)
+	return u
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (u *ActionItemUpsert) ClearObjectiveID() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldObjectiveID)
+	return u
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *ActionItemUpsert) SetOwnerID(v int) *ActionItemUpsert {
+	u.Set(actionitem.FieldOwnerID, v)
+	return u
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateOwnerID() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldOwnerID)
+	return u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ActionItemUpsert) ClearOwnerID() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldOwnerID)
+	return u
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (u *ActionItemUpsert) SetStakeholderOwnerID(v int) *ActionItemUpsert {
+	u.Set(actionitem.FieldStakeholderOwnerID, v)
+	return u
+}
+
+// UpdateStakeholderOwnerID sets the "stakeholder_owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateStakeholderOwnerID() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldStakeholderOwnerID)
+	return u
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (u *ActionItemUpsert) ClearStakeholderOwnerID() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldStakeholderOwnerID)
 	return u
 }
 
@@ -894,6 +948,69 @@ func (u *ActionItemUpsertOne) UpdateReviewID() *ActionItemUpsertOne {
 func (u *ActionItemUpsertOne) ClearReviewID() *ActionItemUpsertOne {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.ClearReviewID()
+	})
+}
+
+// SetObjectiveID sets the "objective_id" field.
+func (u *ActionItemUpsertOne) SetObjectiveID(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetObjectiveID(v)
+	})
+}
+
+// UpdateObjectiveID sets the "objective_id" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateObjectiveID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateObjectiveID()
+	})
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (u *ActionItemUpsertOne) ClearObjectiveID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearObjectiveID()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *ActionItemUpsertOne) SetOwnerID(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateOwnerID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ActionItemUpsertOne) ClearOwnerID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearOwnerID()
+	})
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (u *ActionItemUpsertOne) SetStakeholderOwnerID(v int) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetStakeholderOwnerID(v)
+	})
+}
+
+// UpdateStakeholderOwnerID sets the "stakeholder_owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateStakeholderOwnerID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateStakeholderOwnerID()
+	})
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (u *ActionItemUpsertOne) ClearStakeholderOwnerID() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearStakeholderOwnerID()
 	})
 }
 
@@ -1276,6 +1393,69 @@ func (u *ActionItemUpsertBulk) UpdateReviewID() *ActionItemUpsertBulk {
 func (u *ActionItemUpsertBulk) ClearReviewID() *ActionItemUpsertBulk {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.ClearReviewID()
+	})
+}
+
+// SetObjectiveID sets the "objective_id" field.
+func (u *ActionItemUpsertBulk) SetObjectiveID(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetObjectiveID(v)
+	})
+}
+
+// UpdateObjectiveID sets the "objective_id" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateObjectiveID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateObjectiveID()
+	})
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (u *ActionItemUpsertBulk) ClearObjectiveID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearObjectiveID()
+	})
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (u *ActionItemUpsertBulk) SetOwnerID(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetOwnerID(v)
+	})
+}
+
+// UpdateOwnerID sets the "owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateOwnerID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateOwnerID()
+	})
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (u *ActionItemUpsertBulk) ClearOwnerID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearOwnerID()
+	})
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (u *ActionItemUpsertBulk) SetStakeholderOwnerID(v int) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetStakeholderOwnerID(v)
+	})
+}
+
+// UpdateStakeholderOwnerID sets the "stakeholder_owner_id" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateStakeholderOwnerID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateStakeholderOwnerID()
+	})
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (u *ActionItemUpsertBulk) ClearStakeholderOwnerID() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearStakeholderOwnerID()
 	})
 }
 

@@ -34,7 +34,6 @@ type ActionItemQuery struct {
 	withOwner            *UserQuery
 	withStakeholderOwner *StakeholderQuery
 	withReview           *ReviewQuery
-	withFKs              bool
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
 
@@ -527,7 +526,6 @@ func (_q *ActionItemQuery) prepareQuery(ctx context.Context) error {
 func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*ActionItem, error) {
 	var (
 		nodes       = []*ActionItem{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [5]bool{
 			_q.withPlan != nil,
@@ -537,12 +535,6 @@ func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 			_q.withReview != nil,
 		}
 	)
-	if _q.withObjective != nil || _q.withOwner != nil || _q.withStakeholderOwner != nil {
-		withFKs = true
-	}
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, actionitem.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*ActionItem).scanValues(nil, columns)
 	}
@@ -635,10 +627,10 @@ func (_q *ActionItemQuery) loadObjective(ctx context.Context, query *ObjectiveQu
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*ActionItem)
 	for i := range nodes {
-		if nodes[i].objective_action_items == nil {
+		if nodes[i].ObjectiveID == nil {
 			continue
 		}
-		fk := *nodes[i].objective_action_items
+		fk := *nodes[i].ObjectiveID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -655,7 +647,7 @@ func (_q *ActionItemQuery) loadObjective(ctx context.Context, query *ObjectiveQu
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "objective_action_items" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "objective_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -667,10 +659,10 @@ func (_q *ActionItemQuery) loadOwner(ctx context.Context, query *UserQuery, node
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*ActionItem)
 	for i := range nodes {
-		if nodes[i].user_action_items == nil {
+		if nodes[i].OwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].user_action_items
+		fk := *nodes[i].OwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -687,7 +679,7 @@ func (_q *ActionItemQuery) loadOwner(ctx context.Context, query *UserQuery, node
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "user_action_items" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -699,10 +691,10 @@ func (_q *ActionItemQuery) loadStakeholderOwner(ctx context.Context, query *Stak
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*ActionItem)
 	for i := range nodes {
-		if nodes[i].stakeholder_action_items == nil {
+		if nodes[i].StakeholderOwnerID == nil {
 			continue
 		}
-		fk := *nodes[i].stakeholder_action_items
+		fk := *nodes[i].StakeholderOwnerID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}
@@ -719,7 +711,7 @@ func (_q *ActionItemQuery) loadStakeholderOwner(ctx context.Context, query *Stak
 	for _, n := range neighbors {
 		nodes, ok := nodeids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "stakeholder_action_items" returned %v`, n.ID)
+			return fmt.Errorf(`unexpected foreign-key "stakeholder_owner_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -790,6 +782,15 @@ func (_q *ActionItemQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withPlan != nil {
 			_spec.Node.AddColumnOnce(actionitem.FieldPlanID)
+		}
+		if _q.withObjective != nil {
+			_spec.Node.AddColumnOnce(actionitem.FieldObjectiveID)
+		}
+		if _q.withOwner != nil {
+			_spec.Node.AddColumnOnce(actionitem.FieldOwnerID)
+		}
+		if _q.withStakeholderOwner != nil {
+			_spec.Node.AddColumnOnce(actionitem.FieldStakeholderOwnerID)
 		}
 		if _q.withReview != nil {
 			_spec.Node.AddColumnOnce(actionitem.FieldReviewID)

@@ -187,17 +187,63 @@ func (_u *ActionItemUpdate) ClearReviewID() *ActionItemUpdate {
 	return _u
 }
 
-// SetObjectiveID sets the "objective" edge to the Objective entity by ID.
-func (_u *ActionItemUpdate) SetObjectiveID(id int) *ActionItemUpdate {
-	_u.mutation.SetObjectiveID(id)
+// SetObjectiveID sets the "objective_id" field.
+func (_u *ActionItemUpdate) SetObjectiveID(v int) *ActionItemUpdate {
+	_u.mutation.SetObjectiveID(v)
 	return _u
 }
 
-// SetNillableObjectiveID sets the "objective" edge to the Objective entity by ID if the given value is not nil.
-func (_u *ActionItemUpdate) SetNillableObjectiveID(id *int) *ActionItemUpdate {
-	if id != nil {
-		_u = _u.SetObjectiveID(*id)
+// SetNillableObjectiveID sets the "objective_id" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableObjectiveID(v *int) *ActionItemUpdate {
+	if v != nil {
+		_u.SetObjectiveID(*v)
 	}
+	return _u
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (_u *ActionItemUpdate) ClearObjectiveID() *ActionItemUpdate {
+	_u.mutation.ClearObjectiveID()
+	return _u
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (_u *ActionItemUpdate) SetOwnerID(v int) *ActionItemUpdate {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableOwnerID(v *int) *ActionItemUpdate {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *ActionItemUpdate) ClearOwnerID() *ActionItemUpdate {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (_u *ActionItemUpdate) SetStakeholderOwnerID(v int) *ActionItemUpdate {
+	_u.mutation.SetStakeholderOwnerID(v)
+	return _u
+}
+
+// SetNillableStakeholderOwnerID sets the "stakeholder_owner_id" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableStakeholderOwnerID(v *int) *ActionItemUpdate {
+	if v != nil {
+		_u.SetStakeholderOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (_u *ActionItemUpdate) ClearStakeholderOwnerID() *ActionItemUpdate {
+	_u.mutation.ClearStakeholderOwnerID()
 	return _u
 }
 
@@ -206,37 +252,9 @@ func (_u *ActionItemUpdate) SetObjective(v *Objective) *ActionItemUpdate {
 	return _u.SetObjectiveID(v.ID)
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *ActionItemUpdate) SetOwnerID(id int) *ActionItemUpdate {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *ActionItemUpdate) SetNillableOwnerID(id *int) *ActionItemUpdate {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
-	return _u
-}
-
 // SetOwner sets the "owner" edge to the User entity.
 func (_u *ActionItemUpdate) SetOwner(v *User) *ActionItemUpdate {
 	return _u.SetOwnerID(v.ID)
-}
-
-// SetStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID.
-func (_u *ActionItemUpdate) SetStakeholderOwnerID(id int) *ActionItemUpdate {
-	_u.mutation.SetStakeholderOwnerID(id)
-	return _u
-}
-
-// SetNillableStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *ActionItemUpdate) SetNillableStakeholderOwnerID(id *int) *ActionItemUpdate {
-	if id != nil {
-		_u = _u.SetStakeholderOwnerID(*id)
-	}
-	return _u
 }
 
 // SetStakeholderOwner sets the "stakeholder_owner" edge to the Stakeholder entity.
@@ -690,17 +708,63 @@ func (_u *ActionItemUpdateOne) ClearReviewID() *ActionItemUpdateOne {
 	return _u
 }
 
-// SetObjectiveID sets the "objective" edge to the Objective entity by ID.
-func (_u *ActionItemUpdateOne) SetObjectiveID(id int) *ActionItemUpdateOne {
-	_u.mutation.SetObjectiveID(id)
+// SetObjectiveID sets the "objective_id" field.
+func (_u *ActionItemUpdateOne) SetObjectiveID(v int) *ActionItemUpdateOne {
+	_u.mutation.SetObjectiveID(v)
 	return _u
 }
 
-// SetNillableObjectiveID sets the "objective" edge to the Objective entity by ID if the given value is not nil.
-func (_u *ActionItemUpdateOne) SetNillableObjectiveID(id *int) *ActionItemUpdateOne {
-	if id != nil {
-		_u = _u.SetObjectiveID(*id)
+// SetNillableObjectiveID sets the "objective_id" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableObjectiveID(v *int) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetObjectiveID(*v)
 	}
+	return _u
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (_u *ActionItemUpdateOne) ClearObjectiveID() *ActionItemUpdateOne {
+	_u.mutation.ClearObjectiveID()
+	return _u
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (_u *ActionItemUpdateOne) SetOwnerID(v int) *ActionItemUpdateOne {
+	_u.mutation.SetOwnerID(v)
+	return _u
+}
+
+// SetNillableOwnerID sets the "owner_id" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableOwnerID(v *int) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (_u *ActionItemUpdateOne) ClearOwnerID() *ActionItemUpdateOne {
+	_u.mutation.ClearOwnerID()
+	return _u
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (_u *ActionItemUpdateOne) SetStakeholderOwnerID(v int) *ActionItemUpdateOne {
+	_u.mutation.SetStakeholderOwnerID(v)
+	return _u
+}
+
+// SetNillableStakeholderOwnerID sets the "stakeholder_owner_id" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableStakeholderOwnerID(v *int) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetStakeholderOwnerID(*v)
+	}
+	return _u
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (_u *ActionItemUpdateOne) ClearStakeholderOwnerID() *ActionItemUpdateOne {
+	_u.mutation.ClearStakeholderOwnerID()
 	return _u
 }
 
@@ -709,37 +773,9 @@ func (_u *ActionItemUpdateOne) SetObjective(v *Objective) *ActionItemUpdateOne {
 	return _u.SetObjectiveID(v.ID)
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by ID.
-func (_u *ActionItemUpdateOne) SetOwnerID(id int) *ActionItemUpdateOne {
-	_u.mutation.SetOwnerID(id)
-	return _u
-}
-
-// SetNillableOwnerID sets the "owner" edge to the User entity by ID if the given value is not nil.
-func (_u *ActionItemUpdateOne) SetNillableOwnerID(id *int) *ActionItemUpdateOne {
-	if id != nil {
-		_u = _u.SetOwnerID(*id)
-	}
-	return _u
-}
-
 // SetOwner sets the "owner" edge to the User entity.
 func (_u *ActionItemUpdateOne) SetOwner(v *User) *ActionItemUpdateOne {
 	return _u.SetOwnerID(v.ID)
-}
-
-// SetStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID.
-func (_u *ActionItemUpdateOne) SetStakeholderOwnerID(id int) *ActionItemUpdateOne {
-	_u.mutation.SetStakeholderOwnerID(id)
-	return _u
-}
-
-// SetNillableStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by ID if the given value is not nil.
-func (_u *ActionItemUpdateOne) SetNillableStakeholderOwnerID(id *int) *ActionItemUpdateOne {
-	if id != nil {
-		_u = _u.SetStakeholderOwnerID(*id)
-	}
-	return _u
 }
 
 // SetStakeholderOwner sets the "stakeholder_owner" edge to the Stakeholder entity.

@@ -1118,6 +1118,10 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				return err
 			}
 			_q.withOwner = query
+			if _, ok := fieldSeen[accountplan.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, accountplan.FieldOwnerID)
+				fieldSeen[accountplan.FieldOwnerID] = struct{}{}
+			}
 
 		case "goals":
 			var (
@@ -1630,6 +1634,11 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, accountplan.FieldVersion)
 				fieldSeen[accountplan.FieldVersion] = struct{}{}
 			}
+		case "externalID":
+			if _, ok := fieldSeen[accountplan.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, accountplan.FieldExternalID)
+				fieldSeen[accountplan.FieldExternalID] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[accountplan.FieldName]; !ok {
 				selectedFields = append(selectedFields, accountplan.FieldName)
@@ -1928,6 +1937,10 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.withObjective = query
+			if _, ok := fieldSeen[actionitem.FieldObjectiveID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldObjectiveID)
+				fieldSeen[actionitem.FieldObjectiveID] = struct{}{}
+			}
 
 		case "owner":
 			var (
@@ -1939,6 +1952,10 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.withOwner = query
+			if _, ok := fieldSeen[actionitem.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldOwnerID)
+				fieldSeen[actionitem.FieldOwnerID] = struct{}{}
+			}
 
 		case "stakeholderOwner":
 			var (
@@ -1950,6 +1967,10 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				return err
 			}
 			_q.withStakeholderOwner = query
+			if _, ok := fieldSeen[actionitem.FieldStakeholderOwnerID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldStakeholderOwnerID)
+				fieldSeen[actionitem.FieldStakeholderOwnerID] = struct{}{}
+			}
 
 		case "review":
 			var (

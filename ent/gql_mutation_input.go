@@ -197,6 +197,7 @@ func (c *AccountUpdateOne) SetInput(i UpdateAccountInput) *AccountUpdateOne {
 
 // CreateAccountPlanInput represents a mutation input for creating accountplans.
 type CreateAccountPlanInput struct {
+	ExternalID     *string
 	Name           string
 	Type           *accountplan.Type
 	Status         *accountplan.Status
@@ -214,6 +215,9 @@ type CreateAccountPlanInput struct {
 
 // Mutate applies the CreateAccountPlanInput on the AccountPlanMutation builder.
 func (i *CreateAccountPlanInput) Mutate(m *AccountPlanMutation) {
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
+	}
 	m.SetName(i.Name)
 	if v := i.Type; v != nil {
 		m.SetType(*v)
@@ -256,6 +260,8 @@ func (c *AccountPlanCreate) SetInput(i CreateAccountPlanInput) *AccountPlanCreat
 // UpdateAccountPlanInput represents a mutation input for updating accountplans.
 type UpdateAccountPlanInput struct {
 	Version             *int
+	ClearExternalID     bool
+	ExternalID          *string
 	Name                *string
 	Type                *accountplan.Type
 	Status              *accountplan.Status
@@ -280,6 +286,12 @@ type UpdateAccountPlanInput struct {
 func (i *UpdateAccountPlanInput) Mutate(m *AccountPlanMutation) {
 	if v := i.Version; v != nil {
 		m.SetVersion(*v)
+	}
+	if i.ClearExternalID {
+		m.ClearExternalID()
+	}
+	if v := i.ExternalID; v != nil {
+		m.SetExternalID(*v)
 	}
 	if v := i.Name; v != nil {
 		m.SetName(*v)

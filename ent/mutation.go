@@ -3264,6 +3264,7 @@ type AccountPlanMutation struct {
 	updated_at              *time.Time
 	version                 *int
 	addversion              *int
+	external_id             *string
 	name                    *string
 	_type                   *accountplan.Type
 	status                  *accountplan.Status
@@ -3542,6 +3543,55 @@ func (m *AccountPlanMutation) AddedVersion() (r int, exists bool) {
 func (m *AccountPlanMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *AccountPlanMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *AccountPlanMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *AccountPlanMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[accountplan.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *AccountPlanMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *AccountPlanMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, accountplan.FieldExternalID)
 }
 
 // SetName sets the "name" field.
@@ -4041,6 +4091,55 @@ func (m *AccountPlanMutation) ResetAccountID() {
 	m.account = nil
 }
 
+// SetOwnerID sets the "owner_id" field.
+func (m *AccountPlanMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *AccountPlanMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (m *AccountPlanMutation) ClearOwnerID() {
+	m.owner = nil
+	m.clearedFields[accountplan.FieldOwnerID] = struct{}{}
+}
+
+// OwnerIDCleared returns if the "owner_id" field was cleared in this mutation.
+func (m *AccountPlanMutation) OwnerIDCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldOwnerID]
+	return ok
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *AccountPlanMutation) ResetOwnerID() {
+	m.owner = nil
+	delete(m.clearedFields, accountplan.FieldOwnerID)
+}
+
 // SetPeriodStartDay sets the "period_start_day" field.
 func (m *AccountPlanMutation) SetPeriodStartDay(i int) {
 	m.period_start_day = &i
@@ -4488,27 +4587,15 @@ func (m *AccountPlanMutation) ResetAccount() {
 	m.clearedaccount = false
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by id.
-func (m *AccountPlanMutation) SetOwnerID(id int) {
-	m.owner = &id
-}
-
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *AccountPlanMutation) ClearOwner() {
 	m.clearedowner = true
+	m.clearedFields[accountplan.FieldOwnerID] = struct{}{}
 }
 
 // OwnerCleared reports if the "owner" edge to the User entity was cleared.
 func (m *AccountPlanMutation) OwnerCleared() bool {
-	return m.clearedowner
-}
-
-// OwnerID returns the "owner" edge ID in the mutation.
-func (m *AccountPlanMutation) OwnerID() (id int, exists bool) {
-	if m.owner != nil {
-		return *m.owner, true
-	}
-	return
+	return m.OwnerIDCleared() || m.clearedowner
 }
 
 // OwnerIDs returns the "owner" edge IDs in the mutation.
@@ -4939,7 +5026,7 @@ func (m *AccountPlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountPlanMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, accountplan.FieldCreatedAt)
 	}
@@ -4948,6 +5035,9 @@ func (m *AccountPlanMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, accountplan.FieldVersion)
+	}
+	if m.external_id != nil {
+		fields = append(fields, accountplan.FieldExternalID)
 	}
 	if m.name != nil {
 		fields = append(fields, accountplan.FieldName)
@@ -4985,6 +5075,9 @@ func (m *AccountPlanMutation) Fields() []string {
 	if m.account != nil {
 		fields = append(fields, accountplan.FieldAccountID)
 	}
+	if m.owner != nil {
+		fields = append(fields, accountplan.FieldOwnerID)
+	}
 	if m.period_start_day != nil {
 		fields = append(fields, accountplan.FieldPeriodStartDay)
 	}
@@ -5017,6 +5110,8 @@ func (m *AccountPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case accountplan.FieldVersion:
 		return m.Version()
+	case accountplan.FieldExternalID:
+		return m.ExternalID()
 	case accountplan.FieldName:
 		return m.Name()
 	case accountplan.FieldType:
@@ -5041,6 +5136,8 @@ func (m *AccountPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.TeamStructure()
 	case accountplan.FieldAccountID:
 		return m.AccountID()
+	case accountplan.FieldOwnerID:
+		return m.OwnerID()
 	case accountplan.FieldPeriodStartDay:
 		return m.PeriodStartDay()
 	case accountplan.FieldPeriodStartMonth:
@@ -5068,6 +5165,8 @@ func (m *AccountPlanMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldUpdatedAt(ctx)
 	case accountplan.FieldVersion:
 		return m.OldVersion(ctx)
+	case accountplan.FieldExternalID:
+		return m.OldExternalID(ctx)
 	case accountplan.FieldName:
 		return m.OldName(ctx)
 	case accountplan.FieldType:
@@ -5092,6 +5191,8 @@ func (m *AccountPlanMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldTeamStructure(ctx)
 	case accountplan.FieldAccountID:
 		return m.OldAccountID(ctx)
+	case accountplan.FieldOwnerID:
+		return m.OldOwnerID(ctx)
 	case accountplan.FieldPeriodStartDay:
 		return m.OldPeriodStartDay(ctx)
 	case accountplan.FieldPeriodStartMonth:
@@ -5133,6 +5234,13 @@ func (m *AccountPlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case accountplan.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
 		return nil
 	case accountplan.FieldName:
 		v, ok := value.(string)
@@ -5217,6 +5325,13 @@ func (m *AccountPlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAccountID(v)
+		return nil
+	case accountplan.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
 		return nil
 	case accountplan.FieldPeriodStartDay:
 		v, ok := value.(int)
@@ -5377,6 +5492,9 @@ func (m *AccountPlanMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AccountPlanMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(accountplan.FieldExternalID) {
+		fields = append(fields, accountplan.FieldExternalID)
+	}
 	if m.FieldCleared(accountplan.FieldCustomerGoals) {
 		fields = append(fields, accountplan.FieldCustomerGoals)
 	}
@@ -5391,6 +5509,9 @@ func (m *AccountPlanMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(accountplan.FieldTeamStructure) {
 		fields = append(fields, accountplan.FieldTeamStructure)
+	}
+	if m.FieldCleared(accountplan.FieldOwnerID) {
+		fields = append(fields, accountplan.FieldOwnerID)
 	}
 	if m.FieldCleared(accountplan.FieldPeriodStartDay) {
 		fields = append(fields, accountplan.FieldPeriodStartDay)
@@ -5424,6 +5545,9 @@ func (m *AccountPlanMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AccountPlanMutation) ClearField(name string) error {
 	switch name {
+	case accountplan.FieldExternalID:
+		m.ClearExternalID()
+		return nil
 	case accountplan.FieldCustomerGoals:
 		m.ClearCustomerGoals()
 		return nil
@@ -5438,6 +5562,9 @@ func (m *AccountPlanMutation) ClearField(name string) error {
 		return nil
 	case accountplan.FieldTeamStructure:
 		m.ClearTeamStructure()
+		return nil
+	case accountplan.FieldOwnerID:
+		m.ClearOwnerID()
 		return nil
 	case accountplan.FieldPeriodStartDay:
 		m.ClearPeriodStartDay()
@@ -5474,6 +5601,9 @@ func (m *AccountPlanMutation) ResetField(name string) error {
 	case accountplan.FieldVersion:
 		m.ResetVersion()
 		return nil
+	case accountplan.FieldExternalID:
+		m.ResetExternalID()
+		return nil
 	case accountplan.FieldName:
 		m.ResetName()
 		return nil
@@ -5509,6 +5639,9 @@ func (m *AccountPlanMutation) ResetField(name string) error {
 		return nil
 	case accountplan.FieldAccountID:
 		m.ResetAccountID()
+		return nil
+	case accountplan.FieldOwnerID:
+		m.ResetOwnerID()
 		return nil
 	case accountplan.FieldPeriodStartDay:
 		m.ResetPeriodStartDay()
@@ -6979,6 +7112,153 @@ func (m *ActionItemMutation) ResetReviewID() {
 	delete(m.clearedFields, actionitem.FieldReviewID)
 }
 
+// SetObjectiveID sets the "objective_id" field.
+func (m *ActionItemMutation) SetObjectiveID(i int) {
+	m.objective = &i
+}
+
+// ObjectiveID returns the value of the "objective_id" field in the mutation.
+func (m *ActionItemMutation) ObjectiveID() (r int, exists bool) {
+	v := m.objective
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectiveID returns the old "objective_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldObjectiveID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectiveID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectiveID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectiveID: %w", err)
+	}
+	return oldValue.ObjectiveID, nil
+}
+
+// ClearObjectiveID clears the value of the "objective_id" field.
+func (m *ActionItemMutation) ClearObjectiveID() {
+	m.objective = nil
+	m.clearedFields[actionitem.FieldObjectiveID] = struct{}{}
+}
+
+// ObjectiveIDCleared returns if the "objective_id" field was cleared in this mutation.
+func (m *ActionItemMutation) ObjectiveIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldObjectiveID]
+	return ok
+}
+
+// ResetObjectiveID resets all changes to the "objective_id" field.
+func (m *ActionItemMutation) ResetObjectiveID() {
+	m.objective = nil
+	delete(m.clearedFields, actionitem.FieldObjectiveID)
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *ActionItemMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *ActionItemMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (m *ActionItemMutation) ClearOwnerID() {
+	m.owner = nil
+	m.clearedFields[actionitem.FieldOwnerID] = struct{}{}
+}
+
+// OwnerIDCleared returns if the "owner_id" field was cleared in this mutation.
+func (m *ActionItemMutation) OwnerIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldOwnerID]
+	return ok
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *ActionItemMutation) ResetOwnerID() {
+	m.owner = nil
+	delete(m.clearedFields, actionitem.FieldOwnerID)
+}
+
+// SetStakeholderOwnerID sets the "stakeholder_owner_id" field.
+func (m *ActionItemMutation) SetStakeholderOwnerID(i int) {
+	m.stakeholder_owner = &i
+}
+
+// StakeholderOwnerID returns the value of the "stakeholder_owner_id" field in the mutation.
+func (m *ActionItemMutation) StakeholderOwnerID() (r int, exists bool) {
+	v := m.stakeholder_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStakeholderOwnerID returns the old "stakeholder_owner_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldStakeholderOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStakeholderOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStakeholderOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStakeholderOwnerID: %w", err)
+	}
+	return oldValue.StakeholderOwnerID, nil
+}
+
+// ClearStakeholderOwnerID clears the value of the "stakeholder_owner_id" field.
+func (m *ActionItemMutation) ClearStakeholderOwnerID() {
+	m.stakeholder_owner = nil
+	m.clearedFields[actionitem.FieldStakeholderOwnerID] = struct{}{}
+}
+
+// StakeholderOwnerIDCleared returns if the "stakeholder_owner_id" field was cleared in this mutation.
+func (m *ActionItemMutation) StakeholderOwnerIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldStakeholderOwnerID]
+	return ok
+}
+
+// ResetStakeholderOwnerID resets all changes to the "stakeholder_owner_id" field.
+func (m *ActionItemMutation) ResetStakeholderOwnerID() {
+	m.stakeholder_owner = nil
+	delete(m.clearedFields, actionitem.FieldStakeholderOwnerID)
+}
+
 // ClearPlan clears the "plan" edge to the AccountPlan entity.
 func (m *ActionItemMutation) ClearPlan() {
 	m.clearedplan = true
@@ -7006,27 +7286,15 @@ func (m *ActionItemMutation) ResetPlan() {
 	m.clearedplan = false
 }
 
-// SetObjectiveID sets the "objective" edge to the Objective entity by id.
-func (m *ActionItemMutation) SetObjectiveID(id int) {
-	m.objective = &id
-}
-
 // ClearObjective clears the "objective" edge to the Objective entity.
 func (m *ActionItemMutation) ClearObjective() {
 	m.clearedobjective = true
+	m.clearedFields[actionitem.FieldObjectiveID] = struct{}{}
 }
 
 // ObjectiveCleared reports if the "objective" edge to the Objective entity was cleared.
 func (m *ActionItemMutation) ObjectiveCleared() bool {
-	return m.clearedobjective
-}
-
-// ObjectiveID returns the "objective" edge ID in the mutation.
-func (m *ActionItemMutation) ObjectiveID() (id int, exists bool) {
-	if m.objective != nil {
-		return *m.objective, true
-	}
-	return
+	return m.ObjectiveIDCleared() || m.clearedobjective
 }
 
 // ObjectiveIDs returns the "objective" edge IDs in the mutation.
@@ -7045,27 +7313,15 @@ func (m *ActionItemMutation) ResetObjective() {
 	m.clearedobjective = false
 }
 
-// SetOwnerID sets the "owner" edge to the User entity by id.
-func (m *ActionItemMutation) SetOwnerID(id int) {
-	m.owner = &id
-}
-
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *ActionItemMutation) ClearOwner() {
 	m.clearedowner = true
+	m.clearedFields[actionitem.FieldOwnerID] = struct{}{}
 }
 
 // OwnerCleared reports if the "owner" edge to the User entity was cleared.
 func (m *ActionItemMutation) OwnerCleared() bool {
-	return m.clearedowner
-}
-
-// OwnerID returns the "owner" edge ID in the mutation.
-func (m *ActionItemMutation) OwnerID() (id int, exists bool) {
-	if m.owner != nil {
-		return *m.owner, true
-	}
-	return
+	return m.OwnerIDCleared() || m.clearedowner
 }
 
 // OwnerIDs returns the "owner" edge IDs in the mutation.
@@ -7084,27 +7340,15 @@ func (m *ActionItemMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
-// SetStakeholderOwnerID sets the "stakeholder_owner" edge to the Stakeholder entity by id.
-func (m *ActionItemMutation) SetStakeholderOwnerID(id int) {
-	m.stakeholder_owner = &id
-}
-
 // ClearStakeholderOwner clears the "stakeholder_owner" edge to the Stakeholder entity.
 func (m *ActionItemMutation) ClearStakeholderOwner() {
 	m.clearedstakeholder_owner = true
+	m.clearedFields[actionitem.FieldStakeholderOwnerID] = struct{}{}
 }
 
 // StakeholderOwnerCleared reports if the "stakeholder_owner" edge to the Stakeholder entity was cleared.
 func (m *ActionItemMutation) StakeholderOwnerCleared() bool {
-	return m.clearedstakeholder_owner
-}
-
-// StakeholderOwnerID returns the "stakeholder_owner" edge ID in the mutation.
-func (m *ActionItemMutation) StakeholderOwnerID() (id int, exists bool) {
-	if m.stakeholder_owner != nil {
-		return *m.stakeholder_owner, true
-	}
-	return
+	return m.StakeholderOwnerIDCleared() || m.clearedstakeholder_owner
 }
 
 // StakeholderOwnerIDs returns the "stakeholder_owner" edge IDs in the mutation.
@@ -7184,7 +7428,7 @@ func (m *ActionItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActionItemMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, actionitem.FieldCreatedAt)
 	}
@@ -7218,6 +7462,15 @@ func (m *ActionItemMutation) Fields() []string {
 	if m.review != nil {
 		fields = append(fields, actionitem.FieldReviewID)
 	}
+	if m.objective != nil {
+		fields = append(fields, actionitem.FieldObjectiveID)
+	}
+	if m.owner != nil {
+		fields = append(fields, actionitem.FieldOwnerID)
+	}
+	if m.stakeholder_owner != nil {
+		fields = append(fields, actionitem.FieldStakeholderOwnerID)
+	}
 	return fields
 }
 
@@ -7248,6 +7501,12 @@ func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
 		return m.PlanID()
 	case actionitem.FieldReviewID:
 		return m.ReviewID()
+	case actionitem.FieldObjectiveID:
+		return m.ObjectiveID()
+	case actionitem.FieldOwnerID:
+		return m.OwnerID()
+	case actionitem.FieldStakeholderOwnerID:
+		return m.StakeholderOwnerID()
 	}
 	return nil, false
 }
@@ -7279,6 +7538,12 @@ func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldPlanID(ctx)
 	case actionitem.FieldReviewID:
 		return m.OldReviewID(ctx)
+	case actionitem.FieldObjectiveID:
+		return m.OldObjectiveID(ctx)
+	case actionitem.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case actionitem.FieldStakeholderOwnerID:
+		return m.OldStakeholderOwnerID(ctx)
 	}
 	return nil, fmt.Errorf("unknown ActionItem field %s", name)
 }
@@ -7365,6 +7630,27 @@ func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReviewID(v)
 		return nil
+	case actionitem.FieldObjectiveID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectiveID(v)
+		return nil
+	case actionitem.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case actionitem.FieldStakeholderOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStakeholderOwnerID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)
 }
@@ -7425,6 +7711,15 @@ func (m *ActionItemMutation) ClearedFields() []string {
 	if m.FieldCleared(actionitem.FieldReviewID) {
 		fields = append(fields, actionitem.FieldReviewID)
 	}
+	if m.FieldCleared(actionitem.FieldObjectiveID) {
+		fields = append(fields, actionitem.FieldObjectiveID)
+	}
+	if m.FieldCleared(actionitem.FieldOwnerID) {
+		fields = append(fields, actionitem.FieldOwnerID)
+	}
+	if m.FieldCleared(actionitem.FieldStakeholderOwnerID) {
+		fields = append(fields, actionitem.FieldStakeholderOwnerID)
+	}
 	return fields
 }
 
@@ -7453,6 +7748,15 @@ func (m *ActionItemMutation) ClearField(name string) error {
 		return nil
 	case actionitem.FieldReviewID:
 		m.ClearReviewID()
+		return nil
+	case actionitem.FieldObjectiveID:
+		m.ClearObjectiveID()
+		return nil
+	case actionitem.FieldOwnerID:
+		m.ClearOwnerID()
+		return nil
+	case actionitem.FieldStakeholderOwnerID:
+		m.ClearStakeholderOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem nullable field %s", name)
@@ -7494,6 +7798,15 @@ func (m *ActionItemMutation) ResetField(name string) error {
 		return nil
 	case actionitem.FieldReviewID:
 		m.ResetReviewID()
+		return nil
+	case actionitem.FieldObjectiveID:
+		m.ResetObjectiveID()
+		return nil
+	case actionitem.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case actionitem.FieldStakeholderOwnerID:
+		m.ResetStakeholderOwnerID()
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem field %s", name)

@@ -671,7 +671,9 @@ func (_q *ObjectiveQuery) loadActionItems(ctx context.Context, query *ActionItem
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actionitem.FieldObjectiveID)
+	}
 	query.Where(predicate.ActionItem(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(objective.ActionItemsColumn), fks...))
 	}))
@@ -680,13 +682,13 @@ func (_q *ObjectiveQuery) loadActionItems(ctx context.Context, query *ActionItem
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.objective_action_items
+		fk := n.ObjectiveID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "objective_action_items" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "objective_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "objective_action_items" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "objective_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

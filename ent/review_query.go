@@ -818,7 +818,6 @@ func (_q *ReviewQuery) loadActionItems(ctx context.Context, query *ActionItemQue
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(actionitem.FieldReviewID)
 	}

@@ -1188,7 +1188,9 @@ func (_q *StakeholderQuery) loadActionItems(ctx context.Context, query *ActionIt
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actionitem.FieldStakeholderOwnerID)
+	}
 	query.Where(predicate.ActionItem(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(stakeholder.ActionItemsColumn), fks...))
 	}))
@@ -1197,13 +1199,13 @@ func (_q *StakeholderQuery) loadActionItems(ctx context.Context, query *ActionIt
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.stakeholder_action_items
+		fk := n.StakeholderOwnerID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "stakeholder_action_items" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "stakeholder_owner_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_action_items" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "stakeholder_owner_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

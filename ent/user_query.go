@@ -975,7 +975,9 @@ func (_q *UserQuery) loadOwnedPlans(ctx context.Context, query *AccountPlanQuery
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(accountplan.FieldOwnerID)
+	}
 	query.Where(predicate.AccountPlan(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.OwnedPlansColumn), fks...))
 	}))
@@ -984,13 +986,13 @@ func (_q *UserQuery) loadOwnedPlans(ctx context.Context, query *AccountPlanQuery
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.user_owned_plans
+		fk := n.OwnerID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_owned_plans" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "owner_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_owned_plans" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1039,7 +1041,9 @@ func (_q *UserQuery) loadActionItems(ctx context.Context, query *ActionItemQuery
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actionitem.FieldOwnerID)
+	}
 	query.Where(predicate.ActionItem(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.ActionItemsColumn), fks...))
 	}))
@@ -1048,13 +1052,13 @@ func (_q *UserQuery) loadActionItems(ctx context.Context, query *ActionItemQuery
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.user_action_items
+		fk := n.OwnerID
 		if fk == nil {
-			return fmt.Errorf(`foreign-key "user_action_items" is nil for node %v`, n.ID)
+			return fmt.Errorf(`foreign-key "owner_id" is nil for node %v`, n.ID)
 		}
 		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_action_items" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

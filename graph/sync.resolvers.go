@@ -59,6 +59,16 @@ func (r *mutationResolver) UpsertFeedback(ctx context.Context, input []*upsert.F
 	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeFeedback, upsert.Rows(input), mode)
 }
 
+// UpsertAccountPlans is the resolver for the upsertAccountPlans field.
+func (r *mutationResolver) UpsertAccountPlans(ctx context.Context, input []*upsert.AccountPlanInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeAccountPlan, upsert.Rows(input), mode)
+}
+
+// UpsertActionItems is the resolver for the upsertActionItems field.
+func (r *mutationResolver) UpsertActionItems(ctx context.Context, input []*upsert.ActionItemInput, mode upsert.Mode) (*upsert.Payload, error) {
+	return upsert.Run(ctx, ent.FromContext(ctx), ent.TypeActionItem, upsert.Rows(input), mode)
+}
+
 // ChangeFeed is the resolver for the changeFeed field.
 func (r *queryResolver) ChangeFeed(ctx context.Context, after *entgql.Cursor[int], first int, excludeOwnToken bool, where *ent.ChangeWhereInput) (*ent.ChangeConnection, error) {
 	return r.changeFeed(ctx, after, first, excludeOwnToken, where)

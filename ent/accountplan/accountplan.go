@@ -24,6 +24,8 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
+	// FieldExternalID holds the string denoting the external_id field in the database.
+	FieldExternalID = "external_id"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldType holds the string denoting the type field in the database.
@@ -48,6 +50,8 @@ const (
 	FieldTeamStructure = "team_structure"
 	// FieldAccountID holds the string denoting the account_id field in the database.
 	FieldAccountID = "account_plans"
+	// FieldOwnerID holds the string denoting the owner_id field in the database.
+	FieldOwnerID = "user_owned_plans"
 	// FieldPeriodStartDay holds the string denoting the period_start_day field in the database.
 	FieldPeriodStartDay = "period_start_day"
 	// FieldPeriodStartMonth holds the string denoting the period_start_month field in the database.
@@ -151,6 +155,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldVersion,
+	FieldExternalID,
 	FieldName,
 	FieldType,
 	FieldStatus,
@@ -163,6 +168,7 @@ var Columns = []string{
 	FieldCompetitors,
 	FieldTeamStructure,
 	FieldAccountID,
+	FieldOwnerID,
 	FieldPeriodStartDay,
 	FieldPeriodStartMonth,
 	FieldPeriodStartQuarter,
@@ -171,21 +177,10 @@ var Columns = []string{
 	FieldPeriodEndMonth,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "account_plans"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"user_owned_plans",
-}
-
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -210,6 +205,8 @@ var (
 	DefaultVersion int
 	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	VersionValidator func(int) error
+	// ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	ExternalIDValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 )
@@ -319,6 +316,11 @@ func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
+// ByExternalID orders the results by the external_id field.
+func ByExternalID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExternalID, opts...).ToFunc()
+}
+
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
@@ -377,6 +379,11 @@ func ByTeamStructure(opts ...sql.OrderTermOption) OrderOption {
 // ByAccountID orders the results by the account_id field.
 func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
+}
+
+// ByOwnerID orders the results by the owner_id field.
+func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
 }
 
 // ByPeriodStartDay orders the results by the period_start_day field.

@@ -70,6 +70,11 @@ func Version(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldVersion, v))
 }
 
+// ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
+func ExternalID(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldExternalID, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldName, v))
@@ -113,6 +118,11 @@ func TeamStructure(v string) predicate.AccountPlan {
 // AccountID applies equality check predicate on the "account_id" field. It's identical to AccountIDEQ.
 func AccountID(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldAccountID, v))
+}
+
+// OwnerID applies equality check predicate on the "owner_id" field. It's identical to OwnerIDEQ.
+func OwnerID(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldOwnerID, v))
 }
 
 // PeriodStartDay applies equality check predicate on the "period_start_day" field. It's identical to PeriodStartDayEQ.
@@ -263,6 +273,81 @@ func VersionLT(v int) predicate.AccountPlan {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldLTE(FieldVersion, v))
+}
+
+// ExternalIDEQ applies the EQ predicate on the "external_id" field.
+func ExternalIDEQ(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldExternalID, v))
+}
+
+// ExternalIDNEQ applies the NEQ predicate on the "external_id" field.
+func ExternalIDNEQ(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldExternalID, v))
+}
+
+// ExternalIDIn applies the In predicate on the "external_id" field.
+func ExternalIDIn(vs ...string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldExternalID, vs...))
+}
+
+// ExternalIDNotIn applies the NotIn predicate on the "external_id" field.
+func ExternalIDNotIn(vs ...string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldExternalID, vs...))
+}
+
+// ExternalIDGT applies the GT predicate on the "external_id" field.
+func ExternalIDGT(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldExternalID, v))
+}
+
+// ExternalIDGTE applies the GTE predicate on the "external_id" field.
+func ExternalIDGTE(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldExternalID, v))
+}
+
+// ExternalIDLT applies the LT predicate on the "external_id" field.
+func ExternalIDLT(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldExternalID, v))
+}
+
+// ExternalIDLTE applies the LTE predicate on the "external_id" field.
+func ExternalIDLTE(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldExternalID, v))
+}
+
+// ExternalIDContains applies the Contains predicate on the "external_id" field.
+func ExternalIDContains(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldContains(FieldExternalID, v))
+}
+
+// ExternalIDHasPrefix applies the HasPrefix predicate on the "external_id" field.
+func ExternalIDHasPrefix(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldHasPrefix(FieldExternalID, v))
+}
+
+// ExternalIDHasSuffix applies the HasSuffix predicate on the "external_id" field.
+func ExternalIDHasSuffix(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldHasSuffix(FieldExternalID, v))
+}
+
+// ExternalIDIsNil applies the IsNil predicate on the "external_id" field.
+func ExternalIDIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldExternalID))
+}
+
+// ExternalIDNotNil applies the NotNil predicate on the "external_id" field.
+func ExternalIDNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldExternalID))
+}
+
+// ExternalIDEqualFold applies the EqualFold predicate on the "external_id" field.
+func ExternalIDEqualFold(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEqualFold(FieldExternalID, v))
+}
+
+// ExternalIDContainsFold applies the ContainsFold predicate on the "external_id" field.
+func ExternalIDContainsFold(v string) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldContainsFold(FieldExternalID, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.
@@ -863,6 +948,36 @@ func AccountIDIn(vs ...int) predicate.AccountPlan {
 // AccountIDNotIn applies the NotIn predicate on the "account_id" field.
 func AccountIDNotIn(vs ...int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldNotIn(FieldAccountID, vs...))
+}
+
+// OwnerIDEQ applies the EQ predicate on the "owner_id" field.
+func OwnerIDEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldOwnerID, v))
+}
+
+// OwnerIDNEQ applies the NEQ predicate on the "owner_id" field.
+func OwnerIDNEQ(v int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldOwnerID, v))
+}
+
+// OwnerIDIn applies the In predicate on the "owner_id" field.
+func OwnerIDIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDNotIn applies the NotIn predicate on the "owner_id" field.
+func OwnerIDNotIn(vs ...int) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDIsNil applies the IsNil predicate on the "owner_id" field.
+func OwnerIDIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldOwnerID))
+}
+
+// OwnerIDNotNil applies the NotNil predicate on the "owner_id" field.
+func OwnerIDNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldOwnerID))
 }
 
 // PeriodStartDayEQ applies the EQ predicate on the "period_start_day" field.

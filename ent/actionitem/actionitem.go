@@ -40,6 +40,12 @@ const (
 	FieldPlanID = "account_plan_action_items"
 	// FieldReviewID holds the string denoting the review_id field in the database.
 	FieldReviewID = "review_action_items"
+	// FieldObjectiveID holds the string denoting the objective_id field in the database.
+	FieldObjectiveID = "objective_action_items"
+	// FieldOwnerID holds the string denoting the owner_id field in the database.
+	FieldOwnerID = "user_action_items"
+	// FieldStakeholderOwnerID holds the string denoting the stakeholder_owner_id field in the database.
+	FieldStakeholderOwnerID = "stakeholder_action_items"
 	// EdgePlan holds the string denoting the plan edge name in mutations.
 	EdgePlan = "plan"
 	// EdgeObjective holds the string denoting the objective edge name in mutations.
@@ -103,25 +109,15 @@ var Columns = []string{
 	FieldCompletedAt,
 	FieldPlanID,
 	FieldReviewID,
-}
-
-// ForeignKeys holds the SQL foreign-keys that are owned by the "action_items"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"objective_action_items",
-	"stakeholder_action_items",
-	"user_action_items",
+	FieldObjectiveID,
+	FieldOwnerID,
+	FieldStakeholderOwnerID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -242,6 +238,21 @@ func ByPlanID(opts ...sql.OrderTermOption) OrderOption {
 // ByReviewID orders the results by the review_id field.
 func ByReviewID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReviewID, opts...).ToFunc()
+}
+
+// ByObjectiveID orders the results by the objective_id field.
+func ByObjectiveID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldObjectiveID, opts...).ToFunc()
+}
+
+// ByOwnerID orders the results by the owner_id field.
+func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
+}
+
+// ByStakeholderOwnerID orders the results by the stakeholder_owner_id field.
+func ByStakeholderOwnerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStakeholderOwnerID, opts...).ToFunc()
 }
 
 // ByPlanField orders the results by plan field.

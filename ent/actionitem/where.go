@@ -105,6 +105,21 @@ func ReviewID(v int) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldReviewID, v))
 }
 
+// ObjectiveID applies equality check predicate on the "objective_id" field. It's identical to ObjectiveIDEQ.
+func ObjectiveID(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldObjectiveID, v))
+}
+
+// OwnerID applies equality check predicate on the "owner_id" field. It's identical to OwnerIDEQ.
+func OwnerID(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldOwnerID, v))
+}
+
+// StakeholderOwnerID applies equality check predicate on the "stakeholder_owner_id" field. It's identical to StakeholderOwnerIDEQ.
+func StakeholderOwnerID(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldStakeholderOwnerID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldCreatedAt, v))
@@ -608,6 +623,96 @@ func ReviewIDIsNil() predicate.ActionItem {
 // ReviewIDNotNil applies the NotNil predicate on the "review_id" field.
 func ReviewIDNotNil() predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldNotNull(FieldReviewID))
+}
+
+// ObjectiveIDEQ applies the EQ predicate on the "objective_id" field.
+func ObjectiveIDEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldObjectiveID, v))
+}
+
+// ObjectiveIDNEQ applies the NEQ predicate on the "objective_id" field.
+func ObjectiveIDNEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldObjectiveID, v))
+}
+
+// ObjectiveIDIn applies the In predicate on the "objective_id" field.
+func ObjectiveIDIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldObjectiveID, vs...))
+}
+
+// ObjectiveIDNotIn applies the NotIn predicate on the "objective_id" field.
+func ObjectiveIDNotIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldObjectiveID, vs...))
+}
+
+// ObjectiveIDIsNil applies the IsNil predicate on the "objective_id" field.
+func ObjectiveIDIsNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIsNull(FieldObjectiveID))
+}
+
+// ObjectiveIDNotNil applies the NotNil predicate on the "objective_id" field.
+func ObjectiveIDNotNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotNull(FieldObjectiveID))
+}
+
+// OwnerIDEQ applies the EQ predicate on the "owner_id" field.
+func OwnerIDEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldOwnerID, v))
+}
+
+// OwnerIDNEQ applies the NEQ predicate on the "owner_id" field.
+func OwnerIDNEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldOwnerID, v))
+}
+
+// OwnerIDIn applies the In predicate on the "owner_id" field.
+func OwnerIDIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDNotIn applies the NotIn predicate on the "owner_id" field.
+func OwnerIDNotIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldOwnerID, vs...))
+}
+
+// OwnerIDIsNil applies the IsNil predicate on the "owner_id" field.
+func OwnerIDIsNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIsNull(FieldOwnerID))
+}
+
+// OwnerIDNotNil applies the NotNil predicate on the "owner_id" field.
+func OwnerIDNotNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotNull(FieldOwnerID))
+}
+
+// StakeholderOwnerIDEQ applies the EQ predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldStakeholderOwnerID, v))
+}
+
+// StakeholderOwnerIDNEQ applies the NEQ predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDNEQ(v int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldStakeholderOwnerID, v))
+}
+
+// StakeholderOwnerIDIn applies the In predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldStakeholderOwnerID, vs...))
+}
+
+// StakeholderOwnerIDNotIn applies the NotIn predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDNotIn(vs ...int) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldStakeholderOwnerID, vs...))
+}
+
+// StakeholderOwnerIDIsNil applies the IsNil predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDIsNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIsNull(FieldStakeholderOwnerID))
+}
+
+// StakeholderOwnerIDNotNil applies the NotNil predicate on the "stakeholder_owner_id" field.
+func StakeholderOwnerIDNotNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotNull(FieldStakeholderOwnerID))
 }
 
 // HasPlan applies the HasEdge predicate on the "plan" edge.

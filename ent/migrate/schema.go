@@ -112,6 +112,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS"}, Default: "EXPANSION"},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "ACTIVE", "ARCHIVED"}, Default: "DRAFT"},
@@ -140,13 +141,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "account_plans_accounts_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[21]},
+				Columns:    []*schema.Column{AccountPlansColumns[22]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "account_plans_users_owned_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[22]},
+				Columns:    []*schema.Column{AccountPlansColumns[23]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -155,12 +156,12 @@ var (
 			{
 				Name:    "accountplan_account_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[21]},
+				Columns: []*schema.Column{AccountPlansColumns[22]},
 			},
 			{
 				Name:    "accountplan_user_owned_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[22]},
+				Columns: []*schema.Column{AccountPlansColumns[23]},
 			},
 		},
 	}

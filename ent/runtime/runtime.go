@@ -268,8 +268,26 @@ func init() {
 	accountplan.DefaultVersion = accountplanDescVersion.Default.(int)
 	// accountplan.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	accountplan.VersionValidator = accountplanDescVersion.Validators[0].(func(int) error)
+	// accountplanDescExternalID is the schema descriptor for external_id field.
+	accountplanDescExternalID := accountplanFields[0].Descriptor()
+	// accountplan.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	accountplan.ExternalIDValidator = func() func(string) error {
+		validators := accountplanDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// accountplanDescName is the schema descriptor for name field.
-	accountplanDescName := accountplanFields[0].Descriptor()
+	accountplanDescName := accountplanFields[1].Descriptor()
 	// accountplan.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	accountplan.NameValidator = func() func(string) error {
 		validators := accountplanDescName.Validators

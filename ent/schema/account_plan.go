@@ -23,6 +23,7 @@ func (AccountPlan) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{})
 // Fields of the AccountPlan.
 func (AccountPlan) Fields() []ent.Field {
 	return append([]ent.Field{
+		externalID(),
 		field.String("name").NotEmpty().MaxLen(200).
 			Comment("Title of the plan, e.g. FY27 Expansion.").
 			Annotations(entgql.OrderField("NAME")),
@@ -59,6 +60,7 @@ func (AccountPlan) Fields() []ent.Field {
 		field.Text("competitors").Optional().Comment("Overview: competitors present in the account."),
 		field.Text("team_structure").Optional().Comment("Overview: how the customer's team is organised."),
 		parentKey("account_id", "account_plans"),
+		optionalKey("owner_id", "user_owned_plans"),
 	}, append(calendarFields("period_start"), calendarFields("period_end")...)...)
 }
 
@@ -66,7 +68,7 @@ func (AccountPlan) Fields() []ent.Field {
 func (AccountPlan) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("account", Account.Type).Comment("The account this plan is for.").Ref("plans").Unique().Required().Immutable().Field("account_id"),
-		edge.From("owner", User.Type).Ref("owned_plans").Unique().
+		edge.From("owner", User.Type).Ref("owned_plans").Unique().Field("owner_id").
 			Comment("Our user accountable for the plan."),
 		edge.To("goals", Goal.Type).
 			Comment("The plan's goals; 3 to 6 is the guide.").

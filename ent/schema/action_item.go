@@ -41,6 +41,9 @@ func (ActionItem) Fields() []ent.Field {
 			Annotations(entgql.OrderField("COMPLETED_AT")),
 		parentKey("plan_id", "account_plan_action_items"),
 		optionalKey("review_id", "review_action_items"),
+		optionalKey("objective_id", "objective_action_items"),
+		optionalKey("owner_id", "user_action_items"),
+		optionalKey("stakeholder_owner_id", "stakeholder_action_items"),
 	}
 }
 
@@ -48,11 +51,11 @@ func (ActionItem) Fields() []ent.Field {
 func (ActionItem) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("plan", AccountPlan.Type).Comment("The plan the action item belongs to.").Ref("action_items").Unique().Required().Immutable().Field("plan_id"),
-		edge.From("objective", Objective.Type).Ref("action_items").Unique().
+		edge.From("objective", Objective.Type).Ref("action_items").Unique().Field("objective_id").
 			Comment("The objective the item carries out; of the same plan."),
-		edge.From("owner", User.Type).Ref("action_items").Unique().
+		edge.From("owner", User.Type).Ref("action_items").Unique().Field("owner_id").
 			Comment("Our user who owns the item. An item has at most one owner: a user or a stakeholder."),
-		edge.From("stakeholder_owner", Stakeholder.Type).Ref("action_items").Unique().
+		edge.From("stakeholder_owner", Stakeholder.Type).Ref("action_items").Unique().Field("stakeholder_owner_id").
 			Comment("The customer stakeholder who owns the item, for a mutual action plan; of the plan's account."),
 		edge.From("review", Review.Type).Ref("action_items").Unique().Field("review_id").
 			Comment("The meeting that raised the item; of the plan's account."),

@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -51,6 +52,7 @@ type env struct {
 	driver dialect.Driver // the client's, for another handler on the same database
 	url    string         // the GraphQL endpoint
 	stmts  *atomic.Int64
+	log    *statementLog
 	token  string // sent as a bearer token when set
 }
 
@@ -93,8 +95,8 @@ func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, client: s.Client, driver: s.Driver, stmts: new(atomic.Int64)}
-	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts}
+	e := &env{t: t, client: s.Client, driver: s.Driver, stmts: new(atomic.Int64), log: &statementLog{}}
+	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts, log: e.log}
 	settings.Ready, settings.DB = s.Ping, s.DB
 	if settings.Log == nil {
 		settings.Log = slog.New(slog.DiscardHandler)
@@ -126,19 +128,53 @@ func withoutMapCache(s httpedge.Settings) httpedge.Settings {
 	return s
 }
 
-// countingDriver counts the SQL statements the API runs, as ent's todo example does.
+// countingDriver counts the SQL statements the API runs, as ent's todo
+// example does, and keeps their text while a test asks (log).
 type countingDriver struct {
 	dialect.Driver
-	n *atomic.Int64
+	n   *atomic.Int64
+	log *statementLog
+}
+
+// statementLog keeps the text of the statements run while it is on.
+type statementLog struct {
+	mu   sync.Mutex
+	on   bool
+	text []string
+}
+
+func (l *statementLog) add(query string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	if l.on {
+		l.text = append(l.text, query)
+	}
+	l.mu.Unlock()
+}
+
+// statements are the SQL statements fn makes the server run.
+func (e *env) statements(fn func()) []string {
+	e.log.mu.Lock()
+	e.log.on, e.log.text = true, nil
+	e.log.mu.Unlock()
+	fn()
+	e.log.mu.Lock()
+	defer e.log.mu.Unlock()
+	e.log.on = false
+	return e.log.text
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	d.n.Add(1)
+	d.log.add(query)
 	return d.Driver.Query(ctx, query, args, v)
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
 	d.n.Add(1)
+	d.log.add(query)
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
@@ -146,6 +182,7 @@ func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) er
 // schema's map version bump.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	d.n.Add(1)
+	d.log.add(query)
 	return d.Driver.(execContext).ExecContext(ctx, query, args...)
 }
 
@@ -158,26 +195,30 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{Tx: tx, n: d.n}, nil
+	return &countingTx{Tx: tx, n: d.n, log: d.log}, nil
 }
 
 type countingTx struct {
 	dialect.Tx
-	n *atomic.Int64
+	n   *atomic.Int64
+	log *statementLog
 }
 
 func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	tx.n.Add(1)
+	tx.log.add(query)
 	return tx.Tx.Query(ctx, query, args, v)
 }
 
 func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {
 	tx.n.Add(1)
+	tx.log.add(query)
 	return tx.Tx.Exec(ctx, query, args, v)
 }
 
 func (tx *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.n.Add(1)
+	tx.log.add(query)
 	return tx.Tx.(execContext).ExecContext(ctx, query, args...)
 }
 

@@ -147,7 +147,7 @@ func checkUpgradedReviews(t *testing.T, e *env) {
 // the external ID and the change's origin: SQLite adds a column only at the
 // end, and ent puts the new columns before the foreign keys of the edges.
 // The answers after the migration, the same byte for byte, show nothing was lost.
-var upgradeRebuilds = []string{"action_items", "business_units", "changes", "feedbacks", "influence_edges", "products", "relationships", "revenue_records"}
+var upgradeRebuilds = []string{"account_plans", "action_items", "business_units", "changes", "feedbacks", "influence_edges", "products", "relationships", "revenue_records"}
 
 // sqliteRebuild is a statement of a SQLite table rebuild; its last group that matched names the table.
 var sqliteRebuild = regexp.MustCompile("^(?:CREATE TABLE `new_(\\w+)` \\(.*\\);|INSERT INTO sqlite_sequence \\(name, seq\\) VALUES \\(\"new_(\\w+)\", \\d+\\);|INSERT INTO `new_\\w+` \\(.*\\) SELECT .* FROM `(\\w+)`;|DROP TABLE `(\\w+)`;|ALTER TABLE `new_\\w+` RENAME TO `(\\w+)`;)$")
@@ -173,13 +173,7 @@ func rebuilt(line string) bool {
 var upgradeAdds = map[string][]string{
 	"sqlite": {
 		"ALTER TABLE `users` ADD COLUMN `deactivated_at` datetime NULL;",
-		// The calendar numbers of plans' periods, for the metrics' plan phases; the store fills them.
-		"ALTER TABLE `account_plans` ADD COLUMN `period_start_day` integer NULL;",
-		"ALTER TABLE `account_plans` ADD COLUMN `period_start_month` integer NULL;",
-		"ALTER TABLE `account_plans` ADD COLUMN `period_start_quarter` integer NULL;",
-		"ALTER TABLE `account_plans` ADD COLUMN `period_start_year` integer NULL;",
-		"ALTER TABLE `account_plans` ADD COLUMN `period_end_day` integer NULL;",
-		"ALTER TABLE `account_plans` ADD COLUMN `period_end_month` integer NULL;",
+		// Plans are rebuilt (upgradeRebuilds) for their external ID, with the calendar numbers of their periods, which the store fills.
 		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" datetime NULL;",
 		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" integer NULL;",
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
@@ -200,7 +194,7 @@ var upgradeAdds = map[string][]string{
 		`ALTER TABLE "products" ADD COLUMN "external_id" character varying NULL;`,
 		`ALTER TABLE "relationships" ADD COLUMN "external_id" character varying NULL;`,
 		`ALTER TABLE "revenue_records" ADD COLUMN "external_id" character varying NULL;`,
-		`ALTER TABLE "account_plans" ADD COLUMN "period_start_day" bigint NULL, ADD COLUMN "period_start_month" bigint NULL, ADD COLUMN "period_start_quarter" bigint NULL, ADD COLUMN "period_start_year" bigint NULL, ADD COLUMN "period_end_day" bigint NULL, ADD COLUMN "period_end_month" bigint NULL;`,
+		`ALTER TABLE "account_plans" ADD COLUMN "external_id" character varying NULL, ADD COLUMN "period_start_day" bigint NULL, ADD COLUMN "period_start_month" bigint NULL, ADD COLUMN "period_start_quarter" bigint NULL, ADD COLUMN "period_start_year" bigint NULL, ADD COLUMN "period_end_day" bigint NULL, ADD COLUMN "period_end_month" bigint NULL;`,
 		"ALTER TABLE \"reviews\" ADD COLUMN \"scheduled_at\" timestamptz NULL;",
 		"ALTER TABLE \"reviews\" ADD COLUMN \"account_reviews\" bigint NULL;",
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",

@@ -7180,6 +7180,18 @@ func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, 
 	return scalarFieldContext("AccountPlan", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_AccountPlan_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *string = obj.ExternalID
+	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_AccountPlan_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("AccountPlan", field, false, false, "String")
+}
+
 func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_AccountPlan_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
@@ -19036,7 +19048,7 @@ func (ec *executionContext) unmarshalInputAccountPlanWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "reviewCadence", "reviewCadenceNEQ", "reviewCadenceIn", "reviewCadenceNotIn", "customerGoals", "customerGoalsNEQ", "customerGoalsIn", "customerGoalsNotIn", "customerGoalsGT", "customerGoalsGTE", "customerGoalsLT", "customerGoalsLTE", "customerGoalsContains", "customerGoalsHasPrefix", "customerGoalsHasSuffix", "customerGoalsIsNil", "customerGoalsNotNil", "customerGoalsEqualFold", "customerGoalsContainsFold", "challenges", "challengesNEQ", "challengesIn", "challengesNotIn", "challengesGT", "challengesGTE", "challengesLT", "challengesLTE", "challengesContains", "challengesHasPrefix", "challengesHasSuffix", "challengesIsNil", "challengesNotNil", "challengesEqualFold", "challengesContainsFold", "keyInitiatives", "keyInitiativesNEQ", "keyInitiativesIn", "keyInitiativesNotIn", "keyInitiativesGT", "keyInitiativesGTE", "keyInitiativesLT", "keyInitiativesLTE", "keyInitiativesContains", "keyInitiativesHasPrefix", "keyInitiativesHasSuffix", "keyInitiativesIsNil", "keyInitiativesNotNil", "keyInitiativesEqualFold", "keyInitiativesContainsFold", "competitors", "competitorsNEQ", "competitorsIn", "competitorsNotIn", "competitorsGT", "competitorsGTE", "competitorsLT", "competitorsLTE", "competitorsContains", "competitorsHasPrefix", "competitorsHasSuffix", "competitorsIsNil", "competitorsNotNil", "competitorsEqualFold", "competitorsContainsFold", "teamStructure", "teamStructureNEQ", "teamStructureIn", "teamStructureNotIn", "teamStructureGT", "teamStructureGTE", "teamStructureLT", "teamStructureLTE", "teamStructureContains", "teamStructureHasPrefix", "teamStructureHasSuffix", "teamStructureIsNil", "teamStructureNotNil", "teamStructureEqualFold", "teamStructureContainsFold", "hasAccount", "hasAccountWith", "hasOwner", "hasOwnerWith", "hasGoals", "hasGoalsWith", "hasActionItems", "hasActionItemsWith", "hasInsights", "hasInsightsWith", "hasSwotItems", "hasSwotItemsWith", "hasReviews", "hasReviewsWith", "hasFeedback", "hasFeedbackWith", "hasOpportunities", "hasOpportunitiesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "reviewCadence", "reviewCadenceNEQ", "reviewCadenceIn", "reviewCadenceNotIn", "customerGoals", "customerGoalsNEQ", "customerGoalsIn", "customerGoalsNotIn", "customerGoalsGT", "customerGoalsGTE", "customerGoalsLT", "customerGoalsLTE", "customerGoalsContains", "customerGoalsHasPrefix", "customerGoalsHasSuffix", "customerGoalsIsNil", "customerGoalsNotNil", "customerGoalsEqualFold", "customerGoalsContainsFold", "challenges", "challengesNEQ", "challengesIn", "challengesNotIn", "challengesGT", "challengesGTE", "challengesLT", "challengesLTE", "challengesContains", "challengesHasPrefix", "challengesHasSuffix", "challengesIsNil", "challengesNotNil", "challengesEqualFold", "challengesContainsFold", "keyInitiatives", "keyInitiativesNEQ", "keyInitiativesIn", "keyInitiativesNotIn", "keyInitiativesGT", "keyInitiativesGTE", "keyInitiativesLT", "keyInitiativesLTE", "keyInitiativesContains", "keyInitiativesHasPrefix", "keyInitiativesHasSuffix", "keyInitiativesIsNil", "keyInitiativesNotNil", "keyInitiativesEqualFold", "keyInitiativesContainsFold", "competitors", "competitorsNEQ", "competitorsIn", "competitorsNotIn", "competitorsGT", "competitorsGTE", "competitorsLT", "competitorsLTE", "competitorsContains", "competitorsHasPrefix", "competitorsHasSuffix", "competitorsIsNil", "competitorsNotNil", "competitorsEqualFold", "competitorsContainsFold", "teamStructure", "teamStructureNEQ", "teamStructureIn", "teamStructureNotIn", "teamStructureGT", "teamStructureGTE", "teamStructureLT", "teamStructureLTE", "teamStructureContains", "teamStructureHasPrefix", "teamStructureHasSuffix", "teamStructureIsNil", "teamStructureNotNil", "teamStructureEqualFold", "teamStructureContainsFold", "hasAccount", "hasAccountWith", "hasOwner", "hasOwnerWith", "hasGoals", "hasGoalsWith", "hasActionItems", "hasActionItemsWith", "hasInsights", "hasInsightsWith", "hasSwotItems", "hasSwotItemsWith", "hasReviews", "hasReviewsWith", "hasFeedback", "hasFeedbackWith", "hasOpportunities", "hasOpportunitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19232,6 +19244,111 @@ func (ec *executionContext) unmarshalInputAccountPlanWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "externalIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDNEQ = data
+		case "externalIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDIn = data
+		case "externalIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDNotIn = data
+		case "externalIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDGT = data
+		case "externalIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDGTE = data
+		case "externalIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDLT = data
+		case "externalIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDLTE = data
+		case "externalIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDContains = data
+		case "externalIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDHasPrefix = data
+		case "externalIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDHasSuffix = data
+		case "externalIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDIsNil = data
+		case "externalIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDNotNil = data
+		case "externalIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDEqualFold = data
+		case "externalIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIDContainsFold = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -24085,13 +24202,20 @@ func (ec *executionContext) unmarshalInputCreateAccountPlanInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "type", "status", "periodStart", "periodEnd", "reviewCadence", "customerGoals", "challenges", "keyInitiatives", "competitors", "teamStructure", "accountID", "ownerID"}
+	fieldsInOrder := [...]string{"externalID", "name", "type", "status", "periodStart", "periodEnd", "reviewCadence", "customerGoals", "challenges", "keyInitiatives", "competitors", "teamStructure", "accountID", "ownerID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -36773,7 +36897,7 @@ func (ec *executionContext) unmarshalInputUpdateAccountPlanInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "name", "type", "status", "periodStart", "periodEnd", "reviewCadence", "customerGoals", "clearCustomerGoals", "challenges", "clearChallenges", "keyInitiatives", "clearKeyInitiatives", "competitors", "clearCompetitors", "teamStructure", "clearTeamStructure", "ownerID", "clearOwner"}
+	fieldsInOrder := [...]string{"version", "externalID", "clearExternalID", "name", "type", "status", "periodStart", "periodEnd", "reviewCadence", "customerGoals", "clearCustomerGoals", "challenges", "clearChallenges", "keyInitiatives", "clearKeyInitiatives", "competitors", "clearCompetitors", "teamStructure", "clearTeamStructure", "ownerID", "clearOwner"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36787,6 +36911,20 @@ func (ec *executionContext) unmarshalInputUpdateAccountPlanInput(ctx context.Con
 				return it, err
 			}
 			it.Version = data
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "clearExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearExternalID"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearExternalID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -43946,6 +44084,11 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		case "version":
 			out.Values[i] = ec._AccountPlan_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalID":
+			out.Values[i] = ec._AccountPlan_externalID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":

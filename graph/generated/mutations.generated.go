@@ -99,6 +99,8 @@ type MutationResolver interface {
 	UpsertRelationships(ctx context.Context, input []*upsert.RelationshipInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertBusinessUnits(ctx context.Context, input []*upsert.BusinessUnitInput, mode upsert.Mode) (*upsert.Payload, error)
 	UpsertFeedback(ctx context.Context, input []*upsert.FeedbackInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertAccountPlans(ctx context.Context, input []*upsert.AccountPlanInput, mode upsert.Mode) (*upsert.Payload, error)
+	UpsertActionItems(ctx context.Context, input []*upsert.ActionItemInput, mode upsert.Mode) (*upsert.Payload, error)
 	CreateWebhookEndpoint(ctx context.Context, input webhook.EndpointInput) (*webhook.Secret, error)
 	UpdateWebhookEndpoint(ctx context.Context, id int, input webhook.EndpointInput) (*ent.WebhookEndpoint, error)
 	RotateWebhookEndpointSecret(ctx context.Context, id int) (*webhook.Secret, error)
@@ -1353,12 +1355,56 @@ func (ec *executionContext) field_Mutation_updateWhitespaceCell_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_upsertAccountPlans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.AccountPlanInput, error) {
+			return ec.unmarshalNAccountPlanUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountPlanInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_upsertAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) ([]*upsert.AccountInput, error) {
 			return ec.unmarshalNAccountUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (upsert.Mode, error) {
+			return ec.unmarshalNUpsertMode2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertActionItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*upsert.ActionItemInput, error) {
+			return ec.unmarshalNActionItemUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐActionItemInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4987,6 +5033,94 @@ func (ec *executionContext) fieldContext_Mutation_upsertFeedback(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertAccountPlans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertAccountPlans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertAccountPlans(ctx, fc.Args["input"].([]*upsert.AccountPlanInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertAccountPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertAccountPlans", ec.field_Mutation_upsertAccountPlans_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertActionItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertActionItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertActionItems(ctx, fc.Args["input"].([]*upsert.ActionItemInput), fc.Args["mode"].(upsert.Mode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upsert.Payload) graphql.Marshaler {
+			return ec.marshalNUpsertPayload2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertActionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.argsOnce(ctx, field, "Mutation_upsertActionItems", ec.field_Mutation_upsertActionItems_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5824,6 +5958,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "upsertFeedback":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertAccountPlans":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertAccountPlans(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertActionItems":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertActionItems(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -143,6 +143,7 @@ type ComplexityRoot struct {
 		Competitors    func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CustomerGoals  func(childComplexity int) int
+		ExternalID     func(childComplexity int) int
 		Feedback       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
 		Goals          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
 		Health         func(childComplexity int) int
@@ -655,7 +656,9 @@ type ComplexityRoot struct {
 		UpdateUser                  func(childComplexity int, id int, input ent.UpdateUserInput) int
 		UpdateWebhookEndpoint       func(childComplexity int, id int, input webhook.EndpointInput) int
 		UpdateWhitespaceCell        func(childComplexity int, id int, input ent.UpdateWhitespaceCellInput) int
+		UpsertAccountPlans          func(childComplexity int, input []*upsert.AccountPlanInput, mode upsert.Mode) int
 		UpsertAccounts              func(childComplexity int, input []*upsert.AccountInput, mode upsert.Mode) int
+		UpsertActionItems           func(childComplexity int, input []*upsert.ActionItemInput, mode upsert.Mode) int
 		UpsertBusinessUnits         func(childComplexity int, input []*upsert.BusinessUnitInput, mode upsert.Mode) int
 		UpsertFeedback              func(childComplexity int, input []*upsert.FeedbackInput, mode upsert.Mode) int
 		UpsertInfluenceEdges        func(childComplexity int, input []*upsert.InfluenceEdgeInput, mode upsert.Mode) int
@@ -1777,6 +1780,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountPlan.CustomerGoals(childComplexity), true
+	case "AccountPlan.externalID":
+		if e.ComplexityRoot.AccountPlan.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountPlan.ExternalID(childComplexity), true
 	case "AccountPlan.feedback":
 		if e.ComplexityRoot.AccountPlan.Feedback == nil {
 			break
@@ -4445,6 +4454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWhitespaceCell(childComplexity, args["id"].(int), args["input"].(ent.UpdateWhitespaceCellInput)), true
+	case "Mutation.upsertAccountPlans":
+		if e.ComplexityRoot.Mutation.UpsertAccountPlans == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertAccountPlans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertAccountPlans(childComplexity, args["input"].([]*upsert.AccountPlanInput), args["mode"].(upsert.Mode)), true
 	case "Mutation.upsertAccounts":
 		if e.ComplexityRoot.Mutation.UpsertAccounts == nil {
 			break
@@ -4456,6 +4476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertAccounts(childComplexity, args["input"].([]*upsert.AccountInput), args["mode"].(upsert.Mode)), true
+	case "Mutation.upsertActionItems":
+		if e.ComplexityRoot.Mutation.UpsertActionItems == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertActionItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertActionItems(childComplexity, args["input"].([]*upsert.ActionItemInput), args["mode"].(upsert.Mode)), true
 	case "Mutation.upsertBusinessUnits":
 		if e.ComplexityRoot.Mutation.UpsertBusinessUnits == nil {
 			break
@@ -7869,12 +7900,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("APITokenWhereInput", ec.unmarshalInputAPITokenWhereInput),
 			graphql.NewInputUnmarshaler("AccountOrder", ec.unmarshalInputAccountOrder),
 			graphql.NewInputUnmarshaler("AccountPlanOrder", ec.unmarshalInputAccountPlanOrder),
+			graphql.NewInputUnmarshaler("AccountPlanUpsertInput", ec.unmarshalInputAccountPlanUpsertInput),
 			graphql.NewInputUnmarshaler("AccountPlanWhereInput", ec.unmarshalInputAccountPlanWhereInput),
 			graphql.NewInputUnmarshaler("AccountTeamMemberOrder", ec.unmarshalInputAccountTeamMemberOrder),
 			graphql.NewInputUnmarshaler("AccountTeamMemberWhereInput", ec.unmarshalInputAccountTeamMemberWhereInput),
 			graphql.NewInputUnmarshaler("AccountUpsertInput", ec.unmarshalInputAccountUpsertInput),
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
 			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
+			graphql.NewInputUnmarshaler("ActionItemUpsertInput", ec.unmarshalInputActionItemUpsertInput),
 			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
 			graphql.NewInputUnmarshaler("BusinessUnitOrder", ec.unmarshalInputBusinessUnitOrder),
 			graphql.NewInputUnmarshaler("BusinessUnitUpsertInput", ec.unmarshalInputBusinessUnitUpsertInput),
@@ -9239,6 +9272,10 @@ type AccountPlan implements Node {
   """
   version: Int!
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
   Title of the plan, e.g. FY27 Expansion.
   """
   name: String!
@@ -9807,6 +9844,66 @@ input AccountPlanWhereInput {
   Records whose updatedAt is at most this value.
   """
   updatedAtLTE: Time
+  """
+  Records whose externalID equals this value.
+  """
+  externalID: String
+  """
+  Records whose externalID is not this value.
+  """
+  externalIDNEQ: String
+  """
+  Records whose externalID is one of these values.
+  """
+  externalIDIn: [String!]
+  """
+  Records whose externalID is none of these values.
+  """
+  externalIDNotIn: [String!]
+  """
+  Records whose externalID is greater than this value.
+  """
+  externalIDGT: String
+  """
+  Records whose externalID is at least this value.
+  """
+  externalIDGTE: String
+  """
+  Records whose externalID is less than this value.
+  """
+  externalIDLT: String
+  """
+  Records whose externalID is at most this value.
+  """
+  externalIDLTE: String
+  """
+  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  """
+  externalIDContains: String
+  """
+  Records whose externalID starts with this text.
+  """
+  externalIDHasPrefix: String
+  """
+  Records whose externalID ends with this text.
+  """
+  externalIDHasSuffix: String
+  """
+  Records with no externalID.
+  """
+  externalIDIsNil: Boolean
+  """
+  Records with a externalID.
+  """
+  externalIDNotNil: Boolean
+  """
+  Records whose externalID equals this text, ignoring case.
+  """
+  externalIDEqualFold: String
+  """
+  Records whose externalID contains this text, ignoring case.
+  """
+  externalIDContainsFold: String
   """
   Records whose name equals this value.
   """
@@ -13047,6 +13144,10 @@ CreateAccountPlanInput is used for create AccountPlan object.
 Input was generated by ent.
 """
 input CreateAccountPlanInput {
+  """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
   """
   Title of the plan, e.g. FY27 Expansion.
   """
@@ -23488,6 +23589,14 @@ input UpdateAccountPlanInput {
   """
   version: Int
   """
+  Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  externalID: String
+  """
+  Empties externalID: identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
+  """
+  clearExternalID: Boolean
+  """
   Title of the plan, e.g. FY27 Expansion.
   """
   name: String
@@ -29273,6 +29382,14 @@ extend type Mutation {
   upsertBusinessUnits("The business units, in any order." input: [BusinessUnitUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
   "Creates or updates up to 5,000 pieces of feedback keyed by externalID, from accounts and stakeholders named by their external IDs."
   upsertFeedback("The feedback, in any order." input: [FeedbackUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  "Creates or updates up to 5,000 account plans keyed by externalID, for accounts named by their external IDs and owners named by e-mail."
+  upsertAccountPlans("The account plans, in any order." input: [AccountPlanUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
+  """
+  Creates or updates up to 5,000 action items keyed by externalID, in plans
+  named by their external IDs (or our IDs), owned by a user named by e-mail or
+  a stakeholder named by external ID.
+  """
+  upsertActionItems("The action items, in any order." input: [ActionItemUpsertInput!]!, "What a refused row does to the others." mode: UpsertMode! = ATOMIC): UpsertPayload!
 }
 
 extend type Query {
@@ -29558,6 +29675,70 @@ input FeedbackUpsertInput @goModel(model: "github.com/accountplan/accountplan/gr
   "When the feedback was given; now when a new piece leaves it out."
   receivedAt: Time
   "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"An account plan to create or update, keyed by its external ID."
+input AccountPlanUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.AccountPlanInput") {
+  "The plan's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the plan's account; a plan never moves to another account."
+  accountExternalID: String!
+  "Title of the plan, e.g. FY27 Expansion."
+  name: String!
+  "What the plan sets out to do; EXPANSION when a new plan leaves it out."
+  type: AccountPlanType
+  "DRAFT while being written, ACTIVE while in force, ARCHIVED afterwards; DRAFT when a new plan leaves it out."
+  status: AccountPlanStatus
+  "First day of the period the plan covers."
+  periodStart: Time!
+  "Last day of the period the plan covers; after periodStart."
+  periodEnd: Time!
+  "How often the team reviews the plan; QUARTERLY when a new plan leaves it out."
+  reviewCadence: AccountPlanReviewCadence
+  "Overview: the customer's own goals."
+  customerGoals: String
+  "Overview: the customer's challenges."
+  challenges: String
+  "Overview: the customer's key initiatives."
+  keyInitiatives: String
+  "Overview: competitors present in the account."
+  competitors: String
+  "Overview: how the customer's team is organised."
+  teamStructure: String
+  "The e-mail address of our user accountable for the plan."
+  ownerEmail: String
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  sourceUpdatedAt: Time
+}
+
+"An action item to create or update, keyed by its external ID. Name its plan by planExternalID or by planID, one of them."
+input ActionItemUpsertInput @goModel(model: "github.com/accountplan/accountplan/graph/upsert.ActionItemInput") {
+  "The action item's ID in the CRM: the key of the upsert."
+  externalID: String!
+  "The external ID of the item's plan; an item never moves to another plan."
+  planExternalID: String
+  "Our ID of the item's plan, for a plan that has no external ID; an item never moves to another plan."
+  planID: ID
+  "What is to be done, in a line."
+  title: String!
+  "Details of the action item."
+  description: String
+  "OPEN when a new item leaves it out; DONE records completedAt unless given, leaving DONE clears it."
+  status: ActionItemStatus
+  "When the action item is due."
+  dueAt: Time
+  "When the item was done."
+  completedAt: Time
+  "The e-mail address of our user who owns the item; replaces a stakeholder owner. Give this or stakeholderOwnerExternalID, not both."
+  ownerEmail: String
+  "The external ID of the customer stakeholder who owns the item (a mutual action plan), of the plan's account; replaces a user owner."
+  stakeholderOwnerExternalID: String
+  "Our ID of the objective the item carries out; of the same plan."
+  objectiveID: ID
+  "Our ID of the review (meeting) that raised the item; of the plan's account."
+  reviewID: ID
+  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
   sourceUpdatedAt: Time
 }
 `, BuiltIn: false},
@@ -30016,6 +30197,8 @@ func (ec *executionContext) childFields_AccountPlan(ctx context.Context, field g
 		return ec.fieldContext_AccountPlan_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_AccountPlan_version(ctx, field)
+	case "externalID":
+		return ec.fieldContext_AccountPlan_externalID(ctx, field)
 	case "name":
 		return ec.fieldContext_AccountPlan_name(ctx, field)
 	case "type":

@@ -261,6 +261,146 @@ func (ec *executionContext) fieldContext_UpsertResult_error(_ context.Context, f
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAccountPlanUpsertInput(ctx context.Context, obj any) (upsert.AccountPlanInput, error) {
+	var it upsert.AccountPlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "accountExternalID", "name", "type", "status", "periodStart", "periodEnd", "reviewCadence", "customerGoals", "challenges", "keyInitiatives", "competitors", "teamStructure", "ownerEmail", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "accountExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountExternalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountExternalID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOAccountPlanType2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAccountPlanStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
+		case "periodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEnd"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEnd = data
+		case "reviewCadence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCadence"))
+			data, err := ec.unmarshalOAccountPlanReviewCadence2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCadence = data
+		case "customerGoals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGoals"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGoals = data
+		case "challenges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("challenges"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Challenges = data
+		case "keyInitiatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyInitiatives"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyInitiatives = data
+		case "competitors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("competitors"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Competitors = data
+		case "teamStructure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamStructure"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamStructure = data
+		case "ownerEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerEmail = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccountPlanUpsertInput unmarshals raw into the AccountPlanUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccountPlanUpsertInput(ctx context.Context, raw any) (upsert.AccountPlanInput, error) {
+	var out upsert.AccountPlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountPlanUpsertInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAccountUpsertInput(ctx context.Context, obj any) (upsert.AccountInput, error) {
 	var it upsert.AccountInput
 	if obj == nil {
@@ -377,6 +517,132 @@ func (ec *executionContext) unmarshalInputAccountUpsertInput(ctx context.Context
 func UnmarshalAccountUpsertInput(ctx context.Context, raw any) (upsert.AccountInput, error) {
 	var out upsert.AccountInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountUpsertInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActionItemUpsertInput(ctx context.Context, obj any) (upsert.ActionItemInput, error) {
+	var it upsert.ActionItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalID", "planExternalID", "planID", "title", "description", "status", "dueAt", "completedAt", "ownerEmail", "stakeholderOwnerExternalID", "objectiveID", "reviewID", "sourceUpdatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "planExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planExternalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanExternalID = data
+		case "planID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOActionItemStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "dueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAt = data
+		case "completedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("completedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompletedAt = data
+		case "ownerEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerEmail = data
+		case "stakeholderOwnerExternalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stakeholderOwnerExternalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StakeholderOwnerExternalID = data
+		case "objectiveID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectiveID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectiveID = data
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
+		case "sourceUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceUpdatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceUpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActionItemUpsertInput unmarshals raw into the ActionItemUpsertInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActionItemUpsertInput(ctx context.Context, raw any) (upsert.ActionItemInput, error) {
+	var out upsert.ActionItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActionItemUpsertInput", raw, &out)
 	return out, err
 }
 
@@ -1319,6 +1585,25 @@ func (ec *executionContext) _UpsertResult(ctx context.Context, sel ast.Selection
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAccountPlanUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountPlanInputᚄ(ctx context.Context, v any) ([]*upsert.AccountPlanInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.AccountPlanInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAccountPlanUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountPlanInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNAccountPlanUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountPlanInput(ctx context.Context, v any) (*upsert.AccountPlanInput, error) {
+	res, err := ec.unmarshalInputAccountPlanUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAccountUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountInputᚄ(ctx context.Context, v any) ([]*upsert.AccountInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -1335,6 +1620,25 @@ func (ec *executionContext) unmarshalNAccountUpsertInput2ᚕᚖgithubᚗcomᚋac
 
 func (ec *executionContext) unmarshalNAccountUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐAccountInput(ctx context.Context, v any) (*upsert.AccountInput, error) {
 	res, err := ec.unmarshalInputAccountUpsertInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActionItemUpsertInput2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐActionItemInputᚄ(ctx context.Context, v any) ([]*upsert.ActionItemInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*upsert.ActionItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionItemUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐActionItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNActionItemUpsertInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐActionItemInput(ctx context.Context, v any) (*upsert.ActionItemInput, error) {
+	res, err := ec.unmarshalInputActionItemUpsertInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

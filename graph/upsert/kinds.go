@@ -2,10 +2,15 @@ package upsert
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/accountplan/accountplan/ent/schema/clienterr"
+
 	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/feedback"
 	"github.com/accountplan/accountplan/ent/influenceedge"
 	"github.com/accountplan/accountplan/ent/opportunity"
@@ -15,10 +20,10 @@ import (
 
 // The inputs of the upsert mutations, one per type. A struct tag says what
 // each field is: `ent:"column"` a field (left out when nil), `ref:"Type,
-// edge_field[,fixed]"` a natural key of another record (a User by e-mail,
-// every other type by external ID; the edge field by its column, as ent's
-// mutations name it), `upsert:"key"` the row's external ID
-// and `upsert:"source"` its source time.
+// edge_field[,fixed][,id]"` a natural key of another record (a User by
+// e-mail, every other type by external ID, or by our ID with `id`; the edge
+// field by its column, as ent's mutations name it), `upsert:"key"` the row's
+// external ID and `upsert:"source"` its source time.
 
 // AccountInput is one account to upsert.
 type AccountInput struct {
@@ -139,11 +144,62 @@ type FeedbackInput struct {
 	SourceUpdatedAt       *time.Time    `json:"sourceUpdatedAt" upsert:"source"`
 }
 
-// Rows turns inputs into rows by their struct tags.
+// AccountPlanInput is one account plan to upsert.
+type AccountPlanInput struct {
+	ExternalID        string                     `json:"externalID" upsert:"key"`
+	AccountExternalID string                     `json:"accountExternalID" ref:"Account,account_plans,fixed"`
+	Name              string                     `json:"name" ent:"name"`
+	Type              *accountplan.Type          `json:"type" ent:"type"`
+	Status            *accountplan.Status        `json:"status" ent:"status"`
+	PeriodStart       time.Time                  `json:"periodStart" ent:"period_start"`
+	PeriodEnd         time.Time                  `json:"periodEnd" ent:"period_end"`
+	ReviewCadence     *accountplan.ReviewCadence `json:"reviewCadence" ent:"review_cadence"`
+	CustomerGoals     *string                    `json:"customerGoals" ent:"customer_goals"`
+	Challenges        *string                    `json:"challenges" ent:"challenges"`
+	KeyInitiatives    *string                    `json:"keyInitiatives" ent:"key_initiatives"`
+	Competitors       *string                    `json:"competitors" ent:"competitors"`
+	TeamStructure     *string                    `json:"teamStructure" ent:"team_structure"`
+	OwnerEmail        *string                    `json:"ownerEmail" ref:"User,user_owned_plans"`
+	SourceUpdatedAt   *time.Time                 `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// ActionItemInput is one action item to upsert.
+type ActionItemInput struct {
+	ExternalID                 string             `json:"externalID" upsert:"key"`
+	PlanExternalID             *string            `json:"planExternalID" ref:"AccountPlan,account_plan_action_items,fixed"`
+	PlanID                     *int               `json:"planID" ref:"AccountPlan,account_plan_action_items,fixed,id"`
+	Title                      string             `json:"title" ent:"title"`
+	Description                *string            `json:"description" ent:"description"`
+	Status                     *actionitem.Status `json:"status" ent:"status"`
+	DueAt                      *time.Time         `json:"dueAt" ent:"due_at"`
+	CompletedAt                *time.Time         `json:"completedAt" ent:"completed_at"`
+	OwnerEmail                 *string            `json:"ownerEmail" ref:"User,user_action_items"`
+	StakeholderOwnerExternalID *string            `json:"stakeholderOwnerExternalID" ref:"Stakeholder,stakeholder_action_items"`
+	ObjectiveID                *int               `json:"objectiveID" ref:"Objective,objective_action_items,,id"`
+	ReviewID                   *int               `json:"reviewID" ref:"Review,review_action_items,,id"`
+	SourceUpdatedAt            *time.Time         `json:"sourceUpdatedAt" upsert:"source"`
+}
+
+// check refuses a row naming no plan or two, or two owners.
+func (in *ActionItemInput) check() error {
+	switch {
+	case (in.PlanExternalID == nil) == (in.PlanID == nil):
+		return &clienterr.InputError{Field: "planExternalID", Message: "name the action item's plan by planExternalID or by planID, one of them"}
+	case in.OwnerEmail != nil && in.StakeholderOwnerExternalID != nil:
+		return &clienterr.InputError{Field: "stakeholderOwnerExternalID", Message: "an action item has one owner: give ownerEmail or stakeholderOwnerExternalID, not both"}
+	}
+	return nil
+}
+
+// Rows turns inputs into rows by their struct tags; an input with a check
+// method refuses the rows it finds wrong on their own.
 func Rows[T any](inputs []*T) []Row {
 	rows := make([]Row, len(inputs))
 	for i, in := range inputs {
 		rows[i] = row(reflect.ValueOf(in).Elem())
+		if c, ok := any(in).(interface{ check() error }); ok {
+			rows[i].Invalid = c.check()
+		}
 	}
 	return rows
 }
@@ -172,9 +228,15 @@ func row(v reflect.Value) Row {
 			}
 			r.Fields[tag.Get("ent")] = val
 		case tag.Get("ref") != "":
-			parts := strings.Split(tag.Get("ref"), ",")
+			parts := append(strings.Split(tag.Get("ref"), ","), "", "")
 			input, _, _ := strings.Cut(tag.Get("json"), ",")
-			r.Refs = append(r.Refs, Ref{Input: input, Type: parts[0], Field: parts[1], Key: f.String(), Fixed: len(parts) > 2})
+			ref := Ref{Input: input, Type: parts[0], Field: parts[1], Fixed: parts[2] == "fixed"}
+			if parts[3] == "id" {
+				ref.ID, ref.Key = int(f.Int()), strconv.FormatInt(f.Int(), 10)
+			} else {
+				ref.Key = f.String()
+			}
+			r.Refs = append(r.Refs, ref)
 		}
 	}
 	return r

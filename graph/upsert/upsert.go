@@ -64,7 +64,8 @@ type Ref struct {
 	Input string // the input field, e.g. reportsToExternalID
 	Field string // the ent edge field it sets, e.g. reports_to_id
 	Type  string // the type referred to
-	Key   string // its external ID, or a user's e-mail address
+	Key   string // its external ID, or a user's e-mail address, or ID in decimal
+	ID    int    // our ID of the record, when the row names it by that
 	// Fixed marks an edge that never changes once set (the account a
 	// stakeholder is in): a row that names another is refused.
 	Fixed bool
@@ -80,6 +81,9 @@ type Row struct {
 	// Source is when the record last changed in the source system: a record
 	// changed here later is kept as it is.
 	Source *time.Time
+	// Invalid refuses the row before anything is read, e.g. a row that names
+	// no plan.
+	Invalid error
 }
 
 // Result is what became of one row.
@@ -162,8 +166,29 @@ type run struct {
 // refuse marks a row failed, unless it failed already.
 func (u *run) refuse(i int, err error) {
 	if u.results[i].Err == nil {
-		u.results[i].Outcome, u.results[i].Err = Failed, err
+		u.results[i].Outcome, u.results[i].Err = Failed, u.inputName(i, err)
 	}
+}
+
+// inputName names the row's input field in a refusal that names the single
+// mutation's (stakeholderOwnerID for stakeholderOwnerExternalID, ownerID for ownerEmail).
+func (u *run) inputName(i int, err error) error {
+	in, ok := err.(*clienterr.InputError)
+	if !ok {
+		return err
+	}
+	base, ok := strings.CutSuffix(in.Field, "ID")
+	if !ok {
+		return err
+	}
+	for _, ref := range u.rows[i].Refs {
+		if ref.Input == base+"ExternalID" || ref.Input == base+"Email" {
+			renamed := *in
+			renamed.Field = ref.Input
+			return &renamed
+		}
+	}
+	return err
 }
 
 func (u *run) failed(i int) bool { return u.results[i].Err != nil }
@@ -184,6 +209,9 @@ func (u *run) keys() error {
 		switch first, twice := u.byKey[r.ExternalID]; {
 		case r.ExternalID == "":
 			u.refuse(i, &clienterr.InputError{Field: "externalID", Message: "every row needs an external ID"})
+		case r.Invalid != nil && !twice:
+			u.refuse(i, r.Invalid)
+			u.byKey[r.ExternalID] = i
 		case twice:
 			u.refuse(i, &clienterr.InputError{Field: "externalID", Message: fmt.Sprintf("the external ID is also on row %d: send each record once per call", first)})
 		default:
@@ -238,13 +266,16 @@ func (u *run) existing() error {
 // references finds every record the rows name outside the call: one query
 // per type named.
 func (u *run) references() error {
-	wanted := map[string][]string{}
+	wanted, byID := map[string][]string{}, map[string][]string{}
 	for _, r := range u.rows {
 		for _, ref := range r.Refs {
-			if ref.Type == u.typ && u.inCall(ref.Key) {
-				continue
+			switch {
+			case ref.ID != 0:
+				byID[ref.Type] = append(byID[ref.Type], ref.Key)
+			case u.named(ref):
+			default:
+				wanted[ref.Type] = append(wanted[ref.Type], ref.Key)
 			}
-			wanted[ref.Type] = append(wanted[ref.Type], ref.Key)
 		}
 	}
 	u.refs = map[string]map[string]record{}
@@ -259,21 +290,70 @@ func (u *run) references() error {
 			return err
 		}
 	}
+	for typ, keys := range byID {
+		found, err := u.read(typ, "id", keys)
+		if err != nil {
+			return err
+		}
+		for _, rec := range found {
+			if u.refs[typ] == nil {
+				u.refs[typ] = map[string]record{}
+			}
+			u.refs[typ][idKey(rec.id)] = rec
+		}
+	}
 	for i, r := range u.rows {
 		for _, ref := range r.Refs {
-			if ref.Type == u.typ && u.inCall(ref.Key) {
+			if u.named(ref) {
 				continue
 			}
-			if _, ok := u.refs[ref.Type][ref.Key]; !ok {
+			if _, ok := u.refs[ref.Type][refKey(ref)]; !ok {
 				what := "external ID"
-				if ref.Type == gen.TypeUser {
+				switch {
+				case ref.ID != 0:
+					what = "ID"
+				case ref.Type == gen.TypeUser:
 					what = "e-mail address"
 				}
 				u.refuse(i, &clienterr.InputError{Field: ref.Input, Message: fmt.Sprintf("no %s has the %s %q, here or earlier in the call", ref.Type, what, ref.Key)})
 			}
 		}
 	}
+	u.knowAccounts()
 	return nil
+}
+
+// refKey is where u.refs keeps the record a reference names: our IDs apart
+// from external IDs, which may look alike.
+func refKey(ref Ref) string {
+	if ref.ID != 0 {
+		return idKey(ref.ID)
+	}
+	return ref.Key
+}
+
+func idKey(id int) string { return "\x00id " + strconv.Itoa(id) }
+
+// knowAccounts tells the call's hooks the account of each existing record
+// that has none of its own but a plan the call read (an action item).
+func (u *run) knowAccounts() {
+	for key, rec := range u.found {
+		if rec.account != 0 {
+			continue
+		}
+		if plan := reflect.ValueOf(rec.node).Elem().FieldByName("PlanID"); plan.IsValid() && plan.Kind() == reflect.Int {
+			if acc, ok := u.call.AccountOf(gen.TypeAccountPlan, int(plan.Int())); ok && acc != 0 {
+				rec.account = acc
+				u.found[key] = rec
+				u.know(u.typ, rec)
+			}
+		}
+	}
+}
+
+// named tells whether the reference names a row of the call.
+func (u *run) named(ref Ref) bool {
+	return ref.ID == 0 && ref.Type == u.typ && u.inCall(ref.Key)
 }
 
 // inCall tells whether a row of the call has the external ID.
@@ -306,7 +386,7 @@ func (u *run) order() error {
 		level[i] = visiting
 		lv := 0
 		for _, ref := range u.rows[i].Refs {
-			if ref.Type != u.typ || !u.inCall(ref.Key) {
+			if !u.named(ref) {
 				continue
 			}
 			j := u.byKey[ref.Key]
@@ -341,7 +421,7 @@ func (u *run) order() error {
 // selfRef is the row's first reference to a row of the call.
 func (u *run) selfRef(i int) Ref {
 	for _, ref := range u.rows[i].Refs {
-		if ref.Type == u.typ && u.inCall(ref.Key) {
+		if u.named(ref) {
 			return ref
 		}
 	}
@@ -375,7 +455,7 @@ func (u *run) write() error {
 // dependsOnFailed refuses a row that names a refused row of the call.
 func (u *run) dependsOnFailed(i int) bool {
 	for _, ref := range u.rows[i].Refs {
-		if ref.Type == u.typ && u.inCall(ref.Key) && u.failed(u.byKey[ref.Key]) {
+		if u.named(ref) && u.failed(u.byKey[ref.Key]) {
 			u.refuse(i, &clienterr.InputError{Field: ref.Input, Message: fmt.Sprintf("row %d, which this row names, was refused", u.byKey[ref.Key])})
 			return true
 		}
@@ -438,6 +518,15 @@ func (u *run) createAll(rows []int) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	accounts := make([]int, 0, len(rows))
+	for _, i := range rows {
+		if acc := u.accountOf(i); acc != 0 {
+			accounts = append(accounts, acc)
+		}
+	}
+	slices.Sort(accounts)
+	u.call.Expect(slices.Compact(accounts))
+	defer u.call.Expect(nil)
 	err := u.guard(func() error { return u.create(rows) })
 	if err == nil || !refusal(err) {
 		return err
@@ -450,8 +539,36 @@ func (u *run) createAll(rows []int) error {
 	return nil
 }
 
-// create inserts the rows' records in one statement.
+// accountOf is the account a new row's record goes into, through the
+// record its fixed reference names (its account, its plan); 0 when unknown.
+func (u *run) accountOf(i int) int {
+	for _, ref := range u.rows[i].Refs {
+		if !ref.Fixed || u.named(ref) {
+			continue
+		}
+		if rec, ok := u.refs[ref.Type][refKey(ref)]; ok && rec.account != 0 {
+			return rec.account
+		}
+	}
+	return 0
+}
+
+// createsPerStatement keeps an INSERT under PostgreSQL's 65,535 and
+// SQLite's 32,766 bound parameters, for types of up to 30 columns.
+const createsPerStatement = 1000
+
+// create inserts the rows' records, a thousand per statement.
 func (u *run) create(rows []int) error {
+	for chunk := range slices.Chunk(rows, createsPerStatement) {
+		if err := u.insert(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insert inserts the rows' records in one statement.
+func (u *run) insert(rows []int) error {
 	c := u.entClient(u.typ)
 	builders := reflect.MakeSlice(reflect.SliceOf(c.MethodByName("Create").Type().Out(0)), len(rows), len(rows))
 	for n, i := range rows {
@@ -540,13 +657,13 @@ func (u *run) apply(i int, m ent.Mutation, old any) error {
 
 // resolve is the ID of the record a reference names.
 func (u *run) resolve(ref Ref) (int, error) {
-	if ref.Type == u.typ && u.inCall(ref.Key) {
+	if u.named(ref) {
 		if rec, ok := u.found[ref.Key]; ok {
 			return rec.id, nil
 		}
 		return 0, &clienterr.InputError{Field: ref.Input, Message: fmt.Sprintf("row %d, which this row names, was not written", u.byKey[ref.Key])}
 	}
-	return u.refs[ref.Type][ref.Key].id, nil
+	return u.refs[ref.Type][refKey(ref)].id, nil
 }
 
 // byExternalID reads the records of the type with the external IDs.
@@ -573,6 +690,9 @@ func (u *run) read(typ, column string, keys []string) (map[string]record, error)
 		values := make([]any, len(chunk))
 		for i, k := range chunk {
 			values[i] = k
+			if column == "id" {
+				values[i], _ = strconv.Atoi(k)
+			}
 		}
 		q := u.entClient(typ).MethodByName("Query").Call(nil)[0]
 		where := q.MethodByName("Where")
@@ -585,9 +705,12 @@ func (u *run) read(typ, column string, keys []string) (map[string]record, error)
 			node := res[0].Index(n)
 			rec := u.recordOf(node.Interface())
 			key := node.Elem().FieldByName("ExternalID")
-			if column == user.FieldEmail {
+			switch {
+			case column == user.FieldEmail:
 				out[node.Elem().FieldByName("Email").String()] = rec
-			} else if !key.IsNil() {
+			case column == "id":
+				out[strconv.Itoa(rec.id)] = rec
+			case !key.IsNil():
 				out[key.Elem().String()] = rec
 			}
 			u.know(typ, rec)

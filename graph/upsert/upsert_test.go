@@ -77,3 +77,24 @@ func TestRun(t *testing.T) {
 		}
 	})
 }
+
+// An action item names its plan by external ID or by our ID, one of them;
+// our ID is a reference of its own, apart from external IDs.
+func TestActionItemRows(t *testing.T) {
+	plan, id := "p1", 42
+	rows := upsert.Rows([]*upsert.ActionItemInput{
+		{ExternalID: "a", PlanExternalID: &plan, Title: "By external ID"},
+		{ExternalID: "b", PlanID: &id, Title: "By our ID"},
+		{ExternalID: "c", Title: "No plan"},
+		{ExternalID: "d", PlanExternalID: &plan, PlanID: &id, Title: "Two plans"},
+	})
+	if rows[0].Invalid != nil || rows[1].Invalid != nil || rows[2].Invalid == nil || rows[3].Invalid == nil {
+		t.Errorf("invalid: %v %v %v %v", rows[0].Invalid, rows[1].Invalid, rows[2].Invalid, rows[3].Invalid)
+	}
+	if got := rows[1].Refs[0]; got.ID != 42 || got.Type != ent.TypeAccountPlan || !got.Fixed || got.Input != "planID" {
+		t.Errorf("planID: %+v", got)
+	}
+	if got := rows[0].Refs[0]; got.ID != 0 || got.Key != "p1" || got.Input != "planExternalID" {
+		t.Errorf("planExternalID: %+v", got)
+	}
+}

@@ -31,6 +31,8 @@ type Call struct {
 	changes []*gen.ChangeCreate
 	maps    map[int]bool
 	held    map[string]map[int]bool
+	memo    map[string]int
+	expect  []int
 	flush   []named // run by Flush, in the order first registered
 	undo    []named // run by RolledBack
 }
@@ -50,7 +52,7 @@ type ctxKey struct{}
 
 // NewContext returns ctx carrying a new Call.
 func NewContext(ctx context.Context) (context.Context, *Call) {
-	c := &Call{locked: map[int64]bool{}, known: map[key]int{}, allowed: map[int]bool{}, maps: map[int]bool{}, held: map[string]map[int]bool{}}
+	c := &Call{locked: map[int64]bool{}, known: map[key]int{}, allowed: map[int]bool{}, maps: map[int]bool{}, held: map[string]map[int]bool{}, memo: map[string]int{}}
 	return context.WithValue(ctx, ctxKey{}, c), c
 }
 
@@ -114,6 +116,50 @@ func (c *Call) Allowed(accountID int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.allowed[accountID]
+}
+
+// Expect names the accounts of the records the next write creates, so that
+// a hook that works on accounts before their first write does it for all of
+// them at once (the totals take them out in one go); nil when it is done.
+func (c *Call) Expect(accounts []int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.expect = accounts
+	c.mu.Unlock()
+}
+
+// Expected are the accounts Expect named.
+func (c *Call) Expected() []int {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.expect)
+}
+
+// Remember is what find returns for the key, found once per call: what a
+// hook reads of a record the call does not change (an objective's plan).
+func (c *Call) Remember(key string, find func() (int, error)) (int, error) {
+	if c == nil {
+		return find()
+	}
+	c.mu.Lock()
+	v, ok := c.memo[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := find()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	c.memo[key] = v
+	c.mu.Unlock()
+	return v, nil
 }
 
 // DeferChanges keeps history entries for Flush; false without a Call.

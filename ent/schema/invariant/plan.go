@@ -2,6 +2,7 @@ package invariant
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -18,6 +19,7 @@ import (
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/calendar"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/stakeholder"
@@ -90,13 +92,17 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 		return nil
 	}
 	c := m.Client()
+	call := bulk.FromContext(ctx)
 	plans, err := planIDs(ctx, m)
 	if err != nil {
 		return err
 	}
 	for _, plan := range plans {
 		if setObj {
-			got, err := c.Objective.Query().Where(objective.ID(obj)).QueryGoal().QueryPlan().OnlyID(ctx)
+			// An objective never moves to another plan: a bulk call asks once per objective.
+			got, err := call.Remember("objective plan "+strconv.Itoa(obj), func() (int, error) {
+				return c.Objective.Query().Where(objective.ID(obj)).QueryGoal().QueryPlan().OnlyID(ctx)
+			})
 			if err != nil {
 				return err
 			}
@@ -107,18 +113,26 @@ func checkActionItem(ctx context.Context, m *gen.ActionItemMutation) error {
 		if !setPerson && !setReview {
 			continue
 		}
-		acc, err := c.AccountPlan.Query().Where(accountplan.ID(plan)).Select(accountplan.FieldAccountID).Int(ctx)
-		if err != nil {
-			return err
+		acc, known := call.AccountOf(gen.TypeAccountPlan, plan)
+		if !known {
+			if acc, err = c.AccountPlan.Query().Where(accountplan.ID(plan)).Select(accountplan.FieldAccountID).Int(ctx); err != nil {
+				return err
+			}
 		}
 		if setPerson {
-			if err := sameAccount(ctx, c.Stakeholder.Query().Where(stakeholder.ID(person)).QueryAccount(), acc, "stakeholderOwnerID", "the stakeholder must belong to the plan's account"); err != nil {
+			if err := sameStakeholderAccount(ctx, c, person, acc, "stakeholderOwnerID", "the stakeholder must belong to the plan's account"); err != nil {
 				return err
 			}
 		}
 		if setReview {
-			if err := sameAccount(ctx, c.Review.Query().Where(review.ID(meeting)).QueryAccount(), acc, "reviewID", "the review must be of the plan's account"); err != nil {
+			got, err := call.Remember("review account "+strconv.Itoa(meeting), func() (int, error) {
+				return c.Review.Query().Where(review.ID(meeting)).QueryAccount().OnlyID(ctx)
+			})
+			if err != nil {
 				return err
+			}
+			if got != acc {
+				return &clienterr.InputError{Field: "reviewID", Message: "the review must be of the plan's account"}
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package invariant
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -44,20 +46,45 @@ func Serialise(next ent.Mutator) ent.Mutator {
 		if err != nil {
 			return nil, err
 		}
+		call := bulk.FromContext(ctx)
+		if len(keys) > 0 {
+			// A bulk call locks every account its write creates records in at once.
+			for _, id := range call.Expected() {
+				keys = append(keys, int64(id))
+			}
+		}
 		// One order for every transaction, so that two never wait on each other
 		// over these keys; PostgreSQL breaks any other cycle as a deadlock.
 		slices.Sort(keys)
-		call := bulk.FromContext(ctx)
+		var fresh []int64
 		for _, k := range slices.Compact(keys) {
-			if !call.Lock(k) {
-				continue
+			if call.Lock(k) {
+				fresh = append(fresh, k)
 			}
-			if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", k); err != nil {
-				return nil, err
-			}
+		}
+		if err := lock(ctx, client, fresh); err != nil {
+			return nil, err
 		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// lock takes the advisory locks, in their order, in one statement.
+func lock(ctx context.Context, client *gen.Client, keys []int64) error {
+	switch len(keys) {
+	case 0:
+		return nil
+	case 1:
+		_, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", keys[0])
+		return err
+	}
+	text := make([]string, len(keys))
+	for i, k := range keys {
+		text[i] = strconv.FormatInt(k, 10)
+	}
+	// The keys are numbers computed here, written into the text; unnest keeps the array's order.
+	_, err := client.ExecContext(ctx, "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(ARRAY["+strings.Join(text, ",")+"]::bigint[]) AS k")
+	return err
 }
 
 // lockKeys are the advisory locks the mutation takes.

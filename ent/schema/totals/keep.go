@@ -74,9 +74,10 @@ func keepTotals(next ent.Mutator) ent.Mutator {
 		}
 		if call := bulk.FromContext(ctx); call != nil {
 			// In a bulk call, each account is taken out once, before its
-			// first write, and put back once, when the call ends: the shared
-			// totals rows are written once per call, not once per record.
-			if err := uncount(ctx, client, call.Hold(heldAccounts, accounts)); err != nil {
+			// first write (with every account the write creates records in),
+			// and put back once, when the call ends: the shared totals rows
+			// are written once per call, not once per record or account.
+			if err := uncount(ctx, client, call.Hold(heldAccounts, append(accounts, call.Expected()...))); err != nil {
 				return nil, fmt.Errorf("metric totals: %w", err)
 			}
 			call.OnFlush(heldAccounts, func(ctx context.Context, client *gen.Client) error {
