@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/reviewpack"
 	"github.com/accountplan/accountplan/graph/timeline"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -264,6 +265,38 @@ func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ReviewPack_metrics(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewPack_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *metrics.Report) graphql.Marshaler {
+			return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewPack_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewPack",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -273,7 +306,7 @@ func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graph
 			return ec.fieldContext_ReviewPack_revenue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Revenue, nil
+			return obj.Revenue(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*reviewpack.Quarter) graphql.Marshaler {
@@ -287,7 +320,7 @@ func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReviewPackQuarter(ctx, field)
@@ -627,6 +660,11 @@ func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSe
 			}
 		case "orgMapDiff":
 			out.Values[i] = ec._ReviewPack_orgMapDiff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._ReviewPack_metrics(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
