@@ -3,6 +3,8 @@ package reviewpack
 import (
 	"testing"
 	"time"
+
+	"github.com/accountplan/accountplan/graph/metrics"
 )
 
 func TestQuarterStart(t *testing.T) {
@@ -49,5 +51,26 @@ func TestMarkdownText(t *testing.T) {
 	}
 	if got := cell("A | B\nC"); got != `A \| B C` {
 		t.Errorf("cell: %q", got)
+	}
+}
+
+// The deprecated revenue sums the metrics rows of each quarter over their currencies.
+func TestRevenueFromMetrics(t *testing.T) {
+	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	q3, q4 := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	p := &Pack{Until: until, Metrics: &metrics.Report{Rows: []*metrics.Row{
+		{PeriodStart: q3, Currency: "EUR", StartingRevenue: 100, Expansion: 10},
+		{PeriodStart: q3, Currency: "USD", StartingRevenue: 900, Churn: 100},
+		{PeriodStart: q4, Currency: "USD", StartingRevenue: 800, Contraction: 20},
+	}}}
+	r := p.Revenue()
+	if len(r) != 2 || !r[0].Start.Equal(q4) || !r[1].Start.Equal(q3) {
+		t.Fatalf("quarters %v", r)
+	}
+	if r[0].EndingRevenue() != 780 || r[1].StartingRevenue != 1000 || r[1].EndingRevenue() != 910 || *r[1].NRR() != 0.91 {
+		t.Errorf("this quarter ends at %d; the previous one starts at %d and ends at %d", r[0].EndingRevenue(), r[1].StartingRevenue, r[1].EndingRevenue())
+	}
+	if (&Quarter{Expansion: 5}).NRR() != nil {
+		t.Error("NRR without starting revenue")
 	}
 }
