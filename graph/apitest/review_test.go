@@ -5,6 +5,7 @@ package apitest
 // item, what a review starts from, and the tier table's health rules.
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"testing"
@@ -257,6 +258,8 @@ func TestTierRules(t *testing.T) {
 		exec := c.User.Create().SetName("Exec").SetEmail("exec@example.com").SetSeniority(user.SeniorityEXECUTIVE).SaveX(ctx)
 		vp := c.User.Create().SetName("VP").SetEmail("vp@example.com").SetSeniority(user.SeniorityVP).SaveX(ctx)
 		seller := c.User.Create().SetName("Seller").SetEmail("seller@example.com").SetSeniority(user.SeniorityINDIVIDUAL).SaveX(ctx)
+		leader := c.User.Create().SetName("Leader").SetEmail("leader@example.com").SetSeniority(user.SenioritySALES_LEADER).SaveX(ctx)
+		unranked := c.User.Create().SetName("Unranked").SetEmail("unranked@example.com").SaveX(ctx)
 		type meeting struct {
 			kind      review.Kind
 			status    review.Status
@@ -297,12 +300,54 @@ func TestTierRules(t *testing.T) {
 			{"tier 3 never reviewed", account.TierGENERAL, accountplan.ReviewCadenceANNUAL, accountplan.StatusACTIVE, nil, nil},
 			{"tier 3 reviewed monthly with executives", account.TierGENERAL, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
 				[]meeting{{review.KindQBR, review.StatusHELD, 70, []*ent.User{exec}}, {review.KindQBR, review.StatusHELD, 40, []*ent.User{exec}}, {review.KindQBR, review.StatusHELD, 10, []*ent.User{exec}}}, nil},
+
+			// At the boundaries: a quarter is 89 to 92 days, two are 181 to 184.
+			{"tier 1 QBR 88 days ago", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 88, []*ent.User{exec, vp}}}, nil},
+			{"tier 1 QBR 93 days ago", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 93, []*ent.User{exec, vp}}}, []string{"TIER_REVIEW_CADENCE:WARNING"}},
+			{"tier 1 QBR 180 days ago", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 180, []*ent.User{exec, vp}}}, []string{"TIER_REVIEW_CADENCE:WARNING"}},
+			{"tier 1 QBR 185 days ago", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 185, []*ent.User{exec, vp}}}, []string{"TIER_REVIEW_CADENCE:CRITICAL"}},
+			{"tier 1 period started 88 days ago, no QBR yet", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE, nil, nil},
+			{"tier 1 period started 93 days ago, no QBR", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE, nil, []string{"TIER_REVIEW_CADENCE:WARNING"}},
+			{"tier 1 with just an executive and a VP", account.TierSTRATEGIC, accountplan.ReviewCadenceMONTHLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 5, []*ent.User{exec, vp}}}, nil},
+			{"tier 1 with a sales leader and a VP", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 5, []*ent.User{leader, vp}}}, []string{"TIER1_REVIEW_WITHOUT_LEADERSHIP:WARNING"}},
+			{"tier 1 with no attendee", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 5, nil}}, []string{"TIER1_REVIEW_WITHOUT_LEADERSHIP:WARNING"}},
+			{"tier 1 with an attendee of no seniority", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 5, []*ent.User{unranked, vp}}}, []string{"TIER1_REVIEW_WITHOUT_LEADERSHIP:WARNING"}},
+			{"tier 1, a QBR scheduled without leaders is not held", account.TierSTRATEGIC, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 20, []*ent.User{exec, vp}}, {review.KindQBR, review.StatusSCHEDULED, -10, []*ent.User{seller}}}, nil},
+			{"tier 1, an archived plan is not judged", account.TierSTRATEGIC, accountplan.ReviewCadenceANNUAL, accountplan.StatusARCHIVED, nil, nil},
+			{"tier 2 QBR 88 days ago", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 88, []*ent.User{vp}}}, nil},
+			{"tier 2 QBR 93 days ago", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 93, []*ent.User{vp}}}, []string{"TIER_REVIEW_CADENCE:WARNING"}},
+			{"tier 2 reviewed yearly", account.TierKEY, accountplan.ReviewCadenceANNUAL, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 30, []*ent.User{vp}}}, []string{"TIER_REVIEW_CADENCE:WARNING"}},
+			{"tier 2 briefing without executives", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindEXECUTIVE_BRIEFING, review.StatusHELD, 30, []*ent.User{vp, seller}}}, nil},
+			{"tier 2, an executive at an earlier QBR only", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 60, []*ent.User{exec}}, {review.KindQBR, review.StatusHELD, 10, []*ent.User{vp}}}, nil},
+			{"tier 2, an executive at a monthly session", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 30, []*ent.User{vp}}, {review.KindMONTHLY, review.StatusHELD, 5, []*ent.User{exec}}}, nil},
+			{"tier 2 without a VP", account.TierKEY, accountplan.ReviewCadenceQUARTERLY, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 30, []*ent.User{leader, seller}}}, nil},
+			{"tier 3 reviewed yearly on an annual plan", account.TierGENERAL, accountplan.ReviewCadenceANNUAL, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 300, []*ent.User{leader}}}, nil},
+			{"tier 3 last reviewed two years ago", account.TierGENERAL, accountplan.ReviewCadenceANNUAL, accountplan.StatusACTIVE,
+				[]meeting{{review.KindQBR, review.StatusHELD, 390, nil}}, nil},
 		}
+		started := map[string]int{"tier 1 period started 88 days ago, no QBR yet": 88, "tier 1 period started 93 days ago, no QBR": 93}
 		plans := map[string]string{}
 		for _, tc := range cases {
 			acc := c.Account.Create().SetName(tc.name).SetTier(tc.tier).SaveX(ctx)
 			plan := c.AccountPlan.Create().SetName(tc.name).SetAccount(acc).SetStatus(tc.status).SetReviewCadence(tc.cadence).
-				SetPeriodStart(ago(400)).SetPeriodEnd(ago(-200)).SaveX(ctx)
+				SetPeriodStart(ago(cmp.Or(started[tc.name], 400))).SetPeriodEnd(ago(-200)).SaveX(ctx)
 			plans[gid(plan.ID)] = tc.name
 			for i, m := range tc.reviews {
 				r := c.Review.Create().SetAccount(acc).SetKind(m.kind).SetStatus(m.status).SetScheduledAt(ago(m.daysAgo)).AddAttendees(m.attendees...)
@@ -325,6 +370,20 @@ func TestTierRules(t *testing.T) {
 		for _, tc := range cases {
 			if !slices.Equal(got[tc.name], tc.want) {
 				t.Errorf("%s: tier findings %v, want %v", tc.name, got[tc.name], tc.want)
+			}
+		}
+
+		// A tier 3 account needs no plan and no review: reviewed monthly without a plan, or never, it is GREEN.
+		reviewed := c.Account.Create().SetName("tier 3 without a plan, reviewed monthly").SaveX(ctx)
+		for _, days := range []int{70, 40, 10} {
+			c.Review.Create().SetAccount(reviewed).SetKind(review.KindQBR).SetHeldAt(ago(days)).AddAttendees(exec).ExecX(ctx)
+		}
+		never := c.Account.Create().SetName("tier 3 without a plan, never reviewed").SaveX(ctx)
+		for _, id := range []int{reviewed.ID, never.ID} {
+			cov := get(e.must(`query($id: ID!) { node(id: $id) { ... on Account { tier planCoverage { grade findings { rule } } } } }`,
+				map[string]any{"id": gid(id)}), "node")
+			if !sameJSON(cov, map[string]any{"tier": "GENERAL", "planCoverage": map[string]any{"grade": "GREEN", "findings": []any{}}}) {
+				t.Errorf("account %d: %v", id, asJSON(cov))
 			}
 		}
 	})

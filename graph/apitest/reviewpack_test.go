@@ -19,7 +19,7 @@ const reviewPackQuery = `query($p: ID!, $s: PointInTime) { reviewPack(planID: $p
 	overdueActionItems { title dueAt }
 	planDiff { added { type title } changed { type title } actionItemsCompleted { title } actionItemsSlipped { reason } healthFrom healthTo }
 	orgMapDiff { joined { id } left { id } healthTo { grade } }
-	revenue { start startingRevenue endingRevenue nrr }
+	metrics { rows { periodLabel currency startingRevenue netRevenueRetention { value } winRate { value } } }
 	whitespace { status currentValue }
 	feedback { kind text }
 	markdown } }`
@@ -127,7 +127,7 @@ func TestReviewPackDemo(t *testing.T) {
 			}
 		}
 		want := "# Review pack|## Goals and KPIs|## Action items|### Overdue|### Completed since|### Slipped since|## What changed in the plan|" +
-			"## What changed in the org map|## Org map|## Revenue|## Whitespace|## Feedback since"
+			"## What changed in the org map|## Org map|## Metrics|## Whitespace|## Feedback since"
 		if got := strings.Join(headings, "|"); got != want {
 			t.Errorf("headings:\n got %s\nwant %s", got, want)
 		}
@@ -142,7 +142,7 @@ func TestReviewPackDemo(t *testing.T) {
     overdueActionItems { title dueAt }
     planDiff { actionItemsCompleted { title } actionItemsSlipped { actionItem { title } reason } healthFrom healthTo }
     orgMapDiff { joined { stakeholder { name } } healthFrom { grade } healthTo { grade } }
-    revenue { start startingRevenue endingRevenue nrr }
+    metrics { rows { periodLabel currency netRevenueRetention { value } winRate { value } opportunitiesWon opportunitiesLost pipelineAmount } }
     whitespace { status potentialValue } feedback { kind score text }
     markdown
   }

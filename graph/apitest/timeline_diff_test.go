@@ -67,7 +67,8 @@ func TestDiffs(t *testing.T) {
 			"actionItemsCompleted": []any{map[string]any{"id": done}},
 			"actionItemsSlipped":   []any{map[string]any{"actionItem": map[string]any{"id": slipped}, "reason": "its due date moved from 2030-01-01 to 2030-03-01"}},
 			"healthFrom":           get(plan, "healthFrom"), "healthTo": get(plan, "healthTo"),
-			"findingsOpened":   []any{map[string]any{"rule": "OBJECTIVE_WITHOUT_KPI"}},
+			// The review, recorded after its heldAt, is there at to only: the STRATEGIC account's QBR had no executive or VP.
+			"findingsOpened":   []any{map[string]any{"rule": "OBJECTIVE_WITHOUT_KPI"}, map[string]any{"rule": "TIER1_REVIEW_WITHOUT_LEADERSHIP"}},
 			"findingsResolved": []any{},
 		}
 		if !sameJSON(plan, want) {
@@ -144,8 +145,8 @@ func TestAsOfStatements(t *testing.T) {
 			t.Errorf("statements after 1 and 31 changes per record: orgMap %d then %d, planAsOf %d then %d", m1, m2, p1, p2)
 		}
 		t.Logf("statements: orgMap(asOf:) %d, orgMap %d, planAsOf %d", m1, e.count(func() { e.must(mapNow, map[string]any{"a": p.account}) }), p1)
-		if p1 > 11 {
-			t.Errorf("planAsOf ran %d statements, documented as eleven", p1)
+		if p1 > 13 {
+			t.Errorf("planAsOf ran %d statements, documented as thirteen at most", p1)
 		}
 	})
 }

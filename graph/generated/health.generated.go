@@ -839,6 +839,10 @@ func (ec *executionContext) marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋac
 	return ret
 }
 
+func (ec *executionContext) marshalNPlanHealth2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx context.Context, sel ast.SelectionSet, v planhealth.Health) graphql.Marshaler {
+	return ec._PlanHealth(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNPlanHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx context.Context, sel ast.SelectionSet, v *planhealth.Health) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlanHealth!")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/reviewpack"
 	"github.com/accountplan/accountplan/graph/timeline"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -176,19 +177,51 @@ func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ReviewPack_revenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
+func (ec *executionContext) _ReviewPack_metrics(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ReviewPack_metrics(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
 	}
-	var v []*reviewpack.Quarter = obj.Revenue
-	return ec.marshalNReviewPackQuarter2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋreviewpackᚐQuarterᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	var v *metrics.Report = obj.Metrics
+	return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_ReviewPack_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewPack",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Pack) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewPack_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*reviewpack.Quarter) graphql.Marshaler {
+			return ec.marshalNReviewPackQuarter2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋreviewpackᚐQuarterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReviewPackQuarter(ctx, field)
@@ -429,6 +462,11 @@ func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSe
 			}
 		case "orgMapDiff":
 			out.Values[i] = ec._ReviewPack_orgMapDiff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._ReviewPack_metrics(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

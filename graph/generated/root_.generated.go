@@ -855,6 +855,7 @@ type ComplexityRoot struct {
 		ActionItems func(childComplexity int) int
 		AsOf        func(childComplexity int) int
 		Goals       func(childComplexity int) int
+		Health      func(childComplexity int) int
 		Insights    func(childComplexity int) int
 		Plan        func(childComplexity int) int
 		Reviews     func(childComplexity int) int
@@ -1051,6 +1052,7 @@ type ComplexityRoot struct {
 		Feedback    func(childComplexity int) int
 		Goals       func(childComplexity int) int
 		Markdown    func(childComplexity int) int
+		Metrics     func(childComplexity int) int
 		OrgMapDiff  func(childComplexity int) int
 		Overdue     func(childComplexity int) int
 		Plan        func(childComplexity int) int
@@ -5393,6 +5395,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanAsOf.Goals(childComplexity), true
+	case "PlanAsOf.health":
+		if e.ComplexityRoot.PlanAsOf.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAsOf.Health(childComplexity), true
 	case "PlanAsOf.insights":
 		if e.ComplexityRoot.PlanAsOf.Insights == nil {
 			break
@@ -6504,6 +6512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewPack.Markdown(childComplexity), true
+	case "ReviewPack.metrics":
+		if e.ComplexityRoot.ReviewPack.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewPack.Metrics(childComplexity), true
 	case "ReviewPack.orgMapDiff":
 		if e.ComplexityRoot.ReviewPack.OrgMapDiff == nil {
 			break
@@ -29268,7 +29282,7 @@ extend type Query {
   What a review of the plan looks at, since a point (by default the plan's
   last held review, else the plan's creation) until now: the plan, its goals
   and KPIs against target, overdue, completed and slipped action items, what
-  changed in the plan and in the account's org map, the account's revenue
+  changed in the plan and in the account's org map, the account's metrics
   this quarter and the previous one, whitespace, the feedback since, and all
   of it as Markdown with the org map in a mermaid block. The plan and map
   diffs start at since or, when since is earlier, at the plan's creation,
@@ -29303,8 +29317,19 @@ type ReviewPack @goModel(model: "github.com/accountplan/accountplan/graph/review
   planDiff: PlanDiff!
   "What changed in the account's org map since."
   orgMapDiff: OrgMapDiff!
-  "The account's revenue this calendar quarter, then the previous one (UTC)."
-  revenue: [ReviewPackQuarter!]!
+  """
+  The account's metrics, by the same code and formulas as the metrics query:
+  revenue, NRR, win rate, deals won and lost, pipeline and sales cycle, for
+  the previous calendar quarter (UTC) and this one to until, a row per
+  quarter and currency. It is exactly metrics(period: {start: the previous
+  quarter's start, end: until}, filter: {accountIDs: [the plan's account]},
+  groupBy: [QUARTER]). Quarters rather than the time since the last review,
+  because revenue records and the tier table's reviews are quarterly: a few
+  weeks since a review would hold no revenue record.
+  """
+  metrics: MetricsReport!
+  "The account's revenue this calendar quarter to until, then the previous one (UTC), summed over every currency."
+  revenue: [ReviewPackQuarter!]! @deprecated(reason: "Use metrics: the same revenue records by the metrics query's formulas, per currency, with NRR, win rate, deals, pipeline and sales cycle.")
   "The account's whitespace cells, oldest first."
   whitespace: [WhitespaceCell!]!
   "The account's feedback received since, oldest first."
@@ -29760,9 +29785,10 @@ extend type Query {
   An account plan with its goals, objectives, KPIs, action items, insights
   and reviews as they were at asOf, rebuilt from the change history. Each
   record's fields are as they were then; edges selected under those records
-  are read as they are now. Read-only. Eleven SQL statements whatever the
-  size of the plan or the number of changes since, plus what entgql runs for
-  edges selected under the records. Refused with BAD_USER_INPUT (asOf) for a
+  are read as they are now. Read-only. At most thirteen SQL statements
+  (fourteen when a user attended a review then and attends none now)
+  whatever the size of the plan or the number of changes since, plus what
+  entgql runs for edges selected under the records. Refused with BAD_USER_INPUT (asOf) for a
   time before the account was created, when the history begins, or when the
   plan did not exist then; with NOT_FOUND for an unknown planID.
   """
@@ -29772,7 +29798,9 @@ extend type Query {
   heldAt): records added, removed and changed with each field before and
   after; KPIs whose current value moved, and whether toward their target;
   action items completed, and those that slipped; the health grade then and
-  now with the findings opened and resolved. Refused with BAD_USER_INPUT when
+  now with the findings opened and resolved, each time's health as
+  planAsOf's health gives it (the tier table included, on the account's
+  tier and reviews then). Refused with BAD_USER_INPUT when
   to is before from, a point gives both or neither of at and reviewID, or a
   time is before the history or the plan; with NOT_FOUND for an unknown plan
   or review.
@@ -29825,6 +29853,14 @@ type PlanAsOf @goModel(model: "github.com/accountplan/accountplan/graph/timeline
   insights: [Insight!]!
   "The plan's reviews as recorded then, oldest first."
   reviews: [Review!]!
+  """
+  The plan's health as it was at asOf, by the same rules as AccountPlan.health
+  (which is evaluated now, on the records now, even under planAsOf's plan):
+  the plan and its records then, evaluated at asOf, and the tier table on
+  its account's tier then and the account's reviews held by then (their
+  status, kind and attendees then; the attendees' seniority as it is now).
+  """
+  health: PlanHealth!
 }
 
 "A goal as it was, with its objectives."
@@ -31453,6 +31489,8 @@ func (ec *executionContext) childFields_PlanAsOf(ctx context.Context, field grap
 		return ec.fieldContext_PlanAsOf_insights(ctx, field)
 	case "reviews":
 		return ec.fieldContext_PlanAsOf_reviews(ctx, field)
+	case "health":
+		return ec.fieldContext_PlanAsOf_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanAsOf", field.Name)
 }
@@ -31761,6 +31799,8 @@ func (ec *executionContext) childFields_ReviewPack(ctx context.Context, field gr
 		return ec.fieldContext_ReviewPack_planDiff(ctx, field)
 	case "orgMapDiff":
 		return ec.fieldContext_ReviewPack_orgMapDiff(ctx, field)
+	case "metrics":
+		return ec.fieldContext_ReviewPack_metrics(ctx, field)
 	case "revenue":
 		return ec.fieldContext_ReviewPack_revenue(ctx, field)
 	case "whitespace":

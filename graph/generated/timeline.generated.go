@@ -763,6 +763,38 @@ func (ec *executionContext) fieldContext_PlanAsOf_reviews(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _PlanAsOf_health(ctx context.Context, field graphql.CollectedField, obj *timeline.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanAsOf_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v planhealth.Health) graphql.Marshaler {
+			return ec.marshalNPlanHealth2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanAsOf_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanAsOf",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanHealth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlanDiff_from(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanDiff) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_PlanDiff_from(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
@@ -1570,6 +1602,11 @@ func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "reviews":
 			out.Values[i] = ec._PlanAsOf_reviews(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._PlanAsOf_health(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/timeline"
 )
@@ -101,10 +102,8 @@ func markdown(p *Pack, current *orgmap.Map) string {
 
 	w("\n## Org map\n\n```mermaid\n%s```\n", current.Mermaid())
 
-	w("\n## Revenue\n\n| Quarter | Starting | Expansion | Contraction | Churn | Ending | NRR |\n|---|---|---|---|---|---|---|\n")
-	for _, q := range p.Revenue {
-		w("| %s | %d | %d | %d | %d | %d | %s |\n", quarter(q.Start), q.StartingRevenue, q.Expansion, q.Contraction, q.Churn, q.EndingRevenue(), percent(q.NRR()))
-	}
+	w("\n## Metrics\n\n")
+	metricsTable(&b, p.Metrics, p.Until)
 
 	w("\n## Whitespace\n\n")
 	if len(p.Whitespace) == 0 {
@@ -139,6 +138,91 @@ func markdown(p *Pack, current *orgmap.Map) string {
 		w("- %s, %s%s: %s\n", day(f.ReceivedAt), f.Kind, score, line(f.Text))
 	}
 	return b.String()
+}
+
+// metricsTable writes the metrics report with a column per quarter and
+// currency, the figures as the metrics query gives them.
+func metricsTable(b *strings.Builder, r *metrics.Report, until time.Time) {
+	if len(r.Rows) == 0 {
+		b.WriteString("No revenue records or opportunities in the previous quarter or this one.\n")
+		return
+	}
+	head, rule := "| |", "|---|"
+	for _, x := range r.Rows {
+		label := ""
+		if x.PeriodLabel != nil {
+			label = *x.PeriodLabel
+		}
+		if x.PeriodEnd.Equal(until) {
+			label += " to " + day(until)
+		}
+		head += " " + label + " " + x.Currency + " |"
+		rule += "---|"
+	}
+	fmt.Fprintf(b, "%s\n%s\n", head, rule)
+	lines := []struct {
+		name  string
+		value func(x *metrics.Row) string
+	}{
+		{"Starting revenue", func(x *metrics.Row) string { return money(x.StartingRevenue, x.Currency) }},
+		{"Expansion", func(x *metrics.Row) string { return money(x.Expansion, x.Currency) }},
+		{"Contraction", func(x *metrics.Row) string { return money(x.Contraction, x.Currency) }},
+		{"Churn", func(x *metrics.Row) string { return money(x.Churn, x.Currency) }},
+		{"Ending revenue", func(x *metrics.Row) string { return money(x.EndingRevenue, x.Currency) }},
+		{"Net revenue retention", func(x *metrics.Row) string { return figure(x.NetRevenueRetention, "%") }},
+		{"Win rate", func(x *metrics.Row) string { return figure(x.WinRate, "%") }},
+		{"Opportunities won / lost", func(x *metrics.Row) string { return fmt.Sprintf("%d / %d", x.OpportunitiesWon, x.OpportunitiesLost) }},
+		{"Won amount", func(x *metrics.Row) string { return money(x.WonAmount, x.Currency) }},
+		{"Open opportunities at the end", func(x *metrics.Row) string { return fmt.Sprint(x.OpportunitiesOpen) }},
+		{"Pipeline at the end", func(x *metrics.Row) string { return money(x.PipelineAmount, x.Currency) }},
+		{"Sales cycle, median days", func(x *metrics.Row) string { return figure(x.SalesCycleMedianDays, "") }},
+		{"Sales cycle, mean days", func(x *metrics.Row) string { return figure(x.SalesCycleMeanDays, "") }},
+	}
+	for _, l := range lines {
+		b.WriteString("| " + l.name + " |")
+		for _, x := range r.Rows {
+			b.WriteString(" " + l.value(x) + " |")
+		}
+		b.WriteString("\n")
+	}
+}
+
+// zeroDecimal are the currencies without minor units: their Money is whole units.
+var zeroDecimal = map[string]bool{"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true, "KMF": true, "KRW": true,
+	"PYG": true, "RWF": true, "UGX": true, "VND": true, "VUV": true, "XAF": true, "XOF": true, "XPF": true}
+
+// money writes minor units as an amount with its decimals, e.g. 1,250.50.
+func money(minor int64, currency string) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	whole, cents := minor, int64(-1)
+	if !zeroDecimal[currency] {
+		whole, cents = minor/100, minor%100
+	}
+	digits := fmt.Sprint(whole)
+	var grouped []string
+	for len(digits) > 3 {
+		grouped = append([]string{digits[len(digits)-3:]}, grouped...)
+		digits = digits[:len(digits)-3]
+	}
+	out := sign + strings.Join(append([]string{digits}, grouped...), ",")
+	if cents >= 0 {
+		out += fmt.Sprintf(".%02d", cents)
+	}
+	return out
+}
+
+// figure writes a ratio's value with its unit, or why there is none.
+func figure(f metrics.Figure, unit string) string {
+	if f.Value == nil {
+		if f.Reason != nil {
+			return "— (" + line(*f.Reason) + ")"
+		}
+		return "—"
+	}
+	return *f.Value + unit
 }
 
 func items(b *strings.Builder, list []*ent.ActionItem) {
@@ -211,16 +295,7 @@ func warmth(w *float64) string {
 	return fmt.Sprintf("%.2f", *w)
 }
 
-func percent(v *float64) string {
-	if v == nil {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%", *v*100)
-}
-
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
-
-func quarter(t time.Time) string { return fmt.Sprintf("%d Q%d", t.Year(), (int(t.Month())+2)/3) }
 
 // line keeps text on one Markdown line.
 func line(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,7 +1,8 @@
 // Package reviewpack assembles what a review meeting looks at: the plan,
 // its goals and KPIs, its action items, what changed in the plan and the
-// org map since the last review, the account's revenue, whitespace and
-// feedback, and the same as Markdown with the Mermaid map.
+// org map since the last review, the account's metrics (computed by the
+// metrics package, as the metrics query does), whitespace and feedback, and
+// the same as Markdown with the Mermaid map.
 package reviewpack
 
 import (
@@ -13,10 +14,10 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/feedback"
-	"github.com/accountplan/accountplan/ent/revenuerecord"
 	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
+	"github.com/accountplan/accountplan/graph/metrics"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/timeline"
 )
@@ -31,14 +32,14 @@ type Pack struct {
 	Overdue     []*ent.ActionItem
 	PlanDiff    *timeline.PlanDiff
 	OrgMapDiff  *timeline.OrgMapDiff
-	Revenue     []*Quarter // this quarter, then the previous one
+	Metrics     *metrics.Report // the previous quarter and this one to Until
 	Whitespace  []*ent.WhitespaceCell
 	Feedback    []*ent.Feedback
 	Markdown    string
 }
 
 // Quarter is the account's revenue over a calendar quarter, summed over the
-// revenue records that start in it.
+// revenue records that start in it, whatever their currency.
 type Quarter struct {
 	Start, End                                     time.Time
 	StartingRevenue, Expansion, Contraction, Churn int64
@@ -58,6 +59,31 @@ func (q *Quarter) NRR() *float64 {
 	return &v
 }
 
+// Revenue is this quarter's revenue, then the previous one's, from the
+// metrics rows: what the pack answered before it had metrics.
+func (p *Pack) Revenue() []*Quarter {
+	this := quarterStart(p.Until)
+	qs := []*Quarter{{Start: this, End: this.AddDate(0, 3, 0)}, {Start: this.AddDate(0, -3, 0), End: this}}
+	for _, x := range p.Metrics.Rows {
+		q := qs[1]
+		if !x.PeriodStart.Before(this) {
+			q = qs[0]
+		}
+		q.StartingRevenue += x.StartingRevenue
+		q.Expansion += x.Expansion
+		q.Contraction += x.Contraction
+		q.Churn += x.Churn
+	}
+	return qs
+}
+
+// MetricsPeriod is the period of a pack's metrics made at until: the
+// previous calendar quarter (UTC) and this one up to until, which the report
+// splits by QUARTER.
+func MetricsPeriod(until time.Time) metrics.Period {
+	return metrics.Period{Start: quarterStart(until).AddDate(0, -3, 0), End: until}
+}
+
 // Build assembles the pack of a plan since a point (by default the plan's
 // last held review, else the plan's creation) until now: a fixed number of
 // statements whatever the size of the plan.
@@ -70,6 +96,7 @@ func Build(ctx context.Context, l orgmap.Loader, planID int, since *timeline.Poi
 	if err != nil {
 		return nil, err
 	}
+	now = now.Truncate(time.Microsecond) // what a Time argument keeps, so that until can be passed back as one
 	p := &Pack{Plan: plan, Until: now}
 	if err := p.start(ctx, c, since); err != nil {
 		return nil, err
@@ -100,7 +127,8 @@ func Build(ctx context.Context, l orgmap.Loader, planID int, since *timeline.Poi
 	if err != nil {
 		return nil, err
 	}
-	if p.Revenue, err = revenue(ctx, c, plan.AccountID, now); err != nil {
+	// The metrics query's own code, on its own connections: the pack runs outside a transaction, as queries do.
+	if p.Metrics, err = metrics.Rollup(ctx, c, MetricsPeriod(now), &metrics.Filter{AccountIDs: []int{plan.AccountID}}, []metrics.Dimension{metrics.Quarter}); err != nil {
 		return nil, err
 	}
 	if p.Whitespace, err = c.WhitespaceCell.Query().Where(whitespacecell.HasAccountWith(account.ID(plan.AccountID))).
@@ -149,28 +177,4 @@ func (p *Pack) start(ctx context.Context, c *ent.Client, since *timeline.PointIn
 func quarterStart(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
-}
-
-// revenue sums the account's revenue records of this quarter and the
-// previous one, in one statement.
-func revenue(ctx context.Context, c *ent.Client, accountID int, now time.Time) ([]*Quarter, error) {
-	this := quarterStart(now)
-	prev := this.AddDate(0, -3, 0)
-	qs := []*Quarter{{Start: this, End: this.AddDate(0, 3, 0)}, {Start: prev, End: this}}
-	rows, err := c.RevenueRecord.Query().Where(revenuerecord.AccountID(accountID),
-		revenuerecord.PeriodStartGTE(prev), revenuerecord.PeriodStartLT(qs[0].End)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		q := qs[1]
-		if !r.PeriodStart.Before(this) {
-			q = qs[0]
-		}
-		q.StartingRevenue += r.StartingRevenue
-		q.Expansion += r.Expansion
-		q.Contraction += r.Contraction
-		q.Churn += r.Churn
-	}
-	return qs, nil
 }

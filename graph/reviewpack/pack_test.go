@@ -3,6 +3,8 @@ package reviewpack
 import (
 	"testing"
 	"time"
+
+	"github.com/accountplan/accountplan/graph/metrics"
 )
 
 func TestQuarterStart(t *testing.T) {
@@ -18,16 +20,27 @@ func TestQuarterStart(t *testing.T) {
 	}
 }
 
-func TestQuarterNRR(t *testing.T) {
-	q := &Quarter{StartingRevenue: 1000, Expansion: 200, Contraction: 50, Churn: 100}
-	if q.EndingRevenue() != 1050 || *q.NRR() != 1.05 {
-		t.Errorf("ending %d, NRR %v", q.EndingRevenue(), *q.NRR())
+// The metrics period is the previous quarter and this one up to the pack's time.
+func TestMetricsPeriod(t *testing.T) {
+	until := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	p := MetricsPeriod(until)
+	if day(p.Start) != "2026-07-01" || !p.End.Equal(until) {
+		t.Errorf("MetricsPeriod(%s) = %s to %s", until, p.Start, p.End)
 	}
-	if (&Quarter{Expansion: 5}).NRR() != nil {
-		t.Error("NRR without starting revenue")
-	}
-	if got := quarter(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)); got != "2026 Q3" {
-		t.Errorf("quarter: %s", got)
+}
+
+func TestMoney(t *testing.T) {
+	for _, c := range []struct {
+		minor    int64
+		currency string
+		want     string
+	}{
+		{125050, "USD", "1,250.50"}, {-5, "EUR", "-0.05"}, {0, "USD", "0.00"},
+		{123456789, "GBP", "1,234,567.89"}, {1500, "JPY", "1,500"}, {100000, "USD", "1,000.00"},
+	} {
+		if got := money(c.minor, c.currency); got != c.want {
+			t.Errorf("money(%d, %s) = %s, want %s", c.minor, c.currency, got, c.want)
+		}
 	}
 }
 
@@ -38,5 +51,26 @@ func TestMarkdownText(t *testing.T) {
 	}
 	if got := cell("A | B\nC"); got != `A \| B C` {
 		t.Errorf("cell: %q", got)
+	}
+}
+
+// The deprecated revenue sums the metrics rows of each quarter over their currencies.
+func TestRevenueFromMetrics(t *testing.T) {
+	until := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	q3, q4 := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	p := &Pack{Until: until, Metrics: &metrics.Report{Rows: []*metrics.Row{
+		{PeriodStart: q3, Currency: "EUR", StartingRevenue: 100, Expansion: 10},
+		{PeriodStart: q3, Currency: "USD", StartingRevenue: 900, Churn: 100},
+		{PeriodStart: q4, Currency: "USD", StartingRevenue: 800, Contraction: 20},
+	}}}
+	r := p.Revenue()
+	if len(r) != 2 || !r[0].Start.Equal(q4) || !r[1].Start.Equal(q3) {
+		t.Fatalf("quarters %v", r)
+	}
+	if r[0].EndingRevenue() != 780 || r[1].StartingRevenue != 1000 || r[1].EndingRevenue() != 910 || *r[1].NRR() != 0.91 {
+		t.Errorf("this quarter ends at %d; the previous one starts at %d and ends at %d", r[0].EndingRevenue(), r[1].StartingRevenue, r[1].EndingRevenue())
+	}
+	if (&Quarter{Expansion: 5}).NRR() != nil {
+		t.Error("NRR without starting revenue")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/review"
@@ -177,7 +178,7 @@ func comparePlans(before, after *Plan) *PlanDiff {
 		}
 	}
 
-	h0, h1 := planhealth.Evaluate(before.facts(), before.AsOf), planhealth.Evaluate(after.facts(), after.AsOf)
+	h0, h1 := before.Health(), after.Health()
 	d.HealthFrom, d.HealthTo = h0.Grade, h1.Grade
 	d.FindingsOpened, d.FindingsResolved = findingsOnly(h1.Findings, h0.Findings), findingsOnly(h0.Findings, h1.Findings)
 	return d
@@ -193,6 +194,10 @@ func findingsOnly(a, b []planhealth.Finding) []planhealth.Finding {
 	}
 	return out
 }
+
+// Health is the plan's health as it was at its time: the plan rules and the
+// tier table on the plan, its account's tier and its reviews then.
+func (p *Plan) Health() planhealth.Health { return planhealth.Evaluate(p.facts(), p.AsOf) }
 
 // facts are what the plan health rules read, as the plan was.
 func (p *Plan) facts() planhealth.Plan {
@@ -216,10 +221,14 @@ func (p *Plan) facts() planhealth.Plan {
 		}
 	}
 	slices.SortStableFunc(f.ActionItems, func(a, b planhealth.ActionItem) int { return a.DueAt.Compare(b.DueAt) })
+	// The history does not record heldAt, which the server keeps: the status then says whether it was held.
 	for _, r := range p.Reviews {
-		if r.HeldAt != nil && !r.HeldAt.After(p.AsOf) && r.HeldAt.After(f.LastReview) {
+		if held(r, p) && r.HeldAt.After(f.LastReview) {
 			f.LastReview = *r.HeldAt
 		}
+	}
+	if p.Plan.Status == accountplan.StatusACTIVE && p.tier != nil {
+		f.Tier, f.TierReview = p.tier.tier, p.latestTierReview()
 	}
 	for _, in := range p.Insights {
 		f.Insights++

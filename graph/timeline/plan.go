@@ -21,7 +21,6 @@ import (
 	"github.com/accountplan/accountplan/ent/insight"
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/objective"
-	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
 	"github.com/accountplan/accountplan/ent/schema/history/replay"
 )
@@ -34,6 +33,7 @@ type Plan struct {
 	ActionItems []*ent.ActionItem // every action item of the plan, with or without an objective
 	Insights    []*ent.Insight
 	Reviews     []*ent.Review
+	tier        *tierState // the account's tier and reviews then, for the tier table
 }
 
 // Goal is a goal as it was, with its objectives.
@@ -49,10 +49,12 @@ type Objective struct {
 	ActionItems []*ent.ActionItem
 }
 
-// PlanAsOf rebuilds the plan as it was at a time: eleven statements (the
-// plan's account, its creation time, the changes since, and the plan, goals,
-// objectives, KPIs, action items with their objectives, insights and
-// reviews now), whatever the size of the plan or the number of changes.
+// PlanAsOf rebuilds the plan as it was at a time: at most thirteen
+// statements (the plan's account, its creation time, the changes since, and
+// the plan, goals, objectives, KPIs, action items with their objectives,
+// insights, the account's tier and its reviews with their attendees now),
+// fourteen when a user attended a review then and none now, whatever the
+// size of the plan or the number of changes.
 // A plan that did not exist then, or a time before its account's history
 // begins, is refused with an input error on field.
 func PlanAsOf(ctx context.Context, c *ent.Client, planID int, at time.Time, field string) (*Plan, error) {
@@ -64,7 +66,7 @@ func PlanAsOf(ctx context.Context, c *ent.Client, planID int, at time.Time, fiel
 	if err != nil {
 		return nil, err
 	}
-	return rebuildPlan(ctx, c, planID, h, field)
+	return rebuildPlan(ctx, c, planID, accountID, h, field)
 }
 
 // planAccount is the account of a plan, read from the plan or, for a plan
@@ -87,7 +89,7 @@ func planAccount(ctx context.Context, c *ent.Client, planID int) (int, error) {
 	return *changes[0].AccountID, nil
 }
 
-func rebuildPlan(ctx context.Context, c *ent.Client, planID int, h *replay.History, field string) (*Plan, error) {
+func rebuildPlan(ctx context.Context, c *ent.Client, planID, accountID int, h *replay.History, field string) (*Plan, error) {
 	plans, err := c.AccountPlan.Query().Where(accountplan.ID(planID)).All(ctx)
 	if err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func rebuildPlan(ctx context.Context, c *ent.Client, planID int, h *replay.Histo
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := c.Review.Query().Where(review.PlanID(planID)).All(ctx)
+	reviews, err := loadAccountReviews(ctx, c, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +150,7 @@ func rebuildPlan(ctx context.Context, c *ent.Client, planID int, h *replay.Histo
 	if err != nil {
 		return nil, err
 	}
-	thenReviews, err := rewind(ent.TypeReview, c.Review.Bare, reviews, h)
-	if err != nil {
+	if out.tier, err = rewindTier(ctx, c, accountID, reviews, h); err != nil {
 		return nil, err
 	}
 
@@ -186,9 +187,9 @@ func rebuildPlan(ctx context.Context, c *ent.Client, planID int, h *replay.Histo
 			out.Insights = append(out.Insights, in.Value)
 		}
 	}
-	for _, r := range sorted(thenReviews) {
-		if r.Value.PlanID != nil && *r.Value.PlanID == planID {
-			out.Reviews = append(out.Reviews, r.Value)
+	for _, m := range out.tier.reviews {
+		if r := m.review; r.PlanID != nil && *r.PlanID == planID {
+			out.Reviews = append(out.Reviews, r)
 		}
 	}
 	return out, nil
