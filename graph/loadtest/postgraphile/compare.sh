@@ -38,7 +38,8 @@ if [ -z "$(psql "$pg/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '
 	psql "$pg/postgres" -qc "CREATE DATABASE $db"
 	created_db=1
 fi
-if [ "$(psql "$pgurl" -Atc "SELECT to_regclass('accounts') IS NOT NULL AND EXISTS (SELECT FROM accounts)")" != t ]; then
+if [ "$(psql "$pgurl" -Atc "SELECT to_regclass('accounts') IS NOT NULL")" != t ] ||
+	[ "$(psql "$pgurl" -Atc "SELECT EXISTS (SELECT FROM accounts)")" != t ]; then
 	echo "writing $accounts accounts into $db (about 10 minutes)"
 	"$tmp/loadtest" -generate -db "$pgurl" -accounts "$accounts"
 	psql "$pgurl" -qc ANALYZE
