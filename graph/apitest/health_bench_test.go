@@ -100,6 +100,16 @@ func benchPost(b *testing.B, url, query string, vars map[string]any, out any) {
 	}
 }
 
+// benchMust posts a request and returns its answer, failing on any error.
+func benchMust(b *testing.B, url, query string, vars map[string]any) result {
+	var r result
+	benchPost(b, url, query, vars, &r)
+	if len(r.Errors) > 0 {
+		b.Fatalf("%+v", r.Errors)
+	}
+	return r
+}
+
 // generatePlans writes n plans, four to an account, each with 4 goals of 2
 // objectives (one in three without an owner, each with a KPI but one in
 // four), 6 action items (two overdue, one done), 4 quarterly reviews and 3

@@ -14,12 +14,9 @@ package apitest
 // on PostgreSQL (see there).
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -83,17 +80,7 @@ func (is *importServer) upsert(b *testing.B, query, field string, rows []map[str
 	b.Helper()
 	got := map[string]int{}
 	for part := range slices.Chunk(rows, chunk) {
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"rows": part, "mode": "ATOMIC"}})
-		resp, err := http.Post(is.url, "application/json", bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		var r result
-		err = json.NewDecoder(resp.Body).Decode(&r)
-		resp.Body.Close()
-		if err != nil || len(r.Errors) > 0 {
-			b.Fatalf("%v %+v", err, r.Errors)
-		}
+		r := benchMust(b, is.url, query, map[string]any{"rows": part, "mode": "ATOMIC"})
 		for _, o := range []string{"created", "updated", "unchanged"} {
 			n, _ := get(r.Data, field, o).(float64)
 			got[o] += int(n)
@@ -264,17 +251,7 @@ func (is *importServer) timedUpsert(b *testing.B, query, field string, rows []ma
 func (is *importServer) createUsers(b *testing.B, users []map[string]any) {
 	b.Helper()
 	for _, u := range users {
-		body, _ := json.Marshal(map[string]any{"query": `mutation($in: CreateUserInput!) { createUser(input: $in) { id } }`, "variables": map[string]any{"in": u}})
-		resp, err := http.Post(is.url, "application/json", bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		var r result
-		err = json.NewDecoder(resp.Body).Decode(&r)
-		resp.Body.Close()
-		if err != nil || len(r.Errors) > 0 {
-			b.Fatalf("%v %+v", err, r.Errors)
-		}
+		benchMust(b, is.url, `mutation($in: CreateUserInput!) { createUser(input: $in) { id } }`, map[string]any{"in": u})
 	}
 }
 
