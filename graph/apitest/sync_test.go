@@ -20,6 +20,7 @@ import (
 	"github.com/accountplan/accountplan/ent/relationship"
 	"github.com/accountplan/accountplan/ent/schema/totals"
 	"github.com/accountplan/accountplan/ent/user"
+	"github.com/accountplan/accountplan/graph"
 	"github.com/accountplan/accountplan/graph/httpedge"
 )
 
@@ -145,6 +146,37 @@ func TestUpsertImportTwice(t *testing.T) {
 		c := e.client.Change.Query().Where(change.SubjectExternalID("acme-p3")).OnlyX(ctx)
 		if c.OriginTokenName == nil || *c.OriginTokenName != "test" || c.OriginTokenID == nil {
 			t.Errorf("origin of the import's change: %v %v", c.OriginTokenID, c.OriginTokenName)
+		}
+	})
+}
+
+// A CRM's whole org chart in one call: the most rows a call takes, every
+// field filled, through the server's default limits (body size, timeout),
+// then the same call again, shuffled, which writes nothing.
+func TestUpsertLargestCallAtDefaultLimits(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, httpedge.Settings{Limits: httpedge.Limits{RatePerSecond: new(0.0)}}, func(t *testing.T, e *env) {
+		s := syncEnv(t, e)
+		s.must(upsertAccounts, map[string]any{"rows": []map[string]any{{"externalID": "0015g00000Big01AAA", "name": "Big Co"}}})
+		rows := orgRows("0015g00000Big01AAA", graph.MaxUpsertRows, 7)
+		for i, r := range rows {
+			for k, v := range map[string]any{"title": "Senior Director, Global Procurement", "department": "Procurement and Vendor Management",
+				"email": fmt.Sprintf("person.%d@big-co.example.com", i), "influence": 1 + i%5, "politicalStatus": "OBSERVER",
+				"decisionOrientation": "RELATIONSHIP", "adaptability": "PRAGMATIST", "buyingRole": "EVALUATOR", "coverage": "MULTIPLE_CONTACTS",
+				"motivators": strings.Repeat("Cost savings and vendor consolidation. ", 3), "influenceDrivers": "Budget owner for tooling",
+				"notes": strings.Repeat("Met at the QBR; prefers written summaries. ", 3), "sourceUpdatedAt": "2026-11-30T09:00:00Z"} {
+				r[k] = v
+			}
+		}
+		for _, want := range []string{"CREATED", "UNCHANGED"} {
+			r := s.do(upsertStakeholders, map[string]any{"rows": rows, "mode": "ATOMIC"})
+			if r.Status != 200 || len(r.Errors) > 0 {
+				t.Fatalf("HTTP %d: %+v", r.Status, r.Errors)
+			}
+			if got := outcomes(r.Data, "upsertStakeholders"); got[want] != len(rows) {
+				t.Fatalf("want %d %s: %v", len(rows), want, got)
+			}
+			rand.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 		}
 	})
 }

@@ -90,7 +90,7 @@ type Settings struct {
 // field means its default, a 0 turns its limit off; the README's Limits
 // section says why each default is what it is.
 type Limits struct {
-	MaxBodyBytes          *int64         // request body; larger gets 413; default 1 MiB
+	MaxBodyBytes          *int64         // request body; larger gets 413; default 16 MiB
 	BodyTimeout           *time.Duration // to send the whole body once signed in, before a slot is taken; slower gets 408; default 5 s
 	MaxBatch              int            // operations a POST may carry as a JSON array; 0 (the default) turns batching off
 	Timeout               *time.Duration // per request; the database work is cancelled with it; default 15 s
@@ -106,7 +106,7 @@ type Limits struct {
 
 // The defaults of Limits.
 const (
-	DefaultMaxBodyBytes         = 1 << 20
+	DefaultMaxBodyBytes         = 16 << 20 // a bulk upsert's rows are the variables, a few MB at the most rows a call takes
 	DefaultBodyTimeout          = 5 * time.Second
 	DefaultTimeout              = 15 * time.Second
 	DefaultRatePerSecond        = 10

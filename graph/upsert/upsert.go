@@ -593,13 +593,10 @@ func (u *run) insert(rows []int) error {
 }
 
 // update writes the fields of the row that differ from its record's, or
-// nothing when none does or the record changed here after the row's source.
+// nothing when none does (UNCHANGED, whatever the times, so that a replay is
+// free) or the record changed here after the row's source (KEPT_NEWER).
 func (u *run) update(i int) error {
 	rec := u.found[u.rows[i].ExternalID]
-	if src := u.rows[i].Source; src != nil && rec.updated.After(*src) {
-		u.results[i].Outcome = KeptNewer
-		return nil
-	}
 	b := u.entClient(u.typ).MethodByName("UpdateOne").Call([]reflect.Value{reflect.ValueOf(rec.node)})[0]
 	m := b.MethodByName("Mutation").Call(nil)[0].Interface().(ent.Mutation)
 	if err := u.apply(i, m, rec.node); err != nil {
@@ -607,6 +604,10 @@ func (u *run) update(i int) error {
 	}
 	if len(m.Fields()) == 0 {
 		u.results[i].Outcome = Unchanged
+		return nil
+	}
+	if src := u.rows[i].Source; src != nil && rec.updated.After(*src) {
+		u.results[i].Outcome = KeptNewer
 		return nil
 	}
 	out := b.MethodByName("Save").Call([]reflect.Value{reflect.ValueOf(u.ctx)})
