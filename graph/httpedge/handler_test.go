@@ -10,7 +10,7 @@ import (
 // a 0 that is set turns a number off.
 func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	want := limits{
-		maxBodyBytes: 1 << 20, bodyTimeout: 5 * time.Second, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40,
+		maxBodyBytes: 16 << 20, bodyTimeout: 5 * time.Second, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40,
 		maxInFlight: 64, maxInFlightPerClient: 8, maxResponseBytes: 16 << 20, maxStreams: 1000, maxStreamsPerClient: 4,
 	}
 	if got := (Limits{}).resolve(); got != want {
