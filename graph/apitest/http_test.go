@@ -71,7 +71,7 @@ func TestHTTPTransport(t *testing.T) {
 		{"non-UTF-8 charset", "POST", "", "application/json; charset=latin1", "", `{"query":"{ __typename }"}`, 415, "application/json", false, "BAD_REQUEST"},
 		{"unacceptable Accept", "POST", "", "application/json", "text/html", `{"query":"{ __typename }"}`, 406, "application/json", false, "BAD_REQUEST"},
 		{"PUT is not allowed", "PUT", "", "application/json", "", `{"query":"{ __typename }"}`, 405, "application/json", false, "BAD_REQUEST"},
-		{"body too large", "POST", "", "application/json", "", `{"query":"{ __typename }","x":"` + strings.Repeat("a", 1<<20) + `"}`, 413, "application/json", false, "PAYLOAD_TOO_LARGE"},
+		{"body too large", "POST", "", "application/json", "", `{"query":"{ __typename }","x":"` + strings.Repeat("a", httpedge.DefaultMaxBodyBytes) + `"}`, 413, "application/json", false, "PAYLOAD_TOO_LARGE"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

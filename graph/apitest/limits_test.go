@@ -378,7 +378,7 @@ func TestAbuseProbes(t *testing.T) {
 		{"a field duplicated 1,000 times", "POST", "application/json", gqlBody(`{ `+strings.Repeat("__typename ", 1000)+`}`, nil), 200, "QUERY_TOO_COMPLEX"},
 		{"pages of 100 nested three deep", "POST", "application/json", gqlBody(`{ accounts(first: 100) { edges { node { plans(first: 100) { edges { node { goals(first: 100) { edges { node { title } } } } } } } } } }`, nil), 200, "QUERY_TOO_COMPLEX"},
 		{"a token flood", "POST", "application/json", gqlBody(`{ nodes(ids: [`+strings.Repeat(`"1", `, 100000)+`]) { id } }`, nil), 200, "QUERY_TOO_COMPLEX"},
-		{"a 5 MiB body", "POST", "application/json", `{"query":"{ __typename }","extensions":{"pad":"` + strings.Repeat("a", 5<<20) + `"}}`, 413, "PAYLOAD_TOO_LARGE"},
+		{"a body over the default limit", "POST", "application/json", `{"query":"{ __typename }","extensions":{"pad":"` + strings.Repeat("a", httpedge.DefaultMaxBodyBytes) + `"}}`, 413, "PAYLOAD_TOO_LARGE"},
 		{"a batch", "POST", "application/json", `[` + gqlBody(mutation, nil) + `,` + gqlBody(mutation, nil) + `]`, 400, "BAD_REQUEST"},
 		{"a multipart form post", "POST", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\n" + mutation + "\r\n--x--\r\n", 415, "BAD_REQUEST"},
 		{"a url-encoded form post", "POST", "application/x-www-form-urlencoded", "query=" + url.QueryEscape(mutation), 415, "BAD_REQUEST"},
