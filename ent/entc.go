@@ -407,7 +407,7 @@ var wherePredicates = []struct{ suffix, keeps string }{
 	{"LTE", "Records whose %s is at most this value."},
 	{"LT", "Records whose %s is less than this value."},
 	{"ContainsFold", "Records whose %s contains this text, ignoring case."},
-	{"Contains", "Records whose %s contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters)."},
+	{"Contains", "Records whose %s contains this text, case-sensitive."},
 	{"HasPrefix", "Records whose %s starts with this text."},
 	{"HasSuffix", "Records whose %s ends with this text."},
 	{"EqualFold", "Records whose %s equals this text, ignoring case."},

@@ -20,7 +20,7 @@ import (
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
-	_ "github.com/mattn/go-sqlite3"    // SQLite driver, registered as "sqlite3"
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/migrate"
@@ -214,7 +214,7 @@ func connect(target string) (*Store, error) {
 	if err := checkSQLitePath(target); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite3", sqliteDSN(target))
+	db, err := sql.Open(sqliteDriver, sqliteDSN(target))
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +284,37 @@ func checkSQLitePath(path string) error {
 	return nil
 }
 
+// sqliteDriver is go-sqlite3 matching text as PostgreSQL does: LIKE tells
+// case apart (_cslike in sqliteDSN) and lower and upper fold every letter, not
+// only ASCII, so that the where inputs' Contains and …Fold filters keep the same
+// rows on both databases.
+const sqliteDriver = "sqlite3_accountplan"
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := c.RegisterFunc("lower", foldText(strings.ToLower), true); err != nil {
+			return err
+		}
+		return c.RegisterFunc("upper", foldText(strings.ToUpper), true)
+	}})
+}
+
+// foldText applies fold to text and leaves NULL and other values as they are.
+func foldText(fold func(string) string) func(any) any {
+	return func(v any) any {
+		switch v := v.(type) {
+		case string:
+			return fold(v)
+		case []byte:
+			if v == nil { // go-sqlite3 hands NULL over as a nil slice
+				return nil
+			}
+			return fold(string(v))
+		}
+		return v
+	}
+}
+
 // sqliteStatementCache is how many prepared statements each SQLite connection
 // keeps: a screen's eager loads repeat their SQL text, whose window queries
 // over hundreds of parameters SQLite otherwise parses and plans anew each time.
@@ -305,6 +336,7 @@ func sqliteDSN(path string) string {
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_stmt_cache_size", strconv.Itoa(sqliteStatementCache))
+	q.Set("_cslike", "1")
 	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
 

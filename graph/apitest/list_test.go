@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -445,4 +446,80 @@ func TestListNestedConnections(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestListTextFiltersAlike: every text filter keeps the same rows on SQLite as
+// on PostgreSQL: Contains, HasPrefix and HasSuffix tell case apart, the …Fold
+// filters fold every letter (not only ASCII), % and _ are plain characters, and
+// a NULL never matches.
+func TestListTextFiltersAlike(t *testing.T) {
+	t.Parallel()
+	accounts := []struct {
+		where string
+		want  []string
+	}{
+		{`{nameContains: "cme"}`, []string{"acme"}},
+		{`{nameContains: "CME"}`, []string{"ACME Labs"}},
+		{`{nameContainsFold: "cme"}`, []string{"ACME Labs", "acme"}},
+		{`{nameContainsFold: "ölwerke"}`, []string{"ÖLWERKE NORD", "Ölwerke Süd"}},
+		{`{nameContainsFold: "SÜD"}`, []string{"Ölwerke Süd"}},
+		{`{nameEqualFold: "ölwerke nord"}`, []string{"ÖLWERKE NORD"}},
+		{`{nameEqualFold: "ACME"}`, []string{"acme"}},
+		{`{nameHasPrefix: "a"}`, []string{"acme"}},
+		{`{nameHasPrefix: "Öl"}`, []string{"Ölwerke Süd"}},
+		{`{nameHasSuffix: "süd"}`, []string{}},
+		{`{nameHasSuffix: "Süd"}`, []string{"Ölwerke Süd"}},
+		{`{nameContains: "%"}`, []string{"100% Pure_Co"}},
+		{`{nameContains: "_"}`, []string{"100% Pure_Co"}},
+		{`{nameContainsFold: "% PURE_"}`, []string{"100% Pure_Co"}},
+		{`{nameHasPrefix: "100%"}`, []string{"100% Pure_Co"}},
+		{`{nameEqualFold: "100_percent"}`, []string{}},
+	}
+	people := []struct {
+		where string
+		want  []string
+	}{
+		{`{titleContains: "Vice"}`, []string{"Ann"}},
+		{`{titleContainsFold: "VICE"}`, []string{"Ann", "Di"}},
+		{`{titleContainsFold: "ÉMÉRITE"}`, []string{"Di"}},
+		{`{titleHasPrefix: "v"}`, []string{"Di"}},
+		{`{titleEqualFold: "vp sales"}`, []string{"Cy"}},
+		{`{titleIsNil: true}`, []string{"Bob"}},
+		{`{not: {titleContainsFold: "p"}}`, []string{}},
+	}
+	eachDatabase(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		var acme int
+		for _, name := range []string{"Ölwerke Süd", "ÖLWERKE NORD", "acme", "ACME Labs", "100% Pure_Co", "100 Percent"} {
+			a := e.client.Account.Create().SetName(name).SaveX(ctx)
+			if name == "acme" {
+				acme = a.ID
+			}
+		}
+		for name, title := range map[string]string{"Ann": "Vice President", "Bob": "", "Cy": "VP Sales", "Di": "vice-président émérite"} {
+			s := e.client.Stakeholder.Create().SetName(name).SetAccountID(acme)
+			if title != "" {
+				s.SetTitle(title)
+			}
+			s.SaveX(ctx)
+		}
+		for _, tc := range accounts {
+			d := e.must(fmt.Sprintf(`{ accounts(first: 100, where: %s) { edges { node { name } } } }`, tc.where), nil)
+			if got := sorted(nodeNames(d["accounts"])); !sameJSON(got, tc.want) {
+				t.Errorf("accounts where %s = %q, want %q", tc.where, got, tc.want)
+			}
+		}
+		for _, tc := range people {
+			d := e.must(fmt.Sprintf(`{ node(id: %q) { ... on Account { stakeholders(first: 100, where: %s) { edges { node { name } } } } } }`, gid(acme), tc.where), nil)
+			if got := sorted(nodeNames(get(d, "node", "stakeholders"))); !sameJSON(got, tc.want) {
+				t.Errorf("stakeholders where %s = %q, want %q", tc.where, got, tc.want)
+			}
+		}
+	})
+}
+
+// sorted sorts names by their bytes, the order of both databases' default collations we test on.
+func sorted(names []string) []string {
+	slices.Sort(names)
+	return names
 }

@@ -8492,7 +8492,7 @@ input APITokenWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -8544,7 +8544,7 @@ input APITokenWhereInput {
   """
   prefixLTE: String
   """
-  Records whose prefix contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose prefix contains this text, case-sensitive.
   """
   prefixContains: String
   """
@@ -9891,7 +9891,7 @@ input AccountPlanWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -9951,7 +9951,7 @@ input AccountPlanWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -10115,7 +10115,7 @@ input AccountPlanWhereInput {
   """
   customerGoalsLTE: String
   """
-  Records whose customerGoals contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose customerGoals contains this text, case-sensitive.
   """
   customerGoalsContains: String
   """
@@ -10175,7 +10175,7 @@ input AccountPlanWhereInput {
   """
   challengesLTE: String
   """
-  Records whose challenges contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose challenges contains this text, case-sensitive.
   """
   challengesContains: String
   """
@@ -10235,7 +10235,7 @@ input AccountPlanWhereInput {
   """
   keyInitiativesLTE: String
   """
-  Records whose keyInitiatives contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose keyInitiatives contains this text, case-sensitive.
   """
   keyInitiativesContains: String
   """
@@ -10295,7 +10295,7 @@ input AccountPlanWhereInput {
   """
   competitorsLTE: String
   """
-  Records whose competitors contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose competitors contains this text, case-sensitive.
   """
   competitorsContains: String
   """
@@ -10355,7 +10355,7 @@ input AccountPlanWhereInput {
   """
   teamStructureLTE: String
   """
-  Records whose teamStructure contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose teamStructure contains this text, case-sensitive.
   """
   teamStructureContains: String
   """
@@ -10920,7 +10920,7 @@ input AccountWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -10972,7 +10972,7 @@ input AccountWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -11048,7 +11048,7 @@ input AccountWhereInput {
   """
   industryLTE: String
   """
-  Records whose industry contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose industry contains this text, case-sensitive.
   """
   industryContains: String
   """
@@ -11148,7 +11148,7 @@ input AccountWhereInput {
   """
   regionLTE: String
   """
-  Records whose region contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose region contains this text, case-sensitive.
   """
   regionContains: String
   """
@@ -11208,7 +11208,7 @@ input AccountWhereInput {
   """
   countryLTE: String
   """
-  Records whose country contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose country contains this text, case-sensitive.
   """
   countryContains: String
   """
@@ -11348,7 +11348,7 @@ input AccountWhereInput {
   """
   currencyLTE: String
   """
-  Records whose currency contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose currency contains this text, case-sensitive.
   """
   currencyContains: String
   """
@@ -11806,7 +11806,7 @@ input ActionItemWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -11866,7 +11866,7 @@ input ActionItemWhereInput {
   """
   titleLTE: String
   """
-  Records whose title contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose title contains this text, case-sensitive.
   """
   titleContains: String
   """
@@ -11918,7 +11918,7 @@ input ActionItemWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -12423,7 +12423,7 @@ input BusinessUnitWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -12483,7 +12483,7 @@ input BusinessUnitWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -12535,7 +12535,7 @@ input BusinessUnitWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -12835,7 +12835,7 @@ input ChangeWhereInput {
   """
   subjectTypeLTE: String
   """
-  Records whose subjectType contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose subjectType contains this text, case-sensitive.
   """
   subjectTypeContains: String
   """
@@ -12959,7 +12959,7 @@ input ChangeWhereInput {
   """
   subjectExternalIDLTE: String
   """
-  Records whose subjectExternalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose subjectExternalID contains this text, case-sensitive.
   """
   subjectExternalIDContains: String
   """
@@ -13059,7 +13059,7 @@ input ChangeWhereInput {
   """
   originTokenNameLTE: String
   """
-  Records whose originTokenName contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose originTokenName contains this text, case-sensitive.
   """
   originTokenNameContains: String
   """
@@ -14238,7 +14238,7 @@ input FeedbackWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -14354,7 +14354,7 @@ input FeedbackWhereInput {
   """
   textLTE: String
   """
-  Records whose text contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose text contains this text, case-sensitive.
   """
   textContains: String
   """
@@ -14769,7 +14769,7 @@ input GoalWhereInput {
   """
   titleLTE: String
   """
-  Records whose title contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose title contains this text, case-sensitive.
   """
   titleContains: String
   """
@@ -14821,7 +14821,7 @@ input GoalWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -14881,7 +14881,7 @@ input GoalWhereInput {
   """
   metricLTE: String
   """
-  Records whose metric contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose metric contains this text, case-sensitive.
   """
   metricContains: String
   """
@@ -14941,7 +14941,7 @@ input GoalWhereInput {
   """
   unitLTE: String
   """
-  Records whose unit contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose unit contains this text, case-sensitive.
   """
   unitContains: String
   """
@@ -15359,7 +15359,7 @@ input IcpCriterionWhereInput {
   """
   valueLTE: String
   """
-  Records whose value contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose value contains this text, case-sensitive.
   """
   valueContains: String
   """
@@ -15515,7 +15515,7 @@ input IcpCriterionWhereInput {
   """
   noteLTE: String
   """
-  Records whose note contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose note contains this text, case-sensitive.
   """
   noteContains: String
   """
@@ -15862,7 +15862,7 @@ input InfluenceEdgeWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -15970,7 +15970,7 @@ input InfluenceEdgeWhereInput {
   """
   noteLTE: String
   """
-  Records whose note contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose note contains this text, case-sensitive.
   """
   noteContains: String
   """
@@ -16332,7 +16332,7 @@ input InsightWhereInput {
   """
   textLTE: String
   """
-  Records whose text contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose text contains this text, case-sensitive.
   """
   textContains: String
   """
@@ -16820,7 +16820,7 @@ input KPIMeasurementWhereInput {
   """
   noteLTE: String
   """
-  Records whose note contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose note contains this text, case-sensitive.
   """
   noteContains: String
   """
@@ -17032,7 +17032,7 @@ input KPIWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -17084,7 +17084,7 @@ input KPIWhereInput {
   """
   unitLTE: String
   """
-  Records whose unit contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose unit contains this text, case-sensitive.
   """
   unitContains: String
   """
@@ -17524,7 +17524,7 @@ input ObjectiveWhereInput {
   """
   titleLTE: String
   """
-  Records whose title contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose title contains this text, case-sensitive.
   """
   titleContains: String
   """
@@ -17576,7 +17576,7 @@ input ObjectiveWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -18038,7 +18038,7 @@ input OpportunityWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -18090,7 +18090,7 @@ input OpportunityWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -18182,7 +18182,7 @@ input OpportunityWhereInput {
   """
   currencyLTE: String
   """
-  Records whose currency contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose currency contains this text, case-sensitive.
   """
   currencyContains: String
   """
@@ -18702,7 +18702,7 @@ input ProductWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -18762,7 +18762,7 @@ input ProductWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -18814,7 +18814,7 @@ input ProductWhereInput {
   """
   familyLTE: String
   """
-  Records whose family contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose family contains this text, case-sensitive.
   """
   familyContains: String
   """
@@ -18874,7 +18874,7 @@ input ProductWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -20156,7 +20156,7 @@ input RelationshipWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -20296,7 +20296,7 @@ input RelationshipWhereInput {
   """
   noteLTE: String
   """
-  Records whose note contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose note contains this text, case-sensitive.
   """
   noteContains: String
   """
@@ -20641,7 +20641,7 @@ input RevenueRecordWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -20893,7 +20893,7 @@ input RevenueRecordWhereInput {
   """
   currencyLTE: String
   """
-  Records whose currency contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose currency contains this text, case-sensitive.
   """
   currencyContains: String
   """
@@ -21462,7 +21462,7 @@ input ReviewWhereInput {
   """
   agendaLTE: String
   """
-  Records whose agenda contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose agenda contains this text, case-sensitive.
   """
   agendaContains: String
   """
@@ -21522,7 +21522,7 @@ input ReviewWhereInput {
   """
   notesLTE: String
   """
-  Records whose notes contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose notes contains this text, case-sensitive.
   """
   notesContains: String
   """
@@ -21582,7 +21582,7 @@ input ReviewWhereInput {
   """
   decisionsLTE: String
   """
-  Records whose decisions contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose decisions contains this text, case-sensitive.
   """
   decisionsContains: String
   """
@@ -22425,7 +22425,7 @@ input StakeholderWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -22477,7 +22477,7 @@ input StakeholderWhereInput {
   """
   externalIDLTE: String
   """
-  Records whose externalID contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose externalID contains this text, case-sensitive.
   """
   externalIDContains: String
   """
@@ -22537,7 +22537,7 @@ input StakeholderWhereInput {
   """
   titleLTE: String
   """
-  Records whose title contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose title contains this text, case-sensitive.
   """
   titleContains: String
   """
@@ -22597,7 +22597,7 @@ input StakeholderWhereInput {
   """
   departmentLTE: String
   """
-  Records whose department contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose department contains this text, case-sensitive.
   """
   departmentContains: String
   """
@@ -22657,7 +22657,7 @@ input StakeholderWhereInput {
   """
   emailLTE: String
   """
-  Records whose email contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose email contains this text, case-sensitive.
   """
   emailContains: String
   """
@@ -22925,7 +22925,7 @@ input StakeholderWhereInput {
   """
   motivatorsLTE: String
   """
-  Records whose motivators contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose motivators contains this text, case-sensitive.
   """
   motivatorsContains: String
   """
@@ -22985,7 +22985,7 @@ input StakeholderWhereInput {
   """
   influenceDriversLTE: String
   """
-  Records whose influenceDrivers contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose influenceDrivers contains this text, case-sensitive.
   """
   influenceDriversContains: String
   """
@@ -23045,7 +23045,7 @@ input StakeholderWhereInput {
   """
   notesLTE: String
   """
-  Records whose notes contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose notes contains this text, case-sensitive.
   """
   notesContains: String
   """
@@ -23467,7 +23467,7 @@ input SwotItemWhereInput {
   """
   textLTE: String
   """
-  Records whose text contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose text contains this text, case-sensitive.
   """
   textContains: String
   """
@@ -25290,7 +25290,7 @@ input UserWhereInput {
   """
   nameLTE: String
   """
-  Records whose name contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose name contains this text, case-sensitive.
   """
   nameContains: String
   """
@@ -25342,7 +25342,7 @@ input UserWhereInput {
   """
   emailLTE: String
   """
-  Records whose email contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose email contains this text, case-sensitive.
   """
   emailContains: String
   """
@@ -25394,7 +25394,7 @@ input UserWhereInput {
   """
   titleLTE: String
   """
-  Records whose title contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose title contains this text, case-sensitive.
   """
   titleContains: String
   """
@@ -26145,7 +26145,7 @@ input WebhookDeliveryAttemptWhereInput {
   """
   errorLTE: String
   """
-  Records whose error contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose error contains this text, case-sensitive.
   """
   errorContains: String
   """
@@ -26205,7 +26205,7 @@ input WebhookDeliveryAttemptWhereInput {
   """
   responseExcerptLTE: String
   """
-  Records whose responseExcerpt contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose responseExcerpt contains this text, case-sensitive.
   """
   responseExcerptContains: String
   """
@@ -26476,7 +26476,7 @@ input WebhookDeliveryWhereInput {
   """
   eventTypeLTE: String
   """
-  Records whose eventType contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose eventType contains this text, case-sensitive.
   """
   eventTypeContains: String
   """
@@ -26528,7 +26528,7 @@ input WebhookDeliveryWhereInput {
   """
   subjectTypeLTE: String
   """
-  Records whose subjectType contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose subjectType contains this text, case-sensitive.
   """
   subjectTypeContains: String
   """
@@ -26740,7 +26740,7 @@ input WebhookDeliveryWhereInput {
   """
   lastErrorLTE: String
   """
-  Records whose lastError contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose lastError contains this text, case-sensitive.
   """
   lastErrorContains: String
   """
@@ -27227,7 +27227,7 @@ input WebhookEndpointWhereInput {
   """
   urlLTE: String
   """
-  Records whose url contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose url contains this text, case-sensitive.
   """
   urlContains: String
   """
@@ -27279,7 +27279,7 @@ input WebhookEndpointWhereInput {
   """
   descriptionLTE: String
   """
-  Records whose description contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose description contains this text, case-sensitive.
   """
   descriptionContains: String
   """
@@ -27379,7 +27379,7 @@ input WebhookEndpointWhereInput {
   """
   secretPrefixLTE: String
   """
-  Records whose secretPrefix contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose secretPrefix contains this text, case-sensitive.
   """
   secretPrefixContains: String
   """
@@ -27439,7 +27439,7 @@ input WebhookEndpointWhereInput {
   """
   disabledReasonLTE: String
   """
-  Records whose disabledReason contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose disabledReason contains this text, case-sensitive.
   """
   disabledReasonContains: String
   """
@@ -27929,7 +27929,7 @@ input WhitespaceCellWhereInput {
   """
   currencyLTE: String
   """
-  Records whose currency contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose currency contains this text, case-sensitive.
   """
   currencyContains: String
   """
@@ -27981,7 +27981,7 @@ input WhitespaceCellWhereInput {
   """
   competitorLTE: String
   """
-  Records whose competitor contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose competitor contains this text, case-sensitive.
   """
   competitorContains: String
   """
@@ -28041,7 +28041,7 @@ input WhitespaceCellWhereInput {
   """
   noteLTE: String
   """
-  Records whose note contains this text (case-sensitive on PostgreSQL; SQLite ignores the case of ASCII letters).
+  Records whose note contains this text, case-sensitive.
   """
   noteContains: String
   """
