@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -124,6 +125,11 @@ func TestAsOfStatements(t *testing.T) {
 	t.Parallel()
 	eachDatabaseWith(t, withoutMapCache(testSettings()), func(t *testing.T, e *env) {
 		p := newParents(t, e)
+		// Our users on the map and at a review: their changes are read by ID, outside the account's history.
+		e.must(`mutation($u: ID!, $s: ID!) { createRelationship(input: {userID: $u, stakeholderID: $s, currentLevel: VENDOR}) { id } }`,
+			map[string]any{"u": p.user, "s": p.stakeholder})
+		e.must(`mutation($p: ID!, $u: ID!) { createReview(input: {planID: $p, kind: QBR, status: HELD, heldAt: "2026-11-01T10:00:00Z", attendeeIDs: [$u]}) { id } }`,
+			map[string]any{"p": p.plan, "u": p.user})
 		time.Sleep(2 * time.Millisecond)
 		at := time.Now().UTC().Format(time.RFC3339Nano)
 		measure := func() (int64, int64) {
@@ -135,6 +141,7 @@ func TestAsOfStatements(t *testing.T) {
 			for i := range n {
 				e.must(`mutation($id: ID!, $t: String!) { updateStakeholder(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.stakeholder, "t": gid(i)})
 				e.must(`mutation($id: ID!, $t: String!) { updateGoal(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.goal, "t": gid(i)})
+				e.must(`mutation($id: ID!, $t: String!) { updateUser(id: $id, input: {title: $t}) { id } }`, map[string]any{"id": p.user, "t": gid(i)})
 			}
 		}
 		edit(1)
@@ -147,6 +154,73 @@ func TestAsOfStatements(t *testing.T) {
 		t.Logf("statements: orgMap(asOf:) %d, orgMap %d, planAsOf %d", m1, e.count(func() { e.must(mapNow, map[string]any{"a": p.account}) }), p1)
 		if p1 > 13 {
 			t.Errorf("planAsOf ran %d statements, documented as thirteen at most", p1)
+		}
+	})
+}
+
+// TestAsOfOurUsersAsTheyWere: the map and the plan as of a time show our users
+// as they were then, renamed, re-ranked or deleted since: a relationship of a
+// user deleted since keeps its user, and the tier table judges a past review
+// by its attendees' seniority then.
+func TestAsOfOurUsersAsTheyWere(t *testing.T) {
+	t.Parallel()
+	eachDatabaseWith(t, withoutMapCache(testSettings()), func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		newUser := func(name, email, seniority string) string {
+			d := e.must(`mutation($n: String!, $m: String!, $s: UserSeniority!) { createUser(input: {name: $n, email: $m, seniority: $s}) { id } }`,
+				map[string]any{"n": name, "m": email, "s": seniority})
+			return get(d, "createUser", "id").(string)
+		}
+		exec, vp := newUser("Eve Exec", "eve@example.com", "EXECUTIVE"), newUser("Vic Original", "vic@example.com", "VP")
+		e.must(`mutation($u: ID!, $s: ID!) { createRelationship(input: {userID: $u, stakeholderID: $s, currentLevel: TRUSTED_ADVISOR}) { id } }`,
+			map[string]any{"u": vp, "s": p.stakeholder})
+		e.must(`mutation($p: ID!, $a: [ID!]) { createReview(input: {planID: $p, kind: QBR, status: HELD, heldAt: "2026-11-01T10:00:00Z", attendeeIDs: $a}) { id } }`,
+			map[string]any{"p": p.plan, "a": []string{exec, vp}})
+		stamp := func() string {
+			time.Sleep(2 * time.Millisecond)
+			s := time.Now().UTC().Format(time.RFC3339Nano)
+			time.Sleep(2 * time.Millisecond)
+			return s
+		}
+		t1 := stamp()
+		e.must(`mutation($id: ID!) { updateUser(id: $id, input: {name: "Vic Renamed"}) { id } }`, map[string]any{"id": vp})
+		e.must(`mutation($id: ID!) { updateUser(id: $id, input: {seniority: INDIVIDUAL}) { id } }`, map[string]any{"id": exec})
+		t2 := stamp()
+		e.must(`mutation($a: ID!, $b: ID!) { a: deleteUser(id: $a) b: deleteUser(id: $b) }`, map[string]any{"a": exec, "b": vp})
+
+		ours := func(at any) []string {
+			d := e.must(`query($a: ID!, $t: Time) { orgMap(accountID: $a, asOf: $t) { nodes { relationships { user { id name } } } } }`,
+				map[string]any{"a": p.account, "t": at})
+			names := []string{}
+			for _, n := range get(d, "orgMap", "nodes").([]any) {
+				for _, r := range get(n, "relationships").([]any) {
+					names = append(names, get(r, "user", "name").(string))
+				}
+			}
+			return names
+		}
+		for at, want := range map[string][]string{t1: {"Vic Original"}, t2: {"Vic Renamed"}} {
+			if got := ours(at); !slices.Equal(got, want) {
+				t.Errorf("orgMap(asOf: %s) relationships' users = %q, want %q", at, got, want)
+			}
+		}
+		if got := ours(nil); len(got) != 0 {
+			t.Errorf("orgMap now: relationships' users = %q, want none (both deleted)", got)
+		}
+
+		leaderless := func(at string) bool {
+			d := e.must(`query($p: ID!, $t: Time!) { planAsOf(planID: $p, asOf: $t) { health { findings { rule } } } }`, map[string]any{"p": p.plan, "t": at})
+			for _, f := range get(d, "planAsOf", "health", "findings").([]any) {
+				if get(f, "rule") == "TIER1_REVIEW_WITHOUT_LEADERSHIP" {
+					return true
+				}
+			}
+			return false
+		}
+		for at, want := range map[string]bool{t1: false, t2: true, time.Now().UTC().Format(time.RFC3339Nano): true} {
+			if got := leaderless(at); got != want {
+				t.Errorf("planAsOf(%s): TIER1_REVIEW_WITHOUT_LEADERSHIP = %v, want %v", at, got, want)
+			}
 		}
 	})
 }

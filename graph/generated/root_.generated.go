@@ -28823,9 +28823,10 @@ extend type Query {
   with NOT_FOUND. With asOf, the map as it was then, rebuilt from the map now
   and the change history since (see planAsOf): every node, edge, insight,
   path, health grade and picture text is computed on that state; stakeholder
-  records show their fields as they were, our users as they are. Two
-  statements more than the map now, three when relationships deleted since
-  need their users; never one per change. A time before the account was
+  records and our users show their fields as they were (a user deleted since
+  included). Three statements more than the map now (two when none of our
+  users has a relationship on it), four when relationships deleted since need
+  their users; never one per change. A time before the account was
   created, when its history begins, is refused with BAD_USER_INPUT (asOf).
   """
   orgMap(
@@ -29858,7 +29859,7 @@ type PlanAsOf @goModel(model: "github.com/accountplan/accountplan/graph/timeline
   (which is evaluated now, on the records now, even under planAsOf's plan):
   the plan and its records then, evaluated at asOf, and the tier table on
   its account's tier then and the account's reviews held by then (their
-  status, kind and attendees then; the attendees' seniority as it is now).
+  status, kind and attendees then, and the attendees' seniority then).
   """
   health: PlanHealth!
 }

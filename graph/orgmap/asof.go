@@ -10,7 +10,6 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/history/replay"
 	"github.com/accountplan/accountplan/ent/stakeholder"
-	"github.com/accountplan/accountplan/ent/user"
 )
 
 // OrgMapAt reads the map of an account now, or as it was at a time when given.
@@ -23,10 +22,10 @@ func (l Loader) OrgMapAt(ctx context.Context, accountID int, at *time.Time) (*Ma
 
 // OrgMapAsOf reads the map of an account as it was at a time: the map now
 // (kept or read), rewound with the changes made since (see replay), so that
-// every insight, path and picture is computed on that state. Two statements
-// more than the map now (the account's creation time and the changes since),
-// and one when relationships deleted since need their users; the account's
-// own fields are as they were, our users' names as they are now. A time
+// every insight, path and picture is computed on that state. Three statements
+// more than the map now (the account's creation time, the changes since and
+// our users' changes since), and one when relationships deleted since need
+// their users; the account's own fields and our users are as they were. A time
 // before the account was created is refused with BAD_USER_INPUT (asOf).
 func (l Loader) OrgMapAsOf(ctx context.Context, accountID int, at time.Time) (*Map, error) {
 	h, err := replay.Since(ctx, l.Client, accountID, at, "asOf")
@@ -90,32 +89,34 @@ func (l Loader) rewind(ctx context.Context, s *snapshot, h *replay.History) (*sn
 		out.influence = append(out.influence, *e.Value)
 	}
 	slices.SortFunc(out.influence, func(a, b Edge) int { return cmp.Compare(a.InfluenceEdgeID, b.InfluenceEdgeID) })
-	var missing []int
+	var known []*ent.User
+	var ids []int
 	for _, r := range rels {
-		if r.Value.Edges.User == nil {
-			missing = append(missing, r.Link("userID"))
+		if u := r.Value.Edges.User; u != nil {
+			known = append(known, u)
 		}
+		ids = append(ids, r.Link("userID"))
 		out.ours = append(out.ours, r.Value)
 	}
 	slices.SortFunc(out.ours, func(a, b *ent.Relationship) int { return cmp.Compare(a.ID, b.ID) })
-	users := map[int]*ent.User{}
-	if len(missing) > 0 {
-		found, err := l.Client.User.Query().Where(user.IDIn(missing...)).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range found {
-			users[u.ID] = u
-		}
+	users, err := replay.Users(ctx, l.Client, known, ids, h.At)
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range out.ours {
-		// Only relationships rebuilt from a deletion lack their user; the others are shared with the kept map.
-		if r.Edges.User == nil {
-			r.Edges.User = users[rels[r.ID].Link("userID")]
-			r.Edges.Stakeholder = &ent.Stakeholder{ID: r.StakeholderID}
+	for i, r := range out.ours {
+		u := users[rels[r.ID].Link("userID")]
+		if u == nil || u == r.Edges.User {
+			continue
 		}
+		// A copy: the relationship may be the kept map's, shared by every request.
+		c := *r
+		c.Edges.User = u
+		if c.Edges.Stakeholder == nil {
+			c.Edges.Stakeholder = &ent.Stakeholder{ID: c.StakeholderID}
+		}
+		out.ours[i] = &c
 	}
-	// A relationship of a user deleted since is not shown.
+	// A relationship whose user the history cannot rebuild is not shown.
 	out.ours = slices.DeleteFunc(out.ours, func(r *ent.Relationship) bool { return r.Edges.User == nil })
 	return out, nil
 }

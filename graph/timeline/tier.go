@@ -23,8 +23,7 @@ type tierState struct {
 }
 
 // tierMeeting is a review of the account as it was, with the seniorities of
-// the users who attended it then (their seniority as it is now: users belong
-// to no account, so the account's history does not hold their changes).
+// the users who attended it then, as they were then.
 type tierMeeting struct {
 	review      *ent.Review
 	seniorities []*user.Seniority
@@ -38,8 +37,9 @@ func loadAccountReviews(ctx context.Context, c *ent.Client, accountID int) ([]*e
 }
 
 // rewindTier rebuilds the account's tier and its reviews with their
-// attendees as they were at h.At: one statement for the tier, one more only
-// when an attendee then is no attendee of any review now.
+// attendees as they were at h.At: one statement for the tier, one for the
+// attendees' changes since, one more only when an attendee then is no
+// attendee of any review now.
 func rewindTier(ctx context.Context, c *ent.Client, accountID int, reviews []*ent.Review, h *replay.History) (*tierState, error) {
 	accounts, err := c.Account.Query().Where(account.ID(accountID)).Select(account.FieldID, account.FieldTier).All(ctx)
 	if err != nil {
@@ -57,11 +57,11 @@ func rewindTier(ctx context.Context, c *ent.Client, accountID int, reviews []*en
 	if err != nil {
 		return nil, err
 	}
-	seniority := map[int]*user.Seniority{}
+	var known []*ent.User
 	attendees := map[int][]int{}
 	for _, r := range reviews {
 		for _, u := range r.Edges.Attendees {
-			seniority[u.ID] = u.Seniority
+			known = append(known, u)
 			attendees[r.ID] = append(attendees[r.ID], u.ID)
 		}
 	}
@@ -78,27 +78,24 @@ func rewindTier(ctx context.Context, c *ent.Client, accountID int, reviews []*en
 			attendees[ch.SubjectID] = append(slices.DeleteFunc(attendees[ch.SubjectID], func(id int) bool { return slices.Contains(added, id) }), removed...)
 		}
 	}
-	var unknown []int
+	var all []int
 	for _, list := range attendees {
-		for _, id := range list {
-			if _, ok := seniority[id]; !ok && !slices.Contains(unknown, id) {
-				unknown = append(unknown, id)
-			}
-		}
+		all = append(all, list...)
 	}
-	if len(unknown) > 0 {
-		users, err := c.User.Query().Where(user.IDIn(unknown...)).Select(user.FieldID, user.FieldSeniority).All(ctx)
-		if err != nil {
-			return nil, err
+	users, err := replay.Users(ctx, c, known, all, h.At)
+	if err != nil {
+		return nil, err
+	}
+	seniority := func(id int) *user.Seniority {
+		if u := users[id]; u != nil {
+			return u.Seniority
 		}
-		for _, u := range users {
-			seniority[u.ID] = u.Seniority
-		}
+		return nil
 	}
 	for _, r := range sorted(thenReviews) {
 		m := &tierMeeting{review: r.Value}
 		for _, id := range attendees[r.Value.ID] {
-			m.seniorities = append(m.seniorities, seniority[id])
+			m.seniorities = append(m.seniorities, seniority(id))
 		}
 		s.reviews = append(s.reviews, m)
 	}

@@ -8,6 +8,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	gen "github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/stakeholder"
+	"github.com/accountplan/accountplan/ent/user"
 )
 
 // child is a column of another type's table that points at a record: the
@@ -82,6 +85,20 @@ func cascade(ctx context.Context, client *gen.Client, typ string, ids []int) err
 		if err, _ := res[len(res)-1].Interface().(error); err != nil {
 			return err
 		}
+	}
+	return leaveReviews(ctx, client, typ, ids)
+}
+
+// leaveReviews takes deleted users and stakeholders off the reviews they
+// attended, through the client, before the database drops their rows in the
+// attendee tables: each review records the attendees it lost, so that a review
+// as it was (planAsOf, the tier table's rules then) keeps them.
+func leaveReviews(ctx context.Context, client *gen.Client, typ string, ids []int) error {
+	switch typ {
+	case gen.TypeUser:
+		return client.Review.Update().Where(review.HasAttendeesWith(user.IDIn(ids...))).RemoveAttendeeIDs(ids...).Exec(ctx)
+	case gen.TypeStakeholder:
+		return client.Review.Update().Where(review.HasCustomerAttendeesWith(stakeholder.IDIn(ids...))).RemoveCustomerAttendeeIDs(ids...).Exec(ctx)
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/user"
 )
 
 // History is the changes made under an account after a time, the newest
@@ -266,4 +269,53 @@ func Records[T any](typ string, records []T) []*Record[T] {
 		out[i] = &Record[T]{Value: r, Links: links}
 	}
 	return out
+}
+
+// Users are our users with these IDs as they were at t: known are those
+// already read now (their edges loaded with a record), the others are read
+// here, and all are rewound with their own changes since t, a user deleted
+// since rebuilt from the values its deletion recorded. Users belong to no
+// account, so their changes are read by ID: one statement, and one more when
+// some are not known.
+func Users(ctx context.Context, client *gen.Client, known []*gen.User, ids []int, t time.Time) (map[int]*gen.User, error) {
+	now := map[int]*gen.User{}
+	for _, u := range known {
+		now[u.ID] = u
+	}
+	var unknown []int
+	for _, id := range ids {
+		if now[id] == nil && !slices.Contains(unknown, id) {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		read, err := client.User.Query().Where(user.IDIn(unknown...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range read {
+			now[u.ID] = u
+		}
+	}
+	all := slices.Collect(maps.Keys(now))
+	all = append(all, slices.DeleteFunc(unknown, func(id int) bool { return now[id] != nil })...)
+	if len(all) == 0 {
+		return now, nil
+	}
+	changes, err := client.Change.Query().
+		Where(change.SubjectType(gen.TypeUser), change.SubjectIDIn(all...), change.AtGT(t)).
+		Order(gen.Desc(change.FieldAt), gen.Desc(change.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	then, err := Rewind(Entity(gen.TypeUser, client.User.Bare), gen.TypeUser, Records(gen.TypeUser, slices.Collect(maps.Values(now))), changes)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]*gen.User, len(then))
+	for id, r := range then {
+		out[id] = r.Value
+	}
+	return out, nil
 }
