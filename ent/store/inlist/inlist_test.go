@@ -18,6 +18,12 @@ func TestRewrite(t *testing.T) {
 		want:     `SELECT "id" FROM "t" WHERE "t"."fk" = ANY($1) AND "t"."n" <= $2`,
 		wantArgs: []any{[]int64{7, 8, 9}, 21},
 	}, {
+		name:     "entgql's page of each parent's children",
+		query:    `WITH "src_query" AS (SELECT "e"."id", "e"."fk" FROM "e" WHERE "e"."fk" IN ($1, $2) AND "e"."kind" = $3), "limited_query" AS (SELECT *, (ROW_NUMBER() OVER (PARTITION BY "fk" ORDER BY "id" ASC)) AS "row_number" FROM "src_query") SELECT "id", "fk" FROM "limited_query" AS "e" WHERE "e"."row_number" <= $4`,
+		args:     []any{int64(3), int64(4), "INFLUENCES", 21},
+		want:     `WITH "src_query" AS (SELECT "e"."id", "e"."fk" FROM "e" WHERE "e"."fk" = ANY($1) AND "e"."kind" = $2), "limited_query" AS (SELECT *, (ROW_NUMBER() OVER (PARTITION BY "fk" ORDER BY "id" ASC)) AS "row_number" FROM "src_query") SELECT "id", "fk" FROM "limited_query" AS "e" WHERE "e"."row_number" <= $3`,
+		wantArgs: []any{[]int64{3, 4}, "INFLUENCES", 21},
+	}, {
 		name:     "one value",
 		query:    `SELECT "id" FROM "t" WHERE "t"."fk" IN ($1) LIMIT 51`,
 		args:     []any{7},
