@@ -27,6 +27,7 @@ import (
 	_ "github.com/accountplan/accountplan/ent/runtime" // schema hooks and defaults
 	"github.com/accountplan/accountplan/ent/schema/calendar"
 	"github.com/accountplan/accountplan/ent/schema/totals"
+	"github.com/accountplan/accountplan/ent/store/inlist"
 )
 
 // Store is an open, migrated database.
@@ -49,7 +50,8 @@ func Open(ctx context.Context, target string, opts ...ent.Option) (*Store, error
 		s.DB.Close()
 		return nil, connectError(err)
 	}
-	if err := migrateTo(ctx, s.Driver); err != nil {
+	// The migration's own SQL goes as it is, without the IN lists' rewriting.
+	if err := migrateTo(ctx, entsql.OpenDB(s.Dialect, s.DB)); err != nil {
 		s.DB.Close()
 		return nil, fmt.Errorf("migrating the schema: %w", err)
 	}
@@ -190,7 +192,7 @@ func OpenMigrated(target string, opts ...ent.Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Driver = entsql.OpenDB(s.Dialect, s.DB)
+	s.Driver = inlist.Wrap(entsql.OpenDB(s.Dialect, s.DB))
 	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
 	return s, nil
 }

@@ -18,7 +18,6 @@ import (
 	"testing"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/store/storetest"
@@ -96,7 +95,7 @@ func newEnv(t *testing.T, target string, settings httpedge.Settings) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, client: s.Client, driver: s.Driver, stmts: new(atomic.Int64), log: &statementLog{}}
-	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: e.stmts, log: e.log}
+	counted := &countingDriver{Driver: s.Driver, n: e.stmts, log: e.log} // the server's driver, IN lists rewritten on PostgreSQL
 	settings.Ready, settings.DB = s.Ping, s.DB
 	if settings.Log == nil {
 		settings.Log = slog.New(slog.DiscardHandler)

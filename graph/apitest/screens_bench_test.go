@@ -29,8 +29,6 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/store/storetest"
@@ -96,7 +94,7 @@ func newScreensServer(b *testing.B, target string, generate bool) *benchServer {
 	} else if bs.account, err = s.Client.Account.Query().Order(ent.Asc(account.FieldName)).FirstID(context.Background()); err != nil {
 		b.Fatalf("%s holds no generated accounts: %v", target, err)
 	}
-	counted := &countingDriver{Driver: entsql.OpenDB(s.Dialect, s.DB), n: &bs.stmts}
+	counted := &countingDriver{Driver: s.Driver, n: &bs.stmts}
 	srv := httptest.NewServer(httpedge.NewHandler(counted, benchSettings()))
 	b.Cleanup(func() {
 		srv.Close()
