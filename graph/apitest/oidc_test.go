@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -258,7 +259,7 @@ func TestOIDCKeyRotation(t *testing.T) {
 
 func testKeyRotation(t *testing.T, jwks bool) {
 	iss := newIssuer(t)
-	cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience}
+	cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience, KeyRefetchWait: 50 * time.Millisecond}
 	if jwks {
 		cfg.JWKSURL = iss.srv.URL + "/keys"
 	}
@@ -284,6 +285,43 @@ func testKeyRotation(t *testing.T, jwks bool) {
 	}
 	if status, body := e.rawDo(old, `{ me { id } }`); status != http.StatusUnauthorized {
 		t.Errorf("a token signed with the retired key: %d %s, want 401", status, body)
+	}
+}
+
+// Tokens naming key IDs the issuer does not have are refused without
+// fetching its keys for each: once when the keys are first needed, then at
+// most once per KeyRefetchWait; the issuer's own tokens still sign in.
+func TestOIDCMadeUpKeyIDs(t *testing.T) {
+	t.Parallel()
+	for _, jwks := range []bool{false, true} {
+		t.Run(map[bool]string{false: "discovery", true: "jwks url"}[jwks], func(t *testing.T) {
+			t.Parallel()
+			iss := newIssuer(t)
+			cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience, KeyRefetchWait: time.Hour}
+			if jwks {
+				cfg.JWKSURL = iss.srv.URL + "/keys"
+			}
+			o, err := httpedge.NewOIDC(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, sqliteDatabase(t), httpedge.Settings{OIDC: o})
+			newUser(t, e, "ada")
+			for i := range 20 {
+				forged := jose.JSONWebKey{Key: rsaKeys()[2], KeyID: fmt.Sprintf("made-up-%d", i), Algorithm: "RS256", Use: "sig"}
+				if status, body := e.rawDo(signWith(t, forged, iss.claims("ada@example.com")), `{ me { id } }`); status != http.StatusUnauthorized {
+					t.Fatalf("a token with a made-up key ID: %d %s, want 401", status, body)
+				}
+			}
+			// The issuer's key, with its kid, and without one (every key held is tried).
+			e.as(iss.sign(t, iss.claims("ada@example.com"))).must(`{ me { id } }`, nil)
+			noKid := iss.key
+			noKid.KeyID = ""
+			e.as(signWith(t, noKid, iss.claims("ada@example.com"))).must(`{ me { id } }`, nil)
+			if n := iss.fetches.Load(); n != 1 {
+				t.Errorf("the key set was fetched %d times for 20 made-up key IDs and 2 sign-ins, want once", n)
+			}
+		})
 	}
 }
 

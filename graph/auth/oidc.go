@@ -46,7 +46,15 @@ type OIDCConfig struct {
 	// address no user has, with the role Roles gives (VIEWER without it);
 	// otherwise such a token is refused.
 	CreateUsers bool
+	// KeyRefetchWait is how long after fetching the issuer's keys a token
+	// naming a key ID they do not hold is refused rather than fetching them
+	// again; 0 means DefaultKeyRefetchWait.
+	KeyRefetchWait time.Duration
 }
+
+// DefaultKeyRefetchWait bounds the fetches of the issuer's keys that tokens
+// with made-up key IDs can cause, while a rotated key is fetched within seconds.
+const DefaultKeyRefetchWait = 5 * time.Second
 
 // Check refuses a configuration that cannot sign anyone in as meant.
 func (cfg OIDCConfig) Check() error {

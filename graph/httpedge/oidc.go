@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,28 +24,39 @@ var asymmetric = []string{
 // cfg names a JWKS URL it discovers the issuer first, so that a server set up
 // for an issuer it cannot reach does not start. The issuer's keys are kept
 // and fetched again when a token names a key ID not seen yet, which is how
-// issuers rotate keys; a fetch takes 10 s at most.
+// issuers rotate keys, at most once per cfg.KeyRefetchWait; a fetch takes
+// 10 s at most.
 func NewOIDC(ctx context.Context, cfg auth.OIDCConfig) (*auth.OIDC, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	// A fetch of the keys outlives the request that started it, so it needs its own deadline.
-	ctx = oidc.ClientContext(ctx, &http.Client{Timeout: 10 * time.Second})
+	client := &http.Client{Timeout: 10 * time.Second}
 	// exp and nbf are checked by auth, with auth.ClockSkew both ways.
-	config := &oidc.Config{ClientID: cfg.Audience, SkipExpiryCheck: true}
-	var verifier *oidc.IDTokenVerifier
-	if cfg.JWKSURL != "" {
-		config.SupportedSigningAlgs = asymmetric
-		verifier = oidc.NewVerifier(cfg.Issuer, oidc.NewRemoteKeySet(ctx, cfg.JWKSURL), config)
-	} else {
-		discoverCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	config := &oidc.Config{ClientID: cfg.Audience, SkipExpiryCheck: true, SupportedSigningAlgs: asymmetric}
+	keys := &issuerKeys{url: cfg.JWKSURL, client: client, wait: cfg.KeyRefetchWait}
+	if keys.wait <= 0 {
+		keys.wait = auth.DefaultKeyRefetchWait
+	}
+	if cfg.JWKSURL == "" {
+		discoverCtx, cancel := context.WithTimeout(oidc.ClientContext(ctx, client), 15*time.Second)
 		defer cancel()
 		provider, err := oidc.NewProvider(discoverCtx, cfg.Issuer)
 		if err != nil {
 			return nil, fmt.Errorf("company sign-in: discovering the issuer %s: %w", strings.TrimSuffix(cfg.Issuer, "/"), err)
 		}
-		verifier = provider.VerifierContext(ctx, config)
+		var doc struct {
+			JWKSURL    string   `json:"jwks_uri"`
+			Algorithms []string `json:"id_token_signing_alg_values_supported"`
+		}
+		if err := provider.Claims(&doc); err != nil {
+			return nil, fmt.Errorf("company sign-in: the discovery document of %s: %w", strings.TrimSuffix(cfg.Issuer, "/"), err)
+		}
+		keys.url = doc.JWKSURL
+		if algs := slices.DeleteFunc(doc.Algorithms, func(a string) bool { return !slices.Contains(asymmetric, a) }); len(algs) > 0 {
+			config.SupportedSigningAlgs = algs
+		}
 	}
+	verifier := oidc.NewVerifier(cfg.Issuer, keys, config)
 	return auth.NewOIDC(cfg, func(ctx context.Context, raw string) (map[string]any, error) {
 		token, err := verifier.Verify(ctx, raw)
 		if err != nil {
