@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -218,6 +219,10 @@ func connect(target string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each connection holds its own page cache and prepared statements:
+	// a few per core, kept open, rather than one per request, closed after it.
+	db.SetMaxOpenConns(SQLiteConns())
+	db.SetMaxIdleConns(SQLiteConns())
 	return &Store{DB: db, Dialect: dialect.SQLite}, nil
 }
 
@@ -283,6 +288,11 @@ func checkSQLitePath(path string) error {
 	}
 	return nil
 }
+
+// SQLiteConns is how many connections a SQLite database is read and written
+// through: two per core, since a read holds one while its goroutine waits on
+// the disk or on the executor, and four at least.
+func SQLiteConns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // sqliteStatementCache is how many prepared statements each SQLite connection
 // keeps: a screen's eager loads repeat their SQL text, whose window queries

@@ -91,3 +91,33 @@ func TestMissingPostgresDatabase(t *testing.T) {
 		t.Errorf("got %v, want the database named and createdb suggested", err)
 	}
 }
+
+// TestSQLiteConnectionsKept: a SQLite database is served by a few
+// connections per core, kept open between requests with their page caches
+// and prepared statements, not by one new connection per request at once.
+func TestSQLiteConnectionsKept(t *testing.T) {
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "conns.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, want := s.DB.Stats().MaxOpenConnections, store.SQLiteConns(); got != want || want < 4 {
+		t.Errorf("at most %d connections open, want %d (and 4 at least)", got, want)
+	}
+	// Open them all at once, then give them back: every one stays open.
+	ctx := context.Background()
+	var conns []interface{ Close() error }
+	for range store.SQLiteConns() {
+		c, err := s.DB.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if st := s.DB.Stats(); st.Idle != store.SQLiteConns() {
+		t.Errorf("%d connections kept idle after %d were used at once, want all", st.Idle, store.SQLiteConns())
+	}
+}
