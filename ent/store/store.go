@@ -207,8 +207,10 @@ func connect(target string) (*Store, error) {
 			return nil, err
 		}
 		// A pool sized for a small server; PostgreSQL's default limit is 100 connections.
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		// All of them stay open between requests: a new one costs PostgreSQL a backend
+		// and pgx its prepared statements.
+		db.SetMaxOpenConns(PostgresConns)
+		db.SetMaxIdleConns(PostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		return &Store{DB: db, Dialect: dialect.Postgres}, nil
 	}
@@ -288,6 +290,9 @@ func checkSQLitePath(path string) error {
 	}
 	return nil
 }
+
+// PostgresConns is how many connections a PostgreSQL database is used through.
+const PostgresConns = 20
 
 // SQLiteConns is how many connections a SQLite database is read and written
 // through: two per core, since a read holds one while its goroutine waits on
