@@ -9,6 +9,7 @@
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
 //	-picture-url-key  PICTURE_URL_KEY  secret that signs OrgMap.pictureURL (servers behind one address share it)
 //	-log-format    LOG_FORMAT     text or json (default text)
+//	-memory-limit-mb  MEMORY_LIMIT_MB  soft limit of the Go heap, in MiB (default 64 + -map-cache-mb, unless GOMEMLIMIT is set; 0 for none)
 //	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
 //	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
 //	-otlp-endpoint OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP to this base URL (default: no tracing)
@@ -62,10 +63,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -111,6 +114,7 @@ func main() {
 	flag.BoolVar(&cfg.demo, "demo", envParse("DEMO", false, strconv.ParseBool), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
 	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
+	memoryMB := flag.Int("memory-limit-mb", envParse("MEMORY_LIMIT_MB", -1, strconv.Atoi), "soft limit of the Go heap in MiB, past which it collects garbage more often; 0 for none; default 64 + -map-cache-mb, unless GOMEMLIMIT is set (env MEMORY_LIMIT_MB)")
 	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
 	pictureKey := flag.String("picture-url-key", env("PICTURE_URL_KEY", ""), "secret that signs OrgMap.pictureURL; servers behind one address need the same one; none makes a random one per process (env PICTURE_URL_KEY)")
 	edge := edgeFlags()
@@ -131,6 +135,13 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.oidc = signIn()
+	mem := memorySettings(*memoryMB, mapCacheMB(cfg.edge), os.LookupEnv)
+	if mem.gcPercent != 0 {
+		debug.SetGCPercent(mem.gcPercent)
+	}
+	if mem.limit != 0 {
+		debug.SetMemoryLimit(mem.limit)
+	}
 	cfg.webhooks, cfg.edge.GraphQL.WebhooksAllowPrivate = hooks()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -144,6 +155,51 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// memory is how the Go runtime collects garbage: 0 leaves a setting as the
+// runtime has it (from GOGC and GOMEMLIMIT).
+type memory struct {
+	gcPercent int
+	limit     int64 // bytes
+}
+
+// defaultGCPercent lets the heap grow to three times what is live between
+// collections: a request's garbage is most of what it allocates, and the
+// memory limit stops the growth where memory runs short.
+const defaultGCPercent = 200
+
+// defaultMemoryLimitMB bounds the heap beside the map cache: what requests
+// in flight hold and the garbage between collections.
+const defaultMemoryLimitMB = 64
+
+// memorySettings gives the garbage collector's settings from the
+// -memory-limit-mb flag (-1 when unset), the map cache's size in MiB and the
+// environment: GOGC and GOMEMLIMIT, when set, are the runtime's own and win
+// over the defaults, and the flag wins over GOMEMLIMIT.
+func memorySettings(limitMB, mapCacheMB int, lookup func(string) (string, bool)) memory {
+	var m memory
+	if _, set := lookup("GOGC"); !set {
+		m.gcPercent = defaultGCPercent
+	}
+	_, envLimit := lookup("GOMEMLIMIT")
+	switch {
+	case limitMB == 0:
+		m.limit = math.MaxInt64
+	case limitMB > 0:
+		m.limit = int64(limitMB) << 20
+	case !envLimit:
+		m.limit = int64(defaultMemoryLimitMB+max(mapCacheMB, 0)) << 20
+	}
+	return m
+}
+
+// mapCacheMB is the map cache's size in MiB that the settings give.
+func mapCacheMB(s httpedge.Settings) int {
+	if s.GraphQL.MapCacheMB == nil {
+		return graph.DefaultMapCacheMB
+	}
+	return *s.GraphQL.MapCacheMB
 }
 
 // startError is a failure before the server began serving.

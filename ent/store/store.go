@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -208,8 +209,10 @@ func connect(target string) (*Store, error) {
 			return nil, err
 		}
 		// A pool sized for a small server; PostgreSQL's default limit is 100 connections.
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		// All of them stay open between requests: a new one costs PostgreSQL a backend
+		// and pgx its prepared statements.
+		db.SetMaxOpenConns(PostgresConns)
+		db.SetMaxIdleConns(PostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		return &Store{DB: db, Dialect: dialect.Postgres}, nil
 	}
@@ -220,6 +223,10 @@ func connect(target string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each connection holds its own page cache and prepared statements:
+	// a few per core, kept open, rather than one per request, closed after it.
+	db.SetMaxOpenConns(SQLiteConns())
+	db.SetMaxIdleConns(SQLiteConns())
 	return &Store{DB: db, Dialect: dialect.SQLite}, nil
 }
 
@@ -316,6 +323,14 @@ func foldText(fold func(string) string) func(any) any {
 		return v
 	}
 }
+
+// PostgresConns is how many connections a PostgreSQL database is used through.
+const PostgresConns = 20
+
+// SQLiteConns is how many connections a SQLite database is read and written
+// through: two per core, since a read holds one while its goroutine waits on
+// the disk or on the executor, and four at least.
+func SQLiteConns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // sqliteStatementCache is how many prepared statements each SQLite connection
 // keeps: a screen's eager loads repeat their SQL text, whose window queries

@@ -2,12 +2,16 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/accountplan/accountplan/ent/store"
+	"github.com/accountplan/accountplan/ent/store/storetest"
 )
 
 // TestSQLitePath: the SQLite database is the file at the path given,
@@ -90,4 +94,38 @@ func TestMissingPostgresDatabase(t *testing.T) {
 	case !strings.Contains(err.Error(), `database "accountplan_no_such_database" does not exist`) || !strings.Contains(err.Error(), "createdb"):
 		t.Errorf("got %v, want the database named and createdb suggested", err)
 	}
+}
+
+// TestConnectionsKept: each database is served by a bounded pool whose
+// connections all stay open between requests, with their page caches (SQLite)
+// and prepared statements: a request at a busy moment finds one, rather than
+// opening a new one (a PostgreSQL backend) that is closed once it is answered.
+func TestConnectionsKept(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
+		want := store.PostgresConns
+		if s.Dialect == dialect.SQLite {
+			want = store.SQLiteConns()
+			if want < 4 {
+				t.Errorf("%d SQLite connections, want 4 at least", want)
+			}
+		}
+		if got := s.DB.Stats().MaxOpenConnections; got != want {
+			t.Errorf("at most %d connections open, want %d", got, want)
+		}
+		ctx := context.Background()
+		var conns []*sql.Conn
+		for range want {
+			c, err := s.DB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+		if st := s.DB.Stats(); st.Idle != want || st.MaxIdleClosed != 0 {
+			t.Errorf("%d connections kept idle and %d closed after %d were used at once, want all kept", st.Idle, st.MaxIdleClosed, want)
+		}
+	})
 }

@@ -65,7 +65,7 @@ func BenchmarkScreens(b *testing.B) {
 			} else {
 				bs = newScreensServer(b, db.target(b), true)
 			}
-			for _, screen := range benchdata.Screens {
+			for _, screen := range append(benchdata.Screens, fixedCostScreens...) {
 				var vars map[string]any
 				if screen.ByAccount {
 					vars = map[string]any{"id": gid(bs.account)}
@@ -74,6 +74,15 @@ func BenchmarkScreens(b *testing.B) {
 			}
 		})
 	}
+}
+
+// fixedCostScreens are small requests, where what every request costs, whatever
+// it asks, shows: loadtest's nested20 shape, and the smallest query there is.
+var fixedCostScreens = []benchdata.Screen{
+	{Name: "nested20", Query: `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC}) { edges { node { name industry
+	plans(first: 1) { totalCount edges { node { name status type
+		goals(first: 1) { edges { node { title dueAt } } } } } } } } } }`},
+	{Name: "typename", Query: `{ __typename }`},
 }
 
 // newScreensServer is the handler, with the map cache off, over the

@@ -46,7 +46,7 @@ func main() {
 		influence = flag.Int("edges", benchdata.Issue.InfluenceEdges, "with -generate: influence edges per account")
 		compare   = flag.String("compare", "", "PostGraphile's GraphQL endpoint: compare it with -url (a comma-separated label=URL list) in interleaved rounds")
 		rounds    = flag.Int("rounds", 3, "with -compare: rounds per shape, number of clients and server")
-		only      = flag.String("shapes", "", "with -compare: comma-separated shapes to send; empty sends all")
+		only      = flag.String("shapes", "", "comma-separated shapes of shapes.go to send (with -compare, empty sends all; without, it replaces -screen)")
 		pids      = flag.String("pids", "", "with -compare: label=PID,... of servers to read CPU and memory of; others are found by their port")
 		warmup    = flag.Duration("warmup", 2*time.Second, "with -compare: time each server answers each shape before the rounds")
 		pgDB      = flag.String("pg-db", "accountplan_bench", "with -compare: the database whose PostgreSQL backends' CPU counts; empty for none")
@@ -79,6 +79,15 @@ func main() {
 	switch {
 	case *query != "":
 		screens = []benchdata.Screen{{Name: "query", Query: *query}}
+	case *only != "":
+		picked, _, err := (&comparison{}).pick(*only, "1")
+		if err != nil {
+			fail(err)
+		}
+		screens = nil
+		for _, s := range picked {
+			screens = append(screens, benchdata.Screen{Name: s.Name, Query: s.Ours, ByAccount: s.ByAccount})
+		}
 	case *screen != "":
 		i := slices.IndexFunc(screens, func(s benchdata.Screen) bool { return s.Name == *screen })
 		if i < 0 {
