@@ -31,6 +31,11 @@
 //     of FieldSet.MarshalGQL unless the document uses @defer;
 //   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
 //     the same field context with a Child shared by every field of the type.
+//   - IDs, Ints, Booleans (graphql.MarshalIntID, MarshalInt, MarshalBoolean)
+//     and cursors (entgql.Cursor's own MarshalGQL) become graph/scalar's
+//     writers: the same bytes, without a closure, string or encoder per value;
+//   - a query's answer is written into a pooled buffer and copied out once,
+//     instead of a bytes.Buffer that grows by doubling.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -201,6 +206,42 @@ var rules = []rule{
 		"\treturn scalarFieldContext(",
 		regexp.MustCompile(`\treturn scalarFieldContext\(`),
 		"\treturn graphql.NewScalarFieldContext(",
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalIntID\(`),
+		`outID(`,
+		regexp.MustCompile(`\boutID\(`),
+		`graphql.MarshalIntID(`,
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalInt\(`),
+		`outInt(`,
+		regexp.MustCompile(`\boutInt\(`),
+		`graphql.MarshalInt(`,
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalBoolean\(`),
+		`outBoolean(`,
+		regexp.MustCompile(`\boutBoolean\(`),
+		`graphql.MarshalBoolean(`,
+	},
+	{
+		regexp.MustCompile(`(\) marshalNCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\t)return v\n`),
+		"${1}return outCursor(v)\n",
+		regexp.MustCompile(`(\) marshalNCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\t)return outCursor\(v\)\n`),
+		"${1}return v\n",
+	},
+	{
+		regexp.MustCompile(`(\) marshalOCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v \*entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n\t)return v\n`),
+		"${1}return outCursor(*v)\n",
+		regexp.MustCompile(`(\) marshalOCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v \*entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n\t)return outCursor\(\*v\)\n`),
+		"${1}return v\n",
+	},
+	{
+		regexp.MustCompile(`\n(\t+)var buf bytes\.Buffer\n\t+data\.MarshalGQL\(&buf\)\n\t+response\.Data = buf\.Bytes\(\)\n`),
+		"\n${1}response.Data = marshalAnswer(data)\n",
+		regexp.MustCompile(`\n(\t+)response\.Data = marshalAnswer\(data\)\n`),
+		"\n${1}var buf bytes.Buffer\n${1}data.MarshalGQL(&buf)\n${1}response.Data = buf.Bytes()\n",
 	},
 	{
 		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),

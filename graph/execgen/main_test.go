@@ -88,6 +88,51 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalIntID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalBoolean(v)
+	return res
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	return res
+}
+
+func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
+	switch opCtx.Operation.Operation {
+	case ast.Query:
+		return func(ctx context.Context) *graphql.Response {
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+			response.Data = buf.Bytes()
+			return &response
+		}
+	}
+}
+
 func (ec *executionContext) marshalOAccountEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AccountEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		return ec.marshalOAccountEdge2(ctx, sel, v[i])
@@ -108,6 +153,12 @@ func TestRewriteAndRestore(t *testing.T) {
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
 		"\treturn ec.objectOut(fields, out)\n}",
 		`return scalarFieldContext("Account", field, false, false, "String")`,
+		"v entgql.Cursor[int]) graphql.Marshaler {\n\treturn outCursor(v)\n}",
+		"\t\treturn graphql.Null\n\t}\n\treturn outCursor(*v)\n}",
+		"res := outID(v)",
+		"res := outBoolean(v)",
+		"res := outInt(v)",
+		"\t\t\tresponse.Data = marshalAnswer(data)\n\t\t\treturn &response",
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +
@@ -163,7 +214,7 @@ func TestExecutorIsRewritten(t *testing.T) {
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}

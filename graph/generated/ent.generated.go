@@ -49450,7 +49450,7 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-	return v
+	return outCursor(v)
 }
 
 func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Feedback) graphql.Marshaler {
@@ -51717,7 +51717,7 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	return outCursor(*v)
 }
 
 func (ec *executionContext) marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *ent.Feedback) graphql.Marshaler {
