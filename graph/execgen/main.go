@@ -31,6 +31,14 @@
 //     of FieldSet.MarshalGQL unless the document uses @defer;
 //   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
 //     the same field context with a Child shared by every field of the type.
+//   - IDs, Ints, Booleans (graphql.MarshalIntID, MarshalInt, MarshalBoolean)
+//     and cursors (entgql.Cursor's own MarshalGQL) become graph/scalar's
+//     writers: the same bytes, without a closure, string or encoder per value;
+//   - a query's answer is written into a pooled buffer and copied out once,
+//     instead of a bytes.Buffer that grows by doubling.
+//   - a struct read of a leaf (RewriteLeaves) first tries to write the value
+//     without its field context: only a null, whose error needs the path,
+//     builds it.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -92,6 +100,8 @@ func rewriteDir(dir string) error {
 		return err
 	}
 	patched := false
+	var names []string
+	var srcs, outs [][]byte
 	for _, f := range files {
 		if filepath.Base(f) == helpersFile {
 			continue
@@ -105,7 +115,12 @@ func rewriteDir(dir string) error {
 			return fmt.Errorf("%s: %w", f, err)
 		}
 		patched = patched || bytes.Contains(out, []byte("\texecgen execgenState\n"))
-		if !bytes.Equal(out, src) {
+		names, srcs, outs = append(names, f), append(srcs, src), append(outs, out)
+	}
+	leaves := Leaves(outs)
+	for i, f := range names {
+		out := RewriteLeaves(outs[i], leaves)
+		if !bytes.Equal(out, srcs[i]) {
 			if err := os.WriteFile(f, out, 0o644); err != nil {
 				return err
 			}
@@ -203,6 +218,42 @@ var rules = []rule{
 		"\treturn graphql.NewScalarFieldContext(",
 	},
 	{
+		regexp.MustCompile(`graphql\.MarshalIntID\(`),
+		`outID(`,
+		regexp.MustCompile(`\boutID\(`),
+		`graphql.MarshalIntID(`,
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalInt\(`),
+		`outInt(`,
+		regexp.MustCompile(`\boutInt\(`),
+		`graphql.MarshalInt(`,
+	},
+	{
+		regexp.MustCompile(`graphql\.MarshalBoolean\(`),
+		`outBoolean(`,
+		regexp.MustCompile(`\boutBoolean\(`),
+		`graphql.MarshalBoolean(`,
+	},
+	{
+		regexp.MustCompile(`(\) marshalNCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\t)return v\n`),
+		"${1}return outCursor(v)\n",
+		regexp.MustCompile(`(\) marshalNCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\t)return outCursor\(v\)\n`),
+		"${1}return v\n",
+	},
+	{
+		regexp.MustCompile(`(\) marshalOCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v \*entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n\t)return v\n`),
+		"${1}return outCursor(*v)\n",
+		regexp.MustCompile(`(\) marshalOCursor2[^(\s]+\(ctx context\.Context, sel ast\.SelectionSet, v \*entgql\.Cursor\[int\]\) graphql\.Marshaler \{\n\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n\t)return outCursor\(\*v\)\n`),
+		"${1}return v\n",
+	},
+	{
+		regexp.MustCompile(`\n(\t+)var buf bytes\.Buffer\n\t+data\.MarshalGQL\(&buf\)\n\t+response\.Data = buf\.Bytes\(\)\n`),
+		"\n${1}response.Data = marshalAnswer(data)\n",
+		regexp.MustCompile(`\n(\t+)response\.Data = marshalAnswer\(data\)\n`),
+		"\n${1}var buf bytes.Buffer\n${1}data.MarshalGQL(&buf)\n${1}response.Data = buf.Bytes()\n",
+	},
+	{
 		regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `),
 		`ec.marshalSlice(ctx, len(v), `,
 		regexp.MustCompile(`ec\.marshalSlice\(ctx, len\(v\), `),
@@ -230,8 +281,67 @@ func Rewrite(src []byte) ([]byte, error) {
 	return src, nil
 }
 
-// Restore undoes Rewrite.
+// Marshalers of leaf types: contextFreeLeaf never reads its context;
+// nullCheckedLeaf reads it only to report a null, which its scalar function returns.
+var (
+	contextFreeLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshal[NO][^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
+		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n)\}\n`)
+	nullCheckedLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshalN[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
+		`\t_ = sel\n\tres := ([\w.]+)\(v\)\n\tif res == graphql\.Null \{\n\t\tgraphql\.AddInvalidNullFromMarshaler\(ctx, "\w+!"\)\n\t\}\n\treturn res\n\}\n`)
+	structRead = regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (?:true|false), (?:true|false)\) of a struct field, without middleware\n` +
+		`\tif err != nil \{\n\t\treturn graphql\.Null\n\t\}\n\tvar v [^()\n]+ = obj\.(\w+)\n\treturn ec\.(marshal[^(\s]+)\(graphql\.WithFieldContext\(ctx, fc\), field\.Selections, v\)\n`)
+	leafGuard = regexp.MustCompile(`\tif res := [^\n]+; res != graphql\.Null \{ // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t\}\n`)
+)
+
+// Leaves maps the leaf marshalers of the executor's files to the call that
+// writes a value without a field context: "" for the marshaler itself
+// (it never reads its context), or its scalar function.
+func Leaves(files [][]byte) map[string]string {
+	leaves := map[string]string{}
+	for _, src := range files {
+		for _, m := range contextFreeLeaf.FindAllSubmatch(src, -1) {
+			leaves[string(m[1])] = ""
+		}
+		for _, m := range nullCheckedLeaf.FindAllSubmatch(src, -1) {
+			leaves[string(m[1])] = string(m[2])
+		}
+	}
+	return leaves
+}
+
+// RewriteLeaves puts before a struct read of a leaf (a scalar's field
+// context, a marshaler in leaves) a guard that writes the value without
+// building its field context and the context that carries it; only a null,
+// which needs the field's path for its error, goes on to them.
+func RewriteLeaves(src []byte, leaves map[string]string) []byte {
+	var out []byte
+	last := 0
+	for _, m := range structRead.FindAllSubmatchIndex(src, -1) {
+		if !bytes.HasSuffix(src[:m[0]], []byte(") (ret graphql.Marshaler) {\n")) {
+			continue
+		}
+		fieldContext, field, marshal := string(src[m[2]:m[3]]), string(src[m[4]:m[5]]), string(src[m[6]:m[7]])
+		scalar, ok := leaves[marshal]
+		if !ok || !bytes.Contains(src, []byte("func (ec *executionContext) fieldContext_"+fieldContext+"(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {\n\treturn scalarFieldContext(")) {
+			continue
+		}
+		call := "ec." + marshal + "(ctx, field.Selections, obj." + field + ")"
+		if scalar != "" {
+			if pkg, _, qualified := strings.Cut(scalar, "."); qualified && !regexp.MustCompile(`(?m)^\t(?:\w+ )?"[^"\n]*/`+regexp.QuoteMeta(pkg)+`"$`).Match(src) {
+				continue
+			}
+			call = scalar + "(obj." + field + ")"
+		}
+		out = append(out, src[last:m[0]]...)
+		out = append(out, "\tif res := "+call+"; res != graphql.Null { // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t}\n"...)
+		last = m[0]
+	}
+	return append(out, src[last:]...)
+}
+
+// Restore undoes Rewrite and RewriteLeaves.
 func Restore(src []byte) []byte {
+	src = leafGuard.ReplaceAll(src, nil)
 	for _, r := range rules {
 		src = r.back.ReplaceAll(src, []byte(r.undo))
 	}

@@ -39,6 +39,67 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	)
 }
 
+func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v account.Status) graphql.Marshaler {
+			return ec.marshalNAccountStatus2Status(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Account_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
+}
+
+func (ec *executionContext) marshalNAccountStatus2Status(ctx context.Context, sel ast.SelectionSet, v account.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
@@ -88,6 +149,51 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalIntID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalBoolean(v)
+	return res
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	return res
+}
+
+func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
+	switch opCtx.Operation.Operation {
+	case ast.Query:
+		return func(ctx context.Context) *graphql.Response {
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+			response.Data = buf.Bytes()
+			return &response
+		}
+	}
+}
+
 func (ec *executionContext) marshalOAccountEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AccountEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		return ec.marshalOAccountEdge2(ctx, sel, v[i])
@@ -108,6 +214,12 @@ func TestRewriteAndRestore(t *testing.T) {
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
 		"\treturn ec.objectOut(fields, out)\n}",
 		`return scalarFieldContext("Account", field, false, false, "String")`,
+		"v entgql.Cursor[int]) graphql.Marshaler {\n\treturn outCursor(v)\n}",
+		"\t\treturn graphql.Null\n\t}\n\treturn outCursor(*v)\n}",
+		"res := outID(v)",
+		"res := outBoolean(v)",
+		"res := outInt(v)",
+		"\t\t\tresponse.Data = marshalAnswer(data)\n\t\t\treturn &response",
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +
@@ -122,6 +234,44 @@ func TestRewriteAndRestore(t *testing.T) {
 	}
 	if again, _ := Rewrite(out); !bytes.Equal(again, out) {
 		t.Errorf("rewriting twice changes the code:\n%s", again)
+	}
+	if back := Restore(out); string(back) != gqlgenOutput {
+		t.Errorf("restored code differs from gqlgen's:\n%s", back)
+	}
+}
+
+func TestRewriteLeaves(t *testing.T) {
+	rewritten, err := Rewrite([]byte(gqlgenOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves := Leaves([][]byte{rewritten})
+	for name, want := range map[string]string{"marshalNID2int": "outID", "marshalNAccountStatus2Status": "", "marshalNString2string": "scalar.MarshalString", "marshalOBoolean2bool": ""} {
+		if got, ok := leaves[name]; !ok || got != want {
+			t.Errorf("leaf %s: %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	if _, ok := leaves["marshalOAccountEdge"]; ok {
+		t.Error("a list's marshaler was taken for a leaf's")
+	}
+	out := RewriteLeaves(rewritten, leaves)
+	for _, want := range []string{
+		"(ret graphql.Marshaler) {\n\tif res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t}\n\tfc, err := ec.fieldContext_Account_id(ctx, field)",
+		"(ret graphql.Marshaler) {\n\tif res := ec.marshalNAccountStatus2Status(ctx, field.Selections, obj.Status); res != graphql.Null {",
+	} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("the rewritten executor lacks %q:\n%s", want, out)
+		}
+	}
+	if bytes.Contains(out, []byte("scalar.MarshalString(obj.Name)")) {
+		t.Error("a leaf guard calls a package the file does not import")
+	}
+	withImport := RewriteLeaves(append([]byte("import (\n\t\"github.com/accountplan/accountplan/graph/scalar\"\n)\n"), rewritten...), leaves)
+	if !bytes.Contains(withImport, []byte("\tif res := scalar.MarshalString(obj.Name); res != graphql.Null {")) {
+		t.Error("no leaf guard for a String field in a file that imports its scalar package")
+	}
+	if again := RewriteLeaves(out, leaves); !bytes.Equal(again, out) {
+		t.Errorf("rewriting leaves twice changes the code:\n%s", again)
 	}
 	if back := Restore(out); string(back) != gqlgenOutput {
 		t.Errorf("restored code differs from gqlgen's:\n%s", back)
@@ -152,23 +302,32 @@ func TestExecutorIsRewritten(t *testing.T) {
 		t.Fatalf("no generated executor in %s: %v", dir, err)
 	}
 	patched := false
+	var srcs [][]byte
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		srcs = append(srcs, src)
+	}
+	leaves := Leaves(srcs)
+	if len(leaves) == 0 {
+		t.Error("the executor has no leaf marshalers: has gqlgen's output changed?")
+	}
+	for i, f := range files {
+		src := srcs[i]
 		if filepath.Base(f) == helpersFile {
 			if !bytes.Equal(src, helpers) {
 				t.Errorf("%s differs from execgen's helpers: run go generate ./...", f)
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}
 		}
-		if again, err := Rewrite(Restore(src)); err != nil || !bytes.Equal(again, src) {
+		if again, err := Rewrite(Restore(src)); err != nil || !bytes.Equal(RewriteLeaves(again, leaves), src) {
 			t.Errorf("%s is not execgen's rewrite of gqlgen's output (%v): run go generate ./...", f, err)
 		}
 		patched = patched || bytes.Contains(src, []byte("\texecgen execgenState\n"))

@@ -5951,6 +5951,9 @@ func (ec *executionContext) field_WhitespaceCell_history_args(ctx context.Contex
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -5963,6 +5966,9 @@ func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -5975,6 +5981,9 @@ func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -5987,6 +5996,9 @@ func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -5999,6 +6011,9 @@ func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Prefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_prefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6011,6 +6026,9 @@ func (ec *executionContext) fieldContext_APIToken_prefix(_ context.Context, fiel
 }
 
 func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.ReadOnly); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_readOnly(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6023,6 +6041,9 @@ func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, fi
 }
 
 func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_expiresAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6035,6 +6056,9 @@ func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_lastUsedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6047,6 +6071,9 @@ func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APIToken_revokedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6177,6 +6204,9 @@ func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_APITokenConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6222,6 +6252,9 @@ func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6234,6 +6267,9 @@ func (ec *executionContext) fieldContext_Account_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6246,6 +6282,9 @@ func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6258,6 +6297,9 @@ func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6270,6 +6312,9 @@ func (ec *executionContext) fieldContext_Account_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6282,6 +6327,9 @@ func (ec *executionContext) fieldContext_Account_externalID(_ context.Context, f
 }
 
 func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.Tier); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6294,6 +6342,9 @@ func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_industry(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Industry); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_industry(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6306,6 +6357,9 @@ func (ec *executionContext) fieldContext_Account_industry(_ context.Context, fie
 }
 
 func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Sellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_sellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6318,6 +6372,9 @@ func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_region(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Region); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_region(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6330,6 +6387,9 @@ func (ec *executionContext) fieldContext_Account_region(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_country(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Country); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_country(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6342,6 +6402,9 @@ func (ec *executionContext) fieldContext_Account_country(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx, field.Selections, obj.Maturity); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_maturity(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6354,6 +6417,9 @@ func (ec *executionContext) fieldContext_Account_maturity(_ context.Context, fie
 }
 
 func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ctx, field.Selections, obj.Culture); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_culture(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6366,6 +6432,9 @@ func (ec *executionContext) fieldContext_Account_culture(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.AnnualRevenue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_annualRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -6378,6 +6447,9 @@ func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context
 }
 
 func (ec *executionContext) _Account_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Account_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7088,6 +7160,9 @@ func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7133,6 +7208,9 @@ func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7145,6 +7223,9 @@ func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field
 }
 
 func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7157,6 +7238,9 @@ func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7169,6 +7253,9 @@ func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _AccountPlan_version(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7181,6 +7268,9 @@ func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, 
 }
 
 func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7193,6 +7283,9 @@ func (ec *executionContext) fieldContext_AccountPlan_externalID(_ context.Contex
 }
 
 func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7205,6 +7298,9 @@ func (ec *executionContext) fieldContext_AccountPlan_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx, field.Selections, obj.Type); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_type(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7217,6 +7313,9 @@ func (ec *executionContext) fieldContext_AccountPlan_type(_ context.Context, fie
 }
 
 func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7229,6 +7328,9 @@ func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7241,6 +7343,9 @@ func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Conte
 }
 
 func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7253,6 +7358,9 @@ func (ec *executionContext) fieldContext_AccountPlan_periodEnd(_ context.Context
 }
 
 func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx, field.Selections, obj.ReviewCadence); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_reviewCadence(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7265,6 +7373,9 @@ func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Con
 }
 
 func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.CustomerGoals); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_customerGoals(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7277,6 +7388,9 @@ func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Con
 }
 
 func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Challenges); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_challenges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7289,6 +7403,9 @@ func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Contex
 }
 
 func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.KeyInitiatives); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_keyInitiatives(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7301,6 +7418,9 @@ func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Co
 }
 
 func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Competitors); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_competitors(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7313,6 +7433,9 @@ func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Conte
 }
 
 func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.TeamStructure); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlan_teamStructure(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7815,6 +7938,9 @@ func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountPlanConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7860,6 +7986,9 @@ func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountTeamMember_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7872,6 +8001,9 @@ func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context,
 }
 
 func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountTeamMember_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7884,6 +8016,9 @@ func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.C
 }
 
 func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountTeamMember_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -7896,6 +8031,9 @@ func (ec *executionContext) fieldContext_AccountTeamMember_updatedAt(_ context.C
 }
 
 func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ctx, field.Selections, obj.Role); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountTeamMember_role(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8058,6 +8196,9 @@ func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_AccountTeamMemberConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8103,6 +8244,9 @@ func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.
 }
 
 func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8115,6 +8259,9 @@ func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8127,6 +8274,9 @@ func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context,
 }
 
 func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8139,6 +8289,9 @@ func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _ActionItem_version(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8151,6 +8304,9 @@ func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, f
 }
 
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8163,6 +8319,9 @@ func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context
 }
 
 func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8175,6 +8334,9 @@ func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActionItem_description(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8187,6 +8349,9 @@ func (ec *executionContext) fieldContext_ActionItem_description(_ context.Contex
 }
 
 func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8199,6 +8364,9 @@ func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8211,6 +8379,9 @@ func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItem_completedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8469,6 +8640,9 @@ func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8514,6 +8688,9 @@ func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8526,6 +8703,9 @@ func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8538,6 +8718,9 @@ func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8550,6 +8733,9 @@ func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8562,6 +8748,9 @@ func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Conte
 }
 
 func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8574,6 +8763,9 @@ func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnit_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8792,6 +8984,9 @@ func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_BusinessUnitConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8837,6 +9032,9 @@ func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8849,6 +9047,9 @@ func (ec *executionContext) fieldContext_Change_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.At); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_at(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8861,6 +9062,9 @@ func (ec *executionContext) fieldContext_Change_at(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx, field.Selections, obj.Operation); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_operation(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8873,6 +9077,9 @@ func (ec *executionContext) fieldContext_Change_operation(_ context.Context, fie
 }
 
 func (ec *executionContext) _Change_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8885,6 +9092,9 @@ func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, f
 }
 
 func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := outID(obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8897,6 +9107,9 @@ func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8930,6 +9143,9 @@ func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field 
 }
 
 func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SubjectExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_subjectExternalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8942,6 +9158,9 @@ func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Cont
 }
 
 func (ec *executionContext) _Change_originTokenID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.OriginTokenID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_originTokenID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -8954,6 +9173,9 @@ func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context,
 }
 
 func (ec *executionContext) _Change_originTokenName(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OriginTokenName); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Change_originTokenName(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9040,6 +9262,9 @@ func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ChangeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9085,6 +9310,9 @@ func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9097,6 +9325,9 @@ func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9109,6 +9340,9 @@ func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9121,6 +9355,9 @@ func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Feedback_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9133,6 +9370,9 @@ func (ec *executionContext) fieldContext_Feedback_externalID(_ context.Context, 
 }
 
 func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx, field.Selections, obj.Kind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9145,6 +9385,9 @@ func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9157,6 +9400,9 @@ func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field
 }
 
 func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_text(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9169,6 +9415,9 @@ func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field 
 }
 
 func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.ReceivedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Feedback_receivedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9363,6 +9612,9 @@ func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_FeedbackConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9408,6 +9660,9 @@ func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9420,6 +9675,9 @@ func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9432,6 +9690,9 @@ func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9444,6 +9705,9 @@ func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9456,6 +9720,9 @@ func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field g
 }
 
 func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9468,6 +9735,9 @@ func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Goal_description(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9480,6 +9750,9 @@ func (ec *executionContext) fieldContext_Goal_description(_ context.Context, fie
 }
 
 func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Metric); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_metric(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9492,6 +9765,9 @@ func (ec *executionContext) fieldContext_Goal_metric(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Baseline); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_baseline(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9504,6 +9780,9 @@ func (ec *executionContext) fieldContext_Goal_baseline(_ context.Context, field 
 }
 
 func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Target); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9516,6 +9795,9 @@ func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9528,6 +9810,9 @@ func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Goal_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9702,6 +9987,9 @@ func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_GoalConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9747,6 +10035,9 @@ func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9759,6 +10050,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9771,6 +10065,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9783,6 +10080,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, field.Selections, obj.Attribute); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_attribute(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9795,6 +10095,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Contex
 }
 
 func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9807,6 +10110,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, f
 }
 
 func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_minSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9819,6 +10125,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Conte
 }
 
 func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_maxSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9831,6 +10140,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Conte
 }
 
 func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, field.Selections, obj.Grade); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_grade(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9843,6 +10155,9 @@ func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, f
 }
 
 func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterion_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9941,6 +10256,9 @@ func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9986,6 +10304,9 @@ func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -9998,6 +10319,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10010,6 +10334,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10022,6 +10349,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10034,6 +10364,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_externalID(_ context.Cont
 }
 
 func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ctx, field.Selections, obj.Kind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10046,6 +10379,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, f
 }
 
 func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := outInt(obj.Strength); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_strength(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10058,6 +10394,9 @@ func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Contex
 }
 
 func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdge_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10220,6 +10559,9 @@ func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluenceEdgeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10265,6 +10607,9 @@ func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10277,6 +10622,9 @@ func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10289,6 +10637,9 @@ func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10301,6 +10652,9 @@ func (ec *executionContext) fieldContext_Insight_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ctx, field.Selections, obj.Kind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10313,6 +10667,9 @@ func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field g
 }
 
 func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10325,6 +10682,9 @@ func (ec *executionContext) fieldContext_Insight_text(_ context.Context, field g
 }
 
 func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.Confirmed); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Insight_confirmed(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10487,6 +10847,9 @@ func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InsightConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InsightConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10532,6 +10895,9 @@ func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10544,6 +10910,9 @@ func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql
 }
 
 func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10556,6 +10925,9 @@ func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10568,6 +10940,9 @@ func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10580,6 +10955,9 @@ func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field gr
 }
 
 func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10592,6 +10970,9 @@ func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graph
 }
 
 func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10604,6 +10985,9 @@ func (ec *executionContext) fieldContext_KPI_unit(_ context.Context, field graph
 }
 
 func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Target); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10616,6 +11000,9 @@ func (ec *executionContext) fieldContext_KPI_target(_ context.Context, field gra
 }
 
 func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.CurrentValue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPI_currentValue(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10790,6 +11177,9 @@ func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Contex
 }
 
 func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10835,6 +11225,9 @@ func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field
 }
 
 func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10847,6 +11240,9 @@ func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10859,6 +11255,9 @@ func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10871,6 +11270,9 @@ func (ec *executionContext) fieldContext_KPIMeasurement_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := scalar.MarshalDecimal(obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_value(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10883,6 +11285,9 @@ func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context,
 }
 
 func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.MeasuredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_measuredAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -10895,6 +11300,9 @@ func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Con
 }
 
 func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurement_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11025,6 +11433,9 @@ func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMeasurementConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11070,6 +11481,9 @@ func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11082,6 +11496,9 @@ func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Objective_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11094,6 +11511,9 @@ func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11106,6 +11526,9 @@ func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_version(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11118,6 +11541,9 @@ func (ec *executionContext) fieldContext_Objective_version(_ context.Context, fi
 }
 
 func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11130,6 +11556,9 @@ func (ec *executionContext) fieldContext_Objective_title(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11142,6 +11571,9 @@ func (ec *executionContext) fieldContext_Objective_description(_ context.Context
 }
 
 func (ec *executionContext) _Objective_status(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11154,6 +11586,9 @@ func (ec *executionContext) fieldContext_Objective_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Objective_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11404,6 +11839,9 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ObjectiveConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11449,6 +11887,9 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11461,6 +11902,9 @@ func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11473,6 +11917,9 @@ func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11485,6 +11932,9 @@ func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11497,6 +11947,9 @@ func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11509,6 +11962,9 @@ func (ec *executionContext) fieldContext_Opportunity_externalID(_ context.Contex
 }
 
 func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.Amount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_amount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11521,6 +11977,9 @@ func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, f
 }
 
 func (ec *executionContext) _Opportunity_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11533,6 +11992,9 @@ func (ec *executionContext) fieldContext_Opportunity_currency(_ context.Context,
 }
 
 func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ctx, field.Selections, obj.Stage); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_stage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11545,6 +12007,9 @@ func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, fi
 }
 
 func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.OpenedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_openedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11557,6 +12022,9 @@ func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ClosedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Opportunity_closedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11783,6 +12251,9 @@ func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OpportunityConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11828,6 +12299,9 @@ func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.HasNextPage); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11840,6 +12314,9 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.HasPreviousPage); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_PageInfo_hasPreviousPage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11876,6 +12353,9 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11888,6 +12368,9 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11900,6 +12383,9 @@ func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11912,6 +12398,9 @@ func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Product_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11924,6 +12413,9 @@ func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11936,6 +12428,9 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_family(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Family); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_family(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -11948,6 +12443,9 @@ func (ec *executionContext) fieldContext_Product_family(_ context.Context, field
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Product_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -12134,6 +12632,9 @@ func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ProductConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14026,6 +14527,9 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14038,6 +14542,9 @@ func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14050,6 +14557,9 @@ func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14062,6 +14572,9 @@ func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14074,6 +14587,9 @@ func (ec *executionContext) fieldContext_Relationship_externalID(_ context.Conte
 }
 
 func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx, field.Selections, obj.CurrentLevel); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_currentLevel(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14086,6 +14602,9 @@ func (ec *executionContext) fieldContext_Relationship_currentLevel(_ context.Con
 }
 
 func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx, field.Selections, obj.DesiredLevel); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_desiredLevel(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14098,6 +14617,9 @@ func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Con
 }
 
 func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastContactAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_lastContactAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14110,6 +14632,9 @@ func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Co
 }
 
 func (ec *executionContext) _Relationship_note(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Relationship_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14272,6 +14797,9 @@ func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RelationshipConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14317,6 +14845,9 @@ func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14329,6 +14860,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14341,6 +14875,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14353,6 +14890,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14365,6 +14905,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Cont
 }
 
 func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14377,6 +14920,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Con
 }
 
 func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14389,6 +14935,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_periodEnd(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.StartingRevenue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_startingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14401,6 +14950,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_startingRevenue(_ context
 }
 
 func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.Expansion); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_expansion(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14413,6 +14965,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_expansion(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.Contraction); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_contraction(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14425,6 +14980,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_contraction(_ context.Con
 }
 
 func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.Churn); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_churn(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14437,6 +14995,9 @@ func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, 
 }
 
 func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecord_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14567,6 +15128,9 @@ func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_RevenueRecordConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14612,6 +15176,9 @@ func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14624,6 +15191,9 @@ func (ec *executionContext) fieldContext_Review_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14636,6 +15206,9 @@ func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14648,6 +15221,9 @@ func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx, field.Selections, obj.Kind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14660,6 +15236,9 @@ func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14672,6 +15251,9 @@ func (ec *executionContext) fieldContext_Review_status(_ context.Context, field 
 }
 
 func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.ScheduledAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_scheduledAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14684,6 +15266,9 @@ func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Agenda); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_agenda(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14696,6 +15281,9 @@ func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field 
 }
 
 func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -14708,6 +15296,9 @@ func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field g
 }
 
 func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Decisions); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Review_decisions(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15153,6 +15744,9 @@ func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ReviewConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15198,6 +15792,9 @@ func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15210,6 +15807,9 @@ func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15222,6 +15822,9 @@ func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15234,6 +15837,9 @@ func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Stakeholder_version(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15246,6 +15852,9 @@ func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15258,6 +15867,9 @@ func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15270,6 +15882,9 @@ func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15282,6 +15897,9 @@ func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_department(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Department); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_department(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15294,6 +15912,9 @@ func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_email(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15306,6 +15927,9 @@ func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_rank(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15318,6 +15942,9 @@ func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, fie
 }
 
 func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Influence); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_influence(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15330,6 +15957,9 @@ func (ec *executionContext) fieldContext_Stakeholder_influence(_ context.Context
 }
 
 func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ctx, field.Selections, obj.PoliticalStatus); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_politicalStatus(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15342,6 +15972,9 @@ func (ec *executionContext) fieldContext_Stakeholder_politicalStatus(_ context.C
 }
 
 func (ec *executionContext) _Stakeholder_support(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx, field.Selections, obj.Support); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_support(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15354,6 +15987,9 @@ func (ec *executionContext) fieldContext_Stakeholder_support(_ context.Context, 
 }
 
 func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx, field.Selections, obj.DecisionOrientation); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_decisionOrientation(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15366,6 +16002,9 @@ func (ec *executionContext) fieldContext_Stakeholder_decisionOrientation(_ conte
 }
 
 func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ctx, field.Selections, obj.Adaptability); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_adaptability(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15378,6 +16017,9 @@ func (ec *executionContext) fieldContext_Stakeholder_adaptability(_ context.Cont
 }
 
 func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx, field.Selections, obj.BuyingRole); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_buyingRole(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15390,6 +16032,9 @@ func (ec *executionContext) fieldContext_Stakeholder_buyingRole(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ctx, field.Selections, obj.Coverage); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_coverage(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15402,6 +16047,9 @@ func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context,
 }
 
 func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Motivators); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_motivators(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15414,6 +16062,9 @@ func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.InfluenceDrivers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_influenceDrivers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15426,6 +16077,9 @@ func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.
 }
 
 func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Stakeholder_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -15972,6 +16626,9 @@ func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_StakeholderConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16017,6 +16674,9 @@ func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16029,6 +16689,9 @@ func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16041,6 +16704,9 @@ func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16053,6 +16719,9 @@ func (ec *executionContext) fieldContext_SwotItem_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
+	if res := ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ctx, field.Selections, obj.Kind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItem_kind(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16065,6 +16734,9 @@ func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItem_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16195,6 +16867,9 @@ func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SwotItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16240,6 +16915,9 @@ func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16252,6 +16930,9 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16264,6 +16945,9 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16276,6 +16960,9 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16288,6 +16975,9 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_email(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16300,6 +16990,9 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_title(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16312,6 +17005,9 @@ func (ec *executionContext) fieldContext_User_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx, field.Selections, obj.Role); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_role(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16324,6 +17020,9 @@ func (ec *executionContext) fieldContext_User_role(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx, field.Selections, obj.Seniority); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_seniority(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16336,6 +17035,9 @@ func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field
 }
 
 func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeactivatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_User_deactivatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16874,6 +17576,9 @@ func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_UserConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16919,6 +17624,9 @@ func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16931,6 +17639,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16943,6 +17654,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := outID(obj.EndpointID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_endpointID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16955,6 +17669,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Co
 }
 
 func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := outID(obj.EventID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16967,6 +17684,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.EventType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16979,6 +17699,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -16991,6 +17714,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.C
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := outID(obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17003,6 +17729,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_subjectID(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17015,6 +17744,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Contex
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := outInt(obj.Attempts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_attempts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17027,6 +17759,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NextAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17039,6 +17774,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.LastStatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17051,6 +17789,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ contex
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.LastError); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastError(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17063,6 +17804,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17075,6 +17819,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17087,6 +17834,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.C
 }
 
 func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Payload); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_payload(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17099,6 +17849,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookDelivery_eventAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EventAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17231,6 +17984,9 @@ func (ec *executionContext) fieldContext_WebhookDelivery_history(ctx context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17243,6 +17999,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_deliveryID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := outID(obj.DeliveryID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_deliveryID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17255,6 +18014,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_deliveryID(_ con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_number(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := outInt(obj.Number); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_number(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17267,6 +18029,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_number(_ context
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.StartedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_startedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17291,6 +18056,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationMs(_ con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.StatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_statusCode(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17303,6 +18071,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_statusCode(_ con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_errorKind(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := ec.marshalOWebhookDeliveryAttemptErrorKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(ctx, field.Selections, obj.ErrorKind); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_errorKind(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17315,6 +18086,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_errorKind(_ cont
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Error); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_error(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17327,6 +18101,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_error(_ context.
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_responseExcerpt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.ResponseExcerpt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_responseExcerpt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17457,6 +18234,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageIn
 }
 
 func (ec *executionContext) _WebhookDeliveryAttemptConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttemptConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttemptConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17544,6 +18324,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17589,6 +18372,9 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17601,6 +18387,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17613,6 +18402,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17625,6 +18417,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.URL); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_url(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17637,6 +18432,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, 
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17661,6 +18459,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17673,6 +18474,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.SecretPrefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_secretPrefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17685,6 +18489,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_secretPrefix(_ context.
 }
 
 func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.Enabled); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_enabled(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17697,6 +18504,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.DisabledReason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17709,6 +18519,9 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ contex
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailingSince); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpoint_failingSince(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17851,6 +18664,9 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17896,6 +18712,9 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17908,6 +18727,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17920,6 +18742,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17932,6 +18757,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ctx, field.Selections, obj.Status); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_status(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17944,6 +18772,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_status(_ context.Context
 }
 
 func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := ec.marshalOMoney2ᚖint64(ctx, field.Selections, obj.PotentialValue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_potentialValue(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17956,6 +18787,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_potentialValue(_ context
 }
 
 func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := scalar.MarshalMoney(obj.CurrentValue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_currentValue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17968,6 +18802,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.C
 }
 
 func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17980,6 +18817,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Conte
 }
 
 func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Competitor); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_competitor(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -17992,6 +18832,9 @@ func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Con
 }
 
 func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCell_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -18186,6 +19029,9 @@ func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellConnection) (ret graphql.Marshaler) {
+	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_WhitespaceCellConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -49450,7 +50296,7 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-	return v
+	return outCursor(v)
 }
 
 func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Feedback) graphql.Marshaler {
@@ -51717,7 +52563,7 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	return outCursor(*v)
 }
 
 func (ec *executionContext) marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *ent.Feedback) graphql.Marshaler {

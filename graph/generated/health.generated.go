@@ -54,6 +54,9 @@ func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Contex
 }
 
 func (ec *executionContext) _HealthFinding_message(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_HealthFinding_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -66,6 +69,9 @@ func (ec *executionContext) fieldContext_HealthFinding_message(_ context.Context
 }
 
 func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
+	if res := ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, field.Selections, obj.Grade); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpFit_grade(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -78,6 +84,9 @@ func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field g
 }
 
 func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
+	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpFit_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -111,6 +120,9 @@ func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field
 }
 
 func (ec *executionContext) _IcpReason_attribute(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	if res := ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx, field.Selections, obj.Attribute); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpReason_attribute(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -123,6 +135,9 @@ func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, 
 }
 
 func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpReason_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -156,6 +171,9 @@ func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, 
 }
 
 func (ec *executionContext) _IcpReason_grade(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	if res := ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx, field.Selections, obj.Grade); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpReason_grade(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -168,6 +186,9 @@ func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_IcpReason_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -213,6 +234,9 @@ func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, 
 }
 
 func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
+	if res := outInt(obj.Total); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierReport_total(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -288,6 +312,9 @@ func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context
 }
 
 func (ec *executionContext) _TierShare_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.Tier); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierShare_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -300,6 +327,9 @@ func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field
 }
 
 func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	if res := outInt(obj.Count); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierShare_count(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -336,6 +366,9 @@ func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context,
 }
 
 func (ec *executionContext) _TierShare_suggested(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
+	if res := outInt(obj.Suggested); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierShare_suggested(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -369,6 +402,9 @@ func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Contex
 }
 
 func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	if res := outInt(obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierSuggestion_rank(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -381,6 +417,9 @@ func (ec *executionContext) fieldContext_TierSuggestion_rank(_ context.Context, 
 }
 
 func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.Tier); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierSuggestion_tier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -393,6 +432,9 @@ func (ec *executionContext) fieldContext_TierSuggestion_tier(_ context.Context, 
 }
 
 func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
+	if res := ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.SuggestedTier); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_TierSuggestion_suggestedTier(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

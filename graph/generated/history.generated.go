@@ -26,6 +26,9 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Field); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_FieldChange_field(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -38,6 +41,9 @@ func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, fi
 }
 
 func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	if res := ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ctx, field.Selections, obj.Old); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_FieldChange_old(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -50,6 +56,9 @@ func (ec *executionContext) fieldContext_FieldChange_old(_ context.Context, fiel
 }
 
 func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	if res := ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ctx, field.Selections, obj.New); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_FieldChange_new(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

@@ -27,6 +27,9 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Days_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Days_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -39,6 +42,9 @@ func (ec *executionContext) fieldContext_Days_value(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Days_reason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -108,6 +114,9 @@ func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, f
 }
 
 func (ec *executionContext) _MetricsRow_tier(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.Tier); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_tier(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -141,6 +150,9 @@ func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, fie
 }
 
 func (ec *executionContext) _MetricsRow_industry(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Industry); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_industry(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -153,6 +165,9 @@ func (ec *executionContext) fieldContext_MetricsRow_industry(_ context.Context, 
 }
 
 func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Region); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_region(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -165,6 +180,9 @@ func (ec *executionContext) fieldContext_MetricsRow_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Planned); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_planned(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -177,6 +195,9 @@ func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, f
 }
 
 func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ctx, field.Selections, obj.PlanPhase); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_planPhase(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -189,6 +210,9 @@ func (ec *executionContext) fieldContext_MetricsRow_planPhase(_ context.Context,
 }
 
 func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.PlannedInPeriod); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_plannedInPeriod(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -201,6 +225,9 @@ func (ec *executionContext) fieldContext_MetricsRow_plannedInPeriod(_ context.Co
 }
 
 func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx, field.Selections, obj.TierAtPeriod); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_tierAtPeriod(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -213,6 +240,9 @@ func (ec *executionContext) fieldContext_MetricsRow_tierAtPeriod(_ context.Conte
 }
 
 func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.DealPlanned); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_dealPlanned(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -249,6 +279,9 @@ func (ec *executionContext) fieldContext_MetricsRow_periodEnd(_ context.Context,
 }
 
 func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PeriodLabel); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_periodLabel(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -273,6 +306,9 @@ func (ec *executionContext) fieldContext_MetricsRow_currency(_ context.Context, 
 }
 
 func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.Accounts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_accounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -408,6 +444,9 @@ func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Cont
 }
 
 func (ec *executionContext) _MetricsRow_startingAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.StartingAccounts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_startingAccounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -420,6 +459,9 @@ func (ec *executionContext) fieldContext_MetricsRow_startingAccounts(_ context.C
 }
 
 func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.RetainedAccounts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_retainedAccounts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -453,6 +495,9 @@ func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Cont
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesWon(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.OpportunitiesWon); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_opportunitiesWon(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -465,6 +510,9 @@ func (ec *executionContext) fieldContext_MetricsRow_opportunitiesWon(_ context.C
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.OpportunitiesLost); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_opportunitiesLost(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -477,6 +525,9 @@ func (ec *executionContext) fieldContext_MetricsRow_opportunitiesLost(_ context.
 }
 
 func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, field graphql.CollectedField, obj *metrics.Row) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.OpportunitiesOpen); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_MetricsRow_opportunitiesOpen(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -576,6 +627,9 @@ func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context
 }
 
 func (ec *executionContext) _Percentage_value(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Percentage_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -588,6 +642,9 @@ func (ec *executionContext) fieldContext_Percentage_value(_ context.Context, fie
 }
 
 func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphql.CollectedField, obj *metrics.Figure) (ret graphql.Marshaler) {
+	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_Percentage_reason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

@@ -132,6 +132,9 @@ func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context,
 }
 
 func (ec *executionContext) _InfluencePath_message(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluencePath_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -198,6 +201,9 @@ func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Co
 }
 
 func (ec *executionContext) _InfluencePath_supportive(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.Supportive); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluencePath_supportive(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -263,6 +269,9 @@ func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context,
 }
 
 func (ec *executionContext) _InfluencePathHop_reverse(ctx context.Context, field graphql.CollectedField, obj *orgmap.Hop) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.Reverse); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_InfluencePathHop_reverse(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -861,6 +870,9 @@ func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, fiel
 }
 
 func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	if res := outID(obj.FromID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapEdge_fromID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -873,6 +885,9 @@ func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
+	if res := outID(obj.ToID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapEdge_toID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1067,6 +1082,9 @@ func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, f
 }
 
 func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
+	if res := scalar.MarshalString(obj.Reason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapFinding_reason(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1124,6 +1142,9 @@ func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ con
 }
 
 func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapNode_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1157,6 +1178,9 @@ func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Contex
 }
 
 func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.ManagerID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapNode_managerID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1169,6 +1193,9 @@ func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context,
 }
 
 func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	if res := outInt(obj.Depth); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapNode_depth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1181,6 +1208,9 @@ func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	if res := outInt(obj.DirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapNode_directReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1193,6 +1223,9 @@ func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.
 }
 
 func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
+	if res := outInt(obj.IndirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1686,6 +1719,9 @@ func (ec *executionContext) fieldContext_OrgMapNodeColumns_relationshipCounts(_ 
 }
 
 func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context, field graphql.CollectedField, obj *orgmap.SingleThreading) (ret graphql.Marshaler) {
+	if res := outBoolean(obj.SingleThreaded); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_SingleThreading_singleThreaded(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

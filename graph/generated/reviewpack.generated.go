@@ -309,6 +309,9 @@ func (ec *executionContext) fieldContext_ReviewPackQuarter_end(_ context.Context
 }
 
 func (ec *executionContext) _ReviewPackQuarter_startingRevenue(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.StartingRevenue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ReviewPackQuarter_startingRevenue(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -321,6 +324,9 @@ func (ec *executionContext) fieldContext_ReviewPackQuarter_startingRevenue(_ con
 }
 
 func (ec *executionContext) _ReviewPackQuarter_expansion(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.Expansion); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ReviewPackQuarter_expansion(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -333,6 +339,9 @@ func (ec *executionContext) fieldContext_ReviewPackQuarter_expansion(_ context.C
 }
 
 func (ec *executionContext) _ReviewPackQuarter_contraction(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.Contraction); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ReviewPackQuarter_contraction(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -345,6 +354,9 @@ func (ec *executionContext) fieldContext_ReviewPackQuarter_contraction(_ context
 }
 
 func (ec *executionContext) _ReviewPackQuarter_churn(ctx context.Context, field graphql.CollectedField, obj *reviewpack.Quarter) (ret graphql.Marshaler) {
+	if res := graphql.MarshalInt64(obj.Churn); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ReviewPackQuarter_churn(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

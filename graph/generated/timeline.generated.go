@@ -50,6 +50,9 @@ func (ec *executionContext) fieldContext_ActionItemSlip_actionItem(_ context.Con
 }
 
 func (ec *executionContext) _ActionItemSlip_dueFrom(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueFrom); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItemSlip_dueFrom(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -62,6 +65,9 @@ func (ec *executionContext) fieldContext_ActionItemSlip_dueFrom(_ context.Contex
 }
 
 func (ec *executionContext) _ActionItemSlip_dueTo(ctx context.Context, field graphql.CollectedField, obj *timeline.ActionItemSlip) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueTo); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_ActionItemSlip_dueTo(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -194,6 +200,9 @@ func (ec *executionContext) fieldContext_KPIMove_kpi(_ context.Context, field gr
 }
 
 func (ec *executionContext) _KPIMove_from(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.From); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMove_from(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -206,6 +215,9 @@ func (ec *executionContext) fieldContext_KPIMove_from(_ context.Context, field g
 }
 
 func (ec *executionContext) _KPIMove_to(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.To); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMove_to(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -218,6 +230,9 @@ func (ec *executionContext) fieldContext_KPIMove_to(_ context.Context, field gra
 }
 
 func (ec *executionContext) _KPIMove_target(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
+	if res := ec.marshalODecimal2ᚖstring(ctx, field.Selections, obj.Target); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMove_target(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -230,6 +245,9 @@ func (ec *executionContext) fieldContext_KPIMove_target(_ context.Context, field
 }
 
 func (ec *executionContext) _KPIMove_towardTarget(ctx context.Context, field graphql.CollectedField, obj *timeline.KPIMove) (ret graphql.Marshaler) {
+	if res := ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.TowardTarget); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_KPIMove_towardTarget(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1024,6 +1042,9 @@ func (ec *executionContext) fieldContext_PlanRecord_type(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_PlanRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null
@@ -1060,6 +1081,9 @@ func (ec *executionContext) fieldContext_PlanRecordChange_type(_ context.Context
 }
 
 func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
+	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
 	fc, err := ec.fieldContext_PlanRecordChange_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
 		return graphql.Null

@@ -9,7 +9,7 @@ import (
 )
 
 // MarshalString writes a string as gqlgen's built-in String does.
-func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s) }
+func MarshalString(s string) graphql.Marshaler { return stringOut(s) }
 
 // UnmarshalString accepts what gqlgen's String does, except text that a
 // database would store differently or refuse: a NUL character (PostgreSQL

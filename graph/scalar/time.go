@@ -16,7 +16,12 @@ var (
 )
 
 // MarshalTime writes a time as RFC 3339, as gqlgen's built-in Time does.
-func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+func MarshalTime(t time.Time) graphql.Marshaler {
+	if t.IsZero() {
+		return graphql.Null
+	}
+	return timeOut(t)
+}
 
 // UnmarshalTime accepts an RFC 3339 time between MinTime and MaxTime, in UTC
 // and to the microsecond, the precision both databases keep. Unlike gqlgen's
