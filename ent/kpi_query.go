@@ -438,6 +438,17 @@ func (_q *KPIQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*KPI, err
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		row, values := new(kpiRow), []any(nil)
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if len(values) != len(columns) {
+				values = make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -541,6 +552,17 @@ func (_q *KPIQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		row, values := new(kpiRow), []any(nil)
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if len(values) != len(columns) {
+				values = make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
