@@ -446,10 +446,11 @@ func (_q *AccountTeamMemberQuery) sqlAll(ctx context.Context, hooks ...queryHook
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(accountteammemberRow), []any(nil)
+		var row *accountteammemberRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountteammemberRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -556,10 +557,11 @@ func (_q *AccountTeamMemberQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(accountteammemberRow), []any(nil)
+		var row *accountteammemberRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountteammemberRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

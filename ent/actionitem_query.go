@@ -549,10 +549,11 @@ func (_q *ActionItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(actionitemRow), []any(nil)
+		var row *actionitemRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(actionitemRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -770,10 +771,11 @@ func (_q *ActionItemQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(actionitemRow), []any(nil)
+		var row *actionitemRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(actionitemRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -409,10 +409,11 @@ func (_q *APITokenQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*API
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(apitokenRow), []any(nil)
+		var row *apitokenRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(apitokenRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -481,10 +482,11 @@ func (_q *APITokenQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(apitokenRow), []any(nil)
+		var row *apitokenRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(apitokenRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -409,10 +409,11 @@ func (_q *ChangeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Chang
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(changeRow), []any(nil)
+		var row *changeRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(changeRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -481,10 +482,11 @@ func (_q *ChangeQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(changeRow), []any(nil)
+		var row *changeRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(changeRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

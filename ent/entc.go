@@ -193,6 +193,8 @@ func ({{ $r }} *{{ $q }}) countSelector(ctx context.Context) (*sql.Selector, boo
 // it, and each query's sqlAll points every row's scan at the same holder.
 // Columns whose scan type is not one of database/sql's plain ones (value
 // scanners, custom types, columns ent does not know) keep a new value per row.
+// Named edges (entgql's aliases) are appended into one array per query and
+// alias, cut per parent, instead of growing each parent's list row by row.
 var scanTemplate = gen.MustParse(gen.NewTemplate("scan").Funcs(template.FuncMap{"scanHolder": scanHolder}).Parse(`
 {{ define "dialect/sql/decode/one" }}
 {{- $receiver := $.Receiver }}
@@ -311,15 +313,61 @@ func ({{ $receiver }} *{{ $.Name }}) {{ $.ValueName }}(name string) (ent.Value, 
 	{
 		{{- $row := print (lower $.Name) "Row" }}
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new({{ $row }}), []any(nil)
+		var row *{{ $row }}
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new({{ $row }}), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
 	}
 {{ end }}
+
+{{- define "dialect/sql/query/all/nodes/namedges" }}
+	{{- if $.FeatureEnabled "namedges" }}
+		{{- $receiver := $.Scope.Receiver }}
+		{{- range $e := $.Edges }}
+			{{- if not $e.Unique }}
+				for name, query := range {{ $receiver }}.{{ $e.EagerLoadNamedField }} {
+					// The nodes' lists share one array, cut per node once every row is read.
+					type pair struct {
+						n *{{ $.Name }}
+						e *{{ $e.Type.Name }}
+					}
+					var pairs []pair
+					if err := {{ $receiver }}.load{{ $e.StructField }}(ctx, query, nodes,
+						func(n *{{ $.Name }}) { n.appendNamed{{ $e.StructField }}(name) },
+						func(n *{{ $.Name }}, e *{{ $e.Type.Name }}) { pairs = append(pairs, pair{n, e}) }); err != nil {
+						return nil, err
+					}
+					if len(pairs) == 0 {
+						continue
+					}
+					counts := make(map[*{{ $.Name }}]int, len(nodes))
+					for _, p := range pairs {
+						counts[p.n]++
+					}
+					all, off := make([]*{{ $e.Type.Name }}, len(pairs)), 0
+					for _, n := range nodes {
+						if c := counts[n]; c > 0 {
+							n.Edges.named{{ $e.StructField }}[name] = all[off:off:off+c]
+							off += c
+						}
+					}
+					for _, p := range pairs {
+						p.n.appendNamed{{ $e.StructField }}(name, p.e)
+						{{- if and ($.FeatureEnabled "bidiedges") $e.Ref $e.Ref.Unique }}
+						if !p.e.Edges.loadedTypes[{{ $e.Ref.Index }}] {
+							p.e.Edges.{{ $e.Ref.StructField }} = p.n
+						}
+						{{- end }}
+					}
+				}
+			{{- end }}
+		{{- end }}
+	{{- end }}
+{{- end }}
 `))
 
 // dialectTemplate writes ent/dialect.go: a client's SQL dialect, which hooks

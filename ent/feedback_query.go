@@ -475,10 +475,11 @@ func (_q *FeedbackQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fee
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(feedbackRow), []any(nil)
+		var row *feedbackRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(feedbackRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -620,10 +621,11 @@ func (_q *FeedbackQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(feedbackRow), []any(nil)
+		var row *feedbackRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(feedbackRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

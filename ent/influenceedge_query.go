@@ -437,10 +437,11 @@ func (_q *InfluenceEdgeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(influenceedgeRow), []any(nil)
+		var row *influenceedgeRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(influenceedgeRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -541,10 +542,11 @@ func (_q *InfluenceEdgeQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(influenceedgeRow), []any(nil)
+		var row *influenceedgeRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(influenceedgeRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -446,10 +446,11 @@ func (_q *InsightQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Insi
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(insightRow), []any(nil)
+		var row *insightRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(insightRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -553,10 +554,11 @@ func (_q *InsightQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(insightRow), []any(nil)
+		var row *insightRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(insightRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

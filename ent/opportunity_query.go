@@ -520,10 +520,11 @@ func (_q *OpportunityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(opportunityRow), []any(nil)
+		var row *opportunityRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(opportunityRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -703,10 +704,11 @@ func (_q *OpportunityQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(opportunityRow), []any(nil)
+		var row *opportunityRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(opportunityRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -361,10 +361,11 @@ func (_q *OrgMapSignalQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(orgmapsignalRow), []any(nil)
+		var row *orgmapsignalRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(orgmapsignalRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -394,10 +395,11 @@ func (_q *OrgMapSignalQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(orgmapsignalRow), []any(nil)
+		var row *orgmapsignalRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(orgmapsignalRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

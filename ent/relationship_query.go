@@ -438,10 +438,11 @@ func (_q *RelationshipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(relationshipRow), []any(nil)
+		var row *relationshipRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(relationshipRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -542,10 +543,11 @@ func (_q *RelationshipQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(relationshipRow), []any(nil)
+		var row *relationshipRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(relationshipRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -401,10 +401,11 @@ func (_q *RevenueRecordQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(revenuerecordRow), []any(nil)
+		var row *revenuerecordRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(revenuerecordRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -470,10 +471,11 @@ func (_q *RevenueRecordQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(revenuerecordRow), []any(nil)
+		var row *revenuerecordRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(revenuerecordRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -401,10 +401,11 @@ func (_q *WebhookDeliveryAttemptQuery) sqlAll(ctx context.Context, hooks ...quer
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(webhookdeliveryattemptRow), []any(nil)
+		var row *webhookdeliveryattemptRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookdeliveryattemptRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -470,10 +471,11 @@ func (_q *WebhookDeliveryAttemptQuery) sqlCount(ctx context.Context) (int, error
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(webhookdeliveryattemptRow), []any(nil)
+		var row *webhookdeliveryattemptRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookdeliveryattemptRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -403,10 +403,11 @@ func (_q *WebhookEndpointQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(webhookendpointRow), []any(nil)
+		var row *webhookendpointRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookendpointRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -429,10 +430,33 @@ func (_q *WebhookEndpointQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 		}
 	}
 	for name, query := range _q.withNamedDeliveries {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *WebhookEndpoint
+			e *WebhookDelivery
+		}
+		var pairs []pair
 		if err := _q.loadDeliveries(ctx, query, nodes,
 			func(n *WebhookEndpoint) { n.appendNamedDeliveries(name) },
-			func(n *WebhookEndpoint, e *WebhookDelivery) { n.appendNamedDeliveries(name, e) }); err != nil {
+			func(n *WebhookEndpoint, e *WebhookDelivery) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*WebhookEndpoint]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WebhookDelivery, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedDeliveries[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedDeliveries(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -481,10 +505,11 @@ func (_q *WebhookEndpointQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(webhookendpointRow), []any(nil)
+		var row *webhookendpointRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookendpointRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}

@@ -483,10 +483,11 @@ func (_q *WhitespaceCellQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(whitespacecellRow), []any(nil)
+		var row *whitespacecellRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(whitespacecellRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
@@ -631,10 +632,11 @@ func (_q *WhitespaceCellQuery) sqlCount(ctx context.Context) (int, error) {
 	}
 	{
 		// Every row of the query is scanned into the same holder: assignValues copies the values out.
-		row, values := new(whitespacecellRow), []any(nil)
+		var row *whitespacecellRow
+		var values []any
 		_spec.ScanValues = func(columns []string) ([]any, error) {
-			if len(values) != len(columns) {
-				values = make([]any, len(columns))
+			if row == nil || len(values) != len(columns) {
+				row, values = new(whitespacecellRow), make([]any, len(columns))
 			}
 			return row.values(columns, values), nil
 		}
