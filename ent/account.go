@@ -211,24 +211,76 @@ func (e AccountEdges) ReviewsOrErr() ([]*Review, error) {
 	return nil, &NotLoadedError{edge: "reviews"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Account) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// accountRow holds the values of one row of accounts while it is read, for assignValues to copy.
+type accountRow struct {
+	ID            sql.NullInt64
+	CreatedAt     sql.NullTime
+	UpdatedAt     sql.NullTime
+	Name          sql.NullString
+	ExternalID    sql.NullString
+	Tier          sql.NullString
+	Industry      sql.NullString
+	Sellers       sql.NullInt64
+	Region        sql.NullString
+	Country       sql.NullString
+	Maturity      sql.NullString
+	Culture       sql.NullString
+	AnnualRevenue sql.NullInt64
+	Currency      sql.NullString
+	MapVersion    sql.NullInt64
+	OwnerID       sql.NullInt64
+	fk0           sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *accountRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldID, account.FieldSellers, account.FieldAnnualRevenue, account.FieldMapVersion, account.FieldOwnerID:
-			values[i] = new(sql.NullInt64)
-		case account.FieldName, account.FieldExternalID, account.FieldTier, account.FieldIndustry, account.FieldRegion, account.FieldCountry, account.FieldMaturity, account.FieldCulture, account.FieldCurrency:
-			values[i] = new(sql.NullString)
-		case account.FieldCreatedAt, account.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case account.FieldID:
+			values[i] = &r.ID
+		case account.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case account.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case account.FieldName:
+			values[i] = &r.Name
+		case account.FieldExternalID:
+			values[i] = &r.ExternalID
+		case account.FieldTier:
+			values[i] = &r.Tier
+		case account.FieldIndustry:
+			values[i] = &r.Industry
+		case account.FieldSellers:
+			values[i] = &r.Sellers
+		case account.FieldRegion:
+			values[i] = &r.Region
+		case account.FieldCountry:
+			values[i] = &r.Country
+		case account.FieldMaturity:
+			values[i] = &r.Maturity
+		case account.FieldCulture:
+			values[i] = &r.Culture
+		case account.FieldAnnualRevenue:
+			values[i] = &r.AnnualRevenue
+		case account.FieldCurrency:
+			values[i] = &r.Currency
+		case account.FieldMapVersion:
+			values[i] = &r.MapVersion
+		case account.FieldOwnerID:
+			values[i] = &r.OwnerID
 		case account.ForeignKeys[0]: // account_children
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Account) scanValues(columns []string) ([]any, error) {
+	return new(accountRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

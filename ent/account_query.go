@@ -823,6 +823,18 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *accountRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -915,73 +927,303 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		}
 	}
 	for name, query := range _q.withNamedChildren {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *Account
+		}
+		var pairs []pair
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Account) { n.appendNamedChildren(name) },
-			func(n *Account, e *Account) { n.appendNamedChildren(name, e) }); err != nil {
+			func(n *Account, e *Account) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Account, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedChildren[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedChildren(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedBusinessUnits {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *BusinessUnit
+		}
+		var pairs []pair
 		if err := _q.loadBusinessUnits(ctx, query, nodes,
 			func(n *Account) { n.appendNamedBusinessUnits(name) },
-			func(n *Account, e *BusinessUnit) { n.appendNamedBusinessUnits(name, e) }); err != nil {
+			func(n *Account, e *BusinessUnit) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*BusinessUnit, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedBusinessUnits[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedBusinessUnits(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedTeamMembers {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *AccountTeamMember
+		}
+		var pairs []pair
 		if err := _q.loadTeamMembers(ctx, query, nodes,
 			func(n *Account) { n.appendNamedTeamMembers(name) },
-			func(n *Account, e *AccountTeamMember) { n.appendNamedTeamMembers(name, e) }); err != nil {
+			func(n *Account, e *AccountTeamMember) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*AccountTeamMember, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedTeamMembers[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedTeamMembers(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedPlans {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *AccountPlan
+		}
+		var pairs []pair
 		if err := _q.loadPlans(ctx, query, nodes,
 			func(n *Account) { n.appendNamedPlans(name) },
-			func(n *Account, e *AccountPlan) { n.appendNamedPlans(name, e) }); err != nil {
+			func(n *Account, e *AccountPlan) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*AccountPlan, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedPlans[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedPlans(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedStakeholders {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *Stakeholder
+		}
+		var pairs []pair
 		if err := _q.loadStakeholders(ctx, query, nodes,
 			func(n *Account) { n.appendNamedStakeholders(name) },
-			func(n *Account, e *Stakeholder) { n.appendNamedStakeholders(name, e) }); err != nil {
+			func(n *Account, e *Stakeholder) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Stakeholder, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedStakeholders[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedStakeholders(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOpportunities {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *Opportunity
+		}
+		var pairs []pair
 		if err := _q.loadOpportunities(ctx, query, nodes,
 			func(n *Account) { n.appendNamedOpportunities(name) },
-			func(n *Account, e *Opportunity) { n.appendNamedOpportunities(name, e) }); err != nil {
+			func(n *Account, e *Opportunity) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Opportunity, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOpportunities[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOpportunities(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedRevenueRecords {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *RevenueRecord
+		}
+		var pairs []pair
 		if err := _q.loadRevenueRecords(ctx, query, nodes,
 			func(n *Account) { n.appendNamedRevenueRecords(name) },
-			func(n *Account, e *RevenueRecord) { n.appendNamedRevenueRecords(name, e) }); err != nil {
+			func(n *Account, e *RevenueRecord) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*RevenueRecord, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedRevenueRecords[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedRevenueRecords(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedWhitespaceCells {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *WhitespaceCell
+		}
+		var pairs []pair
 		if err := _q.loadWhitespaceCells(ctx, query, nodes,
 			func(n *Account) { n.appendNamedWhitespaceCells(name) },
-			func(n *Account, e *WhitespaceCell) { n.appendNamedWhitespaceCells(name, e) }); err != nil {
+			func(n *Account, e *WhitespaceCell) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WhitespaceCell, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedWhitespaceCells[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedWhitespaceCells(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedFeedback {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *Feedback
+		}
+		var pairs []pair
 		if err := _q.loadFeedback(ctx, query, nodes,
 			func(n *Account) { n.appendNamedFeedback(name) },
-			func(n *Account, e *Feedback) { n.appendNamedFeedback(name, e) }); err != nil {
+			func(n *Account, e *Feedback) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Feedback, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedFeedback[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedFeedback(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedReviews {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Account
+			e *Review
+		}
+		var pairs []pair
 		if err := _q.loadReviews(ctx, query, nodes,
 			func(n *Account) { n.appendNamedReviews(name) },
-			func(n *Account, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
+			func(n *Account, e *Review) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Account]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Review, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedReviews[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedReviews(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -1370,6 +1612,18 @@ func (_q *AccountQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *accountRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -191,22 +191,97 @@ func (e AccountPlanEdges) OpportunitiesOrErr() ([]*Opportunity, error) {
 	return nil, &NotLoadedError{edge: "opportunities"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*AccountPlan) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// accountplanRow holds the values of one row of account_plans while it is read, for assignValues to copy.
+type accountplanRow struct {
+	ID                 sql.NullInt64
+	CreatedAt          sql.NullTime
+	UpdatedAt          sql.NullTime
+	Version            sql.NullInt64
+	ExternalID         sql.NullString
+	Name               sql.NullString
+	Type               sql.NullString
+	Status             sql.NullString
+	PeriodStart        sql.NullTime
+	PeriodEnd          sql.NullTime
+	ReviewCadence      sql.NullString
+	CustomerGoals      sql.NullString
+	Challenges         sql.NullString
+	KeyInitiatives     sql.NullString
+	Competitors        sql.NullString
+	TeamStructure      sql.NullString
+	AccountID          sql.NullInt64
+	OwnerID            sql.NullInt64
+	PeriodStartDay     sql.NullInt64
+	PeriodStartMonth   sql.NullInt64
+	PeriodStartQuarter sql.NullInt64
+	PeriodStartYear    sql.NullInt64
+	PeriodEndDay       sql.NullInt64
+	PeriodEndMonth     sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *accountplanRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case accountplan.FieldID, accountplan.FieldVersion, accountplan.FieldAccountID, accountplan.FieldOwnerID, accountplan.FieldPeriodStartDay, accountplan.FieldPeriodStartMonth, accountplan.FieldPeriodStartQuarter, accountplan.FieldPeriodStartYear, accountplan.FieldPeriodEndDay, accountplan.FieldPeriodEndMonth:
-			values[i] = new(sql.NullInt64)
-		case accountplan.FieldExternalID, accountplan.FieldName, accountplan.FieldType, accountplan.FieldStatus, accountplan.FieldReviewCadence, accountplan.FieldCustomerGoals, accountplan.FieldChallenges, accountplan.FieldKeyInitiatives, accountplan.FieldCompetitors, accountplan.FieldTeamStructure:
-			values[i] = new(sql.NullString)
-		case accountplan.FieldCreatedAt, accountplan.FieldUpdatedAt, accountplan.FieldPeriodStart, accountplan.FieldPeriodEnd:
-			values[i] = new(sql.NullTime)
+		case accountplan.FieldID:
+			values[i] = &r.ID
+		case accountplan.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case accountplan.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case accountplan.FieldVersion:
+			values[i] = &r.Version
+		case accountplan.FieldExternalID:
+			values[i] = &r.ExternalID
+		case accountplan.FieldName:
+			values[i] = &r.Name
+		case accountplan.FieldType:
+			values[i] = &r.Type
+		case accountplan.FieldStatus:
+			values[i] = &r.Status
+		case accountplan.FieldPeriodStart:
+			values[i] = &r.PeriodStart
+		case accountplan.FieldPeriodEnd:
+			values[i] = &r.PeriodEnd
+		case accountplan.FieldReviewCadence:
+			values[i] = &r.ReviewCadence
+		case accountplan.FieldCustomerGoals:
+			values[i] = &r.CustomerGoals
+		case accountplan.FieldChallenges:
+			values[i] = &r.Challenges
+		case accountplan.FieldKeyInitiatives:
+			values[i] = &r.KeyInitiatives
+		case accountplan.FieldCompetitors:
+			values[i] = &r.Competitors
+		case accountplan.FieldTeamStructure:
+			values[i] = &r.TeamStructure
+		case accountplan.FieldAccountID:
+			values[i] = &r.AccountID
+		case accountplan.FieldOwnerID:
+			values[i] = &r.OwnerID
+		case accountplan.FieldPeriodStartDay:
+			values[i] = &r.PeriodStartDay
+		case accountplan.FieldPeriodStartMonth:
+			values[i] = &r.PeriodStartMonth
+		case accountplan.FieldPeriodStartQuarter:
+			values[i] = &r.PeriodStartQuarter
+		case accountplan.FieldPeriodStartYear:
+			values[i] = &r.PeriodStartYear
+		case accountplan.FieldPeriodEndDay:
+			values[i] = &r.PeriodEndDay
+		case accountplan.FieldPeriodEndMonth:
+			values[i] = &r.PeriodEndMonth
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*AccountPlan) scanValues(columns []string) ([]any, error) {
+	return new(accountplanRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -703,6 +703,18 @@ func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *accountplanRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountplanRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -774,52 +786,213 @@ func (_q *AccountPlanQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		}
 	}
 	for name, query := range _q.withNamedGoals {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *Goal
+		}
+		var pairs []pair
 		if err := _q.loadGoals(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedGoals(name) },
-			func(n *AccountPlan, e *Goal) { n.appendNamedGoals(name, e) }); err != nil {
+			func(n *AccountPlan, e *Goal) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Goal, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedGoals[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedGoals(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedActionItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *ActionItem
+		}
+		var pairs []pair
 		if err := _q.loadActionItems(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedActionItems(name) },
-			func(n *AccountPlan, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
+			func(n *AccountPlan, e *ActionItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*ActionItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedActionItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedActionItems(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedInsights {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *Insight
+		}
+		var pairs []pair
 		if err := _q.loadInsights(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedInsights(name) },
-			func(n *AccountPlan, e *Insight) { n.appendNamedInsights(name, e) }); err != nil {
+			func(n *AccountPlan, e *Insight) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Insight, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedInsights[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedInsights(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedSwotItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *SwotItem
+		}
+		var pairs []pair
 		if err := _q.loadSwotItems(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedSwotItems(name) },
-			func(n *AccountPlan, e *SwotItem) { n.appendNamedSwotItems(name, e) }); err != nil {
+			func(n *AccountPlan, e *SwotItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*SwotItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedSwotItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedSwotItems(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedReviews {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *Review
+		}
+		var pairs []pair
 		if err := _q.loadReviews(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedReviews(name) },
-			func(n *AccountPlan, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
+			func(n *AccountPlan, e *Review) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Review, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedReviews[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedReviews(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedFeedback {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *Feedback
+		}
+		var pairs []pair
 		if err := _q.loadFeedback(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedFeedback(name) },
-			func(n *AccountPlan, e *Feedback) { n.appendNamedFeedback(name, e) }); err != nil {
+			func(n *AccountPlan, e *Feedback) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Feedback, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedFeedback[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedFeedback(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOpportunities {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *AccountPlan
+			e *Opportunity
+		}
+		var pairs []pair
 		if err := _q.loadOpportunities(ctx, query, nodes,
 			func(n *AccountPlan) { n.appendNamedOpportunities(name) },
-			func(n *AccountPlan, e *Opportunity) { n.appendNamedOpportunities(name, e) }); err != nil {
+			func(n *AccountPlan, e *Opportunity) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*AccountPlan]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Opportunity, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOpportunities[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOpportunities(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -1116,6 +1289,18 @@ func (_q *AccountPlanQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *accountplanRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(accountplanRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -68,26 +68,43 @@ func (e AccountTeamMemberEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*AccountTeamMember) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// accountteammemberRow holds the values of one row of account_team_members while it is read, for assignValues to copy.
+type accountteammemberRow struct {
+	ID        sql.NullInt64
+	CreatedAt sql.NullTime
+	UpdatedAt sql.NullTime
+	Role      sql.NullString
+	fk0       sql.NullInt64
+	fk1       sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *accountteammemberRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
 		case accountteammember.FieldID:
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.ID
+		case accountteammember.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case accountteammember.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
 		case accountteammember.FieldRole:
-			values[i] = new(sql.NullString)
-		case accountteammember.FieldCreatedAt, accountteammember.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.Role
 		case accountteammember.ForeignKeys[0]: // account_team_members
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		case accountteammember.ForeignKeys[1]: // user_team_memberships
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk1
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*AccountTeamMember) scanValues(columns []string) ([]any, error) {
+	return new(accountteammemberRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -130,22 +130,70 @@ func (e ActionItemEdges) ReviewOrErr() (*Review, error) {
 	return nil, &NotLoadedError{edge: "review"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*ActionItem) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// actionitemRow holds the values of one row of action_items while it is read, for assignValues to copy.
+type actionitemRow struct {
+	ID                 sql.NullInt64
+	CreatedAt          sql.NullTime
+	UpdatedAt          sql.NullTime
+	Version            sql.NullInt64
+	ExternalID         sql.NullString
+	Title              sql.NullString
+	Description        sql.NullString
+	Status             sql.NullString
+	DueAt              sql.NullTime
+	CompletedAt        sql.NullTime
+	PlanID             sql.NullInt64
+	ReviewID           sql.NullInt64
+	ObjectiveID        sql.NullInt64
+	OwnerID            sql.NullInt64
+	StakeholderOwnerID sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *actionitemRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case actionitem.FieldID, actionitem.FieldVersion, actionitem.FieldPlanID, actionitem.FieldReviewID, actionitem.FieldObjectiveID, actionitem.FieldOwnerID, actionitem.FieldStakeholderOwnerID:
-			values[i] = new(sql.NullInt64)
-		case actionitem.FieldExternalID, actionitem.FieldTitle, actionitem.FieldDescription, actionitem.FieldStatus:
-			values[i] = new(sql.NullString)
-		case actionitem.FieldCreatedAt, actionitem.FieldUpdatedAt, actionitem.FieldDueAt, actionitem.FieldCompletedAt:
-			values[i] = new(sql.NullTime)
+		case actionitem.FieldID:
+			values[i] = &r.ID
+		case actionitem.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case actionitem.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case actionitem.FieldVersion:
+			values[i] = &r.Version
+		case actionitem.FieldExternalID:
+			values[i] = &r.ExternalID
+		case actionitem.FieldTitle:
+			values[i] = &r.Title
+		case actionitem.FieldDescription:
+			values[i] = &r.Description
+		case actionitem.FieldStatus:
+			values[i] = &r.Status
+		case actionitem.FieldDueAt:
+			values[i] = &r.DueAt
+		case actionitem.FieldCompletedAt:
+			values[i] = &r.CompletedAt
+		case actionitem.FieldPlanID:
+			values[i] = &r.PlanID
+		case actionitem.FieldReviewID:
+			values[i] = &r.ReviewID
+		case actionitem.FieldObjectiveID:
+			values[i] = &r.ObjectiveID
+		case actionitem.FieldOwnerID:
+			values[i] = &r.OwnerID
+		case actionitem.FieldStakeholderOwnerID:
+			values[i] = &r.StakeholderOwnerID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*ActionItem) scanValues(columns []string) ([]any, error) {
+	return new(actionitemRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -65,26 +65,58 @@ func (e APITokenEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*APIToken) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// apitokenRow holds the values of one row of api_tokens while it is read, for assignValues to copy.
+type apitokenRow struct {
+	ID         sql.NullInt64
+	CreatedAt  sql.NullTime
+	UpdatedAt  sql.NullTime
+	Name       sql.NullString
+	SecretHash sql.NullString
+	Prefix     sql.NullString
+	ReadOnly   sql.NullBool
+	ExpiresAt  sql.NullTime
+	LastUsedAt sql.NullTime
+	RevokedAt  sql.NullTime
+	fk0        sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *apitokenRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case apitoken.FieldReadOnly:
-			values[i] = new(sql.NullBool)
 		case apitoken.FieldID:
-			values[i] = new(sql.NullInt64)
-		case apitoken.FieldName, apitoken.FieldSecretHash, apitoken.FieldPrefix:
-			values[i] = new(sql.NullString)
-		case apitoken.FieldCreatedAt, apitoken.FieldUpdatedAt, apitoken.FieldExpiresAt, apitoken.FieldLastUsedAt, apitoken.FieldRevokedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.ID
+		case apitoken.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case apitoken.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case apitoken.FieldName:
+			values[i] = &r.Name
+		case apitoken.FieldSecretHash:
+			values[i] = &r.SecretHash
+		case apitoken.FieldPrefix:
+			values[i] = &r.Prefix
+		case apitoken.FieldReadOnly:
+			values[i] = &r.ReadOnly
+		case apitoken.FieldExpiresAt:
+			values[i] = &r.ExpiresAt
+		case apitoken.FieldLastUsedAt:
+			values[i] = &r.LastUsedAt
+		case apitoken.FieldRevokedAt:
+			values[i] = &r.RevokedAt
 		case apitoken.ForeignKeys[0]: // user_api_tokens
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*APIToken) scanValues(columns []string) ([]any, error) {
+	return new(apitokenRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

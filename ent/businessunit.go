@@ -83,22 +83,46 @@ func (e BusinessUnitEdges) WhitespaceCellsOrErr() ([]*WhitespaceCell, error) {
 	return nil, &NotLoadedError{edge: "whitespace_cells"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*BusinessUnit) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// businessunitRow holds the values of one row of business_units while it is read, for assignValues to copy.
+type businessunitRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	ExternalID  sql.NullString
+	Name        sql.NullString
+	Description sql.NullString
+	AccountID   sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *businessunitRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case businessunit.FieldID, businessunit.FieldAccountID:
-			values[i] = new(sql.NullInt64)
-		case businessunit.FieldExternalID, businessunit.FieldName, businessunit.FieldDescription:
-			values[i] = new(sql.NullString)
-		case businessunit.FieldCreatedAt, businessunit.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case businessunit.FieldID:
+			values[i] = &r.ID
+		case businessunit.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case businessunit.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case businessunit.FieldExternalID:
+			values[i] = &r.ExternalID
+		case businessunit.FieldName:
+			values[i] = &r.Name
+		case businessunit.FieldDescription:
+			values[i] = &r.Description
+		case businessunit.FieldAccountID:
+			values[i] = &r.AccountID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*BusinessUnit) scanValues(columns []string) ([]any, error) {
+	return new(businessunitRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

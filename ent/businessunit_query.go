@@ -476,6 +476,18 @@ func (_q *BusinessUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *businessunitRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(businessunitRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -506,17 +518,63 @@ func (_q *BusinessUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		}
 	}
 	for name, query := range _q.withNamedStakeholders {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *BusinessUnit
+			e *Stakeholder
+		}
+		var pairs []pair
 		if err := _q.loadStakeholders(ctx, query, nodes,
 			func(n *BusinessUnit) { n.appendNamedStakeholders(name) },
-			func(n *BusinessUnit, e *Stakeholder) { n.appendNamedStakeholders(name, e) }); err != nil {
+			func(n *BusinessUnit, e *Stakeholder) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*BusinessUnit]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Stakeholder, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedStakeholders[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedStakeholders(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedWhitespaceCells {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *BusinessUnit
+			e *WhitespaceCell
+		}
+		var pairs []pair
 		if err := _q.loadWhitespaceCells(ctx, query, nodes,
 			func(n *BusinessUnit) { n.appendNamedWhitespaceCells(name) },
-			func(n *BusinessUnit, e *WhitespaceCell) { n.appendNamedWhitespaceCells(name, e) }); err != nil {
+			func(n *BusinessUnit, e *WhitespaceCell) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*BusinessUnit]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WhitespaceCell, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedWhitespaceCells[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedWhitespaceCells(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -624,6 +682,18 @@ func (_q *BusinessUnitQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *businessunitRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(businessunitRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -67,26 +67,58 @@ func (e ChangeEdges) ActorOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "actor"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Change) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// changeRow holds the values of one row of changes while it is read, for assignValues to copy.
+type changeRow struct {
+	ID                sql.NullInt64
+	At                sql.NullTime
+	Operation         sql.NullString
+	SubjectType       sql.NullString
+	SubjectID         sql.NullInt64
+	AccountID         sql.NullInt64
+	Fields            []byte
+	SubjectExternalID sql.NullString
+	OriginTokenID     sql.NullInt64
+	OriginTokenName   sql.NullString
+	fk0               sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *changeRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case change.FieldFields:
-			values[i] = new([]byte)
-		case change.FieldID, change.FieldSubjectID, change.FieldAccountID, change.FieldOriginTokenID:
-			values[i] = new(sql.NullInt64)
-		case change.FieldOperation, change.FieldSubjectType, change.FieldSubjectExternalID, change.FieldOriginTokenName:
-			values[i] = new(sql.NullString)
+		case change.FieldID:
+			values[i] = &r.ID
 		case change.FieldAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.At
+		case change.FieldOperation:
+			values[i] = &r.Operation
+		case change.FieldSubjectType:
+			values[i] = &r.SubjectType
+		case change.FieldSubjectID:
+			values[i] = &r.SubjectID
+		case change.FieldAccountID:
+			values[i] = &r.AccountID
+		case change.FieldFields:
+			values[i] = &r.Fields
+		case change.FieldSubjectExternalID:
+			values[i] = &r.SubjectExternalID
+		case change.FieldOriginTokenID:
+			values[i] = &r.OriginTokenID
+		case change.FieldOriginTokenName:
+			values[i] = &r.OriginTokenName
 		case change.ForeignKeys[0]: // user_changes
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Change) scanValues(columns []string) ([]any, error) {
+	return new(changeRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

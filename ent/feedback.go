@@ -94,22 +94,58 @@ func (e FeedbackEdges) StakeholderOrErr() (*Stakeholder, error) {
 	return nil, &NotLoadedError{edge: "stakeholder"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Feedback) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// feedbackRow holds the values of one row of feedbacks while it is read, for assignValues to copy.
+type feedbackRow struct {
+	ID            sql.NullInt64
+	CreatedAt     sql.NullTime
+	UpdatedAt     sql.NullTime
+	ExternalID    sql.NullString
+	Kind          sql.NullString
+	Score         sql.NullInt64
+	Text          sql.NullString
+	ReceivedAt    sql.NullTime
+	AccountID     sql.NullInt64
+	PlanID        sql.NullInt64
+	StakeholderID sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *feedbackRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case feedback.FieldID, feedback.FieldScore, feedback.FieldAccountID, feedback.FieldPlanID, feedback.FieldStakeholderID:
-			values[i] = new(sql.NullInt64)
-		case feedback.FieldExternalID, feedback.FieldKind, feedback.FieldText:
-			values[i] = new(sql.NullString)
-		case feedback.FieldCreatedAt, feedback.FieldUpdatedAt, feedback.FieldReceivedAt:
-			values[i] = new(sql.NullTime)
+		case feedback.FieldID:
+			values[i] = &r.ID
+		case feedback.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case feedback.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case feedback.FieldExternalID:
+			values[i] = &r.ExternalID
+		case feedback.FieldKind:
+			values[i] = &r.Kind
+		case feedback.FieldScore:
+			values[i] = &r.Score
+		case feedback.FieldText:
+			values[i] = &r.Text
+		case feedback.FieldReceivedAt:
+			values[i] = &r.ReceivedAt
+		case feedback.FieldAccountID:
+			values[i] = &r.AccountID
+		case feedback.FieldPlanID:
+			values[i] = &r.PlanID
+		case feedback.FieldStakeholderID:
+			values[i] = &r.StakeholderID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Feedback) scanValues(columns []string) ([]any, error) {
+	return new(feedbackRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -81,22 +81,61 @@ func (e GoalEdges) ObjectivesOrErr() ([]*Objective, error) {
 	return nil, &NotLoadedError{edge: "objectives"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Goal) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// goalRow holds the values of one row of goals while it is read, for assignValues to copy.
+type goalRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	Version     sql.NullInt64
+	Title       sql.NullString
+	Description sql.NullString
+	Metric      sql.NullString
+	Baseline    sql.NullString
+	Target      sql.NullString
+	Unit        sql.NullString
+	DueAt       sql.NullTime
+	PlanID      sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *goalRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case goal.FieldID, goal.FieldVersion, goal.FieldPlanID:
-			values[i] = new(sql.NullInt64)
-		case goal.FieldTitle, goal.FieldDescription, goal.FieldMetric, goal.FieldBaseline, goal.FieldTarget, goal.FieldUnit:
-			values[i] = new(sql.NullString)
-		case goal.FieldCreatedAt, goal.FieldUpdatedAt, goal.FieldDueAt:
-			values[i] = new(sql.NullTime)
+		case goal.FieldID:
+			values[i] = &r.ID
+		case goal.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case goal.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case goal.FieldVersion:
+			values[i] = &r.Version
+		case goal.FieldTitle:
+			values[i] = &r.Title
+		case goal.FieldDescription:
+			values[i] = &r.Description
+		case goal.FieldMetric:
+			values[i] = &r.Metric
+		case goal.FieldBaseline:
+			values[i] = &r.Baseline
+		case goal.FieldTarget:
+			values[i] = &r.Target
+		case goal.FieldUnit:
+			values[i] = &r.Unit
+		case goal.FieldDueAt:
+			values[i] = &r.DueAt
+		case goal.FieldPlanID:
+			values[i] = &r.PlanID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Goal) scanValues(columns []string) ([]any, error) {
+	return new(goalRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

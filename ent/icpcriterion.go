@@ -36,22 +36,52 @@ type IcpCriterion struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*IcpCriterion) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// icpcriterionRow holds the values of one row of icp_criteria while it is read, for assignValues to copy.
+type icpcriterionRow struct {
+	ID         sql.NullInt64
+	CreatedAt  sql.NullTime
+	UpdatedAt  sql.NullTime
+	Attribute  sql.NullString
+	Value      sql.NullString
+	MinSellers sql.NullInt64
+	MaxSellers sql.NullInt64
+	Grade      sql.NullString
+	Note       sql.NullString
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *icpcriterionRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case icpcriterion.FieldID, icpcriterion.FieldMinSellers, icpcriterion.FieldMaxSellers:
-			values[i] = new(sql.NullInt64)
-		case icpcriterion.FieldAttribute, icpcriterion.FieldValue, icpcriterion.FieldGrade, icpcriterion.FieldNote:
-			values[i] = new(sql.NullString)
-		case icpcriterion.FieldCreatedAt, icpcriterion.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case icpcriterion.FieldID:
+			values[i] = &r.ID
+		case icpcriterion.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case icpcriterion.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case icpcriterion.FieldAttribute:
+			values[i] = &r.Attribute
+		case icpcriterion.FieldValue:
+			values[i] = &r.Value
+		case icpcriterion.FieldMinSellers:
+			values[i] = &r.MinSellers
+		case icpcriterion.FieldMaxSellers:
+			values[i] = &r.MaxSellers
+		case icpcriterion.FieldGrade:
+			values[i] = &r.Grade
+		case icpcriterion.FieldNote:
+			values[i] = &r.Note
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*IcpCriterion) scanValues(columns []string) ([]any, error) {
+	return new(icpcriterionRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -75,22 +75,52 @@ func (e InfluenceEdgeEdges) ToOrErr() (*Stakeholder, error) {
 	return nil, &NotLoadedError{edge: "to"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*InfluenceEdge) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// influenceedgeRow holds the values of one row of influence_edges while it is read, for assignValues to copy.
+type influenceedgeRow struct {
+	ID         sql.NullInt64
+	CreatedAt  sql.NullTime
+	UpdatedAt  sql.NullTime
+	ExternalID sql.NullString
+	Kind       sql.NullString
+	Strength   sql.NullInt64
+	Note       sql.NullString
+	FromID     sql.NullInt64
+	ToID       sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *influenceedgeRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case influenceedge.FieldID, influenceedge.FieldStrength, influenceedge.FieldFromID, influenceedge.FieldToID:
-			values[i] = new(sql.NullInt64)
-		case influenceedge.FieldExternalID, influenceedge.FieldKind, influenceedge.FieldNote:
-			values[i] = new(sql.NullString)
-		case influenceedge.FieldCreatedAt, influenceedge.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case influenceedge.FieldID:
+			values[i] = &r.ID
+		case influenceedge.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case influenceedge.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case influenceedge.FieldExternalID:
+			values[i] = &r.ExternalID
+		case influenceedge.FieldKind:
+			values[i] = &r.Kind
+		case influenceedge.FieldStrength:
+			values[i] = &r.Strength
+		case influenceedge.FieldNote:
+			values[i] = &r.Note
+		case influenceedge.FieldFromID:
+			values[i] = &r.FromID
+		case influenceedge.FieldToID:
+			values[i] = &r.ToID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*InfluenceEdge) scanValues(columns []string) ([]any, error) {
+	return new(influenceedgeRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

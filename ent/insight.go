@@ -73,26 +73,49 @@ func (e InsightEdges) StakeholderOrErr() (*Stakeholder, error) {
 	return nil, &NotLoadedError{edge: "stakeholder"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Insight) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// insightRow holds the values of one row of insights while it is read, for assignValues to copy.
+type insightRow struct {
+	ID        sql.NullInt64
+	CreatedAt sql.NullTime
+	UpdatedAt sql.NullTime
+	Kind      sql.NullString
+	Text      sql.NullString
+	Confirmed sql.NullBool
+	PlanID    sql.NullInt64
+	fk0       sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *insightRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
+		case insight.FieldID:
+			values[i] = &r.ID
+		case insight.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case insight.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case insight.FieldKind:
+			values[i] = &r.Kind
+		case insight.FieldText:
+			values[i] = &r.Text
 		case insight.FieldConfirmed:
-			values[i] = new(sql.NullBool)
-		case insight.FieldID, insight.FieldPlanID:
-			values[i] = new(sql.NullInt64)
-		case insight.FieldKind, insight.FieldText:
-			values[i] = new(sql.NullString)
-		case insight.FieldCreatedAt, insight.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.Confirmed
+		case insight.FieldPlanID:
+			values[i] = &r.PlanID
 		case insight.ForeignKeys[0]: // stakeholder_insights
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Insight) scanValues(columns []string) ([]any, error) {
+	return new(insightRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

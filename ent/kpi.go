@@ -75,22 +75,52 @@ func (e KPIEdges) MeasurementsOrErr() ([]*KPIMeasurement, error) {
 	return nil, &NotLoadedError{edge: "measurements"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*KPI) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// kpiRow holds the values of one row of kpis while it is read, for assignValues to copy.
+type kpiRow struct {
+	ID           sql.NullInt64
+	CreatedAt    sql.NullTime
+	UpdatedAt    sql.NullTime
+	Version      sql.NullInt64
+	Name         sql.NullString
+	Unit         sql.NullString
+	Target       sql.NullString
+	CurrentValue sql.NullString
+	ObjectiveID  sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *kpiRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case kpi.FieldID, kpi.FieldVersion, kpi.FieldObjectiveID:
-			values[i] = new(sql.NullInt64)
-		case kpi.FieldName, kpi.FieldUnit, kpi.FieldTarget, kpi.FieldCurrentValue:
-			values[i] = new(sql.NullString)
-		case kpi.FieldCreatedAt, kpi.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case kpi.FieldID:
+			values[i] = &r.ID
+		case kpi.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case kpi.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case kpi.FieldVersion:
+			values[i] = &r.Version
+		case kpi.FieldName:
+			values[i] = &r.Name
+		case kpi.FieldUnit:
+			values[i] = &r.Unit
+		case kpi.FieldTarget:
+			values[i] = &r.Target
+		case kpi.FieldCurrentValue:
+			values[i] = &r.CurrentValue
+		case kpi.FieldObjectiveID:
+			values[i] = &r.ObjectiveID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*KPI) scanValues(columns []string) ([]any, error) {
+	return new(kpiRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

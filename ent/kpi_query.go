@@ -438,6 +438,18 @@ func (_q *KPIQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*KPI, err
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *kpiRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(kpiRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -461,10 +473,33 @@ func (_q *KPIQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*KPI, err
 		}
 	}
 	for name, query := range _q.withNamedMeasurements {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *KPI
+			e *KPIMeasurement
+		}
+		var pairs []pair
 		if err := _q.loadMeasurements(ctx, query, nodes,
 			func(n *KPI) { n.appendNamedMeasurements(name) },
-			func(n *KPI, e *KPIMeasurement) { n.appendNamedMeasurements(name, e) }); err != nil {
+			func(n *KPI, e *KPIMeasurement) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*KPI]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*KPIMeasurement, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedMeasurements[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedMeasurements(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -541,6 +576,18 @@ func (_q *KPIQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *kpiRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(kpiRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -57,24 +57,46 @@ func (e KPIMeasurementEdges) KpiOrErr() (*KPI, error) {
 	return nil, &NotLoadedError{edge: "kpi"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*KPIMeasurement) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// kpimeasurementRow holds the values of one row of kpi_measurements while it is read, for assignValues to copy.
+type kpimeasurementRow struct {
+	ID         sql.NullInt64
+	CreatedAt  sql.NullTime
+	UpdatedAt  sql.NullTime
+	Value      sql.NullString
+	MeasuredAt sql.NullTime
+	Note       sql.NullString
+	fk0        sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *kpimeasurementRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
 		case kpimeasurement.FieldID:
-			values[i] = new(sql.NullInt64)
-		case kpimeasurement.FieldValue, kpimeasurement.FieldNote:
-			values[i] = new(sql.NullString)
-		case kpimeasurement.FieldCreatedAt, kpimeasurement.FieldUpdatedAt, kpimeasurement.FieldMeasuredAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.ID
+		case kpimeasurement.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case kpimeasurement.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case kpimeasurement.FieldValue:
+			values[i] = &r.Value
+		case kpimeasurement.FieldMeasuredAt:
+			values[i] = &r.MeasuredAt
+		case kpimeasurement.FieldNote:
+			values[i] = &r.Note
 		case kpimeasurement.ForeignKeys[0]: // kpi_measurements
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*KPIMeasurement) scanValues(columns []string) ([]any, error) {
+	return new(kpimeasurementRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

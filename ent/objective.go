@@ -103,22 +103,55 @@ func (e ObjectiveEdges) ActionItemsOrErr() ([]*ActionItem, error) {
 	return nil, &NotLoadedError{edge: "action_items"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Objective) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// objectiveRow holds the values of one row of objectives while it is read, for assignValues to copy.
+type objectiveRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	Version     sql.NullInt64
+	Title       sql.NullString
+	Description sql.NullString
+	Status      sql.NullString
+	DueAt       sql.NullTime
+	GoalID      sql.NullInt64
+	OwnerID     sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *objectiveRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case objective.FieldID, objective.FieldVersion, objective.FieldGoalID, objective.FieldOwnerID:
-			values[i] = new(sql.NullInt64)
-		case objective.FieldTitle, objective.FieldDescription, objective.FieldStatus:
-			values[i] = new(sql.NullString)
-		case objective.FieldCreatedAt, objective.FieldUpdatedAt, objective.FieldDueAt:
-			values[i] = new(sql.NullTime)
+		case objective.FieldID:
+			values[i] = &r.ID
+		case objective.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case objective.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case objective.FieldVersion:
+			values[i] = &r.Version
+		case objective.FieldTitle:
+			values[i] = &r.Title
+		case objective.FieldDescription:
+			values[i] = &r.Description
+		case objective.FieldStatus:
+			values[i] = &r.Status
+		case objective.FieldDueAt:
+			values[i] = &r.DueAt
+		case objective.FieldGoalID:
+			values[i] = &r.GoalID
+		case objective.FieldOwnerID:
+			values[i] = &r.OwnerID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Objective) scanValues(columns []string) ([]any, error) {
+	return new(objectiveRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -513,6 +513,18 @@ func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ob
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *objectiveRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(objectiveRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -549,17 +561,63 @@ func (_q *ObjectiveQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ob
 		}
 	}
 	for name, query := range _q.withNamedKpis {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Objective
+			e *KPI
+		}
+		var pairs []pair
 		if err := _q.loadKpis(ctx, query, nodes,
 			func(n *Objective) { n.appendNamedKpis(name) },
-			func(n *Objective, e *KPI) { n.appendNamedKpis(name, e) }); err != nil {
+			func(n *Objective, e *KPI) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Objective]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*KPI, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedKpis[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedKpis(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedActionItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Objective
+			e *ActionItem
+		}
+		var pairs []pair
 		if err := _q.loadActionItems(ctx, query, nodes,
 			func(n *Objective) { n.appendNamedActionItems(name) },
-			func(n *Objective, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
+			func(n *Objective, e *ActionItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Objective]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*ActionItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedActionItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedActionItems(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -700,6 +758,18 @@ func (_q *ObjectiveQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *objectiveRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(objectiveRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

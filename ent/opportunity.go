@@ -119,28 +119,79 @@ func (e OpportunityEdges) OwnerOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "owner"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Opportunity) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// opportunityRow holds the values of one row of opportunities while it is read, for assignValues to copy.
+type opportunityRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	Name        sql.NullString
+	ExternalID  sql.NullString
+	Amount      sql.NullInt64
+	Currency    sql.NullString
+	Stage       sql.NullString
+	OpenedAt    sql.NullTime
+	ClosedAt    sql.NullTime
+	AccountID   sql.NullInt64
+	OpenedDay   sql.NullInt64
+	OpenedMonth sql.NullInt64
+	ClosedDay   sql.NullInt64
+	ClosedMonth sql.NullInt64
+	fk0         sql.NullInt64
+	fk1         sql.NullInt64
+	fk2         sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *opportunityRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case opportunity.FieldID, opportunity.FieldAmount, opportunity.FieldAccountID, opportunity.FieldOpenedDay, opportunity.FieldOpenedMonth, opportunity.FieldClosedDay, opportunity.FieldClosedMonth:
-			values[i] = new(sql.NullInt64)
-		case opportunity.FieldName, opportunity.FieldExternalID, opportunity.FieldCurrency, opportunity.FieldStage:
-			values[i] = new(sql.NullString)
-		case opportunity.FieldCreatedAt, opportunity.FieldUpdatedAt, opportunity.FieldOpenedAt, opportunity.FieldClosedAt:
-			values[i] = new(sql.NullTime)
+		case opportunity.FieldID:
+			values[i] = &r.ID
+		case opportunity.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case opportunity.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case opportunity.FieldName:
+			values[i] = &r.Name
+		case opportunity.FieldExternalID:
+			values[i] = &r.ExternalID
+		case opportunity.FieldAmount:
+			values[i] = &r.Amount
+		case opportunity.FieldCurrency:
+			values[i] = &r.Currency
+		case opportunity.FieldStage:
+			values[i] = &r.Stage
+		case opportunity.FieldOpenedAt:
+			values[i] = &r.OpenedAt
+		case opportunity.FieldClosedAt:
+			values[i] = &r.ClosedAt
+		case opportunity.FieldAccountID:
+			values[i] = &r.AccountID
+		case opportunity.FieldOpenedDay:
+			values[i] = &r.OpenedDay
+		case opportunity.FieldOpenedMonth:
+			values[i] = &r.OpenedMonth
+		case opportunity.FieldClosedDay:
+			values[i] = &r.ClosedDay
+		case opportunity.FieldClosedMonth:
+			values[i] = &r.ClosedMonth
 		case opportunity.ForeignKeys[0]: // account_plan_opportunities
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		case opportunity.ForeignKeys[1]: // product_opportunities
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk1
 		case opportunity.ForeignKeys[2]: // user_owned_opportunities
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk2
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Opportunity) scanValues(columns []string) ([]any, error) {
+	return new(opportunityRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

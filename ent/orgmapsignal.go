@@ -28,24 +28,40 @@ type OrgMapSignal struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*OrgMapSignal) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// orgmapsignalRow holds the values of one row of org_map_signals while it is read, for assignValues to copy.
+type orgmapsignalRow struct {
+	ID             sql.NullInt64
+	AccountID      sql.NullInt64
+	Grade          sql.NullString
+	SingleThreaded sql.NullBool
+	Reached        []byte
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *orgmapsignalRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case orgmapsignal.FieldReached:
-			values[i] = new([]byte)
-		case orgmapsignal.FieldSingleThreaded:
-			values[i] = new(sql.NullBool)
-		case orgmapsignal.FieldID, orgmapsignal.FieldAccountID:
-			values[i] = new(sql.NullInt64)
+		case orgmapsignal.FieldID:
+			values[i] = &r.ID
+		case orgmapsignal.FieldAccountID:
+			values[i] = &r.AccountID
 		case orgmapsignal.FieldGrade:
-			values[i] = new(sql.NullString)
+			values[i] = &r.Grade
+		case orgmapsignal.FieldSingleThreaded:
+			values[i] = &r.SingleThreaded
+		case orgmapsignal.FieldReached:
+			values[i] = &r.Reached
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*OrgMapSignal) scanValues(columns []string) ([]any, error) {
+	return new(orgmapsignalRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

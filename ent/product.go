@@ -69,22 +69,46 @@ func (e ProductEdges) OpportunitiesOrErr() ([]*Opportunity, error) {
 	return nil, &NotLoadedError{edge: "opportunities"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Product) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// productRow holds the values of one row of products while it is read, for assignValues to copy.
+type productRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	ExternalID  sql.NullString
+	Name        sql.NullString
+	Family      sql.NullString
+	Description sql.NullString
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *productRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
 		case product.FieldID:
-			values[i] = new(sql.NullInt64)
-		case product.FieldExternalID, product.FieldName, product.FieldFamily, product.FieldDescription:
-			values[i] = new(sql.NullString)
-		case product.FieldCreatedAt, product.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.ID
+		case product.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case product.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case product.FieldExternalID:
+			values[i] = &r.ExternalID
+		case product.FieldName:
+			values[i] = &r.Name
+		case product.FieldFamily:
+			values[i] = &r.Family
+		case product.FieldDescription:
+			values[i] = &r.Description
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Product) scanValues(columns []string) ([]any, error) {
+	return new(productRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

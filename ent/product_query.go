@@ -439,6 +439,18 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *productRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(productRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -463,17 +475,63 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 		}
 	}
 	for name, query := range _q.withNamedWhitespaceCells {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Product
+			e *WhitespaceCell
+		}
+		var pairs []pair
 		if err := _q.loadWhitespaceCells(ctx, query, nodes,
 			func(n *Product) { n.appendNamedWhitespaceCells(name) },
-			func(n *Product, e *WhitespaceCell) { n.appendNamedWhitespaceCells(name, e) }); err != nil {
+			func(n *Product, e *WhitespaceCell) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Product]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WhitespaceCell, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedWhitespaceCells[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedWhitespaceCells(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOpportunities {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Product
+			e *Opportunity
+		}
+		var pairs []pair
 		if err := _q.loadOpportunities(ctx, query, nodes,
 			func(n *Product) { n.appendNamedOpportunities(name) },
-			func(n *Product, e *Opportunity) { n.appendNamedOpportunities(name, e) }); err != nil {
+			func(n *Product, e *Opportunity) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Product]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Opportunity, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOpportunities[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOpportunities(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -552,6 +610,18 @@ func (_q *ProductQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *productRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(productRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

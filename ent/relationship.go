@@ -78,22 +78,55 @@ func (e RelationshipEdges) StakeholderOrErr() (*Stakeholder, error) {
 	return nil, &NotLoadedError{edge: "stakeholder"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Relationship) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// relationshipRow holds the values of one row of relationships while it is read, for assignValues to copy.
+type relationshipRow struct {
+	ID            sql.NullInt64
+	CreatedAt     sql.NullTime
+	UpdatedAt     sql.NullTime
+	ExternalID    sql.NullString
+	CurrentLevel  sql.NullString
+	DesiredLevel  sql.NullString
+	LastContactAt sql.NullTime
+	Note          sql.NullString
+	StakeholderID sql.NullInt64
+	UserID        sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *relationshipRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case relationship.FieldID, relationship.FieldStakeholderID, relationship.FieldUserID:
-			values[i] = new(sql.NullInt64)
-		case relationship.FieldExternalID, relationship.FieldCurrentLevel, relationship.FieldDesiredLevel, relationship.FieldNote:
-			values[i] = new(sql.NullString)
-		case relationship.FieldCreatedAt, relationship.FieldUpdatedAt, relationship.FieldLastContactAt:
-			values[i] = new(sql.NullTime)
+		case relationship.FieldID:
+			values[i] = &r.ID
+		case relationship.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case relationship.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case relationship.FieldExternalID:
+			values[i] = &r.ExternalID
+		case relationship.FieldCurrentLevel:
+			values[i] = &r.CurrentLevel
+		case relationship.FieldDesiredLevel:
+			values[i] = &r.DesiredLevel
+		case relationship.FieldLastContactAt:
+			values[i] = &r.LastContactAt
+		case relationship.FieldNote:
+			values[i] = &r.Note
+		case relationship.FieldStakeholderID:
+			values[i] = &r.StakeholderID
+		case relationship.FieldUserID:
+			values[i] = &r.UserID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Relationship) scanValues(columns []string) ([]any, error) {
+	return new(relationshipRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -76,22 +76,73 @@ func (e RevenueRecordEdges) AccountOrErr() (*Account, error) {
 	return nil, &NotLoadedError{edge: "account"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// revenuerecordRow holds the values of one row of revenue_records while it is read, for assignValues to copy.
+type revenuerecordRow struct {
+	ID                 sql.NullInt64
+	CreatedAt          sql.NullTime
+	UpdatedAt          sql.NullTime
+	ExternalID         sql.NullString
+	PeriodStart        sql.NullTime
+	PeriodEnd          sql.NullTime
+	StartingRevenue    sql.NullInt64
+	Expansion          sql.NullInt64
+	Contraction        sql.NullInt64
+	Churn              sql.NullInt64
+	Currency           sql.NullString
+	AccountID          sql.NullInt64
+	PeriodStartDay     sql.NullInt64
+	PeriodStartMonth   sql.NullInt64
+	PeriodStartQuarter sql.NullInt64
+	PeriodStartYear    sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *revenuerecordRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case revenuerecord.FieldID, revenuerecord.FieldStartingRevenue, revenuerecord.FieldExpansion, revenuerecord.FieldContraction, revenuerecord.FieldChurn, revenuerecord.FieldAccountID, revenuerecord.FieldPeriodStartDay, revenuerecord.FieldPeriodStartMonth, revenuerecord.FieldPeriodStartQuarter, revenuerecord.FieldPeriodStartYear:
-			values[i] = new(sql.NullInt64)
-		case revenuerecord.FieldExternalID, revenuerecord.FieldCurrency:
-			values[i] = new(sql.NullString)
-		case revenuerecord.FieldCreatedAt, revenuerecord.FieldUpdatedAt, revenuerecord.FieldPeriodStart, revenuerecord.FieldPeriodEnd:
-			values[i] = new(sql.NullTime)
+		case revenuerecord.FieldID:
+			values[i] = &r.ID
+		case revenuerecord.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case revenuerecord.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case revenuerecord.FieldExternalID:
+			values[i] = &r.ExternalID
+		case revenuerecord.FieldPeriodStart:
+			values[i] = &r.PeriodStart
+		case revenuerecord.FieldPeriodEnd:
+			values[i] = &r.PeriodEnd
+		case revenuerecord.FieldStartingRevenue:
+			values[i] = &r.StartingRevenue
+		case revenuerecord.FieldExpansion:
+			values[i] = &r.Expansion
+		case revenuerecord.FieldContraction:
+			values[i] = &r.Contraction
+		case revenuerecord.FieldChurn:
+			values[i] = &r.Churn
+		case revenuerecord.FieldCurrency:
+			values[i] = &r.Currency
+		case revenuerecord.FieldAccountID:
+			values[i] = &r.AccountID
+		case revenuerecord.FieldPeriodStartDay:
+			values[i] = &r.PeriodStartDay
+		case revenuerecord.FieldPeriodStartMonth:
+			values[i] = &r.PeriodStartMonth
+		case revenuerecord.FieldPeriodStartQuarter:
+			values[i] = &r.PeriodStartQuarter
+		case revenuerecord.FieldPeriodStartYear:
+			values[i] = &r.PeriodStartYear
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*RevenueRecord) scanValues(columns []string) ([]any, error) {
+	return new(revenuerecordRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

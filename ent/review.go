@@ -119,22 +119,61 @@ func (e ReviewEdges) ActionItemsOrErr() ([]*ActionItem, error) {
 	return nil, &NotLoadedError{edge: "action_items"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Review) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// reviewRow holds the values of one row of reviews while it is read, for assignValues to copy.
+type reviewRow struct {
+	ID          sql.NullInt64
+	CreatedAt   sql.NullTime
+	UpdatedAt   sql.NullTime
+	Kind        sql.NullString
+	Status      sql.NullString
+	ScheduledAt sql.NullTime
+	HeldAt      sql.NullTime
+	Agenda      sql.NullString
+	Notes       sql.NullString
+	Decisions   sql.NullString
+	AccountID   sql.NullInt64
+	PlanID      sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *reviewRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case review.FieldID, review.FieldAccountID, review.FieldPlanID:
-			values[i] = new(sql.NullInt64)
-		case review.FieldKind, review.FieldStatus, review.FieldAgenda, review.FieldNotes, review.FieldDecisions:
-			values[i] = new(sql.NullString)
-		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldScheduledAt, review.FieldHeldAt:
-			values[i] = new(sql.NullTime)
+		case review.FieldID:
+			values[i] = &r.ID
+		case review.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case review.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case review.FieldKind:
+			values[i] = &r.Kind
+		case review.FieldStatus:
+			values[i] = &r.Status
+		case review.FieldScheduledAt:
+			values[i] = &r.ScheduledAt
+		case review.FieldHeldAt:
+			values[i] = &r.HeldAt
+		case review.FieldAgenda:
+			values[i] = &r.Agenda
+		case review.FieldNotes:
+			values[i] = &r.Notes
+		case review.FieldDecisions:
+			values[i] = &r.Decisions
+		case review.FieldAccountID:
+			values[i] = &r.AccountID
+		case review.FieldPlanID:
+			values[i] = &r.PlanID
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Review) scanValues(columns []string) ([]any, error) {
+	return new(reviewRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -551,6 +551,18 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *reviewRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(reviewRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -594,24 +606,93 @@ func (_q *ReviewQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Revie
 		}
 	}
 	for name, query := range _q.withNamedAttendees {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Review
+			e *User
+		}
+		var pairs []pair
 		if err := _q.loadAttendees(ctx, query, nodes,
 			func(n *Review) { n.appendNamedAttendees(name) },
-			func(n *Review, e *User) { n.appendNamedAttendees(name, e) }); err != nil {
+			func(n *Review, e *User) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Review]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*User, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedAttendees[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedAttendees(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedCustomerAttendees {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Review
+			e *Stakeholder
+		}
+		var pairs []pair
 		if err := _q.loadCustomerAttendees(ctx, query, nodes,
 			func(n *Review) { n.appendNamedCustomerAttendees(name) },
-			func(n *Review, e *Stakeholder) { n.appendNamedCustomerAttendees(name, e) }); err != nil {
+			func(n *Review, e *Stakeholder) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Review]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Stakeholder, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedCustomerAttendees[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedCustomerAttendees(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedActionItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Review
+			e *ActionItem
+		}
+		var pairs []pair
 		if err := _q.loadActionItems(ctx, query, nodes,
 			func(n *Review) { n.appendNamedActionItems(name) },
-			func(n *Review, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
+			func(n *Review, e *ActionItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Review]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*ActionItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedActionItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedActionItems(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -847,6 +928,18 @@ func (_q *ReviewQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *reviewRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(reviewRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

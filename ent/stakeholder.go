@@ -213,24 +213,94 @@ func (e StakeholderEdges) ReviewsOrErr() ([]*Review, error) {
 	return nil, &NotLoadedError{edge: "reviews"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*Stakeholder) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// stakeholderRow holds the values of one row of stakeholders while it is read, for assignValues to copy.
+type stakeholderRow struct {
+	ID                  sql.NullInt64
+	CreatedAt           sql.NullTime
+	UpdatedAt           sql.NullTime
+	Version             sql.NullInt64
+	Name                sql.NullString
+	ExternalID          sql.NullString
+	Title               sql.NullString
+	Department          sql.NullString
+	Email               sql.NullString
+	Rank                sql.NullInt64
+	Influence           sql.NullInt64
+	PoliticalStatus     sql.NullString
+	Support             sql.NullString
+	DecisionOrientation sql.NullString
+	Adaptability        sql.NullString
+	BuyingRole          sql.NullString
+	Coverage            sql.NullString
+	Motivators          sql.NullString
+	InfluenceDrivers    sql.NullString
+	Notes               sql.NullString
+	AccountID           sql.NullInt64
+	ReportsToID         sql.NullInt64
+	fk0                 sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *stakeholderRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case stakeholder.FieldID, stakeholder.FieldVersion, stakeholder.FieldRank, stakeholder.FieldInfluence, stakeholder.FieldAccountID, stakeholder.FieldReportsToID:
-			values[i] = new(sql.NullInt64)
-		case stakeholder.FieldName, stakeholder.FieldExternalID, stakeholder.FieldTitle, stakeholder.FieldDepartment, stakeholder.FieldEmail, stakeholder.FieldPoliticalStatus, stakeholder.FieldSupport, stakeholder.FieldDecisionOrientation, stakeholder.FieldAdaptability, stakeholder.FieldBuyingRole, stakeholder.FieldCoverage, stakeholder.FieldMotivators, stakeholder.FieldInfluenceDrivers, stakeholder.FieldNotes:
-			values[i] = new(sql.NullString)
-		case stakeholder.FieldCreatedAt, stakeholder.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case stakeholder.FieldID:
+			values[i] = &r.ID
+		case stakeholder.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case stakeholder.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case stakeholder.FieldVersion:
+			values[i] = &r.Version
+		case stakeholder.FieldName:
+			values[i] = &r.Name
+		case stakeholder.FieldExternalID:
+			values[i] = &r.ExternalID
+		case stakeholder.FieldTitle:
+			values[i] = &r.Title
+		case stakeholder.FieldDepartment:
+			values[i] = &r.Department
+		case stakeholder.FieldEmail:
+			values[i] = &r.Email
+		case stakeholder.FieldRank:
+			values[i] = &r.Rank
+		case stakeholder.FieldInfluence:
+			values[i] = &r.Influence
+		case stakeholder.FieldPoliticalStatus:
+			values[i] = &r.PoliticalStatus
+		case stakeholder.FieldSupport:
+			values[i] = &r.Support
+		case stakeholder.FieldDecisionOrientation:
+			values[i] = &r.DecisionOrientation
+		case stakeholder.FieldAdaptability:
+			values[i] = &r.Adaptability
+		case stakeholder.FieldBuyingRole:
+			values[i] = &r.BuyingRole
+		case stakeholder.FieldCoverage:
+			values[i] = &r.Coverage
+		case stakeholder.FieldMotivators:
+			values[i] = &r.Motivators
+		case stakeholder.FieldInfluenceDrivers:
+			values[i] = &r.InfluenceDrivers
+		case stakeholder.FieldNotes:
+			values[i] = &r.Notes
+		case stakeholder.FieldAccountID:
+			values[i] = &r.AccountID
+		case stakeholder.FieldReportsToID:
+			values[i] = &r.ReportsToID
 		case stakeholder.ForeignKeys[0]: // business_unit_stakeholders
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*Stakeholder) scanValues(columns []string) ([]any, error) {
+	return new(stakeholderRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

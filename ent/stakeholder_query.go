@@ -783,6 +783,18 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *stakeholderRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(stakeholderRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -867,59 +879,243 @@ func (_q *StakeholderQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		}
 	}
 	for name, query := range _q.withNamedDirectReports {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *Stakeholder
+		}
+		var pairs []pair
 		if err := _q.loadDirectReports(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedDirectReports(name) },
-			func(n *Stakeholder, e *Stakeholder) { n.appendNamedDirectReports(name, e) }); err != nil {
+			func(n *Stakeholder, e *Stakeholder) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Stakeholder, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedDirectReports[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedDirectReports(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedInfluenceOut {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *InfluenceEdge
+		}
+		var pairs []pair
 		if err := _q.loadInfluenceOut(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedInfluenceOut(name) },
-			func(n *Stakeholder, e *InfluenceEdge) { n.appendNamedInfluenceOut(name, e) }); err != nil {
+			func(n *Stakeholder, e *InfluenceEdge) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*InfluenceEdge, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedInfluenceOut[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedInfluenceOut(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedInfluenceIn {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *InfluenceEdge
+		}
+		var pairs []pair
 		if err := _q.loadInfluenceIn(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedInfluenceIn(name) },
-			func(n *Stakeholder, e *InfluenceEdge) { n.appendNamedInfluenceIn(name, e) }); err != nil {
+			func(n *Stakeholder, e *InfluenceEdge) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*InfluenceEdge, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedInfluenceIn[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedInfluenceIn(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedRelationships {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *Relationship
+		}
+		var pairs []pair
 		if err := _q.loadRelationships(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedRelationships(name) },
-			func(n *Stakeholder, e *Relationship) { n.appendNamedRelationships(name, e) }); err != nil {
+			func(n *Stakeholder, e *Relationship) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Relationship, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedRelationships[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedRelationships(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedInsights {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *Insight
+		}
+		var pairs []pair
 		if err := _q.loadInsights(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedInsights(name) },
-			func(n *Stakeholder, e *Insight) { n.appendNamedInsights(name, e) }); err != nil {
+			func(n *Stakeholder, e *Insight) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Insight, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedInsights[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedInsights(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedActionItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *ActionItem
+		}
+		var pairs []pair
 		if err := _q.loadActionItems(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedActionItems(name) },
-			func(n *Stakeholder, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
+			func(n *Stakeholder, e *ActionItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*ActionItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedActionItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedActionItems(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedFeedback {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *Feedback
+		}
+		var pairs []pair
 		if err := _q.loadFeedback(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedFeedback(name) },
-			func(n *Stakeholder, e *Feedback) { n.appendNamedFeedback(name, e) }); err != nil {
+			func(n *Stakeholder, e *Feedback) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Feedback, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedFeedback[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedFeedback(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedReviews {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *Stakeholder
+			e *Review
+		}
+		var pairs []pair
 		if err := _q.loadReviews(ctx, query, nodes,
 			func(n *Stakeholder) { n.appendNamedReviews(name) },
-			func(n *Stakeholder, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
+			func(n *Stakeholder, e *Review) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*Stakeholder]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Review, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedReviews[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedReviews(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -1311,6 +1507,18 @@ func (_q *StakeholderQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *stakeholderRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(stakeholderRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -55,24 +55,43 @@ func (e SwotItemEdges) PlanOrErr() (*AccountPlan, error) {
 	return nil, &NotLoadedError{edge: "plan"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*SwotItem) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// swotitemRow holds the values of one row of swot_items while it is read, for assignValues to copy.
+type swotitemRow struct {
+	ID        sql.NullInt64
+	CreatedAt sql.NullTime
+	UpdatedAt sql.NullTime
+	Kind      sql.NullString
+	Text      sql.NullString
+	fk0       sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *swotitemRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
 		case swotitem.FieldID:
-			values[i] = new(sql.NullInt64)
-		case swotitem.FieldKind, swotitem.FieldText:
-			values[i] = new(sql.NullString)
-		case swotitem.FieldCreatedAt, swotitem.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.ID
+		case swotitem.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case swotitem.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case swotitem.FieldKind:
+			values[i] = &r.Kind
+		case swotitem.FieldText:
+			values[i] = &r.Text
 		case swotitem.ForeignKeys[0]: // account_plan_swot_items
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*SwotItem) scanValues(columns []string) ([]any, error) {
+	return new(swotitemRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

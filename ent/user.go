@@ -169,22 +169,52 @@ func (e UserEdges) ReviewsOrErr() ([]*Review, error) {
 	return nil, &NotLoadedError{edge: "reviews"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*User) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// userRow holds the values of one row of users while it is read, for assignValues to copy.
+type userRow struct {
+	ID            sql.NullInt64
+	CreatedAt     sql.NullTime
+	UpdatedAt     sql.NullTime
+	Name          sql.NullString
+	Email         sql.NullString
+	Title         sql.NullString
+	Role          sql.NullString
+	Seniority     sql.NullString
+	DeactivatedAt sql.NullTime
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *userRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
 		case user.FieldID:
-			values[i] = new(sql.NullInt64)
-		case user.FieldName, user.FieldEmail, user.FieldTitle, user.FieldRole, user.FieldSeniority:
-			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldDeactivatedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.ID
+		case user.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case user.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case user.FieldName:
+			values[i] = &r.Name
+		case user.FieldEmail:
+			values[i] = &r.Email
+		case user.FieldTitle:
+			values[i] = &r.Title
+		case user.FieldRole:
+			values[i] = &r.Role
+		case user.FieldSeniority:
+			values[i] = &r.Seniority
+		case user.FieldDeactivatedAt:
+			values[i] = &r.DeactivatedAt
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*User) scanValues(columns []string) ([]any, error) {
+	return new(userRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

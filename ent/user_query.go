@@ -743,6 +743,18 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *userRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(userRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -823,73 +835,303 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		}
 	}
 	for name, query := range _q.withNamedOwnedAccounts {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Account
+		}
+		var pairs []pair
 		if err := _q.loadOwnedAccounts(ctx, query, nodes,
 			func(n *User) { n.appendNamedOwnedAccounts(name) },
-			func(n *User, e *Account) { n.appendNamedOwnedAccounts(name, e) }); err != nil {
+			func(n *User, e *Account) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Account, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOwnedAccounts[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOwnedAccounts(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedTeamMemberships {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *AccountTeamMember
+		}
+		var pairs []pair
 		if err := _q.loadTeamMemberships(ctx, query, nodes,
 			func(n *User) { n.appendNamedTeamMemberships(name) },
-			func(n *User, e *AccountTeamMember) { n.appendNamedTeamMemberships(name, e) }); err != nil {
+			func(n *User, e *AccountTeamMember) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*AccountTeamMember, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedTeamMemberships[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedTeamMemberships(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOwnedPlans {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *AccountPlan
+		}
+		var pairs []pair
 		if err := _q.loadOwnedPlans(ctx, query, nodes,
 			func(n *User) { n.appendNamedOwnedPlans(name) },
-			func(n *User, e *AccountPlan) { n.appendNamedOwnedPlans(name, e) }); err != nil {
+			func(n *User, e *AccountPlan) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*AccountPlan, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOwnedPlans[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOwnedPlans(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOwnedObjectives {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Objective
+		}
+		var pairs []pair
 		if err := _q.loadOwnedObjectives(ctx, query, nodes,
 			func(n *User) { n.appendNamedOwnedObjectives(name) },
-			func(n *User, e *Objective) { n.appendNamedOwnedObjectives(name, e) }); err != nil {
+			func(n *User, e *Objective) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Objective, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOwnedObjectives[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOwnedObjectives(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedActionItems {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *ActionItem
+		}
+		var pairs []pair
 		if err := _q.loadActionItems(ctx, query, nodes,
 			func(n *User) { n.appendNamedActionItems(name) },
-			func(n *User, e *ActionItem) { n.appendNamedActionItems(name, e) }); err != nil {
+			func(n *User, e *ActionItem) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*ActionItem, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedActionItems[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedActionItems(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedRelationships {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Relationship
+		}
+		var pairs []pair
 		if err := _q.loadRelationships(ctx, query, nodes,
 			func(n *User) { n.appendNamedRelationships(name) },
-			func(n *User, e *Relationship) { n.appendNamedRelationships(name, e) }); err != nil {
+			func(n *User, e *Relationship) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Relationship, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedRelationships[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedRelationships(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedOwnedOpportunities {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Opportunity
+		}
+		var pairs []pair
 		if err := _q.loadOwnedOpportunities(ctx, query, nodes,
 			func(n *User) { n.appendNamedOwnedOpportunities(name) },
-			func(n *User, e *Opportunity) { n.appendNamedOwnedOpportunities(name, e) }); err != nil {
+			func(n *User, e *Opportunity) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Opportunity, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedOwnedOpportunities[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedOwnedOpportunities(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedAPITokens {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *APIToken
+		}
+		var pairs []pair
 		if err := _q.loadAPITokens(ctx, query, nodes,
 			func(n *User) { n.appendNamedAPITokens(name) },
-			func(n *User, e *APIToken) { n.appendNamedAPITokens(name, e) }); err != nil {
+			func(n *User, e *APIToken) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*APIToken, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedAPITokens[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedAPITokens(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedChanges {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Change
+		}
+		var pairs []pair
 		if err := _q.loadChanges(ctx, query, nodes,
 			func(n *User) { n.appendNamedChanges(name) },
-			func(n *User, e *Change) { n.appendNamedChanges(name, e) }); err != nil {
+			func(n *User, e *Change) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Change, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedChanges[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedChanges(name, p.e)
 		}
 	}
 	for name, query := range _q.withNamedReviews {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *User
+			e *Review
+		}
+		var pairs []pair
 		if err := _q.loadReviews(ctx, query, nodes,
 			func(n *User) { n.appendNamedReviews(name) },
-			func(n *User, e *Review) { n.appendNamedReviews(name, e) }); err != nil {
+			func(n *User, e *Review) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*User]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*Review, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedReviews[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedReviews(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -1254,6 +1496,18 @@ func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *userRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(userRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

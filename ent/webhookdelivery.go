@@ -89,22 +89,73 @@ func (e WebhookDeliveryEdges) AttemptLogOrErr() ([]*WebhookDeliveryAttempt, erro
 	return nil, &NotLoadedError{edge: "attempt_log"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*WebhookDelivery) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// webhookdeliveryRow holds the values of one row of webhook_deliveries while it is read, for assignValues to copy.
+type webhookdeliveryRow struct {
+	ID             sql.NullInt64
+	CreatedAt      sql.NullTime
+	EndpointID     sql.NullInt64
+	EventID        sql.NullInt64
+	EventType      sql.NullString
+	SubjectType    sql.NullString
+	SubjectID      sql.NullInt64
+	Status         sql.NullString
+	Attempts       sql.NullInt64
+	NextAttemptAt  sql.NullTime
+	LastStatusCode sql.NullInt64
+	LastError      sql.NullString
+	LastAttemptAt  sql.NullTime
+	DeliveredAt    sql.NullTime
+	Payload        sql.NullString
+	EventAt        sql.NullTime
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *webhookdeliveryRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case webhookdelivery.FieldID, webhookdelivery.FieldEndpointID, webhookdelivery.FieldEventID, webhookdelivery.FieldSubjectID, webhookdelivery.FieldAttempts, webhookdelivery.FieldLastStatusCode:
-			values[i] = new(sql.NullInt64)
-		case webhookdelivery.FieldEventType, webhookdelivery.FieldSubjectType, webhookdelivery.FieldStatus, webhookdelivery.FieldLastError, webhookdelivery.FieldPayload:
-			values[i] = new(sql.NullString)
-		case webhookdelivery.FieldCreatedAt, webhookdelivery.FieldNextAttemptAt, webhookdelivery.FieldLastAttemptAt, webhookdelivery.FieldDeliveredAt, webhookdelivery.FieldEventAt:
-			values[i] = new(sql.NullTime)
+		case webhookdelivery.FieldID:
+			values[i] = &r.ID
+		case webhookdelivery.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case webhookdelivery.FieldEndpointID:
+			values[i] = &r.EndpointID
+		case webhookdelivery.FieldEventID:
+			values[i] = &r.EventID
+		case webhookdelivery.FieldEventType:
+			values[i] = &r.EventType
+		case webhookdelivery.FieldSubjectType:
+			values[i] = &r.SubjectType
+		case webhookdelivery.FieldSubjectID:
+			values[i] = &r.SubjectID
+		case webhookdelivery.FieldStatus:
+			values[i] = &r.Status
+		case webhookdelivery.FieldAttempts:
+			values[i] = &r.Attempts
+		case webhookdelivery.FieldNextAttemptAt:
+			values[i] = &r.NextAttemptAt
+		case webhookdelivery.FieldLastStatusCode:
+			values[i] = &r.LastStatusCode
+		case webhookdelivery.FieldLastError:
+			values[i] = &r.LastError
+		case webhookdelivery.FieldLastAttemptAt:
+			values[i] = &r.LastAttemptAt
+		case webhookdelivery.FieldDeliveredAt:
+			values[i] = &r.DeliveredAt
+		case webhookdelivery.FieldPayload:
+			values[i] = &r.Payload
+		case webhookdelivery.FieldEventAt:
+			values[i] = &r.EventAt
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*WebhookDelivery) scanValues(columns []string) ([]any, error) {
+	return new(webhookdeliveryRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -438,6 +438,18 @@ func (_q *WebhookDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *webhookdeliveryRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookdeliveryRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -463,10 +475,33 @@ func (_q *WebhookDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 		}
 	}
 	for name, query := range _q.withNamedAttemptLog {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *WebhookDelivery
+			e *WebhookDeliveryAttempt
+		}
+		var pairs []pair
 		if err := _q.loadAttemptLog(ctx, query, nodes,
 			func(n *WebhookDelivery) { n.appendNamedAttemptLog(name) },
-			func(n *WebhookDelivery, e *WebhookDeliveryAttempt) { n.appendNamedAttemptLog(name, e) }); err != nil {
+			func(n *WebhookDelivery, e *WebhookDeliveryAttempt) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*WebhookDelivery]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WebhookDeliveryAttempt, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedAttemptLog[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedAttemptLog(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -542,6 +577,18 @@ func (_q *WebhookDeliveryQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *webhookdeliveryRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookdeliveryRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

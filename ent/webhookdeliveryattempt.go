@@ -62,24 +62,52 @@ func (e WebhookDeliveryAttemptEdges) DeliveryOrErr() (*WebhookDelivery, error) {
 	return nil, &NotLoadedError{edge: "delivery"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*WebhookDeliveryAttempt) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// webhookdeliveryattemptRow holds the values of one row of webhook_delivery_attempts while it is read, for assignValues to copy.
+type webhookdeliveryattemptRow struct {
+	ID              sql.NullInt64
+	DeliveryID      sql.NullInt64
+	Number          sql.NullInt64
+	StartedAt       sql.NullTime
+	DurationMs      sql.NullFloat64
+	StatusCode      sql.NullInt64
+	ErrorKind       sql.NullString
+	Error           sql.NullString
+	ResponseExcerpt sql.NullString
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *webhookdeliveryattemptRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case webhookdeliveryattempt.FieldDurationMs:
-			values[i] = new(sql.NullFloat64)
-		case webhookdeliveryattempt.FieldID, webhookdeliveryattempt.FieldDeliveryID, webhookdeliveryattempt.FieldNumber, webhookdeliveryattempt.FieldStatusCode:
-			values[i] = new(sql.NullInt64)
-		case webhookdeliveryattempt.FieldErrorKind, webhookdeliveryattempt.FieldError, webhookdeliveryattempt.FieldResponseExcerpt:
-			values[i] = new(sql.NullString)
+		case webhookdeliveryattempt.FieldID:
+			values[i] = &r.ID
+		case webhookdeliveryattempt.FieldDeliveryID:
+			values[i] = &r.DeliveryID
+		case webhookdeliveryattempt.FieldNumber:
+			values[i] = &r.Number
 		case webhookdeliveryattempt.FieldStartedAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.StartedAt
+		case webhookdeliveryattempt.FieldDurationMs:
+			values[i] = &r.DurationMs
+		case webhookdeliveryattempt.FieldStatusCode:
+			values[i] = &r.StatusCode
+		case webhookdeliveryattempt.FieldErrorKind:
+			values[i] = &r.ErrorKind
+		case webhookdeliveryattempt.FieldError:
+			values[i] = &r.Error
+		case webhookdeliveryattempt.FieldResponseExcerpt:
+			values[i] = &r.ResponseExcerpt
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*WebhookDeliveryAttempt) scanValues(columns []string) ([]any, error) {
+	return new(webhookdeliveryattemptRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -68,26 +68,61 @@ func (e WebhookEndpointEdges) DeliveriesOrErr() ([]*WebhookDelivery, error) {
 	return nil, &NotLoadedError{edge: "deliveries"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*WebhookEndpoint) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// webhookendpointRow holds the values of one row of webhook_endpoints while it is read, for assignValues to copy.
+type webhookendpointRow struct {
+	ID             sql.NullInt64
+	CreatedAt      sql.NullTime
+	UpdatedAt      sql.NullTime
+	URL            sql.NullString
+	Description    sql.NullString
+	EventTypes     []byte
+	AccountID      sql.NullInt64
+	Secret         sql.NullString
+	SecretPrefix   sql.NullString
+	Enabled        sql.NullBool
+	DisabledReason sql.NullString
+	FailingSince   sql.NullTime
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *webhookendpointRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
+		case webhookendpoint.FieldID:
+			values[i] = &r.ID
+		case webhookendpoint.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case webhookendpoint.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case webhookendpoint.FieldURL:
+			values[i] = &r.URL
+		case webhookendpoint.FieldDescription:
+			values[i] = &r.Description
 		case webhookendpoint.FieldEventTypes:
-			values[i] = new([]byte)
+			values[i] = &r.EventTypes
+		case webhookendpoint.FieldAccountID:
+			values[i] = &r.AccountID
+		case webhookendpoint.FieldSecret:
+			values[i] = &r.Secret
+		case webhookendpoint.FieldSecretPrefix:
+			values[i] = &r.SecretPrefix
 		case webhookendpoint.FieldEnabled:
-			values[i] = new(sql.NullBool)
-		case webhookendpoint.FieldID, webhookendpoint.FieldAccountID:
-			values[i] = new(sql.NullInt64)
-		case webhookendpoint.FieldURL, webhookendpoint.FieldDescription, webhookendpoint.FieldSecret, webhookendpoint.FieldSecretPrefix, webhookendpoint.FieldDisabledReason:
-			values[i] = new(sql.NullString)
-		case webhookendpoint.FieldCreatedAt, webhookendpoint.FieldUpdatedAt, webhookendpoint.FieldFailingSince:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.Enabled
+		case webhookendpoint.FieldDisabledReason:
+			values[i] = &r.DisabledReason
+		case webhookendpoint.FieldFailingSince:
+			values[i] = &r.FailingSince
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*WebhookEndpoint) scanValues(columns []string) ([]any, error) {
+	return new(webhookendpointRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

@@ -401,6 +401,18 @@ func (_q *WebhookEndpointQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *webhookendpointRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookendpointRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -418,10 +430,33 @@ func (_q *WebhookEndpointQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 		}
 	}
 	for name, query := range _q.withNamedDeliveries {
+		// The nodes' lists share one array, cut per node once every row is read.
+		type pair struct {
+			n *WebhookEndpoint
+			e *WebhookDelivery
+		}
+		var pairs []pair
 		if err := _q.loadDeliveries(ctx, query, nodes,
 			func(n *WebhookEndpoint) { n.appendNamedDeliveries(name) },
-			func(n *WebhookEndpoint, e *WebhookDelivery) { n.appendNamedDeliveries(name, e) }); err != nil {
+			func(n *WebhookEndpoint, e *WebhookDelivery) { pairs = append(pairs, pair{n, e}) }); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		counts := make(map[*WebhookEndpoint]int, len(nodes))
+		for _, p := range pairs {
+			counts[p.n]++
+		}
+		all, off := make([]*WebhookDelivery, len(pairs)), 0
+		for _, n := range nodes {
+			if c := counts[n]; c > 0 {
+				n.Edges.namedDeliveries[name] = all[off : off : off+c]
+				off += c
+			}
+		}
+		for _, p := range pairs {
+			p.n.appendNamedDeliveries(name, p.e)
 		}
 	}
 	for i := range _q.loadTotal {
@@ -468,6 +503,18 @@ func (_q *WebhookEndpointQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	{
+		// Every row of the query is scanned into the same holder: assignValues copies the values out.
+		var row *webhookendpointRow
+		var values []any
+		_spec.ScanValues = func(columns []string) ([]any, error) {
+			if row == nil || len(values) != len(columns) {
+				row, values = new(webhookendpointRow), make([]any, len(columns))
+			}
+			return row.values(columns, values), nil
+		}
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -34,24 +34,49 @@ type WebhookEvent struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*WebhookEvent) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// webhookeventRow holds the values of one row of webhook_events while it is read, for assignValues to copy.
+type webhookeventRow struct {
+	ID          sql.NullInt64
+	At          sql.NullTime
+	Type        sql.NullString
+	SubjectType sql.NullString
+	SubjectID   sql.NullInt64
+	AccountID   sql.NullInt64
+	Payload     sql.NullString
+	FannedOut   sql.NullBool
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *webhookeventRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case webhookevent.FieldFannedOut:
-			values[i] = new(sql.NullBool)
-		case webhookevent.FieldID, webhookevent.FieldSubjectID, webhookevent.FieldAccountID:
-			values[i] = new(sql.NullInt64)
-		case webhookevent.FieldType, webhookevent.FieldSubjectType, webhookevent.FieldPayload:
-			values[i] = new(sql.NullString)
+		case webhookevent.FieldID:
+			values[i] = &r.ID
 		case webhookevent.FieldAt:
-			values[i] = new(sql.NullTime)
+			values[i] = &r.At
+		case webhookevent.FieldType:
+			values[i] = &r.Type
+		case webhookevent.FieldSubjectType:
+			values[i] = &r.SubjectType
+		case webhookevent.FieldSubjectID:
+			values[i] = &r.SubjectID
+		case webhookevent.FieldAccountID:
+			values[i] = &r.AccountID
+		case webhookevent.FieldPayload:
+			values[i] = &r.Payload
+		case webhookevent.FieldFannedOut:
+			values[i] = &r.FannedOut
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*WebhookEvent) scanValues(columns []string) ([]any, error) {
+	return new(webhookeventRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)

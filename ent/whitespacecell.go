@@ -93,28 +93,61 @@ func (e WhitespaceCellEdges) ProductOrErr() (*Product, error) {
 	return nil, &NotLoadedError{edge: "product"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
-func (*WhitespaceCell) scanValues(columns []string) ([]any, error) {
-	values := make([]any, len(columns))
+// whitespacecellRow holds the values of one row of whitespace_cells while it is read, for assignValues to copy.
+type whitespacecellRow struct {
+	ID             sql.NullInt64
+	CreatedAt      sql.NullTime
+	UpdatedAt      sql.NullTime
+	Status         sql.NullString
+	PotentialValue sql.NullInt64
+	CurrentValue   sql.NullInt64
+	Currency       sql.NullString
+	Competitor     sql.NullString
+	Note           sql.NullString
+	fk0            sql.NullInt64
+	fk1            sql.NullInt64
+	fk2            sql.NullInt64
+}
+
+// values points values at the row's holder of each column; a column without
+// one gets a new value.
+func (r *whitespacecellRow) values(columns []string, values []any) []any {
 	for i := range columns {
 		switch columns[i] {
-		case whitespacecell.FieldID, whitespacecell.FieldPotentialValue, whitespacecell.FieldCurrentValue:
-			values[i] = new(sql.NullInt64)
-		case whitespacecell.FieldStatus, whitespacecell.FieldCurrency, whitespacecell.FieldCompetitor, whitespacecell.FieldNote:
-			values[i] = new(sql.NullString)
-		case whitespacecell.FieldCreatedAt, whitespacecell.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+		case whitespacecell.FieldID:
+			values[i] = &r.ID
+		case whitespacecell.FieldCreatedAt:
+			values[i] = &r.CreatedAt
+		case whitespacecell.FieldUpdatedAt:
+			values[i] = &r.UpdatedAt
+		case whitespacecell.FieldStatus:
+			values[i] = &r.Status
+		case whitespacecell.FieldPotentialValue:
+			values[i] = &r.PotentialValue
+		case whitespacecell.FieldCurrentValue:
+			values[i] = &r.CurrentValue
+		case whitespacecell.FieldCurrency:
+			values[i] = &r.Currency
+		case whitespacecell.FieldCompetitor:
+			values[i] = &r.Competitor
+		case whitespacecell.FieldNote:
+			values[i] = &r.Note
 		case whitespacecell.ForeignKeys[0]: // account_whitespace_cells
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk0
 		case whitespacecell.ForeignKeys[1]: // business_unit_whitespace_cells
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk1
 		case whitespacecell.ForeignKeys[2]: // product_whitespace_cells
-			values[i] = new(sql.NullInt64)
+			values[i] = &r.fk2
 		default:
 			values[i] = new(sql.UnknownType)
 		}
 	}
-	return values, nil
+	return values
+}
+
+// scanValues returns the types for scanning values from sql.Rows.
+func (*WhitespaceCell) scanValues(columns []string) ([]any, error) {
+	return new(whitespacecellRow).values(columns, make([]any, len(columns))), nil
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)
