@@ -144,6 +144,17 @@ stretches AS MATERIALIZED (
 groups AS (SELECT DISTINCT ` + r.grouped("") + `g FROM stretches)`)
 }
 
+// onlyStretched keeps the rows of the accounts that have a stretch, when a
+// dated filter leaves some without: the revenue statement then reads only
+// their records from the account index, not every record.
+func (r *request) onlyStretched(accountColumn string) string {
+	f := r.filter
+	if f.PlanPhases == nil && f.PlannedInPeriod == nil && f.TiersAtPeriod == nil {
+		return ""
+	}
+	return " AND " + accountColumn + " IN (SELECT account FROM stretches)"
+}
+
 // The dated keys of an account in a calendar period of the report.
 const (
 	phaseKey = `CASE WHEN pa.account IS NULL THEN '` + string(NeverPlanned) + `' WHEN during.account IS NOT NULL THEN '` + string(DuringPlan) +

@@ -337,7 +337,7 @@ FROM (
 	timeIs(s, d, "rr.{revenue.period_start}", ">=", r.period.Start)
 	s.add(" AND ")
 	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
-	s.add(r.onlyFiltered("rr.{revenue.account}") + `
+	s.add(r.onlyFiltered("rr.{revenue.account}") + r.onlyStretched("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
 ) x`)
 	s.add(join + `
