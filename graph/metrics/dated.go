@@ -9,6 +9,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/schema/calendar"
 )
 
@@ -143,6 +144,17 @@ stretches AS MATERIALIZED (
 groups AS (SELECT DISTINCT ` + r.grouped("") + `g FROM stretches)`)
 }
 
+// onlyStretched keeps the rows of the accounts that have a stretch, when a
+// dated filter leaves some without: the revenue statement then reads only
+// their records from the account index, not every record.
+func (r *request) onlyStretched(accountColumn string) string {
+	f := r.filter
+	if f.PlanPhases == nil && f.PlannedInPeriod == nil && f.TiersAtPeriod == nil {
+		return ""
+	}
+	return " AND " + accountColumn + " IN (SELECT account FROM stretches)"
+}
+
 // The dated keys of an account in a calendar period of the report.
 const (
 	phaseKey = `CASE WHEN pa.account IS NULL THEN '` + string(NeverPlanned) + `' WHEN during.account IS NOT NULL THEN '` + string(DuringPlan) +
@@ -212,6 +224,8 @@ const dealPlanned = "CASE WHEN o.{opportunity.plan} IS NOT NULL OR o.{opportunit
 // the keys of the period it closed in, an open one those of each period it
 // is open at the end of, and counted stays a table per group, not per
 // account. DEAL_PLANNED, a key of the deal, is a column of its own.
+// SQLite keeps the order of a CROSS JOIN: each stretch, then its account's
+// deals from the account's index (PostgreSQL plans the join as it likes).
 func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
@@ -223,35 +237,94 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 	s.add("WITH RECURSIVE ")
 	r.accountsCTE(s, accountRows, false)
 	r.datedCTEs(s, d)
+	kind := `((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
+        + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
+        + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END`
+	// The columns of a deal-stretch pair that counted groups by, and
+	// after the grouping what the table selects from them.
+	grouped, ungrouped := kind+` AS kind,
+      k.g AS g, `+dpCol+`x.currency AS currency`, "kind, k.g, "+dpCol+"x.currency"
+	unpacked := "g, " + dp + "currency, kind"
+	if m := r.packedGroups(); m != 0 {
+		// One integer holds kind, the group and DEAL_PLANNED: the sort of
+		// this GROUP BY is most of the statement, and it then compares
+		// one column where it compared three.
+		dpBit, dpOut := "", ""
+		if dp != "" {
+			dpBit, dpOut = " * 2 + x.k_deal_planned", "key / "+strconv.Itoa(m)+" % 2 AS k_deal_planned, "
+		}
+		kindOut := "key / " + strconv.Itoa(m) + " AS kind"
+		if dp != "" {
+			kindOut = "key / " + strconv.Itoa(2*m) + " AS kind"
+		}
+		grouped, ungrouped = "(("+kind+")"+dpBit+") * "+strconv.Itoa(m)+" + k.g AS key, x.currency AS currency", "key, x.currency"
+		unpacked = "key % " + strconv.Itoa(m) + " AS g, " + dpOut + "currency, " + kindOut
+	}
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 counted AS MATERIALIZED (
   SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (
-    SELECT ((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
-        + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
-        + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END AS kind,
-      k.g AS g, ` + dpCol + `x.currency AS currency, COUNT(*) AS n, SUM(x.amount) AS amount
-    FROM (
-      SELECT account, ` + dp + `currency, amount, ` + r.unpackKind() + ` FROM (
-        SELECT `)
-	r.dealKind(s, d)
-	s.add(`, o.{opportunity.account} AS account, `)
+   SELECT ` + unpacked + `, n, amount FROM (
+    SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
+    FROM stretches k CROSS JOIN (
+      SELECT o.{opportunity.account} AS account, `)
 	if dp != "" {
 		s.add(dealPlanned + " AS k_deal_planned, ")
 	}
-	s.add(`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount
-        FROM {opportunities} o
-        WHERE `)
+	s.add(`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount, `)
+	r.dealColumns(s, d)
+	s.add(`
+      FROM {opportunities} o
+      WHERE `)
 	r.dealsInPeriod(s, d)
 	if f := r.filter.DealPlanned; f != nil {
 		s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
 	}
 	s.add(`
-      ) o` + d.once + `
-    ) x JOIN stretches k ON k.account = x.account AND k.first <= x.closed AND x.opened < k.stop
-    GROUP BY kind, k.g, ` + dpCol + `x.currency
-  ) y
+    ) x WHERE k.account = x.account AND k.first <= x.closed AND x.opened < k.stop
+    GROUP BY ` + ungrouped + `
+   ) y
+  ) z
 )`)
 	r.dealFigures(s, dp)
 	return s
+}
+
+// packedGroups is, when the groups of the stretches are few (no OWNER,
+// INDUSTRY or REGION grouped by: at most 144 of them), a number above any
+// of their g, by which dealsDatedSQL packs g into the integer it groups
+// by; else 0. The kind of dealKind stays below 2^45 (cycles of fewer than
+// 2^22 days, at most MaxBuckets periods), so the packed key fits 64 bits.
+func (r *request) packedGroups() int {
+	if r.keys[Owner] || r.keys[Industry] || r.keys[Region] {
+		return 0
+	}
+	m := 1
+	for d, n := range map[Dimension]int{Tier: len(tierOrder), Planned: 2, PlanPhaseDim: len(phaseOrder), PlannedInPeriod: 2, TierAtPeriod: len(tierOrder)} {
+		if r.keys[d] {
+			m *= n
+		}
+	}
+	return m + 1
+}
+
+// dealColumns selects what dealKind packs, each in a column of its own:
+// deal o's cycle in days when won (else 0), the periods it opened and
+// closed in (the number of periods when not closed in the report), and its
+// outcome (1 won, 2 lost, 0 not closed). dealsDatedSQL reads them in its
+// join, per deal and stretch, where unpacking kind cost more than these.
+func (r *request) dealColumns(s *statement, d dialectSQL) {
+	won, lost := opportunity.StageCLOSED_WON, opportunity.StageCLOSED_LOST
+	notClosed := func() {
+		s.add("CASE WHEN ")
+		timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.End)
+		s.add(" OR "+open+" THEN ", won, lost)
+	}
+	notClosed()
+	s.add("0 WHEN o.{opportunity.stage} = ? THEN CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) ELSE 0 END AS days, ", won)
+	s.add(r.bucketSQL(monthColumn("o.{opportunity.opened_at}")) + " AS opened, ")
+	notClosed()
+	s.add(strconv.Itoa(r.buckets) + " ELSE " + r.bucketSQL(monthColumn("o.{opportunity.closed_at}")) + " END AS closed, ")
+	notClosed()
+	s.add("0 WHEN o.{opportunity.stage} = ? THEN 1 ELSE 2 END AS outcome", won)
 }

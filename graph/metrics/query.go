@@ -200,10 +200,6 @@ type dialectSQL struct {
 	// as j, and get the text of a key of element j.
 	elements func(col string) string
 	get      func(key string) string
-	// once ends a subquery of the FROM clause that the database must not
-	// merge into its query, so that each of its rows is computed once
-	// rather than its expressions at every use.
-	once string
 }
 
 var dialects = map[string]dialectSQL{
@@ -224,8 +220,6 @@ var dialects = map[string]dialectSQL{
 		day:      func(col string) string { return "CAST(julianday(" + col + ") - 2440587.5 AS INTEGER)" },
 		elements: func(col string) string { return "json_each(" + col + ") j" },
 		get:      func(key string) string { return "json_extract(j.value, '$." + key + "')" },
-		// An OFFSET keeps SQLite from flattening the subquery (sqlite.org/optoverview.html#flattening).
-		once: " LIMIT -1 OFFSET 0",
 	},
 	dialect.Postgres: {
 		first: func(value, order string) string {
@@ -237,7 +231,6 @@ var dialects = map[string]dialectSQL{
 		},
 		elements: func(col string) string { return "jsonb_array_elements(" + col + ") j" },
 		get:      func(key string) string { return "(j.value ->> '" + key + "')" },
-		once:     " OFFSET 0",
 	},
 }
 
@@ -344,7 +337,7 @@ FROM (
 	timeIs(s, d, "rr.{revenue.period_start}", ">=", r.period.Start)
 	s.add(" AND ")
 	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
-	s.add(r.onlyFiltered("rr.{revenue.account}") + `
+	s.add(r.onlyFiltered("rr.{revenue.account}") + r.onlyStretched("rr.{revenue.account}") + `
   GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
 ) x`)
 	s.add(join + `

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -147,5 +148,35 @@ func TestDatedRequestsReadTheRows(t *testing.T) {
 	_, err := newRequest(year, &Filter{PlanPhases: make([]PlanPhase, MaxFilterValues+1)}, nil)
 	if input := (*clienterr.InputError)(nil); !errors.As(err, &input) || input.Field != "planPhases" {
 		t.Errorf("too many phases: error %v, want an input error on planPhases", err)
+	}
+}
+
+// The key dealsDatedSQL groups by packs kind, DEAL_PLANNED and the group:
+// it must fit 64 bits for the longest cycle and the most periods, and is
+// not packed when the groups are unbounded.
+func TestPackedGroupsFit(t *testing.T) {
+	year := Period{Start: date("2025-01-01T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}
+	every := []Dimension{Tier, Planned, PlanPhaseDim, PlannedInPeriod, TierAtPeriod, DealPlanned, Month}
+	r, err := newRequest(year, nil, every)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.packedGroups()
+	if want := 3*2*4*2*3 + 1; m != want {
+		t.Fatalf("packedGroups() = %d, want %d", m, want)
+	}
+	base := uint64(MaxBuckets + 1)
+	kind := ((uint64(cycleDaysBound)*base+base-1)*base+base-1)*4 + 3
+	if key := (kind*2+1)*uint64(m) + uint64(m-1); key > math.MaxInt64 || key/uint64(m)/2 != kind {
+		t.Errorf("the largest key %d does not fit 64 bits", key)
+	}
+	for _, d := range []Dimension{Owner, Industry, Region} {
+		r, err := newRequest(year, nil, append([]Dimension{d}, every...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := r.packedGroups(); m != 0 {
+			t.Errorf("grouped by %s: packedGroups() = %d, want 0 (not packed)", d, m)
+		}
 	}
 }
