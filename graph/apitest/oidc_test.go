@@ -257,9 +257,12 @@ func TestOIDCKeyRotation(t *testing.T) {
 	}
 }
 
-func testKeyRotation(t *testing.T, jwks bool) {
-	iss := newIssuer(t)
-	cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience, KeyRefetchWait: 50 * time.Millisecond}
+// keysEnv is a server on SQLite whose JWTs come from iss, its keys found by
+// discovery or at its JWKS URL, fetched again for a new kid after wait; with
+// the user ada.
+func keysEnv(t *testing.T, iss *issuer, jwks bool, wait time.Duration) *env {
+	t.Helper()
+	cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience, KeyRefetchWait: wait}
 	if jwks {
 		cfg.JWKSURL = iss.srv.URL + "/keys"
 	}
@@ -269,6 +272,12 @@ func testKeyRotation(t *testing.T, jwks bool) {
 	}
 	e := newEnv(t, sqliteDatabase(t), httpedge.Settings{OIDC: o})
 	newUser(t, e, "ada")
+	return e
+}
+
+func testKeyRotation(t *testing.T, jwks bool) {
+	iss := newIssuer(t)
+	e := keysEnv(t, iss, jwks, 50*time.Millisecond)
 	old := iss.sign(t, iss.claims("ada@example.com"))
 	e.as(old).must(`{ me { id } }`, nil)
 	e.as(old).must(`{ me { id } }`, nil)
@@ -297,16 +306,7 @@ func TestOIDCMadeUpKeyIDs(t *testing.T) {
 		t.Run(map[bool]string{false: "discovery", true: "jwks url"}[jwks], func(t *testing.T) {
 			t.Parallel()
 			iss := newIssuer(t)
-			cfg := auth.OIDCConfig{Issuer: iss.srv.URL, Audience: audience, KeyRefetchWait: time.Hour}
-			if jwks {
-				cfg.JWKSURL = iss.srv.URL + "/keys"
-			}
-			o, err := httpedge.NewOIDC(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := newEnv(t, sqliteDatabase(t), httpedge.Settings{OIDC: o})
-			newUser(t, e, "ada")
+			e := keysEnv(t, iss, jwks, time.Hour)
 			for i := range 20 {
 				forged := jose.JSONWebKey{Key: rsaKeys()[2], KeyID: fmt.Sprintf("made-up-%d", i), Algorithm: "RS256", Use: "sig"}
 				if status, body := e.rawDo(signWith(t, forged, iss.claims("ada@example.com")), `{ me { id } }`); status != http.StatusUnauthorized {
