@@ -31,7 +31,8 @@
 //	-timeout                    REQUEST_TIMEOUT            per-request time limit
 //	-rate-limit                 RATE_LIMIT                 requests per second per client
 //	-rate-burst                 RATE_BURST                 requests a client may send at once
-//	-max-in-flight              MAX_IN_FLIGHT              requests executing at once
+//	-max-in-flight              MAX_IN_FLIGHT              requests open at once (running or waiting their turn)
+//	-max-running                MAX_RUNNING                requests running at once (default 2 per core, 4 at least)
 //	-max-in-flight-per-client   MAX_IN_FLIGHT_PER_CLIENT   requests one client may have open at once
 //	-max-in-flight-per-address  MAX_IN_FLIGHT_PER_ADDRESS  requests one remote address may have open at once
 //	-max-response-bytes         MAX_RESPONSE_BYTES         size of a query's answer
@@ -396,7 +397,8 @@ func edgeFlags() func() httpedge.Settings {
 	timeout := flag.Duration("timeout", envParse("REQUEST_TIMEOUT", httpedge.DefaultTimeout, time.ParseDuration), "per-request time limit; 0 for none (env REQUEST_TIMEOUT)")
 	rate := flag.Float64("rate-limit", envParse("RATE_LIMIT", float64(httpedge.DefaultRatePerSecond), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }), "requests per second per client; 0 for none (env RATE_LIMIT)")
 	burst := intFlag("rate-burst", "RATE_BURST", httpedge.DefaultBurst, "requests a client may send at once")
-	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests executing at once; 0 for none")
+	inFlight := intFlag("max-in-flight", "MAX_IN_FLIGHT", httpedge.DefaultMaxInFlight, "requests open at once (running or waiting their turn); more get 503; 0 for none")
+	running := intFlag("max-running", "MAX_RUNNING", httpedge.DefaultMaxRunning(), "requests running at once; the others wait their turn; 0 for none")
 	perClient := intFlag("max-in-flight-per-client", "MAX_IN_FLIGHT_PER_CLIENT", httpedge.DefaultMaxInFlightPerClient, "requests one client (token, or address without one) may have open at once; 0 for none")
 	perAddress := intFlag("max-in-flight-per-address", "MAX_IN_FLIGHT_PER_ADDRESS", 0, "requests one remote address may have open at once, whatever their tokens; 0 for none")
 	streams := intFlag("max-streams", "MAX_STREAMS", httpedge.DefaultMaxStreams, "subscriptions' event streams open at once over all clients; 0 for none")
@@ -422,7 +424,7 @@ func edgeFlags() func() httpedge.Settings {
 			GraphiQL: graphiql, Metrics: *metrics, MetricsToken: *metricsToken,
 			Limits: httpedge.Limits{
 				MaxBodyBytes: body, BodyTimeout: bodyTimeout, MaxBatch: *batch, Timeout: timeout,
-				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight,
+				RatePerSecond: rate, Burst: burst, MaxInFlight: inFlight, MaxRunning: running,
 				MaxInFlightPerClient: perClient, MaxInFlightPerAddress: *perAddress, MaxResponseBytes: response,
 				MaxStreams: streams, MaxStreamsPerClient: streamsPerClient,
 			},

@@ -63,7 +63,7 @@ func admit(next http.Handler, l limits, streams *holdings) http.Handler {
 // and size limit (413); only then does the request take a slot of the cap on
 // requests at once (503) and the request timeout, which cancels its database
 // work. A body that trickles in thus holds its own client's share, never a slot.
-func ready(next http.Handler, l limits, slots slots) http.Handler {
+func ready(next http.Handler, l limits, slots, running slots) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMedia(r)
 		noteClient(r.Context())
@@ -97,6 +97,11 @@ func ready(next http.Handler, l limits, slots slots) http.Handler {
 			defer cancel()
 			r = r.WithContext(ctx)
 		}
+		if !running.wait(r.Context()) {
+			refuseBusy(w, media)
+			return
+		}
+		defer running.give()
 		next.ServeHTTP(w, r)
 	})
 }
@@ -122,6 +127,19 @@ func (s slots) take() bool {
 	case s <- struct{}{}:
 		return true
 	default:
+		return false
+	}
+}
+
+// wait takes a slot once one is free; false when ctx ends first.
+func (s slots) wait(ctx context.Context) bool {
+	if s == nil {
+		return true
+	}
+	select {
+	case s <- struct{}{}:
+		return true
+	case <-ctx.Done():
 		return false
 	}
 }

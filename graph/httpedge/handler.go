@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -96,7 +97,8 @@ type Limits struct {
 	Timeout               *time.Duration // per request; the database work is cancelled with it; default 15 s
 	RatePerSecond         *float64       // requests a client may sustain, refilling a bucket of Burst; default 10
 	Burst                 *int           // requests a client may send at once; default 40
-	MaxInFlight           *int           // requests executing at once, over all clients; default 64
+	MaxInFlight           *int           // requests open at once, over all clients; more get 503; default 64
+	MaxRunning            *int           // of those, requests running at once, the others waiting their turn; default 2 per core, 4 at least
 	MaxInFlightPerClient  *int           // requests one client (token, or address without one) may have open at once; default 8
 	MaxInFlightPerAddress int            // requests one remote address may have open at once, whatever their tokens; 0 (the default) is no cap
 	MaxResponseBytes      *int           // the data of a query's answer; larger gets QUERY_TOO_COMPLEX; default 16 MiB
@@ -118,6 +120,12 @@ const (
 	DefaultMaxStreamsPerClient  = 4
 )
 
+// DefaultMaxRunning is two requests per core, four at least: enough to keep
+// the cores busy while some wait on the database, few enough that the memory
+// of requests under way stays within the soft memory limit, near which the
+// runtime would collect garbage without pause (README, "Memory under load").
+func DefaultMaxRunning() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
+
 // limits are Limits with the defaults filled in; 0 is off.
 type limits struct {
 	maxBodyBytes          int64
@@ -127,6 +135,7 @@ type limits struct {
 	ratePerSecond         float64
 	burst                 int
 	maxInFlight           int
+	maxRunning            int
 	maxInFlightPerClient  int
 	maxInFlightPerAddress int
 	maxResponseBytes      int
@@ -143,6 +152,7 @@ func (l Limits) resolve() limits {
 		ratePerSecond:         valueOr(l.RatePerSecond, DefaultRatePerSecond),
 		burst:                 valueOr(l.Burst, DefaultBurst),
 		maxInFlight:           valueOr(l.MaxInFlight, DefaultMaxInFlight),
+		maxRunning:            valueOr(l.MaxRunning, DefaultMaxRunning()),
 		maxInFlightPerClient:  valueOr(l.MaxInFlightPerClient, DefaultMaxInFlightPerClient),
 		maxInFlightPerAddress: l.MaxInFlightPerAddress,
 		maxResponseBytes:      valueOr(l.MaxResponseBytes, DefaultMaxResponseBytes),
@@ -197,7 +207,7 @@ func NewHandler(drv dialect.Driver, s Settings) http.Handler {
 		mux.Handle("/metrics", http.NotFoundHandler()) // not GraphiQL's page, for a scraper pointed at a server without metrics
 	}
 	slots := newSlots(l.maxInFlight)
-	inner := ready(api, l, slots)
+	inner := ready(api, l, slots, newSlots(l.maxRunning))
 	signedIn := authenticate(client, s.OIDC, newOpenness(s.Open, s.TokensExist), slots, inner)
 	mux.Handle("/query", admit(signedIn, l, streams))
 	mux.Handle("GET /accounts/{id}/orgmap.svg", admit(signedPicture(s.GraphQL.PictureKey, inner, signedIn), l, streams))

@@ -11,7 +11,7 @@ import (
 func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	want := limits{
 		maxBodyBytes: 16 << 20, bodyTimeout: 5 * time.Second, timeout: 15 * time.Second, ratePerSecond: 10, burst: 40,
-		maxInFlight: 64, maxInFlightPerClient: 8, maxResponseBytes: 16 << 20, maxStreams: 1000, maxStreamsPerClient: 4,
+		maxInFlight: 64, maxRunning: DefaultMaxRunning(), maxInFlightPerClient: 8, maxResponseBytes: 16 << 20, maxStreams: 1000, maxStreamsPerClient: 4,
 	}
 	if got := (Limits{}).resolve(); got != want {
 		t.Errorf("zero Limits: got %+v, want %+v", got, want)
@@ -22,7 +22,7 @@ func TestLimitsZeroValueIsTheDefaults(t *testing.T) {
 	}
 	off := Limits{
 		MaxBodyBytes: new(int64(0)), BodyTimeout: new(time.Duration(0)), Timeout: new(time.Duration(0)), RatePerSecond: new(0.0),
-		MaxInFlight: new(0), MaxInFlightPerClient: new(0), MaxResponseBytes: new(0), MaxStreams: new(0), MaxStreamsPerClient: new(0),
+		MaxInFlight: new(0), MaxRunning: new(0), MaxInFlightPerClient: new(0), MaxResponseBytes: new(0), MaxStreams: new(0), MaxStreamsPerClient: new(0),
 	}
 	if got := off.resolve(); got != (limits{burst: 40}) {
 		t.Errorf("limits set to 0: got %+v, want them off", got)
