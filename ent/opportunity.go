@@ -25,6 +25,8 @@ type Opportunity struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// The deal's name, as the CRM shows it.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
@@ -128,7 +130,7 @@ func (*Opportunity) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case opportunity.FieldName, opportunity.FieldExternalID, opportunity.FieldCurrency, opportunity.FieldStage:
 			values[i] = new(sql.NullString)
-		case opportunity.FieldCreatedAt, opportunity.FieldUpdatedAt, opportunity.FieldOpenedAt, opportunity.FieldClosedAt:
+		case opportunity.FieldCreatedAt, opportunity.FieldUpdatedAt, opportunity.FieldSourceUpdatedAt, opportunity.FieldOpenedAt, opportunity.FieldClosedAt:
 			values[i] = new(sql.NullTime)
 		case opportunity.ForeignKeys[0]: // account_plan_opportunities
 			values[i] = new(sql.NullInt64)
@@ -168,6 +170,13 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case opportunity.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case opportunity.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -329,6 +338,11 @@ func (_m *Opportunity) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

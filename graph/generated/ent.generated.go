@@ -6257,6 +6257,18 @@ func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, fi
 	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Account_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Account_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Account_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Account", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
@@ -7178,6 +7190,18 @@ func (ec *executionContext) _AccountPlan_version(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccountPlan_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_AccountPlan_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_AccountPlan_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -8150,6 +8174,18 @@ func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, f
 	return scalarFieldContext("ActionItem", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ActionItem_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ActionItem_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_ActionItem_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
+}
+
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_ActionItem_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
@@ -8546,6 +8582,18 @@ func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BusinessUnit_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_BusinessUnit_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_BusinessUnit_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
@@ -9117,6 +9165,18 @@ func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Feedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Feedback_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Feedback_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Feedback_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
@@ -10018,6 +10078,18 @@ func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InfluenceEdge_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_InfluenceEdge_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_InfluenceEdge_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
@@ -11484,6 +11556,18 @@ func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Opportunity_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Opportunity_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Opportunity_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_Opportunity_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
 	if err != nil {
@@ -11908,6 +11992,18 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Product", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Product_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Product_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Product_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
@@ -14061,6 +14157,18 @@ func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Contex
 	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Relationship_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Relationship_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Relationship_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Relationship", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
 	fc, err := ec.fieldContext_Relationship_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
 	if err != nil {
@@ -14349,6 +14457,18 @@ func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevenueRecord_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_RevenueRecord_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_RevenueRecord_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
@@ -15243,6 +15363,18 @@ func (ec *executionContext) _Stakeholder_version(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Stakeholder_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Stakeholder_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Stakeholder_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -43806,6 +43938,11 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Account_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Account_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44084,6 +44221,11 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		case "version":
 			out.Values[i] = ec._AccountPlan_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._AccountPlan_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -44488,6 +44630,11 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._ActionItem_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "externalID":
 			out.Values[i] = ec._ActionItem_externalID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -44676,6 +44823,11 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		case "updatedAt":
 			out.Values[i] = ec._BusinessUnit_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._BusinessUnit_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -45004,6 +45156,11 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		case "updatedAt":
 			out.Values[i] = ec._Feedback_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Feedback_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -45519,6 +45676,11 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		case "updatedAt":
 			out.Values[i] = ec._InfluenceEdge_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._InfluenceEdge_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -46337,6 +46499,11 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Opportunity_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Opportunity_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -46572,6 +46739,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "updatedAt":
 			out.Values[i] = ec._Product_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Product_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -47032,6 +47204,11 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Relationship_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "externalID":
 			out.Values[i] = ec._Relationship_externalID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -47197,6 +47374,11 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		case "updatedAt":
 			out.Values[i] = ec._RevenueRecord_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._RevenueRecord_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -47598,6 +47780,11 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		case "version":
 			out.Values[i] = ec._Stakeholder_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Stakeholder_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
