@@ -22,6 +22,8 @@ type Account struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Name of the customer organisation.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
@@ -213,23 +215,24 @@ func (e AccountEdges) ReviewsOrErr() ([]*Review, error) {
 
 // accountRow holds the values of one row of accounts while it is read, for assignValues to copy.
 type accountRow struct {
-	ID            sql.NullInt64
-	CreatedAt     sql.NullTime
-	UpdatedAt     sql.NullTime
-	Name          sql.NullString
-	ExternalID    sql.NullString
-	Tier          sql.NullString
-	Industry      sql.NullString
-	Sellers       sql.NullInt64
-	Region        sql.NullString
-	Country       sql.NullString
-	Maturity      sql.NullString
-	Culture       sql.NullString
-	AnnualRevenue sql.NullInt64
-	Currency      sql.NullString
-	MapVersion    sql.NullInt64
-	OwnerID       sql.NullInt64
-	fk0           sql.NullInt64
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	Name            sql.NullString
+	ExternalID      sql.NullString
+	Tier            sql.NullString
+	Industry        sql.NullString
+	Sellers         sql.NullInt64
+	Region          sql.NullString
+	Country         sql.NullString
+	Maturity        sql.NullString
+	Culture         sql.NullString
+	AnnualRevenue   sql.NullInt64
+	Currency        sql.NullString
+	MapVersion      sql.NullInt64
+	OwnerID         sql.NullInt64
+	fk0             sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -243,6 +246,8 @@ func (r *accountRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case account.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case account.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case account.FieldName:
 			values[i] = &r.Name
 		case account.FieldExternalID:
@@ -308,6 +313,13 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case account.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case account.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -500,6 +512,11 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

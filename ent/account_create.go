@@ -60,6 +60,20 @@ func (_c *AccountCreate) SetNillableUpdatedAt(v *time.Time) *AccountCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *AccountCreate) SetSourceUpdatedAt(v time.Time) *AccountCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableSourceUpdatedAt(v *time.Time) *AccountCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *AccountCreate) SetName(v string) *AccountCreate {
 	_c.mutation.SetName(v)
@@ -591,6 +605,10 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 		_spec.SetField(account.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(account.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(account.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -897,6 +915,24 @@ func (u *AccountUpsert) UpdateUpdatedAt() *AccountUpsert {
 	return u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountUpsert) SetSourceUpdatedAt(v time.Time) *AccountUpsert {
+	u.Set(account.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateSourceUpdatedAt() *AccountUpsert {
+	u.SetExcluded(account.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountUpsert) ClearSourceUpdatedAt() *AccountUpsert {
+	u.SetNull(account.FieldSourceUpdatedAt)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *AccountUpsert) SetName(v string) *AccountUpsert {
 	u.Set(account.FieldName, v)
@@ -1175,6 +1211,27 @@ func (u *AccountUpsertOne) SetUpdatedAt(v time.Time) *AccountUpsertOne {
 func (u *AccountUpsertOne) UpdateUpdatedAt() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountUpsertOne) SetSourceUpdatedAt(v time.Time) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateSourceUpdatedAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountUpsertOne) ClearSourceUpdatedAt() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1659,6 +1716,27 @@ func (u *AccountUpsertBulk) SetUpdatedAt(v time.Time) *AccountUpsertBulk {
 func (u *AccountUpsertBulk) UpdateUpdatedAt() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountUpsertBulk) SetSourceUpdatedAt(v time.Time) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateSourceUpdatedAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountUpsertBulk) ClearSourceUpdatedAt() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

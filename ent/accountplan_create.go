@@ -73,6 +73,20 @@ func (_c *AccountPlanCreate) SetNillableVersion(v *int) *AccountPlanCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *AccountPlanCreate) SetSourceUpdatedAt(v time.Time) *AccountPlanCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *AccountPlanCreate) SetNillableSourceUpdatedAt(v *time.Time) *AccountPlanCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *AccountPlanCreate) SetExternalID(v string) *AccountPlanCreate {
 	_c.mutation.SetExternalID(v)
@@ -610,6 +624,10 @@ func (_c *AccountPlanCreate) createSpec() (*AccountPlan, *sqlgraph.CreateSpec) {
 		_spec.SetField(accountplan.FieldVersion, field.TypeInt, value)
 		_node.Version = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(accountplan.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -907,6 +925,24 @@ func (u *AccountPlanUpsert) UpdateVersion() *AccountPlanUpsert {
 // AddVersion adds v to the "version" field.
 func (u *AccountPlanUpsert) AddVersion(v int) *AccountPlanUpsert {
 	u.Add(accountplan.FieldVersion, v)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountPlanUpsert) SetSourceUpdatedAt(v time.Time) *AccountPlanUpsert {
+	u.Set(accountplan.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountPlanUpsert) UpdateSourceUpdatedAt() *AccountPlanUpsert {
+	u.SetExcluded(accountplan.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountPlanUpsert) ClearSourceUpdatedAt() *AccountPlanUpsert {
+	u.SetNull(accountplan.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -1332,6 +1368,27 @@ func (u *AccountPlanUpsertOne) AddVersion(v int) *AccountPlanUpsertOne {
 func (u *AccountPlanUpsertOne) UpdateVersion() *AccountPlanUpsertOne {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountPlanUpsertOne) SetSourceUpdatedAt(v time.Time) *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountPlanUpsertOne) UpdateSourceUpdatedAt() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountPlanUpsertOne) ClearSourceUpdatedAt() *AccountPlanUpsertOne {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1980,6 +2037,27 @@ func (u *AccountPlanUpsertBulk) AddVersion(v int) *AccountPlanUpsertBulk {
 func (u *AccountPlanUpsertBulk) UpdateVersion() *AccountPlanUpsertBulk {
 	return u.Update(func(s *AccountPlanUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *AccountPlanUpsertBulk) SetSourceUpdatedAt(v time.Time) *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *AccountPlanUpsertBulk) UpdateSourceUpdatedAt() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *AccountPlanUpsertBulk) ClearSourceUpdatedAt() *AccountPlanUpsertBulk {
+	return u.Update(func(s *AccountPlanUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

@@ -63,6 +63,26 @@ func (_u *AccountPlanUpdate) AddVersion(v int) *AccountPlanUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *AccountPlanUpdate) SetSourceUpdatedAt(v time.Time) *AccountPlanUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *AccountPlanUpdate) SetNillableSourceUpdatedAt(v *time.Time) *AccountPlanUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *AccountPlanUpdate) ClearSourceUpdatedAt() *AccountPlanUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *AccountPlanUpdate) SetExternalID(v string) *AccountPlanUpdate {
 	_u.mutation.SetExternalID(v)
@@ -818,6 +838,12 @@ func (_u *AccountPlanUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(accountplan.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(accountplan.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)
 	}
@@ -1314,6 +1340,26 @@ func (_u *AccountPlanUpdateOne) SetNillableVersion(v *int) *AccountPlanUpdateOne
 // AddVersion adds value to the "version" field.
 func (_u *AccountPlanUpdateOne) AddVersion(v int) *AccountPlanUpdateOne {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *AccountPlanUpdateOne) SetSourceUpdatedAt(v time.Time) *AccountPlanUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *AccountPlanUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *AccountPlanUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *AccountPlanUpdateOne) ClearSourceUpdatedAt() *AccountPlanUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -2101,6 +2147,12 @@ func (_u *AccountPlanUpdateOne) sqlSave(ctx context.Context) (_node *AccountPlan
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(accountplan.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(accountplan.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(accountplan.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(accountplan.FieldExternalID, field.TypeString, value)

@@ -28,6 +28,8 @@ type ActionItem struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
 	Version int `json:"version,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// What is to be done, in a line.
@@ -136,6 +138,7 @@ type actionitemRow struct {
 	CreatedAt          sql.NullTime
 	UpdatedAt          sql.NullTime
 	Version            sql.NullInt64
+	SourceUpdatedAt    sql.NullTime
 	ExternalID         sql.NullString
 	Title              sql.NullString
 	Description        sql.NullString
@@ -162,6 +165,8 @@ func (r *actionitemRow) values(columns []string, values []any) []any {
 			values[i] = &r.UpdatedAt
 		case actionitem.FieldVersion:
 			values[i] = &r.Version
+		case actionitem.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case actionitem.FieldExternalID:
 			values[i] = &r.ExternalID
 		case actionitem.FieldTitle:
@@ -227,6 +232,13 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
+			}
+		case actionitem.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case actionitem.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -370,6 +382,11 @@ func (_m *ActionItem) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

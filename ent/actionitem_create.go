@@ -69,6 +69,20 @@ func (_c *ActionItemCreate) SetNillableVersion(v *int) *ActionItemCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *ActionItemCreate) SetSourceUpdatedAt(v time.Time) *ActionItemCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *ActionItemCreate) SetNillableSourceUpdatedAt(v *time.Time) *ActionItemCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *ActionItemCreate) SetExternalID(v string) *ActionItemCreate {
 	_c.mutation.SetExternalID(v)
@@ -376,6 +390,10 @@ func (_c *ActionItemCreate) createSpec() (*ActionItem, *sqlgraph.CreateSpec) {
 		_spec.SetField(actionitem.FieldVersion, field.TypeInt, value)
 		_node.Version = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(actionitem.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -564,6 +582,24 @@ func (u *ActionItemUpsert) UpdateVersion() *ActionItemUpsert {
 // AddVersion adds v to the "version" field.
 func (u *ActionItemUpsert) AddVersion(v int) *ActionItemUpsert {
 	u.Add(actionitem.FieldVersion, v)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ActionItemUpsert) SetSourceUpdatedAt(v time.Time) *ActionItemUpsert {
+	u.Set(actionitem.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ActionItemUpsert) UpdateSourceUpdatedAt() *ActionItemUpsert {
+	u.SetExcluded(actionitem.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ActionItemUpsert) ClearSourceUpdatedAt() *ActionItemUpsert {
+	u.SetNull(actionitem.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -815,6 +851,27 @@ func (u *ActionItemUpsertOne) AddVersion(v int) *ActionItemUpsertOne {
 func (u *ActionItemUpsertOne) UpdateVersion() *ActionItemUpsertOne {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ActionItemUpsertOne) SetSourceUpdatedAt(v time.Time) *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ActionItemUpsertOne) UpdateSourceUpdatedAt() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ActionItemUpsertOne) ClearSourceUpdatedAt() *ActionItemUpsertOne {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1260,6 +1317,27 @@ func (u *ActionItemUpsertBulk) AddVersion(v int) *ActionItemUpsertBulk {
 func (u *ActionItemUpsertBulk) UpdateVersion() *ActionItemUpsertBulk {
 	return u.Update(func(s *ActionItemUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ActionItemUpsertBulk) SetSourceUpdatedAt(v time.Time) *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ActionItemUpsertBulk) UpdateSourceUpdatedAt() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ActionItemUpsertBulk) ClearSourceUpdatedAt() *ActionItemUpsertBulk {
+	return u.Update(func(s *ActionItemUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

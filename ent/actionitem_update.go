@@ -59,6 +59,26 @@ func (_u *ActionItemUpdate) AddVersion(v int) *ActionItemUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *ActionItemUpdate) SetSourceUpdatedAt(v time.Time) *ActionItemUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableSourceUpdatedAt(v *time.Time) *ActionItemUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *ActionItemUpdate) ClearSourceUpdatedAt() *ActionItemUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *ActionItemUpdate) SetExternalID(v string) *ActionItemUpdate {
 	_u.mutation.SetExternalID(v)
@@ -387,6 +407,12 @@ func (_u *ActionItemUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(actionitem.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(actionitem.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)
 	}
@@ -577,6 +603,26 @@ func (_u *ActionItemUpdateOne) SetNillableVersion(v *int) *ActionItemUpdateOne {
 // AddVersion adds value to the "version" field.
 func (_u *ActionItemUpdateOne) AddVersion(v int) *ActionItemUpdateOne {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *ActionItemUpdateOne) SetSourceUpdatedAt(v time.Time) *ActionItemUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *ActionItemUpdateOne) ClearSourceUpdatedAt() *ActionItemUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -937,6 +983,12 @@ func (_u *ActionItemUpdateOne) sqlSave(ctx context.Context) (_node *ActionItem, 
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(actionitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(actionitem.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(actionitem.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(actionitem.FieldExternalID, field.TypeString, value)

@@ -53,6 +53,20 @@ func (_c *BusinessUnitCreate) SetNillableUpdatedAt(v *time.Time) *BusinessUnitCr
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *BusinessUnitCreate) SetSourceUpdatedAt(v time.Time) *BusinessUnitCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *BusinessUnitCreate) SetNillableSourceUpdatedAt(v *time.Time) *BusinessUnitCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *BusinessUnitCreate) SetExternalID(v string) *BusinessUnitCreate {
 	_c.mutation.SetExternalID(v)
@@ -244,6 +258,10 @@ func (_c *BusinessUnitCreate) createSpec() (*BusinessUnit, *sqlgraph.CreateSpec)
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(businessunit.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -369,6 +387,24 @@ func (u *BusinessUnitUpsert) UpdateUpdatedAt() *BusinessUnitUpsert {
 	return u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *BusinessUnitUpsert) SetSourceUpdatedAt(v time.Time) *BusinessUnitUpsert {
+	u.Set(businessunit.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *BusinessUnitUpsert) UpdateSourceUpdatedAt() *BusinessUnitUpsert {
+	u.SetExcluded(businessunit.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *BusinessUnitUpsert) ClearSourceUpdatedAt() *BusinessUnitUpsert {
+	u.SetNull(businessunit.FieldSourceUpdatedAt)
+	return u
+}
+
 // SetExternalID sets the "external_id" field.
 func (u *BusinessUnitUpsert) SetExternalID(v string) *BusinessUnitUpsert {
 	u.Set(businessunit.FieldExternalID, v)
@@ -476,6 +512,27 @@ func (u *BusinessUnitUpsertOne) SetUpdatedAt(v time.Time) *BusinessUnitUpsertOne
 func (u *BusinessUnitUpsertOne) UpdateUpdatedAt() *BusinessUnitUpsertOne {
 	return u.Update(func(s *BusinessUnitUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *BusinessUnitUpsertOne) SetSourceUpdatedAt(v time.Time) *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *BusinessUnitUpsertOne) UpdateSourceUpdatedAt() *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *BusinessUnitUpsertOne) ClearSourceUpdatedAt() *BusinessUnitUpsertOne {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -760,6 +817,27 @@ func (u *BusinessUnitUpsertBulk) SetUpdatedAt(v time.Time) *BusinessUnitUpsertBu
 func (u *BusinessUnitUpsertBulk) UpdateUpdatedAt() *BusinessUnitUpsertBulk {
 	return u.Update(func(s *BusinessUnitUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *BusinessUnitUpsertBulk) SetSourceUpdatedAt(v time.Time) *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *BusinessUnitUpsertBulk) UpdateSourceUpdatedAt() *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *BusinessUnitUpsertBulk) ClearSourceUpdatedAt() *BusinessUnitUpsertBulk {
+	return u.Update(func(s *BusinessUnitUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

@@ -36,6 +36,26 @@ func (_u *BusinessUnitUpdate) SetUpdatedAt(v time.Time) *BusinessUnitUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *BusinessUnitUpdate) SetSourceUpdatedAt(v time.Time) *BusinessUnitUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *BusinessUnitUpdate) SetNillableSourceUpdatedAt(v *time.Time) *BusinessUnitUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *BusinessUnitUpdate) ClearSourceUpdatedAt() *BusinessUnitUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *BusinessUnitUpdate) SetExternalID(v string) *BusinessUnitUpdate {
 	_u.mutation.SetExternalID(v)
@@ -242,6 +262,12 @@ func (_u *BusinessUnitUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(businessunit.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(businessunit.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)
 	}
@@ -370,6 +396,26 @@ type BusinessUnitUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *BusinessUnitUpdateOne) SetUpdatedAt(v time.Time) *BusinessUnitUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *BusinessUnitUpdateOne) SetSourceUpdatedAt(v time.Time) *BusinessUnitUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *BusinessUnitUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *BusinessUnitUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *BusinessUnitUpdateOne) ClearSourceUpdatedAt() *BusinessUnitUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -608,6 +654,12 @@ func (_u *BusinessUnitUpdateOne) sqlSave(ctx context.Context) (_node *BusinessUn
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(businessunit.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(businessunit.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(businessunit.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(businessunit.FieldExternalID, field.TypeString, value)

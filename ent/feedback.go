@@ -24,6 +24,8 @@ type Feedback struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// How the feedback was gathered.
@@ -96,17 +98,18 @@ func (e FeedbackEdges) StakeholderOrErr() (*Stakeholder, error) {
 
 // feedbackRow holds the values of one row of feedbacks while it is read, for assignValues to copy.
 type feedbackRow struct {
-	ID            sql.NullInt64
-	CreatedAt     sql.NullTime
-	UpdatedAt     sql.NullTime
-	ExternalID    sql.NullString
-	Kind          sql.NullString
-	Score         sql.NullInt64
-	Text          sql.NullString
-	ReceivedAt    sql.NullTime
-	AccountID     sql.NullInt64
-	PlanID        sql.NullInt64
-	StakeholderID sql.NullInt64
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	ExternalID      sql.NullString
+	Kind            sql.NullString
+	Score           sql.NullInt64
+	Text            sql.NullString
+	ReceivedAt      sql.NullTime
+	AccountID       sql.NullInt64
+	PlanID          sql.NullInt64
+	StakeholderID   sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -120,6 +123,8 @@ func (r *feedbackRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case feedback.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case feedback.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case feedback.FieldExternalID:
 			values[i] = &r.ExternalID
 		case feedback.FieldKind:
@@ -173,6 +178,13 @@ func (_m *Feedback) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case feedback.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case feedback.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -282,6 +294,11 @@ func (_m *Feedback) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

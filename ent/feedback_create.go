@@ -53,6 +53,20 @@ func (_c *FeedbackCreate) SetNillableUpdatedAt(v *time.Time) *FeedbackCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *FeedbackCreate) SetSourceUpdatedAt(v time.Time) *FeedbackCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *FeedbackCreate) SetNillableSourceUpdatedAt(v *time.Time) *FeedbackCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *FeedbackCreate) SetExternalID(v string) *FeedbackCreate {
 	_c.mutation.SetExternalID(v)
@@ -295,6 +309,10 @@ func (_c *FeedbackCreate) createSpec() (*Feedback, *sqlgraph.CreateSpec) {
 		_spec.SetField(feedback.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(feedback.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(feedback.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -427,6 +445,24 @@ func (u *FeedbackUpsert) SetUpdatedAt(v time.Time) *FeedbackUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *FeedbackUpsert) UpdateUpdatedAt() *FeedbackUpsert {
 	u.SetExcluded(feedback.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *FeedbackUpsert) SetSourceUpdatedAt(v time.Time) *FeedbackUpsert {
+	u.Set(feedback.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *FeedbackUpsert) UpdateSourceUpdatedAt() *FeedbackUpsert {
+	u.SetExcluded(feedback.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *FeedbackUpsert) ClearSourceUpdatedAt() *FeedbackUpsert {
+	u.SetNull(feedback.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -609,6 +645,27 @@ func (u *FeedbackUpsertOne) SetUpdatedAt(v time.Time) *FeedbackUpsertOne {
 func (u *FeedbackUpsertOne) UpdateUpdatedAt() *FeedbackUpsertOne {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *FeedbackUpsertOne) SetSourceUpdatedAt(v time.Time) *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *FeedbackUpsertOne) UpdateSourceUpdatedAt() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *FeedbackUpsertOne) ClearSourceUpdatedAt() *FeedbackUpsertOne {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -977,6 +1034,27 @@ func (u *FeedbackUpsertBulk) SetUpdatedAt(v time.Time) *FeedbackUpsertBulk {
 func (u *FeedbackUpsertBulk) UpdateUpdatedAt() *FeedbackUpsertBulk {
 	return u.Update(func(s *FeedbackUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *FeedbackUpsertBulk) SetSourceUpdatedAt(v time.Time) *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *FeedbackUpsertBulk) UpdateSourceUpdatedAt() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *FeedbackUpsertBulk) ClearSourceUpdatedAt() *FeedbackUpsertBulk {
+	return u.Update(func(s *FeedbackUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

@@ -947,6 +947,11 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, account.FieldUpdatedAt)
 				fieldSeen[account.FieldUpdatedAt] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[account.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, account.FieldSourceUpdatedAt)
+				fieldSeen[account.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[account.FieldName]; !ok {
 				selectedFields = append(selectedFields, account.FieldName)
@@ -1634,6 +1639,11 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, accountplan.FieldVersion)
 				fieldSeen[accountplan.FieldVersion] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[accountplan.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, accountplan.FieldSourceUpdatedAt)
+				fieldSeen[accountplan.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "externalID":
 			if _, ok := fieldSeen[accountplan.FieldExternalID]; !ok {
 				selectedFields = append(selectedFields, accountplan.FieldExternalID)
@@ -2001,6 +2011,11 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, actionitem.FieldVersion)
 				fieldSeen[actionitem.FieldVersion] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[actionitem.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldSourceUpdatedAt)
+				fieldSeen[actionitem.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "externalID":
 			if _, ok := fieldSeen[actionitem.FieldExternalID]; !ok {
 				selectedFields = append(selectedFields, actionitem.FieldExternalID)
@@ -2287,6 +2302,11 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[businessunit.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, businessunit.FieldUpdatedAt)
 				fieldSeen[businessunit.FieldUpdatedAt] = struct{}{}
+			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[businessunit.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, businessunit.FieldSourceUpdatedAt)
+				fieldSeen[businessunit.FieldSourceUpdatedAt] = struct{}{}
 			}
 		case "externalID":
 			if _, ok := fieldSeen[businessunit.FieldExternalID]; !ok {
@@ -2593,6 +2613,11 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[feedback.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, feedback.FieldUpdatedAt)
 				fieldSeen[feedback.FieldUpdatedAt] = struct{}{}
+			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[feedback.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, feedback.FieldSourceUpdatedAt)
+				fieldSeen[feedback.FieldSourceUpdatedAt] = struct{}{}
 			}
 		case "externalID":
 			if _, ok := fieldSeen[feedback.FieldExternalID]; !ok {
@@ -3104,6 +3129,11 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[influenceedge.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, influenceedge.FieldUpdatedAt)
 				fieldSeen[influenceedge.FieldUpdatedAt] = struct{}{}
+			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[influenceedge.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, influenceedge.FieldSourceUpdatedAt)
+				fieldSeen[influenceedge.FieldSourceUpdatedAt] = struct{}{}
 			}
 		case "externalID":
 			if _, ok := fieldSeen[influenceedge.FieldExternalID]; !ok {
@@ -4048,6 +4078,11 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, opportunity.FieldUpdatedAt)
 				fieldSeen[opportunity.FieldUpdatedAt] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[opportunity.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, opportunity.FieldSourceUpdatedAt)
+				fieldSeen[opportunity.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[opportunity.FieldName]; !ok {
 				selectedFields = append(selectedFields, opportunity.FieldName)
@@ -4325,6 +4360,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldUpdatedAt)
 				fieldSeen[product.FieldUpdatedAt] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[product.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, product.FieldSourceUpdatedAt)
+				fieldSeen[product.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "externalID":
 			if _, ok := fieldSeen[product.FieldExternalID]; !ok {
 				selectedFields = append(selectedFields, product.FieldExternalID)
@@ -4475,6 +4515,11 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, relationship.FieldUpdatedAt)
 				fieldSeen[relationship.FieldUpdatedAt] = struct{}{}
 			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[relationship.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, relationship.FieldSourceUpdatedAt)
+				fieldSeen[relationship.FieldSourceUpdatedAt] = struct{}{}
+			}
 		case "externalID":
 			if _, ok := fieldSeen[relationship.FieldExternalID]; !ok {
 				selectedFields = append(selectedFields, relationship.FieldExternalID)
@@ -4614,6 +4659,11 @@ func (_q *RevenueRecordQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[revenuerecord.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, revenuerecord.FieldUpdatedAt)
 				fieldSeen[revenuerecord.FieldUpdatedAt] = struct{}{}
+			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[revenuerecord.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, revenuerecord.FieldSourceUpdatedAt)
+				fieldSeen[revenuerecord.FieldSourceUpdatedAt] = struct{}{}
 			}
 		case "externalID":
 			if _, ok := fieldSeen[revenuerecord.FieldExternalID]; !ok {
@@ -5792,6 +5842,11 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[stakeholder.FieldVersion]; !ok {
 				selectedFields = append(selectedFields, stakeholder.FieldVersion)
 				fieldSeen[stakeholder.FieldVersion] = struct{}{}
+			}
+		case "sourceUpdatedAt":
+			if _, ok := fieldSeen[stakeholder.FieldSourceUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, stakeholder.FieldSourceUpdatedAt)
+				fieldSeen[stakeholder.FieldSourceUpdatedAt] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[stakeholder.FieldName]; !ok {

@@ -22,6 +22,8 @@ type InfluenceEdge struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// INFLUENCES: `from` sways `to`'s decisions; CONFLICTS_WITH: they work against each other; INFORMAL: a dotted reporting line.
@@ -77,15 +79,16 @@ func (e InfluenceEdgeEdges) ToOrErr() (*Stakeholder, error) {
 
 // influenceedgeRow holds the values of one row of influence_edges while it is read, for assignValues to copy.
 type influenceedgeRow struct {
-	ID         sql.NullInt64
-	CreatedAt  sql.NullTime
-	UpdatedAt  sql.NullTime
-	ExternalID sql.NullString
-	Kind       sql.NullString
-	Strength   sql.NullInt64
-	Note       sql.NullString
-	FromID     sql.NullInt64
-	ToID       sql.NullInt64
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	ExternalID      sql.NullString
+	Kind            sql.NullString
+	Strength        sql.NullInt64
+	Note            sql.NullString
+	FromID          sql.NullInt64
+	ToID            sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -99,6 +102,8 @@ func (r *influenceedgeRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case influenceedge.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case influenceedge.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case influenceedge.FieldExternalID:
 			values[i] = &r.ExternalID
 		case influenceedge.FieldKind:
@@ -148,6 +153,13 @@ func (_m *InfluenceEdge) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case influenceedge.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case influenceedge.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -237,6 +249,11 @@ func (_m *InfluenceEdge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

@@ -51,6 +51,20 @@ func (_c *InfluenceEdgeCreate) SetNillableUpdatedAt(v *time.Time) *InfluenceEdge
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *InfluenceEdgeCreate) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *InfluenceEdgeCreate) SetNillableSourceUpdatedAt(v *time.Time) *InfluenceEdgeCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *InfluenceEdgeCreate) SetExternalID(v string) *InfluenceEdgeCreate {
 	_c.mutation.SetExternalID(v)
@@ -267,6 +281,10 @@ func (_c *InfluenceEdgeCreate) createSpec() (*InfluenceEdge, *sqlgraph.CreateSpe
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(influenceedge.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -378,6 +396,24 @@ func (u *InfluenceEdgeUpsert) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *InfluenceEdgeUpsert) UpdateUpdatedAt() *InfluenceEdgeUpsert {
 	u.SetExcluded(influenceedge.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *InfluenceEdgeUpsert) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeUpsert {
+	u.Set(influenceedge.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsert) UpdateSourceUpdatedAt() *InfluenceEdgeUpsert {
+	u.SetExcluded(influenceedge.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *InfluenceEdgeUpsert) ClearSourceUpdatedAt() *InfluenceEdgeUpsert {
+	u.SetNull(influenceedge.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -509,6 +545,27 @@ func (u *InfluenceEdgeUpsertOne) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsertO
 func (u *InfluenceEdgeUpsertOne) UpdateUpdatedAt() *InfluenceEdgeUpsertOne {
 	return u.Update(func(s *InfluenceEdgeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *InfluenceEdgeUpsertOne) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsertOne) UpdateSourceUpdatedAt() *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *InfluenceEdgeUpsertOne) ClearSourceUpdatedAt() *InfluenceEdgeUpsertOne {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -817,6 +874,27 @@ func (u *InfluenceEdgeUpsertBulk) SetUpdatedAt(v time.Time) *InfluenceEdgeUpsert
 func (u *InfluenceEdgeUpsertBulk) UpdateUpdatedAt() *InfluenceEdgeUpsertBulk {
 	return u.Update(func(s *InfluenceEdgeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *InfluenceEdgeUpsertBulk) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *InfluenceEdgeUpsertBulk) UpdateSourceUpdatedAt() *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *InfluenceEdgeUpsertBulk) ClearSourceUpdatedAt() *InfluenceEdgeUpsertBulk {
+	return u.Update(func(s *InfluenceEdgeUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

@@ -34,6 +34,26 @@ func (_u *InfluenceEdgeUpdate) SetUpdatedAt(v time.Time) *InfluenceEdgeUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *InfluenceEdgeUpdate) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *InfluenceEdgeUpdate) SetNillableSourceUpdatedAt(v *time.Time) *InfluenceEdgeUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *InfluenceEdgeUpdate) ClearSourceUpdatedAt() *InfluenceEdgeUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *InfluenceEdgeUpdate) SetExternalID(v string) *InfluenceEdgeUpdate {
 	_u.mutation.SetExternalID(v)
@@ -197,6 +217,12 @@ func (_u *InfluenceEdgeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(influenceedge.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(influenceedge.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)
 	}
@@ -241,6 +267,26 @@ type InfluenceEdgeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InfluenceEdgeUpdateOne) SetUpdatedAt(v time.Time) *InfluenceEdgeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *InfluenceEdgeUpdateOne) SetSourceUpdatedAt(v time.Time) *InfluenceEdgeUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *InfluenceEdgeUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *InfluenceEdgeUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *InfluenceEdgeUpdateOne) ClearSourceUpdatedAt() *InfluenceEdgeUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -436,6 +482,12 @@ func (_u *InfluenceEdgeUpdateOne) sqlSave(ctx context.Context) (_node *Influence
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(influenceedge.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(influenceedge.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(influenceedge.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(influenceedge.FieldExternalID, field.TypeString, value)

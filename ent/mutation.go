@@ -977,6 +977,7 @@ type AccountMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	source_updated_at       *time.Time
 	name                    *string
 	external_id             *string
 	tier                    *account.Tier
@@ -1200,6 +1201,55 @@ func (m *AccountMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *AccountMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *AccountMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *AccountMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *AccountMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[account.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *AccountMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[account.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *AccountMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, account.FieldSourceUpdatedAt)
 }
 
 // SetName sets the "name" field.
@@ -2475,12 +2525,15 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, account.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, account.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, account.FieldSourceUpdatedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, account.FieldName)
@@ -2533,6 +2586,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case account.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case account.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case account.FieldName:
 		return m.Name()
 	case account.FieldExternalID:
@@ -2572,6 +2627,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case account.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case account.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case account.FieldName:
 		return m.OldName(ctx)
 	case account.FieldExternalID:
@@ -2620,6 +2677,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case account.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case account.FieldName:
 		v, ok := value.(string)
@@ -2781,6 +2845,9 @@ func (m *AccountMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AccountMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(account.FieldSourceUpdatedAt) {
+		fields = append(fields, account.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(account.FieldExternalID) {
 		fields = append(fields, account.FieldExternalID)
 	}
@@ -2819,6 +2886,9 @@ func (m *AccountMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AccountMutation) ClearField(name string) error {
 	switch name {
+	case account.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case account.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -2856,6 +2926,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case account.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case account.FieldName:
 		m.ResetName()
@@ -3264,6 +3337,7 @@ type AccountPlanMutation struct {
 	updated_at              *time.Time
 	version                 *int
 	addversion              *int
+	source_updated_at       *time.Time
 	external_id             *string
 	name                    *string
 	_type                   *accountplan.Type
@@ -3543,6 +3617,55 @@ func (m *AccountPlanMutation) AddedVersion() (r int, exists bool) {
 func (m *AccountPlanMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *AccountPlanMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *AccountPlanMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the AccountPlan entity.
+// If the AccountPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountPlanMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *AccountPlanMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[accountplan.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *AccountPlanMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[accountplan.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *AccountPlanMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, accountplan.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -5026,7 +5149,7 @@ func (m *AccountPlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountPlanMutation) Fields() []string {
-	fields := make([]string, 0, 23)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, accountplan.FieldCreatedAt)
 	}
@@ -5035,6 +5158,9 @@ func (m *AccountPlanMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, accountplan.FieldVersion)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, accountplan.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, accountplan.FieldExternalID)
@@ -5110,6 +5236,8 @@ func (m *AccountPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case accountplan.FieldVersion:
 		return m.Version()
+	case accountplan.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case accountplan.FieldExternalID:
 		return m.ExternalID()
 	case accountplan.FieldName:
@@ -5165,6 +5293,8 @@ func (m *AccountPlanMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldUpdatedAt(ctx)
 	case accountplan.FieldVersion:
 		return m.OldVersion(ctx)
+	case accountplan.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case accountplan.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case accountplan.FieldName:
@@ -5234,6 +5364,13 @@ func (m *AccountPlanMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case accountplan.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case accountplan.FieldExternalID:
 		v, ok := value.(string)
@@ -5492,6 +5629,9 @@ func (m *AccountPlanMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AccountPlanMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(accountplan.FieldSourceUpdatedAt) {
+		fields = append(fields, accountplan.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(accountplan.FieldExternalID) {
 		fields = append(fields, accountplan.FieldExternalID)
 	}
@@ -5545,6 +5685,9 @@ func (m *AccountPlanMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AccountPlanMutation) ClearField(name string) error {
 	switch name {
+	case accountplan.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case accountplan.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -5600,6 +5743,9 @@ func (m *AccountPlanMutation) ResetField(name string) error {
 		return nil
 	case accountplan.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case accountplan.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case accountplan.FieldExternalID:
 		m.ResetExternalID()
@@ -6511,6 +6657,7 @@ type ActionItemMutation struct {
 	updated_at               *time.Time
 	version                  *int
 	addversion               *int
+	source_updated_at        *time.Time
 	external_id              *string
 	title                    *string
 	description              *string
@@ -6757,6 +6904,55 @@ func (m *ActionItemMutation) AddedVersion() (r int, exists bool) {
 func (m *ActionItemMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *ActionItemMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *ActionItemMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *ActionItemMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[actionitem.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *ActionItemMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *ActionItemMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, actionitem.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -7428,7 +7624,7 @@ func (m *ActionItemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ActionItemMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, actionitem.FieldCreatedAt)
 	}
@@ -7437,6 +7633,9 @@ func (m *ActionItemMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, actionitem.FieldVersion)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, actionitem.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, actionitem.FieldExternalID)
@@ -7485,6 +7684,8 @@ func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case actionitem.FieldVersion:
 		return m.Version()
+	case actionitem.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case actionitem.FieldExternalID:
 		return m.ExternalID()
 	case actionitem.FieldTitle:
@@ -7522,6 +7723,8 @@ func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldUpdatedAt(ctx)
 	case actionitem.FieldVersion:
 		return m.OldVersion(ctx)
+	case actionitem.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case actionitem.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case actionitem.FieldTitle:
@@ -7573,6 +7776,13 @@ func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case actionitem.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case actionitem.FieldExternalID:
 		v, ok := value.(string)
@@ -7696,6 +7906,9 @@ func (m *ActionItemMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ActionItemMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(actionitem.FieldSourceUpdatedAt) {
+		fields = append(fields, actionitem.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(actionitem.FieldExternalID) {
 		fields = append(fields, actionitem.FieldExternalID)
 	}
@@ -7734,6 +7947,9 @@ func (m *ActionItemMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ActionItemMutation) ClearField(name string) error {
 	switch name {
+	case actionitem.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case actionitem.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -7774,6 +7990,9 @@ func (m *ActionItemMutation) ResetField(name string) error {
 		return nil
 	case actionitem.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case actionitem.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case actionitem.FieldExternalID:
 		m.ResetExternalID()
@@ -7966,6 +8185,7 @@ type BusinessUnitMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	source_updated_at       *time.Time
 	external_id             *string
 	name                    *string
 	description             *string
@@ -8151,6 +8371,55 @@ func (m *BusinessUnitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *BusinessUnitMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *BusinessUnitMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *BusinessUnitMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the BusinessUnit entity.
+// If the BusinessUnit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BusinessUnitMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *BusinessUnitMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[businessunit.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *BusinessUnitMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[businessunit.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *BusinessUnitMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, businessunit.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -8492,12 +8761,15 @@ func (m *BusinessUnitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BusinessUnitMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, businessunit.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, businessunit.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, businessunit.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, businessunit.FieldExternalID)
@@ -8523,6 +8795,8 @@ func (m *BusinessUnitMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case businessunit.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case businessunit.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case businessunit.FieldExternalID:
 		return m.ExternalID()
 	case businessunit.FieldName:
@@ -8544,6 +8818,8 @@ func (m *BusinessUnitMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case businessunit.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case businessunit.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case businessunit.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case businessunit.FieldName:
@@ -8574,6 +8850,13 @@ func (m *BusinessUnitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case businessunit.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case businessunit.FieldExternalID:
 		v, ok := value.(string)
@@ -8636,6 +8919,9 @@ func (m *BusinessUnitMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *BusinessUnitMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(businessunit.FieldSourceUpdatedAt) {
+		fields = append(fields, businessunit.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(businessunit.FieldExternalID) {
 		fields = append(fields, businessunit.FieldExternalID)
 	}
@@ -8656,6 +8942,9 @@ func (m *BusinessUnitMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *BusinessUnitMutation) ClearField(name string) error {
 	switch name {
+	case businessunit.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case businessunit.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -8675,6 +8964,9 @@ func (m *BusinessUnitMutation) ResetField(name string) error {
 		return nil
 	case businessunit.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case businessunit.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case businessunit.FieldExternalID:
 		m.ResetExternalID()
@@ -9852,6 +10144,7 @@ type FeedbackMutation struct {
 	id                 *int
 	created_at         *time.Time
 	updated_at         *time.Time
+	source_updated_at  *time.Time
 	external_id        *string
 	kind               *feedback.Kind
 	score              *int
@@ -10038,6 +10331,55 @@ func (m *FeedbackMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *FeedbackMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *FeedbackMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *FeedbackMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Feedback entity.
+// If the Feedback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FeedbackMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *FeedbackMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[feedback.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *FeedbackMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[feedback.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *FeedbackMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, feedback.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -10529,12 +10871,15 @@ func (m *FeedbackMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FeedbackMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, feedback.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, feedback.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, feedback.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, feedback.FieldExternalID)
@@ -10572,6 +10917,8 @@ func (m *FeedbackMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case feedback.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case feedback.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case feedback.FieldExternalID:
 		return m.ExternalID()
 	case feedback.FieldKind:
@@ -10601,6 +10948,8 @@ func (m *FeedbackMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case feedback.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case feedback.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case feedback.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case feedback.FieldKind:
@@ -10639,6 +10988,13 @@ func (m *FeedbackMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case feedback.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case feedback.FieldExternalID:
 		v, ok := value.(string)
@@ -10741,6 +11097,9 @@ func (m *FeedbackMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *FeedbackMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(feedback.FieldSourceUpdatedAt) {
+		fields = append(fields, feedback.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(feedback.FieldExternalID) {
 		fields = append(fields, feedback.FieldExternalID)
 	}
@@ -10770,6 +11129,9 @@ func (m *FeedbackMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *FeedbackMutation) ClearField(name string) error {
 	switch name {
+	case feedback.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case feedback.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -10798,6 +11160,9 @@ func (m *FeedbackMutation) ResetField(name string) error {
 		return nil
 	case feedback.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case feedback.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case feedback.FieldExternalID:
 		m.ResetExternalID()
@@ -12952,24 +13317,25 @@ func (m *IcpCriterionMutation) ResetEdge(name string) error {
 // InfluenceEdgeMutation represents an operation that mutates the InfluenceEdge nodes in the graph.
 type InfluenceEdgeMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	external_id   *string
-	kind          *influenceedge.Kind
-	strength      *int
-	addstrength   *int
-	note          *string
-	clearedFields map[string]struct{}
-	from          *int
-	clearedfrom   bool
-	to            *int
-	clearedto     bool
-	done          bool
-	oldValue      func(context.Context) (*InfluenceEdge, error)
-	predicates    []predicate.InfluenceEdge
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	source_updated_at *time.Time
+	external_id       *string
+	kind              *influenceedge.Kind
+	strength          *int
+	addstrength       *int
+	note              *string
+	clearedFields     map[string]struct{}
+	from              *int
+	clearedfrom       bool
+	to                *int
+	clearedto         bool
+	done              bool
+	oldValue          func(context.Context) (*InfluenceEdge, error)
+	predicates        []predicate.InfluenceEdge
 }
 
 var _ ent.Mutation = (*InfluenceEdgeMutation)(nil)
@@ -13140,6 +13506,55 @@ func (m *InfluenceEdgeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *InfluenceEdgeMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *InfluenceEdgeMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *InfluenceEdgeMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the InfluenceEdge entity.
+// If the InfluenceEdge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InfluenceEdgeMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *InfluenceEdgeMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[influenceedge.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *InfluenceEdgeMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[influenceedge.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *InfluenceEdgeMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, influenceedge.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -13492,12 +13907,15 @@ func (m *InfluenceEdgeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InfluenceEdgeMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, influenceedge.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, influenceedge.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, influenceedge.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, influenceedge.FieldExternalID)
@@ -13529,6 +13947,8 @@ func (m *InfluenceEdgeMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case influenceedge.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case influenceedge.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case influenceedge.FieldExternalID:
 		return m.ExternalID()
 	case influenceedge.FieldKind:
@@ -13554,6 +13974,8 @@ func (m *InfluenceEdgeMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case influenceedge.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case influenceedge.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case influenceedge.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case influenceedge.FieldKind:
@@ -13588,6 +14010,13 @@ func (m *InfluenceEdgeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case influenceedge.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case influenceedge.FieldExternalID:
 		v, ok := value.(string)
@@ -13676,6 +14105,9 @@ func (m *InfluenceEdgeMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *InfluenceEdgeMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(influenceedge.FieldSourceUpdatedAt) {
+		fields = append(fields, influenceedge.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(influenceedge.FieldExternalID) {
 		fields = append(fields, influenceedge.FieldExternalID)
 	}
@@ -13696,6 +14128,9 @@ func (m *InfluenceEdgeMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *InfluenceEdgeMutation) ClearField(name string) error {
 	switch name {
+	case influenceedge.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case influenceedge.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -13715,6 +14150,9 @@ func (m *InfluenceEdgeMutation) ResetField(name string) error {
 		return nil
 	case influenceedge.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case influenceedge.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case influenceedge.FieldExternalID:
 		m.ResetExternalID()
@@ -17237,39 +17675,40 @@ func (m *ObjectiveMutation) ResetEdge(name string) error {
 // OpportunityMutation represents an operation that mutates the Opportunity nodes in the graph.
 type OpportunityMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	name            *string
-	external_id     *string
-	amount          *int64
-	addamount       *int64
-	currency        *string
-	stage           *opportunity.Stage
-	opened_at       *time.Time
-	closed_at       *time.Time
-	opened_day      *int
-	addopened_day   *int
-	opened_month    *int
-	addopened_month *int
-	closed_day      *int
-	addclosed_day   *int
-	closed_month    *int
-	addclosed_month *int
-	clearedFields   map[string]struct{}
-	account         *int
-	clearedaccount  bool
-	plan            *int
-	clearedplan     bool
-	product         *int
-	clearedproduct  bool
-	owner           *int
-	clearedowner    bool
-	done            bool
-	oldValue        func(context.Context) (*Opportunity, error)
-	predicates      []predicate.Opportunity
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	source_updated_at *time.Time
+	name              *string
+	external_id       *string
+	amount            *int64
+	addamount         *int64
+	currency          *string
+	stage             *opportunity.Stage
+	opened_at         *time.Time
+	closed_at         *time.Time
+	opened_day        *int
+	addopened_day     *int
+	opened_month      *int
+	addopened_month   *int
+	closed_day        *int
+	addclosed_day     *int
+	closed_month      *int
+	addclosed_month   *int
+	clearedFields     map[string]struct{}
+	account           *int
+	clearedaccount    bool
+	plan              *int
+	clearedplan       bool
+	product           *int
+	clearedproduct    bool
+	owner             *int
+	clearedowner      bool
+	done              bool
+	oldValue          func(context.Context) (*Opportunity, error)
+	predicates        []predicate.Opportunity
 }
 
 var _ ent.Mutation = (*OpportunityMutation)(nil)
@@ -17440,6 +17879,55 @@ func (m *OpportunityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *OpportunityMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *OpportunityMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *OpportunityMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Opportunity entity.
+// If the Opportunity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OpportunityMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *OpportunityMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[opportunity.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *OpportunityMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[opportunity.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *OpportunityMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, opportunity.FieldSourceUpdatedAt)
 }
 
 // SetName sets the "name" field.
@@ -18234,12 +18722,15 @@ func (m *OpportunityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OpportunityMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, opportunity.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, opportunity.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, opportunity.FieldSourceUpdatedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, opportunity.FieldName)
@@ -18289,6 +18780,8 @@ func (m *OpportunityMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case opportunity.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case opportunity.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case opportunity.FieldName:
 		return m.Name()
 	case opportunity.FieldExternalID:
@@ -18326,6 +18819,8 @@ func (m *OpportunityMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case opportunity.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case opportunity.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case opportunity.FieldName:
 		return m.OldName(ctx)
 	case opportunity.FieldExternalID:
@@ -18372,6 +18867,13 @@ func (m *OpportunityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case opportunity.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case opportunity.FieldName:
 		v, ok := value.(string)
@@ -18550,6 +19052,9 @@ func (m *OpportunityMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *OpportunityMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(opportunity.FieldSourceUpdatedAt) {
+		fields = append(fields, opportunity.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(opportunity.FieldExternalID) {
 		fields = append(fields, opportunity.FieldExternalID)
 	}
@@ -18582,6 +19087,9 @@ func (m *OpportunityMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *OpportunityMutation) ClearField(name string) error {
 	switch name {
+	case opportunity.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case opportunity.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -18613,6 +19121,9 @@ func (m *OpportunityMutation) ResetField(name string) error {
 		return nil
 	case opportunity.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case opportunity.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case opportunity.FieldName:
 		m.ResetName()
@@ -19353,6 +19864,7 @@ type ProductMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	source_updated_at       *time.Time
 	external_id             *string
 	name                    *string
 	family                  *string
@@ -19537,6 +20049,55 @@ func (m *ProductMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ProductMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *ProductMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *ProductMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *ProductMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[product.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *ProductMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[product.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *ProductMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, product.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -19864,12 +20425,15 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, product.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, product.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, product.FieldExternalID)
@@ -19895,6 +20459,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case product.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case product.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case product.FieldExternalID:
 		return m.ExternalID()
 	case product.FieldName:
@@ -19916,6 +20482,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case product.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case product.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case product.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case product.FieldName:
@@ -19946,6 +20514,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case product.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case product.FieldExternalID:
 		v, ok := value.(string)
@@ -20005,6 +20580,9 @@ func (m *ProductMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ProductMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(product.FieldSourceUpdatedAt) {
+		fields = append(fields, product.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(product.FieldExternalID) {
 		fields = append(fields, product.FieldExternalID)
 	}
@@ -20028,6 +20606,9 @@ func (m *ProductMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProductMutation) ClearField(name string) error {
 	switch name {
+	case product.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case product.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -20050,6 +20631,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case product.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case product.FieldExternalID:
 		m.ResetExternalID()
@@ -20185,6 +20769,7 @@ type RelationshipMutation struct {
 	id                 *int
 	created_at         *time.Time
 	updated_at         *time.Time
+	source_updated_at  *time.Time
 	external_id        *string
 	current_level      *relationship.CurrentLevel
 	desired_level      *relationship.DesiredLevel
@@ -20368,6 +20953,55 @@ func (m *RelationshipMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RelationshipMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *RelationshipMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *RelationshipMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Relationship entity.
+// If the Relationship object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RelationshipMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *RelationshipMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[relationship.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *RelationshipMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[relationship.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *RelationshipMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, relationship.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -20762,12 +21396,15 @@ func (m *RelationshipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RelationshipMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, relationship.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, relationship.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, relationship.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, relationship.FieldExternalID)
@@ -20802,6 +21439,8 @@ func (m *RelationshipMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case relationship.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case relationship.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case relationship.FieldExternalID:
 		return m.ExternalID()
 	case relationship.FieldCurrentLevel:
@@ -20829,6 +21468,8 @@ func (m *RelationshipMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case relationship.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case relationship.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case relationship.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case relationship.FieldCurrentLevel:
@@ -20865,6 +21506,13 @@ func (m *RelationshipMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case relationship.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case relationship.FieldExternalID:
 		v, ok := value.(string)
@@ -20948,6 +21596,9 @@ func (m *RelationshipMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RelationshipMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(relationship.FieldSourceUpdatedAt) {
+		fields = append(fields, relationship.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(relationship.FieldExternalID) {
 		fields = append(fields, relationship.FieldExternalID)
 	}
@@ -20974,6 +21625,9 @@ func (m *RelationshipMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RelationshipMutation) ClearField(name string) error {
 	switch name {
+	case relationship.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case relationship.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -20999,6 +21653,9 @@ func (m *RelationshipMutation) ResetField(name string) error {
 		return nil
 	case relationship.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case relationship.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case relationship.FieldExternalID:
 		m.ResetExternalID()
@@ -21125,6 +21782,7 @@ type RevenueRecordMutation struct {
 	id                      *int
 	created_at              *time.Time
 	updated_at              *time.Time
+	source_updated_at       *time.Time
 	external_id             *string
 	period_start            *time.Time
 	period_end              *time.Time
@@ -21321,6 +21979,55 @@ func (m *RevenueRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RevenueRecordMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *RevenueRecordMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *RevenueRecordMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the RevenueRecord entity.
+// If the RevenueRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RevenueRecordMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *RevenueRecordMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[revenuerecord.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *RevenueRecordMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[revenuerecord.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *RevenueRecordMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, revenuerecord.FieldSourceUpdatedAt)
 }
 
 // SetExternalID sets the "external_id" field.
@@ -22081,12 +22788,15 @@ func (m *RevenueRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RevenueRecordMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, revenuerecord.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, revenuerecord.FieldUpdatedAt)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, revenuerecord.FieldSourceUpdatedAt)
 	}
 	if m.external_id != nil {
 		fields = append(fields, revenuerecord.FieldExternalID)
@@ -22139,6 +22849,8 @@ func (m *RevenueRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case revenuerecord.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case revenuerecord.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case revenuerecord.FieldExternalID:
 		return m.ExternalID()
 	case revenuerecord.FieldPeriodStart:
@@ -22178,6 +22890,8 @@ func (m *RevenueRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case revenuerecord.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case revenuerecord.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case revenuerecord.FieldExternalID:
 		return m.OldExternalID(ctx)
 	case revenuerecord.FieldPeriodStart:
@@ -22226,6 +22940,13 @@ func (m *RevenueRecordMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case revenuerecord.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case revenuerecord.FieldExternalID:
 		v, ok := value.(string)
@@ -22447,6 +23168,9 @@ func (m *RevenueRecordMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *RevenueRecordMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(revenuerecord.FieldSourceUpdatedAt) {
+		fields = append(fields, revenuerecord.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(revenuerecord.FieldExternalID) {
 		fields = append(fields, revenuerecord.FieldExternalID)
 	}
@@ -22476,6 +23200,9 @@ func (m *RevenueRecordMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *RevenueRecordMutation) ClearField(name string) error {
 	switch name {
+	case revenuerecord.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case revenuerecord.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -22504,6 +23231,9 @@ func (m *RevenueRecordMutation) ResetField(name string) error {
 		return nil
 	case revenuerecord.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case revenuerecord.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case revenuerecord.FieldExternalID:
 		m.ResetExternalID()
@@ -23969,6 +24699,7 @@ type StakeholderMutation struct {
 	updated_at            *time.Time
 	version               *int
 	addversion            *int
+	source_updated_at     *time.Time
 	name                  *string
 	external_id           *string
 	title                 *string
@@ -24247,6 +24978,55 @@ func (m *StakeholderMutation) AddedVersion() (r int, exists bool) {
 func (m *StakeholderMutation) ResetVersion() {
 	m.version = nil
 	m.addversion = nil
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (m *StakeholderMutation) SetSourceUpdatedAt(t time.Time) {
+	m.source_updated_at = &t
+}
+
+// SourceUpdatedAt returns the value of the "source_updated_at" field in the mutation.
+func (m *StakeholderMutation) SourceUpdatedAt() (r time.Time, exists bool) {
+	v := m.source_updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceUpdatedAt returns the old "source_updated_at" field's value of the Stakeholder entity.
+// If the Stakeholder object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StakeholderMutation) OldSourceUpdatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceUpdatedAt: %w", err)
+	}
+	return oldValue.SourceUpdatedAt, nil
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (m *StakeholderMutation) ClearSourceUpdatedAt() {
+	m.source_updated_at = nil
+	m.clearedFields[stakeholder.FieldSourceUpdatedAt] = struct{}{}
+}
+
+// SourceUpdatedAtCleared returns if the "source_updated_at" field was cleared in this mutation.
+func (m *StakeholderMutation) SourceUpdatedAtCleared() bool {
+	_, ok := m.clearedFields[stakeholder.FieldSourceUpdatedAt]
+	return ok
+}
+
+// ResetSourceUpdatedAt resets all changes to the "source_updated_at" field.
+func (m *StakeholderMutation) ResetSourceUpdatedAt() {
+	m.source_updated_at = nil
+	delete(m.clearedFields, stakeholder.FieldSourceUpdatedAt)
 }
 
 // SetName sets the "name" field.
@@ -25680,7 +26460,7 @@ func (m *StakeholderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StakeholderMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, stakeholder.FieldCreatedAt)
 	}
@@ -25689,6 +26469,9 @@ func (m *StakeholderMutation) Fields() []string {
 	}
 	if m.version != nil {
 		fields = append(fields, stakeholder.FieldVersion)
+	}
+	if m.source_updated_at != nil {
+		fields = append(fields, stakeholder.FieldSourceUpdatedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, stakeholder.FieldName)
@@ -25758,6 +26541,8 @@ func (m *StakeholderMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case stakeholder.FieldVersion:
 		return m.Version()
+	case stakeholder.FieldSourceUpdatedAt:
+		return m.SourceUpdatedAt()
 	case stakeholder.FieldName:
 		return m.Name()
 	case stakeholder.FieldExternalID:
@@ -25809,6 +26594,8 @@ func (m *StakeholderMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldUpdatedAt(ctx)
 	case stakeholder.FieldVersion:
 		return m.OldVersion(ctx)
+	case stakeholder.FieldSourceUpdatedAt:
+		return m.OldSourceUpdatedAt(ctx)
 	case stakeholder.FieldName:
 		return m.OldName(ctx)
 	case stakeholder.FieldExternalID:
@@ -25874,6 +26661,13 @@ func (m *StakeholderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVersion(v)
+		return nil
+	case stakeholder.FieldSourceUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceUpdatedAt(v)
 		return nil
 	case stakeholder.FieldName:
 		v, ok := value.(string)
@@ -26070,6 +26864,9 @@ func (m *StakeholderMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *StakeholderMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(stakeholder.FieldSourceUpdatedAt) {
+		fields = append(fields, stakeholder.FieldSourceUpdatedAt)
+	}
 	if m.FieldCleared(stakeholder.FieldExternalID) {
 		fields = append(fields, stakeholder.FieldExternalID)
 	}
@@ -26126,6 +26923,9 @@ func (m *StakeholderMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *StakeholderMutation) ClearField(name string) error {
 	switch name {
+	case stakeholder.FieldSourceUpdatedAt:
+		m.ClearSourceUpdatedAt()
+		return nil
 	case stakeholder.FieldExternalID:
 		m.ClearExternalID()
 		return nil
@@ -26184,6 +26984,9 @@ func (m *StakeholderMutation) ResetField(name string) error {
 		return nil
 	case stakeholder.FieldVersion:
 		m.ResetVersion()
+		return nil
+	case stakeholder.FieldSourceUpdatedAt:
+		m.ResetSourceUpdatedAt()
 		return nil
 	case stakeholder.FieldName:
 		m.ResetName()

@@ -25,6 +25,8 @@ type Opportunity struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// The deal's name, as the CRM shows it.
 	Name string `json:"name,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
@@ -121,24 +123,25 @@ func (e OpportunityEdges) OwnerOrErr() (*User, error) {
 
 // opportunityRow holds the values of one row of opportunities while it is read, for assignValues to copy.
 type opportunityRow struct {
-	ID          sql.NullInt64
-	CreatedAt   sql.NullTime
-	UpdatedAt   sql.NullTime
-	Name        sql.NullString
-	ExternalID  sql.NullString
-	Amount      sql.NullInt64
-	Currency    sql.NullString
-	Stage       sql.NullString
-	OpenedAt    sql.NullTime
-	ClosedAt    sql.NullTime
-	AccountID   sql.NullInt64
-	OpenedDay   sql.NullInt64
-	OpenedMonth sql.NullInt64
-	ClosedDay   sql.NullInt64
-	ClosedMonth sql.NullInt64
-	fk0         sql.NullInt64
-	fk1         sql.NullInt64
-	fk2         sql.NullInt64
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	Name            sql.NullString
+	ExternalID      sql.NullString
+	Amount          sql.NullInt64
+	Currency        sql.NullString
+	Stage           sql.NullString
+	OpenedAt        sql.NullTime
+	ClosedAt        sql.NullTime
+	AccountID       sql.NullInt64
+	OpenedDay       sql.NullInt64
+	OpenedMonth     sql.NullInt64
+	ClosedDay       sql.NullInt64
+	ClosedMonth     sql.NullInt64
+	fk0             sql.NullInt64
+	fk1             sql.NullInt64
+	fk2             sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -152,6 +155,8 @@ func (r *opportunityRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case opportunity.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case opportunity.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case opportunity.FieldName:
 			values[i] = &r.Name
 		case opportunity.FieldExternalID:
@@ -219,6 +224,13 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case opportunity.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case opportunity.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -380,6 +392,11 @@ func (_m *Opportunity) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -54,6 +54,20 @@ func (_c *OpportunityCreate) SetNillableUpdatedAt(v *time.Time) *OpportunityCrea
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *OpportunityCreate) SetSourceUpdatedAt(v time.Time) *OpportunityCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *OpportunityCreate) SetNillableSourceUpdatedAt(v *time.Time) *OpportunityCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *OpportunityCreate) SetName(v string) *OpportunityCreate {
 	_c.mutation.SetName(v)
@@ -430,6 +444,10 @@ func (_c *OpportunityCreate) createSpec() (*Opportunity, *sqlgraph.CreateSpec) {
 		_spec.SetField(opportunity.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(opportunity.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(opportunity.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -603,6 +621,24 @@ func (u *OpportunityUpsert) SetUpdatedAt(v time.Time) *OpportunityUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *OpportunityUpsert) UpdateUpdatedAt() *OpportunityUpsert {
 	u.SetExcluded(opportunity.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *OpportunityUpsert) SetSourceUpdatedAt(v time.Time) *OpportunityUpsert {
+	u.Set(opportunity.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *OpportunityUpsert) UpdateSourceUpdatedAt() *OpportunityUpsert {
+	u.SetExcluded(opportunity.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *OpportunityUpsert) ClearSourceUpdatedAt() *OpportunityUpsert {
+	u.SetNull(opportunity.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -863,6 +899,27 @@ func (u *OpportunityUpsertOne) SetUpdatedAt(v time.Time) *OpportunityUpsertOne {
 func (u *OpportunityUpsertOne) UpdateUpdatedAt() *OpportunityUpsertOne {
 	return u.Update(func(s *OpportunityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *OpportunityUpsertOne) SetSourceUpdatedAt(v time.Time) *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *OpportunityUpsertOne) UpdateSourceUpdatedAt() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *OpportunityUpsertOne) ClearSourceUpdatedAt() *OpportunityUpsertOne {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1322,6 +1379,27 @@ func (u *OpportunityUpsertBulk) SetUpdatedAt(v time.Time) *OpportunityUpsertBulk
 func (u *OpportunityUpsertBulk) UpdateUpdatedAt() *OpportunityUpsertBulk {
 	return u.Update(func(s *OpportunityUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *OpportunityUpsertBulk) SetSourceUpdatedAt(v time.Time) *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *OpportunityUpsertBulk) UpdateSourceUpdatedAt() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *OpportunityUpsertBulk) ClearSourceUpdatedAt() *OpportunityUpsertBulk {
+	return u.Update(func(s *OpportunityUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

@@ -37,6 +37,26 @@ func (_u *OpportunityUpdate) SetUpdatedAt(v time.Time) *OpportunityUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *OpportunityUpdate) SetSourceUpdatedAt(v time.Time) *OpportunityUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *OpportunityUpdate) SetNillableSourceUpdatedAt(v *time.Time) *OpportunityUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *OpportunityUpdate) ClearSourceUpdatedAt() *OpportunityUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *OpportunityUpdate) SetName(v string) *OpportunityUpdate {
 	_u.mutation.SetName(v)
@@ -432,6 +452,12 @@ func (_u *OpportunityUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(opportunity.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(opportunity.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(opportunity.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(opportunity.FieldName, field.TypeString, value)
 	}
@@ -608,6 +634,26 @@ type OpportunityUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *OpportunityUpdateOne) SetUpdatedAt(v time.Time) *OpportunityUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *OpportunityUpdateOne) SetSourceUpdatedAt(v time.Time) *OpportunityUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *OpportunityUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *OpportunityUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *OpportunityUpdateOne) ClearSourceUpdatedAt() *OpportunityUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -1035,6 +1081,12 @@ func (_u *OpportunityUpdateOne) sqlSave(ctx context.Context) (_node *Opportunity
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(opportunity.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(opportunity.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(opportunity.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(opportunity.FieldName, field.TypeString, value)

@@ -21,6 +21,8 @@ type Product struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// Name of the offering; unique.
@@ -71,13 +73,14 @@ func (e ProductEdges) OpportunitiesOrErr() ([]*Opportunity, error) {
 
 // productRow holds the values of one row of products while it is read, for assignValues to copy.
 type productRow struct {
-	ID          sql.NullInt64
-	CreatedAt   sql.NullTime
-	UpdatedAt   sql.NullTime
-	ExternalID  sql.NullString
-	Name        sql.NullString
-	Family      sql.NullString
-	Description sql.NullString
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	ExternalID      sql.NullString
+	Name            sql.NullString
+	Family          sql.NullString
+	Description     sql.NullString
 }
 
 // values points values at the row's holder of each column; a column without
@@ -91,6 +94,8 @@ func (r *productRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case product.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case product.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case product.FieldExternalID:
 			values[i] = &r.ExternalID
 		case product.FieldName:
@@ -136,6 +141,13 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case product.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case product.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -213,6 +225,11 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

@@ -52,6 +52,20 @@ func (_c *ProductCreate) SetNillableUpdatedAt(v *time.Time) *ProductCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *ProductCreate) SetSourceUpdatedAt(v time.Time) *ProductCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableSourceUpdatedAt(v *time.Time) *ProductCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *ProductCreate) SetExternalID(v string) *ProductCreate {
 	_c.mutation.SetExternalID(v)
@@ -245,6 +259,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(product.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(product.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -354,6 +372,24 @@ func (u *ProductUpsert) SetUpdatedAt(v time.Time) *ProductUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *ProductUpsert) UpdateUpdatedAt() *ProductUpsert {
 	u.SetExcluded(product.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ProductUpsert) SetSourceUpdatedAt(v time.Time) *ProductUpsert {
+	u.Set(product.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateSourceUpdatedAt() *ProductUpsert {
+	u.SetExcluded(product.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ProductUpsert) ClearSourceUpdatedAt() *ProductUpsert {
+	u.SetNull(product.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -479,6 +515,27 @@ func (u *ProductUpsertOne) SetUpdatedAt(v time.Time) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdateUpdatedAt() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ProductUpsertOne) SetSourceUpdatedAt(v time.Time) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateSourceUpdatedAt() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ProductUpsertOne) ClearSourceUpdatedAt() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -781,6 +838,27 @@ func (u *ProductUpsertBulk) SetUpdatedAt(v time.Time) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdateUpdatedAt() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *ProductUpsertBulk) SetSourceUpdatedAt(v time.Time) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateSourceUpdatedAt() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *ProductUpsertBulk) ClearSourceUpdatedAt() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

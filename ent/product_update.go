@@ -36,6 +36,26 @@ func (_u *ProductUpdate) SetUpdatedAt(v time.Time) *ProductUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *ProductUpdate) SetSourceUpdatedAt(v time.Time) *ProductUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableSourceUpdatedAt(v *time.Time) *ProductUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *ProductUpdate) ClearSourceUpdatedAt() *ProductUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *ProductUpdate) SetExternalID(v string) *ProductUpdate {
 	_u.mutation.SetExternalID(v)
@@ -264,6 +284,12 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(product.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(product.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(product.FieldExternalID, field.TypeString, value)
 	}
@@ -398,6 +424,26 @@ type ProductUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProductUpdateOne) SetUpdatedAt(v time.Time) *ProductUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *ProductUpdateOne) SetSourceUpdatedAt(v time.Time) *ProductUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *ProductUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *ProductUpdateOne) ClearSourceUpdatedAt() *ProductUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -658,6 +704,12 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(product.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(product.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(product.FieldExternalID, field.TypeString, value)

@@ -23,6 +23,8 @@ type Relationship struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// How the stakeholder sees our user today: VENDOR, CREDIBLE_SOURCE, PROBLEM_SOLVER or TRUSTED_ADVISOR.
@@ -80,16 +82,17 @@ func (e RelationshipEdges) StakeholderOrErr() (*Stakeholder, error) {
 
 // relationshipRow holds the values of one row of relationships while it is read, for assignValues to copy.
 type relationshipRow struct {
-	ID            sql.NullInt64
-	CreatedAt     sql.NullTime
-	UpdatedAt     sql.NullTime
-	ExternalID    sql.NullString
-	CurrentLevel  sql.NullString
-	DesiredLevel  sql.NullString
-	LastContactAt sql.NullTime
-	Note          sql.NullString
-	StakeholderID sql.NullInt64
-	UserID        sql.NullInt64
+	ID              sql.NullInt64
+	CreatedAt       sql.NullTime
+	UpdatedAt       sql.NullTime
+	SourceUpdatedAt sql.NullTime
+	ExternalID      sql.NullString
+	CurrentLevel    sql.NullString
+	DesiredLevel    sql.NullString
+	LastContactAt   sql.NullTime
+	Note            sql.NullString
+	StakeholderID   sql.NullInt64
+	UserID          sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -103,6 +106,8 @@ func (r *relationshipRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case relationship.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case relationship.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case relationship.FieldExternalID:
 			values[i] = &r.ExternalID
 		case relationship.FieldCurrentLevel:
@@ -154,6 +159,13 @@ func (_m *Relationship) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case relationship.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case relationship.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -251,6 +263,11 @@ func (_m *Relationship) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

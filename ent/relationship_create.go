@@ -52,6 +52,20 @@ func (_c *RelationshipCreate) SetNillableUpdatedAt(v *time.Time) *RelationshipCr
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *RelationshipCreate) SetSourceUpdatedAt(v time.Time) *RelationshipCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *RelationshipCreate) SetNillableSourceUpdatedAt(v *time.Time) *RelationshipCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *RelationshipCreate) SetExternalID(v string) *RelationshipCreate {
 	_c.mutation.SetExternalID(v)
@@ -275,6 +289,10 @@ func (_c *RelationshipCreate) createSpec() (*Relationship, *sqlgraph.CreateSpec)
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(relationship.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -390,6 +408,24 @@ func (u *RelationshipUpsert) SetUpdatedAt(v time.Time) *RelationshipUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *RelationshipUpsert) UpdateUpdatedAt() *RelationshipUpsert {
 	u.SetExcluded(relationship.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RelationshipUpsert) SetSourceUpdatedAt(v time.Time) *RelationshipUpsert {
+	u.Set(relationship.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RelationshipUpsert) UpdateSourceUpdatedAt() *RelationshipUpsert {
+	u.SetExcluded(relationship.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RelationshipUpsert) ClearSourceUpdatedAt() *RelationshipUpsert {
+	u.SetNull(relationship.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -539,6 +575,27 @@ func (u *RelationshipUpsertOne) SetUpdatedAt(v time.Time) *RelationshipUpsertOne
 func (u *RelationshipUpsertOne) UpdateUpdatedAt() *RelationshipUpsertOne {
 	return u.Update(func(s *RelationshipUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RelationshipUpsertOne) SetSourceUpdatedAt(v time.Time) *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RelationshipUpsertOne) UpdateSourceUpdatedAt() *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RelationshipUpsertOne) ClearSourceUpdatedAt() *RelationshipUpsertOne {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -868,6 +925,27 @@ func (u *RelationshipUpsertBulk) SetUpdatedAt(v time.Time) *RelationshipUpsertBu
 func (u *RelationshipUpsertBulk) UpdateUpdatedAt() *RelationshipUpsertBulk {
 	return u.Update(func(s *RelationshipUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RelationshipUpsertBulk) SetSourceUpdatedAt(v time.Time) *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RelationshipUpsertBulk) UpdateSourceUpdatedAt() *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RelationshipUpsertBulk) ClearSourceUpdatedAt() *RelationshipUpsertBulk {
+	return u.Update(func(s *RelationshipUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

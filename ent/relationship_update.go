@@ -34,6 +34,26 @@ func (_u *RelationshipUpdate) SetUpdatedAt(v time.Time) *RelationshipUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *RelationshipUpdate) SetSourceUpdatedAt(v time.Time) *RelationshipUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *RelationshipUpdate) SetNillableSourceUpdatedAt(v *time.Time) *RelationshipUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *RelationshipUpdate) ClearSourceUpdatedAt() *RelationshipUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *RelationshipUpdate) SetExternalID(v string) *RelationshipUpdate {
 	_u.mutation.SetExternalID(v)
@@ -216,6 +236,12 @@ func (_u *RelationshipUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(relationship.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(relationship.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)
 	}
@@ -266,6 +292,26 @@ type RelationshipUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *RelationshipUpdateOne) SetUpdatedAt(v time.Time) *RelationshipUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *RelationshipUpdateOne) SetSourceUpdatedAt(v time.Time) *RelationshipUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *RelationshipUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *RelationshipUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *RelationshipUpdateOne) ClearSourceUpdatedAt() *RelationshipUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -480,6 +526,12 @@ func (_u *RelationshipUpdateOne) sqlSave(ctx context.Context) (_node *Relationsh
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(relationship.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(relationship.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(relationship.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(relationship.FieldExternalID, field.TypeString, value)

@@ -22,6 +22,8 @@ type RevenueRecord struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.
+	SourceUpdatedAt *time.Time `json:"source_updated_at,omitempty"`
 	// Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
 	ExternalID *string `json:"external_id,omitempty"`
 	// First day of the period; unique per account.
@@ -81,6 +83,7 @@ type revenuerecordRow struct {
 	ID                 sql.NullInt64
 	CreatedAt          sql.NullTime
 	UpdatedAt          sql.NullTime
+	SourceUpdatedAt    sql.NullTime
 	ExternalID         sql.NullString
 	PeriodStart        sql.NullTime
 	PeriodEnd          sql.NullTime
@@ -107,6 +110,8 @@ func (r *revenuerecordRow) values(columns []string, values []any) []any {
 			values[i] = &r.CreatedAt
 		case revenuerecord.FieldUpdatedAt:
 			values[i] = &r.UpdatedAt
+		case revenuerecord.FieldSourceUpdatedAt:
+			values[i] = &r.SourceUpdatedAt
 		case revenuerecord.FieldExternalID:
 			values[i] = &r.ExternalID
 		case revenuerecord.FieldPeriodStart:
@@ -170,6 +175,13 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case revenuerecord.FieldSourceUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field source_updated_at", values[i])
+			} else if value.Valid {
+				_m.SourceUpdatedAt = new(time.Time)
+				*_m.SourceUpdatedAt = value.Time
 			}
 		case revenuerecord.FieldExternalID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -300,6 +312,11 @@ func (_m *RevenueRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.SourceUpdatedAt; v != nil {
+		builder.WriteString("source_updated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExternalID; v != nil {
 		builder.WriteString("external_id=")

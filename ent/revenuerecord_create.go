@@ -51,6 +51,20 @@ func (_c *RevenueRecordCreate) SetNillableUpdatedAt(v *time.Time) *RevenueRecord
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *RevenueRecordCreate) SetSourceUpdatedAt(v time.Time) *RevenueRecordCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *RevenueRecordCreate) SetNillableSourceUpdatedAt(v *time.Time) *RevenueRecordCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetExternalID sets the "external_id" field.
 func (_c *RevenueRecordCreate) SetExternalID(v string) *RevenueRecordCreate {
 	_c.mutation.SetExternalID(v)
@@ -388,6 +402,10 @@ func (_c *RevenueRecordCreate) createSpec() (*RevenueRecord, *sqlgraph.CreateSpe
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(revenuerecord.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.ExternalID(); ok {
 		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)
 		_node.ExternalID = &value
@@ -514,6 +532,24 @@ func (u *RevenueRecordUpsert) SetUpdatedAt(v time.Time) *RevenueRecordUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *RevenueRecordUpsert) UpdateUpdatedAt() *RevenueRecordUpsert {
 	u.SetExcluded(revenuerecord.FieldUpdatedAt)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RevenueRecordUpsert) SetSourceUpdatedAt(v time.Time) *RevenueRecordUpsert {
+	u.Set(revenuerecord.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RevenueRecordUpsert) UpdateSourceUpdatedAt() *RevenueRecordUpsert {
+	u.SetExcluded(revenuerecord.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RevenueRecordUpsert) ClearSourceUpdatedAt() *RevenueRecordUpsert {
+	u.SetNull(revenuerecord.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -798,6 +834,27 @@ func (u *RevenueRecordUpsertOne) SetUpdatedAt(v time.Time) *RevenueRecordUpsertO
 func (u *RevenueRecordUpsertOne) UpdateUpdatedAt() *RevenueRecordUpsertOne {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RevenueRecordUpsertOne) SetSourceUpdatedAt(v time.Time) *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RevenueRecordUpsertOne) UpdateSourceUpdatedAt() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RevenueRecordUpsertOne) ClearSourceUpdatedAt() *RevenueRecordUpsertOne {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1285,6 +1342,27 @@ func (u *RevenueRecordUpsertBulk) SetUpdatedAt(v time.Time) *RevenueRecordUpsert
 func (u *RevenueRecordUpsertBulk) UpdateUpdatedAt() *RevenueRecordUpsertBulk {
 	return u.Update(func(s *RevenueRecordUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *RevenueRecordUpsertBulk) SetSourceUpdatedAt(v time.Time) *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *RevenueRecordUpsertBulk) UpdateSourceUpdatedAt() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *RevenueRecordUpsertBulk) ClearSourceUpdatedAt() *RevenueRecordUpsertBulk {
+	return u.Update(func(s *RevenueRecordUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

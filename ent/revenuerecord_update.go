@@ -34,6 +34,26 @@ func (_u *RevenueRecordUpdate) SetUpdatedAt(v time.Time) *RevenueRecordUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *RevenueRecordUpdate) SetSourceUpdatedAt(v time.Time) *RevenueRecordUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *RevenueRecordUpdate) SetNillableSourceUpdatedAt(v *time.Time) *RevenueRecordUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *RevenueRecordUpdate) ClearSourceUpdatedAt() *RevenueRecordUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetExternalID sets the "external_id" field.
 func (_u *RevenueRecordUpdate) SetExternalID(v string) *RevenueRecordUpdate {
 	_u.mutation.SetExternalID(v)
@@ -388,6 +408,12 @@ func (_u *RevenueRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(revenuerecord.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(revenuerecord.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)
 	}
@@ -486,6 +512,26 @@ type RevenueRecordUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *RevenueRecordUpdateOne) SetUpdatedAt(v time.Time) *RevenueRecordUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *RevenueRecordUpdateOne) SetSourceUpdatedAt(v time.Time) *RevenueRecordUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *RevenueRecordUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *RevenueRecordUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *RevenueRecordUpdateOne) ClearSourceUpdatedAt() *RevenueRecordUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -872,6 +918,12 @@ func (_u *RevenueRecordUpdateOne) sqlSave(ctx context.Context) (_node *RevenueRe
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(revenuerecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(revenuerecord.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(revenuerecord.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ExternalID(); ok {
 		_spec.SetField(revenuerecord.FieldExternalID, field.TypeString, value)

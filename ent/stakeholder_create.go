@@ -72,6 +72,20 @@ func (_c *StakeholderCreate) SetNillableVersion(v *int) *StakeholderCreate {
 	return _c
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_c *StakeholderCreate) SetSourceUpdatedAt(v time.Time) *StakeholderCreate {
+	_c.mutation.SetSourceUpdatedAt(v)
+	return _c
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_c *StakeholderCreate) SetNillableSourceUpdatedAt(v *time.Time) *StakeholderCreate {
+	if v != nil {
+		_c.SetSourceUpdatedAt(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *StakeholderCreate) SetName(v string) *StakeholderCreate {
 	_c.mutation.SetName(v)
@@ -658,6 +672,10 @@ func (_c *StakeholderCreate) createSpec() (*Stakeholder, *sqlgraph.CreateSpec) {
 		_spec.SetField(stakeholder.FieldVersion, field.TypeInt, value)
 		_node.Version = value
 	}
+	if value, ok := _c.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(stakeholder.FieldSourceUpdatedAt, field.TypeTime, value)
+		_node.SourceUpdatedAt = &value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -980,6 +998,24 @@ func (u *StakeholderUpsert) UpdateVersion() *StakeholderUpsert {
 // AddVersion adds v to the "version" field.
 func (u *StakeholderUpsert) AddVersion(v int) *StakeholderUpsert {
 	u.Add(stakeholder.FieldVersion, v)
+	return u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *StakeholderUpsert) SetSourceUpdatedAt(v time.Time) *StakeholderUpsert {
+	u.Set(stakeholder.FieldSourceUpdatedAt, v)
+	return u
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *StakeholderUpsert) UpdateSourceUpdatedAt() *StakeholderUpsert {
+	u.SetExcluded(stakeholder.FieldSourceUpdatedAt)
+	return u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *StakeholderUpsert) ClearSourceUpdatedAt() *StakeholderUpsert {
+	u.SetNull(stakeholder.FieldSourceUpdatedAt)
 	return u
 }
 
@@ -1363,6 +1399,27 @@ func (u *StakeholderUpsertOne) AddVersion(v int) *StakeholderUpsertOne {
 func (u *StakeholderUpsertOne) UpdateVersion() *StakeholderUpsertOne {
 	return u.Update(func(s *StakeholderUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *StakeholderUpsertOne) SetSourceUpdatedAt(v time.Time) *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *StakeholderUpsertOne) UpdateSourceUpdatedAt() *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *StakeholderUpsertOne) ClearSourceUpdatedAt() *StakeholderUpsertOne {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 
@@ -1962,6 +2019,27 @@ func (u *StakeholderUpsertBulk) AddVersion(v int) *StakeholderUpsertBulk {
 func (u *StakeholderUpsertBulk) UpdateVersion() *StakeholderUpsertBulk {
 	return u.Update(func(s *StakeholderUpsert) {
 		s.UpdateVersion()
+	})
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (u *StakeholderUpsertBulk) SetSourceUpdatedAt(v time.Time) *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.SetSourceUpdatedAt(v)
+	})
+}
+
+// UpdateSourceUpdatedAt sets the "source_updated_at" field to the value that was provided on create.
+func (u *StakeholderUpsertBulk) UpdateSourceUpdatedAt() *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.UpdateSourceUpdatedAt()
+	})
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (u *StakeholderUpsertBulk) ClearSourceUpdatedAt() *StakeholderUpsertBulk {
+	return u.Update(func(s *StakeholderUpsert) {
+		s.ClearSourceUpdatedAt()
 	})
 }
 

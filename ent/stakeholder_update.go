@@ -62,6 +62,26 @@ func (_u *StakeholderUpdate) AddVersion(v int) *StakeholderUpdate {
 	return _u
 }
 
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *StakeholderUpdate) SetSourceUpdatedAt(v time.Time) *StakeholderUpdate {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *StakeholderUpdate) SetNillableSourceUpdatedAt(v *time.Time) *StakeholderUpdate {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *StakeholderUpdate) ClearSourceUpdatedAt() *StakeholderUpdate {
+	_u.mutation.ClearSourceUpdatedAt()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *StakeholderUpdate) SetName(v string) *StakeholderUpdate {
 	_u.mutation.SetName(v)
@@ -868,6 +888,12 @@ func (_u *StakeholderUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(stakeholder.FieldVersion, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(stakeholder.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(stakeholder.FieldSourceUpdatedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)
 	}
@@ -1423,6 +1449,26 @@ func (_u *StakeholderUpdateOne) SetNillableVersion(v *int) *StakeholderUpdateOne
 // AddVersion adds value to the "version" field.
 func (_u *StakeholderUpdateOne) AddVersion(v int) *StakeholderUpdateOne {
 	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetSourceUpdatedAt sets the "source_updated_at" field.
+func (_u *StakeholderUpdateOne) SetSourceUpdatedAt(v time.Time) *StakeholderUpdateOne {
+	_u.mutation.SetSourceUpdatedAt(v)
+	return _u
+}
+
+// SetNillableSourceUpdatedAt sets the "source_updated_at" field if the given value is not nil.
+func (_u *StakeholderUpdateOne) SetNillableSourceUpdatedAt(v *time.Time) *StakeholderUpdateOne {
+	if v != nil {
+		_u.SetSourceUpdatedAt(*v)
+	}
+	return _u
+}
+
+// ClearSourceUpdatedAt clears the value of the "source_updated_at" field.
+func (_u *StakeholderUpdateOne) ClearSourceUpdatedAt() *StakeholderUpdateOne {
+	_u.mutation.ClearSourceUpdatedAt()
 	return _u
 }
 
@@ -2261,6 +2307,12 @@ func (_u *StakeholderUpdateOne) sqlSave(ctx context.Context) (_node *Stakeholder
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(stakeholder.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SourceUpdatedAt(); ok {
+		_spec.SetField(stakeholder.FieldSourceUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SourceUpdatedAtCleared() {
+		_spec.ClearField(stakeholder.FieldSourceUpdatedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(stakeholder.FieldName, field.TypeString, value)

@@ -22,6 +22,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldSourceUpdatedAt holds the string denoting the source_updated_at field in the database.
+	FieldSourceUpdatedAt = "source_updated_at"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldExternalID holds the string denoting the external_id field in the database.
@@ -159,6 +161,7 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldSourceUpdatedAt,
 	FieldName,
 	FieldExternalID,
 	FieldTier,
@@ -201,7 +204,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [8]ent.Hook
+	Hooks  [9]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -326,6 +329,11 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// BySourceUpdatedAt orders the results by the source_updated_at field.
+func BySourceUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSourceUpdatedAt, opts...).ToFunc()
 }
 
 // ByName orders the results by the name field.

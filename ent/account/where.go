@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldName, v))
@@ -193,6 +198,56 @@ func UpdatedAtLT(v time.Time) predicate.Account {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.Account {
+	return predicate.Account(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.Account {
+	return predicate.Account(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -70,6 +70,11 @@ func Version(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldVersion, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
 func ExternalID(v string) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldEQ(FieldExternalID, v))
@@ -273,6 +278,56 @@ func VersionLT(v int) predicate.AccountPlan {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.AccountPlan {
 	return predicate.AccountPlan(sql.FieldLTE(FieldVersion, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.AccountPlan {
+	return predicate.AccountPlan(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // ExternalIDEQ applies the EQ predicate on the "external_id" field.

@@ -24,6 +24,8 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
+	// FieldSourceUpdatedAt holds the string denoting the source_updated_at field in the database.
+	FieldSourceUpdatedAt = "source_updated_at"
 	// FieldExternalID holds the string denoting the external_id field in the database.
 	FieldExternalID = "external_id"
 	// FieldTitle holds the string denoting the title field in the database.
@@ -101,6 +103,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldVersion,
+	FieldSourceUpdatedAt,
 	FieldExternalID,
 	FieldTitle,
 	FieldDescription,
@@ -130,7 +133,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [7]ent.Hook
+	Hooks  [8]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -198,6 +201,11 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
+// BySourceUpdatedAt orders the results by the source_updated_at field.
+func BySourceUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSourceUpdatedAt, opts...).ToFunc()
 }
 
 // ByExternalID orders the results by the external_id field.

@@ -70,6 +70,11 @@ func Version(v int) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldVersion, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
 func ExternalID(v string) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldEQ(FieldExternalID, v))
@@ -238,6 +243,56 @@ func VersionLT(v int) predicate.ActionItem {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.ActionItem {
 	return predicate.ActionItem(sql.FieldLTE(FieldVersion, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.ActionItem {
+	return predicate.ActionItem(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // ExternalIDEQ applies the EQ predicate on the "external_id" field.

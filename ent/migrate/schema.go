@@ -49,6 +49,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "tier", Type: field.TypeEnum, Enums: []string{"STRATEGIC", "KEY", "GENERAL"}, Default: "GENERAL"},
@@ -72,13 +73,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "accounts_accounts_children",
-				Columns:    []*schema.Column{AccountsColumns[15]},
+				Columns:    []*schema.Column{AccountsColumns[16]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "accounts_users_owned_accounts",
-				Columns:    []*schema.Column{AccountsColumns[16]},
+				Columns:    []*schema.Column{AccountsColumns[17]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -87,22 +88,22 @@ var (
 			{
 				Name:    "account_tier",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[5]},
+				Columns: []*schema.Column{AccountsColumns[6]},
 			},
 			{
 				Name:    "account_name",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[3]},
+				Columns: []*schema.Column{AccountsColumns[4]},
 			},
 			{
 				Name:    "account_account_children",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[15]},
+				Columns: []*schema.Column{AccountsColumns[16]},
 			},
 			{
 				Name:    "account_user_owned_accounts",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[16]},
+				Columns: []*schema.Column{AccountsColumns[17]},
 			},
 		},
 	}
@@ -112,6 +113,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"ACQUISITION", "EXPANSION", "CUSTOMER_SUCCESS"}, Default: "EXPANSION"},
@@ -141,13 +143,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "account_plans_accounts_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[22]},
+				Columns:    []*schema.Column{AccountPlansColumns[23]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "account_plans_users_owned_plans",
-				Columns:    []*schema.Column{AccountPlansColumns[23]},
+				Columns:    []*schema.Column{AccountPlansColumns[24]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -156,12 +158,12 @@ var (
 			{
 				Name:    "accountplan_account_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[22]},
+				Columns: []*schema.Column{AccountPlansColumns[23]},
 			},
 			{
 				Name:    "accountplan_user_owned_plans",
 				Unique:  false,
-				Columns: []*schema.Column{AccountPlansColumns[23]},
+				Columns: []*schema.Column{AccountPlansColumns[24]},
 			},
 		},
 	}
@@ -212,6 +214,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -232,31 +235,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "action_items_account_plans_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[10]},
+				Columns:    []*schema.Column{ActionItemsColumns[11]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_objectives_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[11]},
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
 				RefColumns: []*schema.Column{ObjectivesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "action_items_reviews_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[12]},
+				Columns:    []*schema.Column{ActionItemsColumns[13]},
 				RefColumns: []*schema.Column{ReviewsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_stakeholders_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[13]},
+				Columns:    []*schema.Column{ActionItemsColumns[14]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "action_items_users_action_items",
-				Columns:    []*schema.Column{ActionItemsColumns[14]},
+				Columns:    []*schema.Column{ActionItemsColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -265,27 +268,27 @@ var (
 			{
 				Name:    "actionitem_account_plan_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[10]},
+				Columns: []*schema.Column{ActionItemsColumns[11]},
 			},
 			{
 				Name:    "actionitem_objective_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[11]},
+				Columns: []*schema.Column{ActionItemsColumns[12]},
 			},
 			{
 				Name:    "actionitem_user_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[14]},
+				Columns: []*schema.Column{ActionItemsColumns[15]},
 			},
 			{
 				Name:    "actionitem_stakeholder_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[13]},
+				Columns: []*schema.Column{ActionItemsColumns[14]},
 			},
 			{
 				Name:    "actionitem_review_action_items",
 				Unique:  false,
-				Columns: []*schema.Column{ActionItemsColumns[12]},
+				Columns: []*schema.Column{ActionItemsColumns[13]},
 			},
 		},
 	}
@@ -294,6 +297,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -307,7 +311,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "business_units_accounts_business_units",
-				Columns:    []*schema.Column{BusinessUnitsColumns[6]},
+				Columns:    []*schema.Column{BusinessUnitsColumns[7]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -316,12 +320,12 @@ var (
 			{
 				Name:    "businessunit_name_account_business_units",
 				Unique:  true,
-				Columns: []*schema.Column{BusinessUnitsColumns[4], BusinessUnitsColumns[6]},
+				Columns: []*schema.Column{BusinessUnitsColumns[5], BusinessUnitsColumns[7]},
 			},
 			{
 				Name:    "businessunit_account_business_units",
 				Unique:  false,
-				Columns: []*schema.Column{BusinessUnitsColumns[6]},
+				Columns: []*schema.Column{BusinessUnitsColumns[7]},
 			},
 		},
 	}
@@ -380,6 +384,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AD_HOC", "PROJECT_SURVEY", "CONTRACT_SURVEY", "ACCOUNT_INTERVIEW"}},
 		{Name: "score", Type: field.TypeInt, Nullable: true},
@@ -397,19 +402,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "feedbacks_accounts_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[8]},
+				Columns:    []*schema.Column{FeedbacksColumns[9]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "feedbacks_account_plans_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[9]},
+				Columns:    []*schema.Column{FeedbacksColumns[10]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "feedbacks_stakeholders_feedback",
-				Columns:    []*schema.Column{FeedbacksColumns[10]},
+				Columns:    []*schema.Column{FeedbacksColumns[11]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -418,17 +423,17 @@ var (
 			{
 				Name:    "feedback_account_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[8]},
+				Columns: []*schema.Column{FeedbacksColumns[9]},
 			},
 			{
 				Name:    "feedback_account_plan_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[9]},
+				Columns: []*schema.Column{FeedbacksColumns[10]},
 			},
 			{
 				Name:    "feedback_stakeholder_feedback",
 				Unique:  false,
-				Columns: []*schema.Column{FeedbacksColumns[10]},
+				Columns: []*schema.Column{FeedbacksColumns[11]},
 			},
 		},
 	}
@@ -491,6 +496,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INFLUENCES", "CONFLICTS_WITH", "INFORMAL"}, Default: "INFLUENCES"},
 		{Name: "strength", Type: field.TypeInt, Default: 3},
@@ -506,13 +512,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "influence_edges_stakeholders_influence_out",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[7]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[8]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "influence_edges_stakeholders_influence_in",
-				Columns:    []*schema.Column{InfluenceEdgesColumns[8]},
+				Columns:    []*schema.Column{InfluenceEdgesColumns[9]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -521,12 +527,12 @@ var (
 			{
 				Name:    "influenceedge_stakeholder_influence_out_stakeholder_influence_in_kind",
 				Unique:  true,
-				Columns: []*schema.Column{InfluenceEdgesColumns[7], InfluenceEdgesColumns[8], InfluenceEdgesColumns[4]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[8], InfluenceEdgesColumns[9], InfluenceEdgesColumns[5]},
 			},
 			{
 				Name:    "influenceedge_stakeholder_influence_in",
 				Unique:  false,
-				Columns: []*schema.Column{InfluenceEdgesColumns[8]},
+				Columns: []*schema.Column{InfluenceEdgesColumns[9]},
 			},
 		},
 	}
@@ -687,6 +693,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "name", Type: field.TypeString, Size: 300},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "amount", Type: field.TypeInt64, Default: 0},
@@ -711,25 +718,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "opportunities_accounts_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[14]},
+				Columns:    []*schema.Column{OpportunitiesColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "opportunities_account_plans_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[15]},
+				Columns:    []*schema.Column{OpportunitiesColumns[16]},
 				RefColumns: []*schema.Column{AccountPlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "opportunities_products_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[16]},
+				Columns:    []*schema.Column{OpportunitiesColumns[17]},
 				RefColumns: []*schema.Column{ProductsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "opportunities_users_owned_opportunities",
-				Columns:    []*schema.Column{OpportunitiesColumns[17]},
+				Columns:    []*schema.Column{OpportunitiesColumns[18]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -738,27 +745,27 @@ var (
 			{
 				Name:    "opportunity_stage_closed_at",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[7], OpportunitiesColumns[9]},
+				Columns: []*schema.Column{OpportunitiesColumns[8], OpportunitiesColumns[10]},
 			},
 			{
 				Name:    "opportunity_account_opportunities",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[14]},
+				Columns: []*schema.Column{OpportunitiesColumns[15]},
 			},
 			{
 				Name:    "opportunity_account_plan_opportunities",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[15]},
+				Columns: []*schema.Column{OpportunitiesColumns[16]},
 			},
 			{
 				Name:    "opportunity_product_opportunities",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[16]},
+				Columns: []*schema.Column{OpportunitiesColumns[17]},
 			},
 			{
 				Name:    "opportunity_user_owned_opportunities",
 				Unique:  false,
-				Columns: []*schema.Column{OpportunitiesColumns[17]},
+				Columns: []*schema.Column{OpportunitiesColumns[18]},
 			},
 		},
 	}
@@ -781,6 +788,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 200},
 		{Name: "family", Type: field.TypeString, Nullable: true, Size: 100},
@@ -797,6 +805,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "current_level", Type: field.TypeEnum, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}, Default: "VENDOR"},
 		{Name: "desired_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"VENDOR", "CREDIBLE_SOURCE", "PROBLEM_SOLVER", "TRUSTED_ADVISOR"}},
@@ -813,13 +822,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "relationships_stakeholders_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[8]},
+				Columns:    []*schema.Column{RelationshipsColumns[9]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "relationships_users_relationships",
-				Columns:    []*schema.Column{RelationshipsColumns[9]},
+				Columns:    []*schema.Column{RelationshipsColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -828,12 +837,12 @@ var (
 			{
 				Name:    "relationship_user_relationships_stakeholder_relationships",
 				Unique:  true,
-				Columns: []*schema.Column{RelationshipsColumns[9], RelationshipsColumns[8]},
+				Columns: []*schema.Column{RelationshipsColumns[10], RelationshipsColumns[9]},
 			},
 			{
 				Name:    "relationship_stakeholder_relationships",
 				Unique:  false,
-				Columns: []*schema.Column{RelationshipsColumns[8]},
+				Columns: []*schema.Column{RelationshipsColumns[9]},
 			},
 		},
 	}
@@ -842,6 +851,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "period_start", Type: field.TypeTime},
 		{Name: "period_end", Type: field.TypeTime},
@@ -864,7 +874,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "revenue_records_accounts_revenue_records",
-				Columns:    []*schema.Column{RevenueRecordsColumns[15]},
+				Columns:    []*schema.Column{RevenueRecordsColumns[16]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -873,12 +883,12 @@ var (
 			{
 				Name:    "revenuerecord_period_start_account_revenue_records",
 				Unique:  true,
-				Columns: []*schema.Column{RevenueRecordsColumns[4], RevenueRecordsColumns[15]},
+				Columns: []*schema.Column{RevenueRecordsColumns[5], RevenueRecordsColumns[16]},
 			},
 			{
 				Name:    "revenuerecord_account_revenue_records",
 				Unique:  false,
-				Columns: []*schema.Column{RevenueRecordsColumns[15]},
+				Columns: []*schema.Column{RevenueRecordsColumns[16]},
 			},
 		},
 	}
@@ -935,6 +945,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "source_updated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Nullable: true, Size: 255},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 200},
@@ -963,19 +974,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "stakeholders_accounts_stakeholders",
-				Columns:    []*schema.Column{StakeholdersColumns[20]},
+				Columns:    []*schema.Column{StakeholdersColumns[21]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "stakeholders_business_units_stakeholders",
-				Columns:    []*schema.Column{StakeholdersColumns[21]},
+				Columns:    []*schema.Column{StakeholdersColumns[22]},
 				RefColumns: []*schema.Column{BusinessUnitsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "stakeholders_stakeholders_direct_reports",
-				Columns:    []*schema.Column{StakeholdersColumns[22]},
+				Columns:    []*schema.Column{StakeholdersColumns[23]},
 				RefColumns: []*schema.Column{StakeholdersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -984,22 +995,22 @@ var (
 			{
 				Name:    "stakeholder_name",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[4]},
+				Columns: []*schema.Column{StakeholdersColumns[5]},
 			},
 			{
 				Name:    "stakeholder_account_stakeholders",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[20]},
+				Columns: []*schema.Column{StakeholdersColumns[21]},
 			},
 			{
 				Name:    "stakeholder_stakeholder_direct_reports",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[22]},
+				Columns: []*schema.Column{StakeholdersColumns[23]},
 			},
 			{
 				Name:    "stakeholder_business_unit_stakeholders",
 				Unique:  false,
-				Columns: []*schema.Column{StakeholdersColumns[21]},
+				Columns: []*schema.Column{StakeholdersColumns[22]},
 			},
 		},
 	}

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldEQ(FieldName, v))
@@ -198,6 +203,56 @@ func UpdatedAtLT(v time.Time) predicate.Opportunity {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Opportunity {
 	return predicate.Opportunity(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.Opportunity {
+	return predicate.Opportunity(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

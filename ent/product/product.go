@@ -19,6 +19,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldSourceUpdatedAt holds the string denoting the source_updated_at field in the database.
+	FieldSourceUpdatedAt = "source_updated_at"
 	// FieldExternalID holds the string denoting the external_id field in the database.
 	FieldExternalID = "external_id"
 	// FieldName holds the string denoting the name field in the database.
@@ -54,6 +56,7 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldSourceUpdatedAt,
 	FieldExternalID,
 	FieldName,
 	FieldFamily,
@@ -76,7 +79,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/accountplan/accountplan/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -108,6 +111,11 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// BySourceUpdatedAt orders the results by the source_updated_at field.
+func BySourceUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSourceUpdatedAt, opts...).ToFunc()
 }
 
 // ByExternalID orders the results by the external_id field.

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // ExternalID applies equality check predicate on the "external_id" field. It's identical to ExternalIDEQ.
 func ExternalID(v string) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldEQ(FieldExternalID, v))
@@ -208,6 +213,56 @@ func UpdatedAtLT(v time.Time) predicate.RevenueRecord {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.RevenueRecord {
 	return predicate.RevenueRecord(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.RevenueRecord {
+	return predicate.RevenueRecord(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // ExternalIDEQ applies the EQ predicate on the "external_id" field.

@@ -117,6 +117,7 @@ func init() {
 	accountMixinHooks2 := accountMixin[2].Hooks()
 	accountMixinHooks3 := accountMixin[3].Hooks()
 	accountMixinHooks4 := accountMixin[4].Hooks()
+	accountMixinHooks5 := accountMixin[5].Hooks()
 	accountHooks := schema.Account{}.Hooks()
 
 	account.Hooks[1] = accountMixinHooks1[0]
@@ -127,11 +128,13 @@ func init() {
 
 	account.Hooks[4] = accountMixinHooks4[0]
 
-	account.Hooks[5] = accountHooks[0]
+	account.Hooks[5] = accountMixinHooks5[0]
 
-	account.Hooks[6] = accountHooks[1]
+	account.Hooks[6] = accountHooks[0]
 
-	account.Hooks[7] = accountHooks[2]
+	account.Hooks[7] = accountHooks[1]
+
+	account.Hooks[8] = accountHooks[2]
 	accountMixinFields3 := accountMixin[3].Fields()
 	_ = accountMixinFields3
 	accountFields := schema.Account{}.Fields()
@@ -229,6 +232,7 @@ func init() {
 	accountplanMixinHooks3 := accountplanMixin[3].Hooks()
 	accountplanMixinHooks4 := accountplanMixin[4].Hooks()
 	accountplanMixinHooks5 := accountplanMixin[5].Hooks()
+	accountplanMixinHooks6 := accountplanMixin[6].Hooks()
 	accountplanHooks := schema.AccountPlan{}.Hooks()
 
 	accountplan.Hooks[1] = accountplanMixinHooks1[0]
@@ -241,11 +245,13 @@ func init() {
 
 	accountplan.Hooks[5] = accountplanMixinHooks5[0]
 
-	accountplan.Hooks[6] = accountplanHooks[0]
+	accountplan.Hooks[6] = accountplanMixinHooks6[0]
 
-	accountplan.Hooks[7] = accountplanHooks[1]
+	accountplan.Hooks[7] = accountplanHooks[0]
 
-	accountplan.Hooks[8] = accountplanHooks[2]
+	accountplan.Hooks[8] = accountplanHooks[1]
+
+	accountplan.Hooks[9] = accountplanHooks[2]
 	accountplanMixinFields3 := accountplanMixin[3].Fields()
 	_ = accountplanMixinFields3
 	accountplanMixinFields5 := accountplanMixin[5].Fields()
@@ -355,6 +361,7 @@ func init() {
 	actionitemMixinHooks3 := actionitemMixin[3].Hooks()
 	actionitemMixinHooks4 := actionitemMixin[4].Hooks()
 	actionitemMixinHooks5 := actionitemMixin[5].Hooks()
+	actionitemMixinHooks6 := actionitemMixin[6].Hooks()
 	actionitemHooks := schema.ActionItem{}.Hooks()
 
 	actionitem.Hooks[1] = actionitemMixinHooks1[0]
@@ -367,7 +374,9 @@ func init() {
 
 	actionitem.Hooks[5] = actionitemMixinHooks5[0]
 
-	actionitem.Hooks[6] = actionitemHooks[0]
+	actionitem.Hooks[6] = actionitemMixinHooks6[0]
+
+	actionitem.Hooks[7] = actionitemHooks[0]
 	actionitemMixinFields3 := actionitemMixin[3].Fields()
 	_ = actionitemMixinFields3
 	actionitemMixinFields5 := actionitemMixin[5].Fields()
@@ -440,6 +449,7 @@ func init() {
 	businessunitMixinHooks2 := businessunitMixin[2].Hooks()
 	businessunitMixinHooks3 := businessunitMixin[3].Hooks()
 	businessunitMixinHooks4 := businessunitMixin[4].Hooks()
+	businessunitMixinHooks5 := businessunitMixin[5].Hooks()
 
 	businessunit.Hooks[1] = businessunitMixinHooks1[0]
 
@@ -448,6 +458,8 @@ func init() {
 	businessunit.Hooks[3] = businessunitMixinHooks3[0]
 
 	businessunit.Hooks[4] = businessunitMixinHooks4[0]
+
+	businessunit.Hooks[5] = businessunitMixinHooks5[0]
 	businessunitMixinFields3 := businessunitMixin[3].Fields()
 	_ = businessunitMixinFields3
 	businessunitFields := schema.BusinessUnit{}.Fields()
@@ -530,6 +542,7 @@ func init() {
 	feedbackMixinHooks2 := feedbackMixin[2].Hooks()
 	feedbackMixinHooks3 := feedbackMixin[3].Hooks()
 	feedbackMixinHooks4 := feedbackMixin[4].Hooks()
+	feedbackMixinHooks5 := feedbackMixin[5].Hooks()
 	feedbackHooks := schema.Feedback{}.Hooks()
 
 	feedback.Hooks[1] = feedbackMixinHooks1[0]
@@ -540,7 +553,9 @@ func init() {
 
 	feedback.Hooks[4] = feedbackMixinHooks4[0]
 
-	feedback.Hooks[5] = feedbackHooks[0]
+	feedback.Hooks[5] = feedbackMixinHooks5[0]
+
+	feedback.Hooks[6] = feedbackHooks[0]
 	feedbackMixinFields3 := feedbackMixin[3].Fields()
 	_ = feedbackMixinFields3
 	feedbackFields := schema.Feedback{}.Fields()
@@ -741,6 +756,7 @@ func init() {
 	influenceedgeMixinHooks2 := influenceedgeMixin[2].Hooks()
 	influenceedgeMixinHooks3 := influenceedgeMixin[3].Hooks()
 	influenceedgeMixinHooks4 := influenceedgeMixin[4].Hooks()
+	influenceedgeMixinHooks5 := influenceedgeMixin[5].Hooks()
 	influenceedgeHooks := schema.InfluenceEdge{}.Hooks()
 
 	influenceedge.Hooks[1] = influenceedgeMixinHooks1[0]
@@ -751,9 +767,11 @@ func init() {
 
 	influenceedge.Hooks[4] = influenceedgeMixinHooks4[0]
 
-	influenceedge.Hooks[5] = influenceedgeHooks[0]
+	influenceedge.Hooks[5] = influenceedgeMixinHooks5[0]
 
-	influenceedge.Hooks[6] = influenceedgeHooks[1]
+	influenceedge.Hooks[6] = influenceedgeHooks[0]
+
+	influenceedge.Hooks[7] = influenceedgeHooks[1]
 	influenceedgeMixinFields3 := influenceedgeMixin[3].Fields()
 	_ = influenceedgeMixinFields3
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
@@ -1042,6 +1060,7 @@ func init() {
 	opportunityMixinHooks2 := opportunityMixin[2].Hooks()
 	opportunityMixinHooks3 := opportunityMixin[3].Hooks()
 	opportunityMixinHooks4 := opportunityMixin[4].Hooks()
+	opportunityMixinHooks5 := opportunityMixin[5].Hooks()
 	opportunityHooks := schema.Opportunity{}.Hooks()
 
 	opportunity.Hooks[1] = opportunityMixinHooks1[0]
@@ -1052,11 +1071,13 @@ func init() {
 
 	opportunity.Hooks[4] = opportunityMixinHooks4[0]
 
-	opportunity.Hooks[5] = opportunityHooks[0]
+	opportunity.Hooks[5] = opportunityMixinHooks5[0]
 
-	opportunity.Hooks[6] = opportunityHooks[1]
+	opportunity.Hooks[6] = opportunityHooks[0]
 
-	opportunity.Hooks[7] = opportunityHooks[2]
+	opportunity.Hooks[7] = opportunityHooks[1]
+
+	opportunity.Hooks[8] = opportunityHooks[2]
 	opportunityMixinFields3 := opportunityMixin[3].Fields()
 	_ = opportunityMixinFields3
 	opportunityFields := schema.Opportunity{}.Fields()
@@ -1146,6 +1167,7 @@ func init() {
 	productMixinHooks2 := productMixin[2].Hooks()
 	productMixinHooks3 := productMixin[3].Hooks()
 	productMixinHooks4 := productMixin[4].Hooks()
+	productMixinHooks5 := productMixin[5].Hooks()
 
 	product.Hooks[1] = productMixinHooks1[0]
 
@@ -1154,6 +1176,8 @@ func init() {
 	product.Hooks[3] = productMixinHooks3[0]
 
 	product.Hooks[4] = productMixinHooks4[0]
+
+	product.Hooks[5] = productMixinHooks5[0]
 	productMixinFields3 := productMixin[3].Fields()
 	_ = productMixinFields3
 	productFields := schema.Product{}.Fields()
@@ -1222,6 +1246,7 @@ func init() {
 	relationshipMixinHooks2 := relationshipMixin[2].Hooks()
 	relationshipMixinHooks3 := relationshipMixin[3].Hooks()
 	relationshipMixinHooks4 := relationshipMixin[4].Hooks()
+	relationshipMixinHooks5 := relationshipMixin[5].Hooks()
 	relationshipHooks := schema.Relationship{}.Hooks()
 
 	relationship.Hooks[1] = relationshipMixinHooks1[0]
@@ -1232,7 +1257,9 @@ func init() {
 
 	relationship.Hooks[4] = relationshipMixinHooks4[0]
 
-	relationship.Hooks[5] = relationshipHooks[0]
+	relationship.Hooks[5] = relationshipMixinHooks5[0]
+
+	relationship.Hooks[6] = relationshipHooks[0]
 	relationshipMixinFields3 := relationshipMixin[3].Fields()
 	_ = relationshipMixinFields3
 	relationshipFields := schema.Relationship{}.Fields()
@@ -1279,6 +1306,7 @@ func init() {
 	revenuerecordMixinHooks2 := revenuerecordMixin[2].Hooks()
 	revenuerecordMixinHooks3 := revenuerecordMixin[3].Hooks()
 	revenuerecordMixinHooks4 := revenuerecordMixin[4].Hooks()
+	revenuerecordMixinHooks5 := revenuerecordMixin[5].Hooks()
 	revenuerecordHooks := schema.RevenueRecord{}.Hooks()
 
 	revenuerecord.Hooks[1] = revenuerecordMixinHooks1[0]
@@ -1289,11 +1317,13 @@ func init() {
 
 	revenuerecord.Hooks[4] = revenuerecordMixinHooks4[0]
 
-	revenuerecord.Hooks[5] = revenuerecordHooks[0]
+	revenuerecord.Hooks[5] = revenuerecordMixinHooks5[0]
 
-	revenuerecord.Hooks[6] = revenuerecordHooks[1]
+	revenuerecord.Hooks[6] = revenuerecordHooks[0]
 
-	revenuerecord.Hooks[7] = revenuerecordHooks[2]
+	revenuerecord.Hooks[7] = revenuerecordHooks[1]
+
+	revenuerecord.Hooks[8] = revenuerecordHooks[2]
 	revenuerecordMixinFields3 := revenuerecordMixin[3].Fields()
 	_ = revenuerecordMixinFields3
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
@@ -1422,6 +1452,7 @@ func init() {
 	stakeholderMixinHooks3 := stakeholderMixin[3].Hooks()
 	stakeholderMixinHooks4 := stakeholderMixin[4].Hooks()
 	stakeholderMixinHooks5 := stakeholderMixin[5].Hooks()
+	stakeholderMixinHooks6 := stakeholderMixin[6].Hooks()
 	stakeholderHooks := schema.Stakeholder{}.Hooks()
 
 	stakeholder.Hooks[1] = stakeholderMixinHooks1[0]
@@ -1434,11 +1465,13 @@ func init() {
 
 	stakeholder.Hooks[5] = stakeholderMixinHooks5[0]
 
-	stakeholder.Hooks[6] = stakeholderHooks[0]
+	stakeholder.Hooks[6] = stakeholderMixinHooks6[0]
 
-	stakeholder.Hooks[7] = stakeholderHooks[1]
+	stakeholder.Hooks[7] = stakeholderHooks[0]
 
-	stakeholder.Hooks[8] = stakeholderHooks[2]
+	stakeholder.Hooks[8] = stakeholderHooks[1]
+
+	stakeholder.Hooks[9] = stakeholderHooks[2]
 	stakeholderMixinFields3 := stakeholderMixin[3].Fields()
 	_ = stakeholderMixinFields3
 	stakeholderMixinFields5 := stakeholderMixin[5].Fields()

@@ -19,7 +19,7 @@ import (
 type Account struct{ ent.Schema }
 
 // Mixin of the Account.
-func (Account) Mixin() []ent.Mixin { return mixins() }
+func (Account) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the Account.
 func (Account) Fields() []ent.Field {

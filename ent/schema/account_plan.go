@@ -18,7 +18,7 @@ import (
 type AccountPlan struct{ ent.Schema }
 
 // Mixin of the AccountPlan.
-func (AccountPlan) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
+func (AccountPlan) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}, SyncMixin{}) }
 
 // Fields of the AccountPlan.
 func (AccountPlan) Fields() []ent.Field {

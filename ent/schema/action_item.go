@@ -16,7 +16,7 @@ import (
 type ActionItem struct{ ent.Schema }
 
 // Mixin of the ActionItem.
-func (ActionItem) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
+func (ActionItem) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}, SyncMixin{}) }
 
 // Fields of the ActionItem.
 func (ActionItem) Fields() []ent.Field {

@@ -13,7 +13,7 @@ import (
 type BusinessUnit struct{ ent.Schema }
 
 // Mixin of the BusinessUnit.
-func (BusinessUnit) Mixin() []ent.Mixin { return mixins() }
+func (BusinessUnit) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the BusinessUnit.
 func (BusinessUnit) Fields() []ent.Field {

@@ -17,7 +17,7 @@ import (
 type Feedback struct{ ent.Schema }
 
 // Mixin of the Feedback.
-func (Feedback) Mixin() []ent.Mixin { return mixins() }
+func (Feedback) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the Feedback.
 func (Feedback) Fields() []ent.Field {

@@ -18,7 +18,7 @@ import (
 type InfluenceEdge struct{ ent.Schema }
 
 // Mixin of the InfluenceEdge.
-func (InfluenceEdge) Mixin() []ent.Mixin { return mixins() }
+func (InfluenceEdge) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the InfluenceEdge.
 func (InfluenceEdge) Fields() []ent.Field {

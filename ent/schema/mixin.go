@@ -129,6 +129,27 @@ func (VersionMixin) Hooks() []ent.Hook {
 	return []ent.Hook{hook.On(invariant.Version, ent.OpUpdate|ent.OpUpdateOne)}
 }
 
+// SyncMixin keeps, on a type that a CRM syncs, the source time its record
+// last took from a sync row, so that the next row is compared with the time
+// each side changed the record, not with our own import's write.
+type SyncMixin struct{ mixin.Schema }
+
+// Fields of the SyncMixin.
+func (SyncMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("source_updated_at").
+			Optional().
+			Nillable().
+			Comment("When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its `sourceUpdatedAt`; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (`updatedAt`) after it.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+	}
+}
+
+// Hooks of the SyncMixin.
+func (SyncMixin) Hooks() []ent.Hook {
+	return []ent.Hook{hook.On(invariant.LocalChange, ent.OpUpdate|ent.OpUpdateOne)}
+}
+
 // ReferenceMixin refuses writes that point an edge at a missing object.
 type ReferenceMixin struct{ mixin.Schema }
 

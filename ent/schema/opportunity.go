@@ -18,7 +18,7 @@ import (
 type Opportunity struct{ ent.Schema }
 
 // Mixin of the Opportunity.
-func (Opportunity) Mixin() []ent.Mixin { return mixins() }
+func (Opportunity) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the Opportunity.
 func (Opportunity) Fields() []ent.Field {

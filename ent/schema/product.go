@@ -15,7 +15,7 @@ import (
 type Product struct{ ent.Schema }
 
 // Mixin of the Product.
-func (Product) Mixin() []ent.Mixin { return mixins() }
+func (Product) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the Product.
 func (Product) Fields() []ent.Field {

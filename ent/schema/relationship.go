@@ -26,7 +26,7 @@ var relationshipLevelDocs = valueDocs{
 type Relationship struct{ ent.Schema }
 
 // Mixin of the Relationship.
-func (Relationship) Mixin() []ent.Mixin { return mixins() }
+func (Relationship) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the Relationship.
 func (Relationship) Fields() []ent.Field {

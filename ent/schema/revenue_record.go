@@ -18,7 +18,7 @@ import (
 type RevenueRecord struct{ ent.Schema }
 
 // Mixin of the RevenueRecord.
-func (RevenueRecord) Mixin() []ent.Mixin { return mixins() }
+func (RevenueRecord) Mixin() []ent.Mixin { return append(mixins(), SyncMixin{}) }
 
 // Fields of the RevenueRecord.
 func (RevenueRecord) Fields() []ent.Field {

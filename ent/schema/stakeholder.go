@@ -20,7 +20,7 @@ import (
 type Stakeholder struct{ ent.Schema }
 
 // Mixin of the Stakeholder.
-func (Stakeholder) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}) }
+func (Stakeholder) Mixin() []ent.Mixin { return append(mixins(), VersionMixin{}, SyncMixin{}) }
 
 // Fields of the Stakeholder.
 func (Stakeholder) Fields() []ent.Field {

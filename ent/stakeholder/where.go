@@ -70,6 +70,11 @@ func Version(v int) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldEQ(FieldVersion, v))
 }
 
+// SourceUpdatedAt applies equality check predicate on the "source_updated_at" field. It's identical to SourceUpdatedAtEQ.
+func SourceUpdatedAt(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldEQ(FieldName, v))
@@ -248,6 +253,56 @@ func VersionLT(v int) predicate.Stakeholder {
 // VersionLTE applies the LTE predicate on the "version" field.
 func VersionLTE(v int) predicate.Stakeholder {
 	return predicate.Stakeholder(sql.FieldLTE(FieldVersion, v))
+}
+
+// SourceUpdatedAtEQ applies the EQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtEQ(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtNEQ applies the NEQ predicate on the "source_updated_at" field.
+func SourceUpdatedAtNEQ(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNEQ(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIn applies the In predicate on the "source_updated_at" field.
+func SourceUpdatedAtIn(vs ...time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtNotIn applies the NotIn predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotIn(vs ...time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNotIn(FieldSourceUpdatedAt, vs...))
+}
+
+// SourceUpdatedAtGT applies the GT predicate on the "source_updated_at" field.
+func SourceUpdatedAtGT(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldGT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtGTE applies the GTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtGTE(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldGTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLT applies the LT predicate on the "source_updated_at" field.
+func SourceUpdatedAtLT(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldLT(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtLTE applies the LTE predicate on the "source_updated_at" field.
+func SourceUpdatedAtLTE(v time.Time) predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldLTE(FieldSourceUpdatedAt, v))
+}
+
+// SourceUpdatedAtIsNil applies the IsNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtIsNil() predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldIsNull(FieldSourceUpdatedAt))
+}
+
+// SourceUpdatedAtNotNil applies the NotNil predicate on the "source_updated_at" field.
+func SourceUpdatedAtNotNil() predicate.Stakeholder {
+	return predicate.Stakeholder(sql.FieldNotNull(FieldSourceUpdatedAt))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -6296,6 +6296,21 @@ func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, fi
 	return scalarFieldContext("Account", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Account_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Account_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Account_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Account", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
 	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
@@ -7265,6 +7280,21 @@ func (ec *executionContext) _AccountPlan_version(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccountPlan_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_AccountPlan_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_AccountPlan_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("AccountPlan", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
@@ -8303,6 +8333,21 @@ func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, f
 	return scalarFieldContext("ActionItem", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ActionItem_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_ActionItem_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_ActionItem_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("ActionItem", field, false, false, "Time")
+}
+
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
 	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
@@ -8729,6 +8774,21 @@ func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field g
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BusinessUnit_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_BusinessUnit_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_BusinessUnit_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
 }
 
@@ -9351,6 +9411,21 @@ func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graph
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Feedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Feedback_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Feedback_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Feedback_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
 }
 
@@ -10345,6 +10420,21 @@ func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InfluenceEdge_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_InfluenceEdge_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_InfluenceEdge_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
 }
 
@@ -11931,6 +12021,21 @@ func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Opportunity_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Opportunity_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Opportunity_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Opportunity", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
 	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
@@ -12394,6 +12499,21 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Product", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Product_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Product_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Product_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
 }
 
@@ -14571,6 +14691,21 @@ func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Contex
 	return scalarFieldContext("Relationship", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Relationship_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Relationship_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Relationship_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Relationship", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
 	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
@@ -14886,6 +15021,21 @@ func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field 
 	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevenueRecord_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_RevenueRecord_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_RevenueRecord_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
 }
 
@@ -15849,6 +15999,21 @@ func (ec *executionContext) _Stakeholder_version(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Stakeholder_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
+	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+		return res
+	}
+	fc, err := ec.fieldContext_Stakeholder_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
+	if err != nil {
+		return graphql.Null
+	}
+	var v *time.Time = obj.SourceUpdatedAt
+	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+}
+func (ec *executionContext) fieldContext_Stakeholder_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return scalarFieldContext("Stakeholder", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
@@ -44652,6 +44817,11 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Account_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Account_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44930,6 +45100,11 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		case "version":
 			out.Values[i] = ec._AccountPlan_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._AccountPlan_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -45334,6 +45509,11 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._ActionItem_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "externalID":
 			out.Values[i] = ec._ActionItem_externalID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -45522,6 +45702,11 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		case "updatedAt":
 			out.Values[i] = ec._BusinessUnit_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._BusinessUnit_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -45850,6 +46035,11 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		case "updatedAt":
 			out.Values[i] = ec._Feedback_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Feedback_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -46365,6 +46555,11 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		case "updatedAt":
 			out.Values[i] = ec._InfluenceEdge_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._InfluenceEdge_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -47183,6 +47378,11 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Opportunity_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Opportunity_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -47418,6 +47618,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "updatedAt":
 			out.Values[i] = ec._Product_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Product_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -47878,6 +48083,11 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Relationship_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "externalID":
 			out.Values[i] = ec._Relationship_externalID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -48043,6 +48253,11 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		case "updatedAt":
 			out.Values[i] = ec._RevenueRecord_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._RevenueRecord_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalID":
@@ -48444,6 +48659,11 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		case "version":
 			out.Values[i] = ec._Stakeholder_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUpdatedAt":
+			out.Values[i] = ec._Stakeholder_sourceUpdatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":

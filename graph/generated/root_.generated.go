@@ -118,6 +118,7 @@ type ComplexityRoot struct {
 		RevenueRecords  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RevenueRecordOrder, where *ent.RevenueRecordWhereInput) int
 		Reviews         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
 		Sellers         func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
 		Stakeholders    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
 		TeamMembers     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountTeamMemberOrder, where *ent.AccountTeamMemberWhereInput) int
 		Tier            func(childComplexity int) int
@@ -137,33 +138,34 @@ type ComplexityRoot struct {
 	}
 
 	AccountPlan struct {
-		Account        func(childComplexity int) int
-		ActionItems    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
-		Challenges     func(childComplexity int) int
-		Competitors    func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CustomerGoals  func(childComplexity int) int
-		ExternalID     func(childComplexity int) int
-		Feedback       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
-		Goals          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
-		Health         func(childComplexity int) int
-		History        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID             func(childComplexity int) int
-		Insights       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InsightOrder, where *ent.InsightWhereInput) int
-		KeyInitiatives func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Opportunities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
-		Owner          func(childComplexity int) int
-		PeriodEnd      func(childComplexity int) int
-		PeriodStart    func(childComplexity int) int
-		ReviewCadence  func(childComplexity int) int
-		Reviews        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
-		Status         func(childComplexity int) int
-		SwotItems      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) int
-		TeamStructure  func(childComplexity int) int
-		Type           func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Version        func(childComplexity int) int
+		Account         func(childComplexity int) int
+		ActionItems     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActionItemOrder, where *ent.ActionItemWhereInput) int
+		Challenges      func(childComplexity int) int
+		Competitors     func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		CustomerGoals   func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		Feedback        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FeedbackOrder, where *ent.FeedbackWhereInput) int
+		Goals           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GoalOrder, where *ent.GoalWhereInput) int
+		Health          func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		Insights        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InsightOrder, where *ent.InsightWhereInput) int
+		KeyInitiatives  func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Opportunities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
+		Owner           func(childComplexity int) int
+		PeriodEnd       func(childComplexity int) int
+		PeriodStart     func(childComplexity int) int
+		ReviewCadence   func(childComplexity int) int
+		Reviews         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
+		SourceUpdatedAt func(childComplexity int) int
+		Status          func(childComplexity int) int
+		SwotItems       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SwotItemOrder, where *ent.SwotItemWhereInput) int
+		TeamStructure   func(childComplexity int) int
+		Type            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	AccountPlanConnection struct {
@@ -210,6 +212,7 @@ type ComplexityRoot struct {
 		Owner            func(childComplexity int) int
 		Plan             func(childComplexity int) int
 		Review           func(childComplexity int) int
+		SourceUpdatedAt  func(childComplexity int) int
 		StakeholderOwner func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Title            func(childComplexity int) int
@@ -243,6 +246,7 @@ type ComplexityRoot struct {
 		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
 		Stakeholders    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StakeholderOrder, where *ent.StakeholderWhereInput) int
 		UpdatedAt       func(childComplexity int) int
 		WhitespaceCells func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) int
@@ -306,18 +310,19 @@ type ComplexityRoot struct {
 	}
 
 	Feedback struct {
-		Account     func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		ExternalID  func(childComplexity int) int
-		History     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Plan        func(childComplexity int) int
-		ReceivedAt  func(childComplexity int) int
-		Score       func(childComplexity int) int
-		Stakeholder func(childComplexity int) int
-		Text        func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Account         func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Plan            func(childComplexity int) int
+		ReceivedAt      func(childComplexity int) int
+		Score           func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
+		Stakeholder     func(childComplexity int) int
+		Text            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	FeedbackConnection struct {
@@ -415,16 +420,17 @@ type ComplexityRoot struct {
 	}
 
 	InfluenceEdge struct {
-		CreatedAt  func(childComplexity int) int
-		ExternalID func(childComplexity int) int
-		From       func(childComplexity int) int
-		History    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Note       func(childComplexity int) int
-		Strength   func(childComplexity int) int
-		To         func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		From            func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Note            func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
+		Strength        func(childComplexity int) int
+		To              func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	InfluenceEdgeConnection struct {
@@ -703,21 +709,22 @@ type ComplexityRoot struct {
 	}
 
 	Opportunity struct {
-		Account    func(childComplexity int) int
-		Amount     func(childComplexity int) int
-		ClosedAt   func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Currency   func(childComplexity int) int
-		ExternalID func(childComplexity int) int
-		History    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		OpenedAt   func(childComplexity int) int
-		Owner      func(childComplexity int) int
-		Plan       func(childComplexity int) int
-		Product    func(childComplexity int) int
-		Stage      func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		Account         func(childComplexity int) int
+		Amount          func(childComplexity int) int
+		ClosedAt        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Currency        func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		OpenedAt        func(childComplexity int) int
+		Owner           func(childComplexity int) int
+		Plan            func(childComplexity int) int
+		Product         func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
+		Stage           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	OpportunityConnection struct {
@@ -903,6 +910,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Opportunities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OpportunityOrder, where *ent.OpportunityWhereInput) int
+		SourceUpdatedAt func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		WhitespaceCells func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WhitespaceCellOrder, where *ent.WhitespaceCellWhereInput) int
 	}
@@ -963,17 +971,18 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
-		CreatedAt     func(childComplexity int) int
-		CurrentLevel  func(childComplexity int) int
-		DesiredLevel  func(childComplexity int) int
-		ExternalID    func(childComplexity int) int
-		History       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
-		ID            func(childComplexity int) int
-		LastContactAt func(childComplexity int) int
-		Note          func(childComplexity int) int
-		Stakeholder   func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		User          func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		CurrentLevel    func(childComplexity int) int
+		DesiredLevel    func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		History         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ChangeOrder, where *ent.ChangeWhereInput) int
+		ID              func(childComplexity int) int
+		LastContactAt   func(childComplexity int) int
+		Note            func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
+		Stakeholder     func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		User            func(childComplexity int) int
 	}
 
 	RelationshipConnection struct {
@@ -999,6 +1008,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		PeriodEnd       func(childComplexity int) int
 		PeriodStart     func(childComplexity int) int
+		SourceUpdatedAt func(childComplexity int) int
 		StartingRevenue func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
@@ -1111,6 +1121,7 @@ type ComplexityRoot struct {
 		Relationships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RelationshipOrder, where *ent.RelationshipWhereInput) int
 		ReportsTo           func(childComplexity int) int
 		Reviews             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ReviewOrder, where *ent.ReviewWhereInput) int
+		SourceUpdatedAt     func(childComplexity int) int
 		Support             func(childComplexity int) int
 		Title               func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
@@ -1663,6 +1674,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Sellers(childComplexity), true
+	case "Account.sourceUpdatedAt":
+		if e.ComplexityRoot.Account.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.SourceUpdatedAt(childComplexity), true
 	case "Account.stakeholders":
 		if e.ComplexityRoot.Account.Stakeholders == nil {
 			break
@@ -1902,6 +1919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountPlan.Reviews(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ReviewOrder), args["where"].(*ent.ReviewWhereInput)), true
+	case "AccountPlan.sourceUpdatedAt":
+		if e.ComplexityRoot.AccountPlan.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountPlan.SourceUpdatedAt(childComplexity), true
 	case "AccountPlan.status":
 		if e.ComplexityRoot.AccountPlan.Status == nil {
 			break
@@ -2127,6 +2150,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActionItem.Review(childComplexity), true
+	case "ActionItem.sourceUpdatedAt":
+		if e.ComplexityRoot.ActionItem.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.SourceUpdatedAt(childComplexity), true
 	case "ActionItem.stakeholderOwner":
 		if e.ComplexityRoot.ActionItem.StakeholderOwner == nil {
 			break
@@ -2262,6 +2291,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BusinessUnit.Name(childComplexity), true
+	case "BusinessUnit.sourceUpdatedAt":
+		if e.ComplexityRoot.BusinessUnit.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BusinessUnit.SourceUpdatedAt(childComplexity), true
 	case "BusinessUnit.stakeholders":
 		if e.ComplexityRoot.BusinessUnit.Stakeholders == nil {
 			break
@@ -2539,6 +2574,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feedback.Score(childComplexity), true
+	case "Feedback.sourceUpdatedAt":
+		if e.ComplexityRoot.Feedback.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.SourceUpdatedAt(childComplexity), true
 	case "Feedback.stakeholder":
 		if e.ComplexityRoot.Feedback.Stakeholder == nil {
 			break
@@ -2963,6 +3004,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InfluenceEdge.Note(childComplexity), true
+	case "InfluenceEdge.sourceUpdatedAt":
+		if e.ComplexityRoot.InfluenceEdge.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InfluenceEdge.SourceUpdatedAt(childComplexity), true
 	case "InfluenceEdge.strength":
 		if e.ComplexityRoot.InfluenceEdge.Strength == nil {
 			break
@@ -4806,6 +4853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Opportunity.Product(childComplexity), true
+	case "Opportunity.sourceUpdatedAt":
+		if e.ComplexityRoot.Opportunity.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.SourceUpdatedAt(childComplexity), true
 	case "Opportunity.stage":
 		if e.ComplexityRoot.Opportunity.Stage == nil {
 			break
@@ -5608,6 +5661,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Opportunities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OpportunityOrder), args["where"].(*ent.OpportunityWhereInput)), true
+	case "Product.sourceUpdatedAt":
+		if e.ComplexityRoot.Product.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.SourceUpdatedAt(childComplexity), true
 	case "Product.updatedAt":
 		if e.ComplexityRoot.Product.UpdatedAt == nil {
 			break
@@ -6154,6 +6213,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Note(childComplexity), true
+	case "Relationship.sourceUpdatedAt":
+		if e.ComplexityRoot.Relationship.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.SourceUpdatedAt(childComplexity), true
 	case "Relationship.stakeholder":
 		if e.ComplexityRoot.Relationship.Stakeholder == nil {
 			break
@@ -6276,6 +6341,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevenueRecord.PeriodStart(childComplexity), true
+	case "RevenueRecord.sourceUpdatedAt":
+		if e.ComplexityRoot.RevenueRecord.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueRecord.SourceUpdatedAt(childComplexity), true
 	case "RevenueRecord.startingRevenue":
 		if e.ComplexityRoot.RevenueRecord.StartingRevenue == nil {
 			break
@@ -6860,6 +6931,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stakeholder.Reviews(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ReviewOrder), args["where"].(*ent.ReviewWhereInput)), true
+	case "Stakeholder.sourceUpdatedAt":
+		if e.ComplexityRoot.Stakeholder.SourceUpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stakeholder.SourceUpdatedAt(childComplexity), true
 	case "Stakeholder.support":
 		if e.ComplexityRoot.Stakeholder.Support == nil {
 			break
@@ -8715,6 +8792,10 @@ type Account implements Node {
   """
   updatedAt: Time!
   """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
+  """
   Name of the customer organisation.
   """
   name: String!
@@ -9283,6 +9364,10 @@ type AccountPlan implements Node {
   The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
   """
   version: Int!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
@@ -11483,6 +11568,10 @@ type ActionItem implements Node {
   """
   version: Int!
   """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
+  """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
   externalID: String
@@ -12096,6 +12185,10 @@ type BusinessUnit implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
@@ -13935,6 +14028,10 @@ type Feedback implements Node {
   """
   updatedAt: Time!
   """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
+  """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
   externalID: String
@@ -15574,6 +15671,10 @@ type InfluenceEdge implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
@@ -17707,6 +17808,10 @@ type Opportunity implements Node {
   """
   updatedAt: Time!
   """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
+  """
   The deal's name, as the CRM shows it.
   """
   name: String!
@@ -18371,6 +18476,10 @@ type Product implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
@@ -19840,6 +19949,10 @@ type Relationship implements Node {
   """
   updatedAt: Time!
   """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
+  """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
   externalID: String
@@ -20354,6 +20467,10 @@ type RevenueRecord implements Node {
   When the record last changed.
   """
   updatedAt: Time!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   Identifier of this record in an external system such as a CRM; unique, for idempotent syncs.
   """
@@ -21668,6 +21785,10 @@ type Stakeholder implements Node {
   The version of the record: 1 when created, one more on every change. Send the version you read with an update: if someone changed the record since, the update is refused with CONFLICT and the current version, and nothing changes.
   """
   version: Int!
+  """
+  When the record last changed in the external system (a CRM), as the upsert that last wrote it said in its ` + "`" + `sourceUpdatedAt` + "`" + `; null once the record is changed here (through the API, or by an upsert row without a source time) or when no sync gave one. An upsert row is kept out (KEPT_NEWER) when this time is not older than its own, or, when this is null, when the record changed here (` + "`" + `updatedAt` + "`" + `) after it.
+  """
+  sourceUpdatedAt: Time
   """
   The stakeholder's full name.
   """
@@ -29456,7 +29577,7 @@ enum UpsertOutcome @goModel(model: "github.com/accountplan/accountplan/graph/ups
   UPDATED
   "The record already had these values: nothing was written, no version, no history."
   UNCHANGED
-  "The record changed here after the row's sourceUpdatedAt: it was kept as it is, nothing was written."
+  "The record changed after the row's sourceUpdatedAt: here (through the API, or by a row without a source time), or in the CRM, by a row with a source time as new or newer (the record's sourceUpdatedAt). It was kept as it is, nothing was written."
   KEPT_NEWER
   "The row was refused: see error."
   FAILED
@@ -29524,7 +29645,7 @@ input AccountUpsertInput @goModel(model: "github.com/accountplan/accountplan/gra
   annualRevenue: Money
   "The e-mail address of the user who owns the account here."
   ownerEmail: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29566,7 +29687,7 @@ input StakeholderUpsertInput @goModel(model: "github.com/accountplan/accountplan
   notes: String
   "The external ID of their manager: a stakeholder of the same account, in this call or already here."
   reportsToExternalID: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29584,7 +29705,7 @@ input InfluenceEdgeUpsertInput @goModel(model: "github.com/accountplan/accountpl
   strength: Int
   "What the influence rests on."
   note: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29606,7 +29727,7 @@ input OpportunityUpsertInput @goModel(model: "github.com/accountplan/accountplan
   openedAt: Time
   "When the deal was closed."
   closedAt: Time
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29620,7 +29741,7 @@ input ProductUpsertInput @goModel(model: "github.com/accountplan/accountplan/gra
   family: String
   "What the product does."
   description: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29644,7 +29765,7 @@ input RevenueRecordUpsertInput @goModel(model: "github.com/accountplan/accountpl
   churn: Money
   "ISO 4217 code of the amounts' currency."
   currency: String
-  "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the source: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29664,7 +29785,7 @@ input RelationshipUpsertInput @goModel(model: "github.com/accountplan/accountpla
   lastContactAt: Time
   "Notes on the relationship."
   note: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29678,7 +29799,7 @@ input BusinessUnitUpsertInput @goModel(model: "github.com/accountplan/accountpla
   name: String!
   "What the business unit does and what it buys."
   description: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29698,7 +29819,7 @@ input FeedbackUpsertInput @goModel(model: "github.com/accountplan/accountplan/gr
   text: String
   "When the feedback was given; now when a new piece leaves it out."
   receivedAt: Time
-  "When the record last changed in the source: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the source: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29732,7 +29853,7 @@ input AccountPlanUpsertInput @goModel(model: "github.com/accountplan/accountplan
   teamStructure: String
   "The e-mail address of our user accountable for the plan."
   ownerEmail: String
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 
@@ -29762,7 +29883,7 @@ input ActionItemUpsertInput @goModel(model: "github.com/accountplan/accountplan/
   objectiveID: ID
   "Our ID of the review (meeting) that raised the item; of the plan's account."
   reviewID: ID
-  "When the record last changed in the CRM: a record changed here later is kept as it is (KEPT_NEWER)."
+  "When the record last changed in the CRM: the row is kept out (KEPT_NEWER) if the record changed here after it, or last took a source time as new or newer from another row; our own import is no change here. Leave it out and the row counts as a change made here."
   sourceUpdatedAt: Time
 }
 `, BuiltIn: false},
@@ -30142,6 +30263,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Account_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Account_sourceUpdatedAt(ctx, field)
 	case "name":
 		return ec.fieldContext_Account_name(ctx, field)
 	case "externalID":
@@ -30232,6 +30355,8 @@ func (ec *executionContext) childFields_AccountPlan(ctx context.Context, field g
 		return ec.fieldContext_AccountPlan_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_AccountPlan_version(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_AccountPlan_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_AccountPlan_externalID(ctx, field)
 	case "name":
@@ -30356,6 +30481,8 @@ func (ec *executionContext) childFields_ActionItem(ctx context.Context, field gr
 		return ec.fieldContext_ActionItem_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_ActionItem_version(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_ActionItem_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_ActionItem_externalID(ctx, field)
 	case "title":
@@ -30428,6 +30555,8 @@ func (ec *executionContext) childFields_BusinessUnit(ctx context.Context, field 
 		return ec.fieldContext_BusinessUnit_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_BusinessUnit_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_BusinessUnit_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_BusinessUnit_externalID(ctx, field)
 	case "name":
@@ -30568,6 +30697,8 @@ func (ec *executionContext) childFields_Feedback(ctx context.Context, field grap
 		return ec.fieldContext_Feedback_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Feedback_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Feedback_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_Feedback_externalID(ctx, field)
 	case "kind":
@@ -30786,6 +30917,8 @@ func (ec *executionContext) childFields_InfluenceEdge(ctx context.Context, field
 		return ec.fieldContext_InfluenceEdge_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_InfluenceEdge_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_InfluenceEdge_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_InfluenceEdge_externalID(ctx, field)
 	case "kind":
@@ -31184,6 +31317,8 @@ func (ec *executionContext) childFields_Opportunity(ctx context.Context, field g
 		return ec.fieldContext_Opportunity_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Opportunity_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Opportunity_sourceUpdatedAt(ctx, field)
 	case "name":
 		return ec.fieldContext_Opportunity_name(ctx, field)
 	case "externalID":
@@ -31568,6 +31703,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Product_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Product_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_Product_externalID(ctx, field)
 	case "name":
@@ -31616,6 +31753,8 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Relationship_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Relationship_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_Relationship_externalID(ctx, field)
 	case "currentLevel":
@@ -31666,6 +31805,8 @@ func (ec *executionContext) childFields_RevenueRecord(ctx context.Context, field
 		return ec.fieldContext_RevenueRecord_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RevenueRecord_updatedAt(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_RevenueRecord_sourceUpdatedAt(ctx, field)
 	case "externalID":
 		return ec.fieldContext_RevenueRecord_externalID(ctx, field)
 	case "periodStart":
@@ -31858,6 +31999,8 @@ func (ec *executionContext) childFields_Stakeholder(ctx context.Context, field g
 		return ec.fieldContext_Stakeholder_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Stakeholder_version(ctx, field)
+	case "sourceUpdatedAt":
+		return ec.fieldContext_Stakeholder_sourceUpdatedAt(ctx, field)
 	case "name":
 		return ec.fieldContext_Stakeholder_name(ctx, field)
 	case "externalID":

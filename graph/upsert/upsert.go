@@ -31,6 +31,7 @@ import (
 	"github.com/accountplan/accountplan/ent/privacy"
 	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 	"github.com/accountplan/accountplan/ent/schema/viewer"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -55,7 +56,7 @@ const (
 	Created   Outcome = "CREATED"    // the record was created
 	Updated   Outcome = "UPDATED"    // fields of the record changed
 	Unchanged Outcome = "UNCHANGED"  // the record already had these values: nothing was written
-	KeptNewer Outcome = "KEPT_NEWER" // the record changed here after the row's source time: nothing was written
+	KeptNewer Outcome = "KEPT_NEWER" // the record's last change, here or from a newer sync row, is not older than the row's: nothing was written
 	Failed    Outcome = "FAILED"     // the row was refused: see its error
 )
 
@@ -79,7 +80,7 @@ type Row struct {
 	Fields map[string]any
 	Refs   []Ref
 	// Source is when the record last changed in the source system: a record
-	// changed here later is kept as it is.
+	// changed here later, or that took a source time not older, is kept as it is.
 	Source *time.Time
 	// Invalid refuses the row before anything is read, e.g. a row that names
 	// no plan.
@@ -114,6 +115,7 @@ type record struct {
 	id      int
 	account int // 0 when not known
 	updated time.Time
+	source  *time.Time // the source time it took from its last sync row; nil after a change here
 }
 
 // Run upserts the rows into records of the type; client must be the
@@ -577,6 +579,9 @@ func (u *run) insert(rows []int) error {
 		if err := u.apply(i, m, nil); err != nil {
 			return err
 		}
+		if err := u.source(i, m); err != nil {
+			return err
+		}
 		builders.Index(n).Set(b)
 	}
 	out := c.MethodByName("CreateBulk").CallSlice([]reflect.Value{builders})[0].MethodByName("Save").Call([]reflect.Value{reflect.ValueOf(u.ctx)})
@@ -594,7 +599,7 @@ func (u *run) insert(rows []int) error {
 
 // update writes the fields of the row that differ from its record's, or
 // nothing when none does (UNCHANGED, whatever the times, so that a replay is
-// free) or the record changed here after the row's source (KEPT_NEWER).
+// free) or the record's last change is not older than the row's (KEPT_NEWER).
 func (u *run) update(i int) error {
 	rec := u.found[u.rows[i].ExternalID]
 	b := u.entClient(u.typ).MethodByName("UpdateOne").Call([]reflect.Value{reflect.ValueOf(rec.node)})[0]
@@ -606,15 +611,38 @@ func (u *run) update(i int) error {
 		u.results[i].Outcome = Unchanged
 		return nil
 	}
-	if src := u.rows[i].Source; src != nil && rec.updated.After(*src) {
+	if src := u.rows[i].Source; src != nil && rec.newer(*src) {
 		u.results[i].Outcome = KeptNewer
 		return nil
+	}
+	if err := u.source(i, m); err != nil {
+		return err
 	}
 	out := b.MethodByName("Save").Call([]reflect.Value{reflect.ValueOf(u.ctx)})
 	if err, _ := out[1].Interface().(error); err != nil {
 		return err
 	}
 	u.results[i].Outcome = Updated
+	return nil
+}
+
+// newer tells whether the record changed after src on either side: the
+// source time it took from a sync row (an equal one is not newer news), or,
+// when changed here since, the time of that change.
+func (rec record) newer(src time.Time) bool {
+	src = src.UTC().Truncate(time.Microsecond)
+	if rec.source != nil {
+		return !src.After(*rec.source)
+	}
+	return rec.updated.After(src)
+}
+
+// source gives the record the row's source time; a row without one leaves
+// the field unset, so that the write counts as a change made here.
+func (u *run) source(i int, m ent.Mutation) error {
+	if src := u.rows[i].Source; src != nil {
+		return m.SetField(invariant.SourceTimeField, *src)
+	}
 	return nil
 }
 
@@ -726,6 +754,9 @@ func (u *run) recordOf(node any) record {
 	rec := record{node: node, id: int(v.FieldByName("ID").Int())}
 	if f := v.FieldByName("UpdatedAt"); f.IsValid() {
 		rec.updated = f.Interface().(time.Time)
+	}
+	if f := v.FieldByName("SourceUpdatedAt"); f.IsValid() {
+		rec.source, _ = f.Interface().(*time.Time)
 	}
 	switch f := v.FieldByName("AccountID"); {
 	case v.Type().Name() == gen.TypeAccount:

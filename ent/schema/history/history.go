@@ -27,8 +27,9 @@ import (
 )
 
 // unrecorded are fields every change touches, whose change's own time and
-// order say enough. Fields the API does not show are not recorded either.
-var unrecorded = map[string]bool{"created_at": true, "updated_at": true, "version": true}
+// order say enough, and a synced record's source time, the sync's
+// bookkeeping. Fields the API does not show are not recorded either.
+var unrecorded = map[string]bool{"created_at": true, "updated_at": true, "version": true, "source_updated_at": true}
 
 // Record records the changes of every mutation made on behalf of a viewer.
 func Record(next ent.Mutator) ent.Mutator {

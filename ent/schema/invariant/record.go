@@ -32,6 +32,23 @@ func NormalizeTimes(next ent.Mutator) ent.Mutator {
 	})
 }
 
+// LocalChange makes an update that does not give the record a source time
+// (every write but an upsert row with one) a change made here: the record
+// forgets the source time it last took from a sync.
+func LocalChange(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if _, synced := m.Field(SourceTimeField); !synced {
+			if err := m.ClearField(SourceTimeField); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// SourceTimeField is the field that keeps the source time of a synced record.
+const SourceTimeField = "source_updated_at"
+
 // Version makes every update a new version, and refuses an update whose
 // client sent a version that is no longer the current one.
 func Version(next ent.Mutator) ent.Mutator {

@@ -13,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/review"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
+	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/store/storetest"
 )
 
@@ -173,5 +174,28 @@ func TestReferences(t *testing.T) {
 			refused(t, c, &r.want, r.write)
 		}
 		ok(t, c.Review.UpdateOneID(a.IDs[ent.TypeReview]).AddAttendeeIDs(a.User).Exec(as))
+	})
+}
+
+// TestLocalChange: an update that gives no source time, single or in bulk,
+// clears the one a sync gave the record; one that gives it keeps it.
+func TestLocalChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		a := storetest.NewTree(t, c, "a")
+		src := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		id := a.IDs[ent.TypeStakeholder]
+		synced := func(what string, want bool) {
+			t.Helper()
+			if got := c.Stakeholder.GetX(as, id).SourceUpdatedAt; (got != nil) != want || (want && !got.Equal(src)) {
+				t.Errorf("%s: source time %v, want it kept: %v", what, got, want)
+			}
+		}
+		c.Stakeholder.UpdateOneID(id).SetTitle("CFO").SetSourceUpdatedAt(src).SaveX(as)
+		synced("a sync's update", true)
+		c.Stakeholder.UpdateOneID(id).SetTitle("CEO").SaveX(as)
+		synced("a single update", false)
+		c.Stakeholder.UpdateOneID(id).SetSourceUpdatedAt(src).SaveX(as)
+		ok(t, c.Stakeholder.Update().Where(stakeholder.ID(id)).SetNotes("met").Exec(as))
+		synced("a bulk update", false)
 	})
 }
