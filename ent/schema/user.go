@@ -101,8 +101,8 @@ func (User) Hooks() []ent.Hook {
 	return []ent.Hook{hook.Unless(mapversion.TouchMaps, ent.OpCreate), totals.Hook(ent.OpDelete | ent.OpDeleteOne)}
 }
 
-// Policy of the User: admins manage users and roles; everyone may edit their
-// own name, title and e-mail address.
+// Policy of the User: admins manage users, roles and e-mail addresses;
+// everyone may edit their own name and title.
 func (User) Policy() ent.Policy {
 	return privacy.Policy{
 		Mutation: privacy.MutationPolicy{rule.AllowOwnProfile(), rule.DenyAll("only an admin may create, change or delete other users")},

@@ -217,6 +217,12 @@ func TestTokens(t *testing.T) {
 		if code, _ := asBob.code(`mutation($id: ID!) { updateUser(id: $id, input: {role: ADMIN}) { role } }`, map[string]any{"id": gid(bob)}); code != "FORBIDDEN" {
 			t.Errorf("bob made himself admin: %s", code)
 		}
+		// The address is how sign-in finds a user: taking one not yet used
+		// would make -create-admin (or a colleague's first OIDC sign-in) land on bob.
+		if code, _ := asBob.code(`mutation($id: ID!) { updateUser(id: $id, input: {email: "boss@example.com"}) { email } }`, map[string]any{"id": gid(bob)}); code != "FORBIDDEN" {
+			t.Errorf("bob changed his own e-mail address: %s", code)
+		}
+		admin.must(`mutation($id: ID!) { updateUser(id: $id, input: {email: "bob.b@example.com"}) { email } }`, map[string]any{"id": gid(bob)})
 		if code, _ := asAda.code(`mutation($id: ID!) { updateUser(id: $id, input: {title: "x"}) { title } }`, map[string]any{"id": gid(bob)}); code != "FORBIDDEN" {
 			t.Errorf("ada edited bob: %s", code)
 		}

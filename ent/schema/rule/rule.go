@@ -104,8 +104,10 @@ func AllowAccountTeam() privacy.MutationRule {
 	})
 }
 
-// AllowOwnProfile lets users edit their own name, title and e-mail address,
-// but not their role, seniority nor whether they are deactivated.
+// AllowOwnProfile lets users edit their own name and title, but not their
+// role, seniority, activation nor e-mail address: sign-in (OIDC,
+// -create-admin) finds users by address, so taking a colleague's future
+// address would take their sign-in and their role.
 func AllowOwnProfile() privacy.MutationRule {
 	return privacy.UserMutationRuleFunc(func(ctx context.Context, m *gen.UserMutation) error {
 		v, _ := viewer.FromContext(ctx)
@@ -121,6 +123,9 @@ func AllowOwnProfile() privacy.MutationRule {
 		}
 		if _, sets := m.DeactivatedAt(); sets || m.DeactivatedAtCleared() {
 			return forbidden("only an admin may deactivate or reactivate users")
+		}
+		if _, sets := m.Email(); sets {
+			return forbidden("only an admin may change e-mail addresses: sign-in finds users by them")
 		}
 		return privacy.Allow
 	})
