@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -20,7 +21,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/accountplan/accountplan/ent"
@@ -29,6 +30,7 @@ import (
 	"github.com/accountplan/accountplan/ent/schema/calendar"
 	"github.com/accountplan/accountplan/ent/schema/totals"
 	"github.com/accountplan/accountplan/ent/store/inlist"
+	"github.com/accountplan/accountplan/ent/store/quietrows"
 )
 
 // Store is an open, migrated database.
@@ -193,7 +195,7 @@ func OpenMigrated(target string, opts ...ent.Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Driver = inlist.Wrap(entsql.OpenDB(s.Dialect, s.DB))
+	s.Driver = inlist.Wrap(quietrows.Wrap(entsql.OpenDB(s.Dialect, s.DB)))
 	s.Client = ent.NewClient(append(opts, ent.Driver(s.Driver))...)
 	return s, nil
 }
@@ -204,10 +206,12 @@ func connect(target string) (*Store, error) {
 		return nil, err
 	}
 	if kind == dialect.Postgres {
-		db, err := sql.Open("pgx", target)
+		// pgx's connector, as sql.Open("pgx", target) would use it, for quietrows' reads.
+		pgx, err := stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(target)
 		if err != nil {
 			return nil, err
 		}
+		db := sql.OpenDB(quietrows.Connector{Connector: pgx})
 		// A pool sized for a small server; PostgreSQL's default limit is 100 connections.
 		// All of them stay open between requests: a new one costs PostgreSQL a backend
 		// and pgx its prepared statements.

@@ -115,43 +115,61 @@ func newScreensServer(b *testing.B, target string, generate bool) *benchServer {
 		if err := s.DB.QueryRow("SELECT current_database()").Scan(&name); err != nil {
 			b.Fatal(err)
 		}
-		bs.dbCPU = backendsCPU(name)
+		bs.dbCPU = backendsCPU(name, func() int { return s.DB.Stats().OpenConnections })
 	}
 	return bs
 }
 
 // backendsCPU returns the CPU time the PostgreSQL backends serving database
 // name have used, read from /proc, or nil when no such process is visible
-// (the server is on another machine or its processes are hidden).
-func backendsCPU(name string) func() time.Duration {
-	read := func() (time.Duration, int) {
-		var total time.Duration
-		n := 0
+// (the server is on another machine or its processes are hidden). It looks
+// the backends up in /proc again only when the pool's open connections
+// (open) change or one of them is gone: a walk of /proc per request cost this
+// process more CPU than a small request, and counted it in cpu-ms/op.
+func backendsCPU(name string, open func() int) func() time.Duration {
+	find := func() []string {
+		var stats []string
 		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 		for _, p := range procs {
 			cmd, err := os.ReadFile(p)
 			// A backend's title is "postgres: <cluster>: <user> <database> <client> <state>".
-			if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(" "+name+" ")) {
-				continue
+			if err == nil && bytes.HasPrefix(cmd, []byte("postgres: ")) && bytes.Contains(cmd, []byte(" "+name+" ")) {
+				stats = append(stats, filepath.Join(filepath.Dir(p), "schedstat"))
 			}
-			// schedstat's first field is the nanoseconds the process has run on a CPU.
-			stat, err := os.ReadFile(filepath.Join(filepath.Dir(p), "schedstat"))
+		}
+		return stats
+	}
+	// read sums schedstat's first field, the nanoseconds each process has run on a CPU; false when one is gone.
+	read := func(stats []string) (time.Duration, bool) {
+		var total time.Duration
+		for _, p := range stats {
+			stat, err := os.ReadFile(p)
 			if err != nil {
-				continue
+				return 0, false
 			}
 			fields := strings.Fields(string(stat))
 			if len(fields) == 0 {
-				continue
+				return 0, false
 			}
 			if ns, err := strconv.ParseInt(fields[0], 10, 64); err == nil {
 				total += time.Duration(ns)
-				n++
 			}
 		}
-		return total, n
+		return total, true
 	}
-	if _, n := read(); n == 0 {
+	stats, conns := find(), open()
+	if len(stats) == 0 {
 		return nil
 	}
-	return func() time.Duration { t, _ := read(); return t }
+	return func() time.Duration {
+		if n := open(); n != conns {
+			stats, conns = find(), n
+		}
+		t, ok := read(stats)
+		if !ok {
+			stats = find()
+			t, _ = read(stats)
+		}
+		return t
+	}
 }
