@@ -227,16 +227,24 @@ const dealPlanned = "CASE WHEN o.{opportunity.plan} IS NOT NULL OR o.{opportunit
 // SQLite keeps the order of a CROSS JOIN: each stretch, then its account's
 // deals from the account's index (PostgreSQL plans the join as it likes).
 func (r *request) dealsDatedSQL(d dialectSQL) *statement {
+	s := &statement{}
+	s.add("WITH RECURSIVE ")
+	r.accountsCTE(s, "acc", accountRows, false)
+	r.datedCTEs(s, d)
+	r.dealFigures(s, r.countedCTE(s, d))
+	return s
+}
+
+// countedCTE adds, after the CTEs of datedCTEs, the CTEs buckets and
+// counted of dealsDatedSQL, and returns the DEAL_PLANNED column of counted
+// followed by ", " when grouped by it, else "".
+func (r *request) countedCTE(s *statement, d dialectSQL) string {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
 	if r.keys[DealPlanned] {
 		dp, dpCol = "k_deal_planned, ", "x.k_deal_planned, "
 	}
 	closes := "x.closed < k.stop" // the deal closes in stretch k
-	s := &statement{}
-	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, accountRows, false)
-	r.datedCTEs(s, d)
 	kind := `((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
         + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
         + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END`
@@ -286,8 +294,7 @@ counted AS MATERIALIZED (
    ) y
   ) z
 )`)
-	r.dealFigures(s, dp)
-	return s
+	return dp
 }
 
 // packedGroups is, when the groups of the stretches are few (no OWNER,
