@@ -138,7 +138,7 @@ func (r *request) dealsDatedTotalsSQL(d dialectSQL) *statement {
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
 	r.datedTotalsCTEs(s, d, true)
-	dp := r.countedCTE(s, d)
+	dp := r.countedCTE(s, d, true)
 	counted, none := "", "" // the DEAL_PLANNED column of counted, and of the totals
 	if dp != "" {
 		counted, none = "counted.k_deal_planned, ", "0, "
