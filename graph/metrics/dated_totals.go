@@ -13,7 +13,8 @@ import (
 // Most accounts' dated keys are those of their segment in the metric totals
 // (ent/schema/totals): an account without a plan, of any status, is
 // NEVER_PLANNED, planned in no period and has no planned deal; one whose
-// history records no tier change had its tier now in every period. Only the
+// history records no other tier than its tier now had that one in every
+// period. Only the
 // other accounts, the eventful ones, need their stretches (datedCTEs). So a
 // dated report whose bounds fall on the totals' periods sums, per group:
 // the totals of the segments, under the keys of an account without events
@@ -37,8 +38,11 @@ func (r *request) datedTotalsCTEs(s *statement, d dialectSQL, deals bool) {
 		events = append(events, "SELECT p.{plan.account} AS id FROM {plans} p")
 	}
 	if r.needsTiers() {
-		events = append(events, "SELECT c.{change.subject_id} FROM {changes} c, "+d.elements("c.{change.fields}")+
-			" WHERE c.{change.subject_type} = ? AND "+d.get("field")+" = ?")
+		// A change that records no other tier than the account's now (its
+		// creation, say) leaves its tier then that one in every period.
+		events = append(events, "SELECT c.{change.subject_id} FROM {changes} c JOIN {accounts} a ON a.{account.id} = c.{change.subject_id}, "+
+			d.elements("c.{change.fields}")+" WHERE c.{change.subject_type} = ? AND "+d.get("field")+" = ?"+
+			" AND (COALESCE("+d.get("new")+", '') <> a.{account.tier} OR COALESCE("+d.get("old")+", a.{account.tier}) <> a.{account.tier})")
 		args = append(args, ent.TypeAccount, account.FieldTier)
 	}
 	s.add("ev AS MATERIALIZED ("+strings.Join(events, " UNION ")+"),\n", args...)
