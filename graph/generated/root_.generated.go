@@ -28551,10 +28551,13 @@ extend type Query {
   The database computes the sums in three SQL statements, from totals it keeps
   per segment of alike accounts and calendar month, or in two from the revenue
   records and opportunities themselves when the filter names accounts or a
-  bound of the period falls inside a month, or the request groups or filters
+  bound of the period falls inside a month. A request that groups or filters
   by a dimension of the account in each period (PLAN_PHASE,
-  PLANNED_IN_PERIOD, TIER_AT_PERIOD) or of the deal (DEAL_PLANNED); one more
-  loads the owners when grouped by OWNER. Their number does not grow with the accounts. Refused with BAD_USER_INPUT when the
+  PLANNED_IN_PERIOD, TIER_AT_PERIOD) or of the deal (DEAL_PLANNED) takes two:
+  they read those totals for the accounts without any plan or recorded tier
+  change (NEVER_PLANNED, their tier now, in every period), and the records,
+  plans and history of the others; every account's records under the same
+  conditions as above. One more loads the owners when grouped by OWNER. Their number does not grow with the accounts. Refused with BAD_USER_INPUT when the
   period does not end after it starts (` + "`" + `extensions.field` + "`" + ` "end"), when a filter
   list holds more than 1,000 values (that list), when groupBy names a dimension
   twice or more than one of MONTH, QUARTER and YEAR, when the period holds more

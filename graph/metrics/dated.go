@@ -227,16 +227,26 @@ const dealPlanned = "CASE WHEN o.{opportunity.plan} IS NOT NULL OR o.{opportunit
 // SQLite keeps the order of a CROSS JOIN: each stretch, then its account's
 // deals from the account's index (PostgreSQL plans the join as it likes).
 func (r *request) dealsDatedSQL(d dialectSQL) *statement {
+	s := &statement{}
+	s.add("WITH RECURSIVE ")
+	r.accountsCTE(s, "acc", accountRows, false)
+	r.datedCTEs(s, d)
+	r.dealFigures(s, r.countedCTE(s, d, false))
+	return s
+}
+
+// countedCTE adds, after the CTEs of datedCTEs, the CTEs buckets and
+// counted of dealsDatedSQL, and returns the DEAL_PLANNED column of counted
+// followed by ", " when grouped by it, else "". When the accounts with a
+// stretch are few (dealsDatedTotalsSQL), it first reads their deals once,
+// into xd, rather than once per stretch as its CROSS JOIN does.
+func (r *request) countedCTE(s *statement, d dialectSQL, few bool) string {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
 	if r.keys[DealPlanned] {
 		dp, dpCol = "k_deal_planned, ", "x.k_deal_planned, "
 	}
 	closes := "x.closed < k.stop" // the deal closes in stretch k
-	s := &statement{}
-	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, accountRows, false)
-	r.datedCTEs(s, d)
 	kind := `((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
         + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
         + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END`
@@ -261,12 +271,22 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 		unpacked = "key % " + strconv.Itoa(m) + " AS g, " + dpOut + "currency, " + kindOut
 	}
 	s.add(`,
-buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
+buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),`)
+	deals, join := "", "stretches k CROSS JOIN ("
+	if few {
+		deals, join = `
+xd AS MATERIALIZED (`, "xd x JOIN stretches k ON "
+	}
+	s.add(deals)
+	if !few {
+		s.add(`
 counted AS MATERIALIZED (
   SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (
    SELECT ` + unpacked + `, n, amount FROM (
     SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
-    FROM stretches k CROSS JOIN (
+    FROM ` + join)
+	}
+	s.add(`
       SELECT o.{opportunity.account} AS account, `)
 	if dp != "" {
 		s.add(dealPlanned + " AS k_deal_planned, ")
@@ -280,14 +300,25 @@ counted AS MATERIALIZED (
 	if f := r.filter.DealPlanned; f != nil {
 		s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
 	}
+	on := "k.account = x.account AND k.first <= x.closed AND x.opened < k.stop"
+	if few {
+		s.add(` AND o.{opportunity.account} IN (SELECT account FROM stretches)
+),
+counted AS MATERIALIZED (
+  SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (
+   SELECT ` + unpacked + `, n, amount FROM (
+    SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
+    FROM ` + join + on)
+	} else {
+		s.add(`
+    ) x WHERE ` + on)
+	}
 	s.add(`
-    ) x WHERE k.account = x.account AND k.first <= x.closed AND x.opened < k.stop
     GROUP BY ` + ungrouped + `
    ) y
   ) z
 )`)
-	r.dealFigures(s, dp)
-	return s
+	return dp
 }
 
 // packedGroups is, when the groups of the stretches are few (no OWNER,

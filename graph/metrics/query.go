@@ -101,22 +101,26 @@ var accountRows = rowSource{
 // when the request groups and filters by tier and plan alone, since they
 // hold the same sums in fewer rows, else the fine ones.
 func (r *request) segmentRows() rowSource {
-	f := r.filter
-	broad := f.OwnerIDs == nil && f.Industries == nil && f.Regions == nil && !r.keys[Owner] && !r.keys[Industry] && !r.keys[Region]
 	return rowSource{
-		from: "{segments} a", where: "a.broad = " + strconv.Itoa(b2i(broad)), tier: "a.tier", owner: "NULLIF(a.owner, 0)",
+		from: "{segments} a", where: "a.broad = " + strconv.Itoa(b2i(r.broad())), tier: "a.tier", owner: "NULLIF(a.owner, 0)",
 		industry: "a.industry", region: "a.region", planned: "a.planned",
 	}
 }
 
+// broad tells whether the request reads the broad segments (segmentRows).
+func (r *request) broad() bool {
+	f := r.filter
+	return f.OwnerIDs == nil && f.Industries == nil && f.Regions == nil && !r.keys[Owner] && !r.keys[Industry] && !r.keys[Region]
+}
+
 // accountsCTE selects the accounts (or segments) the filter lets through,
-// as the CTE acc with the account dimensions grouped by. When numbered, it
+// as the CTE name (acc but in datedTotalsCTEs) with the account dimensions grouped by. When numbered, it
 // also numbers their groups g, from 1, and lists them as the CTE groups, so
 // that a statement can group rows by that number rather than by the
 // dimensions: an integer is a quicker sort key than text (on 200,000 deals,
 // tier as text cost SQLite a fifth more). Numbering costs a pass over the
 // accounts, which a statement over fewer rows (revenueSQL) does not win back.
-func (r *request) accountsCTE(s *statement, src rowSource, numbered bool) {
+func (r *request) accountsCTE(s *statement, name string, src rowSource, numbered bool) {
 	key := func(d Dimension, expr string, args ...any) {
 		if r.keys[d] {
 			s.add(", "+expr+" AS "+keyColumn(d), args...)
@@ -124,11 +128,11 @@ func (r *request) accountsCTE(s *statement, src rowSource, numbered bool) {
 	}
 	switch {
 	case !numbered:
-		s.add("acc AS (SELECT a.id AS id")
+		s.add(name + " AS (SELECT a.id AS id")
 	case len(r.keys) == 0:
-		s.add("acc AS (SELECT a.id AS id, 1 AS g")
+		s.add(name + " AS (SELECT a.id AS id, 1 AS g")
 	default:
-		s.add("acc AS MATERIALIZED (SELECT *, DENSE_RANK() OVER (ORDER BY " + strings.TrimSuffix(r.grouped(""), ", ") + ") AS g FROM (SELECT a.id AS id")
+		s.add(name + " AS MATERIALIZED (SELECT *, DENSE_RANK() OVER (ORDER BY " + strings.TrimSuffix(r.grouped(""), ", ") + ") AS g FROM (SELECT a.id AS id")
 	}
 	key(Tier, src.tier)
 	key(Owner, src.owner)
@@ -200,6 +204,8 @@ type dialectSQL struct {
 	// as j, and get the text of a key of element j.
 	elements func(col string) string
 	get      func(key string) string
+	// same is a = b, true also when both are NULL.
+	same func(a, b string) string
 }
 
 var dialects = map[string]dialectSQL{
@@ -220,6 +226,7 @@ var dialects = map[string]dialectSQL{
 		day:      func(col string) string { return "CAST(julianday(" + col + ") - 2440587.5 AS INTEGER)" },
 		elements: func(col string) string { return "json_each(" + col + ") j" },
 		get:      func(key string) string { return "json_extract(j.value, '$." + key + "')" },
+		same:     func(a, b string) string { return a + " IS " + b },
 	},
 	dialect.Postgres: {
 		first: func(value, order string) string {
@@ -231,6 +238,7 @@ var dialects = map[string]dialectSQL{
 		},
 		elements: func(col string) string { return "jsonb_array_elements(" + col + ") j" },
 		get:      func(key string) string { return "(j.value ->> '" + key + "')" },
+		same:     func(a, b string) string { return a + " IS NOT DISTINCT FROM " + b },
 	},
 }
 
@@ -297,16 +305,6 @@ func limit(rowsPerGroup int) string { return " LIMIT " + strconv.Itoa(rowsPerGro
 // the index and sorts nothing; every record is in or after the report's
 // first period, so its period is its calendar number less the first's.
 func (r *request) revenueSQL(d dialectSQL) *statement {
-	periods, bucket := "", "0"
-	for _, c := range []struct {
-		months int
-		column string
-	}{{12, "rr.{revenue.period_start_year}"}, {3, "rr.{revenue.period_start_quarter}"}, {1, "rr.{revenue.period_start_month}"}} {
-		if r.months != 0 && c.months >= r.months {
-			periods += ", " + c.column
-			bucket = c.column + " - " + strconv.Itoa(r.first)
-		}
-	}
 	// The keys come from the accounts, or from the stretches of the
 	// accounts' periods (dated.go).
 	keys, join := "acc.", " JOIN acc ON acc.id = x.account"
@@ -315,7 +313,7 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
 	}
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, accountRows, false)
+	r.accountsCTE(s, "acc", accountRows, false)
 	if r.dated {
 		r.datedCTEs(s, d)
 	}
@@ -327,7 +325,28 @@ func (r *request) revenueSQL(d dialectSQL) *statement {
   CAST(SUM(x.churn) AS BIGINT) AS churn,
   SUM(CASE WHEN x.starting > 0 THEN 1 ELSE 0 END) AS starting_accounts,
   SUM(CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END) AS retained_accounts
-FROM (
+FROM (`)
+	r.accountRecords(s, d, r.onlyFiltered("rr.{revenue.account}")+r.onlyStretched("rr.{revenue.account}"))
+	s.add(`) x` + join + `
+GROUP BY x.bucket, ` + r.grouped(keys) + `x.currency` + limit(1))
+	return s
+}
+
+// accountRecords selects the sums of the revenue records of each account,
+// currency and calendar period in the report, as revenueSQL explains, of
+// the accounts the condition only (after AND, or "") keeps.
+func (r *request) accountRecords(s *statement, d dialectSQL, only string) {
+	periods, bucket := "", "0"
+	for _, c := range []struct {
+		months int
+		column string
+	}{{12, "rr.{revenue.period_start_year}"}, {3, "rr.{revenue.period_start_quarter}"}, {1, "rr.{revenue.period_start_month}"}} {
+		if r.months != 0 && c.months >= r.months {
+			periods += ", " + c.column
+			bucket = c.column + " - " + strconv.Itoa(r.first)
+		}
+	}
+	s.add(`
   SELECT rr.{revenue.account} AS account, ` + bucket + ` AS bucket, rr.{revenue.currency} AS currency,
     MIN(rr.{revenue.period_start}) AS first_start,
     ` + d.first("rr.{revenue.starting_revenue}", "rr.{revenue.period_start}") + ` AS starting,
@@ -337,12 +356,8 @@ FROM (
 	timeIs(s, d, "rr.{revenue.period_start}", ">=", r.period.Start)
 	s.add(" AND ")
 	timeIs(s, d, "rr.{revenue.period_start}", "<", r.period.End)
-	s.add(r.onlyFiltered("rr.{revenue.account}") + r.onlyStretched("rr.{revenue.account}") + `
-  GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + `
-) x`)
-	s.add(join + `
-GROUP BY x.bucket, ` + r.grouped(keys) + `x.currency` + limit(1))
-	return s
+	s.add(only + `
+  GROUP BY rr.{revenue.account}, rr.{revenue.currency}` + periods + "\n")
 }
 
 // dealsSQL computes every deal figure from one pass over the opportunities:
@@ -374,7 +389,7 @@ func (r *request) dealsSQL(d dialectSQL) *statement {
 	notClosed := strconv.Itoa(r.buckets)
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, accountRows, true)
+	r.accountsCTE(s, "acc", accountRows, true)
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < ` + notClosed + ` - 1),
 counted AS MATERIALIZED (
@@ -488,7 +503,7 @@ func (r *request) dealsInPeriod(s *statement, d dialectSQL) {
 func (r *request) revenueTotalsSQL(dialectSQL) *statement {
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, r.segmentRows(), false)
+	r.accountsCTE(s, "acc", r.segmentRows(), false)
 	s.add(` SELECT `+r.outKeys("acc.")+`t.period - `+strconv.Itoa(r.first)+` AS bucket, t.currency,
   CAST(SUM(t.accounts) AS BIGINT) AS accounts,
   CAST(SUM(t.starting) AS BIGINT) AS starting,
@@ -514,7 +529,7 @@ func (r *request) dealTotalsSQL(dialectSQL) *statement {
 	notClosed := strconv.Itoa(r.buckets)
 	s := &statement{}
 	s.add("WITH RECURSIVE ")
-	r.accountsCTE(s, r.segmentRows(), true)
+	r.accountsCTE(s, "acc", r.segmentRows(), true)
 	s.add(`,
 buckets(bucket) AS (SELECT 0 UNION ALL SELECT bucket + 1 FROM buckets WHERE bucket < `+notClosed+` - 1),
 moves AS (
@@ -563,7 +578,7 @@ func (r *request) cyclesSQL(dialectSQL) *statement {
 	window := "PARTITION BY g, currency, kind / " + bound + " ORDER BY kind ROWS "
 	s := &statement{}
 	s.add("WITH ")
-	r.accountsCTE(s, r.segmentRows(), true)
+	r.accountsCTE(s, "acc", r.segmentRows(), true)
 	s.add(`,
 counted AS (
   SELECT acc.g AS g, c.currency AS currency, `+kind+` AS kind, CAST(SUM(c.deals) AS BIGINT) AS n

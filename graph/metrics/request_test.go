@@ -3,6 +3,7 @@ package metrics
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -114,23 +115,34 @@ func TestDimensionsReadOnlyTheirEnumValues(t *testing.T) {
 	}
 }
 
-// The dated dimensions and filters read the rows, never the totals, which
-// know no plan period nor history; their lists have the same limit.
-func TestDatedRequestsReadTheRows(t *testing.T) {
+// The dated dimensions and filters read the totals with the rows of the
+// accounts with plans or tier changes when the bounds fall on the totals'
+// periods and no account is named, else the rows alone; their lists have
+// the same limit.
+func TestDatedRequestsReadTheTotalsAndTheRows(t *testing.T) {
 	year := Period{Start: date("2025-01-01T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}
+	inside := Period{Start: date("2025-01-15T00:00:00Z"), End: date("2026-01-01T00:00:00Z")}
 	yes := true
+	const (
+		revenueRows, revenueTotals = "summing revenue records", "summing revenue totals and records"
+		dealRows, dealTotals       = "summing opportunities", "summing deal totals and opportunities"
+	)
 	for _, c := range []struct {
 		name    string
+		period  Period
 		filter  *Filter
 		groupBy []Dimension
+		want    []string
 	}{
-		{"by phase", nil, []Dimension{PlanPhaseDim, Quarter}},
-		{"by tier then", nil, []Dimension{TierAtPeriod}},
-		{"by deal planning", nil, []Dimension{DealPlanned, Year}},
-		{"planned in the period", &Filter{PlannedInPeriod: &yes}, []Dimension{Tier, Quarter}},
-		{"no phase at all", &Filter{PlanPhases: []PlanPhase{}}, nil},
+		{"by phase", year, nil, []Dimension{PlanPhaseDim, Quarter}, []string{revenueTotals, dealTotals}},
+		{"by tier then, no period grouped", year, nil, []Dimension{TierAtPeriod}, []string{revenueRows, dealTotals}},
+		{"by deal planning", year, nil, []Dimension{DealPlanned, Year}, []string{revenueTotals, dealTotals}},
+		{"planned in the period", year, &Filter{PlannedInPeriod: &yes}, []Dimension{Tier, Quarter}, []string{revenueTotals, dealTotals}},
+		{"no phase at all", year, &Filter{PlanPhases: []PlanPhase{}}, nil, []string{revenueRows, dealTotals}},
+		{"named accounts", year, &Filter{AccountIDs: []int{1}}, []Dimension{PlanPhaseDim, Quarter}, []string{revenueRows, dealRows}},
+		{"inside a month", inside, nil, []Dimension{PlanPhaseDim, Quarter}, []string{revenueRows, dealRows}},
 	} {
-		r, err := newRequest(year, c.filter, c.groupBy)
+		r, err := newRequest(c.period, c.filter, c.groupBy)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,8 +150,8 @@ func TestDatedRequestsReadTheRows(t *testing.T) {
 		for _, st := range r.statements() {
 			what = append(what, st.what)
 		}
-		if !r.dated || len(what) != 2 || what[0] != "summing revenue records" || what[1] != "summing opportunities" {
-			t.Errorf("%s: dated %v, statements %v, want the revenue records and opportunities", c.name, r.dated, what)
+		if !r.dated || !slices.Equal(what, c.want) {
+			t.Errorf("%s: dated %v, statements %v, want %v", c.name, r.dated, what, c.want)
 		}
 	}
 	if r, _ := newRequest(year, nil, []Dimension{Tier, Quarter}); r.dated {

@@ -155,13 +155,22 @@ type rollupStatement struct {
 // record.
 func (r *request) statements() []rollupStatement {
 	totals := r.filter.AccountIDs == nil && startsMonth(r.period.Start) && startsMonth(r.period.End)
-	revenue := rollupStatement{"summing revenue records", r.revenueSQL, 1}
-	if totals && r.months != 0 && r.bucketStart(0).Equal(r.period.Start) && r.bucketStart(r.buckets).Equal(r.period.End) {
-		revenue = rollupStatement{"summing revenue totals", r.revenueTotalsSQL, 1}
-	}
+	revenueTotals := totals && r.months != 0 && r.bucketStart(0).Equal(r.period.Start) && r.bucketStart(r.buckets).Equal(r.period.End)
 	if r.dated {
-		// The totals know no account's plans or history.
-		return []rollupStatement{{"summing revenue records", r.revenueSQL, 1}, {"summing opportunities", r.dealsDatedSQL, 2}}
+		// The totals know no account's plans or history: they answer for
+		// the accounts without any (dated_totals.go).
+		revenue, deals := rollupStatement{"summing revenue records", r.revenueSQL, 1}, rollupStatement{"summing opportunities", r.dealsDatedSQL, 2}
+		if revenueTotals {
+			revenue = rollupStatement{"summing revenue totals and records", r.revenueDatedTotalsSQL, 1}
+		}
+		if totals {
+			deals = rollupStatement{"summing deal totals and opportunities", r.dealsDatedTotalsSQL, 2}
+		}
+		return []rollupStatement{revenue, deals}
+	}
+	revenue := rollupStatement{"summing revenue records", r.revenueSQL, 1}
+	if revenueTotals {
+		revenue = rollupStatement{"summing revenue totals", r.revenueTotalsSQL, 1}
 	}
 	if !totals {
 		return []rollupStatement{revenue, {"summing opportunities", r.dealsSQL, 2}}
