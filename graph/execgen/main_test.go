@@ -125,6 +125,9 @@ func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.Col
 }
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *ent.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+
+	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -212,7 +215,8 @@ func TestRewriteAndRestore(t *testing.T) {
 		"deferred := ec.deferredGroup(ctx)",
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
-		"\treturn ec.objectOut(fields, out)\n}",
+		"\treturn ec.objectOut(answer, out)\n}",
+		"\tfields := ec.collectFields(sel, accountImplementors)\n\n\tout, answer := ec.newFieldSet(fields)\n",
 		`return scalarFieldContext("Account", field, false, false, "String")`,
 		"v entgql.Cursor[int]) graphql.Marshaler {\n\treturn outCursor(v)\n}",
 		"\t\treturn graphql.Null\n\t}\n\treturn outCursor(*v)\n}",
@@ -223,7 +227,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +
-			"\treturn ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)\n}",
+			"\treturn ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)\n}",
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the rewritten executor lacks %q:\n%s", want, out)
@@ -287,6 +291,10 @@ func TestRewriteRefusesWhatItDoesNotKnow(t *testing.T) {
 	if _, err := Rewrite([]byte(other)); err == nil {
 		t.Error("a @defer group execgen does not rewrite was left in place")
 	}
+	unpaired := strings.Replace(gqlgenOutput, "\treturn out\n}", "\treturn graphql.Null\n}", 1)
+	if _, err := Rewrite([]byte(unpaired)); err == nil {
+		t.Error("an object whose answer is not its field set's was cut from chunks")
+	}
 	iface := strings.Replace(gqlgenOutput, "v string) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", "v any) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", 1)
 	if _, err := Rewrite([]byte(iface)); err == nil {
 		t.Error("a struct field of type any was read without gqlgen's nil check")
@@ -322,7 +330,7 @@ func TestExecutorIsRewritten(t *testing.T) {
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()", "graphql.NewFieldSet(fields)", "graphql.CollectFields(ec.OperationContext, sel,"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}

@@ -5959,7 +5959,7 @@ func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "ID")
@@ -5974,7 +5974,7 @@ func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -5989,7 +5989,7 @@ func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6004,7 +6004,7 @@ func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "String")
@@ -6019,7 +6019,7 @@ func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Prefix
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "String")
@@ -6034,7 +6034,7 @@ func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v bool = obj.ReadOnly
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Boolean")
@@ -6049,7 +6049,7 @@ func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.ExpiresAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6064,7 +6064,7 @@ func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastUsedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6079,7 +6079,7 @@ func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.RevokedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6167,7 +6167,7 @@ func (ec *executionContext) _APITokenConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.APITokenEdge = obj.Edges
-	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6188,7 +6188,7 @@ func (ec *executionContext) _APITokenConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6212,7 +6212,7 @@ func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APITokenConnection", field, false, false, "Int")
@@ -6224,7 +6224,7 @@ func (ec *executionContext) _APITokenEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.APIToken = obj.Node
-	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6245,7 +6245,7 @@ func (ec *executionContext) _APITokenEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APITokenEdge", field, false, false, "Cursor")
@@ -6260,7 +6260,7 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "ID")
@@ -6275,7 +6275,7 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6290,7 +6290,7 @@ func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6305,7 +6305,7 @@ func (ec *executionContext) _Account_sourceUpdatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6320,7 +6320,7 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6335,7 +6335,7 @@ func (ec *executionContext) _Account_externalID(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6350,7 +6350,7 @@ func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v account.Tier = obj.Tier
-	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountTier")
@@ -6365,7 +6365,7 @@ func (ec *executionContext) _Account_industry(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Industry
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6380,7 +6380,7 @@ func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *int = obj.Sellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Int")
@@ -6395,7 +6395,7 @@ func (ec *executionContext) _Account_region(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v string = obj.Region
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6410,7 +6410,7 @@ func (ec *executionContext) _Account_country(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Country
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6425,7 +6425,7 @@ func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *account.Maturity = obj.Maturity
-	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_maturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountMaturity")
@@ -6440,7 +6440,7 @@ func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *account.Culture = obj.Culture
-	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_culture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountCulture")
@@ -6455,7 +6455,7 @@ func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v int64 = obj.AnnualRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Money")
@@ -6470,7 +6470,7 @@ func (ec *executionContext) _Account_currency(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -7138,7 +7138,7 @@ func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.AccountEdge = obj.Edges
-	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7159,7 +7159,7 @@ func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7183,7 +7183,7 @@ func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountConnection", field, false, false, "Int")
@@ -7195,7 +7195,7 @@ func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Account = obj.Node
-	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7216,7 +7216,7 @@ func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountEdge", field, false, false, "Cursor")
@@ -7231,7 +7231,7 @@ func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "ID")
@@ -7246,7 +7246,7 @@ func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7261,7 +7261,7 @@ func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7276,7 +7276,7 @@ func (ec *executionContext) _AccountPlan_version(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Int")
@@ -7291,7 +7291,7 @@ func (ec *executionContext) _AccountPlan_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7306,7 +7306,7 @@ func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7321,7 +7321,7 @@ func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7336,7 +7336,7 @@ func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v accountplan.Type = obj.Type
-	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
@@ -7351,7 +7351,7 @@ func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v accountplan.Status = obj.Status
-	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
@@ -7366,7 +7366,7 @@ func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7381,7 +7381,7 @@ func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7396,7 +7396,7 @@ func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v accountplan.ReviewCadence = obj.ReviewCadence
-	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
@@ -7411,7 +7411,7 @@ func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.CustomerGoals
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7426,7 +7426,7 @@ func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Challenges
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7441,7 +7441,7 @@ func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v string = obj.KeyInitiatives
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7456,7 +7456,7 @@ func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Competitors
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7471,7 +7471,7 @@ func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.TeamStructure
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_teamStructure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7931,7 +7931,7 @@ func (ec *executionContext) _AccountPlanConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.AccountPlanEdge = obj.Edges
-	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7952,7 +7952,7 @@ func (ec *executionContext) _AccountPlanConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7976,7 +7976,7 @@ func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlanConnection", field, false, false, "Int")
@@ -7988,7 +7988,7 @@ func (ec *executionContext) _AccountPlanEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.AccountPlan = obj.Node
-	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8009,7 +8009,7 @@ func (ec *executionContext) _AccountPlanEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
@@ -8024,7 +8024,7 @@ func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "ID")
@@ -8039,7 +8039,7 @@ func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
@@ -8054,7 +8054,7 @@ func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
@@ -8069,7 +8069,7 @@ func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v accountteammember.Role = obj.Role
-	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
@@ -8189,7 +8189,7 @@ func (ec *executionContext) _AccountTeamMemberConnection_edges(ctx context.Conte
 		return graphql.Null
 	}
 	var v []*ent.AccountTeamMemberEdge = obj.Edges
-	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8210,7 +8210,7 @@ func (ec *executionContext) _AccountTeamMemberConnection_pageInfo(ctx context.Co
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8234,7 +8234,7 @@ func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
@@ -8246,7 +8246,7 @@ func (ec *executionContext) _AccountTeamMemberEdge_node(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *ent.AccountTeamMember = obj.Node
-	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8267,7 +8267,7 @@ func (ec *executionContext) _AccountTeamMemberEdge_cursor(ctx context.Context, f
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
@@ -8282,7 +8282,7 @@ func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "ID")
@@ -8297,7 +8297,7 @@ func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8312,7 +8312,7 @@ func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8327,7 +8327,7 @@ func (ec *executionContext) _ActionItem_version(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Int")
@@ -8342,7 +8342,7 @@ func (ec *executionContext) _ActionItem_sourceUpdatedAt(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8357,7 +8357,7 @@ func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8372,7 +8372,7 @@ func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8387,7 +8387,7 @@ func (ec *executionContext) _ActionItem_description(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8402,7 +8402,7 @@ func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v actionitem.Status = obj.Status
-	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
@@ -8417,7 +8417,7 @@ func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8432,7 +8432,7 @@ func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *time.Time = obj.CompletedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8648,7 +8648,7 @@ func (ec *executionContext) _ActionItemConnection_edges(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v []*ent.ActionItemEdge = obj.Edges
-	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8669,7 +8669,7 @@ func (ec *executionContext) _ActionItemConnection_pageInfo(ctx context.Context, 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8693,7 +8693,7 @@ func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemConnection", field, false, false, "Int")
@@ -8705,7 +8705,7 @@ func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *ent.ActionItem = obj.Node
-	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8726,7 +8726,7 @@ func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
@@ -8741,7 +8741,7 @@ func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "ID")
@@ -8756,7 +8756,7 @@ func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8771,7 +8771,7 @@ func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8786,7 +8786,7 @@ func (ec *executionContext) _BusinessUnit_sourceUpdatedAt(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8801,7 +8801,7 @@ func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -8816,7 +8816,7 @@ func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -8831,7 +8831,7 @@ func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -9007,7 +9007,7 @@ func (ec *executionContext) _BusinessUnitConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.BusinessUnitEdge = obj.Edges
-	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9028,7 +9028,7 @@ func (ec *executionContext) _BusinessUnitConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9052,7 +9052,7 @@ func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
@@ -9064,7 +9064,7 @@ func (ec *executionContext) _BusinessUnitEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.BusinessUnit = obj.Node
-	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9085,7 +9085,7 @@ func (ec *executionContext) _BusinessUnitEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
@@ -9100,7 +9100,7 @@ func (ec *executionContext) _Change_id(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9115,7 +9115,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v time.Time = obj.At
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "Time")
@@ -9130,7 +9130,7 @@ func (ec *executionContext) _Change_operation(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v change.Operation = obj.Operation
-	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ChangeOperation")
@@ -9145,7 +9145,7 @@ func (ec *executionContext) _Change_subjectType(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v string = obj.SubjectType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9160,7 +9160,7 @@ func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.SubjectID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9175,7 +9175,7 @@ func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *int = obj.AccountID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9187,7 +9187,7 @@ func (ec *executionContext) _Change_fields(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v []schematype.FieldChange = obj.Fields
-	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9211,7 +9211,7 @@ func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.SubjectExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9226,7 +9226,7 @@ func (ec *executionContext) _Change_originTokenID(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *int = obj.OriginTokenID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9241,7 +9241,7 @@ func (ec *executionContext) _Change_originTokenName(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.OriginTokenName
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9285,7 +9285,7 @@ func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v []*ent.ChangeEdge = obj.Edges
-	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9306,7 +9306,7 @@ func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9330,7 +9330,7 @@ func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ChangeConnection", field, false, false, "Int")
@@ -9342,7 +9342,7 @@ func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *ent.Change = obj.Node
-	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9363,7 +9363,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ChangeEdge", field, false, false, "Cursor")
@@ -9378,7 +9378,7 @@ func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "ID")
@@ -9393,7 +9393,7 @@ func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9408,7 +9408,7 @@ func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9423,7 +9423,7 @@ func (ec *executionContext) _Feedback_sourceUpdatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9438,7 +9438,7 @@ func (ec *executionContext) _Feedback_externalID(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "String")
@@ -9453,7 +9453,7 @@ func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v feedback.Kind = obj.Kind
-	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "FeedbackKind")
@@ -9468,7 +9468,7 @@ func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *int = obj.Score
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Int")
@@ -9483,7 +9483,7 @@ func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "String")
@@ -9498,7 +9498,7 @@ func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.ReceivedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9650,7 +9650,7 @@ func (ec *executionContext) _FeedbackConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.FeedbackEdge = obj.Edges
-	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9671,7 +9671,7 @@ func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9695,7 +9695,7 @@ func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FeedbackConnection", field, false, false, "Int")
@@ -9707,7 +9707,7 @@ func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.Feedback = obj.Node
-	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9728,7 +9728,7 @@ func (ec *executionContext) _FeedbackEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
@@ -9743,7 +9743,7 @@ func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.Collecte
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "ID")
@@ -9758,7 +9758,7 @@ func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -9773,7 +9773,7 @@ func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -9788,7 +9788,7 @@ func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Int")
@@ -9803,7 +9803,7 @@ func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9818,7 +9818,7 @@ func (ec *executionContext) _Goal_description(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9833,7 +9833,7 @@ func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v string = obj.Metric
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9848,7 +9848,7 @@ func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *string = obj.Baseline
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Decimal")
@@ -9863,7 +9863,7 @@ func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v *string = obj.Target
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Decimal")
@@ -9878,7 +9878,7 @@ func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v string = obj.Unit
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9893,7 +9893,7 @@ func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -10025,7 +10025,7 @@ func (ec *executionContext) _GoalConnection_edges(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []*ent.GoalEdge = obj.Edges
-	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10046,7 +10046,7 @@ func (ec *executionContext) _GoalConnection_pageInfo(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10070,7 +10070,7 @@ func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("GoalConnection", field, false, false, "Int")
@@ -10082,7 +10082,7 @@ func (ec *executionContext) _GoalEdge_node(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.Goal = obj.Node
-	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10103,7 +10103,7 @@ func (ec *executionContext) _GoalEdge_cursor(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("GoalEdge", field, false, false, "Cursor")
@@ -10118,7 +10118,7 @@ func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "ID")
@@ -10133,7 +10133,7 @@ func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
@@ -10148,7 +10148,7 @@ func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
@@ -10163,7 +10163,7 @@ func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v icpcriterion.Attribute = obj.Attribute
-	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
@@ -10178,7 +10178,7 @@ func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.Value
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "String")
@@ -10193,7 +10193,7 @@ func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *int = obj.MinSellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
@@ -10208,7 +10208,7 @@ func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *int = obj.MaxSellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
@@ -10223,7 +10223,7 @@ func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v icpcriterion.Grade = obj.Grade
-	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
@@ -10238,7 +10238,7 @@ func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "String")
@@ -10294,7 +10294,7 @@ func (ec *executionContext) _IcpCriterionConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.IcpCriterionEdge = obj.Edges
-	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10315,7 +10315,7 @@ func (ec *executionContext) _IcpCriterionConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10339,7 +10339,7 @@ func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
@@ -10351,7 +10351,7 @@ func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.IcpCriterion = obj.Node
-	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10372,7 +10372,7 @@ func (ec *executionContext) _IcpCriterionEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
@@ -10387,7 +10387,7 @@ func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "ID")
@@ -10402,7 +10402,7 @@ func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10417,7 +10417,7 @@ func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10432,7 +10432,7 @@ func (ec *executionContext) _InfluenceEdge_sourceUpdatedAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10447,7 +10447,7 @@ func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
@@ -10462,7 +10462,7 @@ func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v influenceedge.Kind = obj.Kind
-	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
@@ -10477,7 +10477,7 @@ func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v int = obj.Strength
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Int")
@@ -10492,7 +10492,7 @@ func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
@@ -10612,7 +10612,7 @@ func (ec *executionContext) _InfluenceEdgeConnection_edges(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.InfluenceEdgeEdge = obj.Edges
-	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10633,7 +10633,7 @@ func (ec *executionContext) _InfluenceEdgeConnection_pageInfo(ctx context.Contex
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10657,7 +10657,7 @@ func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Cont
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
@@ -10669,7 +10669,7 @@ func (ec *executionContext) _InfluenceEdgeEdge_node(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.InfluenceEdge = obj.Node
-	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10690,7 +10690,7 @@ func (ec *executionContext) _InfluenceEdgeEdge_cursor(ctx context.Context, field
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
@@ -10705,7 +10705,7 @@ func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "ID")
@@ -10720,7 +10720,7 @@ func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Time")
@@ -10735,7 +10735,7 @@ func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Time")
@@ -10750,7 +10750,7 @@ func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v insight.Kind = obj.Kind
-	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "InsightKind")
@@ -10765,7 +10765,7 @@ func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "String")
@@ -10780,7 +10780,7 @@ func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v bool = obj.Confirmed
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Boolean")
@@ -10900,7 +10900,7 @@ func (ec *executionContext) _InsightConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.InsightEdge = obj.Edges
-	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10921,7 +10921,7 @@ func (ec *executionContext) _InsightConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10945,7 +10945,7 @@ func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InsightConnection", field, false, false, "Int")
@@ -10957,7 +10957,7 @@ func (ec *executionContext) _InsightEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Insight = obj.Node
-	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10978,7 +10978,7 @@ func (ec *executionContext) _InsightEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InsightEdge", field, false, false, "Cursor")
@@ -10993,7 +10993,7 @@ func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.Collected
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "ID")
@@ -11008,7 +11008,7 @@ func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Time")
@@ -11023,7 +11023,7 @@ func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Time")
@@ -11038,7 +11038,7 @@ func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Int")
@@ -11053,7 +11053,7 @@ func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.Collect
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "String")
@@ -11068,7 +11068,7 @@ func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.Collect
 		return graphql.Null
 	}
 	var v string = obj.Unit
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "String")
@@ -11083,7 +11083,7 @@ func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *string = obj.Target
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Decimal")
@@ -11098,7 +11098,7 @@ func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *string = obj.CurrentValue
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Decimal")
@@ -11230,7 +11230,7 @@ func (ec *executionContext) _KPIConnection_edges(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []*ent.KPIEdge = obj.Edges
-	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11251,7 +11251,7 @@ func (ec *executionContext) _KPIConnection_pageInfo(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11275,7 +11275,7 @@ func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIConnection", field, false, false, "Int")
@@ -11287,7 +11287,7 @@ func (ec *executionContext) _KPIEdge_node(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v *ent.KPI = obj.Node
-	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11308,7 +11308,7 @@ func (ec *executionContext) _KPIEdge_cursor(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIEdge", field, false, false, "Cursor")
@@ -11323,7 +11323,7 @@ func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "ID")
@@ -11338,7 +11338,7 @@ func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11353,7 +11353,7 @@ func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11368,7 +11368,7 @@ func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v string = obj.Value
-	return ec.marshalNDecimal2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNDecimal2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
@@ -11383,7 +11383,7 @@ func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.MeasuredAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11398,7 +11398,7 @@ func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "String")
@@ -11486,7 +11486,7 @@ func (ec *executionContext) _KPIMeasurementConnection_edges(ctx context.Context,
 		return graphql.Null
 	}
 	var v []*ent.KPIMeasurementEdge = obj.Edges
-	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11507,7 +11507,7 @@ func (ec *executionContext) _KPIMeasurementConnection_pageInfo(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11531,7 +11531,7 @@ func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
@@ -11543,7 +11543,7 @@ func (ec *executionContext) _KPIMeasurementEdge_node(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *ent.KPIMeasurement = obj.Node
-	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11564,7 +11564,7 @@ func (ec *executionContext) _KPIMeasurementEdge_cursor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
@@ -11579,7 +11579,7 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "ID")
@@ -11594,7 +11594,7 @@ func (ec *executionContext) _Objective_createdAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11609,7 +11609,7 @@ func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11624,7 +11624,7 @@ func (ec *executionContext) _Objective_version(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Int")
@@ -11639,7 +11639,7 @@ func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "String")
@@ -11654,7 +11654,7 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "String")
@@ -11669,7 +11669,7 @@ func (ec *executionContext) _Objective_status(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v objective.Status = obj.Status
-	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
@@ -11684,7 +11684,7 @@ func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11892,7 +11892,7 @@ func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*ent.ObjectiveEdge = obj.Edges
-	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11913,7 +11913,7 @@ func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, f
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11937,7 +11937,7 @@ func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context,
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ObjectiveConnection", field, false, false, "Int")
@@ -11949,7 +11949,7 @@ func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *ent.Objective = obj.Node
-	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11970,7 +11970,7 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
@@ -11985,7 +11985,7 @@ func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "ID")
@@ -12000,7 +12000,7 @@ func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12015,7 +12015,7 @@ func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12030,7 +12030,7 @@ func (ec *executionContext) _Opportunity_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12045,7 +12045,7 @@ func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12060,7 +12060,7 @@ func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12075,7 +12075,7 @@ func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int64 = obj.Amount
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Money")
@@ -12090,7 +12090,7 @@ func (ec *executionContext) _Opportunity_currency(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12105,7 +12105,7 @@ func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v opportunity.Stage = obj.Stage
-	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
@@ -12120,7 +12120,7 @@ func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.OpenedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12135,7 +12135,7 @@ func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *time.Time = obj.ClosedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12319,7 +12319,7 @@ func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.OpportunityEdge = obj.Edges
-	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12340,7 +12340,7 @@ func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12364,7 +12364,7 @@ func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OpportunityConnection", field, false, false, "Int")
@@ -12376,7 +12376,7 @@ func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.Opportunity = obj.Node
-	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12397,7 +12397,7 @@ func (ec *executionContext) _OpportunityEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
@@ -12412,7 +12412,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v bool = obj.HasNextPage
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -12427,7 +12427,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 		return graphql.Null
 	}
 	var v bool = obj.HasPreviousPage
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -12439,7 +12439,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *entgql.Cursor[int] = obj.StartCursor
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -12451,7 +12451,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *entgql.Cursor[int] = obj.EndCursor
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -12466,7 +12466,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "ID")
@@ -12481,7 +12481,7 @@ func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12496,7 +12496,7 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12511,7 +12511,7 @@ func (ec *executionContext) _Product_sourceUpdatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12526,7 +12526,7 @@ func (ec *executionContext) _Product_externalID(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12541,7 +12541,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12556,7 +12556,7 @@ func (ec *executionContext) _Product_family(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v string = obj.Family
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_family(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12571,7 +12571,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12715,7 +12715,7 @@ func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.ProductEdge = obj.Edges
-	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12736,7 +12736,7 @@ func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12760,7 +12760,7 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ProductConnection", field, false, false, "Int")
@@ -12772,7 +12772,7 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Product = obj.Node
-	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12793,7 +12793,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ProductEdge", field, false, false, "Cursor")
@@ -14655,7 +14655,7 @@ func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "ID")
@@ -14670,7 +14670,7 @@ func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14685,7 +14685,7 @@ func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14700,7 +14700,7 @@ func (ec *executionContext) _Relationship_sourceUpdatedAt(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14715,7 +14715,7 @@ func (ec *executionContext) _Relationship_externalID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "String")
@@ -14730,7 +14730,7 @@ func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v relationship.CurrentLevel = obj.CurrentLevel
-	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_currentLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
@@ -14745,7 +14745,7 @@ func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v *relationship.DesiredLevel = obj.DesiredLevel
-	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
@@ -14760,7 +14760,7 @@ func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastContactAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14775,7 +14775,7 @@ func (ec *executionContext) _Relationship_note(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "String")
@@ -14895,7 +14895,7 @@ func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.RelationshipEdge = obj.Edges
-	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14916,7 +14916,7 @@ func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14940,7 +14940,7 @@ func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RelationshipConnection", field, false, false, "Int")
@@ -14952,7 +14952,7 @@ func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.Relationship = obj.Node
-	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14973,7 +14973,7 @@ func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
@@ -14988,7 +14988,7 @@ func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "ID")
@@ -15003,7 +15003,7 @@ func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15018,7 +15018,7 @@ func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15033,7 +15033,7 @@ func (ec *executionContext) _RevenueRecord_sourceUpdatedAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15048,7 +15048,7 @@ func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "String")
@@ -15063,7 +15063,7 @@ func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15078,7 +15078,7 @@ func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15093,7 +15093,7 @@ func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int64 = obj.StartingRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15108,7 +15108,7 @@ func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v int64 = obj.Expansion
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15123,7 +15123,7 @@ func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int64 = obj.Contraction
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15138,7 +15138,7 @@ func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int64 = obj.Churn
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15153,7 +15153,7 @@ func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "String")
@@ -15241,7 +15241,7 @@ func (ec *executionContext) _RevenueRecordConnection_edges(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.RevenueRecordEdge = obj.Edges
-	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15262,7 +15262,7 @@ func (ec *executionContext) _RevenueRecordConnection_pageInfo(ctx context.Contex
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15286,7 +15286,7 @@ func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Cont
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
@@ -15298,7 +15298,7 @@ func (ec *executionContext) _RevenueRecordEdge_node(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.RevenueRecord = obj.Node
-	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15319,7 +15319,7 @@ func (ec *executionContext) _RevenueRecordEdge_cursor(ctx context.Context, field
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
@@ -15334,7 +15334,7 @@ func (ec *executionContext) _Review_id(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ID")
@@ -15349,7 +15349,7 @@ func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15364,7 +15364,7 @@ func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15379,7 +15379,7 @@ func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v review.Kind = obj.Kind
-	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ReviewKind")
@@ -15394,7 +15394,7 @@ func (ec *executionContext) _Review_status(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v review.Status = obj.Status
-	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ReviewStatus")
@@ -15409,7 +15409,7 @@ func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.ScheduledAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15424,7 +15424,7 @@ func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Agenda
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15439,7 +15439,7 @@ func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Notes
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15454,7 +15454,7 @@ func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Decisions
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15857,7 +15857,7 @@ func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v []*ent.ReviewEdge = obj.Edges
-	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15878,7 +15878,7 @@ func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15902,7 +15902,7 @@ func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewConnection", field, false, false, "Int")
@@ -15914,7 +15914,7 @@ func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *ent.Review = obj.Node
-	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15935,7 +15935,7 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewEdge", field, false, false, "Cursor")
@@ -15950,7 +15950,7 @@ func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "ID")
@@ -15965,7 +15965,7 @@ func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -15980,7 +15980,7 @@ func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -15995,7 +15995,7 @@ func (ec *executionContext) _Stakeholder_version(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16010,7 +16010,7 @@ func (ec *executionContext) _Stakeholder_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -16025,7 +16025,7 @@ func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16040,7 +16040,7 @@ func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16055,7 +16055,7 @@ func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16070,7 +16070,7 @@ func (ec *executionContext) _Stakeholder_department(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Department
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16085,7 +16085,7 @@ func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Email
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16100,7 +16100,7 @@ func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *int = obj.Rank
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16115,7 +16115,7 @@ func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *int = obj.Influence
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16130,7 +16130,7 @@ func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *stakeholder.PoliticalStatus = obj.PoliticalStatus
-	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_politicalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
@@ -16145,7 +16145,7 @@ func (ec *executionContext) _Stakeholder_support(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v stakeholder.Support = obj.Support
-	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
@@ -16160,7 +16160,7 @@ func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context
 		return graphql.Null
 	}
 	var v *stakeholder.DecisionOrientation = obj.DecisionOrientation
-	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_decisionOrientation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
@@ -16175,7 +16175,7 @@ func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *stakeholder.Adaptability = obj.Adaptability
-	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_adaptability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
@@ -16190,7 +16190,7 @@ func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *stakeholder.BuyingRole = obj.BuyingRole
-	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_buyingRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
@@ -16205,7 +16205,7 @@ func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v stakeholder.Coverage = obj.Coverage
-	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
@@ -16220,7 +16220,7 @@ func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Motivators
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16235,7 +16235,7 @@ func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.InfluenceDrivers
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16250,7 +16250,7 @@ func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Notes
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16754,7 +16754,7 @@ func (ec *executionContext) _StakeholderConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.StakeholderEdge = obj.Edges
-	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16775,7 +16775,7 @@ func (ec *executionContext) _StakeholderConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16799,7 +16799,7 @@ func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StakeholderConnection", field, false, false, "Int")
@@ -16811,7 +16811,7 @@ func (ec *executionContext) _StakeholderEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.Stakeholder = obj.Node
-	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16832,7 +16832,7 @@ func (ec *executionContext) _StakeholderEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
@@ -16847,7 +16847,7 @@ func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "ID")
@@ -16862,7 +16862,7 @@ func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "Time")
@@ -16877,7 +16877,7 @@ func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "Time")
@@ -16892,7 +16892,7 @@ func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v swotitem.Kind = obj.Kind
-	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
@@ -16907,7 +16907,7 @@ func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "String")
@@ -16995,7 +16995,7 @@ func (ec *executionContext) _SwotItemConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.SwotItemEdge = obj.Edges
-	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17016,7 +17016,7 @@ func (ec *executionContext) _SwotItemConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17040,7 +17040,7 @@ func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItemConnection", field, false, false, "Int")
@@ -17052,7 +17052,7 @@ func (ec *executionContext) _SwotItemEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.SwotItem = obj.Node
-	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17073,7 +17073,7 @@ func (ec *executionContext) _SwotItemEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
@@ -17088,7 +17088,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "ID")
@@ -17103,7 +17103,7 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17118,7 +17118,7 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17133,7 +17133,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17148,7 +17148,7 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Email
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17163,7 +17163,7 @@ func (ec *executionContext) _User_title(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17178,7 +17178,7 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v user.Role = obj.Role
-	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "UserRole")
@@ -17193,7 +17193,7 @@ func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *user.Seniority = obj.Seniority
-	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "UserSeniority")
@@ -17208,7 +17208,7 @@ func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.DeactivatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_deactivatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17704,7 +17704,7 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []*ent.UserEdge = obj.Edges
-	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17725,7 +17725,7 @@ func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17749,7 +17749,7 @@ func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UserConnection", field, false, false, "Int")
@@ -17761,7 +17761,7 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.User = obj.Node
-	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17782,7 +17782,7 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UserEdge", field, false, false, "Cursor")
@@ -17797,7 +17797,7 @@ func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17812,7 +17812,7 @@ func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -17827,7 +17827,7 @@ func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v int = obj.EndpointID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17842,7 +17842,7 @@ func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v int = obj.EventID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17857,7 +17857,7 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.EventType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17872,7 +17872,7 @@ func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v string = obj.SubjectType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17887,7 +17887,7 @@ func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.SubjectID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17902,7 +17902,7 @@ func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v webhookdelivery.Status = obj.Status
-	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
@@ -17917,7 +17917,7 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 		return graphql.Null
 	}
 	var v int = obj.Attempts
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
@@ -17932,7 +17932,7 @@ func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.NextAttemptAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -17947,7 +17947,7 @@ func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context,
 		return graphql.Null
 	}
 	var v *int = obj.LastStatusCode
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
@@ -17962,7 +17962,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.LastError
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17977,7 +17977,7 @@ func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastAttemptAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -17992,7 +17992,7 @@ func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.DeliveredAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -18007,7 +18007,7 @@ func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Payload
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -18022,7 +18022,7 @@ func (ec *executionContext) _WebhookDelivery_eventAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.EventAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -18157,7 +18157,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
@@ -18172,7 +18172,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_deliveryID(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.DeliveryID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_deliveryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
@@ -18187,7 +18187,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_number(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.Number
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
@@ -18202,7 +18202,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_startedAt(ctx context.Contex
 		return graphql.Null
 	}
 	var v time.Time = obj.StartedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Time")
@@ -18214,7 +18214,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_durationMs(ctx context.Conte
 		return graphql.Null
 	}
 	var v float64 = obj.DurationMs
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Float")
@@ -18229,7 +18229,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Conte
 		return graphql.Null
 	}
 	var v *int = obj.StatusCode
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
@@ -18244,7 +18244,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_errorKind(ctx context.Contex
 		return graphql.Null
 	}
 	var v *webhookdeliveryattempt.ErrorKind = obj.ErrorKind
-	return ec.marshalOWebhookDeliveryAttemptErrorKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttemptErrorKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_errorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "WebhookDeliveryAttemptErrorKind")
@@ -18259,7 +18259,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.Error
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "String")
@@ -18274,7 +18274,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_responseExcerpt(ctx context.
 		return graphql.Null
 	}
 	var v string = obj.ResponseExcerpt
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_responseExcerpt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "String")
@@ -18362,7 +18362,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_edges(ctx context.
 		return graphql.Null
 	}
 	var v []*ent.WebhookDeliveryAttemptEdge = obj.Edges
-	return ec.marshalOWebhookDeliveryAttemptEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttemptEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18383,7 +18383,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_pageInfo(ctx conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18407,7 +18407,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_totalCount(ctx con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttemptConnection", field, false, false, "Int")
@@ -18419,7 +18419,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge_node(ctx context.Context
 		return graphql.Null
 	}
 	var v *ent.WebhookDeliveryAttempt = obj.Node
-	return ec.marshalOWebhookDeliveryAttempt2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttempt(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttempt2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttempt(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18440,7 +18440,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge_cursor(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttemptEdge", field, false, false, "Cursor")
@@ -18452,7 +18452,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context
 		return graphql.Null
 	}
 	var v []*ent.WebhookDeliveryEdge = obj.Edges
-	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18473,7 +18473,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Cont
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18497,7 +18497,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Co
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
@@ -18509,7 +18509,7 @@ func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *ent.WebhookDelivery = obj.Node
-	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18530,7 +18530,7 @@ func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
@@ -18545,7 +18545,7 @@ func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
@@ -18560,7 +18560,7 @@ func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18575,7 +18575,7 @@ func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18590,7 +18590,7 @@ func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.URL
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18605,7 +18605,7 @@ func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18617,7 +18617,7 @@ func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v []string = obj.EventTypes
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2ᚕstringᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18632,7 +18632,7 @@ func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v *int = obj.AccountID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
@@ -18647,7 +18647,7 @@ func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.SecretPrefix
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_secretPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18662,7 +18662,7 @@ func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v bool = obj.Enabled
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
@@ -18677,7 +18677,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 		return graphql.Null
 	}
 	var v string = obj.DisabledReason
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18692,7 +18692,7 @@ func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.FailingSince
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18792,7 +18792,7 @@ func (ec *executionContext) _WebhookEndpointConnection_edges(ctx context.Context
 		return graphql.Null
 	}
 	var v []*ent.WebhookEndpointEdge = obj.Edges
-	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18813,7 +18813,7 @@ func (ec *executionContext) _WebhookEndpointConnection_pageInfo(ctx context.Cont
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18837,7 +18837,7 @@ func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Co
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
@@ -18849,7 +18849,7 @@ func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *ent.WebhookEndpoint = obj.Node
-	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18870,7 +18870,7 @@ func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
@@ -18885,7 +18885,7 @@ func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "ID")
@@ -18900,7 +18900,7 @@ func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
@@ -18915,7 +18915,7 @@ func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
@@ -18930,7 +18930,7 @@ func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v whitespacecell.Status = obj.Status
-	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
@@ -18945,7 +18945,7 @@ func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *int64 = obj.PotentialValue
-	return ec.marshalOMoney2ᚖint64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOMoney2ᚖint64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_potentialValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
@@ -18960,7 +18960,7 @@ func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.CurrentValue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
@@ -18975,7 +18975,7 @@ func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -18990,7 +18990,7 @@ func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.Competitor
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -19005,7 +19005,7 @@ func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -19157,7 +19157,7 @@ func (ec *executionContext) _WhitespaceCellConnection_edges(ctx context.Context,
 		return graphql.Null
 	}
 	var v []*ent.WhitespaceCellEdge = obj.Edges
-	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19178,7 +19178,7 @@ func (ec *executionContext) _WhitespaceCellConnection_pageInfo(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19202,7 +19202,7 @@ func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
@@ -19214,7 +19214,7 @@ func (ec *executionContext) _WhitespaceCellEdge_node(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *ent.WhitespaceCell = obj.Node
-	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19235,7 +19235,7 @@ func (ec *executionContext) _WhitespaceCellEdge_cursor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
@@ -44628,9 +44628,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPITokenImplementors = []string{"APIToken", "Node"}
 
 func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet, obj *ent.APIToken) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenImplementors)
+	fields := ec.collectFields(sel, aPITokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44707,15 +44707,15 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var aPITokenConnectionImplementors = []string{"APITokenConnection"}
 
 func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APITokenConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenConnectionImplementors)
+	fields := ec.collectFields(sel, aPITokenConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44750,15 +44750,15 @@ func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var aPITokenEdgeImplementors = []string{"APITokenEdge"}
 
 func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APITokenEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenEdgeImplementors)
+	fields := ec.collectFields(sel, aPITokenEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44788,15 +44788,15 @@ func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountImplementors = []string{"Account", "Node"}
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *ent.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+	fields := ec.collectFields(sel, accountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44987,15 +44987,15 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
 
 func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
+	fields := ec.collectFields(sel, accountConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45030,15 +45030,15 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
 
 func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
+	fields := ec.collectFields(sel, accountEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45068,15 +45068,15 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanImplementors = []string{"AccountPlan", "Node"}
 
 func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanImplementors)
+	fields := ec.collectFields(sel, accountPlanImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45247,15 +45247,15 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanConnectionImplementors = []string{"AccountPlanConnection"}
 
 func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanConnectionImplementors)
+	fields := ec.collectFields(sel, accountPlanConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45290,15 +45290,15 @@ func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanEdgeImplementors = []string{"AccountPlanEdge"}
 
 func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanEdgeImplementors)
+	fields := ec.collectFields(sel, accountPlanEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45328,15 +45328,15 @@ func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberImplementors = []string{"AccountTeamMember", "Node"}
 
 func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMember) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45394,15 +45394,15 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberConnectionImplementors = []string{"AccountTeamMemberConnection"}
 
 func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMemberConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberConnectionImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45437,15 +45437,15 @@ func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberEdgeImplementors = []string{"AccountTeamMemberEdge"}
 
 func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMemberEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberEdgeImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45475,15 +45475,15 @@ func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemImplementors = []string{"ActionItem", "Node"}
 
 func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemImplementors)
+	fields := ec.collectFields(sel, actionItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45594,15 +45594,15 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemConnectionImplementors = []string{"ActionItemConnection"}
 
 func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemConnectionImplementors)
+	fields := ec.collectFields(sel, actionItemConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45637,15 +45637,15 @@ func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemEdgeImplementors = []string{"ActionItemEdge"}
 
 func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemEdgeImplementors)
+	fields := ec.collectFields(sel, actionItemEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45675,15 +45675,15 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitImplementors = []string{"BusinessUnit", "Node"}
 
 func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitImplementors)
+	fields := ec.collectFields(sel, businessUnitImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45762,15 +45762,15 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitConnectionImplementors = []string{"BusinessUnitConnection"}
 
 func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnitConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitConnectionImplementors)
+	fields := ec.collectFields(sel, businessUnitConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45805,15 +45805,15 @@ func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitEdgeImplementors = []string{"BusinessUnitEdge"}
 
 func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnitEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitEdgeImplementors)
+	fields := ec.collectFields(sel, businessUnitEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45843,15 +45843,15 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeImplementors = []string{"Change", "Node"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *ent.Change) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+	fields := ec.collectFields(sel, changeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45927,15 +45927,15 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
 
 func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+	fields := ec.collectFields(sel, changeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45970,15 +45970,15 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
 
 func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+	fields := ec.collectFields(sel, changeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46008,15 +46008,15 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackImplementors = []string{"Feedback", "Node"}
 
 func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet, obj *ent.Feedback) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackImplementors)
+	fields := ec.collectFields(sel, feedbackImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46105,15 +46105,15 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackConnectionImplementors = []string{"FeedbackConnection"}
 
 func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FeedbackConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackConnectionImplementors)
+	fields := ec.collectFields(sel, feedbackConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46148,15 +46148,15 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackEdgeImplementors = []string{"FeedbackEdge"}
 
 func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FeedbackEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackEdgeImplementors)
+	fields := ec.collectFields(sel, feedbackEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46186,15 +46186,15 @@ func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalImplementors = []string{"Goal", "Node"}
 
 func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj *ent.Goal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalImplementors)
+	fields := ec.collectFields(sel, goalImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46287,15 +46287,15 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalConnectionImplementors = []string{"GoalConnection"}
 
 func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GoalConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalConnectionImplementors)
+	fields := ec.collectFields(sel, goalConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46330,15 +46330,15 @@ func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalEdgeImplementors = []string{"GoalEdge"}
 
 func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GoalEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalEdgeImplementors)
+	fields := ec.collectFields(sel, goalEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46368,15 +46368,15 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionImplementors = []string{"IcpCriterion", "Node"}
 
 func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionImplementors)
+	fields := ec.collectFields(sel, icpCriterionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46447,15 +46447,15 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionConnectionImplementors = []string{"IcpCriterionConnection"}
 
 func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionConnectionImplementors)
+	fields := ec.collectFields(sel, icpCriterionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46490,15 +46490,15 @@ func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionEdgeImplementors = []string{"IcpCriterionEdge"}
 
 func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionEdgeImplementors)
+	fields := ec.collectFields(sel, icpCriterionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46528,15 +46528,15 @@ func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeImplementors = []string{"InfluenceEdge", "Node"}
 
 func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeImplementors)
+	fields := ec.collectFields(sel, influenceEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46614,15 +46614,15 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeConnectionImplementors = []string{"InfluenceEdgeConnection"}
 
 func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdgeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeConnectionImplementors)
+	fields := ec.collectFields(sel, influenceEdgeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46657,15 +46657,15 @@ func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeEdgeImplementors = []string{"InfluenceEdgeEdge"}
 
 func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdgeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeEdgeImplementors)
+	fields := ec.collectFields(sel, influenceEdgeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46695,15 +46695,15 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightImplementors = []string{"Insight", "Node"}
 
 func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, obj *ent.Insight) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightImplementors)
+	fields := ec.collectFields(sel, insightImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46771,15 +46771,15 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightConnectionImplementors = []string{"InsightConnection"}
 
 func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InsightConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightConnectionImplementors)
+	fields := ec.collectFields(sel, insightConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46814,15 +46814,15 @@ func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightEdgeImplementors = []string{"InsightEdge"}
 
 func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InsightEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightEdgeImplementors)
+	fields := ec.collectFields(sel, insightEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46852,15 +46852,15 @@ func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIImplementors = []string{"KPI", "Node"}
 
 func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj *ent.KPI) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIImplementors)
+	fields := ec.collectFields(sel, kPIImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46938,15 +46938,15 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIConnectionImplementors = []string{"KPIConnection"}
 
 func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIConnectionImplementors)
+	fields := ec.collectFields(sel, kPIConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46981,15 +46981,15 @@ func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIEdgeImplementors = []string{"KPIEdge"}
 
 func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIEdgeImplementors)
+	fields := ec.collectFields(sel, kPIEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47019,15 +47019,15 @@ func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementImplementors = []string{"KPIMeasurement", "Node"}
 
 func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47089,15 +47089,15 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementConnectionImplementors = []string{"KPIMeasurementConnection"}
 
 func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurementConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementConnectionImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47132,15 +47132,15 @@ func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementEdgeImplementors = []string{"KPIMeasurementEdge"}
 
 func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurementEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementEdgeImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47170,15 +47170,15 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveImplementors = []string{"Objective", "Node"}
 
 func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *ent.Objective) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
+	fields := ec.collectFields(sel, objectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47268,15 +47268,15 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
 func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ObjectiveConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
+	fields := ec.collectFields(sel, objectiveConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47311,15 +47311,15 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
 
 func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ObjectiveEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
+	fields := ec.collectFields(sel, objectiveEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47349,15 +47349,15 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
 
 func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionSet, obj *ent.Opportunity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityImplementors)
+	fields := ec.collectFields(sel, opportunityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47462,15 +47462,15 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
 
 func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OpportunityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityConnectionImplementors)
+	fields := ec.collectFields(sel, opportunityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47505,15 +47505,15 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
 
 func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OpportunityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityEdgeImplementors)
+	fields := ec.collectFields(sel, opportunityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47543,15 +47543,15 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.collectFields(sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47591,15 +47591,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
+	fields := ec.collectFields(sel, productImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47677,15 +47677,15 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
 
 func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProductConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
+	fields := ec.collectFields(sel, productConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47720,15 +47720,15 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
 
 func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProductEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
+	fields := ec.collectFields(sel, productEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47758,18 +47758,18 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.collectFields(sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -48054,15 +48054,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipImplementors = []string{"Relationship", "Node"}
 
 func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *ent.Relationship) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
+	fields := ec.collectFields(sel, relationshipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48145,15 +48145,15 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipConnectionImplementors = []string{"RelationshipConnection"}
 
 func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RelationshipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
+	fields := ec.collectFields(sel, relationshipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48188,15 +48188,15 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
 
 func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RelationshipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
+	fields := ec.collectFields(sel, relationshipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48226,15 +48226,15 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordImplementors = []string{"RevenueRecord", "Node"}
 
 func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecord) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordImplementors)
+	fields := ec.collectFields(sel, revenueRecordImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48326,15 +48326,15 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordConnectionImplementors = []string{"RevenueRecordConnection"}
 
 func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecordConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordConnectionImplementors)
+	fields := ec.collectFields(sel, revenueRecordConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48369,15 +48369,15 @@ func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordEdgeImplementors = []string{"RevenueRecordEdge"}
 
 func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecordEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordEdgeImplementors)
+	fields := ec.collectFields(sel, revenueRecordEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48407,15 +48407,15 @@ func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
 
 func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *ent.Review) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
+	fields := ec.collectFields(sel, reviewImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48546,15 +48546,15 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
 
 func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReviewConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
+	fields := ec.collectFields(sel, reviewConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48589,15 +48589,15 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
 
 func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReviewEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewEdgeImplementors)
+	fields := ec.collectFields(sel, reviewEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48627,15 +48627,15 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderImplementors = []string{"Stakeholder", "Node"}
 
 func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionSet, obj *ent.Stakeholder) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderImplementors)
+	fields := ec.collectFields(sel, stakeholderImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48832,15 +48832,15 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderConnectionImplementors = []string{"StakeholderConnection"}
 
 func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.StakeholderConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderConnectionImplementors)
+	fields := ec.collectFields(sel, stakeholderConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48875,15 +48875,15 @@ func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderEdgeImplementors = []string{"StakeholderEdge"}
 
 func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.StakeholderEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderEdgeImplementors)
+	fields := ec.collectFields(sel, stakeholderEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48913,15 +48913,15 @@ func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemImplementors = []string{"SwotItem", "Node"}
 
 func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemImplementors)
+	fields := ec.collectFields(sel, swotItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48978,15 +48978,15 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemConnectionImplementors = []string{"SwotItemConnection"}
 
 func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItemConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemConnectionImplementors)
+	fields := ec.collectFields(sel, swotItemConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49021,15 +49021,15 @@ func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemEdgeImplementors = []string{"SwotItemEdge"}
 
 func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItemEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemEdgeImplementors)
+	fields := ec.collectFields(sel, swotItemEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49059,15 +49059,15 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := ec.collectFields(sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49198,15 +49198,15 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
 
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
+	fields := ec.collectFields(sel, userConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49241,15 +49241,15 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
+	fields := ec.collectFields(sel, userEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49279,15 +49279,15 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49405,15 +49405,15 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptImplementors = []string{"WebhookDeliveryAttempt", "Node"}
 
 func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttempt) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49490,15 +49490,15 @@ func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptConnectionImplementors = []string{"WebhookDeliveryAttemptConnection"}
 
 func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttemptConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptConnectionImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49533,15 +49533,15 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptEdgeImplementors = []string{"WebhookDeliveryAttemptEdge"}
 
 func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttemptEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptEdgeImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49571,15 +49571,15 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
 
 func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49614,15 +49614,15 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
 
 func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49652,15 +49652,15 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
 
 func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+	fields := ec.collectFields(sel, webhookEndpointImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49747,15 +49747,15 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
 
 func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
+	fields := ec.collectFields(sel, webhookEndpointConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49790,15 +49790,15 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
 
 func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
+	fields := ec.collectFields(sel, webhookEndpointEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49828,15 +49828,15 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellImplementors = []string{"WhitespaceCell", "Node"}
 
 func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCell) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellImplementors)
+	fields := ec.collectFields(sel, whitespaceCellImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49925,15 +49925,15 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellConnectionImplementors = []string{"WhitespaceCellConnection"}
 
 func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCellConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellConnectionImplementors)
+	fields := ec.collectFields(sel, whitespaceCellConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49968,15 +49968,15 @@ func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellEdgeImplementors = []string{"WhitespaceCellEdge"}
 
 func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCellEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellEdgeImplementors)
+	fields := ec.collectFields(sel, whitespaceCellEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -50006,7 +50006,7 @@ func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************
