@@ -42,6 +42,8 @@
 //   - IDs, Ints, Booleans (graphql.MarshalIntID, MarshalInt, MarshalBoolean)
 //     and cursors (entgql.Cursor's own MarshalGQL) become graph/scalar's
 //     writers: the same bytes, without a closure, string or encoder per value;
+//   - ent's enums (return v in their marshalers) become outEnum(v): their
+//     MarshalGQL's quoted value, written from one writer per value made once;
 //   - a query's answer is written into a pooled buffer and copied out once,
 //     instead of a bytes.Buffer that grows by doubling.
 //   - a struct read of a leaf (RewriteLeaves) first tries to write the value
@@ -268,6 +270,12 @@ var rules = []rule{
 		"${1}return v\n",
 	},
 	{
+		regexp.MustCompile(`(\) marshal[NO][^(\s]*2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋ[a-z0-9]+ᚐ[A-Za-z]+\(ctx context\.Context, sel ast\.SelectionSet, v [a-z0-9]+\.[A-Za-z]+\) graphql\.Marshaler \{\n\t)return v\n`),
+		"${1}return outEnum(v)\n",
+		regexp.MustCompile(`(\) marshal[NO][^(\s]*2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋ[a-z0-9]+ᚐ[A-Za-z]+\(ctx context\.Context, sel ast\.SelectionSet, v [a-z0-9]+\.[A-Za-z]+\) graphql\.Marshaler \{\n\t)return outEnum\(v\)\n`),
+		"${1}return v\n",
+	},
+	{
 		regexp.MustCompile(`\n(\t+)var buf bytes\.Buffer\n\t+data\.MarshalGQL\(&buf\)\n\t+response\.Data = buf\.Bytes\(\)\n`),
 		"\n${1}response.Data = marshalAnswer(data)\n",
 		regexp.MustCompile(`\n(\t+)response\.Data = marshalAnswer\(data\)\n`),
@@ -308,7 +316,7 @@ func Rewrite(src []byte) ([]byte, error) {
 // nullCheckedLeaf reads it only to report a null, which its scalar function returns.
 var (
 	contextFreeLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshal[NO][^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
-		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n)\}\n`)
+		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n|\treturn outEnum\(v\)\n)\}\n`)
 	nullCheckedLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshalN[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
 		`\t_ = sel\n\tres := ([\w.]+)\(v\)\n\tif res == graphql\.Null \{\n\t\tgraphql\.AddInvalidNullFromMarshaler\(ctx, "\w+!"\)\n\t\}\n\treturn res\n\}\n`)
 	structRead = regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (?:true|false), (?:true|false)\) of a struct field, without middleware\n` +

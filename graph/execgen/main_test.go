@@ -91,6 +91,10 @@ func (ec *executionContext) marshalNAccountStatus2Status(ctx context.Context, se
 	return v
 }
 
+func (ec *executionContext) marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalString(v)
@@ -216,6 +220,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
 		"\treturn ec.objectOut(answer, out)\n}",
+		"entᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {\n\treturn outEnum(v)\n}",
 		"\tfields := ec.collectFields(sel, accountImplementors)\n\n\tout, answer := ec.newFieldSet(fields)\n",
 		`return scalarFieldContext("Account", field, false, false, "String")`,
 		"v entgql.Cursor[int]) graphql.Marshaler {\n\treturn outCursor(v)\n}",
@@ -250,7 +255,7 @@ func TestRewriteLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	leaves := Leaves([][]byte{rewritten})
-	for name, want := range map[string]string{"marshalNID2int": "outID", "marshalNAccountStatus2Status": "", "marshalNString2string": "scalar.MarshalString", "marshalOBoolean2bool": ""} {
+	for name, want := range map[string]string{"marshalNID2int": "outID", "marshalNAccountStatus2Status": "", "marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus": "", "marshalNString2string": "scalar.MarshalString", "marshalOBoolean2bool": ""} {
 		if got, ok := leaves[name]; !ok || got != want {
 			t.Errorf("leaf %s: %q, %v; want %q", name, got, ok, want)
 		}

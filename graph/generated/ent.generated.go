@@ -50076,7 +50076,7 @@ func (ec *executionContext) unmarshalNAccountCulture2githubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNAccountCulture2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ctx context.Context, sel ast.SelectionSet, v account.Culture) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountMaturity2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx context.Context, v any) (account.Maturity, error) {
@@ -50086,7 +50086,7 @@ func (ec *executionContext) unmarshalNAccountMaturity2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNAccountMaturity2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx context.Context, sel ast.SelectionSet, v account.Maturity) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountOrder(ctx context.Context, v any) (*ent.AccountOrder, error) {
@@ -50150,7 +50150,7 @@ func (ec *executionContext) unmarshalNAccountPlanReviewCadence2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx context.Context, sel ast.SelectionSet, v accountplan.ReviewCadence) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx context.Context, v any) (accountplan.Status, error) {
@@ -50160,7 +50160,7 @@ func (ec *executionContext) unmarshalNAccountPlanStatus2githubᚗcomᚋaccountpl
 }
 
 func (ec *executionContext) marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx context.Context, sel ast.SelectionSet, v accountplan.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx context.Context, v any) (accountplan.Type, error) {
@@ -50170,7 +50170,7 @@ func (ec *executionContext) unmarshalNAccountPlanType2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx context.Context, sel ast.SelectionSet, v accountplan.Type) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanWhereInput(ctx context.Context, v any) (*ent.AccountPlanWhereInput, error) {
@@ -50220,7 +50220,7 @@ func (ec *executionContext) unmarshalNAccountTeamMemberRole2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ctx context.Context, sel ast.SelectionSet, v accountteammember.Role) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountTeamMemberWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberWhereInput(ctx context.Context, v any) (*ent.AccountTeamMemberWhereInput, error) {
@@ -50235,7 +50235,7 @@ func (ec *executionContext) unmarshalNAccountTier2githubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx context.Context, sel ast.SelectionSet, v account.Tier) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountWhereInput(ctx context.Context, v any) (*ent.AccountWhereInput, error) {
@@ -50301,7 +50301,7 @@ func (ec *executionContext) unmarshalNActionItemStatus2githubᚗcomᚋaccountpla
 }
 
 func (ec *executionContext) marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx context.Context, sel ast.SelectionSet, v actionitem.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemWhereInput(ctx context.Context, v any) (*ent.ActionItemWhereInput, error) {
@@ -50372,7 +50372,7 @@ func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx context.Context, sel ast.SelectionSet, v change.Operation) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNChangeOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeOrder(ctx context.Context, v any) (*ent.ChangeOrder, error) {
@@ -50558,7 +50558,7 @@ func (ec *executionContext) unmarshalNFeedbackKind2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx context.Context, sel ast.SelectionSet, v feedback.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNFeedbackOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackOrder(ctx context.Context, v any) (*ent.FeedbackOrder, error) {
@@ -50632,7 +50632,7 @@ func (ec *executionContext) unmarshalNIcpAttribute2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
@@ -50682,7 +50682,7 @@ func (ec *executionContext) unmarshalNIcpGrade2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Grade) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InfluenceEdge) graphql.Marshaler {
@@ -50708,7 +50708,7 @@ func (ec *executionContext) unmarshalNInfluenceEdgeKind2githubᚗcomᚋaccountpl
 }
 
 func (ec *executionContext) marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ctx context.Context, sel ast.SelectionSet, v influenceedge.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNInfluenceEdgeOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeOrder(ctx context.Context, v any) (*ent.InfluenceEdgeOrder, error) {
@@ -50774,7 +50774,7 @@ func (ec *executionContext) unmarshalNInsightKind2githubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ctx context.Context, sel ast.SelectionSet, v insight.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNInsightOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightOrder(ctx context.Context, v any) (*ent.InsightOrder, error) {
@@ -50949,7 +50949,7 @@ func (ec *executionContext) unmarshalNObjectiveStatus2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNObjectiveWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveWhereInput(ctx context.Context, v any) (*ent.ObjectiveWhereInput, error) {
@@ -50999,7 +50999,7 @@ func (ec *executionContext) unmarshalNOpportunityStage2githubᚗcomᚋaccountpla
 }
 
 func (ec *executionContext) marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ctx context.Context, sel ast.SelectionSet, v opportunity.Stage) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNOpportunityWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityWhereInput(ctx context.Context, v any) (*ent.OpportunityWhereInput, error) {
@@ -51100,7 +51100,7 @@ func (ec *executionContext) unmarshalNRelationshipCurrentLevel2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx context.Context, sel ast.SelectionSet, v relationship.CurrentLevel) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipDesiredLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx context.Context, v any) (relationship.DesiredLevel, error) {
@@ -51110,7 +51110,7 @@ func (ec *executionContext) unmarshalNRelationshipDesiredLevel2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNRelationshipDesiredLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx context.Context, sel ast.SelectionSet, v relationship.DesiredLevel) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipOrder(ctx context.Context, v any) (*ent.RelationshipOrder, error) {
@@ -51216,7 +51216,7 @@ func (ec *executionContext) unmarshalNReviewKind2githubᚗcomᚋaccountplanᚋac
 }
 
 func (ec *executionContext) marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, sel ast.SelectionSet, v review.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNReviewOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrder(ctx context.Context, v any) (*ent.ReviewOrder, error) {
@@ -51245,7 +51245,7 @@ func (ec *executionContext) unmarshalNReviewStatus2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, sel ast.SelectionSet, v review.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNReviewWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInput(ctx context.Context, v any) (*ent.ReviewWhereInput, error) {
@@ -51284,7 +51284,7 @@ func (ec *executionContext) unmarshalNStakeholderAdaptability2githubᚗcomᚋacc
 }
 
 func (ec *executionContext) marshalNStakeholderAdaptability2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ctx context.Context, sel ast.SelectionSet, v stakeholder.Adaptability) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderBuyingRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx context.Context, v any) (stakeholder.BuyingRole, error) {
@@ -51294,7 +51294,7 @@ func (ec *executionContext) unmarshalNStakeholderBuyingRole2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNStakeholderBuyingRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx context.Context, sel ast.SelectionSet, v stakeholder.BuyingRole) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNStakeholderConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StakeholderConnection) graphql.Marshaler {
@@ -51312,7 +51312,7 @@ func (ec *executionContext) unmarshalNStakeholderCoverage2githubᚗcomᚋaccount
 }
 
 func (ec *executionContext) marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ctx context.Context, sel ast.SelectionSet, v stakeholder.Coverage) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderDecisionOrientation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx context.Context, v any) (stakeholder.DecisionOrientation, error) {
@@ -51322,7 +51322,7 @@ func (ec *executionContext) unmarshalNStakeholderDecisionOrientation2githubᚗco
 }
 
 func (ec *executionContext) marshalNStakeholderDecisionOrientation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx context.Context, sel ast.SelectionSet, v stakeholder.DecisionOrientation) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderOrder(ctx context.Context, v any) (*ent.StakeholderOrder, error) {
@@ -51351,7 +51351,7 @@ func (ec *executionContext) unmarshalNStakeholderPoliticalStatus2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNStakeholderPoliticalStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ctx context.Context, sel ast.SelectionSet, v stakeholder.PoliticalStatus) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx context.Context, v any) (stakeholder.Support, error) {
@@ -51361,7 +51361,7 @@ func (ec *executionContext) unmarshalNStakeholderSupport2githubᚗcomᚋaccountp
 }
 
 func (ec *executionContext) marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx context.Context, sel ast.SelectionSet, v stakeholder.Support) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderWhereInput(ctx context.Context, v any) (*ent.StakeholderWhereInput, error) {
@@ -51392,7 +51392,7 @@ func (ec *executionContext) unmarshalNSwotItemKind2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ctx context.Context, sel ast.SelectionSet, v swotitem.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNSwotItemOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemOrder(ctx context.Context, v any) (*ent.SwotItemOrder, error) {
@@ -51603,7 +51603,7 @@ func (ec *executionContext) unmarshalNUserRole2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v user.Role) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, v any) (user.Seniority, error) {
@@ -51613,7 +51613,7 @@ func (ec *executionContext) unmarshalNUserSeniority2githubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, sel ast.SelectionSet, v user.Seniority) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
@@ -51644,7 +51644,7 @@ func (ec *executionContext) unmarshalNWebhookDeliveryAttemptErrorKind2githubᚗc
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryAttemptErrorKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(ctx context.Context, sel ast.SelectionSet, v webhookdeliveryattempt.ErrorKind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryAttemptOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptOrder(ctx context.Context, v any) (*ent.WebhookDeliveryAttemptOrder, error) {
@@ -51705,7 +51705,7 @@ func (ec *executionContext) unmarshalNWebhookDeliveryStatus2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ctx context.Context, sel ast.SelectionSet, v webhookdelivery.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryWhereInput(ctx context.Context, v any) (*ent.WebhookDeliveryWhereInput, error) {
@@ -51811,7 +51811,7 @@ func (ec *executionContext) unmarshalNWhitespaceCellStatus2githubᚗcomᚋaccoun
 }
 
 func (ec *executionContext) marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ctx context.Context, sel ast.SelectionSet, v whitespacecell.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWhitespaceCellWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellWhereInput(ctx context.Context, v any) (*ent.WhitespaceCellWhereInput, error) {

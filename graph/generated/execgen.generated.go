@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +29,8 @@ type execgenState struct {
 	answers chunks[fieldValues]
 	values  chunks[graphql.Marshaler]
 	ctxs    chunks[fieldCtx]
+	fcs     chunks[graphql.FieldContext]
+	index   chunks[int]
 }
 
 // fieldsKey names a selection set and the types an object satisfies by
@@ -211,11 +214,14 @@ func (ec *executionContext) marshalSlice(ctx context.Context, length int, marsha
 	if ec.usesDefer() {
 		return graphql.MarshalSliceConcurrently(ctx, length, 0, false, marshalElement)
 	}
-	ret := make(graphql.Array, length)
-	// One allocation for the elements' field contexts, indexes and contexts, instead of three per element.
-	fcs := make([]graphql.FieldContext, length)
-	index := make([]int, length)
-	ctxs := make([]fieldCtx, length)
+	// The list, its elements' field contexts, indexes and contexts, cut from the request's chunks.
+	s := &ec.execgen
+	s.mu.Lock()
+	ret := graphql.Array(s.values.take(length, 1024))
+	fcs := s.fcs.take(length, 64)
+	index := s.index.take(length, 1024)
+	ctxs := s.ctxs.take(length, 512)
+	s.mu.Unlock()
 	parent := graphql.GetFieldContext(ctx)
 	for i := range length {
 		index[i] = i
@@ -371,6 +377,36 @@ func outID(v int) graphql.Marshaler                    { return scalar.ID(v) }
 func outInt(v int) graphql.Marshaler                   { return scalar.Int(v) }
 func outBoolean(v bool) graphql.Marshaler              { return scalar.Boolean(v) }
 func outCursor(v entgql.Cursor[int]) graphql.Marshaler { return scalar.Cursor(v) }
+
+// outEnum writes an ent enum as its MarshalGQL does, strconv.Quote of its
+// value, from a writer made once per value instead of boxing and quoting each.
+func outEnum[T ~string](v T) graphql.Marshaler {
+	if m := enumWriters.Load(); m != nil {
+		if w, ok := (*m)[string(v)]; ok {
+			return w
+		}
+	}
+	w := quotedEnum(strconv.Quote(string(v)))
+	for {
+		old := enumWriters.Load()
+		next := map[string]graphql.Marshaler{string(v): w}
+		if old != nil {
+			for k, v := range *old {
+				next[k] = v
+			}
+		}
+		if enumWriters.CompareAndSwap(old, &next) {
+			return w
+		}
+	}
+}
+
+// enumWriters maps an enum value to its writer; replaced, never changed, so readers take no lock.
+var enumWriters atomic.Pointer[map[string]graphql.Marshaler]
+
+type quotedEnum string
+
+func (q quotedEnum) MarshalGQL(w io.Writer) { io.WriteString(w, string(q)) }
 
 // answerBuffers hold the answers being written; one above maxPooledAnswer is let go.
 var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -1,11 +1,15 @@
 package generated
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/objective"
 )
 
 // A request without @defer, as execgen's helpers see it.
@@ -51,5 +55,25 @@ func TestObjectsShareFields(t *testing.T) {
 	}
 	if other := ec.collectFields(sel, stakeholderImplementors); &other[0] == &fields[0] {
 		t.Error("another type's objects share the fields of the first")
+	}
+}
+
+// An enum's writer writes what its own MarshalGQL does, and is made once per value.
+func TestOutEnum(t *testing.T) {
+	for _, v := range []graphql.Marshaler{objective.StatusIN_PROGRESS, objective.StatusACHIEVED, accountplan.StatusACTIVE} {
+		var want, got bytes.Buffer
+		v.MarshalGQL(&want)
+		switch v := v.(type) {
+		case objective.Status:
+			outEnum(v).MarshalGQL(&got)
+		case accountplan.Status:
+			outEnum(v).MarshalGQL(&got)
+		}
+		if got.String() != want.String() {
+			t.Errorf("outEnum(%v) writes %s, want %s", v, &got, &want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { outEnum(objective.StatusDEFERRED) }); n != 0 {
+		t.Errorf("%v allocations per enum value written, want 0", n)
 	}
 }
