@@ -37,6 +37,8 @@
 //   - objects: graphql.CollectFields(ec.OperationContext, sel, xImplementors)
 //     becomes ec.collectFields(sel, xImplementors), gqlgen's per-request
 //     cache under a key that needs no hash nor allocation;
+//   - fields: fc = &graphql.FieldContext{...} becomes a field context cut from
+//     chunks of the request (newFieldContext), then filled the same way;
 //   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
 //     the same field context with a Child shared by every field of the type.
 //   - IDs, Ints, Booleans (graphql.MarshalIntID, MarshalInt, MarshalBoolean)
@@ -232,6 +234,12 @@ var rules = []rule{
 		"ec.collectFields(sel, ${1})",
 		regexp.MustCompile(`ec\.collectFields\(sel, (\w+Implementors)\)`),
 		"graphql.CollectFields(ec.OperationContext, sel, ${1})",
+	},
+	{
+		regexp.MustCompile(`\n\tfc = &graphql\.FieldContext\{\n`),
+		"\n\tfc = ec.newFieldContext()\n\t*fc = graphql.FieldContext{\n",
+		regexp.MustCompile(`\n\tfc = ec\.newFieldContext\(\)\n\t\*fc = graphql\.FieldContext\{\n`),
+		"\n\tfc = &graphql.FieldContext{\n",
 	},
 	{
 		regexp.MustCompile(`\treturn graphql\.NewScalarFieldContext\(`),

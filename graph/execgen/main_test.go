@@ -14,6 +14,10 @@ const gqlgenOutput = `type executionContext struct {
 }
 
 func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object: "Account",
+		Field:  field,
+	}
 	if fc.Args, err = ec.field_Account_plans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		return fc, err
 	}
@@ -220,6 +224,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
 		"\treturn ec.objectOut(answer, out)\n}",
+		"\tfc = ec.newFieldContext()\n\t*fc = graphql.FieldContext{\n\t\tObject: \"Account\",",
 		"entᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {\n\treturn outEnum(v)\n}",
 		"\tfields := ec.collectFields(sel, accountImplementors)\n\n\tout, answer := ec.newFieldSet(fields)\n",
 		`return scalarFieldContext("Account", field, false, false, "String")`,

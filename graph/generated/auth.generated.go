@@ -33,7 +33,8 @@ func (ec *executionContext) _CreateAPITokenPayload_token(ctx context.Context, fi
 	return ec.marshalNAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPITokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "CreateAPITokenPayload",
 		Field:      field,
 		IsMethod:   false,

@@ -6105,7 +6105,8 @@ func (ec *executionContext) _APIToken_user(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_APIToken_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APIToken",
 		Field:      field,
 		IsMethod:   true,
@@ -6138,7 +6139,8 @@ func (ec *executionContext) _APIToken_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIToken_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APIToken",
 		Field:      field,
 		IsMethod:   true,
@@ -6170,7 +6172,8 @@ func (ec *executionContext) _APITokenConnection_edges(ctx context.Context, field
 	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -6191,7 +6194,8 @@ func (ec *executionContext) _APITokenConnection_pageInfo(ctx context.Context, fi
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -6227,7 +6231,8 @@ func (ec *executionContext) _APITokenEdge_node(ctx context.Context, field graphq
 	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -6496,7 +6501,8 @@ func (ec *executionContext) _Account_parent(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Account_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6529,7 +6535,8 @@ func (ec *executionContext) _Account_children(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6572,7 +6579,8 @@ func (ec *executionContext) _Account_owner(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6605,7 +6613,8 @@ func (ec *executionContext) _Account_businessUnits(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Account_businessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6649,7 +6658,8 @@ func (ec *executionContext) _Account_teamMembers(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Account_teamMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6693,7 +6703,8 @@ func (ec *executionContext) _Account_plans(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6737,7 +6748,8 @@ func (ec *executionContext) _Account_stakeholders(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Account_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6781,7 +6793,8 @@ func (ec *executionContext) _Account_opportunities(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6825,7 +6838,8 @@ func (ec *executionContext) _Account_revenueRecords(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Account_revenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6869,7 +6883,8 @@ func (ec *executionContext) _Account_whitespaceCells(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Account_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6913,7 +6928,8 @@ func (ec *executionContext) _Account_feedback(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6957,7 +6973,8 @@ func (ec *executionContext) _Account_reviews(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7001,7 +7018,8 @@ func (ec *executionContext) _Account_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7044,7 +7062,8 @@ func (ec *executionContext) _Account_planCoverage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Account_planCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7076,7 +7095,8 @@ func (ec *executionContext) _Account_icpFit(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Account_icpFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7109,7 +7129,8 @@ func (ec *executionContext) _Account_activity(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_activity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7141,7 +7162,8 @@ func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field 
 	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7162,7 +7184,8 @@ func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, fie
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7198,7 +7221,8 @@ func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql
 	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -7497,7 +7521,8 @@ func (ec *executionContext) _AccountPlan_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7529,7 +7554,8 @@ func (ec *executionContext) _AccountPlan_owner(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7562,7 +7588,8 @@ func (ec *executionContext) _AccountPlan_goals(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_goals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7606,7 +7633,8 @@ func (ec *executionContext) _AccountPlan_actionItems(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7650,7 +7678,8 @@ func (ec *executionContext) _AccountPlan_insights(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7694,7 +7723,8 @@ func (ec *executionContext) _AccountPlan_swotItems(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_swotItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7738,7 +7768,8 @@ func (ec *executionContext) _AccountPlan_reviews(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7782,7 +7813,8 @@ func (ec *executionContext) _AccountPlan_feedback(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7826,7 +7858,8 @@ func (ec *executionContext) _AccountPlan_opportunities(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7870,7 +7903,8 @@ func (ec *executionContext) _AccountPlan_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7913,7 +7947,8 @@ func (ec *executionContext) _AccountPlan_health(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7934,7 +7969,8 @@ func (ec *executionContext) _AccountPlanConnection_edges(ctx context.Context, fi
 	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7955,7 +7991,8 @@ func (ec *executionContext) _AccountPlanConnection_pageInfo(ctx context.Context,
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7991,7 +8028,8 @@ func (ec *executionContext) _AccountPlanEdge_node(ctx context.Context, field gra
 	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8095,7 +8133,8 @@ func (ec *executionContext) _AccountTeamMember_account(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8127,7 +8166,8 @@ func (ec *executionContext) _AccountTeamMember_user(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8160,7 +8200,8 @@ func (ec *executionContext) _AccountTeamMember_history(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8192,7 +8233,8 @@ func (ec *executionContext) _AccountTeamMemberConnection_edges(ctx context.Conte
 	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8213,7 +8255,8 @@ func (ec *executionContext) _AccountTeamMemberConnection_pageInfo(ctx context.Co
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8249,7 +8292,8 @@ func (ec *executionContext) _AccountTeamMemberEdge_node(ctx context.Context, fie
 	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8458,7 +8502,8 @@ func (ec *executionContext) _ActionItem_plan(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8490,7 +8535,8 @@ func (ec *executionContext) _ActionItem_objective(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8522,7 +8568,8 @@ func (ec *executionContext) _ActionItem_owner(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8554,7 +8601,8 @@ func (ec *executionContext) _ActionItem_stakeholderOwner(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_stakeholderOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8586,7 +8634,8 @@ func (ec *executionContext) _ActionItem_review(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8619,7 +8668,8 @@ func (ec *executionContext) _ActionItem_history(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8651,7 +8701,8 @@ func (ec *executionContext) _ActionItemConnection_edges(ctx context.Context, fie
 	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8672,7 +8723,8 @@ func (ec *executionContext) _ActionItemConnection_pageInfo(ctx context.Context, 
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8708,7 +8760,8 @@ func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field grap
 	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8857,7 +8910,8 @@ func (ec *executionContext) _BusinessUnit_account(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8890,7 +8944,8 @@ func (ec *executionContext) _BusinessUnit_stakeholders(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8934,7 +8989,8 @@ func (ec *executionContext) _BusinessUnit_whitespaceCells(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8978,7 +9034,8 @@ func (ec *executionContext) _BusinessUnit_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -9010,7 +9067,8 @@ func (ec *executionContext) _BusinessUnitConnection_edges(ctx context.Context, f
 	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9031,7 +9089,8 @@ func (ec *executionContext) _BusinessUnitConnection_pageInfo(ctx context.Context
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9067,7 +9126,8 @@ func (ec *executionContext) _BusinessUnitEdge_node(ctx context.Context, field gr
 	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9190,7 +9250,8 @@ func (ec *executionContext) _Change_fields(ctx context.Context, field graphql.Co
 	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   false,
@@ -9267,7 +9328,8 @@ func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   true,
@@ -9288,7 +9350,8 @@ func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field g
 	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9309,7 +9372,8 @@ func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, fiel
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9345,7 +9409,8 @@ func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.
 	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9524,7 +9589,8 @@ func (ec *executionContext) _Feedback_account(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9556,7 +9622,8 @@ func (ec *executionContext) _Feedback_plan(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9588,7 +9655,8 @@ func (ec *executionContext) _Feedback_stakeholder(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9621,7 +9689,8 @@ func (ec *executionContext) _Feedback_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9653,7 +9722,8 @@ func (ec *executionContext) _FeedbackConnection_edges(ctx context.Context, field
 	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9674,7 +9744,8 @@ func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, fi
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9710,7 +9781,8 @@ func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphq
 	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9919,7 +9991,8 @@ func (ec *executionContext) _Goal_plan(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Goal_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -9952,7 +10025,8 @@ func (ec *executionContext) _Goal_objectives(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Goal_objectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -9996,7 +10070,8 @@ func (ec *executionContext) _Goal_history(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Goal_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -10028,7 +10103,8 @@ func (ec *executionContext) _GoalConnection_edges(ctx context.Context, field gra
 	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10049,7 +10125,8 @@ func (ec *executionContext) _GoalConnection_pageInfo(ctx context.Context, field 
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10085,7 +10162,8 @@ func (ec *executionContext) _GoalEdge_node(ctx context.Context, field graphql.Co
 	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10265,7 +10343,8 @@ func (ec *executionContext) _IcpCriterion_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterion",
 		Field:      field,
 		IsMethod:   true,
@@ -10297,7 +10376,8 @@ func (ec *executionContext) _IcpCriterionConnection_edges(ctx context.Context, f
 	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10318,7 +10398,8 @@ func (ec *executionContext) _IcpCriterionConnection_pageInfo(ctx context.Context
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10354,7 +10435,8 @@ func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field gr
 	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10518,7 +10600,8 @@ func (ec *executionContext) _InfluenceEdge_from(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10550,7 +10633,8 @@ func (ec *executionContext) _InfluenceEdge_to(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10583,7 +10667,8 @@ func (ec *executionContext) _InfluenceEdge_history(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10615,7 +10700,8 @@ func (ec *executionContext) _InfluenceEdgeConnection_edges(ctx context.Context, 
 	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10636,7 +10722,8 @@ func (ec *executionContext) _InfluenceEdgeConnection_pageInfo(ctx context.Contex
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10672,7 +10759,8 @@ func (ec *executionContext) _InfluenceEdgeEdge_node(ctx context.Context, field g
 	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10806,7 +10894,8 @@ func (ec *executionContext) _Insight_plan(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Insight_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10838,7 +10927,8 @@ func (ec *executionContext) _Insight_stakeholder(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Insight_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10871,7 +10961,8 @@ func (ec *executionContext) _Insight_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Insight_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10903,7 +10994,8 @@ func (ec *executionContext) _InsightConnection_edges(ctx context.Context, field 
 	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10924,7 +11016,8 @@ func (ec *executionContext) _InsightConnection_pageInfo(ctx context.Context, fie
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10960,7 +11053,8 @@ func (ec *executionContext) _InsightEdge_node(ctx context.Context, field graphql
 	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11124,7 +11218,8 @@ func (ec *executionContext) _KPI_objective(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_KPI_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11157,7 +11252,8 @@ func (ec *executionContext) _KPI_measurements(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_KPI_measurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11201,7 +11297,8 @@ func (ec *executionContext) _KPI_history(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_KPI_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11233,7 +11330,8 @@ func (ec *executionContext) _KPIConnection_edges(ctx context.Context, field grap
 	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11254,7 +11352,8 @@ func (ec *executionContext) _KPIConnection_pageInfo(ctx context.Context, field g
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11290,7 +11389,8 @@ func (ec *executionContext) _KPIEdge_node(ctx context.Context, field graphql.Col
 	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11424,7 +11524,8 @@ func (ec *executionContext) _KPIMeasurement_kpi(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurement",
 		Field:      field,
 		IsMethod:   true,
@@ -11457,7 +11558,8 @@ func (ec *executionContext) _KPIMeasurement_history(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurement",
 		Field:      field,
 		IsMethod:   true,
@@ -11489,7 +11591,8 @@ func (ec *executionContext) _KPIMeasurementConnection_edges(ctx context.Context,
 	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11510,7 +11613,8 @@ func (ec *executionContext) _KPIMeasurementConnection_pageInfo(ctx context.Conte
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11546,7 +11650,8 @@ func (ec *executionContext) _KPIMeasurementEdge_node(ctx context.Context, field 
 	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11710,7 +11815,8 @@ func (ec *executionContext) _Objective_goal(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11742,7 +11848,8 @@ func (ec *executionContext) _Objective_owner(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Objective_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11775,7 +11882,8 @@ func (ec *executionContext) _Objective_kpis(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11819,7 +11927,8 @@ func (ec *executionContext) _Objective_actionItems(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Objective_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11863,7 +11972,8 @@ func (ec *executionContext) _Objective_history(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Objective_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11895,7 +12005,8 @@ func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, fiel
 	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11916,7 +12027,8 @@ func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, f
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11952,7 +12064,8 @@ func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graph
 	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -12161,7 +12274,8 @@ func (ec *executionContext) _Opportunity_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12193,7 +12307,8 @@ func (ec *executionContext) _Opportunity_plan(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12225,7 +12340,8 @@ func (ec *executionContext) _Opportunity_product(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12257,7 +12373,8 @@ func (ec *executionContext) _Opportunity_owner(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12290,7 +12407,8 @@ func (ec *executionContext) _Opportunity_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12322,7 +12440,8 @@ func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, fi
 	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12343,7 +12462,8 @@ func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context,
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12379,7 +12499,8 @@ func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field gra
 	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -12598,7 +12719,8 @@ func (ec *executionContext) _Product_whitespaceCells(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Product_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12642,7 +12764,8 @@ func (ec *executionContext) _Product_opportunities(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Product_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12686,7 +12809,8 @@ func (ec *executionContext) _Product_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Product_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12718,7 +12842,8 @@ func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field 
 	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12739,7 +12864,8 @@ func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, fie
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12775,7 +12901,8 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -12820,7 +12947,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12864,7 +12992,8 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12908,7 +13037,8 @@ func (ec *executionContext) _Query_apiTokens(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_apiTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12952,7 +13082,8 @@ func (ec *executionContext) _Query_accounts(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12996,7 +13127,8 @@ func (ec *executionContext) _Query_accountPlans(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Query_accountPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13040,7 +13172,8 @@ func (ec *executionContext) _Query_accountTeamMembers(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Query_accountTeamMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13084,7 +13217,8 @@ func (ec *executionContext) _Query_actionItems(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Query_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13128,7 +13262,8 @@ func (ec *executionContext) _Query_businessUnits(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_businessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13172,7 +13307,8 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13216,7 +13352,8 @@ func (ec *executionContext) _Query_feedback(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13260,7 +13397,8 @@ func (ec *executionContext) _Query_goals(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_goals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13304,7 +13442,8 @@ func (ec *executionContext) _Query_icpCriteria(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Query_icpCriteria(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13348,7 +13487,8 @@ func (ec *executionContext) _Query_influenceEdges(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Query_influenceEdges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13392,7 +13532,8 @@ func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13436,7 +13577,8 @@ func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13480,7 +13622,8 @@ func (ec *executionContext) _Query_kpiMeasurements(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Query_kpiMeasurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13524,7 +13667,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_objectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13568,7 +13712,8 @@ func (ec *executionContext) _Query_opportunities(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13612,7 +13757,8 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_products(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13656,7 +13802,8 @@ func (ec *executionContext) _Query_relationships(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13700,7 +13847,8 @@ func (ec *executionContext) _Query_revenueRecords(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Query_revenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13744,7 +13892,8 @@ func (ec *executionContext) _Query_reviews(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13788,7 +13937,8 @@ func (ec *executionContext) _Query_stakeholders(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Query_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13832,7 +13982,8 @@ func (ec *executionContext) _Query_swotItems(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_swotItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13876,7 +14027,8 @@ func (ec *executionContext) _Query_users(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13920,7 +14072,8 @@ func (ec *executionContext) _Query_webhookDeliveries(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13964,7 +14117,8 @@ func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14008,7 +14162,8 @@ func (ec *executionContext) _Query_whitespaceCells(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Query_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14051,7 +14206,8 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14084,7 +14240,8 @@ func (ec *executionContext) _Query_tierReport(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_tierReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14128,7 +14285,8 @@ func (ec *executionContext) _Query_metrics(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14172,7 +14330,8 @@ func (ec *executionContext) _Query_orgMap(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_orgMap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14216,7 +14375,8 @@ func (ec *executionContext) _Query_influencePath(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_influencePath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14260,7 +14420,8 @@ func (ec *executionContext) _Query_decisionMakerPaths(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14304,7 +14465,8 @@ func (ec *executionContext) _Query_reviewPack(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_reviewPack(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14348,7 +14510,8 @@ func (ec *executionContext) _Query_changeFeed(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_changeFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14392,7 +14555,8 @@ func (ec *executionContext) _Query_nodeAsOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodeAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14436,7 +14600,8 @@ func (ec *executionContext) _Query_planAsOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_planAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14480,7 +14645,8 @@ func (ec *executionContext) _Query_planDiff(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_planDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14524,7 +14690,8 @@ func (ec *executionContext) _Query_orgMapDiff(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14591,7 +14758,8 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14634,7 +14802,8 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14801,7 +14970,8 @@ func (ec *executionContext) _Relationship_user(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14833,7 +15003,8 @@ func (ec *executionContext) _Relationship_stakeholder(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14866,7 +15037,8 @@ func (ec *executionContext) _Relationship_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14898,7 +15070,8 @@ func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, f
 	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -14919,7 +15092,8 @@ func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -14955,7 +15129,8 @@ func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field gr
 	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15179,7 +15354,8 @@ func (ec *executionContext) _RevenueRecord_account(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecord",
 		Field:      field,
 		IsMethod:   true,
@@ -15212,7 +15388,8 @@ func (ec *executionContext) _RevenueRecord_history(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecord",
 		Field:      field,
 		IsMethod:   true,
@@ -15244,7 +15421,8 @@ func (ec *executionContext) _RevenueRecordConnection_edges(ctx context.Context, 
 	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15265,7 +15443,8 @@ func (ec *executionContext) _RevenueRecordConnection_pageInfo(ctx context.Contex
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15301,7 +15480,8 @@ func (ec *executionContext) _RevenueRecordEdge_node(ctx context.Context, field g
 	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15480,7 +15660,8 @@ func (ec *executionContext) _Review_account(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Review_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15513,7 +15694,8 @@ func (ec *executionContext) _Review_attendees(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Review_attendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15557,7 +15739,8 @@ func (ec *executionContext) _Review_customerAttendees(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Review_customerAttendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15601,7 +15784,8 @@ func (ec *executionContext) _Review_actionItems(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15645,7 +15829,8 @@ func (ec *executionContext) _Review_history(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Review_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15711,7 +15896,8 @@ func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Review_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15743,7 +15929,8 @@ func (ec *executionContext) _Review_accountPlan(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Review_accountPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15775,7 +15962,8 @@ func (ec *executionContext) _Review_previousReview(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Review_previousReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15807,7 +15995,8 @@ func (ec *executionContext) _Review_actionItemsOpenSincePrevious(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItemsOpenSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15839,7 +16028,8 @@ func (ec *executionContext) _Review_actionItemsCompletedSincePrevious(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItemsCompletedSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15860,7 +16050,8 @@ func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field g
 	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15881,7 +16072,8 @@ func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, fiel
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15917,7 +16109,8 @@ func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.
 	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -16276,7 +16469,8 @@ func (ec *executionContext) _Stakeholder_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16308,7 +16502,8 @@ func (ec *executionContext) _Stakeholder_businessUnit(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_businessUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16340,7 +16535,8 @@ func (ec *executionContext) _Stakeholder_reportsTo(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_reportsTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16373,7 +16569,8 @@ func (ec *executionContext) _Stakeholder_directReports(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_directReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16417,7 +16614,8 @@ func (ec *executionContext) _Stakeholder_influenceOut(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16461,7 +16659,8 @@ func (ec *executionContext) _Stakeholder_influenceIn(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16505,7 +16704,8 @@ func (ec *executionContext) _Stakeholder_relationships(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16549,7 +16749,8 @@ func (ec *executionContext) _Stakeholder_insights(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16593,7 +16794,8 @@ func (ec *executionContext) _Stakeholder_actionItems(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16637,7 +16839,8 @@ func (ec *executionContext) _Stakeholder_feedback(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16681,7 +16884,8 @@ func (ec *executionContext) _Stakeholder_reviews(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16725,7 +16929,8 @@ func (ec *executionContext) _Stakeholder_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16757,7 +16962,8 @@ func (ec *executionContext) _StakeholderConnection_edges(ctx context.Context, fi
 	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16778,7 +16984,8 @@ func (ec *executionContext) _StakeholderConnection_pageInfo(ctx context.Context,
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16814,7 +17021,8 @@ func (ec *executionContext) _StakeholderEdge_node(ctx context.Context, field gra
 	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -16933,7 +17141,8 @@ func (ec *executionContext) _SwotItem_plan(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_SwotItem_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItem",
 		Field:      field,
 		IsMethod:   true,
@@ -16966,7 +17175,8 @@ func (ec *executionContext) _SwotItem_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_SwotItem_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItem",
 		Field:      field,
 		IsMethod:   true,
@@ -16998,7 +17208,8 @@ func (ec *executionContext) _SwotItemConnection_edges(ctx context.Context, field
 	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17019,7 +17230,8 @@ func (ec *executionContext) _SwotItemConnection_pageInfo(ctx context.Context, fi
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17055,7 +17267,8 @@ func (ec *executionContext) _SwotItemEdge_node(ctx context.Context, field graphq
 	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -17235,7 +17448,8 @@ func (ec *executionContext) _User_ownedAccounts(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17279,7 +17493,8 @@ func (ec *executionContext) _User_teamMemberships(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_User_teamMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17323,7 +17538,8 @@ func (ec *executionContext) _User_ownedPlans(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17367,7 +17583,8 @@ func (ec *executionContext) _User_ownedObjectives(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedObjectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17411,7 +17628,8 @@ func (ec *executionContext) _User_actionItems(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_User_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17455,7 +17673,8 @@ func (ec *executionContext) _User_relationships(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17499,7 +17718,8 @@ func (ec *executionContext) _User_ownedOpportunities(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedOpportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17543,7 +17763,8 @@ func (ec *executionContext) _User_apiTokens(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_apiTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17587,7 +17808,8 @@ func (ec *executionContext) _User_changes(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17631,7 +17853,8 @@ func (ec *executionContext) _User_reviews(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17675,7 +17898,8 @@ func (ec *executionContext) _User_history(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17707,7 +17931,8 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17728,7 +17953,8 @@ func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field 
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17764,7 +17990,8 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18048,7 +18275,8 @@ func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18081,7 +18309,8 @@ func (ec *executionContext) _WebhookDelivery_attemptLog(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attemptLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18125,7 +18354,8 @@ func (ec *executionContext) _WebhookDelivery_history(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18300,7 +18530,8 @@ func (ec *executionContext) _WebhookDeliveryAttempt_delivery(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_delivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttempt",
 		Field:      field,
 		IsMethod:   true,
@@ -18333,7 +18564,8 @@ func (ec *executionContext) _WebhookDeliveryAttempt_history(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttempt",
 		Field:      field,
 		IsMethod:   true,
@@ -18365,7 +18597,8 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_edges(ctx context.
 	return ec.marshalOWebhookDeliveryAttemptEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18386,7 +18619,8 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_pageInfo(ctx conte
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18422,7 +18656,8 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge_node(ctx context.Context
 	return ec.marshalOWebhookDeliveryAttempt2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttempt(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18455,7 +18690,8 @@ func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context
 	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18476,7 +18712,8 @@ func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Cont
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18512,7 +18749,8 @@ func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field
 	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18719,7 +18957,8 @@ func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpoint",
 		Field:      field,
 		IsMethod:   true,
@@ -18763,7 +19002,8 @@ func (ec *executionContext) _WebhookEndpoint_history(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpoint",
 		Field:      field,
 		IsMethod:   true,
@@ -18795,7 +19035,8 @@ func (ec *executionContext) _WebhookEndpointConnection_edges(ctx context.Context
 	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18816,7 +19057,8 @@ func (ec *executionContext) _WebhookEndpointConnection_pageInfo(ctx context.Cont
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18852,7 +19094,8 @@ func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field
 	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -19031,7 +19274,8 @@ func (ec *executionContext) _WhitespaceCell_account(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19063,7 +19307,8 @@ func (ec *executionContext) _WhitespaceCell_businessUnit(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_businessUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19095,7 +19340,8 @@ func (ec *executionContext) _WhitespaceCell_product(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19128,7 +19374,8 @@ func (ec *executionContext) _WhitespaceCell_history(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19160,7 +19407,8 @@ func (ec *executionContext) _WhitespaceCellConnection_edges(ctx context.Context,
 	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -19181,7 +19429,8 @@ func (ec *executionContext) _WhitespaceCellConnection_pageInfo(ctx context.Conte
 	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -19217,7 +19466,8 @@ func (ec *executionContext) _WhitespaceCellEdge_node(ctx context.Context, field 
 	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellEdge",
 		Field:      field,
 		IsMethod:   false,

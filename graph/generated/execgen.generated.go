@@ -233,6 +233,15 @@ func (ec *executionContext) marshalSlice(ctx context.Context, length int, marsha
 	return ret
 }
 
+// newFieldContext is a field context cut from chunks of the request.
+func (ec *executionContext) newFieldContext() *graphql.FieldContext {
+	s := &ec.execgen
+	s.mu.Lock()
+	fc := &s.fcs.take(1, 64)[0]
+	s.mu.Unlock()
+	return fc
+}
+
 // withFieldContext is graphql.WithFieldContext with the context cut from chunks of the request.
 func (ec *executionContext) withFieldContext(ctx context.Context, fc *graphql.FieldContext) context.Context {
 	fc.Parent = graphql.GetFieldContext(ctx)

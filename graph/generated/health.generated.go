@@ -107,7 +107,8 @@ func (ec *executionContext) _IcpFit_reasons(ctx context.Context, field graphql.C
 	return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpFit",
 		Field:      field,
 		IsMethod:   false,
@@ -158,7 +159,8 @@ func (ec *executionContext) _IcpReason_criterion(ctx context.Context, field grap
 	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpReason",
 		Field:      field,
 		IsMethod:   false,
@@ -221,7 +223,8 @@ func (ec *executionContext) _PlanHealth_findings(ctx context.Context, field grap
 	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanHealth",
 		Field:      field,
 		IsMethod:   false,
@@ -257,7 +260,8 @@ func (ec *executionContext) _TierReport_tiers(ctx context.Context, field graphql
 	return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -278,7 +282,8 @@ func (ec *executionContext) _TierReport_accounts(ctx context.Context, field grap
 	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -299,7 +304,8 @@ func (ec *executionContext) _TierReport_mismatches(ctx context.Context, field gr
 	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -389,7 +395,8 @@ func (ec *executionContext) _TierSuggestion_account(ctx context.Context, field g
 	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierSuggestion",
 		Field:      field,
 		IsMethod:   false,

@@ -101,7 +101,8 @@ func (ec *executionContext) _MetricsReport_rows(ctx context.Context, field graph
 	return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsReport",
 		Field:      field,
 		IsMethod:   false,
@@ -137,7 +138,8 @@ func (ec *executionContext) _MetricsRow_owner(ctx context.Context, field graphql
 	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -389,7 +391,8 @@ func (ec *executionContext) _MetricsRow_netRevenueRetention(ctx context.Context,
 	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -410,7 +413,8 @@ func (ec *executionContext) _MetricsRow_grossRevenueRetention(ctx context.Contex
 	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_grossRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -431,7 +435,8 @@ func (ec *executionContext) _MetricsRow_revenueGrowth(ctx context.Context, field
 	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -482,7 +487,8 @@ func (ec *executionContext) _MetricsRow_logoRetention(ctx context.Context, field
 	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -572,7 +578,8 @@ func (ec *executionContext) _MetricsRow_winRate(ctx context.Context, field graph
 	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_winRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -593,7 +600,8 @@ func (ec *executionContext) _MetricsRow_salesCycleMedianDays(ctx context.Context
 	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMedianDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -614,7 +622,8 @@ func (ec *executionContext) _MetricsRow_salesCycleMeanDays(ctx context.Context, 
 	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,

@@ -86,7 +86,8 @@ func (ec *executionContext) _DecisionMakerPath_stakeholder(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_DecisionMakerPath_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerPath",
 		Field:      field,
 		IsMethod:   true,
@@ -107,7 +108,8 @@ func (ec *executionContext) _DecisionMakerPath_path(ctx context.Context, field g
 	return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerPath_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerPath",
 		Field:      field,
 		IsMethod:   false,
@@ -155,7 +157,8 @@ func (ec *executionContext) _InfluencePath_hops(ctx context.Context, field graph
 	return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePath",
 		Field:      field,
 		IsMethod:   false,
@@ -188,7 +191,8 @@ func (ec *executionContext) _InfluencePath_relationship(ctx context.Context, fie
 	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePath",
 		Field:      field,
 		IsMethod:   false,
@@ -235,7 +239,8 @@ func (ec *executionContext) _InfluencePathHop_stakeholder(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePathHop",
 		Field:      field,
 		IsMethod:   true,
@@ -256,7 +261,8 @@ func (ec *executionContext) _InfluencePathHop_via(ctx context.Context, field gra
 	return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePathHop",
 		Field:      field,
 		IsMethod:   false,
@@ -304,7 +310,8 @@ func (ec *executionContext) _MoveStakeholdersPayload_stakeholders(ctx context.Co
 	return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MoveStakeholdersPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -325,7 +332,8 @@ func (ec *executionContext) _MoveStakeholdersPayload_manager(ctx context.Context
 	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MoveStakeholdersPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -346,7 +354,8 @@ func (ec *executionContext) _OrgMap_account(ctx context.Context, field graphql.C
 	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -367,7 +376,8 @@ func (ec *executionContext) _OrgMap_nodes(ctx context.Context, field graphql.Col
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -388,7 +398,8 @@ func (ec *executionContext) _OrgMap_edges(ctx context.Context, field graphql.Col
 	return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -420,7 +431,8 @@ func (ec *executionContext) _OrgMap_nodeColumns(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_nodeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -452,7 +464,8 @@ func (ec *executionContext) _OrgMap_edgeColumns(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_edgeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -473,7 +486,8 @@ func (ec *executionContext) _OrgMap_roots(ctx context.Context, field graphql.Col
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_roots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -506,7 +520,8 @@ func (ec *executionContext) _OrgMap_hiddenInfluencers(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_hiddenInfluencers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -549,7 +564,8 @@ func (ec *executionContext) _OrgMap_keyPlayersNotSupporting(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_keyPlayersNotSupporting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -581,7 +597,8 @@ func (ec *executionContext) _OrgMap_uncoveredKeyPlayers(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_uncoveredKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -613,7 +630,8 @@ func (ec *executionContext) _OrgMap_decisionMakersWithoutSupportivePath(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_decisionMakersWithoutSupportivePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -645,7 +663,8 @@ func (ec *executionContext) _OrgMap_singleThreading(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_singleThreading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -677,7 +696,8 @@ func (ec *executionContext) _OrgMap_health(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -710,7 +730,8 @@ func (ec *executionContext) _OrgMap_influenceRanking(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_influenceRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -753,7 +774,8 @@ func (ec *executionContext) _OrgMap_decisionMakerPaths(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_decisionMakerPaths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -1069,7 +1091,8 @@ func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graph
 	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapFinding",
 		Field:      field,
 		IsMethod:   false,
@@ -1129,7 +1152,8 @@ func (ec *executionContext) _OrgMapHealth_supportiveKeyPlayers(ctx context.Conte
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapHealth",
 		Field:      field,
 		IsMethod:   false,
@@ -1165,7 +1189,8 @@ func (ec *executionContext) _OrgMapNode_stakeholder(ctx context.Context, field g
 	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapNode",
 		Field:      field,
 		IsMethod:   false,
@@ -1315,7 +1340,8 @@ func (ec *executionContext) _OrgMapNode_relationships(ctx context.Context, field
 	return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapNode",
 		Field:      field,
 		IsMethod:   false,
@@ -1742,7 +1768,8 @@ func (ec *executionContext) _SingleThreading_contacts(ctx context.Context, field
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SingleThreading",
 		Field:      field,
 		IsMethod:   false,
@@ -1763,7 +1790,8 @@ func (ec *executionContext) _SingleThreading_supporters(ctx context.Context, fie
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_supporters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SingleThreading",
 		Field:      field,
 		IsMethod:   false,

@@ -36,7 +36,8 @@ func (ec *executionContext) _ReviewPack_plan(ctx context.Context, field graphql.
 	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -81,7 +82,8 @@ func (ec *executionContext) _ReviewPack_sinceReview(ctx context.Context, field g
 	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_sinceReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -102,7 +104,8 @@ func (ec *executionContext) _ReviewPack_goals(ctx context.Context, field graphql
 	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -123,7 +126,8 @@ func (ec *executionContext) _ReviewPack_overdueActionItems(ctx context.Context, 
 	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_overdueActionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -144,7 +148,8 @@ func (ec *executionContext) _ReviewPack_planDiff(ctx context.Context, field grap
 	return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_planDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -165,7 +170,8 @@ func (ec *executionContext) _ReviewPack_orgMapDiff(ctx context.Context, field gr
 	return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -186,7 +192,8 @@ func (ec *executionContext) _ReviewPack_metrics(ctx context.Context, field graph
 	return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -218,7 +225,8 @@ func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   true,
@@ -239,7 +247,8 @@ func (ec *executionContext) _ReviewPack_whitespace(ctx context.Context, field gr
 	return ec.marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_whitespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -260,7 +269,8 @@ func (ec *executionContext) _ReviewPack_feedback(ctx context.Context, field grap
 	return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,

@@ -82,7 +82,8 @@ func (ec *executionContext) _UpsertPayload_results(ctx context.Context, field gr
 	return ec.marshalNUpsertResult2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐResultᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UpsertPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -263,7 +264,8 @@ func (ec *executionContext) _UpsertResult_error(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_UpsertResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UpsertResult",
 		Field:      field,
 		IsMethod:   true,

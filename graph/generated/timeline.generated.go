@@ -37,7 +37,8 @@ func (ec *executionContext) _ActionItemSlip_actionItem(ctx context.Context, fiel
 	return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_actionItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemSlip",
 		Field:      field,
 		IsMethod:   false,
@@ -100,7 +101,8 @@ func (ec *executionContext) _DecisionMakerWarmth_node(ctx context.Context, field
 	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerWarmth",
 		Field:      field,
 		IsMethod:   false,
@@ -145,7 +147,8 @@ func (ec *executionContext) _GoalAsOf_goal(ctx context.Context, field graphql.Co
 	return ec.marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -166,7 +169,8 @@ func (ec *executionContext) _GoalAsOf_objectives(ctx context.Context, field grap
 	return ec.marshalNObjectiveAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐObjectiveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -187,7 +191,8 @@ func (ec *executionContext) _KPIMove_kpi(ctx context.Context, field graphql.Coll
 	return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMove",
 		Field:      field,
 		IsMethod:   false,
@@ -268,7 +273,8 @@ func (ec *executionContext) _ObjectiveAsOf_objective(ctx context.Context, field 
 	return ec.marshalNObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -289,7 +295,8 @@ func (ec *executionContext) _ObjectiveAsOf_kpis(ctx context.Context, field graph
 	return ec.marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -310,7 +317,8 @@ func (ec *executionContext) _ObjectiveAsOf_actionItems(ctx context.Context, fiel
 	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -331,7 +339,8 @@ func (ec *executionContext) _OrgMapAttributeChange_node(ctx context.Context, fie
 	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapAttributeChange",
 		Field:      field,
 		IsMethod:   false,
@@ -400,7 +409,8 @@ func (ec *executionContext) _OrgMapDiff_joined(ctx context.Context, field graphq
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -421,7 +431,8 @@ func (ec *executionContext) _OrgMapDiff_left(ctx context.Context, field graphql.
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -442,7 +453,8 @@ func (ec *executionContext) _OrgMapDiff_moved(ctx context.Context, field graphql
 	return ec.marshalNOrgMapMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐMoveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -463,7 +475,8 @@ func (ec *executionContext) _OrgMapDiff_supportChanges(ctx context.Context, fiel
 	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_supportChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -484,7 +497,8 @@ func (ec *executionContext) _OrgMapDiff_politicalStatusChanges(ctx context.Conte
 	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_politicalStatusChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -505,7 +519,8 @@ func (ec *executionContext) _OrgMapDiff_keyPlayersGained(ctx context.Context, fi
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -526,7 +541,8 @@ func (ec *executionContext) _OrgMapDiff_keyPlayersLost(ctx context.Context, fiel
 	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -547,7 +563,8 @@ func (ec *executionContext) _OrgMapDiff_healthFrom(ctx context.Context, field gr
 	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -568,7 +585,8 @@ func (ec *executionContext) _OrgMapDiff_healthTo(ctx context.Context, field grap
 	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -589,7 +607,8 @@ func (ec *executionContext) _OrgMapDiff_decisionMakers(ctx context.Context, fiel
 	return ec.marshalNDecisionMakerWarmth2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐWarmthChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_decisionMakers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -610,7 +629,8 @@ func (ec *executionContext) _OrgMapMove_node(ctx context.Context, field graphql.
 	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -631,7 +651,8 @@ func (ec *executionContext) _OrgMapMove_managerFrom(ctx context.Context, field g
 	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -652,7 +673,8 @@ func (ec *executionContext) _OrgMapMove_managerTo(ctx context.Context, field gra
 	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -685,7 +707,8 @@ func (ec *executionContext) _PlanAsOf_plan(ctx context.Context, field graphql.Co
 	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -706,7 +729,8 @@ func (ec *executionContext) _PlanAsOf_goals(ctx context.Context, field graphql.C
 	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -727,7 +751,8 @@ func (ec *executionContext) _PlanAsOf_actionItems(ctx context.Context, field gra
 	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -748,7 +773,8 @@ func (ec *executionContext) _PlanAsOf_insights(ctx context.Context, field graphq
 	return ec.marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_insights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -769,7 +795,8 @@ func (ec *executionContext) _PlanAsOf_reviews(ctx context.Context, field graphql
 	return ec.marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -801,7 +828,8 @@ func (ec *executionContext) _PlanAsOf_health(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   true,
@@ -846,7 +874,8 @@ func (ec *executionContext) _PlanDiff_added(ctx context.Context, field graphql.C
 	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -867,7 +896,8 @@ func (ec *executionContext) _PlanDiff_removed(ctx context.Context, field graphql
 	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -888,7 +918,8 @@ func (ec *executionContext) _PlanDiff_changed(ctx context.Context, field graphql
 	return ec.marshalNPlanRecordChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -909,7 +940,8 @@ func (ec *executionContext) _PlanDiff_kpis(ctx context.Context, field graphql.Co
 	return ec.marshalNKPIMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐKPIMoveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -930,7 +962,8 @@ func (ec *executionContext) _PlanDiff_actionItemsCompleted(ctx context.Context, 
 	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsCompleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -951,7 +984,8 @@ func (ec *executionContext) _PlanDiff_actionItemsSlipped(ctx context.Context, fi
 	return ec.marshalNActionItemSlip2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐActionItemSlipᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsSlipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -996,7 +1030,8 @@ func (ec *executionContext) _PlanDiff_findingsOpened(ctx context.Context, field 
 	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -1017,7 +1052,8 @@ func (ec *executionContext) _PlanDiff_findingsResolved(ctx context.Context, fiel
 	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsResolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -1116,7 +1152,8 @@ func (ec *executionContext) _PlanRecordChange_fields(ctx context.Context, field 
 	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanRecordChange",
 		Field:      field,
 		IsMethod:   false,

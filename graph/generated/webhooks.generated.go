@@ -33,7 +33,8 @@ func (ec *executionContext) _WebhookEndpointSecretPayload_endpoint(ctx context.C
 	return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointSecretPayload",
 		Field:      field,
 		IsMethod:   false,
