@@ -21,19 +21,31 @@
 //     unless the document uses @defer;
 //   - fields read from a struct (return obj.X, nil; no directive): the
 //     graphql.ResolveField call becomes its field context and the marshal
-//     call. Such a read cannot fail or panic, so it skips the field
+//     call, with a context cut from chunks of the request (withFieldContext).
+//     Such a read cannot fail or panic, so it skips the field
 //     middlewares (AroundFields), the resolver closure, the recover and the
 //     boxing of the value; errors its marshaler or children report keep
 //     their path. AroundFields middlewares therefore see only resolver and
 //     method fields;
-//   - objects: return out becomes return ec.objectOut(fields, out), which
+//   - objects: return out becomes return ec.objectOut(answer, out), which
 //     writes the object's fields without the map and per-field allocations
 //     of FieldSet.MarshalGQL unless the document uses @defer;
+//   - objects: out := graphql.NewFieldSet(fields) becomes
+//     out, answer := ec.newFieldSet(fields): unless the document uses @defer,
+//     the field set, its values and that answer are cut from chunks of the
+//     request, not allocated per object;
+//   - objects: graphql.CollectFields(ec.OperationContext, sel, xImplementors)
+//     becomes ec.collectFields(sel, xImplementors), gqlgen's per-request
+//     cache under a key that needs no hash nor allocation;
+//   - fields: fc = &graphql.FieldContext{...} becomes a field context cut from
+//     chunks of the request (newFieldContext), then filled the same way;
 //   - scalar fields: graphql.NewScalarFieldContext becomes scalarFieldContext,
 //     the same field context with a Child shared by every field of the type.
 //   - IDs, Ints, Booleans (graphql.MarshalIntID, MarshalInt, MarshalBoolean)
 //     and cursors (entgql.Cursor's own MarshalGQL) become graph/scalar's
 //     writers: the same bytes, without a closure, string or encoder per value;
+//   - ent's enums (return v in their marshalers) become outEnum(v): their
+//     MarshalGQL's quoted value, written from one writer per value made once;
 //   - a query's answer is written into a pooled buffer and copied out once,
 //     instead of a bytes.Buffer that grows by doubling.
 //   - a struct read of a leaf (RewriteLeaves) first tries to write the value
@@ -194,11 +206,11 @@ var rules = []rule{
 		"\tfc, err := ec.fieldContext_${1}(ctx, field) // execgen: ResolveField(..., ${5}, ${6}) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v ${3} = obj.${2}\n" +
-			"\treturn ec.${4}(graphql.WithFieldContext(ctx, fc), field.Selections, v)\n",
+			"\treturn ec.${4}(ec.withFieldContext(ctx, fc), field.Selections, v)\n",
 		regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (true|false), (true|false)\) of a struct field, without middleware\n` +
 			`\tif err != nil \{\n\t\treturn graphql\.Null\n\t\}\n` +
 			`\tvar v ([^()\n]+) = obj\.(\w+)\n` +
-			`\treturn ec\.(marshal[^(\s]+)\(graphql\.WithFieldContext\(ctx, fc\), field\.Selections, v\)\n`),
+			`\treturn ec\.(marshal[^(\s]+)\(ec\.withFieldContext\(ctx, fc\), field\.Selections, v\)\n`),
 		"\treturn graphql.ResolveField(\n\t\tctx,\n\t\tec.OperationContext,\n\t\tfield,\n" +
 			"\t\tfunc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {\n\t\t\treturn ec.fieldContext_${1}(ctx, field)\n\t\t},\n" +
 			"\t\tfunc(ctx context.Context) (any, error) {\n\t\t\treturn obj.${5}, nil\n\t\t},\n\t\tnil,\n" +
@@ -207,9 +219,27 @@ var rules = []rule{
 	},
 	{
 		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn out\n\}`),
-		"${1}\treturn ec.objectOut(fields, out)\n}",
-		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn ec\.objectOut\(fields, out\)\n\}`),
+		"${1}\treturn ec.objectOut(answer, out)\n}",
+		regexp.MustCompile(`(ec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n)\treturn ec\.objectOut\(answer, out\)\n\}`),
 		"${1}\treturn out\n}",
+	},
+	{
+		regexp.MustCompile(`\n\tout := graphql\.NewFieldSet\(fields\)\n`),
+		"\n\tout, answer := ec.newFieldSet(fields)\n",
+		regexp.MustCompile(`\n\tout, answer := ec\.newFieldSet\(fields\)\n`),
+		"\n\tout := graphql.NewFieldSet(fields)\n",
+	},
+	{
+		regexp.MustCompile(`graphql\.CollectFields\(ec\.OperationContext, sel, (\w+Implementors)\)`),
+		"ec.collectFields(sel, ${1})",
+		regexp.MustCompile(`ec\.collectFields\(sel, (\w+Implementors)\)`),
+		"graphql.CollectFields(ec.OperationContext, sel, ${1})",
+	},
+	{
+		regexp.MustCompile(`\n\tfc = &graphql\.FieldContext\{\n`),
+		"\n\tfc = ec.newFieldContext()\n\t*fc = graphql.FieldContext{\n",
+		regexp.MustCompile(`\n\tfc = ec\.newFieldContext\(\)\n\t\*fc = graphql\.FieldContext\{\n`),
+		"\n\tfc = &graphql.FieldContext{\n",
 	},
 	{
 		regexp.MustCompile(`\treturn graphql\.NewScalarFieldContext\(`),
@@ -248,6 +278,12 @@ var rules = []rule{
 		"${1}return v\n",
 	},
 	{
+		regexp.MustCompile(`(\) marshal[NO][^(\s]*2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋ[a-z0-9]+ᚐ[A-Za-z]+\(ctx context\.Context, sel ast\.SelectionSet, v [a-z0-9]+\.[A-Za-z]+\) graphql\.Marshaler \{\n\t)return v\n`),
+		"${1}return outEnum(v)\n",
+		regexp.MustCompile(`(\) marshal[NO][^(\s]*2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋ[a-z0-9]+ᚐ[A-Za-z]+\(ctx context\.Context, sel ast\.SelectionSet, v [a-z0-9]+\.[A-Za-z]+\) graphql\.Marshaler \{\n\t)return outEnum\(v\)\n`),
+		"${1}return v\n",
+	},
+	{
 		regexp.MustCompile(`\n(\t+)var buf bytes\.Buffer\n\t+data\.MarshalGQL\(&buf\)\n\t+response\.Data = buf\.Bytes\(\)\n`),
 		"\n${1}response.Data = marshalAnswer(data)\n",
 		regexp.MustCompile(`\n(\t+)response\.Data = marshalAnswer\(data\)\n`),
@@ -275,6 +311,9 @@ func Rewrite(src []byte) ([]byte, error) {
 	if interfaceRead.Match(src) {
 		return nil, errors.New("a struct field of an interface type: execgen's read of it would not report a nil as gqlgen does")
 	}
+	if bytes.Count(src, []byte("out, answer := ec.newFieldSet(fields)")) != bytes.Count(src, []byte("return ec.objectOut(answer, out)")) {
+		return nil, errors.New("an object execgen cut from chunks whose answer it does not return, or the other way round")
+	}
 	if strings.Contains(string(src), "graphql.NewDeferredGroup(") {
 		return nil, errors.New("a @defer group execgen does not know how to rewrite")
 	}
@@ -285,11 +324,11 @@ func Rewrite(src []byte) ([]byte, error) {
 // nullCheckedLeaf reads it only to report a null, which its scalar function returns.
 var (
 	contextFreeLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshal[NO][^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
-		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n)\}\n`)
+		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n|\treturn outEnum\(v\)\n)\}\n`)
 	nullCheckedLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshalN[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
 		`\t_ = sel\n\tres := ([\w.]+)\(v\)\n\tif res == graphql\.Null \{\n\t\tgraphql\.AddInvalidNullFromMarshaler\(ctx, "\w+!"\)\n\t\}\n\treturn res\n\}\n`)
 	structRead = regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (?:true|false), (?:true|false)\) of a struct field, without middleware\n` +
-		`\tif err != nil \{\n\t\treturn graphql\.Null\n\t\}\n\tvar v [^()\n]+ = obj\.(\w+)\n\treturn ec\.(marshal[^(\s]+)\(graphql\.WithFieldContext\(ctx, fc\), field\.Selections, v\)\n`)
+		`\tif err != nil \{\n\t\treturn graphql\.Null\n\t\}\n\tvar v [^()\n]+ = obj\.(\w+)\n\treturn ec\.(marshal[^(\s]+)\(ec\.withFieldContext\(ctx, fc\), field\.Selections, v\)\n`)
 	leafGuard = regexp.MustCompile(`\tif res := [^\n]+; res != graphql\.Null \{ // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t\}\n`)
 )
 

@@ -14,6 +14,10 @@ const gqlgenOutput = `type executionContext struct {
 }
 
 func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object: "Account",
+		Field:  field,
+	}
 	if fc.Args, err = ec.field_Account_plans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		return fc, err
 	}
@@ -91,6 +95,10 @@ func (ec *executionContext) marshalNAccountStatus2Status(ctx context.Context, se
 	return v
 }
 
+func (ec *executionContext) marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalString(v)
@@ -125,6 +133,9 @@ func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.Col
 }
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *ent.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+
+	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -212,7 +223,10 @@ func TestRewriteAndRestore(t *testing.T) {
 		"deferred := ec.deferredGroup(ctx)",
 		"ec.resolveField(ctx, out, &deferred, i,",
 		"ec.marshalSlice(ctx, len(v), func(ctx context.Context, i int)",
-		"\treturn ec.objectOut(fields, out)\n}",
+		"\treturn ec.objectOut(answer, out)\n}",
+		"\tfc = ec.newFieldContext()\n\t*fc = graphql.FieldContext{\n\t\tObject: \"Account\",",
+		"entᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {\n\treturn outEnum(v)\n}",
+		"\tfields := ec.collectFields(sel, accountImplementors)\n\n\tout, answer := ec.newFieldSet(fields)\n",
 		`return scalarFieldContext("Account", field, false, false, "String")`,
 		"v entgql.Cursor[int]) graphql.Marshaler {\n\treturn outCursor(v)\n}",
 		"\t\treturn graphql.Null\n\t}\n\treturn outCursor(*v)\n}",
@@ -223,7 +237,7 @@ func TestRewriteAndRestore(t *testing.T) {
 		"\tfc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware\n" +
 			"\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
 			"\tvar v string = obj.Name\n" +
-			"\treturn ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)\n}",
+			"\treturn ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)\n}",
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the rewritten executor lacks %q:\n%s", want, out)
@@ -246,7 +260,7 @@ func TestRewriteLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	leaves := Leaves([][]byte{rewritten})
-	for name, want := range map[string]string{"marshalNID2int": "outID", "marshalNAccountStatus2Status": "", "marshalNString2string": "scalar.MarshalString", "marshalOBoolean2bool": ""} {
+	for name, want := range map[string]string{"marshalNID2int": "outID", "marshalNAccountStatus2Status": "", "marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus": "", "marshalNString2string": "scalar.MarshalString", "marshalOBoolean2bool": ""} {
 		if got, ok := leaves[name]; !ok || got != want {
 			t.Errorf("leaf %s: %q, %v; want %q", name, got, ok, want)
 		}
@@ -287,6 +301,10 @@ func TestRewriteRefusesWhatItDoesNotKnow(t *testing.T) {
 	if _, err := Rewrite([]byte(other)); err == nil {
 		t.Error("a @defer group execgen does not rewrite was left in place")
 	}
+	unpaired := strings.Replace(gqlgenOutput, "\treturn out\n}", "\treturn graphql.Null\n}", 1)
+	if _, err := Rewrite([]byte(unpaired)); err == nil {
+		t.Error("an object whose answer is not its field set's was cut from chunks")
+	}
 	iface := strings.Replace(gqlgenOutput, "v string) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", "v any) graphql.Marshaler {\n\t\t\treturn ec.marshalNString2string", 1)
 	if _, err := Rewrite([]byte(iface)); err == nil {
 		t.Error("a struct field of type any was read without gqlgen's nil check")
@@ -322,7 +340,7 @@ func TestExecutorIsRewritten(t *testing.T) {
 			}
 			continue
 		}
-		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()"} {
+		for _, gqlgen := range []string{"graphql.NewDeferredGroup(", "graphql.NewScalarFieldContext(", "graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "field.ArgumentMap(ec.Variables))", "graphql.MarshalIntID(", "graphql.MarshalBoolean(", "response.Data = buf.Bytes()", "graphql.NewFieldSet(fields)", "graphql.CollectFields(ec.OperationContext, sel,"} {
 			if bytes.Contains(src, []byte(gqlgen)) {
 				t.Errorf("%s calls %s, which execgen rewrites: run go generate ./...", f, gqlgen)
 			}

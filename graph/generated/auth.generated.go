@@ -30,10 +30,11 @@ func (ec *executionContext) _CreateAPITokenPayload_token(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *ent.APIToken = obj.Token
-	return ec.marshalNAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPITokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "CreateAPITokenPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -51,7 +52,7 @@ func (ec *executionContext) _CreateAPITokenPayload_secret(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.Secret
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPITokenPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("CreateAPITokenPayload", field, false, false, "String")
@@ -139,9 +140,9 @@ func UnmarshalCreateAPITokenInput(ctx context.Context, raw any) (auth.TokenInput
 var createAPITokenPayloadImplementors = []string{"CreateAPITokenPayload"}
 
 func (ec *executionContext) _CreateAPITokenPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.CreatedToken) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createAPITokenPayloadImplementors)
+	fields := ec.collectFields(sel, createAPITokenPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -171,7 +172,7 @@ func (ec *executionContext) _CreateAPITokenPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -5967,7 +5967,7 @@ func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "ID")
@@ -5982,7 +5982,7 @@ func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -5997,7 +5997,7 @@ func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6012,7 +6012,7 @@ func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "String")
@@ -6027,7 +6027,7 @@ func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Prefix
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "String")
@@ -6042,7 +6042,7 @@ func (ec *executionContext) _APIToken_readOnly(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v bool = obj.ReadOnly
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Boolean")
@@ -6057,7 +6057,7 @@ func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.ExpiresAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6072,7 +6072,7 @@ func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastUsedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6087,7 +6087,7 @@ func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.RevokedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIToken_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APIToken", field, false, false, "Time")
@@ -6113,7 +6113,8 @@ func (ec *executionContext) _APIToken_user(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_APIToken_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APIToken",
 		Field:      field,
 		IsMethod:   true,
@@ -6146,7 +6147,8 @@ func (ec *executionContext) _APIToken_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIToken_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APIToken",
 		Field:      field,
 		IsMethod:   true,
@@ -6175,10 +6177,11 @@ func (ec *executionContext) _APITokenConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.APITokenEdge = obj.Edges
-	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPITokenEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -6196,10 +6199,11 @@ func (ec *executionContext) _APITokenConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -6220,7 +6224,7 @@ func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APITokenConnection", field, false, false, "Int")
@@ -6232,10 +6236,11 @@ func (ec *executionContext) _APITokenEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.APIToken = obj.Node
-	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAPIToken2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAPIToken(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "APITokenEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -6253,7 +6258,7 @@ func (ec *executionContext) _APITokenEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("APITokenEdge", field, false, false, "Cursor")
@@ -6268,7 +6273,7 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "ID")
@@ -6283,7 +6288,7 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6298,7 +6303,7 @@ func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6313,7 +6318,7 @@ func (ec *executionContext) _Account_sourceUpdatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Time")
@@ -6328,7 +6333,7 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6343,7 +6348,7 @@ func (ec *executionContext) _Account_externalID(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6358,7 +6363,7 @@ func (ec *executionContext) _Account_tier(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v account.Tier = obj.Tier
-	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountTier")
@@ -6373,7 +6378,7 @@ func (ec *executionContext) _Account_industry(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Industry
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6388,7 +6393,7 @@ func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *int = obj.Sellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Int")
@@ -6403,7 +6408,7 @@ func (ec *executionContext) _Account_region(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v string = obj.Region
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6418,7 +6423,7 @@ func (ec *executionContext) _Account_country(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Country
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6433,7 +6438,7 @@ func (ec *executionContext) _Account_maturity(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *account.Maturity = obj.Maturity
-	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountMaturity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_maturity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountMaturity")
@@ -6448,7 +6453,7 @@ func (ec *executionContext) _Account_culture(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *account.Culture = obj.Culture
-	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountCulture2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_culture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "AccountCulture")
@@ -6463,7 +6468,7 @@ func (ec *executionContext) _Account_annualRevenue(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v int64 = obj.AnnualRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "Money")
@@ -6478,7 +6483,7 @@ func (ec *executionContext) _Account_currency(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Account_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Account", field, false, false, "String")
@@ -6504,7 +6509,8 @@ func (ec *executionContext) _Account_parent(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Account_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6537,7 +6543,8 @@ func (ec *executionContext) _Account_children(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6580,7 +6587,8 @@ func (ec *executionContext) _Account_owner(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6613,7 +6621,8 @@ func (ec *executionContext) _Account_businessUnits(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Account_businessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6657,7 +6666,8 @@ func (ec *executionContext) _Account_teamMembers(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Account_teamMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6701,7 +6711,8 @@ func (ec *executionContext) _Account_plans(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_plans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6745,7 +6756,8 @@ func (ec *executionContext) _Account_stakeholders(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Account_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6789,7 +6801,8 @@ func (ec *executionContext) _Account_opportunities(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Account_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6833,7 +6846,8 @@ func (ec *executionContext) _Account_revenueRecords(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Account_revenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6877,7 +6891,8 @@ func (ec *executionContext) _Account_whitespaceCells(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Account_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6921,7 +6936,8 @@ func (ec *executionContext) _Account_feedback(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -6965,7 +6981,8 @@ func (ec *executionContext) _Account_reviews(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7009,7 +7026,8 @@ func (ec *executionContext) _Account_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7052,7 +7070,8 @@ func (ec *executionContext) _Account_planCoverage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Account_planCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7084,7 +7103,8 @@ func (ec *executionContext) _Account_icpFit(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Account_icpFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7117,7 +7137,8 @@ func (ec *executionContext) _Account_activity(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_activity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
@@ -7146,10 +7167,11 @@ func (ec *executionContext) _AccountConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.AccountEdge = obj.Edges
-	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7167,10 +7189,11 @@ func (ec *executionContext) _AccountConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7191,7 +7214,7 @@ func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountConnection", field, false, false, "Int")
@@ -7203,10 +7226,11 @@ func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Account = obj.Node
-	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -7224,7 +7248,7 @@ func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountEdge", field, false, false, "Cursor")
@@ -7239,7 +7263,7 @@ func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "ID")
@@ -7254,7 +7278,7 @@ func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7269,7 +7293,7 @@ func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7284,7 +7308,7 @@ func (ec *executionContext) _AccountPlan_version(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Int")
@@ -7299,7 +7323,7 @@ func (ec *executionContext) _AccountPlan_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7314,7 +7338,7 @@ func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7329,7 +7353,7 @@ func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7344,7 +7368,7 @@ func (ec *executionContext) _AccountPlan_type(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v accountplan.Type = obj.Type
-	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanType")
@@ -7359,7 +7383,7 @@ func (ec *executionContext) _AccountPlan_status(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v accountplan.Status = obj.Status
-	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanStatus")
@@ -7374,7 +7398,7 @@ func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7389,7 +7413,7 @@ func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "Time")
@@ -7404,7 +7428,7 @@ func (ec *executionContext) _AccountPlan_reviewCadence(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v accountplan.ReviewCadence = obj.ReviewCadence
-	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "AccountPlanReviewCadence")
@@ -7419,7 +7443,7 @@ func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.CustomerGoals
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7434,7 +7458,7 @@ func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Challenges
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7449,7 +7473,7 @@ func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v string = obj.KeyInitiatives
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7464,7 +7488,7 @@ func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Competitors
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7479,7 +7503,7 @@ func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.TeamStructure
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlan_teamStructure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlan", field, false, false, "String")
@@ -7505,7 +7529,8 @@ func (ec *executionContext) _AccountPlan_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7537,7 +7562,8 @@ func (ec *executionContext) _AccountPlan_owner(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7570,7 +7596,8 @@ func (ec *executionContext) _AccountPlan_goals(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_goals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7614,7 +7641,8 @@ func (ec *executionContext) _AccountPlan_actionItems(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7658,7 +7686,8 @@ func (ec *executionContext) _AccountPlan_insights(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7702,7 +7731,8 @@ func (ec *executionContext) _AccountPlan_swotItems(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_swotItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7746,7 +7776,8 @@ func (ec *executionContext) _AccountPlan_reviews(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7790,7 +7821,8 @@ func (ec *executionContext) _AccountPlan_feedback(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7834,7 +7866,8 @@ func (ec *executionContext) _AccountPlan_opportunities(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7878,7 +7911,8 @@ func (ec *executionContext) _AccountPlan_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7921,7 +7955,8 @@ func (ec *executionContext) _AccountPlan_health(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AccountPlan_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlan",
 		Field:      field,
 		IsMethod:   true,
@@ -7939,10 +7974,11 @@ func (ec *executionContext) _AccountPlanConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.AccountPlanEdge = obj.Edges
-	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountPlanEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7960,10 +7996,11 @@ func (ec *executionContext) _AccountPlanConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -7984,7 +8021,7 @@ func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlanConnection", field, false, false, "Int")
@@ -7996,10 +8033,11 @@ func (ec *executionContext) _AccountPlanEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.AccountPlan = obj.Node
-	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountPlanEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8017,7 +8055,7 @@ func (ec *executionContext) _AccountPlanEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountPlanEdge", field, false, false, "Cursor")
@@ -8032,7 +8070,7 @@ func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "ID")
@@ -8047,7 +8085,7 @@ func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
@@ -8062,7 +8100,7 @@ func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "Time")
@@ -8077,7 +8115,7 @@ func (ec *executionContext) _AccountTeamMember_role(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v accountteammember.Role = obj.Role
-	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMember", field, false, false, "AccountTeamMemberRole")
@@ -8103,7 +8141,8 @@ func (ec *executionContext) _AccountTeamMember_account(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8135,7 +8174,8 @@ func (ec *executionContext) _AccountTeamMember_user(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8168,7 +8208,8 @@ func (ec *executionContext) _AccountTeamMember_history(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountTeamMember_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMember",
 		Field:      field,
 		IsMethod:   true,
@@ -8197,10 +8238,11 @@ func (ec *executionContext) _AccountTeamMemberConnection_edges(ctx context.Conte
 		return graphql.Null
 	}
 	var v []*ent.AccountTeamMemberEdge = obj.Edges
-	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTeamMemberEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8218,10 +8260,11 @@ func (ec *executionContext) _AccountTeamMemberConnection_pageInfo(ctx context.Co
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8242,7 +8285,7 @@ func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMemberConnection", field, false, false, "Int")
@@ -8254,10 +8297,11 @@ func (ec *executionContext) _AccountTeamMemberEdge_node(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *ent.AccountTeamMember = obj.Node
-	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTeamMember2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMember(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "AccountTeamMemberEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8275,7 +8319,7 @@ func (ec *executionContext) _AccountTeamMemberEdge_cursor(ctx context.Context, f
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("AccountTeamMemberEdge", field, false, false, "Cursor")
@@ -8290,7 +8334,7 @@ func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "ID")
@@ -8305,7 +8349,7 @@ func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8320,7 +8364,7 @@ func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8335,7 +8379,7 @@ func (ec *executionContext) _ActionItem_version(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Int")
@@ -8350,7 +8394,7 @@ func (ec *executionContext) _ActionItem_sourceUpdatedAt(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8365,7 +8409,7 @@ func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8380,7 +8424,7 @@ func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8395,7 +8439,7 @@ func (ec *executionContext) _ActionItem_description(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "String")
@@ -8410,7 +8454,7 @@ func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v actionitem.Status = obj.Status
-	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
@@ -8425,7 +8469,7 @@ func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8440,7 +8484,7 @@ func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *time.Time = obj.CompletedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItem", field, false, false, "Time")
@@ -8466,7 +8510,8 @@ func (ec *executionContext) _ActionItem_plan(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8498,7 +8543,8 @@ func (ec *executionContext) _ActionItem_objective(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8530,7 +8576,8 @@ func (ec *executionContext) _ActionItem_owner(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8562,7 +8609,8 @@ func (ec *executionContext) _ActionItem_stakeholderOwner(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_stakeholderOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8594,7 +8642,8 @@ func (ec *executionContext) _ActionItem_review(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8627,7 +8676,8 @@ func (ec *executionContext) _ActionItem_history(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ActionItem_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItem",
 		Field:      field,
 		IsMethod:   true,
@@ -8656,10 +8706,11 @@ func (ec *executionContext) _ActionItemConnection_edges(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v []*ent.ActionItemEdge = obj.Edges
-	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8677,10 +8728,11 @@ func (ec *executionContext) _ActionItemConnection_pageInfo(ctx context.Context, 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -8701,7 +8753,7 @@ func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemConnection", field, false, false, "Int")
@@ -8713,10 +8765,11 @@ func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *ent.ActionItem = obj.Node
-	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -8734,7 +8787,7 @@ func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
@@ -8749,7 +8802,7 @@ func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "ID")
@@ -8764,7 +8817,7 @@ func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8779,7 +8832,7 @@ func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8794,7 +8847,7 @@ func (ec *executionContext) _BusinessUnit_sourceUpdatedAt(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "Time")
@@ -8809,7 +8862,7 @@ func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -8824,7 +8877,7 @@ func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -8839,7 +8892,7 @@ func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnit", field, false, false, "String")
@@ -8865,7 +8918,8 @@ func (ec *executionContext) _BusinessUnit_account(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8898,7 +8952,8 @@ func (ec *executionContext) _BusinessUnit_stakeholders(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8942,7 +8997,8 @@ func (ec *executionContext) _BusinessUnit_whitespaceCells(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -8986,7 +9042,8 @@ func (ec *executionContext) _BusinessUnit_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BusinessUnit_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnit",
 		Field:      field,
 		IsMethod:   true,
@@ -9015,10 +9072,11 @@ func (ec *executionContext) _BusinessUnitConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.BusinessUnitEdge = obj.Edges
-	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBusinessUnitEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnitEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9036,10 +9094,11 @@ func (ec *executionContext) _BusinessUnitConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9060,7 +9119,7 @@ func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnitConnection", field, false, false, "Int")
@@ -9072,10 +9131,11 @@ func (ec *executionContext) _BusinessUnitEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.BusinessUnit = obj.Node
-	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBusinessUnit2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐBusinessUnit(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "BusinessUnitEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9093,7 +9153,7 @@ func (ec *executionContext) _BusinessUnitEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("BusinessUnitEdge", field, false, false, "Cursor")
@@ -9108,7 +9168,7 @@ func (ec *executionContext) _Change_id(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9123,7 +9183,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v time.Time = obj.At
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "Time")
@@ -9138,7 +9198,7 @@ func (ec *executionContext) _Change_operation(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v change.Operation = obj.Operation
-	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ChangeOperation")
@@ -9153,7 +9213,7 @@ func (ec *executionContext) _Change_subjectType(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v string = obj.SubjectType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9168,7 +9228,7 @@ func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.SubjectID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9183,7 +9243,7 @@ func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *int = obj.AccountID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9195,10 +9255,11 @@ func (ec *executionContext) _Change_fields(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v []schematype.FieldChange = obj.Fields
-	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   false,
@@ -9219,7 +9280,7 @@ func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.SubjectExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9234,7 +9295,7 @@ func (ec *executionContext) _Change_originTokenID(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *int = obj.OriginTokenID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "ID")
@@ -9249,7 +9310,7 @@ func (ec *executionContext) _Change_originTokenName(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.OriginTokenName
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_originTokenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Change", field, false, false, "String")
@@ -9275,7 +9336,8 @@ func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   true,
@@ -9293,10 +9355,11 @@ func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v []*ent.ChangeEdge = obj.Edges
-	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9314,10 +9377,11 @@ func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9338,7 +9402,7 @@ func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ChangeConnection", field, false, false, "Int")
@@ -9350,10 +9414,11 @@ func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *ent.Change = obj.Node
-	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOChange2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChange(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ChangeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9371,7 +9436,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ChangeEdge", field, false, false, "Cursor")
@@ -9386,7 +9451,7 @@ func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "ID")
@@ -9401,7 +9466,7 @@ func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9416,7 +9481,7 @@ func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9431,7 +9496,7 @@ func (ec *executionContext) _Feedback_sourceUpdatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9446,7 +9511,7 @@ func (ec *executionContext) _Feedback_externalID(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "String")
@@ -9461,7 +9526,7 @@ func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v feedback.Kind = obj.Kind
-	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "FeedbackKind")
@@ -9476,7 +9541,7 @@ func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *int = obj.Score
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Int")
@@ -9491,7 +9556,7 @@ func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "String")
@@ -9506,7 +9571,7 @@ func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.ReceivedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Feedback_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Feedback", field, false, false, "Time")
@@ -9532,7 +9597,8 @@ func (ec *executionContext) _Feedback_account(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9564,7 +9630,8 @@ func (ec *executionContext) _Feedback_plan(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9596,7 +9663,8 @@ func (ec *executionContext) _Feedback_stakeholder(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9629,7 +9697,8 @@ func (ec *executionContext) _Feedback_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Feedback",
 		Field:      field,
 		IsMethod:   true,
@@ -9658,10 +9727,11 @@ func (ec *executionContext) _FeedbackConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.FeedbackEdge = obj.Edges
-	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFeedbackEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9679,10 +9749,11 @@ func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -9703,7 +9774,7 @@ func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FeedbackConnection", field, false, false, "Int")
@@ -9715,10 +9786,11 @@ func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.Feedback = obj.Node
-	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFeedback2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedback(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "FeedbackEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -9736,7 +9808,7 @@ func (ec *executionContext) _FeedbackEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FeedbackEdge", field, false, false, "Cursor")
@@ -9751,7 +9823,7 @@ func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.Collecte
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "ID")
@@ -9766,7 +9838,7 @@ func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -9781,7 +9853,7 @@ func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -9796,7 +9868,7 @@ func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Int")
@@ -9811,7 +9883,7 @@ func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9826,7 +9898,7 @@ func (ec *executionContext) _Goal_description(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9841,7 +9913,7 @@ func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v string = obj.Metric
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9856,7 +9928,7 @@ func (ec *executionContext) _Goal_baseline(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *string = obj.Baseline
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Decimal")
@@ -9871,7 +9943,7 @@ func (ec *executionContext) _Goal_target(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v *string = obj.Target
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Decimal")
@@ -9886,7 +9958,7 @@ func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v string = obj.Unit
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "String")
@@ -9901,7 +9973,7 @@ func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Goal_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Goal", field, false, false, "Time")
@@ -9927,7 +9999,8 @@ func (ec *executionContext) _Goal_plan(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Goal_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -9960,7 +10033,8 @@ func (ec *executionContext) _Goal_objectives(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Goal_objectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -10004,7 +10078,8 @@ func (ec *executionContext) _Goal_history(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Goal_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Goal",
 		Field:      field,
 		IsMethod:   true,
@@ -10033,10 +10108,11 @@ func (ec *executionContext) _GoalConnection_edges(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []*ent.GoalEdge = obj.Edges
-	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOGoalEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoalEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10054,10 +10130,11 @@ func (ec *executionContext) _GoalConnection_pageInfo(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10078,7 +10155,7 @@ func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("GoalConnection", field, false, false, "Int")
@@ -10090,10 +10167,11 @@ func (ec *executionContext) _GoalEdge_node(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.Goal = obj.Node
-	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10111,7 +10189,7 @@ func (ec *executionContext) _GoalEdge_cursor(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("GoalEdge", field, false, false, "Cursor")
@@ -10126,7 +10204,7 @@ func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "ID")
@@ -10141,7 +10219,7 @@ func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
@@ -10156,7 +10234,7 @@ func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Time")
@@ -10171,7 +10249,7 @@ func (ec *executionContext) _IcpCriterion_attribute(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v icpcriterion.Attribute = obj.Attribute
-	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "IcpAttribute")
@@ -10186,7 +10264,7 @@ func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.Value
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "String")
@@ -10201,7 +10279,7 @@ func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *int = obj.MinSellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
@@ -10216,7 +10294,7 @@ func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *int = obj.MaxSellers
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_maxSellers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "Int")
@@ -10231,7 +10309,7 @@ func (ec *executionContext) _IcpCriterion_grade(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v icpcriterion.Grade = obj.Grade
-	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "IcpGrade")
@@ -10246,7 +10324,7 @@ func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterion", field, false, false, "String")
@@ -10273,7 +10351,8 @@ func (ec *executionContext) _IcpCriterion_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_IcpCriterion_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterion",
 		Field:      field,
 		IsMethod:   true,
@@ -10302,10 +10381,11 @@ func (ec *executionContext) _IcpCriterionConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.IcpCriterionEdge = obj.Edges
-	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpCriterionEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterionEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10323,10 +10403,11 @@ func (ec *executionContext) _IcpCriterionConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10347,7 +10428,7 @@ func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterionConnection", field, false, false, "Int")
@@ -10359,10 +10440,11 @@ func (ec *executionContext) _IcpCriterionEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.IcpCriterion = obj.Node
-	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpCriterionEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10380,7 +10462,7 @@ func (ec *executionContext) _IcpCriterionEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpCriterionEdge", field, false, false, "Cursor")
@@ -10395,7 +10477,7 @@ func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "ID")
@@ -10410,7 +10492,7 @@ func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10425,7 +10507,7 @@ func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10440,7 +10522,7 @@ func (ec *executionContext) _InfluenceEdge_sourceUpdatedAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Time")
@@ -10455,7 +10537,7 @@ func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
@@ -10470,7 +10552,7 @@ func (ec *executionContext) _InfluenceEdge_kind(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v influenceedge.Kind = obj.Kind
-	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "InfluenceEdgeKind")
@@ -10485,7 +10567,7 @@ func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v int = obj.Strength
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "Int")
@@ -10500,7 +10582,7 @@ func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdge", field, false, false, "String")
@@ -10526,7 +10608,8 @@ func (ec *executionContext) _InfluenceEdge_from(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10558,7 +10641,8 @@ func (ec *executionContext) _InfluenceEdge_to(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10591,7 +10675,8 @@ func (ec *executionContext) _InfluenceEdge_history(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_InfluenceEdge_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10620,10 +10705,11 @@ func (ec *executionContext) _InfluenceEdgeConnection_edges(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.InfluenceEdgeEdge = obj.Edges
-	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInfluenceEdgeEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10641,10 +10727,11 @@ func (ec *executionContext) _InfluenceEdgeConnection_pageInfo(ctx context.Contex
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10665,7 +10752,7 @@ func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Cont
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdgeConnection", field, false, false, "Int")
@@ -10677,10 +10764,11 @@ func (ec *executionContext) _InfluenceEdgeEdge_node(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.InfluenceEdge = obj.Node
-	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluenceEdgeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10698,7 +10786,7 @@ func (ec *executionContext) _InfluenceEdgeEdge_cursor(ctx context.Context, field
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluenceEdgeEdge", field, false, false, "Cursor")
@@ -10713,7 +10801,7 @@ func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "ID")
@@ -10728,7 +10816,7 @@ func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Time")
@@ -10743,7 +10831,7 @@ func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Time")
@@ -10758,7 +10846,7 @@ func (ec *executionContext) _Insight_kind(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v insight.Kind = obj.Kind
-	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "InsightKind")
@@ -10773,7 +10861,7 @@ func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "String")
@@ -10788,7 +10876,7 @@ func (ec *executionContext) _Insight_confirmed(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v bool = obj.Confirmed
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Insight_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Insight", field, false, false, "Boolean")
@@ -10814,7 +10902,8 @@ func (ec *executionContext) _Insight_plan(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Insight_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10846,7 +10935,8 @@ func (ec *executionContext) _Insight_stakeholder(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Insight_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10879,7 +10969,8 @@ func (ec *executionContext) _Insight_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Insight_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Insight",
 		Field:      field,
 		IsMethod:   true,
@@ -10908,10 +10999,11 @@ func (ec *executionContext) _InsightConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.InsightEdge = obj.Edges
-	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInsightEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10929,10 +11021,11 @@ func (ec *executionContext) _InsightConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -10953,7 +11046,7 @@ func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InsightConnection", field, false, false, "Int")
@@ -10965,10 +11058,11 @@ func (ec *executionContext) _InsightEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Insight = obj.Node
-	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInsight2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsight(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InsightEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -10986,7 +11080,7 @@ func (ec *executionContext) _InsightEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InsightEdge", field, false, false, "Cursor")
@@ -11001,7 +11095,7 @@ func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.Collected
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "ID")
@@ -11016,7 +11110,7 @@ func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Time")
@@ -11031,7 +11125,7 @@ func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Time")
@@ -11046,7 +11140,7 @@ func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Int")
@@ -11061,7 +11155,7 @@ func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.Collect
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "String")
@@ -11076,7 +11170,7 @@ func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.Collect
 		return graphql.Null
 	}
 	var v string = obj.Unit
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "String")
@@ -11091,7 +11185,7 @@ func (ec *executionContext) _KPI_target(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *string = obj.Target
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Decimal")
@@ -11106,7 +11200,7 @@ func (ec *executionContext) _KPI_currentValue(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *string = obj.CurrentValue
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPI_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPI", field, false, false, "Decimal")
@@ -11132,7 +11226,8 @@ func (ec *executionContext) _KPI_objective(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_KPI_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11165,7 +11260,8 @@ func (ec *executionContext) _KPI_measurements(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_KPI_measurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11209,7 +11305,8 @@ func (ec *executionContext) _KPI_history(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_KPI_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPI",
 		Field:      field,
 		IsMethod:   true,
@@ -11238,10 +11335,11 @@ func (ec *executionContext) _KPIConnection_edges(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []*ent.KPIEdge = obj.Edges
-	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11259,10 +11357,11 @@ func (ec *executionContext) _KPIConnection_pageInfo(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11283,7 +11382,7 @@ func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIConnection", field, false, false, "Int")
@@ -11295,10 +11394,11 @@ func (ec *executionContext) _KPIEdge_node(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v *ent.KPI = obj.Node
-	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11316,7 +11416,7 @@ func (ec *executionContext) _KPIEdge_cursor(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIEdge", field, false, false, "Cursor")
@@ -11331,7 +11431,7 @@ func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "ID")
@@ -11346,7 +11446,7 @@ func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11361,7 +11461,7 @@ func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11376,7 +11476,7 @@ func (ec *executionContext) _KPIMeasurement_value(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v string = obj.Value
-	return ec.marshalNDecimal2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNDecimal2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Decimal")
@@ -11391,7 +11491,7 @@ func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.MeasuredAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "Time")
@@ -11406,7 +11506,7 @@ func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurement", field, false, false, "String")
@@ -11432,7 +11532,8 @@ func (ec *executionContext) _KPIMeasurement_kpi(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurement",
 		Field:      field,
 		IsMethod:   true,
@@ -11465,7 +11566,8 @@ func (ec *executionContext) _KPIMeasurement_history(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_KPIMeasurement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurement",
 		Field:      field,
 		IsMethod:   true,
@@ -11494,10 +11596,11 @@ func (ec *executionContext) _KPIMeasurementConnection_edges(ctx context.Context,
 		return graphql.Null
 	}
 	var v []*ent.KPIMeasurementEdge = obj.Edges
-	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIMeasurementEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurementEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11515,10 +11618,11 @@ func (ec *executionContext) _KPIMeasurementConnection_pageInfo(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11539,7 +11643,7 @@ func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurementConnection", field, false, false, "Int")
@@ -11551,10 +11655,11 @@ func (ec *executionContext) _KPIMeasurementEdge_node(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *ent.KPIMeasurement = obj.Node
-	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOKPIMeasurement2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIMeasurement(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMeasurementEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11572,7 +11677,7 @@ func (ec *executionContext) _KPIMeasurementEdge_cursor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMeasurementEdge", field, false, false, "Cursor")
@@ -11587,7 +11692,7 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "ID")
@@ -11602,7 +11707,7 @@ func (ec *executionContext) _Objective_createdAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11617,7 +11722,7 @@ func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11632,7 +11737,7 @@ func (ec *executionContext) _Objective_version(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Int")
@@ -11647,7 +11752,7 @@ func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "String")
@@ -11662,7 +11767,7 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "String")
@@ -11677,7 +11782,7 @@ func (ec *executionContext) _Objective_status(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v objective.Status = obj.Status
-	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "ObjectiveStatus")
@@ -11692,7 +11797,7 @@ func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Objective", field, false, false, "Time")
@@ -11718,7 +11823,8 @@ func (ec *executionContext) _Objective_goal(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11750,7 +11856,8 @@ func (ec *executionContext) _Objective_owner(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Objective_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11783,7 +11890,8 @@ func (ec *executionContext) _Objective_kpis(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11827,7 +11935,8 @@ func (ec *executionContext) _Objective_actionItems(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Objective_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11871,7 +11980,8 @@ func (ec *executionContext) _Objective_history(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Objective_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -11900,10 +12010,11 @@ func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*ent.ObjectiveEdge = obj.Edges
-	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOObjectiveEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11921,10 +12032,11 @@ func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, f
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11945,7 +12057,7 @@ func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context,
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ObjectiveConnection", field, false, false, "Int")
@@ -11957,10 +12069,11 @@ func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *ent.Objective = obj.Node
-	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11978,7 +12091,7 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ObjectiveEdge", field, false, false, "Cursor")
@@ -11993,7 +12106,7 @@ func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "ID")
@@ -12008,7 +12121,7 @@ func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12023,7 +12136,7 @@ func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12038,7 +12151,7 @@ func (ec *executionContext) _Opportunity_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12053,7 +12166,7 @@ func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12068,7 +12181,7 @@ func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12083,7 +12196,7 @@ func (ec *executionContext) _Opportunity_amount(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int64 = obj.Amount
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Money")
@@ -12098,7 +12211,7 @@ func (ec *executionContext) _Opportunity_currency(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "String")
@@ -12113,7 +12226,7 @@ func (ec *executionContext) _Opportunity_stage(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v opportunity.Stage = obj.Stage
-	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "OpportunityStage")
@@ -12128,7 +12241,7 @@ func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.OpenedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12143,7 +12256,7 @@ func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *time.Time = obj.ClosedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Opportunity_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Opportunity", field, false, false, "Time")
@@ -12169,7 +12282,8 @@ func (ec *executionContext) _Opportunity_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12201,7 +12315,8 @@ func (ec *executionContext) _Opportunity_plan(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12233,7 +12348,8 @@ func (ec *executionContext) _Opportunity_product(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12265,7 +12381,8 @@ func (ec *executionContext) _Opportunity_owner(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12298,7 +12415,8 @@ func (ec *executionContext) _Opportunity_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Opportunity_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Opportunity",
 		Field:      field,
 		IsMethod:   true,
@@ -12327,10 +12445,11 @@ func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.OpportunityEdge = obj.Edges
-	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOpportunityEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12348,10 +12467,11 @@ func (ec *executionContext) _OpportunityConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12372,7 +12492,7 @@ func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OpportunityConnection", field, false, false, "Int")
@@ -12384,10 +12504,11 @@ func (ec *executionContext) _OpportunityEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.Opportunity = obj.Node
-	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOpportunity2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OpportunityEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -12405,7 +12526,7 @@ func (ec *executionContext) _OpportunityEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OpportunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OpportunityEdge", field, false, false, "Cursor")
@@ -12420,7 +12541,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v bool = obj.HasNextPage
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -12435,7 +12556,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 		return graphql.Null
 	}
 	var v bool = obj.HasPreviousPage
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -12447,7 +12568,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *entgql.Cursor[int] = obj.StartCursor
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -12459,7 +12580,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *entgql.Cursor[int] = obj.EndCursor
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -12474,7 +12595,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "ID")
@@ -12489,7 +12610,7 @@ func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12504,7 +12625,7 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12519,7 +12640,7 @@ func (ec *executionContext) _Product_sourceUpdatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "Time")
@@ -12534,7 +12655,7 @@ func (ec *executionContext) _Product_externalID(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12549,7 +12670,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12564,7 +12685,7 @@ func (ec *executionContext) _Product_family(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v string = obj.Family
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_family(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12579,7 +12700,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Product", field, false, false, "String")
@@ -12606,7 +12727,8 @@ func (ec *executionContext) _Product_whitespaceCells(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Product_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12650,7 +12772,8 @@ func (ec *executionContext) _Product_opportunities(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Product_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12694,7 +12817,8 @@ func (ec *executionContext) _Product_history(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Product_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
@@ -12723,10 +12847,11 @@ func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []*ent.ProductEdge = obj.Edges
-	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOProductEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProductEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12744,10 +12869,11 @@ func (ec *executionContext) _ProductConnection_pageInfo(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -12768,7 +12894,7 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ProductConnection", field, false, false, "Int")
@@ -12780,10 +12906,11 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.Product = obj.Node
-	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOProduct2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐProduct(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ProductEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -12801,7 +12928,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ProductEdge", field, false, false, "Cursor")
@@ -12828,7 +12955,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12872,7 +13000,8 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12916,7 +13045,8 @@ func (ec *executionContext) _Query_apiTokens(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_apiTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -12960,7 +13090,8 @@ func (ec *executionContext) _Query_accounts(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_accounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13004,7 +13135,8 @@ func (ec *executionContext) _Query_accountPlans(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Query_accountPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13048,7 +13180,8 @@ func (ec *executionContext) _Query_accountTeamMembers(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Query_accountTeamMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13092,7 +13225,8 @@ func (ec *executionContext) _Query_actionItems(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Query_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13136,7 +13270,8 @@ func (ec *executionContext) _Query_businessUnits(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_businessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13180,7 +13315,8 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13224,7 +13360,8 @@ func (ec *executionContext) _Query_feedback(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13268,7 +13405,8 @@ func (ec *executionContext) _Query_goals(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_goals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13312,7 +13450,8 @@ func (ec *executionContext) _Query_icpCriteria(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Query_icpCriteria(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13356,7 +13495,8 @@ func (ec *executionContext) _Query_influenceEdges(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Query_influenceEdges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13400,7 +13540,8 @@ func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13444,7 +13585,8 @@ func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13488,7 +13630,8 @@ func (ec *executionContext) _Query_kpiMeasurements(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Query_kpiMeasurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13532,7 +13675,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_objectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13576,7 +13720,8 @@ func (ec *executionContext) _Query_opportunities(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_opportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13620,7 +13765,8 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_products(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13664,7 +13810,8 @@ func (ec *executionContext) _Query_relationships(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13708,7 +13855,8 @@ func (ec *executionContext) _Query_revenueRecords(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Query_revenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13752,7 +13900,8 @@ func (ec *executionContext) _Query_reviews(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13796,7 +13945,8 @@ func (ec *executionContext) _Query_stakeholders(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Query_stakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13840,7 +13990,8 @@ func (ec *executionContext) _Query_swotItems(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_swotItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13884,7 +14035,8 @@ func (ec *executionContext) _Query_users(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13928,7 +14080,8 @@ func (ec *executionContext) _Query_webhookDeliveries(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13972,7 +14125,8 @@ func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14016,7 +14170,8 @@ func (ec *executionContext) _Query_whitespaceCells(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Query_whitespaceCells(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14059,7 +14214,8 @@ func (ec *executionContext) _Query_me(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14092,7 +14248,8 @@ func (ec *executionContext) _Query_tierReport(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_tierReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14136,7 +14293,8 @@ func (ec *executionContext) _Query_metrics(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14180,7 +14338,8 @@ func (ec *executionContext) _Query_orgMap(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_orgMap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14224,7 +14383,8 @@ func (ec *executionContext) _Query_influencePath(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_influencePath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14268,7 +14428,8 @@ func (ec *executionContext) _Query_decisionMakerPaths(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Query_decisionMakerPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14312,7 +14473,8 @@ func (ec *executionContext) _Query_reviewPack(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_reviewPack(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14356,7 +14518,8 @@ func (ec *executionContext) _Query_changeFeed(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_changeFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14400,7 +14563,8 @@ func (ec *executionContext) _Query_nodeAsOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodeAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14444,7 +14608,8 @@ func (ec *executionContext) _Query_planAsOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_planAsOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14488,7 +14653,8 @@ func (ec *executionContext) _Query_planDiff(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query_planDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14532,7 +14698,8 @@ func (ec *executionContext) _Query_orgMapDiff(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_orgMapDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14599,7 +14766,8 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14642,7 +14810,8 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14663,7 +14832,7 @@ func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "ID")
@@ -14678,7 +14847,7 @@ func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14693,7 +14862,7 @@ func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14708,7 +14877,7 @@ func (ec *executionContext) _Relationship_sourceUpdatedAt(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14723,7 +14892,7 @@ func (ec *executionContext) _Relationship_externalID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "String")
@@ -14738,7 +14907,7 @@ func (ec *executionContext) _Relationship_currentLevel(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v relationship.CurrentLevel = obj.CurrentLevel
-	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_currentLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "RelationshipCurrentLevel")
@@ -14753,7 +14922,7 @@ func (ec *executionContext) _Relationship_desiredLevel(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v *relationship.DesiredLevel = obj.DesiredLevel
-	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationshipDesiredLevel2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "RelationshipDesiredLevel")
@@ -14768,7 +14937,7 @@ func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastContactAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "Time")
@@ -14783,7 +14952,7 @@ func (ec *executionContext) _Relationship_note(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relationship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Relationship", field, false, false, "String")
@@ -14809,7 +14978,8 @@ func (ec *executionContext) _Relationship_user(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14841,7 +15011,8 @@ func (ec *executionContext) _Relationship_stakeholder(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14874,7 +15045,8 @@ func (ec *executionContext) _Relationship_history(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
@@ -14903,10 +15075,11 @@ func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, f
 		return graphql.Null
 	}
 	var v []*ent.RelationshipEdge = obj.Edges
-	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationshipEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -14924,10 +15097,11 @@ func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -14948,7 +15122,7 @@ func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RelationshipConnection", field, false, false, "Int")
@@ -14960,10 +15134,11 @@ func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *ent.Relationship = obj.Node
-	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RelationshipEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -14981,7 +15156,7 @@ func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RelationshipEdge", field, false, false, "Cursor")
@@ -14996,7 +15171,7 @@ func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "ID")
@@ -15011,7 +15186,7 @@ func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15026,7 +15201,7 @@ func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15041,7 +15216,7 @@ func (ec *executionContext) _RevenueRecord_sourceUpdatedAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15056,7 +15231,7 @@ func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "String")
@@ -15071,7 +15246,7 @@ func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15086,7 +15261,7 @@ func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Time")
@@ -15101,7 +15276,7 @@ func (ec *executionContext) _RevenueRecord_startingRevenue(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int64 = obj.StartingRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15116,7 +15291,7 @@ func (ec *executionContext) _RevenueRecord_expansion(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v int64 = obj.Expansion
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15131,7 +15306,7 @@ func (ec *executionContext) _RevenueRecord_contraction(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int64 = obj.Contraction
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15146,7 +15321,7 @@ func (ec *executionContext) _RevenueRecord_churn(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int64 = obj.Churn
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "Money")
@@ -15161,7 +15336,7 @@ func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecord", field, false, false, "String")
@@ -15187,7 +15362,8 @@ func (ec *executionContext) _RevenueRecord_account(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecord",
 		Field:      field,
 		IsMethod:   true,
@@ -15220,7 +15396,8 @@ func (ec *executionContext) _RevenueRecord_history(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RevenueRecord_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecord",
 		Field:      field,
 		IsMethod:   true,
@@ -15249,10 +15426,11 @@ func (ec *executionContext) _RevenueRecordConnection_edges(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.RevenueRecordEdge = obj.Edges
-	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORevenueRecordEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecordEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15270,10 +15448,11 @@ func (ec *executionContext) _RevenueRecordConnection_pageInfo(ctx context.Contex
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15294,7 +15473,7 @@ func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Cont
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecordConnection", field, false, false, "Int")
@@ -15306,10 +15485,11 @@ func (ec *executionContext) _RevenueRecordEdge_node(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.RevenueRecord = obj.Node
-	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORevenueRecord2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRevenueRecord(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "RevenueRecordEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15327,7 +15507,7 @@ func (ec *executionContext) _RevenueRecordEdge_cursor(ctx context.Context, field
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("RevenueRecordEdge", field, false, false, "Cursor")
@@ -15342,7 +15522,7 @@ func (ec *executionContext) _Review_id(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ID")
@@ -15357,7 +15537,7 @@ func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15372,7 +15552,7 @@ func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15387,7 +15567,7 @@ func (ec *executionContext) _Review_kind(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v review.Kind = obj.Kind
-	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ReviewKind")
@@ -15402,7 +15582,7 @@ func (ec *executionContext) _Review_status(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v review.Status = obj.Status
-	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "ReviewStatus")
@@ -15417,7 +15597,7 @@ func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.ScheduledAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "Time")
@@ -15432,7 +15612,7 @@ func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Agenda
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15447,7 +15627,7 @@ func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v string = obj.Notes
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15462,7 +15642,7 @@ func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Decisions
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Review_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Review", field, false, false, "String")
@@ -15488,7 +15668,8 @@ func (ec *executionContext) _Review_account(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Review_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15521,7 +15702,8 @@ func (ec *executionContext) _Review_attendees(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Review_attendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15565,7 +15747,8 @@ func (ec *executionContext) _Review_customerAttendees(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Review_customerAttendees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15609,7 +15792,8 @@ func (ec *executionContext) _Review_actionItems(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15653,7 +15837,8 @@ func (ec *executionContext) _Review_history(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Review_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15719,7 +15904,8 @@ func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Review_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15751,7 +15937,8 @@ func (ec *executionContext) _Review_accountPlan(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Review_accountPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15783,7 +15970,8 @@ func (ec *executionContext) _Review_previousReview(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Review_previousReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15815,7 +16003,8 @@ func (ec *executionContext) _Review_actionItemsOpenSincePrevious(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItemsOpenSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15847,7 +16036,8 @@ func (ec *executionContext) _Review_actionItemsCompletedSincePrevious(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_Review_actionItemsCompletedSincePrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Review",
 		Field:      field,
 		IsMethod:   true,
@@ -15865,10 +16055,11 @@ func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v []*ent.ReviewEdge = obj.Edges
-	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOReviewEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15886,10 +16077,11 @@ func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15910,7 +16102,7 @@ func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewConnection", field, false, false, "Int")
@@ -15922,10 +16114,11 @@ func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *ent.Review = obj.Node
-	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15943,7 +16136,7 @@ func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewEdge", field, false, false, "Cursor")
@@ -15958,7 +16151,7 @@ func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "ID")
@@ -15973,7 +16166,7 @@ func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -15988,7 +16181,7 @@ func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -16003,7 +16196,7 @@ func (ec *executionContext) _Stakeholder_version(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Version
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16018,7 +16211,7 @@ func (ec *executionContext) _Stakeholder_sourceUpdatedAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.SourceUpdatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_sourceUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Time")
@@ -16033,7 +16226,7 @@ func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16048,7 +16241,7 @@ func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.ExternalID
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16063,7 +16256,7 @@ func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16078,7 +16271,7 @@ func (ec *executionContext) _Stakeholder_department(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Department
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16093,7 +16286,7 @@ func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Email
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16108,7 +16301,7 @@ func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *int = obj.Rank
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16123,7 +16316,7 @@ func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *int = obj.Influence
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "Int")
@@ -16138,7 +16331,7 @@ func (ec *executionContext) _Stakeholder_politicalStatus(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *stakeholder.PoliticalStatus = obj.PoliticalStatus
-	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderPoliticalStatus2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_politicalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderPoliticalStatus")
@@ -16153,7 +16346,7 @@ func (ec *executionContext) _Stakeholder_support(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v stakeholder.Support = obj.Support
-	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderSupport")
@@ -16168,7 +16361,7 @@ func (ec *executionContext) _Stakeholder_decisionOrientation(ctx context.Context
 		return graphql.Null
 	}
 	var v *stakeholder.DecisionOrientation = obj.DecisionOrientation
-	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderDecisionOrientation2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_decisionOrientation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderDecisionOrientation")
@@ -16183,7 +16376,7 @@ func (ec *executionContext) _Stakeholder_adaptability(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *stakeholder.Adaptability = obj.Adaptability
-	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderAdaptability2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_adaptability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderAdaptability")
@@ -16198,7 +16391,7 @@ func (ec *executionContext) _Stakeholder_buyingRole(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *stakeholder.BuyingRole = obj.BuyingRole
-	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderBuyingRole2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_buyingRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderBuyingRole")
@@ -16213,7 +16406,7 @@ func (ec *executionContext) _Stakeholder_coverage(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v stakeholder.Coverage = obj.Coverage
-	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "StakeholderCoverage")
@@ -16228,7 +16421,7 @@ func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Motivators
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16243,7 +16436,7 @@ func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.InfluenceDrivers
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16258,7 +16451,7 @@ func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Notes
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stakeholder_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Stakeholder", field, false, false, "String")
@@ -16284,7 +16477,8 @@ func (ec *executionContext) _Stakeholder_account(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16316,7 +16510,8 @@ func (ec *executionContext) _Stakeholder_businessUnit(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_businessUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16348,7 +16543,8 @@ func (ec *executionContext) _Stakeholder_reportsTo(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_reportsTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16381,7 +16577,8 @@ func (ec *executionContext) _Stakeholder_directReports(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_directReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16425,7 +16622,8 @@ func (ec *executionContext) _Stakeholder_influenceOut(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16469,7 +16667,8 @@ func (ec *executionContext) _Stakeholder_influenceIn(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_influenceIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16513,7 +16712,8 @@ func (ec *executionContext) _Stakeholder_relationships(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16557,7 +16757,8 @@ func (ec *executionContext) _Stakeholder_insights(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16601,7 +16802,8 @@ func (ec *executionContext) _Stakeholder_actionItems(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16645,7 +16847,8 @@ func (ec *executionContext) _Stakeholder_feedback(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16689,7 +16892,8 @@ func (ec *executionContext) _Stakeholder_reviews(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16733,7 +16937,8 @@ func (ec *executionContext) _Stakeholder_history(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Stakeholder_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Stakeholder",
 		Field:      field,
 		IsMethod:   true,
@@ -16762,10 +16967,11 @@ func (ec *executionContext) _StakeholderConnection_edges(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*ent.StakeholderEdge = obj.Edges
-	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholderEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16783,10 +16989,11 @@ func (ec *executionContext) _StakeholderConnection_pageInfo(ctx context.Context,
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16807,7 +17014,7 @@ func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Contex
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StakeholderConnection", field, false, false, "Int")
@@ -16819,10 +17026,11 @@ func (ec *executionContext) _StakeholderEdge_node(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *ent.Stakeholder = obj.Node
-	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "StakeholderEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -16840,7 +17048,7 @@ func (ec *executionContext) _StakeholderEdge_cursor(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("StakeholderEdge", field, false, false, "Cursor")
@@ -16855,7 +17063,7 @@ func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "ID")
@@ -16870,7 +17078,7 @@ func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "Time")
@@ -16885,7 +17093,7 @@ func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "Time")
@@ -16900,7 +17108,7 @@ func (ec *executionContext) _SwotItem_kind(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v swotitem.Kind = obj.Kind
-	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "SwotItemKind")
@@ -16915,7 +17123,7 @@ func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v string = obj.Text
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItem_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItem", field, false, false, "String")
@@ -16941,7 +17149,8 @@ func (ec *executionContext) _SwotItem_plan(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_SwotItem_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItem",
 		Field:      field,
 		IsMethod:   true,
@@ -16974,7 +17183,8 @@ func (ec *executionContext) _SwotItem_history(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_SwotItem_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItem",
 		Field:      field,
 		IsMethod:   true,
@@ -17003,10 +17213,11 @@ func (ec *executionContext) _SwotItemConnection_edges(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.SwotItemEdge = obj.Edges
-	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOSwotItemEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17024,10 +17235,11 @@ func (ec *executionContext) _SwotItemConnection_pageInfo(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17048,7 +17260,7 @@ func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItemConnection", field, false, false, "Int")
@@ -17060,10 +17272,11 @@ func (ec *executionContext) _SwotItemEdge_node(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *ent.SwotItem = obj.Node
-	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOSwotItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SwotItemEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -17081,7 +17294,7 @@ func (ec *executionContext) _SwotItemEdge_cursor(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SwotItemEdge", field, false, false, "Cursor")
@@ -17096,7 +17309,7 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "ID")
@@ -17111,7 +17324,7 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17126,7 +17339,7 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17141,7 +17354,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v string = obj.Name
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17156,7 +17369,7 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Email
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17171,7 +17384,7 @@ func (ec *executionContext) _User_title(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "String")
@@ -17186,7 +17399,7 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 		return graphql.Null
 	}
 	var v user.Role = obj.Role
-	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "UserRole")
@@ -17201,7 +17414,7 @@ func (ec *executionContext) _User_seniority(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *user.Seniority = obj.Seniority
-	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUserSeniority2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "UserSeniority")
@@ -17216,7 +17429,7 @@ func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *time.Time = obj.DeactivatedAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_deactivatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("User", field, false, false, "Time")
@@ -17243,7 +17456,8 @@ func (ec *executionContext) _User_ownedAccounts(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17287,7 +17501,8 @@ func (ec *executionContext) _User_teamMemberships(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_User_teamMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17331,7 +17546,8 @@ func (ec *executionContext) _User_ownedPlans(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17375,7 +17591,8 @@ func (ec *executionContext) _User_ownedObjectives(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedObjectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17419,7 +17636,8 @@ func (ec *executionContext) _User_actionItems(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_User_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17463,7 +17681,8 @@ func (ec *executionContext) _User_relationships(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17507,7 +17726,8 @@ func (ec *executionContext) _User_ownedOpportunities(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_User_ownedOpportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17551,7 +17771,8 @@ func (ec *executionContext) _User_apiTokens(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_apiTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17595,7 +17816,8 @@ func (ec *executionContext) _User_changes(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17639,7 +17861,8 @@ func (ec *executionContext) _User_reviews(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17683,7 +17906,8 @@ func (ec *executionContext) _User_history(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
@@ -17712,10 +17936,11 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []*ent.UserEdge = obj.Edges
-	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17733,10 +17958,11 @@ func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17757,7 +17983,7 @@ func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UserConnection", field, false, false, "Int")
@@ -17769,10 +17995,11 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.User = obj.Node
-	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UserEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -17790,7 +18017,7 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UserEdge", field, false, false, "Cursor")
@@ -17805,7 +18032,7 @@ func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17820,7 +18047,7 @@ func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -17835,7 +18062,7 @@ func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v int = obj.EndpointID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17850,7 +18077,7 @@ func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v int = obj.EventID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17865,7 +18092,7 @@ func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.EventType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17880,7 +18107,7 @@ func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v string = obj.SubjectType
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17895,7 +18122,7 @@ func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.SubjectID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "ID")
@@ -17910,7 +18137,7 @@ func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v webhookdelivery.Status = obj.Status
-	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "WebhookDeliveryStatus")
@@ -17925,7 +18152,7 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 		return graphql.Null
 	}
 	var v int = obj.Attempts
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
@@ -17940,7 +18167,7 @@ func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.NextAttemptAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -17955,7 +18182,7 @@ func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context,
 		return graphql.Null
 	}
 	var v *int = obj.LastStatusCode
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Int")
@@ -17970,7 +18197,7 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.LastError
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -17985,7 +18212,7 @@ func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *time.Time = obj.LastAttemptAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -18000,7 +18227,7 @@ func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v *time.Time = obj.DeliveredAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -18015,7 +18242,7 @@ func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Payload
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -18030,7 +18257,7 @@ func (ec *executionContext) _WebhookDelivery_eventAt(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *time.Time = obj.EventAt
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDelivery", field, false, false, "Time")
@@ -18056,7 +18283,8 @@ func (ec *executionContext) _WebhookDelivery_endpoint(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18089,7 +18317,8 @@ func (ec *executionContext) _WebhookDelivery_attemptLog(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attemptLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18133,7 +18362,8 @@ func (ec *executionContext) _WebhookDelivery_history(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
@@ -18165,7 +18395,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
@@ -18180,7 +18410,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_deliveryID(ctx context.Conte
 		return graphql.Null
 	}
 	var v int = obj.DeliveryID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_deliveryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
@@ -18195,7 +18425,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_number(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int = obj.Number
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
@@ -18210,7 +18440,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_startedAt(ctx context.Contex
 		return graphql.Null
 	}
 	var v time.Time = obj.StartedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Time")
@@ -18222,7 +18452,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_durationMs(ctx context.Conte
 		return graphql.Null
 	}
 	var v float64 = obj.DurationMs
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Float")
@@ -18237,7 +18467,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Conte
 		return graphql.Null
 	}
 	var v *int = obj.StatusCode
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
@@ -18252,7 +18482,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_errorKind(ctx context.Contex
 		return graphql.Null
 	}
 	var v *webhookdeliveryattempt.ErrorKind = obj.ErrorKind
-	return ec.marshalOWebhookDeliveryAttemptErrorKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttemptErrorKind2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_errorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "WebhookDeliveryAttemptErrorKind")
@@ -18267,7 +18497,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.Error
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "String")
@@ -18282,7 +18512,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt_responseExcerpt(ctx context.
 		return graphql.Null
 	}
 	var v string = obj.ResponseExcerpt
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_responseExcerpt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttempt", field, false, false, "String")
@@ -18308,7 +18538,8 @@ func (ec *executionContext) _WebhookDeliveryAttempt_delivery(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_delivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttempt",
 		Field:      field,
 		IsMethod:   true,
@@ -18341,7 +18572,8 @@ func (ec *executionContext) _WebhookDeliveryAttempt_history(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttempt",
 		Field:      field,
 		IsMethod:   true,
@@ -18370,10 +18602,11 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_edges(ctx context.
 		return graphql.Null
 	}
 	var v []*ent.WebhookDeliveryAttemptEdge = obj.Edges
-	return ec.marshalOWebhookDeliveryAttemptEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttemptEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18391,10 +18624,11 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_pageInfo(ctx conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18415,7 +18649,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection_totalCount(ctx con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttemptConnection", field, false, false, "Int")
@@ -18427,10 +18661,11 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge_node(ctx context.Context
 		return graphql.Null
 	}
 	var v *ent.WebhookDeliveryAttempt = obj.Node
-	return ec.marshalOWebhookDeliveryAttempt2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttempt(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryAttempt2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttempt(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryAttemptEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18448,7 +18683,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge_cursor(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryAttemptEdge", field, false, false, "Cursor")
@@ -18460,10 +18695,11 @@ func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context
 		return graphql.Null
 	}
 	var v []*ent.WebhookDeliveryEdge = obj.Edges
-	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDeliveryEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18481,10 +18717,11 @@ func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Cont
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18505,7 +18742,7 @@ func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Co
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryConnection", field, false, false, "Int")
@@ -18517,10 +18754,11 @@ func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *ent.WebhookDelivery = obj.Node
-	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookDelivery2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDelivery(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookDeliveryEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18538,7 +18776,7 @@ func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookDeliveryEdge", field, false, false, "Cursor")
@@ -18553,7 +18791,7 @@ func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
@@ -18568,7 +18806,7 @@ func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18583,7 +18821,7 @@ func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18598,7 +18836,7 @@ func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.URL
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18613,7 +18851,7 @@ func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v string = obj.Description
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18625,7 +18863,7 @@ func (ec *executionContext) _WebhookEndpoint_eventTypes(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v []string = obj.EventTypes
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2ᚕstringᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18640,7 +18878,7 @@ func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v *int = obj.AccountID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "ID")
@@ -18655,7 +18893,7 @@ func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, f
 		return graphql.Null
 	}
 	var v string = obj.SecretPrefix
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_secretPrefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18670,7 +18908,7 @@ func (ec *executionContext) _WebhookEndpoint_enabled(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v bool = obj.Enabled
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Boolean")
@@ -18685,7 +18923,7 @@ func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context,
 		return graphql.Null
 	}
 	var v string = obj.DisabledReason
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "String")
@@ -18700,7 +18938,7 @@ func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, f
 		return graphql.Null
 	}
 	var v *time.Time = obj.FailingSince
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpoint", field, false, false, "Time")
@@ -18727,7 +18965,8 @@ func (ec *executionContext) _WebhookEndpoint_deliveries(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_deliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpoint",
 		Field:      field,
 		IsMethod:   true,
@@ -18771,7 +19010,8 @@ func (ec *executionContext) _WebhookEndpoint_history(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpoint",
 		Field:      field,
 		IsMethod:   true,
@@ -18800,10 +19040,11 @@ func (ec *executionContext) _WebhookEndpointConnection_edges(ctx context.Context
 		return graphql.Null
 	}
 	var v []*ent.WebhookEndpointEdge = obj.Edges
-	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookEndpointEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpointEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18821,10 +19062,11 @@ func (ec *executionContext) _WebhookEndpointConnection_pageInfo(ctx context.Cont
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18845,7 +19087,7 @@ func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Co
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpointConnection", field, false, false, "Int")
@@ -18857,10 +19099,11 @@ func (ec *executionContext) _WebhookEndpointEdge_node(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *ent.WebhookEndpoint = obj.Node
-	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18878,7 +19121,7 @@ func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpointEdge", field, false, false, "Cursor")
@@ -18893,7 +19136,7 @@ func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "ID")
@@ -18908,7 +19151,7 @@ func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.CreatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
@@ -18923,7 +19166,7 @@ func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field
 		return graphql.Null
 	}
 	var v time.Time = obj.UpdatedAt
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Time")
@@ -18938,7 +19181,7 @@ func (ec *executionContext) _WhitespaceCell_status(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v whitespacecell.Status = obj.Status
-	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "WhitespaceCellStatus")
@@ -18953,7 +19196,7 @@ func (ec *executionContext) _WhitespaceCell_potentialValue(ctx context.Context, 
 		return graphql.Null
 	}
 	var v *int64 = obj.PotentialValue
-	return ec.marshalOMoney2ᚖint64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOMoney2ᚖint64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_potentialValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
@@ -18968,7 +19211,7 @@ func (ec *executionContext) _WhitespaceCell_currentValue(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.CurrentValue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "Money")
@@ -18983,7 +19226,7 @@ func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -18998,7 +19241,7 @@ func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v string = obj.Competitor
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -19013,7 +19256,7 @@ func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Note
-	return ec.marshalOString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCell", field, false, false, "String")
@@ -19039,7 +19282,8 @@ func (ec *executionContext) _WhitespaceCell_account(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19071,7 +19315,8 @@ func (ec *executionContext) _WhitespaceCell_businessUnit(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_businessUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19103,7 +19348,8 @@ func (ec *executionContext) _WhitespaceCell_product(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19136,7 +19382,8 @@ func (ec *executionContext) _WhitespaceCell_history(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_WhitespaceCell_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCell",
 		Field:      field,
 		IsMethod:   true,
@@ -19165,10 +19412,11 @@ func (ec *executionContext) _WhitespaceCellConnection_edges(ctx context.Context,
 		return graphql.Null
 	}
 	var v []*ent.WhitespaceCellEdge = obj.Edges
-	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWhitespaceCellEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -19186,10 +19434,11 @@ func (ec *executionContext) _WhitespaceCellConnection_pageInfo(ctx context.Conte
 		return graphql.Null
 	}
 	var v entgql.PageInfo[int] = obj.PageInfo
-	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -19210,7 +19459,7 @@ func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Con
 		return graphql.Null
 	}
 	var v int = obj.TotalCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCellConnection", field, false, false, "Int")
@@ -19222,10 +19471,11 @@ func (ec *executionContext) _WhitespaceCellEdge_node(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *ent.WhitespaceCell = obj.Node
-	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOWhitespaceCell2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCell(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WhitespaceCellEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -19243,7 +19493,7 @@ func (ec *executionContext) _WhitespaceCellEdge_cursor(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v entgql.Cursor[int] = obj.Cursor
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WhitespaceCellEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WhitespaceCellEdge", field, false, false, "Cursor")
@@ -44636,9 +44886,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var aPITokenImplementors = []string{"APIToken", "Node"}
 
 func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet, obj *ent.APIToken) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenImplementors)
+	fields := ec.collectFields(sel, aPITokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44715,15 +44965,15 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var aPITokenConnectionImplementors = []string{"APITokenConnection"}
 
 func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APITokenConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenConnectionImplementors)
+	fields := ec.collectFields(sel, aPITokenConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44758,15 +45008,15 @@ func (ec *executionContext) _APITokenConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var aPITokenEdgeImplementors = []string{"APITokenEdge"}
 
 func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APITokenEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPITokenEdgeImplementors)
+	fields := ec.collectFields(sel, aPITokenEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44796,15 +45046,15 @@ func (ec *executionContext) _APITokenEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountImplementors = []string{"Account", "Node"}
 
 func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *ent.Account) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
+	fields := ec.collectFields(sel, accountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -44995,15 +45245,15 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountConnectionImplementors = []string{"AccountConnection"}
 
 func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
+	fields := ec.collectFields(sel, accountConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45038,15 +45288,15 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountEdgeImplementors = []string{"AccountEdge"}
 
 func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
+	fields := ec.collectFields(sel, accountEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45076,15 +45326,15 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanImplementors = []string{"AccountPlan", "Node"}
 
 func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanImplementors)
+	fields := ec.collectFields(sel, accountPlanImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45255,15 +45505,15 @@ func (ec *executionContext) _AccountPlan(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanConnectionImplementors = []string{"AccountPlanConnection"}
 
 func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlanConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanConnectionImplementors)
+	fields := ec.collectFields(sel, accountPlanConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45298,15 +45548,15 @@ func (ec *executionContext) _AccountPlanConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountPlanEdgeImplementors = []string{"AccountPlanEdge"}
 
 func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountPlanEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountPlanEdgeImplementors)
+	fields := ec.collectFields(sel, accountPlanEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45336,15 +45586,15 @@ func (ec *executionContext) _AccountPlanEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberImplementors = []string{"AccountTeamMember", "Node"}
 
 func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMember) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45402,15 +45652,15 @@ func (ec *executionContext) _AccountTeamMember(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberConnectionImplementors = []string{"AccountTeamMemberConnection"}
 
 func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMemberConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberConnectionImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45445,15 +45695,15 @@ func (ec *executionContext) _AccountTeamMemberConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var accountTeamMemberEdgeImplementors = []string{"AccountTeamMemberEdge"}
 
 func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AccountTeamMemberEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, accountTeamMemberEdgeImplementors)
+	fields := ec.collectFields(sel, accountTeamMemberEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45483,15 +45733,15 @@ func (ec *executionContext) _AccountTeamMemberEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemImplementors = []string{"ActionItem", "Node"}
 
 func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemImplementors)
+	fields := ec.collectFields(sel, actionItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45602,15 +45852,15 @@ func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemConnectionImplementors = []string{"ActionItemConnection"}
 
 func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemConnectionImplementors)
+	fields := ec.collectFields(sel, actionItemConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45645,15 +45895,15 @@ func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var actionItemEdgeImplementors = []string{"ActionItemEdge"}
 
 func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemEdgeImplementors)
+	fields := ec.collectFields(sel, actionItemEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45683,15 +45933,15 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitImplementors = []string{"BusinessUnit", "Node"}
 
 func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitImplementors)
+	fields := ec.collectFields(sel, businessUnitImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45770,15 +46020,15 @@ func (ec *executionContext) _BusinessUnit(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitConnectionImplementors = []string{"BusinessUnitConnection"}
 
 func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnitConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitConnectionImplementors)
+	fields := ec.collectFields(sel, businessUnitConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45813,15 +46063,15 @@ func (ec *executionContext) _BusinessUnitConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var businessUnitEdgeImplementors = []string{"BusinessUnitEdge"}
 
 func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BusinessUnitEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, businessUnitEdgeImplementors)
+	fields := ec.collectFields(sel, businessUnitEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45851,15 +46101,15 @@ func (ec *executionContext) _BusinessUnitEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeImplementors = []string{"Change", "Node"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *ent.Change) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+	fields := ec.collectFields(sel, changeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45935,15 +46185,15 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
 
 func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+	fields := ec.collectFields(sel, changeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -45978,15 +46228,15 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
 
 func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+	fields := ec.collectFields(sel, changeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46016,15 +46266,15 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackImplementors = []string{"Feedback", "Node"}
 
 func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet, obj *ent.Feedback) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackImplementors)
+	fields := ec.collectFields(sel, feedbackImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46113,15 +46363,15 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackConnectionImplementors = []string{"FeedbackConnection"}
 
 func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FeedbackConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackConnectionImplementors)
+	fields := ec.collectFields(sel, feedbackConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46156,15 +46406,15 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var feedbackEdgeImplementors = []string{"FeedbackEdge"}
 
 func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FeedbackEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackEdgeImplementors)
+	fields := ec.collectFields(sel, feedbackEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46194,15 +46444,15 @@ func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalImplementors = []string{"Goal", "Node"}
 
 func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj *ent.Goal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalImplementors)
+	fields := ec.collectFields(sel, goalImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46295,15 +46545,15 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalConnectionImplementors = []string{"GoalConnection"}
 
 func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GoalConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalConnectionImplementors)
+	fields := ec.collectFields(sel, goalConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46338,15 +46588,15 @@ func (ec *executionContext) _GoalConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalEdgeImplementors = []string{"GoalEdge"}
 
 func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GoalEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalEdgeImplementors)
+	fields := ec.collectFields(sel, goalEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46376,15 +46626,15 @@ func (ec *executionContext) _GoalEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionImplementors = []string{"IcpCriterion", "Node"}
 
 func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionImplementors)
+	fields := ec.collectFields(sel, icpCriterionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46455,15 +46705,15 @@ func (ec *executionContext) _IcpCriterion(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionConnectionImplementors = []string{"IcpCriterionConnection"}
 
 func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionConnectionImplementors)
+	fields := ec.collectFields(sel, icpCriterionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46498,15 +46748,15 @@ func (ec *executionContext) _IcpCriterionConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpCriterionEdgeImplementors = []string{"IcpCriterionEdge"}
 
 func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IcpCriterionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpCriterionEdgeImplementors)
+	fields := ec.collectFields(sel, icpCriterionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46536,15 +46786,15 @@ func (ec *executionContext) _IcpCriterionEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeImplementors = []string{"InfluenceEdge", "Node"}
 
 func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeImplementors)
+	fields := ec.collectFields(sel, influenceEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46622,15 +46872,15 @@ func (ec *executionContext) _InfluenceEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeConnectionImplementors = []string{"InfluenceEdgeConnection"}
 
 func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdgeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeConnectionImplementors)
+	fields := ec.collectFields(sel, influenceEdgeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46665,15 +46915,15 @@ func (ec *executionContext) _InfluenceEdgeConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influenceEdgeEdgeImplementors = []string{"InfluenceEdgeEdge"}
 
 func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InfluenceEdgeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influenceEdgeEdgeImplementors)
+	fields := ec.collectFields(sel, influenceEdgeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46703,15 +46953,15 @@ func (ec *executionContext) _InfluenceEdgeEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightImplementors = []string{"Insight", "Node"}
 
 func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, obj *ent.Insight) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightImplementors)
+	fields := ec.collectFields(sel, insightImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46779,15 +47029,15 @@ func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightConnectionImplementors = []string{"InsightConnection"}
 
 func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InsightConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightConnectionImplementors)
+	fields := ec.collectFields(sel, insightConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46822,15 +47072,15 @@ func (ec *executionContext) _InsightConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var insightEdgeImplementors = []string{"InsightEdge"}
 
 func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InsightEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, insightEdgeImplementors)
+	fields := ec.collectFields(sel, insightEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46860,15 +47110,15 @@ func (ec *executionContext) _InsightEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIImplementors = []string{"KPI", "Node"}
 
 func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj *ent.KPI) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIImplementors)
+	fields := ec.collectFields(sel, kPIImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46946,15 +47196,15 @@ func (ec *executionContext) _KPI(ctx context.Context, sel ast.SelectionSet, obj 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIConnectionImplementors = []string{"KPIConnection"}
 
 func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIConnectionImplementors)
+	fields := ec.collectFields(sel, kPIConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -46989,15 +47239,15 @@ func (ec *executionContext) _KPIConnection(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIEdgeImplementors = []string{"KPIEdge"}
 
 func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIEdgeImplementors)
+	fields := ec.collectFields(sel, kPIEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47027,15 +47277,15 @@ func (ec *executionContext) _KPIEdge(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementImplementors = []string{"KPIMeasurement", "Node"}
 
 func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47097,15 +47347,15 @@ func (ec *executionContext) _KPIMeasurement(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementConnectionImplementors = []string{"KPIMeasurementConnection"}
 
 func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurementConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementConnectionImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47140,15 +47390,15 @@ func (ec *executionContext) _KPIMeasurementConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMeasurementEdgeImplementors = []string{"KPIMeasurementEdge"}
 
 func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KPIMeasurementEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMeasurementEdgeImplementors)
+	fields := ec.collectFields(sel, kPIMeasurementEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47178,15 +47428,15 @@ func (ec *executionContext) _KPIMeasurementEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveImplementors = []string{"Objective", "Node"}
 
 func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *ent.Objective) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
+	fields := ec.collectFields(sel, objectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47276,15 +47526,15 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
 func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ObjectiveConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
+	fields := ec.collectFields(sel, objectiveConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47319,15 +47569,15 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
 
 func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ObjectiveEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
+	fields := ec.collectFields(sel, objectiveEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47357,15 +47607,15 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityImplementors = []string{"Opportunity", "Node"}
 
 func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionSet, obj *ent.Opportunity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityImplementors)
+	fields := ec.collectFields(sel, opportunityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47470,15 +47720,15 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityConnectionImplementors = []string{"OpportunityConnection"}
 
 func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OpportunityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityConnectionImplementors)
+	fields := ec.collectFields(sel, opportunityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47513,15 +47763,15 @@ func (ec *executionContext) _OpportunityConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var opportunityEdgeImplementors = []string{"OpportunityEdge"}
 
 func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OpportunityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityEdgeImplementors)
+	fields := ec.collectFields(sel, opportunityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47551,15 +47801,15 @@ func (ec *executionContext) _OpportunityEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.collectFields(sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47599,15 +47849,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
+	fields := ec.collectFields(sel, productImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47685,15 +47935,15 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
 
 func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProductConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
+	fields := ec.collectFields(sel, productConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47728,15 +47978,15 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
 
 func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProductEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
+	fields := ec.collectFields(sel, productEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -47766,18 +48016,18 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.collectFields(sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -48062,15 +48312,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipImplementors = []string{"Relationship", "Node"}
 
 func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *ent.Relationship) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
+	fields := ec.collectFields(sel, relationshipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48153,15 +48403,15 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipConnectionImplementors = []string{"RelationshipConnection"}
 
 func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RelationshipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
+	fields := ec.collectFields(sel, relationshipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48196,15 +48446,15 @@ func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var relationshipEdgeImplementors = []string{"RelationshipEdge"}
 
 func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RelationshipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
+	fields := ec.collectFields(sel, relationshipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48234,15 +48484,15 @@ func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordImplementors = []string{"RevenueRecord", "Node"}
 
 func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecord) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordImplementors)
+	fields := ec.collectFields(sel, revenueRecordImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48334,15 +48584,15 @@ func (ec *executionContext) _RevenueRecord(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordConnectionImplementors = []string{"RevenueRecordConnection"}
 
 func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecordConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordConnectionImplementors)
+	fields := ec.collectFields(sel, revenueRecordConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48377,15 +48627,15 @@ func (ec *executionContext) _RevenueRecordConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var revenueRecordEdgeImplementors = []string{"RevenueRecordEdge"}
 
 func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RevenueRecordEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revenueRecordEdgeImplementors)
+	fields := ec.collectFields(sel, revenueRecordEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48415,15 +48665,15 @@ func (ec *executionContext) _RevenueRecordEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
 
 func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *ent.Review) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
+	fields := ec.collectFields(sel, reviewImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48554,15 +48804,15 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
 
 func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReviewConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
+	fields := ec.collectFields(sel, reviewConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48597,15 +48847,15 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
 
 func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReviewEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewEdgeImplementors)
+	fields := ec.collectFields(sel, reviewEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48635,15 +48885,15 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderImplementors = []string{"Stakeholder", "Node"}
 
 func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionSet, obj *ent.Stakeholder) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderImplementors)
+	fields := ec.collectFields(sel, stakeholderImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48840,15 +49090,15 @@ func (ec *executionContext) _Stakeholder(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderConnectionImplementors = []string{"StakeholderConnection"}
 
 func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.StakeholderConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderConnectionImplementors)
+	fields := ec.collectFields(sel, stakeholderConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48883,15 +49133,15 @@ func (ec *executionContext) _StakeholderConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var stakeholderEdgeImplementors = []string{"StakeholderEdge"}
 
 func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.StakeholderEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderEdgeImplementors)
+	fields := ec.collectFields(sel, stakeholderEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48921,15 +49171,15 @@ func (ec *executionContext) _StakeholderEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemImplementors = []string{"SwotItem", "Node"}
 
 func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemImplementors)
+	fields := ec.collectFields(sel, swotItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -48986,15 +49236,15 @@ func (ec *executionContext) _SwotItem(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemConnectionImplementors = []string{"SwotItemConnection"}
 
 func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItemConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemConnectionImplementors)
+	fields := ec.collectFields(sel, swotItemConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49029,15 +49279,15 @@ func (ec *executionContext) _SwotItemConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var swotItemEdgeImplementors = []string{"SwotItemEdge"}
 
 func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SwotItemEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, swotItemEdgeImplementors)
+	fields := ec.collectFields(sel, swotItemEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49067,15 +49317,15 @@ func (ec *executionContext) _SwotItemEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := ec.collectFields(sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49206,15 +49456,15 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
 
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
+	fields := ec.collectFields(sel, userConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49249,15 +49499,15 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
+	fields := ec.collectFields(sel, userEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49287,15 +49537,15 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49413,15 +49663,15 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptImplementors = []string{"WebhookDeliveryAttempt", "Node"}
 
 func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttempt) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49498,15 +49748,15 @@ func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptConnectionImplementors = []string{"WebhookDeliveryAttemptConnection"}
 
 func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttemptConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptConnectionImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49541,15 +49791,15 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryAttemptEdgeImplementors = []string{"WebhookDeliveryAttemptEdge"}
 
 func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryAttemptEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptEdgeImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryAttemptEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49579,15 +49829,15 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
 
 func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49622,15 +49872,15 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
 
 func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+	fields := ec.collectFields(sel, webhookDeliveryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49660,15 +49910,15 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
 
 func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+	fields := ec.collectFields(sel, webhookEndpointImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49755,15 +50005,15 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
 
 func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
+	fields := ec.collectFields(sel, webhookEndpointConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49798,15 +50048,15 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
 
 func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
+	fields := ec.collectFields(sel, webhookEndpointEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49836,15 +50086,15 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellImplementors = []string{"WhitespaceCell", "Node"}
 
 func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCell) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellImplementors)
+	fields := ec.collectFields(sel, whitespaceCellImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49933,15 +50183,15 @@ func (ec *executionContext) _WhitespaceCell(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellConnectionImplementors = []string{"WhitespaceCellConnection"}
 
 func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCellConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellConnectionImplementors)
+	fields := ec.collectFields(sel, whitespaceCellConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -49976,15 +50226,15 @@ func (ec *executionContext) _WhitespaceCellConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var whitespaceCellEdgeImplementors = []string{"WhitespaceCellEdge"}
 
 func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WhitespaceCellEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, whitespaceCellEdgeImplementors)
+	fields := ec.collectFields(sel, whitespaceCellEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -50014,7 +50264,7 @@ func (ec *executionContext) _WhitespaceCellEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -50084,7 +50334,7 @@ func (ec *executionContext) unmarshalNAccountCulture2githubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNAccountCulture2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐCulture(ctx context.Context, sel ast.SelectionSet, v account.Culture) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountMaturity2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx context.Context, v any) (account.Maturity, error) {
@@ -50094,7 +50344,7 @@ func (ec *executionContext) unmarshalNAccountMaturity2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNAccountMaturity2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐMaturity(ctx context.Context, sel ast.SelectionSet, v account.Maturity) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountOrder(ctx context.Context, v any) (*ent.AccountOrder, error) {
@@ -50158,7 +50408,7 @@ func (ec *executionContext) unmarshalNAccountPlanReviewCadence2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNAccountPlanReviewCadence2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐReviewCadence(ctx context.Context, sel ast.SelectionSet, v accountplan.ReviewCadence) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx context.Context, v any) (accountplan.Status, error) {
@@ -50168,7 +50418,7 @@ func (ec *executionContext) unmarshalNAccountPlanStatus2githubᚗcomᚋaccountpl
 }
 
 func (ec *executionContext) marshalNAccountPlanStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐStatus(ctx context.Context, sel ast.SelectionSet, v accountplan.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx context.Context, v any) (accountplan.Type, error) {
@@ -50178,7 +50428,7 @@ func (ec *executionContext) unmarshalNAccountPlanType2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNAccountPlanType2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountplanᚐType(ctx context.Context, sel ast.SelectionSet, v accountplan.Type) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountPlanWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlanWhereInput(ctx context.Context, v any) (*ent.AccountPlanWhereInput, error) {
@@ -50228,7 +50478,7 @@ func (ec *executionContext) unmarshalNAccountTeamMemberRole2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNAccountTeamMemberRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountteammemberᚐRole(ctx context.Context, sel ast.SelectionSet, v accountteammember.Role) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountTeamMemberWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountTeamMemberWhereInput(ctx context.Context, v any) (*ent.AccountTeamMemberWhereInput, error) {
@@ -50243,7 +50493,7 @@ func (ec *executionContext) unmarshalNAccountTier2githubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ctx context.Context, sel ast.SelectionSet, v account.Tier) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountWhereInput(ctx context.Context, v any) (*ent.AccountWhereInput, error) {
@@ -50309,7 +50559,7 @@ func (ec *executionContext) unmarshalNActionItemStatus2githubᚗcomᚋaccountpla
 }
 
 func (ec *executionContext) marshalNActionItemStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋactionitemᚐStatus(ctx context.Context, sel ast.SelectionSet, v actionitem.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemWhereInput(ctx context.Context, v any) (*ent.ActionItemWhereInput, error) {
@@ -50380,7 +50630,7 @@ func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNChangeOperation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋchangeᚐOperation(ctx context.Context, sel ast.SelectionSet, v change.Operation) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNChangeOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐChangeOrder(ctx context.Context, v any) (*ent.ChangeOrder, error) {
@@ -50566,7 +50816,7 @@ func (ec *executionContext) unmarshalNFeedbackKind2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋfeedbackᚐKind(ctx context.Context, sel ast.SelectionSet, v feedback.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNFeedbackOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackOrder(ctx context.Context, v any) (*ent.FeedbackOrder, error) {
@@ -50640,7 +50890,7 @@ func (ec *executionContext) unmarshalNIcpAttribute2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Attribute) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ctx context.Context, sel ast.SelectionSet, v *ent.IcpCriterion) graphql.Marshaler {
@@ -50690,7 +50940,7 @@ func (ec *executionContext) unmarshalNIcpGrade2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) marshalNIcpGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ctx context.Context, sel ast.SelectionSet, v icpcriterion.Grade) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNInfluenceEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InfluenceEdge) graphql.Marshaler {
@@ -50716,7 +50966,7 @@ func (ec *executionContext) unmarshalNInfluenceEdgeKind2githubᚗcomᚋaccountpl
 }
 
 func (ec *executionContext) marshalNInfluenceEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinfluenceedgeᚐKind(ctx context.Context, sel ast.SelectionSet, v influenceedge.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNInfluenceEdgeOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInfluenceEdgeOrder(ctx context.Context, v any) (*ent.InfluenceEdgeOrder, error) {
@@ -50782,7 +51032,7 @@ func (ec *executionContext) unmarshalNInsightKind2githubᚗcomᚋaccountplanᚋa
 }
 
 func (ec *executionContext) marshalNInsightKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋinsightᚐKind(ctx context.Context, sel ast.SelectionSet, v insight.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNInsightOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightOrder(ctx context.Context, v any) (*ent.InsightOrder, error) {
@@ -50957,7 +51207,7 @@ func (ec *executionContext) unmarshalNObjectiveStatus2githubᚗcomᚋaccountplan
 }
 
 func (ec *executionContext) marshalNObjectiveStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋobjectiveᚐStatus(ctx context.Context, sel ast.SelectionSet, v objective.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNObjectiveWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjectiveWhereInput(ctx context.Context, v any) (*ent.ObjectiveWhereInput, error) {
@@ -51007,7 +51257,7 @@ func (ec *executionContext) unmarshalNOpportunityStage2githubᚗcomᚋaccountpla
 }
 
 func (ec *executionContext) marshalNOpportunityStage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋopportunityᚐStage(ctx context.Context, sel ast.SelectionSet, v opportunity.Stage) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNOpportunityWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐOpportunityWhereInput(ctx context.Context, v any) (*ent.OpportunityWhereInput, error) {
@@ -51108,7 +51358,7 @@ func (ec *executionContext) unmarshalNRelationshipCurrentLevel2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNRelationshipCurrentLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐCurrentLevel(ctx context.Context, sel ast.SelectionSet, v relationship.CurrentLevel) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipDesiredLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx context.Context, v any) (relationship.DesiredLevel, error) {
@@ -51118,7 +51368,7 @@ func (ec *executionContext) unmarshalNRelationshipDesiredLevel2githubᚗcomᚋac
 }
 
 func (ec *executionContext) marshalNRelationshipDesiredLevel2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋrelationshipᚐDesiredLevel(ctx context.Context, sel ast.SelectionSet, v relationship.DesiredLevel) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipOrder(ctx context.Context, v any) (*ent.RelationshipOrder, error) {
@@ -51224,7 +51474,7 @@ func (ec *executionContext) unmarshalNReviewKind2githubᚗcomᚋaccountplanᚋac
 }
 
 func (ec *executionContext) marshalNReviewKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐKind(ctx context.Context, sel ast.SelectionSet, v review.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNReviewOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewOrder(ctx context.Context, v any) (*ent.ReviewOrder, error) {
@@ -51253,7 +51503,7 @@ func (ec *executionContext) unmarshalNReviewStatus2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNReviewStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋreviewᚐStatus(ctx context.Context, sel ast.SelectionSet, v review.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNReviewWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewWhereInput(ctx context.Context, v any) (*ent.ReviewWhereInput, error) {
@@ -51292,7 +51542,7 @@ func (ec *executionContext) unmarshalNStakeholderAdaptability2githubᚗcomᚋacc
 }
 
 func (ec *executionContext) marshalNStakeholderAdaptability2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐAdaptability(ctx context.Context, sel ast.SelectionSet, v stakeholder.Adaptability) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderBuyingRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx context.Context, v any) (stakeholder.BuyingRole, error) {
@@ -51302,7 +51552,7 @@ func (ec *executionContext) unmarshalNStakeholderBuyingRole2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNStakeholderBuyingRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐBuyingRole(ctx context.Context, sel ast.SelectionSet, v stakeholder.BuyingRole) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) marshalNStakeholderConnection2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StakeholderConnection) graphql.Marshaler {
@@ -51320,7 +51570,7 @@ func (ec *executionContext) unmarshalNStakeholderCoverage2githubᚗcomᚋaccount
 }
 
 func (ec *executionContext) marshalNStakeholderCoverage2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐCoverage(ctx context.Context, sel ast.SelectionSet, v stakeholder.Coverage) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderDecisionOrientation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx context.Context, v any) (stakeholder.DecisionOrientation, error) {
@@ -51330,7 +51580,7 @@ func (ec *executionContext) unmarshalNStakeholderDecisionOrientation2githubᚗco
 }
 
 func (ec *executionContext) marshalNStakeholderDecisionOrientation2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐDecisionOrientation(ctx context.Context, sel ast.SelectionSet, v stakeholder.DecisionOrientation) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderOrder(ctx context.Context, v any) (*ent.StakeholderOrder, error) {
@@ -51359,7 +51609,7 @@ func (ec *executionContext) unmarshalNStakeholderPoliticalStatus2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNStakeholderPoliticalStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐPoliticalStatus(ctx context.Context, sel ast.SelectionSet, v stakeholder.PoliticalStatus) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx context.Context, v any) (stakeholder.Support, error) {
@@ -51369,7 +51619,7 @@ func (ec *executionContext) unmarshalNStakeholderSupport2githubᚗcomᚋaccountp
 }
 
 func (ec *executionContext) marshalNStakeholderSupport2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋstakeholderᚐSupport(ctx context.Context, sel ast.SelectionSet, v stakeholder.Support) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNStakeholderWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderWhereInput(ctx context.Context, v any) (*ent.StakeholderWhereInput, error) {
@@ -51400,7 +51650,7 @@ func (ec *executionContext) unmarshalNSwotItemKind2githubᚗcomᚋaccountplanᚋ
 }
 
 func (ec *executionContext) marshalNSwotItemKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋswotitemᚐKind(ctx context.Context, sel ast.SelectionSet, v swotitem.Kind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNSwotItemOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐSwotItemOrder(ctx context.Context, v any) (*ent.SwotItemOrder, error) {
@@ -51611,7 +51861,7 @@ func (ec *executionContext) unmarshalNUserRole2githubᚗcomᚋaccountplanᚋacco
 }
 
 func (ec *executionContext) marshalNUserRole2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v user.Role) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, v any) (user.Seniority, error) {
@@ -51621,7 +51871,7 @@ func (ec *executionContext) unmarshalNUserSeniority2githubᚗcomᚋaccountplan�
 }
 
 func (ec *executionContext) marshalNUserSeniority2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋuserᚐSeniority(ctx context.Context, sel ast.SelectionSet, v user.Seniority) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
@@ -51652,7 +51902,7 @@ func (ec *executionContext) unmarshalNWebhookDeliveryAttemptErrorKind2githubᚗc
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryAttemptErrorKind2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryattemptᚐErrorKind(ctx context.Context, sel ast.SelectionSet, v webhookdeliveryattempt.ErrorKind) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryAttemptOrder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryAttemptOrder(ctx context.Context, v any) (*ent.WebhookDeliveryAttemptOrder, error) {
@@ -51713,7 +51963,7 @@ func (ec *executionContext) unmarshalNWebhookDeliveryStatus2githubᚗcomᚋaccou
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwebhookdeliveryᚐStatus(ctx context.Context, sel ast.SelectionSet, v webhookdelivery.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookDeliveryWhereInput(ctx context.Context, v any) (*ent.WebhookDeliveryWhereInput, error) {
@@ -51819,7 +52069,7 @@ func (ec *executionContext) unmarshalNWhitespaceCellStatus2githubᚗcomᚋaccoun
 }
 
 func (ec *executionContext) marshalNWhitespaceCellStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋwhitespacecellᚐStatus(ctx context.Context, sel ast.SelectionSet, v whitespacecell.Status) graphql.Marshaler {
-	return v
+	return outEnum(v)
 }
 
 func (ec *executionContext) unmarshalNWhitespaceCellWhereInput2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellWhereInput(ctx context.Context, v any) (*ent.WhitespaceCellWhereInput, error) {

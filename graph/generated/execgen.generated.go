@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -21,6 +22,23 @@ type execgenState struct {
 	deferOnce sync.Once
 	defers    bool     // the document uses @defer: gqlgen's own concurrent path runs
 	args      sync.Map // argsKey → map[string]any, each field's decoded arguments
+
+	mu      sync.Mutex // root fields resolve concurrently
+	fields  map[fieldsKey][]graphql.CollectedField
+	sets    chunks[graphql.FieldSet]
+	answers chunks[fieldValues]
+	values  chunks[graphql.Marshaler]
+	ctxs    chunks[fieldCtx]
+	fcs     chunks[graphql.FieldContext]
+	index   chunks[int]
+}
+
+// fieldsKey names a selection set and the types an object satisfies by
+// their first elements, as gqlgen's own cache does, without hashing the types.
+type fieldsKey struct {
+	sel       *ast.Selection
+	len       int
+	satisfies *string
 }
 
 type argsKey struct {
@@ -88,6 +106,69 @@ func (ec *executionContext) argsOnce(ctx context.Context, field graphql.Collecte
 	return args, nil
 }
 
+// collectFields is graphql.CollectFields, whose result it keeps per request
+// like gqlgen, under a key that costs no allocation: each object of a list
+// asks for the same selection set and type again.
+func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	if len(satisfies) == 0 {
+		return graphql.CollectFields(ec.OperationContext, sel, satisfies)
+	}
+	key := fieldsKey{len: len(sel), satisfies: &satisfies[0]}
+	if len(sel) > 0 {
+		key.sel = &sel[0]
+	}
+	s := &ec.execgen
+	s.mu.Lock()
+	fields, ok := s.fields[key]
+	s.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(ec.OperationContext, sel, satisfies)
+	s.mu.Lock()
+	if s.fields == nil {
+		s.fields = map[fieldsKey][]graphql.CollectedField{}
+	}
+	s.fields[key] = fields
+	s.mu.Unlock()
+	return fields
+}
+
+// newFieldSet is graphql.NewFieldSet when the document uses @defer. Otherwise
+// the field set, its values and the object's answer are cut from chunks
+// shared by the request's objects: nothing but Values and Invalids of the
+// field set is read without @defer.
+func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) (*graphql.FieldSet, *fieldValues) {
+	if ec.usesDefer() {
+		return graphql.NewFieldSet(fields), nil
+	}
+	s := &ec.execgen
+	s.mu.Lock()
+	out := &s.sets.take(1, 128)[0]
+	answer := &s.answers.take(1, 256)[0]
+	out.Values = s.values.take(len(fields), 1024)
+	s.mu.Unlock()
+	answer.fields, answer.values = fields, out.Values
+	return out, answer
+}
+
+// chunks hands out slices of zero values from one allocation for many callers.
+type chunks[T any] struct {
+	free []T
+	size int // of the last chunk; each is twice the one before
+}
+
+// take cuts n values, from a new chunk of at most most values (some 16 KB) when the last one is used up.
+func (c *chunks[T]) take(n, most int) []T {
+	if len(c.free) < n {
+		c.size = min(max(2*c.size, 8), most)
+		c.free = make([]T, max(c.size, n))
+	}
+	s := c.free[:n:n]
+	c.free = c.free[n:]
+	return s
+}
+
 // deferredGroup is graphql.NewDeferredGroup when the document uses @defer,
 // and otherwise an empty group, which skips building the object's path.
 func (ec *executionContext) deferredGroup(ctx context.Context) graphql.DeferredGroup {
@@ -133,16 +214,83 @@ func (ec *executionContext) marshalSlice(ctx context.Context, length int, marsha
 	if ec.usesDefer() {
 		return graphql.MarshalSliceConcurrently(ctx, length, 0, false, marshalElement)
 	}
-	ret := make(graphql.Array, length)
-	// One allocation for the elements' field contexts and indexes, instead of two per element.
-	fcs := make([]graphql.FieldContext, length)
-	index := make([]int, length)
+	// The list, its elements' field contexts, indexes and contexts, cut from the request's chunks.
+	s := &ec.execgen
+	s.mu.Lock()
+	ret := graphql.Array(s.values.take(length, 1024))
+	fcs := s.fcs.take(length, 64)
+	index := s.index.take(length, 1024)
+	ctxs := s.ctxs.take(length, 512)
+	s.mu.Unlock()
+	parent := graphql.GetFieldContext(ctx)
 	for i := range length {
 		index[i] = i
 		fcs[i].Index = &index[i]
-		ret[i] = marshalElement1(graphql.WithFieldContext(ctx, &fcs[i]), i, marshalElement)
+		fcs[i].Parent = parent
+		ctxs[i] = fieldCtx{ctx, &fcs[i]}
+		ret[i] = marshalElement1(ctxs[i].context(), i, marshalElement)
 	}
 	return ret
+}
+
+// newFieldContext is a field context cut from chunks of the request.
+func (ec *executionContext) newFieldContext() *graphql.FieldContext {
+	s := &ec.execgen
+	s.mu.Lock()
+	fc := &s.fcs.take(1, 64)[0]
+	s.mu.Unlock()
+	return fc
+}
+
+// withFieldContext is graphql.WithFieldContext with the context cut from chunks of the request.
+func (ec *executionContext) withFieldContext(ctx context.Context, fc *graphql.FieldContext) context.Context {
+	fc.Parent = graphql.GetFieldContext(ctx)
+	s := &ec.execgen
+	s.mu.Lock()
+	c := &s.ctxs.take(1, 512)[0]
+	s.mu.Unlock()
+	*c = fieldCtx{ctx, fc}
+	return c.context()
+}
+
+// fieldCtx is the context graphql.WithFieldContext makes, a field context
+// under gqlgen's key, as a value that can be allocated many at a time.
+type fieldCtx struct {
+	context.Context
+	fc *graphql.FieldContext
+}
+
+func (c *fieldCtx) Value(key any) any {
+	if key == fieldContextKey {
+		return c.fc
+	}
+	return c.Context.Value(key)
+}
+
+// context is c, or gqlgen's own context with c's field context if gqlgen's key is unknown.
+func (c *fieldCtx) context() context.Context {
+	if fieldContextKey == nil {
+		return graphql.WithFieldContext(c.Context, c.fc)
+	}
+	return c
+}
+
+// fieldContextKey is the key gqlgen keeps a field context under (unexported),
+// learnt once from the key graphql.GetFieldContext asks a context for.
+var fieldContextKey = func() any {
+	var p keyProbe
+	graphql.GetFieldContext(&p)
+	return p.key
+}()
+
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+func (p *keyProbe) Value(key any) any {
+	p.key = key
+	return nil
 }
 
 // marshalElement1 marshals element i; a panic leaves it null and reports an error, as in gqlgen.
@@ -157,13 +305,13 @@ func marshalElement1(ctx context.Context, i int, marshalElement func(context.Con
 }
 
 // objectOut is an object's answer: out itself when the document uses @defer,
-// and otherwise its values, written without the map and the per-field
+// and otherwise answer, its values written without the map and the per-field
 // allocations of gqlgen's FieldSet.MarshalGQL.
-func (ec *executionContext) objectOut(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
-	if ec.usesDefer() {
+func (ec *executionContext) objectOut(answer *fieldValues, out *graphql.FieldSet) graphql.Marshaler {
+	if answer == nil {
 		return out
 	}
-	return &fieldValues{fields: fields, values: out.Values}
+	return answer
 }
 
 type fieldValues struct {
@@ -238,6 +386,36 @@ func outID(v int) graphql.Marshaler                    { return scalar.ID(v) }
 func outInt(v int) graphql.Marshaler                   { return scalar.Int(v) }
 func outBoolean(v bool) graphql.Marshaler              { return scalar.Boolean(v) }
 func outCursor(v entgql.Cursor[int]) graphql.Marshaler { return scalar.Cursor(v) }
+
+// outEnum writes an ent enum as its MarshalGQL does, strconv.Quote of its
+// value, from a writer made once per value instead of boxing and quoting each.
+func outEnum[T ~string](v T) graphql.Marshaler {
+	if m := enumWriters.Load(); m != nil {
+		if w, ok := (*m)[string(v)]; ok {
+			return w
+		}
+	}
+	w := quotedEnum(strconv.Quote(string(v)))
+	for {
+		old := enumWriters.Load()
+		next := map[string]graphql.Marshaler{string(v): w}
+		if old != nil {
+			for k, v := range *old {
+				next[k] = v
+			}
+		}
+		if enumWriters.CompareAndSwap(old, &next) {
+			return w
+		}
+	}
+}
+
+// enumWriters maps an enum value to its writer; replaced, never changed, so readers take no lock.
+var enumWriters atomic.Pointer[map[string]graphql.Marshaler]
+
+type quotedEnum string
+
+func (q quotedEnum) MarshalGQL(w io.Writer) { io.WriteString(w, string(q)) }
 
 // answerBuffers hold the answers being written; one above maxPooledAnswer is let go.
 var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -35,7 +35,7 @@ func (ec *executionContext) _HealthFinding_rule(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v planhealth.Rule = obj.Rule
-	return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthRule2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐRule(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("HealthFinding", field, false, false, "HealthRule")
@@ -47,7 +47,7 @@ func (ec *executionContext) _HealthFinding_severity(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v planhealth.Severity = obj.Severity
-	return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthSeverity2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐSeverity(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("HealthFinding", field, false, false, "HealthSeverity")
@@ -62,7 +62,7 @@ func (ec *executionContext) _HealthFinding_message(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Message
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_HealthFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("HealthFinding", field, false, false, "String")
@@ -77,7 +77,7 @@ func (ec *executionContext) _IcpFit_grade(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v *icpcriterion.Grade = obj.Grade
-	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpFit", field, false, false, "IcpGrade")
@@ -92,7 +92,7 @@ func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v *int = obj.Score
-	return ec.marshalOInt2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOInt2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpFit", field, false, false, "Int")
@@ -104,10 +104,11 @@ func (ec *executionContext) _IcpFit_reasons(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v []icp.Reason = obj.Reasons
-	return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpReason2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋicpᚐReasonᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpFit_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpFit",
 		Field:      field,
 		IsMethod:   false,
@@ -128,7 +129,7 @@ func (ec *executionContext) _IcpReason_attribute(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v icpcriterion.Attribute = obj.Attribute
-	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNIcpAttribute2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐAttribute(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpReason", field, false, false, "IcpAttribute")
@@ -143,7 +144,7 @@ func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *string = obj.Value
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpReason", field, false, false, "String")
@@ -155,10 +156,11 @@ func (ec *executionContext) _IcpReason_criterion(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *ent.IcpCriterion = obj.Criterion
-	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpCriterion2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐIcpCriterion(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "IcpReason",
 		Field:      field,
 		IsMethod:   false,
@@ -179,7 +181,7 @@ func (ec *executionContext) _IcpReason_grade(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *icpcriterion.Grade = obj.Grade
-	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOIcpGrade2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋicpcriterionᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpReason", field, false, false, "IcpGrade")
@@ -194,7 +196,7 @@ func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Message
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IcpReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("IcpReason", field, false, false, "String")
@@ -206,7 +208,7 @@ func (ec *executionContext) _PlanHealth_grade(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v planhealth.Grade = obj.Grade
-	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanHealth", field, false, false, "HealthGrade")
@@ -218,10 +220,11 @@ func (ec *executionContext) _PlanHealth_findings(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []planhealth.Finding = obj.Findings
-	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanHealth",
 		Field:      field,
 		IsMethod:   false,
@@ -242,7 +245,7 @@ func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.Total
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierReport", field, false, false, "Int")
@@ -254,10 +257,11 @@ func (ec *executionContext) _TierReport_tiers(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []tiering.TierShare = obj.Tiers
-	return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTierShare2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐTierShareᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -275,10 +279,11 @@ func (ec *executionContext) _TierReport_accounts(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []tiering.Suggestion = obj.Accounts
-	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -296,10 +301,11 @@ func (ec *executionContext) _TierReport_mismatches(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v []tiering.Suggestion = obj.Mismatches
-	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTierSuggestion2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtieringᚐSuggestionᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierReport_mismatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierReport",
 		Field:      field,
 		IsMethod:   false,
@@ -320,7 +326,7 @@ func (ec *executionContext) _TierShare_tier(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v account.Tier = obj.Tier
-	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierShare", field, false, false, "AccountTier")
@@ -335,7 +341,7 @@ func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.Count
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierShare", field, false, false, "Int")
@@ -347,7 +353,7 @@ func (ec *executionContext) _TierShare_share(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v float64 = obj.Share
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierShare", field, false, false, "Float")
@@ -359,7 +365,7 @@ func (ec *executionContext) _TierShare_guideShare(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v float64 = obj.GuideShare
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierShare", field, false, false, "Float")
@@ -374,7 +380,7 @@ func (ec *executionContext) _TierShare_suggested(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Suggested
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierShare_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierShare", field, false, false, "Int")
@@ -386,10 +392,11 @@ func (ec *executionContext) _TierSuggestion_account(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.Account = obj.Account
-	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "TierSuggestion",
 		Field:      field,
 		IsMethod:   false,
@@ -410,7 +417,7 @@ func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.Rank
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierSuggestion", field, false, false, "Int")
@@ -425,7 +432,7 @@ func (ec *executionContext) _TierSuggestion_tier(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v account.Tier = obj.Tier
-	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
@@ -440,7 +447,7 @@ func (ec *executionContext) _TierSuggestion_suggestedTier(ctx context.Context, f
 		return graphql.Null
 	}
 	var v account.Tier = obj.SuggestedTier
-	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountTier2githubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_TierSuggestion_suggestedTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("TierSuggestion", field, false, false, "AccountTier")
@@ -461,9 +468,9 @@ func (ec *executionContext) fieldContext_TierSuggestion_suggestedTier(_ context.
 var healthFindingImplementors = []string{"HealthFinding"}
 
 func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.SelectionSet, obj *planhealth.Finding) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, healthFindingImplementors)
+	fields := ec.collectFields(sel, healthFindingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -498,15 +505,15 @@ func (ec *executionContext) _HealthFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpFitImplementors = []string{"IcpFit"}
 
 func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, obj *icp.Fit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpFitImplementors)
+	fields := ec.collectFields(sel, icpFitImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -541,15 +548,15 @@ func (ec *executionContext) _IcpFit(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var icpReasonImplementors = []string{"IcpReason"}
 
 func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet, obj *icp.Reason) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, icpReasonImplementors)
+	fields := ec.collectFields(sel, icpReasonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -594,15 +601,15 @@ func (ec *executionContext) _IcpReason(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var planHealthImplementors = []string{"PlanHealth"}
 
 func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSet, obj *planhealth.Health) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, planHealthImplementors)
+	fields := ec.collectFields(sel, planHealthImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -632,15 +639,15 @@ func (ec *executionContext) _PlanHealth(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var tierReportImplementors = []string{"TierReport"}
 
 func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSet, obj *tiering.Report) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, tierReportImplementors)
+	fields := ec.collectFields(sel, tierReportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -680,15 +687,15 @@ func (ec *executionContext) _TierReport(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var tierShareImplementors = []string{"TierShare"}
 
 func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet, obj *tiering.TierShare) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, tierShareImplementors)
+	fields := ec.collectFields(sel, tierShareImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -733,15 +740,15 @@ func (ec *executionContext) _TierShare(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var tierSuggestionImplementors = []string{"TierSuggestion"}
 
 func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.SelectionSet, obj *tiering.Suggestion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, tierSuggestionImplementors)
+	fields := ec.collectFields(sel, tierSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -781,7 +788,7 @@ func (ec *executionContext) _TierSuggestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -34,7 +34,7 @@ func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v string = obj.Field
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FieldChange", field, false, false, "String")
@@ -49,7 +49,7 @@ func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v json.RawMessage = obj.Old
-	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FieldChange", field, false, false, "JSON")
@@ -64,7 +64,7 @@ func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v json.RawMessage = obj.New
-	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("FieldChange", field, false, false, "JSON")
@@ -85,9 +85,9 @@ func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, fiel
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *schematype.FieldChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+	fields := ec.collectFields(sel, fieldChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -122,7 +122,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

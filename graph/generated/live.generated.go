@@ -93,7 +93,8 @@ func (ec *executionContext) _Subscription_accountChanged(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Subscription_accountChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
 		IsMethod:   true,
@@ -137,7 +138,8 @@ func (ec *executionContext) _Subscription_orgMapChanged(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Subscription_orgMapChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
 		IsMethod:   true,
@@ -175,7 +177,7 @@ func (ec *executionContext) fieldContext_Subscription_orgMapChanged(ctx context.
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := ec.collectFields(sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})

@@ -35,7 +35,7 @@ func (ec *executionContext) _Days_value(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *string = obj.Value
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Days", field, false, false, "Decimal")
@@ -50,7 +50,7 @@ func (ec *executionContext) _Days_reason(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v *string = obj.Reason
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Days_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Days", field, false, false, "String")
@@ -62,7 +62,7 @@ func (ec *executionContext) _MetricsReport_periodStart(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsReport", field, false, false, "Time")
@@ -74,7 +74,7 @@ func (ec *executionContext) _MetricsReport_periodEnd(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsReport", field, false, false, "Time")
@@ -86,7 +86,7 @@ func (ec *executionContext) _MetricsReport_groupBy(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v []metrics.Dimension = obj.GroupBy
-	return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMetricsDimension2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐDimensionᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsReport", field, false, false, "MetricsDimension")
@@ -98,10 +98,11 @@ func (ec *executionContext) _MetricsReport_rows(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v []*metrics.Row = obj.Rows
-	return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMetricsRow2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐRowᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsReport",
 		Field:      field,
 		IsMethod:   false,
@@ -122,7 +123,7 @@ func (ec *executionContext) _MetricsRow_tier(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *account.Tier = obj.Tier
-	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
@@ -134,10 +135,11 @@ func (ec *executionContext) _MetricsRow_owner(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *ent.User = obj.Owner
-	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOUser2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐUser(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -158,7 +160,7 @@ func (ec *executionContext) _MetricsRow_industry(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *string = obj.Industry
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "String")
@@ -173,7 +175,7 @@ func (ec *executionContext) _MetricsRow_region(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *string = obj.Region
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "String")
@@ -188,7 +190,7 @@ func (ec *executionContext) _MetricsRow_planned(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *bool = obj.Planned
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBoolean2ᚖbool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
@@ -203,7 +205,7 @@ func (ec *executionContext) _MetricsRow_planPhase(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *metrics.PlanPhase = obj.PlanPhase
-	return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOPlanPhase2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐPlanPhase(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_planPhase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "PlanPhase")
@@ -218,7 +220,7 @@ func (ec *executionContext) _MetricsRow_plannedInPeriod(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *bool = obj.PlannedInPeriod
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBoolean2ᚖbool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_plannedInPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
@@ -233,7 +235,7 @@ func (ec *executionContext) _MetricsRow_tierAtPeriod(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *account.Tier = obj.TierAtPeriod
-	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOAccountTier2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋaccountᚐTier(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_tierAtPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "AccountTier")
@@ -248,7 +250,7 @@ func (ec *executionContext) _MetricsRow_dealPlanned(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *bool = obj.DealPlanned
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBoolean2ᚖbool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_dealPlanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Boolean")
@@ -260,7 +262,7 @@ func (ec *executionContext) _MetricsRow_periodStart(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodStart
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Time")
@@ -272,7 +274,7 @@ func (ec *executionContext) _MetricsRow_periodEnd(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v time.Time = obj.PeriodEnd
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Time")
@@ -287,7 +289,7 @@ func (ec *executionContext) _MetricsRow_periodLabel(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *string = obj.PeriodLabel
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_periodLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "String")
@@ -299,7 +301,7 @@ func (ec *executionContext) _MetricsRow_currency(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Currency
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "String")
@@ -314,7 +316,7 @@ func (ec *executionContext) _MetricsRow_accounts(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int64 = obj.Accounts
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -326,7 +328,7 @@ func (ec *executionContext) _MetricsRow_startingRevenue(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v int64 = obj.StartingRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -338,7 +340,7 @@ func (ec *executionContext) _MetricsRow_expansion(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v int64 = obj.Expansion
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -350,7 +352,7 @@ func (ec *executionContext) _MetricsRow_contraction(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v int64 = obj.Contraction
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -362,7 +364,7 @@ func (ec *executionContext) _MetricsRow_churn(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int64 = obj.Churn
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -374,7 +376,7 @@ func (ec *executionContext) _MetricsRow_endingRevenue(ctx context.Context, field
 		return graphql.Null
 	}
 	var v int64 = obj.EndingRevenue
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_endingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -386,10 +388,11 @@ func (ec *executionContext) _MetricsRow_netRevenueRetention(ctx context.Context,
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.NetRevenueRetention
-	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_netRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -407,10 +410,11 @@ func (ec *executionContext) _MetricsRow_grossRevenueRetention(ctx context.Contex
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.GrossRevenueRetention
-	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_grossRevenueRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -428,10 +432,11 @@ func (ec *executionContext) _MetricsRow_revenueGrowth(ctx context.Context, field
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.RevenueGrowth
-	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_revenueGrowth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -452,7 +457,7 @@ func (ec *executionContext) _MetricsRow_startingAccounts(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.StartingAccounts
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_startingAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -467,7 +472,7 @@ func (ec *executionContext) _MetricsRow_retainedAccounts(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.RetainedAccounts
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_retainedAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -479,10 +484,11 @@ func (ec *executionContext) _MetricsRow_logoRetention(ctx context.Context, field
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.LogoRetention
-	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_logoRetention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -503,7 +509,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesWon(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.OpportunitiesWon
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesWon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -518,7 +524,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesLost(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int64 = obj.OpportunitiesLost
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -533,7 +539,7 @@ func (ec *executionContext) _MetricsRow_opportunitiesOpen(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int64 = obj.OpportunitiesOpen
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_opportunitiesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Int")
@@ -545,7 +551,7 @@ func (ec *executionContext) _MetricsRow_wonAmount(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v int64 = obj.WonAmount
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_wonAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -557,7 +563,7 @@ func (ec *executionContext) _MetricsRow_pipelineAmount(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v int64 = obj.PipelineAmount
-	return ec.marshalNMoney2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMoney2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_pipelineAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("MetricsRow", field, false, false, "Money")
@@ -569,10 +575,11 @@ func (ec *executionContext) _MetricsRow_winRate(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.WinRate
-	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPercentage2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_winRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -590,10 +597,11 @@ func (ec *executionContext) _MetricsRow_salesCycleMedianDays(ctx context.Context
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.SalesCycleMedianDays
-	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMedianDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -611,10 +619,11 @@ func (ec *executionContext) _MetricsRow_salesCycleMeanDays(ctx context.Context, 
 		return graphql.Null
 	}
 	var v metrics.Figure = obj.SalesCycleMeanDays
-	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNDays2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐFigure(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MetricsRow_salesCycleMeanDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MetricsRow",
 		Field:      field,
 		IsMethod:   false,
@@ -635,7 +644,7 @@ func (ec *executionContext) _Percentage_value(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v *string = obj.Value
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Percentage", field, false, false, "Decimal")
@@ -650,7 +659,7 @@ func (ec *executionContext) _Percentage_reason(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *string = obj.Reason
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Percentage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("Percentage", field, false, false, "String")
@@ -825,9 +834,9 @@ func UnmarshalMetricsPeriodInput(ctx context.Context, raw any) (metrics.Period, 
 var daysImplementors = []string{"Days"}
 
 func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj *metrics.Figure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, daysImplementors)
+	fields := ec.collectFields(sel, daysImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -857,15 +866,15 @@ func (ec *executionContext) _Days(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var metricsReportImplementors = []string{"MetricsReport"}
 
 func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.SelectionSet, obj *metrics.Report) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, metricsReportImplementors)
+	fields := ec.collectFields(sel, metricsReportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -905,15 +914,15 @@ func (ec *executionContext) _MetricsReport(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var metricsRowImplementors = []string{"MetricsRow"}
 
 func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSet, obj *metrics.Row) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, metricsRowImplementors)
+	fields := ec.collectFields(sel, metricsRowImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1098,15 +1107,15 @@ func (ec *executionContext) _MetricsRow(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var percentageImplementors = []string{"Percentage"}
 
 func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSet, obj *metrics.Figure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, percentageImplementors)
+	fields := ec.collectFields(sel, percentageImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1136,7 +1145,7 @@ func (ec *executionContext) _Percentage(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

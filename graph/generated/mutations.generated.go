@@ -1622,7 +1622,8 @@ func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1666,7 +1667,8 @@ func (ec *executionContext) _Mutation_updateAccount(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1710,7 +1712,8 @@ func (ec *executionContext) _Mutation_deleteAccount(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1754,7 +1757,8 @@ func (ec *executionContext) _Mutation_createAccountPlan(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAccountPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1798,7 +1802,8 @@ func (ec *executionContext) _Mutation_updateAccountPlan(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAccountPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1842,7 +1847,8 @@ func (ec *executionContext) _Mutation_deleteAccountPlan(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteAccountPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1886,7 +1892,8 @@ func (ec *executionContext) _Mutation_createAccountTeamMember(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAccountTeamMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1930,7 +1937,8 @@ func (ec *executionContext) _Mutation_updateAccountTeamMember(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAccountTeamMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -1974,7 +1982,8 @@ func (ec *executionContext) _Mutation_deleteAccountTeamMember(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteAccountTeamMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2018,7 +2027,8 @@ func (ec *executionContext) _Mutation_createActionItem(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createActionItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2062,7 +2072,8 @@ func (ec *executionContext) _Mutation_updateActionItem(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateActionItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2106,7 +2117,8 @@ func (ec *executionContext) _Mutation_deleteActionItem(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteActionItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2150,7 +2162,8 @@ func (ec *executionContext) _Mutation_createBusinessUnit(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createBusinessUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2194,7 +2207,8 @@ func (ec *executionContext) _Mutation_updateBusinessUnit(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateBusinessUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2238,7 +2252,8 @@ func (ec *executionContext) _Mutation_deleteBusinessUnit(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteBusinessUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2282,7 +2297,8 @@ func (ec *executionContext) _Mutation_createFeedback(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2326,7 +2342,8 @@ func (ec *executionContext) _Mutation_updateFeedback(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2370,7 +2387,8 @@ func (ec *executionContext) _Mutation_deleteFeedback(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2414,7 +2432,8 @@ func (ec *executionContext) _Mutation_createGoal(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createGoal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2458,7 +2477,8 @@ func (ec *executionContext) _Mutation_updateGoal(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateGoal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2502,7 +2522,8 @@ func (ec *executionContext) _Mutation_deleteGoal(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteGoal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2546,7 +2567,8 @@ func (ec *executionContext) _Mutation_createInfluenceEdge(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createInfluenceEdge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2590,7 +2612,8 @@ func (ec *executionContext) _Mutation_updateInfluenceEdge(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateInfluenceEdge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2634,7 +2657,8 @@ func (ec *executionContext) _Mutation_deleteInfluenceEdge(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteInfluenceEdge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2678,7 +2702,8 @@ func (ec *executionContext) _Mutation_createInsight(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createInsight(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2722,7 +2747,8 @@ func (ec *executionContext) _Mutation_updateInsight(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateInsight(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2766,7 +2792,8 @@ func (ec *executionContext) _Mutation_deleteInsight(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteInsight(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2810,7 +2837,8 @@ func (ec *executionContext) _Mutation_createKPI(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createKPI(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2854,7 +2882,8 @@ func (ec *executionContext) _Mutation_updateKPI(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateKPI(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2898,7 +2927,8 @@ func (ec *executionContext) _Mutation_deleteKPI(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteKPI(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2942,7 +2972,8 @@ func (ec *executionContext) _Mutation_createKPIMeasurement(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createKPIMeasurement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -2986,7 +3017,8 @@ func (ec *executionContext) _Mutation_updateKPIMeasurement(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateKPIMeasurement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3030,7 +3062,8 @@ func (ec *executionContext) _Mutation_deleteKPIMeasurement(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteKPIMeasurement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3074,7 +3107,8 @@ func (ec *executionContext) _Mutation_createObjective(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createObjective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3118,7 +3152,8 @@ func (ec *executionContext) _Mutation_updateObjective(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateObjective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3162,7 +3197,8 @@ func (ec *executionContext) _Mutation_deleteObjective(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteObjective(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3206,7 +3242,8 @@ func (ec *executionContext) _Mutation_createOpportunity(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createOpportunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3250,7 +3287,8 @@ func (ec *executionContext) _Mutation_updateOpportunity(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOpportunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3294,7 +3332,8 @@ func (ec *executionContext) _Mutation_deleteOpportunity(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteOpportunity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3338,7 +3377,8 @@ func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3382,7 +3422,8 @@ func (ec *executionContext) _Mutation_updateProduct(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3426,7 +3467,8 @@ func (ec *executionContext) _Mutation_deleteProduct(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3470,7 +3512,8 @@ func (ec *executionContext) _Mutation_createRelationship(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3514,7 +3557,8 @@ func (ec *executionContext) _Mutation_updateRelationship(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3558,7 +3602,8 @@ func (ec *executionContext) _Mutation_deleteRelationship(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteRelationship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3602,7 +3647,8 @@ func (ec *executionContext) _Mutation_createRevenueRecord(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRevenueRecord(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3646,7 +3692,8 @@ func (ec *executionContext) _Mutation_updateRevenueRecord(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRevenueRecord(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3690,7 +3737,8 @@ func (ec *executionContext) _Mutation_deleteRevenueRecord(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteRevenueRecord(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3734,7 +3782,8 @@ func (ec *executionContext) _Mutation_createReview(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3778,7 +3827,8 @@ func (ec *executionContext) _Mutation_updateReview(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3822,7 +3872,8 @@ func (ec *executionContext) _Mutation_deleteReview(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3866,7 +3917,8 @@ func (ec *executionContext) _Mutation_createStakeholder(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createStakeholder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3910,7 +3962,8 @@ func (ec *executionContext) _Mutation_updateStakeholder(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateStakeholder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3954,7 +4007,8 @@ func (ec *executionContext) _Mutation_deleteStakeholder(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteStakeholder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -3998,7 +4052,8 @@ func (ec *executionContext) _Mutation_createSwotItem(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createSwotItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4042,7 +4097,8 @@ func (ec *executionContext) _Mutation_updateSwotItem(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSwotItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4086,7 +4142,8 @@ func (ec *executionContext) _Mutation_deleteSwotItem(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteSwotItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4130,7 +4187,8 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4174,7 +4232,8 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4218,7 +4277,8 @@ func (ec *executionContext) _Mutation_deleteUser(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4262,7 +4322,8 @@ func (ec *executionContext) _Mutation_createWhitespaceCell(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createWhitespaceCell(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4306,7 +4367,8 @@ func (ec *executionContext) _Mutation_updateWhitespaceCell(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateWhitespaceCell(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4350,7 +4412,8 @@ func (ec *executionContext) _Mutation_deleteWhitespaceCell(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteWhitespaceCell(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4394,7 +4457,8 @@ func (ec *executionContext) _Mutation_createAPIToken(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAPIToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4438,7 +4502,8 @@ func (ec *executionContext) _Mutation_revokeAPIToken(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeAPIToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4482,7 +4547,8 @@ func (ec *executionContext) _Mutation_createIcpCriterion(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4526,7 +4592,8 @@ func (ec *executionContext) _Mutation_updateIcpCriterion(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4570,7 +4637,8 @@ func (ec *executionContext) _Mutation_deleteIcpCriterion(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteIcpCriterion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4614,7 +4682,8 @@ func (ec *executionContext) _Mutation_moveStakeholders(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_moveStakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4658,7 +4727,8 @@ func (ec *executionContext) _Mutation_upsertAccounts(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4702,7 +4772,8 @@ func (ec *executionContext) _Mutation_upsertStakeholders(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertStakeholders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4746,7 +4817,8 @@ func (ec *executionContext) _Mutation_upsertInfluenceEdges(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertInfluenceEdges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4790,7 +4862,8 @@ func (ec *executionContext) _Mutation_upsertOpportunities(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertOpportunities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4834,7 +4907,8 @@ func (ec *executionContext) _Mutation_upsertProducts(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4878,7 +4952,8 @@ func (ec *executionContext) _Mutation_upsertRevenueRecords(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertRevenueRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4922,7 +4997,8 @@ func (ec *executionContext) _Mutation_upsertRelationships(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertRelationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -4966,7 +5042,8 @@ func (ec *executionContext) _Mutation_upsertBusinessUnits(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertBusinessUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5010,7 +5087,8 @@ func (ec *executionContext) _Mutation_upsertFeedback(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5054,7 +5132,8 @@ func (ec *executionContext) _Mutation_upsertAccountPlans(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertAccountPlans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5098,7 +5177,8 @@ func (ec *executionContext) _Mutation_upsertActionItems(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_upsertActionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5142,7 +5222,8 @@ func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5186,7 +5267,8 @@ func (ec *executionContext) _Mutation_updateWebhookEndpoint(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5230,7 +5312,8 @@ func (ec *executionContext) _Mutation_rotateWebhookEndpointSecret(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_rotateWebhookEndpointSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5274,7 +5357,8 @@ func (ec *executionContext) _Mutation_disableWebhookEndpoint(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_disableWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5318,7 +5402,8 @@ func (ec *executionContext) _Mutation_enableWebhookEndpoint(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_enableWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5362,7 +5447,8 @@ func (ec *executionContext) _Mutation_redeliverWebhook(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_redeliverWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -5400,12 +5486,12 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhook(ctx context.C
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.collectFields(sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -6032,7 +6118,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

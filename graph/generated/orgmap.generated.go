@@ -86,7 +86,8 @@ func (ec *executionContext) _DecisionMakerPath_stakeholder(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_DecisionMakerPath_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerPath",
 		Field:      field,
 		IsMethod:   true,
@@ -104,10 +105,11 @@ func (ec *executionContext) _DecisionMakerPath_path(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *orgmap.Path = obj.Path
-	return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInfluencePath2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPath(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerPath_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerPath",
 		Field:      field,
 		IsMethod:   false,
@@ -125,7 +127,7 @@ func (ec *executionContext) _InfluencePath_status(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v orgmap.PathStatus = obj.Status
-	return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInfluencePathStatus2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐPathStatus(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePath", field, false, false, "InfluencePathStatus")
@@ -140,7 +142,7 @@ func (ec *executionContext) _InfluencePath_message(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Message
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePath", field, false, false, "String")
@@ -152,10 +154,11 @@ func (ec *executionContext) _InfluencePath_hops(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v []*orgmap.Hop = obj.Hops
-	return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInfluencePathHop2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHopᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePath",
 		Field:      field,
 		IsMethod:   false,
@@ -173,7 +176,7 @@ func (ec *executionContext) _InfluencePath_warmth(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v float64 = obj.Warmth
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePath", field, false, false, "Float")
@@ -185,10 +188,11 @@ func (ec *executionContext) _InfluencePath_relationship(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *ent.Relationship = obj.Relationship
-	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalORelationship2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationship(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePath",
 		Field:      field,
 		IsMethod:   false,
@@ -209,7 +213,7 @@ func (ec *executionContext) _InfluencePath_supportive(ctx context.Context, field
 		return graphql.Null
 	}
 	var v bool = obj.Supportive
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePath_supportive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePath", field, false, false, "Boolean")
@@ -235,7 +239,8 @@ func (ec *executionContext) _InfluencePathHop_stakeholder(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePathHop",
 		Field:      field,
 		IsMethod:   true,
@@ -253,10 +258,11 @@ func (ec *executionContext) _InfluencePathHop_via(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *orgmap.Edge = obj.Via
-	return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOrgMapEdge2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdge(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "InfluencePathHop",
 		Field:      field,
 		IsMethod:   false,
@@ -277,7 +283,7 @@ func (ec *executionContext) _InfluencePathHop_reverse(ctx context.Context, field
 		return graphql.Null
 	}
 	var v bool = obj.Reverse
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_reverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePathHop", field, false, false, "Boolean")
@@ -289,7 +295,7 @@ func (ec *executionContext) _InfluencePathHop_warmth(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v float64 = obj.Warmth
-	return ec.marshalNFloat2float64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFloat2float64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_InfluencePathHop_warmth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("InfluencePathHop", field, false, false, "Float")
@@ -301,10 +307,11 @@ func (ec *executionContext) _MoveStakeholdersPayload_stakeholders(ctx context.Co
 		return graphql.Null
 	}
 	var v []*ent.Stakeholder = obj.Stakeholders
-	return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholder2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholderᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_stakeholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MoveStakeholdersPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -322,10 +329,11 @@ func (ec *executionContext) _MoveStakeholdersPayload_manager(ctx context.Context
 		return graphql.Null
 	}
 	var v *ent.Stakeholder = obj.Manager
-	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_MoveStakeholdersPayload_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "MoveStakeholdersPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -343,10 +351,11 @@ func (ec *executionContext) _OrgMap_account(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *ent.Account = obj.Account
-	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccount2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccount(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -364,10 +373,11 @@ func (ec *executionContext) _OrgMap_nodes(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Nodes
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -385,10 +395,11 @@ func (ec *executionContext) _OrgMap_edges(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v []*orgmap.Edge = obj.Edges
-	return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapEdge2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -420,7 +431,8 @@ func (ec *executionContext) _OrgMap_nodeColumns(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_nodeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -452,7 +464,8 @@ func (ec *executionContext) _OrgMap_edgeColumns(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_edgeColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -470,10 +483,11 @@ func (ec *executionContext) _OrgMap_roots(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Roots
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMap_roots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   false,
@@ -506,7 +520,8 @@ func (ec *executionContext) _OrgMap_hiddenInfluencers(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_hiddenInfluencers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -549,7 +564,8 @@ func (ec *executionContext) _OrgMap_keyPlayersNotSupporting(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_keyPlayersNotSupporting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -581,7 +597,8 @@ func (ec *executionContext) _OrgMap_uncoveredKeyPlayers(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_uncoveredKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -613,7 +630,8 @@ func (ec *executionContext) _OrgMap_decisionMakersWithoutSupportivePath(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_decisionMakersWithoutSupportivePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -645,7 +663,8 @@ func (ec *executionContext) _OrgMap_singleThreading(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_singleThreading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -677,7 +696,8 @@ func (ec *executionContext) _OrgMap_health(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -710,7 +730,8 @@ func (ec *executionContext) _OrgMap_influenceRanking(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_influenceRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -753,7 +774,8 @@ func (ec *executionContext) _OrgMap_decisionMakerPaths(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OrgMap_decisionMakerPaths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMap",
 		Field:      field,
 		IsMethod:   true,
@@ -863,7 +885,7 @@ func (ec *executionContext) _OrgMapEdge_kind(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v orgmap.EdgeKind = obj.Kind
-	return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapEdgeKind2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐEdgeKind(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapEdge", field, false, false, "OrgMapEdgeKind")
@@ -878,7 +900,7 @@ func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v int = obj.FromID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
@@ -893,7 +915,7 @@ func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v int = obj.ToID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapEdge_toID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapEdge", field, false, false, "ID")
@@ -1066,10 +1088,11 @@ func (ec *executionContext) _OrgMapFinding_node(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.Node
-	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapFinding",
 		Field:      field,
 		IsMethod:   false,
@@ -1090,7 +1113,7 @@ func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v string = obj.Reason
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapFinding_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapFinding", field, false, false, "String")
@@ -1102,7 +1125,7 @@ func (ec *executionContext) _OrgMapHealth_grade(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v orgmap.Grade = obj.Grade
-	return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapHealth", field, false, false, "OrgMapHealthGrade")
@@ -1114,7 +1137,7 @@ func (ec *executionContext) _OrgMapHealth_reasons(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []string = obj.Reasons
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2ᚕstringᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapHealth", field, false, false, "String")
@@ -1126,10 +1149,11 @@ func (ec *executionContext) _OrgMapHealth_supportiveKeyPlayers(ctx context.Conte
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.SupportiveKeyPlayers
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapHealth",
 		Field:      field,
 		IsMethod:   false,
@@ -1150,7 +1174,7 @@ func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
@@ -1162,10 +1186,11 @@ func (ec *executionContext) _OrgMapNode_stakeholder(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.Stakeholder = obj.Stakeholder
-	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNStakeholder2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐStakeholder(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapNode",
 		Field:      field,
 		IsMethod:   false,
@@ -1186,7 +1211,7 @@ func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *int = obj.ManagerID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapNode", field, false, false, "ID")
@@ -1201,7 +1226,7 @@ func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v int = obj.Depth
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
@@ -1216,7 +1241,7 @@ func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, f
 		return graphql.Null
 	}
 	var v int = obj.DirectReportCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
@@ -1231,7 +1256,7 @@ func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context,
 		return graphql.Null
 	}
 	var v int = obj.IndirectReportCount
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_indirectReportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapNode", field, false, false, "Int")
@@ -1312,10 +1337,11 @@ func (ec *executionContext) _OrgMapNode_relationships(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*ent.Relationship = obj.Relationships
-	return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐRelationshipᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapNode_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapNode",
 		Field:      field,
 		IsMethod:   false,
@@ -1727,7 +1753,7 @@ func (ec *executionContext) _SingleThreading_singleThreaded(ctx context.Context,
 		return graphql.Null
 	}
 	var v bool = obj.SingleThreaded
-	return ec.marshalNBoolean2bool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNBoolean2bool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_singleThreaded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SingleThreading", field, false, false, "Boolean")
@@ -1739,10 +1765,11 @@ func (ec *executionContext) _SingleThreading_contacts(ctx context.Context, field
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Contacts
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SingleThreading",
 		Field:      field,
 		IsMethod:   false,
@@ -1760,10 +1787,11 @@ func (ec *executionContext) _SingleThreading_supporters(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Supporters
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_supporters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "SingleThreading",
 		Field:      field,
 		IsMethod:   false,
@@ -1781,7 +1809,7 @@ func (ec *executionContext) _SingleThreading_reasons(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []string = obj.Reasons
-	return ec.marshalNString2ᚕstringᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2ᚕstringᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SingleThreading_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("SingleThreading", field, false, false, "String")
@@ -1851,9 +1879,9 @@ func UnmarshalMoveStakeholdersInput(ctx context.Context, raw any) (orgmap.MoveSt
 var decisionMakerPathImplementors = []string{"DecisionMakerPath"}
 
 func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.SelectionSet, obj *orgmap.DecisionMakerPath) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decisionMakerPathImplementors)
+	fields := ec.collectFields(sel, decisionMakerPathImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1883,15 +1911,15 @@ func (ec *executionContext) _DecisionMakerPath(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influencePathImplementors = []string{"InfluencePath"}
 
 func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Path) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathImplementors)
+	fields := ec.collectFields(sel, influencePathImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1941,15 +1969,15 @@ func (ec *executionContext) _InfluencePath(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var influencePathHopImplementors = []string{"InfluencePathHop"}
 
 func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Hop) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, influencePathHopImplementors)
+	fields := ec.collectFields(sel, influencePathHopImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1989,15 +2017,15 @@ func (ec *executionContext) _InfluencePathHop(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var moveStakeholdersPayloadImplementors = []string{"MoveStakeholdersPayload"}
 
 func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel ast.SelectionSet, obj *orgmap.MoveStakeholdersPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, moveStakeholdersPayloadImplementors)
+	fields := ec.collectFields(sel, moveStakeholdersPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2027,15 +2055,15 @@ func (ec *executionContext) _MoveStakeholdersPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapImplementors = []string{"OrgMap"}
 
 func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Map) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapImplementors)
+	fields := ec.collectFields(sel, orgMapImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2147,15 +2175,15 @@ func (ec *executionContext) _OrgMap(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapEdgeImplementors = []string{"OrgMapEdge"}
 
 func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeImplementors)
+	fields := ec.collectFields(sel, orgMapEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2200,15 +2228,15 @@ func (ec *executionContext) _OrgMapEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapEdgeColumnsImplementors = []string{"OrgMapEdgeColumns"}
 
 func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.SelectionSet, obj *orgmap.EdgeColumns) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapEdgeColumnsImplementors)
+	fields := ec.collectFields(sel, orgMapEdgeColumnsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2253,15 +2281,15 @@ func (ec *executionContext) _OrgMapEdgeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapFindingImplementors = []string{"OrgMapFinding"}
 
 func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Finding) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapFindingImplementors)
+	fields := ec.collectFields(sel, orgMapFindingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2291,15 +2319,15 @@ func (ec *executionContext) _OrgMapFinding(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapHealthImplementors = []string{"OrgMapHealth"}
 
 func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Health) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapHealthImplementors)
+	fields := ec.collectFields(sel, orgMapHealthImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2334,15 +2362,15 @@ func (ec *executionContext) _OrgMapHealth(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapNodeImplementors = []string{"OrgMapNode"}
 
 func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSet, obj *orgmap.Node) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeImplementors)
+	fields := ec.collectFields(sel, orgMapNodeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2412,15 +2440,15 @@ func (ec *executionContext) _OrgMapNode(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapNodeColumnsImplementors = []string{"OrgMapNodeColumns"}
 
 func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.SelectionSet, obj *orgmap.NodeColumns) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapNodeColumnsImplementors)
+	fields := ec.collectFields(sel, orgMapNodeColumnsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2525,15 +2553,15 @@ func (ec *executionContext) _OrgMapNodeColumns(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var singleThreadingImplementors = []string{"SingleThreading"}
 
 func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.SelectionSet, obj *orgmap.SingleThreading) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, singleThreadingImplementors)
+	fields := ec.collectFields(sel, singleThreadingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -2573,7 +2601,7 @@ func (ec *executionContext) _SingleThreading(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -33,10 +33,11 @@ func (ec *executionContext) _ReviewPack_plan(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *ent.AccountPlan = obj.Plan
-	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -54,7 +55,7 @@ func (ec *executionContext) _ReviewPack_since(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.Since
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPack", field, false, false, "Time")
@@ -66,7 +67,7 @@ func (ec *executionContext) _ReviewPack_until(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v time.Time = obj.Until
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPack", field, false, false, "Time")
@@ -78,10 +79,11 @@ func (ec *executionContext) _ReviewPack_sinceReview(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *ent.Review = obj.SinceReview
-	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOReview2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReview(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_sinceReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -99,10 +101,11 @@ func (ec *executionContext) _ReviewPack_goals(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []*timeline.Goal = obj.Goals
-	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -120,10 +123,11 @@ func (ec *executionContext) _ReviewPack_overdueActionItems(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.ActionItem = obj.Overdue
-	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_overdueActionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -141,10 +145,11 @@ func (ec *executionContext) _ReviewPack_planDiff(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *timeline.PlanDiff = obj.PlanDiff
-	return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPlanDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanDiff(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_planDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -162,10 +167,11 @@ func (ec *executionContext) _ReviewPack_orgMapDiff(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *timeline.OrgMapDiff = obj.OrgMapDiff
-	return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapDiff2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐOrgMapDiff(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_orgMapDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -183,10 +189,11 @@ func (ec *executionContext) _ReviewPack_metrics(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v *metrics.Report = obj.Metrics
-	return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNMetricsReport2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋmetricsᚐReport(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -218,7 +225,8 @@ func (ec *executionContext) _ReviewPack_revenue(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ReviewPack_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   true,
@@ -236,10 +244,11 @@ func (ec *executionContext) _ReviewPack_whitespace(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v []*ent.WhitespaceCell = obj.Whitespace
-	return ec.marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWhitespaceCell2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWhitespaceCellᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_whitespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -257,10 +266,11 @@ func (ec *executionContext) _ReviewPack_feedback(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []*ent.Feedback = obj.Feedback
-	return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐFeedbackᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ReviewPack",
 		Field:      field,
 		IsMethod:   false,
@@ -278,7 +288,7 @@ func (ec *executionContext) _ReviewPack_markdown(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Markdown
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPack_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPack", field, false, false, "String")
@@ -290,7 +300,7 @@ func (ec *executionContext) _ReviewPackQuarter_start(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v time.Time = obj.Start
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
@@ -302,7 +312,7 @@ func (ec *executionContext) _ReviewPackQuarter_end(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v time.Time = obj.End
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Time")
@@ -317,7 +327,7 @@ func (ec *executionContext) _ReviewPackQuarter_startingRevenue(ctx context.Conte
 		return graphql.Null
 	}
 	var v int64 = obj.StartingRevenue
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_startingRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
@@ -332,7 +342,7 @@ func (ec *executionContext) _ReviewPackQuarter_expansion(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v int64 = obj.Expansion
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_expansion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
@@ -347,7 +357,7 @@ func (ec *executionContext) _ReviewPackQuarter_contraction(ctx context.Context, 
 		return graphql.Null
 	}
 	var v int64 = obj.Contraction
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_contraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
@@ -362,7 +372,7 @@ func (ec *executionContext) _ReviewPackQuarter_churn(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v int64 = obj.Churn
-	return ec.marshalNInt2int64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ReviewPackQuarter_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ReviewPackQuarter", field, false, false, "Int")
@@ -429,9 +439,9 @@ func (ec *executionContext) fieldContext_ReviewPackQuarter_nrr(_ context.Context
 var reviewPackImplementors = []string{"ReviewPack"}
 
 func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSet, obj *reviewpack.Pack) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewPackImplementors)
+	fields := ec.collectFields(sel, reviewPackImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -516,15 +526,15 @@ func (ec *executionContext) _ReviewPack(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var reviewPackQuarterImplementors = []string{"ReviewPackQuarter"}
 
 func (ec *executionContext) _ReviewPackQuarter(ctx context.Context, sel ast.SelectionSet, obj *reviewpack.Quarter) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reviewPackQuarterImplementors)
+	fields := ec.collectFields(sel, reviewPackQuarterImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -584,7 +594,7 @@ func (ec *executionContext) _ReviewPackQuarter(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -37,7 +37,7 @@ func (ec *executionContext) _UpsertError_code(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Code
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertError", field, false, false, "String")
@@ -52,7 +52,7 @@ func (ec *executionContext) _UpsertError_message(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v string = obj.Message
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertError", field, false, false, "String")
@@ -67,7 +67,7 @@ func (ec *executionContext) _UpsertError_field(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v *string = obj.Field
-	return ec.marshalOString2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOString2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertError", field, false, false, "String")
@@ -79,10 +79,11 @@ func (ec *executionContext) _UpsertPayload_results(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v []upsert.Result = obj.Results
-	return ec.marshalNUpsertResult2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐResultᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNUpsertResult2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐResultᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertPayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UpsertPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -195,7 +196,7 @@ func (ec *executionContext) _UpsertResult_index(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v int = obj.Index
-	return ec.marshalNInt2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInt2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertResult", field, false, false, "Int")
@@ -210,7 +211,7 @@ func (ec *executionContext) _UpsertResult_externalID(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v string = obj.ExternalID
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertResult", field, false, false, "String")
@@ -225,7 +226,7 @@ func (ec *executionContext) _UpsertResult_id(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *int = obj.ID
-	return ec.marshalOID2ᚖint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOID2ᚖint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertResult", field, false, false, "ID")
@@ -237,7 +238,7 @@ func (ec *executionContext) _UpsertResult_outcome(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v upsert.Outcome = obj.Outcome
-	return ec.marshalNUpsertOutcome2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOutcome(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNUpsertOutcome2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋupsertᚐOutcome(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpsertResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("UpsertResult", field, false, false, "UpsertOutcome")
@@ -263,7 +264,8 @@ func (ec *executionContext) _UpsertResult_error(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_UpsertResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "UpsertResult",
 		Field:      field,
 		IsMethod:   true,
@@ -1452,9 +1454,9 @@ func UnmarshalStakeholderUpsertInput(ctx context.Context, raw any) (upsert.Stake
 var upsertErrorImplementors = []string{"UpsertError"}
 
 func (ec *executionContext) _UpsertError(ctx context.Context, sel ast.SelectionSet, obj *UpsertError) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, upsertErrorImplementors)
+	fields := ec.collectFields(sel, upsertErrorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1489,15 +1491,15 @@ func (ec *executionContext) _UpsertError(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var upsertPayloadImplementors = []string{"UpsertPayload"}
 
 func (ec *executionContext) _UpsertPayload(ctx context.Context, sel ast.SelectionSet, obj *upsert.Payload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, upsertPayloadImplementors)
+	fields := ec.collectFields(sel, upsertPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1542,15 +1544,15 @@ func (ec *executionContext) _UpsertPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var upsertResultImplementors = []string{"UpsertResult"}
 
 func (ec *executionContext) _UpsertResult(ctx context.Context, sel ast.SelectionSet, obj *upsert.Result) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, upsertResultImplementors)
+	fields := ec.collectFields(sel, upsertResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1596,7 +1598,7 @@ func (ec *executionContext) _UpsertResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

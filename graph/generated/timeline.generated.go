@@ -34,10 +34,11 @@ func (ec *executionContext) _ActionItemSlip_actionItem(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v *ent.ActionItem = obj.ActionItem
-	return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItem2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItem(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_actionItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ActionItemSlip",
 		Field:      field,
 		IsMethod:   false,
@@ -58,7 +59,7 @@ func (ec *executionContext) _ActionItemSlip_dueFrom(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueFrom
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
@@ -73,7 +74,7 @@ func (ec *executionContext) _ActionItemSlip_dueTo(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *time.Time = obj.DueTo
-	return ec.marshalOTime2ᚖtimeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOTime2ᚖtimeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_dueTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemSlip", field, false, false, "Time")
@@ -85,7 +86,7 @@ func (ec *executionContext) _ActionItemSlip_reason(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Reason
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActionItemSlip_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("ActionItemSlip", field, false, false, "String")
@@ -97,10 +98,11 @@ func (ec *executionContext) _DecisionMakerWarmth_node(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.Node
-	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "DecisionMakerWarmth",
 		Field:      field,
 		IsMethod:   false,
@@ -118,7 +120,7 @@ func (ec *executionContext) _DecisionMakerWarmth_from(ctx context.Context, field
 		return graphql.Null
 	}
 	var v *float64 = obj.From
-	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFloat2ᚖfloat64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
@@ -130,7 +132,7 @@ func (ec *executionContext) _DecisionMakerWarmth_to(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *float64 = obj.To
-	return ec.marshalOFloat2ᚖfloat64(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOFloat2ᚖfloat64(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DecisionMakerWarmth_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("DecisionMakerWarmth", field, false, false, "Float")
@@ -142,10 +144,11 @@ func (ec *executionContext) _GoalAsOf_goal(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.Goal = obj.Goal
-	return ec.marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNGoal2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐGoal(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_goal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -163,10 +166,11 @@ func (ec *executionContext) _GoalAsOf_objectives(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v []*timeline.Objective = obj.Objectives
-	return ec.marshalNObjectiveAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐObjectiveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNObjectiveAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐObjectiveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GoalAsOf_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "GoalAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -184,10 +188,11 @@ func (ec *executionContext) _KPIMove_kpi(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v *ent.KPI = obj.KPI
-	return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNKPI2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPI(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_kpi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "KPIMove",
 		Field:      field,
 		IsMethod:   false,
@@ -208,7 +213,7 @@ func (ec *executionContext) _KPIMove_from(ctx context.Context, field graphql.Col
 		return graphql.Null
 	}
 	var v *string = obj.From
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
@@ -223,7 +228,7 @@ func (ec *executionContext) _KPIMove_to(ctx context.Context, field graphql.Colle
 		return graphql.Null
 	}
 	var v *string = obj.To
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
@@ -238,7 +243,7 @@ func (ec *executionContext) _KPIMove_target(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v *string = obj.Target
-	return ec.marshalODecimal2ᚖstring(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalODecimal2ᚖstring(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMove", field, false, false, "Decimal")
@@ -253,7 +258,7 @@ func (ec *executionContext) _KPIMove_towardTarget(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *bool = obj.TowardTarget
-	return ec.marshalOBoolean2ᚖbool(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOBoolean2ᚖbool(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KPIMove_towardTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("KPIMove", field, false, false, "Boolean")
@@ -265,10 +270,11 @@ func (ec *executionContext) _ObjectiveAsOf_objective(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v *ent.Objective = obj.Objective
-	return ec.marshalNObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNObjective2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐObjective(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_objective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -286,10 +292,11 @@ func (ec *executionContext) _ObjectiveAsOf_kpis(ctx context.Context, field graph
 		return graphql.Null
 	}
 	var v []*ent.KPI = obj.KPIs
-	return ec.marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNKPI2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐKPIᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -307,10 +314,11 @@ func (ec *executionContext) _ObjectiveAsOf_actionItems(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*ent.ActionItem = obj.ActionItems
-	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ObjectiveAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "ObjectiveAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -328,10 +336,11 @@ func (ec *executionContext) _OrgMapAttributeChange_node(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.Node
-	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapAttributeChange",
 		Field:      field,
 		IsMethod:   false,
@@ -349,7 +358,7 @@ func (ec *executionContext) _OrgMapAttributeChange_from(ctx context.Context, fie
 		return graphql.Null
 	}
 	var v string = obj.From
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
@@ -361,7 +370,7 @@ func (ec *executionContext) _OrgMapAttributeChange_to(ctx context.Context, field
 		return graphql.Null
 	}
 	var v string = obj.To
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapAttributeChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapAttributeChange", field, false, false, "String")
@@ -373,7 +382,7 @@ func (ec *executionContext) _OrgMapDiff_from(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v time.Time = obj.From
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
@@ -385,7 +394,7 @@ func (ec *executionContext) _OrgMapDiff_to(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.To
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("OrgMapDiff", field, false, false, "Time")
@@ -397,10 +406,11 @@ func (ec *executionContext) _OrgMapDiff_joined(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Joined
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -418,10 +428,11 @@ func (ec *executionContext) _OrgMapDiff_left(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.Left
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -439,10 +450,11 @@ func (ec *executionContext) _OrgMapDiff_moved(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []*timeline.Move = obj.Moved
-	return ec.marshalNOrgMapMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐMoveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐMoveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -460,10 +472,11 @@ func (ec *executionContext) _OrgMapDiff_supportChanges(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*timeline.AttributeChange = obj.SupportChanges
-	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_supportChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -481,10 +494,11 @@ func (ec *executionContext) _OrgMapDiff_politicalStatusChanges(ctx context.Conte
 		return graphql.Null
 	}
 	var v []*timeline.AttributeChange = obj.PoliticalStatusChanges
-	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapAttributeChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐAttributeChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_politicalStatusChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -502,10 +516,11 @@ func (ec *executionContext) _OrgMapDiff_keyPlayersGained(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.KeyPlayersGained
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersGained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -523,10 +538,11 @@ func (ec *executionContext) _OrgMapDiff_keyPlayersLost(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*orgmap.Node = obj.KeyPlayersLost
-	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNodeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_keyPlayersLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -544,10 +560,11 @@ func (ec *executionContext) _OrgMapDiff_healthFrom(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v *orgmap.Health = obj.HealthFrom
-	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -565,10 +582,11 @@ func (ec *executionContext) _OrgMapDiff_healthTo(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v *orgmap.Health = obj.HealthTo
-	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapHealth2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐHealth(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -586,10 +604,11 @@ func (ec *executionContext) _OrgMapDiff_decisionMakers(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []*timeline.WarmthChange = obj.DecisionMakers
-	return ec.marshalNDecisionMakerWarmth2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐWarmthChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNDecisionMakerWarmth2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐWarmthChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapDiff_decisionMakers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -607,10 +626,11 @@ func (ec *executionContext) _OrgMapMove_node(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.Node
-	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -628,10 +648,11 @@ func (ec *executionContext) _OrgMapMove_managerFrom(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.ManagerFrom
-	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -649,10 +670,11 @@ func (ec *executionContext) _OrgMapMove_managerTo(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v *orgmap.Node = obj.ManagerTo
-	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalOOrgMapNode2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋorgmapᚐNode(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrgMapMove_managerTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "OrgMapMove",
 		Field:      field,
 		IsMethod:   false,
@@ -670,7 +692,7 @@ func (ec *executionContext) _PlanAsOf_asOf(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.AsOf
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanAsOf", field, false, false, "Time")
@@ -682,10 +704,11 @@ func (ec *executionContext) _PlanAsOf_plan(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v *ent.AccountPlan = obj.Plan
-	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNAccountPlan2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐAccountPlan(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -703,10 +726,11 @@ func (ec *executionContext) _PlanAsOf_goals(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v []*timeline.Goal = obj.Goals
-	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNGoalAsOf2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐGoalᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_goals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -724,10 +748,11 @@ func (ec *executionContext) _PlanAsOf_actionItems(ctx context.Context, field gra
 		return graphql.Null
 	}
 	var v []*ent.ActionItem = obj.ActionItems
-	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_actionItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -745,10 +770,11 @@ func (ec *executionContext) _PlanAsOf_insights(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v []*ent.Insight = obj.Insights
-	return ec.marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNInsight2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐInsightᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_insights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -766,10 +792,11 @@ func (ec *executionContext) _PlanAsOf_reviews(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []*ent.Review = obj.Reviews
-	return ec.marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNReview2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐReviewᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   false,
@@ -801,7 +828,8 @@ func (ec *executionContext) _PlanAsOf_health(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_PlanAsOf_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanAsOf",
 		Field:      field,
 		IsMethod:   true,
@@ -819,7 +847,7 @@ func (ec *executionContext) _PlanDiff_from(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v time.Time = obj.From
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanDiff", field, false, false, "Time")
@@ -831,7 +859,7 @@ func (ec *executionContext) _PlanDiff_to(ctx context.Context, field graphql.Coll
 		return graphql.Null
 	}
 	var v time.Time = obj.To
-	return ec.marshalNTime2timeᚐTime(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNTime2timeᚐTime(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanDiff", field, false, false, "Time")
@@ -843,10 +871,11 @@ func (ec *executionContext) _PlanDiff_added(ctx context.Context, field graphql.C
 		return graphql.Null
 	}
 	var v []*timeline.PlanRecord = obj.Added
-	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -864,10 +893,11 @@ func (ec *executionContext) _PlanDiff_removed(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []*timeline.PlanRecord = obj.Removed
-	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPlanRecord2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -885,10 +915,11 @@ func (ec *executionContext) _PlanDiff_changed(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v []*timeline.PlanRecordChange = obj.Changed
-	return ec.marshalNPlanRecordChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNPlanRecordChange2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐPlanRecordChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -906,10 +937,11 @@ func (ec *executionContext) _PlanDiff_kpis(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v []*timeline.KPIMove = obj.KPIs
-	return ec.marshalNKPIMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐKPIMoveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNKPIMove2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐKPIMoveᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -927,10 +959,11 @@ func (ec *executionContext) _PlanDiff_actionItemsCompleted(ctx context.Context, 
 		return graphql.Null
 	}
 	var v []*ent.ActionItem = obj.ActionItemsCompleted
-	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItem2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐActionItemᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsCompleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -948,10 +981,11 @@ func (ec *executionContext) _PlanDiff_actionItemsSlipped(ctx context.Context, fi
 		return graphql.Null
 	}
 	var v []*timeline.ActionItemSlip = obj.ActionItemsSlipped
-	return ec.marshalNActionItemSlip2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐActionItemSlipᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNActionItemSlip2ᚕᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋtimelineᚐActionItemSlipᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_actionItemsSlipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -969,7 +1003,7 @@ func (ec *executionContext) _PlanDiff_healthFrom(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v planhealth.Grade = obj.HealthFrom
-	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
@@ -981,7 +1015,7 @@ func (ec *executionContext) _PlanDiff_healthTo(ctx context.Context, field graphq
 		return graphql.Null
 	}
 	var v planhealth.Grade = obj.HealthTo
-	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthGrade2githubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐGrade(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_healthTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanDiff", field, false, false, "HealthGrade")
@@ -993,10 +1027,11 @@ func (ec *executionContext) _PlanDiff_findingsOpened(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []planhealth.Finding = obj.FindingsOpened
-	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -1014,10 +1049,11 @@ func (ec *executionContext) _PlanDiff_findingsResolved(ctx context.Context, fiel
 		return graphql.Null
 	}
 	var v []planhealth.Finding = obj.FindingsResolved
-	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNHealthFinding2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋgraphᚋplanhealthᚐFindingᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanDiff_findingsResolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanDiff",
 		Field:      field,
 		IsMethod:   false,
@@ -1035,7 +1071,7 @@ func (ec *executionContext) _PlanRecord_type(ctx context.Context, field graphql.
 		return graphql.Null
 	}
 	var v string = obj.Type
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecord", field, false, false, "String")
@@ -1050,7 +1086,7 @@ func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.Co
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecord", field, false, false, "ID")
@@ -1062,7 +1098,7 @@ func (ec *executionContext) _PlanRecord_title(ctx context.Context, field graphql
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecord_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecord", field, false, false, "String")
@@ -1074,7 +1110,7 @@ func (ec *executionContext) _PlanRecordChange_type(ctx context.Context, field gr
 		return graphql.Null
 	}
 	var v string = obj.Type
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
@@ -1089,7 +1125,7 @@ func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field grap
 		return graphql.Null
 	}
 	var v int = obj.ID
-	return ec.marshalNID2int(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNID2int(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecordChange", field, false, false, "ID")
@@ -1101,7 +1137,7 @@ func (ec *executionContext) _PlanRecordChange_title(ctx context.Context, field g
 		return graphql.Null
 	}
 	var v string = obj.Title
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("PlanRecordChange", field, false, false, "String")
@@ -1113,10 +1149,11 @@ func (ec *executionContext) _PlanRecordChange_fields(ctx context.Context, field 
 		return graphql.Null
 	}
 	var v []schematype.FieldChange = obj.Fields
-	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNFieldChange2ᚕgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚋschemaᚋschematypeᚐFieldChangeᚄ(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlanRecordChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "PlanRecordChange",
 		Field:      field,
 		IsMethod:   false,
@@ -1192,9 +1229,9 @@ func UnmarshalPointInTime(ctx context.Context, raw any) (timeline.PointInTime, e
 var actionItemSlipImplementors = []string{"ActionItemSlip"}
 
 func (ec *executionContext) _ActionItemSlip(ctx context.Context, sel ast.SelectionSet, obj *timeline.ActionItemSlip) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemSlipImplementors)
+	fields := ec.collectFields(sel, actionItemSlipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1234,15 +1271,15 @@ func (ec *executionContext) _ActionItemSlip(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var decisionMakerWarmthImplementors = []string{"DecisionMakerWarmth"}
 
 func (ec *executionContext) _DecisionMakerWarmth(ctx context.Context, sel ast.SelectionSet, obj *timeline.WarmthChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decisionMakerWarmthImplementors)
+	fields := ec.collectFields(sel, decisionMakerWarmthImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1277,15 +1314,15 @@ func (ec *executionContext) _DecisionMakerWarmth(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var goalAsOfImplementors = []string{"GoalAsOf"}
 
 func (ec *executionContext) _GoalAsOf(ctx context.Context, sel ast.SelectionSet, obj *timeline.Goal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, goalAsOfImplementors)
+	fields := ec.collectFields(sel, goalAsOfImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1315,15 +1352,15 @@ func (ec *executionContext) _GoalAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var kPIMoveImplementors = []string{"KPIMove"}
 
 func (ec *executionContext) _KPIMove(ctx context.Context, sel ast.SelectionSet, obj *timeline.KPIMove) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kPIMoveImplementors)
+	fields := ec.collectFields(sel, kPIMoveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1368,15 +1405,15 @@ func (ec *executionContext) _KPIMove(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var objectiveAsOfImplementors = []string{"ObjectiveAsOf"}
 
 func (ec *executionContext) _ObjectiveAsOf(ctx context.Context, sel ast.SelectionSet, obj *timeline.Objective) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveAsOfImplementors)
+	fields := ec.collectFields(sel, objectiveAsOfImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1411,15 +1448,15 @@ func (ec *executionContext) _ObjectiveAsOf(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapAttributeChangeImplementors = []string{"OrgMapAttributeChange"}
 
 func (ec *executionContext) _OrgMapAttributeChange(ctx context.Context, sel ast.SelectionSet, obj *timeline.AttributeChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapAttributeChangeImplementors)
+	fields := ec.collectFields(sel, orgMapAttributeChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1454,15 +1491,15 @@ func (ec *executionContext) _OrgMapAttributeChange(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapDiffImplementors = []string{"OrgMapDiff"}
 
 func (ec *executionContext) _OrgMapDiff(ctx context.Context, sel ast.SelectionSet, obj *timeline.OrgMapDiff) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapDiffImplementors)
+	fields := ec.collectFields(sel, orgMapDiffImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1542,15 +1579,15 @@ func (ec *executionContext) _OrgMapDiff(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var orgMapMoveImplementors = []string{"OrgMapMove"}
 
 func (ec *executionContext) _OrgMapMove(ctx context.Context, sel ast.SelectionSet, obj *timeline.Move) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, orgMapMoveImplementors)
+	fields := ec.collectFields(sel, orgMapMoveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1585,15 +1622,15 @@ func (ec *executionContext) _OrgMapMove(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var planAsOfImplementors = []string{"PlanAsOf"}
 
 func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet, obj *timeline.Plan) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, planAsOfImplementors)
+	fields := ec.collectFields(sel, planAsOfImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1648,15 +1685,15 @@ func (ec *executionContext) _PlanAsOf(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var planDiffImplementors = []string{"PlanDiff"}
 
 func (ec *executionContext) _PlanDiff(ctx context.Context, sel ast.SelectionSet, obj *timeline.PlanDiff) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, planDiffImplementors)
+	fields := ec.collectFields(sel, planDiffImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1736,15 +1773,15 @@ func (ec *executionContext) _PlanDiff(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var planRecordImplementors = []string{"PlanRecord"}
 
 func (ec *executionContext) _PlanRecord(ctx context.Context, sel ast.SelectionSet, obj *timeline.PlanRecord) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, planRecordImplementors)
+	fields := ec.collectFields(sel, planRecordImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1779,15 +1816,15 @@ func (ec *executionContext) _PlanRecord(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 var planRecordChangeImplementors = []string{"PlanRecordChange"}
 
 func (ec *executionContext) _PlanRecordChange(ctx context.Context, sel ast.SelectionSet, obj *timeline.PlanRecordChange) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, planRecordChangeImplementors)
+	fields := ec.collectFields(sel, planRecordChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -1827,7 +1864,7 @@ func (ec *executionContext) _PlanRecordChange(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -30,10 +30,11 @@ func (ec *executionContext) _WebhookEndpointSecretPayload_endpoint(ctx context.C
 		return graphql.Null
 	}
 	var v *ent.WebhookEndpoint = obj.Endpoint
-	return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNWebhookEndpoint2ᚖgithubᚗcomᚋaccountplanᚋaccountplanᚋentᚐWebhookEndpoint(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	fc = ec.newFieldContext()
+	*fc = graphql.FieldContext{
 		Object:     "WebhookEndpointSecretPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -51,7 +52,7 @@ func (ec *executionContext) _WebhookEndpointSecretPayload_secret(ctx context.Con
 		return graphql.Null
 	}
 	var v string = obj.Secret
-	return ec.marshalNString2string(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	return ec.marshalNString2string(ec.withFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointSecretPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return scalarFieldContext("WebhookEndpointSecretPayload", field, false, false, "String")
@@ -205,9 +206,9 @@ func UnmarshalUpdateWebhookEndpointInput(ctx context.Context, raw any) (webhook.
 var webhookEndpointSecretPayloadImplementors = []string{"WebhookEndpointSecretPayload"}
 
 func (ec *executionContext) _WebhookEndpointSecretPayload(ctx context.Context, sel ast.SelectionSet, obj *webhook.Secret) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointSecretPayloadImplementors)
+	fields := ec.collectFields(sel, webhookEndpointSecretPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out, answer := ec.newFieldSet(fields)
 	deferred := ec.deferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
@@ -237,7 +238,7 @@ func (ec *executionContext) _WebhookEndpointSecretPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return ec.objectOut(fields, out)
+	return ec.objectOut(answer, out)
 }
 
 // endregion **************************** object.gotpl ****************************
