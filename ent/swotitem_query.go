@@ -29,6 +29,8 @@ type SwotItemQuery struct {
 	withFKs    bool
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
+	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
+	withPageTotal bool
 
 	modifiers []func(*sql.Selector)
 	loadTotal []func(context.Context, []*SwotItem) error
