@@ -114,6 +114,7 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 	{{- $i := $.Scope.Index }}
 	{{- $e := $.Scope.Edge }}
 	{{- $receiver := $.Scope.Receiver }}
+	query.pageInfoAsked = true
 	{{- if not $e.M2M }}
 	if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 		query.withPageTotal = true
@@ -193,6 +194,8 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 	{{- end }}
 	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
 	withPageTotal bool
+	// pageInfoAsked is whether the connection asks pageInfo or totalCount: without, no row past the page is read.
+	pageInfoAsked bool
 {{ end }}
 
 {{ define "dialect/sql/model/fields/page_total" }}
@@ -311,10 +314,14 @@ func ({{ $r }} *{{ $q }}) countSelector(ctx context.Context) (*sql.Selector, boo
 {{ end }}{{ end }}
 {{ range $n := $.Nodes }}
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
-// parent (limit is first+1), or edgecount.Page if the page counts its parent's rows.
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
-	if {{ $n.QueryReceiver }}.withPageTotal {
+	switch {
+	case {{ $n.QueryReceiver }}.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !{{ $n.QueryReceiver }}.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }

@@ -234,6 +234,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -337,6 +338,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -425,6 +427,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -513,6 +516,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -601,6 +605,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -689,6 +694,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -777,6 +783,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -865,6 +872,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -953,6 +961,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -1041,6 +1050,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
@@ -1319,6 +1329,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1407,6 +1418,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1495,6 +1507,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1583,6 +1596,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1671,6 +1685,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1759,6 +1774,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -1847,6 +1863,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
@@ -2462,6 +2479,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
@@ -2550,6 +2568,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
@@ -3094,6 +3113,7 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
@@ -3763,6 +3783,7 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
@@ -4132,6 +4153,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
@@ -4220,6 +4242,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
@@ -4621,6 +4644,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
@@ -4709,6 +4733,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
@@ -5257,6 +5282,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Review) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5350,6 +5376,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Review) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5443,6 +5470,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
@@ -5702,6 +5730,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -5790,6 +5819,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -5878,6 +5908,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -5966,6 +5997,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -6054,6 +6086,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -6142,6 +6175,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -6230,6 +6264,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
@@ -6318,6 +6353,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
 						ids := make([]driver.Value, len(nodes))
@@ -6722,6 +6758,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -6810,6 +6847,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -6898,6 +6936,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -6986,6 +7025,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7074,6 +7114,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7162,6 +7203,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7250,6 +7292,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7338,6 +7381,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7426,6 +7470,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
@@ -7514,6 +7559,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
 						ids := make([]driver.Value, len(nodes))
@@ -7752,6 +7798,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
@@ -8150,6 +8197,7 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {

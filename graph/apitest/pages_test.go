@@ -62,6 +62,8 @@ var pageCases = []string{
 	`(first: 0) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
 	`(first: 2) { totalCount pageInfo { hasNextPage } }`,
 	`(first: 2) { totalCount }`,
+	`(first: 2) { edges { cursor node { name } } }`,
+	`(last: 2, orderBy: {field: NAME}) { edges { cursor node { name } } }`,
 	`(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name } } }`,
 	`(first: 2, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name } } }`,
 	`(first: 2) { totalCount pageInfo { hasNextPage } edges { node { name
@@ -116,7 +118,8 @@ func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
 }
 
 // A page with its count is one statement, and reads no row past first: the
-// goals of a plan not shown are not read either.
+// goals of a plan not shown are not read either. A page asking neither its
+// count nor pageInfo reads no row past first either.
 func TestStatementsPageWithCount(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
@@ -137,6 +140,13 @@ func TestStatementsPageWithCount(t *testing.T) {
 			if get(plans, "totalCount") != float64(i) || get(plans, "pageInfo", "hasNextPage") != (i > 1) {
 				t.Errorf("account %d: %v", i, plans)
 			}
+		}
+		// Without pageInfo nor totalCount, no row past first either.
+		stmts, rows = e.statementsAndRows(func() {
+			e.must(`{ accounts(first: 20) { edges { node { plans(first: 1) { edges { node { goals(first: 1) { edges { node { title } } } } } } } } } }`, nil)
+		})
+		if len(stmts) != 3 || rows != 8+7 {
+			t.Errorf("without pageInfo: %d statements and %d rows, want 3 and %d", len(stmts), rows, 8+7)
 		}
 	})
 }
