@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -55,6 +56,8 @@ type Account struct {
 	Edges            AccountEdges `json:"edges"`
 	account_children *int
 	selectValues     sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // AccountEdges holds the relations/edges for other nodes in the graph.
@@ -233,6 +236,7 @@ type accountRow struct {
 	MapVersion      sql.NullInt64
 	OwnerID         sql.NullInt64
 	fk0             sql.NullInt64
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -276,6 +280,8 @@ func (r *accountRow) values(columns []string, values []any) []any {
 			values[i] = &r.OwnerID
 		case account.ForeignKeys[0]: // account_children
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -410,6 +416,10 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.account_children = new(int)
 				*_m.account_children = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -71,6 +72,8 @@ type AccountPlan struct {
 	// The values are being populated by the AccountPlanQuery when eager-loading is set.
 	Edges        AccountPlanEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // AccountPlanEdges holds the relations/edges for other nodes in the graph.
@@ -220,6 +223,7 @@ type accountplanRow struct {
 	PeriodStartYear    sql.NullInt64
 	PeriodEndDay       sql.NullInt64
 	PeriodEndMonth     sql.NullInt64
+	pageTotal          sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -277,6 +281,8 @@ func (r *accountplanRow) values(columns []string, values []any) []any {
 			values[i] = &r.PeriodEndDay
 		case accountplan.FieldPeriodEndMonth:
 			values[i] = &r.PeriodEndMonth
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -455,6 +461,10 @@ func (_m *AccountPlan) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PeriodEndMonth = new(int)
 				*_m.PeriodEndMonth = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountteammember"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -31,6 +32,8 @@ type AccountTeamMember struct {
 	account_team_members  *int
 	user_team_memberships *int
 	selectValues          sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // AccountTeamMemberEdges holds the relations/edges for other nodes in the graph.
@@ -76,6 +79,7 @@ type accountteammemberRow struct {
 	Role      sql.NullString
 	fk0       sql.NullInt64
 	fk1       sql.NullInt64
+	pageTotal sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -95,6 +99,8 @@ func (r *accountteammemberRow) values(columns []string, values []any) []any {
 			values[i] = &r.fk0
 		case accountteammember.ForeignKeys[1]: // user_team_memberships
 			values[i] = &r.fk1
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -152,6 +158,10 @@ func (_m *AccountTeamMember) assignValues(columns []string, values []any) error 
 			} else if value.Valid {
 				_m.user_team_memberships = new(int)
 				*_m.user_team_memberships = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

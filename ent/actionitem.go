@@ -13,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent/actionitem"
 	"github.com/accountplan/accountplan/ent/objective"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -56,6 +57,8 @@ type ActionItem struct {
 	// The values are being populated by the ActionItemQuery when eager-loading is set.
 	Edges        ActionItemEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // ActionItemEdges holds the relations/edges for other nodes in the graph.
@@ -150,6 +153,7 @@ type actionitemRow struct {
 	ObjectiveID        sql.NullInt64
 	OwnerID            sql.NullInt64
 	StakeholderOwnerID sql.NullInt64
+	pageTotal          sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -189,6 +193,8 @@ func (r *actionitemRow) values(columns []string, values []any) []any {
 			values[i] = &r.OwnerID
 		case actionitem.FieldStakeholderOwnerID:
 			values[i] = &r.StakeholderOwnerID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -312,6 +318,10 @@ func (_m *ActionItem) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.StakeholderOwnerID = new(int)
 				*_m.StakeholderOwnerID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

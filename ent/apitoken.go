@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/apitoken"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -41,6 +42,8 @@ type APIToken struct {
 	Edges           APITokenEdges `json:"edges"`
 	user_api_tokens *int
 	selectValues    sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // APITokenEdges holds the relations/edges for other nodes in the graph.
@@ -78,6 +81,7 @@ type apitokenRow struct {
 	LastUsedAt sql.NullTime
 	RevokedAt  sql.NullTime
 	fk0        sql.NullInt64
+	pageTotal  sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -107,6 +111,8 @@ func (r *apitokenRow) values(columns []string, values []any) []any {
 			values[i] = &r.RevokedAt
 		case apitoken.ForeignKeys[0]: // user_api_tokens
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -196,6 +202,10 @@ func (_m *APIToken) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.user_api_tokens = new(int)
 				*_m.user_api_tokens = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // A division of a customer: a row of the whitespace matrix. Deleting it deletes its whitespace cells; its stakeholders stay, without a business unit.
@@ -36,6 +37,8 @@ type BusinessUnit struct {
 	// The values are being populated by the BusinessUnitQuery when eager-loading is set.
 	Edges        BusinessUnitEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // BusinessUnitEdges holds the relations/edges for other nodes in the graph.
@@ -95,6 +98,7 @@ type businessunitRow struct {
 	Name            sql.NullString
 	Description     sql.NullString
 	AccountID       sql.NullInt64
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -118,6 +122,8 @@ func (r *businessunitRow) values(columns []string, values []any) []any {
 			values[i] = &r.Description
 		case businessunit.FieldAccountID:
 			values[i] = &r.AccountID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -187,6 +193,10 @@ func (_m *BusinessUnit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
 				_m.AccountID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

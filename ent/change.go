@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/change"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/user"
 )
@@ -43,6 +44,8 @@ type Change struct {
 	Edges        ChangeEdges `json:"edges"`
 	user_changes *int
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // ChangeEdges holds the relations/edges for other nodes in the graph.
@@ -80,6 +83,7 @@ type changeRow struct {
 	OriginTokenID     sql.NullInt64
 	OriginTokenName   sql.NullString
 	fk0               sql.NullInt64
+	pageTotal         sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -109,6 +113,8 @@ func (r *changeRow) values(columns []string, values []any) []any {
 			values[i] = &r.OriginTokenName
 		case change.ForeignKeys[0]: // user_changes
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -201,6 +207,10 @@ func (_m *Change) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.user_changes = new(int)
 				*_m.user_changes = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

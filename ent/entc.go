@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -35,6 +36,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
+	if err := pagesCallLimitPerRow(); err != nil {
+		log.Fatal(err)
+	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Package:   "github.com/accountplan/accountplan/ent",
@@ -45,6 +49,47 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+}
+
+// pagesCallLimitPerRow makes the collection code of a page under each parent
+// (entgql's gql_collection, which has no template of its own for that call)
+// build its window statement with the query's limitPerRow, not with
+// entgql.LimitPerRow, so that the page can count its parent's rows too.
+func pagesCallLimitPerRow() error {
+	const from, to = "entgql.LimitPerRow(", "query.limitPerRow("
+	n := 0
+	var walk func(parse.Node)
+	walk = func(node parse.Node) {
+		switch node := node.(type) {
+		case *parse.ListNode:
+			if node != nil {
+				for _, c := range node.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.TextNode:
+			n += bytes.Count(node.Text, []byte(from))
+			node.Text = bytes.ReplaceAll(node.Text, []byte(from), []byte(to))
+		case *parse.IfNode:
+			walk(node.List)
+			walk(node.ElseList)
+		case *parse.RangeNode:
+			walk(node.List)
+			walk(node.ElseList)
+		case *parse.WithNode:
+			walk(node.List)
+			walk(node.ElseList)
+		}
+	}
+	t := entgql.CollectionTemplate.Lookup("gql_collection")
+	if t == nil {
+		return fmt.Errorf("entgql has no gql_collection template")
+	}
+	walk(t.Tree.Root)
+	if n != 1 {
+		return fmt.Errorf("entgql's gql_collection calls %s %d times, want 1: check pagesCallLimitPerRow against it", from, n)
+	}
+	return nil
 }
 
 // withTemplates adds templates after entgql's, so that theirs override its own.
@@ -59,13 +104,35 @@ func withTemplates(ts ...*gen.Template) entc.Option {
 // its load_total helper (one grouped count per alias) becomes a part of the
 // level's edgecount.Batch, and ent/gql_edge_counts.go gives every query the
 // batch and the count statement of its records, privacy and interceptors
-// applied. Many-to-many edges keep entgql's own count.
-var countTemplate = gen.MustParse(gen.NewTemplate("counts").Parse(`
+// applied. Many-to-many edges keep entgql's own count. A page of a list
+// under a list, first without a cursor, is counted by its own window
+// statement instead (edgecount.Page, via limitPerRow): it reads first rows,
+// not first+1, and hasNextPage is totalCount > first.
+var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.TemplateFuncs).Parse(`
 {{ define "gql_pagination/helper/load_total" }}
 	{{- $node := $ }}
 	{{- $i := $.Scope.Index }}
 	{{- $e := $.Scope.Edge }}
 	{{- $receiver := $.Scope.Receiver }}
+	query.pageInfoAsked = true
+	{{- if not $e.M2M }}
+	if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+		query.withPageTotal = true
+		{{ $receiver }}.loadTotal = append({{ $receiver }}.loadTotal, func(_ context.Context, nodes []*{{ $node.Name }}) error {
+			for i := range nodes {
+				n := 0
+				if page := nodes[i].Edges.named{{ $e.StructField }}[alias]; len(page) > 0 {
+					n = page[0].pageTotal
+				}
+				if nodes[i].Edges.totalCount[{{ $i }}] == nil {
+					nodes[i].Edges.totalCount[{{ $i }}] = make(map[string]int)
+				}
+				nodes[i].Edges.totalCount[{{ $i }}][alias] = n
+			}
+			return nil
+		})
+	} else {
+	{{- end }}
 	query := query.Clone()
 	{{- if or $e.M2M (ne $node.ID.Type.String "int") }}
 	{{ $receiver }}.loadTotal = append({{ $receiver }}.loadTotal, func(ctx context.Context, nodes []*{{ $node.Name }}) error {
@@ -115,6 +182,9 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Parse(`
 		return nil
 	})
 	{{- end }}
+	{{- if not $e.M2M }}
+	}
+	{{- end }}
 {{ end }}
 
 {{ define "dialect/sql/query/fields/additional/edge_counts" }}
@@ -122,6 +192,62 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Parse(`
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
 	{{- end }}
+	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
+	withPageTotal bool
+	// pageInfoAsked is whether the connection asks pageInfo or totalCount: without, no row past the page is read.
+	pageInfoAsked bool
+{{ end }}
+
+{{ define "dialect/sql/model/fields/page_total" }}
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
+{{ end }}
+
+{{ define "gql_edge/helper/paginate" }}
+	{{- /* entgql v0.7.0's, with hasNextPage from the count of a page that has one. */}}
+	{{ $n := $.Scope.Node }}
+	{{ $e := $.Scope.Edge }}
+	{{ $i := $.Scope.Index }}
+	{{ $names := nodePaginationNames $e.Type }}
+	{{ $order := $names.Order }}
+	{{ $multiOrder := $e.Type.Annotations.EntGQL.MultiOrder }}
+	{{ $whereInput := $names.WhereInput }}
+	{{- $edge := $names.Edge }}
+	{{ $conn := $names.Connection }}
+	{{ $opt := print $names.Node "PaginateOption" }}
+	{{ $r := $n.Receiver }}
+	{{ $newPager := print "new" $names.Node "Pager" }}
+
+	func ({{ $r }} *{{ $n.Name }}) {{ $e.StructField }}(
+		ctx context.Context, after *Cursor, first *int, before *Cursor, last *int,
+		{{- if orderFields $e.Type }}orderBy {{ if $multiOrder }}[]{{ end }}*{{ $order }},{{ end }}
+		{{- if and (hasTemplate "gql_where_input") (hasWhereInput $e) }}where *{{ $whereInput }},{{ end }}
+	) (*{{ $conn }}, error) {
+		opts := []{{ $opt }}{
+		{{- if orderFields $e.Type }}
+			{{ print "With" $order }}(orderBy),
+		{{- end }}
+		{{- if and (hasTemplate "gql_where_input") (hasWhereInput $e) }}
+			{{ print "With" $names.Node "Filter" }}(where.Filter),
+		{{- end }}
+		}
+		alias := graphql.GetFieldContext(ctx).Field.Alias
+		totalCount, hasTotalCount := {{ $r }}.Edges.totalCount[{{ $i }}][alias]
+		if nodes, err := {{ $r }}.Named{{ $e.StructField }}(alias); err == nil || hasTotalCount {
+			pager, err := {{ $newPager }}(opts, last != nil)
+			if err != nil {
+				return nil, err
+			}
+			conn := &{{ $conn }}{Edges: []*{{ $edge }}{}, TotalCount: totalCount}
+			conn.build(nodes, pager, after, first, before, last)
+			if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+				// The page was read with its count (edgecount.Page): it holds no row past first.
+				conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+			}
+			return conn, nil
+		}
+		return {{ $r }}.Query{{ $e.StructField }}().Paginate(ctx, after, first, before, last, opts...)
+	}
 {{ end }}
 
 {{ define "import/additional/edgecount" }}
@@ -135,6 +261,7 @@ import (
 	"context"
 	"database/sql/driver"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
@@ -185,6 +312,20 @@ func ({{ $r }} *{{ $q }}) countSelector(ctx context.Context) (*sql.Selector, boo
 	return c.sel, plain, nil
 }
 {{ end }}{{ end }}
+{{ range $n := $.Nodes }}
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case {{ $n.QueryReceiver }}.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !{{ $n.QueryReceiver }}.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+{{ end }}
 {{ end }}`))
 
 // scanTemplate reads rows into one holder per query instead of one new value
@@ -212,6 +353,7 @@ type {{ $row }} struct {
 	{{- else }}{{ with scanHolder $fk.Field }}
 	fk{{ $i }} {{ . }}
 	{{- end }}{{ end }}{{ end }}
+	pageTotal sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -236,6 +378,8 @@ func (r *{{ $row }}) values(columns []string, values []any) []any {
 			case {{ $.Package }}.ForeignKeys[{{ $i }}]: // {{ $f.Name }}
 				values[i] = {{ if or (not $f.UserDefined) (scanHolder $f) }}&r.fk{{ $i }}{{ else }}{{ $f.NewScanType }}{{ end }}
 			{{- end }}
+			case edgecount.Total:
+				values[i] = &r.pageTotal
 			default:
 				{{- /* A column added by a modifier, predicate, etc.: sqlgraph scans it as the driver's type. */}}
 				values[i] = new(sql.UnknownType)
@@ -248,7 +392,7 @@ func (r *{{ $row }}) values(columns []string, values []any) []any {
 func (*{{ $.Name }}) scanValues(columns []string) ([]any, error) {
 	return new({{ $row }}).values(columns, make([]any, len(columns))), nil
 }
-{{- /* The rest is ent v0.14.5's decode/one, unchanged. */}}
+{{- /* The rest is ent v0.14.5's decode/one, with edgecount.Page's count. */}}
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)
 // to the {{ $.Name }} fields.
@@ -294,6 +438,10 @@ func ({{ $receiver }} *{{ $.Name }}) assignValues(columns []string, values []any
 					}
 				{{- end }}
 		{{- end }}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				{{ $receiver }}.pageTotal = int(value.Int64)
+			}
 		default:
 			{{- /* In case of no match, allow getting this value by its name. */}}
 			{{ $receiver }}.selectValues.Set(columns[i], values[i])

@@ -12,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/feedback"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -46,6 +47,8 @@ type Feedback struct {
 	// The values are being populated by the FeedbackQuery when eager-loading is set.
 	Edges        FeedbackEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // FeedbackEdges holds the relations/edges for other nodes in the graph.
@@ -110,6 +113,7 @@ type feedbackRow struct {
 	AccountID       sql.NullInt64
 	PlanID          sql.NullInt64
 	StakeholderID   sql.NullInt64
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -141,6 +145,8 @@ func (r *feedbackRow) values(columns []string, values []any) []any {
 			values[i] = &r.PlanID
 		case feedback.FieldStakeholderID:
 			values[i] = &r.StakeholderID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -237,6 +243,10 @@ func (_m *Feedback) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.StakeholderID = new(int)
 				*_m.StakeholderID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/goal"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // A measurable, time-bound goal of a plan: metric, baseline, target, unit and due date. Deleting a goal deletes its objectives, their KPIs and action items.
@@ -44,6 +45,8 @@ type Goal struct {
 	// The values are being populated by the GoalQuery when eager-loading is set.
 	Edges        GoalEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // GoalEdges holds the relations/edges for other nodes in the graph.
@@ -95,6 +98,7 @@ type goalRow struct {
 	Unit        sql.NullString
 	DueAt       sql.NullTime
 	PlanID      sql.NullInt64
+	pageTotal   sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -126,6 +130,8 @@ func (r *goalRow) values(columns []string, values []any) []any {
 			values[i] = &r.DueAt
 		case goal.FieldPlanID:
 			values[i] = &r.PlanID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -220,6 +226,10 @@ func (_m *Goal) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field plan_id", values[i])
 			} else if value.Valid {
 				_m.PlanID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -234,17 +234,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(account.Table, account.ChildrenColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedChildren[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(account.Table, account.ChildrenColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -274,7 +292,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.ChildrenColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.ChildrenColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -320,17 +338,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(businessunit.Table, account.BusinessUnitsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedBusinessUnits[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(businessunit.Table, account.BusinessUnitsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -360,7 +396,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.BusinessUnitsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.BusinessUnitsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -391,17 +427,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(accountteammember.Table, account.TeamMembersColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedTeamMembers[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(accountteammember.Table, account.TeamMembersColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -431,7 +485,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.TeamMembersColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.TeamMembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -462,17 +516,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(accountplan.Table, account.PlansColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedPlans[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(accountplan.Table, account.PlansColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -502,7 +574,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.PlansColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.PlansColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -533,17 +605,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(stakeholder.Table, account.StakeholdersColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedStakeholders[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(stakeholder.Table, account.StakeholdersColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -573,7 +663,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.StakeholdersColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.StakeholdersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -604,17 +694,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(opportunity.Table, account.OpportunitiesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOpportunities[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
 							}
-							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(opportunity.Table, account.OpportunitiesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -644,7 +752,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.OpportunitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -675,17 +783,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(revenuerecord.Table, account.RevenueRecordsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedRevenueRecords[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
 							}
-							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(revenuerecord.Table, account.RevenueRecordsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -715,7 +841,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.RevenueRecordsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.RevenueRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -746,17 +872,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(whitespacecell.Table, account.WhitespaceCellsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[9] == nil {
-								nodes[i].Edges.totalCount[9] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedWhitespaceCells[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[9] == nil {
+									nodes[i].Edges.totalCount[9] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[9][alias] = n
 							}
-							nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(whitespacecell.Table, account.WhitespaceCellsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[9] == nil {
+									nodes[i].Edges.totalCount[9] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -786,7 +930,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.WhitespaceCellsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -817,17 +961,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(feedback.Table, account.FeedbackColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[10] == nil {
-								nodes[i].Edges.totalCount[10] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedFeedback[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[10] == nil {
+									nodes[i].Edges.totalCount[10] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[10][alias] = n
 							}
-							nodes[i].Edges.totalCount[10][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(feedback.Table, account.FeedbackColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[10] == nil {
+									nodes[i].Edges.totalCount[10] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[10][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -857,7 +1019,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.FeedbackColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -888,17 +1050,35 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(review.Table, account.ReviewsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[11] == nil {
-								nodes[i].Edges.totalCount[11] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedReviews[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[11] == nil {
+									nodes[i].Edges.totalCount[11] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[11][alias] = n
 							}
-							nodes[i].Edges.totalCount[11][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(review.Table, account.ReviewsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[11] == nil {
+									nodes[i].Edges.totalCount[11] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[11][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 						for i := range nodes {
@@ -928,7 +1108,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(account.ReviewsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(account.ReviewsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1149,17 +1329,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(goal.Table, accountplan.GoalsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedGoals[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(goal.Table, accountplan.GoalsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1189,7 +1387,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.GoalsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.GoalsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1220,17 +1418,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(actionitem.Table, accountplan.ActionItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedActionItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(actionitem.Table, accountplan.ActionItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1260,7 +1476,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.ActionItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1291,17 +1507,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(insight.Table, accountplan.InsightsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedInsights[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(insight.Table, accountplan.InsightsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1331,7 +1565,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.InsightsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.InsightsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1362,17 +1596,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(swotitem.Table, accountplan.SwotItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedSwotItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(swotitem.Table, accountplan.SwotItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1402,7 +1654,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.SwotItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.SwotItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1433,17 +1685,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(review.Table, accountplan.ReviewsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedReviews[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(review.Table, accountplan.ReviewsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1473,7 +1743,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.ReviewsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.ReviewsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1504,17 +1774,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(feedback.Table, accountplan.FeedbackColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedFeedback[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
 							}
-							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(feedback.Table, accountplan.FeedbackColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1544,7 +1832,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.FeedbackColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1575,17 +1863,35 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(opportunity.Table, accountplan.OpportunitiesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOpportunities[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
 							}
-							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(opportunity.Table, accountplan.OpportunitiesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 						for i := range nodes {
@@ -1615,7 +1921,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(accountplan.OpportunitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(accountplan.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2173,17 +2479,35 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(stakeholder.Table, businessunit.StakeholdersColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedStakeholders[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(stakeholder.Table, businessunit.StakeholdersColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 						for i := range nodes {
@@ -2213,7 +2537,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(businessunit.StakeholdersColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(businessunit.StakeholdersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2244,17 +2568,35 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(whitespacecell.Table, businessunit.WhitespaceCellsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedWhitespaceCells[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(whitespacecell.Table, businessunit.WhitespaceCellsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 						for i := range nodes {
@@ -2284,7 +2626,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(businessunit.WhitespaceCellsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(businessunit.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2771,17 +3113,35 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(objective.Table, goal.ObjectivesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedObjectives[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(objective.Table, goal.ObjectivesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
 						for i := range nodes {
@@ -2811,7 +3171,7 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(goal.ObjectivesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(goal.ObjectivesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3423,17 +3783,35 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(kpimeasurement.Table, kpi.MeasurementsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedMeasurements[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(kpimeasurement.Table, kpi.MeasurementsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
 						for i := range nodes {
@@ -3463,7 +3841,7 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(kpi.MeasurementsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(kpi.MeasurementsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3775,17 +4153,35 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(kpi.Table, objective.KpisColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedKpis[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(kpi.Table, objective.KpisColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 						for i := range nodes {
@@ -3815,7 +4211,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(objective.KpisColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(objective.KpisColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3846,17 +4242,35 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(actionitem.Table, objective.ActionItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedActionItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(actionitem.Table, objective.ActionItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 						for i := range nodes {
@@ -3886,7 +4300,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(objective.ActionItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(objective.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4230,17 +4644,35 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(whitespacecell.Table, product.WhitespaceCellsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedWhitespaceCells[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(whitespacecell.Table, product.WhitespaceCellsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 						for i := range nodes {
@@ -4270,7 +4702,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(product.WhitespaceCellsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(product.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4301,17 +4733,35 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(opportunity.Table, product.OpportunitiesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOpportunities[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(opportunity.Table, product.OpportunitiesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 						for i := range nodes {
@@ -4341,7 +4791,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(product.OpportunitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(product.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4832,6 +5282,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Review) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4894,7 +5345,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(review.AttendeesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerRow(review.AttendeesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4925,6 +5376,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Review) error {
 						ids := make([]driver.Value, len(nodes))
@@ -4987,7 +5439,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(review.CustomerAttendeesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerRow(review.CustomerAttendeesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5018,17 +5470,35 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(actionitem.Table, review.ActionItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedActionItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(actionitem.Table, review.ActionItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
 						for i := range nodes {
@@ -5058,7 +5528,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(review.ActionItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(review.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5260,17 +5730,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(stakeholder.Table, stakeholder.DirectReportsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedDirectReports[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(stakeholder.Table, stakeholder.DirectReportsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5300,7 +5788,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.DirectReportsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.DirectReportsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5331,17 +5819,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceOutColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedInfluenceOut[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceOutColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5371,7 +5877,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.InfluenceOutColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.InfluenceOutColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5402,17 +5908,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceInColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedInfluenceIn[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(influenceedge.Table, stakeholder.InfluenceInColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5442,7 +5966,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.InfluenceInColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.InfluenceInColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5473,17 +5997,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(relationship.Table, stakeholder.RelationshipsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedRelationships[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(relationship.Table, stakeholder.RelationshipsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5513,7 +6055,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.RelationshipsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.RelationshipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5544,17 +6086,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(insight.Table, stakeholder.InsightsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedInsights[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
 							}
-							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(insight.Table, stakeholder.InsightsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5584,7 +6144,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.InsightsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.InsightsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5615,17 +6175,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(actionitem.Table, stakeholder.ActionItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedActionItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
 							}
-							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(actionitem.Table, stakeholder.ActionItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5655,7 +6233,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.ActionItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5686,17 +6264,35 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(feedback.Table, stakeholder.FeedbackColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[9] == nil {
-								nodes[i].Edges.totalCount[9] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedFeedback[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[9] == nil {
+									nodes[i].Edges.totalCount[9] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[9][alias] = n
 							}
-							nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(feedback.Table, stakeholder.FeedbackColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[9] == nil {
+									nodes[i].Edges.totalCount[9] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[9][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 						for i := range nodes {
@@ -5726,7 +6322,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.FeedbackColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5757,6 +6353,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Stakeholder) error {
 						ids := make([]driver.Value, len(nodes))
@@ -5819,7 +6416,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(stakeholder.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerRow(stakeholder.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6161,17 +6758,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(account.Table, user.OwnedAccountsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOwnedAccounts[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(account.Table, user.OwnedAccountsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6201,7 +6816,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.OwnedAccountsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.OwnedAccountsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6232,17 +6847,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(accountteammember.Table, user.TeamMembershipsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedTeamMemberships[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(accountteammember.Table, user.TeamMembershipsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6272,7 +6905,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.TeamMembershipsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.TeamMembershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6303,17 +6936,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(accountplan.Table, user.OwnedPlansColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOwnedPlans[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(accountplan.Table, user.OwnedPlansColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6343,7 +6994,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.OwnedPlansColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.OwnedPlansColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6374,17 +7025,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(objective.Table, user.OwnedObjectivesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOwnedObjectives[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(objective.Table, user.OwnedObjectivesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6414,7 +7083,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.OwnedObjectivesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.OwnedObjectivesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6445,17 +7114,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(actionitem.Table, user.ActionItemsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedActionItems[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(actionitem.Table, user.ActionItemsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6485,7 +7172,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.ActionItemsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6516,17 +7203,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(relationship.Table, user.RelationshipsColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedRelationships[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(relationship.Table, user.RelationshipsColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6556,7 +7261,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.RelationshipsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.RelationshipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6587,17 +7292,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(opportunity.Table, user.OwnedOpportunitiesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedOwnedOpportunities[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(opportunity.Table, user.OwnedOpportunitiesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6627,7 +7350,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.OwnedOpportunitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.OwnedOpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6658,17 +7381,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(apitoken.Table, user.APITokensColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedAPITokens[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
 							}
-							nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(apitoken.Table, user.APITokensColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6698,7 +7439,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.APITokensColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.APITokensColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6729,17 +7470,35 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(change.Table, user.ChangesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedChanges[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
 							}
-							nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(change.Table, user.ChangesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {
@@ -6769,7 +7528,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.ChangesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.ChangesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6800,6 +7559,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
+					query.pageInfoAsked = true
 					query := query.Clone()
 					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
 						ids := make([]driver.Value, len(nodes))
@@ -6862,7 +7622,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerRow(user.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7038,17 +7798,35 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(webhookdeliveryattempt.Table, webhookdelivery.AttemptLogColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedAttemptLog[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(webhookdeliveryattempt.Table, webhookdelivery.AttemptLogColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
 						for i := range nodes {
@@ -7078,7 +7856,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(webhookdelivery.AttemptLogColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(webhookdelivery.AttemptLogColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7419,17 +8197,35 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					part := _q.edgeCountBatch().Add(webhookdelivery.Table, webhookendpoint.DeliveriesColumn, query.countSelector)
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
-						for i := range nodes {
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+					query.pageInfoAsked = true
+					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+						query.withPageTotal = true
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
+							for i := range nodes {
+								n := 0
+								if page := nodes[i].Edges.namedDeliveries[alias]; len(page) > 0 {
+									n = page[0].pageTotal
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						part := _q.edgeCountBatch().Add(webhookdelivery.Table, webhookendpoint.DeliveriesColumn, query.countSelector)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
+							for i := range nodes {
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = part.Count(nodes[i].ID)
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
 						for i := range nodes {
@@ -7459,7 +8255,7 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(webhookendpoint.DeliveriesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerRow(webhookendpoint.DeliveriesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

@@ -40,6 +40,10 @@ func (_m *Account) Children(
 		}
 		conn := &AccountConnection{Edges: []*AccountEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
@@ -69,6 +73,10 @@ func (_m *Account) BusinessUnits(
 		}
 		conn := &BusinessUnitConnection{Edges: []*BusinessUnitEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryBusinessUnits().Paginate(ctx, after, first, before, last, opts...)
@@ -90,6 +98,10 @@ func (_m *Account) TeamMembers(
 		}
 		conn := &AccountTeamMemberConnection{Edges: []*AccountTeamMemberEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryTeamMembers().Paginate(ctx, after, first, before, last, opts...)
@@ -111,6 +123,10 @@ func (_m *Account) Plans(
 		}
 		conn := &AccountPlanConnection{Edges: []*AccountPlanEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryPlans().Paginate(ctx, after, first, before, last, opts...)
@@ -132,6 +148,10 @@ func (_m *Account) Stakeholders(
 		}
 		conn := &StakeholderConnection{Edges: []*StakeholderEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryStakeholders().Paginate(ctx, after, first, before, last, opts...)
@@ -153,6 +173,10 @@ func (_m *Account) Opportunities(
 		}
 		conn := &OpportunityConnection{Edges: []*OpportunityEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOpportunities().Paginate(ctx, after, first, before, last, opts...)
@@ -174,6 +198,10 @@ func (_m *Account) RevenueRecords(
 		}
 		conn := &RevenueRecordConnection{Edges: []*RevenueRecordEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryRevenueRecords().Paginate(ctx, after, first, before, last, opts...)
@@ -195,6 +223,10 @@ func (_m *Account) WhitespaceCells(
 		}
 		conn := &WhitespaceCellConnection{Edges: []*WhitespaceCellEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryWhitespaceCells().Paginate(ctx, after, first, before, last, opts...)
@@ -216,6 +248,10 @@ func (_m *Account) Feedback(
 		}
 		conn := &FeedbackConnection{Edges: []*FeedbackEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryFeedback().Paginate(ctx, after, first, before, last, opts...)
@@ -237,6 +273,10 @@ func (_m *Account) Reviews(
 		}
 		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
@@ -274,6 +314,10 @@ func (_m *AccountPlan) Goals(
 		}
 		conn := &GoalConnection{Edges: []*GoalEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryGoals().Paginate(ctx, after, first, before, last, opts...)
@@ -295,6 +339,10 @@ func (_m *AccountPlan) ActionItems(
 		}
 		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
@@ -316,6 +364,10 @@ func (_m *AccountPlan) Insights(
 		}
 		conn := &InsightConnection{Edges: []*InsightEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryInsights().Paginate(ctx, after, first, before, last, opts...)
@@ -337,6 +389,10 @@ func (_m *AccountPlan) SwotItems(
 		}
 		conn := &SwotItemConnection{Edges: []*SwotItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QuerySwotItems().Paginate(ctx, after, first, before, last, opts...)
@@ -358,6 +414,10 @@ func (_m *AccountPlan) Reviews(
 		}
 		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
@@ -379,6 +439,10 @@ func (_m *AccountPlan) Feedback(
 		}
 		conn := &FeedbackConnection{Edges: []*FeedbackEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryFeedback().Paginate(ctx, after, first, before, last, opts...)
@@ -400,6 +464,10 @@ func (_m *AccountPlan) Opportunities(
 		}
 		conn := &OpportunityConnection{Edges: []*OpportunityEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOpportunities().Paginate(ctx, after, first, before, last, opts...)
@@ -485,6 +553,10 @@ func (_m *BusinessUnit) Stakeholders(
 		}
 		conn := &StakeholderConnection{Edges: []*StakeholderEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryStakeholders().Paginate(ctx, after, first, before, last, opts...)
@@ -506,6 +578,10 @@ func (_m *BusinessUnit) WhitespaceCells(
 		}
 		conn := &WhitespaceCellConnection{Edges: []*WhitespaceCellEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryWhitespaceCells().Paginate(ctx, after, first, before, last, opts...)
@@ -567,6 +643,10 @@ func (_m *Goal) Objectives(
 		}
 		conn := &ObjectiveConnection{Edges: []*ObjectiveEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryObjectives().Paginate(ctx, after, first, before, last, opts...)
@@ -628,6 +708,10 @@ func (_m *KPI) Measurements(
 		}
 		conn := &KPIMeasurementConnection{Edges: []*KPIMeasurementEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryMeasurements().Paginate(ctx, after, first, before, last, opts...)
@@ -673,6 +757,10 @@ func (_m *Objective) Kpis(
 		}
 		conn := &KPIConnection{Edges: []*KPIEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryKpis().Paginate(ctx, after, first, before, last, opts...)
@@ -694,6 +782,10 @@ func (_m *Objective) ActionItems(
 		}
 		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
@@ -747,6 +839,10 @@ func (_m *Product) WhitespaceCells(
 		}
 		conn := &WhitespaceCellConnection{Edges: []*WhitespaceCellEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryWhitespaceCells().Paginate(ctx, after, first, before, last, opts...)
@@ -768,6 +864,10 @@ func (_m *Product) Opportunities(
 		}
 		conn := &OpportunityConnection{Edges: []*OpportunityEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOpportunities().Paginate(ctx, after, first, before, last, opts...)
@@ -821,6 +921,10 @@ func (_m *Review) Attendees(
 		}
 		conn := &UserConnection{Edges: []*UserEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryAttendees().Paginate(ctx, after, first, before, last, opts...)
@@ -842,6 +946,10 @@ func (_m *Review) CustomerAttendees(
 		}
 		conn := &StakeholderConnection{Edges: []*StakeholderEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryCustomerAttendees().Paginate(ctx, after, first, before, last, opts...)
@@ -863,6 +971,10 @@ func (_m *Review) ActionItems(
 		}
 		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
@@ -908,6 +1020,10 @@ func (_m *Stakeholder) DirectReports(
 		}
 		conn := &StakeholderConnection{Edges: []*StakeholderEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryDirectReports().Paginate(ctx, after, first, before, last, opts...)
@@ -929,6 +1045,10 @@ func (_m *Stakeholder) InfluenceOut(
 		}
 		conn := &InfluenceEdgeConnection{Edges: []*InfluenceEdgeEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryInfluenceOut().Paginate(ctx, after, first, before, last, opts...)
@@ -950,6 +1070,10 @@ func (_m *Stakeholder) InfluenceIn(
 		}
 		conn := &InfluenceEdgeConnection{Edges: []*InfluenceEdgeEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryInfluenceIn().Paginate(ctx, after, first, before, last, opts...)
@@ -971,6 +1095,10 @@ func (_m *Stakeholder) Relationships(
 		}
 		conn := &RelationshipConnection{Edges: []*RelationshipEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryRelationships().Paginate(ctx, after, first, before, last, opts...)
@@ -992,6 +1120,10 @@ func (_m *Stakeholder) Insights(
 		}
 		conn := &InsightConnection{Edges: []*InsightEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryInsights().Paginate(ctx, after, first, before, last, opts...)
@@ -1013,6 +1145,10 @@ func (_m *Stakeholder) ActionItems(
 		}
 		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
@@ -1034,6 +1170,10 @@ func (_m *Stakeholder) Feedback(
 		}
 		conn := &FeedbackConnection{Edges: []*FeedbackEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryFeedback().Paginate(ctx, after, first, before, last, opts...)
@@ -1055,6 +1195,10 @@ func (_m *Stakeholder) Reviews(
 		}
 		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
@@ -1084,6 +1228,10 @@ func (_m *User) OwnedAccounts(
 		}
 		conn := &AccountConnection{Edges: []*AccountEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOwnedAccounts().Paginate(ctx, after, first, before, last, opts...)
@@ -1105,6 +1253,10 @@ func (_m *User) TeamMemberships(
 		}
 		conn := &AccountTeamMemberConnection{Edges: []*AccountTeamMemberEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryTeamMemberships().Paginate(ctx, after, first, before, last, opts...)
@@ -1126,6 +1278,10 @@ func (_m *User) OwnedPlans(
 		}
 		conn := &AccountPlanConnection{Edges: []*AccountPlanEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOwnedPlans().Paginate(ctx, after, first, before, last, opts...)
@@ -1147,6 +1303,10 @@ func (_m *User) OwnedObjectives(
 		}
 		conn := &ObjectiveConnection{Edges: []*ObjectiveEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOwnedObjectives().Paginate(ctx, after, first, before, last, opts...)
@@ -1168,6 +1328,10 @@ func (_m *User) ActionItems(
 		}
 		conn := &ActionItemConnection{Edges: []*ActionItemEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryActionItems().Paginate(ctx, after, first, before, last, opts...)
@@ -1189,6 +1353,10 @@ func (_m *User) Relationships(
 		}
 		conn := &RelationshipConnection{Edges: []*RelationshipEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryRelationships().Paginate(ctx, after, first, before, last, opts...)
@@ -1210,6 +1378,10 @@ func (_m *User) OwnedOpportunities(
 		}
 		conn := &OpportunityConnection{Edges: []*OpportunityEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryOwnedOpportunities().Paginate(ctx, after, first, before, last, opts...)
@@ -1231,6 +1403,10 @@ func (_m *User) APITokens(
 		}
 		conn := &APITokenConnection{Edges: []*APITokenEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryAPITokens().Paginate(ctx, after, first, before, last, opts...)
@@ -1252,6 +1428,10 @@ func (_m *User) Changes(
 		}
 		conn := &ChangeConnection{Edges: []*ChangeEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryChanges().Paginate(ctx, after, first, before, last, opts...)
@@ -1273,6 +1453,10 @@ func (_m *User) Reviews(
 		}
 		conn := &ReviewConnection{Edges: []*ReviewEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
@@ -1302,6 +1486,10 @@ func (_m *WebhookDelivery) AttemptLog(
 		}
 		conn := &WebhookDeliveryAttemptConnection{Edges: []*WebhookDeliveryAttemptEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryAttemptLog().Paginate(ctx, after, first, before, last, opts...)
@@ -1331,6 +1519,10 @@ func (_m *WebhookEndpoint) Deliveries(
 		}
 		conn := &WebhookDeliveryConnection{Edges: []*WebhookDeliveryEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
+		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
+			// The page was read with its count (edgecount.Page): it holds no row past first.
+			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		}
 		return conn, nil
 	}
 	return _m.QueryDeliveries().Paginate(ctx, after, first, before, last, opts...)

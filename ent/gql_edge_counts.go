@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql/driver"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
@@ -1063,4 +1064,381 @@ func (_q *WhitespaceCellQuery) countSelector(ctx context.Context) (*sql.Selector
 	plain := _q.sql == nil && _q.ctx.Limit == nil && _q.ctx.Offset == nil && len(_q.order) == 0 &&
 		(_q.ctx.Unique == nil || !*_q.ctx.Unique) && len(_q.modifiers) == 0 && !c.sel.HasJoins()
 	return c.sel, plain, nil
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *APITokenQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountPlanQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountTeamMemberQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ActionItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *BusinessUnitQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ChangeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *FeedbackQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *GoalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *IcpCriterionQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *InfluenceEdgeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *InsightQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *KPIQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *KPIMeasurementQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ObjectiveQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *OpportunityQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *OrgMapSignalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ProductQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *RelationshipQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *RevenueRecordQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ReviewQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *StakeholderQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *SwotItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *UserQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookDeliveryQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookDeliveryAttemptQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookEndpointQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookEventQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
+// parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WhitespaceCellQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	switch {
+	case _q.withPageTotal:
+		return edgecount.Page(partitionBy, limit-1, orderBy...)
+	case !_q.pageInfoAsked:
+		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+	}
+	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/icpcriterion"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // One criterion of the ideal customer profile (ICP): a value of an account attribute, or a range of seller counts, graded IDEAL, CAUTION or OFF_STRATEGY. Every account's icpFit is computed from these. Each value of an attribute has one grade at most: two criteria of the same attribute may not name the same value or overlapping seller ranges.
@@ -34,6 +35,8 @@ type IcpCriterion struct {
 	// Why the value has this grade, shown with the account's fit; e.g. requires complex customer engagement.
 	Note         string `json:"note,omitempty"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // icpcriterionRow holds the values of one row of icp_criteria while it is read, for assignValues to copy.
@@ -47,6 +50,7 @@ type icpcriterionRow struct {
 	MaxSellers sql.NullInt64
 	Grade      sql.NullString
 	Note       sql.NullString
+	pageTotal  sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -72,6 +76,8 @@ func (r *icpcriterionRow) values(columns []string, values []any) []any {
 			values[i] = &r.Grade
 		case icpcriterion.FieldNote:
 			values[i] = &r.Note
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -148,6 +154,10 @@ func (_m *IcpCriterion) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field note", values[i])
 			} else if value.Valid {
 				_m.Note = value.String
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/influenceedge"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -40,6 +41,8 @@ type InfluenceEdge struct {
 	// The values are being populated by the InfluenceEdgeQuery when eager-loading is set.
 	Edges        InfluenceEdgeEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // InfluenceEdgeEdges holds the relations/edges for other nodes in the graph.
@@ -89,6 +92,7 @@ type influenceedgeRow struct {
 	Note            sql.NullString
 	FromID          sql.NullInt64
 	ToID            sql.NullInt64
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -116,6 +120,8 @@ func (r *influenceedgeRow) values(columns []string, values []any) []any {
 			values[i] = &r.FromID
 		case influenceedge.FieldToID:
 			values[i] = &r.ToID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -197,6 +203,10 @@ func (_m *InfluenceEdge) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field to_id", values[i])
 			} else if value.Valid {
 				_m.ToID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/insight"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -36,6 +37,8 @@ type Insight struct {
 	Edges                InsightEdges `json:"edges"`
 	stakeholder_insights *int
 	selectValues         sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // InsightEdges holds the relations/edges for other nodes in the graph.
@@ -83,6 +86,7 @@ type insightRow struct {
 	Confirmed sql.NullBool
 	PlanID    sql.NullInt64
 	fk0       sql.NullInt64
+	pageTotal sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -106,6 +110,8 @@ func (r *insightRow) values(columns []string, values []any) []any {
 			values[i] = &r.PlanID
 		case insight.ForeignKeys[0]: // stakeholder_insights
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -174,6 +180,10 @@ func (_m *Insight) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.stakeholder_insights = new(int)
 				*_m.stakeholder_insights = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/objective"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // A key performance indicator of an objective: unit, target, current value and the history of measurements.
@@ -38,6 +39,8 @@ type KPI struct {
 	// The values are being populated by the KPIQuery when eager-loading is set.
 	Edges        KPIEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // KPIEdges holds the relations/edges for other nodes in the graph.
@@ -86,6 +89,7 @@ type kpiRow struct {
 	Target       sql.NullString
 	CurrentValue sql.NullString
 	ObjectiveID  sql.NullInt64
+	pageTotal    sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -111,6 +115,8 @@ func (r *kpiRow) values(columns []string, values []any) []any {
 			values[i] = &r.CurrentValue
 		case kpi.FieldObjectiveID:
 			values[i] = &r.ObjectiveID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -186,6 +192,10 @@ func (_m *KPI) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field objective_id", values[i])
 			} else if value.Valid {
 				_m.ObjectiveID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

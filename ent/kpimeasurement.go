@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/kpi"
 	"github.com/accountplan/accountplan/ent/kpimeasurement"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // One measured value of a KPI. Recording the newest measurement sets the KPI's currentValue.
@@ -33,6 +34,8 @@ type KPIMeasurement struct {
 	Edges            KPIMeasurementEdges `json:"edges"`
 	kpi_measurements *int
 	selectValues     sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // KPIMeasurementEdges holds the relations/edges for other nodes in the graph.
@@ -66,6 +69,7 @@ type kpimeasurementRow struct {
 	MeasuredAt sql.NullTime
 	Note       sql.NullString
 	fk0        sql.NullInt64
+	pageTotal  sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -87,6 +91,8 @@ func (r *kpimeasurementRow) values(columns []string, values []any) []any {
 			values[i] = &r.Note
 		case kpimeasurement.ForeignKeys[0]: // kpi_measurements
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -149,6 +155,10 @@ func (_m *KPIMeasurement) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.kpi_measurements = new(int)
 				*_m.kpi_measurements = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/goal"
 	"github.com/accountplan/accountplan/ent/objective"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -41,6 +42,8 @@ type Objective struct {
 	// The values are being populated by the ObjectiveQuery when eager-loading is set.
 	Edges        ObjectiveEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // ObjectiveEdges holds the relations/edges for other nodes in the graph.
@@ -115,6 +118,7 @@ type objectiveRow struct {
 	DueAt       sql.NullTime
 	GoalID      sql.NullInt64
 	OwnerID     sql.NullInt64
+	pageTotal   sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -142,6 +146,8 @@ func (r *objectiveRow) values(columns []string, values []any) []any {
 			values[i] = &r.GoalID
 		case objective.FieldOwnerID:
 			values[i] = &r.OwnerID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -223,6 +229,10 @@ func (_m *Objective) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OwnerID = new(int)
 				*_m.OwnerID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

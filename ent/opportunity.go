@@ -13,6 +13,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/opportunity"
 	"github.com/accountplan/accountplan/ent/product"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -58,6 +59,8 @@ type Opportunity struct {
 	product_opportunities      *int
 	user_owned_opportunities   *int
 	selectValues               sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // OpportunityEdges holds the relations/edges for other nodes in the graph.
@@ -142,6 +145,7 @@ type opportunityRow struct {
 	fk0             sql.NullInt64
 	fk1             sql.NullInt64
 	fk2             sql.NullInt64
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -187,6 +191,8 @@ func (r *opportunityRow) values(columns []string, values []any) []any {
 			values[i] = &r.fk1
 		case opportunity.ForeignKeys[2]: // user_owned_opportunities
 			values[i] = &r.fk2
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -330,6 +336,10 @@ func (_m *Opportunity) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.user_owned_opportunities = new(int)
 				*_m.user_owned_opportunities = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

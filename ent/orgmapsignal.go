@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/orgmapsignal"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // OrgMapSignal is the model entity for the OrgMapSignal schema.
@@ -26,6 +27,8 @@ type OrgMapSignal struct {
 	// The decision makers and approvers a supportive path reaches.
 	Reached      []int `json:"reached,omitempty"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // orgmapsignalRow holds the values of one row of org_map_signals while it is read, for assignValues to copy.
@@ -35,6 +38,7 @@ type orgmapsignalRow struct {
 	Grade          sql.NullString
 	SingleThreaded sql.NullBool
 	Reached        []byte
+	pageTotal      sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -52,6 +56,8 @@ func (r *orgmapsignalRow) values(columns []string, values []any) []any {
 			values[i] = &r.SingleThreaded
 		case orgmapsignal.FieldReached:
 			values[i] = &r.Reached
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -103,6 +109,10 @@ func (_m *OrgMapSignal) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Reached); err != nil {
 					return fmt.Errorf("unmarshal field reached: %w", err)
 				}
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

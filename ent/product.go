@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/product"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // One of our offerings: a column of the whitespace matrix. Deleting it deletes its whitespace cells and clears it from opportunities.
@@ -35,6 +36,8 @@ type Product struct {
 	// The values are being populated by the ProductQuery when eager-loading is set.
 	Edges        ProductEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // ProductEdges holds the relations/edges for other nodes in the graph.
@@ -81,6 +84,7 @@ type productRow struct {
 	Name            sql.NullString
 	Family          sql.NullString
 	Description     sql.NullString
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -104,6 +108,8 @@ func (r *productRow) values(columns []string, values []any) []any {
 			values[i] = &r.Family
 		case product.FieldDescription:
 			values[i] = &r.Description
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -173,6 +179,10 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
 			} else if value.Valid {
 				_m.Description = value.String
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/revenuerecord"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // An account's recurring revenue over one period: starting revenue, expansion, contraction and churn. Feeds retention and net revenue retention (NRR).
@@ -54,6 +55,8 @@ type RevenueRecord struct {
 	// The values are being populated by the RevenueRecordQuery when eager-loading is set.
 	Edges        RevenueRecordEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // RevenueRecordEdges holds the relations/edges for other nodes in the graph.
@@ -97,6 +100,7 @@ type revenuerecordRow struct {
 	PeriodStartMonth   sql.NullInt64
 	PeriodStartQuarter sql.NullInt64
 	PeriodStartYear    sql.NullInt64
+	pageTotal          sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -138,6 +142,8 @@ func (r *revenuerecordRow) values(columns []string, values []any) []any {
 			values[i] = &r.PeriodStartQuarter
 		case revenuerecord.FieldPeriodStartYear:
 			values[i] = &r.PeriodStartYear
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -265,6 +271,10 @@ func (_m *RevenueRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PeriodStartYear = new(int)
 				*_m.PeriodStartYear = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -12,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/review"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
 // A meeting about an account: a plan review, a QBR or an executive briefing, scheduled, held or cancelled, with our attendees and the customer's, its agenda, notes and decisions. Each review starts from the action items of the one before: see previousReview. Deleting its plan or account deletes the review; deleting a review leaves the action items it raised, without the review.
@@ -45,6 +46,8 @@ type Review struct {
 	// The values are being populated by the ReviewQuery when eager-loading is set.
 	Edges        ReviewEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // ReviewEdges holds the relations/edges for other nodes in the graph.
@@ -133,6 +136,7 @@ type reviewRow struct {
 	Decisions   sql.NullString
 	AccountID   sql.NullInt64
 	PlanID      sql.NullInt64
+	pageTotal   sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -164,6 +168,8 @@ func (r *reviewRow) values(columns []string, values []any) []any {
 			values[i] = &r.AccountID
 		case review.FieldPlanID:
 			values[i] = &r.PlanID
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -258,6 +264,10 @@ func (_m *Review) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PlanID = new(int)
 				*_m.PlanID = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/businessunit"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/stakeholder"
 )
 
@@ -68,6 +69,8 @@ type Stakeholder struct {
 	Edges                      StakeholderEdges `json:"edges"`
 	business_unit_stakeholders *int
 	selectValues               sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // StakeholderEdges holds the relations/edges for other nodes in the graph.
@@ -241,6 +244,7 @@ type stakeholderRow struct {
 	AccountID           sql.NullInt64
 	ReportsToID         sql.NullInt64
 	fk0                 sql.NullInt64
+	pageTotal           sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -296,6 +300,8 @@ func (r *stakeholderRow) values(columns []string, values []any) []any {
 			values[i] = &r.ReportsToID
 		case stakeholder.ForeignKeys[0]: // business_unit_stakeholders
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -469,6 +475,10 @@ func (_m *Stakeholder) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.business_unit_stakeholders = new(int)
 				*_m.business_unit_stakeholders = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/accountplan"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/swotitem"
 )
 
@@ -31,6 +32,8 @@ type SwotItem struct {
 	Edges                   SwotItemEdges `json:"edges"`
 	account_plan_swot_items *int
 	selectValues            sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // SwotItemEdges holds the relations/edges for other nodes in the graph.
@@ -63,6 +66,7 @@ type swotitemRow struct {
 	Kind      sql.NullString
 	Text      sql.NullString
 	fk0       sql.NullInt64
+	pageTotal sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -82,6 +86,8 @@ func (r *swotitemRow) values(columns []string, values []any) []any {
 			values[i] = &r.Text
 		case swotitem.ForeignKeys[0]: // account_plan_swot_items
 			values[i] = &r.fk0
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -138,6 +144,10 @@ func (_m *SwotItem) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.account_plan_swot_items = new(int)
 				*_m.account_plan_swot_items = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/user"
 )
 
@@ -37,6 +38,8 @@ type User struct {
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // UserEdges holds the relations/edges for other nodes in the graph.
@@ -180,6 +183,7 @@ type userRow struct {
 	Role          sql.NullString
 	Seniority     sql.NullString
 	DeactivatedAt sql.NullTime
+	pageTotal     sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -205,6 +209,8 @@ func (r *userRow) values(columns []string, values []any) []any {
 			values[i] = &r.Seniority
 		case user.FieldDeactivatedAt:
 			values[i] = &r.DeactivatedAt
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -280,6 +286,10 @@ func (_m *User) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeactivatedAt = new(time.Time)
 				*_m.DeactivatedAt = value.Time
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

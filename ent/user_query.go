@@ -47,6 +47,10 @@ type UserQuery struct {
 	withReviews            *ReviewQuery
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
+	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
+	withPageTotal bool
+	// pageInfoAsked is whether the connection asks pageInfo or totalCount: without, no row past the page is read.
+	pageInfoAsked bool
 
 	modifiers                   []func(*sql.Selector)
 	loadTotal                   []func(context.Context, []*User) error

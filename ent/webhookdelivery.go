@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
@@ -52,6 +53,8 @@ type WebhookDelivery struct {
 	// The values are being populated by the WebhookDeliveryQuery when eager-loading is set.
 	Edges        WebhookDeliveryEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // WebhookDeliveryEdges holds the relations/edges for other nodes in the graph.
@@ -107,6 +110,7 @@ type webhookdeliveryRow struct {
 	DeliveredAt    sql.NullTime
 	Payload        sql.NullString
 	EventAt        sql.NullTime
+	pageTotal      sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -146,6 +150,8 @@ func (r *webhookdeliveryRow) values(columns []string, values []any) []any {
 			values[i] = &r.Payload
 		case webhookdelivery.FieldEventAt:
 			values[i] = &r.EventAt
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -266,6 +272,10 @@ func (_m *WebhookDelivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.EventAt = new(time.Time)
 				*_m.EventAt = value.Time
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookdelivery"
 	"github.com/accountplan/accountplan/ent/webhookdeliveryattempt"
 )
@@ -38,6 +39,8 @@ type WebhookDeliveryAttempt struct {
 	// The values are being populated by the WebhookDeliveryAttemptQuery when eager-loading is set.
 	Edges        WebhookDeliveryAttemptEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // WebhookDeliveryAttemptEdges holds the relations/edges for other nodes in the graph.
@@ -73,6 +76,7 @@ type webhookdeliveryattemptRow struct {
 	ErrorKind       sql.NullString
 	Error           sql.NullString
 	ResponseExcerpt sql.NullString
+	pageTotal       sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -98,6 +102,8 @@ func (r *webhookdeliveryattemptRow) values(columns []string, values []any) []any
 			values[i] = &r.Error
 		case webhookdeliveryattempt.FieldResponseExcerpt:
 			values[i] = &r.ResponseExcerpt
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -173,6 +179,10 @@ func (_m *WebhookDeliveryAttempt) assignValues(columns []string, values []any) e
 				return fmt.Errorf("unexpected type %T for field response_excerpt", values[i])
 			} else if value.Valid {
 				_m.ResponseExcerpt = value.String
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookendpoint"
 )
 
@@ -44,6 +45,8 @@ type WebhookEndpoint struct {
 	// The values are being populated by the WebhookEndpointQuery when eager-loading is set.
 	Edges        WebhookEndpointEdges `json:"edges"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // WebhookEndpointEdges holds the relations/edges for other nodes in the graph.
@@ -82,6 +85,7 @@ type webhookendpointRow struct {
 	Enabled        sql.NullBool
 	DisabledReason sql.NullString
 	FailingSince   sql.NullTime
+	pageTotal      sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -113,6 +117,8 @@ func (r *webhookendpointRow) values(columns []string, values []any) []any {
 			values[i] = &r.DisabledReason
 		case webhookendpoint.FieldFailingSince:
 			values[i] = &r.FailingSince
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -208,6 +214,10 @@ func (_m *WebhookEndpoint) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FailingSince = new(time.Time)
 				*_m.FailingSince = value.Time
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/webhookevent"
 )
 
@@ -32,6 +33,8 @@ type WebhookEvent struct {
 	// Whether its deliveries to the endpoints are written.
 	FannedOut    bool `json:"fanned_out,omitempty"`
 	selectValues sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // webhookeventRow holds the values of one row of webhook_events while it is read, for assignValues to copy.
@@ -44,6 +47,7 @@ type webhookeventRow struct {
 	AccountID   sql.NullInt64
 	Payload     sql.NullString
 	FannedOut   sql.NullBool
+	pageTotal   sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -67,6 +71,8 @@ func (r *webhookeventRow) values(columns []string, values []any) []any {
 			values[i] = &r.Payload
 		case webhookevent.FieldFannedOut:
 			values[i] = &r.FannedOut
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -135,6 +141,10 @@ func (_m *WebhookEvent) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field fanned_out", values[i])
 			} else if value.Valid {
 				_m.FannedOut = value.Bool
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

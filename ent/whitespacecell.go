@@ -12,6 +12,7 @@ import (
 	"github.com/accountplan/accountplan/ent/account"
 	"github.com/accountplan/accountplan/ent/businessunit"
 	"github.com/accountplan/accountplan/ent/product"
+	"github.com/accountplan/accountplan/ent/schema/edgecount"
 	"github.com/accountplan/accountplan/ent/whitespacecell"
 )
 
@@ -43,6 +44,8 @@ type WhitespaceCell struct {
 	business_unit_whitespace_cells *int
 	product_whitespace_cells       *int
 	selectValues                   sql.SelectValues
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	pageTotal int
 }
 
 // WhitespaceCellEdges holds the relations/edges for other nodes in the graph.
@@ -107,6 +110,7 @@ type whitespacecellRow struct {
 	fk0            sql.NullInt64
 	fk1            sql.NullInt64
 	fk2            sql.NullInt64
+	pageTotal      sql.NullInt64
 }
 
 // values points values at the row's holder of each column; a column without
@@ -138,6 +142,8 @@ func (r *whitespacecellRow) values(columns []string, values []any) []any {
 			values[i] = &r.fk1
 		case whitespacecell.ForeignKeys[2]: // product_whitespace_cells
 			values[i] = &r.fk2
+		case edgecount.Total:
+			values[i] = &r.pageTotal
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -233,6 +239,10 @@ func (_m *WhitespaceCell) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.product_whitespace_cells = new(int)
 				*_m.product_whitespace_cells = int(value.Int64)
+			}
+		case edgecount.Total:
+			if value, ok := values[i].(*sql.NullInt64); ok {
+				_m.pageTotal = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/store/storetest"
@@ -135,11 +136,13 @@ type countingDriver struct {
 	log *statementLog
 }
 
-// statementLog keeps the text of the statements run while it is on.
+// statementLog keeps the text of the statements run while it is on, and
+// counts the rows they read.
 type statementLog struct {
 	mu   sync.Mutex
 	on   bool
 	text []string
+	rows atomic.Int64
 }
 
 func (l *statementLog) add(query string) {
@@ -153,22 +156,60 @@ func (l *statementLog) add(query string) {
 	l.mu.Unlock()
 }
 
+// count makes the rows of a query count while the log is on.
+func (l *statementLog) count(v any) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if rows, ok := v.(*entsql.Rows); ok && l.on && rows.ColumnScanner != nil {
+		rows.ColumnScanner = &countedRows{ColumnScanner: rows.ColumnScanner, n: &l.rows}
+	}
+}
+
+// countedRows counts the rows read through it.
+type countedRows struct {
+	entsql.ColumnScanner
+	n *atomic.Int64
+}
+
+func (r *countedRows) Next() bool {
+	next := r.ColumnScanner.Next()
+	if next {
+		r.n.Add(1)
+	}
+	return next
+}
+
 // statements are the SQL statements fn makes the server run.
 func (e *env) statements(fn func()) []string {
+	text, _ := e.statementsAndRows(fn)
+	return text
+}
+
+// statementsAndRows are the SQL statements fn makes the server run and the
+// number of rows they read.
+func (e *env) statementsAndRows(fn func()) ([]string, int64) {
 	e.log.mu.Lock()
 	e.log.on, e.log.text = true, nil
+	e.log.rows.Store(0)
 	e.log.mu.Unlock()
 	fn()
 	e.log.mu.Lock()
 	defer e.log.mu.Unlock()
 	e.log.on = false
-	return e.log.text
+	return e.log.text, e.log.rows.Load()
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
 	d.n.Add(1)
 	d.log.add(query)
-	return d.Driver.Query(ctx, query, args, v)
+	if err := d.Driver.Query(ctx, query, args, v); err != nil {
+		return err
+	}
+	d.log.count(v)
+	return nil
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
@@ -206,7 +247,11 @@ type countingTx struct {
 func (tx *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	tx.n.Add(1)
 	tx.log.add(query)
-	return tx.Tx.Query(ctx, query, args, v)
+	if err := tx.Tx.Query(ctx, query, args, v); err != nil {
+		return err
+	}
+	tx.log.count(v)
+	return nil
 }
 
 func (tx *countingTx) Exec(ctx context.Context, query string, args, v any) error {

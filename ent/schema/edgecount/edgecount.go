@@ -183,3 +183,33 @@ func run(ctx context.Context, drv dialect.Driver, branches []*branch, first, wid
 	}
 	return rows.Err()
 }
+
+// Total is the column of a Page's rows that holds the number of rows their
+// parent has.
+const Total = "page_total"
+
+// Page is entgql.LimitPerRow's window statement for the first rows of each
+// parent, which also counts each parent's rows (COUNT(*) OVER its
+// partition) into the Total column: the page answers its connection's
+// totalCount and hasNextPage without a count statement or an extra row.
+func Page(partitionBy string, first int, orderBy ...sql.Querier) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		d := sql.Dialect(s.Dialect())
+		s.SetDistinct(false)
+		count := sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(partitionBy)
+		with := d.With("src_query").
+			As(s.Clone()).
+			With("limited_query").
+			As(
+				d.Select("*").
+					AppendSelectExprAs(sql.RowNumber().PartitionBy(partitionBy).OrderExpr(orderBy...), "row_number").
+					AppendSelectExprAs(count, Total).
+					From(d.Table("src_query")),
+			)
+		t := d.Table("limited_query").As(s.TableName())
+		*s = *d.Select(append(s.UnqualifiedColumns(), Total)...).
+			From(t).
+			Where(sql.LTE(t.C("row_number"), first)).
+			Prefix(with)
+	}
+}

@@ -168,3 +168,38 @@ func TestPostgresPlaceholders(t *testing.T) {
 		t.Errorf("args %v", args)
 	}
 }
+
+func TestPageReadsFirstRowsAndCountsAll(t *testing.T) {
+	drv := fixture(t)
+	s := sql.Dialect(dialect.SQLite).Select("id", "parent").From(sql.Table("children"))
+	s.Where(sql.And(sql.InValues(s.C("parent"), ids...), sql.NEQ(s.C("kind"), "c")))
+	Page("parent", 2, sql.Expr("id DESC"))(s)
+	query, args := s.Query()
+	rows := &sql.Rows{}
+	if err := drv.Query(context.Background(), query, args, rows); err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if cols, _ := rows.Columns(); len(cols) != 3 || cols[2] != Total {
+		t.Errorf("columns %v, want id, parent, %s", cols, Total)
+	}
+	var got [][3]int
+	for rows.Next() {
+		var r [3]int
+		if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	// id, parent, the parent's rows: parent 1's last two of three, 2's one,
+	// 4's one (15 is of kind c), none of 3.
+	want := map[[3]int]bool{{12, 1, 3}: true, {11, 1, 3}: true, {13, 2, 1}: true, {14, 4, 1}: true}
+	if len(got) != len(want) {
+		t.Fatalf("rows %v, want %v\n%s", got, want, query)
+	}
+	for _, r := range got {
+		if !want[r] {
+			t.Fatalf("rows %v, want %v\n%s", got, want, query)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package apitest
+
+// A page of a list under a list (first, no cursor) asking totalCount or
+// pageInfo is read with its count in one window statement (ent/entc.go's
+// countTemplate, edgecount.Page). The same connection under one node (node(id))
+// keeps a LIMIT and a count statement: both must answer the same.
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/accountplan"
+)
+
+// pagesFixture writes 8 accounts: account i has i plans, every third one
+// active, named out of order, and plan p has p%4 goals.
+func pagesFixture(t *testing.T, e *env) (accounts, plans []int) {
+	t.Helper()
+	ctx := context.Background()
+	c := e.client
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 8 {
+		owner := c.User.Create().SetName(fmt.Sprintf("Owner %d", i)).SetEmail(fmt.Sprintf("pages%d@example.com", i)).SaveX(ctx)
+		acc := c.Account.Create().SetName(fmt.Sprintf("Account %d", i)).SetOwner(owner).SaveX(ctx)
+		accounts = append(accounts, acc.ID)
+		for p := range i {
+			create := c.AccountPlan.Create().SetName(fmt.Sprintf("Plan %c", "QMXBKAZD"[(p*5+i)%8])).SetAccount(acc).
+				SetPeriodStart(start).SetPeriodEnd(start.AddDate(1, 0, 0))
+			if p%3 == 0 {
+				create.SetStatus(accountplan.StatusACTIVE)
+			}
+			plan := create.SaveX(ctx)
+			plans = append(plans, plan.ID)
+			goals := make([]*ent.GoalCreate, p%4)
+			for g := range goals {
+				goals[g] = c.Goal.Create().SetTitle(fmt.Sprintf("Goal %c", "TRWE"[(g+p)%4])).SetPlan(plan)
+			}
+			c.Goal.CreateBulk(goals...).ExecX(ctx)
+		}
+	}
+	return accounts, plans
+}
+
+// pageCases are connections of every kind a page can be asked: pages
+// smaller and larger than the parents' lists, empty lists, filters, other
+// orders, counts without pageInfo and the reverse, and the cursors and last
+// that keep their own statements.
+var pageCases = []string{
+	`(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id name } } }`,
+	`(first: 1) { totalCount edges { node { name } } }`,
+	`(first: 3) { pageInfo { hasNextPage endCursor } edges { node { name } } }`,
+	`(first: 20) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { name } } }`,
+	`(first: 2, where: {status: ACTIVE}) { totalCount pageInfo { hasNextPage } edges { node { name status } } }`,
+	`(first: 1, where: {nameContains: "Z"}) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
+	`(first: 2, orderBy: {field: NAME, direction: DESC}) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { name } } }`,
+	`(first: 3, orderBy: [{field: STATUS}, {field: NAME}]) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
+	`(first: 0) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
+	`(first: 2) { totalCount pageInfo { hasNextPage } }`,
+	`(first: 2) { totalCount }`,
+	`(first: 2) { edges { cursor node { name } } }`,
+	`(last: 2, orderBy: {field: NAME}) { edges { cursor node { name } } }`,
+	`(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name } } }`,
+	`(first: 2, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name } } }`,
+	`(first: 2) { totalCount pageInfo { hasNextPage } edges { node { name
+		goals(first: 1, orderBy: {field: TITLE}) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } } } }`,
+}
+
+func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		accounts, plans := pagesFixture(t, e)
+		// A cursor after the first plan by ID: the first account with plans has it.
+		after := e.must(`query($id: ID!) { node(id: $id) { ... on Account { plans(first: 1) { pageInfo { endCursor } } } } }`,
+			map[string]any{"id": gid(accounts[1])})
+		vars := map[string]any{"after": get(after, "node", "plans", "pageInfo", "endCursor")}
+		for _, conn := range pageCases {
+			afterVar, nestedVars := "", ""
+			if strings.Contains(conn, "$after") {
+				afterVar, nestedVars = ", $after: Cursor", "($after: Cursor)"
+			}
+			nested := e.must(`query`+nestedVars+` { accounts(first: 20) { edges { node { id plans`+conn+` } } } }`, vars)
+			edges := get(nested, "accounts", "edges").([]any)
+			if len(edges) != len(accounts) {
+				t.Fatalf("%s: %d accounts, want %d", conn, len(edges), len(accounts))
+			}
+			for _, edge := range edges {
+				node := get(edge, "node")
+				one := e.must(`query($id: ID!`+afterVar+`) { node(id: $id) { ... on Account { id plans`+conn+` } } }`,
+					map[string]any{"id": get(node, "id"), "after": vars["after"]})
+				if !reflect.DeepEqual(node, get(one, "node")) {
+					t.Fatalf("plans%s of account %v:\nunder accounts %v\nunder node     %v", conn, get(node, "id"), node, get(one, "node"))
+				}
+			}
+		}
+		// The goals of every plan, a page under the plans, as under the plan alone.
+		goals := `(first: 2, where: {titleContains: "R"}) { totalCount pageInfo { hasNextPage startCursor } edges { node { title } } }`
+		nested := e.must(`{ accounts(first: 20) { edges { node { plans(first: 20) { edges { node { id goals`+goals+` } } } } } } }`, nil)
+		seen := 0
+		for _, account := range get(nested, "accounts", "edges").([]any) {
+			for _, plan := range get(account, "node", "plans", "edges").([]any) {
+				node := get(plan, "node")
+				one := e.must(`query($id: ID!) { node(id: $id) { ... on AccountPlan { id goals`+goals+` } } }`, map[string]any{"id": get(node, "id")})
+				if !reflect.DeepEqual(node, get(one, "node")) {
+					t.Fatalf("goals of plan %v:\nunder plans %v\nunder node  %v", get(node, "id"), node, get(one, "node"))
+				}
+				seen++
+			}
+		}
+		if seen != len(plans) {
+			t.Fatalf("%d plans compared, want %d", seen, len(plans))
+		}
+	})
+}
+
+// A page with its count is one statement, and reads no row past first: the
+// goals of a plan not shown are not read either. A page asking neither its
+// count nor pageInfo reads no row past first either.
+func TestStatementsPageWithCount(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		pagesFixture(t, e)
+		const query = `{ accounts(first: 20) { edges { node { name
+			plans(first: 1) { totalCount pageInfo { hasNextPage } edges { node { name goals(first: 1) { edges { node { title } } } } } } } } } }`
+		var d map[string]any
+		stmts, rows := e.statementsAndRows(func() { d = e.must(query, nil) })
+		if len(stmts) != 3 {
+			t.Errorf("%d statements, want 3 (accounts, plans with their count, goals):\n%v", len(stmts), stmts)
+		}
+		// 8 accounts, the first plan of the 7 that have plans, and its goals: none (p%4 = 0).
+		if rows != 8+7 {
+			t.Errorf("%d rows read, want %d: a row past first, or the goals of a plan not shown", rows, 8+7)
+		}
+		for i, edge := range get(d, "accounts", "edges").([]any) {
+			plans := get(edge, "node", "plans")
+			if get(plans, "totalCount") != float64(i) || get(plans, "pageInfo", "hasNextPage") != (i > 1) {
+				t.Errorf("account %d: %v", i, plans)
+			}
+		}
+		// Without pageInfo nor totalCount, no row past first either.
+		stmts, rows = e.statementsAndRows(func() {
+			e.must(`{ accounts(first: 20) { edges { node { plans(first: 1) { edges { node { goals(first: 1) { edges { node { title } } } } } } } } } }`, nil)
+		})
+		if len(stmts) != 3 || rows != 8+7 {
+			t.Errorf("without pageInfo: %d statements and %d rows, want 3 and %d", len(stmts), rows, 8+7)
+		}
+	})
+}
