@@ -31,7 +31,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./api/ent.graphql"),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory, addNodeAsOf, describeEnumValues, describeGenerated),
+		entgql.WithSchemaHook(describeTypes, describePageSize, addHistory, describeEnumValues, describeGenerated),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -823,21 +823,6 @@ func addHistory(g *gen.Graph, s *ast.Schema) error {
 			Type:        changes.Type,
 		})
 	}
-	return nil
-}
-
-// addNodeAsOf lets node(id:) take the asOf of nodeAsOf (api/timeline.graphql),
-// so that a Relay client asks for any object then as it asks for it now.
-func addNodeAsOf(_ *gen.Graph, s *ast.Schema) error {
-	node := s.Types["Query"].Fields.ForName("node")
-	if node == nil {
-		return fmt.Errorf("addNodeAsOf: the Query type has no node field")
-	}
-	node.Arguments = append(node.Arguments, &ast.ArgumentDefinition{
-		Name:        "asOf",
-		Description: "A past time: the object as it was then, as nodeAsOf answers; left out, the object now.",
-		Type:        ast.NamedType("Time", nil),
-	})
 	return nil
 }
 

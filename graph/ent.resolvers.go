@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/accountplan/accountplan/ent"
@@ -95,8 +94,8 @@ func (r *productResolver) History(ctx context.Context, obj *ent.Product, after *
 }
 
 // Node is the resolver for the node field.
-func (r *queryResolver) Node(ctx context.Context, id int, asOf *time.Time) (ent.Noder, error) {
-	return node(ctx, r.client, id, asOf)
+func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
+	return r.client.Noder(ctx, id)
 }
 
 // Nodes is the resolver for the nodes field.

@@ -3,7 +3,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -14,7 +13,6 @@ import (
 	"github.com/accountplan/accountplan/graph/live"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/selection"
-	"github.com/accountplan/accountplan/graph/timeline"
 )
 
 // Resolver is the root resolver; its dependencies are shared by every request.
@@ -30,14 +28,6 @@ type Resolver struct {
 // mapLoader reads org maps, keeping them in the server's cache.
 func (r *Resolver) mapLoader(ctx context.Context) orgmap.Loader {
 	return orgmap.Loader{Client: r.client, Records: selection.Stakeholders(ctx), Cache: r.maps}
-}
-
-// node is the object now, or as it was at asOf (timeline.Node).
-func node(ctx context.Context, client *ent.Client, id int, asOf *time.Time) (ent.Noder, error) {
-	if asOf != nil {
-		return timeline.Node(ctx, client, id, *asOf, "asOf")
-	}
-	return client.Noder(ctx, id)
 }
 
 // nodes is ent's Client.Noders, except for a single unknown ID: like any other

@@ -21,9 +21,7 @@ const (
 		health { grade reasons } decisionMakerPaths { stakeholder { id } path { warmth hops { stakeholder { id } } } } mermaid`
 	personNow = `query($id: ID!) { node(id: $id) { ... on Stakeholder { id name title support reportsTo { id } } } }`
 	personAt  = `query($id: ID!, $t: Time!) { nodeAsOf(id: $id, asOf: $t) { ... on Stakeholder { id name title support reportsTo { id } } } }`
-	// The same through node(id:, asOf:), as a Relay client asks.
-	personNodeAt = `query($id: ID!, $t: Time) { node(id: $id, asOf: $t) { ... on Stakeholder { id name title support reportsTo { id } } } }`
-	planNow      = `query($p: ID!) { node(id: $p) { ... on AccountPlan { name status
+	planNow   = `query($p: ID!) { node(id: $p) { ... on AccountPlan { name status
 		goals(first: 20) { edges { node { id title target objectives(first: 20) { edges { node { id title status
 			kpis(first: 20) { edges { node { id name currentValue target } } }
 			actionItems(first: 20) { edges { node { id title status dueAt } } } } } } } } }
@@ -213,9 +211,6 @@ func TestAsOf(t *testing.T) {
 			}
 			if got := get(e.must(personAt, map[string]any{"id": p.stakeholder, "t": at}), "nodeAsOf"); !sameJSON(got, s.person) {
 				t.Fatalf("node as of step %d: %v, want %v", i, asJSON(got), asJSON(s.person))
-			}
-			if got := get(e.must(personNodeAt, map[string]any{"id": p.stakeholder, "t": at}), "node"); !sameJSON(got, s.person) {
-				t.Fatalf("node(asOf:) as of step %d: %v, want %v", i, asJSON(got), asJSON(s.person))
 			}
 			if got := planLines(t, get(e.must(planAt, map[string]any{"p": p.plan, "t": at}), "planAsOf"), true); !slices.Equal(got, s.plan) {
 				t.Fatalf("plan as of step %d:\n%v\nwant\n%v", i, got, s.plan)

@@ -946,7 +946,7 @@ type ComplexityRoot struct {
 		Kpis               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KPIOrder, where *ent.KPIWhereInput) int
 		Me                 func(childComplexity int) int
 		Metrics            func(childComplexity int, period metrics.Period, filter *metrics.Filter, groupBy []metrics.Dimension) int
-		Node               func(childComplexity int, id int, asOf *time.Time) int
+		Node               func(childComplexity int, id int) int
 		NodeAsOf           func(childComplexity int, id int, asOf time.Time) int
 		Nodes              func(childComplexity int, ids []int) int
 		Objectives         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ObjectiveOrder, where *ent.ObjectiveWhereInput) int
@@ -5932,7 +5932,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int), args["asOf"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(int)), true
 	case "Query.nodeAsOf":
 		if e.ComplexityRoot.Query.NodeAsOf == nil {
 			break
@@ -19037,11 +19037,6 @@ type Query {
     ID of the object.
     """
     id: ID!
-
-    """
-    A past time: the object as it was then, as nodeAsOf answers; left out, the object now.
-    """
-    asOf: Time
   ): Node
   """
   Lookup nodes by a list of IDs.
