@@ -227,6 +227,11 @@ func (u *run) keys() error {
 // locks (PostgreSQL's one-key and two-key advisory locks never overlap).
 const lockSpace = 16
 
+// LockSlots bounds the locks on external IDs a call holds, whatever its
+// rows: an ID's lock is its hash's slot, as invariant.AccountLock bounds the
+// accounts', so that large concurrent calls do not overfill PostgreSQL's lock table.
+const LockSlots = 512
+
 // lock makes concurrent calls that name one external ID run one after the
 // other on PostgreSQL, so the second finds the first's record and updates
 // it instead of colliding with it; SQLite's writers queue already.
@@ -238,7 +243,7 @@ func (u *run) lock() error {
 	for k := range u.byKey {
 		h := fnv.New32a()
 		h.Write([]byte(u.typ + "\x00" + k))
-		keys = append(keys, int(int32(h.Sum32())))
+		keys = append(keys, int(h.Sum32()%LockSlots))
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)

@@ -3,8 +3,11 @@ package upsert_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/schema/clienterr"
@@ -97,4 +100,42 @@ func TestActionItemRows(t *testing.T) {
 	if got := rows[0].Refs[0]; got.ID != 0 || got.Key != "p1" || got.Input != "planExternalID" {
 		t.Errorf("planExternalID: %+v", got)
 	}
+}
+
+// TestLocksBounded: on PostgreSQL a call holds at most LockSlots locks on
+// its external IDs, whatever its rows, so that large concurrent calls leave
+// room in PostgreSQL's one lock table for every session.
+func TestLocksBounded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		if c.Dialect() != dialect.Postgres {
+			t.Skip("SQLite's writers queue: no locks")
+		}
+		ctx := viewer.NewContext(context.Background(), viewer.Open)
+		c.Account.Create().SetName("Big Co").SetExternalID("big").ExecX(ctx)
+		in := make([]*upsert.StakeholderInput, 2*upsert.LockSlots)
+		for i := range in {
+			in[i] = &upsert.StakeholderInput{ExternalID: fmt.Sprint("p", i), AccountExternalID: "big", Name: fmt.Sprint("Person ", i)}
+		}
+		tx, err := c.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := upsert.Run(ent.NewTxContext(ctx, tx), tx.Client(), ent.TypeStakeholder, upsert.Rows(in), upsert.Atomic); err != nil {
+			t.Fatal(err)
+		}
+		// Two-key advisory locks show objsubid 2.
+		rows, err := tx.QueryContext(ctx, `SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND pid = pg_backend_pid()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var held int
+		if !rows.Next() || rows.Scan(&held) != nil {
+			t.Fatal("no count of the locks")
+		}
+		if held == 0 || held > upsert.LockSlots {
+			t.Errorf("held %d locks on external IDs for %d rows, want 1 to %d", held, len(in), upsert.LockSlots)
+		}
+	})
 }

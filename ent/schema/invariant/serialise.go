@@ -17,15 +17,25 @@ import (
 )
 
 // Advisory lock keys for what spans accounts. Every other key is an
-// account's ID: IDs are positive and unique across types.
+// account's (AccountLock), never negative.
 const (
 	lockAccountParents int64 = -1 // the parent hierarchy of accounts
 	lockIcpCriteria    int64 = -2 // the ICP criteria, which grade each value once
 )
 
+// accountLockSlots bounds the advisory locks a transaction holds, however
+// many accounts it writes: PostgreSQL keeps every session's locks in one
+// table (max_locks_per_transaction × max_connections slots), and a
+// transaction that would overfill it fails, with every other one then.
+const accountLockSlots = 512
+
+// AccountLock is the advisory lock key of the account: its slot's, shared
+// with the accounts whose IDs leave the same remainder.
+func AccountLock(id int) int64 { return int64(id % accountLockSlots) }
+
 // Serialise makes the checks across rows and the write they guard one step,
 // whichever database: before any check reads, a write on PostgreSQL takes a
-// transaction-scoped advisory lock on every account it touches (and on the
+// transaction-scoped advisory lock on every account it touches (AccountLock; and on the
 // account hierarchy or the ICP criteria when it changes them), so writes to
 // one account run one at a time, as every write does on SQLite, whose
 // writers queue. Two opposite re-parents then cannot both pass the cycle
@@ -50,7 +60,7 @@ func Serialise(next ent.Mutator) ent.Mutator {
 		if len(keys) > 0 {
 			// A bulk call locks every account its write creates records in at once.
 			for _, id := range call.Expected() {
-				keys = append(keys, int64(id))
+				keys = append(keys, AccountLock(id))
 			}
 		}
 		// One order for every transaction, so that two never wait on each other
@@ -106,7 +116,7 @@ func lockKeys(ctx context.Context, client *gen.Client, m ent.Mutation) ([]int64,
 		return nil, err
 	}
 	for _, id := range accounts {
-		keys = append(keys, int64(id))
+		keys = append(keys, AccountLock(id))
 	}
 	return keys, nil
 }

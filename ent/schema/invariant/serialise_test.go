@@ -2,12 +2,15 @@ package invariant_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
 	"entgo.io/ent/dialect"
 
 	"github.com/accountplan/accountplan/ent"
+	"github.com/accountplan/accountplan/ent/account"
+	"github.com/accountplan/accountplan/ent/schema/invariant"
 	"github.com/accountplan/accountplan/ent/store/storetest"
 )
 
@@ -66,7 +69,7 @@ func TestSerialiseLocksTheAccount(t *testing.T) {
 			for _, method := range []string{"UpdateOneID", "Update", "DeleteOneID"} {
 				t.Run(typ+"."+method, func(t *testing.T) {
 					got := inTx(t, func(tx *ent.Client) error { return storetest.Write(as, tx, typ, method, id) })
-					if w := want(int64(tree.Account)); !slices.Equal(got, w) {
+					if w := want(invariant.AccountLock(tree.Account)); !slices.Equal(got, w) {
 						t.Errorf("held %v, want %v", got, w)
 					}
 				})
@@ -76,8 +79,26 @@ func TestSerialiseLocksTheAccount(t *testing.T) {
 			got := inTx(t, func(tx *ent.Client) error {
 				return tx.Account.UpdateOneID(tree.Account).SetParentID(other.Account).Exec(as)
 			})
-			if w := want(-1, int64(tree.Account)); !slices.Equal(got, w) {
+			if w := want(-1, invariant.AccountLock(tree.Account)); !slices.Equal(got, w) {
 				t.Errorf("held %v, want %v", got, w)
+			}
+		})
+		// An import of more accounts than the lock slots holds one lock per
+		// slot: PostgreSQL's lock table holds max_locks_per_transaction ×
+		// max_connections locks (6,400 by default) for every session at once.
+		t.Run("many accounts", func(t *testing.T) {
+			names := make([]string, 600)
+			builders := make([]*ent.AccountCreate, len(names))
+			for i := range names {
+				names[i] = fmt.Sprint("Bulk ", i)
+				builders[i] = c.Account.Create().SetName(names[i])
+			}
+			c.Account.CreateBulk(builders...).ExecX(as)
+			got := inTx(t, func(tx *ent.Client) error {
+				return tx.Account.Update().Where(account.NameIn(names...)).SetIndustry("Retail").Exec(as)
+			})
+			if c.Dialect() == dialect.Postgres && (len(got) == 0 || len(got) > 512) {
+				t.Errorf("held %d locks for %d accounts, want 1 to 512", len(got), len(names))
 			}
 		})
 		t.Run("outside a transaction", func(t *testing.T) {
