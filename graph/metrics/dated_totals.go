@@ -101,13 +101,7 @@ func (r *request) revenueDatedTotalsSQL(d dialectSQL) *statement {
 	retained := "CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END"
 	s.add(`)
 SELECT `+r.outKeys("u.")+`u.bucket, u.currency,
-  CAST(SUM(u.accounts) AS BIGINT) AS accounts,
-  CAST(SUM(u.starting) AS BIGINT) AS starting,
-  CAST(SUM(u.expansion) AS BIGINT) AS expansion,
-  CAST(SUM(u.contraction) AS BIGINT) AS contraction,
-  CAST(SUM(u.churn) AS BIGINT) AS churn,
-  CAST(SUM(u.starting_accounts) AS BIGINT) AS starting_accounts,
-  CAST(SUM(u.retained_accounts) AS BIGINT) AS retained_accounts
+`+revenueSums("u.")+`
 FROM (
   SELECT `+r.grouped("plain.")+`t.period - `+strconv.Itoa(r.first)+` AS bucket, t.currency AS currency, t.accounts AS accounts,
     t.starting AS starting, t.expansion AS expansion, t.contraction AS contraction, t.churn AS churn,

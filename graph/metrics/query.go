@@ -505,13 +505,7 @@ func (r *request) revenueTotalsSQL(dialectSQL) *statement {
 	s.add("WITH ")
 	r.accountsCTE(s, "acc", r.segmentRows(), false)
 	s.add(` SELECT `+r.outKeys("acc.")+`t.period - `+strconv.Itoa(r.first)+` AS bucket, t.currency,
-  CAST(SUM(t.accounts) AS BIGINT) AS accounts,
-  CAST(SUM(t.starting) AS BIGINT) AS starting,
-  CAST(SUM(t.expansion) AS BIGINT) AS expansion,
-  CAST(SUM(t.contraction) AS BIGINT) AS contraction,
-  CAST(SUM(t.churn) AS BIGINT) AS churn,
-  CAST(SUM(t.starting_accounts) AS BIGINT) AS starting_accounts,
-  CAST(SUM(t.retained_accounts) AS BIGINT) AS retained_accounts
+`+revenueSums("t.")+`
 FROM {revenue_totals} t JOIN acc ON acc.id = t.segment
 WHERE t.months = ? AND t.period >= ? AND t.period < ?
 GROUP BY t.period, `+r.grouped("acc.")+`t.currency
@@ -601,4 +595,13 @@ SELECT `+r.outKeys("groups.")+`c.bucket, c.currency, c.cycle_middle_days FROM (
   GROUP BY g, currency, bucket
 ) c JOIN groups ON groups.g = c.g`+limit(1), calendar.Month(r.period.Start), calendar.Month(r.period.End))
 	return s
+}
+
+// revenueSums sums the revenue totals' columns of the rows aliased by the qualifier.
+func revenueSums(qualifier string) string {
+	var sums []string
+	for _, c := range []string{"accounts", "starting", "expansion", "contraction", "churn", "starting_accounts", "retained_accounts"} {
+		sums = append(sums, "  CAST(SUM("+qualifier+c+") AS BIGINT) AS "+c)
+	}
+	return strings.Join(sums, ",\n")
 }
