@@ -56,7 +56,7 @@ type Account struct {
 	Edges            AccountEdges `json:"edges"`
 	account_children *int
 	selectValues     sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -72,7 +72,7 @@ type AccountPlan struct {
 	// The values are being populated by the AccountPlanQuery when eager-loading is set.
 	Edges        AccountPlanEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -32,7 +32,7 @@ type AccountTeamMember struct {
 	account_team_members  *int
 	user_team_memberships *int
 	selectValues          sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

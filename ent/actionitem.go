@@ -57,7 +57,7 @@ type ActionItem struct {
 	// The values are being populated by the ActionItemQuery when eager-loading is set.
 	Edges        ActionItemEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

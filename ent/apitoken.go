@@ -42,7 +42,7 @@ type APIToken struct {
 	Edges           APITokenEdges `json:"edges"`
 	user_api_tokens *int
 	selectValues    sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -37,7 +37,7 @@ type BusinessUnit struct {
 	// The values are being populated by the BusinessUnitQuery when eager-loading is set.
 	Edges        BusinessUnitEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -44,7 +44,7 @@ type Change struct {
 	Edges        ChangeEdges `json:"edges"`
 	user_changes *int
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -36,7 +36,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
-	if err := pagesCallLimitPerRow(); err != nil {
+	if err := pagesCallOurLimits(); err != nil {
 		log.Fatal(err)
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
@@ -51,45 +51,48 @@ func main() {
 	}
 }
 
-// pagesCallLimitPerRow makes the collection code of a page under each parent
-// (entgql's gql_collection, which has no template of its own for that call)
-// build its window statement with the query's limitPerRow, not with
-// entgql.LimitPerRow, so that the page can count its parent's rows too.
-func pagesCallLimitPerRow() error {
-	const from, to = "entgql.LimitPerRow(", "query.limitPerRow("
-	n := 0
-	var walk func(parse.Node)
-	walk = func(node parse.Node) {
-		switch node := node.(type) {
-		case *parse.ListNode:
-			if node != nil {
-				for _, c := range node.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.TextNode:
-			n += bytes.Count(node.Text, []byte(from))
-			node.Text = bytes.ReplaceAll(node.Text, []byte(from), []byte(to))
-		case *parse.IfNode:
-			walk(node.List)
-			walk(node.ElseList)
-		case *parse.RangeNode:
-			walk(node.List)
-			walk(node.ElseList)
-		case *parse.WithNode:
-			walk(node.List)
-			walk(node.ElseList)
-		}
-	}
+// pagesCallOurLimits makes the collection code of a page (entgql's
+// gql_collection, which has no template of its own for these calls) limit its
+// rows with the query's own methods, so that the page can count its parent's
+// rows too: limitPerRow under each parent of a list, limitOne under one node.
+func pagesCallOurLimits() error {
 	t := entgql.CollectionTemplate.Lookup("gql_collection")
 	if t == nil {
 		return fmt.Errorf("entgql has no gql_collection template")
 	}
-	walk(t.Tree.Root)
-	if n != 1 {
-		return fmt.Errorf("entgql's gql_collection calls %s %d times, want 1: check pagesCallLimitPerRow against it", from, n)
+	for _, r := range [][2]string{
+		{"entgql.LimitPerRow(", "query.limitPerRow("},
+		{"pager.applyOrder(query.Limit(limit))", "pager.applyOrder(query.limitOne(limit))"},
+	} {
+		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
+			return fmt.Errorf("entgql's gql_collection has %s %d times, want 1: check pagesCallOurLimits against it", r[0], n)
+		}
 	}
 	return nil
+}
+
+// replaceText replaces from with to in the text of a template's parse tree,
+// and says how many times it did.
+func replaceText(node parse.Node, from, to string) int {
+	n := 0
+	switch node := node.(type) {
+	case *parse.ListNode:
+		if node != nil {
+			for _, c := range node.Nodes {
+				n += replaceText(c, from, to)
+			}
+		}
+	case *parse.TextNode:
+		n = bytes.Count(node.Text, []byte(from))
+		node.Text = bytes.ReplaceAll(node.Text, []byte(from), []byte(to))
+	case *parse.IfNode:
+		n = replaceText(node.List, from, to) + replaceText(node.ElseList, from, to)
+	case *parse.RangeNode:
+		n = replaceText(node.List, from, to) + replaceText(node.ElseList, from, to)
+	case *parse.WithNode:
+		n = replaceText(node.List, from, to) + replaceText(node.ElseList, from, to)
+	}
+	return n
 }
 
 // withTemplates adds templates after entgql's, so that theirs override its own.
@@ -104,10 +107,11 @@ func withTemplates(ts ...*gen.Template) entc.Option {
 // its load_total helper (one grouped count per alias) becomes a part of the
 // level's edgecount.Batch, and ent/gql_edge_counts.go gives every query the
 // batch and the count statement of its records, privacy and interceptors
-// applied. Many-to-many edges keep entgql's own count. A page of a list
-// under a list, first without a cursor, is counted by its own window
-// statement instead (edgecount.Page, via limitPerRow): it reads first rows,
-// not first+1, and hasNextPage is totalCount > first.
+// applied. Many-to-many edges keep entgql's own count. A page, first
+// without a cursor, is counted by its own statement instead: under a list,
+// its window statement (edgecount.Page, via limitPerRow); under one node, its
+// LIMIT statement (edgecount.OnePage, via limitOne). It reads first rows, not
+// first+1, and hasNextPage is totalCount > first.
 var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.TemplateFuncs).Parse(`
 {{ define "gql_pagination/helper/load_total" }}
 	{{- $node := $ }}
@@ -116,7 +120,7 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 	{{- $receiver := $.Scope.Receiver }}
 	query.pageInfoAsked = true
 	{{- if not $e.M2M }}
-	if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+	if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 		query.withPageTotal = true
 		{{ $receiver }}.loadTotal = append({{ $receiver }}.loadTotal, func(_ context.Context, nodes []*{{ $node.Name }}) error {
 			for i := range nodes {
@@ -192,14 +196,14 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
 	{{- end }}
-	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
+	// withPageTotal makes the statement of a page count its parent's rows (edgecount.Page or OnePage).
 	withPageTotal bool
 	// pageInfoAsked is whether the connection asks pageInfo or totalCount: without, no row past the page is read.
 	pageInfoAsked bool
 {{ end }}
 
 {{ define "dialect/sql/model/fields/page_total" }}
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 {{ end }}
 
@@ -324,6 +328,20 @@ func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitPerRow(partitionBy string
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitOne(limit int) *{{ $n.QueryName }} {
+	switch {
+	case {{ $n.QueryReceiver }}.withPageTotal:
+		{{ $n.QueryReceiver }}.modifiers = append({{ $n.QueryReceiver }}.modifiers, edgecount.OnePage)
+		return {{ $n.QueryReceiver }}.Limit(limit - 1)
+	case !{{ $n.QueryReceiver }}.pageInfoAsked:
+		return {{ $n.QueryReceiver }}.Limit(limit - 1)
+	}
+	return {{ $n.QueryReceiver }}.Limit(limit)
 }
 {{ end }}
 {{ end }}`))

@@ -45,7 +45,7 @@ type Goal struct {
 	// The values are being populated by the GoalQuery when eager-loading is set.
 	Edges        GoalEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

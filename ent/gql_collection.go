@@ -235,7 +235,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -290,7 +290,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.ChildrenColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -339,7 +339,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -394,7 +394,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.BusinessUnitsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -428,7 +428,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -483,7 +483,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.TeamMembersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -517,7 +517,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -572,7 +572,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.PlansColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -606,7 +606,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -661,7 +661,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.StakeholdersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -695,7 +695,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -750,7 +750,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -784,7 +784,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -839,7 +839,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.RevenueRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -873,7 +873,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -928,7 +928,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -962,7 +962,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -1017,7 +1017,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1051,7 +1051,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Account) error {
 							for i := range nodes {
@@ -1106,7 +1106,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(account.ReviewsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1330,7 +1330,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1385,7 +1385,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.GoalsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1419,7 +1419,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1474,7 +1474,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1508,7 +1508,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1563,7 +1563,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.InsightsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1597,7 +1597,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1652,7 +1652,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.SwotItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1686,7 +1686,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1741,7 +1741,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.ReviewsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1775,7 +1775,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1830,7 +1830,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -1864,7 +1864,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*AccountPlan) error {
 							for i := range nodes {
@@ -1919,7 +1919,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(accountplan.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -2480,7 +2480,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 							for i := range nodes {
@@ -2535,7 +2535,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(businessunit.StakeholdersColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -2569,7 +2569,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BusinessUnit) error {
 							for i := range nodes {
@@ -2624,7 +2624,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(businessunit.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -3114,7 +3114,7 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Goal) error {
 							for i := range nodes {
@@ -3169,7 +3169,7 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(goal.ObjectivesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -3784,7 +3784,7 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KPI) error {
 							for i := range nodes {
@@ -3839,7 +3839,7 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(kpi.MeasurementsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -4154,7 +4154,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 							for i := range nodes {
@@ -4209,7 +4209,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(objective.KpisColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -4243,7 +4243,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Objective) error {
 							for i := range nodes {
@@ -4298,7 +4298,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(objective.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -4645,7 +4645,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 							for i := range nodes {
@@ -4700,7 +4700,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(product.WhitespaceCellsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -4734,7 +4734,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Product) error {
 							for i := range nodes {
@@ -4789,7 +4789,7 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(product.OpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5343,7 +5343,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(review.AttendeesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5437,7 +5437,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(review.CustomerAttendeesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5471,7 +5471,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Review) error {
 							for i := range nodes {
@@ -5526,7 +5526,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(review.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5731,7 +5731,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -5786,7 +5786,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.DirectReportsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5820,7 +5820,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -5875,7 +5875,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.InfluenceOutColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5909,7 +5909,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -5964,7 +5964,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.InfluenceInColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -5998,7 +5998,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -6053,7 +6053,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.RelationshipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6087,7 +6087,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -6142,7 +6142,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.InsightsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6176,7 +6176,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -6231,7 +6231,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6265,7 +6265,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Stakeholder) error {
 							for i := range nodes {
@@ -6320,7 +6320,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.FeedbackColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6414,7 +6414,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(stakeholder.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6759,7 +6759,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -6814,7 +6814,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.OwnedAccountsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6848,7 +6848,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -6903,7 +6903,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.TeamMembershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -6937,7 +6937,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -6992,7 +6992,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.OwnedPlansColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7026,7 +7026,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7081,7 +7081,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.OwnedObjectivesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7115,7 +7115,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7170,7 +7170,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.ActionItemsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7204,7 +7204,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7259,7 +7259,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.RelationshipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7293,7 +7293,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7348,7 +7348,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.OwnedOpportunitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7382,7 +7382,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7437,7 +7437,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.APITokensColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7471,7 +7471,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -7526,7 +7526,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.ChangesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7620,7 +7620,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(user.ReviewsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -7799,7 +7799,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookDelivery) error {
 							for i := range nodes {
@@ -7854,7 +7854,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(webhookdelivery.AttemptLogColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
@@ -8198,7 +8198,7 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					query.pageInfoAsked = true
-					if !oneNode && !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
+					if !ignoredEdges && args.first != nil && *args.first > 0 && args.after == nil && args.before == nil {
 						query.withPageTotal = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
 							for i := range nodes {
@@ -8253,7 +8253,7 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
 				if oneNode {
-					pager.applyOrder(query.Limit(limit))
+					pager.applyOrder(query.limitOne(limit))
 				} else {
 					modify := query.limitPerRow(webhookendpoint.DeliveriesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)

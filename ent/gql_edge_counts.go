@@ -1079,6 +1079,20 @@ func (_q *APITokenQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *APITokenQuery) limitOne(limit int) *APITokenQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1090,6 +1104,20 @@ func (_q *AccountQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountQuery) limitOne(limit int) *AccountQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1105,6 +1133,20 @@ func (_q *AccountPlanQuery) limitPerRow(partitionBy string, limit int, orderBy .
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountPlanQuery) limitOne(limit int) *AccountPlanQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1116,6 +1158,20 @@ func (_q *AccountTeamMemberQuery) limitPerRow(partitionBy string, limit int, ord
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *AccountTeamMemberQuery) limitOne(limit int) *AccountTeamMemberQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1131,6 +1187,20 @@ func (_q *ActionItemQuery) limitPerRow(partitionBy string, limit int, orderBy ..
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ActionItemQuery) limitOne(limit int) *ActionItemQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1142,6 +1212,20 @@ func (_q *BusinessUnitQuery) limitPerRow(partitionBy string, limit int, orderBy 
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *BusinessUnitQuery) limitOne(limit int) *BusinessUnitQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1157,6 +1241,20 @@ func (_q *ChangeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ChangeQuery) limitOne(limit int) *ChangeQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1168,6 +1266,20 @@ func (_q *FeedbackQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *FeedbackQuery) limitOne(limit int) *FeedbackQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1183,6 +1295,20 @@ func (_q *GoalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Q
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *GoalQuery) limitOne(limit int) *GoalQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1194,6 +1320,20 @@ func (_q *IcpCriterionQuery) limitPerRow(partitionBy string, limit int, orderBy 
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *IcpCriterionQuery) limitOne(limit int) *IcpCriterionQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1209,6 +1349,20 @@ func (_q *InfluenceEdgeQuery) limitPerRow(partitionBy string, limit int, orderBy
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *InfluenceEdgeQuery) limitOne(limit int) *InfluenceEdgeQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1220,6 +1374,20 @@ func (_q *InsightQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *InsightQuery) limitOne(limit int) *InsightQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1235,6 +1403,20 @@ func (_q *KPIQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Qu
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *KPIQuery) limitOne(limit int) *KPIQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1246,6 +1428,20 @@ func (_q *KPIMeasurementQuery) limitPerRow(partitionBy string, limit int, orderB
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *KPIMeasurementQuery) limitOne(limit int) *KPIMeasurementQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1261,6 +1457,20 @@ func (_q *ObjectiveQuery) limitPerRow(partitionBy string, limit int, orderBy ...
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ObjectiveQuery) limitOne(limit int) *ObjectiveQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1272,6 +1482,20 @@ func (_q *OpportunityQuery) limitPerRow(partitionBy string, limit int, orderBy .
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *OpportunityQuery) limitOne(limit int) *OpportunityQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1287,6 +1511,20 @@ func (_q *OrgMapSignalQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *OrgMapSignalQuery) limitOne(limit int) *OrgMapSignalQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1298,6 +1536,20 @@ func (_q *ProductQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ProductQuery) limitOne(limit int) *ProductQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1313,6 +1565,20 @@ func (_q *RelationshipQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *RelationshipQuery) limitOne(limit int) *RelationshipQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1324,6 +1590,20 @@ func (_q *RevenueRecordQuery) limitPerRow(partitionBy string, limit int, orderBy
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *RevenueRecordQuery) limitOne(limit int) *RevenueRecordQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1339,6 +1619,20 @@ func (_q *ReviewQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *ReviewQuery) limitOne(limit int) *ReviewQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1350,6 +1644,20 @@ func (_q *StakeholderQuery) limitPerRow(partitionBy string, limit int, orderBy .
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *StakeholderQuery) limitOne(limit int) *StakeholderQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1365,6 +1673,20 @@ func (_q *SwotItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *SwotItemQuery) limitOne(limit int) *SwotItemQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1376,6 +1698,20 @@ func (_q *UserQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Q
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *UserQuery) limitOne(limit int) *UserQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1391,6 +1727,20 @@ func (_q *WebhookDeliveryQuery) limitPerRow(partitionBy string, limit int, order
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookDeliveryQuery) limitOne(limit int) *WebhookDeliveryQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1402,6 +1752,20 @@ func (_q *WebhookDeliveryAttemptQuery) limitPerRow(partitionBy string, limit int
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookDeliveryAttemptQuery) limitOne(limit int) *WebhookDeliveryAttemptQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }
 
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
@@ -1417,6 +1781,20 @@ func (_q *WebhookEndpointQuery) limitPerRow(partitionBy string, limit int, order
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookEndpointQuery) limitOne(limit int) *WebhookEndpointQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1430,6 +1808,20 @@ func (_q *WebhookEventQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WebhookEventQuery) limitOne(limit int) *WebhookEventQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
+}
+
 // limitPerRow is entgql.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
@@ -1441,4 +1833,18 @@ func (_q *WhitespaceCellQuery) limitPerRow(partitionBy string, limit int, orderB
 		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
 	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+}
+
+// limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
+// which counts the node's rows with edgecount.OnePage if the page counts them.
+// The row past the page only tells pageInfo: unasked, it is not read.
+func (_q *WhitespaceCellQuery) limitOne(limit int) *WhitespaceCellQuery {
+	switch {
+	case _q.withPageTotal:
+		_q.modifiers = append(_q.modifiers, edgecount.OnePage)
+		return _q.Limit(limit - 1)
+	case !_q.pageInfoAsked:
+		return _q.Limit(limit - 1)
+	}
+	return _q.Limit(limit)
 }

@@ -35,7 +35,7 @@ type IcpCriterion struct {
 	// Why the value has this grade, shown with the account's fit; e.g. requires complex customer engagement.
 	Note         string `json:"note,omitempty"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

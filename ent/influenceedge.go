@@ -41,7 +41,7 @@ type InfluenceEdge struct {
 	// The values are being populated by the InfluenceEdgeQuery when eager-loading is set.
 	Edges        InfluenceEdgeEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

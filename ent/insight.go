@@ -37,7 +37,7 @@ type Insight struct {
 	Edges                InsightEdges `json:"edges"`
 	stakeholder_insights *int
 	selectValues         sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -39,7 +39,7 @@ type KPI struct {
 	// The values are being populated by the KPIQuery when eager-loading is set.
 	Edges        KPIEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -31,7 +31,7 @@ type KPIQuery struct {
 	withMeasurements *KPIMeasurementQuery
 	// edgeCounts counts the edges of the loaded nodes, for entgql's totalCount.
 	edgeCounts *edgecount.Batch
-	// withPageTotal makes the window statement of a page under each parent count the parent's rows (edgecount.Page).
+	// withPageTotal makes the statement of a page count its parent's rows (edgecount.Page or OnePage).
 	withPageTotal bool
 	// pageInfoAsked is whether the connection asks pageInfo or totalCount: without, no row past the page is read.
 	pageInfoAsked bool

@@ -34,7 +34,7 @@ type KPIMeasurement struct {
 	Edges            KPIMeasurementEdges `json:"edges"`
 	kpi_measurements *int
 	selectValues     sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -42,7 +42,7 @@ type Objective struct {
 	// The values are being populated by the ObjectiveQuery when eager-loading is set.
 	Edges        ObjectiveEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

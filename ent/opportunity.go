@@ -59,7 +59,7 @@ type Opportunity struct {
 	product_opportunities      *int
 	user_owned_opportunities   *int
 	selectValues               sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

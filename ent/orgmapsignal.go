@@ -27,7 +27,7 @@ type OrgMapSignal struct {
 	// The decision makers and approvers a supportive path reaches.
 	Reached      []int `json:"reached,omitempty"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -55,7 +55,7 @@ type RevenueRecord struct {
 	// The values are being populated by the RevenueRecordQuery when eager-loading is set.
 	Edges        RevenueRecordEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

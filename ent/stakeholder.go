@@ -69,7 +69,7 @@ type Stakeholder struct {
 	Edges                      StakeholderEdges `json:"edges"`
 	business_unit_stakeholders *int
 	selectValues               sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -32,7 +32,7 @@ type SwotItem struct {
 	Edges                   SwotItemEdges `json:"edges"`
 	account_plan_swot_items *int
 	selectValues            sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

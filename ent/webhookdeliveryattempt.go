@@ -39,7 +39,7 @@ type WebhookDeliveryAttempt struct {
 	// The values are being populated by the WebhookDeliveryAttemptQuery when eager-loading is set.
 	Edges        WebhookDeliveryAttemptEdges `json:"edges"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

@@ -33,7 +33,7 @@ type WebhookEvent struct {
 	// Whether its deliveries to the endpoints are written.
 	FannedOut    bool `json:"fanned_out,omitempty"`
 	selectValues sql.SelectValues
-	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page).
+	// pageTotal is the number of rows of the parent this record was read under, when its page counted them (edgecount.Page or OnePage).
 	pageTotal int
 }
 

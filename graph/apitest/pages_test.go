@@ -2,8 +2,10 @@ package apitest
 
 // A page of a list under a list (first, no cursor) asking totalCount or
 // pageInfo is read with its count in one window statement (ent/entc.go's
-// countTemplate, edgecount.Page). The same connection under one node (node(id))
-// keeps a LIMIT and a count statement: both must answer the same.
+// countTemplate, edgecount.Page); the same connection under one node
+// (node(id)) with its count in its LIMIT statement (edgecount.OnePage). Both
+// must answer as the root connection filtered to the parent, which keeps
+// entgql's LIMIT first+1 and count statement.
 
 import (
 	"context"
@@ -58,6 +60,7 @@ var pageCases = []string{
 	`(first: 2, where: {status: ACTIVE}) { totalCount pageInfo { hasNextPage } edges { node { name status } } }`,
 	`(first: 1, where: {nameContains: "Z"}) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
 	`(first: 2, orderBy: {field: NAME, direction: DESC}) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { name } } }`,
+	`(first: 2, orderBy: [{field: NAME, direction: DESC}]) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { name } } }`,
 	`(first: 3, orderBy: [{field: STATUS}, {field: NAME}]) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
 	`(first: 0) { totalCount pageInfo { hasNextPage } edges { node { name } } }`,
 	`(first: 2) { totalCount pageInfo { hasNextPage } }`,
@@ -68,6 +71,14 @@ var pageCases = []string{
 	`(first: 2, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name } } }`,
 	`(first: 2) { totalCount pageInfo { hasNextPage } edges { node { name
 		goals(first: 1, orderBy: {field: TITLE}) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } } } }`,
+}
+
+// ofAccount is a pageCases connection's arguments with the plans of account $id alone.
+func ofAccount(conn string) string {
+	if args := conn[:strings.Index(conn, ")")]; strings.Contains(args, "where: {") {
+		return strings.Replace(conn, "where: {", "where: {hasAccountWith: [{id: $id}], ", 1)
+	}
+	return "(where: {hasAccountWith: [{id: $id}]}, " + conn[1:]
 }
 
 func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
@@ -94,6 +105,17 @@ func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
 					map[string]any{"id": get(node, "id"), "after": vars["after"]})
 				if !reflect.DeepEqual(node, get(one, "node")) {
 					t.Fatalf("plans%s of account %v:\nunder accounts %v\nunder node     %v", conn, get(node, "id"), node, get(one, "node"))
+				}
+				if strings.Contains(conn, "orderBy: {") || strings.HasPrefix(conn, "(first: 0)") || !strings.Contains(conn, "edges") {
+					// Where entgql's nested pages differ from its root connection, alike under a list and under
+					// one node: they read an orderBy given as one object, not a list, as none (the ID order), and
+					// a page of first: 0 or without edges has no next page.
+					continue
+				}
+				root := e.must(`query($id: ID!`+afterVar+`) { accountPlans`+ofAccount(conn)+` }`,
+					map[string]any{"id": get(node, "id"), "after": vars["after"]})
+				if !reflect.DeepEqual(get(one, "node", "plans"), get(root, "accountPlans")) {
+					t.Fatalf("plans%s of account %v:\nunder node      %v\nroot, filtered %v", conn, get(node, "id"), get(one, "node", "plans"), get(root, "accountPlans"))
 				}
 			}
 		}
@@ -123,7 +145,7 @@ func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
 func TestStatementsPageWithCount(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
-		pagesFixture(t, e)
+		accounts, _ := pagesFixture(t, e)
 		const query = `{ accounts(first: 20) { edges { node { name
 			plans(first: 1) { totalCount pageInfo { hasNextPage } edges { node { name goals(first: 1) { edges { node { title } } } } } } } } } }`
 		var d map[string]any
@@ -147,6 +169,25 @@ func TestStatementsPageWithCount(t *testing.T) {
 		})
 		if len(stmts) != 3 || rows != 8+7 {
 			t.Errorf("without pageInfo: %d statements and %d rows, want 3 and %d", len(stmts), rows, 8+7)
+		}
+
+		// Under one node the same: account 7's first 2 of 7 plans with their
+		// count, and their goals (plans 0 and 1: 0 and 1 goal).
+		const one = `query($id: ID!) { node(id: $id) { ... on Account {
+			plans(first: 2) { totalCount pageInfo { hasNextPage } edges { node { name goals(first: 5) { edges { node { title } } } } } } } } }`
+		vars := map[string]any{"id": gid(accounts[7])}
+		stmts, rows = e.statementsAndRows(func() { d = e.must(one, vars) })
+		if len(stmts) != 3 || rows != 1+2+1 {
+			t.Errorf("under one node: %d statements and %d rows, want 3 (account, plans with their count, goals) and %d:\n%v", len(stmts), rows, 1+2+1, stmts)
+		}
+		if plans := get(d, "node", "plans"); get(plans, "totalCount") != 7.0 || get(plans, "pageInfo", "hasNextPage") != true {
+			t.Errorf("under one node: %v", plans)
+		}
+		stmts, rows = e.statementsAndRows(func() {
+			e.must(`query($id: ID!) { node(id: $id) { ... on Account { plans(first: 2) { edges { node { goals(first: 5) { edges { node { title } } } } } } } } }`, vars)
+		})
+		if len(stmts) != 3 || rows != 1+2+1 {
+			t.Errorf("under one node without pageInfo: %d statements and %d rows, want 3 and %d", len(stmts), rows, 1+2+1)
 		}
 	})
 }

@@ -77,9 +77,10 @@ func BenchmarkScreens(b *testing.B) {
 }
 
 // fixedCostScreens are small requests, where what every request costs, whatever
-// it asks, shows: loadtest's nested20 shape, and the smallest query there is.
+// it asks, shows: loadtest's nested20 and relayin shapes, and the smallest query there is.
 var fixedCostScreens = []benchdata.Screen{
 	{Name: "nested20", Query: nested20},
+	{Name: "relayin", Query: relayin, ByAccount: true},
 	{Name: "typename", Query: `{ __typename }`},
 }
 
@@ -88,6 +89,12 @@ var fixedCostScreens = []benchdata.Screen{
 const nested20 = `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC}) { edges { node { name industry
 	plans(first: 1) { totalCount edges { node { name status type
 		goals(first: 1) { edges { node { title dueAt } } } } } } } } } }`
+
+// relayin is loadtest's relayin shape: an account's first 100 people with
+// their count, and the first 10 who influence each, with their count.
+const relayin = `query($id: ID!) { node(id: $id) { ... on Account { name
+	stakeholders(first: 100) { totalCount edges { node { name
+		influenceIn(first: 10) { totalCount pageInfo { hasNextPage } edges { node { kind strength from { name title rank } } } } } } } } } }`
 
 // newScreensServer is the handler, with the map cache off, over the
 // benchmark data in the target database, which it writes first if generate.

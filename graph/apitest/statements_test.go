@@ -231,8 +231,9 @@ func TestStatementsNestedCountsOnePerLevelAndAlias(t *testing.T) {
 // query per nested list (plans, goals, objectives); relay, the account, its
 // stakeholders, their influenceOut pages with their totalCounts and the
 // edges' to; nested20, the accounts, their plans with their totalCounts and
-// the shown plans' goals.
-var screenStatements = map[string]int64{"nested": 4, "relay": 4, "nested20": 3}
+// the shown plans' goals; relayin, the account, its stakeholders with their
+// totalCount, their influenceIn pages with theirs and the edges' from.
+var screenStatements = map[string]int64{"nested": 4, "relay": 4, "nested20": 3, "relayin": 4}
 
 func TestStatementsScreensOnePerLevel(t *testing.T) {
 	t.Parallel()
@@ -302,7 +303,16 @@ func TestStatementsScreensOnePerLevel(t *testing.T) {
 			if n != screenStatements["relay"] {
 				t.Errorf("relay, %d stakeholders: %d statements, want %d", size.Stakeholders, n, screenStatements["relay"])
 			}
-			t.Logf("%d accounts, %d stakeholders each: nested, nested20 and relay in the statements expected", accounts, size.Stakeholders)
+
+			n = e.count(func() { d = e.must(relayin, map[string]any{"id": gid(last)}) })
+			people, _ = get(d, "node", "stakeholders", "edges").([]any)
+			if len(people) != size.Stakeholders || get(d, "node", "stakeholders", "totalCount") != float64(size.Stakeholders) {
+				t.Fatalf("relayin: %d stakeholders of %v, want %d", len(people), get(d, "node", "stakeholders", "totalCount"), size.Stakeholders)
+			}
+			if n != screenStatements["relayin"] {
+				t.Errorf("relayin, %d stakeholders: %d statements, want %d", size.Stakeholders, n, screenStatements["relayin"])
+			}
+			t.Logf("%d accounts, %d stakeholders each: nested, nested20, relay and relayin in the statements expected", accounts, size.Stakeholders)
 		}
 		run(benchdata.Size{Accounts: 2, Stakeholders: 5, InfluenceEdges: 6, Seed: 1})
 		run(benchdata.Size{Accounts: 6, Stakeholders: 15, InfluenceEdges: 30, Seed: 7})

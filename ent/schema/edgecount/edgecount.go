@@ -213,3 +213,11 @@ func Page(partitionBy string, first int, orderBy ...sql.Querier) func(*sql.Selec
 			Prefix(with)
 	}
 }
+
+// OnePage makes the statement of a page under one parent, whose rows are all
+// that parent's, count them (COUNT(*) OVER (), before its ORDER BY and LIMIT)
+// into the Total column, as Page does under each parent.
+func OnePage(s *sql.Selector) {
+	s.SetDistinct(false)
+	s.AppendSelectExprAs(sql.Expr("COUNT(*) OVER ()"), Total)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	stdsql "database/sql"
 	"database/sql/driver"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -200,6 +201,39 @@ func TestPageReadsFirstRowsAndCountsAll(t *testing.T) {
 	for _, r := range got {
 		if !want[r] {
 			t.Fatalf("rows %v, want %v\n%s", got, want, query)
+		}
+	}
+}
+
+func TestOnePageCountsPastItsLimit(t *testing.T) {
+	drv := fixture(t)
+	for _, c := range []struct {
+		parent int
+		want   [][3]int // id, parent, the parent's rows
+	}{
+		{1, [][3]int{{12, 1, 3}, {11, 1, 3}}},
+		{4, [][3]int{{14, 4, 1}}}, // 15 is of kind c
+		{3, nil},
+	} {
+		s := sql.Dialect(dialect.SQLite).Select("id", "parent").From(sql.Table("children"))
+		s.Where(sql.And(sql.EQ(s.C("parent"), c.parent), sql.NEQ(s.C("kind"), "c"))).OrderBy(sql.Desc(s.C("id"))).Limit(2)
+		OnePage(s)
+		query, args := s.Query()
+		rows := &sql.Rows{}
+		if err := drv.Query(context.Background(), query, args, rows); err != nil {
+			t.Fatal(err)
+		}
+		var got [][3]int
+		for rows.Next() {
+			var r [3]int
+			if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, r)
+		}
+		rows.Close()
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("parent %d: rows %v, want %v\n%s", c.parent, got, c.want, query)
 		}
 	}
 }
