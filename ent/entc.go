@@ -54,7 +54,8 @@ func main() {
 // pagesCallOurLimits makes the collection code of a page (entgql's
 // gql_collection, which has no template of its own for these calls) limit its
 // rows with the query's own methods, so that the page can count its parent's
-// rows too: limitPerRow under each parent of a list, limitOne under one node.
+// rows too: limitPerRow under each parent of a list, limitOne under one node;
+// and read an orderBy given as one object.
 func pagesCallOurLimits() error {
 	t := entgql.CollectionTemplate.Lookup("gql_collection")
 	if t == nil {
@@ -63,6 +64,9 @@ func pagesCallOurLimits() error {
 	for _, r := range [][2]string{
 		{"entgql.LimitPerRow(", "query.limitPerRow("},
 		{"pager.applyOrder(query.Limit(limit))", "pager.applyOrder(query.limitOne(limit))"},
+		// entgql reads orderBy as a list only; GraphQL's input coercion makes one
+		// order given alone a list of it, as the root connections read it.
+		{"\tif v, ok := args[whereField]; ok && whereInput != nil {", "\tif v, ok := args[orderByField].(map[string]any); ok {\n\t\targs[orderByField] = []any{v}\n\t}\n\tif v, ok := args[whereField]; ok && whereInput != nil {"},
 	} {
 		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
 			return fmt.Errorf("entgql's gql_collection has %s %d times, want 1: check pagesCallOurLimits against it", r[0], n)

@@ -8589,6 +8589,9 @@ func unmarshalArgs(ctx context.Context, whereInput any, args map[string]any) map
 			args[k] = c
 		}
 	}
+	if v, ok := args[orderByField].(map[string]any); ok {
+		args[orderByField] = []any{v}
+	}
 	if v, ok := args[whereField]; ok && whereInput != nil {
 		if err := graphql.UnmarshalInputFromContext(ctx, v, whereInput); err == nil {
 			args[whereField] = whereInput
