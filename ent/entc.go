@@ -39,6 +39,9 @@ func main() {
 	if err := pagesCallOurLimits(); err != nil {
 		log.Fatal(err)
 	}
+	if err := pagesCountNextPages(); err != nil {
+		log.Fatal(err)
+	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Package:   "github.com/accountplan/accountplan/ent",
@@ -70,6 +73,30 @@ func pagesCallOurLimits() error {
 	} {
 		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
 			return fmt.Errorf("entgql's gql_collection has %s %d times, want 1: check pagesCallOurLimits against it", r[0], n)
+		}
+	}
+	return nil
+}
+
+// pagesCountNextPages makes a root connection that reads no rows (first: 0,
+// or no edges asked) tell its next and previous pages from its count as a
+// nested page does: entgql says there is one whenever the count is above
+// zero, so three records paged two at a time answered hasNextPage on a page
+// of one. With a cursor the count, which ignores it, still only says whether
+// any record is left.
+func pagesCountNextPages() error {
+	t := entgql.PaginationTemplate.Lookup("gql_pagination/helper/paginate")
+	if t == nil {
+		return fmt.Errorf("entgql has no gql_pagination/helper/paginate template")
+	}
+	for _, r := range [][2]string{
+		{"conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0",
+			"conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)"},
+		{"conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0",
+			"conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)"},
+	} {
+		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
+			return fmt.Errorf("entgql's gql_pagination has %s %d times, want 1: check pagesCountNextPages against it", r[0], n)
 		}
 	}
 	return nil
@@ -251,6 +278,9 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 			if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 				// The page was read with its count (edgecount.Page): it holds no row past first.
 				conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+			} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+				// No row tells (first: 0, or no edges asked): the count does, as at the root.
+				conn.PageInfo.HasNextPage = totalCount > *first
 			}
 			return conn, nil
 		}

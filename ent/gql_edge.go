@@ -43,6 +43,9 @@ func (_m *Account) Children(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -76,6 +79,9 @@ func (_m *Account) BusinessUnits(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -101,6 +107,9 @@ func (_m *Account) TeamMembers(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -126,6 +135,9 @@ func (_m *Account) Plans(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -151,6 +163,9 @@ func (_m *Account) Stakeholders(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -176,6 +191,9 @@ func (_m *Account) Opportunities(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -201,6 +219,9 @@ func (_m *Account) RevenueRecords(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -226,6 +247,9 @@ func (_m *Account) WhitespaceCells(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -251,6 +275,9 @@ func (_m *Account) Feedback(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -276,6 +303,9 @@ func (_m *Account) Reviews(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -317,6 +347,9 @@ func (_m *AccountPlan) Goals(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -342,6 +375,9 @@ func (_m *AccountPlan) ActionItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -367,6 +403,9 @@ func (_m *AccountPlan) Insights(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -392,6 +431,9 @@ func (_m *AccountPlan) SwotItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -417,6 +459,9 @@ func (_m *AccountPlan) Reviews(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -442,6 +487,9 @@ func (_m *AccountPlan) Feedback(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -467,6 +515,9 @@ func (_m *AccountPlan) Opportunities(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -556,6 +607,9 @@ func (_m *BusinessUnit) Stakeholders(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -581,6 +635,9 @@ func (_m *BusinessUnit) WhitespaceCells(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -646,6 +703,9 @@ func (_m *Goal) Objectives(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -711,6 +771,9 @@ func (_m *KPI) Measurements(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -760,6 +823,9 @@ func (_m *Objective) Kpis(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -785,6 +851,9 @@ func (_m *Objective) ActionItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -842,6 +911,9 @@ func (_m *Product) WhitespaceCells(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -867,6 +939,9 @@ func (_m *Product) Opportunities(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -924,6 +999,9 @@ func (_m *Review) Attendees(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -949,6 +1027,9 @@ func (_m *Review) CustomerAttendees(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -974,6 +1055,9 @@ func (_m *Review) ActionItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1023,6 +1107,9 @@ func (_m *Stakeholder) DirectReports(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1048,6 +1135,9 @@ func (_m *Stakeholder) InfluenceOut(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1073,6 +1163,9 @@ func (_m *Stakeholder) InfluenceIn(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1098,6 +1191,9 @@ func (_m *Stakeholder) Relationships(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1123,6 +1219,9 @@ func (_m *Stakeholder) Insights(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1148,6 +1247,9 @@ func (_m *Stakeholder) ActionItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1173,6 +1275,9 @@ func (_m *Stakeholder) Feedback(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1198,6 +1303,9 @@ func (_m *Stakeholder) Reviews(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1231,6 +1339,9 @@ func (_m *User) OwnedAccounts(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1256,6 +1367,9 @@ func (_m *User) TeamMemberships(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1281,6 +1395,9 @@ func (_m *User) OwnedPlans(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1306,6 +1423,9 @@ func (_m *User) OwnedObjectives(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1331,6 +1451,9 @@ func (_m *User) ActionItems(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1356,6 +1479,9 @@ func (_m *User) Relationships(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1381,6 +1507,9 @@ func (_m *User) OwnedOpportunities(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1406,6 +1535,9 @@ func (_m *User) APITokens(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1431,6 +1563,9 @@ func (_m *User) Changes(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1456,6 +1591,9 @@ func (_m *User) Reviews(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1489,6 +1627,9 @@ func (_m *WebhookDelivery) AttemptLog(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}
@@ -1522,6 +1663,9 @@ func (_m *WebhookEndpoint) Deliveries(
 		if len(nodes) > 0 && nodes[0].pageTotal > 0 {
 			// The page was read with its count (edgecount.Page): it holds no row past first.
 			conn.PageInfo.HasNextPage = nodes[0].pageTotal > len(nodes)
+		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
+			// No row tells (first: 0, or no edges asked): the count does, as at the root.
+			conn.PageInfo.HasNextPage = totalCount > *first
 		}
 		return conn, nil
 	}

@@ -340,8 +340,8 @@ func (_m *APITokenQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -726,8 +726,8 @@ func (_m *AccountQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -1184,8 +1184,8 @@ func (_m *AccountPlanQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -1624,8 +1624,8 @@ func (_m *AccountTeamMemberQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -1992,8 +1992,8 @@ func (_m *ActionItemQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -2414,8 +2414,8 @@ func (_m *BusinessUnitQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -2782,8 +2782,8 @@ func (_m *ChangeQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -3114,8 +3114,8 @@ func (_m *FeedbackQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -3518,8 +3518,8 @@ func (_m *GoalQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -3904,8 +3904,8 @@ func (_m *IcpCriterionQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -4308,8 +4308,8 @@ func (_m *InfluenceEdgeQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -4694,8 +4694,8 @@ func (_m *InsightQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -5062,8 +5062,8 @@ func (_m *KPIQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -5430,8 +5430,8 @@ func (_m *KPIMeasurementQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -5798,8 +5798,8 @@ func (_m *ObjectiveQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -6202,8 +6202,8 @@ func (_m *OpportunityQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -6642,8 +6642,8 @@ func (_m *ProductQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -7028,8 +7028,8 @@ func (_m *RelationshipQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -7414,8 +7414,8 @@ func (_m *RevenueRecordQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -7818,8 +7818,8 @@ func (_m *ReviewQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -8240,8 +8240,8 @@ func (_m *StakeholderQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -8716,8 +8716,8 @@ func (_m *SwotItemQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -9084,8 +9084,8 @@ func (_m *UserQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -9506,8 +9506,8 @@ func (_m *WebhookDeliveryQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -9856,8 +9856,8 @@ func (_m *WebhookDeliveryAttemptQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -10206,8 +10206,8 @@ func (_m *WebhookEndpointQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
@@ -10574,8 +10574,8 @@ func (_m *WhitespaceCellQuery) Paginate(
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
 				return nil, err
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)
+			conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)
 		}
 	}
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
