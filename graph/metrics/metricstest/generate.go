@@ -20,6 +20,7 @@ import (
 	"github.com/accountplan/accountplan/ent/accountplan"
 	"github.com/accountplan/accountplan/ent/change"
 	"github.com/accountplan/accountplan/ent/opportunity"
+	"github.com/accountplan/accountplan/ent/schema/bulk"
 	"github.com/accountplan/accountplan/ent/schema/schematype"
 	"github.com/accountplan/accountplan/ent/store"
 )
@@ -79,7 +80,11 @@ func generate(ctx context.Context, path string) error {
 		s.Close()
 		return err
 	}
-	if err := fill(ctx, tx.Client()); err != nil {
+	// One bulk call: each account goes into the metric totals once, at the
+	// end, not at every batch, whose updates of the same totals rows the
+	// transaction would otherwise keep every version of.
+	bctx, call := bulk.NewContext(ctx)
+	if err := errors.Join(fill(bctx, tx.Client()), call.Flush(bctx, tx.Client())); err != nil {
 		_ = tx.Rollback()
 		s.Close()
 		return fmt.Errorf("metricstest: generating: %w", err)
