@@ -184,14 +184,7 @@ func TestPageReadsFirstRowsAndCountsAll(t *testing.T) {
 	if cols, _ := rows.Columns(); len(cols) != 3 || cols[2] != Total {
 		t.Errorf("columns %v, want id, parent, %s", cols, Total)
 	}
-	var got [][3]int
-	for rows.Next() {
-		var r [3]int
-		if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, r)
-	}
+	got := triples(t, rows)
 	// id, parent, the parent's rows: parent 1's last two of three, 2's one,
 	// 4's one (15 is of kind c), none of 3.
 	want := map[[3]int]bool{{12, 1, 3}: true, {11, 1, 3}: true, {13, 2, 1}: true, {14, 4, 1}: true}
@@ -223,17 +216,24 @@ func TestOnePageCountsPastItsLimit(t *testing.T) {
 		if err := drv.Query(context.Background(), query, args, rows); err != nil {
 			t.Fatal(err)
 		}
-		var got [][3]int
-		for rows.Next() {
-			var r [3]int
-			if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, r)
-		}
+		got := triples(t, rows)
 		rows.Close()
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("parent %d: rows %v, want %v\n%s", c.parent, got, c.want, query)
 		}
 	}
+}
+
+// triples reads rows of three integers: id, parent, the parent's rows.
+func triples(t *testing.T, rows *sql.Rows) [][3]int {
+	t.Helper()
+	var got [][3]int
+	for rows.Next() {
+		var r [3]int
+		if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	return got
 }
