@@ -71,24 +71,12 @@ func (d *Driver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, 
 
 // ExecContext serves ent's Client.ExecContext.
 func (d *Driver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := d.Driver.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Driver.ExecContext is not supported")
-	}
-	return ex.ExecContext(ctx, query, args...)
+	return execContext(ctx, d.Driver, "Driver", query, args)
 }
 
 // QueryContext serves ent's Client.QueryContext.
 func (d *Driver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := d.Driver.(interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Driver.QueryContext is not supported")
-	}
-	return q.QueryContext(ctx, query, args...)
+	return queryContext(ctx, d.Driver, "Driver", query, args)
 }
 
 // Tx rewrites the IN lists of a transaction's statements as Driver does.
@@ -108,24 +96,12 @@ func (tx *Tx) Query(ctx context.Context, query string, args, v any) error {
 
 // ExecContext serves the ExecContext of ent's transactional client.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := tx.Tx.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Tx.ExecContext is not supported")
-	}
-	return ex.ExecContext(ctx, query, args...)
+	return execContext(ctx, tx.Tx, "Tx", query, args)
 }
 
 // QueryContext serves the QueryContext of ent's transactional client.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := tx.Tx.(interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Tx.QueryContext is not supported")
-	}
-	return q.QueryContext(ctx, query, args...)
+	return queryContext(ctx, tx.Tx, "Tx", query, args)
 }
 
 func rewriteAny(query string, args any) (string, any) {
@@ -338,4 +314,26 @@ func writeRenumbered(b *strings.Builder, s string, renumber []int) {
 			b.WriteByte(c)
 		}
 	}
+}
+
+// execContext passes ent's ExecContext on to the wrapped driver or transaction (what).
+func execContext(ctx context.Context, inner any, what, query string, args []any) (sql.Result, error) {
+	ex, ok := inner.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s.ExecContext is not supported", what)
+	}
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// queryContext passes ent's QueryContext on to the wrapped driver or transaction (what).
+func queryContext(ctx context.Context, inner any, what, query string, args []any) (*sql.Rows, error) {
+	q, ok := inner.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s.QueryContext is not supported", what)
+	}
+	return q.QueryContext(ctx, query, args...)
 }
