@@ -77,4 +77,14 @@ var shapes = []shape{
 	stakeholders: stakeholdersByAccountStakeholders(first: 100, orderBy: PRIMARY_KEY_ASC) { totalCount edges { node { name
 		influenceIn: influenceEdgesByStakeholderInfluenceIn(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount pageInfo { hasNextPage }
 			edges { node { kind strength from: stakeholderByStakeholderInfluenceOut { name title rank } } } } } } } } } }`},
+
+	// One account's plans, goals and objectives, each level counted: a small request of four levels.
+	{Name: "deep", ByAccount: true, Ours: `query($id: ID!) { node(id: $id) { ... on Account { name
+	plans(first: 10) { totalCount edges { node { name status
+		goals(first: 10) { totalCount edges { node { title target
+			objectives(first: 10) { totalCount edges { node { title status dueAt } } } } } } } } } } } }`,
+		Theirs: `query($id: ID!) { node(id: $id) { ... on Account { name
+	plans: accountPlansByAccountPlans(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { name status
+		goals: goalsByAccountPlanGoals(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title target
+			objectives: objectivesByGoalObjectives(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title status dueAt } } } } } } } } }`},
 }
