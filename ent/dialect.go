@@ -4,3 +4,6 @@ package ent
 
 // Dialect is the SQL dialect of the client's driver: dialect.SQLite or dialect.Postgres.
 func (c *Client) Dialect() string { return c.driver.Dialect() }
+
+// newEdges is the one array behind a page's edges.
+func newEdges[E any](edges []*E) []E { return make([]E, len(edges)) }

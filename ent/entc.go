@@ -42,6 +42,9 @@ func main() {
 	if err := pagesCountNextPages(); err != nil {
 		log.Fatal(err)
 	}
+	if err := pagesShareEdgeArrays(); err != nil {
+		log.Fatal(err)
+	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Package:   "github.com/accountplan/accountplan/ent",
@@ -98,6 +101,21 @@ func pagesCountNextPages() error {
 		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
 			return fmt.Errorf("entgql's gql_pagination has %s %d times, want 1: check pagesCountNextPages against it", r[0], n)
 		}
+	}
+	return nil
+}
+
+// pagesShareEdgeArrays makes a page's edges one array (newEdges) instead of
+// one allocation per edge.
+func pagesShareEdgeArrays() error {
+	t := entgql.PaginationTemplate.Lookup("gql_pagination")
+	if t == nil {
+		return fmt.Errorf("entgql has no gql_pagination template")
+	}
+	from := "\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &"
+	to := "\tedges := newEdges(c.Edges)\n\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &edges[i]\n\t\tedges[i] = "
+	if n := replaceText(t.Tree.Root, from, to); n != 1 {
+		return fmt.Errorf("entgql's gql_pagination builds its edges %d times as it did, want 1: check pagesShareEdgeArrays against it", n)
 	}
 	return nil
 }
@@ -577,6 +595,9 @@ var dialectTemplate = gen.MustParse(gen.NewTemplate("dialect").Parse(`{{ define 
 
 // Dialect is the SQL dialect of the client's driver: dialect.SQLite or dialect.Postgres.
 func (c *Client) Dialect() string { return c.driver.Dialect() }
+
+// newEdges is the one array behind a page's edges.
+func newEdges[E any](edges []*E) []E { return make([]E, len(edges)) }
 {{ end }}`))
 
 // bareTemplate writes ent/bare.go: an empty record bound to its client, which

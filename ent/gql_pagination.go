@@ -159,9 +159,11 @@ func (c *APITokenConnection) build(nodes []*APIToken, pager *apitokenPager, afte
 		}
 	}
 	c.Edges = make([]*APITokenEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &APITokenEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = APITokenEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -545,9 +547,11 @@ func (c *AccountConnection) build(nodes []*Account, pager *accountPager, after *
 		}
 	}
 	c.Edges = make([]*AccountEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &AccountEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = AccountEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -1003,9 +1007,11 @@ func (c *AccountPlanConnection) build(nodes []*AccountPlan, pager *accountplanPa
 		}
 	}
 	c.Edges = make([]*AccountPlanEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &AccountPlanEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = AccountPlanEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -1443,9 +1449,11 @@ func (c *AccountTeamMemberConnection) build(nodes []*AccountTeamMember, pager *a
 		}
 	}
 	c.Edges = make([]*AccountTeamMemberEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &AccountTeamMemberEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = AccountTeamMemberEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -1811,9 +1819,11 @@ func (c *ActionItemConnection) build(nodes []*ActionItem, pager *actionitemPager
 		}
 	}
 	c.Edges = make([]*ActionItemEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ActionItemEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = ActionItemEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2233,9 +2243,11 @@ func (c *BusinessUnitConnection) build(nodes []*BusinessUnit, pager *businessuni
 		}
 	}
 	c.Edges = make([]*BusinessUnitEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &BusinessUnitEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = BusinessUnitEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2601,9 +2613,11 @@ func (c *ChangeConnection) build(nodes []*Change, pager *changePager, after *Cur
 		}
 	}
 	c.Edges = make([]*ChangeEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ChangeEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = ChangeEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2933,9 +2947,11 @@ func (c *FeedbackConnection) build(nodes []*Feedback, pager *feedbackPager, afte
 		}
 	}
 	c.Edges = make([]*FeedbackEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &FeedbackEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = FeedbackEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -3337,9 +3353,11 @@ func (c *GoalConnection) build(nodes []*Goal, pager *goalPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*GoalEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &GoalEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = GoalEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -3723,9 +3741,11 @@ func (c *IcpCriterionConnection) build(nodes []*IcpCriterion, pager *icpcriterio
 		}
 	}
 	c.Edges = make([]*IcpCriterionEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &IcpCriterionEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = IcpCriterionEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -4127,9 +4147,11 @@ func (c *InfluenceEdgeConnection) build(nodes []*InfluenceEdge, pager *influence
 		}
 	}
 	c.Edges = make([]*InfluenceEdgeEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &InfluenceEdgeEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = InfluenceEdgeEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -4513,9 +4535,11 @@ func (c *InsightConnection) build(nodes []*Insight, pager *insightPager, after *
 		}
 	}
 	c.Edges = make([]*InsightEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &InsightEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = InsightEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -4881,9 +4905,11 @@ func (c *KPIConnection) build(nodes []*KPI, pager *kpiPager, after *Cursor, firs
 		}
 	}
 	c.Edges = make([]*KPIEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &KPIEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = KPIEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -5249,9 +5275,11 @@ func (c *KPIMeasurementConnection) build(nodes []*KPIMeasurement, pager *kpimeas
 		}
 	}
 	c.Edges = make([]*KPIMeasurementEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &KPIMeasurementEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = KPIMeasurementEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -5617,9 +5645,11 @@ func (c *ObjectiveConnection) build(nodes []*Objective, pager *objectivePager, a
 		}
 	}
 	c.Edges = make([]*ObjectiveEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ObjectiveEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = ObjectiveEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -6021,9 +6051,11 @@ func (c *OpportunityConnection) build(nodes []*Opportunity, pager *opportunityPa
 		}
 	}
 	c.Edges = make([]*OpportunityEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &OpportunityEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = OpportunityEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -6461,9 +6493,11 @@ func (c *ProductConnection) build(nodes []*Product, pager *productPager, after *
 		}
 	}
 	c.Edges = make([]*ProductEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ProductEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = ProductEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -6847,9 +6881,11 @@ func (c *RelationshipConnection) build(nodes []*Relationship, pager *relationshi
 		}
 	}
 	c.Edges = make([]*RelationshipEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &RelationshipEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = RelationshipEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -7233,9 +7269,11 @@ func (c *RevenueRecordConnection) build(nodes []*RevenueRecord, pager *revenuere
 		}
 	}
 	c.Edges = make([]*RevenueRecordEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &RevenueRecordEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = RevenueRecordEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -7637,9 +7675,11 @@ func (c *ReviewConnection) build(nodes []*Review, pager *reviewPager, after *Cur
 		}
 	}
 	c.Edges = make([]*ReviewEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ReviewEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = ReviewEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -8059,9 +8099,11 @@ func (c *StakeholderConnection) build(nodes []*Stakeholder, pager *stakeholderPa
 		}
 	}
 	c.Edges = make([]*StakeholderEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &StakeholderEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = StakeholderEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -8535,9 +8577,11 @@ func (c *SwotItemConnection) build(nodes []*SwotItem, pager *swotitemPager, afte
 		}
 	}
 	c.Edges = make([]*SwotItemEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &SwotItemEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = SwotItemEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -8903,9 +8947,11 @@ func (c *UserConnection) build(nodes []*User, pager *userPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*UserEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &UserEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = UserEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -9325,9 +9371,11 @@ func (c *WebhookDeliveryConnection) build(nodes []*WebhookDelivery, pager *webho
 		}
 	}
 	c.Edges = make([]*WebhookDeliveryEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &WebhookDeliveryEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = WebhookDeliveryEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -9675,9 +9723,11 @@ func (c *WebhookDeliveryAttemptConnection) build(nodes []*WebhookDeliveryAttempt
 		}
 	}
 	c.Edges = make([]*WebhookDeliveryAttemptEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &WebhookDeliveryAttemptEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = WebhookDeliveryAttemptEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -10025,9 +10075,11 @@ func (c *WebhookEndpointConnection) build(nodes []*WebhookEndpoint, pager *webho
 		}
 	}
 	c.Edges = make([]*WebhookEndpointEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &WebhookEndpointEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = WebhookEndpointEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -10393,9 +10445,11 @@ func (c *WhitespaceCellConnection) build(nodes []*WhitespaceCell, pager *whitesp
 		}
 	}
 	c.Edges = make([]*WhitespaceCellEdge, len(nodes))
+	edges := newEdges(c.Edges)
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &WhitespaceCellEdge{
+		c.Edges[i] = &edges[i]
+		edges[i] = WhitespaceCellEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}

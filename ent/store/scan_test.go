@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/accountplan/accountplan/ent"
 	"github.com/accountplan/accountplan/ent/account"
@@ -44,6 +45,18 @@ func readThroughOneHolder(t *testing.T, s *store.Store) {
 		if g.ID != w.ID || g.Name != w.Name || g.Industry != w.Industry || !g.CreatedAt.Equal(w.CreatedAt) ||
 			fmt.Sprint(deref(g.Sellers)) != fmt.Sprint(deref(w.Sellers)) || fmt.Sprint(deref(g.Maturity)) != fmt.Sprint(deref(w.Maturity)) {
 			t.Fatalf("row %d read as %v, want %v", i, g, w)
+		}
+	}
+
+	// A page's edges are one array, not one allocation each.
+	first := 3
+	page, err := s.Client.Account.Query().Paginate(ctx, nil, &first, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(page.Edges); i++ {
+		if page.Edges[i] != &unsafe.Slice(page.Edges[0], len(page.Edges))[i] {
+			t.Fatalf("edge %d of a page is not beside the one before it", i)
 		}
 	}
 

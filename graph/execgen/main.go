@@ -50,7 +50,8 @@
 //     instead of a bytes.Buffer that grows by doubling.
 //   - a struct read of a leaf (RewriteLeaves) first tries to write the value
 //     without its field context: only a null, whose error needs the path,
-//     builds it.
+//     builds it; a String, Time, ID or Int of an object behind a pointer is
+//     written from its address in the object, without boxing a copy.
 //
 // The methods they call are written to graph/generated/execgen.generated.go.
 // Every element's data is loaded before its fields resolve (entgql's eager
@@ -324,7 +325,7 @@ func Rewrite(src []byte) ([]byte, error) {
 // nullCheckedLeaf reads it only to report a null, which its scalar function returns.
 var (
 	contextFreeLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshal[NO][^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
-		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := [\w.]+\(\*?v\)\n\treturn res\n|\treturn v\n|\treturn outEnum\(v\)\n)\}\n`)
+		`(?:\tif v == nil \{\n\t\treturn graphql\.Null\n\t\}\n)?(?:\t_ = sel\n\t_ = ctx\n\tres := ([\w.]+)\((\*?)v\)\n\treturn res\n|\treturn v\n|\treturn outEnum\(v\)\n)\}\n`)
 	nullCheckedLeaf = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshalN[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^()\n]+\) graphql\.Marshaler \{\n` +
 		`\t_ = sel\n\tres := ([\w.]+)\(v\)\n\tif res == graphql\.Null \{\n\t\tgraphql\.AddInvalidNullFromMarshaler\(ctx, "\w+!"\)\n\t\}\n\treturn res\n\}\n`)
 	structRead = regexp.MustCompile(`\tfc, err := ec\.fieldContext_(\w+)\(ctx, field\) // execgen: ResolveField\(\.\.\., (?:true|false), (?:true|false)\) of a struct field, without middleware\n` +
@@ -334,12 +335,18 @@ var (
 
 // Leaves maps the leaf marshalers of the executor's files to the call that
 // writes a value without a field context: "" for the marshaler itself
-// (it never reads its context), or its scalar function.
+// (it never reads its context), or its scalar function; a marshaler that
+// never reads its context and calls a scalar function of atWriters maps to
+// "&" and that function, or "*" and it where it writes what v points at.
 func Leaves(files [][]byte) map[string]string {
 	leaves := map[string]string{}
 	for _, src := range files {
 		for _, m := range contextFreeLeaf.FindAllSubmatch(src, -1) {
 			leaves[string(m[1])] = ""
+			// A scalar function with a writer at an address: "&" it takes the value, "*" what v points at.
+			if _, ok := atWriters[string(m[2])]; ok {
+				leaves[string(m[1])] = map[string]string{"": "&", "*": "*"}[string(m[3])] + string(m[2])
+			}
 		}
 		for _, m := range nullCheckedLeaf.FindAllSubmatch(src, -1) {
 			leaves[string(m[1])] = string(m[2])
@@ -365,17 +372,43 @@ func RewriteLeaves(src []byte, leaves map[string]string) []byte {
 			continue
 		}
 		call := "ec." + marshal + "(ctx, field.Selections, obj." + field + ")"
-		if scalar != "" {
-			if pkg, _, qualified := strings.Cut(scalar, "."); qualified && !regexp.MustCompile(`(?m)^\t(?:\w+ )?"[^"\n]*/`+regexp.QuoteMeta(pkg)+`"$`).Match(src) {
+		// A pointer to the object's own value boxes without allocating: only an object behind a pointer has one.
+		objPointer := bytes.Contains(src[bytes.LastIndexByte(src[:m[0]-1], '\n')+1:m[0]], []byte(", obj *"))
+		imported := func(f string) bool {
+			pkg, _, qualified := strings.Cut(f, ".")
+			return !qualified || regexp.MustCompile(`(?m)^\t(?:\w+ )?"[^"\n]*/`+regexp.QuoteMeta(pkg)+`"$`).Match(src)
+		}
+		switch kind, f := scalar[:min(len(scalar), 1)], scalar[min(len(scalar), 1):]; {
+		case kind == "&" || kind == "*":
+			if at := atWriters[f]; at != "" && imported(at) && kind == "*" {
+				call = at + "(obj." + field + ")"
+			} else if at != "" && imported(at) && objPointer {
+				call = at + "(&obj." + field + ")"
+			}
+		case scalar != "":
+			if !imported(scalar) {
 				continue
 			}
 			call = scalar + "(obj." + field + ")"
+			if at := atWriters[scalar]; at != "" && objPointer {
+				call = at + "(&obj." + field + ")"
+			}
 		}
 		out = append(out, src[last:m[0]]...)
 		out = append(out, "\tif res := "+call+"; res != graphql.Null { // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t}\n"...)
 		last = m[0]
 	}
 	return append(out, src[last:]...)
+}
+
+// atWriters are the scalar functions whose value a leaf guard passes by its
+// address in the object instead, which boxes no copy of it; the writers take
+// a nil pointer for a null.
+var atWriters = map[string]string{
+	"scalar.MarshalString": "scalar.StringAt",
+	"scalar.MarshalTime":   "scalar.TimeAt",
+	"outID":                "outIDAt",
+	"outInt":               "outIntAt",
 }
 
 // Restore undoes Rewrite and RewriteLeaves.

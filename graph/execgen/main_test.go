@@ -270,19 +270,35 @@ func TestRewriteLeaves(t *testing.T) {
 	}
 	out := RewriteLeaves(rewritten, leaves)
 	for _, want := range []string{
-		"(ret graphql.Marshaler) {\n\tif res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t}\n\tfc, err := ec.fieldContext_Account_id(ctx, field)",
+		"(ret graphql.Marshaler) {\n\tif res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null\n\t\treturn res\n\t}\n\tfc, err := ec.fieldContext_Account_id(ctx, field)",
 		"(ret graphql.Marshaler) {\n\tif res := ec.marshalNAccountStatus2Status(ctx, field.Selections, obj.Status); res != graphql.Null {",
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the rewritten executor lacks %q:\n%s", want, out)
 		}
 	}
-	if bytes.Contains(out, []byte("scalar.MarshalString(obj.Name)")) {
+	if bytes.Contains(out, []byte("scalar.StringAt(&obj.Name)")) {
 		t.Error("a leaf guard calls a package the file does not import")
 	}
 	withImport := RewriteLeaves(append([]byte("import (\n\t\"github.com/accountplan/accountplan/graph/scalar\"\n)\n"), rewritten...), leaves)
-	if !bytes.Contains(withImport, []byte("\tif res := scalar.MarshalString(obj.Name); res != graphql.Null {")) {
+	if !bytes.Contains(withImport, []byte("\tif res := scalar.StringAt(&obj.Name); res != graphql.Null {")) {
 		t.Error("no leaf guard for a String field in a file that imports its scalar package")
+	}
+	optional := Leaves([][]byte{[]byte(optionalStrings)})
+	if optional["marshalOString2string"] != "&scalar.MarshalString" || optional["marshalOString2ᚖstring"] != "*scalar.MarshalString" {
+		t.Errorf("optional Strings' leaves: %q", optional)
+	}
+	for from, want := range map[string]string{
+		"&scalar.MarshalString": "\tif res := scalar.StringAt(&obj.Name); res != graphql.Null {",
+		"*scalar.MarshalString": "\tif res := scalar.StringAt(obj.Name); res != graphql.Null {",
+	} {
+		byAddress := map[string]string{"marshalNString2string": from}
+		if got := RewriteLeaves(append([]byte("import (\n\t\"github.com/accountplan/accountplan/graph/scalar\"\n)\n"), rewritten...), byAddress); !bytes.Contains(got, []byte(want)) {
+			t.Errorf("a context-free leaf %s is not written as %q", from, want)
+		}
+		if got := RewriteLeaves(rewritten, byAddress); !bytes.Contains(got, []byte("\tif res := ec.marshalNString2string(ctx, field.Selections, obj.Name); res != graphql.Null {")) {
+			t.Errorf("a context-free leaf %s in a file without its scalar package lost its guard", from)
+		}
 	}
 	if again := RewriteLeaves(out, leaves); !bytes.Equal(again, out) {
 		t.Errorf("rewriting leaves twice changes the code:\n%s", again)
@@ -291,6 +307,25 @@ func TestRewriteLeaves(t *testing.T) {
 		t.Errorf("restored code differs from gqlgen's:\n%s", back)
 	}
 }
+
+// optionalStrings are gqlgen's marshalers of an optional String and of a pointer to one.
+const optionalStrings = `func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalString(*v)
+	return res
+}
+`
 
 func TestRewriteRefusesWhatItDoesNotKnow(t *testing.T) {
 	limited := strings.Replace(gqlgenOutput, "len(v), 0, false,", "len(v), 4, false,", 1)

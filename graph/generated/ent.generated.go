@@ -5951,7 +5951,7 @@ func (ec *executionContext) field_WhitespaceCell_history_args(ctx context.Contex
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _APIToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -5966,7 +5966,7 @@ func (ec *executionContext) fieldContext_APIToken_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _APIToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -5981,7 +5981,7 @@ func (ec *executionContext) fieldContext_APIToken_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -5996,7 +5996,7 @@ func (ec *executionContext) fieldContext_APIToken_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6011,7 +6011,7 @@ func (ec *executionContext) fieldContext_APIToken_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _APIToken_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Prefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Prefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_prefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6041,7 +6041,7 @@ func (ec *executionContext) fieldContext_APIToken_readOnly(_ context.Context, fi
 }
 
 func (ec *executionContext) _APIToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.ExpiresAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_expiresAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6056,7 +6056,7 @@ func (ec *executionContext) fieldContext_APIToken_expiresAt(_ context.Context, f
 }
 
 func (ec *executionContext) _APIToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.LastUsedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_lastUsedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6071,7 +6071,7 @@ func (ec *executionContext) fieldContext_APIToken_lastUsedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _APIToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.RevokedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APIToken_revokedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6208,7 +6208,7 @@ func (ec *executionContext) fieldContext_APITokenConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _APITokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APITokenConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_APITokenConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6257,7 +6257,7 @@ func (ec *executionContext) fieldContext_APITokenEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6272,7 +6272,7 @@ func (ec *executionContext) fieldContext_Account_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6287,7 +6287,7 @@ func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6302,7 +6302,7 @@ func (ec *executionContext) fieldContext_Account_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Account_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6317,7 +6317,7 @@ func (ec *executionContext) fieldContext_Account_sourceUpdatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -6332,7 +6332,7 @@ func (ec *executionContext) fieldContext_Account_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6362,7 +6362,7 @@ func (ec *executionContext) fieldContext_Account_tier(_ context.Context, field g
 }
 
 func (ec *executionContext) _Account_industry(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Industry); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Industry); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_industry(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6377,7 +6377,7 @@ func (ec *executionContext) fieldContext_Account_industry(_ context.Context, fie
 }
 
 func (ec *executionContext) _Account_sellers(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Sellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.Sellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_sellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6392,7 +6392,7 @@ func (ec *executionContext) fieldContext_Account_sellers(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Account_region(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Region); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Region); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_region(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6407,7 +6407,7 @@ func (ec *executionContext) fieldContext_Account_region(_ context.Context, field
 }
 
 func (ec *executionContext) _Account_country(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Country); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Country); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_country(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -6467,7 +6467,7 @@ func (ec *executionContext) fieldContext_Account_annualRevenue(_ context.Context
 }
 
 func (ec *executionContext) _Account_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Account_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7198,7 +7198,7 @@ func (ec *executionContext) fieldContext_AccountConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7247,7 +7247,7 @@ func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountPlan_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7262,7 +7262,7 @@ func (ec *executionContext) fieldContext_AccountPlan_id(_ context.Context, field
 }
 
 func (ec *executionContext) _AccountPlan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7277,7 +7277,7 @@ func (ec *executionContext) fieldContext_AccountPlan_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _AccountPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7292,7 +7292,7 @@ func (ec *executionContext) fieldContext_AccountPlan_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _AccountPlan_version(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7307,7 +7307,7 @@ func (ec *executionContext) fieldContext_AccountPlan_version(_ context.Context, 
 }
 
 func (ec *executionContext) _AccountPlan_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7322,7 +7322,7 @@ func (ec *executionContext) fieldContext_AccountPlan_sourceUpdatedAt(_ context.C
 }
 
 func (ec *executionContext) _AccountPlan_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7337,7 +7337,7 @@ func (ec *executionContext) fieldContext_AccountPlan_externalID(_ context.Contex
 }
 
 func (ec *executionContext) _AccountPlan_name(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7382,7 +7382,7 @@ func (ec *executionContext) fieldContext_AccountPlan_status(_ context.Context, f
 }
 
 func (ec *executionContext) _AccountPlan_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7397,7 +7397,7 @@ func (ec *executionContext) fieldContext_AccountPlan_periodStart(_ context.Conte
 }
 
 func (ec *executionContext) _AccountPlan_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -7427,7 +7427,7 @@ func (ec *executionContext) fieldContext_AccountPlan_reviewCadence(_ context.Con
 }
 
 func (ec *executionContext) _AccountPlan_customerGoals(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.CustomerGoals); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.CustomerGoals); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_customerGoals(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7442,7 +7442,7 @@ func (ec *executionContext) fieldContext_AccountPlan_customerGoals(_ context.Con
 }
 
 func (ec *executionContext) _AccountPlan_challenges(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Challenges); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Challenges); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_challenges(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7457,7 +7457,7 @@ func (ec *executionContext) fieldContext_AccountPlan_challenges(_ context.Contex
 }
 
 func (ec *executionContext) _AccountPlan_keyInitiatives(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.KeyInitiatives); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.KeyInitiatives); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_keyInitiatives(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7472,7 +7472,7 @@ func (ec *executionContext) fieldContext_AccountPlan_keyInitiatives(_ context.Co
 }
 
 func (ec *executionContext) _AccountPlan_competitors(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Competitors); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Competitors); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_competitors(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -7487,7 +7487,7 @@ func (ec *executionContext) fieldContext_AccountPlan_competitors(_ context.Conte
 }
 
 func (ec *executionContext) _AccountPlan_teamStructure(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlan) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.TeamStructure); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.TeamStructure); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlan_teamStructure(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8005,7 +8005,7 @@ func (ec *executionContext) fieldContext_AccountPlanConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AccountPlanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountPlanConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountPlanConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8054,7 +8054,7 @@ func (ec *executionContext) fieldContext_AccountPlanEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _AccountTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountTeamMember_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8069,7 +8069,7 @@ func (ec *executionContext) fieldContext_AccountTeamMember_id(_ context.Context,
 }
 
 func (ec *executionContext) _AccountTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountTeamMember_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8084,7 +8084,7 @@ func (ec *executionContext) fieldContext_AccountTeamMember_createdAt(_ context.C
 }
 
 func (ec *executionContext) _AccountTeamMember_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMember) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountTeamMember_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8269,7 +8269,7 @@ func (ec *executionContext) fieldContext_AccountTeamMemberConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _AccountTeamMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AccountTeamMemberConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_AccountTeamMemberConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8318,7 +8318,7 @@ func (ec *executionContext) fieldContext_AccountTeamMemberEdge_cursor(_ context.
 }
 
 func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8333,7 +8333,7 @@ func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8348,7 +8348,7 @@ func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context,
 }
 
 func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8363,7 +8363,7 @@ func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _ActionItem_version(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8378,7 +8378,7 @@ func (ec *executionContext) fieldContext_ActionItem_version(_ context.Context, f
 }
 
 func (ec *executionContext) _ActionItem_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8393,7 +8393,7 @@ func (ec *executionContext) fieldContext_ActionItem_sourceUpdatedAt(_ context.Co
 }
 
 func (ec *executionContext) _ActionItem_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8408,7 +8408,7 @@ func (ec *executionContext) fieldContext_ActionItem_externalID(_ context.Context
 }
 
 func (ec *executionContext) _ActionItem_title(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8423,7 +8423,7 @@ func (ec *executionContext) fieldContext_ActionItem_title(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActionItem_description(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8453,7 +8453,7 @@ func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _ActionItem_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8468,7 +8468,7 @@ func (ec *executionContext) fieldContext_ActionItem_dueAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActionItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CompletedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.CompletedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItem_completedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8737,7 +8737,7 @@ func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ActionItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8786,7 +8786,7 @@ func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _BusinessUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8801,7 +8801,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _BusinessUnit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8816,7 +8816,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _BusinessUnit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8831,7 +8831,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _BusinessUnit_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8846,7 +8846,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_sourceUpdatedAt(_ context.
 }
 
 func (ec *executionContext) _BusinessUnit_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -8861,7 +8861,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_externalID(_ context.Conte
 }
 
 func (ec *executionContext) _BusinessUnit_name(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -8876,7 +8876,7 @@ func (ec *executionContext) fieldContext_BusinessUnit_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _BusinessUnit_description(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnit) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnit_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9103,7 +9103,7 @@ func (ec *executionContext) fieldContext_BusinessUnitConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _BusinessUnitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BusinessUnitConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_BusinessUnitConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9152,7 +9152,7 @@ func (ec *executionContext) fieldContext_BusinessUnitEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9167,7 +9167,7 @@ func (ec *executionContext) fieldContext_Change_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.At); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.At); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_at(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9197,7 +9197,7 @@ func (ec *executionContext) fieldContext_Change_operation(_ context.Context, fie
 }
 
 func (ec *executionContext) _Change_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9212,7 +9212,7 @@ func (ec *executionContext) fieldContext_Change_subjectType(_ context.Context, f
 }
 
 func (ec *executionContext) _Change_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := outID(obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9227,7 +9227,7 @@ func (ec *executionContext) fieldContext_Change_subjectID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Change_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9264,7 +9264,7 @@ func (ec *executionContext) fieldContext_Change_fields(_ context.Context, field 
 }
 
 func (ec *executionContext) _Change_subjectExternalID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SubjectExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.SubjectExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_subjectExternalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9279,7 +9279,7 @@ func (ec *executionContext) fieldContext_Change_subjectExternalID(_ context.Cont
 }
 
 func (ec *executionContext) _Change_originTokenID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.OriginTokenID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(obj.OriginTokenID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_originTokenID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9294,7 +9294,7 @@ func (ec *executionContext) fieldContext_Change_originTokenID(_ context.Context,
 }
 
 func (ec *executionContext) _Change_originTokenName(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OriginTokenName); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.OriginTokenName); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Change_originTokenName(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9386,7 +9386,7 @@ func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ChangeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9435,7 +9435,7 @@ func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9450,7 +9450,7 @@ func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9465,7 +9465,7 @@ func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Feedback_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9480,7 +9480,7 @@ func (ec *executionContext) fieldContext_Feedback_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Feedback_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9495,7 +9495,7 @@ func (ec *executionContext) fieldContext_Feedback_sourceUpdatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _Feedback_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9525,7 +9525,7 @@ func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _Feedback_score(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9540,7 +9540,7 @@ func (ec *executionContext) fieldContext_Feedback_score(_ context.Context, field
 }
 
 func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_text(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9555,7 +9555,7 @@ func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field 
 }
 
 func (ec *executionContext) _Feedback_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Feedback) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.ReceivedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.ReceivedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Feedback_receivedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9758,7 +9758,7 @@ func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FeedbackConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_FeedbackConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9807,7 +9807,7 @@ func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9822,7 +9822,7 @@ func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9837,7 +9837,7 @@ func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9852,7 +9852,7 @@ func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9867,7 +9867,7 @@ func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field g
 }
 
 func (ec *executionContext) _Goal_title(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -9882,7 +9882,7 @@ func (ec *executionContext) fieldContext_Goal_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Goal_description(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9897,7 +9897,7 @@ func (ec *executionContext) fieldContext_Goal_description(_ context.Context, fie
 }
 
 func (ec *executionContext) _Goal_metric(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Metric); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Metric); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_metric(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9942,7 +9942,7 @@ func (ec *executionContext) fieldContext_Goal_target(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Goal_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -9957,7 +9957,7 @@ func (ec *executionContext) fieldContext_Goal_unit(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Goal_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Goal) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Goal_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10139,7 +10139,7 @@ func (ec *executionContext) fieldContext_GoalConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _GoalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.GoalConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_GoalConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10188,7 +10188,7 @@ func (ec *executionContext) fieldContext_GoalEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10203,7 +10203,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10218,7 +10218,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _IcpCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10248,7 +10248,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_attribute(_ context.Contex
 }
 
 func (ec *executionContext) _IcpCriterion_value(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10263,7 +10263,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_value(_ context.Context, f
 }
 
 func (ec *executionContext) _IcpCriterion_minSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.MinSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_minSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10278,7 +10278,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_minSellers(_ context.Conte
 }
 
 func (ec *executionContext) _IcpCriterion_maxSellers(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.MaxSellers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_maxSellers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10308,7 +10308,7 @@ func (ec *executionContext) fieldContext_IcpCriterion_grade(_ context.Context, f
 }
 
 func (ec *executionContext) _IcpCriterion_note(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterion) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterion_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10412,7 +10412,7 @@ func (ec *executionContext) fieldContext_IcpCriterionConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _IcpCriterionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IcpCriterionConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpCriterionConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10461,7 +10461,7 @@ func (ec *executionContext) fieldContext_IcpCriterionEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_id(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10476,7 +10476,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _InfluenceEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10491,7 +10491,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10506,7 +10506,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _InfluenceEdge_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10521,7 +10521,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_sourceUpdatedAt(_ context
 }
 
 func (ec *executionContext) _InfluenceEdge_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10551,7 +10551,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_kind(_ context.Context, f
 }
 
 func (ec *executionContext) _InfluenceEdge_strength(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := outInt(obj.Strength); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Strength); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_strength(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10566,7 +10566,7 @@ func (ec *executionContext) fieldContext_InfluenceEdge_strength(_ context.Contex
 }
 
 func (ec *executionContext) _InfluenceEdge_note(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdge) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdge_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -10736,7 +10736,7 @@ func (ec *executionContext) fieldContext_InfluenceEdgeConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _InfluenceEdgeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InfluenceEdgeConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluenceEdgeConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10785,7 +10785,7 @@ func (ec *executionContext) fieldContext_InfluenceEdgeEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _Insight_id(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Insight_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10800,7 +10800,7 @@ func (ec *executionContext) fieldContext_Insight_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Insight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Insight_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10815,7 +10815,7 @@ func (ec *executionContext) fieldContext_Insight_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Insight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Insight_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -10845,7 +10845,7 @@ func (ec *executionContext) fieldContext_Insight_kind(_ context.Context, field g
 }
 
 func (ec *executionContext) _Insight_text(ctx context.Context, field graphql.CollectedField, obj *ent.Insight) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Insight_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11030,7 +11030,7 @@ func (ec *executionContext) fieldContext_InsightConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _InsightConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InsightConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InsightConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11079,7 +11079,7 @@ func (ec *executionContext) fieldContext_InsightEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _KPI_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11094,7 +11094,7 @@ func (ec *executionContext) fieldContext_KPI_id(_ context.Context, field graphql
 }
 
 func (ec *executionContext) _KPI_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11109,7 +11109,7 @@ func (ec *executionContext) fieldContext_KPI_createdAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _KPI_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11124,7 +11124,7 @@ func (ec *executionContext) fieldContext_KPI_updatedAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _KPI_version(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11139,7 +11139,7 @@ func (ec *executionContext) fieldContext_KPI_version(_ context.Context, field gr
 }
 
 func (ec *executionContext) _KPI_name(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11154,7 +11154,7 @@ func (ec *executionContext) fieldContext_KPI_name(_ context.Context, field graph
 }
 
 func (ec *executionContext) _KPI_unit(ctx context.Context, field graphql.CollectedField, obj *ent.KPI) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Unit); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPI_unit(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -11366,7 +11366,7 @@ func (ec *executionContext) fieldContext_KPIConnection_pageInfo(_ context.Contex
 }
 
 func (ec *executionContext) _KPIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11415,7 +11415,7 @@ func (ec *executionContext) fieldContext_KPIEdge_cursor(_ context.Context, field
 }
 
 func (ec *executionContext) _KPIMeasurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurement_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11430,7 +11430,7 @@ func (ec *executionContext) fieldContext_KPIMeasurement_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _KPIMeasurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurement_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11445,7 +11445,7 @@ func (ec *executionContext) fieldContext_KPIMeasurement_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _KPIMeasurement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurement_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11475,7 +11475,7 @@ func (ec *executionContext) fieldContext_KPIMeasurement_value(_ context.Context,
 }
 
 func (ec *executionContext) _KPIMeasurement_measuredAt(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.MeasuredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.MeasuredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurement_measuredAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11490,7 +11490,7 @@ func (ec *executionContext) fieldContext_KPIMeasurement_measuredAt(_ context.Con
 }
 
 func (ec *executionContext) _KPIMeasurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurement) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurement_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -11627,7 +11627,7 @@ func (ec *executionContext) fieldContext_KPIMeasurementConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _KPIMeasurementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KPIMeasurementConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_KPIMeasurementConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11676,7 +11676,7 @@ func (ec *executionContext) fieldContext_KPIMeasurementEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11691,7 +11691,7 @@ func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Objective_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11706,7 +11706,7 @@ func (ec *executionContext) fieldContext_Objective_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11721,7 +11721,7 @@ func (ec *executionContext) fieldContext_Objective_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_version(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11736,7 +11736,7 @@ func (ec *executionContext) fieldContext_Objective_version(_ context.Context, fi
 }
 
 func (ec *executionContext) _Objective_title(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_title(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -11751,7 +11751,7 @@ func (ec *executionContext) fieldContext_Objective_title(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -11781,7 +11781,7 @@ func (ec *executionContext) fieldContext_Objective_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _Objective_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Objective) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.DueAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Objective_dueAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12041,7 +12041,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ObjectiveConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ObjectiveConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12090,7 +12090,7 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _Opportunity_id(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12105,7 +12105,7 @@ func (ec *executionContext) fieldContext_Opportunity_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Opportunity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12120,7 +12120,7 @@ func (ec *executionContext) fieldContext_Opportunity_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12135,7 +12135,7 @@ func (ec *executionContext) fieldContext_Opportunity_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Opportunity_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12150,7 +12150,7 @@ func (ec *executionContext) fieldContext_Opportunity_sourceUpdatedAt(_ context.C
 }
 
 func (ec *executionContext) _Opportunity_name(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12165,7 +12165,7 @@ func (ec *executionContext) fieldContext_Opportunity_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _Opportunity_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12195,7 +12195,7 @@ func (ec *executionContext) fieldContext_Opportunity_amount(_ context.Context, f
 }
 
 func (ec *executionContext) _Opportunity_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12225,7 +12225,7 @@ func (ec *executionContext) fieldContext_Opportunity_stage(_ context.Context, fi
 }
 
 func (ec *executionContext) _Opportunity_openedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.OpenedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.OpenedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_openedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12240,7 +12240,7 @@ func (ec *executionContext) fieldContext_Opportunity_openedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Opportunity_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Opportunity) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ClosedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.ClosedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Opportunity_closedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12476,7 +12476,7 @@ func (ec *executionContext) fieldContext_OpportunityConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _OpportunityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OpportunityConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OpportunityConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12579,7 +12579,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12594,7 +12594,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12609,7 +12609,7 @@ func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12624,7 +12624,7 @@ func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Product_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12639,7 +12639,7 @@ func (ec *executionContext) fieldContext_Product_sourceUpdatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _Product_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12654,7 +12654,7 @@ func (ec *executionContext) fieldContext_Product_externalID(_ context.Context, f
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -12669,7 +12669,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 }
 
 func (ec *executionContext) _Product_family(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Family); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Family); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_family(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12684,7 +12684,7 @@ func (ec *executionContext) fieldContext_Product_family(_ context.Context, field
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Product_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -12878,7 +12878,7 @@ func (ec *executionContext) fieldContext_ProductConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ProductConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -14816,7 +14816,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Relationship_id(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -14831,7 +14831,7 @@ func (ec *executionContext) fieldContext_Relationship_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Relationship_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -14846,7 +14846,7 @@ func (ec *executionContext) fieldContext_Relationship_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -14861,7 +14861,7 @@ func (ec *executionContext) fieldContext_Relationship_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -14876,7 +14876,7 @@ func (ec *executionContext) fieldContext_Relationship_sourceUpdatedAt(_ context.
 }
 
 func (ec *executionContext) _Relationship_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -14921,7 +14921,7 @@ func (ec *executionContext) fieldContext_Relationship_desiredLevel(_ context.Con
 }
 
 func (ec *executionContext) _Relationship_lastContactAt(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastContactAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.LastContactAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_lastContactAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -14936,7 +14936,7 @@ func (ec *executionContext) fieldContext_Relationship_lastContactAt(_ context.Co
 }
 
 func (ec *executionContext) _Relationship_note(ctx context.Context, field graphql.CollectedField, obj *ent.Relationship) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Relationship_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -15106,7 +15106,7 @@ func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RelationshipConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RelationshipConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15155,7 +15155,7 @@ func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15170,7 +15170,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _RevenueRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15185,7 +15185,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15200,7 +15200,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _RevenueRecord_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -15215,7 +15215,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_sourceUpdatedAt(_ context
 }
 
 func (ec *executionContext) _RevenueRecord_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -15230,7 +15230,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_externalID(_ context.Cont
 }
 
 func (ec *executionContext) _RevenueRecord_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.PeriodStart); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_periodStart(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15245,7 +15245,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_periodStart(_ context.Con
 }
 
 func (ec *executionContext) _RevenueRecord_periodEnd(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.PeriodEnd); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_periodEnd(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15320,7 +15320,7 @@ func (ec *executionContext) fieldContext_RevenueRecord_churn(_ context.Context, 
 }
 
 func (ec *executionContext) _RevenueRecord_currency(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecord) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecord_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15457,7 +15457,7 @@ func (ec *executionContext) fieldContext_RevenueRecordConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _RevenueRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RevenueRecordConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_RevenueRecordConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15506,7 +15506,7 @@ func (ec *executionContext) fieldContext_RevenueRecordEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15521,7 +15521,7 @@ func (ec *executionContext) fieldContext_Review_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15536,7 +15536,7 @@ func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15581,7 +15581,7 @@ func (ec *executionContext) fieldContext_Review_status(_ context.Context, field 
 }
 
 func (ec *executionContext) _Review_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.ScheduledAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.ScheduledAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_scheduledAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -15596,7 +15596,7 @@ func (ec *executionContext) fieldContext_Review_scheduledAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Review_agenda(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Agenda); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Agenda); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_agenda(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -15611,7 +15611,7 @@ func (ec *executionContext) fieldContext_Review_agenda(_ context.Context, field 
 }
 
 func (ec *executionContext) _Review_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -15626,7 +15626,7 @@ func (ec *executionContext) fieldContext_Review_notes(_ context.Context, field g
 }
 
 func (ec *executionContext) _Review_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Decisions); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Decisions); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Review_decisions(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16086,7 +16086,7 @@ func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_ReviewConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16135,7 +16135,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_id(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16150,7 +16150,7 @@ func (ec *executionContext) fieldContext_Stakeholder_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Stakeholder_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16165,7 +16165,7 @@ func (ec *executionContext) fieldContext_Stakeholder_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Stakeholder_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16180,7 +16180,7 @@ func (ec *executionContext) fieldContext_Stakeholder_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Stakeholder_version(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := outInt(obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Version); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_version(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16195,7 +16195,7 @@ func (ec *executionContext) fieldContext_Stakeholder_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Stakeholder_sourceUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.SourceUpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_sourceUpdatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16210,7 +16210,7 @@ func (ec *executionContext) fieldContext_Stakeholder_sourceUpdatedAt(_ context.C
 }
 
 func (ec *executionContext) _Stakeholder_name(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -16225,7 +16225,7 @@ func (ec *executionContext) fieldContext_Stakeholder_name(_ context.Context, fie
 }
 
 func (ec *executionContext) _Stakeholder_externalID(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_externalID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16240,7 +16240,7 @@ func (ec *executionContext) fieldContext_Stakeholder_externalID(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_title(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16255,7 +16255,7 @@ func (ec *executionContext) fieldContext_Stakeholder_title(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_department(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Department); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Department); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_department(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16270,7 +16270,7 @@ func (ec *executionContext) fieldContext_Stakeholder_department(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_email(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_email(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16285,7 +16285,7 @@ func (ec *executionContext) fieldContext_Stakeholder_email(_ context.Context, fi
 }
 
 func (ec *executionContext) _Stakeholder_rank(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_rank(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16300,7 +16300,7 @@ func (ec *executionContext) fieldContext_Stakeholder_rank(_ context.Context, fie
 }
 
 func (ec *executionContext) _Stakeholder_influence(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Influence); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.Influence); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_influence(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16405,7 +16405,7 @@ func (ec *executionContext) fieldContext_Stakeholder_coverage(_ context.Context,
 }
 
 func (ec *executionContext) _Stakeholder_motivators(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Motivators); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Motivators); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_motivators(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16420,7 +16420,7 @@ func (ec *executionContext) fieldContext_Stakeholder_motivators(_ context.Contex
 }
 
 func (ec *executionContext) _Stakeholder_influenceDrivers(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.InfluenceDrivers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.InfluenceDrivers); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_influenceDrivers(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16435,7 +16435,7 @@ func (ec *executionContext) fieldContext_Stakeholder_influenceDrivers(_ context.
 }
 
 func (ec *executionContext) _Stakeholder_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Stakeholder) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Notes); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_Stakeholder_notes(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -16998,7 +16998,7 @@ func (ec *executionContext) fieldContext_StakeholderConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _StakeholderConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StakeholderConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_StakeholderConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17047,7 +17047,7 @@ func (ec *executionContext) fieldContext_StakeholderEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _SwotItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_SwotItem_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17062,7 +17062,7 @@ func (ec *executionContext) fieldContext_SwotItem_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _SwotItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_SwotItem_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17077,7 +17077,7 @@ func (ec *executionContext) fieldContext_SwotItem_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _SwotItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_SwotItem_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17107,7 +17107,7 @@ func (ec *executionContext) fieldContext_SwotItem_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _SwotItem_text(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItem) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Text); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_SwotItem_text(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17244,7 +17244,7 @@ func (ec *executionContext) fieldContext_SwotItemConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _SwotItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SwotItemConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_SwotItemConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17293,7 +17293,7 @@ func (ec *executionContext) fieldContext_SwotItemEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17308,7 +17308,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17323,7 +17323,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17338,7 +17338,7 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17353,7 +17353,7 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Email); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_email(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -17368,7 +17368,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 }
 
 func (ec *executionContext) _User_title(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Title); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_title(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -17413,7 +17413,7 @@ func (ec *executionContext) fieldContext_User_seniority(_ context.Context, field
 }
 
 func (ec *executionContext) _User_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeactivatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.DeactivatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_User_deactivatedAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -17967,7 +17967,7 @@ func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UserConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18016,7 +18016,7 @@ func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18031,7 +18031,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18046,7 +18046,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_endpointID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := outID(obj.EndpointID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.EndpointID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_endpointID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18061,7 +18061,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_endpointID(_ context.Co
 }
 
 func (ec *executionContext) _WebhookDelivery_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := outID(obj.EventID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.EventID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18076,7 +18076,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventID(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookDelivery_eventType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.EventType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.EventType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18091,7 +18091,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_eventType(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.SubjectType); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_subjectType(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18106,7 +18106,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_subjectType(_ context.C
 }
 
 func (ec *executionContext) _WebhookDelivery_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := outID(obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.SubjectID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_subjectID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18136,7 +18136,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Contex
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := outInt(obj.Attempts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Attempts); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_attempts(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18151,7 +18151,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Cont
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NextAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.NextAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18166,7 +18166,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.LastStatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.LastStatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18181,7 +18181,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ contex
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.LastError); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.LastError); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastError(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18196,7 +18196,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDelivery_lastAttemptAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.LastAttemptAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_lastAttemptAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18211,7 +18211,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeliveredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.DeliveredAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18226,7 +18226,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.C
 }
 
 func (ec *executionContext) _WebhookDelivery_payload(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Payload); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Payload); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_payload(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18241,7 +18241,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_payload(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookDelivery_eventAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDelivery) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EventAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.EventAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDelivery_eventAt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18379,7 +18379,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_history(ctx context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18394,7 +18394,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_deliveryID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := outID(obj.DeliveryID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.DeliveryID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_deliveryID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18409,7 +18409,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_deliveryID(_ con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_number(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := outInt(obj.Number); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Number); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_number(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18424,7 +18424,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_number(_ context
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.StartedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.StartedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_startedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18451,7 +18451,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationMs(_ con
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_statusCode(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.StatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.StatusCode); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_statusCode(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18481,7 +18481,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_errorKind(_ cont
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_error(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Error); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Error); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_error(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18496,7 +18496,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_error(_ context.
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_responseExcerpt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.ResponseExcerpt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.ResponseExcerpt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttempt_responseExcerpt(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18633,7 +18633,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageIn
 }
 
 func (ec *executionContext) _WebhookDeliveryAttemptConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryAttemptConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryAttemptConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18726,7 +18726,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookDeliveryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookDeliveryConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18775,7 +18775,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18790,7 +18790,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, f
 }
 
 func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18805,7 +18805,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18820,7 +18820,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.URL); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.URL); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_url(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18835,7 +18835,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, 
 }
 
 func (ec *executionContext) _WebhookEndpoint_description(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Description); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_description(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18862,7 +18862,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_eventTypes(_ context.Co
 }
 
 func (ec *executionContext) _WebhookEndpoint_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(obj.AccountID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_accountID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18877,7 +18877,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_accountID(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_secretPrefix(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.SecretPrefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.SecretPrefix); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_secretPrefix(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -18907,7 +18907,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_enabled(_ context.Conte
 }
 
 func (ec *executionContext) _WebhookEndpoint_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.DisabledReason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.DisabledReason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_disabledReason(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -18922,7 +18922,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_disabledReason(_ contex
 }
 
 func (ec *executionContext) _WebhookEndpoint_failingSince(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpoint) (ret graphql.Marshaler) {
-	if res := ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.FailingSince); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(obj.FailingSince); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpoint_failingSince(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -19071,7 +19071,7 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookEndpointConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -19120,7 +19120,7 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _WhitespaceCell_id(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -19135,7 +19135,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _WhitespaceCell_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.CreatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_createdAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -19150,7 +19150,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _WhitespaceCell_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := scalar.MarshalTime(obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.TimeAt(&obj.UpdatedAt); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_updatedAt(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -19210,7 +19210,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_currentValue(_ context.C
 }
 
 func (ec *executionContext) _WhitespaceCell_currency(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Currency); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_currency(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -19225,7 +19225,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_currency(_ context.Conte
 }
 
 func (ec *executionContext) _WhitespaceCell_competitor(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Competitor); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Competitor); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_competitor(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -19240,7 +19240,7 @@ func (ec *executionContext) fieldContext_WhitespaceCell_competitor(_ context.Con
 }
 
 func (ec *executionContext) _WhitespaceCell_note(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCell) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2string(ctx, field.Selections, obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Note); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCell_note(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -19443,7 +19443,7 @@ func (ec *executionContext) fieldContext_WhitespaceCellConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _WhitespaceCellConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WhitespaceCellConnection) (ret graphql.Marshaler) {
-	if res := outInt(obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.TotalCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_WhitespaceCellConnection_totalCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware

@@ -384,6 +384,8 @@ func scalarChild(typeName string) childFunc {
 // The writers of IDs, Ints, Booleans and cursors: gqlgen's bytes, fewer allocations (graph/scalar).
 func outID(v int) graphql.Marshaler                    { return scalar.ID(v) }
 func outInt(v int) graphql.Marshaler                   { return scalar.Int(v) }
+func outIDAt(p *int) graphql.Marshaler                 { return scalar.IDAt(p) }
+func outIntAt(p *int) graphql.Marshaler                { return scalar.IntAt(p) }
 func outBoolean(v bool) graphql.Marshaler              { return scalar.Boolean(v) }
 func outCursor(v entgql.Cursor[int]) graphql.Marshaler { return scalar.Cursor(v) }
 

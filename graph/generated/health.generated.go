@@ -54,7 +54,7 @@ func (ec *executionContext) fieldContext_HealthFinding_severity(_ context.Contex
 }
 
 func (ec *executionContext) _HealthFinding_message(ctx context.Context, field graphql.CollectedField, obj *planhealth.Finding) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_HealthFinding_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -84,7 +84,7 @@ func (ec *executionContext) fieldContext_IcpFit_grade(_ context.Context, field g
 }
 
 func (ec *executionContext) _IcpFit_score(ctx context.Context, field graphql.CollectedField, obj *icp.Fit) (ret graphql.Marshaler) {
-	if res := ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(obj.Score); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpFit_score(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -136,7 +136,7 @@ func (ec *executionContext) fieldContext_IcpReason_attribute(_ context.Context, 
 }
 
 func (ec *executionContext) _IcpReason_value(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.Value); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpReason_value(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -188,7 +188,7 @@ func (ec *executionContext) fieldContext_IcpReason_grade(_ context.Context, fiel
 }
 
 func (ec *executionContext) _IcpReason_message(ctx context.Context, field graphql.CollectedField, obj *icp.Reason) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_IcpReason_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -237,7 +237,7 @@ func (ec *executionContext) fieldContext_PlanHealth_findings(_ context.Context, 
 }
 
 func (ec *executionContext) _TierReport_total(ctx context.Context, field graphql.CollectedField, obj *tiering.Report) (ret graphql.Marshaler) {
-	if res := outInt(obj.Total); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Total); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_TierReport_total(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -333,7 +333,7 @@ func (ec *executionContext) fieldContext_TierShare_tier(_ context.Context, field
 }
 
 func (ec *executionContext) _TierShare_count(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	if res := outInt(obj.Count); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Count); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_TierShare_count(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -372,7 +372,7 @@ func (ec *executionContext) fieldContext_TierShare_guideShare(_ context.Context,
 }
 
 func (ec *executionContext) _TierShare_suggested(ctx context.Context, field graphql.CollectedField, obj *tiering.TierShare) (ret graphql.Marshaler) {
-	if res := outInt(obj.Suggested); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Suggested); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_TierShare_suggested(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -409,7 +409,7 @@ func (ec *executionContext) fieldContext_TierSuggestion_account(_ context.Contex
 }
 
 func (ec *executionContext) _TierSuggestion_rank(ctx context.Context, field graphql.CollectedField, obj *tiering.Suggestion) (ret graphql.Marshaler) {
-	if res := outInt(obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Rank); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_TierSuggestion_rank(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware

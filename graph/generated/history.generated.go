@@ -26,7 +26,7 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Field); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Field); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_FieldChange_field(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware

@@ -134,7 +134,7 @@ func (ec *executionContext) fieldContext_InfluencePath_status(_ context.Context,
 }
 
 func (ec *executionContext) _InfluencePath_message(ctx context.Context, field graphql.CollectedField, obj *orgmap.Path) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_InfluencePath_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -892,7 +892,7 @@ func (ec *executionContext) fieldContext_OrgMapEdge_kind(_ context.Context, fiel
 }
 
 func (ec *executionContext) _OrgMapEdge_fromID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
-	if res := outID(obj.FromID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.FromID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapEdge_fromID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -907,7 +907,7 @@ func (ec *executionContext) fieldContext_OrgMapEdge_fromID(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrgMapEdge_toID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Edge) (ret graphql.Marshaler) {
-	if res := outID(obj.ToID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ToID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapEdge_toID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1105,7 +1105,7 @@ func (ec *executionContext) fieldContext_OrgMapFinding_node(_ context.Context, f
 }
 
 func (ec *executionContext) _OrgMapFinding_reason(ctx context.Context, field graphql.CollectedField, obj *orgmap.Finding) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Reason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Reason); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapFinding_reason(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1166,7 +1166,7 @@ func (ec *executionContext) fieldContext_OrgMapHealth_supportiveKeyPlayers(_ con
 }
 
 func (ec *executionContext) _OrgMapNode_id(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapNode_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1203,7 +1203,7 @@ func (ec *executionContext) fieldContext_OrgMapNode_stakeholder(_ context.Contex
 }
 
 func (ec *executionContext) _OrgMapNode_managerID(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.ManagerID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(obj.ManagerID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapNode_managerID(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -1218,7 +1218,7 @@ func (ec *executionContext) fieldContext_OrgMapNode_managerID(_ context.Context,
 }
 
 func (ec *executionContext) _OrgMapNode_depth(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	if res := outInt(obj.Depth); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Depth); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapNode_depth(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1233,7 +1233,7 @@ func (ec *executionContext) fieldContext_OrgMapNode_depth(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrgMapNode_directReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	if res := outInt(obj.DirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.DirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapNode_directReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1248,7 +1248,7 @@ func (ec *executionContext) fieldContext_OrgMapNode_directReportCount(_ context.
 }
 
 func (ec *executionContext) _OrgMapNode_indirectReportCount(ctx context.Context, field graphql.CollectedField, obj *orgmap.Node) (ret graphql.Marshaler) {
-	if res := outInt(obj.IndirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.IndirectReportCount); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_OrgMapNode_indirectReportCount(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware

@@ -95,7 +95,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext___Directive_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -205,7 +205,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext___EnumValue_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -289,7 +289,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext___Field_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -440,7 +440,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Name); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext___InputValue_name(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -500,7 +500,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.DefaultValue); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext___InputValue_defaultValue(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware

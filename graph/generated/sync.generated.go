@@ -29,7 +29,7 @@ type UpsertResultResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _UpsertError_code(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Code); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Code); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertError_code(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -44,7 +44,7 @@ func (ec *executionContext) fieldContext_UpsertError_code(_ context.Context, fie
 }
 
 func (ec *executionContext) _UpsertError_message(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.Message); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertError_message(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -59,7 +59,7 @@ func (ec *executionContext) fieldContext_UpsertError_message(_ context.Context, 
 }
 
 func (ec *executionContext) _UpsertError_field(ctx context.Context, field graphql.CollectedField, obj *UpsertError) (ret graphql.Marshaler) {
-	if res := ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Field); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(obj.Field); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertError_field(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware
@@ -188,7 +188,7 @@ func (ec *executionContext) fieldContext_UpsertPayload_failed(_ context.Context,
 }
 
 func (ec *executionContext) _UpsertResult_index(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	if res := outInt(obj.Index); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIntAt(&obj.Index); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertResult_index(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -203,7 +203,7 @@ func (ec *executionContext) fieldContext_UpsertResult_index(_ context.Context, f
 }
 
 func (ec *executionContext) _UpsertResult_externalID(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	if res := scalar.MarshalString(obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := scalar.StringAt(&obj.ExternalID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertResult_externalID(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -218,7 +218,7 @@ func (ec *executionContext) fieldContext_UpsertResult_externalID(_ context.Conte
 }
 
 func (ec *executionContext) _UpsertResult_id(ctx context.Context, field graphql.CollectedField, obj *upsert.Result) (ret graphql.Marshaler) {
-	if res := ec.marshalOID2ᚖint(ctx, field.Selections, obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_UpsertResult_id(ctx, field) // execgen: ResolveField(..., true, false) of a struct field, without middleware

@@ -1078,7 +1078,7 @@ func (ec *executionContext) fieldContext_PlanRecord_type(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PlanRecord_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecord) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_PlanRecord_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware
@@ -1117,7 +1117,7 @@ func (ec *executionContext) fieldContext_PlanRecordChange_type(_ context.Context
 }
 
 func (ec *executionContext) _PlanRecordChange_id(ctx context.Context, field graphql.CollectedField, obj *timeline.PlanRecordChange) (ret graphql.Marshaler) {
-	if res := outID(obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
+	if res := outIDAt(&obj.ID); res != graphql.Null { // execgen: a leaf, written without its field context unless null
 		return res
 	}
 	fc, err := ec.fieldContext_PlanRecordChange_id(ctx, field) // execgen: ResolveField(..., true, true) of a struct field, without middleware

@@ -28,6 +28,57 @@ func Boolean(b bool) graphql.Marshaler {
 	return boolOut(false)
 }
 
+// IDAt, IntAt, StringAt and TimeAt write the value at p when the answer is
+// written: a pointer boxes without allocating, where a copy of the value
+// would allocate. The value must not change before then.
+// A nil p is null.
+func IDAt(p *int) graphql.Marshaler {
+	if p == nil {
+		return graphql.Null
+	}
+	return (*idAt)(p)
+}
+
+// IntAt writes the Int at p, as Int does; a nil p is null.
+func IntAt(p *int) graphql.Marshaler {
+	if p == nil {
+		return graphql.Null
+	}
+	return (*intAt)(p)
+}
+
+// StringAt writes the String at p, as MarshalString does; a nil p is null.
+func StringAt(p *string) graphql.Marshaler {
+	if p == nil {
+		return graphql.Null
+	}
+	return (*stringAt)(p)
+}
+
+// TimeAt writes the Time at p, as MarshalTime does: null for the zero time and a nil p.
+func TimeAt(p *time.Time) graphql.Marshaler {
+	if p == nil || p.IsZero() {
+		return graphql.Null
+	}
+	return (*timeAt)(p)
+}
+
+type idAt int
+
+func (p *idAt) MarshalGQL(w io.Writer) { writeInt(w, int64(*p), true) }
+
+type intAt int
+
+func (p *intAt) MarshalGQL(w io.Writer) { writeInt(w, int64(*p), false) }
+
+type stringAt string
+
+func (p *stringAt) MarshalGQL(w io.Writer) { writeQuoted(w, string(*p)) }
+
+type timeAt time.Time
+
+func (p *timeAt) MarshalGQL(w io.Writer) { timeOut(*p).MarshalGQL(w) }
+
 type idOut int
 
 func (n idOut) MarshalGQL(w io.Writer) { writeInt(w, int64(n), true) }

@@ -40,6 +40,12 @@ func TestScalarsWriteWhatGqlgenWrites(t *testing.T) {
 		if got, want := written(t, Int(n)), gqlgenWrote(graphql.MarshalInt(n)); got != want {
 			t.Errorf("Int(%d) = %s, gqlgen %s", n, got, want)
 		}
+		if got, want := written(t, IDAt(&n)), gqlgenWrote(graphql.MarshalIntID(n)); got != want {
+			t.Errorf("IDAt(%d) = %s, gqlgen %s", n, got, want)
+		}
+		if got, want := written(t, IntAt(&n)), gqlgenWrote(graphql.MarshalInt(n)); got != want {
+			t.Errorf("IntAt(%d) = %s, gqlgen %s", n, got, want)
+		}
 	}
 	for _, b := range []bool{true, false} {
 		if got, want := written(t, Boolean(b)), gqlgenWrote(graphql.MarshalBoolean(b)); got != want {
@@ -50,14 +56,23 @@ func TestScalarsWriteWhatGqlgenWrites(t *testing.T) {
 		if got, want := written(t, MarshalString(s)), gqlgenWrote(graphql.MarshalString(s)); got != want {
 			t.Errorf("MarshalString(%q) = %s, gqlgen %s", s, got, want)
 		}
+		if got, want := written(t, StringAt(&s)), gqlgenWrote(graphql.MarshalString(s)); got != want {
+			t.Errorf("StringAt(%q) = %s, gqlgen %s", s, got, want)
+		}
 	}
 	for _, tm := range []time.Time{time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 6, 13, 4, 5, 123456000, time.UTC), MinTime, MaxTime, time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))} {
 		if got, want := written(t, MarshalTime(tm)), gqlgenWrote(graphql.MarshalTime(tm)); got != want {
 			t.Errorf("MarshalTime(%v) = %s, gqlgen %s", tm, got, want)
 		}
+		if got, want := written(t, TimeAt(&tm)), gqlgenWrote(graphql.MarshalTime(tm)); got != want {
+			t.Errorf("TimeAt(%v) = %s, gqlgen %s", tm, got, want)
+		}
 	}
-	if MarshalTime(time.Time{}) != graphql.Null {
+	if MarshalTime(time.Time{}) != graphql.Null || TimeAt(&time.Time{}) != graphql.Null {
 		t.Error("the zero time must be null, as gqlgen's")
+	}
+	if IDAt(nil) != graphql.Null || IntAt(nil) != graphql.Null || StringAt(nil) != graphql.Null || TimeAt(nil) != graphql.Null {
+		t.Error("a nil pointer must be null")
 	}
 }
 
@@ -94,6 +109,11 @@ func TestScalarsAllocateAtMostTheBox(t *testing.T) {
 	tm := time.Date(2026, 12, 6, 13, 4, 5, 123456000, time.UTC)
 	pager := entgql.Cursor[int]{ID: big, Value: []any{}}
 	ordered := entgql.Cursor[int]{ID: big, Value: []any{s, 42}}
+	obj := &struct {
+		id   int
+		name string
+		at   time.Time
+	}{big, s, tm}
 	for _, c := range []struct {
 		name string
 		m    func() graphql.Marshaler
@@ -105,6 +125,10 @@ func TestScalarsAllocateAtMostTheBox(t *testing.T) {
 		{"Boolean", func() graphql.Marshaler { return Boolean(true) }, 0},
 		{"String", func() graphql.Marshaler { return MarshalString(s) }, 1},
 		{"Time", func() graphql.Marshaler { return MarshalTime(tm) }, 1},
+		{"ID at", func() graphql.Marshaler { return IDAt(&obj.id) }, 0},
+		{"Int at", func() graphql.Marshaler { return IntAt(&obj.id) }, 0},
+		{"String at", func() graphql.Marshaler { return StringAt(&obj.name) }, 0},
+		{"Time at", func() graphql.Marshaler { return TimeAt(&obj.at) }, 0},
 		{"Cursor", func() graphql.Marshaler { return Cursor(entgql.Cursor[int]{ID: big}) }, 1},
 		{"Cursor with a value", func() graphql.Marshaler { return Cursor(entgql.Cursor[int]{ID: big, Value: s}) }, 1},
 		{"Cursor of a pager", func() graphql.Marshaler { return Cursor(pager) }, 1},
