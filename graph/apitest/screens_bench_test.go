@@ -77,10 +77,13 @@ func BenchmarkScreens(b *testing.B) {
 }
 
 // fixedCostScreens are small requests, where what every request costs, whatever
-// it asks, shows: loadtest's nested20 and relayin shapes, and the smallest query there is.
+// it asks, shows: loadtest's smaller shapes, and the smallest query there is.
 var fixedCostScreens = []benchdata.Screen{
 	{Name: "nested20", Query: nested20},
 	{Name: "relayin", Query: relayin, ByAccount: true},
+	{Name: "people", Query: people},
+	{Name: "counts3", Query: counts3},
+	{Name: "countsdeep", Query: countsdeep},
 	{Name: "typename", Query: `{ __typename }`},
 }
 
@@ -95,6 +98,19 @@ const nested20 = `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC})
 const relayin = `query($id: ID!) { node(id: $id) { ... on Account { name
 	stakeholders(first: 100) { totalCount edges { node { name
 		influenceIn(first: 10) { totalCount pageInfo { hasNextPage } edges { node { kind strength from { name title rank } } } } } } } } } }`
+
+// people is loadtest's people shape: ten accounts' first 50 people, each with whom they report to.
+const people = `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name
+	stakeholders(first: 50) { edges { node { name title department support buyingRole coverage reportsTo { name } } } } } } } }`
+
+// counts3 is loadtest's counts3 shape: the last 100 accounts, 3 counts, one filtered by a single value.
+const counts3 = `{ accounts(first: 100, orderBy: {field: NAME, direction: DESC}) { edges { node { name
+	opportunities(first: 1) { totalCount } wonDeals: opportunities(first: 1, where: {stage: CLOSED_WON}) { totalCount }
+	stakeholders(first: 1) { totalCount } } } } }`
+
+// countsdeep is loadtest's countsdeep shape: 50 accounts' plans, each plan's goals and each goal's objectives counted.
+const countsdeep = `{ accounts(first: 50, orderBy: {field: NAME}) { edges { node { name
+	plans(first: 5) { edges { node { name goals(first: 5) { totalCount edges { node { title objectives(first: 1) { totalCount } } } } } } } } } } }`
 
 // newScreensServer is the handler, with the map cache off, over the
 // benchmark data in the target database, which it writes first if generate.
