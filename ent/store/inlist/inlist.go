@@ -7,6 +7,11 @@
 // whatever the number of values, and PostgreSQL keeps its plan: on the
 // screens' data that plan finds the rows through the foreign key's index,
 // where the plan for 50 listed values scanned the table.
+//
+// A list of one value stays `IN ($1)`, which PostgreSQL reads as `= $1`: a
+// generic plan of `= ANY($1)` expects ten values, costs more than the plan
+// for one, and PostgreSQL then plans that statement anew at each run, which
+// costs more than running it (a node's one-parent loads).
 package inlist
 
 import (
@@ -123,7 +128,7 @@ type list struct {
 // Rewrite returns query and args with each `"col" IN ($i, …, $j)` written
 // `"col" = ANY($i)` (`NOT IN`: `<> ALL($i)`) and its values in one array
 // argument, the later placeholders renumbered. A list is left as it is unless
-// it follows a quoted column, its placeholders are consecutive and used
+// it has two values or more, follows a quoted column, its placeholders are consecutive and used
 // nowhere else, and its values are all integers or all strings; a query with
 // a $ that is not a placeholder is left whole.
 func Rewrite(query string, args []any) (string, []any) {
@@ -249,6 +254,9 @@ func parseList(query string, i int, args []any, uses []int) (list, bool) {
 			l.end = p + 1
 			break
 		}
+		return l, false
+	}
+	if l.first == l.last {
 		return l, false
 	}
 	arr, ok := array(args[l.first-1 : l.last])

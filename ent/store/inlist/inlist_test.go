@@ -24,11 +24,11 @@ func TestRewrite(t *testing.T) {
 		want:     `WITH "src_query" AS (SELECT "e"."id", "e"."fk" FROM "e" WHERE "e"."fk" = ANY($1) AND "e"."kind" = $2), "limited_query" AS (SELECT *, (ROW_NUMBER() OVER (PARTITION BY "fk" ORDER BY "id" ASC)) AS "row_number" FROM "src_query") SELECT "id", "fk" FROM "limited_query" AS "e" WHERE "e"."row_number" <= $3`,
 		wantArgs: []any{[]int64{3, 4}, "INFLUENCES", 21},
 	}, {
-		name:     "one value",
-		query:    `SELECT "id" FROM "t" WHERE "t"."fk" IN ($1) LIMIT 51`,
-		args:     []any{7},
-		want:     `SELECT "id" FROM "t" WHERE "t"."fk" = ANY($1) LIMIT 51`,
-		wantArgs: []any{[]int64{7}},
+		name:     "a list of one value stays; the next is renumbered",
+		query:    `SELECT "id" FROM "t" WHERE "t"."fk" IN ($1) AND "k" IN ($2, $3) LIMIT 51`,
+		args:     []any{7, "A", "B"},
+		want:     `SELECT "id" FROM "t" WHERE "t"."fk" IN ($1) AND "k" = ANY($2) LIMIT 51`,
+		wantArgs: []any{7, []string{"A", "B"}},
 	}, {
 		name:     "two lists, NOT IN, strings of an enum type, a placeholder between",
 		query:    `SELECT COUNT(CASE WHEN "s" IN ($1, $2) THEN 1 END), COUNT(CASE WHEN "k" NOT IN ($3, $4) AND "x" = $5 THEN 1 END) FROM "t" WHERE "t"."fk" IN ($6, $7) GROUP BY "t"."fk"`,
@@ -63,14 +63,15 @@ func TestRewriteLeaves(t *testing.T) {
 		args        []any
 	}{
 		{"no list", `SELECT "id" FROM "t" WHERE "id" = $1`, []any{1}},
+		{"one value", `SELECT "id" FROM "t" WHERE "t"."fk" IN ($1) LIMIT 51`, []any{7}},
 		{"a subquery", `SELECT "id" FROM "t" WHERE "fk" IN (SELECT "id" FROM "u" WHERE "n" = $1)`, []any{1}},
 		{"a placeholder used twice", `SELECT 1 FROM "t" WHERE "a" IN ($1, $2) OR "b" = $2`, []any{1, 2}},
 		{"not consecutive", `SELECT 1 FROM "t" WHERE "a" IN ($2, $1)`, []any{1, 2}},
 		{"a NULL in the list", `SELECT 1 FROM "t" WHERE "a" IN ($1, NULL)`, []any{1}},
 		{"not after a quoted column", `SELECT 1 FROM "t" WHERE lower(a) IN ($1, $2)`, []any{"a", "b"}},
-		{"times", `SELECT 1 FROM "t" WHERE "a" IN ($1)`, []any{struct{}{}}},
-		{"a dollar-quoted string", `SELECT $$x$$ FROM "t" WHERE "a" IN ($1)`, []any{1}},
-		{"nil", `SELECT 1 FROM "t" WHERE "a" IN ($1)`, []any{nil}},
+		{"times", `SELECT 1 FROM "t" WHERE "a" IN ($1, $2)`, []any{struct{}{}, struct{}{}}},
+		{"a dollar-quoted string", `SELECT $$x$$ FROM "t" WHERE "a" IN ($1, $2)`, []any{1, 2}},
+		{"nil", `SELECT 1 FROM "t" WHERE "a" IN ($1, $2)`, []any{nil, 2}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, gotArgs := Rewrite(c.query, c.args)

@@ -39,7 +39,7 @@ func (r *recorder) Query(ctx context.Context, query string, args, v any) error {
 // driver and the rewriting one, on varied data (accounts without
 // stakeholders, stakeholders without edges, lists of 0 to all values, enum
 // strings, NOT IN), and wants the same rows; and one statement text for
-// lists of any length.
+// lists of two values or more.
 func TestSameRowsOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	s, err := storetest.Open(storetest.PostgresDatabase(t))
@@ -107,14 +107,49 @@ func TestSameRowsOnPostgres(t *testing.T) {
 	}
 
 	rec.texts = nil
-	for _, n := range []int{1, 2, 3, 40} {
+	for _, n := range []int{2, 3, 40} {
 		if _, err := wrapped.Stakeholder.Query().Where(stakeholder.IDIn(people[:n]...)).IDs(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, text := range rec.texts[1:] {
 		if text != rec.texts[0] {
-			t.Errorf("lists of 1, 2, 3 and 40 IDs are statements of different texts:\n%s\n%s", rec.texts[0], text)
+			t.Errorf("lists of 2, 3 and 40 IDs are statements of different texts:\n%s\n%s", rec.texts[0], text)
 		}
+	}
+}
+
+// TestOneParentPlannedOnce wants a one-parent eager load (a node's
+// stakeholders) planned once per connection: after PostgreSQL's five custom
+// plans, pgx's prepared statement runs a generic plan, where the same load as
+// `= ANY($1)` was planned anew at each run.
+func TestOneParentPlannedOnce(t *testing.T) {
+	ctx := context.Background()
+	s, err := storetest.Open(storetest.PostgresDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.DB.SetMaxOpenConns(1) // the loads and pg_prepared_statements on one connection
+	ids, err := benchdata.Generate(ctx, s.Client, benchdata.Size{Accounts: 4, Stakeholders: 100, InfluenceEdges: 1, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{Driver: entsql.OpenDB(dialect.Postgres, s.DB)}
+	client := ent.NewClient(ent.Driver(inlist.Wrap(rec)))
+	const runs = 10
+	for range runs {
+		if _, err := client.Account.Query().Where(account.ID(ids[0])).WithStakeholders(func(q *ent.StakeholderQuery) { q.Select(stakeholder.FieldName) }).All(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := rec.texts[1]
+	var custom, generic int
+	err = s.DB.QueryRowContext(ctx, `SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement = $1`, load).Scan(&custom, &generic)
+	if err != nil {
+		t.Fatalf("%s: %v", load, err)
+	}
+	if custom > 5 || custom+generic != runs {
+		t.Errorf("%s\nran %d times with %d custom plans and %d generic ones; want at most 5 custom", load, runs, custom, generic)
 	}
 }
