@@ -43,6 +43,7 @@ func BenchmarkRollup(b *testing.B) {
 		{"PlanPhaseByQuarter", whole, nil, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
 		{"StrategicThenPlanPhaseByQuarter", whole, &metrics.Filter{TiersAtPeriod: []account.Tier{account.TierSTRATEGIC}}, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
 		{"TierThenDealPlannedByYear", whole, nil, []metrics.Dimension{metrics.TierAtPeriod, metrics.DealPlanned, metrics.Year}, 0},
+		{"PlannedInPeriodByQuarter", whole, nil, []metrics.Dimension{metrics.PlannedInPeriod, metrics.Quarter}, 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

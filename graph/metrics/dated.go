@@ -238,8 +238,10 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 // countedCTE adds, after the CTEs of datedCTEs, the CTEs buckets and
 // counted of dealsDatedSQL, and returns the DEAL_PLANNED column of counted
 // followed by ", " when grouped by it, else "". When the accounts with a
-// stretch are few (dealsDatedTotalsSQL), it first reads their deals once,
-// into xd, rather than once per stretch as its CROSS JOIN does.
+// stretch are few (dealsDatedTotalsSQL), it first reads the deals of acc
+// once, into xd, rather than once per stretch as its CROSS JOIN does; less
+// reads the held accounts' deals there too. Not the accounts of stretches
+// and held alone: that list made SQLite 3.54 nest the CTEs too deep.
 func (r *request) countedCTE(s *statement, d dialectSQL, few bool) string {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
@@ -286,9 +288,12 @@ counted AS MATERIALIZED (
     SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
     FROM ` + join)
 	}
+	// xd keeps every deal of the accounts it reads, for less too
+	// (dealsDatedTotalsSQL): the DEAL_PLANNED filter applies in counted.
+	filterDP := r.filter.DealPlanned != nil
 	s.add(`
       SELECT o.{opportunity.account} AS account, `)
-	if dp != "" {
+	if dp != "" || few && filterDP {
 		s.add(dealPlanned + " AS k_deal_planned, ")
 	}
 	s.add(`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount, `)
@@ -297,12 +302,16 @@ counted AS MATERIALIZED (
       FROM {opportunities} o
       WHERE `)
 	r.dealsInPeriod(s, d)
-	if f := r.filter.DealPlanned; f != nil {
-		s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
-	}
 	on := "k.account = x.account AND k.first <= x.closed AND x.opened < k.stop"
+	if f := r.filter.DealPlanned; f != nil {
+		if few {
+			on += " AND x.k_deal_planned = " + strconv.Itoa(b2i(*f))
+		} else {
+			s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
+		}
+	}
 	if few {
-		s.add(` AND o.{opportunity.account} IN (SELECT account FROM stretches)
+		s.add(` AND o.{opportunity.account} IN (SELECT id FROM acc)
 ),
 counted AS MATERIALIZED (
   SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (

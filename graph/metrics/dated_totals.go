@@ -145,18 +145,17 @@ func (r *request) dealsDatedTotalsSQL(d dialectSQL) *statement {
 	bucket := r.bucketSQL
 	// less: the deals of the eventful accounts, counted as dealsSQL counts
 	// them, under the keys of the plain segments holding them: what they
-	// add to those segments' totals in the report's periods.
+	// add to those segments' totals in the report's periods. Read from xd,
+	// packed into kind as dealKind packs them.
+	base := strconv.Itoa(r.buckets + 1)
 	s.add(`,
 less AS MATERIALIZED (
   SELECT ` + r.grouped("") + `currency, ` + r.unpackKind() + `, n, amount FROM (
-    SELECT ` + plainKeys + `o.{opportunity.currency} AS currency, `)
-	r.dealKind(s, d)
-	s.add(`, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
-    FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account}` + r.lessEventful() + `
-    WHERE o.{opportunity.account} IN (SELECT id FROM held) AND `)
-	r.dealsInPeriod(s, d)
-	s.add(`
-    GROUP BY kind, ` + plainKeys + `o.{opportunity.currency}
+    SELECT ` + plainKeys + `x.currency AS currency, ((x.days * ` + base + ` + x.opened) * ` + base + ` + x.closed) * 4 + x.outcome AS kind,
+      COUNT(*) AS n, SUM(x.amount) AS amount
+    FROM xd x JOIN {accounts} a ON a.{account.id} = x.account` + r.lessEventful() + `
+    WHERE x.account IN (SELECT id FROM held)
+    GROUP BY kind, ` + plainKeys + `x.currency
   ) x
 ),
 `)
