@@ -148,11 +148,17 @@ groups AS (SELECT DISTINCT ` + r.grouped("") + `g FROM stretches)`)
 // dated filter leaves some without: the revenue statement then reads only
 // their records from the account index, not every record.
 func (r *request) onlyStretched(accountColumn string) string {
-	f := r.filter
-	if f.PlanPhases == nil && f.PlannedInPeriod == nil && f.TiersAtPeriod == nil {
+	if !r.stretchFilter() {
 		return ""
 	}
 	return " AND " + accountColumn + " IN (SELECT account FROM stretches)"
+}
+
+// stretchFilter tells whether a dated filter may leave an account of acc
+// without a stretch.
+func (r *request) stretchFilter() bool {
+	f := r.filter
+	return f.PlanPhases != nil || f.PlannedInPeriod != nil || f.TiersAtPeriod != nil
 }
 
 // The dated keys of an account in a calendar period of the report.
@@ -238,10 +244,11 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 // countedCTE adds, after the CTEs of datedCTEs, the CTEs buckets and
 // counted of dealsDatedSQL, and returns the DEAL_PLANNED column of counted
 // followed by ", " when grouped by it, else "". When the accounts with a
-// stretch are few (dealsDatedTotalsSQL), it first reads the deals of acc
-// once, into xd, rather than once per stretch as its CROSS JOIN does; less
-// reads the held accounts' deals there too. Not the accounts of stretches
-// and held alone: that list made SQLite 3.54 nest the CTEs too deep.
+// stretch are few (dealsDatedTotalsSQL), it first reads their deals once,
+// into xd, rather than once per stretch as its CROSS JOIN does. Without a
+// dated filter every account of acc has a stretch, so xd reads acc's, which
+// less reads too (lessFromXD); with one, a list of the accounts of
+// stretches and held made SQLite 3.54 nest the CTEs too deep.
 func (r *request) countedCTE(s *statement, d dialectSQL, few bool) string {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
@@ -288,8 +295,8 @@ counted AS MATERIALIZED (
     SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
     FROM ` + join)
 	}
-	// xd keeps every deal of the accounts it reads, for less too
-	// (dealsDatedTotalsSQL): the DEAL_PLANNED filter applies in counted.
+	// xd keeps every deal of the accounts it reads, for less: the
+	// DEAL_PLANNED filter applies in counted.
 	filterDP := r.filter.DealPlanned != nil
 	s.add(`
       SELECT o.{opportunity.account} AS account, `)
@@ -311,7 +318,11 @@ counted AS MATERIALIZED (
 		}
 	}
 	if few {
-		s.add(` AND o.{opportunity.account} IN (SELECT id FROM acc)
+		accounts := "SELECT account FROM stretches"
+		if r.lessFromXD() {
+			accounts = "SELECT id FROM acc"
+		}
+		s.add(` AND o.{opportunity.account} IN (` + accounts + `)
 ),
 counted AS MATERIALIZED (
   SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (
