@@ -126,6 +126,12 @@ func TestMetricsDatedTotalsMatchRecomputation(t *testing.T) {
 						filter: map[string]any{"dealPlanned": false, "tiers": []string{"KEY"}}, keepDeal: func(p bool) bool { return !p },
 						keep: func(a *ent.Account, _, _ int) bool { return a.Tier == account.TierKEY },
 					},
+					{
+						// The deals read once serve the stretches and the subtraction, under both filters.
+						name: "unplanned deals, strategic then, by deal planned and year", start: "2024-01-01", end: "2026-01-01", months: 12, groupBy: []string{"DEAL_PLANNED", "YEAR"},
+						filter: map[string]any{"dealPlanned": false, "tiersAtPeriod": []string{"STRATEGIC"}}, keepDeal: func(p bool) bool { return !p },
+						keep: func(a *ent.Account, first, _ int) bool { return ref.tierAt(a, first) == "STRATEGIC" },
+					},
 				})
 			})
 		})

@@ -11,12 +11,14 @@ import (
 	"github.com/accountplan/accountplan/graph/metrics/metricstest"
 )
 
-// BenchmarkRollup rolls the generated data set up on SQLite, without the
-// HTTP layer, in the shapes analysts ask for: by tier and quarter (the
+// BenchmarkRollup rolls the generated data set up on SQLite (or on the
+// PostgreSQL database of METRICS_BENCH_POSTGRES, see metricstest.Open),
+// without the HTTP layer, in the shapes analysts ask for: by tier and quarter (the
 // issue's benchmark) and by plan, which read the broad segments of the
 // totals; by owner, and by every dimension, which read the fine ones; and
 // with bounds inside a month, which read the deals and revenue records; and
-// by plan phase, tier then and deal planning, which read them too.
+// by plan phase, tier then, deal planning and planned in period, which read
+// them too.
 func BenchmarkRollup(b *testing.B) {
 	ctx := context.Background()
 	s, err := metricstest.Open(ctx)
@@ -43,6 +45,7 @@ func BenchmarkRollup(b *testing.B) {
 		{"PlanPhaseByQuarter", whole, nil, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
 		{"StrategicThenPlanPhaseByQuarter", whole, &metrics.Filter{TiersAtPeriod: []account.Tier{account.TierSTRATEGIC}}, []metrics.Dimension{metrics.PlanPhaseDim, metrics.Quarter}, 0},
 		{"TierThenDealPlannedByYear", whole, nil, []metrics.Dimension{metrics.TierAtPeriod, metrics.DealPlanned, metrics.Year}, 0},
+		{"PlannedInPeriodByQuarter", whole, nil, []metrics.Dimension{metrics.PlannedInPeriod, metrics.Quarter}, 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

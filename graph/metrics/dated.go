@@ -148,11 +148,17 @@ groups AS (SELECT DISTINCT ` + r.grouped("") + `g FROM stretches)`)
 // dated filter leaves some without: the revenue statement then reads only
 // their records from the account index, not every record.
 func (r *request) onlyStretched(accountColumn string) string {
-	f := r.filter
-	if f.PlanPhases == nil && f.PlannedInPeriod == nil && f.TiersAtPeriod == nil {
+	if !r.stretchFilter() {
 		return ""
 	}
 	return " AND " + accountColumn + " IN (SELECT account FROM stretches)"
+}
+
+// stretchFilter tells whether a dated filter may leave an account of acc
+// without a stretch.
+func (r *request) stretchFilter() bool {
+	f := r.filter
+	return f.PlanPhases != nil || f.PlannedInPeriod != nil || f.TiersAtPeriod != nil
 }
 
 // The dated keys of an account in a calendar period of the report.
@@ -239,7 +245,10 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 // counted of dealsDatedSQL, and returns the DEAL_PLANNED column of counted
 // followed by ", " when grouped by it, else "". When the accounts with a
 // stretch are few (dealsDatedTotalsSQL), it first reads their deals once,
-// into xd, rather than once per stretch as its CROSS JOIN does.
+// into xd, rather than once per stretch as its CROSS JOIN does. Without a
+// dated filter every account of acc has a stretch, so xd reads acc's, which
+// less reads too (lessFromXD); with one, a list of the accounts of
+// stretches and held made SQLite 3.54 nest the CTEs too deep.
 func (r *request) countedCTE(s *statement, d dialectSQL, few bool) string {
 	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
@@ -286,9 +295,12 @@ counted AS MATERIALIZED (
     SELECT ` + grouped + `, COUNT(*) AS n, SUM(x.amount) AS amount
     FROM ` + join)
 	}
+	// xd keeps every deal of the accounts it reads, for less: the
+	// DEAL_PLANNED filter applies in counted.
+	filterDP := r.filter.DealPlanned != nil
 	s.add(`
       SELECT o.{opportunity.account} AS account, `)
-	if dp != "" {
+	if dp != "" || few && filterDP {
 		s.add(dealPlanned + " AS k_deal_planned, ")
 	}
 	s.add(`o.{opportunity.currency} AS currency, o.{opportunity.amount} AS amount, `)
@@ -297,12 +309,20 @@ counted AS MATERIALIZED (
       FROM {opportunities} o
       WHERE `)
 	r.dealsInPeriod(s, d)
-	if f := r.filter.DealPlanned; f != nil {
-		s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
-	}
 	on := "k.account = x.account AND k.first <= x.closed AND x.opened < k.stop"
+	if f := r.filter.DealPlanned; f != nil {
+		if few {
+			on += " AND x.k_deal_planned = " + strconv.Itoa(b2i(*f))
+		} else {
+			s.add(" AND " + dealPlanned + " = " + strconv.Itoa(b2i(*f)))
+		}
+	}
 	if few {
-		s.add(` AND o.{opportunity.account} IN (SELECT account FROM stretches)
+		accounts := "SELECT account FROM stretches"
+		if r.lessFromXD() {
+			accounts = "SELECT id FROM acc"
+		}
+		s.add(` AND o.{opportunity.account} IN (` + accounts + `)
 ),
 counted AS MATERIALIZED (
   SELECT g, ` + dp + `currency, ` + r.unpackKind() + `, n, amount FROM (

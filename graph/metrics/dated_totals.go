@@ -78,6 +78,11 @@ func (r *request) datedTotalsCTEs(s *statement, d dialectSQL, deals bool) {
 held AS (SELECT a.{account.id} AS id FROM acc JOIN {accounts} a ON a.{account.id} = acc.id` + r.lessEventful() + `)`)
 }
 
+// lessFromXD tells whether dealsDatedTotalsSQL reads the deals it
+// subtracts from xd: when every account of acc has a stretch, so that xd
+// holds the deals of every account held.
+func (r *request) lessFromXD() bool { return !r.stretchFilter() }
+
 // lessEventful joins the account aliased a to the plain segment its rows
 // add to in the totals read (its fine one, or the broad one holding it).
 func (r *request) lessEventful() string {
@@ -148,15 +153,28 @@ func (r *request) dealsDatedTotalsSQL(d dialectSQL) *statement {
 	// add to those segments' totals in the report's periods.
 	s.add(`,
 less AS MATERIALIZED (
-  SELECT ` + r.grouped("") + `currency, ` + r.unpackKind() + `, n, amount FROM (
+  SELECT ` + r.grouped("") + `currency, ` + r.unpackKind() + `, n, amount FROM (`)
+	if r.lessFromXD() {
+		// xd holds them, in the columns dealKind packs.
+		base := strconv.Itoa(r.buckets + 1)
+		s.add(`
+    SELECT ` + plainKeys + `x.currency AS currency, ((x.days * ` + base + ` + x.opened) * ` + base + ` + x.closed) * 4 + x.outcome AS kind,
+      COUNT(*) AS n, SUM(x.amount) AS amount
+    FROM xd x JOIN {accounts} a ON a.{account.id} = x.account` + r.lessEventful() + `
+    WHERE x.account IN (SELECT id FROM held)
+    GROUP BY kind, ` + plainKeys + `x.currency`)
+	} else {
+		s.add(`
     SELECT ` + plainKeys + `o.{opportunity.currency} AS currency, `)
-	r.dealKind(s, d)
-	s.add(`, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
+		r.dealKind(s, d)
+		s.add(`, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
     FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account}` + r.lessEventful() + `
     WHERE o.{opportunity.account} IN (SELECT id FROM held) AND `)
-	r.dealsInPeriod(s, d)
+		r.dealsInPeriod(s, d)
+		s.add(`
+    GROUP BY kind, ` + plainKeys + `o.{opportunity.currency}`)
+	}
 	s.add(`
-    GROUP BY kind, ` + plainKeys + `o.{opportunity.currency}
   ) x
 ),
 `)
