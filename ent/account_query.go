@@ -1850,6 +1850,22 @@ func (_q *AccountQuery) WithNamedReviews(name string, opts ...func(*ReviewQuery)
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *AccountQuery) collectedEdge(name string) any {
+	switch name {
+	case "parent":
+		if _q.withParent != nil {
+			return _q.withParent
+		}
+	case "owner":
+		if _q.withOwner != nil {
+			return _q.withOwner
+		}
+	}
+	return nil
+}
+
 // AccountGroupBy is the group-by builder for Account entities.
 type AccountGroupBy struct {
 	selector

@@ -1488,6 +1488,22 @@ func (_q *AccountPlanQuery) WithNamedOpportunities(name string, opts ...func(*Op
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *AccountPlanQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "owner":
+		if _q.withOwner != nil {
+			return _q.withOwner
+		}
+	}
+	return nil
+}
+
 // AccountPlanGroupBy is the group-by builder for AccountPlan entities.
 type AccountPlanGroupBy struct {
 	selector

@@ -650,6 +650,22 @@ func (_q *AccountTeamMemberQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *AccountTeamMemberQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "user":
+		if _q.withUser != nil {
+			return _q.withUser
+		}
+	}
+	return nil
+}
+
 // AccountTeamMemberGroupBy is the group-by builder for AccountTeamMember entities.
 type AccountTeamMemberGroupBy struct {
 	selector

@@ -879,6 +879,34 @@ func (_q *ActionItemQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *ActionItemQuery) collectedEdge(name string) any {
+	switch name {
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	case "objective":
+		if _q.withObjective != nil {
+			return _q.withObjective
+		}
+	case "owner":
+		if _q.withOwner != nil {
+			return _q.withOwner
+		}
+	case "stakeholderOwner":
+		if _q.withStakeholderOwner != nil {
+			return _q.withStakeholderOwner
+		}
+	case "review":
+		if _q.withReview != nil {
+			return _q.withReview
+		}
+	}
+	return nil
+}
+
 // ActionItemGroupBy is the group-by builder for ActionItem entities.
 type ActionItemGroupBy struct {
 	selector

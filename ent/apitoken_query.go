@@ -575,6 +575,18 @@ func (_q *APITokenQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *APITokenQuery) collectedEdge(name string) any {
+	switch name {
+	case "user":
+		if _q.withUser != nil {
+			return _q.withUser
+		}
+	}
+	return nil
+}
+
 // APITokenGroupBy is the group-by builder for APIToken entities.
 type APITokenGroupBy struct {
 	selector

@@ -808,6 +808,18 @@ func (_q *BusinessUnitQuery) WithNamedWhitespaceCells(name string, opts ...func(
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *BusinessUnitQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	}
+	return nil
+}
+
 // BusinessUnitGroupBy is the group-by builder for BusinessUnit entities.
 type BusinessUnitGroupBy struct {
 	selector

@@ -575,6 +575,18 @@ func (_q *ChangeQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *ChangeQuery) collectedEdge(name string) any {
+	switch name {
+	case "actor":
+		if _q.withActor != nil {
+			return _q.withActor
+		}
+	}
+	return nil
+}
+
 // ChangeGroupBy is the group-by builder for Change entities.
 type ChangeGroupBy struct {
 	selector

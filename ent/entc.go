@@ -61,7 +61,8 @@ func main() {
 // gql_collection, which has no template of its own for these calls) limit its
 // rows with the query's own methods, so that the page can count its parent's
 // rows too: limitPerRow under each parent of a list, limitOne under one node;
-// and read an orderBy given as one object.
+// read an orderBy given as one object; and extend the query of a to-one edge
+// already collected under another alias (collectedEdge).
 func pagesCallOurLimits() error {
 	t := entgql.CollectionTemplate.Lookup("gql_collection")
 	if t == nil {
@@ -73,6 +74,10 @@ func pagesCallOurLimits() error {
 		// entgql reads orderBy as a list only; GraphQL's input coercion makes one
 		// order given alone a list of it, as the root connections read it.
 		{"\tif v, ok := args[whereField]; ok && whereInput != nil {", "\tif v, ok := args[orderByField].(map[string]any); ok {\n\t\targs[orderByField] = []any{v}\n\t}\n\tif v, ok := args[whereField]; ok && whereInput != nil {"},
+		// A to-one edge asked under two aliases reads what both select: each
+		// alias's collection replaced the last one's query, so the first
+		// alias's fields came back empty.
+		{"\n\t\t\t\t\t\t\tif err := query.collectField(ctx, ", "\n\t\t\t\t\t\t\tquery = extendCollected(_q.collectedEdge(field.Name), query)\n\t\t\t\t\t\t\tif err := query.collectField(ctx, "},
 	} {
 		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
 			return fmt.Errorf("entgql's gql_collection has %s %d times, want 1: check pagesCallOurLimits against it", r[0], n)
@@ -306,6 +311,23 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 	}
 {{ end }}
 
+{{ define "query/additional/collected_edge" }}
+{{- $collects := fieldCollections (filterEdges $.Edges (skipMode "type")) }}
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *{{ $.QueryName }}) collectedEdge(name string) any {
+	switch name {
+	{{- range $fc := $collects }}{{ $e := $fc.Edge }}{{ if and $e.Unique (not (isRelayConn $e)) }}
+	case {{ range $i, $value := $fc.Mapping }}{{ if $i }}, {{ end }}"{{ $value }}"{{ end }}:
+		if _q.{{ $e.EagerLoadField }} != nil {
+			return _q.{{ $e.EagerLoadField }}
+		}
+	{{- end }}{{ end }}
+	}
+	return nil
+}
+{{ end }}
+
 {{ define "import/additional/edgecount" }}
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
 {{- end }}
@@ -322,6 +344,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
+
+// extendCollected is the query an earlier alias of the same to-one edge was
+// collected into (prev, from collectedEdge), or q when there is none.
+func extendCollected[Q any](prev any, q Q) Q {
+	if p, ok := prev.(Q); ok {
+		return p
+	}
+	return q
+}
 
 // countCapture ends a count's interceptors: it keeps the statement instead of running it.
 type countCapture[Q interface{ sqlQuery(context.Context) *sql.Selector }] struct{ sel *sql.Selector }

@@ -723,6 +723,26 @@ func (_q *FeedbackQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *FeedbackQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	case "stakeholder":
+		if _q.withStakeholder != nil {
+			return _q.withStakeholder
+		}
+	}
+	return nil
+}
+
 // FeedbackGroupBy is the group-by builder for Feedback entities.
 type FeedbackGroupBy struct {
 	selector

@@ -687,6 +687,18 @@ func (_q *GoalQuery) WithNamedObjectives(name string, opts ...func(*ObjectiveQue
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *GoalQuery) collectedEdge(name string) any {
+	switch name {
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	}
+	return nil
+}
+
 // GoalGroupBy is the group-by builder for Goal entities.
 type GoalGroupBy struct {
 	selector

@@ -67,6 +67,7 @@ func (_q *APITokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -208,6 +209,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -308,6 +310,7 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -1284,6 +1287,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -1299,6 +1303,7 @@ func (_q *AccountPlanQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -2107,6 +2112,7 @@ func (_q *AccountTeamMemberQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -2118,6 +2124,7 @@ func (_q *AccountTeamMemberQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -2234,6 +2241,7 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -2249,6 +2257,7 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ObjectiveClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, objectiveImplementors)...); err != nil {
 				return err
 			}
@@ -2264,6 +2273,7 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -2279,6 +2289,7 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -2294,6 +2305,7 @@ func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ReviewClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, reviewImplementors)...); err != nil {
 				return err
 			}
@@ -2449,6 +2461,7 @@ func (_q *BusinessUnitQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -2762,6 +2775,7 @@ func (_q *ChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -2908,6 +2922,7 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -2923,6 +2938,7 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -2938,6 +2954,7 @@ func (_q *FeedbackQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -3083,6 +3100,7 @@ func (_q *GoalQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -3457,6 +3475,7 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -3472,6 +3491,7 @@ func (_q *InfluenceEdgeQuery) collectField(ctx context.Context, oneNode bool, op
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -3612,6 +3632,7 @@ func (_q *InsightQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -3627,6 +3648,7 @@ func (_q *InsightQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -3753,6 +3775,7 @@ func (_q *KPIQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				path  = append(path, alias)
 				query = (&ObjectiveClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, objectiveImplementors)...); err != nil {
 				return err
 			}
@@ -3982,6 +4005,7 @@ func (_q *KPIMeasurementQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&KPIClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, kpiImplementors)...); err != nil {
 				return err
 			}
@@ -4108,6 +4132,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&GoalClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, goalImplementors)...); err != nil {
 				return err
 			}
@@ -4123,6 +4148,7 @@ func (_q *ObjectiveQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -4441,6 +4467,7 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -4456,6 +4483,7 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -4467,6 +4495,7 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&ProductClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
 				return err
 			}
@@ -4478,6 +4507,7 @@ func (_q *OpportunityQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -4932,6 +4962,7 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&UserClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
 				return err
 			}
@@ -4947,6 +4978,7 @@ func (_q *RelationshipQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -5092,6 +5124,7 @@ func (_q *RevenueRecordQuery) collectField(ctx context.Context, oneNode bool, op
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -5252,6 +5285,7 @@ func (_q *ReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -5674,6 +5708,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -5689,6 +5724,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&BusinessUnitClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, businessunitImplementors)...); err != nil {
 				return err
 			}
@@ -5700,6 +5736,7 @@ func (_q *StakeholderQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&StakeholderClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, stakeholderImplementors)...); err != nil {
 				return err
 			}
@@ -6622,6 +6659,7 @@ func (_q *SwotItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&AccountPlanClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountplanImplementors)...); err != nil {
 				return err
 			}
@@ -7768,6 +7806,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&WebhookEndpointClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookendpointImplementors)...); err != nil {
 				return err
 			}
@@ -8037,6 +8076,7 @@ func (_q *WebhookDeliveryAttemptQuery) collectField(ctx context.Context, oneNode
 				path  = append(path, alias)
 				query = (&WebhookDeliveryClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookdeliveryImplementors)...); err != nil {
 				return err
 			}
@@ -8411,6 +8451,7 @@ func (_q *WhitespaceCellQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&AccountClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
 				return err
 			}
@@ -8422,6 +8463,7 @@ func (_q *WhitespaceCellQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&BusinessUnitClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, businessunitImplementors)...); err != nil {
 				return err
 			}
@@ -8433,6 +8475,7 @@ func (_q *WhitespaceCellQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&ProductClient{config: _q.config}).Query()
 			)
+			query = extendCollected(_q.collectedEdge(field.Name), query)
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
 				return err
 			}

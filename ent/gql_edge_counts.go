@@ -12,6 +12,15 @@ import (
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
 )
 
+// extendCollected is the query an earlier alias of the same to-one edge was
+// collected into (prev, from collectedEdge), or q when there is none.
+func extendCollected[Q any](prev any, q Q) Q {
+	if p, ok := prev.(Q); ok {
+		return p
+	}
+	return q
+}
+
 // countCapture ends a count's interceptors: it keeps the statement instead of running it.
 type countCapture[Q interface {
 	sqlQuery(context.Context) *sql.Selector

@@ -488,6 +488,14 @@ func (_q *IcpCriterionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *IcpCriterionQuery) collectedEdge(name string) any {
+	switch name {
+	}
+	return nil
+}
+
 // IcpCriterionGroupBy is the group-by builder for IcpCriterion entities.
 type IcpCriterionGroupBy struct {
 	selector

@@ -641,6 +641,22 @@ func (_q *InfluenceEdgeQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *InfluenceEdgeQuery) collectedEdge(name string) any {
+	switch name {
+	case "from":
+		if _q.withFrom != nil {
+			return _q.withFrom
+		}
+	case "to":
+		if _q.withTo != nil {
+			return _q.withTo
+		}
+	}
+	return nil
+}
+
 // InfluenceEdgeGroupBy is the group-by builder for InfluenceEdge entities.
 type InfluenceEdgeGroupBy struct {
 	selector

@@ -650,6 +650,22 @@ func (_q *InsightQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *InsightQuery) collectedEdge(name string) any {
+	switch name {
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	case "stakeholder":
+		if _q.withStakeholder != nil {
+			return _q.withStakeholder
+		}
+	}
+	return nil
+}
+
 // InsightGroupBy is the group-by builder for Insight entities.
 type InsightGroupBy struct {
 	selector

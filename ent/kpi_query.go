@@ -688,6 +688,18 @@ func (_q *KPIQuery) WithNamedMeasurements(name string, opts ...func(*KPIMeasurem
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *KPIQuery) collectedEdge(name string) any {
+	switch name {
+	case "objective":
+		if _q.withObjective != nil {
+			return _q.withObjective
+		}
+	}
+	return nil
+}
+
 // KPIGroupBy is the group-by builder for KPI entities.
 type KPIGroupBy struct {
 	selector

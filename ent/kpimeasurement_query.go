@@ -575,6 +575,18 @@ func (_q *KPIMeasurementQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *KPIMeasurementQuery) collectedEdge(name string) any {
+	switch name {
+	case "kpi":
+		if _q.withKpi != nil {
+			return _q.withKpi
+		}
+	}
+	return nil
+}
+
 // KPIMeasurementGroupBy is the group-by builder for KPIMeasurement entities.
 type KPIMeasurementGroupBy struct {
 	selector

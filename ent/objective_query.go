@@ -887,6 +887,22 @@ func (_q *ObjectiveQuery) WithNamedActionItems(name string, opts ...func(*Action
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *ObjectiveQuery) collectedEdge(name string) any {
+	switch name {
+	case "goal":
+		if _q.withGoal != nil {
+			return _q.withGoal
+		}
+	case "owner":
+		if _q.withOwner != nil {
+			return _q.withOwner
+		}
+	}
+	return nil
+}
+
 // ObjectiveGroupBy is the group-by builder for Objective entities.
 type ObjectiveGroupBy struct {
 	selector

@@ -800,6 +800,30 @@ func (_q *OpportunityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *OpportunityQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	case "product":
+		if _q.withProduct != nil {
+			return _q.withProduct
+		}
+	case "owner":
+		if _q.withOwner != nil {
+			return _q.withOwner
+		}
+	}
+	return nil
+}
+
 // OpportunityGroupBy is the group-by builder for Opportunity entities.
 type OpportunityGroupBy struct {
 	selector

@@ -488,6 +488,14 @@ func (_q *OrgMapSignalQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *OrgMapSignalQuery) collectedEdge(name string) any {
+	switch name {
+	}
+	return nil
+}
+
 // OrgMapSignalGroupBy is the group-by builder for OrgMapSignal entities.
 type OrgMapSignalGroupBy struct {
 	selector

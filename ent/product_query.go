@@ -733,6 +733,14 @@ func (_q *ProductQuery) WithNamedOpportunities(name string, opts ...func(*Opport
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *ProductQuery) collectedEdge(name string) any {
+	switch name {
+	}
+	return nil
+}
+
 // ProductGroupBy is the group-by builder for Product entities.
 type ProductGroupBy struct {
 	selector

@@ -642,6 +642,22 @@ func (_q *RelationshipQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *RelationshipQuery) collectedEdge(name string) any {
+	switch name {
+	case "user":
+		if _q.withUser != nil {
+			return _q.withUser
+		}
+	case "stakeholder":
+		if _q.withStakeholder != nil {
+			return _q.withStakeholder
+		}
+	}
+	return nil
+}
+
 // RelationshipGroupBy is the group-by builder for Relationship entities.
 type RelationshipGroupBy struct {
 	selector

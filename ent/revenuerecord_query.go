@@ -567,6 +567,18 @@ func (_q *RevenueRecordQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *RevenueRecordQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	}
+	return nil
+}
+
 // RevenueRecordGroupBy is the group-by builder for RevenueRecord entities.
 type RevenueRecordGroupBy struct {
 	selector

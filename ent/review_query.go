@@ -1071,6 +1071,18 @@ func (_q *ReviewQuery) WithNamedActionItems(name string, opts ...func(*ActionIte
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *ReviewQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	}
+	return nil
+}
+
 // ReviewGroupBy is the group-by builder for Review entities.
 type ReviewGroupBy struct {
 	selector

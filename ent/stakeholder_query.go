@@ -1720,6 +1720,26 @@ func (_q *StakeholderQuery) WithNamedReviews(name string, opts ...func(*ReviewQu
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *StakeholderQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "businessUnit":
+		if _q.withBusinessUnit != nil {
+			return _q.withBusinessUnit
+		}
+	case "reportsTo":
+		if _q.withReportsTo != nil {
+			return _q.withReportsTo
+		}
+	}
+	return nil
+}
+
 // StakeholderGroupBy is the group-by builder for Stakeholder entities.
 type StakeholderGroupBy struct {
 	selector

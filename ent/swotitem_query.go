@@ -575,6 +575,18 @@ func (_q *SwotItemQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *SwotItemQuery) collectedEdge(name string) any {
+	switch name {
+	case "plan":
+		if _q.withPlan != nil {
+			return _q.withPlan
+		}
+	}
+	return nil
+}
+
 // SwotItemGroupBy is the group-by builder for SwotItem entities.
 type SwotItemGroupBy struct {
 	selector

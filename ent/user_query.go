@@ -1731,6 +1731,14 @@ func (_q *UserQuery) WithNamedReviews(name string, opts ...func(*ReviewQuery)) *
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *UserQuery) collectedEdge(name string) any {
+	switch name {
+	}
+	return nil
+}
+
 // UserGroupBy is the group-by builder for User entities.
 type UserGroupBy struct {
 	selector

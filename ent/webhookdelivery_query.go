@@ -689,6 +689,18 @@ func (_q *WebhookDeliveryQuery) WithNamedAttemptLog(name string, opts ...func(*W
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *WebhookDeliveryQuery) collectedEdge(name string) any {
+	switch name {
+	case "endpoint":
+		if _q.withEndpoint != nil {
+			return _q.withEndpoint
+		}
+	}
+	return nil
+}
+
 // WebhookDeliveryGroupBy is the group-by builder for WebhookDelivery entities.
 type WebhookDeliveryGroupBy struct {
 	selector

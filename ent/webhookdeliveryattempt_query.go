@@ -567,6 +567,18 @@ func (_q *WebhookDeliveryAttemptQuery) sqlQuery(ctx context.Context) *sql.Select
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *WebhookDeliveryAttemptQuery) collectedEdge(name string) any {
+	switch name {
+	case "delivery":
+		if _q.withDelivery != nil {
+			return _q.withDelivery
+		}
+	}
+	return nil
+}
+
 // WebhookDeliveryAttemptGroupBy is the group-by builder for WebhookDeliveryAttempt entities.
 type WebhookDeliveryAttemptGroupBy struct {
 	selector

@@ -612,6 +612,14 @@ func (_q *WebhookEndpointQuery) WithNamedDeliveries(name string, opts ...func(*W
 	return _q
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *WebhookEndpointQuery) collectedEdge(name string) any {
+	switch name {
+	}
+	return nil
+}
+
 // WebhookEndpointGroupBy is the group-by builder for WebhookEndpoint entities.
 type WebhookEndpointGroupBy struct {
 	selector

@@ -725,6 +725,26 @@ func (_q *WhitespaceCellQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// collectedEdge is the query the to-one edge of this GraphQL field was already
+// collected into under another alias, for the next alias to extend; or nil.
+func (_q *WhitespaceCellQuery) collectedEdge(name string) any {
+	switch name {
+	case "account":
+		if _q.withAccount != nil {
+			return _q.withAccount
+		}
+	case "businessUnit":
+		if _q.withBusinessUnit != nil {
+			return _q.withBusinessUnit
+		}
+	case "product":
+		if _q.withProduct != nil {
+			return _q.withProduct
+		}
+	}
+	return nil
+}
+
 // WhitespaceCellGroupBy is the group-by builder for WhitespaceCell entities.
 type WhitespaceCellGroupBy struct {
 	selector

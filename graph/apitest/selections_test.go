@@ -32,6 +32,13 @@ func TestSelectionsPerObject(t *testing.T) {
 				`{"node":{"__typename":"Account","label":"Acme Corp","plans":{"edges":[{"node":{"name":"Acme Corp plan 0","status":"ACTIVE"}}]},"active":{"totalCount":1}}},` +
 				`{"node":{"__typename":"Account","label":"Globex","plans":{"edges":[{"node":{"name":"Globex plan 0","status":"DRAFT"}}]},"active":{"totalCount":0}}},` +
 				`{"node":{"__typename":"Account","label":"Hooli","plans":{"edges":[]},"active":{"totalCount":0}}}]}}}`},
+		{"one to-one edge under two aliases with different fields",
+			`{ accounts(first: 2, orderBy: [{field: NAME}]) { edges { node { plans(first: 1) { edges { node { name
+				owner: account { name } tiered: account { tier id } again: account { name } } } } } } } }`,
+			func(map[string]string) map[string]any { return nil },
+			`{"data":{"accounts":{"edges":[` +
+				`{"node":{"plans":{"edges":[{"node":{"name":"Acme Corp plan 0","owner":{"name":"Acme Corp"},"tiered":{"tier":"STRATEGIC","id":"{Acme Corp}"},"again":{"name":"Acme Corp"}}}]}}},` +
+				`{"node":{"plans":{"edges":[{"node":{"name":"Globex plan 0","owner":{"name":"Globex"},"tiered":{"tier":"STRATEGIC","id":"{Globex}"},"again":{"name":"Globex"}}}]}}}]}}}`},
 		{"type conditions on an interface in a list",
 			`query($ids: [ID!]!) { nodes(ids: $ids) { __typename ...named ... on Stakeholder { name influence } ... on Node { id } } }
 			fragment named on Account { name tier }`,
