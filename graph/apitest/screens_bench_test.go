@@ -84,8 +84,15 @@ var fixedCostScreens = []benchdata.Screen{
 	{Name: "people", Query: people},
 	{Name: "counts3", Query: counts3},
 	{Name: "countsdeep", Query: countsdeep},
+	{Name: "deep", Query: deep, ByAccount: true},
 	{Name: "typename", Query: `{ __typename }`},
 }
+
+// deep is loadtest's deep shape: one account's plans, goals and objectives, each level counted.
+const deep = `query($id: ID!) { node(id: $id) { ... on Account { name
+	plans(first: 10) { totalCount edges { node { name status
+		goals(first: 10) { totalCount edges { node { title target
+			objectives(first: 10) { totalCount edges { node { title status dueAt } } } } } } } } } } } }`
 
 // nested20 is loadtest's nested20 shape: 20 accounts, each one's first plan
 // with their count, and that plan's first goal.
