@@ -345,7 +345,10 @@ func Leaves(files [][]byte) map[string]string {
 			leaves[string(m[1])] = ""
 			// A scalar function with a writer at an address: "&" it takes the value, "*" what v points at.
 			if _, ok := atWriters[string(m[2])]; ok {
-				leaves[string(m[1])] = map[string]string{"": "&", "*": "*"}[string(m[3])] + string(m[2])
+				leaves[string(m[1])] = "&" + string(m[2])
+				if len(m[3]) > 0 {
+					leaves[string(m[1])] = "*" + string(m[2])
+				}
 			}
 		}
 		for _, m := range nullCheckedLeaf.FindAllSubmatch(src, -1) {
@@ -380,10 +383,12 @@ func RewriteLeaves(src []byte, leaves map[string]string) []byte {
 		}
 		switch kind, f := scalar[:min(len(scalar), 1)], scalar[min(len(scalar), 1):]; {
 		case kind == "&" || kind == "*":
-			if at := atWriters[f]; at != "" && imported(at) && kind == "*" {
-				call = at + "(obj." + field + ")"
-			} else if at != "" && imported(at) && objPointer {
-				call = at + "(&obj." + field + ")"
+			if at := atWriters[f]; at != "" && imported(at) {
+				if kind == "*" {
+					call = at + "(obj." + field + ")"
+				} else if objPointer {
+					call = at + "(&obj." + field + ")"
+				}
 			}
 		case scalar != "":
 			if !imported(scalar) {

@@ -250,15 +250,16 @@ func (r *request) dealsDatedSQL(d dialectSQL) *statement {
 // less reads too (lessFromXD); with one, a list of the accounts of
 // stretches and held made SQLite 3.54 nest the CTEs too deep.
 func (r *request) countedCTE(s *statement, d dialectSQL, few bool) string {
-	notClosed, base := strconv.Itoa(r.buckets), strconv.Itoa(r.buckets+1)
+	notClosed := strconv.Itoa(r.buckets)
 	dp, dpCol := "", "" // the DEAL_PLANNED column, when grouped by
 	if r.keys[DealPlanned] {
 		dp, dpCol = "k_deal_planned, ", "x.k_deal_planned, "
 	}
 	closes := "x.closed < k.stop" // the deal closes in stretch k
-	kind := `((CASE WHEN ` + closes + ` AND x.outcome = 1 THEN x.days ELSE 0 END * ` + base + `
-        + CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END) * ` + base + `
-        + CASE WHEN ` + closes + ` THEN x.closed ELSE k.stop END) * 4 + CASE WHEN ` + closes + ` THEN x.outcome ELSE 0 END`
+	kind := r.packKind("CASE WHEN "+closes+" AND x.outcome = 1 THEN x.days ELSE 0 END",
+		"CASE WHEN x.opened < k.first THEN k.first ELSE x.opened END",
+		"CASE WHEN "+closes+" THEN x.closed ELSE k.stop END",
+		"CASE WHEN "+closes+" THEN x.outcome ELSE 0 END")
 	// The columns of a deal-stretch pair that counted groups by, and
 	// after the grouping what the table selects from them.
 	grouped, ungrouped := kind+` AS kind,

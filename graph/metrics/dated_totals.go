@@ -156,9 +156,8 @@ less AS MATERIALIZED (
   SELECT ` + r.grouped("") + `currency, ` + r.unpackKind() + `, n, amount FROM (`)
 	if r.lessFromXD() {
 		// xd holds them, in the columns dealKind packs.
-		base := strconv.Itoa(r.buckets + 1)
 		s.add(`
-    SELECT ` + plainKeys + `x.currency AS currency, ((x.days * ` + base + ` + x.opened) * ` + base + ` + x.closed) * 4 + x.outcome AS kind,
+    SELECT ` + plainKeys + `x.currency AS currency, ` + r.packKind("x.days", "x.opened", "x.closed", "x.outcome") + ` AS kind,
       COUNT(*) AS n, SUM(x.amount) AS amount
     FROM xd x JOIN {accounts} a ON a.{account.id} = x.account` + r.lessEventful() + `
     WHERE x.account IN (SELECT id FROM held)

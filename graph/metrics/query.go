@@ -459,6 +459,13 @@ FROM runs JOIN buckets b ON runs.first <= b.bucket AND b.bucket < runs.stop
 WHERE runs.n > 0` + limit(2))
 }
 
+// packKind is the kind of dealKind: a deal's cycle in days, its opening and
+// closing periods and its outcome in one integer, which unpackKind reads.
+func (r *request) packKind(days, opened, closed, outcome string) string {
+	base := strconv.Itoa(r.buckets + 1)
+	return "((" + days + " * " + base + " + " + opened + ") * " + base + " + " + closed + ") * 4 + " + outcome
+}
+
 // unpackKind selects days, opened, closed and outcome from the kind of dealKind.
 func (r *request) unpackKind() string {
 	base := strconv.Itoa(r.buckets + 1)
@@ -479,7 +486,7 @@ func (r *request) dealKind(s *statement, d dialectSQL) {
 	s.add("CASE WHEN ")
 	timeIs(s, d, "o.{opportunity.closed_at}", ">=", r.period.End)
 	s.add(" OR "+open+" THEN ("+opened+" * "+base+" + "+notClosed+`) * 4
-        WHEN o.{opportunity.stage} = ? THEN ((CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT) * `+base+" + "+opened+") * "+base+" + "+closed+`) * 4 + 1
+        WHEN o.{opportunity.stage} = ? THEN `+r.packKind("CAST(o.{opportunity.closed_day} - o.{opportunity.opened_day} AS BIGINT)", opened, closed, "1")+`
         ELSE (`+opened+" * "+base+" + "+closed+`) * 4 + 2
       END AS kind`, won, lost, won)
 }
