@@ -159,6 +159,10 @@ func TestTokens(t *testing.T) {
 		if got := get(asAda.must(`{ me { name role } }`, nil), "me"); !sameJSON(got, map[string]any{"name": "ada", "role": "EDITOR"}) {
 			t.Errorf("me = %v", got)
 		}
+		// Signing in reads the token and its user in one statement, once its use this hour is noted.
+		if n := asAda.count(func() { asAda.must(`{ __typename }`, nil) }); n != 1 {
+			t.Errorf("a signed-in request ran %d statements to sign in, want 1", n)
+		}
 
 		// Ada creates a read-only token; the secret works once stored, and
 		// only a hash of it is kept.
