@@ -15,8 +15,9 @@
 // in the same transaction. Both steps skip accounts already out (or in), so
 // that nested hooks, as a bulk create runs them, count an account once.
 // CountAll counts any account left out when the store opens (a database from
-// before the totals, or before has_plan). Two writes to one account outside a transaction may
-// leave its totals stale: the API runs every mutation in a transaction.
+// before the totals, or before has_plan). Two writes to one account outside a
+// transaction may leave its totals stale: the API runs every mutation in a
+// transaction.
 //
 // The tables are declared in tables.go and added to ent's migration by Migrate.
 package totals
