@@ -147,7 +147,9 @@ func checkUpgradedReviews(t *testing.T, e *env) {
 // the external ID and the change's origin: SQLite adds a column only at the
 // end, and ent puts the new columns before the foreign keys of the edges.
 // The answers after the migration, the same byte for byte, show nothing was lost.
-var upgradeRebuilds = []string{"account_plans", "action_items", "business_units", "changes", "feedbacks", "influence_edges", "products", "relationships", "revenue_records"}
+// SQLite also rebuilds the metric segments, whose unique index gains a new
+// column (has_plan), and the store then counts the totals anew.
+var upgradeRebuilds = []string{"account_plans", "action_items", "business_units", "changes", "feedbacks", "influence_edges", "metric_segments", "products", "relationships", "revenue_records"}
 
 // sqliteRebuild is a statement of a SQLite table rebuild; its last group that matched names the table.
 var sqliteRebuild = regexp.MustCompile("^(?:CREATE TABLE `new_(\\w+)` \\(.*\\);|INSERT INTO sqlite_sequence \\(name, seq\\) VALUES \\(\"new_(\\w+)\", \\d+\\);|INSERT INTO `new_\\w+` \\(.*\\) SELECT .* FROM `(\\w+)`;|DROP TABLE `(\\w+)`;|ALTER TABLE `new_\\w+` RENAME TO `(\\w+)`;)$")
@@ -207,6 +209,7 @@ var upgradeAdds = map[string][]string{
 		"UPDATE \"reviews\" SET \"scheduled_at\" = \"held_at\", \"account_reviews\" = (SELECT \"account_plans\" FROM \"account_plans\" WHERE \"account_plans\".\"id\" = \"reviews\".\"account_plan_reviews\");",
 		"ALTER TABLE \"users\" ADD COLUMN \"seniority\" character varying NULL, ADD COLUMN \"deactivated_at\" timestamptz NULL;",
 		"ALTER TABLE \"reviews\" ALTER COLUMN \"held_at\" DROP NOT NULL, ALTER COLUMN \"account_plan_reviews\" DROP NOT NULL, ADD COLUMN \"kind\" character varying NOT NULL DEFAULT 'QBR', ADD COLUMN \"status\" character varying NOT NULL DEFAULT 'HELD', ADD COLUMN \"scheduled_at\" timestamptz NOT NULL, ADD COLUMN \"agenda\" character varying NULL, ADD COLUMN \"decisions\" character varying NULL, ADD COLUMN \"account_reviews\" bigint NULL, ADD CONSTRAINT \"reviews_accounts_reviews\" FOREIGN KEY (\"account_reviews\") REFERENCES \"accounts\" (\"id\") ON DELETE CASCADE;",
+		"ALTER TABLE \"metric_segments\" ADD COLUMN \"has_plan\" bigint NULL;",
 		"CREATE TABLE \"review_customer_attendees\" (\"review_id\" bigint NOT NULL, \"stakeholder_id\" bigint NOT NULL, PRIMARY KEY (\"review_id\", \"stakeholder_id\"), CONSTRAINT \"review_customer_attendees_review_id\" FOREIGN KEY (\"review_id\") REFERENCES \"reviews\" (\"id\") ON DELETE CASCADE, CONSTRAINT \"review_customer_attendees_stakeholder_id\" FOREIGN KEY (\"stakeholder_id\") REFERENCES \"stakeholders\" (\"id\") ON DELETE CASCADE);",
 	},
 }

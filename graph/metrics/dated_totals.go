@@ -21,7 +21,10 @@ import (
 // (plain), less what the eventful accounts of those segments add to them,
 // read from their rows as the totals count them, plus the eventful
 // accounts' figures by their stretches. Each sum is exact, and the
-// statements read the rows of the eventful accounts alone.
+// statements read the rows of the eventful accounts alone. The segments
+// know whether their accounts have a plan (has_plan): when a report needs
+// the plans, plain holds the segments without, whose accounts it subtracts
+// nothing from but for their tier changes, which the segments do not know.
 
 // datedTotalsCTEs adds the CTEs the statements below share: ev, the
 // eventful accounts; acc, those of them the filter lets through, and the
@@ -51,7 +54,11 @@ func (r *request) datedTotalsCTEs(s *statement, d dialectSQL, deals bool) {
 	r.accountsCTE(s, "acc", eventful, false)
 	r.datedCTEs(s, d)
 	s.add(",\n")
-	r.accountsCTE(s, "seg", r.segmentRows(), false)
+	segments := r.segmentRows()
+	if r.needsPlans() {
+		segments.where += " AND a.has_plan = 0"
+	}
+	r.accountsCTE(s, "seg", segments, false)
 	s.add(",\nplain AS MATERIALIZED (SELECT seg.id AS id")
 	for _, dim := range dimensions {
 		if r.keys[dim] {
@@ -74,14 +81,22 @@ func (r *request) datedTotalsCTEs(s *statement, d dialectSQL, deals bool) {
 		s.add(" AND 1 = 0")
 	}
 	in(s, "seg.now_tier", f.TiersAtPeriod)
-	s.add(`),
+	s.add(")")
+	if r.less() {
+		s.add(`,
 held AS (SELECT a.{account.id} AS id FROM acc JOIN {accounts} a ON a.{account.id} = acc.id` + r.lessEventful() + `)`)
+	}
 }
 
 // lessFromXD tells whether dealsDatedTotalsSQL reads the deals it
 // subtracts from xd: when every account of acc has a stretch, so that xd
 // holds the deals of every account held.
 func (r *request) lessFromXD() bool { return !r.stretchFilter() }
+
+// less tells whether the plain segments may hold eventful accounts, whose
+// rows the statements subtract (held): those with a tier change, when the
+// report needs the tiers. No plain segment holds an account with a plan.
+func (r *request) less() bool { return r.needsTiers() }
 
 // lessEventful joins the account aliased a to the plain segment its rows
 // add to in the totals read (its fine one, or the broad one holding it).
@@ -101,9 +116,17 @@ func (r *request) revenueDatedTotalsSQL(d dialectSQL) *statement {
 	s.add("WITH ")
 	r.datedTotalsCTEs(s, d, false)
 	s.add(",\nx AS MATERIALIZED (")
-	r.accountRecords(s, d, " AND rr.{revenue.account} IN (SELECT id FROM held UNION SELECT account FROM stretches)")
 	started := "CASE WHEN x.starting > 0 THEN 1 ELSE 0 END"
 	retained := "CASE WHEN x.starting > 0 AND x.starting + x.expansion - x.contraction - x.churn > 0 THEN 1 ELSE 0 END"
+	accounts, less := "SELECT account FROM stretches", ""
+	if r.less() {
+		accounts = "SELECT id FROM held UNION " + accounts
+		less = `
+  UNION ALL
+  SELECT ` + r.grouped("plain.") + `x.bucket, x.currency, -1, -x.starting, -x.expansion, -x.contraction, -x.churn, -` + started + `, -` + retained + `
+  FROM x JOIN {accounts} a ON a.{account.id} = x.account` + r.lessEventful()
+	}
+	r.accountRecords(s, d, " AND rr.{revenue.account} IN ("+accounts+")")
 	s.add(`)
 SELECT `+r.outKeys("u.")+`u.bucket, u.currency,
 `+revenueSums("u.")+`
@@ -112,10 +135,7 @@ FROM (
     t.starting AS starting, t.expansion AS expansion, t.contraction AS contraction, t.churn AS churn,
     t.starting_accounts AS starting_accounts, t.retained_accounts AS retained_accounts
   FROM {revenue_totals} t JOIN plain ON plain.id = t.segment
-  WHERE t.months = ? AND t.period >= ? AND t.period < ?
-  UNION ALL
-  SELECT `+r.grouped("plain.")+`x.bucket, x.currency, -1, -x.starting, -x.expansion, -x.contraction, -x.churn, -`+started+`, -`+retained+`
-  FROM x JOIN {accounts} a ON a.{account.id} = x.account`+r.lessEventful()+`
+  WHERE t.months = ? AND t.period >= ? AND t.period < ?`+less+`
   UNION ALL
   SELECT `+r.grouped("k.")+`x.bucket, x.currency, 1, x.starting, x.expansion, x.contraction, x.churn, `+started+`, `+retained+`
   FROM x JOIN stretches k ON k.account = x.account AND k.first <= x.bucket AND x.bucket < k.stop
@@ -151,33 +171,44 @@ func (r *request) dealsDatedTotalsSQL(d dialectSQL) *statement {
 	// less: the deals of the eventful accounts, counted as dealsSQL counts
 	// them, under the keys of the plain segments holding them: what they
 	// add to those segments' totals in the report's periods.
-	s.add(`,
+	lessMoves := ""
+	if r.less() {
+		s.add(`,
 less AS MATERIALIZED (
   SELECT ` + r.grouped("") + `currency, ` + r.unpackKind() + `, n, amount FROM (`)
-	if r.lessFromXD() {
-		// xd holds them, in the columns dealKind packs.
-		s.add(`
+		if r.lessFromXD() {
+			// xd holds them, in the columns dealKind packs.
+			s.add(`
     SELECT ` + plainKeys + `x.currency AS currency, ` + r.packKind("x.days", "x.opened", "x.closed", "x.outcome") + ` AS kind,
       COUNT(*) AS n, SUM(x.amount) AS amount
     FROM xd x JOIN {accounts} a ON a.{account.id} = x.account` + r.lessEventful() + `
     WHERE x.account IN (SELECT id FROM held)
     GROUP BY kind, ` + plainKeys + `x.currency`)
-	} else {
-		s.add(`
+		} else {
+			s.add(`
     SELECT ` + plainKeys + `o.{opportunity.currency} AS currency, `)
-		r.dealKind(s, d)
-		s.add(`, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
+			r.dealKind(s, d)
+			s.add(`, COUNT(*) AS n, SUM(o.{opportunity.amount}) AS amount
     FROM {opportunities} o JOIN {accounts} a ON a.{account.id} = o.{opportunity.account}` + r.lessEventful() + `
     WHERE o.{opportunity.account} IN (SELECT id FROM held) AND `)
-		r.dealsInPeriod(s, d)
-		s.add(`
+			r.dealsInPeriod(s, d)
+			s.add(`
     GROUP BY kind, ` + plainKeys + `o.{opportunity.currency}`)
-	}
-	s.add(`
+		}
+		s.add(`
   ) x
-),
-`)
-	s.add(`three(k) AS (SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2),
+)`)
+		lessMoves = `
+    UNION ALL
+    SELECT ` + r.grouped("less.") + none + `less.currency, CASE WHEN m.k = 2 THEN 1 ELSE 0 END,
+      CASE WHEN m.k = 0 THEN less.opened ELSE less.closed END,
+      CASE WHEN m.k = 2 THEN less.outcome ELSE 0 END, CASE WHEN m.k = 2 THEN less.days ELSE 0 END,
+      CASE WHEN m.k = 1 THEN less.n ELSE -less.n END,
+      CASE WHEN m.k = 0 THEN -less.amount WHEN m.k = 1 THEN less.amount WHEN less.outcome = 1 THEN -less.amount ELSE 0 END
+    FROM less JOIN three m ON m.k = 0 OR (m.k = 1 AND less.closed < ` + notClosed + `) OR (m.k = 2 AND less.outcome > 0)`
+	}
+	s.add(`,
+three(k) AS (SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2),
 moves AS MATERIALIZED (
   SELECT `+r.grouped("")+dp+`currency, kind, bucket, outcome, days, SUM(n) AS n, SUM(amount) AS amount FROM (
     SELECT `+keys+counted+`counted.currency AS currency, CASE WHEN m.k = 2 THEN 1 ELSE 0 END AS kind,
@@ -198,14 +229,7 @@ moves AS MATERIALIZED (
     FROM {won_cycles} c JOIN plain ON plain.id = c.segment WHERE c.month >= ? AND c.month < ?
     UNION ALL
     SELECT `+plainKeys+none+`t.currency, 1, `+bucket("t.month")+`, 1, 0, 0, t.won_amount
-    FROM {deal_totals} t JOIN plain ON plain.id = t.segment WHERE t.month >= ? AND t.month < ? AND t.won_amount <> 0
-    UNION ALL
-    SELECT `+r.grouped("less.")+none+`less.currency, CASE WHEN m.k = 2 THEN 1 ELSE 0 END,
-      CASE WHEN m.k = 0 THEN less.opened ELSE less.closed END,
-      CASE WHEN m.k = 2 THEN less.outcome ELSE 0 END, CASE WHEN m.k = 2 THEN less.days ELSE 0 END,
-      CASE WHEN m.k = 1 THEN less.n ELSE -less.n END,
-      CASE WHEN m.k = 0 THEN -less.amount WHEN m.k = 1 THEN less.amount WHEN less.outcome = 1 THEN -less.amount ELSE 0 END
-    FROM less JOIN three m ON m.k = 0 OR (m.k = 1 AND less.closed < `+notClosed+`) OR (m.k = 2 AND less.outcome > 0)
+    FROM {deal_totals} t JOIN plain ON plain.id = t.segment WHERE t.month >= ? AND t.month < ? AND t.won_amount <> 0`+lessMoves+`
   ) x
   GROUP BY `+r.grouped("")+dp+`currency, kind, bucket, outcome, days
 ),`, first, end, first, end, first, end)

@@ -3,8 +3,9 @@
 // and revenue record, since SQLite sorts every row a GROUP BY reads. A
 // segment is the accounts alike in every dimension a report filters and
 // groups by: tier, owner, industry, region, and whether they have an ACTIVE
-// plan. Each such (fine) segment also adds to a broad one, alike in tier and
-// plan alone, which the reports by tier or plan read: fine segments barely
+// plan, and whether they have a plan of any status (which the dated reports
+// need). Each such (fine) segment also adds to a broad one, alike in tier and
+// plans alone, which the reports by tier or plan read: fine segments barely
 // sum won deals, so the median would read nearly one row per deal.
 //
 // Every account whose rows the totals hold names its fine segment in
@@ -14,8 +15,9 @@
 // in the same transaction. Both steps skip accounts already out (or in), so
 // that nested hooks, as a bulk create runs them, count an account once.
 // CountAll counts any account left out when the store opens (a database from
-// before the totals). Two writes to one account outside a transaction may
-// leave its totals stale: the API runs every mutation in a transaction.
+// before the totals, or before has_plan). Two writes to one account outside a
+// transaction may leave its totals stale: the API runs every mutation in a
+// transaction.
 //
 // The tables are declared in tables.go and added to ent's migration by Migrate.
 package totals
@@ -132,9 +134,9 @@ func totalledAccounts(ctx context.Context, client *gen.Client, m ent.Mutation) (
 
 // CountAll puts every account the totals do not hold into them: when the
 // store opens, after the migration, and before anything else writes. Totals
-// kept before there were broad segments are counted anew.
+// kept before there were broad segments, or has_plan, are counted anew.
 func CountAll(ctx context.Context, client *gen.Client) error {
-	rows, err := client.QueryContext(ctx, SQL(`SELECT COUNT(*) FROM {segments} WHERE broad = 0 AND broad_segment IS NULL`))
+	rows, err := client.QueryContext(ctx, SQL(`SELECT COUNT(*) FROM {segments} WHERE (broad = 0 AND broad_segment IS NULL) OR has_plan IS NULL`))
 	if err != nil {
 		return err
 	}
@@ -177,9 +179,9 @@ func count(ctx context.Context, client *gen.Client, accounts []int) error {
 		return err
 	}
 	in := idList(out)
-	added, err := client.ExecContext(ctx, SQL(`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
+	added, err := client.ExecContext(ctx, SQL(`INSERT INTO {segments} (tier, owner, industry, region, planned, has_plan, broad)
 SELECT DISTINCT `+segmentOf("a")+`, 0 FROM {accounts} a WHERE a.{account.id} IN (`+in+`)
-ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
+ON CONFLICT (tier, owner, industry, region, planned, has_plan, broad) DO NOTHING`))
 	if err != nil {
 		return err
 	}
@@ -190,7 +192,7 @@ ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`))
 		}
 	}
 	if _, err := client.ExecContext(ctx, SQL(`UPDATE {accounts} SET {account.segment} = (
-  SELECT s.id FROM {segments} s WHERE s.broad = 0 AND (s.tier, s.owner, s.industry, s.region, s.planned) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
+  SELECT s.id FROM {segments} s WHERE s.broad = 0 AND (s.tier, s.owner, s.industry, s.region, s.planned, s.has_plan) = (SELECT `+segmentOf("a")+` FROM {accounts} a WHERE a.{account.id} = {accounts}.{account.id}))
 WHERE {account.id} IN (`+in+`)`)); err != nil {
 		return err
 	}
@@ -199,10 +201,10 @@ WHERE {account.id} IN (`+in+`)`)); err != nil {
 
 // linkBroadSegments adds the broad segments of new fine ones and names them there.
 func linkBroadSegments(ctx context.Context, client *gen.Client) error {
-	for _, st := range []string{`INSERT INTO {segments} (tier, owner, industry, region, planned, broad)
-SELECT DISTINCT tier, 0, '', '', planned, 1 FROM {segments} WHERE broad = 0 AND broad_segment IS NULL
-ON CONFLICT (tier, owner, industry, region, planned, broad) DO NOTHING`, `UPDATE {segments} SET broad_segment = (
-  SELECT b.id FROM {segments} b WHERE b.broad = 1 AND b.tier = {segments}.tier AND b.planned = {segments}.planned)
+	for _, st := range []string{`INSERT INTO {segments} (tier, owner, industry, region, planned, has_plan, broad)
+SELECT DISTINCT tier, 0, '', '', planned, has_plan, 1 FROM {segments} WHERE broad = 0 AND broad_segment IS NULL
+ON CONFLICT (tier, owner, industry, region, planned, has_plan, broad) DO NOTHING`, `UPDATE {segments} SET broad_segment = (
+  SELECT b.id FROM {segments} b WHERE b.broad = 1 AND b.tier = {segments}.tier AND b.planned = {segments}.planned AND b.has_plan = {segments}.has_plan)
 WHERE broad = 0 AND broad_segment IS NULL`} {
 		if _, err := client.ExecContext(ctx, SQL(st)); err != nil {
 			return err
@@ -238,7 +240,8 @@ func uncount(ctx context.Context, client *gen.Client, accounts []int) error {
 // segmentOf selects the segment dimensions of the account aliased a.
 func segmentOf(a string) string {
 	return strings.ReplaceAll(`a.{account.tier}, COALESCE(a.{account.owner}, 0), COALESCE(a.{account.industry}, ''), COALESCE(a.{account.region}, ''),
-  CASE WHEN a.{account.id} IN (SELECT p.{plan.account} FROM {plans} p WHERE p.{plan.status} = '{active}') THEN 1 ELSE 0 END`, "a.", a+".")
+  CASE WHEN a.{account.id} IN (SELECT p.{plan.account} FROM {plans} p WHERE p.{plan.status} = '{active}') THEN 1 ELSE 0 END,
+  CASE WHEN a.{account.id} IN (SELECT p.{plan.account} FROM {plans} p) THEN 1 ELSE 0 END`, "a.", a+".")
 }
 
 // addsTo joins the account aliased a to the segments its rows add to, as

@@ -52,10 +52,15 @@ func Tables() []*schema.Table {
 	id := &schema.Column{Name: "id", Type: field.TypeInt, Increment: true}
 	// broad is 1 for a broad segment, whose owner, industry and region are
 	// 0 and ''; broad_segment names the broad segment of a fine one.
+	// has_plan is 1 when the accounts have a plan of any status: the dated
+	// reports read the other segments whole. It is NULL in a database from
+	// before it, which CountAll then counts anew.
+	hasPlan := &schema.Column{Name: "has_plan", Type: field.TypeInt64, Nullable: true}
 	dims := []*schema.Column{text("tier"), integer("owner"), text("industry"), text("region"), integer("planned"),
 		{Name: "broad", Type: field.TypeInt64, Default: 0}}
 	columns := append([]*schema.Column{id}, dims...)
-	columns = append(columns, &schema.Column{Name: "broad_segment", Type: field.TypeInt, Nullable: true})
+	columns = append(columns, &schema.Column{Name: "broad_segment", Type: field.TypeInt, Nullable: true}, hasPlan)
+	dims = append(dims, hasPlan)
 	segments := &schema.Table{Name: SegmentsTable, Columns: columns, PrimaryKey: []*schema.Column{id},
 		Indexes: []*schema.Index{{Name: SegmentsTable + "_dimensions", Unique: true, Columns: dims}}}
 	return []*schema.Table{

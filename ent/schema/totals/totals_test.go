@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 // dims are a segment's dimensions, which name it in the snapshots (its ID
 // depends on the order segments were added in).
-const dims = `s.tier, s.owner, s.industry, s.region, s.planned, s.broad`
+const dims = `s.tier, s.owner, s.industry, s.region, s.planned, s.has_plan, s.broad`
 
 // snapshot is the content of the totals as text, a line per total, sorted:
 // keyed by segment dimensions, without totals whose sums are all zero (they
@@ -38,10 +38,10 @@ func snapshot(t *testing.T, c *ent.Client) string {
 		keys  int // the columns before the sums
 	}{
 		{`SELECT ` + dims + `, d.currency, d.month, d.opened, d.opened_amount, d.won, d.won_amount, d.won_days, d.lost, d.closed_amount
-			FROM {deal_totals} d JOIN {segments} s ON s.id = d.segment`, 8},
-		{`SELECT ` + dims + `, w.currency, w.month, w.days, w.deals FROM {won_cycles} w JOIN {segments} s ON s.id = w.segment`, 9},
+			FROM {deal_totals} d JOIN {segments} s ON s.id = d.segment`, 9},
+		{`SELECT ` + dims + `, w.currency, w.month, w.days, w.deals FROM {won_cycles} w JOIN {segments} s ON s.id = w.segment`, 10},
 		{`SELECT ` + dims + `, r.currency, r.months, r.period, r.accounts, r.starting, r.expansion, r.contraction, r.churn, r.starting_accounts, r.retained_accounts
-			FROM {revenue_totals} r JOIN {segments} s ON s.id = r.segment`, 9},
+			FROM {revenue_totals} r JOIN {segments} s ON s.id = r.segment`, 10},
 	} {
 		out = append(out, lines(t, c, q.query, q.keys)...)
 	}
@@ -53,7 +53,7 @@ func snapshot(t *testing.T, c *ent.Client) string {
 // hold, by account name.
 func segments(t *testing.T, c *ent.Client) string {
 	t.Helper()
-	return strings.Join(lines(t, c, `SELECT a.name, `+dims+` FROM {accounts} a JOIN {segments} s ON s.id = a.{account.segment}`, 7), "\n")
+	return strings.Join(lines(t, c, `SELECT a.name, `+dims+` FROM {accounts} a JOIN {segments} s ON s.id = a.{account.segment}`, 8), "\n")
 }
 
 // lines runs a query and writes each row as a line, leaving out rows whose
@@ -256,7 +256,7 @@ func TestTotals(t *testing.T) {
 		c.RevenueRecord.Create().SetAccountID(acc).SetPeriodStart(at(2, 1)).SetPeriodEnd(at(3, 1)).SetStartingRevenue(110).SetChurn(110).ExecX(ctx)
 
 		jan, mar := 2025*12, 2025*12+2
-		fine, broad := "KEY 0 Solo  1 0", "KEY 0   1 1"
+		fine, broad := "KEY 0 Solo  1 1 0", "KEY 0   1 1 1"
 		var want []string
 		for _, s := range []string{fine, broad} {
 			want = append(want,
@@ -308,6 +308,72 @@ func TestCountAllAfterBroadSegments(t *testing.T) {
 		}
 		if changes := storetest.Changes(before, storetest.Dump(t, c)); changes != "" {
 			t.Errorf("counting a counted database changed:\n%s", changes)
+		}
+	})
+}
+
+// TestHasPlan: the segment of an account knows whether it has a plan of
+// any status, which the dated reports read (graph/metrics): a plan created
+// in draft sets it, archiving keeps it, deleting the last plan clears it;
+// the broad segment follows, and the totals move with the account.
+func TestHasPlan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		ctx := viewer.NewContext(context.Background(), viewer.Open)
+		acc := c.Account.Create().SetName("A").SetTier(account.TierKEY).SaveX(ctx).ID
+		c.Opportunity.Create().SetName("Deal").SetAccountID(acc).SetAmount(5).SetOpenedAt(at(1, 1)).ExecX(ctx)
+		hasPlan := func(what, want string) {
+			t.Helper()
+			got := strings.Join(lines(t, c, `SELECT s.broad, s.planned, s.has_plan FROM {segments} s
+				WHERE s.id IN (SELECT d.segment FROM {deal_totals} d WHERE d.opened <> 0)`, 3), "; ")
+			if got != want {
+				t.Errorf("%s: segments holding the deal (broad planned has_plan) %s, want %s", what, got, want)
+			}
+		}
+		hasPlan("without a plan", "0 0 0; 1 0 0")
+		draft := c.AccountPlan.Create().SetName("Draft").SetAccountID(acc).SetPeriodStart(at(1, 1)).SetPeriodEnd(at(12, 31)).SaveX(ctx).ID
+		hasPlan("with a draft", "0 0 1; 1 0 1")
+		second := c.AccountPlan.Create().SetName("Second").SetAccountID(acc).SetStatus(accountplan.StatusACTIVE).
+			SetPeriodStart(at(1, 1)).SetPeriodEnd(at(12, 31)).SaveX(ctx).ID
+		hasPlan("with an active plan", "0 1 1; 1 1 1")
+		c.AccountPlan.UpdateOneID(second).SetStatus(accountplan.StatusARCHIVED).ExecX(ctx)
+		hasPlan("archived", "0 0 1; 1 0 1")
+		c.AccountPlan.DeleteOneID(draft).ExecX(ctx)
+		hasPlan("one plan deleted", "0 0 1; 1 0 1")
+		c.AccountPlan.Delete().Where(accountplan.ID(second)).ExecX(ctx)
+		hasPlan("the last deleted", "0 0 0; 1 0 0")
+		tx, err := c.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.AccountPlan.Create().SetName("Rolled back").SetAccountID(acc).SetPeriodStart(at(1, 1)).SetPeriodEnd(at(12, 31)).ExecX(ctx)
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		hasPlan("a plan rolled back", "0 0 0; 1 0 0")
+	})
+}
+
+// TestCountAllBeforeHasPlan: a database from before has_plan (NULL in every
+// segment after the migration) is counted anew when the store opens.
+func TestCountAllBeforeHasPlan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, c *ent.Client) {
+		ctx := context.Background()
+		for _, name := range []string{"A", "B"} {
+			acc := c.Account.Create().SetName(name).SaveX(ctx).ID
+			c.Opportunity.Create().SetName("Deal").SetAccountID(acc).SetAmount(5).ExecX(ctx)
+			if name == "B" {
+				c.AccountPlan.Create().SetName("Plan").SetAccountID(acc).SetPeriodStart(at(1, 1)).SetPeriodEnd(at(12, 31)).ExecX(ctx)
+			}
+		}
+		kept := snapshot(t, c)
+		if _, err := c.ExecContext(ctx, totals.SQL(`UPDATE {segments} SET has_plan = NULL`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := totals.CountAll(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if got := snapshot(t, c); got != kept {
+			t.Errorf("counted anew:\n%s\nwant:\n%s", got, kept)
 		}
 	})
 }
