@@ -258,9 +258,11 @@ func keysFirst(s *sql.Selector, partitionBy string, first int, orderBy []sql.Que
 	}
 	k := keys.As("keys")
 	t := d.Table(s.TableName()).As(s.TableName())
+	// A LEFT JOIN (every key has its row) keeps keys the outer loop, so the
+	// rows come in their numbering's order: SQLite may swap an inner join's tables.
 	page := d.Select(t.Columns(cols...)...).
 		From(k).
-		Join(t).On(t.C("id"), k.C("id")).
+		LeftJoin(t).On(t.C("id"), k.C("id")).
 		Where(sql.LTE(k.C("row_number"), first))
 	if total {
 		page.AppendSelect(k.C(Total))
