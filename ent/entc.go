@@ -400,7 +400,7 @@ func ({{ $r }} *{{ $q }}) countSelector(ctx context.Context) (*sql.Selector, boo
 }
 {{ end }}{{ end }}
 {{ range $n := $.Nodes }}
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -408,9 +408,9 @@ func ({{ $n.QueryReceiver }} *{{ $n.QueryName }}) limitPerRow(partitionBy string
 	case {{ $n.QueryReceiver }}.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !{{ $n.QueryReceiver }}.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),

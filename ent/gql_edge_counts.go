@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql/driver"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/accountplan/accountplan/ent/schema/edgecount"
@@ -1075,7 +1074,7 @@ func (_q *WhitespaceCellQuery) countSelector(ctx context.Context) (*sql.Selector
 	return c.sel, plain, nil
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *APITokenQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1083,9 +1082,9 @@ func (_q *APITokenQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1102,7 +1101,7 @@ func (_q *APITokenQuery) limitOne(limit int) *APITokenQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *AccountQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1110,9 +1109,9 @@ func (_q *AccountQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1129,7 +1128,7 @@ func (_q *AccountQuery) limitOne(limit int) *AccountQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *AccountPlanQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1137,9 +1136,9 @@ func (_q *AccountPlanQuery) limitPerRow(partitionBy string, limit int, orderBy .
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1156,7 +1155,7 @@ func (_q *AccountPlanQuery) limitOne(limit int) *AccountPlanQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *AccountTeamMemberQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1164,9 +1163,9 @@ func (_q *AccountTeamMemberQuery) limitPerRow(partitionBy string, limit int, ord
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1183,7 +1182,7 @@ func (_q *AccountTeamMemberQuery) limitOne(limit int) *AccountTeamMemberQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *ActionItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1191,9 +1190,9 @@ func (_q *ActionItemQuery) limitPerRow(partitionBy string, limit int, orderBy ..
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1210,7 +1209,7 @@ func (_q *ActionItemQuery) limitOne(limit int) *ActionItemQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *BusinessUnitQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1218,9 +1217,9 @@ func (_q *BusinessUnitQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1237,7 +1236,7 @@ func (_q *BusinessUnitQuery) limitOne(limit int) *BusinessUnitQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *ChangeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1245,9 +1244,9 @@ func (_q *ChangeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1264,7 +1263,7 @@ func (_q *ChangeQuery) limitOne(limit int) *ChangeQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *FeedbackQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1272,9 +1271,9 @@ func (_q *FeedbackQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1291,7 +1290,7 @@ func (_q *FeedbackQuery) limitOne(limit int) *FeedbackQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *GoalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1299,9 +1298,9 @@ func (_q *GoalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Q
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1318,7 +1317,7 @@ func (_q *GoalQuery) limitOne(limit int) *GoalQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *IcpCriterionQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1326,9 +1325,9 @@ func (_q *IcpCriterionQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1345,7 +1344,7 @@ func (_q *IcpCriterionQuery) limitOne(limit int) *IcpCriterionQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *InfluenceEdgeQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1353,9 +1352,9 @@ func (_q *InfluenceEdgeQuery) limitPerRow(partitionBy string, limit int, orderBy
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1372,7 +1371,7 @@ func (_q *InfluenceEdgeQuery) limitOne(limit int) *InfluenceEdgeQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *InsightQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1380,9 +1379,9 @@ func (_q *InsightQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1399,7 +1398,7 @@ func (_q *InsightQuery) limitOne(limit int) *InsightQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *KPIQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1407,9 +1406,9 @@ func (_q *KPIQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Qu
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1426,7 +1425,7 @@ func (_q *KPIQuery) limitOne(limit int) *KPIQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *KPIMeasurementQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1434,9 +1433,9 @@ func (_q *KPIMeasurementQuery) limitPerRow(partitionBy string, limit int, orderB
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1453,7 +1452,7 @@ func (_q *KPIMeasurementQuery) limitOne(limit int) *KPIMeasurementQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *ObjectiveQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1461,9 +1460,9 @@ func (_q *ObjectiveQuery) limitPerRow(partitionBy string, limit int, orderBy ...
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1480,7 +1479,7 @@ func (_q *ObjectiveQuery) limitOne(limit int) *ObjectiveQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *OpportunityQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1488,9 +1487,9 @@ func (_q *OpportunityQuery) limitPerRow(partitionBy string, limit int, orderBy .
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1507,7 +1506,7 @@ func (_q *OpportunityQuery) limitOne(limit int) *OpportunityQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *OrgMapSignalQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1515,9 +1514,9 @@ func (_q *OrgMapSignalQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1534,7 +1533,7 @@ func (_q *OrgMapSignalQuery) limitOne(limit int) *OrgMapSignalQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *ProductQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1542,9 +1541,9 @@ func (_q *ProductQuery) limitPerRow(partitionBy string, limit int, orderBy ...sq
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1561,7 +1560,7 @@ func (_q *ProductQuery) limitOne(limit int) *ProductQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *RelationshipQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1569,9 +1568,9 @@ func (_q *RelationshipQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1588,7 +1587,7 @@ func (_q *RelationshipQuery) limitOne(limit int) *RelationshipQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *RevenueRecordQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1596,9 +1595,9 @@ func (_q *RevenueRecordQuery) limitPerRow(partitionBy string, limit int, orderBy
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1615,7 +1614,7 @@ func (_q *RevenueRecordQuery) limitOne(limit int) *RevenueRecordQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *ReviewQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1623,9 +1622,9 @@ func (_q *ReviewQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1642,7 +1641,7 @@ func (_q *ReviewQuery) limitOne(limit int) *ReviewQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *StakeholderQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1650,9 +1649,9 @@ func (_q *StakeholderQuery) limitPerRow(partitionBy string, limit int, orderBy .
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1669,7 +1668,7 @@ func (_q *StakeholderQuery) limitOne(limit int) *StakeholderQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *SwotItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1677,9 +1676,9 @@ func (_q *SwotItemQuery) limitPerRow(partitionBy string, limit int, orderBy ...s
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1696,7 +1695,7 @@ func (_q *SwotItemQuery) limitOne(limit int) *SwotItemQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *UserQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1704,9 +1703,9 @@ func (_q *UserQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Q
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1723,7 +1722,7 @@ func (_q *UserQuery) limitOne(limit int) *UserQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *WebhookDeliveryQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1731,9 +1730,9 @@ func (_q *WebhookDeliveryQuery) limitPerRow(partitionBy string, limit int, order
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1750,7 +1749,7 @@ func (_q *WebhookDeliveryQuery) limitOne(limit int) *WebhookDeliveryQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *WebhookDeliveryAttemptQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1758,9 +1757,9 @@ func (_q *WebhookDeliveryAttemptQuery) limitPerRow(partitionBy string, limit int
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1777,7 +1776,7 @@ func (_q *WebhookDeliveryAttemptQuery) limitOne(limit int) *WebhookDeliveryAttem
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *WebhookEndpointQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1785,9 +1784,9 @@ func (_q *WebhookEndpointQuery) limitPerRow(partitionBy string, limit int, order
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1804,7 +1803,7 @@ func (_q *WebhookEndpointQuery) limitOne(limit int) *WebhookEndpointQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *WebhookEventQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1812,9 +1811,9 @@ func (_q *WebhookEventQuery) limitPerRow(partitionBy string, limit int, orderBy 
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),
@@ -1831,7 +1830,7 @@ func (_q *WebhookEventQuery) limitOne(limit int) *WebhookEventQuery {
 	return _q.Limit(limit)
 }
 
-// limitPerRow is entgql.LimitPerRow, the window statement of a page under each
+// limitPerRow is edgecount.LimitPerRow, the window statement of a page under each
 // parent (limit is first+1 or last+1), or edgecount.Page if the page counts its
 // parent's rows. The row past the page only tells pageInfo: unasked, it is not read.
 func (_q *WhitespaceCellQuery) limitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
@@ -1839,9 +1838,9 @@ func (_q *WhitespaceCellQuery) limitPerRow(partitionBy string, limit int, orderB
 	case _q.withPageTotal:
 		return edgecount.Page(partitionBy, limit-1, orderBy...)
 	case !_q.pageInfoAsked:
-		return entgql.LimitPerRow(partitionBy, limit-1, orderBy...)
+		return edgecount.LimitPerRow(partitionBy, limit-1, orderBy...)
 	}
-	return entgql.LimitPerRow(partitionBy, limit, orderBy...)
+	return edgecount.LimitPerRow(partitionBy, limit, orderBy...)
 }
 
 // limitOne is the LIMIT of a page under one node (limit is first+1 or last+1),

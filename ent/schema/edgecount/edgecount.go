@@ -8,8 +8,11 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
@@ -194,6 +197,9 @@ const Total = "page_total"
 // totalCount and hasNextPage without a count statement or an extra row.
 func Page(partitionBy string, first int, orderBy ...sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
+		if keysFirst(s, partitionBy, first, orderBy, true) {
+			return
+		}
 		d := sql.Dialect(s.Dialect())
 		s.SetDistinct(false)
 		count := sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(partitionBy)
@@ -212,6 +218,57 @@ func Page(partitionBy string, first int, orderBy ...sql.Querier) func(*sql.Selec
 			Where(sql.LTE(t.C("row_number"), first)).
 			Prefix(with)
 	}
+}
+
+// LimitPerRow is entgql.LimitPerRow: the first rows of each parent, by a
+// window statement, read on SQLite as keysFirst reads them.
+func LimitPerRow(partitionBy string, first int, orderBy ...sql.Querier) func(*sql.Selector) {
+	window := entgql.LimitPerRow(partitionBy, first, orderBy...)
+	return func(s *sql.Selector) {
+		if !keysFirst(s, partitionBy, first, orderBy, false) {
+			window(s)
+		}
+	}
+}
+
+// keysFirst makes a SQLite statement of a page under each parent number the
+// rows by their keys alone and then read the first ones' columns by key:
+// SQLite's window keeps every column of every row it numbers, which made the
+// window statement cost twice the plain read of its rows. The count, when
+// asked, shares the numbering's window (a whole-partition frame), so that the
+// rows are sorted once. A statement with joins (a many-to-many edge's) or
+// without the id is left to the window statement of all columns.
+func keysFirst(s *sql.Selector, partitionBy string, first int, orderBy []sql.Querier, total bool) bool {
+	cols := s.UnqualifiedColumns()
+	if s.Dialect() != dialect.SQLite || s.HasJoins() || s.Table() == nil || !slices.Contains(cols, "id") {
+		return false
+	}
+	d := sql.Dialect(dialect.SQLite)
+	keys := s.Clone()
+	keys.SetDistinct(false)
+	keys.Select(keys.C("id"))
+	keys.AppendSelectExprAs(sql.RowNumber().PartitionBy(partitionBy).OrderExpr(orderBy...), "row_number")
+	if total {
+		keys.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+			w := sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(partitionBy).OrderExpr(orderBy...)
+			w.SetDialect(b.Dialect())
+			query, args := w.Query()
+			b.WriteString(strings.TrimSuffix(query, ")") + " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)").Args(args...)
+		}), Total)
+	}
+	k := keys.As("keys")
+	t := d.Table(s.TableName()).As(s.TableName())
+	// A LEFT JOIN (every key has its row) keeps keys the outer loop, so the
+	// rows come in their numbering's order: SQLite may swap an inner join's tables.
+	page := d.Select(t.Columns(cols...)...).
+		From(k).
+		LeftJoin(t).On(t.C("id"), k.C("id")).
+		Where(sql.LTE(k.C("row_number"), first))
+	if total {
+		page.AppendSelect(k.C(Total))
+	}
+	*s = *page
+	return true
 }
 
 // OnePage makes the statement of a page under one parent, whose rows are all

@@ -4,10 +4,12 @@ import (
 	"context"
 	stdsql "database/sql"
 	"database/sql/driver"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	_ "github.com/mattn/go-sqlite3"
@@ -236,4 +238,72 @@ func triples(t *testing.T, rows *sql.Rows) [][3]int {
 		got = append(got, r)
 	}
 	return got
+}
+
+func TestSQLitePagesNumberKeysOnly(t *testing.T) {
+	drv := fixture(t)
+	read := func(s *sql.Selector) ([]string, string) {
+		t.Helper()
+		query, args := s.Query()
+		rows := &sql.Rows{}
+		if err := drv.Query(context.Background(), query, args, rows); err != nil {
+			t.Fatalf("%v\n%s", err, query)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var id, parent int
+			var kind string
+			dest := []any{&id, &parent, &kind}
+			var total int
+			if cols, _ := rows.Columns(); len(cols) == 4 {
+				dest = append(dest, &total)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%d %d %s %d", id, parent, kind, total))
+		}
+		return got, query
+	}
+	children := func(d string) *sql.Selector {
+		s := sql.Dialect(d).Select("id", "parent", "kind").From(sql.Table("children"))
+		return s.Where(sql.And(sql.InValues(s.C("parent"), ids...), sql.NEQ(s.C("kind"), "c")))
+	}
+	for _, order := range []string{"id ASC", "id DESC", "kind DESC, id ASC"} {
+		for _, first := range []int{1, 2, 5} {
+			// The window statement of all columns, as entgql writes it; Page's
+			// rows are the same, with their parent's rows: 3 of 1, 1 of 2 and of 4.
+			all := children(dialect.SQLite)
+			entgql.LimitPerRow("parent", first, sql.Expr(order))(all)
+			want, _ := read(all)
+			var wantTotal []string
+			for _, r := range want {
+				n := map[string]string{"1": "3", "2": "1", "4": "1"}[strings.Fields(r)[1]]
+				wantTotal = append(wantTotal, strings.TrimSuffix(r, " 0")+" "+n)
+			}
+
+			s := children(dialect.SQLite)
+			LimitPerRow("parent", first, sql.Expr(order))(s)
+			got, query := read(s)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, first %d: rows %v, want %v\n%s", order, first, got, want, query)
+			}
+			if !strings.Contains(query, "SELECT `children`.`id`, (ROW_NUMBER() OVER") {
+				t.Errorf("the window numbers more than the keys:\n%s", query)
+			}
+			s = children(dialect.SQLite)
+			Page("parent", first, sql.Expr(order))(s)
+			got, query = read(s)
+			if !reflect.DeepEqual(got, wantTotal) {
+				t.Errorf("%s, first %d, counted: rows %v, want %v\n%s", order, first, got, wantTotal, query)
+			}
+		}
+	}
+	pg, want := children(dialect.Postgres), children(dialect.Postgres)
+	LimitPerRow("parent", 2, sql.Expr("id"))(pg)
+	entgql.LimitPerRow("parent", 2, sql.Expr("id"))(want)
+	if q, w := pg.String(), want.String(); q != w {
+		t.Errorf("PostgreSQL's statement\n%s\nwant entgql's\n%s", q, w)
+	}
 }
