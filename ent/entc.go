@@ -91,13 +91,17 @@ func pagesCallOurLimits() error {
 // nested page does: entgql says there is one whenever the count is above
 // zero, so three records paged two at a time answered hasNextPage on a page
 // of one. With a cursor the count, which ignores it, still only says whether
-// any record is left.
+// any record is left. A root page without pageInfo reads first rows, not first+1.
 func pagesCountNextPages() error {
 	t := entgql.PaginationTemplate.Lookup("gql_pagination/helper/paginate")
 	if t == nil {
 		return fmt.Errorf("entgql has no gql_pagination/helper/paginate template")
 	}
 	for _, r := range [][2]string{
+		// The row past the page only tells pageInfo: unasked, it is not read,
+		// nor are the edges below it.
+		{"\tlimit := paginateLimit(first, last)\n",
+			"\tlimit := paginateLimit(first, last)\n\tif limit > 1 && !hasCollectedField(ctx, pageInfoField) {\n\t\tlimit--\n\t}\n"},
 		{"conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0",
 			"conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)"},
 		{"conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0",

@@ -353,6 +353,9 @@ func (_m *APITokenQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -741,6 +744,9 @@ func (_m *AccountQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -1201,6 +1207,9 @@ func (_m *AccountPlanQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -1643,6 +1652,9 @@ func (_m *AccountTeamMemberQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -2013,6 +2025,9 @@ func (_m *ActionItemQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -2437,6 +2452,9 @@ func (_m *BusinessUnitQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -2807,6 +2825,9 @@ func (_m *ChangeQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -3141,6 +3162,9 @@ func (_m *FeedbackQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -3547,6 +3571,9 @@ func (_m *GoalQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -3935,6 +3962,9 @@ func (_m *IcpCriterionQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -4341,6 +4371,9 @@ func (_m *InfluenceEdgeQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -4729,6 +4762,9 @@ func (_m *InsightQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -5099,6 +5135,9 @@ func (_m *KPIQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -5469,6 +5508,9 @@ func (_m *KPIMeasurementQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -5839,6 +5881,9 @@ func (_m *ObjectiveQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -6245,6 +6290,9 @@ func (_m *OpportunityQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -6687,6 +6735,9 @@ func (_m *ProductQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -7075,6 +7126,9 @@ func (_m *RelationshipQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -7463,6 +7517,9 @@ func (_m *RevenueRecordQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -7869,6 +7926,9 @@ func (_m *ReviewQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -8293,6 +8353,9 @@ func (_m *StakeholderQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -8771,6 +8834,9 @@ func (_m *SwotItemQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -9141,6 +9207,9 @@ func (_m *UserQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -9565,6 +9634,9 @@ func (_m *WebhookDeliveryQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -9917,6 +9989,9 @@ func (_m *WebhookDeliveryAttemptQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -10269,6 +10344,9 @@ func (_m *WebhookEndpointQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}
@@ -10639,6 +10717,9 @@ func (_m *WhitespaceCellQuery) Paginate(
 		return nil, err
 	}
 	limit := paginateLimit(first, last)
+	if limit > 1 && !hasCollectedField(ctx, pageInfoField) {
+		limit--
+	}
 	if limit != 0 {
 		_m.Limit(limit)
 	}

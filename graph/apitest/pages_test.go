@@ -148,7 +148,7 @@ func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
 
 // A page with its count is one statement, and reads no row past first: the
 // goals of a plan not shown are not read either. A page asking neither its
-// count nor pageInfo reads no row past first either.
+// count nor pageInfo reads no row past first either, at the root too.
 func TestStatementsPageWithCount(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, func(t *testing.T, e *env) {
@@ -176,6 +176,19 @@ func TestStatementsPageWithCount(t *testing.T) {
 		})
 		if len(stmts) != 3 || rows != 8+7 {
 			t.Errorf("without pageInfo: %d statements and %d rows, want 3 and %d", len(stmts), rows, 8+7)
+		}
+
+		// A root page without pageInfo reads no account past first, nor its plans:
+		// accounts 0 to 6, and the first plan of the 6 of them that have plans.
+		stmts, rows = e.statementsAndRows(func() {
+			d = e.must(`{ accounts(first: 7) { totalCount edges { node { name plans(first: 1) { edges { node { name } } } } } } }`, nil)
+		})
+		if len(stmts) != 3 || rows != 1+7+6 {
+			t.Errorf("a root page without pageInfo: %d statements and %d rows, want 3 (count, accounts, plans) and %d:\n%v", len(stmts), rows, 1+7+6, stmts)
+		}
+		if edges := get(d, "accounts", "edges").([]any); len(edges) != 7 || get(d, "accounts", "totalCount") != 8.0 ||
+			get(edges[6], "node", "name") != "Account 6" || len(get(edges[6], "node", "plans", "edges").([]any)) != 1 {
+			t.Errorf("a root page without pageInfo: %v", d["accounts"])
 		}
 
 		// Under one node the same: account 7's first 2 of 7 plans with their
