@@ -14,6 +14,7 @@ import (
 	"github.com/accountplan/accountplan/ent/user"
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/httpedge"
+	"github.com/accountplan/accountplan/graph/httpedge/browsertest"
 	"net/http/httptest"
 )
 
@@ -23,7 +24,7 @@ import (
 // balancer: the event comes from the change history. The latency is logged,
 // a figure for the README, not a limit: wall-clock limits fail on busy machines.
 func TestLiveUpdatesInBrowser(t *testing.T) {
-	script := browserScript(t, "live.mjs")
+	script := browsertest.Script(t, "live.mjs")
 	ctx := t.Context()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {

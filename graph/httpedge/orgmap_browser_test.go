@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -20,13 +19,14 @@ import (
 	"github.com/accountplan/accountplan/graph/auth"
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/httpedge"
+	"github.com/accountplan/accountplan/graph/httpedge/browsertest"
 )
 
 // TestOrgMapPictureInBrowser opens the demo flagship's org-map picture in a
 // real headless Chromium, signed in with a token on a closed server, and
 // checks that the browser draws every stakeholder's name.
 func TestOrgMapPictureInBrowser(t *testing.T) {
-	script := browserScript(t, "orgmap.mjs")
+	script := browsertest.Script(t, "orgmap.mjs")
 
 	ctx := t.Context()
 	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
@@ -79,35 +79,4 @@ func TestOrgMapPictureInBrowser(t *testing.T) {
 	if len(report.ConsoleErrors) > 0 {
 		t.Errorf("console errors: %q", report.ConsoleErrors)
 	}
-}
-
-// missing skips the test on a developer's machine but fails it in CI, where
-// the browser test must not silently stop running.
-func missing(t *testing.T, what string) {
-	t.Helper()
-	const how = "install with: apt-get install -y chromium && npm ci --prefix graph/e2e"
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s (CI is set, so the browser test may not be skipped); %s", what, how)
-	}
-	t.Skipf("%s; %s", what, how)
-}
-
-// browserScript is the path of a script of graph/e2e that drives Chromium,
-// or skips the test (fails it under CI) when Chromium, Playwright or node is missing.
-func browserScript(t *testing.T, name string) string {
-	t.Helper()
-	// The working directory of a test is its package's: graph/httpedge.
-	script, err := filepath.Abs(filepath.Join("..", "e2e", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, need := range []string{"/usr/bin/chromium", filepath.Join("..", "e2e", "node_modules", "playwright-core")} {
-		if _, err := os.Stat(need); err != nil {
-			missing(t, need+" is missing")
-		}
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		missing(t, "node is missing")
-	}
-	return script
 }
