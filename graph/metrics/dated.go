@@ -63,11 +63,11 @@ func countedPlan(s *statement, d dialectSQL) {
 //   - closed_planned: the deals closed on a day a counted plan of their
 //     account covers;
 //   - stretches: each account's calendar periods cut into stretches
-//     [first, stop) where its dated keys stay the same (turns: where they
-//     may change), with the keys of its first period, numbered g per group
-//     as groups lists them. The statements look the keys of a row of an
-//     account and period up there, in a row per stretch (a few per account)
-//     rather than one per account and period.
+//     [first, stop) where its dated keys stay the same (turns: the periods
+//     they may change in), with the keys of its first period, numbered g
+//     per group as groups lists them. The statements look the keys of a
+//     row of an account and period up there, in a row per stretch (a few
+//     per account) rather than one per account and period.
 func (r *request) datedCTEs(s *statement, d dialectSQL) {
 	var spans []string
 	for b := range r.buckets {
@@ -111,14 +111,17 @@ closed_planned AS (
   WHERE pl.first_day <= o.{opportunity.closed_day} AND o.{opportunity.closed_day} <= pl.last_day
 )`)
 	}
-	// The days a key may change after: a plan's first and last days and a
-	// tier change's; it changes in the period holding the day or the next.
+	// The days a key may change on, each with the period it changes in, k
+	// after the one holding the day: a plan covers the period holding its
+	// first day (k 0) but not the one after that holding its last day (k
+	// 1); tier then is the tier before a period's first day, so a tier
+	// change shows in the next period (k 1).
 	var events []string // a dated request needs the plans or the tiers
 	if plans {
-		events = append(events, "SELECT account, first_day AS day FROM pl", "SELECT account, last_day FROM pl")
+		events = append(events, "SELECT account, first_day AS day, 0 AS k FROM pl", "SELECT account, last_day, 1 FROM pl")
 	}
 	if tiers {
-		events = append(events, "SELECT account, day FROM tc")
+		events = append(events, "SELECT account, day, 1 AS k FROM tc")
 	}
 	numbered := "1"
 	if keys := strings.TrimSuffix(r.grouped(""), ", "); keys != "" {
@@ -128,9 +131,9 @@ closed_planned AS (
 turns AS (
   SELECT id AS account, 0 AS bucket FROM acc
   UNION
-  SELECT e.account, s.bucket + k.k FROM (` + strings.Join(events, " UNION ALL ") + `) e
+  SELECT e.account, s.bucket + e.k FROM (` + strings.Join(events, " UNION ALL ") + `) e
     JOIN spans s ON s.first_day <= e.day AND e.day <= s.last_day
-    JOIN (SELECT 0 AS k UNION ALL SELECT 1) k ON s.bucket + k.k < ` + strconv.Itoa(r.buckets) + `
+  WHERE s.bucket + e.k < ` + strconv.Itoa(r.buckets) + `
 ),
 stretches AS MATERIALIZED (
   SELECT k.*, ` + numbered + ` AS g FROM (
