@@ -26,6 +26,9 @@ func Node(ctx context.Context, c *ent.Client, id int, at time.Time, field string
 	if err != nil && (!ent.IsNotFound(err) || len(changes) == 0) {
 		return nil, err
 	}
+	if err != nil {
+		now = nil // deleted since: Noder answers a typed nil, which is not a record to rewind from
+	}
 	typ := ""
 	if now != nil {
 		typ = reflect.TypeOf(now).Elem().Name()
