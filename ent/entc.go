@@ -987,7 +987,8 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 						return err
 					}
 				}
-				hidden := f.Sensitive() || ant.Skip.Is(entgql.SkipType)
+				// A field left out of its type only (Review.heldAt) is shown by hand, so it is not hidden.
+				hidden := f.Sensitive() || ant.Skip&entgql.SkipAll == entgql.SkipAll
 				name := fmt.Sprintf("{Field: %q}", camel(f.Name))
 				switch size := f.Column().Size; {
 				case hidden:

@@ -370,7 +370,7 @@ var GraphQLNames = map[string]map[string]GraphQLName{
 		"created_at":           {Field: "createdAt"},
 		"customer_attendees":   {Field: "customerAttendeeIDs", Update: "addCustomerAttendeeIDs", Target: "Stakeholder", Unique: false, Query: "QueryCustomerAttendees"},
 		"decisions":            {Field: "decisions", MaxLen: 20000},
-		"held_at":              {Field: "heldAt", Hidden: true},
+		"held_at":              {Field: "heldAt"},
 		"kind":                 {Field: "kind"},
 		"notes":                {Field: "notes"},
 		"plan":                 {Field: "planID", Update: "planID", Target: "AccountPlan", Unique: true, Query: "QueryPlan"},

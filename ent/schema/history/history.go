@@ -257,7 +257,9 @@ func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[strin
 		inColumns := fieldValues(m.Type(), record).links
 		for _, edge := range edges {
 			name := gen.GraphQLNames[m.Type()][edge]
-			if !name.Unique || inColumns[name.Field] {
+			// A list of links cleared (clearAttendees) names no IDs in the mutation: they are read here.
+			cleared := !name.Unique && m.EdgeCleared(edge)
+			if (!name.Unique && !cleared) || inColumns[name.Field] {
 				continue
 			}
 			query := reflect.ValueOf(record).MethodByName(name.Query)
@@ -268,7 +270,11 @@ func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[strin
 			if err, _ := res[1].Interface().(error); err != nil {
 				return nil, err
 			}
-			if ids := res[0].Interface().([]int); len(ids) == 1 {
+			ids := res[0].Interface().([]int)
+			switch {
+			case cleared && len(ids) > 0:
+				out[i][edge] = idsJSON(intValues(ids))
+			case !cleared && len(ids) == 1:
 				out[i][edge] = idJSON(ids[0])
 			}
 		}
@@ -310,7 +316,23 @@ func linkChanges(m ent.Mutation, record gen.Noder, old map[string]json.RawMessag
 			}
 			continue
 		}
-		out = append(out, schematype.FieldChange{Field: name.Field, Old: idsJSON(m.RemovedIDs(edge)), New: idsJSON(m.AddedIDs(edge))})
+		removed := idsJSON(m.RemovedIDs(edge))
+		if m.EdgeCleared(edge) {
+			removed = old[edge]
+		}
+		added := idsJSON(m.AddedIDs(edge))
+		if removed == nil && added == nil {
+			continue // a list cleared that was empty
+		}
+		out = append(out, schematype.FieldChange{Field: name.Field, Old: removed, New: added})
+	}
+	return out
+}
+
+func intValues(ids []int) []ent.Value {
+	out := make([]ent.Value, len(ids))
+	for i, id := range ids {
+		out[i] = id
 	}
 	return out
 }
