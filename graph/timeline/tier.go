@@ -65,9 +65,9 @@ func rewindTier(ctx context.Context, c *ent.Client, accountID int, reviews []*en
 			attendees[r.ID] = append(attendees[r.ID], u.ID)
 		}
 	}
-	// Undo, newest first, the attendees added and removed since.
+	// Undo, newest first, the attendees added and removed since, and those of reviews deleted since.
 	for _, ch := range h.Changes {
-		if ch.SubjectType != ent.TypeReview || ch.Operation != change.OperationUPDATE {
+		if ch.SubjectType != ent.TypeReview || ch.Operation == change.OperationCREATE {
 			continue
 		}
 		for _, f := range ch.Fields {

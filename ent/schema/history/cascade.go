@@ -90,15 +90,11 @@ func cascade(ctx context.Context, client *gen.Client, typ string, ids []int) err
 }
 
 // leaveReviews takes deleted users and stakeholders off the reviews they
-// attended, and deleted reviews' attendees off them, through the client,
-// before the database drops their rows in the attendee tables: each review
-// records the attendees it lost, so that a review as it was (planAsOf, the
-// tier table's rules then) keeps them.
+// attended, through the client, before the database drops their rows in the
+// attendee tables: each review records the attendees it lost, so that a review
+// as it was (planAsOf, the tier table's rules then) keeps them.
 func leaveReviews(ctx context.Context, client *gen.Client, typ string, ids []int) error {
 	switch typ {
-	case gen.TypeReview:
-		return client.Review.Update().Where(review.IDIn(ids...), review.Or(review.HasAttendees(), review.HasCustomerAttendees())).
-			ClearAttendees().ClearCustomerAttendees().Exec(ctx)
 	case gen.TypeUser:
 		return client.Review.Update().Where(review.HasAttendeesWith(user.IDIn(ids...))).RemoveAttendeeIDs(ids...).Exec(ctx)
 	case gen.TypeStakeholder:

@@ -26,6 +26,11 @@ import (
 	"github.com/accountplan/accountplan/ent/schema/viewer"
 )
 
+// deletedLists are, per type, the lists of links (many to many) that a
+// deletion records with the record's fields, as the links it had: the
+// database drops their rows with the record.
+var deletedLists = map[string][]string{gen.TypeReview: {"attendees", "customer_attendees"}}
+
 // unrecorded are fields every change touches, whose change's own time and
 // order say enough, and a synced record's source time, the sync's
 // bookkeeping. Fields the API does not show are not recorded either.
@@ -236,9 +241,9 @@ func fieldValues(typ string, record any) values {
 // the update sets or clears, or every link of a deleted record. Links kept in
 // the record's own columns (planID, reportsToID) are read with the record.
 func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[string]json.RawMessage, error) {
-	edges := append(m.AddedEdges(), m.ClearedEdges()...)
+	edges := append(append(m.AddedEdges(), m.ClearedEdges()...), m.RemovedEdges()...)
 	if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
-		edges = nil
+		edges = slices.Clone(deletedLists[m.Type()])
 		seen := map[string]bool{}
 		for edge, name := range gen.GraphQLNames[m.Type()] {
 			if name.Unique && !seen[name.Field] {
@@ -257,9 +262,7 @@ func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[strin
 		inColumns := fieldValues(m.Type(), record).links
 		for _, edge := range edges {
 			name := gen.GraphQLNames[m.Type()][edge]
-			// A list of links cleared (clearAttendees) names no IDs in the mutation: they are read here.
-			cleared := !name.Unique && m.EdgeCleared(edge)
-			if (!name.Unique && !cleared) || inColumns[name.Field] {
+			if inColumns[name.Field] {
 				continue
 			}
 			query := reflect.ValueOf(record).MethodByName(name.Query)
@@ -272,9 +275,11 @@ func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[strin
 			}
 			ids := res[0].Interface().([]int)
 			switch {
-			case cleared && len(ids) > 0:
+			case !name.Unique && len(ids) > 0:
+				// A list of links: the IDs it had, so that the history records what changed,
+				// not what was asked (a clear names no IDs, a removal may name one not there).
 				out[i][edge] = idsJSON(intValues(ids))
-			case !cleared && len(ids) == 1:
+			case len(ids) == 1:
 				out[i][edge] = idJSON(ids[0])
 			}
 		}
@@ -316,18 +321,56 @@ func linkChanges(m ent.Mutation, record gen.Noder, old map[string]json.RawMessag
 			}
 			continue
 		}
-		removed := idsJSON(m.RemovedIDs(edge))
-		if m.EdgeCleared(edge) {
-			removed = old[edge]
-		}
-		added := idsJSON(m.AddedIDs(edge))
+		removed, added := listChange(m, edge, old[edge])
 		if removed == nil && added == nil {
-			continue // a list cleared that was empty
+			continue // nothing changed: a list cleared that was empty, an ID added that was there
 		}
 		out = append(out, schematype.FieldChange{Field: name.Field, Old: removed, New: added})
 	}
 	return out
 }
+
+// listChange is what a mutation changed in a list of links that held the
+// IDs before (JSON, as links read them): the IDs it lost and those it gained.
+func listChange(m ent.Mutation, edge string, before json.RawMessage) (removed, added json.RawMessage) {
+	var listed []string
+	_ = json.Unmarshal(before, &listed) // none, or not read (a record created)
+	var had []int
+	for _, s := range listed {
+		if id, err := strconv.Atoi(s); err == nil {
+			had = append(had, id)
+		}
+	}
+	after := map[int]bool{}
+	if !m.EdgeCleared(edge) {
+		for _, id := range had {
+			after[id] = true
+		}
+		for _, id := range m.RemovedIDs(edge) {
+			delete(after, id.(int))
+		}
+	}
+	for _, id := range m.AddedIDs(edge) {
+		after[id.(int)] = true
+	}
+	var lost, gained []ent.Value
+	for _, id := range had {
+		if !after[id] {
+			lost = append(lost, id)
+		}
+		delete(after, id)
+	}
+	for _, id := range m.AddedIDs(edge) {
+		if after[id.(int)] {
+			gained = append(gained, id)
+			delete(after, id.(int))
+		}
+	}
+	return idsJSON(lost), idsJSON(gained)
+}
+
+// idJSON writes an ID as GraphQL does: a string.
+func idJSON(id int) json.RawMessage { return json.RawMessage(strconv.Quote(strconv.Itoa(id))) }
 
 func intValues(ids []int) []ent.Value {
 	out := make([]ent.Value, len(ids))
@@ -336,9 +379,6 @@ func intValues(ids []int) []ent.Value {
 	}
 	return out
 }
-
-// idJSON writes an ID as GraphQL does: a string.
-func idJSON(id int) json.RawMessage { return json.RawMessage(strconv.Quote(strconv.Itoa(id))) }
 
 func idsJSON(ids []ent.Value) json.RawMessage {
 	if len(ids) == 0 {
