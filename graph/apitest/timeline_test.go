@@ -318,3 +318,31 @@ func TestAsOfReviewHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestHealthHeldByNow: a review recorded HELD at a time still to come counts
+// for no rule until then, in the plan's health now as in planAsOf's (which
+// counts the reviews held by its time): it used to satisfy the cadences and
+// be judged as the latest tier review now.
+func TestHealthHeldByNow(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		e.must(`mutation($id: ID!) { updateAccountPlan(id: $id, input: {periodStart: "2026-01-01T00:00:00Z"}) { id } }`, map[string]any{"id": p.plan})
+		e.must(`mutation($a: ID!, $p: ID!, $h: Time!) { createReview(input: {accountID: $a, planID: $p, kind: QBR, status: HELD, heldAt: $h}) { id } }`,
+			map[string]any{"a": p.account, "p": p.plan, "h": time.Now().UTC().AddDate(0, 2, 0).Format(time.RFC3339)})
+		rules := func(findings any) []string {
+			var out []string
+			for _, f := range findings.([]any) {
+				out = append(out, get(f, "rule").(string))
+			}
+			slices.Sort(out)
+			return out
+		}
+		r := e.must(`query($p: ID!, $t: Time!) { node(id: $p) { ... on AccountPlan { health { findings { rule } } } }
+			planAsOf(planID: $p, asOf: $t) { health { findings { rule } } } }`, map[string]any{"p": p.plan, "t": time.Now().UTC().Format(time.RFC3339Nano)})
+		now, then := rules(get(r, "node", "health", "findings")), rules(get(r, "planAsOf", "health", "findings"))
+		if !slices.Equal(now, then) || !slices.Contains(now, "TIER_REVIEW_CADENCE") || !slices.Contains(now, "REVIEW_OVERDUE") || slices.Contains(now, "TIER1_REVIEW_WITHOUT_LEADERSHIP") {
+			t.Errorf("health now %v, planAsOf now %v; want both with the cadences missed and no tier 1 finding", now, then)
+		}
+	})
+}

@@ -49,7 +49,7 @@ func NewLoader(client *ent.Client, now time.Time) *Loader {
 			return loadPlans(ctx, using(ctx), ids, now)
 		}),
 		tiers: batch.New(func(ctx context.Context, ids []int) (map[int]TierFacts, error) {
-			return loadTiers(ctx, using(ctx), ids)
+			return loadTiers(ctx, using(ctx), ids, now)
 		}),
 		accounts: batch.New(func(ctx context.Context, ids []int) (map[int]int, error) {
 			return loadActivePlans(ctx, using(ctx), ids)
@@ -198,7 +198,8 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 
 	// A plan has a few reviews a year; reading their dates is simpler than
 	// a MAX, which SQLite returns as text.
-	reviews, err := c.Review.Query().Where(review.PlanIDIn(ids...), review.StatusEQ(review.StatusHELD)).
+	// A review recorded HELD at a time still to come has not been held yet, as planAsOf sees it.
+	reviews, err := c.Review.Query().Where(review.PlanIDIn(ids...), review.StatusEQ(review.StatusHELD), review.HeldAtLTE(now)).
 		Select(review.FieldHeldAt, review.FieldPlanID).All(ctx)
 	if err != nil {
 		return nil, err
@@ -232,9 +233,9 @@ func loadPlans(ctx context.Context, c *ent.Client, ids []int, now time.Time) (ma
 }
 
 // loadTiers reads the tier of the accounts ids and, for those of tier 1 and
-// 2, their latest tier review with its attendees' seniorities: three
+// 2, their latest tier review held by now with its attendees' seniorities: three
 // statements (the attendees are a second query of the reviews').
-func loadTiers(ctx context.Context, c *ent.Client, ids []int) (map[int]TierFacts, error) {
+func loadTiers(ctx context.Context, c *ent.Client, ids []int, now time.Time) (map[int]TierFacts, error) {
 	accounts, err := c.Account.Query().Where(account.IDIn(ids...)).Select(account.FieldID, account.FieldTier).All(ctx)
 	if err != nil {
 		return nil, err
@@ -251,7 +252,7 @@ func loadTiers(ctx context.Context, c *ent.Client, ids []int) (map[int]TierFacts
 		return out, nil
 	}
 	reviews, err := c.Review.Query().
-		Where(review.AccountIDIn(tiered...), review.StatusEQ(review.StatusHELD), review.KindIn(review.KindQBR, review.KindEXECUTIVE_BRIEFING)).
+		Where(review.AccountIDIn(tiered...), review.StatusEQ(review.StatusHELD), review.HeldAtLTE(now), review.KindIn(review.KindQBR, review.KindEXECUTIVE_BRIEFING)).
 		Select(review.FieldID, review.FieldAccountID, review.FieldHeldAt, review.FieldKind).
 		Order(review.ByHeldAt(), review.ByID()). // the last of equal times wins
 		WithAttendees(func(q *ent.UserQuery) { q.Select(user.FieldID, user.FieldSeniority) }).
