@@ -5,90 +5,561 @@ package ent
 // Bare is an empty APIToken bound to the client, for a record rebuilt from the change history.
 func (c *APITokenClient) Bare() *APIToken { return &APIToken{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *APIToken) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty Account bound to the client, for a record rebuilt from the change history.
 func (c *AccountClient) Bare() *Account { return &Account{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Account) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := 0
+		if _m.OwnerID != nil {
+			id = *_m.OwnerID
+		}
+		if n, ok := find(TypeUser, id); ok {
+			_m.Edges.Owner, _ = n.(*User)
+			_m.Edges.loadedTypes[2] = true
+		}
+	}
+}
+
 // Bare is an empty AccountPlan bound to the client, for a record rebuilt from the change history.
 func (c *AccountPlanClient) Bare() *AccountPlan { return &AccountPlan{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *AccountPlan) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.OwnerID != nil {
+			id = *_m.OwnerID
+		}
+		if n, ok := find(TypeUser, id); ok {
+			_m.Edges.Owner, _ = n.(*User)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+}
 
 // Bare is an empty AccountTeamMember bound to the client, for a record rebuilt from the change history.
 func (c *AccountTeamMemberClient) Bare() *AccountTeamMember {
 	return &AccountTeamMember{config: c.config}
 }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *AccountTeamMember) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty ActionItem bound to the client, for a record rebuilt from the change history.
 func (c *ActionItemClient) Bare() *ActionItem { return &ActionItem{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *ActionItem) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.PlanID
+		if n, ok := find(TypeAccountPlan, id); ok {
+			_m.Edges.Plan, _ = n.(*AccountPlan)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.ObjectiveID != nil {
+			id = *_m.ObjectiveID
+		}
+		if n, ok := find(TypeObjective, id); ok {
+			_m.Edges.Objective, _ = n.(*Objective)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+	{
+		id := 0
+		if _m.OwnerID != nil {
+			id = *_m.OwnerID
+		}
+		if n, ok := find(TypeUser, id); ok {
+			_m.Edges.Owner, _ = n.(*User)
+			_m.Edges.loadedTypes[2] = true
+		}
+	}
+	{
+		id := 0
+		if _m.StakeholderOwnerID != nil {
+			id = *_m.StakeholderOwnerID
+		}
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.StakeholderOwner, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[3] = true
+		}
+	}
+	{
+		id := 0
+		if _m.ReviewID != nil {
+			id = *_m.ReviewID
+		}
+		if n, ok := find(TypeReview, id); ok {
+			_m.Edges.Review, _ = n.(*Review)
+			_m.Edges.loadedTypes[4] = true
+		}
+	}
+}
 
 // Bare is an empty BusinessUnit bound to the client, for a record rebuilt from the change history.
 func (c *BusinessUnitClient) Bare() *BusinessUnit { return &BusinessUnit{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *BusinessUnit) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
+
 // Bare is an empty Change bound to the client, for a record rebuilt from the change history.
 func (c *ChangeClient) Bare() *Change { return &Change{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Change) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
 
 // Bare is an empty Feedback bound to the client, for a record rebuilt from the change history.
 func (c *FeedbackClient) Bare() *Feedback { return &Feedback{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Feedback) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.PlanID != nil {
+			id = *_m.PlanID
+		}
+		if n, ok := find(TypeAccountPlan, id); ok {
+			_m.Edges.Plan, _ = n.(*AccountPlan)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+	{
+		id := 0
+		if _m.StakeholderID != nil {
+			id = *_m.StakeholderID
+		}
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.Stakeholder, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[2] = true
+		}
+	}
+}
+
 // Bare is an empty Goal bound to the client, for a record rebuilt from the change history.
 func (c *GoalClient) Bare() *Goal { return &Goal{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Goal) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.PlanID
+		if n, ok := find(TypeAccountPlan, id); ok {
+			_m.Edges.Plan, _ = n.(*AccountPlan)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
 
 // Bare is an empty IcpCriterion bound to the client, for a record rebuilt from the change history.
 func (c *IcpCriterionClient) Bare() *IcpCriterion { return &IcpCriterion{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *IcpCriterion) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty InfluenceEdge bound to the client, for a record rebuilt from the change history.
 func (c *InfluenceEdgeClient) Bare() *InfluenceEdge { return &InfluenceEdge{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *InfluenceEdge) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.FromID
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.From, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := _m.ToID
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.To, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+}
 
 // Bare is an empty Insight bound to the client, for a record rebuilt from the change history.
 func (c *InsightClient) Bare() *Insight { return &Insight{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Insight) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.PlanID
+		if n, ok := find(TypeAccountPlan, id); ok {
+			_m.Edges.Plan, _ = n.(*AccountPlan)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
+
 // Bare is an empty KPI bound to the client, for a record rebuilt from the change history.
 func (c *KPIClient) Bare() *KPI { return &KPI{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *KPI) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.ObjectiveID
+		if n, ok := find(TypeObjective, id); ok {
+			_m.Edges.Objective, _ = n.(*Objective)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
 
 // Bare is an empty KPIMeasurement bound to the client, for a record rebuilt from the change history.
 func (c *KPIMeasurementClient) Bare() *KPIMeasurement { return &KPIMeasurement{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *KPIMeasurement) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty Objective bound to the client, for a record rebuilt from the change history.
 func (c *ObjectiveClient) Bare() *Objective { return &Objective{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Objective) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.GoalID
+		if n, ok := find(TypeGoal, id); ok {
+			_m.Edges.Goal, _ = n.(*Goal)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.OwnerID != nil {
+			id = *_m.OwnerID
+		}
+		if n, ok := find(TypeUser, id); ok {
+			_m.Edges.Owner, _ = n.(*User)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+}
 
 // Bare is an empty Opportunity bound to the client, for a record rebuilt from the change history.
 func (c *OpportunityClient) Bare() *Opportunity { return &Opportunity{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Opportunity) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
+
 // Bare is an empty OrgMapSignal bound to the client, for a record rebuilt from the change history.
 func (c *OrgMapSignalClient) Bare() *OrgMapSignal { return &OrgMapSignal{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *OrgMapSignal) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
 
 // Bare is an empty Product bound to the client, for a record rebuilt from the change history.
 func (c *ProductClient) Bare() *Product { return &Product{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Product) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty Relationship bound to the client, for a record rebuilt from the change history.
 func (c *RelationshipClient) Bare() *Relationship { return &Relationship{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Relationship) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.UserID
+		if n, ok := find(TypeUser, id); ok {
+			_m.Edges.User, _ = n.(*User)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := _m.StakeholderID
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.Stakeholder, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+}
 
 // Bare is an empty RevenueRecord bound to the client, for a record rebuilt from the change history.
 func (c *RevenueRecordClient) Bare() *RevenueRecord { return &RevenueRecord{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *RevenueRecord) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
+
 // Bare is an empty Review bound to the client, for a record rebuilt from the change history.
 func (c *ReviewClient) Bare() *Review { return &Review{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Review) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := 0
+		if _m.AccountID != nil {
+			id = *_m.AccountID
+		}
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.PlanID != nil {
+			id = *_m.PlanID
+		}
+		if n, ok := find(TypeAccountPlan, id); ok {
+			_m.Edges.Plan, _ = n.(*AccountPlan)
+			_m.Edges.loadedTypes[1] = true
+		}
+	}
+}
 
 // Bare is an empty Stakeholder bound to the client, for a record rebuilt from the change history.
 func (c *StakeholderClient) Bare() *Stakeholder { return &Stakeholder{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *Stakeholder) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.AccountID
+		if n, ok := find(TypeAccount, id); ok {
+			_m.Edges.Account, _ = n.(*Account)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+	{
+		id := 0
+		if _m.ReportsToID != nil {
+			id = *_m.ReportsToID
+		}
+		if n, ok := find(TypeStakeholder, id); ok {
+			_m.Edges.ReportsTo, _ = n.(*Stakeholder)
+			_m.Edges.loadedTypes[2] = true
+		}
+	}
+}
+
 // Bare is an empty SwotItem bound to the client, for a record rebuilt from the change history.
 func (c *SwotItemClient) Bare() *SwotItem { return &SwotItem{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *SwotItem) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
 
 // Bare is an empty User bound to the client, for a record rebuilt from the change history.
 func (c *UserClient) Bare() *User { return &User{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *User) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty WebhookDelivery bound to the client, for a record rebuilt from the change history.
 func (c *WebhookDeliveryClient) Bare() *WebhookDelivery { return &WebhookDelivery{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *WebhookDelivery) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.EndpointID
+		if n, ok := find(TypeWebhookEndpoint, id); ok {
+			_m.Edges.Endpoint, _ = n.(*WebhookEndpoint)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
 
 // Bare is an empty WebhookDeliveryAttempt bound to the client, for a record rebuilt from the change history.
 func (c *WebhookDeliveryAttemptClient) Bare() *WebhookDeliveryAttempt {
 	return &WebhookDeliveryAttempt{config: c.config}
 }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *WebhookDeliveryAttempt) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+	{
+		id := _m.DeliveryID
+		if n, ok := find(TypeWebhookDelivery, id); ok {
+			_m.Edges.Delivery, _ = n.(*WebhookDelivery)
+			_m.Edges.loadedTypes[0] = true
+		}
+	}
+}
+
 // Bare is an empty WebhookEndpoint bound to the client, for a record rebuilt from the change history.
 func (c *WebhookEndpointClient) Bare() *WebhookEndpoint { return &WebhookEndpoint{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *WebhookEndpoint) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
 
 // Bare is an empty WebhookEvent bound to the client, for a record rebuilt from the change history.
 func (c *WebhookEventClient) Bare() *WebhookEvent { return &WebhookEvent{config: c.config} }
 
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *WebhookEvent) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}
+
 // Bare is an empty WhitespaceCell bound to the client, for a record rebuilt from the change history.
 func (c *WhitespaceCellClient) Bare() *WhitespaceCell { return &WhitespaceCell{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *WhitespaceCell) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+}

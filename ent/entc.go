@@ -643,6 +643,30 @@ var bareTemplate = gen.MustParse(gen.NewTemplate("bare").Parse(`{{ define "bare"
 {{ range $n := $.Nodes }}
 // Bare is an empty {{ $n.Name }} bound to the client, for a record rebuilt from the change history.
 func (c *{{ $n.Name }}Client) Bare() *{{ $n.Name }} { return &{{ $n.Name }}{config: c.config} }
+
+// PinLinks sets the single edges kept in the record's own columns that find
+// answers for (ok) to the records it gives (nil when there was none; ID 0
+// for an empty link) and marks them read, so that a record rebuilt from the
+// change history answers those links as they were rather than reading them
+// now. The edges find does not answer for are read now, as for any record.
+func (_m *{{ $n.Name }}) PinLinks(find func(typ string, id int) (n Noder, ok bool)) {
+{{- range $i, $e := $n.Edges }}{{ with $f := $e.Field }}{{ if $e.Unique }}
+	{
+		{{- if $f.Nillable }}
+		id := 0
+		if _m.{{ $f.StructField }} != nil {
+			id = *_m.{{ $f.StructField }}
+		}
+		{{- else }}
+		id := _m.{{ $f.StructField }}
+		{{- end }}
+		if n, ok := find(Type{{ $e.Type.Name }}, id); ok {
+			_m.Edges.{{ $e.StructField }}, _ = n.(*{{ $e.Type.Name }})
+			_m.Edges.loadedTypes[{{ $i }}] = true
+		}
+	}
+{{- end }}{{ end }}{{ end }}
+}
 {{ end }}
 {{ end }}`))
 

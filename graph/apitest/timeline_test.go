@@ -346,3 +346,50 @@ func TestHealthHeldByNow(t *testing.T) {
 		}
 	})
 }
+
+// TestAsOfLinks: the single links of a record rebuilt as it was (a
+// stakeholder's manager, an action item's objective, a deleted stakeholder's
+// account) answer the records then, under nodeAsOf, orgMap and planAsOf:
+// they used to be read as they are now, the manager of today, and a
+// deleted stakeholder's account answered NOT_FOUND, nulling the whole map.
+func TestAsOfLinks(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		p := newParents(t, e)
+		mk := func(name string, manager any) string {
+			return get(e.must(`mutation($a: ID!, $n: String!, $m: ID) { createStakeholder(input: {accountID: $a, name: $n, reportsToID: $m}) { id } }`,
+				map[string]any{"a": p.account, "n": name, "m": manager}), "createStakeholder", "id").(string)
+		}
+		boss, other := mk("Boss", nil), mk("Other", nil)
+		report, gone := mk("Report", boss), mk("Gone", boss)
+		obj2 := get(e.must(`mutation($g: ID!) { createObjective(input: {goalID: $g, title: "Second"}) { id } }`, map[string]any{"g": p.goal}), "createObjective", "id")
+		item := get(e.must(`mutation($p: ID!, $o: ID!) { createActionItem(input: {planID: $p, objectiveID: $o, title: "Call"}) { id } }`,
+			map[string]any{"p": p.plan, "o": p.objective}), "createActionItem", "id")
+		at := time.Now().UTC().Format(time.RFC3339Nano)
+		time.Sleep(2 * time.Millisecond)
+		e.must(`mutation($id: ID!, $m: ID!) { updateStakeholder(id: $id, input: {reportsToID: $m}) { id } }`, map[string]any{"id": report, "m": other})
+		e.must(`mutation($id: ID!) { deleteStakeholder(id: $id) }`, map[string]any{"id": gone})
+		e.must(`mutation($id: ID!, $o: ID!) { updateActionItem(id: $id, input: {objectiveID: $o}) { id } }`, map[string]any{"id": item, "o": obj2})
+
+		manager := func(v any) any { return get(v, "reportsTo", "id") }
+		if got := manager(get(e.must(`query($id: ID!, $t: Time!) { nodeAsOf(id: $id, asOf: $t) { ... on Stakeholder { reportsTo { id } } } }`,
+			map[string]any{"id": report, "t": at}), "nodeAsOf")); got != boss {
+			t.Errorf("nodeAsOf: reported to %v, want %s", got, boss)
+		}
+		for _, n := range get(e.must(`query($a: ID!, $t: Time) { orgMap(accountID: $a, asOf: $t) { nodes { id stakeholder { account { id } reportsTo { id } } } } }`,
+			map[string]any{"a": p.account, "t": at}), "orgMap", "nodes").([]any) {
+			if id := get(n, "id"); (id == report || id == gone) && manager(get(n, "stakeholder")) != boss {
+				t.Errorf("orgMap: %v reported to %v, want %s", id, manager(get(n, "stakeholder")), boss)
+			}
+			if got := get(n, "stakeholder", "account", "id"); got != p.account {
+				t.Errorf("orgMap: %v of account %v", get(n, "id"), got)
+			}
+		}
+		for _, it := range get(e.must(`query($p: ID!, $t: Time!) { planAsOf(planID: $p, asOf: $t) { actionItems { id objective { id } } } }`,
+			map[string]any{"p": p.plan, "t": at}), "planAsOf", "actionItems").([]any) {
+			if get(it, "id") == item && get(it, "objective", "id") != p.objective {
+				t.Errorf("planAsOf: the item's objective %v, want %s", get(it, "objective", "id"), p.objective)
+			}
+		}
+	})
+}

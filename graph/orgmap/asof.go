@@ -143,15 +143,30 @@ func (l Loader) recordsAsOf(ctx context.Context, m *Map, h *replay.History) erro
 	if err != nil {
 		return err
 	}
+	people := map[int]ent.Noder{}
 	for _, r := range then {
 		n := m.byID[r.Value.ID]
 		if n == nil {
 			continue
 		}
 		n.Stakeholder = r.Value
+		people[r.Value.ID] = r.Value
 		for _, rel := range n.Relationships {
 			rel.Edges.Stakeholder = r.Value
 		}
+	}
+	// Their account and manager as they were: one deleted since has none now.
+	find := func(typ string, id int) (ent.Noder, bool) {
+		switch {
+		case typ == ent.TypeAccount && m.Account != nil && id == m.Account.ID:
+			return m.Account, true
+		case typ == ent.TypeStakeholder:
+			return people[id], true
+		}
+		return nil, false
+	}
+	for _, n := range people {
+		n.(*ent.Stakeholder).PinLinks(find)
 	}
 	return nil
 }

@@ -17,6 +17,12 @@ import (
 // on field). A record that did not exist then is nil. Its fields are as they
 // were; its edges, when asked for, are read as they are now.
 func Node(ctx context.Context, c *ent.Client, id int, at time.Time, field string) (ent.Noder, error) {
+	return node(ctx, c, id, at, field, true)
+}
+
+// node is Node; with pinned, the links that changed are rebuilt too (not
+// those of the records they point to).
+func node(ctx context.Context, c *ent.Client, id int, at time.Time, field string, pinned bool) (ent.Noder, error) {
 	changes, err := c.Change.Query().Where(change.SubjectID(id), change.AtGT(at)).
 		Order(ent.Desc(change.FieldAt), ent.Desc(change.FieldID)).All(ctx)
 	if err != nil {
@@ -62,5 +68,39 @@ func Node(ctx context.Context, c *ent.Client, id int, at time.Time, field string
 	if created := reflect.ValueOf(r.Value).Elem().FieldByName("CreatedAt"); created.IsValid() && len(changes) == 0 && created.Interface().(time.Time).After(at) {
 		return nil, nil
 	}
+	if pinned {
+		pinChanged(ctx, c, r.Value, now, at, field)
+	}
 	return r.Value, nil
+}
+
+// pinChanged sets the links of a rebuilt record that differ from the record's
+// links now (or all, for a record deleted since) to the records they pointed
+// to then, each rebuilt as it was (two or three statements a link); the links
+// that did not change are read now, as any record's.
+func pinChanged(ctx context.Context, c *ent.Client, then, now ent.Noder, at time.Time, field string) {
+	p, ok := then.(pinner)
+	if !ok || then == now {
+		return
+	}
+	current := map[string]int{}
+	if n, ok := now.(pinner); ok {
+		n.PinLinks(func(typ string, id int) (ent.Noder, bool) {
+			current[typ] = id
+			return nil, false
+		})
+	}
+	p.PinLinks(func(typ string, id int) (ent.Noder, bool) {
+		if was, ok := current[typ]; ok && was == id {
+			return nil, false
+		}
+		if id == 0 {
+			return nil, true
+		}
+		target, err := node(ctx, c, id, at, field, false)
+		if err != nil || target == nil {
+			return nil, true // gone then or since: no record to show
+		}
+		return target, true
+	})
 }

@@ -192,7 +192,46 @@ func rebuildPlan(ctx context.Context, c *ent.Client, planID, accountID int, h *r
 			out.Reviews = append(out.Reviews, r)
 		}
 	}
+	out.pinLinks()
 	return out, nil
+}
+
+// pinLinks sets the links between the plan's records (an action item's
+// objective, a KPI's, a review's plan...) to the records as they were; links
+// to records outside the plan (its account, owners, stakeholders) are read now.
+func (p *Plan) pinLinks() {
+	then := map[string]map[int]ent.Noder{
+		ent.TypeAccountPlan: {p.Plan.ID: p.Plan}, ent.TypeGoal: {}, ent.TypeObjective: {}, ent.TypeKPI: {}, ent.TypeActionItem: {}, ent.TypeReview: {},
+	}
+	records := []ent.Noder{p.Plan}
+	for _, g := range p.Goals {
+		then[ent.TypeGoal][g.Goal.ID] = g.Goal
+		records = append(records, g.Goal)
+		for _, o := range g.Objectives {
+			then[ent.TypeObjective][o.Objective.ID] = o.Objective
+			records = append(records, o.Objective)
+			for _, k := range o.KPIs {
+				then[ent.TypeKPI][k.ID] = k
+				records = append(records, k)
+			}
+		}
+	}
+	for _, it := range p.ActionItems {
+		then[ent.TypeActionItem][it.ID] = it
+		records = append(records, it)
+	}
+	for _, in := range p.Insights {
+		records = append(records, in)
+	}
+	if p.tier != nil {
+		for _, m := range p.tier.reviews {
+			then[ent.TypeReview][m.review.ID] = m.review
+		}
+	}
+	for _, r := range p.Reviews {
+		records = append(records, r)
+	}
+	pin(then, records...)
 }
 
 // rewind rebuilds records of one type as they were before the history's changes.
