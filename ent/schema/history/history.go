@@ -33,7 +33,8 @@ var deletedLists = map[string][]string{gen.TypeReview: {"attendees", "customer_a
 
 // unrecorded are fields every change touches, whose change's own time and
 // order say enough, and a synced record's source time, the sync's
-// bookkeeping. Fields the API does not show are not recorded either.
+// bookkeeping: a deletion alone records them, for the record rebuilt. Fields
+// the API does not show are not recorded either.
 var unrecorded = map[string]bool{"created_at": true, "updated_at": true, "version": true, "source_updated_at": true}
 
 // Record records the changes of every mutation made on behalf of a viewer.
@@ -187,6 +188,12 @@ func fieldChanges(typ string, before, after any) []schematype.FieldChange {
 		}
 		out = append(out, schematype.FieldChange{Field: name, Old: o, New: n})
 	}
+	if after == nil {
+		// A deletion is the one change after which no record holds them: a record rebuilt shows them.
+		for _, name := range old.stampNames {
+			out = append(out, schematype.FieldChange{Field: name, Old: old.stamps[name]})
+		}
+	}
 	return out
 }
 
@@ -195,12 +202,15 @@ type values struct {
 	links  map[string]bool // the names of links kept in the record's own columns
 	values map[string]json.RawMessage
 	zero   map[string]bool // "", 0 and false: not worth listing on creation
+	// The unrecorded fields set (createdAt, updatedAt, version, sourceUpdatedAt), by GraphQL name.
+	stampNames []string
+	stamps     map[string]json.RawMessage
 }
 
 // fieldValues reads the recorded fields of a record by their GraphQL names,
 // as JSON; unset values are left out.
 func fieldValues(typ string, record any) values {
-	out := values{values: map[string]json.RawMessage{}, zero: map[string]bool{}, links: map[string]bool{}}
+	out := values{values: map[string]json.RawMessage{}, zero: map[string]bool{}, links: map[string]bool{}, stamps: map[string]json.RawMessage{}}
 	rv := reflect.ValueOf(record)
 	if !rv.IsValid() || rv.IsNil() {
 		return out
@@ -211,7 +221,14 @@ func fieldValues(typ string, record any) values {
 		// ent tags each field with its ent name; sensitive fields have none.
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		name, ok := gen.GraphQLNames[typ][tag]
-		if !f.IsExported() || !ok || name.Hidden || (name.Target != "" && !name.Unique) || unrecorded[tag] || tag == "edges" {
+		if f.IsExported() && ok && unrecorded[tag] {
+			if v := rv.Field(i); !v.IsZero() && !(v.Kind() == reflect.Pointer && v.IsNil()) {
+				out.stampNames = append(out.stampNames, name.Field)
+				out.stamps[name.Field], _ = json.Marshal(v.Interface())
+			}
+			continue
+		}
+		if !f.IsExported() || !ok || name.Hidden || (name.Target != "" && !name.Unique) || tag == "edges" {
 			continue
 		}
 		out.names = append(out.names, name.Field)
