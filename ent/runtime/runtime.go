@@ -66,7 +66,9 @@ func init() {
 
 	apitoken.Hooks[3] = apitokenMixinHooks3[0]
 
-	apitoken.Hooks[4] = apitokenMixinHooks4[0]
+	apitoken.Hooks[4] = apitokenMixinHooks3[1]
+
+	apitoken.Hooks[5] = apitokenMixinHooks4[0]
 	apitokenMixinFields3 := apitokenMixin[3].Fields()
 	_ = apitokenMixinFields3
 	apitokenFields := schema.APIToken{}.Fields()
@@ -126,15 +128,17 @@ func init() {
 
 	account.Hooks[3] = accountMixinHooks3[0]
 
-	account.Hooks[4] = accountMixinHooks4[0]
+	account.Hooks[4] = accountMixinHooks3[1]
 
-	account.Hooks[5] = accountMixinHooks5[0]
+	account.Hooks[5] = accountMixinHooks4[0]
 
-	account.Hooks[6] = accountHooks[0]
+	account.Hooks[6] = accountMixinHooks5[0]
 
-	account.Hooks[7] = accountHooks[1]
+	account.Hooks[7] = accountHooks[0]
 
-	account.Hooks[8] = accountHooks[2]
+	account.Hooks[8] = accountHooks[1]
+
+	account.Hooks[9] = accountHooks[2]
 	accountMixinFields3 := accountMixin[3].Fields()
 	_ = accountMixinFields3
 	accountFields := schema.Account{}.Fields()
@@ -241,17 +245,19 @@ func init() {
 
 	accountplan.Hooks[3] = accountplanMixinHooks3[0]
 
-	accountplan.Hooks[4] = accountplanMixinHooks4[0]
+	accountplan.Hooks[4] = accountplanMixinHooks3[1]
 
-	accountplan.Hooks[5] = accountplanMixinHooks5[0]
+	accountplan.Hooks[5] = accountplanMixinHooks4[0]
 
-	accountplan.Hooks[6] = accountplanMixinHooks6[0]
+	accountplan.Hooks[6] = accountplanMixinHooks5[0]
 
-	accountplan.Hooks[7] = accountplanHooks[0]
+	accountplan.Hooks[7] = accountplanMixinHooks6[0]
 
-	accountplan.Hooks[8] = accountplanHooks[1]
+	accountplan.Hooks[8] = accountplanHooks[0]
 
-	accountplan.Hooks[9] = accountplanHooks[2]
+	accountplan.Hooks[9] = accountplanHooks[1]
+
+	accountplan.Hooks[10] = accountplanHooks[2]
 	accountplanMixinFields3 := accountplanMixin[3].Fields()
 	_ = accountplanMixinFields3
 	accountplanMixinFields5 := accountplanMixin[5].Fields()
@@ -331,7 +337,9 @@ func init() {
 
 	accountteammember.Hooks[3] = accountteammemberMixinHooks3[0]
 
-	accountteammember.Hooks[4] = accountteammemberMixinHooks4[0]
+	accountteammember.Hooks[4] = accountteammemberMixinHooks3[1]
+
+	accountteammember.Hooks[5] = accountteammemberMixinHooks4[0]
 	accountteammemberMixinFields3 := accountteammemberMixin[3].Fields()
 	_ = accountteammemberMixinFields3
 	accountteammemberFields := schema.AccountTeamMember{}.Fields()
@@ -370,13 +378,15 @@ func init() {
 
 	actionitem.Hooks[3] = actionitemMixinHooks3[0]
 
-	actionitem.Hooks[4] = actionitemMixinHooks4[0]
+	actionitem.Hooks[4] = actionitemMixinHooks3[1]
 
-	actionitem.Hooks[5] = actionitemMixinHooks5[0]
+	actionitem.Hooks[5] = actionitemMixinHooks4[0]
 
-	actionitem.Hooks[6] = actionitemMixinHooks6[0]
+	actionitem.Hooks[6] = actionitemMixinHooks5[0]
 
-	actionitem.Hooks[7] = actionitemHooks[0]
+	actionitem.Hooks[7] = actionitemMixinHooks6[0]
+
+	actionitem.Hooks[8] = actionitemHooks[0]
 	actionitemMixinFields3 := actionitemMixin[3].Fields()
 	_ = actionitemMixinFields3
 	actionitemMixinFields5 := actionitemMixin[5].Fields()
@@ -457,9 +467,11 @@ func init() {
 
 	businessunit.Hooks[3] = businessunitMixinHooks3[0]
 
-	businessunit.Hooks[4] = businessunitMixinHooks4[0]
+	businessunit.Hooks[4] = businessunitMixinHooks3[1]
 
-	businessunit.Hooks[5] = businessunitMixinHooks5[0]
+	businessunit.Hooks[5] = businessunitMixinHooks4[0]
+
+	businessunit.Hooks[6] = businessunitMixinHooks5[0]
 	businessunitMixinFields3 := businessunitMixin[3].Fields()
 	_ = businessunitMixinFields3
 	businessunitFields := schema.BusinessUnit{}.Fields()
@@ -551,11 +563,13 @@ func init() {
 
 	feedback.Hooks[3] = feedbackMixinHooks3[0]
 
-	feedback.Hooks[4] = feedbackMixinHooks4[0]
+	feedback.Hooks[4] = feedbackMixinHooks3[1]
 
-	feedback.Hooks[5] = feedbackMixinHooks5[0]
+	feedback.Hooks[5] = feedbackMixinHooks4[0]
 
-	feedback.Hooks[6] = feedbackHooks[0]
+	feedback.Hooks[6] = feedbackMixinHooks5[0]
+
+	feedback.Hooks[7] = feedbackHooks[0]
 	feedbackMixinFields3 := feedbackMixin[3].Fields()
 	_ = feedbackMixinFields3
 	feedbackFields := schema.Feedback{}.Fields()
@@ -618,9 +632,11 @@ func init() {
 
 	goal.Hooks[3] = goalMixinHooks3[0]
 
-	goal.Hooks[4] = goalMixinHooks4[0]
+	goal.Hooks[4] = goalMixinHooks3[1]
 
-	goal.Hooks[5] = goalMixinHooks5[0]
+	goal.Hooks[5] = goalMixinHooks4[0]
+
+	goal.Hooks[6] = goalMixinHooks5[0]
 	goalMixinFields3 := goalMixin[3].Fields()
 	_ = goalMixinFields3
 	goalMixinFields5 := goalMixin[5].Fields()
@@ -699,9 +715,11 @@ func init() {
 
 	icpcriterion.Hooks[3] = icpcriterionMixinHooks3[0]
 
-	icpcriterion.Hooks[4] = icpcriterionMixinHooks4[0]
+	icpcriterion.Hooks[4] = icpcriterionMixinHooks3[1]
 
-	icpcriterion.Hooks[5] = icpcriterionHooks[0]
+	icpcriterion.Hooks[5] = icpcriterionMixinHooks4[0]
+
+	icpcriterion.Hooks[6] = icpcriterionHooks[0]
 	icpcriterionMixinFields3 := icpcriterionMixin[3].Fields()
 	_ = icpcriterionMixinFields3
 	icpcriterionFields := schema.IcpCriterion{}.Fields()
@@ -765,13 +783,15 @@ func init() {
 
 	influenceedge.Hooks[3] = influenceedgeMixinHooks3[0]
 
-	influenceedge.Hooks[4] = influenceedgeMixinHooks4[0]
+	influenceedge.Hooks[4] = influenceedgeMixinHooks3[1]
 
-	influenceedge.Hooks[5] = influenceedgeMixinHooks5[0]
+	influenceedge.Hooks[5] = influenceedgeMixinHooks4[0]
 
-	influenceedge.Hooks[6] = influenceedgeHooks[0]
+	influenceedge.Hooks[6] = influenceedgeMixinHooks5[0]
 
-	influenceedge.Hooks[7] = influenceedgeHooks[1]
+	influenceedge.Hooks[7] = influenceedgeHooks[0]
+
+	influenceedge.Hooks[8] = influenceedgeHooks[1]
 	influenceedgeMixinFields3 := influenceedgeMixin[3].Fields()
 	_ = influenceedgeMixinFields3
 	influenceedgeFields := schema.InfluenceEdge{}.Fields()
@@ -832,9 +852,11 @@ func init() {
 
 	insight.Hooks[3] = insightMixinHooks3[0]
 
-	insight.Hooks[4] = insightMixinHooks4[0]
+	insight.Hooks[4] = insightMixinHooks3[1]
 
-	insight.Hooks[5] = insightHooks[0]
+	insight.Hooks[5] = insightMixinHooks4[0]
+
+	insight.Hooks[6] = insightHooks[0]
 	insightMixinFields3 := insightMixin[3].Fields()
 	_ = insightMixinFields3
 	insightFields := schema.Insight{}.Fields()
@@ -879,9 +901,11 @@ func init() {
 
 	kpi.Hooks[3] = kpiMixinHooks3[0]
 
-	kpi.Hooks[4] = kpiMixinHooks4[0]
+	kpi.Hooks[4] = kpiMixinHooks3[1]
 
-	kpi.Hooks[5] = kpiMixinHooks5[0]
+	kpi.Hooks[5] = kpiMixinHooks4[0]
+
+	kpi.Hooks[6] = kpiMixinHooks5[0]
 	kpiMixinFields3 := kpiMixin[3].Fields()
 	_ = kpiMixinFields3
 	kpiMixinFields5 := kpiMixin[5].Fields()
@@ -956,9 +980,11 @@ func init() {
 
 	kpimeasurement.Hooks[3] = kpimeasurementMixinHooks3[0]
 
-	kpimeasurement.Hooks[4] = kpimeasurementMixinHooks4[0]
+	kpimeasurement.Hooks[4] = kpimeasurementMixinHooks3[1]
 
-	kpimeasurement.Hooks[5] = kpimeasurementHooks[0]
+	kpimeasurement.Hooks[5] = kpimeasurementMixinHooks4[0]
+
+	kpimeasurement.Hooks[6] = kpimeasurementHooks[0]
 	kpimeasurementMixinFields3 := kpimeasurementMixin[3].Fields()
 	_ = kpimeasurementMixinFields3
 	kpimeasurementFields := schema.KPIMeasurement{}.Fields()
@@ -1003,9 +1029,11 @@ func init() {
 
 	objective.Hooks[3] = objectiveMixinHooks3[0]
 
-	objective.Hooks[4] = objectiveMixinHooks4[0]
+	objective.Hooks[4] = objectiveMixinHooks3[1]
 
-	objective.Hooks[5] = objectiveMixinHooks5[0]
+	objective.Hooks[5] = objectiveMixinHooks4[0]
+
+	objective.Hooks[6] = objectiveMixinHooks5[0]
 	objectiveMixinFields3 := objectiveMixin[3].Fields()
 	_ = objectiveMixinFields3
 	objectiveMixinFields5 := objectiveMixin[5].Fields()
@@ -1069,15 +1097,17 @@ func init() {
 
 	opportunity.Hooks[3] = opportunityMixinHooks3[0]
 
-	opportunity.Hooks[4] = opportunityMixinHooks4[0]
+	opportunity.Hooks[4] = opportunityMixinHooks3[1]
 
-	opportunity.Hooks[5] = opportunityMixinHooks5[0]
+	opportunity.Hooks[5] = opportunityMixinHooks4[0]
 
-	opportunity.Hooks[6] = opportunityHooks[0]
+	opportunity.Hooks[6] = opportunityMixinHooks5[0]
 
-	opportunity.Hooks[7] = opportunityHooks[1]
+	opportunity.Hooks[7] = opportunityHooks[0]
 
-	opportunity.Hooks[8] = opportunityHooks[2]
+	opportunity.Hooks[8] = opportunityHooks[1]
+
+	opportunity.Hooks[9] = opportunityHooks[2]
 	opportunityMixinFields3 := opportunityMixin[3].Fields()
 	_ = opportunityMixinFields3
 	opportunityFields := schema.Opportunity{}.Fields()
@@ -1175,9 +1205,11 @@ func init() {
 
 	product.Hooks[3] = productMixinHooks3[0]
 
-	product.Hooks[4] = productMixinHooks4[0]
+	product.Hooks[4] = productMixinHooks3[1]
 
-	product.Hooks[5] = productMixinHooks5[0]
+	product.Hooks[5] = productMixinHooks4[0]
+
+	product.Hooks[6] = productMixinHooks5[0]
 	productMixinFields3 := productMixin[3].Fields()
 	_ = productMixinFields3
 	productFields := schema.Product{}.Fields()
@@ -1255,11 +1287,13 @@ func init() {
 
 	relationship.Hooks[3] = relationshipMixinHooks3[0]
 
-	relationship.Hooks[4] = relationshipMixinHooks4[0]
+	relationship.Hooks[4] = relationshipMixinHooks3[1]
 
-	relationship.Hooks[5] = relationshipMixinHooks5[0]
+	relationship.Hooks[5] = relationshipMixinHooks4[0]
 
-	relationship.Hooks[6] = relationshipHooks[0]
+	relationship.Hooks[6] = relationshipMixinHooks5[0]
+
+	relationship.Hooks[7] = relationshipHooks[0]
 	relationshipMixinFields3 := relationshipMixin[3].Fields()
 	_ = relationshipMixinFields3
 	relationshipFields := schema.Relationship{}.Fields()
@@ -1315,15 +1349,17 @@ func init() {
 
 	revenuerecord.Hooks[3] = revenuerecordMixinHooks3[0]
 
-	revenuerecord.Hooks[4] = revenuerecordMixinHooks4[0]
+	revenuerecord.Hooks[4] = revenuerecordMixinHooks3[1]
 
-	revenuerecord.Hooks[5] = revenuerecordMixinHooks5[0]
+	revenuerecord.Hooks[5] = revenuerecordMixinHooks4[0]
 
-	revenuerecord.Hooks[6] = revenuerecordHooks[0]
+	revenuerecord.Hooks[6] = revenuerecordMixinHooks5[0]
 
-	revenuerecord.Hooks[7] = revenuerecordHooks[1]
+	revenuerecord.Hooks[7] = revenuerecordHooks[0]
 
-	revenuerecord.Hooks[8] = revenuerecordHooks[2]
+	revenuerecord.Hooks[8] = revenuerecordHooks[1]
+
+	revenuerecord.Hooks[9] = revenuerecordHooks[2]
 	revenuerecordMixinFields3 := revenuerecordMixin[3].Fields()
 	_ = revenuerecordMixinFields3
 	revenuerecordFields := schema.RevenueRecord{}.Fields()
@@ -1408,9 +1444,11 @@ func init() {
 
 	review.Hooks[3] = reviewMixinHooks3[0]
 
-	review.Hooks[4] = reviewMixinHooks4[0]
+	review.Hooks[4] = reviewMixinHooks3[1]
 
-	review.Hooks[5] = reviewHooks[0]
+	review.Hooks[5] = reviewMixinHooks4[0]
+
+	review.Hooks[6] = reviewHooks[0]
 	reviewMixinFields3 := reviewMixin[3].Fields()
 	_ = reviewMixinFields3
 	reviewFields := schema.Review{}.Fields()
@@ -1461,17 +1499,19 @@ func init() {
 
 	stakeholder.Hooks[3] = stakeholderMixinHooks3[0]
 
-	stakeholder.Hooks[4] = stakeholderMixinHooks4[0]
+	stakeholder.Hooks[4] = stakeholderMixinHooks3[1]
 
-	stakeholder.Hooks[5] = stakeholderMixinHooks5[0]
+	stakeholder.Hooks[5] = stakeholderMixinHooks4[0]
 
-	stakeholder.Hooks[6] = stakeholderMixinHooks6[0]
+	stakeholder.Hooks[6] = stakeholderMixinHooks5[0]
 
-	stakeholder.Hooks[7] = stakeholderHooks[0]
+	stakeholder.Hooks[7] = stakeholderMixinHooks6[0]
 
-	stakeholder.Hooks[8] = stakeholderHooks[1]
+	stakeholder.Hooks[8] = stakeholderHooks[0]
 
-	stakeholder.Hooks[9] = stakeholderHooks[2]
+	stakeholder.Hooks[9] = stakeholderHooks[1]
+
+	stakeholder.Hooks[10] = stakeholderHooks[2]
 	stakeholderMixinFields3 := stakeholderMixin[3].Fields()
 	_ = stakeholderMixinFields3
 	stakeholderMixinFields5 := stakeholderMixin[5].Fields()
@@ -1585,7 +1625,9 @@ func init() {
 
 	swotitem.Hooks[3] = swotitemMixinHooks3[0]
 
-	swotitem.Hooks[4] = swotitemMixinHooks4[0]
+	swotitem.Hooks[4] = swotitemMixinHooks3[1]
+
+	swotitem.Hooks[5] = swotitemMixinHooks4[0]
 	swotitemMixinFields3 := swotitemMixin[3].Fields()
 	_ = swotitemMixinFields3
 	swotitemFields := schema.SwotItem{}.Fields()
@@ -1626,11 +1668,13 @@ func init() {
 
 	user.Hooks[3] = userMixinHooks3[0]
 
-	user.Hooks[4] = userMixinHooks4[0]
+	user.Hooks[4] = userMixinHooks3[1]
 
-	user.Hooks[5] = userHooks[0]
+	user.Hooks[5] = userMixinHooks4[0]
 
-	user.Hooks[6] = userHooks[1]
+	user.Hooks[6] = userHooks[0]
+
+	user.Hooks[7] = userHooks[1]
 	userMixinFields3 := userMixin[3].Fields()
 	_ = userMixinFields3
 	userFields := schema.User{}.Fields()
@@ -1740,7 +1784,9 @@ func init() {
 
 	webhookendpoint.Hooks[3] = webhookendpointMixinHooks3[0]
 
-	webhookendpoint.Hooks[4] = webhookendpointMixinHooks4[0]
+	webhookendpoint.Hooks[4] = webhookendpointMixinHooks3[1]
+
+	webhookendpoint.Hooks[5] = webhookendpointMixinHooks4[0]
 	webhookendpointMixinFields3 := webhookendpointMixin[3].Fields()
 	_ = webhookendpointMixinFields3
 	webhookendpointFields := schema.WebhookEndpoint{}.Fields()
@@ -1822,9 +1868,11 @@ func init() {
 
 	whitespacecell.Hooks[3] = whitespacecellMixinHooks3[0]
 
-	whitespacecell.Hooks[4] = whitespacecellMixinHooks4[0]
+	whitespacecell.Hooks[4] = whitespacecellMixinHooks3[1]
 
-	whitespacecell.Hooks[5] = whitespacecellHooks[0]
+	whitespacecell.Hooks[5] = whitespacecellMixinHooks4[0]
+
+	whitespacecell.Hooks[6] = whitespacecellHooks[0]
 	whitespacecellMixinFields3 := whitespacecellMixin[3].Fields()
 	_ = whitespacecellMixinFields3
 	whitespacecellFields := schema.WhitespaceCell{}.Fields()

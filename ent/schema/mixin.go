@@ -43,7 +43,7 @@ func (TimeMixin) Fields() []ent.Field {
 
 // Hooks of the TimeMixin.
 func (TimeMixin) Hooks() []ent.Hook {
-	return []ent.Hook{hook.On(invariant.NormalizeTimes, writes)}
+	return []ent.Hook{hook.On(invariant.SetOrClear, ent.OpUpdate|ent.OpUpdateOne), hook.On(invariant.NormalizeTimes, writes)}
 }
 
 // node returns the annotations every entity shares: a description, a root

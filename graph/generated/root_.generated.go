@@ -29897,11 +29897,14 @@ input ActionItemUpsertInput @goModel(model: "github.com/accountplan/accountplan/
 extend type Query {
   """
   Any object as it was at asOf, rebuilt from the record now (if it still
-  exists) and its change history since: its fields as they were then, its
-  edges, when selected, as they are now. Null when it did not exist then
-  (a record deleted since is rebuilt). Two or three SQL statements whatever
-  the number of its changes. A time before its account was created, when the
-  history begins, is refused with BAD_USER_INPUT (asOf).
+  exists) and its change history since: its fields as they were then; the
+  links kept in its own columns (a stakeholder's reportsTo, an action item's
+  objective) that changed since, to their records as they were then; its
+  other edges, when selected, as they are now. Null when it did not exist
+  then (a record deleted since is rebuilt). Two or three SQL statements
+  whatever the number of its changes, and two or three more for each link
+  that changed. A time before its account was created, when the history
+  begins, is refused with BAD_USER_INPUT (asOf).
   """
   nodeAsOf("The ID of the object; it may have been deleted since." id: ID!, "The time to rebuild the object at." asOf: Time!): Node
   """

@@ -69,7 +69,9 @@ func node(ctx context.Context, c *ent.Client, id int, at time.Time, field string
 		return nil, nil
 	}
 	if pinned {
-		pinChanged(ctx, c, r.Value, now, at, field)
+		if err := pinChanged(ctx, c, r.Value, now, at, field); err != nil {
+			return nil, err
+		}
 	}
 	return r.Value, nil
 }
@@ -78,10 +80,10 @@ func node(ctx context.Context, c *ent.Client, id int, at time.Time, field string
 // links now (or all, for a record deleted since) to the records they pointed
 // to then, each rebuilt as it was (two or three statements a link); the links
 // that did not change are read now, as any record's.
-func pinChanged(ctx context.Context, c *ent.Client, then, now ent.Noder, at time.Time, field string) {
+func pinChanged(ctx context.Context, c *ent.Client, then, now ent.Noder, at time.Time, field string) error {
 	p, ok := then.(pinner)
 	if !ok || then == now {
-		return
+		return nil
 	}
 	current := map[string]int{}
 	if n, ok := now.(pinner); ok {
@@ -90,6 +92,7 @@ func pinChanged(ctx context.Context, c *ent.Client, then, now ent.Noder, at time
 			return nil, false
 		})
 	}
+	var failed error
 	p.PinLinks(func(typ string, id int) (ent.Noder, bool) {
 		if was, ok := current[typ]; ok && was == id {
 			return nil, false
@@ -98,9 +101,13 @@ func pinChanged(ctx context.Context, c *ent.Client, then, now ent.Noder, at time
 			return nil, true
 		}
 		target, err := node(ctx, c, id, at, field, false)
+		if err != nil && !ent.IsNotFound(err) {
+			failed = err
+		}
 		if err != nil || target == nil {
 			return nil, true // gone then or since: no record to show
 		}
 		return target, true
 	})
+	return failed
 }

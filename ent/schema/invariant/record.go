@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"entgo.io/ent"
@@ -26,6 +27,32 @@ func NormalizeTimes(next ent.Mutator) ent.Mutator {
 				if err := m.SetField(name, t.UTC().Truncate(time.Microsecond)); err != nil {
 					return nil, err
 				}
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// SetOrClear refuses an update that both sets and clears a field or a single
+// link (title and clearTitle): SQLite would keep the value, PostgreSQL refuse
+// the statement.
+func SetOrClear(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		both := func(name string) error {
+			field := gen.GraphQLNames[m.Type()][name].Field
+			if field == "" {
+				field = name
+			}
+			return &clienterr.InputError{Field: field, Message: "both set and cleared in one update: give a value or clear it, not both"}
+		}
+		for _, name := range m.ClearedFields() {
+			if _, set := m.Field(name); set {
+				return nil, both(name)
+			}
+		}
+		for _, name := range m.ClearedEdges() {
+			if gen.GraphQLNames[m.Type()][name].Unique && slices.Contains(m.AddedEdges(), name) {
+				return nil, both(name)
 			}
 		}
 		return next.Mutate(ctx, m)
