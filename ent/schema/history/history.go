@@ -268,8 +268,10 @@ func links(ctx context.Context, m ent.Mutation, before []gen.Noder) ([]map[strin
 				edges = append(edges, edge)
 			}
 		}
-		slices.Sort(edges)
 	}
+	// A list both added to and removed from is read once.
+	slices.Sort(edges)
+	edges = slices.Compact(edges)
 	out := make([]map[string]json.RawMessage, len(before))
 	for i, record := range before {
 		out[i] = map[string]json.RawMessage{}
