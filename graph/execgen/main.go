@@ -53,7 +53,9 @@
 //     builds it; a String, Time, ID or Int of an object behind a pointer is
 //     written from its address in the object, without boxing a copy.
 //
-// The methods they call are written to graph/generated/execgen.generated.go.
+// The methods they call are written to graph/generated/execgen.generated.go,
+// with the table of gqlgen's decoders of fields' arguments (field_X_args)
+// that generated.FieldArgs (graph/generated/fieldargs.go) looks them up in.
 // Every element's data is loaded before its fields resolve (entgql's eager
 // loading, graph/batch's loaders), so running them in turn waits on nothing.
 package main
@@ -63,10 +65,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"go/format"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/99designs/gqlgen/api"
@@ -142,7 +146,42 @@ func rewriteDir(dir string) error {
 	if !patched {
 		return errors.New("no executionContext struct to add execgen's state to: has gqlgen's output changed?")
 	}
-	return os.WriteFile(filepath.Join(dir, helpersFile), helpers, 0o644)
+	file, err := Helpers(outs)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, helpersFile), file, 0o644)
+}
+
+// argsDecoder is gqlgen's decoder of a field's arguments, named field_<Object>_<field>_args (names may hold more underscores: Query.__type's is field_Query___type_args).
+var (
+	argsDecoder    = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) field_(\w+)_args\(ctx context\.Context, rawArgs map\[string\]any\) \(map\[string\]any, error\) \{$`)
+	anyArgsDecoder = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) field_\w+_args\(`)
+)
+
+// Helpers is the helpers file for the executor's files: helpers.go.txt and
+// an init that fills fieldArgs with each field's argument decoder, by key.
+func Helpers(files [][]byte) ([]byte, error) {
+	var keys []string
+	for _, src := range files {
+		found := argsDecoder.FindAllSubmatch(src, -1)
+		if len(found) != len(anyArgsDecoder.FindAll(src, -1)) {
+			return nil, errors.New("an argument decoder field_X_args of a signature execgen does not know: has gqlgen's output changed?")
+		}
+		for _, m := range found {
+			keys = append(keys, string(m[1]))
+		}
+	}
+	sort.Strings(keys)
+	var b bytes.Buffer
+	b.Write(helpers)
+	b.WriteString("\n// init fills FieldArgs' table: gqlgen's decoder of each field's arguments, under \"<Object>_<field>\" as in its name.\n")
+	b.WriteString("func init() {\n\tfieldArgs = map[string]argsDecoder{\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\t\t%q: (*executionContext).field_%s_args,\n", k, k)
+	}
+	b.WriteString("\t}\n}\n")
+	return format.Source(b.Bytes())
 }
 
 // restore undoes the rewrites, so that gqlgen reads a package that compiles without the helpers.

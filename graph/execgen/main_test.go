@@ -346,6 +346,35 @@ func TestRewriteRefusesWhatItDoesNotKnow(t *testing.T) {
 	}
 }
 
+// argsDecoders are gqlgen's decoders of two fields' arguments whose names have underscores of their own.
+const argsDecoders = `func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	return nil, nil
+}
+
+func (ec *executionContext) field___Field_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	return nil, nil
+}
+`
+
+// The helpers file maps each field to its decoder under gqlgen's key, Object_field, in order.
+func TestHelpers(t *testing.T) {
+	out, err := Helpers([][]byte{[]byte(argsDecoders), []byte(gqlgenOutput)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(out, helpers) {
+		t.Error("the helpers file does not begin with helpers.go.txt")
+	}
+	want := "\t\t\"Query___type\": (*executionContext).field_Query___type_args,\n\t\t\"__Field_args\": (*executionContext).field___Field_args_args,\n\t}\n}\n"
+	if !bytes.HasSuffix(out, []byte(want)) {
+		t.Errorf("the helpers file does not end with the decoders' table %q:\n%s", want, out[len(helpers):])
+	}
+	other := strings.Replace(argsDecoders, "rawArgs map[string]any)", "rawArgs map[string]interface{})", 1)
+	if _, err := Helpers([][]byte{[]byte(other)}); err == nil {
+		t.Error("a decoder of another signature was left out of the table")
+	}
+}
+
 // TestExecutorIsRewritten fails when graph/generated is gqlgen's output
 // alone (gqlgen run by hand instead of go generate) or edited by hand.
 func TestExecutorIsRewritten(t *testing.T) {
@@ -355,22 +384,29 @@ func TestExecutorIsRewritten(t *testing.T) {
 		t.Fatalf("no generated executor in %s: %v", dir, err)
 	}
 	patched := false
-	var srcs [][]byte
+	var srcs, executor [][]byte
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		srcs = append(srcs, src)
+		if filepath.Base(f) != helpersFile {
+			executor = append(executor, src)
+		}
 	}
 	leaves := Leaves(srcs)
 	if len(leaves) == 0 {
 		t.Error("the executor has no leaf marshalers: has gqlgen's output changed?")
 	}
+	want, err := Helpers(executor)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, f := range files {
 		src := srcs[i]
 		if filepath.Base(f) == helpersFile {
-			if !bytes.Equal(src, helpers) {
+			if !bytes.Equal(src, want) {
 				t.Errorf("%s differs from execgen's helpers: run go generate ./...", f)
 			}
 			continue
