@@ -38,6 +38,7 @@
 //	-max-response-bytes         MAX_RESPONSE_BYTES         size of a query's answer
 //	-introspection              INTROSPECTION              answer introspection
 //	-graphiql                   GRAPHIQL                   serve GraphiQL at /
+//	-one-statement              ONE_STATEMENT              answer a query of stored fields and connections in one SQL statement (default true)
 //
 // and company sign-in with JWTs from an OpenID Connect issuer (README,
 // "Company sign-in (OpenID Connect)"; off unless -oidc-issuer is set):
@@ -406,6 +407,7 @@ func edgeFlags() func() httpedge.Settings {
 	livePoll := flag.Duration("live-poll", envParse("LIVE_POLL", live.DefaultInterval, time.ParseDuration), "how often subscriptions read the change history for changes made through other servers (env LIVE_POLL)")
 	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
+	oneStatement := boolFlag("one-statement", "ONE_STATEMENT", "answer a query that reads only stored fields and connections in one SQL statement; false answers every query level by level")
 	// An allow-list: the server runs only the documents of this file, so no client can send its own.
 	persistedOnly := flag.String("persisted-only", env("PERSISTED_ONLY", ""), "run only the documents of this JSON file (id → document, or an Apollo manifest); empty runs any document (env PERSISTED_ONLY)")
 	metrics := boolFlag("metrics", "METRICS", "serve Prometheus metrics at /metrics: without -metrics-token, on a loopback address only")
@@ -430,7 +432,7 @@ func edgeFlags() func() httpedge.Settings {
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
-				MapCacheMB: mapMB, PersistedOnly: persisted, LivePoll: *livePoll,
+				MapCacheMB: mapMB, PersistedOnly: persisted, LivePoll: *livePoll, LevelByLevel: !*oneStatement,
 			},
 		}
 	}

@@ -119,6 +119,21 @@ func tableWhere[W any, P ~func(*sql.Selector)](pred func(*W) (P, error), empty e
 	}
 }
 
+// TypeOfID is the GraphQL type of the record an ID names, found as
+// Client.Noder finds its table; "" when no type's IDs hold it.
+func TypeOfID(id int) string {
+	return typeOfTable[nodeTypes[int(id/(1<<32-1))<<32]]
+}
+
+// typeOfTable is the GraphQL type of each table of Tables.
+var typeOfTable = func() map[string]string {
+	m := make(map[string]string, len(Tables))
+	for typ, t := range Tables {
+		m[t.Name] = typ
+	}
+	return m
+}()
+
 // Tables describes every GraphQL object type of the ent schema, by GraphQL type name.
 var Tables = map[string]*Table{
 	"APIToken": {

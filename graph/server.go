@@ -19,6 +19,7 @@ import (
 	"github.com/accountplan/accountplan/graph/generated"
 	"github.com/accountplan/accountplan/graph/icp"
 	"github.com/accountplan/accountplan/graph/live"
+	"github.com/accountplan/accountplan/graph/onestatement"
 	"github.com/accountplan/accountplan/graph/orgmap"
 	"github.com/accountplan/accountplan/graph/planhealth"
 	"github.com/accountplan/accountplan/graph/reviews"
@@ -50,6 +51,9 @@ type Settings struct {
 	// WebhooksAllowPrivate lets admins subscribe webhook endpoints on private
 	// and loopback addresses, which are refused by default.
 	WebhooksAllowPrivate bool
+	// LevelByLevel answers every query through the resolvers, a statement per
+	// level, never in one statement (graph/onestatement): to compare the two.
+	LevelByLevel bool
 }
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
@@ -74,8 +78,9 @@ func (s Settings) MapCache() *orgmap.Cache {
 // through after the HTTP edge, in this order: the persisted documents (a hash
 // or id becomes its document, or, persisted-only, an unregistered one is
 // refused), the document limits (tokens and
-// aliases before parsing; depth, cost and page sizes after validation), one
-// transaction per mutation request (run again, in a new one, when it
+// aliases before parsing; depth, cost and page sizes after validation), a
+// query of stored fields and connections answered in one statement
+// (graph/onestatement), one transaction per mutation request (run again, in a new one, when it
 // collides with another), the per-root-field loaders (plan health,
 // ICP fit, kept org-map answers), the resolvers, and the error presenter that
 // gives every error a stable code. The caller adds the HTTP transport. It
@@ -106,6 +111,12 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema()})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.AroundResponses(reportCost(limits.maxCost))
+	if !s.LevelByLevel {
+		args := func(ctx context.Context, object string, field graphql.CollectedField) (map[string]any, error) {
+			return generated.FieldArgs(ctx, schema, object, field)
+		}
+		srv.AroundResponses(onestatement.New(drv, schema.Schema(), args).AroundResponses)
+	}
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})
 	srv.AroundRootFields(stopAfterFailure)

@@ -1,0 +1,495 @@
+package onestatement
+
+import (
+	"bytes"
+	"context"
+	stdsql "database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/accountplan/accountplan/ent"
+	gqlscalar "github.com/accountplan/accountplan/graph/scalar"
+)
+
+// answer runs the statement and writes the answer's data; false when the
+// rows say the usual way must answer (a node that is not there).
+func (r *Reader) answer(ctx context.Context, q *query) ([]byte, bool) {
+	text, args := r.statement(q)
+	var rows sql.Rows
+	if err := r.drv.Query(ctx, text, args, &rows); err != nil {
+		return nil, false
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, false
+	}
+	var raw stdsql.RawBytes
+	if err := rows.Scan(&raw); err != nil {
+		return nil, false
+	}
+	w := &writer{ctx: ctx, postgres: r.drv.Dialect() == dialect.Postgres}
+	if !w.query(q, raw) {
+		return nil, false
+	}
+	return w.buf.Bytes(), rows.Err() == nil
+}
+
+// writer writes the answer from the statement's JSON.
+type writer struct {
+	ctx      context.Context
+	buf      bytes.Buffer
+	postgres bool
+	scratch  [][]json.RawMessage // element lists, one per depth
+	depth    int
+}
+
+// elements splits a JSON array into its elements, in a list kept for the depth.
+func (w *writer) elements(b []byte) ([]json.RawMessage, bool) {
+	if w.depth >= len(w.scratch) {
+		w.scratch = append(w.scratch, nil)
+	}
+	list, ok := splitArray(b, w.scratch[w.depth][:0])
+	w.scratch[w.depth] = list
+	return list, ok
+}
+
+func (w *writer) key(k string) {
+	w.buf.WriteByte('"')
+	w.buf.WriteString(k)
+	w.buf.WriteString(`":`)
+}
+
+func (w *writer) query(q *query, raw []byte) bool {
+	roots, ok := w.elements(raw)
+	if !ok || len(roots) != len(q.roots) {
+		return false
+	}
+	roots = append([]json.RawMessage(nil), roots...)
+	w.buf.WriteByte('{')
+	for i, rt := range q.roots {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.key(rt.key)
+		switch rt.kind {
+		case rootTypename:
+			w.buf.WriteString(`"Query"`)
+		case rootConnection:
+			if !w.connection(rt.conn, roots[i]) {
+				return false
+			}
+		case rootNode:
+			if isNull(roots[i]) || !w.object(rt.node.sel, roots[i]) {
+				return false
+			}
+		}
+	}
+	w.buf.WriteByte('}')
+	return true
+}
+
+// object writes one row as the selection asks.
+func (w *writer) object(s *selection, row []byte) bool {
+	w.depth++
+	defer func() { w.depth-- }()
+	slots, ok := w.elements(row)
+	if !ok || len(slots) != len(s.obj.slots) {
+		return false
+	}
+	w.buf.WriteByte('{')
+	for i, f := range s.fields {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.key(f.key)
+		v := slots[f.slot]
+		switch f.kind {
+		case fieldTypename:
+			w.buf.WriteString(strconv.Quote(f.name))
+		case fieldScalar:
+			if isNull(v) {
+				if !f.null {
+					return false
+				}
+				w.buf.WriteString("null")
+				continue
+			}
+			if !w.scalar(f.scalar, v) {
+				return false
+			}
+		case fieldOne:
+			if isNull(v) {
+				if !f.null {
+					return false
+				}
+				w.buf.WriteString("null")
+				continue
+			}
+			if !w.object(f.one, v) {
+				return false
+			}
+		case fieldConnection:
+			if !w.connection(f.conn, v) {
+				return false
+			}
+		}
+	}
+	w.buf.WriteByte('}')
+	return true
+}
+
+// scalar writes a column's value as the field's marshaller does.
+func (w *writer) scalar(kind scalar, v []byte) bool {
+	switch kind {
+	case scalarID:
+		w.buf.WriteByte('"')
+		w.buf.Write(v)
+		w.buf.WriteByte('"')
+	case scalarInt:
+		w.buf.Write(v)
+	case scalarString:
+		w.buf.Write(v)
+	case scalarBool:
+		switch string(v) {
+		case "true", "1":
+			w.buf.WriteString("true")
+		case "false", "0":
+			w.buf.WriteString("false")
+		default:
+			return false
+		}
+	case scalarFloat:
+		f, ok := w.float(v)
+		if !ok {
+			return false
+		}
+		if err := graphql.MarshalFloatContext(f).MarshalGQLContext(w.ctx, &w.buf); err != nil {
+			return false
+		}
+	case scalarTime:
+		t, ok := w.time(v)
+		if !ok {
+			return false
+		}
+		w.buf.WriteByte('"')
+		w.buf.Write(t.AppendFormat(w.buf.AvailableBuffer(), time.RFC3339Nano))
+		w.buf.WriteByte('"')
+	}
+	return true
+}
+
+func (w *writer) float(v []byte) (float64, bool) {
+	s := string(v)
+	if !w.postgres {
+		s = strings.Trim(s, `"`)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// time reads a time as the driver would: pgx gives local times; the SQLite
+// driver parses the stored text as UTC unless it names its offset.
+func (w *writer) time(v []byte) (time.Time, bool) {
+	if w.postgres {
+		us, err := strconv.ParseInt(string(v), 10, 64)
+		return time.UnixMicro(us), err == nil
+	}
+	s, ok := unquote(v)
+	if !ok {
+		return time.Time{}, false
+	}
+	s = strings.TrimSuffix(s, "Z")
+	for _, format := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.ParseInLocation(format, s, time.UTC); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// connection writes a page from [count, rows].
+func (w *writer) connection(out *connOut, v []byte) bool {
+	w.depth++
+	parts, ok := w.elements(v)
+	if !ok || len(parts) != 2 {
+		w.depth--
+		return false
+	}
+	countRaw, rowsRaw := parts[0], parts[1]
+	w.depth++
+	rows, ok := w.elements(rowsRaw)
+	if !ok {
+		w.depth -= 2
+		return false
+	}
+	// The rows stay in this depth's list while the objects below use deeper ones.
+	c := out.conn
+	more := len(rows) > c.first
+	if c.count {
+		n, err := strconv.Atoi(string(countRaw))
+		if err != nil {
+			w.depth -= 2
+			return false
+		}
+		more = n > c.first
+	}
+	if len(rows) > c.first {
+		rows = rows[:c.first]
+	}
+	ok = w.connectionFields(out, countRaw, rows, more)
+	w.depth -= 2
+	return ok
+}
+
+func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMessage, more bool) bool {
+	w.buf.WriteByte('{')
+	for i, f := range out.fields {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.key(f.key)
+		switch f.kind {
+		case connTypename:
+			w.buf.WriteString(strconv.Quote(f.name))
+		case connTotal:
+			w.buf.Write(count)
+		case connPageInfo:
+			if !w.pageInfo(f.info, out.conn, rows, more) {
+				return false
+			}
+		case connNodes:
+			w.buf.WriteByte('[')
+			for j, row := range rows {
+				if j > 0 {
+					w.buf.WriteByte(',')
+				}
+				if !w.object(f.nodes, row) {
+					return false
+				}
+			}
+			w.buf.WriteByte(']')
+		case connEdges:
+			w.buf.WriteByte('[')
+			for j, row := range rows {
+				if j > 0 {
+					w.buf.WriteByte(',')
+				}
+				if !w.edge(f.edges, out.conn, row) {
+					return false
+				}
+			}
+			w.buf.WriteByte(']')
+		}
+	}
+	w.buf.WriteByte('}')
+	return true
+}
+
+func (w *writer) edge(fields []edgeField, c *connection, row []byte) bool {
+	w.buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.key(f.key)
+		switch f.kind {
+		case edgeTypename:
+			w.buf.WriteString(strconv.Quote(f.name))
+		case edgeCursor:
+			if !w.cursor(c, row) {
+				return false
+			}
+		case edgeNode:
+			if !w.object(f.node, row) {
+				return false
+			}
+		}
+	}
+	w.buf.WriteByte('}')
+	return true
+}
+
+func (w *writer) pageInfo(fields []infoField, c *connection, rows []json.RawMessage, more bool) bool {
+	w.buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.key(f.key)
+		switch f.kind {
+		case infoTypename:
+			w.buf.WriteString(strconv.Quote(f.name))
+		case infoHasNext:
+			w.buf.WriteString(strconv.FormatBool(more))
+		case infoHasPrevious:
+			w.buf.WriteString("false")
+		case infoStart, infoEnd:
+			if len(rows) == 0 {
+				w.buf.WriteString("null")
+				continue
+			}
+			row := rows[0]
+			if f.kind == infoEnd {
+				row = rows[len(rows)-1]
+			}
+			if !w.cursor(c, row) {
+				return false
+			}
+		}
+	}
+	w.buf.WriteByte('}')
+	return true
+}
+
+// cursor writes a row's cursor as the pager makes it: its ID and the values
+// of the order fields, typed as the record holds them.
+func (w *writer) cursor(c *connection, row []byte) bool {
+	w.depth++
+	defer func() { w.depth-- }()
+	slots, ok := w.elements(row)
+	if !ok || len(slots) != len(c.obj.slots) {
+		return false
+	}
+	id, err := strconv.Atoi(string(slots[c.cursor[0]]))
+	if err != nil {
+		return false
+	}
+	values := make([]any, 0, len(c.order))
+	for i, o := range c.order {
+		v, ok := w.cursorValue(o.Kind, slots[c.cursor[i+1]])
+		if !ok {
+			return false
+		}
+		values = append(values, v)
+	}
+	gqlscalar.Cursor(entgql.Cursor[int]{ID: id, Value: values}).MarshalGQL(&w.buf)
+	return true
+}
+
+func (w *writer) cursorValue(kind ent.ColumnKind, v []byte) (any, bool) {
+	if isNull(v) {
+		return nil, true
+	}
+	switch kind {
+	case ent.ColumnString:
+		return unquote(v)
+	case ent.ColumnInt:
+		n, err := strconv.Atoi(string(v))
+		return n, err == nil
+	case ent.ColumnInt64:
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		return n, err == nil
+	case ent.ColumnFloat:
+		return w.float(v)
+	case ent.ColumnBool:
+		return string(v) == "true" || string(v) == "1", true
+	case ent.ColumnTime:
+		return w.time(v)
+	}
+	return nil, false
+}
+
+func isNull(v []byte) bool { return string(v) == "null" }
+
+// unquote reads a JSON string.
+func unquote(v []byte) (string, bool) {
+	if len(v) < 2 || v[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1]), true
+	}
+	var s string
+	return s, json.Unmarshal(v, &s) == nil
+}
+
+// splitArray appends the elements of a JSON array to list.
+func splitArray(b []byte, list []json.RawMessage) ([]json.RawMessage, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return list, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return list, true
+	}
+	for i < len(b) {
+		end, ok := skipValue(b, i)
+		if !ok {
+			return list, false
+		}
+		list = append(list, b[i:end])
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return list, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			return list, true
+		default:
+			return list, false
+		}
+	}
+	return list, false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue is the end of the JSON value starting at i.
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, true
+			}
+		}
+		return i, false
+	case '[', '{':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, ok := skipValue(b, j)
+				if !ok {
+					return i, false
+				}
+				j = end - 1
+			case '[', '{':
+				depth++
+			case ']', '}':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return i, false
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != ']' && b[j] != '}' && b[j] != ' ' && b[j] != '\n' {
+		j++
+	}
+	return j, j > i
+}
