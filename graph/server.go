@@ -115,7 +115,9 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 		args := func(ctx context.Context, object string, field graphql.CollectedField) (map[string]any, error) {
 			return generated.FieldArgs(ctx, schema, object, field)
 		}
-		srv.AroundResponses(onestatement.New(drv, schema.Schema(), args).AroundResponses)
+		reader := onestatement.New(drv, schema.Schema(), args)
+		srv.AroundOperations(reader.AroundOperations)
+		srv.AroundResponses(reader.AroundResponses)
 	}
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.Use(retryConflicts{})

@@ -115,6 +115,10 @@ func (w *writer) object(s *selection, row []byte) bool {
 		case fieldTypename:
 			w.buf.WriteString(strconv.Quote(f.name))
 		case fieldScalar:
+			if isNull(v) && f.zero {
+				w.zero(f.scalar)
+				continue
+			}
 			if isNull(v) {
 				if !f.null {
 					return false
@@ -184,6 +188,20 @@ func (w *writer) scalar(kind scalar, v []byte) bool {
 		w.buf.WriteByte('"')
 	}
 	return true
+}
+
+// zero writes the value ent reads from NULL into a field that is not a pointer.
+func (w *writer) zero(kind scalar) {
+	switch kind {
+	case scalarID, scalarInt, scalarFloat:
+		w.buf.WriteString("0")
+	case scalarBool:
+		w.buf.WriteString("false")
+	case scalarString:
+		w.buf.WriteString(`""`)
+	case scalarTime:
+		w.buf.WriteString(`"0001-01-01T00:00:00Z"`)
+	}
 }
 
 func (w *writer) float(v []byte) (float64, bool) {
@@ -364,7 +382,7 @@ func (w *writer) cursor(c *connection, row []byte) bool {
 	}
 	values := make([]any, 0, len(c.order))
 	for i, o := range c.order {
-		v, ok := w.cursorValue(o.Kind, slots[c.cursor[i+1]])
+		v, ok := w.cursorValue(o, slots[c.cursor[i+1]])
 		if !ok {
 			return false
 		}
@@ -374,11 +392,14 @@ func (w *writer) cursor(c *connection, row []byte) bool {
 	return true
 }
 
-func (w *writer) cursorValue(kind ent.ColumnKind, v []byte) (any, bool) {
-	if isNull(v) {
+func (w *writer) cursorValue(o ent.TableOrder, v []byte) (any, bool) {
+	if isNull(v) && o.Nillable {
 		return nil, true
 	}
-	switch kind {
+	if isNull(v) {
+		return zeroValue(o.Kind), true
+	}
+	switch o.Kind {
 	case ent.ColumnString:
 		return unquote(v)
 	case ent.ColumnInt:
@@ -395,6 +416,25 @@ func (w *writer) cursorValue(kind ent.ColumnKind, v []byte) (any, bool) {
 		return w.time(v)
 	}
 	return nil, false
+}
+
+// zeroValue is the Go zero value of a column kind, as ent reads NULL into a field that is not a pointer.
+func zeroValue(kind ent.ColumnKind) any {
+	switch kind {
+	case ent.ColumnString:
+		return ""
+	case ent.ColumnInt:
+		return 0
+	case ent.ColumnInt64:
+		return int64(0)
+	case ent.ColumnFloat:
+		return 0.0
+	case ent.ColumnBool:
+		return false
+	case ent.ColumnTime:
+		return time.Time{}
+	}
+	return nil
 }
 
 func isNull(v []byte) bool { return string(v) == "null" }

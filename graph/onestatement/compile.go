@@ -59,8 +59,9 @@ type object struct {
 
 // slot is one element of a row: a column, a connection below, or a to-one edge.
 type slot struct {
-	column string
-	kind   ent.ColumnKind
+	column   string
+	kind     ent.ColumnKind
+	nillable bool
 	conn   *connection
 	one    *toOne
 }
@@ -94,6 +95,7 @@ type field struct {
 	slot   int
 	scalar scalar
 	null   bool // the field may be null
+	zero   bool // a NULL column reads as its Go zero value (Optional, not Nillable)
 	conn   *connOut
 	one    *selection
 }
@@ -257,11 +259,11 @@ func (c *compiler) newObject(typ string) (*object, bool) {
 }
 
 // column is the slot of a column of the object, added once.
-func (o *object) column(name string, kind ent.ColumnKind) int {
+func (o *object) column(name string, kind ent.ColumnKind, nillable bool) int {
 	if i, ok := o.cols[name]; ok {
 		return i
 	}
-	o.slots = append(o.slots, slot{column: name, kind: kind})
+	o.slots = append(o.slots, slot{column: name, kind: kind, nillable: nillable})
 	o.cols[name] = len(o.slots) - 1
 	return len(o.slots) - 1
 }
@@ -313,7 +315,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			if !ok || len(f.SelectionSet) > 0 || len(f.Arguments) > 0 {
 				return nil, false
 			}
-			s.fields = append(s.fields, field{key: f.Alias, kind: fieldScalar, slot: obj.column(col.Name, col.Kind), scalar: sc, null: !fd.Type.NonNull})
+			s.fields = append(s.fields, field{key: f.Alias, kind: fieldScalar, slot: obj.column(col.Name, col.Kind, col.Nillable), scalar: sc, null: !fd.Type.NonNull, zero: !col.Nillable})
 			continue
 		}
 		edge, ok := obj.table.Edges[f.Name]
@@ -331,7 +333,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 				return nil, false
 			}
 			if edge.Column != "" {
-				obj.column(edge.Column, ent.ColumnInt)
+				obj.column(edge.Column, ent.ColumnInt, true)
 			}
 			obj.slots = append(obj.slots, slot{one: &toOne{edge: edge, obj: child}})
 			s.fields = append(s.fields, field{key: f.Alias, kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
@@ -512,9 +514,9 @@ func (c *compiler) cursor(conn *connection) {
 	if conn.cursor != nil {
 		return
 	}
-	conn.cursor = []int{conn.obj.column("id", ent.ColumnInt)}
+	conn.cursor = []int{conn.obj.column("id", ent.ColumnInt, false)}
 	for _, o := range conn.order {
-		conn.cursor = append(conn.cursor, conn.obj.column(o.Column, o.Kind))
+		conn.cursor = append(conn.cursor, conn.obj.column(o.Column, o.Kind, o.Nillable))
 	}
 }
 

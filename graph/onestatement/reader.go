@@ -34,9 +34,29 @@ func New(drv dialect.Driver, schema *ast.Schema, args Args) *Reader {
 	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, source: "ent.graphql"}
 }
 
+// dispatched keys the operation of a context gqlgen runs: the response
+// middlewares also see the refusals of operations it never runs (DispatchError).
+type dispatched struct{}
+
+// operation is what the reader did for one operation.
+type operation struct{ answered bool }
+
+// AroundOperations marks the operations gqlgen runs, for AroundResponses.
+func (r *Reader) AroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, dispatched{}, &operation{}))
+}
+
 // AroundResponses answers a query in one statement when it can, and passes
-// every other request on.
+// every other request on. A transport that streams asks again for the next
+// response: an answered query has none.
 func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	op, _ := ctx.Value(dispatched{}).(*operation)
+	switch {
+	case op == nil || !graphql.HasOperationContext(ctx):
+		return next(ctx)
+	case op.answered:
+		return nil
+	}
 	oc := graphql.GetOperationContext(ctx)
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
@@ -49,5 +69,6 @@ func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandl
 	if !ok {
 		return next(ctx)
 	}
+	op.answered = true
 	return &graphql.Response{Data: json.RawMessage(data)}
 }
