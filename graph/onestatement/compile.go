@@ -62,8 +62,8 @@ type slot struct {
 	column   string
 	kind     ent.ColumnKind
 	nillable bool
-	conn   *connection
-	one    *toOne
+	conn     *connection
+	one      *toOne
 }
 
 type fieldKind uint8
