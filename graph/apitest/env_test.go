@@ -74,6 +74,30 @@ func eachDatabaseWith(t *testing.T, opts httpedge.Settings, test func(t *testing
 	})
 }
 
+// eachReader runs the test on both databases twice: with queries answered
+// level by level (the resolvers, a statement per level) and, where it can, in
+// one statement (graph/onestatement), which one tells.
+func eachReader(t *testing.T, test func(t *testing.T, e *env, one bool)) {
+	for _, one := range []bool{false, true} {
+		name := "level-by-level"
+		if one {
+			name = "one-statement"
+		}
+		t.Run(name, func(t *testing.T) {
+			s := httpedge.Settings{Open: true}
+			s.GraphQL.LevelByLevel = !one
+			eachDatabaseWith(t, s, func(t *testing.T, e *env) { test(t, e, one) })
+		})
+	}
+}
+
+// levelByLevel is an open server that answers every query through the resolvers.
+func levelByLevel() httpedge.Settings {
+	s := httpedge.Settings{Open: true}
+	s.GraphQL.LevelByLevel = true
+	return s
+}
+
 // as is the same server, called with a bearer token.
 func (e *env) as(token string) *env {
 	c := *e

@@ -252,7 +252,11 @@ func TestTracing(t *testing.T) {
 	t.Parallel()
 	spans := tracetest.NewInMemoryExporter()
 	provider := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
-	eachDatabaseWith(t, httpedge.Settings{Open: true, Tracing: provider}, func(t *testing.T, e *env) {
+	// Level by level each root field has its span and its statements'; in one
+	// statement the request has that statement's span alone.
+	perLevel := levelByLevel()
+	perLevel.Tracing = provider
+	eachDatabaseWith(t, perLevel, func(t *testing.T, e *env) {
 		acc, _ := boardroom(t, e, "Boardroom "+t.Name())
 		r := e.postWithID("trace-"+t.Name(), "", gqlBody(`query Two($acc: ID!) { accounts(first: 5) { totalCount } node(id: $acc) { id } }`, map[string]any{"acc": gid(acc)}))
 		if r.status != 200 || r.code() != "" {
@@ -301,6 +305,37 @@ func TestTracing(t *testing.T) {
 					t.Errorf("SQL span %q under %s: %q", s.Name(), name, text)
 				}
 			}
+		}
+	})
+
+	eachDatabaseWith(t, httpedge.Settings{Open: true, Tracing: provider}, func(t *testing.T, e *env) {
+		acc, _ := boardroom(t, e, "Boardroom "+t.Name())
+		r := e.postWithID("trace-"+t.Name(), "", gqlBody(`query Two($acc: ID!) { accounts(first: 5) { totalCount } node(id: $acc) { id } }`, map[string]any{"acc": gid(acc)}))
+		if r.status != 200 || r.code() != "" {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		var request sdktrace.ReadOnlySpan
+		for _, s := range spans.GetSpans().Snapshots() {
+			for _, a := range s.Attributes() {
+				if a.Key == "request.id" && a.Value.AsString() == "trace-"+t.Name() {
+					request = s
+				}
+			}
+		}
+		if request == nil {
+			t.Fatal("no span for the request")
+		}
+		var children []string
+		for _, s := range spans.GetSpans().Snapshots() {
+			if s.Parent().SpanID() == request.SpanContext().SpanID() && s.SpanContext().TraceID() == request.SpanContext().TraceID() {
+				children = append(children, s.Name())
+				if text := attribute(s, "db.query.text"); s.Name() != "sql" || !strings.HasPrefix(text, "SELECT") || strings.Contains(text, "Boardroom") {
+					t.Errorf("span %q under the request: %q", s.Name(), text)
+				}
+			}
+		}
+		if len(children) != 1 {
+			t.Errorf("spans under a request answered in one statement: %v, want one sql span", children)
 		}
 	})
 

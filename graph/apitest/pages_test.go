@@ -151,7 +151,7 @@ func TestNestedPagesAnswerAsUnderOneNode(t *testing.T) {
 // count nor pageInfo reads no row past first either, at the root too.
 func TestStatementsPageWithCount(t *testing.T) {
 	t.Parallel()
-	eachDatabase(t, func(t *testing.T, e *env) {
+	eachDatabaseWith(t, levelByLevel(), func(t *testing.T, e *env) {
 		accounts, _ := pagesFixture(t, e)
 		const query = `{ accounts(first: 20) { edges { node { name
 			plans(first: 1) { totalCount pageInfo { hasNextPage } edges { node { name goals(first: 1) { edges { node { title } } } } } } } } } }`

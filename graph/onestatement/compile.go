@@ -219,7 +219,12 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 			return nil, false
 		}
 	}
-	return q, len(q.roots) > 0
+	for _, rt := range q.roots {
+		if rt.kind != rootTypename {
+			return q, true
+		}
+	}
+	return nil, false // nothing to read: gqlgen answers without a statement
 }
 
 // collect is gqlgen's field collection of a selection set on a type, or nil
