@@ -20,7 +20,7 @@ var layers = []struct {
 }{
 	{"server", []string{"", "graph/apitest", "graph/execgen", "graph/loadtest"}},
 	{"HTTP edge", []string{"graph/dispatch", "graph/httpedge/..."}},
-	{"GraphQL layer", []string{"graph", "graph/generated", "graph/scalar", "graph/selection"}},
+	{"GraphQL layer", []string{"graph", "graph/generated", "graph/onestatement", "graph/scalar", "graph/selection"}},
 	{"domain", []string{"graph/auth", "graph/batch", "graph/benchdata", "graph/demo", "graph/icp", "graph/live", "graph/metrics/...", "graph/orgmap", "graph/orgmap/picture", "graph/planhealth", "graph/reviewpack", "graph/reviews", "graph/tiering", "graph/timeline", "graph/upsert", "graph/webhook"}},
 	{"data layer", []string{"ent/store/...", "ent/runtime", "ent/enttest", "ent/schema", "ent/schema/bulk", "ent/schema/calendar", "ent/schema/history", "ent/schema/history/replay", "ent/schema/invariant",
 		"ent/schema/lookup", "ent/schema/mapversion", "ent/schema/outbox", "ent/schema/rule", "ent/schema/scope", "ent/schema/totals"}},

@@ -36,10 +36,13 @@ import (
 	"github.com/accountplan/accountplan/graph/httpedge"
 )
 
-// benchSettings are an open server's with the map cache and the rate limit off and no log.
+// benchSettings are an open server's with the map cache and the rate limit
+// off and no log; BENCH_LEVEL_BY_LEVEL=1 answers every query level by level,
+// not in one statement, to compare the two.
 func benchSettings() httpedge.Settings {
 	s := withoutMapCache(testSettings())
 	s.Log = slog.New(slog.DiscardHandler)
+	s.GraphQL.LevelByLevel = os.Getenv("BENCH_LEVEL_BY_LEVEL") == "1"
 	return s
 }
 
