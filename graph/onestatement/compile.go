@@ -121,6 +121,7 @@ type connection struct {
 	first int
 	count bool // totalCount asked
 	more  bool // hasNextPage asked without the count: one row past the page is read
+	rows  bool // edges, nodes, a cursor or hasNextPage asked: the page's rows are read
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
 }
@@ -328,7 +329,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			return nil, false
 		}
 		switch {
-		case edge.Unique && fd.Type.Name() == edge.Target && len(f.Arguments) == 0:
+		case edge.Unique && edge.Column != "" && fd.Type.Name() == edge.Target && len(f.Arguments) == 0:
 			child, ok := c.newObject(edge.Target)
 			if !ok {
 				return nil, false
@@ -337,9 +338,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			if !ok {
 				return nil, false
 			}
-			if edge.Column != "" {
-				obj.column(edge.Column, ent.ColumnInt, true)
-			}
+			obj.column(edge.Column, ent.ColumnInt, true)
 			obj.slots = append(obj.slots, slot{one: &toOne{edge: edge, obj: child}})
 			s.fields = append(s.fields, field{key: f.Alias, kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
 		case edge.Relay && !edge.Unique && fd.Type.Name() == edge.Target+"Connection":
@@ -449,12 +448,14 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			}
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connPageInfo, info: info})
 		case "edges":
+			conn.rows = true
 			edges, ok := c.edges(cf, typ, conn)
 			if !ok {
 				return nil, false
 			}
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connEdges, edges: edges})
 		case "nodes":
+			conn.rows = true
 			sel, ok := c.selection(cf.SelectionSet, obj)
 			if !ok {
 				return nil, false
@@ -474,7 +475,7 @@ func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoF
 		case "__typename":
 			info = append(info, infoField{key: pf.Alias, kind: infoTypename, name: "PageInfo"})
 		case "hasNextPage":
-			conn.more = true
+			conn.more, conn.rows = true, true
 			info = append(info, infoField{key: pf.Alias, kind: infoHasNext})
 		case "hasPreviousPage":
 			info = append(info, infoField{key: pf.Alias, kind: infoHasPrevious})
@@ -516,6 +517,7 @@ func (c *compiler) edges(f graphql.CollectedField, typ string, conn *connection)
 
 // cursor makes the rows carry what their cursors are made of.
 func (c *compiler) cursor(conn *connection) {
+	conn.rows = true
 	if conn.cursor != nil {
 		return
 	}
