@@ -1,5 +1,7 @@
 package onestatement
 
+import "slices"
+
 // level is a part of the answer whose rows the statement reads: a page of a
 // connection (at the root or under each parent), the records of a to-one
 // edge, or node(id:). Each is read once, as a set for all its parents.
@@ -12,6 +14,28 @@ type level struct {
 	kids   []*level // the levels read below it
 	// below holds the level each connection or to-one slot of obj reads, or nil.
 	below map[int]*level
+	// counts are the totalCounts asked under its rows, one statement part per table and key.
+	counts []*counts
+}
+
+// counts are the totalCounts of pages of one table under the same parents,
+// counted in one pass, each with its filter.
+type counts struct {
+	name  string
+	pages []*connection
+}
+
+// column is the CTE column of a page's count.
+func (c *counts) column(page *connection) string { return c.name + ".n_" + page.obj.alias }
+
+// countOf is the counts a page's totalCount is in.
+func (l *level) countOf(page *connection) *counts {
+	for _, c := range l.counts {
+		if slices.Contains(c.pages, page) {
+			return c
+		}
+	}
+	return nil
 }
 
 // reads tells whether a page's rows are read at all.
@@ -43,6 +67,23 @@ func levels(rt root) *level {
 // grow adds the levels read below l.
 func grow(l *level) *level {
 	l.below = map[int]*level{}
+	byTable := map[string]*counts{}
+	for _, sl := range l.obj.slots {
+		if sl.conn == nil || !sl.conn.count {
+			continue
+		}
+		key := sl.conn.obj.table.Name + "." + sl.conn.edge.TargetColumn
+		if sl.conn.edge.JoinTable != "" {
+			key = sl.conn.obj.alias // a join table's pages are counted alone
+		}
+		c := byTable[key]
+		if c == nil {
+			c = &counts{name: count(sl.conn.obj)}
+			byTable[key] = c
+			l.counts = append(l.counts, c)
+		}
+		c.pages = append(c.pages, sl.conn)
+	}
 	for i, sl := range l.obj.slots {
 		var k *level
 		switch {
@@ -105,10 +146,8 @@ func (s *statement) sets(q *query) {
 	}
 	for _, t := range trees {
 		walk(t, func(l *level) {
-			for _, sl := range l.obj.slots {
-				if sl.conn != nil && sl.conn.count {
-					cte(count(sl.conn.obj), func() { s.countUnder(sl.conn, l) })
-				}
+			for _, c := range l.counts {
+				cte(c.name, func() { s.countUnder(c, l) })
 			}
 		}, none)
 	}
@@ -227,6 +266,12 @@ func (s *statement) parentKey(c *connection) {
 // under writes FROM and WHERE of a nested page's records under the rows of
 // the parent level, with the page's filter.
 func (s *statement) under(c *connection, parent *level) {
+	s.parents(c, parent)
+	s.filter(c, c.obj.alias)
+}
+
+// parents writes FROM and WHERE of a nested page's records under the rows of the parent level.
+func (s *statement) parents(c *connection, parent *level) {
 	o := c.obj
 	s.from(o.table.Name, o.alias)
 	if c.edge.JoinTable != "" {
@@ -243,7 +288,6 @@ func (s *statement) under(c *connection, parent *level) {
 			s.b.WriteString(" WHERE _rn <= ").WriteString(itoa(parent.conn.first))
 		}
 	})
-	s.filter(c, o.alias)
 }
 
 // in writes " IN" the keys a subquery selects. PostgreSQL gets them as an
@@ -272,14 +316,25 @@ func (s *statement) filter(c *connection, alias string) {
 	s.b.WriteByte(')')
 }
 
-// countUnder writes the count of a nested page's records per parent.
-func (s *statement) countUnder(c *connection, parent *level) {
+// countUnder writes the counts of pages of one table per parent, in one pass
+// over the parents' records, each page's with its filter.
+func (s *statement) countUnder(c *counts, parent *level) {
+	first := c.pages[0]
 	s.b.WriteString("SELECT ")
-	s.parentKey(c)
-	s.b.WriteString(" AS _p, count(*) AS n")
-	s.under(c, parent)
+	s.parentKey(first)
+	s.b.WriteString(" AS _p")
+	for _, page := range c.pages {
+		s.b.WriteString(", count(*)")
+		if p := s.predicate(page, first.obj.alias); p != nil {
+			s.b.WriteString(" FILTER (WHERE ")
+			s.b.Join(p)
+			s.b.WriteByte(')')
+		}
+		s.b.WriteString(" AS n_").WriteString(page.obj.alias)
+	}
+	s.parents(first, parent)
 	s.b.WriteString(" GROUP BY ")
-	s.parentKey(c)
+	s.parentKey(first)
 }
 
 // rowsOf writes the JSON of a level below the roots: a page's rows
@@ -327,7 +382,7 @@ func (s *statement) rowOf(l *level) {
 			s.array(2, func(j int) {
 				switch {
 				case j == 0 && sl.conn.count:
-					s.b.WriteString("coalesce(").WriteString(count(sl.conn.obj)).WriteString(".n, 0)")
+					s.b.WriteString("coalesce(").WriteString(l.countOf(sl.conn).column(sl.conn)).WriteString(", 0)")
 				case j == 0:
 					s.b.WriteString("NULL")
 				case k == nil:
@@ -362,14 +417,13 @@ func (s *statement) embed(column string, list bool) {
 // joins writes the joins of a level's set to the counts and JSON of the levels below.
 func (s *statement) joins(l *level) {
 	self := set(l.obj)
+	for _, c := range l.counts {
+		s.b.WriteString(" LEFT JOIN ").WriteString(c.name).WriteString(" ON ").WriteString(c.name).WriteString("._p = ").WriteString(self).WriteString(".id")
+	}
 	for i, sl := range l.obj.slots {
 		k := l.below[i]
 		switch {
 		case sl.conn != nil:
-			if sl.conn.count {
-				name := count(sl.conn.obj)
-				s.b.WriteString(" LEFT JOIN ").WriteString(name).WriteString(" ON ").WriteString(name).WriteString("._p = ").WriteString(self).WriteString(".id")
-			}
 			if k != nil {
 				name := rows(k.obj)
 				s.b.WriteString(" LEFT JOIN ").WriteString(name).WriteString(" ON ").WriteString(name).WriteString("._p = ").WriteString(self).WriteString(".id")
