@@ -292,7 +292,7 @@ func (c *compiler) node(f graphql.CollectedField) (*nodeRoot, bool) {
 	if !ok {
 		return nil, false
 	}
-	sel, ok := c.selection(f.SelectionSet, obj)
+	sel, ok := c.selection(f.Selections, obj)
 	if !ok {
 		return nil, false
 	}
@@ -318,7 +318,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 		}
 		if col, ok := obj.table.Columns[f.Name]; ok {
 			sc, ok := scalarOf(fd.Type.Name(), col.Kind, c.r.schema)
-			if !ok || len(f.SelectionSet) > 0 || len(f.Arguments) > 0 {
+			if !ok || len(f.Selections) > 0 || len(f.Arguments) > 0 {
 				return nil, false
 			}
 			s.fields = append(s.fields, field{key: f.Alias, kind: fieldScalar, slot: obj.column(col.Name, col.Kind, col.Nillable), scalar: sc, null: !fd.Type.NonNull, zero: !col.Nillable})
@@ -334,7 +334,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			if !ok {
 				return nil, false
 			}
-			sel, ok := c.selection(f.SelectionSet, child)
+			sel, ok := c.selection(f.Selections, child)
 			if !ok {
 				return nil, false
 			}
@@ -434,7 +434,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 	}
 	out := &connOut{conn: conn}
 	connType := typ + "Connection"
-	for _, cf := range c.collect(f.SelectionSet, connType) {
+	for _, cf := range c.collect(f.Selections, connType) {
 		switch cf.Name {
 		case "__typename":
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connTypename, name: connType})
@@ -456,7 +456,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connEdges, edges: edges})
 		case "nodes":
 			conn.rows = true
-			sel, ok := c.selection(cf.SelectionSet, obj)
+			sel, ok := c.selection(cf.Selections, obj)
 			if !ok {
 				return nil, false
 			}
@@ -470,7 +470,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 
 func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoField, bool) {
 	var info []infoField
-	for _, pf := range c.collect(f.SelectionSet, "PageInfo") {
+	for _, pf := range c.collect(f.Selections, "PageInfo") {
 		switch pf.Name {
 		case "__typename":
 			info = append(info, infoField{key: pf.Alias, kind: infoTypename, name: "PageInfo"})
@@ -495,7 +495,7 @@ func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoF
 func (c *compiler) edges(f graphql.CollectedField, typ string, conn *connection) ([]edgeField, bool) {
 	var edges []edgeField
 	edgeType := typ + "Edge"
-	for _, ef := range c.collect(f.SelectionSet, edgeType) {
+	for _, ef := range c.collect(f.Selections, edgeType) {
 		switch ef.Name {
 		case "__typename":
 			edges = append(edges, edgeField{key: ef.Alias, kind: edgeTypename, name: edgeType})
@@ -503,7 +503,7 @@ func (c *compiler) edges(f graphql.CollectedField, typ string, conn *connection)
 			c.cursor(conn)
 			edges = append(edges, edgeField{key: ef.Alias, kind: edgeCursor})
 		case "node":
-			sel, ok := c.selection(ef.SelectionSet, conn.obj)
+			sel, ok := c.selection(ef.Selections, conn.obj)
 			if !ok {
 				return nil, false
 			}
