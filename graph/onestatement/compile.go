@@ -435,6 +435,11 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 	out := &connOut{conn: conn}
 	connType := typ + "Connection"
 	for _, cf := range c.collect(f.Selections, connType) {
+		if cf.Alias != cf.Name && cf.Name != "__typename" {
+			// entgql finds edges, pageInfo and totalCount by their response keys: under
+			// another alias it reads no rows or no count, and answers as if none were asked.
+			return nil, false
+		}
 		switch cf.Name {
 		case "__typename":
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connTypename, name: connType})
