@@ -280,7 +280,11 @@ func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMes
 		case connTotal:
 			w.buf.Write(count)
 		case connPageInfo:
-			if !w.pageInfo(f.info, out.conn, rows, more) {
+			cursors := rows
+			if !out.edges {
+				cursors = nil
+			}
+			if !w.pageInfo(f.info, out.conn, cursors, more) {
 				return false
 			}
 		case connNodes:

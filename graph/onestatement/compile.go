@@ -140,6 +140,7 @@ const (
 type connOut struct {
 	conn   *connection
 	fields []connField
+	edges  bool // edges asked: without them the pager reads no rows, and pageInfo has no cursors
 }
 
 type connField struct {
@@ -458,6 +459,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			if !ok {
 				return nil, false
 			}
+			out.edges = true
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connEdges, edges: edges})
 		case "nodes":
 			conn.rows = true
