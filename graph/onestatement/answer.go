@@ -160,7 +160,16 @@ func (w *writer) scalar(kind scalar, v []byte) bool {
 	case scalarInt:
 		w.buf.Write(v)
 	case scalarString:
-		w.buf.Write(v)
+		if bytes.IndexByte(v, '\\') < 0 {
+			w.buf.Write(v)
+			break
+		}
+		// The databases escape control characters their own ways (\b, \u001f): write them as the resolvers do (\u0008, \u001F).
+		s, ok := unquote(v)
+		if !ok {
+			return false
+		}
+		gqlscalar.MarshalString(s).MarshalGQL(&w.buf)
 	case scalarBool:
 		switch string(v) {
 		case "true", "1":
