@@ -115,9 +115,8 @@ func (w *writer) object(s *selection, row []byte) bool {
 		case fieldTypename:
 			w.buf.WriteString(strconv.Quote(f.name))
 		case fieldScalar:
-			if isNull(v) && f.zero {
-				w.zero(f.scalar)
-				continue
+			if z, ok := zeroValue[f.scalar]; ok && f.zero && isNull(v) {
+				v = z
 			}
 			if isNull(v) {
 				if !f.null {
@@ -126,7 +125,7 @@ func (w *writer) object(s *selection, row []byte) bool {
 				w.buf.WriteString("null")
 				continue
 			}
-			if !w.scalar(f.scalar, v) {
+			if !w.scalar(f.scalar, v, f.null) {
 				return false
 			}
 		case fieldOne:
@@ -150,8 +149,19 @@ func (w *writer) object(s *selection, row []byte) bool {
 	return true
 }
 
-// scalar writes a column's value as the field's marshaller does.
-func (w *writer) scalar(kind scalar, v []byte) bool {
+// zeroValue is the JSON of the value ent reads NULL as into a field that is
+// not a pointer (an optional field without Nillable): "", 0, false, the zero time.
+var zeroValue = map[scalar][]byte{
+	scalarInt:    []byte("0"),
+	scalarFloat:  []byte("0"),
+	scalarBool:   []byte("false"),
+	scalarString: []byte(`""`),
+	scalarTime:   []byte("null"),
+}
+
+// scalar writes a column's value as the field's marshaller does; null tells
+// whether the field may be null.
+func (w *writer) scalar(kind scalar, v []byte, null bool) bool {
 	switch kind {
 	case scalarID:
 		w.buf.WriteByte('"')
@@ -192,25 +202,19 @@ func (w *writer) scalar(kind scalar, v []byte) bool {
 		if !ok {
 			return false
 		}
+		if t.IsZero() {
+			// The Time marshaller writes the zero time as null, as a missing one.
+			if !null {
+				return false
+			}
+			w.buf.WriteString("null")
+			break
+		}
 		w.buf.WriteByte('"')
 		w.buf.Write(t.AppendFormat(w.buf.AvailableBuffer(), time.RFC3339Nano))
 		w.buf.WriteByte('"')
 	}
 	return true
-}
-
-// zero writes the value ent reads from NULL into a field that is not a pointer.
-func (w *writer) zero(kind scalar) {
-	switch kind {
-	case scalarID, scalarInt, scalarFloat:
-		w.buf.WriteString("0")
-	case scalarBool:
-		w.buf.WriteString("false")
-	case scalarString:
-		w.buf.WriteString(`""`)
-	case scalarTime:
-		w.buf.WriteString(`"0001-01-01T00:00:00Z"`)
-	}
 }
 
 func (w *writer) float(v []byte) (float64, bool) {
@@ -395,7 +399,7 @@ func (w *writer) cursor(c *connection, row []byte) bool {
 	}
 	values := make([]any, 0, len(c.order))
 	for i, o := range c.order {
-		v, ok := w.cursorValue(o, slots[c.cursor[i+1]])
+		v, ok := w.cursorValue(o.Kind, o.Nillable, slots[c.cursor[i+1]])
 		if !ok {
 			return false
 		}
@@ -405,14 +409,14 @@ func (w *writer) cursor(c *connection, row []byte) bool {
 	return true
 }
 
-func (w *writer) cursorValue(o ent.TableOrder, v []byte) (any, bool) {
-	if isNull(v) && o.Nillable {
+func (w *writer) cursorValue(kind ent.ColumnKind, nillable bool, v []byte) (any, bool) {
+	if isNull(v) && nillable {
 		return nil, true
 	}
 	if isNull(v) {
-		return zeroValue(o.Kind), true
+		return zeroCursorValue(kind)
 	}
-	switch o.Kind {
+	switch kind {
 	case ent.ColumnString:
 		return unquote(v)
 	case ent.ColumnInt:
@@ -431,23 +435,23 @@ func (w *writer) cursorValue(o ent.TableOrder, v []byte) (any, bool) {
 	return nil, false
 }
 
-// zeroValue is the Go zero value of a column kind, as ent reads NULL into a field that is not a pointer.
-func zeroValue(kind ent.ColumnKind) any {
+// zeroCursorValue is the value of an order field that is not a pointer when its column is NULL.
+func zeroCursorValue(kind ent.ColumnKind) (any, bool) {
 	switch kind {
 	case ent.ColumnString:
-		return ""
+		return "", true
 	case ent.ColumnInt:
-		return 0
+		return 0, true
 	case ent.ColumnInt64:
-		return int64(0)
+		return int64(0), true
 	case ent.ColumnFloat:
-		return 0.0
+		return float64(0), true
 	case ent.ColumnBool:
-		return false
+		return false, true
 	case ent.ColumnTime:
-		return time.Time{}
+		return time.Time{}, true
 	}
-	return nil
+	return nil, false
 }
 
 func isNull(v []byte) bool { return string(v) == "null" }

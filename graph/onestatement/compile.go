@@ -95,7 +95,7 @@ type field struct {
 	slot   int
 	scalar scalar
 	null   bool // the field may be null
-	zero   bool // a NULL column reads as its Go zero value (Optional, not Nillable)
+	zero   bool // the column is read into a value, not a pointer: NULL is its zero value
 	conn   *connOut
 	one    *selection
 }
