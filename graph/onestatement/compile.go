@@ -342,7 +342,8 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			obj.column(edge.Column, ent.ColumnInt, true)
 			obj.slots = append(obj.slots, slot{one: &toOne{edge: edge, obj: child}})
 			s.fields = append(s.fields, field{key: f.Alias, kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
-		case edge.Relay && !edge.Unique && fd.Type.Name() == edge.Target+"Connection":
+		case edge.Relay && !edge.Unique && edge.JoinTable == "" && fd.Type.Name() == edge.Target+"Connection":
+			// Not many-to-many: ent's loader orders every parent's page by where its records first came among all parents'.
 			e := edge
 			out, ok := c.connection(f, obj.typ, edge.Target, &e)
 			if !ok {
