@@ -110,10 +110,13 @@ func (w *writer) object(s *selection, row []byte) bool {
 			w.buf.WriteByte(',')
 		}
 		w.key(f.key)
+		if f.kind == fieldTypename {
+			// It has no slot: a row of __typename alone is empty.
+			w.buf.WriteString(strconv.Quote(f.name))
+			continue
+		}
 		v := slots[f.slot]
 		switch f.kind {
-		case fieldTypename:
-			w.buf.WriteString(strconv.Quote(f.name))
 		case fieldScalar:
 			if z, ok := zeroValue[f.scalar]; ok && f.zero && isNull(v) {
 				v = z
