@@ -58,7 +58,8 @@ func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandl
 		return nil
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+	// An operation refused before it ran (its variables, the document limits) comes here with its errors.
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
 	q, ok := r.compile(ctx, oc)
