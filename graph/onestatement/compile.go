@@ -16,7 +16,7 @@ import (
 // maxPage is graph.MaxPageSize: a larger page is refused by the resolvers.
 const maxPage = 100
 
-// maxSlots keeps a row's array within PostgreSQL's 100 function arguments.
+// maxSlots keeps a row's array, and the answer's of the root fields, within PostgreSQL's 100 function arguments.
 const maxSlots = 90
 
 // query is a compiled request: its root fields in answer order.
@@ -220,6 +220,9 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 		default:
 			return nil, false
 		}
+	}
+	if len(q.roots) > maxSlots {
+		return nil, false
 	}
 	for _, rt := range q.roots {
 		if rt.kind != rootTypename {
