@@ -194,6 +194,7 @@ type compiler struct {
 func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*query, bool) {
 	c := &compiler{r: r, ctx: ctx, oc: oc}
 	q := &query{}
+	reads := false
 	for _, f := range c.collect(oc.Operation.SelectionSet, "Query") {
 		if f.Name == "__typename" {
 			q.roots = append(q.roots, root{key: f.Alias, kind: rootTypename})
@@ -220,16 +221,10 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 		default:
 			return nil, false
 		}
+		reads = true
 	}
-	if len(q.roots) > maxSlots {
-		return nil, false
-	}
-	for _, rt := range q.roots {
-		if rt.kind != rootTypename {
-			return q, true
-		}
-	}
-	return nil, false // nothing to read: gqlgen answers without a statement
+	// __typename alone reads nothing: the resolvers answer it without a statement.
+	return q, reads && len(q.roots) <= maxSlots
 }
 
 // collect is gqlgen's field collection of a selection set on a type, or nil
