@@ -439,7 +439,8 @@ func judgeInternal(body []byte) bool {
 
 // judgeOneStatement tells graph/onestatement's statement.
 func judgeOneStatement(s string) bool {
-	return strings.HasPrefix(s, "SELECT json_build_array(") || strings.HasPrefix(s, "SELECT json_array(")
+	return strings.HasPrefix(s, "SELECT json_build_array(") || strings.HasPrefix(s, "SELECT json_array(") ||
+		strings.HasPrefix(s, "WITH s_") && strings.Contains(s, ") SELECT json_build_array(")
 }
 
 func judgeClip(b []byte) string {
