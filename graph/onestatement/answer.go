@@ -303,17 +303,6 @@ func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMes
 			if !w.pageInfo(f.info, out.conn, cursors, more) {
 				return false
 			}
-		case connNodes:
-			w.buf.WriteByte('[')
-			for j, row := range rows {
-				if j > 0 {
-					w.buf.WriteByte(',')
-				}
-				if !w.object(f.nodes, row) {
-					return false
-				}
-			}
-			w.buf.WriteByte(']')
 		case connEdges:
 			w.buf.WriteByte('[')
 			for j, row := range rows {

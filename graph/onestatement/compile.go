@@ -121,7 +121,7 @@ type connection struct {
 	first int
 	count bool // totalCount asked
 	more  bool // hasNextPage asked without the count: one row past the page is read
-	rows  bool // edges, nodes, a cursor or hasNextPage asked: the page's rows are read
+	rows  bool // edges, a cursor or hasNextPage asked: the page's rows are read
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
 }
@@ -133,7 +133,6 @@ const (
 	connTotal
 	connPageInfo
 	connEdges
-	connNodes
 )
 
 // connOut is what one place in the document asks of a connection.
@@ -149,7 +148,6 @@ type connField struct {
 	name  string // __typename's answer
 	info  []infoField
 	edges []edgeField
-	nodes *selection
 }
 
 type infoKind uint8
@@ -460,13 +458,6 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			}
 			out.edges = true
 			out.fields = append(out.fields, connField{key: cf.Alias, kind: connEdges, edges: edges})
-		case "nodes":
-			conn.rows = true
-			sel, ok := c.selection(cf.Selections, obj)
-			if !ok {
-				return nil, false
-			}
-			out.fields = append(out.fields, connField{key: cf.Alias, kind: connNodes, nodes: sel})
 		default:
 			return nil, false
 		}
