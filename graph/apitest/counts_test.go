@@ -209,3 +209,34 @@ func TestNestedCountsKeepPrivacy(t *testing.T) {
 		}
 	})
 }
+
+// A filtered count whose filter is an OR counts what the filter keeps under
+// each parent: level by level, AND once split it from the parent's key, so
+// that it counted other parents' rows, or failed on a nullable key.
+func TestNestedCountsOrFilter(t *testing.T) {
+	t.Parallel()
+	eachReader(t, func(t *testing.T, e *env, _ bool) {
+		ctx := context.Background()
+		countsFixture(t, e, 0, 8)
+		// Accounts without a parent that the children's filter keeps: a NULL key to group by, split off.
+		e.client.Account.Update().Where(account.NameIn("Counted 01", "Counted 02")).SetCountry("USA").ExecX(ctx)
+		const q = `{ accounts(first: 20, orderBy: {field: NAME}) { edges { node { id
+			stakeholders(first: 1, where: {or: [{supportNEQ: NEUTRAL}, {nameHasPrefix: "Person 0"}]}) { totalCount }
+			children(first: 1, where: {or: [{tierNEQ: GENERAL}, {countryHasPrefix: "US"}]}) { totalCount } } } } }`
+		edges := get(e.must(q, nil), "accounts", "edges").([]any)
+		if len(edges) != 8 {
+			t.Fatalf("%d accounts, want 8", len(edges))
+		}
+		for _, edge := range edges {
+			id := intID(t, get(edge, "node", "id").(string))
+			want := e.client.Stakeholder.Query().Where(stakeholder.AccountID(id),
+				stakeholder.Or(stakeholder.SupportNEQ(stakeholder.SupportNEUTRAL), stakeholder.NameHasPrefix("Person 0"))).CountX(ctx)
+			if got := get(edge, "node", "stakeholders", "totalCount"); got != float64(want) {
+				t.Errorf("account %d: %v stakeholders kept by the OR filter, a recount finds %d", id, got, want)
+			}
+			if got := get(edge, "node", "children", "totalCount"); got != 0.0 {
+				t.Errorf("account %d: %v children, want 0", id, got)
+			}
+		}
+	})
+}

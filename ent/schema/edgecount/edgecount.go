@@ -134,7 +134,9 @@ func (b *Batch) branches(ctx context.Context, d string, ids []driver.Value) ([]*
 		sel.Where(sql.InValues(fk, ids...)).GroupBy(fk)
 		// When every count is filtered, rows that none keeps are not grouped.
 		if len(kept) == len(br.parts) {
-			sel.Where(sql.Or(kept...))
+			// In parentheses: a filter of its own may be an OR, which AND would otherwise split.
+			any := sql.Or(kept...)
+			sel.Where(sql.P(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(any) }) }))
 		}
 		br.sel = sel
 	}
