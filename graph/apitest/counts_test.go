@@ -219,7 +219,7 @@ func TestNestedCountsOrFilter(t *testing.T) {
 		ctx := context.Background()
 		countsFixture(t, e, 0, 8)
 		// Accounts without a parent that the children's filter keeps: a NULL key to group by, split off.
-		e.client.Account.Update().Where(account.NameIn("Counted 01", "Counted 02")).SetCountry("USA").ExecX(ctx)
+		e.client.Account.Update().Where(account.NameIn("Counted 01", "Counted 02")).SetCountry("US").ExecX(ctx)
 		const q = `{ accounts(first: 20, orderBy: {field: NAME}) { edges { node { id
 			stakeholders(first: 1, where: {or: [{supportNEQ: NEUTRAL}, {nameHasPrefix: "Person 0"}]}) { totalCount }
 			children(first: 1, where: {or: [{tierNEQ: GENERAL}, {countryHasPrefix: "US"}]}) { totalCount } } } } }`
