@@ -21,10 +21,9 @@ import (
 
 // answer runs the statement and writes the answer's data; false when the
 // rows say the usual way must answer (a node that is not there).
-func (r *Reader) answer(ctx context.Context, q *query) ([]byte, bool) {
-	text, args := r.statement(q)
+func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	var rows sql.Rows
-	if err := r.drv.Query(ctx, text, args, &rows); err != nil {
+	if err := r.drv.Query(ctx, p.text, p.args, &rows); err != nil {
 		return nil, false
 	}
 	defer rows.Close()
@@ -36,7 +35,7 @@ func (r *Reader) answer(ctx context.Context, q *query) ([]byte, bool) {
 		return nil, false
 	}
 	w := &writer{ctx: ctx, postgres: r.drv.Dialect() == dialect.Postgres}
-	if !w.query(q, raw) {
+	if !w.query(p.q, raw) {
 		return nil, false
 	}
 	return w.buf.Bytes(), rows.Err() == nil

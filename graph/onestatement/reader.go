@@ -8,9 +8,11 @@ package onestatement
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/accountplan/accountplan/ent"
@@ -27,11 +29,39 @@ type Reader struct {
 	tables map[string]*ent.Table
 	// source is the schema file whose fields entgql generated and so read columns as they are stored.
 	source string
+	plans  *lru.LRU[*plan]
 }
+
+// plansKept is how many requests' plans are kept, as gqlgen keeps documents.
+const plansKept = 1000
 
 // New is a reader on drv for the GraphQL schema whose arguments args decodes.
 func New(drv dialect.Driver, schema *ast.Schema, args Args) *Reader {
-	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, source: "ent.graphql"}
+	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, source: "ent.graphql", plans: lru.New[*plan](plansKept)}
+}
+
+// plan is a query compiled, with its statement; nil for one that goes level by level.
+type plan struct {
+	q    *query
+	text string
+	args []any
+}
+
+// plan is the plan of the operation, compiled once per document, operation
+// and variables: the same request asked again reuses it.
+func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
+	// With their Go types: coercion gives one object for a list as []map[string]any, a list as []any.
+	key := oc.RawQuery + "\x00" + oc.OperationName + "\x00" + fmt.Sprintf("%#v", oc.Variables)
+	if p, ok := r.plans.Get(ctx, key); ok {
+		return p
+	}
+	var p *plan
+	if q, ok := r.compile(ctx, oc); ok {
+		text, args := r.statement(q)
+		p = &plan{q: q, text: text, args: args}
+	}
+	r.plans.Add(ctx, key, p)
+	return p
 }
 
 // dispatched keys the operation of a context gqlgen runs: the response
@@ -62,11 +92,11 @@ func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandl
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
-	q, ok := r.compile(ctx, oc)
-	if !ok {
+	p := r.plan(ctx, oc)
+	if p == nil {
 		return next(ctx)
 	}
-	data, ok := r.answer(ctx, q)
+	data, ok := r.answer(ctx, p)
 	if !ok {
 		return next(ctx)
 	}
