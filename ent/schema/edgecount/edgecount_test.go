@@ -162,8 +162,8 @@ func TestPostgresPlaceholders(t *testing.T) {
 		}
 	}
 	query, args := stmt.Query()
-	want := `SELECT 0, "children"."parent", COUNT(CASE WHEN "children"."kind" = $1 THEN 1 END) FROM "children" WHERE "children"."parent" IN ($2, $3) AND "children"."kind" = $4 GROUP BY "children"."parent" UNION ALL ` +
-		`SELECT 0, "children"."owner", COUNT(CASE WHEN "children"."kind" = $5 THEN 1 END) FROM "children" WHERE "children"."owner" IN ($6, $7) AND "children"."kind" = $8 GROUP BY "children"."owner"`
+	want := `SELECT 0, "children"."parent", COUNT(CASE WHEN "children"."kind" = $1 THEN 1 END) FROM "children" WHERE "children"."parent" IN ($2, $3) AND ("children"."kind" = $4) GROUP BY "children"."parent" UNION ALL ` +
+		`SELECT 0, "children"."owner", COUNT(CASE WHEN "children"."kind" = $5 THEN 1 END) FROM "children" WHERE "children"."owner" IN ($6, $7) AND ("children"."kind" = $8) GROUP BY "children"."owner"`
 	if query != want {
 		t.Errorf("query\n%s\nwant\n%s", query, want)
 	}
