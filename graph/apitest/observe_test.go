@@ -257,22 +257,7 @@ func TestTracing(t *testing.T) {
 	perLevel := levelByLevel()
 	perLevel.Tracing = provider
 	eachDatabaseWith(t, perLevel, func(t *testing.T, e *env) {
-		acc, _ := boardroom(t, e, "Boardroom "+t.Name())
-		r := e.postWithID("trace-"+t.Name(), "", gqlBody(`query Two($acc: ID!) { accounts(first: 5) { totalCount } node(id: $acc) { id } }`, map[string]any{"acc": gid(acc)}))
-		if r.status != 200 || r.code() != "" {
-			t.Fatalf("%d %s", r.status, r.body)
-		}
-		var request sdktrace.ReadOnlySpan
-		for _, s := range spans.GetSpans().Snapshots() {
-			for _, a := range s.Attributes() {
-				if a.Key == "request.id" && a.Value.AsString() == "trace-"+t.Name() {
-					request = s
-				}
-			}
-		}
-		if request == nil {
-			t.Fatal("no span for the request")
-		}
+		request := tracedTwo(t, e, spans)
 		if request.Name() != "POST /query" || !hasAttribute(request, "graphql.operation.name", "Two") {
 			t.Errorf("request span %q, attributes %v", request.Name(), request.Attributes())
 		}
@@ -309,22 +294,7 @@ func TestTracing(t *testing.T) {
 	})
 
 	eachDatabaseWith(t, httpedge.Settings{Open: true, Tracing: provider}, func(t *testing.T, e *env) {
-		acc, _ := boardroom(t, e, "Boardroom "+t.Name())
-		r := e.postWithID("trace-"+t.Name(), "", gqlBody(`query Two($acc: ID!) { accounts(first: 5) { totalCount } node(id: $acc) { id } }`, map[string]any{"acc": gid(acc)}))
-		if r.status != 200 || r.code() != "" {
-			t.Fatalf("%d %s", r.status, r.body)
-		}
-		var request sdktrace.ReadOnlySpan
-		for _, s := range spans.GetSpans().Snapshots() {
-			for _, a := range s.Attributes() {
-				if a.Key == "request.id" && a.Value.AsString() == "trace-"+t.Name() {
-					request = s
-				}
-			}
-		}
-		if request == nil {
-			t.Fatal("no span for the request")
-		}
+		request := tracedTwo(t, e, spans)
 		var children []string
 		for _, s := range spans.GetSpans().Snapshots() {
 			if s.Parent().SpanID() == request.SpanContext().SpanID() && s.SpanContext().TraceID() == request.SpanContext().TraceID() {
@@ -350,6 +320,26 @@ func TestTracing(t *testing.T) {
 			t.Errorf("tracing off, yet %d spans were recorded: %v", len(got), names(got.Snapshots()))
 		}
 	})
+}
+
+// tracedTwo sends query Two (a page of accounts and a node) under a request
+// ID of the test's name, and finds the request's span.
+func tracedTwo(t *testing.T, e *env, spans *tracetest.InMemoryExporter) sdktrace.ReadOnlySpan {
+	t.Helper()
+	acc, _ := boardroom(t, e, "Boardroom "+t.Name())
+	r := e.postWithID("trace-"+t.Name(), "", gqlBody(`query Two($acc: ID!) { accounts(first: 5) { totalCount } node(id: $acc) { id } }`, map[string]any{"acc": gid(acc)}))
+	if r.status != 200 || r.code() != "" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	for _, s := range spans.GetSpans().Snapshots() {
+		for _, a := range s.Attributes() {
+			if a.Key == "request.id" && a.Value.AsString() == "trace-"+t.Name() {
+				return s
+			}
+		}
+	}
+	t.Fatal("no span for the request")
+	return nil
 }
 
 func names(spans []sdktrace.ReadOnlySpan) []string {
