@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/accountplan/accountplan/ent"
 )
@@ -19,7 +20,7 @@ import (
 // operation parses and validates query against schema and puts its operation, with vars, in a context.
 func operation(t *testing.T, schema graphql.ExecutableSchema, query string, vars map[string]any) (context.Context, *graphql.OperationContext) {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(schema.Schema(), query)
+	doc, errs := gqlparser.LoadQueryWithRules(schema.Schema(), query, rules.NewDefaultRules())
 	if errs != nil {
 		t.Fatal(errs)
 	}
