@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"errors"
 	"fmt"
 
 	"entgo.io/contrib/entgql"
@@ -117,6 +118,18 @@ func tableWhere[W any, P ~func(*sql.Selector)](pred func(*W) (P, error), empty e
 		}
 		return (func(*sql.Selector))(p), nil
 	}
+}
+
+// IsEmptyWhereInput tells the error of a where input, or of a part of one,
+// that filters nothing: an empty object, or one whose only field is an
+// xIsNil: false.
+func IsEmptyWhereInput(err error) bool {
+	for _, e := range emptyWhereInputs {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // TypeOfID is the GraphQL type of the record an ID names, found as
@@ -1043,4 +1056,35 @@ var Tables = map[string]*Table{
 		}),
 		Where: tableWhere((*WhitespaceCellWhereInput).P, ErrEmptyWhitespaceCellWhereInput),
 	},
+}
+
+// emptyWhereInputs are the errors of a where input that filters nothing.
+var emptyWhereInputs = []error{
+	ErrEmptyAPITokenWhereInput,
+	ErrEmptyAccountWhereInput,
+	ErrEmptyAccountPlanWhereInput,
+	ErrEmptyAccountTeamMemberWhereInput,
+	ErrEmptyActionItemWhereInput,
+	ErrEmptyBusinessUnitWhereInput,
+	ErrEmptyChangeWhereInput,
+	ErrEmptyFeedbackWhereInput,
+	ErrEmptyGoalWhereInput,
+	ErrEmptyIcpCriterionWhereInput,
+	ErrEmptyInfluenceEdgeWhereInput,
+	ErrEmptyInsightWhereInput,
+	ErrEmptyKPIWhereInput,
+	ErrEmptyKPIMeasurementWhereInput,
+	ErrEmptyObjectiveWhereInput,
+	ErrEmptyOpportunityWhereInput,
+	ErrEmptyProductWhereInput,
+	ErrEmptyRelationshipWhereInput,
+	ErrEmptyRevenueRecordWhereInput,
+	ErrEmptyReviewWhereInput,
+	ErrEmptyStakeholderWhereInput,
+	ErrEmptySwotItemWhereInput,
+	ErrEmptyUserWhereInput,
+	ErrEmptyWebhookDeliveryWhereInput,
+	ErrEmptyWebhookDeliveryAttemptWhereInput,
+	ErrEmptyWebhookEndpointWhereInput,
+	ErrEmptyWhitespaceCellWhereInput,
 }

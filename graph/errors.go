@@ -98,6 +98,8 @@ func classify(err error) error {
 		return clientError(CodeBadUserInput, field+": "+validationReason(validation, validatedType(validation)), field)
 	case errors.As(err, &notFound):
 		return clientError(CodeNotFound, "no "+strings.TrimSuffix(strings.TrimPrefix(notFound.Error(), "ent: "), " not found")+" with that ID", "")
+	case ent.IsEmptyWhereInput(err):
+		return clientError(CodeBadUserInput, "where: a filter inside and, or, not or a hasXWith filters nothing (an empty object, or only xIsNil: false): leave it out", "where")
 	case outOfRange(err):
 		return clientError(CodeBadUserInput, "a value, or a sum of values, is beyond what the server can store: see the field's description for its range", "")
 	case collided(err):

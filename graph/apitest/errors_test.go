@@ -245,3 +245,24 @@ func TestOperationNameMessages(t *testing.T) {
 		t.Errorf("operationName B: %s", r.body)
 	}
 }
+
+// A part of a filter that filters nothing is the client's mistake, said as
+// such, at the root and under a parent, whichever way the query is answered.
+func TestErrorsEmptyFilterPart(t *testing.T) {
+	t.Parallel()
+	eachReader(t, func(t *testing.T, e *env, _ bool) {
+		for _, q := range []string{
+			`{ accounts(first: 2, where: {or: [{industryIsNil: false}]}) { totalCount } }`,
+			`{ accounts(first: 2, where: {not: {}}) { edges { node { name } } } }`,
+			`{ accounts(first: 2) { edges { node { stakeholders(first: 2, where: {hasReportsToWith: [{or: [{titleIsNil: false}]}]}) { totalCount } } } } }`,
+		} {
+			if e.client.Account.Query().CountX(context.Background()) == 0 {
+				e.client.Account.Create().SetName("Filtered").ExecX(context.Background())
+			}
+			r := e.do(q, nil)
+			if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "where" {
+				t.Errorf("%s: %+v, want BAD_USER_INPUT on where", q, r.Errors)
+			}
+		}
+	})
+}
