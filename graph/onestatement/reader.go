@@ -52,7 +52,7 @@ type plan struct {
 func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
 	// With their Go types: coercion gives one object for a list as []map[string]any, a list as []any.
 	key := oc.RawQuery + "\x00" + oc.OperationName + "\x00" + fmt.Sprintf("%#v", oc.Variables)
-	if p, ok := r.plans.Get(ctx, key); ok {
+	if p, ok := r.plans.Get(ctx, key); ok && oc.RawQuery != "" {
 		return p
 	}
 	var p *plan
