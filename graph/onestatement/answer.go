@@ -60,6 +60,12 @@ func (w *writer) elements(b []byte) ([]json.RawMessage, bool) {
 	return list, ok
 }
 
+// slots splits a row of an object into its slots.
+func (w *writer) slots(o *object, row []byte) ([]json.RawMessage, bool) {
+	slots, ok := w.elements(row)
+	return slots, ok && len(slots) == len(o.slots)
+}
+
 func (w *writer) key(k string) {
 	w.buf.WriteByte('"')
 	w.buf.WriteString(k)
@@ -99,8 +105,8 @@ func (w *writer) query(q *query, raw []byte) bool {
 func (w *writer) object(s *selection, row []byte) bool {
 	w.depth++
 	defer func() { w.depth-- }()
-	slots, ok := w.elements(row)
-	if !ok || len(slots) != len(s.obj.slots) {
+	slots, ok := w.slots(s.obj, row)
+	if !ok {
 		return false
 	}
 	w.buf.WriteByte('{')
@@ -380,8 +386,8 @@ func (w *writer) pageInfo(fields []infoField, c *connection, rows []json.RawMess
 func (w *writer) cursor(c *connection, row []byte) bool {
 	w.depth++
 	defer func() { w.depth-- }()
-	slots, ok := w.elements(row)
-	if !ok || len(slots) != len(c.obj.slots) {
+	slots, ok := w.slots(c.obj, row)
+	if !ok {
 		return false
 	}
 	id, err := strconv.Atoi(string(slots[c.cursor[0]]))

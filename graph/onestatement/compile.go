@@ -245,7 +245,7 @@ func (c *compiler) collect(set ast.SelectionSet, typ string) []graphql.Collected
 // generated tells whether entgql wrote the field's definition, so that
 // gqlgen reads it from the ent record (or ent's own Paginate) as stored.
 func (c *compiler) generated(def *ast.FieldDefinition) bool {
-	return def.Position != nil && def.Position.Src != nil && strings.HasSuffix(def.Position.Src.Name, c.r.source)
+	return def.Position != nil && def.Position.Src != nil && strings.HasSuffix(def.Position.Src.Name, generatedSource)
 }
 
 func (c *compiler) alias() string {

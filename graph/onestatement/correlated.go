@@ -13,16 +13,7 @@ func (s *statement) correlated(q *query) {
 		case rootConnection:
 			s.page(rt.conn.conn, "")
 		case rootNode:
-			o := rt.node.obj
-			s.json(func() {
-				s.b.WriteString("SELECT ")
-				s.row(o)
-				s.from(o.table.Name, o.alias)
-				s.b.WriteString(" WHERE ")
-				s.column(o.alias, "id")
-				s.b.WriteString(" = ")
-				s.b.Arg(rt.node.id)
-			})
+			s.record(rt.node.obj, func() { s.b.Arg(rt.node.id) })
 		default:
 			s.b.WriteString("NULL")
 		}
@@ -36,16 +27,16 @@ func (s *statement) row(o *object) {
 		case sl.conn != nil:
 			s.page(sl.conn, o.alias)
 		case sl.one != nil:
-			s.record(sl.one, o.alias)
+			s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
 		default:
 			s.value(o.alias, sl.column, sl.kind)
 		}
 	})
 }
 
-// record writes the row of a to-one edge's record, or null.
-func (s *statement) record(t *toOne, parent string) {
-	o := t.obj
+// record writes the row of the record whose ID id writes (node(id:), or a
+// to-one edge's key in its parent's row), or null.
+func (s *statement) record(o *object, id func()) {
 	s.json(func() {
 		s.b.WriteString("SELECT ")
 		s.row(o)
@@ -53,7 +44,7 @@ func (s *statement) record(t *toOne, parent string) {
 		s.b.WriteString(" WHERE ")
 		s.column(o.alias, "id")
 		s.b.WriteString(" = ")
-		s.column(parent, t.edge.Column)
+		id()
 	})
 }
 
@@ -76,12 +67,12 @@ func (s *statement) link(e *ent.TableEdge, alias, parent string) {
 // conditions writes WHERE: under the parent's record, and the page's filter.
 func (s *statement) conditions(c *connection, alias, parent string) {
 	if c.edge == nil {
-		s.where(c, alias, parent)
+		s.where(c, alias, "WHERE")
 		return
 	}
 	s.b.WriteString(" WHERE ")
 	s.link(c.edge, alias, parent)
-	s.filter(c, alias)
+	s.where(c, alias, "AND")
 }
 
 // page writes [count, rows] of a page under the parent's row (or at the root).

@@ -27,17 +27,19 @@ type Reader struct {
 	schema *ast.Schema
 	args   Args
 	tables map[string]*ent.Table
-	// source is the schema file whose fields entgql generated and so read columns as they are stored.
-	source string
 	plans  *lru.LRU[*plan]
 }
+
+// generatedSource is the schema file whose fields entgql generated, and so
+// gqlgen reads as they are stored.
+const generatedSource = "ent.graphql"
 
 // plansKept is how many requests' plans are kept, as gqlgen keeps documents.
 const plansKept = 1000
 
 // New is a reader on drv for the GraphQL schema whose arguments args decodes.
 func New(drv dialect.Driver, schema *ast.Schema, args Args) *Reader {
-	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, source: "ent.graphql", plans: lru.New[*plan](plansKept)}
+	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, plans: lru.New[*plan](plansKept)}
 }
 
 // plan is a query compiled, with its statement; nil for one that goes level by level.
@@ -88,8 +90,7 @@ func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandl
 		return nil
 	}
 	oc := graphql.GetOperationContext(ctx)
-	// An operation refused before it ran (its variables, the document limits) comes here with its errors.
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query || len(graphql.GetErrors(ctx)) > 0 {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
 	p := r.plan(ctx, oc)

@@ -171,7 +171,7 @@ func (s *statement) sets(q *query) {
 				case j == 0 && c.count:
 					s.b.WriteString("(SELECT count(*)")
 					s.from(c.obj.table.Name, c.obj.alias)
-					s.where(c, c.obj.alias, "")
+					s.where(c, c.obj.alias, "WHERE")
 					s.b.WriteByte(')')
 				case j == 0:
 					s.b.WriteString("NULL")
@@ -235,7 +235,7 @@ func (s *statement) setOf(l *level) {
 		s.b.WriteString(") AS _rn FROM (SELECT ")
 		cols()
 		s.from(o.table.Name, o.alias)
-		s.where(l.conn, o.alias, "")
+		s.where(l.conn, o.alias, "WHERE")
 		s.b.WriteString(" ORDER BY ")
 		s.order(l.conn)
 		s.b.WriteString(" LIMIT ").WriteString(itoa(l.conn.limit())).WriteString(") AS ").WriteString(o.alias)
@@ -267,7 +267,7 @@ func (s *statement) parentKey(c *connection) {
 // the parent level, with the page's filter.
 func (s *statement) under(c *connection, parent *level) {
 	s.parents(c, parent)
-	s.filter(c, c.obj.alias)
+	s.where(c, c.obj.alias, "AND")
 }
 
 // parents writes FROM and WHERE of a nested page's records under the rows of the parent level.
@@ -302,17 +302,6 @@ func (s *statement) in(keys func()) {
 	}
 	s.b.WriteString(" IN (")
 	keys()
-	s.b.WriteByte(')')
-}
-
-// filter writes AND and the page's where argument, if any.
-func (s *statement) filter(c *connection, alias string) {
-	p := s.predicate(c, alias)
-	if p == nil {
-		return
-	}
-	s.b.WriteString(" AND (")
-	s.b.Join(p)
 	s.b.WriteByte(')')
 }
 

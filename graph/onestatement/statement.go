@@ -88,13 +88,14 @@ func (s *statement) value(alias, column string, kind ent.ColumnKind) {
 	}
 }
 
-// where writes the where argument of a root page, if any.
-func (s *statement) where(c *connection, alias, _ string) {
+// where writes the where argument of a page, if any, after keyword: WHERE
+// at the root, AND beside the condition on its parents.
+func (s *statement) where(c *connection, alias, keyword string) {
 	p := s.predicate(c, alias)
 	if p == nil {
 		return
 	}
-	s.b.WriteString(" WHERE (")
+	s.b.WriteString(" " + keyword + " (")
 	s.b.Join(p)
 	s.b.WriteByte(')')
 }
