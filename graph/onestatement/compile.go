@@ -126,6 +126,18 @@ type connection struct {
 	cursor []int
 }
 
+// reads tells whether a page's rows are read at all.
+func (c *connection) reads() bool { return c.rows && c.limit() > 0 }
+
+// limit is the rows a page reads per parent: first, and one past it when
+// only that row can tell hasNextPage.
+func (c *connection) limit() int {
+	if c.more && !c.count {
+		return c.first + 1
+	}
+	return c.first
+}
+
 type connFieldKind uint8
 
 const (

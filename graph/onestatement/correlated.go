@@ -2,16 +2,16 @@ package onestatement
 
 import "github.com/accountplan/accountplan/ent"
 
-// correlated writes the query for SQLite as one SELECT whose levels are
-// subqueries under each parent row: SQLite runs such a subquery as an index
-// lookup, where the sets of sets.go would be materialised CTEs and their
-// JSON parsed again at each level. The statement's value is the same.
+// correlated writes the query as one SELECT whose levels are subqueries
+// under each parent row, which both databases run as a lookup in the index
+// of the parent's key. On PostgreSQL the totalCounts of a row's pages on one
+// table are counted together, in one lateral subquery (tallies).
 func (s *statement) correlated(q *query) {
 	s.b.WriteString("SELECT ")
 	s.array(len(q.roots), func(i int) {
 		switch rt := q.roots[i]; rt.kind {
 		case rootConnection:
-			s.page(rt.conn.conn, "")
+			s.page(rt.conn.conn, nil)
 		case rootNode:
 			s.record(rt.node.obj, func() { s.b.Arg(rt.node.id) })
 		default:
@@ -25,7 +25,7 @@ func (s *statement) row(o *object) {
 	s.array(len(o.slots), func(i int) {
 		switch sl := o.slots[i]; {
 		case sl.conn != nil:
-			s.page(sl.conn, o.alias)
+			s.page(sl.conn, o)
 		case sl.one != nil:
 			s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
 		default:
@@ -41,6 +41,7 @@ func (s *statement) record(o *object, id func()) {
 		s.b.WriteString("SELECT ")
 		s.row(o)
 		s.from(o.table.Name, o.alias)
+		s.tallies(o)
 		s.b.WriteString(" WHERE ")
 		s.column(o.alias, "id")
 		s.b.WriteString(" = ")
@@ -50,65 +51,134 @@ func (s *statement) record(o *object, id func()) {
 
 // link writes the condition that a record of alias is under the parent's record.
 func (s *statement) link(e *ent.TableEdge, alias, parent string) {
-	if e.JoinTable != "" {
-		s.column(alias, "id")
-		s.b.WriteString(" IN (SELECT ").WriteString(s.b.Quote(e.JoinTargetColumn)).
-			WriteString(" FROM ").WriteString(s.b.Quote(e.JoinTable)).
-			WriteString(" WHERE ").WriteString(s.b.Quote(e.JoinColumn)).WriteString(" = ")
-		s.column(parent, "id")
-		s.b.WriteByte(')')
-		return
-	}
 	s.column(alias, e.TargetColumn)
 	s.b.WriteString(" = ")
 	s.column(parent, "id")
 }
 
 // conditions writes WHERE: under the parent's record, and the page's filter.
-func (s *statement) conditions(c *connection, alias, parent string) {
-	if c.edge == nil {
-		s.where(c, alias, "WHERE")
+func (s *statement) conditions(c *connection, parent *object) {
+	if parent == nil {
+		s.where(c, c.obj.alias, "WHERE")
 		return
 	}
 	s.b.WriteString(" WHERE ")
-	s.link(c.edge, alias, parent)
-	s.where(c, alias, "AND")
+	s.link(c.edge, c.obj.alias, parent.alias)
+	s.where(c, c.obj.alias, "AND")
 }
 
-// page writes [count, rows] of a page under the parent's row (or at the root).
-func (s *statement) page(c *connection, parent string) {
+// page writes [count, rows] of a page under the parent's row (or at the root, without one).
+func (s *statement) page(c *connection, parent *object) {
 	o := c.obj
 	s.array(2, func(i int) {
 		switch {
+		case i == 0 && c.count && parent != nil && s.postgres:
+			s.b.WriteString(tally(parent, c)).WriteString(".n_").WriteString(o.alias)
 		case i == 0 && c.count:
 			s.b.WriteString("(SELECT count(*)")
 			s.from(o.table.Name, o.alias)
-			s.conditions(c, o.alias, parent)
+			s.conditions(c, parent)
 			s.b.WriteByte(')')
 		case i == 0:
 			s.b.WriteString("NULL")
 		case !c.reads():
 			s.emptyArray()
 		default:
-			s.json(func() {
-				s.b.WriteString("SELECT json_group_array(")
-				s.row(o)
-				s.b.WriteString(" ORDER BY ")
-				s.order(c)
-				s.b.WriteString(") FROM (SELECT ")
-				for i, col := range s.read(o, c) {
-					if i > 0 {
-						s.b.WriteString(", ")
-					}
-					s.column(o.alias, col)
-				}
-				s.from(o.table.Name, o.alias)
-				s.conditions(c, o.alias, parent)
-				s.b.WriteString(" ORDER BY ")
-				s.order(c)
-				s.b.WriteString(" LIMIT ").WriteString(itoa(c.limit()))
-				s.b.WriteString(") AS ").WriteString(o.alias)
-			})
+			s.json(func() { s.rows(c, parent) })
 		}
 	})
+}
+
+// rows writes the subquery of a page's rows as one JSON array, in the page's order.
+func (s *statement) rows(c *connection, parent *object) {
+	o := c.obj
+	if s.postgres {
+		s.b.WriteString("SELECT coalesce(json_agg(")
+	} else {
+		s.b.WriteString("SELECT json_group_array(")
+	}
+	s.row(o)
+	s.b.WriteString(" ORDER BY ")
+	s.order(c)
+	if s.postgres {
+		s.b.WriteString("), '[]'::json)")
+	} else {
+		s.b.WriteByte(')')
+	}
+	// PostgreSQL, told to order by the ID and stop after a few rows, may walk
+	// the primary key instead of the parent's key; the fence keeps it on the key.
+	fence := s.postgres && parent != nil
+	s.b.WriteString(" FROM (SELECT ")
+	if fence {
+		s.b.WriteString("* FROM (SELECT ")
+	}
+	for i, col := range s.read(o, c) {
+		if i > 0 {
+			s.b.WriteString(", ")
+		}
+		s.column(o.alias, col)
+	}
+	s.from(o.table.Name, o.alias)
+	s.conditions(c, parent)
+	if fence {
+		s.b.WriteString(" OFFSET 0) AS ").WriteString(o.alias)
+	}
+	s.b.WriteString(" ORDER BY ")
+	s.order(c)
+	s.b.WriteString(" LIMIT ").WriteString(itoa(c.limit()))
+	s.b.WriteString(") AS ").WriteString(o.alias)
+	s.tallies(o)
+}
+
+// tally is the lateral subquery that counts a page under its parent's row:
+// the one of the parent's first counted page on the same table and key.
+func tally(parent *object, page *connection) string {
+	for _, sl := range parent.slots {
+		if c := sl.conn; c != nil && c.count && sameTally(c, page) {
+			return "k_" + c.obj.alias
+		}
+	}
+	return "k_" + page.obj.alias
+}
+
+func sameTally(a, b *connection) bool {
+	return a.obj.table.Name == b.obj.table.Name && a.edge.TargetColumn == b.edge.TargetColumn
+}
+
+// tallies writes, on PostgreSQL, the totalCounts of the pages under each of
+// the object's rows: one lateral subquery per table and key, which counts
+// every page on it with its filter in one pass over the row's records, where
+// a subquery per page would read them once per page.
+func (s *statement) tallies(o *object) {
+	if !s.postgres {
+		return
+	}
+	for _, sl := range o.slots {
+		first := sl.conn
+		if first == nil || !first.count || tally(o, first) != "k_"+first.obj.alias {
+			continue
+		}
+		s.b.WriteString(" CROSS JOIN LATERAL (SELECT ")
+		n := 0
+		for _, sl := range o.slots {
+			c := sl.conn
+			if c == nil || !c.count || !sameTally(c, first) {
+				continue
+			}
+			if n++; n > 1 {
+				s.b.WriteString(", ")
+			}
+			s.b.WriteString("count(*)")
+			if p := s.predicate(c, first.obj.alias); p != nil {
+				s.b.WriteString(" FILTER (WHERE ")
+				s.b.Join(p)
+				s.b.WriteByte(')')
+			}
+			s.b.WriteString(" AS n_").WriteString(c.obj.alias)
+		}
+		s.from(first.obj.table.Name, first.obj.alias)
+		s.b.WriteString(" WHERE ")
+		s.link(first.edge, first.obj.alias, o.alias)
+		s.b.WriteString(") AS k_").WriteString(first.obj.alias)
+	}
 }

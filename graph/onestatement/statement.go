@@ -22,11 +22,7 @@ func (r *Reader) statement(q *query) (string, []any) {
 	d := r.drv.Dialect()
 	s := &statement{b: &sql.Builder{}, dialect: d, postgres: d == dialect.Postgres}
 	s.b.SetDialect(d)
-	if s.postgres {
-		s.sets(q)
-	} else {
-		s.correlated(q)
-	}
+	s.correlated(q)
 	return s.b.Query()
 }
 
