@@ -34,8 +34,14 @@ func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	if err := rows.Scan(&raw); err != nil {
 		return nil, false
 	}
-	w := &writer{ctx: ctx, postgres: r.drv.Dialect() == dialect.Postgres}
-	if !w.query(p.q, raw) {
+	doc, ok := index(raw)
+	if !ok {
+		return nil, false
+	}
+	defer doc.release()
+	w := &writer{ctx: ctx, doc: doc, postgres: r.drv.Dialect() == dialect.Postgres}
+	w.buf.Grow(2 * len(raw)) // the answer's keys make it larger than the rows
+	if !w.query(p.q, doc.whole()) {
 		return nil, false
 	}
 	return w.buf.Bytes(), rows.Err() == nil
@@ -45,23 +51,24 @@ func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 type writer struct {
 	ctx      context.Context
 	buf      bytes.Buffer
+	doc      *document
 	postgres bool
-	scratch  [][]json.RawMessage // element lists, one per depth
+	scratch  [][]span // element lists, one per depth
 	depth    int
 }
 
 // elements splits a JSON array into its elements, in a list kept for the depth.
-func (w *writer) elements(b []byte) ([]json.RawMessage, bool) {
+func (w *writer) elements(v span) ([]span, bool) {
 	if w.depth >= len(w.scratch) {
 		w.scratch = append(w.scratch, nil)
 	}
-	list, ok := splitArray(b, w.scratch[w.depth][:0])
+	list, ok := w.doc.elements(v, w.scratch[w.depth][:0])
 	w.scratch[w.depth] = list
 	return list, ok
 }
 
 // slots splits a row of an object into its slots.
-func (w *writer) slots(o *object, row []byte) ([]json.RawMessage, bool) {
+func (w *writer) slots(o *object, row span) ([]span, bool) {
 	slots, ok := w.elements(row)
 	return slots, ok && len(slots) == len(o.slots)
 }
@@ -72,12 +79,12 @@ func (w *writer) key(k string) {
 	w.buf.WriteString(`":`)
 }
 
-func (w *writer) query(q *query, raw []byte) bool {
+func (w *writer) query(q *query, raw span) bool {
 	roots, ok := w.elements(raw)
 	if !ok || len(roots) != len(q.roots) {
 		return false
 	}
-	roots = append([]json.RawMessage(nil), roots...)
+	roots = append([]span(nil), roots...)
 	w.buf.WriteByte('{')
 	for i, rt := range q.roots {
 		if i > 0 {
@@ -92,7 +99,7 @@ func (w *writer) query(q *query, raw []byte) bool {
 				return false
 			}
 		case rootNode:
-			if isNull(roots[i]) || !w.object(rt.node.sel, roots[i]) {
+			if w.isNull(roots[i]) || !w.object(rt.node.sel, roots[i]) {
 				return false
 			}
 		}
@@ -102,7 +109,7 @@ func (w *writer) query(q *query, raw []byte) bool {
 }
 
 // object writes one row as the selection asks.
-func (w *writer) object(s *selection, row []byte) bool {
+func (w *writer) object(s *selection, row span) bool {
 	w.depth++
 	defer func() { w.depth-- }()
 	slots, ok := w.slots(s.obj, row)
@@ -120,11 +127,11 @@ func (w *writer) object(s *selection, row []byte) bool {
 			w.buf.WriteString(strconv.Quote(f.name))
 			continue
 		}
-		v := slots[f.slot]
 		switch f.kind {
 		case fieldScalar:
-			if z, ok := zeroValue[f.scalar]; ok && f.zero && isNull(v) {
-				v = z
+			v := w.doc.bytes(slots[f.slot])
+			if f.zero && isNull(v) {
+				v = zeroValue(f.scalar)
 			}
 			if isNull(v) {
 				if !f.null {
@@ -137,7 +144,8 @@ func (w *writer) object(s *selection, row []byte) bool {
 				return false
 			}
 		case fieldOne:
-			if isNull(v) {
+			v := slots[f.slot]
+			if w.isNull(v) {
 				if !f.null {
 					return false
 				}
@@ -148,7 +156,7 @@ func (w *writer) object(s *selection, row []byte) bool {
 				return false
 			}
 		case fieldConnection:
-			if !w.connection(f.conn, v) {
+			if !w.connection(f.conn, slots[f.slot]) {
 				return false
 			}
 		}
@@ -158,13 +166,18 @@ func (w *writer) object(s *selection, row []byte) bool {
 }
 
 // zeroValue is the JSON of the value ent reads NULL as into a field that is
-// not a pointer (an optional field without Nillable): "", 0, false, the zero time.
-var zeroValue = map[scalar][]byte{
-	scalarInt:    []byte("0"),
-	scalarFloat:  []byte("0"),
-	scalarBool:   []byte("false"),
-	scalarString: []byte(`""`),
-	scalarTime:   []byte("null"),
+// not a pointer (an optional field without Nillable): "", 0, false, the zero
+// time; null for an ID, which is never NULL.
+func zeroValue(kind scalar) []byte {
+	switch kind {
+	case scalarInt, scalarFloat:
+		return []byte("0")
+	case scalarBool:
+		return []byte("false")
+	case scalarString:
+		return []byte(`""`)
+	}
+	return []byte("null")
 }
 
 // scalar writes a column's value as the field's marshaller does; null tells
@@ -255,7 +268,7 @@ func (w *writer) time(v []byte) (time.Time, bool) {
 }
 
 // connection writes a page from [count, rows].
-func (w *writer) connection(out *connOut, v []byte) bool {
+func (w *writer) connection(out *connOut, v span) bool {
 	w.depth++
 	parts, ok := w.elements(v)
 	if !ok || len(parts) != 2 {
@@ -273,7 +286,7 @@ func (w *writer) connection(out *connOut, v []byte) bool {
 	c := out.conn
 	more := len(rows) > c.first
 	if c.count {
-		n, err := strconv.Atoi(string(countRaw))
+		n, err := strconv.Atoi(string(w.doc.bytes(countRaw)))
 		if err != nil {
 			w.depth -= 2
 			return false
@@ -288,7 +301,7 @@ func (w *writer) connection(out *connOut, v []byte) bool {
 	return ok
 }
 
-func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMessage, more bool) bool {
+func (w *writer) connectionFields(out *connOut, count span, rows []span, more bool) bool {
 	w.buf.WriteByte('{')
 	for i, f := range out.fields {
 		if i > 0 {
@@ -299,7 +312,7 @@ func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMes
 		case connTypename:
 			w.buf.WriteString(strconv.Quote(f.name))
 		case connTotal:
-			w.buf.Write(count)
+			w.buf.Write(w.doc.bytes(count))
 		case connPageInfo:
 			cursors := rows
 			if !out.edges {
@@ -325,7 +338,7 @@ func (w *writer) connectionFields(out *connOut, count []byte, rows []json.RawMes
 	return true
 }
 
-func (w *writer) edge(fields []edgeField, c *connection, row []byte) bool {
+func (w *writer) edge(fields []edgeField, c *connection, row span) bool {
 	w.buf.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
@@ -349,7 +362,7 @@ func (w *writer) edge(fields []edgeField, c *connection, row []byte) bool {
 	return true
 }
 
-func (w *writer) pageInfo(fields []infoField, c *connection, rows []json.RawMessage, more bool) bool {
+func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, more bool) bool {
 	w.buf.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
@@ -383,20 +396,20 @@ func (w *writer) pageInfo(fields []infoField, c *connection, rows []json.RawMess
 
 // cursor writes a row's cursor as the pager makes it: its ID and the values
 // of the order fields, typed as the record holds them.
-func (w *writer) cursor(c *connection, row []byte) bool {
+func (w *writer) cursor(c *connection, row span) bool {
 	w.depth++
 	defer func() { w.depth-- }()
 	slots, ok := w.slots(c.obj, row)
 	if !ok {
 		return false
 	}
-	id, err := strconv.Atoi(string(slots[c.cursor[0]]))
+	id, err := strconv.Atoi(string(w.doc.bytes(slots[c.cursor[0]])))
 	if err != nil {
 		return false
 	}
 	values := make([]any, 0, len(c.order))
 	for i, o := range c.order {
-		v, ok := w.cursorValue(o.Kind, o.Nillable, slots[c.cursor[i+1]])
+		v, ok := w.cursorValue(o.Kind, o.Nillable, w.doc.bytes(slots[c.cursor[i+1]]))
 		if !ok {
 			return false
 		}
@@ -453,6 +466,8 @@ func zeroCursorValue(kind ent.ColumnKind) (any, bool) {
 
 func isNull(v []byte) bool { return string(v) == "null" }
 
+func (w *writer) isNull(v span) bool { return isNull(w.doc.bytes(v)) }
+
 // unquote reads a JSON string.
 func unquote(v []byte) (string, bool) {
 	if len(v) < 2 || v[0] != '"' {
@@ -463,87 +478,4 @@ func unquote(v []byte) (string, bool) {
 	}
 	var s string
 	return s, json.Unmarshal(v, &s) == nil
-}
-
-// splitArray appends the elements of a JSON array to list.
-func splitArray(b []byte, list []json.RawMessage) ([]json.RawMessage, bool) {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return list, false
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return list, true
-	}
-	for i < len(b) {
-		end, ok := skipValue(b, i)
-		if !ok {
-			return list, false
-		}
-		list = append(list, b[i:end])
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return list, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return list, true
-		default:
-			return list, false
-		}
-	}
-	return list, false
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue is the end of the JSON value starting at i.
-func skipValue(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return i, false
-	}
-	switch b[i] {
-	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
-				return j + 1, true
-			}
-		}
-		return i, false
-	case '[', '{':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, ok := skipValue(b, j)
-				if !ok {
-					return i, false
-				}
-				j = end - 1
-			case '[', '{':
-				depth++
-			case ']', '}':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			}
-		}
-		return i, false
-	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != ']' && b[j] != '}' && b[j] != ' ' && b[j] != '\n' {
-		j++
-	}
-	return j, j > i
 }

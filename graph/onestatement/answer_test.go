@@ -2,10 +2,11 @@ package onestatement
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
-func TestSplitArray(t *testing.T) {
+func TestDocumentElements(t *testing.T) {
 	for _, c := range []struct {
 		in   string
 		want []string
@@ -16,30 +17,52 @@ func TestSplitArray(t *testing.T) {
 		{`[1]`, []string{`1`}, true},
 		{`[1, "a,]\"b", null, [2, [3]], {"k": "]"}, -1.5e+3, true]`, []string{`1`, `"a,]\"b"`, `null`, `[2, [3]]`, `{"k": "]"}`, `-1.5e+3`, `true`}, true},
 		{`["\\", "x"]`, []string{`"\\"`, `"x"`}, true},
+		{`["\\\"]", "[", "\\\\"]`, []string{`"\\\"]"`, `"["`, `"\\\\"`}, true},
+		{`[[], [[]], {"a": [1, {"b": "}"}]}]`, []string{`[]`, `[[]]`, `{"a": [1, {"b": "}"}]}`}, true},
 		{`[1,`, nil, false},
 		{`[1 2]`, nil, false},
 		{`{"a": 1}`, nil, false},
 		{`["unterminated]`, nil, false},
+		{`[[1]`, nil, false},
+		{`[1]]`, nil, false},
 		{``, nil, false},
 	} {
-		got, ok := splitArray([]byte(c.in), nil)
+		got, ok := elements(c.in)
 		if ok != c.ok {
-			t.Errorf("splitArray(%s) ok = %v, want %v", c.in, ok, c.ok)
+			t.Errorf("elements of %s: ok = %v, want %v", c.in, ok, c.ok)
 			continue
 		}
-		if !ok {
-			continue
-		}
-		if len(got) != len(c.want) {
-			t.Errorf("splitArray(%s) = %q, want %q", c.in, got, c.want)
-			continue
-		}
-		for i := range got {
-			if string(got[i]) != c.want[i] {
-				t.Errorf("splitArray(%s)[%d] = %s, want %s", c.in, i, got[i], c.want[i])
-			}
+		if ok && !slices.Equal(got, c.want) {
+			t.Errorf("elements of %s = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// elements indexes in and splits it, and each array among its elements, at any depth, the same way.
+func elements(in string) ([]string, bool) {
+	d, ok := index([]byte(in))
+	if !ok {
+		return nil, false
+	}
+	var split func(s span) ([]string, bool)
+	split = func(s span) ([]string, bool) {
+		list, ok := d.elements(s, nil)
+		if !ok {
+			return nil, false
+		}
+		var out []string
+		for _, e := range list {
+			b := d.bytes(e)
+			out = append(out, string(b))
+			if b[0] == '[' {
+				if _, ok := split(e); !ok {
+					return nil, false
+				}
+			}
+		}
+		return out, true
+	}
+	return split(d.whole())
 }
 
 func TestUnquote(t *testing.T) {
