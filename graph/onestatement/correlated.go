@@ -4,8 +4,8 @@ import "github.com/accountplan/accountplan/ent"
 
 // correlated writes the query as one SELECT whose levels are subqueries
 // under each parent row, which both databases run as a lookup in the index
-// of the parent's key. On PostgreSQL the totalCounts of a row's pages on one
-// table are counted together, in one lateral subquery (tallies).
+// of the parent's key. On PostgreSQL the records of a row's to-one edges and
+// the totalCounts of its pages are lateral subqueries (laterals).
 func (s *statement) correlated(q *query) {
 	s.b.WriteString("SELECT ")
 	s.array(len(q.roots), func(i int) {
@@ -13,7 +13,7 @@ func (s *statement) correlated(q *query) {
 		case rootConnection:
 			s.page(rt.conn.conn, nil)
 		case rootNode:
-			s.record(rt.node.obj, func() { s.b.Arg(rt.node.id) })
+			s.json(func() { s.record(rt.node.obj, func() { s.b.Arg(rt.node.id) }) })
 		default:
 			s.b.WriteString("NULL")
 		}
@@ -26,27 +26,28 @@ func (s *statement) row(o *object) {
 		switch sl := o.slots[i]; {
 		case sl.conn != nil:
 			s.page(sl.conn, o)
+		case sl.one != nil && s.postgres:
+			s.b.WriteString(joined(sl.one.obj)).WriteString(".r")
 		case sl.one != nil:
-			s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
+			s.json(func() { s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) }) })
 		default:
 			s.value(o.alias, sl.column, sl.kind)
 		}
 	})
 }
 
-// record writes the row of the record whose ID id writes (node(id:), or a
-// to-one edge's key in its parent's row), or null.
+// record writes the subquery of the row of the record whose ID id writes
+// (node(id:), or a to-one edge's key in its parent's row), as r.
 func (s *statement) record(o *object, id func()) {
-	s.json(func() {
-		s.b.WriteString("SELECT ")
-		s.row(o)
-		s.from(o.table.Name, o.alias)
-		s.tallies(o)
-		s.b.WriteString(" WHERE ")
-		s.column(o.alias, "id")
-		s.b.WriteString(" = ")
-		id()
-	})
+	s.b.WriteString("SELECT ")
+	s.row(o)
+	s.b.WriteString(" AS r")
+	s.from(o.table.Name, o.alias)
+	s.laterals(o)
+	s.b.WriteString(" WHERE ")
+	s.column(o.alias, "id")
+	s.b.WriteString(" = ")
+	id()
 }
 
 // link writes the condition that a record of alias is under the parent's record.
@@ -127,7 +128,7 @@ func (s *statement) rows(c *connection, parent *object) {
 	s.order(c)
 	s.b.WriteString(" LIMIT ").WriteString(itoa(c.limit()))
 	s.b.WriteString(") AS ").WriteString(o.alias)
-	s.tallies(o)
+	s.laterals(o)
 }
 
 // tally is the lateral subquery that counts a page under its parent's row:
@@ -145,14 +146,32 @@ func sameTally(a, b *connection) bool {
 	return a.obj.table.Name == b.obj.table.Name && a.edge.TargetColumn == b.edge.TargetColumn
 }
 
-// tallies writes, on PostgreSQL, the totalCounts of the pages under each of
-// the object's rows: one lateral subquery per table and key, which counts
-// every page on it with its filter in one pass over the row's records, where
-// a subquery per page would read them once per page.
-func (s *statement) tallies(o *object) {
+// joined is the lateral subquery that reads a to-one edge's record.
+func joined(o *object) string { return "j_" + o.alias }
+
+// laterals writes, on PostgreSQL, what each of the object's rows joins: the
+// record of each to-one edge, which PostgreSQL reads for less as a join than
+// as a subquery in the row, and tallies.
+func (s *statement) laterals(o *object) {
 	if !s.postgres {
 		return
 	}
+	s.tallies(o)
+	for _, sl := range o.slots {
+		if sl.one == nil {
+			continue
+		}
+		s.b.WriteString(" LEFT JOIN LATERAL (")
+		s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
+		s.b.WriteString(") AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
+	}
+}
+
+// tallies writes the totalCounts of the pages under each of the object's
+// rows: one lateral subquery per table and key, which counts every page on
+// it with its filter in one pass over the row's records, where a subquery
+// per page would read them once per page.
+func (s *statement) tallies(o *object) {
 	for _, sl := range o.slots {
 		first := sl.conn
 		if first == nil || !first.count || tally(o, first) != "k_"+first.obj.alias {
