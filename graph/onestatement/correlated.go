@@ -99,8 +99,15 @@ func (s *statement) rows(c *connection, parent *object) {
 		s.b.WriteString("SELECT json_group_array(")
 	}
 	s.row(o)
-	s.b.WriteString(" ORDER BY ")
-	s.order(c)
+	// Under a parent's row PostgreSQL aggregates the rows in the order the
+	// ordered subquery gives them: it joins them to their laterals only by
+	// nested loop, the rows outside, since no lateral can be flattened into a
+	// join (tallies aggregate, to-one records are fenced), and no parallel plan
+	// runs under a parent's row. Ordering them again costs a sort per parent.
+	if !s.postgres || parent == nil {
+		s.b.WriteString(" ORDER BY ")
+		s.order(c)
+	}
 	if s.postgres {
 		s.b.WriteString("), '[]'::json)")
 	} else {
@@ -163,7 +170,8 @@ func (s *statement) laterals(o *object) {
 		}
 		s.b.WriteString(" LEFT JOIN LATERAL (")
 		s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
-		s.b.WriteString(") AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
+		// The fence keeps the join a nested loop over the parent's rows, in their order (see rows).
+		s.b.WriteString(" OFFSET 0) AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
 	}
 }
 
