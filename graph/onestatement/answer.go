@@ -59,7 +59,7 @@ type writer struct {
 
 // elements splits a JSON array into its elements, in a list kept for the depth.
 func (w *writer) elements(v span) ([]span, bool) {
-	if w.depth >= len(w.scratch) {
+	for w.depth >= len(w.scratch) {
 		w.scratch = append(w.scratch, nil)
 	}
 	list, ok := w.doc.elements(v, w.scratch[w.depth][:0])
@@ -267,28 +267,34 @@ func (w *writer) time(v []byte) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// connection writes a page from [count, rows].
+// connection writes a page from its value: [count, rows], the count alone
+// when it reads no rows, the rows alone when it counts none.
 func (w *writer) connection(out *connOut, v span) bool {
-	w.depth++
-	parts, ok := w.elements(v)
-	if !ok || len(parts) != 2 {
-		w.depth--
-		return false
-	}
-	countRaw, rowsRaw := parts[0], parts[1]
-	w.depth++
-	rows, ok := w.elements(rowsRaw)
-	if !ok {
-		w.depth -= 2
-		return false
-	}
-	// The rows stay in this depth's list while the objects below use deeper ones.
 	c := out.conn
+	// The parts, then the rows, stay in their depth's lists while the objects below use deeper ones.
+	w.depth += 2
+	defer func() { w.depth -= 2 }()
+	count, rowsRaw := v, v
+	if c.count && c.reads() {
+		w.depth--
+		parts, ok := w.elements(v)
+		w.depth++
+		if !ok || len(parts) != 2 {
+			return false
+		}
+		count, rowsRaw = parts[0], parts[1]
+	}
+	var rows []span
+	if c.reads() {
+		var ok bool
+		if rows, ok = w.elements(rowsRaw); !ok {
+			return false
+		}
+	}
 	more := len(rows) > c.first
 	if c.count {
-		n, err := strconv.Atoi(string(w.doc.bytes(countRaw)))
+		n, err := strconv.Atoi(string(w.doc.bytes(count)))
 		if err != nil {
-			w.depth -= 2
 			return false
 		}
 		more = n > c.first
@@ -296,9 +302,7 @@ func (w *writer) connection(out *connOut, v span) bool {
 	if len(rows) > c.first {
 		rows = rows[:c.first]
 	}
-	ok = w.connectionFields(out, countRaw, rows, more)
-	w.depth -= 2
-	return ok
+	return w.connectionFields(out, count, rows, more)
 }
 
 func (w *writer) connectionFields(out *connOut, count span, rows []span, more bool) bool {

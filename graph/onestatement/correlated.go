@@ -68,26 +68,39 @@ func (s *statement) conditions(c *connection, parent *object) {
 	s.where(c, c.obj.alias, "AND")
 }
 
-// page writes [count, rows] of a page under the parent's row (or at the root, without one).
+// page writes a page under the parent's row (or at the root, without one):
+// [count, rows], the count alone when it reads no rows, the rows alone when
+// it counts none.
 func (s *statement) page(c *connection, parent *object) {
+	switch {
+	case c.count && c.reads():
+		s.array(2, func(i int) {
+			if i == 0 {
+				s.count(c, parent)
+			} else {
+				s.json(func() { s.rows(c, parent) })
+			}
+		})
+	case c.count:
+		s.count(c, parent)
+	case c.reads():
+		s.json(func() { s.rows(c, parent) })
+	default:
+		s.emptyArray()
+	}
+}
+
+// count writes a page's totalCount.
+func (s *statement) count(c *connection, parent *object) {
 	o := c.obj
-	s.array(2, func(i int) {
-		switch {
-		case i == 0 && c.count && parent != nil && s.postgres:
-			s.b.WriteString(tally(parent, c)).WriteString(".n_").WriteString(o.alias)
-		case i == 0 && c.count:
-			s.b.WriteString("(SELECT count(*)")
-			s.from(o.table.Name, o.alias)
-			s.conditions(c, parent)
-			s.b.WriteByte(')')
-		case i == 0:
-			s.b.WriteString("NULL")
-		case !c.reads():
-			s.emptyArray()
-		default:
-			s.json(func() { s.rows(c, parent) })
-		}
-	})
+	if parent != nil && s.postgres {
+		s.b.WriteString(tally(parent, c)).WriteString(".n_").WriteString(o.alias)
+		return
+	}
+	s.b.WriteString("(SELECT count(*)")
+	s.from(o.table.Name, o.alias)
+	s.conditions(c, parent)
+	s.b.WriteByte(')')
 }
 
 // rows writes the subquery of a page's rows as one JSON array, in the page's order.
