@@ -171,14 +171,16 @@ func (w *writer) object(s *selection, row span) bool {
 func zeroValue(kind scalar) []byte {
 	switch kind {
 	case scalarInt, scalarFloat:
-		return []byte("0")
+		return zeroNumber
 	case scalarBool:
-		return []byte("false")
+		return zeroBool
 	case scalarString:
-		return []byte(`""`)
+		return zeroString
 	}
-	return []byte("null")
+	return null
 }
+
+var zeroNumber, zeroBool, zeroString, null = []byte("0"), []byte("false"), []byte(`""`), []byte("null")
 
 // scalar writes a column's value as the field's marshaller does; null tells
 // whether the field may be null.
