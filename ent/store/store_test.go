@@ -129,3 +129,34 @@ func TestConnectionsKept(t *testing.T) {
 		}
 	})
 }
+
+// TestRandomPageCost: our PostgreSQL connections cost a random page read as on
+// solid-state drives, so that a small table's records are looked up in the
+// index of their key rather than read whole per parent row; a value the
+// connection string (or the server, database or role) sets is kept.
+func TestRandomPageCost(t *testing.T) {
+	url := storetest.PostgresDatabase(t)
+	for _, c := range []struct{ name, target, want string }{
+		{"by default", url, store.SSDRandomPageCost},
+		{"set by the connection string", url + "&options=-c%20random_page_cost%3D2", "2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := storetest.Open(c.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			var got, source string
+			err = s.DB.QueryRow("SELECT setting, source FROM pg_settings WHERE name = 'random_page_cost'").Scan(&got, &source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.want == store.SSDRandomPageCost && source != "session" && source != "default" {
+				t.Skipf("the server sets random_page_cost (%s, from %s): nothing of ours to check", got, source)
+			}
+			if got != c.want {
+				t.Errorf("random_page_cost %s (from %s), want %s", got, source, c.want)
+			}
+		})
+	}
+}
