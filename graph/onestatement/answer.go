@@ -177,10 +177,10 @@ func zeroValue(kind scalar) []byte {
 	case scalarString:
 		return zeroString
 	}
-	return null
+	return nullValue
 }
 
-var zeroNumber, zeroBool, zeroString, null = []byte("0"), []byte("false"), []byte(`""`), []byte("null")
+var zeroNumber, zeroBool, zeroString, nullValue = []byte("0"), []byte("false"), []byte(`""`), []byte("null")
 
 // scalar writes a column's value as the field's marshaller does; null tells
 // whether the field may be null.

@@ -10,8 +10,8 @@ import (
 )
 
 // statement writes the query as one SELECT of one JSON array, an element per
-// root field: a connection is [count, rows], a record is its row, and a row
-// is the array of its object's slots.
+// root field: a connection is its page (see page), a record is its row, and a
+// row is the array of its object's slots.
 type statement struct {
 	b        *sql.Builder
 	dialect  string
