@@ -73,11 +73,8 @@ func (w *writer) slots(o *object, row span) ([]span, bool) {
 	return slots, ok && len(slots) == len(o.slots)
 }
 
-func (w *writer) key(k string) {
-	w.buf.WriteByte('"')
-	w.buf.WriteString(k)
-	w.buf.WriteString(`":`)
-}
+// key writes a field's response key, as head wrote it.
+func (w *writer) key(k string) { w.buf.WriteString(k) }
 
 func (w *writer) query(q *query, raw span) bool {
 	roots, ok := w.elements(raw)

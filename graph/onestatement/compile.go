@@ -207,7 +207,7 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 	reads := false
 	for _, f := range c.collect(oc.Operation.SelectionSet, "Query") {
 		if f.Name == "__typename" {
-			q.roots = append(q.roots, root{key: f.Alias, kind: rootTypename})
+			q.roots = append(q.roots, root{key: head(f.Alias), kind: rootTypename})
 			continue
 		}
 		def := r.schema.Query.Fields.ForName(f.Name)
@@ -220,14 +220,14 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 			if !ok {
 				return nil, false
 			}
-			q.roots = append(q.roots, root{key: f.Alias, kind: rootNode, node: n})
+			q.roots = append(q.roots, root{key: head(f.Alias), kind: rootNode, node: n})
 		case c.generated(def) && strings.HasSuffix(def.Type.Name(), "Connection") && def.Type.NonNull:
 			typ := strings.TrimSuffix(def.Type.Name(), "Connection")
 			out, ok := c.connection(f, "Query", typ, nil)
 			if !ok {
 				return nil, false
 			}
-			q.roots = append(q.roots, root{key: f.Alias, kind: rootConnection, conn: out})
+			q.roots = append(q.roots, root{key: head(f.Alias), kind: rootConnection, conn: out})
 		default:
 			return nil, false
 		}
@@ -318,7 +318,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 	s := &selection{obj: obj}
 	for _, f := range fields {
 		if f.Name == "__typename" {
-			s.fields = append(s.fields, field{key: f.Alias, kind: fieldTypename, name: obj.typ})
+			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldTypename, name: obj.typ})
 			continue
 		}
 		fd := def.Fields.ForName(f.Name)
@@ -330,7 +330,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			if !ok || len(f.Selections) > 0 || len(f.Arguments) > 0 {
 				return nil, false
 			}
-			s.fields = append(s.fields, field{key: f.Alias, kind: fieldScalar, slot: obj.column(col.Name, col.Kind, col.Nillable), scalar: sc, null: !fd.Type.NonNull, zero: !col.Nillable})
+			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldScalar, slot: obj.column(col.Name, col.Kind, col.Nillable), scalar: sc, null: !fd.Type.NonNull, zero: !col.Nillable})
 			continue
 		}
 		edge, ok := obj.table.Edges[f.Name]
@@ -349,7 +349,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			}
 			obj.column(edge.Column, ent.ColumnInt, true)
 			obj.slots = append(obj.slots, slot{one: &toOne{edge: edge, obj: child}})
-			s.fields = append(s.fields, field{key: f.Alias, kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
+			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
 		case edge.Relay && !edge.Unique && edge.JoinTable == "" && fd.Type.Name() == edge.Target+"Connection":
 			// Not many-to-many: ent's loader orders every parent's page by where its records first came among all parents'.
 			e := edge
@@ -358,7 +358,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 				return nil, false
 			}
 			obj.slots = append(obj.slots, slot{conn: out.conn})
-			s.fields = append(s.fields, field{key: f.Alias, kind: fieldConnection, slot: len(obj.slots) - 1, conn: out})
+			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldConnection, slot: len(obj.slots) - 1, conn: out})
 		default:
 			return nil, false
 		}
@@ -452,16 +452,16 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 		}
 		switch cf.Name {
 		case "__typename":
-			out.fields = append(out.fields, connField{key: cf.Alias, kind: connTypename, name: connType})
+			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connTypename, name: connType})
 		case "totalCount":
 			conn.count = true
-			out.fields = append(out.fields, connField{key: cf.Alias, kind: connTotal})
+			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connTotal})
 		case "pageInfo":
 			info, ok := c.pageInfo(cf, conn)
 			if !ok {
 				return nil, false
 			}
-			out.fields = append(out.fields, connField{key: cf.Alias, kind: connPageInfo, info: info})
+			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connPageInfo, info: info})
 		case "edges":
 			conn.rows = true
 			edges, ok := c.edges(cf, typ, conn)
@@ -469,7 +469,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 				return nil, false
 			}
 			out.edges = true
-			out.fields = append(out.fields, connField{key: cf.Alias, kind: connEdges, edges: edges})
+			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connEdges, edges: edges})
 		default:
 			return nil, false
 		}
@@ -482,18 +482,18 @@ func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoF
 	for _, pf := range c.collect(f.Selections, "PageInfo") {
 		switch pf.Name {
 		case "__typename":
-			info = append(info, infoField{key: pf.Alias, kind: infoTypename, name: "PageInfo"})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoTypename, name: "PageInfo"})
 		case "hasNextPage":
 			conn.more, conn.rows = true, true
-			info = append(info, infoField{key: pf.Alias, kind: infoHasNext})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoHasNext})
 		case "hasPreviousPage":
-			info = append(info, infoField{key: pf.Alias, kind: infoHasPrevious})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoHasPrevious})
 		case "startCursor":
 			c.cursor(conn)
-			info = append(info, infoField{key: pf.Alias, kind: infoStart})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoStart})
 		case "endCursor":
 			c.cursor(conn)
-			info = append(info, infoField{key: pf.Alias, kind: infoEnd})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoEnd})
 		default:
 			return nil, false
 		}
@@ -507,16 +507,16 @@ func (c *compiler) edges(f graphql.CollectedField, typ string, conn *connection)
 	for _, ef := range c.collect(f.Selections, edgeType) {
 		switch ef.Name {
 		case "__typename":
-			edges = append(edges, edgeField{key: ef.Alias, kind: edgeTypename, name: edgeType})
+			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeTypename, name: edgeType})
 		case "cursor":
 			c.cursor(conn)
-			edges = append(edges, edgeField{key: ef.Alias, kind: edgeCursor})
+			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeCursor})
 		case "node":
 			sel, ok := c.selection(ef.Selections, conn.obj)
 			if !ok {
 				return nil, false
 			}
-			edges = append(edges, edgeField{key: ef.Alias, kind: edgeNode, node: sel})
+			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeNode, node: sel})
 		default:
 			return nil, false
 		}
@@ -568,3 +568,7 @@ func isNil(v any) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// head is a field's response key as the answer writes it, with its quotes
+// and colon: a GraphQL name needs no escape.
+func head(alias string) string { return `"` + alias + `":` }
