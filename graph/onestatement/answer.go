@@ -270,19 +270,19 @@ func (w *writer) time(v []byte) (time.Time, bool) {
 // when it reads no rows, the rows alone when it counts none.
 func (w *writer) connection(out *connOut, v span) bool {
 	c := out.conn
-	// The parts, then the rows, stay in their depth's lists while the objects below use deeper ones.
-	w.depth += 2
-	defer func() { w.depth -= 2 }()
+	// The parts, then the rows, stay in their depths' lists while the objects below use deeper ones.
+	w.depth++
+	defer func() { w.depth-- }()
 	count, rowsRaw := v, v
 	if c.count && c.reads() {
-		w.depth--
 		parts, ok := w.elements(v)
-		w.depth++
 		if !ok || len(parts) != 2 {
 			return false
 		}
 		count, rowsRaw = parts[0], parts[1]
 	}
+	w.depth++
+	defer func() { w.depth-- }()
 	var rows []span
 	if c.reads() {
 		var ok bool
