@@ -82,23 +82,29 @@ func (w *writer) query(q *query, raw span) bool {
 		return false
 	}
 	roots = append([]span(nil), roots...)
+	return w.members(len(q.roots), func(i int) string { return q.roots[i].key }, func(i int) bool {
+		switch rt := q.roots[i]; rt.kind {
+		case rootConnection:
+			return w.connection(rt.conn, roots[i])
+		case rootNode:
+			return !w.isNull(roots[i]) && w.object(rt.node.sel, roots[i])
+		}
+		w.buf.WriteString(`"Query"`)
+		return true
+	})
+}
+
+// members writes a JSON object of n members: each one's response key, then
+// what value writes; false as soon as a value cannot be written.
+func (w *writer) members(n int, key func(i int) string, value func(i int) bool) bool {
 	w.buf.WriteByte('{')
-	for i, rt := range q.roots {
+	for i := range n {
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}
-		w.key(rt.key)
-		switch rt.kind {
-		case rootTypename:
-			w.buf.WriteString(`"Query"`)
-		case rootConnection:
-			if !w.connection(rt.conn, roots[i]) {
-				return false
-			}
-		case rootNode:
-			if w.isNull(roots[i]) || !w.object(rt.node.sel, roots[i]) {
-				return false
-			}
+		w.key(key(i))
+		if !value(i) {
+			return false
 		}
 	}
 	w.buf.WriteByte('}')
@@ -113,53 +119,32 @@ func (w *writer) object(s *selection, row span) bool {
 	if !ok {
 		return false
 	}
-	w.buf.WriteByte('{')
-	for i, f := range s.fields {
-		if i > 0 {
-			w.buf.WriteByte(',')
-		}
-		w.key(f.key)
-		if f.kind == fieldTypename {
-			// It has no slot: a row of __typename alone is empty.
-			w.buf.WriteString(strconv.Quote(f.name))
-			continue
-		}
-		switch f.kind {
+	return w.members(len(s.fields), func(i int) string { return s.fields[i].key }, func(i int) bool {
+		switch f := s.fields[i]; f.kind {
 		case fieldScalar:
 			v := w.doc.bytes(slots[f.slot])
 			if f.zero && isNull(v) {
 				v = zeroValue(f.scalar)
 			}
 			if isNull(v) {
-				if !f.null {
-					return false
-				}
 				w.buf.WriteString("null")
-				continue
+				return f.null
 			}
-			if !w.scalar(f.scalar, v, f.null) {
-				return false
-			}
+			return w.scalar(f.scalar, v, f.null)
 		case fieldOne:
 			v := slots[f.slot]
 			if w.isNull(v) {
-				if !f.null {
-					return false
-				}
 				w.buf.WriteString("null")
-				continue
+				return f.null
 			}
-			if !w.object(f.one, v) {
-				return false
-			}
+			return w.object(f.one, v)
 		case fieldConnection:
-			if !w.connection(f.conn, slots[f.slot]) {
-				return false
-			}
+			return w.connection(f.conn, slots[f.slot])
+		default: // __typename has no slot: a row of __typename alone is empty
+			w.buf.WriteString(f.name)
+			return true
 		}
-	}
-	w.buf.WriteByte('}')
-	return true
+	})
 }
 
 // zeroValue is the JSON of the value ent reads NULL as into a field that is
@@ -305,15 +290,10 @@ func (w *writer) connection(out *connOut, v span) bool {
 }
 
 func (w *writer) connectionFields(out *connOut, count span, rows []span, more bool) bool {
-	w.buf.WriteByte('{')
-	for i, f := range out.fields {
-		if i > 0 {
-			w.buf.WriteByte(',')
-		}
-		w.key(f.key)
-		switch f.kind {
+	return w.members(len(out.fields), func(i int) string { return out.fields[i].key }, func(i int) bool {
+		switch f := out.fields[i]; f.kind {
 		case connTypename:
-			w.buf.WriteString(strconv.Quote(f.name))
+			w.buf.WriteString(f.name)
 		case connTotal:
 			w.buf.Write(w.doc.bytes(count))
 		case connPageInfo:
@@ -321,9 +301,7 @@ func (w *writer) connectionFields(out *connOut, count span, rows []span, more bo
 			if !out.edges {
 				cursors = nil
 			}
-			if !w.pageInfo(f.info, out.conn, cursors, more) {
-				return false
-			}
+			return w.pageInfo(f.info, out.conn, cursors, more)
 		case connEdges:
 			w.buf.WriteByte('[')
 			for j, row := range rows {
@@ -336,45 +314,29 @@ func (w *writer) connectionFields(out *connOut, count span, rows []span, more bo
 			}
 			w.buf.WriteByte(']')
 		}
-	}
-	w.buf.WriteByte('}')
-	return true
+		return true
+	})
 }
 
 func (w *writer) edge(fields []edgeField, c *connection, row span) bool {
-	w.buf.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			w.buf.WriteByte(',')
-		}
-		w.key(f.key)
-		switch f.kind {
-		case edgeTypename:
-			w.buf.WriteString(strconv.Quote(f.name))
+	return w.members(len(fields), func(i int) string { return fields[i].key }, func(i int) bool {
+		switch f := fields[i]; f.kind {
 		case edgeCursor:
-			if !w.cursor(c, row) {
-				return false
-			}
+			return w.cursor(c, row)
 		case edgeNode:
-			if !w.object(f.node, row) {
-				return false
-			}
+			return w.object(f.node, row)
+		default:
+			w.buf.WriteString(f.name)
+			return true
 		}
-	}
-	w.buf.WriteByte('}')
-	return true
+	})
 }
 
 func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, more bool) bool {
-	w.buf.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			w.buf.WriteByte(',')
-		}
-		w.key(f.key)
-		switch f.kind {
+	return w.members(len(fields), func(i int) string { return fields[i].key }, func(i int) bool {
+		switch f := fields[i]; f.kind {
 		case infoTypename:
-			w.buf.WriteString(strconv.Quote(f.name))
+			w.buf.WriteString(f.name)
 		case infoHasNext:
 			w.buf.WriteString(strconv.FormatBool(more))
 		case infoHasPrevious:
@@ -382,19 +344,14 @@ func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, more b
 		case infoStart, infoEnd:
 			if len(rows) == 0 {
 				w.buf.WriteString("null")
-				continue
-			}
-			row := rows[0]
-			if f.kind == infoEnd {
-				row = rows[len(rows)-1]
-			}
-			if !w.cursor(c, row) {
-				return false
+			} else if f.kind == infoStart {
+				return w.cursor(c, rows[0])
+			} else {
+				return w.cursor(c, rows[len(rows)-1])
 			}
 		}
-	}
-	w.buf.WriteByte('}')
-	return true
+		return true
+	})
 }
 
 // cursor writes a row's cursor as the pager makes it: its ID and the values

@@ -318,7 +318,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 	s := &selection{obj: obj}
 	for _, f := range fields {
 		if f.Name == "__typename" {
-			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldTypename, name: obj.typ})
+			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldTypename, name: strconv.Quote(obj.typ)})
 			continue
 		}
 		fd := def.Fields.ForName(f.Name)
@@ -452,7 +452,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 		}
 		switch cf.Name {
 		case "__typename":
-			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connTypename, name: connType})
+			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connTypename, name: strconv.Quote(connType)})
 		case "totalCount":
 			conn.count = true
 			out.fields = append(out.fields, connField{key: head(cf.Alias), kind: connTotal})
@@ -482,7 +482,7 @@ func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoF
 	for _, pf := range c.collect(f.Selections, "PageInfo") {
 		switch pf.Name {
 		case "__typename":
-			info = append(info, infoField{key: head(pf.Alias), kind: infoTypename, name: "PageInfo"})
+			info = append(info, infoField{key: head(pf.Alias), kind: infoTypename, name: `"PageInfo"`})
 		case "hasNextPage":
 			conn.more, conn.rows = true, true
 			info = append(info, infoField{key: head(pf.Alias), kind: infoHasNext})
@@ -507,7 +507,7 @@ func (c *compiler) edges(f graphql.CollectedField, typ string, conn *connection)
 	for _, ef := range c.collect(f.Selections, edgeType) {
 		switch ef.Name {
 		case "__typename":
-			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeTypename, name: edgeType})
+			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeTypename, name: strconv.Quote(edgeType)})
 		case "cursor":
 			c.cursor(conn)
 			edges = append(edges, edgeField{key: head(ef.Alias), kind: edgeCursor})

@@ -19,6 +19,7 @@ type document struct {
 	opens  []int32 // the first byte of each array and object, in order
 	closes []int32 // the byte past the last of each
 	next   []int32 // the first array or object after each (len(opens) for none)
+	open   []int32 // while indexing: into opens, the arrays and objects not closed yet
 }
 
 // documents keeps the lists of answers written, for the next ones.
@@ -37,8 +38,8 @@ func index(raw []byte) (*document, bool) {
 		return nil, false
 	}
 	d := documents.Get().(*document)
-	d.raw, d.opens, d.closes, d.next = raw, d.opens[:0], d.closes[:0], d.next[:0]
-	open := make([]int32, 0, 16) // into opens: the arrays and objects not closed yet
+	d.raw, d.opens, d.closes, d.next, d.open = raw, d.opens[:0], d.closes[:0], d.next[:0], d.open[:0]
+	open := d.open
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case '"':
@@ -63,6 +64,7 @@ func index(raw []byte) (*document, bool) {
 			open = open[:len(open)-1]
 		}
 	}
+	d.open = open
 	if len(open) > 0 {
 		d.release()
 		return nil, false
