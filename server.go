@@ -64,6 +64,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"log/slog"
 	"math"
 	"net"
@@ -87,6 +88,7 @@ import (
 	"github.com/accountplan/accountplan/graph/demo"
 	"github.com/accountplan/accountplan/graph/dispatch"
 	"github.com/accountplan/accountplan/graph/httpedge"
+	"github.com/accountplan/accountplan/graph/httpedge/logbuffer"
 	"github.com/accountplan/accountplan/graph/live"
 )
 
@@ -128,13 +130,15 @@ func main() {
 		cfg.edge.GraphQL.PictureKey = []byte(*pictureKey)
 	}
 	cfg.edge.CORSOrigins = splitList(origins)
+	logs = logbuffer.New(os.Stderr, logbuffer.Delay)
 	switch *logFormat {
 	case "text":
+		log.SetOutput(logs)
 	case "json":
-		slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+		slog.SetDefault(slog.New(slog.NewJSONHandler(logs, nil)))
 	default:
 		slog.Error("bad -log-format: use text or json", "value", *logFormat)
-		os.Exit(2)
+		exit(2)
 	}
 	cfg.oidc = signIn()
 	mem := memorySettings(*memoryMB, mapCacheMB(cfg.edge), os.LookupEnv)
@@ -148,15 +152,31 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	err := run(ctx, cfg)
+	if err != nil {
 		var start startError
 		if errors.As(err, &start) {
 			slog.Error("could not start", "error", start.err)
 		} else {
 			slog.Error("server stopped", "error", err)
 		}
-		os.Exit(1)
 	}
+	if err != nil {
+		exit(1)
+	}
+	logs.Close()
+}
+
+// logs holds the log lines on their way out in batches, at most
+// logbuffer.Delay late: no request waits for its line to be written.
+var logs *logbuffer.Writer
+
+// exit writes the log lines kept, then ends the process with code.
+func exit(code int) {
+	if logs != nil {
+		logs.Close()
+	}
+	os.Exit(code)
 }
 
 // memory is how the Go runtime collects garbage: 0 leaves a setting as the
@@ -418,7 +438,7 @@ func edgeFlags() func() httpedge.Settings {
 			var err error
 			if persisted, err = graph.LoadPersistedDocuments(*persistedOnly); err != nil {
 				slog.Error("cannot start", "error", err)
-				os.Exit(2)
+				exit(2)
 			}
 			slog.Info("running only persisted documents", "file", *persistedOnly, "documents", persisted.Len())
 		}
@@ -460,7 +480,7 @@ func oidcFlags() func() auth.OIDCConfig {
 		mapping, err := auth.ParseRoles(*roles)
 		if err != nil {
 			slog.Error("bad -oidc-roles", "error", err)
-			os.Exit(2)
+			exit(2)
 		}
 		return auth.OIDCConfig{
 			Issuer: *issuer, JWKSURL: *jwks, Audience: *audience, EmailClaim: *email,
@@ -496,7 +516,7 @@ func envParse[T any](key string, fallback T, parse func(string) (T, error)) T {
 	t, err := parse(v)
 	if err != nil {
 		slog.Error("bad environment variable", "name", key, "error", err)
-		os.Exit(2)
+		exit(2)
 	}
 	return t
 }
