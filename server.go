@@ -89,6 +89,7 @@ import (
 	"github.com/accountplan/accountplan/graph/dispatch"
 	"github.com/accountplan/accountplan/graph/httpedge"
 	"github.com/accountplan/accountplan/graph/httpedge/logbuffer"
+	"github.com/accountplan/accountplan/graph/httpedge/procs"
 	"github.com/accountplan/accountplan/graph/live"
 )
 
@@ -284,8 +285,10 @@ func run(ctx context.Context, cfg settings) error {
 	}
 	stopStreams := make(chan struct{})
 	cfg.edge.StopStreams = stopStreams
+	threads := procs.New()
+	go threads.Run(ctx)
 	srv := &http.Server{
-		Handler:           httpedge.NewHandler(s.Driver, cfg.edge),
+		Handler:           threads.Wrap(httpedge.NewHandler(s.Driver, cfg.edge)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      writeTimeout(cfg.edge.Limits),
