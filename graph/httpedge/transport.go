@@ -76,12 +76,7 @@ func (t transport) post(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	if !isBatch(body) {
-		var req request
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeRequestError(w, media, http.StatusBadRequest, "the request body is not a JSON object")
-			return
-		}
-		params, problem := req.params()
+		params, problem := decodeRequest(body)
 		if problem != "" {
 			writeRequestError(w, media, http.StatusBadRequest, problem)
 			return
@@ -243,24 +238,73 @@ func jsonBody(r *http.Request) ([]byte, string) {
 	return body, ""
 }
 
+// typedRequest is a request's members with their types. A request whose
+// members have them decodes into it in one pass; any other is decoded again
+// member by member (request.typed), to say which member is wrong.
+type typedRequest struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
+	DocumentID    *string        `json:"documentId"`
+	DocID         *string        `json:"doc_id"`
+}
+
+// decodeRequest decodes a POST body holding one request.
+func decodeRequest(body []byte) (*graphql.RawParams, string) {
+	var t typedRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&t) == nil && len(bytes.Trim(body[dec.InputOffset():], " \t\r\n")) == 0 {
+		return t.params()
+	}
+	var req request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, "the request body is not a JSON object"
+	}
+	return req.params()
+}
+
 func (req request) params() (*graphql.RawParams, string) {
-	p := &graphql.RawParams{}
-	if err := decodeOptional(req.Query, &p.Query); err != nil {
-		return nil, "the request needs a query: a string holding a GraphQL document"
+	t, problem := req.typed()
+	if problem != "" {
+		return nil, problem
 	}
-	if err := decodeOptional(req.OperationName, &p.OperationName); err != nil {
-		return nil, "operationName must be a string"
+	return t.params()
+}
+
+// typed decodes the request's members one by one; numbers stay exact.
+func (req request) typed() (typedRequest, string) {
+	var t typedRequest
+	if err := decodeOptional(req.Query, &t.Query); err != nil {
+		return t, "the request needs a query: a string holding a GraphQL document"
 	}
-	if err := decodeOptional(req.Variables, &p.Variables); err != nil {
-		return nil, "variables must be a JSON object"
+	if err := decodeOptional(req.OperationName, &t.OperationName); err != nil {
+		return t, "operationName must be a string"
 	}
-	if err := decodeOptional(req.Extensions, &p.Extensions); err != nil {
-		return nil, "extensions must be a JSON object"
+	if err := decodeOptional(req.Variables, &t.Variables); err != nil {
+		return t, "variables must be a JSON object"
 	}
+	if err := decodeOptional(req.Extensions, &t.Extensions); err != nil {
+		return t, "extensions must be a JSON object"
+	}
+	for _, member := range []struct {
+		raw  json.RawMessage
+		into **string
+	}{{req.DocumentID, &t.DocumentID}, {req.DocID, &t.DocID}} {
+		if err := decodeOptional(member.raw, member.into); err != nil {
+			return t, "documentId must be a string"
+		}
+	}
+	return t, ""
+}
+
+func (t typedRequest) params() (*graphql.RawParams, string) {
+	p := &graphql.RawParams{Query: t.Query, OperationName: t.OperationName, Variables: t.Variables, Extensions: t.Extensions}
 	var id string
-	for _, raw := range []json.RawMessage{req.DocumentID, req.DocID} {
-		if err := decodeOptional(raw, &id); err != nil {
-			return nil, "documentId must be a string"
+	for _, given := range []*string{t.DocumentID, t.DocID} {
+		if given != nil {
+			id = *given
 		}
 	}
 	if id != "" {
@@ -280,7 +324,10 @@ func decodeOptional(raw json.RawMessage, into any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if s, ok := into.(*string); ok {
+		return json.Unmarshal(raw, s)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	return dec.Decode(into)
 }
