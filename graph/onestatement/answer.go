@@ -40,11 +40,22 @@ func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	}
 	defer doc.release()
 	w := &writer{ctx: ctx, doc: doc, postgres: r.drv.Dialect() == dialect.Postgres}
-	w.buf.Grow(2 * len(raw)) // the answer's keys make it larger than the rows
+	w.buf.Grow(room(p.size.Load(), len(raw)))
 	if !w.query(p.q, doc.whole()) {
 		return nil, false
 	}
+	p.size.Store(int64(w.buf.Len()))
 	return w.buf.Bytes(), rows.Err() == nil
+}
+
+// room is what an answer's buffer starts with: an eighth more than the
+// plan's last answer, or, for its first, twice the rows (the answer's keys
+// make it larger than they are), so that it is seldom grown and copied.
+func room(last int64, rows int) int {
+	if last > 0 {
+		return int(last + last/8)
+	}
+	return 2 * rows
 }
 
 // writer writes the answer from the statement's JSON.

@@ -9,6 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"sync/atomic"
 
 	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
@@ -47,13 +50,14 @@ type plan struct {
 	q    *query
 	text string
 	args []any
+	// size is the length of the answer last written, the room the next one starts with.
+	size atomic.Int64
 }
 
 // plan is the plan of the operation, compiled once per document, operation
 // and variables: the same request asked again reuses it.
 func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
-	// With their Go types: coercion gives one object for a list as []map[string]any, a list as []any.
-	key := oc.RawQuery + "\x00" + oc.OperationName + "\x00" + fmt.Sprintf("%#v", oc.Variables)
+	key := string(appendValue([]byte(oc.RawQuery+"\x00"+oc.OperationName+"\x00"), oc.Variables))
 	if p, ok := r.plans.Get(ctx, key); ok && oc.RawQuery != "" {
 		return p
 	}
@@ -103,4 +107,50 @@ func (r *Reader) AroundResponses(ctx context.Context, next graphql.ResponseHandl
 	}
 	op.answered = true
 	return &graphql.Response{Data: json.RawMessage(data)}
+}
+
+// appendValue writes a variable's value into a plan's key with its Go type,
+// since coercion gives one object for a list as []map[string]any and a list as
+// []any; the types JSON and coercion give are written without reflection.
+func appendValue(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, 'n')
+	case bool:
+		return strconv.AppendBool(append(b, 'b'), v)
+	case string:
+		return strconv.AppendQuote(append(b, 's'), v)
+	case json.Number:
+		return strconv.AppendQuote(append(b, 'j'), string(v))
+	case int:
+		return strconv.AppendInt(append(b, 'i'), int64(v), 10)
+	case int64:
+		return strconv.AppendInt(append(b, 'I'), v, 10)
+	case float64:
+		return strconv.AppendFloat(append(b, 'f'), v, 'g', -1, 64)
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for _, k := range keys {
+			b = appendValue(strconv.AppendQuote(b, k), v[k])
+		}
+		return append(b, '}')
+	case []any:
+		b = append(b, '[')
+		for _, e := range v {
+			b = appendValue(b, e)
+		}
+		return append(b, ']')
+	case []map[string]any:
+		b = append(b, '<')
+		for _, e := range v {
+			b = appendValue(b, e)
+		}
+		return append(b, '>')
+	}
+	return fmt.Appendf(b, "%T%#v", v, v)
 }
