@@ -324,9 +324,6 @@ func decodeOptional(raw json.RawMessage, into any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	if s, ok := into.(*string); ok {
-		return json.Unmarshal(raw, s)
-	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	return dec.Decode(into)

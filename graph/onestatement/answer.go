@@ -84,9 +84,6 @@ func (w *writer) slots(o *object, row span) ([]span, bool) {
 	return slots, ok && len(slots) == len(o.slots)
 }
 
-// key writes a field's response key, as head wrote it.
-func (w *writer) key(k string) { w.buf.WriteString(k) }
-
 func (w *writer) query(q *query, raw span) bool {
 	roots, ok := w.elements(raw)
 	if !ok || len(roots) != len(q.roots) {
@@ -105,15 +102,16 @@ func (w *writer) query(q *query, raw span) bool {
 	})
 }
 
-// members writes a JSON object of n members: each one's response key, then
-// what value writes; false as soon as a value cannot be written.
+// members writes a JSON object of n members: each one's response key (quoted
+// with its colon by head), then what value writes; false as soon as a value
+// cannot be written.
 func (w *writer) members(n int, key func(i int) string, value func(i int) bool) bool {
 	w.buf.WriteByte('{')
 	for i := range n {
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}
-		w.key(key(i))
+		w.buf.WriteString(key(i))
 		if !value(i) {
 			return false
 		}

@@ -23,8 +23,7 @@ const Quiet = time.Second
 // Governor counts the requests in flight and sets GOMAXPROCS by them.
 type Governor struct {
 	inFlight atomic.Int32
-	busy     atomic.Bool   // more than one request was in flight since Run last looked
-	wake     chan struct{} // tells Run at once that the server is busy
+	busy     chan struct{} // tells Run that more than one request was in flight since it last looked
 	quiet    time.Duration
 	one, all func() // set GOMAXPROCS to 1, and back to the runtime's default
 }
@@ -40,7 +39,7 @@ func New() *Governor {
 }
 
 func newGovernor(quiet time.Duration, one, all func()) *Governor {
-	return &Governor{wake: make(chan struct{}, 1), quiet: quiet, one: one, all: all}
+	return &Governor{busy: make(chan struct{}, 1), quiet: quiet, one: one, all: all}
 }
 
 // Wrap counts next's requests in flight; a nil Governor returns next.
@@ -49,10 +48,10 @@ func (g *Governor) Wrap(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.inFlight.Add(1) > 1 && !g.busy.Swap(true) {
+		if g.inFlight.Add(1) > 1 {
 			select {
-			case g.wake <- struct{}{}:
-			default:
+			case g.busy <- struct{}{}:
+			default: // Run has yet to hear of the last time
 			}
 		}
 		defer g.inFlight.Add(-1)
@@ -77,13 +76,15 @@ func (g *Governor) Run(ctx context.Context) {
 	tick := time.NewTicker(g.quiet / 4)
 	defer tick.Stop()
 	for {
+		busy := false
 		select {
 		case <-ctx.Done():
 			return
-		case <-g.wake:
+		case <-g.busy:
+			busy = true
 		case <-tick.C:
 		}
-		if g.busy.Swap(false) || g.inFlight.Load() > 1 {
+		if busy || len(g.busy) > 0 || g.inFlight.Load() > 1 {
 			quietSince = time.Now()
 			if single {
 				g.all()
