@@ -103,27 +103,20 @@ func (s *statement) count(c *connection, parent *object) {
 	s.b.WriteByte(')')
 }
 
-// rows writes the subquery of a page's rows as one JSON array, in the page's order.
+// rows writes a page's rows as one JSON array, in the page's order.
+// On PostgreSQL an ARRAY subquery collects them without an aggregate per
+// parent's row, and its ORDER BY costs no sort, since the ordered page below
+// already gives that order; SQLite's json_group_array sorts what it collects.
 func (s *statement) rows(c *connection, parent *object) {
 	o := c.obj
 	if s.postgres {
-		s.b.WriteString("SELECT coalesce(json_agg(")
+		s.b.WriteString("array_to_json(ARRAY(SELECT ")
+		s.row(o)
 	} else {
 		s.b.WriteString("SELECT json_group_array(")
-	}
-	s.row(o)
-	// Under a parent's row PostgreSQL aggregates the rows in the order the
-	// ordered subquery gives them: it joins them to their laterals only by
-	// nested loop, the rows outside, since no lateral can be flattened into a
-	// join (tallies aggregate, to-one records are fenced), and no parallel plan
-	// runs under a parent's row. Ordering them again costs a sort per parent.
-	if !s.postgres || parent == nil {
+		s.row(o)
 		s.b.WriteString(" ORDER BY ")
 		s.order(c)
-	}
-	if s.postgres {
-		s.b.WriteString("), '[]'::json)")
-	} else {
 		s.b.WriteByte(')')
 	}
 	// PostgreSQL, told to order by the ID and stop after a few rows, may walk
@@ -149,6 +142,11 @@ func (s *statement) rows(c *connection, parent *object) {
 	s.b.WriteString(" LIMIT ").WriteString(itoa(c.limit()))
 	s.b.WriteString(") AS ").WriteString(o.alias)
 	s.laterals(o)
+	if s.postgres {
+		s.b.WriteString(" ORDER BY ")
+		s.order(c)
+		s.b.WriteString("))")
+	}
 }
 
 // tally is the lateral subquery that counts a page under its parent's row:
@@ -183,7 +181,7 @@ func (s *statement) laterals(o *object) {
 		}
 		s.b.WriteString(" LEFT JOIN LATERAL (")
 		s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
-		// The fence keeps the join a nested loop over the parent's rows, in their order (see rows).
+		// The fence keeps the join a nested loop over the parent's rows, in their order, which the ORDER BY of rows then keeps without a sort.
 		s.b.WriteString(" OFFSET 0) AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
 	}
 }
