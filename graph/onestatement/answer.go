@@ -78,10 +78,30 @@ func (w *writer) elements(v span) ([]span, bool) {
 	return list, ok
 }
 
-// slots splits a row of an object into its slots.
+// slots splits a row of an object into its slots; a counted row's count after them is left out.
 func (w *writer) slots(o *object, row span) ([]span, bool) {
 	slots, ok := w.elements(row)
+	if w.postgres && o.counted {
+		if !ok || len(slots) != len(o.slots)+1 {
+			return nil, false
+		}
+		return slots[:len(o.slots)], true
+	}
 	return slots, ok && len(slots) == len(o.slots)
+}
+
+// rowsCount is the count a page's first counted row ends with, 0 when it has none.
+func (w *writer) rowsCount(rows []span) ([]byte, bool) {
+	if len(rows) == 0 {
+		return zeroNumber, true
+	}
+	w.depth++
+	defer func() { w.depth-- }()
+	slots, ok := w.elements(rows[0])
+	if !ok || len(slots) == 0 {
+		return nil, false
+	}
+	return w.doc.bytes(slots[len(slots)-1]), true
 }
 
 func (w *writer) query(q *query, raw span) bool {
@@ -261,14 +281,16 @@ func (w *writer) time(v []byte) (time.Time, bool) {
 }
 
 // connection writes a page from its value: [count, rows], the count alone
-// when it reads no rows, the rows alone when it counts none.
+// when it reads no rows, the rows alone when it counts none or when they
+// carry the count.
 func (w *writer) connection(out *connOut, v span) bool {
 	c := out.conn
+	windowed := w.postgres && c.obj.counted
 	// The parts, then the rows, stay in their depths' lists while the objects below use deeper ones.
 	w.depth++
 	defer func() { w.depth-- }()
 	count, rowsRaw := v, v
-	if c.count && c.reads() {
+	if c.count && c.reads() && !windowed {
 		parts, ok := w.elements(v)
 		if !ok || len(parts) != 2 {
 			return false
@@ -284,9 +306,16 @@ func (w *writer) connection(out *connOut, v span) bool {
 			return false
 		}
 	}
+	total := w.doc.bytes(count)
+	if windowed {
+		var ok bool
+		if total, ok = w.rowsCount(rows); !ok {
+			return false
+		}
+	}
 	more := len(rows) > c.first
 	if c.count {
-		n, err := strconv.Atoi(string(w.doc.bytes(count)))
+		n, err := strconv.Atoi(string(total))
 		if err != nil {
 			return false
 		}
@@ -295,16 +324,16 @@ func (w *writer) connection(out *connOut, v span) bool {
 	if len(rows) > c.first {
 		rows = rows[:c.first]
 	}
-	return w.connectionFields(out, count, rows, more)
+	return w.connectionFields(out, total, rows, more)
 }
 
-func (w *writer) connectionFields(out *connOut, count span, rows []span, more bool) bool {
+func (w *writer) connectionFields(out *connOut, total []byte, rows []span, more bool) bool {
 	return w.members(len(out.fields), func(i int) string { return out.fields[i].key }, func(i int) bool {
 		switch f := out.fields[i]; f.kind {
 		case connTypename:
 			w.buf.WriteString(f.name)
 		case connTotal:
-			w.buf.Write(w.doc.bytes(count))
+			w.buf.Write(total)
 		case connPageInfo:
 			cursors := rows
 			if !out.edges {

@@ -55,6 +55,9 @@ type object struct {
 	alias string
 	slots []slot
 	cols  map[string]int // slot of each column read
+	// counted is the rows of a page under a parent that reads rows and counts them too:
+	// on PostgreSQL each row ends with the page's totalCount (see rows).
+	counted bool
 }
 
 // slot is one element of a row: a column, a connection below, or a to-one edge.
@@ -474,6 +477,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			return nil, false
 		}
 	}
+	obj.counted = edge != nil && conn.count && conn.reads()
 	return out, true
 }
 

@@ -20,9 +20,17 @@ func (s *statement) correlated(q *query) {
 	})
 }
 
-// row writes the JSON array of an object's slots.
+// row writes the JSON array of an object's slots, and the page's totalCount last in a counted row on PostgreSQL.
 func (s *statement) row(o *object) {
-	s.array(len(o.slots), func(i int) {
+	n := len(o.slots)
+	if s.windowed(o) {
+		n++
+	}
+	s.array(n, func(i int) {
+		if i == len(o.slots) {
+			s.b.WriteString(o.alias).WriteString(".n_").WriteString(o.alias)
+			return
+		}
 		switch sl := o.slots[i]; {
 		case sl.conn != nil:
 			s.page(sl.conn, o)
@@ -70,9 +78,11 @@ func (s *statement) conditions(c *connection, parent *object) {
 
 // page writes a page under the parent's row (or at the root, without one):
 // [count, rows], the count alone when it reads no rows, the rows alone when
-// it counts none.
+// it counts none or when its rows carry the count.
 func (s *statement) page(c *connection, parent *object) {
 	switch {
+	case s.windowed(c.obj):
+		s.json(func() { s.rows(c, parent) })
 	case c.count && c.reads():
 		s.array(2, func(i int) {
 			if i == 0 {
@@ -132,6 +142,9 @@ func (s *statement) rows(c *connection, parent *object) {
 		}
 		s.column(o.alias, col)
 	}
+	if s.windowed(o) {
+		s.b.WriteString(", count(*) OVER () AS n_").WriteString(o.alias)
+	}
 	s.from(o.table.Name, o.alias)
 	s.conditions(c, parent)
 	if fence {
@@ -149,11 +162,19 @@ func (s *statement) rows(c *connection, parent *object) {
 	}
 }
 
+// windowed tells the rows of a page that count it on PostgreSQL: the fence
+// below reads all of a parent's records before the LIMIT, so that a window
+// counts them for less than a tally reading them again.
+func (s *statement) windowed(o *object) bool { return s.postgres && o.counted }
+
+// tallied tells a page whose count a tally reads.
+func tallied(c *connection) bool { return c != nil && c.count && !c.obj.counted }
+
 // tally is the lateral subquery that counts a page under its parent's row:
-// the one of the parent's first counted page on the same table and key.
+// the one of the parent's first tallied page on the same table and key.
 func tally(parent *object, page *connection) string {
 	for _, sl := range parent.slots {
-		if c := sl.conn; c != nil && c.count && sameTally(c, page) {
+		if c := sl.conn; tallied(c) && sameTally(c, page) {
 			return "k_" + c.obj.alias
 		}
 	}
@@ -193,14 +214,14 @@ func (s *statement) laterals(o *object) {
 func (s *statement) tallies(o *object) {
 	for _, sl := range o.slots {
 		first := sl.conn
-		if first == nil || !first.count || tally(o, first) != "k_"+first.obj.alias {
+		if !tallied(first) || tally(o, first) != "k_"+first.obj.alias {
 			continue
 		}
 		s.b.WriteString(" CROSS JOIN LATERAL (SELECT ")
 		n := 0
 		for _, sl := range o.slots {
 			c := sl.conn
-			if c == nil || !c.count || !sameTally(c, first) {
+			if !tallied(c) || !sameTally(c, first) {
 				continue
 			}
 			if n++; n > 1 {
