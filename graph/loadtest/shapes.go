@@ -87,4 +87,24 @@ var shapes = []shape{
 	plans: accountPlansByAccountPlans(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { name status
 		goals: goalsByAccountPlanGoals(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title target
 			objectives: objectivesByGoalObjectives(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title status dueAt } } } } } } } } }`},
+	// The org map across accounts: each account's first people, whom they report to, and whom they influence.
+	{Name: "orgwide", Ours: `{ accounts(first: 20, orderBy: {field: NAME}) { edges { node { name
+	stakeholders(first: 10) { edges { node { name title reportsTo { name }
+		influenceOut(first: 5) { totalCount edges { node { strength to { name department } } } } } } } } } } }`,
+		Theirs: `{ accounts(first: 20, orderBy: NAME_ASC) { nodes { name
+	stakeholders: stakeholdersByAccountStakeholders(first: 10, orderBy: PRIMARY_KEY_ASC) { nodes { name title
+		reportsTo: stakeholderByStakeholderDirectReports { name }
+		influenceOut: influenceEdgesByStakeholderInfluenceOut(first: 5, orderBy: PRIMARY_KEY_ASC) { totalCount
+			nodes { strength to: stakeholderByStakeholderInfluenceIn { name department } } } } } } } }`},
+
+	// A pipeline screen: every account's open deals, counted and listed.
+	{Name: "deals", Ours: `{ accounts(first: 100, orderBy: {field: NAME}) { edges { node { name tier
+	opportunities(first: 10, where: {stageNotIn: [CLOSED_WON, CLOSED_LOST]}) { totalCount edges { node { name amount stage openedAt } } } } } } }`,
+		Theirs: `{ accounts(first: 100, orderBy: NAME_ASC) { nodes { name tier
+	opportunities: opportunitiesByAccountOpportunities(first: 10, orderBy: PRIMARY_KEY_ASC, filter: {stage: {notIn: ["CLOSED_WON", "CLOSED_LOST"]}}) { totalCount
+		nodes { name amount stage openedAt } } } } }`},
+
+	// One level: a short account list, the smallest request here.
+	{Name: "list", Ours: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`,
+		Theirs: `{ accounts(first: 10, orderBy: NAME_ASC) { nodes { name tier industry } } }`},
 }
