@@ -55,8 +55,8 @@ type object struct {
 	alias string
 	slots []slot
 	cols  map[string]int // slot of each column read
-	// counted is the rows of a page under a parent that reads rows and counts them too:
-	// on PostgreSQL each row ends with the page's totalCount (see rows).
+	// counted tells the rows of a page under a parent that reads its rows and counts
+	// them: on PostgreSQL each row ends with the page's totalCount (see windowed).
 	counted bool
 }
 

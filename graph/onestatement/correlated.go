@@ -5,7 +5,8 @@ import "github.com/accountplan/accountplan/ent"
 // correlated writes the query as one SELECT whose levels are subqueries
 // under each parent row, which both databases run as a lookup in the index
 // of the parent's key. On PostgreSQL the records of a row's to-one edges and
-// the totalCounts of its pages are lateral subqueries (laterals).
+// the totalCounts of its pages that read no rows are lateral subqueries
+// (laterals); a page that reads rows counts them in a window.
 func (s *statement) correlated(q *query) {
 	s.b.WriteString("SELECT ")
 	s.array(len(q.roots), func(i int) {
@@ -202,7 +203,7 @@ func (s *statement) laterals(o *object) {
 		}
 		s.b.WriteString(" LEFT JOIN LATERAL (")
 		s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
-		// The fence keeps the join a nested loop over the parent's rows, in their order, which the ORDER BY of rows then keeps without a sort.
+		// The fence keeps the join a nested loop over the parent's rows, in their order, so that ORDER BY in rows sorts nothing.
 		s.b.WriteString(" OFFSET 0) AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
 	}
 }
