@@ -209,7 +209,8 @@ func (r result) quantile(q float64) float64 {
 	return float64(r.took[min(len(r.took)-1, int(q*float64(len(r.took))))]) / float64(time.Millisecond)
 }
 
-// round sends n requests, or for the duration when it is set, from c clients at once, after one to warm up.
+// round sends n requests, or for the duration when it is set, from c clients
+// at once, each on its own connection (see wire), after one to warm up.
 func (l *loader) round(body []byte, c, n int, duration time.Duration) (result, error) {
 	if _, err := l.post(body); err != nil {
 		return result{}, err
@@ -225,12 +226,17 @@ func (l *loader) round(body []byte, c, n int, duration time.Duration) (result, e
 	start := time.Now()
 	for range c {
 		wg.Go(func() {
+			send := func() ([]byte, error) { return l.post(body) }
+			if w := newWire(l.url, l.token, body); w != nil {
+				defer w.close()
+				send = w.post
+			}
 			for {
 				if duration > 0 && time.Since(start) >= duration || duration == 0 && left.Add(-1) < 0 {
 					return
 				}
 				t := time.Now()
-				out, err := l.post(body)
+				out, err := send()
 				took := time.Since(t)
 				mu.Lock()
 				r.took, r.bytes = append(r.took, took), r.bytes+int64(len(out))
