@@ -44,11 +44,12 @@ func newWire(rawURL, token string, body []byte) *wire {
 
 // post sends the request and returns the answer's body: an error for any
 // status but 200 or an answer with errors, as loader.post. A kept connection
-// the server closed meanwhile is dialled again once, as net/http's client does.
+// that fails before an answer (the server closed it meanwhile) is dialled
+// again once, as net/http's client does.
 func (w *wire) post() ([]byte, error) {
 	reused := w.conn != nil
 	status, body, err := w.exchange()
-	if reused && errors.Is(err, io.EOF) {
+	if reused && status == 0 && err != nil {
 		status, body, err = w.exchange()
 	}
 	if err == nil && (status != 200 || bytes.HasPrefix(body, []byte(`{"errors"`))) {
