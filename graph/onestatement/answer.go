@@ -90,6 +90,17 @@ func (w *writer) slots(o *object, row span) ([]span, bool) {
 	return slots, ok && len(slots) == len(o.slots)
 }
 
+// element is the i-th element of a JSON array.
+func (w *writer) element(v span, i int) (span, bool) {
+	w.depth++
+	defer func() { w.depth-- }()
+	list, ok := w.elements(v)
+	if !ok || i >= len(list) {
+		return span{}, false
+	}
+	return list[i], true
+}
+
 // rowsCount is the count a page's first counted row ends with, 0 when it has none.
 func (w *writer) rowsCount(rows []span) ([]byte, bool) {
 	if len(rows) == 0 {
@@ -168,7 +179,14 @@ func (w *writer) object(s *selection, row span) bool {
 			}
 			return w.object(f.one, v)
 		case fieldConnection:
-			return w.connection(f.conn, slots[f.slot])
+			v := slots[f.slot]
+			if c := f.conn.conn; !w.postgres && tallied(c) && c.shared {
+				var ok bool
+				if v, ok = w.element(slots[c.tally], c.member); !ok {
+					return false
+				}
+			}
+			return w.connection(f.conn, v)
 		default: // __typename has no slot: a row of __typename alone is empty
 			w.buf.WriteString(f.name)
 			return true

@@ -127,6 +127,11 @@ type connection struct {
 	rows  bool // edges, a cursor or hasNextPage asked: the page's rows are read
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
+	// tally is the slot of the parent's first tallied page on the same table and
+	// key; member is this page's place among them, shared whether there are others.
+	// On SQLite the first's slot holds all their counts when shared.
+	tally, member int
+	shared        bool
 }
 
 // reads tells whether a page's rows are read at all.
@@ -202,6 +207,7 @@ type compiler struct {
 	ctx     context.Context
 	oc      *graphql.OperationContext
 	aliases int
+	objects []*object
 }
 
 func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*query, bool) {
@@ -236,8 +242,37 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 		}
 		reads = true
 	}
+	for _, o := range c.objects {
+		o.groupTallies()
+	}
 	// __typename alone reads nothing: the resolvers answer it without a statement.
 	return q, reads && len(q.roots) <= maxSlots
+}
+
+// groupTallies gives each tallied page under the object's rows its tally:
+// the slot of the first tallied page on the same table and key.
+func (o *object) groupTallies() {
+	firsts := map[[2]string]*connection{}
+	members := map[*connection]int{}
+	for i, sl := range o.slots {
+		p := sl.conn
+		if !tallied(p) {
+			continue
+		}
+		key := [2]string{p.obj.table.Name, p.edge.TargetColumn}
+		first, ok := firsts[key]
+		if !ok {
+			first, firsts[key] = p, p
+			p.tally = i
+		}
+		p.tally, p.member = first.tally, members[first]
+		members[first]++
+	}
+	for _, sl := range o.slots {
+		if p := sl.conn; tallied(p) {
+			p.shared = members[o.slots[p.tally].conn] > 1
+		}
+	}
 }
 
 // collect is gqlgen's field collection of a selection set on a type, or nil
@@ -273,7 +308,9 @@ func (c *compiler) newObject(typ string) (*object, bool) {
 	if t == nil || t.Guarded {
 		return nil, false
 	}
-	return &object{typ: typ, table: t, alias: c.alias(), cols: map[string]int{}}, true
+	o := &object{typ: typ, table: t, alias: c.alias(), cols: map[string]int{}}
+	c.objects = append(c.objects, o)
+	return o, true
 }
 
 // column is the slot of a column of the object, added once.

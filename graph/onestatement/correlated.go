@@ -101,17 +101,55 @@ func (s *statement) page(c *connection, parent *object) {
 	}
 }
 
-// count writes a page's totalCount.
+// count writes a page's totalCount: under a parent's row, a tallied page's
+// from its tally (on SQLite, where the tally is shared, its first page holds
+// the JSON array of all its counts, the others NULL), any other's in a subquery.
 func (s *statement) count(c *connection, parent *object) {
 	o := c.obj
-	if parent != nil && s.postgres {
+	switch {
+	case parent != nil && tallied(c) && s.postgres:
 		s.b.WriteString(tally(parent, c)).WriteString(".n_").WriteString(o.alias)
-		return
+	case parent != nil && tallied(c) && c.shared && parent.slots[c.tally].conn != c:
+		s.b.WriteString("NULL")
+	case parent != nil && tallied(c) && c.shared:
+		s.json(func() {
+			s.b.WriteString("SELECT json_array(")
+			s.tallyCounts(parent, c)
+			s.b.WriteByte(')')
+			s.from(o.table.Name, o.alias)
+			s.b.WriteString(" WHERE ")
+			s.link(c.edge, o.alias, parent.alias)
+		})
+	default:
+		s.b.WriteString("(SELECT count(*)")
+		s.from(o.table.Name, o.alias)
+		s.conditions(c, parent)
+		s.b.WriteByte(')')
 	}
-	s.b.WriteString("(SELECT count(*)")
-	s.from(o.table.Name, o.alias)
-	s.conditions(c, parent)
-	s.b.WriteByte(')')
+}
+
+// tallyCounts writes the counts of every tallied page under the parent's
+// row on the table and key of the first, each with its filter, in slot order.
+func (s *statement) tallyCounts(parent *object, first *connection) {
+	n := 0
+	for _, sl := range parent.slots {
+		c := sl.conn
+		if !tallied(c) || !sameTally(c, first) {
+			continue
+		}
+		if n++; n > 1 {
+			s.b.WriteString(", ")
+		}
+		s.b.WriteString("count(*)")
+		if p := s.predicate(c, first.obj.alias); p != nil {
+			s.b.WriteString(" FILTER (WHERE ")
+			s.b.Join(p)
+			s.b.WriteByte(')')
+		}
+		if s.postgres {
+			s.b.WriteString(" AS n_").WriteString(c.obj.alias)
+		}
+	}
 }
 
 // rows writes a page's rows as one JSON array, in the page's order.
@@ -174,12 +212,7 @@ func tallied(c *connection) bool { return c != nil && c.count && !c.obj.counted 
 // tally is the lateral subquery that counts a page under its parent's row:
 // the one of the parent's first tallied page on the same table and key.
 func tally(parent *object, page *connection) string {
-	for _, sl := range parent.slots {
-		if c := sl.conn; tallied(c) && sameTally(c, page) {
-			return "k_" + c.obj.alias
-		}
-	}
-	return "k_" + page.obj.alias
+	return "k_" + parent.slots[page.tally].conn.obj.alias
 }
 
 func sameTally(a, b *connection) bool {
@@ -215,27 +248,11 @@ func (s *statement) laterals(o *object) {
 func (s *statement) tallies(o *object) {
 	for _, sl := range o.slots {
 		first := sl.conn
-		if !tallied(first) || tally(o, first) != "k_"+first.obj.alias {
+		if !tallied(first) || o.slots[first.tally].conn != first {
 			continue
 		}
 		s.b.WriteString(" CROSS JOIN LATERAL (SELECT ")
-		n := 0
-		for _, sl := range o.slots {
-			c := sl.conn
-			if !tallied(c) || !sameTally(c, first) {
-				continue
-			}
-			if n++; n > 1 {
-				s.b.WriteString(", ")
-			}
-			s.b.WriteString("count(*)")
-			if p := s.predicate(c, first.obj.alias); p != nil {
-				s.b.WriteString(" FILTER (WHERE ")
-				s.b.Join(p)
-				s.b.WriteByte(')')
-			}
-			s.b.WriteString(" AS n_").WriteString(c.obj.alias)
-		}
+		s.tallyCounts(o, first)
 		s.from(first.obj.table.Name, first.obj.alias)
 		s.b.WriteString(" WHERE ")
 		s.link(first.edge, first.obj.alias, o.alias)
