@@ -128,8 +128,8 @@ type connection struct {
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
 	// tally is the slot of the parent's first tallied page on the same table and
-	// key; member is this page's place among them, shared whether there are others.
-	// On SQLite the first's slot holds all their counts when shared.
+	// key, member this page's place among them, and shared tells whether there
+	// are others: on SQLite the first's slot then holds all their counts.
 	tally, member int
 	shared        bool
 }
@@ -262,8 +262,8 @@ func (o *object) groupTallies() {
 		key := [2]string{p.obj.table.Name, p.edge.TargetColumn}
 		first, ok := firsts[key]
 		if !ok {
-			first, firsts[key] = p, p
 			p.tally = i
+			first, firsts[key] = p, p
 		}
 		p.tally, p.member = first.tally, members[first]
 		members[first]++

@@ -21,7 +21,8 @@ func (s *statement) correlated(q *query) {
 	})
 }
 
-// row writes the JSON array of an object's slots, and the page's totalCount last in a counted row on PostgreSQL.
+// row writes the JSON array of an object's slots, and on PostgreSQL the
+// page's totalCount after them in a counted row.
 func (s *statement) row(o *object) {
 	n := len(o.slots)
 	if s.windowed(o) {
@@ -236,7 +237,8 @@ func (s *statement) laterals(o *object) {
 		}
 		s.b.WriteString(" LEFT JOIN LATERAL (")
 		s.record(sl.one.obj, func() { s.column(o.alias, sl.one.edge.Column) })
-		// The fence keeps the join a nested loop over the parent's rows, in their order, so that ORDER BY in rows sorts nothing.
+		// The fence keeps the join a nested loop over the parent's rows, in
+		// their order, so that the ORDER BY of rows sorts nothing.
 		s.b.WriteString(" OFFSET 0) AS ").WriteString(joined(sl.one.obj)).WriteString(" ON true")
 	}
 }
