@@ -189,10 +189,18 @@ func (l *loader) post(body []byte) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
-	if err == nil && (resp.StatusCode != http.StatusOK || bytes.HasPrefix(out, []byte(`{"errors"`))) {
-		err = fmt.Errorf("status %d: %.300s", resp.StatusCode, out)
+	if err == nil {
+		err = refused(resp.StatusCode, out)
 	}
 	return out, err
+}
+
+// refused is the error of an answer that is not a 200 without errors.
+func refused(status int, answer []byte) error {
+	if status != http.StatusOK || bytes.HasPrefix(answer, []byte(`{"errors"`)) {
+		return fmt.Errorf("status %d: %.300s", status, answer)
+	}
+	return nil
 }
 
 type result struct {

@@ -52,8 +52,8 @@ func (w *wire) post() ([]byte, error) {
 	if reused && status == 0 && err != nil {
 		status, body, err = w.exchange()
 	}
-	if err == nil && (status != 200 || bytes.HasPrefix(body, []byte(`{"errors"`))) {
-		err = fmt.Errorf("status %d: %.300s", status, body)
+	if err == nil {
+		err = refused(status, body)
 	}
 	return body, err
 }

@@ -78,10 +78,13 @@ func (w *writer) elements(v span) ([]span, bool) {
 	return list, ok
 }
 
+// windowed tells the rows that end with their page's count (see statement.windowed).
+func (w *writer) windowed(o *object) bool { return w.postgres && o.counted }
+
 // slots splits a row of an object into its slots; a counted row's count after them is left out.
 func (w *writer) slots(o *object, row span) ([]span, bool) {
 	slots, ok := w.elements(row)
-	if w.postgres && o.counted {
+	if w.windowed(o) {
 		if !ok || len(slots) != len(o.slots)+1 {
 			return nil, false
 		}
@@ -102,17 +105,12 @@ func (w *writer) element(v span, i int) (span, bool) {
 }
 
 // rowsCount is the count a page's first counted row ends with, 0 when it has none.
-func (w *writer) rowsCount(rows []span) ([]byte, bool) {
+func (w *writer) rowsCount(o *object, rows []span) ([]byte, bool) {
 	if len(rows) == 0 {
 		return zeroNumber, true
 	}
-	w.depth++
-	defer func() { w.depth-- }()
-	slots, ok := w.elements(rows[0])
-	if !ok || len(slots) == 0 {
-		return nil, false
-	}
-	return w.doc.bytes(slots[len(slots)-1]), true
+	n, ok := w.element(rows[0], len(o.slots))
+	return w.doc.bytes(n), ok
 }
 
 func (w *writer) query(q *query, raw span) bool {
@@ -303,7 +301,7 @@ func (w *writer) time(v []byte) (time.Time, bool) {
 // carry the count.
 func (w *writer) connection(out *connOut, v span) bool {
 	c := out.conn
-	windowed := w.postgres && c.obj.counted
+	windowed := w.windowed(c.obj)
 	// The parts, then the rows, stay in their depths' lists while the objects below use deeper ones.
 	w.depth++
 	defer func() { w.depth-- }()
@@ -327,7 +325,7 @@ func (w *writer) connection(out *connOut, v span) bool {
 	total := w.doc.bytes(count)
 	if windowed {
 		var ok bool
-		if total, ok = w.rowsCount(rows); !ok {
+		if total, ok = w.rowsCount(c.obj, rows); !ok {
 			return false
 		}
 	}
