@@ -536,6 +536,17 @@ func (j *judge) fixed(t *testing.T) {
 		{"include and skip", `query($yes: Boolean!, $no: Boolean!) { accounts(first: 2) { totalCount @include(if: $no) edges { cursor @skip(if: $yes) node { id name @include(if: $yes) tier @skip(if: $no) } } } }`, map[string]any{"yes": true, "no": false}, true},
 		{"variables", `query($first: Int, $order: [AccountOrder!], $where: AccountWhereInput) { accounts(first: $first, orderBy: $order, where: $where) { totalCount edges { cursor node { name } } } }`,
 			map[string]any{"first": 3, "order": []any{map[string]any{"field": "NAME", "direction": "DESC"}}, "where": map[string]any{"nameContains": "e"}}, true},
+		{"last", `{ accounts(last: 3, orderBy: {field: NAME}) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }`, nil, true},
+		{"last with count", `{ accounts(last: 3) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`, nil, true},
+		{"last 0", `{ accounts(last: 0) { totalCount pageInfo { hasPreviousPage startCursor } edges { node { id } } } }`, nil, true},
+		{"last past the start", `{ accountPlans(last: 100, where: {name: "Tied plan"}) { pageInfo { hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`, nil, true},
+		{"last, ties descending", `{ accountPlans(last: 3, where: {name: "Tied plan"}, orderBy: [{field: STATUS, direction: DESC}, {field: PERIOD_START, direction: DESC}]) { pageInfo { hasPreviousPage } edges { cursor node { id } } } }`, nil, true},
+		{"last, nulls", `{ stakeholders(last: 5, orderBy: [{field: TITLE}, {field: NAME, direction: DESC}]) { edges { cursor node { title name } } } }`, nil, true},
+		{"nested last", `{ accounts(first: 4, orderBy: {field: NAME}) { edges { node { name plans(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { name goals(last: 1, orderBy: {field: TITLE, direction: DESC}) { pageInfo { hasPreviousPage startCursor } edges { node { title } } } } } } } } } }`, nil, true},
+		{"nested last, page info without count", `{ accounts(first: 4) { edges { node { stakeholders(last: 2, where: {supportNEQ: NEUTRAL}) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name } } } } } } }`, nil, true},
+		{"node, last", `query($id: ID!) { node(id: $id) { ... on Account { plans(last: 1) { pageInfo { hasPreviousPage } edges { node { name } } } } } }`, map[string]any{"id": ids.edgeAccount}, true},
+		{"last variable, null first", `query($first: Int, $last: Int) { accounts(first: $first, last: $last) { totalCount edges { node { id } } } }`, map[string]any{"first": nil, "last": 2}, true},
+		{"first and last", `{ accounts(first: 1, last: 1) { totalCount } }`, nil, false},
 		{"null first", `query($first: Int) { accounts(first: $first) { totalCount } }`, map[string]any{"first": nil}, false},
 		{"after null", `query($after: Cursor) { accounts(first: 2, after: $after) { totalCount } }`, map[string]any{"after": nil}, true},
 		{"guarded type", `{ changes(first: 2) { totalCount } }`, nil, false},
@@ -872,10 +883,14 @@ func (g *judgeGen) connArgs(typ *judgeType, depth int) string {
 	case g.chance(0.01):
 		first = 101
 	}
+	size, other := "first", "last"
+	if g.chance(0.2) {
+		size, other = "last", "first"
+	}
 	if !g.plain && g.chance(0.1) {
-		args = append(args, "first: "+g.variable([]string{"Int", "Int!"}[g.r.IntN(2)], strconv.Itoa(first), first))
+		args = append(args, size+": "+g.variable([]string{"Int", "Int!"}[g.r.IntN(2)], strconv.Itoa(first), first))
 	} else {
-		args = append(args, "first: "+strconv.Itoa(first))
+		args = append(args, size+": "+strconv.Itoa(first))
 	}
 	if len(typ.orders) > 0 && g.chance(0.5) {
 		args = append(args, "orderBy: "+g.orderBy(typ))
@@ -889,7 +904,7 @@ func (g *judgeGen) connArgs(typ *judgeType, depth int) string {
 		}
 	}
 	if g.chance(0.05) {
-		args = append(args, []string{"after: null", "before: null", "last: null"}[g.r.IntN(3)])
+		args = append(args, []string{"after: null", "before: null", other + ": null"}[g.r.IntN(3)])
 	}
 	g.r.Shuffle(len(args), func(a, b int) { args[a], args[b] = args[b], args[a] })
 	return strings.Join(args, ", ")

@@ -329,16 +329,20 @@ func (w *writer) connection(out *connOut, v span) bool {
 			return false
 		}
 	}
-	more := len(rows) > c.first
+	more := len(rows) > c.size
 	if c.count {
 		n, err := strconv.Atoi(string(total))
 		if err != nil {
 			return false
 		}
-		more = n > c.first
+		more = n > c.size
 	}
-	if len(rows) > c.first {
-		rows = rows[:c.first]
+	// The row past the page comes after it, or before it in a last page.
+	switch {
+	case len(rows) > c.size && c.last:
+		rows = rows[len(rows)-c.size:]
+	case len(rows) > c.size:
+		rows = rows[:c.size]
 	}
 	return w.connectionFields(out, total, rows, more)
 }
@@ -392,9 +396,9 @@ func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, more b
 		case infoTypename:
 			w.buf.WriteString(f.name)
 		case infoHasNext:
-			w.buf.WriteString(strconv.FormatBool(more))
+			w.buf.WriteString(strconv.FormatBool(more && !c.last))
 		case infoHasPrevious:
-			w.buf.WriteString("false")
+			w.buf.WriteString(strconv.FormatBool(more && c.last))
 		case infoStart, infoEnd:
 			if len(rows) == 0 {
 				w.buf.WriteString("null")

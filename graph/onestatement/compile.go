@@ -121,9 +121,10 @@ type connection struct {
 	obj   *object
 	where func(*sql.Selector)
 	order []ent.TableOrder
-	first int
+	size  int  // first, or last
+	last  bool // the page is the last size records: read in the reverse order, answered in the order
 	count bool // totalCount asked
-	more  bool // hasNextPage asked without the count: one row past the page is read
+	more  bool // hasNextPage (hasPreviousPage of a last page) asked without the count: one row past the page is read
 	rows  bool // edges, a cursor or hasNextPage asked: the page's rows are read
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
@@ -137,13 +138,13 @@ type connection struct {
 // reads tells whether a page's rows are read at all.
 func (c *connection) reads() bool { return c.rows && c.limit() > 0 }
 
-// limit is the rows a page reads per parent: first, and one past it when
-// only that row can tell hasNextPage.
+// limit is the rows a page reads per parent: its size, and one past it when
+// only that row can tell whether there are more.
 func (c *connection) limit() int {
 	if c.more && !c.count {
-		return c.first + 1
+		return c.size + 1
 	}
-	return c.first
+	return c.size
 }
 
 type connFieldKind uint8
@@ -445,14 +446,19 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 		return nil, false
 	}
 	conn := &connection{edge: edge, obj: obj}
+	sizes := 0
 	for name, v := range args {
 		switch name {
-		case "first":
-			first, ok := v.(*int)
-			if !ok || first == nil || *first < 0 || *first > maxPage {
+		case "first", "last":
+			if isNil(v) {
+				continue
+			}
+			size, ok := v.(*int)
+			if !ok || *size < 0 || *size > maxPage {
 				return nil, false
 			}
-			conn.first = *first
+			conn.size, conn.last = *size, name == "last"
+			sizes++
 		case "orderBy":
 			if obj.table.Order == nil || edge != nil && !eagerOrder(f.ArgumentMap(c.oc.Variables)["orderBy"]) {
 				return nil, false
@@ -471,7 +477,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 				return nil, false
 			}
 			conn.where = p
-		case "after", "before", "last":
+		case "after", "before":
 			if !isNil(v) {
 				return nil, false
 			}
@@ -479,7 +485,8 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			return nil, false
 		}
 	}
-	if _, ok := args["first"]; !ok {
+	// Neither, or both, the resolvers refuse.
+	if sizes != 1 {
 		return nil, false
 	}
 	out := &connOut{conn: conn}
@@ -525,9 +532,14 @@ func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoF
 		case "__typename":
 			info = append(info, infoField{key: head(pf.Alias), kind: infoTypename, name: `"PageInfo"`})
 		case "hasNextPage":
-			conn.more, conn.rows = true, true
+			if !conn.last {
+				conn.more, conn.rows = true, true
+			}
 			info = append(info, infoField{key: head(pf.Alias), kind: infoHasNext})
 		case "hasPreviousPage":
+			if conn.last {
+				conn.more, conn.rows = true, true
+			}
 			info = append(info, infoField{key: head(pf.Alias), kind: infoHasPrevious})
 		case "startCursor":
 			c.cursor(conn)

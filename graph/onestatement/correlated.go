@@ -156,7 +156,8 @@ func (s *statement) tallyCounts(parent *object, first *connection) {
 // rows writes a page's rows as one JSON array, in the page's order.
 // On PostgreSQL an ARRAY subquery collects them without an aggregate per
 // parent's row, and its ORDER BY costs no sort, since the ordered page below
-// already gives that order; SQLite's json_group_array sorts what it collects.
+// already gives that order (but for a last page, read in the reverse order);
+// SQLite's json_group_array sorts what it collects.
 func (s *statement) rows(c *connection, parent *object) {
 	o := c.obj
 	if s.postgres {
@@ -166,7 +167,7 @@ func (s *statement) rows(c *connection, parent *object) {
 		s.b.WriteString("SELECT json_group_array(")
 		s.row(o)
 		s.b.WriteString(" ORDER BY ")
-		s.order(c)
+		s.order(c, false)
 		s.b.WriteByte(')')
 	}
 	// PostgreSQL, told to order by the ID and stop after a few rows, may walk
@@ -191,13 +192,13 @@ func (s *statement) rows(c *connection, parent *object) {
 		s.b.WriteString(" OFFSET 0) AS ").WriteString(o.alias)
 	}
 	s.b.WriteString(" ORDER BY ")
-	s.order(c)
+	s.order(c, c.last)
 	s.b.WriteString(" LIMIT ").WriteString(itoa(c.limit()))
 	s.b.WriteString(") AS ").WriteString(o.alias)
 	s.laterals(o)
 	if s.postgres {
 		s.b.WriteString(" ORDER BY ")
-		s.order(c)
+		s.order(c, false)
 		s.b.WriteString("))")
 	}
 }

@@ -114,19 +114,23 @@ func (s *statement) emptyArray() {
 	}
 }
 
-// order writes the pager's order: the order fields, then the ID ascending.
-func (s *statement) order(c *connection) {
+// order writes the pager's order: the order fields, then the ID ascending;
+// reversed, every direction turned, as the pager reads a last page.
+func (s *statement) order(c *connection, reversed bool) {
 	byID := false
+	direction := func(desc bool) {
+		if desc != reversed {
+			s.b.WriteString(" DESC")
+		} else {
+			s.b.WriteString(" ASC")
+		}
+	}
 	for i, o := range c.order {
 		if i > 0 {
 			s.b.WriteString(", ")
 		}
 		s.column(c.obj.alias, o.Column)
-		if o.Desc {
-			s.b.WriteString(" DESC")
-		} else {
-			s.b.WriteString(" ASC")
-		}
+		direction(o.Desc)
 		byID = byID || o.Column == "id"
 	}
 	if byID {
@@ -136,7 +140,7 @@ func (s *statement) order(c *connection) {
 		s.b.WriteString(", ")
 	}
 	s.column(c.obj.alias, "id")
-	s.b.WriteString(" ASC")
+	direction(false)
 }
 
 // read is the columns a level's rows need: the ID, every column a slot or
