@@ -78,6 +78,7 @@ type documentLimits struct {
 	limits
 	cache  graphql.Cache[*ast.QueryDocument] // the server's cache of documents that passed validation
 	schema *ast.Schema                       // for the types of argument values sent as variables
+	exec   graphql.ExecutableSchema          // decodes the arguments of a page with a cursor (see cursorFit); nil for none
 }
 
 var _ interface {
@@ -121,8 +122,8 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 
 // MutateOperationContext measures the operation and keeps its cost in the
 // operation's stats, for extensions.cost.
-func (l documentLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := walk{limits: l.limits, vars: oc.Variables, schema: l.schema}
+func (l documentLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	w := walk{limits: l.limits, vars: oc.Variables, schema: l.schema, exec: l.exec, ctx: graphql.WithOperationContext(ctx, oc)}
 	cost := w.selection(oc.Operation.SelectionSet, 1, false, 0)
 	switch {
 	case w.err != nil:
@@ -214,6 +215,8 @@ type walk struct {
 	limits
 	vars   map[string]any
 	schema *ast.Schema
+	exec   graphql.ExecutableSchema
+	ctx    context.Context
 	fields int // fields visited; the cost is at least this, so the walk stops once it passes the cost limit
 	err    *gqlerror.Error
 }
@@ -266,6 +269,11 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool, listed int) int
 		return 1 + values
 	}
 	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection")
+	if connection {
+		if w.err = cursorFit(w.ctx, w.exec, f, w.vars); w.err != nil {
+			return 0
+		}
+	}
 	n, listed := w.multiplier(f, connection, inConnection, max(listed, longest))
 	return min(1+values+n*w.selection(f.SelectionSet, depth+1, connection, listed), costCap)
 }

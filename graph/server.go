@@ -108,7 +108,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 	} else {
 		srv.Use(newAutomaticPersistedQueries())
 	}
-	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema()})
+	srv.Use(documentLimits{limits: limits, cache: cache, schema: schema.Schema(), exec: schema})
 	srv.AroundResponses(hideUncodedErrors)
 	srv.AroundResponses(reportCost(limits.maxCost))
 	if !s.LevelByLevel {

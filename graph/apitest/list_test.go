@@ -523,3 +523,55 @@ func sorted(names []string) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestCursorOfAnotherOrder passes each order's cursors to the same list in
+// every other order, forward and backward, at the root and under a record:
+// a cursor carries its order's values, so one of another order holds values
+// of other types, or another number of them. The answer is a page, or
+// BAD_USER_INPUT on the cursor; never an internal error, and in its own order always a page.
+func TestCursorOfAnotherOrder(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, func(t *testing.T, e *env) {
+		ids := accountBook(t, e)
+		acme := ids["Acme Corp"]
+		lists := []struct {
+			order, page string // the order enum; the page, %s its arguments, asking for endCursor
+			at          func(map[string]any) any
+		}{
+			{"AccountOrderField", `query($c: Cursor) { accounts(%s) { edges { cursor } pageInfo { endCursor } } }`,
+				func(d map[string]any) any { return d["accounts"] }},
+			{"StakeholderOrderField", `query($c: Cursor, $id: ID!) { node(id: $id) { ... on Account { stakeholders(%s) { edges { cursor } pageInfo { endCursor } } } } }`,
+				func(d map[string]any) any { return get(d, "node", "stakeholders") }},
+		}
+		for _, l := range lists {
+			orders := []string{""}
+			for _, v := range get(e.must(`query($t: String!) { __type(name: $t) { enumValues { name } } }`, map[string]any{"t": l.order}), "__type", "enumValues").([]any) {
+				orders = append(orders, fmt.Sprintf(`, orderBy: [{field: %s, direction: DESC}]`, get(v, "name")))
+			}
+			orders = append(orders, `, orderBy: [{field: CREATED_AT}, {field: NAME, direction: DESC}]`)
+			vars := func(c any) map[string]any {
+				if strings.Contains(l.page, "$id") {
+					return map[string]any{"id": acme, "c": c}
+				}
+				return map[string]any{"c": c}
+			}
+			for _, from := range orders {
+				cursor := get(l.at(e.must(fmt.Sprintf(l.page, "first: 2, after: $c"+from), vars(nil))), "pageInfo", "endCursor")
+				for _, to := range orders {
+					for _, args := range []string{"first: 2, after: $c" + to, "last: 2, before: $c" + to} {
+						q := fmt.Sprintf(l.page, args)
+						r := e.do(q, vars(cursor))
+						errCheck(t, r)
+						for _, err := range r.Errors {
+							code, _ := err.Extensions["code"].(string)
+							field, _ := err.Extensions["field"].(string)
+							if from == to || code != "BAD_USER_INPUT" || field != "after" && field != "before" {
+								t.Errorf("a cursor of%s used with %s: %s %q (%s)", from, args, code, field, err.Message)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -419,6 +419,9 @@ func (j *judge) ask(t *testing.T, name, query string, vars map[string]any) verdi
 		}
 	}
 	vb, _ := json.Marshal(vars)
+	if judgeInternal(fastBody) && judgeInternal(slowBody) {
+		t.Errorf("%s: both servers answered with an internal error, for a request a client can send\nquery: %s\nvariables: %s", name, query, vb)
+	}
 	if !v.same && judgeInternal(slowBody) && !judgeInternal(fastBody) {
 		// Not the one statement's fault: the answer to judge it by is missing.
 		v.slowFailed = true
