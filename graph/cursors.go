@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -15,39 +14,55 @@ import (
 	"github.com/accountplan/accountplan/graph/generated"
 )
 
-// cursorFit refuses an after or before cursor that another order made: a
-// cursor carries the values of its list's order fields, and the pager
-// compares them with this order's columns, which fails in the database (or
-// in the pager) when their number or types differ. Run on every connection
-// of the operation before any statement, since the pages under a list's
-// records load with the list.
+// cursorFit refuses an after or before cursor that another order made, or
+// that this API did not make: a cursor carries the values of its list's order
+// fields, and the pager compares them with this order's columns, which fails
+// in the database (or in the pager) when their number or types differ, and
+// entgql's pager fails on both cursors at once in an order. Run on every
+// connection of the operation before any statement, since the pages under a
+// list's records load with the list, where such a failure is the list's.
 func cursorFit(ctx context.Context, exec graphql.ExecutableSchema, f *ast.Field, vars map[string]any) *gqlerror.Error {
-	given := func(name string) bool {
-		arg := f.Arguments.ForName(name)
-		if arg == nil {
-			return false
-		}
-		v, err := arg.Value.Value(vars)
-		return err == nil && v != nil
-	}
-	if exec == nil || !given("after") && !given("before") {
+	table := ent.Tables[strings.TrimSuffix(f.Definition.Type.Name(), "Connection")]
+	if exec == nil || table == nil {
 		return nil
 	}
-	table := ent.Tables[strings.TrimSuffix(f.Definition.Type.Name(), "Connection")]
-	args, err := generated.FieldArgs(ctx, exec, f.ObjectDefinition.Name, graphql.CollectedField{Field: f})
-	if table == nil || err != nil {
-		return nil // not a list of records, or arguments the resolver refuses with its own message
+	var names []string
+	cursors := map[string]*entgql.Cursor[int]{}
+	for _, name := range []string{"after", "before"} {
+		arg := f.Arguments.ForName(name)
+		if arg == nil {
+			continue
+		}
+		v, err := arg.Value.Value(vars)
+		if err != nil || v == nil {
+			continue
+		}
+		c := &entgql.Cursor[int]{}
+		if err := c.UnmarshalGQL(v); err != nil {
+			return clientError(CodeBadUserInput, name+": not a cursor this API returned", name)
+		}
+		names, cursors[name] = append(names, name), c
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	var order []ent.TableOrder
 	if table.Order != nil {
+		args, err := generated.FieldArgs(ctx, exec, f.ObjectDefinition.Name, graphql.CollectedField{Field: f})
+		if err != nil {
+			return nil // the resolver refuses the arguments with its own message
+		}
 		var ok bool
 		if order, ok = table.Order(args["orderBy"]); !ok {
 			return nil
 		}
 	}
-	for _, name := range []string{"after", "before"} {
-		if c, _ := args[name].(*entgql.Cursor[int]); c != nil && !fits(c.Value, order) {
-			return clientError(CodeBadUserInput, fmt.Sprintf("%s: this cursor is from a list in another order: ask for the first page in this order and page on with its cursors", name), name)
+	if len(names) == 2 && len(order) > 0 {
+		return clientError(CodeBadUserInput, "before: pass after or before, not both, to a list with orderBy", "before")
+	}
+	for _, name := range names {
+		if !fits(cursors[name].Value, order) {
+			return clientError(CodeBadUserInput, name+": this cursor is from a list in another order: ask for the first page in this order and page on with its cursors", name)
 		}
 	}
 	return nil

@@ -6,8 +6,11 @@ package apitest
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
+
+	"entgo.io/contrib/entgql"
 )
 
 // errCodes is the closed list of extensions.code values (graph/errors.go).
@@ -265,4 +268,12 @@ func TestErrorsEmptyFilterPart(t *testing.T) {
 			}
 		}
 	})
+}
+
+// idCursor is the cursor of a record in a list without orderBy, as the pager writes it.
+func idCursor(id int) string {
+	var b strings.Builder
+	entgql.Cursor[int]{ID: id}.MarshalGQL(&b)
+	s, _ := strconv.Unquote(b.String())
+	return s
 }
