@@ -313,6 +313,9 @@ var countTemplate = gen.MustParse(gen.NewTemplate("counts").Funcs(entgql.Templat
 			} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 				// No row tells (first: 0, or no edges asked): the count does, as at the root.
 				conn.PageInfo.HasNextPage = totalCount > *first
+			} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+				// The same for a last page, and the records before it.
+				conn.PageInfo.HasPreviousPage = totalCount > *last
 			}
 			return conn, nil
 		}

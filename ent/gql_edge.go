@@ -46,6 +46,9 @@ func (_m *Account) Children(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -82,6 +85,9 @@ func (_m *Account) BusinessUnits(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -110,6 +116,9 @@ func (_m *Account) TeamMembers(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -138,6 +147,9 @@ func (_m *Account) Plans(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -166,6 +178,9 @@ func (_m *Account) Stakeholders(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -194,6 +209,9 @@ func (_m *Account) Opportunities(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -222,6 +240,9 @@ func (_m *Account) RevenueRecords(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -250,6 +271,9 @@ func (_m *Account) WhitespaceCells(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -278,6 +302,9 @@ func (_m *Account) Feedback(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -306,6 +333,9 @@ func (_m *Account) Reviews(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -350,6 +380,9 @@ func (_m *AccountPlan) Goals(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -378,6 +411,9 @@ func (_m *AccountPlan) ActionItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -406,6 +442,9 @@ func (_m *AccountPlan) Insights(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -434,6 +473,9 @@ func (_m *AccountPlan) SwotItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -462,6 +504,9 @@ func (_m *AccountPlan) Reviews(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -490,6 +535,9 @@ func (_m *AccountPlan) Feedback(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -518,6 +566,9 @@ func (_m *AccountPlan) Opportunities(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -610,6 +661,9 @@ func (_m *BusinessUnit) Stakeholders(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -638,6 +692,9 @@ func (_m *BusinessUnit) WhitespaceCells(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -706,6 +763,9 @@ func (_m *Goal) Objectives(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -774,6 +834,9 @@ func (_m *KPI) Measurements(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -826,6 +889,9 @@ func (_m *Objective) Kpis(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -854,6 +920,9 @@ func (_m *Objective) ActionItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -914,6 +983,9 @@ func (_m *Product) WhitespaceCells(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -942,6 +1014,9 @@ func (_m *Product) Opportunities(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1002,6 +1077,9 @@ func (_m *Review) Attendees(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1030,6 +1108,9 @@ func (_m *Review) CustomerAttendees(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1058,6 +1139,9 @@ func (_m *Review) ActionItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1110,6 +1194,9 @@ func (_m *Stakeholder) DirectReports(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1138,6 +1225,9 @@ func (_m *Stakeholder) InfluenceOut(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1166,6 +1256,9 @@ func (_m *Stakeholder) InfluenceIn(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1194,6 +1287,9 @@ func (_m *Stakeholder) Relationships(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1222,6 +1318,9 @@ func (_m *Stakeholder) Insights(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1250,6 +1349,9 @@ func (_m *Stakeholder) ActionItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1278,6 +1380,9 @@ func (_m *Stakeholder) Feedback(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1306,6 +1411,9 @@ func (_m *Stakeholder) Reviews(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1342,6 +1450,9 @@ func (_m *User) OwnedAccounts(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1370,6 +1481,9 @@ func (_m *User) TeamMemberships(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1398,6 +1512,9 @@ func (_m *User) OwnedPlans(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1426,6 +1543,9 @@ func (_m *User) OwnedObjectives(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1454,6 +1574,9 @@ func (_m *User) ActionItems(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1482,6 +1605,9 @@ func (_m *User) Relationships(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1510,6 +1636,9 @@ func (_m *User) OwnedOpportunities(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1538,6 +1667,9 @@ func (_m *User) APITokens(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1566,6 +1698,9 @@ func (_m *User) Changes(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1594,6 +1729,9 @@ func (_m *User) Reviews(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1630,6 +1768,9 @@ func (_m *WebhookDelivery) AttemptLog(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}
@@ -1666,6 +1807,9 @@ func (_m *WebhookEndpoint) Deliveries(
 		} else if hasTotalCount && first != nil && after == nil && before == nil && last == nil {
 			// No row tells (first: 0, or no edges asked): the count does, as at the root.
 			conn.PageInfo.HasNextPage = totalCount > *first
+		} else if hasTotalCount && last != nil && after == nil && before == nil && first == nil {
+			// The same for a last page, and the records before it.
+			conn.PageInfo.HasPreviousPage = totalCount > *last
 		}
 		return conn, nil
 	}

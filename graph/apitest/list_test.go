@@ -575,3 +575,28 @@ func TestCursorOfAnotherOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestNestedPageInfoWithoutEdges: a page under a record that asks for
+// pageInfo and no edges tells from its count whether records come after a
+// first page or before a last one, in one statement and level by level.
+func TestNestedPageInfoWithoutEdges(t *testing.T) {
+	t.Parallel()
+	eachReader(t, func(t *testing.T, e *env, one bool) {
+		accountBook(t, e)
+		for _, c := range []struct {
+			page       string // Acme has 5 stakeholders
+			next, prev bool
+		}{
+			{"first: 2", true, false}, {"first: 5", false, false}, {"first: 0", true, false},
+			{"last: 2", false, true}, {"last: 5", false, false}, {"last: 0", false, true},
+		} {
+			for _, count := range []string{"", "totalCount"} {
+				q := fmt.Sprintf(`{ accounts(first: 1, orderBy: {field: NAME}) { edges { node { stakeholders(%s) { %s pageInfo { hasNextPage hasPreviousPage } } } } } }`, c.page, count)
+				info := get(e.must(q, nil), "accounts", "edges", 0, "node", "stakeholders", "pageInfo")
+				if get(info, "hasNextPage") != c.next || get(info, "hasPreviousPage") != c.prev {
+					t.Errorf("%s %s: %v, want hasNextPage %v, hasPreviousPage %v", c.page, count, info, c.next, c.prev)
+				}
+			}
+		}
+	})
+}
