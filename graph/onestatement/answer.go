@@ -330,12 +330,15 @@ func (w *writer) connection(out *connOut, v span) bool {
 		}
 	}
 	more := len(rows) > c.size
-	if c.count {
+	// Past a cursor the pager tells pageInfo from the row past the page, and
+	// from the cursors given, unless at the root it reads no rows: then from the count.
+	pager := c.paged() && (c.reads() || c.edge != nil)
+	if c.count && !pager {
 		n, err := strconv.Atoi(string(total))
 		if err != nil {
 			return false
 		}
-		more = n > c.size
+		more = n > c.size || c.paged() && n > 0
 	}
 	// The row past the page comes after it, or before it in a last page.
 	switch {
@@ -344,10 +347,18 @@ func (w *writer) connection(out *connOut, v span) bool {
 	case len(rows) > c.size:
 		rows = rows[:c.size]
 	}
-	return w.connectionFields(out, total, rows, more)
+	info := pageFlags{next: more && !c.last, previous: more && c.last}
+	if pager {
+		// A page before a cursor has records after it, one after a cursor records before it.
+		info.next, info.previous = info.next || c.before, info.previous || c.after
+	}
+	return w.connectionFields(out, total, rows, info)
 }
 
-func (w *writer) connectionFields(out *connOut, total []byte, rows []span, more bool) bool {
+// pageFlags are a page's hasNextPage and hasPreviousPage.
+type pageFlags struct{ next, previous bool }
+
+func (w *writer) connectionFields(out *connOut, total []byte, rows []span, info pageFlags) bool {
 	return w.members(len(out.fields), func(i int) string { return out.fields[i].key }, func(i int) bool {
 		switch f := out.fields[i]; f.kind {
 		case connTypename:
@@ -359,7 +370,7 @@ func (w *writer) connectionFields(out *connOut, total []byte, rows []span, more 
 			if !out.edges {
 				cursors = nil
 			}
-			return w.pageInfo(f.info, out.conn, cursors, more)
+			return w.pageInfo(f.info, out.conn, cursors, info)
 		case connEdges:
 			w.buf.WriteByte('[')
 			for j, row := range rows {
@@ -390,15 +401,15 @@ func (w *writer) edge(fields []edgeField, c *connection, row span) bool {
 	})
 }
 
-func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, more bool) bool {
+func (w *writer) pageInfo(fields []infoField, c *connection, rows []span, info pageFlags) bool {
 	return w.members(len(fields), func(i int) string { return fields[i].key }, func(i int) bool {
 		switch f := fields[i]; f.kind {
 		case infoTypename:
 			w.buf.WriteString(f.name)
 		case infoHasNext:
-			w.buf.WriteString(strconv.FormatBool(more && !c.last))
+			w.buf.WriteString(strconv.FormatBool(info.next))
 		case infoHasPrevious:
-			w.buf.WriteString(strconv.FormatBool(more && c.last))
+			w.buf.WriteString(strconv.FormatBool(info.previous))
 		case infoStart, infoEnd:
 			if len(rows) == 0 {
 				w.buf.WriteString("null")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -123,9 +124,12 @@ type connection struct {
 	order []ent.TableOrder
 	size  int  // first, or last
 	last  bool // the page is the last size records: read in the reverse order, answered in the order
-	count bool // totalCount asked
-	more  bool // hasNextPage (hasPreviousPage of a last page) asked without the count: one row past the page is read
-	rows  bool // edges, a cursor or hasNextPage asked: the page's rows are read
+	// after and before are the cursors given, and cursors the pager's conditions on the page's rows (not on its count).
+	after, before bool
+	cursors       []func(*sql.Selector)
+	count         bool // totalCount asked, or, at the root, what tells pageInfo of a page with a cursor and no rows
+	more          bool // hasNextPage (hasPreviousPage of a last page) asked without the count: one row past the page is read
+	rows          bool // edges, a cursor or hasNextPage asked: the page's rows are read
 	// cursor holds the slots of the ID and of each order column, once a cursor is asked.
 	cursor []int
 	// tally is the slot of the parent's first tallied page on the same table and
@@ -135,13 +139,16 @@ type connection struct {
 	shared        bool
 }
 
+// paged tells a page after or before a cursor.
+func (c *connection) paged() bool { return c.after || c.before }
+
 // reads tells whether a page's rows are read at all.
 func (c *connection) reads() bool { return c.rows && c.limit() > 0 }
 
 // limit is the rows a page reads per parent: its size, and one past it when
 // only that row can tell whether there are more.
 func (c *connection) limit() int {
-	if c.more && !c.count {
+	if c.more && (!c.count || c.paged()) {
 		return c.size + 1
 	}
 	return c.size
@@ -478,15 +485,22 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			}
 			conn.where = p
 		case "after", "before":
-			if !isNil(v) {
+			if isNil(v) {
+				continue
+			}
+			if _, ok := v.(*entgql.Cursor[int]); !ok {
 				return nil, false
 			}
+			conn.after, conn.before = conn.after || name == "after", conn.before || name == "before"
 		default:
 			return nil, false
 		}
 	}
 	// Neither, or both, the resolvers refuse.
 	if sizes != 1 {
+		return nil, false
+	}
+	if conn.paged() && !c.cursorConditions(conn, args) {
 		return nil, false
 	}
 	out := &connOut{conn: conn}
@@ -521,8 +535,49 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			return nil, false
 		}
 	}
-	obj.counted = edge != nil && conn.count && conn.reads()
+	if conn.paged() {
+		c.pagedInfo(conn, out)
+	}
+	obj.counted = edge != nil && conn.count && conn.reads() && !conn.paged()
 	return out, true
+}
+
+// cursorConditions are the pager's conditions for a page after or before a
+// cursor: past the cursor's values in the page's order, turned for a last page.
+func (c *compiler) cursorConditions(conn *connection, args map[string]any) bool {
+	opts := &entgql.MultiCursorsOptions{FieldID: "id", DirectionID: entgql.OrderDirectionAsc}
+	if conn.last {
+		opts.DirectionID = entgql.OrderDirectionDesc
+	}
+	for _, o := range conn.order {
+		direction := entgql.OrderDirectionAsc
+		if o.Desc != conn.last {
+			direction = entgql.OrderDirectionDesc
+		}
+		opts.Fields, opts.Directions = append(opts.Fields, o.Column), append(opts.Directions, direction)
+	}
+	after, _ := args["after"].(*entgql.Cursor[int])
+	before, _ := args["before"].(*entgql.Cursor[int])
+	conditions, err := entgql.MultiCursorsPredicate(after, before, opts)
+	conn.cursors = conditions
+	return err == nil
+}
+
+// pagedInfo makes a page after or before a cursor read what its pageInfo
+// is told from, as the pager tells it: the row past the page when it reads
+// rows (edges asked, a size above 0), or else, at the root, the count.
+func (c *compiler) pagedInfo(conn *connection, out *connOut) {
+	info := false
+	for _, f := range out.fields {
+		for _, i := range f.info {
+			info = info || i.kind == infoHasNext || i.kind == infoHasPrevious
+		}
+	}
+	edges := out.edges && conn.size > 0
+	conn.rows, conn.more = edges, info && edges
+	if info && !edges && conn.edge == nil {
+		conn.count = true
+	}
 }
 
 func (c *compiler) pageInfo(f graphql.CollectedField, conn *connection) ([]infoField, bool) {

@@ -67,15 +67,16 @@ func (s *statement) link(e *ent.TableEdge, alias, parent string) {
 	s.column(parent, "id")
 }
 
-// conditions writes WHERE: under the parent's record, and the page's filter.
-func (s *statement) conditions(c *connection, parent *object) {
+// conditions writes WHERE: under the parent's record, and the page's
+// filter; for its rows, past its cursors too (a count counts the whole list).
+func (s *statement) conditions(c *connection, parent *object, rows bool) {
 	if parent == nil {
-		s.where(c, c.obj.alias, "WHERE")
+		s.where(c, c.obj.alias, "WHERE", rows)
 		return
 	}
 	s.b.WriteString(" WHERE ")
 	s.link(c.edge, c.obj.alias, parent.alias)
-	s.where(c, c.obj.alias, "AND")
+	s.where(c, c.obj.alias, "AND", rows)
 }
 
 // page writes a page under the parent's row (or at the root, without one):
@@ -124,7 +125,7 @@ func (s *statement) count(c *connection, parent *object) {
 	default:
 		s.b.WriteString("(SELECT count(*)")
 		s.from(o.table.Name, o.alias)
-		s.conditions(c, parent)
+		s.conditions(c, parent, false)
 		s.b.WriteByte(')')
 	}
 }
@@ -142,7 +143,7 @@ func (s *statement) tallyCounts(parent *object, first *connection) {
 			s.b.WriteString(", ")
 		}
 		s.b.WriteString("count(*)")
-		if p := s.predicate(c, first.obj.alias); p != nil {
+		if p := s.predicate(c, first.obj.alias, false); p != nil {
 			s.b.WriteString(" FILTER (WHERE ")
 			s.b.Join(p)
 			s.b.WriteByte(')')
@@ -187,7 +188,7 @@ func (s *statement) rows(c *connection, parent *object) {
 		s.b.WriteString(", count(*) OVER () AS n_").WriteString(o.alias)
 	}
 	s.from(o.table.Name, o.alias)
-	s.conditions(c, parent)
+	s.conditions(c, parent, true)
 	if fence {
 		s.b.WriteString(" OFFSET 0) AS ").WriteString(o.alias)
 	}

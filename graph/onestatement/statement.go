@@ -85,9 +85,10 @@ func (s *statement) value(alias, column string, kind ent.ColumnKind) {
 }
 
 // where writes the where argument of a page, if any, after keyword: WHERE
-// at the root, AND beside the condition on its parents.
-func (s *statement) where(c *connection, alias, keyword string) {
-	p := s.predicate(c, alias)
+// at the root, AND beside the condition on its parents; for its rows, with
+// the conditions of its cursors.
+func (s *statement) where(c *connection, alias, keyword string, rows bool) {
+	p := s.predicate(c, alias, rows)
 	if p == nil {
 		return
 	}
@@ -96,13 +97,21 @@ func (s *statement) where(c *connection, alias, keyword string) {
 	s.b.WriteByte(')')
 }
 
-// predicate is a page's where argument on the records of alias, or nil.
-func (s *statement) predicate(c *connection, alias string) *sql.Predicate {
-	if c.where == nil {
+// predicate is a page's where argument on the records of alias, for its
+// rows with its cursors' conditions, or nil for none.
+func (s *statement) predicate(c *connection, alias string, rows bool) *sql.Predicate {
+	if c.where == nil && (!rows || len(c.cursors) == 0) {
 		return nil
 	}
 	sel := sql.Dialect(s.dialect).Select().From(sql.Table(c.obj.table.Name).As(alias))
-	c.where(sel)
+	if c.where != nil {
+		c.where(sel)
+	}
+	if rows {
+		for _, cursor := range c.cursors {
+			cursor(sel)
+		}
+	}
 	return sel.P()
 }
 
