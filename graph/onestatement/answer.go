@@ -23,7 +23,8 @@ import (
 // rows say the usual way must answer (a node that is not there).
 func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	var rows sql.Rows
-	if err := r.drv.Query(ctx, p.text, p.args, &rows); err != nil {
+	text, args := p.statement()
+	if err := r.drv.Query(ctx, text, args, &rows); err != nil {
 		return nil, false
 	}
 	defer rows.Close()

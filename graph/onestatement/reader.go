@@ -50,8 +50,25 @@ type plan struct {
 	q    *query
 	text string
 	args []any
+	// literal is text with args written in, on PostgreSQL (see literal), and
+	// runs counts the plan's runs, to run literal once the plan is asked often.
+	literal string
+	runs    atomic.Int64
 	// size is the length of the answer last written, the room the next one starts with.
 	size atomic.Int64
+}
+
+// hotAfter is the runs of a plan with parameters after which it runs as its
+// literal: a statement that pgx has not prepared on a connection costs a
+// round trip more there, which a request asked once would only pay.
+const hotAfter = 2
+
+// statement is the text and arguments of the plan's next run.
+func (p *plan) statement() (string, []any) {
+	if p.literal != "" && p.runs.Add(1) > hotAfter {
+		return p.literal, nil
+	}
+	return p.text, p.args
 }
 
 // plan is the plan of the operation, compiled once per document, operation
@@ -65,6 +82,9 @@ func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
 	if q, ok := r.compile(ctx, oc); ok {
 		text, args := r.statement(q)
 		p = &plan{q: q, text: text, args: args}
+		if r.drv.Dialect() == dialect.Postgres && len(args) > 0 {
+			p.literal = literal(text, args)
+		}
 	}
 	r.plans.Add(ctx, key, p)
 	return p
