@@ -3,6 +3,7 @@ package onestatement
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -558,9 +559,48 @@ func (c *compiler) cursorConditions(conn *connection, args map[string]any) bool 
 	}
 	after, _ := args["after"].(*entgql.Cursor[int])
 	before, _ := args["before"].(*entgql.Cursor[int])
+	if p, ok := rowPast(after, opts); ok && before == nil {
+		conn.cursors = []func(*sql.Selector){p}
+		return true
+	}
 	conditions, err := entgql.MultiCursorsPredicate(after, before, opts)
 	conn.cursors = conditions
 	return err == nil
+}
+
+// rowPast is the pager's condition past a cursor whose order goes one way,
+// the ID's included, written as a comparison of rows: (a, b, id) > (x, y, i)
+// keeps the rows that a > x OR (a = x AND (b > y OR ...)) keeps, NULLs alike,
+// and the databases start the index scan at the cursor, where the pager's
+// OR reads the index from its start.
+func rowPast(cursor *entgql.Cursor[int], opts *entgql.MultiCursorsOptions) (func(*sql.Selector), bool) {
+	if cursor == nil {
+		return nil, false
+	}
+	values, ok := cursor.Value.([]any)
+	if !ok || len(values) != len(opts.Fields) || len(values) == 0 {
+		return nil, false
+	}
+	for _, d := range opts.Directions {
+		if d != opts.DirectionID {
+			return nil, false
+		}
+	}
+	fields := opts.Fields
+	if !slices.Contains(fields, opts.FieldID) {
+		fields, values = append(slices.Clip(fields), opts.FieldID), append(slices.Clip(values), cursor.ID)
+	}
+	return func(s *sql.Selector) {
+		columns := make([]string, len(fields))
+		for i, f := range fields {
+			columns[i] = s.C(f)
+		}
+		if opts.DirectionID == entgql.OrderDirectionAsc {
+			s.Where(sql.CompositeGT(columns, values...))
+		} else {
+			s.Where(sql.CompositeLT(columns, values...))
+		}
+	}, true
 }
 
 // pagedInfo makes a page after or before a cursor read what its pageInfo
