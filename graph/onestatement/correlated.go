@@ -14,7 +14,7 @@ func (s *statement) correlated(q *query) {
 		case rootConnection:
 			s.page(rt.conn.conn, nil)
 		case rootNode:
-			s.json(func() { s.record(rt.node.obj, func() { s.b.Arg(rt.node.id) }) })
+			s.json(func() { s.record(rt.node.obj, func() { s.b.Arg(nodeID(rt.node.id)) }) })
 		default:
 			s.b.WriteString("NULL")
 		}

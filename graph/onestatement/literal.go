@@ -9,19 +9,31 @@ import (
 )
 
 // literal is a PostgreSQL statement with its parameters written into it as
-// constants, or "" when one of them has no constant here. A statement with
-// parameters is planned again at each run, since its plan depends on their
-// values (PostgreSQL's custom plans); one without is planned once per
-// connection that prepared it. A plan's variables are fixed, so its values
-// are too, and a plan asked often runs as its literal (see hotAfter).
-func literal(text string, args []any) string {
+// constants, but node(id:)'s IDs, and the parameters it keeps; "" when a
+// value has no constant here. A statement with parameters is planned again
+// at each run, since its plan depends on their values (PostgreSQL's custom
+// plans); one without is planned once per connection that prepared it. A
+// plan's variables are fixed, so its values are too, and a plan asked often
+// runs as its literal (see hotAfter). A record's ID changes no plan, and
+// PostgreSQL soon keeps one plan for any: kept a parameter, it does not make
+// a statement of each record's screen.
+func literal(text string, args []any) (string, []any) {
 	constants := make([]string, len(args))
+	var kept []any
 	for i, a := range args {
+		if id, ok := a.(nodeID); ok {
+			kept = append(kept, id)
+			constants[i] = "$" + strconv.Itoa(len(kept))
+			continue
+		}
 		c, ok := constant(a)
 		if !ok {
-			return ""
+			return "", nil
 		}
 		constants[i] = c
+	}
+	if len(kept) == len(args) {
+		return "", nil
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 16*len(args))
@@ -42,7 +54,7 @@ func literal(text string, args []any) string {
 			}
 			n, err := strconv.Atoi(text[i+1 : j])
 			if err != nil || n < 1 || n > len(constants) {
-				return ""
+				return "", nil
 			}
 			b.WriteString(constants[n-1])
 			i = j - 1
@@ -51,10 +63,13 @@ func literal(text string, args []any) string {
 		b.WriteByte(ch)
 	}
 	if quote != 0 {
-		return ""
+		return "", nil
 	}
-	return b.String()
+	return b.String(), kept
 }
+
+// nodeID is node(id:)'s ID in a statement's arguments, which literal keeps a parameter.
+type nodeID int
 
 // constant writes a parameter's value as pgx sends it: a string (or a type
 // of string, such as an enum) as an escaped string, a time to the

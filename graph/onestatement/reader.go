@@ -50,9 +50,11 @@ type plan struct {
 	q    *query
 	text string
 	args []any
-	// literal is text with args written in, on PostgreSQL (see literal), and
-	// runs counts the plan's runs, to run literal once the plan is asked often.
+	// literal is text with args written in, but those it keeps, on PostgreSQL
+	// (see literal), and runs counts the plan's runs, to run literal once the
+	// plan is asked often.
 	literal string
+	kept    []any
 	runs    atomic.Int64
 	// size is the length of the answer last written, the room the next one starts with.
 	size atomic.Int64
@@ -66,7 +68,7 @@ const hotAfter = 2
 // statement is the text and arguments of the plan's next run.
 func (p *plan) statement() (string, []any) {
 	if p.literal != "" && p.runs.Add(1) > hotAfter {
-		return p.literal, nil
+		return p.literal, p.kept
 	}
 	return p.text, p.args
 }
@@ -83,7 +85,7 @@ func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
 		text, args := r.statement(q)
 		p = &plan{q: q, text: text, args: args}
 		if r.drv.Dialect() == dialect.Postgres && len(args) > 0 {
-			p.literal = literal(text, args)
+			p.literal, p.kept = literal(text, args)
 		}
 	}
 	r.plans.Add(ctx, key, p)
