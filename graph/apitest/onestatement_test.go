@@ -63,9 +63,9 @@ type judge struct {
 	fast, slow *env
 	// withParameters counts the one-statement queries with parameters, literals those whose third run was a literal.
 	withParameters, literals int
-	types      map[string]*judgeType // every type of ent.Tables, by GraphQL name
-	names      []string              // the keys of types, sorted
-	ids        judgeIDs
+	types                    map[string]*judgeType // every type of ent.Tables, by GraphQL name
+	names                    []string              // the keys of types, sorted
+	ids                      judgeIDs
 }
 
 // judgeIDs are records the fixed queries name.
