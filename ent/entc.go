@@ -50,6 +50,9 @@ func main() {
 	if err := pagesShareEdgeArrays(); err != nil {
 		log.Fatal(err)
 	}
+	if err := pagesFindFieldsByName(); err != nil {
+		log.Fatal(err)
+	}
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Package:   "github.com/accountplan/accountplan/ent",
@@ -133,6 +136,52 @@ func pagesShareEdgeArrays() error {
 	}
 	return nil
 }
+
+// pagesFindFieldsByName makes entgql find a connection's edges, pageInfo,
+// totalCount and an edge's node by their names: it looked them up by their
+// response keys, so that an aliased edges read no rows ([]) and an aliased
+// totalCount no count (0). A connection's own alias still names it.
+func pagesFindFieldsByName() error {
+	t := entgql.PaginationTemplate.Lookup("gql_pagination")
+	if t == nil {
+		return fmt.Errorf("entgql has no gql_pagination template")
+	}
+	for _, r := range [][2]string{
+		{"\t\tfor _, f := range graphql.CollectFields(oc, field.Selections, nil) {\n\t\t\tif f.Alias == name {",
+			"\t\tfields := graphql.CollectFields(oc, field.Selections, nil)\n" +
+				"\t\tif f, ok := pageField(fields, name); ok {\n\t\t\tfield = f\n\t\t\tcontinue walk\n\t\t}\n" +
+				"\t\tfor _, f := range fields {\n\t\t\tif f.Alias == name {"},
+		{"func hasCollectedField(", pageFieldFunc + "func hasCollectedField("},
+	} {
+		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
+			return fmt.Errorf("entgql's gql_pagination has %q %d times, want 1: check pagesFindFieldsByName against it", r[0], n)
+		}
+	}
+	return nil
+}
+
+// pageFieldFunc finds a connection's field or an edge's node by its name,
+// under every alias at once: their selections are read as one, so that the
+// records hold the columns and edges any of them asks.
+const pageFieldFunc = `// pageField is the field of a connection or of its edges of that name, its
+// selections under every alias together; false for another name, or none asked.
+func pageField(fields []graphql.CollectedField, name string) (graphql.CollectedField, bool) {
+	var found graphql.CollectedField
+	n := 0
+	for _, f := range fields {
+		if f.Name != name || name != edgesField && name != nodeField && name != pageInfoField && name != totalCountField {
+			continue
+		}
+		if n++; n == 1 {
+			found = f
+		} else {
+			found.Selections = append(found.Selections[:len(found.Selections):len(found.Selections)], f.Selections...)
+		}
+	}
+	return found, n > 0
+}
+
+`
 
 // replaceText replaces from with to in the text of a template's parse tree,
 // and says how many times it did.

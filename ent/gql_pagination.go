@@ -89,7 +89,12 @@ func collectedField(ctx context.Context, path ...string) *graphql.CollectedField
 	oc := graphql.GetOperationContext(ctx)
 walk:
 	for _, name := range path {
-		for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+		fields := graphql.CollectFields(oc, field.Selections, nil)
+		if f, ok := pageField(fields, name); ok {
+			field = f
+			continue walk
+		}
+		for _, f := range fields {
 			if f.Alias == name {
 				field = f
 				continue walk
@@ -98,6 +103,24 @@ walk:
 		return nil
 	}
 	return &field
+}
+
+// pageField is the field of a connection or of its edges of that name, its
+// selections under every alias together; false for another name, or none asked.
+func pageField(fields []graphql.CollectedField, name string) (graphql.CollectedField, bool) {
+	var found graphql.CollectedField
+	n := 0
+	for _, f := range fields {
+		if f.Name != name || name != edgesField && name != nodeField && name != pageInfoField && name != totalCountField {
+			continue
+		}
+		if n++; n == 1 {
+			found = f
+		} else {
+			found.Selections = append(found.Selections[:len(found.Selections):len(found.Selections)], f.Selections...)
+		}
+	}
+	return found, n > 0
 }
 
 func hasCollectedField(ctx context.Context, path ...string) bool {

@@ -544,9 +544,12 @@ func (j *judge) fixed(t *testing.T) {
 		{"same field twice, merged", `{ accounts(first: 2) { totalCount } accounts(first: 2) { edges { node { id } } } }`, nil, true},
 		{"same nested field twice, merged", `{ accounts(first: 2) { edges { node { plans(first: 2) { totalCount } plans(first: 2) { edges { node { name } } } } } } }`, nil, true},
 		{"same to-one twice, merged", `{ actionItems(first: 2) { edges { node { plan { id } plan { name } } } } }`, nil, true},
-		{"aliased edges", `{ accounts(first: 2) { e: edges { node { id } } } }`, nil, false},
-		{"aliased page info", `{ accounts(first: 2) { p: pageInfo { hasNextPage } } }`, nil, false},
-		{"aliased count", `{ accounts(first: 2) { c: totalCount } }`, nil, false},
+		{"aliased edges", `{ accounts(first: 2) { e: edges { node { id } } } }`, nil, true},
+		{"aliased page info", `{ accounts(first: 2) { p: pageInfo { hasNextPage } } }`, nil, true},
+		{"aliased count", `{ accounts(first: 2) { c: totalCount } }`, nil, true},
+		{"aliased edges twice", `{ accounts(first: 3, orderBy: {field: NAME}) { a: edges { cursor node { name owner { name } } } b: edges { node { id tier owner { title } } } p: pageInfo { hasNextPage endCursor } c: totalCount } }`, nil, true},
+		{"aliased edges twice, pages below", `{ accounts(first: 3, orderBy: {field: NAME}) { a: edges { cursor node { name plans(first: 2) { totalCount } } } b: edges { node { id owner { name } stakeholders(first: 1) { n: totalCount e: edges { node { name } } } } } } }`, nil, false},
+		{"aliased nested connection fields", `{ accounts(first: 3) { edges { node { plans(last: 2) { t: totalCount i: pageInfo { hasPreviousPage startCursor } e: edges { c: cursor n: node { name } } } } } } }`, nil, true},
 		{"aliased node", `{ accounts(first: 2) { edges { n: node { id plans(first: 1) { totalCount } } } } }`, nil, true},
 		{"inline fragments", `{ accounts(first: 2) { ... on AccountConnection { totalCount } edges { node { ... on Account { name } ... on Node { id } } } } }`, nil, true},
 		{"named fragments", `query { accounts(first: 2) { ...Conn } } fragment Conn on AccountConnection { edges { node { ...Acc } } } fragment Acc on Account { id name owner { ...Who } } fragment Who on User { name }`, nil, true},
@@ -1026,8 +1029,8 @@ func (g *judgeGen) connSelection(typ *judgeType, depth int) string {
 	if g.chance(0.04) { // the same field again, merged with the first
 		parts = append(parts, judgeSel{"edges", g.edges(typ, depth)})
 	}
-	if g.chance(0.03) {
-		parts = append(parts, []judgeSel{{head: "tc: totalCount"}, {"pi: pageInfo", "hasNextPage"}, {"e: edges", "cursor"}}[g.r.IntN(3)])
+	if g.chance(0.08) { // connection fields under other names, beside their own or alone
+		parts = append(parts, []judgeSel{{head: "tc: totalCount"}, {"pi: pageInfo", g.pageInfo()}, {"e: edges", g.edges(typ, depth)}}[g.r.IntN(3)])
 	}
 	if !g.plain && g.chance(0.1) {
 		i := g.r.IntN(len(parts))
