@@ -79,9 +79,10 @@ func pagesCallOurLimits() error {
 	for _, r := range [][2]string{
 		{"entgql.LimitPerRow(", "query.limitPerRow("},
 		{"pager.applyOrder(query.Limit(limit))", "pager.applyOrder(query.limitOne(limit))"},
-		// entgql reads orderBy as a list only; GraphQL's input coercion makes one
-		// order given alone a list of it, as the root connections read it.
-		{"\tif v, ok := args[whereField]; ok && whereInput != nil {", "\tif v, ok := args[orderByField].(map[string]any); ok {\n\t\targs[orderByField] = []any{v}\n\t}\n\tif v, ok := args[whereField]; ok && whereInput != nil {"},
+		// entgql reads orderBy as a []any only; GraphQL's input coercion makes one
+		// order given alone a list of it, as the root connections read it, and a
+		// variable's coercion made that list a []map[string]any.
+		{"\tif v, ok := args[whereField]; ok && whereInput != nil {", "\tswitch v := args[orderByField].(type) {\n\tcase map[string]any:\n\t\targs[orderByField] = []any{v}\n\tcase []map[string]any:\n\t\torders := make([]any, len(v))\n\t\tfor i := range v {\n\t\t\torders[i] = v[i]\n\t\t}\n\t\targs[orderByField] = orders\n\t}\n\tif v, ok := args[whereField]; ok && whereInput != nil {"},
 		// A to-one edge asked under two aliases reads what both select: each
 		// alias's collection replaced the last one's query, so the first
 		// alias's fields came back empty.

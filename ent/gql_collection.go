@@ -8632,8 +8632,15 @@ func unmarshalArgs(ctx context.Context, whereInput any, args map[string]any) map
 			args[k] = c
 		}
 	}
-	if v, ok := args[orderByField].(map[string]any); ok {
+	switch v := args[orderByField].(type) {
+	case map[string]any:
 		args[orderByField] = []any{v}
+	case []map[string]any:
+		orders := make([]any, len(v))
+		for i := range v {
+			orders[i] = v[i]
+		}
+		args[orderByField] = orders
 	}
 	if v, ok := args[whereField]; ok && whereInput != nil {
 		if err := graphql.UnmarshalInputFromContext(ctx, v, whereInput); err == nil {

@@ -589,7 +589,7 @@ func (j *judge) fixed(t *testing.T) {
 		{"typename alone", `{ users(first: 2) { edges { node { __typename } } } }`, nil, true},
 		{"node typename alone", `query($id: ID!) { node(id: $id) { __typename ... on User @include(if: false) { name } } }`, map[string]any{"id": ids.user}, true},
 		{"nested order variable, one object", `query($o: [ReviewOrder!]) { accountPlans(first: 3) { edges { node { reviews(first: 3, orderBy: $o) { edges { cursor node { id updatedAt } } } } } } }`,
-			map[string]any{"o": map[string]any{"field": "UPDATED_AT", "direction": "DESC"}}, false},
+			map[string]any{"o": map[string]any{"field": "UPDATED_AT", "direction": "DESC"}}, true},
 		{"nested order variable, a list", `query($o: [ReviewOrder!]) { accountPlans(first: 3) { edges { node { reviews(first: 3, orderBy: $o) { edges { cursor node { id updatedAt } } } } } } }`,
 			map[string]any{"o": []any{map[string]any{"field": "UPDATED_AT", "direction": "DESC"}}}, true},
 		{"nested order, one object", `{ accountPlans(first: 3) { edges { node { reviews(first: 3, orderBy: {field: UPDATED_AT, direction: DESC}) { edges { cursor node { id } } } } } } }`, nil, true},

@@ -468,7 +468,7 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			conn.size, conn.last = *size, name == "last"
 			sizes++
 		case "orderBy":
-			if obj.table.Order == nil || edge != nil && !eagerOrder(f.ArgumentMap(c.oc.Variables)["orderBy"]) {
+			if obj.table.Order == nil {
 				return nil, false
 			}
 			order, ok := obj.table.Order(v)
@@ -706,18 +706,6 @@ func (c *compiler) cursor(conn *connection) {
 	for _, o := range conn.order {
 		conn.cursor = append(conn.cursor, conn.obj.column(o.Column, o.Kind, o.Nillable))
 	}
-}
-
-// eagerOrder tells an orderBy that entgql's loading of the pages under each
-// parent reads: a list or one object. It drops any other (a variable's single
-// object, which the variables' coercion made a []map[string]any), and the
-// pages then come in the IDs' order.
-func eagerOrder(raw any) bool {
-	switch raw.(type) {
-	case nil, []any, map[string]any:
-		return true
-	}
-	return false
 }
 
 // distinctOrder refuses what the pager refuses: the same field twice in a row.
