@@ -104,6 +104,12 @@ var shapes = []shape{
 	opportunities: opportunitiesByAccountOpportunities(first: 10, orderBy: PRIMARY_KEY_ASC, filter: {stage: {notIn: ["CLOSED_WON", "CLOSED_LOST"]}}) { totalCount
 		nodes { name amount stage openedAt } } } } }`},
 
+	// Backward: the last accounts by name and each one's last plans, counted.
+	{Name: "backward", Ours: `{ accounts(last: 20, orderBy: {field: NAME}) { edges { node { name tier
+	plans(last: 2) { totalCount pageInfo { hasPreviousPage } edges { node { name status } } } } } } }`,
+		Theirs: `{ accounts(last: 20, orderBy: NAME_ASC) { nodes { name tier
+	plans: accountPlansByAccountPlans(last: 2, orderBy: PRIMARY_KEY_ASC) { totalCount pageInfo { hasPreviousPage } nodes { name status } } } } }`},
+
 	// One level: a short account list, the smallest request here.
 	{Name: "list", Ours: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`,
 		Theirs: `{ accounts(first: 10, orderBy: NAME_ASC) { nodes { name tier industry } } }`},
