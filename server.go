@@ -39,6 +39,7 @@
 //	-introspection              INTROSPECTION              answer introspection
 //	-graphiql                   GRAPHIQL                   serve GraphiQL at /
 //	-one-statement              ONE_STATEMENT              answer a query of stored fields and connections in one SQL statement (default true)
+//	-literal-plans              LITERAL_PLANS              plans that may run with their values written in, on PostgreSQL
 //
 // and company sign-in with JWTs from an OpenID Connect issuer (README,
 // "Company sign-in (OpenID Connect)"; off unless -oidc-issuer is set):
@@ -431,6 +432,7 @@ func edgeFlags() func() httpedge.Settings {
 	response := intFlag("max-response-bytes", "MAX_RESPONSE_BYTES", httpedge.DefaultMaxResponseBytes, "size of a query's answer; 0 for none")
 	graphiql := boolFlag("graphiql", "GRAPHIQL", "serve GraphiQL at /")
 	oneStatement := boolFlag("one-statement", "ONE_STATEMENT", "answer a query that reads only stored fields and connections in one SQL statement; false answers every query level by level")
+	literals := intFlag("literal-plans", "LITERAL_PLANS", graph.DefaultLiteralPlans, "one-statement plans asked often that may run on PostgreSQL with their values written in, each a statement PostgreSQL keeps prepared on every connection that ran it; 0 for none")
 	// An allow-list: the server runs only the documents of this file, so no client can send its own.
 	persistedOnly := flag.String("persisted-only", env("PERSISTED_ONLY", ""), "run only the documents of this JSON file (id → document, or an Apollo manifest); empty runs any document (env PERSISTED_ONLY)")
 	metrics := boolFlag("metrics", "METRICS", "serve Prometheus metrics at /metrics: without -metrics-token, on a loopback address only")
@@ -455,7 +457,7 @@ func edgeFlags() func() httpedge.Settings {
 			},
 			GraphQL: graph.Settings{
 				Limits:     graph.Limits{MaxDepth: depth, MaxCost: cost, MaxAliases: aliases, MaxTokens: tokens, Introspection: introspection},
-				MapCacheMB: mapMB, PersistedOnly: persisted, LivePoll: *livePoll, LevelByLevel: !*oneStatement,
+				MapCacheMB: mapMB, PersistedOnly: persisted, LivePoll: *livePoll, LevelByLevel: !*oneStatement, LiteralPlans: literals,
 			},
 		}
 	}

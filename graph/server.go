@@ -54,7 +54,14 @@ type Settings struct {
 	// LevelByLevel answers every query through the resolvers, a statement per
 	// level, never in one statement (graph/onestatement): to compare the two.
 	LevelByLevel bool
+	// LiteralPlans is how many one-statement plans asked often may run on
+	// PostgreSQL with their values written in (onestatement.New): nil means
+	// DefaultLiteralPlans, 0 none.
+	LiteralPlans *int
 }
+
+// DefaultLiteralPlans keeps PostgreSQL's memory for them to some 8 MB per connection.
+const DefaultLiteralPlans = 64
 
 // DefaultMapCacheMB keeps a few dozen maps of thousands of stakeholders.
 const DefaultMapCacheMB = 256
@@ -115,7 +122,7 @@ func NewServer(drv dialect.Driver, s Settings) *handler.Server {
 		args := func(ctx context.Context, object string, field graphql.CollectedField) (map[string]any, error) {
 			return generated.FieldArgs(ctx, schema, object, field)
 		}
-		reader := onestatement.New(drv, schema.Schema(), args)
+		reader := onestatement.New(drv, schema.Schema(), args, valueOr(s.LiteralPlans, DefaultLiteralPlans))
 		srv.AroundOperations(reader.AroundOperations)
 		srv.AroundResponses(reader.AroundResponses)
 	}

@@ -23,7 +23,7 @@ import (
 // rows say the usual way must answer (a node that is not there).
 func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	var rows sql.Rows
-	text, args := p.statement()
+	text, args := r.run(p)
 	if err := r.drv.Query(ctx, text, args, &rows); err != nil {
 		return nil, false
 	}

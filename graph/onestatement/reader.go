@@ -11,11 +11,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/accountplan/accountplan/ent"
@@ -30,7 +31,10 @@ type Reader struct {
 	schema *ast.Schema
 	args   Args
 	tables map[string]*ent.Table
-	plans  *lru.LRU[*plan]
+	plans  *lru.Cache[string, *plan]
+	// literals counts the kept plans that run as their literal, at most maxLiterals.
+	literals, maxLiterals int64
+	mu                    sync.Mutex // guards literals
 }
 
 // generatedSource is the schema file whose fields entgql generated, and so
@@ -40,9 +44,14 @@ const generatedSource = "ent.graphql"
 // plansKept is how many requests' plans are kept, as gqlgen keeps documents.
 const plansKept = 1000
 
-// New is a reader on drv for the GraphQL schema whose arguments args decodes.
-func New(drv dialect.Driver, schema *ast.Schema, args Args) *Reader {
-	return &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, plans: lru.New[*plan](plansKept)}
+// New is a reader on drv for the GraphQL schema whose arguments args decodes;
+// at most literals kept plans run as their literals (see run): each is a
+// statement of its own that PostgreSQL keeps prepared, some 130 KB, on every
+// connection that ran it, and past them a plan runs with its parameters.
+func New(drv dialect.Driver, schema *ast.Schema, args Args, literals int) *Reader {
+	r := &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, maxLiterals: int64(literals)}
+	r.plans, _ = lru.NewWithEvict(plansKept, func(_ string, p *plan) { r.retire(p) })
+	return r
 }
 
 // plan is a query compiled, with its statement; nil for one that goes level by level.
@@ -51,11 +60,12 @@ type plan struct {
 	text string
 	args []any
 	// literal is text with args written in, but those it keeps, on PostgreSQL
-	// (see literal), and runs counts the plan's runs, to run literal once the
-	// plan is asked often.
+	// (see literal); runs counts the plan's runs, to run literal once the plan
+	// is asked often, and hot tells that it does.
 	literal string
 	kept    []any
 	runs    atomic.Int64
+	hot     atomic.Bool
 	// size is the length of the answer last written, the room the next one starts with.
 	size atomic.Int64
 }
@@ -65,19 +75,42 @@ type plan struct {
 // round trip more there, which a request asked once would only pay.
 const hotAfter = 2
 
-// statement is the text and arguments of the plan's next run.
-func (p *plan) statement() (string, []any) {
-	if p.literal != "" && p.runs.Add(1) > hotAfter {
+// run is the text and arguments of the plan's next run: its literal once
+// it is asked often, while fewer than maxLiterals kept plans run theirs.
+func (r *Reader) run(p *plan) (string, []any) {
+	switch {
+	case p.hot.Load():
+		return p.literal, p.kept
+	case p.literal == "" || p.runs.Add(1) <= hotAfter:
+		return p.text, p.args
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.literals < r.maxLiterals && !p.hot.Load() {
+		r.literals++
+		p.hot.Store(true)
+	}
+	if p.hot.Load() {
 		return p.literal, p.kept
 	}
 	return p.text, p.args
+}
+
+// retire frees a plan's place among those that run their literals, when it is no longer kept.
+func (r *Reader) retire(p *plan) {
+	if p == nil || !p.hot.Load() {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.literals--
 }
 
 // plan is the plan of the operation, compiled once per document, operation
 // and variables: the same request asked again reuses it.
 func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
 	key := string(appendValue([]byte(oc.RawQuery+"\x00"+oc.OperationName+"\x00"), oc.Variables))
-	if p, ok := r.plans.Get(ctx, key); ok && oc.RawQuery != "" {
+	if p, ok := r.plans.Get(key); ok && oc.RawQuery != "" {
 		return p
 	}
 	var p *plan
@@ -88,7 +121,10 @@ func (r *Reader) plan(ctx context.Context, oc *graphql.OperationContext) *plan {
 			p.literal, p.kept = literal(text, args)
 		}
 	}
-	r.plans.Add(ctx, key, p)
+	if old, ok := r.plans.Peek(key); ok {
+		r.retire(old) // replaced, which the LRU does not call an eviction
+	}
+	r.plans.Add(key, p)
 	return p
 }
 

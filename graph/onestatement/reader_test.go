@@ -33,3 +33,35 @@ func TestPlanKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteralBudget: a plan runs as its literal from its third run while
+// fewer than maxLiterals kept plans do, and one that is no longer kept
+// gives its place to the next.
+func TestLiteralBudget(t *testing.T) {
+	r := New(nil, nil, nil, 2)
+	plans := make([]*plan, 4)
+	for i := range plans {
+		plans[i] = &plan{text: "T", literal: "L"}
+		r.plans.Add(string(rune('a'+i)), plans[i])
+	}
+	plans[3].literal = "" // a value with no constant
+	runs := func(p *plan) (texts string) {
+		for range hotAfter + 1 {
+			text, _ := r.run(p)
+			texts += text
+		}
+		return texts
+	}
+	for i, want := range []string{"TTL", "TTL", "TTT", "TTT"} {
+		if got := runs(plans[i]); got != want {
+			t.Errorf("plan %d ran %s, want %s", i, got, want)
+		}
+	}
+	r.plans.Remove("a")
+	if text, _ := r.run(plans[2]); text != "L" {
+		t.Errorf("after a hot plan was dropped, the next ran %s, want L", text)
+	}
+	if r.literals != 2 {
+		t.Errorf("%d plans counted hot, want 2", r.literals)
+	}
+}
