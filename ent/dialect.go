@@ -7,3 +7,37 @@ func (c *Client) Dialect() string { return c.driver.Dialect() }
 
 // newEdges is the one array behind a page's edges.
 func newEdges[E any](edges []*E) []E { return make([]E, len(edges)) }
+
+// m2mRows are the rows of a many-to-many load, each a parent and a record it
+// is joined to, in their order: records are given to their parents in it.
+type m2mRows[O, I comparable, P, N any] struct {
+	parents map[O]P
+	rows    []m2mRow[O, I]
+	records map[I]N
+}
+
+type m2mRow[O, I comparable] struct {
+	parent O
+	record I
+}
+
+// newM2MRows types the rows by the load's maps and the function that gives a parent a record.
+func newM2MRows[O, I comparable, P comparable, N any](parents map[O]P, _ map[I]map[P]struct{}, _ func(P, N)) *m2mRows[O, I, P, N] {
+	return &m2mRows[O, I, P, N]{parents: parents, records: map[I]N{}}
+}
+
+func (r *m2mRows[O, I, P, N]) add(parent O, record I) {
+	r.rows = append(r.rows, m2mRow[O, I]{parent, record})
+}
+
+// loaded is a record the load read, once whatever the rows that name it.
+func (r *m2mRows[O, I, P, N]) loaded(id I, n N) { r.records[id] = n }
+
+// assign gives each parent its records in the rows' order.
+func (r *m2mRows[O, I, P, N]) assign(assign func(P, N)) {
+	for _, row := range r.rows {
+		if n, ok := r.records[row.record]; ok {
+			assign(r.parents[row.parent], n)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	goast "go/ast"
+	"go/build"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -58,7 +59,7 @@ func main() {
 		Package:   "github.com/accountplan/accountplan/ent",
 		Features:  []gen.Feature{gen.FeatureGlobalID, gen.FeatureUpsert, gen.FeaturePrivacy, gen.FeatureExecQuery},
 		Hooks:     []gen.Hook{writeGraphQLNames, writeTables},
-		Templates: []*gen.Template{dialectTemplate, bareTemplate, scanTemplate},
+		Templates: []*gen.Template{dialectTemplate, bareTemplate, scanTemplate, m2mTemplate()},
 	}, entc.Extensions(ex), withTemplates(countTemplate))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
@@ -183,6 +184,40 @@ func pageField(fields []graphql.CollectedField, name string) (graphql.CollectedF
 }
 
 `
+
+// m2mTemplate is ent's query template (dialect/sql/query.tmpl, read from the
+// ent module) with a many-to-many edge's records given to each parent in the
+// order of the rows that join them: ent gave each parent's its records in the
+// order they first came among all the parents' rows, so that a page whose
+// records were shared came out of its order. The rows come in each parent's
+// page order (the window statement of its pages numbers them in it).
+func m2mTemplate() *gen.Template {
+	pkg, err := build.Import("entgo.io/ent/entc/gen", ".", build.FindOnly)
+	if err != nil {
+		log.Fatalf("finding ent's templates: %v", err)
+	}
+	raw, err := os.ReadFile(filepath.Join(pkg.Dir, "template", "dialect", "sql", "query.tmpl"))
+	if err != nil {
+		log.Fatalf("reading ent's query template: %v", err)
+	}
+	text := string(raw)
+	for _, r := range [][2]string{
+		{"\t\t\tnids := make(map[{{ $e.Type.ID.Type }}]map[*{{ $.Name }}]struct{})\n",
+			"\t\t\tnids := make(map[{{ $e.Type.ID.Type }}]map[*{{ $.Name }}]struct{})\n\t\t\trows := newM2MRows(byID, nids, assign)\n"},
+		{"\t\t\t\t\t\tif nids[inValue] == nil {\n",
+			"\t\t\t\t\t\trows.add(outValue, inValue)\n\t\t\t\t\t\tif nids[inValue] == nil {\n"},
+		{"\t\t\t\tnodes, ok := nids[n.ID]\n\t\t\t\tif !ok {\n",
+			"\t\t\t\tif _, ok := nids[n.ID]; !ok {\n"},
+		{"\t\t\t\tfor kn := range nodes {\n\t\t\t\t\tassign(kn, n)\n\t\t\t\t}\n\t\t\t}\n",
+			"\t\t\t\trows.loaded(n.ID, n)\n\t\t\t}\n\t\t\trows.assign(assign)\n"},
+	} {
+		if n := strings.Count(text, r[0]); n != 1 {
+			log.Fatalf("ent's query template has %q %d times, want 1: check m2mTemplate against it", r[0], n)
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	return gen.MustParse(gen.NewTemplate("m2m").Parse(text))
+}
 
 // replaceText replaces from with to in the text of a template's parse tree,
 // and says how many times it did.
@@ -691,6 +726,40 @@ func (c *Client) Dialect() string { return c.driver.Dialect() }
 
 // newEdges is the one array behind a page's edges.
 func newEdges[E any](edges []*E) []E { return make([]E, len(edges)) }
+
+// m2mRows are the rows of a many-to-many load, each a parent and a record it
+// is joined to, in their order: records are given to their parents in it.
+type m2mRows[O, I comparable, P, N any] struct {
+	parents map[O]P
+	rows    []m2mRow[O, I]
+	records map[I]N
+}
+
+type m2mRow[O, I comparable] struct {
+	parent O
+	record I
+}
+
+// newM2MRows types the rows by the load's maps and the function that gives a parent a record.
+func newM2MRows[O, I comparable, P comparable, N any](parents map[O]P, _ map[I]map[P]struct{}, _ func(P, N)) *m2mRows[O, I, P, N] {
+	return &m2mRows[O, I, P, N]{parents: parents, records: map[I]N{}}
+}
+
+func (r *m2mRows[O, I, P, N]) add(parent O, record I) {
+	r.rows = append(r.rows, m2mRow[O, I]{parent, record})
+}
+
+// loaded is a record the load read, once whatever the rows that name it.
+func (r *m2mRows[O, I, P, N]) loaded(id I, n N) { r.records[id] = n }
+
+// assign gives each parent its records in the rows' order.
+func (r *m2mRows[O, I, P, N]) assign(assign func(P, N)) {
+	for _, row := range r.rows {
+		if n, ok := r.records[row.record]; ok {
+			assign(r.parents[row.parent], n)
+		}
+	}
+}
 {{ end }}`))
 
 // bareTemplate writes ent/bare.go: an empty record bound to its client, which

@@ -775,6 +775,7 @@ func (_q *ReviewQuery) loadAttendees(ctx context.Context, query *UserQuery, node
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Review)
 	nids := make(map[int]map[*Review]struct{})
+	rows := newM2MRows(byID, nids, assign)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -808,6 +809,7 @@ func (_q *ReviewQuery) loadAttendees(ctx context.Context, query *UserQuery, node
 			spec.Assign = func(columns []string, values []any) error {
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
+				rows.add(outValue, inValue)
 				if nids[inValue] == nil {
 					nids[inValue] = map[*Review]struct{}{byID[outValue]: {}}
 					return assign(columns[1:], values[1:])
@@ -822,20 +824,19 @@ func (_q *ReviewQuery) loadAttendees(ctx context.Context, query *UserQuery, node
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
-		if !ok {
+		if _, ok := nids[n.ID]; !ok {
 			return fmt.Errorf(`unexpected "attendees" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		rows.loaded(n.ID, n)
 	}
+	rows.assign(assign)
 	return nil
 }
 func (_q *ReviewQuery) loadCustomerAttendees(ctx context.Context, query *StakeholderQuery, nodes []*Review, init func(*Review), assign func(*Review, *Stakeholder)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Review)
 	nids := make(map[int]map[*Review]struct{})
+	rows := newM2MRows(byID, nids, assign)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -869,6 +870,7 @@ func (_q *ReviewQuery) loadCustomerAttendees(ctx context.Context, query *Stakeho
 			spec.Assign = func(columns []string, values []any) error {
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
+				rows.add(outValue, inValue)
 				if nids[inValue] == nil {
 					nids[inValue] = map[*Review]struct{}{byID[outValue]: {}}
 					return assign(columns[1:], values[1:])
@@ -883,14 +885,12 @@ func (_q *ReviewQuery) loadCustomerAttendees(ctx context.Context, query *Stakeho
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
-		if !ok {
+		if _, ok := nids[n.ID]; !ok {
 			return fmt.Errorf(`unexpected "customer_attendees" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		rows.loaded(n.ID, n)
 	}
+	rows.assign(assign)
 	return nil
 }
 func (_q *ReviewQuery) loadActionItems(ctx context.Context, query *ActionItemQuery, nodes []*Review, init func(*Review), assign func(*Review, *ActionItem)) error {

@@ -1448,6 +1448,7 @@ func (_q *StakeholderQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Stakeholder)
 	nids := make(map[int]map[*Stakeholder]struct{})
+	rows := newM2MRows(byID, nids, assign)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1481,6 +1482,7 @@ func (_q *StakeholderQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 			spec.Assign = func(columns []string, values []any) error {
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
+				rows.add(outValue, inValue)
 				if nids[inValue] == nil {
 					nids[inValue] = map[*Stakeholder]struct{}{byID[outValue]: {}}
 					return assign(columns[1:], values[1:])
@@ -1495,14 +1497,12 @@ func (_q *StakeholderQuery) loadReviews(ctx context.Context, query *ReviewQuery,
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
-		if !ok {
+		if _, ok := nids[n.ID]; !ok {
 			return fmt.Errorf(`unexpected "reviews" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		rows.loaded(n.ID, n)
 	}
+	rows.assign(assign)
 	return nil
 }
 

@@ -1437,6 +1437,7 @@ func (_q *UserQuery) loadReviews(ctx context.Context, query *ReviewQuery, nodes 
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*User)
 	nids := make(map[int]map[*User]struct{})
+	rows := newM2MRows(byID, nids, assign)
 	for i, node := range nodes {
 		edgeIDs[i] = node.ID
 		byID[node.ID] = node
@@ -1470,6 +1471,7 @@ func (_q *UserQuery) loadReviews(ctx context.Context, query *ReviewQuery, nodes 
 			spec.Assign = func(columns []string, values []any) error {
 				outValue := int(values[0].(*sql.NullInt64).Int64)
 				inValue := int(values[1].(*sql.NullInt64).Int64)
+				rows.add(outValue, inValue)
 				if nids[inValue] == nil {
 					nids[inValue] = map[*User]struct{}{byID[outValue]: {}}
 					return assign(columns[1:], values[1:])
@@ -1484,14 +1486,12 @@ func (_q *UserQuery) loadReviews(ctx context.Context, query *ReviewQuery, nodes 
 		return err
 	}
 	for _, n := range neighbors {
-		nodes, ok := nids[n.ID]
-		if !ok {
+		if _, ok := nids[n.ID]; !ok {
 			return fmt.Errorf(`unexpected "reviews" node returned %v`, n.ID)
 		}
-		for kn := range nodes {
-			assign(kn, n)
-		}
+		rows.loaded(n.ID, n)
 	}
+	rows.assign(assign)
 	return nil
 }
 

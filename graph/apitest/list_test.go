@@ -600,3 +600,42 @@ func TestNestedPageInfoWithoutEdges(t *testing.T) {
 		}
 	})
 }
+
+// TestManyToManyPagesInOrder: the pages of a many-to-many edge under a list
+// come each in its own order, also where their records are shared: two
+// reviews whose attendees overlap, read by name either way, both readers.
+func TestManyToManyPagesInOrder(t *testing.T) {
+	t.Parallel()
+	eachReader(t, func(t *testing.T, e *env, one bool) {
+		ctx := context.Background()
+		c := e.client
+		user := func(name string) int {
+			return c.User.Create().SetName(name).SetEmail(strings.ToLower(name) + "@example.com").SaveX(ctx).ID
+		}
+		ada, bea, cy, dan := user("Ada"), user("Bea"), user("Cy"), user("Dan")
+		acc := c.Account.Create().SetName("Acme Corp").SaveX(ctx)
+		plan := c.AccountPlan.Create().SetName("FY27").SetAccountID(acc.ID).
+			SetPeriodStart(day("2027-01-01")).SetPeriodEnd(day("2027-12-31")).SaveX(ctx)
+		// Dan and Cy come first among the first review's rows, before Ada and Bea of the second.
+		c.Review.Create().SetHeldAt(day("2027-04-01")).SetPlanID(plan.ID).AddAttendeeIDs(dan, cy).SaveX(ctx)
+		c.Review.Create().SetHeldAt(day("2027-05-01")).SetPlanID(plan.ID).AddAttendeeIDs(ada, bea, cy, dan).SaveX(ctx)
+		for _, c := range []struct {
+			order string
+			want  [2][]string
+		}{
+			{"{field: NAME}", [2][]string{{"Cy", "Dan"}, {"Ada", "Bea", "Cy"}}},
+			{"{field: NAME, direction: DESC}", [2][]string{{"Dan", "Cy"}, {"Dan", "Cy", "Bea"}}},
+		} {
+			d := e.must(fmt.Sprintf(`{ reviews(first: 2, orderBy: {field: HELD_AT}) { edges { node { attendees(first: 3, orderBy: %s) { edges { node { name } } } } } } }`, c.order), nil)
+			for i := range 2 {
+				var got []string
+				for _, edge := range get(d, "reviews", "edges", i, "node", "attendees", "edges").([]any) {
+					got = append(got, get(edge, "node", "name").(string))
+				}
+				if !slices.Equal(got, c.want[i]) {
+					t.Errorf("order %s, review %d: %v, want %v", c.order, i, got, c.want[i])
+				}
+			}
+		}
+	})
+}
