@@ -261,14 +261,14 @@ func (r *Reader) compile(ctx context.Context, oc *graphql.OperationContext) (*qu
 // groupTallies gives each tallied page under the object's rows its tally:
 // the slot of the first tallied page on the same table and key.
 func (o *object) groupTallies() {
-	firsts := map[[2]string]*connection{}
+	firsts := map[string]*connection{}
 	members := map[*connection]int{}
 	for i, sl := range o.slots {
 		p := sl.conn
 		if !tallied(p) {
 			continue
 		}
-		key := [2]string{p.obj.table.Name, p.edge.TargetColumn}
+		key := tallyKey(p)
 		first, ok := firsts[key]
 		if !ok {
 			p.tally = i
@@ -399,8 +399,7 @@ func (c *compiler) selection(set ast.SelectionSet, obj *object) (*selection, boo
 			obj.column(edge.Column, ent.ColumnInt, true)
 			obj.slots = append(obj.slots, slot{one: &toOne{edge: edge, obj: child}})
 			s.fields = append(s.fields, field{key: head(f.Alias), kind: fieldOne, slot: len(obj.slots) - 1, one: sel, null: !fd.Type.NonNull})
-		case edge.Relay && !edge.Unique && edge.JoinTable == "" && fd.Type.Name() == edge.Target+"Connection":
-			// Not many-to-many: ent's loader orders every parent's page by where its records first came among all parents'.
+		case edge.Relay && !edge.Unique && fd.Type.Name() == edge.Target+"Connection":
 			e := edge
 			out, ok := c.connection(f, obj.typ, edge.Target, &e)
 			if !ok {

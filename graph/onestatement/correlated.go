@@ -60,11 +60,25 @@ func (s *statement) record(o *object, id func()) {
 	id()
 }
 
-// link writes the condition that a record of alias is under the parent's record.
+// link writes the condition that a record of alias is under the parent's
+// record: it holds the parent's ID, or a row of a join table joins them.
 func (s *statement) link(e *ent.TableEdge, alias, parent string) {
-	s.column(alias, e.TargetColumn)
+	if e.JoinTable == "" {
+		s.column(alias, e.TargetColumn)
+		s.b.WriteString(" = ")
+		s.column(parent, "id")
+		return
+	}
+	join := "j_" + alias
+	s.column(alias, "id")
+	s.b.WriteString(" IN (SELECT ")
+	s.column(join, e.JoinTargetColumn)
+	s.from(e.JoinTable, join)
+	s.b.WriteString(" WHERE ")
+	s.column(join, e.JoinColumn)
 	s.b.WriteString(" = ")
 	s.column(parent, "id")
+	s.b.WriteByte(')')
 }
 
 // conditions writes WHERE: under the parent's record, and the page's
@@ -218,8 +232,11 @@ func tally(parent *object, page *connection) string {
 	return "k_" + parent.slots[page.tally].conn.obj.alias
 }
 
-func sameTally(a, b *connection) bool {
-	return a.obj.table.Name == b.obj.table.Name && a.edge.TargetColumn == b.edge.TargetColumn
+func sameTally(a, b *connection) bool { return tallyKey(a) == tallyKey(b) }
+
+// tallyKey is what the pages one tally counts share: their table and how it holds their parent.
+func tallyKey(c *connection) string {
+	return c.obj.table.Name + "\x00" + c.edge.TargetColumn + "\x00" + c.edge.JoinTable + "\x00" + c.edge.JoinColumn
 }
 
 // joined is the lateral subquery that reads a to-one edge's record.
