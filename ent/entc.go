@@ -187,7 +187,7 @@ func pageField(fields []graphql.CollectedField, name string) (graphql.CollectedF
 
 // m2mTemplate is ent's query template (dialect/sql/query.tmpl, read from the
 // ent module) with a many-to-many edge's records given to each parent in the
-// order of the rows that join them: ent gave each parent's its records in the
+// order of the rows that join them: ent gave each parent its records in the
 // order they first came among all the parents' rows, so that a page whose
 // records were shared came out of its order. The rows come in each parent's
 // page order (the window statement of its pages numbers them in it).
