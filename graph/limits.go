@@ -274,6 +274,9 @@ func (w *walk) field(f *ast.Field, depth int, inConnection bool, listed int) int
 			return 0
 		}
 	}
+	if w.err = pagesApart(f, connection, w.vars); w.err != nil {
+		return 0
+	}
 	n, listed := w.multiplier(f, connection, inConnection, max(listed, longest))
 	return min(1+values+n*w.selection(f.SelectionSet, depth+1, connection, listed), costCap)
 }

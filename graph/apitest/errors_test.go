@@ -103,6 +103,8 @@ func TestErrorsNeverLeakInternals(t *testing.T) {
 				map[string]any{"a": invID(w.accA.ID)}, "BAD_USER_INPUT", "periodStart", "periodStart"},
 			{"garbage cursor", `{ accounts(first: 5, after: "garbage") { totalCount } }`, nil,
 				"BAD_USER_INPUT", "after", "cursor"},
+			{"pages apart under records asked twice", `{ accounts(first: 2) { a: edges { node { plans(first: 1) { totalCount } } } b: edges { node { plans(first: 2) { totalCount } } } } }`, nil,
+				"GRAPHQL_VALIDATION_FAILED", "", "different names"},
 			{"first and last together", `{ accounts(first: 5, last: 5) { totalCount } }`, nil,
 				"BAD_USER_INPUT", "last", "first"},
 			{"negative first", `{ accounts(first: -1) { totalCount } }`, nil,

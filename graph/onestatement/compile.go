@@ -530,40 +530,11 @@ func (c *compiler) connection(f graphql.CollectedField, parent, typ string, edge
 			return nil, false
 		}
 	}
-	if !singlePages(out) {
-		return nil, false
-	}
 	if conn.paged() {
 		c.pagedInfo(conn, out)
 	}
 	obj.counted = edge != nil && conn.count && conn.reads() && !conn.paged()
 	return out, true
-}
-
-// singlePages refuses a connection whose records are asked under several
-// names (edges or node twice) with pages below them: entgql keeps each
-// record's pages by their names alone, so that the resolvers answer a page
-// of one name under each with the same records, whatever its arguments.
-func singlePages(out *connOut) bool {
-	var nodes []*selection
-	for _, f := range out.fields {
-		for _, e := range f.edges {
-			if e.kind == edgeNode {
-				nodes = append(nodes, e.node)
-			}
-		}
-	}
-	return len(nodes) < 2 || !slices.ContainsFunc(nodes, pagesBelow)
-}
-
-// pagesBelow tells a selection with a connection in it or in a record it reads.
-func pagesBelow(s *selection) bool {
-	for _, f := range s.fields {
-		if f.kind == fieldConnection || f.kind == fieldOne && pagesBelow(f.one) {
-			return true
-		}
-	}
-	return false
 }
 
 // cursorConditions are the pager's conditions for a page after or before a
