@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,12 +17,35 @@ import (
 func pagesApart(f *ast.Field, connection bool, vars map[string]any) *gqlerror.Error {
 	records := []ast.SelectionSet{f.SelectionSet}
 	if connection {
-		records = recordSets(records)
+		records = nil
+		if twice(f.SelectionSet) || slices.ContainsFunc(fieldsNamed(f.SelectionSet, "edges"), func(e *ast.Field) bool { return twice(e.SelectionSet) }) {
+			records = recordSets([]ast.SelectionSet{f.SelectionSet})
+		}
+	} else if !twice(f.SelectionSet) {
+		records = nil
+	}
+	if len(records) == 0 {
+		return nil // nothing asked twice here: what is, deeper, is checked where it is
 	}
 	if name, ok := samePages(records, vars); !ok {
 		return clientError(CodeValidationFailed, fmt.Sprintf("%s: records below it are asked under several names, and %s below them names pages with other arguments: give those pages different names", f.Alias, name), "")
 	}
 	return nil
+}
+
+// twice tells a selection set that asks a field with a selection of its own under two names.
+func twice(set ast.SelectionSet) bool {
+	var asked []*ast.Field
+	for _, f := range fieldsNamed(set, "") {
+		if f.SelectionSet == nil {
+			continue
+		}
+		if slices.ContainsFunc(asked, func(a *ast.Field) bool { return a.Name == f.Name && a.Alias != f.Alias }) {
+			return true
+		}
+		asked = append(asked, f)
+	}
+	return false
 }
 
 // recordSets is what the selections of connections ask of their records: each node's selection.
