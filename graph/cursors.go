@@ -26,8 +26,11 @@ func cursorFit(ctx context.Context, exec graphql.ExecutableSchema, f *ast.Field,
 	if exec == nil || table == nil {
 		return nil
 	}
-	var names []string
-	cursors := map[string]*entgql.Cursor[int]{}
+	type given struct {
+		name   string
+		cursor *entgql.Cursor[int]
+	}
+	var cursors []given
 	for _, name := range []string{"after", "before"} {
 		arg := f.Arguments.ForName(name)
 		if arg == nil {
@@ -41,9 +44,9 @@ func cursorFit(ctx context.Context, exec graphql.ExecutableSchema, f *ast.Field,
 		if err := c.UnmarshalGQL(v); err != nil {
 			return clientError(CodeBadUserInput, name+": not a cursor this API returned", name)
 		}
-		names, cursors[name] = append(names, name), c
+		cursors = append(cursors, given{name, c})
 	}
-	if len(names) == 0 {
+	if len(cursors) == 0 {
 		return nil
 	}
 	var order []ent.TableOrder
@@ -57,12 +60,12 @@ func cursorFit(ctx context.Context, exec graphql.ExecutableSchema, f *ast.Field,
 			return nil
 		}
 	}
-	if len(names) == 2 && len(order) > 0 {
+	if len(cursors) == 2 && len(order) > 0 {
 		return clientError(CodeBadUserInput, "before: pass after or before, not both, to a list with orderBy", "before")
 	}
-	for _, name := range names {
-		if !fits(cursors[name].Value, order) {
-			return clientError(CodeBadUserInput, name+": this cursor is from a list in another order: ask for the first page in this order and page on with its cursors", name)
+	for _, c := range cursors {
+		if !fits(c.cursor.Value, order) {
+			return clientError(CodeBadUserInput, c.name+": this cursor is from a list in another order: ask for the first page in this order and page on with its cursors", c.name)
 		}
 	}
 	return nil

@@ -15,16 +15,14 @@ import (
 // their names alone, so that the resolvers would answer each with the same
 // records. A connection's records are those of its nodes, an object's its own.
 func pagesApart(f *ast.Field, connection bool, vars map[string]any) *gqlerror.Error {
-	records := []ast.SelectionSet{f.SelectionSet}
-	if connection {
-		records = nil
-		if twice(f.SelectionSet) || slices.ContainsFunc(fieldsNamed(f.SelectionSet, "edges"), func(e *ast.Field) bool { return twice(e.SelectionSet) }) {
-			records = recordSets([]ast.SelectionSet{f.SelectionSet})
-		}
-	} else if !twice(f.SelectionSet) {
-		records = nil
-	}
-	if len(records) == 0 {
+	edgesTwice := func(e *ast.Field) bool { return twice(e.SelectionSet) }
+	var records []ast.SelectionSet
+	switch {
+	case connection && (twice(f.SelectionSet) || slices.ContainsFunc(fieldsNamed(f.SelectionSet, "edges"), edgesTwice)):
+		records = recordSets([]ast.SelectionSet{f.SelectionSet})
+	case !connection && twice(f.SelectionSet):
+		records = []ast.SelectionSet{f.SelectionSet}
+	default:
 		return nil // nothing asked twice here: what is, deeper, is checked where it is
 	}
 	if name, ok := samePages(records, vars); !ok {
