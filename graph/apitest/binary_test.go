@@ -13,11 +13,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/accountplan/accountplan/ent/store/storetest"
 )
 
 // TestBinary builds the real server, starts it as the README says (with the
@@ -275,4 +278,63 @@ func listeningAddress(t *testing.T, log io.Reader) string {
 		t.Fatal("the server did not start listening")
 		return ""
 	}
+}
+
+// TestBinaryKeepsMonitorAwake: on PostgreSQL the server starts itself again,
+// in the same process, with GODEBUG asking for the scheduler trace that keeps
+// the runtime's monitor thread awake (procs.KeepMonitorAwake), keeping what
+// GODEBUG set; it then serves and stops on SIGTERM as ever. On SQLite, or
+// with -sysmon-awake=false, it does not.
+func TestBinaryKeepsMonitorAwake(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the server starts itself again on Linux only")
+	}
+	t.Parallel()
+	bin, dir := buildServer(t)
+	pg := storetest.PostgresDatabase(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-db", pg}, "GODEBUG=madvdontneed=1,schedtrace=2147483647"},
+		{[]string{"-db", pg, "-sysmon-awake=false"}, "GODEBUG=madvdontneed=1"},
+		{[]string{"-db", filepath.Join(t.TempDir(), "plans.db")}, "GODEBUG=madvdontneed=1"},
+	} {
+		cmd := exec.Command(bin, append(c.args, "-addr", "127.0.0.1:0")...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GODEBUG=madvdontneed=1")
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		addr := listeningAddress(t, stderr)
+		environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", cmd.Process.Pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := godebugOf(environ); got != c.want {
+			t.Errorf("%v: the serving process has %q, want %q", c.args, got, c.want)
+		}
+		if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("%v: /readyz: %v %v", c.args, resp, err)
+		} else {
+			resp.Body.Close()
+		}
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%v: the server did not exit cleanly: %v", c.args, err)
+		}
+	}
+}
+
+// godebugOf is the GODEBUG entry of a process's environment as /proc gives it.
+func godebugOf(environ []byte) string {
+	for kv := range bytes.SplitSeq(environ, []byte{0}) {
+		if bytes.HasPrefix(kv, []byte("GODEBUG=")) {
+			return string(kv)
+		}
+	}
+	return ""
 }
