@@ -88,6 +88,7 @@ var fixedCostScreens = []benchdata.Screen{
 	{Name: "counts3", Query: counts3},
 	{Name: "countsdeep", Query: countsdeep},
 	{Name: "deep", Query: deep, ByAccount: true},
+	{Name: "list", Query: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`},
 	{Name: "typename", Query: `{ __typename }`},
 }
 
