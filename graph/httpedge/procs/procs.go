@@ -20,10 +20,19 @@ import (
 // Go code goes back to one thread.
 const Quiet = time.Second
 
+// backToBack is how soon after one request ends another, from another
+// connection, must start to have waited for it: on one thread a request that
+// never waits on the network (SQLite's statements are calls into C) runs to
+// its end before the next one is even read, so that two are never in flight.
+const backToBack = 200 * time.Microsecond
+
 // Governor counts the requests in flight and sets GOMAXPROCS by them.
 type Governor struct {
 	inFlight atomic.Int32
-	busy     chan struct{} // tells Run that more than one request was in flight since it last looked
+	epoch    time.Time
+	lastEnd  atomic.Int64           // when the last request ended, since epoch
+	lastConn atomic.Pointer[string] // the remote address of its connection
+	busy     chan struct{}          // tells Run that more than one request was in flight since it last looked
 	quiet    time.Duration
 	one, all func() // set GOMAXPROCS to 1, and back to the runtime's default
 }
@@ -39,7 +48,7 @@ func New() *Governor {
 }
 
 func newGovernor(quiet time.Duration, one, all func()) *Governor {
-	return &Governor{busy: make(chan struct{}, 1), quiet: quiet, one: one, all: all}
+	return &Governor{busy: make(chan struct{}, 1), quiet: quiet, one: one, all: all, epoch: time.Now()}
 }
 
 // Wrap counts next's requests in flight; a nil Governor returns next.
@@ -48,15 +57,26 @@ func (g *Governor) Wrap(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.inFlight.Add(1) > 1 {
+		if g.inFlight.Add(1) > 1 || g.waited(r) {
 			select {
 			case g.busy <- struct{}{}:
 			default: // Run has yet to hear of the last time
 			}
 		}
-		defer g.inFlight.Add(-1)
+		defer func() {
+			g.lastEnd.Store(int64(time.Since(g.epoch)))
+			g.lastConn.Store(&r.RemoteAddr)
+			g.inFlight.Add(-1)
+		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// waited tells a request that starts back to back with the last one, from
+// another connection: it was most likely there before the last one ended.
+func (g *Governor) waited(r *http.Request) bool {
+	last := g.lastConn.Load()
+	return last != nil && *last != r.RemoteAddr && time.Since(g.epoch)-time.Duration(g.lastEnd.Load()) < backToBack
 }
 
 // Run sets GOMAXPROCS until ctx is done: to every thread as soon as more than

@@ -74,6 +74,51 @@ func TestOneThreadWhileOneRequest(t *testing.T) {
 	}
 }
 
+// TestRequestsBackToBack: on one thread a request that never waits runs to
+// its end before the next is read, so two are never in flight; a request from
+// another connection that starts as the last one ends had waited for it, and
+// brings every thread back. Requests on one connection, or further apart, do not.
+func TestRequestsBackToBack(t *testing.T) {
+	var s threads
+	g := s.governor()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go g.Run(ctx)
+	quick := g.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	serve := func(from string) {
+		r := httptest.NewRequest(http.MethodPost, "/query", nil)
+		r.RemoteAddr = from
+		quick.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	stays := func(what string) {
+		t.Helper()
+		time.Sleep(100 * time.Millisecond) // ten of the governor's looks
+		if !s.single.Load() {
+			t.Fatalf("%s brought every thread back", what)
+		}
+	}
+
+	s.eventually(t, true, "no requests")
+	for range 100 {
+		serve("192.0.2.1:1000")
+	}
+	stays("requests back to back on one connection")
+	for range 3 {
+		serve("192.0.2.1:1000")
+		time.Sleep(2 * backToBack)
+		serve("192.0.2.2:2000")
+	}
+	stays("requests from two connections, apart")
+	// Again until it is seen: a busy machine may part any two requests.
+	for deadline := time.Now().Add(5 * time.Second); s.single.Load(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("requests from two connections back to back: still one thread")
+		}
+		serve("192.0.2.1:1000")
+		serve("192.0.2.2:2000")
+	}
+}
+
 // TestNothingToGovern: GOMAXPROCS set by whoever runs the server wins, and a
 // nil governor passes requests on untouched.
 func TestNothingToGovern(t *testing.T) {
