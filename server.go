@@ -18,7 +18,7 @@
 //	-webhooks-timeout        WEBHOOKS_TIMEOUT        time one delivery attempt may take (default 10s)
 //	-webhooks-retry-for      WEBHOOKS_RETRY_FOR      how long a delivery is retried, and an endpoint may keep failing before it is disabled (default 72h)
 //	-webhooks-retain         WEBHOOKS_RETAIN         how long delivered and failed deliveries, their attempts and events are kept (default 720h; 0 keeps them)
-//	-sysmon-awake  SYSMON_AWAKE   on PostgreSQL, keep the Go runtime's monitor thread awake between requests (default true; Linux)
+//	-sysmon-awake  SYSMON_AWAKE   keep the Go runtime's monitor thread awake between requests (default true; Linux)
 //
 // and the limits (README, "Limits"; 0 turns a number off):
 //
@@ -127,10 +127,9 @@ func main() {
 	edge := edgeFlags()
 	signIn := oidcFlags()
 	hooks := webhookFlags()
-	sysmonAwake := flag.Bool("sysmon-awake", envParse("SYSMON_AWAKE", true, strconv.ParseBool), "on PostgreSQL, keep the Go runtime's monitor thread awake between requests: on Linux the server starts itself again, once, with GODEBUG=schedtrace=2147483647, unless GODEBUG sets schedtrace (env SYSMON_AWAKE)")
+	sysmonAwake := flag.Bool("sysmon-awake", envParse("SYSMON_AWAKE", true, strconv.ParseBool), "keep the Go runtime's monitor thread awake between requests: on Linux the server starts itself again, once, with GODEBUG=schedtrace=2147483647, unless GODEBUG sets schedtrace (env SYSMON_AWAKE)")
 	flag.Parse()
-	// Not on SQLite: its statements are calls into C, and an awake monitor hands their threads' work to others later.
-	if *sysmonAwake && cfg.createAdmin == "" && store.IsPostgres(cfg.db) {
+	if *sysmonAwake && cfg.createAdmin == "" {
 		if err := procs.KeepMonitorAwake(); err != nil {
 			slog.Warn("the runtime's monitor thread sleeps between requests: could not start again with GODEBUG set", "error", err)
 		}

@@ -280,11 +280,11 @@ func listeningAddress(t *testing.T, log io.Reader) string {
 	}
 }
 
-// TestBinaryKeepsMonitorAwake: on PostgreSQL the server starts itself again,
-// in the same process, with GODEBUG asking for the scheduler trace that keeps
-// the runtime's monitor thread awake (procs.KeepMonitorAwake), keeping what
-// GODEBUG set; it then serves and stops on SIGTERM as ever. On SQLite, or
-// with -sysmon-awake=false, it does not.
+// TestBinaryKeepsMonitorAwake: the server starts itself again, in the same
+// process, with GODEBUG asking for the scheduler trace that keeps the
+// runtime's monitor thread awake (procs.KeepMonitorAwake), keeping what
+// GODEBUG set; it then serves and stops on SIGTERM as ever, on either
+// database. With -sysmon-awake=false it does not.
 func TestBinaryKeepsMonitorAwake(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the server starts itself again on Linux only")
@@ -298,7 +298,7 @@ func TestBinaryKeepsMonitorAwake(t *testing.T) {
 	}{
 		{[]string{"-db", pg}, "GODEBUG=madvdontneed=1,schedtrace=2147483647"},
 		{[]string{"-db", pg, "-sysmon-awake=false"}, "GODEBUG=madvdontneed=1"},
-		{[]string{"-db", filepath.Join(t.TempDir(), "plans.db")}, "GODEBUG=madvdontneed=1"},
+		{[]string{"-db", filepath.Join(t.TempDir(), "plans.db")}, "GODEBUG=madvdontneed=1,schedtrace=2147483647"},
 	} {
 		cmd := exec.Command(bin, append(c.args, "-addr", "127.0.0.1:0")...)
 		cmd.Dir = dir
