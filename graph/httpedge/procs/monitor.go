@@ -1,24 +1,20 @@
 package procs
 
-import (
-	"os"
-	"strings"
-)
+import "strings"
 
 // monitorTrace is the schedtrace that keeps the runtime's monitor thread
 // (sysmon) awake: a scheduler trace every 24.8 days, the longest period
 // GODEBUG takes, and so none in practice.
 const monitorTrace = "2147483647"
 
-// schedtrace is the value GODEBUG gives schedtrace, the last one as for the
-// runtime, and whether it gives one.
-func schedtrace(godebug string) (value string, set bool) {
+// setsSchedtrace tells whether GODEBUG gives schedtrace a value.
+func setsSchedtrace(godebug string) bool {
 	for setting := range strings.SplitSeq(godebug, ",") {
-		if key, v, ok := strings.Cut(setting, "="); ok && key == "schedtrace" {
-			value, set = v, true
+		if key, _, ok := strings.Cut(setting, "="); ok && key == "schedtrace" {
+			return true
 		}
 	}
-	return value, set
+	return false
 }
 
 // monitorEnv is env with GODEBUG asking for monitorTrace, and false, env as
@@ -31,7 +27,7 @@ func monitorEnv(env []string) ([]string, bool) {
 		if !ok {
 			continue
 		}
-		if _, set := schedtrace(godebug); set {
+		if setsSchedtrace(godebug) {
 			return env, false
 		}
 		if godebug != "" {
@@ -41,10 +37,4 @@ func monitorEnv(env []string) ([]string, bool) {
 		return out, true
 	}
 	return append(out, "GODEBUG=schedtrace="+monitorTrace), true
-}
-
-// MonitorAwake reports whether this process runs with the monitor kept awake.
-func MonitorAwake() bool {
-	value, _ := schedtrace(os.Getenv("GODEBUG"))
-	return value == monitorTrace
 }

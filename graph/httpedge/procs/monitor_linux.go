@@ -7,13 +7,13 @@ import (
 
 // KeepMonitorAwake starts this program again in the same process, with the
 // same arguments, and GODEBUG asking for a scheduler trace so seldom that it
-// never comes (monitorAwake). Its side effect is the point: the Go runtime's
+// never comes (monitorTrace). Its side effect is the point: the Go runtime's
 // monitor thread (sysmon), which otherwise sleeps whenever no goroutine runs
 // and is woken by the next system call, stays awake, and its checks space
 // out to one every 10 ms. A server that answers one request at a time is idle
-// between requests and while the database works, so the runtime put the
-// monitor to sleep and woke it again, and it then checked every 20 µs, a few
-// times per request: on a small machine a fifth of such a request's CPU.
+// between requests and while the database works, so that the runtime put the
+// monitor to sleep and woke it again, to check every 20 µs, a few times per
+// request (README, "Settings").
 //
 // It returns nil, without starting anything, when GODEBUG sets schedtrace
 // already (this process was so started, or whoever runs it chose a value),
