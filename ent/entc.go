@@ -73,11 +73,7 @@ func main() {
 // read an orderBy given as one object; and extend the query of a to-one edge
 // already collected under another alias (collectedEdge).
 func pagesCallOurLimits() error {
-	t := entgql.CollectionTemplate.Lookup("gql_collection")
-	if t == nil {
-		return fmt.Errorf("entgql has no gql_collection template")
-	}
-	for _, r := range [][2]string{
+	return patchTemplate(entgql.CollectionTemplate, "gql_collection", "pagesCallOurLimits", [][2]string{
 		{"entgql.LimitPerRow(", "query.limitPerRow("},
 		{"pager.applyOrder(query.Limit(limit))", "pager.applyOrder(query.limitOne(limit))"},
 		// entgql reads orderBy as a []any only; GraphQL's input coercion makes one
@@ -88,12 +84,7 @@ func pagesCallOurLimits() error {
 		// alias's collection replaced the last one's query, so the first
 		// alias's fields came back empty.
 		{"\n\t\t\t\t\t\t\tif err := query.collectField(ctx, ", "\n\t\t\t\t\t\t\tquery = extendCollected(_q.collectedEdge(field.Name), query)\n\t\t\t\t\t\t\tif err := query.collectField(ctx, "},
-	} {
-		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
-			return fmt.Errorf("entgql's gql_collection has %s %d times, want 1: check pagesCallOurLimits against it", r[0], n)
-		}
-	}
-	return nil
+	})
 }
 
 // pagesCountNextPages makes a root connection that reads no rows (first: 0,
@@ -103,11 +94,7 @@ func pagesCallOurLimits() error {
 // of one. With a cursor the count, which ignores it, still only says whether
 // any record is left. A root page without pageInfo reads first rows, not first+1.
 func pagesCountNextPages() error {
-	t := entgql.PaginationTemplate.Lookup("gql_pagination/helper/paginate")
-	if t == nil {
-		return fmt.Errorf("entgql has no gql_pagination/helper/paginate template")
-	}
-	for _, r := range [][2]string{
+	return patchTemplate(entgql.PaginationTemplate, "gql_pagination/helper/paginate", "pagesCountNextPages", [][2]string{
 		// The row past the page only tells pageInfo: unasked, it is not read,
 		// nor are the edges below it.
 		{"\tlimit := paginateLimit(first, last)\n",
@@ -116,27 +103,16 @@ func pagesCountNextPages() error {
 			"conn.PageInfo.HasNextPage = first != nil && (conn.TotalCount > *first || (after != nil || before != nil) && conn.TotalCount > 0)"},
 		{"conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0",
 			"conn.PageInfo.HasPreviousPage = last != nil && (conn.TotalCount > *last || (after != nil || before != nil) && conn.TotalCount > 0)"},
-	} {
-		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
-			return fmt.Errorf("entgql's gql_pagination has %s %d times, want 1: check pagesCountNextPages against it", r[0], n)
-		}
-	}
-	return nil
+	})
 }
 
 // pagesShareEdgeArrays makes a page's edges one array (newEdges) instead of
 // one allocation per edge.
 func pagesShareEdgeArrays() error {
-	t := entgql.PaginationTemplate.Lookup("gql_pagination")
-	if t == nil {
-		return fmt.Errorf("entgql has no gql_pagination template")
-	}
-	from := "\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &"
-	to := "\tedges := newEdges(c.Edges)\n\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &edges[i]\n\t\tedges[i] = "
-	if n := replaceText(t.Tree.Root, from, to); n != 1 {
-		return fmt.Errorf("entgql's gql_pagination builds its edges %d times as it did, want 1: check pagesShareEdgeArrays against it", n)
-	}
-	return nil
+	return patchTemplate(entgql.PaginationTemplate, "gql_pagination", "pagesShareEdgeArrays", [][2]string{
+		{"\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &",
+			"\tedges := newEdges(c.Edges)\n\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tc.Edges[i] = &edges[i]\n\t\tedges[i] = "},
+	})
 }
 
 // pagesFindFieldsByName makes entgql find a connection's edges, pageInfo,
@@ -144,22 +120,13 @@ func pagesShareEdgeArrays() error {
 // response keys, so that an aliased edges read no rows ([]) and an aliased
 // totalCount no count (0). A connection's own alias still names it.
 func pagesFindFieldsByName() error {
-	t := entgql.PaginationTemplate.Lookup("gql_pagination")
-	if t == nil {
-		return fmt.Errorf("entgql has no gql_pagination template")
-	}
-	for _, r := range [][2]string{
+	return patchTemplate(entgql.PaginationTemplate, "gql_pagination", "pagesFindFieldsByName", [][2]string{
 		{"\t\tfor _, f := range graphql.CollectFields(oc, field.Selections, nil) {\n\t\t\tif f.Alias == name {",
 			"\t\tfields := graphql.CollectFields(oc, field.Selections, nil)\n" +
 				"\t\tif f, ok := pageField(fields, name); ok {\n\t\t\tfield = f\n\t\t\tcontinue walk\n\t\t}\n" +
 				"\t\tfor _, f := range fields {\n\t\t\tif f.Alias == name {"},
 		{"func hasCollectedField(", pageFieldFunc + "func hasCollectedField("},
-	} {
-		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
-			return fmt.Errorf("entgql's gql_pagination has %q %d times, want 1: check pagesFindFieldsByName against it", r[0], n)
-		}
-	}
-	return nil
+	})
 }
 
 // pageFieldFunc finds a connection's field or an edge's node by its name,
@@ -217,6 +184,22 @@ func m2mTemplate() *gen.Template {
 		text = strings.Replace(text, r[0], r[1], 1)
 	}
 	return gen.MustParse(gen.NewTemplate("m2m").Parse(text))
+}
+
+// patchTemplate replaces each from with its to in the text of entgql's
+// template of that name, failing, for the function by, when entgql's text
+// holds it other than once: it has changed, and by must be checked against it.
+func patchTemplate(set *gen.Template, name, by string, replacements [][2]string) error {
+	t := set.Lookup(name)
+	if t == nil {
+		return fmt.Errorf("entgql has no %s template", name)
+	}
+	for _, r := range replacements {
+		if n := replaceText(t.Tree.Root, r[0], r[1]); n != 1 {
+			return fmt.Errorf("entgql's %s has %q %d times, want 1: check %s against it", name, r[0], n, by)
+		}
+	}
+	return nil
 }
 
 // replaceText replaces from with to in the text of a template's parse tree,
