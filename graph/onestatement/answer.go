@@ -5,6 +5,7 @@ import (
 	"context"
 	stdsql "database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -321,6 +322,9 @@ func (w *writer) connection(out *connOut, v span) bool {
 		var ok bool
 		if rows, ok = w.elements(rowsRaw); !ok {
 			return false
+		}
+		if c.last && w.postgres {
+			slices.Reverse(rows) // read in the reverse order (statement.rows)
 		}
 	}
 	total := w.doc.bytes(count)

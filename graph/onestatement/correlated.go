@@ -171,8 +171,8 @@ func (s *statement) tallyCounts(parent *object, first *connection) {
 // rows writes a page's rows as one JSON array, in the page's order.
 // On PostgreSQL an ARRAY subquery collects them without an aggregate per
 // parent's row, and its ORDER BY costs no sort, since the ordered page below
-// already gives that order (but for a last page, read in the reverse order);
-// SQLite's json_group_array sorts what it collects.
+// already gives that order (for a last page, the reverse order, which the
+// writer turns); SQLite's json_group_array sorts what it collects.
 func (s *statement) rows(c *connection, parent *object) {
 	o := c.obj
 	if s.postgres {
@@ -213,7 +213,7 @@ func (s *statement) rows(c *connection, parent *object) {
 	s.laterals(o)
 	if s.postgres {
 		s.b.WriteString(" ORDER BY ")
-		s.order(c, false)
+		s.order(c, c.last)
 		s.b.WriteString("))")
 	}
 }
