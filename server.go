@@ -9,7 +9,7 @@
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
 //	-picture-url-key  PICTURE_URL_KEY  secret that signs OrgMap.pictureURL (servers behind one address share it)
 //	-log-format    LOG_FORMAT     text or json (default text)
-//	-memory-limit-mb  MEMORY_LIMIT_MB  soft limit of the Go heap, in MiB (default 64 + -map-cache-mb, unless GOMEMLIMIT is set; 0 for none)
+//	-memory-limit-mb  MEMORY_LIMIT_MB  soft limit of the Go heap, in MiB (default 64 + -map-cache-mb on PostgreSQL, 48 + it on SQLite, unless GOMEMLIMIT is set; 0 for none)
 //	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
 //	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
 //	-otlp-endpoint OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP to this base URL (default: no tracing)
@@ -121,7 +121,7 @@ func main() {
 	flag.BoolVar(&cfg.demo, "demo", envParse("DEMO", false, strconv.ParseBool), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
 	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
-	memoryMB := flag.Int("memory-limit-mb", envParse("MEMORY_LIMIT_MB", -1, strconv.Atoi), "soft limit of the Go heap in MiB, past which it collects garbage more often; 0 for none; default 64 + -map-cache-mb, unless GOMEMLIMIT is set (env MEMORY_LIMIT_MB)")
+	memoryMB := flag.Int("memory-limit-mb", envParse("MEMORY_LIMIT_MB", -1, strconv.Atoi), "soft limit of the Go heap in MiB, past which it collects garbage more often; 0 for none; default 64 + -map-cache-mb on PostgreSQL and 48 + -map-cache-mb on SQLite, unless GOMEMLIMIT is set (env MEMORY_LIMIT_MB)")
 	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
 	pictureKey := flag.String("picture-url-key", env("PICTURE_URL_KEY", ""), "secret that signs OrgMap.pictureURL; servers behind one address need the same one; none makes a random one per process (env PICTURE_URL_KEY)")
 	edge := edgeFlags()
@@ -150,7 +150,7 @@ func main() {
 		exit(2)
 	}
 	cfg.oidc = signIn()
-	mem := memorySettings(*memoryMB, mapCacheMB(cfg.edge), os.LookupEnv)
+	mem := memorySettings(*memoryMB, mapCacheMB(cfg.edge), store.IsPostgres(cfg.db), os.LookupEnv)
 	if mem.gcPercent != 0 {
 		debug.SetGCPercent(mem.gcPercent)
 	}
@@ -201,14 +201,21 @@ type memory struct {
 const defaultGCPercent = 200
 
 // defaultMemoryLimitMB bounds the heap beside the map cache: what requests
-// in flight hold and the garbage between collections.
-const defaultMemoryLimitMB = 64
+// in flight hold and the garbage between collections. SQLite's memory (its
+// connections' page caches and statements, and the JSON of the answers it
+// builds) is outside the Go runtime's limit, so on SQLite the default leaves
+// it about what it takes under large answers.
+const (
+	defaultMemoryLimitMB       = 64
+	defaultSQLiteMemoryLimitMB = 48
+)
 
 // memorySettings gives the garbage collector's settings from the
-// -memory-limit-mb flag (-1 when unset), the map cache's size in MiB and the
-// environment: GOGC and GOMEMLIMIT, when set, are the runtime's own and win
-// over the defaults, and the flag wins over GOMEMLIMIT.
-func memorySettings(limitMB, mapCacheMB int, lookup func(string) (string, bool)) memory {
+// -memory-limit-mb flag (-1 when unset), the map cache's size in MiB, the
+// database (PostgreSQL or SQLite) and the environment: GOGC and GOMEMLIMIT,
+// when set, are the runtime's own and win over the defaults, and the flag
+// wins over GOMEMLIMIT.
+func memorySettings(limitMB, mapCacheMB int, postgres bool, lookup func(string) (string, bool)) memory {
 	var m memory
 	if _, set := lookup("GOGC"); !set {
 		m.gcPercent = defaultGCPercent
@@ -220,7 +227,11 @@ func memorySettings(limitMB, mapCacheMB int, lookup func(string) (string, bool))
 	case limitMB > 0:
 		m.limit = int64(limitMB) << 20
 	case !envLimit:
-		m.limit = int64(defaultMemoryLimitMB+max(mapCacheMB, 0)) << 20
+		base := defaultSQLiteMemoryLimitMB
+		if postgres {
+			base = defaultMemoryLimitMB
+		}
+		m.limit = int64(base+max(mapCacheMB, 0)) << 20
 	}
 	return m
 }
