@@ -110,6 +110,16 @@ var shapes = []shape{
 		Theirs: `{ accounts(last: 20, orderBy: NAME_ASC) { nodes { name tier
 	plans: accountPlansByAccountPlans(last: 2, orderBy: PRIMARY_KEY_ASC) { totalCount pageInfo { hasPreviousPage } nodes { name status } } } } }`},
 
+	// The org map across accounts with every page at its largest: the largest request here.
+	{Name: "orgbig", Ours: `{ accounts(first: 100, orderBy: {field: NAME}) { edges { node { name
+	stakeholders(first: 50) { edges { node { name title reportsTo { name }
+		influenceOut(first: 20) { totalCount edges { node { strength to { name } } } } } } } } } } }`,
+		Theirs: `{ accounts(first: 100, orderBy: NAME_ASC) { nodes { name
+	stakeholders: stakeholdersByAccountStakeholders(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { name title
+		reportsTo: stakeholderByStakeholderDirectReports { name }
+		influenceOut: influenceEdgesByStakeholderInfluenceOut(first: 20, orderBy: PRIMARY_KEY_ASC) { totalCount
+			nodes { strength to: stakeholderByStakeholderInfluenceIn { name } } } } } } } }`},
+
 	// One level: a short account list, the smallest request here.
 	{Name: "list", Ours: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`,
 		Theirs: `{ accounts(first: 10, orderBy: NAME_ASC) { nodes { name tier industry } } }`},
