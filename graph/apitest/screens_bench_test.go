@@ -82,48 +82,15 @@ func BenchmarkScreens(b *testing.B) {
 // fixedCostScreens are loadtest's smaller shapes, where what every request and
 // every object costs, whatever it asks, shows, and the smallest query there is.
 var fixedCostScreens = []benchdata.Screen{
-	{Name: "nested20", Query: nested20},
-	{Name: "relayin", Query: relayin, ByAccount: true},
-	{Name: "people", Query: people},
-	{Name: "counts3", Query: counts3},
-	{Name: "countsdeep", Query: countsdeep},
-	{Name: "deep", Query: deep, ByAccount: true},
-	{Name: "list", Query: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`},
+	{Name: "nested20", Query: benchdata.Nested20},
+	{Name: "relayin", Query: benchdata.RelayIn, ByAccount: true},
+	{Name: "people", Query: benchdata.People},
+	{Name: "counts3", Query: benchdata.Counts3},
+	{Name: "countsdeep", Query: benchdata.CountsDeep},
+	{Name: "deep", Query: benchdata.Deep, ByAccount: true},
+	{Name: "list", Query: benchdata.List},
 	{Name: "typename", Query: `{ __typename }`},
 }
-
-// deep is loadtest's deep shape: one account's plans, goals and objectives, each level counted.
-const deep = `query($id: ID!) { node(id: $id) { ... on Account { name
-	plans(first: 10) { totalCount edges { node { name status
-		goals(first: 10) { totalCount edges { node { title target
-			objectives(first: 10) { totalCount edges { node { title status dueAt } } } } } } } } } } } }`
-
-// nested20 is loadtest's nested20 shape: 20 accounts, each one's first plan
-// with their count, and that plan's first goal.
-const nested20 = `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC}) { edges { node { name industry
-	plans(first: 1) { totalCount edges { node { name status type
-		goals(first: 1) { edges { node { title dueAt } } } } } } } } } }`
-
-// relayin is loadtest's relayin shape: an account's first 100 people with
-// their count, and the first 10 who influence each, with their count.
-const relayin = `query($id: ID!) { node(id: $id) { ... on Account { name
-	stakeholders(first: 100) { totalCount edges { node { name
-		influenceIn(first: 10) { totalCount pageInfo { hasNextPage } edges { node { kind strength from { name title rank } } } } } } } } } }`
-
-// people is loadtest's people shape: ten accounts' first 50 people each, with
-// whom each reports to.
-const people = `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name
-	stakeholders(first: 50) { edges { node { name title department support buyingRole coverage reportsTo { name } } } } } } } }`
-
-// counts3 is loadtest's counts3 shape: the last 100 accounts by name, 3 counts, one filtered.
-const counts3 = `{ accounts(first: 100, orderBy: {field: NAME, direction: DESC}) { edges { node { name
-	opportunities(first: 1) { totalCount } wonDeals: opportunities(first: 1, where: {stage: CLOSED_WON}) { totalCount }
-	stakeholders(first: 1) { totalCount } } } } }`
-
-// countsdeep is loadtest's countsdeep shape: counts one level down, each plan's
-// goals and each goal's objectives counted.
-const countsdeep = `{ accounts(first: 50, orderBy: {field: NAME}) { edges { node { name
-	plans(first: 5) { edges { node { name goals(first: 5) { totalCount edges { node { title objectives(first: 1) { totalCount } } } } } } } } } } }`
 
 // newScreensServer is the handler, with the map cache off, over the
 // benchmark data in the target database, which it writes first if generate.

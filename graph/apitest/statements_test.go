@@ -271,7 +271,7 @@ func TestStatementsScreensOnePerLevel(t *testing.T) {
 				t.Errorf("nested, %d accounts: %d statements, want %d", accounts, n, want)
 			}
 
-			n = e.count(func() { d = e.must(nested20, nil) })
+			n = e.count(func() { d = e.must(benchdata.Nested20, nil) })
 			edges, _ = get(d, "accounts", "edges").([]any)
 			if len(edges) != min(accounts, 20) {
 				t.Fatalf("nested20: %d accounts, want %d", len(edges), min(accounts, 20))
@@ -312,7 +312,7 @@ func TestStatementsScreensOnePerLevel(t *testing.T) {
 				t.Errorf("relay, %d stakeholders: %d statements, want %d", size.Stakeholders, n, want)
 			}
 
-			n = e.count(func() { d = e.must(relayin, map[string]any{"id": gid(last)}) })
+			n = e.count(func() { d = e.must(benchdata.RelayIn, map[string]any{"id": gid(last)}) })
 			people, _ = get(d, "node", "stakeholders", "edges").([]any)
 			if len(people) != size.Stakeholders || get(d, "node", "stakeholders", "totalCount") != float64(size.Stakeholders) {
 				t.Fatalf("relayin: %d stakeholders of %v, want %d", len(people), get(d, "node", "stakeholders", "totalCount"), size.Stakeholders)

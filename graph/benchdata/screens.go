@@ -39,3 +39,41 @@ const Influence = `query($id: ID!) { node(id: $id) { ... on Account { name
 
 // FirstAccount asks for the ID of the first account by name, the one the Relay screen reads.
 const FirstAccount = `{ accounts(first: 1, orderBy: {field: NAME}) { edges { node { id } } } }`
+
+// The load tool's other shapes (graph/loadtest), which the screen benchmarks send too.
+
+// Deep is the load tool's deep shape: one account's plans, goals and objectives, each level counted.
+const Deep = `query($id: ID!) { node(id: $id) { ... on Account { name
+	plans(first: 10) { totalCount edges { node { name status
+		goals(first: 10) { totalCount edges { node { title target
+			objectives(first: 10) { totalCount edges { node { title status dueAt } } } } } } } } } } } }`
+
+// Nested20 is the load tool's nested20 shape: 20 accounts, each one's first plan
+// with their count, and that plan's first goal.
+const Nested20 = `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC}) { edges { node { name industry
+	plans(first: 1) { totalCount edges { node { name status type
+		goals(first: 1) { edges { node { title dueAt } } } } } } } } } }`
+
+// RelayIn is the load tool's relayin shape: an account's first 100 people with
+// their count, and the first 10 who influence each, with their count.
+const RelayIn = `query($id: ID!) { node(id: $id) { ... on Account { name
+	stakeholders(first: 100) { totalCount edges { node { name
+		influenceIn(first: 10) { totalCount pageInfo { hasNextPage } edges { node { kind strength from { name title rank } } } } } } } } } }`
+
+// People is the load tool's people shape: ten accounts' first 50 people each, with
+// whom each reports to.
+const People = `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name
+	stakeholders(first: 50) { edges { node { name title department support buyingRole coverage reportsTo { name } } } } } } } }`
+
+// Counts3 is the load tool's counts3 shape: the last 100 accounts by name, 3 counts, one filtered.
+const Counts3 = `{ accounts(first: 100, orderBy: {field: NAME, direction: DESC}) { edges { node { name
+	opportunities(first: 1) { totalCount } wonDeals: opportunities(first: 1, where: {stage: CLOSED_WON}) { totalCount }
+	stakeholders(first: 1) { totalCount } } } } }`
+
+// CountsDeep is the load tool's countsdeep shape: counts one level down, each plan's
+// goals and each goal's objectives counted.
+const CountsDeep = `{ accounts(first: 50, orderBy: {field: NAME}) { edges { node { name
+	plans(first: 5) { edges { node { name goals(first: 5) { totalCount edges { node { title objectives(first: 1) { totalCount } } } } } } } } } } }`
+
+// List is the load tool's list shape: ten accounts, one level, the smallest request there.
+const List = `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`

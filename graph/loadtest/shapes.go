@@ -38,51 +38,40 @@ var shapes = []shape{
 			edges { cursor node { id kind strength to: stakeholderByStakeholderInfluenceIn { id name } } } } } } } } } }`},
 
 	// Fewer accounts, the other order, one level less, page sizes that cut, a count inside the list.
-	{Name: "nested20", Ours: `{ accounts(first: 20, orderBy: {field: NAME, direction: DESC}) { edges { node { name industry
-	plans(first: 1) { totalCount edges { node { name status type
-		goals(first: 1) { edges { node { title dueAt } } } } } } } } } }`,
+	{Name: "nested20", Ours: benchdata.Nested20,
 		Theirs: `{ accounts(first: 20, orderBy: NAME_DESC) { nodes { name industry
 	plans: accountPlansByAccountPlans(first: 1, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { name status type
 		goals: goalsByAccountPlanGoals(first: 1, orderBy: PRIMARY_KEY_ASC) { nodes { title dueAt } } } } } } }`},
 
 	// Ten accounts' 500 people with a to-one edge (whom each reports to).
-	{Name: "people", Ours: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name
-	stakeholders(first: 50) { edges { node { name title department support buyingRole coverage reportsTo { name } } } } } } } }`,
+	{Name: "people", Ours: benchdata.People,
 		Theirs: `{ accounts(first: 10, orderBy: NAME_ASC) { nodes { name
 	stakeholders: stakeholdersByAccountStakeholders(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { name title department support buyingRole coverage
 		reportsTo: stakeholderByStakeholderDirectReports { name } } } } } }`},
 
 	// The last 100 accounts, 3 counts, one filtered by a single value.
-	{Name: "counts3", Ours: `{ accounts(first: 100, orderBy: {field: NAME, direction: DESC}) { edges { node { name
-	opportunities(first: 1) { totalCount } wonDeals: opportunities(first: 1, where: {stage: CLOSED_WON}) { totalCount }
-	stakeholders(first: 1) { totalCount } } } } }`,
+	{Name: "counts3", Ours: benchdata.Counts3,
 		Theirs: `{ accounts(first: 100, orderBy: NAME_DESC) { nodes { name
 	opportunities: opportunitiesByAccountOpportunities { totalCount }
 	wonDeals: opportunitiesByAccountOpportunities(condition: {stage: "CLOSED_WON"}) { totalCount }
 	stakeholders: stakeholdersByAccountStakeholders { totalCount } } } }`},
 
 	// Counts one level down: each plan's goals and each goal's objectives counted.
-	{Name: "countsdeep", Ours: `{ accounts(first: 50, orderBy: {field: NAME}) { edges { node { name
-	plans(first: 5) { edges { node { name goals(first: 5) { totalCount edges { node { title objectives(first: 1) { totalCount } } } } } } } } } } }`,
+	{Name: "countsdeep", Ours: benchdata.CountsDeep,
 		Theirs: `{ accounts(first: 50, orderBy: NAME_ASC) { nodes { name
 	plans: accountPlansByAccountPlans(first: 5, orderBy: PRIMARY_KEY_ASC) { nodes { name
 		goals: goalsByAccountPlanGoals(first: 5, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title
 			objectives: objectivesByGoalObjectives { totalCount } } } } } } } }`},
 
 	// The incoming direction, a larger page than there are people, and the far end's fields.
-	{Name: "relayin", ByAccount: true, Ours: `query($id: ID!) { node(id: $id) { ... on Account { name
-	stakeholders(first: 100) { totalCount edges { node { name
-		influenceIn(first: 10) { totalCount pageInfo { hasNextPage } edges { node { kind strength from { name title rank } } } } } } } } } }`,
+	{Name: "relayin", ByAccount: true, Ours: benchdata.RelayIn,
 		Theirs: `query($id: ID!) { node(id: $id) { ... on Account { name
 	stakeholders: stakeholdersByAccountStakeholders(first: 100, orderBy: PRIMARY_KEY_ASC) { totalCount edges { node { name
 		influenceIn: influenceEdgesByStakeholderInfluenceIn(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount pageInfo { hasNextPage }
 			edges { node { kind strength from: stakeholderByStakeholderInfluenceOut { name title rank } } } } } } } } } }`},
 
 	// One account's plans, goals and objectives, each level counted: a small request of four levels.
-	{Name: "deep", ByAccount: true, Ours: `query($id: ID!) { node(id: $id) { ... on Account { name
-	plans(first: 10) { totalCount edges { node { name status
-		goals(first: 10) { totalCount edges { node { title target
-			objectives(first: 10) { totalCount edges { node { title status dueAt } } } } } } } } } } } }`,
+	{Name: "deep", ByAccount: true, Ours: benchdata.Deep,
 		Theirs: `query($id: ID!) { node(id: $id) { ... on Account { name
 	plans: accountPlansByAccountPlans(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { name status
 		goals: goalsByAccountPlanGoals(first: 10, orderBy: PRIMARY_KEY_ASC) { totalCount nodes { title target
@@ -121,6 +110,6 @@ var shapes = []shape{
 			nodes { strength to: stakeholderByStakeholderInfluenceIn { name } } } } } } } }`},
 
 	// One level: a short account list, the smallest request here.
-	{Name: "list", Ours: `{ accounts(first: 10, orderBy: {field: NAME}) { edges { node { name tier industry } } } }`,
+	{Name: "list", Ours: benchdata.List,
 		Theirs: `{ accounts(first: 10, orderBy: NAME_ASC) { nodes { name tier industry } } }`},
 }

@@ -1,6 +1,9 @@
 package procs
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // monitorTrace is the schedtrace that keeps the runtime's monitor thread
 // (sysmon) awake: a scheduler trace every 24.8 days, the longest period
@@ -21,20 +24,20 @@ func setsSchedtrace(godebug string) bool {
 // it is, when GODEBUG sets schedtrace already: to this value, in a process
 // KeepMonitorAwake started, or to another, by whoever runs the server.
 func monitorEnv(env []string) ([]string, bool) {
-	out := append([]string(nil), env...)
-	for i, kv := range out {
+	awake := "schedtrace=" + monitorTrace
+	for i, kv := range env {
 		godebug, ok := strings.CutPrefix(kv, "GODEBUG=")
-		if !ok {
+		switch {
+		case !ok:
 			continue
-		}
-		if setsSchedtrace(godebug) {
+		case setsSchedtrace(godebug):
 			return env, false
+		case godebug != "":
+			awake = godebug + "," + awake
 		}
-		if godebug != "" {
-			godebug += ","
-		}
-		out[i] = "GODEBUG=" + godebug + "schedtrace=" + monitorTrace
+		out := slices.Clone(env)
+		out[i] = "GODEBUG=" + awake
 		return out, true
 	}
-	return append(out, "GODEBUG=schedtrace="+monitorTrace), true
+	return append(slices.Clone(env), "GODEBUG="+awake), true
 }
