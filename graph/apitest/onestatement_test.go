@@ -464,7 +464,7 @@ func judgeInternal(body []byte) bool {
 
 // judgeOneStatement tells graph/onestatement's statement.
 func judgeOneStatement(s string) bool {
-	return strings.HasPrefix(s, "SELECT json_build_array(") || strings.HasPrefix(s, "SELECT json_array(") ||
+	return strings.HasPrefix(s, "SELECT json_build_array(") || strings.HasPrefix(s, "SELECT '[' || ") ||
 		strings.HasPrefix(s, "WITH s_") && strings.Contains(s, ") SELECT json_build_array(")
 }
 

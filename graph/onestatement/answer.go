@@ -3,12 +3,13 @@ package onestatement
 import (
 	"bytes"
 	"context"
-	stdsql "database/sql"
+
 	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
@@ -24,15 +25,15 @@ import (
 // rows say the usual way must answer (a node that is not there).
 func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	var rows sql.Rows
-	text, args := r.run(p)
-	if err := r.drv.Query(ctx, text, args, &rows); err != nil {
+	stmt, args := r.run(p)
+	if err := r.drv.Query(ctx, stmt, args, &rows); err != nil {
 		return nil, false
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		return nil, false
 	}
-	var raw stdsql.RawBytes
+	var raw text
 	if err := rows.Scan(&raw); err != nil {
 		return nil, false
 	}
@@ -48,6 +49,23 @@ func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
 	}
 	p.size.Store(int64(w.buf.Len()))
 	return w.buf.Bytes(), rows.Err() == nil
+}
+
+// text is the statement's answer as the driver holds it, valid until the rows
+// close: go-sqlite3 gives text as a string, which a RawBytes would copy (a
+// megabyte for the largest answers), and pgx as bytes. It is only read.
+type text []byte
+
+func (t *text) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*t = unsafe.Slice(unsafe.StringData(v), len(v))
+	case []byte:
+		*t = v
+	default:
+		*t = nil
+	}
+	return nil
 }
 
 // room is what an answer's buffer starts with: an eighth more than the

@@ -7,18 +7,45 @@ import "github.com/accountplan/accountplan/ent"
 // of the parent's key. On PostgreSQL the records of a row's to-one edges and
 // the totalCounts of its pages that read no rows are lateral subqueries
 // (laterals); a page that reads rows counts them in a window.
+//
+// On SQLite the root array is joined as text: json_array(json(page)) would
+// parse the whole answer and write it twice more, three copies of the
+// largest answers held at once on every connection.
 func (s *statement) correlated(q *query) {
 	s.b.WriteString("SELECT ")
-	s.array(len(q.roots), func(i int) {
-		switch rt := q.roots[i]; rt.kind {
-		case rootConnection:
-			s.page(rt.conn.conn, nil)
-		case rootNode:
-			s.json(func() { s.record(rt.node.obj, func() { s.b.Arg(nodeID(rt.node.id)) }) })
-		default:
-			s.b.WriteString("NULL")
+	if s.postgres {
+		s.array(len(q.roots), func(i int) { s.root(q.roots[i]) })
+		return
+	}
+	s.b.WriteString("'['")
+	for i, rt := range q.roots {
+		if i > 0 {
+			s.b.WriteString(" || ','")
 		}
-	})
+		s.b.WriteString(" || ifnull(")
+		if c := rt.conn; rt.kind == rootConnection && c.conn.reads() && !c.conn.count {
+			s.b.WriteByte('(')
+			s.rows(c.conn, nil)
+			s.b.WriteByte(')')
+		} else {
+			s.root(rt)
+		}
+		s.b.WriteString(", 'null')")
+	}
+	s.b.WriteString(" || ']'")
+}
+
+// root writes a root field's element of the answer: its page, its node's row,
+// or NULL for the writer to fill (__typename).
+func (s *statement) root(rt root) {
+	switch rt.kind {
+	case rootConnection:
+		s.page(rt.conn.conn, nil)
+	case rootNode:
+		s.json(func() { s.record(rt.node.obj, func() { s.b.Arg(nodeID(rt.node.id)) }) })
+	default:
+		s.b.WriteString("NULL")
+	}
 }
 
 // row writes the JSON array of an object's slots, and on PostgreSQL the
