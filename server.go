@@ -9,7 +9,7 @@
 //	-create-admin                 make the user with this e-mail address an admin, print a new API token for them, and exit
 //	-picture-url-key  PICTURE_URL_KEY  secret that signs OrgMap.pictureURL (servers behind one address share it)
 //	-log-format    LOG_FORMAT     text or json (default text)
-//	-memory-limit-mb  MEMORY_LIMIT_MB  soft limit of the Go heap, in MiB (default 64 + -map-cache-mb on PostgreSQL, 48 + it on SQLite, unless GOMEMLIMIT is set; 0 for none)
+//	-memory-limit-mb  MEMORY_LIMIT_MB  soft limit of the Go heap, in MiB (default 64 + -map-cache-mb on PostgreSQL, 40 + it on SQLite, unless GOMEMLIMIT is set; 0 for none)
 //	-metrics       METRICS        serve Prometheus metrics at /metrics (default true; without a token, on loopback only)
 //	-metrics-token METRICS_TOKEN  bearer token /metrics asks for
 //	-otlp-endpoint OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP to this base URL (default: no tracing)
@@ -121,7 +121,7 @@ func main() {
 	flag.BoolVar(&cfg.demo, "demo", envParse("DEMO", false, strconv.ParseBool), "load demo data into an empty database (env DEMO)")
 	flag.StringVar(&cfg.createAdmin, "create-admin", "", "make the user with this e-mail address an admin (creating them if needed), print a new API token for them, and exit")
 	logFormat := flag.String("log-format", env("LOG_FORMAT", "text"), "log lines as text or json (env LOG_FORMAT)")
-	memoryMB := flag.Int("memory-limit-mb", envParse("MEMORY_LIMIT_MB", -1, strconv.Atoi), "soft limit of the Go heap in MiB, past which it collects garbage more often; 0 for none; default 64 + -map-cache-mb on PostgreSQL and 48 + -map-cache-mb on SQLite, unless GOMEMLIMIT is set (env MEMORY_LIMIT_MB)")
+	memoryMB := flag.Int("memory-limit-mb", envParse("MEMORY_LIMIT_MB", -1, strconv.Atoi), "soft limit of the Go heap in MiB, past which it collects garbage more often; 0 for none; default 64 + -map-cache-mb on PostgreSQL and 40 + -map-cache-mb on SQLite, unless GOMEMLIMIT is set (env MEMORY_LIMIT_MB)")
 	flag.StringVar(&cfg.otlpEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT", ""), "send traces over OTLP/HTTP to this base URL, such as http://localhost:4318; the other OTEL_* variables apply (env OTEL_EXPORTER_OTLP_ENDPOINT)")
 	pictureKey := flag.String("picture-url-key", env("PICTURE_URL_KEY", ""), "secret that signs OrgMap.pictureURL; servers behind one address need the same one; none makes a random one per process (env PICTURE_URL_KEY)")
 	edge := edgeFlags()
@@ -207,7 +207,7 @@ const defaultGCPercent = 200
 // it about what it takes under large answers.
 const (
 	defaultMemoryLimitMB       = 64
-	defaultSQLiteMemoryLimitMB = 48
+	defaultSQLiteMemoryLimitMB = 40
 )
 
 // memorySettings gives the garbage collector's settings from the
