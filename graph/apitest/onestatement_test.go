@@ -508,6 +508,8 @@ func (j *judge) fixed(t *testing.T) {
 		{"first 0", `{ accounts(first: 0) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { id } } } }`, nil, true},
 		{"first 0 without count", `{ accounts(first: 0) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } }`, nil, true},
 		{"first 100", `{ stakeholders(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name title notes rank influence support } } } }`, nil, true},
+		{"no rows", `{ accounts(first: 5, where: {name: "No such account"}) { edges { cursor node { id } } } }`, nil, true},
+		{"no rows last", `{ accounts(last: 5, where: {name: "No such account"}) { pageInfo { hasPreviousPage } edges { node { id } } } }`, nil, true},
 		{"past the end", `{ accountPlans(first: 100, where: {name: "Tied plan"}) { totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { id } } } }`, nil, true},
 		{"edge strings", `{ accounts(first: 20, where: {nameHasPrefix: "Edge"}, orderBy: {field: NAME}) { edges { node { name industry region externalID } } } }`, nil, true},
 		{"edge strings descending", `{ accounts(first: 20, where: {nameHasPrefix: "Edge"}, orderBy: [{field: NAME, direction: DESC}]) { edges { cursor node { name } } } }`, nil, true},

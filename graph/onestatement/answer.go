@@ -24,6 +24,14 @@ import (
 // answer runs the statement and writes the answer's data; false when the
 // rows say the usual way must answer (a node that is not there).
 func (r *Reader) answer(ctx context.Context, p *plan) ([]byte, bool) {
+	if r.large != nil && p.size.Load() > largeAnswer {
+		select {
+		case r.large <- struct{}{}:
+			defer func() { <-r.large }()
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
 	var rows sql.Rows
 	stmt, args := r.run(p)
 	if err := r.drv.Query(ctx, stmt, args, &rows); err != nil {

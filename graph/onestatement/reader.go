@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -35,7 +36,15 @@ type Reader struct {
 	// literals counts the kept plans that run as their literal, at most maxLiterals.
 	literals, maxLiterals int64
 	mu                    sync.Mutex // guards literals
+	// large are the turns of large answers on SQLite (see answer).
+	large chan struct{}
 }
+
+// largeAnswer is the size past which an answer on SQLite waits for a turn
+// among one per core: SQLite builds each answer in this process, in a few
+// copies, and as many at once as there are cores keep them all busy, while
+// more only hold more memory (README, "Memory under load").
+const largeAnswer = 512 << 10
 
 // generatedSource is the schema file whose fields entgql generated, and so
 // gqlgen reads as they are stored.
@@ -50,6 +59,9 @@ const plansKept = 1000
 // connection that ran it, and past them a plan runs with its parameters.
 func New(drv dialect.Driver, schema *ast.Schema, args Args, literals int) *Reader {
 	r := &Reader{drv: drv, schema: schema, args: args, tables: ent.Tables, maxLiterals: int64(literals)}
+	if drv != nil && drv.Dialect() == dialect.SQLite {
+		r.large = make(chan struct{}, runtime.GOMAXPROCS(0))
+	}
 	r.plans, _ = lru.NewWithEvict(plansKept, func(_ string, p *plan) { r.retire(p) })
 	return r
 }

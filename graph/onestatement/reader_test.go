@@ -1,8 +1,15 @@
 package onestatement
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"runtime"
+	"sync"
 	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
 )
 
 // TestPlanKeys: variables that differ in value, type or shape key different
@@ -64,4 +71,57 @@ func TestLiteralBudget(t *testing.T) {
 	if r.literals != 2 {
 		t.Errorf("%d plans counted hot, want 2", r.literals)
 	}
+}
+
+// TestLargeAnswersTakeTurns: on SQLite, answers larger than largeAnswer run
+// one per core at once; smaller ones do not wait for each other.
+func TestLargeAnswersTakeTurns(t *testing.T) {
+	drv := &heldDriver{}
+	r := New(drv, nil, nil, 0)
+	turns := cap(r.large)
+	if turns != runtime.GOMAXPROCS(0) {
+		t.Fatalf("%d turns for large answers, want one per core (%d)", turns, runtime.GOMAXPROCS(0))
+	}
+	for _, c := range []struct {
+		name string
+		size int64
+		want int
+	}{
+		{"large", largeAnswer + 1, turns},
+		{"small", largeAnswer, turns + 4},
+	} {
+		drv.most = 0
+		p := &plan{text: "T"}
+		p.size.Store(c.size)
+		var wg sync.WaitGroup
+		for range turns + 4 {
+			wg.Go(func() { r.answer(context.Background(), p) })
+		}
+		wg.Wait()
+		if drv.most != c.want {
+			t.Errorf("%s answers: %d ran at once, want %d", c.name, drv.most, c.want)
+		}
+	}
+}
+
+// heldDriver is a SQLite driver whose statements each take 20 ms and fail,
+// counting how many run at once.
+type heldDriver struct {
+	dialect.Driver
+	mu            sync.Mutex
+	running, most int
+}
+
+func (d *heldDriver) Dialect() string { return dialect.SQLite }
+
+func (d *heldDriver) Query(context.Context, string, any, any) error {
+	d.mu.Lock()
+	d.running++
+	d.most = max(d.most, d.running)
+	d.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	d.mu.Lock()
+	d.running--
+	d.mu.Unlock()
+	return errors.New("held")
 }
