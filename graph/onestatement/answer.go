@@ -3,7 +3,6 @@ package onestatement
 import (
 	"bytes"
 	"context"
-
 	"encoding/json"
 	"slices"
 	"strconv"
